@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian packages cleanheat builds and tests with.
+#
+# Called by `make deps` (and so by `make run` and `make test`). As root it
+# installs whatever is missing with apt-get; as anyone else it prints the
+# exact apt-get line and fails, so the build never half-works.
+set -eu
+pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libsodium-dev libjansson-dev
+libcsv-dev libexpat1-dev libminizip-dev libxlsxwriter-dev libcmocka-dev"
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "cleanheat needs these Debian packages:$missing" >&2
+	echo "install them with:  sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+echo "installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends $missing

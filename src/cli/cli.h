@@ -1,0 +1,88 @@
+/*
+ * cli — what the command handlers share: the command table's shape, the
+ * global options, and helpers to open the database and report errors.
+ *
+ * In the style of tmux's command tables: each command is one row (words,
+ * usage, summary, required permission, handler) in commands.c; main.c finds
+ * the row, opens the database as the acting user, checks the permission
+ * named in the row, and only then calls the handler. A handler cannot
+ * forget the check, and `cleanheat help` is printed from the same rows.
+ */
+#ifndef CH_CLI_CLI_H
+#define CH_CLI_CLI_H
+
+#include <getopt.h>
+
+#include "core/ctx.h"
+#include "io/report.h"
+
+/* Handlers return 0, a negative ch_err, or this for a usage error (exit 2). */
+#define CLI_EUSAGE 1000
+
+struct cli {
+	const char *db_url;  /* --db, default ./cleanheat.db */
+	const char *actor;   /* --as, default the operating-system user */
+	const char *os_user; /* who created a new database */
+	enum ch_format format;
+	const char *output; /* -o FILE, NULL for standard output */
+	ch_ctx *ctx;        /* opened by main before the handler runs */
+	const struct cli_command *cmd;
+};
+
+struct cli_command {
+	const char *group;   /* "plan" */
+	const char *name;    /* "check"; NULL for a one-word command */
+	const char *args;    /* "FILE [--format table|json]" */
+	const char *summary; /* one line for `cleanheat help` */
+	unsigned perm;       /* enum ch_perm the actor's role needs; 0: no database */
+	int (*run)(struct cli *cli, int argc, char **argv);
+};
+
+extern const struct cli_command cli_commands[];
+
+/* Prints "cleanheat: MESSAGE" for the current error and returns its exit
+ * status (DESIGN.md §5). */
+int cli_report_error(int rc);
+/* Prints a usage error for the current command; returns CLI_EUSAGE. */
+int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Long options every data-printing command takes; append to a handler's
+ * option array and pass unknown codes to cli_common_option. */
+#define CLI_OPT_FORMAT 0x1001
+#define CLI_COMMON_OPTIONS                                                                         \
+	{"format", required_argument, 0, CLI_OPT_FORMAT},                                          \
+	{                                                                                          \
+		"output", required_argument, 0, 'o'                                                \
+	}
+/* Handles --format and -o; returns 0, or CLI_EUSAGE after printing why. */
+int cli_common_option(struct cli *cli, int opt, const char *arg);
+
+/* Writes R in the chosen --format to -o (or standard output); --format xlsx
+ * without -o is a usage error. */
+int cli_write_report(struct cli *cli, const ch_report *r);
+
+/* Parses a whole number argument for OPTION into *OUT; CLI_EUSAGE if bad. */
+int cli_parse_int(struct cli *cli, const char *option, const char *arg, long min, long max,
+                  long *out);
+
+/* Handlers, one file per group. */
+int cmd_plan_check(struct cli *cli, int argc, char **argv);
+int cmd_plan_import(struct cli *cli, int argc, char **argv);
+int cmd_plan_show(struct cli *cli, int argc, char **argv);
+int cmd_region_list(struct cli *cli, int argc, char **argv);
+int cmd_region_import(struct cli *cli, int argc, char **argv);
+int cmd_user_add(struct cli *cli, int argc, char **argv);
+int cmd_user_list(struct cli *cli, int argc, char **argv);
+int cmd_audit_verify(struct cli *cli, int argc, char **argv);
+int cmd_audit_log(struct cli *cli, int argc, char **argv);
+int cmd_household_import(struct cli *cli, int argc, char **argv);
+int cmd_household_list(struct cli *cli, int argc, char **argv);
+int cmd_household_search(struct cli *cli, int argc, char **argv);
+int cmd_household_show(struct cli *cli, int argc, char **argv);
+int cmd_household_duplicates(struct cli *cli, int argc, char **argv);
+int cmd_plan_coverage(struct cli *cli, int argc, char **argv);
+int cmd_demo_generate(struct cli *cli, int argc, char **argv);
+int cmd_help(struct cli *cli, int argc, char **argv);
+int cmd_version(struct cli *cli, int argc, char **argv);
+
+#endif

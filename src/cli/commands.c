@@ -1,0 +1,116 @@
+/*
+ * commands — the command table, and `cleanheat help` printed from it.
+ *
+ * Adding a command is adding a row here and its handler in cmd_<group>.c.
+ * The permission column is enforced by main.c before the handler runs;
+ * core functions check the actor's region scope again for what they touch.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/user.h"
+
+#define VERSION "0.1.0"
+
+const struct cli_command cli_commands[] = {
+    {"plan", "check", "FILE [--format table|json]",
+     "check a published plan table: row and column sums, counties; suggest corrections",
+     CH_PERM_READ, cmd_plan_check},
+    {"plan", "import",
+     "FILE --year Y [--replace] [--accept-discrepancies --reason TEXT] "
+     "[--es-area M2]",
+     "store a year's plan (refused if inconsistent unless accepted with a reason)",
+     CH_PERM_PLAN_WRITE, cmd_plan_import},
+    {"plan", "show", "--year Y [--version N] [--format table|csv|json|xlsx] [-o FILE]",
+     "print the plan's targets per county and the prefecture total", CH_PERM_READ, cmd_plan_show},
+    {"plan", "coverage", "--year Y [--format table|csv|json|xlsx] [-o FILE]",
+     "registered households per county and batch against the plan's targets", CH_PERM_READ,
+     cmd_plan_coverage},
+    {"household", "import",
+     "FILE [--county C] [--sheet NAME] [--skip-invalid] [--rejects OUT] "
+     "[--ignore-unknown-columns] [--format table|json]",
+     "import a county ledger (CSV or XLSX); every row checked; all or nothing by default",
+     CH_PERM_HOUSEHOLD_WRITE, cmd_household_import},
+    {"household", "list",
+     "[--county C] [--township T] [--village V] [--technology K] [--batch 新建|续建] "
+     "[--year Y] [--limit N] [--reveal] [--format table|csv|json|xlsx] [-o FILE]",
+     "list the register (ID and phone numbers masked unless --reveal)", CH_PERM_READ,
+     cmd_household_list},
+    {"household", "search", "TEXT [filters as list]",
+     "find households by name, 户编号, ID number, phone or address", CH_PERM_READ,
+     cmd_household_search},
+    {"household", "show", "(户编号 --county C | ID-NUMBER) [--reveal]", "one household's record",
+     CH_PERM_READ, cmd_household_show},
+    {"household", "duplicates", "[--format table|csv|json|xlsx] [-o FILE]",
+     "households sharing an ID number, phone or address", CH_PERM_READ, cmd_household_duplicates},
+    {"demo", "generate", "--households N [--seed S] [--year Y] -o FILE",
+     "write a synthetic register consistent with the plan (names marked 样例)", CH_PERM_READ,
+     cmd_demo_generate},
+    {"region", "list", "[REGION] [--all] [--format table|csv|json|xlsx] [-o FILE]",
+     "list the prefecture, counties, townships and villages", CH_PERM_READ, cmd_region_list},
+    {"region", "import", "FILE",
+     "add townships and villages from a list with columns 县市, 乡镇, 村", CH_PERM_REGION_WRITE,
+     cmd_region_import},
+    {"user", "add", "NAME --role ROLE [--scope REGION]",
+     "add a user; roles: prefecture_admin county_operator township_operator reviewer "
+     "finance auditor",
+     CH_PERM_USER_ADMIN, cmd_user_add},
+    {"user", "list", "[--format table|csv|json|xlsx] [-o FILE]", "list users, roles and scopes",
+     CH_PERM_READ, cmd_user_list},
+    {"audit", "verify", "", "check the audit log's hash chain; name the first bad entry",
+     CH_PERM_AUDIT, cmd_audit_verify},
+    {"audit", "log", "[--object PREFIX] [--limit N] [--format table|csv|json|xlsx] [-o FILE]",
+     "list audit entries, newest first", CH_PERM_AUDIT, cmd_audit_log},
+    {"help", NULL, "[COMMAND]", "show commands, or one command's usage", 0, cmd_help},
+    {"version", NULL, "", "print the version", 0, cmd_version},
+    {NULL, NULL, NULL, NULL, 0, NULL},
+};
+
+static void print_usage_line(FILE *f, const struct cli_command *c)
+{
+	fprintf(f, "  cleanheat %s%s%s %s\n", c->group, c->name ? " " : "", c->name ? c->name : "",
+	        c->args);
+}
+
+int cmd_help(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	if (argc > 1) {
+		int found = 0;
+		for (const struct cli_command *c = cli_commands; c->group; c++)
+			if (strcmp(c->group, argv[1]) == 0 &&
+			    (argc < 3 || (c->name && strcmp(c->name, argv[2]) == 0))) {
+				print_usage_line(stdout, c);
+				printf("      %s\n", c->summary);
+				found = 1;
+			}
+		if (!found) {
+			fprintf(stderr, "cleanheat: no command '%s'\n", argv[1]);
+			return CLI_EUSAGE;
+		}
+		return 0;
+	}
+	printf("cleanheat — rural clean-heating retrofit programme: plan, register, progress,\n"
+	       "acceptance and subsidy (农村清洁取暖改造管理)\n\n"
+	       "usage: cleanheat [--db URL] [--as USER] COMMAND [ARGS]\n\n"
+	       "  --db URL   database (default ./cleanheat.db; sqlite:PATH)\n"
+	       "  --as USER  act as this user (default: the operating-system user)\n\n"
+	       "commands:\n");
+	for (const struct cli_command *c = cli_commands; c->group; c++) {
+		print_usage_line(stdout, c);
+		printf("      %s\n", c->summary);
+	}
+	printf("\nexit status: 0 done, 1 data problems, 2 usage, 3 permission denied,\n"
+	       "4 not found, 5 conflict, 70 internal error\n");
+	return 0;
+}
+
+int cmd_version(struct cli *cli, int argc, char **argv)
+{
+	(void)cli;
+	(void)argc;
+	(void)argv;
+	printf("cleanheat %s\n", VERSION);
+	return 0;
+}

@@ -1,0 +1,211 @@
+/*
+ * audit — appending to and verifying the hash chain (see audit.h).
+ *
+ * The hash of entry N is BLAKE2b-256 over, in this order, each field
+ * written as its decimal byte length, ':', then its bytes (a NULL field is
+ * written as "-"): seq, at, actor, action, object, before, after, prev_hash.
+ * The length prefix keeps field boundaries unambiguous. The first entry's
+ * prev_hash is 64 zeros. audit_head holds the newest seq and hash.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "util/date.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void hash_field(ch_hash *h, const char *s)
+{
+	char len[24];
+	if (!s) {
+		ch_hash_update(h, "-", 1);
+		return;
+	}
+	int n = snprintf(len, sizeof len, "%zu:", strlen(s));
+	ch_hash_update(h, len, (size_t)n);
+	ch_hash_update(h, s, strlen(s));
+}
+
+static void entry_hash(const ch_audit_entry *e, const char *prev, char out[CH_HASH_HEX_LEN + 1])
+{
+	char seq[24];
+	ch_hash h;
+	snprintf(seq, sizeof seq, "%lld", (long long)e->seq);
+	ch_hash_init(&h);
+	hash_field(&h, seq);
+	hash_field(&h, e->at);
+	hash_field(&h, e->actor);
+	hash_field(&h, e->action);
+	hash_field(&h, e->object);
+	hash_field(&h, e->before);
+	hash_field(&h, e->after);
+	hash_field(&h, prev);
+	ch_hash_final(&h, out);
+}
+
+int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const char *before,
+                    const char *after)
+{
+	char prev[CH_HASH_HEX_LEN + 1] = {0}, hash[CH_HASH_HEX_LEN + 1], now[32];
+	int64_t last = 0;
+	int rc;
+	ch_stmt *st;
+
+	if ((rc = ch_db_prepare(ctx->db, &st, "SELECT seq, hash FROM audit_head WHERE id = 1")) !=
+	    0)
+		return rc;
+	if ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		last = ch_stmt_int64(st, 0);
+		snprintf(prev, sizeof prev, "%s", ch_stmt_text(st, 1));
+		rc = 0;
+	} else if (rc == CH_DB_DONE) {
+		memcpy(prev, genesis, sizeof prev);
+	}
+	ch_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+
+	ch_now_utc(now, sizeof now);
+	ch_audit_entry e = {.seq = last + 1,
+	                    .at = now,
+	                    .actor = ctx->actor.name ? ctx->actor.name : "cleanheat",
+	                    .action = action,
+	                    .object = object,
+	                    .before = before,
+	                    .after = after};
+	entry_hash(&e, prev, hash);
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO audit_log(seq, at, actor, action, object, before, after,"
+	               " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	               "itttttttt", e.seq, e.at, e.actor, e.action, e.object, e.before, e.after,
+	               prev, hash);
+	if (rc == 0)
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"
+		    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+		    "it", e.seq, hash);
+	return rc;
+}
+
+int ch_audit_verify(ch_ctx *ctx, ch_audit_report *rep)
+{
+	char prev[CH_HASH_HEX_LEN + 1], hash[CH_HASH_HEX_LEN + 1];
+	int64_t expect = 1;
+	ch_stmt *st;
+	int rc;
+
+	memset(rep, 0, sizeof *rep);
+	memcpy(prev, genesis, sizeof prev);
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_AUDIT)) != 0)
+		return rc;
+	rc = ch_db_prepare(ctx->db, &st,
+	                   "SELECT seq, at, actor, action, object, before, after, prev_hash, hash"
+	                   " FROM audit_log ORDER BY seq");
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_audit_entry e = {.seq = ch_stmt_int64(st, 0),
+		                    .at = ch_stmt_text(st, 1),
+		                    .actor = ch_stmt_text(st, 2),
+		                    .action = ch_stmt_text(st, 3),
+		                    .object = ch_stmt_text(st, 4),
+		                    .before = ch_stmt_text(st, 5),
+		                    .after = ch_stmt_text(st, 6),
+		                    .hash = ch_stmt_text(st, 8)};
+		const char *stored_prev = ch_stmt_text(st, 7);
+		if (e.seq != expect) {
+			rep->bad_seq = expect;
+			snprintf(rep->problem, sizeof rep->problem,
+			         "entry %lld is missing (deleted); the next entry is %lld",
+			         (long long)expect, (long long)e.seq);
+			break;
+		}
+		if (!stored_prev || strcmp(stored_prev, prev) != 0) {
+			rep->bad_seq = e.seq;
+			snprintf(rep->problem, sizeof rep->problem,
+			         "entry %lld does not follow entry %lld: an entry was deleted, "
+			         "replaced or reordered here",
+			         (long long)e.seq, (long long)e.seq - 1);
+			break;
+		}
+		entry_hash(&e, prev, hash);
+		if (!e.hash || strcmp(hash, e.hash) != 0) {
+			rep->bad_seq = e.seq;
+			snprintf(
+			    rep->problem, sizeof rep->problem,
+			    "entry %lld (%s %s by %s at %s) was edited: its hash does not match "
+			    "its contents",
+			    (long long)e.seq, e.action ? e.action : "?", e.object ? e.object : "?",
+			    e.actor ? e.actor : "?", e.at ? e.at : "?");
+			break;
+		}
+		memcpy(prev, hash, sizeof prev);
+		rep->entries++;
+		expect++;
+	}
+	ch_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (rep->bad_seq == 0 && rep->entries == 0) {
+		rep->bad_seq = 1;
+		snprintf(rep->problem, sizeof rep->problem,
+		         "the log is empty, but every database starts with the entry creating its "
+		         "first user: entries were deleted");
+	}
+	if (rep->bad_seq == 0) {
+		int64_t head_seq = 0;
+		char *head_hash = NULL;
+		if (ch_db_query_int64(ctx->db, &head_seq, "SELECT seq FROM audit_head WHERE id = 1",
+		                      NULL) == 0)
+			ch_db_query_text(ctx->db, &head_hash,
+			                 "SELECT hash FROM audit_head WHERE id = 1", NULL);
+		if (head_seq != expect - 1 || (head_hash && strcmp(head_hash, prev) != 0)) {
+			rep->bad_seq = expect;
+			snprintf(rep->problem, sizeof rep->problem,
+			         "the log ends at entry %lld but its head records entry %lld: "
+			         "entries at the end were deleted or replaced",
+			         (long long)expect - 1, (long long)head_seq);
+		}
+		free(head_hash);
+	}
+	ch_error_clear();
+	if (rep->bad_seq)
+		return ch_error_set(CH_EINVALID, "audit log: %s", rep->problem);
+	return 0;
+}
+
+int ch_audit_each(ch_ctx *ctx, const char *prefix, int64_t limit,
+                  int (*fn)(const ch_audit_entry *e, void *arg), void *arg)
+{
+	ch_stmt *st;
+	int rc;
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_AUDIT)) != 0)
+		return rc;
+	rc = ch_db_preparef(ctx->db, &st,
+	                    "SELECT seq, at, actor, action, object, before, after, hash"
+	                    " FROM audit_log WHERE ? IS NULL OR substr(object, 1, length(?)) = ?"
+	                    " ORDER BY seq DESC LIMIT ?",
+	                    "ttti", prefix, prefix, prefix, limit > 0 ? limit : (int64_t)-1);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_audit_entry e = {.seq = ch_stmt_int64(st, 0),
+		                    .at = ch_stmt_text(st, 1),
+		                    .actor = ch_stmt_text(st, 2),
+		                    .action = ch_stmt_text(st, 3),
+		                    .object = ch_stmt_text(st, 4),
+		                    .before = ch_stmt_text(st, 5),
+		                    .after = ch_stmt_text(st, 6),
+		                    .hash = ch_stmt_text(st, 7)};
+		if ((rc = fn(&e, arg)) != 0)
+			break;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}

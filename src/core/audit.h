@@ -1,0 +1,42 @@
+/*
+ * audit — the append-only, hash-chained log of every write.
+ *
+ * Each core write appends one entry in its own transaction: who, when (UTC),
+ * what action on which object, and the object before and after, as JSON.
+ * Each entry's hash covers its fields and the previous entry's hash, so an
+ * entry edited, deleted or moved breaks the chain from that point on, and
+ * the head kept in audit_head shows entries cut off the end.
+ */
+#ifndef CH_CORE_AUDIT_H
+#define CH_CORE_AUDIT_H
+
+#include <stdint.h>
+
+typedef struct ch_ctx ch_ctx;
+
+/* Appends an entry as the context's actor. BEFORE and AFTER are JSON texts
+ * or NULL. Must be called inside a ch_ctx transaction. */
+int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const char *before,
+                    const char *after);
+
+typedef struct ch_audit_report {
+	int64_t entries;   /* entries checked */
+	int64_t bad_seq;   /* first entry found wrong, 0 when the chain holds */
+	char problem[512]; /* what is wrong with it, in English */
+} ch_audit_report;
+
+/* Walks the chain from the first entry. Returns 0 when it holds, or
+ * CH_EINVALID with REPORT naming the first entry that was edited, deleted or
+ * reordered. Requires CH_PERM_AUDIT. */
+int ch_audit_verify(ch_ctx *ctx, ch_audit_report *report);
+
+typedef struct ch_audit_entry {
+	int64_t seq;
+	const char *at, *actor, *action, *object, *before, *after, *hash;
+} ch_audit_entry;
+/* Calls FN for the entries whose object starts with OBJECT_PREFIX (NULL:
+ * all), newest first, at most LIMIT (0: no limit). Requires CH_PERM_AUDIT. */
+int ch_audit_each(ch_ctx *ctx, const char *object_prefix, int64_t limit,
+                  int (*fn)(const ch_audit_entry *e, void *arg), void *arg);
+
+#endif

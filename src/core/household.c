@@ -1,0 +1,985 @@
+/*
+ * household — importing and reading the register (see household.h).
+ *
+ * The import in outline: ch_hh_import_begin opens the transaction and a row
+ * in household_import; each ch_hh_import_row normalises and checks the row
+ * (check_row), then store_row writes it. Conflicts with rows written earlier
+ * by the same import (one ID number or 户编号 twice in the file) reject both
+ * rows: the earlier one is deleted, or restored from temp.hh_before if it
+ * had updated a stored household. Updates are audited at the end, from
+ * temp.hh_before and the final rows, so that an update undone by a later
+ * conflict leaves no audit entry.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "core/household.h"
+#include "core/idcard.h"
+#include "core/reflist.h"
+#include "core/region.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/error.h"
+#include "util/money.h"
+#include "util/strmap.h"
+#include "util/text.h"
+
+static const struct {
+	const char *name, *key;
+} hfields[CH_HF_COUNT] = {
+    {"县市", "county"},
+    {"乡镇", "township"},
+    {"村", "village"},
+    {"户编号", "hh_no"},
+    {"户主姓名", "head_name"},
+    {"身份证号", "id_number"},
+    {"联系电话", "phone"},
+    {"地址", "address"},
+    {"取暖面积", "heated_area"},
+    {"房屋结构", "structure"},
+    {"原取暖方式", "original_heating"},
+    {"改造方式", "technology"},
+    {"节能改造措施", "measures"},
+    {"节能改造面积", "es_area"},
+    {"年度", "plan_year"},
+    {"批次", "batch"},
+    {"施工单位", "contractor"},
+    {"总投资", "cost"},
+    {"备注", "note"},
+};
+
+const char *ch_hfield_name(enum ch_hfield f)
+{
+	return f < CH_HF_COUNT ? hfields[f].name : "?";
+}
+
+const char *ch_hfield_key(enum ch_hfield f)
+{
+	return f < CH_HF_COUNT ? hfields[f].key : "?";
+}
+
+/* The stored columns, in the order of struct hh_vals. */
+#define HH_NCOLS 19
+#define HH_COLS                                                                                    \
+	"county_id, township_id, village_id, hh_no, head_name, id_number, phone, address,"         \
+	" heated_area_centi, structure, original_heating, technology, es_measures,"                \
+	" es_area_centi, plan_year, batch, contractor, cost_fen, note"
+#define HH_COLS_AS(p)                                                                              \
+	p "county_id, " p "township_id, " p "village_id, " p "hh_no, " p "head_name, " p           \
+	  "id_number, " p "phone, " p "address, " p "heated_area_centi, " p "structure, " p        \
+	  "original_heating, " p "technology, " p "es_measures, " p "es_area_centi, " p            \
+	  "plan_year, " p "batch, " p "contractor, " p "cost_fen, " p "note"
+static const char *const hh_col_names[HH_NCOLS] = {
+    "county_id",   "township_id",      "village_id",
+    "hh_no",       "head_name",        "id_number",
+    "phone",       "address",          "heated_area_centi",
+    "structure",   "original_heating", "technology",
+    "es_measures", "es_area_centi",    "plan_year",
+    "batch",       "contractor",       "cost_fen",
+    "note"};
+/* Which of them are integers (for JSON). */
+static const char hh_col_int[HH_NCOLS] = {1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0};
+
+/* One checked row: its column values as text (NULL: SQL NULL). */
+struct hh_vals {
+	const char *s[HH_NCOLS];
+	char nums[HH_NCOLS][24];
+};
+
+struct ch_hh_import {
+	ch_ctx *ctx;
+	ch_hh_import_opts opts;
+	char today[11];
+	int64_t import_id;
+	int in_tx, finished;
+	ch_reflist *tech, *measures;
+	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
+	ch_strmap *regions;  /* "c|NAME" → county id, "t|PARENT|NAME" → id (negative: denied) */
+	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
+	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
+	ch_strmap *rejected;  /* line → 1 */
+	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_save, *st_delete, *st_restore,
+	    *st_was_update;
+	ch_hh_problem *problems;
+	size_t nproblems, cap;
+	ch_hh_import_summary sum;
+	size_t denied; /* rows outside the actor's scope */
+	ch_buf added;  /* regions added, one per line */
+};
+
+/* ---- problems ---- */
+
+static void add_problem(ch_hh_import *imp, size_t line, int field, const char *value, int warning,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add_problem(ch_hh_import *imp, size_t line, int field, const char *value, int warning,
+                        const char *fmt, ...)
+{
+	char reason[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	if (imp->nproblems == imp->cap) {
+		imp->cap = imp->cap ? imp->cap * 2 : 64;
+		imp->problems = ch_reallocarray(imp->problems, imp->cap, sizeof *imp->problems);
+	}
+	imp->problems[imp->nproblems++] = (ch_hh_problem){
+	    .line = line,
+	    .field = field,
+	    .value = value && *value ? ch_strdup(value) : NULL,
+	    .reason = ch_strdup(reason),
+	    .warning = warning,
+	};
+	if (warning) {
+		imp->sum.warnings++;
+	} else {
+		char k[32];
+		snprintf(k, sizeof k, "%zu", line);
+		if (!ch_strmap_get(imp->rejected, k, NULL)) {
+			ch_strmap_put(imp->rejected, k, 1);
+			imp->sum.rejected++;
+		}
+	}
+}
+
+void ch_hh_import_add_problem(ch_hh_import *imp, size_t line, int field, const char *value,
+                              int warning, const char *reason)
+{
+	add_problem(imp, line, field, value, warning, "%s", reason);
+}
+
+size_t ch_hh_import_nproblems(const ch_hh_import *imp)
+{
+	return imp->nproblems;
+}
+
+const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i)
+{
+	return i < imp->nproblems ? &imp->problems[i] : NULL;
+}
+
+int ch_hh_import_rejected(const ch_hh_import *imp, size_t line)
+{
+	char k[32];
+	snprintf(k, sizeof k, "%zu", line);
+	return ch_strmap_get(imp->rejected, k, NULL);
+}
+
+/* ---- begin ---- */
+
+static int prepare_all(ch_hh_import *imp)
+{
+	ch_db *db = imp->ctx->db;
+	int rc = ch_db_exec_script(db, "CREATE TEMP TABLE IF NOT EXISTS hh_before AS"
+	                               " SELECT * FROM household WHERE 0;"
+	                               "DELETE FROM temp.hh_before;");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_find,
+		                   "SELECT id, import_id, source_line, " HH_COLS
+		                   " FROM household WHERE county_id = ? AND hh_no = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_holder,
+		                   "SELECT h.id, h.import_id, h.source_line, h.hh_no, r.name"
+		                   " FROM household h JOIN region r ON r.id = h.county_id"
+		                   " WHERE h.id_number = ? AND h.status <> 'withdrawn'");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &imp->st_insert,
+		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
+		    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?)");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &imp->st_update,
+		    "UPDATE household SET (" HH_COLS ", import_id, source_line,"
+		    " updated_at) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?) WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_save,
+		                   "INSERT INTO temp.hh_before SELECT * FROM household WHERE id = ?"
+		                   " AND id NOT IN (SELECT id FROM temp.hh_before)");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_delete, "DELETE FROM household WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_was_update,
+		                   "SELECT count(*) FROM temp.hh_before WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_restore,
+		                   "UPDATE household SET (" HH_COLS ", import_id, source_line,"
+		                   " updated_at) = (SELECT " HH_COLS ", import_id, source_line,"
+		                   " updated_at FROM temp.hh_before b WHERE b.id = household.id)"
+		                   " WHERE id = ?");
+	return rc;
+}
+
+int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import **out)
+{
+	ch_hh_import *imp = ch_calloc(1, sizeof *imp);
+	char now[32];
+	int rc;
+
+	*out = NULL;
+	imp->ctx = ctx;
+	imp->opts = *opts;
+	imp->regions = ch_strmap_new();
+	imp->seen_ids = ch_strmap_new();
+	imp->seen_keys = ch_strmap_new();
+	imp->rejected = ch_strmap_new();
+	ch_buf_init(&imp->added);
+	ch_now_utc(now, sizeof now);
+	snprintf(imp->today, sizeof imp->today, "%.10s", opts->today ? opts->today : now);
+
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
+		goto fail;
+	/* a --county outside the actor's scope (and not containing it) is refused
+	 * outright; rows are checked one by one below */
+	int64_t scope = ctx->actor.scope_region_id;
+	if (opts->county_id && scope && !ch_region_within(ctx, opts->county_id, scope) &&
+	    !ch_region_within(ctx, scope, opts->county_id)) {
+		rc = ch_ctx_require(ctx, CH_PERM_HOUSEHOLD_WRITE, opts->county_id);
+		goto fail;
+	}
+	if ((rc = ch_reflist_load(ctx, "technology", &imp->tech)) != 0 ||
+	    (rc = ch_reflist_load(ctx, "measure", &imp->measures)) != 0)
+		goto fail;
+	if ((rc = ch_ref_limit(ctx, "heated_area", &imp->area_min, &imp->area_max)) != 0 ||
+	    (rc = ch_ref_limit(ctx, "es_area", &imp->es_min, &imp->es_max)) != 0 ||
+	    (rc = ch_ref_limit(ctx, "cost", &imp->cost_min, &imp->cost_max)) != 0)
+		goto fail;
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto fail;
+	imp->in_tx = 1;
+	rc = ch_db_run(
+	    ctx->db, "INSERT INTO household_import(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
+	    "tttt", opts->file ? opts->file : "-", opts->file_hash ? opts->file_hash : "", now,
+	    ctx->actor.name);
+	if (rc)
+		goto fail;
+	imp->import_id = ch_db_last_id(ctx->db);
+	if ((rc = prepare_all(imp)) != 0)
+		goto fail;
+	*out = imp;
+	return 0;
+fail:
+	ch_hh_import_free(imp);
+	return rc;
+}
+
+/* ---- checking one row ---- */
+
+struct hh_rec {
+	int64_t county_id, township_id, village_id;
+	char *v[CH_HF_COUNT]; /* normalised text, NULL when empty or absent */
+	char id[CH_ID_LEN + 1];
+	char phone[32];
+	int64_t heated, es_area, cost; /* -1: none */
+	const char *tech;
+	char *measures; /* keys joined by '+' */
+	int year;
+	const char *batch;
+};
+
+static void rec_dispose(struct hh_rec *r)
+{
+	for (int i = 0; i < CH_HF_COUNT; i++)
+		free(r->v[i]);
+	free(r->measures);
+}
+
+/* Resolves a county by name or code (cached). Returns its id, 0 with a
+ * problem recorded when unknown or obsolete. */
+static int64_t county_of(ch_hh_import *imp, size_t line, const char *name)
+{
+	char key[300];
+	int64_t id;
+	snprintf(key, sizeof key, "c|%s", name);
+	if (ch_strmap_get(imp->regions, key, &id))
+		goto found;
+	ch_region r;
+	int rc = ch_region_find(imp->ctx, name, CH_LEVEL_COUNTY, 0, &r);
+	if (rc == 0 && r.obsolete) {
+		id = 0;
+		ch_error_set(CH_EINVALID, "「%s」（%s）已撤销：%s", name, r.code,
+		             r.note ? r.note : "");
+	} else {
+		id = rc == 0 ? r.id : 0;
+	}
+	if (rc == 0)
+		ch_region_dispose(&r);
+	/* negative: remembered as bad, with the reason recomputed below */
+	ch_strmap_put(imp->regions, key, id ? id : -1);
+	if (!id)
+		id = -1;
+found:
+	if (id < 0) {
+		add_problem(imp, line, CH_HF_COUNTY, name, 0, "「%s」不是本州的县（市）", name);
+		return 0;
+	}
+	return id;
+}
+
+/* Resolves a township (LEVEL 3) or village (4) named NAME under PARENT,
+ * adding it when the parent's list was not loaded. Returns its id or 0 with
+ * a problem recorded. */
+static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int level, const char *name)
+{
+	char key[320];
+	int64_t id;
+	int field = level == CH_LEVEL_TOWNSHIP ? CH_HF_TOWNSHIP : CH_HF_VILLAGE;
+	snprintf(key, sizeof key, "%c|%" PRId64 "|%s", level == CH_LEVEL_TOWNSHIP ? 't' : 'v',
+	         parent, name);
+	if (ch_strmap_get(imp->regions, key, &id))
+		goto found;
+	ch_region r, p;
+	int rc = ch_region_find(imp->ctx, name, level, parent, &r);
+	if (rc == 0) {
+		id = r.id;
+		ch_region_dispose(&r);
+	} else if (rc == CH_ENOTFOUND) {
+		ch_error_clear();
+		if ((rc = ch_region_get(imp->ctx, parent, &p)) != 0)
+			return 0;
+		if (p.children_loaded) {
+			id = -1;
+		} else {
+			int added = 0;
+			rc = ch_region_add_child(imp->ctx, parent, name, NULL, &id, &added);
+			if (rc == 0 && added) {
+				ch_buf_printf(&imp->added, "%s %s\n", p.name, name);
+				if (level == CH_LEVEL_TOWNSHIP)
+					imp->sum.townships_added++;
+				else
+					imp->sum.villages_added++;
+			} else if (rc) {
+				id = -2;
+			}
+		}
+		ch_region_dispose(&p);
+	} else {
+		id = -3;
+	}
+	ch_strmap_put(imp->regions, key, id);
+found:
+	if (id == -1) {
+		add_problem(imp, line, field, name, 0,
+		            "「%s」不在已导入的%s名单中（先用 region import 补充）", name,
+		            level == CH_LEVEL_TOWNSHIP ? "乡镇" : "村");
+		return 0;
+	}
+	if (id < 0) {
+		add_problem(imp, line, field, name, 0, "「%s」无法加入行政区划（无权限或名称冲突）",
+		            name);
+		return 0;
+	}
+	return id;
+}
+
+/* The actor may write households of REGION (cached per region). */
+static int allowed(ch_hh_import *imp, int64_t region)
+{
+	char key[40];
+	int64_t ok;
+	snprintf(key, sizeof key, "p|%" PRId64, region);
+	if (!ch_strmap_get(imp->regions, key, &ok)) {
+		ok = ch_ctx_require(imp->ctx, CH_PERM_HOUSEHOLD_WRITE, region) == 0;
+		ch_error_clear();
+		ch_strmap_put(imp->regions, key, ok);
+	}
+	return (int)ok;
+}
+
+static int check_area(ch_hh_import *imp, size_t line, int field, const char *s, int64_t lo,
+                      int64_t hi, int64_t *out)
+{
+	*out = -1;
+	if (!s)
+		return 0;
+	int64_t v;
+	if (ch_text_parse_fixed(s, 2, &v) != CH_NUM_OK) {
+		add_problem(imp, line, field, s, 0, "%s「%s」不是面积数值（平方米，最多两位小数）",
+		            ch_hfield_name(field), s);
+		return -1;
+	}
+	if (v < lo || v > hi) {
+		add_problem(imp, line, field, s, 0,
+		            "%s %s 平方米超出合理范围 %" PRId64 "–%" PRId64 " 平方米",
+		            ch_hfield_name(field), s, lo / 100, hi / 100);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *batch_of(const char *s)
+{
+	if (!s || strcmp(s, "新建") == 0 || strcmp(s, "新增") == 0 || strcmp(s, "本年") == 0 ||
+	    strcmp(s, "new") == 0 || ch_str_contains(s, "年实施"))
+		return "new";
+	if (ch_str_contains(s, "续建") || strcmp(s, "continuing") == 0)
+		return "continuing";
+	return NULL;
+}
+
+static int split_measures(ch_hh_import *imp, size_t line, const char *s, char **out)
+{
+	static const char *const seps[] = {"、", "，", "；", ",", ";", "+", "/", " "};
+	ch_buf b, keys;
+	int bad = 0;
+	*out = NULL;
+	if (!s)
+		return 0;
+	/* turn every separator into '\n', then look each part up */
+	ch_buf_init(&b);
+	ch_buf_puts(&b, s);
+	for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++) {
+		char *p;
+		size_t n = strlen(seps[i]);
+		while ((p = strstr(b.ptr, seps[i])) != NULL) {
+			*p = '\n';
+			memmove(p + 1, p + n, strlen(p + n) + 1);
+		}
+	}
+	ch_buf_init(&keys);
+	char *save = NULL;
+	for (char *part = strtok_r(b.ptr, "\n", &save); part; part = strtok_r(NULL, "\n", &save)) {
+		const char *k = ch_reflist_find(imp->measures, part);
+		if (!k) {
+			char *names = ch_reflist_names(imp->measures);
+			add_problem(imp, line, CH_HF_MEASURES, s, 0,
+			            "节能改造措施「%s」不在名单中（%s）", part, names);
+			free(names);
+			bad = 1;
+			break;
+		}
+		/* keep each measure once, in the order given */
+		char probe[64];
+		snprintf(probe, sizeof probe, "+%s+", k);
+		char *have = ch_malloc(keys.len + 3);
+		snprintf(have, keys.len + 3, "+%s+", keys.ptr);
+		if (!strstr(have, probe))
+			ch_buf_printf(&keys, "%s%s", keys.len ? "+" : "", k);
+		free(have);
+	}
+	ch_buf_dispose(&b);
+	if (bad || keys.len == 0) {
+		ch_buf_dispose(&keys);
+		return bad ? -1 : 0;
+	}
+	*out = ch_buf_detach(&keys);
+	return 0;
+}
+
+/* Normalises and checks every field of a row into *R; returns 0 when the
+ * row is valid (problems recorded otherwise). */
+static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, struct hh_rec *r)
+{
+	static const int required[] = {CH_HF_TOWNSHIP, CH_HF_HH_NO, CH_HF_HEAD,
+	                               CH_HF_ID,       CH_HF_TECH,  CH_HF_YEAR};
+	size_t before = imp->sum.rejected;
+	char **v = r->v;
+
+	memset(r, 0, sizeof *r);
+	for (int f = 0; f < CH_HF_COUNT; f++) {
+		if (!fields[f])
+			continue;
+		v[f] = ch_text_normalize(fields[f]);
+		if (!*v[f]) {
+			free(v[f]);
+			v[f] = NULL;
+		}
+	}
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		if (!v[required[i]])
+			add_problem(imp, line, required[i], NULL, 0, "缺少%s",
+			            ch_hfield_name(required[i]));
+	/* regions */
+	if (v[CH_HF_COUNTY]) {
+		r->county_id = county_of(imp, line, v[CH_HF_COUNTY]);
+		if (r->county_id && imp->opts.county_id && r->county_id != imp->opts.county_id) {
+			add_problem(imp, line, CH_HF_COUNTY, v[CH_HF_COUNTY], 0,
+			            "县市「%s」与 --county 指定的县市不符", v[CH_HF_COUNTY]);
+			r->county_id = 0;
+		}
+	} else if (imp->opts.county_id) {
+		r->county_id = imp->opts.county_id;
+	} else {
+		add_problem(imp, line, CH_HF_COUNTY, NULL, 0, "缺少县市（或用 --county 指定）");
+	}
+	if (r->county_id && v[CH_HF_TOWNSHIP])
+		r->township_id =
+		    child_of(imp, line, r->county_id, CH_LEVEL_TOWNSHIP, v[CH_HF_TOWNSHIP]);
+	if (r->township_id && v[CH_HF_VILLAGE])
+		r->village_id =
+		    child_of(imp, line, r->township_id, CH_LEVEL_VILLAGE, v[CH_HF_VILLAGE]);
+	if (r->township_id && !allowed(imp, r->township_id)) {
+		add_problem(imp, line, CH_HF_TOWNSHIP, v[CH_HF_TOWNSHIP], 0,
+		            "用户 %s 无权录入「%s」的农户", imp->ctx->actor.name,
+		            v[CH_HF_TOWNSHIP]);
+		imp->denied++;
+	}
+	/* identity */
+	if (v[CH_HF_HH_NO] && strlen(v[CH_HF_HH_NO]) > 64)
+		add_problem(imp, line, CH_HF_HH_NO, v[CH_HF_HH_NO], 0,
+		            "户编号过长（最多 64 个字符）");
+	if (v[CH_HF_HEAD] && strlen(v[CH_HF_HEAD]) > 96)
+		add_problem(imp, line, CH_HF_HEAD, v[CH_HF_HEAD], 0, "户主姓名过长");
+	if (v[CH_HF_ID] && ch_idcard_normalize(v[CH_HF_ID], imp->today, r->id) != 0)
+		add_problem(imp, line, CH_HF_ID, v[CH_HF_ID], 0, "%s", ch_error_message());
+	if (v[CH_HF_PHONE] && ch_phone_normalize(v[CH_HF_PHONE], r->phone, sizeof r->phone) != 0)
+		add_problem(imp, line, CH_HF_PHONE, v[CH_HF_PHONE], 0, "%s", ch_error_message());
+	/* figures */
+	check_area(imp, line, CH_HF_HEATED_AREA, v[CH_HF_HEATED_AREA], imp->area_min, imp->area_max,
+	           &r->heated);
+	check_area(imp, line, CH_HF_ES_AREA, v[CH_HF_ES_AREA], imp->es_min, imp->es_max,
+	           &r->es_area);
+	r->cost = -1;
+	if (v[CH_HF_COST]) {
+		int64_t fen;
+		int ok = imp->opts.cost_in_10k
+		             ? ch_text_parse_fixed(v[CH_HF_COST], 6, &fen) == CH_NUM_OK
+		             : ch_money_parse(v[CH_HF_COST], &fen) == 0;
+		if (!ok || fen < 0)
+			add_problem(imp, line, CH_HF_COST, v[CH_HF_COST], 0, "总投资「%s」不是金额",
+			            v[CH_HF_COST]);
+		else if (fen < imp->cost_min || fen > imp->cost_max)
+			add_problem(imp, line, CH_HF_COST, v[CH_HF_COST], 0,
+			            "总投资 %s 超出合理范围 %" PRId64 "–%" PRId64
+			            " 元（单位是否为万元？）",
+			            v[CH_HF_COST], imp->cost_min / 100, imp->cost_max / 100);
+		else
+			r->cost = fen;
+	}
+	/* lists */
+	if (v[CH_HF_TECH] && !(r->tech = ch_reflist_find(imp->tech, v[CH_HF_TECH]))) {
+		char *names = ch_reflist_names(imp->tech);
+		add_problem(imp, line, CH_HF_TECH, v[CH_HF_TECH], 0,
+		            "改造方式「%s」不在名单中（%s）", v[CH_HF_TECH], names);
+		free(names);
+	}
+	split_measures(imp, line, v[CH_HF_MEASURES], &r->measures);
+	if (v[CH_HF_YEAR]) {
+		int64_t y;
+		char *t = ch_strdup(v[CH_HF_YEAR]);
+		char *nian = strstr(t, "年");
+		if (nian && strcmp(nian, "年") == 0)
+			*nian = '\0';
+		if (ch_text_parse_count(t, &y) != CH_NUM_OK || y < 2000 || y > 2100)
+			add_problem(imp, line, CH_HF_YEAR, v[CH_HF_YEAR], 0, "年度「%s」不是年份",
+			            v[CH_HF_YEAR]);
+		else
+			r->year = (int)y;
+		free(t);
+	}
+	if (!(r->batch = batch_of(v[CH_HF_BATCH])))
+		add_problem(imp, line, CH_HF_BATCH, v[CH_HF_BATCH], 0, "批次「%s」应为新建或续建",
+		            v[CH_HF_BATCH]);
+	return imp->sum.rejected > before || ch_hh_import_rejected(imp, line) ? -1 : 0;
+}
+
+/* ---- writing one row ---- */
+
+static void set_int(struct hh_vals *hv, int i, int64_t v, int null_if_negative)
+{
+	if (null_if_negative && v < 0) {
+		hv->s[i] = NULL;
+		return;
+	}
+	snprintf(hv->nums[i], sizeof hv->nums[i], "%" PRId64, v);
+	hv->s[i] = hv->nums[i];
+}
+
+static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
+{
+	const char *const *v = (const char *const *)r->v;
+	memset(hv, 0, sizeof *hv);
+	set_int(hv, 0, r->county_id, 0);
+	set_int(hv, 1, r->township_id, 0);
+	set_int(hv, 2, r->village_id ? r->village_id : -1, 1);
+	hv->s[3] = v[CH_HF_HH_NO];
+	hv->s[4] = v[CH_HF_HEAD];
+	hv->s[5] = r->id;
+	hv->s[6] = r->phone[0] ? r->phone : NULL;
+	hv->s[7] = v[CH_HF_ADDRESS];
+	set_int(hv, 8, r->heated, 1);
+	hv->s[9] = v[CH_HF_STRUCTURE];
+	hv->s[10] = v[CH_HF_ORIG_HEATING];
+	hv->s[11] = r->tech;
+	hv->s[12] = r->measures;
+	set_int(hv, 13, r->es_area, 1);
+	set_int(hv, 14, r->year, 0);
+	hv->s[15] = r->batch;
+	hv->s[16] = v[CH_HF_CONTRACTOR];
+	set_int(hv, 17, r->cost, 1);
+	hv->s[18] = v[CH_HF_NOTE];
+}
+
+static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv, size_t line)
+{
+	char now[32];
+	int rc = 0;
+	ch_now_utc(now, sizeof now);
+	for (int i = 0; i < HH_NCOLS && rc == 0; i++)
+		rc = ch_stmt_bind_text(st, i + 1, hv->s[i]);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, HH_NCOLS + 1, imp->import_id);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, HH_NCOLS + 2, (int64_t)line);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, HH_NCOLS + 3, now);
+	return rc;
+}
+
+/* Runs ST (bound) to completion and resets it. */
+static int run_stmt(ch_stmt *st)
+{
+	int rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW)
+		;
+	ch_stmt_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
+{
+	for (int i = 0; i < HH_NCOLS; i++) {
+		const char *a = ch_stmt_text(st, first_col + i), *b = hv->s[i];
+		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* Undoes what this import wrote for household ID (an earlier row of the
+ * same file): restores it if it was an update, deletes it if new. */
+static int undo_earlier(ch_hh_import *imp, int64_t id)
+{
+	int64_t was_update = 0;
+	int rc = ch_stmt_bind_int64(imp->st_was_update, 1, id);
+	if (rc == 0 && (rc = ch_stmt_step(imp->st_was_update)) == CH_DB_ROW) {
+		was_update = ch_stmt_int64(imp->st_was_update, 0);
+		rc = 0;
+	}
+	ch_stmt_reset(imp->st_was_update);
+	if (rc < 0)
+		return rc;
+	ch_stmt *st = was_update ? imp->st_restore : imp->st_delete;
+	if ((rc = ch_stmt_bind_int64(st, 1, id)) != 0 || (rc = run_stmt(st)) != 0)
+		return rc;
+	if (was_update) {
+		imp->sum.updated--;
+		return ch_db_run(imp->ctx->db, "DELETE FROM temp.hh_before WHERE id = ?", "i", id);
+	}
+	imp->sum.inserted--;
+	return 0;
+}
+
+/* Rejects row LINE and the earlier row EARLIER_LINE (household EARLIER_ID)
+ * of this file that share VALUE in FIELD. */
+static int reject_pair(ch_hh_import *imp, size_t line, size_t earlier_line, int64_t earlier_id,
+                       int field, const char *value)
+{
+	int rc = 0;
+	if (!ch_hh_import_rejected(imp, earlier_line)) {
+		rc = undo_earlier(imp, earlier_id);
+		add_problem(imp, earlier_line, field, value, 0, "%s与第%zu行重复（两行均未导入）",
+		            ch_hfield_name(field), line);
+	}
+	add_problem(imp, line, field, value, 0, "%s与第%zu行重复（两行均未导入）",
+	            ch_hfield_name(field), earlier_line);
+	return rc;
+}
+
+/* Who else holds ID (active)? Fills *HOLDER (0: nobody). */
+static int find_holder(ch_hh_import *imp, const char *id, int64_t *holder, int64_t *holder_import,
+                       size_t *holder_line, char *where, size_t wsz)
+{
+	int rc = ch_stmt_bind_text(imp->st_holder, 1, id);
+	*holder = 0;
+	if (rc == 0 && (rc = ch_stmt_step(imp->st_holder)) == CH_DB_ROW) {
+		*holder = ch_stmt_int64(imp->st_holder, 0);
+		*holder_import =
+		    ch_stmt_is_null(imp->st_holder, 1) ? 0 : ch_stmt_int64(imp->st_holder, 1);
+		*holder_line = (size_t)ch_stmt_int64(imp->st_holder, 2);
+		snprintf(where, wsz, "%s 户编号 %s", ch_stmt_text(imp->st_holder, 4),
+		         ch_stmt_text(imp->st_holder, 3));
+		rc = 0;
+	}
+	ch_stmt_reset(imp->st_holder);
+	return rc < 0 ? rc : 0;
+}
+
+static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
+{
+	struct hh_vals hv;
+	char key[160], where[256];
+	int64_t existing = 0, ex_import = 0, holder = 0, holder_import = 0;
+	size_t ex_line = 0, holder_line = 0;
+	int rc, same = 0;
+
+	rec_values(r, &hv);
+	/* an ID number or 户编号 already found twice in this file */
+	snprintf(key, sizeof key, "%" PRId64 "|%s", r->county_id, r->v[CH_HF_HH_NO]);
+	if (ch_strmap_get(imp->seen_ids, r->id, NULL)) {
+		add_problem(imp, line, CH_HF_ID, r->v[CH_HF_ID], 0, "身份证号在本文件中出现多次");
+		return 0;
+	}
+	if (ch_strmap_get(imp->seen_keys, key, NULL)) {
+		add_problem(imp, line, CH_HF_HH_NO, r->v[CH_HF_HH_NO], 0,
+		            "户编号在本文件中出现多次");
+		return 0;
+	}
+	/* the stored household with this county and 户编号 */
+	if ((rc = ch_stmt_bind_int64(imp->st_find, 1, r->county_id)) != 0 ||
+	    (rc = ch_stmt_bind_text(imp->st_find, 2, r->v[CH_HF_HH_NO])) != 0)
+		return rc;
+	if ((rc = ch_stmt_step(imp->st_find)) == CH_DB_ROW) {
+		existing = ch_stmt_int64(imp->st_find, 0);
+		ex_import = ch_stmt_is_null(imp->st_find, 1) ? 0 : ch_stmt_int64(imp->st_find, 1);
+		ex_line = (size_t)ch_stmt_int64(imp->st_find, 2);
+		same = same_values(imp->st_find, 3, &hv);
+		rc = 0;
+	}
+	ch_stmt_reset(imp->st_find);
+	if (rc < 0)
+		return rc;
+	if (existing && ex_import == imp->import_id) {
+		ch_strmap_put(imp->seen_keys, key, 1);
+		return reject_pair(imp, line, ex_line, existing, CH_HF_HH_NO, r->v[CH_HF_HH_NO]);
+	}
+	/* the ID number held by another active household */
+	if ((rc = find_holder(imp, r->id, &holder, &holder_import, &holder_line, where,
+	                      sizeof where)) != 0)
+		return rc;
+	if (holder && holder != existing) {
+		if (holder_import == imp->import_id) {
+			ch_strmap_put(imp->seen_ids, r->id, 1);
+			return reject_pair(imp, line, holder_line, holder, CH_HF_ID,
+			                   r->v[CH_HF_ID]);
+		}
+		add_problem(imp, line, CH_HF_ID, r->v[CH_HF_ID], 0,
+		            "身份证号已在册（%s）；如原记录已退出，请先办理退出", where);
+		return 0;
+	}
+	if (existing && same) {
+		imp->sum.unchanged++;
+		/* claim it for this import so a later duplicate row is caught */
+		return ch_db_run(imp->ctx->db,
+		                 "UPDATE household SET import_id = ?, source_line = ? WHERE id = ?",
+		                 "iii", imp->import_id, (int64_t)line, existing);
+	}
+	if (existing) {
+		if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
+		    (rc = run_stmt(imp->st_save)) != 0)
+			return rc;
+		if ((rc = bind_values(imp, imp->st_update, &hv, line)) != 0 ||
+		    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 4, existing)) != 0 ||
+		    (rc = run_stmt(imp->st_update)) != 0)
+			return rc;
+		imp->sum.updated++;
+		return 0;
+	}
+	if ((rc = bind_values(imp, imp->st_insert, &hv, line)) != 0 ||
+	    (rc = run_stmt(imp->st_insert)) != 0)
+		return rc;
+	imp->sum.inserted++;
+	return 0;
+}
+
+int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
+{
+	struct hh_rec r;
+	int rc = 0;
+	imp->sum.rows++;
+	if (check_row(imp, line, fields, &r) == 0)
+		rc = store_row(imp, line, &r);
+	rec_dispose(&r);
+	return rc;
+}
+
+/* ---- finishing ---- */
+
+/* Same phone or address as another household: warnings, not errors. */
+static int warn_shared(ch_hh_import *imp)
+{
+	static const struct {
+		const char *col;
+		int field;
+		const char *what;
+		const char *same; /* what else must match for it to be the same */
+	} checks[] = {{"phone", CH_HF_PHONE, "联系电话", "1"},
+	              {"address", CH_HF_ADDRESS, "地址", "o.county_id = h.county_id"}};
+	for (size_t k = 0; k < 2; k++) {
+		char sql[512];
+		ch_stmt *st;
+		snprintf(sql, sizeof sql,
+		         "SELECT h.source_line, h.%s, r.name, o.hh_no, o.head_name FROM household h"
+		         " JOIN household o ON o.%s = h.%s AND o.id <> h.id AND %s"
+		         " JOIN region r ON r.id = o.county_id"
+		         " WHERE h.import_id = ? AND h.%s IS NOT NULL ORDER BY h.source_line, o.id",
+		         checks[k].col, checks[k].col, checks[k].col, checks[k].same,
+		         checks[k].col);
+		int rc = ch_db_preparef(imp->ctx->db, &st, sql, "i", imp->import_id);
+		if (rc)
+			return rc;
+		size_t last = 0;
+		while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			size_t line = (size_t)ch_stmt_int64(st, 0);
+			if (line == last)
+				continue; /* one warning per row */
+			last = line;
+			add_problem(imp, line, checks[k].field, ch_stmt_text(st, 1), 1,
+			            "%s与其他农户相同（%s 户编号 %s %s）", checks[k].what,
+			            ch_stmt_text(st, 2), ch_stmt_text(st, 3), ch_stmt_text(st, 4));
+		}
+		ch_stmt_finalize(st);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static json_t *row_json(ch_stmt *st, int first)
+{
+	json_t *o = json_object();
+	for (int i = 0; i < HH_NCOLS; i++) {
+		json_t *v = ch_stmt_is_null(st, first + i) ? json_null()
+		            : hh_col_int[i] ? json_integer(ch_stmt_int64(st, first + i))
+		                            : json_string(ch_stmt_text(st, first + i));
+		json_object_set_new(o, hh_col_names[i], v);
+	}
+	return o;
+}
+
+/* One audit entry per household this import updated, before and after. */
+static int audit_updates(ch_hh_import *imp)
+{
+	ch_stmt *st;
+	int rc = ch_db_prepare(imp->ctx->db, &st,
+	                       "SELECT b.id, r.code, b.hh_no, " HH_COLS_AS("b.") ", " HH_COLS_AS(
+	                           "h.") " FROM temp.hh_before b JOIN household h ON h.id = b.id"
+	                                 " JOIN region r ON r.id = b.county_id ORDER BY b.id");
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		char obj[200];
+		json_t *b = row_json(st, 3), *a = row_json(st, 3 + HH_NCOLS);
+		char *bs = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
+		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(obj, sizeof obj, "household:%s/%s", ch_stmt_text(st, 1),
+		         ch_stmt_text(st, 2));
+		rc = ch_audit_append(imp->ctx, "household.update", obj, bs, as);
+		free(bs);
+		free(as);
+		json_decref(a);
+		json_decref(b);
+		if (rc)
+			break;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
+{
+	int rc = warn_shared(imp);
+	size_t errors = imp->sum.rejected;
+	memset(sum, 0, sizeof *sum);
+	imp->finished = 1;
+	if (rc == 0 && imp->denied) {
+		ch_ctx_rollback(imp->ctx);
+		imp->in_tx = 0;
+		rc = ch_error_set(CH_EDENIED,
+		                  "user '%s' may not change households in %zu row(s) of this file "
+		                  "(outside their scope); nothing was stored",
+		                  imp->ctx->actor.name, imp->denied);
+		goto reset;
+	}
+	if (rc == 0 && errors && !imp->opts.skip_invalid) {
+		ch_ctx_rollback(imp->ctx);
+		imp->in_tx = 0;
+		rc = ch_error_set(CH_EINVALID,
+		                  "%zu row(s) invalid; nothing was stored (fix them, or store the "
+		                  "valid rows with --skip-invalid --rejects FILE)",
+		                  errors);
+	reset:
+		imp->sum.inserted = imp->sum.updated = imp->sum.unchanged = 0;
+		imp->sum.townships_added = imp->sum.villages_added = 0;
+		ch_buf_clear(&imp->added);
+		goto done;
+	}
+	if (rc == 0)
+		rc = audit_updates(imp);
+	if (rc == 0)
+		rc = ch_db_run(
+		    imp->ctx->db,
+		    "UPDATE household_import SET rows_read = ?, inserted = ?, updated = ?,"
+		    " unchanged = ?, rejected = ? WHERE id = ?",
+		    "iiiiii", (int64_t)imp->sum.rows, (int64_t)imp->sum.inserted,
+		    (int64_t)imp->sum.updated, (int64_t)imp->sum.unchanged,
+		    (int64_t)imp->sum.rejected, imp->import_id);
+	if (rc == 0) {
+		char obj[64];
+		json_t *a = json_pack(
+		    "{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:s}", "file",
+		    imp->opts.file ? imp->opts.file : "-", "hash",
+		    imp->opts.file_hash ? imp->opts.file_hash : "", "rows",
+		    (json_int_t)imp->sum.rows, "inserted", (json_int_t)imp->sum.inserted, "updated",
+		    (json_int_t)imp->sum.updated, "unchanged", (json_int_t)imp->sum.unchanged,
+		    "rejected", (json_int_t)imp->sum.rejected, "regions_added",
+		    (json_int_t)(imp->sum.townships_added + imp->sum.villages_added), "added",
+		    imp->added.ptr ? imp->added.ptr : "");
+		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(obj, sizeof obj, "household-import:%" PRId64, imp->import_id);
+		rc = ch_audit_append(imp->ctx, "household.import", obj, NULL, as);
+		free(as);
+		json_decref(a);
+	}
+	if (rc == 0) {
+		imp->in_tx = 0;
+		rc = ch_ctx_commit(imp->ctx);
+	}
+done:
+	*sum = imp->sum;
+	sum->import_id = imp->import_id;
+	sum->added_regions = imp->added.ptr && imp->added.len ? ch_strdup(imp->added.ptr) : NULL;
+	return rc;
+}
+
+void ch_hh_import_summary_dispose(ch_hh_import_summary *sum)
+{
+	free(sum->added_regions);
+	sum->added_regions = NULL;
+}
+
+void ch_hh_import_free(ch_hh_import *imp)
+{
+	if (!imp)
+		return;
+	ch_stmt *sts[] = {imp->st_find, imp->st_holder, imp->st_insert,  imp->st_update,
+	                  imp->st_save, imp->st_delete, imp->st_restore, imp->st_was_update};
+	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
+		ch_stmt_finalize(sts[i]);
+	if (imp->in_tx)
+		ch_ctx_rollback(imp->ctx);
+	for (size_t i = 0; i < imp->nproblems; i++) {
+		free(imp->problems[i].value);
+		free(imp->problems[i].reason);
+	}
+	free(imp->problems);
+	ch_reflist_free(imp->tech);
+	ch_reflist_free(imp->measures);
+	ch_strmap_free(imp->regions);
+	ch_strmap_free(imp->seen_ids);
+	ch_strmap_free(imp->seen_keys);
+	ch_strmap_free(imp->rejected);
+	ch_buf_dispose(&imp->added);
+	free(imp);
+}

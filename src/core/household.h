@@ -1,0 +1,150 @@
+/*
+ * household — the household register (户档案): importing county ledgers
+ * row by row with every check, and reading the register back.
+ *
+ * An import is one transaction. Each row is checked (regions, ID number,
+ * phone, areas within limits, technology and measures from the reference
+ * lists, required fields) and, when valid, written at once: a new household
+ * is inserted, a household with the same county and 户编号 as a stored one is
+ * updated (audited with before and after). An ID number already held by
+ * another active household blocks the row; two rows of the same file with
+ * one ID number (or one 户编号) are both rejected. At the end the import
+ * either commits (no errors, or --skip-invalid: the valid rows) or rolls
+ * back, leaving the register exactly as it was.
+ *
+ * The import keeps only the problems in memory, never the rows, so a
+ * million-row ledger needs no more memory than a small one.
+ */
+#ifndef CH_CORE_HOUSEHOLD_H
+#define CH_CORE_HOUSEHOLD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ch_ctx ch_ctx;
+
+/* The fields of a register row, in ledger column order. */
+enum ch_hfield {
+	CH_HF_COUNTY,       /* 县市 */
+	CH_HF_TOWNSHIP,     /* 乡镇 */
+	CH_HF_VILLAGE,      /* 村 */
+	CH_HF_HH_NO,        /* 户编号 */
+	CH_HF_HEAD,         /* 户主姓名 */
+	CH_HF_ID,           /* 身份证号 */
+	CH_HF_PHONE,        /* 联系电话 */
+	CH_HF_ADDRESS,      /* 地址 */
+	CH_HF_HEATED_AREA,  /* 取暖面积 (m²) */
+	CH_HF_STRUCTURE,    /* 房屋结构 */
+	CH_HF_ORIG_HEATING, /* 原取暖方式 */
+	CH_HF_TECH,         /* 改造方式 */
+	CH_HF_MEASURES,     /* 节能改造措施 */
+	CH_HF_ES_AREA,      /* 节能改造面积 (m²) */
+	CH_HF_YEAR,         /* 年度 */
+	CH_HF_BATCH,        /* 批次: 新建 / 续建 */
+	CH_HF_CONTRACTOR,   /* 施工单位 */
+	CH_HF_COST,         /* 总投资 (元) */
+	CH_HF_NOTE,         /* 备注 */
+	CH_HF_COUNT
+};
+
+/* The Chinese column name of F (县市, 乡镇, ...) and its JSON key. */
+const char *ch_hfield_name(enum ch_hfield f);
+const char *ch_hfield_key(enum ch_hfield f);
+
+typedef struct ch_hh_problem {
+	size_t line;  /* row in the file */
+	int field;    /* enum ch_hfield, or -1 for the row as a whole */
+	char *value;  /* the value as written, or NULL */
+	char *reason; /* in Chinese */
+	int warning;  /* 1: reported, does not block the row */
+} ch_hh_problem;
+
+typedef struct ch_hh_import_opts {
+	const char *file;      /* the file's name, for the record */
+	const char *file_hash; /* its hash */
+	int64_t county_id;     /* --county: every row belongs to it (0: from 县市) */
+	int skip_invalid;      /* store the valid rows even if others are invalid */
+	int cost_in_10k;       /* the 总投资 column is in 万元 */
+	const char *today;     /* YYYY-MM-DD for birth-date checks; NULL: now */
+} ch_hh_import_opts;
+
+typedef struct ch_hh_import_summary {
+	size_t rows, inserted, updated, unchanged, rejected, warnings;
+	size_t townships_added, villages_added;
+	char *added_regions; /* "县 乡镇 / 村" lines of regions added, or NULL */
+	int64_t import_id;
+} ch_hh_import_summary;
+
+typedef struct ch_hh_import ch_hh_import;
+
+/* Starts an import: checks CH_PERM_HOUSEHOLD_WRITE, opens the transaction,
+ * prepares statements and loads the reference lists. */
+int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import **out);
+/* Checks and (if valid) writes one row. FIELDS has CH_HF_COUNT entries, NULL
+ * for a column the file does not have. Problems are recorded, not returned:
+ * the result is 0 unless the import itself failed (a negative ch_err). */
+int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields);
+/* Records a problem found outside the row checks (a row the reader could
+ * not split, a column it does not know). */
+void ch_hh_import_add_problem(ch_hh_import *imp, size_t line, int field, const char *value,
+                              int warning, const char *reason);
+/* Ends the import: commits unless there are errors and skip_invalid is
+ * off, in which case it rolls back and returns CH_EINVALID (nothing
+ * stored). Fills *SUM either way. */
+int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum);
+size_t ch_hh_import_nproblems(const ch_hh_import *imp);
+const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i);
+/* 1 when LINE has an error (the row was not stored). */
+int ch_hh_import_rejected(const ch_hh_import *imp, size_t line);
+/* Rolls back if not finished, and frees. */
+void ch_hh_import_free(ch_hh_import *imp);
+void ch_hh_import_summary_dispose(ch_hh_import_summary *sum);
+
+/* A household as read back. Text fields are NULL when empty; numbers are
+ * -1 when unknown. */
+typedef struct ch_household {
+	int64_t id;
+	char *county, *county_code, *township, *village;
+	char *hh_no, *head_name, *id_number, *phone, *address;
+	int64_t heated_area_centi, es_area_centi, cost_fen;
+	char *structure, *original_heating, *technology, *measures;
+	int plan_year;
+	char *batch; /* "new" / "continuing" */
+	char *contractor, *note, *status, *updated_at;
+} ch_household;
+
+typedef struct ch_hh_filter {
+	const char *county, *township, *village; /* names or codes; NULL: any */
+	const char *technology;                  /* key or spelling */
+	const char *batch;                       /* new / continuing / 新建 / 续建 */
+	int plan_year;                           /* 0: any */
+	const char *text;                        /* search: name, 户编号, ID or phone contains */
+	int64_t limit;                           /* 0: no limit */
+} ch_hh_filter;
+
+/* Calls FN for each household matching F that the actor may see (their
+ * scope), ordered by county, township, village, 户编号. Requires
+ * CH_PERM_READ; CH_ENOTFOUND when a region or technology in F is unknown. */
+int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
+                      int (*fn)(const ch_household *h, void *arg), void *arg);
+/* Loads one household by county (name or code) and 户编号, or by ID number
+ * when COUNTY is NULL. CH_ENOTFOUND when none. */
+int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_household *out);
+void ch_household_dispose(ch_household *h);
+
+/* Records in the audit log that the actor is about to see unmasked ID and
+ * phone numbers (WHAT: the query). CH_EDENIED without CH_PERM_REVEAL. */
+int ch_household_reveal(ch_ctx *ctx, const char *what);
+
+/* One group of households sharing an ID number, phone or address. */
+typedef struct ch_hh_dup {
+	const char *kind;  /* "id_number", "phone", "address" */
+	const char *value; /* the shared value (unmasked; mask before output) */
+	const ch_household *members;
+	size_t n;
+} ch_hh_dup;
+/* Calls FN for every group of two or more households, within the actor's
+ * scope, that share an ID number (any status), a phone or an address. */
+int ch_household_duplicates(ch_ctx *ctx, int (*fn)(const ch_hh_dup *d, void *arg), void *arg);
+
+#endif

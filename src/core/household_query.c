@@ -1,0 +1,270 @@
+/*
+ * household_query — reading the register back: filtered lists, one
+ * household, and the groups that share an ID number, phone or address
+ * (see household.h). Every query is limited to the actor's scope.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "core/household.h"
+#include "core/reflist.h"
+#include "core/region.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+#define HH_FIELDS                                                                                  \
+	"SELECT h.id, c.name, c.code, t.name, v.name, h.hh_no, h.head_name, h.id_number,"          \
+	" h.phone, h.address, h.heated_area_centi, h.es_area_centi, h.cost_fen, h.structure,"      \
+	" h.original_heating, h.technology, h.es_measures, h.plan_year, h.batch, h.contractor,"    \
+	" h.note, h.status, h.updated_at"
+#define HH_FROM                                                                                    \
+	" FROM household h JOIN region c ON c.id = h.county_id"                                    \
+	" JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
+#define SELECT_HH HH_FIELDS HH_FROM
+#define ORDER_HH  " ORDER BY c.code, t.name, v.name, h.hh_no"
+/* the actor's scope: ? is the scope region id, 0 for everything */
+#define IN_SCOPE "(?9 = 0 OR h.county_id = ?9 OR h.township_id = ?9 OR h.village_id = ?9)"
+
+static void read_hh(ch_stmt *st, ch_household *h)
+{
+	memset(h, 0, sizeof *h);
+	h->id = ch_stmt_int64(st, 0);
+	h->county = ch_strdup(ch_stmt_text(st, 1));
+	h->county_code = ch_strdup(ch_stmt_text(st, 2));
+	h->township = ch_strdup(ch_stmt_text(st, 3));
+	h->village = ch_strdup(ch_stmt_text(st, 4));
+	h->hh_no = ch_strdup(ch_stmt_text(st, 5));
+	h->head_name = ch_strdup(ch_stmt_text(st, 6));
+	h->id_number = ch_strdup(ch_stmt_text(st, 7));
+	h->phone = ch_strdup(ch_stmt_text(st, 8));
+	h->address = ch_strdup(ch_stmt_text(st, 9));
+	h->heated_area_centi = ch_stmt_is_null(st, 10) ? -1 : ch_stmt_int64(st, 10);
+	h->es_area_centi = ch_stmt_is_null(st, 11) ? -1 : ch_stmt_int64(st, 11);
+	h->cost_fen = ch_stmt_is_null(st, 12) ? -1 : ch_stmt_int64(st, 12);
+	h->structure = ch_strdup(ch_stmt_text(st, 13));
+	h->original_heating = ch_strdup(ch_stmt_text(st, 14));
+	h->technology = ch_strdup(ch_stmt_text(st, 15));
+	h->measures = ch_strdup(ch_stmt_text(st, 16));
+	h->plan_year = (int)ch_stmt_int64(st, 17);
+	h->batch = ch_strdup(ch_stmt_text(st, 18));
+	h->contractor = ch_strdup(ch_stmt_text(st, 19));
+	h->note = ch_strdup(ch_stmt_text(st, 20));
+	h->status = ch_strdup(ch_stmt_text(st, 21));
+	h->updated_at = ch_strdup(ch_stmt_text(st, 22));
+}
+
+void ch_household_dispose(ch_household *h)
+{
+	char **fields[] = {&h->county,   &h->county_code, &h->township,         &h->village,
+	                   &h->hh_no,    &h->head_name,   &h->id_number,        &h->phone,
+	                   &h->address,  &h->structure,   &h->original_heating, &h->technology,
+	                   &h->measures, &h->batch,       &h->contractor,       &h->note,
+	                   &h->status,   &h->updated_at};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		free(*fields[i]);
+		*fields[i] = NULL;
+	}
+}
+
+/* Resolves a filter's region (name or code) at LEVEL under PARENT. */
+static int region_filter(ch_ctx *ctx, const char *text, int level, int64_t parent, int64_t *id)
+{
+	ch_region r;
+	*id = 0;
+	if (!text)
+		return 0;
+	int rc = ch_region_find(ctx, text, level, parent, &r);
+	if (rc)
+		return rc;
+	*id = r.id;
+	ch_region_dispose(&r);
+	return 0;
+}
+
+int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
+                      int (*fn)(const ch_household *h, void *arg), void *arg)
+{
+	int64_t county = 0, township = 0, village = 0;
+	const char *tech = NULL, *batch = NULL;
+	ch_reflist *techs = NULL;
+	ch_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+		return rc;
+	if ((rc = region_filter(ctx, f->county, CH_LEVEL_COUNTY, 0, &county)) != 0 ||
+	    (rc = region_filter(ctx, f->township, CH_LEVEL_TOWNSHIP, county, &township)) != 0 ||
+	    (rc = region_filter(ctx, f->village, CH_LEVEL_VILLAGE, township, &village)) != 0)
+		return rc;
+	if (f->technology) {
+		if ((rc = ch_reflist_load(ctx, "technology", &techs)) != 0)
+			return rc;
+		tech = ch_reflist_find(techs, f->technology);
+		if (!tech) {
+			rc = ch_error_set(CH_ENOTFOUND, "no technology '%s'", f->technology);
+			goto done;
+		}
+	}
+	if (f->batch) {
+		batch = strcmp(f->batch, "新建") == 0 || strcmp(f->batch, "new") == 0 ? "new"
+		        : strcmp(f->batch, "续建") == 0 || strcmp(f->batch, "continuing") == 0
+		            ? "continuing"
+		            : NULL;
+		if (!batch) {
+			rc = ch_error_set(CH_EINVALID,
+			                  "batch '%s': use 新建 (new) or 续建 (continuing)",
+			                  f->batch);
+			goto done;
+		}
+	}
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    SELECT_HH " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.township_id = ?2)"
+	              " AND (?3 = 0 OR h.village_id = ?3) AND (?4 IS NULL OR h.technology = ?4)"
+	              " AND (?5 IS NULL OR h.batch = ?5) AND (?6 = 0 OR h.plan_year = ?6)"
+	              " AND (?7 IS NULL OR instr(h.head_name, ?7) OR instr(h.hh_no, ?7)"
+	              " OR instr(h.id_number, ?7) OR instr(coalesce(h.phone, ''), ?7)"
+	              " OR instr(coalesce(h.address, ''), ?7))"
+	              " AND " IN_SCOPE ORDER_HH " LIMIT ?8",
+	    "iiittitii", county, township, village, tech, batch, (int64_t)f->plan_year, f->text,
+	    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id);
+	if (rc)
+		goto done;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_household h;
+		read_hh(st, &h);
+		rc = fn(&h, arg);
+		ch_household_dispose(&h);
+		if (rc)
+			break;
+	}
+done:
+	ch_stmt_finalize(st);
+	ch_reflist_free(techs);
+	return rc < 0 ? rc : 0;
+}
+
+int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_household *out)
+{
+	int64_t county_id = 0;
+	ch_stmt *st;
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+		return rc;
+	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
+		return rc;
+	/* ?3..?8 are unused: IN_SCOPE is ?9 in every query of this file */
+	rc = ch_db_prepare(ctx->db, &st,
+	                   SELECT_HH " WHERE ((?1 <> 0 AND h.county_id = ?1 AND h.hh_no = ?2)"
+	                             " OR (?1 = 0 AND h.id_number = upper(?2))) AND " IN_SCOPE
+	                             " ORDER BY h.status = 'withdrawn'");
+	if (rc)
+		return rc;
+	if ((rc = ch_stmt_bind_int64(st, 1, county_id)) != 0 ||
+	    (rc = ch_stmt_bind_text(st, 2, key)) != 0 ||
+	    (rc = ch_stmt_bind_int64(st, 9, ctx->actor.scope_region_id)) != 0) {
+		ch_stmt_finalize(st);
+		return rc;
+	}
+	rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		read_hh(st, out);
+		rc = 0;
+	} else if (rc == CH_DB_DONE) {
+		rc = ch_error_set(CH_ENOTFOUND, "no household %s%s%s in your scope",
+		                  county ? county : "", county ? " " : "", key);
+	}
+	ch_stmt_finalize(st);
+	return rc;
+}
+
+int ch_household_reveal(ch_ctx *ctx, const char *what)
+{
+	int rc = ch_ctx_require_role(ctx, CH_PERM_REVEAL);
+	if (rc)
+		return rc;
+	json_t *a = json_pack("{s:s}", "query", what ? what : "");
+	char *as = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if ((rc = ch_ctx_begin(ctx)) == 0) {
+		rc = ch_audit_append(ctx, "household.reveal", "household:personal-data", NULL, as);
+		if (rc == 0)
+			rc = ch_ctx_commit(ctx);
+		else
+			ch_ctx_rollback(ctx);
+	}
+	free(as);
+	return rc;
+}
+
+int ch_household_duplicates(ch_ctx *ctx, int (*fn)(const ch_hh_dup *d, void *arg), void *arg)
+{
+	static const struct {
+		const char *kind, *col, *where;
+	} kinds[] = {
+	    {"id_number", "id_number", "1"},
+	    {"phone", "phone", "h.status <> 'withdrawn'"},
+	    {"address", "address", "h.status <> 'withdrawn'"},
+	};
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && rc == 0; k++) {
+		char sql[2048];
+		ch_stmt *st;
+		/* members of groups, ordered so that each group is consecutive */
+		snprintf(sql, sizeof sql,
+		         HH_FIELDS ", h.%s AS dupval" HH_FROM
+		                   " WHERE h.%s IN (SELECT h.%s FROM household h"
+		                   " WHERE h.%s IS NOT NULL AND %s AND " IN_SCOPE
+		                   " GROUP BY h.%s HAVING count(*) > 1) AND %s AND " IN_SCOPE
+		                   " ORDER BY dupval, c.code, h.hh_no",
+		         kinds[k].col, kinds[k].col, kinds[k].col, kinds[k].col, kinds[k].where,
+		         kinds[k].col, kinds[k].where);
+		/* IN_SCOPE names ?9: bind it, and leave 1-8 unused */
+		rc = ch_db_prepare(ctx->db, &st, sql);
+		if (rc)
+			break;
+		if ((rc = ch_stmt_bind_int64(st, 9, ctx->actor.scope_region_id)) != 0) {
+			ch_stmt_finalize(st);
+			break;
+		}
+		ch_household *group = NULL;
+		size_t n = 0, cap = 0;
+		char *value = NULL;
+		for (;;) {
+			int step = ch_stmt_step(st);
+			const char *v = step == CH_DB_ROW ? ch_stmt_text(st, 23) : NULL;
+			if (n && (step != CH_DB_ROW || strcmp(v, value) != 0)) {
+				ch_hh_dup d = {kinds[k].kind, value, group, n};
+				rc = fn(&d, arg);
+				for (size_t i = 0; i < n; i++)
+					ch_household_dispose(&group[i]);
+				n = 0;
+			}
+			if (step != CH_DB_ROW || rc) {
+				if (step < 0)
+					rc = step;
+				break;
+			}
+			if (n == 0) {
+				free(value);
+				value = ch_strdup(v);
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 4;
+				group = ch_reallocarray(group, cap, sizeof *group);
+			}
+			read_hh(st, &group[n++]);
+		}
+		for (size_t i = 0; i < n; i++)
+			ch_household_dispose(&group[i]);
+		free(group);
+		free(value);
+		ch_stmt_finalize(st);
+	}
+	return rc;
+}

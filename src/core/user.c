@@ -1,0 +1,205 @@
+/*
+ * user — the role table and user records (see user.h).
+ *
+ * The table below is the whole permission policy: what each role may do.
+ * Where it may do it is the user's scope, checked by ch_ctx_require.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "core/region.h"
+#include "util/alloc.h"
+#include "util/date.h"
+#include "util/error.h"
+
+#define ALL_READ (CH_PERM_READ)
+
+static const struct {
+	enum ch_role role;
+	const char *name;
+	const char *label;
+	unsigned perms;
+	int scope_level; /* the region level its scope must be; 0 = any or none */
+} role_table[CH_ROLE_COUNT] = {
+    {CH_ROLE_PREFECTURE_ADMIN, "prefecture_admin", "州级管理员",
+     CH_PERM_READ | CH_PERM_PLAN_WRITE | CH_PERM_REGION_WRITE | CH_PERM_USER_ADMIN | CH_PERM_AUDIT |
+         CH_PERM_REVEAL | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVIEW,
+     0},
+    {CH_ROLE_COUNTY_OPERATOR, "county_operator", "县市操作员",
+     CH_PERM_READ | CH_PERM_REGION_WRITE | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVEAL,
+     CH_LEVEL_COUNTY},
+    {CH_ROLE_TOWNSHIP_OPERATOR, "township_operator", "乡镇录入员",
+     CH_PERM_READ | CH_PERM_HOUSEHOLD_WRITE, CH_LEVEL_TOWNSHIP},
+    {CH_ROLE_REVIEWER, "reviewer", "复核人员", CH_PERM_READ | CH_PERM_REVIEW, 0},
+    {CH_ROLE_FINANCE, "finance", "财务人员", CH_PERM_READ | CH_PERM_FUNDS | CH_PERM_REVEAL, 0},
+    {CH_ROLE_AUDITOR, "auditor", "审计人员（只读）", CH_PERM_READ | CH_PERM_AUDIT, 0},
+};
+
+static const struct {
+	enum ch_perm perm;
+	const char *what;
+} perm_names[] = {
+    {CH_PERM_READ, "read data"},
+    {CH_PERM_PLAN_WRITE, "import or replace plans"},
+    {CH_PERM_REGION_WRITE, "add townships and villages"},
+    {CH_PERM_USER_ADMIN, "manage users"},
+    {CH_PERM_AUDIT, "read the audit log"},
+    {CH_PERM_REVEAL, "see unmasked ID and phone numbers"},
+    {CH_PERM_HOUSEHOLD_WRITE, "change the household register"},
+    {CH_PERM_REVIEW, "record reviews"},
+    {CH_PERM_FUNDS, "handle subsidy funds"},
+};
+
+const char *ch_role_name(enum ch_role role)
+{
+	return role >= 0 && role < CH_ROLE_COUNT ? role_table[role].name : "?";
+}
+
+const char *ch_role_label(enum ch_role role)
+{
+	return role >= 0 && role < CH_ROLE_COUNT ? role_table[role].label : "?";
+}
+
+int ch_role_parse(const char *name)
+{
+	for (int i = 0; i < CH_ROLE_COUNT; i++)
+		if (name && strcmp(name, role_table[i].name) == 0)
+			return i;
+	return -1;
+}
+
+int ch_role_allows(enum ch_role role, enum ch_perm perm)
+{
+	return role >= 0 && role < CH_ROLE_COUNT && (role_table[role].perms & perm) == perm;
+}
+
+const char *ch_perm_describe(enum ch_perm perm)
+{
+	for (size_t i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++)
+		if (perm_names[i].perm == perm)
+			return perm_names[i].what;
+	return "do this";
+}
+
+void ch_user_dispose(ch_user *u)
+{
+	free(u->name);
+	free(u->scope_name);
+	memset(u, 0, sizeof *u);
+}
+
+static void read_user(ch_stmt *st, ch_user *u)
+{
+	u->id = ch_stmt_int64(st, 0);
+	u->name = ch_strdup(ch_stmt_text(st, 1));
+	u->role = ch_role_parse(ch_stmt_text(st, 2));
+	u->scope_region_id = ch_stmt_is_null(st, 3) ? 0 : ch_stmt_int64(st, 3);
+	u->scope_name = ch_strdup(ch_stmt_text(st, 4));
+}
+
+#define USER_SELECT                                                                                \
+	"SELECT u.id, u.name, u.role, u.scope_region_id, r.name FROM app_user u"                   \
+	" LEFT JOIN region r ON r.id = u.scope_region_id"
+
+int ch_user_load(ch_ctx *ctx, const char *name, ch_user *out)
+{
+	ch_stmt *st;
+	memset(out, 0, sizeof *out);
+	int rc = ch_db_preparef(ctx->db, &st, USER_SELECT " WHERE u.name = ?", "t", name);
+	if (rc)
+		return rc;
+	rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		read_user(st, out);
+		rc = 0;
+	} else if (rc == CH_DB_DONE) {
+		rc = ch_error_set(CH_ENOTFOUND, "no user named '%s'", name);
+	}
+	ch_stmt_finalize(st);
+	return rc;
+}
+
+int ch_user_each(ch_ctx *ctx, int (*fn)(const ch_user *u, void *arg), void *arg)
+{
+	ch_stmt *st;
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	if (rc || (rc = ch_db_prepare(ctx->db, &st, USER_SELECT " ORDER BY u.name")) != 0)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_user u;
+		read_user(st, &u);
+		rc = fn(&u, arg);
+		ch_user_dispose(&u);
+		if (rc)
+			break;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *scope)
+{
+	ch_region r = {0};
+	json_t *j = NULL;
+	char *after = NULL, now[32], obj[300];
+	int64_t exists;
+	int rc, want;
+
+	if (role < 0 || role >= CH_ROLE_COUNT)
+		return ch_error_set(CH_EINVALID, "unknown role %d", (int)role);
+	want = role_table[role].scope_level;
+	if ((rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0)) != 0)
+		return rc;
+	if (!name || !*name || strlen(name) > 64 || strpbrk(name, " \t\r\n:"))
+		return ch_error_set(CH_EINVALID,
+		                    "user name '%s' must be 1-64 characters without spaces or ':'",
+		                    name ? name : "");
+	if (scope && (rc = ch_region_find(ctx, scope, 0, 0, &r)) != 0)
+		return ch_error_prefix("scope: ");
+	if (r.obsolete) {
+		rc = ch_error_set(CH_EINVALID, "scope %s (%s) is obsolete: %s", r.name, r.code,
+		                  r.note ? r.note : "");
+		goto done;
+	}
+	if (want && (!scope || (int)r.level != want)) {
+		rc =
+		    ch_error_set(CH_EINVALID, "role %s needs --scope with a %s", ch_role_name(role),
+		                 want == CH_LEVEL_COUNTY ? "county (县市)" : "township (乡镇)");
+		goto done;
+	}
+	if (ch_db_query_int64(ctx->db, &exists, "SELECT id FROM app_user WHERE name = ?", "t",
+	                      name) == 0) {
+		rc = ch_error_set(CH_EEXISTS, "user '%s' exists already", name);
+		goto done;
+	}
+	ch_now_utc(now, sizeof now);
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto done;
+	rc = scope ? ch_db_run(ctx->db,
+	                       "INSERT INTO app_user(name, role, scope_region_id, created_at)"
+	                       " VALUES (?, ?, ?, ?)",
+	                       "ttit", name, ch_role_name(role), r.id, now)
+	           : ch_db_run(ctx->db,
+	                       "INSERT INTO app_user(name, role, created_at) VALUES (?, ?, ?)",
+	                       "ttt", name, ch_role_name(role), now);
+	if (rc == 0) {
+		j = json_pack("{s:s, s:s, s:s?, s:s?}", "name", name, "role", ch_role_name(role),
+		              "scope", r.name, "scope_code", r.code);
+		after = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(obj, sizeof obj, "user:%s", name);
+		rc = ch_audit_append(ctx, "user.add", obj, NULL, after);
+	}
+	if (rc == 0)
+		rc = ch_ctx_commit(ctx);
+	else
+		ch_ctx_rollback(ctx);
+done:
+	free(after);
+	json_decref(j);
+	ch_region_dispose(&r);
+	return rc;
+}

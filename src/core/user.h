@@ -1,0 +1,68 @@
+/*
+ * user — users, roles and what each role may do where.
+ *
+ * A role grants a set of permissions; a user's scope (a region, or the
+ * whole prefecture) limits where they apply: a county operator of 昌吉市
+ * may import households of 昌吉市 and its townships, not of 阜康市. The
+ * role table in user.c is the single place this policy is written.
+ */
+#ifndef CH_CORE_USER_H
+#define CH_CORE_USER_H
+
+#include <stdint.h>
+
+typedef struct ch_ctx ch_ctx;
+
+enum ch_role {
+	CH_ROLE_PREFECTURE_ADMIN,
+	CH_ROLE_COUNTY_OPERATOR,
+	CH_ROLE_TOWNSHIP_OPERATOR,
+	CH_ROLE_REVIEWER,
+	CH_ROLE_FINANCE,
+	CH_ROLE_AUDITOR,
+	CH_ROLE_COUNT
+};
+
+/* Permissions, as bits. */
+enum ch_perm {
+	CH_PERM_READ = 1 << 0,         /* see plans, regions, reports */
+	CH_PERM_PLAN_WRITE = 1 << 1,   /* import or replace a year's plan */
+	CH_PERM_REGION_WRITE = 1 << 2, /* add townships and villages */
+	CH_PERM_USER_ADMIN = 1 << 3,   /* add users and set roles */
+	CH_PERM_AUDIT = 1 << 4,        /* read and verify the audit log */
+	CH_PERM_REVEAL = 1 << 5,       /* see ID and phone numbers unmasked */
+	CH_PERM_HOUSEHOLD_WRITE = 1 << 6,
+	CH_PERM_REVIEW = 1 << 7,
+	CH_PERM_FUNDS = 1 << 8,
+};
+
+typedef struct ch_user {
+	int64_t id;
+	char *name;
+	enum ch_role role;
+	int64_t scope_region_id; /* 0: the whole prefecture */
+	char *scope_name;        /* the scope region's name, or NULL */
+} ch_user;
+
+/* "prefecture_admin" ... and back; -1 for an unknown name. */
+const char *ch_role_name(enum ch_role role);
+const char *ch_role_label(enum ch_role role); /* Chinese: 州级管理员 ... */
+int ch_role_parse(const char *name);
+/* 1 when ROLE grants PERM (ignoring scope). */
+int ch_role_allows(enum ch_role role, enum ch_perm perm);
+/* The English name of one permission ("import plans"). */
+const char *ch_perm_describe(enum ch_perm perm);
+
+/* Adds user NAME with ROLE and SCOPE (a region name or code, NULL for the
+ * whole prefecture), audited. Requires CH_PERM_USER_ADMIN; CH_EEXISTS for a
+ * taken name; CH_EINVALID for a scope that does not fit the role (a county
+ * operator needs a county, a township operator a township). */
+int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *scope);
+/* Loads user NAME into *OUT (caller disposes). CH_ENOTFOUND if absent. */
+int ch_user_load(ch_ctx *ctx, const char *name, ch_user *out);
+void ch_user_dispose(ch_user *u);
+
+/* Calls FN for each user in name order; stops at a non-zero return. */
+int ch_user_each(ch_ctx *ctx, int (*fn)(const ch_user *u, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * db — driver selection, forwarding, nested transactions and the
+ * bind-by-format-string helpers (see db.h).
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db/db_int.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+/* Every driver this build knows, tried in order; the last one is the
+ * fallback for plain paths. */
+static const struct ch_db_driver *const drivers[] = {
+    &ch_db_sqlite_driver,
+};
+
+int ch_db_open(ch_db **out, const char *url, int *created)
+{
+	*out = NULL;
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+		return ch_error_set(
+		    CH_EINVALID, "database URL '%s': this build has no PostgreSQL driver yet", url);
+	for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
+		const char *target = drivers[i]->accepts(url);
+		if (!target)
+			continue;
+		ch_db *db = ch_calloc(1, sizeof *db);
+		db->drv = drivers[i];
+		int rc = db->drv->open(&db->impl, target);
+		if (rc == 0)
+			rc = ch_db_migrate(db, created);
+		if (rc) {
+			ch_db_close(db);
+			return rc;
+		}
+		*out = db;
+		return 0;
+	}
+	return ch_error_set(CH_EINVALID, "database URL '%s' names no known driver", url);
+}
+
+void ch_db_close(ch_db *db)
+{
+	if (!db)
+		return;
+	if (db->impl)
+		db->drv->close(db->impl);
+	free(db);
+}
+
+const char *ch_db_driver_name(const ch_db *db)
+{
+	return db->drv->name;
+}
+
+int ch_db_prepare(ch_db *db, ch_stmt **out, const char *sql)
+{
+	void *impl;
+	*out = NULL;
+	int rc = db->drv->prepare(db->impl, &impl, sql);
+	if (rc)
+		return rc;
+	ch_stmt *st = ch_malloc(sizeof *st);
+	st->db = db;
+	st->impl = impl;
+	*out = st;
+	return 0;
+}
+
+int ch_stmt_bind_int64(ch_stmt *st, int idx, int64_t v)
+{
+	return st->db->drv->bind_int64(st->impl, idx, v);
+}
+
+int ch_stmt_bind_text(ch_stmt *st, int idx, const char *s)
+{
+	return s ? st->db->drv->bind_text(st->impl, idx, s) : st->db->drv->bind_null(st->impl, idx);
+}
+
+int ch_stmt_bind_null(ch_stmt *st, int idx)
+{
+	return st->db->drv->bind_null(st->impl, idx);
+}
+
+int ch_stmt_step(ch_stmt *st)
+{
+	return st->db->drv->step(st->impl);
+}
+
+int ch_stmt_reset(ch_stmt *st)
+{
+	return st->db->drv->reset(st->impl);
+}
+
+int64_t ch_stmt_int64(ch_stmt *st, int col)
+{
+	return st->db->drv->column_int64(st->impl, col);
+}
+
+const char *ch_stmt_text(ch_stmt *st, int col)
+{
+	return st->db->drv->column_text(st->impl, col);
+}
+
+int ch_stmt_is_null(ch_stmt *st, int col)
+{
+	return st->db->drv->column_is_null(st->impl, col);
+}
+
+void ch_stmt_finalize(ch_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->drv->finalize(st->impl);
+	free(st);
+}
+
+int ch_db_exec_script(ch_db *db, const char *sql)
+{
+	return db->drv->exec_script(db->impl, sql);
+}
+
+int ch_db_begin(ch_db *db)
+{
+	if (db->tx_depth++ > 0)
+		return 0;
+	db->tx_failed = 0;
+	int rc = db->drv->exec_script(db->impl, "BEGIN IMMEDIATE");
+	if (rc)
+		db->tx_depth = 0;
+	return rc;
+}
+
+int ch_db_commit(ch_db *db)
+{
+	if (db->tx_depth <= 0)
+		return ch_error_set(CH_ERROR, "commit without a transaction");
+	if (--db->tx_depth > 0)
+		return 0;
+	if (db->tx_failed) {
+		db->drv->exec_script(db->impl, "ROLLBACK");
+		return ch_error_set(CH_ERROR,
+		                    "an inner step failed; the transaction was rolled back");
+	}
+	int rc = db->drv->exec_script(db->impl, "COMMIT");
+	if (rc)
+		db->drv->exec_script(db->impl, "ROLLBACK");
+	return rc;
+}
+
+int ch_db_rollback(ch_db *db)
+{
+	if (db->tx_depth <= 0)
+		return 0;
+	if (--db->tx_depth > 0) {
+		db->tx_failed = 1;
+		return 0;
+	}
+	/* keep the caller's error message: rolling back is not the news */
+	int code = ch_error_code();
+	char *msg = ch_strdup(ch_error_message());
+	db->drv->exec_script(db->impl, "ROLLBACK");
+	ch_error_set(code, "%s", msg);
+	free(msg);
+	return 0;
+}
+
+int64_t ch_db_last_id(ch_db *db)
+{
+	return db->drv->last_id(db->impl);
+}
+
+static int bind_va(ch_stmt *st, const char *types, va_list ap)
+{
+	int rc = 0;
+	for (int i = 0; types && types[i] && rc == 0; i++) {
+		switch (types[i]) {
+		case 'i':
+			rc = ch_stmt_bind_int64(st, i + 1, va_arg(ap, int64_t));
+			break;
+		case 't':
+			rc = ch_stmt_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		case 'I': {
+			int64_t v = va_arg(ap, int64_t);
+			rc = v ? ch_stmt_bind_int64(st, i + 1, v) : ch_stmt_bind_null(st, i + 1);
+			break;
+		}
+		case 'n':
+			rc = ch_stmt_bind_null(st, i + 1);
+			break;
+		default:
+			rc = ch_error_set(CH_ERROR, "bad bind type '%c'", types[i]);
+		}
+	}
+	return rc;
+}
+
+int ch_db_preparef(ch_db *db, ch_stmt **out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int rc = ch_db_prepare(db, out, sql);
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(*out, types, ap);
+	va_end(ap);
+	if (rc) {
+		ch_stmt_finalize(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int ch_db_run(ch_db *db, const char *sql, const char *types, ...)
+{
+	ch_stmt *st;
+	va_list ap;
+	int rc = ch_db_prepare(db, &st, sql);
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW)
+		rc = 0;
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Steps a bound statement once; CH_ENOTFOUND for no row or NULL. */
+static int first_row(ch_stmt *st, int *has)
+{
+	int rc = ch_stmt_step(st);
+	if (rc < 0)
+		return rc;
+	*has = rc == CH_DB_ROW && !ch_stmt_is_null(st, 0);
+	return *has ? 0 : ch_error_set(CH_ENOTFOUND, "no such row");
+}
+
+int ch_db_query_int64(ch_db *db, int64_t *out, const char *sql, const char *types, ...)
+{
+	ch_stmt *st;
+	va_list ap;
+	int has = 0, rc = ch_db_prepare(db, &st, sql);
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = first_row(st, &has);
+	if (has)
+		*out = ch_stmt_int64(st, 0);
+	ch_stmt_finalize(st);
+	return rc;
+}
+
+int ch_db_query_text(ch_db *db, char **out, const char *sql, const char *types, ...)
+{
+	ch_stmt *st;
+	va_list ap;
+	int has = 0, rc = ch_db_prepare(db, &st, sql);
+	*out = NULL;
+	if (rc)
+		return rc;
+	va_start(ap, types);
+	rc = bind_va(st, types, ap);
+	va_end(ap);
+	if (rc == 0)
+		rc = first_row(st, &has);
+	if (has)
+		*out = ch_strdup(ch_stmt_text(st, 0));
+	ch_stmt_finalize(st);
+	return rc;
+}

@@ -1,0 +1,71 @@
+/*
+ * db — the storage interface every other layer uses.
+ *
+ * A small driver table in the style of SQLite's VFS: a connection is opened
+ * from a URL and carries the driver that serves it. "sqlite:PATH", "file:PATH"
+ * or a plain path select the SQLite driver (db_sqlite.c); "postgres://..."
+ * is reserved for the PostgreSQL driver. Domain SQL is written once, with
+ * `?` placeholders, in the dialect both drivers accept.
+ *
+ * Opening a database also brings its schema up to date (migrate.c): the
+ * migrations in src/db/sql/ are compiled into the binary and applied in
+ * order, each in its own transaction.
+ *
+ * Conventions: functions return 0 or a negative ch_err with the message in
+ * the error state; a step returns CH_DB_ROW, CH_DB_DONE or a negative code.
+ * Statements belong to their connection and must be finalized before it is
+ * closed.
+ */
+#ifndef CH_DB_DB_H
+#define CH_DB_DB_H
+
+#include <stdint.h>
+
+typedef struct ch_db ch_db;
+typedef struct ch_stmt ch_stmt;
+
+#define CH_DB_DONE 0
+#define CH_DB_ROW  1
+
+/* Opens (creating if needed) the database named by URL and migrates it.
+ * *CREATED (if not NULL) is set to 1 when the database had no schema yet. */
+int ch_db_open(ch_db **out, const char *url, int *created);
+void ch_db_close(ch_db *db);
+/* The driver's name: "sqlite". */
+const char *ch_db_driver_name(const ch_db *db);
+
+int ch_db_prepare(ch_db *db, ch_stmt **out, const char *sql);
+int ch_stmt_bind_int64(ch_stmt *st, int idx, int64_t v);
+/* Binds a copy of S; NULL binds SQL NULL. */
+int ch_stmt_bind_text(ch_stmt *st, int idx, const char *s);
+int ch_stmt_bind_null(ch_stmt *st, int idx);
+int ch_stmt_step(ch_stmt *st);
+int ch_stmt_reset(ch_stmt *st);
+int64_t ch_stmt_int64(ch_stmt *st, int col);
+/* Text of column COL, NULL for SQL NULL; valid until the next step. */
+const char *ch_stmt_text(ch_stmt *st, int col);
+int ch_stmt_is_null(ch_stmt *st, int col);
+void ch_stmt_finalize(ch_stmt *st);
+
+/* Runs one or more statements without results (schema, PRAGMAs). */
+int ch_db_exec_script(ch_db *db, const char *sql);
+int ch_db_begin(ch_db *db);
+int ch_db_commit(ch_db *db);
+int ch_db_rollback(ch_db *db);
+/* Row id of the last insert on this connection. */
+int64_t ch_db_last_id(ch_db *db);
+
+/*
+ * Convenience for one statement with bound parameters. TYPES has one letter
+ * per `?`: 'i' int64_t, 'I' int64_t where 0 binds NULL (optional
+ * references), 't' const char * (NULL binds NULL), 'n' NULL (no argument). ch_db_run executes and
+ * ignores rows; ch_db_query_int64 stores the first column of the first row into *OUT (CH_ENOTFOUND
+ * when no row or the value is NULL); ch_db_query_text returns a copy of it (caller frees).
+ */
+int ch_db_run(ch_db *db, const char *sql, const char *types, ...);
+int ch_db_query_int64(ch_db *db, int64_t *out, const char *sql, const char *types, ...);
+int ch_db_query_text(ch_db *db, char **out, const char *sql, const char *types, ...);
+/* Prepares SQL and binds TYPES as above; the caller steps and finalizes. */
+int ch_db_preparef(ch_db *db, ch_stmt **out, const char *sql, const char *types, ...);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * db_int — the driver table behind db.h. Only src/db/ includes this.
+ *
+ * A driver fills one struct ch_db_driver; db.c picks it from the URL and
+ * forwards every call through it. Adding PostgreSQL is adding db_pg.c with
+ * its own table and one line in db.c's driver list.
+ */
+#ifndef CH_DB_DB_INT_H
+#define CH_DB_DB_INT_H
+
+#include <stdint.h>
+
+#include "db/db.h"
+
+struct ch_db_driver {
+	const char *name;
+	/* Is this driver the one for URL? Returns the path/conninfo part or NULL. */
+	const char *(*accepts)(const char *url);
+	int (*open)(void **impl, const char *target);
+	void (*close)(void *impl);
+	int (*prepare)(void *impl, void **stmt, const char *sql);
+	int (*bind_int64)(void *stmt, int idx, int64_t v);
+	int (*bind_text)(void *stmt, int idx, const char *s);
+	int (*bind_null)(void *stmt, int idx);
+	int (*step)(void *stmt);
+	int (*reset)(void *stmt);
+	int64_t (*column_int64)(void *stmt, int col);
+	const char *(*column_text)(void *stmt, int col);
+	int (*column_is_null)(void *stmt, int col);
+	void (*finalize)(void *stmt);
+	int (*exec_script)(void *impl, const char *sql);
+	int64_t (*last_id)(void *impl);
+};
+
+struct ch_db {
+	const struct ch_db_driver *drv;
+	void *impl;
+	int tx_depth;  /* nesting of ch_db_begin; only the outermost reaches the driver */
+	int tx_failed; /* an inner level rolled back: the outermost must not commit */
+};
+
+struct ch_stmt {
+	ch_db *db;
+	void *impl;
+};
+
+extern const struct ch_db_driver ch_db_sqlite_driver;
+
+/* Applies the embedded migrations (migrate.c). */
+int ch_db_migrate(ch_db *db, int *created);
+
+#endif

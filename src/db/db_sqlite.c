@@ -1,0 +1,171 @@
+/*
+ * db_sqlite — the SQLite driver, the only file that includes sqlite3.h.
+ *
+ * Each connection runs in WAL mode with foreign keys enforced and waits up to
+ * five seconds for a lock held by another process before reporting CH_EBUSY.
+ * SQLite's result codes are mapped to ch_err: a busy or locked database is
+ * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
+ * each with SQLite's own message.
+ */
+#include <sqlite3.h>
+#include <string.h>
+
+#include "db/db_int.h"
+#include "util/error.h"
+
+static int map_error(sqlite3 *h, int rc)
+{
+	int code = CH_ERROR;
+	switch (rc & 0xFF) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = CH_EBUSY;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = CH_ECONFLICT;
+		break;
+	}
+	return ch_error_set(code, "database: %s", h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+}
+
+static const char *sqlite_accepts(const char *url)
+{
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return url + 7;
+	if (strncmp(url, "file:", 5) == 0)
+		return url + 5;
+	if (strstr(url, "://"))
+		return NULL;
+	return url;
+}
+
+static int sqlite_open(void **impl, const char *path)
+{
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		ch_error_set(CH_ERROR, "cannot open database '%s': %s", path,
+		             h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return CH_ERROR;
+	}
+	sqlite3_busy_timeout(h, 5000);
+	rc = sqlite3_exec(h,
+	                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	                  "PRAGMA synchronous=NORMAL;",
+	                  NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		int code = map_error(h, rc);
+		ch_error_prefix("cannot open database '%s': ", path);
+		sqlite3_close(h);
+		return code;
+	}
+	*impl = h;
+	return 0;
+}
+
+static void sqlite_close(void *impl)
+{
+	sqlite3_close(impl);
+}
+
+static int sqlite_prepare(void *impl, void **stmt, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(impl, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_error(impl, rc);
+	*stmt = st;
+	return 0;
+}
+
+static int sqlite_bind_int64(void *stmt, int idx, int64_t v)
+{
+	int rc = sqlite3_bind_int64(stmt, idx, v);
+	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
+}
+
+static int sqlite_bind_text(void *stmt, int idx, const char *s)
+{
+	int rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
+}
+
+static int sqlite_bind_null(void *stmt, int idx)
+{
+	int rc = sqlite3_bind_null(stmt, idx);
+	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
+}
+
+static int sqlite_step(void *stmt)
+{
+	int rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		return CH_DB_ROW;
+	if (rc == SQLITE_DONE)
+		return CH_DB_DONE;
+	return map_error(sqlite3_db_handle(stmt), rc);
+}
+
+static int sqlite_reset(void *stmt)
+{
+	sqlite3_reset(stmt);
+	sqlite3_clear_bindings(stmt);
+	return 0;
+}
+
+static int64_t sqlite_column_int64(void *stmt, int col)
+{
+	return sqlite3_column_int64(stmt, col);
+}
+
+static const char *sqlite_column_text(void *stmt, int col)
+{
+	return (const char *)sqlite3_column_text(stmt, col);
+}
+
+static int sqlite_column_is_null(void *stmt, int col)
+{
+	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
+}
+
+static void sqlite_finalize(void *stmt)
+{
+	sqlite3_finalize(stmt);
+}
+
+static int sqlite_exec_script(void *impl, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(impl, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		int code = map_error(impl, rc);
+		sqlite3_free(msg);
+		return code;
+	}
+	return 0;
+}
+
+static int64_t sqlite_last_id(void *impl)
+{
+	return sqlite3_last_insert_rowid(impl);
+}
+
+const struct ch_db_driver ch_db_sqlite_driver = {
+    .name = "sqlite",
+    .accepts = sqlite_accepts,
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .prepare = sqlite_prepare,
+    .bind_int64 = sqlite_bind_int64,
+    .bind_text = sqlite_bind_text,
+    .bind_null = sqlite_bind_null,
+    .step = sqlite_step,
+    .reset = sqlite_reset,
+    .column_int64 = sqlite_column_int64,
+    .column_text = sqlite_column_text,
+    .column_is_null = sqlite_column_is_null,
+    .finalize = sqlite_finalize,
+    .exec_script = sqlite_exec_script,
+    .last_id = sqlite_last_id,
+};

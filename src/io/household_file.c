@@ -1,0 +1,411 @@
+/*
+ * household_file — header mapping, the import driver and the rejects file
+ * (see household_file.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "core/region.h"
+#include "io/household_file.h"
+#include "io/rows.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/strv.h"
+#include "util/text.h"
+
+#define HEADER_SEARCH_ROWS 20
+#define COL_IGNORED        (-2) /* 序号: known, not stored */
+
+/* Every heading counties use for each field, after normalising and
+ * removing a unit in parentheses. The first is the one our exports use. */
+static const struct {
+	int field;
+	const char *names;
+} headings[] = {
+    {CH_HF_COUNTY, "县市|县(市)|县区|县(市、区)|县市区|县"},
+    {CH_HF_TOWNSHIP, "乡镇|乡(镇)|乡镇(街道)|乡镇街道|乡镇名称"},
+    {CH_HF_VILLAGE, "村|村(社区)|行政村|村委会|村名|村(组)"},
+    {CH_HF_HH_NO, "户编号|农户编号|编号|户号|农户编码"},
+    {CH_HF_HEAD, "户主姓名|户主|姓名|户主名称|户主名字"},
+    {CH_HF_ID, "身份证号|身份证号码|户主身份证号|户主身份证号码|身份证|证件号码"},
+    {CH_HF_PHONE, "联系电话|联系方式|电话|手机号|手机号码|电话号码|手机"},
+    {CH_HF_ADDRESS, "地址|住址|家庭住址|详细地址|家庭地址"},
+    {CH_HF_HEATED_AREA, "取暖面积|采暖面积|供暖面积|住房面积"},
+    {CH_HF_STRUCTURE, "房屋结构|结构|房屋类型|结构类型"},
+    {CH_HF_ORIG_HEATING, "原取暖方式|原采暖方式|改造前取暖方式|原取暖设施"},
+    {CH_HF_TECH, "改造方式|改造类型|清洁取暖方式|取暖方式|技术路线|改造模式"},
+    {CH_HF_MEASURES, "节能改造措施|节能措施|节能改造内容|建筑节能措施"},
+    {CH_HF_ES_AREA, "节能改造面积|建筑节能改造面积|节能面积"},
+    {CH_HF_YEAR, "年度|计划年度|实施年度|年份"},
+    {CH_HF_BATCH, "批次|新建/续建|新建或续建|类别|建设性质"},
+    {CH_HF_CONTRACTOR, "施工单位|施工企业|施工方"},
+    {CH_HF_COST, "总投资|投资|改造费用|总费用|投资额|总投资额"},
+    {CH_HF_NOTE, "备注|说明"},
+    {COL_IGNORED, "序号|编码序号|No.|NO."},
+};
+
+const char *ch_household_heading(enum ch_hfield f)
+{
+	return ch_hfield_name(f);
+}
+
+/* Splits heading H (normalised) into its name and a unit in parentheses
+ * at the end: "取暖面积(㎡)" → "取暖面积", "㎡". Writes into NAME / UNIT. */
+static void split_unit(const char *h, char *name, size_t nsz, char *unit, size_t usz)
+{
+	snprintf(name, nsz, "%s", h);
+	unit[0] = '\0';
+	size_t n = strlen(name);
+	if (n && name[n - 1] == ')') {
+		char *open = strrchr(name, '(');
+		if (open && open != name) {
+			snprintf(unit, usz, "%.*s", (int)(name + n - 1 - open - 1), open + 1);
+			*open = '\0';
+		}
+	}
+	/* "取暖面积㎡" without parentheses */
+	static const char *const units[] = {"(㎡)",     "㎡",   "(m²)",  "m²",
+	                                    "(平方米)", "(元)", "(万元)"};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (ch_str_ends(name, units[i]) && strlen(name) > strlen(units[i]) &&
+		    strlen(units[i]) < usz) {
+			memcpy(unit, units[i], strlen(units[i]) + 1);
+			name[strlen(name) - strlen(units[i])] = '\0';
+		}
+}
+
+/* The field a heading names, COL_IGNORED, or -1. */
+static int field_of(const char *heading, int *in_10k)
+{
+	char name[256], unit[64];
+	split_unit(heading, name, sizeof name, unit, sizeof unit);
+	*in_10k = ch_str_contains(unit, "万元") || ch_str_ends(name, "万元");
+	if (*in_10k && ch_str_ends(name, "万元"))
+		name[strlen(name) - strlen("万元")] = '\0';
+	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++) {
+		char *list = ch_strdup(headings[i].names), *save = NULL;
+		int hit = 0;
+		for (char *a = strtok_r(list, "|", &save); a && !hit;
+		     a = strtok_r(NULL, "|", &save))
+			hit = strcmp(a, name) == 0;
+		free(list);
+		if (hit)
+			return headings[i].field;
+	}
+	return -1;
+}
+
+struct mapping {
+	int *field_of_col; /* per column: field, COL_IGNORED or -1 */
+	size_t ncols;
+	int col_of_field[CH_HF_COUNT]; /* -1: absent */
+	int cost_in_10k;
+	size_t header_line;
+	ch_strv header; /* the header cells as written */
+};
+
+/* Is ROW the header? It is when it names a household's identity. */
+static int looks_like_header(const ch_csv_row *row)
+{
+	int known = 0, identity = 0, dummy;
+	for (size_t c = 0; c < row->nfields; c++) {
+		char *h = ch_text_normalize(row->fields[c]);
+		int f = field_of(h, &dummy);
+		free(h);
+		known += f >= 0;
+		identity += f == CH_HF_HEAD || f == CH_HF_ID || f == CH_HF_HH_NO;
+	}
+	return known >= 3 && identity >= 1;
+}
+
+static int build_mapping(const ch_csv_row *row, struct mapping *m, ch_strv *unknown)
+{
+	for (int f = 0; f < CH_HF_COUNT; f++)
+		m->col_of_field[f] = -1;
+	m->ncols = row->nfields;
+	m->field_of_col = ch_calloc(m->ncols ? m->ncols : 1, sizeof *m->field_of_col);
+	m->header_line = row->line;
+	for (size_t c = 0; c < row->nfields; c++) {
+		char *h = ch_text_normalize(row->fields[c]);
+		int in_10k = 0, f = field_of(h, &in_10k);
+		ch_strv_push(&m->header, row->fields[c]);
+		m->field_of_col[c] = f;
+		if (f >= 0 && m->col_of_field[f] >= 0) {
+			ch_error_set(CH_EINVALID, "row %zu: columns %d and %zu both hold %s",
+			             row->line, m->col_of_field[f] + 1, c + 1, ch_hfield_name(f));
+			free(h);
+			return CH_EINVALID;
+		}
+		if (f >= 0) {
+			m->col_of_field[f] = (int)c;
+			if (f == CH_HF_COST)
+				m->cost_in_10k = in_10k;
+		} else if (f == -1 && *h) {
+			ch_strv_push_owned(unknown, h);
+			h = NULL;
+		}
+		free(h);
+	}
+	return 0;
+}
+
+static int county_id_of(ch_ctx *ctx, const char *county, int64_t *id)
+{
+	ch_region r;
+	int rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &r);
+	if (rc)
+		return ch_error_set(rc == CH_ENOTFOUND ? CH_EINVALID : rc,
+		                    "--county '%s' is not a county of this prefecture", county);
+	if (r.obsolete)
+		rc = ch_error_set(CH_EINVALID, "--county '%s' (%s) no longer exists: %s", county,
+		                  r.code, r.note ? r.note : "");
+	*id = r.id;
+	ch_region_dispose(&r);
+	return rc;
+}
+
+static int hash_file(const char *path, char out[CH_HASH_HEX_LEN + 1])
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return ch_error_set(CH_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
+	ch_hash h;
+	char buf[1 << 16];
+	size_t n;
+	ch_hash_init(&h);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		ch_hash_update(&h, buf, n);
+	int err = ferror(f);
+	fclose(f);
+	if (err)
+		return ch_error_set(CH_ERROR, "reading %s failed", path);
+	ch_hash_final(&h, out);
+	return 0;
+}
+
+/* ---- the rejects file ---- */
+
+struct line_reason {
+	size_t line;
+	size_t order;
+	const char *text;
+};
+
+static int cmp_line(const void *a, const void *b)
+{
+	const struct line_reason *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+struct rejects_out {
+	FILE *csv;
+	lxw_workbook *wb;
+	lxw_worksheet *ws;
+	lxw_row_t xrow;
+};
+
+static void csv_cell(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void out_row(struct rejects_out *o, char **cells, size_t n, size_t width, const char *reason)
+{
+	for (size_t c = 0; c < width; c++) {
+		const char *s = c < n && cells[c] ? cells[c] : "";
+		if (o->csv) {
+			if (c)
+				fputc(',', o->csv);
+			csv_cell(o->csv, s);
+		} else if (*s) {
+			worksheet_write_string(o->ws, o->xrow, (lxw_col_t)c, s, NULL);
+		}
+	}
+	if (o->csv) {
+		fputc(',', o->csv);
+		csv_cell(o->csv, reason);
+		fputs("\r\n", o->csv);
+	} else {
+		worksheet_write_string(o->ws, o->xrow, (lxw_col_t)width, reason, NULL);
+		o->xrow++;
+	}
+}
+
+static int write_rejects(const ch_hh_file_opts *opts, const struct mapping *m, ch_hh_import *imp)
+{
+	size_t np = ch_hh_import_nproblems(imp), n = 0;
+	struct line_reason *lr = ch_calloc(np ? np : 1, sizeof *lr);
+	struct rejects_out o = {0};
+	ch_rows *rows = NULL;
+	ch_csv_row row;
+	ch_buf reason;
+	int rc = 0;
+
+	for (size_t i = 0; i < np; i++) {
+		const ch_hh_problem *p = ch_hh_import_problem(imp, i);
+		if (!p->warning && ch_hh_import_rejected(imp, p->line))
+			lr[n++] = (struct line_reason){p->line, i, p->reason};
+	}
+	qsort(lr, n, sizeof *lr, cmp_line);
+	ch_buf_init(&reason);
+	if (ch_str_ends(opts->rejects, ".xlsx")) {
+		o.wb = workbook_new(opts->rejects);
+		o.ws = o.wb ? workbook_add_worksheet(o.wb, NULL) : NULL;
+		if (!o.ws)
+			rc = ch_error_set(CH_ERROR, "cannot create %s", opts->rejects);
+	} else {
+		o.csv = fopen(opts->rejects, "wb");
+		if (!o.csv)
+			rc = ch_error_set(CH_ERROR, "cannot create %s: %s", opts->rejects,
+			                  strerror(errno));
+		else
+			fputs("\xEF\xBB\xBF", o.csv);
+	}
+	if (rc == 0)
+		rc = ch_rows_open(&rows, opts->path, opts->sheet);
+	size_t width = m->ncols, k = 0;
+	if (rc == 0)
+		out_row(&o, m->header.items, m->header.len, width, "错误原因");
+	while (rc == 0 && k < n && (rc = ch_rows_next(rows, &row)) == 1) {
+		rc = 0;
+		if (row.line <= m->header_line || row.line < lr[k].line)
+			continue;
+		while (k < n && lr[k].line < row.line)
+			k++; /* a line the reader merged away: nothing to copy */
+		if (k == n || lr[k].line != row.line)
+			continue;
+		ch_buf_clear(&reason);
+		for (; k < n && lr[k].line == row.line; k++)
+			ch_buf_printf(&reason, "%s%s", reason.len ? "；" : "", lr[k].text);
+		out_row(&o, row.fields, row.nfields, width, reason.ptr);
+	}
+	rc = rc < 0 ? rc : 0;
+	if (o.csv && fclose(o.csv) != 0 && rc == 0)
+		rc = ch_error_set(CH_ERROR, "writing %s failed", opts->rejects);
+	if (o.wb && workbook_close(o.wb) != LXW_NO_ERROR && rc == 0)
+		rc = ch_error_set(CH_ERROR, "writing %s failed", opts->rejects);
+	ch_rows_free(rows);
+	ch_buf_dispose(&reason);
+	free(lr);
+	return rc;
+}
+
+/* ---- the import ---- */
+
+int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
+                             ch_hh_import **out)
+{
+	struct mapping m = {0};
+	ch_strv unknown;
+	ch_rows *rows = NULL;
+	ch_csv_row row;
+	ch_hh_import *imp = NULL;
+	ch_hh_import_opts io = {0};
+	char hash[CH_HASH_HEX_LEN + 1];
+	const char *fields[CH_HF_COUNT];
+	int rc, have_header = 0;
+
+	*out = NULL;
+	memset(sum, 0, sizeof *sum);
+	ch_strv_init(&unknown);
+	ch_strv_init(&m.header);
+	if ((rc = hash_file(opts->path, hash)) != 0)
+		return rc;
+	if (opts->county && (rc = county_id_of(ctx, opts->county, &io.county_id)) != 0)
+		return rc;
+	if ((rc = ch_rows_open(&rows, opts->path, opts->sheet)) != 0)
+		return rc;
+	/* the header: within the first rows, below any title rows */
+	while ((rc = ch_rows_next(rows, &row)) == 1) {
+		if (looks_like_header(&row)) {
+			have_header = 1;
+			break;
+		}
+		if (row.line > HEADER_SEARCH_ROWS)
+			break;
+	}
+	if (rc < 0)
+		goto done;
+	if (!have_header) {
+		rc =
+		    ch_error_set(CH_EINVALID,
+		                 "no header row found in the first %d rows (expected headings such "
+		                 "as 户编号, 户主姓名, 身份证号, 改造方式)",
+		                 HEADER_SEARCH_ROWS);
+		goto done;
+	}
+	if ((rc = build_mapping(&row, &m, &unknown)) != 0)
+		goto done;
+	io.file = opts->path;
+	io.file_hash = hash;
+	io.skip_invalid = opts->skip_invalid;
+	io.cost_in_10k = m.cost_in_10k;
+	io.today = opts->today;
+	if ((rc = ch_hh_import_begin(ctx, &io, &imp)) != 0)
+		goto done;
+	for (size_t i = 0; i < unknown.len; i++) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "未知列「%s」%s", unknown.items[i],
+		         opts->ignore_unknown_columns ? "，已忽略"
+		                                      : "：请改为标准列名、删除该列，或用 "
+		                                        "--ignore-unknown-columns 忽略");
+		ch_hh_import_add_problem(imp, m.header_line, -1, unknown.items[i],
+		                         opts->ignore_unknown_columns, msg);
+	}
+	while ((rc = ch_rows_next(rows, &row)) == 1) {
+		int any = 0;
+		for (int f = 0; f < CH_HF_COUNT; f++) {
+			int c = m.col_of_field[f];
+			fields[f] = c < 0 ? NULL : (size_t)c < row.nfields ? row.fields[c] : "";
+		}
+		for (size_t c = 0; c < row.nfields && !any; c++)
+			any = row.fields[c][0] != '\0' &&
+			      (c >= m.ncols || m.field_of_col[c] != COL_IGNORED);
+		if (!any)
+			continue;
+		if (row.nfields > m.ncols) {
+			for (size_t c = m.ncols; c < row.nfields; c++)
+				if (row.fields[c][0]) {
+					ch_hh_import_add_problem(imp, row.line, -1, row.fields[c],
+					                         0, "该行的单元格多于表头列数");
+					break;
+				}
+		}
+		if ((rc = ch_hh_import_row(imp, row.line, fields)) != 0)
+			goto done;
+	}
+	if (rc < 0)
+		goto done;
+	rc = ch_hh_import_finish(imp, sum);
+	if (opts->rejects && sum->rejected) {
+		int wrc = write_rejects(opts, &m, imp);
+		if (wrc && (rc == 0 || rc == CH_EINVALID))
+			rc = wrc;
+	}
+done:
+	if (rc < 0 && rc != CH_EINVALID && rc != CH_EDENIED)
+		ch_error_prefix("%s: ", opts->path);
+	ch_rows_free(rows);
+	ch_strv_dispose(&unknown);
+	ch_strv_dispose(&m.header);
+	free(m.field_of_col);
+	*out = imp;
+	return rc;
+}

@@ -1,0 +1,225 @@
+/*
+ * reference — loading embedded reference files into a database
+ * (see reference.h).
+ *
+ * One loader per file kind, chosen by path; each reads the CSV's columns by
+ * heading (a column added to a file later does not break older loaders).
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx.h"
+#include "core/reflist.h"
+#include "core/region.h"
+#include "io/csv.h"
+#include "io/reference.h"
+#include "util/alloc.h"
+#include "util/embedded.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/strv.h"
+#include "util/text.h"
+
+/* An embedded CSV read whole: ncols named columns per row, normalised. */
+struct ref_table {
+	ch_strv cells; /* row-major, ncols per row */
+	size_t ncols, nrows;
+};
+
+/* Reads F, picking the columns named in COLS[0..NCOLS); a column in the
+ * first REQUIRED is required. */
+static int read_ref(const struct ch_embedded_file *f, const char *const *cols, size_t ncols,
+                    size_t required, struct ref_table *t)
+{
+	ch_csv *csv = NULL;
+	ch_csv_row row;
+	int idx[16], rc, header = 1;
+	ch_strv_init(&t->cells);
+	if (ncols > 16)
+		return ch_error_set(CH_ERROR, "%s: too many columns asked for", f->path);
+	t->ncols = ncols;
+	t->nrows = 0;
+	if ((rc = ch_csv_open_mem(&csv, f->data, f->len)) != 0)
+		return rc;
+	while ((rc = ch_csv_next(csv, &row)) == 1) {
+		rc = 0;
+		for (size_t k = 0; k < ncols; k++) {
+			if (header) {
+				idx[k] = -1;
+				for (size_t c = 0; c < row.nfields; c++)
+					if (strcmp(row.fields[c], cols[k]) == 0)
+						idx[k] = (int)c;
+				if (idx[k] < 0 && k < required) {
+					rc = ch_error_set(CH_ERROR, "%s: no column '%s'", f->path,
+					                  cols[k]);
+					goto done;
+				}
+				continue;
+			}
+			const char *v =
+			    idx[k] >= 0 && (size_t)idx[k] < row.nfields ? row.fields[idx[k]] : "";
+			/* notes are prose: keep their full-width punctuation */
+			ch_strv_push_owned(&t->cells, strcmp(cols[k], "note") == 0
+			                                  ? ch_strdup(v)
+			                                  : ch_text_normalize(v));
+		}
+		if (!header)
+			t->nrows++;
+		header = 0;
+	}
+done:
+	ch_csv_free(csv);
+	if (rc < 0)
+		ch_strv_dispose(&t->cells);
+	return rc < 0 ? rc : 0;
+}
+
+static const char *cellv(const struct ref_table *t, size_t r, size_t c)
+{
+	return t->cells.items[r * t->ncols + c];
+}
+
+static enum ch_region_level level_of(const char *s)
+{
+	static const char *const names[] = {"", "prefecture", "county", "township", "village"};
+	for (int i = 1; i <= 4; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum ch_region_level)i;
+	return 0;
+}
+
+static int load_regions(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	static const char *const cols[] = {"code",   "name",    "level", "parent",
+	                                   "status", "aliases", "note"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 7, 3, &t);
+	if (rc)
+		return rc;
+	ch_region_ref *refs = ch_calloc(t.nrows ? t.nrows : 1, sizeof *refs);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		refs[r] = (ch_region_ref){.code = cellv(&t, r, 0),
+		                          .name = cellv(&t, r, 1),
+		                          .level = level_of(cellv(&t, r, 2)),
+		                          .parent_code = cellv(&t, r, 3),
+		                          .status = cellv(&t, r, 4),
+		                          .aliases = cellv(&t, r, 5),
+		                          .note = cellv(&t, r, 6)};
+		if (!refs[r].level || !*refs[r].code || !*refs[r].name)
+			rc = ch_error_set(CH_ERROR, "%s row %zu: bad reference region", f->path,
+			                  r + 2);
+	}
+	if (rc == 0)
+		rc = ch_region_load_reference(ctx, refs, (int)t.nrows);
+	free(refs);
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
+static int load_list(ch_ctx *ctx, const struct ch_embedded_file *f, const char *list)
+{
+	static const char *const cols[] = {"key", "name", "aliases"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 3, 2, &t);
+	if (rc)
+		return rc;
+	ch_ref_item *items = ch_calloc(t.nrows ? t.nrows : 1, sizeof *items);
+	for (size_t r = 0; r < t.nrows; r++)
+		items[r] = (ch_ref_item){cellv(&t, r, 0), cellv(&t, r, 1), cellv(&t, r, 2)};
+	rc = ch_ref_store_list(ctx, list, items, t.nrows);
+	free(items);
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
+static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	static const char *const cols[] = {"field", "min", "max", "unit"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 4, 4, &t);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		const char *unit = cellv(&t, r, 3);
+		int decimals = 2; /* m² → 0.01 m², yuan → fen: both hundredths */
+		int64_t lo, hi;
+		if (strcmp(unit, "m²") != 0 && strcmp(unit, "yuan") != 0) {
+			rc = ch_error_set(CH_ERROR, "%s row %zu: unknown unit '%s'", f->path, r + 2,
+			                  unit);
+			break;
+		}
+		if (ch_text_parse_fixed(cellv(&t, r, 1), decimals, &lo) != CH_NUM_OK ||
+		    ch_text_parse_fixed(cellv(&t, r, 2), decimals, &hi) != CH_NUM_OK) {
+			rc = ch_error_set(CH_ERROR, "%s row %zu: bad bounds", f->path, r + 2);
+			break;
+		}
+		rc = ch_ref_store_limit(ctx, cellv(&t, r, 0), lo, hi);
+	}
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
+/* The loader for one embedded file, by its path. */
+static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	if (ch_str_starts(f->path, "data/regions/"))
+		return load_regions(ctx, f);
+	if (strcmp(f->path, "data/register/technologies.csv") == 0)
+		return load_list(ctx, f, "technology");
+	if (strcmp(f->path, "data/register/measures.csv") == 0)
+		return load_list(ctx, f, "measure");
+	if (strcmp(f->path, "data/register/limits.csv") == 0)
+		return load_limits(ctx, f);
+	return ch_error_set(CH_ERROR, "no loader for reference file %s", f->path);
+}
+
+int ch_reference_sync(ch_ctx *ctx)
+{
+	ch_db *db = ch_ctx_db(ctx);
+	json_t *loaded = json_array();
+	int rc = 0, in_tx = 0;
+
+	for (const struct ch_embedded_file *f = ch_embedded; f->path && rc == 0; f++) {
+		char hash[CH_HASH_HEX_LEN + 1], key[256], *stored = NULL;
+		if (!ch_str_starts(f->path, "data/") || !ch_str_ends(f->path, ".csv"))
+			continue;
+		ch_hash_hex(f->data, f->len, hash);
+		snprintf(key, sizeof key, "ref:%s", f->path);
+		if (ch_db_query_text(db, &stored, "SELECT value FROM meta WHERE key = ?", "t",
+		                     key) == 0 &&
+		    strcmp(stored, hash) == 0) {
+			free(stored);
+			continue;
+		}
+		free(stored);
+		ch_error_clear();
+		if (!in_tx && (rc = ch_ctx_begin(ctx)) != 0)
+			break;
+		in_tx = 1;
+		rc = load_file(ctx, f);
+		if (rc == 0)
+			rc = ch_db_run(db,
+			               "INSERT INTO meta(key, value) VALUES (?, ?)"
+			               " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+			               "tt", key, hash);
+		if (rc == 0)
+			json_array_append_new(
+			    loaded, json_pack("{s:s, s:s}", "file", f->path, "hash", hash));
+	}
+	if (rc == 0 && in_tx) {
+		json_t *a = json_pack("{s:O}", "files", loaded);
+		char *after = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		rc = ch_audit_append(ctx, "reference.load", "reference", NULL, after);
+		free(after);
+		json_decref(a);
+	}
+	if (in_tx) {
+		if (rc == 0)
+			rc = ch_ctx_commit(ctx);
+		else
+			ch_ctx_rollback(ctx);
+	}
+	json_decref(loaded);
+	return rc;
+}

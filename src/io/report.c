@@ -1,0 +1,369 @@
+/*
+ * report — rendering a tabular result in four formats (see report.h).
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "io/report.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/strv.h"
+#include "util/text.h"
+
+struct col {
+	char *key, *label;
+	enum ch_col_kind kind;
+};
+
+struct cellv {
+	char *text; /* NULL: empty */
+	int64_t num;
+	int is_num;
+};
+
+struct row {
+	struct cellv *cells;
+	int is_total;
+};
+
+struct ch_report {
+	char *title;
+	struct col *cols;
+	int ncols;
+	struct row *rows;
+	size_t nrows, cap;
+	ch_strv notes;
+};
+
+int ch_format_parse(const char *s, enum ch_format *out)
+{
+	static const char *const names[] = {"table", "csv", "json", "xlsx"};
+	for (int i = 0; i < 4; i++)
+		if (s && strcmp(s, names[i]) == 0) {
+			*out = (enum ch_format)i;
+			return 0;
+		}
+	return ch_error_set(CH_EINVALID, "--format '%s': use table, csv, json or xlsx", s ? s : "");
+}
+
+ch_report *ch_report_new(const char *title)
+{
+	ch_report *r = ch_calloc(1, sizeof *r);
+	r->title = ch_strdup(title);
+	ch_strv_init(&r->notes);
+	return r;
+}
+
+void ch_report_free(ch_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nrows; i++) {
+		for (int c = 0; c < r->ncols; c++)
+			free(r->rows[i].cells[c].text);
+		free(r->rows[i].cells);
+	}
+	for (int c = 0; c < r->ncols; c++) {
+		free(r->cols[c].key);
+		free(r->cols[c].label);
+	}
+	free(r->rows);
+	free(r->cols);
+	free(r->title);
+	ch_strv_dispose(&r->notes);
+	free(r);
+}
+
+int ch_report_add_col(ch_report *r, const char *key, const char *label, enum ch_col_kind kind)
+{
+	r->cols = ch_reallocarray(r->cols, (size_t)r->ncols + 1, sizeof *r->cols);
+	r->cols[r->ncols] = (struct col){ch_strdup(key), ch_strdup(label), kind};
+	return r->ncols++;
+}
+
+void ch_report_add_row(ch_report *r, int is_total)
+{
+	if (r->nrows == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->rows = ch_reallocarray(r->rows, r->cap, sizeof *r->rows);
+	}
+	r->rows[r->nrows].cells = ch_calloc((size_t)r->ncols, sizeof(struct cellv));
+	r->rows[r->nrows].is_total = is_total;
+	r->nrows++;
+}
+
+void ch_report_set_text(ch_report *r, int col, const char *text)
+{
+	struct cellv *c = &r->rows[r->nrows - 1].cells[col];
+	free(c->text);
+	c->text = ch_strdup(text);
+	c->is_num = 0;
+}
+
+void ch_report_set_int(ch_report *r, int col, int64_t v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%" PRId64, v);
+	ch_report_set_text(r, col, buf);
+	r->rows[r->nrows - 1].cells[col].num = v;
+	r->rows[r->nrows - 1].cells[col].is_num = 1;
+}
+
+const char *ch_report_cell(const ch_report *r, size_t row, int col)
+{
+	return row < r->nrows && col >= 0 && col < r->ncols ? r->rows[row].cells[col].text : NULL;
+}
+
+void ch_report_add_note(ch_report *r, const char *note)
+{
+	ch_strv_push(&r->notes, note);
+}
+
+/* ---- console table ---- */
+
+static void pad(ch_buf *b, size_t n)
+{
+	while (n--)
+		ch_buf_putc(b, ' ');
+}
+
+/* Ends a line of the table, dropping the padding of empty last cells. */
+static void end_line(ch_buf *b)
+{
+	while (b->len && b->ptr[b->len - 1] == ' ')
+		b->ptr[--b->len] = '\0';
+	ch_buf_putc(b, '\n');
+}
+
+static void render_table(const ch_report *r, ch_buf *b)
+{
+	size_t *w = ch_calloc((size_t)r->ncols ? (size_t)r->ncols : 1, sizeof *w);
+	size_t total = 0;
+	for (int c = 0; c < r->ncols; c++) {
+		w[c] = ch_text_width(r->cols[c].label);
+		for (size_t i = 0; i < r->nrows; i++) {
+			const char *t = r->rows[i].cells[c].text;
+			size_t tw = t ? ch_text_width(t) : 0;
+			if (tw > w[c])
+				w[c] = tw;
+		}
+		total += w[c] + (c ? 2 : 0);
+	}
+	if (r->title)
+		ch_buf_printf(b, "%s\n", r->title);
+	for (int c = 0; c < r->ncols; c++) {
+		const char *l = r->cols[c].label;
+		size_t gap = w[c] - ch_text_width(l);
+		if (c)
+			pad(b, 2);
+		if (r->cols[c].kind == CH_COL_INT)
+			pad(b, gap);
+		ch_buf_puts(b, l);
+		if (r->cols[c].kind != CH_COL_INT && c + 1 < r->ncols)
+			pad(b, gap);
+	}
+	end_line(b);
+	for (size_t i = 0; i < total; i++)
+		ch_buf_putc(b, '-');
+	ch_buf_putc(b, '\n');
+	for (size_t i = 0; i < r->nrows; i++) {
+		for (int c = 0; c < r->ncols; c++) {
+			const char *t = r->rows[i].cells[c].text;
+			t = t ? t : "";
+			size_t gap = w[c] - ch_text_width(t);
+			if (c)
+				pad(b, 2);
+			if (r->cols[c].kind == CH_COL_INT)
+				pad(b, gap);
+			ch_buf_puts(b, t);
+			if (r->cols[c].kind != CH_COL_INT && c + 1 < r->ncols)
+				pad(b, gap);
+		}
+		end_line(b);
+	}
+	for (size_t i = 0; i < r->notes.len; i++)
+		ch_buf_printf(b, "%s\n", r->notes.items[i]);
+	free(w);
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(ch_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		ch_buf_puts(b, s);
+		return;
+	}
+	ch_buf_putc(b, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			ch_buf_putc(b, '"');
+		ch_buf_putc(b, *s);
+	}
+	ch_buf_putc(b, '"');
+}
+
+static void render_csv(const ch_report *r, ch_buf *b, int bom)
+{
+	if (bom)
+		ch_buf_puts(b, "\xEF\xBB\xBF");
+	for (int c = 0; c < r->ncols; c++) {
+		if (c)
+			ch_buf_putc(b, ',');
+		csv_field(b, r->cols[c].label);
+	}
+	ch_buf_puts(b, "\r\n");
+	for (size_t i = 0; i < r->nrows; i++) {
+		for (int c = 0; c < r->ncols; c++) {
+			if (c)
+				ch_buf_putc(b, ',');
+			csv_field(b, r->rows[i].cells[c].text);
+		}
+		ch_buf_puts(b, "\r\n");
+	}
+}
+
+/* ---- JSON ---- */
+
+static void render_json(const ch_report *r, ch_buf *b)
+{
+	json_t *cols = json_array(), *rows = json_array(), *notes = json_array();
+	for (int c = 0; c < r->ncols; c++)
+		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", r->cols[c].key, "label",
+		                                      r->cols[c].label));
+	for (size_t i = 0; i < r->nrows; i++) {
+		json_t *o = json_object();
+		for (int c = 0; c < r->ncols; c++) {
+			const struct cellv *v = &r->rows[i].cells[c];
+			json_object_set_new(o, r->cols[c].key,
+			                    v->is_num ? json_integer(v->num)
+			                    : v->text ? json_string(v->text)
+			                              : json_null());
+		}
+		if (r->rows[i].is_total)
+			json_object_set_new(o, "is_total", json_true());
+		json_array_append_new(rows, o);
+	}
+	for (size_t i = 0; i < r->notes.len; i++)
+		json_array_append_new(notes, json_string(r->notes.items[i]));
+	json_t *j = json_pack("{s:s?, s:o, s:o, s:o}", "title", r->title, "columns", cols, "rows",
+	                      rows, "notes", notes);
+	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	ch_buf_puts(b, s);
+	ch_buf_putc(b, '\n');
+	free(s);
+	json_decref(j);
+}
+
+/* ---- XLSX ---- */
+
+static int render_xlsx(const ch_report *r, const char *path)
+{
+	lxw_workbook *wb = workbook_new(path);
+	if (!wb)
+		return ch_error_set(CH_ERROR, "cannot create %s", path);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb);
+	lxw_format *tot = workbook_add_format(wb), *body = workbook_add_format(wb);
+	lxw_format *notef = workbook_add_format(wb);
+	format_set_bold(title);
+	format_set_font_size(title, 14);
+	format_set_align(title, LXW_ALIGN_CENTER);
+	format_set_align(title, LXW_ALIGN_VERTICAL_CENTER);
+	format_set_bold(head);
+	format_set_border(head, LXW_BORDER_THIN);
+	format_set_align(head, LXW_ALIGN_CENTER);
+	format_set_text_wrap(head);
+	format_set_bg_color(head, 0xDDEBF7);
+	format_set_border(body, LXW_BORDER_THIN);
+	format_set_border(tot, LXW_BORDER_THIN);
+	format_set_bold(tot);
+	format_set_text_wrap(notef);
+
+	lxw_row_t row = 0;
+	lxw_col_t last = (lxw_col_t)(r->ncols ? r->ncols - 1 : 0);
+	if (r->title) {
+		if (last > 0)
+			worksheet_merge_range(ws, 0, 0, 0, last, r->title, title);
+		else
+			worksheet_write_string(ws, 0, 0, r->title, title);
+		worksheet_set_row(ws, 0, 24, NULL);
+		row++;
+	}
+	lxw_row_t head_row = row;
+	for (int c = 0; c < r->ncols; c++) {
+		worksheet_write_string(ws, row, (lxw_col_t)c, r->cols[c].label, head);
+		size_t w = ch_text_width(r->cols[c].label);
+		for (size_t i = 0; i < r->nrows; i++) {
+			const char *t = r->rows[i].cells[c].text;
+			if (t && ch_text_width(t) > w)
+				w = ch_text_width(t);
+		}
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)(w < 6 ? 6 : w) + 2,
+		                     NULL);
+	}
+	row++;
+	for (size_t i = 0; i < r->nrows; i++, row++) {
+		lxw_format *f = r->rows[i].is_total ? tot : body;
+		for (int c = 0; c < r->ncols; c++) {
+			const struct cellv *v = &r->rows[i].cells[c];
+			if (v->is_num)
+				worksheet_write_number(ws, row, (lxw_col_t)c, (double)v->num, f);
+			else if (v->text)
+				worksheet_write_string(ws, row, (lxw_col_t)c, v->text, f);
+			else
+				worksheet_write_blank(ws, row, (lxw_col_t)c, f);
+		}
+	}
+	for (size_t i = 0; i < r->notes.len; i++)
+		worksheet_write_string(ws, ++row, 0, r->notes.items[i], notef);
+	worksheet_freeze_panes(ws, head_row + 1, 0);
+	worksheet_set_landscape(ws);
+	worksheet_set_paper(ws, 9); /* A4 */
+	worksheet_fit_to_pages(ws, 1, 0);
+	worksheet_repeat_rows(ws, head_row, head_row);
+	lxw_error err = workbook_close(wb);
+	if (err != LXW_NO_ERROR)
+		return ch_error_set(CH_ERROR, "writing %s: %s", path, lxw_strerror(err));
+	return 0;
+}
+
+int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
+{
+	int to_stdout = !path || strcmp(path, "-") == 0;
+	ch_buf b;
+	if (format == CH_FMT_XLSX) {
+		if (to_stdout)
+			return ch_error_set(CH_EINVALID, "--format xlsx needs -o FILE");
+		return render_xlsx(r, path);
+	}
+	ch_buf_init(&b);
+	if (format == CH_FMT_TABLE)
+		render_table(r, &b);
+	else if (format == CH_FMT_CSV)
+		render_csv(r, &b, !to_stdout);
+	else
+		render_json(r, &b);
+	int rc = 0;
+	FILE *f = to_stdout ? stdout : fopen(path, "wb");
+	if (!f) {
+		rc = ch_error_set(CH_ERROR, "cannot write %s", path);
+	} else {
+		if (fwrite(b.ptr, 1, b.len, f) != b.len)
+			rc = ch_error_set(CH_ERROR, "writing %s failed",
+			                  to_stdout ? "output" : path);
+		if (!to_stdout && fclose(f) != 0 && rc == 0)
+			rc = ch_error_set(CH_ERROR, "closing %s failed", path);
+		if (to_stdout)
+			fflush(stdout);
+	}
+	ch_buf_dispose(&b);
+	return rc;
+}

@@ -1,0 +1,48 @@
+/*
+ * report — one tabular result written as a console table, CSV, JSON or XLSX.
+ *
+ * Every command that prints data builds a ch_report (a title, columns with a
+ * key, a Chinese label and a kind, rows of cells, notes) and hands it to
+ * ch_report_write with the user's --format and -o. The columns are the one
+ * table that drives all four outputs, so a column added to a report shows
+ * up everywhere at once.
+ *
+ * Table: aligned by display width (Chinese characters are two columns
+ * wide), numbers right-aligned. CSV: RFC 4180, UTF-8, with a BOM when
+ * written to a file so that Excel opens it correctly. JSON: an object with
+ * title, columns, rows (objects keyed by column key; numbers as numbers)
+ * and notes. XLSX: a sheet with a merged title row, a bold frozen header,
+ * numbers as numbers, total rows in bold, set up for A4 landscape printing.
+ */
+#ifndef CH_IO_REPORT_H
+#define CH_IO_REPORT_H
+
+#include <stdint.h>
+
+typedef struct ch_report ch_report;
+
+enum ch_format { CH_FMT_TABLE, CH_FMT_CSV, CH_FMT_JSON, CH_FMT_XLSX };
+
+/* Parses "table", "csv", "json" or "xlsx"; returns 0 or CH_EINVALID. */
+int ch_format_parse(const char *s, enum ch_format *out);
+
+enum ch_col_kind { CH_COL_TEXT, CH_COL_INT };
+
+ch_report *ch_report_new(const char *title);
+void ch_report_free(ch_report *r);
+/* Adds a column; returns its index. KEY is the JSON key, LABEL the heading. */
+int ch_report_add_col(ch_report *r, const char *key, const char *label, enum ch_col_kind kind);
+/* Starts a new row (all cells empty); IS_TOTAL marks a totals row. */
+void ch_report_add_row(ch_report *r, int is_total);
+/* Sets a cell of the last row. NULL text leaves it empty (JSON null). */
+void ch_report_set_text(ch_report *r, int col, const char *text);
+void ch_report_set_int(ch_report *r, int col, int64_t v);
+/* The text of cell (ROW, COL), or NULL when empty. */
+const char *ch_report_cell(const ch_report *r, size_t row, int col);
+/* A line printed under the table (and kept in JSON as "notes"). */
+void ch_report_add_note(ch_report *r, const char *note);
+/* Writes R in FORMAT to PATH (NULL or "-": standard output; XLSX needs a
+ * file). Returns 0, or CH_ERROR / CH_EINVALID with a message. */
+int ch_report_write(const ch_report *r, enum ch_format format, const char *path);
+
+#endif

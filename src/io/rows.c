@@ -1,0 +1,75 @@
+/*
+ * rows — CSV or XLSX behind one reader (see rows.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/rows.h"
+#include "io/xlsx.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+struct ch_rows {
+	ch_csv *csv;
+	ch_xlsx *xlsx;
+	char desc[256];
+};
+
+int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
+{
+	unsigned char magic[2] = {0, 0};
+	FILE *f = fopen(path, "rb");
+	int rc;
+	*out = NULL;
+	if (!f)
+		return ch_error_set(CH_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
+	size_t n = fread(magic, 1, 2, f);
+	fclose(f);
+	ch_rows *r = ch_calloc(1, sizeof *r);
+	if (n == 2 && magic[0] == 'P' && magic[1] == 'K') {
+		rc = ch_xlsx_open(&r->xlsx, path, sheet);
+	} else if (sheet) {
+		rc = ch_error_set(CH_EINVALID,
+		                  "%s is not an Excel workbook: --sheet does not apply", path);
+	} else {
+		rc = ch_csv_open(&r->csv, path);
+	}
+	if (rc) {
+		ch_rows_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int ch_rows_next(ch_rows *r, ch_csv_row *row)
+{
+	return r->xlsx ? ch_xlsx_next(r->xlsx, row) : ch_csv_next(r->csv, row);
+}
+
+const char *ch_rows_describe(ch_rows *r)
+{
+	if (r->xlsx)
+		snprintf(r->desc, sizeof r->desc, "XLSX 工作表「%s」",
+		         ch_xlsx_current_sheet(r->xlsx));
+	else
+		snprintf(r->desc, sizeof r->desc, "CSV（%s）",
+		         ch_csv_encoding_name(ch_csv_encoding(r->csv)));
+	return r->desc;
+}
+
+int ch_rows_is_xlsx(const ch_rows *r)
+{
+	return r->xlsx != NULL;
+}
+
+void ch_rows_free(ch_rows *r)
+{
+	if (!r)
+		return;
+	ch_csv_free(r->csv);
+	ch_xlsx_free(r->xlsx);
+	free(r);
+}

@@ -1,0 +1,29 @@
+/*
+ * rows — one way to read tabular files, whatever their format.
+ *
+ * Importers ask for rows and do not care whether the county sent CSV (in
+ * any encoding ch_csv reads) or an Excel workbook: a file starting with the
+ * zip signature "PK" is read as XLSX (the sheet given, or the first), any
+ * other as CSV. Rows come with the line (CSV) or Excel row number that the
+ * user sees, so every problem can name it.
+ */
+#ifndef CH_IO_ROWS_H
+#define CH_IO_ROWS_H
+
+#include "io/csv.h"
+
+typedef struct ch_rows ch_rows;
+
+/* Opens PATH; SHEET selects a worksheet of an XLSX file (NULL: the first;
+ * given for a CSV file it is an error). Errors as ch_csv_open and
+ * ch_xlsx_open. */
+int ch_rows_open(ch_rows **out, const char *path, const char *sheet);
+/* As ch_csv_next: 1 with a row, 0 at the end, or a negative ch_err. */
+int ch_rows_next(ch_rows *r, ch_csv_row *row);
+/* "CSV (GB18030)", "XLSX 工作表「Sheet1」" — for summaries. */
+const char *ch_rows_describe(ch_rows *r);
+/* 1 when the file is an XLSX workbook. */
+int ch_rows_is_xlsx(const ch_rows *r);
+void ch_rows_free(ch_rows *r);
+
+#endif

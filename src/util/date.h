@@ -1,0 +1,30 @@
+/*
+ * date — calendar dates (Beijing time) and UTC timestamps.
+ *
+ * Dates of work (started, installed, reviewed) are civil dates as written on
+ * forms, kept as ISO 8601 "YYYY-MM-DD". Offices also write 2023/5/31,
+ * 2023.5.31 and 2023年5月31日; all parse to the same date. Stored timestamps
+ * (audit entries) are UTC "YYYY-MM-DDTHH:MM:SSZ".
+ */
+#ifndef CH_UTIL_DATE_H
+#define CH_UTIL_DATE_H
+
+#include <stddef.h>
+
+typedef struct ch_date {
+	int year, month, day;
+} ch_date;
+
+/* Parses S into D; returns 0 or CH_EINVALID (with a message) for a
+ * malformed or impossible date such as 2023-02-30. */
+int ch_date_parse(const char *s, ch_date *d);
+/* 1 when Y-M-D is a real calendar date. */
+int ch_date_valid(int y, int m, int d);
+/* Writes "YYYY-MM-DD" into OUT (at least 11 bytes). */
+void ch_date_format(const ch_date *d, char *out, size_t outsz);
+/* Days since 1970-01-01 (negative before). */
+long ch_date_days(const ch_date *d);
+/* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into OUT (21+ bytes). */
+void ch_now_utc(char *out, size_t outsz);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * error — thread-local error state and the code table (see error.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util/error.h"
+
+#define MSG_CAP 2048
+
+static _Thread_local struct {
+	int code;
+	char msg[MSG_CAP];
+} err_state;
+
+/* One row per code: its name and what the command line exits with. */
+static const struct {
+	int code;
+	const char *name;
+	int exit_status;
+} err_table[] = {
+    {CH_OK, "ok", 0},
+    {CH_ERROR, "internal", 70},
+    {CH_EINVALID, "invalid", 1},
+    {CH_ENOTFOUND, "not found", 4},
+    {CH_EEXISTS, "exists", 5},
+    {CH_EDENIED, "denied", 3},
+    {CH_ECONFLICT, "conflict", 5},
+    {CH_EUNBALANCED, "unbalanced", 1},
+    {CH_EBUSY, "busy", 70},
+};
+
+int ch_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	va_end(ap);
+	err_state.code = code;
+	return code;
+}
+
+int ch_error_prefix(const char *fmt, ...)
+{
+	char prefix[512], old[MSG_CAP];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof prefix, fmt, ap);
+	va_end(ap);
+	memcpy(old, err_state.msg, sizeof old);
+	size_t n = strlen(prefix);
+	if (n >= sizeof err_state.msg)
+		n = sizeof err_state.msg - 1;
+	memcpy(err_state.msg, prefix, n);
+	size_t m = strlen(old);
+	if (m > sizeof err_state.msg - 1 - n)
+		m = sizeof err_state.msg - 1 - n;
+	memcpy(err_state.msg + n, old, m);
+	err_state.msg[n + m] = '\0';
+	return err_state.code;
+}
+
+const char *ch_error_message(void)
+{
+	return err_state.msg;
+}
+
+int ch_error_code(void)
+{
+	return err_state.code;
+}
+
+void ch_error_clear(void)
+{
+	err_state.code = CH_OK;
+	err_state.msg[0] = '\0';
+}
+
+const char *ch_err_name(int code)
+{
+	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
+		if (err_table[i].code == code)
+			return err_table[i].name;
+	return "internal";
+}
+
+int ch_err_exit_status(int code)
+{
+	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
+		if (err_table[i].code == code)
+			return err_table[i].exit_status;
+	return 70;
+}

@@ -1,0 +1,58 @@
+/*
+ * text — UTF-8 text as it arrives from office spreadsheets.
+ *
+ * Cells typed in Chinese input methods carry full-width digits and letters
+ * (１２３, ＡＢＣ), ideographic spaces, thousands separators and stray blanks.
+ * Everything here turns such text into one canonical form before it is
+ * compared, parsed or stored, and measures it for aligned console output.
+ */
+#ifndef CH_UTIL_TEXT_H
+#define CH_UTIL_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one code point from S (at most LEN bytes). Returns the number of
+ * bytes used, 0 when LEN is 0, -1 for an invalid sequence and -2 for a
+ * sequence cut off by the end of the input. */
+int ch_utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Writes CP as UTF-8 into OUT (4 bytes of room); returns the byte count. */
+int ch_utf8_encode(uint32_t cp, char *out);
+/* Number of leading bytes of S that are valid UTF-8. When the input ends in
+ * the middle of a sequence, *CUT (if not NULL) is set to 1 and the partial
+ * sequence is not counted. */
+size_t ch_utf8_valid_prefix(const char *s, size_t len, int *cut);
+
+/* A new string: full-width ASCII forms (U+FF01..U+FF5E) become ASCII, the
+ * ideographic space, no-break space and tabs become spaces, zero-width
+ * characters and a BOM are dropped, runs of spaces fold to one and leading
+ * and trailing spaces go. S must be valid UTF-8; NULL gives "". */
+char *ch_text_normalize(const char *s);
+/* Columns S takes on a terminal: East Asian wide and full-width characters
+ * count 2, others 1. */
+size_t ch_text_width(const char *s);
+
+enum ch_num_status {
+	CH_NUM_OK = 0,      /* a whole number, possibly negative */
+	CH_NUM_EMPTY = 1,   /* nothing but blanks */
+	CH_NUM_INVALID = 2, /* anything else: letters, fractions, misplaced commas */
+};
+/* Parses a whole count as offices write it: full-width digits, thousands
+ * separators in groups of three ("13,561", "１３，５６１"), surrounding blanks,
+ * a leading minus, and a zero fraction (".00") as Excel exports. */
+enum ch_num_status ch_text_parse_count(const char *s, int64_t *out);
+
+/* Parses a non-negative decimal with at most DECIMALS places into an
+ * integer scaled by 10^DECIMALS ("101.5" with 2 → 10150), after
+ * normalising; thousands separators are allowed before the point. Returns
+ * CH_NUM_OK, CH_NUM_EMPTY or CH_NUM_INVALID (more places, signs, letters,
+ * overflow). */
+enum ch_num_status ch_text_parse_fixed(const char *s, int decimals, int64_t *out);
+
+/* 1 when S begins (ends) with PREFIX (SUFFIX). */
+int ch_str_starts(const char *s, const char *prefix);
+int ch_str_ends(const char *s, const char *suffix);
+/* 1 when S contains NEEDLE. */
+int ch_str_contains(const char *s, const char *needle);
+
+#endif

@@ -1,0 +1,46 @@
+# Shared helpers for the end-to-end CLI tests; each tests/cli/test_*.sh
+# sources this file. Every case prints "ok - NAME" or "not ok - NAME"
+# (tests/run.sh counts them). Each script runs in its own temporary
+# directory, so ./cleanheat.db is fresh; FIX is the fixture directory.
+set -u
+: "${CLEANHEAT:?set CLEANHEAT to the cleanheat binary}"
+ROOT=$(pwd)
+FIX=$ROOT/tests/fixtures
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK" || exit 1
+
+ch() { "$CLEANHEAT" "$@"; }
+
+# run CMD...: runs it, keeping stdout in $OUT, stderr in $ERR, status in $RC
+run() {
+	"$@" >"$WORK/.out" 2>"$WORK/.err"
+	RC=$?
+	OUT=$(cat "$WORK/.out")
+	ERR=$(cat "$WORK/.err")
+}
+
+ok() { echo "ok - $1"; }
+not_ok() {
+	echo "not ok - $1"
+	shift
+	for l in "$@"; do echo "    $l"; done
+	echo "    exit: ${RC:-?}"
+	echo "    stdout: $(printf '%s' "${OUT:-}" | head -c 2000)"
+	echo "    stderr: $(printf '%s' "${ERR:-}" | head -c 2000)"
+}
+
+# expect_rc NAME CODE: the last run exited CODE
+expect_rc() {
+	if [ "$RC" -eq "$2" ]; then ok "$1"; else not_ok "$1" "expected exit $2"; fi
+}
+# expect_out NAME TEXT: the last run's stdout contains TEXT
+expect_out() {
+	case "$OUT" in *"$2"*) ok "$1" ;; *) not_ok "$1" "stdout lacks: $2" ;; esac
+}
+expect_err() {
+	case "$ERR" in *"$2"*) ok "$1" ;; *) not_ok "$1" "stderr lacks: $2" ;; esac
+}
+expect_no_out() {
+	case "$OUT" in *"$2"*) not_ok "$1" "stdout should not contain: $2" ;; *) ok "$1" ;; esac
+}

@@ -1,0 +1,159 @@
+#!/bin/sh
+# End-to-end tests of `cleanheat user add|list` and the permission gate:
+# the bootstrap admin, roles and scopes, and commands refused (exit 3)
+# without changing anything.
+. "$(dirname "$0")/lib.sh"
+
+R=$FIX/region
+CORRECTED=$ROOT/data/plans/changji-2023-corrected.csv
+ME=$(id -un 2>/dev/null || echo "${USER:-admin}")
+
+has() {
+	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
+}
+lacks() {
+	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
+}
+regions() {
+	ch --db u.db region list --all --format csv
+}
+audit_lines() {
+	ch --db u.db audit log --limit 100000 --format csv | wc -l | tr -d ' '
+}
+
+# ---- the bootstrap admin ----
+
+run ch --db u.db user list
+expect_rc "user list on a new database: exit 0" 0
+has "user list: $ME is prefecture_admin" "prefecture_admin"
+run ch --db u.db user list --format csv
+has "user list csv: $ME,prefecture_admin, whole prefecture" "$ME,prefecture_admin,州级管理员,全州"
+if [ "$(printf '%s\n' "$OUT" | wc -l)" -eq 2 ]; then ok "user list: only the bootstrap admin"; else
+	not_ok "user list: only the bootstrap admin"; fi
+run ch --db u.db --as "$ME" user list
+expect_rc "--as the OS user: exit 0" 0
+
+# ---- adding users ----
+
+run ch --db u.db user add alice --role county_operator --scope 昌吉市
+expect_rc "add alice county_operator 昌吉市: exit 0" 0
+expect_out "add alice: confirms" "alice"
+run ch --db u.db user list --format csv
+has "user list: alice county_operator 昌吉市" "alice,county_operator,县市操作员,昌吉市"
+
+n0=$(audit_lines)
+run ch --db u.db user add bob --role county_operator
+expect_rc "county_operator without --scope: exit 1" 1
+expect_err "county_operator without --scope: says --scope is needed" "--scope"
+run ch --db u.db user add bob --role county_operator --scope 昌吉回族自治州
+expect_rc "county_operator scoped to the prefecture: exit 1" 1
+run ch --db u.db user add bob --role county_operator --scope 米泉市
+expect_rc "county_operator scoped to obsolete 米泉市: exit 1" 1
+run ch --db u.db user add bob --role mayor
+expect_rc "unknown role: exit 2" 2
+expect_err "unknown role: lists the roles" "county_operator"
+run ch --db u.db user add bob
+expect_rc "no --role: exit 2" 2
+run ch --db u.db user add alice --role auditor
+expect_rc "duplicate name: exit 5" 5
+expect_err "duplicate name: says it exists" "alice"
+run ch --db u.db user add "bob smith" --role auditor
+expect_rc "name with a space: exit 1" 1
+run ch --db u.db user list --format csv
+lacks "refused adds: no bob" "bob"
+if [ "$(printf '%s\n' "$OUT" | grep -c '^alice,')" -eq 1 ]; then ok "duplicate refused: alice still once, as county_operator"; else
+	not_ok "duplicate refused: alice still once, as county_operator"; fi
+n1=$(audit_lines)
+if [ "$n1" -eq "$n0" ]; then ok "refused adds: no audit entry"; else not_ok "refused adds: no audit entry" "$n0 -> $n1"; fi
+
+# ---- a county operator ----
+
+run ch --db u.db --as alice plan import "$CORRECTED" --year 2023
+expect_rc "alice plan import: permission denied (3)" 3
+expect_err "alice plan import: says who and what" "alice"
+run ch --db u.db plan show --year 2023
+expect_rc "alice plan import: nothing stored (plan show 4)" 4
+
+before=$(regions)
+run ch --db u.db --as alice region import "$R/changji-townships.csv"
+expect_rc "alice imports 昌吉市 townships: exit 0" 0
+expect_out "alice imports 昌吉市 townships: counts" "新增乡镇 2 个"
+run ch --db u.db region list 昌吉市
+has "alice's townships stored: 大西渠镇" "大西渠镇"
+has "alice's townships stored: 十三户村" "十三户村"
+
+run ch --db u.db user add tw --role township_operator --scope 大西渠镇
+expect_rc "township_operator scoped to a township: exit 0" 0
+run ch --db u.db user add tw2 --role township_operator --scope 昌吉市
+expect_rc "township_operator scoped to a county: exit 1" 1
+run ch --db u.db user add mu --role county_operator --scope 木垒县
+expect_rc "county_operator scoped by the short name 木垒县: exit 0" 0
+run ch --db u.db user list --format csv
+has "user list: tw scoped to 大西渠镇" "tw,township_operator,乡镇录入员,大西渠镇"
+has "user list: 木垒县 scope stored as 木垒哈萨克自治县" "mu,county_operator,县市操作员,木垒哈萨克自治县"
+lacks "user list: no tw2" "tw2"
+run ch --db u.db --as tw region import "$R/changji-townships.csv"
+expect_rc "township_operator region import: permission denied (3)" 3
+run ch --db u.db --as tw region list 昌吉市
+expect_rc "township_operator region list: exit 0" 0
+
+before=$(regions)
+run ch --db u.db --as alice region import "$R/fukang-townships.csv"
+expect_rc "alice imports 阜康市 townships: permission denied (3)" 3
+expect_err "alice 阜康市: outside the scope" "阜康市"
+if [ "$(regions)" = "$before" ]; then ok "alice 阜康市: nothing stored"; else not_ok "alice 阜康市: nothing stored"; fi
+
+run ch --db u.db --as alice region import "$R/mixed-townships.csv"
+expect_rc "alice imports 昌吉市 + 阜康市 rows: permission denied (3)" 3
+if [ "$(regions)" = "$before" ]; then ok "alice mixed file: not even the 昌吉市 rows stored"; else
+	not_ok "alice mixed file: not even the 昌吉市 rows stored"; fi
+
+run ch --db u.db --as alice user add carol --role auditor
+expect_rc "alice user add: permission denied (3)" 3
+run ch --db u.db --as alice audit verify
+expect_rc "alice audit verify: permission denied (3)" 3
+run ch --db u.db --as alice region list
+expect_rc "alice region list: exit 0" 0
+
+# ---- an auditor ----
+
+run ch --db u.db plan import "$CORRECTED" --year 2023
+expect_rc "admin plan import: exit 0" 0
+run ch --db u.db user add aud --role auditor
+expect_rc "add auditor aud: exit 0" 0
+run ch --db u.db --as aud audit verify
+expect_rc "aud audit verify: exit 0" 0
+run ch --db u.db --as aud audit log
+expect_rc "aud audit log: exit 0" 0
+run ch --db u.db --as aud plan show --year 2023
+expect_rc "aud plan show: exit 0" 0
+expect_out "aud plan show: the plan" "全州合计"
+run ch --db u.db --as aud user list
+expect_rc "aud user list: exit 0" 0
+n2=$(audit_lines)
+run ch --db u.db --as aud user add x --role auditor
+expect_rc "aud user add: permission denied (3)" 3
+run ch --db u.db --as aud plan import "$CORRECTED" --year 2024
+expect_rc "aud plan import: permission denied (3)" 3
+run ch --db u.db --as aud region import "$R/changji-townships.csv"
+expect_rc "aud region import: permission denied (3)" 3
+run ch --db u.db user list --format csv
+lacks "aud user add: no user x" "x,auditor"
+run ch --db u.db plan show --year 2024
+expect_rc "aud plan import: nothing stored" 4
+n3=$(audit_lines)
+if [ "$n3" -eq "$n2" ]; then ok "refused commands: no audit entry"; else not_ok "refused commands: no audit entry" "$n2 -> $n3"; fi
+
+# ---- someone who is not a user ----
+
+run ch --db u.db --as nobody plan show --year 2023
+expect_rc "--as nobody plan show: permission denied (3)" 3
+expect_err "--as nobody: names the user" "nobody"
+run ch --db u.db --as nobody user add nobody --role prefecture_admin
+expect_rc "--as nobody cannot add itself: 3" 3
+run ch --db fresh.db --as nobody plan show --year 2023
+expect_rc "--as nobody on a new database: 3" 3
+run ch --db fresh.db user list --format csv
+expect_rc "the new database still has its admin" 0
+has "new database: the OS user is its admin" "$ME,prefecture_admin"
+lacks "new database: nobody was not added" "nobody"

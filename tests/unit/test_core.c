@@ -1,0 +1,1513 @@
+/*
+ * test_core — the core layer on a fresh database with the embedded
+ * reference regions loaded: opening a context (bootstrap admin, unknown
+ * actors), region lookups by code, name and alias (including obsolete
+ * codes), users and roles with their scope rules and permission checks, the
+ * hash-chained audit log and its detection of tampering, and annual plans:
+ * the consistency check of the Changji 2023 table (findings and single-cell
+ * fixes) and importing, accepting, replacing and refusing plans.
+ */
+#include "testutil.h"
+
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "core/audit.h"
+#include "core/ctx.h"
+#include "core/plan.h"
+#include "core/region.h"
+#include "core/user.h"
+#include "db/db.h"
+#include "io/reference.h"
+#include "util/error.h"
+
+struct fixture {
+	char *dir;
+	char url[640];
+	ch_ctx *ctx; /* as "root", the bootstrap prefecture_admin */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = test_tmpdir();
+	snprintf(f->url, sizeof f->url, "sqlite:%s/core.db", f->dir);
+	if (ch_ctx_open(&f->ctx, f->url, "root", "root") != 0) {
+		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+		return -1;
+	}
+	if (ch_reference_sync(f->ctx) != 0) {
+		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	ch_ctx_free(f->ctx);
+	test_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* A second context on the fixture's database acting as NAME. */
+static ch_ctx *open_as(struct fixture *f, const char *name)
+{
+	ch_ctx *c = NULL;
+	int rc = ch_ctx_open(&c, f->url, name, NULL);
+	if (rc != 0)
+		fail_msg("open as %s: %d %s", name, rc, ch_error_message());
+	return c;
+}
+
+/* The id of the region TEXT names (any level), failing the test if none. */
+static int64_t region_id(ch_ctx *ctx, const char *text)
+{
+	ch_region r;
+	int rc = ch_region_find(ctx, text, 0, 0, &r);
+	if (rc != 0)
+		fail_msg("region '%s': %d %s", text, rc, ch_error_message());
+	int64_t id = r.id;
+	ch_region_dispose(&r);
+	return id;
+}
+
+static int64_t audit_count(ch_ctx *ctx)
+{
+	int64_t n = -1;
+	assert_int_equal(
+	    ch_db_query_int64(ch_ctx_db(ctx), &n, "SELECT count(*) FROM audit_log", NULL), 0);
+	return n;
+}
+
+static int64_t audit_max_seq(ch_ctx *ctx)
+{
+	int64_t n = -1;
+	assert_int_equal(
+	    ch_db_query_int64(ch_ctx_db(ctx), &n, "SELECT max(seq) FROM audit_log", NULL), 0);
+	return n;
+}
+
+struct last_entry {
+	char action[64], object[64], actor[64];
+};
+
+static int keep_entry(const ch_audit_entry *e, void *arg)
+{
+	struct last_entry *l = arg;
+	snprintf(l->action, sizeof l->action, "%s", e->action);
+	snprintf(l->object, sizeof l->object, "%s", e->object);
+	snprintf(l->actor, sizeof l->actor, "%s", e->actor);
+	return 0;
+}
+
+/* The newest audit entry (read as CTX's actor, who needs CH_PERM_AUDIT). */
+static struct last_entry newest_entry(ch_ctx *ctx)
+{
+	struct last_entry l = {"", "", ""};
+	assert_int_equal(ch_audit_each(ctx, NULL, 1, keep_entry, &l), 0);
+	return l;
+}
+
+/* A township under 昌吉市 (and a village under it), added as root. */
+static int64_t add_township(struct fixture *f, int64_t *village)
+{
+	int64_t tid = 0, vid = 0;
+	int added = 0;
+	assert_int_equal(
+	    ch_region_add_child(f->ctx, region_id(f->ctx, "昌吉市"), "三工镇", NULL, &tid, &added),
+	    0);
+	assert_int_equal(added, 1);
+	if (village) {
+		assert_int_equal(ch_region_add_child(f->ctx, tid, "下三工村", NULL, &vid, &added),
+		                 0);
+		assert_int_equal(added, 1);
+		*village = vid;
+	}
+	return tid;
+}
+
+/* ---- ctx ---- */
+
+static void test_ctx_open_bootstrap(void **state)
+{
+	struct fixture *f = *state;
+	const ch_user *me = ch_ctx_actor(f->ctx);
+	assert_string_equal(me->name, "root");
+	assert_int_equal(me->role, CH_ROLE_PREFECTURE_ADMIN);
+	assert_int_equal(me->scope_region_id, 0);
+	assert_null(me->scope_name);
+	assert_string_equal(ch_db_driver_name(ch_ctx_db(f->ctx)), "sqlite");
+
+	/* the bootstrap and the reference load are audited */
+	int64_t n = audit_count(f->ctx);
+	assert_true(n >= 2);
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+	assert_int_equal(rep.entries, n);
+
+	/* the prefecture */
+	ch_region root;
+	assert_int_equal(ch_region_root(f->ctx, &root), 0);
+	assert_string_equal(root.code, "652300");
+	assert_string_equal(root.name, "昌吉回族自治州");
+	assert_int_equal(root.level, CH_LEVEL_PREFECTURE);
+	assert_int_equal(root.parent_id, 0);
+	ch_region_dispose(&root);
+
+	/* loading the same reference again writes nothing */
+	assert_int_equal(ch_reference_sync(f->ctx), 0);
+	assert_int_equal(audit_count(f->ctx), n);
+
+	/* reopening: no second bootstrap, whatever name is passed */
+	ch_ctx *c = NULL;
+	assert_int_equal(ch_ctx_open(&c, f->url, "root", "someone"), 0);
+	ch_user u;
+	assert_int_equal(ch_user_load(c, "someone", &u), CH_ENOTFOUND);
+	assert_int_equal(audit_count(c), n);
+	ch_ctx_free(c);
+}
+
+static void test_ctx_open_unknown_user(void **state)
+{
+	struct fixture *f = *state;
+	static int dummy;
+	ch_ctx *c = (ch_ctx *)&dummy;
+	ch_error_clear();
+	assert_int_equal(ch_ctx_open(&c, f->url, "nobody", NULL), CH_EDENIED);
+	assert_null(c);
+	assert_int_equal(ch_error_code(), CH_EDENIED);
+	assert_true(strstr(ch_error_message(), "nobody") != NULL);
+	assert_int_equal(ch_ctx_open(&c, f->url, "nobody", "nobody"), CH_EDENIED); /* not new */
+
+	/* a new database: the bootstrap admin is created even when the actor
+	 * named is someone else, who is refused */
+	char url[700];
+	snprintf(url, sizeof url, "sqlite:%s/other.db", f->dir);
+	assert_int_equal(ch_ctx_open(&c, url, "nobody", "admin"), CH_EDENIED);
+	assert_null(c);
+	assert_int_equal(ch_ctx_open(&c, url, "admin", NULL), 0);
+	assert_int_equal(ch_ctx_actor(c)->role, CH_ROLE_PREFECTURE_ADMIN);
+	ch_ctx_free(c);
+
+	/* a new database without a bootstrap admin has no users at all */
+	snprintf(url, sizeof url, "sqlite:%s/empty.db", f->dir);
+	assert_int_equal(ch_ctx_open(&c, url, "root", NULL), CH_EDENIED);
+	assert_null(c);
+
+	/* a bad URL */
+	assert_int_equal(ch_ctx_open(&c, "postgres://x", "root", "root"), CH_EINVALID);
+	assert_null(c);
+}
+
+/* ---- regions ---- */
+
+static void expect_region(ch_ctx *ctx, const char *text, const char *code, const char *name)
+{
+	ch_region r;
+	int rc = ch_region_find(ctx, text, 0, 0, &r);
+	if (rc != 0)
+		fail_msg("find '%s': %d %s", text, rc, ch_error_message());
+	if (strcmp(r.code, code) != 0 || strcmp(r.name, name) != 0)
+		fail_msg("find '%s' gave %s %s, want %s %s", text, r.code, r.name, code, name);
+	ch_region_dispose(&r);
+}
+
+static void test_region_find(void **state)
+{
+	struct fixture *f = *state;
+	ch_region r, root;
+	assert_int_equal(ch_region_root(f->ctx, &root), 0);
+
+	assert_int_equal(ch_region_find(f->ctx, "652328", 0, 0, &r), 0);
+	assert_string_equal(r.code, "652328");
+	assert_string_equal(r.name, "木垒哈萨克自治县");
+	assert_int_equal(r.level, CH_LEVEL_COUNTY);
+	assert_int_equal(r.parent_id, root.id);
+	assert_int_equal(r.obsolete, 0);
+	int64_t mulei = r.id;
+	ch_region_dispose(&r);
+
+	/* by name, by alias (listed and derived), with blanks around */
+	static const char
+	    *const
+	        mulei_names
+	            [] =
+	                {
+	                    "木垒哈萨克自治县",
+	                    "木垒县",
+	                    "木垒",
+	                    "\xE3\x80\x80木垒县\xE3\x80\x80",
+	                    "\xE3\x80\x80\xE3\x80\x80木垒\xE3\x80\x80",
+	                    " 木垒哈萨克自治县 ",
+	                    "\xC2\xA0木垒\xE2\x80\x8B",
+	                    "\xEF\xBC\x96\xEF\xBC\x95\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x92\xEF\xBC"
+	                    "\x98", /* ６５２３２８
+	                             */
+	                };
+	for (size_t i = 0; i < sizeof mulei_names / sizeof mulei_names[0]; i++) {
+		assert_int_equal(ch_region_find(f->ctx, mulei_names[i], 0, 0, &r), 0);
+		assert_int_equal(r.id, mulei);
+		ch_region_dispose(&r);
+		assert_int_equal(
+		    ch_region_find(f->ctx, mulei_names[i], CH_LEVEL_COUNTY, root.id, &r), 0);
+		assert_int_equal(r.id, mulei);
+		ch_region_dispose(&r);
+	}
+
+	expect_region(f->ctx, "昌吉市", "652301", "昌吉市");
+	expect_region(f->ctx, "阜康", "652302", "阜康市"); /* not the obsolete 阜康县 */
+	expect_region(f->ctx, "呼图壁", "652323", "呼图壁县");
+	expect_region(f->ctx, "吉木萨尔县", "652327", "吉木萨尔县");
+	expect_region(f->ctx, "昌吉州", "652300", "昌吉回族自治州");
+	expect_region(f->ctx, "昌吉回族自治州", "652300", "昌吉回族自治州");
+
+	/* level and parent filters */
+	assert_int_equal(ch_region_find(f->ctx, "木垒", CH_LEVEL_TOWNSHIP, 0, &r), CH_ENOTFOUND);
+	assert_int_equal(ch_region_find(f->ctx, "昌吉州", CH_LEVEL_COUNTY, 0, &r), CH_ENOTFOUND);
+	assert_int_equal(ch_region_find(f->ctx, "木垒", 0, mulei, &r), CH_ENOTFOUND);
+	assert_int_equal(ch_region_find(f->ctx, "昌吉州", CH_LEVEL_PREFECTURE, 0, &r), 0);
+	assert_int_equal(r.id, root.id);
+	ch_region_dispose(&r);
+
+	/* unknown names */
+	ch_error_clear();
+	assert_int_equal(ch_region_find(f->ctx, "乌鲁木齐市", 0, 0, &r), CH_ENOTFOUND);
+	assert_int_equal(ch_error_code(), CH_ENOTFOUND);
+	assert_true(strstr(ch_error_message(), "乌鲁木齐市") != NULL);
+	assert_int_equal(ch_region_find(f->ctx, "", 0, 0, &r), CH_ENOTFOUND);
+	assert_int_equal(ch_region_find(f->ctx, "652399", 0, 0, &r), CH_ENOTFOUND);
+
+	/* by id */
+	assert_int_equal(ch_region_get(f->ctx, mulei, &r), 0);
+	assert_string_equal(r.code, "652328");
+	ch_region_dispose(&r);
+	assert_int_equal(ch_region_get(f->ctx, 999999, &r), CH_ENOTFOUND);
+	ch_region_dispose(&root);
+}
+
+/* data/regions/changji.csv lists 昌吉 as an alias of 昌吉市 (and region.h
+ * gives 昌吉市 → 昌吉 as the example of a short name): it must not be taken
+ * by the prefecture 昌吉回族自治州, which is loaded first. */
+static void test_region_alias_changji(void **state)
+{
+	struct fixture *f = *state;
+	ch_region r;
+	expect_region(f->ctx, "昌吉", "652301", "昌吉市");
+	int rc = ch_region_find(f->ctx, "昌吉", CH_LEVEL_COUNTY, 0, &r);
+	if (rc != 0)
+		fail_msg("'昌吉' among the counties: %d %s", rc, ch_error_message());
+	assert_string_equal(r.code, "652301");
+	ch_region_dispose(&r);
+
+	/* so a plan row written 昌吉 is 昌吉市 (here: listed twice) */
+	static const struct {
+		const char *county, *total, *new_, *cont, *es;
+	} rows[] = {{"昌吉市", "10", "5", "5", "1"}, {"昌吉", "2", "2", "", "1"}};
+	ch_plan_table t;
+	ch_plan_check c;
+	ch_plan_table_init(&t);
+	t.label[CH_PCOL_TOTAL] = strdup("合计");
+	t.label[CH_PCOL_NEW] = strdup("新建");
+	t.label[CH_PCOL_CONTINUING] = strdup("续建");
+	for (size_t i = 0; i < 2; i++) {
+		ch_plan_row *row = ch_plan_table_add_row(&t);
+		row->line = 4 + i;
+		row->county = strdup(rows[i].county);
+		ch_plan_cell_set(&row->cell[CH_PCOL_TOTAL], rows[i].total);
+		ch_plan_cell_set(&row->cell[CH_PCOL_NEW], rows[i].new_);
+		ch_plan_cell_set(&row->cell[CH_PCOL_CONTINUING], rows[i].cont);
+	}
+	assert_int_equal(ch_plan_check_table(f->ctx, &t, &c), 0);
+	assert_int_equal(c.nfindings, 1);
+	assert_int_equal(c.findings[0].kind, CH_PF_DUPLICATE_COUNTY);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+static void test_region_obsolete(void **state)
+{
+	struct fixture *f = *state;
+	ch_region r;
+	static const char *const names[] = {"652303", "米泉市", "米泉"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		int rc = ch_region_find(f->ctx, names[i], CH_LEVEL_COUNTY, 0, &r);
+		if (rc != 0)
+			fail_msg("find '%s': %s", names[i], ch_error_message());
+		assert_string_equal(r.code, "652303");
+		assert_string_equal(r.name, "米泉市");
+		assert_int_equal(r.obsolete, 1);
+		assert_non_null(r.note);
+		assert_true(strstr(r.note, "乌鲁木齐") != NULL);
+		ch_region_dispose(&r);
+	}
+	assert_int_equal(ch_region_find(f->ctx, "652326", 0, 0, &r), 0);
+	assert_string_equal(r.name, "阜康县");
+	assert_int_equal(r.obsolete, 1);
+	assert_non_null(r.note);
+	ch_region_dispose(&r);
+	assert_int_equal(ch_region_find(f->ctx, "652301", 0, 0, &r), 0);
+	assert_int_equal(r.obsolete, 0);
+	ch_region_dispose(&r);
+}
+
+/* Checks ch_region_short_names(NAME) gives exactly the N names that follow. */
+static void expect_short(const char *name, int max, int n, ...)
+{
+	char *out[8] = {0};
+	int got = ch_region_short_names(name, out, max);
+	if (got != n)
+		fail_msg("short_names(%s) gave %d names, want %d", name, got, n);
+	va_list ap;
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		const char *want = va_arg(ap, const char *);
+		if (strcmp(out[i], want) != 0)
+			fail_msg("short_names(%s)[%d] = %s, want %s", name, i, out[i], want);
+	}
+	va_end(ap);
+	for (int i = 0; i < got; i++)
+		free(out[i]);
+}
+
+static void test_region_short_names(void **state)
+{
+	(void)state;
+	expect_short("木垒哈萨克自治县", 8, 2, "木垒县", "木垒");
+	expect_short("木垒哈萨克自治县", 1, 1, "木垒县");
+	expect_short("木垒哈萨克自治县", 0, 0);
+	expect_short("昌吉市", 8, 1, "昌吉");
+	expect_short("呼图壁县", 8, 1, "呼图壁");
+	/* a prefecture gets no bare stem: 昌吉 alone is the city */
+	expect_short("昌吉回族自治州", 8, 1, "昌吉州");
+	expect_short("焉耆回族自治县", 8, 2, "焉耆县", "焉耆");
+	expect_short("三工镇", 8, 1, "三工");
+	/* a one-character stem is kept whole */
+	expect_short("和县", 8, 0);
+	expect_short("市", 8, 0);
+	expect_short("Springfield", 8, 0);
+}
+
+static void test_region_within(void **state)
+{
+	struct fixture *f = *state;
+	int64_t village = 0, township = add_township(f, &village);
+	int64_t changji = region_id(f->ctx, "昌吉市"), fukang = region_id(f->ctx, "阜康市"),
+	        pref = region_id(f->ctx, "652300");
+
+	assert_true(ch_region_within(f->ctx, changji, changji));
+	assert_true(ch_region_within(f->ctx, changji, pref));
+	assert_true(ch_region_within(f->ctx, township, changji));
+	assert_true(ch_region_within(f->ctx, village, township));
+	assert_true(ch_region_within(f->ctx, village, changji));
+	assert_true(ch_region_within(f->ctx, village, pref));
+	assert_false(ch_region_within(f->ctx, fukang, changji));
+	assert_false(ch_region_within(f->ctx, changji, fukang));
+	assert_false(ch_region_within(f->ctx, village, fukang));
+	assert_false(ch_region_within(f->ctx, changji, township));
+	assert_false(ch_region_within(f->ctx, pref, changji));
+	assert_false(ch_region_within(f->ctx, 999999, changji));
+
+	/* adding an existing child finds it; a child of the prefecture is refused */
+	int64_t id = 0;
+	int added = -1;
+	assert_int_equal(
+	    ch_region_add_child(f->ctx, changji, "\xE3\x80\x80三工镇", NULL, &id, &added), 0);
+	assert_int_equal(id, township);
+	assert_int_equal(added, 0);
+	assert_int_equal(ch_region_add_child(f->ctx, pref, "新县", NULL, &id, &added), CH_EINVALID);
+	ch_region r;
+	assert_int_equal(ch_region_find(f->ctx, "三工镇", CH_LEVEL_TOWNSHIP, changji, &r), 0);
+	assert_int_equal(r.id, township);
+	assert_int_equal(r.parent_id, changji);
+	ch_region_dispose(&r);
+
+	/* two villages of one name in different townships: ambiguous without
+	 * the parent */
+	int64_t other = 0, v2 = 0;
+	assert_int_equal(ch_region_add_child(f->ctx, changji, "大西渠镇", NULL, &other, &added), 0);
+	assert_int_equal(ch_region_add_child(f->ctx, other, "下三工村", NULL, &v2, &added), 0);
+	assert_int_equal(added, 1);
+	assert_true(v2 != village);
+	ch_error_clear();
+	assert_int_equal(ch_region_find(f->ctx, "下三工村", 0, 0, &r), CH_ECONFLICT);
+	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_int_equal(ch_region_find(f->ctx, "下三工村", CH_LEVEL_VILLAGE, 0, &r), CH_ECONFLICT);
+	assert_int_equal(ch_region_find(f->ctx, "下三工村", CH_LEVEL_VILLAGE, other, &r), 0);
+	assert_int_equal(r.id, v2);
+	ch_region_dispose(&r);
+	assert_int_equal(ch_region_find(f->ctx, "下三工村", 0, township, &r), 0);
+	assert_int_equal(r.id, village);
+	ch_region_dispose(&r);
+}
+
+/* ---- users and permissions ---- */
+
+static void test_user_add_roles(void **state)
+{
+	struct fixture *f = *state;
+	int64_t township = add_township(f, NULL);
+	int64_t changji = region_id(f->ctx, "昌吉市");
+	static const struct {
+		const char *name;
+		enum ch_role role;
+		const char *scope;
+		const char *scope_name; /* as loaded */
+	} users[] = {
+	    {"admin2", CH_ROLE_PREFECTURE_ADMIN, NULL, NULL},
+	    {"op_changji", CH_ROLE_COUNTY_OPERATOR, "昌吉市", "昌吉市"},
+	    {"op_mulei", CH_ROLE_COUNTY_OPERATOR, "木垒", "木垒哈萨克自治县"},
+	    {"op_sangong", CH_ROLE_TOWNSHIP_OPERATOR, "三工镇", "三工镇"},
+	    {"reviewer1", CH_ROLE_REVIEWER, NULL, NULL},
+	    {"finance1", CH_ROLE_FINANCE, NULL, NULL},
+	    {"auditor1", CH_ROLE_AUDITOR, NULL, NULL},
+	};
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+		int64_t before = audit_count(f->ctx);
+		int rc = ch_user_add(f->ctx, users[i].name, users[i].role, users[i].scope);
+		if (rc != 0)
+			fail_msg("add %s: %d %s", users[i].name, rc, ch_error_message());
+		assert_int_equal(audit_count(f->ctx), before + 1);
+		struct last_entry e = newest_entry(f->ctx);
+		assert_string_equal(e.action, "user.add");
+		assert_string_equal(e.actor, "root");
+		char obj[64];
+		snprintf(obj, sizeof obj, "user:%s", users[i].name);
+		assert_string_equal(e.object, obj);
+
+		ch_user u;
+		assert_int_equal(ch_user_load(f->ctx, users[i].name, &u), 0);
+		assert_string_equal(u.name, users[i].name);
+		assert_int_equal(u.role, users[i].role);
+		if (users[i].scope_name) {
+			assert_non_null(u.scope_name);
+			assert_string_equal(u.scope_name, users[i].scope_name);
+			assert_true(u.scope_region_id > 0);
+		} else {
+			assert_null(u.scope_name);
+			assert_int_equal(u.scope_region_id, 0);
+		}
+		ch_user_dispose(&u);
+	}
+	ch_user u;
+	assert_int_equal(ch_user_load(f->ctx, "op_changji", &u), 0);
+	assert_int_equal(u.scope_region_id, changji);
+	ch_user_dispose(&u);
+	assert_int_equal(ch_user_load(f->ctx, "op_sangong", &u), 0);
+	assert_int_equal(u.scope_region_id, township);
+	ch_user_dispose(&u);
+	assert_int_equal(ch_user_load(f->ctx, "ghost", &u), CH_ENOTFOUND);
+
+	/* each new user can open the database */
+	for (size_t i = 0; i < sizeof users / sizeof users[0]; i++) {
+		ch_ctx *c = open_as(f, users[i].name);
+		assert_int_equal(ch_ctx_actor(c)->role, users[i].role);
+		ch_ctx_free(c);
+	}
+
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+}
+
+static int count_user(const ch_user *u, void *arg)
+{
+	(void)u;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_user_scope_rules(void **state)
+{
+	struct fixture *f = *state;
+	add_township(f, NULL);
+	int64_t n0 = audit_count(f->ctx);
+
+	/* a county operator needs a current county */
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, NULL), CH_EINVALID);
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "昌吉回族自治州"),
+	                 CH_EINVALID);
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "三工镇"),
+	                 CH_EINVALID);
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "米泉市"),
+	                 CH_EINVALID);
+	int rc = ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "乌鲁木齐市");
+	assert_true(rc == CH_ENOTFOUND || rc == CH_EINVALID);
+	/* a township operator a township */
+	assert_int_equal(ch_user_add(f->ctx, "tw1", CH_ROLE_TOWNSHIP_OPERATOR, NULL), CH_EINVALID);
+	assert_int_equal(ch_user_add(f->ctx, "tw1", CH_ROLE_TOWNSHIP_OPERATOR, "昌吉市"),
+	                 CH_EINVALID);
+	assert_int_equal(ch_user_add(f->ctx, "tw1", CH_ROLE_TOWNSHIP_OPERATOR, "昌吉州"),
+	                 CH_EINVALID);
+	assert_int_equal(audit_count(f->ctx), n0);
+	ch_user u;
+	assert_int_equal(ch_user_load(f->ctx, "op1", &u), CH_ENOTFOUND);
+	assert_int_equal(ch_user_load(f->ctx, "tw1", &u), CH_ENOTFOUND);
+
+	/* names */
+	char long_name[80];
+	memset(long_name, 'a', 65);
+	long_name[65] = '\0';
+	static const char *const bad[] = {"", "a b", "x:y", "tab\tname", "line\n", NULL};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(ch_user_add(f->ctx, bad[i], CH_ROLE_REVIEWER, NULL), CH_EINVALID);
+	assert_int_equal(ch_user_add(f->ctx, long_name, CH_ROLE_REVIEWER, NULL), CH_EINVALID);
+	long_name[64] = '\0';
+	assert_int_equal(ch_user_add(f->ctx, long_name, CH_ROLE_REVIEWER, NULL), 0);
+	assert_int_equal(ch_user_add(f->ctx, "王建国", CH_ROLE_REVIEWER, NULL), 0);
+	assert_int_equal(audit_count(f->ctx), n0 + 2);
+
+	/* a taken name, whatever the role */
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "昌吉市"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "昌吉市"), CH_EEXISTS);
+	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_AUDITOR, NULL), CH_EEXISTS);
+	assert_int_equal(ch_user_add(f->ctx, "root", CH_ROLE_PREFECTURE_ADMIN, NULL), CH_EEXISTS);
+	assert_int_equal(audit_count(f->ctx), n0 + 3);
+
+	int n = 0;
+	assert_int_equal(ch_user_each(f->ctx, count_user, &n), 0);
+	assert_int_equal(n, 4); /* root, op1, the long name, 王建国 */
+
+	/* only a user admin adds users */
+	ch_ctx *op = open_as(f, "op1");
+	assert_int_equal(ch_user_add(op, "op2", CH_ROLE_COUNTY_OPERATOR, "昌吉市"), CH_EDENIED);
+	assert_int_equal(ch_user_add(op, "rev9", CH_ROLE_REVIEWER, NULL), CH_EDENIED);
+	ch_ctx_free(op);
+	assert_int_equal(audit_count(f->ctx), n0 + 3);
+}
+
+static void test_permissions(void **state)
+{
+	struct fixture *f = *state;
+	int64_t township = add_township(f, NULL);
+	int64_t changji = region_id(f->ctx, "昌吉市"), fukang = region_id(f->ctx, "阜康市");
+	assert_int_equal(ch_user_add(f->ctx, "op", CH_ROLE_COUNTY_OPERATOR, "昌吉市"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "tw", CH_ROLE_TOWNSHIP_OPERATOR, "三工镇"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "aud", CH_ROLE_AUDITOR, NULL), 0);
+
+	/* the county operator of 昌吉市 */
+	ch_ctx *op = open_as(f, "op");
+	assert_int_equal(ch_ctx_require(op, CH_PERM_HOUSEHOLD_WRITE, changji), 0);
+	assert_int_equal(ch_ctx_require(op, CH_PERM_READ, changji), 0);
+	assert_int_equal(ch_ctx_require(op, CH_PERM_REGION_WRITE, township), 0);
+	ch_error_clear();
+	assert_int_equal(ch_ctx_require(op, CH_PERM_HOUSEHOLD_WRITE, fukang), CH_EDENIED);
+	assert_int_equal(ch_error_code(), CH_EDENIED);
+	assert_true(strstr(ch_error_message(), "op") != NULL);
+	assert_true(strstr(ch_error_message(), "阜康市") != NULL);
+	assert_int_equal(ch_ctx_require(op, CH_PERM_HOUSEHOLD_WRITE, 0), CH_EDENIED);
+	assert_int_equal(ch_ctx_require(op, CH_PERM_READ, 0), CH_EDENIED);
+	assert_int_equal(ch_ctx_require(op, CH_PERM_PLAN_WRITE, changji), CH_EDENIED);
+	assert_int_equal(ch_ctx_require(op, CH_PERM_USER_ADMIN, changji), CH_EDENIED);
+	assert_int_equal(ch_ctx_require_role(op, CH_PERM_HOUSEHOLD_WRITE), 0);
+	assert_int_equal(ch_ctx_require_role(op, CH_PERM_PLAN_WRITE), CH_EDENIED);
+	assert_int_equal(ch_ctx_require_role(op, CH_PERM_AUDIT), CH_EDENIED);
+	/* and what follows from it */
+	int64_t id;
+	int added;
+	assert_int_equal(ch_region_add_child(op, fukang, "城关镇", NULL, &id, &added), CH_EDENIED);
+	assert_int_equal(ch_region_add_child(op, changji, "大西渠镇", NULL, &id, &added), 0);
+	assert_int_equal(added, 1);
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(op, &rep), CH_EDENIED);
+	ch_ctx_free(op);
+
+	/* the township operator of 三工镇 */
+	ch_ctx *tw = open_as(f, "tw");
+	assert_int_equal(ch_ctx_require(tw, CH_PERM_HOUSEHOLD_WRITE, township), 0);
+	assert_int_equal(ch_ctx_require(tw, CH_PERM_HOUSEHOLD_WRITE, changji), CH_EDENIED);
+	assert_int_equal(ch_ctx_require(tw, CH_PERM_REGION_WRITE, township), CH_EDENIED);
+	ch_ctx_free(tw);
+
+	/* the auditor: reads everywhere, audits, writes nothing */
+	ch_ctx *aud = open_as(f, "aud");
+	ch_error_clear();
+	assert_int_equal(ch_ctx_require(aud, CH_PERM_PLAN_WRITE, 0), CH_EDENIED);
+	assert_true(strlen(ch_error_message()) > 0);
+	assert_int_equal(ch_ctx_require(aud, CH_PERM_PLAN_WRITE, changji), CH_EDENIED);
+	assert_int_equal(ch_ctx_require(aud, CH_PERM_HOUSEHOLD_WRITE, changji), CH_EDENIED);
+	assert_int_equal(ch_ctx_require(aud, CH_PERM_READ, fukang), 0);
+	assert_int_equal(ch_ctx_require(aud, CH_PERM_READ, 0), 0);
+	assert_int_equal(ch_ctx_require(aud, CH_PERM_AUDIT, 0), 0);
+	assert_int_equal(ch_audit_verify(aud, &rep), 0);
+	ch_ctx_free(aud);
+
+	/* the prefecture admin */
+	assert_int_equal(ch_ctx_require(f->ctx, CH_PERM_PLAN_WRITE, 0), 0);
+	assert_int_equal(ch_ctx_require(f->ctx, CH_PERM_USER_ADMIN, fukang), 0);
+	assert_int_equal(ch_ctx_require(f->ctx, CH_PERM_AUDIT, 0), 0);
+}
+
+static void test_role_table(void **state)
+{
+	(void)state;
+	for (int r = 0; r < CH_ROLE_COUNT; r++) {
+		assert_int_equal(ch_role_parse(ch_role_name((enum ch_role)r)), r);
+		assert_true(strlen(ch_role_label((enum ch_role)r)) > 0);
+		assert_true(ch_role_allows((enum ch_role)r, CH_PERM_READ));
+	}
+	assert_int_equal(ch_role_parse("county_operator"), CH_ROLE_COUNTY_OPERATOR);
+	assert_int_equal(ch_role_parse("king"), -1);
+	assert_int_equal(ch_role_parse(NULL), -1);
+	assert_true(ch_role_allows(CH_ROLE_PREFECTURE_ADMIN, CH_PERM_PLAN_WRITE));
+	assert_false(ch_role_allows(CH_ROLE_COUNTY_OPERATOR, CH_PERM_PLAN_WRITE));
+	assert_false(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_PLAN_WRITE));
+	assert_true(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_AUDIT));
+	assert_false(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_HOUSEHOLD_WRITE));
+	assert_false(ch_role_allows(CH_ROLE_REVIEWER, CH_PERM_USER_ADMIN));
+	assert_true(ch_role_allows(CH_ROLE_FINANCE, CH_PERM_FUNDS));
+	assert_false(ch_role_allows(CH_ROLE_TOWNSHIP_OPERATOR, CH_PERM_REGION_WRITE));
+	/* several bits at once: all must be granted */
+	assert_false(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_READ | CH_PERM_PLAN_WRITE));
+	assert_true(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_READ | CH_PERM_AUDIT));
+	assert_string_equal(ch_role_name(CH_ROLE_AUDITOR), "auditor");
+	assert_true(strlen(ch_perm_describe(CH_PERM_PLAN_WRITE)) > 0);
+}
+
+/* ---- audit ---- */
+
+/* Adds a few users so that the log has entries to tamper with. */
+static void make_entries(struct fixture *f)
+{
+	assert_int_equal(ch_user_add(f->ctx, "u1", CH_ROLE_REVIEWER, NULL), 0);
+	assert_int_equal(ch_user_add(f->ctx, "u2", CH_ROLE_FINANCE, NULL), 0);
+	assert_int_equal(ch_user_add(f->ctx, "u3", CH_ROLE_AUDITOR, NULL), 0);
+	assert_int_equal(ch_user_add(f->ctx, "u4", CH_ROLE_COUNTY_OPERATOR, "奇台县"), 0);
+	assert_true(audit_count(f->ctx) >= 6);
+}
+
+static int count_entry(const ch_audit_entry *e, void *arg)
+{
+	assert_non_null(e->hash);
+	assert_int_equal(strlen(e->hash), 64);
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_audit_chain_holds(void **state)
+{
+	struct fixture *f = *state;
+	ch_audit_report rep;
+	int64_t n0 = audit_count(f->ctx);
+	make_entries(f);
+	assert_int_equal(audit_count(f->ctx), n0 + 4);
+	assert_int_equal(audit_max_seq(f->ctx), n0 + 4);
+
+	memset(&rep, 0xAB, sizeof rep);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+	assert_int_equal(rep.entries, n0 + 4);
+	assert_int_equal(rep.bad_seq, 0);
+
+	/* a failed write appends nothing and leaves the chain intact */
+	assert_int_equal(ch_user_add(f->ctx, "u1", CH_ROLE_REVIEWER, NULL), CH_EEXISTS);
+	assert_int_equal(audit_count(f->ctx), n0 + 4);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+
+	/* an entry appended inside a rolled-back transaction is gone, and the
+	 * chain continues from the last committed one */
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.x", "test:1", NULL, "{}"), 0);
+	ch_ctx_rollback(f->ctx);
+	assert_int_equal(audit_count(f->ctx), n0 + 4);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.y", "test:2", "{\"a\":1}", NULL), 0);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+	assert_int_equal(rep.entries, n0 + 5);
+	struct last_entry e = newest_entry(f->ctx);
+	assert_string_equal(e.action, "test.y");
+	assert_string_equal(e.object, "test:2");
+	assert_string_equal(e.actor, "root");
+
+	/* filtered by object prefix, newest first, limited */
+	int n = 0;
+	assert_int_equal(ch_audit_each(f->ctx, "user:", 0, count_entry, &n), 0);
+	assert_int_equal(n, 5); /* the bootstrap and four users */
+	n = 0;
+	assert_int_equal(ch_audit_each(f->ctx, "user:", 2, count_entry, &n), 0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(ch_audit_each(f->ctx, NULL, 0, count_entry, &n), 0);
+	assert_int_equal(n, n0 + 5);
+	struct last_entry u = {"", "", ""};
+	assert_int_equal(ch_audit_each(f->ctx, "user:", 1, keep_entry, &u), 0);
+	assert_string_equal(u.object, "user:u4");
+}
+
+/* Runs SQL on the raw handle (tampering), failing the test if it fails. */
+static void raw(struct fixture *f, const char *sql)
+{
+	int rc = ch_db_exec_script(ch_ctx_db(f->ctx), sql);
+	if (rc != 0)
+		fail_msg("%s: %s", sql, ch_error_message());
+}
+
+static void expect_tampered(struct fixture *f, int64_t bad_seq)
+{
+	ch_audit_report rep;
+	ch_error_clear();
+	int rc = ch_audit_verify(f->ctx, &rep);
+	if (rc != CH_EINVALID)
+		fail_msg("verify returned %d, want CH_EINVALID (bad_seq %lld)", rc,
+		         (long long)rep.bad_seq);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	if (rep.bad_seq != bad_seq)
+		fail_msg("bad_seq %lld, want %lld (%s)", (long long)rep.bad_seq, (long long)bad_seq,
+		         rep.problem);
+	assert_true(strlen(rep.problem) > 0);
+	assert_int_equal(rep.entries, bad_seq - 1);
+}
+
+static void test_audit_tamper_update(void **state)
+{
+	struct fixture *f = *state;
+	make_entries(f);
+	raw(f, "DROP TRIGGER audit_log_no_update");
+	raw(f, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
+	expect_tampered(f, 3);
+}
+
+static void test_audit_tamper_update_payload(void **state)
+{
+	struct fixture *f = *state;
+	make_entries(f);
+	int64_t last = audit_max_seq(f->ctx);
+	raw(f, "DROP TRIGGER audit_log_no_update");
+	/* the newest entry: no later entry to betray it, only its own hash */
+	char sql[200];
+	snprintf(sql, sizeof sql,
+	         "UPDATE audit_log SET after = replace(after, 'u4', 'u5') WHERE seq = %lld",
+	         (long long)last);
+	raw(f, sql);
+	expect_tampered(f, last);
+}
+
+static void test_audit_tamper_rehash(void **state)
+{
+	struct fixture *f = *state;
+	make_entries(f);
+	raw(f, "DROP TRIGGER audit_log_no_update");
+	/* an edit that also rewrites the entry's own hash breaks the next link */
+	raw(f, "UPDATE audit_log SET actor = 'mallory', hash = (SELECT hash FROM audit_log"
+	       " WHERE seq = 1) WHERE seq = 2");
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), CH_EINVALID);
+	assert_true(rep.bad_seq == 2 || rep.bad_seq == 3);
+}
+
+static void test_audit_tamper_delete_middle(void **state)
+{
+	struct fixture *f = *state;
+	make_entries(f);
+	raw(f, "DROP TRIGGER audit_log_no_delete");
+	raw(f, "DELETE FROM audit_log WHERE seq = 3");
+	expect_tampered(f, 3);
+}
+
+static void test_audit_tamper_delete_first(void **state)
+{
+	struct fixture *f = *state;
+	make_entries(f);
+	raw(f, "DROP TRIGGER audit_log_no_delete");
+	raw(f, "DELETE FROM audit_log WHERE seq = 1");
+	expect_tampered(f, 1);
+}
+
+static void test_audit_tamper_delete_last(void **state)
+{
+	struct fixture *f = *state;
+	make_entries(f);
+	int64_t last = audit_max_seq(f->ctx);
+	raw(f, "DROP TRIGGER audit_log_no_delete");
+	char sql[100];
+	snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq = %lld", (long long)last);
+	raw(f, sql);
+	expect_tampered(f, last);
+
+	/* and all of them */
+	raw(f, "DELETE FROM audit_log");
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), CH_EINVALID);
+	assert_int_equal(rep.bad_seq, 1);
+}
+
+/* ---- plan check ---- */
+
+struct prow {
+	const char *county, *total, *new_, *cont, *es;
+};
+
+/* The Changji 2023 table as published: 昌吉市's new households print 7,325
+ * where the text says 7,235. */
+static const struct prow changji_published[] = {
+    {"昌吉市", "13561", "7325", "6326", "4060"}, {"阜康市", "5958", "5958", "", "2125"},
+    {"玛纳斯县", "3587", "3325", "262", "3806"}, {"呼图壁县", "6769", "5605", "1164", "3045"},
+    {"吉木萨尔县", "5785", "5785", "", "4085"},  {"奇台县", "5000", "5000", "", "3805"},
+    {"木垒县", "3317", "3317", "", "3420"},
+};
+static const struct prow changji_total = {"昌吉州总计", "43977", "36225", "7752", "24346"};
+#define NCHANGJI   (sizeof changji_published / sizeof changji_published[0])
+#define FIRST_LINE 4 /* the first county's row in the file */
+
+static void set_row(ch_plan_row *r, size_t line, const struct prow *p)
+{
+	r->line = line;
+	r->county = strdup(p->county);
+	ch_plan_cell_set(&r->cell[CH_PCOL_TOTAL], p->total);
+	ch_plan_cell_set(&r->cell[CH_PCOL_NEW], p->new_);
+	ch_plan_cell_set(&r->cell[CH_PCOL_CONTINUING], p->cont);
+	ch_plan_cell_set(&r->cell[CH_PCOL_ES], p->es);
+}
+
+/* Builds T from N ROWS and an optional TOTAL row. */
+static void build_table(ch_plan_table *t, const struct prow *rows, size_t n,
+                        const struct prow *total)
+{
+	ch_plan_table_init(t);
+	t->title = strdup("2023年度昌吉州农村清洁取暖安排项目表");
+	t->source = strdup("changji-2023.csv");
+	t->label[CH_PCOL_TOTAL] = strdup("合计");
+	t->label[CH_PCOL_NEW] = strdup("2023年实施户数");
+	t->label[CH_PCOL_CONTINUING] = strdup("续建2022年户数");
+	t->label[CH_PCOL_ES] = strdup("2023年实施建筑节能改造户数(户)");
+	for (size_t i = 0; i < n; i++)
+		set_row(ch_plan_table_add_row(t), FIRST_LINE + i, &rows[i]);
+	if (total) {
+		t->has_total = 1;
+		set_row(&t->total, FIRST_LINE + n, total);
+	}
+}
+
+/* The published table, or with 昌吉市's new households corrected. */
+static void build_changji(ch_plan_table *t, int corrected)
+{
+	build_table(t, changji_published, NCHANGJI, &changji_total);
+	if (corrected)
+		ch_plan_cell_set(&t->rows[0].cell[CH_PCOL_NEW], "7235");
+}
+
+static void check_ok(struct fixture *f, ch_plan_table *t, ch_plan_check *c)
+{
+	int rc = ch_plan_check_table(f->ctx, t, c);
+	if (rc != 0)
+		fail_msg("check: %d %s", rc, ch_error_message());
+}
+
+static size_t count_kind(const ch_plan_check *c, enum ch_plan_finding_kind kind)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nfindings; i++)
+		n += c->findings[i].kind == kind;
+	return n;
+}
+
+static const ch_plan_finding *find_kind(const ch_plan_check *c, enum ch_plan_finding_kind kind)
+{
+	for (size_t i = 0; i < c->nfindings; i++)
+		if (c->findings[i].kind == kind)
+			return &c->findings[i];
+	fail_msg("no finding of kind %s", ch_plan_finding_kind_name(kind));
+	return NULL;
+}
+
+static void dump_check(const ch_plan_check *c)
+{
+	for (size_t i = 0; i < c->nfindings; i++)
+		fprintf(stderr, "  finding %s: %s\n",
+		        ch_plan_finding_kind_name(c->findings[i].kind), c->findings[i].message);
+	for (size_t i = 0; i < c->nfixes; i++)
+		fprintf(stderr, "  fix: %s\n", c->fixes[i].message);
+}
+
+static void test_plan_check_published(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table t;
+	ch_plan_check c;
+	build_changji(&t, 0);
+	check_ok(f, &t, &c);
+	if (c.nfindings != 2 || c.nfixes != 1)
+		dump_check(&c);
+	assert_int_equal(c.nfindings, 2);
+	assert_int_equal(count_kind(&c, CH_PF_ROW_SUM), 1);
+	assert_int_equal(count_kind(&c, CH_PF_COLUMN_SUM), 1);
+
+	const ch_plan_finding *row = find_kind(&c, CH_PF_ROW_SUM);
+	assert_int_equal(row->line, FIRST_LINE);
+	assert_string_equal(row->county, "昌吉市");
+	assert_int_equal(row->expected, 7325 + 6326);
+	assert_int_equal(row->actual, 13561);
+	assert_non_null(row->message);
+	assert_true(strstr(row->message, "昌吉市") != NULL);
+
+	const ch_plan_finding *col = find_kind(&c, CH_PF_COLUMN_SUM);
+	assert_int_equal(col->col, CH_PCOL_NEW);
+	assert_int_equal(col->line, 0);
+	assert_int_equal(col->expected, 36315);
+	assert_int_equal(col->actual, 36225);
+	assert_non_null(col->message);
+
+	assert_int_equal(c.nfixes, 1);
+	assert_int_equal(c.fixes[0].line, FIRST_LINE);
+	assert_string_equal(c.fixes[0].county, "昌吉市");
+	assert_int_equal(c.fixes[0].col, CH_PCOL_NEW);
+	assert_int_equal(c.fixes[0].from, 7325);
+	assert_int_equal(c.fixes[0].to, 7235);
+	assert_non_null(c.fixes[0].message);
+
+	assert_true(ch_plan_check_acceptable(&c));
+
+	/* the counties were resolved, aliases to their official names */
+	for (size_t i = 0; i < t.nrows; i++)
+		assert_true(t.rows[i].region_id > 0);
+	assert_string_equal(t.rows[0].region_code, "652301");
+	assert_string_equal(t.rows[6].region_code, "652328");
+	assert_string_equal(t.rows[6].region_name, "木垒哈萨克自治县");
+	/* the table itself is left as it was */
+	assert_int_equal(t.rows[0].cell[CH_PCOL_NEW].value, 7325);
+	assert_int_equal(t.rows[0].cell[CH_PCOL_NEW].status, CH_NUM_OK);
+
+	/* checking twice gives the same */
+	ch_plan_check c2;
+	check_ok(f, &t, &c2);
+	assert_int_equal(c2.nfindings, 2);
+	assert_int_equal(c2.nfixes, 1);
+	ch_plan_check_dispose(&c2);
+
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+static void test_plan_check_corrected(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table t;
+	ch_plan_check c;
+	build_changji(&t, 1);
+	check_ok(f, &t, &c);
+	if (c.nfindings || c.nfixes)
+		dump_check(&c);
+	assert_int_equal(c.nfindings, 0);
+	assert_int_equal(c.nfixes, 0);
+	assert_true(ch_plan_check_acceptable(&c));
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+
+	/* the same figures as offices type them: full-width digits, thousands
+	 * separators, Excel's ".00", blanks; no total row at all */
+	build_changji(&t, 1);
+	ch_plan_cell_set(&t.rows[0].cell[CH_PCOL_TOTAL], "13,561");
+	ch_plan_cell_set(&t.rows[0].cell[CH_PCOL_NEW],
+	                 "\xEF\xBC\x97\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x95"); /* ７２３５ */
+	ch_plan_cell_set(&t.rows[1].cell[CH_PCOL_ES], " 2125.00 ");
+	ch_plan_cell_set(&t.total.cell[CH_PCOL_TOTAL], "43,977");
+	ch_plan_cell_set(&t.rows[2].cell[CH_PCOL_CONTINUING], "\xE3\x80\x80"
+	                                                      "262");
+	check_ok(f, &t, &c);
+	if (c.nfindings || c.nfixes)
+		dump_check(&c);
+	assert_int_equal(c.nfindings, 0);
+	assert_int_equal(c.nfixes, 0);
+	ch_plan_check_dispose(&c);
+	t.has_total = 0;
+	check_ok(f, &t, &c);
+	assert_int_equal(c.nfindings, 0);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+static void test_plan_check_wrong_total(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table t;
+	ch_plan_check c;
+	build_changji(&t, 1);
+	ch_plan_cell_set(&t.total.cell[CH_PCOL_NEW], "36252"); /* digits swapped */
+	check_ok(f, &t, &c);
+	if (c.nfixes != 1)
+		dump_check(&c);
+	assert_int_equal(c.nfindings, 2);
+	assert_int_equal(count_kind(&c, CH_PF_ROW_SUM), 1);
+	assert_int_equal(count_kind(&c, CH_PF_COLUMN_SUM), 1);
+	assert_int_equal(find_kind(&c, CH_PF_ROW_SUM)->line, FIRST_LINE + NCHANGJI);
+	assert_int_equal(find_kind(&c, CH_PF_COLUMN_SUM)->col, CH_PCOL_NEW);
+	assert_int_equal(c.nfixes, 1);
+	assert_int_equal(c.fixes[0].line, FIRST_LINE + NCHANGJI);
+	assert_int_equal(c.fixes[0].col, CH_PCOL_NEW);
+	assert_int_equal(c.fixes[0].from, 36252);
+	assert_int_equal(c.fixes[0].to, 36225);
+	assert_true(ch_plan_check_acceptable(&c));
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+
+	/* the total row's 合计 wrong */
+	build_changji(&t, 1);
+	ch_plan_cell_set(&t.total.cell[CH_PCOL_TOTAL], "43797");
+	check_ok(f, &t, &c);
+	assert_int_equal(c.nfindings, 2);
+	assert_int_equal(c.nfixes, 1);
+	assert_int_equal(c.fixes[0].line, FIRST_LINE + NCHANGJI);
+	assert_int_equal(c.fixes[0].col, CH_PCOL_TOTAL);
+	assert_int_equal(c.fixes[0].to, 43977);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+static void test_plan_check_counties(void **state)
+{
+	struct fixture *f = *state;
+	static const struct prow rows[] = {
+	    {"昌吉市", "10", "5", "5", "1"},   {"米泉市", "4", "4", "", "1"}, /* obsolete */
+	    {"乌鲁木齐市", "3", "3", "", "1"}, /* not of this prefecture */
+	    {"652301", "2", "2", "", "1"},     /* 昌吉市 again, by its code */
+	    {"昌吉州", "2", "2", "", "1"},     /* the prefecture is no county */
+	    {"", "1", "1", "", "1"},           /* no name */
+	};
+	ch_plan_table t;
+	ch_plan_check c;
+	build_table(&t, rows, sizeof rows / sizeof rows[0], NULL);
+	check_ok(f, &t, &c);
+	if (c.nfindings != 5)
+		dump_check(&c);
+	assert_int_equal(c.nfindings, 5);
+	assert_int_equal(count_kind(&c, CH_PF_OBSOLETE_COUNTY), 1);
+	assert_int_equal(count_kind(&c, CH_PF_UNKNOWN_COUNTY), 3);
+	assert_int_equal(count_kind(&c, CH_PF_DUPLICATE_COUNTY), 1);
+	assert_int_equal(c.nfixes, 0);
+
+	const ch_plan_finding *ob = find_kind(&c, CH_PF_OBSOLETE_COUNTY);
+	assert_int_equal(ob->line, FIRST_LINE + 1);
+	assert_string_equal(ob->county, "米泉市");
+	assert_true(strstr(ob->message, "652303") != NULL);
+	const ch_plan_finding *dup = find_kind(&c, CH_PF_DUPLICATE_COUNTY);
+	assert_int_equal(dup->line, FIRST_LINE + 3);
+	assert_string_equal(dup->county, "652301");
+	const ch_plan_finding *un = find_kind(&c, CH_PF_UNKNOWN_COUNTY);
+	assert_int_equal(un->line, FIRST_LINE + 2);
+	assert_string_equal(un->county, "乌鲁木齐市");
+
+	assert_true(t.rows[0].region_id > 0);
+	for (size_t i = 1; i < t.nrows; i++)
+		assert_int_equal(t.rows[i].region_id, 0);
+	assert_false(ch_plan_check_acceptable(&c));
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+/* The corrected Changji table with cell COL of row ROW set to TEXT gives
+ * exactly one finding, of KIND, naming that cell. */
+static void expect_bad_cell(struct fixture *f, size_t row, int col, const char *text,
+                            enum ch_plan_finding_kind kind)
+{
+	ch_plan_table t;
+	ch_plan_check c;
+	build_changji(&t, 1);
+	ch_plan_row *r = row < t.nrows ? &t.rows[row] : &t.total;
+	ch_plan_cell_set(&r->cell[col], text);
+	check_ok(f, &t, &c);
+	if (c.nfindings != 1)
+		dump_check(&c);
+	assert_int_equal(c.nfindings, 1);
+	assert_int_equal(c.findings[0].kind, kind);
+	assert_int_equal(c.findings[0].line, r->line);
+	assert_int_equal(c.findings[0].col, col);
+	assert_non_null(c.findings[0].value);
+	assert_string_equal(c.findings[0].value, text);
+	assert_string_equal(c.findings[0].county, r->county);
+	assert_non_null(c.findings[0].message);
+	assert_int_equal(c.nfixes, 0);
+	assert_false(ch_plan_check_acceptable(&c));
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+static void test_plan_check_bad_cells(void **state)
+{
+	struct fixture *f = *state;
+	expect_bad_cell(f, 6, CH_PCOL_ES, "-5", CH_PF_NEGATIVE);
+	expect_bad_cell(f, 6, CH_PCOL_ES,
+	                "\xE2\x88\x92"
+	                "3420",
+	                CH_PF_NEGATIVE);
+	expect_bad_cell(f, 1, CH_PCOL_ES, "2125.5", CH_PF_NOT_NUMBER);
+	expect_bad_cell(f, 0, CH_PCOL_NEW, "12.5", CH_PF_NOT_NUMBER);
+	expect_bad_cell(f, 0, CH_PCOL_TOTAL, "abc", CH_PF_NOT_NUMBER);
+	expect_bad_cell(f, 3, CH_PCOL_CONTINUING, "1,16", CH_PF_NOT_NUMBER);
+	expect_bad_cell(f, NCHANGJI, CH_PCOL_ES, "约两万", CH_PF_NOT_NUMBER); /* the total row */
+}
+
+static void test_plan_check_acceptable(void **state)
+{
+	(void)state;
+	ch_plan_check c;
+	memset(&c, 0, sizeof c);
+	assert_true(ch_plan_check_acceptable(&c));
+	ch_plan_finding fs[2];
+	memset(fs, 0, sizeof fs);
+	c.findings = fs;
+	c.nfindings = 2;
+	fs[0].kind = CH_PF_ROW_SUM;
+	fs[1].kind = CH_PF_COLUMN_SUM;
+	assert_true(ch_plan_check_acceptable(&c));
+	for (int k = CH_PF_UNKNOWN_COUNTY; k < CH_PF_KIND_COUNT; k++) {
+		fs[1].kind = (enum ch_plan_finding_kind)k;
+		assert_false(ch_plan_check_acceptable(&c));
+	}
+	assert_string_equal(ch_plan_finding_kind_name(CH_PF_ROW_SUM), "row_sum");
+	assert_string_equal(ch_plan_finding_kind_name(CH_PF_COLUMN_SUM), "column_sum");
+	assert_string_equal(ch_plan_col_key(CH_PCOL_ES), "energy_saving");
+}
+
+/* Counts near INT64_MAX are whole numbers to ch_text_parse_count, so the
+ * check must add them up without signed overflow (undefined behaviour, an
+ * abort under UBSan): no sum of non-negative cells may come out negative.
+ * Run in a child process so that a sanitizer abort fails only this test. */
+static int huge_counts_child(const char *dir)
+{
+	char url[600];
+	ch_ctx *ctx = NULL;
+	ch_plan_table t;
+	ch_plan_check c;
+	int bad = 0;
+	snprintf(url, sizeof url, "sqlite:%s/huge.db", dir);
+	if (ch_ctx_open(&ctx, url, "root", "root") != 0 || ch_reference_sync(ctx) != 0)
+		return 2;
+	static const struct prow rows[] = {
+	    {"昌吉市", "9000000000000000000", "9000000000000000000", "9000000000000000000",
+	     "9000000000000000000"},
+	    {"阜康市", "9000000000000000000", "9000000000000000000", "0", "9000000000000000000"},
+	};
+	static const struct prow total = {"总计", "1", "1", "0", "1"};
+	build_table(&t, rows, 2, &total);
+	if (ch_plan_check_table(ctx, &t, &c) != 0)
+		return 3;
+	if (c.nfindings == 0)
+		bad = 4;
+	for (size_t i = 0; i < c.nfindings; i++) {
+		const ch_plan_finding *fd = &c.findings[i];
+		if ((fd->kind == CH_PF_ROW_SUM || fd->kind == CH_PF_COLUMN_SUM) &&
+		    fd->expected < 0) {
+			fprintf(stderr, "  negative sum: %s\n", fd->message);
+			bad = 5;
+		}
+	}
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+	ch_ctx_free(ctx);
+	return bad;
+}
+
+static void test_plan_check_huge_counts(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir();
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(huge_counts_child(dir));
+	int st = 0;
+	pid_t w = waitpid(pid, &st, 0);
+	test_rmdir(dir);
+	assert_int_equal(w, pid);
+	if (!WIFEXITED(st))
+		fail_msg("the check died with signal %d", WTERMSIG(st));
+	if (WEXITSTATUS(st) != 0)
+		fail_msg("the check of counts near INT64_MAX failed (child status %d: 4 no "
+		         "finding, 5 a negative sum, other: crashed or sanitizer abort)",
+		         WEXITSTATUS(st));
+}
+
+/* ---- plan import ---- */
+
+static const char *status_of_version(struct fixture *f, int version, char *buf, size_t n)
+{
+	char *s = NULL;
+	int rc = ch_db_query_text(ch_ctx_db(f->ctx), &s,
+	                          "SELECT status FROM plan WHERE year = 2023 AND version = ?", "i",
+	                          (int64_t)version);
+	snprintf(buf, n, "%s", rc == 0 ? s : "(none)");
+	free(s);
+	return buf;
+}
+
+static void test_plan_import(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table pub, cor;
+	ch_plan_check cpub, ccor;
+	ch_plan p;
+	enum ch_plan_outcome out = (enum ch_plan_outcome) - 1;
+	int version = -1;
+	char buf[32];
+	build_changji(&pub, 0);
+	build_changji(&cor, 1);
+	check_ok(f, &pub, &cpub);
+	check_ok(f, &cor, &ccor);
+	assert_int_equal(cpub.nfindings, 2);
+	assert_int_equal(ccor.nfindings, 0);
+	int64_t n0 = audit_count(f->ctx);
+
+	/* refused with findings: nothing stored */
+	ch_plan_import_opts o = {.year = 2023};
+	ch_error_clear();
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
+	o.accept_discrepancies = 1; /* but no reason */
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
+	o.reason = "";
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
+	assert_int_equal(audit_count(f->ctx), n0);
+
+	/* accepted with a reason */
+	o.reason = "按印发文本入库，昌吉市新建户数以正文7235户为准";
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_STORED);
+	assert_int_equal(version, 1);
+	assert_int_equal(audit_count(f->ctx), n0 + 1);
+	struct last_entry e = newest_entry(f->ctx);
+	assert_string_equal(e.action, "plan.import");
+	assert_string_equal(e.object, "plan:2023");
+
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), 0);
+	assert_int_equal(p.year, 2023);
+	assert_int_equal(p.version, 1);
+	assert_string_equal(p.reason, o.reason);
+	assert_non_null(p.discrepancies);
+	assert_true(strstr(p.discrepancies, "row_sum") != NULL);
+	assert_string_equal(p.created_by, "root");
+	assert_string_equal(p.title, "2023年度昌吉州农村清洁取暖安排项目表");
+	assert_int_equal(p.ntargets, NCHANGJI);
+	static const char *const codes[] = {"652301", "652302", "652323", "652324",
+	                                    "652325", "652327", "652328"};
+	for (size_t i = 0; i < NCHANGJI; i++)
+		assert_string_equal(p.targets[i].code, codes[i]);
+	assert_string_equal(p.targets[0].name, "昌吉市");
+	assert_int_equal(p.targets[0].v[CH_PCOL_TOTAL], 13561);
+	assert_int_equal(p.targets[0].v[CH_PCOL_NEW], 7325);
+	assert_int_equal(p.targets[0].v[CH_PCOL_CONTINUING], 6326);
+	assert_int_equal(p.targets[0].v[CH_PCOL_ES], 4060);
+	assert_string_equal(p.targets[6].name, "木垒哈萨克自治县");
+	assert_int_equal(p.targets[1].v[CH_PCOL_CONTINUING], 0);
+	assert_true(p.has_published);
+	assert_int_equal(p.published[CH_PCOL_TOTAL], 43977);
+	assert_int_equal(p.published[CH_PCOL_NEW], 36225);
+	assert_int_equal(p.published[CH_PCOL_CONTINUING], 7752);
+	assert_int_equal(p.published[CH_PCOL_ES], 24346);
+	ch_plan_dispose(&p);
+
+	/* the same plan again: nothing written */
+	out = (enum ch_plan_outcome) - 1;
+	version = -1;
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_UNCHANGED);
+	assert_int_equal(version, 1);
+	assert_int_equal(audit_count(f->ctx), n0 + 1);
+
+	/* a different plan: refused unless it replaces */
+	ch_plan_import_opts oc = {.year = 2023};
+	ch_error_clear();
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &oc, &out, &version), CH_ECONFLICT);
+	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_int_equal(audit_count(f->ctx), n0 + 1);
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), 0);
+	assert_int_equal(p.version, 1);
+	assert_int_equal(p.targets[0].v[CH_PCOL_NEW], 7325);
+	ch_plan_dispose(&p);
+
+	oc.replace = 1;
+	out = (enum ch_plan_outcome) - 1;
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &oc, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_REPLACED);
+	assert_int_equal(version, 2);
+	assert_int_equal(audit_count(f->ctx), n0 + 2);
+	e = newest_entry(f->ctx);
+	assert_string_equal(e.action, "plan.replace");
+	assert_string_equal(e.object, "plan:2023");
+
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), 0);
+	assert_int_equal(p.version, 2);
+	assert_int_equal(p.targets[0].v[CH_PCOL_NEW], 7235);
+	assert_null(p.reason);
+	assert_null(p.discrepancies);
+	ch_plan_dispose(&p);
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 1, &p), 0);
+	assert_int_equal(p.version, 1);
+	assert_int_equal(p.targets[0].v[CH_PCOL_NEW], 7325);
+	ch_plan_dispose(&p);
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 3, &p), CH_ENOTFOUND);
+	assert_string_equal(status_of_version(f, 1, buf, sizeof buf), "superseded");
+	assert_string_equal(status_of_version(f, 2, buf, sizeof buf), "active");
+
+	/* replacing with the active plan itself changes nothing */
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &oc, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_UNCHANGED);
+	assert_int_equal(version, 2);
+	assert_int_equal(audit_count(f->ctx), n0 + 2);
+
+	/* going back to the published figures is a third version */
+	o.replace = 1;
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_REPLACED);
+	assert_int_equal(version, 3);
+	assert_string_equal(status_of_version(f, 2, buf, sizeof buf), "superseded");
+	assert_string_equal(status_of_version(f, 3, buf, sizeof buf), "active");
+
+	/* another year is independent */
+	ch_plan_import_opts o24 = {.year = 2024};
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &o24, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_STORED);
+	assert_int_equal(version, 1);
+
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+
+	ch_plan_check_dispose(&cpub);
+	ch_plan_check_dispose(&ccor);
+	ch_plan_table_dispose(&pub);
+	ch_plan_table_dispose(&cor);
+}
+
+static void test_plan_import_same_in_other_order(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table a, b;
+	ch_plan_check ca, cb;
+	enum ch_plan_outcome out;
+	int version;
+	build_changji(&a, 1);
+	/* the same counties bottom-up, named by their aliases and codes */
+	struct prow rev[NCHANGJI];
+	for (size_t i = 0; i < NCHANGJI; i++)
+		rev[i] = changji_published[NCHANGJI - 1 - i];
+	rev[NCHANGJI - 1].new_ = "7235";
+	rev[0].county = "木垒哈萨克自治县";
+	rev[NCHANGJI - 1].county = "652301";
+	build_table(&b, rev, NCHANGJI, &changji_total);
+	check_ok(f, &a, &ca);
+	check_ok(f, &b, &cb);
+	assert_int_equal(cb.nfindings, 0);
+	ch_plan_import_opts o = {.year = 2023};
+	assert_int_equal(ch_plan_import(f->ctx, &a, &ca, &o, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_STORED);
+	int64_t n = audit_count(f->ctx);
+	assert_int_equal(ch_plan_import(f->ctx, &b, &cb, &o, &out, &version), 0);
+	assert_int_equal(out, CH_PLAN_UNCHANGED);
+	assert_int_equal(version, 1);
+	assert_int_equal(audit_count(f->ctx), n);
+	ch_plan_check_dispose(&ca);
+	ch_plan_check_dispose(&cb);
+	ch_plan_table_dispose(&a);
+	ch_plan_table_dispose(&b);
+}
+
+static void test_plan_import_refused(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table t;
+	ch_plan_check c;
+	ch_plan p;
+	enum ch_plan_outcome out;
+	int version;
+	int64_t n0 = audit_count(f->ctx);
+	assert_int_equal(ch_user_add(f->ctx, "op", CH_ROLE_COUNTY_OPERATOR, "昌吉市"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "aud", CH_ROLE_AUDITOR, NULL), 0);
+	n0 += 2;
+
+	/* a county operator, even with a clean table */
+	build_changji(&t, 1);
+	ch_ctx *op = open_as(f, "op");
+	check_ok(f, &t, &c);
+	assert_int_equal(c.nfindings, 0);
+	ch_plan_import_opts o = {.year = 2023, .replace = 1};
+	ch_error_clear();
+	assert_int_equal(ch_plan_import(op, &t, &c, &o, &out, &version), CH_EDENIED);
+	assert_int_equal(ch_error_code(), CH_EDENIED);
+	assert_int_equal(ch_plan_load(op, 2023, 0, &p), CH_ENOTFOUND);
+	ch_ctx_free(op);
+	ch_ctx *aud = open_as(f, "aud");
+	assert_int_equal(ch_plan_import(aud, &t, &c, &o, &out, &version), CH_EDENIED);
+	ch_ctx_free(aud);
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
+	assert_int_equal(audit_count(f->ctx), n0);
+
+	/* a year out of range */
+	o.year = 23;
+	assert_int_equal(ch_plan_import(f->ctx, &t, &c, &o, &out, &version), CH_EINVALID);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+
+	/* findings that cannot be accepted, even with a reason */
+	static const struct prow rows[] = {
+	    {"昌吉市", "10", "5", "5", "1"},
+	    {"米泉市", "4", "4", "", "1"},
+	};
+	build_table(&t, rows, 2, NULL);
+	check_ok(f, &t, &c);
+	assert_false(ch_plan_check_acceptable(&c));
+	ch_plan_import_opts oa = {.year = 2023, .accept_discrepancies = 1, .reason = "照单全收"};
+	assert_int_equal(ch_plan_import(f->ctx, &t, &c, &oa, &out, &version), CH_EINVALID);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+
+	build_changji(&t, 1);
+	ch_plan_cell_set(&t.rows[2].cell[CH_PCOL_ES], "-1");
+	check_ok(f, &t, &c);
+	assert_int_equal(ch_plan_import(f->ctx, &t, &c, &oa, &out, &version), CH_EINVALID);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+
+	/* an empty table */
+	ch_plan_table_init(&t);
+	t.label[CH_PCOL_TOTAL] = strdup("合计");
+	t.label[CH_PCOL_NEW] = strdup("新建");
+	check_ok(f, &t, &c);
+	assert_int_equal(ch_plan_import(f->ctx, &t, &c, &oa, &out, &version), CH_EINVALID);
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+
+	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
+	assert_int_equal(audit_count(f->ctx), n0);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_ctx_open_bootstrap),
+	    T(test_ctx_open_unknown_user),
+	    T(test_region_find),
+	    T(test_region_alias_changji),
+	    T(test_region_obsolete),
+	    cmocka_unit_test(test_region_short_names),
+	    T(test_region_within),
+	    T(test_user_add_roles),
+	    T(test_user_scope_rules),
+	    T(test_permissions),
+	    cmocka_unit_test(test_role_table),
+	    T(test_audit_chain_holds),
+	    T(test_audit_tamper_update),
+	    T(test_audit_tamper_update_payload),
+	    T(test_audit_tamper_rehash),
+	    T(test_audit_tamper_delete_middle),
+	    T(test_audit_tamper_delete_first),
+	    T(test_audit_tamper_delete_last),
+	    T(test_plan_check_published),
+	    T(test_plan_check_corrected),
+	    T(test_plan_check_wrong_total),
+	    T(test_plan_check_counties),
+	    T(test_plan_check_bad_cells),
+	    cmocka_unit_test(test_plan_check_huge_counts),
+	    cmocka_unit_test(test_plan_check_acceptable),
+	    T(test_plan_import),
+	    T(test_plan_import_same_in_other_order),
+	    T(test_plan_import_refused),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

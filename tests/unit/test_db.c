@@ -1,0 +1,538 @@
+/*
+ * test_db — the storage layer on a fresh SQLite database in a temporary
+ * directory: opening by URL and by plain path, the `created` flag, the
+ * schema migration, the bind-by-letter helpers (ch_db_run and the query
+ * functions), nested transactions and their rollback semantics, the mapping
+ * of SQLite errors to ch_err codes, and the append-only audit_log triggers.
+ */
+#include "testutil.h"
+
+#include "db/db.h"
+#include "util/embedded.h"
+#include "util/error.h"
+
+struct fixture {
+	char *dir;
+	char path[600];
+	char url[640];
+	ch_db *db;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = test_tmpdir();
+	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+	snprintf(f->url, sizeof f->url, "sqlite:%s", f->path);
+	int created = -1;
+	if (ch_db_open(&f->db, f->url, &created) != 0) {
+		fprintf(stderr, "open %s: %s\n", f->url, ch_error_message());
+		return -1;
+	}
+	if (created != 1)
+		return -1;
+	ch_db_exec_script(f->db, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE,"
+	                         " n INTEGER NOT NULL DEFAULT 0)");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	ch_db_close(f->db);
+	test_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static int64_t count_rows(ch_db *db, const char *table)
+{
+	char sql[128];
+	int64_t n = -1;
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	assert_int_equal(ch_db_query_int64(db, &n, sql, NULL), 0);
+	return n;
+}
+
+/* ---- opening ---- */
+
+static void test_open_sqlite_url(void **state)
+{
+	struct fixture *f = *state;
+	assert_non_null(f->db);
+	assert_string_equal(ch_db_driver_name(f->db), "sqlite");
+	assert_int_equal(access(f->path, F_OK), 0);
+
+	/* reopening the same file: not created again, schema kept */
+	ch_db *again = NULL;
+	int created = -1;
+	assert_int_equal(ch_db_open(&again, f->url, &created), 0);
+	assert_non_null(again);
+	assert_int_equal(created, 0);
+	ch_db_close(again);
+
+	/* CREATED may be NULL */
+	assert_int_equal(ch_db_open(&again, f->url, NULL), 0);
+	ch_db_close(again);
+}
+
+static void test_open_plain_path(void **state)
+{
+	struct fixture *f = *state;
+	char path[700], url[720];
+	snprintf(path, sizeof path, "%s/plain.db", f->dir);
+	ch_db *db = NULL;
+	int created = -1;
+	assert_int_equal(ch_db_open(&db, path, &created), 0);
+	assert_non_null(db);
+	assert_int_equal(created, 1);
+	assert_string_equal(ch_db_driver_name(db), "sqlite");
+	assert_int_equal(access(path, F_OK), 0);
+	ch_db_close(db);
+
+	assert_int_equal(ch_db_open(&db, path, &created), 0);
+	assert_int_equal(created, 0);
+	ch_db_close(db);
+
+	/* the same file as "sqlite:" and as "file:" */
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	created = -1;
+	assert_int_equal(ch_db_open(&db, url, &created), 0);
+	assert_int_equal(created, 0);
+	ch_db_close(db);
+	snprintf(url, sizeof url, "file:%s", path);
+	created = -1;
+	assert_int_equal(ch_db_open(&db, url, &created), 0);
+	assert_int_equal(created, 0);
+	ch_db_close(db);
+}
+
+static void test_open_bad_urls(void **state)
+{
+	struct fixture *f = *state;
+	static int dummy;
+	ch_db *db = (ch_db *)&dummy; /* must be reset to NULL */
+	ch_error_clear();
+	assert_int_equal(ch_db_open(&db, "postgres://x", NULL), CH_EINVALID);
+	assert_null(db);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_true(strstr(ch_error_message(), "postgres://x") != NULL);
+
+	assert_int_equal(ch_db_open(&db, "postgresql://user@host/db", NULL), CH_EINVALID);
+	assert_null(db);
+	assert_int_equal(ch_db_open(&db, "mysql://x", NULL), CH_EINVALID);
+	assert_null(db);
+
+	/* a directory that does not exist: the open itself fails */
+	char path[700];
+	snprintf(path, sizeof path, "%s/no/such/dir/x.db", f->dir);
+	int rc = ch_db_open(&db, path, NULL);
+	assert_true(rc < 0);
+	assert_null(db);
+	assert_true(strlen(ch_error_message()) > 0);
+}
+
+static void test_schema_version(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = 0;
+	int64_t nmig = 0, latest = 0;
+	/* the migrations compiled in: src/db/sql/NNNN_name.sql */
+	for (const struct ch_embedded_file *e = ch_embedded; e->path; e++) {
+		if (strncmp(e->path, "src/db/sql/", 11) != 0)
+			continue;
+		long n = strtol(e->path + 11, NULL, 10);
+		nmig++;
+		if (n > latest)
+			latest = n;
+	}
+	assert_true(nmig >= 1);
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &v, "SELECT max(version) FROM schema_version", NULL), 0);
+	assert_int_equal(v, latest);
+	assert_int_equal(count_rows(f->db, "schema_version"), nmig);
+	assert_int_equal(ch_db_query_int64(f->db, &v,
+	                                   "SELECT count(*) FROM schema_version WHERE version = 1",
+	                                   NULL),
+	                 0);
+	assert_int_equal(v, 1);
+	char *at = NULL;
+	assert_int_equal(ch_db_query_text(f->db, &at,
+	                                  "SELECT applied_at FROM schema_version WHERE version = 1",
+	                                  NULL),
+	                 0);
+	assert_non_null(at);
+	free(at);
+
+	/* the first migration's tables exist and are empty */
+	static const char *const tables[] = {"meta",     "region",     "region_alias",
+	                                     "app_user", "audit_log",  "audit_head",
+	                                     "plan",     "plan_target"};
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		assert_int_equal(count_rows(f->db, tables[i]), 0);
+
+	/* reopening does not run the migration again */
+	ch_db *again = NULL;
+	assert_int_equal(ch_db_open(&again, f->url, NULL), 0);
+	assert_int_equal(count_rows(again, "schema_version"), nmig);
+	ch_db_close(again);
+
+	/* a database newer than this binary is refused */
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO schema_version(version) VALUES (?)", "i",
+	                           (int64_t)latest + 1),
+	                 0);
+	static int dummy;
+	again = (ch_db *)&dummy;
+	int rc = ch_db_open(&again, f->url, NULL);
+	assert_true(rc < 0);
+	assert_null(again);
+}
+
+/* ---- statements and binding ---- */
+
+static void test_run_and_query(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = -1;
+	char *s = NULL;
+
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name, n) VALUES (?, ?)", "ti", "昌吉市",
+	                           (int64_t)13561),
+	                 0);
+	int64_t id = ch_db_last_id(f->db);
+	assert_true(id > 0);
+	assert_int_equal(
+	    ch_db_run(f->db, "INSERT INTO t(name, n) VALUES (?, ?)", "ti", "阜康市", (int64_t)5958),
+	    0);
+	assert_int_equal(ch_db_last_id(f->db), id + 1);
+
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &v, "SELECT n FROM t WHERE name = ?", "t", "昌吉市"), 0);
+	assert_int_equal(v, 13561);
+	assert_int_equal(ch_db_query_text(f->db, &s, "SELECT name FROM t WHERE id = ?", "i", id),
+	                 0);
+	assert_string_equal(s, "昌吉市");
+	free(s);
+
+	/* large values survive */
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ?", "i", (int64_t)INT64_MAX), 0);
+	assert_int_equal(v, INT64_MAX);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ?", "i", (int64_t)INT64_MIN), 0);
+	assert_int_equal(v, INT64_MIN);
+
+	/* several rows: only the first counts; ch_db_run steps through all */
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT n FROM t ORDER BY n", NULL), 0);
+	assert_int_equal(v, 5958);
+	assert_int_equal(ch_db_run(f->db, "SELECT * FROM t", NULL), 0);
+	assert_int_equal(ch_db_run(f->db, "UPDATE t SET n = n + ?", "i", (int64_t)1), 0);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT sum(n) FROM t", ""), 0);
+	assert_int_equal(v, 13562 + 5959);
+}
+
+static void test_bind_types(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = -1;
+	char *s = (char *)"sentinel";
+
+	/* 'i' */
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &v, "SELECT ? + ?", "ii", (int64_t)40, (int64_t)2), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ? IS NULL", "i", (int64_t)0), 0);
+	assert_int_equal(v, 0); /* 'i' binds 0 as 0 */
+
+	/* 'I': 0 binds NULL, anything else the number */
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ? IS NULL", "I", (int64_t)0), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ?", "I", (int64_t)652301), 0);
+	assert_int_equal(v, 652301);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ?", "I", (int64_t)-1), 0);
+	assert_int_equal(v, -1);
+
+	/* 't': NULL binds NULL; text is copied */
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ? IS NULL", "t", (const char *)NULL),
+	                 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ? IS NULL", "t", ""), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(ch_db_query_text(f->db, &s, "SELECT ? || ?", "tt", "木垒", "县"), 0);
+	assert_string_equal(s, "木垒县");
+	free(s);
+
+	/* 'n': NULL, consuming no argument */
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT ? IS NULL", "n"), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT coalesce(?, ?)", "ni", (int64_t)7),
+	                 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(
+	    ch_db_query_text(f->db, &s, "SELECT coalesce(?, ?, ?)", "nIt", (int64_t)0, "third"), 0);
+	assert_string_equal(s, "third");
+	free(s);
+
+	/* all four in one statement */
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(id, name, n) VALUES (?, ?, ?)", "Itn",
+	                           (int64_t)0, (const char *)NULL),
+	                 CH_ECONFLICT); /* n is NOT NULL */
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(id, name, n) VALUES (?, ?, ?)", "Iti",
+	                           (int64_t)0, (const char *)NULL, (int64_t)3),
+	                 0);
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &v, "SELECT count(*) FROM t WHERE name IS NULL", NULL), 0);
+	assert_int_equal(v, 1);
+
+	/* an unknown letter is an internal error */
+	assert_int_equal(ch_db_run(f->db, "SELECT ?", "x", 1), CH_ERROR);
+	assert_int_equal(ch_error_code(), CH_ERROR);
+
+	/* ch_db_preparef: the caller steps */
+	ch_stmt *st = NULL;
+	assert_int_equal(ch_db_preparef(f->db, &st, "SELECT ?, ?", "ti", "a", (int64_t)5), 0);
+	assert_int_equal(ch_stmt_step(st), CH_DB_ROW);
+	assert_string_equal(ch_stmt_text(st, 0), "a");
+	assert_int_equal(ch_stmt_int64(st, 1), 5);
+	assert_false(ch_stmt_is_null(st, 0));
+	assert_int_equal(ch_stmt_step(st), CH_DB_DONE);
+	assert_int_equal(ch_stmt_reset(st), 0);
+	assert_int_equal(ch_stmt_bind_null(st, 1), 0);
+	assert_int_equal(ch_stmt_bind_int64(st, 2, 9), 0);
+	assert_int_equal(ch_stmt_step(st), CH_DB_ROW);
+	assert_true(ch_stmt_is_null(st, 0));
+	assert_null(ch_stmt_text(st, 0));
+	assert_int_equal(ch_stmt_int64(st, 1), 9);
+	ch_stmt_finalize(st);
+	ch_stmt_finalize(NULL);
+}
+
+static void test_query_not_found(void **state)
+{
+	struct fixture *f = *state;
+	int64_t v = 12345;
+	char *s = (char *)"sentinel";
+
+	ch_error_clear();
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &v, "SELECT n FROM t WHERE name = ?", "t", "nowhere"),
+	    CH_ENOTFOUND);
+	assert_int_equal(v, 12345); /* untouched */
+	assert_int_equal(ch_error_code(), CH_ENOTFOUND);
+	assert_int_equal(
+	    ch_db_query_text(f->db, &s, "SELECT name FROM t WHERE id = ?", "i", (int64_t)99),
+	    CH_ENOTFOUND);
+	assert_null(s);
+
+	/* a NULL value counts as no row */
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT NULL", NULL), CH_ENOTFOUND);
+	assert_int_equal(ch_db_query_int64(f->db, &v, "SELECT max(n) FROM t", NULL), CH_ENOTFOUND);
+	s = (char *)"sentinel";
+	assert_int_equal(ch_db_query_text(f->db, &s, "SELECT ?", "t", (const char *)NULL),
+	                 CH_ENOTFOUND);
+	assert_null(s);
+
+	/* SQL errors are not "not found" */
+	int rc = ch_db_query_int64(f->db, &v, "SELECT nosuchcolumn FROM t", NULL);
+	assert_true(rc < 0 && rc != CH_ENOTFOUND);
+	assert_int_equal(rc, CH_ERROR);
+	assert_true(strlen(ch_error_message()) > 0);
+	s = (char *)"sentinel";
+	rc = ch_db_query_text(f->db, &s, "SELEKT 1", NULL);
+	assert_int_equal(rc, CH_ERROR);
+	assert_null(s);
+}
+
+/* ---- transactions ---- */
+
+/* Rows of t as seen by a second connection (committed data only). */
+static int64_t committed_rows(struct fixture *f)
+{
+	ch_db *other = NULL;
+	assert_int_equal(ch_db_open(&other, f->url, NULL), 0);
+	int64_t n = count_rows(other, "t");
+	ch_db_close(other);
+	return n;
+}
+
+static void test_tx_commit_and_rollback(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('a')", NULL), 0);
+	assert_int_equal(count_rows(f->db, "t"), 1);
+	assert_int_equal(committed_rows(f), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(committed_rows(f), 1);
+
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('b')", NULL), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(count_rows(f->db, "t"), 1);
+	assert_int_equal(committed_rows(f), 1);
+
+	/* commit without a transaction is an error; rollback is harmless */
+	assert_int_equal(ch_db_commit(f->db), CH_ERROR);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+}
+
+static void test_tx_nested_only_outer_commits(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('outer')", NULL), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('inner')", NULL), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(ch_db_commit(f->db), 0); /* inner: nothing reaches the disk */
+	assert_int_equal(committed_rows(f), 0);
+	assert_int_equal(count_rows(f->db, "t"), 2);
+	assert_int_equal(ch_db_commit(f->db), 0); /* outer */
+	assert_int_equal(committed_rows(f), 2);
+	assert_int_equal(ch_db_commit(f->db), CH_ERROR); /* one commit too many */
+}
+
+static void test_tx_inner_rollback_fails_outer(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('outer')", NULL), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('inner')", NULL), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0); /* inner */
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('after')", NULL), 0);
+	int rc = ch_db_commit(f->db); /* outer: must not commit */
+	assert_true(rc < 0);
+	assert_int_equal(ch_error_code(), rc);
+	assert_int_equal(count_rows(f->db, "t"), 0);
+	assert_int_equal(committed_rows(f), 0);
+
+	/* the next transaction is not affected */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('next')", NULL), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(committed_rows(f), 1);
+
+	/* an inner rollback followed by an outer rollback also leaves nothing */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('x')", NULL), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(count_rows(f->db, "t"), 1);
+	assert_int_equal(ch_db_commit(f->db), CH_ERROR); /* no transaction left */
+}
+
+static void test_tx_rollback_keeps_error(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('a')", NULL), 0);
+	ch_error_set(CH_EINVALID, "row %d: 合计 does not add up", 4);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_string_equal(ch_error_message(), "row 4: 合计 does not add up");
+	assert_int_equal(count_rows(f->db, "t"), 0);
+
+	/* also when the rollback unwinds nested levels */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	ch_error_set(CH_EDENIED, "inner refused");
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(ch_error_code(), CH_EDENIED);
+	assert_string_equal(ch_error_message(), "inner refused");
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(ch_error_code(), CH_EDENIED);
+	assert_string_equal(ch_error_message(), "inner refused");
+	ch_error_clear();
+}
+
+/* ---- errors and the audit triggers ---- */
+
+static void test_constraint_is_conflict(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES (?)", "t", "dup"), 0);
+	ch_error_clear();
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES (?)", "t", "dup"),
+	                 CH_ECONFLICT);
+	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_true(strstr(ch_error_message(), "UNIQUE") != NULL);
+
+	/* schema constraints: CHECK, NOT NULL, foreign keys */
+	assert_int_equal(
+	    ch_db_run(f->db, "INSERT INTO region(code, name, level) VALUES ('1', 'x', 9)", NULL),
+	    CH_ECONFLICT);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO meta(key, value) VALUES ('k', NULL)", NULL),
+	                 CH_ECONFLICT);
+	assert_int_equal(ch_db_run(f->db,
+	                           "INSERT INTO region(code, name, level, parent_id)"
+	                           " VALUES ('2', 'y', 2, 12345)",
+	                           NULL),
+	                 CH_ECONFLICT);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO meta(key, value) VALUES ('k', 'v')", NULL),
+	                 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO meta(key, value) VALUES ('k', 'w')", NULL),
+	                 CH_ECONFLICT);
+
+	/* a syntax error is internal, not a conflict */
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO nosuchtable VALUES (1)", NULL), CH_ERROR);
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE t (x)"), CH_ERROR);
+}
+
+static void test_audit_log_append_only(void **state)
+{
+	struct fixture *f = *state;
+	const char *h = "0000000000000000000000000000000000000000000000000000000000000000";
+	assert_int_equal(ch_db_run(f->db,
+	                           "INSERT INTO audit_log(seq, at, actor, action, object, before,"
+	                           " after, prev_hash, hash) VALUES (1, ?, ?, ?, ?, NULL, ?, ?, ?)",
+	                           "ttttttt", "2023-05-31T00:00:00Z", "root", "user.add", "user:x",
+	                           "{}", h, h),
+	                 0);
+
+	ch_error_clear();
+	int rc = ch_db_run(f->db, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 1", NULL);
+	assert_true(rc < 0);
+	assert_true(strstr(ch_error_message(), "append-only") != NULL);
+	rc = ch_db_run(f->db, "DELETE FROM audit_log WHERE seq = 1", NULL);
+	assert_true(rc < 0);
+	assert_true(strstr(ch_error_message(), "append-only") != NULL);
+	rc = ch_db_run(f->db, "DELETE FROM audit_log", NULL);
+	assert_true(rc < 0);
+
+	char *actor = NULL;
+	assert_int_equal(
+	    ch_db_query_text(f->db, &actor, "SELECT actor FROM audit_log WHERE seq = 1", NULL), 0);
+	assert_string_equal(actor, "root");
+	free(actor);
+	assert_int_equal(count_rows(f->db, "audit_log"), 1);
+
+	/* inside a transaction the refusal does not commit anything either */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_true(ch_db_run(f->db, "UPDATE audit_log SET action = 'x'", NULL) < 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(count_rows(f->db, "audit_log"), 1);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    T(test_open_sqlite_url),
+	    T(test_open_plain_path),
+	    T(test_open_bad_urls),
+	    T(test_schema_version),
+	    T(test_run_and_query),
+	    T(test_bind_types),
+	    T(test_query_not_found),
+	    T(test_tx_commit_and_rollback),
+	    T(test_tx_nested_only_outer_commits),
+	    T(test_tx_inner_rollback_fails_outer),
+	    T(test_tx_rollback_keeps_error),
+	    T(test_constraint_is_conflict),
+	    T(test_audit_log_append_only),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,909 @@
+/*
+ * test_util — the utility layer: UTF-8 decoding and encoding, normalising
+ * spreadsheet text (full-width forms, ideographic and no-break spaces,
+ * zero-width characters), display width, parsing household counts, money
+ * in fen, civil dates, the growable buffer and string vector, the error
+ * state with its exit statuses, allocation helpers and BLAKE2b-256 digests.
+ */
+#include "testutil.h"
+
+#include <stdint.h>
+
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/money.h"
+#include "util/strv.h"
+#include "util/text.h"
+
+/* ---- UTF-8 ---- */
+
+/* Decodes S (LEN bytes) expecting return value WANT and, when WANT > 0,
+ * code point CP. */
+static void expect_decode(const char *s, size_t len, int want, uint32_t cp)
+{
+	uint32_t got = 0xDEADBEEF;
+	int n = ch_utf8_decode(s, len, &got);
+	if (n != want)
+		fail_msg("decode of %zu byte(s) starting 0x%02X: got %d, want %d", len,
+		         len ? (unsigned char)s[0] : 0, n, want);
+	if (want > 0 && got != cp)
+		fail_msg("decode: got U+%04X, want U+%04X", (unsigned)got, (unsigned)cp);
+}
+
+static void test_utf8_decode_valid(void **state)
+{
+	(void)state;
+	expect_decode("A", 1, 1, 'A');
+	expect_decode("\x7F", 1, 1, 0x7F);
+	expect_decode("\xC3\xA9", 2, 2, 0xE9);       /* é */
+	expect_decode("\xC2\x80", 2, 2, 0x80);       /* smallest 2-byte */
+	expect_decode("\xDF\xBF", 2, 2, 0x7FF);      /* largest 2-byte */
+	expect_decode("\xE0\xA0\x80", 3, 3, 0x800);  /* smallest 3-byte */
+	expect_decode("\xE6\x98\x8C", 3, 3, 0x660C); /* 昌 */
+	expect_decode("\xE3\x80\x80", 3, 3, 0x3000); /* ideographic space */
+	expect_decode("\xEF\xBF\xBF", 3, 3, 0xFFFF);
+	expect_decode("\xF0\x90\x80\x80", 4, 4, 0x10000);
+	expect_decode("\xF0\x9F\x98\x80", 4, 4, 0x1F600);
+	expect_decode("\xF4\x8F\xBF\xBF", 4, 4, 0x10FFFF);
+	/* only the first code point is decoded */
+	expect_decode("\xE6\x98\x8C\xE5\x90\x89", 6, 3, 0x660C);
+	expect_decode("ab", 2, 1, 'a');
+	/* empty input */
+	expect_decode("", 0, 0, 0);
+}
+
+static void test_utf8_decode_invalid(void **state)
+{
+	(void)state;
+	expect_decode("\x80", 1, -1, 0); /* lone continuation byte */
+	expect_decode("\xBF", 1, -1, 0);
+	expect_decode("\xC0\x80", 2, -1, 0);         /* overlong NUL */
+	expect_decode("\xC1\xBF", 2, -1, 0);         /* overlong 0x7F */
+	expect_decode("\xE0\x80\x80", 3, -1, 0);     /* overlong NUL, 3 bytes */
+	expect_decode("\xE0\x9F\xBF", 3, -1, 0);     /* overlong 0x7FF */
+	expect_decode("\xF0\x80\x80\x80", 4, -1, 0); /* overlong NUL, 4 bytes */
+	expect_decode("\xF0\x8F\xBF\xBF", 4, -1, 0); /* overlong 0xFFFF */
+	expect_decode("\xED\xA0\x80", 3, -1, 0);     /* U+D800, a surrogate */
+	expect_decode("\xED\xBF\xBF", 3, -1, 0);     /* U+DFFF */
+	expect_decode("\xF4\x90\x80\x80", 4, -1, 0); /* U+110000, past Unicode */
+	expect_decode("\xF5\x80\x80\x80", 4, -1, 0);
+	expect_decode("\xFE", 1, -1, 0);
+	expect_decode("\xFF", 1, -1, 0);
+	expect_decode("\xC3\x41", 2, -1, 0); /* continuation missing */
+	expect_decode("\xE6\x98\x41", 3, -1, 0);
+	expect_decode("\xF0\x9F\x98\x41", 4, -1, 0);
+	expect_decode("\xE6\xC3\xA9", 3, -1, 0); /* a lead byte where a continuation belongs */
+}
+
+static void test_utf8_decode_cut(void **state)
+{
+	(void)state;
+	expect_decode("\xC3", 1, -2, 0);
+	expect_decode("\xE6", 1, -2, 0);
+	expect_decode("\xE6\x98", 2, -2, 0);
+	expect_decode("\xF0\x9F", 2, -2, 0);
+	expect_decode("\xF0\x9F\x98", 3, -2, 0);
+	/* LEN limits the read even when more bytes follow in memory */
+	expect_decode("\xE6\x98\x8C", 2, -2, 0);
+}
+
+static void test_utf8_encode_round_trip(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t cp;
+		int len;
+		const char *bytes;
+	} cases[] = {
+	    {0x00, 1, "\x00"},
+	    {'A', 1, "A"},
+	    {0x7F, 1, "\x7F"},
+	    {0x80, 2, "\xC2\x80"},
+	    {0xA0, 2, "\xC2\xA0"},
+	    {0x7FF, 2, "\xDF\xBF"},
+	    {0x800, 3, "\xE0\xA0\x80"},
+	    {0x3000, 3, "\xE3\x80\x80"},
+	    {0x660C, 3, "\xE6\x98\x8C"},
+	    {0xFF11, 3, "\xEF\xBC\x91"},
+	    {0xFFFF, 3, "\xEF\xBF\xBF"},
+	    {0x10000, 4, "\xF0\x90\x80\x80"},
+	    {0x1F600, 4, "\xF0\x9F\x98\x80"},
+	    {0x10FFFF, 4, "\xF4\x8F\xBF\xBF"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[4] = {0};
+		int n = ch_utf8_encode(cases[i].cp, out);
+		assert_int_equal(n, cases[i].len);
+		assert_memory_equal(out, cases[i].bytes, (size_t)n);
+		uint32_t back = 0xDEADBEEF;
+		assert_int_equal(ch_utf8_decode(out, (size_t)n, &back), n);
+		assert_int_equal(back, cases[i].cp);
+	}
+	/* every code point of the Basic Multilingual Plane outside the
+	 * surrogates, and a sample above it */
+	for (uint32_t cp = 0; cp <= 0x10FFFF; cp = cp < 0x10000 ? cp + 1 : cp + 0x101) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		char out[4];
+		uint32_t back;
+		int n = ch_utf8_encode(cp, out);
+		if (ch_utf8_decode(out, (size_t)n, &back) != n || back != cp)
+			fail_msg("U+%04X does not round-trip", (unsigned)cp);
+	}
+}
+
+static void test_utf8_valid_prefix(void **state)
+{
+	(void)state;
+	int cut = -1;
+	const char *s = "ab\xE6\x98\x8C\xE5\x90\x89"; /* ab昌吉 */
+	size_t len = strlen(s);
+
+	assert_int_equal(ch_utf8_valid_prefix(s, len, &cut), len);
+	assert_int_equal(cut, 0);
+
+	/* 吉 cut after one and after two of its three bytes */
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix(s, len - 1, &cut), 5);
+	assert_int_equal(cut, 1);
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix(s, len - 2, &cut), 5);
+	assert_int_equal(cut, 1);
+	/* cut inside the first multibyte character */
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix(s, 3, &cut), 2);
+	assert_int_equal(cut, 1);
+	/* a cut 4-byte sequence */
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix("x\xF0\x9F\x98", 4, &cut), 1);
+	assert_int_equal(cut, 1);
+
+	/* invalid bytes stop the prefix but are not a cut */
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix("ab\xFF\x63\x64", 5, &cut), 2);
+	assert_int_equal(cut, 0);
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix("ab\xC0\x80", 4, &cut), 2);
+	assert_int_equal(cut, 0);
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix("\xED\xA0\x80z", 4, &cut), 0);
+	assert_int_equal(cut, 0);
+
+	/* empty input; CUT may be NULL */
+	cut = -1;
+	assert_int_equal(ch_utf8_valid_prefix("", 0, &cut), 0);
+	assert_int_equal(cut, 0);
+	assert_int_equal(ch_utf8_valid_prefix(s, len - 1, NULL), 5);
+	assert_int_equal(ch_utf8_valid_prefix("plain ascii", 11, NULL), 11);
+}
+
+/* ---- normalising and measuring text ---- */
+
+static void expect_norm(const char *in, const char *want)
+{
+	char *got = ch_text_normalize(in);
+	assert_non_null(got);
+	if (strcmp(got, want) != 0)
+		fail_msg("normalize(\"%s\") = \"%s\", want \"%s\"", in ? in : "(null)", got, want);
+	free(got);
+}
+
+static void test_text_normalize(void **state)
+{
+	(void)state;
+	/* full-width ASCII forms U+FF01..U+FF5E */
+	expect_norm("\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\xA3\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93",
+	            "ABC123"); /* ＡＢＣ１２３ */
+	expect_norm("\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x8C\xEF\xBC\x95\xEF\xBC\x96\xEF\xBC\x91",
+	            "13,561");                                 /* １３，５６１ */
+	expect_norm("\xEF\xBC\x81", "!");                      /* U+FF01, first */
+	expect_norm("\xEF\xBD\x9E", "~");                      /* U+FF5E, last */
+	expect_norm("\xEF\xBC\x88昌吉\xEF\xBC\x89", "(昌吉)"); /* （昌吉） */
+	expect_norm("\xEF\xBD\x9F", "\xEF\xBD\x9F");           /* U+FF5F stays */
+	expect_norm("\xEF\xBD\xB1", "\xEF\xBD\xB1");           /* half-width katakana stays */
+	/* the ideographic space and NBSP are spaces, trimmed and folded */
+	expect_norm("\xE3\x80\x80木垒县\xE3\x80\x80", "木垒县");
+	expect_norm("木垒\xE3\x80\x80\xE3\x80\x80县", "木垒 县");
+	expect_norm("a\xC2\xA0\xC2\xA0"
+	            "b",
+	            "a b");
+	expect_norm("\xC2\xA0x\xC2\xA0", "x");
+	expect_norm("  a   b  ", "a b");
+	expect_norm("\tA\t\tB\r\n", "A B");
+	expect_norm("a \xE3\x80\x80\xC2\xA0\t b", "a b");
+	/* zero-width characters and the BOM are dropped */
+	expect_norm("\xEF\xBB\xBF昌吉市", "昌吉市");
+	expect_norm("昌\xE2\x80\x8B吉\xE2\x80\x8C市\xE2\x80\x8D", "昌吉市");
+	expect_norm("\xE2\x81\xA0x", "x");
+	expect_norm("a \xE2\x80\x8B b", "a b");
+	expect_norm("\xEF\xBB\xBF  \xE2\x80\x8B ", "");
+	/* plain text is unchanged; NULL and blanks give "" */
+	expect_norm("昌吉回族自治州", "昌吉回族自治州");
+	expect_norm("", "");
+	expect_norm("   ", "");
+	expect_norm("\xE3\x80\x80", "");
+	expect_norm(NULL, "");
+}
+
+static void test_text_width(void **state)
+{
+	(void)state;
+	assert_int_equal(ch_text_width(""), 0);
+	assert_int_equal(ch_text_width("abc"), 3);
+	assert_int_equal(ch_text_width("昌吉市"), 6);
+	assert_int_equal(ch_text_width("木垒哈萨克自治县"), 16);
+	assert_int_equal(ch_text_width("a昌"), 3);
+	assert_int_equal(ch_text_width("\xEF\xBC\xA1\xEF\xBC\xA2"), 4); /* ＡＢ */
+	assert_int_equal(ch_text_width("\xE3\x80\x80"), 2);             /* ideographic space */
+	assert_int_equal(ch_text_width("\xEF\xBC\x8C"), 2);             /* ， */
+	assert_int_equal(ch_text_width("\xC3\xA9"), 1);                 /* é */
+	assert_int_equal(ch_text_width("13,561 户"), 9);
+}
+
+static void expect_count(const char *s, enum ch_num_status want, int64_t value)
+{
+	int64_t v = -777;
+	enum ch_num_status st = ch_text_parse_count(s, &v);
+	if (st != want)
+		fail_msg("parse_count(\"%s\") status %d, want %d", s, st, want);
+	if (want == CH_NUM_OK && v != value)
+		fail_msg("parse_count(\"%s\") = %lld, want %lld", s, (long long)v,
+		         (long long)value);
+}
+
+static void test_text_parse_count(void **state)
+{
+	(void)state;
+	expect_count("13561", CH_NUM_OK, 13561);
+	expect_count("13,561", CH_NUM_OK, 13561);
+	expect_count("\xEF\xBC\x91\xEF\xBC\x93\xEF\xBC\x8C\xEF\xBC\x95\xEF\xBC\x96\xEF\xBC\x91",
+	             CH_NUM_OK, 13561); /* １３，５６１ */
+	expect_count(" 42 ", CH_NUM_OK, 42);
+	expect_count("\xE3\x80\x80"
+	             "42\xE3\x80\x80",
+	             CH_NUM_OK, 42);
+	expect_count("0", CH_NUM_OK, 0);
+	expect_count("-5", CH_NUM_OK, -5);
+	expect_count("\xE2\x88\x92"
+	             "5",
+	             CH_NUM_OK, -5); /* U+2212 MINUS SIGN */
+	expect_count("+7", CH_NUM_OK, 7);
+	expect_count("13561.00", CH_NUM_OK, 13561);
+	expect_count("13561.0", CH_NUM_OK, 13561);
+	expect_count("13,561.00", CH_NUM_OK, 13561);
+	expect_count("1,234,567", CH_NUM_OK, 1234567);
+	expect_count("999,999", CH_NUM_OK, 999999);
+
+	expect_count("", CH_NUM_EMPTY, 0);
+	expect_count("   ", CH_NUM_EMPTY, 0);
+	expect_count("\xE3\x80\x80", CH_NUM_EMPTY, 0);
+	expect_count("\xEF\xBB\xBF", CH_NUM_EMPTY, 0);
+
+	expect_count("12.5", CH_NUM_INVALID, 0);
+	expect_count("12.05", CH_NUM_INVALID, 0);
+	expect_count("1,23", CH_NUM_INVALID, 0);
+	expect_count("1234,567", CH_NUM_INVALID, 0);
+	expect_count("1,2345", CH_NUM_INVALID, 0);
+	expect_count(",123", CH_NUM_INVALID, 0);
+	expect_count("123,", CH_NUM_INVALID, 0);
+	expect_count("1,,234", CH_NUM_INVALID, 0);
+	expect_count("abc", CH_NUM_INVALID, 0);
+	expect_count("12a", CH_NUM_INVALID, 0);
+	expect_count("1 234", CH_NUM_INVALID, 0);
+	expect_count("1e3", CH_NUM_INVALID, 0);
+	expect_count("-", CH_NUM_INVALID, 0);
+	expect_count(".", CH_NUM_INVALID, 0);
+	expect_count(".00", CH_NUM_INVALID, 0);
+	expect_count("--5", CH_NUM_INVALID, 0);
+	expect_count("1.0.0", CH_NUM_INVALID, 0);
+	expect_count("99999999999999999999", CH_NUM_INVALID, 0);
+	expect_count("9223372036854775808", CH_NUM_INVALID, 0); /* INT64_MAX + 1 */
+}
+
+/* The largest int64 is a whole number like any other; the overflow guard
+ * must not refuse it (nor the seven values just below it). */
+static void test_text_parse_count_int64_max(void **state)
+{
+	(void)state;
+	expect_count("9223372036854775799", CH_NUM_OK, INT64_MAX - 8);
+	expect_count("9223372036854775800", CH_NUM_OK, INT64_MAX - 7);
+	expect_count("9223372036854775807", CH_NUM_OK, INT64_MAX);
+}
+
+static void test_str_helpers(void **state)
+{
+	(void)state;
+	assert_true(ch_str_starts("sqlite:x.db", "sqlite:"));
+	assert_true(ch_str_starts("abc", ""));
+	assert_false(ch_str_starts("sq", "sqlite:"));
+	assert_true(ch_str_ends("木垒哈萨克自治县", "自治县"));
+	assert_true(ch_str_ends("abc", ""));
+	assert_false(ch_str_ends("县", "自治县"));
+	assert_true(ch_str_contains("昌吉回族自治州", "回族"));
+	assert_false(ch_str_contains("昌吉市", "阜康"));
+}
+
+/* ---- money ---- */
+
+static void expect_money(const char *s, int64_t fen)
+{
+	int64_t v = -777;
+	ch_error_clear();
+	int rc = ch_money_parse(s, &v);
+	if (rc != 0)
+		fail_msg("money_parse(\"%s\") failed: %s", s, ch_error_message());
+	if (v != fen)
+		fail_msg("money_parse(\"%s\") = %lld fen, want %lld", s, (long long)v,
+		         (long long)fen);
+}
+
+static void expect_money_invalid(const char *s)
+{
+	int64_t v = -777;
+	ch_error_clear();
+	int rc = ch_money_parse(s, &v);
+	if (rc != CH_EINVALID)
+		fail_msg("money_parse(\"%s\") returned %d (value %lld), want CH_EINVALID", s, rc,
+		         (long long)v);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_true(strlen(ch_error_message()) > 0);
+	assert_int_equal(v, -777); /* nothing stored */
+}
+
+static void test_money_parse(void **state)
+{
+	(void)state;
+	expect_money("1,234.56", 123456);
+	expect_money("1234.56", 123456);
+	expect_money("\xC2\xA5"
+	             "800",
+	             80000); /* ¥800 */
+	expect_money("\xEF\xBF\xA5"
+	             "800",
+	             80000); /* full-width ￥800 */
+	expect_money("0.1", 10);
+	expect_money("0.01", 1);
+	expect_money("12", 1200);
+	expect_money("0", 0);
+	expect_money("-3.5", -350);
+	expect_money("-0.05", -5);
+	expect_money(" 1,000 ", 100000);
+	expect_money("\xEF\xBC\x91\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x8E\xEF\xBC\x94\xEF\xBC\x95",
+	             12345); /* １２３．４５ */
+	expect_money("92233720368547758", INT64_MAX - 7);
+
+	expect_money_invalid("1.234");
+	expect_money_invalid("0.001");
+	expect_money_invalid("");
+	expect_money_invalid("   ");
+	expect_money_invalid("abc");
+	expect_money_invalid("12a");
+	expect_money_invalid(".");
+	expect_money_invalid("-");
+	expect_money_invalid("1.2.3");
+	expect_money_invalid("\xC2\xA5");
+	expect_money_invalid("99999999999999999999");
+	expect_money_invalid("92233720368547758.08"); /* INT64_MAX + 1 fen */
+	expect_money_invalid("92233720368547759");
+}
+
+/* The largest amount that fits, written with decimals as ch_money_format
+ * writes it, parses back (the same amount parses without decimals). */
+static void test_money_parse_int64_max(void **state)
+{
+	(void)state;
+	expect_money("92233720368547758.00", INT64_MAX - 7);
+	expect_money("92233720368547758.07", INT64_MAX);
+	expect_money("92,233,720,368,547,758.07", INT64_MAX);
+}
+
+/* Thousands separators in amounts follow the same rule as in counts
+ * (ch_text_parse_count): groups of three. "1,23" is 1.23 yuan written with
+ * a decimal comma, not 123 yuan. */
+static void test_money_parse_separators(void **state)
+{
+	(void)state;
+	expect_money("1,234,567.89", 123456789);
+	expect_money("12,345", 1234500);
+	expect_money_invalid("1,23");
+	expect_money_invalid("1234,567");
+	expect_money_invalid("1,,000");
+	expect_money_invalid("1,2,3,4");
+	expect_money_invalid("1,000,00.5");
+	expect_money_invalid(",5");
+	expect_money_invalid("1.5,");
+}
+
+static void expect_format(int64_t fen, const char *want)
+{
+	char out[32];
+	memset(out, 'X', sizeof out);
+	char *r = ch_money_format(fen, out, sizeof out);
+	assert_ptr_equal(r, out);
+	if (strcmp(out, want) != 0)
+		fail_msg("money_format(%lld) = \"%s\", want \"%s\"", (long long)fen, out, want);
+}
+
+static void test_money_format(void **state)
+{
+	(void)state;
+	expect_format(123456, "1,234.56");
+	expect_format(-5, "-0.05");
+	expect_format(0, "0.00");
+	expect_format(1, "0.01");
+	expect_format(99, "0.99");
+	expect_format(100, "1.00");
+	expect_format(-350, "-3.50");
+	expect_format(80000, "800.00");
+	expect_format(100000, "1,000.00");
+	expect_format(99999999, "999,999.99");
+	expect_format(12345678900, "123,456,789.00");
+	expect_format(-12345678900, "-123,456,789.00");
+	expect_format(INT64_MAX, "92,233,720,368,547,758.07");
+	expect_format(INT64_MIN, "-92,233,720,368,547,758.08");
+	expect_format(INT64_MIN + 1, "-92,233,720,368,547,758.07");
+
+	/* parse(format(x)) == x for ordinary amounts */
+	static const int64_t samples[] = {0, 1, -1, 10, 999, 123456, -350, 100000000, 4060000000};
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+		char out[32];
+		int64_t back = 0;
+		ch_money_format(samples[i], out, sizeof out);
+		assert_int_equal(ch_money_parse(out, &back), 0);
+		assert_int_equal(back, samples[i]);
+	}
+}
+
+/* ---- dates ---- */
+
+static void expect_date(const char *s, int y, int m, int d)
+{
+	ch_date dt = {0, 0, 0};
+	if (ch_date_parse(s, &dt) != 0)
+		fail_msg("date_parse(\"%s\") failed: %s", s, ch_error_message());
+	if (dt.year != y || dt.month != m || dt.day != d)
+		fail_msg("date_parse(\"%s\") = %d-%d-%d, want %d-%d-%d", s, dt.year, dt.month,
+		         dt.day, y, m, d);
+}
+
+static void expect_date_invalid(const char *s)
+{
+	ch_date dt = {0, 0, 0};
+	ch_error_clear();
+	int rc = ch_date_parse(s, &dt);
+	if (rc != CH_EINVALID)
+		fail_msg("date_parse(\"%s\") returned %d, want CH_EINVALID", s ? s : "(null)", rc);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_true(strlen(ch_error_message()) > 0);
+}
+
+static void test_date_parse(void **state)
+{
+	(void)state;
+	expect_date("2023-05-31", 2023, 5, 31);
+	expect_date("2023/5/31", 2023, 5, 31);
+	expect_date("2023年5月31日", 2023, 5, 31);
+	expect_date("2023年05月31日", 2023, 5, 31);
+	expect_date("2023年5月31", 2023, 5, 31);
+	expect_date("2023.5.31", 2023, 5, 31);
+	expect_date("2023-5-1", 2023, 5, 1);
+	expect_date(" 2023-05-31 ", 2023, 5, 31);
+	expect_date("\xEF\xBC\x92\xEF\xBC\x90\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x8D\xEF\xBC\x95"
+	            "\xEF\xBC\x8D\xEF\xBC\x93\xEF\xBC\x91",
+	            2023, 5, 31); /* ２０２３－５－３１ */
+	expect_date("2024-02-29", 2024, 2, 29);
+	expect_date("2000-02-29", 2000, 2, 29);
+	expect_date("2023-12-31", 2023, 12, 31);
+	expect_date("2023-01-01", 2023, 1, 1);
+
+	expect_date_invalid("2023-02-29");
+	expect_date_invalid("1900-02-29");
+	expect_date_invalid("2023-02-30");
+	expect_date_invalid("2023-04-31");
+	expect_date_invalid("2023-13-01");
+	expect_date_invalid("2023-00-10");
+	expect_date_invalid("2023-05-00");
+	expect_date_invalid("2023-05-32");
+	expect_date_invalid("");
+	expect_date_invalid("   ");
+	expect_date_invalid("abc");
+	expect_date_invalid("2023");
+	expect_date_invalid("2023-05");
+	expect_date_invalid("2023-05-31x");
+	expect_date_invalid("2023-05-31 12:00");
+	expect_date_invalid("20230531");
+	expect_date_invalid("23-05-31");
+	expect_date_invalid("2023--05-31");
+	expect_date_invalid("2023-005-31");
+	expect_date_invalid(NULL);
+}
+
+static void test_date_valid_format(void **state)
+{
+	(void)state;
+	assert_true(ch_date_valid(2024, 2, 29));
+	assert_false(ch_date_valid(2023, 2, 29));
+	assert_false(ch_date_valid(2100, 2, 29));
+	assert_true(ch_date_valid(2000, 2, 29));
+	assert_false(ch_date_valid(2023, 6, 31));
+	assert_true(ch_date_valid(2023, 7, 31));
+	assert_false(ch_date_valid(2023, 0, 1));
+	assert_false(ch_date_valid(2023, 1, 0));
+
+	char out[16];
+	ch_date d = {2023, 5, 1};
+	ch_date_format(&d, out, sizeof out);
+	assert_string_equal(out, "2023-05-01");
+	ch_date p;
+	assert_int_equal(ch_date_parse("2023年10月1日", &p), 0);
+	ch_date_format(&p, out, sizeof out);
+	assert_string_equal(out, "2023-10-01");
+
+	char now[32];
+	ch_now_utc(now, sizeof now);
+	assert_int_equal(strlen(now), 20);
+	assert_int_equal(now[4], '-');
+	assert_int_equal(now[7], '-');
+	assert_int_equal(now[10], 'T');
+	assert_int_equal(now[13], ':');
+	assert_int_equal(now[19], 'Z');
+}
+
+static long days_of(int y, int m, int d)
+{
+	ch_date dt = {y, m, d};
+	return ch_date_days(&dt);
+}
+
+static void test_date_days(void **state)
+{
+	(void)state;
+	assert_int_equal(days_of(1970, 1, 1), 0);
+	assert_int_equal(days_of(1970, 1, 2), 1);
+	assert_int_equal(days_of(1969, 12, 31), -1);
+	assert_int_equal(days_of(2000, 1, 1), 10957);
+	assert_int_equal(days_of(2023, 10, 31) - days_of(2023, 10, 1), 30);
+	assert_int_equal(days_of(2000, 3, 1) - days_of(2000, 2, 28), 2);
+	assert_int_equal(days_of(2023, 3, 1) - days_of(2023, 2, 28), 1);
+	assert_int_equal(days_of(2024, 1, 1) - days_of(2023, 1, 1), 365);
+	assert_int_equal(days_of(2025, 1, 1) - days_of(2024, 1, 1), 366);
+	assert_int_equal(days_of(1900, 1, 1), -25567);
+}
+
+/* ---- buf and strv ---- */
+
+static void test_buf_basic(void **state)
+{
+	(void)state;
+	ch_buf b;
+	ch_buf_init(&b);
+	assert_non_null(b.ptr);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.ptr, "");
+
+	ch_buf_puts(&b, "昌吉");
+	ch_buf_putc(&b, '-');
+	ch_buf_put(&b, "abcdef", 3);
+	assert_string_equal(b.ptr, "昌吉-abc");
+	assert_int_equal(b.len, strlen("昌吉-abc"));
+
+	/* put keeps embedded NULs and still terminates */
+	ch_buf_clear(&b);
+	assert_int_equal(b.len, 0);
+	assert_string_equal(b.ptr, "");
+	ch_buf_put(&b, "a\0b", 3);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.ptr, "a\0b", 4);
+
+	/* growth by many small pieces */
+	ch_buf_clear(&b);
+	for (int i = 0; i < 1000; i++)
+		ch_buf_putc(&b, (char)('a' + i % 26));
+	assert_int_equal(b.len, 1000);
+	assert_true(b.cap > b.len);
+	assert_int_equal(b.ptr[1000], '\0');
+	assert_int_equal(b.ptr[999], 'a' + 999 % 26);
+
+	ch_buf_grow(&b, 5000);
+	assert_true(b.cap >= b.len + 5000 + 1);
+	assert_int_equal(b.len, 1000);
+	ch_buf_dispose(&b);
+	assert_null(b.ptr);
+}
+
+static void test_buf_printf_growth(void **state)
+{
+	(void)state;
+	ch_buf b;
+	char want[512];
+	ch_buf_init(&b);
+
+	/* one printf far past the initial 64 bytes */
+	ch_buf_printf(&b, "%s|%d|%s", "0123456789012345678901234567890123456789", 13561,
+	              "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	snprintf(want, sizeof want, "%s|%d|%s", "0123456789012345678901234567890123456789", 13561,
+	         "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz");
+	assert_string_equal(b.ptr, want);
+	assert_int_equal(b.len, strlen(want));
+	assert_true(b.cap > b.len);
+
+	/* appending printfs that cross the capacity at every possible offset */
+	ch_buf_clear(&b);
+	char expect[4096] = "";
+	size_t elen = 0;
+	for (int i = 0; i < 200; i++) {
+		ch_buf_printf(&b, "%d,", i);
+		elen += (size_t)snprintf(expect + elen, sizeof expect - elen, "%d,", i);
+		assert_int_equal(b.len, elen);
+		assert_int_equal(strlen(b.ptr), b.len);
+	}
+	assert_string_equal(b.ptr, expect);
+
+	/* exactly filling the buffer, then one more byte */
+	ch_buf_dispose(&b);
+	ch_buf_init(&b);
+	size_t cap = b.cap;
+	char fill[256];
+	memset(fill, 'x', cap - 1);
+	fill[cap - 1] = '\0';
+	ch_buf_printf(&b, "%s", fill);
+	assert_int_equal(b.len, cap - 1);
+	assert_string_equal(b.ptr, fill);
+	ch_buf_printf(&b, "%c", 'y');
+	assert_int_equal(b.len, cap);
+	assert_int_equal(b.ptr[cap - 1], 'y');
+	assert_int_equal(b.ptr[cap], '\0');
+
+	/* printf of nothing */
+	ch_buf_printf(&b, "%s", "");
+	assert_int_equal(b.len, cap);
+
+	/* a long CJK message */
+	ch_buf_clear(&b);
+	for (int i = 0; i < 50; i++)
+		ch_buf_printf(&b, "%s", "木垒哈萨克自治县");
+	assert_int_equal(b.len, 50 * strlen("木垒哈萨克自治县"));
+	assert_int_equal(ch_text_width(b.ptr), 50 * 16);
+	ch_buf_dispose(&b);
+}
+
+static void test_buf_detach(void **state)
+{
+	(void)state;
+	ch_buf b;
+	ch_buf_init(&b);
+	for (int i = 0; i < 30; i++)
+		ch_buf_printf(&b, "line %d\n", i);
+	size_t len = b.len;
+	char *s = ch_buf_detach(&b);
+	assert_non_null(s);
+	assert_int_equal(strlen(s), len);
+	assert_true(strncmp(s, "line 0\nline 1\n", 14) == 0);
+	/* the buf is empty, owns nothing, and may be written to again */
+	assert_ptr_not_equal(b.ptr, s);
+	assert_int_equal(b.len, 0);
+	ch_buf_puts(&b, "again");
+	assert_string_equal(b.ptr, "again");
+	assert_int_equal(b.len, 5);
+	free(s);
+
+	/* printf as the first write after a detach */
+	s = ch_buf_detach(&b);
+	assert_string_equal(s, "again");
+	free(s);
+	ch_buf_printf(&b, "%s-%d", "木垒", 3317);
+	assert_string_equal(b.ptr, "木垒-3317");
+	s = ch_buf_detach(&b);
+	assert_string_equal(s, "木垒-3317");
+	free(s);
+
+	/* clear and dispose of a detached buf are harmless */
+	ch_buf_clear(&b);
+	assert_int_equal(b.len, 0);
+	ch_buf_dispose(&b);
+
+	/* detaching a buf with nothing written gives "" */
+	ch_buf_init(&b);
+	s = ch_buf_detach(&b);
+	assert_non_null(s);
+	assert_string_equal(s, "");
+	free(s);
+	ch_buf_dispose(&b);
+}
+
+static void test_strv(void **state)
+{
+	(void)state;
+	ch_strv v;
+	ch_strv_init(&v);
+	assert_int_equal(v.len, 0);
+
+	char src[16] = "昌吉市";
+	ch_strv_push(&v, src);
+	strcpy(src, "changed");
+	assert_string_equal(v.items[0], "昌吉市"); /* a copy */
+	ch_strv_push(&v, NULL);
+	assert_null(v.items[1]);
+	char *owned = ch_strdup("owned");
+	ch_strv_push_owned(&v, owned);
+	assert_ptr_equal(v.items[2], owned);
+
+	for (int i = 0; i < 100; i++) {
+		char tmp[16];
+		snprintf(tmp, sizeof tmp, "s%d", i);
+		ch_strv_push(&v, tmp);
+	}
+	assert_int_equal(v.len, 103);
+	assert_true(v.cap >= v.len);
+	assert_string_equal(v.items[0], "昌吉市");
+	assert_string_equal(v.items[3], "s0");
+	assert_string_equal(v.items[102], "s99");
+
+	ch_strv_dispose(&v);
+	assert_int_equal(v.len, 0);
+	assert_null(v.items);
+	/* reusable after dispose */
+	ch_strv_push(&v, "x");
+	assert_int_equal(v.len, 1);
+	ch_strv_dispose(&v);
+}
+
+/* ---- errors ---- */
+
+static void test_error_state(void **state)
+{
+	(void)state;
+	ch_error_clear();
+	assert_int_equal(ch_error_code(), CH_OK);
+	assert_string_equal(ch_error_message(), "");
+
+	assert_int_equal(ch_error_set(CH_EINVALID, "cell %s is %d", "B3", 42), CH_EINVALID);
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_string_equal(ch_error_message(), "cell B3 is 42");
+
+	assert_int_equal(ch_error_prefix("reading %s: ", "plan.csv"), CH_EINVALID);
+	assert_string_equal(ch_error_message(), "reading plan.csv: cell B3 is 42");
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+	ch_error_prefix("年度 %d: ", 2023);
+	assert_string_equal(ch_error_message(), "年度 2023: reading plan.csv: cell B3 is 42");
+
+	/* a later set replaces both */
+	ch_error_set(CH_ENOTFOUND, "no such %s", "thing");
+	assert_int_equal(ch_error_code(), CH_ENOTFOUND);
+	assert_string_equal(ch_error_message(), "no such thing");
+
+	ch_error_clear();
+	assert_int_equal(ch_error_code(), CH_OK);
+	assert_string_equal(ch_error_message(), "");
+
+	/* very long messages are truncated, not overflowed */
+	char big[5000];
+	memset(big, 'm', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	ch_error_set(CH_ERROR, "%s", big);
+	size_t n = strlen(ch_error_message());
+	assert_true(n > 100 && n < sizeof big - 1);
+	ch_error_prefix("%s", big);
+	assert_int_equal(strlen(ch_error_message()), n);
+	assert_int_equal(ch_error_code(), CH_ERROR);
+	ch_error_clear();
+}
+
+static void test_error_exit_status(void **state)
+{
+	(void)state;
+	assert_int_equal(ch_err_exit_status(CH_OK), 0);
+	assert_int_equal(ch_err_exit_status(CH_EINVALID), 1);
+	assert_int_equal(ch_err_exit_status(CH_EDENIED), 3);
+	assert_int_equal(ch_err_exit_status(CH_ENOTFOUND), 4);
+	assert_int_equal(ch_err_exit_status(CH_ECONFLICT), 5);
+	assert_int_equal(ch_err_exit_status(CH_EEXISTS), 5);
+	assert_int_equal(ch_err_exit_status(CH_ERROR), 70);
+	assert_int_equal(ch_err_exit_status(-99), 70); /* unknown: internal */
+	/* every code maps to one of the documented statuses */
+	for (int code = CH_EBUSY; code <= CH_OK; code++) {
+		int s = ch_err_exit_status(code);
+		assert_true(s == 0 || s == 1 || s == 3 || s == 4 || s == 5 || s == 70);
+	}
+
+	assert_string_equal(ch_err_name(CH_OK), "ok");
+	assert_string_equal(ch_err_name(CH_EINVALID), "invalid");
+	assert_string_equal(ch_err_name(CH_EDENIED), "denied");
+	assert_string_equal(ch_err_name(CH_ENOTFOUND), "not found");
+	assert_string_equal(ch_err_name(CH_ECONFLICT), "conflict");
+	assert_string_equal(ch_err_name(CH_EEXISTS), "exists");
+	assert_string_equal(ch_err_name(CH_ERROR), "internal");
+	assert_string_equal(ch_err_name(-99), "internal");
+}
+
+/* ---- alloc ---- */
+
+static void test_alloc(void **state)
+{
+	(void)state;
+	assert_null(ch_strdup(NULL));
+	assert_null(ch_strndup(NULL, 3));
+	char *s = ch_strdup("昌吉");
+	assert_string_equal(s, "昌吉");
+	free(s);
+	s = ch_strndup("abcdef", 3);
+	assert_string_equal(s, "abc");
+	free(s);
+	s = ch_strndup("ab", 10);
+	assert_string_equal(s, "ab");
+	free(s);
+	void *p = ch_malloc(0);
+	assert_non_null(p);
+	free(p);
+	int *z = ch_calloc(16, sizeof *z);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(z[i], 0);
+	z = ch_reallocarray(z, 1000, sizeof *z);
+	z[999] = 7;
+	assert_int_equal(z[999], 7);
+	free(z);
+}
+
+/* ---- hash ---- */
+
+static void test_hash(void **state)
+{
+	(void)state;
+	char out[CH_HASH_HEX_LEN + 1];
+	ch_hash_hex("", 0, out);
+	assert_string_equal(out,
+	                    "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+	ch_hash_hex("abc", 3, out);
+	assert_string_equal(out,
+	                    "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319");
+	assert_int_equal(strlen(out), CH_HASH_HEX_LEN);
+
+	/* incremental in pieces equals one-shot */
+	ch_hash h;
+	char inc[CH_HASH_HEX_LEN + 1];
+	ch_hash_init(&h);
+	ch_hash_update(&h, "a", 1);
+	ch_hash_update(&h, "", 0);
+	ch_hash_update(&h, "bc", 2);
+	ch_hash_final(&h, inc);
+	assert_string_equal(inc, out);
+
+	/* a different input gives a different digest */
+	ch_hash_hex("abd", 3, inc);
+	assert_string_not_equal(inc, out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_utf8_decode_valid),
+	    cmocka_unit_test(test_utf8_decode_invalid),
+	    cmocka_unit_test(test_utf8_decode_cut),
+	    cmocka_unit_test(test_utf8_encode_round_trip),
+	    cmocka_unit_test(test_utf8_valid_prefix),
+	    cmocka_unit_test(test_text_normalize),
+	    cmocka_unit_test(test_text_width),
+	    cmocka_unit_test(test_text_parse_count),
+	    cmocka_unit_test(test_text_parse_count_int64_max),
+	    cmocka_unit_test(test_str_helpers),
+	    cmocka_unit_test(test_money_parse),
+	    cmocka_unit_test(test_money_parse_int64_max),
+	    cmocka_unit_test(test_money_parse_separators),
+	    cmocka_unit_test(test_money_format),
+	    cmocka_unit_test(test_date_parse),
+	    cmocka_unit_test(test_date_valid_format),
+	    cmocka_unit_test(test_date_days),
+	    cmocka_unit_test(test_buf_basic),
+	    cmocka_unit_test(test_buf_printf_growth),
+	    cmocka_unit_test(test_buf_detach),
+	    cmocka_unit_test(test_strv),
+	    cmocka_unit_test(test_error_state),
+	    cmocka_unit_test(test_error_exit_status),
+	    cmocka_unit_test(test_alloc),
+	    cmocka_unit_test(test_hash),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

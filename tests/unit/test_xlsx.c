@@ -1,0 +1,776 @@
+/*
+ * test_xlsx — the xlsx reader: shared and inline strings (rich text joined,
+ * phonetic runs left out, _xHHHH_ escapes), numbers, numbers stored as
+ * text, dates in built-in and custom formats in both date systems, cached
+ * formula results, booleans, error values, gaps between cells and rows,
+ * sheets chosen by name, blocks of 64 KiB, and the errors for files that
+ * are not workbooks or are malformed or hostile.
+ *
+ * Most workbooks are written in the test: with libxlsxwriter as Excel
+ * would save them, or part by part with minizip for what libxlsxwriter
+ * never writes (rich text, phonetic runs, cells without r, date1904,
+ * prefixed XML, broken input). The files under tests/fixtures/xlsx/ are
+ * read with the repository root as the working directory; the hand-built
+ * one is rewritten by running this test with CH_XLSX_FIXTURE_DIR set to
+ * that directory.
+ */
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include <xlsxwriter.h>
+#include <zip.h>
+
+#include "io/xlsx.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+/* ---- helpers ---- */
+
+static int setup(void **state)
+{
+	*state = test_tmpdir();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	test_rmdir(*state);
+	return 0;
+}
+
+/* A path NAME in the test's directory (the caller frees it). */
+static char *path_in(void **state, const char *name)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "%s/%s", (const char *)*state, name);
+	return ch_buf_detach(&b);
+}
+
+static ch_xlsx *open_ok(const char *path, const char *sheet)
+{
+	ch_xlsx *x = NULL;
+	int rc = ch_xlsx_open(&x, path, sheet);
+	if (rc != 0)
+		fail_msg("opening %s: %d (%s)", path, rc, ch_error_message());
+	assert_non_null(x);
+	return x;
+}
+
+/* Reads the next row and checks its number and fields (NFIELDS strings). */
+static void expect_row(ch_xlsx *x, size_t line, size_t nfields, ...)
+{
+	ch_csv_row row;
+	int rc = ch_xlsx_next(x, &row);
+	if (rc != 1)
+		fail_msg("expected row %zu, got %d (%s)", line, rc, ch_error_message());
+	assert_int_equal(row.line, line);
+	if (row.nfields != nfields) {
+		for (size_t i = 0; i < row.nfields; i++)
+			fprintf(stderr, "  field %zu: \"%s\"\n", i, row.fields[i]);
+		fail_msg("row %zu: %zu fields, expected %zu", line, row.nfields, nfields);
+	}
+	va_list ap;
+	va_start(ap, nfields);
+	for (size_t i = 0; i < nfields; i++)
+		assert_string_equal(row.fields[i], va_arg(ap, const char *));
+	va_end(ap);
+	assert_null(row.fields[nfields]);
+}
+
+static void expect_end(ch_xlsx *x)
+{
+	ch_csv_row row;
+	int rc = ch_xlsx_next(x, &row);
+	if (rc != 0)
+		fail_msg("expected the end, got %d (%s)", rc, ch_error_message());
+	assert_int_equal(ch_xlsx_next(x, &row), 0);
+}
+
+static void expect_msg(const char *needle)
+{
+	if (!strstr(ch_error_message(), needle))
+		fail_msg("message \"%s\" lacks \"%s\"", ch_error_message(), needle);
+}
+
+/* Expects the next row to fail with CODE and a message with NEEDLE, twice. */
+static void expect_next_error(ch_xlsx *x, int code, const char *needle)
+{
+	ch_csv_row row;
+	for (int i = 0; i < 2; i++) {
+		ch_error_clear();
+		assert_int_equal(ch_xlsx_next(x, &row), code);
+		expect_msg(needle);
+	}
+}
+
+static void expect_open_error(const char *path, const char *sheet, int code, const char *needle)
+{
+	ch_xlsx *x = (ch_xlsx *)&x; /* anything but NULL */
+	assert_int_equal(ch_xlsx_open(&x, path, sheet), code);
+	assert_null(x);
+	expect_msg(needle);
+}
+
+/* ---- hand-built workbooks ---- */
+
+struct zpart {
+	const char *name;
+	const char *data;
+};
+
+/* Writes a zip with the given parts (fixed timestamps: the same bytes
+ * every time). */
+static void write_zip(const char *path, const struct zpart *parts, size_t n)
+{
+	zipFile zf = zipOpen(path, APPEND_STATUS_CREATE);
+	assert_non_null(zf);
+	for (size_t i = 0; i < n; i++) {
+		zip_fileinfo zi;
+		memset(&zi, 0, sizeof zi);
+		zi.tmz_date.tm_year = 2023;
+		zi.tmz_date.tm_mon = 4;
+		zi.tmz_date.tm_mday = 31;
+		assert_int_equal(zipOpenNewFileInZip(zf, parts[i].name, &zi, NULL, 0, NULL, 0, NULL,
+		                                     Z_DEFLATED, Z_DEFAULT_COMPRESSION),
+		                 ZIP_OK);
+		assert_int_equal(
+		    zipWriteInFileInZip(zf, parts[i].data, (unsigned)strlen(parts[i].data)),
+		    ZIP_OK);
+		assert_int_equal(zipCloseFileInZip(zf), ZIP_OK);
+	}
+	assert_int_equal(zipClose(zf, NULL), ZIP_OK);
+}
+
+#define NS_MAIN  "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define NS_REL   "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define NS_PKG   "http://schemas.openxmlformats.org/package/2006/relationships"
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define CT_SHEET "application/vnd.openxmlformats-officedocument.spreadsheetml"
+
+static const char content_types[] =
+    XML_DECL "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+             "<Default Extension=\"rels\" "
+             "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+             "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+             "<Override PartName=\"/xl/workbook.xml\" ContentType=\"" CT_SHEET ".sheet.main+xml\"/>"
+             "<Override PartName=\"/xl/worksheets/sheet1.xml\" "
+             "ContentType=\"" CT_SHEET ".worksheet+xml\"/>"
+             "<Override PartName=\"/xl/sharedStrings.xml\" "
+             "ContentType=\"" CT_SHEET ".sharedStrings+xml\"/>"
+             "<Override PartName=\"/xl/styles.xml\" ContentType=\"" CT_SHEET ".styles+xml\"/>"
+             "</Types>";
+
+static const char root_rels[] = XML_DECL "<Relationships xmlns=\"" NS_PKG "\">"
+                                         "<Relationship Id=\"rId1\" Type=\"" NS_REL
+                                         "/officeDocument\" Target=\"xl/workbook.xml\"/>"
+                                         "</Relationships>";
+
+/* One sheet (rId1), shared strings (rId2) and styles (rId3); the sheet's
+ * target is absolute. */
+static const char wb_rels[] =
+    XML_DECL "<Relationships xmlns=\"" NS_PKG "\">"
+             "<Relationship Id=\"rId1\" Type=\"" NS_REL "/worksheet\" "
+             "Target=\"/xl/worksheets/sheet1.xml\"/>"
+             "<Relationship Id=\"rId2\" Type=\"" NS_REL "/sharedStrings\" "
+             "Target=\"sharedStrings.xml\"/>"
+             "<Relationship Id=\"rId3\" Type=\"" NS_REL "/styles\" Target=\"styles.xml\"/>"
+             "</Relationships>";
+
+#define WORKBOOK(pr, name)                                                                         \
+	XML_DECL "<workbook xmlns=\"" NS_MAIN "\" xmlns:r=\"" NS_REL "\">" pr "<sheets>"           \
+	         "<sheet name=\"" name "\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"
+
+#define SHEET(rows)                                                                                \
+	XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>" rows "</sheetData></worksheet>"
+
+/* A rich-text string with a phonetic run, escapes, an unused declared
+ * count far above the real one. */
+static const char rich_sst[] =
+    XML_DECL "<sst xmlns=\"" NS_MAIN "\" count=\"9\" uniqueCount=\"4294967295\">"
+             "<si><t>户主姓名</t></si>"
+             "<si><r><t>阿依</t></r><r><rPr><b/><sz val=\"11\"/></rPr>"
+             "<t xml:space=\"preserve\">古丽 </t></r>"
+             "<rPh sb=\"0\" eb=\"2\"><t>アイ</t></rPh><phoneticPr fontId=\"1\"/></si>"
+             "<si><t>第一行_x000D_\n第二行</t></si>"
+             "<si><t>a_x005F_x0041_b &amp; _xD83D__xDE00_</t></si>"
+             "</sst>";
+
+/* Cell formats: 0 General, 1 a custom Chinese date, 2 a custom format with
+ * "day" only in quotes (not a date), 3 built-in 14. The <xf> in
+ * cellStyleXfs must not count. */
+static const char styles[] = XML_DECL
+    "<styleSheet xmlns=\"" NS_MAIN "\"><numFmts count=\"2\">"
+    "<numFmt numFmtId=\"164\" formatCode=\"yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;\"/>"
+    "<numFmt numFmtId=\"165\" formatCode=\"&quot;day&quot;\\ 0.00;[Red]-0.00\"/>"
+    "</numFmts><cellStyleXfs count=\"1\"><xf numFmtId=\"14\"/></cellStyleXfs>"
+    "<cellXfs count=\"4\"><xf numFmtId=\"0\"/><xf numFmtId=\"164\" applyNumberFormat=\"1\"/>"
+    "<xf numFmtId=\"165\"/><xf numFmtId=\"14\"/></cellXfs></styleSheet>";
+
+/* The sheet of the hand-built fixture (a 1904 workbook: 43615 is
+ * 2023-05-31). */
+static const char rich_sheet[] = SHEET(
+    "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+    "<c r=\"B1\" t=\"inlineStr\"><is><t>身份证号</t></is></c>"
+    "<c t=\"inlineStr\"><is><r><t>入户</t></r><r><rPr><i/></rPr><t>日期</t></r>"
+    "<rPh sb=\"0\" eb=\"2\"><t>にゅうこ</t></rPh></is></c>"
+    "<c r=\"E1\" t=\"str\"><f>\"金\"&amp;\"额\"</f><v>金额</v></c></row>"
+    "<row r=\"3\" spans=\"1:6\"><c r=\"A3\" t=\"s\"><v>1</v></c>"
+    "<c r=\"B3\" t=\"inlineStr\"><is><t>652323199001011234</t></is></c>"
+    "<c r=\"C3\" s=\"1\"><v>43615</v></c><c s=\"3\"><v>43615.75</v></c>"
+    "<c r=\"E3\" s=\"2\"><v>1234.5</v></c><c r=\"F3\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c></row>"
+    "<row><c r=\"A4\" t=\"s\"><v>2</v></c><c r=\"B4\" t=\"b\"><v>1</v></c>"
+    "<c r=\"C4\" t=\"b\"><v>0</v></c><c r=\"D4\" s=\"0\"><v>1E+17</v></c>"
+    "<c r=\"E4\"><f>0.1*1</f><v>0.1</v></c><c r=\"F4\" s=\"2\"/></row>"
+    "<row r=\"6\"><c r=\"A6\" s=\"1\"/><c r=\"B6\" t=\"s\"/><c r=\"C6\" t=\"inlineStr\"/></row>"
+    "<row r=\"7\"><c r=\"C7\" t=\"s\"><v>3</v></c></row>");
+
+static void write_rich(const char *path)
+{
+	const struct zpart parts[] = {
+	    {"[Content_Types].xml", content_types},
+	    {"_rels/.rels", root_rels},
+	    {"xl/workbook.xml", WORKBOOK("<workbookPr date1904=\"1\"/>", "入户登记")},
+	    {"xl/_rels/workbook.xml.rels", wb_rels},
+	    {"xl/worksheets/sheet1.xml", rich_sheet},
+	    {"xl/sharedStrings.xml", rich_sst},
+	    {"xl/styles.xml", styles},
+	};
+	write_zip(path, parts, sizeof parts / sizeof parts[0]);
+}
+
+static void check_rich(const char *path)
+{
+	ch_xlsx *x = open_ok(path, NULL);
+	assert_int_equal(ch_xlsx_sheet_count(x), 1);
+	assert_string_equal(ch_xlsx_current_sheet(x), "入户登记");
+	expect_row(x, 1, 5, "户主姓名", "身份证号", "入户日期", "", "金额");
+	expect_row(x, 3, 6, "阿依古丽 ", "652323199001011234", "2023-05-31", "2023-05-31", "1234.5",
+	           "#DIV/0!");
+	expect_row(x, 4, 5, "第一行\r\n第二行", "TRUE", "FALSE", "100000000000000000", "0.1");
+	expect_row(x, 7, 3, "", "", "a_x0041_b & \xF0\x9F\x98\x80");
+	expect_end(x);
+	ch_xlsx_free(x);
+}
+
+/* A workbook with one sheet SHEET_XML, 1900 dates, the styles above and
+ * shared strings SST (NULL: none). */
+static void write_simple(const char *path, const char *sheet_xml, const char *sst)
+{
+	struct zpart parts[] = {
+	    {"[Content_Types].xml", content_types},
+	    {"_rels/.rels", root_rels},
+	    {"xl/workbook.xml", WORKBOOK("", "Sheet1")},
+	    {"xl/_rels/workbook.xml.rels", wb_rels},
+	    {"xl/worksheets/sheet1.xml", sheet_xml},
+	    {"xl/styles.xml", styles},
+	    {"xl/sharedStrings.xml", sst},
+	};
+	write_zip(path, parts, sst ? 7 : 6);
+}
+
+static void test_hand_built(void **state)
+{
+	char *path = path_in(state, "rich.xlsx");
+	write_rich(path);
+	check_rich(path);
+	const char *dir = getenv("CH_XLSX_FIXTURE_DIR");
+	if (dir && *dir) {
+		char fix[512];
+		snprintf(fix, sizeof fix, "%s/inline-rich-1904.xlsx", dir);
+		write_rich(fix);
+	}
+	free(path);
+}
+
+static void test_fixture_hand_built(void **state)
+{
+	(void)state;
+	check_rich("tests/fixtures/xlsx/inline-rich-1904.xlsx");
+}
+
+/* Prefixed elements, a relationship prefix other than r, a target with
+ * "..", no styles and no shared strings. */
+static void test_prefixed(void **state)
+{
+	char *path = path_in(state, "prefixed.xlsx");
+	const struct zpart parts[] = {
+	    {"xl/workbook.xml",
+	     "<x:workbook xmlns:x=\"" NS_MAIN "\" xmlns:rel=\"" NS_REL "\"><x:sheets>"
+	     "<x:sheet name=\"数据\" sheetId=\"1\" rel:id=\"rId9\"/></x:sheets></x:workbook>"},
+	    {"xl/_rels/workbook.xml.rels",
+	     "<Relationships xmlns=\"" NS_PKG "\"><Relationship Id=\"rId9\" Type=\"" NS_REL
+	     "/worksheet\" Target=\"./worksheets/../data/./s.xml\"/></Relationships>"},
+	    {"xl/data/s.xml",
+	     "<x:worksheet xmlns:x=\"" NS_MAIN "\"><x:sheetData><x:row r=\"2\">"
+	     "<x:c r=\"b2\" t=\"inlineStr\"><x:is><x:t>玛纳斯县</x:t></x:is></x:c>"
+	     "<x:c r=\"C2\"><x:v>3587</x:v></x:c></x:row></x:sheetData></x:worksheet>"},
+	};
+	write_zip(path, parts, 3);
+	ch_xlsx *x = open_ok(path, "数据");
+	expect_row(x, 2, 3, "", "玛纳斯县", "3587");
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+/* Numbers as Excel and other writers put them in <v>. */
+static void test_numbers(void **state)
+{
+	char *path = path_in(state, "numbers.xlsx");
+	write_simple(
+	    path,
+	    SHEET("<row r=\"1\"><c><v>13561</v></c><c><v>101.5</v></c><c><v>1E+17</v></c>"
+	          "<c><v>6.5232319900101101E+17</v></c><c><v>1.23456789012E+11</v></c>"
+	          "<c><v>-0</v></c><c><v>0.30000000000000004</v></c><c><v>1E-05</v></c>"
+	          "<c><v>12345678901234567890</v></c><c><v>-2.5</v></c><c><v>nan</v></c>"
+	          "<c><v>1e400</v></c><c><v> 42 </v></c><c t=\"n\"><v>4.0000000000000001E-3</v></c>"
+	          "<c><v>999999999999999</v></c><c><v>-1234567890123456</v></c>"
+	          "<c><v>0</v></c><c><v>007</v></c><c><v>-5</v></c><c><v>1000000000000000</v></c>"
+	          "</row>"),
+	    NULL);
+	ch_xlsx *x = open_ok(path, NULL);
+	expect_row(x, 1, 20, "13561", "101.5", "100000000000000000", "652323199001011100",
+	           "123456789012", "0", "0.30000000000000004", "1e-05", "1.2345678901234567e+19",
+	           "-2.5", "nan", "1e400", "42", "0.004", "999999999999999", "-1234567890123456",
+	           "0", "7", "-5", "1000000000000000");
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+/* Serials in the 1900 system around Excel's fictitious 1900-02-29, with a
+ * time of day, and out of range (shown as numbers). */
+static void test_dates_1900(void **state)
+{
+	char *path = path_in(state, "dates.xlsx");
+	write_simple(path,
+	             SHEET("<row r=\"1\"><c s=\"3\"><v>1</v></c><c s=\"3\"><v>59</v></c>"
+	                   "<c s=\"3\"><v>60</v></c><c s=\"3\"><v>61</v></c>"
+	                   "<c s=\"1\"><v>45077</v></c><c s=\"1\"><v>45077.5</v></c>"
+	                   "<c s=\"3\"><v>45077.999999999</v></c><c s=\"3\"><v>-1</v></c>"
+	                   "<c s=\"3\"><v>2958465</v></c><c s=\"3\"><v>3000000</v></c>"
+	                   "<c s=\"2\"><v>45077</v></c><c s=\"99\"><v>45077</v></c>"
+	                   "<c s=\"x\"><v>45077</v></c><c t=\"d\"><v>2023-05-31T08:00:00</v></c>"
+	                   "</row>"),
+	             NULL);
+	ch_xlsx *x = open_ok(path, NULL);
+	expect_row(x, 1, 14, "1900-01-01", "1900-02-28", "1900-02-29", "1900-03-01", "2023-05-31",
+	           "2023-05-31", "2023-06-01", "-1", "9999-12-31", "3000000", "45077", "45077",
+	           "45077", "2023-05-31");
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+/* ---- workbooks written by libxlsxwriter ---- */
+
+static void test_written(void **state)
+{
+	char *path = path_in(state, "written.xlsx");
+	lxw_workbook *wb = workbook_new(path);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "入户登记");
+	lxw_format *date = workbook_add_format(wb);
+	format_set_num_format(date, "yyyy-mm-dd");
+	lxw_format *cn_date = workbook_add_format(wb);
+	format_set_num_format(cn_date, "yyyy\"年\"m\"月\"d\"日\"");
+	lxw_format *builtin = workbook_add_format(wb);
+	format_set_num_format_index(builtin, 14);
+	lxw_format *money = workbook_add_format(wb);
+	format_set_num_format(money, "#,##0.00");
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	lxw_datetime d = {2023, 5, 31, 0, 0, 0};
+	lxw_datetime dt = {2023, 5, 31, 18, 30, 0};
+
+	/* Excel row 1 */
+	worksheet_write_string(ws, 0, 0, "县(市)", bold);
+	worksheet_write_string(ws, 0, 1, "户数", bold);
+	worksheet_write_string(ws, 0, 2, "补贴(万元)", bold);
+	worksheet_write_string(ws, 0, 3, "身份证号", bold);
+	worksheet_write_string(ws, 0, 4, "入户日期", bold);
+	worksheet_write_string(ws, 0, 5, "合计", bold);
+	worksheet_write_string(ws, 0, 6, "已验收", bold);
+	/* Excel row 2 */
+	worksheet_write_string(ws, 1, 0, "昌吉市", NULL);
+	worksheet_write_number(ws, 1, 1, 13561, NULL);
+	worksheet_write_number(ws, 1, 2, 101.5, money);
+	worksheet_write_string(ws, 1, 3, "652323199001011234", NULL);
+	worksheet_write_datetime(ws, 1, 4, &d, date);
+	worksheet_write_formula_num(ws, 1, 5, "=B2*2", NULL, 27122);
+	worksheet_write_boolean(ws, 1, 6, 1, NULL);
+	/* Excel row 5: a gap in the middle, other date formats */
+	worksheet_write_string(ws, 4, 0, "阜康市", NULL);
+	worksheet_write_blank(ws, 4, 1, money);
+	worksheet_write_number(ws, 4, 2, 0.1, NULL);
+	worksheet_write_datetime(ws, 4, 4, &dt, cn_date);
+	worksheet_write_number(ws, 4, 5, 45077, builtin);
+	worksheet_write_boolean(ws, 4, 6, 0, NULL);
+	worksheet_write_number(ws, 4, 8, 123456789012.0, NULL);
+	/* Excel row 7: only blanks, not handed out */
+	worksheet_write_blank(ws, 6, 0, bold);
+	worksheet_write_string(ws, 6, 1, "", NULL);
+	/* Excel row 9 */
+	worksheet_write_formula_str(ws, 8, 0, "=A2&\"\"", NULL, "昌吉市");
+	worksheet_write_number(ws, 8, 1, 1e17, NULL);
+	worksheet_write_number(ws, 8, 2, -7.25, NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	ch_xlsx *x = open_ok(path, "入户登记");
+	expect_row(x, 1, 7, "县(市)", "户数", "补贴(万元)", "身份证号", "入户日期", "合计",
+	           "已验收");
+	expect_row(x, 2, 7, "昌吉市", "13561", "101.5", "652323199001011234", "2023-05-31", "27122",
+	           "TRUE");
+	expect_row(x, 5, 9, "阜康市", "", "0.1", "", "2023-05-31", "2023-05-31", "FALSE", "",
+	           "123456789012");
+	expect_row(x, 9, 3, "昌吉市", "100000000000000000", "-7.25");
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+static void write_sheets(const char *path)
+{
+	lxw_workbook *wb = workbook_new(path);
+	assert_non_null(wb);
+	lxw_worksheet *a = workbook_add_worksheet(wb, "2023年计划");
+	lxw_worksheet *b = workbook_add_worksheet(wb, "入户登记");
+	lxw_worksheet *c = workbook_add_worksheet(wb, "Sheet3");
+	worksheet_write_string(a, 0, 0, "计划", NULL);
+	worksheet_write_string(b, 2, 1, "登记", NULL);
+	worksheet_write_number(b, 3, 0, 1, NULL);
+	worksheet_write_string(c, 0, 0, "三", NULL);
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+}
+
+static void test_sheets(void **state)
+{
+	char *path = path_in(state, "sheets.xlsx");
+	write_sheets(path);
+
+	ch_xlsx *x = open_ok(path, NULL);
+	assert_int_equal(ch_xlsx_sheet_count(x), 3);
+	assert_string_equal(ch_xlsx_sheet_name(x, 0), "2023年计划");
+	assert_string_equal(ch_xlsx_sheet_name(x, 1), "入户登记");
+	assert_string_equal(ch_xlsx_sheet_name(x, 2), "Sheet3");
+	assert_null(ch_xlsx_sheet_name(x, 3));
+	assert_string_equal(ch_xlsx_current_sheet(x), "2023年计划");
+	expect_row(x, 1, 1, "计划");
+	expect_end(x);
+	ch_xlsx_free(x);
+
+	x = open_ok(path, "入户登记");
+	assert_string_equal(ch_xlsx_current_sheet(x), "入户登记");
+	expect_row(x, 3, 2, "", "登记");
+	expect_row(x, 4, 1, "1");
+	expect_end(x);
+	ch_xlsx_free(x);
+
+	x = open_ok(path, "sheet3"); /* Excel's names ignore case */
+	assert_string_equal(ch_xlsx_current_sheet(x), "Sheet3");
+	expect_row(x, 1, 1, "三");
+	expect_end(x);
+	ch_xlsx_free(x);
+
+	expect_open_error(path, "登记表", CH_ENOTFOUND, "2023年计划, 入户登记, Sheet3");
+	expect_msg("登记表");
+	free(path);
+}
+
+/* Many rows, long enough to cross many 64 KiB blocks, in both the
+ * shared-string and the inline-string (constant_memory) form. */
+static void check_many(void **state, bool constant_memory)
+{
+	enum { NROWS = 3000 };
+	char *path = path_in(state, constant_memory ? "many-inline.xlsx" : "many.xlsx");
+	lxw_workbook_options opt = {.constant_memory = constant_memory, .tmpdir = *state};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "明细");
+	char text[128];
+	for (int r = 0; r < NROWS; r++) {
+		if (r % 7 == 3)
+			continue; /* missing rows */
+		snprintf(text, sizeof text, "新疆维吾尔自治区昌吉回族自治州呼图壁县第%d户", r);
+		worksheet_write_string(ws, (lxw_row_t)r, 0, text, NULL);
+		worksheet_write_number(ws, (lxw_row_t)r, 1, r * 1.5, NULL);
+		if (r % 5)
+			worksheet_write_string(ws, (lxw_row_t)r, 3, r % 2 ? "空气源热泵" : "电采暖",
+			                       NULL);
+	}
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	ch_xlsx *x = open_ok(path, "明细");
+	char num[32];
+	for (int r = 0; r < NROWS; r++) {
+		if (r % 7 == 3)
+			continue;
+		snprintf(text, sizeof text, "新疆维吾尔自治区昌吉回族自治州呼图壁县第%d户", r);
+		if (r % 2)
+			snprintf(num, sizeof num, "%d.5", r * 3 / 2);
+		else
+			snprintf(num, sizeof num, "%d", r * 3 / 2);
+		if (r % 5)
+			expect_row(x, (size_t)r + 1, 4, text, num, "",
+			           r % 2 ? "空气源热泵" : "电采暖");
+		else
+			expect_row(x, (size_t)r + 1, 2, text, num);
+	}
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+static void test_many_rows(void **state)
+{
+	check_many(state, false);
+}
+
+static void test_many_rows_inline(void **state)
+{
+	check_many(state, true);
+}
+
+/* The merged-header plan table (tests/fixtures/xlsx/plan-2023-merged.xlsx,
+ * made with libxlsxwriter): merged cells come back as their first cell's
+ * value and empty cells; numbers as written. */
+static void test_fixture_plan(void **state)
+{
+	(void)state;
+	ch_xlsx *x = open_ok("tests/fixtures/xlsx/plan-2023-merged.xlsx", NULL);
+	expect_row(x, 1, 1, "2023年度昌吉州农村清洁取暖安排项目表");
+	expect_row(x, 2, 7, "序号", "县(市)", "2023年实施农村清洁取暖改造任务数(户)", "", "",
+	           "2023年实施建筑节能改造户数(户)", "备注");
+	expect_row(x, 3, 5, "", "", "合计", "2023年实施户数", "续建2022年户数");
+	expect_row(x, 4, 6, "1", "昌吉市", "13561", "7235", "6326", "4060");
+	expect_row(x, 5, 6, "2", "阜康市", "5958", "5958", "", "2125");
+	expect_row(x, 6, 6, "3", "玛纳斯县", "3587", "3325", "262", "3806");
+	expect_row(x, 7, 6, "4", "呼图壁县", "6769", "5605", "1164", "3045");
+	expect_row(x, 8, 6, "5", "吉木萨尔县", "5785", "5785", "", "4085");
+	expect_row(x, 9, 6, "6", "奇台县", "5000", "5000", "", "3805");
+	expect_row(x, 10, 6, "7", "木垒县", "3317", "3317", "", "3420");
+	expect_row(x, 11, 6, "昌吉州总计", "", "43977", "36225", "7752", "24346");
+	expect_end(x);
+	ch_xlsx_free(x);
+}
+
+/* ---- errors ---- */
+
+static void test_not_workbook(void **state)
+{
+	char *path = path_in(state, "plan.xlsx");
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputs("序号,县(市),合计\n1,昌吉市,13561\n", fp);
+	fclose(fp);
+	expect_open_error(path, NULL, CH_EINVALID, "is not an xlsx workbook");
+	expect_msg(path);
+
+	fp = fopen(path, "wb"); /* empty */
+	assert_non_null(fp);
+	fclose(fp);
+	expect_open_error(path, NULL, CH_EINVALID, "is not an xlsx workbook");
+
+	const struct zpart parts[] = {{"word/document.xml", "<document/>"}};
+	write_zip(path, parts, 1);
+	expect_open_error(path, NULL, CH_EINVALID, "is not an xlsx workbook");
+
+	const struct zpart norels[] = {{"xl/workbook.xml", WORKBOOK("", "Sheet1")}};
+	write_zip(path, norels, 1);
+	expect_open_error(path, NULL, CH_EINVALID, "workbook.xml.rels");
+
+	const struct zpart nosheets[] = {
+	    {"xl/workbook.xml", "<workbook xmlns=\"" NS_MAIN "\"><sheets/></workbook>"},
+	    {"xl/_rels/workbook.xml.rels", wb_rels}};
+	write_zip(path, nosheets, 2);
+	expect_open_error(path, NULL, CH_EINVALID, "no sheets");
+
+	const struct zpart nopart[] = {{"xl/workbook.xml", WORKBOOK("", "Sheet1")},
+	                               {"xl/_rels/workbook.xml.rels", wb_rels}};
+	write_zip(path, nopart, 2);
+	expect_open_error(path, NULL, CH_EINVALID, "xl/worksheets/sheet1.xml is missing");
+
+	const struct zpart badwb[] = {{"xl/workbook.xml", "<workbook><sheets></workbook>"},
+	                              {"xl/_rels/workbook.xml.rels", wb_rels}};
+	write_zip(path, badwb, 2);
+	expect_open_error(path, NULL, CH_EINVALID, "xl/workbook.xml: malformed XML (line 1");
+
+	expect_open_error("tests/fixtures/xlsx/no-such-file.xlsx", NULL, CH_ENOTFOUND,
+	                  "no-such-file.xlsx");
+	expect_open_error("tests/fixtures/xlsx", NULL, CH_ERROR, "cannot open");
+	free(path);
+}
+
+static void test_sst_out_of_range(void **state)
+{
+	char *path = path_in(state, "sst.xlsx");
+	write_simple(path,
+	             SHEET("<row r=\"1\"><c t=\"s\"><v>0</v></c></row>"
+	                   "<row r=\"2\"><c t=\"s\"><v>1</v></c></row>"),
+	             XML_DECL "<sst xmlns=\"" NS_MAIN "\" count=\"5\" uniqueCount=\"5\">"
+	                      "<si><t>唯一</t></si></sst>");
+	ch_xlsx *x = open_ok(path, NULL);
+	expect_row(x, 1, 1, "唯一");
+	expect_next_error(x, CH_EINVALID, "row 2 of sheet Sheet1: shared string 1 does not exist");
+	ch_xlsx_free(x);
+
+	/* no shared strings at all */
+	write_simple(path, SHEET("<row r=\"4\"><c t=\"s\"><v>0</v></c></row>"), NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "row 4 of sheet Sheet1: shared string 0");
+	ch_xlsx_free(x);
+
+	write_simple(path, SHEET("<row r=\"4\"><c t=\"s\"><v>-1</v></c></row>"), NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "shared string -1 does not exist");
+	ch_xlsx_free(x);
+	free(path);
+}
+
+static void test_malformed_sheet(void **state)
+{
+	char *path = path_in(state, "bad.xlsx");
+	write_simple(path,
+	             XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>"
+	                      "<row r=\"1\"><c t=\"inlineStr\"><is><t>好</t></is></c></row>"
+	                      "<row r=\"2\"><c r=\"A2\"><v>1</v></row></sheetData></worksheet>",
+	             NULL);
+	ch_xlsx *x = open_ok(path, NULL);
+	expect_row(x, 1, 1, "好");
+	expect_next_error(x, CH_EINVALID, "row 2 of sheet Sheet1: malformed XML");
+	ch_xlsx_free(x);
+
+	/* cut off */
+	write_simple(path, XML_DECL "<worksheet><sheetData><row r=\"1\"><c><v>1</v></c></row>",
+	             NULL);
+	x = open_ok(path, NULL);
+	expect_row(x, 1, 1, "1");
+	expect_next_error(x, CH_EINVALID, "after row 1 of sheet Sheet1: malformed XML");
+	ch_xlsx_free(x);
+
+	/* not XML */
+	write_simple(path, "\x89PNG\r\n", NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "sheet Sheet1: malformed XML");
+	ch_xlsx_free(x);
+	free(path);
+}
+
+/* Input a fuzzer would try. */
+static void test_hostile(void **state)
+{
+	char *path = path_in(state, "hostile.xlsx");
+	ch_xlsx *x;
+
+	write_simple(path, SHEET("<row r=\"1\"><c r=\"AAAA1\"><v>1</v></c></row>"), NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "row 1 of sheet Sheet1: bad cell reference \"AAAA1\"");
+	ch_xlsx_free(x);
+
+	write_simple(path, SHEET("<row r=\"1\"><c r=\"XFE1\"><v>1</v></c></row>"), NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "beyond column XFD");
+	ch_xlsx_free(x);
+
+	write_simple(path, SHEET("<row r=\"1\"><c r=\"XFD1\"><v>1</v></c></row>"), NULL);
+	x = open_ok(path, NULL);
+	ch_csv_row row;
+	assert_int_equal(ch_xlsx_next(x, &row), 1);
+	assert_int_equal(row.nfields, 16384);
+	assert_string_equal(row.fields[16383], "1");
+	assert_string_equal(row.fields[0], "");
+	expect_end(x);
+	ch_xlsx_free(x);
+
+	write_simple(path, SHEET("<row r=\"1\"><c r=\"1\"><v>1</v></c></row>"), NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "bad cell reference");
+	ch_xlsx_free(x);
+
+	write_simple(path, SHEET("<row r=\"1\"><c><v>1</v></c></row><row r=\"x\"/>"), NULL);
+	x = open_ok(path, NULL);
+	expect_row(x, 1, 1, "1");
+	expect_next_error(x, CH_EINVALID, "after row 1 of sheet Sheet1: bad row number \"x\"");
+	ch_xlsx_free(x);
+
+	write_simple(path, SHEET("<row r=\"99999999999999999999999\"/>"), NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "bad row number");
+	ch_xlsx_free(x);
+
+	/* more cells than Excel has columns, none with r */
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, XML_DECL "<worksheet><sheetData><row>");
+	for (int i = 0; i < 16385; i++)
+		ch_buf_puts(&b, "<c><v>1</v></c>");
+	ch_buf_puts(&b, "</row></sheetData></worksheet>");
+	write_simple(path, b.ptr, NULL);
+	ch_buf_dispose(&b);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "row 1 of sheet Sheet1: more than 16384 cells");
+	ch_xlsx_free(x);
+
+	/* entity expansion: no DTD at all, in a sheet or in the shared strings */
+	const char *lol = XML_DECL "<!DOCTYPE lolz [<!ENTITY lol \"lol\">"
+	                           "<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">]>";
+	ch_buf_init(&b);
+	ch_buf_printf(&b,
+	              "%s<worksheet><sheetData><row><c t=\"inlineStr\"><is><t>&lol2;</t></is>"
+	              "</c></row></sheetData></worksheet>",
+	              lol);
+	write_simple(path, b.ptr, NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "DTD");
+	ch_xlsx_free(x);
+	ch_buf_clear(&b);
+	ch_buf_printf(&b, "%s<sst><si><t>&lol2;</t></si></sst>", lol);
+	write_simple(path, SHEET(""), b.ptr);
+	expect_open_error(path, NULL, CH_EINVALID, "xl/sharedStrings.xml: a DTD");
+	ch_buf_dispose(&b);
+
+	/* cells out of order and repeated: the last one wins */
+	write_simple(path,
+	             SHEET("<row r=\"1\"><c r=\"C1\"><v>3</v></c><c r=\"A1\"><v>1</v></c>"
+	                   "<c r=\"C1\"><v>4</v></c><c r=\"D1\" t=\"zz\"><v>raw</v></c></row>"),
+	             NULL);
+	x = open_ok(path, NULL);
+	expect_row(x, 1, 4, "1", "", "4", "raw");
+	expect_end(x);
+	ch_xlsx_free(x);
+
+	/* an empty sheet part, and a sheet without sheetData */
+	write_simple(path, "", NULL);
+	x = open_ok(path, NULL);
+	expect_next_error(x, CH_EINVALID, "malformed XML");
+	ch_xlsx_free(x);
+	write_simple(path, "<worksheet/>", NULL);
+	x = open_ok(path, NULL);
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_hand_built, setup, teardown),
+	    cmocka_unit_test(test_fixture_hand_built),
+	    cmocka_unit_test_setup_teardown(test_prefixed, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_dates_1900, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_written, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sheets, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_many_rows_inline, setup, teardown),
+	    cmocka_unit_test(test_fixture_plan),
+	    cmocka_unit_test_setup_teardown(test_not_workbook, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sst_out_of_range, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed_sheet, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
