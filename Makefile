@@ -51,7 +51,7 @@ endif
 .DEFAULT_GOAL := all
 
 all: deps
-	@$(MAKE) --no-print-directory MODE=release bin
+	@$(MAKE) -s --no-print-directory MODE=release bin
 	@cp build/release/cleanheat ./cleanheat
 
 deps:
@@ -106,5 +106,66 @@ $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED)
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+# --- fuzz (begin) ---
+# libFuzzer targets in fuzz/ (see fuzz/*.c), their seed corpora in
+# fuzz/corpus/<target>/ and reproducers of every crash found there.
+#   make fuzz          (top level) build the targets with clang, libFuzzer,
+#                      ASan and UBSan in build/fuzz (the library compiled by
+#                      clang too) and run each for FUZZ_SECONDS; new inputs go
+#                      to build/fuzz/corpus/<target>, crashes to
+#                      build/fuzz/crashes/ (copy one to fuzz/corpus/<target>/
+#                      to keep it replayed)
+#   make fuzz-replay   (internal, any MODE) run each target over its committed
+#                      corpus with fuzz/replay.c instead of libFuzzer: no clang
+FUZZ_TARGETS ?= csv xlsx plan_table
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN_csv := 65536
+FUZZ_MAX_LEN_xlsx := 262144
+FUZZ_MAX_LEN_plan_table := 16384
+FUZZ_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS_ALL)) -Ifuzz
+ifeq ($(MODE),fuzz)
+MODE_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+MODE_LDFLAGS := -fsanitize=fuzzer,address,undefined
+endif
+
+.PHONY: fuzz fuzz-replay fuzz-build
+
+fuzz: deps
+	@sh fuzz/deps.sh
+	@$(MAKE) --no-print-directory MODE=fuzz CC=clang fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes; \
+		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+		dict=; [ ! -f fuzz/$$t.dict ] || dict=-dict=fuzz/$$t.dict; \
+		max_len=$$(case $$t in csv) echo $(FUZZ_MAX_LEN_csv);; \
+			xlsx) echo $(FUZZ_MAX_LEN_xlsx);; *) echo $(FUZZ_MAX_LEN_plan_table);; esac); \
+		build/fuzz/fuzz/fuzz_$$t -max_len=$$max_len -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=25 -print_final_stats=1 $$dict \
+			-artifact_prefix=build/fuzz/crashes/$$t- \
+			build/fuzz/corpus/$$t fuzz/corpus/$$t; \
+	done
+
+fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ  $@"
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
+		UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+		$(B)/fuzz/replay_$$t fuzz/corpus/$$t; \
+	done
+
+$(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(B)/libcleanheat.a \
+		$(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
+# --- fuzz (end) ---
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

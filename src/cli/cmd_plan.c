@@ -78,10 +78,11 @@ static void print_check_text(const ch_plan_table *t, const ch_plan_check *c)
 }
 
 /* Reads and checks FILE; the caller disposes T and C. */
-static int read_and_check(struct cli *cli, const char *file, ch_plan_table *t, ch_plan_check *c)
+static int read_and_check(struct cli *cli, const char *file, const char *sheet, ch_plan_table *t,
+                          ch_plan_check *c)
 {
 	memset(c, 0, sizeof *c);
-	int rc = ch_plan_table_read(file, t);
+	int rc = ch_plan_table_read(file, sheet, t);
 	if (rc)
 		return rc;
 	return ch_plan_check_table(cli->ctx, t, c);
@@ -89,18 +90,24 @@ static int read_and_check(struct cli *cli, const char *file, ch_plan_table *t, c
 
 int cmd_plan_check(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+	enum { O_SHEET = 1 };
+	static const struct option opts[] = {
+	    {"sheet", required_argument, 0, O_SHEET}, CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+	const char *sheet = NULL;
 	ch_plan_table t;
 	ch_plan_check c;
 	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1)
-		if ((rc = cli_common_option(cli, opt, optarg)) != 0)
+	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		if (opt == O_SHEET)
+			sheet = optarg;
+		else if ((rc = cli_common_option(cli, opt, optarg)) != 0)
 			return rc;
+	}
 	if (optind + 1 != argc)
 		return cli_usage(cli, "plan check takes one FILE");
 	if (cli->format != CH_FMT_TABLE && cli->format != CH_FMT_JSON)
 		return cli_usage(cli, "plan check prints --format table or json");
-	if ((rc = read_and_check(cli, argv[optind], &t, &c)) == 0) {
+	if ((rc = read_and_check(cli, argv[optind], sheet, &t, &c)) == 0) {
 		if (cli->format == CH_FMT_JSON)
 			print_check_json(&t, &c);
 		else
@@ -140,14 +147,16 @@ static int parse_area(struct cli *cli, const char *arg, int64_t *centi)
 
 int cmd_plan_import(struct cli *cli, int argc, char **argv)
 {
-	enum { O_YEAR = 1, O_ACCEPT, O_REASON, O_REPLACE, O_AREA };
+	enum { O_YEAR = 1, O_ACCEPT, O_REASON, O_REPLACE, O_AREA, O_SHEET };
 	static const struct option opts[] = {{"year", required_argument, 0, O_YEAR},
+	                                     {"sheet", required_argument, 0, O_SHEET},
 	                                     {"accept-discrepancies", no_argument, 0, O_ACCEPT},
 	                                     {"reason", required_argument, 0, O_REASON},
 	                                     {"replace", no_argument, 0, O_REPLACE},
 	                                     {"es-area", required_argument, 0, O_AREA},
 	                                     {0, 0, 0, 0}};
 	ch_plan_import_opts o = {0};
+	const char *sheet = NULL;
 	ch_plan_table t;
 	ch_plan_check c;
 	enum ch_plan_outcome outcome = CH_PLAN_STORED;
@@ -169,6 +178,9 @@ int cmd_plan_import(struct cli *cli, int argc, char **argv)
 		case O_REPLACE:
 			o.replace = 1;
 			break;
+		case O_SHEET:
+			sheet = optarg;
+			break;
 		case O_AREA:
 			if ((rc = parse_area(cli, optarg, &o.es_area_total_centi)) != 0)
 				return rc;
@@ -184,7 +196,7 @@ int cmd_plan_import(struct cli *cli, int argc, char **argv)
 	if (o.accept_discrepancies && (!o.reason || !*o.reason))
 		return cli_usage(cli, "--accept-discrepancies needs --reason TEXT");
 	o.year = (int)year;
-	if ((rc = read_and_check(cli, argv[optind], &t, &c)) == 0) {
+	if ((rc = read_and_check(cli, argv[optind], sheet, &t, &c)) == 0) {
 		if (c.nfindings)
 			print_check_text(&t, &c);
 		rc = ch_plan_import(cli->ctx, &t, &c, &o, &outcome, &version);

@@ -14,7 +14,7 @@
 #define VERSION "0.1.0"
 
 const struct cli_command cli_commands[] = {
-    {"plan", "check", "FILE [--format table|json]",
+    {"plan", "check", "FILE [--sheet NAME] [--format table|json]",
      "check a published plan table: row and column sums, counties; suggest corrections",
      CH_PERM_READ, cmd_plan_check},
     {"plan", "import",

@@ -167,6 +167,11 @@ int ch_db_rollback(ch_db *db)
 	return 0;
 }
 
+int64_t ch_db_changes(ch_db *db)
+{
+	return db->drv->changes(db->impl);
+}
+
 int64_t ch_db_last_id(ch_db *db)
 {
 	return db->drv->last_id(db->impl);

@@ -54,6 +54,8 @@ int ch_db_commit(ch_db *db);
 int ch_db_rollback(ch_db *db);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);
+/* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
+int64_t ch_db_changes(ch_db *db);
 
 /*
  * Convenience for one statement with bound parameters. TYPES has one letter

@@ -30,6 +30,7 @@ struct ch_db_driver {
 	void (*finalize)(void *stmt);
 	int (*exec_script)(void *impl, const char *sql);
 	int64_t (*last_id)(void *impl);
+	int64_t (*changes)(void *impl);
 };
 
 struct ch_db {

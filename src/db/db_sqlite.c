@@ -50,10 +50,11 @@ static int sqlite_open(void **impl, const char *path)
 		return CH_ERROR;
 	}
 	sqlite3_busy_timeout(h, 5000);
-	rc = sqlite3_exec(h,
-	                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-	                  "PRAGMA synchronous=NORMAL;",
-	                  NULL, NULL, NULL);
+	rc = sqlite3_exec(
+	    h,
+	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
+	    NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		int code = map_error(h, rc);
 		ch_error_prefix("cannot open database '%s': ", path);
@@ -109,8 +110,8 @@ static int sqlite_step(void *stmt)
 
 static int sqlite_reset(void *stmt)
 {
+	/* bindings stay: every caller binds all parameters before stepping again */
 	sqlite3_reset(stmt);
-	sqlite3_clear_bindings(stmt);
 	return 0;
 }
 
@@ -146,6 +147,11 @@ static int sqlite_exec_script(void *impl, const char *sql)
 	return 0;
 }
 
+static int64_t sqlite_changes(void *impl)
+{
+	return sqlite3_changes64(impl);
+}
+
 static int64_t sqlite_last_id(void *impl)
 {
 	return sqlite3_last_insert_rowid(impl);
@@ -168,4 +174,5 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .finalize = sqlite_finalize,
     .exec_script = sqlite_exec_script,
     .last_id = sqlite_last_id,
+    .changes = sqlite_changes,
 };

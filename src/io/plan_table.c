@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/csv.h"
+#include "io/rows.h"
 #include "io/plan_table.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -204,18 +204,18 @@ done:
 	return rc;
 }
 
-int ch_plan_table_read(const char *path, ch_plan_table *t)
+int ch_plan_table_read(const char *path, const char *sheet, ch_plan_table *t)
 {
-	ch_csv *csv = NULL;
+	ch_rows *src = NULL;
 	ch_csv_row row;
 	char ***rows = NULL;
 	size_t *ncells = NULL, *lines = NULL, n = 0, cap = 0;
 	int rc;
 
 	ch_plan_table_init(t);
-	if ((rc = ch_csv_open(&csv, path)) != 0)
+	if ((rc = ch_rows_open(&src, path, sheet)) != 0)
 		return rc;
-	while ((rc = ch_csv_next(csv, &row)) == 1) {
+	while ((rc = ch_rows_next(src, &row)) == 1) {
 		if (n == MAX_PLAN_ROWS + HEADER_SEARCH_ROWS) {
 			rc = ch_error_set(CH_EINVALID, "%s: more than %d rows: not a plan table",
 			                  path, MAX_PLAN_ROWS);
@@ -234,7 +234,7 @@ int ch_plan_table_read(const char *path, ch_plan_table *t)
 		lines[n] = row.line;
 		n++;
 	}
-	ch_csv_free(csv);
+	ch_rows_free(src);
 	if (rc == 0) {
 		const char *base = strrchr(path, '/');
 		t->source = ch_strdup(base ? base + 1 : path);

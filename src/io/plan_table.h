@@ -15,11 +15,13 @@
 
 #include "core/plan.h"
 
-/* Reads the plan table in PATH (CSV in any encoding ch_csv reads) into *T
- * (initialised here; the caller disposes it). Returns 0, or CH_EINVALID /
+/* Reads the plan table in PATH (CSV in any encoding ch_csv reads, or an
+ * XLSX workbook: worksheet SHEET, NULL for the first; merged header cells
+ * are read as the empty cells Excel stores) into *T (initialised here; the
+ * caller disposes it). Returns 0, or CH_EINVALID /
  * CH_ENOTFOUND with a message naming the row and what is wrong when the
  * file is not a plan table at all (no header, a required column missing). */
-int ch_plan_table_read(const char *path, ch_plan_table *t);
+int ch_plan_table_read(const char *path, const char *sheet, ch_plan_table *t);
 /* The same over rows already split into cells: ROWS[i] has NCELLS[i] cells
  * and starts on file line LINES[i]. Used by the CSV and XLSX readers and by
  * the fuzzer. */

@@ -47,8 +47,8 @@
 #define MAX_ROW_BYTES  ((size_t)64 << 20)  /* the text of one row (and of one cell) */
 #define SST_HINT_MAX   ((size_t)1 << 20)   /* most shared strings reserved up front */
 #define MAX_LISTED     20                  /* sheet names listed in a message */
-/* 1 when a zip entry name is compared without regard to case (OPC part
- * names are case-insensitive). */
+/* minizip's iCaseSensitivity for names compared without regard to case
+ * (OPC part names are case-insensitive). */
 #define ZIP_NOCASE 2
 
 /* What every expat user-data pointer begins with. */

@@ -97,13 +97,39 @@ static int is_dropped_cp(uint32_t cp)
 	return cp == 0xFEFF || cp == 0x200B || cp == 0x200C || cp == 0x200D || cp == 0x2060;
 }
 
+/* 1 when S is already in normal form: no blanks at the ends or twice in a
+ * row, no control blanks, and no byte that can start one of the characters
+ * normalisation changes (U+00A0, U+2000-U+206F, U+3000, U+FEFF, U+FF01-
+ * U+FF5E all start with C2, E2, E3 or EF). Most cells pass, and are copied. */
+static int already_normal(const char *s, size_t *len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	if (*p == ' ')
+		return 0;
+	for (; p[n]; n++) {
+		unsigned char c = p[n];
+		if (c == '\t' || c == '\r' || c == '\n' || c == 0xC2 || c == 0xE2 || c == 0xE3 ||
+		    c == 0xEF || (c == ' ' && (p[n + 1] == ' ' || p[n + 1] == '\0')))
+			return 0;
+	}
+	*len = n;
+	return 1;
+}
+
 char *ch_text_normalize(const char *s)
 {
 	ch_buf b;
+	size_t len;
+	if (s && already_normal(s, &len)) {
+		char *copy = ch_malloc(len + 1);
+		memcpy(copy, s, len + 1);
+		return copy;
+	}
 	ch_buf_init(&b);
 	if (!s)
 		return ch_buf_detach(&b);
-	size_t len = strlen(s);
+	len = strlen(s);
 	int pending_space = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;

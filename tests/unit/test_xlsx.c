@@ -186,8 +186,9 @@ static const char wb_rels[] =
 #define SHEET(rows)                                                                                \
 	XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>" rows "</sheetData></worksheet>"
 
-/* A rich-text string with a phonetic run, escapes, an unused declared
- * count far above the real one. */
+/* Shared strings: plain, rich text with a phonetic run, _xHHHH_ escapes
+ * (a CR, an escaped "_x", a surrogate pair), and a declared count far
+ * above the real one. */
 static const char rich_sst[] =
     XML_DECL "<sst xmlns=\"" NS_MAIN "\" count=\"9\" uniqueCount=\"4294967295\">"
              "<si><t>户主姓名</t></si>"

@@ -68,5 +68,5 @@ CREATE TABLE household (
 -- One active record per person: a withdrawn record does not block.
 CREATE UNIQUE INDEX household_id_active ON household(id_number) WHERE status <> 'withdrawn';
 CREATE INDEX household_phone ON household(phone) WHERE phone IS NOT NULL;
-CREATE INDEX household_address ON household(address) WHERE address IS NOT NULL;
+CREATE INDEX household_address ON household(county_id, address) WHERE address IS NOT NULL;
 CREATE INDEX household_township ON household(township_id, village_id);
