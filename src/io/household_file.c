@@ -46,7 +46,7 @@ static const struct {
     {CH_HF_CONTRACTOR, "施工单位|施工企业|施工方"},
     {CH_HF_COST, "总投资|投资|改造费用|总费用|投资额|总投资额"},
     {CH_HF_NOTE, "备注|说明"},
-    {COL_IGNORED, "序号|编码序号|No.|NO."},
+    {COL_IGNORED, "序号|编码序号|No.|NO.|错误原因"}, /* 错误原因: our own rejects files */
 };
 
 const char *ch_household_heading(enum ch_hfield f)
