@@ -96,16 +96,20 @@ int cmd_household_import(struct cli *cli, int argc, char **argv)
 	if (imp)
 		print_problems(imp, cli->format);
 	if (imp && cli->format == CH_FMT_TABLE) {
+		size_t added = sum.townships_added + sum.villages_added;
+		if (added && added <= 20)
+			printf("新增行政区划：\n%s", sum.added_regions ? sum.added_regions : "");
+		if (o.rejects && sum.rejected)
+			printf("拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
+			       o.rejects);
+		if (added)
+			printf("新增乡镇 %zu 个、村 %zu 个%s\n", sum.townships_added,
+			       sum.villages_added,
+			       added > 20 ? "（明细见 cleanheat region list）" : "");
 		printf("%s：读入 %zu 行；新增 %zu 户，更新 %zu 户，未变 %zu 户，拒收 %zu 行，提示 "
 		       "%zu 条\n",
 		       o.path, sum.rows, sum.inserted, sum.updated, sum.unchanged, sum.rejected,
 		       sum.warnings);
-		if (sum.townships_added || sum.villages_added)
-			printf("新增行政区划：乡镇 %zu 个、村 %zu 个\n%s", sum.townships_added,
-			       sum.villages_added, sum.added_regions ? sum.added_regions : "");
-		if (o.rejects && sum.rejected)
-			printf("拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
-			       o.rejects);
 	}
 	ch_hh_import_summary_dispose(&sum);
 	ch_hh_import_free(imp);
