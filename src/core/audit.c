@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/audit.h"
 #include "core/ctx_int.h"
+#include "core/idcard.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -180,6 +183,50 @@ int ch_audit_verify(ch_ctx *ctx, ch_audit_report *rep)
 	return 0;
 }
 
+/* Masks, in place, every "id_number" and "phone" string in J. Returns 1
+ * when something was masked. */
+static int mask_personal(json_t *j)
+{
+	int changed = 0;
+	if (json_is_array(j)) {
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v) changed |= mask_personal(v);
+	} else if (json_is_object(j)) {
+		const char *k;
+		json_t *v;
+		json_object_foreach(j, k, v)
+		{
+			char m[64];
+			if (json_is_string(v) && strcmp(k, "id_number") == 0) {
+				ch_idcard_mask(json_string_value(v), m, sizeof m);
+			} else if (json_is_string(v) && strcmp(k, "phone") == 0) {
+				ch_phone_mask(json_string_value(v), m, sizeof m);
+			} else {
+				changed |= mask_personal(v);
+				continue;
+			}
+			json_string_set(v, m);
+			changed = 1;
+		}
+	}
+	return changed;
+}
+
+/* TEXT with personal numbers masked: a new string, or NULL when TEXT has
+ * none (or is not JSON). */
+static char *masked_copy(const char *text)
+{
+	if (!text)
+		return NULL;
+	json_t *j = json_loads(text, 0, NULL);
+	char *out = NULL;
+	if (j && mask_personal(j))
+		out = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(j);
+	return out;
+}
+
 int ch_audit_each(ch_ctx *ctx, const char *prefix, int64_t limit,
                   int (*fn)(const ch_audit_entry *e, void *arg), void *arg)
 {
@@ -203,7 +250,18 @@ int ch_audit_each(ch_ctx *ctx, const char *prefix, int64_t limit,
 		                    .before = ch_stmt_text(st, 5),
 		                    .after = ch_stmt_text(st, 6),
 		                    .hash = ch_stmt_text(st, 7)};
-		if ((rc = fn(&e, arg)) != 0)
+		/* the log keeps personal numbers; only those allowed see them */
+		char *mb = NULL, *ma = NULL;
+		if (!ch_role_allows(ctx->actor.role, CH_PERM_REVEAL)) {
+			if ((mb = masked_copy(e.before)) != NULL)
+				e.before = mb;
+			if ((ma = masked_copy(e.after)) != NULL)
+				e.after = ma;
+		}
+		rc = fn(&e, arg);
+		free(mb);
+		free(ma);
+		if (rc)
 			break;
 	}
 	ch_stmt_finalize(st);

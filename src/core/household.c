@@ -105,6 +105,7 @@ struct ch_hh_import {
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
 	ch_strmap *rejected;  /* line → 1 */
+	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
 	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_save, *st_delete, *st_restore,
 	    *st_was_update;
 	ch_hh_problem *problems;
@@ -234,6 +235,7 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	imp->seen_ids = ch_strmap_new();
 	imp->seen_keys = ch_strmap_new();
 	imp->rejected = ch_strmap_new();
+	imp->unchanged = ch_strmap_new();
 	ch_buf_init(&imp->added);
 	ch_now_utc(now, sizeof now);
 	memcpy(imp->now, now, sizeof imp->now);
@@ -302,25 +304,23 @@ static int64_t county_of(ch_hh_import *imp, size_t line, const char *name)
 {
 	char key[300];
 	int64_t id;
-	snprintf(key, sizeof key, "c|%s", name);
-	if (ch_strmap_get(imp->regions, key, &id))
-		goto found;
 	ch_region r;
-	int rc = ch_region_find(imp->ctx, name, CH_LEVEL_COUNTY, 0, &r);
-	if (rc == 0 && r.obsolete) {
-		id = 0;
-		ch_error_set(CH_EINVALID, "「%s」（%s）已撤销：%s", name, r.code,
-		             r.note ? r.note : "");
-	} else {
-		id = rc == 0 ? r.id : 0;
+	snprintf(key, sizeof key, "c|%s", name);
+	if (!ch_strmap_get(imp->regions, key, &id)) {
+		int rc = ch_region_find(imp->ctx, name, CH_LEVEL_COUNTY, 0, &r);
+		/* cached: the id, -1 unknown, -2 obsolete */
+		id = rc ? -1 : r.obsolete ? -2 : r.id;
+		if (rc == 0)
+			ch_region_dispose(&r);
+		ch_error_clear();
+		ch_strmap_put(imp->regions, key, id);
 	}
-	if (rc == 0)
+	if (id == -2 && ch_region_find(imp->ctx, name, CH_LEVEL_COUNTY, 0, &r) == 0) {
+		add_problem(imp, line, CH_HF_COUNTY, name, 0, "「%s」（%s）已撤销：%s", name,
+		            r.code, r.note ? r.note : "不再是本州的县（市）");
 		ch_region_dispose(&r);
-	/* negative: remembered as bad, with the reason recomputed below */
-	ch_strmap_put(imp->regions, key, id ? id : -1);
-	if (!id)
-		id = -1;
-found:
+		return 0;
+	}
 	if (id < 0) {
 		add_problem(imp, line, CH_HF_COUNTY, name, 0, "「%s」不是本州的县（市）", name);
 		return 0;
@@ -360,9 +360,12 @@ static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int leve
 					imp->sum.townships_added++;
 				else
 					imp->sum.villages_added++;
+			} else if (rc == CH_EDENIED) {
+				id = -4;
 			} else if (rc) {
 				id = -2;
 			}
+			ch_error_clear();
 		}
 		ch_region_dispose(&p);
 	} else {
@@ -376,9 +379,15 @@ found:
 		            level == CH_LEVEL_TOWNSHIP ? "乡镇" : "村");
 		return 0;
 	}
+	if (id == -4) {
+		add_problem(imp, line, field, name, 0, "用户 %s 无权在此处新增%s「%s」",
+		            imp->ctx->actor.name, level == CH_LEVEL_TOWNSHIP ? "乡镇" : "村", name);
+		imp->denied++;
+		return 0;
+	}
 	if (id < 0) {
-		add_problem(imp, line, field, name, 0, "「%s」无法加入行政区划（无权限或名称冲突）",
-		            name);
+		add_problem(imp, line, field, name, 0,
+		            "「%s」无法加入行政区划（名称与已有区划冲突）", name);
 		return 0;
 	}
 	return id;
@@ -674,7 +683,14 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 	if ((rc = ch_stmt_bind_int64(st, 1, id)) != 0 || (rc = run_stmt(st)) != 0)
 		return rc;
 	if (was_update) {
-		imp->sum.updated--;
+		char idkey[32];
+		snprintf(idkey, sizeof idkey, "%" PRId64, id);
+		if (ch_strmap_get(imp->unchanged, idkey, NULL)) {
+			imp->sum.unchanged--;
+			ch_strmap_put(imp->unchanged, idkey, 0);
+		} else {
+			imp->sum.updated--;
+		}
 		return ch_db_run(imp->ctx->db, "DELETE FROM temp.hh_before WHERE id = ?", "i", id);
 	}
 	imp->sum.inserted--;
@@ -779,8 +795,15 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
 	if (!existing) /* the insert met a conflict that is neither: a bug */
 		return ch_error_set(CH_ERROR, "row %zu: household could not be stored", line);
 	if (same) {
+		char idkey[32];
 		imp->sum.unchanged++;
-		/* claim it for this import so a later duplicate row is caught */
+		snprintf(idkey, sizeof idkey, "%" PRId64, existing);
+		ch_strmap_put(imp->unchanged, idkey, 1);
+		/* claim it for this import so that a later duplicate row is caught,
+		 * keeping what it was so that rejecting this row can restore it */
+		if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
+		    (rc = run_stmt(imp->st_save)) != 0)
+			return rc;
 		return ch_db_run(imp->ctx->db,
 		                 "UPDATE household SET import_id = ?, source_line = ? WHERE id = ?",
 		                 "iii", imp->import_id, (int64_t)line, existing);
@@ -993,6 +1016,7 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->seen_ids);
 	ch_strmap_free(imp->seen_keys);
 	ch_strmap_free(imp->rejected);
+	ch_strmap_free(imp->unchanged);
 	ch_buf_dispose(&imp->added);
 	free(imp);
 }

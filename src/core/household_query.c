@@ -11,6 +11,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
+#include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
 #include "util/alloc.h"
@@ -188,7 +189,14 @@ int ch_household_reveal(ch_ctx *ctx, const char *what)
 	int rc = ch_ctx_require_role(ctx, CH_PERM_REVEAL);
 	if (rc)
 		return rc;
-	json_t *a = json_pack("{s:s}", "query", what ? what : "");
+	/* the query itself may be an ID number: keep it masked in the log */
+	char masked[64];
+	const char *q = what ? what : "";
+	if (strlen(q) >= 15 && strspn(q, "0123456789xX") == strlen(q)) {
+		ch_idcard_mask(q, masked, sizeof masked);
+		q = masked;
+	}
+	json_t *a = json_pack("{s:s}", "query", q);
 	char *as = json_dumps(a, JSON_COMPACT);
 	json_decref(a);
 	if ((rc = ch_ctx_begin(ctx)) == 0) {

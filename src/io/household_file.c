@@ -353,6 +353,20 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	}
 	if ((rc = build_mapping(&row, &m, &unknown)) != 0)
 		goto done;
+	if (unknown.len && !opts->ignore_unknown_columns) {
+		ch_buf names;
+		ch_buf_init(&names);
+		for (size_t i = 0; i < unknown.len; i++)
+			ch_buf_printf(&names, "%s「%s」", i ? "、" : "", unknown.items[i]);
+		rc = ch_error_set(
+		    CH_EINVALID,
+		    "row %zu: unknown column(s) %s; nothing was stored. Rename them to "
+		    "the standard headings (see docs/register.md), delete them, or pass "
+		    "--ignore-unknown-columns",
+		    m.header_line, names.ptr);
+		ch_buf_dispose(&names);
+		goto done;
+	}
 	io.file = opts->path;
 	io.file_hash = hash;
 	io.skip_invalid = opts->skip_invalid;
@@ -362,12 +376,8 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		goto done;
 	for (size_t i = 0; i < unknown.len; i++) {
 		char msg[512];
-		snprintf(msg, sizeof msg, "未知列「%s」%s", unknown.items[i],
-		         opts->ignore_unknown_columns ? "，已忽略"
-		                                      : "：请改为标准列名、删除该列，或用 "
-		                                        "--ignore-unknown-columns 忽略");
-		ch_hh_import_add_problem(imp, m.header_line, -1, unknown.items[i],
-		                         opts->ignore_unknown_columns, msg);
+		snprintf(msg, sizeof msg, "未知列「%s」，已忽略", unknown.items[i]);
+		ch_hh_import_add_problem(imp, m.header_line, -1, unknown.items[i], 1, msg);
 	}
 	while ((rc = ch_rows_next(rows, &row)) == 1) {
 		int any = 0;

@@ -335,9 +335,13 @@ static int plain_integer(const char *s, size_t len)
 	return 1;
 }
 
-/* Writes V into OUT (at least 32 bytes): whole numbers below 1e18 in full
- * digits ("13561", "100000000000000000"), others in the shortest form that
- * reads back as the same double ("101.5", "0.1", "1e-05", "1e+20"). */
+/* Writes V into OUT (at least 32 bytes): whole numbers below 1e15 in full
+ * digits ("13561"), others in the shortest form that reads back as the same
+ * double ("101.5", "0.1", "1e-05"). Whole numbers of 16 digits or more are
+ * written in scientific notation with 15 significant digits, as Excel shows
+ * them ("6.52328198001011E+17", "1E+17"): Excel keeps no more than 15 digits, so an
+ * 18-digit ID number typed as a number has lost its last digits, and
+ * writing it out in full would hide that. */
 static size_t format_double(double v, char *out, size_t outsz)
 {
 	char tmp[40];
@@ -345,28 +349,23 @@ static size_t format_double(double v, char *out, size_t outsz)
 		v = 0; /* not "-0" */
 	if (v > -1e15 && v < 1e15 && v == (double)(long long)v)
 		return (size_t)snprintf(out, outsz, "%lld", (long long)v);
+	/* beyond 9e18 every double is whole (and the cast would overflow) */
+	if ((v <= -1e15 || v >= 1e15) && (v <= -9e18 || v >= 9e18 || v == (double)(long long)v)) {
+		char *e;
+		snprintf(tmp, sizeof tmp, "%.14E", v);
+		e = strchr(tmp, 'E');
+		char *m = e; /* drop the mantissa's trailing zeros, as Excel does */
+		while (m[-1] == '0')
+			m--;
+		if (m[-1] == '.')
+			m--;
+		memmove(m, e, strlen(e) + 1);
+		return (size_t)snprintf(out, outsz, "%s", tmp);
+	}
 	for (int prec = 15;; prec++) {
 		snprintf(tmp, sizeof tmp, "%.*g", prec, v);
 		if (prec == 17 || strtod(tmp, NULL) == v)
 			break;
-	}
-	char *e = strchr(tmp, 'e');
-	if (e && v > -1e18 && v < 1e18 && v == (double)(long long)v) {
-		/* d.ddde+X with X at least the number of fraction digits: the
-		 * digits, then zeros up to X + 1 integer digits */
-		int x = atoi(e + 1);
-		size_t o = 0;
-		int nd = 0;
-		*e = '\0';
-		for (const char *s = tmp; *s && o + 1 < outsz; s++) {
-			if (*s == '-' || (*s >= '0' && *s <= '9'))
-				out[o++] = *s;
-			nd += *s >= '0' && *s <= '9';
-		}
-		for (; nd <= x && o + 1 < outsz; nd++)
-			out[o++] = '0';
-		out[o] = '\0';
-		return o;
 	}
 	return (size_t)snprintf(out, outsz, "%s", tmp);
 }
