@@ -3,6 +3,11 @@
  *
  * Each connection runs in WAL mode with foreign keys enforced and waits up to
  * five seconds for a lock held by another process before reporting CH_EBUSY.
+ * A connection belongs to one thread (the CLI has one; the HTTP server will
+ * open one per worker), so SQLite's own per-connection mutex is left off. It
+ * keeps a page cache of up to 64 MiB and reads the file through mmap: a
+ * large import updates indexes all over the file, and a small cache makes
+ * it re-read and re-write the same pages.
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -42,7 +47,8 @@ static const char *sqlite_accepts(const char *url)
 static int sqlite_open(void **impl, const char *path)
 {
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	int rc = sqlite3_open_v2(
+	    path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		ch_error_set(CH_ERROR, "cannot open database '%s': %s", path,
 		             h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
