@@ -82,6 +82,15 @@ int cmd_household_show(struct cli *cli, int argc, char **argv);
 int cmd_household_duplicates(struct cli *cli, int argc, char **argv);
 int cmd_plan_coverage(struct cli *cli, int argc, char **argv);
 int cmd_demo_generate(struct cli *cli, int argc, char **argv);
+int cmd_demo_events(struct cli *cli, int argc, char **argv);
+int cmd_event_record(struct cli *cli, int argc, char **argv);
+int cmd_event_import(struct cli *cli, int argc, char **argv);
+int cmd_event_correct(struct cli *cli, int argc, char **argv);
+int cmd_event_evidence_reuse(struct cli *cli, int argc, char **argv);
+int cmd_report_dispatch(struct cli *cli, int argc, char **argv);
+int cmd_report_remind(struct cli *cli, int argc, char **argv);
+int cmd_report_freeze(struct cli *cli, int argc, char **argv);
+int cmd_report_verify(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 

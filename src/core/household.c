@@ -104,12 +104,10 @@ struct ch_hh_import {
 	ch_strmap *regions;  /* "c|NAME" → county id, "t|PARENT|NAME" → id (negative: denied) */
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
-	ch_strmap *rejected;  /* line → 1 */
 	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
 	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_save, *st_delete, *st_restore,
 	    *st_was_update;
-	ch_hh_problem *problems;
-	size_t nproblems, cap;
+	ch_problems *problems;
 	ch_hh_import_summary sum;
 	char now[32];  /* the import's time, written as each household's updated_at */
 	size_t denied; /* rows outside the actor's scope */
@@ -118,39 +116,9 @@ struct ch_hh_import {
 
 /* ---- problems ---- */
 
-static void add_problem(ch_hh_import *imp, size_t line, int field, const char *value, int warning,
-                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void add_problem(ch_hh_import *imp, size_t line, int field, const char *value, int warning,
-                        const char *fmt, ...)
-{
-	char reason[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof reason, fmt, ap);
-	va_end(ap);
-	if (imp->nproblems == imp->cap) {
-		imp->cap = imp->cap ? imp->cap * 2 : 64;
-		imp->problems = ch_reallocarray(imp->problems, imp->cap, sizeof *imp->problems);
-	}
-	imp->problems[imp->nproblems++] = (ch_hh_problem){
-	    .line = line,
-	    .field = field,
-	    .value = value && *value ? ch_strdup(value) : NULL,
-	    .reason = ch_strdup(reason),
-	    .warning = warning,
-	};
-	if (warning) {
-		imp->sum.warnings++;
-	} else {
-		char k[32];
-		snprintf(k, sizeof k, "%zu", line);
-		if (!ch_strmap_get(imp->rejected, k, NULL)) {
-			ch_strmap_put(imp->rejected, k, 1);
-			imp->sum.rejected++;
-		}
-	}
-}
+#define add_problem(imp, line, field, value, warning, ...)                                         \
+	ch_problems_add((imp)->problems, line, field, (field) >= 0 ? ch_hfield_name(field) : NULL, \
+	                value, warning, __VA_ARGS__)
 
 void ch_hh_import_add_problem(ch_hh_import *imp, size_t line, int field, const char *value,
                               int warning, const char *reason)
@@ -160,19 +128,22 @@ void ch_hh_import_add_problem(ch_hh_import *imp, size_t line, int field, const c
 
 size_t ch_hh_import_nproblems(const ch_hh_import *imp)
 {
-	return imp->nproblems;
+	return ch_problems_count(imp->problems);
 }
 
 const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i)
 {
-	return i < imp->nproblems ? &imp->problems[i] : NULL;
+	return ch_problems_get(imp->problems, i);
+}
+
+const ch_problems *ch_hh_import_problems(const ch_hh_import *imp)
+{
+	return imp->problems;
 }
 
 int ch_hh_import_rejected(const ch_hh_import *imp, size_t line)
 {
-	char k[32];
-	snprintf(k, sizeof k, "%zu", line);
-	return ch_strmap_get(imp->rejected, k, NULL);
+	return ch_problems_rejected(imp->problems, line);
 }
 
 /* ---- begin ---- */
@@ -234,7 +205,7 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	imp->regions = ch_strmap_new();
 	imp->seen_ids = ch_strmap_new();
 	imp->seen_keys = ch_strmap_new();
-	imp->rejected = ch_strmap_new();
+	imp->problems = ch_problems_new();
 	imp->unchanged = ch_strmap_new();
 	ch_buf_init(&imp->added);
 	ch_now_utc(now, sizeof now);
@@ -494,7 +465,7 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 {
 	static const int required[] = {CH_HF_TOWNSHIP, CH_HF_HH_NO, CH_HF_HEAD,
 	                               CH_HF_ID,       CH_HF_TECH,  CH_HF_YEAR};
-	size_t before = imp->sum.rejected;
+	size_t before = ch_problems_nrejected(imp->problems);
 	char **v = r->v;
 
 	memset(r, 0, sizeof *r);
@@ -592,7 +563,9 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 	if (!(r->batch = batch_of(v[CH_HF_BATCH])))
 		add_problem(imp, line, CH_HF_BATCH, v[CH_HF_BATCH], 0, "批次「%s」应为新建或续建",
 		            v[CH_HF_BATCH]);
-	return imp->sum.rejected > before || ch_hh_import_rejected(imp, line) ? -1 : 0;
+	return ch_problems_nrejected(imp->problems) > before || ch_hh_import_rejected(imp, line)
+	           ? -1
+	           : 0;
 }
 
 /* ---- writing one row ---- */
@@ -926,6 +899,8 @@ static int audit_updates(ch_hh_import *imp)
 int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 {
 	int rc = warn_shared(imp);
+	imp->sum.rejected = ch_problems_nrejected(imp->problems);
+	imp->sum.warnings = ch_problems_nwarnings(imp->problems);
 	size_t errors = imp->sum.rejected;
 	memset(sum, 0, sizeof *sum);
 	imp->finished = 1;
@@ -1005,17 +980,12 @@ void ch_hh_import_free(ch_hh_import *imp)
 		ch_stmt_finalize(sts[i]);
 	if (imp->in_tx)
 		ch_ctx_rollback(imp->ctx);
-	for (size_t i = 0; i < imp->nproblems; i++) {
-		free(imp->problems[i].value);
-		free(imp->problems[i].reason);
-	}
-	free(imp->problems);
+	ch_problems_free(imp->problems);
 	ch_reflist_free(imp->tech);
 	ch_reflist_free(imp->measures);
 	ch_strmap_free(imp->regions);
 	ch_strmap_free(imp->seen_ids);
 	ch_strmap_free(imp->seen_keys);
-	ch_strmap_free(imp->rejected);
 	ch_strmap_free(imp->unchanged);
 	ch_buf_dispose(&imp->added);
 	free(imp);

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/problems.h"
+
 typedef struct ch_ctx ch_ctx;
 
 /* The fields of a register row, in ledger column order. */
@@ -51,13 +53,8 @@ enum ch_hfield {
 const char *ch_hfield_name(enum ch_hfield f);
 const char *ch_hfield_key(enum ch_hfield f);
 
-typedef struct ch_hh_problem {
-	size_t line;  /* row in the file */
-	int field;    /* enum ch_hfield, or -1 for the row as a whole */
-	char *value;  /* the value as written, or NULL */
-	char *reason; /* in Chinese */
-	int warning;  /* 1: reported, does not block the row */
-} ch_hh_problem;
+/* A problem of a register row; its field is an enum ch_hfield (or -1). */
+typedef ch_problem ch_hh_problem;
 
 typedef struct ch_hh_import_opts {
 	const char *file;      /* the file's name, for the record */
@@ -94,6 +91,8 @@ void ch_hh_import_add_problem(ch_hh_import *imp, size_t line, int field, const c
 int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum);
 size_t ch_hh_import_nproblems(const ch_hh_import *imp);
 const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i);
+/* The problems found so far. */
+const ch_problems *ch_hh_import_problems(const ch_hh_import *imp);
 /* 1 when LINE has an error (the row was not stored). */
 int ch_hh_import_rejected(const ch_hh_import *imp, size_t line);
 /* Rolls back if not finished, and frees. */

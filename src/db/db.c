@@ -79,6 +79,11 @@ int ch_stmt_bind_text(ch_stmt *st, int idx, const char *s)
 	return s ? st->db->drv->bind_text(st->impl, idx, s) : st->db->drv->bind_null(st->impl, idx);
 }
 
+int ch_stmt_bind_blob(ch_stmt *st, int idx, const void *data, size_t len)
+{
+	return st->db->drv->bind_blob(st->impl, idx, data, len);
+}
+
 int ch_stmt_bind_null(ch_stmt *st, int idx)
 {
 	return st->db->drv->bind_null(st->impl, idx);

@@ -19,6 +19,7 @@
 #ifndef CH_DB_DB_H
 #define CH_DB_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct ch_db ch_db;
@@ -39,6 +40,8 @@ int ch_stmt_bind_int64(ch_stmt *st, int idx, int64_t v);
 /* Binds a copy of S; NULL binds SQL NULL. */
 int ch_stmt_bind_text(ch_stmt *st, int idx, const char *s);
 int ch_stmt_bind_null(ch_stmt *st, int idx);
+/* Binds a copy of LEN bytes at DATA. */
+int ch_stmt_bind_blob(ch_stmt *st, int idx, const void *data, size_t len);
 int ch_stmt_step(ch_stmt *st);
 int ch_stmt_reset(ch_stmt *st);
 int64_t ch_stmt_int64(ch_stmt *st, int col);

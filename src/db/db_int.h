@@ -8,6 +8,7 @@
 #ifndef CH_DB_DB_INT_H
 #define CH_DB_DB_INT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -22,6 +23,7 @@ struct ch_db_driver {
 	int (*bind_int64)(void *stmt, int idx, int64_t v);
 	int (*bind_text)(void *stmt, int idx, const char *s);
 	int (*bind_null)(void *stmt, int idx);
+	int (*bind_blob)(void *stmt, int idx, const void *data, size_t len);
 	int (*step)(void *stmt);
 	int (*reset)(void *stmt);
 	int64_t (*column_int64)(void *stmt, int col);

@@ -98,6 +98,12 @@ static int sqlite_bind_text(void *stmt, int idx, const char *s)
 	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
 }
 
+static int sqlite_bind_blob(void *stmt, int idx, const void *data, size_t len)
+{
+	int rc = sqlite3_bind_blob64(stmt, idx, data, (sqlite3_uint64)len, SQLITE_TRANSIENT);
+	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
+}
+
 static int sqlite_bind_null(void *stmt, int idx)
 {
 	int rc = sqlite3_bind_null(stmt, idx);
@@ -172,6 +178,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .bind_int64 = sqlite_bind_int64,
     .bind_text = sqlite_bind_text,
     .bind_null = sqlite_bind_null,
+    .bind_blob = sqlite_bind_blob,
     .step = sqlite_step,
     .reset = sqlite_reset,
     .column_int64 = sqlite_column_int64,

@@ -28,4 +28,18 @@ typedef struct ch_demo_opts {
 /* Writes the register; needs the plan of OPTS->year. */
 int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *opts);
 
+typedef struct ch_demo_events_opts {
+	int year;
+	const char *as_of; /* YYYY-MM-DD: no step after this date */
+	uint64_t seed;
+	const char *path;
+} ch_demo_events_opts;
+
+/* Writes a progress batch (县市, 户编号, 环节, 日期, 备注) for the registered
+ * households of OPTS->year: steps dated along the year's milestone
+ * calendar up to OPTS->as_of, some counties deliberately behind (木垒, 奇台,
+ * 吉木萨尔 slower; a few withdrawals), so that a dispatch shows every colour.
+ * *WRITTEN gets the number of steps. */
+int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *opts, size_t *written);
+
 #endif

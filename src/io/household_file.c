@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "core/region.h"
 #include "io/household_file.h"
+#include "io/rejects.h"
 #include "io/rows.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -169,144 +169,6 @@ static int county_id_of(ch_ctx *ctx, const char *county, int64_t *id)
 	return rc;
 }
 
-static int hash_file(const char *path, char out[CH_HASH_HEX_LEN + 1])
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return ch_error_set(CH_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
-	ch_hash h;
-	char buf[1 << 16];
-	size_t n;
-	ch_hash_init(&h);
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		ch_hash_update(&h, buf, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err)
-		return ch_error_set(CH_ERROR, "reading %s failed", path);
-	ch_hash_final(&h, out);
-	return 0;
-}
-
-/* ---- the rejects file ---- */
-
-struct line_reason {
-	size_t line;
-	size_t order;
-	const char *text;
-};
-
-static int cmp_line(const void *a, const void *b)
-{
-	const struct line_reason *x = a, *y = b;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-struct rejects_out {
-	FILE *csv;
-	lxw_workbook *wb;
-	lxw_worksheet *ws;
-	lxw_row_t xrow;
-};
-
-static void csv_cell(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-static void out_row(struct rejects_out *o, char **cells, size_t n, size_t width, const char *reason)
-{
-	for (size_t c = 0; c < width; c++) {
-		const char *s = c < n && cells[c] ? cells[c] : "";
-		if (o->csv) {
-			if (c)
-				fputc(',', o->csv);
-			csv_cell(o->csv, s);
-		} else if (*s) {
-			worksheet_write_string(o->ws, o->xrow, (lxw_col_t)c, s, NULL);
-		}
-	}
-	if (o->csv) {
-		fputc(',', o->csv);
-		csv_cell(o->csv, reason);
-		fputs("\r\n", o->csv);
-	} else {
-		worksheet_write_string(o->ws, o->xrow, (lxw_col_t)width, reason, NULL);
-		o->xrow++;
-	}
-}
-
-static int write_rejects(const ch_hh_file_opts *opts, const struct mapping *m, ch_hh_import *imp)
-{
-	size_t np = ch_hh_import_nproblems(imp), n = 0;
-	struct line_reason *lr = ch_calloc(np ? np : 1, sizeof *lr);
-	struct rejects_out o = {0};
-	ch_rows *rows = NULL;
-	ch_csv_row row;
-	ch_buf reason;
-	int rc = 0;
-
-	for (size_t i = 0; i < np; i++) {
-		const ch_hh_problem *p = ch_hh_import_problem(imp, i);
-		if (!p->warning && ch_hh_import_rejected(imp, p->line))
-			lr[n++] = (struct line_reason){p->line, i, p->reason};
-	}
-	qsort(lr, n, sizeof *lr, cmp_line);
-	ch_buf_init(&reason);
-	if (ch_str_ends(opts->rejects, ".xlsx")) {
-		o.wb = workbook_new(opts->rejects);
-		o.ws = o.wb ? workbook_add_worksheet(o.wb, NULL) : NULL;
-		if (!o.ws)
-			rc = ch_error_set(CH_ERROR, "cannot create %s", opts->rejects);
-	} else {
-		o.csv = fopen(opts->rejects, "wb");
-		if (!o.csv)
-			rc = ch_error_set(CH_ERROR, "cannot create %s: %s", opts->rejects,
-			                  strerror(errno));
-		else
-			fputs("\xEF\xBB\xBF", o.csv);
-	}
-	if (rc == 0)
-		rc = ch_rows_open(&rows, opts->path, opts->sheet);
-	size_t width = m->ncols, k = 0;
-	if (rc == 0)
-		out_row(&o, m->header.items, m->header.len, width, "错误原因");
-	while (rc == 0 && k < n && (rc = ch_rows_next(rows, &row)) == 1) {
-		rc = 0;
-		if (row.line <= m->header_line || row.line < lr[k].line)
-			continue;
-		while (k < n && lr[k].line < row.line)
-			k++; /* a line the reader merged away: nothing to copy */
-		if (k == n || lr[k].line != row.line)
-			continue;
-		ch_buf_clear(&reason);
-		for (; k < n && lr[k].line == row.line; k++)
-			ch_buf_printf(&reason, "%s%s", reason.len ? "；" : "", lr[k].text);
-		out_row(&o, row.fields, row.nfields, width, reason.ptr);
-	}
-	rc = rc < 0 ? rc : 0;
-	if (o.csv && fclose(o.csv) != 0 && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", opts->rejects);
-	if (o.wb && workbook_close(o.wb) != LXW_NO_ERROR && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", opts->rejects);
-	ch_rows_free(rows);
-	ch_buf_dispose(&reason);
-	free(lr);
-	return rc;
-}
-
 /* ---- the import ---- */
 
 int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
@@ -326,7 +188,7 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	memset(sum, 0, sizeof *sum);
 	ch_strv_init(&unknown);
 	ch_strv_init(&m.header);
-	if ((rc = hash_file(opts->path, hash)) != 0)
+	if ((rc = ch_hash_file(opts->path, hash)) != 0)
 		return rc;
 	if (opts->county && (rc = county_id_of(ctx, opts->county, &io.county_id)) != 0)
 		return rc;
@@ -405,7 +267,8 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		goto done;
 	rc = ch_hh_import_finish(imp, sum);
 	if (opts->rejects && sum->rejected) {
-		int wrc = write_rejects(opts, &m, imp);
+		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &m.header,
+		                           m.header_line, ch_hh_import_problems(imp));
 		if (wrc && (rc == 0 || rc == CH_EINVALID))
 			rc = wrc;
 	}

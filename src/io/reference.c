@@ -160,6 +160,26 @@ static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 	return rc;
 }
 
+static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	static const char *const cols[] = {"key", "value"};
+	const char *base = strrchr(f->path, '/') + 1;
+	int year = atoi(base);
+	struct ref_table t;
+	if (year < 2000 || year > 2100)
+		return ch_error_set(CH_ERROR, "%s: the file name must be the plan year", f->path);
+	int rc = read_ref(f, cols, 2, 2, &t);
+	if (rc == 0)
+		rc = ch_db_run(ch_ctx_db(ctx), "DELETE FROM calendar WHERE plan_year = ?", "i",
+		               (int64_t)year);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++)
+		rc = ch_db_run(ch_ctx_db(ctx),
+		               "INSERT INTO calendar(plan_year, key, value) VALUES (?, ?, ?)",
+		               "itt", (int64_t)year, cellv(&t, r, 0), cellv(&t, r, 1));
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
 /* The loader for one embedded file, by its path. */
 static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f)
 {
@@ -171,6 +191,8 @@ static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f)
 		return load_list(ctx, f, "measure");
 	if (strcmp(f->path, "data/register/limits.csv") == 0)
 		return load_limits(ctx, f);
+	if (ch_str_starts(f->path, "data/calendar/"))
+		return load_calendar(ctx, f);
 	return ch_error_set(CH_ERROR, "no loader for reference file %s", f->path);
 }
 

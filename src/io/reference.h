@@ -2,7 +2,8 @@
  * reference — loading the reference data compiled into the binary.
  *
  * data/regions/ (prefecture and counties, GB/T 2260) and
- * data/register/ (technologies, energy-saving measures, limits) are
+ * data/register/ (technologies, energy-saving measures, limits) and
+ * data/calendar/ (milestone calendars, one file per plan year) are
  * embedded at build time. Each database keeps the hash of every file it
  * loaded; ch_reference_sync loads the files that are new or changed, in one
  * transaction, so a database created by an older cleanheat picks up newer

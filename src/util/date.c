@@ -92,3 +92,52 @@ void ch_now_utc(char *out, size_t outsz)
 	gmtime_r(&now, &tm);
 	strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void ch_date_from_days(long z, ch_date *d)
+{
+	/* civil from days, after H. Hinnant */
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long y = yoe + era * 400;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	d->day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	d->month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	d->year = (int)(y + (d->month <= 2));
+}
+
+int ch_date_weekday(const ch_date *d)
+{
+	long days = ch_date_days(d);
+	/* 1970-01-01 was a Thursday (4) */
+	long w = (days + 3) % 7;
+	if (w < 0)
+		w += 7;
+	return (int)w + 1;
+}
+
+void ch_date_iso_week(const ch_date *d, int *year, int *week)
+{
+	ch_date thu, jan1;
+	ch_date_from_days(ch_date_days(d) - ch_date_weekday(d) + 4, &thu);
+	jan1 = (ch_date){thu.year, 1, 1};
+	*year = thu.year;
+	*week = (int)((ch_date_days(&thu) - ch_date_days(&jan1)) / 7) + 1;
+}
+
+void ch_date_iso_week_end(int year, int week, ch_date *d)
+{
+	ch_date jan4 = {year, 1, 4};
+	long monday1 = ch_date_days(&jan4) - ch_date_weekday(&jan4) + 1;
+	ch_date_from_days(monday1 + 7L * (week - 1) + 6, d);
+}
+
+void ch_today_beijing(char *out, size_t outsz)
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, outsz, "%Y-%m-%d", &tm);
+}

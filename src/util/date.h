@@ -24,6 +24,17 @@ int ch_date_valid(int y, int m, int d);
 void ch_date_format(const ch_date *d, char *out, size_t outsz);
 /* Days since 1970-01-01 (negative before). */
 long ch_date_days(const ch_date *d);
+/* The date DAYS days after 1970-01-01. */
+void ch_date_from_days(long days, ch_date *d);
+/* Day of the week, Monday 1 to Sunday 7. */
+int ch_date_weekday(const ch_date *d);
+/* The ISO 8601 week D falls in: *YEAR (which may differ from D's year at
+ * the turn of the year) and *WEEK (1-53). */
+void ch_date_iso_week(const ch_date *d, int *year, int *week);
+/* The Sunday that ends ISO week WEEK of YEAR. */
+void ch_date_iso_week_end(int year, int week, ch_date *d);
+/* The current date in Beijing (UTC+8) as YYYY-MM-DD into OUT (11+ bytes). */
+void ch_today_beijing(char *out, size_t outsz);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into OUT (21+ bytes). */
 void ch_now_utc(char *out, size_t outsz);
 

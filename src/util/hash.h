@@ -23,4 +23,8 @@ void ch_hash_final(ch_hash *h, char out[CH_HASH_HEX_LEN + 1]);
 /* One-shot digest of DATA. */
 void ch_hash_hex(const void *data, size_t len, char out[CH_HASH_HEX_LEN + 1]);
 
+/* Digest of the whole file PATH. CH_ENOTFOUND if it cannot be opened,
+ * CH_ERROR if reading fails. */
+int ch_hash_file(const char *path, char out[CH_HASH_HEX_LEN + 1]);
+
 #endif

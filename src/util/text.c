@@ -302,3 +302,16 @@ int ch_str_contains(const char *s, const char *needle)
 {
 	return strstr(s, needle) != NULL;
 }
+
+int ch_str_in_list(const char *s, const char *list)
+{
+	size_t n = strlen(s);
+	while (*list) {
+		const char *bar = strchr(list, '|');
+		size_t len = bar ? (size_t)(bar - list) : strlen(list);
+		if (len == n && strncmp(list, s, n) == 0)
+			return 1;
+		list += len + (bar ? 1 : 0);
+	}
+	return 0;
+}

@@ -52,6 +52,8 @@ enum ch_num_status ch_text_parse_fixed(const char *s, int decimals, int64_t *out
 /* 1 when S begins (ends) with PREFIX (SUFFIX). */
 int ch_str_starts(const char *s, const char *prefix);
 int ch_str_ends(const char *s, const char *suffix);
+/* 1 when S equals one of the '|'-separated entries of LIST ("县市|县区"). */
+int ch_str_in_list(const char *s, const char *list);
 /* 1 when S contains NEEDLE. */
 int ch_str_contains(const char *s, const char *needle);
 

@@ -1,0 +1,471 @@
+/*
+ * event — checking and storing construction steps (see event.h).
+ *
+ * Aggregates: each step adds its contribution to progress_daily in the
+ * same transaction (apply_contribution). A forward step to stage S on day
+ * D adds one household at (S, D); a withdrawal on day W subtracts one at W
+ * from every stage the household had reached and adds one to 已退出. The
+ * energy-saving households and area ride along, as they were when the step
+ * was recorded (kept on the event, so that a later register change cannot
+ * make the aggregates disagree with their events).
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "core/event.h"
+#include "core/idcard.h"
+#include "core/region.h"
+#include "core/workflow.h"
+#include "util/alloc.h"
+#include "util/date.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/strmap.h"
+#include "util/text.h"
+
+static const char *const efield_names[] = {"县市", "户编号", "环节", "日期", "备注", "证明材料"};
+
+const char *ch_efield_name(enum ch_efield f)
+{
+	return f <= CH_EF_EVIDENCE ? efield_names[f] : "?";
+}
+
+struct ch_event_batch {
+	ch_ctx *ctx;
+	ch_event_opts opts;
+	char today[11], now[32];
+	int64_t batch_id;
+	int in_tx, finished;
+	size_t rows, stored, denied;
+	ch_problems *problems;
+	ch_strmap *cache; /* "c|name" → county id; "s|township" → allowed (0/1) */
+	ch_stmt *st_hh, *st_hh_id, *st_ins, *st_upd, *st_agg, *st_evi, *st_link;
+};
+
+#define add_problem(b, line, field, value, ...)                                                    \
+	ch_problems_add((b)->problems, line, field, (field) >= 0 ? ch_efield_name(field) : NULL,   \
+	                value, 0, __VA_ARGS__)
+
+static int prepare(ch_event_batch *b)
+{
+	ch_db *db = b->ctx->db;
+#define HH_SEL                                                                                     \
+	"SELECT id, status, stage_day, plan_year, county_id, township_id,"                         \
+	" es_measures IS NOT NULL,"                                                                \
+	" CASE WHEN es_measures IS NOT NULL THEN coalesce(es_area_centi, 0) ELSE 0 END"            \
+	" FROM household"
+	int rc = ch_db_prepare(db, &b->st_hh, HH_SEL " WHERE county_id = ? AND hh_no = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &b->st_hh_id,
+		                   HH_SEL
+		                   " WHERE id_number = ? ORDER BY status = 'withdrawn' LIMIT 1");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &b->st_ins,
+		    "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
+		    " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id,"
+		    " corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &b->st_upd,
+		                   "UPDATE household SET status = ?, stage_day = ? WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &b->st_agg,
+		    "INSERT INTO progress_daily(plan_year, county_id, stage_no, day,"
+		    " households, es_households, es_area_centi) VALUES (?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT(plan_year, county_id, stage_no, day) DO UPDATE SET"
+		    " households = households + excluded.households,"
+		    " es_households = es_households + excluded.es_households,"
+		    " es_area_centi = es_area_centi + excluded.es_area_centi");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &b->st_evi,
+		                   "INSERT INTO evidence(hash, name, size, content, stored_at)"
+		                   " VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &b->st_link,
+		                   "INSERT INTO event_evidence(event_id, hash) VALUES (?, ?)"
+		                   " ON CONFLICT DO NOTHING");
+	return rc;
+#undef HH_SEL
+}
+
+int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out)
+{
+	ch_event_batch *b = ch_calloc(1, sizeof *b);
+	int rc;
+	*out = NULL;
+	b->ctx = ctx;
+	b->opts = *opts;
+	b->problems = ch_problems_new();
+	b->cache = ch_strmap_new();
+	ch_now_utc(b->now, sizeof b->now);
+	if (opts->today)
+		snprintf(b->today, sizeof b->today, "%.10s", opts->today);
+	else
+		ch_today_beijing(b->today, sizeof b->today);
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+		goto fail;
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto fail;
+	b->in_tx = 1;
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO event_batch(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
+	               "tttt", opts->file, opts->file_hash, b->now, ctx->actor.name);
+	if (rc)
+		goto fail;
+	b->batch_id = ch_db_last_id(ctx->db);
+	if ((rc = prepare(b)) != 0)
+		goto fail;
+	*out = b;
+	return 0;
+fail:
+	ch_event_free(b);
+	return rc;
+}
+
+void ch_event_add_problem(ch_event_batch *b, size_t line, int field, const char *value,
+                          const char *reason)
+{
+	add_problem(b, line, field, value, "%s", reason);
+}
+
+const ch_problems *ch_event_problems(const ch_event_batch *b)
+{
+	return b->problems;
+}
+
+/* Runs ST (bound) to completion and resets it. */
+static int run(ch_stmt *st)
+{
+	int rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW)
+		;
+	ch_stmt_reset(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Adds SIGN times the contribution of one step to the aggregates. */
+static int apply_contribution(ch_stmt *agg, int64_t year, int64_t county, int stage, int from,
+                              const char *day, int64_t es, int64_t area, int sign)
+{
+	int lo = stage == CH_STAGE_WITHDRAWN ? CH_STAGE_STARTED : stage;
+	int hi = stage == CH_STAGE_WITHDRAWN ? from : stage;
+	int rc = 0;
+	for (int s = lo; s <= hi && rc == 0; s++) {
+		int k = stage == CH_STAGE_WITHDRAWN ? -sign : sign;
+		if ((rc = ch_stmt_bind_int64(agg, 1, year)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 2, county)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 3, s)) == 0 &&
+		    (rc = ch_stmt_bind_text(agg, 4, day)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 5, k)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 6, k * es)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 7, k * area)) == 0)
+			rc = run(agg);
+	}
+	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {
+		if ((rc = ch_stmt_bind_int64(agg, 1, year)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 2, county)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 3, CH_STAGE_WITHDRAWN)) == 0 &&
+		    (rc = ch_stmt_bind_text(agg, 4, day)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 5, sign)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 6, sign * es)) == 0 &&
+		    (rc = ch_stmt_bind_int64(agg, 7, sign * area)) == 0)
+			rc = run(agg);
+	}
+	return rc;
+}
+
+struct hh_state {
+	int64_t id, plan_year, county_id, township_id, es, es_area;
+	int stage;
+	char stage_day[11];
+};
+
+static int read_state(ch_stmt *st, struct hh_state *h)
+{
+	int rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		h->id = ch_stmt_int64(st, 0);
+		h->stage = ch_stage_parse(ch_stmt_text(st, 1));
+		snprintf(h->stage_day, sizeof h->stage_day, "%s",
+		         ch_stmt_text(st, 2) ? ch_stmt_text(st, 2) : "");
+		h->plan_year = ch_stmt_int64(st, 3);
+		h->county_id = ch_stmt_int64(st, 4);
+		h->township_id = ch_stmt_int64(st, 5);
+		h->es = ch_stmt_int64(st, 6);
+		h->es_area = ch_stmt_int64(st, 7);
+		rc = 1;
+	}
+	ch_stmt_reset(st);
+	return rc;
+}
+
+/* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
+static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_state *h)
+{
+	char key[300];
+	int64_t county = b->opts.county_id;
+	const char *hh = in->household ? in->household : "";
+	char *norm = ch_text_normalize(hh);
+	int rc = 0;
+	if (!*norm) {
+		add_problem(b, in->line, CH_EF_HOUSEHOLD, NULL, "缺少户编号");
+		goto done;
+	}
+	if (in->county && *in->county) {
+		snprintf(key, sizeof key, "c|%s", in->county);
+		if (!ch_strmap_get(b->cache, key, &county)) {
+			ch_region r;
+			county = ch_region_find(b->ctx, in->county, CH_LEVEL_COUNTY, 0, &r) == 0 &&
+			                 !r.obsolete
+			             ? r.id
+			             : 0;
+			if (r.id)
+				ch_region_dispose(&r);
+			ch_error_clear();
+			ch_strmap_put(b->cache, key, county);
+		}
+		if (!county) {
+			add_problem(b, in->line, CH_EF_COUNTY, in->county,
+			            "「%s」不是本州的县（市）", in->county);
+			goto done;
+		}
+		if (b->opts.county_id && county != b->opts.county_id) {
+			add_problem(b, in->line, CH_EF_COUNTY, in->county,
+			            "县市「%s」与 --county 指定的县市不符", in->county);
+			goto done;
+		}
+	}
+	if (county) {
+		if ((rc = ch_stmt_bind_int64(b->st_hh, 1, county)) != 0 ||
+		    (rc = ch_stmt_bind_text(b->st_hh, 2, norm)) != 0)
+			goto done;
+		rc = read_state(b->st_hh, h);
+	} else {
+		char id[CH_ID_LEN + 1];
+		if (ch_idcard_normalize(norm, NULL, id) != 0) {
+			ch_error_clear();
+			add_problem(b, in->line, CH_EF_HOUSEHOLD, norm,
+			            "没有县市时，户编号一栏须填身份证号（或用 --county 指定县市）");
+			goto done;
+		}
+		if ((rc = ch_stmt_bind_text(b->st_hh_id, 1, id)) != 0)
+			goto done;
+		rc = read_state(b->st_hh_id, h);
+	}
+	if (rc == 0 || rc == CH_DB_DONE) {
+		rc = 0;
+		add_problem(b, in->line, CH_EF_HOUSEHOLD, norm, "没有这一户（户编号「%s」）", norm);
+	}
+done:
+	free(norm);
+	return rc;
+}
+
+/* May the actor record TR for a household of TOWNSHIP? (cached) */
+static int may_record(ch_event_batch *b, const struct ch_transition *tr, int64_t township)
+{
+	char key[48];
+	int64_t ok;
+	if (!(tr->roles & (1u << b->ctx->actor.role)))
+		return 0;
+	snprintf(key, sizeof key, "s|%" PRId64, township);
+	if (!ch_strmap_get(b->cache, key, &ok)) {
+		int64_t scope = b->ctx->actor.scope_region_id;
+		ok = scope == 0 || ch_region_within(b->ctx, township, scope);
+		ch_strmap_put(b->cache, key, ok);
+	}
+	return (int)ok;
+}
+
+static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence *ev)
+{
+	char hash[CH_HASH_HEX_LEN + 1];
+	int rc;
+	ch_hash_hex(ev->data, ev->len, hash);
+	if ((rc = ch_stmt_bind_text(b->st_evi, 1, hash)) != 0 ||
+	    (rc = ch_stmt_bind_text(b->st_evi, 2, ev->name)) != 0 ||
+	    (rc = ch_stmt_bind_int64(b->st_evi, 3, (int64_t)ev->len)) != 0 ||
+	    (rc = ch_stmt_bind_blob(b->st_evi, 4, ev->data, ev->len)) != 0 ||
+	    (rc = ch_stmt_bind_text(b->st_evi, 5, b->now)) != 0 || (rc = run(b->st_evi)) != 0)
+		return rc;
+	if ((rc = ch_stmt_bind_int64(b->st_link, 1, event_id)) != 0 ||
+	    (rc = ch_stmt_bind_text(b->st_link, 2, hash)) != 0)
+		return rc;
+	return run(b->st_link);
+}
+
+int ch_event_add(ch_event_batch *b, const ch_event_in *in)
+{
+	struct hh_state h = {0};
+	ch_date d;
+	char day[16];
+	int rc, stage;
+	const struct ch_transition *tr;
+	size_t before = ch_problems_nrejected(b->problems);
+
+	b->rows++;
+	stage = in->stage ? ch_stage_parse(in->stage) : -1;
+	if (stage < 0) {
+		add_problem(b, in->line, CH_EF_STAGE, in->stage,
+		            "环节「%s」应为 已开工、已完工、已调试 或 已退出",
+		            in->stage ? in->stage : "");
+	}
+	if (!in->day || ch_date_parse(in->day, &d) != 0) {
+		ch_error_clear();
+		add_problem(b, in->line, CH_EF_DAY, in->day, "日期「%s」无效（应为 YYYY-MM-DD）",
+		            in->day ? in->day : "");
+		day[0] = '\0';
+	} else {
+		ch_date_format(&d, day, sizeof day);
+		if (strcmp(day, b->today) > 0)
+			add_problem(b, in->line, CH_EF_DAY, in->day, "日期 %s 在今天（%s）之后",
+			            day, b->today);
+	}
+	if ((rc = find_household(b, in, &h)) < 0)
+		return rc;
+	if (ch_problems_nrejected(b->problems) > before || !h.id)
+		return 0;
+	if (b->opts.from_import && stage != CH_STAGE_STARTED && stage != CH_STAGE_INSTALLED &&
+	    stage != CH_STAGE_COMMISSIONED && stage != CH_STAGE_WITHDRAWN) {
+		add_problem(b, in->line, CH_EF_STAGE, in->stage,
+		            "周报只能报 已开工、已完工、已调试、已退出；「%s」由验收功能记录",
+		            ch_stage_name(stage));
+		return 0;
+	}
+	tr = h.stage >= 0 ? ch_workflow_find(h.stage, stage) : NULL;
+	if (!tr) {
+		add_problem(b, in->line, CH_EF_STAGE, in->stage,
+		            "该户当前为「%s」，不能记录「%s」：%s",
+		            h.stage >= 0 ? ch_stage_name(h.stage) : "?", ch_stage_name(stage),
+		            ch_workflow_refusal(h.stage, stage));
+		return 0;
+	}
+	if (h.stage_day[0] && strcmp(day, h.stage_day) < 0) {
+		add_problem(b, in->line, CH_EF_DAY, in->day, "日期 %s 早于上一环节「%s」的日期 %s",
+		            day, ch_stage_name(h.stage), h.stage_day);
+		return 0;
+	}
+	if (!may_record(b, tr, h.township_id)) {
+		add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
+		            "用户 %s（%s）无权为该户记录「%s」", b->ctx->actor.name,
+		            ch_role_label(b->ctx->actor.role), ch_stage_name(stage));
+		b->denied++;
+		return 0;
+	}
+	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	if (tr->needs_note && (!note || !*note)) {
+		add_problem(b, in->line, CH_EF_NOTE, NULL, "「%s」须在备注中写明原因",
+		            ch_stage_name(stage));
+		free(note);
+		return 0;
+	}
+	if (tr->needs_evidence && in->nevidence == 0) {
+		add_problem(b, in->line, CH_EF_EVIDENCE, NULL, "「%s」须附证明材料",
+		            ch_stage_name(stage));
+		free(note);
+		return 0;
+	}
+	/* write: the event, the household's stage, the aggregates, the evidence */
+	ch_stmt *st = b->st_ins;
+	if ((rc = ch_stmt_bind_int64(st, 1, h.id)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 2, stage)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 3, h.stage)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 4, day)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 5, note && *note ? note : NULL)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 6, h.es)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 7, h.es_area)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 8, h.plan_year)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 9, h.county_id)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 10, b->ctx->actor.name)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 11, b->now)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 12, b->batch_id)) == 0 &&
+	    (rc = ch_stmt_bind_null(st, 13)) == 0)
+		rc = run(st);
+	free(note);
+	if (rc)
+		return rc;
+	int64_t event_id = ch_db_last_id(b->ctx->db);
+	if ((rc = ch_stmt_bind_text(b->st_upd, 1, ch_stage_key(stage))) != 0 ||
+	    (rc = ch_stmt_bind_text(b->st_upd, 2, day)) != 0 ||
+	    (rc = ch_stmt_bind_int64(b->st_upd, 3, h.id)) != 0 || (rc = run(b->st_upd)) != 0)
+		return rc;
+	rc = apply_contribution(b->st_agg, h.plan_year, h.county_id, stage, h.stage, day, h.es,
+	                        h.es_area, 1);
+	for (size_t i = 0; i < in->nevidence && rc == 0; i++)
+		rc = store_evidence(b, event_id, &in->evidence[i]);
+	if (rc == 0)
+		b->stored++;
+	return rc;
+}
+
+int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
+{
+	int rc = 0;
+	size_t rejected = ch_problems_nrejected(b->problems);
+	memset(sum, 0, sizeof *sum);
+	b->finished = 1;
+	sum->rows = b->rows;
+	sum->rejected = rejected;
+	sum->batch_id = b->batch_id;
+	if (b->denied) {
+		rc = ch_error_set(CH_EDENIED,
+		                  "user '%s' may not record %zu of these steps (role or scope); "
+		                  "nothing was stored",
+		                  b->ctx->actor.name, b->denied);
+		goto rollback;
+	}
+	if (rejected && !b->opts.skip_invalid) {
+		rc = ch_error_set(CH_EINVALID,
+		                  "%zu row(s) invalid; nothing was stored (fix them, or store the "
+		                  "valid rows with --skip-invalid --rejects FILE)",
+		                  rejected);
+		goto rollback;
+	}
+	rc =
+	    ch_db_run(b->ctx->db,
+	              "UPDATE event_batch SET rows_read = ?, stored = ?, rejected = ? WHERE id = ?",
+	              "iiii", (int64_t)b->rows, (int64_t)b->stored, (int64_t)rejected, b->batch_id);
+	if (rc == 0) {
+		char obj[64];
+		json_t *a = json_pack("{s:s?, s:s?, s:I, s:I, s:I}", "file", b->opts.file, "hash",
+		                      b->opts.file_hash, "rows", (json_int_t)b->rows, "stored",
+		                      (json_int_t)b->stored, "rejected", (json_int_t)rejected);
+		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(obj, sizeof obj, "event-batch:%" PRId64, b->batch_id);
+		rc = ch_audit_append(b->ctx, b->opts.file ? "event.import" : "event.record", obj,
+		                     NULL, as);
+		free(as);
+		json_decref(a);
+	}
+	if (rc == 0) {
+		b->in_tx = 0;
+		rc = ch_ctx_commit(b->ctx);
+	}
+	sum->stored = rc == 0 ? b->stored : 0;
+	return rc;
+rollback:
+	ch_ctx_rollback(b->ctx);
+	b->in_tx = 0;
+	return rc;
+}
+
+void ch_event_free(ch_event_batch *b)
+{
+	if (!b)
+		return;
+	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_ins, b->st_upd,
+	                  b->st_agg, b->st_evi,   b->st_link};
+	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
+		ch_stmt_finalize(sts[i]);
+	if (b->in_tx)
+		ch_ctx_rollback(b->ctx);
+	ch_problems_free(b->problems);
+	ch_strmap_free(b->cache);
+	free(b);
+}

@@ -1,0 +1,103 @@
+/*
+ * event — recording the steps of construction (开工, 完工, 调试, 退出) for
+ * households, one by one or as the weekly batch a county sends.
+ *
+ * Every step is checked against the workflow table (workflow.c): no skipped
+ * stage, no step backwards, nothing after a withdrawal, a date not before the
+ * previous step's and not in the future, a household that exists, a role and
+ * region scope allowed to record it, a reason for a withdrawal, evidence
+ * where the table asks for it. A valid step is written at once, together
+ * with the household's new stage and the per-day aggregates that the
+ * dispatch report reads (progress_daily), in the batch's one transaction.
+ * As for register imports: all or nothing by default, or the valid rows
+ * with skip_invalid.
+ *
+ * Evidence files are stored once, by content hash; a file attached to two
+ * different households is a finding (ch_event_evidence_reuse).
+ */
+#ifndef CH_CORE_EVENT_H
+#define CH_CORE_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/problems.h"
+
+typedef struct ch_ctx ch_ctx;
+
+/* Columns of an event row, for problems. */
+enum ch_efield {
+	CH_EF_COUNTY,
+	CH_EF_HOUSEHOLD,
+	CH_EF_STAGE,
+	CH_EF_DAY,
+	CH_EF_NOTE,
+	CH_EF_EVIDENCE
+};
+const char *ch_efield_name(enum ch_efield f);
+
+typedef struct ch_evidence {
+	const char *name;
+	const unsigned char *data;
+	size_t len;
+} ch_evidence;
+
+typedef struct ch_event_in {
+	size_t line;           /* row in the file (1 for a single step) */
+	const char *county;    /* name or code; NULL or "": --county, or find by ID number */
+	const char *household; /* 户编号, or the ID number when no county is known */
+	const char *stage;     /* 已开工 ... or a stage key */
+	const char *day;       /* the date as written */
+	const char *note;
+	const ch_evidence *evidence;
+	size_t nevidence;
+} ch_event_in;
+
+typedef struct ch_event_opts {
+	const char *file, *file_hash; /* NULL for a single step */
+	int64_t county_id;            /* --county, 0: none */
+	int skip_invalid;
+	int from_import;   /* only the stages a weekly import may carry */
+	const char *today; /* YYYY-MM-DD dates may not pass; NULL: today (Beijing) */
+} ch_event_opts;
+
+typedef struct ch_event_summary {
+	size_t rows, stored, rejected;
+	int64_t batch_id;
+} ch_event_summary;
+
+typedef struct ch_event_batch ch_event_batch;
+
+int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out);
+/* Checks and, if valid, stores one step. Problems are recorded; the return
+ * is 0 unless the batch itself failed. */
+int ch_event_add(ch_event_batch *b, const ch_event_in *in);
+/* Records a problem found by the reader. */
+void ch_event_add_problem(ch_event_batch *b, size_t line, int field, const char *value,
+                          const char *reason);
+/* Commits, or rolls back and returns CH_EINVALID (errors, no skip_invalid)
+ * or CH_EDENIED (rows outside the actor's scope or role). */
+int ch_event_finish(ch_event_batch *b, ch_event_summary *sum);
+const ch_problems *ch_event_problems(const ch_event_batch *b);
+void ch_event_free(ch_event_batch *b);
+
+/* Corrects the date of a household's step STAGE to DAY: the old event is
+ * superseded by a new one and the aggregates move with it. The new date
+ * must still lie between the neighbouring steps. Audited. */
+int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, const char *stage,
+                     const char *day, const char *note, const char *today);
+
+/* One evidence file attached to events of more than one household. */
+typedef struct ch_evidence_reuse {
+	const char *hash, *name;
+	size_t nhouseholds;
+	const char *households; /* "县 户编号, 县 户编号, ..." */
+} ch_evidence_reuse;
+int ch_event_evidence_reuse(ch_ctx *ctx, int (*fn)(const ch_evidence_reuse *r, void *arg),
+                            void *arg);
+
+/* Recomputes progress_daily from the events. Returns 0 when it matches, or
+ * CH_EINVALID with the first difference in the message. */
+int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * problems — the per-import list of problems (see problems.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/problems.h"
+#include "util/alloc.h"
+#include "util/strmap.h"
+
+struct ch_problems {
+	ch_problem *items;
+	size_t n, cap;
+	ch_strmap *rejected; /* "line" → 1 */
+	size_t nrejected, nwarnings;
+};
+
+ch_problems *ch_problems_new(void)
+{
+	ch_problems *p = ch_calloc(1, sizeof *p);
+	p->rejected = ch_strmap_new();
+	return p;
+}
+
+void ch_problems_free(ch_problems *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->items[i].value);
+		free(p->items[i].reason);
+	}
+	free(p->items);
+	ch_strmap_free(p->rejected);
+	free(p);
+}
+
+void ch_problems_add(ch_problems *p, size_t line, int field, const char *column, const char *value,
+                     int warning, const char *fmt, ...)
+{
+	char reason[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof reason, fmt, ap);
+	va_end(ap);
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->items = ch_reallocarray(p->items, p->cap, sizeof *p->items);
+	}
+	p->items[p->n++] = (ch_problem){
+	    .line = line,
+	    .field = field,
+	    .column = column,
+	    .value = value && *value ? ch_strdup(value) : NULL,
+	    .reason = ch_strdup(reason),
+	    .warning = warning,
+	};
+	if (warning) {
+		p->nwarnings++;
+		return;
+	}
+	char k[32];
+	snprintf(k, sizeof k, "%zu", line);
+	if (!ch_strmap_get(p->rejected, k, NULL)) {
+		ch_strmap_put(p->rejected, k, 1);
+		p->nrejected++;
+	}
+}
+
+size_t ch_problems_count(const ch_problems *p)
+{
+	return p->n;
+}
+
+const ch_problem *ch_problems_get(const ch_problems *p, size_t i)
+{
+	return i < p->n ? &p->items[i] : NULL;
+}
+
+int ch_problems_rejected(const ch_problems *p, size_t line)
+{
+	char k[32];
+	snprintf(k, sizeof k, "%zu", line);
+	return ch_strmap_get(p->rejected, k, NULL);
+}
+
+size_t ch_problems_nrejected(const ch_problems *p)
+{
+	return p->nrejected;
+}
+
+size_t ch_problems_nwarnings(const ch_problems *p)
+{
+	return p->nwarnings;
+}

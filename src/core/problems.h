@@ -1,0 +1,40 @@
+/*
+ * problems — what an import found wrong, row by row.
+ *
+ * Every importer (households, events, and later reviews and payments)
+ * checks each row and collects its problems here: the row number the user
+ * sees, the column, the value as written, the reason in Chinese, and
+ * whether it is an error (the row is not stored) or a warning. The list
+ * also answers "was row N rejected?", which rejects files and rollbacks
+ * need. Only problems are kept, never rows.
+ */
+#ifndef CH_CORE_PROBLEMS_H
+#define CH_CORE_PROBLEMS_H
+
+#include <stddef.h>
+
+typedef struct ch_problem {
+	size_t line;        /* row in the file */
+	int field;          /* the importer's field number, or -1 for the whole row */
+	const char *column; /* the column's Chinese name (static), or NULL */
+	char *value;        /* the value as written, or NULL */
+	char *reason;       /* in Chinese */
+	int warning;        /* 1: reported, does not block the row */
+} ch_problem;
+
+typedef struct ch_problems ch_problems;
+
+ch_problems *ch_problems_new(void);
+void ch_problems_free(ch_problems *p);
+/* Records a problem; an error also marks LINE as rejected. */
+void ch_problems_add(ch_problems *p, size_t line, int field, const char *column, const char *value,
+                     int warning, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
+size_t ch_problems_count(const ch_problems *p);
+const ch_problem *ch_problems_get(const ch_problems *p, size_t i);
+/* 1 when LINE has an error. */
+int ch_problems_rejected(const ch_problems *p, size_t line);
+/* Rows with an error, and warnings. */
+size_t ch_problems_nrejected(const ch_problems *p);
+size_t ch_problems_nwarnings(const ch_problems *p);
+
+#endif

@@ -1,0 +1,306 @@
+/*
+ * progress — what follows from recorded steps: corrections of their
+ * dates, evidence used for more than one household, and the check that the
+ * dispatch aggregates still equal what the events say (see event.h).
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "core/event.h"
+#include "core/idcard.h"
+#include "core/region.h"
+#include "core/workflow.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/error.h"
+#include "util/text.h"
+
+/* The contributions of every current event, summed per key: the same rule
+ * as apply_contribution in event.c, written as SQL. */
+#define RECOMPUTED                                                                                 \
+	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es, sum(area) AS "    \
+	"area"                                                                                     \
+	" FROM ("                                                                                  \
+	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                      \
+	"   e.es * e.es_area_centi AS area FROM event e"                                           \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN 1 AND 7"                          \
+	"  UNION ALL"                                                                              \
+	"  SELECT e.plan_year, e.county_id, s.no, e.day, -1, -e.es, -e.es * e.es_area_centi"       \
+	"   FROM event e JOIN stage s ON s.no BETWEEN 1 AND e.from_stage_no"                       \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no = 8"                                      \
+	"  UNION ALL"                                                                              \
+	"  SELECT e.plan_year, e.county_id, 8, e.day, 1, e.es, e.es * e.es_area_centi FROM event " \
+	"e"                                                                                        \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no = 8"                                      \
+	" ) GROUP BY plan_year, county_id, stage_no, day"
+
+int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
+{
+	ch_stmt *st;
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	*rows_checked = 0;
+	if (rc)
+		return rc;
+	/* rows where stored and recomputed differ, zero rows on either side
+	 * being the same as no row */
+	rc = ch_db_prepare(
+	    ctx->db, &st,
+	    "WITH r AS (" RECOMPUTED "),"
+	    " p AS (SELECT plan_year, county_id, stage_no, day, households AS n,"
+	    "  es_households AS es, es_area_centi AS area FROM progress_daily)"
+	    " SELECT 'stored', p.plan_year, p.county_id, p.stage_no, p.day, p.n, p.es, p.area,"
+	    "  coalesce(r.n, 0), coalesce(r.es, 0), coalesce(r.area, 0)"
+	    " FROM p LEFT JOIN r USING (plan_year, county_id, stage_no, day)"
+	    " WHERE p.n <> coalesce(r.n, 0) OR p.es <> coalesce(r.es, 0)"
+	    "  OR p.area <> coalesce(r.area, 0)"
+	    " UNION ALL"
+	    " SELECT 'missing', r.plan_year, r.county_id, r.stage_no, r.day, 0, 0, 0, r.n, r.es, "
+	    "r.area"
+	    " FROM r LEFT JOIN p USING (plan_year, county_id, stage_no, day)"
+	    " WHERE p.n IS NULL AND (r.n <> 0 OR r.es <> 0 OR r.area <> 0)"
+	    " LIMIT 1");
+	if (rc)
+		return rc;
+	rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		rc = ch_error_set(
+		    CH_EINVALID,
+		    "progress aggregates differ from the events: plan year %lld, county "
+		    "%lld, stage %lld, %s: stored %lld households (%lld energy-saving, "
+		    "%lld area), the events give %lld (%lld, %lld)",
+		    (long long)ch_stmt_int64(st, 1), (long long)ch_stmt_int64(st, 2),
+		    (long long)ch_stmt_int64(st, 3), ch_stmt_text(st, 4),
+		    (long long)ch_stmt_int64(st, 5), (long long)ch_stmt_int64(st, 6),
+		    (long long)ch_stmt_int64(st, 7), (long long)ch_stmt_int64(st, 8),
+		    (long long)ch_stmt_int64(st, 9), (long long)ch_stmt_int64(st, 10));
+	} else if (rc == CH_DB_DONE) {
+		rc = 0;
+	}
+	ch_stmt_finalize(st);
+	if (rc == 0) {
+		int64_t n = 0;
+		if (ch_db_query_int64(ctx->db, &n, "SELECT count(*) FROM progress_daily", NULL) ==
+		    0)
+			*rows_checked = (size_t)n;
+	}
+	return rc;
+}
+
+int ch_event_evidence_reuse(ch_ctx *ctx, int (*fn)(const ch_evidence_reuse *r, void *arg),
+                            void *arg)
+{
+	ch_stmt *st;
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	if (rc)
+		return rc;
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT v.hash, v.name, count(DISTINCT e.household_id),"
+	    " group_concat(DISTINCT r.name || ' ' || h.hh_no)"
+	    " FROM event_evidence ee JOIN evidence v ON v.hash = ee.hash"
+	    " JOIN event e ON e.id = ee.event_id JOIN household h ON h.id = e.household_id"
+	    " JOIN region r ON r.id = h.county_id"
+	    " WHERE (? = 0 OR h.county_id = ? OR h.township_id = ?)"
+	    " GROUP BY v.hash HAVING count(DISTINCT e.household_id) > 1 ORDER BY v.name",
+	    "iii", ctx->actor.scope_region_id, ctx->actor.scope_region_id,
+	    ctx->actor.scope_region_id);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_evidence_reuse r = {ch_stmt_text(st, 0), ch_stmt_text(st, 1),
+		                       (size_t)ch_stmt_int64(st, 2), ch_stmt_text(st, 3)};
+		if ((rc = fn(&r, arg)) != 0)
+			break;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- corrections ---- */
+
+struct old_event {
+	int64_t id, household, plan_year, county, township, es, area;
+	int stage, from;
+	char day[11], prev_day[11], next_day[11];
+	int is_current;
+};
+
+static int load_old(ch_ctx *ctx, const char *county, const char *household, int stage,
+                    struct old_event *o)
+{
+	ch_region r = {0};
+	ch_stmt *st;
+	int64_t county_id = 0;
+	char *hh = ch_text_normalize(household);
+	int rc = 0;
+	memset(o, 0, sizeof *o);
+	if (county && (rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &r)) != 0)
+		goto done;
+	county_id = r.id;
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT e.id, h.id, e.plan_year, e.county_id, h.township_id, e.es, e.es_area_centi,"
+	    " e.from_stage_no, e.day, h.status,"
+	    " (SELECT max(p.day) FROM event p WHERE p.household_id = h.id"
+	    "  AND p.superseded_by IS NULL AND p.stage_no < e.stage_no),"
+	    " (SELECT min(n.day) FROM event n WHERE n.household_id = h.id"
+	    "  AND n.superseded_by IS NULL AND n.stage_no > e.stage_no)"
+	    " FROM household h JOIN event e ON e.household_id = h.id"
+	    " WHERE ((? <> 0 AND h.county_id = ? AND h.hh_no = ?) OR (? = 0 AND h.id_number = "
+	    "upper(?)))"
+	    " AND e.stage_no = ? AND e.superseded_by IS NULL",
+	    "iitit"
+	    "i",
+	    county_id, county_id, hh, county_id, hh, (int64_t)stage);
+	if (rc)
+		goto done;
+	rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		o->id = ch_stmt_int64(st, 0);
+		o->household = ch_stmt_int64(st, 1);
+		o->plan_year = ch_stmt_int64(st, 2);
+		o->county = ch_stmt_int64(st, 3);
+		o->township = ch_stmt_int64(st, 4);
+		o->es = ch_stmt_int64(st, 5);
+		o->area = ch_stmt_int64(st, 6);
+		o->from = (int)ch_stmt_int64(st, 7);
+		o->stage = stage;
+		snprintf(o->day, sizeof o->day, "%s", ch_stmt_text(st, 8));
+		o->is_current = ch_stage_parse(ch_stmt_text(st, 9)) == stage;
+		snprintf(o->prev_day, sizeof o->prev_day, "%s",
+		         ch_stmt_text(st, 10) ? ch_stmt_text(st, 10) : "");
+		snprintf(o->next_day, sizeof o->next_day, "%s",
+		         ch_stmt_text(st, 11) ? ch_stmt_text(st, 11) : "");
+		rc = 0;
+	} else if (rc == CH_DB_DONE) {
+		rc = ch_error_set(CH_ENOTFOUND, "household %s has no recorded step %s to correct",
+		                  hh, ch_stage_name(stage));
+	}
+	ch_stmt_finalize(st);
+done:
+	ch_region_dispose(&r);
+	free(hh);
+	return rc;
+}
+
+int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, const char *stage_text,
+                     const char *day_text, const char *note, const char *today)
+{
+	struct old_event o;
+	ch_date d;
+	char day[16], now[32], obj[96], tday[11];
+	int stage = ch_stage_parse(stage_text), rc, in_tx = 0;
+	ch_stmt *agg = NULL;
+
+	if (stage <= CH_STAGE_REGISTERED)
+		return ch_error_set(CH_EINVALID, "环节「%s」不能更正",
+		                    stage_text ? stage_text : "");
+	if (ch_date_parse(day_text, &d) != 0)
+		return CH_EINVALID;
+	ch_date_format(&d, day, sizeof day);
+	if (today)
+		snprintf(tday, sizeof tday, "%.10s", today);
+	else
+		ch_today_beijing(tday, sizeof tday);
+	if (strcmp(day, tday) > 0)
+		return ch_error_set(CH_EINVALID, "日期 %s 在今天（%s）之后", day, tday);
+	if ((rc = load_old(ctx, county, household, stage, &o)) != 0)
+		return rc;
+	const struct ch_transition *tr = ch_workflow_find(o.from, stage);
+	if (!tr || !(tr->roles & (1u << ctx->actor.role)) ||
+	    (ctx->actor.scope_region_id &&
+	     !ch_region_within(ctx, o.township, ctx->actor.scope_region_id)))
+		return ch_error_set(CH_EDENIED, "user '%s' may not correct this household's %s",
+		                    ctx->actor.name, ch_stage_name(stage));
+	if (strcmp(day, o.day) == 0)
+		return ch_error_set(CH_ECONFLICT, "the step is already dated %s", day);
+	if ((o.prev_day[0] && strcmp(day, o.prev_day) < 0) ||
+	    (o.next_day[0] && strcmp(day, o.next_day) > 0))
+		return ch_error_set(CH_EINVALID, "日期 %s 须在前一环节（%s）与后一环节（%s）之间",
+		                    day, o.prev_day[0] ? o.prev_day : "-",
+		                    o.next_day[0] ? o.next_day : "-");
+	ch_now_utc(now, sizeof now);
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		return rc;
+	in_tx = 1;
+	char *n = note ? ch_text_normalize(note) : NULL;
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
+	               " es_area_centi, plan_year, county_id, actor, recorded_at, corrects)"
+	               " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	               "iiittiiiitti", o.household, (int64_t)stage, (int64_t)o.from, day,
+	               n && *n ? n : NULL, o.es, o.area, o.plan_year, o.county, ctx->actor.name,
+	               now, o.id);
+	free(n);
+	int64_t new_id = ch_db_last_id(ctx->db);
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "UPDATE event SET superseded_by = ? WHERE id = ?", "ii",
+		               new_id, o.id);
+	if (rc == 0 && o.is_current)
+		rc = ch_db_run(ctx->db, "UPDATE household SET stage_day = ? WHERE id = ?", "ti",
+		               day, o.household);
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    ctx->db, &agg,
+		    "INSERT INTO progress_daily(plan_year, county_id, stage_no, day,"
+		    " households, es_households, es_area_centi) VALUES (?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT(plan_year, county_id, stage_no, day) DO UPDATE SET"
+		    " households = households + excluded.households,"
+		    " es_households = es_households + excluded.es_households,"
+		    " es_area_centi = es_area_centi + excluded.es_area_centi");
+	/* the event's contribution moves from the old day to the new one */
+	int lo = stage == CH_STAGE_WITHDRAWN ? CH_STAGE_STARTED : stage;
+	int hi = stage == CH_STAGE_WITHDRAWN ? o.from : stage;
+	for (int pass = 0; pass < 2 && rc == 0; pass++) {
+		const char *at = pass ? day : o.day;
+		int sign = pass ? 1 : -1;
+		for (int s = lo; s <= hi + (stage == CH_STAGE_WITHDRAWN) && rc == 0; s++) {
+			int stg = s > hi ? CH_STAGE_WITHDRAWN : s;
+			int k =
+			    stage == CH_STAGE_WITHDRAWN && stg != CH_STAGE_WITHDRAWN ? -sign : sign;
+			rc = ch_stmt_bind_int64(agg, 1, o.plan_year);
+			if (rc == 0)
+				rc = ch_stmt_bind_int64(agg, 2, o.county);
+			if (rc == 0)
+				rc = ch_stmt_bind_int64(agg, 3, stg);
+			if (rc == 0)
+				rc = ch_stmt_bind_text(agg, 4, at);
+			if (rc == 0)
+				rc = ch_stmt_bind_int64(agg, 5, k);
+			if (rc == 0)
+				rc = ch_stmt_bind_int64(agg, 6, k * o.es);
+			if (rc == 0)
+				rc = ch_stmt_bind_int64(agg, 7, k * o.es * o.area);
+			while (rc == 0 && (rc = ch_stmt_step(agg)) == CH_DB_ROW)
+				rc = 0;
+			rc = rc < 0 ? rc : 0;
+			ch_stmt_reset(agg);
+		}
+	}
+	ch_stmt_finalize(agg);
+	if (rc == 0) {
+		json_t *b = json_pack("{s:s, s:s}", "stage", ch_stage_key(stage), "day", o.day);
+		json_t *a = json_pack("{s:s, s:s}", "stage", ch_stage_key(stage), "day", day);
+		char *bs = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
+		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(obj, sizeof obj, "household-id:%" PRId64, o.household);
+		rc = ch_audit_append(ctx, "event.correct", obj, bs, as);
+		free(bs);
+		free(as);
+		json_decref(a);
+		json_decref(b);
+	}
+	if (rc == 0) {
+		in_tx = 0;
+		rc = ch_ctx_commit(ctx);
+	}
+	if (in_tx)
+		ch_ctx_rollback(ctx);
+	return rc;
+}

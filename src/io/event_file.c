@@ -1,0 +1,157 @@
+/*
+ * event_file — reading weekly progress batches (see event_file.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/region.h"
+#include "io/event_file.h"
+#include "io/rejects.h"
+#include "io/rows.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/strv.h"
+#include "util/text.h"
+
+#define HEADER_SEARCH_ROWS 20
+#define COL_IGNORED        (-2)
+
+static const struct {
+	int field;
+	const char *names;
+} headings[] = {
+    {CH_EF_COUNTY, "县市|县(市)|县区|县市区"},
+    {CH_EF_HOUSEHOLD, "户编号|农户编号|编号|户号|身份证号|身份证号码"},
+    {CH_EF_STAGE, "环节|进度|状态|施工进度|环节名称"},
+    {CH_EF_DAY, "日期|时间|完成日期|办理日期"},
+    {CH_EF_NOTE, "备注|说明|原因|退出原因"},
+    {COL_IGNORED, "序号|户主姓名|户主|姓名|乡镇|村|错误原因"},
+};
+
+static int field_of(const char *h)
+{
+	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++)
+		if (ch_str_in_list(h, headings[i].names))
+			return headings[i].field;
+	return -1;
+}
+
+int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_summary *sum,
+                         ch_event_batch **out)
+{
+	ch_rows *rows = NULL;
+	ch_csv_row row;
+	ch_strv header;
+	ch_event_batch *b = NULL;
+	ch_event_opts eo = {0};
+	char hash[CH_HASH_HEX_LEN + 1];
+	int col[CH_EF_EVIDENCE + 1], rc, have = 0;
+	size_t header_line = 0;
+
+	*out = NULL;
+	memset(sum, 0, sizeof *sum);
+	ch_strv_init(&header);
+	if ((rc = ch_hash_file(opts->path, hash)) != 0)
+		return rc;
+	if (opts->county) {
+		ch_region r;
+		if ((rc = ch_region_find(ctx, opts->county, CH_LEVEL_COUNTY, 0, &r)) != 0)
+			return ch_error_set(CH_EINVALID,
+			                    "--county '%s' is not a county of this prefecture",
+			                    opts->county);
+		eo.county_id = r.id;
+		ch_region_dispose(&r);
+	}
+	if ((rc = ch_rows_open(&rows, opts->path, opts->sheet)) != 0)
+		return rc;
+	while (!have && (rc = ch_rows_next(rows, &row)) == 1) {
+		int known = 0;
+		for (int f = 0; f <= CH_EF_EVIDENCE; f++)
+			col[f] = -1;
+		for (size_t c = 0; c < row.nfields; c++) {
+			char *h = ch_text_normalize(row.fields[c]);
+			int f = field_of(h);
+			if (f >= 0 && col[f] < 0) {
+				col[f] = (int)c;
+				known++;
+			}
+			free(h);
+		}
+		if (known >= 3 && col[CH_EF_HOUSEHOLD] >= 0 && col[CH_EF_STAGE] >= 0 &&
+		    col[CH_EF_DAY] >= 0) {
+			have = 1;
+			header_line = row.line;
+			for (size_t c = 0; c < row.nfields; c++) {
+				char *h = ch_text_normalize(row.fields[c]);
+				ch_strv_push(&header, row.fields[c]);
+				if (*h && field_of(h) == -1) {
+					rc = ch_error_set(CH_EINVALID,
+					                  "row %zu, column %zu: unknown heading "
+					                  "'%s' (known: 县市, "
+					                  "户编号, 环节, 日期, 备注)",
+					                  row.line, c + 1, h);
+					free(h);
+					goto done;
+				}
+				free(h);
+			}
+		} else if (row.line > HEADER_SEARCH_ROWS) {
+			break;
+		}
+	}
+	if (rc < 0)
+		goto done;
+	if (!have) {
+		rc = ch_error_set(CH_EINVALID,
+		                  "no header row with 户编号, 环节 and 日期 in the first %d rows",
+		                  HEADER_SEARCH_ROWS);
+		goto done;
+	}
+	eo.file = opts->path;
+	eo.file_hash = hash;
+	eo.skip_invalid = opts->skip_invalid;
+	eo.from_import = 1;
+	eo.today = opts->today;
+	if ((rc = ch_event_begin(ctx, &eo, &b)) != 0)
+		goto done;
+	while ((rc = ch_rows_next(rows, &row)) == 1) {
+		const char *v[CH_EF_EVIDENCE + 1] = {0};
+		int any = 0;
+		for (int f = 0; f <= CH_EF_NOTE; f++) {
+			int c = col[f];
+			v[f] = c < 0 ? NULL : (size_t)c < row.nfields ? row.fields[c] : "";
+			any |= v[f] && *v[f];
+		}
+		if (!any)
+			continue;
+		ch_event_in in = {row.line,
+		                  v[CH_EF_COUNTY],
+		                  v[CH_EF_HOUSEHOLD],
+		                  v[CH_EF_STAGE],
+		                  v[CH_EF_DAY],
+		                  v[CH_EF_NOTE],
+		                  NULL,
+		                  0};
+		if ((rc = ch_event_add(b, &in)) != 0)
+			goto done;
+	}
+	if (rc < 0)
+		goto done;
+	rc = ch_event_finish(b, sum);
+	if (opts->rejects && sum->rejected) {
+		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &header,
+		                           header_line, ch_event_problems(b));
+		if (wrc && (rc == 0 || rc == CH_EINVALID))
+			rc = wrc;
+	}
+done:
+	if (rc < 0 && rc != CH_EINVALID && rc != CH_EDENIED)
+		ch_error_prefix("%s: ", opts->path);
+	ch_rows_free(rows);
+	ch_strv_dispose(&header);
+	*out = b;
+	return rc;
+}

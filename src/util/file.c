@@ -1,0 +1,48 @@
+/*
+ * file — reading a whole file (see file.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/file.h"
+
+int ch_file_read(const char *path, size_t max, unsigned char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	*data = NULL;
+	*len = 0;
+	if (!f)
+		return ch_error_set(CH_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			buf = ch_realloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (n > max) {
+			rc = ch_error_set(CH_EINVALID, "%s is larger than %zu bytes", path, max);
+			break;
+		}
+		if (got == 0) {
+			if (ferror(f))
+				rc = ch_error_set(CH_ERROR, "reading %s failed", path);
+			break;
+		}
+	}
+	fclose(f);
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*data = buf;
+	*len = n;
+	return 0;
+}
