@@ -5,7 +5,8 @@
 # plan, and prints it per county. Safe to run again: importing the same
 # plan changes nothing. Then writes a synthetic register consistent with the
 # plan, imports it (again: nothing changes) and shows coverage against the
-# targets.
+# targets; then a synthetic progress batch up to 2023-07-16, the weekly
+# dispatch table (also as XLSX) and the reminders to lagging counties.
 set -e
 C=${1:-./cleanheat}
 echo "== 1. 核对发布的计划表 data/plans/changji-2023.csv（原表有误，应报告并给出更正建议）"
@@ -17,14 +18,31 @@ echo
 echo "== 3. 2023 年计划"
 $C plan show --year 2023
 echo
-echo "== 4. 生成并导入样例农户档案（合成数据，姓名均标注“样例”）"
-$C demo generate --households 5000 --seed 2023 -o demo-register-2023.csv
-$C household import demo-register-2023.csv | tail -n 3
+echo "== 4. 生成并导入样例农户档案（合成数据，姓名均标注“样例”；户数与计划一致）"
+$C demo generate --households 43977 --seed 2023 -o demo-register-2023.csv
+$C household import demo-register-2023.csv | tail -n 1
 echo
 echo "== 5. 农户登记进度（对照计划）"
 $C plan coverage --year 2023
 echo
 echo "== 6. 农户档案（前 5 户；身份证号、电话已脱敏）"
 $C household list --county 昌吉市 --limit 5
+echo
+echo "== 7. 样例施工进度（截至 2023-07-16，部分县市有意滞后），导入周报"
+if [ ! -f demo-events-2023.csv ]; then
+	$C demo events --as-of 2023-07-16 --seed 2023 -o demo-events-2023.csv
+	$C event import demo-events-2023.csv | tail -n 1
+else
+	echo "（已导入过：demo-events-2023.csv）"
+fi
+$C report verify
+echo
+echo "== 8. 周调度表（2023 年第 28 周）；Excel 版见 dispatch-2023-W28.xlsx"
+$C report dispatch --year 2023 --as-of 2023-07-16 --format csv | cut -d, -f1,2,6,11,12,13,14,16,35,36
+$C report dispatch --year 2023 --as-of 2023-07-16 --format xlsx -o dispatch-2023-W28.xlsx
+echo
+echo "== 9. 对进度滞后县市的提醒（写入 reminders-2023-W28.txt）"
+$C report remind --year 2023 --as-of 2023-07-16 -o reminders-2023-W28.txt
+head -n 8 reminders-2023-W28.txt
 echo
 $C audit verify

@@ -151,8 +151,13 @@ int ch_hh_import_rejected(const ch_hh_import *imp, size_t line)
 static int prepare_all(ch_hh_import *imp)
 {
 	ch_db *db = imp->ctx->db;
+	/* the households this import changed (or claimed unchanged), as they
+	 * were before: to restore them if a later row rejects them, and to
+	 * audit the changes at the end */
 	int rc = ch_db_exec_script(db, "CREATE TEMP TABLE IF NOT EXISTS hh_before AS"
 	                               " SELECT * FROM household WHERE 0;"
+	                               "CREATE UNIQUE INDEX IF NOT EXISTS temp.hh_before_id"
+	                               " ON hh_before(id);"
 	                               "DELETE FROM temp.hh_before;");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_find,
@@ -177,8 +182,8 @@ static int prepare_all(ch_hh_import *imp)
 		    " ?, ?, ?, ?, ?) WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
-		                   "INSERT INTO temp.hh_before SELECT * FROM household WHERE id = ?"
-		                   " AND id NOT IN (SELECT id FROM temp.hh_before)");
+		                   "INSERT OR IGNORE INTO temp.hh_before SELECT * FROM household"
+		                   " WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_delete, "DELETE FROM household WHERE id = ?");
 	if (rc == 0)

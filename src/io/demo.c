@@ -196,10 +196,13 @@ int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *o, size_t *written)
 		for (size_t i = 0; i < sizeof paces / sizeof paces[0]; i++)
 			if (strcmp(paces[i].code, code) == 0)
 				pace = paces[i].pace;
-		/* the steps' days after the phase start, slower counties stretched */
+		/* each step's day is spread evenly over its stage's phase, as the
+		 * calendar expects, and stretched for slower counties */
 		long d1 = between(&s, 0, span_start) * 100 / pace;
-		long d2 = d1 + between(&s, 20, span_install - span_start) * 100 / pace;
-		long d3 = d2 + between(&s, 3, 20) * 100 / pace;
+		long d2 = between(&s, 0, span_install) * 100 / pace;
+		if (d2 < d1 + 10)
+			d2 = d1 + 10;
+		long d3 = d2 + between(&s, 1, 10);
 		long days[3] = {start + d1, start + d2, start + d3};
 		static const char *const names[3] = {"已开工", "已完工", "已调试"};
 		int withdraw = between(&s, 0, 999) < 5;
