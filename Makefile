@@ -64,6 +64,7 @@ test: deps
 	@$(MAKE) --no-print-directory MODE=release bin units
 	@$(MAKE) --no-print-directory MODE=asan bin units
 	@sh tests/run.sh build/asan
+	@$(MAKE) --no-print-directory MODE=asan fuzz-replay
 
 bench: all
 	@sh bench/run.sh ./cleanheat
@@ -112,10 +113,11 @@ $(B)/tools/embed: tools/embed.c
 # fuzz/corpus/<target>/ and reproducers of every crash found there.
 #   make fuzz          (top level) build the targets with clang, libFuzzer,
 #                      ASan and UBSan in build/fuzz (the library compiled by
-#                      clang too) and run each for FUZZ_SECONDS; new inputs go
+#                      clang too) and run each for FUZZ_SECONDS in fork mode
+#                      (a crash is saved and fuzzing goes on); new inputs go
 #                      to build/fuzz/corpus/<target>, crashes to
 #                      build/fuzz/crashes/ (copy one to fuzz/corpus/<target>/
-#                      to keep it replayed)
+#                      to keep it replayed). FUZZ_TARGETS=csv runs one.
 #   make fuzz-replay   (internal, any MODE) run each target over its committed
 #                      corpus with fuzz/replay.c instead of libFuzzer: no clang
 FUZZ_TARGETS ?= csv xlsx plan_table
@@ -135,17 +137,32 @@ endif
 fuzz: deps
 	@sh fuzz/deps.sh
 	@$(MAKE) --no-print-directory MODE=fuzz CC=clang fuzz-build
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes; \
+	@failed=0; crashes=build/fuzz/crashes; empty=da39a3ee5e6b4b0d3255bfef95601890afd80709; \
+	for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t $$crashes; \
+		rm -f $$crashes/$$t-*; \
 		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
 		dict=; [ ! -f fuzz/$$t.dict ] || dict=-dict=fuzz/$$t.dict; \
 		max_len=$$(case $$t in csv) echo $(FUZZ_MAX_LEN_csv);; \
 			xlsx) echo $(FUZZ_MAX_LEN_xlsx);; *) echo $(FUZZ_MAX_LEN_plan_table);; esac); \
-		build/fuzz/fuzz/fuzz_$$t -max_len=$$max_len -max_total_time=$(FUZZ_SECONDS) \
-			-timeout=25 -print_final_stats=1 $$dict \
-			-artifact_prefix=build/fuzz/crashes/$$t- \
-			build/fuzz/corpus/$$t fuzz/corpus/$$t; \
-	done
+		build/fuzz/fuzz/fuzz_$$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
+			-ignore_ooms=1 -max_len=$$max_len -max_total_time=$(FUZZ_SECONDS) \
+			-timeout=25 $$dict -artifact_prefix=$$crashes/$$t- \
+			build/fuzz/corpus/$$t fuzz/corpus/$$t || failed=1; \
+		if [ -f $$crashes/$$t-crash-$$empty ] && [ ! -s $$crashes/$$t-crash-$$empty ]; then \
+			rm -f $$crashes/$$t-crash-$$empty; \
+			echo "fuzz: an input in fuzz/corpus/$$t crashes (see make fuzz-replay)"; \
+			failed=1; \
+		fi; \
+	done; \
+	n=0; for t in $(FUZZ_TARGETS); do \
+		n=$$((n + $$(ls $$crashes | grep -c "^$$t-" || true))); done; \
+	if [ "$$n" -gt 0 ]; then \
+		echo "fuzz: $$n crashing inputs in $$crashes/ (run one with"; \
+		echo "  build/fuzz/fuzz/fuzz_<target> FILE; keep a reproducer in fuzz/corpus/<target>/):"; \
+		ls $$crashes; \
+	fi; \
+	exit $$failed
 
 fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
@@ -155,11 +172,11 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 
 fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
-	@set -e; for t in $(FUZZ_TARGETS); do \
+	@rc=0; for t in $(FUZZ_TARGETS); do \
 		ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
 		UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		$(B)/fuzz/replay_$$t fuzz/corpus/$$t; \
-	done
+		$(B)/fuzz/replay_$$t fuzz/corpus/$$t || rc=1; \
+	done; exit $$rc
 
 $(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
 	@mkdir -p $(dir $@)

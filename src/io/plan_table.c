@@ -182,11 +182,17 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 			const char *s = cell(rows, ncells, r, c);
 			if (role[c] >= 0)
 				ch_plan_cell_set(&row->cell[role[c]], s);
-			else if (role[c] == ROLE_REMARK && *s)
+			else if (role[c] == ROLE_REMARK && *s && !row->remark)
 				row->remark = ch_strdup(s);
-			else if ((role[c] == ROLE_COUNTY ||
-			          (total_row && role[c] == ROLE_SEQ && is_total_label(s))) &&
-			         *s && !row->county)
+			else if (role[c] == ROLE_REMARK && *s) {
+				/* a second 备注 column: keep both */
+				char *both = ch_malloc(strlen(row->remark) + strlen(s) + 8);
+				sprintf(both, "%s；%s", row->remark, s);
+				free(row->remark);
+				row->remark = both;
+			} else if ((role[c] == ROLE_COUNTY ||
+			            (total_row && role[c] == ROLE_SEQ && is_total_label(s))) &&
+			           *s && !row->county)
 				row->county = ch_strdup(s);
 		}
 		if (!row->county)

@@ -1,0 +1,44 @@
+/*
+ * fuzz — what the libFuzzer targets in fuzz/ share: an invariant check that
+ * aborts with the failed condition (a crash libFuzzer saves, and replay
+ * reports), and the checks every row handed out by a reader must pass.
+ */
+#ifndef CH_FUZZ_FUZZ_H
+#define CH_FUZZ_FUZZ_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/csv.h"
+#include "util/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Aborts, naming the broken invariant, when COND is false. */
+#define FUZZ_CHECK(cond)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__,       \
+			        #cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
+	} while (0)
+
+/* A row from ch_csv_next or ch_xlsx_next: a 1-based line, a field array
+ * when there are fields, and every field a NUL-terminated, valid UTF-8
+ * string (the readers promise UTF-8; ch_text_normalize relies on it). */
+static inline void fuzz_check_row(const ch_csv_row *row)
+{
+	FUZZ_CHECK(row->line >= 1);
+	FUZZ_CHECK(row->nfields == 0 || row->fields != NULL);
+	for (size_t i = 0; i < row->nfields; i++) {
+		const char *f = row->fields[i];
+		FUZZ_CHECK(f != NULL);
+		size_t n = strlen(f);
+		FUZZ_CHECK(ch_utf8_valid_prefix(f, n, NULL) == n);
+	}
+}
+
+#endif
