@@ -38,7 +38,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Files compiled into the binary: schema migrations and reference regions.
 EMBED := $(sort $(wildcard src/db/sql/*.sql)) $(sort $(wildcard data/regions/*.csv)) \
-	$(sort $(wildcard data/register/*.csv)) $(sort $(wildcard data/calendar/*.csv))
+	$(sort $(wildcard data/register/*.csv)) $(sort $(wildcard data/calendar/*.csv)) \
+	$(sort $(wildcard data/acceptance/*.csv))
 
 # Quiet by default; `make V=1` shows the full commands.
 ifeq ($(V),1)

@@ -91,6 +91,17 @@ int cmd_report_dispatch(struct cli *cli, int argc, char **argv);
 int cmd_report_remind(struct cli *cli, int argc, char **argv);
 int cmd_report_freeze(struct cli *cli, int argc, char **argv);
 int cmd_report_verify(struct cli *cli, int argc, char **argv);
+int cmd_inspect_record(struct cli *cli, int argc, char **argv);
+int cmd_rectification_list(struct cli *cli, int argc, char **argv);
+int cmd_rectification_close(struct cli *cli, int argc, char **argv);
+int cmd_followup_record(struct cli *cli, int argc, char **argv);
+int cmd_followup_due(struct cli *cli, int argc, char **argv);
+int cmd_report_acceptance(struct cli *cli, int argc, char **argv);
+int cmd_review_apply(struct cli *cli, int argc, char **argv);
+int cmd_review_assign(struct cli *cli, int argc, char **argv);
+int cmd_review_sample(struct cli *cli, int argc, char **argv);
+int cmd_review_result(struct cli *cli, int argc, char **argv);
+int cmd_review_list(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 

@@ -76,7 +76,8 @@ int cmd_event_record(struct cli *cli, int argc, char **argv)
 		    ch_file_read(files[i], MAX_EVIDENCE, (unsigned char **)&ev[i].data, &ev[i].len);
 	}
 	if (rc == 0 && (rc = ch_event_begin(cli->ctx, &eo, &b)) == 0) {
-		ch_event_in in = {1, county, argv[optind], argv[optind + 1], date, note, ev, nev};
+		ch_event_in in = {1,   county, argv[optind], argv[optind + 1], date, note, ev,
+		                  nev, 0};
 		if ((rc = ch_event_add(b, &in)) == 0) {
 			rc = ch_event_finish(b, &sum);
 			const ch_problems *p = ch_event_problems(b);

@@ -131,6 +131,12 @@ int ch_period_end(const char *period, ch_date *end, int *monthly)
 	int y, w, m;
 	char extra;
 	if (sscanf(period, "%4d-W%2d%c", &y, &w, &extra) == 2 && w >= 1 && w <= 53) {
+		/* a year has 53 ISO weeks when 28 December falls in week 53 */
+		ch_date dec28 = {y, 12, 28};
+		int wy, last;
+		ch_date_iso_week(&dec28, &wy, &last);
+		if (w > last)
+			return ch_error_set(CH_EINVALID, "period '%s': %d has %d weeks", period, y, last);
 		ch_date_iso_week_end(y, w, end);
 		*monthly = 0;
 		return 0;

@@ -44,7 +44,7 @@ struct ch_event_batch {
 	size_t rows, stored, denied;
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "s|township" → allowed (0/1) */
-	ch_stmt *st_hh, *st_hh_id, *st_ins, *st_upd, *st_agg, *st_evi, *st_link;
+	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_evi, *st_link;
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -60,6 +60,8 @@ static int prepare(ch_event_batch *b)
 	" CASE WHEN es_measures IS NOT NULL THEN coalesce(es_area_centi, 0) ELSE 0 END"            \
 	" FROM household"
 	int rc = ch_db_prepare(db, &b->st_hh, HH_SEL " WHERE county_id = ? AND hh_no = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &b->st_hh_pk, HH_SEL " WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_hh_id,
 		                   HH_SEL
@@ -149,15 +151,18 @@ static int run(ch_stmt *st)
 	return rc < 0 ? rc : 0;
 }
 
-/* Adds SIGN times the contribution of one step to the aggregates. */
+/* Adds SIGN times the contribution of one step to the aggregates: +1 at
+ * the stage reached; for a withdrawal -1 at every stage reached and +1 at
+ * 已退出; for a step back (a failed review) -1 at every stage left. */
 static int apply_contribution(ch_stmt *agg, int64_t year, int64_t county, int stage, int from,
                               const char *day, int64_t es, int64_t area, int sign)
 {
-	int lo = stage == CH_STAGE_WITHDRAWN ? CH_STAGE_STARTED : stage;
-	int hi = stage == CH_STAGE_WITHDRAWN ? from : stage;
+	int back = stage < from && stage != CH_STAGE_WITHDRAWN;
+	int lo = stage == CH_STAGE_WITHDRAWN ? CH_STAGE_STARTED : back ? stage + 1 : stage;
+	int hi = stage == CH_STAGE_WITHDRAWN || back ? from : stage;
 	int rc = 0;
 	for (int s = lo; s <= hi && rc == 0; s++) {
-		int k = stage == CH_STAGE_WITHDRAWN ? -sign : sign;
+		int k = stage == CH_STAGE_WITHDRAWN || back ? -sign : sign;
 		if ((rc = ch_stmt_bind_int64(agg, 1, year)) == 0 &&
 		    (rc = ch_stmt_bind_int64(agg, 2, county)) == 0 &&
 		    (rc = ch_stmt_bind_int64(agg, 3, s)) == 0 &&
@@ -213,6 +218,11 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 	const char *hh = in->household ? in->household : "";
 	char *norm = ch_text_normalize(hh);
 	int rc = 0;
+	if (in->household_id) {
+		if ((rc = ch_stmt_bind_int64(b->st_hh_pk, 1, in->household_id)) == 0)
+			rc = read_state(b->st_hh_pk, h);
+		goto found;
+	}
 	if (!*norm) {
 		add_problem(b, in->line, CH_EF_HOUSEHOLD, NULL, "缺少户编号");
 		goto done;
@@ -258,6 +268,7 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 			goto done;
 		rc = read_state(b->st_hh_id, h);
 	}
+found:
 	if (rc == 0 || rc == CH_DB_DONE) {
 		rc = 0;
 		add_problem(b, in->line, CH_EF_HOUSEHOLD, norm, "没有这一户（户编号「%s」）", norm);
@@ -459,8 +470,8 @@ void ch_event_free(ch_event_batch *b)
 {
 	if (!b)
 		return;
-	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_ins, b->st_upd,
-	                  b->st_agg, b->st_evi,   b->st_link};
+	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_hh_pk, b->st_ins,
+	                  b->st_upd, b->st_agg,   b->st_evi,   b->st_link};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (b->in_tx)
@@ -468,4 +479,34 @@ void ch_event_free(ch_event_batch *b)
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	free(b);
+}
+
+int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const char *day,
+                  const char *note, const ch_evidence *evidence, size_t nevidence,
+                  const char *today)
+{
+	ch_event_opts o = {.today = today};
+	ch_event_batch *b = NULL;
+	ch_event_summary sum;
+	int rc = ch_event_begin(ctx, &o, &b);
+	if (rc)
+		return rc;
+	ch_event_in in = {.line = 1,
+	                  .stage = ch_stage_key(stage),
+	                  .day = day,
+	                  .note = note,
+	                  .evidence = evidence,
+	                  .nevidence = nevidence,
+	                  .household_id = household_id};
+	if ((rc = ch_event_add(b, &in)) == 0) {
+		const ch_problems *p = ch_event_problems(b);
+		rc = ch_event_finish(b, &sum);
+		if (rc && ch_problems_count(p)) {
+			const ch_problem *x = ch_problems_get(p, 0);
+			ch_error_set(rc == CH_EDENIED ? CH_EDENIED : CH_EINVALID, "%s", x->reason);
+			rc = ch_error_code();
+		}
+	}
+	ch_event_free(b);
+	return rc;
 }

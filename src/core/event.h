@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/problems.h"
+#include "core/workflow.h"
 
 typedef struct ch_ctx ch_ctx;
 
@@ -51,6 +52,7 @@ typedef struct ch_event_in {
 	const char *note;
 	const ch_evidence *evidence;
 	size_t nevidence;
+	int64_t household_id; /* set by core callers instead of county/household */
 } ch_event_in;
 
 typedef struct ch_event_opts {
@@ -80,6 +82,14 @@ void ch_event_add_problem(ch_event_batch *b, size_t line, int field, const char 
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum);
 const ch_problems *ch_event_problems(const ch_event_batch *b);
 void ch_event_free(ch_event_batch *b);
+
+/* Records one step STAGE for household HOUSEHOLD_ID on DAY, with every
+ * check a batch applies, in the caller's transaction (for core modules
+ * that move households: acceptance, subsidies). CH_EINVALID or CH_EDENIED
+ * with the reason. */
+int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const char *day,
+                  const char *note, const ch_evidence *evidence, size_t nevidence,
+                  const char *today);
 
 /* Corrects the date of a household's step STAGE to DAY: the old event is
  * superseded by a new one and the aggregates move with it. The new date

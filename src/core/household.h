@@ -131,6 +131,19 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_household *out);
 void ch_household_dispose(ch_household *h);
 
+/* Where a household stands: enough to check a step for it. */
+typedef struct ch_hh_ref {
+	int64_t id, county_id, township_id;
+	int plan_year;
+	int stage;          /* enum ch_stage */
+	char stage_day[11]; /* "" when registered */
+	char hh_no[72];
+} ch_hh_ref;
+/* Finds a household by COUNTY (name or code) and 户编号 KEY, or by ID
+ * number when COUNTY is NULL, within the actor's scope. CH_ENOTFOUND with a
+ * message naming it when there is none. */
+int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *out);
+
 /* Records in the audit log that the actor is about to see unmasked ID and
  * phone numbers (WHAT: the query). CH_EDENIED without CH_PERM_REVEAL. */
 int ch_household_reveal(ch_ctx *ctx, const char *what);

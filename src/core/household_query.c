@@ -14,6 +14,8 @@
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
+#include "core/workflow.h"
+#include "util/text.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -181,6 +183,52 @@ int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_househ
 		                  county ? county : "", county ? " " : "", key);
 	}
 	ch_stmt_finalize(st);
+	return rc;
+}
+
+int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *out)
+{
+	int64_t county_id = 0;
+	ch_stmt *st;
+	char id[CH_ID_LEN + 1] = "";
+	char *k = ch_text_normalize(key);
+	int rc;
+	memset(out, 0, sizeof *out);
+	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
+		goto done;
+	if (!county && ch_idcard_normalize(k, NULL, id) != 0) {
+		rc = ch_error_set(CH_EINVALID,
+		                  "'%s' is not an ID number: give --county with a 户编号", k);
+		goto done;
+	}
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
+	    " coalesce(h.stage_day, ''), h.hh_no FROM household h"
+	    " WHERE ((?1 <> 0 AND h.county_id = ?1 AND h.hh_no = ?2)"
+	    " OR (?1 = 0 AND h.id_number = ?3))"
+	    " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
+	    " ORDER BY h.status = 'withdrawn' LIMIT 1",
+	    "itti", county_id, k, id, ctx->actor.scope_region_id);
+	if (rc)
+		goto done;
+	rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		out->id = ch_stmt_int64(st, 0);
+		out->county_id = ch_stmt_int64(st, 1);
+		out->township_id = ch_stmt_int64(st, 2);
+		out->plan_year = (int)ch_stmt_int64(st, 3);
+		out->stage = ch_stage_parse(ch_stmt_text(st, 4));
+		snprintf(out->stage_day, sizeof out->stage_day, "%s", ch_stmt_text(st, 5));
+		snprintf(out->hh_no, sizeof out->hh_no, "%s", ch_stmt_text(st, 6));
+		rc = 0;
+	} else if (rc == CH_DB_DONE) {
+		rc = ch_error_set(CH_ENOTFOUND, "no household %s%s%s in your scope",
+		                  county ? county : "", county ? " " : "", k);
+	}
+	ch_stmt_finalize(st);
+done:
+	free(k);
 	return rc;
 }
 

@@ -23,21 +23,25 @@
 
 /* The contributions of every current event, summed per key: the same rule
  * as apply_contribution in event.c, written as SQL. */
-#define RECOMPUTED                                                                                 \
-	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es, sum(area) AS "    \
-	"area"                                                                                     \
-	" FROM ("                                                                                  \
-	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                      \
-	"   e.es * e.es_area_centi AS area FROM event e"                                           \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN 1 AND 7"                          \
-	"  UNION ALL"                                                                              \
-	"  SELECT e.plan_year, e.county_id, s.no, e.day, -1, -e.es, -e.es * e.es_area_centi"       \
-	"   FROM event e JOIN stage s ON s.no BETWEEN 1 AND e.from_stage_no"                       \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no = 8"                                      \
-	"  UNION ALL"                                                                              \
-	"  SELECT e.plan_year, e.county_id, 8, e.day, 1, e.es, e.es * e.es_area_centi FROM event " \
-	"e"                                                                                        \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no = 8"                                      \
+#define RECOMPUTED                                                                                                                       \
+	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                                                        \
+	" sum(area) AS area FROM (" /* a step forward: +1 at the stage reached */                                                        \
+	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                                                            \
+	"   e.es * e.es_area_centi AS area FROM event e"                                                                                 \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN 1 AND 7"                                                                \
+	"   AND e.stage_no > e.from_stage_no" /* a withdrawal: -1 at every stage reached */                                              \
+	"  UNION ALL"                                                                                                                    \
+	"  SELECT e.plan_year, e.county_id, s.no, e.day, -1, -e.es, -e.es * e.es_area_centi"                                             \
+	"   FROM event e JOIN stage s ON s.no BETWEEN 1 AND e.from_stage_no"                                                             \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no = 8" /* a step back: -1 at every stage                                          \
+	                                                         left */                                                                 \
+	"  UNION ALL"                                                                                                                    \
+	"  SELECT e.plan_year, e.county_id, s.no, e.day, -1, -e.es, -e.es * e.es_area_centi"                                             \
+	"   FROM event e JOIN stage s ON s.no > e.stage_no AND s.no <= e.from_stage_no"                                                  \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no < e.from_stage_no AND e.stage_no <> 8" /* and a withdrawal's +1 at 已退出 */ \
+	"  UNION ALL"                                                                                                                    \
+	"  SELECT e.plan_year, e.county_id, 8, e.day, 1, e.es, e.es * e.es_area_centi"                                                   \
+	"   FROM event e WHERE e.superseded_by IS NULL AND e.stage_no = 8"                                                               \
 	" ) GROUP BY plan_year, county_id, stage_no, day"
 
 int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
@@ -154,7 +158,8 @@ static int load_old(ch_ctx *ctx, const char *county, const char *household, int 
 	    " FROM household h JOIN event e ON e.household_id = h.id"
 	    " WHERE ((? <> 0 AND h.county_id = ? AND h.hh_no = ?) OR (? = 0 AND h.id_number = "
 	    "upper(?)))"
-	    " AND e.stage_no = ? AND e.superseded_by IS NULL",
+	    " AND e.stage_no = ? AND e.superseded_by IS NULL"
+	    " AND (e.stage_no > e.from_stage_no OR e.stage_no = 8) ORDER BY e.id DESC LIMIT 1",
 	    "iitit"
 	    "i",
 	    county_id, county_id, hh, county_id, hh, (int64_t)stage);

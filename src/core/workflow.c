@@ -20,7 +20,7 @@ static const struct {
     {"registered", "已登记", "登记"},
     {"started", "已开工", "开工|已开工建设"},
     {"installed", "已完工", "完工|已安装|安装完成"},
-    {"commissioned", "已调试", "调试|调试完成|已调试，具备使用条件|具备使用条件"},
+    {"commissioned", "已调试", "调试|调试完成|已调试,具备使用条件|具备使用条件"},
     {"self_inspected", "自验合格", "已自验|自验"},
     {"review_requested", "已申请复核", "申请复核"},
     {"reviewed", "复核通过", "已复核"},
@@ -35,7 +35,9 @@ const struct ch_transition ch_workflow_table[] = {
     {CH_STAGE_INSTALLED, CH_STAGE_COMMISSIONED, FIELD, 0, 0, 1},
     {CH_STAGE_COMMISSIONED, CH_STAGE_SELF_INSPECTED, COUNTY, 1, 0, 0},
     {CH_STAGE_SELF_INSPECTED, CH_STAGE_REVIEW_REQUESTED, COUNTY, 0, 0, 0},
-    {CH_STAGE_REVIEW_REQUESTED, CH_STAGE_REVIEWED, REVIEW, 1, 0, 0},
+    {CH_STAGE_REVIEW_REQUESTED, CH_STAGE_REVIEWED, REVIEW, 0, 0, 0},
+    /* a failed review sends the household back to self-inspection */
+    {CH_STAGE_REVIEW_REQUESTED, CH_STAGE_COMMISSIONED, REVIEW, 0, 1, 0},
     {CH_STAGE_REVIEWED, CH_STAGE_SUBSIDIZED, PAY, 0, 0, 0},
     {CH_STAGE_REGISTERED, CH_STAGE_WITHDRAWN, COUNTY, 0, 1, 1},
     {CH_STAGE_STARTED, CH_STAGE_WITHDRAWN, COUNTY, 0, 1, 1},
@@ -92,7 +94,7 @@ const char *ch_workflow_refusal(enum ch_stage from, enum ch_stage to)
 	if (to == CH_STAGE_REGISTERED)
 		return "不能退回到已登记";
 	if (to < from)
-		return "不能倒退到之前的环节";
+		return "不能倒退到之前的环节（复核未通过的退回由复核功能办理）";
 	if (to == CH_STAGE_WITHDRAWN)
 		return "此环节不能办理退出";
 	return "不能跳过中间环节";

@@ -7,7 +7,8 @@
  * entry point can allow a step the table does not. Stages are ordered; a
  * household is at one stage at a time, and counts as having reached every
  * stage up to it. Withdrawal (已退出) is possible from any stage before the
- * subsidy is paid, and needs a reason.
+ * subsidy is paid, and needs a reason. The one step backwards is a failed
+ * review: 已申请复核 back to 已调试, to be inspected again after rectification.
  */
 #ifndef CH_CORE_WORKFLOW_H
 #define CH_CORE_WORKFLOW_H

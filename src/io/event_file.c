@@ -127,14 +127,12 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 		}
 		if (!any)
 			continue;
-		ch_event_in in = {row.line,
-		                  v[CH_EF_COUNTY],
-		                  v[CH_EF_HOUSEHOLD],
-		                  v[CH_EF_STAGE],
-		                  v[CH_EF_DAY],
-		                  v[CH_EF_NOTE],
-		                  NULL,
-		                  0};
+		ch_event_in in = {.line = row.line,
+		                  .county = v[CH_EF_COUNTY],
+		                  .household = v[CH_EF_HOUSEHOLD],
+		                  .stage = v[CH_EF_STAGE],
+		                  .day = v[CH_EF_DAY],
+		                  .note = v[CH_EF_NOTE]};
 		if ((rc = ch_event_add(b, &in)) != 0)
 			goto done;
 	}

@@ -180,6 +180,36 @@ static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
 	return rc;
 }
 
+/* key,value settings of one scope (data/acceptance/sampling.csv ...). */
+static int load_settings(ch_ctx *ctx, const struct ch_embedded_file *f, const char *scope)
+{
+	static const char *const cols[] = {"key", "value"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 2, 2, &t);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++)
+		rc = ch_db_run(ch_ctx_db(ctx),
+		               "INSERT INTO setting(scope, key, value) VALUES (?, ?, ?)"
+		               " ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value",
+		               "ttt", scope, cellv(&t, r, 0), cellv(&t, r, 1));
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
+static int load_checklist(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	static const char *const cols[] = {"key", "name"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 2, 2, &t);
+	if (rc == 0)
+		rc = ch_db_run(ch_ctx_db(ctx), "DELETE FROM checklist_item", NULL);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++)
+		rc = ch_db_run(ch_ctx_db(ctx),
+		               "INSERT INTO checklist_item(key, name, ordinal) VALUES (?, ?, ?)",
+		               "tti", cellv(&t, r, 0), cellv(&t, r, 1), (int64_t)r);
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
 /* The loader for one embedded file, by its path. */
 static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f)
 {
@@ -193,6 +223,12 @@ static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f)
 		return load_limits(ctx, f);
 	if (ch_str_starts(f->path, "data/calendar/"))
 		return load_calendar(ctx, f);
+	if (strcmp(f->path, "data/acceptance/checklist.csv") == 0)
+		return load_checklist(ctx, f);
+	if (strcmp(f->path, "data/acceptance/sampling.csv") == 0)
+		return load_settings(ctx, f, "sampling");
+	if (strcmp(f->path, "data/acceptance/followup.csv") == 0)
+		return load_settings(ctx, f, "followup");
 	return ch_error_set(CH_ERROR, "no loader for reference file %s", f->path);
 }
 
