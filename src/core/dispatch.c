@@ -136,7 +136,8 @@ int ch_period_end(const char *period, ch_date *end, int *monthly)
 		int wy, last;
 		ch_date_iso_week(&dec28, &wy, &last);
 		if (w > last)
-			return ch_error_set(CH_EINVALID, "period '%s': %d has %d weeks", period, y, last);
+			return ch_error_set(CH_EINVALID, "period '%s': %d has %d weeks", period, y,
+			                    last);
 		ch_date_iso_week_end(y, w, end);
 		*monthly = 0;
 		return 0;
@@ -227,6 +228,23 @@ static int use_frozen(ch_ctx *ctx, ch_dispatch *d)
 	}
 	if (rc)
 		return rc;
+	/* compare with the frozen period's end: a report in the middle of a
+	 * week measures its change from where the frozen week ended */
+	char *end = NULL;
+	if (ch_db_query_text(ctx->db, &end,
+	                     "SELECT as_of FROM dispatch_freeze WHERE plan_year = ? AND period = ?",
+	                     "it", (int64_t)d->year, d->prev_period) == 0 &&
+	    strcmp(end, d->prev_as_of) != 0) {
+		snprintf(d->prev_as_of, sizeof d->prev_as_of, "%s", end);
+		for (size_t i = 0; i < d->nrows; i++)
+			memset(d->rows[i].prev, 0, sizeof d->rows[i].prev);
+		rc = sum_until(ctx, d, d->prev_as_of, W_PREV);
+	}
+	free(end);
+	if (rc) {
+		free(figures);
+		return rc;
+	}
 	json_t *j = json_loads(figures, 0, NULL);
 	free(figures);
 	if (!j)

@@ -2,12 +2,13 @@
  * event — checking and storing construction steps (see event.h).
  *
  * Aggregates: each step adds its contribution to progress_daily in the
- * same transaction (apply_contribution). A forward step to stage S on day
- * D adds one household at (S, D); a withdrawal on day W subtracts one at W
- * from every stage the household had reached and adds one to 已退出. The
- * energy-saving households and area ride along, as they were when the step
- * was recorded (kept on the event, so that a later register change cannot
- * make the aggregates disagree with their events).
+ * same transaction (ch_event_contribute). A forward step to stage S on day
+ * D adds one household at (S, D); a withdrawal on day W takes back, at W,
+ * what the steps into every stage the household had reached added, and adds
+ * one to 已退出; a step back (a failed review) takes back the stages left.
+ * The energy-saving households and area ride along as they were when each
+ * step was recorded (kept on the event), so a later register change cannot
+ * make the aggregates disagree with their events.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -151,38 +152,59 @@ static int run(ch_stmt *st)
 	return rc < 0 ? rc : 0;
 }
 
-/* Adds SIGN times the contribution of one step to the aggregates: +1 at
- * the stage reached; for a withdrawal -1 at every stage reached and +1 at
- * 已退出; for a step back (a failed review) -1 at every stage left. */
-static int apply_contribution(ch_stmt *agg, int64_t year, int64_t county, int stage, int from,
-                              const char *day, int64_t es, int64_t area, int sign)
+static int add_row(ch_stmt *agg, int64_t year, int64_t county, int stage, const char *day,
+                   int64_t n, int64_t es, int64_t area)
+{
+	int rc;
+	if ((rc = ch_stmt_bind_int64(agg, 1, year)) == 0 &&
+	    (rc = ch_stmt_bind_int64(agg, 2, county)) == 0 &&
+	    (rc = ch_stmt_bind_int64(agg, 3, stage)) == 0 &&
+	    (rc = ch_stmt_bind_text(agg, 4, day)) == 0 &&
+	    (rc = ch_stmt_bind_int64(agg, 5, n)) == 0 &&
+	    (rc = ch_stmt_bind_int64(agg, 6, es)) == 0 &&
+	    (rc = ch_stmt_bind_int64(agg, 7, area)) == 0)
+		rc = run(agg);
+	return rc;
+}
+
+int ch_event_contribute(ch_ctx *ctx, ch_stmt *agg, int64_t event_id, int64_t household,
+                        int64_t year, int64_t county, int stage, int from, const char *day,
+                        int64_t es, int64_t area, int sign)
 {
 	int back = stage < from && stage != CH_STAGE_WITHDRAWN;
-	int lo = stage == CH_STAGE_WITHDRAWN ? CH_STAGE_STARTED : back ? stage + 1 : stage;
-	int hi = stage == CH_STAGE_WITHDRAWN || back ? from : stage;
-	int rc = 0;
-	for (int s = lo; s <= hi && rc == 0; s++) {
-		int k = stage == CH_STAGE_WITHDRAWN || back ? -sign : sign;
-		if ((rc = ch_stmt_bind_int64(agg, 1, year)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 2, county)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 3, s)) == 0 &&
-		    (rc = ch_stmt_bind_text(agg, 4, day)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 5, k)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 6, k * es)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 7, k * area)) == 0)
-			rc = run(agg);
+	ch_stmt *st;
+	int rc;
+	if (stage != CH_STAGE_WITHDRAWN && !back)
+		return add_row(agg, year, county, stage, day, sign, sign * es, sign * area);
+	/* leaving stages: take back what the latest current step into each,
+	 * before this one, added */
+	int lo = back ? stage + 1 : CH_STAGE_STARTED;
+	rc = ch_db_preparef(
+	    ch_ctx_db(ctx), &st,
+	    "SELECT f.stage_no, f.plan_year, f.county_id, f.es, f.es * f.es_area_centi"
+	    " FROM event f WHERE f.household_id = ? AND f.superseded_by IS NULL"
+	    " AND f.stage_no BETWEEN ? AND ? AND f.stage_no > f.from_stage_no"
+	    " AND f.stage_no <> 8 AND f.id = (SELECT max(g.id) FROM event g"
+	    "  WHERE g.household_id = f.household_id AND g.stage_no = f.stage_no"
+	    "  AND g.superseded_by IS NULL AND g.stage_no > g.from_stage_no"
+	    "  AND (g.day < ?4 OR (g.day = ?4 AND g.id < ?5)))",
+	    "iiiti", household, (int64_t)lo, (int64_t)from, day, event_id);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		rc = add_row(agg, ch_stmt_int64(st, 1), ch_stmt_int64(st, 2),
+		             (int)ch_stmt_int64(st, 0), day, -sign, -sign * ch_stmt_int64(st, 3),
+		             -sign * ch_stmt_int64(st, 4));
+		if (rc)
+			break;
 	}
-	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {
-		if ((rc = ch_stmt_bind_int64(agg, 1, year)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 2, county)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 3, CH_STAGE_WITHDRAWN)) == 0 &&
-		    (rc = ch_stmt_bind_text(agg, 4, day)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 5, sign)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 6, sign * es)) == 0 &&
-		    (rc = ch_stmt_bind_int64(agg, 7, sign * area)) == 0)
-			rc = run(agg);
-	}
-	return rc;
+	ch_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (stage == CH_STAGE_WITHDRAWN)
+		return add_row(agg, year, county, CH_STAGE_WITHDRAWN, day, sign, sign * es,
+		               sign * area);
+	return 0;
 }
 
 struct hh_state {
@@ -406,8 +428,8 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	    (rc = ch_stmt_bind_text(b->st_upd, 2, day)) != 0 ||
 	    (rc = ch_stmt_bind_int64(b->st_upd, 3, h.id)) != 0 || (rc = run(b->st_upd)) != 0)
 		return rc;
-	rc = apply_contribution(b->st_agg, h.plan_year, h.county_id, stage, h.stage, day, h.es,
-	                        h.es_area, 1);
+	rc = ch_event_contribute(b->ctx, b->st_agg, event_id, h.id, h.plan_year, h.county_id, stage,
+	                         h.stage, day, h.es, h.es_area, 1);
 	for (size_t i = 0; i < in->nevidence && rc == 0; i++)
 		rc = store_evidence(b, event_id, &in->evidence[i]);
 	if (rc == 0)

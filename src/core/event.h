@@ -91,6 +91,16 @@ int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const 
                   const char *note, const ch_evidence *evidence, size_t nevidence,
                   const char *today);
 
+/* Adds SIGN times the contribution of step EVENT_ID to progress_daily
+ * through AGG (the upsert statement of event.c): for internal use by
+ * event.c and progress.c, which must apply the same rule. A step that
+ * leaves stages takes back what the latest current step into each of them,
+ * dated before it (or the same day and recorded before it), added. */
+typedef struct ch_stmt ch_stmt;
+int ch_event_contribute(ch_ctx *ctx, ch_stmt *agg, int64_t event_id, int64_t household,
+                        int64_t year, int64_t county, int stage, int from, const char *day,
+                        int64_t es, int64_t area, int sign);
+
 /* Corrects the date of a household's step STAGE to DAY: the old event is
  * superseded by a new one and the aggregates move with it. The new date
  * must still lie between the neighbouring steps. Audited. */

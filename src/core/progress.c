@@ -23,25 +23,31 @@
 
 /* The contributions of every current event, summed per key: the same rule
  * as apply_contribution in event.c, written as SQL. */
-#define RECOMPUTED                                                                                                                       \
-	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                                                        \
-	" sum(area) AS area FROM (" /* a step forward: +1 at the stage reached */                                                        \
-	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                                                            \
-	"   e.es * e.es_area_centi AS area FROM event e"                                                                                 \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN 1 AND 7"                                                                \
-	"   AND e.stage_no > e.from_stage_no" /* a withdrawal: -1 at every stage reached */                                              \
-	"  UNION ALL"                                                                                                                    \
-	"  SELECT e.plan_year, e.county_id, s.no, e.day, -1, -e.es, -e.es * e.es_area_centi"                                             \
-	"   FROM event e JOIN stage s ON s.no BETWEEN 1 AND e.from_stage_no"                                                             \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no = 8" /* a step back: -1 at every stage                                          \
-	                                                         left */                                                                 \
-	"  UNION ALL"                                                                                                                    \
-	"  SELECT e.plan_year, e.county_id, s.no, e.day, -1, -e.es, -e.es * e.es_area_centi"                                             \
-	"   FROM event e JOIN stage s ON s.no > e.stage_no AND s.no <= e.from_stage_no"                                                  \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no < e.from_stage_no AND e.stage_no <> 8" /* and a withdrawal's +1 at 已退出 */ \
-	"  UNION ALL"                                                                                                                    \
-	"  SELECT e.plan_year, e.county_id, 8, e.day, 1, e.es, e.es * e.es_area_centi"                                                   \
-	"   FROM event e WHERE e.superseded_by IS NULL AND e.stage_no = 8"                                                               \
+#define RECOMPUTED                                                                                 \
+	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                  \
+	" sum(area) AS area FROM ("                                                                \
+	/* a step forward: +1 at the stage reached */                                              \
+	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                      \
+	"   e.es * e.es_area_centi AS area FROM event e"                                           \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN 1 AND 7"                          \
+	"   AND e.stage_no > e.from_stage_no"                                                      \
+	/* a withdrawal or a step back: take back, for every stage left, what the     */         \
+	/* latest current step into it added                                           */         \
+	"  UNION ALL"                                                                              \
+	"  SELECT f.plan_year, f.county_id, f.stage_no, e.day, -1, -f.es,"                         \
+	"   -f.es * f.es_area_centi FROM event e JOIN event f ON f.household_id = e.household_id" \
+	"   AND f.superseded_by IS NULL AND f.stage_no > f.from_stage_no AND f.stage_no <> 8"     \
+	"   AND f.stage_no <= e.from_stage_no"                                                     \
+	"   AND f.stage_no >= CASE WHEN e.stage_no = 8 THEN 1 ELSE e.stage_no + 1 END"             \
+	"   AND f.id = (SELECT max(g.id) FROM event g WHERE g.household_id = f.household_id"      \
+	"    AND g.stage_no = f.stage_no AND g.superseded_by IS NULL"                              \
+	"    AND g.stage_no > g.from_stage_no"                                                     \
+	"    AND (g.day < e.day OR (g.day = e.day AND g.id < e.id)))"                              \
+	"   WHERE e.superseded_by IS NULL AND (e.stage_no = 8 OR e.stage_no < e.from_stage_no)"   \
+	/* and a withdrawal's +1 at 已退出 */                                                       \
+	"  UNION ALL"                                                                              \
+	"  SELECT e.plan_year, e.county_id, 8, e.day, 1, e.es, e.es * e.es_area_centi"             \
+	"   FROM event e WHERE e.superseded_by IS NULL AND e.stage_no = 8"                         \
 	" ) GROUP BY plan_year, county_id, stage_no, day"
 
 int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
@@ -135,6 +141,36 @@ struct old_event {
 	int is_current;
 };
 
+/* The days of the steps just before and after O in the household's
+ * history. A correction takes the place of the step it corrects, so steps
+ * are ordered by the first event of their correction chain. */
+static int neighbours(ch_ctx *ctx, struct old_event *o)
+{
+	ch_stmt *st;
+	int rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "WITH RECURSIVE chain(id, root) AS ("
+	    "  SELECT id, id FROM event WHERE household_id = ?1 AND corrects IS NULL"
+	    "  UNION ALL SELECT e.id, c.root FROM event e JOIN chain c ON e.corrects = c.id),"
+	    " cur AS (SELECT e.day, c.root FROM event e JOIN chain c ON c.id = e.id"
+	    "  WHERE e.superseded_by IS NULL),"
+	    " me AS (SELECT root FROM chain WHERE id = ?2)"
+	    " SELECT (SELECT max(day) FROM cur WHERE root < (SELECT root FROM me)),"
+	    "  (SELECT min(day) FROM cur WHERE root > (SELECT root FROM me))",
+	    "ii", o->household, o->id);
+	if (rc)
+		return rc;
+	if ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		snprintf(o->prev_day, sizeof o->prev_day, "%s",
+		         ch_stmt_text(st, 0) ? ch_stmt_text(st, 0) : "");
+		snprintf(o->next_day, sizeof o->next_day, "%s",
+		         ch_stmt_text(st, 1) ? ch_stmt_text(st, 1) : "");
+		rc = 0;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int load_old(ch_ctx *ctx, const char *county, const char *household, int stage,
                     struct old_event *o)
 {
@@ -150,11 +186,7 @@ static int load_old(ch_ctx *ctx, const char *county, const char *household, int 
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT e.id, h.id, e.plan_year, e.county_id, h.township_id, e.es, e.es_area_centi,"
-	    " e.from_stage_no, e.day, h.status,"
-	    " (SELECT max(p.day) FROM event p WHERE p.household_id = h.id"
-	    "  AND p.superseded_by IS NULL AND p.stage_no < e.stage_no),"
-	    " (SELECT min(n.day) FROM event n WHERE n.household_id = h.id"
-	    "  AND n.superseded_by IS NULL AND n.stage_no > e.stage_no)"
+	    " e.from_stage_no, e.day, h.status, NULL, NULL"
 	    " FROM household h JOIN event e ON e.household_id = h.id"
 	    " WHERE ((? <> 0 AND h.county_id = ? AND h.hh_no = ?) OR (? = 0 AND h.id_number = "
 	    "upper(?)))"
@@ -178,16 +210,14 @@ static int load_old(ch_ctx *ctx, const char *county, const char *household, int 
 		o->stage = stage;
 		snprintf(o->day, sizeof o->day, "%s", ch_stmt_text(st, 8));
 		o->is_current = ch_stage_parse(ch_stmt_text(st, 9)) == stage;
-		snprintf(o->prev_day, sizeof o->prev_day, "%s",
-		         ch_stmt_text(st, 10) ? ch_stmt_text(st, 10) : "");
-		snprintf(o->next_day, sizeof o->next_day, "%s",
-		         ch_stmt_text(st, 11) ? ch_stmt_text(st, 11) : "");
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
 		rc = ch_error_set(CH_ENOTFOUND, "household %s has no recorded step %s to correct",
 		                  hh, ch_stage_name(stage));
 	}
 	ch_stmt_finalize(st);
+	if (rc == 0)
+		rc = neighbours(ctx, o);
 done:
 	ch_region_dispose(&r);
 	free(hh);
@@ -260,34 +290,12 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 		    " es_households = es_households + excluded.es_households,"
 		    " es_area_centi = es_area_centi + excluded.es_area_centi");
 	/* the event's contribution moves from the old day to the new one */
-	int lo = stage == CH_STAGE_WITHDRAWN ? CH_STAGE_STARTED : stage;
-	int hi = stage == CH_STAGE_WITHDRAWN ? o.from : stage;
-	for (int pass = 0; pass < 2 && rc == 0; pass++) {
-		const char *at = pass ? day : o.day;
-		int sign = pass ? 1 : -1;
-		for (int s = lo; s <= hi + (stage == CH_STAGE_WITHDRAWN) && rc == 0; s++) {
-			int stg = s > hi ? CH_STAGE_WITHDRAWN : s;
-			int k =
-			    stage == CH_STAGE_WITHDRAWN && stg != CH_STAGE_WITHDRAWN ? -sign : sign;
-			rc = ch_stmt_bind_int64(agg, 1, o.plan_year);
-			if (rc == 0)
-				rc = ch_stmt_bind_int64(agg, 2, o.county);
-			if (rc == 0)
-				rc = ch_stmt_bind_int64(agg, 3, stg);
-			if (rc == 0)
-				rc = ch_stmt_bind_text(agg, 4, at);
-			if (rc == 0)
-				rc = ch_stmt_bind_int64(agg, 5, k);
-			if (rc == 0)
-				rc = ch_stmt_bind_int64(agg, 6, k * o.es);
-			if (rc == 0)
-				rc = ch_stmt_bind_int64(agg, 7, k * o.es * o.area);
-			while (rc == 0 && (rc = ch_stmt_step(agg)) == CH_DB_ROW)
-				rc = 0;
-			rc = rc < 0 ? rc : 0;
-			ch_stmt_reset(agg);
-		}
-	}
+	if (rc == 0)
+		rc = ch_event_contribute(ctx, agg, o.id, o.household, o.plan_year, o.county, stage,
+		                         o.from, o.day, o.es, o.es * o.area, -1);
+	if (rc == 0)
+		rc = ch_event_contribute(ctx, agg, new_id, o.household, o.plan_year, o.county,
+		                         stage, o.from, day, o.es, o.es * o.area, 1);
 	ch_stmt_finalize(agg);
 	if (rc == 0) {
 		json_t *b = json_pack("{s:s, s:s}", "stage", ch_stage_key(stage), "day", o.day);

@@ -1,0 +1,1398 @@
+/*
+ * test_progress — construction progress and the dispatch: the workflow
+ * transition table (every pair of stages), stage names, ISO weeks and
+ * period labels, the milestone calendar and its expected curve, and a
+ * hand-built scenario through the core API (two counties, steps recorded
+ * on chosen dates, a withdrawal after 已完工) whose dispatch figures are
+ * computed here by hand: households per stage now and at the previous
+ * period's end across week and month boundaries, energy-saving households
+ * and area, expected shares, status colours, forecasts; then a frozen
+ * period, a correction inside it, and ch_progress_verify before and after
+ * tampering with progress_daily.
+ */
+#include "testutil.h"
+
+#include "core/ctx.h"
+#include "core/dispatch.h"
+#include "core/event.h"
+#include "core/household.h"
+#include "core/plan.h"
+#include "core/workflow.h"
+#include "db/db.h"
+#include "io/reference.h"
+#include "util/date.h"
+#include "util/error.h"
+
+/* ---- the transition table ---- */
+
+/* Each stage to the next, withdrawal from every stage before the subsidy,
+ * and the one step back (workflow.h): a failed review, 已申请复核 → 已调试. */
+static int allowed(int from, int to)
+{
+	if (to == from + 1 && from >= CH_STAGE_REGISTERED && from < CH_STAGE_SUBSIDIZED)
+		return 1;
+	if (to == CH_STAGE_WITHDRAWN && from < CH_STAGE_SUBSIDIZED)
+		return 1;
+	if (from == CH_STAGE_REVIEW_REQUESTED && to == CH_STAGE_COMMISSIONED)
+		return 1;
+	return 0;
+}
+
+/* What ch_workflow_refusal must say for a refused FROM → TO. */
+static const char *refusal_text(int from, int to)
+{
+	if (from == CH_STAGE_WITHDRAWN)
+		return "已退出";
+	if (from == CH_STAGE_SUBSIDIZED)
+		return "补助已发放";
+	if (to == from)
+		return "已处于此环节";
+	if (to == CH_STAGE_REGISTERED)
+		return "不能退回到已登记";
+	if (to < from)
+		return "倒退";
+	return "跳过";
+}
+
+static void test_transitions_exhaustive(void **state)
+{
+	(void)state;
+	int nallowed = 0;
+	for (int from = 0; from < CH_STAGE_COUNT; from++) {
+		for (int to = 0; to < CH_STAGE_COUNT; to++) {
+			const struct ch_transition *t = ch_workflow_find(from, to);
+			if (allowed(from, to)) {
+				if (!t)
+					fail_msg("%s → %s should be allowed", ch_stage_key(from),
+					         ch_stage_key(to));
+				assert_int_equal(t->from, from);
+				assert_int_equal(t->to, to);
+				assert_true(t->roles != 0);
+				nallowed++;
+				continue;
+			}
+			if (t)
+				fail_msg("%s → %s should not be allowed", ch_stage_key(from),
+				         ch_stage_key(to));
+			const char *why = ch_workflow_refusal(from, to);
+			assert_non_null(why);
+			if (!strstr(why, refusal_text(from, to)))
+				fail_msg("%s → %s: refusal '%s' lacks '%s'", ch_stage_key(from),
+				         ch_stage_key(to), why, refusal_text(from, to));
+		}
+	}
+	assert_int_equal(nallowed, 15);
+	/* the table lists exactly these */
+	int n = 0;
+	for (const struct ch_transition *t = ch_workflow_table; t->roles; t++) {
+		assert_true(allowed(t->from, t->to));
+		n++;
+	}
+	assert_int_equal(n, 15);
+}
+
+static void test_transition_kinds(void **state)
+{
+	(void)state;
+	/* skipped stages and steps after withdrawal say which */
+	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_REGISTERED, CH_STAGE_INSTALLED), "跳过"));
+	assert_non_null(
+	    strstr(ch_workflow_refusal(CH_STAGE_STARTED, CH_STAGE_SELF_INSPECTED), "跳过"));
+	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_COMMISSIONED, CH_STAGE_STARTED), "倒退"));
+	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_WITHDRAWN, CH_STAGE_STARTED), "已退出"));
+	assert_non_null(
+	    strstr(ch_workflow_refusal(CH_STAGE_WITHDRAWN, CH_STAGE_WITHDRAWN), "已退出"));
+	assert_non_null(
+	    strstr(ch_workflow_refusal(CH_STAGE_SUBSIDIZED, CH_STAGE_WITHDRAWN), "补助已发放"));
+	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_STARTED, CH_STAGE_STARTED), "已处于"));
+
+	/* the flags of the allowed steps */
+	for (int from = 0; from < CH_STAGE_SUBSIDIZED; from++) {
+		const struct ch_transition *w = ch_workflow_find(from, CH_STAGE_WITHDRAWN);
+		assert_non_null(w);
+		assert_true(w->needs_note);
+		assert_false(w->needs_evidence);
+		assert_true(w->via_import);
+	}
+	for (int from = 0; from < CH_STAGE_SUBSIDIZED; from++) {
+		const struct ch_transition *t = ch_workflow_find(from, from + 1);
+		int to = from + 1;
+		assert_non_null(t);
+		assert_false(t->needs_note);
+		if (to == CH_STAGE_SELF_INSPECTED)
+			assert_true(t->needs_evidence);
+		if (to <= CH_STAGE_COMMISSIONED)
+			assert_false(t->needs_evidence);
+		assert_int_equal(t->via_import, to == CH_STAGE_STARTED || to == CH_STAGE_INSTALLED ||
+		                                    to == CH_STAGE_COMMISSIONED);
+	}
+	/* field steps for township operators, acceptance for the county, review
+	 * for reviewers, payment for finance */
+	const unsigned twp = 1u << CH_ROLE_TOWNSHIP_OPERATOR, cty = 1u << CH_ROLE_COUNTY_OPERATOR;
+	assert_true(ch_workflow_find(CH_STAGE_REGISTERED, CH_STAGE_STARTED)->roles & twp);
+	assert_false(ch_workflow_find(CH_STAGE_COMMISSIONED, CH_STAGE_SELF_INSPECTED)->roles & twp);
+	assert_true(ch_workflow_find(CH_STAGE_COMMISSIONED, CH_STAGE_SELF_INSPECTED)->roles & cty);
+	assert_true(ch_workflow_find(CH_STAGE_REVIEW_REQUESTED, CH_STAGE_REVIEWED)->roles &
+	            (1u << CH_ROLE_REVIEWER));
+	assert_false(ch_workflow_find(CH_STAGE_REVIEW_REQUESTED, CH_STAGE_REVIEWED)->roles & cty);
+	assert_true(ch_workflow_find(CH_STAGE_REVIEWED, CH_STAGE_SUBSIDIZED)->roles &
+	            (1u << CH_ROLE_FINANCE));
+	assert_false(ch_workflow_find(CH_STAGE_STARTED, CH_STAGE_WITHDRAWN)->roles & twp);
+	/* the failed review: by a reviewer, with the reason, never in a weekly import */
+	const struct ch_transition *back =
+	    ch_workflow_find(CH_STAGE_REVIEW_REQUESTED, CH_STAGE_COMMISSIONED);
+	assert_non_null(back);
+	assert_true(back->needs_note);
+	assert_false(back->via_import);
+	assert_true(back->roles & (1u << CH_ROLE_REVIEWER));
+	assert_false(back->roles & cty);
+	/* no other step back */
+	assert_null(ch_workflow_find(CH_STAGE_REVIEWED, CH_STAGE_COMMISSIONED));
+	assert_null(ch_workflow_find(CH_STAGE_SELF_INSPECTED, CH_STAGE_COMMISSIONED));
+	assert_null(ch_workflow_find(CH_STAGE_REVIEW_REQUESTED, CH_STAGE_SELF_INSPECTED));
+}
+
+static void test_stage_parse(void **state)
+{
+	(void)state;
+	for (int s = 0; s < CH_STAGE_COUNT; s++) {
+		assert_int_equal(ch_stage_parse(ch_stage_key(s)), s);
+		assert_int_equal(ch_stage_parse(ch_stage_name(s)), s);
+	}
+	assert_string_equal(ch_stage_name(CH_STAGE_STARTED), "已开工");
+	assert_string_equal(ch_stage_key(CH_STAGE_WITHDRAWN), "withdrawn");
+	assert_int_equal(ch_stage_parse("开工"), CH_STAGE_STARTED);
+	assert_int_equal(ch_stage_parse("完工"), CH_STAGE_INSTALLED);
+	assert_int_equal(ch_stage_parse("调试完成"), CH_STAGE_COMMISSIONED);
+	assert_int_equal(ch_stage_parse("退出"), CH_STAGE_WITHDRAWN);
+	assert_int_equal(ch_stage_parse("登记"), CH_STAGE_REGISTERED);
+	assert_int_equal(ch_stage_parse("已安装"), CH_STAGE_INSTALLED);
+	assert_int_equal(ch_stage_parse("自验"), CH_STAGE_SELF_INSPECTED);
+	assert_int_equal(ch_stage_parse("已发放补助"), CH_STAGE_SUBSIDIZED);
+	/* surrounding and ideographic spaces do not matter */
+	assert_int_equal(ch_stage_parse("  已完工 "), CH_STAGE_INSTALLED);
+	assert_int_equal(ch_stage_parse("\u3000已开工\u3000"), CH_STAGE_STARTED);
+	assert_int_equal(ch_stage_parse(""), -1);
+	assert_int_equal(ch_stage_parse("已竣工"), -1);
+	assert_int_equal(ch_stage_parse("started2"), -1);
+	assert_int_equal(ch_stage_parse(NULL), -1);
+	assert_string_equal(ch_stage_key(CH_STAGE_COUNT), "?");
+}
+
+/* The full name of 已调试 as the implementation plan writes it, with its
+ * full-width comma: listed as a variant in workflow.c. */
+static void test_stage_parse_full_name(void **state)
+{
+	(void)state;
+	assert_int_equal(ch_stage_parse("具备使用条件"), CH_STAGE_COMMISSIONED);
+	int s = ch_stage_parse("已调试，具备使用条件");
+	if (s != CH_STAGE_COMMISSIONED)
+		fail_msg("ch_stage_parse(\"已调试，具备使用条件\") = %d, expected %d (commissioned)",
+		         s, CH_STAGE_COMMISSIONED);
+}
+
+/* ---- dates and periods ---- */
+
+static ch_date D(int y, int m, int d)
+{
+	return (ch_date){y, m, d};
+}
+
+static void expect_week(ch_date d, int wy, int ww, int wday)
+{
+	int y = 0, w = 0;
+	ch_date_iso_week(&d, &y, &w);
+	if (y != wy || w != ww || ch_date_weekday(&d) != wday)
+		fail_msg("%04d-%02d-%02d: %d-W%02d weekday %d, expected %d-W%02d weekday %d", d.year,
+		         d.month, d.day, y, w, ch_date_weekday(&d), wy, ww, wday);
+}
+
+static void expect_date(const ch_date *got, int y, int m, int d)
+{
+	if (got->year != y || got->month != m || got->day != d)
+		fail_msg("got %04d-%02d-%02d, expected %04d-%02d-%02d", got->year, got->month,
+		         got->day, y, m, d);
+}
+
+static void test_iso_weeks(void **state)
+{
+	(void)state;
+	ch_date e;
+	expect_week(D(2023, 7, 16), 2023, 28, 7);
+	expect_week(D(2023, 7, 10), 2023, 28, 1);
+	expect_week(D(2023, 7, 17), 2023, 29, 1);
+	expect_week(D(2023, 1, 1), 2022, 52, 7);
+	expect_week(D(2023, 1, 2), 2023, 1, 1);
+	expect_week(D(2020, 12, 31), 2020, 53, 4);
+	expect_week(D(2021, 1, 3), 2020, 53, 7);
+	expect_week(D(2021, 1, 4), 2021, 1, 1);
+	expect_week(D(2024, 12, 30), 2025, 1, 1);
+	expect_week(D(2023, 12, 31), 2023, 52, 7);
+	expect_week(D(1970, 1, 1), 1970, 1, 4);
+	expect_week(D(2024, 2, 29), 2024, 9, 4);
+
+	ch_date_iso_week_end(2023, 28, &e);
+	expect_date(&e, 2023, 7, 16);
+	ch_date_iso_week_end(2022, 52, &e);
+	expect_date(&e, 2023, 1, 1);
+	ch_date_iso_week_end(2020, 53, &e);
+	expect_date(&e, 2021, 1, 3);
+	ch_date_iso_week_end(2023, 1, &e);
+	expect_date(&e, 2023, 1, 8);
+	ch_date_iso_week_end(2025, 1, &e);
+	expect_date(&e, 2025, 1, 5);
+
+	ch_date z = D(1970, 1, 1);
+	assert_int_equal(ch_date_days(&z), 0);
+	ch_date_from_days(0, &e);
+	expect_date(&e, 1970, 1, 1);
+	ch_date_from_days(-1, &e);
+	expect_date(&e, 1969, 12, 31);
+	ch_date x = D(2023, 7, 16);
+	assert_int_equal(ch_date_days(&x), 19554);
+	ch_date_from_days(19554 + 16, &e);
+	expect_date(&e, 2023, 8, 1);
+}
+
+/* Every day from 1999 to 2031: from_days ∘ days is the identity, the days
+ * follow each other in the calendar, the weekday cycles, and each day's ISO
+ * week ends on the Sunday 0-6 days after it. */
+static void test_date_round_trip(void **state)
+{
+	(void)state;
+	ch_date d = D(1999, 1, 1), e;
+	long first = ch_date_days(&d);
+	int wd = ch_date_weekday(&d);
+	assert_int_equal(wd, 5); /* 1999-01-01 was a Friday */
+	for (long n = first; n < first + 33 * 366; n++) {
+		ch_date_from_days(n, &e);
+		if (e.year != d.year || e.month != d.month || e.day != d.day)
+			fail_msg("day %ld: %04d-%02d-%02d, expected %04d-%02d-%02d", n, e.year,
+			         e.month, e.day, d.year, d.month, d.day);
+		assert_int_equal(ch_date_days(&d), n);
+		assert_int_equal(ch_date_weekday(&d), wd);
+		int y, w;
+		ch_date_iso_week(&d, &y, &w);
+		assert_true(w >= 1 && w <= 53);
+		ch_date end;
+		ch_date_iso_week_end(y, w, &end);
+		long gap = ch_date_days(&end) - n;
+		if (gap != 7 - wd)
+			fail_msg("%04d-%02d-%02d (%d-W%02d) ends its week on %04d-%02d-%02d", d.year,
+			         d.month, d.day, y, w, end.year, end.month, end.day);
+		/* next day */
+		wd = wd % 7 + 1;
+		if (ch_date_valid(d.year, d.month, d.day + 1))
+			d.day++;
+		else if (d.month < 12)
+			d = D(d.year, d.month + 1, 1);
+		else
+			d = D(d.year + 1, 1, 1);
+	}
+}
+
+static void expect_period(const char *label, int y, int m, int d, int monthly)
+{
+	ch_date e = {0, 0, 0};
+	int mo = -1;
+	int rc = ch_period_end(label, &e, &mo);
+	if (rc != 0)
+		fail_msg("period '%s': %d %s", label, rc, ch_error_message());
+	expect_date(&e, y, m, d);
+	assert_int_equal(mo, monthly);
+}
+
+static void expect_bad_period(const char *label)
+{
+	ch_date e = {0, 0, 0};
+	int mo = -1;
+	int rc = ch_period_end(label, &e, &mo);
+	ch_error_clear();
+	if (rc != CH_EINVALID)
+		fail_msg("period '%s' accepted (rc %d, end %04d-%02d-%02d)", label, rc, e.year,
+		         e.month, e.day);
+}
+
+static void test_periods(void **state)
+{
+	(void)state;
+	expect_period("2023-W28", 2023, 7, 16, 0);
+	expect_period("2023-W01", 2023, 1, 8, 0);
+	expect_period("2022-W52", 2023, 1, 1, 0);
+	expect_period("2020-W53", 2021, 1, 3, 0);
+	expect_period("2023-07", 2023, 7, 31, 1);
+	expect_period("2023-02", 2023, 2, 28, 1);
+	expect_period("2024-02", 2024, 2, 29, 1);
+	expect_period("2023-12", 2023, 12, 31, 1);
+	expect_period("2023-01", 2023, 1, 31, 1);
+	expect_bad_period("");
+	expect_bad_period("2023");
+	expect_bad_period("2023-13");
+	expect_bad_period("2023-00");
+	expect_bad_period("2023-W00");
+	expect_bad_period("2023-W54");
+	expect_bad_period("2023-W28x");
+	expect_bad_period("2023-07-01");
+	expect_bad_period("2023-07x");
+	expect_bad_period("W28");
+	expect_bad_period("week 28");
+
+	char out[16];
+	ch_date d = D(2023, 7, 16);
+	ch_period_label(&d, 0, out, sizeof out);
+	assert_string_equal(out, "2023-W28");
+	ch_period_label(&d, 1, out, sizeof out);
+	assert_string_equal(out, "2023-07");
+	d = D(2023, 1, 1);
+	ch_period_label(&d, 0, out, sizeof out);
+	assert_string_equal(out, "2022-W52");
+	ch_period_label(&d, 1, out, sizeof out);
+	assert_string_equal(out, "2023-01");
+}
+
+/* 2023 has 52 ISO weeks (it starts on a Sunday): 2023-W53 names no week;
+ * taking it as the week after W52 would freeze 2024-W01 under that name. */
+static void test_period_nonexistent_week(void **state)
+{
+	(void)state;
+	expect_bad_period("2023-W53");
+	expect_bad_period("2022-W53");
+}
+
+/* ---- on a database ---- */
+
+struct fixture {
+	char *dir;
+	char url[640];
+	ch_ctx *ctx; /* root, the bootstrap prefecture_admin */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	f->dir = test_tmpdir();
+	snprintf(f->url, sizeof f->url, "sqlite:%s/progress.db", f->dir);
+	if (ch_ctx_open(&f->ctx, f->url, "root", "root") != 0) {
+		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+		return -1;
+	}
+	if (ch_reference_sync(f->ctx) != 0) {
+		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	ch_ctx_free(f->ctx);
+	test_rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static void test_calendar(void **state)
+{
+	struct fixture *f = *state;
+	ch_calendar c;
+	assert_int_equal(ch_calendar_load(f->ctx, 2023, &c), 0);
+	expect_date(&c.impl_start, 2023, 4, 1);
+	expect_date(&c.acceptance_start, 2023, 10, 1);
+	expect_date(&c.deadline[CH_STAGE_STARTED], 2023, 5, 31);
+	expect_date(&c.deadline[CH_STAGE_INSTALLED], 2023, 9, 30);
+	expect_date(&c.deadline[CH_STAGE_COMMISSIONED], 2023, 9, 30);
+	expect_date(&c.deadline[CH_STAGE_SELF_INSPECTED], 2023, 10, 30);
+	expect_date(&c.deadline[CH_STAGE_REVIEWED], 2023, 10, 31);
+	assert_int_equal(c.deadline[CH_STAGE_REVIEW_REQUESTED].year, 0);
+	assert_int_equal(c.deadline[CH_STAGE_REGISTERED].year, 0);
+	assert_int_equal(c.deadline[CH_STAGE_WITHDRAWN].year, 0);
+	assert_int_equal(c.green_gap, 5);
+	assert_int_equal(c.yellow_gap, 15);
+	assert_int_equal(c.forecast_weeks, 4);
+
+	/* started: 2023-04-01 → 2023-05-31, 60 days */
+	ch_date d = D(2023, 4, 1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 0);
+	d = D(2023, 3, 15);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 0);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_INSTALLED, &d), 0);
+	d = D(2023, 5, 1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 500);
+	d = D(2023, 4, 16);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 250);
+	d = D(2023, 5, 31);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 1000);
+	d = D(2023, 5, 30);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 983);
+	d = D(2023, 8, 1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_STARTED, &d), 1000);
+	/* installed, commissioned: 2023-04-01 → 2023-09-30, 182 days */
+	d = D(2023, 7, 16);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_INSTALLED, &d), 582);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_COMMISSIONED, &d), 582);
+	d = D(2023, 6, 30);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_INSTALLED, &d), 494);
+	d = D(2023, 9, 30);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_INSTALLED, &d), 1000);
+	d = D(2024, 1, 1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_COMMISSIONED, &d), 1000);
+	/* acceptance: from 2023-10-01; nothing expected before */
+	d = D(2023, 9, 30);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_SELF_INSPECTED, &d), 0);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_REVIEWED, &d), 0);
+	d = D(2023, 10, 16);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_SELF_INSPECTED, &d), 517);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_REVIEWED, &d), 500);
+	d = D(2023, 10, 31);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_REVIEWED, &d), 1000);
+	/* stages without a deadline */
+	d = D(2023, 7, 16);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_REGISTERED, &d), -1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_REVIEW_REQUESTED, &d), -1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_SUBSIDIZED, &d), -1);
+	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_WITHDRAWN, &d), -1);
+
+	/* 2024 has no file: the 2023 month-days in 2024 */
+	ch_calendar c4;
+	assert_int_equal(ch_calendar_load(f->ctx, 2024, &c4), 0);
+	expect_date(&c4.impl_start, 2024, 4, 1);
+	expect_date(&c4.acceptance_start, 2024, 10, 1);
+	expect_date(&c4.deadline[CH_STAGE_STARTED], 2024, 5, 31);
+	expect_date(&c4.deadline[CH_STAGE_INSTALLED], 2024, 9, 30);
+	expect_date(&c4.deadline[CH_STAGE_COMMISSIONED], 2024, 9, 30);
+	expect_date(&c4.deadline[CH_STAGE_SELF_INSPECTED], 2024, 10, 30);
+	expect_date(&c4.deadline[CH_STAGE_REVIEWED], 2024, 10, 31);
+	assert_int_equal(c4.deadline[CH_STAGE_REVIEW_REQUESTED].year, 0);
+	assert_int_equal(c4.green_gap, 5);
+	assert_int_equal(c4.yellow_gap, 15);
+	assert_int_equal(c4.forecast_weeks, 4);
+	d = D(2024, 5, 1);
+	assert_int_equal(ch_calendar_expected(&c4, CH_STAGE_STARTED, &d), 500);
+	d = D(2023, 5, 1); /* a year early */
+	assert_int_equal(ch_calendar_expected(&c4, CH_STAGE_STARTED, &d), 0);
+}
+
+/* ---- the scenario ---- */
+
+/* A plan with small targets: 昌吉市 4 (3 new, 1 continuing, 2 energy-saving),
+ * 阜康市 2 (2 new, 1 energy-saving). */
+static void import_plan(ch_ctx *ctx)
+{
+	static const struct {
+		const char *county, *total, *new_, *cont, *es;
+	} rows[] = {{"昌吉市", "4", "3", "1", "2"}, {"阜康市", "2", "2", "", "1"}};
+	ch_plan_table t;
+	ch_plan_check c;
+	ch_plan_table_init(&t);
+	t.title = strdup("2023年度测试计划");
+	t.source = strdup("unit");
+	t.label[CH_PCOL_TOTAL] = strdup("合计");
+	t.label[CH_PCOL_NEW] = strdup("新建");
+	t.label[CH_PCOL_CONTINUING] = strdup("续建");
+	t.label[CH_PCOL_ES] = strdup("建筑节能改造户数");
+	for (size_t i = 0; i < 2; i++) {
+		ch_plan_row *r = ch_plan_table_add_row(&t);
+		r->line = 4 + i;
+		r->county = strdup(rows[i].county);
+		ch_plan_cell_set(&r->cell[CH_PCOL_TOTAL], rows[i].total);
+		ch_plan_cell_set(&r->cell[CH_PCOL_NEW], rows[i].new_);
+		ch_plan_cell_set(&r->cell[CH_PCOL_CONTINUING], rows[i].cont);
+		ch_plan_cell_set(&r->cell[CH_PCOL_ES], rows[i].es);
+	}
+	assert_int_equal(ch_plan_check_table(ctx, &t, &c), 0);
+	assert_int_equal(c.nfindings, 0);
+	ch_plan_import_opts o = {.year = 2023};
+	enum ch_plan_outcome out;
+	int version = 0;
+	if (ch_plan_import(ctx, &t, &c, &o, &out, &version) != 0)
+		fail_msg("ch_plan_import: %s", ch_error_message());
+	ch_plan_check_dispose(&c);
+	ch_plan_table_dispose(&t);
+}
+
+static void import_households(ch_ctx *ctx)
+{
+	static const struct {
+		const char *county, *township, *village, *hh, *id, *batch, *measures, *es_area;
+	} hh[] = {
+	    {"昌吉市", "大西渠镇", "大西渠村", "CJ001", "652301197003010018", "新建", "外墙保温",
+	     "100"},
+	    {"昌吉市", "大西渠镇", "大西渠村", "CJ002", "652301197003010026", "新建", "门窗",
+	     "50"},
+	    {"昌吉市", "大西渠镇", "大西渠村", "CJ003", "652301197003010034", "新建", NULL, NULL},
+	    {"昌吉市", "大西渠镇", "大西渠村", "CJ004", "652301197003010042", "续建", NULL, NULL},
+	    {"阜康市", "滋泥泉子镇", "滋泥泉子村", "FK001", "652302197003010014", "新建", "屋顶",
+	     "80"},
+	    {"阜康市", "滋泥泉子镇", "滋泥泉子村", "FK002", "652302197003010022", "新建", NULL,
+	     NULL},
+	};
+	ch_hh_import_opts o = {.file = "unit.csv", .file_hash = "0"};
+	ch_hh_import *imp = NULL;
+	ch_hh_import_summary sum;
+	assert_int_equal(ch_hh_import_begin(ctx, &o, &imp), 0);
+	for (size_t i = 0; i < sizeof hh / sizeof hh[0]; i++) {
+		const char *fl[CH_HF_COUNT] = {0};
+		fl[CH_HF_COUNTY] = hh[i].county;
+		fl[CH_HF_TOWNSHIP] = hh[i].township;
+		fl[CH_HF_VILLAGE] = hh[i].village;
+		fl[CH_HF_HH_NO] = hh[i].hh;
+		fl[CH_HF_HEAD] = "测试";
+		fl[CH_HF_ID] = hh[i].id;
+		fl[CH_HF_HEATED_AREA] = "120";
+		fl[CH_HF_TECH] = "空气能";
+		fl[CH_HF_MEASURES] = hh[i].measures;
+		fl[CH_HF_ES_AREA] = hh[i].es_area;
+		fl[CH_HF_YEAR] = "2023";
+		fl[CH_HF_BATCH] = hh[i].batch;
+		assert_int_equal(ch_hh_import_row(imp, i + 2, fl), 0);
+	}
+	int rc = ch_hh_import_finish(imp, &sum);
+	if (rc != 0)
+		fail_msg("household import: %s", ch_error_message());
+	assert_int_equal(sum.inserted, 6);
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(imp);
+}
+
+struct step {
+	const char *county, *hh, *stage, *day, *note;
+};
+
+/* Records STEPS in one batch; returns ch_event_finish's result and the
+ * number of rejected rows in *REJECTED. */
+static int record(ch_ctx *ctx, const struct step *steps, size_t n, size_t *rejected,
+                  const char *want_problem)
+{
+	ch_event_opts o = {.today = "2023-12-31"};
+	ch_event_batch *b = NULL;
+	ch_event_summary sum;
+	assert_int_equal(ch_event_begin(ctx, &o, &b), 0);
+	for (size_t i = 0; i < n; i++) {
+		ch_event_in in = {.line = i + 1,
+		                  .county = steps[i].county,
+		                  .household = steps[i].hh,
+		                  .stage = steps[i].stage,
+		                  .day = steps[i].day,
+		                  .note = steps[i].note};
+		assert_int_equal(ch_event_add(b, &in), 0);
+	}
+	int rc = ch_event_finish(b, &sum);
+	if (rejected)
+		*rejected = sum.rejected;
+	if (want_problem) {
+		const ch_problems *p = ch_event_problems(b);
+		int seen = 0;
+		for (size_t i = 0; i < ch_problems_count(p); i++)
+			if (strstr(ch_problems_get(p, i)->reason, want_problem))
+				seen = 1;
+		if (!seen)
+			fail_msg("no problem saying '%s'", want_problem);
+	}
+	ch_event_free(b);
+	return rc;
+}
+
+static int64_t q(ch_ctx *ctx, const char *sql)
+{
+	int64_t n = -1;
+	if (ch_db_query_int64(ch_ctx_db(ctx), &n, sql, NULL) != 0)
+		fail_msg("%s: %s", sql, ch_error_message());
+	return n;
+}
+
+static void verify_ok(ch_ctx *ctx)
+{
+	size_t rows = 0;
+	int rc = ch_progress_verify(ctx, &rows);
+	if (rc != 0)
+		fail_msg("ch_progress_verify: %d %s", rc, ch_error_message());
+	assert_true(rows > 0);
+}
+
+/* The steps of the scenario:
+ *   昌吉市 CJ001 (节能 100 m²): 已开工 04-03, 已完工 07-16 (Sun), 已调试 07-31
+ *   昌吉市 CJ002 (节能 50 m²):  已开工 04-20, 已完工 07-17 (Mon), 已退出 08-01
+ *   昌吉市 CJ003:               已开工 05-31, 已完工 07-10
+ *   昌吉市 CJ004:               nothing
+ *   阜康市 FK001 (节能 80 m²):  已开工 06-20
+ *   阜康市 FK002:               已开工 07-17 */
+static void build_scenario(ch_ctx *ctx)
+{
+	import_plan(ctx);
+	import_households(ctx);
+	static const struct step steps[] = {
+	    {"昌吉市", "CJ001", "已开工", "2023-04-03", NULL},
+	    {"昌吉市", "CJ002", "开工", "2023-04-20", NULL},
+	    {"昌吉市", "CJ003", "started", "2023-05-31", NULL},
+	    {"阜康市", "FK001", "已开工", "2023-06-20", NULL},
+	    {"昌吉市", "CJ003", "已完工", "2023-07-10", NULL},
+	    {"昌吉市", "CJ001", "完工", "2023/7/16", NULL},
+	    {"昌吉市", "CJ002", "已完工", "2023-07-17", NULL},
+	    {"阜康市", "FK002", "已开工", "2023-07-17", NULL},
+	    {"昌吉市", "CJ001", "已调试", "2023年7月31日", NULL},
+	    {"昌吉市", "CJ002", "已退出", "2023-08-01", "农户自愿退出"},
+	};
+	size_t rejected = 99;
+	int rc = record(ctx, steps, sizeof steps / sizeof steps[0], &rejected, NULL);
+	if (rc != 0)
+		fail_msg("recording the scenario: %s", ch_error_message());
+	assert_int_equal(rejected, 0);
+	assert_int_equal(q(ctx, "SELECT count(*) FROM event"), 10);
+}
+
+static const ch_dispatch_row *row_of(const ch_dispatch *d, const char *name)
+{
+	for (size_t i = 0; i < d->nrows; i++)
+		if (strcmp(d->rows[i].name, name) == 0)
+			return &d->rows[i];
+	fail_msg("no dispatch row %s", name);
+	return NULL;
+}
+
+static ch_dispatch compute(ch_ctx *ctx, const char *as_of, int monthly)
+{
+	ch_dispatch d;
+	int rc = ch_dispatch_compute(ctx, 2023, as_of, monthly, &d);
+	if (rc != 0)
+		fail_msg("ch_dispatch_compute %s: %d %s", as_of, rc, ch_error_message());
+	return d;
+}
+
+/* n[] for started, installed, commissioned, withdrawn */
+static void expect_n(const ch_dispatch_row *r, int64_t st, int64_t in, int64_t co, int64_t wd)
+{
+	if (r->n[CH_STAGE_STARTED] != st || r->n[CH_STAGE_INSTALLED] != in ||
+	    r->n[CH_STAGE_COMMISSIONED] != co || r->n[CH_STAGE_WITHDRAWN] != wd)
+		fail_msg("%s: n = %lld/%lld/%lld withdrawn %lld, expected %lld/%lld/%lld/%lld",
+		         r->name, (long long)r->n[CH_STAGE_STARTED],
+		         (long long)r->n[CH_STAGE_INSTALLED], (long long)r->n[CH_STAGE_COMMISSIONED],
+		         (long long)r->n[CH_STAGE_WITHDRAWN], (long long)st, (long long)in,
+		         (long long)co, (long long)wd);
+	assert_int_equal(r->n[CH_STAGE_SELF_INSPECTED], 0);
+	assert_int_equal(r->n[CH_STAGE_REVIEWED], 0);
+}
+
+static void expect_prev(const ch_dispatch_row *r, int64_t st, int64_t in, int64_t co, int64_t wd)
+{
+	if (r->prev[CH_STAGE_STARTED] != st || r->prev[CH_STAGE_INSTALLED] != in ||
+	    r->prev[CH_STAGE_COMMISSIONED] != co || r->prev[CH_STAGE_WITHDRAWN] != wd)
+		fail_msg("%s: prev = %lld/%lld/%lld withdrawn %lld, expected %lld/%lld/%lld/%lld",
+		         r->name, (long long)r->prev[CH_STAGE_STARTED],
+		         (long long)r->prev[CH_STAGE_INSTALLED],
+		         (long long)r->prev[CH_STAGE_COMMISSIONED],
+		         (long long)r->prev[CH_STAGE_WITHDRAWN], (long long)st, (long long)in,
+		         (long long)co, (long long)wd);
+}
+
+static void test_scenario_dispatch(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	verify_ok(f->ctx);
+
+	/* 2023-04-09, a Sunday: started expected 8/60 = 13.3 %, installed 8/182
+	 * = 4.3 %. 昌吉市 1/4 started (ahead), 0 installed (4.3 behind): green;
+	 * 阜康市 0 started, 13.3 behind: yellow; the prefecture 1/6 = 16.6 %:
+	 * green. */
+	ch_dispatch d = compute(f->ctx, "2023-04-09", 0);
+	assert_int_equal(d.nrows, 3);
+	assert_string_equal(d.period, "2023-W14");
+	assert_string_equal(d.prev_as_of, "2023-04-02");
+	assert_string_equal(d.prev_period, "2023-W13");
+	const ch_dispatch_row *cj = row_of(&d, "昌吉市"), *fk = row_of(&d, "阜康市");
+	const ch_dispatch_row *tot = row_of(&d, "全州合计");
+	assert_ptr_equal(tot, &d.rows[2]);
+	assert_string_equal(cj->code, "652301");
+	assert_string_equal(fk->code, "652302");
+	assert_string_equal(tot->code, "652300");
+	assert_int_equal(cj->target, 4);
+	assert_int_equal(cj->target_new, 3);
+	assert_int_equal(cj->target_continuing, 1);
+	assert_int_equal(cj->target_es, 2);
+	assert_int_equal(tot->target, 6);
+	assert_int_equal(tot->target_es, 3);
+	expect_n(cj, 1, 0, 0, 0);
+	expect_n(fk, 0, 0, 0, 0);
+	expect_n(tot, 1, 0, 0, 0);
+	expect_prev(cj, 0, 0, 0, 0);
+	assert_int_equal(cj->expected[CH_STAGE_STARTED], 133);
+	assert_int_equal(cj->expected[CH_STAGE_INSTALLED], 43);
+	assert_int_equal(cj->expected[CH_STAGE_SELF_INSPECTED], 0);
+	assert_int_equal(cj->expected[CH_STAGE_REVIEW_REQUESTED], -1);
+	assert_int_equal(cj->gap[CH_STAGE_STARTED], 133 - 250);
+	assert_int_equal(fk->gap[CH_STAGE_STARTED], 133);
+	assert_int_equal(tot->gap[CH_STAGE_STARTED], 133 - 166);
+	assert_int_equal(cj->status, CH_STATUS_GREEN);
+	assert_int_equal(fk->status, CH_STATUS_YELLOW);
+	assert_int_equal(tot->status, CH_STATUS_GREEN);
+	assert_string_equal(ch_status_name(cj->status), "绿");
+	assert_string_equal(ch_status_name(fk->status), "黄");
+	/* forecast: 昌吉市 3 to go at 1 in 4 weeks: 12 weeks → 2023-07-02, after
+	 * 05-31; 阜康市 has had no progress: stalled */
+	assert_int_equal(cj->recent[CH_STAGE_STARTED], 1);
+	expect_date(&cj->forecast[CH_STAGE_STARTED], 2023, 7, 2);
+	assert_true(cj->late[CH_STAGE_STARTED]);
+	assert_true(fk->stalled[CH_STAGE_STARTED]);
+	assert_int_equal(fk->forecast[CH_STAGE_STARTED].year, 0);
+	ch_dispatch_dispose(&d);
+
+	/* 2023-04-16: started 25.0 %, installed 8.2 %: 昌吉市 0 installed, 8.2
+	 * behind: yellow; 阜康市 25 behind: red */
+	d = compute(f->ctx, "2023-04-16", 0);
+	cj = row_of(&d, "昌吉市"), fk = row_of(&d, "阜康市"), tot = row_of(&d, "全州合计");
+	assert_int_equal(cj->expected[CH_STAGE_STARTED], 250);
+	assert_int_equal(cj->expected[CH_STAGE_INSTALLED], 82);
+	assert_int_equal(cj->status, CH_STATUS_YELLOW);
+	assert_int_equal(fk->status, CH_STATUS_RED);
+	assert_int_equal(tot->status, CH_STATUS_YELLOW);
+	assert_string_equal(ch_status_name(fk->status), "红");
+	ch_dispatch_dispose(&d);
+
+	/* 2023-07-16, Sunday of W28, against Sunday 07-09 */
+	d = compute(f->ctx, "2023-07-16", 0);
+	assert_string_equal(d.as_of, "2023-07-16");
+	assert_string_equal(d.period, "2023-W28");
+	assert_string_equal(d.prev_as_of, "2023-07-09");
+	assert_string_equal(d.prev_period, "2023-W27");
+	assert_false(d.prev_frozen);
+	cj = row_of(&d, "昌吉市"), fk = row_of(&d, "阜康市"), tot = row_of(&d, "全州合计");
+	expect_n(cj, 3, 2, 0, 0);
+	expect_prev(cj, 3, 0, 0, 0);
+	expect_n(fk, 1, 0, 0, 0);
+	expect_prev(fk, 1, 0, 0, 0);
+	expect_n(tot, 4, 2, 0, 0);
+	expect_prev(tot, 4, 0, 0, 0);
+	for (int s = 0; s < CH_STAGE_COUNT; s++)
+		assert_int_equal(tot->corrected[s], 0);
+	/* energy-saving: CJ001 and CJ002 started (150 m²), CJ001 installed */
+	assert_int_equal(cj->es_n[CH_STAGE_STARTED], 2);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_STARTED], 15000);
+	assert_int_equal(cj->es_n[CH_STAGE_INSTALLED], 1);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_INSTALLED], 10000);
+	assert_int_equal(fk->es_n[CH_STAGE_STARTED], 1);
+	assert_int_equal(fk->es_area_centi[CH_STAGE_STARTED], 8000);
+	assert_int_equal(tot->es_n[CH_STAGE_STARTED], 3);
+	assert_int_equal(tot->es_area_centi[CH_STAGE_STARTED], 23000);
+	/* expected: started 100 %, installed 106/182 = 58.2 % */
+	assert_int_equal(cj->expected[CH_STAGE_STARTED], 1000);
+	assert_int_equal(cj->expected[CH_STAGE_INSTALLED], 582);
+	assert_int_equal(cj->expected[CH_STAGE_COMMISSIONED], 582);
+	assert_int_equal(cj->gap[CH_STAGE_STARTED], 250);
+	assert_int_equal(cj->gap[CH_STAGE_INSTALLED], 582 - 500);
+	assert_int_equal(cj->status, CH_STATUS_RED);
+	assert_int_equal(fk->status, CH_STATUS_RED);
+	/* recent (since 06-18): 昌吉市 started 0 (stalled), installed 2: 2 to go,
+	 * ceil(2*4/2) = 4 weeks → 08-13, before 09-30; 阜康市 started 1 (06-20): 1
+	 * to go, 4 weeks → 08-13, after 05-31; the prefecture: started 1 → 8
+	 * weeks → 09-10 (late), installed 2 of 4 to go → 8 weeks → 09-10 */
+	assert_int_equal(cj->recent[CH_STAGE_STARTED], 0);
+	assert_true(cj->stalled[CH_STAGE_STARTED]);
+	assert_int_equal(cj->recent[CH_STAGE_INSTALLED], 2);
+	expect_date(&cj->forecast[CH_STAGE_INSTALLED], 2023, 8, 13);
+	assert_false(cj->late[CH_STAGE_INSTALLED]);
+	assert_true(cj->stalled[CH_STAGE_COMMISSIONED]);
+	assert_false(cj->stalled[CH_STAGE_SELF_INSPECTED]); /* nothing expected yet */
+	assert_int_equal(cj->forecast[CH_STAGE_SELF_INSPECTED].year, 0);
+	assert_int_equal(fk->recent[CH_STAGE_STARTED], 1);
+	expect_date(&fk->forecast[CH_STAGE_STARTED], 2023, 8, 13);
+	assert_true(fk->late[CH_STAGE_STARTED]);
+	assert_int_equal(tot->recent[CH_STAGE_STARTED], 1);
+	expect_date(&tot->forecast[CH_STAGE_STARTED], 2023, 9, 10);
+	assert_true(tot->late[CH_STAGE_STARTED]);
+	assert_int_equal(tot->recent[CH_STAGE_INSTALLED], 2);
+	expect_date(&tot->forecast[CH_STAGE_INSTALLED], 2023, 9, 10);
+	assert_false(tot->late[CH_STAGE_INSTALLED]);
+	ch_dispatch_dispose(&d);
+
+	/* the next day, Monday 07-17 (W29), against Monday 07-10 */
+	d = compute(f->ctx, "2023-07-17", 0);
+	assert_string_equal(d.period, "2023-W29");
+	assert_string_equal(d.prev_as_of, "2023-07-10");
+	assert_string_equal(d.prev_period, "2023-W28");
+	cj = row_of(&d, "昌吉市"), fk = row_of(&d, "阜康市"), tot = row_of(&d, "全州合计");
+	expect_n(cj, 3, 3, 0, 0);
+	expect_prev(cj, 3, 1, 0, 0);
+	expect_n(fk, 2, 0, 0, 0);
+	expect_prev(fk, 1, 0, 0, 0);
+	expect_n(tot, 5, 3, 0, 0);
+	expect_prev(tot, 4, 1, 0, 0);
+	assert_int_equal(cj->expected[CH_STAGE_INSTALLED], 587);
+	assert_int_equal(cj->es_n[CH_STAGE_INSTALLED], 2);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_INSTALLED], 15000);
+	ch_dispatch_dispose(&d);
+
+	/* months: Monday 07-31, the last day of July, against 06-30 */
+	d = compute(f->ctx, "2023-07-31", 1);
+	assert_int_equal(d.monthly, 1);
+	assert_string_equal(d.period, "2023-07");
+	assert_string_equal(d.prev_as_of, "2023-06-30");
+	assert_string_equal(d.prev_period, "2023-06");
+	cj = row_of(&d, "昌吉市"), fk = row_of(&d, "阜康市"), tot = row_of(&d, "全州合计");
+	expect_n(cj, 3, 3, 1, 0);
+	expect_prev(cj, 3, 0, 0, 0);
+	expect_n(fk, 2, 0, 0, 0);
+	expect_prev(fk, 1, 0, 0, 0);
+	expect_n(tot, 5, 3, 1, 0);
+	ch_dispatch_dispose(&d);
+
+	/* 08-01 against 07-31: CJ002 withdrew after 已完工, so it leaves 已开工
+	 * and 已完工 (and its 50 m²) and counts as 已退出 */
+	d = compute(f->ctx, "2023-08-01", 1);
+	assert_string_equal(d.period, "2023-08");
+	assert_string_equal(d.prev_as_of, "2023-07-31");
+	assert_string_equal(d.prev_period, "2023-07");
+	cj = row_of(&d, "昌吉市"), fk = row_of(&d, "阜康市"), tot = row_of(&d, "全州合计");
+	expect_n(cj, 2, 2, 1, 1);
+	expect_prev(cj, 3, 3, 1, 0);
+	expect_n(tot, 4, 2, 1, 1);
+	expect_prev(tot, 5, 3, 1, 0);
+	assert_int_equal(cj->es_n[CH_STAGE_STARTED], 1);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_STARTED], 10000);
+	assert_int_equal(cj->es_n[CH_STAGE_INSTALLED], 1);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_INSTALLED], 10000);
+	assert_int_equal(cj->es_n[CH_STAGE_WITHDRAWN], 1);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_WITHDRAWN], 5000);
+	assert_int_equal(cj->expected[CH_STAGE_INSTALLED], 670);
+	assert_int_equal(cj->gap[CH_STAGE_STARTED], 500);
+	assert_int_equal(cj->status, CH_STATUS_RED);
+	ch_dispatch_dispose(&d);
+
+	/* the same as a week: Tuesday 08-01 against 07-25 */
+	d = compute(f->ctx, "2023-08-01", 0);
+	assert_string_equal(d.prev_as_of, "2023-07-25");
+	assert_string_equal(d.period, "2023-W31");
+	assert_string_equal(d.prev_period, "2023-W30");
+	cj = row_of(&d, "昌吉市");
+	expect_n(cj, 2, 2, 1, 1);
+	expect_prev(cj, 3, 3, 0, 0);
+	ch_dispatch_dispose(&d);
+
+	/* household stages as recorded */
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ002'"
+	                           " AND status = 'withdrawn' AND stage_day = '2023-08-01'"),
+	                 1);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ001'"
+	                           " AND status = 'commissioned' AND stage_day = '2023-07-31'"),
+	                 1);
+	verify_ok(f->ctx);
+
+	/* no plan for 2022: not found */
+	ch_dispatch none;
+	assert_int_equal(ch_dispatch_compute(f->ctx, 2022, "2022-07-16", 0, &none), CH_ENOTFOUND);
+	ch_error_clear();
+	assert_int_equal(ch_dispatch_compute(f->ctx, 2023, "2023-02-30", 0, &none), CH_EINVALID);
+	ch_error_clear();
+}
+
+/* Refusals through the core API: each rejected, nothing stored. */
+static void test_scenario_refusals(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	int64_t events = q(f->ctx, "SELECT count(*) FROM event");
+	int64_t agg = q(f->ctx, "SELECT sum(households) FROM progress_daily");
+	static const struct {
+		struct step s;
+		const char *says;
+	} bad[] = {
+	    {{"昌吉市", "CJ004", "已完工", "2023-08-01", NULL}, "跳过"},
+	    {{"昌吉市", "CJ001", "已开工", "2023-08-01", NULL}, "倒退"},
+	    {{"昌吉市", "CJ003", "已调试", "2023-07-09", NULL}, "早于"},
+	    {{"昌吉市", "CJ003", "已调试", "2024-01-02", NULL}, "之后"},
+	    {{"昌吉市", "CJ002", "已开工", "2023-09-01", NULL}, "已退出"},
+	    {{"昌吉市", "CJ004", "已退出", "2023-09-01", NULL}, "原因"},
+	    {{"昌吉市", "CJ004", "已退出", "2023-09-01", "  "}, "原因"},
+	    {{"昌吉市", "CJ001", "自验合格", "2023-10-05", NULL}, "证明材料"},
+	    {{"昌吉市", "CJ999", "已开工", "2023-09-01", NULL}, "没有这一户"},
+	    {{"乌鲁木齐市", "CJ004", "已开工", "2023-09-01", NULL}, "不是本州"},
+	    {{"昌吉市", "CJ004", "已竣工", "2023-09-01", NULL}, "环节"},
+	    {{"昌吉市", "CJ004", "已开工", "2023-02-30", NULL}, "无效"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t rejected = 0;
+		int rc = record(f->ctx, &bad[i].s, 1, &rejected, bad[i].says);
+		if (rc != CH_EINVALID)
+			fail_msg("case %zu (%s %s %s): rc %d", i, bad[i].s.hh, bad[i].s.stage,
+			         bad[i].s.day, rc);
+		ch_error_clear();
+		assert_int_equal(rejected, 1);
+	}
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event"), events);
+	assert_int_equal(q(f->ctx, "SELECT sum(households) FROM progress_daily"), agg);
+	verify_ok(f->ctx);
+
+	/* all or nothing: one good and one bad row store nothing; with
+	 * skip_invalid the good one goes in */
+	static const struct step two[] = {
+	    {"昌吉市", "CJ004", "已开工", "2023-08-10", NULL},
+	    {"昌吉市", "CJ003", "已开工", "2023-08-10", NULL},
+	};
+	size_t rej = 0;
+	assert_int_equal(record(f->ctx, two, 2, &rej, "倒退"), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event"), events);
+	ch_event_opts o = {.today = "2023-12-31", .skip_invalid = 1};
+	ch_event_batch *b = NULL;
+	ch_event_summary sum;
+	assert_int_equal(ch_event_begin(f->ctx, &o, &b), 0);
+	for (size_t i = 0; i < 2; i++) {
+		ch_event_in in = {.line = i + 2,
+		                  .county = two[i].county,
+		                  .household = two[i].hh,
+		                  .stage = two[i].stage,
+		                  .day = two[i].day};
+		assert_int_equal(ch_event_add(b, &in), 0);
+	}
+	assert_int_equal(ch_event_finish(b, &sum), 0);
+	assert_int_equal(sum.rows, 2);
+	assert_int_equal(sum.stored, 1);
+	assert_int_equal(sum.rejected, 1);
+	ch_event_free(b);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event"), events + 1);
+	verify_ok(f->ctx);
+
+	/* a weekly import may not carry acceptance stages */
+	ch_event_opts io = {.today = "2023-12-31", .from_import = 1, .file = "w.csv",
+	                    .file_hash = "0"};
+	assert_int_equal(ch_event_begin(f->ctx, &io, &b), 0);
+	ch_event_in in = {.line = 2,
+	                  .county = "昌吉市",
+	                  .household = "CJ001",
+	                  .stage = "自验合格",
+	                  .day = "2023-10-05"};
+	assert_int_equal(ch_event_add(b, &in), 0);
+	assert_int_equal(ch_event_finish(b, &sum), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(sum.rejected, 1);
+	assert_non_null(strstr(ch_problems_get(ch_event_problems(b), 0)->reason, "周报"));
+	ch_event_free(b);
+}
+
+/* The household by its ID number when no county is given. */
+static void test_scenario_by_id_number(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	static const struct step s = {NULL, "652301197003010042", "已开工", "2023-08-02", NULL};
+	size_t rej = 9;
+	assert_int_equal(record(f->ctx, &s, 1, &rej, NULL), 0);
+	assert_int_equal(rej, 0);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ004'"
+	                           " AND status = 'started'"),
+	                 1);
+	verify_ok(f->ctx);
+}
+
+/* 1 if any stage of any row has a non-zero corrected[] */
+static int any_corrected(const ch_dispatch *d)
+{
+	for (size_t i = 0; i < d->nrows; i++)
+		for (int s = 0; s < CH_STAGE_COUNT; s++)
+			if (d->rows[i].corrected[s])
+				return 1;
+	return 0;
+}
+
+static void test_freeze_and_correct(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+
+	/* W28 (07-10 .. 07-16) can be frozen from 07-17 on */
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-W28", "2023-07-16"), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-W28", "2023-07-10"), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-W2x", "2023-08-02"), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM dispatch_freeze"), 0);
+	int rc = ch_dispatch_freeze(f->ctx, 2023, "2023-W28", "2023-08-02");
+	if (rc != 0)
+		fail_msg("freeze 2023-W28: %d %s", rc, ch_error_message());
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-W28", "2023-08-02"), CH_EEXISTS);
+	ch_error_clear();
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM dispatch_freeze WHERE period = '2023-W28'"
+	                           " AND as_of = '2023-07-16' AND plan_year = 2023"),
+	                 1);
+	assert_int_equal(
+	    q(f->ctx, "SELECT count(*) FROM audit_log WHERE action = 'dispatch.freeze'"), 1);
+
+	/* the next week against the frozen one, nothing corrected yet */
+	ch_dispatch d = compute(f->ctx, "2023-07-23", 0);
+	assert_true(d.prev_frozen);
+	assert_string_equal(d.prev_period, "2023-W28");
+	const ch_dispatch_row *cj = row_of(&d, "昌吉市"), *tot = row_of(&d, "全州合计");
+	expect_prev(cj, 3, 2, 0, 0);
+	expect_n(cj, 3, 3, 0, 0);
+	assert_false(any_corrected(&d));
+	ch_dispatch_dispose(&d);
+
+	/* CJ001's 已完工 (07-16, inside W28) was really on 07-18 */
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-18",
+	                                  "施工队补报", "2023-08-02"),
+	                 0);
+	verify_ok(f->ctx);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event WHERE superseded_by IS NOT NULL"), 1);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event e JOIN event o ON o.id = e.corrects"
+	                           " WHERE e.day = '2023-07-18' AND o.day = '2023-07-16'"
+	                           " AND o.superseded_by = e.id"),
+	                 1);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM audit_log WHERE action = 'event.correct'"),
+	                 1);
+	/* not the current stage (已调试 07-31 is): stage_day unchanged */
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ001'"
+	                           " AND stage_day = '2023-07-31'"),
+	                 1);
+
+	/* the frozen figures stay in the next report's prev[]; the change shows
+	 * in corrected[] (now 1 installed at 07-16, frozen 2) */
+	d = compute(f->ctx, "2023-07-23", 0);
+	assert_true(d.prev_frozen);
+	cj = row_of(&d, "昌吉市"), tot = row_of(&d, "全州合计");
+	expect_prev(cj, 3, 2, 0, 0);
+	expect_n(cj, 3, 3, 0, 0);
+	assert_int_equal(cj->corrected[CH_STAGE_INSTALLED], -1);
+	assert_int_equal(cj->corrected[CH_STAGE_STARTED], 0);
+	assert_int_equal(tot->corrected[CH_STAGE_INSTALLED], -1);
+	assert_int_equal(row_of(&d, "阜康市")->corrected[CH_STAGE_STARTED], 0);
+	expect_prev(tot, 4, 2, 0, 0);
+	ch_dispatch_dispose(&d);
+
+	/* W28 itself now reads live: 1 installed */
+	d = compute(f->ctx, "2023-07-16", 0);
+	expect_n(row_of(&d, "昌吉市"), 3, 1, 0, 0);
+	ch_dispatch_dispose(&d);
+
+	/* a correction outside the neighbours' dates, to the same date, or in
+	 * the future is refused */
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-08-05", NULL,
+	                                  "2023-08-10"),
+	                 CH_EINVALID); /* after 已调试 07-31 */
+	ch_error_clear();
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-04-02", NULL,
+	                                  "2023-08-10"),
+	                 CH_EINVALID); /* before 已开工 04-03 */
+	ch_error_clear();
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-18", NULL,
+	                                  "2023-08-10"),
+	                 CH_ECONFLICT);
+	ch_error_clear();
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-20", NULL,
+	                                  "2023-07-19"),
+	                 CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ004", "已开工", "2023-07-20", NULL,
+	                                  "2023-08-10"),
+	                 CH_ENOTFOUND);
+	ch_error_clear();
+
+	/* correcting a withdrawal moves all its contributions */
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ002", "已退出", "2023-08-03", "",
+	                                  "2023-08-10"),
+	                 0);
+	verify_ok(f->ctx);
+	d = compute(f->ctx, "2023-08-02", 1);
+	expect_n(row_of(&d, "昌吉市"), 3, 3, 1, 0);
+	ch_dispatch_dispose(&d);
+	d = compute(f->ctx, "2023-08-03", 1);
+	expect_n(row_of(&d, "昌吉市"), 2, 2, 1, 1);
+	ch_dispatch_dispose(&d);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ002'"
+	                           " AND stage_day = '2023-08-03'"),
+	                 1);
+
+	/* a month frozen after the events, then corrected */
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-07", "2023-07-31"), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-07", "2023-08-01"), 0);
+	assert_int_equal(ch_event_correct(f->ctx, "阜康市", "FK002", "已开工", "2023-08-02", NULL,
+	                                  "2023-08-10"),
+	                 0);
+	d = compute(f->ctx, "2023-08-20", 1);
+	assert_true(d.prev_frozen);
+	const ch_dispatch_row *fk = row_of(&d, "阜康市");
+	expect_prev(fk, 2, 0, 0, 0);
+	assert_int_equal(fk->corrected[CH_STAGE_STARTED], -1);
+	expect_n(fk, 2, 0, 0, 0);
+	ch_dispatch_dispose(&d);
+	verify_ok(f->ctx);
+}
+
+/* With W28 frozen and nothing corrected, a report dated in the middle of
+ * the next week must not show corrections: corrected[] is "frozen figures
+ * changed since by corrections". */
+static void test_frozen_prev_midweek(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-W28", "2023-08-02"), 0);
+	ch_dispatch d = compute(f->ctx, "2023-07-19", 0); /* Wednesday of W29 */
+	assert_string_equal(d.prev_period, "2023-W28");
+	const ch_dispatch_row *cj = row_of(&d, "昌吉市");
+	char msg[300] = "";
+	if (any_corrected(&d))
+		snprintf(msg, sizeof msg,
+		         "as of 2023-07-19 (prev_as_of %s, frozen %s as of 2023-07-16) with no "
+		         "correction: 昌吉市 corrected[installed] = %lld, prev[installed] = %lld",
+		         d.prev_as_of, d.prev_period, (long long)cj->corrected[CH_STAGE_INSTALLED],
+		         (long long)cj->prev[CH_STAGE_INSTALLED]);
+	ch_dispatch_dispose(&d);
+	if (msg[0])
+		fail_msg("%s", msg);
+}
+
+/* Records one step with an evidence file. */
+static void record_with_evidence(ch_ctx *ctx, const char *hh, const char *stage, const char *day)
+{
+	static const unsigned char photo[] = "inspection photo";
+	ch_evidence ev = {.name = "photo.jpg", .data = photo, .len = sizeof photo - 1};
+	ch_event_opts o = {.today = "2023-12-31"};
+	ch_event_batch *b = NULL;
+	ch_event_summary sum;
+	assert_int_equal(ch_event_begin(ctx, &o, &b), 0);
+	ch_event_in in = {.line = 1,
+	                  .county = "昌吉市",
+	                  .household = hh,
+	                  .stage = stage,
+	                  .day = day,
+	                  .evidence = &ev,
+	                  .nevidence = 1};
+	assert_int_equal(ch_event_add(b, &in), 0);
+	int rc = ch_event_finish(b, &sum);
+	if (rc != 0)
+		fail_msg("%s %s %s: %s", hh, stage, day, ch_error_message());
+	ch_event_free(b);
+}
+
+/* The one step back (a failed review, 已申请复核 → 已调试): the household
+ * leaves 自验合格 and 已申请复核 in the aggregates, comes back on
+ * re-inspection, and corrections and ch_progress_verify agree throughout. */
+static void test_step_back_after_failed_review(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	record_with_evidence(f->ctx, "CJ001", "自验合格", "2023-10-05");
+	static const struct step req = {"昌吉市", "CJ001", "已申请复核", "2023-10-08", NULL};
+	assert_int_equal(record(f->ctx, &req, 1, NULL, NULL), 0);
+	static const struct step nonote = {"昌吉市", "CJ001", "已调试", "2023-10-20", NULL};
+	assert_int_equal(record(f->ctx, &nonote, 1, NULL, "原因"), CH_EINVALID);
+	ch_error_clear();
+	static const struct step back = {"昌吉市", "CJ001", "已调试", "2023-10-20", "复核不合格"};
+	assert_int_equal(record(f->ctx, &back, 1, NULL, NULL), 0);
+	verify_ok(f->ctx);
+
+	ch_dispatch d = compute(f->ctx, "2023-10-10", 1);
+	const ch_dispatch_row *cj = row_of(&d, "昌吉市");
+	assert_int_equal(cj->n[CH_STAGE_SELF_INSPECTED], 1);
+	assert_int_equal(cj->n[CH_STAGE_REVIEW_REQUESTED], 1);
+	assert_int_equal(cj->n[CH_STAGE_COMMISSIONED], 1);
+	ch_dispatch_dispose(&d);
+	d = compute(f->ctx, "2023-10-31", 1);
+	cj = row_of(&d, "昌吉市");
+	assert_int_equal(cj->n[CH_STAGE_SELF_INSPECTED], 0);
+	assert_int_equal(cj->n[CH_STAGE_REVIEW_REQUESTED], 0);
+	assert_int_equal(cj->n[CH_STAGE_COMMISSIONED], 1);
+	assert_int_equal(cj->n[CH_STAGE_INSTALLED], 2);
+	assert_int_equal(cj->es_n[CH_STAGE_SELF_INSPECTED], 0);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_SELF_INSPECTED], 0);
+	ch_dispatch_dispose(&d);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ001'"
+	                           " AND status = 'commissioned' AND stage_day = '2023-10-20'"),
+	                 1);
+
+	/* inspected again after rectification */
+	record_with_evidence(f->ctx, "CJ001", "自验合格", "2023-10-25");
+	verify_ok(f->ctx);
+	d = compute(f->ctx, "2023-10-31", 1);
+	assert_int_equal(row_of(&d, "昌吉市")->n[CH_STAGE_SELF_INSPECTED], 1);
+	ch_dispatch_dispose(&d);
+
+	/* the second 自验合格 corrected: not before the step back */
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "自验合格", "2023-10-19", NULL,
+	                                  "2023-11-01"),
+	                 CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "自验合格", "2023-10-26", NULL,
+	                                  "2023-11-01"),
+	                 0);
+	verify_ok(f->ctx);
+	d = compute(f->ctx, "2023-10-25", 1);
+	assert_int_equal(row_of(&d, "昌吉市")->n[CH_STAGE_SELF_INSPECTED], 0);
+	ch_dispatch_dispose(&d);
+	d = compute(f->ctx, "2023-10-26", 1);
+	assert_int_equal(row_of(&d, "昌吉市")->n[CH_STAGE_SELF_INSPECTED], 1);
+	ch_dispatch_dispose(&d);
+	/* the first 已调试 (07-31) can still be corrected, up to the first 自验合格 */
+	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已调试", "2023-08-02", NULL,
+	                                  "2023-11-01"),
+	                 0);
+	verify_ok(f->ctx);
+}
+
+/* Re-imports CJ001 with MEASURES and ES_AREA (a register correction). */
+static void update_cj001(ch_ctx *ctx, const char *measures, const char *es_area)
+{
+	const char *fl[CH_HF_COUNT] = {0};
+	fl[CH_HF_COUNTY] = "昌吉市";
+	fl[CH_HF_TOWNSHIP] = "大西渠镇";
+	fl[CH_HF_VILLAGE] = "大西渠村";
+	fl[CH_HF_HH_NO] = "CJ001";
+	fl[CH_HF_HEAD] = "测试";
+	fl[CH_HF_ID] = "652301197003010018";
+	fl[CH_HF_HEATED_AREA] = "120";
+	fl[CH_HF_TECH] = "空气能";
+	fl[CH_HF_MEASURES] = measures;
+	fl[CH_HF_ES_AREA] = es_area;
+	fl[CH_HF_YEAR] = "2023";
+	fl[CH_HF_BATCH] = "新建";
+	ch_hh_import_opts o = {.file = "update.csv", .file_hash = "1"};
+	ch_hh_import *imp = NULL;
+	ch_hh_import_summary sum;
+	assert_int_equal(ch_hh_import_begin(ctx, &o, &imp), 0);
+	assert_int_equal(ch_hh_import_row(imp, 2, fl), 0);
+	if (ch_hh_import_finish(imp, &sum) != 0)
+		fail_msg("updating CJ001: %s", ch_error_message());
+	assert_int_equal(sum.updated, 1);
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(imp);
+}
+
+/* CJ001 reached 已调试 with 100 m² of energy-saving work; the register then
+ * says 120 m² (or no measures at all), and CJ001 withdraws. The withdrawal
+ * must take away what CJ001 had added to the aggregates (100 m², one
+ * household), not what the register says now. */
+static void withdraw_after_es_change(struct fixture *f, const char *measures, const char *area)
+{
+	build_scenario(f->ctx);
+	ch_dispatch d = compute(f->ctx, "2023-08-01", 1);
+	const ch_dispatch_row *cj = row_of(&d, "昌吉市");
+	assert_int_equal(cj->es_n[CH_STAGE_INSTALLED], 1);
+	assert_int_equal(cj->es_area_centi[CH_STAGE_INSTALLED], 10000);
+	ch_dispatch_dispose(&d);
+	update_cj001(f->ctx, measures, area);
+	static const struct step w = {"昌吉市", "CJ001", "已退出", "2023-08-05", "农户退出"};
+	assert_int_equal(record(f->ctx, &w, 1, NULL, NULL), 0);
+	verify_ok(f->ctx);
+	d = compute(f->ctx, "2023-08-31", 1);
+	cj = row_of(&d, "昌吉市");
+	expect_n(cj, 1, 1, 0, 2);
+	char msg[300] = "";
+	for (int s = CH_STAGE_COMMISSIONED; s >= CH_STAGE_STARTED; s--)
+		if (cj->es_n[s] != 0 || cj->es_area_centi[s] != 0)
+			snprintf(msg, sizeof msg,
+			         "昌吉市 %s: %lld energy-saving households, %lld centi-m² left after "
+			         "both withdrew; expected 0, 0",
+			         ch_stage_name(s), (long long)cj->es_n[s],
+			         (long long)cj->es_area_centi[s]);
+	ch_dispatch_dispose(&d);
+	if (msg[0])
+		fail_msg("%s", msg);
+}
+
+static void test_withdraw_after_es_area_change(void **state)
+{
+	withdraw_after_es_change(*state, "外墙保温", "120");
+}
+
+static void test_withdraw_after_es_removed(void **state)
+{
+	withdraw_after_es_change(*state, NULL, NULL);
+}
+
+static void test_verify_tampered(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	verify_ok(f->ctx);
+	ch_db *db = ch_ctx_db(f->ctx);
+	size_t n = 0;
+
+	/* one household more on a day */
+	assert_int_equal(ch_db_run(db,
+	                           "UPDATE progress_daily SET households = households + 1"
+	                           " WHERE stage_no = 1 AND day = '2023-04-03'",
+	                           NULL),
+	                 0);
+	assert_int_equal(ch_progress_verify(f->ctx, &n), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "2023-04-03"));
+	ch_error_clear();
+	assert_int_equal(ch_db_run(db,
+	                           "UPDATE progress_daily SET households = households - 1"
+	                           " WHERE stage_no = 1 AND day = '2023-04-03'",
+	                           NULL),
+	                 0);
+	verify_ok(f->ctx);
+
+	/* the energy-saving area only */
+	assert_int_equal(ch_db_run(db,
+	                           "UPDATE progress_daily SET es_area_centi = es_area_centi + 1"
+	                           " WHERE stage_no = 2 AND day = '2023-07-16'",
+	                           NULL),
+	                 0);
+	assert_int_equal(ch_progress_verify(f->ctx, &n), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_db_run(db,
+	                           "UPDATE progress_daily SET es_area_centi = es_area_centi - 1"
+	                           " WHERE stage_no = 2 AND day = '2023-07-16'",
+	                           NULL),
+	                 0);
+	verify_ok(f->ctx);
+
+	/* a row missing */
+	assert_int_equal(ch_db_run(db,
+	                           "DELETE FROM progress_daily WHERE stage_no = 8"
+	                           " AND day = '2023-08-01'",
+	                           NULL),
+	                 0);
+	assert_int_equal(ch_progress_verify(f->ctx, &n), CH_EINVALID);
+	ch_error_clear();
+	assert_int_equal(ch_db_run(db,
+	                           "INSERT INTO progress_daily VALUES (2023, (SELECT id FROM region"
+	                           " WHERE code = '652301'), 8, '2023-08-01', 1, 1, 5000)",
+	                           NULL),
+	                 0);
+	verify_ok(f->ctx);
+
+	/* a row no event explains; a row of zeros is the same as none */
+	assert_int_equal(ch_db_run(db,
+	                           "INSERT INTO progress_daily VALUES (2023, (SELECT id FROM region"
+	                           " WHERE code = '652302'), 3, '2023-09-01', 0, 0, 0)",
+	                           NULL),
+	                 0);
+	verify_ok(f->ctx);
+	assert_int_equal(ch_db_run(db,
+	                           "UPDATE progress_daily SET households = 1 WHERE day = "
+	                           "'2023-09-01'",
+	                           NULL),
+	                 0);
+	assert_int_equal(ch_progress_verify(f->ctx, &n), CH_EINVALID);
+	ch_error_clear();
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_transitions_exhaustive),
+	    cmocka_unit_test(test_transition_kinds),
+	    cmocka_unit_test(test_stage_parse),
+	    cmocka_unit_test(test_stage_parse_full_name),
+	    cmocka_unit_test(test_iso_weeks),
+	    cmocka_unit_test(test_date_round_trip),
+	    cmocka_unit_test(test_periods),
+	    cmocka_unit_test(test_period_nonexistent_week),
+	    T(test_calendar),
+	    T(test_scenario_dispatch),
+	    T(test_scenario_refusals),
+	    T(test_scenario_by_id_number),
+	    T(test_freeze_and_correct),
+	    T(test_frozen_prev_midweek),
+	    T(test_step_back_after_failed_review),
+	    T(test_withdraw_after_es_area_change),
+	    T(test_withdraw_after_es_removed),
+	    T(test_verify_tampered),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
