@@ -11,6 +11,7 @@
 #include "io/rows.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/strv.h"
 #include "util/text.h"
 
@@ -203,16 +204,23 @@ int cmd_review_sample(struct cli *cli, int argc, char **argv)
 
 int cmd_review_result(struct cli *cli, int argc, char **argv)
 {
-	enum { O_RESULT = 1, O_DATE, O_NOTE, O_TODAY };
+	enum { O_RESULT = 1, O_DATE, O_NOTE, O_TODAY, O_EVIDENCE };
 	static const struct option opts[] = {{"result", required_argument, 0, O_RESULT},
 	                                     {"date", required_argument, 0, O_DATE},
 	                                     {"note", required_argument, 0, O_NOTE},
 	                                     {"today", required_argument, 0, O_TODAY},
+	                                     {"evidence", required_argument, 0, O_EVIDENCE},
 	                                     {0, 0, 0, 0}};
-	const char *result = NULL, *date = NULL, *note = NULL, *today = NULL;
-	int opt, rc, widened, completed;
+	const char *result = NULL, *date = NULL, *note = NULL, *today = NULL, *files[16];
+	ch_evidence ev[16];
+	size_t nfiles = 0;
+	int opt, rc = 0, widened, completed;
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == O_RESULT)
+		if (opt == O_EVIDENCE) {
+			if (nfiles == 16)
+				return cli_usage(cli, "at most 16 --evidence files");
+			files[nfiles++] = optarg;
+		} else if (opt == O_RESULT)
 			result = optarg;
 		else if (opt == O_DATE)
 			date = optarg;
@@ -226,8 +234,17 @@ int cmd_review_result(struct cli *cli, int argc, char **argv)
 	if (optind + 2 != argc || !result || !date)
 		return cli_usage(cli,
 		                 "review result takes APPLICATION HOUSEHOLD, --result and --date");
-	rc = ch_review_result(cli->ctx, argv[optind], argv[optind + 1], result, date, note, today,
-	                      &widened, &completed);
+	memset(ev, 0, sizeof ev);
+	for (size_t i = 0; i < nfiles && rc == 0; i++) {
+		const char *base = strrchr(files[i], '/');
+		ev[i].name = base ? base + 1 : files[i];
+		rc = ch_file_read(files[i], 32u << 20, (unsigned char **)&ev[i].data, &ev[i].len);
+	}
+	if (rc == 0)
+		rc = ch_review_result(cli->ctx, argv[optind], argv[optind + 1], result, date, note,
+		                      ev, nfiles, today, &widened, &completed);
+	for (size_t i = 0; i < nfiles; i++)
+		free((void *)ev[i].data);
 	if (rc == 0) {
 		printf("已记录：%s %s %s\n", argv[optind], argv[optind + 1],
 		       strcmp(result, "pass") == 0 ? "合格" : "不合格");

@@ -120,8 +120,8 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
  * last sampled result is in, the sample widens or the application
  * completes (see the file comment). *WIDENED / *COMPLETED say which. */
 int ch_review_result(ch_ctx *ctx, const char *number, const char *household, const char *result,
-                     const char *day, const char *note, const char *today, int *widened,
-                     int *completed);
+                     const char *day, const char *note, const ch_evidence *evidence,
+                     size_t nevidence, const char *today, int *widened, int *completed);
 /* Derives the sample of NUMBER again from its stored seed and policy and
  * compares: 0 when identical, CH_EINVALID naming the first difference. */
 int ch_review_verify(ch_ctx *ctx, const char *number, size_t *checked);

@@ -45,7 +45,7 @@ struct ch_event_batch {
 	size_t rows, stored, denied;
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "s|township" → allowed (0/1) */
-	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_evi, *st_link;
+	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -85,10 +85,6 @@ static int prepare(ch_event_batch *b)
 		    " households = households + excluded.households,"
 		    " es_households = es_households + excluded.es_households,"
 		    " es_area_centi = es_area_centi + excluded.es_area_centi");
-	if (rc == 0)
-		rc = ch_db_prepare(db, &b->st_evi,
-		                   "INSERT INTO evidence(hash, name, size, content, stored_at)"
-		                   " VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_link,
 		                   "INSERT INTO event_evidence(event_id, hash) VALUES (?, ?)"
@@ -320,12 +316,7 @@ static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence
 {
 	char hash[CH_HASH_HEX_LEN + 1];
 	int rc;
-	ch_hash_hex(ev->data, ev->len, hash);
-	if ((rc = ch_stmt_bind_text(b->st_evi, 1, hash)) != 0 ||
-	    (rc = ch_stmt_bind_text(b->st_evi, 2, ev->name)) != 0 ||
-	    (rc = ch_stmt_bind_int64(b->st_evi, 3, (int64_t)ev->len)) != 0 ||
-	    (rc = ch_stmt_bind_blob(b->st_evi, 4, ev->data, ev->len)) != 0 ||
-	    (rc = ch_stmt_bind_text(b->st_evi, 5, b->now)) != 0 || (rc = run(b->st_evi)) != 0)
+	if ((rc = ch_evidence_store(b->ctx, ev, hash)) != 0)
 		return rc;
 	if ((rc = ch_stmt_bind_int64(b->st_link, 1, event_id)) != 0 ||
 	    (rc = ch_stmt_bind_text(b->st_link, 2, hash)) != 0)
@@ -493,7 +484,7 @@ void ch_event_free(ch_event_batch *b)
 	if (!b)
 		return;
 	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_hh_pk, b->st_ins,
-	                  b->st_upd, b->st_agg,   b->st_evi,   b->st_link};
+	                  b->st_upd, b->st_agg,   b->st_link};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (b->in_tx)
@@ -530,5 +521,26 @@ int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const 
 		}
 	}
 	ch_event_free(b);
+	return rc;
+}
+
+int ch_evidence_store(ch_ctx *ctx, const ch_evidence *ev, char hash[65])
+{
+	char now[32];
+	ch_hash_hex(ev->data, ev->len, hash);
+	ch_now_utc(now, sizeof now);
+	ch_stmt *st;
+	int rc = ch_db_prepare(ch_ctx_db(ctx), &st,
+	                       "INSERT INTO evidence(hash, name, size, content, stored_at)"
+	                       " VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING");
+	if (rc)
+		return rc;
+	if ((rc = ch_stmt_bind_text(st, 1, hash)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 2, ev->name)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 3, (int64_t)ev->len)) == 0 &&
+	    (rc = ch_stmt_bind_blob(st, 4, ev->data, ev->len)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 5, now)) == 0)
+		rc = run(st);
+	ch_stmt_finalize(st);
 	return rc;
 }

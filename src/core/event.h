@@ -91,6 +91,10 @@ int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const 
                   const char *note, const ch_evidence *evidence, size_t nevidence,
                   const char *today);
 
+/* Stores evidence file EV once (by content hash) in the caller's
+ * transaction and writes its hash into HASH. */
+int ch_evidence_store(ch_ctx *ctx, const ch_evidence *ev, char hash[65]);
+
 /* Adds SIGN times the contribution of step EVENT_ID to progress_daily
  * through AGG (the upsert statement of event.c): for internal use by
  * event.c and progress.c, which must apply the same rule. A step that

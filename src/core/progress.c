@@ -111,13 +111,15 @@ int ch_event_evidence_reuse(ch_ctx *ctx, int (*fn)(const ch_evidence_reuse *r, v
 		return rc;
 	rc = ch_db_preparef(
 	    ctx->db, &st,
-	    "SELECT v.hash, v.name, count(DISTINCT e.household_id),"
+	    "SELECT v.hash, v.name, count(DISTINCT u.household_id),"
 	    " group_concat(DISTINCT r.name || ' ' || h.hh_no)"
-	    " FROM event_evidence ee JOIN evidence v ON v.hash = ee.hash"
-	    " JOIN event e ON e.id = ee.event_id JOIN household h ON h.id = e.household_id"
+	    " FROM (SELECT ee.hash, e.household_id FROM event_evidence ee"
+	    "  JOIN event e ON e.id = ee.event_id"
+	    "  UNION SELECT hash, household_id FROM review_evidence) u"
+	    " JOIN evidence v ON v.hash = u.hash JOIN household h ON h.id = u.household_id"
 	    " JOIN region r ON r.id = h.county_id"
 	    " WHERE (? = 0 OR h.county_id = ? OR h.township_id = ?)"
-	    " GROUP BY v.hash HAVING count(DISTINCT e.household_id) > 1 ORDER BY v.name",
+	    " GROUP BY v.hash HAVING count(DISTINCT u.household_id) > 1 ORDER BY v.name",
 	    "iii", ctx->actor.scope_region_id, ctx->actor.scope_region_id,
 	    ctx->actor.scope_region_id);
 	if (rc)

@@ -578,8 +578,8 @@ static int complete(ch_ctx *ctx, struct app *a, const char *day, const char *tod
 }
 
 int ch_review_result(ch_ctx *ctx, const char *number, const char *household, const char *result,
-                     const char *day_text, const char *note, const char *today, int *widened,
-                     int *completed)
+                     const char *day_text, const char *note, const ch_evidence *evidence,
+                     size_t nevidence, const char *today, int *widened, int *completed)
 {
 	struct app a;
 	ch_hh_ref ref;
@@ -669,6 +669,15 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	               "UPDATE review_item SET result = ?, result_day = ?, reviewer = ?, note = ?"
 	               " WHERE application_id = ? AND household_id = ?",
 	               "ttttii", result, day, ctx->actor.name, note, a.id, ref.id);
+	for (size_t i = 0; i < nevidence && rc == 0; i++) {
+		char hash[CH_HASH_HEX_LEN + 1];
+		if ((rc = ch_evidence_store(ctx, &evidence[i], hash)) == 0)
+			rc = ch_db_run(
+			    ctx->db,
+			    "INSERT INTO review_evidence(application_id, household_id, hash)"
+			    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+			    "iit", a.id, ref.id, hash);
+	}
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &pending,
 		                       "SELECT count(*) FROM review_item WHERE application_id = ?"
