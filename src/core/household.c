@@ -53,6 +53,7 @@ static const struct {
     {"施工单位", "contractor"},
     {"总投资", "cost"},
     {"备注", "note"},
+    {"收款账号", "bank_account"},
 };
 
 const char *ch_hfield_name(enum ch_hfield f)
@@ -66,16 +67,16 @@ const char *ch_hfield_key(enum ch_hfield f)
 }
 
 /* The stored columns, in the order of struct hh_vals. */
-#define HH_NCOLS 19
+#define HH_NCOLS 20
 #define HH_COLS                                                                                    \
 	"county_id, township_id, village_id, hh_no, head_name, id_number, phone, address,"         \
 	" heated_area_centi, structure, original_heating, technology, es_measures,"                \
-	" es_area_centi, plan_year, batch, contractor, cost_fen, note"
+	" es_area_centi, plan_year, batch, contractor, cost_fen, note, bank_account"
 #define HH_COLS_AS(p)                                                                              \
 	p "county_id, " p "township_id, " p "village_id, " p "hh_no, " p "head_name, " p           \
 	  "id_number, " p "phone, " p "address, " p "heated_area_centi, " p "structure, " p        \
 	  "original_heating, " p "technology, " p "es_measures, " p "es_area_centi, " p            \
-	  "plan_year, " p "batch, " p "contractor, " p "cost_fen, " p "note"
+	  "plan_year, " p "batch, " p "contractor, " p "cost_fen, " p "note, " p "bank_account"
 static const char *const hh_col_names[HH_NCOLS] = {
     "county_id",   "township_id",      "village_id",
     "hh_no",       "head_name",        "id_number",
@@ -83,9 +84,10 @@ static const char *const hh_col_names[HH_NCOLS] = {
     "structure",   "original_heating", "technology",
     "es_measures", "es_area_centi",    "plan_year",
     "batch",       "contractor",       "cost_fen",
-    "note"};
+    "note",        "bank_account"};
 /* Which of them are integers (for JSON). */
-static const char hh_col_int[HH_NCOLS] = {1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0};
+static const char hh_col_int[HH_NCOLS] = {1, 1, 1, 0, 0, 0, 0, 0, 1, 0,
+                                          0, 0, 0, 1, 1, 0, 0, 1, 0, 0};
 
 /* One checked row: its column values as text (NULL: SQL NULL). */
 struct hh_vals {
@@ -173,13 +175,13 @@ static int prepare_all(ch_hh_import *imp)
 		    db, &imp->st_insert,
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
 		    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+		    " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_update,
 		    "UPDATE household SET (" HH_COLS ", import_id, source_line,"
 		    " updated_at) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?) WHERE id = ?");
+		    " ?, ?, ?, ?, ?, ?) WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
 		                   "INSERT OR IGNORE INTO temp.hh_before SELECT * FROM household"
@@ -260,6 +262,7 @@ struct hh_rec {
 	char *v[CH_HF_COUNT]; /* normalised text, NULL when empty or absent */
 	char id[CH_ID_LEN + 1];
 	char phone[32];
+	char bank[40];
 	int64_t heated, es_area, cost; /* -1: none */
 	const char *tech;
 	char *measures; /* keys joined by '+' */
@@ -520,6 +523,24 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 		add_problem(imp, line, CH_HF_HEAD, v[CH_HF_HEAD], 0, "户主姓名过长");
 	if (v[CH_HF_ID] && ch_idcard_normalize(v[CH_HF_ID], imp->today, r->id) != 0)
 		add_problem(imp, line, CH_HF_ID, v[CH_HF_ID], 0, "%s", ch_error_message());
+	if (v[CH_HF_BANK]) {
+		/* a bank card or 惠农一卡通 account: 12-25 digits, spaces and dashes ignored */
+		size_t n = 0;
+		int bad = 0;
+		for (const char *p = v[CH_HF_BANK]; *p && !bad; p++) {
+			if (*p >= '0' && *p <= '9' && n + 1 < sizeof r->bank)
+				r->bank[n++] = *p;
+			else if (*p != ' ' && *p != '-')
+				bad = 1;
+		}
+		r->bank[n] = '\0';
+		if (bad || n < 12 || n > 25) {
+			add_problem(imp, line, CH_HF_BANK, v[CH_HF_BANK], 0,
+			            "收款账号「%s」应为 12-25 位数字（银行卡或惠农一卡通）",
+			            v[CH_HF_BANK]);
+			r->bank[0] = '\0';
+		}
+	}
 	if (v[CH_HF_PHONE] && ch_phone_normalize(v[CH_HF_PHONE], r->phone, sizeof r->phone) != 0)
 		add_problem(imp, line, CH_HF_PHONE, v[CH_HF_PHONE], 0, "%s", ch_error_message());
 	/* figures */
@@ -608,6 +629,7 @@ static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
 	hv->s[16] = v[CH_HF_CONTRACTOR];
 	set_int(hv, 17, r->cost, 1);
 	hv->s[18] = v[CH_HF_NOTE];
+	hv->s[19] = r->bank[0] ? r->bank : NULL;
 }
 
 static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv, size_t line)

@@ -46,6 +46,7 @@ enum ch_hfield {
 	CH_HF_CONTRACTOR,   /* 施工单位 */
 	CH_HF_COST,         /* 总投资 (元) */
 	CH_HF_NOTE,         /* 备注 */
+	CH_HF_BANK,         /* 收款账号: bank card or 惠农一卡通 */
 	CH_HF_COUNT
 };
 

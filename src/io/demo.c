@@ -81,7 +81,7 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 	static char iobuf[1 << 16];
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
 	fputs("\xEF\xBB\xBF县市,乡镇,村,户编号,户主姓名,身份证号,联系电话,地址,取暖面积,房屋结构,"
-	      "原取暖方式,改造方式,节能改造措施,节能改造面积,年度,批次,施工单位,总投资\n",
+	      "原取暖方式,改造方式,节能改造措施,节能改造面积,年度,批次,施工单位,总投资,收款账号\n",
 	      f);
 	uint64_t s = o->seed * 0x2545F4914F6CDD1DULL + 1;
 	int64_t written = 0;
@@ -136,7 +136,8 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 			        "%s,样例镇%02" PRId64 ",样例村%02" PRId64 ",%s-%06" PRId64
 			        ",%s%s（样例）,%s,1%d%09" PRId64 ",%s样例镇%02" PRId64
 			        "样例村%02" PRId64 " %" PRId64
-			        "号,%s,%s,%s,%s,%s,%s,%d,%s,样例建设工程有限公司%d,%" PRId64 "\n",
+			        "号,%s,%s,%s,%s,%s,%s,%d,%s,样例建设工程有限公司%d,%" PRId64
+			        ",6230%.6s%09" PRId64 "\n",
 			        t->name, town, village, t->code, k + 1,
 			        surnames[next(&s) % (sizeof surnames / sizeof surnames[0])],
 			        given[next(&s) % (sizeof given / sizeof given[0])], id,
@@ -144,7 +145,8 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 			        village, k + 1, area, structures[next(&s) % 4],
 			        heating[next(&s) % 4], tech_names[tech],
 			        es ? measures[next(&s) % 5] : "", es ? area : "", o->year,
-			        cont ? "续建" : "新建", (int)between(&s, 1, 5), cost);
+			        cont ? "续建" : "新建", (int)between(&s, 1, 5), cost, t->code,
+			        k + 1);
 		}
 		written += n;
 	}

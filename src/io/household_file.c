@@ -46,6 +46,8 @@ static const struct {
     {CH_HF_CONTRACTOR, "施工单位|施工企业|施工方"},
     {CH_HF_COST, "总投资|投资|改造费用|总费用|投资额|总投资额"},
     {CH_HF_NOTE, "备注|说明"},
+    {CH_HF_BANK,
+     "收款账号|银行卡号|银行账号|一卡通账号|惠农一卡通|惠农一卡通账号|社保卡号|补贴发放账号"},
     {COL_IGNORED, "序号|编码序号|No.|NO.|错误原因"}, /* 错误原因: our own rejects files */
 };
 
