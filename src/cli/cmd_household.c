@@ -14,6 +14,7 @@
 #include "core/household.h"
 #include "core/idcard.h"
 #include "core/reflist.h"
+#include "core/workflow.h"
 #include "io/household_file.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -230,10 +231,8 @@ static int add_hh_row(const ch_household *h, void *arg)
 	ch_report_set_text(r, o->c[C_BATCH], strcmp(h->batch, "continuing") == 0 ? "续建" : "新建");
 	ch_report_set_text(r, o->c[C_CONTRACTOR], h->contractor);
 	set_centi(r, o->c[C_COST], h->cost_fen);
-	ch_report_set_text(r, o->c[C_STATUS],
-	                   strcmp(h->status, "withdrawn") == 0    ? "已退出"
-	                   : strcmp(h->status, "registered") == 0 ? "已登记"
-	                                                          : h->status);
+	int stage = ch_stage_parse(h->status);
+	ch_report_set_text(r, o->c[C_STATUS], stage >= 0 ? ch_stage_name(stage) : h->status);
 	o->n++;
 	return 0;
 }

@@ -236,11 +236,12 @@ int ch_rectification_each(ch_ctx *ctx, int open_only, int overdue, const char *a
 	    ctx->db, &st,
 	    "SELECT o.id, c.name, h.hh_no, h.head_name, o.source, o.issue, o.opened_day, "
 	    "o.deadline,"
-	    " o.closed_day, o.closed_day IS NULL AND o.deadline < ?1"
+	    " CASE WHEN o.closed_day > ?1 THEN NULL ELSE o.closed_day END,"
+	    " (o.closed_day IS NULL OR o.closed_day > ?1) AND o.deadline < ?1"
 	    " FROM rectification o JOIN household h ON h.id = o.household_id"
 	    " JOIN region c ON c.id = h.county_id"
-	    " WHERE (?2 = 0 OR o.closed_day IS NULL)"
-	    " AND (?3 = 0 OR (o.closed_day IS NULL AND o.deadline < ?1))"
+	    " WHERE o.opened_day <= ?1 AND (?2 = 0 OR o.closed_day IS NULL OR o.closed_day > ?1)"
+	    " AND (?3 = 0 OR ((o.closed_day IS NULL OR o.closed_day > ?1) AND o.deadline < ?1))"
 	    " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
 	    " ORDER BY o.deadline, o.id",
 	    "tiii", today, (int64_t)open_only, (int64_t)overdue, ctx->actor.scope_region_id);

@@ -302,7 +302,10 @@ static int derive(ch_ctx *ctx, const struct app *a, int rounds, struct member **
 		char buf[64];
 		m->household = ch_stmt_int64(st, 0);
 		m->stratum = ch_strdup(ch_stmt_text(st, 1));
-		m->contractor = ch_strdup(ch_stmt_text(st, 2));
+		/* the contractor as frozen in the stratum when the application was
+		 * made, not as the register says now */
+		const char *bar = strrchr(m->stratum, '|');
+		m->contractor = ch_strdup(bar ? bar + 1 : ch_stmt_text(st, 2));
 		m->stored = (int)ch_stmt_int64(st, 3);
 		m->round = 0;
 		snprintf(buf, sizeof buf, "|%" PRId64, m->household);
@@ -423,10 +426,10 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 	json_t *wc = json_array();
 	ch_stmt *st;
 	if ((rc = ch_db_prepare(ctx->db, &st,
-	                        "SELECT DISTINCT h.contractor FROM review_item i"
-	                        " JOIN household h ON h.id = i.household_id"
-	                        " WHERE i.result = 'fail' AND h.contractor IS NOT NULL"
-	                        " ORDER BY h.contractor")) == 0) {
+	                        /* the contractor as frozen in each failed stratum */
+	                        "SELECT DISTINCT substr(rest, instr(rest, '|') + 1) FROM"
+	                        " (SELECT substr(stratum, instr(stratum, '|') + 1) AS rest"
+	                        "  FROM review_item WHERE result = 'fail') ORDER BY 1")) == 0) {
 		while (ch_stmt_step(st) == CH_DB_ROW)
 			json_array_append_new(wc, json_string(ch_stmt_text(st, 0)));
 		ch_stmt_finalize(st);
@@ -530,10 +533,13 @@ static int complete(ch_ctx *ctx, struct app *a, const char *day, const char *tod
 		char *note;
 	} *list = NULL;
 	size_t n = 0, cap = 0;
-	int rc = ch_db_preparef(ctx->db, &st,
-	                        "SELECT household_id, result = 'fail', note FROM review_item"
-	                        " WHERE application_id = ?",
-	                        "i", a->id);
+	/* households that withdrew meanwhile stay withdrawn */
+	int rc =
+	    ch_db_preparef(ctx->db, &st,
+	                   "SELECT i.household_id, i.result = 'fail', i.note FROM review_item i"
+	                   " JOIN household h ON h.id = i.household_id"
+	                   " WHERE i.application_id = ? AND h.status = 'review_requested'",
+	                   "i", a->id);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -861,7 +867,7 @@ int ch_acceptance_report(ch_ctx *ctx, int year, const char *as_of, ch_acceptance
 	    "i.application_id"
 	    "  JOIN household h ON h.id = i.household_id WHERE h.county_id = r.id AND a.plan_year "
 	    "= ?1"
-	    "  AND i.sample_round IS NOT NULL),"
+	    "  AND i.sample_round IS NOT NULL AND a.applied_at <= ?2),"
 	    " (SELECT count(*) FROM review_item i JOIN review_application a ON a.id = "
 	    "i.application_id"
 	    "  JOIN household h ON h.id = i.household_id WHERE h.county_id = r.id AND a.plan_year "
