@@ -39,7 +39,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Files compiled into the binary: schema migrations and reference regions.
 EMBED := $(sort $(wildcard src/db/sql/*.sql)) $(sort $(wildcard data/regions/*.csv)) \
 	$(sort $(wildcard data/register/*.csv)) $(sort $(wildcard data/calendar/*.csv)) \
-	$(sort $(wildcard data/acceptance/*.csv))
+	$(sort $(wildcard data/acceptance/*.csv)) $(sort $(wildcard data/subsidy/*.csv))
 
 # Quiet by default; `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -101,7 +101,7 @@ $(B)/%.o: %.c
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED)
+$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(B)/tools/embed $(EMBED) > $@
 

@@ -102,6 +102,16 @@ int cmd_review_assign(struct cli *cli, int argc, char **argv);
 int cmd_review_sample(struct cli *cli, int argc, char **argv);
 int cmd_review_result(struct cli *cli, int argc, char **argv);
 int cmd_review_list(struct cli *cli, int argc, char **argv);
+int cmd_subsidy_entitlement(struct cli *cli, int argc, char **argv);
+int cmd_subsidy_reserve(struct cli *cli, int argc, char **argv);
+int cmd_subsidy_pay(struct cli *cli, int argc, char **argv);
+int cmd_subsidy_payfile(struct cli *cli, int argc, char **argv);
+int cmd_subsidy_reconcile(struct cli *cli, int argc, char **argv);
+int cmd_funds_appropriate(struct cli *cli, int argc, char **argv);
+int cmd_funds_spend(struct cli *cli, int argc, char **argv);
+int cmd_funds_audit(struct cli *cli, int argc, char **argv);
+int cmd_report_funds(struct cli *cli, int argc, char **argv);
+int cmd_ledger_verify(struct cli *cli, int argc, char **argv);
 int cmd_help(struct cli *cli, int argc, char **argv);
 int cmd_version(struct cli *cli, int argc, char **argv);
 

@@ -17,6 +17,7 @@
 #include "io/csv.h"
 #include "io/reference.h"
 #include "util/alloc.h"
+#include "util/date.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -210,9 +211,93 @@ static int load_checklist(ch_ctx *ctx, const struct ch_embedded_file *f)
 	return rc;
 }
 
-/* The loader for one embedded file, by its path. */
-static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f)
+/* data/subsidy/YYYY.csv → a new version of the year's subsidy policy (JSON):
+ * amounts in fen, percents in hundredths of a percent. */
+static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
 {
+	static const char *const cols[] = {"item",        "key",     "rule",
+	                                   "amount_yuan", "percent", "cap_yuan"};
+	const char *base = strrchr(f->path, '/') + 1;
+	int year = atoi(base), rc;
+	struct ref_table t;
+	if (year < 2000 || year > 2100)
+		return ch_error_set(CH_ERROR, "%s: the file name must be the plan year", f->path);
+	if ((rc = read_ref(f, cols, 6, 2, &t)) != 0)
+		return rc;
+	json_t *j = json_object(), *tech = json_object(), *split = json_object(),
+	       *cats = json_array();
+	int64_t split_total = 0;
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		const char *item = cellv(&t, r, 0), *key = cellv(&t, r, 1), *rule = cellv(&t, r, 2);
+		int64_t amount = 0, pct = 0, cap = 0;
+		ch_text_parse_fixed(cellv(&t, r, 3), 2, &amount);
+		ch_text_parse_fixed(cellv(&t, r, 4), 2, &pct);
+		ch_text_parse_fixed(cellv(&t, r, 5), 2, &cap);
+		if (strcmp(item, "label") == 0) {
+			json_object_set_new(j, "example",
+			                    json_boolean(strcmp(key, "example") == 0));
+		} else if (strcmp(item, "technology") == 0) {
+			json_object_set_new(tech, key,
+			                    json_pack("{s:s, s:I, s:I, s:I}", "rule", rule,
+			                              "amount_fen", (json_int_t)amount,
+			                              "percent_bp", (json_int_t)pct, "cap_fen",
+			                              (json_int_t)cap));
+		} else if (strcmp(item, "energy_saving") == 0) {
+			json_object_set_new(j, "energy_saving",
+			                    json_pack("{s:I, s:I}", "per_m2_fen",
+			                              (json_int_t)amount, "cap_fen",
+			                              (json_int_t)cap));
+		} else if (strcmp(item, "split") == 0) {
+			json_object_set_new(split, key, json_integer(pct));
+			split_total += pct;
+		} else if (strcmp(item, "deadline") == 0) {
+			json_object_set_new(j, key, json_integer(amount / 100));
+		} else if (strcmp(item, "category") == 0) {
+			json_array_append_new(cats, json_string(key));
+		} else {
+			rc = ch_error_set(CH_ERROR, "%s row %zu: unknown item '%s'", f->path, r + 2,
+			                  item);
+		}
+	}
+	if (rc == 0 && split_total != 10000)
+		rc = ch_error_set(CH_ERROR, "%s: the split adds up to %lld.%02lld%%, not 100%%",
+		                  f->path, (long long)split_total / 100,
+		                  (long long)split_total % 100);
+	json_object_set_new(j, "technology", tech);
+	json_object_set_new(j, "split", split);
+	json_object_set_new(j, "categories", cats);
+	char *content = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS), now[32];
+	json_decref(j);
+	ch_now_utc(now, sizeof now);
+	int64_t version = 0;
+	if (rc == 0) {
+		ch_db_query_int64(
+		    ch_ctx_db(ctx), &version,
+		    "SELECT coalesce(max(version), 0) FROM subsidy_policy WHERE plan_year = ?", "i",
+		    (int64_t)year);
+		rc = ch_db_run(
+		    ch_ctx_db(ctx),
+		    "UPDATE subsidy_policy SET active = 0 WHERE plan_year = ? AND active = 1", "i",
+		    (int64_t)year);
+	}
+	if (rc == 0)
+		rc = ch_db_run(
+		    ch_ctx_db(ctx),
+		    "INSERT INTO subsidy_policy(plan_year, version, content, content_hash,"
+		    " label, loaded_at, active) VALUES (?, ?, ?, ?, ?, ?, 1)",
+		    "iittt"
+		    "t",
+		    (int64_t)year, version + 1, content, hash, f->path, now);
+	free(content);
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
+/* The loader for one embedded file, by its path. */
+static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
+{
+	if (ch_str_starts(f->path, "data/subsidy/"))
+		return load_policy(ctx, f, hash);
 	if (ch_str_starts(f->path, "data/regions/"))
 		return load_regions(ctx, f);
 	if (strcmp(f->path, "data/register/technologies.csv") == 0)
@@ -255,7 +340,7 @@ int ch_reference_sync(ch_ctx *ctx)
 		if (!in_tx && (rc = ch_ctx_begin(ctx)) != 0)
 			break;
 		in_tx = 1;
-		rc = load_file(ctx, f);
+		rc = load_file(ctx, f, hash);
 		if (rc == 0)
 			rc = ch_db_run(db,
 			               "INSERT INTO meta(key, value) VALUES (?, ?)"

@@ -3,7 +3,9 @@
  *
  * data/regions/ (prefecture and counties, GB/T 2260) and
  * data/register/ (technologies, energy-saving measures, limits) and
- * data/calendar/ (milestone calendars, one file per plan year) are
+ * data/calendar/ (milestone calendars, one file per plan year),
+ * data/acceptance/ (checklist, sampling, follow-up) and data/subsidy/
+ * (subsidy policies, one per plan year, loaded as numbered versions) are
  * embedded at build time. Each database keeps the hash of every file it
  * loaded; ch_reference_sync loads the files that are new or changed, in one
  * transaction, so a database created by an older cleanheat picks up newer

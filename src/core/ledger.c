@@ -1,0 +1,267 @@
+/*
+ * ledger — transfers, accounts and the ledger check (see ledger.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ctx_int.h"
+#include "core/ledger.h"
+#include "core/region.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/error.h"
+#include "util/hash.h"
+
+/* The account for CODE, created on first use. */
+static int account_id(ch_ctx *ctx, const char *code, int64_t *id)
+{
+	char kind[16], a[64], b[64], c[64];
+	int64_t region = 0, household = 0, n;
+	int rc;
+	if (ch_db_query_int64(ctx->db, id, "SELECT id FROM account WHERE code = ?", "t", code) == 0)
+		return 0;
+	ch_error_clear();
+	a[0] = b[0] = c[0] = '\0';
+	int f = sscanf(code, "%15[^:]:%63[^:]:%63[^:]:%63s", kind, a, b, c);
+	const char *source = NULL, *category = NULL, *k = NULL;
+	if (f == 2 && strcmp(kind, "origin") == 0) {
+		k = "origin", source = a;
+	} else if (f == 2 && strcmp(kind, "pref") == 0) {
+		k = "prefecture", source = a;
+		ch_db_query_int64(
+		    ctx->db, &region,
+		    "SELECT min(id) FROM region WHERE level = 1 AND status = 'active'", NULL);
+	} else if (f == 3 && strcmp(kind, "county") == 0) {
+		k = "county", source = b;
+		if (ch_db_query_int64(ctx->db, &region,
+		                      "SELECT id FROM region WHERE code = ? AND level = 2", "t",
+		                      a) != 0)
+			return ch_error_set(CH_EINVALID, "account %s: no county %s", code, a);
+	} else if (f == 3 && (strcmp(kind, "payable") == 0 || strcmp(kind, "transit") == 0 ||
+	                      strcmp(kind, "paid") == 0)) {
+		k = kind, source = b;
+		household = strtoll(a, NULL, 10);
+		if (ch_db_query_int64(ctx->db, &region,
+		                      "SELECT county_id FROM household WHERE id = ?", "i",
+		                      household) != 0)
+			return ch_error_set(CH_EINVALID, "account %s: no household %s", code, a);
+	} else if (f == 4 && strcmp(kind, "spent") == 0) {
+		k = "spent", source = b, category = c;
+		if (ch_db_query_int64(ctx->db, &region,
+		                      "SELECT id FROM region WHERE code = ? AND level = 2", "t",
+		                      a) != 0)
+			return ch_error_set(CH_EINVALID, "account %s: no county %s", code, a);
+	} else {
+		return ch_error_set(CH_EINVALID, "'%s' is not an account code", code);
+	}
+	if (ch_db_query_int64(ctx->db, &n, "SELECT 1 FROM fund_source WHERE key = ?", "t",
+	                      source) != 0)
+		return ch_error_set(CH_EINVALID, "account %s: no fund source '%s'", code, source);
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO account(code, kind, source, region_id, household_id, category)"
+	               " VALUES (?, ?, ?, ?, ?, ?)",
+	               "tttIIt", code, k, source, region, household, category);
+	if (rc == 0)
+		*id = ch_db_last_id(ctx->db);
+	return rc;
+}
+
+static int cmp_posting(const void *x, const void *y)
+{
+	return strcmp(((const ch_posting *)x)->account, ((const ch_posting *)y)->account);
+}
+
+static void content_hash(const char *kind, const char *day, const char *memo, int64_t household,
+                         int64_t reverses, const ch_posting *p, size_t n, char out[65])
+{
+	ch_posting *sorted = ch_calloc(n ? n : 1, sizeof *sorted);
+	ch_buf b;
+	memcpy(sorted, p, n * sizeof *p);
+	qsort(sorted, n, sizeof *sorted, cmp_posting);
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "%s|%s|%s|%" PRId64 "|%" PRId64 "|", kind, day, memo ? memo : "",
+	              household, reverses);
+	for (size_t i = 0; i < n; i++)
+		ch_buf_printf(&b, "%s=%" PRId64 ";", sorted[i].account, sorted[i].amount);
+	ch_hash_hex(b.ptr, b.len, out);
+	ch_buf_dispose(&b);
+	free(sorted);
+}
+
+int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const char *day,
+                       const char *memo, int64_t household, int64_t reverses, const ch_posting *p,
+                       size_t n, int64_t *id, int *existed)
+{
+	char hash[CH_HASH_HEX_LEN + 1], now[32], *stored = NULL;
+	int64_t sum = 0;
+	int rc;
+	*existed = 0;
+	*id = 0;
+	if (n < 2)
+		return ch_error_set(CH_EUNBALANCED, "transfer %s: needs two postings at least",
+		                    key);
+	for (size_t i = 0; i < n; i++) {
+		if (p[i].amount == 0)
+			return ch_error_set(CH_EINVALID, "transfer %s: a posting of zero to %s",
+			                    key, p[i].account);
+		if ((p[i].amount > 0 && sum > INT64_MAX - p[i].amount) ||
+		    (p[i].amount < 0 && sum < INT64_MIN - p[i].amount))
+			return ch_error_set(CH_EINVALID, "transfer %s: amounts overflow", key);
+		sum += p[i].amount;
+	}
+	if (sum != 0)
+		return ch_error_set(CH_EUNBALANCED,
+		                    "transfer %s: debits and credits differ by %" PRId64 " fen",
+		                    key, sum);
+	content_hash(kind, day, memo, household, reverses, p, n, hash);
+	if (ch_db_query_text(ctx->db, &stored,
+	                     "SELECT content_hash FROM transfer WHERE idem_key = ?", "t",
+	                     key) == 0) {
+		int same = strcmp(stored, hash) == 0;
+		free(stored);
+		if (!same)
+			return ch_error_set(
+			    CH_ECONFLICT,
+			    "transfer %s exists with other content: a key may be used once", key);
+		*existed = 1;
+		return ch_db_query_int64(ctx->db, id, "SELECT id FROM transfer WHERE idem_key = ?",
+		                         "t", key);
+	}
+	ch_error_clear();
+	ch_now_utc(now, sizeof now);
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		return rc;
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor, memo,"
+	               " household_id, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	               "tttttttII", key, kind, hash, day, now, ctx->actor.name, memo, household,
+	               reverses);
+	if (rc == 0)
+		*id = ch_db_last_id(ctx->db);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		int64_t acc;
+		if ((rc = account_id(ctx, p[i].account, &acc)) == 0)
+			rc = ch_db_run(
+			    ctx->db,
+			    "INSERT INTO posting(transfer_id, account_id, amount) VALUES (?, ?, ?)",
+			    "iii", *id, acc, p[i].amount);
+		if (rc == CH_ECONFLICT) /* a CHECK or a trigger: say which rule, as data */
+			rc = ch_error_set(CH_EINVALID, "transfer %s, %s %+" PRId64 " fen: %s", key,
+			                  p[i].account, p[i].amount, ch_error_message());
+	}
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", *id);
+	if (rc == 0)
+		return ch_ctx_commit(ctx);
+	ch_ctx_rollback(ctx);
+	*id = 0;
+	return rc;
+}
+
+int ch_ledger_reverse(ch_ctx *ctx, int64_t id, const char *key, const char *day, const char *memo,
+                      int64_t *new_id)
+{
+	ch_stmt *st;
+	ch_posting p[64];
+	char *codes[64];
+	size_t n = 0;
+	int64_t household = 0;
+	int existed, rc;
+	ch_db_query_int64(ctx->db, &household, "SELECT household_id FROM transfer WHERE id = ?",
+	                  "i", id);
+	ch_error_clear();
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT a.code, p.amount FROM posting p JOIN account a ON a.id = p.account_id"
+	    " WHERE p.transfer_id = ?",
+	    "i", id);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW && n < 64) {
+		codes[n] = ch_strdup(ch_stmt_text(st, 0));
+		p[n].account = codes[n];
+		p[n].amount = -ch_stmt_int64(st, 1);
+		n++;
+	}
+	ch_stmt_finalize(st);
+	if (rc >= 0)
+		rc = n ? ch_ledger_transfer(ctx, key, "reverse", day, memo, household, id, p, n,
+		                            new_id, &existed)
+		       : ch_error_set(CH_ENOTFOUND, "no transfer %" PRId64, id);
+	for (size_t i = 0; i < n; i++)
+		free(codes[i]);
+	return rc;
+}
+
+int ch_ledger_balance(ch_ctx *ctx, const char *code, int64_t *balance)
+{
+	*balance = 0;
+	int rc = ch_db_query_int64(ctx->db, balance, "SELECT balance FROM account WHERE code = ?",
+	                           "t", code);
+	if (rc == CH_ENOTFOUND) {
+		ch_error_clear();
+		return 0;
+	}
+	return rc;
+}
+
+/* Each check: a query returning one offending row's description, if any. */
+static const struct {
+	const char *what, *sql;
+} checks[] = {
+    {"a transfer left open (not sealed)",
+     "SELECT 'transfer ' || idem_key FROM transfer WHERE sealed = 0 LIMIT 1"},
+    {"a transfer whose postings do not add up to zero",
+     "SELECT 'transfer ' || t.idem_key || ' is off by ' || sum(p.amount) || ' fen'"
+     " FROM transfer t JOIN posting p ON p.transfer_id = t.id GROUP BY t.id"
+     " HAVING sum(p.amount) <> 0 LIMIT 1"},
+    {"an account whose balance is not the sum of its postings",
+     "SELECT 'account ' || a.code || ' holds ' || a.balance || ' fen, its postings say '"
+     " || coalesce((SELECT sum(amount) FROM posting WHERE account_id = a.id), 0)"
+     " FROM account a WHERE a.balance <> coalesce((SELECT sum(amount) FROM posting"
+     " WHERE account_id = a.id), 0) LIMIT 1"},
+    {"an account below zero",
+     "SELECT 'account ' || code || ' is at ' || balance || ' fen' FROM account"
+     " WHERE kind <> 'origin' AND balance < 0 LIMIT 1"},
+    {"a household given more than its entitlement",
+     "SELECT 'household ' || h.hh_no || ' has ' || sum(a.balance) || ' fen, entitled to '"
+     " || coalesce(e.total_fen, 0) FROM account a JOIN household h ON h.id = a.household_id"
+     " LEFT JOIN entitlement e ON e.household_id = a.household_id"
+     " WHERE a.kind IN ('payable', 'transit', 'paid') GROUP BY a.household_id"
+     " HAVING sum(a.balance) > coalesce(e.total_fen, 0) LIMIT 1"},
+    {"an entitlement above the household's cost",
+     "SELECT 'household ' || h.hh_no FROM entitlement e JOIN household h"
+     " ON h.id = e.household_id WHERE e.total_fen > e.cost_fen LIMIT 1"},
+    {"a reversal that does not mirror what it reverses",
+     "SELECT 'transfer ' || r.idem_key FROM transfer r JOIN posting p ON p.transfer_id = r.id"
+     " WHERE r.reverses IS NOT NULL AND NOT EXISTS (SELECT 1 FROM posting q"
+     " WHERE q.transfer_id = r.reverses AND q.account_id = p.account_id"
+     " AND q.amount = -p.amount) LIMIT 1"},
+};
+
+int ch_ledger_verify(ch_ctx *ctx, ch_ledger_report *rep)
+{
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	memset(rep, 0, sizeof *rep);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++) {
+		char *bad = NULL;
+		rc = ch_db_query_text(ctx->db, &bad, checks[i].sql, NULL);
+		if (rc == 0) {
+			snprintf(rep->problem, sizeof rep->problem, "%s: %s", checks[i].what, bad);
+			free(bad);
+			return ch_error_set(CH_EINVALID, "ledger: %s", rep->problem);
+		}
+		if (rc != CH_ENOTFOUND)
+			return rc;
+		ch_error_clear();
+	}
+	ch_db_query_int64(ctx->db, &rep->transfers, "SELECT count(*) FROM transfer", NULL);
+	ch_db_query_int64(ctx->db, &rep->postings, "SELECT count(*) FROM posting", NULL);
+	ch_db_query_int64(ctx->db, &rep->accounts, "SELECT count(*) FROM account", NULL);
+	return 0;
+}

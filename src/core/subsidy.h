@@ -1,0 +1,126 @@
+/*
+ * subsidy — from a passed review to money in the household's account.
+ *
+ * The year's policy (data/subsidy/, loaded as numbered versions) sets each
+ * technology's subsidy (a fixed amount, or a share of the household's cost
+ * with a cap), the energy-saving subsidy per m² with a cap, and how the
+ * fund sources split each subsidy. A household whose review passed is
+ * entitled to that, never more than its cost; reserving moves the
+ * entitlement from the county's special accounts to the household's payable
+ * accounts, source by source. A payment batch moves what is payable to the
+ * bank (transit) and writes the bank's file; the bank's return file then
+ * confirms each payment (paid; the household reaches 补助已发放 once paid in
+ * full) or fails it (reversed, payable again for the next batch). All of it
+ * goes through the ledger (ledger.c), with idempotency keys, so repeating a
+ * step pays no one twice.
+ */
+#ifndef CH_CORE_SUBSIDY_H
+#define CH_CORE_SUBSIDY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/problems.h"
+
+typedef struct ch_ctx ch_ctx;
+
+#define CH_MAX_SOURCES 6
+
+typedef struct ch_entitlement {
+	int64_t household_id;
+	char hh_no[72], county_code[16], county[64], head_name[100];
+	int plan_year;
+	int64_t policy_id;
+	int policy_version, example; /* example: the shipped example policy */
+	int64_t cost_fen, tech_fen, es_fen, total_fen;
+	char lines[4][256]; /* how each part was computed, in Chinese */
+	size_t nlines;
+	struct {
+		char source[16];
+		int64_t fen;
+	} split[CH_MAX_SOURCES];
+	size_t nsplit;
+	int64_t payment_days, idle_days;
+} ch_entitlement;
+
+/* Computes the entitlement of a household (county and 户编号, or ID number)
+ * under its plan year's active policy, explained line by line. */
+int ch_subsidy_entitlement(ch_ctx *ctx, const char *county, const char *household,
+                           ch_entitlement *out);
+
+typedef struct ch_reserve_summary {
+	size_t reserved, short_of_funds, zero, no_cost;
+	int64_t total_fen;
+} ch_reserve_summary;
+/* Reserves the entitlement of every household of COUNTY whose review passed
+ * and that has none yet, as far as the county's accounts allow (the others
+ * wait, and are counted). Requires CH_PERM_FUNDS. */
+int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_reserve_summary *sum);
+
+enum ch_pay_method { CH_PAY_CARD, CH_PAY_YIKATONG, CH_PAY_METER };
+/* Pays everything payable in COUNTY: one transfer and one payment row per
+ * household, committed in chunks so that a crash loses at most the chunk it
+ * was in and a new run pays the rest, no one twice. Households without an
+ * account (for card and 一卡通) are left payable and listed in PROBLEMS.
+ * *BATCH gets the batch number (0 when nothing was payable). */
+int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay_method method,
+                   int64_t *batch, size_t *n, int64_t *total_fen, ch_problems *problems);
+
+typedef struct ch_payment_row {
+	int64_t id, batch;
+	const char *county, *hh_no, *head_name, *id_number, *account, *method, *status;
+	int64_t amount_fen;
+} ch_payment_row;
+/* The payments of BATCH, for the bank's file. Requires CH_PERM_FUNDS. */
+int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_row *p, void *arg),
+                        void *arg);
+
+/* One row of the bank's return file. */
+typedef struct ch_return_row {
+	size_t line;
+	const char *payment; /* 流水号 */
+	const char *amount;  /* yuan as written */
+	const char *status;  /* 成功 / 失败 (success / failed) */
+	const char *reason;
+	const char *day;
+} ch_return_row;
+typedef struct ch_reconcile_summary {
+	size_t confirmed, failed, repeated, unknown, subsidized;
+} ch_reconcile_summary;
+/* Applies the bank's return: paid rows confirmed, failed rows reversed
+ * (payable again), rows already applied skipped, unknown or inconsistent
+ * rows reported in PROBLEMS. One transaction. */
+int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
+                         ch_problems *problems, ch_reconcile_summary *sum);
+
+/* ---- funds ---- */
+
+/* Moves AMOUNT_FEN of SOURCE: from its origin to the prefecture (TO NULL,
+ * 下达), from the prefecture to county TO (拨付), or with DIRECT from the
+ * origin straight to the county. KEY makes it idempotent. Prefecture only. */
+int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int direct,
+                         int64_t amount_fen, const char *day, const char *key, const char *memo);
+/* Spends AMOUNT_FEN of COUNTY's SOURCE on CATEGORY (anything but the
+ * policy's categories is 挤占, and the audit says so). */
+int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const char *category,
+                   int64_t amount_fen, const char *day, const char *key, const char *memo);
+
+typedef struct ch_funds_finding {
+	const char *kind; /* 滞留, 截留, 挪用, 挤占, 重复发放, 结余 */
+	const char *where, *what;
+	int64_t amount_fen;
+} ch_funds_finding;
+/* The fund audit as of AS_OF. */
+int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_finding *f, void *arg),
+                   void *arg);
+
+typedef struct ch_funds_row {
+	const char *county, *source;
+	int64_t received, reserved, paid, balance;
+} ch_funds_row;
+/* By county and source: received, reserved for households, paid, and the
+ * county account's balance, as of AS_OF. */
+int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
+                    int (*fn)(const ch_funds_row *r, void *arg), void *arg);
+
+#endif
