@@ -401,10 +401,7 @@ int ch_dispatch_freeze(ch_ctx *ctx, int year, const char *period, const char *to
 	if ((rc = ch_period_end(period, &end, &monthly)) != 0)
 		return rc;
 	ch_date_format(&end, end_s, sizeof end_s);
-	if (today)
-		snprintf(tday, sizeof tday, "%.10s", today);
-	else
-		ch_today_beijing(tday, sizeof tday);
+	ch_today_at_most(today, tday, sizeof tday);
 	if (strcmp(end_s, tday) >= 0)
 		return ch_error_set(CH_EINVALID,
 		                    "period %s ends on %s: it can be frozen from the day after",

@@ -103,10 +103,7 @@ int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out)
 	b->problems = ch_problems_new();
 	b->cache = ch_strmap_new();
 	ch_now_utc(b->now, sizeof b->now);
-	if (opts->today)
-		snprintf(b->today, sizeof b->today, "%.10s", opts->today);
-	else
-		ch_today_beijing(b->today, sizeof b->today);
+	ch_today_at_most(opts->today, b->today, sizeof b->today);
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
 		goto fail;
 	if ((rc = ch_ctx_begin(ctx)) != 0)

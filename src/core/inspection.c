@@ -49,10 +49,7 @@ static int check_day(const char *day_text, const char *today, char day[11])
 		return ch_error_set(CH_EINVALID, "日期「%s」无效（应为 YYYY-MM-DD）",
 		                    day_text ? day_text : "");
 	ch_date_format(&d, day, 11);
-	if (today)
-		snprintf(t, sizeof t, "%.10s", today);
-	else
-		ch_today_beijing(t, sizeof t);
+	ch_today_at_most(today, t, sizeof t);
 	if (strcmp(day, t) > 0)
 		return ch_error_set(CH_EINVALID, "日期 %s 在今天（%s）之后", day, t);
 	return 0;
@@ -356,6 +353,19 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	if (ref.stage < CH_STAGE_COMMISSIONED || ref.stage == CH_STAGE_WITHDRAWN)
 		return ch_error_set(CH_EINVALID, "该户当前为「%s」：回访在调试完成之后",
 		                    ref.stage >= 0 ? ch_stage_name(ref.stage) : "?");
+	char *commissioned = NULL;
+	if (ch_db_query_text(ctx->db, &commissioned,
+	                     "SELECT max(day) FROM event WHERE household_id = ? AND stage_no = 3"
+	                     " AND from_stage_no = 2 AND superseded_by IS NULL",
+	                     "i", ref.id) == 0 &&
+	    strcmp(day, commissioned) < 0) {
+		rc =
+		    ch_error_set(CH_EINVALID, "回访日期 %s 早于调试完成日期 %s", day, commissioned);
+		free(commissioned);
+		return rc;
+	}
+	free(commissioned);
+	ch_error_clear();
 	if (ch_db_query_int64(ctx->db, &exists,
 	                      "SELECT id FROM followup WHERE household_id = ? AND visit = ?", "ii",
 	                      ref.id, (int64_t)in->visit) == 0)

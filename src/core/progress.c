@@ -241,10 +241,7 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	if (ch_date_parse(day_text, &d) != 0)
 		return CH_EINVALID;
 	ch_date_format(&d, day, sizeof day);
-	if (today)
-		snprintf(tday, sizeof tday, "%.10s", today);
-	else
-		ch_today_beijing(tday, sizeof tday);
+	ch_today_at_most(today, tday, sizeof tday);
 	if (strcmp(day, tday) > 0)
 		return ch_error_set(CH_EINVALID, "日期 %s 在今天（%s）之后", day, tday);
 	if ((rc = load_old(ctx, county, household, stage, &o)) != 0)

@@ -495,6 +495,23 @@ int ch_review_verify(ch_ctx *ctx, const char *number, size_t *checked)
 		                  a.number);
 		goto done;
 	}
+	char *source = NULL, seed[CH_HASH_HEX_LEN + 1];
+	if (ch_db_query_text(ctx->db, &source,
+	                     "SELECT seed_source FROM review_application WHERE id = ?", "i",
+	                     a.id) == 0) {
+		ch_hash_hex(source, strlen(source), seed);
+		int same = strcmp(seed, a.seed) == 0;
+		free(source);
+		if (!same) {
+			rc = ch_error_set(
+			    CH_EINVALID,
+			    "%s: the stored seed is not the hash of the value recorded at "
+			    "assignment: one of them was changed",
+			    a.number);
+			goto done;
+		}
+	}
+	ch_error_clear();
 	if ((rc = derive(ctx, &a, a.round, &m, &n)) != 0)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
@@ -505,10 +522,9 @@ int ch_review_verify(ch_ctx *ctx, const char *number, size_t *checked)
 			rc = ch_error_set(
 			    CH_EINVALID,
 			    "%s: the stored sample differs from the one its seed gives: "
-			    "household %s is stored %s, derived %s",
-			    a.number, hh ? hh : "?",
-			    m[i].stored ? "in the sample" : "outside the sample",
-			    m[i].round ? "in the sample" : "outside it");
+			    "household %s is stored in round %d, derived in round %d (0: not "
+			    "sampled)",
+			    a.number, hh ? hh : "?", m[i].stored, m[i].round);
 			free(hh);
 			goto done;
 		}
@@ -623,14 +639,21 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 		goto done;
 	}
 	ch_date_format(&d, day, sizeof day);
-	if (today)
-		snprintf(tday, sizeof tday, "%.10s", today);
-	else
-		ch_today_beijing(tday, sizeof tday);
+	ch_today_at_most(today, tday, sizeof tday);
 	if (strcmp(day, tday) > 0) {
 		rc = ch_error_set(CH_EINVALID, "日期 %s 在今天（%s）之后", day, tday);
 		goto done;
 	}
+	char *applied = NULL;
+	if (ch_db_query_text(ctx->db, &applied,
+	                     "SELECT applied_at FROM review_application WHERE id = ?", "i",
+	                     a.id) == 0 &&
+	    strcmp(day, applied) < 0) {
+		rc = ch_error_set(CH_EINVALID, "复核日期 %s 早于申请日期 %s", day, applied);
+		free(applied);
+		goto done;
+	}
+	free(applied);
 	char code[16] = "";
 	char *cc = NULL;
 	ch_db_query_text(ctx->db, &cc, "SELECT code FROM region WHERE id = ?", "i", a.county_id);

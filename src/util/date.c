@@ -141,3 +141,13 @@ void ch_today_beijing(char *out, size_t outsz)
 	gmtime_r(&t, &tm);
 	strftime(out, outsz, "%Y-%m-%d", &tm);
 }
+
+void ch_today_at_most(const char *given, char *out, size_t outsz)
+{
+	char today[11];
+	ch_today_beijing(today, sizeof today);
+	if (given && strncmp(given, today, 10) < 0)
+		snprintf(out, outsz, "%.10s", given);
+	else
+		snprintf(out, outsz, "%s", today);
+}

@@ -35,6 +35,11 @@ void ch_date_iso_week(const ch_date *d, int *year, int *week);
 void ch_date_iso_week_end(int year, int week, ch_date *d);
 /* The current date in Beijing (UTC+8) as YYYY-MM-DD into OUT (11+ bytes). */
 void ch_today_beijing(char *out, size_t outsz);
+/* Today in Beijing, or GIVEN ("YYYY-MM-DD...", may be NULL) when that is
+ * earlier: commands take a --today for tests and for entering past
+ * records, and it may only move today back, so that it can never be used
+ * to record a date that has not come yet. */
+void ch_today_at_most(const char *given, char *out, size_t outsz);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into OUT (21+ bytes). */
 void ch_now_utc(char *out, size_t outsz);
 
