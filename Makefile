@@ -186,4 +186,21 @@ $(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
 		$(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 # --- fuzz (end) ---
 
+# --- bench (begin) ---
+# Benchmark programs in bench/, linked against the library of one MODE.
+# bench/run.sh (run by `make bench`) builds them itself with
+# `make MODE=release bench-bin` before it runs them.
+#   make bench-bin   (internal, any MODE) build $(B)/bench/ledger_bench
+.PHONY: bench-bin
+
+bench-bin: $(B)/bench/ledger_bench
+
+$(B)/bench/ledger_bench: bench/ledger_bench.c $(B)/libcleanheat.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
+
+-include $(B)/bench/ledger_bench.d
+# --- bench (end) ---
+
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

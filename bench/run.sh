@@ -84,3 +84,16 @@ sq=$(printf '%s\n' ".timer on" "SELECT county_id, stage_no, count(*) FROM event 
 printf '  report dispatch (whole command, best of 5): %d ms (aim < 50 ms) | sqlite3 GROUP BY over %d events: %.0f ms\n' \
 	"$best" "$EVENTS" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
 rm -f reg.csv ev.csv week.csv ev.db*
+
+# ---- ledger postings ----
+# bench/ledger_bench, built here (make MODE=release bench-bin): transfers of
+# two postings each through ch_ledger_transfer into a fresh database, one
+# transaction per transfer (BENCH_LEDGER, default 20,000 transfers) and
+# 1,000 transfers per transaction (BENCH_LEDGER_BATCHED, default 200,000),
+# each beside a plain sqlite3 insert of the same rows into a table with no
+# indexes, same batch, same pragmas (WAL, synchronous=NORMAL), same run.
+echo "== ledger postings (durable: committed in WAL, synchronous=NORMAL)"
+make -s --no-print-directory -C "$ROOT" MODE=release bench-bin
+"$ROOT/build/release/bench/ledger_bench" ledger.db "${BENCH_LEDGER:-20000}" \
+	"${BENCH_LEDGER_BATCHED:-200000}"
+rm -f ledger.db*

@@ -45,6 +45,10 @@ void ch_db_close(ch_db *db)
 {
 	if (!db)
 		return;
+	for (int i = 0; i < CH_DB_CACHE; i++) {
+		ch_stmt_finalize(db->cache[i].st);
+		free(db->cache[i].sql);
+	}
 	if (db->impl)
 		db->drv->close(db->impl);
 	free(db);
@@ -224,11 +228,61 @@ int ch_db_preparef(ch_db *db, ch_stmt **out, const char *sql, const char *types,
 	return rc;
 }
 
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* A prepared statement for SQL from the cache (prepared now if absent). */
+static int cached_prepare(ch_db *db, const char *sql, ch_stmt **out)
+{
+	uint64_t h = sql_hash(sql);
+	struct ch_db_cached *slot = NULL;
+	for (int i = 0; i < CH_DB_CACHE; i++) {
+		struct ch_db_cached *c = &db->cache[i];
+		if (c->sql && !c->busy && c->hash == h && strcmp(c->sql, sql) == 0) {
+			c->busy = 1;
+			c->used = ++db->clock;
+			*out = c->st;
+			return 0;
+		}
+		/* the slot to fill: a free one, else the least recently used idle one */
+		if (!c->busy && (!slot || (slot->sql && (!c->sql || c->used < slot->used))))
+			slot = c;
+	}
+	int rc = ch_db_prepare(db, out, sql);
+	if (rc || !slot)
+		return rc;
+	ch_stmt_finalize(slot->st);
+	free(slot->sql);
+	slot->sql = ch_strdup(sql);
+	slot->hash = h;
+	slot->st = *out;
+	slot->busy = 1;
+	slot->used = ++db->clock;
+	return 0;
+}
+
+/* Gives ST back to the cache (or finalizes it if it was not cached). */
+static void cached_release(ch_db *db, ch_stmt *st)
+{
+	for (int i = 0; i < CH_DB_CACHE; i++)
+		if (db->cache[i].st == st) {
+			ch_stmt_reset(st);
+			db->cache[i].busy = 0;
+			return;
+		}
+	ch_stmt_finalize(st);
+}
+
 int ch_db_run(ch_db *db, const char *sql, const char *types, ...)
 {
 	ch_stmt *st;
 	va_list ap;
-	int rc = ch_db_prepare(db, &st, sql);
+	int rc = cached_prepare(db, sql, &st);
 	if (rc)
 		return rc;
 	va_start(ap, types);
@@ -236,7 +290,7 @@ int ch_db_run(ch_db *db, const char *sql, const char *types, ...)
 	va_end(ap);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW)
 		rc = 0;
-	ch_stmt_finalize(st);
+	cached_release(db, st);
 	return rc < 0 ? rc : 0;
 }
 
@@ -254,7 +308,7 @@ int ch_db_query_int64(ch_db *db, int64_t *out, const char *sql, const char *type
 {
 	ch_stmt *st;
 	va_list ap;
-	int has = 0, rc = ch_db_prepare(db, &st, sql);
+	int has = 0, rc = cached_prepare(db, sql, &st);
 	if (rc)
 		return rc;
 	va_start(ap, types);
@@ -264,7 +318,7 @@ int ch_db_query_int64(ch_db *db, int64_t *out, const char *sql, const char *type
 		rc = first_row(st, &has);
 	if (has)
 		*out = ch_stmt_int64(st, 0);
-	ch_stmt_finalize(st);
+	cached_release(db, st);
 	return rc;
 }
 
@@ -272,7 +326,7 @@ int ch_db_query_text(ch_db *db, char **out, const char *sql, const char *types, 
 {
 	ch_stmt *st;
 	va_list ap;
-	int has = 0, rc = ch_db_prepare(db, &st, sql);
+	int has = 0, rc = cached_prepare(db, sql, &st);
 	*out = NULL;
 	if (rc)
 		return rc;
@@ -283,6 +337,6 @@ int ch_db_query_text(ch_db *db, char **out, const char *sql, const char *types, 
 		rc = first_row(st, &has);
 	if (has)
 		*out = ch_strdup(ch_stmt_text(st, 0));
-	ch_stmt_finalize(st);
+	cached_release(db, st);
 	return rc;
 }

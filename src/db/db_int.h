@@ -35,11 +35,27 @@ struct ch_db_driver {
 	int64_t (*changes)(void *impl);
 };
 
+/* Statements kept prepared for ch_db_run and ch_db_query_*: the same SQL
+ * runs again and again (per row of an import, per posting of a ledger
+ * transfer), and preparing it, with the triggers it fires, costs far more
+ * than running it. */
+#define CH_DB_CACHE 64
+
+struct ch_db_cached {
+	char *sql;     /* NULL: a free slot */
+	uint64_t hash; /* of SQL, to skip most comparisons */
+	struct ch_stmt *st;
+	int busy;      /* in use now (a nested call prepares its own) */
+	uint64_t used; /* when last used, for eviction */
+};
+
 struct ch_db {
 	const struct ch_db_driver *drv;
 	void *impl;
 	int tx_depth;  /* nesting of ch_db_begin; only the outermost reaches the driver */
 	int tx_failed; /* an inner level rolled back: the outermost must not commit */
+	struct ch_db_cached cache[CH_DB_CACHE];
+	uint64_t clock;
 };
 
 struct ch_stmt {

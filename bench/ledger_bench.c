@@ -1,0 +1,240 @@
+/*
+ * ledger_bench — how many durable ledger postings per second, beside a
+ * plain SQLite insert of the same rows measured in the same run.
+ *
+ *   ledger_bench DBPATH N [N_BATCHED]
+ *
+ * Creates a fresh cleanheat database at DBPATH (the bootstrap admin adds
+ * user "fin" with the finance role; the benchmark acts as "fin") and a
+ * fresh plain SQLite database at DBPATH.plain, then makes transfers of two
+ * postings each (origin:central -1 fen, pref:central +1 fen, each under its
+ * own idempotency key) with ch_ledger_transfer:
+ *   - N transfers at batch 1: one transaction per transfer;
+ *   - N_BATCHED (default N) transfers at batch 1000: 1,000 transfers per
+ *     transaction, ch_ctx_begin / ch_ctx_commit around them.
+ * Beside each, the same number of rows (two per transfer) inserted into a
+ * table with no indexes, constraints or triggers through the sqlite3 C API
+ * (one prepared statement), with the same batch size and the same pragmas
+ * as the driver sets (db_sqlite.c: WAL, synchronous=NORMAL, 64 MiB cache,
+ * mmap). Both refuse an existing DBPATH. "Durable" means committed: in WAL
+ * with synchronous=NORMAL a commit survives a crash of the process, and
+ * SQLite syncs the WAL at checkpoints, not at each commit, so the last
+ * commits may be lost to a power cut. The ledger's balance and the plain
+ * table's row count are checked at the end (not timed).
+ */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/ctx.h"
+#include "core/ledger.h"
+#include "core/user.h"
+#include "io/reference.h"
+#include "util/error.h"
+
+/* The pragmas db_sqlite.c sets on every connection. */
+#define DRIVER_PRAGMAS                                                                             \
+	"PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"              \
+	" PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
+
+#define BATCHED 1000
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "ledger_bench: %s: %s\n", what, ch_error_message());
+	return 1;
+}
+
+static int sq_fail(sqlite3 *h, const char *what)
+{
+	fprintf(stderr, "ledger_bench: plain sqlite: %s: %s\n", what, sqlite3_errmsg(h));
+	return 1;
+}
+
+/* A new database with the reference data and user "fin" (finance, the
+ * whole prefecture), opened as "fin". */
+static int open_ledger(const char *path, ch_ctx **out)
+{
+	ch_ctx *ctx = NULL;
+	if (ch_ctx_open(&ctx, path, "bench", "bench") != 0)
+		return fail("opening the database as the bootstrap admin");
+	if (ch_reference_sync(ctx) != 0 || ch_user_add(ctx, "fin", CH_ROLE_FINANCE, NULL) != 0) {
+		ch_ctx_free(ctx);
+		return fail("setting up the database");
+	}
+	ch_ctx_free(ctx);
+	if (ch_ctx_open(out, path, "fin", NULL) != 0)
+		return fail("opening the database as fin");
+	if (ch_reference_sync(*out) != 0 || ch_ctx_require_role(*out, CH_PERM_FUNDS) != 0) {
+		ch_ctx_free(*out);
+		return fail("opening the database as fin");
+	}
+	return 0;
+}
+
+/* N transfers, BATCH per transaction (1: each in its own); *SECONDS. */
+static int ledger_run(ch_ctx *ctx, const char *tag, long n, long batch, double *seconds)
+{
+	static const char *day = "2023-07-01";
+	char key[64];
+	ch_posting p[2] = {{"origin:central", -1}, {"pref:central", 1}};
+	double t0 = now_s();
+	for (long i = 0; i < n; i++) {
+		int64_t id;
+		int existed;
+		if (batch > 1 && i % batch == 0 && ch_ctx_begin(ctx) != 0)
+			return fail("begin");
+		snprintf(key, sizeof key, "bench-%s-%ld", tag, i);
+		if (ch_ledger_transfer(ctx, key, "appropriate", day, NULL, 0, 0, p, 2, &id,
+		                       &existed) != 0)
+			return fail("transfer");
+		if (existed) {
+			fprintf(stderr, "ledger_bench: transfer %s existed already\n", key);
+			return 1;
+		}
+		if (batch > 1 && ((i + 1) % batch == 0 || i + 1 == n) && ch_ctx_commit(ctx) != 0)
+			return fail("commit");
+	}
+	*seconds = now_s() - t0;
+	return 0;
+}
+
+/* N * 2 rows into the plain table, the rows of BATCH transfers per
+ * transaction; *SECONDS. */
+static int plain_run(sqlite3 *h, sqlite3_stmt *ins, long first, long n, long batch, double *seconds)
+{
+	double t0 = now_s();
+	for (long i = 0; i < n; i++) {
+		if (i % batch == 0 &&
+		    sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+			return sq_fail(h, "begin");
+		for (int k = 0; k < 2; k++) {
+			sqlite3_bind_int64(ins, 1, first + i + 1);
+			sqlite3_bind_text(ins, 2, k ? "pref:central" : "origin:central", -1,
+			                  SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 3, k ? 1 : -1);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				return sq_fail(h, "insert");
+			sqlite3_reset(ins);
+		}
+		if (((i + 1) % batch == 0 || i + 1 == n) &&
+		    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+			return sq_fail(h, "commit");
+	}
+	*seconds = now_s() - t0;
+	return 0;
+}
+
+static double per_s(long n, double s)
+{
+	return s > 0 ? (double)n / s : 0;
+}
+
+static void report(long batch, long n, double ledger_s, double plain_s)
+{
+	double l = per_s(2 * n, ledger_s), q = per_s(2 * n, plain_s);
+	char b[24];
+	snprintf(b, sizeof b, "%ld:", batch);
+	printf("ledger, batch %-5s %9.0f postings/s (%ld in %6.2f s) | plain sqlite insert,"
+	       " batch %-5s %9.0f rows/s (%ld in %6.2f s) | ratio %.3f\n",
+	       b, l, 2 * n, ledger_s, b, q, 2 * n, plain_s, q > 0 ? l / q : 0);
+	fflush(stdout);
+}
+
+static long parse_count(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	return *s && !*end && v > 0 && v <= 100000000 ? v : -1;
+}
+
+int main(int argc, char **argv)
+{
+	ch_ctx *ctx = NULL;
+	sqlite3 *h = NULL;
+	sqlite3_stmt *ins = NULL, *cnt = NULL;
+	char plain[4096];
+	long n1, nb;
+	double l1, q1, lb, qb;
+	int64_t balance = -1, rows = -1;
+	int rc = 1;
+
+	if (argc < 3 || argc > 4 || (n1 = parse_count(argv[2])) < 0 ||
+	    (nb = argc > 3 ? parse_count(argv[3]) : n1) < 0) {
+		fprintf(stderr,
+		        "usage: ledger_bench DBPATH N [N_BATCHED]\n"
+		        "  N transfers of two postings at batch 1, N_BATCHED (default N)"
+		        " at batch %d\n",
+		        BATCHED);
+		return 2;
+	}
+	snprintf(plain, sizeof plain, "%s.plain", argv[1]);
+	if (access(argv[1], F_OK) == 0 || access(plain, F_OK) == 0) {
+		fprintf(stderr, "ledger_bench: %s or %s exists: give a new path\n", argv[1], plain);
+		return 2;
+	}
+	if (open_ledger(argv[1], &ctx) != 0)
+		return 1;
+	if (sqlite3_open(plain, &h) != SQLITE_OK) {
+		sq_fail(h, "open");
+		goto done;
+	}
+	if (sqlite3_exec(h,
+	                 DRIVER_PRAGMAS "CREATE TABLE posting(transfer INTEGER, account TEXT,"
+	                                " amount INTEGER);",
+	                 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "INSERT INTO posting(transfer, account, amount) VALUES (?, ?, ?)",
+	                       -1, &ins, NULL) != SQLITE_OK) {
+		sq_fail(h, "set up");
+		goto done;
+	}
+
+	printf("ledger_bench: transfers of 2 postings (origin:central -> pref:central, 1 fen,"
+	       " one key each) through ch_ledger_transfer as user fin (finance)\n"
+	       "  vs the same rows into a plain table (no index) through the sqlite3 C API;"
+	       " both WAL, synchronous=NORMAL as the driver sets it\n"
+	       "  (a commit survives a crash of the process; the WAL is synced at checkpoints,"
+	       " not at each commit)\n");
+	fflush(stdout);
+	if (ledger_run(ctx, "b1", n1, 1, &l1) != 0 || plain_run(h, ins, 0, n1, 1, &q1) != 0)
+		goto done;
+	report(1, n1, l1, q1);
+	if (ledger_run(ctx, "b1000", nb, BATCHED, &lb) != 0 ||
+	    plain_run(h, ins, n1, nb, BATCHED, &qb) != 0)
+		goto done;
+	report(BATCHED, nb, lb, qb);
+
+	/* the check: every fen arrived, every row is there */
+	if (ch_ledger_balance(ctx, "pref:central", &balance) != 0) {
+		fail("balance");
+		goto done;
+	}
+	if (sqlite3_prepare_v2(h, "SELECT count(*) FROM posting", -1, &cnt, NULL) == SQLITE_OK &&
+	    sqlite3_step(cnt) == SQLITE_ROW)
+		rows = sqlite3_column_int64(cnt, 0);
+	sqlite3_finalize(cnt);
+	if (balance != n1 + nb || rows != 2 * (n1 + nb)) {
+		fprintf(stderr,
+		        "ledger_bench: check failed: pref:central holds %" PRId64
+		        " fen (want %ld), plain table %" PRId64 " rows (want %ld)\n",
+		        balance, n1 + nb, rows, 2 * (n1 + nb));
+		goto done;
+	}
+	rc = 0;
+done:
+	sqlite3_finalize(ins);
+	sqlite3_close(h);
+	ch_ctx_free(ctx);
+	return rc;
+}
