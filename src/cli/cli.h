@@ -14,6 +14,8 @@
 #include <getopt.h>
 
 #include "core/ctx.h"
+#include "core/event.h"
+#include "core/problems.h"
 #include "io/report.h"
 
 /* Handlers return 0, a negative ch_err, or this for a usage error (exit 2). */
@@ -64,6 +66,12 @@ int cli_write_report(struct cli *cli, const ch_report *r);
 /* Parses a whole number argument for OPTION into *OUT; CLI_EUSAGE if bad. */
 int cli_parse_int(struct cli *cli, const char *option, const char *arg, long min, long max,
                   long *out);
+
+/* Prints an import's problems, one line each (or as JSON). */
+void cli_print_problems(const ch_problems *p, enum ch_format format);
+/* Reads the N evidence FILES into EV (cli_free_evidence releases them). */
+int cli_read_evidence(const char *const *files, size_t n, ch_evidence *ev);
+void cli_free_evidence(ch_evidence *ev, size_t n);
 
 /* Handlers, one file per group. */
 int cmd_plan_check(struct cli *cli, int argc, char **argv);

@@ -11,11 +11,9 @@
 #include "core/acceptance.h"
 #include "core/dispatch.h"
 #include "util/error.h"
-#include "util/file.h"
 
 #define MAX_ITEMS          32
 #define MAX_EVIDENCE_FILES 16
-#define MAX_EVIDENCE       (32u << 20)
 
 int cmd_inspect_record(struct cli *cli, int argc, char **argv)
 {
@@ -68,13 +66,7 @@ int cmd_inspect_record(struct cli *cli, int argc, char **argv)
 	}
 	if (optind + 1 != argc || !in.result || !in.day)
 		return cli_usage(cli, "inspect record takes HOUSEHOLD, --result and --date");
-	memset(ev, 0, sizeof ev);
-	for (size_t i = 0; i < nfiles && rc == 0; i++) {
-		const char *base = strrchr(files[i], '/');
-		ev[i].name = base ? base + 1 : files[i];
-		rc =
-		    ch_file_read(files[i], MAX_EVIDENCE, (unsigned char **)&ev[i].data, &ev[i].len);
-	}
+	rc = cli_read_evidence(files, nfiles, ev);
 	in.household = argv[optind];
 	in.items = items;
 	in.evidence = ev;
@@ -86,8 +78,7 @@ int cmd_inspect_record(struct cli *cli, int argc, char **argv)
 		else
 			printf("自验合格：%s（自验记录 %" PRId64 "）\n", argv[optind], id);
 	}
-	for (size_t i = 0; i < nfiles; i++)
-		free((void *)ev[i].data);
+	cli_free_evidence(ev, nfiles);
 	return rc;
 }
 

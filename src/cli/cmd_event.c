@@ -10,21 +10,9 @@
 #include "core/workflow.h"
 #include "io/event_file.h"
 #include "util/error.h"
-#include "util/file.h"
 
 /* Evidence files are photos and scans: 32 MiB each is plenty. */
-#define MAX_EVIDENCE       (32u << 20)
 #define MAX_EVIDENCE_FILES 16
-
-static void print_problems(const ch_problems *p)
-{
-	for (size_t i = 0; i < ch_problems_count(p); i++) {
-		const ch_problem *x = ch_problems_get(p, i);
-		printf("第%zu行%s%s%s%s%s：%s%s\n", x->line, x->column ? " " : "",
-		       x->column ? x->column : "", x->value ? "「" : "", x->value ? x->value : "",
-		       x->value ? "」" : "", x->warning ? "（提示）" : "", x->reason);
-	}
-}
 
 int cmd_event_record(struct cli *cli, int argc, char **argv)
 {
@@ -68,13 +56,7 @@ int cmd_event_record(struct cli *cli, int argc, char **argv)
 	}
 	if (optind + 2 != argc || !date)
 		return cli_usage(cli, "event record takes HOUSEHOLD STAGE and --date D");
-	memset(ev, 0, sizeof ev);
-	for (size_t i = 0; i < nev && rc == 0; i++) {
-		const char *base = strrchr(files[i], '/');
-		ev[i].name = base ? base + 1 : files[i];
-		rc =
-		    ch_file_read(files[i], MAX_EVIDENCE, (unsigned char **)&ev[i].data, &ev[i].len);
-	}
+	rc = cli_read_evidence(files, nev, ev);
 	if (rc == 0 && (rc = ch_event_begin(cli->ctx, &eo, &b)) == 0) {
 		ch_event_in in = {1,   county, argv[optind], argv[optind + 1], date, note, ev,
 		                  nev, 0};
@@ -92,8 +74,7 @@ int cmd_event_record(struct cli *cli, int argc, char **argv)
 		}
 	}
 	ch_event_free(b);
-	for (size_t i = 0; i < nev; i++)
-		free((void *)ev[i].data);
+	cli_free_evidence(ev, nev);
 	return rc;
 }
 
@@ -136,7 +117,7 @@ int cmd_event_import(struct cli *cli, int argc, char **argv)
 	o.path = argv[optind];
 	rc = ch_event_import_file(cli->ctx, &o, &sum, &b);
 	if (b) {
-		print_problems(ch_event_problems(b));
+		cli_print_problems(ch_event_problems(b), CH_FMT_TABLE);
 		if (o.rejects && sum.rejected)
 			printf("拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
 			       o.rejects);

@@ -20,34 +20,6 @@
 #include "util/buf.h"
 #include "util/error.h"
 
-static void print_problems(ch_hh_import *imp, enum ch_format format)
-{
-	size_t n = ch_hh_import_nproblems(imp);
-	if (format == CH_FMT_JSON) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++) {
-			const ch_hh_problem *p = ch_hh_import_problem(imp, i);
-			json_array_append_new(
-			    a, json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "row", (json_int_t)p->line,
-			                 "column", p->field >= 0 ? ch_hfield_name(p->field) : NULL,
-			                 "value", p->value, "reason", p->reason, "severity",
-			                 p->warning ? "warning" : "error"));
-		}
-		char *s = json_dumps(a, JSON_INDENT(2));
-		puts(s);
-		free(s);
-		json_decref(a);
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const ch_hh_problem *p = ch_hh_import_problem(imp, i);
-		printf("第%zu行%s%s%s%s%s：%s%s\n", p->line, p->field >= 0 ? " " : "",
-		       p->field >= 0 ? ch_hfield_name(p->field) : "", p->value ? "「" : "",
-		       p->value ? p->value : "", p->value ? "」" : "", p->warning ? "（提示）" : "",
-		       p->reason);
-	}
-}
-
 int cmd_household_import(struct cli *cli, int argc, char **argv)
 {
 	enum { O_COUNTY = 1, O_SHEET, O_SKIP, O_REJECTS, O_IGNORE, O_TODAY };
@@ -95,7 +67,7 @@ int cmd_household_import(struct cli *cli, int argc, char **argv)
 	o.path = argv[optind];
 	rc = ch_household_import_file(cli->ctx, &o, &sum, &imp);
 	if (imp)
-		print_problems(imp, cli->format);
+		cli_print_problems(ch_hh_import_problems(imp), cli->format);
 	if (imp && cli->format == CH_FMT_TABLE) {
 		size_t added = sum.townships_added + sum.villages_added;
 		if (added && added <= 20)

@@ -11,7 +11,6 @@
 #include "io/rows.h"
 #include "util/alloc.h"
 #include "util/error.h"
-#include "util/file.h"
 #include "util/strv.h"
 #include "util/text.h"
 
@@ -234,17 +233,11 @@ int cmd_review_result(struct cli *cli, int argc, char **argv)
 	if (optind + 2 != argc || !result || !date)
 		return cli_usage(cli,
 		                 "review result takes APPLICATION HOUSEHOLD, --result and --date");
-	memset(ev, 0, sizeof ev);
-	for (size_t i = 0; i < nfiles && rc == 0; i++) {
-		const char *base = strrchr(files[i], '/');
-		ev[i].name = base ? base + 1 : files[i];
-		rc = ch_file_read(files[i], 32u << 20, (unsigned char **)&ev[i].data, &ev[i].len);
-	}
+	rc = cli_read_evidence(files, nfiles, ev);
 	if (rc == 0)
 		rc = ch_review_result(cli->ctx, argv[optind], argv[optind + 1], result, date, note,
 		                      ev, nfiles, today, &widened, &completed);
-	for (size_t i = 0; i < nfiles; i++)
-		free((void *)ev[i].data);
+	cli_free_evidence(ev, nfiles);
 	if (rc == 0) {
 		printf("已记录：%s %s %s\n", argv[optind], argv[optind + 1],
 		       strcmp(result, "pass") == 0 ? "合格" : "不合格");
