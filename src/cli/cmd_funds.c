@@ -96,9 +96,9 @@ int cmd_subsidy_reserve(struct cli *cli, int argc, char **argv)
 	if ((rc = ch_subsidy_reserve(cli->ctx, county, date, &sum)) != 0)
 		return rc;
 	yuan(sum.total_fen, a, sizeof a);
-	printf("已为 %zu 户预留补助资金 %s 元；资金不足待拨付 %zu 户，缺少总投资 %zu 户，核定为零 "
-	       "%zu 户\n",
-	       sum.reserved, a, sum.short_of_funds, sum.no_cost, sum.zero);
+	printf("已为 %zu 户预留补助资金 %s 元；资金不足待拨付 %zu 户，缺少总投资 %zu 户，"
+	       "该年度无补助标准 %zu 户，核定为零 %zu 户\n",
+	       sum.reserved, a, sum.short_of_funds, sum.no_cost, sum.no_policy, sum.zero);
 	return 0;
 }
 

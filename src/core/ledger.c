@@ -25,7 +25,7 @@ static int account_id(ch_ctx *ctx, const char *code, int64_t *id)
 		return 0;
 	ch_error_clear();
 	a[0] = b[0] = c[0] = '\0';
-	int f = sscanf(code, "%15[^:]:%63[^:]:%63[^:]:%63s", kind, a, b, c);
+	int f = sscanf(code, "%15[^:]:%63[^:]:%63[^:]:%63[^\n]", kind, a, b, c);
 	const char *source = NULL, *category = NULL, *k = NULL;
 	if (f == 2 && strcmp(kind, "origin") == 0) {
 		k = "origin", source = a;
@@ -91,13 +91,88 @@ static void content_hash(const char *kind, const char *day, const char *memo, in
 	free(sorted);
 }
 
+/* A reversal must undo exactly what REVERSES did, and only once. */
+static int mirrors(ch_ctx *ctx, const char *key, int64_t reverses, const ch_posting *p, size_t n)
+{
+	ch_stmt *st;
+	size_t seen = 0;
+	int rc;
+	if (!reverses)
+		return ch_error_set(CH_EINVALID,
+		                    "transfer %s: a reversal must name what it reverses", key);
+	/* a transfer is undone once; the same key again is a replay, not a second undo */
+	char *by = NULL;
+	rc = ch_db_query_text(ctx->db, &by, "SELECT idem_key FROM transfer WHERE reverses = ?", "i",
+	                      reverses);
+	if (rc == 0 && strcmp(by, key) != 0) {
+		rc = ch_error_set(CH_EINVALID,
+		                  "transfer %s: transfer %" PRId64 " was already reversed by %s",
+		                  key, reverses, by);
+		free(by);
+		return rc;
+	}
+	free(by);
+	if (rc == CH_ENOTFOUND)
+		ch_error_clear();
+	else if (rc)
+		return rc;
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT a.code, p.amount FROM posting p JOIN account a ON a.id = p.account_id"
+	    " WHERE p.transfer_id = ?",
+	    "i", reverses);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int found = 0;
+		for (size_t i = 0; i < n && !found; i++)
+			found = strcmp(p[i].account, ch_stmt_text(st, 0)) == 0 &&
+			        p[i].amount == -ch_stmt_int64(st, 1);
+		if (!found)
+			break;
+		seen++;
+	}
+	ch_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	if (rc == CH_DB_ROW || seen != n || seen == 0)
+		return ch_error_set(
+		    CH_EINVALID, "transfer %s: a reversal must mirror transfer %" PRId64 " exactly",
+		    key, reverses);
+	return 0;
+}
+
+/* Money reaches a household's accounts only by the steps of the flow:
+ * reserved into payable, paid into transit, confirmed into paid. */
+static int flow_allows(const char *key, const char *kind, const ch_posting *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		static const struct {
+			const char *prefix, *kinds;
+		} into[] = {{"payable:", "|reserve|reverse|"},
+		            {"transit:", "|pay|reverse|"},
+		            {"paid:", "|confirm|reverse|"}};
+		for (size_t k = 0; k < sizeof into / sizeof into[0]; k++) {
+			char probe[32];
+			snprintf(probe, sizeof probe, "|%s|", kind);
+			if (p[i].amount > 0 &&
+			    strncmp(p[i].account, into[k].prefix, strlen(into[k].prefix)) == 0 &&
+			    !strstr(into[k].kinds, probe))
+				return ch_error_set(CH_EINVALID,
+				                    "transfer %s: a %s transfer cannot pay into %s",
+				                    key, kind, p[i].account);
+		}
+	}
+	return 0;
+}
+
 int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const char *day,
                        const char *memo, int64_t household, int64_t reverses, const ch_posting *p,
                        size_t n, int64_t *id, int *existed)
 {
 	char hash[CH_HASH_HEX_LEN + 1], now[32], *stored = NULL;
 	int64_t sum = 0;
-	int rc;
+	int rc = 0;
 	*existed = 0;
 	*id = 0;
 	if (n < 2)
@@ -131,6 +206,11 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 		                         "t", key);
 	}
 	ch_error_clear();
+	/* a replay is judged by its key above; only new transfers meet these rules */
+	if ((rc = flow_allows(key, kind, p, n)) != 0)
+		return rc;
+	if (strcmp(kind, "reverse") == 0 && (rc = mirrors(ctx, key, reverses, p, n)) != 0)
+		return rc;
 	ch_now_utc(now, sizeof now);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
@@ -141,16 +221,24 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 	               reverses);
 	if (rc == 0)
 		*id = ch_db_last_id(ctx->db);
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	/* money out before money in: the database checks each household's
+	 * total after every posting, and must never see both halves' sum twice */
+	for (size_t k = 0; k < 2 * n && rc == 0; k++) {
+		size_t i = k % n;
+		if ((k < n) != (p[i].amount < 0))
+			continue;
 		int64_t acc;
 		if ((rc = account_id(ctx, p[i].account, &acc)) == 0)
 			rc = ch_db_run(
 			    ctx->db,
 			    "INSERT INTO posting(transfer_id, account_id, amount) VALUES (?, ?, ?)",
 			    "iii", *id, acc, p[i].amount);
-		if (rc == CH_ECONFLICT) /* a CHECK or a trigger: say which rule, as data */
+		if (rc == CH_ECONFLICT) { /* a CHECK or a trigger: say which rule, as data */
+			char *why = ch_strdup(ch_error_message());
 			rc = ch_error_set(CH_EINVALID, "transfer %s, %s %+" PRId64 " fen: %s", key,
-			                  p[i].account, p[i].amount, ch_error_message());
+			                  p[i].account, p[i].amount, why);
+			free(why);
+		}
 	}
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", *id);

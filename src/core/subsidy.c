@@ -39,6 +39,19 @@ static int audit_json(ch_ctx *ctx, const char *action, const char *object, json_
 	return rc;
 }
 
+/* DAY must be a real date written YYYY-MM-DD (dates are compared as text). */
+static int check_day(const char *what, const char *day)
+{
+	ch_date d;
+	char canon[11];
+	if (!day || ch_date_parse(day, &d) != 0)
+		return ch_error_set(CH_EINVALID, "%s '%s' is not a date", what, day ? day : "");
+	ch_date_format(&d, canon, sizeof canon);
+	if (strcmp(canon, day) != 0)
+		return ch_error_set(CH_EINVALID, "%s '%s': write it as %s", what, day, canon);
+	return 0;
+}
+
 /* ---- entitlement ---- */
 
 /* Splits TOTAL by the policy's shares (hundredths of a percent), largest
@@ -219,6 +232,8 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 	size_t n = 0, cap = 0;
 	int rc;
 	memset(sum, 0, sizeof *sum);
+	if ((rc = check_day("--date", day)) != 0)
+		return rc;
 	if ((rc = county_of(ctx, county, &c)) != 0)
 		return rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, c.id)) != 0)
@@ -257,6 +272,12 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		int enough = 1, existed;
 		int64_t tid;
 		rc = compute(ctx, ids[i], &e);
+		if (rc == CH_ENOTFOUND) { /* no policy for its year: it waits */
+			ch_error_clear();
+			rc = 0;
+			sum->no_policy++;
+			continue;
+		}
 		if (rc == CH_EINVALID) { /* no cost recorded: it waits */
 			ch_error_clear();
 			rc = 0;
@@ -359,6 +380,8 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	*batch = 0;
 	*n_out = 0;
 	*total_fen = 0;
+	if ((rc = check_day("--date", day)) != 0)
+		return rc;
 	if ((rc = county_of(ctx, county, &c)) != 0)
 		return rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, c.id)) != 0)
@@ -366,7 +389,8 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	/* households with money payable, in a stable order */
 	rc = ch_db_preparef(ctx->db, &st,
 	                    "SELECT h.id, coalesce(h.bank_account, ''), h.hh_no FROM household h"
-	                    " WHERE h.county_id = ? AND EXISTS (SELECT 1 FROM account a"
+	                    " WHERE h.county_id = ? AND h.status IN ('reviewed', 'subsidized')"
+	                    " AND EXISTS (SELECT 1 FROM account a"
 	                    " WHERE a.household_id = h.id AND a.kind = 'payable' AND a.balance > 0)"
 	                    " ORDER BY h.id",
 	                    "i", c.id);
@@ -487,8 +511,14 @@ int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_r
                         void *arg)
 {
 	ch_stmt *st;
+	int64_t county = 0;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_FUNDS);
 	if (rc)
+		return rc;
+	if (ch_db_query_int64(ctx->db, &county, "SELECT county_id FROM payment_batch WHERE id = ?",
+	                      "i", batch) != 0)
+		return ch_error_set(CH_ENOTFOUND, "no payment batch %" PRId64, batch);
+	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, county)) != 0)
 		return rc;
 	rc = ch_db_preparef(
 	    ctx->db, &st,
@@ -700,6 +730,8 @@ int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int di
 		return ch_error_prefix("appropriations are the prefecture's: ");
 	if (amount_fen <= 0)
 		return ch_error_set(CH_EINVALID, "--amount must be positive");
+	if ((rc = check_day("--date", day)) != 0)
+		return rc;
 	if (to && (rc = county_of(ctx, to, &c)) != 0)
 		return rc;
 	if (!to) {
@@ -736,6 +768,8 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
 	char from_code[64], to_code[160], obj[96];
 	int64_t tid;
 	int existed, rc;
+	if ((rc = check_day("--date", day)) != 0)
+		return rc;
 	if ((rc = county_of(ctx, county, &c)) != 0)
 		return rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, c.id)) != 0)
@@ -831,110 +865,101 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 {
 	struct policy_days p = {0};
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	if (rc == 0)
+		rc = check_day("--as-of", as_of);
 	if (rc || (rc = policy_days(ctx, as_of, &p)) != 0)
 		return rc;
 	char *cats = json_dumps(p.categories, JSON_COMPACT);
+	int64_t scope = ctx->actor.scope_region_id;
+	/* clang-format off */
 	/* 滞留: a county holds money while households passed review long ago */
-	rc = each_finding(
-	    ctx,
+	rc = each_finding(ctx,
 	    "WITH waiting AS (SELECT h.county_id, count(*) AS n FROM household h"
 	    "  JOIN event e ON e.household_id = h.id AND e.stage_no = 6 AND e.superseded_by IS NULL"
-	    "  WHERE h.status = 'reviewed' AND e.day <= date(?1, '-' || ?2 || ' days')"
-	    "  AND " HH_MONEY(
-	        "paid") " < coalesce((SELECT total_fen FROM entitlement x"
-	                "   WHERE x.household_id = h.id), 1)"
-	                "  GROUP BY h.county_id),"
-	                " held AS (SELECT a.region_id, sum(p.amount) AS bal FROM account a"
-	                "  JOIN posting p ON p.account_id = a.id JOIN transfer t ON t.id = "
-	                "p.transfer_id"
-	                "  WHERE a.kind = 'county' AND t.day <= ?1 GROUP BY a.region_id)"
-	                " SELECT r.name, w.n || ' 户复核通过已超过 ' || ?2 || ' "
-	                "天仍未足额发放，县级专户结余资金未拨付到户',"
-	                "  held.bal FROM waiting w JOIN held ON held.region_id = w.county_id"
-	                " JOIN region r ON r.id = w.county_id WHERE held.bal > 0 ORDER BY r.code",
-	    "ti", "滞留", fn, arg, as_of, p.idle_days);
+	    "  WHERE h.status IN ('reviewed', 'subsidized')"
+	    "  AND e.day < date(?1, '-' || ?2 || ' days') AND (?3 = 0 OR h.county_id = ?3)"
+	    "  AND " HH_MONEY("paid") " < coalesce((SELECT total_fen FROM entitlement x"
+	    "   WHERE x.household_id = h.id), 1)"
+	    "  GROUP BY h.county_id),"
+	    " held AS (SELECT a.region_id, sum(p.amount) AS bal FROM account a"
+	    "  JOIN posting p ON p.account_id = a.id JOIN transfer t ON t.id = p.transfer_id"
+	    "  WHERE a.kind = 'county' AND t.day <= ?1 GROUP BY a.region_id)"
+	    " SELECT r.name, w.n || ' 户复核通过已超过 ' || ?2 || ' 天仍未足额发放，县级专户结余资金未拨付到户',"
+	    "  held.bal FROM waiting w JOIN held ON held.region_id = w.county_id"
+	    " JOIN region r ON r.id = w.county_id WHERE held.bal > 0 ORDER BY r.code",
+	    "tii", "滞留", fn, arg, as_of, p.idle_days, scope);
 	/* 截留: households past the payment deadline, unpaid or paid short */
 	if (rc == 0)
-		rc = each_finding(
-		    ctx,
+		rc = each_finding(ctx,
 		    "SELECT r.name || ' ' || h.hh_no || ' ' || h.head_name,"
 		    " '复核通过于 ' || e.day || '，超过 ' || ?2 || ' 天期限；已发放 '"
-		    " || printf('%.2f', " HH_MONEY(
-		        "paid") " / 100.0) || ' 元，应发 '"
-		                " || coalesce(printf('%.2f', x.total_fen / 100.0), '（未核定）') "
-		                "|| ' 元',"
-		                " coalesce(x.total_fen, 0) - " HH_MONEY(
-		                    "paid") " FROM household h JOIN event e ON e.household_id = "
-		                            "h.id AND e.stage_no = 6"
-		                            "  AND e.superseded_by IS NULL"
-		                            " JOIN region r ON r.id = h.county_id LEFT JOIN "
-		                            "entitlement x ON x.household_id = h.id"
-		                            " WHERE h.status IN ('reviewed', 'subsidized') AND "
-		                            "e.day < date(?1, '-' || ?2 || ' days')"
-		                            " AND (x.household_id IS NULL OR " HH_MONEY(
-		                                "paid") " < x.total_fen)"
-		                                        " ORDER BY r.code, h.hh_no",
-		    "ti", "截留", fn, arg, as_of, p.payment_days);
-	/* 挪用: money sent to households that are not eligible */
+		    " || printf('%.2f', " HH_MONEY("paid") " / 100.0) || ' 元，应发 '"
+		    " || CASE WHEN x.total_fen IS NULL THEN '（未核定）'"
+		    "  ELSE printf('%.2f', x.total_fen / 100.0) || ' 元' END,"
+		    " coalesce(x.total_fen, 0) - " HH_MONEY("paid")
+		    " FROM household h JOIN event e ON e.household_id = h.id AND e.stage_no = 6"
+		    "  AND e.superseded_by IS NULL"
+		    " JOIN region r ON r.id = h.county_id LEFT JOIN entitlement x ON x.household_id = h.id"
+		    " WHERE h.status IN ('reviewed', 'subsidized') AND e.day < date(?1, '-' || ?2 || ' days')"
+		    " AND (x.household_id IS NULL OR " HH_MONEY("paid") " < x.total_fen)"
+		    " AND (?3 = 0 OR h.county_id = ?3) ORDER BY r.code, h.hh_no",
+		    "tii", "截留", fn, arg, as_of, p.payment_days, scope);
+	/* 挪用: money sent to households that were not eligible on the day */
 	if (rc == 0)
-		rc = each_finding(
-		    ctx,
+		rc = each_finding(ctx,
 		    "SELECT r.name || ' ' || h.hh_no || ' ' || h.head_name,"
-		    " '该户当前为「' || s.name || '」，不应领取补助',"
-		    " " HH_MONEY("transit") " + " HH_MONEY(
-		        "paid") " FROM household h JOIN region r ON r.id = h.county_id"
-		                " JOIN stage s ON s.key = h.status"
-		                " WHERE h.status NOT IN ('reviewed', 'subsidized')"
-		                " AND " HH_MONEY("transit") " + " HH_MONEY("paid") " > 0",
-		    "t", "挪用", fn, arg, as_of);
+		    " '该户当时为「' || s.name || '」，不应领取补助',"
+		    " " HH_MONEY("transit") " + " HH_MONEY("paid")
+		    " FROM household h JOIN region r ON r.id = h.county_id"
+		    " JOIN stage s ON s.key = CASE"
+		    "  WHEN EXISTS (SELECT 1 FROM event w WHERE w.household_id = h.id AND w.stage_no = 8"
+		    "   AND w.superseded_by IS NULL AND w.day <= ?1) THEN 'withdrawn'"
+		    "  WHEN EXISTS (SELECT 1 FROM event v WHERE v.household_id = h.id AND v.stage_no = 6"
+		    "   AND v.superseded_by IS NULL AND v.day <= ?1) THEN 'reviewed'"
+		    "  ELSE h.status END"
+		    " WHERE s.key NOT IN ('reviewed', 'subsidized')"
+		    " AND " HH_MONEY("transit") " + " HH_MONEY("paid") " > 0"
+		    " AND (?2 = 0 OR h.county_id = ?2)",
+		    "ti", "挪用", fn, arg, as_of, scope);
 	/* 挤占: spending out of county accounts on anything else */
 	if (rc == 0)
-		rc = each_finding(
-		    ctx,
+		rc = each_finding(ctx,
 		    "SELECT r.name, '资金用于「' || a.category || '」，不属于本项目支出范围',"
 		    " sum(p.amount) FROM account a JOIN posting p ON p.account_id = a.id"
 		    " JOIN transfer t ON t.id = p.transfer_id"
 		    " JOIN region r ON r.id = a.region_id WHERE a.kind = 'spent' AND t.day <= ?1"
 		    " AND a.category NOT IN (SELECT value FROM json_each(?2))"
+		    " AND (?3 = 0 OR a.region_id = ?3)"
 		    " GROUP BY a.id HAVING sum(p.amount) > 0",
-		    "tt", "挤占", fn, arg, as_of, cats);
-	/* one ID number or one account paid for two households */
+		    "tti", "挤占", fn, arg, as_of, cats, scope);
+	/* one ID number or one account paid for two households, by the day */
 	if (rc == 0)
-		rc = each_finding(
-		    ctx,
+		rc = each_finding(ctx,
 		    "WITH paid AS (SELECT h.id, h.id_number, h.bank_account, h.hh_no,"
-		    "  r.name AS county, h.plan_year, " HH_MONEY(
-		        "paid") " AS amt"
-		                "  FROM household h JOIN region r ON r.id = h.county_id"
-		                "  WHERE EXISTS (SELECT 1 FROM account a WHERE a.household_id = "
-		                "h.id"
-		                "  AND a.kind = 'paid' AND a.balance > 0))"
-		                " SELECT group_concat(county || ' ' || hh_no || '（' || plan_year "
-		                "|| '年）', '、'),"
-		                "  '同一身份证号 ' || substr(id_number, 1, 6) || '********' || "
-		                "substr(id_number, 15)"
-		                "  || ' 领取了 ' || count(*) || ' 份补助', sum(amt)"
-		                " FROM paid GROUP BY id_number HAVING count(*) > 1"
-		                " UNION ALL"
-		                " SELECT group_concat(county || ' ' || hh_no || '（' || plan_year "
-		                "|| '年）', '、'),"
-		                "  '同一收款账号 ' || substr(bank_account, 1, 4) || '****' || "
-		                "substr(bank_account, -4)"
-		                "  || ' 收到 ' || count(*) || ' 户的补助', sum(amt)"
-		                " FROM paid WHERE bank_account IS NOT NULL GROUP BY bank_account"
-		                " HAVING count(*) > 1",
-		    "t", "重复发放", fn, arg, as_of);
+		    "  r.name AS county, h.plan_year, " HH_MONEY("paid") " AS amt"
+		    "  FROM household h JOIN region r ON r.id = h.county_id"
+		    "  WHERE " HH_MONEY("paid") " > 0 AND (?2 = 0 OR h.county_id = ?2))"
+		    " SELECT group_concat(county || ' ' || hh_no || '（' || plan_year || '年）', '、'),"
+		    "  '同一身份证号 ' || substr(id_number, 1, 6) || '********' || substr(id_number, 15)"
+		    "  || ' 领取了 ' || count(*) || ' 份补助', sum(amt)"
+		    " FROM paid GROUP BY id_number HAVING count(*) > 1"
+		    " UNION ALL"
+		    " SELECT group_concat(county || ' ' || hh_no || '（' || plan_year || '年）', '、'),"
+		    "  '同一收款账号 ' || substr(bank_account, 1, 4) || '****' || substr(bank_account, -4)"
+		    "  || ' 收到 ' || count(*) || ' 户的补助', sum(amt)"
+		    " FROM paid WHERE bank_account IS NOT NULL GROUP BY bank_account HAVING count(*) > 1",
+		    "ti", "重复发放", fn, arg, as_of, scope);
 	/* what each source still holds, unspent */
 	if (rc == 0)
-		rc = each_finding(
-		    ctx,
+		rc = each_finding(ctx,
 		    "SELECT s.name, '州级与各县市专户结余（未发放到户）', sum(p.amount)"
 		    " FROM account a JOIN posting p ON p.account_id = a.id"
-		    " JOIN transfer t ON t.id = p.transfer_id JOIN fund_source s"
-		    " ON s.key = a.source WHERE a.kind IN ('prefecture', 'county')"
-		    " AND t.day <= ?1 GROUP BY a.source HAVING sum(p.amount) <> 0"
-		    " ORDER BY s.ordinal",
-		    "t", "结余", fn, arg, as_of);
+		    " JOIN transfer t ON t.id = p.transfer_id JOIN fund_source s ON s.key = a.source"
+		    " WHERE a.kind IN ('prefecture', 'county') AND t.day <= ?1"
+		    " AND (?2 = 0 OR a.region_id = ?2)"
+		    " GROUP BY a.source HAVING sum(p.amount) <> 0 ORDER BY s.ordinal",
+		    "ti", "结余", fn, arg, as_of, scope);
+	/* clang-format on */
 	free(cats);
 	json_decref(p.categories);
 	return rc;
@@ -945,6 +970,8 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 {
 	ch_stmt *st;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	if (rc == 0)
+		rc = check_day("--as-of", as_of);
 	if (rc)
 		return rc;
 	/* households of plan year YEAR for reserved and paid; county accounts whole */

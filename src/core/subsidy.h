@@ -49,7 +49,7 @@ int ch_subsidy_entitlement(ch_ctx *ctx, const char *county, const char *househol
                            ch_entitlement *out);
 
 typedef struct ch_reserve_summary {
-	size_t reserved, short_of_funds, zero, no_cost;
+	size_t reserved, short_of_funds, zero, no_cost, no_policy;
 	int64_t total_fen;
 } ch_reserve_summary;
 /* Reserves the entitlement of every household of COUNTY whose review passed

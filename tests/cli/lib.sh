@@ -44,3 +44,23 @@ expect_err() {
 expect_no_out() {
 	case "$OUT" in *"$2"*) not_ok "$1" "stdout should not contain: $2" ;; *) ok "$1" ;; esac
 }
+
+# has NAME TEXT / lacks NAME TEXT: the last run's stdout has (lacks) TEXT as
+# a fixed string; has_err looks at stderr
+has() {
+	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
+}
+lacks() {
+	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
+}
+has_err() {
+	if printf '%s\n' "$ERR" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stderr lacks: $2"; fi
+}
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected [$3], got [$2]"; fi
+}
+# expect_ne NAME A B: A and B differ (and A is not empty)
+expect_ne() {
+	if [ -n "$2" ] && [ "$2" != "$3" ]; then ok "$1"; else not_ok "$1" "expected a difference, both are [$2]"; fi
+}

@@ -18,23 +18,6 @@ AF=$FIX/acceptance
 C=昌吉市
 F=阜康市
 
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
-lacks() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
-}
-has_err() {
-	if printf '%s\n' "$ERR" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stderr lacks: $2"; fi
-}
-# expect_eq NAME GOT WANT
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected [$3], got [$2]"; fi
-}
-# expect_ne NAME A B: A and B differ (and A is not empty)
-expect_ne() {
-	if [ -n "$2" ] && [ "$2" != "$3" ]; then ok "$1"; else not_ok "$1" "expected a difference, both are [$2]"; fi
-}
 # expect_fail NAME: the last run failed (any non-zero status except a crash)
 expect_fail() {
 	if [ "$RC" -ne 0 ] && [ "$RC" -lt 64 ]; then ok "$1"; else not_ok "$1" "expected a refusal"; fi

@@ -8,9 +8,6 @@
 R=$FIX/region
 CORRECTED=$ROOT/data/plans/changji-2023-corrected.csv
 
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
 
 if ! command -v sqlite3 >/dev/null 2>&1; then
 	RC=127 OUT='' ERR=''

@@ -20,17 +20,6 @@ id18() {
 		print $0 substr("10X98765432", s % 11 + 1, 1)
 	}'
 }
-# has NAME TEXT: TEXT is a fixed substring of the last stdout
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
-lacks() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
-}
-# expect_eq NAME GOT WANT
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected [$3], got [$2]"; fi
-}
 # hh_csv DB [ARGS]: `household list --format csv` without carriage returns
 hh_csv() {
 	db=$1

@@ -10,10 +10,6 @@ P=$FIX/plan
 MISPRINT=$PLANS/changji-2023.csv
 CORRECTED=$PLANS/changji-2023-corrected.csv
 
-# has NAME TEXT: TEXT is a fixed substring of some line of the last stdout
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
 # suggests NAME TEXT: TEXT is in the "suggestions" part of the last JSON output
 suggests() {
 	if printf '%s\n' "$OUT" | sed -n '/"suggestions"/,$p' | grep -F -q -- "$2"; then

@@ -14,20 +14,6 @@
 PF=$FIX/progress
 PLANS=$ROOT/data/plans
 
-# has NAME TEXT: TEXT is a fixed substring of the last stdout
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
-lacks() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
-}
-has_err() {
-	if printf '%s\n' "$ERR" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stderr lacks: $2"; fi
-}
-# expect_eq NAME GOT WANT
-expect_eq() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected [$3], got [$2]"; fi
-}
 # setup DB: the small plan and the six households of register.csv
 setup() {
 	rm -f "$1"

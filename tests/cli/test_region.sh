@@ -7,13 +7,6 @@
 
 R=$FIX/region
 
-# has NAME TEXT / lacks NAME TEXT: a fixed substring of the last stdout
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
-lacks() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
-}
 # rows_matching TEXT: lines of the last stdout containing TEXT
 rows_matching() {
 	printf '%s\n' "$OUT" | grep -c -F -- "$1"

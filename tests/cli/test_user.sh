@@ -8,12 +8,6 @@ R=$FIX/region
 CORRECTED=$ROOT/data/plans/changji-2023-corrected.csv
 ME=$(id -un 2>/dev/null || echo "${USER:-admin}")
 
-has() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then ok "$1"; else not_ok "$1" "stdout lacks: $2"; fi
-}
-lacks() {
-	if printf '%s\n' "$OUT" | grep -F -q -- "$2"; then not_ok "$1" "stdout should not contain: $2"; else ok "$1"; fi
-}
 regions() {
 	ch --db u.db region list --all --format csv
 }

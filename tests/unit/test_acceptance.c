@@ -15,7 +15,7 @@
  * refusals, rectification orders overdue as of a day, follow-up visits due
  * and recorded twice, and the acceptance report's counts.
  */
-#include "testutil.h"
+#include "testplan.h"
 
 #include "core/acceptance.h"
 #include "core/ctx.h"
@@ -107,35 +107,9 @@ static void expect_rc(int rc, int want, const char *what)
 /* 2023: 昌吉市 900 households, 阜康市 100. */
 static void import_plan(ch_ctx *ctx)
 {
-	static const struct {
-		const char *county, *total;
-	} rows[] = {{"昌吉市", "900"}, {"阜康市", "100"}};
-	ch_plan_table t;
-	ch_plan_check c;
-	ch_plan_table_init(&t);
-	t.title = strdup("2023年度验收测试计划");
-	t.source = strdup("unit");
-	t.label[CH_PCOL_TOTAL] = strdup("合计");
-	t.label[CH_PCOL_NEW] = strdup("新建");
-	t.label[CH_PCOL_CONTINUING] = strdup("续建");
-	t.label[CH_PCOL_ES] = strdup("建筑节能改造户数");
-	for (size_t i = 0; i < 2; i++) {
-		ch_plan_row *r = ch_plan_table_add_row(&t);
-		r->line = 4 + i;
-		r->county = strdup(rows[i].county);
-		ch_plan_cell_set(&r->cell[CH_PCOL_TOTAL], rows[i].total);
-		ch_plan_cell_set(&r->cell[CH_PCOL_NEW], rows[i].total);
-		ch_plan_cell_set(&r->cell[CH_PCOL_CONTINUING], "");
-		ch_plan_cell_set(&r->cell[CH_PCOL_ES], "");
-	}
-	assert_int_equal(ch_plan_check_table(ctx, &t, &c), 0);
-	ch_plan_import_opts o = {.year = 2023};
-	enum ch_plan_outcome out;
-	int version = 0;
-	if (ch_plan_import(ctx, &t, &c, &o, &out, &version) != 0)
-		fail_msg("ch_plan_import: %s", ch_error_message());
-	ch_plan_check_dispose(&c);
-	ch_plan_table_dispose(&t);
+	static const test_plan_row rows[] = {{"昌吉市", "900", "900", "", ""},
+	                                     {"阜康市", "100", "100", "", ""}};
+	test_import_plan(ctx, "2023年度验收测试计划", rows, sizeof rows / sizeof rows[0]);
 }
 
 /* A group of households of one stratum: 户编号 PREFIX + FIRST .. FIRST+N-1
@@ -413,8 +387,9 @@ static void result(ch_ctx *ctx, const char *num, const char *hh, const char *res
                    int want_widened, int want_completed)
 {
 	int widened = -1, completed = -1;
-	int rc = ch_review_result(ctx, num, hh, res, day, strcmp(res, "fail") == 0 ? "炉具未拆除" : NULL,
-	                          NULL, 0, TODAY, &widened, &completed);
+	int rc =
+	    ch_review_result(ctx, num, hh, res, day, strcmp(res, "fail") == 0 ? "炉具未拆除" : NULL,
+	                     NULL, 0, TODAY, &widened, &completed);
 	if (rc != 0)
 		fail_msg("ch_review_result %s %s: %s", hh, res, ch_error_message());
 	if (widened != want_widened || completed != want_completed)
@@ -444,8 +419,8 @@ static void results(ch_ctx *ctx, const char *num, int nfail, const char *day, in
 static int stage_of(ch_ctx *ctx, const char *hh)
 {
 	char *s = NULL;
-	if (ch_db_query_text(ch_ctx_db(ctx), &s, "SELECT status FROM household WHERE hh_no = ?", "t",
-	                     hh) != 0)
+	if (ch_db_query_text(ch_ctx_db(ctx), &s, "SELECT status FROM household WHERE hh_no = ?",
+	                     "t", hh) != 0)
 		fail_msg("no household %s", hh);
 	int st = ch_stage_parse(s);
 	free(s);
@@ -511,8 +486,8 @@ static void test_strata_minimums(void **state)
 	assert_int_equal(a.sampled, 29);
 	verify(f->ctx, num, 235);
 	/* every household moved to 已申请复核 */
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'review_requested'"),
-	                 235);
+	assert_int_equal(
+	    q(f->ctx, "SELECT count(*) FROM household WHERE status = 'review_requested'"), 235);
 	free(x);
 	free(num);
 }
@@ -569,8 +544,9 @@ static void test_threshold_not_exceeded(void **state)
 	          "inspecting with an open review order");
 	/* a completed application takes no more results */
 	int w, c;
-	expect_rc(ch_review_result(rv, num, failed, "pass", "2023-10-21", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_ECONFLICT, "result after completion");
+	expect_rc(
+	    ch_review_result(rv, num, failed, "pass", "2023-10-21", NULL, NULL, 0, TODAY, &w, &c),
+	    CH_ECONFLICT, "result after completion");
 	ch_ctx_free(rv);
 	free(num);
 }
@@ -609,8 +585,10 @@ static void test_widen_once(void **state)
 	assert_int_equal(a.failed, 2);
 	assert_int_equal(a.passed, 23);
 	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'reviewed'"), 98);
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'commissioned'"), 2);
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM rectification WHERE source = 'review'"), 2);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'commissioned'"),
+	                 2);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM rectification WHERE source = 'review'"),
+	                 2);
 	verify(rv, num, 100);
 	free(before);
 	free(x);
@@ -686,7 +664,8 @@ static void test_widen_skips_empty_round(void **state)
 	assert_string_equal(a.status, "completed");
 	assert_int_equal(a.failed, 3);
 	assert_int_equal(a.passed, 1);
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'commissioned'"), 3);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'commissioned'"),
+	                 3);
 	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'reviewed'"), 1);
 	free(num);
 }
@@ -741,7 +720,8 @@ static void test_widen_rule_table(void **state)
 static void test_weighted_contractor(void **state)
 {
 	struct fixture *f = *state;
-	static const struct group first[] = {{"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 1, 10}};
+	static const struct group first[] = {
+	    {"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 1, 10}};
 	static const struct group later[] = {
 	    {"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 11, 20},
 	    {"昌吉市", "大西渠镇", "空气能", "乙公司", "CJ", 31, 20},
@@ -793,7 +773,8 @@ static void test_weighted_contractor(void **state)
 static void test_verify_after_register_update(void **state)
 {
 	struct fixture *f = *state;
-	static const struct group first[] = {{"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 1, 1}};
+	static const struct group first[] = {
+	    {"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 1, 1}};
 	static const struct group later[] = {
 	    {"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 11, 20},
 	    {"昌吉市", "大西渠镇", "空气能", "乙公司", "CJ", 31, 20},
@@ -922,8 +903,9 @@ static void test_verify_tampered(void **state)
 	assert_non_null(in);
 	assert_non_null(out);
 	ch_db *db = ch_ctx_db(f->ctx);
-#define UPD(v) "UPDATE review_item SET sample_round = " v " WHERE household_id =" \
-	              " (SELECT id FROM household WHERE hh_no = ?)"
+#define UPD(v)                                                                                     \
+	"UPDATE review_item SET sample_round = " v " WHERE household_id ="                         \
+	" (SELECT id FROM household WHERE hh_no = ?)"
 	assert_int_equal(ch_db_run(db, UPD("NULL"), "t", in), 0);
 	assert_int_equal(ch_review_verify(f->ctx, num, &checked), CH_EINVALID);
 	assert_non_null(strstr(ch_error_message(), in));
@@ -939,11 +921,12 @@ static void test_verify_tampered(void **state)
 	verify(f->ctx, num, 30);
 
 	/* a changed policy derives another sample */
-	assert_int_equal(ch_db_run(db,
-	                           "UPDATE review_application SET policy ="
-	                           " replace(policy, '\"ratio_percent\":10', '\"ratio_percent\":20')",
-	                           NULL),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "UPDATE review_application SET policy ="
+	              " replace(policy, '\"ratio_percent\":10', '\"ratio_percent\":20')",
+	              NULL),
+	    0);
 	expect_rc(ch_review_verify(f->ctx, num, &checked), CH_EINVALID, "verify, changed policy");
 	free(x);
 	free(num);
@@ -991,14 +974,15 @@ static void test_apply_refusals(void **state)
 	expect_rc(ch_review_apply(f->ctx, "昌吉市", 2023, NULL, 0, "2023-13-10", TODAY, &num),
 	          CH_EINVALID, "apply on an impossible date");
 	assert_int_equal(q(f->ctx, "SELECT count(*) FROM review_application"), 0);
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM household WHERE status = 'self_inspected'"),
-	                 7);
+	assert_int_equal(
+	    q(f->ctx, "SELECT count(*) FROM household WHERE status = 'self_inspected'"), 7);
 
 	ch_ctx *fk = open_as(f, "fk");
-	expect_rc(ch_review_apply(fk, "昌吉市", 2023, NULL, 0, "2023-10-10", TODAY, &num), CH_EDENIED,
-	          "阜康市 operator applies for 昌吉市");
+	expect_rc(ch_review_apply(fk, "昌吉市", 2023, NULL, 0, "2023-10-10", TODAY, &num),
+	          CH_EDENIED, "阜康市 operator applies for 昌吉市");
 	assert_int_equal(q(f->ctx, "SELECT count(*) FROM review_application"), 0);
-	assert_int_equal(ch_review_apply(fk, "阜康市", 2023, NULL, 0, "2023-10-10", TODAY, &num), 0);
+	assert_int_equal(ch_review_apply(fk, "阜康市", 2023, NULL, 0, "2023-10-10", TODAY, &num),
+	                 0);
 	assert_string_equal(num, "复核-652302-2023-001");
 	free(num);
 	const char *two[] = {"CJ001", "CJ002"};
@@ -1006,8 +990,8 @@ static void test_apply_refusals(void **state)
 	                 0);
 	assert_string_equal(num, "复核-652301-2023-001");
 	free(num);
-	assert_int_equal(ch_review_apply(f->ctx, "昌吉市", 2023, NULL, 0, "2023-10-11", TODAY, &num),
-	                 0);
+	assert_int_equal(
+	    ch_review_apply(f->ctx, "昌吉市", 2023, NULL, 0, "2023-10-11", TODAY, &num), 0);
 	assert_string_equal(num, "复核-652301-2023-002");
 	assert_int_equal(app(f->ctx, num).households, 2); /* CJ003, CJ004 */
 	free(num);
@@ -1041,8 +1025,9 @@ static void test_assign_and_result_refusals(void **state)
 	char *num = apply_all(f->ctx, "昌吉市", "2023-10-10");
 	ch_ctx *rv = open_as(f, "rv"), *rv2 = open_as(f, "rv2"), *cj = open_as(f, "cj");
 	int w, c;
-	expect_rc(ch_review_result(rv, num, "CJ001", "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_EDENIED, "result before assignment, by a reviewer not assigned");
+	expect_rc(
+	    ch_review_result(rv, num, "CJ001", "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    CH_EDENIED, "result before assignment, by a reviewer not assigned");
 	expect_rc(ch_review_result(f->ctx, num, "CJ001", "pass", "2023-10-20", NULL, NULL, 0, TODAY,
 	                           &w, &c),
 	          CH_ECONFLICT, "result before assignment");
@@ -1052,7 +1037,8 @@ static void test_assign_and_result_refusals(void **state)
 	          "assign to an unknown user");
 	expect_rc(ch_review_assign(f->ctx, num, "州住建局", "rv", NULL), CH_EINVALID,
 	          "assign without a seed");
-	expect_rc(ch_review_assign(f->ctx, num, "", "rv", "1"), CH_EINVALID, "assign without a unit");
+	expect_rc(ch_review_assign(f->ctx, num, "", "rv", "1"), CH_EINVALID,
+	          "assign without a unit");
 	expect_rc(ch_review_assign(cj, num, "州住建局", "rv", "1"), CH_EDENIED,
 	          "county operator assigns");
 	expect_rc(ch_review_assign(rv, num, "州住建局", "rv", "1"), CH_EDENIED, "reviewer assigns");
@@ -1061,7 +1047,8 @@ static void test_assign_and_result_refusals(void **state)
 	assert_string_equal(app(f->ctx, num).status, "applied");
 	assert_int_equal(q(f->ctx, "SELECT count(sample_round) FROM review_item"), 0);
 	assign(f->ctx, num, "rv", "seed-r");
-	expect_rc(ch_review_assign(f->ctx, num, "州住建局", "rv2", "2"), CH_ECONFLICT, "assign twice");
+	expect_rc(ch_review_assign(f->ctx, num, "州住建局", "rv2", "2"), CH_ECONFLICT,
+	          "assign twice");
 
 	struct members *x = members(rv, num);
 	const char *in = NULL, *out = NULL;
@@ -1080,25 +1067,29 @@ static void test_assign_and_result_refusals(void **state)
 	a = app(cj, num);
 	struct members y;
 	y.n = 0;
-	expect_rc(ch_review_members(rv2, num, collect, &y), CH_EDENIED, "another reviewer's sample");
+	expect_rc(ch_review_members(rv2, num, collect, &y), CH_EDENIED,
+	          "another reviewer's sample");
 	size_t checked;
 	expect_rc(ch_review_verify(rv2, num, &checked), CH_EDENIED, "another reviewer's verify");
-	expect_rc(ch_review_result(rv2, num, in, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_EDENIED, "another reviewer's result");
+	expect_rc(
+	    ch_review_result(rv2, num, in, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    CH_EDENIED, "another reviewer's result");
 	expect_rc(ch_review_result(cj, num, in, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
 	          CH_EDENIED, "county operator's result");
-	expect_rc(ch_review_result(rv, num, out, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_EINVALID, "result for a household not sampled");
-	expect_rc(ch_review_result(rv, num, "CJ099", "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_ENOTFOUND, "result for an unknown household");
+	expect_rc(
+	    ch_review_result(rv, num, out, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    CH_EINVALID, "result for a household not sampled");
+	expect_rc(
+	    ch_review_result(rv, num, "CJ099", "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    CH_ENOTFOUND, "result for an unknown household");
 	expect_rc(ch_review_result(rv, num, in, "fail", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
 	          CH_EINVALID, "fail without a note");
 	expect_rc(ch_review_result(rv, num, in, "fail", "2023-10-20", "", NULL, 0, TODAY, &w, &c),
 	          CH_EINVALID, "fail with an empty note");
 	expect_rc(ch_review_result(rv, num, in, "ok", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
 	          CH_EINVALID, "result neither pass nor fail");
-	expect_rc(ch_review_result(rv, num, in, "pass", "2023-10-20", NULL, NULL, 0, "2023-10-19", &w,
-	                           &c),
+	expect_rc(ch_review_result(rv, num, in, "pass", "2023-10-20", NULL, NULL, 0, "2023-10-19",
+	                           &w, &c),
 	          CH_EINVALID, "result dated after today");
 	assert_int_equal(q(f->ctx, "SELECT count(result) FROM review_item"), 0);
 	result(rv, num, in, "pass", "2023-10-20", 0, 0);
@@ -1130,20 +1121,22 @@ static void test_result_before_application(void **state)
 	assert_true(x->m[0].round > 0);
 	free(x);
 	int w, c;
-	int rc = ch_review_result(f->ctx, num, first, "pass", "2023-10-09", NULL, NULL, 0, TODAY, &w,
-	                          &c);
+	int rc = ch_review_result(f->ctx, num, first, "pass", "2023-10-09", NULL, NULL, 0, TODAY,
+	                          &w, &c);
 	ch_error_clear();
 	int64_t stored = q(f->ctx, "SELECT count(result) FROM review_item");
 	free(num);
 	if (rc != CH_EINVALID || stored != 0)
-		fail_msg("result dated 2023-10-09 for an application of 2023-10-10: rc %d, %lld stored",
-		         rc, (long long)stored);
+		fail_msg(
+		    "result dated 2023-10-09 for an application of 2023-10-10: rc %d, %lld stored",
+		    rc, (long long)stored);
 }
 
 static void test_visit_before_commissioning(void **state)
 {
 	struct fixture *f = *state;
-	static const struct group late[] = {{"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 21, 1}};
+	static const struct group late[] = {
+	    {"昌吉市", "大西渠镇", "空气能", "甲公司", "CJ", 21, 1}};
 	import_plan(f->ctx);
 	import_groups(f->ctx, late, 1);
 	commission_groups(f->ctx, late, 1, "2023-10-25");
@@ -1195,11 +1188,11 @@ static void test_withdrawn_member(void **state)
 	char msg[512] = "";
 	for (size_t i = 0; i < x->n && rc == 0; i++)
 		if (x->m[i].round) {
-			rc = ch_review_result(f->ctx, num, x->m[i].hh, "pass", "2023-10-20", NULL, NULL,
-			                      0, TODAY, &w, &c);
+			rc = ch_review_result(f->ctx, num, x->m[i].hh, "pass", "2023-10-20", NULL,
+			                      NULL, 0, TODAY, &w, &c);
 			if (rc != 0)
-				snprintf(msg, sizeof msg, "result %s with %s withdrawn: %s", x->m[i].hh,
-				         out, ch_error_message());
+				snprintf(msg, sizeof msg, "result %s with %s withdrawn: %s",
+				         x->m[i].hh, out, ch_error_message());
 		}
 	struct app_info a = app(f->ctx, num);
 	free(x);
@@ -1347,7 +1340,8 @@ static void test_rectification_and_followup(void **state)
 	int64_t ov = 0;
 	assert_int_equal(ch_followup_record(f->ctx, &v, &ov), 0);
 	assert_true(ov > o2);
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM rectification WHERE source = 'followup'"), 1);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM rectification WHERE source = 'followup'"),
+	                 1);
 	v.in_use = 1;
 	v.coal_burned = 0;
 	v.comfort = "good";

@@ -232,22 +232,18 @@ static void test_region_find(void **state)
 	ch_region_dispose(&r);
 
 	/* by name, by alias (listed and derived), with blanks around */
-	static const char
-	    *const
-	        mulei_names
-	            [] =
-	                {
-	                    "木垒哈萨克自治县",
-	                    "木垒县",
-	                    "木垒",
-	                    "\xE3\x80\x80木垒县\xE3\x80\x80",
-	                    "\xE3\x80\x80\xE3\x80\x80木垒\xE3\x80\x80",
-	                    " 木垒哈萨克自治县 ",
-	                    "\xC2\xA0木垒\xE2\x80\x8B",
-	                    "\xEF\xBC\x96\xEF\xBC\x95\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x92\xEF\xBC"
-	                    "\x98", /* ６５２３２８
-	                             */
-	                };
+	static const char *const mulei_names[] = {
+	    "木垒哈萨克自治县",
+	    "木垒县",
+	    "木垒",
+	    "\xE3\x80\x80木垒县\xE3\x80\x80",
+	    "\xE3\x80\x80\xE3\x80\x80木垒\xE3\x80\x80",
+	    " 木垒哈萨克自治县 ",
+	    "\xC2\xA0木垒\xE2\x80\x8B",
+	    "\xEF\xBC\x96\xEF\xBC\x95\xEF\xBC\x92\xEF\xBC\x93\xEF\xBC\x92\xEF\xBC"
+	    "\x98", /* ６５２３２８
+	             */
+	};
 	for (size_t i = 0; i < sizeof mulei_names / sizeof mulei_names[0]; i++) {
 		assert_int_equal(ch_region_find(f->ctx, mulei_names[i], 0, 0, &r), 0);
 		assert_int_equal(r.id, mulei);

@@ -10,7 +10,7 @@
  * period, a correction inside it, and ch_progress_verify before and after
  * tampering with progress_daily.
  */
-#include "testutil.h"
+#include "testplan.h"
 
 #include "core/ctx.h"
 #include "core/dispatch.h"
@@ -95,11 +95,14 @@ static void test_transition_kinds(void **state)
 {
 	(void)state;
 	/* skipped stages and steps after withdrawal say which */
-	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_REGISTERED, CH_STAGE_INSTALLED), "跳过"));
+	assert_non_null(
+	    strstr(ch_workflow_refusal(CH_STAGE_REGISTERED, CH_STAGE_INSTALLED), "跳过"));
 	assert_non_null(
 	    strstr(ch_workflow_refusal(CH_STAGE_STARTED, CH_STAGE_SELF_INSPECTED), "跳过"));
-	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_COMMISSIONED, CH_STAGE_STARTED), "倒退"));
-	assert_non_null(strstr(ch_workflow_refusal(CH_STAGE_WITHDRAWN, CH_STAGE_STARTED), "已退出"));
+	assert_non_null(
+	    strstr(ch_workflow_refusal(CH_STAGE_COMMISSIONED, CH_STAGE_STARTED), "倒退"));
+	assert_non_null(
+	    strstr(ch_workflow_refusal(CH_STAGE_WITHDRAWN, CH_STAGE_STARTED), "已退出"));
 	assert_non_null(
 	    strstr(ch_workflow_refusal(CH_STAGE_WITHDRAWN, CH_STAGE_WITHDRAWN), "已退出"));
 	assert_non_null(
@@ -123,7 +126,8 @@ static void test_transition_kinds(void **state)
 			assert_true(t->needs_evidence);
 		if (to <= CH_STAGE_COMMISSIONED)
 			assert_false(t->needs_evidence);
-		assert_int_equal(t->via_import, to == CH_STAGE_STARTED || to == CH_STAGE_INSTALLED ||
+		assert_int_equal(t->via_import, to == CH_STAGE_STARTED ||
+		                                    to == CH_STAGE_INSTALLED ||
 		                                    to == CH_STAGE_COMMISSIONED);
 	}
 	/* field steps for township operators, acceptance for the county, review
@@ -187,8 +191,9 @@ static void test_stage_parse_full_name(void **state)
 	assert_int_equal(ch_stage_parse("具备使用条件"), CH_STAGE_COMMISSIONED);
 	int s = ch_stage_parse("已调试，具备使用条件");
 	if (s != CH_STAGE_COMMISSIONED)
-		fail_msg("ch_stage_parse(\"已调试，具备使用条件\") = %d, expected %d (commissioned)",
-		         s, CH_STAGE_COMMISSIONED);
+		fail_msg(
+		    "ch_stage_parse(\"已调试，具备使用条件\") = %d, expected %d (commissioned)", s,
+		    CH_STAGE_COMMISSIONED);
 }
 
 /* ---- dates and periods ---- */
@@ -203,8 +208,8 @@ static void expect_week(ch_date d, int wy, int ww, int wday)
 	int y = 0, w = 0;
 	ch_date_iso_week(&d, &y, &w);
 	if (y != wy || w != ww || ch_date_weekday(&d) != wday)
-		fail_msg("%04d-%02d-%02d: %d-W%02d weekday %d, expected %d-W%02d weekday %d", d.year,
-		         d.month, d.day, y, w, ch_date_weekday(&d), wy, ww, wday);
+		fail_msg("%04d-%02d-%02d: %d-W%02d weekday %d, expected %d-W%02d weekday %d",
+		         d.year, d.month, d.day, y, w, ch_date_weekday(&d), wy, ww, wday);
 }
 
 static void expect_date(const ch_date *got, int y, int m, int d)
@@ -278,8 +283,8 @@ static void test_date_round_trip(void **state)
 		ch_date_iso_week_end(y, w, &end);
 		long gap = ch_date_days(&end) - n;
 		if (gap != 7 - wd)
-			fail_msg("%04d-%02d-%02d (%d-W%02d) ends its week on %04d-%02d-%02d", d.year,
-			         d.month, d.day, y, w, end.year, end.month, end.day);
+			fail_msg("%04d-%02d-%02d (%d-W%02d) ends its week on %04d-%02d-%02d",
+			         d.year, d.month, d.day, y, w, end.year, end.month, end.day);
 		/* next day */
 		wd = wd % 7 + 1;
 		if (ch_date_valid(d.year, d.month, d.day + 1))
@@ -480,36 +485,9 @@ static void test_calendar(void **state)
  * 阜康市 2 (2 new, 1 energy-saving). */
 static void import_plan(ch_ctx *ctx)
 {
-	static const struct {
-		const char *county, *total, *new_, *cont, *es;
-	} rows[] = {{"昌吉市", "4", "3", "1", "2"}, {"阜康市", "2", "2", "", "1"}};
-	ch_plan_table t;
-	ch_plan_check c;
-	ch_plan_table_init(&t);
-	t.title = strdup("2023年度测试计划");
-	t.source = strdup("unit");
-	t.label[CH_PCOL_TOTAL] = strdup("合计");
-	t.label[CH_PCOL_NEW] = strdup("新建");
-	t.label[CH_PCOL_CONTINUING] = strdup("续建");
-	t.label[CH_PCOL_ES] = strdup("建筑节能改造户数");
-	for (size_t i = 0; i < 2; i++) {
-		ch_plan_row *r = ch_plan_table_add_row(&t);
-		r->line = 4 + i;
-		r->county = strdup(rows[i].county);
-		ch_plan_cell_set(&r->cell[CH_PCOL_TOTAL], rows[i].total);
-		ch_plan_cell_set(&r->cell[CH_PCOL_NEW], rows[i].new_);
-		ch_plan_cell_set(&r->cell[CH_PCOL_CONTINUING], rows[i].cont);
-		ch_plan_cell_set(&r->cell[CH_PCOL_ES], rows[i].es);
-	}
-	assert_int_equal(ch_plan_check_table(ctx, &t, &c), 0);
-	assert_int_equal(c.nfindings, 0);
-	ch_plan_import_opts o = {.year = 2023};
-	enum ch_plan_outcome out;
-	int version = 0;
-	if (ch_plan_import(ctx, &t, &c, &o, &out, &version) != 0)
-		fail_msg("ch_plan_import: %s", ch_error_message());
-	ch_plan_check_dispose(&c);
-	ch_plan_table_dispose(&t);
+	static const test_plan_row rows[] = {{"昌吉市", "4", "3", "1", "2"},
+	                                     {"阜康市", "2", "2", "", "1"}};
+	test_import_plan(ctx, "2023年度测试计划", rows, sizeof rows / sizeof rows[0]);
 }
 
 static void import_households(ch_ctx *ctx)
@@ -519,8 +497,7 @@ static void import_households(ch_ctx *ctx)
 	} hh[] = {
 	    {"昌吉市", "大西渠镇", "大西渠村", "CJ001", "652301197003010018", "新建", "外墙保温",
 	     "100"},
-	    {"昌吉市", "大西渠镇", "大西渠村", "CJ002", "652301197003010026", "新建", "门窗",
-	     "50"},
+	    {"昌吉市", "大西渠镇", "大西渠村", "CJ002", "652301197003010026", "新建", "门窗", "50"},
 	    {"昌吉市", "大西渠镇", "大西渠村", "CJ003", "652301197003010034", "新建", NULL, NULL},
 	    {"昌吉市", "大西渠镇", "大西渠村", "CJ004", "652301197003010042", "续建", NULL, NULL},
 	    {"阜康市", "滋泥泉子镇", "滋泥泉子村", "FK001", "652302197003010014", "新建", "屋顶",
@@ -665,11 +642,11 @@ static void expect_n(const ch_dispatch_row *r, int64_t st, int64_t in, int64_t c
 {
 	if (r->n[CH_STAGE_STARTED] != st || r->n[CH_STAGE_INSTALLED] != in ||
 	    r->n[CH_STAGE_COMMISSIONED] != co || r->n[CH_STAGE_WITHDRAWN] != wd)
-		fail_msg("%s: n = %lld/%lld/%lld withdrawn %lld, expected %lld/%lld/%lld/%lld",
-		         r->name, (long long)r->n[CH_STAGE_STARTED],
-		         (long long)r->n[CH_STAGE_INSTALLED], (long long)r->n[CH_STAGE_COMMISSIONED],
-		         (long long)r->n[CH_STAGE_WITHDRAWN], (long long)st, (long long)in,
-		         (long long)co, (long long)wd);
+		fail_msg(
+		    "%s: n = %lld/%lld/%lld withdrawn %lld, expected %lld/%lld/%lld/%lld", r->name,
+		    (long long)r->n[CH_STAGE_STARTED], (long long)r->n[CH_STAGE_INSTALLED],
+		    (long long)r->n[CH_STAGE_COMMISSIONED], (long long)r->n[CH_STAGE_WITHDRAWN],
+		    (long long)st, (long long)in, (long long)co, (long long)wd);
 	assert_int_equal(r->n[CH_STAGE_SELF_INSPECTED], 0);
 	assert_int_equal(r->n[CH_STAGE_REVIEWED], 0);
 }
@@ -954,8 +931,8 @@ static void test_scenario_refusals(void **state)
 	verify_ok(f->ctx);
 
 	/* a weekly import may not carry acceptance stages */
-	ch_event_opts io = {.today = "2023-12-31", .from_import = 1, .file = "w.csv",
-	                    .file_hash = "0"};
+	ch_event_opts io = {
+	    .today = "2023-12-31", .from_import = 1, .file = "w.csv", .file_hash = "0"};
 	assert_int_equal(ch_event_begin(f->ctx, &io, &b), 0);
 	ch_event_in in = {.line = 2,
 	                  .county = "昌吉市",
@@ -1034,7 +1011,8 @@ static void test_freeze_and_correct(void **state)
 	                                  "施工队补报", "2023-08-02"),
 	                 0);
 	verify_ok(f->ctx);
-	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event WHERE superseded_by IS NOT NULL"), 1);
+	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event WHERE superseded_by IS NOT NULL"),
+	                 1);
 	assert_int_equal(q(f->ctx, "SELECT count(*) FROM event e JOIN event o ON o.id = e.corrects"
 	                           " WHERE e.day = '2023-07-18' AND o.day = '2023-07-16'"
 	                           " AND o.superseded_by = e.id"),
@@ -1067,31 +1045,31 @@ static void test_freeze_and_correct(void **state)
 
 	/* a correction outside the neighbours' dates, to the same date, or in
 	 * the future is refused */
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-08-05", NULL,
-	                                  "2023-08-10"),
-	                 CH_EINVALID); /* after 已调试 07-31 */
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-08-05", NULL, "2023-08-10"),
+	    CH_EINVALID); /* after 已调试 07-31 */
 	ch_error_clear();
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-04-02", NULL,
-	                                  "2023-08-10"),
-	                 CH_EINVALID); /* before 已开工 04-03 */
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-04-02", NULL, "2023-08-10"),
+	    CH_EINVALID); /* before 已开工 04-03 */
 	ch_error_clear();
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-18", NULL,
-	                                  "2023-08-10"),
-	                 CH_ECONFLICT);
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-18", NULL, "2023-08-10"),
+	    CH_ECONFLICT);
 	ch_error_clear();
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-20", NULL,
-	                                  "2023-07-19"),
-	                 CH_EINVALID);
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ001", "已完工", "2023-07-20", NULL, "2023-07-19"),
+	    CH_EINVALID);
 	ch_error_clear();
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ004", "已开工", "2023-07-20", NULL,
-	                                  "2023-08-10"),
-	                 CH_ENOTFOUND);
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ004", "已开工", "2023-07-20", NULL, "2023-08-10"),
+	    CH_ENOTFOUND);
 	ch_error_clear();
 
 	/* correcting a withdrawal moves all its contributions */
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ002", "已退出", "2023-08-03", "",
-	                                  "2023-08-10"),
-	                 0);
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ002", "已退出", "2023-08-03", "", "2023-08-10"),
+	    0);
 	verify_ok(f->ctx);
 	d = compute(f->ctx, "2023-08-02", 1);
 	expect_n(row_of(&d, "昌吉市"), 3, 3, 1, 0);
@@ -1107,9 +1085,9 @@ static void test_freeze_and_correct(void **state)
 	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-07", "2023-07-31"), CH_EINVALID);
 	ch_error_clear();
 	assert_int_equal(ch_dispatch_freeze(f->ctx, 2023, "2023-07", "2023-08-01"), 0);
-	assert_int_equal(ch_event_correct(f->ctx, "阜康市", "FK002", "已开工", "2023-08-02", NULL,
-	                                  "2023-08-10"),
-	                 0);
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "阜康市", "FK002", "已开工", "2023-08-02", NULL, "2023-08-10"),
+	    0);
 	d = compute(f->ctx, "2023-08-20", 1);
 	assert_true(d.prev_frozen);
 	const ch_dispatch_row *fk = row_of(&d, "阜康市");
@@ -1225,9 +1203,9 @@ static void test_step_back_after_failed_review(void **state)
 	assert_int_equal(row_of(&d, "昌吉市")->n[CH_STAGE_SELF_INSPECTED], 1);
 	ch_dispatch_dispose(&d);
 	/* the first 已调试 (07-31) can still be corrected, up to the first 自验合格 */
-	assert_int_equal(ch_event_correct(f->ctx, "昌吉市", "CJ001", "已调试", "2023-08-02", NULL,
-	                                  "2023-11-01"),
-	                 0);
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ001", "已调试", "2023-08-02", NULL, "2023-11-01"),
+	    0);
 	verify_ok(f->ctx);
 }
 
@@ -1281,11 +1259,12 @@ static void withdraw_after_es_change(struct fixture *f, const char *measures, co
 	char msg[300] = "";
 	for (int s = CH_STAGE_COMMISSIONED; s >= CH_STAGE_STARTED; s--)
 		if (cj->es_n[s] != 0 || cj->es_area_centi[s] != 0)
-			snprintf(msg, sizeof msg,
-			         "昌吉市 %s: %lld energy-saving households, %lld centi-m² left after "
-			         "both withdrew; expected 0, 0",
-			         ch_stage_name(s), (long long)cj->es_n[s],
-			         (long long)cj->es_area_centi[s]);
+			snprintf(
+			    msg, sizeof msg,
+			    "昌吉市 %s: %lld energy-saving households, %lld centi-m² left after "
+			    "both withdrew; expected 0, 0",
+			    ch_stage_name(s), (long long)cj->es_n[s],
+			    (long long)cj->es_area_centi[s]);
 	ch_dispatch_dispose(&d);
 	if (msg[0])
 		fail_msg("%s", msg);

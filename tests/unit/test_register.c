@@ -82,10 +82,10 @@ static void test_idcard_15_to_18(void **state)
 static void test_idcard_bad_length(void **state)
 {
 	(void)state;
-	expect_bad_id("65230119780101123", NULL, "18 位");    /* 17 */
-	expect_bad_id("6523011978010112345", NULL, "18 位");  /* 19 */
-	expect_bad_id("65230119780101", NULL, "18 位");       /* 14 */
-	expect_bad_id("6523011978O101123X", NULL, "18 位");   /* a letter O */
+	expect_bad_id("65230119780101123", NULL, "18 位");   /* 17 */
+	expect_bad_id("6523011978010112345", NULL, "18 位"); /* 19 */
+	expect_bad_id("65230119780101", NULL, "18 位");      /* 14 */
+	expect_bad_id("6523011978O101123X", NULL, "18 位");  /* a letter O */
 	expect_bad_id("", NULL, NULL);
 	expect_bad_id("   ", NULL, NULL);
 }
@@ -199,11 +199,11 @@ static void test_phone_bad(void **state)
 {
 	(void)state;
 	expect_bad_phone("12345");
-	expect_bad_phone("2345678");       /* no area code */
-	expect_bad_phone("12812345678");   /* no such mobile prefix */
-	expect_bad_phone("1381234567");    /* 10 digits */
-	expect_bad_phone("138123456789");  /* 12 digits */
-	expect_bad_phone("0994-23456");    /* local part too short */
+	expect_bad_phone("2345678");      /* no area code */
+	expect_bad_phone("12812345678");  /* no such mobile prefix */
+	expect_bad_phone("1381234567");   /* 10 digits */
+	expect_bad_phone("138123456789"); /* 12 digits */
+	expect_bad_phone("0994-23456");   /* local part too short */
 	expect_bad_phone("1381234567a");
 	expect_bad_phone("");
 	expect_bad_phone("12345678901234567890123456789012345");
@@ -464,7 +464,8 @@ static void test_import_all_or_nothing(void **state)
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household_import"), 0);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"), audit);
 	/* the township and village the good rows named were rolled back too */
-	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM region WHERE name = '大西渠镇'"), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM region WHERE name = '大西渠镇'"),
+	                 0);
 
 	/* fixed, the same rows go in */
 	rows[2].f[CH_HF_HEATED_AREA] = "120";
@@ -567,17 +568,18 @@ static void test_import_dup_after_update(void **state)
 	ch_household_dispose(&h);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household"), 1);
 	assert_int_equal(
-	    count_of(f->ctx, "SELECT count(*) FROM audit_log WHERE action = 'household.update'"), 0);
+	    count_of(f->ctx, "SELECT count(*) FROM audit_log WHERE action = 'household.update'"),
+	    0);
 
 	/* a plain update afterwards is audited with before and after */
 	assert_int_equal(import_rows(f->ctx, 0, rows, 1, &sum, NULL), 0);
 	assert_int_equal(sum.updated, 1);
 	ch_hh_import_summary_dispose(&sum);
-	assert_int_equal(
-	    count_of(f->ctx, "SELECT count(*) FROM audit_log WHERE action = 'household.update'"
-	                     " AND object = 'household:652301/CJ001' AND before IS NOT NULL"
-	                     " AND after IS NOT NULL"),
-	    1);
+	assert_int_equal(count_of(f->ctx,
+	                          "SELECT count(*) FROM audit_log WHERE action = 'household.update'"
+	                          " AND object = 'household:652301/CJ001' AND before IS NOT NULL"
+	                          " AND after IS NOT NULL"),
+	                 1);
 	assert_int_equal(ch_household_get(f->ctx, NULL, ID_A, &h), 0);
 	assert_string_equal(h.phone, "13800000001");
 	ch_household_dispose(&h);

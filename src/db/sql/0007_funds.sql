@@ -75,6 +75,8 @@ CREATE TABLE transfer (
 	sealed INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX transfer_household ON transfer(household_id) WHERE household_id IS NOT NULL;
+-- a transfer is reversed at most once
+CREATE UNIQUE INDEX transfer_reversed_once ON transfer(reverses) WHERE reverses IS NOT NULL;
 
 CREATE TABLE posting (
 	transfer_id INTEGER NOT NULL REFERENCES transfer(id),
@@ -105,7 +107,8 @@ END;
 -- transit while the bank pays, then paid), so their total is what it was
 -- given; it may not pass its entitlement.
 CREATE TRIGGER posting_entitlement AFTER INSERT ON posting
-WHEN NEW.amount > 0 AND (SELECT kind FROM transfer WHERE id = NEW.transfer_id) = 'reserve'
+WHEN NEW.amount > 0 AND (SELECT kind FROM account WHERE id = NEW.account_id)
+	IN ('payable', 'transit', 'paid')
 BEGIN
 	SELECT RAISE(ABORT, 'ledger: more than the household''s entitlement')
 	WHERE (SELECT coalesce(sum(p.amount), 0) FROM account a JOIN posting p ON p.account_id = a.id
