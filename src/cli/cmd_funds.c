@@ -235,7 +235,11 @@ int cmd_funds_appropriate(struct cli *cli, int argc, char **argv)
 		    cli, "funds appropriate needs --source S --amount YUAN --date D --key K");
 	if ((rc = parse_amount(cli, amount, &fen)) != 0)
 		return rc;
-	if ((rc = ch_funds_appropriate(cli->ctx, source, to, flags & 1, fen, date, key, memo)) == 0)
+	int found = 0;
+	rc = ch_funds_appropriate(cli->ctx, source, to, flags & 1, fen, date, key, memo, &found);
+	if (rc == 0 && found)
+		printf("%s 已记录过，未重复%s\n", key, to ? "拨付" : "下达");
+	else if (rc == 0)
 		printf("已%s：%s %s 元 → %s（%s）\n", to ? "拨付" : "下达", source, amount,
 		       to ? to : "州级", key);
 	return rc;
@@ -261,7 +265,11 @@ int cmd_funds_spend(struct cli *cli, int argc, char **argv)
 		    cli, "funds spend needs --county --source --category --amount --date --key");
 	if ((rc = parse_amount(cli, amount, &fen)) != 0)
 		return rc;
-	if ((rc = ch_funds_spend(cli->ctx, county, source, cat, fen, date, key, memo)) == 0)
+	int found = 0;
+	rc = ch_funds_spend(cli->ctx, county, source, cat, fen, date, key, memo, &found);
+	if (rc == 0 && found)
+		printf("%s 已记录过，未重复记录支出\n", key);
+	else if (rc == 0)
 		printf("已记录支出：%s %s %s 元（%s）\n", county, cat, amount, key);
 	return rc;
 }

@@ -720,7 +720,8 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 /* ---- appropriations and spending ---- */
 
 int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int direct,
-                         int64_t amount_fen, const char *day, const char *key, const char *memo)
+                         int64_t amount_fen, const char *day, const char *key, const char *memo,
+                         int *found)
 {
 	char from_code[64], to_code[64], obj[96];
 	ch_region c = {0};
@@ -746,6 +747,8 @@ int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int di
 		goto done;
 	rc = ch_ledger_transfer(ctx, key, to && !direct ? "allocate" : "appropriate", day, memo, 0,
 	                        0, p, 2, &tid, &existed);
+	if (found)
+		*found = rc == 0 && existed;
 	snprintf(obj, sizeof obj, "transfer:%s", key);
 	if (rc == 0 && !existed)
 		rc = audit_json(ctx, to ? "funds.allocate" : "funds.appropriate", obj,
@@ -762,7 +765,8 @@ done:
 }
 
 int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const char *category,
-                   int64_t amount_fen, const char *day, const char *key, const char *memo)
+                   int64_t amount_fen, const char *day, const char *key, const char *memo,
+                   int *found)
 {
 	ch_region c;
 	char from_code[64], to_code[160], obj[96];
@@ -785,6 +789,8 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
 	rc = ch_ledger_transfer(ctx, key, "spend", day, memo, 0, 0, p, 2, &tid, &existed);
+	if (found)
+		*found = rc == 0 && existed;
 	snprintf(obj, sizeof obj, "transfer:%s", key);
 	if (rc == 0 && !existed)
 		rc = audit_json(ctx, "funds.spend", obj,

@@ -97,13 +97,17 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 
 /* Moves AMOUNT_FEN of SOURCE: from its origin to the prefecture (TO NULL,
  * 下达), from the prefecture to county TO (拨付), or with DIRECT from the
- * origin straight to the county. KEY makes it idempotent. Prefecture only. */
+ * origin straight to the county. KEY makes it idempotent: *FOUND (if not
+ * NULL) is set when KEY was already recorded with this content and nothing
+ * new was done. Prefecture only. */
 int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int direct,
-                         int64_t amount_fen, const char *day, const char *key, const char *memo);
+                         int64_t amount_fen, const char *day, const char *key, const char *memo,
+                         int *found);
 /* Spends AMOUNT_FEN of COUNTY's SOURCE on CATEGORY (anything but the
- * policy's categories is 挤占, and the audit says so). */
+ * policy's categories is 挤占, and the audit says so). *FOUND as above. */
 int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const char *category,
-                   int64_t amount_fen, const char *day, const char *key, const char *memo);
+                   int64_t amount_fen, const char *day, const char *key, const char *memo,
+                   int *found);
 
 typedef struct ch_funds_finding {
 	const char *kind; /* 滞留, 截留, 挪用, 挤占, 重复发放, 结余 */

@@ -153,6 +153,8 @@ N0=$(ntransfers)
 R0=$(funds_csv 2023-12-31)
 run fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K-C1
 expect_rc "the same appropriation again (same key): exit 0" 0
+has "the same appropriation again: says it was recorded before" "K-C1 已记录过，未重复下达"
+lacks "the same appropriation again: does not claim a new one" "已下达"
 expect_eq "the same appropriation again: no new transfer" "$(ntransfers)" "$N0"
 expect_eq "the same appropriation again: report funds unchanged" "$(funds_csv 2023-12-31)" "$R0"
 A=$(ch --db $DB audit log --object transfer:K-C1 --format csv | tr -d '\r')
@@ -422,6 +424,11 @@ for u in root cj fin2; do
 done
 run fin funds spend --county $C --source central --category 办公经费 --amount 5000 --date 2023-11-10 --key S-1
 expect_rc "spend 5000 on 办公经费: exit 0" 0
+N1=$(ntransfers)
+run fin funds spend --county $C --source central --category 办公经费 --amount 5000 --date 2023-11-10 --key S-1
+expect_rc "the same spending again (same key): exit 0" 0
+has "the same spending again: says it was recorded before" "S-1 已记录过，未重复记录支出"
+expect_eq "the same spending again: no new transfer" "$(ntransfers)" "$N1"
 run fin funds spend --county $C --source region --category subsidy --amount 100 --date 2023-11-10 --key S-2
 expect_rc "spend 100 on the policy's category (subsidy): exit 0" 0
 N0=$(ntransfers)
