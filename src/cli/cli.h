@@ -114,6 +114,7 @@ int cmd_subsidy_entitlement(struct cli *cli, int argc, char **argv);
 int cmd_subsidy_reserve(struct cli *cli, int argc, char **argv);
 int cmd_subsidy_pay(struct cli *cli, int argc, char **argv);
 int cmd_subsidy_payfile(struct cli *cli, int argc, char **argv);
+int cmd_subsidy_batches(struct cli *cli, int argc, char **argv);
 int cmd_subsidy_reconcile(struct cli *cli, int argc, char **argv);
 int cmd_funds_appropriate(struct cli *cli, int argc, char **argv);
 int cmd_funds_spend(struct cli *cli, int argc, char **argv);

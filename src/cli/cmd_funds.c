@@ -167,6 +167,55 @@ int cmd_subsidy_payfile(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
+static int add_batch(const ch_batch_row *b, void *arg)
+{
+	ch_report *r = arg;
+	char a[40];
+	yuan(b->total_fen, a, sizeof a);
+	ch_report_add_row(r, 0);
+	ch_report_set_int(r, 0, b->id);
+	ch_report_set_text(r, 1, b->county);
+	ch_report_set_text(r, 2, b->day);
+	ch_report_set_text(r, 3, ch_pay_method_label(b->method));
+	ch_report_set_int(r, 4, b->n);
+	ch_report_set_text(r, 5, a);
+	ch_report_set_int(r, 6, b->sent);
+	ch_report_set_int(r, 7, b->paid);
+	ch_report_set_int(r, 8, b->failed);
+	ch_report_set_text(r, 9, b->created_by);
+	ch_report_set_text(r, 10, b->created_at);
+	return 0;
+}
+
+int cmd_subsidy_batches(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"county", required_argument, 0, 1}, CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
+	const char *county = NULL;
+	struct sopt s[] = {{1, &county}, {0, NULL}};
+	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	if (rc)
+		return rc;
+	if (optind != argc)
+		return cli_usage(cli, "subsidy batches takes no arguments but --county");
+	ch_report *r = ch_report_new("补助发放批次");
+	ch_report_add_col(r, "batch", "批次", CH_COL_INT);
+	ch_report_add_col(r, "county", "县(市)", CH_COL_TEXT);
+	ch_report_add_col(r, "day", "发放日期", CH_COL_TEXT);
+	ch_report_add_col(r, "method", "发放方式", CH_COL_TEXT);
+	ch_report_add_col(r, "payments", "笔数", CH_COL_INT);
+	ch_report_add_col(r, "amount", "金额(元)", CH_COL_TEXT);
+	ch_report_add_col(r, "sent", "待银行回执", CH_COL_INT);
+	ch_report_add_col(r, "paid", "已到账", CH_COL_INT);
+	ch_report_add_col(r, "failed", "失败", CH_COL_INT);
+	ch_report_add_col(r, "by", "经办人", CH_COL_TEXT);
+	ch_report_add_col(r, "at", "创建时间", CH_COL_TEXT);
+	if ((rc = ch_subsidy_batches(cli->ctx, county, add_batch, r)) == 0)
+		rc = cli_write_report(cli, r);
+	ch_report_free(r);
+	return rc;
+}
+
 int cmd_subsidy_reconcile(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{0, 0, 0, 0}};

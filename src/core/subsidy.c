@@ -360,7 +360,17 @@ done:
 
 /* ---- paying ---- */
 
-static const char *const method_keys[] = {"card", "yikatong", "meter"};
+static const struct {
+	const char *key, *label;
+} methods[] = {{"card", "银行卡"}, {"yikatong", "惠农一卡通"}, {"meter", "表计充值"}};
+
+const char *ch_pay_method_label(const char *key)
+{
+	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+		if (strcmp(methods[i].key, key) == 0)
+			return methods[i].label;
+	return key;
+}
 
 struct payable {
 	int64_t household;
@@ -412,15 +422,28 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	if (rc || n == 0)
 		goto done;
 	ch_now_utc(now, sizeof now);
-	if ((rc = ch_db_run(
-	         ctx->db,
-	         "INSERT INTO payment_batch(county_id, day, method, created_at, created_by)"
-	         " VALUES (?, ?, ?, ?, ?)",
-	         "ittt"
-	         "t",
-	         c.id, day, method_keys[method], now, ctx->actor.name)) != 0)
+	/* a run killed before its first chunk committed left an empty batch */
+	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
-	*batch = ch_db_last_id(ctx->db);
+	rc = ch_db_run(ctx->db,
+	               "DELETE FROM payment_batch WHERE county_id = ? AND NOT EXISTS"
+	               " (SELECT 1 FROM payment p WHERE p.batch_id = payment_batch.id)",
+	               "i", c.id);
+	if (rc == 0)
+		rc = ch_db_run(ctx->db,
+		               "INSERT INTO payment_batch(county_id, day, method, created_at,"
+		               " created_by) VALUES (?, ?, ?, ?, ?)",
+		               "ittt"
+		               "t",
+		               c.id, day, methods[method].key, now, ctx->actor.name);
+	if (rc == 0)
+		*batch = ch_db_last_id(ctx->db);
+	if (rc == 0)
+		rc = ch_ctx_commit(ctx);
+	else
+		ch_ctx_rollback(ctx);
+	if (rc)
+		goto done;
 	for (size_t start = 0; start < n && rc == 0; start += PAY_CHUNK) {
 		if ((rc = ch_ctx_begin(ctx)) != 0)
 			break;
@@ -492,7 +515,7 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 			snprintf(obj, sizeof obj, "payment-batch:%" PRId64, *batch);
 			rc = audit_json(ctx, "subsidy.pay", obj,
 			                json_pack("{s:s, s:s, s:I, s:I}", "county", c.code,
-			                          "method", method_keys[method], "payments",
+			                          "method", methods[method].key, "payments",
 			                          (json_int_t)*n_out, "total_fen",
 			                          (json_int_t)*total_fen));
 			if (rc == 0)
@@ -503,6 +526,55 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	}
 done:
 	free(list);
+	ch_region_dispose(&c);
+	return rc;
+}
+
+int ch_subsidy_batches(ch_ctx *ctx, const char *county, int (*fn)(const ch_batch_row *b, void *arg),
+                       void *arg)
+{
+	ch_region c = {0};
+	ch_stmt *st;
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	if (rc)
+		return rc;
+	if (county && (rc = county_of(ctx, county, &c)) != 0)
+		return rc;
+	if (county && (rc = ch_ctx_require(ctx, CH_PERM_READ, c.id)) != 0)
+		goto done;
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT b.id, r.name, b.day, b.method, b.created_at, b.created_by, count(p.id),"
+	    " coalesce(sum(p.amount), 0), count(p.id) FILTER (WHERE p.status = 'sent'),"
+	    " count(p.id) FILTER (WHERE p.status = 'paid'),"
+	    " count(p.id) FILTER (WHERE p.status = 'failed'), b.county_id"
+	    " FROM payment_batch b JOIN region r ON r.id = b.county_id"
+	    " LEFT JOIN payment p ON p.batch_id = b.id"
+	    " WHERE ?1 = 0 OR b.county_id = ?1 GROUP BY b.id ORDER BY b.id DESC",
+	    "i", c.id);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		rc = 0;
+		if (ch_ctx_require(ctx, CH_PERM_READ, ch_stmt_int64(st, 11)) != 0) {
+			ch_error_clear(); /* another county's: not the actor's to see */
+			continue;
+		}
+		ch_batch_row b = {.id = ch_stmt_int64(st, 0),
+		                  .county = ch_stmt_text(st, 1),
+		                  .day = ch_stmt_text(st, 2),
+		                  .method = ch_stmt_text(st, 3),
+		                  .created_at = ch_stmt_text(st, 4),
+		                  .created_by = ch_stmt_text(st, 5),
+		                  .n = ch_stmt_int64(st, 6),
+		                  .total_fen = ch_stmt_int64(st, 7),
+		                  .sent = ch_stmt_int64(st, 8),
+		                  .paid = ch_stmt_int64(st, 9),
+		                  .failed = ch_stmt_int64(st, 10)};
+		rc = fn(&b, arg);
+	}
+	if (rc == CH_DB_DONE)
+		rc = 0;
+	ch_stmt_finalize(st);
+done:
 	ch_region_dispose(&c);
 	return rc;
 }

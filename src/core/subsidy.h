@@ -58,6 +58,8 @@ typedef struct ch_reserve_summary {
 int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_reserve_summary *sum);
 
 enum ch_pay_method { CH_PAY_CARD, CH_PAY_YIKATONG, CH_PAY_METER };
+/* The Chinese name of a stored method key (card → 银行卡); KEY if unknown. */
+const char *ch_pay_method_label(const char *key);
 /* Pays everything payable in COUNTY: one transfer and one payment row per
  * household, committed in chunks so that a crash loses at most the chunk it
  * was in and a new run pays the rest, no one twice. Households without an
@@ -74,6 +76,19 @@ typedef struct ch_payment_row {
 /* The payments of BATCH, for the bank's file. Requires CH_PERM_FUNDS. */
 int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_row *p, void *arg),
                         void *arg);
+
+typedef struct ch_batch_row {
+	int64_t id;
+	const char *county, *day, *method, *created_at, *created_by;
+	int64_t n, total_fen;       /* payments in the batch and their sum */
+	int64_t sent, paid, failed; /* payments by status */
+} ch_batch_row;
+/* The payment batches of COUNTY (NULL: every county the actor may see), the
+ * newest first, so that a batch whose run was interrupted before its bank
+ * file was written can be found and its file written with payfile.
+ * Requires CH_PERM_READ (no personal data is shown). */
+int ch_subsidy_batches(ch_ctx *ctx, const char *county, int (*fn)(const ch_batch_row *b, void *arg),
+                       void *arg);
 
 /* One row of the bank's return file. */
 typedef struct ch_return_row {

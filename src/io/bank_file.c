@@ -25,14 +25,8 @@ struct out {
 static int add_payment(const ch_payment_row *p, void *arg)
 {
 	struct out *o = arg;
-	static const struct {
-		const char *key, *name;
-	} methods[] = {{"card", "银行卡"}, {"yikatong", "惠农一卡通"}, {"meter", "表计充值"}};
-	const char *m = p->method;
+	const char *m = ch_pay_method_label(p->method);
 	char amount[32];
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(methods[i].key, p->method) == 0)
-			m = methods[i].name;
 	snprintf(amount, sizeof amount, "%" PRId64 ".%02d", p->amount_fen / 100,
 	         (int)(p->amount_fen % 100));
 	ch_report_add_row(o->r, 0);

@@ -367,6 +367,27 @@ expect_eq "reconcile: CJ003 (failed) still 复核通过" "$(hh_status CJ003)" �
 expect_eq "reconcile: CJ004 (wrong amount) still 复核通过" "$(hh_status CJ004)" 复核通过
 expect_eq "reconcile: CJ008 stays 已退出" "$(hh_status CJ008)" 已退出
 verify_ok "reconcile: ledger verify"
+# the batches, with what the bank has said of their payments
+run fin subsidy batches --format csv
+expect_rc "subsidy batches: exit 0" 0
+BL=$OUT
+expect_eq "subsidy batches: batch 1 is 昌吉市's" "$(csvget "$BL" 批次 1 '县(市)')" "$C"
+expect_eq "subsidy batches: batch 1 has 7 payments" "$(csvget "$BL" 批次 1 笔数)" 7
+expect_eq "subsidy batches: batch 1 sums to 41,000.00" "$(csvget "$BL" 批次 1 '金额(元)')" 41,000.00
+expect_eq "subsidy batches: batch 1, 5 paid" "$(csvget "$BL" 批次 1 已到账)" 5
+expect_eq "subsidy batches: batch 1, 1 failed" "$(csvget "$BL" 批次 1 失败)" 1
+expect_eq "subsidy batches: batch 1, 1 awaiting the bank" "$(csvget "$BL" 批次 1 待银行回执)" 1
+expect_eq "subsidy batches: batch 1 by card or 一卡通" "$(csvget "$BL" 批次 1 发放方式)" 惠农一卡通
+expect_eq "subsidy batches: batch 2 is 阜康市's" "$(csvget "$BL" 批次 2 '县(市)')" "$F"
+expect_eq "subsidy batches: newest first" "$(printf '%s\n' "$BL" | awk -F, 'NR == 2 { print $1 }')" 2
+run ch --db $DB --as fin2 subsidy batches --format csv
+expect_eq "subsidy batches as 阜康市's finance: only 阜康市" "$(printf '%s\n' "$OUT" | awk 'NR > 1' | grep -c "$C")" 0
+expect_eq "subsidy batches as 阜康市's finance: its batch" "$(csvget "$OUT" 批次 2 '县(市)')" "$F"
+run ch --db $DB --as fin2 subsidy batches --county $C
+expect_rc "subsidy batches --county 昌吉市 as 阜康市's finance: exit 3" 3
+run ch --db $DB --as au subsidy batches --format csv
+expect_rc "subsidy batches as the auditor (read only): exit 0" 0
+expect_eq "subsidy batches as the auditor: batch 1" "$(csvget "$OUT" 批次 1 笔数)" 7
 R=$(funds_csv 2023-11-05)
 expect_fund "report 11-05: 昌吉市 central paid 8,475.00" "$R" $C 中央财政 "已发放到户(元)" 8,475.00
 expect_fund "report 11-05: 昌吉市 central utilisation 14.1%" "$R" $C 中央财政 支出进度 14.1%

@@ -153,6 +153,8 @@ echo "# $killed of $KILLS runs killed mid-way, $finished finished first;" \
 
 run ch --db $DB --as fin subsidy pay --county $C --date 2023-11-02 -o final.csv
 expect_rc "pay to completion: exit 0" 0
+expect_eq "pay to completion: no batch left without payments by the killed runs" \
+	"$(q "SELECT count(*) FROM payment_batch b WHERE NOT EXISTS (SELECT 1 FROM payment p WHERE p.batch_id = b.id)")" 0
 whole "after completion: the ledger is whole"
 run ch --db $DB --as fin subsidy pay --county $C --date 2023-11-03 -o nothing.csv
 case "$OUT" in
