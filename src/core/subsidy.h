@@ -142,4 +142,21 @@ typedef struct ch_funds_row {
 int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
                     int (*fn)(const ch_funds_row *r, void *arg), void *arg);
 
+typedef struct ch_funds_hh_row {
+	const char *county;
+	int64_t passed;          /* households whose review passed by AS_OF */
+	int64_t entitled_fen;    /* their entitlements */
+	int64_t paid_full;       /* paid all of it */
+	int64_t at_bank;         /* money sent, the bank has not confirmed */
+	int64_t to_pay;          /* money reserved, not yet sent */
+	int64_t unreserved;      /* nothing reserved, sent or paid yet */
+	int64_t overdue;         /* past the payment deadline, not paid in full */
+	int64_t outstanding_fen; /* entitled but not yet paid */
+} ch_funds_hh_row;
+/* Household payment status per county, as of AS_OF, for the households of
+ * plan year YEAR whose review passed and who had not withdrawn by then.
+ * The deadline is the policy's payment_days after the review. */
+int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
+                        int (*fn)(const ch_funds_hh_row *r, void *arg), void *arg);
+
 #endif

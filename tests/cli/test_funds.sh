@@ -388,6 +388,31 @@ expect_rc "subsidy batches --county 昌吉市 as 阜康市's finance: exit 3" 3
 run ch --db $DB --as au subsidy batches --format csv
 expect_rc "subsidy batches as the auditor (read only): exit 0" 0
 expect_eq "subsidy batches as the auditor: batch 1" "$(csvget "$OUT" 批次 1 笔数)" 7
+# household payment status: 昌吉市's 7 (CJ008 withdrew): CJ001 CJ002 CJ005
+# CJ006 paid in full, CJ004 at the bank (its return did not match), CJ003
+# (failed, reversed) and CJ007 (no account) waiting; 阜康市's batch is dated
+# 11-06, so on 11-05 its money is still to pay
+run ch --db $DB report funds --year 2023 --as-of 2023-11-05 --households --format csv
+expect_rc "report funds --households: exit 0" 0
+H=$(printf '%s\n' "$OUT" | tr -d '\r')
+hh() { expect_eq "households 11-05: $1 $2" "$(csvget "$H" '县(市)' "$1" "$2")" "$3"; }
+hh $C 复核通过户数 7
+hh $C 已足额发放 4
+hh $C 银行处理中 1
+hh $C 待发放 2
+hh $C 未预留 0
+hh $C 逾期未足额 0
+hh $C '应发(元)' 37,300.00
+hh $C '未发金额(元)' 19,800.00
+hh $F 复核通过户数 2
+hh $F 待发放 1
+hh 合计 复核通过户数 9
+run ch --db $DB report funds --year 2023 --as-of 2023-11-05 --households
+has "report funds --households: the title" "2023年农户补助发放情况（截至2023-11-05）"
+run ch --db $DB --as fin2 report funds --year 2023 --as-of 2023-11-05 --households --format csv
+expect_eq "households as 阜康市's finance: no 昌吉市" "$(printf '%s\n' "$OUT" | grep -c "$C")" 0
+run ch --db $DB report funds --year 2023 --as-of 2023-13-01 --households
+expect_refused "report funds --households: a date that is not one"
 R=$(funds_csv 2023-11-05)
 expect_fund "report 11-05: 昌吉市 central paid 8,475.00" "$R" $C 中央财政 "已发放到户(元)" 8,475.00
 expect_fund "report 11-05: 昌吉市 central utilisation 14.1%" "$R" $C 中央财政 支出进度 14.1%
@@ -598,3 +623,9 @@ expect_refused "funds audit --as-of 2023-02-30: refused"
 run fin funds spend --county $C --source central --category "办公 经费" --amount 5 --date 2023-11-11 --key D-4
 A=$(audit_csv 2023-12-31)
 expect_finding "挤占 of a category with a space: named in full" "$A" 挤占 "「办公 经费」"
+# the status report and the audit agree on who is past the deadline
+run ch --db $DB report funds --year 2023 --as-of 2023-12-31 --households --format csv
+OVERDUE=$(csvget "$(printf '%s\n' "$OUT" | tr -d '\r')" '县(市)' 合计 逾期未足额)
+echo "# overdue on 12-31: $OVERDUE"
+expect_eq "households 12-31: overdue = the audit's 截留 findings" "$OVERDUE" \
+	"$(printf '%s\n' "$A" | grep -c '^截留,')"
