@@ -11,6 +11,7 @@
 #include "core/acceptance.h"
 #include "core/dispatch.h"
 #include "util/error.h"
+#include "util/text.h"
 
 #define MAX_ITEMS          32
 #define MAX_EVIDENCE_FILES 16
@@ -90,13 +91,9 @@ struct order_out {
 static int add_order(const ch_rectification *o, void *arg)
 {
 	struct order_out *x = arg;
-	static const struct {
-		const char *key, *name;
-	} sources[] = {{"inspection", "自验"}, {"review", "复核"}, {"followup", "回访"}};
-	const char *src = o->source;
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(sources[i].key, o->source) == 0)
-			src = sources[i].name;
+	static const ch_label sources[] = {
+	    {"inspection", "自验"}, {"review", "复核"}, {"followup", "回访"}, {NULL, NULL}};
+	const char *src = ch_label_of(sources, o->source);
 	ch_report_add_row(x->r, 0);
 	ch_report_set_int(x->r, x->c[0], o->id);
 	ch_report_set_text(x->r, x->c[1], o->county);

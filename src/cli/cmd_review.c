@@ -260,13 +260,9 @@ struct app_out {
 static int add_app(const ch_review_app *a, void *arg)
 {
 	struct app_out *x = arg;
-	static const struct {
-		const char *key, *name;
-	} st[] = {{"applied", "待分配"}, {"assigned", "复核中"}, {"completed", "已完成"}};
-	const char *status = a->status;
-	for (size_t i = 0; i < 3; i++)
-		if (strcmp(st[i].key, a->status) == 0)
-			status = st[i].name;
+	static const ch_label st[] = {
+	    {"applied", "待分配"}, {"assigned", "复核中"}, {"completed", "已完成"}, {NULL, NULL}};
+	const char *status = ch_label_of(st, a->status);
 	ch_report_add_row(x->r, 0);
 	ch_report_set_text(x->r, x->c[0], a->number);
 	ch_report_set_text(x->r, x->c[1], a->county);

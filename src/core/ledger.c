@@ -14,6 +14,7 @@
 #include "util/date.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/text.h"
 
 /* The account for CODE, created on first use. */
 static int account_id(ch_ctx *ctx, const char *code, int64_t *id)
@@ -146,23 +147,18 @@ static int mirrors(ch_ctx *ctx, const char *key, int64_t reverses, const ch_post
  * reserved into payable, paid into transit, confirmed into paid. */
 static int flow_allows(const char *key, const char *kind, const ch_posting *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		static const struct {
-			const char *prefix, *kinds;
-		} into[] = {{"payable:", "|reserve|reverse|"},
-		            {"transit:", "|pay|reverse|"},
-		            {"paid:", "|confirm|reverse|"}};
-		for (size_t k = 0; k < sizeof into / sizeof into[0]; k++) {
-			char probe[32];
-			snprintf(probe, sizeof probe, "|%s|", kind);
-			if (p[i].amount > 0 &&
-			    strncmp(p[i].account, into[k].prefix, strlen(into[k].prefix)) == 0 &&
-			    !strstr(into[k].kinds, probe))
+	static const struct {
+		const char *prefix, *kinds;
+	} into[] = {{"payable:", "reserve|reverse"},
+	            {"transit:", "pay|reverse"},
+	            {"paid:", "confirm|reverse"}};
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < sizeof into / sizeof into[0]; k++)
+			if (p[i].amount > 0 && ch_str_starts(p[i].account, into[k].prefix) &&
+			    !ch_str_in_list(kind, into[k].kinds))
 				return ch_error_set(CH_EINVALID,
 				                    "transfer %s: a %s transfer cannot pay into %s",
 				                    key, kind, p[i].account);
-		}
-	}
 	return 0;
 }
 

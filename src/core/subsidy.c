@@ -21,6 +21,7 @@
 #include "util/date.h"
 #include "util/error.h"
 #include "util/money.h"
+#include "util/text.h"
 
 /* Payments committed per transaction in a batch. */
 #define PAY_CHUNK 500
@@ -360,16 +361,13 @@ done:
 
 /* ---- paying ---- */
 
-static const struct {
-	const char *key, *label;
-} methods[] = {{"card", "银行卡"}, {"yikatong", "惠农一卡通"}, {"meter", "表计充值"}};
+/* indexed by enum ch_pay_method */
+static const ch_label methods[] = {
+    {"card", "银行卡"}, {"yikatong", "惠农一卡通"}, {"meter", "表计充值"}, {NULL, NULL}};
 
 const char *ch_pay_method_label(const char *key)
 {
-	for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
-		if (strcmp(methods[i].key, key) == 0)
-			return methods[i].label;
-	return key;
+	return ch_label_of(methods, key);
 }
 
 struct payable {

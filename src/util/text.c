@@ -303,6 +303,14 @@ int ch_str_contains(const char *s, const char *needle)
 	return strstr(s, needle) != NULL;
 }
 
+const char *ch_label_of(const ch_label *table, const char *key)
+{
+	for (; table->key; table++)
+		if (strcmp(table->key, key) == 0)
+			return table->label;
+	return key;
+}
+
 int ch_str_in_list(const char *s, const char *list)
 {
 	size_t n = strlen(s);

@@ -57,4 +57,12 @@ int ch_str_in_list(const char *s, const char *list);
 /* 1 when S contains NEEDLE. */
 int ch_str_contains(const char *s, const char *needle);
 
+/* A stored key and what a reader is shown for it ("card" → "银行卡"). */
+typedef struct ch_label {
+	const char *key, *label;
+} ch_label;
+/* The label of KEY in TABLE, which ends with {NULL, NULL}; KEY itself when
+ * the table does not hold it. */
+const char *ch_label_of(const ch_label *table, const char *key);
+
 #endif

@@ -324,6 +324,13 @@ static void test_str_helpers(void **state)
 	assert_false(ch_str_ends("县", "自治县"));
 	assert_true(ch_str_contains("昌吉回族自治州", "回族"));
 	assert_false(ch_str_contains("昌吉市", "阜康"));
+	static const ch_label t[] = {{"card", "银行卡"}, {"meter", "表计充值"}, {NULL, NULL}};
+	assert_string_equal(ch_label_of(t, "meter"), "表计充值");
+	assert_string_equal(ch_label_of(t, "card"), "银行卡");
+	assert_string_equal(ch_label_of(t, "cash"), "cash"); /* unknown: the key itself */
+	assert_true(ch_str_in_list("pay", "reserve|pay|reverse"));
+	assert_false(ch_str_in_list("pa", "reserve|pay|reverse"));
+	assert_false(ch_str_in_list("spend", "reserve|reverse"));
 }
 
 /* ---- money ---- */
