@@ -59,6 +59,18 @@ int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(print
 /* Handles --format and -o; returns 0, or CLI_EUSAGE after printing why. */
 int cli_common_option(struct cli *cli, int opt, const char *arg);
 
+/* An option that takes a string: its getopt code and where the string goes. */
+struct cli_sopt {
+	int code;
+	const char **dst;
+};
+/* The getopt loop of a command whose options are strings (S, ended by a
+ * {0, NULL} entry), flags (codes 0x100 + bit, ORed into *FLAGS) and the
+ * common ones (CLI_COMMON_OPTIONS); -o is accepted only when OPTS has it.
+ * Returns 0, or CLI_EUSAGE after printing why. */
+int cli_parse_opts(struct cli *cli, int argc, char **argv, const struct option *opts,
+                   const struct cli_sopt *s, int *flags);
+
 /* Writes R in the chosen --format to -o (or standard output); --format xlsx
  * without -o is a usage error. */
 int cli_write_report(struct cli *cli, const ch_report *r);

@@ -157,17 +157,10 @@ int cmd_rectification_close(struct cli *cli, int argc, char **argv)
 	                                     {0, 0, 0, 0}};
 	const char *date = NULL, *note = NULL, *today = NULL;
 	long id = 0;
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == O_DATE)
-			date = optarg;
-		else if (opt == O_NOTE)
-			note = optarg;
-		else if (opt == O_TODAY)
-			today = optarg;
-		else
-			return cli_usage(cli, "unknown or incomplete option");
-	}
+	struct cli_sopt s[] = {{O_DATE, &date}, {O_NOTE, &note}, {O_TODAY, &today}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
+	if (rc)
+		return rc;
 	if (optind + 1 != argc || !date)
 		return cli_usage(cli, "rectification close takes an order number and --date");
 	if ((rc = cli_parse_int(cli, "order", argv[optind], 1, 2000000000L, &id)) != 0)

@@ -137,19 +137,11 @@ int cmd_event_correct(struct cli *cli, int argc, char **argv)
 	                                     {"today", required_argument, 0, O_TODAY},
 	                                     {0, 0, 0, 0}};
 	const char *date = NULL, *note = NULL, *county = NULL, *today = NULL;
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == O_DATE)
-			date = optarg;
-		else if (opt == O_NOTE)
-			note = optarg;
-		else if (opt == O_COUNTY)
-			county = optarg;
-		else if (opt == O_TODAY)
-			today = optarg;
-		else
-			return cli_usage(cli, "unknown or incomplete option");
-	}
+	struct cli_sopt s[] = {
+	    {O_DATE, &date}, {O_NOTE, &note}, {O_COUNTY, &county}, {O_TODAY, &today}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
+	if (rc)
+		return rc;
 	if (optind + 2 != argc || !date)
 		return cli_usage(cli, "event correct takes HOUSEHOLD STAGE and --date D");
 	rc = ch_event_correct(cli->ctx, county, argv[optind], argv[optind + 1], date, note, today);

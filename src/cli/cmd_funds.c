@@ -20,42 +20,12 @@ static void yuan(int64_t fen, char *out, size_t n)
 	ch_money_format(fen, out, n);
 }
 
-/* getopt loop helper: options that take a string, by code. */
-struct sopt {
-	int code;
-	const char **dst;
-};
-
-static int parse_opts(struct cli *cli, int argc, char **argv, const struct option *opts,
-                      const struct sopt *s, int *flags)
-{
-	int opt;
-	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
-		int done = 0;
-		for (const struct sopt *x = s; x->code; x++)
-			if (x->code == opt) {
-				*x->dst = optarg;
-				done = 1;
-			}
-		if (done)
-			continue;
-		if (opt >= 0x100 && opt < 0x200) { /* a flag */
-			*flags |= 1 << (opt - 0x100);
-			continue;
-		}
-		int rc = cli_common_option(cli, opt, optarg);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 int cmd_subsidy_entitlement(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"county", required_argument, 0, 1}, {0, 0, 0, 0}};
 	const char *county = NULL;
-	struct sopt s[] = {{1, &county}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &county}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	ch_entitlement e;
 	char a[40];
 	if (rc)
@@ -85,8 +55,8 @@ int cmd_subsidy_reserve(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"county", required_argument, 0, 1}, {"date", required_argument, 0, 2}, {0, 0, 0, 0}};
 	const char *county = NULL, *date = NULL;
-	struct sopt s[] = {{1, &county}, {2, &date}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &county}, {2, &date}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	ch_reserve_summary sum;
 	char a[40];
 	if (rc)
@@ -110,8 +80,8 @@ int cmd_subsidy_pay(struct cli *cli, int argc, char **argv)
 	                                     {"output", required_argument, 0, 'o'},
 	                                     {0, 0, 0, 0}};
 	const char *county = NULL, *date = NULL, *method = "yikatong";
-	struct sopt s[] = {{1, &county}, {2, &date}, {3, &method}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &county}, {2, &date}, {3, &method}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	enum ch_pay_method m;
 	int64_t batch, total;
 	size_t n;
@@ -153,8 +123,8 @@ int cmd_subsidy_pay(struct cli *cli, int argc, char **argv)
 int cmd_subsidy_payfile(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{"output", required_argument, 0, 'o'}, {0, 0, 0, 0}};
-	struct sopt s[] = {{0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	long batch;
 	if (rc)
 		return rc;
@@ -192,8 +162,8 @@ int cmd_subsidy_batches(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"county", required_argument, 0, 1}, CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
 	const char *county = NULL;
-	struct sopt s[] = {{1, &county}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &county}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	if (rc)
 		return rc;
 	if (optind != argc)
@@ -219,8 +189,8 @@ int cmd_subsidy_batches(struct cli *cli, int argc, char **argv)
 int cmd_subsidy_reconcile(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {{0, 0, 0, 0}};
-	struct sopt s[] = {{0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	ch_return_row *rows = NULL;
 	size_t n = 0;
 	ch_strv cells;
@@ -273,9 +243,9 @@ int cmd_funds_appropriate(struct cli *cli, int argc, char **argv)
 	    {"direct", no_argument, 0, 0x100},   {0, 0, 0, 0}};
 	const char *source = NULL, *to = NULL, *amount = NULL, *date = NULL, *key = NULL,
 	           *memo = NULL;
-	struct sopt s[] = {{1, &source}, {2, &to},   {3, &amount}, {4, &date},
-	                   {5, &key},    {6, &memo}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &source}, {2, &to},   {3, &amount}, {4, &date},
+	                       {5, &key},    {6, &memo}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	int64_t fen;
 	if (rc)
 		return rc;
@@ -303,9 +273,9 @@ int cmd_funds_spend(struct cli *cli, int argc, char **argv)
 	    {"memo", required_argument, 0, 7},     {0, 0, 0, 0}};
 	const char *county = NULL, *source = NULL, *cat = NULL, *amount = NULL, *date = NULL,
 	           *key = NULL, *memo = NULL;
-	struct sopt s[] = {{1, &county}, {2, &source}, {3, &cat},  {4, &amount},
-	                   {5, &date},   {6, &key},    {7, &memo}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &county}, {2, &source}, {3, &cat},  {4, &amount},
+	                       {5, &date},   {6, &key},    {7, &memo}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	int64_t fen;
 	if (rc)
 		return rc;
@@ -347,8 +317,8 @@ int cmd_funds_audit(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 	    {"as-of", required_argument, 0, 1}, CLI_COMMON_OPTIONS, {0, 0, 0, 0}};
 	const char *as_of = NULL;
-	struct sopt s[] = {{1, &as_of}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &as_of}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	struct finding_out o = {0};
 	char title[96];
 	if (rc)
@@ -467,8 +437,8 @@ int cmd_report_funds(struct cli *cli, int argc, char **argv)
 	                                     CLI_COMMON_OPTIONS,
 	                                     {0, 0, 0, 0}};
 	const char *year_s = NULL, *as_of = NULL;
-	struct sopt s[] = {{1, &year_s}, {2, &as_of}, {0, NULL}};
-	int flags = 0, rc = parse_opts(cli, argc, argv, opts, s, &flags);
+	struct cli_sopt s[] = {{1, &year_s}, {2, &as_of}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
 	long year;
 	char title[96], a[40];
 	if (rc)

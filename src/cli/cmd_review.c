@@ -106,17 +106,11 @@ int cmd_review_assign(struct cli *cli, int argc, char **argv)
 	                                     {"seed", required_argument, 0, O_SEED},
 	                                     {0, 0, 0, 0}};
 	const char *unit = NULL, *reviewer = NULL, *seed = NULL;
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == O_UNIT)
-			unit = optarg;
-		else if (opt == O_REVIEWER)
-			reviewer = optarg;
-		else if (opt == O_SEED)
-			seed = optarg;
-		else
-			return cli_usage(cli, "unknown or incomplete option");
-	}
+	struct cli_sopt s[] = {
+	    {O_UNIT, &unit}, {O_REVIEWER, &reviewer}, {O_SEED, &seed}, {0, NULL}};
+	int flags = 0, rc = cli_parse_opts(cli, argc, argv, opts, s, &flags);
+	if (rc)
+		return rc;
 	if (optind + 1 != argc || !reviewer)
 		return cli_usage(cli,
 		                 "review assign takes APPLICATION, --unit, --reviewer and --seed");

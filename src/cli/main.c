@@ -58,6 +58,31 @@ int cli_common_option(struct cli *cli, int opt, const char *arg)
 	}
 }
 
+int cli_parse_opts(struct cli *cli, int argc, char **argv, const struct option *opts,
+                   const struct cli_sopt *s, int *flags)
+{
+	const char *shortopts = "";
+	int opt;
+	for (const struct option *o = opts; o->name; o++)
+		if (o->val == 'o')
+			shortopts = "o:";
+	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		const struct cli_sopt *x = s;
+		while (x->code && x->code != opt)
+			x++;
+		if (x->code) {
+			*x->dst = optarg;
+		} else if (opt >= 0x100 && opt < 0x200) { /* a flag */
+			*flags |= 1 << (opt - 0x100);
+		} else {
+			int rc = cli_common_option(cli, opt, optarg);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 int cli_write_report(struct cli *cli, const ch_report *r)
 {
 	if (cli->format == CH_FMT_XLSX && (!cli->output || strcmp(cli->output, "-") == 0))
