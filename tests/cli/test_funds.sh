@@ -377,7 +377,7 @@ expect_eq "subsidy batches: batch 1 sums to 41,000.00" "$(csvget "$BL" 批次 1 
 expect_eq "subsidy batches: batch 1, 5 paid" "$(csvget "$BL" 批次 1 已到账)" 5
 expect_eq "subsidy batches: batch 1, 1 failed" "$(csvget "$BL" 批次 1 失败)" 1
 expect_eq "subsidy batches: batch 1, 1 awaiting the bank" "$(csvget "$BL" 批次 1 待银行回执)" 1
-expect_eq "subsidy batches: batch 1 by card or 一卡通" "$(csvget "$BL" 批次 1 发放方式)" 惠农一卡通
+expect_eq "subsidy batches: batch 1 paid by 惠农一卡通 (the default)" "$(csvget "$BL" 批次 1 发放方式)" 惠农一卡通
 expect_eq "subsidy batches: batch 2 is 阜康市's" "$(csvget "$BL" 批次 2 '县(市)')" "$F"
 expect_eq "subsidy batches: newest first" "$(printf '%s\n' "$BL" | awk -F, 'NR == 2 { print $1 }')" 2
 run ch --db $DB --as fin2 subsidy batches --format csv

@@ -15,7 +15,7 @@
  * refusals, rectification orders overdue as of a day, follow-up visits due
  * and recorded twice, and the acceptance report's counts.
  */
-#include "testplan.h"
+#include "testdb.h"
 
 #include "core/acceptance.h"
 #include "core/ctx.h"
@@ -41,16 +41,7 @@ struct fixture {
 
 static int open_db(struct fixture *f, const char *name)
 {
-	snprintf(f->url, sizeof f->url, "sqlite:%s/%s", f->dir, name);
-	if (ch_ctx_open(&f->ctx, f->url, "root", "root") != 0) {
-		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
-		return -1;
-	}
-	if (ch_reference_sync(f->ctx) != 0) {
-		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
-		return -1;
-	}
-	return 0;
+	return test_db_open(f->dir, name, f->url, sizeof f->url, &f->ctx);
 }
 
 static int setup(void **state)

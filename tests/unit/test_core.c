@@ -7,7 +7,7 @@
  * the consistency check of the Changji 2023 table (findings and single-cell
  * fixes) and importing, accepting, replacing and refusing plans.
  */
-#include "testutil.h"
+#include "testdb.h"
 
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -31,15 +31,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	f->dir = test_tmpdir();
-	snprintf(f->url, sizeof f->url, "sqlite:%s/core.db", f->dir);
-	if (ch_ctx_open(&f->ctx, f->url, "root", "root") != 0) {
-		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+	if (test_db_open(f->dir, "core.db", f->url, sizeof f->url, &f->ctx) != 0)
 		return -1;
-	}
-	if (ch_reference_sync(f->ctx) != 0) {
-		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
-		return -1;
-	}
 	*state = f;
 	return 0;
 }

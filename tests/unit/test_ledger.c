@@ -42,7 +42,7 @@
  *    every household); ch_subsidy_reserve's counts (reserved, zero, no
  *    cost, short of funds) and who may reserve.
  */
-#include "testplan.h"
+#include "testdb.h"
 
 #include <inttypes.h>
 
@@ -344,15 +344,8 @@ static int setup(void **state)
 	struct fixture *f = calloc(1, sizeof *f);
 	f->dir = test_tmpdir();
 	*state = f;
-	snprintf(f->url, sizeof f->url, "sqlite:%s/ledger.db", f->dir);
-	if (ch_ctx_open(&f->root, f->url, "root", "root") != 0) {
-		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+	if (test_db_open(f->dir, "ledger.db", f->url, sizeof f->url, &f->root) != 0)
 		return -1;
-	}
-	if (ch_reference_sync(f->root) != 0) {
-		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
-		return -1;
-	}
 	import_plan(f->root);
 	import_register(f->root);
 	commission(f->root);

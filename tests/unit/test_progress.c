@@ -10,7 +10,7 @@
  * period, a correction inside it, and ch_progress_verify before and after
  * tampering with progress_daily.
  */
-#include "testplan.h"
+#include "testdb.h"
 
 #include "core/ctx.h"
 #include "core/dispatch.h"
@@ -376,15 +376,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	f->dir = test_tmpdir();
-	snprintf(f->url, sizeof f->url, "sqlite:%s/progress.db", f->dir);
-	if (ch_ctx_open(&f->ctx, f->url, "root", "root") != 0) {
-		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+	if (test_db_open(f->dir, "progress.db", f->url, sizeof f->url, &f->ctx) != 0)
 		return -1;
-	}
-	if (ch_reference_sync(f->ctx) != 0) {
-		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
-		return -1;
-	}
 	*state = f;
 	return 0;
 }

@@ -8,7 +8,7 @@
  * ID number found twice in one file after the first row had updated (or
  * matched) a registered household.
  */
-#include "testutil.h"
+#include "testdb.h"
 
 #include "core/ctx.h"
 #include "core/household.h"
@@ -312,15 +312,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
 	f->dir = test_tmpdir();
-	snprintf(f->url, sizeof f->url, "sqlite:%s/register.db", f->dir);
-	if (ch_ctx_open(&f->ctx, f->url, "root", "root") != 0) {
-		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+	if (test_db_open(f->dir, "register.db", f->url, sizeof f->url, &f->ctx) != 0)
 		return -1;
-	}
-	if (ch_reference_sync(f->ctx) != 0) {
-		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
-		return -1;
-	}
 	*state = f;
 	return 0;
 }

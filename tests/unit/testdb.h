@@ -1,20 +1,38 @@
 /*
- * testplan — a small approved plan for unit tests that need counties with
- * targets before they can register households.
+ * testdb — a fresh database for the unit tests that need one: opened as the
+ * bootstrap prefecture_admin "root" with the reference data loaded, and, for
+ * tests that register households, a small approved plan.
  *
- * Each test describes its rows (county and the four target cells as the
+ * For the plan, each test describes its rows (county and the four target cells as the
  * printed table would hold them); test_import_plan builds the table the plan
  * reader would, checks it and imports it as the 2023 plan, failing the test
  * on any finding or error.
  */
-#ifndef CH_TESTPLAN_H
-#define CH_TESTPLAN_H
+#ifndef CH_TESTDB_H
+#define CH_TESTDB_H
 
 #include "testutil.h"
 
 #include "core/ctx.h"
 #include "core/plan.h"
+#include "io/reference.h"
 #include "util/error.h"
+
+/* Opens NAME in DIR as root (URL receives its address) and loads the
+ * reference data; -1 after saying why on stderr. */
+static inline int test_db_open(const char *dir, const char *name, char *url, size_t n, ch_ctx **ctx)
+{
+	snprintf(url, n, "sqlite:%s/%s", dir, name);
+	if (ch_ctx_open(ctx, url, "root", "root") != 0) {
+		fprintf(stderr, "ch_ctx_open: %s\n", ch_error_message());
+		return -1;
+	}
+	if (ch_reference_sync(*ctx) != 0) {
+		fprintf(stderr, "ch_reference_sync: %s\n", ch_error_message());
+		return -1;
+	}
+	return 0;
+}
 
 typedef struct {
 	const char *county, *total, *new_, *continuing, *energy_saving;
