@@ -30,7 +30,7 @@ MODE_LDFLAGS :=
 endif
 CFLAGS_ALL = $(STD) $(WARN) $(MODE_CFLAGS) -Isrc -I$(B)/gen $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
-LIB_SRC := $(wildcard src/util/*.c src/db/*.c src/core/*.c src/io/*.c)
+LIB_SRC := $(wildcard src/util/*.c src/db/*.c src/core/*.c src/io/*.c src/app/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)

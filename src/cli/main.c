@@ -1,10 +1,11 @@
 /*
- * main — the cleanheat command line: global options, finding the command in
- * the table, opening the database as the acting user, the permission gate,
- * and the exit status.
+ * main — the cleanheat command line: global options, finding the operation
+ * named by the first words, parsing its parameters from the table's specs,
+ * opening the database as the acting user, the permission gate, rendering
+ * the result, and the exit status (DESIGN.md §5).
  */
+#include <getopt.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,93 +14,66 @@
 #include "cli/cli.h"
 #include "core/user.h"
 #include "io/reference.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
-int cli_report_error(int rc)
+/* getopt codes beside the parameters' (CODE_PARAM + index). */
+enum { CODE_FORMAT = 0x80, CODE_HELP, CODE_PARAM = 0x100 };
+
+struct cli {
+	const char *db_url;  /* --db, default ./cleanheat.db */
+	const char *actor;   /* --as, default the operating-system user */
+	const char *os_user; /* who created a new database */
+	enum ch_format format;
+	const char *output; /* -o FILE for tables, NULL for standard output */
+	const struct ch_op *op;
+};
+
+/* How the command line names parameter FIELD of OP: "--county", "FILE". */
+static void field_words(const struct ch_op *op, const char *field, char *out, size_t outsz)
 {
+	const struct ch_param *p = field ? ch_op_param(op, field) : NULL;
+	if (!p)
+		snprintf(out, outsz, "--%s", field ? field : "");
+	else if (p->flags & CH_PF_POSITIONAL)
+		snprintf(out, outsz, "%s", p->meta ? p->meta : "FILE");
+	else if (strcmp(p->name, "output") == 0)
+		snprintf(out, outsz, "-o");
+	else
+		snprintf(out, outsz, "--%s", p->name);
+}
+
+/* Prints the current error for RC and returns the exit status. A usage error
+ * names the option and shows the usage line; another error about one of the
+ * command's parameters names the option after the message. */
+static int report_error(const struct cli *cli, int rc)
+{
+	const char *msg = ch_error_message();
+	const char *field = ch_error_field();
+	char words[128];
 	if (rc == 0)
 		return 0;
-	if (rc == CLI_EUSAGE)
-		return 2;
-	const char *msg = ch_error_message();
-	fprintf(stderr, "cleanheat: %s\n", *msg ? msg : ch_err_name(rc));
-	return ch_err_exit_status(rc);
-}
-
-int cli_usage(struct cli *cli, const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "cleanheat: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n");
-	if (cli->cmd)
-		fprintf(stderr, "usage: cleanheat %s%s%s %s\n", cli->cmd->group,
-		        cli->cmd->name ? " " : "", cli->cmd->name ? cli->cmd->name : "",
-		        cli->cmd->args);
-	return CLI_EUSAGE;
-}
-
-int cli_common_option(struct cli *cli, int opt, const char *arg)
-{
-	switch (opt) {
-	case CLI_OPT_FORMAT:
-		if (ch_format_parse(arg, &cli->format) != 0)
-			return cli_usage(cli, "%s", ch_error_message());
-		return 0;
-	case 'o':
-		cli->output = arg;
-		return 0;
-	case '?':
-		return cli_usage(cli, "unknown or incomplete option");
-	default:
-		return cli_usage(cli, "unexpected option");
-	}
-}
-
-int cli_parse_opts(struct cli *cli, int argc, char **argv, const struct option *opts,
-                   const struct cli_sopt *s, int *flags)
-{
-	const char *shortopts = "";
-	int opt;
-	for (const struct option *o = opts; o->name; o++)
-		if (o->val == 'o')
-			shortopts = "o:";
-	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-		const struct cli_sopt *x = s;
-		while (x->code && x->code != opt)
-			x++;
-		if (x->code) {
-			*x->dst = optarg;
-		} else if (opt >= 0x100 && opt < 0x200) { /* a flag */
-			*flags |= 1 << (opt - 0x100);
+	if (!*msg)
+		msg = ch_err_name(rc);
+	if (rc == CH_EUSAGE) {
+		if (field && cli->op) {
+			field_words(cli->op, field, words, sizeof words);
+			fprintf(stderr, "cleanheat: %s %s\n", words, msg);
 		} else {
-			int rc = cli_common_option(cli, opt, optarg);
-			if (rc)
-				return rc;
+			fprintf(stderr, "cleanheat: %s\n", msg);
 		}
+		if (cli->op) {
+			fputs("usage: ", stderr);
+			cli_print_usage(stderr, cli->op);
+			fputc('\n', stderr);
+		}
+	} else if (field && cli->op && ch_op_param(cli->op, field)) {
+		field_words(cli->op, field, words, sizeof words);
+		fprintf(stderr, "cleanheat: %s (%s)\n", msg, words);
+	} else {
+		fprintf(stderr, "cleanheat: %s\n", msg);
 	}
-	return 0;
-}
-
-int cli_write_report(struct cli *cli, const ch_report *r)
-{
-	if (cli->format == CH_FMT_XLSX && (!cli->output || strcmp(cli->output, "-") == 0))
-		return cli_usage(cli, "--format xlsx needs -o FILE");
-	return ch_report_write(r, cli->format, cli->output);
-}
-
-int cli_parse_int(struct cli *cli, const char *option, const char *arg, long min, long max,
-                  long *out)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-	if (!*arg || *end || v < min || v > max)
-		return cli_usage(cli, "%s '%s': expected a whole number from %ld to %ld", option,
-		                 arg, min, max);
-	*out = v;
-	return 0;
+	return ch_err_exit_status(rc);
 }
 
 static const char *os_user(void)
@@ -111,27 +85,134 @@ static const char *os_user(void)
 	return u && *u ? u : "admin";
 }
 
-static const struct cli_command *find_command(int argc, char **argv, int *words)
+static int takes_output(const struct ch_op *op)
 {
-	for (const struct cli_command *c = cli_commands; c->group; c++) {
-		if (strcmp(c->group, argv[0]) != 0)
+	return op->formats != CH_RF_TEXT && !ch_op_param(op, "output");
+}
+
+/* Parses ARGV (ARGV[0] the verb) into A from OP's parameter specs, and
+ * --format, -o and --help. Returns 0, 1 after printing help, or a ch_err. */
+static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
+{
+	const struct ch_op *op = cli->op;
+	size_t n = 0;
+	int opt, rc = 0;
+	for (const struct ch_param *p = op->params; p && p->name; p++)
+		n++;
+	struct option *opts = ch_calloc(n + 4, sizeof *opts);
+	size_t k = 0;
+	const char *shortopts = "";
+	for (size_t i = 0; i < n; i++) {
+		const struct ch_param *p = &op->params[i];
+		if (p->flags & CH_PF_POSITIONAL)
 			continue;
-		if (!c->name) {
-			*words = 1;
-			return c;
-		}
-		if (argc > 1 && strcmp(c->name, argv[1]) == 0) {
-			*words = 2;
-			return c;
+		opts[k++] = (struct option){p->name,
+		                            p->type == CH_PT_FLAG ? no_argument : required_argument,
+		                            NULL, CODE_PARAM + (int)i};
+		if (strcmp(p->name, "output") == 0)
+			shortopts = "o:";
+	}
+	if (op->formats != CH_RF_TEXT)
+		opts[k++] = (struct option){"format", required_argument, NULL, CODE_FORMAT};
+	if (takes_output(op)) {
+		opts[k++] = (struct option){"output", required_argument, NULL, 'o'};
+		shortopts = "o:";
+	}
+	opts[k++] = (struct option){"help", no_argument, NULL, CODE_HELP};
+	optind = 0;
+	opterr = 0;
+	while (rc == 0 && (opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+		if (opt == CODE_HELP) {
+			cli_print_op_help(stdout, op);
+			rc = 1;
+		} else if (opt == CODE_FORMAT) {
+			if (ch_format_parse(optarg, &cli->format) != 0 ||
+			    !(op->formats & CH_RF(cli->format)))
+				rc = ch_error_set_field(
+				    CH_EUSAGE, "format", "'%s': this command prints %s", optarg,
+				    op->formats == CH_RF_TABLE_JSON ? "table or json"
+				                                    : "table, csv, json or xlsx");
+		} else if (opt == 'o' && takes_output(op)) {
+			cli->output = optarg;
+		} else if (opt == 'o' || opt >= CODE_PARAM) {
+			const struct ch_param *p =
+			    opt == 'o' ? ch_op_param(op, "output") : &op->params[opt - CODE_PARAM];
+			rc = ch_args_set(a, p, optarg);
+		} else if (optopt >= CODE_PARAM) {
+			rc = ch_error_set_field(CH_EUSAGE, op->params[optopt - CODE_PARAM].name,
+			                        "needs a value");
+		} else if (optopt) {
+			rc = ch_error_set(CH_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+		} else {
+			rc = ch_error_set(CH_EUSAGE, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	return NULL;
+	/* the rest are the positional parameters, in order */
+	const struct ch_param *p = op->params;
+	for (int i = optind; rc == 0 && i < argc; i++) {
+		while (p && p->name && !(p->flags & CH_PF_POSITIONAL))
+			p++;
+		if (!p || !p->name)
+			rc = ch_error_set(CH_EUSAGE, "unexpected argument '%s'", argv[i]);
+		else if ((rc = ch_args_set(a, p, argv[i])) == 0 && !(p->flags & CH_PF_REPEAT))
+			p++;
+	}
+	if (rc == 0)
+		rc = ch_args_check(a);
+	if (rc == 0 && cli->format == CH_FMT_XLSX && takes_output(op) &&
+	    (!cli->output || strcmp(cli->output, "-") == 0))
+		rc = ch_error_set_field(CH_EUSAGE, "format", "xlsx needs -o FILE");
+	free(opts);
+	return rc;
+}
+
+/* The operation named by ARGV's first one or two words; *WORDS says how many. */
+static const struct ch_op *find_op(int argc, char **argv, int *words)
+{
+	const struct ch_op *op = argc > 1 ? ch_op_find(argv[0], argv[1]) : NULL;
+	*words = 2;
+	if (!op) {
+		op = ch_op_find(argv[0], NULL);
+		*words = 1;
+	}
+	return op;
+}
+
+static int run_op(struct cli *cli, int argc, char **argv)
+{
+	ch_ctx *ctx = NULL;
+	ch_result res;
+	ch_args *a = ch_args_new(cli->op);
+	int rc = parse_args(cli, argc, argv, a);
+	ch_result_init(&res);
+	if (rc == 1) { /* --help */
+		ch_args_free(a);
+		return 0;
+	}
+	if (rc == 0)
+		rc = ch_ctx_open(&ctx, cli->db_url, cli->actor, cli->os_user);
+	if (rc == 0)
+		rc = ch_reference_sync(ctx);
+	if (rc == 0)
+		rc = ch_ctx_require_role(ctx, (enum ch_perm)cli->op->perm);
+	if (rc == 0) {
+		rc = cli->op->run(ctx, a, &res);
+		/* a refused run may still say why, row by row */
+		int rrc = cli_render(&res, cli->format, cli->output);
+		if (rc == 0)
+			rc = rrc;
+	}
+	int status = report_error(cli, rc);
+	ch_result_dispose(&res);
+	ch_args_free(a);
+	ch_ctx_free(ctx);
+	return status;
 }
 
 int main(int argc, char **argv)
 {
 	struct cli cli = {.db_url = "cleanheat.db", .format = CH_FMT_TABLE};
-	int i = 1, words = 0, rc;
+	int i = 1, words = 0;
 
 	cli.os_user = os_user();
 	cli.actor = cli.os_user;
@@ -145,9 +226,9 @@ int main(int argc, char **argv)
 		} else if (strncmp(argv[i], "--as=", 5) == 0) {
 			cli.actor = argv[i] + 5;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			return cmd_help(&cli, 1, argv);
+			return cli_help(1, argv);
 		} else if (strcmp(argv[i], "--version") == 0) {
-			return cmd_version(&cli, 1, argv);
+			return cli_version();
 		} else {
 			fprintf(stderr, "cleanheat: unknown option '%s' (see 'cleanheat help')\n",
 			        argv[i]);
@@ -155,32 +236,19 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		cmd_help(&cli, 1, argv);
+		cli_help(1, argv);
 		return 2;
 	}
-	cli.cmd = find_command(argc - i, argv + i, &words);
-	if (!cli.cmd) {
+	if (strcmp(argv[i], "help") == 0)
+		return cli_help(argc - i, argv + i);
+	if (strcmp(argv[i], "version") == 0)
+		return cli_version();
+	cli.op = find_op(argc - i, argv + i, &words);
+	if (!cli.op) {
 		fprintf(stderr, "cleanheat: unknown command '%s%s%s' (see 'cleanheat help')\n",
 		        argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
 		return 2;
 	}
-	if (cli.cmd->perm) {
-		rc = ch_ctx_open(&cli.ctx, cli.db_url, cli.actor, cli.os_user);
-		if (rc == 0)
-			rc = ch_reference_sync(cli.ctx);
-		if (rc == 0)
-			rc = ch_ctx_require_role(cli.ctx, (enum ch_perm)cli.cmd->perm);
-		if (rc) {
-			ch_ctx_free(cli.ctx);
-			return cli_report_error(rc);
-		}
-	}
-	/* the handler sees its words as argv[0] ("check"), then its arguments */
-	int hargc = argc - i - words + 1;
-	char **hargv = argv + i + words - 1;
-	optind = 0;
-	rc = cli.cmd->run(&cli, hargc, hargv);
-	int status = cli_report_error(rc);
-	ch_ctx_free(cli.ctx);
-	return status;
+	/* the parser sees the last word as argv[0] ("check"), then the arguments */
+	return run_op(&cli, argc - i - words + 1, argv + i + words - 1);
 }

@@ -12,6 +12,7 @@
 static _Thread_local struct {
 	int code;
 	char msg[MSG_CAP];
+	char field[64]; /* "" when the error names no field */
 } err_state;
 
 /* One row per code: its name and what the command line exits with. */
@@ -29,6 +30,7 @@ static const struct {
     {CH_ECONFLICT, "conflict", 5},
     {CH_EUNBALANCED, "unbalanced", 1},
     {CH_EBUSY, "busy", 70},
+    {CH_EUSAGE, "usage", 2},
 };
 
 int ch_error_set(int code, const char *fmt, ...)
@@ -38,7 +40,24 @@ int ch_error_set(int code, const char *fmt, ...)
 	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
 	va_end(ap);
 	err_state.code = code;
+	err_state.field[0] = '\0';
 	return code;
+}
+
+int ch_error_set_field(int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	va_end(ap);
+	err_state.code = code;
+	snprintf(err_state.field, sizeof err_state.field, "%s", field ? field : "");
+	return code;
+}
+
+const char *ch_error_field(void)
+{
+	return err_state.field[0] ? err_state.field : NULL;
 }
 
 int ch_error_prefix(const char *fmt, ...)
@@ -75,6 +94,7 @@ void ch_error_clear(void)
 {
 	err_state.code = CH_OK;
 	err_state.msg[0] = '\0';
+	err_state.field[0] = '\0';
 }
 
 const char *ch_err_name(int code)

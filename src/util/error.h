@@ -20,11 +20,20 @@ enum ch_err {
 	CH_ECONFLICT = -6,   /* the request contradicts what is stored */
 	CH_EUNBALANCED = -7, /* money would not balance */
 	CH_EBUSY = -8,       /* the database is locked by someone else */
+	CH_EUSAGE = -9,      /* the request is malformed: an unknown, missing or
+	                        ill-typed parameter (CLI exit 2, HTTP 400) */
 };
 
 /* Sets the current error to CODE with a printf-style message; returns CODE
  * so that callers can write `return ch_error_set(CH_EINVALID, "...")`. */
 int ch_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Like ch_error_set, and names the parameter or data field the error is
+ * about (a parameter's name, "county"), which a front end shows the way
+ * its user names it (--county, a form field). */
+int ch_error_set_field(int code, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The field of the current error, or NULL. */
+const char *ch_error_field(void);
 /* Prefixes the current message with a printf-style context ("reading X: ").
  * Returns the current code. */
 int ch_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,66 @@
+/*
+ * app — helpers shared by the operation files (see app.h).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "util/alloc.h"
+#include "util/file.h"
+
+/* Evidence files are photos and scans: 32 MiB each is plenty. */
+#define MAX_EVIDENCE (32u << 20)
+
+ch_report *app_report(const char *title, const struct app_col *cols, size_t n)
+{
+	ch_report *r = ch_report_new(title);
+	for (size_t i = 0; i < n; i++)
+		ch_report_add_col(r, cols[i].key, cols[i].label, cols[i].kind);
+	return r;
+}
+
+void app_pct(char *out, size_t outsz, int64_t part, int64_t whole)
+{
+	if (whole <= 0) {
+		snprintf(out, outsz, "-");
+		return;
+	}
+	int64_t tenths = (part * 1000 + whole / 2) / whole;
+	snprintf(out, outsz, "%" PRId64 ".%d%%", tenths / 10, (int)(tenths % 10));
+}
+
+void app_set_centi(ch_report *r, int col, int64_t v)
+{
+	char buf[32];
+	if (v < 0)
+		return;
+	if (v % 100)
+		snprintf(buf, sizeof buf, "%" PRId64 ".%02d", v / 100, (int)(v % 100));
+	else
+		snprintf(buf, sizeof buf, "%" PRId64, v / 100);
+	ch_report_set_text(r, col, buf);
+}
+
+int app_read_evidence(const ch_args *a, const char *name, ch_evidence **ev, size_t *n)
+{
+	int rc = 0;
+	*n = ch_args_count(a, name);
+	*ev = ch_calloc(*n ? *n : 1, sizeof **ev);
+	for (size_t i = 0; i < *n && rc == 0; i++) {
+		const char *path = ch_args_at(a, name, i);
+		const char *base = strrchr(path, '/');
+		(*ev)[i].name = base ? base + 1 : path;
+		rc = ch_file_read(path, MAX_EVIDENCE, (unsigned char **)&(*ev)[i].data,
+		                  &(*ev)[i].len);
+	}
+	return rc;
+}
+
+void app_free_evidence(ch_evidence *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((void *)ev[i].data);
+	free(ev);
+}

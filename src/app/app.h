@@ -1,0 +1,38 @@
+/*
+ * app — what the operation files (src/app/op_*.c) share, and nothing a
+ * front end needs: building a report from a column table, and reading the
+ * evidence files an operation is given.
+ */
+#ifndef CH_APP_APP_H
+#define CH_APP_APP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/ops.h"
+#include "core/event.h"
+
+/* One column of a report: its JSON key, its Chinese heading, its kind. */
+struct app_col {
+	const char *key;
+	const char *label;
+	enum ch_col_kind kind;
+};
+
+/* A new report titled TITLE with the N columns of COLS, in order, so that
+ * column I of the report is COLS[I]: callers name columns by an enum. */
+ch_report *app_report(const char *title, const struct app_col *cols, size_t n);
+#define APP_REPORT(title, cols) app_report((title), (cols), sizeof(cols) / sizeof((cols)[0]))
+
+/* "12.3%": PART of WHOLE with one decimal, rounded; "-" when WHOLE <= 0. */
+void app_pct(char *out, size_t outsz, int64_t part, int64_t whole);
+/* Sets a cell to hundredths V as a decimal ("101.5", "99"); empty when V < 0. */
+void app_set_centi(ch_report *r, int col, int64_t v);
+
+/* Reads the evidence files of the repeated parameter NAME (paths of photos
+ * and scans, 32 MiB each at most) into *EV (*N of them); app_free_evidence
+ * releases them. */
+int app_read_evidence(const ch_args *a, const char *name, ch_evidence **ev, size_t *n);
+void app_free_evidence(ch_evidence *ev, size_t n);
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * ops — the operation table: every capability a user invokes, described once
+ * for every front end.
+ *
+ * In the style of Redis's command table and tmux's argument templates: each
+ * operation is one row (group, verb, summary, the permission it needs, what
+ * it may be rendered as, its parameters and its function). The command line
+ * (src/cli/) parses argv from the parameter specs and prints help from the
+ * same rows; the HTTP server parses query strings and JSON bodies from them
+ * and generates its OpenAPI description from them. Adding a capability is
+ * one row and one function, and both front ends get it with the same
+ * permission, which the front end checks before the function runs, so no
+ * handler can forget it. Core checks the actor's permission and region
+ * scope again for what it touches.
+ *
+ * An operation takes a context (the actor over an open database) and its
+ * parsed parameters (ch_args) and fills a protocol-neutral result
+ * (ch_result): text for people, tables (ch_report), the problems an import
+ * found, counts, a structured document, and files it wrote. It never prints.
+ * What a command computes for display (rows, totals, percentages, masking,
+ * notice texts) is computed here or in core, never in a front end.
+ *
+ * The rows live in one file per group (op_plan.c, op_household.c, ...);
+ * ops.c lists the groups.
+ */
+#ifndef CH_APP_OPS_H
+#define CH_APP_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/ctx.h"
+#include "core/problems.h"
+#include "io/report.h"
+
+/* ---- parameters ---- */
+
+enum ch_ptype {
+	CH_PT_STRING,  /* any text */
+	CH_PT_INT,     /* a whole number from min to max */
+	CH_PT_DATE,    /* YYYY-MM-DD */
+	CH_PT_FLAG,    /* present or not; takes no value */
+	CH_PT_ENUM,    /* one of choices ("week|month") */
+	CH_PT_FILE,    /* the path of a file to read (an upload saved to disk) */
+	CH_PT_OUTFILE, /* the path of a file the operation writes; its extension
+	                  chooses the format (.csv or .xlsx) */
+};
+
+/* Parameter flags. */
+#define CH_PF_REQUIRED   0x1u /* must be given */
+#define CH_PF_REPEAT     0x2u /* may be given several times; values kept in order */
+#define CH_PF_POSITIONAL 0x4u /* a command-line argument, not --name VALUE */
+
+struct ch_param {
+	const char *name; /* "county", "as-of": --name on the command line, the
+	                     query/JSON key with '-' as '_' over HTTP */
+	enum ch_ptype type;
+	unsigned flags;      /* CH_PF_* */
+	const char *meta;    /* the value's placeholder in usage: "C", "FILE" */
+	const char *choices; /* CH_PT_ENUM: '|'-separated allowed values */
+	long min, max;       /* CH_PT_INT: the allowed range */
+	const char *help;    /* one line */
+};
+
+/* ---- results ---- */
+
+enum ch_part_kind { CH_PART_TEXT, CH_PART_TABLE, CH_PART_PROBLEMS };
+
+/* One piece of a result, in the order the operation produced it: the command
+ * line prints them in this order; HTTP groups them by kind. */
+struct ch_result_part {
+	enum ch_part_kind kind;
+	char *text;            /* CH_PART_TEXT: lines for people, in Chinese */
+	ch_report *table;      /* CH_PART_TABLE */
+	ch_problems *problems; /* CH_PART_PROBLEMS: row, column, value, reason */
+};
+
+/* A number a script reads ("inserted": 120). */
+struct ch_result_count {
+	char *key;
+	int64_t value;
+};
+
+/* A file the operation wrote at the path of one of its CH_PT_OUTFILE
+ * parameters (a bank file, a rejects file). */
+struct ch_result_file {
+	char *param;      /* the parameter's name */
+	char *path;       /* where it was written */
+	char *media_type; /* "text/csv", "application/vnd...sheet" */
+};
+
+typedef struct ch_result {
+	struct ch_result_part *parts;
+	size_t nparts;
+	struct ch_result_count *counts;
+	size_t ncounts;
+	struct ch_result_file *files;
+	size_t nfiles;
+	/* A structured document (a jansson json_t *, owned) for machines, when
+	 * the tables do not say it: rendered instead of the tables as JSON. */
+	void *data;
+} ch_result;
+
+void ch_result_init(ch_result *res);
+void ch_result_dispose(ch_result *res);
+/* Appends text; consecutive text is one part. */
+void ch_result_printf(ch_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends a table; RES takes ownership of T. */
+void ch_result_add_table(ch_result *res, ch_report *t);
+/* Appends a copy of P's problems (nothing when P is NULL or empty). */
+void ch_result_add_problems(ch_result *res, const ch_problems *p);
+void ch_result_count(ch_result *res, const char *key, int64_t value);
+/* Sets the structured document (a json_t *); RES takes the reference. */
+void ch_result_set_data(ch_result *res, void *json);
+/* Records that the operation wrote PARAM's file at PATH. */
+void ch_result_add_file(ch_result *res, const char *param, const char *path);
+/* The first table of RES, or NULL. */
+const ch_report *ch_result_table(const ch_result *res);
+
+/* ---- parsed parameters ---- */
+
+typedef struct ch_args ch_args;
+struct ch_op;
+
+/* An empty set of values for OP's parameters; ch_args_free releases it. */
+ch_args *ch_args_new(const struct ch_op *op);
+void ch_args_free(ch_args *a);
+/* The parameter of OP called NAME ('_' matches '-'), or NULL. */
+const struct ch_param *ch_op_param(const struct ch_op *op, const char *name);
+/* Sets parameter P to VALUE (NULL for a flag), checking its type: a
+ * whole number in range, a real date, one of the choices. A second value
+ * for a parameter that does not repeat is an error. Fails with CH_EUSAGE
+ * and the parameter's name as the error's field. */
+int ch_args_set(ch_args *a, const struct ch_param *p, const char *value);
+/* Fails with CH_EUSAGE naming the first required parameter not given. */
+int ch_args_check(const ch_args *a);
+
+/* Values by parameter name (asserting the name is one of the operation's). */
+int ch_args_has(const ch_args *a, const char *name);
+/* The value, or NULL when not given (the first of a repeated one). */
+const char *ch_args_str(const ch_args *a, const char *name);
+/* The value as a number, or DFLT when not given. */
+long ch_args_int(const ch_args *a, const char *name, long dflt);
+/* 1 when the flag was given. */
+int ch_args_flag(const ch_args *a, const char *name);
+/* A repeated parameter's values: their count and the I-th. */
+size_t ch_args_count(const ch_args *a, const char *name);
+const char *ch_args_at(const ch_args *a, const char *name, size_t i);
+
+/* ---- operations ---- */
+
+/* What a result may be rendered as, by the front end's choice. */
+#define CH_RF(f)         (1u << (f))
+#define CH_RF_TEXT       0u /* text and files only: no --format */
+#define CH_RF_TABLE_JSON (CH_RF(CH_FMT_TABLE) | CH_RF(CH_FMT_JSON))
+#define CH_RF_ALL                                                                                  \
+	(CH_RF(CH_FMT_TABLE) | CH_RF(CH_FMT_CSV) | CH_RF(CH_FMT_JSON) | CH_RF(CH_FMT_XLSX))
+
+/* Operation flags. */
+#define CH_OP_WRITES 0x1u /* changes stored data (HTTP: POST, audited) */
+
+struct ch_op {
+	const char *group;             /* "plan" */
+	const char *verb;              /* "check"; NULL for a one-word command */
+	const char *summary;           /* one line for help */
+	unsigned perm;                 /* enum ch_perm the actor's role needs */
+	unsigned flags;                /* CH_OP_* */
+	unsigned formats;              /* CH_RF_*: formats the result may be rendered in */
+	const struct ch_param *params; /* ended by an entry whose name is NULL */
+	int (*run)(ch_ctx *ctx, const ch_args *a, ch_result *res);
+};
+
+/* Each group's rows, ended by an entry whose group is NULL. */
+extern const struct ch_op ch_ops_plan[];
+extern const struct ch_op ch_ops_household[];
+extern const struct ch_op ch_ops_event[];
+extern const struct ch_op ch_ops_report[];
+extern const struct ch_op ch_ops_acceptance[];
+extern const struct ch_op ch_ops_funds[];
+extern const struct ch_op ch_ops_demo[];
+extern const struct ch_op ch_ops_region[];
+extern const struct ch_op ch_ops_user[];
+extern const struct ch_op ch_ops_audit[];
+
+/* Every operation in help order: call with NULL for the first, then with the
+ * previous one; NULL after the last. */
+const struct ch_op *ch_op_next(const struct ch_op *prev);
+/* The operation GROUP VERB (VERB NULL for a one-word command), or NULL. */
+const struct ch_op *ch_op_find(const char *group, const char *verb);
+/* "plan.check": the operation's stable name. Returns OUT. */
+const char *ch_op_name(const struct ch_op *op, char *out, size_t outsz);
+
+/* The media type of an output file by its extension (.xlsx or else CSV). */
+const char *ch_media_type_of(const char *path);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * help — usage lines and help text, printed from the operation table.
+ *
+ * Every option an operation takes is listed with its help line, its allowed
+ * values or range and whether it is required, from the same parameter specs
+ * that the parser reads, so help cannot drift from what is accepted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "util/buf.h"
+#include "util/text.h"
+
+#define VERSION "0.1.0"
+
+/* The --format choices of OP ("table|csv|json|xlsx"), or "" for none. */
+static void format_choices(const struct ch_op *op, ch_buf *b)
+{
+	static const char *const names[] = {"table", "csv", "json", "xlsx"};
+	for (int f = CH_FMT_TABLE; f <= CH_FMT_XLSX; f++)
+		if (op->formats & CH_RF(f))
+			ch_buf_printf(b, "%s%s", b->len ? "|" : "", names[f]);
+}
+
+/* 1 when the command line adds -o FILE for OP's tables. */
+static int takes_output(const struct ch_op *op)
+{
+	return op->formats != CH_RF_TEXT && !ch_op_param(op, "output");
+}
+
+static const char *meta_of(const struct ch_param *p)
+{
+	if (p->meta)
+		return p->meta;
+	switch (p->type) {
+	case CH_PT_INT:
+		return "N";
+	case CH_PT_DATE:
+		return "D";
+	case CH_PT_FILE:
+	case CH_PT_OUTFILE:
+		return "FILE";
+	case CH_PT_ENUM:
+		return p->choices;
+	default:
+		return "TEXT";
+	}
+}
+
+/* "--name META" or "NAME"; SHORT adds "-o, " for the output file. */
+static void param_words(const struct ch_param *p, ch_buf *b)
+{
+	if (p->flags & CH_PF_POSITIONAL) {
+		ch_buf_puts(b, meta_of(p));
+		if (p->flags & CH_PF_REPEAT)
+			ch_buf_puts(b, " ...");
+		return;
+	}
+	if (strcmp(p->name, "output") == 0)
+		ch_buf_puts(b, "-o ");
+	else
+		ch_buf_printf(b, "--%s", p->name);
+	if (p->type != CH_PT_FLAG)
+		ch_buf_printf(b, "%s%s", strcmp(p->name, "output") == 0 ? "" : " ", meta_of(p));
+	if (p->flags & CH_PF_REPEAT)
+		ch_buf_puts(b, " ...");
+}
+
+void cli_print_usage(FILE *f, const struct ch_op *op)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "cleanheat %s%s%s", op->group, op->verb ? " " : "",
+	              op->verb ? op->verb : "");
+	/* positionals first, then required options, then the rest */
+	for (int pass = 0; pass < 3; pass++)
+		for (const struct ch_param *p = op->params; p && p->name; p++) {
+			int pos = (p->flags & CH_PF_POSITIONAL) != 0;
+			int req = (p->flags & CH_PF_REQUIRED) != 0;
+			if (pass != (pos ? 0 : req ? 1 : 2))
+				continue;
+			ch_buf_puts(&b, " ");
+			if (!req)
+				ch_buf_puts(&b, "[");
+			param_words(p, &b);
+			if (!req)
+				ch_buf_puts(&b, "]");
+		}
+	ch_buf fm;
+	ch_buf_init(&fm);
+	format_choices(op, &fm);
+	if (strchr(fm.ptr, '|'))
+		ch_buf_printf(&b, " [--format %s]", fm.ptr);
+	if (takes_output(op))
+		ch_buf_puts(&b, " [-o FILE]");
+	fprintf(f, "%s", b.ptr);
+	ch_buf_dispose(&fm);
+	ch_buf_dispose(&b);
+}
+
+/* One option line: words padded to a column, then the help. */
+static void option_line(FILE *f, const char *words, const char *help)
+{
+	size_t w = ch_text_width(words);
+	fprintf(f, "  %s", words);
+	for (size_t i = w; i < 28; i++)
+		fputc(' ', f);
+	fprintf(f, "%s%s\n", w >= 28 ? "\n                              " : "", help);
+}
+
+void cli_print_op_help(FILE *f, const struct ch_op *op)
+{
+	ch_buf b, h;
+	fputs("usage: ", f);
+	cli_print_usage(f, op);
+	fprintf(f, "\n\n%s\n", op->summary);
+	ch_buf_init(&b);
+	ch_buf_init(&h);
+	int any = 0;
+	for (const struct ch_param *p = op->params; p && p->name; p++) {
+		if (!any++)
+			fputs("\noptions:\n", f);
+		ch_buf_clear(&b);
+		ch_buf_clear(&h);
+		if (strcmp(p->name, "output") == 0)
+			ch_buf_puts(&b, "-o, --output FILE");
+		else
+			param_words(p, &b);
+		ch_buf_puts(&h, p->help ? p->help : "");
+		if (p->type == CH_PT_ENUM)
+			ch_buf_printf(&h, " (%s)", p->choices);
+		else if (p->type == CH_PT_INT)
+			ch_buf_printf(&h, " (%ld–%ld)", p->min, p->max);
+		if ((p->flags & CH_PF_REQUIRED) && !(p->flags & CH_PF_POSITIONAL))
+			ch_buf_puts(&h, "; required");
+		if (p->flags & CH_PF_REPEAT)
+			ch_buf_puts(&h, "; may be repeated");
+		option_line(f, b.ptr, h.ptr);
+	}
+	ch_buf_clear(&b);
+	format_choices(op, &b);
+	if (strchr(b.ptr, '|')) {
+		if (!any++)
+			fputs("\noptions:\n", f);
+		ch_buf_clear(&h);
+		ch_buf_printf(&h, "output format (%s; default table)", b.ptr);
+		option_line(f, "--format FORMAT", h.ptr);
+	}
+	if (takes_output(op)) {
+		if (!any++)
+			fputs("\noptions:\n", f);
+		option_line(f, "-o, --output FILE",
+		            "write the result to FILE instead of standard output");
+	}
+	if (!any++)
+		fputs("\noptions:\n", f);
+	option_line(f, "--help", "show this help");
+	ch_buf_dispose(&b);
+	ch_buf_dispose(&h);
+}
+
+static void summary_lines(FILE *f, const struct ch_op *op)
+{
+	fputs("  ", f);
+	cli_print_usage(f, op);
+	fprintf(f, "\n      %s\n", op->summary);
+}
+
+int cli_help(int argc, char **argv)
+{
+	if (argc > 1) {
+		int found = 0;
+		for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op)) {
+			if (strcmp(op->group, argv[1]) != 0 ||
+			    (argc > 2 && (!op->verb || strcmp(op->verb, argv[2]) != 0)))
+				continue;
+			if (found++)
+				fputc('\n', stdout);
+			cli_print_op_help(stdout, op);
+		}
+		if (!found) {
+			fprintf(stderr, "cleanheat: no command '%s%s%s' (see 'cleanheat help')\n",
+			        argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
+			return 2;
+		}
+		return 0;
+	}
+	printf("cleanheat — rural clean-heating retrofit programme: plan, register, progress,\n"
+	       "acceptance and subsidy (农村清洁取暖改造管理)\n\n"
+	       "usage: cleanheat [--db URL] [--as USER] COMMAND [ARGS]\n\n"
+	       "  --db URL   database (default ./cleanheat.db; sqlite:PATH)\n"
+	       "  --as USER  act as this user (default: the operating-system user)\n\n"
+	       "commands:\n");
+	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op))
+		summary_lines(stdout, op);
+	printf("  cleanheat help [GROUP [VERB]]\n      show commands, or one command's options\n"
+	       "  cleanheat version\n      print the version\n"
+	       "\n'cleanheat GROUP VERB --help' shows every option of one command.\n"
+	       "\nexit status: 0 done, 1 data problems, 2 usage, 3 permission denied,\n"
+	       "4 not found, 5 conflict, 70 internal error\n");
+	return 0;
+}
+
+int cli_version(void)
+{
+	printf("cleanheat %s\n", VERSION);
+	return 0;
+}

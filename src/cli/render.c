@@ -1,0 +1,68 @@
+/*
+ * render — printing an operation's result on the terminal or into -o FILE.
+ *
+ * Parts are printed in the order the operation produced them. Text is for
+ * people and appears only in the table format; tables go through
+ * ch_report_write in the chosen format; an import's problems are one line
+ * each ("第3行 身份证号「…」：…"), or a JSON array in the JSON format.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+
+static void print_problems(const ch_problems *p, enum ch_format format)
+{
+	size_t n = ch_problems_count(p);
+	if (format == CH_FMT_JSON) {
+		json_t *a = json_array();
+		for (size_t i = 0; i < n; i++) {
+			const ch_problem *x = ch_problems_get(p, i);
+			json_array_append_new(
+			    a, json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "row", (json_int_t)x->line,
+			                 "column", x->column, "value", x->value, "reason",
+			                 x->reason, "severity", x->warning ? "warning" : "error"));
+		}
+		char *s = json_dumps(a, JSON_INDENT(2));
+		puts(s);
+		free(s);
+		json_decref(a);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const ch_problem *x = ch_problems_get(p, i);
+		printf("第%zu行%s%s%s%s%s：%s%s\n", x->line, x->column ? " " : "",
+		       x->column ? x->column : "", x->value ? "「" : "", x->value ? x->value : "",
+		       x->value ? "」" : "", x->warning ? "（提示）" : "", x->reason);
+	}
+}
+
+int cli_render(const ch_result *res, enum ch_format format, const char *output)
+{
+	int rc = 0;
+	for (size_t i = 0; i < res->nparts && rc == 0; i++) {
+		const struct ch_result_part *p = &res->parts[i];
+		switch (p->kind) {
+		case CH_PART_TEXT:
+			if (format == CH_FMT_TABLE)
+				fputs(p->text, stdout);
+			break;
+		case CH_PART_PROBLEMS:
+			print_problems(p->problems, format);
+			break;
+		case CH_PART_TABLE:
+			if (format == CH_FMT_JSON && res->data)
+				break; /* the document says it for machines */
+			rc = ch_report_write(p->table, format, output);
+			break;
+		}
+	}
+	if (rc == 0 && format == CH_FMT_JSON && res->data) {
+		char *s = json_dumps(res->data, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		puts(s);
+		free(s);
+	}
+	fflush(stdout);
+	return rc;
+}
