@@ -1,0 +1,1 @@
+/* samples of the acceptance operations for test_ops.c: SAMPLE("op", "arguments") */

@@ -1,0 +1,1 @@
+/* samples of the demo operations for test_ops.c: SAMPLE("op", "arguments") */

@@ -1,0 +1,1 @@
+/* samples of the household operations for test_ops.c: SAMPLE("op", "arguments") */

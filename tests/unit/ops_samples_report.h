@@ -1,0 +1,1 @@
+/* samples of the report operations for test_ops.c: SAMPLE("op", "arguments") */
