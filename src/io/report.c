@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include "io/report.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/strv.h"
 #include "util/text.h"
 
@@ -48,7 +50,8 @@ int ch_format_parse(const char *s, enum ch_format *out)
 			*out = (enum ch_format)i;
 			return 0;
 		}
-	return ch_error_set(CH_EINVALID, "--format '%s': use table, csv, json or xlsx", s ? s : "");
+	return ch_error_set_field(CH_EINVALID, "format", "'%s': use table, csv, json or xlsx",
+	                          s ? s : "");
 }
 
 ch_report *ch_report_new(const char *title)
@@ -335,22 +338,53 @@ static int render_xlsx(const ch_report *r, const char *path)
 	return 0;
 }
 
+/* Renders the text formats into B; BOM: start CSV with a UTF-8 BOM. */
+static void render_text(const ch_report *r, enum ch_format format, ch_buf *b, int bom)
+{
+	if (format == CH_FMT_TABLE)
+		render_table(r, b);
+	else if (format == CH_FMT_CSV)
+		render_csv(r, b, bom);
+	else
+		render_json(r, b);
+}
+
+int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b)
+{
+	if (format != CH_FMT_XLSX) {
+		render_text(r, format, b, 1);
+		return 0;
+	}
+	/* libxlsxwriter writes files only: through a private temporary one */
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/cleanheat-xlsx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return ch_error_set(CH_ERROR, "cannot create a temporary file");
+	close(fd);
+	int rc = render_xlsx(r, path);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	if (rc == 0 && (rc = ch_file_read(path, SIZE_MAX / 2, &data, &len)) == 0) {
+		ch_buf_put(b, data, len);
+		free(data);
+	}
+	unlink(path);
+	return rc;
+}
+
 int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
 {
 	int to_stdout = !path || strcmp(path, "-") == 0;
 	ch_buf b;
 	if (format == CH_FMT_XLSX) {
 		if (to_stdout)
-			return ch_error_set(CH_EINVALID, "--format xlsx needs -o FILE");
+			return ch_error_set(CH_EINVALID, "an XLSX report needs a file to go to");
 		return render_xlsx(r, path);
 	}
 	ch_buf_init(&b);
-	if (format == CH_FMT_TABLE)
-		render_table(r, &b);
-	else if (format == CH_FMT_CSV)
-		render_csv(r, &b, !to_stdout);
-	else
-		render_json(r, &b);
+	render_text(r, format, &b, !to_stdout);
 	int rc = 0;
 	FILE *f = to_stdout ? stdout : fopen(path, "wb");
 	if (!f) {

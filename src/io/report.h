@@ -19,6 +19,8 @@
 
 #include <stdint.h>
 
+#include "util/buf.h"
+
 typedef struct ch_report ch_report;
 
 enum ch_format { CH_FMT_TABLE, CH_FMT_CSV, CH_FMT_JSON, CH_FMT_XLSX };
@@ -44,5 +46,8 @@ void ch_report_add_note(ch_report *r, const char *note);
 /* Writes R in FORMAT to PATH (NULL or "-": standard output; XLSX needs a
  * file). Returns 0, or CH_ERROR / CH_EINVALID with a message. */
 int ch_report_write(const ch_report *r, enum ch_format format, const char *path);
+/* Appends R in FORMAT to B (CSV with a UTF-8 BOM, as a download should
+ * have; XLSX through a private temporary file). Returns 0 or CH_ERROR. */
+int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b);
 
 #endif

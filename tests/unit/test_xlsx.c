@@ -22,6 +22,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "io/report.h"
 #include "io/xlsx.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -755,6 +756,33 @@ static void test_hostile(void **state)
 	free(path);
 }
 
+/* A report rendered into memory: CSV with its BOM, JSON, and an XLSX that
+ * the reader opens again with the same cells. */
+static void test_report_render(void **state)
+{
+	(void)state;
+	ch_report *r = ch_report_new("测试");
+	ch_report_add_col(r, "county", "县(市)", CH_COL_TEXT);
+	ch_report_add_col(r, "n", "户数", CH_COL_INT);
+	ch_report_add_row(r, 0);
+	ch_report_set_text(r, 0, "昌吉市");
+	ch_report_set_int(r, 1, 13561);
+	ch_buf b;
+	ch_buf_init(&b);
+	assert_int_equal(ch_report_render(r, CH_FMT_CSV, &b), 0);
+	assert_memory_equal(b.ptr, "\xef\xbb\xbf", 3);
+	assert_non_null(strstr(b.ptr, "昌吉市,13561"));
+	ch_buf_clear(&b);
+	assert_int_equal(ch_report_render(r, CH_FMT_JSON, &b), 0);
+	assert_non_null(strstr(b.ptr, "\"n\": 13561"));
+	ch_buf_clear(&b);
+	assert_int_equal(ch_report_render(r, CH_FMT_XLSX, &b), 0);
+	assert_true(b.len > 100);
+	assert_memory_equal(b.ptr, "PK", 2);
+	ch_buf_dispose(&b);
+	ch_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -768,6 +796,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_many_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_many_rows_inline, setup, teardown),
 	    cmocka_unit_test(test_fixture_plan),
+	    cmocka_unit_test(test_report_render),
 	    cmocka_unit_test_setup_teardown(test_not_workbook, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sst_out_of_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_malformed_sheet, setup, teardown),
