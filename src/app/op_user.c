@@ -1,7 +1,17 @@
 /*
- * op_user — the user operations: `user add`, `user list`.
+ * op_user — users and how they sign in: `user add|list|passwd|disable|
+ * enable`, `token create|list|revoke`.
+ *
+ * A password is a secret parameter: the command line reads it from the
+ * terminal or standard input, never from its arguments. A new API token is
+ * shown once, in the result, and stored only as a hash.
  */
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
 #include "app/app.h"
+#include "core/auth.h"
 #include "core/user.h"
 
 static int user_add(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -42,6 +52,104 @@ static int user_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return ch_user_each(ctx, add_user_row, r);
 }
 
+static int user_passwd(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	const char *name = ch_args_str(a, "name");
+	int rc = ch_user_set_password(ctx, name, ch_args_str(a, "password"));
+	if (rc == 0)
+		ch_result_printf(res, "已设置用户 %s 的密码\n", name);
+	return rc;
+}
+
+static int set_disabled(ch_ctx *ctx, const ch_args *a, ch_result *res, int disabled)
+{
+	const char *name = ch_args_str(a, "name");
+	int rc = ch_user_set_disabled(ctx, name, disabled);
+	if (rc == 0)
+		ch_result_printf(
+		    res, disabled ? "已停用用户 %s，其登录会话和令牌均已失效\n" : "已启用用户 %s\n",
+		    name);
+	return rc;
+}
+
+static int user_disable(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return set_disabled(ctx, a, res, 1);
+}
+
+static int user_enable(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return set_disabled(ctx, a, res, 0);
+}
+
+static int token_create(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	char token[sizeof CH_TOKEN_PREFIX + CH_SECRET_HEX];
+	int64_t id = 0;
+	const char *name = ch_args_str(a, "name");
+	int days = (int)ch_args_int(a, "expires", 0);
+	int rc = ch_token_create(ctx, name, days, token, &id);
+	if (rc)
+		return rc;
+	ch_result_count(res, "id", id);
+	ch_result_printf(res, "%s\n", token);
+	if (days)
+		ch_result_printf(res, "（用户 %s 的第 %lld 号令牌，%d 天内有效；只显示这一次）\n",
+		                 name, (long long)id, days);
+	else
+		ch_result_printf(res,
+		                 "（用户 %s 的第 %lld 号令牌，吊销前一直有效；只显示这一次）\n",
+		                 name, (long long)id);
+	return 0;
+}
+
+enum { T_ID, T_USER, T_CREATED, T_EXPIRES, T_STATUS };
+static const struct app_col token_cols[] = {
+    [T_ID] = {"id", "编号", CH_COL_INT},
+    [T_USER] = {"user", "用户名", CH_COL_TEXT},
+    [T_CREATED] = {"created_at", "创建时间(UTC)", CH_COL_TEXT},
+    [T_EXPIRES] = {"expires_at", "到期时间(UTC)", CH_COL_TEXT},
+    [T_STATUS] = {"status", "状态", CH_COL_TEXT},
+};
+
+static int add_token_row(const ch_token_info *t, void *arg)
+{
+	ch_report *r = arg;
+	char exp[32] = "";
+	if (t->expires_at) {
+		time_t e = (time_t)t->expires_at;
+		struct tm tm;
+		gmtime_r(&e, &tm);
+		strftime(exp, sizeof exp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	ch_report_add_row(r, 0);
+	ch_report_set_int(r, T_ID, t->id);
+	ch_report_set_text(r, T_USER, t->user);
+	ch_report_set_text(r, T_CREATED, t->created_at);
+	ch_report_set_text(r, T_EXPIRES, t->expires_at ? exp : "长期");
+	ch_report_set_text(r, T_STATUS,
+	                   t->revoked_at                                           ? "已吊销"
+	                   : t->expires_at && t->expires_at <= (int64_t)time(NULL) ? "已过期"
+	                                                                           : "有效");
+	return 0;
+}
+
+static int token_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_report *r = APP_REPORT("API 令牌", token_cols);
+	ch_result_add_table(res, r);
+	return ch_token_each(ctx, ch_args_str(a, "name"), add_token_row, r);
+}
+
+static int token_revoke(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	long id = ch_args_int(a, "id", 0);
+	int rc = ch_token_revoke(ctx, id);
+	if (rc == 0)
+		ch_result_printf(res, "已吊销第 %ld 号令牌\n", id);
+	return rc;
+}
+
 #define ROLES "prefecture_admin|county_operator|township_operator|reviewer|finance|auditor"
 
 static const struct ch_param add_params[] = {
@@ -53,9 +161,58 @@ static const struct ch_param add_params[] = {
     {0},
 };
 
+#define P_NAME(help)                                                                               \
+	{                                                                                          \
+		"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0,       \
+		    (help)                                                                         \
+	}
+
+static const struct ch_param passwd_params[] = {
+    P_NAME("the user"),
+    {"password", CH_PT_SECRET, CH_PF_REQUIRED, NULL, NULL, 0, 0, "新密码（至少 10 个字符）"},
+    {0},
+};
+
+static const struct ch_param name_params[] = {
+    P_NAME("the user"),
+    {0},
+};
+
+static const struct ch_param token_create_params[] = {
+    P_NAME("the user the token acts as"),
+    {"expires", CH_PT_INT, 0, "DAYS", NULL, 0, 3650,
+     "valid for DAYS days (default 0: until revoked)"},
+    {0},
+};
+
+static const struct ch_param token_list_params[] = {
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL, "NAME", NULL, 0, 0, "only this user's tokens"},
+    {0},
+};
+
+static const struct ch_param token_revoke_params[] = {
+    {"id", CH_PT_INT, CH_PF_POSITIONAL | CH_PF_REQUIRED, "ID", NULL, 1, INT32_MAX,
+     "the token's number (see token list)"},
+    {0},
+};
+
 const struct ch_op ch_ops_user[] = {
     {"user", "add", "add a user with a role and a region scope", CH_PERM_USER_ADMIN, CH_OP_WRITES,
      CH_RF_TEXT, add_params, user_add},
     {"user", "list", "list users, roles and scopes", CH_PERM_READ, 0, CH_RF_ALL, NULL, user_list},
+    {"user", "passwd",
+     "set a user's password for signing in to the server (read from the terminal, or the "
+     "first line of standard input)",
+     CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, passwd_params, user_passwd},
+    {"user", "disable", "stop a user from acting or signing in; ends their sessions and tokens",
+     CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, name_params, user_disable},
+    {"user", "enable", "let a disabled user act and sign in again", CH_PERM_USER_ADMIN,
+     CH_OP_WRITES, CH_RF_TEXT, name_params, user_enable},
+    {"token", "create", "an API token for scripts (shown once, stored only as a hash)",
+     CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, token_create_params, token_create},
+    {"token", "list", "API tokens: who, when made, until when, whether revoked", CH_PERM_USER_ADMIN,
+     0, CH_RF_ALL, token_list_params, token_list},
+    {"token", "revoke", "revoke an API token at once", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
+     token_revoke_params, token_revoke},
     {0},
 };

@@ -44,6 +44,8 @@ enum ch_ptype {
 	CH_PT_FILE,    /* the path of a file to read (an upload saved to disk) */
 	CH_PT_OUTFILE, /* the path of a file the operation writes; its extension
 	                  chooses the format (.csv or .xlsx) */
+	CH_PT_SECRET,  /* a password: never on a command line (the CLI reads it
+	                  from the terminal or standard input), never logged */
 };
 
 /* Parameter flags. */

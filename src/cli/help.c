@@ -78,7 +78,7 @@ void cli_print_usage(FILE *f, const struct ch_op *op)
 		for (const struct ch_param *p = op->params; p && p->name; p++) {
 			int pos = (p->flags & CH_PF_POSITIONAL) != 0;
 			int req = (p->flags & CH_PF_REQUIRED) != 0;
-			if (pass != (pos ? 0 : req ? 1 : 2))
+			if (pass != (pos ? 0 : req ? 1 : 2) || p->type == CH_PT_SECRET)
 				continue;
 			ch_buf_puts(&b, " ");
 			if (!req)
@@ -123,6 +123,8 @@ void cli_print_op_help(FILE *f, const struct ch_op *op)
 			fputs("\noptions:\n", f);
 		ch_buf_clear(&b);
 		ch_buf_clear(&h);
+		if (p->type == CH_PT_SECRET)
+			continue; /* read, not given: said in the summary */
 		if (strcmp(p->name, "output") == 0)
 			ch_buf_puts(&b, "-o, --output FILE");
 		else

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -67,7 +68,8 @@ static int report_error(const struct cli *cli, int rc)
 			cli_print_usage(stderr, cli->op);
 			fputc('\n', stderr);
 		}
-	} else if (field && cli->op && ch_op_param(cli->op, field)) {
+	} else if (field && cli->op && ch_op_param(cli->op, field) &&
+	           ch_op_param(cli->op, field)->type != CH_PT_SECRET) {
 		field_words(cli->op, field, words, sizeof words);
 		fprintf(stderr, "cleanheat: %s (%s)\n", msg, words);
 	} else {
@@ -90,6 +92,41 @@ static int takes_output(const struct ch_op *op)
 	return op->formats != CH_RF_TEXT && !ch_op_param(op, "output");
 }
 
+/* Reads secret P from the terminal without echo (asked twice), or as the
+ * first line of standard input when that is not a terminal. */
+static int read_secret(ch_args *a, const struct ch_param *p)
+{
+	char first[512], again[512];
+	int tty = isatty(STDIN_FILENO);
+	struct termios old, quiet;
+	int rc = 0;
+	if (tty) {
+		tcgetattr(STDIN_FILENO, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		fprintf(stderr, "%s: ", p->help);
+	}
+	if (!fgets(first, sizeof first, stdin))
+		first[0] = '\0';
+	first[strcspn(first, "\r\n")] = '\0';
+	if (tty) {
+		fprintf(stderr, "\n再输入一次: ");
+		if (!fgets(again, sizeof again, stdin))
+			again[0] = '\0';
+		again[strcspn(again, "\r\n")] = '\0';
+		fputc('\n', stderr);
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		if (strcmp(first, again) != 0)
+			rc = ch_error_set_field(CH_EUSAGE, p->name, "两次输入不一致");
+		explicit_bzero(again, sizeof again);
+	}
+	if (rc == 0 && first[0])
+		rc = ch_args_set(a, p, first);
+	explicit_bzero(first, sizeof first);
+	return rc;
+}
+
 /* Parses ARGV (ARGV[0] the verb) into A from OP's parameter specs, and
  * --format, -o and --help. Returns 0, 1 after printing help, or a ch_err. */
 static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
@@ -104,7 +141,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 	const char *shortopts = "";
 	for (size_t i = 0; i < n; i++) {
 		const struct ch_param *p = &op->params[i];
-		if (p->flags & CH_PF_POSITIONAL)
+		if (p->flags & CH_PF_POSITIONAL || p->type == CH_PT_SECRET)
 			continue;
 		opts[k++] = (struct option){p->name,
 		                            p->type == CH_PT_FLAG ? no_argument : required_argument,
@@ -157,6 +194,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 		else if ((rc = ch_args_set(a, p, argv[i])) == 0 && !(p->flags & CH_PF_REPEAT))
 			p++;
 	}
+	for (p = op->params; rc == 0 && p && p->name; p++)
+		if (p->type == CH_PT_SECRET)
+			rc = read_secret(a, p);
 	if (rc == 0)
 		rc = ch_args_check(a);
 	if (rc == 0 && cli->format == CH_FMT_XLSX && takes_output(op) &&

@@ -61,11 +61,30 @@ int ch_ctx_open(ch_ctx **out, const char *url, const char *actor_name, const cha
 	}
 	if (rc)
 		goto fail;
+	if (ctx->actor.disabled) {
+		rc = ch_error_set(CH_EDENIED, "user '%s' is disabled", actor_name);
+		goto fail;
+	}
 	*out = ctx;
 	return 0;
 fail:
 	ch_ctx_free(ctx);
 	return rc;
+}
+
+int ch_ctx_open_anonymous(ch_ctx **out, const char *url)
+{
+	int created = 0, rc;
+	ch_ctx *ctx = ch_calloc(1, sizeof *ctx);
+	*out = NULL;
+	if ((rc = ch_db_open(&ctx->db, url, &created)) != 0) {
+		ch_ctx_free(ctx);
+		return rc;
+	}
+	ctx->actor.name = ch_strdup("anonymous");
+	ctx->actor.role = CH_ROLE_COUNT; /* no role: no permission */
+	*out = ctx;
+	return 0;
 }
 
 void ch_ctx_free(ch_ctx *ctx)

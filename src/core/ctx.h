@@ -24,6 +24,9 @@ typedef struct ch_ctx ch_ctx;
  * The caller frees *OUT with ch_ctx_free. */
 int ch_ctx_open(ch_ctx **out, const char *url, const char *actor_name, const char *bootstrap_admin);
 void ch_ctx_free(ch_ctx *ctx);
+/* Opens URL with no actor: for signing in, when nobody is yet. Such a
+ * context holds no permission; what it writes is audited as "anonymous". */
+int ch_ctx_open_anonymous(ch_ctx **out, const char *url);
 
 ch_db *ch_ctx_db(ch_ctx *ctx);
 const ch_user *ch_ctx_actor(const ch_ctx *ctx);

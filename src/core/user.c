@@ -99,10 +99,11 @@ static void read_user(ch_stmt *st, ch_user *u)
 	u->role = ch_role_parse(ch_stmt_text(st, 2));
 	u->scope_region_id = ch_stmt_is_null(st, 3) ? 0 : ch_stmt_int64(st, 3);
 	u->scope_name = ch_strdup(ch_stmt_text(st, 4));
+	u->disabled = !ch_stmt_is_null(st, 5);
 }
 
 #define USER_SELECT                                                                                \
-	"SELECT u.id, u.name, u.role, u.scope_region_id, r.name FROM app_user u"                   \
+	"SELECT u.id, u.name, u.role, u.scope_region_id, r.name, u.disabled_at FROM app_user u"    \
 	" LEFT JOIN region r ON r.id = u.scope_region_id"
 
 int ch_user_load(ch_ctx *ctx, const char *name, ch_user *out)

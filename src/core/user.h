@@ -42,6 +42,7 @@ typedef struct ch_user {
 	enum ch_role role;
 	int64_t scope_region_id; /* 0: the whole prefecture */
 	char *scope_name;        /* the scope region's name, or NULL */
+	int disabled;            /* 1: may not act or sign in */
 } ch_user;
 
 /* "prefecture_admin" ... and back; -1 for an unknown name. */

@@ -31,6 +31,7 @@ static const struct {
     {CH_EUNBALANCED, "unbalanced", 1},
     {CH_EBUSY, "busy", 70},
     {CH_EUSAGE, "usage", 2},
+    {CH_ETHROTTLED, "throttled", 75},
 };
 
 int ch_error_set(int code, const char *fmt, ...)

@@ -22,6 +22,7 @@ enum ch_err {
 	CH_EBUSY = -8,       /* the database is locked by someone else */
 	CH_EUSAGE = -9,      /* the request is malformed: an unknown, missing or
 	                        ill-typed parameter (CLI exit 2, HTTP 400) */
+	CH_ETHROTTLED = -10, /* too many attempts: wait and try again (HTTP 429) */
 };
 
 /* Sets the current error to CODE with a printf-style message; returns CODE

@@ -1,0 +1,106 @@
+/*
+ * http — what the HTTP front end's files share: a request as the router sees
+ * it, the answer it builds, and the server's settings.
+ *
+ * server.c (the only file that includes microhttpd.h) turns each HTTP
+ * exchange into a struct http_request, with the body already read under the
+ * route's size limit, uploads already saved to private temporary files and
+ * form fields decoded, and hands it to http_handle (router.c). The router
+ * authenticates, checks CSRF and permission, runs the operation and fills a
+ * struct http_response, which server.c sends with the security headers.
+ */
+#ifndef CH_HTTP_HTTP_H
+#define CH_HTTP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+struct http_kv {
+	char *name;
+	char *value;
+};
+
+/* A file field of a multipart/form-data body, saved to disk. */
+struct http_upload {
+	char *field;    /* the form field's name ("file") */
+	char *filename; /* what the client called it (never used as a path) */
+	char *path;     /* the private temporary file holding it */
+	size_t size;
+};
+
+struct http_request {
+	const char *method; /* "GET", "POST", "DELETE", ... */
+	const char *path;   /* "/api/households", without the query */
+	struct http_kv *query;
+	size_t nquery;
+	struct http_kv *form; /* urlencoded or multipart text fields */
+	size_t nform;
+	struct http_upload *uploads;
+	size_t nuploads;
+	const char *body; /* the raw body of a JSON request (NUL-terminated) */
+	size_t body_len;
+	const char *content_type;
+	const char *cookie;
+	const char *authorization;
+	const char *csrf;          /* X-CSRF-Token */
+	const char *if_none_match; /* If-None-Match */
+	char client[64];           /* the client's address */
+	int tls;                   /* 1 when the connection is HTTPS */
+};
+
+struct http_response {
+	int status;
+	const char *content_type; /* static */
+	ch_buf body;
+	struct http_kv *headers; /* extra headers (Set-Cookie, ETag, ...) */
+	size_t nheaders;
+	int personal; /* 1: holds personal data, never cached */
+};
+
+/* The server's settings, from `cleanheat serve`'s options. */
+struct http_config {
+	const char *db_url;
+	const char *listen;   /* "127.0.0.1:8080" */
+	const char *tls_cert; /* PEM files, or NULL for plain HTTP */
+	const char *tls_key;
+	int insecure_http; /* allow plain HTTP on a non-loopback address */
+	unsigned workers;  /* threads; 0: the number of processors */
+	size_t upload_limit;      /* bytes an import may upload (default 50 MB) */
+	unsigned max_connections; /* in total */
+	unsigned max_per_client;  /* from one address */
+	unsigned timeout_s;       /* a connection idle this long is dropped */
+};
+
+/* Starts the server with CFG and serves until SIGINT or SIGTERM; requests
+ * in flight finish first. Returns 0, or a ch_err with a message. */
+int http_serve(const struct http_config *cfg);
+
+/* ---- router.c ---- */
+
+/* Prepares the router for CFG (called once before the first request). */
+int http_router_init(const struct http_config *cfg);
+void http_router_dispose(void);
+/* The most a request to METHOD PATH may carry in its body, in bytes. */
+size_t http_body_limit(const char *method, const char *path);
+/* Answers REQ into RESP (initialised by the caller with http_response_init). */
+void http_handle(const struct http_request *req, struct http_response *resp);
+
+void http_response_init(struct http_response *resp);
+void http_response_dispose(struct http_response *resp);
+/* Adds header NAME: VALUE to RESP. */
+void http_response_header(struct http_response *resp, const char *name, const char *value);
+/* A JSON error answer {"error": {"code", "message", "field"?}} for ch_err
+ * CODE with MESSAGE; the status and code come from the error table. */
+void http_response_error(struct http_response *resp, int code, const char *message,
+                         const char *field);
+/* The same with an HTTP STATUS and JSON CODE of the protocol's own (401,
+ * 413, 415, 429) that no ch_err has. */
+void http_response_fail(struct http_response *resp, int status, const char *code,
+                        const char *message, const char *field);
+
+/* The value of NAME among N pairs of KV, or NULL. */
+const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name);
+
+#endif

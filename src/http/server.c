@@ -1,0 +1,450 @@
+/*
+ * server — the HTTP server, over GNU libmicrohttpd; the only file that
+ * includes microhttpd.h.
+ *
+ * libmicrohttpd runs a pool of worker threads over epoll. For each request
+ * this file reads the body under the limit the router sets for its route
+ * (413 at once when Content-Length says more, or as soon as more arrives),
+ * saves multipart file fields to a private temporary directory as they
+ * stream in (never under the client's file name) and decodes form fields,
+ * then hands a plain struct http_request to http_handle and sends what it
+ * answers with the security headers every answer carries. Connections are
+ * limited in total and per client address, and idle ones are dropped after
+ * a timeout, so slow clients cannot hold the workers. SIGINT and SIGTERM
+ * stop accepting, let requests in flight finish, and return.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/file.h"
+
+/* What one request accumulates between libmicrohttpd's calls. */
+struct conn {
+	struct http_request req;
+	char *method, *path;
+	ch_buf body;
+	size_t limit;   /* the route's body limit */
+	size_t got;     /* body bytes received */
+	int too_large;  /* more than LIMIT arrived */
+	int multipart;  /* multipart/form-data or urlencoded: parsed by PP */
+	int form_error; /* an upload could not be stored */
+	struct MHD_PostProcessor *pp;
+	FILE *upload;       /* the upload being written */
+	char tmpdir[256];   /* where uploads go; "" until the first one */
+	struct timespec t0; /* when the request arrived */
+	struct http_kv *strings; /* query and header copies, freed with the conn */
+};
+
+static const struct http_config *config;
+
+static void kv_add(struct http_kv **kv, size_t *n, const char *name, const char *value)
+{
+	*kv = ch_realloc(*kv, (*n + 1) * sizeof **kv);
+	(*kv)[*n].name = ch_strdup(name ? name : "");
+	(*kv)[*n].value = ch_strdup(value ? value : "");
+	(*n)++;
+}
+
+static void kv_free(struct http_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].name);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+static void conn_free(struct conn *c)
+{
+	if (c->pp)
+		MHD_destroy_post_processor(c->pp);
+	if (c->upload)
+		fclose(c->upload);
+	for (size_t i = 0; i < c->req.nuploads; i++) {
+		struct http_upload *u = &c->req.uploads[i];
+		if (u->path)
+			unlink(u->path);
+		free(u->field);
+		free(u->filename);
+		free(u->path);
+	}
+	free(c->req.uploads);
+	if (c->tmpdir[0])
+		rmdir(c->tmpdir);
+	kv_free(c->req.query, c->req.nquery);
+	kv_free(c->req.form, c->req.nform);
+	ch_buf_dispose(&c->body);
+	free(c->method);
+	free(c->path);
+	free(c);
+}
+
+/* Stores one piece of a form field or an uploaded file. */
+static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *filename, const char *content_type,
+                                     const char *transfer_encoding, const char *data,
+                                     uint64_t off, size_t size)
+{
+	struct conn *c = cls;
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	c->got += size;
+	if (c->got > c->limit) {
+		c->too_large = 1;
+		return MHD_NO;
+	}
+	if (!filename) { /* a text field, perhaps in pieces */
+		struct http_kv *last = c->req.nform ? &c->req.form[c->req.nform - 1] : NULL;
+		if (off > 0 && last && strcmp(last->name, key) == 0) {
+			size_t n = strlen(last->value);
+			last->value = ch_realloc(last->value, n + size + 1);
+			memcpy(last->value + n, data, size);
+			last->value[n + size] = '\0';
+		} else {
+			char *v = ch_malloc(size + 1);
+			memcpy(v, data, size);
+			v[size] = '\0';
+			kv_add(&c->req.form, &c->req.nform, key, "");
+			free(c->req.form[c->req.nform - 1].value);
+			c->req.form[c->req.nform - 1].value = v;
+		}
+		return MHD_YES;
+	}
+	if (off == 0) { /* a new file */
+		if (c->upload)
+			fclose(c->upload);
+		c->upload = NULL;
+		if (!c->tmpdir[0]) {
+			const char *t = getenv("TMPDIR");
+			snprintf(c->tmpdir, sizeof c->tmpdir, "%s/cleanheat-upload-XXXXXX",
+			         t && *t ? t : "/tmp");
+			if (!mkdtemp(c->tmpdir)) {
+				c->tmpdir[0] = '\0';
+				c->form_error = 1;
+				return MHD_NO;
+			}
+		}
+		c->req.uploads =
+		    ch_realloc(c->req.uploads, (c->req.nuploads + 1) * sizeof *c->req.uploads);
+		struct http_upload *u = &c->req.uploads[c->req.nuploads++];
+		char path[300];
+		snprintf(path, sizeof path, "%s/%zu", c->tmpdir, c->req.nuploads);
+		u->field = ch_strdup(key ? key : "");
+		u->filename = ch_strdup(filename);
+		u->path = ch_strdup(path);
+		u->size = 0;
+		c->upload = fopen(path, "wb");
+		if (!c->upload) {
+			c->form_error = 1;
+			return MHD_NO;
+		}
+	}
+	struct http_upload *u = &c->req.uploads[c->req.nuploads - 1];
+	if (!c->upload || fwrite(data, 1, size, c->upload) != size) {
+		c->form_error = 1;
+		return MHD_NO;
+	}
+	u->size += size;
+	return MHD_YES;
+}
+
+static enum MHD_Result query_iterator(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+	struct conn *c = cls;
+	(void)kind;
+	kv_add(&c->req.query, &c->req.nquery, key, value);
+	return MHD_YES;
+}
+
+/* Every answer carries these; personal data is never cached. */
+static void add_standard_headers(struct MHD_Response *r, const struct http_response *resp,
+                                 const char *path)
+{
+	MHD_add_response_header(r, "Content-Security-Policy",
+	                        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+	                        "form-action 'self'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	if (resp->content_type)
+		MHD_add_response_header(r, "Content-Type", resp->content_type);
+	int cacheable = !resp->personal && strncmp(path, "/api/", 5) != 0;
+	if (!http_kv_get(resp->headers, resp->nheaders, "Cache-Control"))
+		MHD_add_response_header(r, "Cache-Control", cacheable ? "no-cache" : "no-store");
+	for (size_t i = 0; i < resp->nheaders; i++)
+		MHD_add_response_header(r, resp->headers[i].name, resp->headers[i].value);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c,
+                                     struct http_response *resp)
+{
+	size_t len = resp->body.len;
+	char *body = ch_buf_detach(&resp->body);
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	add_standard_headers(r, resp, c->path ? c->path : "/");
+	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, r);
+	MHD_destroy_response(r);
+
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 +
+	            (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	const char *user = http_kv_get(resp->headers, resp->nheaders, "X-Cleanheat-User");
+	fprintf(stderr, "%s %s %s %s %d %zu %.1fms\n", now, user ? user : "-", c->method,
+	        c->path, resp->status, len, ms);
+	return ok;
+}
+
+static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload_data,
+                              size_t *upload_data_size, void **con_cls)
+{
+	struct conn *c = *con_cls;
+	(void)cls;
+	(void)version;
+	if (!c) { /* the headers have arrived */
+		c = ch_calloc(1, sizeof *c);
+		clock_gettime(CLOCK_MONOTONIC, &c->t0);
+		c->method = ch_strdup(method);
+		c->path = ch_strdup(url);
+		ch_buf_init(&c->body);
+		c->limit = http_body_limit(method, url);
+		*con_cls = c;
+		const char *cl =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > c->limit)
+			c->too_large = 1;
+		const char *ct =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+		if (!c->too_large && ct &&
+		    (strncmp(ct, "multipart/form-data", 19) == 0 ||
+		     strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)) {
+			c->multipart = 1;
+			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iterator, c);
+			if (!c->pp)
+				c->form_error = 1;
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) { /* a piece of the body */
+		if (!c->too_large && !c->form_error) {
+			if (c->multipart) {
+				if (MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES &&
+				    !c->too_large)
+					c->form_error = 1;
+			} else if (c->got + *upload_data_size > c->limit) {
+				c->too_large = 1;
+			} else {
+				ch_buf_put(&c->body, upload_data, *upload_data_size);
+				c->got += *upload_data_size;
+			}
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	/* the whole request is here */
+	struct http_response resp;
+	http_response_init(&resp);
+	if (c->upload) {
+		if (fclose(c->upload) != 0)
+			c->form_error = 1;
+		c->upload = NULL;
+	}
+	if (c->too_large) {
+		http_response_fail(&resp, 413, "too_large", "the request body is too large", NULL);
+	} else if (c->form_error) {
+		http_response_fail(&resp, 400, "bad_request", "the form could not be read", NULL);
+	} else {
+		struct http_request *r = &c->req;
+		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_iterator, c);
+		r->method = c->method;
+		r->path = c->path;
+		r->body = c->body.ptr;
+		r->body_len = c->body.len;
+		r->content_type =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+		r->cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+		r->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                               MHD_HTTP_HEADER_AUTHORIZATION);
+		r->csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+		r->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                               MHD_HTTP_HEADER_IF_NONE_MATCH);
+		r->tls = config->tls_cert != NULL;
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		r->client[0] = '\0';
+		if (ci && ci->client_addr) {
+			const struct sockaddr *sa = ci->client_addr;
+			if (sa->sa_family == AF_INET)
+				inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+				          r->client, sizeof r->client);
+			else if (sa->sa_family == AF_INET6)
+				inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr,
+				          r->client, sizeof r->client);
+		}
+		if (c->pp && MHD_destroy_post_processor(c->pp) != MHD_YES)
+			http_response_fail(&resp, 400, "bad_request", "the multipart body is incomplete",
+			                   NULL);
+		else
+			http_handle(r, &resp);
+		c->pp = NULL;
+	}
+	enum MHD_Result ok = send_response(conn, c, &resp);
+	http_response_dispose(&resp);
+	return ok;
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (*con_cls)
+		conn_free(*con_cls);
+	*con_cls = NULL;
+}
+
+/* Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:8080", ":8080") into SS. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *len, int *loopback)
+{
+	char host[128];
+	const char *colon = strrchr(s, ':');
+	if (!colon || !colon[1])
+		return ch_error_set_field(CH_EUSAGE, "listen", "'%s': expected HOST:PORT", s);
+	long port = strtol(colon + 1, NULL, 10);
+	if (port <= 0 || port > 65535)
+		return ch_error_set_field(CH_EUSAGE, "listen", "'%s': no valid port", s);
+	size_t n = (size_t)(colon - s);
+	if (n >= sizeof host)
+		return ch_error_set_field(CH_EUSAGE, "listen", "'%s': host too long", s);
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']') {
+		memmove(host, host + 1, n - 2);
+		host[n - 2] = '\0';
+	}
+	if (strcmp(host, "localhost") == 0 || !host[0])
+		snprintf(host, sizeof host, "%s", host[0] ? "127.0.0.1" : "0.0.0.0");
+	memset(ss, 0, sizeof *ss);
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	if (inet_pton(AF_INET, host, &a4->sin_addr) == 1) {
+		a4->sin_family = AF_INET;
+		a4->sin_port = htons((uint16_t)port);
+		*len = sizeof *a4;
+		*loopback = (ntohl(a4->sin_addr.s_addr) >> 24) == 127;
+	} else if (inet_pton(AF_INET6, host, &a6->sin6_addr) == 1) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons((uint16_t)port);
+		*len = sizeof *a6;
+		*loopback = IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+	} else {
+		return ch_error_set_field(CH_EUSAGE, "listen", "'%s': not an IP address", host);
+	}
+	return 0;
+}
+
+int http_serve(const struct http_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	int loopback = 0, rc;
+	unsigned char *cert = NULL, *key = NULL;
+	size_t cert_len = 0, key_len = 0;
+	config = cfg;
+	if ((rc = parse_listen(cfg->listen, &ss, &sslen, &loopback)) != 0)
+		return rc;
+	if (!cfg->tls_cert && !loopback && !cfg->insecure_http)
+		return ch_error_set_field(CH_EUSAGE, "insecure-http",
+		                          "refusing plain HTTP on %s, which is not loopback: give "
+		                          "a TLS certificate and key, or allow it explicitly",
+		                          cfg->listen);
+	if (cfg->tls_cert && (!cfg->tls_key || ch_file_read(cfg->tls_cert, 1 << 20, &cert,
+	                                                    &cert_len) != 0 ||
+	                      ch_file_read(cfg->tls_key, 1 << 20, &key, &key_len) != 0)) {
+		rc = ch_error_code() ? ch_error_code()
+		                     : ch_error_set_field(CH_EUSAGE, "tls-key",
+		                                          "a certificate needs its key");
+		goto done;
+	}
+	if ((rc = http_router_init(cfg)) != 0)
+		goto done;
+
+	/* the workers inherit a mask without SIGINT and SIGTERM; this thread waits
+	 * for them */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+	if (MHD_is_feature_supported(MHD_FEATURE_EPOLL) == MHD_YES)
+		flags |= MHD_USE_EPOLL;
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	if (cert) {
+		cert = ch_realloc(cert, cert_len + 1);
+		cert[cert_len] = '\0';
+		key = ch_realloc(key, key_len + 1);
+		key[key_len] = '\0';
+		flags |= MHD_USE_TLS;
+	}
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned workers = cfg->workers ? cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 2);
+	struct MHD_Daemon *d = MHD_start_daemon(
+	    flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_CONNECTION_LIMIT,
+	    cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed,
+	    NULL, cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	if (!d) {
+		rc = ch_error_set(CH_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		goto done;
+	}
+	fprintf(stderr, "cleanheat: serving %s on %s://%s (%u workers)\n", cfg->db_url,
+	        cert ? "https" : "http", cfg->listen, workers);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	fprintf(stderr, "cleanheat: %s received, finishing requests in flight\n",
+	        sig == SIGINT ? "SIGINT" : "SIGTERM");
+	MHD_quiesce_daemon(d);
+	for (int i = 0; i < 300; i++) { /* up to 30 s for requests in flight */
+		const union MHD_DaemonInfo *di =
+		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (!di || di->num_connections == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	MHD_stop_daemon(d);
+	rc = 0;
+done:
+	http_router_dispose();
+	free(cert);
+	free(key);
+	return rc;
+}
