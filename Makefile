@@ -15,7 +15,7 @@ MODE ?= release
 B := build/$(MODE)
 CC ?= cc
 
-PKGS := sqlite3 libsodium jansson expat minizip xlsxwriter
+PKGS := sqlite3 libsodium jansson expat minizip xlsxwriter libmicrohttpd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 
@@ -31,7 +31,7 @@ endif
 CFLAGS_ALL = $(STD) $(WARN) $(MODE_CFLAGS) -Isrc -I$(B)/gen $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 
 LIB_SRC := $(wildcard src/util/*.c src/db/*.c src/core/*.c src/io/*.c src/app/*.c)
-CLI_SRC := $(wildcard src/cli/*.c)
+CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

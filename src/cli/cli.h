@@ -24,6 +24,11 @@ int cli_help(int argc, char **argv);
 /* Prints one operation's full help (usage, summary, every option). */
 void cli_print_op_help(FILE *f, const struct ch_op *op);
 
+/* `cleanheat serve`: its option specs, and running the server over DB_URL
+ * with the options parsed into A. */
+extern const struct ch_op cli_serve_op;
+int cli_serve(const char *db_url, const ch_args *a);
+
 /* `cleanheat version`. */
 int cli_version(void);
 

@@ -173,6 +173,10 @@ int cli_help(int argc, char **argv)
 {
 	if (argc > 1) {
 		int found = 0;
+		if (strcmp(argv[1], "serve") == 0) {
+			cli_print_op_help(stdout, &cli_serve_op);
+			return 0;
+		}
 		for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op)) {
 			if (strcmp(op->group, argv[1]) != 0 ||
 			    (argc > 2 && (!op->verb || strcmp(op->verb, argv[2]) != 0)))
@@ -196,6 +200,7 @@ int cli_help(int argc, char **argv)
 	       "commands:\n");
 	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op))
 		summary_lines(stdout, op);
+	summary_lines(stdout, &cli_serve_op);
 	printf("  cleanheat help [GROUP [VERB]]\n      show commands, or one command's options\n"
 	       "  cleanheat version\n      print the version\n"
 	       "\n'cleanheat GROUP VERB --help' shows every option of one command.\n"

@@ -229,6 +229,11 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		ch_args_free(a);
 		return 0;
 	}
+	if (rc == 0 && !cli->op->run) { /* serve */
+		rc = cli_serve(cli->db_url, a);
+		ch_args_free(a);
+		return report_error(cli, rc);
+	}
 	if (rc == 0)
 		rc = ch_ctx_open(&ctx, cli->db_url, cli->actor, cli->os_user);
 	if (rc == 0)
@@ -283,7 +288,8 @@ int main(int argc, char **argv)
 		return cli_help(argc - i, argv + i);
 	if (strcmp(argv[i], "version") == 0)
 		return cli_version();
-	cli.op = find_op(argc - i, argv + i, &words);
+	cli.op = strcmp(argv[i], "serve") == 0 ? (words = 1, &cli_serve_op)
+	                                       : find_op(argc - i, argv + i, &words);
 	if (!cli.op) {
 		fprintf(stderr, "cleanheat: unknown command '%s%s%s' (see 'cleanheat help')\n",
 		        argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");

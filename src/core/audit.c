@@ -267,3 +267,14 @@ int ch_audit_each(ch_ctx *ctx, const char *prefix, int64_t limit,
 	ch_stmt_finalize(st);
 	return rc < 0 ? rc : 0;
 }
+
+int ch_audit_version(ch_ctx *ctx, int64_t *seq)
+{
+	*seq = 0;
+	int rc = ch_db_query_int64(ctx->db, seq, "SELECT seq FROM audit_head WHERE id = 1", NULL);
+	if (rc == CH_ENOTFOUND) {
+		ch_error_clear();
+		rc = 0;
+	}
+	return rc;
+}

@@ -19,6 +19,11 @@ typedef struct ch_ctx ch_ctx;
 int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const char *before,
                     const char *after);
 
+/* The sequence number of the newest entry (0 for none) into *SEQ. Every
+ * write appends an entry, so it is the version of the stored data: a
+ * server may keep an answer computed at one version until it changes. */
+int ch_audit_version(ch_ctx *ctx, int64_t *seq);
+
 typedef struct ch_audit_report {
 	int64_t entries;   /* entries checked */
 	int64_t bad_seq;   /* first entry found wrong, 0 when the chain holds */

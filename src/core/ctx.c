@@ -87,6 +87,27 @@ int ch_ctx_open_anonymous(ch_ctx **out, const char *url)
 	return 0;
 }
 
+int ch_ctx_act_as(ch_ctx *ctx, const char *name)
+{
+	ch_user u;
+	int rc;
+	if (!name) {
+		ch_user_dispose(&ctx->actor);
+		ctx->actor.name = ch_strdup("anonymous");
+		ctx->actor.role = CH_ROLE_COUNT;
+		return 0;
+	}
+	if ((rc = ch_user_load(ctx, name, &u)) != 0)
+		return rc == CH_ENOTFOUND ? ch_error_set(CH_EDENIED, "'%s' is not a user", name) : rc;
+	if (u.disabled) {
+		ch_user_dispose(&u);
+		return ch_error_set(CH_EDENIED, "user '%s' is disabled", name);
+	}
+	ch_user_dispose(&ctx->actor);
+	ctx->actor = u;
+	return 0;
+}
+
 void ch_ctx_free(ch_ctx *ctx)
 {
 	if (!ctx)

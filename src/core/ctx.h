@@ -27,6 +27,10 @@ void ch_ctx_free(ch_ctx *ctx);
 /* Opens URL with no actor: for signing in, when nobody is yet. Such a
  * context holds no permission; what it writes is audited as "anonymous". */
 int ch_ctx_open_anonymous(ch_ctx **out, const char *url);
+/* Makes NAME the actor of CTX (NULL: nobody again), so that a server's
+ * worker keeps one open context and acts for each request's user in turn.
+ * CH_EDENIED when NAME is not a user or is disabled. */
+int ch_ctx_act_as(ch_ctx *ctx, const char *name);
 
 ch_db *ch_ctx_db(ch_ctx *ctx);
 const ch_user *ch_ctx_actor(const ch_ctx *ctx);

@@ -56,7 +56,8 @@ struct http_response {
 	ch_buf body;
 	struct http_kv *headers; /* extra headers (Set-Cookie, ETag, ...) */
 	size_t nheaders;
-	int personal; /* 1: holds personal data, never cached */
+	int personal;  /* 1: holds personal data, never cached */
+	char user[64]; /* who asked, for the log line ("" when nobody) */
 };
 
 /* The server's settings, from `cleanheat serve`'s options. */
@@ -65,12 +66,13 @@ struct http_config {
 	const char *listen;   /* "127.0.0.1:8080" */
 	const char *tls_cert; /* PEM files, or NULL for plain HTTP */
 	const char *tls_key;
-	int insecure_http; /* allow plain HTTP on a non-loopback address */
-	unsigned workers;  /* threads; 0: the number of processors */
+	int insecure_http;        /* allow plain HTTP on a non-loopback address */
+	unsigned workers;         /* threads; 0: the number of processors */
 	size_t upload_limit;      /* bytes an import may upload (default 50 MB) */
 	unsigned max_connections; /* in total */
 	unsigned max_per_client;  /* from one address */
 	unsigned timeout_s;       /* a connection idle this long is dropped */
+	long session_idle;        /* seconds a session lives unused; 0: default */
 };
 
 /* Starts the server with CFG and serves until SIGINT or SIGTERM; requests

@@ -43,9 +43,9 @@ struct conn {
 	int multipart;  /* multipart/form-data or urlencoded: parsed by PP */
 	int form_error; /* an upload could not be stored */
 	struct MHD_PostProcessor *pp;
-	FILE *upload;       /* the upload being written */
-	char tmpdir[256];   /* where uploads go; "" until the first one */
-	struct timespec t0; /* when the request arrived */
+	FILE *upload;            /* the upload being written */
+	char tmpdir[256];        /* where uploads go; "" until the first one */
+	struct timespec t0;      /* when the request arrived */
 	struct http_kv *strings; /* query and header copies, freed with the conn */
 };
 
@@ -96,8 +96,8 @@ static void conn_free(struct conn *c)
 /* Stores one piece of a form field or an uploaded file. */
 static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *filename, const char *content_type,
-                                     const char *transfer_encoding, const char *data,
-                                     uint64_t off, size_t size)
+                                     const char *transfer_encoding, const char *data, uint64_t off,
+                                     size_t size)
 {
 	struct conn *c = cls;
 	(void)kind;
@@ -196,24 +196,22 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 {
 	size_t len = resp->body.len;
 	char *body = ch_buf_detach(&resp->body);
-	struct MHD_Response *r =
-	    MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	add_standard_headers(r, resp, c->path ? c->path : "/");
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
 
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double ms = (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 +
-	            (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
+	double ms =
+	    (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
 	char now[32];
 	time_t t = time(NULL);
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	const char *user = http_kv_get(resp->headers, resp->nheaders, "X-Cleanheat-User");
-	fprintf(stderr, "%s %s %s %s %d %zu %.1fms\n", now, user ? user : "-", c->method,
-	        c->path, resp->status, len, ms);
+	fprintf(stderr, "%s %s %s %s %d %zu %.1fms\n", now, resp->user[0] ? resp->user : "-",
+	        c->method, c->path, resp->status, len, ms);
 	return ok;
 }
 
@@ -232,12 +230,12 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		ch_buf_init(&c->body);
 		c->limit = http_body_limit(method, url);
 		*con_cls = c;
-		const char *cl =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > c->limit)
 			c->too_large = 1;
-		const char *ct =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (!c->too_large && ct &&
 		    (strncmp(ct, "multipart/form-data", 19) == 0 ||
 		     strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)) {
@@ -251,7 +249,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	if (*upload_data_size) { /* a piece of the body */
 		if (!c->too_large && !c->form_error) {
 			if (c->multipart) {
-				if (MHD_post_process(c->pp, upload_data, *upload_data_size) != MHD_YES &&
+				if (MHD_post_process(c->pp, upload_data, *upload_data_size) !=
+				        MHD_YES &&
 				    !c->too_large)
 					c->form_error = 1;
 			} else if (c->got + *upload_data_size > c->limit) {
@@ -283,9 +282,10 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		r->path = c->path;
 		r->body = c->body.ptr;
 		r->body_len = c->body.len;
-		r->content_type =
-		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-		r->cookie = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
+		r->content_type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                              MHD_HTTP_HEADER_CONTENT_TYPE);
+		r->cookie =
+		    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE);
 		r->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                               MHD_HTTP_HEADER_AUTHORIZATION);
 		r->csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
@@ -305,8 +305,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 				          r->client, sizeof r->client);
 		}
 		if (c->pp && MHD_destroy_post_processor(c->pp) != MHD_YES)
-			http_response_fail(&resp, 400, "bad_request", "the multipart body is incomplete",
-			                   NULL);
+			http_response_fail(&resp, 400, "bad_request",
+			                   "the multipart body is incomplete", NULL);
 		else
 			http_handle(r, &resp);
 		c->pp = NULL;
@@ -382,12 +382,12 @@ int http_serve(const struct http_config *cfg)
 		                          "refusing plain HTTP on %s, which is not loopback: give "
 		                          "a TLS certificate and key, or allow it explicitly",
 		                          cfg->listen);
-	if (cfg->tls_cert && (!cfg->tls_key || ch_file_read(cfg->tls_cert, 1 << 20, &cert,
-	                                                    &cert_len) != 0 ||
-	                      ch_file_read(cfg->tls_key, 1 << 20, &key, &key_len) != 0)) {
-		rc = ch_error_code() ? ch_error_code()
-		                     : ch_error_set_field(CH_EUSAGE, "tls-key",
-		                                          "a certificate needs its key");
+	if (cfg->tls_cert &&
+	    (!cfg->tls_key || ch_file_read(cfg->tls_cert, 1 << 20, &cert, &cert_len) != 0 ||
+	     ch_file_read(cfg->tls_key, 1 << 20, &key, &key_len) != 0)) {
+		rc = ch_error_code()
+		         ? ch_error_code()
+		         : ch_error_set_field(CH_EUSAGE, "tls-key", "a certificate needs its key");
 		goto done;
 	}
 	if ((rc = http_router_init(cfg)) != 0)
@@ -417,13 +417,14 @@ int http_serve(const struct http_config *cfg)
 	unsigned workers = cfg->workers ? cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 2);
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_CONNECTION_LIMIT,
-	    cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client,
-	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed,
-	    NULL, cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
+	    cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+	    MHD_OPTION_END);
 	if (!d) {
-		rc = ch_error_set(CH_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		rc =
+		    ch_error_set(CH_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		goto done;
 	}
 	fprintf(stderr, "cleanheat: serving %s on %s://%s (%u workers)\n", cfg->db_url,

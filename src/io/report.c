@@ -117,6 +117,11 @@ void ch_report_set_int(ch_report *r, int col, int64_t v)
 	r->rows[r->nrows - 1].cells[col].is_num = 1;
 }
 
+const char *ch_report_title(const ch_report *r)
+{
+	return r->title;
+}
+
 const char *ch_report_cell(const ch_report *r, size_t row, int col)
 {
 	return row < r->nrows && col >= 0 && col < r->ncols ? r->rows[row].cells[col].text : NULL;
@@ -235,7 +240,7 @@ static void render_csv(const ch_report *r, ch_buf *b, int bom)
 
 /* ---- JSON ---- */
 
-static void render_json(const ch_report *r, ch_buf *b)
+void *ch_report_to_json(const ch_report *r)
 {
 	json_t *cols = json_array(), *rows = json_array(), *notes = json_array();
 	for (int c = 0; c < r->ncols; c++)
@@ -256,8 +261,13 @@ static void render_json(const ch_report *r, ch_buf *b)
 	}
 	for (size_t i = 0; i < r->notes.len; i++)
 		json_array_append_new(notes, json_string(r->notes.items[i]));
-	json_t *j = json_pack("{s:s?, s:o, s:o, s:o}", "title", r->title, "columns", cols, "rows",
-	                      rows, "notes", notes);
+	return json_pack("{s:s?, s:o, s:o, s:o}", "title", r->title, "columns", cols, "rows", rows,
+	                 "notes", notes);
+}
+
+static void render_json(const ch_report *r, ch_buf *b)
+{
+	json_t *j = ch_report_to_json(r);
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	ch_buf_puts(b, s);
 	ch_buf_putc(b, '\n');

@@ -46,6 +46,11 @@ void ch_report_add_note(ch_report *r, const char *note);
 /* Writes R in FORMAT to PATH (NULL or "-": standard output; XLSX needs a
  * file). Returns 0, or CH_ERROR / CH_EINVALID with a message. */
 int ch_report_write(const ch_report *r, enum ch_format format, const char *path);
+/* R as a JSON value (a jansson json_t *, the caller's reference): title,
+ * columns (key, label), rows keyed by column key, notes. */
+void *ch_report_to_json(const ch_report *r);
+/* The title of R. */
+const char *ch_report_title(const ch_report *r);
 /* Appends R in FORMAT to B (CSV with a UTF-8 BOM, as a download should
  * have; XLSX through a private temporary file). Returns 0 or CH_ERROR. */
 int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b);

@@ -15,24 +15,45 @@ static _Thread_local struct {
 	char field[64]; /* "" when the error names no field */
 } err_state;
 
-/* One row per code: its name and what the command line exits with. */
+/* One row per code: its name, what the command line exits with, the HTTP
+ * status and the stable JSON error code. */
 static const struct {
 	int code;
 	const char *name;
 	int exit_status;
+	int http_status;
+	const char *json_code;
 } err_table[] = {
-    {CH_OK, "ok", 0},
-    {CH_ERROR, "internal", 70},
-    {CH_EINVALID, "invalid", 1},
-    {CH_ENOTFOUND, "not found", 4},
-    {CH_EEXISTS, "exists", 5},
-    {CH_EDENIED, "denied", 3},
-    {CH_ECONFLICT, "conflict", 5},
-    {CH_EUNBALANCED, "unbalanced", 1},
-    {CH_EBUSY, "busy", 70},
-    {CH_EUSAGE, "usage", 2},
-    {CH_ETHROTTLED, "throttled", 75},
+    {CH_OK, "ok", 0, 200, "ok"},
+    {CH_ERROR, "internal", 70, 500, "internal"},
+    {CH_EINVALID, "invalid", 1, 422, "invalid"},
+    {CH_ENOTFOUND, "not found", 4, 404, "not_found"},
+    {CH_EEXISTS, "exists", 5, 409, "exists"},
+    {CH_EDENIED, "denied", 3, 403, "forbidden"},
+    {CH_ECONFLICT, "conflict", 5, 409, "conflict"},
+    {CH_EUNBALANCED, "unbalanced", 1, 422, "unbalanced"},
+    {CH_EBUSY, "busy", 70, 503, "busy"},
+    {CH_EUSAGE, "usage", 2, 400, "bad_request"},
+    {CH_ETHROTTLED, "throttled", 75, 429, "throttled"},
 };
+
+static size_t row_of(int code)
+{
+	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
+		if (err_table[i].code == code)
+			return i;
+	return 1; /* an unknown code is an internal error */
+}
+
+int ch_err_http_status(int code)
+{
+	return err_table[row_of(code)].http_status;
+}
+
+const char *ch_err_json_code(int code)
+{
+	return err_table[row_of(code)].json_code;
+}
 
 int ch_error_set(int code, const char *fmt, ...)
 {

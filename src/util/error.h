@@ -48,5 +48,9 @@ void ch_error_clear(void);
 const char *ch_err_name(int code);
 /* The CLI exit status for CODE (DESIGN.md §5): 0, 1, 3, 4, 5 or 70. */
 int ch_err_exit_status(int code);
+/* The HTTP status for CODE (400, 403, 404, 409, 422, 429, 500, 503). */
+int ch_err_http_status(int code);
+/* The stable JSON error code for CODE ("not_found", "forbidden", ...). */
+const char *ch_err_json_code(int code);
 
 #endif

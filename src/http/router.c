@@ -1,0 +1,810 @@
+/*
+ * router — answering one HTTP request (see http.h).
+ *
+ * The router, not the operations, does what every route needs, so no route
+ * can forget it: it finds the route, authenticates the caller (a session
+ * cookie, or a bearer token for scripts), demands the CSRF token on every
+ * change made with a cookie, checks the operation's permission, reads the
+ * parameters from the query, a JSON object or a multipart form by the same
+ * specs the command line uses (an unknown field, a wrong type or a missing
+ * one is a 400), runs the operation as the signed-in user and renders its
+ * result as JSON, CSV or XLSX. Errors are JSON everywhere, from the one
+ * error table that also gives the command line its exit status.
+ *
+ * Each worker thread keeps one open database context and acts for each
+ * request's user in turn. Answers of aggregate reports are kept by the
+ * data's version (the newest audit entry: every write appends one) and
+ * answer If-None-Match with 304 while nothing changed.
+ */
+#include <jansson.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/ops.h"
+#include "core/audit.h"
+#include "core/auth.h"
+#include "core/ctx.h"
+#include "core/user.h"
+#include "http/downloads.h"
+#include "http/http.h"
+#include "http/routes.h"
+#include "io/reference.h"
+#include "util/alloc.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/text.h"
+
+#define VERSION "0.1.0"
+#define COOKIE  "cleanheat_session"
+
+static struct http_config config;
+static struct ch_auth_limits limits;
+static pthread_key_t ctx_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+
+/* ---- responses ---- */
+
+void http_response_init(struct http_response *resp)
+{
+	memset(resp, 0, sizeof *resp);
+	resp->status = 200;
+	resp->content_type = "application/json; charset=utf-8";
+	ch_buf_init(&resp->body);
+}
+
+void http_response_dispose(struct http_response *resp)
+{
+	for (size_t i = 0; i < resp->nheaders; i++) {
+		free(resp->headers[i].name);
+		free(resp->headers[i].value);
+	}
+	free(resp->headers);
+	ch_buf_dispose(&resp->body);
+}
+
+void http_response_header(struct http_response *resp, const char *name, const char *value)
+{
+	resp->headers = ch_realloc(resp->headers, (resp->nheaders + 1) * sizeof *resp->headers);
+	resp->headers[resp->nheaders].name = ch_strdup(name);
+	resp->headers[resp->nheaders].value = ch_strdup(value);
+	resp->nheaders++;
+}
+
+const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].name, name) == 0)
+			return kv[i].value;
+	return NULL;
+}
+
+static void set_json(struct http_response *resp, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	ch_buf_clear(&resp->body);
+	ch_buf_puts(&resp->body, s);
+	ch_buf_putc(&resp->body, '\n');
+	free(s);
+	json_decref(j);
+	resp->status = status;
+	resp->content_type = "application/json; charset=utf-8";
+}
+
+void http_response_fail(struct http_response *resp, int status, const char *code,
+                        const char *message, const char *field)
+{
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message ? message : code);
+	if (field)
+		json_object_set_new(e, "field", json_string(field));
+	set_json(resp, status, json_pack("{s:o}", "error", e));
+}
+
+void http_response_error(struct http_response *resp, int code, const char *message,
+                         const char *field)
+{
+	int status = ch_err_http_status(code);
+	/* the detail of an internal error goes to the log, not to the client */
+	if (status >= 500) {
+		fprintf(stderr, "cleanheat: internal error: %s\n", message ? message : "");
+		message = "internal error";
+	}
+	http_response_fail(resp, status, ch_err_json_code(code), message, field);
+}
+
+/* The current error as the answer. */
+static void fail_current(struct http_response *resp, int rc)
+{
+	http_response_error(resp, rc, ch_error_message(), ch_error_field());
+	ch_error_clear();
+}
+
+/* ---- the worker's context ---- */
+
+static void free_ctx(void *p)
+{
+	ch_ctx_free(p);
+}
+
+static void make_key(void)
+{
+	pthread_key_create(&ctx_key, free_ctx);
+}
+
+/* This thread's context with nobody acting, opened on first use. */
+static int thread_ctx(ch_ctx **out)
+{
+	pthread_once(&key_once, make_key);
+	ch_ctx *ctx = pthread_getspecific(ctx_key);
+	if (!ctx) {
+		int rc = ch_ctx_open_anonymous(&ctx, config.db_url);
+		if (rc)
+			return rc;
+		pthread_setspecific(ctx_key, ctx);
+	}
+	ch_ctx_act_as(ctx, NULL);
+	*out = ctx;
+	return 0;
+}
+
+int http_router_init(const struct http_config *cfg)
+{
+	ch_ctx *ctx = NULL;
+	config = *cfg;
+	if (!config.upload_limit)
+		config.upload_limit = 50u << 20;
+	ch_auth_limits_default(&limits);
+	if (cfg->session_idle)
+		limits.session_idle = cfg->session_idle;
+	http_routes_init(config.upload_limit);
+	/* the database exists, is migrated and has its reference data before the
+	 * first request, so no request pays for it */
+	int rc = ch_ctx_open_anonymous(&ctx, config.db_url);
+	if (rc == 0)
+		rc = ch_reference_sync(ctx);
+	ch_ctx_free(ctx);
+	if (rc == 0)
+		rc = http_downloads_init();
+	return rc;
+}
+
+static void cache_clear(void);
+
+void http_router_dispose(void)
+{
+	cache_clear();
+	http_downloads_dispose();
+	http_routes_dispose();
+}
+
+size_t http_body_limit(const char *method, const char *path)
+{
+	int known;
+	const struct http_route *r = http_route_find(method, path, &known);
+	return r ? r->body_limit : 0;
+}
+
+/* ---- who is asking ---- */
+
+struct caller {
+	char *user;                   /* NULL: nobody */
+	char csrf[CH_SECRET_HEX + 1]; /* the session's CSRF token */
+	int by_cookie;                /* 1: a session cookie, 0: a bearer token */
+	char session[CH_SECRET_HEX + 1];
+};
+
+/* The value of cookie NAME in a Cookie header, into OUT. */
+static int cookie_value(const char *header, const char *name, char *out, size_t n)
+{
+	size_t len = strlen(name);
+	for (const char *p = header; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *end = strchr(p, ';');
+		size_t plen = end ? (size_t)(end - p) : strlen(p);
+		if (plen > len && strncmp(p, name, len) == 0 && p[len] == '=') {
+			size_t vlen = plen - len - 1;
+			if (vlen >= n)
+				return 0;
+			memcpy(out, p + len + 1, vlen);
+			out[vlen] = '\0';
+			return 1;
+		}
+		p = end;
+	}
+	return 0;
+}
+
+static int identify(ch_ctx *ctx, const struct http_request *req, struct caller *who)
+{
+	int64_t now = (int64_t)time(NULL);
+	memset(who, 0, sizeof *who);
+	if (req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0)
+		return ch_auth_token(ctx, req->authorization + 7, now, &who->user);
+	if (req->cookie && cookie_value(req->cookie, COOKIE, who->session, sizeof who->session)) {
+		who->by_cookie = 1;
+		return ch_auth_session(ctx, who->session, now, &limits, &who->user, who->csrf);
+	}
+	return ch_error_set(CH_EDENIED, "未登录");
+}
+
+/* The user's record as JSON: name, role, its label, scope. */
+static json_t *user_json(ch_ctx *ctx)
+{
+	const ch_user *u = ch_ctx_actor(ctx);
+	return json_pack("{s:s, s:s, s:s, s:s?}", "user", u->name, "role", ch_role_name(u->role),
+	                 "role_label", ch_role_label(u->role), "scope", u->scope_name);
+}
+
+/* ---- sign-in ---- */
+
+static void set_cookie(struct http_response *resp, const char *value, int tls)
+{
+	char c[256];
+	snprintf(c, sizeof c, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", COOKIE, value,
+	         tls ? "; Secure" : "", *value ? "" : "; Max-Age=0");
+	http_response_header(resp, "Set-Cookie", c);
+}
+
+static int is_json(const struct http_request *req)
+{
+	return req->content_type && strncmp(req->content_type, "application/json", 16) == 0;
+}
+
+static void session_create(ch_ctx *ctx, const struct http_request *req, struct http_response *resp)
+{
+	char session[CH_SECRET_HEX + 1], csrf[CH_SECRET_HEX + 1];
+	json_error_t jerr;
+	if (!is_json(req)) {
+		http_response_fail(resp, 415, "unsupported_media_type",
+		                   "sign in with a JSON body {\"user\", \"password\"}", NULL);
+		return;
+	}
+	json_t *j = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
+	const char *user = NULL, *password = NULL;
+	if (!j || json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s}", "user", &user, "password",
+	                         &password) != 0) {
+		http_response_fail(resp, 400, "bad_request",
+		                   "expected a JSON object with exactly user and password", NULL);
+		json_decref(j);
+		return;
+	}
+	int rc = ch_auth_signin(ctx, user, password, req->client, (int64_t)time(NULL), &limits,
+	                        session, csrf);
+	if (rc == CH_EDENIED) {
+		fprintf(stderr, "cleanheat: failed sign-in for '%s' from %s\n", user, req->client);
+		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
+	} else if (rc == CH_ETHROTTLED) {
+		char after[16];
+		snprintf(after, sizeof after, "%lld", (long long)limits.failure_window);
+		http_response_header(resp, "Retry-After", after);
+		http_response_error(resp, rc, ch_error_message(), NULL);
+	} else if (rc) {
+		fail_current(resp, rc);
+	} else if ((rc = ch_ctx_act_as(ctx, user)) != 0) {
+		fail_current(resp, rc);
+	} else {
+		json_t *o = user_json(ctx);
+		json_object_set_new(o, "csrf_token", json_string(csrf));
+		set_cookie(resp, session, req->tls);
+		set_json(resp, 200, o);
+		snprintf(resp->user, sizeof resp->user, "%s", user);
+	}
+	ch_error_clear();
+	sodium_memzero(session, sizeof session);
+	json_decref(j);
+}
+
+/* ---- parameters ---- */
+
+/* A value of a JSON body as text for ch_args_set; NULL when its type does
+ * not fit. */
+static const char *json_text(json_t *v, char *buf, size_t n)
+{
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (json_is_integer(v)) {
+		snprintf(buf, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	}
+	return NULL;
+}
+
+/* What reading one request's parameters keeps besides the values. */
+struct reading {
+	ch_args *a;
+	const struct ch_op *op;
+	int xlsx_out; /* an output file was asked for as .xlsx */
+	int status;   /* 415 when the body's type is wrong, else 0 */
+};
+
+static int set_param(struct reading *rd, const char *name, json_t *v, const char *text)
+{
+	char buf[64];
+	ch_args *a = rd->a;
+	const struct ch_param *p = ch_op_param(rd->op, name);
+	if (!p)
+		return ch_error_set_field(CH_EUSAGE, name, "unknown field '%s'", name);
+	if (p->type == CH_PT_FILE)
+		return ch_error_set_field(CH_EUSAGE, name, "a file comes as a multipart upload");
+	if (p->type == CH_PT_OUTFILE) { /* the name only chooses the format */
+		const char *want = v ? json_string_value(v) : text;
+		if (!want)
+			return ch_error_set_field(CH_EUSAGE, name, "expected a file name");
+		rd->xlsx_out |= ch_str_ends(want, ".xlsx");
+		return 0;
+	}
+	if (p->type == CH_PT_FLAG) {
+		int on = v ? json_is_true(v)
+		           : text && (strcmp(text, "1") == 0 || strcmp(text, "true") == 0);
+		if (v && !json_is_boolean(v))
+			return ch_error_set_field(CH_EUSAGE, name, "expected true or false");
+		return on ? ch_args_set(a, p, NULL) : 0;
+	}
+	if (v && json_is_array(v)) {
+		if (!(p->flags & CH_PF_REPEAT))
+			return ch_error_set_field(CH_EUSAGE, name,
+			                          "expected one value, not a list");
+		size_t i;
+		json_t *x;
+		json_array_foreach(v, i, x)
+		{
+			const char *t = json_text(x, buf, sizeof buf);
+			if (!t)
+				return ch_error_set_field(CH_EUSAGE, name, "expected text");
+			int rc = ch_args_set(a, p, t);
+			if (rc)
+				return rc;
+		}
+		return 0;
+	}
+	if (v && !(text = json_text(v, buf, sizeof buf)))
+		return ch_error_set_field(CH_EUSAGE, name, "expected text or a whole number");
+	return ch_args_set(a, p, text);
+}
+
+/* Evidence is a photo or a scan: JPEG, PNG or PDF, judged by content. */
+static int evidence_ok(const char *path)
+{
+	unsigned char head[8] = {0};
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+	if (f)
+		fclose(f);
+	return (n >= 3 && head[0] == 0xFF && head[1] == 0xD8 && head[2] == 0xFF) ||
+	       (n >= 8 && memcmp(head, "\x89PNG\r\n\x1a\n", 8) == 0) ||
+	       (n >= 4 && memcmp(head, "%PDF", 4) == 0);
+}
+
+/* The output format asked for ("format": json, csv or xlsx) into *FMT. */
+static int read_format(const struct ch_op *op, const char *f, enum ch_format *fmt)
+{
+	*fmt = CH_FMT_JSON;
+	if (!f || strcmp(f, "json") == 0)
+		return 0;
+	if ((strcmp(f, "csv") == 0 && (op->formats & CH_RF(CH_FMT_CSV))) ||
+	    (strcmp(f, "xlsx") == 0 && (op->formats & CH_RF(CH_FMT_XLSX)))) {
+		*fmt = f[0] == 'c' ? CH_FMT_CSV : CH_FMT_XLSX;
+		return 0;
+	}
+	return ch_error_set_field(CH_EUSAGE, "format", "'%s': this answer comes as json%s%s", f,
+	                          op->formats & CH_RF(CH_FMT_CSV) ? ", csv" : "",
+	                          op->formats & CH_RF(CH_FMT_XLSX) ? ", xlsx" : "");
+}
+
+/* Reads REQ's parameters for OP into A; *FMT the answer's format. Output
+ * files get private paths (their names from the client only choose the
+ * extension). */
+static int read_params(const struct http_route *r, const struct http_request *req,
+                       struct reading *rd, enum ch_format *fmt)
+{
+	const struct ch_op *op = r->op;
+	ch_args *a = rd->a;
+	const char *format = NULL;
+	int rc = 0;
+	if (strcmp(r->method, "GET") == 0) {
+		for (size_t i = 0; i < req->nquery && rc == 0; i++) {
+			if (strcmp(req->query[i].name, "format") == 0)
+				format = req->query[i].value;
+			else
+				rc = set_param(rd, req->query[i].name, NULL, req->query[i].value);
+		}
+	} else if (r->uploads) {
+		if (!req->content_type ||
+		    strncmp(req->content_type, "multipart/form-data", 19) != 0) {
+			rd->status = 415;
+			return ch_error_set(CH_EUSAGE,
+			                    "this route takes multipart/form-data with the file");
+		}
+		for (size_t i = 0; i < req->nform && rc == 0; i++)
+			rc = strcmp(req->form[i].name, "format") == 0
+			         ? (format = req->form[i].value, 0)
+			         : set_param(rd, req->form[i].name, NULL, req->form[i].value);
+		for (size_t i = 0; i < req->nuploads && rc == 0; i++) {
+			const struct http_upload *u = &req->uploads[i];
+			const struct ch_param *p = ch_op_param(op, u->field);
+			if (!p || p->type != CH_PT_FILE)
+				rc = ch_error_set_field(CH_EUSAGE, u->field, "no file field '%s'",
+				                        u->field);
+			else if (strcmp(p->name, "evidence") == 0 && !evidence_ok(u->path))
+				rd->status = 415,
+				rc = ch_error_set_field(
+				    CH_EUSAGE, u->field,
+				    "证明材料只收 JPEG、PNG 或 PDF 文件（%s 不是）", u->filename);
+			else
+				rc = ch_args_set(a, p, u->path);
+		}
+	} else {
+		json_error_t jerr;
+		if (req->body_len && !is_json(req)) {
+			rd->status = 415;
+			return ch_error_set(CH_EUSAGE, "send the parameters as a JSON object");
+		}
+		json_t *j =
+		    req->body_len ? json_loadb(req->body, req->body_len, 0, &jerr) : json_object();
+		if (!j || !json_is_object(j)) {
+			json_decref(j);
+			return ch_error_set(CH_EUSAGE, "the body is not a JSON object");
+		}
+		const char *k;
+		json_t *v;
+		json_object_foreach(j, k, v)
+		{
+			if (rc)
+				break;
+			if (strcmp(k, "format") == 0)
+				format = json_string_value(v);
+			else if (!json_is_null(v))
+				rc = set_param(rd, k, v, NULL);
+		}
+		json_decref(j);
+	}
+	if (rc == 0)
+		rc = read_format(op, format, fmt);
+	/* output files: a private path, the client's name choosing only the format */
+	for (const struct ch_param *p = op->params; rc == 0 && p && p->name; p++) {
+		if (p->type != CH_PT_OUTFILE)
+			continue;
+		char path[512];
+		http_downloads_path(path, sizeof path, rd->xlsx_out ? ".xlsx" : ".csv");
+		rc = ch_args_set(a, p, path);
+	}
+	if (rc == 0)
+		rc = ch_args_check(a);
+	return rc;
+}
+
+/* ---- rendering ---- */
+
+static json_t *problems_json(const ch_problems *p)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < ch_problems_count(p); i++) {
+		const ch_problem *x = ch_problems_get(p, i);
+		json_array_append_new(a, json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "row",
+		                                   (json_int_t)x->line, "column", x->column,
+		                                   "value", x->value, "reason", x->reason,
+		                                   "severity", x->warning ? "warning" : "error"));
+	}
+	return a;
+}
+
+/* The result as one JSON object: message, counts, tables, problems, the
+ * document, and the files to download. */
+static json_t *result_json(const ch_result *res, const char *user, const char *default_name)
+{
+	json_t *o = json_object(), *tables = json_array(), *problems = json_array();
+	ch_buf msg;
+	ch_buf_init(&msg);
+	for (size_t i = 0; i < res->nparts; i++) {
+		const struct ch_result_part *p = &res->parts[i];
+		if (p->kind == CH_PART_TEXT)
+			ch_buf_puts(&msg, p->text);
+		else if (p->kind == CH_PART_TABLE)
+			json_array_append_new(tables, ch_report_to_json(p->table));
+		else
+			json_array_extend(problems, problems_json(p->problems));
+	}
+	json_object_set_new(o, "message", json_string(msg.ptr));
+	json_t *counts = json_object();
+	for (size_t i = 0; i < res->ncounts; i++)
+		json_object_set_new(counts, res->counts[i].key, json_integer(res->counts[i].value));
+	json_object_set_new(o, "counts", counts);
+	json_object_set_new(o, "tables", tables);
+	json_object_set_new(o, "problems", problems);
+	if (res->data)
+		json_object_set(o, "data", res->data);
+	json_t *files = json_array();
+	for (size_t i = 0; i < res->nfiles; i++) {
+		char url[128];
+		const struct ch_result_file *f = &res->files[i];
+		char name[300];
+		snprintf(name, sizeof name, "%s-%s%s", default_name, f->param,
+		         ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv");
+		if (http_downloads_add(f->path, user, name, f->media_type, url, sizeof url) == 0)
+			json_array_append_new(files, json_pack("{s:s, s:s, s:s}", "param", f->param,
+			                                       "name", name, "url", url));
+	}
+	json_object_set_new(o, "files", files);
+	ch_buf_dispose(&msg);
+	return o;
+}
+
+/* Content-Disposition with a Chinese file name (RFC 6266 / 5987). */
+static void attachment(struct http_response *resp, const char *title, const char *ext)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "attachment; filename=\"report%s\"; filename*=UTF-8''", ext);
+	for (const unsigned char *p = (const unsigned char *)title; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.')
+			ch_buf_putc(&b, (char)*p);
+		else
+			ch_buf_printf(&b, "%%%02X", *p);
+	}
+	ch_buf_puts(&b, ext);
+	http_response_header(resp, "Content-Disposition", b.ptr);
+	ch_buf_dispose(&b);
+}
+
+/* Aggregate reports hold no personal data and may be kept by version. */
+static int cacheable(const struct ch_op *op)
+{
+	return strcmp(op->group, "report") == 0 || strcmp(op->group, "plan") == 0 ||
+	       strcmp(op->group, "region") == 0;
+}
+
+static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
+                   struct http_response *resp)
+{
+	const struct ch_op *op = r->op;
+	enum ch_format fmt = CH_FMT_JSON;
+	ch_result res;
+	char name[128];
+	ch_args *a = ch_args_new(op);
+	struct reading rd = {a, op, 0, 0};
+	ch_result_init(&res);
+	resp->personal = !cacheable(op);
+	int rc = ch_ctx_require_role(ctx, (enum ch_perm)op->perm);
+	if (rc == 0)
+		rc = read_params(r, req, &rd, &fmt);
+	if (rc && rd.status == 415) {
+		http_response_fail(resp, 415, "unsupported_media_type", ch_error_message(),
+		                   ch_error_field());
+		ch_error_clear();
+		goto done;
+	}
+	if (rc) {
+		fail_current(resp, rc);
+		goto done;
+	}
+	rc = op->run(ctx, a, &res);
+	ch_op_name(op, name, sizeof name);
+	if (rc) {
+		const ch_problems *p = NULL;
+		for (size_t i = 0; i < res.nparts; i++)
+			if (res.parts[i].kind == CH_PART_PROBLEMS)
+				p = res.parts[i].problems;
+		if (p && rc == CH_EINVALID) {
+			json_t *e = json_pack("{s:s, s:s, s:o}", "code", "invalid_rows", "message",
+			                      ch_error_message(), "rows", problems_json(p));
+			set_json(resp, 422, json_pack("{s:o}", "error", e));
+			ch_error_clear();
+		} else {
+			fail_current(resp, rc);
+		}
+		goto done;
+	}
+	const ch_report *t = ch_result_table(&res);
+	if (fmt != CH_FMT_JSON && t) {
+		if ((rc = ch_report_render(t, fmt, &resp->body)) != 0) {
+			fail_current(resp, rc);
+			goto done;
+		}
+		resp->content_type = fmt == CH_FMT_CSV ? "text/csv; charset=utf-8"
+		                                       : "application/vnd.openxmlformats-"
+		                                         "officedocument.spreadsheetml.sheet";
+		attachment(resp, ch_report_title(t), fmt == CH_FMT_CSV ? ".csv" : ".xlsx");
+	} else {
+		set_json(resp, 200, result_json(&res, ch_ctx_actor(ctx)->name, name));
+	}
+done:
+	ch_result_dispose(&res);
+	ch_args_free(a);
+}
+
+/* ---- the answer cache ---- */
+
+#define CACHE_SLOTS 64
+
+static struct {
+	char key[600];
+	int64_t version;
+	char etag[40];
+	char *body;
+	size_t len;
+	const char *content_type;
+	char *disposition;
+} cache[CACHE_SLOTS];
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void cache_key(const struct http_request *req, const char *user, char *key, size_t n)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "%s\n%s", user, req->path);
+	for (size_t i = 0; i < req->nquery; i++)
+		ch_buf_printf(&b, "\n%s=%s", req->query[i].name, req->query[i].value);
+	snprintf(key, n, "%s", b.ptr);
+	ch_buf_dispose(&b);
+}
+
+static size_t cache_slot(const char *key)
+{
+	char h[CH_HASH_HEX_LEN + 1];
+	ch_hash_hex(key, strlen(key), h);
+	return strtoul(h + 56, NULL, 16) % CACHE_SLOTS;
+}
+
+/* Answers from the cache when KEY was answered at VERSION. */
+static int cache_get(const char *key, int64_t version, const char *if_none_match,
+                     struct http_response *resp)
+{
+	size_t s = cache_slot(key);
+	int hit = 0;
+	pthread_mutex_lock(&cache_mu);
+	if (cache[s].body && cache[s].version == version && strcmp(cache[s].key, key) == 0) {
+		hit = 1;
+		http_response_header(resp, "ETag", cache[s].etag);
+		if (if_none_match && strcmp(if_none_match, cache[s].etag) == 0) {
+			resp->status = 304;
+		} else {
+			ch_buf_put(&resp->body, cache[s].body, cache[s].len);
+			resp->content_type = cache[s].content_type;
+			if (cache[s].disposition)
+				http_response_header(resp, "Content-Disposition",
+				                     cache[s].disposition);
+		}
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return hit;
+}
+
+static void cache_put(const char *key, int64_t version, struct http_response *resp)
+{
+	size_t s = cache_slot(key);
+	char etag[40], h[CH_HASH_HEX_LEN + 1];
+	ch_hash_hex(resp->body.ptr, resp->body.len, h);
+	snprintf(etag, sizeof etag, "\"%lld-%.16s\"", (long long)version, h);
+	const char *disp = http_kv_get(resp->headers, resp->nheaders, "Content-Disposition");
+	pthread_mutex_lock(&cache_mu);
+	free(cache[s].body);
+	free(cache[s].disposition);
+	snprintf(cache[s].key, sizeof cache[s].key, "%s", key);
+	cache[s].version = version;
+	snprintf(cache[s].etag, sizeof cache[s].etag, "%s", etag);
+	cache[s].body = ch_malloc(resp->body.len + 1);
+	memcpy(cache[s].body, resp->body.ptr, resp->body.len);
+	cache[s].len = resp->body.len;
+	cache[s].content_type = resp->content_type;
+	cache[s].disposition = disp ? ch_strdup(disp) : NULL;
+	pthread_mutex_unlock(&cache_mu);
+	http_response_header(resp, "ETag", etag);
+}
+
+static void cache_clear(void)
+{
+	pthread_mutex_lock(&cache_mu);
+	for (size_t s = 0; s < CACHE_SLOTS; s++) {
+		free(cache[s].body);
+		free(cache[s].disposition);
+		cache[s].body = cache[s].disposition = NULL;
+	}
+	pthread_mutex_unlock(&cache_mu);
+}
+
+/* ---- the dispatch ---- */
+
+static void health(ch_ctx *ctx, struct http_response *resp)
+{
+	int64_t v;
+	int db = ch_audit_version(ctx, &v) == 0;
+	ch_error_clear();
+	set_json(resp, db ? 200 : 503,
+	         json_pack("{s:s, s:s, s:s}", "status", db ? "ok" : "degraded", "db",
+	                   db ? "ok" : "unavailable", "version", VERSION));
+}
+
+void http_handle(const struct http_request *req, struct http_response *resp)
+{
+	struct caller who = {0};
+	ch_ctx *ctx;
+	int known, rc;
+	if (strncmp(req->path, "/api/files/", 11) == 0 && strcmp(req->method, "GET") == 0) {
+		/* downloads are the signed-in user's own */
+	} else if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0) {
+		http_response_fail(resp, 404, "not_found", "no such page", NULL);
+		return;
+	}
+	const struct http_route *r = http_route_find(req->method, req->path, &known);
+	int download = strncmp(req->path, "/api/files/", 11) == 0;
+	if (!r && !download) {
+		http_response_fail(
+		    resp, known ? 405 : 404, known ? "method_not_allowed" : "not_found",
+		    known ? "this path takes another method" : "no such route", NULL);
+		return;
+	}
+	if ((rc = thread_ctx(&ctx)) != 0) {
+		fail_current(resp, rc);
+		return;
+	}
+	if (r && !r->op && strcmp(r->path, "/api/health") == 0) {
+		health(ctx, resp);
+		return;
+	}
+	if (r && !r->op && strcmp(r->path, "/api/openapi.json") == 0) {
+		http_openapi(&resp->body, VERSION);
+		return;
+	}
+	if (r && !r->op && strcmp(r->path, "/api/docs") == 0) {
+		http_docs_page(&resp->body);
+		resp->content_type = "text/html; charset=utf-8";
+		return;
+	}
+	if (r && !r->op && strcmp(r->method, "POST") == 0) { /* sign in */
+		session_create(ctx, req, resp);
+		ch_ctx_act_as(ctx, NULL);
+		return;
+	}
+	if ((rc = identify(ctx, req, &who)) != 0 || (rc = ch_ctx_act_as(ctx, who.user)) != 0) {
+		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
+		ch_error_clear();
+		goto done;
+	}
+	snprintf(resp->user, sizeof resp->user, "%s", who.user);
+	int changes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+	if (changes && who.by_cookie &&
+	    (!req->csrf || strlen(req->csrf) != CH_SECRET_HEX ||
+	     sodium_memcmp(req->csrf, who.csrf, CH_SECRET_HEX) != 0)) {
+		http_response_fail(resp, 403, "csrf", "missing or wrong X-CSRF-Token", NULL);
+		goto done;
+	}
+	if (download) {
+		if (http_downloads_get(req->path + 11, who.user, resp) != 0)
+			http_response_fail(resp, 404, "not_found", "no such file, or it expired",
+			                   NULL);
+		resp->personal = 1;
+	} else if (!r->op && strcmp(r->method, "GET") == 0) {
+		json_t *o = user_json(ctx);
+		if (who.by_cookie)
+			json_object_set_new(o, "csrf_token", json_string(who.csrf));
+		set_json(resp, 200, o);
+	} else if (!r->op) { /* DELETE: sign out */
+		if (who.by_cookie)
+			ch_auth_signout(ctx, who.session, (int64_t)time(NULL));
+		set_cookie(resp, "", req->tls);
+		set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
+	} else if (!changes && cacheable(r->op)) {
+		char key[600];
+		int64_t version = 0;
+		cache_key(req, who.user, key, sizeof key);
+		if (ch_audit_version(ctx, &version) != 0 ||
+		    !cache_get(key, version, req->if_none_match, resp)) {
+			run_op(ctx, r, req, resp);
+			if (resp->status == 200)
+				cache_put(key, version, resp);
+		}
+		http_response_header(resp, "Cache-Control", "private, no-cache");
+	} else {
+		run_op(ctx, r, req, resp);
+	}
+done:
+	free(who.user);
+	sodium_memzero(who.session, sizeof who.session);
+	ch_ctx_act_as(ctx, NULL);
+}
