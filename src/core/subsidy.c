@@ -671,6 +671,14 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 		ch_db_query_int64(ctx->db, &household,
 		                  "SELECT household_id FROM payment WHERE id = ?", "i",
 		                  (int64_t)pid);
+		/* only payments of counties the actor handles; refused, nothing changes */
+		int64_t county = 0;
+		ch_db_query_int64(ctx->db, &county, "SELECT county_id FROM household WHERE id = ?",
+		                  "i", household);
+		if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, county)) != 0) {
+			free(status);
+			break;
+		}
 		ch_db_query_int64(ctx->db, &amount, "SELECT amount FROM payment WHERE id = ?", "i",
 		                  (int64_t)pid);
 		ch_db_query_int64(ctx->db, &tid, "SELECT transfer_id FROM payment WHERE id = ?",

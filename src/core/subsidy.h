@@ -104,7 +104,9 @@ typedef struct ch_reconcile_summary {
 } ch_reconcile_summary;
 /* Applies the bank's return: paid rows confirmed, failed rows reversed
  * (payable again), rows already applied skipped, unknown or inconsistent
- * rows reported in PROBLEMS. One transaction. */
+ * rows reported in PROBLEMS. One transaction. Requires CH_PERM_FUNDS for
+ * the county of every payment the file names: a payment of another county
+ * refuses the whole file (CH_EDENIED), nothing applied. */
 int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
                          ch_problems *problems, ch_reconcile_summary *sum);
 

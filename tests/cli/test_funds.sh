@@ -354,6 +354,8 @@ for u in root cj au; do
 	run ch --db $DB --as $u subsidy reconcile return1.csv
 	expect_rc "reconcile as $u: exit 3" 3
 done
+run ch --db $DB --as fin2 subsidy reconcile return1.csv
+expect_rc "reconcile of 昌吉市 payments as 阜康市's finance: exit 3" 3
 expect_eq "refused reconciliations: CJ001 still 复核通过" "$(hh_status CJ001)" 复核通过
 run fin subsidy reconcile return1.csv
 expect_rc "reconcile (an unknown row and a wrong amount): exit 1" 1

@@ -1,1 +1,27 @@
-/* samples of the funds operations for test_ops.c: SAMPLE("op", "arguments") */
+/*
+ * Samples of the funds operations for test_ops.c (see ops_samples_plan.h):
+ * money for 昌吉市 from each source, an entitlement, reserving and paying
+ * the households whose review passed, the batch's file again, the bank's
+ * return for the batch's first payment (流水号 1: the first payment of a
+ * new database), other spending, the fund audit, the report, the ledger.
+ * Moving money needs the finance role (docs/funds.md).
+ */
+/* one sample a line, as written on the command line */
+/* clang-format off */
+SAMPLE("funds.appropriate", "--source central --amount 100000 --date 2023-06-01 --key SAMPLE-C1")
+SAMPLE("funds.appropriate", "--source central --amount 60000 --date 2023-06-05 --key SAMPLE-C2 --to 昌吉市")
+SAMPLE("funds.appropriate", "--source region --amount 60000 --date 2023-06-05 --key SAMPLE-R1 --to 昌吉市 --direct")
+SAMPLE("funds.appropriate", "--source prefecture --amount 20000 --date 2023-06-05 --key SAMPLE-P1 --to 昌吉市 --direct")
+SAMPLE("funds.appropriate", "--source county --amount 20000 --date 2023-06-05 --key SAMPLE-X1 --to 昌吉市 --direct")
+SAMPLE("subsidy.entitlement", "CJ001 --county 昌吉市")
+SAMPLE("subsidy.reserve", "--county 昌吉市 --date 2023-12-01")
+SAMPLE("subsidy.pay", "--county 昌吉市 --date 2023-12-02 -o sample-bank.csv")
+SAMPLE("subsidy.batches", "--format csv")
+SAMPLE("subsidy.payfile", "1 -o sample-bank-again.xlsx")
+SAMPLE("subsidy.reconcile", "tests/fixtures/funds/sample-return.csv")
+SAMPLE("funds.spend", "--county 昌吉市 --source central --category 办公经费 --amount 100 --date 2023-12-10 --key SAMPLE-S1")
+SAMPLE("funds.audit", "--as-of 2023-12-31")
+SAMPLE("report.funds", "--year 2023 --as-of 2023-12-31")
+SAMPLE("report.funds", "--year 2023 --as-of 2023-12-31 --households --format csv")
+SAMPLE("ledger.verify", "")
+/* clang-format on */
