@@ -34,7 +34,7 @@ for t in "$build"/tests/test_*; do
 	fi
 done
 
-for t in tests/cli/test_*.sh; do
+for t in tests/cli/test_*.sh tests/http/test_*.sh; do
 	[ -f "$t" ] || continue
 	sh "$t" >"$log" 2>&1
 	rc=$?

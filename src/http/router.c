@@ -590,9 +590,13 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 		for (size_t i = 0; i < res.nparts; i++)
 			if (res.parts[i].kind == CH_PART_PROBLEMS)
 				p = res.parts[i].problems;
-		if (p && rc == CH_EINVALID) {
-			json_t *e = json_pack("{s:s, s:s, s:o}", "code", "invalid_rows", "message",
-			                      ch_error_message(), "rows", problems_json(p));
+		if (rc == CH_EINVALID && (p || res.data)) {
+			json_t *e = json_pack("{s:s, s:s}", "code", p ? "invalid_rows" : "invalid",
+			                      "message", ch_error_message());
+			if (p)
+				json_object_set_new(e, "rows", problems_json(p));
+			if (res.data)
+				json_object_set(e, "data", res.data);
 			set_json(resp, 422, json_pack("{s:o}", "error", e));
 			ch_error_clear();
 		} else {

@@ -3,7 +3,8 @@
  * description generated from them (see routes.h).
  *
  * An operation GROUP VERB is at /api/GROUPs/VERB (list operations at
- * /api/GROUPs itself): GET when it only reads, POST when it writes. Its
+ * /api/GROUPs itself): GET when it only reads, POST when it writes or
+ * takes a file (which only a multipart form can carry). Its
  * parameters are the query string's fields for GET, and a JSON object or a
  * multipart form (when it takes files) for POST, named as on the command
  * line with '_' for '-'.
@@ -77,9 +78,9 @@ void http_routes_init(size_t upload_limit)
 			snprintf(path, sizeof path, "/api/%s", collection(op->group));
 		else
 			snprintf(path, sizeof path, "/api/%s/%s", collection(op->group), op->verb);
-		int writes = (op->flags & CH_OP_WRITES) != 0;
-		add(writes ? "POST" : "GET", path, op,
-		    writes ? (files ? upload_limit : SMALL_BODY) : 0, files);
+		int post = (op->flags & CH_OP_WRITES) || files;
+		add(post ? "POST" : "GET", path, op, files ? upload_limit : post ? SMALL_BODY : 0,
+		    files);
 	}
 }
 

@@ -232,8 +232,17 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		*con_cls = c;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > c->limit)
+		if (cl && strtoull(cl, NULL, 10) > c->limit) {
+			/* answered before the body is read: it never will be */
 			c->too_large = 1;
+			struct http_response resp;
+			http_response_init(&resp);
+			http_response_fail(&resp, 413, "too_large", "the request body is too large",
+			                   NULL);
+			enum MHD_Result ok = send_response(conn, c, &resp);
+			http_response_dispose(&resp);
+			return ok;
+		}
 		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
 		if (!c->too_large && ct &&
@@ -334,8 +343,9 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	const char *colon = strrchr(s, ':');
 	if (!colon || !colon[1])
 		return ch_error_set_field(CH_EUSAGE, "listen", "'%s': expected HOST:PORT", s);
-	long port = strtol(colon + 1, NULL, 10);
-	if (port <= 0 || port > 65535)
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535)
 		return ch_error_set_field(CH_EUSAGE, "listen", "'%s': no valid port", s);
 	size_t n = (size_t)(colon - s);
 	if (n >= sizeof host)
@@ -427,8 +437,13 @@ int http_serve(const struct http_config *cfg)
 		    ch_error_set(CH_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		goto done;
 	}
+	const union MHD_DaemonInfo *bi = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	char where[160];
+	snprintf(where, sizeof where, "%.*s:%u", (int)(strrchr(cfg->listen, ':') - cfg->listen),
+	         cfg->listen, bi ? bi->port : 0);
+	/* the port line is read by scripts that listen on port 0 */
 	fprintf(stderr, "cleanheat: serving %s on %s://%s (%u workers)\n", cfg->db_url,
-	        cert ? "https" : "http", cfg->listen, workers);
+	        cert ? "https" : "http", where, workers);
 	int sig = 0;
 	sigwait(&stop, &sig);
 	fprintf(stderr, "cleanheat: %s received, finishing requests in flight\n",
