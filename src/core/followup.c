@@ -61,9 +61,10 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 		                    ref.stage >= 0 ? ch_stage_name(ref.stage) : "?");
 	char *commissioned = NULL;
 	if (ch_db_query_text(ctx->db, &commissioned,
-	                     "SELECT max(day) FROM event WHERE household_id = ? AND stage_no = 3"
-	                     " AND from_stage_no = 2 AND superseded_by IS NULL",
-	                     "i", ref.id) == 0 &&
+	                     "SELECT max(day) FROM event WHERE household_id = ? AND stage_no = ?"
+	                     " AND from_stage_no = ? AND superseded_by IS NULL",
+	                     "iii", ref.id, (int64_t)CH_STAGE_COMMISSIONED,
+	                     (int64_t)CH_STAGE_INSTALLED) == 0 &&
 	    strcmp(day, commissioned) < 0) {
 		rc =
 		    ch_error_set(CH_EINVALID, "回访日期 %s 早于调试完成日期 %s", day, commissioned);
@@ -152,8 +153,8 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	    ctx->db, &st,
 	    "WITH c AS (SELECT h.id, h.county_id, h.township_id, h.village_id, h.hh_no, "
 	    "h.head_name,"
-	    "  (SELECT max(e.day) FROM event e WHERE e.household_id = h.id AND e.stage_no = 3"
-	    "   AND e.superseded_by IS NULL AND e.from_stage_no = 2) AS commissioned"
+	    "  (SELECT max(e.day) FROM event e WHERE e.household_id = h.id AND e.stage_no = ?6"
+	    "   AND e.superseded_by IS NULL AND e.from_stage_no = ?7) AS commissioned"
 	    "  FROM household h WHERE h.status NOT IN ('registered', 'started', 'installed', "
 	    "'withdrawn')"
 	    "  AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)),"
@@ -169,7 +170,8 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	    "v.id"
 	    "  AND f.visit = v.visit)"
 	    " ORDER BY v.due, r.code, v.hh_no",
-	    "tiiit", heating, (int64_t)first, (int64_t)second, ctx->actor.scope_region_id, as_of);
+	    "tiiitii", heating, (int64_t)first, (int64_t)second, ctx->actor.scope_region_id, as_of,
+	    (int64_t)CH_STAGE_COMMISSIONED, (int64_t)CH_STAGE_INSTALLED);
 	free(heating);
 	if (rc)
 		return rc;

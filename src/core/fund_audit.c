@@ -11,11 +11,13 @@
 
 #include "core/ctx_int.h"
 #include "core/subsidy_int.h"
+#include "core/workflow.h"
 
 static int each_finding(ch_ctx *ctx, const char *sql, const char *types, const char *kind,
                         int (*fn)(const ch_funds_finding *f, void *arg), void *arg, ...)
 {
-	/* SQL binds: as_of (t), then days (i); rows: where, what, amount */
+	/* SQL binds TYPES from the arguments (t text, i int64_t); rows: where,
+	 * what, amount */
 	ch_stmt *st;
 	va_list ap;
 	int rc = ch_db_prepare(ctx->db, &st, sql);
@@ -46,11 +48,12 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 		return rc;
 	char *cats = json_dumps(p.categories, JSON_COMPACT);
 	int64_t scope = ctx->actor.scope_region_id;
+	int64_t reviewed = CH_STAGE_REVIEWED, withdrawn = CH_STAGE_WITHDRAWN;
 	/* clang-format off */
 	/* 滞留: a county holds money while households passed review long ago */
 	rc = each_finding(ctx,
 	    "WITH waiting AS (SELECT h.county_id, count(*) AS n FROM household h"
-	    "  JOIN event e ON e.household_id = h.id AND e.stage_no = 6 AND e.superseded_by IS NULL"
+	    "  JOIN event e ON e.household_id = h.id AND e.stage_no = ?4 AND e.superseded_by IS NULL"
 	    "  WHERE h.status IN ('reviewed', 'subsidized')"
 	    "  AND e.day < date(?1, '-' || ?2 || ' days') AND (?3 = 0 OR h.county_id = ?3)"
 	    "  AND " HH_MONEY("paid") " < coalesce((SELECT total_fen FROM entitlement x"
@@ -62,7 +65,7 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 	    " SELECT r.name, w.n || ' 户复核通过已超过 ' || ?2 || ' 天仍未足额发放，县级专户结余资金未拨付到户',"
 	    "  held.bal FROM waiting w JOIN held ON held.region_id = w.county_id"
 	    " JOIN region r ON r.id = w.county_id WHERE held.bal > 0 ORDER BY r.code",
-	    "tii", "滞留", fn, arg, as_of, p.idle_days, scope);
+	    "tiii", "滞留", fn, arg, as_of, p.idle_days, scope, reviewed);
 	/* 截留: households past the payment deadline, unpaid or paid short */
 	if (rc == 0)
 		rc = each_finding(ctx,
@@ -72,13 +75,13 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 		    " || CASE WHEN x.total_fen IS NULL THEN '（未核定）'"
 		    "  ELSE printf('%.2f', x.total_fen / 100.0) || ' 元' END,"
 		    " coalesce(x.total_fen, 0) - " HH_MONEY("paid")
-		    " FROM household h JOIN event e ON e.household_id = h.id AND e.stage_no = 6"
+		    " FROM household h JOIN event e ON e.household_id = h.id AND e.stage_no = ?4"
 		    "  AND e.superseded_by IS NULL"
 		    " JOIN region r ON r.id = h.county_id LEFT JOIN entitlement x ON x.household_id = h.id"
 		    " WHERE h.status IN ('reviewed', 'subsidized') AND e.day < date(?1, '-' || ?2 || ' days')"
 		    " AND (x.household_id IS NULL OR " HH_MONEY("paid") " < x.total_fen)"
 		    " AND (?3 = 0 OR h.county_id = ?3) ORDER BY r.code, h.hh_no",
-		    "tii", "截留", fn, arg, as_of, p.payment_days, scope);
+		    "tiii", "截留", fn, arg, as_of, p.payment_days, scope, reviewed);
 	/* 挪用: money sent to households that were not eligible on the day */
 	if (rc == 0)
 		rc = each_finding(ctx,
@@ -87,15 +90,15 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 		    " " HH_MONEY("transit") " + " HH_MONEY("paid")
 		    " FROM household h JOIN region r ON r.id = h.county_id"
 		    " JOIN stage s ON s.key = CASE"
-		    "  WHEN EXISTS (SELECT 1 FROM event w WHERE w.household_id = h.id AND w.stage_no = 8"
+		    "  WHEN EXISTS (SELECT 1 FROM event w WHERE w.household_id = h.id AND w.stage_no = ?3"
 		    "   AND w.superseded_by IS NULL AND w.day <= ?1) THEN 'withdrawn'"
-		    "  WHEN EXISTS (SELECT 1 FROM event v WHERE v.household_id = h.id AND v.stage_no = 6"
+		    "  WHEN EXISTS (SELECT 1 FROM event v WHERE v.household_id = h.id AND v.stage_no = ?4"
 		    "   AND v.superseded_by IS NULL AND v.day <= ?1) THEN 'reviewed'"
 		    "  ELSE h.status END"
 		    " WHERE s.key NOT IN ('reviewed', 'subsidized')"
 		    " AND " HH_MONEY("transit") " + " HH_MONEY("paid") " > 0"
 		    " AND (?2 = 0 OR h.county_id = ?2)",
-		    "ti", "挪用", fn, arg, as_of, scope);
+		    "tiii", "挪用", fn, arg, as_of, scope, withdrawn, reviewed);
 	/* 挤占: spending out of county accounts on anything else */
 	if (rc == 0)
 		rc = each_finding(ctx,

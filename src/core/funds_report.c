@@ -7,6 +7,7 @@
 
 #include "core/ctx_int.h"
 #include "core/subsidy_int.h"
+#include "core/workflow.h"
 
 int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
                     int (*fn)(const ch_funds_row *r, void *arg), void *arg)
@@ -63,18 +64,19 @@ int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
 	    "  x.household_id IS NOT NULL AS has_x, e.day AS rday,"
 	    "  " HH_MONEY("payable") " AS pay, " HH_MONEY("transit") " AS tr,"
 	    "  " HH_MONEY("paid") " AS pd"
-	    " FROM household h JOIN event e ON e.household_id = h.id AND e.stage_no = 6"
+	    " FROM household h JOIN event e ON e.household_id = h.id AND e.stage_no = ?5"
 	    "  AND e.superseded_by IS NULL AND e.day <= ?1"
 	    " LEFT JOIN entitlement x ON x.household_id = h.id"
 	    " WHERE h.plan_year = ?2 AND (?3 = 0 OR h.county_id = ?3)"
 	    " AND NOT EXISTS (SELECT 1 FROM event w WHERE w.household_id = h.id"
-	    "  AND w.stage_no = 8 AND w.superseded_by IS NULL AND w.day <= ?1))"
+	    "  AND w.stage_no = ?6 AND w.superseded_by IS NULL AND w.day <= ?1))"
 	    " SELECT r.name, count(*), sum(ent), sum(has_x AND pd >= ent), sum(tr > 0),"
 	    " sum(pay > 0), sum(NOT has_x OR (pay = 0 AND tr = 0 AND pd < ent)),"
 	    " sum(rday < date(?1, '-' || ?4 || ' days') AND (NOT has_x OR pd < ent)),"
 	    " sum(max(ent - pd, 0))"
 	    " FROM hh JOIN region r ON r.id = hh.c GROUP BY r.id ORDER BY r.code",
-	    "tiii", as_of, (int64_t)year, ctx->actor.scope_region_id, p.payment_days);
+	    "tiiiii", as_of, (int64_t)year, ctx->actor.scope_region_id, p.payment_days,
+	    (int64_t)CH_STAGE_REVIEWED, (int64_t)CH_STAGE_WITHDRAWN);
 	/* clang-format on */
 	if (rc)
 		return rc;

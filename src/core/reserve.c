@@ -14,6 +14,7 @@
 #include "core/ctx_int.h"
 #include "core/ledger.h"
 #include "core/subsidy_int.h"
+#include "core/workflow.h"
 #include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -36,11 +37,11 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT h.id, (SELECT max(e.day) FROM event e WHERE e.household_id = h.id"
-	    " AND e.stage_no = 6 AND e.superseded_by IS NULL) FROM household h"
+	    " AND e.stage_no = ? AND e.superseded_by IS NULL) FROM household h"
 	    " WHERE h.county_id = ? AND h.status = 'reviewed'"
 	    " AND NOT EXISTS (SELECT 1 FROM entitlement x WHERE x.household_id = h.id)"
 	    " ORDER BY h.id",
-	    "i", c.id);
+	    "ii", (int64_t)CH_STAGE_REVIEWED, c.id);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
