@@ -49,12 +49,8 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	*batch = 0;
 	*n_out = 0;
 	*total_fen = 0;
-	if ((rc = ch_subsidy_check_day("--date", day)) != 0)
+	if ((rc = ch_subsidy_funds_county(ctx, county, day, &c)) != 0)
 		return rc;
-	if ((rc = ch_subsidy_county(ctx, county, &c)) != 0)
-		return rc;
-	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, c.id)) != 0)
-		goto done;
 	/* households with money payable, in a stable order */
 	rc = ch_db_preparef(ctx->db, &st,
 	                    "SELECT h.id, coalesce(h.bank_account, ''), h.hh_no FROM household h"

@@ -28,12 +28,8 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 	size_t n = 0, cap = 0;
 	int rc;
 	memset(sum, 0, sizeof *sum);
-	if ((rc = ch_subsidy_check_day("--date", day)) != 0)
+	if ((rc = ch_subsidy_funds_county(ctx, county, day, &c)) != 0)
 		return rc;
-	if ((rc = ch_subsidy_county(ctx, county, &c)) != 0)
-		return rc;
-	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, c.id)) != 0)
-		goto done;
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT h.id, (SELECT max(e.day) FROM event e WHERE e.household_id = h.id"

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "core/ctx.h"
 #include "core/subsidy_int.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -33,5 +34,15 @@ int ch_subsidy_county(ch_ctx *ctx, const char *county, ch_region *r)
 		ch_region_dispose(r);
 		return ch_error_set(CH_EINVALID, "'%s' no longer exists", county);
 	}
+	return rc;
+}
+
+int ch_subsidy_funds_county(ch_ctx *ctx, const char *county, const char *day, ch_region *r)
+{
+	int rc = ch_subsidy_check_day("--date", day);
+	if (rc || (rc = ch_subsidy_county(ctx, county, r)) != 0)
+		return rc;
+	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, r->id)) != 0)
+		ch_region_dispose(r);
 	return rc;
 }

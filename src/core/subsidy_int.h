@@ -19,6 +19,10 @@ int ch_subsidy_check_day(const char *what, const char *day);
 /* Finds COUNTY into *R (the caller disposes of it); CH_EINVALID for a
  * county that no longer exists. */
 int ch_subsidy_county(ch_ctx *ctx, const char *county, ch_region *r);
+/* The opening checks of a step on COUNTY's funds on DAY: the day as above,
+ * the county into *R (the caller disposes of it when 0 is returned), and
+ * CH_PERM_FUNDS within it. */
+int ch_subsidy_funds_county(ch_ctx *ctx, const char *county, const char *day, ch_region *r);
 
 /* The entitlement of household id HOUSEHOLD, as ch_subsidy_entitlement
  * without its permission check: CH_EINVALID when no cost is recorded,
