@@ -16,8 +16,9 @@
  * result, the failed ones go back to 已调试 with a rectification order and
  * all others pass (复核通过). Visits after commissioning may open orders too.
  *
- * inspection.c holds inspections, orders and visits; review.c the
- * applications and samples.
+ * inspection.c holds inspections, rectification.c the orders, followup.c
+ * the visits, review.c the applications and samples, acceptance_report.c
+ * the report.
  */
 #ifndef CH_CORE_ACCEPTANCE_H
 #define CH_CORE_ACCEPTANCE_H

@@ -13,7 +13,7 @@
 
 #include <jansson.h>
 
-#include "core/audit.h"
+#include "core/audit_int.h"
 #include "core/ctx_int.h"
 #include "core/idcard.h"
 #include "util/date.h"
@@ -93,6 +93,15 @@ int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const c
 		    "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"
 		    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
 		    "it", e.seq, hash);
+	return rc;
+}
+
+int ch_audit_append_json(ch_ctx *ctx, const char *action, const char *object, json_t *after)
+{
+	char *as = json_dumps(after, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc = ch_audit_append(ctx, action, object, NULL, as);
+	free(as);
+	json_decref(after);
 	return rc;
 }
 

@@ -177,11 +177,12 @@ int ch_event_contribute(ch_ctx *ctx, ch_stmt *agg, int64_t event_id, int64_t hou
 	    "SELECT f.stage_no, f.plan_year, f.county_id, f.es, f.es * f.es_area_centi"
 	    " FROM event f WHERE f.household_id = ? AND f.superseded_by IS NULL"
 	    " AND f.stage_no BETWEEN ? AND ? AND f.stage_no > f.from_stage_no"
-	    " AND f.stage_no <> 8 AND f.id = (SELECT max(g.id) FROM event g"
+	    " AND f.stage_no <> ?6 AND f.id = (SELECT max(g.id) FROM event g"
 	    "  WHERE g.household_id = f.household_id AND g.stage_no = f.stage_no"
 	    "  AND g.superseded_by IS NULL AND g.stage_no > g.from_stage_no"
 	    "  AND (g.day < ?4 OR (g.day = ?4 AND g.id < ?5)))",
-	    "iiiti", household, (int64_t)lo, (int64_t)from, day, event_id);
+	    "iiitii", household, (int64_t)lo, (int64_t)from, day, event_id,
+	    (int64_t)CH_STAGE_WITHDRAWN);
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {

@@ -22,32 +22,34 @@
 #include "util/text.h"
 
 /* The contributions of every current event, summed per key: the same rule
- * as apply_contribution in event.c, written as SQL. */
+ * as apply_contribution in event.c, written as SQL. Its user binds
+ * the stages: ?1 CH_STAGE_STARTED, ?2 CH_STAGE_SUBSIDIZED and ?3
+ * CH_STAGE_WITHDRAWN. */
 #define RECOMPUTED                                                                                 \
 	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                  \
 	" sum(area) AS area FROM ("                                                                \
 	/* a step forward: +1 at the stage reached */                                              \
 	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                      \
 	"   e.es * e.es_area_centi AS area FROM event e"                                           \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN 1 AND 7"                          \
+	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN ?1 AND ?2"                        \
 	"   AND e.stage_no > e.from_stage_no"                                                      \
 	/* a withdrawal or a step back: take back, for every stage left, what the     */         \
 	/* latest current step into it added                                           */         \
 	"  UNION ALL"                                                                              \
 	"  SELECT f.plan_year, f.county_id, f.stage_no, e.day, -1, -f.es,"                         \
 	"   -f.es * f.es_area_centi FROM event e JOIN event f ON f.household_id = e.household_id" \
-	"   AND f.superseded_by IS NULL AND f.stage_no > f.from_stage_no AND f.stage_no <> 8"     \
+	"   AND f.superseded_by IS NULL AND f.stage_no > f.from_stage_no AND f.stage_no <> ?3"     \
 	"   AND f.stage_no <= e.from_stage_no"                                                     \
-	"   AND f.stage_no >= CASE WHEN e.stage_no = 8 THEN 1 ELSE e.stage_no + 1 END"             \
+	"   AND f.stage_no >= CASE WHEN e.stage_no = ?3 THEN ?1 ELSE e.stage_no + 1 END"           \
 	"   AND f.id = (SELECT max(g.id) FROM event g WHERE g.household_id = f.household_id"      \
 	"    AND g.stage_no = f.stage_no AND g.superseded_by IS NULL"                              \
 	"    AND g.stage_no > g.from_stage_no"                                                     \
 	"    AND (g.day < e.day OR (g.day = e.day AND g.id < e.id)))"                              \
-	"   WHERE e.superseded_by IS NULL AND (e.stage_no = 8 OR e.stage_no < e.from_stage_no)"   \
+	"   WHERE e.superseded_by IS NULL AND (e.stage_no = ?3 OR e.stage_no < e.from_stage_no)"   \
 	/* and a withdrawal's +1 at 已退出 */                                                       \
 	"  UNION ALL"                                                                              \
-	"  SELECT e.plan_year, e.county_id, 8, e.day, 1, e.es, e.es * e.es_area_centi"             \
-	"   FROM event e WHERE e.superseded_by IS NULL AND e.stage_no = 8"                         \
+	"  SELECT e.plan_year, e.county_id, ?3, e.day, 1, e.es, e.es * e.es_area_centi"            \
+	"   FROM event e WHERE e.superseded_by IS NULL AND e.stage_no = ?3"                        \
 	" ) GROUP BY plan_year, county_id, stage_no, day"
 
 int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
@@ -59,7 +61,7 @@ int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
 		return rc;
 	/* rows where stored and recomputed differ, zero rows on either side
 	 * being the same as no row */
-	rc = ch_db_prepare(
+	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "WITH r AS (" RECOMPUTED "),"
 	    " p AS (SELECT plan_year, county_id, stage_no, day, households AS n,"
@@ -74,7 +76,9 @@ int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
 	    "r.area"
 	    " FROM r LEFT JOIN p USING (plan_year, county_id, stage_no, day)"
 	    " WHERE p.n IS NULL AND (r.n <> 0 OR r.es <> 0 OR r.area <> 0)"
-	    " LIMIT 1");
+	    " LIMIT 1",
+	    "iii", (int64_t)CH_STAGE_STARTED, (int64_t)CH_STAGE_SUBSIDIZED,
+	    (int64_t)CH_STAGE_WITHDRAWN);
 	if (rc)
 		return rc;
 	rc = ch_stmt_step(st);
@@ -193,10 +197,9 @@ static int load_old(ch_ctx *ctx, const char *county, const char *household, int 
 	    " WHERE ((? <> 0 AND h.county_id = ? AND h.hh_no = ?) OR (? = 0 AND h.id_number = "
 	    "upper(?)))"
 	    " AND e.stage_no = ? AND e.superseded_by IS NULL"
-	    " AND (e.stage_no > e.from_stage_no OR e.stage_no = 8) ORDER BY e.id DESC LIMIT 1",
-	    "iitit"
-	    "i",
-	    county_id, county_id, hh, county_id, hh, (int64_t)stage);
+	    " AND (e.stage_no > e.from_stage_no OR e.stage_no = ?) ORDER BY e.id DESC LIMIT 1",
+	    "iititii", county_id, county_id, hh, county_id, hh, (int64_t)stage,
+	    (int64_t)CH_STAGE_WITHDRAWN);
 	if (rc)
 		goto done;
 	rc = ch_stmt_step(st);

@@ -10,6 +10,7 @@
 #include "core/audit.h"
 #include "core/ctx.h"
 #include "io/bank_file.h"
+#include "io/headings.h"
 #include "io/report.h"
 #include "io/rows.h"
 #include "util/alloc.h"
@@ -78,14 +79,8 @@ enum { F_PAYMENT, F_AMOUNT, F_STATUS, F_DAY, F_REASON, F_COUNT };
 
 static int field_of(const char *h)
 {
-	static const char *const names[F_COUNT] = {
-	    "流水号|支付流水号|交易流水号|payment", "金额|金额(元)|实发金额|amount",
-	    "状态|处理结果|交易状态|status", "日期|入账日期|处理日期|交易日期|day",
-	    "原因|失败原因|备注|reason"};
-	for (int f = 0; f < F_COUNT; f++)
-		if (ch_str_in_list(h, names[f]))
-			return f;
-	return -1;
+	static const char *const keys[F_COUNT] = {"payment", "amount", "status", "day", "reason"};
+	return ch_headings_find("bank_return", h, keys, F_COUNT);
 }
 
 int ch_bank_return_read(const char *path, ch_return_row **rows, size_t *n, ch_strv *cells)
@@ -96,7 +91,7 @@ int ch_bank_return_read(const char *path, ch_return_row **rows, size_t *n, ch_st
 	size_t cap = 0, *bases = NULL; /* where each row's cells start in CELLS */
 	*rows = NULL;
 	*n = 0;
-	if ((rc = ch_rows_open(&in, path, NULL)) != 0)
+	if ((rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&in, path, NULL)) != 0)
 		return rc;
 	while ((rc = ch_rows_next(in, &row)) == 1) {
 		rc = 0;

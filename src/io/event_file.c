@@ -8,6 +8,7 @@
 
 #include "core/region.h"
 #include "io/event_file.h"
+#include "io/headings.h"
 #include "io/rejects.h"
 #include "io/rows.h"
 #include "util/alloc.h"
@@ -19,24 +20,14 @@
 #define HEADER_SEARCH_ROWS 20
 #define COL_IGNORED        (-2)
 
-static const struct {
-	int field;
-	const char *names;
-} headings[] = {
-    {CH_EF_COUNTY, "县市|县(市)|县区|县市区"},
-    {CH_EF_HOUSEHOLD, "户编号|农户编号|编号|户号|身份证号|身份证号码"},
-    {CH_EF_STAGE, "环节|进度|状态|施工进度|环节名称"},
-    {CH_EF_DAY, "日期|时间|完成日期|办理日期"},
-    {CH_EF_NOTE, "备注|说明|原因|退出原因"},
-    {COL_IGNORED, "序号|户主姓名|户主|姓名|乡镇|村|错误原因"},
-};
-
+/* The field heading H names (enum ch_efield), COL_IGNORED, or -1. */
 static int field_of(const char *h)
 {
-	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++)
-		if (ch_str_in_list(h, headings[i].names))
-			return headings[i].field;
-	return -1;
+	/* by enum ch_efield up to CH_EF_NOTE, then the columns known but not read */
+	static const char *const keys[] = {"county", "household", "stage",
+	                                   "day",    "note",      "ignored"};
+	int f = ch_headings_find("event", h, keys, sizeof keys / sizeof keys[0]);
+	return f == CH_EF_NOTE + 1 ? COL_IGNORED : f;
 }
 
 int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_summary *sum,
@@ -54,7 +45,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 	*out = NULL;
 	memset(sum, 0, sizeof *sum);
 	ch_strv_init(&header);
-	if ((rc = ch_hash_file(opts->path, hash)) != 0)
+	if ((rc = ch_headings_load()) != 0 || (rc = ch_hash_file(opts->path, hash)) != 0)
 		return rc;
 	if (opts->county) {
 		ch_region r;

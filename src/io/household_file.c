@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/region.h"
+#include "io/headings.h"
 #include "io/household_file.h"
 #include "io/rejects.h"
 #include "io/rows.h"
@@ -20,36 +21,6 @@
 
 #define HEADER_SEARCH_ROWS 20
 #define COL_IGNORED        (-2) /* 序号: known, not stored */
-
-/* Every heading counties use for each field, after normalising and
- * removing a unit in parentheses. The first is the one our exports use. */
-static const struct {
-	int field;
-	const char *names;
-} headings[] = {
-    {CH_HF_COUNTY, "县市|县(市)|县区|县(市、区)|县市区|县"},
-    {CH_HF_TOWNSHIP, "乡镇|乡(镇)|乡镇(街道)|乡镇街道|乡镇名称"},
-    {CH_HF_VILLAGE, "村|村(社区)|行政村|村委会|村名|村(组)"},
-    {CH_HF_HH_NO, "户编号|农户编号|编号|户号|农户编码"},
-    {CH_HF_HEAD, "户主姓名|户主|姓名|户主名称|户主名字"},
-    {CH_HF_ID, "身份证号|身份证号码|户主身份证号|户主身份证号码|身份证|证件号码"},
-    {CH_HF_PHONE, "联系电话|联系方式|电话|手机号|手机号码|电话号码|手机"},
-    {CH_HF_ADDRESS, "地址|住址|家庭住址|详细地址|家庭地址"},
-    {CH_HF_HEATED_AREA, "取暖面积|采暖面积|供暖面积|住房面积"},
-    {CH_HF_STRUCTURE, "房屋结构|结构|房屋类型|结构类型"},
-    {CH_HF_ORIG_HEATING, "原取暖方式|原采暖方式|改造前取暖方式|原取暖设施"},
-    {CH_HF_TECH, "改造方式|改造类型|清洁取暖方式|取暖方式|技术路线|改造模式"},
-    {CH_HF_MEASURES, "节能改造措施|节能措施|节能改造内容|建筑节能措施"},
-    {CH_HF_ES_AREA, "节能改造面积|建筑节能改造面积|节能面积"},
-    {CH_HF_YEAR, "年度|计划年度|实施年度|年份"},
-    {CH_HF_BATCH, "批次|新建/续建|新建或续建|类别|建设性质"},
-    {CH_HF_CONTRACTOR, "施工单位|施工企业|施工方"},
-    {CH_HF_COST, "总投资|投资|改造费用|总费用|投资额|总投资额"},
-    {CH_HF_NOTE, "备注|说明"},
-    {CH_HF_BANK,
-     "收款账号|银行卡号|银行账号|一卡通账号|惠农一卡通|惠农一卡通账号|社保卡号|补贴发放账号"},
-    {COL_IGNORED, "序号|编码序号|No.|NO.|错误原因"}, /* 错误原因: our own rejects files */
-};
 
 const char *ch_household_heading(enum ch_hfield f)
 {
@@ -89,17 +60,13 @@ static int field_of(const char *heading, int *in_10k)
 	*in_10k = ch_str_contains(unit, "万元") || ch_str_ends(name, "万元");
 	if (*in_10k && ch_str_ends(name, "万元"))
 		name[strlen(name) - strlen("万元")] = '\0';
-	for (size_t i = 0; i < sizeof headings / sizeof headings[0]; i++) {
-		char *list = ch_strdup(headings[i].names), *save = NULL;
-		int hit = 0;
-		for (char *a = strtok_r(list, "|", &save); a && !hit;
-		     a = strtok_r(NULL, "|", &save))
-			hit = strcmp(a, name) == 0;
-		free(list);
-		if (hit)
-			return headings[i].field;
-	}
-	return -1;
+	/* the register's field keys, then the columns known but not stored */
+	const char *keys[CH_HF_COUNT + 1];
+	for (int f = 0; f < CH_HF_COUNT; f++)
+		keys[f] = ch_hfield_key((enum ch_hfield)f);
+	keys[CH_HF_COUNT] = "ignored";
+	int f = ch_headings_find("household", name, keys, CH_HF_COUNT + 1);
+	return f == CH_HF_COUNT ? COL_IGNORED : f;
 }
 
 struct mapping {
@@ -190,7 +157,7 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	memset(sum, 0, sizeof *sum);
 	ch_strv_init(&unknown);
 	ch_strv_init(&m.header);
-	if ((rc = ch_hash_file(opts->path, hash)) != 0)
+	if ((rc = ch_headings_load()) != 0 || (rc = ch_hash_file(opts->path, hash)) != 0)
 		return rc;
 	if (opts->county && (rc = county_id_of(ctx, opts->county, &io.county_id)) != 0)
 		return rc;

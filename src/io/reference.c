@@ -15,6 +15,7 @@
 #include "core/reflist.h"
 #include "core/region.h"
 #include "io/csv.h"
+#include "io/headings.h"
 #include "io/reference.h"
 #include "util/alloc.h"
 #include "util/date.h"
@@ -325,7 +326,9 @@ int ch_reference_sync(ch_ctx *ctx)
 
 	for (const struct ch_embedded_file *f = ch_embedded; f->path && rc == 0; f++) {
 		char hash[CH_HASH_HEX_LEN + 1], key[256], *stored = NULL;
-		if (!ch_str_starts(f->path, "data/") || !ch_str_ends(f->path, ".csv"))
+		/* the headings are read by the importers from the binary itself */
+		if (!ch_str_starts(f->path, "data/") || !ch_str_ends(f->path, ".csv") ||
+		    strcmp(f->path, CH_HEADINGS_FILE) == 0)
 			continue;
 		ch_hash_hex(f->data, f->len, hash);
 		snprintf(key, sizeof key, "ref:%s", f->path);

@@ -2,7 +2,8 @@
  * reference — loading the reference data compiled into the binary.
  *
  * data/regions/ (prefecture and counties, GB/T 2260) and
- * data/register/ (technologies, energy-saving measures, limits) and
+ * data/register/ (technologies, energy-saving measures, limits; not the
+ * import headings, which headings.h reads from the binary) and
  * data/calendar/ (milestone calendars, one file per plan year),
  * data/acceptance/ (checklist, sampling, follow-up) and data/subsidy/
  * (subsidy policies, one per plan year, loaded as numbered versions) are

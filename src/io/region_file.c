@@ -10,6 +10,7 @@
 #include "core/ctx.h"
 #include "core/region.h"
 #include "io/csv.h"
+#include "io/headings.h"
 #include "io/region_file.h"
 #include "util/alloc.h"
 #include "util/error.h"
@@ -23,23 +24,9 @@ enum { I_COUNTY, I_TOWNSHIP, I_VILLAGE, I_TOWNSHIP_CODE, I_VILLAGE_CODE, I_COUNT
 /* The column a heading names, or -1. */
 static int import_column(const char *h)
 {
-	static const struct {
-		const char *name;
-		int col;
-	} names[] = {
-	    {"县市", I_COUNTY},         {"县(市)", I_COUNTY},
-	    {"县区", I_COUNTY},         {"县(市、区)", I_COUNTY},
-	    {"县市区", I_COUNTY},       {"乡镇", I_TOWNSHIP},
-	    {"乡(镇)", I_TOWNSHIP},     {"乡镇(街道)", I_TOWNSHIP},
-	    {"乡镇街道", I_TOWNSHIP},   {"村", I_VILLAGE},
-	    {"村(社区)", I_VILLAGE},    {"行政村", I_VILLAGE},
-	    {"村委会", I_VILLAGE},      {"乡镇代码", I_TOWNSHIP_CODE},
-	    {"村代码", I_VILLAGE_CODE}, {"村(社区)代码", I_VILLAGE_CODE},
-	};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(h, names[i].name) == 0)
-			return names[i].col;
-	return -1;
+	static const char *const keys[I_COUNT] = {"county", "township", "village", "township_code",
+	                                          "village_code"};
+	return ch_headings_find("region", h, keys, I_COUNT);
 }
 
 static int import_row(ch_ctx *ctx, const ch_csv_row *row, const int *idx,
@@ -129,7 +116,7 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 
 	memset(res, 0, sizeof *res);
 	ch_strv_init(&loaded);
-	if ((rc = ch_csv_open(&csv, path)) != 0)
+	if ((rc = ch_headings_load()) != 0 || (rc = ch_csv_open(&csv, path)) != 0)
 		return rc;
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;

@@ -6,7 +6,8 @@
  * ch_reference_sync, fixed-point area parsing, and the core import driven
  * row by row (ch_hh_import_begin / _row / _finish): all or nothing, and an
  * ID number found twice in one file after the first row had updated (or
- * matched) a registered household.
+ * matched) a registered household. Last, the column headings the
+ * importers recognise (data/register/headings.csv).
  */
 #include "testdb.h"
 
@@ -15,7 +16,10 @@
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "db/db.h"
+#include "io/csv.h"
+#include "io/headings.h"
 #include "io/reference.h"
+#include "util/embedded.h"
 #include "util/error.h"
 #include "util/strmap.h"
 #include "util/text.h"
@@ -661,6 +665,94 @@ static void test_import_dup_new_rows(void **state)
 	                 1);
 }
 
+/* ---- the headings importers recognise ---- */
+
+/* The field keys each reader asks for, as the readers in src/io/ do. */
+static const char *const event_keys[] = {"county", "household", "stage", "day", "note", "ignored"};
+static const char *const region_keys[] = {"county", "township", "village", "township_code",
+                                          "village_code"};
+static const char *const bank_keys[] = {"payment", "amount", "status", "day", "reason"};
+
+static void household_keys(const char *keys[CH_HF_COUNT + 1])
+{
+	for (int f = 0; f < CH_HF_COUNT; f++)
+		keys[f] = ch_hfield_key((enum ch_hfield)f);
+	keys[CH_HF_COUNT] = "ignored";
+}
+
+/* Every row of the file names a kind and a field its reader asks for (a
+ * misspelt one would never match), and no heading stands twice in a kind:
+ * each row is the one its heading finds. */
+static void test_headings_file(void **state)
+{
+	(void)state;
+	const char *hkeys[CH_HF_COUNT + 1];
+	household_keys(hkeys);
+	const struct {
+		const char *kind;
+		const char *const *keys;
+		size_t n;
+	} readers[] = {{"household", hkeys, CH_HF_COUNT + 1},
+	               {"event", event_keys, sizeof event_keys / sizeof event_keys[0]},
+	               {"region", region_keys, sizeof region_keys / sizeof region_keys[0]},
+	               {"bank_return", bank_keys, sizeof bank_keys / sizeof bank_keys[0]}};
+	const struct ch_embedded_file *file = ch_embedded_find(CH_HEADINGS_FILE);
+	ch_csv *csv = NULL;
+	ch_csv_row row;
+	size_t rows = 0;
+	int rc;
+	assert_int_equal(ch_headings_load(), 0);
+	assert_non_null(file);
+	assert_int_equal(ch_csv_open_mem(&csv, file->data, file->len), 0);
+	assert_int_equal(ch_csv_next(csv, &row), 1);
+	assert_int_equal(row.nfields, 3);
+	assert_string_equal(row.fields[0], "kind");
+	assert_string_equal(row.fields[1], "field");
+	assert_string_equal(row.fields[2], "heading");
+	while ((rc = ch_csv_next(csv, &row)) == 1) {
+		const char *kind = row.fields[0], *field = row.fields[1], *h = row.fields[2];
+		int found = 0;
+		assert_int_equal(row.nfields, 3);
+		for (size_t i = 0; i < sizeof readers / sizeof readers[0]; i++) {
+			if (strcmp(kind, readers[i].kind) != 0)
+				continue;
+			int at = ch_headings_find(kind, h, readers[i].keys, readers[i].n);
+			found = at >= 0 && strcmp(readers[i].keys[at], field) == 0;
+		}
+		if (!found)
+			fail_msg("line %zu: %s heading '%s' for '%s': no reader asks for that, "
+			         "or an earlier row has the heading",
+			         row.line, kind, h, field);
+		rows++;
+	}
+	assert_int_equal(rc, 0);
+	ch_csv_free(csv);
+	assert_true(rows > 100);
+}
+
+static void test_headings_find(void **state)
+{
+	(void)state;
+	const char *hkeys[CH_HF_COUNT + 1];
+	household_keys(hkeys);
+	assert_int_equal(ch_headings_find("household", "户主", hkeys, CH_HF_COUNT + 1), CH_HF_HEAD);
+	assert_int_equal(ch_headings_find("household", "县(市、区)", hkeys, CH_HF_COUNT + 1),
+	                 CH_HF_COUNTY);
+	assert_int_equal(ch_headings_find("household", "惠农一卡通", hkeys, CH_HF_COUNT + 1),
+	                 CH_HF_BANK);
+	assert_int_equal(ch_headings_find("household", "No.", hkeys, CH_HF_COUNT + 1), CH_HF_COUNT);
+	assert_int_equal(ch_headings_find("household", "流水号", hkeys, CH_HF_COUNT + 1), -1);
+	assert_int_equal(ch_headings_find("event", "退出原因", event_keys, 6), 4);
+	assert_int_equal(ch_headings_find("event", "乡镇", event_keys, 6), 5);
+	assert_int_equal(ch_headings_find("event", "县", event_keys, 6), -1);
+	assert_int_equal(ch_headings_find("region", "村(社区)代码", region_keys, 5), 4);
+	assert_int_equal(ch_headings_find("region", "户编号", region_keys, 5), -1);
+	assert_int_equal(ch_headings_find("bank_return", "金额(元)", bank_keys, 5), 1);
+	assert_int_equal(ch_headings_find("bank_return", "payment", bank_keys, 5), 0);
+	/* a field the caller does not ask for is no match */
+	assert_int_equal(ch_headings_find("bank_return", "原因", bank_keys, 4), -1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -687,6 +779,8 @@ int main(void)
 	    T(test_import_dup_after_unchanged),
 	    T(test_import_dup_hhno_after_unchanged),
 	    T(test_import_dup_new_rows),
+	    cmocka_unit_test(test_headings_file),
+	    cmocka_unit_test(test_headings_find),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

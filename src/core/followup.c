@@ -1,0 +1,185 @@
+/*
+ * followup — follow-up visits (回访) after commissioning: a visit recorded,
+ * any problem found opening a rectification order, and the visits due
+ * (see acceptance.h).
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/acceptance_int.h"
+#include "core/audit_int.h"
+#include "core/ctx_int.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/date.h"
+#include "util/error.h"
+
+static int yes_comfort(const char *c, const char **key)
+{
+	if (!c)
+		return 0;
+	if (strcmp(c, "good") == 0 || strcmp(c, "好") == 0)
+		*key = "good";
+	else if (strcmp(c, "fair") == 0 || strcmp(c, "一般") == 0)
+		*key = "fair";
+	else if (strcmp(c, "poor") == 0 || strcmp(c, "差") == 0)
+		*key = "poor";
+	else
+		return 0;
+	return 1;
+}
+
+int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
+{
+	ch_hh_ref ref;
+	char day[11], now[32], obj[96];
+	const char *comfort = NULL;
+	ch_buf issues;
+	int rc;
+	int64_t visit_id = 0, exists;
+	*order = 0;
+	if ((rc = ch_acceptance_household(ctx, in->county, in->household, in->day, in->today, &ref,
+	                                  day)) != 0)
+		return rc;
+	if (in->visit != 1 && in->visit != 2)
+		return ch_error_set(CH_EINVALID,
+		                    "--visit is 1 (first heating month) or 2 (mid-season)");
+	if (!yes_comfort(in->comfort, &comfort))
+		return ch_error_set(CH_EINVALID, "--comfort is good, fair or poor (好、一般、差)");
+	if (in->satisfaction < 0 || in->satisfaction > 5)
+		return ch_error_set(CH_EINVALID, "--satisfaction is 1 to 5");
+	if (!in->visitor || !*in->visitor)
+		return ch_error_set(CH_EINVALID, "缺少回访人员（--visitor）");
+	if (ref.stage < CH_STAGE_COMMISSIONED || ref.stage == CH_STAGE_WITHDRAWN)
+		return ch_error_set(CH_EINVALID, "该户当前为「%s」：回访在调试完成之后",
+		                    ref.stage >= 0 ? ch_stage_name(ref.stage) : "?");
+	char *commissioned = NULL;
+	if (ch_db_query_text(ctx->db, &commissioned,
+	                     "SELECT max(day) FROM event WHERE household_id = ? AND stage_no = ?"
+	                     " AND from_stage_no = ? AND superseded_by IS NULL",
+	                     "iii", ref.id, (int64_t)CH_STAGE_COMMISSIONED,
+	                     (int64_t)CH_STAGE_INSTALLED) == 0 &&
+	    strcmp(day, commissioned) < 0) {
+		rc =
+		    ch_error_set(CH_EINVALID, "回访日期 %s 早于调试完成日期 %s", day, commissioned);
+		free(commissioned);
+		return rc;
+	}
+	free(commissioned);
+	ch_error_clear();
+	if (ch_db_query_int64(ctx->db, &exists,
+	                      "SELECT id FROM followup WHERE household_id = ? AND visit = ?", "ii",
+	                      ref.id, (int64_t)in->visit) == 0)
+		return ch_error_set(CH_EEXISTS, "该户第%d次回访已记录", in->visit);
+	ch_error_clear();
+	ch_buf_init(&issues);
+	if (!in->in_use)
+		ch_buf_puts(&issues, "新取暖设施未使用；");
+	if (in->coal_burned)
+		ch_buf_puts(&issues, "仍在烧煤（返煤）；");
+	if (in->fault && *in->fault)
+		ch_buf_printf(&issues, "设备故障：%s；", in->fault);
+	if (in->cost_complaint)
+		ch_buf_puts(&issues, "反映运行费用过高；");
+	if (strcmp(comfort, "poor") == 0)
+		ch_buf_puts(&issues, "室内温度不达标；");
+	ch_now_utc(now, sizeof now);
+	if ((rc = ch_ctx_begin(ctx)) != 0) {
+		ch_buf_dispose(&issues);
+		return rc;
+	}
+	rc = ch_db_run(
+	    ctx->db,
+	    "INSERT INTO followup(household_id, visit, day, in_use, comfort, cost_complaint,"
+	    " coal_burned, fault, satisfaction, note, visitor, actor, recorded_at)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "iititiitItttt", ref.id, (int64_t)in->visit, day, (int64_t)(in->in_use != 0), comfort,
+	    (int64_t)(in->cost_complaint != 0), (int64_t)(in->coal_burned != 0),
+	    in->fault && *in->fault ? in->fault : NULL, (int64_t)in->satisfaction, in->note,
+	    in->visitor, ctx->actor.name, now);
+	if (rc == 0)
+		visit_id = ch_db_last_id(ctx->db);
+	if (rc == 0 && issues.len) {
+		issues.ptr[issues.len - strlen("；")] = '\0';
+		rc = ch_rectification_open(ctx, ref.id, "followup", visit_id, issues.ptr, day,
+		                           order);
+	}
+	if (rc == 0) {
+		snprintf(obj, sizeof obj, "household-id:%" PRId64, ref.id);
+		rc = ch_audit_append_json(
+		    ctx, "followup.record", obj,
+		    json_pack("{s:i, s:s, s:b, s:s, s:b, s:b, s:I}", "visit", in->visit, "day", day,
+		              "in_use", in->in_use, "comfort", comfort, "coal_burned",
+		              in->coal_burned, "cost_complaint", in->cost_complaint, "order",
+		              (json_int_t)*order));
+	}
+	ch_buf_dispose(&issues);
+	if (rc == 0)
+		return ch_ctx_commit(ctx);
+	ch_ctx_rollback(ctx);
+	return rc;
+}
+
+int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
+                         int (*fn)(const ch_followup_due *d, void *arg), void *arg)
+{
+	ch_stmt *st;
+	ch_date d;
+	char *heating = NULL;
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ), first, second;
+	if (rc)
+		return rc;
+	if ((rc = ch_date_parse(as_of, &d)) != 0)
+		return ch_error_prefix("--as-of: ");
+	first = ch_acceptance_setting(ctx, "followup", "first_visit_days", 30);
+	second = ch_acceptance_setting(ctx, "followup", "second_visit_days", 90);
+	if (ch_db_query_text(
+	        ctx->db, &heating,
+	        "SELECT value FROM setting WHERE scope = 'followup' AND key = 'heating_start'",
+	        NULL) != 0) {
+		ch_error_clear();
+		heating = ch_strdup("10-15");
+	}
+	/* heating starts on MM-DD of the year the household was commissioned;
+	 * visit 1 is due FIRST days after the later of that and commissioning,
+	 * visit 2 SECOND days after the heating start */
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "WITH c AS (SELECT h.id, h.county_id, h.township_id, h.village_id, h.hh_no, "
+	    "h.head_name,"
+	    "  (SELECT max(e.day) FROM event e WHERE e.household_id = h.id AND e.stage_no = ?6"
+	    "   AND e.superseded_by IS NULL AND e.from_stage_no = ?7) AS commissioned"
+	    "  FROM household h WHERE h.status NOT IN ('registered', 'started', 'installed', "
+	    "'withdrawn')"
+	    "  AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)),"
+	    " s AS (SELECT c.*, substr(commissioned, 1, 4) || '-' || ?1 AS heat FROM c"
+	    "  WHERE commissioned IS NOT NULL),"
+	    " v AS (SELECT s.*, 1 AS visit, date(max(heat, commissioned), '+' || ?2 || ' days') AS "
+	    "due"
+	    "  FROM s UNION ALL SELECT s.*, 2, date(heat, '+' || ?3 || ' days') FROM s)"
+	    " SELECT r.name, t.name, vl.name, v.hh_no, v.head_name, v.visit, v.due, v.due < ?5"
+	    " FROM v JOIN region r ON r.id = v.county_id JOIN region t ON t.id = v.township_id"
+	    " LEFT JOIN region vl ON vl.id = v.village_id"
+	    " WHERE v.due <= ?5 AND NOT EXISTS (SELECT 1 FROM followup f WHERE f.household_id = "
+	    "v.id"
+	    "  AND f.visit = v.visit)"
+	    " ORDER BY v.due, r.code, v.hh_no",
+	    "tiiitii", heating, (int64_t)first, (int64_t)second, ctx->actor.scope_region_id, as_of,
+	    (int64_t)CH_STAGE_COMMISSIONED, (int64_t)CH_STAGE_INSTALLED);
+	free(heating);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_followup_due x = {ch_stmt_text(st, 0), ch_stmt_text(st, 1),
+		                     ch_stmt_text(st, 2), ch_stmt_text(st, 3),
+		                     ch_stmt_text(st, 4), (int)ch_stmt_int64(st, 5),
+		                     ch_stmt_text(st, 6), (int)ch_stmt_int64(st, 7)};
+		if ((rc = fn(&x, arg)) != 0)
+			break;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
