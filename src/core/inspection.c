@@ -108,7 +108,7 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 	ch_buf_init(&failed);
 	if ((rc = ch_household_locate(ctx, in->county, in->household, &ref)) != 0)
 		goto done;
-	if ((rc = may_write(ctx, &ref)) != 0)
+	if ((rc = ch_ctx_require(ctx, CH_PERM_INSPECT, ref.township_id)) != 0)
 		goto done;
 	if ((rc = check_day(in->day, in->today, day)) != 0)
 		goto done;
