@@ -46,12 +46,12 @@ int ch_acceptance_may_write(ch_ctx *ctx, const ch_hh_ref *ref)
 	return ch_ctx_require(ctx, CH_PERM_HOUSEHOLD_WRITE, ref->township_id);
 }
 
-int ch_acceptance_household(ch_ctx *ctx, const char *county, const char *household,
+int ch_acceptance_household(ch_ctx *ctx, unsigned perm, const char *county, const char *household,
                             const char *day_text, const char *today, ch_hh_ref *ref, char day[11])
 {
 	int rc = ch_household_locate(ctx, county, household, ref);
 	if (rc == 0)
-		rc = ch_acceptance_may_write(ctx, ref);
+		rc = ch_ctx_require(ctx, (enum ch_perm)perm, ref->township_id);
 	if (rc == 0)
 		rc = ch_acceptance_check_day(day_text, today, day);
 	return rc;

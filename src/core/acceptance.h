@@ -48,7 +48,8 @@ typedef struct ch_inspect_in {
 /* Records an inspection. CH_EINVALID with the reason for a household that
  * is not commissioned, has an open rectification order, an unknown item,
  * a result that contradicts the items, a pass without evidence. On a fail
- * *ORDER gets the rectification order opened (else 0). Audited. */
+ * *ORDER gets the rectification order opened (else 0). Audited.
+ * CH_EDENIED unless the actor holds CH_PERM_INSPECT for the household. */
 int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_id, int64_t *order);
 
 /* ---- rectification orders ---- */
@@ -109,7 +110,8 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 
 /* Bundles HH_NOS (户编号 of COUNTY; NULL: every self-inspected household of
  * the county's plan year YEAR not yet applied for) into a new application,
- * moving them to 已申请复核. *NUMBER receives its number (caller frees). */
+ * moving them to 已申请复核. *NUMBER receives its number (caller frees).
+ * CH_EDENIED unless the actor holds CH_PERM_INSPECT for COUNTY. */
 int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const *hh_nos, size_t n,
                     const char *day, const char *today, char **number);
 /* Assigns application NUMBER to UNIT and reviewer REVIEWER (a user with the

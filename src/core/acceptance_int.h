@@ -17,9 +17,9 @@ int ch_acceptance_check_day(const char *day_text, const char *today, char day[11
  * household-writing roles within their scope. */
 int ch_acceptance_may_write(ch_ctx *ctx, const ch_hh_ref *ref);
 /* The opening checks of a record about a household: COUNTY and HOUSEHOLD
- * (as ch_household_locate) into *REF, the write permission for it, and
- * DAY_TEXT into DAY as ch_acceptance_check_day does. */
-int ch_acceptance_household(ch_ctx *ctx, const char *county, const char *household,
+ * (as ch_household_locate) into *REF, permission PERM (enum ch_perm) for
+ * its township, and DAY_TEXT into DAY as ch_acceptance_check_day does. */
+int ch_acceptance_household(ch_ctx *ctx, unsigned perm, const char *county, const char *household,
                             const char *day_text, const char *today, ch_hh_ref *ref, char day[11]);
 
 #endif

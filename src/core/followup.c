@@ -41,8 +41,8 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	int rc;
 	int64_t visit_id = 0, exists;
 	*order = 0;
-	if ((rc = ch_acceptance_household(ctx, in->county, in->household, in->day, in->today, &ref,
-	                                  day)) != 0)
+	if ((rc = ch_acceptance_household(ctx, CH_PERM_HOUSEHOLD_WRITE, in->county, in->household,
+	                                  in->day, in->today, &ref, day)) != 0)
 		return rc;
 	if (in->visit != 1 && in->visit != 2)
 		return ch_error_set(CH_EINVALID,

@@ -37,8 +37,8 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 
 	*inspection_id = *order = 0;
 	ch_buf_init(&failed);
-	if ((rc = ch_acceptance_household(ctx, in->county, in->household, in->day, in->today, &ref,
-	                                  day)) != 0)
+	if ((rc = ch_acceptance_household(ctx, CH_PERM_INSPECT, in->county, in->household, in->day,
+	                                  in->today, &ref, day)) != 0)
 		goto done;
 	if (!in->result || (strcmp(in->result, "pass") != 0 && strcmp(in->result, "fail") != 0)) {
 		rc = ch_error_set(CH_EINVALID, "--result is pass or fail");

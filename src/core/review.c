@@ -117,7 +117,7 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 	*number = NULL;
 	if ((rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &c)) != 0)
 		return rc;
-	if ((rc = ch_ctx_require(ctx, CH_PERM_HOUSEHOLD_WRITE, c.id)) != 0)
+	if ((rc = ch_ctx_require(ctx, CH_PERM_INSPECT, c.id)) != 0)
 		goto done;
 	if (!day_text || ch_date_parse(day_text, &d) != 0) {
 		rc = ch_error_set(CH_EINVALID, "--date: expected YYYY-MM-DD");

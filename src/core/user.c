@@ -27,10 +27,11 @@ static const struct {
 } role_table[CH_ROLE_COUNT] = {
     {CH_ROLE_PREFECTURE_ADMIN, "prefecture_admin", "州级管理员",
      CH_PERM_READ | CH_PERM_PLAN_WRITE | CH_PERM_REGION_WRITE | CH_PERM_USER_ADMIN | CH_PERM_AUDIT |
-         CH_PERM_REVEAL | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVIEW,
+         CH_PERM_REVEAL | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVIEW | CH_PERM_INSPECT,
      0},
     {CH_ROLE_COUNTY_OPERATOR, "county_operator", "县市操作员",
-     CH_PERM_READ | CH_PERM_REGION_WRITE | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVEAL,
+     CH_PERM_READ | CH_PERM_REGION_WRITE | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVEAL |
+         CH_PERM_INSPECT,
      CH_LEVEL_COUNTY},
     {CH_ROLE_TOWNSHIP_OPERATOR, "township_operator", "乡镇录入员",
      CH_PERM_READ | CH_PERM_HOUSEHOLD_WRITE, CH_LEVEL_TOWNSHIP},
@@ -52,6 +53,7 @@ static const struct {
     {CH_PERM_HOUSEHOLD_WRITE, "change the household register"},
     {CH_PERM_REVIEW, "record reviews"},
     {CH_PERM_FUNDS, "handle subsidy funds"},
+    {CH_PERM_INSPECT, "record self-inspections and apply for review"},
 };
 
 const char *ch_role_name(enum ch_role role)

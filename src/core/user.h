@@ -34,6 +34,7 @@ enum ch_perm {
 	CH_PERM_HOUSEHOLD_WRITE = 1 << 6,
 	CH_PERM_REVIEW = 1 << 7,
 	CH_PERM_FUNDS = 1 << 8,
+	CH_PERM_INSPECT = 1 << 9, /* self-inspect households, apply for their review */
 };
 
 typedef struct ch_user {

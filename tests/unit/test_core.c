@@ -648,6 +648,10 @@ static void test_role_table(void **state)
 	assert_false(ch_role_allows(CH_ROLE_REVIEWER, CH_PERM_USER_ADMIN));
 	assert_true(ch_role_allows(CH_ROLE_FINANCE, CH_PERM_FUNDS));
 	assert_false(ch_role_allows(CH_ROLE_TOWNSHIP_OPERATOR, CH_PERM_REGION_WRITE));
+	/* self-inspection and review applications are the county's */
+	assert_true(ch_role_allows(CH_ROLE_COUNTY_OPERATOR, CH_PERM_INSPECT));
+	assert_false(ch_role_allows(CH_ROLE_TOWNSHIP_OPERATOR, CH_PERM_INSPECT));
+	assert_false(ch_role_allows(CH_ROLE_REVIEWER, CH_PERM_INSPECT));
 	/* several bits at once: all must be granted */
 	assert_false(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_READ | CH_PERM_PLAN_WRITE));
 	assert_true(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_READ | CH_PERM_AUDIT));
