@@ -47,7 +47,7 @@ static int report_dispatch(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int rc = compute(ctx, a, &d);
 	if (rc)
 		return rc;
-	if (!out)
+	if (!out || strcmp(out, "-") == 0) /* "-": standard output, in the chosen format */
 		ch_result_add_table(res, ch_dispatch_report(&d));
 	else if ((rc = ch_dispatch_write(&d, format_of(out), out)) == 0)
 		ch_result_add_file(res, "output", out);
