@@ -8,10 +8,13 @@
 
 #include "app/app.h"
 #include "util/alloc.h"
+#include "util/error.h"
 #include "util/file.h"
 
-/* Evidence files are photos and scans: 32 MiB each is plenty. */
-#define MAX_EVIDENCE (32u << 20)
+/* Evidence files are photos and scans: 32 MiB each is plenty, and 16 of
+ * them for one step. */
+#define MAX_EVIDENCE       (32u << 20)
+#define MAX_EVIDENCE_FILES 16
 
 ch_report *app_report(const char *title, const struct app_col *cols, size_t n)
 {
@@ -46,7 +49,12 @@ void app_set_centi(ch_report *r, int col, int64_t v)
 int app_read_evidence(const ch_args *a, const char *name, ch_evidence **ev, size_t *n)
 {
 	int rc = 0;
+	*ev = NULL;
 	*n = ch_args_count(a, name);
+	if (*n > MAX_EVIDENCE_FILES) {
+		*n = 0;
+		return ch_error_set_field(CH_EUSAGE, name, "at most %d files", MAX_EVIDENCE_FILES);
+	}
 	*ev = ch_calloc(*n ? *n : 1, sizeof **ev);
 	for (size_t i = 0; i < *n && rc == 0; i++) {
 		const char *path = ch_args_at(a, name, i);

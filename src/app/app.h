@@ -30,8 +30,9 @@ void app_pct(char *out, size_t outsz, int64_t part, int64_t whole);
 void app_set_centi(ch_report *r, int col, int64_t v);
 
 /* Reads the evidence files of the repeated parameter NAME (paths of photos
- * and scans, 32 MiB each at most) into *EV (*N of them); app_free_evidence
- * releases them. */
+ * and scans, 32 MiB each at most, 16 files at most: else CH_EUSAGE naming
+ * NAME) into *EV (*N of them); app_free_evidence releases them, also after
+ * a failure. */
 int app_read_evidence(const ch_args *a, const char *name, ch_evidence **ev, size_t *n);
 void app_free_evidence(ch_evidence *ev, size_t n);
 

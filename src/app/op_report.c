@@ -1,8 +1,234 @@
 /*
- * op_report — placeholder until the report operations are moved here.
+ * op_report — the progress dispatch and what follows from it: `report
+ * dispatch` (周调度/月调度), `report remind` (notices to lagging counties),
+ * `report freeze` (lock a period's figures), `report verify` (recompute the
+ * aggregates from the events).
+ *
+ * The dispatch is a table for every format; given an output file, it is
+ * written there instead, as the sheet offices circulate when the file is
+ * .xlsx (io/dispatch_report.c). Which counties are reminded is core's rule
+ * (ch_dispatch_reminders); the notice's wording is built here.
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "app/app.h"
+#include "core/dispatch.h"
+#include "core/event.h"
+#include "io/dispatch_report.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/text.h"
+
+/* The dispatch on --as-of for --year, by --period. */
+static int compute(ch_ctx *ctx, const ch_args *a, ch_dispatch *d)
+{
+	const char *period = ch_args_str(a, "period");
+	return ch_dispatch_compute(ctx, (int)ch_args_int(a, "year", 0), ch_args_str(a, "as-of"),
+	                           period && strcmp(period, "month") == 0, d);
+}
+
+/* The format of an output file by its extension: the office's sheet for
+ * .xlsx, JSON for .json, else CSV. */
+static enum ch_format format_of(const char *path)
+{
+	return ch_str_ends(path, ".xlsx")   ? CH_FMT_XLSX
+	       : ch_str_ends(path, ".json") ? CH_FMT_JSON
+	                                    : CH_FMT_CSV;
+}
+
+static int report_dispatch(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	const char *out = ch_args_str(a, "output");
+	ch_dispatch d;
+	int rc = compute(ctx, a, &d);
+	if (rc)
+		return rc;
+	if (!out || strcmp(out, "-") == 0) /* "-": standard output, in the chosen format */
+		ch_result_add_table(res, ch_dispatch_report(&d));
+	else if ((rc = ch_dispatch_write(&d, format_of(out), out)) == 0)
+		ch_result_add_file(res, "output", out);
+	ch_dispatch_dispose(&d);
+	return rc;
+}
+
+/* "12.3%" from tenths of a percent (truncated, as the dispatch shows it). */
+static void fmt_pct(char *out, size_t n, int64_t tenths)
+{
+	snprintf(out, n, "%" PRId64 ".%d%%", tenths / 10, (int)(tenths % 10));
+}
+
+/* The notice to the county of reminder X. */
+static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
+{
+	const ch_dispatch_row *r = x->row;
+	const char *pref = d->prefecture;
+	ch_date a;
+	ch_date_parse(d->as_of, &a);
+	ch_buf_printf(b, "关于加快推进%s%d年农村清洁取暖改造进度的提醒\n\n", r->name, d->year);
+	ch_buf_printf(b, "%s冬季清洁取暖工作领导小组办公室：\n\n", r->name);
+	ch_buf_printf(b,
+	              "    截至%d年%d月%d日，你县（市）%d年农村清洁取暖改造任务%" PRId64
+	              "户（新建%" PRId64 "户、续建%" PRId64 "户），",
+	              a.year, a.month, a.day, d->year, r->target, r->target_new,
+	              r->target_continuing);
+	int first = 1;
+	for (int k = 0; k < CH_DISPATCH_NSTAGES; k++) {
+		int s = ch_dispatch_stages[k];
+		if (r->expected[s] <= 0)
+			continue;
+		char act[32], exp[32];
+		fmt_pct(act, sizeof act, r->target > 0 ? r->n[s] * 1000 / r->target : 0);
+		fmt_pct(exp, sizeof exp, r->expected[s]);
+		ch_buf_printf(b, "%s%s%" PRId64 "户（%s），按计划应达到%s", first ? "" : "；",
+		              ch_stage_name(s), r->n[s], act, exp);
+		if (r->gap[s] > 0)
+			ch_buf_printf(b, "，落后%d.%d个百分点", r->gap[s] / 10, r->gap[s] % 10);
+		first = 0;
+	}
+	ch_buf_puts(b, "。");
+	for (int k = 0; k < CH_DISPATCH_NSTAGES; k++) {
+		int s = ch_dispatch_stages[k];
+		const ch_date *dl = &d->cal.deadline[s];
+		if (r->expected[s] < 0 || !dl->year || r->n[s] >= r->target)
+			continue;
+		if (r->late[s])
+			ch_buf_printf(b,
+			              "按近%d周进度推算，%s将于%d年%d月%d日才能全部完成，晚于%d月%"
+			              "d日的节点要求。",
+			              d->cal.forecast_weeks, ch_stage_name(s), r->forecast[s].year,
+			              r->forecast[s].month, r->forecast[s].day, dl->month, dl->day);
+		else if (r->stalled[s])
+			ch_buf_printf(b, "近%d周%s没有进展，%d月%d日的节点要求难以完成。",
+			              d->cal.forecast_weeks, ch_stage_name(s), dl->month, dl->day);
+	}
+	if (x->reason == CH_REMIND_YELLOW_TWICE)
+		ch_buf_puts(b, "你县（市）已连续两期处于进度滞后（黄色）状态。");
+	ch_buf_printf(
+	    b,
+	    "\n\n    根据《%s%d年农村清洁取暖改造工作实施方案》“%d月底前全面开工建设，%d月底前"
+	    "完成安装调试并达到使用条件”的要求，请你县（市）高度重视，认真分析进度滞后原因，"
+	    "倒排工期、压实责任，加快推进项目建设，确保按期完成年度任务。\n\n",
+	    pref, d->year, d->cal.deadline[CH_STAGE_STARTED].month,
+	    d->cal.deadline[CH_STAGE_INSTALLED].month);
+	ch_buf_printf(b, "%*s%s冬季清洁取暖工作领导小组办公室\n%*s%d年%d月%d日\n", 24, "", pref, 32,
+	              "", a.year, a.month, a.day);
+}
+
+static int report_remind(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	const char *out = ch_args_str(a, "output");
+	ch_dispatch d;
+	ch_reminder *x = NULL;
+	size_t n = 0;
+	ch_buf b;
+	int rc = compute(ctx, a, &d);
+	if (rc)
+		return rc;
+	if ((rc = ch_dispatch_reminders(ctx, &d, &x, &n)) != 0) {
+		ch_dispatch_dispose(&d);
+		return rc;
+	}
+	ch_buf_init(&b);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			ch_buf_puts(&b, "\n\f\n"); /* a page break between notices */
+		notice(&b, &d, &x[i]);
+	}
+	if (n == 0)
+		ch_buf_printf(&b, "截至%s，没有需要提醒的县（市）（无红色，也无连续两期黄色）。\n",
+		              d.as_of);
+	ch_result_count(res, "notices", (int64_t)n);
+	if (!out) {
+		ch_result_printf(res, "%s", b.ptr);
+	} else if ((rc = ch_file_write(out, b.ptr, b.len)) == 0) {
+		ch_result_add_file(res, "output", out);
+		ch_result_printf(res, "已生成 %zu 份提醒：%s\n", n, out);
+	}
+	ch_buf_dispose(&b);
+	free(x);
+	ch_dispatch_dispose(&d);
+	return rc;
+}
+
+static int report_freeze(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	long year = ch_args_int(a, "year", 0);
+	const char *period = ch_args_str(a, "period");
+	int rc = ch_dispatch_freeze(ctx, (int)year, period, ch_args_str(a, "today"));
+	if (rc == 0)
+		ch_result_printf(
+		    res, "%ld年 %s 的调度数据已冻结；此后对该期内事件的更正将作为变化显示\n", year,
+		    period);
+	return rc;
+}
+
+static int report_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	size_t n = 0;
+	(void)a;
+	int rc = ch_progress_verify(ctx, &n);
+	ch_result_count(res, "rows", (int64_t)n);
+	if (rc == 0)
+		ch_result_printf(res, "进度汇总与事件一致（%zu 行）\n", n);
+	return rc;
+}
+
+#define P_YEAR                                                                                     \
+	{                                                                                          \
+		"year", CH_PT_INT, CH_PF_REQUIRED, "Y", NULL, 2000, 2100, "the plan year"          \
+	}
+/* The day is checked by core (exit 1 for a day that cannot be). */
+#define P_AS_OF                                                                                    \
+	{                                                                                          \
+		"as-of", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0,                            \
+		    "the day the figures are taken on (YYYY-MM-DD)"                                \
+	}
+#define P_PERIOD                                                                                   \
+	{                                                                                          \
+		"period", CH_PT_ENUM, 0, NULL, "week|month", 0, 0,                                 \
+		    "compare with the previous week (default) or month"                            \
+	}
+
+static const struct ch_param dispatch_params[] = {
+    P_YEAR,
+    P_AS_OF,
+    P_PERIOD,
+    {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
+     "write the dispatch to FILE: the office's sheet for .xlsx, JSON for .json, else CSV"},
+    {0},
+};
+
+static const struct ch_param remind_params[] = {
+    P_YEAR,
+    P_AS_OF,
+    P_PERIOD,
+    {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
+     "write the notices to FILE (text, a page break between notices)"},
+    {0},
+};
+
+static const struct ch_param freeze_params[] = {
+    P_YEAR,
+    {"period", CH_PT_STRING, CH_PF_REQUIRED, "YYYY-Www|YYYY-MM", NULL, 0, 0,
+     "the week or month to lock (once it has ended)"},
+    {"today", CH_PT_DATE, 0, "D", NULL, 0, 0,
+     "the day taken as today (for tests; default today in Beijing)"},
+    {0},
+};
 
 const struct ch_op ch_ops_report[] = {
+    {"report", "dispatch",
+     "progress per county and stage against targets and milestones (周调度/月调度)", CH_PERM_READ,
+     0, CH_RF_ALL, dispatch_params, report_dispatch},
+    {"report", "remind", "reminder notices for counties in red, or yellow two periods running",
+     CH_PERM_READ, 0, CH_RF_TEXT, remind_params, report_remind},
+    {"report", "freeze", "lock a period's dispatch figures", CH_PERM_PLAN_WRITE, CH_OP_WRITES,
+     CH_RF_TEXT, freeze_params, report_freeze},
+    {"report", "verify", "recompute the progress aggregates from the events and compare",
+     CH_PERM_READ, 0, CH_RF_TEXT, NULL, report_verify},
     {0},
 };

@@ -199,8 +199,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 			rc = read_secret(a, p);
 	if (rc == 0)
 		rc = ch_args_check(a);
-	if (rc == 0 && cli->format == CH_FMT_XLSX && takes_output(op) &&
-	    (!cli->output || strcmp(cli->output, "-") == 0))
+	/* XLSX goes to a file: -o, whether the CLI's or the operation's own */
+	const char *out = takes_output(op)            ? cli->output
+	                  : ch_op_param(op, "output") ? ch_args_str(a, "output")
+	                                              : NULL;
+	if (rc == 0 && cli->format == CH_FMT_XLSX && (!out || strcmp(out, "-") == 0))
 		rc = ch_error_set_field(CH_EUSAGE, "format", "xlsx needs -o FILE");
 	free(opts);
 	return rc;

@@ -1,6 +1,6 @@
 /*
- * dispatch — computing the dispatch figures, freezing periods (see
- * dispatch.h).
+ * dispatch — computing the dispatch figures, the counties to remind,
+ * freezing periods (see dispatch.h).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -304,8 +304,9 @@ int ch_dispatch_compute(ch_ctx *ctx, int year, const char *as_of, int monthly, c
 	memset(d, 0, sizeof *d);
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
 		return rc;
-	if ((rc = ch_date_parse(as_of, &day)) != 0)
-		return ch_error_prefix("--as-of: ");
+	if (ch_date_parse(as_of, &day) != 0)
+		return ch_error_set_field(CH_EINVALID, "as-of",
+		                          "'%s' is not a date (expected YYYY-MM-DD)", as_of);
 	if ((rc = ch_calendar_load(ctx, year, &d->cal)) != 0)
 		return rc;
 	if ((rc = ch_plan_load(ctx, year, 0, &p)) != 0)
@@ -347,13 +348,14 @@ int ch_dispatch_compute(ch_ctx *ctx, int year, const char *as_of, int monthly, c
 	}
 	ch_dispatch_row *tot = &d->rows[d->nrows - 1];
 	ch_region root = {0};
+	tot->name = ch_strdup("全州合计");
 	if (ch_region_root(ctx, &root) == 0) {
 		tot->code = root.code;
-		tot->name = ch_strdup("全州合计");
-		root.code = NULL;
+		d->prefecture = root.name;
+		root.code = root.name = NULL;
 	} else {
 		tot->code = ch_strdup("");
-		tot->name = ch_strdup("全州合计");
+		d->prefecture = ch_strdup("");
 		ch_error_clear();
 	}
 	ch_region_dispose(&root);
@@ -385,7 +387,35 @@ void ch_dispatch_dispose(ch_dispatch *d)
 		free(d->rows[i].name);
 	}
 	free(d->rows);
+	free(d->prefecture);
 	memset(d, 0, sizeof *d);
+}
+
+/* ---- reminders ---- */
+
+int ch_dispatch_reminders(ch_ctx *ctx, const ch_dispatch *d, ch_reminder **out, size_t *n)
+{
+	ch_dispatch prev;
+	*out = NULL;
+	*n = 0;
+	int rc = ch_dispatch_compute(ctx, d->year, d->prev_as_of, d->monthly, &prev);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i + 1 < d->nrows; i++) {
+		const ch_dispatch_row *r = &d->rows[i];
+		enum ch_status before = CH_STATUS_GREEN;
+		for (size_t k = 0; k + 1 < prev.nrows; k++)
+			if (strcmp(prev.rows[k].code, r->code) == 0)
+				before = prev.rows[k].status;
+		if (r->status != CH_STATUS_RED &&
+		    !(r->status == CH_STATUS_YELLOW && before >= CH_STATUS_YELLOW))
+			continue;
+		*out = ch_reallocarray(*out, *n + 1, sizeof **out);
+		(*out)[(*n)++] = (ch_reminder){
+		    r, r->status == CH_STATUS_RED ? CH_REMIND_RED : CH_REMIND_YELLOW_TWICE};
+	}
+	ch_dispatch_dispose(&prev);
+	return 0;
 }
 
 /* ---- freezing ---- */

@@ -9,6 +9,10 @@
  * Frozen periods (ch_dispatch_freeze) keep their figures: a later
  * correction of a step inside a frozen period shows in later reports as a
  * change against the frozen figures, never as a rewritten past.
+ *
+ * The rule for which counties are sent a reminder notice (red now, or
+ * yellow two periods running) is decided here too (ch_dispatch_reminders),
+ * so every front end reminds the same counties.
  */
 #ifndef CH_CORE_DISPATCH_H
 #define CH_CORE_DISPATCH_H
@@ -63,6 +67,7 @@ typedef struct ch_dispatch_row {
 
 typedef struct ch_dispatch {
 	int year;
+	char *prefecture; /* the prefecture's name, for titles ("" when unknown) */
 	char as_of[11], prev_as_of[11], period[16], prev_period[16];
 	int monthly;
 	int prev_frozen;
@@ -72,9 +77,29 @@ typedef struct ch_dispatch {
 } ch_dispatch;
 
 /* Computes the dispatch of plan year YEAR as things stood on AS_OF
- * (YYYY-MM-DD), comparing with the previous week (MONTHLY 0) or month. */
+ * (YYYY-MM-DD), comparing with the previous week (MONTHLY 0) or month.
+ * Requires CH_PERM_READ. CH_EINVALID (field "as-of") for a day that is
+ * not a date; CH_ENOTFOUND without a plan or calendar for YEAR. The caller
+ * disposes *OUT with ch_dispatch_dispose. */
 int ch_dispatch_compute(ch_ctx *ctx, int year, const char *as_of, int monthly, ch_dispatch *out);
 void ch_dispatch_dispose(ch_dispatch *d);
+
+/* Why a county is sent a reminder notice. */
+enum ch_remind_reason {
+	CH_REMIND_RED,          /* red on the dispatch's day */
+	CH_REMIND_YELLOW_TWICE, /* yellow, and yellow or red at the previous period's end */
+};
+
+typedef struct ch_reminder {
+	const ch_dispatch_row *row; /* the county's row in the dispatch passed in */
+	enum ch_remind_reason reason;
+} ch_reminder;
+
+/* The counties of dispatch D (a county row, never the total) to remind:
+ * red, or yellow two periods running, the previous period's status
+ * computed here from D's prev_as_of. *OUT (the caller frees it; NULL when
+ * *N is 0) points into D's rows, in D's order. Requires CH_PERM_READ. */
+int ch_dispatch_reminders(ch_ctx *ctx, const ch_dispatch *d, ch_reminder **out, size_t *n);
 
 /* The label of the period ending... containing DAY: "2023-W28" or "2023-07". */
 void ch_period_label(const ch_date *day, int monthly, char *out, size_t outsz);

@@ -93,7 +93,9 @@ static int prepare(ch_event_batch *b)
 #undef HH_SEL
 }
 
-int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out)
+/* Starts a batch for an actor whose role holds PERM; each step is then
+ * checked against the workflow table's roles and the actor's scope. */
+static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_event_batch **out)
 {
 	ch_event_batch *b = ch_calloc(1, sizeof *b);
 	int rc;
@@ -104,7 +106,7 @@ int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out)
 	b->cache = ch_strmap_new();
 	ch_now_utc(b->now, sizeof b->now);
 	ch_today_at_most(opts->today, b->today, sizeof b->today);
-	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+	if ((rc = ch_ctx_require_role(ctx, perm)) != 0)
 		goto fail;
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto fail;
@@ -122,6 +124,11 @@ int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out)
 fail:
 	ch_event_free(b);
 	return rc;
+}
+
+int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out)
+{
+	return begin(ctx, opts, CH_PERM_HOUSEHOLD_WRITE, out);
 }
 
 void ch_event_add_problem(ch_event_batch *b, size_t line, int field, const char *value,
@@ -499,7 +506,9 @@ int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const 
 	ch_event_opts o = {.today = today};
 	ch_event_batch *b = NULL;
 	ch_event_summary sum;
-	int rc = ch_event_begin(ctx, &o, &b);
+	/* the caller checked the permission of its own operation (review,
+	 * payment); the workflow table checks the role for the step */
+	int rc = begin(ctx, &o, CH_PERM_READ, &b);
 	if (rc)
 		return rc;
 	ch_event_in in = {.line = 1,

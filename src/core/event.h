@@ -70,6 +70,10 @@ typedef struct ch_event_summary {
 
 typedef struct ch_event_batch ch_event_batch;
 
+/* Starts a batch of steps recorded by hand or imported (one transaction,
+ * committed by ch_event_finish). Requires CH_PERM_HOUSEHOLD_WRITE; each
+ * step is also checked against the roles of its workflow transition and
+ * the actor's scope. The caller frees *OUT with ch_event_free. */
 int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out);
 /* Checks and, if valid, stores one step. Problems are recorded; the return
  * is 0 unless the batch itself failed. */
@@ -85,8 +89,10 @@ void ch_event_free(ch_event_batch *b);
 
 /* Records one step STAGE for household HOUSEHOLD_ID on DAY, with every
  * check a batch applies, in the caller's transaction (for core modules
- * that move households: acceptance, subsidies). CH_EINVALID or CH_EDENIED
- * with the reason. */
+ * that move households: acceptance, subsidies). The caller checks the
+ * permission of its own operation first; the step's workflow roles and the
+ * actor's scope are checked here. CH_EINVALID or CH_EDENIED with the
+ * reason. */
 int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const char *day,
                   const char *note, const ch_evidence *evidence, size_t nevidence,
                   const char *today);
@@ -107,7 +113,9 @@ int ch_event_contribute(ch_ctx *ctx, ch_stmt *agg, int64_t event_id, int64_t hou
 
 /* Corrects the date of a household's step STAGE to DAY: the old event is
  * superseded by a new one and the aggregates move with it. The new date
- * must still lie between the neighbouring steps. Audited. */
+ * must still lie between the neighbouring steps. Requires
+ * CH_PERM_HOUSEHOLD_WRITE, a role the step's transition allows and the
+ * household within the actor's scope. Audited. */
 int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, const char *stage,
                      const char *day, const char *note, const char *today);
 

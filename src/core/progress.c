@@ -238,6 +238,8 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	int stage = ch_stage_parse(stage_text), rc, in_tx = 0;
 	ch_stmt *agg = NULL;
 
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
+		return rc;
 	if (stage <= CH_STAGE_REGISTERED)
 		return ch_error_set(CH_EINVALID, "环节「%s」不能更正",
 		                    stage_text ? stage_text : "");

@@ -187,8 +187,9 @@ static void value_of(const ch_dispatch *d, const ch_dispatch_row *r, const struc
 	oc->c->get(d, r, oc->stage < 0 ? 0 : oc->stage, v);
 }
 
-void ch_dispatch_title(const ch_dispatch *d, const char *prefecture, char *out, size_t outsz)
+void ch_dispatch_title(const ch_dispatch *d, char *out, size_t outsz)
 {
+	const char *prefecture = d->prefecture ? d->prefecture : "";
 	ch_date a;
 	ch_date_parse(d->as_of, &a);
 	const char *w = strchr(d->period, 'W');
@@ -225,13 +226,12 @@ static void notes(const ch_dispatch *d, char lines[3][256])
 	}
 }
 
-static int write_generic(const ch_dispatch *d, const char *prefecture, enum ch_format format,
-                         const char *path)
+ch_report *ch_dispatch_report(const ch_dispatch *d)
 {
 	char title[256], label[96], key[64], nl[3][256];
 	struct outcol oc[MAX_OUT];
 	size_t n = out_columns(oc);
-	ch_dispatch_title(d, prefecture, title, sizeof title);
+	ch_dispatch_title(d, title, sizeof title);
 	ch_report *r = ch_report_new(title);
 	ch_report_add_col(r, "county", "县(市)", CH_COL_TEXT);
 	for (size_t k = 0; k < n; k++) {
@@ -260,12 +260,10 @@ static int write_generic(const ch_dispatch *d, const char *prefecture, enum ch_f
 	for (int k = 0; k < 3; k++)
 		if (nl[k][0])
 			ch_report_add_note(r, nl[k]);
-	int rc = ch_report_write(r, format, path);
-	ch_report_free(r);
-	return rc;
+	return r;
 }
 
-static int write_xlsx(const ch_dispatch *d, const char *prefecture, const char *path)
+static int write_xlsx(const ch_dispatch *d, const char *path)
 {
 	char title[256], nl[3][256];
 	lxw_workbook *wb = workbook_new(path);
@@ -296,7 +294,7 @@ static int write_xlsx(const ch_dispatch *d, const char *prefecture, const char *
 	}
 	struct outcol oc[MAX_OUT];
 	size_t n = out_columns(oc);
-	ch_dispatch_title(d, prefecture, title, sizeof title);
+	ch_dispatch_title(d, title, sizeof title);
 	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)n, title, ft);
 	worksheet_set_row(ws, 0, 26, NULL);
 	/* two header rows: each group merged over its columns, then headings */
@@ -360,11 +358,13 @@ static int write_xlsx(const ch_dispatch *d, const char *prefecture, const char *
 	return 0;
 }
 
-int ch_dispatch_write(const ch_dispatch *d, const char *prefecture, enum ch_format format,
-                      const char *path)
+int ch_dispatch_write(const ch_dispatch *d, enum ch_format format, const char *path)
 {
 	if (format == CH_FMT_XLSX)
-		return path ? write_xlsx(d, prefecture, path)
-		            : ch_error_set(CH_EINVALID, "--format xlsx needs -o FILE");
-	return write_generic(d, prefecture, format, path);
+		return path ? write_xlsx(d, path)
+		            : ch_error_set(CH_EINVALID, "the XLSX sheet needs a file to write to");
+	ch_report *r = ch_dispatch_report(d);
+	int rc = ch_report_write(r, format, path);
+	ch_report_free(r);
+	return rc;
 }

@@ -13,9 +13,15 @@
 #include "core/dispatch.h"
 #include "io/report.h"
 
-/* The report's title: 2023年昌吉州农村清洁取暖改造进度调度表（截至…，第N周）. */
-void ch_dispatch_title(const ch_dispatch *d, const char *prefecture, char *out, size_t outsz);
-int ch_dispatch_write(const ch_dispatch *d, const char *prefecture, enum ch_format format,
-                      const char *path);
+/* The report's title: 2023年昌吉州农村清洁取暖改造进度周调度表（截至…，第N周）,
+ * with the prefecture's name from D. */
+void ch_dispatch_title(const ch_dispatch *d, char *out, size_t outsz);
+/* D as a generic report: the county, then per stage "已开工·户数" (key
+ * "started_n") and the other columns, the total row last, the notes under
+ * it. The caller frees it. */
+ch_report *ch_dispatch_report(const ch_dispatch *d);
+/* Writes D to PATH in FORMAT: XLSX as the office's sheet (PATH required),
+ * the other formats as ch_dispatch_report (NULL PATH: standard output). */
+int ch_dispatch_write(const ch_dispatch *d, enum ch_format format, const char *path);
 
 #endif

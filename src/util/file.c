@@ -1,5 +1,5 @@
 /*
- * file — reading a whole file (see file.h).
+ * file — reading and writing a whole file (see file.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -45,4 +45,17 @@ int ch_file_read(const char *path, size_t max, unsigned char **data, size_t *len
 	*data = buf;
 	*len = n;
 	return 0;
+}
+
+int ch_file_write(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return ch_error_set(CH_ERROR, "cannot write %s: %s", path, strerror(errno));
+	int rc = 0;
+	if (fwrite(data, 1, len, f) != len)
+		rc = ch_error_set(CH_ERROR, "writing %s failed", path);
+	if (fclose(f) != 0 && rc == 0)
+		rc = ch_error_set(CH_ERROR, "writing %s failed", path);
+	return rc;
 }

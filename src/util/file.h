@@ -1,5 +1,6 @@
 /*
- * file — whole small files in memory (evidence photos, scanned forms).
+ * file — whole small files in memory (evidence photos, scanned forms, the
+ * text an operation writes).
  */
 #ifndef CH_UTIL_FILE_H
 #define CH_UTIL_FILE_H
@@ -10,5 +11,8 @@
  * *LEN. CH_ENOTFOUND if it cannot be opened, CH_EINVALID if larger than
  * MAX, CH_ERROR if reading fails. */
 int ch_file_read(const char *path, size_t max, unsigned char **data, size_t *len);
+/* Writes the LEN bytes of DATA to PATH, replacing what was there.
+ * CH_ERROR, naming PATH, if it cannot be written. */
+int ch_file_write(const char *path, const void *data, size_t len);
 
 #endif

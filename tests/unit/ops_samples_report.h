@@ -1,1 +1,15 @@
-/* samples of the report operations for test_ops.c: SAMPLE("op", "arguments") */
+/*
+ * ops_samples_report — sample arguments of the progress report operations
+ * for the role × operation test, after the event samples (every household
+ * of the funds scenario commissioned on 2023-08-01): the week to 08-06
+ * frozen, the next week's dispatch against it, the monthly sheet as the
+ * office's XLSX, the reminders, and the aggregates checked.
+ * One sample a line, unwrapped.
+ */
+/* clang-format off */
+SAMPLE("report.freeze", "--year 2023 --period 2023-W31 --today 2023-08-07")
+SAMPLE("report.dispatch", "--year 2023 --as-of 2023-08-13")
+SAMPLE("report.dispatch", "--year 2023 --as-of 2023-08-31 --period month --format xlsx -o sample-dispatch.xlsx")
+SAMPLE("report.remind", "--year 2023 --as-of 2023-08-13 -o sample-notices.txt")
+SAMPLE("report.verify", "")
+/* clang-format on */

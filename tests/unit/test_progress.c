@@ -6,9 +6,10 @@
  * on chosen dates, a withdrawal after 已完工) whose dispatch figures are
  * computed here by hand: households per stage now and at the previous
  * period's end across week and month boundaries, energy-saving households
- * and area, expected shares, status colours, forecasts; then a frozen
- * period, a correction inside it, and ch_progress_verify before and after
- * tampering with progress_daily.
+ * and area, expected shares, status colours, forecasts, the counties to
+ * remind; then a frozen period, a correction inside it, ch_progress_verify
+ * before and after tampering with progress_daily, and the roles that may
+ * record and correct steps.
  */
 #include "testdb.h"
 
@@ -955,6 +956,74 @@ static void test_scenario_by_id_number(void **state)
 	verify_ok(f->ctx);
 }
 
+/* The counties to remind on DAY: "名称:RED" or "名称:YELLOW_TWICE", joined by
+ * spaces, into OUT. */
+static void reminders(ch_ctx *ctx, const char *day, char *out, size_t outsz)
+{
+	ch_dispatch d = compute(ctx, day, 0);
+	ch_reminder *x = NULL;
+	size_t n = 99;
+	int rc = ch_dispatch_reminders(ctx, &d, &x, &n);
+	if (rc != 0)
+		fail_msg("ch_dispatch_reminders %s: %s", day, ch_error_message());
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		snprintf(out + strlen(out), outsz - strlen(out), "%s%s:%s", i ? " " : "",
+		         x[i].row->name, x[i].reason == CH_REMIND_RED ? "RED" : "YELLOW_TWICE");
+	free(x);
+	ch_dispatch_dispose(&d);
+}
+
+/* Red counties are reminded at once, yellow ones the second period
+ * running; never the prefecture total. */
+static void test_reminders(void **state)
+{
+	struct fixture *f = *state;
+	char got[256];
+	build_scenario(f->ctx);
+	/* 04-09: 阜康市 yellow for the first time */
+	reminders(f->ctx, "2023-04-09", got, sizeof got);
+	assert_string_equal(got, "");
+	/* 04-16: 昌吉市 yellow for the first time, 阜康市 red */
+	reminders(f->ctx, "2023-04-16", got, sizeof got);
+	assert_string_equal(got, "阜康市:RED");
+	/* 04-23: 昌吉市 yellow again (and the total, which is no county) */
+	reminders(f->ctx, "2023-04-23", got, sizeof got);
+	assert_string_equal(got, "昌吉市:YELLOW_TWICE 阜康市:RED");
+	/* the prefecture's name, for the notices' titles and signatures */
+	ch_dispatch d = compute(f->ctx, "2023-04-23", 0);
+	assert_string_equal(d.prefecture, "昌吉回族自治州");
+	ch_dispatch_dispose(&d);
+}
+
+/* Steps are recorded and corrected only by roles that may change the
+ * register, whatever the workflow table allows them for acceptance. */
+static void test_event_write_permission(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	assert_int_equal(ch_user_add(f->ctx, "rv", CH_ROLE_REVIEWER, NULL), 0);
+	assert_int_equal(ch_user_add(f->ctx, "au", CH_ROLE_AUDITOR, NULL), 0);
+	const char *users[] = {"rv", "au"};
+	for (size_t i = 0; i < 2; i++) {
+		ch_ctx *c = NULL;
+		ch_event_opts o = {.today = "2023-12-31"};
+		ch_event_batch *b = NULL;
+		assert_int_equal(ch_ctx_open(&c, f->url, users[i], "root"), 0);
+		assert_int_equal(ch_event_begin(c, &o, &b), CH_EDENIED);
+		assert_null(b);
+		assert_int_equal(ch_event_correct(c, "昌吉市", "CJ001", "已开工", "2023-04-04",
+		                                  NULL, "2023-12-31"),
+		                 CH_EDENIED);
+		ch_error_clear();
+		ch_ctx_free(c);
+	}
+	assert_int_equal(
+	    ch_event_correct(f->ctx, "昌吉市", "CJ001", "已开工", "2023-04-04", NULL, "2023-12-31"),
+	    0);
+	verify_ok(f->ctx);
+}
+
 /* 1 if any stage of any row has a non-zero corrected[] */
 static int any_corrected(const ch_dispatch *d)
 {
@@ -1365,6 +1434,8 @@ int main(void)
 	    T(test_withdraw_after_es_area_change),
 	    T(test_withdraw_after_es_removed),
 	    T(test_verify_tampered),
+	    T(test_reminders),
+	    T(test_event_write_permission),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
