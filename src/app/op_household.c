@@ -1,8 +1,360 @@
 /*
- * op_household — placeholder until the household operations are moved here.
+ * op_household — the household register: `household import`, `household
+ * list`, `household search`, `household show`, `household duplicates`.
+ *
+ * ID and phone numbers arrive from core already masked unless --reveal was
+ * given by a role that may see them, in which case core has audited the
+ * reveal; nothing here masks or unmasks. Reading the register needs only
+ * CH_PERM_READ; --reveal also needs CH_PERM_REVEAL, which core checks.
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "app/app.h"
+#include "core/household.h"
+#include "core/reflist.h"
+#include "core/workflow.h"
+#include "io/household_file.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+/* ---- import ---- */
+
+static int household_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_hh_file_opts o = {0};
+	ch_hh_import_summary sum;
+	ch_hh_import *imp = NULL;
+	o.path = ch_args_str(a, "file");
+	o.county = ch_args_str(a, "county");
+	o.sheet = ch_args_str(a, "sheet");
+	o.skip_invalid = ch_args_flag(a, "skip-invalid");
+	o.rejects = ch_args_str(a, "rejects");
+	o.ignore_unknown_columns = ch_args_flag(a, "ignore-unknown-columns");
+	o.today = ch_args_str(a, "today");
+	int rc = ch_household_import_file(ctx, &o, &sum, &imp);
+	if (imp) {
+		size_t added = sum.townships_added + sum.villages_added;
+		ch_result_add_problems(res, ch_hh_import_problems(imp));
+		if (added && added <= 20)
+			ch_result_printf(res, "新增行政区划：\n%s",
+			                 sum.added_regions ? sum.added_regions : "");
+		if (o.rejects && sum.rejected) {
+			ch_result_add_file(res, "rejects", o.rejects);
+			ch_result_printf(res,
+			                 "拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
+			                 o.rejects);
+		}
+		if (added)
+			ch_result_printf(res, "新增乡镇 %zu 个、村 %zu 个%s\n", sum.townships_added,
+			                 sum.villages_added,
+			                 added > 20 ? "（明细见 cleanheat region list）" : "");
+		ch_result_printf(res,
+		                 "%s：读入 %zu 行；新增 %zu 户，更新 %zu 户，未变 %zu 户，拒收 %zu "
+		                 "行，提示 %zu 条\n",
+		                 o.path, sum.rows, sum.inserted, sum.updated, sum.unchanged,
+		                 sum.rejected, sum.warnings);
+		ch_result_count(res, "rows", (int64_t)sum.rows);
+		ch_result_count(res, "inserted", (int64_t)sum.inserted);
+		ch_result_count(res, "updated", (int64_t)sum.updated);
+		ch_result_count(res, "unchanged", (int64_t)sum.unchanged);
+		ch_result_count(res, "rejected", (int64_t)sum.rejected);
+		ch_result_count(res, "warnings", (int64_t)sum.warnings);
+		ch_result_count(res, "townships_added", (int64_t)sum.townships_added);
+		ch_result_count(res, "villages_added", (int64_t)sum.villages_added);
+	}
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(imp);
+	return rc;
+}
+
+/* ---- the register's columns ---- */
+
+enum {
+	C_COUNTY,
+	C_TOWNSHIP,
+	C_VILLAGE,
+	C_HHNO,
+	C_HEAD,
+	C_ID,
+	C_PHONE,
+	C_ADDRESS,
+	C_AREA,
+	C_TECH,
+	C_MEASURES,
+	C_ESAREA,
+	C_YEAR,
+	C_BATCH,
+	C_CONTRACTOR,
+	C_COST,
+	C_STATUS,
+};
+static const struct app_col hh_cols[] = {
+    [C_COUNTY] = {"county", "县市", CH_COL_TEXT},
+    [C_TOWNSHIP] = {"township", "乡镇", CH_COL_TEXT},
+    [C_VILLAGE] = {"village", "村", CH_COL_TEXT},
+    [C_HHNO] = {"hh_no", "户编号", CH_COL_TEXT},
+    [C_HEAD] = {"head_name", "户主姓名", CH_COL_TEXT},
+    [C_ID] = {"id_number", "身份证号", CH_COL_TEXT},
+    [C_PHONE] = {"phone", "联系电话", CH_COL_TEXT},
+    [C_ADDRESS] = {"address", "地址", CH_COL_TEXT},
+    [C_AREA] = {"heated_area", "取暖面积(㎡)", CH_COL_TEXT},
+    [C_TECH] = {"technology", "改造方式", CH_COL_TEXT},
+    [C_MEASURES] = {"measures", "节能改造措施", CH_COL_TEXT},
+    [C_ESAREA] = {"es_area", "节能改造面积(㎡)", CH_COL_TEXT},
+    [C_YEAR] = {"plan_year", "年度", CH_COL_INT},
+    [C_BATCH] = {"batch", "批次", CH_COL_TEXT},
+    [C_CONTRACTOR] = {"contractor", "施工单位", CH_COL_TEXT},
+    [C_COST] = {"cost", "总投资(元)", CH_COL_TEXT},
+    [C_STATUS] = {"status", "状态", CH_COL_TEXT},
+};
+
+/* A register table being filled, with the reference lists that name the
+ * stored keys. */
+struct hh_out {
+	ch_report *r;
+	ch_reflist *tech, *measures;
+	size_t n;
+};
+
+/* "外墙保温、门窗改造" for the stored keys "wall+window"; NULL for none. */
+static char *measure_names(const ch_reflist *l, const char *keys)
+{
+	ch_buf b;
+	if (!keys)
+		return NULL;
+	ch_buf_init(&b);
+	char *copy = ch_strdup(keys), *save = NULL;
+	for (char *k = strtok_r(copy, "+", &save); k; k = strtok_r(NULL, "+", &save))
+		ch_buf_printf(&b, "%s%s", b.len ? "、" : "", ch_reflist_name(l, k));
+	free(copy);
+	return ch_buf_detach(&b);
+}
+
+static int add_hh_row(const ch_household *h, void *arg)
+{
+	struct hh_out *o = arg;
+	ch_report *r = o->r;
+	ch_report_add_row(r, 0);
+	ch_report_set_text(r, C_COUNTY, h->county);
+	ch_report_set_text(r, C_TOWNSHIP, h->township);
+	ch_report_set_text(r, C_VILLAGE, h->village);
+	ch_report_set_text(r, C_HHNO, h->hh_no);
+	ch_report_set_text(r, C_HEAD, h->head_name);
+	ch_report_set_text(r, C_ID, h->id_number);
+	ch_report_set_text(r, C_PHONE, h->phone);
+	ch_report_set_text(r, C_ADDRESS, h->address);
+	app_set_centi(r, C_AREA, h->heated_area_centi);
+	ch_report_set_text(r, C_TECH, ch_reflist_name(o->tech, h->technology));
+	char *m = measure_names(o->measures, h->measures);
+	ch_report_set_text(r, C_MEASURES, m);
+	free(m);
+	app_set_centi(r, C_ESAREA, h->es_area_centi);
+	ch_report_set_int(r, C_YEAR, h->plan_year);
+	ch_report_set_text(r, C_BATCH, strcmp(h->batch, "continuing") == 0 ? "续建" : "新建");
+	ch_report_set_text(r, C_CONTRACTOR, h->contractor);
+	app_set_centi(r, C_COST, h->cost_fen);
+	int stage = ch_stage_parse(h->status);
+	ch_report_set_text(r, C_STATUS, stage >= 0 ? ch_stage_name(stage) : h->status);
+	o->n++;
+	return 0;
+}
+
+/* Starts a register table titled TITLE. */
+static int hh_out_init(struct hh_out *o, ch_ctx *ctx, const char *title)
+{
+	int rc;
+	memset(o, 0, sizeof *o);
+	if ((rc = ch_reflist_load(ctx, "technology", &o->tech)) != 0 ||
+	    (rc = ch_reflist_load(ctx, "measure", &o->measures)) != 0)
+		return rc;
+	o->r = APP_REPORT(title, hh_cols);
+	return 0;
+}
+
+/* Hands the table to RES when RC is 0 (a failed query shows no table), and
+ * releases the rest. Returns RC. */
+static int hh_out_finish(struct hh_out *o, ch_result *res, int rc)
+{
+	if (rc == 0)
+		ch_result_add_table(res, o->r);
+	else
+		ch_report_free(o->r);
+	ch_reflist_free(o->tech);
+	ch_reflist_free(o->measures);
+	return rc;
+}
+
+/* ---- list, search, show ---- */
+
+/* list and search: SEARCH takes the text to look for. */
+static int list_or_search(ch_ctx *ctx, const ch_args *a, ch_result *res, int search)
+{
+	ch_hh_filter f = {0};
+	struct hh_out o;
+	f.county = ch_args_str(a, "county");
+	f.township = ch_args_str(a, "township");
+	f.village = ch_args_str(a, "village");
+	f.technology = ch_args_str(a, "technology");
+	f.batch = ch_args_str(a, "batch");
+	f.plan_year = (int)ch_args_int(a, "year", 0);
+	f.limit = ch_args_int(a, "limit", 0);
+	f.reveal = ch_args_flag(a, "reveal");
+	f.text = search ? ch_args_str(a, "text") : NULL;
+	int rc = hh_out_init(&o, ctx, search ? "农户查询结果" : "农户档案");
+	if (rc == 0)
+		rc = ch_household_each(ctx, &f, add_hh_row, &o);
+	if ((rc = hh_out_finish(&o, res, rc)) == 0) {
+		ch_result_count(res, "households", (int64_t)o.n);
+		ch_result_printf(res, "共 %zu 户\n", o.n);
+	}
+	return rc;
+}
+
+static int household_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return list_or_search(ctx, a, res, 0);
+}
+
+static int household_search(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return list_or_search(ctx, a, res, 1);
+}
+
+static int household_show(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_household h;
+	struct hh_out o;
+	int rc = ch_household_get(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
+	                          ch_args_flag(a, "reveal"), &h);
+	if (rc == 0) {
+		if ((rc = hh_out_init(&o, ctx, "农户档案")) == 0) {
+			add_hh_row(&h, &o);
+			ch_report_set_record(o.r);
+		}
+		rc = hh_out_finish(&o, res, rc);
+	}
+	ch_household_dispose(&h);
+	return rc;
+}
+
+/* ---- duplicates ---- */
+
+enum { D_KIND, D_VALUE, D_COUNTY, D_VILLAGE, D_HHNO, D_HEAD, D_STATUS };
+static const struct app_col dup_cols[] = {
+    [D_KIND] = {"kind", "重复项", CH_COL_TEXT},
+    [D_VALUE] = {"value", "重复值", CH_COL_TEXT},
+    [D_COUNTY] = {"county", "县市", CH_COL_TEXT},
+    [D_VILLAGE] = {"village", "村(乡镇)", CH_COL_TEXT},
+    [D_HHNO] = {"hh_no", "户编号", CH_COL_TEXT},
+    [D_HEAD] = {"head_name", "户主姓名", CH_COL_TEXT},
+    [D_STATUS] = {"status", "状态", CH_COL_TEXT},
+};
+
+struct dup_out {
+	ch_report *r;
+	size_t groups;
+};
+
+static int add_dup(const ch_hh_dup *d, void *arg)
+{
+	struct dup_out *o = arg;
+	const char *kind = strcmp(d->kind, "id_number") == 0 ? "身份证号"
+	                   : strcmp(d->kind, "phone") == 0   ? "联系电话"
+	                                                     : "地址";
+	for (size_t i = 0; i < d->n; i++) {
+		const ch_household *h = &d->members[i];
+		ch_report_add_row(o->r, 0);
+		ch_report_set_text(o->r, D_KIND, kind);
+		ch_report_set_text(o->r, D_VALUE, d->value);
+		ch_report_set_text(o->r, D_COUNTY, h->county);
+		ch_report_set_text(o->r, D_VILLAGE, h->village ? h->village : h->township);
+		ch_report_set_text(o->r, D_HHNO, h->hh_no);
+		ch_report_set_text(o->r, D_HEAD, h->head_name);
+		ch_report_set_text(o->r, D_STATUS,
+		                   strcmp(h->status, "withdrawn") == 0 ? "已退出" : "在册");
+	}
+	o->groups++;
+	return 0;
+}
+
+static int household_duplicates(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	struct dup_out o = {APP_REPORT("重复信息核查", dup_cols), 0};
+	(void)a;
+	int rc = ch_household_duplicates(ctx, 0, add_dup, &o);
+	if (rc) {
+		ch_report_free(o.r);
+		return rc;
+	}
+	ch_result_add_table(res, o.r);
+	ch_result_count(res, "groups", (int64_t)o.groups);
+	ch_result_printf(res, "共 %zu 组\n", o.groups);
+	return 0;
+}
+
+/* ---- the rows ---- */
+
+static const struct ch_param import_params[] = {
+    {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
+     "a county ledger (CSV in UTF-8 or GB18030, or XLSX)"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0,
+     "every row belongs to this county (name or code), for a ledger without 县市"},
+    {"sheet", CH_PT_STRING, 0, "NAME", NULL, 0, 0, "the worksheet of an XLSX file"},
+    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
+     "store the valid rows even if others are rejected"},
+    {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,
+     "write the rejected rows with their 错误原因 to OUT (.csv or .xlsx)"},
+    {"ignore-unknown-columns", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
+     "report unknown headings as 提示 instead of refusing the file"},
+    {"today", CH_PT_DATE, 0, "D", NULL, 0, 0,
+     "for tests: check birth dates against this day instead of today"},
+    {0},
+};
+
+#define P_REVEAL                                                                                   \
+	{                                                                                          \
+		"reveal", CH_PT_FLAG, 0, NULL, NULL, 0, 0,                                         \
+		    "show ID and phone numbers in full (a role that may see them; audited)"        \
+	}
+
+/* search's text, then the filters: list takes the filters alone. */
+static const struct ch_param search_params[] = {
+    {"text", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "TEXT", NULL, 0, 0,
+     "part of a name, 户编号, ID number, phone or address"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "only this county (name or code)"},
+    {"township", CH_PT_STRING, 0, "T", NULL, 0, 0, "only this township"},
+    {"village", CH_PT_STRING, 0, "V", NULL, 0, 0, "only this village"},
+    {"technology", CH_PT_STRING, 0, "K", NULL, 0, 0,
+     "only this technology (改造方式, as the ledgers spell it)"},
+    {"batch", CH_PT_ENUM, 0, "新建|续建", "新建|续建|new|continuing", 0, 0,
+     "only new or continuing households"},
+    {"year", CH_PT_INT, 0, "Y", NULL, 2000, 2100, "only households of this plan year"},
+    {"limit", CH_PT_INT, 0, "N", NULL, 1, 100000000, "at most N households"},
+    P_REVEAL,
+    {0},
+};
+static const struct ch_param show_params[] = {
+    {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
+     "a 户编号 (with --county) or an ID number"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "the county of the 户编号 (name or code)"},
+    P_REVEAL,
+    {0},
+};
 
 const struct ch_op ch_ops_household[] = {
+    {"household", "import",
+     "import a county ledger (CSV or XLSX); every row checked; all or nothing by default",
+     CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TABLE_JSON, import_params, household_import},
+    {"household", "list", "list the register (ID and phone numbers masked unless --reveal)",
+     CH_PERM_READ, 0, CH_RF_ALL, search_params + 1 /* the filters */, household_list},
+    {"household", "search", "find households by name, 户编号, ID number, phone or address",
+     CH_PERM_READ, 0, CH_RF_ALL, search_params, household_search},
+    {"household", "show", "one household's record", CH_PERM_READ, 0, CH_RF_ALL, show_params,
+     household_show},
+    {"household", "duplicates", "households sharing an ID number, phone or address", CH_PERM_READ,
+     0, CH_RF_ALL, NULL, household_duplicates},
     {0},
 };

@@ -89,9 +89,9 @@ void ch_result_add_table(ch_result *res, ch_report *t)
 
 void ch_result_add_problems(ch_result *res, const ch_problems *p)
 {
-	size_t n = p ? ch_problems_count(p) : 0;
-	if (n == 0)
+	if (!p)
 		return;
+	size_t n = ch_problems_count(p);
 	ch_problems *copy = ch_problems_new();
 	for (size_t i = 0; i < n; i++) {
 		const ch_problem *x = ch_problems_get(p, i);

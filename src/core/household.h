@@ -120,16 +120,32 @@ typedef struct ch_hh_filter {
 	int plan_year;                           /* 0: any */
 	const char *text;                        /* search: name, 户编号, ID or phone contains */
 	int64_t limit;                           /* 0: no limit */
+	int reveal; /* 1: ID and phone numbers unmasked (see "Personal data" below) */
 } ch_hh_filter;
 
+/*
+ * Personal data. The functions below that read households back hand out ID
+ * numbers and phone numbers masked (652301********1234, 138****5678), so
+ * that no front end can show them by forgetting to mask. A caller that asks
+ * to reveal them gets them whole only when the actor's role holds
+ * CH_PERM_REVEAL for the households' region, and then one audit entry
+ * (household.reveal, object household:personal-data, with the query) is
+ * committed before any household is handed out; otherwise the call fails
+ * with CH_EDENIED and writes nothing.
+ */
+
 /* Calls FN for each household matching F that the actor may see (their
- * scope), ordered by county, township, village, 户编号. Requires
- * CH_PERM_READ; CH_ENOTFOUND when a region or technology in F is unknown. */
+ * scope), ordered by county, township, village, 户编号; masked unless
+ * F->reveal. Requires CH_PERM_READ (and CH_PERM_REVEAL to reveal);
+ * CH_ENOTFOUND when a region or technology in F is unknown, CH_EINVALID
+ * for a batch that is not 新建 or 续建. */
 int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
                       int (*fn)(const ch_household *h, void *arg), void *arg);
-/* Loads one household by county (name or code) and 户编号, or by ID number
- * when COUNTY is NULL. CH_ENOTFOUND when none. */
-int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_household *out);
+/* Loads one household of the actor's scope by county (name or code) and
+ * 户编号, or by ID number when COUNTY is NULL; masked unless REVEAL.
+ * CH_ENOTFOUND when none. The caller disposes *OUT (also on failure). */
+int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int reveal,
+                     ch_household *out);
 void ch_household_dispose(ch_household *h);
 
 /* Where a household stands: enough to check a step for it. */
@@ -145,19 +161,18 @@ typedef struct ch_hh_ref {
  * message naming it when there is none. */
 int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *out);
 
-/* Records in the audit log that the actor is about to see unmasked ID and
- * phone numbers (WHAT: the query). CH_EDENIED without CH_PERM_REVEAL. */
-int ch_household_reveal(ch_ctx *ctx, const char *what);
-
 /* One group of households sharing an ID number, phone or address. */
 typedef struct ch_hh_dup {
 	const char *kind;  /* "id_number", "phone", "address" */
-	const char *value; /* the shared value (unmasked; mask before output) */
+	const char *value; /* the shared value, masked like the members' unless revealed */
 	const ch_household *members;
 	size_t n;
 } ch_hh_dup;
 /* Calls FN for every group of two or more households, within the actor's
- * scope, that share an ID number (any status), a phone or an address. */
-int ch_household_duplicates(ch_ctx *ctx, int (*fn)(const ch_hh_dup *d, void *arg), void *arg);
+ * scope, that share an ID number (any status), a phone or an address;
+ * masked unless REVEAL. Requires CH_PERM_READ (and CH_PERM_REVEAL to
+ * reveal). */
+int ch_household_duplicates(ch_ctx *ctx, int reveal, int (*fn)(const ch_hh_dup *d, void *arg),
+                            void *arg);
 
 #endif

@@ -1,7 +1,10 @@
 /*
  * household_query — reading the register back: filtered lists, one
  * household, and the groups that share an ID number, phone or address
- * (see household.h). Every query is limited to the actor's scope.
+ * (see household.h). Every query is limited to the actor's scope, and
+ * every household leaves here with its ID and phone numbers masked unless
+ * the caller asked to reveal them, the actor may, and the audit entry for
+ * it is committed.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -23,7 +26,9 @@
 	"SELECT h.id, c.name, c.code, t.name, v.name, h.hh_no, h.head_name, h.id_number,"          \
 	" h.phone, h.address, h.heated_area_centi, h.es_area_centi, h.cost_fen, h.structure,"      \
 	" h.original_heating, h.technology, h.es_measures, h.plan_year, h.batch, h.contractor,"    \
-	" h.note, h.status, h.updated_at"
+	" h.note, h.status, h.updated_at, coalesce(h.village_id, h.township_id)"
+/* the column after the fields: the household's smallest region */
+#define HH_REGION_COL 23
 #define HH_FROM                                                                                    \
 	" FROM household h JOIN region c ON c.id = h.county_id"                                    \
 	" JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
@@ -73,6 +78,61 @@ void ch_household_dispose(ch_household *h)
 	}
 }
 
+/* Replaces the personal numbers of H with their masked forms. */
+static void mask_hh(ch_household *h)
+{
+	char m[64];
+	if (h->id_number) {
+		ch_idcard_mask(h->id_number, m, sizeof m);
+		free(h->id_number);
+		h->id_number = ch_strdup(m);
+	}
+	if (h->phone) {
+		ch_phone_mask(h->phone, m, sizeof m);
+		free(h->phone);
+		h->phone = ch_strdup(m);
+	}
+}
+
+/* Commits the audit entry of a reveal: the actor is about to see unmasked
+ * ID and phone numbers (WHAT: the query). The caller has checked that the
+ * actor may. */
+static int audit_reveal(ch_ctx *ctx, const char *what)
+{
+	/* the query itself may be an ID number: keep it masked in the log */
+	char masked[64];
+	const char *q = what ? what : "";
+	int rc;
+	if (strlen(q) >= 15 && strspn(q, "0123456789xX") == strlen(q)) {
+		ch_idcard_mask(q, masked, sizeof masked);
+		q = masked;
+	}
+	json_t *a = json_pack("{s:s}", "query", q);
+	char *as = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	if ((rc = ch_ctx_begin(ctx)) == 0) {
+		rc = ch_audit_append(ctx, "household.reveal", "household:personal-data", NULL, as);
+		if (rc == 0)
+			rc = ch_ctx_commit(ctx);
+		else
+			ch_ctx_rollback(ctx);
+	}
+	free(as);
+	return rc;
+}
+
+/* Checks what reading households needs: CH_PERM_READ, and CH_PERM_REVEAL
+ * to REVEAL. The queries return only households of the actor's scope,
+ * which is where the role's CH_PERM_REVEAL applies, so the role's check
+ * covers each household a list hands out. */
+static int require_read(ch_ctx *ctx, int reveal)
+{
+	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	if (rc == 0 && reveal)
+		rc = ch_ctx_require_role(ctx, CH_PERM_REVEAL);
+	return rc;
+}
+
 /* Resolves a filter's region (name or code) at LEVEL under PARENT. */
 static int region_filter(ch_ctx *ctx, const char *text, int level, int64_t parent, int64_t *id)
 {
@@ -97,7 +157,7 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	ch_stmt *st = NULL;
 	int rc;
 
-	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+	if ((rc = require_read(ctx, f->reveal)) != 0)
 		return rc;
 	if ((rc = region_filter(ctx, f->county, CH_LEVEL_COUNTY, 0, &county)) != 0 ||
 	    (rc = region_filter(ctx, f->township, CH_LEVEL_TOWNSHIP, county, &township)) != 0 ||
@@ -137,9 +197,13 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id);
 	if (rc)
 		goto done;
+	if (f->reveal && (rc = audit_reveal(ctx, f->text ? f->text : "list")) != 0)
+		goto done;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_household h;
 		read_hh(st, &h);
+		if (!f->reveal)
+			mask_hh(&h);
 		rc = fn(&h, arg);
 		ch_household_dispose(&h);
 		if (rc)
@@ -151,13 +215,14 @@ done:
 	return rc < 0 ? rc : 0;
 }
 
-int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_household *out)
+int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int reveal,
+                     ch_household *out)
 {
-	int64_t county_id = 0;
+	int64_t county_id = 0, region_id = 0;
 	ch_stmt *st;
 	int rc;
 	memset(out, 0, sizeof *out);
-	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+	if ((rc = require_read(ctx, reveal)) != 0)
 		return rc;
 	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
 		return rc;
@@ -177,12 +242,21 @@ int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_househ
 	rc = ch_stmt_step(st);
 	if (rc == CH_DB_ROW) {
 		read_hh(st, out);
+		region_id = ch_stmt_int64(st, HH_REGION_COL);
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
 		rc = ch_error_set(CH_ENOTFOUND, "no household %s%s%s in your scope",
 		                  county ? county : "", county ? " " : "", key);
 	}
 	ch_stmt_finalize(st);
+	if (rc == 0 && reveal) {
+		if ((rc = ch_ctx_require(ctx, CH_PERM_REVEAL, region_id)) == 0)
+			rc = audit_reveal(ctx, key);
+		if (rc)
+			ch_household_dispose(out);
+	} else if (rc == 0) {
+		mask_hh(out);
+	}
 	return rc;
 }
 
@@ -232,42 +306,20 @@ done:
 	return rc;
 }
 
-int ch_household_reveal(ch_ctx *ctx, const char *what)
-{
-	int rc = ch_ctx_require_role(ctx, CH_PERM_REVEAL);
-	if (rc)
-		return rc;
-	/* the query itself may be an ID number: keep it masked in the log */
-	char masked[64];
-	const char *q = what ? what : "";
-	if (strlen(q) >= 15 && strspn(q, "0123456789xX") == strlen(q)) {
-		ch_idcard_mask(q, masked, sizeof masked);
-		q = masked;
-	}
-	json_t *a = json_pack("{s:s}", "query", q);
-	char *as = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	if ((rc = ch_ctx_begin(ctx)) == 0) {
-		rc = ch_audit_append(ctx, "household.reveal", "household:personal-data", NULL, as);
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
-	}
-	free(as);
-	return rc;
-}
-
-int ch_household_duplicates(ch_ctx *ctx, int (*fn)(const ch_hh_dup *d, void *arg), void *arg)
+int ch_household_duplicates(ch_ctx *ctx, int reveal, int (*fn)(const ch_hh_dup *d, void *arg),
+                            void *arg)
 {
 	static const struct {
 		const char *kind, *col, *where;
+		void (*mask)(const char *value, char *out, size_t outsz); /* NULL: not personal */
 	} kinds[] = {
-	    {"id_number", "id_number", "1"},
-	    {"phone", "phone", "h.status <> 'withdrawn'"},
-	    {"address", "address", "h.status <> 'withdrawn'"},
+	    {"id_number", "id_number", "1", ch_idcard_mask},
+	    {"phone", "phone", "h.status <> 'withdrawn'", ch_phone_mask},
+	    {"address", "address", "h.status <> 'withdrawn'", NULL},
 	};
-	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
+	int rc = require_read(ctx, reveal);
+	if (rc == 0 && reveal)
+		rc = audit_reveal(ctx, "duplicates");
 	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && rc == 0; k++) {
 		char sql[2048];
 		ch_stmt *st;
@@ -293,9 +345,16 @@ int ch_household_duplicates(ch_ctx *ctx, int (*fn)(const ch_hh_dup *d, void *arg
 		char *value = NULL;
 		for (;;) {
 			int step = ch_stmt_step(st);
-			const char *v = step == CH_DB_ROW ? ch_stmt_text(st, 23) : NULL;
+			/* dupval, the column after the fields */
+			const char *v =
+			    step == CH_DB_ROW ? ch_stmt_text(st, HH_REGION_COL + 1) : NULL;
 			if (n && (step != CH_DB_ROW || strcmp(v, value) != 0)) {
 				ch_hh_dup d = {kinds[k].kind, value, group, n};
+				char m[64];
+				if (!reveal && kinds[k].mask) {
+					kinds[k].mask(value, m, sizeof m);
+					d.value = m;
+				}
 				rc = fn(&d, arg);
 				for (size_t i = 0; i < n; i++)
 					ch_household_dispose(&group[i]);
@@ -314,7 +373,10 @@ int ch_household_duplicates(ch_ctx *ctx, int (*fn)(const ch_hh_dup *d, void *arg
 				cap = cap ? cap * 2 : 4;
 				group = ch_reallocarray(group, cap, sizeof *group);
 			}
-			read_hh(st, &group[n++]);
+			read_hh(st, &group[n]);
+			if (!reveal)
+				mask_hh(&group[n]);
+			n++;
 		}
 		for (size_t i = 0; i < n; i++)
 			ch_household_dispose(&group[i]);

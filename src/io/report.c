@@ -40,6 +40,7 @@ struct ch_report {
 	struct row *rows;
 	size_t nrows, cap;
 	ch_strv notes;
+	int record; /* one record: printed as 项目/内容 lines in the table format */
 };
 
 int ch_format_parse(const char *s, enum ch_format *out)
@@ -132,6 +133,11 @@ void ch_report_add_note(ch_report *r, const char *note)
 	ch_strv_push(&r->notes, note);
 }
 
+void ch_report_set_record(ch_report *r)
+{
+	r->record = 1;
+}
+
 /* ---- console table ---- */
 
 static void pad(ch_buf *b, size_t n)
@@ -148,8 +154,31 @@ static void end_line(ch_buf *b)
 	ch_buf_putc(b, '\n');
 }
 
+static void render_table(const ch_report *r, ch_buf *b);
+
+/* One record as a table of 项目/内容 rows, one per column of R. */
+static void render_record(const ch_report *r, ch_buf *b)
+{
+	ch_report *kv = ch_report_new(r->title);
+	int ck = ch_report_add_col(kv, "field", "项目", CH_COL_TEXT);
+	int cv = ch_report_add_col(kv, "value", "内容", CH_COL_TEXT);
+	for (int c = 0; c < r->ncols; c++) {
+		ch_report_add_row(kv, 0);
+		ch_report_set_text(kv, ck, r->cols[c].label);
+		ch_report_set_text(kv, cv, r->rows[0].cells[c].text);
+	}
+	for (size_t i = 0; i < r->notes.len; i++)
+		ch_report_add_note(kv, r->notes.items[i]);
+	render_table(kv, b);
+	ch_report_free(kv);
+}
+
 static void render_table(const ch_report *r, ch_buf *b)
 {
+	if (r->record && r->nrows == 1) {
+		render_record(r, b);
+		return;
+	}
 	size_t *w = ch_calloc((size_t)r->ncols ? (size_t)r->ncols : 1, sizeof *w);
 	size_t total = 0;
 	for (int c = 0; c < r->ncols; c++) {

@@ -43,6 +43,10 @@ void ch_report_set_int(ch_report *r, int col, int64_t v);
 const char *ch_report_cell(const ch_report *r, size_t row, int col);
 /* A line printed under the table (and kept in JSON as "notes"). */
 void ch_report_add_note(ch_report *r, const char *note);
+/* Marks R as one record: the table format prints it as 项目/内容 lines, one
+ * per column, which read better than one wide row; the other formats keep
+ * the columns. A report with more or fewer rows prints as usual. */
+void ch_report_set_record(ch_report *r);
 /* Writes R in FORMAT to PATH (NULL or "-": standard output; XLSX needs a
  * file). Returns 0, or CH_ERROR / CH_EINVALID with a message. */
 int ch_report_write(const ch_report *r, enum ch_format format, const char *path);

@@ -6,8 +6,10 @@
  * ch_reference_sync, fixed-point area parsing, and the core import driven
  * row by row (ch_hh_import_begin / _row / _finish): all or nothing, and an
  * ID number found twice in one file after the first row had updated (or
- * matched) a registered household. Last, the column headings the
- * importers recognise (data/register/headings.csv).
+ * matched) a registered household; reading the register back: ID and
+ * phone numbers masked unless revealed, a reveal audited once, and refused
+ * (with nothing written) to a role that may not see them. Last, the column
+ * headings the importers recognise (data/register/headings.csv).
  */
 #include "testdb.h"
 
@@ -15,6 +17,7 @@
 #include "core/household.h"
 #include "core/idcard.h"
 #include "core/reflist.h"
+#include "core/user.h"
 #include "db/db.h"
 #include "io/csv.h"
 #include "io/headings.h"
@@ -555,13 +558,13 @@ static void test_import_dup_after_update(void **state)
 	ch_hh_import_free(imp);
 
 	ch_household h;
-	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ001", &h), 0);
+	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ001", 1, &h), 0);
 	assert_string_equal(h.id_number, ID_A);
 	assert_non_null(h.phone);
 	assert_string_equal(h.phone, "13812345678");
 	assert_int_equal(h.heated_area_centi, 12050);
 	ch_household_dispose(&h);
-	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ002", &h), CH_ENOTFOUND);
+	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ002", 1, &h), CH_ENOTFOUND);
 	ch_household_dispose(&h);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household"), 1);
 	assert_int_equal(
@@ -577,7 +580,7 @@ static void test_import_dup_after_update(void **state)
 	                          " AND object = 'household:652301/CJ001' AND before IS NOT NULL"
 	                          " AND after IS NOT NULL"),
 	                 1);
-	assert_int_equal(ch_household_get(f->ctx, NULL, ID_A, &h), 0);
+	assert_int_equal(ch_household_get(f->ctx, NULL, ID_A, 1, &h), 0);
 	assert_string_equal(h.phone, "13800000001");
 	ch_household_dispose(&h);
 }
@@ -606,7 +609,7 @@ static void test_import_dup_after_unchanged(void **state)
 	ch_hh_import_free(imp);
 
 	ch_household h;
-	int rc = ch_household_get(f->ctx, "昌吉市", "CJ001", &h);
+	int rc = ch_household_get(f->ctx, "昌吉市", "CJ001", 1, &h);
 	if (rc != 0)
 		fail_msg("the registered household CJ001 is gone after a rejected duplicate: %s",
 		         ch_error_message());
@@ -753,6 +756,197 @@ static void test_headings_find(void **state)
 	assert_int_equal(ch_headings_find("bank_return", "原因", bank_keys, 4), -1);
 }
 
+/* ---- personal data: masked unless revealed by a role that may ---- */
+
+#define PHONE      "13812345678"
+#define ID_A_MASK  "652301********1234"
+#define PHONE_MASK "138****5678"
+
+/* Registers CJ001 (ID_A) and CJ002 (ID_B), who share PHONE. */
+static void register_two(ch_ctx *ctx)
+{
+	struct row rows[2] = {
+	    make_row("CJ001", "张三", ID_A, PHONE),
+	    make_row("CJ002", "李四", ID_B, PHONE),
+	};
+	ch_hh_import_summary sum;
+	assert_int_equal(import_rows(ctx, 0, rows, 2, &sum, NULL), 0);
+	assert_int_equal(sum.inserted, 2);
+	ch_hh_import_summary_dispose(&sum);
+}
+
+static int64_t reveals(ch_ctx *ctx)
+{
+	return count_of(ctx, "SELECT count(*) FROM audit_log WHERE action = 'household.reveal'"
+	                     " AND object = 'household:personal-data'");
+}
+
+/* What a list handed out: how many households, and whether any number came whole. */
+struct seen {
+	size_t n;
+	int whole; /* an ID or phone number unmasked */
+	int masked;
+};
+
+static int see_hh(const ch_household *h, void *arg)
+{
+	struct seen *s = arg;
+	s->n++;
+	if (strcmp(h->id_number, ID_A) == 0 || strcmp(h->id_number, ID_B) == 0 ||
+	    (h->phone && strcmp(h->phone, PHONE) == 0))
+		s->whole = 1;
+	if (strstr(h->id_number, "********") && h->phone && strcmp(h->phone, PHONE_MASK) == 0)
+		s->masked++;
+	return 0;
+}
+
+static int see_dup(const ch_hh_dup *d, void *arg)
+{
+	struct seen *s = arg;
+	if (strcmp(d->kind, "phone") != 0)
+		return 0;
+	if (strcmp(d->value, PHONE) == 0)
+		s->whole = 1;
+	for (size_t i = 0; i < d->n; i++)
+		see_hh(&d->members[i], arg);
+	return 0;
+}
+
+static void test_personal_data_masked(void **state)
+{
+	struct fixture *f = *state;
+	register_two(f->ctx);
+	int64_t audit = count_of(f->ctx, "SELECT count(*) FROM audit_log");
+
+	ch_household h;
+	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ001", 0, &h), 0);
+	assert_string_equal(h.id_number, ID_A_MASK);
+	assert_string_equal(h.phone, PHONE_MASK);
+	assert_string_equal(h.head_name, "张三");
+	ch_household_dispose(&h);
+	/* found by the whole ID number, still handed out masked */
+	assert_int_equal(ch_household_get(f->ctx, NULL, ID_A, 0, &h), 0);
+	assert_string_equal(h.id_number, ID_A_MASK);
+	ch_household_dispose(&h);
+
+	struct seen s = {0};
+	ch_hh_filter flt = {0};
+	assert_int_equal(ch_household_each(f->ctx, &flt, see_hh, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.masked, 2);
+	assert_false(s.whole);
+	/* a search by the whole phone finds both, masked */
+	memset(&s, 0, sizeof s);
+	flt.text = PHONE;
+	assert_int_equal(ch_household_each(f->ctx, &flt, see_hh, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_false(s.whole);
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ch_household_duplicates(f->ctx, 0, see_dup, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.masked, 2);
+	assert_false(s.whole);
+
+	/* nothing was revealed, so nothing was audited */
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"), audit);
+}
+
+static void test_personal_data_reveal(void **state)
+{
+	struct fixture *f = *state;
+	register_two(f->ctx);
+	ch_household h;
+	int64_t r0 = reveals(f->ctx), audit = count_of(f->ctx, "SELECT count(*) FROM audit_log");
+
+	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ001", 1, &h), 0);
+	assert_string_equal(h.id_number, ID_A);
+	assert_string_equal(h.phone, PHONE);
+	ch_household_dispose(&h);
+	assert_int_equal(reveals(f->ctx), r0 + 1);
+	/* the query, an ID number, is logged masked */
+	assert_int_equal(ch_household_get(f->ctx, NULL, ID_A, 1, &h), 0);
+	assert_string_equal(h.id_number, ID_A);
+	ch_household_dispose(&h);
+	assert_int_equal(reveals(f->ctx), r0 + 2);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"
+	                                  " WHERE instr(after, '" ID_A "') > 0"),
+	                 0);
+
+	struct seen s = {0};
+	ch_hh_filter flt = {.reveal = 1};
+	assert_int_equal(ch_household_each(f->ctx, &flt, see_hh, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_true(s.whole);
+	assert_int_equal(s.masked, 0);
+	assert_int_equal(reveals(f->ctx), r0 + 3);
+
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ch_household_duplicates(f->ctx, 1, see_dup, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_true(s.whole);
+	assert_int_equal(reveals(f->ctx), r0 + 4);
+	/* one entry per reveal, and nothing else */
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"), audit + 4);
+}
+
+/* Opens the database as NAME, a user added by root. */
+static ch_ctx *open_as(struct fixture *f, const char *name, enum ch_role role, const char *scope)
+{
+	ch_ctx *c = NULL;
+	if (ch_user_add(f->ctx, name, role, scope) != 0)
+		fail_msg("ch_user_add %s: %s", name, ch_error_message());
+	if (ch_ctx_open(&c, f->url, name, "root") != 0)
+		fail_msg("ch_ctx_open as %s: %s", name, ch_error_message());
+	return c;
+}
+
+static void test_personal_data_reveal_denied(void **state)
+{
+	struct fixture *f = *state;
+	register_two(f->ctx);
+	ch_ctx *rv = open_as(f, "rv", CH_ROLE_REVIEWER, NULL);
+	ch_ctx *tw = open_as(f, "tw", CH_ROLE_TOWNSHIP_OPERATOR, "大西渠镇");
+	ch_ctx *fk = open_as(f, "fk", CH_ROLE_COUNTY_OPERATOR, "阜康市");
+	int64_t audit = count_of(f->ctx, "SELECT count(*) FROM audit_log");
+	ch_ctx *no_reveal[] = {rv, tw};
+
+	for (size_t i = 0; i < 2; i++) {
+		ch_ctx *c = no_reveal[i];
+		ch_household h;
+		assert_int_equal(ch_household_get(c, "昌吉市", "CJ001", 1, &h), CH_EDENIED);
+		assert_null(h.id_number);
+		assert_null(h.phone);
+		ch_household_dispose(&h);
+
+		struct seen s = {0};
+		ch_hh_filter flt = {.reveal = 1};
+		assert_int_equal(ch_household_each(c, &flt, see_hh, &s), CH_EDENIED);
+		assert_int_equal(s.n, 0);
+		assert_int_equal(ch_household_duplicates(c, 1, see_dup, &s), CH_EDENIED);
+		assert_int_equal(s.n, 0);
+
+		/* masked, the same reader sees the households */
+		assert_int_equal(ch_household_get(c, "昌吉市", "CJ001", 0, &h), 0);
+		assert_string_equal(h.id_number, ID_A_MASK);
+		ch_household_dispose(&h);
+	}
+
+	/* a county operator may reveal, but only in their county: 昌吉市's
+	 * household is not theirs to see at all */
+	ch_household h;
+	assert_int_equal(ch_household_get(fk, "昌吉市", "CJ001", 1, &h), CH_ENOTFOUND);
+	assert_null(h.id_number);
+	ch_household_dispose(&h);
+	assert_int_equal(ch_household_get(fk, NULL, ID_A, 1, &h), CH_ENOTFOUND);
+	ch_household_dispose(&h);
+
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"), audit);
+	ch_ctx_free(rv);
+	ch_ctx_free(tw);
+	ch_ctx_free(fk);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -781,6 +975,9 @@ int main(void)
 	    T(test_import_dup_new_rows),
 	    cmocka_unit_test(test_headings_file),
 	    cmocka_unit_test(test_headings_find),
+	    T(test_personal_data_masked),
+	    T(test_personal_data_reveal),
+	    T(test_personal_data_reveal_denied),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
