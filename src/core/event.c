@@ -42,7 +42,8 @@ struct ch_event_batch {
 	char today[11], now[32];
 	int64_t batch_id;
 	int in_tx, finished;
-	size_t rows, stored, denied;
+	size_t rows, stored, denied; /* denied: steps the actor's role may not record */
+	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "s|township" → allowed (0/1) */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
@@ -302,19 +303,21 @@ done:
 }
 
 /* May the actor record TR for a household of TOWNSHIP? (cached) */
+/* 0 when the actor may record TR for a household of TOWNSHIP; 1 when the
+ * actor's role may not; 2 when the township is outside the actor's scope. */
 static int may_record(ch_event_batch *b, const struct ch_transition *tr, int64_t township)
 {
 	char key[48];
 	int64_t ok;
 	if (!(tr->roles & (1u << b->ctx->actor.role)))
-		return 0;
+		return 1;
 	snprintf(key, sizeof key, "s|%" PRId64, township);
 	if (!ch_strmap_get(b->cache, key, &ok)) {
 		int64_t scope = b->ctx->actor.scope_region_id;
 		ok = scope == 0 || ch_region_within(b->ctx, township, scope);
 		ch_strmap_put(b->cache, key, ok);
 	}
-	return (int)ok;
+	return ok ? 0 : 2;
 }
 
 static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence *ev)
@@ -380,11 +383,16 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		            day, ch_stage_name(h.stage), h.stage_day);
 		return 0;
 	}
-	if (!may_record(b, tr, h.township_id)) {
+	int refusal = may_record(b, tr, h.township_id);
+	if (refusal) {
 		add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
-		            "用户 %s（%s）无权为该户记录「%s」", b->ctx->actor.name,
-		            ch_role_label(b->ctx->actor.role), ch_stage_name(stage));
-		b->denied++;
+		            "用户 %s（%s）无权为该户记录「%s」%s", b->ctx->actor.name,
+		            ch_role_label(b->ctx->actor.role), ch_stage_name(stage),
+		            refusal == 2 ? "（不在其管辖范围内）" : "");
+		if (refusal == 2)
+			b->outside++;
+		else
+			b->denied++;
 		return 0;
 	}
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
@@ -444,9 +452,17 @@ int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 	sum->batch_id = b->batch_id;
 	if (b->denied) {
 		rc = ch_error_set(CH_EDENIED,
-		                  "user '%s' may not record %zu of these steps (role or scope); "
+		                  "user '%s' may not record %zu of these steps (their role); "
 		                  "nothing was stored",
 		                  b->ctx->actor.name, b->denied);
+		goto rollback;
+	}
+	if (b->outside) {
+		rc = ch_error_set(
+		    CH_EDENIED,
+		    "user '%s' may not record %zu of these steps: outside their scope; "
+		    "nothing was stored",
+		    b->ctx->actor.name, b->outside);
 		goto rollback;
 	}
 	if (rejected && !b->opts.skip_invalid) {

@@ -26,7 +26,7 @@ printf '%s\n' "$cmds" | while read -r g v; do
 	missing=""
 	for o in $(printf '%s\n' "$usage" | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 		# the option's own line: two spaces, the option, then its help
-		grep -q -- "^  $o[ ,].*[^ ]  *[^ ]" "$WORK/.help" ||
+		grep -q -- "^  $o\( \|$\)" "$WORK/.help" ||
 			grep -q -- "^  -o, $o " "$WORK/.help" || missing="$missing $o"
 	done
 	if [ -n "$missing" ]; then
