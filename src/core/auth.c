@@ -48,7 +48,8 @@ static int audit_user(ch_ctx *ctx, const char *action, const char *name, json_t 
 }
 
 /* Loads NAME (CH_ENOTFOUND if absent) and checks the actor may change it:
- * a user administrator, or (SELF_OK) the user themself. */
+ * a user administrator, or (SELF_OK) the user themself. On failure *U
+ * holds nothing. */
 static int target_user(ch_ctx *ctx, const char *name, int self_ok, ch_user *u)
 {
 	int rc = ch_user_load(ctx, name, u);
@@ -56,7 +57,9 @@ static int target_user(ch_ctx *ctx, const char *name, int self_ok, ch_user *u)
 		return rc;
 	if (self_ok && ctx->actor.id == u->id && !ctx->actor.disabled)
 		return 0;
-	return ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0);
+	if ((rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0)) != 0)
+		ch_user_dispose(u);
+	return rc;
 }
 
 int ch_user_set_password(ch_ctx *ctx, const char *name, const char *password)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/user.h"
 #include "http/routes.h"
 #include "util/alloc.h"
 
@@ -183,6 +184,11 @@ static json_t *operation(const struct http_route *r)
 	json_object_set_new(o, "operationId", json_string(name));
 	json_object_set_new(o, "summary", json_string(op->summary));
 	json_object_set_new(o, "tags", json_pack("[s]", op->group));
+	json_t *roles = json_array(); /* who may call it: the table's permission */
+	for (int role = 0; role < CH_ROLE_COUNT; role++)
+		if (ch_role_allows((enum ch_role)role, (enum ch_perm)op->perm))
+			json_array_append_new(roles, json_string(ch_role_name((enum ch_role)role)));
+	json_object_set_new(o, "x-roles", roles);
 	for (const struct ch_param *p = op->params; p && p->name; p++) {
 		wire_name(p->name, wire, sizeof wire);
 		if (strcmp(r->method, "GET") == 0) {

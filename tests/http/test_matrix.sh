@@ -1,0 +1,72 @@
+#!/bin/sh
+# The authorisation matrix, generated from the route table: every route of
+# /api/openapi.json (which the server makes from the operation table) ×
+# every role. A role the route's operation does not allow gets 403 before
+# anything is read; a role it allows gets past the gate (here a 400 for the
+# missing parameters, or the answer). A route added to the table is in the
+# matrix at once. Afterwards the audit log shows that nothing was changed.
+. "$(dirname "$0")/lib.sh"
+
+ch plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 >/dev/null
+ch region import "$ROOT/tests/fixtures/region/changji-townships.csv" >/dev/null
+user_with_password admin prefecture_admin
+user_with_password cty county_operator 昌吉市
+user_with_password town township_operator 大西渠镇
+user_with_password rev reviewer
+user_with_password fin finance
+user_with_password aud auditor
+start_server
+for u in admin cty town rev fin aud; do signin "$u"; done
+roles="admin:prefecture_admin cty:county_operator town:township_operator rev:reviewer fin:finance aud:auditor"
+
+last_seq() { ch audit log --limit 1 --format csv | sed -n 2p | cut -d, -f1; }
+before=$(last_seq)
+
+api GET /api/openapi.json
+printf '%s' "$BODY" | jq -r '.paths | to_entries[] | .key as $p | .value | to_entries[] |
+	select(.value["x-roles"] != null) |
+	"\(.key) \($p) \(.value["x-roles"] | join(",")) \(.value.requestBody.content | keys? // [] | join(","))"' \
+	>"$WORK/routes"
+n=$(grep -c . "$WORK/routes")
+if [ "$n" -ge 50 ]; then ok "the matrix has $n routes"; else not_ok "the matrix has only $n routes"; fi
+
+bad=0
+total=0
+while read -r method path allowed ctype; do
+	M=$(printf '%s' "$method" | tr a-z A-Z)
+	for pair in $roles; do
+		u=${pair%%:*}
+		role=${pair#*:}
+		csrf=$(curl -s -b "$WORK/$u.jar" "$BASE/api/session" | jq -r .csrf_token)
+		case "$ctype" in
+		multipart/form-data) body="-F format=json" ;;
+		application/json) body="-H Content-Type:application/json -d {}" ;;
+		*) body="" ;;
+		esac
+		# shellcheck disable=SC2086
+		st=$(curl -s -o "$WORK/.m" -w '%{http_code}' -X "$M" -b "$WORK/$u.jar" \
+			-H "X-CSRF-Token: $csrf" $body "$BASE$path")
+		total=$((total + 1))
+		case ",$allowed," in
+		*",$role,"*) want="past the gate" ;;
+		*) want=403 ;;
+		esac
+		if [ "$want" = 403 ] && [ "$st" != 403 ]; then
+			echo "not ok - $M $path as $role: expected 403, got $st"
+			bad=$((bad + 1))
+		elif [ "$want" != 403 ] && { [ "$st" = 403 ] || [ "$st" = 401 ] || [ "$st" -ge 500 ]; }; then
+			echo "not ok - $M $path as $role: expected past the gate, got $st $(head -c 200 "$WORK/.m")"
+			bad=$((bad + 1))
+		fi
+	done
+done <"$WORK/routes"
+expect_eq "every route × every role answered as the table says ($total requests)" "$bad" 0
+expect_eq "nothing was changed by the matrix" "$(last_seq)" "$before"
+
+# region scope: the same route, inside and outside the user's county
+as cty GET "/api/plans/coverage?year=2023"
+expect_status "a county operator reads the plan's coverage" 200
+as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/fukang-townships.csv"
+expect_status "a 昌吉市 operator adds 阜康市 townships: 403" 403
+as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/townships.csv"
+expect_status "a 昌吉市 operator adds 昌吉市 townships: 200" 200
