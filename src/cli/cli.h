@@ -42,8 +42,9 @@ struct cli_command {
 
 extern const struct cli_command cli_commands[];
 
-/* Prints "cleanheat: MESSAGE" for the current error and returns its exit
- * status (DESIGN.md §5). */
+/* Prints "cleanheat: MESSAGE" for the current error, followed by
+ * " (--FIELD)" when the error names the field it is about, and returns its
+ * exit status (DESIGN.md §5). */
 int cli_report_error(int rc);
 /* Prints a usage error for the current command; returns CLI_EUSAGE. */
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

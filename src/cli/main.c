@@ -21,8 +21,10 @@ int cli_report_error(int rc)
 		return 0;
 	if (rc == CLI_EUSAGE)
 		return 2;
-	const char *msg = ch_error_message();
-	fprintf(stderr, "cleanheat: %s\n", *msg ? msg : ch_err_name(rc));
+	const char *msg = ch_error_message(), *field = ch_error_field();
+	/* the field an error is about is the option that sets it */
+	fprintf(stderr, "cleanheat: %s%s%s%s\n", *msg ? msg : ch_err_name(rc), field ? " (--" : "",
+	        field ? field : "", field ? ")" : "");
 	return ch_err_exit_status(rc);
 }
 

@@ -7,38 +7,79 @@
 
 #include "util/error.h"
 
-#define MSG_CAP 2048
+#define MSG_CAP   2048
+#define FIELD_CAP 64
 
 static _Thread_local struct {
 	int code;
 	char msg[MSG_CAP];
+	char field[FIELD_CAP]; /* "" when the error names no field */
 } err_state;
 
-/* One row per code: its name and what the command line exits with. */
-static const struct {
+/* One row per code: its name, what the command line exits with, the HTTP
+ * status and the JSON error code. Money that would not balance is a problem
+ * of the request's data (exit 1), hence 422 like invalid data. */
+static const struct err_row {
 	int code;
 	const char *name;
 	int exit_status;
+	int http_status;
+	const char *json_code;
 } err_table[] = {
-    {CH_OK, "ok", 0},
-    {CH_ERROR, "internal", 70},
-    {CH_EINVALID, "invalid", 1},
-    {CH_ENOTFOUND, "not found", 4},
-    {CH_EEXISTS, "exists", 5},
-    {CH_EDENIED, "denied", 3},
-    {CH_ECONFLICT, "conflict", 5},
-    {CH_EUNBALANCED, "unbalanced", 1},
-    {CH_EBUSY, "busy", 70},
+    {CH_OK, "ok", 0, 200, "ok"},
+    {CH_ERROR, "internal", 70, 500, "internal"},
+    {CH_EINVALID, "invalid", 1, 422, "invalid"},
+    {CH_ENOTFOUND, "not found", 4, 404, "not_found"},
+    {CH_EEXISTS, "exists", 5, 409, "exists"},
+    {CH_EDENIED, "denied", 3, 403, "denied"},
+    {CH_ECONFLICT, "conflict", 5, 409, "conflict"},
+    {CH_EUNBALANCED, "unbalanced", 1, 422, "unbalanced"},
+    {CH_EBUSY, "busy", 70, 503, "busy"},
 };
+
+/* The row of CODE; an unknown code reads as CH_ERROR's. */
+static const struct err_row *err_row(int code)
+{
+	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
+		if (err_table[i].code == code)
+			return &err_table[i];
+	return code == CH_ERROR ? &err_table[0] : err_row(CH_ERROR);
+}
+
+static int set_field(const char *field)
+{
+	snprintf(err_state.field, sizeof err_state.field, "%s", field ? field : "");
+	return err_state.code;
+}
+
+static int set_message(int code, const char *field, const char *fmt, va_list ap)
+{
+	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	err_state.code = code;
+	return set_field(field);
+}
 
 int ch_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	set_message(code, NULL, fmt, ap);
 	va_end(ap);
-	err_state.code = code;
 	return code;
+}
+
+int ch_error_set_field(int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_message(code, field, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int ch_error_mark_field(const char *field)
+{
+	return set_field(field);
 }
 
 int ch_error_prefix(const char *fmt, ...)
@@ -71,24 +112,34 @@ int ch_error_code(void)
 	return err_state.code;
 }
 
+const char *ch_error_field(void)
+{
+	return err_state.field[0] ? err_state.field : NULL;
+}
+
 void ch_error_clear(void)
 {
 	err_state.code = CH_OK;
 	err_state.msg[0] = '\0';
+	err_state.field[0] = '\0';
 }
 
 const char *ch_err_name(int code)
 {
-	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
-		if (err_table[i].code == code)
-			return err_table[i].name;
-	return "internal";
+	return err_row(code)->name;
 }
 
 int ch_err_exit_status(int code)
 {
-	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
-		if (err_table[i].code == code)
-			return err_table[i].exit_status;
-	return 70;
+	return err_row(code)->exit_status;
+}
+
+int ch_err_http_status(int code)
+{
+	return err_row(code)->http_status;
+}
+
+const char *ch_err_json_code(int code)
+{
+	return err_row(code)->json_code;
 }
