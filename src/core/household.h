@@ -60,7 +60,7 @@ typedef ch_problem ch_hh_problem;
 typedef struct ch_hh_import_opts {
 	const char *file;      /* the file's name, for the record */
 	const char *file_hash; /* its hash */
-	int64_t county_id;     /* --county: every row belongs to it (0: from 县市) */
+	int64_t county_id;     /* every row belongs to it (0: from 县市) */
 	int skip_invalid;      /* store the valid rows even if others are invalid */
 	int cost_in_10k;       /* the 总投资 column is in 万元 */
 	const char *today;     /* YYYY-MM-DD for birth-date checks; NULL: now */

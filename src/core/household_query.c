@@ -197,8 +197,8 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
 		goto done;
 	if (!county && ch_idcard_normalize(k, NULL, id) != 0) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "'%s' is not an ID number: give --county with a 户编号", k);
+		rc = ch_error_set_field(CH_EINVALID, "county",
+		                        "'%s' is not an ID number: a 户编号 needs its 县市", k);
 		goto done;
 	}
 	rc = ch_db_preparef(

@@ -113,12 +113,12 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 	if ((rc = check_day(in->day, in->today, day)) != 0)
 		goto done;
 	if (!in->result || (strcmp(in->result, "pass") != 0 && strcmp(in->result, "fail") != 0)) {
-		rc = ch_error_set(CH_EINVALID, "--result is pass or fail");
+		rc = ch_error_set_field(CH_EINVALID, "result", "自验结果 is pass or fail");
 		goto done;
 	}
 	pass = strcmp(in->result, "pass") == 0;
 	if (!in->inspector || !*in->inspector) {
-		rc = ch_error_set(CH_EINVALID, "缺少自验人员（--inspector）");
+		rc = ch_error_set_field(CH_EINVALID, "inspector", "缺少自验人员");
 		goto done;
 	}
 	if (ref.stage != CH_STAGE_COMMISSIONED) {
@@ -151,14 +151,16 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		char key[64];
 		if (!eq || (size_t)(eq - in->items[i]) >= sizeof key ||
 		    (strcmp(eq + 1, "pass") != 0 && strcmp(eq + 1, "fail") != 0)) {
-			rc = ch_error_set(CH_EINVALID, "--item '%s': use KEY=pass or KEY=fail",
-			                  in->items[i]);
+			rc = ch_error_set_field(CH_EINVALID, "item",
+			                        "检查项 '%s': use KEY=pass or KEY=fail",
+			                        in->items[i]);
 			goto done;
 		}
 		snprintf(key, sizeof key, "%.*s", (int)(eq - in->items[i]), in->items[i]);
 		if (!json_object_get(items, key)) {
-			rc = ch_error_set(CH_EINVALID, "--item '%s': no checklist item '%s'",
-			                  in->items[i], key);
+			rc = ch_error_set_field(CH_EINVALID, "item",
+			                        "检查项 '%s': no checklist item '%s'", in->items[i],
+			                        key);
 			goto done;
 		}
 		json_object_set_new(items, key, json_string(eq + 1));
@@ -284,7 +286,7 @@ int ch_rectification_close(ch_ctx *ctx, int64_t id, const char *day_text, const 
 	if ((rc = check_day(day_text, today, day)) != 0)
 		return rc;
 	if (!note || !*note)
-		return ch_error_set(CH_EINVALID, "请在 --note 中写明整改情况");
+		return ch_error_set_field(CH_EINVALID, "note", "请在备注中写明整改情况");
 	ch_db_query_text(ctx->db, &opened, "SELECT opened_day FROM rectification WHERE id = ?", "i",
 	                 id);
 	if (opened && strcmp(day, opened) < 0) {
@@ -342,14 +344,15 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	if ((rc = check_day(in->day, in->today, day)) != 0)
 		return rc;
 	if (in->visit != 1 && in->visit != 2)
-		return ch_error_set(CH_EINVALID,
-		                    "--visit is 1 (first heating month) or 2 (mid-season)");
+		return ch_error_set_field(CH_EINVALID, "visit",
+		                          "回访轮次 is 1 (first heating month) or 2 (mid-season)");
 	if (!yes_comfort(in->comfort, &comfort))
-		return ch_error_set(CH_EINVALID, "--comfort is good, fair or poor (好、一般、差)");
+		return ch_error_set_field(CH_EINVALID, "comfort",
+		                          "舒适度 is good, fair or poor (好、一般、差)");
 	if (in->satisfaction < 0 || in->satisfaction > 5)
-		return ch_error_set(CH_EINVALID, "--satisfaction is 1 to 5");
+		return ch_error_set_field(CH_EINVALID, "satisfaction", "满意度 is 1 to 5");
 	if (!in->visitor || !*in->visitor)
-		return ch_error_set(CH_EINVALID, "缺少回访人员（--visitor）");
+		return ch_error_set_field(CH_EINVALID, "visitor", "缺少回访人员");
 	if (ref.stage < CH_STAGE_COMMISSIONED || ref.stage == CH_STAGE_WITHDRAWN)
 		return ch_error_set(CH_EINVALID, "该户当前为「%s」：回访在调试完成之后",
 		                    ref.stage >= 0 ? ch_stage_name(ref.stage) : "?");
@@ -427,8 +430,10 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ), first, second;
 	if (rc)
 		return rc;
-	if ((rc = ch_date_parse(as_of, &d)) != 0)
-		return ch_error_prefix("--as-of: ");
+	if ((rc = ch_date_parse(as_of, &d)) != 0) {
+		ch_error_prefix("截至日期: ");
+		return ch_error_mark_field("as-of");
+	}
 	first = setting_int(ctx, "followup", "first_visit_days", 30);
 	second = setting_int(ctx, "followup", "second_visit_days", 90);
 	if (ch_db_query_text(

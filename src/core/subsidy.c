@@ -41,15 +41,17 @@ static int audit_json(ch_ctx *ctx, const char *action, const char *object, json_
 }
 
 /* DAY must be a real date written YYYY-MM-DD (dates are compared as text). */
-static int check_day(const char *what, const char *day)
+static int check_day(const char *field, const char *what, const char *day)
 {
 	ch_date d;
 	char canon[11];
 	if (!day || ch_date_parse(day, &d) != 0)
-		return ch_error_set(CH_EINVALID, "%s '%s' is not a date", what, day ? day : "");
+		return ch_error_set_field(CH_EINVALID, field, "%s '%s' is not a date", what,
+		                          day ? day : "");
 	ch_date_format(&d, canon, sizeof canon);
 	if (strcmp(canon, day) != 0)
-		return ch_error_set(CH_EINVALID, "%s '%s': write it as %s", what, day, canon);
+		return ch_error_set_field(CH_EINVALID, field, "%s '%s': write it as %s", what, day,
+		                          canon);
 	return 0;
 }
 
@@ -233,7 +235,7 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 	size_t n = 0, cap = 0;
 	int rc;
 	memset(sum, 0, sizeof *sum);
-	if ((rc = check_day("--date", day)) != 0)
+	if ((rc = check_day("date", "日期", day)) != 0)
 		return rc;
 	if ((rc = county_of(ctx, county, &c)) != 0)
 		return rc;
@@ -388,7 +390,7 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	*batch = 0;
 	*n_out = 0;
 	*total_fen = 0;
-	if ((rc = check_day("--date", day)) != 0)
+	if ((rc = check_day("date", "日期", day)) != 0)
 		return rc;
 	if ((rc = county_of(ctx, county, &c)) != 0)
 		return rc;
@@ -796,8 +798,8 @@ int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int di
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, 0)) != 0)
 		return ch_error_prefix("appropriations are the prefecture's: ");
 	if (amount_fen <= 0)
-		return ch_error_set(CH_EINVALID, "--amount must be positive");
-	if ((rc = check_day("--date", day)) != 0)
+		return ch_error_set_field(CH_EINVALID, "amount", "金额 must be positive");
+	if ((rc = check_day("date", "日期", day)) != 0)
 		return rc;
 	if (to && (rc = county_of(ctx, to, &c)) != 0)
 		return rc;
@@ -838,15 +840,15 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
 	char from_code[64], to_code[160], obj[96];
 	int64_t tid;
 	int existed, rc;
-	if ((rc = check_day("--date", day)) != 0)
+	if ((rc = check_day("date", "日期", day)) != 0)
 		return rc;
 	if ((rc = county_of(ctx, county, &c)) != 0)
 		return rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, c.id)) != 0)
 		goto done;
 	if (amount_fen <= 0 || !category || !*category || strchr(category, ':')) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "--amount must be positive and --category a name without ':'");
+		rc = ch_error_set_field(CH_EINVALID, amount_fen <= 0 ? "amount" : "category",
+		                        "金额 must be positive and 支出类别 a name without ':'");
 		goto done;
 	}
 	snprintf(from_code, sizeof from_code, "county:%s:%s", c.code, source);
@@ -938,7 +940,7 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 	struct policy_days p = {0};
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc == 0)
-		rc = check_day("--as-of", as_of);
+		rc = check_day("as-of", "截至日期", as_of);
 	if (rc || (rc = policy_days(ctx, as_of, &p)) != 0)
 		return rc;
 	char *cats = json_dumps(p.categories, JSON_COMPACT);
@@ -1043,7 +1045,7 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 	ch_stmt *st;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc == 0)
-		rc = check_day("--as-of", as_of);
+		rc = check_day("as-of", "截至日期", as_of);
 	if (rc)
 		return rc;
 	/* households of plan year YEAR for reserved and paid; county accounts whole */
@@ -1082,7 +1084,7 @@ int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
 	ch_stmt *st;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc == 0)
-		rc = check_day("--as-of", as_of);
+		rc = check_day("as-of", "截至日期", as_of);
 	if (rc || (rc = policy_days(ctx, as_of, &p)) != 0)
 		return rc;
 	json_decref(p.categories);

@@ -64,7 +64,8 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 	int rc;
 	int64_t total = 0;
 	if (o->households < 1 || o->households > 100000000)
-		return ch_error_set(CH_EINVALID, "--households must be 1 to 100000000");
+		return ch_error_set_field(CH_EINVALID, "households",
+		                          "the number of households must be 1 to 100000000");
 	if ((rc = ch_plan_load(ctx, o->year, 0, &p)) != 0)
 		return rc;
 	for (size_t i = 0; i < p.ntargets; i++)

@@ -365,6 +365,7 @@ int ch_dispatch_write(const ch_dispatch *d, const char *prefecture, enum ch_form
 {
 	if (format == CH_FMT_XLSX)
 		return path ? write_xlsx(d, prefecture, path)
-		            : ch_error_set(CH_EINVALID, "--format xlsx needs -o FILE");
+		            : ch_error_set_field(CH_EINVALID, "output",
+		                                 "an xlsx workbook needs a file to go to");
 	return write_generic(d, prefecture, format, path);
 }

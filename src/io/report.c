@@ -48,7 +48,8 @@ int ch_format_parse(const char *s, enum ch_format *out)
 			*out = (enum ch_format)i;
 			return 0;
 		}
-	return ch_error_set(CH_EINVALID, "--format '%s': use table, csv, json or xlsx", s ? s : "");
+	return ch_error_set_field(CH_EINVALID, "format",
+	                          "output format '%s': use table, csv, json or xlsx", s ? s : "");
 }
 
 ch_report *ch_report_new(const char *title)
@@ -341,7 +342,8 @@ int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
 	ch_buf b;
 	if (format == CH_FMT_XLSX) {
 		if (to_stdout)
-			return ch_error_set(CH_EINVALID, "--format xlsx needs -o FILE");
+			return ch_error_set_field(CH_EINVALID, "output",
+			                          "an xlsx workbook needs a file to go to");
 		return render_xlsx(r, path);
 	}
 	ch_buf_init(&b);

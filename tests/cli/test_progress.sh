@@ -279,7 +279,7 @@ expect_rc "no 县市 column, --county 昌吉市: exit 0" 0
 expect_eq "no 县市 column, --county 昌吉市: CJ001 started" "$(status nc.db CJ001 昌吉市)" started
 run ch --db nc.db event import "$PF/week1.csv" --county 阜康市
 expect_rc "县市 column against --county: exit 1" 1
-has "县市 column against --county: says they differ" "与 --county 指定的县市不符"
+has "县市 column against --county: says they differ" "与导入时指定的县市不符"
 
 # the first batch as an XLSX workbook (dates as date cells, sheet 周报)
 setup x.db

@@ -516,6 +516,8 @@ static void test_user_scope_rules(void **state)
 
 	/* a county operator needs a current county */
 	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, NULL), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "scope");
+	assert_null(strstr(ch_error_message(), "--"));
 	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "昌吉回族自治州"),
 	                 CH_EINVALID);
 	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "三工镇"),
@@ -1245,9 +1247,12 @@ static void test_plan_import(void **state)
 	ch_error_clear();
 	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
 	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "accept-discrepancies");
+	assert_null(strstr(ch_error_message(), "--"));
 	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
 	o.accept_discrepancies = 1; /* but no reason */
 	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "reason");
 	o.reason = "";
 	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
 	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
@@ -1303,6 +1308,8 @@ static void test_plan_import(void **state)
 	ch_error_clear();
 	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &oc, &out, &version), CH_ECONFLICT);
 	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_string_equal(ch_error_field(), "replace");
+	assert_null(strstr(ch_error_message(), "--"));
 	assert_int_equal(audit_count(f->ctx), n0 + 1);
 	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), 0);
 	assert_int_equal(p.version, 1);

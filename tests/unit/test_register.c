@@ -445,6 +445,8 @@ static void test_import_all_or_nothing(void **state)
 	ch_hh_import *imp = NULL;
 	int64_t audit = count_of(f->ctx, "SELECT count(*) FROM audit_log");
 	assert_int_equal(import_rows(f->ctx, 0, rows, 3, &sum, &imp), CH_EINVALID);
+	/* storing the valid rows alone is what skip-invalid is for */
+	assert_string_equal(ch_error_field(), "skip-invalid");
 	assert_int_equal(sum.rows, 3);
 	assert_int_equal(sum.rejected, 1);
 	assert_int_equal(sum.inserted, 0);
