@@ -11,8 +11,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/store.h"
 #include "core/user.h"
-#include "io/reference.h"
 #include "util/error.h"
 
 int cli_report_error(int rc)
@@ -133,6 +133,7 @@ static const struct cli_command *find_command(int argc, char **argv, int *words)
 int main(int argc, char **argv)
 {
 	struct cli cli = {.db_url = "cleanheat.db", .format = CH_FMT_TABLE};
+	ch_store *store = NULL;
 	int i = 1, words = 0, rc;
 
 	cli.os_user = os_user();
@@ -167,13 +168,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (cli.cmd->perm) {
-		rc = ch_ctx_open(&cli.ctx, cli.db_url, cli.actor, cli.os_user);
+		rc = ch_store_open(&store, cli.db_url, cli.os_user);
 		if (rc == 0)
-			rc = ch_reference_sync(cli.ctx);
+			rc = ch_ctx_new(&cli.ctx, store, cli.actor);
 		if (rc == 0)
 			rc = ch_ctx_require_role(cli.ctx, (enum ch_perm)cli.cmd->perm);
 		if (rc) {
 			ch_ctx_free(cli.ctx);
+			ch_store_free(store);
 			return cli_report_error(rc);
 		}
 	}
@@ -184,5 +186,6 @@ int main(int argc, char **argv)
 	rc = cli.cmd->run(&cli, hargc, hargv);
 	int status = cli_report_error(rc);
 	ch_ctx_free(cli.ctx);
+	ch_store_free(store);
 	return status;
 }

@@ -52,13 +52,13 @@ int ch_region_within(ch_ctx *ctx, int64_t region_id, int64_t ancestor_id);
  * OUT (caller frees each) and returns how many. */
 int ch_region_short_names(const char *name, char **out, int max);
 
-/* One reference region as read from data/regions/ (io does the reading). */
+/* One reference region as read from data/regions/ (core/reference.c reads it). */
 typedef struct ch_region_ref {
 	const char *code, *name, *parent_code, *status, *aliases, *note;
 	enum ch_region_level level;
 } ch_region_ref;
 /* Inserts or updates the reference regions REFS[0..N), matched by code, in
- * the caller's transaction (io/reference.c audits the load). Parents must
+ * the caller's transaction (core/reference.c audits the load). Parents must
  * come before their children. */
 int ch_region_load_reference(ch_ctx *ctx, const ch_region_ref *refs, int n);
 

@@ -2,11 +2,11 @@
  * test_register — the pieces of the household register: ID numbers
  * (GB 11643 check characters, 15 → 18 conversion, birth dates, Excel's
  * scientific notation) and phone numbers with their masks, the string map
- * the import caches in, the reference lists (technologies, measures) after
- * ch_reference_sync, fixed-point area parsing, and the core import driven
- * row by row (ch_hh_import_begin / _row / _finish): all or nothing, and an
- * ID number found twice in one file after the first row had updated (or
- * matched) a registered household.
+ * the import caches in, the reference lists (technologies, measures) as
+ * opening a database loads them, fixed-point area parsing, and the core
+ * import driven row by row (ch_hh_import_begin / _row / _finish): all or
+ * nothing, and an ID number found twice in one file after the first row had
+ * updated (or matched) a registered household.
  */
 #include "testdb.h"
 
@@ -15,7 +15,6 @@
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "db/db.h"
-#include "io/reference.h"
 #include "util/error.h"
 #include "util/strmap.h"
 #include "util/text.h"
