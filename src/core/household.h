@@ -127,6 +127,17 @@ typedef struct ch_hh_filter {
  * CH_PERM_READ; CH_ENOTFOUND when a region or technology in F is unknown. */
 int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
                       int (*fn)(const ch_household *h, void *arg), void *arg);
+/* A household as a progress batch names it. */
+typedef struct ch_hh_key {
+	const char *county_code, *county; /* its county's code and name */
+	const char *hh_no;                /* 户编号 */
+} ch_hh_key;
+/* Calls FN for each household of PLAN_YEAR now at STAGE (enum ch_stage)
+ * that the actor may see (their scope), in the order they were
+ * registered; stops at a non-zero return, which it returns. Requires
+ * CH_PERM_READ. The strings are valid during the call. */
+int ch_household_each_at_stage(ch_ctx *ctx, int plan_year, int stage,
+                               int (*fn)(const ch_hh_key *k, void *arg), void *arg);
 /* Loads one household by county (name or code) and 户编号, or by ID number
  * when COUNTY is NULL. CH_ENOTFOUND when none. */
 int ch_household_get(ch_ctx *ctx, const char *county, const char *key, ch_household *out);

@@ -69,7 +69,8 @@ int ch_region_load_reference(ch_ctx *ctx, const ch_region_ref *refs, int n);
 int ch_region_add_child(ch_ctx *ctx, int64_t parent_id, const char *name, const char *code,
                         int64_t *id, int *added);
 /* Marks PARENT_ID's list of children as loaded by an official list, so that
- * later input naming an unknown child is an error rather than an addition. */
+ * later input naming an unknown child is an error rather than an addition.
+ * Checks CH_PERM_REGION_WRITE within PARENT_ID's scope. */
 int ch_region_mark_children_loaded(ch_ctx *ctx, int64_t parent_id);
 
 /* Calls FN for each region under ROOT_ID (0: all), depth first, ordered by

@@ -595,6 +595,12 @@ run ch --db dm.db demo generate --households 2000 -o demo-reg.csv
 expect_rc "demo generate: exit 0" 0
 run ch --db dm.db household import demo-reg.csv
 expect_rc "demo register import: exit 0" 0
+# a county operator's batch holds their county's households only
+ch --db dm.db user add fk --role county_operator --scope 阜康市 >/dev/null
+run ch --db dm.db --as fk demo events --as-of 2023-07-16 -o demo-ev-fk.csv
+expect_rc "demo events as 阜康市's operator: exit 0" 0
+expect_eq "demo events as 阜康市's operator: only 阜康市" \
+	"$(sed 1d demo-ev-fk.csv | cut -d, -f1 | sort -u | tr -d '\n')" "阜康市"
 run ch --db dm.db demo events --as-of 2023-07-16 -o demo-ev.csv
 expect_rc "demo events: exit 0" 0
 run ch --db dm.db event import demo-ev.csv

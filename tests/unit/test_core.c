@@ -710,6 +710,8 @@ static void test_permissions(void **state)
 	assert_int_equal(ch_region_add_child(op, fukang, "城关镇", NULL, &id, &added), CH_EDENIED);
 	assert_int_equal(ch_region_add_child(op, changji, "大西渠镇", NULL, &id, &added), 0);
 	assert_int_equal(added, 1);
+	assert_int_equal(ch_region_mark_children_loaded(op, fukang), CH_EDENIED);
+	assert_int_equal(ch_region_mark_children_loaded(op, changji), 0);
 	ch_audit_report rep;
 	assert_int_equal(ch_audit_verify(op, &rep), CH_EDENIED);
 	ch_ctx_free(op);
