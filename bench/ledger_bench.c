@@ -33,7 +33,6 @@
 #include "core/ctx.h"
 #include "core/ledger.h"
 #include "core/user.h"
-#include "io/reference.h"
 #include "util/error.h"
 
 /* The pragmas db_sqlite.c sets on every connection. */
@@ -69,14 +68,14 @@ static int open_ledger(const char *path, ch_ctx **out)
 	ch_ctx *ctx = NULL;
 	if (ch_ctx_open(&ctx, path, "bench", "bench") != 0)
 		return fail("opening the database as the bootstrap admin");
-	if (ch_reference_sync(ctx) != 0 || ch_user_add(ctx, "fin", CH_ROLE_FINANCE, NULL) != 0) {
+	if (ch_user_add(ctx, "fin", CH_ROLE_FINANCE, NULL) != 0) {
 		ch_ctx_free(ctx);
 		return fail("setting up the database");
 	}
 	ch_ctx_free(ctx);
 	if (ch_ctx_open(out, path, "fin", NULL) != 0)
 		return fail("opening the database as fin");
-	if (ch_reference_sync(*out) != 0 || ch_ctx_require_role(*out, CH_PERM_FUNDS) != 0) {
+	if (ch_ctx_require_role(*out, CH_PERM_FUNDS) != 0) {
 		ch_ctx_free(*out);
 		return fail("opening the database as fin");
 	}

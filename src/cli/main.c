@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/store.h"
 #include "core/user.h"
-#include "io/reference.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -223,6 +223,7 @@ static const struct ch_op *find_op(int argc, char **argv, int *words)
 
 static int run_op(struct cli *cli, int argc, char **argv)
 {
+	ch_store *store = NULL;
 	ch_ctx *ctx = NULL;
 	ch_result res;
 	ch_args *a = ch_args_new(cli->op);
@@ -237,10 +238,11 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		ch_args_free(a);
 		return report_error(cli, rc);
 	}
+	/* the database, created and migrated if need be, then the actor over it */
 	if (rc == 0)
-		rc = ch_ctx_open(&ctx, cli->db_url, cli->actor, cli->os_user);
+		rc = ch_store_open(&store, cli->db_url, cli->os_user);
 	if (rc == 0)
-		rc = ch_reference_sync(ctx);
+		rc = ch_ctx_new(&ctx, store, cli->actor);
 	if (rc == 0)
 		rc = ch_ctx_require_role(ctx, (enum ch_perm)cli->op->perm);
 	if (rc == 0) {
@@ -254,6 +256,7 @@ static int run_op(struct cli *cli, int argc, char **argv)
 	ch_result_dispose(&res);
 	ch_args_free(a);
 	ch_ctx_free(ctx);
+	ch_store_free(store);
 	return status;
 }
 

@@ -51,8 +51,8 @@ int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int di
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, 0)) != 0)
 		return ch_error_prefix("appropriations are the prefecture's: ");
 	if (amount_fen <= 0)
-		return ch_error_set(CH_EINVALID, "--amount must be positive");
-	if ((rc = ch_subsidy_check_day("--date", day)) != 0)
+		return ch_error_set_field(CH_EINVALID, "amount", "金额 must be positive");
+	if ((rc = ch_subsidy_check_day("date", "日期", day)) != 0)
 		return rc;
 	if (to && (rc = ch_subsidy_county(ctx, to, &c)) != 0)
 		return rc;
@@ -83,8 +83,8 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
 	if ((rc = ch_subsidy_funds_county(ctx, county, day, &c)) != 0)
 		return rc;
 	if (amount_fen <= 0 || !category || !*category || strchr(category, ':')) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "--amount must be positive and --category a name without ':'");
+		rc = ch_error_set_field(CH_EINVALID, amount_fen <= 0 ? "amount" : "category",
+		                        "金额 must be positive and 支出类别 a name without ':'");
 		goto done;
 	}
 	snprintf(from_code, sizeof from_code, "county:%s:%s", c.code, source);

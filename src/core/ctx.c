@@ -1,90 +1,70 @@
 /*
- * ctx — opening a database for an actor; transactions; permission checks
+ * ctx — a request's actor over a store; transactions; permission checks
  * (see ctx.h).
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/region.h"
 #include "util/alloc.h"
-#include "util/date.h"
 #include "util/error.h"
 
-/* Creates the first prefecture_admin of a new database, audited. */
-static int bootstrap_admin(ch_ctx *ctx, const char *name)
+void ch_ctx_init_system(ch_ctx *ctx, ch_store *store)
 {
-	char now[32], *after = NULL;
-	json_t *j = NULL;
+	memset(ctx, 0, sizeof *ctx);
+	ctx->store = store;
+	ctx->db = store->db;
+	ctx->actor.role = CH_ROLE_PREFECTURE_ADMIN; /* no name: audited as "cleanheat" */
+}
+
+int ch_ctx_new(ch_ctx **out, ch_store *store, const char *actor_name)
+{
+	ch_ctx *ctx = ch_calloc(1, sizeof *ctx);
 	int rc;
-	ch_now_utc(now, sizeof now);
-	/* the new admin is the actor of its own creation */
-	ctx->actor.name = ch_strdup(name);
-	ctx->actor.role = CH_ROLE_PREFECTURE_ADMIN;
-	if ((rc = ch_ctx_begin(ctx)) != 0)
-		return rc;
-	rc = ch_db_run(ctx->db, "INSERT INTO app_user(name, role, created_at) VALUES (?, ?, ?)",
-	               "ttt", name, ch_role_name(CH_ROLE_PREFECTURE_ADMIN), now);
-	if (rc == 0) {
-		j = json_pack("{s:s, s:s, s:n}", "name", name, "role", "prefecture_admin", "scope");
-		after = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-		char obj[300];
-		snprintf(obj, sizeof obj, "user:%s", name);
-		rc = ch_audit_append(ctx, "user.bootstrap", obj, NULL, after);
+	*out = NULL;
+	ctx->store = store;
+	ctx->db = store->db;
+	if (!actor_name) { /* nobody yet: for signing in */
+		ctx->actor.name = ch_strdup("anonymous");
+		ctx->actor.role = CH_ROLE_COUNT; /* no role: no permission */
+		*out = ctx;
+		return 0;
 	}
-	free(after);
-	json_decref(j);
-	if (rc == 0)
-		return ch_ctx_commit(ctx);
-	ch_ctx_rollback(ctx);
-	return rc;
+	rc = ch_user_load(ctx, actor_name, &ctx->actor);
+	if (rc == CH_ENOTFOUND)
+		rc = ch_error_set(CH_EDENIED,
+		                  "'%s' is not a user of this database (see 'cleanheat user list')",
+		                  actor_name);
+	else if (rc == 0 && ctx->actor.disabled)
+		rc = ch_error_set(CH_EDENIED, "user '%s' is disabled", actor_name);
+	if (rc) {
+		ch_ctx_free(ctx);
+		return rc;
+	}
+	*out = ctx;
+	return 0;
 }
 
 int ch_ctx_open(ch_ctx **out, const char *url, const char *actor_name, const char *bootstrap_name)
 {
-	int created = 0, rc;
-	ch_ctx *ctx = ch_calloc(1, sizeof *ctx);
+	ch_store *store = NULL;
+	int rc;
 	*out = NULL;
-	if ((rc = ch_db_open(&ctx->db, url, &created)) != 0)
-		goto fail;
-	if (created && bootstrap_name && (rc = bootstrap_admin(ctx, bootstrap_name)) != 0)
-		goto fail;
-	ch_user_dispose(&ctx->actor);
-	rc = ch_user_load(ctx, actor_name, &ctx->actor);
-	if (rc == CH_ENOTFOUND) {
-		rc = ch_error_set(CH_EDENIED,
-		                  "'%s' is not a user of this database (see 'cleanheat user list')",
-		                  actor_name);
-		goto fail;
+	if ((rc = ch_store_open(&store, url, bootstrap_name)) != 0)
+		return rc;
+	if ((rc = ch_ctx_new(out, store, actor_name)) != 0) {
+		ch_store_free(store);
+		return rc;
 	}
-	if (rc)
-		goto fail;
-	if (ctx->actor.disabled) {
-		rc = ch_error_set(CH_EDENIED, "user '%s' is disabled", actor_name);
-		goto fail;
-	}
-	*out = ctx;
+	(*out)->owns_store = 1;
 	return 0;
-fail:
-	ch_ctx_free(ctx);
-	return rc;
 }
 
 int ch_ctx_open_anonymous(ch_ctx **out, const char *url)
 {
-	int created = 0, rc;
-	ch_ctx *ctx = ch_calloc(1, sizeof *ctx);
-	*out = NULL;
-	if ((rc = ch_db_open(&ctx->db, url, &created)) != 0) {
-		ch_ctx_free(ctx);
-		return rc;
-	}
-	ctx->actor.name = ch_strdup("anonymous");
-	ctx->actor.role = CH_ROLE_COUNT; /* no role: no permission */
-	*out = ctx;
-	return 0;
+	return ch_ctx_open(out, url, NULL, NULL);
 }
 
 int ch_ctx_act_as(ch_ctx *ctx, const char *name)
@@ -113,7 +93,8 @@ void ch_ctx_free(ch_ctx *ctx)
 	if (!ctx)
 		return;
 	ch_user_dispose(&ctx->actor);
-	ch_db_close(ctx->db);
+	if (ctx->owns_store)
+		ch_store_free(ctx->store);
 	free(ctx);
 }
 

@@ -1,31 +1,40 @@
 /*
- * ctx — an open cleanheat database and the user acting on it.
+ * ctx — one request: the user acting on an open store.
  *
- * Every core operation takes a ch_ctx: the connection it works in and the
- * actor whose permissions it checks and whose name goes into the audit log.
- * The CLI opens one per run with `--as USER`; the HTTP server (later) one
- * per request. A new database gets one prefecture_admin named after the
- * operating-system user who created it (DESIGN.md §3).
+ * Every core operation takes a ch_ctx: the store (and so the connection) it
+ * works in, and the actor whose permissions it checks and whose name goes
+ * into the audit log. A ch_ctx is light: it loads the actor and borrows the
+ * store's connection, so a server makes one per request over its worker's
+ * store (store.h). The CLI makes one per run with `--as USER`. A new
+ * database gets one prefecture_admin named after the operating-system user
+ * who created it (DESIGN.md §3).
  */
 #ifndef CH_CORE_CTX_H
 #define CH_CORE_CTX_H
 
 #include <stdint.h>
 
+#include "core/store.h"
 #include "core/user.h"
 #include "db/db.h"
 
 typedef struct ch_ctx ch_ctx;
 
-/* Opens the database at URL (creating and migrating it), and makes
- * ACTOR_NAME the actor. A database created now gets its first user,
- * BOOTSTRAP_ADMIN, as prefecture_admin (pass the OS user's name).
- * Returns CH_EDENIED when ACTOR_NAME is not a user of the database.
- * The caller frees *OUT with ch_ctx_free. */
+/* Makes ACTOR_NAME the actor of a new request over STORE (NULL: nobody,
+ * for signing in: no permission, audited as "anonymous"). Returns
+ * CH_EDENIED when ACTOR_NAME is not a user of the database or is disabled.
+ * The caller
+ * frees *OUT with ch_ctx_free, which leaves STORE open: STORE must outlive
+ * it. */
+int ch_ctx_new(ch_ctx **out, ch_store *store, const char *actor_name);
+/* Opens a store at URL (ch_store_open with BOOTSTRAP_ADMIN) and a context
+ * over it for ACTOR_NAME, in one step: the context owns the store, and
+ * ch_ctx_free closes it. For programs and tests that act as one user. */
 int ch_ctx_open(ch_ctx **out, const char *url, const char *actor_name, const char *bootstrap_admin);
+/* Frees CTX (NULL is fine); closes its store only when ch_ctx_open made
+ * it. */
 void ch_ctx_free(ch_ctx *ctx);
-/* Opens URL with no actor: for signing in, when nobody is yet. Such a
- * context holds no permission; what it writes is audited as "anonymous". */
+/* ch_ctx_open with nobody acting (see ch_ctx_new). */
 int ch_ctx_open_anonymous(ch_ctx **out, const char *url);
 /* Makes NAME the actor of CTX (NULL: nobody again), so that a server's
  * worker keeps one open context and acts for each request's user in turn.

@@ -5,10 +5,19 @@
 #define CH_CORE_CTX_INT_H
 
 #include "core/ctx.h"
+#include "core/store_int.h"
 
 struct ch_ctx {
-	ch_db *db;
+	ch_store *store;
+	ch_db *db; /* the store's connection */
 	ch_user actor;
+	int owns_store; /* made by ch_ctx_open: ch_ctx_free closes the store */
 };
+
+/* Makes *CTX (caller-owned, nothing to free) the program itself acting on
+ * STORE: a prefecture_admin for the whole prefecture, audited as
+ * "cleanheat". For what the store does on its own, such as loading the
+ * reference data. */
+void ch_ctx_init_system(ch_ctx *ctx, ch_store *store);
 
 #endif

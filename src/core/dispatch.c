@@ -304,9 +304,10 @@ int ch_dispatch_compute(ch_ctx *ctx, int year, const char *as_of, int monthly, c
 	memset(d, 0, sizeof *d);
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
 		return rc;
-	if (ch_date_parse(as_of, &day) != 0)
-		return ch_error_set_field(CH_EINVALID, "as-of",
-		                          "'%s' is not a date (expected YYYY-MM-DD)", as_of);
+	if ((rc = ch_date_parse(as_of, &day)) != 0) {
+		ch_error_prefix("截至日期: ");
+		return ch_error_mark_field("as-of");
+	}
 	if ((rc = ch_calendar_load(ctx, year, &d->cal)) != 0)
 		return rc;
 	if ((rc = ch_plan_load(ctx, year, 0, &p)) != 0)

@@ -271,7 +271,7 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 		}
 		if (b->opts.county_id && county != b->opts.county_id) {
 			add_problem(b, in->line, CH_EF_COUNTY, in->county,
-			            "县市「%s」与 --county 指定的县市不符", in->county);
+			            "县市「%s」与导入时指定的县市不符", in->county);
 			goto done;
 		}
 	}
@@ -285,7 +285,7 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 		if (ch_idcard_normalize(norm, NULL, id) != 0) {
 			ch_error_clear();
 			add_problem(b, in->line, CH_EF_HOUSEHOLD, norm,
-			            "没有县市时，户编号一栏须填身份证号（或用 --county 指定县市）");
+			            "没有县市时，户编号一栏须填身份证号（或在导入时指定县市）");
 			goto done;
 		}
 		if ((rc = ch_stmt_bind_text(b->st_hh_id, 1, id)) != 0)
@@ -466,10 +466,11 @@ int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 		goto rollback;
 	}
 	if (rejected && !b->opts.skip_invalid) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "%zu row(s) invalid; nothing was stored (fix them, or store the "
-		                  "valid rows with --skip-invalid --rejects FILE)",
-		                  rejected);
+		rc = ch_error_set_field(CH_EINVALID, "skip-invalid",
+		                        "%zu row(s) invalid; nothing was stored (fix them, or "
+		                        "store the valid rows and keep the invalid ones in a "
+		                        "rejects file)",
+		                        rejected);
 		goto rollback;
 	}
 	rc =

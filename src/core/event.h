@@ -45,7 +45,7 @@ typedef struct ch_evidence {
 
 typedef struct ch_event_in {
 	size_t line;           /* row in the file (1 for a single step) */
-	const char *county;    /* name or code; NULL or "": --county, or find by ID number */
+	const char *county;    /* name or code; NULL or "": the import's county, or by ID number */
 	const char *household; /* 户编号, or the ID number when no county is known */
 	const char *stage;     /* 已开工 ... or a stage key */
 	const char *day;       /* the date as written */

@@ -45,14 +45,14 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	                                  in->day, in->today, &ref, day)) != 0)
 		return rc;
 	if (in->visit != 1 && in->visit != 2)
-		return ch_error_set(CH_EINVALID,
-		                    "--visit is 1 (first heating month) or 2 (mid-season)");
+		return ch_error_set_field(CH_EINVALID, "visit",
+		                          "回访轮次 is 1 (first heating month) or 2 (mid-season)");
 	if (!yes_comfort(in->comfort, &comfort))
-		return ch_error_set(CH_EINVALID, "--comfort is good, fair or poor (好、一般、差)");
+		return ch_error_set_field(CH_EINVALID, "comfort", "舒适度 is good, fair or poor (好、一般、差)");
 	if (in->satisfaction < 0 || in->satisfaction > 5)
-		return ch_error_set(CH_EINVALID, "--satisfaction is 1 to 5");
+		return ch_error_set_field(CH_EINVALID, "satisfaction", "满意度 is 1 to 5");
 	if (!in->visitor || !*in->visitor)
-		return ch_error_set(CH_EINVALID, "缺少回访人员（--visitor）");
+		return ch_error_set_field(CH_EINVALID, "visitor", "缺少回访人员");
 	if (ref.stage < CH_STAGE_COMMISSIONED || ref.stage == CH_STAGE_WITHDRAWN)
 		return ch_error_set(CH_EINVALID, "该户当前为「%s」：回访在调试完成之后",
 		                    ref.stage >= 0 ? ch_stage_name(ref.stage) : "?");
@@ -132,8 +132,10 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ), first, second;
 	if (rc)
 		return rc;
-	if ((rc = ch_date_parse(as_of, &d)) != 0)
-		return ch_error_prefix("--as-of: ");
+	if ((rc = ch_date_parse(as_of, &d)) != 0) {
+		ch_error_prefix("截至日期: ");
+		return ch_error_mark_field("as-of");
+	}
 	first = ch_acceptance_setting(ctx, "followup", "first_visit_days", 30);
 	second = ch_acceptance_setting(ctx, "followup", "second_visit_days", 90);
 	if (ch_db_query_text(

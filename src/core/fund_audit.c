@@ -43,7 +43,7 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 	struct ch_policy_days p = {0};
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc == 0)
-		rc = ch_subsidy_check_day("--as-of", as_of);
+		rc = ch_subsidy_check_day("as-of", "截至日期", as_of);
 	if (rc || (rc = ch_subsidy_policy_days(ctx, as_of, &p)) != 0)
 		return rc;
 	char *cats = json_dumps(p.categories, JSON_COMPACT);

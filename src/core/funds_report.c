@@ -15,7 +15,7 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 	ch_stmt *st;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc == 0)
-		rc = ch_subsidy_check_day("--as-of", as_of);
+		rc = ch_subsidy_check_day("as-of", "截至日期", as_of);
 	if (rc)
 		return rc;
 	/* households of plan year YEAR for reserved and paid; county accounts whole */
@@ -54,7 +54,7 @@ int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
 	ch_stmt *st;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc == 0)
-		rc = ch_subsidy_check_day("--as-of", as_of);
+		rc = ch_subsidy_check_day("as-of", "截至日期", as_of);
 	if (rc || (rc = ch_subsidy_policy_days(ctx, as_of, &p)) != 0)
 		return rc;
 	json_decref(p.categories);

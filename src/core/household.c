@@ -495,13 +495,13 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 		r->county_id = county_of(imp, line, v[CH_HF_COUNTY]);
 		if (r->county_id && imp->opts.county_id && r->county_id != imp->opts.county_id) {
 			add_problem(imp, line, CH_HF_COUNTY, v[CH_HF_COUNTY], 0,
-			            "县市「%s」与 --county 指定的县市不符", v[CH_HF_COUNTY]);
+			            "县市「%s」与导入时指定的县市不符", v[CH_HF_COUNTY]);
 			r->county_id = 0;
 		}
 	} else if (imp->opts.county_id) {
 		r->county_id = imp->opts.county_id;
 	} else {
-		add_problem(imp, line, CH_HF_COUNTY, NULL, 0, "缺少县市（或用 --county 指定）");
+		add_problem(imp, line, CH_HF_COUNTY, NULL, 0, "缺少县市（或在导入时指定）");
 	}
 	if (r->county_id && v[CH_HF_TOWNSHIP])
 		r->township_id =
@@ -943,10 +943,11 @@ int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 	if (rc == 0 && errors && !imp->opts.skip_invalid) {
 		ch_ctx_rollback(imp->ctx);
 		imp->in_tx = 0;
-		rc = ch_error_set(CH_EINVALID,
-		                  "%zu row(s) invalid; nothing was stored (fix them, or store the "
-		                  "valid rows with --skip-invalid --rejects FILE)",
-		                  errors);
+		rc = ch_error_set_field(CH_EINVALID, "skip-invalid",
+		                        "%zu row(s) invalid; nothing was stored (fix them, or "
+		                        "store the valid rows and keep the invalid ones in a "
+		                        "rejects file)",
+		                        errors);
 	reset:
 		imp->sum.inserted = imp->sum.updated = imp->sum.unchanged = 0;
 		imp->sum.townships_added = imp->sum.villages_added = 0;

@@ -60,7 +60,7 @@ typedef ch_problem ch_hh_problem;
 typedef struct ch_hh_import_opts {
 	const char *file;      /* the file's name, for the record */
 	const char *file_hash; /* its hash */
-	int64_t county_id;     /* --county: every row belongs to it (0: from 县市) */
+	int64_t county_id;     /* every row belongs to it (0: from 县市) */
 	int skip_invalid;      /* store the valid rows even if others are invalid */
 	int cost_in_10k;       /* the 总投资 column is in 万元 */
 	const char *today;     /* YYYY-MM-DD for birth-date checks; NULL: now */
@@ -141,6 +141,17 @@ typedef struct ch_hh_filter {
  * for a batch that is not 新建 or 续建. */
 int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
                       int (*fn)(const ch_household *h, void *arg), void *arg);
+/* A household as a progress batch names it. */
+typedef struct ch_hh_key {
+	const char *county_code, *county; /* its county's code and name */
+	const char *hh_no;                /* 户编号 */
+} ch_hh_key;
+/* Calls FN for each household of PLAN_YEAR now at STAGE (enum ch_stage)
+ * that the actor may see (their scope), in the order they were
+ * registered; stops at a non-zero return, which it returns. Requires
+ * CH_PERM_READ. The strings are valid during the call. */
+int ch_household_each_at_stage(ch_ctx *ctx, int plan_year, int stage,
+                               int (*fn)(const ch_hh_key *k, void *arg), void *arg);
 /* Loads one household of the actor's scope by county (name or code) and
  * 户编号, or by ID number when COUNTY is NULL; masked unless REVEAL.
  * CH_ENOTFOUND when none. The caller disposes *OUT (also on failure). */

@@ -215,6 +215,37 @@ done:
 	return rc < 0 ? rc : 0;
 }
 
+int ch_household_each_at_stage(ch_ctx *ctx, int plan_year, int stage,
+                               int (*fn)(const ch_hh_key *k, void *arg), void *arg)
+{
+	ch_stmt *st = NULL;
+	int rc;
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_READ)) != 0)
+		return rc;
+	if (stage < 0 || stage >= CH_STAGE_COUNT)
+		return ch_error_set(CH_ERROR, "no stage %d", stage);
+	/* ?3..?8 are unused: IN_SCOPE is ?9 in every query of this file */
+	rc = ch_db_prepare(ctx->db, &st,
+	                   "SELECT c.code, c.name, h.hh_no FROM household h"
+	                   " JOIN region c ON c.id = h.county_id"
+	                   " WHERE h.plan_year = ?1 AND h.status = ?2 AND " IN_SCOPE
+	                   " ORDER BY h.id");
+	if (rc)
+		return rc;
+	if ((rc = ch_stmt_bind_int64(st, 1, plan_year)) != 0 ||
+	    (rc = ch_stmt_bind_text(st, 2, ch_stage_key((enum ch_stage)stage))) != 0 ||
+	    (rc = ch_stmt_bind_int64(st, 9, ctx->actor.scope_region_id)) != 0)
+		goto done;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_hh_key k = {ch_stmt_text(st, 0), ch_stmt_text(st, 1), ch_stmt_text(st, 2)};
+		if ((rc = fn(&k, arg)) != 0)
+			break;
+	}
+done:
+	ch_stmt_finalize(st);
+	return rc == CH_DB_DONE ? 0 : rc;
+}
+
 int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int reveal,
                      ch_household *out)
 {
@@ -271,8 +302,8 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
 		goto done;
 	if (!county && ch_idcard_normalize(k, NULL, id) != 0) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "'%s' is not an ID number: give --county with a 户编号", k);
+		rc = ch_error_set_field(CH_EINVALID, "county",
+		                        "'%s' is not an ID number: a 户编号 needs its 县市", k);
 		goto done;
 	}
 	rc = ch_db_preparef(

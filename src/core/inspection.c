@@ -41,12 +41,12 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 	                                  in->today, &ref, day)) != 0)
 		goto done;
 	if (!in->result || (strcmp(in->result, "pass") != 0 && strcmp(in->result, "fail") != 0)) {
-		rc = ch_error_set(CH_EINVALID, "--result is pass or fail");
+		rc = ch_error_set_field(CH_EINVALID, "result", "自验结果 is pass or fail");
 		goto done;
 	}
 	pass = strcmp(in->result, "pass") == 0;
 	if (!in->inspector || !*in->inspector) {
-		rc = ch_error_set(CH_EINVALID, "缺少自验人员（--inspector）");
+		rc = ch_error_set_field(CH_EINVALID, "inspector", "缺少自验人员");
 		goto done;
 	}
 	if (ref.stage != CH_STAGE_COMMISSIONED) {
@@ -79,14 +79,16 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		char key[64];
 		if (!eq || (size_t)(eq - in->items[i]) >= sizeof key ||
 		    (strcmp(eq + 1, "pass") != 0 && strcmp(eq + 1, "fail") != 0)) {
-			rc = ch_error_set(CH_EINVALID, "--item '%s': use KEY=pass or KEY=fail",
-			                  in->items[i]);
+			rc = ch_error_set_field(CH_EINVALID, "item",
+			                        "检查项 '%s': use KEY=pass or KEY=fail",
+			                        in->items[i]);
 			goto done;
 		}
 		snprintf(key, sizeof key, "%.*s", (int)(eq - in->items[i]), in->items[i]);
 		if (!json_object_get(items, key)) {
-			rc = ch_error_set(CH_EINVALID, "--item '%s': no checklist item '%s'",
-			                  in->items[i], key);
+			rc = ch_error_set_field(CH_EINVALID, "item",
+			                        "检查项 '%s': no checklist item '%s'", in->items[i],
+			                        key);
 			goto done;
 		}
 		json_object_set_new(items, key, json_string(eq + 1));

@@ -237,16 +237,16 @@ static int refuse_findings(const ch_plan_check *check, const ch_plan_import_opts
 		    "are not counts); first: %s",
 		    check->nfindings, first);
 	if (!o->accept_discrepancies)
-		return ch_error_set(
-		    CH_EINVALID,
+		return ch_error_set_field(
+		    CH_EINVALID, "accept-discrepancies",
 		    "the plan has %zu discrepancy(ies); nothing was stored. First: %s. "
-		    "Correct the table, or store it as published with "
-		    "--accept-discrepancies --reason TEXT",
+		    "Correct the table, or accept the discrepancies, saying why, to store "
+		    "it as published",
 		    check->nfindings, first);
 	if (!o->reason || !*o->reason)
-		return ch_error_set(CH_EINVALID,
-		                    "--accept-discrepancies needs --reason saying why the "
-		                    "discrepancies are accepted");
+		return ch_error_set_field(CH_EINVALID, "reason",
+		                          "accepting discrepancies needs a reason saying why "
+		                          "they are accepted");
 	return 0;
 }
 
@@ -261,7 +261,8 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 	if ((rc = ch_ctx_require(ctx, CH_PERM_PLAN_WRITE, 0)) != 0)
 		return rc;
 	if (o->year < 2000 || o->year > 2100)
-		return ch_error_set(CH_EINVALID, "--year %d is not a plan year", o->year);
+		return ch_error_set_field(CH_EINVALID, "year", "年度 %d is not a plan year",
+		                          o->year);
 	if (t->nrows == 0)
 		return ch_error_set(CH_EINVALID, "the plan table has no county rows");
 	if (check->nfindings && (rc = refuse_findings(check, o)) != 0)
@@ -293,10 +294,10 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 			goto done; /* rolled back below: nothing was written */
 		}
 		if (!o->replace) {
-			rc = ch_error_set(
-			    CH_ECONFLICT,
+			rc = ch_error_set_field(
+			    CH_ECONFLICT, "replace",
 			    "%d already has a different plan (version %d, imported %s by "
-			    "%s); nothing was stored. Use --replace to make this one the "
+			    "%s); nothing was stored. Replace it to make this one the "
 			    "plan for %d (the audit log keeps both)",
 			    o->year, old.version, old.created_at, old.created_by, o->year);
 			goto done;

@@ -105,7 +105,7 @@ int ch_rectification_close(ch_ctx *ctx, int64_t id, const char *day_text, const 
 	if ((rc = ch_acceptance_check_day(day_text, today, day)) != 0)
 		return rc;
 	if (!note || !*note)
-		return ch_error_set(CH_EINVALID, "请在 --note 中写明整改情况");
+		return ch_error_set_field(CH_EINVALID, "note", "请在备注中写明整改情况");
 	ch_db_query_text(ctx->db, &opened, "SELECT opened_day FROM rectification WHERE id = ?", "i",
 	                 id);
 	if (opened && strcmp(day, opened) < 0) {

@@ -2,7 +2,7 @@
  * reflist — the small reference lists a register is checked against:
  * heating technologies, energy-saving measures, and plausibility limits.
  *
- * They ship as files in data/register/ (loaded by io/reference.c) and live
+ * They ship as files in data/register/ (loaded by core/reference.c) and live
  * in the tables ref_item, ref_alias and ref_limit, so an office can adapt
  * them. A ch_reflist is an in-memory copy for fast lookups during an import.
  */

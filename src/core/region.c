@@ -270,6 +270,9 @@ done:
 
 int ch_region_mark_children_loaded(ch_ctx *ctx, int64_t parent_id)
 {
+	int rc = ch_ctx_require(ctx, CH_PERM_REGION_WRITE, parent_id);
+	if (rc)
+		return rc;
 	return ch_db_run(ctx->db, "UPDATE region SET children_loaded = 1 WHERE id = ?", "i",
 	                 parent_id);
 }

@@ -52,13 +52,13 @@ int ch_region_within(ch_ctx *ctx, int64_t region_id, int64_t ancestor_id);
  * OUT (caller frees each) and returns how many. */
 int ch_region_short_names(const char *name, char **out, int max);
 
-/* One reference region as read from data/regions/ (io does the reading). */
+/* One reference region as read from data/regions/ (core/reference.c reads it). */
 typedef struct ch_region_ref {
 	const char *code, *name, *parent_code, *status, *aliases, *note;
 	enum ch_region_level level;
 } ch_region_ref;
 /* Inserts or updates the reference regions REFS[0..N), matched by code, in
- * the caller's transaction (io/reference.c audits the load). Parents must
+ * the caller's transaction (core/reference.c audits the load). Parents must
  * come before their children. */
 int ch_region_load_reference(ch_ctx *ctx, const ch_region_ref *refs, int n);
 
@@ -69,7 +69,8 @@ int ch_region_load_reference(ch_ctx *ctx, const ch_region_ref *refs, int n);
 int ch_region_add_child(ch_ctx *ctx, int64_t parent_id, const char *name, const char *code,
                         int64_t *id, int *added);
 /* Marks PARENT_ID's list of children as loaded by an official list, so that
- * later input naming an unknown child is an error rather than an addition. */
+ * later input naming an unknown child is an error rather than an addition.
+ * Checks CH_PERM_REGION_WRITE within PARENT_ID's scope. */
 int ch_region_mark_children_loaded(ch_ctx *ctx, int64_t parent_id);
 
 /* Calls FN for each region under ROOT_ID (0: all), depth first, ordered by

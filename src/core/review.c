@@ -120,7 +120,7 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 	if ((rc = ch_ctx_require(ctx, CH_PERM_INSPECT, c.id)) != 0)
 		goto done;
 	if (!day_text || ch_date_parse(day_text, &d) != 0) {
-		rc = ch_error_set(CH_EINVALID, "--date: expected YYYY-MM-DD");
+		rc = ch_error_set_field(CH_EINVALID, "date", "日期: expected YYYY-MM-DD");
 		goto done;
 	}
 	ch_date_format(&d, day, sizeof day);
@@ -393,9 +393,9 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 		goto done;
 	}
 	if (!unit || !*unit || !seed_source || !*seed_source) {
-		rc = ch_error_set(
-		    CH_EINVALID,
-		    "--unit and --seed are required: the seed is what the office records "
+		rc = ch_error_set_field(
+		    CH_EINVALID, !unit || !*unit ? "unit" : "seed",
+		    "复核单位 and 随机种子 are required: the seed is what the office records "
 		    "now (a lottery number, a logged random value), so that the county "
 		    "cannot predict the sample");
 		goto done;
@@ -625,15 +625,15 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 		goto done;
 	}
 	if (!result || (strcmp(result, "pass") != 0 && strcmp(result, "fail") != 0)) {
-		rc = ch_error_set(CH_EINVALID, "--result is pass or fail");
+		rc = ch_error_set_field(CH_EINVALID, "result", "复核结果 is pass or fail");
 		goto done;
 	}
 	if (strcmp(result, "fail") == 0 && (!note || !*note)) {
-		rc = ch_error_set(CH_EINVALID, "复核不合格须在 --note 中写明问题");
+		rc = ch_error_set_field(CH_EINVALID, "note", "复核不合格须在备注中写明问题");
 		goto done;
 	}
 	if (!day_text || ch_date_parse(day_text, &d) != 0) {
-		rc = ch_error_set(CH_EINVALID, "--date: expected YYYY-MM-DD");
+		rc = ch_error_set_field(CH_EINVALID, "date", "日期: expected YYYY-MM-DD");
 		goto done;
 	}
 	ch_date_format(&d, day, sizeof day);

@@ -15,15 +15,17 @@
 #include "util/date.h"
 #include "util/error.h"
 
-int ch_subsidy_check_day(const char *what, const char *day)
+int ch_subsidy_check_day(const char *field, const char *what, const char *day)
 {
 	ch_date d;
 	char canon[11];
 	if (!day || ch_date_parse(day, &d) != 0)
-		return ch_error_set(CH_EINVALID, "%s '%s' is not a date", what, day ? day : "");
+		return ch_error_set_field(CH_EINVALID, field, "%s '%s' is not a date", what,
+		                          day ? day : "");
 	ch_date_format(&d, canon, sizeof canon);
 	if (strcmp(canon, day) != 0)
-		return ch_error_set(CH_EINVALID, "%s '%s': write it as %s", what, day, canon);
+		return ch_error_set_field(CH_EINVALID, field, "%s '%s': write it as %s", what, day,
+		                          canon);
 	return 0;
 }
 
@@ -39,7 +41,7 @@ int ch_subsidy_county(ch_ctx *ctx, const char *county, ch_region *r)
 
 int ch_subsidy_funds_county(ch_ctx *ctx, const char *county, const char *day, ch_region *r)
 {
-	int rc = ch_subsidy_check_day("--date", day);
+	int rc = ch_subsidy_check_day("date", "日期", day);
 	if (rc || (rc = ch_subsidy_county(ctx, county, r)) != 0)
 		return rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, r->id)) != 0)

@@ -14,8 +14,8 @@
 #include "core/subsidy.h"
 
 /* DAY must be a real date written YYYY-MM-DD (dates are compared as text);
- * WHAT names it in the message. */
-int ch_subsidy_check_day(const char *what, const char *day);
+ * WHAT names it in the message, FIELD is the error's field. */
+int ch_subsidy_check_day(const char *field, const char *what, const char *day);
 /* Finds COUNTY into *R (the caller disposes of it); CH_EINVALID for a
  * county that no longer exists. */
 int ch_subsidy_county(ch_ctx *ctx, const char *county, ch_region *r);

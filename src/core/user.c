@@ -161,17 +161,20 @@ int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *sc
 		return ch_error_set(CH_EINVALID,
 		                    "user name '%s' must be 1-64 characters without spaces or ':'",
 		                    name ? name : "");
-	if (scope && (rc = ch_region_find(ctx, scope, 0, 0, &r)) != 0)
-		return ch_error_prefix("scope: ");
+	if (scope && (rc = ch_region_find(ctx, scope, 0, 0, &r)) != 0) {
+		ch_error_prefix("管辖范围: ");
+		return ch_error_mark_field("scope");
+	}
 	if (r.obsolete) {
 		rc = ch_error_set(CH_EINVALID, "scope %s (%s) is obsolete: %s", r.name, r.code,
 		                  r.note ? r.note : "");
 		goto done;
 	}
 	if (want && (!scope || (int)r.level != want)) {
-		rc =
-		    ch_error_set(CH_EINVALID, "role %s needs --scope with a %s", ch_role_name(role),
-		                 want == CH_LEVEL_COUNTY ? "county (县市)" : "township (乡镇)");
+		rc = ch_error_set_field(CH_EINVALID, "scope",
+		                        "role %s needs a 管辖范围 that is a %s", ch_role_name(role),
+		                        want == CH_LEVEL_COUNTY ? "county (县市)"
+		                                                : "township (乡镇)");
 		goto done;
 	}
 	if (ch_db_query_int64(ctx->db, &exists, "SELECT id FROM app_user WHERE name = ?", "t",

@@ -167,12 +167,13 @@ int ch_db_rollback(ch_db *db)
 		db->tx_failed = 1;
 		return 0;
 	}
-	/* keep the caller's error message: rolling back is not the news */
+	/* keep the caller's error (message and field): rolling back is not the news */
 	int code = ch_error_code();
-	char *msg = ch_strdup(ch_error_message());
+	char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
 	db->drv->exec_script(db->impl, "ROLLBACK");
-	ch_error_set(code, "%s", msg);
+	ch_error_set_field(code, field, "%s", msg);
 	free(msg);
+	free(field);
 	return 0;
 }
 

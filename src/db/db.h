@@ -54,6 +54,8 @@ void ch_stmt_finalize(ch_stmt *st);
 int ch_db_exec_script(ch_db *db, const char *sql);
 int ch_db_begin(ch_db *db);
 int ch_db_commit(ch_db *db);
+/* Rolls back; keeps the current error (code, message and field), which is
+ * usually why the caller rolls back. */
 int ch_db_rollback(ch_db *db);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);

@@ -33,7 +33,7 @@
 #include "http/downloads.h"
 #include "http/http.h"
 #include "http/routes.h"
-#include "io/reference.h"
+#include "core/store.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -153,7 +153,6 @@ static int thread_ctx(ch_ctx **out)
 
 int http_router_init(const struct http_config *cfg)
 {
-	ch_ctx *ctx = NULL;
 	config = *cfg;
 	if (!config.upload_limit)
 		config.upload_limit = 50u << 20;
@@ -163,10 +162,9 @@ int http_router_init(const struct http_config *cfg)
 	http_routes_init(config.upload_limit);
 	/* the database exists, is migrated and has its reference data before the
 	 * first request, so no request pays for it */
-	int rc = ch_ctx_open_anonymous(&ctx, config.db_url);
-	if (rc == 0)
-		rc = ch_reference_sync(ctx);
-	ch_ctx_free(ctx);
+	ch_store *store = NULL;
+	int rc = ch_store_open(&store, config.db_url, NULL);
+	ch_store_free(store);
 	if (rc == 0)
 		rc = http_downloads_init();
 	return rc;

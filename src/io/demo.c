@@ -12,13 +12,13 @@
 #include <string.h>
 
 #include "core/dispatch.h"
+#include "core/household.h"
 #include "core/idcard.h"
 #include "core/plan.h"
+#include "core/workflow.h"
 #include "io/demo.h"
 #include "util/alloc.h"
 #include "util/error.h"
-#include "core/ctx.h"
-#include "db/db.h"
 
 static uint64_t next(uint64_t *s)
 {
@@ -64,7 +64,8 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 	int rc;
 	int64_t total = 0;
 	if (o->households < 1 || o->households > 100000000)
-		return ch_error_set(CH_EINVALID, "--households must be 1 to 100000000");
+		return ch_error_set_field(CH_EINVALID, "households",
+		                          "the number of households must be 1 to 100000000");
 	if ((rc = ch_plan_load(ctx, o->year, 0, &p)) != 0)
 		return rc;
 	for (size_t i = 0; i < p.ntargets; i++)
@@ -164,11 +165,54 @@ static const struct {
 } paces[] = {{"652301", 105}, {"652302", 100}, {"652323", 95}, {"652324", 100},
              {"652325", 75},  {"652327", 85},  {"652328", 60}};
 
+/* Where the progress batch stands while its households are written. */
+struct events_state {
+	FILE *f;
+	uint64_t s;                                  /* the random state */
+	long start, limit, span_start, span_install; /* days since the epoch, spans */
+	size_t *written;
+};
+
+/* Writes the steps of one registered household. */
+static int write_steps(const ch_hh_key *h, void *arg)
+{
+	struct events_state *e = arg;
+	int pace = 100;
+	for (size_t i = 0; i < sizeof paces / sizeof paces[0]; i++)
+		if (strcmp(paces[i].code, h->county_code) == 0)
+			pace = paces[i].pace;
+	/* each step's day is spread evenly over its stage's phase, as the
+	 * calendar expects, and stretched for slower counties */
+	long d1 = between(&e->s, 0, e->span_start) * 100 / pace;
+	long d2 = between(&e->s, 0, e->span_install) * 100 / pace;
+	if (d2 < d1 + 10)
+		d2 = d1 + 10;
+	long d3 = d2 + between(&e->s, 1, 10);
+	long days[3] = {e->start + d1, e->start + d2, e->start + d3};
+	static const char *const names[3] = {"已开工", "已完工", "已调试"};
+	int withdraw = between(&e->s, 0, 999) < 5;
+	for (int k = 0; k < 3; k++) {
+		if (days[k] > e->limit)
+			break;
+		ch_date d;
+		ch_date_from_days(days[k], &d);
+		if (withdraw && k == 1) {
+			fprintf(e->f, "%s,%s,已退出,%04d-%02d-%02d,农户自愿退出（样例）\n",
+			        h->county, h->hh_no, d.year, d.month, d.day);
+			(*e->written)++;
+			break;
+		}
+		fprintf(e->f, "%s,%s,%s,%04d-%02d-%02d,\n", h->county, h->hh_no, names[k], d.year,
+		        d.month, d.day);
+		(*e->written)++;
+	}
+	return 0;
+}
+
 int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *o, size_t *written)
 {
 	ch_calendar cal;
 	ch_date as_of;
-	ch_stmt *st = NULL;
 	int rc;
 	*written = 0;
 	if ((rc = ch_date_parse(o->as_of, &as_of)) != 0)
@@ -181,53 +225,16 @@ int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *o, size_t *written)
 	static char iobuf[1 << 16];
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
 	fputs("\xEF\xBB\xBF县市,户编号,环节,日期,备注\n", f);
-	rc = ch_db_preparef(ch_ctx_db(ctx), &st,
-	                    "SELECT r.code, r.name, h.hh_no FROM household h"
-	                    " JOIN region r ON r.id = h.county_id"
-	                    " WHERE h.plan_year = ? AND h.status = 'registered' ORDER BY h.id",
-	                    "i", (int64_t)o->year);
-	uint64_t s = o->seed * 0x9E3779B97F4A7C15ULL + 7;
-	long start = ch_date_days(&cal.impl_start), limit = ch_date_days(&as_of);
-	long span_start = ch_date_days(&cal.deadline[CH_STAGE_STARTED]) - start;
-	long span_install = ch_date_days(&cal.deadline[CH_STAGE_INSTALLED]) - start;
-	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		const char *code = ch_stmt_text(st, 0), *name = ch_stmt_text(st, 1);
-		const char *hh = ch_stmt_text(st, 2);
-		int pace = 100;
-		rc = 0;
-		for (size_t i = 0; i < sizeof paces / sizeof paces[0]; i++)
-			if (strcmp(paces[i].code, code) == 0)
-				pace = paces[i].pace;
-		/* each step's day is spread evenly over its stage's phase, as the
-		 * calendar expects, and stretched for slower counties */
-		long d1 = between(&s, 0, span_start) * 100 / pace;
-		long d2 = between(&s, 0, span_install) * 100 / pace;
-		if (d2 < d1 + 10)
-			d2 = d1 + 10;
-		long d3 = d2 + between(&s, 1, 10);
-		long days[3] = {start + d1, start + d2, start + d3};
-		static const char *const names[3] = {"已开工", "已完工", "已调试"};
-		int withdraw = between(&s, 0, 999) < 5;
-		for (int k = 0; k < 3; k++) {
-			if (days[k] > limit)
-				break;
-			if (withdraw && k == 1) {
-				ch_date wd;
-				ch_date_from_days(days[k], &wd);
-				fprintf(f, "%s,%s,已退出,%04d-%02d-%02d,农户自愿退出（样例）\n",
-				        name, hh, wd.year, wd.month, wd.day);
-				(*written)++;
-				break;
-			}
-			ch_date d;
-			ch_date_from_days(days[k], &d);
-			fprintf(f, "%s,%s,%s,%04d-%02d-%02d,\n", name, hh, names[k], d.year,
-			        d.month, d.day);
-			(*written)++;
-		}
-	}
-	ch_stmt_finalize(st);
-	rc = rc < 0 ? rc : 0;
+	struct events_state e = {
+	    .f = f,
+	    .s = o->seed * 0x9E3779B97F4A7C15ULL + 7,
+	    .start = ch_date_days(&cal.impl_start),
+	    .limit = ch_date_days(&as_of),
+	    .written = written,
+	};
+	e.span_start = ch_date_days(&cal.deadline[CH_STAGE_STARTED]) - e.start;
+	e.span_install = ch_date_days(&cal.deadline[CH_STAGE_INSTALLED]) - e.start;
+	rc = ch_household_each_at_stage(ctx, o->year, CH_STAGE_REGISTERED, write_steps, &e);
 	if (ferror(f) && rc == 0)
 		rc = ch_error_set(CH_ERROR, "writing %s failed", o->path);
 	if (fclose(f) != 0 && rc == 0)

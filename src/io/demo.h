@@ -36,10 +36,11 @@ typedef struct ch_demo_events_opts {
 } ch_demo_events_opts;
 
 /* Writes a progress batch (县市, 户编号, 环节, 日期, 备注) for the registered
- * households of OPTS->year: steps dated along the year's milestone
- * calendar up to OPTS->as_of, some counties deliberately behind (木垒, 奇台,
- * 吉木萨尔 slower; a few withdrawals), so that a dispatch shows every colour.
- * *WRITTEN gets the number of steps. */
+ * households of OPTS->year that the actor may see (their scope): steps
+ * dated along the year's milestone calendar up to OPTS->as_of, some
+ * counties deliberately behind (木垒, 奇台, 吉木萨尔 slower; a few
+ * withdrawals), so that a dispatch shows every colour. *WRITTEN gets the
+ * number of steps. */
 int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *opts, size_t *written);
 
 #endif

@@ -51,7 +51,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 		ch_region r;
 		if ((rc = ch_region_find(ctx, opts->county, CH_LEVEL_COUNTY, 0, &r)) != 0)
 			return ch_error_set_field(CH_EINVALID, "county",
-			                          "'%s' is not a county of this prefecture",
+			                          "县市 '%s' is not a county of this prefecture",
 			                          opts->county);
 		eo.county_id = r.id;
 		ch_region_dispose(&r);

@@ -128,11 +128,12 @@ static int county_id_of(ch_ctx *ctx, const char *county, int64_t *id)
 	ch_region r;
 	int rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &r);
 	if (rc)
-		return ch_error_set(rc == CH_ENOTFOUND ? CH_EINVALID : rc,
-		                    "--county '%s' is not a county of this prefecture", county);
+		return ch_error_set_field(rc == CH_ENOTFOUND ? CH_EINVALID : rc, "county",
+		                          "县市 '%s' is not a county of this prefecture", county);
 	if (r.obsolete)
-		rc = ch_error_set(CH_EINVALID, "--county '%s' (%s) no longer exists: %s", county,
-		                  r.code, r.note ? r.note : "");
+		rc =
+		    ch_error_set_field(CH_EINVALID, "county", "县市 '%s' (%s) no longer exists: %s",
+		                       county, r.code, r.note ? r.note : "");
 	*id = r.id;
 	ch_region_dispose(&r);
 	return rc;
@@ -189,11 +190,11 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		ch_buf_init(&names);
 		for (size_t i = 0; i < unknown.len; i++)
 			ch_buf_printf(&names, "%s「%s」", i ? "、" : "", unknown.items[i]);
-		rc = ch_error_set(
-		    CH_EINVALID,
+		rc = ch_error_set_field(
+		    CH_EINVALID, "ignore-unknown-columns",
 		    "row %zu: unknown column(s) %s; nothing was stored. Rename them to "
-		    "the standard headings (see docs/register.md), delete them, or pass "
-		    "--ignore-unknown-columns",
+		    "the standard headings (see docs/register.md), delete them, or import "
+		    "ignoring unknown columns",
 		    m.header_line, names.ptr);
 		ch_buf_dispose(&names);
 		goto done;

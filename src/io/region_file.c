@@ -29,6 +29,20 @@ static int import_column(const char *h)
 	return ch_headings_find("region", h, keys, I_COUNT);
 }
 
+/* Adds region ID to LOADED, the regions whose lists of children the file
+ * gives (as decimal text; repeats are fine). */
+static void push_id(ch_strv *loaded, int64_t id)
+{
+	char s[24];
+	snprintf(s, sizeof s, "%lld", (long long)id);
+	ch_strv_push(loaded, s);
+}
+
+static int cmp_text(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int import_row(ch_ctx *ctx, const ch_csv_row *row, const int *idx,
                       ch_region_import_result *res, ch_strv *loaded)
 {
@@ -66,7 +80,7 @@ static int import_row(ch_ctx *ctx, const ch_csv_row *row, const int *idx,
 		ch_error_prefix("row %zu, 乡镇 '%s': ", row->line, v[I_TOWNSHIP]);
 		goto done;
 	}
-	ch_strv_push_owned(loaded, ch_strdup(county.code));
+	push_id(loaded, county.id);
 	if (*v[I_VILLAGE]) {
 		rc = ch_region_add_child(ctx, township, v[I_VILLAGE], v[I_VILLAGE_CODE], &village,
 		                         &added_v);
@@ -74,9 +88,7 @@ static int import_row(ch_ctx *ctx, const ch_csv_row *row, const int *idx,
 			ch_error_prefix("row %zu, 村 '%s': ", row->line, v[I_VILLAGE]);
 			goto done;
 		}
-		char id[32];
-		snprintf(id, sizeof id, "#%lld", (long long)township);
-		ch_strv_push(loaded, id);
+		push_id(loaded, township);
 	}
 	res->townships_added += (size_t)added_t;
 	res->villages_added += (size_t)added_v;
@@ -89,21 +101,17 @@ done:
 	return rc;
 }
 
-/* Marks every county (by code) and township (by "#id") in LOADED. */
-static int mark_loaded(ch_ctx *ctx, const ch_strv *loaded)
+/* Marks each county and township in LOADED, once, as having its list of
+ * children loaded. */
+static int mark_loaded(ch_ctx *ctx, ch_strv *loaded)
 {
 	int rc = 0;
-	for (size_t i = 0; i < loaded->len && rc == 0; i++) {
-		const char *k = loaded->items[i];
-		int64_t id = 0;
-		if (k[0] == '#')
-			id = strtoll(k + 1, NULL, 10);
-		else if ((rc = ch_db_query_int64(ch_ctx_db(ctx), &id,
-		                                 "SELECT id FROM region WHERE code = ?", "t", k)) !=
-		         0)
-			break;
-		rc = ch_region_mark_children_loaded(ctx, id);
-	}
+	if (loaded->len)
+		qsort(loaded->items, loaded->len, sizeof loaded->items[0], cmp_text);
+	for (size_t i = 0; i < loaded->len && rc == 0; i++)
+		if (i == 0 || strcmp(loaded->items[i], loaded->items[i - 1]) != 0)
+			rc = ch_region_mark_children_loaded(ctx,
+			                                    strtoll(loaded->items[i], NULL, 10));
 	return rc;
 }
 

@@ -2,7 +2,7 @@
  * region_file — the township and village lists that counties keep
  * (`cleanheat region import`), with the columns 县市, 乡镇, 村 and optionally
  * 乡镇代码, 村代码. (The prefecture and its counties come from the reference
- * data compiled in: io/reference.c.)
+ * data compiled in: core/reference.c.)
  */
 #ifndef CH_IO_REGION_FILE_H
 #define CH_IO_REGION_FILE_H

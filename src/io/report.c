@@ -419,7 +419,8 @@ int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
 	ch_buf b;
 	if (format == CH_FMT_XLSX) {
 		if (to_stdout)
-			return ch_error_set(CH_EINVALID, "an XLSX report needs a file to go to");
+			return ch_error_set_field(CH_EINVALID, "output",
+			                          "an xlsx workbook needs a file to go to");
 		return render_xlsx(r, path);
 	}
 	ch_buf_init(&b);

@@ -31,8 +31,9 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 	if (n == 2 && magic[0] == 'P' && magic[1] == 'K') {
 		rc = ch_xlsx_open(&r->xlsx, path, sheet);
 	} else if (sheet) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "%s is not an Excel workbook: --sheet does not apply", path);
+		rc = ch_error_set_field(CH_EINVALID, "sheet",
+		                        "%s is not an Excel workbook: it has no sheets to choose",
+		                        path);
 	} else {
 		rc = ch_csv_open(&r->csv, path);
 	}

@@ -7,17 +7,19 @@
 
 #include "util/error.h"
 
-#define MSG_CAP 2048
+#define MSG_CAP   2048
+#define FIELD_CAP 64
 
 static _Thread_local struct {
 	int code;
 	char msg[MSG_CAP];
-	char field[64]; /* "" when the error names no field */
+	char field[FIELD_CAP]; /* "" when the error names no field */
 } err_state;
 
 /* One row per code: its name, what the command line exits with, the HTTP
- * status and the stable JSON error code. */
-static const struct {
+ * status and the JSON error code. Money that would not balance is a problem
+ * of the request's data (exit 1), hence 422 like invalid data. */
+static const struct err_row {
 	int code;
 	const char *name;
 	int exit_status;
@@ -29,7 +31,7 @@ static const struct {
     {CH_EINVALID, "invalid", 1, 422, "invalid"},
     {CH_ENOTFOUND, "not found", 4, 404, "not_found"},
     {CH_EEXISTS, "exists", 5, 409, "exists"},
-    {CH_EDENIED, "denied", 3, 403, "forbidden"},
+    {CH_EDENIED, "denied", 3, 403, "denied"},
     {CH_ECONFLICT, "conflict", 5, 409, "conflict"},
     {CH_EUNBALANCED, "unbalanced", 1, 422, "unbalanced"},
     {CH_EBUSY, "busy", 70, 503, "busy"},
@@ -37,32 +39,34 @@ static const struct {
     {CH_ETHROTTLED, "throttled", 75, 429, "throttled"},
 };
 
-static size_t row_of(int code)
+/* The row of CODE; an unknown code reads as CH_ERROR's. */
+static const struct err_row *err_row(int code)
 {
 	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
 		if (err_table[i].code == code)
-			return i;
-	return 1; /* an unknown code is an internal error */
+			return &err_table[i];
+	return code == CH_ERROR ? &err_table[0] : err_row(CH_ERROR);
 }
 
-int ch_err_http_status(int code)
+static int set_field(const char *field)
 {
-	return err_table[row_of(code)].http_status;
+	snprintf(err_state.field, sizeof err_state.field, "%s", field ? field : "");
+	return err_state.code;
 }
 
-const char *ch_err_json_code(int code)
+static int set_message(int code, const char *field, const char *fmt, va_list ap)
 {
-	return err_table[row_of(code)].json_code;
+	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	err_state.code = code;
+	return set_field(field);
 }
 
 int ch_error_set(int code, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	set_message(code, NULL, fmt, ap);
 	va_end(ap);
-	err_state.code = code;
-	err_state.field[0] = '\0';
 	return code;
 }
 
@@ -70,16 +74,14 @@ int ch_error_set_field(int code, const char *field, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err_state.msg, sizeof err_state.msg, fmt, ap);
+	set_message(code, field, fmt, ap);
 	va_end(ap);
-	err_state.code = code;
-	snprintf(err_state.field, sizeof err_state.field, "%s", field ? field : "");
 	return code;
 }
 
-const char *ch_error_field(void)
+int ch_error_mark_field(const char *field)
 {
-	return err_state.field[0] ? err_state.field : NULL;
+	return set_field(field);
 }
 
 int ch_error_prefix(const char *fmt, ...)
@@ -112,6 +114,11 @@ int ch_error_code(void)
 	return err_state.code;
 }
 
+const char *ch_error_field(void)
+{
+	return err_state.field[0] ? err_state.field : NULL;
+}
+
 void ch_error_clear(void)
 {
 	err_state.code = CH_OK;
@@ -121,16 +128,20 @@ void ch_error_clear(void)
 
 const char *ch_err_name(int code)
 {
-	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
-		if (err_table[i].code == code)
-			return err_table[i].name;
-	return "internal";
+	return err_row(code)->name;
 }
 
 int ch_err_exit_status(int code)
 {
-	for (size_t i = 0; i < sizeof err_table / sizeof err_table[0]; i++)
-		if (err_table[i].code == code)
-			return err_table[i].exit_status;
-	return 70;
+	return err_row(code)->exit_status;
+}
+
+int ch_err_http_status(int code)
+{
+	return err_row(code)->http_status;
+}
+
+const char *ch_err_json_code(int code)
+{
+	return err_row(code)->json_code;
 }

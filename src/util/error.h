@@ -3,9 +3,14 @@
  *
  * Following libgit2: a function that can fail returns 0 or a negative ch_err
  * and leaves a human-readable message in a per-thread error state, which the
- * caller reads with ch_error_message(). The same table maps each code to the
- * CLI's exit status (and later to an HTTP status), so no caller invents its
- * own mapping.
+ * caller reads with ch_error_message(). An error may also name the field it
+ * is about (ch_error_set_field): the parameter of the operation, by the name
+ * the operation gives it ("replace", "scope"), so that a front end can point
+ * at it (the CLI prints the flag, a form marks the input) while the message
+ * itself speaks of data, never of a command-line flag.
+ *
+ * One table maps each code to the CLI's exit status, the HTTP status and a
+ * stable JSON error code, so no caller invents its own mapping.
  */
 #ifndef CH_UTIL_ERROR_H
 #define CH_UTIL_ERROR_H
@@ -28,13 +33,14 @@ enum ch_err {
 /* Sets the current error to CODE with a printf-style message; returns CODE
  * so that callers can write `return ch_error_set(CH_EINVALID, "...")`. */
 int ch_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Like ch_error_set, and names the parameter or data field the error is
- * about (a parameter's name, "county"), which a front end shows the way
- * its user names it (--county, a form field). */
+/* Like ch_error_set, and records FIELD (the operation's parameter name,
+ * e.g. "replace"; NULL for none) as what the error is about. */
 int ch_error_set_field(int code, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The field of the current error, or NULL. */
-const char *ch_error_field(void);
+/* Records FIELD as what the current error is about, keeping its code and
+ * message (for an error set by a lower function, such as a date parser).
+ * Returns the current code. */
+int ch_error_mark_field(const char *field);
 /* Prefixes the current message with a printf-style context ("reading X: ").
  * Returns the current code. */
 int ch_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -42,15 +48,24 @@ int ch_error_prefix(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *ch_error_message(void);
 /* The current code (CH_OK when none). */
 int ch_error_code(void);
+/* The field the current error is about, or NULL; valid until the next set
+ * or clear. ch_error_set and ch_error_clear reset it; ch_error_prefix keeps
+ * it. */
+const char *ch_error_field(void);
+/* Clears the code, the message and the field. */
 void ch_error_clear(void);
 
 /* Short English name of CODE ("invalid", "denied", ...). */
 const char *ch_err_name(int code);
 /* The CLI exit status for CODE (DESIGN.md §5): 0, 1, 3, 4, 5 or 70. */
 int ch_err_exit_status(int code);
-/* The HTTP status for CODE (400, 403, 404, 409, 422, 429, 500, 503). */
+/* The HTTP status for CODE: 200, 403, 404, 409, 422, 500 or 503. An unknown
+ * code is an internal error (500). */
 int ch_err_http_status(int code);
-/* The stable JSON error code for CODE ("not_found", "forbidden", ...). */
+/* The stable JSON error code for CODE, in snake case: "ok", "invalid",
+ * "not_found", "exists", "denied", "conflict", "unbalanced", "busy",
+ * "internal" (also for an unknown code). Clients match on it: never
+ * renamed. */
 const char *ch_err_json_code(int code);
 
 #endif

@@ -616,9 +616,11 @@ run fin funds appropriate --source central --amount 5 --date 2023-6-1 --key D-2
 expect_refused "appropriate dated 2023-6-1: refused"
 run fin funds spend --county $C --source central --category 办公经费 --amount 5 --date garbage --key D-3
 expect_refused "spend dated garbage: refused"
+has_err "spend dated garbage: names the option and the format" "--date 'garbage': expected a date YYYY-MM-DD"
 expect_eq "transfers with bad dates: none stored" "$(ntransfers)" "$N0"
 run fin report funds --year 2023 --as-of garbage
 expect_refused "report funds --as-of garbage: refused"
+has_err "report funds --as-of garbage: names the option and the format" "--as-of 'garbage': expected a date YYYY-MM-DD"
 run fin funds audit --as-of 2023-02-30
 expect_refused "funds audit --as-of 2023-02-30: refused"
 # a category with a space keeps its name

@@ -269,6 +269,7 @@ expect_out "show accepted plan: notes the accepted discrepancy" "$REASON"
 run ch --db t.db plan import "$CORRECTED" --year 2023
 expect_rc "import corrected without --replace: conflict (5)" 5
 expect_err "conflict: suggests --replace" "--replace"
+has_err "conflict: the flag is a hint after the message" "the audit log keeps both) (--replace)"
 run ch --db t.db plan show --year 2023
 expect_out "after conflict: still version 1" "第1版"
 

@@ -279,7 +279,7 @@ expect_rc "no 县市 column, --county 昌吉市: exit 0" 0
 expect_eq "no 县市 column, --county 昌吉市: CJ001 started" "$(status nc.db CJ001 昌吉市)" started
 run ch --db nc.db event import "$PF/week1.csv" --county 阜康市
 expect_rc "县市 column against --county: exit 1" 1
-has "县市 column against --county: says they differ" "与 --county 指定的县市不符"
+has "县市 column against --county: says they differ" "与导入时指定的县市不符"
 
 # the first batch as an XLSX workbook (dates as date cells, sheet 周报)
 setup x.db
@@ -595,6 +595,12 @@ run ch --db dm.db demo generate --households 2000 -o demo-reg.csv
 expect_rc "demo generate: exit 0" 0
 run ch --db dm.db household import demo-reg.csv
 expect_rc "demo register import: exit 0" 0
+# a county operator's batch holds their county's households only
+ch --db dm.db user add fk --role county_operator --scope 阜康市 >/dev/null
+run ch --db dm.db --as fk demo events --as-of 2023-07-16 -o demo-ev-fk.csv
+expect_rc "demo events as 阜康市's operator: exit 0" 0
+expect_eq "demo events as 阜康市's operator: only 阜康市" \
+	"$(sed 1d demo-ev-fk.csv | cut -d, -f1 | sort -u | tr -d '\n')" "阜康市"
 run ch --db dm.db demo events --as-of 2023-07-16 -o demo-ev.csv
 expect_rc "demo events: exit 0" 0
 run ch --db dm.db event import demo-ev.csv

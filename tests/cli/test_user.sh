@@ -39,6 +39,7 @@ n0=$(audit_lines)
 run ch --db u.db user add bob --role county_operator
 expect_rc "county_operator without --scope: exit 1" 1
 expect_err "county_operator without --scope: says --scope is needed" "--scope"
+has_err "county_operator without --scope: names 管辖范围, hints the flag" "管辖范围 that is a county (县市) (--scope)"
 run ch --db u.db user add bob --role county_operator --scope 昌吉回族自治州
 expect_rc "county_operator scoped to the prefecture: exit 1" 1
 run ch --db u.db user add bob --role county_operator --scope 米泉市

@@ -109,7 +109,7 @@ expect_status "a path outside the API: 404" 404
 signin fk
 as fk POST /api/users/add -H 'Content-Type: application/json' -d '{"name":"x4","role":"auditor"}'
 expect_status "a county operator may not add users: 403" 403
-jq_is "403: forbidden" .error.code forbidden
+jq_is "403: denied" .error.code denied
 as fk GET "/api/plans/show?year=2023"
 expect_status "a county operator reads the plan: 200" 200
 signin aud

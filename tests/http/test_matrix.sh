@@ -68,5 +68,5 @@ as cty GET "/api/plans/coverage?year=2023"
 expect_status "a county operator reads the plan's coverage" 200
 as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/fukang-townships.csv"
 expect_status "a 昌吉市 operator adds 阜康市 townships: 403" 403
-as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/townships.csv"
+as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/changji-townships.csv"
 expect_status "a 昌吉市 operator adds 昌吉市 townships: 200" 200

@@ -1,9 +1,10 @@
 /*
  * test_core — the core layer on a fresh database with the embedded
  * reference regions loaded: opening a context (bootstrap admin, unknown
- * actors), region lookups by code, name and alias (including obsolete
- * codes), users and roles with their scope rules and permission checks, the
- * hash-chained audit log and its detection of tampering, and annual plans:
+ * actors), stores (reference data loaded only when this binary's differs,
+ * several contexts over one store), region lookups by code, name and alias
+ * (including obsolete codes), users and roles with their scope rules and
+ * permission checks, the hash-chained audit log and its detection of tampering, and annual plans:
  * the consistency check of the Changji 2023 table (findings and single-cell
  * fixes) and importing, accepting, replacing and refusing plans.
  */
@@ -15,10 +16,11 @@
 #include "core/audit.h"
 #include "core/ctx.h"
 #include "core/plan.h"
+#include "core/reference.h"
 #include "core/region.h"
+#include "core/store.h"
 #include "core/user.h"
 #include "db/db.h"
-#include "io/reference.h"
 #include "util/error.h"
 
 struct fixture {
@@ -151,8 +153,10 @@ static void test_ctx_open_bootstrap(void **state)
 	assert_int_equal(root.parent_id, 0);
 	ch_region_dispose(&root);
 
-	/* loading the same reference again writes nothing */
-	assert_int_equal(ch_reference_sync(f->ctx), 0);
+	/* opening it again loads nothing */
+	ch_store *store = NULL;
+	assert_int_equal(ch_store_open(&store, f->url, "root"), 0);
+	ch_store_free(store);
 	assert_int_equal(audit_count(f->ctx), n);
 
 	/* reopening: no second bootstrap, whatever name is passed */
@@ -194,6 +198,111 @@ static void test_ctx_open_unknown_user(void **state)
 	/* a bad URL */
 	assert_int_equal(ch_ctx_open(&c, "postgres://x", "root", "root"), CH_EINVALID);
 	assert_null(c);
+}
+
+/* ---- store ---- */
+
+/* The meta value of KEY in CTX's database (a static buffer; "" if none). */
+static const char *meta_value(ch_ctx *ctx, const char *key)
+{
+	static char v[200];
+	char *s = NULL;
+	v[0] = '\0';
+	if (ch_db_query_text(ch_ctx_db(ctx), &s, "SELECT value FROM meta WHERE key = ?", "t",
+	                     key) == 0)
+		snprintf(v, sizeof v, "%s", s);
+	free(s);
+	ch_error_clear();
+	return v;
+}
+
+static void set_meta(ch_ctx *ctx, const char *key, const char *value)
+{
+	assert_int_equal(
+	    ch_db_run(ch_ctx_db(ctx), "UPDATE meta SET value = ? WHERE key = ?", "tt", value, key),
+	    0);
+}
+
+static void test_store_reference_sync(void **state)
+{
+	struct fixture *f = *state;
+	const char *tech = "ref:data/register/technologies.csv";
+	char fp[CH_HASH_HEX_LEN + 1], tech_hash[200];
+	ch_store *store = NULL;
+	int n = -1;
+
+	/* a new database records this binary's fingerprint and every file */
+	ch_reference_fingerprint(fp);
+	assert_string_equal(meta_value(f->ctx, "reference:fingerprint"), fp);
+	snprintf(tech_hash, sizeof tech_hash, "%s", meta_value(f->ctx, tech));
+	assert_int_equal(strlen(tech_hash), CH_HASH_HEX_LEN);
+	int64_t n0 = audit_count(f->ctx);
+
+	/* same fingerprint: nothing is compared or loaded, even a file whose
+	 * recorded hash is off */
+	set_meta(f->ctx, tech, "stale");
+	assert_int_equal(ch_store_open(&store, f->url, NULL), 0);
+	assert_int_equal(ch_reference_sync(store, &n), 0);
+	assert_int_equal(n, 0);
+	ch_store_free(store);
+	assert_string_equal(meta_value(f->ctx, tech), "stale");
+	assert_int_equal(audit_count(f->ctx), n0);
+
+	/* another fingerprint (a binary with other data): the changed file is
+	 * loaded again, audited as the program itself */
+	set_meta(f->ctx, "reference:fingerprint", "older");
+	assert_int_equal(ch_store_open(&store, f->url, NULL), 0);
+	ch_store_free(store);
+	assert_string_equal(meta_value(f->ctx, tech), tech_hash);
+	assert_string_equal(meta_value(f->ctx, "reference:fingerprint"), fp);
+	assert_int_equal(audit_count(f->ctx), n0 + 1);
+	struct last_entry e = newest_entry(f->ctx);
+	assert_string_equal(e.action, "reference.load");
+	assert_string_equal(e.actor, "cleanheat");
+
+	/* another fingerprint but no file changed: no audit entry, only the
+	 * fingerprint is recorded */
+	set_meta(f->ctx, "reference:fingerprint", "older");
+	assert_int_equal(ch_store_open(&store, f->url, NULL), 0);
+	ch_store_free(store);
+	assert_string_equal(meta_value(f->ctx, "reference:fingerprint"), fp);
+	assert_int_equal(audit_count(f->ctx), n0 + 1);
+	ch_audit_report rep;
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+}
+
+static void test_store_contexts(void **state)
+{
+	struct fixture *f = *state;
+	ch_store *store = NULL;
+	ch_ctx *a = NULL, *b = NULL;
+	assert_int_equal(ch_store_open(&store, f->url, NULL), 0);
+
+	/* several requests over one store, each with its actor */
+	assert_int_equal(ch_ctx_new(&a, store, "root"), 0);
+	assert_int_equal(ch_user_add(a, "aud", CH_ROLE_AUDITOR, NULL), 0);
+	assert_int_equal(ch_ctx_new(&b, store, "aud"), 0);
+	assert_int_equal(ch_ctx_actor(a)->role, CH_ROLE_PREFECTURE_ADMIN);
+	assert_int_equal(ch_ctx_actor(b)->role, CH_ROLE_AUDITOR);
+	assert_ptr_equal(ch_ctx_db(a), ch_ctx_db(b)); /* the store's connection */
+	assert_int_equal(ch_user_add(b, "x", CH_ROLE_AUDITOR, NULL), CH_EDENIED);
+
+	/* freeing a request leaves the store open for the next */
+	ch_ctx_free(a);
+	a = NULL;
+	assert_true(audit_count(b) > 0);
+	ch_ctx_free(b);
+
+	/* an unknown actor is refused, and nothing is handed out */
+	static int dummy;
+	a = (ch_ctx *)&dummy;
+	assert_int_equal(ch_ctx_new(&a, store, "nobody"), CH_EDENIED);
+	assert_null(a);
+	assert_true(strstr(ch_error_message(), "nobody") != NULL);
+	assert_int_equal(ch_ctx_new(&a, store, "aud"), 0);
+	ch_ctx_free(a);
+	ch_store_free(store);
+	ch_store_free(NULL);
 }
 
 /* ---- regions ---- */
@@ -516,6 +625,8 @@ static void test_user_scope_rules(void **state)
 
 	/* a county operator needs a current county */
 	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, NULL), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "scope");
+	assert_null(strstr(ch_error_message(), "--"));
 	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "昌吉回族自治州"),
 	                 CH_EINVALID);
 	assert_int_equal(ch_user_add(f->ctx, "op1", CH_ROLE_COUNTY_OPERATOR, "三工镇"),
@@ -599,6 +710,8 @@ static void test_permissions(void **state)
 	assert_int_equal(ch_region_add_child(op, fukang, "城关镇", NULL, &id, &added), CH_EDENIED);
 	assert_int_equal(ch_region_add_child(op, changji, "大西渠镇", NULL, &id, &added), 0);
 	assert_int_equal(added, 1);
+	assert_int_equal(ch_region_mark_children_loaded(op, fukang), CH_EDENIED);
+	assert_int_equal(ch_region_mark_children_loaded(op, changji), 0);
 	ch_audit_report rep;
 	assert_int_equal(ch_audit_verify(op, &rep), CH_EDENIED);
 	ch_ctx_free(op);
@@ -1166,7 +1279,7 @@ static int huge_counts_child(const char *dir)
 	ch_plan_check c;
 	int bad = 0;
 	snprintf(url, sizeof url, "sqlite:%s/huge.db", dir);
-	if (ch_ctx_open(&ctx, url, "root", "root") != 0 || ch_reference_sync(ctx) != 0)
+	if (ch_ctx_open(&ctx, url, "root", "root") != 0)
 		return 2;
 	static const struct prow rows[] = {
 	    {"昌吉市", "9000000000000000000", "9000000000000000000", "9000000000000000000",
@@ -1249,9 +1362,12 @@ static void test_plan_import(void **state)
 	ch_error_clear();
 	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
 	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "accept-discrepancies");
+	assert_null(strstr(ch_error_message(), "--"));
 	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
 	o.accept_discrepancies = 1; /* but no reason */
 	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "reason");
 	o.reason = "";
 	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), CH_EINVALID);
 	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), CH_ENOTFOUND);
@@ -1307,6 +1423,8 @@ static void test_plan_import(void **state)
 	ch_error_clear();
 	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &oc, &out, &version), CH_ECONFLICT);
 	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_string_equal(ch_error_field(), "replace");
+	assert_null(strstr(ch_error_message(), "--"));
 	assert_int_equal(audit_count(f->ctx), n0 + 1);
 	assert_int_equal(ch_plan_load(f->ctx, 2023, 0, &p), 0);
 	assert_int_equal(p.version, 1);
@@ -1474,6 +1592,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_ctx_open_bootstrap),
 	    T(test_ctx_open_unknown_user),
+	    T(test_store_reference_sync),
+	    T(test_store_contexts),
 	    T(test_region_find),
 	    T(test_region_alias_changji),
 	    T(test_region_obsolete),

@@ -373,6 +373,15 @@ static void test_tx_commit_and_rollback(void **state)
 	/* commit without a transaction is an error; rollback is harmless */
 	assert_int_equal(ch_db_commit(f->db), CH_ERROR);
 	assert_int_equal(ch_db_rollback(f->db), 0);
+
+	/* rolling back keeps the error that caused it, with its field */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	ch_error_set_field(CH_ECONFLICT, "replace", "already there");
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "already there");
+	assert_string_equal(ch_error_field(), "replace");
+	ch_error_clear();
 }
 
 static void test_tx_nested_only_outer_commits(void **state)

@@ -57,7 +57,6 @@
 #include "core/user.h"
 #include "core/workflow.h"
 #include "db/db.h"
-#include "io/reference.h"
 #include "util/error.h"
 
 #define TODAY "2023-12-31"

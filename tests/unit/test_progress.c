@@ -20,7 +20,6 @@
 #include "core/plan.h"
 #include "core/workflow.h"
 #include "db/db.h"
-#include "io/reference.h"
 #include "util/date.h"
 #include "util/error.h"
 

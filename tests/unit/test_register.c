@@ -2,13 +2,14 @@
  * test_register — the pieces of the household register: ID numbers
  * (GB 11643 check characters, 15 → 18 conversion, birth dates, Excel's
  * scientific notation) and phone numbers with their masks, the string map
- * the import caches in, the reference lists (technologies, measures) after
- * ch_reference_sync, fixed-point area parsing, and the core import driven
- * row by row (ch_hh_import_begin / _row / _finish): all or nothing, and an
- * ID number found twice in one file after the first row had updated (or
- * matched) a registered household; reading the register back: ID and
- * phone numbers masked unless revealed, a reveal audited once, and refused
- * (with nothing written) to a role that may not see them. Last, the column
+ * the import caches in, the reference lists (technologies, measures) as
+ * opening a database loads them, fixed-point area parsing, and the core
+ * import driven row by row (ch_hh_import_begin / _row / _finish): all or
+ * nothing, and an ID number found twice in one file after the first row had
+ * updated (or matched) a registered household; walking the households at a
+ * stage within the reader's scope; reading the register back: ID and phone
+ * numbers masked unless revealed, a reveal audited once, and refused (with
+ * nothing written) to a role that may not see them. Last, the column
  * headings the importers recognise (data/register/headings.csv).
  */
 #include "testdb.h"
@@ -18,10 +19,10 @@
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/user.h"
+#include "core/workflow.h"
 #include "db/db.h"
 #include "io/csv.h"
 #include "io/headings.h"
-#include "io/reference.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/strmap.h"
@@ -452,6 +453,8 @@ static void test_import_all_or_nothing(void **state)
 	ch_hh_import *imp = NULL;
 	int64_t audit = count_of(f->ctx, "SELECT count(*) FROM audit_log");
 	assert_int_equal(import_rows(f->ctx, 0, rows, 3, &sum, &imp), CH_EINVALID);
+	/* storing the valid rows alone is what skip-invalid is for */
+	assert_string_equal(ch_error_field(), "skip-invalid");
 	assert_int_equal(sum.rows, 3);
 	assert_int_equal(sum.rejected, 1);
 	assert_int_equal(sum.inserted, 0);
@@ -645,6 +648,71 @@ static void test_import_dup_hhno_after_unchanged(void **state)
 }
 
 /* Two new rows with one ID number: both rejected, the other rows stored. */
+/* The keys ch_household_each_at_stage hands out, as "code name hh_no". */
+struct seen_keys {
+	size_t n;
+	char key[4][96];
+	int stop_after; /* 0: never stop */
+};
+
+static int keep_key(const ch_hh_key *k, void *arg)
+{
+	struct seen_keys *s = arg;
+	if (s->n < 4)
+		snprintf(s->key[s->n], sizeof s->key[0], "%s %s %s", k->county_code, k->county,
+		         k->hh_no);
+	s->n++;
+	return s->stop_after && s->n == (size_t)s->stop_after ? 7 : 0;
+}
+
+static void test_each_at_stage_scope(void **state)
+{
+	struct fixture *f = *state;
+	struct row rows[3] = {
+	    make_row("CJ001", "张三", ID_A, NULL),
+	    make_row("CJ002", "李四", ID_B, NULL),
+	    make_row("FK001", "王五", "652302198001011237", NULL),
+	};
+	rows[2].f[CH_HF_COUNTY] = "阜康市";
+	rows[2].f[CH_HF_TOWNSHIP] = "城关镇";
+	rows[2].f[CH_HF_VILLAGE] = "城关村";
+	ch_hh_import_summary sum;
+	assert_int_equal(import_rows(f->ctx, 0, rows, 3, &sum, NULL), 0);
+	ch_hh_import_summary_dispose(&sum);
+
+	/* the prefecture sees all, in the order registered */
+	struct seen_keys s = {0};
+	assert_int_equal(
+	    ch_household_each_at_stage(f->ctx, 2023, CH_STAGE_REGISTERED, keep_key, &s), 0);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.key[0], "652301 昌吉市 CJ001");
+	assert_string_equal(s.key[1], "652301 昌吉市 CJ002");
+	assert_string_equal(s.key[2], "652302 阜康市 FK001");
+	/* another stage or year: none */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ch_household_each_at_stage(f->ctx, 2023, CH_STAGE_STARTED, keep_key, &s),
+	                 0);
+	assert_int_equal(
+	    ch_household_each_at_stage(f->ctx, 2024, CH_STAGE_REGISTERED, keep_key, &s), 0);
+	assert_int_equal(s.n, 0);
+	/* the callback stops the walk */
+	s.stop_after = 1;
+	assert_int_equal(
+	    ch_household_each_at_stage(f->ctx, 2023, CH_STAGE_REGISTERED, keep_key, &s), 7);
+	assert_int_equal(s.n, 1);
+
+	/* a county operator sees their county only */
+	ch_ctx *op = NULL;
+	assert_int_equal(ch_user_add(f->ctx, "fk", CH_ROLE_COUNTY_OPERATOR, "阜康市"), 0);
+	assert_int_equal(ch_ctx_open(&op, f->url, "fk", NULL), 0);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ch_household_each_at_stage(op, 2023, CH_STAGE_REGISTERED, keep_key, &s),
+	                 0);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.key[0], "652302 阜康市 FK001");
+	ch_ctx_free(op);
+}
+
 static void test_import_dup_new_rows(void **state)
 {
 	struct fixture *f = *state;
@@ -978,6 +1046,7 @@ int main(void)
 	    T(test_personal_data_masked),
 	    T(test_personal_data_reveal),
 	    T(test_personal_data_reveal_denied),
+	    T(test_each_at_stage_scope),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * spreadsheet text (full-width forms, ideographic and no-break spaces,
  * zero-width characters), display width, parsing household counts, money
  * in fen, civil dates, the growable buffer and string vector, the error
- * state with its exit statuses, allocation helpers and BLAKE2b-256 digests.
+ * state with its field and its exit statuses, HTTP statuses and JSON codes,
+ * allocation helpers and BLAKE2b-256 digests.
  */
 #include "testutil.h"
 
@@ -826,6 +827,84 @@ static void test_error_exit_status(void **state)
 	assert_string_equal(ch_err_name(-99), "internal");
 }
 
+static void test_error_http_and_json(void **state)
+{
+	(void)state;
+	static const struct {
+		int code, http;
+		const char *json;
+	} want[] = {
+	    {CH_OK, 200, "ok"},
+	    {CH_ERROR, 500, "internal"},
+	    {CH_EINVALID, 422, "invalid"},
+	    {CH_ENOTFOUND, 404, "not_found"},
+	    {CH_EEXISTS, 409, "exists"},
+	    {CH_EDENIED, 403, "denied"},
+	    {CH_ECONFLICT, 409, "conflict"},
+	    {CH_EUNBALANCED, 422, "unbalanced"},
+	    {CH_EBUSY, 503, "busy"},
+	    {-99, 500, "internal"}, /* unknown: internal */
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		assert_int_equal(ch_err_http_status(want[i].code), want[i].http);
+		assert_string_equal(ch_err_json_code(want[i].code), want[i].json);
+	}
+	/* every failure is a 4xx or 5xx, and its JSON code is one word of
+	 * lower case and underscores */
+	for (int code = CH_EBUSY; code < CH_OK; code++) {
+		assert_true(ch_err_http_status(code) >= 400);
+		for (const char *c = ch_err_json_code(code); *c; c++)
+			assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
+	}
+}
+
+static void test_error_field(void **state)
+{
+	(void)state;
+	ch_error_clear();
+	assert_null(ch_error_field());
+
+	/* set with a field: code, message and field */
+	assert_int_equal(ch_error_set_field(CH_ECONFLICT, "replace", "plan %d exists", 2023),
+	                 CH_ECONFLICT);
+	assert_int_equal(ch_error_code(), CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "plan 2023 exists");
+	assert_string_equal(ch_error_field(), "replace");
+
+	/* a prefix keeps the field */
+	ch_error_prefix("plan.csv: ");
+	assert_string_equal(ch_error_message(), "plan.csv: plan 2023 exists");
+	assert_string_equal(ch_error_field(), "replace");
+
+	/* a new error without a field clears it */
+	ch_error_set(CH_EINVALID, "bad");
+	assert_null(ch_error_field());
+
+	/* marking names a field for the current error, keeping the rest */
+	assert_int_equal(ch_error_mark_field("as-of"), CH_EINVALID);
+	assert_string_equal(ch_error_field(), "as-of");
+	assert_string_equal(ch_error_message(), "bad");
+	assert_int_equal(ch_error_code(), CH_EINVALID);
+
+	/* a NULL field is none */
+	ch_error_set_field(CH_EINVALID, NULL, "x");
+	assert_null(ch_error_field());
+
+	/* clear resets it */
+	ch_error_set_field(CH_EINVALID, "scope", "x");
+	ch_error_clear();
+	assert_null(ch_error_field());
+	assert_int_equal(ch_error_code(), CH_OK);
+
+	/* an overlong field is cut, never overflowed */
+	char big[300];
+	memset(big, 'f', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	ch_error_set_field(CH_EINVALID, big, "x");
+	assert_true(strlen(ch_error_field()) < sizeof big - 1);
+	ch_error_clear();
+}
+
 /* ---- alloc ---- */
 
 static void test_alloc(void **state)
@@ -909,6 +988,8 @@ int main(void)
 	    cmocka_unit_test(test_strv),
 	    cmocka_unit_test(test_error_state),
 	    cmocka_unit_test(test_error_exit_status),
+	    cmocka_unit_test(test_error_http_and_json),
+	    cmocka_unit_test(test_error_field),
 	    cmocka_unit_test(test_alloc),
 	    cmocka_unit_test(test_hash),
 	};

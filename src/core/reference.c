@@ -2,21 +2,23 @@
  * reference — loading embedded reference files into a database
  * (see reference.h).
  *
- * One loader per file kind, chosen by path; each reads the CSV's columns by
- * heading (a column added to a file later does not break older loaders).
+ * The files are our own, compiled in: UTF-8 CSV with a heading row, read
+ * from memory with libcsv (the office-file reader in io/ with its encoding
+ * detection is not needed, and core does not use io). One loader per file
+ * kind, chosen by path; each reads the CSV's columns by heading (a column
+ * added to a file later does not break older loaders).
  */
+#include <csv.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
-#include "core/ctx.h"
+#include "core/ctx_int.h"
+#include "core/reference.h"
 #include "core/reflist.h"
 #include "core/region.h"
-#include "io/csv.h"
-#include "io/headings.h"
-#include "io/reference.h"
 #include "util/alloc.h"
 #include "util/date.h"
 #include "util/embedded.h"
@@ -25,58 +27,97 @@
 #include "util/strv.h"
 #include "util/text.h"
 
+#define FINGERPRINT_KEY "reference:fingerprint"
+#define MAX_COLS        16
+
 /* An embedded CSV read whole: ncols named columns per row, normalised. */
 struct ref_table {
 	ch_strv cells; /* row-major, ncols per row */
 	size_t ncols, nrows;
 };
 
+/* What libcsv's callbacks fill while reading one file. */
+struct ref_reader {
+	const struct ch_embedded_file *f;
+	const char *const *cols; /* the columns asked for, by heading */
+	size_t required;         /* the first REQUIRED of them must be present */
+	int idx[MAX_COLS];       /* their positions, -1 when absent */
+	int header_done;
+	ch_strv row; /* the fields of the record being read */
+	struct ref_table *t;
+	int rc;
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct ref_reader *r = data;
+	char *v = ch_malloc(len + 1);
+	if (len)
+		memcpy(v, s, len);
+	v[len] = '\0';
+	ch_strv_push_owned(&r->row, v);
+}
+
+static void on_record(int c, void *data)
+{
+	struct ref_reader *r = data;
+	struct ref_table *t = r->t;
+	(void)c;
+	for (size_t k = 0; k < t->ncols && r->rc == 0; k++) {
+		if (!r->header_done) {
+			r->idx[k] = -1;
+			for (size_t i = 0; i < r->row.len; i++)
+				if (strcmp(r->row.items[i], r->cols[k]) == 0)
+					r->idx[k] = (int)i;
+			if (r->idx[k] < 0 && k < r->required)
+				r->rc = ch_error_set(CH_ERROR, "%s: no column '%s'", r->f->path,
+				                     r->cols[k]);
+			continue;
+		}
+		const char *v =
+		    r->idx[k] >= 0 && (size_t)r->idx[k] < r->row.len ? r->row.items[r->idx[k]] : "";
+		/* notes are prose: keep their full-width punctuation */
+		ch_strv_push_owned(&t->cells, strcmp(r->cols[k], "note") == 0
+		                                  ? ch_strdup(v)
+		                                  : ch_text_normalize(v));
+	}
+	if (r->header_done && r->rc == 0)
+		t->nrows++;
+	r->header_done = 1;
+	ch_strv_dispose(&r->row);
+	ch_strv_init(&r->row);
+}
+
 /* Reads F, picking the columns named in COLS[0..NCOLS); a column in the
  * first REQUIRED is required. */
 static int read_ref(const struct ch_embedded_file *f, const char *const *cols, size_t ncols,
                     size_t required, struct ref_table *t)
 {
-	ch_csv *csv = NULL;
-	ch_csv_row row;
-	int idx[16], rc, header = 1;
+	struct ref_reader r = {.f = f, .cols = cols, .required = required, .t = t};
+	struct csv_parser p;
+	const char *data = (const char *)f->data;
+	size_t len = f->len;
 	ch_strv_init(&t->cells);
-	if (ncols > 16)
-		return ch_error_set(CH_ERROR, "%s: too many columns asked for", f->path);
+	ch_strv_init(&r.row);
 	t->ncols = ncols;
 	t->nrows = 0;
-	if ((rc = ch_csv_open_mem(&csv, f->data, f->len)) != 0)
-		return rc;
-	while ((rc = ch_csv_next(csv, &row)) == 1) {
-		rc = 0;
-		for (size_t k = 0; k < ncols; k++) {
-			if (header) {
-				idx[k] = -1;
-				for (size_t c = 0; c < row.nfields; c++)
-					if (strcmp(row.fields[c], cols[k]) == 0)
-						idx[k] = (int)c;
-				if (idx[k] < 0 && k < required) {
-					rc = ch_error_set(CH_ERROR, "%s: no column '%s'", f->path,
-					                  cols[k]);
-					goto done;
-				}
-				continue;
-			}
-			const char *v =
-			    idx[k] >= 0 && (size_t)idx[k] < row.nfields ? row.fields[idx[k]] : "";
-			/* notes are prose: keep their full-width punctuation */
-			ch_strv_push_owned(&t->cells, strcmp(cols[k], "note") == 0
-			                                  ? ch_strdup(v)
-			                                  : ch_text_normalize(v));
-		}
-		if (!header)
-			t->nrows++;
-		header = 0;
+	if (ncols > MAX_COLS)
+		return ch_error_set(CH_ERROR, "%s: too many columns asked for", f->path);
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) { /* a BOM */
+		data += 3;
+		len -= 3;
 	}
-done:
-	ch_csv_free(csv);
-	if (rc < 0)
+	if (csv_init(&p, CSV_APPEND_NULL) != 0)
+		return ch_error_set(CH_ERROR, "%s: cannot start the CSV parser", f->path);
+	if (csv_parse(&p, data, len, on_field, on_record, &r) != len && r.rc == 0)
+		r.rc = ch_error_set(CH_ERROR, "%s: %s", f->path, csv_strerror(csv_error(&p)));
+	if (csv_fini(&p, on_field, on_record, &r) != 0 && r.rc == 0)
+		r.rc = ch_error_set(CH_ERROR, "%s: %s", f->path, csv_strerror(csv_error(&p)));
+	csv_free(&p);
+	ch_strv_dispose(&r.row);
+	if (r.rc)
 		ch_strv_dispose(&t->cells);
-	return rc < 0 ? rc : 0;
+	return r.rc;
 }
 
 static const char *cellv(const struct ref_table *t, size_t r, size_t c)
@@ -172,10 +213,10 @@ static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
 		return ch_error_set(CH_ERROR, "%s: the file name must be the plan year", f->path);
 	int rc = read_ref(f, cols, 2, 2, &t);
 	if (rc == 0)
-		rc = ch_db_run(ch_ctx_db(ctx), "DELETE FROM calendar WHERE plan_year = ?", "i",
+		rc = ch_db_run(ctx->db, "DELETE FROM calendar WHERE plan_year = ?", "i",
 		               (int64_t)year);
 	for (size_t r = 0; r < t.nrows && rc == 0; r++)
-		rc = ch_db_run(ch_ctx_db(ctx),
+		rc = ch_db_run(ctx->db,
 		               "INSERT INTO calendar(plan_year, key, value) VALUES (?, ?, ?)",
 		               "itt", (int64_t)year, cellv(&t, r, 0), cellv(&t, r, 1));
 	ch_strv_dispose(&t.cells);
@@ -189,7 +230,7 @@ static int load_settings(ch_ctx *ctx, const struct ch_embedded_file *f, const ch
 	struct ref_table t;
 	int rc = read_ref(f, cols, 2, 2, &t);
 	for (size_t r = 0; r < t.nrows && rc == 0; r++)
-		rc = ch_db_run(ch_ctx_db(ctx),
+		rc = ch_db_run(ctx->db,
 		               "INSERT INTO setting(scope, key, value) VALUES (?, ?, ?)"
 		               " ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value",
 		               "ttt", scope, cellv(&t, r, 0), cellv(&t, r, 1));
@@ -203,9 +244,9 @@ static int load_checklist(ch_ctx *ctx, const struct ch_embedded_file *f)
 	struct ref_table t;
 	int rc = read_ref(f, cols, 2, 2, &t);
 	if (rc == 0)
-		rc = ch_db_run(ch_ctx_db(ctx), "DELETE FROM checklist_item", NULL);
+		rc = ch_db_run(ctx->db, "DELETE FROM checklist_item", NULL);
 	for (size_t r = 0; r < t.nrows && rc == 0; r++)
-		rc = ch_db_run(ch_ctx_db(ctx),
+		rc = ch_db_run(ctx->db,
 		               "INSERT INTO checklist_item(key, name, ordinal) VALUES (?, ?, ?)",
 		               "tti", cellv(&t, r, 0), cellv(&t, r, 1), (int64_t)r);
 	ch_strv_dispose(&t.cells);
@@ -273,17 +314,17 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
 	int64_t version = 0;
 	if (rc == 0) {
 		ch_db_query_int64(
-		    ch_ctx_db(ctx), &version,
+		    ctx->db, &version,
 		    "SELECT coalesce(max(version), 0) FROM subsidy_policy WHERE plan_year = ?", "i",
 		    (int64_t)year);
 		rc = ch_db_run(
-		    ch_ctx_db(ctx),
+		    ctx->db,
 		    "UPDATE subsidy_policy SET active = 0 WHERE plan_year = ? AND active = 1", "i",
 		    (int64_t)year);
 	}
 	if (rc == 0)
 		rc = ch_db_run(
-		    ch_ctx_db(ctx),
+		    ctx->db,
 		    "INSERT INTO subsidy_policy(plan_year, version, content, content_hash,"
 		    " label, loaded_at, active) VALUES (?, ?, ?, ?, ?, ?, 1)",
 		    "iittt"
@@ -318,54 +359,96 @@ static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const char *
 	return ch_error_set(CH_ERROR, "no loader for reference file %s", f->path);
 }
 
-int ch_reference_sync(ch_ctx *ctx)
+void ch_reference_fingerprint(char out[CH_HASH_HEX_LEN + 1])
 {
-	ch_db *db = ch_ctx_db(ctx);
-	json_t *loaded = json_array();
-	int rc = 0, in_tx = 0;
+	ch_hash h;
+	char n[24];
+	ch_hash_init(&h);
+	for (const struct ch_embedded_file *f = ch_embedded; f->path; f++) {
+		if (!ch_str_starts(f->path, "data/") || !ch_str_ends(f->path, ".csv"))
+			continue;
+		/* length-prefixed, so that no two sets of files hash alike */
+		ch_hash_update(&h, n, (size_t)snprintf(n, sizeof n, "%zu:", strlen(f->path)));
+		ch_hash_update(&h, f->path, strlen(f->path));
+		ch_hash_update(&h, n, (size_t)snprintf(n, sizeof n, "%zu:", f->len));
+		ch_hash_update(&h, f->data, f->len);
+	}
+	ch_hash_final(&h, out);
+}
 
+/* 1 when KEY holds VALUE in the meta table. */
+static int meta_is(ch_db *db, const char *key, const char *value)
+{
+	char *stored = NULL;
+	int same =
+	    ch_db_query_text(db, &stored, "SELECT value FROM meta WHERE key = ?", "t", key) == 0 &&
+	    strcmp(stored, value) == 0;
+	free(stored);
+	ch_error_clear(); /* no row yet is not an error */
+	return same;
+}
+
+static int meta_set(ch_db *db, const char *key, const char *value)
+{
+	return ch_db_run(db,
+	                 "INSERT INTO meta(key, value) VALUES (?, ?)"
+	                 " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	                 "tt", key, value);
+}
+
+int ch_reference_sync(ch_store *store, int *nloaded)
+{
+	char fingerprint[CH_HASH_HEX_LEN + 1];
+	json_t *loaded = NULL;
+	ch_ctx ctx;
+	int rc;
+
+	if (nloaded)
+		*nloaded = 0;
+	ch_reference_fingerprint(fingerprint);
+	if (meta_is(store->db, FINGERPRINT_KEY, fingerprint))
+		return 0;
+	ch_ctx_init_system(&ctx, store);
+	if ((rc = ch_ctx_begin(&ctx)) != 0)
+		return rc;
+	/* another process may have loaded it while we looked */
+	if (meta_is(store->db, FINGERPRINT_KEY, fingerprint))
+		goto done;
+	loaded = json_array();
 	for (const struct ch_embedded_file *f = ch_embedded; f->path && rc == 0; f++) {
-		char hash[CH_HASH_HEX_LEN + 1], key[256], *stored = NULL;
-		/* the headings are read by the importers from the binary itself */
+		char hash[CH_HASH_HEX_LEN + 1], key[256];
+		/* the column headings are read by the importers from the binary
+		 * itself (io/headings.c), never loaded into the database */
 		if (!ch_str_starts(f->path, "data/") || !ch_str_ends(f->path, ".csv") ||
-		    strcmp(f->path, CH_HEADINGS_FILE) == 0)
+		    strcmp(f->path, "data/register/headings.csv") == 0)
 			continue;
 		ch_hash_hex(f->data, f->len, hash);
 		snprintf(key, sizeof key, "ref:%s", f->path);
-		if (ch_db_query_text(db, &stored, "SELECT value FROM meta WHERE key = ?", "t",
-		                     key) == 0 &&
-		    strcmp(stored, hash) == 0) {
-			free(stored);
+		if (meta_is(store->db, key, hash))
 			continue;
-		}
-		free(stored);
-		ch_error_clear();
-		if (!in_tx && (rc = ch_ctx_begin(ctx)) != 0)
-			break;
-		in_tx = 1;
-		rc = load_file(ctx, f, hash);
+		rc = load_file(&ctx, f, hash);
 		if (rc == 0)
-			rc = ch_db_run(db,
-			               "INSERT INTO meta(key, value) VALUES (?, ?)"
-			               " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-			               "tt", key, hash);
+			rc = meta_set(store->db, key, hash);
 		if (rc == 0)
 			json_array_append_new(
 			    loaded, json_pack("{s:s, s:s}", "file", f->path, "hash", hash));
 	}
-	if (rc == 0 && in_tx) {
+	if (rc == 0 && json_array_size(loaded)) {
 		json_t *a = json_pack("{s:O}", "files", loaded);
 		char *after = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
-		rc = ch_audit_append(ctx, "reference.load", "reference", NULL, after);
+		rc = ch_audit_append(&ctx, "reference.load", "reference", NULL, after);
 		free(after);
 		json_decref(a);
 	}
-	if (in_tx) {
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
-	}
+	if (rc == 0)
+		rc = meta_set(store->db, FINGERPRINT_KEY, fingerprint);
+	if (rc == 0 && nloaded)
+		*nloaded = (int)json_array_size(loaded);
+done:
+	if (rc == 0)
+		rc = ch_ctx_commit(&ctx);
+	else
+		ch_ctx_rollback(&ctx);
 	json_decref(loaded);
 	return rc;
 }
