@@ -7,7 +7,7 @@
 set -eu
 pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libsodium-dev libjansson-dev
 libcsv-dev libexpat1-dev libminizip-dev libxlsxwriter-dev libcmocka-dev time
-libmicrohttpd-dev curl"
+libmicrohttpd-dev curl jq unzip"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||

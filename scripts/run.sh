@@ -46,3 +46,5 @@ $C report remind --year 2023 --as-of 2023-07-16 -o reminders-2023-W28.txt
 head -n 8 reminders-2023-W28.txt
 echo
 $C audit verify
+echo
+echo "== 10. 网络服务：为用户设置密码后启动 ./cleanheat serve（默认 http://127.0.0.1:8080，接口说明见 docs/api.md）"
