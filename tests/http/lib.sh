@@ -18,6 +18,7 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 # start_server [SERVE OPTIONS...]: serves ./cleanheat.db on 127.0.0.1 and a
 # port the kernel chooses; sets BASE to its URL.
 start_server() {
+	: >"$WORK/server.log"
 	"$CLEANHEAT" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/server.log" &
 	SERVER_PID=$!
 	i=0
