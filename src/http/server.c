@@ -388,10 +388,10 @@ int http_serve(const struct http_config *cfg)
 	if ((rc = parse_listen(cfg->listen, &ss, &sslen, &loopback)) != 0)
 		return rc;
 	if (!cfg->tls_cert && !loopback && !cfg->insecure_http)
-		return ch_error_set_field(CH_EUSAGE, "insecure-http",
-		                          "refusing plain HTTP on %s, which is not loopback: give "
-		                          "a TLS certificate and key, or allow it explicitly",
-		                          cfg->listen);
+		return ch_error_set(CH_EUSAGE,
+		                    "refusing plain HTTP on %s, which is not loopback: serve HTTPS "
+		                    "with a TLS certificate and key, or allow plain HTTP explicitly",
+		                    cfg->listen);
 	if (cfg->tls_cert &&
 	    (!cfg->tls_key || ch_file_read(cfg->tls_cert, 1 << 20, &cert, &cert_len) != 0 ||
 	     ch_file_read(cfg->tls_key, 1 << 20, &key, &key_len) != 0)) {

@@ -4,7 +4,7 @@
 # CSRF, bearer tokens and their revocation, a disabled user, session
 # expiry, the security headers, every error status with its JSON code,
 # CSV and XLSX downloads, ETag and 304, the OpenAPI description, and last
-# the lock-out after repeated failed sign-ins.
+# the lock-out after repeated failed sign-ins, and stopping with SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
 ch plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 >/dev/null
@@ -178,6 +178,35 @@ sleep 2.2
 as admin GET "/api/plans/show?year=2023"
 expect_status "a session unused past its idle time: 401" 401
 
+# plain HTTP only on loopback
+run "$CLEANHEAT" serve --listen 0.0.0.0:0
+expect_rc "plain HTTP on a public address is refused: exit 2" 2
+has_err "the refusal says what to do" "TLS"
+
+# HTTPS with a certificate of the test's own
+if command -v openssl >/dev/null 2>&1; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
+		-days 1 -subj "/CN=127.0.0.1" >/dev/null 2>&1
+	stop_server
+	: >"$WORK/server.log"
+	"$CLEANHEAT" serve --listen 127.0.0.1:0 --tls-cert "$WORK/cert.pem" --tls-key "$WORK/key.pem" \
+		2>"$WORK/server.log" &
+	SERVER_PID=$!
+	port=
+	for i in $(seq 50); do
+		port=$(sed -n 's|.*serving .* on https://127.0.0.1:\([0-9]*\) .*|\1|p' "$WORK/server.log")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	st=$(curl -sk -o "$WORK/tls.json" -D "$WORK/tls.h" -w '%{http_code}' \
+		-H 'Content-Type: application/json' -d '{"user":"admin","password":"admin-password-1"}' \
+		"https://127.0.0.1:$port/api/session")
+	expect_eq "HTTPS: sign-in answers 200" "$st" 200
+	if grep -qi "Set-Cookie:.*; Secure" "$WORK/tls.h"; then ok "HTTPS: the cookie is Secure"; else not_ok "HTTPS: the cookie is Secure" "$(cat "$WORK/tls.h")"; fi
+fi
+stop_server
+start_server
+
 # lock-out after repeated failures (last: it locks this client address).
 # Two failures from this address came above; the third to fifth here make
 # five within the window, and from then on even the right password waits.
@@ -191,3 +220,10 @@ signin aud
 expect_status "the right password while locked: 429" 429
 jq_is "429: throttled" .error.code throttled
 header_has "429 says when to retry" "Retry-After"
+
+# SIGTERM: the server says so and exits 0
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID"
+expect_eq "SIGTERM: exit 0" "$?" 0
+SERVER_PID=
+if grep -q "SIGTERM received" "$WORK/server.log"; then ok "SIGTERM: logged"; else not_ok "SIGTERM: logged"; fi
