@@ -12,6 +12,29 @@
 #include "app/ops.h"
 #include "core/event.h"
 
+/* Parameters many operations share, one spec each, so that --year or
+ * --today means the same everywhere; HELP says what it is in that
+ * operation. */
+#define APP_P_YEAR(flags, help)                                                                    \
+	{                                                                                          \
+		"year", CH_PT_INT, (flags), "Y", NULL, 2000, 2100, (help)                          \
+	}
+#define APP_P_COUNTY(flags, help)                                                                  \
+	{                                                                                          \
+		"county", CH_PT_STRING, (flags), "C", NULL, 0, 0, (help)                           \
+	}
+#define APP_P_SHEET                                                                                \
+	{                                                                                          \
+		"sheet", CH_PT_STRING, 0, "NAME", NULL, 0, 0, "the worksheet of an XLSX file"      \
+	}
+#define APP_P_TODAY                                                                                \
+	{                                                                                          \
+		"today", CH_PT_DATE, 0, "D", NULL, 0, 0,                                           \
+		    "the day taken as today, for tests and late entries (only a day before the "   \
+		    "real one; "                                                                   \
+		    "steps after it are refused; default today in Beijing)"                        \
+	}
+
 /* One column of a report: its JSON key, its Chinese heading, its kind. */
 struct app_col {
 	const char *key;

@@ -471,16 +471,6 @@ static int review_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 /* ---- the table ---- */
 
-#define P_TODAY                                                                                    \
-	{                                                                                          \
-		"today", CH_PT_DATE, 0, "D", NULL, 0, 0,                                           \
-		    "the day taken as today, for tests (only a day before the real one)"           \
-	}
-#define P_COUNTY                                                                                   \
-	{                                                                                          \
-		"county", CH_PT_STRING, 0, "C", NULL, 0, 0,                                        \
-		    "the household's county (name or code); without it HOUSEHOLD is an ID number"  \
-	}
 #define P_HOUSEHOLD                                                                                \
 	{                                                                                          \
 		"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL,   \
@@ -504,11 +494,11 @@ static const struct ch_param inspect_params[] = {
     {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the inspection"},
     {"inspector", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0,
      "the inspector's name as on the form"},
-    P_COUNTY,
+    APP_P_COUNTY(0, "the household's county (name or code); without it HOUSEHOLD is an ID number"),
     {"item", CH_PT_STRING, CH_PF_REPEAT, "KEY=pass|fail", NULL, 0, 0,
      "a checklist item's result (data/acceptance/checklist.csv); items not named pass"},
     P_EVIDENCE("a photo or scan of the inspection (a pass needs at least one)"),
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 
@@ -519,8 +509,8 @@ static const struct ch_param apply_params[] = {
      "the households to apply for: a list with a column 户编号 (CSV or XLSX)"},
     {"all-passed", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
      "apply for every self-inspected household of the year not yet applied for"},
-    {"year", CH_PT_INT, 0, "Y", NULL, 2000, 2100, "the households' plan year (default 2023)"},
-    P_TODAY,
+    APP_P_YEAR(0, "the households' plan year (default 2023)"),
+    APP_P_TODAY,
     {0},
 };
 
@@ -551,7 +541,7 @@ static const struct ch_param result_params[] = {
     {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the review"},
     {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "what was found (needed for a fail)"},
     P_EVIDENCE("a photo or scan of the review"),
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 
@@ -567,7 +557,7 @@ static const struct ch_param close_params[] = {
      "the order's number (整改单号)"},
     {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day the rectification was done"},
     {"note", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "what was done"},
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 
@@ -586,19 +576,19 @@ static const struct ch_param visit_params[] = {
      "how warm the rooms are; poor opens an order"},
     {"visitor", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0,
      "the visitor's name as on the form"},
-    P_COUNTY,
+    APP_P_COUNTY(0, "the household's county (name or code); without it HOUSEHOLD is an ID number"),
     {"cost-complaint", CH_PT_ENUM, 0, "yes|no", YES_NO, 0, 0,
      "the household complains of the running cost"},
     {"coal", CH_PT_ENUM, 0, "yes|no", YES_NO, 0, 0, "coal is burned again (返煤)"},
     {"fault", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "a fault of the equipment"},
     {"satisfaction", CH_PT_INT, 0, "N", NULL, 1, 5, "the household's satisfaction"},
     {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "anything else"},
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param report_params[] = {
-    {"year", CH_PT_INT, CH_PF_REQUIRED, "Y", NULL, 2000, 2100, "the plan year"},
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the figures as they stood on D"},
     {0},
 };

@@ -42,16 +42,12 @@ static int demo_events(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		"seed", CH_PT_INT, 0, "S", NULL, 0, 2147483647,                                    \
 		    "the random seed, default 1: the same seed gives the same file"                \
 	}
-#define P_YEAR                                                                                     \
-	{                                                                                          \
-		"year", CH_PT_INT, 0, "Y", NULL, 2000, 2100, "the plan year, default 2023"         \
-	}
 
 static const struct ch_param generate_params[] = {
     {"households", CH_PT_INT, CH_PF_REQUIRED, "N", NULL, 1, 100000000,
      "how many households to write"},
     P_SEED,
-    P_YEAR,
+    APP_P_YEAR(0, "the plan year, default 2023"),
     {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
      "the register to write (CSV, the standard headings)"},
     {0},
@@ -60,7 +56,7 @@ static const struct ch_param generate_params[] = {
 static const struct ch_param events_params[] = {
     {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "no step after this day"},
     P_SEED,
-    P_YEAR,
+    APP_P_YEAR(0, "the plan year, default 2023"),
     {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
      "the progress batch to write (CSV: 县市, 户编号, 环节, 日期, 备注)"},
     {0},

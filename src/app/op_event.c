@@ -132,40 +132,30 @@ static int event_evidence_reuse(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		"stage", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "STAGE", NULL, 0, 0,     \
 		    help                                                                           \
 	}
-#define P_COUNTY(help)                                                                             \
-	{                                                                                          \
-		"county", CH_PT_STRING, 0, "C", NULL, 0, 0, help                                   \
-	}
-#define P_TODAY                                                                                    \
-	{                                                                                          \
-		"today", CH_PT_DATE, 0, "D", NULL, 0, 0,                                           \
-		    "the day taken as today (for tests; dates after it are refused; default "      \
-		    "today in Beijing)"                                                            \
-	}
 
 /* The date is checked by core, whose refusal names the step (exit 1). */
 static const struct ch_param record_params[] = {
     P_HOUSEHOLD,
     P_STAGE("the step: 已开工, 已完工, 已调试, 自验合格, 已申请复核, 已退出 ..."),
     {"date", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the step (YYYY-MM-DD)"},
-    P_COUNTY("the household's county (name or code)"),
+    APP_P_COUNTY(0, "the household's county (name or code)"),
     {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "a note; the reason for 已退出"},
     {"evidence", CH_PT_FILE, CH_PF_REPEAT, "FILE", NULL, 0, 0,
      "a photo or scan proving the step (needed for 自验合格; up to 16)"},
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
      "the batch: CSV or XLSX with columns 县市, 户编号, 环节, 日期, 备注"},
-    P_COUNTY("the county of every row (for a file without a 县市 column)"),
-    {"sheet", CH_PT_STRING, 0, "NAME", NULL, 0, 0, "the worksheet of an XLSX file"},
+    APP_P_COUNTY(0, "the county of every row (for a file without a 县市 column)"),
+    APP_P_SHEET,
     {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
      "store the valid rows and reject the others (default: all or nothing)"},
     {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,
      "write the rejected rows with a 错误原因 column to OUT (.csv or .xlsx)"},
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 
@@ -173,9 +163,9 @@ static const struct ch_param correct_params[] = {
     P_HOUSEHOLD,
     P_STAGE("the recorded step whose date is corrected"),
     {"date", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0, "the right day (YYYY-MM-DD)"},
-    P_COUNTY("the household's county (name or code)"),
+    APP_P_COUNTY(0, "the household's county (name or code)"),
     {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "why the date is corrected"},
-    P_TODAY,
+    APP_P_TODAY,
     {0},
 };
 

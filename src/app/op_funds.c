@@ -474,10 +474,6 @@ static int ledger_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 /* ---- the table ---- */
 
-#define P_COUNTY(flags, help)                                                                      \
-	{                                                                                          \
-		"county", CH_PT_STRING, (flags), "C", NULL, 0, 0, (help)                           \
-	}
 #define P_DATE(help)                                                                               \
 	{                                                                                          \
 		"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, (help)                        \
@@ -509,18 +505,18 @@ static int ledger_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static const struct ch_param entitlement_params[] = {
     {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
      "the household's 户编号 (with --county) or ID number"},
-    P_COUNTY(0, "the county the 户编号 is in (name or code)"),
+    APP_P_COUNTY(0, "the county the 户编号 is in (name or code)"),
     {0},
 };
 
 static const struct ch_param reserve_params[] = {
-    P_COUNTY(CH_PF_REQUIRED, "the county whose households are reserved for (name or code)"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "the county whose households are reserved for (name or code)"),
     P_DATE("the day of the reservation"),
     {0},
 };
 
 static const struct ch_param pay_params[] = {
-    P_COUNTY(CH_PF_REQUIRED, "the county whose households are paid (name or code)"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "the county whose households are paid (name or code)"),
     P_DATE("the day of the payment"),
     {"method", CH_PT_ENUM, 0, NULL, PAY_METHODS, 0, 0,
      "how the money reaches the household: bank card, 惠农一卡通 (the default) or a heating meter "
@@ -537,7 +533,7 @@ static const struct ch_param payfile_params[] = {
 };
 
 static const struct ch_param batches_params[] = {
-    P_COUNTY(0, "only this county's batches (name or code)"),
+    APP_P_COUNTY(0, "only this county's batches (name or code)"),
     {0},
 };
 
@@ -562,7 +558,7 @@ static const struct ch_param appropriate_params[] = {
 };
 
 static const struct ch_param spend_params[] = {
-    P_COUNTY(CH_PF_REQUIRED, "the county whose special account pays (name or code)"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "the county whose special account pays (name or code)"),
     {"source", CH_PT_STRING, CH_PF_REQUIRED, "S", NULL, 0, 0,
      "the fund source: central, region, prefecture or county"},
     {"category", CH_PT_STRING, CH_PF_REQUIRED, "CAT", NULL, 0, 0,
@@ -580,7 +576,7 @@ static const struct ch_param audit_params[] = {
 };
 
 static const struct ch_param report_params[] = {
-    {"year", CH_PT_INT, CH_PF_REQUIRED, "Y", NULL, 2000, 2100, "the plan year"},
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     P_AS_OF("the day the figures are for"),
     {"households", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
      "each county's household payment status instead"},

@@ -324,27 +324,18 @@ static int plan_coverage(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
-#define P_YEAR(flags)                                                                              \
-	{                                                                                          \
-		"year", CH_PT_INT, (flags), "Y", NULL, 2000, 2100, "the plan year"                 \
-	}
-#define P_SHEET                                                                                    \
-	{                                                                                          \
-		"sheet", CH_PT_STRING, 0, "NAME", NULL, 0, 0, "the worksheet of an XLSX file"      \
-	}
-
 static const struct ch_param check_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
      "the published plan table (CSV in UTF-8 or GB18030, or XLSX)"},
-    P_SHEET,
+    APP_P_SHEET,
     {0},
 };
 
 static const struct ch_param import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
      "the plan table (CSV or XLSX)"},
-    P_YEAR(CH_PF_REQUIRED),
-    P_SHEET,
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    APP_P_SHEET,
     {"replace", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "store a different plan over a stored one"},
     {"accept-discrepancies", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
      "store a table that does not add up (needs --reason)"},
@@ -355,13 +346,13 @@ static const struct ch_param import_params[] = {
 };
 
 static const struct ch_param show_params[] = {
-    P_YEAR(CH_PF_REQUIRED),
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     {"version", CH_PT_INT, 0, "N", NULL, 1, 1000000, "a stored version (default the latest)"},
     {0},
 };
 
 static const struct ch_param coverage_params[] = {
-    P_YEAR(CH_PF_REQUIRED),
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     {0},
 };
 

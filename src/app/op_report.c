@@ -177,10 +177,6 @@ static int report_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return rc;
 }
 
-#define P_YEAR                                                                                     \
-	{                                                                                          \
-		"year", CH_PT_INT, CH_PF_REQUIRED, "Y", NULL, 2000, 2100, "the plan year"          \
-	}
 /* The day is checked by core (exit 1 for a day that cannot be). */
 #define P_AS_OF                                                                                    \
 	{                                                                                          \
@@ -194,7 +190,7 @@ static int report_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	}
 
 static const struct ch_param dispatch_params[] = {
-    P_YEAR,
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     P_AS_OF,
     P_PERIOD,
     {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
@@ -203,7 +199,7 @@ static const struct ch_param dispatch_params[] = {
 };
 
 static const struct ch_param remind_params[] = {
-    P_YEAR,
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     P_AS_OF,
     P_PERIOD,
     {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
@@ -212,11 +208,10 @@ static const struct ch_param remind_params[] = {
 };
 
 static const struct ch_param freeze_params[] = {
-    P_YEAR,
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
     {"period", CH_PT_STRING, CH_PF_REQUIRED, "YYYY-Www|YYYY-MM", NULL, 0, 0,
      "the week or month to lock (once it has ended)"},
-    {"today", CH_PT_DATE, 0, "D", NULL, 0, 0,
-     "the day taken as today (for tests; default today in Beijing)"},
+    APP_P_TODAY,
     {0},
 };
 
