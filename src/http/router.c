@@ -557,6 +557,41 @@ static int cacheable(const struct ch_op *op)
 	       strcmp(op->group, "region") == 0;
 }
 
+/* Messages name a file by its path, which for an upload is the server's
+ * private temporary file: in a JSON answer it becomes the name the client
+ * gave the file (without quotes, backslashes or control characters, so the
+ * JSON stays valid), and the server's folders are never shown. */
+static void scrub_upload_paths(const struct http_request *req, struct http_response *resp)
+{
+	if (!resp->content_type || strncmp(resp->content_type, "application/json", 16) != 0)
+		return;
+	for (size_t i = 0; i < req->nuploads; i++) {
+		const char *path = req->uploads[i].path;
+		char name[256];
+		size_t n = 0;
+		const char *base = strrchr(req->uploads[i].filename, '/');
+		base = base ? base + 1 : req->uploads[i].filename;
+		for (const char *c = base; *c && n + 1 < sizeof name; c++)
+			if ((unsigned char)*c >= 0x20 && *c != '"' && *c != '\\' && *c != 0x7f)
+				name[n++] = *c;
+		name[n] = '\0';
+		if (!n)
+			snprintf(name, sizeof name, "%s", "上传的文件");
+		ch_buf out;
+		ch_buf_init(&out);
+		const char *p = resp->body.ptr, *hit;
+		size_t plen = strlen(path);
+		while ((hit = strstr(p, path)) != NULL) {
+			ch_buf_put(&out, p, (size_t)(hit - p));
+			ch_buf_puts(&out, name);
+			p = hit + plen;
+		}
+		ch_buf_puts(&out, p);
+		ch_buf_dispose(&resp->body);
+		resp->body = out;
+	}
+}
+
 static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
                    struct http_response *resp)
 {
@@ -616,6 +651,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 		set_json(resp, 200, result_json(&res, ch_ctx_actor(ctx)->name, name));
 	}
 done:
+	scrub_upload_paths(req, resp);
 	ch_result_dispose(&res);
 	ch_args_free(a);
 }

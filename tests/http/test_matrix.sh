@@ -68,5 +68,7 @@ as cty GET "/api/plans/coverage?year=2023"
 expect_status "a county operator reads the plan's coverage" 200
 as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/fukang-townships.csv"
 expect_status "a 昌吉市 operator adds 阜康市 townships: 403" 403
+has "the refusal names the uploaded file by its own name" "fukang-townships.csv"
+lacks "the refusal does not show the server's folders" "cleanheat-upload"
 as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/changji-townships.csv"
 expect_status "a 昌吉市 operator adds 昌吉市 townships: 200" 200
