@@ -316,8 +316,7 @@ static const char *json_text(json_t *v, char *buf, size_t n)
 struct reading {
 	ch_args *a;
 	const struct ch_op *op;
-	int xlsx_out; /* an output file was asked for as .xlsx */
-	int status;   /* 415 when the body's type is wrong, else 0 */
+	int status; /* 415 when the body's type is wrong, else 0 */
 };
 
 static int set_param(struct reading *rd, const char *name, json_t *v, const char *text)
@@ -329,12 +328,14 @@ static int set_param(struct reading *rd, const char *name, json_t *v, const char
 		return ch_error_set_field(CH_EUSAGE, name, "unknown field '%s'", name);
 	if (p->type == CH_PT_FILE)
 		return ch_error_set_field(CH_EUSAGE, name, "a file comes as a multipart upload");
-	if (p->type == CH_PT_OUTFILE) { /* the name only chooses the format */
+	if (p->type == CH_PT_OUTFILE) { /* a private path; the name only chooses the format */
 		const char *want = v ? json_string_value(v) : text;
+		char path[512];
 		if (!want)
 			return ch_error_set_field(CH_EUSAGE, name, "expected a file name");
-		rd->xlsx_out |= ch_str_ends(want, ".xlsx");
-		return 0;
+		http_downloads_path(path, sizeof path,
+		                    ch_str_ends(want, ".xlsx") ? ".xlsx" : ".csv");
+		return ch_args_set(a, p, path);
 	}
 	if (p->type == CH_PT_FLAG) {
 		int on = v ? json_is_true(v)
@@ -463,12 +464,15 @@ static int read_params(const struct http_route *r, const struct http_request *re
 	}
 	if (rc == 0)
 		rc = read_format(op, format, fmt);
-	/* output files: a private path, the client's name choosing only the format */
+	/* an output file the operation cannot do without gets a private path even
+	 * when the client named none; an optional one only when asked for (else
+	 * the answer carries the result itself, as the dispatch's table) */
 	for (const struct ch_param *p = op->params; rc == 0 && p && p->name; p++) {
-		if (p->type != CH_PT_OUTFILE)
+		if (p->type != CH_PT_OUTFILE || !(p->flags & CH_PF_REQUIRED) ||
+		    ch_args_has(a, p->name))
 			continue;
 		char path[512];
-		http_downloads_path(path, sizeof path, rd->xlsx_out ? ".xlsx" : ".csv");
+		http_downloads_path(path, sizeof path, ".csv");
 		rc = ch_args_set(a, p, path);
 	}
 	if (rc == 0)
@@ -565,7 +569,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	ch_result res;
 	char name[128];
 	ch_args *a = ch_args_new(op);
-	struct reading rd = {a, op, 0, 0};
+	struct reading rd = {a, op, 0};
 	ch_result_init(&res);
 	resp->personal = !cacheable(op);
 	int rc = ch_ctx_require_role(ctx, (enum ch_perm)op->perm);
