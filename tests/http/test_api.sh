@@ -151,10 +151,22 @@ expect_status "a token of the auditor may not add users (no CSRF needed, still 4
 admintoken=$(ch token create admin | head -1)
 api POST /api/users/add -H "Authorization: Bearer $admintoken" -H 'Content-Type: application/json' -d '{"name":"x6","role":"auditor"}'
 expect_status "a script with a token needs no CSRF token: 200" 200
+# each worker remembers the token it checked last (while nothing is
+# written): a revocation must end that at once, on every worker
+seq=""
+for i in 1 2 3 4; do
+	api GET "/api/plans/show?year=2023" -H "Authorization: Bearer $token"
+	seq="$seq $STATUS"
+done
+expect_eq "a token used again and again" "$seq" " 200 200 200 200"
 id=$(ch token list aud --format csv | sed -n '2p' | cut -d, -f1 | tr -d '\357\273\277')
 ch token revoke "$id" >/dev/null
-api GET "/api/plans/show?year=2023" -H "Authorization: Bearer $token"
-expect_status "a revoked token: 401" 401
+seq=""
+for i in 1 2 3 4; do
+	api GET "/api/plans/show?year=2023" -H "Authorization: Bearer $token"
+	seq="$seq $STATUS"
+done
+expect_eq "a revoked token: 401 at once, whichever worker answers" "$seq" " 401 401 401 401"
 api GET "/api/plans/show?year=2023" -H "Authorization: Bearer ch_$(printf '%064d' 1)"
 expect_status "a made-up token: 401" 401
 
