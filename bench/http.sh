@@ -11,7 +11,8 @@
 # --workers 2` and nginx (2 worker processes, its own configuration, pid
 # file and logs in a temporary directory) on free loopback ports, saves the
 # dispatch's JSON answer as nginx's static file, and runs wrk with 64
-# connections for BENCH_HTTP_SECONDS (default 10) against each of:
+# connections for BENCH_HTTP_SECONDS (default 10) against each of these in
+# turn, BENCH_HTTP_ROUNDS times (default 2), keeping each one's best run:
 #   - GET /api/reports/dispatch with a bearer token (the answer as JSON, 200)
 #   - the same with If-None-Match of its ETag (304, no body)
 #   - GET /api/health (no sign-in, one database read)
@@ -24,6 +25,7 @@ set -eu
 C=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(pwd)
 SECONDS_EACH=${BENCH_HTTP_SECONDS:-10}
+ROUNDS=${BENCH_HTTP_ROUNDS:-2}
 CONNS=64
 YEAR=2023
 AS_OF=2023-07-16
@@ -87,6 +89,7 @@ echo "$BUSER-password-1" | "$C" --db "$DB" user passwd "$BUSER" >/dev/null
 TOKEN=$("$C" --db "$DB" token create "$BUSER" | head -n 1)
 
 # cleanheat on a port the kernel chooses (the first log line names it)
+: >"$W/cleanheat.log"
 "$C" --db "$DB" serve --listen 127.0.0.1:0 --workers 2 2>"$W/cleanheat.log" &
 CH_PID=$!
 i=0 CH_PORT=
@@ -208,17 +211,32 @@ wrk_run() {
 
 line() { printf '  %-44s %8s req/s   p99 %7s ms\n' "$1" "$2" "$3"; }
 
-echo "== HTTP: cleanheat serve --workers 2 vs nginx (2 workers), wrk $CONNS connections, ${SECONDS_EACH} s each"
+echo "== HTTP: cleanheat serve --workers 2 vs nginx (2 workers), wrk $CONNS connections, best of $ROUNDS runs of ${SECONDS_EACH} s"
 echo "  ($HOUSEHOLDS households; the dispatch is $BYTES bytes of JSON; wrk shares the cores)"
 AUTH="Authorization: Bearer $TOKEN"
-wrk_run dispatch "$CH$DISPATCH" -H "$AUTH" >"$W/r"
-read -r d_rps d_p99 <"$W/r"
-wrk_run 304 "$CH$DISPATCH" -H "$AUTH" -H "If-None-Match: $ETAG" >"$W/r"
-read -r n_rps n_p99 <"$W/r"
-wrk_run health "$CH/api/health" >"$W/r"
-read -r h_rps h_p99 <"$W/r"
-wrk_run nginx "http://127.0.0.1:$NG_PORT/dispatch.json" >"$W/r"
-read -r g_rps g_p99 <"$W/r"
+# the best of the rounds: a burst of other work on the machine spoils one
+# run, not the comparison
+best() { # best NAME RPS P99: keeps the higher rate in $W/best-NAME
+	if [ ! -f "$W/best-$1" ] || [ "$2" -gt "$(cut -d' ' -f1 "$W/best-$1")" ]; then
+		echo "$2 $3" >"$W/best-$1"
+	fi
+}
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	wrk_run dispatch "$CH$DISPATCH" -H "$AUTH" >"$W/r"
+	best dispatch $(cat "$W/r")
+	wrk_run 304 "$CH$DISPATCH" -H "$AUTH" -H "If-None-Match: $ETAG" >"$W/r"
+	best 304 $(cat "$W/r")
+	wrk_run health "$CH/api/health" >"$W/r"
+	best health $(cat "$W/r")
+	wrk_run nginx "http://127.0.0.1:$NG_PORT/dispatch.json" >"$W/r"
+	best nginx $(cat "$W/r")
+	r=$((r + 1))
+done
+read -r d_rps d_p99 <"$W/best-dispatch"
+read -r n_rps n_p99 <"$W/best-304"
+read -r h_rps h_p99 <"$W/best-health"
+read -r g_rps g_p99 <"$W/best-nginx"
 line "cleanheat GET dispatch (bearer, 200)" "$d_rps" "$d_p99"
 line "cleanheat GET dispatch, If-None-Match (304)" "$n_rps" "$n_p99"
 line "cleanheat GET /api/health" "$h_rps" "$h_p99"
