@@ -17,10 +17,11 @@
 #   - the same with If-None-Match of its ETag (304, no body)
 #   - GET /api/health (no sign-in, one database read)
 #   - nginx serving the dispatch's bytes as a file (the anchor)
-# and prints requests per second and p99 latency side by side, with the
-# ratio of cleanheat's dispatch rate to nginx's. Aim: the dispatch at least
-# 1.0x nginx's rate, p99 under 20 ms. Both servers are stopped at the end
-# whatever happens. wrk, nginx and the servers share the machine's cores.
+# and prints requests per second, p99 latency and the server's CPU time per
+# request (from /proc) side by side, with the ratio of cleanheat's dispatch
+# rate to nginx's. Aim: the dispatch at least 1.0x nginx's rate, p99 under
+# 20 ms. Both servers are stopped at the end whatever happens. wrk, nginx
+# and the servers share the machine's cores.
 set -eu
 C=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(pwd)
@@ -185,11 +186,20 @@ cmp -s "$W/static.json" "$W/www/dispatch.json" || {
 	exit 1
 }
 
-# wrk_run NAME URL [WRK OPTIONS...]: prints "REQ_PER_S P99_MS" of a wrk run;
+# ticks PID...: CPU time (user + system, in clock ticks) the processes used
+ticks() {
+	for pid in "$@"; do cat "/proc/$pid/stat"; done 2>/dev/null |
+		awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+}
+HZ=$(getconf CLK_TCK)
+
+# wrk_run NAME "PIDS" URL [WRK OPTIONS...]: prints "REQ_PER_S P99_MS CPU_US"
+# of a wrk run, CPU_US the server's CPU time (processes PIDS) per request;
 # fails when wrk does, or saw an error answer or a socket error
 wrk_run() {
-	name=$1 url=$2
-	shift 2
+	name=$1 pids=$2 url=$3
+	shift 3
+	t0=$(ticks $pids)
 	set -- wrk -t 2 -c "$CONNS" -d "${SECONDS_EACH}s" --timeout 5s --latency "$@" "$url"
 	if ! "$@" >"$W/wrk.out" 2>&1 ||
 		grep -q -e 'Non-2xx or 3xx' -e 'Socket errors' "$W/wrk.out"; then
@@ -197,7 +207,8 @@ wrk_run() {
 		cat "$W/wrk.out" >&2
 		return 1
 	fi
-	awk '
+	t1=$(ticks $pids)
+	awk -v ticks=$((t1 - t0)) -v hz="$HZ" '
 		function ms(v) {
 			if (v ~ /us$/) return v * 0.001
 			if (v ~ /ms$/) return v + 0
@@ -206,42 +217,47 @@ wrk_run() {
 		}
 		$1 == "99%" { p99 = ms($2) }
 		$1 == "Requests/sec:" { rps = $2 }
-		END { printf "%.0f %.2f\n", rps, p99 }' "$W/wrk.out"
+		$2 == "requests" && $3 == "in" { n = $1 }
+		END { printf "%.0f %.2f %.0f\n", rps, p99, (n > 0 ? ticks / hz * 1e6 / n : 0) }' \
+		"$W/wrk.out"
 }
 
-line() { printf '  %-44s %8s req/s   p99 %7s ms\n' "$1" "$2" "$3"; }
+line() { printf '  %-44s %7s req/s   p99 %7s ms   %4s us CPU/request\n' "$1" "$2" "$3" "$4"; }
 
-echo "== HTTP: cleanheat serve --workers 2 vs nginx (2 workers), wrk $CONNS connections, best of $ROUNDS runs of ${SECONDS_EACH} s"
+echo "== HTTP: cleanheat serve --workers 2 vs nginx (2 workers), wrk $CONNS connections, best of $ROUNDS run(s) of ${SECONDS_EACH} s"
 echo "  ($HOUSEHOLDS households; the dispatch is $BYTES bytes of JSON; wrk shares the cores)"
 AUTH="Authorization: Bearer $TOKEN"
+NG_PIDS="$NG_PID $(pgrep -P "$NG_PID" | tr '\n' ' ')"
 # the best of the rounds: a burst of other work on the machine spoils one
 # run, not the comparison
-best() { # best NAME RPS P99: keeps the higher rate in $W/best-NAME
+best() { # best NAME RPS P99 CPU: keeps the run with the higher rate
 	if [ ! -f "$W/best-$1" ] || [ "$2" -gt "$(cut -d' ' -f1 "$W/best-$1")" ]; then
-		echo "$2 $3" >"$W/best-$1"
+		echo "$2 $3 $4" >"$W/best-$1"
 	fi
 }
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-	wrk_run dispatch "$CH$DISPATCH" -H "$AUTH" >"$W/r"
+	wrk_run dispatch "$CH_PID" "$CH$DISPATCH" -H "$AUTH" >"$W/r"
 	best dispatch $(cat "$W/r")
-	wrk_run 304 "$CH$DISPATCH" -H "$AUTH" -H "If-None-Match: $ETAG" >"$W/r"
+	wrk_run 304 "$CH_PID" "$CH$DISPATCH" -H "$AUTH" -H "If-None-Match: $ETAG" >"$W/r"
 	best 304 $(cat "$W/r")
-	wrk_run health "$CH/api/health" >"$W/r"
+	wrk_run health "$CH_PID" "$CH/api/health" >"$W/r"
 	best health $(cat "$W/r")
-	wrk_run nginx "http://127.0.0.1:$NG_PORT/dispatch.json" >"$W/r"
+	wrk_run nginx "$NG_PIDS" "http://127.0.0.1:$NG_PORT/dispatch.json" >"$W/r"
 	best nginx $(cat "$W/r")
 	r=$((r + 1))
 done
-read -r d_rps d_p99 <"$W/best-dispatch"
-read -r n_rps n_p99 <"$W/best-304"
-read -r h_rps h_p99 <"$W/best-health"
-read -r g_rps g_p99 <"$W/best-nginx"
-line "cleanheat GET dispatch (bearer, 200)" "$d_rps" "$d_p99"
-line "cleanheat GET dispatch, If-None-Match (304)" "$n_rps" "$n_p99"
-line "cleanheat GET /api/health" "$h_rps" "$h_p99"
-line "nginx, the same bytes as a static file" "$g_rps" "$g_p99"
+read -r d_rps d_p99 d_cpu <"$W/best-dispatch"
+read -r n_rps n_p99 n_cpu <"$W/best-304"
+read -r h_rps h_p99 h_cpu <"$W/best-health"
+read -r g_rps g_p99 g_cpu <"$W/best-nginx"
+line "cleanheat GET dispatch (bearer, 200)" "$d_rps" "$d_p99" "$d_cpu"
+line "cleanheat GET dispatch, If-None-Match (304)" "$n_rps" "$n_p99" "$n_cpu"
+line "cleanheat GET /api/health" "$h_rps" "$h_p99" "$h_cpu"
+line "nginx, the same bytes as a static file" "$g_rps" "$g_p99" "$g_cpu"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 printf '  dispatch / nginx: ratio %s (aim >= 1.00), p99 %s ms (aim < 20 ms); 304 / nginx %s; health / nginx %s\n' \
 	"$(ratio "$d_rps" "$g_rps")" "$d_p99" "$(ratio "$n_rps" "$g_rps")" "$(ratio "$h_rps" "$g_rps")"
+printf '  server CPU per dispatch: cleanheat %s us, nginx %s us (ratio %s; less depends on the load of the machine than the rates)\n' \
+	"$d_cpu" "$g_cpu" "$(ratio "$d_cpu" "$g_cpu")"
 stop_servers
