@@ -8,6 +8,9 @@
 # checks, no indexes). Aim: at least 0.7 of the bare rate. Peak memory is
 # measured at 100,000 rows and at BENCH_ROWS rows: it should not grow with
 # the file.
+#
+# Then event import and the dispatch, ledger postings, and the HTTP server
+# beside nginx (bench/http.sh, which also runs alone).
 set -eu
 C=$(cd "$(dirname "${1:-./cleanheat}")" && pwd)/$(basename "${1:-./cleanheat}")
 ROOT=$(pwd)
@@ -83,7 +86,14 @@ sq=$(printf '%s\n' ".timer on" "SELECT county_id, stage_no, count(*) FROM event 
 	sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
 printf '  report dispatch (whole command, best of 5): %d ms (aim < 50 ms) | sqlite3 GROUP BY over %d events: %.0f ms\n' \
 	"$best" "$EVENTS" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
-rm -f reg.csv ev.csv week.csv ev.db*
+rm -f reg.csv ev.csv week.csv
+
+# ---- the HTTP server ----
+# bench/http.sh over the same register and progress: `cleanheat serve`
+# answering the dispatch (and a 304, and the health check) beside nginx
+# serving the same bytes as a static file, both under wrk.
+(cd "$ROOT" && sh bench/http.sh "$C" "$W/ev.db")
+rm -f ev.db*
 
 # ---- ledger postings ----
 # bench/ledger_bench, built here (make MODE=release bench-bin): transfers of

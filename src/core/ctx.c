@@ -78,13 +78,23 @@ int ch_ctx_act_as(ch_ctx *ctx, const char *name)
 		return 0;
 	}
 	if ((rc = ch_user_load(ctx, name, &u)) != 0)
-		return rc == CH_ENOTFOUND ? ch_error_set(CH_EDENIED, "'%s' is not a user", name) : rc;
+		return rc == CH_ENOTFOUND ? ch_error_set(CH_EDENIED, "'%s' is not a user", name)
+		                          : rc;
 	if (u.disabled) {
 		ch_user_dispose(&u);
 		return ch_error_set(CH_EDENIED, "user '%s' is disabled", name);
 	}
 	ch_user_dispose(&ctx->actor);
 	ctx->actor = u;
+	return 0;
+}
+
+int ch_ctx_act_as_user(ch_ctx *ctx, const ch_user *u)
+{
+	if (u->disabled)
+		return ch_error_set(CH_EDENIED, "user '%s' is disabled", u->name);
+	ch_user_dispose(&ctx->actor);
+	ch_user_copy(&ctx->actor, u);
 	return 0;
 }
 

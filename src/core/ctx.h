@@ -40,6 +40,11 @@ int ch_ctx_open_anonymous(ch_ctx **out, const char *url);
  * worker keeps one open context and acts for each request's user in turn.
  * CH_EDENIED when NAME is not a user or is disabled. */
 int ch_ctx_act_as(ch_ctx *ctx, const char *name);
+/* Makes a copy of U the actor of CTX without reading the database: U is a
+ * user that ch_ctx_act_as loaded from the same database (ch_ctx_actor) while
+ * the data had the version it has now, so loading it again would answer the
+ * same. CH_EDENIED when U is disabled. */
+int ch_ctx_act_as_user(ch_ctx *ctx, const ch_user *u);
 
 ch_db *ch_ctx_db(ch_ctx *ctx);
 const ch_user *ch_ctx_actor(const ch_ctx *ctx);

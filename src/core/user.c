@@ -94,6 +94,13 @@ void ch_user_dispose(ch_user *u)
 	memset(u, 0, sizeof *u);
 }
 
+void ch_user_copy(ch_user *dst, const ch_user *src)
+{
+	*dst = *src;
+	dst->name = src->name ? ch_strdup(src->name) : NULL;
+	dst->scope_name = src->scope_name ? ch_strdup(src->scope_name) : NULL;
+}
+
 static void read_user(ch_stmt *st, ch_user *u)
 {
 	u->id = ch_stmt_int64(st, 0);

@@ -63,6 +63,8 @@ int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *sc
 /* Loads user NAME into *OUT (caller disposes). CH_ENOTFOUND if absent. */
 int ch_user_load(ch_ctx *ctx, const char *name, ch_user *out);
 void ch_user_dispose(ch_user *u);
+/* Makes *DST a copy of SRC with strings of its own (caller disposes). */
+void ch_user_copy(ch_user *dst, const ch_user *src);
 
 /* Calls FN for each user in name order; stops at a non-zero return. */
 int ch_user_each(ch_ctx *ctx, int (*fn)(const ch_user *u, void *arg), void *arg);

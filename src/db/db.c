@@ -41,12 +41,70 @@ int ch_db_open(ch_db **out, const char *url, int *created)
 	return ch_error_set(CH_EINVALID, "database URL '%s' names no known driver", url);
 }
 
+static void stmt_destroy(ch_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->drv->finalize(st->impl);
+	free(st);
+}
+
+static uint64_t sql_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* A prepared statement for SQL from the cache (prepared now if absent). */
+static int cached_prepare(ch_db *db, const char *sql, ch_stmt **out)
+{
+	uint64_t h = sql_hash(sql);
+	struct ch_db_cached *slot = NULL;
+	for (int i = 0; i < CH_DB_CACHE; i++) {
+		struct ch_db_cached *c = &db->cache[i];
+		if (c->sql && !c->busy && c->hash == h && strcmp(c->sql, sql) == 0) {
+			c->busy = 1;
+			c->used = ++db->clock;
+			*out = c->st;
+			return 0;
+		}
+		/* the slot to fill: a free one, else the least recently used idle one */
+		if (!c->busy && (!slot || (slot->sql && (!c->sql || c->used < slot->used))))
+			slot = c;
+	}
+	int rc = ch_db_prepare(db, out, sql);
+	if (rc || !slot)
+		return rc;
+	stmt_destroy(slot->st);
+	free(slot->sql);
+	slot->sql = ch_strdup(sql);
+	slot->hash = h;
+	slot->st = *out;
+	slot->busy = 1;
+	slot->used = ++db->clock;
+	return 0;
+}
+
+/* Gives ST back to the cache (or finalizes it if it was not cached). */
+static void cached_release(ch_db *db, ch_stmt *st)
+{
+	for (int i = 0; i < CH_DB_CACHE; i++)
+		if (db->cache[i].st == st) {
+			ch_stmt_reset(st);
+			db->cache[i].busy = 0;
+			return;
+		}
+	stmt_destroy(st);
+}
+
 void ch_db_close(ch_db *db)
 {
 	if (!db)
 		return;
 	for (int i = 0; i < CH_DB_CACHE; i++) {
-		ch_stmt_finalize(db->cache[i].st);
+		stmt_destroy(db->cache[i].st);
 		free(db->cache[i].sql);
 	}
 	if (db->impl)
@@ -120,10 +178,8 @@ int ch_stmt_is_null(ch_stmt *st, int col)
 
 void ch_stmt_finalize(ch_stmt *st)
 {
-	if (!st)
-		return;
-	st->db->drv->finalize(st->impl);
-	free(st);
+	if (st)
+		cached_release(st->db, st);
 }
 
 int ch_db_exec_script(ch_db *db, const char *sql)
@@ -216,7 +272,7 @@ static int bind_va(ch_stmt *st, const char *types, va_list ap)
 int ch_db_preparef(ch_db *db, ch_stmt **out, const char *sql, const char *types, ...)
 {
 	va_list ap;
-	int rc = ch_db_prepare(db, out, sql);
+	int rc = cached_prepare(db, sql, out);
 	if (rc)
 		return rc;
 	va_start(ap, types);
@@ -227,56 +283,6 @@ int ch_db_preparef(ch_db *db, ch_stmt **out, const char *sql, const char *types,
 		*out = NULL;
 	}
 	return rc;
-}
-
-static uint64_t sql_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* A prepared statement for SQL from the cache (prepared now if absent). */
-static int cached_prepare(ch_db *db, const char *sql, ch_stmt **out)
-{
-	uint64_t h = sql_hash(sql);
-	struct ch_db_cached *slot = NULL;
-	for (int i = 0; i < CH_DB_CACHE; i++) {
-		struct ch_db_cached *c = &db->cache[i];
-		if (c->sql && !c->busy && c->hash == h && strcmp(c->sql, sql) == 0) {
-			c->busy = 1;
-			c->used = ++db->clock;
-			*out = c->st;
-			return 0;
-		}
-		/* the slot to fill: a free one, else the least recently used idle one */
-		if (!c->busy && (!slot || (slot->sql && (!c->sql || c->used < slot->used))))
-			slot = c;
-	}
-	int rc = ch_db_prepare(db, out, sql);
-	if (rc || !slot)
-		return rc;
-	ch_stmt_finalize(slot->st);
-	free(slot->sql);
-	slot->sql = ch_strdup(sql);
-	slot->hash = h;
-	slot->st = *out;
-	slot->busy = 1;
-	slot->used = ++db->clock;
-	return 0;
-}
-
-/* Gives ST back to the cache (or finalizes it if it was not cached). */
-static void cached_release(ch_db *db, ch_stmt *st)
-{
-	for (int i = 0; i < CH_DB_CACHE; i++)
-		if (db->cache[i].st == st) {
-			ch_stmt_reset(st);
-			db->cache[i].busy = 0;
-			return;
-		}
-	ch_stmt_finalize(st);
 }
 
 int ch_db_run(ch_db *db, const char *sql, const char *types, ...)

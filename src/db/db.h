@@ -72,7 +72,10 @@ int64_t ch_db_changes(ch_db *db);
 int ch_db_run(ch_db *db, const char *sql, const char *types, ...);
 int ch_db_query_int64(ch_db *db, int64_t *out, const char *sql, const char *types, ...);
 int ch_db_query_text(ch_db *db, char **out, const char *sql, const char *types, ...);
-/* Prepares SQL and binds TYPES as above; the caller steps and finalizes. */
+/* Prepares SQL and binds TYPES as above (one letter for every `?`); the
+ * caller steps and finalizes. The statement comes from the connection's
+ * cache of prepared statements, and ch_stmt_finalize gives it back there,
+ * reset, so the same SQL is parsed once per connection. */
 int ch_db_preparef(ch_db *db, ch_stmt **out, const char *sql, const char *types, ...);
 
 #endif

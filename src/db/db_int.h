@@ -35,10 +35,10 @@ struct ch_db_driver {
 	int64_t (*changes)(void *impl);
 };
 
-/* Statements kept prepared for ch_db_run and ch_db_query_*: the same SQL
- * runs again and again (per row of an import, per posting of a ledger
- * transfer), and preparing it, with the triggers it fires, costs far more
- * than running it. */
+/* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:
+ * the same SQL runs again and again (per row of an import, per posting of a
+ * ledger transfer, per request of the server), and preparing it, with the
+ * triggers it fires, costs far more than running it. */
 #define CH_DB_CACHE 64
 
 struct ch_db_cached {

@@ -123,31 +123,53 @@ static void fail_current(struct http_response *resp, int rc)
 	ch_error_clear();
 }
 
-/* ---- the worker's context ---- */
+/* ---- the worker ---- */
 
-static void free_ctx(void *p)
+/* What each worker thread keeps: its context, and who the last bearer token
+ * it checked belonged to. Looking a token up and loading its user reads the
+ * token, the user and the user's scope, and depends on the clock only by
+ * the second (expiry); every change to those rows is a write, and every
+ * write appends an audit entry. So within the same second and the same data
+ * version (the newest audit entry) the lookup would answer the same, and a
+ * script's run of requests costs one read of the version each. */
+struct worker {
+	ch_ctx *ctx;
+	char token_hash[CH_HASH_HEX_LEN + 1]; /* "" when nothing is remembered */
+	int64_t at;                           /* the second it was checked in */
+	int64_t version;                      /* the data's version then */
+	ch_user user;                         /* whom it named */
+};
+
+static void free_worker(void *p)
 {
-	ch_ctx_free(p);
+	struct worker *w = p;
+	ch_user_dispose(&w->user);
+	ch_ctx_free(w->ctx);
+	free(w);
 }
 
 static void make_key(void)
 {
-	pthread_key_create(&ctx_key, free_ctx);
+	pthread_key_create(&ctx_key, free_worker);
 }
 
-/* This thread's context with nobody acting, opened on first use. */
-static int thread_ctx(ch_ctx **out)
+/* This thread's worker, its context with nobody acting, opened on first
+ * use. */
+static int thread_worker(struct worker **out)
 {
 	pthread_once(&key_once, make_key);
-	ch_ctx *ctx = pthread_getspecific(ctx_key);
-	if (!ctx) {
+	struct worker *w = pthread_getspecific(ctx_key);
+	if (!w) {
+		ch_ctx *ctx;
 		int rc = ch_ctx_open_anonymous(&ctx, config.db_url);
 		if (rc)
 			return rc;
-		pthread_setspecific(ctx_key, ctx);
+		w = ch_calloc(1, sizeof *w);
+		w->ctx = ctx;
+		pthread_setspecific(ctx_key, w);
 	}
-	ch_ctx_act_as(ctx, NULL);
-	*out = ctx;
+	ch_ctx_act_as(w->ctx, NULL);
+	*out = w;
 	return 0;
 }
 
@@ -217,15 +239,41 @@ static int cookie_value(const char *header, const char *name, char *out, size_t 
 	return 0;
 }
 
-static int identify(ch_ctx *ctx, const struct http_request *req, struct caller *who)
+/* Finds who is asking and makes them CTX's actor; VERSION is the data's
+ * version read for this request, or -1 when it could not be. */
+static int identify(struct worker *w, const struct http_request *req, int64_t version,
+                    struct caller *who)
 {
+	ch_ctx *ctx = w->ctx;
 	int64_t now = (int64_t)time(NULL);
+	int rc;
 	memset(who, 0, sizeof *who);
-	if (req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0)
-		return ch_auth_token(ctx, req->authorization + 7, now, &who->user);
+	if (req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0) {
+		const char *token = req->authorization + 7;
+		char hash[CH_HASH_HEX_LEN + 1];
+		ch_hash_hex(token, strlen(token), hash);
+		if (version >= 0 && w->token_hash[0] && w->at == now && w->version == version &&
+		    sodium_memcmp(hash, w->token_hash, CH_HASH_HEX_LEN) == 0) {
+			who->user = ch_strdup(w->user.name);
+			return ch_ctx_act_as_user(ctx, &w->user);
+		}
+		w->token_hash[0] = '\0';
+		if ((rc = ch_auth_token(ctx, token, now, &who->user)) != 0 ||
+		    (rc = ch_ctx_act_as(ctx, who->user)) != 0)
+			return rc;
+		if (version >= 0) {
+			ch_user_dispose(&w->user);
+			ch_user_copy(&w->user, ch_ctx_actor(ctx));
+			memcpy(w->token_hash, hash, sizeof hash);
+			w->at = now;
+			w->version = version;
+		}
+		return 0;
+	}
 	if (req->cookie && cookie_value(req->cookie, COOKIE, who->session, sizeof who->session)) {
 		who->by_cookie = 1;
-		return ch_auth_session(ctx, who->session, now, &limits, &who->user, who->csrf);
+		rc = ch_auth_session(ctx, who->session, now, &limits, &who->user, who->csrf);
+		return rc ? rc : ch_ctx_act_as(ctx, who->user);
 	}
 	return ch_error_set(CH_EDENIED, "未登录");
 }
@@ -316,8 +364,7 @@ static const char *json_text(json_t *v, char *buf, size_t n)
 struct reading {
 	ch_args *a;
 	const struct ch_op *op;
-	int xlsx_out; /* an output file was asked for as .xlsx */
-	int status;   /* 415 when the body's type is wrong, else 0 */
+	int status; /* 415 when the body's type is wrong, else 0 */
 };
 
 static int set_param(struct reading *rd, const char *name, json_t *v, const char *text)
@@ -329,12 +376,14 @@ static int set_param(struct reading *rd, const char *name, json_t *v, const char
 		return ch_error_set_field(CH_EUSAGE, name, "unknown field '%s'", name);
 	if (p->type == CH_PT_FILE)
 		return ch_error_set_field(CH_EUSAGE, name, "a file comes as a multipart upload");
-	if (p->type == CH_PT_OUTFILE) { /* the name only chooses the format */
+	if (p->type == CH_PT_OUTFILE) { /* a private path; the name only chooses the format */
 		const char *want = v ? json_string_value(v) : text;
+		char path[512];
 		if (!want)
 			return ch_error_set_field(CH_EUSAGE, name, "expected a file name");
-		rd->xlsx_out |= ch_str_ends(want, ".xlsx");
-		return 0;
+		http_downloads_path(path, sizeof path,
+		                    ch_str_ends(want, ".xlsx") ? ".xlsx" : ".csv");
+		return ch_args_set(a, p, path);
 	}
 	if (p->type == CH_PT_FLAG) {
 		int on = v ? json_is_true(v)
@@ -463,12 +512,15 @@ static int read_params(const struct http_route *r, const struct http_request *re
 	}
 	if (rc == 0)
 		rc = read_format(op, format, fmt);
-	/* output files: a private path, the client's name choosing only the format */
+	/* an output file the operation cannot do without gets a private path even
+	 * when the client named none; an optional one only when asked for (else
+	 * the answer carries the result itself, as the dispatch's table) */
 	for (const struct ch_param *p = op->params; rc == 0 && p && p->name; p++) {
-		if (p->type != CH_PT_OUTFILE)
+		if (p->type != CH_PT_OUTFILE || !(p->flags & CH_PF_REQUIRED) ||
+		    ch_args_has(a, p->name))
 			continue;
 		char path[512];
-		http_downloads_path(path, sizeof path, rd->xlsx_out ? ".xlsx" : ".csv");
+		http_downloads_path(path, sizeof path, ".csv");
 		rc = ch_args_set(a, p, path);
 	}
 	if (rc == 0)
@@ -600,7 +652,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	ch_result res;
 	char name[128];
 	ch_args *a = ch_args_new(op);
-	struct reading rd = {a, op, 0, 0};
+	struct reading rd = {a, op, 0};
 	ch_result_init(&res);
 	resp->personal = !cacheable(op);
 	int rc = ch_ctx_require_role(ctx, (enum ch_perm)op->perm);
@@ -761,6 +813,7 @@ static void health(ch_ctx *ctx, struct http_response *resp)
 void http_handle(const struct http_request *req, struct http_response *resp)
 {
 	struct caller who = {0};
+	struct worker *w;
 	ch_ctx *ctx;
 	int known, rc;
 	if (strncmp(req->path, "/api/files/", 11) == 0 && strcmp(req->method, "GET") == 0) {
@@ -777,10 +830,11 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 		    known ? "this path takes another method" : "no such route", NULL);
 		return;
 	}
-	if ((rc = thread_ctx(&ctx)) != 0) {
+	if ((rc = thread_worker(&w)) != 0) {
 		fail_current(resp, rc);
 		return;
 	}
+	ctx = w->ctx;
 	if (r && !r->op && strcmp(r->path, "/api/health") == 0) {
 		health(ctx, resp);
 		return;
@@ -799,13 +853,21 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 		ch_ctx_act_as(ctx, NULL);
 		return;
 	}
-	if ((rc = identify(ctx, req, &who)) != 0 || (rc = ch_ctx_act_as(ctx, who.user)) != 0) {
+	int changes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
+	int cached = r && r->op && !changes && cacheable(r->op);
+	int bearer = req->authorization && strncmp(req->authorization, "Bearer ", 7) == 0;
+	/* the data's version: the key of cached answers and of the remembered token */
+	int64_t version = -1;
+	if ((cached || bearer) && ch_audit_version(ctx, &version) != 0) {
+		version = -1;
+		ch_error_clear();
+	}
+	if ((rc = identify(w, req, version, &who)) != 0) {
 		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
 		ch_error_clear();
 		goto done;
 	}
 	snprintf(resp->user, sizeof resp->user, "%s", who.user);
-	int changes = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0;
 	if (changes && who.by_cookie &&
 	    (!req->csrf || strlen(req->csrf) != CH_SECRET_HEX ||
 	     sodium_memcmp(req->csrf, who.csrf, CH_SECRET_HEX) != 0)) {
@@ -827,14 +889,12 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 			ch_auth_signout(ctx, who.session, (int64_t)time(NULL));
 		set_cookie(resp, "", req->tls);
 		set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
-	} else if (!changes && cacheable(r->op)) {
+	} else if (cached) {
 		char key[600];
-		int64_t version = 0;
 		cache_key(req, who.user, key, sizeof key);
-		if (ch_audit_version(ctx, &version) != 0 ||
-		    !cache_get(key, version, req->if_none_match, resp)) {
+		if (version < 0 || !cache_get(key, version, req->if_none_match, resp)) {
 			run_op(ctx, r, req, resp);
-			if (resp->status == 200)
+			if (resp->status == 200 && version >= 0)
 				cache_put(key, version, resp);
 		}
 		http_response_header(resp, "Cache-Control", "private, no-cache");

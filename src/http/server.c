@@ -210,8 +210,17 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	fprintf(stderr, "%s %s %s %s %d %zu %.1fms\n", now, resp->user[0] ? resp->user : "-",
-	        c->method, c->path, resp->status, len, ms);
+	/* one write(2) of the whole line: no lock on stderr for the workers to
+	 * queue at, and lines of two workers never interleave */
+	char line[1024];
+	int n =
+	    snprintf(line, sizeof line - 1, "%s %s %s %s %d %zu %.1fms", now,
+	             resp->user[0] ? resp->user : "-", c->method, c->path, resp->status, len, ms);
+	size_t nl = n < 0 ? 0 : (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
+	line[nl++] = '\n';
+	if (write(STDERR_FILENO, line, nl) < 0) {
+		/* nowhere to report that the log cannot be written */
+	}
 	return ok;
 }
 

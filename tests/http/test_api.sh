@@ -124,6 +124,15 @@ has "CSV: the rows" "昌吉市"
 curl -s -b "$WORK/admin.jar" -o "$WORK/plan.xlsx" -D "$WORK/xh" "$BASE/api/plans/show?year=2023&format=xlsx"
 if unzip -l "$WORK/plan.xlsx" 2>/dev/null | grep -q xl/worksheets/sheet1.xml; then ok "XLSX: a workbook that opens"; else not_ok "XLSX: a workbook that opens"; fi
 if grep -qi "filename\*=UTF-8''2023%E5%B9%B4" "$WORK/xh"; then ok "XLSX: a Chinese file name"; else not_ok "XLSX: a Chinese file name" "$(cat "$WORK/xh")"; fi
+D="/api/reports/dispatch?year=2023&as_of=2023-07-16"
+as admin GET "$D"
+expect_status "the dispatch as JSON: 200" 200
+jq_is "the dispatch answers its table, one row per county and the total" '.tables[0].rows | length' 8
+jq_is "the dispatch offers no file when none was asked for" '.files | length' 0
+as admin GET "$D&format=csv"
+header_has "the dispatch as CSV: a download" "Content-Disposition: attachment"
+as admin GET "$D&output=dispatch.xlsx"
+jq_is "the dispatch to a file asked for: offered for download" '.files[0].name' report.dispatch-output.xlsx
 as admin GET "/api/plans/show?year=2023"
 etag=$(printf '%s\n' "$HEADERS" | sed -n 's/^ETag: //Ip' | tr -d '\r')
 expect_ne "a report has an ETag" "$etag" ""
@@ -142,10 +151,22 @@ expect_status "a token of the auditor may not add users (no CSRF needed, still 4
 admintoken=$(ch token create admin | head -1)
 api POST /api/users/add -H "Authorization: Bearer $admintoken" -H 'Content-Type: application/json' -d '{"name":"x6","role":"auditor"}'
 expect_status "a script with a token needs no CSRF token: 200" 200
+# each worker remembers the token it checked last (while nothing is
+# written): a revocation must end that at once, on every worker
+seq=""
+for i in 1 2 3 4; do
+	api GET "/api/plans/show?year=2023" -H "Authorization: Bearer $token"
+	seq="$seq $STATUS"
+done
+expect_eq "a token used again and again" "$seq" " 200 200 200 200"
 id=$(ch token list aud --format csv | sed -n '2p' | cut -d, -f1 | tr -d '\357\273\277')
 ch token revoke "$id" >/dev/null
-api GET "/api/plans/show?year=2023" -H "Authorization: Bearer $token"
-expect_status "a revoked token: 401" 401
+seq=""
+for i in 1 2 3 4; do
+	api GET "/api/plans/show?year=2023" -H "Authorization: Bearer $token"
+	seq="$seq $STATUS"
+done
+expect_eq "a revoked token: 401 at once, whichever worker answers" "$seq" " 401 401 401 401"
 api GET "/api/plans/show?year=2023" -H "Authorization: Bearer ch_$(printf '%064d' 1)"
 expect_status "a made-up token: 401" 401
 
