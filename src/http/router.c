@@ -411,12 +411,15 @@ static int read_params(const struct http_route *r, const struct http_request *re
 			else
 				rc = set_param(rd, req->query[i].name, NULL, req->query[i].value);
 		}
-	} else if (r->uploads) {
+	} else if (r->uploads && (!r->json_too || !is_json(req))) {
 		if (!req->content_type ||
 		    strncmp(req->content_type, "multipart/form-data", 19) != 0) {
 			rd->status = 415;
-			return ch_error_set(CH_EUSAGE,
-			                    "this route takes multipart/form-data with the file");
+			return ch_error_set(
+			    CH_EUSAGE, r->json_too ? "this route takes multipart/form-data, or "
+			                             "a JSON object when no file comes with it"
+			                           : "this route takes multipart/form-data with "
+			                             "the file");
 		}
 		for (size_t i = 0; i < req->nform && rc == 0; i++)
 			rc = strcmp(req->form[i].name, "format") == 0
