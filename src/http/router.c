@@ -16,6 +16,7 @@
  * data's version (the newest audit entry: every write appends one) and
  * answer If-None-Match with 304 while nothing changed.
  */
+#include <assert.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -317,6 +318,7 @@ struct reading {
 	ch_args *a;
 	const struct ch_op *op;
 	int xlsx_out; /* an output file was asked for as .xlsx */
+	unsigned out; /* bit I: the client named the I-th parameter, an output file */
 	int status;   /* 415 when the body's type is wrong, else 0 */
 };
 
@@ -334,6 +336,8 @@ static int set_param(struct reading *rd, const char *name, json_t *v, const char
 		if (!want)
 			return ch_error_set_field(CH_EUSAGE, name, "expected a file name");
 		rd->xlsx_out |= ch_str_ends(want, ".xlsx");
+		assert(p - rd->op->params < 32); /* a bit of rd->out each */
+		rd->out |= 1u << (p - rd->op->params);
 		return 0;
 	}
 	if (p->type == CH_PT_FLAG) {
@@ -466,9 +470,13 @@ static int read_params(const struct http_route *r, const struct http_request *re
 	}
 	if (rc == 0)
 		rc = read_format(op, format, fmt);
-	/* output files: a private path, the client's name choosing only the format */
+	/* output files the client asked for (or the operation needs): a private
+	 * path, the client's name choosing only the format. One not asked for is
+	 * not written: a report then answers with its table, an import writes
+	 * no rejects file. */
 	for (const struct ch_param *p = op->params; rc == 0 && p && p->name; p++) {
-		if (p->type != CH_PT_OUTFILE)
+		if (p->type != CH_PT_OUTFILE ||
+		    (!(rd->out & (1u << (p - op->params))) && !(p->flags & CH_PF_REQUIRED)))
 			continue;
 		char path[512];
 		http_downloads_path(path, sizeof path, rd->xlsx_out ? ".xlsx" : ".csv");
@@ -568,7 +576,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	ch_result res;
 	char name[128];
 	ch_args *a = ch_args_new(op);
-	struct reading rd = {a, op, 0, 0};
+	struct reading rd = {a, op, 0, 0, 0};
 	ch_result_init(&res);
 	resp->personal = !cacheable(op);
 	int rc = ch_ctx_require_role(ctx, (enum ch_perm)op->perm);

@@ -117,6 +117,10 @@ as aud POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/townships.
 expect_status "the auditor may not import regions: 403" 403
 
 # formats, ETag
+as admin GET "/api/reports/dispatch?year=2023&as_of=2023-07-16"
+expect_status "the dispatch: 200" 200
+jq_is "the dispatch answers with its table, and writes no file unasked" \
+	'"\(.tables | length) \(.files | length)"' "1 0"
 as admin GET "/api/plans/show?year=2023&format=csv"
 expect_status "CSV: 200" 200
 header_has "CSV: its type" "Content-Type: text/csv"
