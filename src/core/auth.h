@@ -74,8 +74,10 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
                    int64_t now, const struct ch_auth_limits *limits,
                    char session[CH_SECRET_HEX + 1], char csrf[CH_SECRET_HEX + 1]);
 /* The user of live session SESSION at NOW (its name into *NAME, freed by the
- * caller; its CSRF token into CSRF), marking it used. CH_EDENIED when it
- * is unknown, ended, expired or its user disabled. */
+ * caller; its CSRF token into CSRF), marking it used (at most once a
+ * minute, and not when another write holds the database: the session is
+ * valid all the same). CH_EDENIED when it is unknown, ended, expired or its
+ * user disabled. */
 int ch_auth_session(ch_ctx *anon, const char *session, int64_t now,
                     const struct ch_auth_limits *limits, char **name, char csrf[CH_SECRET_HEX + 1]);
 /* Ends session SESSION (nothing when it is unknown). */

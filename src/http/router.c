@@ -16,6 +16,7 @@
  * data's version (the newest audit entry: every write appends one) and
  * answer If-None-Match with 304 while nothing changed.
  */
+#include <assert.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -108,8 +109,15 @@ void http_response_error(struct http_response *resp, int code, const char *messa
                          const char *field)
 {
 	int status = ch_err_http_status(code);
-	/* the detail of an internal error goes to the log, not to the client */
-	if (status >= 500) {
+	if (code == CH_EBUSY) {
+		/* another write held the database past the wait: nothing was done,
+		 * and the same request may be sent again once that wait has passed */
+		char after[16];
+		snprintf(after, sizeof after, "%d", CH_BUSY_WAIT_S);
+		http_response_header(resp, "Retry-After", after);
+		fprintf(stderr, "cleanheat: busy: %s\n", message ? message : "");
+	} else if (status >= 500) {
+		/* the detail of an internal error goes to the log, not to the client */
 		fprintf(stderr, "cleanheat: internal error: %s\n", message ? message : "");
 		message = "internal error";
 	}
@@ -460,12 +468,15 @@ static int read_params(const struct http_route *r, const struct http_request *re
 			else
 				rc = set_param(rd, req->query[i].name, NULL, req->query[i].value);
 		}
-	} else if (r->uploads) {
+	} else if (r->uploads && (!r->json_too || !is_json(req))) {
 		if (!req->content_type ||
 		    strncmp(req->content_type, "multipart/form-data", 19) != 0) {
 			rd->status = 415;
-			return ch_error_set(CH_EUSAGE,
-			                    "this route takes multipart/form-data with the file");
+			return ch_error_set(
+			    CH_EUSAGE, r->json_too ? "this route takes multipart/form-data, or "
+			                             "a JSON object when no file comes with it"
+			                           : "this route takes multipart/form-data with "
+			                             "the file");
 		}
 		for (size_t i = 0; i < req->nform && rc == 0; i++)
 			rc = strcmp(req->form[i].name, "format") == 0
@@ -863,7 +874,11 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 		ch_error_clear();
 	}
 	if ((rc = identify(w, req, version, &who)) != 0) {
-		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
+		/* a busy or failing database is not a reason to sign anyone out */
+		if (rc == CH_EDENIED)
+			http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
+		else
+			http_response_error(resp, rc, ch_error_message(), NULL);
 		ch_error_clear();
 		goto done;
 	}
@@ -885,10 +900,15 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 			json_object_set_new(o, "csrf_token", json_string(who.csrf));
 		set_json(resp, 200, o);
 	} else if (!r->op) { /* DELETE: sign out */
-		if (who.by_cookie)
-			ch_auth_signout(ctx, who.session, (int64_t)time(NULL));
-		set_cookie(resp, "", req->tls);
-		set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
+		/* the session must have ended (not, say, a busy database) before
+		 * the answer says so */
+		if (who.by_cookie &&
+		    (rc = ch_auth_signout(ctx, who.session, (int64_t)time(NULL))) != 0) {
+			fail_current(resp, rc);
+		} else {
+			set_cookie(resp, "", req->tls);
+			set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
+		}
 	} else if (cached) {
 		char key[600];
 		cache_key(req, who.user, key, sizeof key);

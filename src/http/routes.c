@@ -7,7 +7,8 @@
  * takes a file (which only a multipart form can carry). Its
  * parameters are the query string's fields for GET, and a JSON object or a
  * multipart form (when it takes files) for POST, named as on the command
- * line with '_' for '-'.
+ * line with '_' for '-'. A route whose files are all optional (evidence for
+ * a step) takes a JSON object too, for a request without them.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -49,8 +50,8 @@ static const char *collection(const char *group)
 	return group; /* funds, ledger, audit, demo */
 }
 
-static void add(const char *method, const char *path, const struct ch_op *op, size_t limit,
-                int uploads)
+static struct http_route *add(const char *method, const char *path, const struct ch_op *op,
+                              size_t limit, int uploads)
 {
 	routes = ch_realloc(routes, (nroutes + 1) * sizeof *routes);
 	struct http_route *r = &routes[nroutes++];
@@ -59,6 +60,8 @@ static void add(const char *method, const char *path, const struct ch_op *op, si
 	r->op = op;
 	r->body_limit = limit;
 	r->uploads = uploads;
+	r->json_too = 0;
+	return r;
 }
 
 void http_routes_init(size_t upload_limit)
@@ -72,16 +75,22 @@ void http_routes_init(size_t upload_limit)
 	add("GET", "/api/openapi.json", NULL, 0, 0);
 	add("GET", "/api/docs", NULL, 0, 0);
 	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op)) {
-		int files = 0;
-		for (const struct ch_param *p = op->params; p && p->name; p++)
+		int files = 0, required_file = 0;
+		for (const struct ch_param *p = op->params; p && p->name; p++) {
 			files |= p->type == CH_PT_FILE;
+			required_file |= p->type == CH_PT_FILE && (p->flags & CH_PF_REQUIRED);
+		}
 		if (!op->verb || strcmp(op->verb, "list") == 0)
 			snprintf(path, sizeof path, "/api/%s", collection(op->group));
 		else
 			snprintf(path, sizeof path, "/api/%s/%s", collection(op->group), op->verb);
 		int post = (op->flags & CH_OP_WRITES) || files;
-		add(post ? "POST" : "GET", path, op, files ? upload_limit : post ? SMALL_BODY : 0,
-		    files);
+		struct http_route *r = add(post ? "POST" : "GET", path, op,
+		                           files  ? upload_limit
+		                           : post ? SMALL_BODY
+		                                  : 0,
+		                           files);
+		r->json_too = files && !required_file;
 	}
 }
 
@@ -219,11 +228,22 @@ static json_t *operation(const struct http_route *r)
 			json_object_set_new(schema, "required", required);
 		else
 			json_decref(required);
-		json_object_set_new(
-		    o, "requestBody",
-		    json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
-		              r->uploads ? "multipart/form-data" : "application/json", "schema",
-		              schema));
+		json_t *content = json_object();
+		if (r->json_too) { /* the same without the files, as JSON */
+			json_t *js = json_deep_copy(schema);
+			for (const struct ch_param *p = op->params; p && p->name; p++)
+				if (p->type == CH_PT_FILE) {
+					wire_name(p->name, wire, sizeof wire);
+					json_object_del(json_object_get(js, "properties"), wire);
+				}
+			json_object_set_new(content, "application/json",
+			                    json_pack("{s:o}", "schema", js));
+		}
+		json_object_set_new(content,
+		                    r->uploads ? "multipart/form-data" : "application/json",
+		                    json_pack("{s:o}", "schema", schema));
+		json_object_set_new(o, "requestBody",
+		                    json_pack("{s:b, s:o}", "required", 1, "content", content));
 	}
 	json_t *ok = json_pack("{s:s, s:{s:{s:{s:s}}}}", "description", "done", "content",
 	                       "application/json", "schema", "$ref", "#/components/schemas/Result");

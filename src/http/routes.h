@@ -17,6 +17,8 @@ struct http_route {
 	const struct ch_op *op; /* NULL for the server's own routes */
 	size_t body_limit;      /* bytes */
 	int uploads;            /* 1: takes files (multipart/form-data) */
+	int json_too;           /* 1: its files are optional, so a JSON object
+	                           without them is accepted as well */
 };
 
 /* Builds the list; UPLOAD_LIMIT is the body limit of routes taking files. */

@@ -30,6 +30,11 @@ enum ch_err {
 	CH_ETHROTTLED = -10, /* too many attempts: wait and try again (HTTP 429) */
 };
 
+/* How long, in seconds, a database connection waits for a lock another
+ * connection holds (a write in progress) before it gives up with CH_EBUSY.
+ * A client told CH_EBUSY should wait at least as long before it retries. */
+#define CH_BUSY_WAIT_S 5
+
 /* Sets the current error to CODE with a printf-style message; returns CODE
  * so that callers can write `return ch_error_set(CH_EINVALID, "...")`. */
 int ch_error_set(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -18,12 +18,13 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 # start_server [SERVE OPTIONS...]: serves ./cleanheat.db on 127.0.0.1 and a
 # port the kernel chooses; sets BASE to its URL.
 start_server() {
-	: >"$WORK/server.log"
+	# a previous server's log must not be read for this one's port
+	rm -f "$WORK/server.log"
 	"$CLEANHEAT" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/server.log" &
 	SERVER_PID=$!
 	i=0
 	while [ $i -lt 100 ]; do
-		port=$(sed -n 's|.*serving .* on http://127.0.0.1:\([0-9]*\) .*|\1|p' "$WORK/server.log")
+		port=$(sed -n 's|.*serving .* on http://127.0.0.1:\([0-9]*\) .*|\1|p' "$WORK/server.log" 2>/dev/null)
 		[ -n "$port" ] && break
 		sleep 0.1
 		i=$((i + 1))

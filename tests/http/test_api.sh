@@ -117,6 +117,10 @@ as aud POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/townships.
 expect_status "the auditor may not import regions: 403" 403
 
 # formats, ETag
+as admin GET "/api/reports/dispatch?year=2023&as_of=2023-07-16"
+expect_status "the dispatch: 200" 200
+jq_is "the dispatch answers with its table, and writes no file unasked" \
+	'"\(.tables | length) \(.files | length)"' "1 0"
 as admin GET "/api/plans/show?year=2023&format=csv"
 expect_status "CSV: 200" 200
 header_has "CSV: its type" "Content-Type: text/csv"
@@ -187,6 +191,12 @@ api GET /api/openapi.json
 expect_status "openapi.json: 200 without signing in" 200
 jq_is "OpenAPI 3.1" .openapi 3.1.0
 jq_is "OpenAPI: the household import route" '.paths["/api/plans/import"].post.operationId' plan.import
+jq_is "OpenAPI: a step takes JSON, or a form with its evidence" \
+	'.paths["/api/events/record"].post.requestBody.content | keys | join(",")' "application/json,multipart/form-data"
+jq_is "OpenAPI: no evidence in the JSON form" \
+	'.paths["/api/events/record"].post.requestBody.content["application/json"].schema.properties.evidence' null
+jq_is "OpenAPI: an import takes only a form" \
+	'.paths["/api/events/import"].post.requestBody.content | keys | join(",")' "multipart/form-data"
 api GET /api/docs
 expect_status "the docs page: 200" 200
 has "the docs page lists routes" "/api/plans/show"

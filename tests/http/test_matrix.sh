@@ -39,8 +39,8 @@ while read -r method path allowed ctype; do
 		role=${pair#*:}
 		csrf=$(curl -s -b "$WORK/$u.jar" "$BASE/api/session" | jq -r .csrf_token)
 		case "$ctype" in
+		*application/json*) body="-H Content-Type:application/json -d {}" ;;
 		multipart/form-data) body="-F format=json" ;;
-		application/json) body="-H Content-Type:application/json -d {}" ;;
 		*) body="" ;;
 		esac
 		# shellcheck disable=SC2086
