@@ -5,6 +5,7 @@
 #   make          build ./cleanheat (optimised, warnings are errors)
 #   make run      build, create ./cleanheat.db, load the Changji 2023 plan, print it
 #   make test     build the release and the ASan+UBSan trees, run every test
+#                 (the browser tests too: npm ci in tests/web first)
 #   make bench    run the benchmarks in bench/
 #   make format   reformat the sources with .clang-format
 #
@@ -15,7 +16,7 @@ MODE ?= release
 B := build/$(MODE)
 CC ?= cc
 
-PKGS := sqlite3 libsodium jansson expat minizip xlsxwriter libmicrohttpd
+PKGS := sqlite3 libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 
@@ -33,13 +34,18 @@ CFLAGS_ALL = $(STD) $(WARN) $(MODE_CFLAGS) -Isrc -I$(B)/gen $(PKG_CFLAGS) $(CFLA
 LIB_SRC := $(wildcard src/util/*.c src/db/*.c src/core/*.c src/io/*.c src/app/*.c)
 CLI_SRC := $(wildcard src/cli/*.c src/http/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
-CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o) $(B)/gen/web_assets.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # Files compiled into the binary: schema migrations and reference regions.
 EMBED := $(sort $(wildcard src/db/sql/*.sql)) $(sort $(wildcard data/regions/*.csv)) \
 	$(sort $(wildcard data/register/*.csv)) $(sort $(wildcard data/calendar/*.csv)) \
 	$(sort $(wildcard data/acceptance/*.csv)) $(sort $(wildcard data/subsidy/*.csv))
+# The web dashboard: its own files, and ECharts from npm (web/package.json
+# and its lock file, installed by `npm ci`; never copied in by hand).
+WEB_OWN := $(sort $(wildcard web/*.html web/*.css web/*.svg web/js/*.js web/js/*/*.js))
+WEB_NPM := web/node_modules/.package-lock.json
+ECHARTS := web/node_modules/echarts/dist/echarts.common.min.js
 
 # Quiet by default; `make V=1` shows the full commands.
 ifeq ($(V),1)
@@ -61,7 +67,14 @@ deps:
 run: all
 	@sh scripts/run.sh ./cleanheat
 
-test: deps
+# The browser tests' libraries (playwright-core, axe-core), from npm.
+TEST_WEB_NPM := tests/web/node_modules/.package-lock.json
+$(TEST_WEB_NPM): tests/web/package.json tests/web/package-lock.json
+	@echo "  NPM   tests/web (npm ci)"
+	$(Q)cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+	$(Q)touch $@
+
+test: deps $(TEST_WEB_NPM)
 	@$(MAKE) --no-print-directory MODE=release bin units
 	@$(MAKE) --no-print-directory MODE=asan bin units
 	@sh tests/run.sh build/asan
@@ -104,6 +117,30 @@ $(B)/gen/embedded.o: $(B)/gen/embedded.c
 $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(B)/tools/embed $(EMBED) > $@
+
+# The pages are staged in $(B)/web: index.html with @VERSION@ replaced by
+# the digest of the whole set (so every other file's URL changes with its
+# content and may be cached for a year), every file gzip-compressed, then
+# compiled in as ch_web_assets (served by src/http/static.c).
+$(WEB_NPM): web/package.json web/package-lock.json
+	@echo "  NPM   web (npm ci)"
+	$(Q)cd web && npm ci --no-audit --no-fund --loglevel=error
+	$(Q)touch $@
+
+$(B)/gen/web_assets.o: $(B)/gen/web_assets.c
+	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(B)/gen/web_assets.c: $(B)/tools/embed $(WEB_OWN) $(WEB_NPM) Makefile
+	@echo "  WEB   $@"
+	$(Q)rm -rf $(B)/web && mkdir -p $(B)/web/lib $(dir $@)
+	$(Q)v=$$(cat $(WEB_OWN) $(ECHARTS) | sha256sum | cut -c1-12) && \
+	for f in $(WEB_OWN:web/%=%); do \
+		mkdir -p $(B)/web/$$(dirname $$f) && \
+		sed "s/@VERSION@/$$v/g" web/$$f > $(B)/web/$$f && gzip -9 -n $(B)/web/$$f || exit 1; \
+	done && \
+	gzip -9 -n -c $(ECHARTS) > $(B)/web/lib/echarts.js.gz && \
+	printf '%s' "$$v" > $(B)/web/VERSION
+	$(Q)$(B)/tools/embed -t ch_web_assets -p $(B)/web/ $$(find $(B)/web -type f | LC_ALL=C sort) > $@
 
 $(B)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)

@@ -7,12 +7,15 @@
 set -eu
 pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libsodium-dev libjansson-dev
 libcsv-dev libexpat1-dev libminizip-dev libxlsxwriter-dev libcmocka-dev time
-libmicrohttpd-dev curl jq unzip"
+libmicrohttpd-dev curl jq unzip zlib1g-dev nodejs chromium fonts-noto-cjk"
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
+# npm installs the web dashboard's libraries and the browser tests' (some
+# builds of nodejs carry npm, Debian's does not)
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
 	echo "cleanheat needs these Debian packages:$missing" >&2

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every test against one build tree: the cmocka unit tests
-# (BUILD/tests/test_*) and the end-to-end CLI scripts (tests/cli/test_*.sh,
-# which run BUILD/cleanheat on fixture files). Prints one line per unit test
+# (BUILD/tests/test_*), the end-to-end CLI scripts (tests/cli/test_*.sh,
+# which run BUILD/cleanheat on fixture files), the HTTP scripts
+# (tests/http/) and the browser tests of the web pages (tests/web/). Prints one line per unit test
 # binary and per CLI case, then "tests: N passed, N failed" and exits
 # non-zero if anything failed.
 #
@@ -34,7 +35,7 @@ for t in "$build"/tests/test_*; do
 	fi
 done
 
-for t in tests/cli/test_*.sh tests/http/test_*.sh; do
+for t in tests/cli/test_*.sh tests/http/test_*.sh tests/web/test_*.sh; do
 	[ -f "$t" ] || continue
 	sh "$t" >"$log" 2>&1
 	rc=$?

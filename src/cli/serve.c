@@ -27,6 +27,9 @@ static const struct ch_param serve_params[] = {
      "drop a connection idle this long (default 30)"},
     {"session-idle", CH_PT_INT, 0, "SECONDS", NULL, 1, 86400,
      "end a session unused this long (default 1800)"},
+    {"web-root", CH_PT_STRING, 0, "DIR", NULL, 0, 0,
+     "serve the web pages from DIR (the source tree's web/) instead of the compiled-in "
+     "ones, read afresh on each request: for developing them"},
     {0},
 };
 
@@ -56,6 +59,7 @@ int cli_serve(const char *db_url, const ch_args *a)
 	    .max_per_client = (unsigned)ch_args_int(a, "max-per-client", 64),
 	    .timeout_s = (unsigned)ch_args_int(a, "timeout", 30),
 	    .session_idle = ch_args_int(a, "session-idle", 0),
+	    .web_root = ch_args_str(a, "web-root"),
 	};
 	return http_serve(&cfg);
 }

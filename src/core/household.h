@@ -120,6 +120,7 @@ typedef struct ch_hh_filter {
 	int plan_year;                           /* 0: any */
 	const char *text;                        /* search: name, 户编号, ID or phone contains */
 	int64_t limit;                           /* 0: no limit */
+	int64_t offset;                          /* skip this many first (paging) */
 	int reveal; /* 1: ID and phone numbers unmasked (see "Personal data" below) */
 } ch_hh_filter;
 

@@ -192,9 +192,10 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	              " AND (?7 IS NULL OR instr(h.head_name, ?7) OR instr(h.hh_no, ?7)"
 	              " OR instr(h.id_number, ?7) OR instr(coalesce(h.phone, ''), ?7)"
 	              " OR instr(coalesce(h.address, ''), ?7))"
-	              " AND " IN_SCOPE ORDER_HH " LIMIT ?8",
-	    "iiittitii", county, township, village, tech, batch, (int64_t)f->plan_year, f->text,
-	    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id);
+	              " AND " IN_SCOPE ORDER_HH " LIMIT ?8 OFFSET ?10",
+	    "iiittitiii", county, township, village, tech, batch, (int64_t)f->plan_year, f->text,
+	    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id,
+	    f->offset > 0 ? f->offset : (int64_t)0);
 	if (rc)
 		goto done;
 	if (f->reveal && (rc = audit_reveal(ctx, f->text ? f->text : "list")) != 0)

@@ -44,10 +44,11 @@ struct http_request {
 	const char *content_type;
 	const char *cookie;
 	const char *authorization;
-	const char *csrf;          /* X-CSRF-Token */
-	const char *if_none_match; /* If-None-Match */
-	char client[64];           /* the client's address */
-	int tls;                   /* 1 when the connection is HTTPS */
+	const char *csrf;            /* X-CSRF-Token */
+	const char *if_none_match;   /* If-None-Match */
+	const char *accept_encoding; /* Accept-Encoding */
+	char client[64];             /* the client's address */
+	int tls;                     /* 1 when the connection is HTTPS */
 };
 
 struct http_response {
@@ -73,6 +74,8 @@ struct http_config {
 	unsigned max_per_client;  /* from one address */
 	unsigned timeout_s;       /* a connection idle this long is dropped */
 	long session_idle;        /* seconds a session lives unused; 0: default */
+	const char *web_root;     /* serve the pages from this directory; NULL:
+	                             the files compiled into the program */
 };
 
 /* Starts the server with CFG and serves until SIGINT or SIGTERM; requests
@@ -101,6 +104,17 @@ void http_response_error(struct http_response *resp, int code, const char *messa
  * 413, 415, 429) that no ch_err has. */
 void http_response_fail(struct http_response *resp, int status, const char *code,
                         const char *message, const char *field);
+
+/* ---- static.c ---- */
+
+/* Prepares the pages for serving: from directory ROOT when not NULL (its
+ * files read on each request), else the compiled-in ones. CH_EUSAGE when
+ * ROOT is not a directory. */
+int http_static_init(const char *root);
+void http_static_dispose(void);
+/* Answers REQ, a path outside /api/, with a page of the dashboard: `/` is
+ * index.html; a name outside the set is 404, a method but GET or HEAD 405. */
+void http_static(const struct http_request *req, struct http_response *resp);
 
 /* The value of NAME among N pairs of KV, or NULL. */
 const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name);

@@ -14,9 +14,9 @@
  * Each worker thread keeps one open database context and acts for each
  * request's user in turn. Answers of aggregate reports are kept by the
  * data's version (the newest audit entry: every write appends one) and
- * answer If-None-Match with 304 while nothing changed.
+ * answer If-None-Match with 304 while nothing changed. Paths outside /api/
+ * are the web pages (static.c).
  */
-#include <assert.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <sodium.h>
@@ -197,6 +197,8 @@ int http_router_init(const struct http_config *cfg)
 	ch_store_free(store);
 	if (rc == 0)
 		rc = http_downloads_init();
+	if (rc == 0)
+		rc = http_static_init(cfg->web_root);
 	return rc;
 }
 
@@ -207,6 +209,7 @@ void http_router_dispose(void)
 	cache_clear();
 	http_downloads_dispose();
 	http_routes_dispose();
+	http_static_dispose();
 }
 
 size_t http_body_limit(const char *method, const char *path)
@@ -286,12 +289,15 @@ static int identify(struct worker *w, const struct http_request *req, int64_t ve
 	return ch_error_set(CH_EDENIED, "未登录");
 }
 
-/* The user's record as JSON: name, role, its label, scope. */
+/* The user's record as JSON: name, role, its label, scope, and whether
+ * the role may see ID and phone numbers whole (the pages offer 显示 then;
+ * which operations it may call is each one's x-roles in the OpenAPI). */
 static json_t *user_json(ch_ctx *ctx)
 {
 	const ch_user *u = ch_ctx_actor(ctx);
-	return json_pack("{s:s, s:s, s:s, s:s?}", "user", u->name, "role", ch_role_name(u->role),
-	                 "role_label", ch_role_label(u->role), "scope", u->scope_name);
+	return json_pack("{s:s, s:s, s:s, s:s?, s:b}", "user", u->name, "role",
+	                 ch_role_name(u->role), "role_label", ch_role_label(u->role), "scope",
+	                 u->scope_name, "may_reveal", ch_role_allows(u->role, CH_PERM_REVEAL));
 }
 
 /* ---- sign-in ---- */
@@ -554,9 +560,53 @@ static json_t *problems_json(const ch_problems *p)
 	return a;
 }
 
+/* Replaces every FROM in B by TO. */
+static void replace_all(ch_buf *b, const char *from, const char *to)
+{
+	size_t n = strlen(from);
+	if (!n || !b->ptr || !strstr(b->ptr, from))
+		return;
+	ch_buf out;
+	ch_buf_init(&out);
+	for (const char *p = b->ptr, *at; *p; p = at + n) {
+		if (!(at = strstr(p, from))) {
+			ch_buf_puts(&out, p);
+			break;
+		}
+		ch_buf_put(&out, p, (size_t)(at - p));
+		ch_buf_puts(&out, to);
+	}
+	ch_buf_clear(b);
+	ch_buf_puts(b, out.ptr ? out.ptr : "");
+	ch_buf_dispose(&out);
+}
+
+/* A message as the client may read it: the server's private paths of the
+ * uploads and of the files written are named as the client knows them. */
+static char *client_message(const char *text, const struct http_request *req, const ch_result *res,
+                            const char *default_name)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, text ? text : "");
+	for (size_t i = 0; i < req->nuploads; i++)
+		replace_all(&b, req->uploads[i].path, req->uploads[i].filename);
+	for (size_t i = 0; res && i < res->nfiles; i++) {
+		char name[300];
+		const struct ch_result_file *f = &res->files[i];
+		snprintf(name, sizeof name, "%s-%s%s", default_name, f->param,
+		         ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv");
+		replace_all(&b, f->path, name);
+	}
+	char *s = ch_strdup(b.ptr ? b.ptr : "");
+	ch_buf_dispose(&b);
+	return s;
+}
+
 /* The result as one JSON object: message, counts, tables, problems, the
  * document, and the files to download. */
-static json_t *result_json(const ch_result *res, const char *user, const char *default_name)
+static json_t *result_json(const ch_result *res, const struct http_request *req, const char *user,
+                           const char *default_name)
 {
 	json_t *o = json_object(), *tables = json_array(), *problems = json_array();
 	ch_buf msg;
@@ -570,7 +620,9 @@ static json_t *result_json(const ch_result *res, const char *user, const char *d
 		else
 			json_array_extend(problems, problems_json(p->problems));
 	}
-	json_object_set_new(o, "message", json_string(msg.ptr));
+	char *text = client_message(msg.ptr, req, res, default_name);
+	json_object_set_new(o, "message", json_string(text));
+	free(text);
 	json_t *counts = json_object();
 	for (size_t i = 0; i < res->ncounts; i++)
 		json_object_set_new(counts, res->counts[i].key, json_integer(res->counts[i].value));
@@ -687,8 +739,10 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 			if (res.parts[i].kind == CH_PART_PROBLEMS)
 				p = res.parts[i].problems;
 		if (rc == CH_EINVALID && (p || res.data)) {
+			char *text = client_message(ch_error_message(), req, NULL, name);
 			json_t *e = json_pack("{s:s, s:s}", "code", p ? "invalid_rows" : "invalid",
-			                      "message", ch_error_message());
+			                      "message", text);
+			free(text);
 			if (p)
 				json_object_set_new(e, "rows", problems_json(p));
 			if (res.data)
@@ -711,7 +765,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 		                                         "officedocument.spreadsheetml.sheet";
 		attachment(resp, ch_report_title(t), fmt == CH_FMT_CSV ? ".csv" : ".xlsx");
 	} else {
-		set_json(resp, 200, result_json(&res, ch_ctx_actor(ctx)->name, name));
+		set_json(resp, 200, result_json(&res, req, ch_ctx_actor(ctx)->name, name));
 	}
 done:
 	scrub_upload_paths(req, resp);
@@ -830,7 +884,7 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 	if (strncmp(req->path, "/api/files/", 11) == 0 && strcmp(req->method, "GET") == 0) {
 		/* downloads are the signed-in user's own */
 	} else if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0) {
-		http_response_fail(resp, 404, "not_found", "no such page", NULL);
+		http_static(req, resp); /* the web pages */
 		return;
 	}
 	const struct http_route *r = http_route_find(req->method, req->path, &known);

@@ -309,6 +309,8 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		r->csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
 		r->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                               MHD_HTTP_HEADER_IF_NONE_MATCH);
+		r->accept_encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                                 MHD_HTTP_HEADER_ACCEPT_ENCODING);
 		r->tls = config->tls_cert != NULL;
 		const union MHD_ConnectionInfo *ci =
 		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

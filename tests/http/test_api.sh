@@ -46,6 +46,7 @@ expect_status "sign-in as a form: 415" 415
 signin admin
 expect_status "admin signs in: 200" 200
 jq_is "sign-in answers the role" .role prefecture_admin
+jq_is "sign-in says the role may see whole ID numbers" .may_reveal true
 header_has "the cookie is HttpOnly" "HttpOnly"
 header_has "the cookie is SameSite=Strict" "SameSite=Strict"
 if printf '%s' "$CSRF" | grep -Eq '^[0-9a-f]{64}$'; then ok "a 256-bit CSRF token"; else not_ok "a 256-bit CSRF token" "got $CSRF"; fi
@@ -145,6 +146,16 @@ expect_status "the same ETag: 304" 304
 echo "x5-password-12" | ch user add x5 --role auditor >/dev/null
 as admin GET "/api/plans/show?year=2023" -H "If-None-Match: $etag"
 expect_status "after a write the answer is new: 200" 200
+
+# an optional output file only when asked for: else the answer itself
+as admin GET "/api/reports/dispatch?year=2023&as_of=2023-07-16"
+jq_is "the dispatch answers its table when no file is asked for" '.tables[0].rows | length' 8
+jq_is "and writes no file" '.files | length' 0
+as admin GET "/api/reports/dispatch?year=2023&as_of=2023-07-16&output=d.xlsx"
+jq_is "the office's sheet when a .xlsx file is asked for" '.files[0].name' report.dispatch-output.xlsx
+as admin GET "/api/reports/remind?year=2023&as_of=2023-07-16&output=n.txt"
+lacks "a message names no private path of the server" "/tmp"
+has "a message names the file as the client gets it" "report.remind-output.csv"
 
 # bearer tokens
 token=$(ch token create aud --expires 1 | head -1)

@@ -1,0 +1,117 @@
+// households — 农户台账: search (name, 户编号, ID number, phone, address),
+// filters, paging; ID and phone numbers masked, with an audited 显示 for
+// roles that may see them; and one household's page.
+
+import * as api from '../api.js';
+import { h, fill, field, select, say, errorText, cellText } from '../dom.js';
+import { num } from '../fmt.js';
+
+const PAGE = 50;
+const COLUMNS = ['hh_no', 'head_name', 'county', 'township', 'village', 'id_number', 'phone', 'technology', 'batch', 'status'];
+
+async function counties() {
+  const t = api.table(await api.get('/api/regions'));
+  return t ? t.rows.filter((r) => r.level === '县(市)').map((r) => r.name) : [];
+}
+
+function householdLink(r) {
+  return h('a', { href: `#/household/${encodeURIComponent(r.county)}/${encodeURIComponent(r.hh_no)}` }, r.hh_no);
+}
+
+export async function householdsPage(main, { params, session, go }) {
+  const page = Math.max(0, Number(params.page) || 0);
+  const names = await counties().catch(() => []);
+  const q = h('input', { type: 'search', name: 'q', value: params.q || '', placeholder: '姓名、户编号、身份证号、电话或地址' });
+  const county = session.user.scope && names.includes(session.user.scope)
+    ? null
+    : select('county', [['', '全部县市'], ...names.map((n) => [n, n])], params.county);
+  const township = h('input', { name: 'township', value: params.township || '' });
+  const batch = select('batch', [['', '全部'], ['新建', '新建'], ['续建', '续建']], params.batch);
+  const year = h('input', { type: 'number', name: 'year', min: '2000', max: '2100', value: params.year || '', inputmode: 'numeric' });
+  const form = h('form', { class: 'toolbar', role: 'search', 'aria-label': '查找农户' },
+    field('查找', q), county ? field('县市', county) : null, field('乡镇', township), field('批次', batch), field('年度', year),
+    h('button', { type: 'submit' }, '查询'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    go('households', { q: q.value.trim(), county: county ? county.value : '', township: township.value.trim(), batch: batch.value, year: year.value });
+  });
+  const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
+  const results = h('div', {});
+  fill(main, h('h1', {}, '农户台账'), form, msg, results);
+
+  const filters = { county: county ? params.county : '', township: params.township, batch: params.batch, year: params.year };
+  const path = params.q ? '/api/households/search' : '/api/households';
+  let answer;
+  try {
+    answer = await api.get(path, { ...filters, text: params.q, limit: PAGE + 1, offset: page * PAGE });
+  } catch (e) {
+    say(msg, errorText(e), 'error');
+    return;
+  }
+  const t = api.table(answer);
+  const more = t.rows.length > PAGE;
+  t.rows = t.rows.slice(0, PAGE);
+  const reveal = (r, tr) => async () => {
+    try {
+      const one = api.table(await api.get('/api/households/show', { household: r.hh_no, county: r.county, reveal: true })).rows[0];
+      const cells = tr.querySelectorAll('[data-key]');
+      for (const c of cells) c.textContent = one[c.dataset.key] || '';
+      say(msg, `已显示 ${r.hh_no} 的完整号码（此次查看已记入审计日志）。`);
+    } catch (e) {
+      say(msg, errorText(e), 'error');
+    }
+  };
+  const cols = COLUMNS.map((k) => t.columns.find((c) => c.key === k)).filter(Boolean);
+  const tbody = h('tbody', {});
+  for (const r of t.rows) {
+    const tr = h('tr', {});
+    cols.forEach((c, i) => {
+      const v = c.key === 'hh_no' ? householdLink(r) : cellText(r[c.key]);
+      const cell = i === 0 ? h('th', { scope: 'row' }, v) : h('td', {}, v);
+      if (c.key === 'id_number' || c.key === 'phone') cell.dataset.key = c.key;
+      tr.append(cell);
+    });
+    if (session.user.may_reveal) {
+      tr.append(h('td', {}, h('button', { type: 'button', class: 'small', 'aria-label': `显示 ${r.head_name} 的完整身份证号和电话`, onclick: reveal(r, tr) }, '显示')));
+    }
+    tbody.append(tr);
+  }
+  const from = page * PAGE;
+  const pager = h('nav', { class: 'pager', 'aria-label': '翻页' },
+    h('button', { type: 'button', disabled: page === 0, onclick: () => go('households', { ...params, page: page - 1 }) }, '上一页'),
+    h('span', {}, t.rows.length ? `第 ${num(from + 1)}–${num(from + t.rows.length)} 户（第 ${page + 1} 页）` : '没有符合条件的农户'),
+    h('button', { type: 'button', disabled: !more, onclick: () => go('households', { ...params, page: page + 1 }) }, '下一页'));
+  fill(results,
+    h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': '农户列表' },
+      h('table', {}, h('caption', {}, params.q ? `“${params.q}”的查找结果` : '农户档案（身份证号、电话已脱敏）'),
+        h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c.label)),
+          session.user.may_reveal ? h('th', { scope: 'col' }, '完整号码') : null)),
+        tbody)),
+    pager);
+}
+
+export async function householdPage(main, { args, session }) {
+  const [county, hh] = args;
+  const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
+  const body = h('div', {});
+  fill(main, h('p', {}, h('a', { href: '#/households' }, '← 返回农户台账')), h('h1', {}, `农户档案 ${hh || ''}`), msg, body);
+  const show = async (reveal) => {
+    let t;
+    try {
+      t = api.table(await api.get('/api/households/show', { household: hh, county, reveal }));
+    } catch (e) {
+      if (e.status === 403) say(msg, `您无权查看该农户（${county}）：只能查看本辖区的农户。`, 'error');
+      else if (e.status === 404) say(msg, `没有找到 ${county} 户编号为 ${hh} 的农户，或该户不在您的辖区内。`, 'error');
+      else say(msg, errorText(e), 'error');
+      return;
+    }
+    const r = t.rows[0];
+    const dl = h('dl', { class: 'record' }, t.columns.map((c) => [h('dt', {}, c.label), h('dd', {}, cellText(r[c.key]) || '—')]));
+    const actions = h('div', { class: 'actions' },
+      !reveal && session.user.may_reveal ? h('button', { type: 'button', onclick: () => show(true) }, '显示完整号码') : null,
+      session.can('event.record') ? h('a', { class: 'button', 'data-change': '', href: `#/progress?county=${encodeURIComponent(r.county)}&household=${encodeURIComponent(r.hh_no)}` }, '记录进度') : null);
+    fill(body, h('section', { class: 'card', 'aria-label': '农户信息' }, dl), actions);
+    if (reveal) say(msg, '已显示完整号码（此次查看已记入审计日志）。');
+  };
+  await show(false);
+}
