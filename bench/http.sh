@@ -21,7 +21,9 @@
 # request (from /proc) side by side, with the ratio of cleanheat's dispatch
 # rate to nginx's. Aim: the dispatch at least 1.0x nginx's rate, p99 under
 # 20 ms. Both servers are stopped at the end whatever happens. wrk, nginx
-# and the servers share the machine's cores.
+# and the servers share the machine's cores. wrk and nginx-light (Debian)
+# are installed when missing and run as root; otherwise the apt-get line is
+# printed and the benchmark stops.
 set -eu
 C=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 ROOT=$(pwd)
@@ -31,27 +33,8 @@ CONNS=64
 YEAR=2023
 AS_OF=2023-07-16
 
-# wrk and nginx come from Debian: installed here when missing and root,
-# else the exact apt-get line is printed and the benchmark stops.
-missing=""
-for p in wrk nginx-light; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
-		missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "the HTTP benchmark needs these Debian packages:$missing" >&2
-		echo "install them with:  sudo apt-get install -y$missing" >&2
-		exit 1
-	fi
-	echo "installing:$missing"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing \
-		>/dev/null 2>&1 || {
-		apt-get update -qq
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			$missing >/dev/null
-	}
-fi
+# wrk and nginx come from Debian (see scripts/deps.sh)
+sh "$ROOT/scripts/deps.sh" "the HTTP benchmark" wrk nginx-light
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 W=$(mktemp -d)

@@ -4,10 +4,19 @@
 # Called by `make deps` (and so by `make run` and `make test`). As root it
 # installs whatever is missing with apt-get; as anyone else it prints the
 # exact apt-get line and fails, so the build never half-works.
+#
+# `scripts/deps.sh WHO PACKAGE...` does the same for other packages, WHO
+# naming what needs them in the message (the HTTP benchmark's wrk and nginx).
 set -eu
+who=cleanheat
 pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libsodium-dev libjansson-dev
 libcsv-dev libexpat1-dev libminizip-dev libxlsxwriter-dev libcmocka-dev time
 libmicrohttpd-dev curl jq unzip zlib1g-dev nodejs chromium fonts-noto-cjk"
+if [ $# -gt 0 ]; then
+	who=$1
+	shift
+	pkgs=$*
+fi
 missing=""
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
@@ -15,10 +24,12 @@ for p in $pkgs; do
 done
 # npm installs the web dashboard's libraries and the browser tests' (some
 # builds of nodejs carry npm, Debian's does not)
-command -v npm >/dev/null 2>&1 || missing="$missing npm"
+if [ "$who" = cleanheat ] && ! command -v npm >/dev/null 2>&1; then
+	missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "cleanheat needs these Debian packages:$missing" >&2
+	echo "$who needs these Debian packages:$missing" >&2
 	echo "install them with:  sudo apt-get install -y$missing" >&2
 	exit 1
 fi
