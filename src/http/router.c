@@ -85,8 +85,13 @@ const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name)
 
 static void set_json(struct http_response *resp, int status, json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char *s = j ? json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
 	ch_buf_clear(&resp->body);
+	if (!s) { /* jansson refused a value: never an empty or broken answer */
+		status = 500;
+		s = ch_strdup(
+		    "{\"error\": {\"code\": \"internal\", \"message\": \"internal error\"}}");
+	}
 	ch_buf_puts(&resp->body, s);
 	ch_buf_putc(&resp->body, '\n');
 	free(s);
@@ -95,13 +100,65 @@ static void set_json(struct http_response *resp, int status, json_t *j)
 	resp->content_type = "application/json; charset=utf-8";
 }
 
+/* A copy of S in which each byte that does not belong to valid UTF-8 is
+ * U+FFFD: JSON holds only UTF-8, and messages may quote what a client sent. */
+static char *utf8_clean(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	ch_buf b;
+	ch_buf_init(&b);
+	while (i < len) {
+		size_t ok = ch_utf8_valid_prefix(s + i, len - i, NULL);
+		ch_buf_put(&b, s + i, ok);
+		i += ok;
+		if (i < len) {
+			ch_buf_puts(&b, "\xEF\xBF\xBD");
+			i++;
+		}
+	}
+	return ch_buf_detach(&b);
+}
+
 void http_response_fail(struct http_response *resp, int status, const char *code,
                         const char *message, const char *field)
 {
-	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message ? message : code);
-	if (field)
-		json_object_set_new(e, "field", json_string(field));
-	set_json(resp, status, json_pack("{s:o}", "error", e));
+	char *m = utf8_clean(message ? message : code);
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", m);
+	if (e && field) {
+		char *f = utf8_clean(field);
+		json_object_set_new(e, "field", json_string(f));
+		free(f);
+	}
+	free(m);
+	set_json(resp, status, e ? json_pack("{s:o}", "error", e) : NULL);
+}
+
+const char *http_log_text(char *out, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		int plain = *p >= 0x20 && *p != 0x7f && *p != '\\';
+		/* what this byte takes, and room left for "..." and the NUL */
+		if (o + (plain ? 1 : 4) + 4 > n) {
+			if (o + 4 <= n) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	if (n)
+		out[o < n ? o : n - 1] = '\0';
+	return out;
 }
 
 void http_response_error(struct http_response *resp, int code, const char *message,
@@ -110,7 +167,9 @@ void http_response_error(struct http_response *resp, int code, const char *messa
 	int status = ch_err_http_status(code);
 	/* the detail of an internal error goes to the log, not to the client */
 	if (status >= 500) {
-		fprintf(stderr, "cleanheat: internal error: %s\n", message ? message : "");
+		char line[512];
+		fprintf(stderr, "cleanheat: internal error: %s\n",
+		        http_log_text(line, sizeof line, message));
 		message = "internal error";
 	}
 	http_response_fail(resp, status, ch_err_json_code(code), message, field);
@@ -174,16 +233,26 @@ static void cache_clear(void);
 
 void http_router_dispose(void)
 {
+	/* the calling thread's context (a program that handled requests on its
+	 * own thread); a worker's is freed when the worker ends */
+	pthread_once(&key_once, make_key);
+	ch_ctx_free(pthread_getspecific(ctx_key));
+	pthread_setspecific(ctx_key, NULL);
 	cache_clear();
 	http_downloads_dispose();
 	http_routes_dispose();
 }
 
-size_t http_body_limit(const char *method, const char *path)
+size_t http_body_limit(const char *method, const char *path, const char *content_type)
 {
 	int known;
 	const struct http_route *r = http_route_find(method, path, &known);
-	return r ? r->body_limit : 0;
+	if (!r)
+		return 0;
+	/* only the files of a multipart form go to disk as they arrive */
+	if (!content_type || strncmp(content_type, "multipart/form-data", 19) != 0)
+		return r->body_limit < HTTP_TEXT_LIMIT ? r->body_limit : HTTP_TEXT_LIMIT;
+	return r->body_limit;
 }
 
 /* ---- who is asking ---- */
@@ -262,7 +331,8 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 		                   "sign in with a JSON body {\"user\", \"password\"}", NULL);
 		return;
 	}
-	json_t *j = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
+	json_t *j =
+	    json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	const char *user = NULL, *password = NULL;
 	if (!j || json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s}", "user", &user, "password",
 	                         &password) != 0) {
@@ -274,7 +344,9 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 	int rc = ch_auth_signin(ctx, user, password, req->client, (int64_t)time(NULL), &limits,
 	                        session, csrf);
 	if (rc == CH_EDENIED) {
-		fprintf(stderr, "cleanheat: failed sign-in for '%s' from %s\n", user, req->client);
+		char name[128];
+		fprintf(stderr, "cleanheat: failed sign-in for '%s' from %s\n",
+		        http_log_text(name, sizeof name, user), req->client);
 		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
 	} else if (rc == CH_ETHROTTLED) {
 		char after[16];
@@ -438,13 +510,17 @@ static int read_params(const struct http_route *r, const struct http_request *re
 		}
 	} else {
 		json_error_t jerr;
-		if (req->body_len && !is_json(req)) {
+		/* a form here would be read as no parameters at all */
+		if ((req->body_len || req->nform || req->nuploads) && !is_json(req)) {
 			rd->status = 415;
 			return ch_error_set(CH_EUSAGE, "send the parameters as a JSON object");
 		}
-		json_t *j =
-		    req->body_len ? json_loadb(req->body, req->body_len, 0, &jerr) : json_object();
-		if (!j || !json_is_object(j)) {
+		json_t *j = req->body_len ? json_loadb(req->body, req->body_len,
+		                                       JSON_REJECT_DUPLICATES, &jerr)
+		                          : json_object();
+		if (!j)
+			return ch_error_set(CH_EUSAGE, "the body is not valid JSON: %s", jerr.text);
+		if (!json_is_object(j)) {
 			json_decref(j);
 			return ch_error_set(CH_EUSAGE, "the body is not a JSON object");
 		}
@@ -491,9 +567,46 @@ static json_t *problems_json(const ch_problems *p)
 	return a;
 }
 
+/* TEXT as the client may see it, a new string: each uploaded file's
+ * private path (an operation names the file it read) replaced by the name
+ * the client gave the file, and valid UTF-8. */
+static char *shown(const struct http_request *req, const char *text)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	for (const char *p = text ? text : ""; *p;) {
+		const struct http_upload *u = NULL;
+		size_t len = 0;
+		for (size_t i = 0; i < req->nuploads; i++) {
+			size_t n = req->uploads[i].path ? strlen(req->uploads[i].path) : 0;
+			if (n > len && strncmp(p, req->uploads[i].path, n) == 0)
+				u = &req->uploads[i], len = n;
+		}
+		if (u) {
+			ch_buf_puts(&b, u->filename && *u->filename ? u->filename : u->field);
+			p += len;
+		} else {
+			ch_buf_putc(&b, *p++);
+		}
+	}
+	char *raw = ch_buf_detach(&b), *clean = utf8_clean(raw);
+	free(raw);
+	return clean;
+}
+
+/* The current error as the answer, its message as shown(). */
+static void fail_shown(const struct http_request *req, struct http_response *resp, int rc)
+{
+	char *m = shown(req, ch_error_message());
+	http_response_error(resp, rc, m, ch_error_field());
+	free(m);
+	ch_error_clear();
+}
+
 /* The result as one JSON object: message, counts, tables, problems, the
  * document, and the files to download. */
-static json_t *result_json(const ch_result *res, const char *user, const char *default_name)
+static json_t *result_json(const struct http_request *req, const ch_result *res, const char *user,
+                           const char *default_name)
 {
 	json_t *o = json_object(), *tables = json_array(), *problems = json_array();
 	ch_buf msg;
@@ -507,7 +620,9 @@ static json_t *result_json(const ch_result *res, const char *user, const char *d
 		else
 			json_array_extend(problems, problems_json(p->problems));
 	}
-	json_object_set_new(o, "message", json_string(msg.ptr));
+	char *m = shown(req, msg.ptr);
+	json_object_set_new(o, "message", json_string(m));
+	free(m);
 	json_t *counts = json_object();
 	for (size_t i = 0; i < res->ncounts; i++)
 		json_object_set_new(counts, res->counts[i].key, json_integer(res->counts[i].value));
@@ -589,8 +704,10 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 			if (res.parts[i].kind == CH_PART_PROBLEMS)
 				p = res.parts[i].problems;
 		if (rc == CH_EINVALID && (p || res.data)) {
+			char *m = shown(req, ch_error_message());
 			json_t *e = json_pack("{s:s, s:s}", "code", p ? "invalid_rows" : "invalid",
-			                      "message", ch_error_message());
+			                      "message", m);
+			free(m);
 			if (p)
 				json_object_set_new(e, "rows", problems_json(p));
 			if (res.data)
@@ -598,7 +715,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 			set_json(resp, 422, json_pack("{s:o}", "error", e));
 			ch_error_clear();
 		} else {
-			fail_current(resp, rc);
+			fail_shown(req, resp, rc);
 		}
 		goto done;
 	}
@@ -613,7 +730,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 		                                         "officedocument.spreadsheetml.sheet";
 		attachment(resp, ch_report_title(t), fmt == CH_FMT_CSV ? ".csv" : ".xlsx");
 	} else {
-		set_json(resp, 200, result_json(&res, ch_ctx_actor(ctx)->name, name));
+		set_json(resp, 200, result_json(req, &res, ch_ctx_actor(ctx)->name, name));
 	}
 done:
 	ch_result_dispose(&res);
@@ -625,7 +742,7 @@ done:
 #define CACHE_SLOTS 64
 
 static struct {
-	char key[600];
+	char key[CH_HASH_HEX_LEN + 1]; /* the hash of user, path and query */
 	int64_t version;
 	char etag[40];
 	char *body;
@@ -635,22 +752,25 @@ static struct {
 } cache[CACHE_SLOTS];
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void cache_key(const struct http_request *req, const char *user, char *key, size_t n)
+/* The answer's key: a hash of everything that chooses it, however long the
+ * query (a cut-off key would let two queries share an answer). Each part
+ * is written with its length, so no two requests give the same text. */
+static void cache_key(const struct http_request *req, const char *user,
+                      char key[CH_HASH_HEX_LEN + 1])
 {
 	ch_buf b;
 	ch_buf_init(&b);
-	ch_buf_printf(&b, "%s\n%s", user, req->path);
+	ch_buf_printf(&b, "%zu:%s%zu:%s", strlen(user), user, strlen(req->path), req->path);
 	for (size_t i = 0; i < req->nquery; i++)
-		ch_buf_printf(&b, "\n%s=%s", req->query[i].name, req->query[i].value);
-	snprintf(key, n, "%s", b.ptr);
+		ch_buf_printf(&b, "%zu:%s%zu:%s", strlen(req->query[i].name), req->query[i].name,
+		              strlen(req->query[i].value), req->query[i].value);
+	ch_hash_hex(b.ptr, b.len, key);
 	ch_buf_dispose(&b);
 }
 
 static size_t cache_slot(const char *key)
 {
-	char h[CH_HASH_HEX_LEN + 1];
-	ch_hash_hex(key, strlen(key), h);
-	return strtoul(h + 56, NULL, 16) % CACHE_SLOTS;
+	return strtoul(key + 56, NULL, 16) % CACHE_SLOTS;
 }
 
 /* Answers from the cache when KEY was answered at VERSION. */
@@ -722,11 +842,50 @@ static void health(ch_ctx *ctx, struct http_response *resp)
 	                   db ? "ok" : "unavailable", "version", VERSION));
 }
 
+static int is_utf8(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return ch_utf8_valid_prefix(s, n, NULL) == n;
+}
+
+/* 1 when the request's text is all UTF-8: the path, the names and values
+ * of its query and form fields and of its file fields. What is not could
+ * not be stored, nor quoted in a JSON answer. *FIELD names the field whose
+ * value is not (NULL when the path or a name is not). */
+static int request_utf8(const struct http_request *req, const char **field)
+{
+	*field = NULL;
+	if (!is_utf8(req->path))
+		return 0;
+	for (size_t i = 0; i < req->nquery + req->nform; i++) {
+		const struct http_kv *kv =
+		    i < req->nquery ? &req->query[i] : &req->form[i - req->nquery];
+		if (!is_utf8(kv->name))
+			return 0;
+		if (!is_utf8(kv->value)) {
+			*field = kv->name;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < req->nuploads; i++)
+		if (!is_utf8(req->uploads[i].field))
+			return 0;
+	return 1;
+}
+
 void http_handle(const struct http_request *req, struct http_response *resp)
 {
 	struct caller who = {0};
+	const char *field;
 	ch_ctx *ctx;
 	int known, rc;
+	if (!request_utf8(req, &field)) {
+		http_response_fail(resp, 400, "bad_request",
+		                   field ? "this value is not UTF-8 text"
+		                         : "the request is not UTF-8 text",
+		                   field);
+		return;
+	}
 	if (strncmp(req->path, "/api/files/", 11) == 0 && strcmp(req->method, "GET") == 0) {
 		/* downloads are the signed-in user's own */
 	} else if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0) {
@@ -792,9 +951,9 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 		set_cookie(resp, "", req->tls);
 		set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
 	} else if (!changes && cacheable(r->op)) {
-		char key[600];
+		char key[CH_HASH_HEX_LEN + 1];
 		int64_t version = 0;
-		cache_key(req, who.user, key, sizeof key);
+		cache_key(req, who.user, key);
 		if (ch_audit_version(ctx, &version) != 0 ||
 		    !cache_get(key, version, req->if_none_match, resp)) {
 			run_op(ctx, r, req, resp);

@@ -15,11 +15,9 @@
 #include <string.h>
 
 #include "core/user.h"
+#include "http/http.h"
 #include "http/routes.h"
 #include "util/alloc.h"
-
-/* Requests that carry no file: parameters only. */
-#define SMALL_BODY (64u * 1024)
 
 static struct http_route *routes;
 static size_t nroutes;
@@ -80,7 +78,10 @@ void http_routes_init(size_t upload_limit)
 		else
 			snprintf(path, sizeof path, "/api/%s/%s", collection(op->group), op->verb);
 		int post = (op->flags & CH_OP_WRITES) || files;
-		add(post ? "POST" : "GET", path, op, files ? upload_limit : post ? SMALL_BODY : 0,
+		add(post ? "POST" : "GET", path, op,
+		    files  ? upload_limit
+		    : post ? HTTP_TEXT_LIMIT
+		           : 0,
 		    files);
 	}
 }
