@@ -188,34 +188,19 @@ static void setup(void)
 
 /* ---- the input ---- */
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The N bytes at S decoded as a query or urlencoded form value, as the
- * server decodes them (up to a NUL byte, which a C string cannot hold). */
+/* The N bytes at S decoded as a query or urlencoded form field, as the
+ * server decodes them ('+' a space, then http_unescape), up to a NUL byte,
+ * which a C string cannot hold. */
 static char *decode(const char *s, size_t n)
 {
-	ch_buf b;
-	ch_buf_init(&b);
-	for (size_t i = 0; i < n && s[i]; i++) {
-		int hi = s[i] == '%' && i + 2 < n ? hex_digit(s[i + 1]) : -1;
-		int lo = hi >= 0 ? hex_digit(s[i + 2]) : -1;
-		if (lo >= 0 && (hi | lo) != 0) {
-			ch_buf_putc(&b, (char)(hi << 4 | lo));
-			i += 2;
-		} else {
-			ch_buf_putc(&b, s[i] == '+' ? ' ' : s[i]);
-		}
-	}
-	return ch_buf_detach(&b);
+	char *v = ch_malloc(n + 1);
+	memcpy(v, s, n);
+	v[n] = '\0';
+	for (char *p = v; *p; p++)
+		if (*p == '+')
+			*p = ' ';
+	http_unescape(v);
+	return v;
 }
 
 /* "a=1&b=2" into pairs appended to *KV. */

@@ -110,6 +110,11 @@ void http_response_error(struct http_response *resp, int code, const char *messa
 void http_response_fail(struct http_response *resp, int status, const char *code,
                         const char *message, const char *field);
 
+/* Decodes each %HH of S in place, as libmicrohttpd would, except %00: a
+ * NUL byte would cut the path or a value short where the router reads it,
+ * so "%00" stays as it is (and is refused as the text it is). Returns the
+ * new length. */
+size_t http_unescape(char *s);
 /* S made fit for one line of the log into OUT (N bytes): control bytes
  * and backslashes as \xHH, cut with "..." when it does not fit, so that a
  * client cannot forge or split log lines. Returns OUT. */

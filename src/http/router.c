@@ -133,6 +133,23 @@ void http_response_fail(struct http_response *resp, int status, const char *code
 	set_json(resp, status, e ? json_pack("{s:o}", "error", e) : NULL);
 }
 
+size_t http_unescape(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		int hi = r[0] == '%' ? ch_hex_digit(r[1]) : -1;
+		int lo = hi >= 0 ? ch_hex_digit(r[2]) : -1;
+		if (lo >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
 const char *http_log_text(char *out, size_t n, const char *s)
 {
 	static const char hex[] = "0123456789abcdef";

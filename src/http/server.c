@@ -67,17 +67,6 @@ struct conn {
 
 static const struct http_config *config;
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void kv_add(struct http_kv **kv, size_t *n, const char *name, const char *value)
 {
 	*kv = ch_realloc(*kv, (*n + 1) * sizeof **kv);
@@ -262,27 +251,12 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 	return ok;
 }
 
-/* Decodes %HH in S as libmicrohttpd does, except %00: a NUL byte would cut
- * the path or a query value short where the router reads it, so "%00"
- * stays as it is, and the path or value is refused as the text it is.
- * Returns the new length. */
+/* libmicrohttpd's decoding of the path and the query, as http_unescape. */
 static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
 {
-	char *w = s;
 	(void)cls;
 	(void)conn;
-	for (const char *r = s; *r;) {
-		int hi = r[0] == '%' ? hex_digit(r[1]) : -1;
-		int lo = hi >= 0 ? hex_digit(r[2]) : -1;
-		if (lo >= 0 && (hi | lo) != 0) {
-			*w++ = (char)(hi << 4 | lo);
-			r += 3;
-		} else {
-			*w++ = *r++;
-		}
-	}
-	*w = '\0';
-	return (size_t)(w - s);
+	return http_unescape(s);
 }
 
 /* ---- slow clients ----
