@@ -96,15 +96,6 @@ static void cleanup(void)
 		fprintf(stderr, "fuzz_http: could not remove %s\n", dir);
 }
 
-static void write_file(const char *path, const void *data, size_t size)
-{
-	FILE *fp = fopen(path, "wb");
-	if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp) != 0) {
-		perror(path);
-		abort();
-	}
-}
-
 /* Runs operation GROUP VERB as the fuzz user with NAME, VALUE pairs (ended
  * by NULL); aborts when it fails: the set-up must work. */
 static void setup_op(const char *group, const char *verb, const char *const *kv)
@@ -170,7 +161,7 @@ static void setup(void)
 	char plan[300], demo[300];
 	snprintf(plan, sizeof plan, "%s/plan.csv", dir);
 	snprintf(demo, sizeof demo, "%s/demo.csv", dir);
-	write_file(plan, plan_csv, sizeof plan_csv - 1);
+	fuzz_write_file(plan, plan_csv, sizeof plan_csv - 1);
 	setup_op("plan", "import", (const char *const[]){"file", plan, "year", "2023", NULL});
 	setup_op("demo", "generate",
 	         (const char *const[]){"households", "50", "seed", "1", "output", demo, NULL});
@@ -224,15 +215,6 @@ static void decode_pairs(const char *s, size_t n, struct http_kv **kv, size_t *n
 	}
 }
 
-static void free_pairs(struct http_kv *kv, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(kv[i].name);
-		free(kv[i].value);
-	}
-	free(kv);
-}
-
 /* The next line of DATA from *POS (without its '\n'), as a string. */
 static char *next_line(const uint8_t *data, size_t size, size_t *pos)
 {
@@ -261,7 +243,7 @@ static void take_uploads(struct http_request *req)
 		struct http_upload *u = &req->uploads[req->nuploads++];
 		char path[300], *slash = strchr(f->name + 1, '/');
 		snprintf(path, sizeof path, "%s/upload-%zu", dir, req->nuploads);
-		write_file(path, f->value, strlen(f->value));
+		fuzz_write_file(path, f->value, strlen(f->value));
 		if (slash)
 			*slash = '\0';
 		u->field = ch_strdup(f->name + 1);
@@ -363,8 +345,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(req.uploads[i].path);
 	}
 	free(req.uploads);
-	free_pairs(req.query, req.nquery);
-	free_pairs(req.form, req.nform);
+	http_kv_free(req.query, req.nquery);
+	http_kv_free(req.form, req.nform);
 	free(copy);
 	free(method);
 	free(path);

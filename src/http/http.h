@@ -120,6 +120,8 @@ size_t http_unescape(char *s);
  * client cannot forge or split log lines. Returns OUT. */
 const char *http_log_text(char *out, size_t n, const char *s);
 
+/* Frees N pairs of KV, their names and values (all allocated). */
+void http_kv_free(struct http_kv *kv, size_t n);
 /* The value of NAME among N pairs of KV, or NULL. */
 const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name);
 

@@ -75,6 +75,15 @@ void http_response_header(struct http_response *resp, const char *name, const ch
 	resp->nheaders++;
 }
 
+void http_kv_free(struct http_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].name);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
 const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)

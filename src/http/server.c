@@ -75,15 +75,6 @@ static void kv_add(struct http_kv **kv, size_t *n, const char *name, const char 
 	(*n)++;
 }
 
-static void kv_free(struct http_kv *kv, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(kv[i].name);
-		free(kv[i].value);
-	}
-	free(kv);
-}
-
 static void conn_free(struct conn *c)
 {
 	if (c->pp)
@@ -101,8 +92,8 @@ static void conn_free(struct conn *c)
 	free(c->req.uploads);
 	if (c->tmpdir[0])
 		rmdir(c->tmpdir);
-	kv_free(c->req.query, c->req.nquery);
-	kv_free(c->req.form, c->req.nform);
+	http_kv_free(c->req.query, c->req.nquery);
+	http_kv_free(c->req.form, c->req.nform);
 	ch_buf_dispose(&c->body);
 	free(c->method);
 	free(c->path);
