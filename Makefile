@@ -158,12 +158,20 @@ $(B)/tools/embed: tools/embed.c
 #                      to keep it replayed). FUZZ_TARGETS=csv runs one.
 #   make fuzz-replay   (internal, any MODE) run each target over its committed
 #                      corpus with fuzz/replay.c instead of libFuzzer: no clang
-FUZZ_TARGETS ?= csv xlsx plan_table
+# Targets link the library and the router (libcleanheat-http.a: src/http
+# without server.c, so without libmicrohttpd).
+FUZZ_TARGETS ?= csv xlsx plan_table http
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN_csv := 65536
 FUZZ_MAX_LEN_xlsx := 262144
 FUZZ_MAX_LEN_plan_table := 16384
+FUZZ_MAX_LEN_http := 16384
 FUZZ_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS_ALL)) -Ifuzz
+# The router without the server (the one file that includes microhttpd.h),
+# for targets that hand it requests directly; the binary links the same
+# objects.
+HTTP_LIB_OBJ := $(filter-out $(B)/src/http/server.o,$(filter $(B)/src/http/%,$(CLI_OBJ)))
+FUZZ_LIBS := $(B)/libcleanheat-http.a $(B)/libcleanheat.a
 ifeq ($(MODE),fuzz)
 MODE_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
@@ -182,7 +190,8 @@ fuzz: deps
 		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
 		dict=; [ ! -f fuzz/$$t.dict ] || dict=-dict=fuzz/$$t.dict; \
 		max_len=$$(case $$t in csv) echo $(FUZZ_MAX_LEN_csv);; \
-			xlsx) echo $(FUZZ_MAX_LEN_xlsx);; *) echo $(FUZZ_MAX_LEN_plan_table);; esac); \
+			xlsx) echo $(FUZZ_MAX_LEN_xlsx);; http) echo $(FUZZ_MAX_LEN_http);; \
+			*) echo $(FUZZ_MAX_LEN_plan_table);; esac); \
 		build/fuzz/fuzz/fuzz_$$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
 			-ignore_ooms=1 -max_len=$$max_len -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=25 $$dict -artifact_prefix=$$crashes/$$t- \
@@ -204,10 +213,14 @@ fuzz: deps
 
 fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 
-$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
+$(B)/libcleanheat-http.a: $(HTTP_LIB_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ  $@"
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBS) $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 
 fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 	@rc=0; for t in $(FUZZ_TARGETS); do \
@@ -216,10 +229,10 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
 		$(B)/fuzz/replay_$$t fuzz/corpus/$$t || rc=1; \
 	done; exit $$rc
 
-$(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libcleanheat.a
+$(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(B)/libcleanheat.a \
+	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(FUZZ_LIBS) \
 		$(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 # --- fuzz (end) ---
 

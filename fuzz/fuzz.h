@@ -1,7 +1,8 @@
 /*
  * fuzz — what the libFuzzer targets in fuzz/ share: an invariant check that
  * aborts with the failed condition (a crash libFuzzer saves, and replay
- * reports), and the checks every row handed out by a reader must pass.
+ * reports), writing an input to a file, and the checks every row handed
+ * out by a reader must pass.
  */
 #ifndef CH_FUZZ_FUZZ_H
 #define CH_FUZZ_FUZZ_H
@@ -25,6 +26,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 			abort();                                                                   \
 		}                                                                                  \
 	} while (0)
+
+/* Writes SIZE bytes of DATA to a new file at PATH; aborts when it cannot:
+ * a target that cannot set up its input finds nothing. */
+static inline void fuzz_write_file(const char *path, const void *data, size_t size)
+{
+	FILE *fp = fopen(path, "wb");
+	if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp) != 0) {
+		perror(path);
+		abort();
+	}
+}
 
 /* A row from ch_csv_next or ch_xlsx_next: a 1-based line, a field array
  * when there are fields, and every field a NUL-terminated, valid UTF-8

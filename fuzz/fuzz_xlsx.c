@@ -60,15 +60,6 @@ static const char *tmp_file(void)
 	return tmp_path;
 }
 
-static void write_file(const char *path, const uint8_t *data, size_t size)
-{
-	FILE *fp = fopen(path, "wb");
-	if (!fp || (size && fwrite(data, 1, size, fp) != size) || fclose(fp) != 0) {
-		perror(path);
-		abort();
-	}
-}
-
 /* Reads every row of the open sheet; returns the final ch_xlsx_next code. */
 static int read_rows(ch_xlsx *x)
 {
@@ -255,7 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char **names = NULL;
 	size_t nnames = 0;
 
-	write_file(path, data, size);
+	fuzz_write_file(path, data, size);
 	ch_error_clear();
 	int rc = ch_xlsx_open(&x, path, NULL);
 	if (rc < 0) {

@@ -24,7 +24,7 @@ static const struct ch_param serve_params[] = {
     {"max-per-client", CH_PT_INT, 0, "N", NULL, 1, 100000,
      "connections open at once from one address (default 64)"},
     {"timeout", CH_PT_INT, 0, "SECONDS", NULL, 1, 3600,
-     "drop a connection idle this long (default 30)"},
+     "drop a connection idle this long, or whose request header takes longer (default 30)"},
     {"session-idle", CH_PT_INT, 0, "SECONDS", NULL, 1, 86400,
      "end a session unused this long (default 1800)"},
     {"web-root", CH_PT_STRING, 0, "DIR", NULL, 0, 0,

@@ -86,9 +86,17 @@ int http_serve(const struct http_config *cfg);
 
 /* Prepares the router for CFG (called once before the first request). */
 int http_router_init(const struct http_config *cfg);
+/* Releases what the router holds: its cache, the downloads and their
+ * directory, and the calling thread's database context. */
 void http_router_dispose(void);
-/* The most a request to METHOD PATH may carry in its body, in bytes. */
-size_t http_body_limit(const char *method, const char *path);
+/* The most text a request may hold in memory (a JSON body, the text fields
+ * of a form), in bytes; only uploaded files may be larger. */
+#define HTTP_TEXT_LIMIT (64u * 1024)
+/* The most a request to METHOD PATH, its body of CONTENT_TYPE (NULL when
+ * none is given), may carry in its body, in bytes: the route's limit for a
+ * multipart form, whose files go to disk; for any other body no more than
+ * HTTP_TEXT_LIMIT; 0 when no route has METHOD PATH. */
+size_t http_body_limit(const char *method, const char *path, const char *content_type);
 /* Answers REQ into RESP (initialised by the caller with http_response_init). */
 void http_handle(const struct http_request *req, struct http_response *resp);
 
@@ -116,6 +124,18 @@ void http_static_dispose(void);
  * index.html; a name outside the set is 404, a method but GET or HEAD 405. */
 void http_static(const struct http_request *req, struct http_response *resp);
 
+/* Decodes each %HH of S in place, as libmicrohttpd would, except %00: a
+ * NUL byte would cut the path or a value short where the router reads it,
+ * so "%00" stays as it is (and is refused as the text it is). Returns the
+ * new length. */
+size_t http_unescape(char *s);
+/* S made fit for one line of the log into OUT (N bytes): control bytes
+ * and backslashes as \xHH, cut with "..." when it does not fit, so that a
+ * client cannot forge or split log lines. Returns OUT. */
+const char *http_log_text(char *out, size_t n, const char *s);
+
+/* Frees N pairs of KV, their names and values (all allocated). */
+void http_kv_free(struct http_kv *kv, size_t n);
 /* The value of NAME among N pairs of KV, or NULL. */
 const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name);
 

@@ -76,6 +76,15 @@ void http_response_header(struct http_response *resp, const char *name, const ch
 	resp->nheaders++;
 }
 
+void http_kv_free(struct http_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(kv[i].name);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
 const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name)
 {
 	for (size_t i = 0; i < n; i++)
@@ -86,8 +95,13 @@ const char *http_kv_get(const struct http_kv *kv, size_t n, const char *name)
 
 static void set_json(struct http_response *resp, int status, json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char *s = j ? json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER) : NULL;
 	ch_buf_clear(&resp->body);
+	if (!s) { /* jansson refused a value: never an empty or broken answer */
+		status = 500;
+		s = ch_strdup(
+		    "{\"error\": {\"code\": \"internal\", \"message\": \"internal error\"}}");
+	}
 	ch_buf_puts(&resp->body, s);
 	ch_buf_putc(&resp->body, '\n');
 	free(s);
@@ -96,29 +110,100 @@ static void set_json(struct http_response *resp, int status, json_t *j)
 	resp->content_type = "application/json; charset=utf-8";
 }
 
+/* A copy of S in which each byte that does not belong to valid UTF-8 is
+ * U+FFFD: JSON holds only UTF-8, and messages may quote what a client sent. */
+static char *utf8_clean(const char *s)
+{
+	size_t len = strlen(s), i = 0;
+	ch_buf b;
+	ch_buf_init(&b);
+	while (i < len) {
+		size_t ok = ch_utf8_valid_prefix(s + i, len - i, NULL);
+		ch_buf_put(&b, s + i, ok);
+		i += ok;
+		if (i < len) {
+			ch_buf_puts(&b, "\xEF\xBF\xBD");
+			i++;
+		}
+	}
+	return ch_buf_detach(&b);
+}
+
 void http_response_fail(struct http_response *resp, int status, const char *code,
                         const char *message, const char *field)
 {
-	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", message ? message : code);
-	if (field)
-		json_object_set_new(e, "field", json_string(field));
-	set_json(resp, status, json_pack("{s:o}", "error", e));
+	char *m = utf8_clean(message ? message : code);
+	json_t *e = json_pack("{s:s, s:s}", "code", code, "message", m);
+	if (e && field) {
+		char *f = utf8_clean(field);
+		json_object_set_new(e, "field", json_string(f));
+		free(f);
+	}
+	free(m);
+	set_json(resp, status, e ? json_pack("{s:o}", "error", e) : NULL);
+}
+
+size_t http_unescape(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		int hi = r[0] == '%' ? ch_hex_digit(r[1]) : -1;
+		int lo = hi >= 0 ? ch_hex_digit(r[2]) : -1;
+		if (lo >= 0 && (hi | lo) != 0) {
+			*w++ = (char)(hi << 4 | lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+const char *http_log_text(char *out, size_t n, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		int plain = *p >= 0x20 && *p != 0x7f && *p != '\\';
+		/* what this byte takes, and room left for "..." and the NUL */
+		if (o + (plain ? 1 : 4) + 4 > n) {
+			if (o + 4 <= n) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	if (n)
+		out[o < n ? o : n - 1] = '\0';
+	return out;
 }
 
 void http_response_error(struct http_response *resp, int code, const char *message,
                          const char *field)
 {
 	int status = ch_err_http_status(code);
+	char line[512];
 	if (code == CH_EBUSY) {
 		/* another write held the database past the wait: nothing was done,
 		 * and the same request may be sent again once that wait has passed */
 		char after[16];
 		snprintf(after, sizeof after, "%d", CH_BUSY_WAIT_S);
 		http_response_header(resp, "Retry-After", after);
-		fprintf(stderr, "cleanheat: busy: %s\n", message ? message : "");
+		fprintf(stderr, "cleanheat: busy: %s\n", http_log_text(line, sizeof line, message));
 	} else if (status >= 500) {
 		/* the detail of an internal error goes to the log, not to the client */
-		fprintf(stderr, "cleanheat: internal error: %s\n", message ? message : "");
+		fprintf(stderr, "cleanheat: internal error: %s\n",
+		        http_log_text(line, sizeof line, message));
 		message = "internal error";
 	}
 	http_response_fail(resp, status, ch_err_json_code(code), message, field);
@@ -206,17 +291,27 @@ static void cache_clear(void);
 
 void http_router_dispose(void)
 {
+	/* the calling thread's context (a program that handled requests on its
+	 * own thread); a worker's is freed when the worker ends */
+	pthread_once(&key_once, make_key);
+	ch_ctx_free(pthread_getspecific(ctx_key));
+	pthread_setspecific(ctx_key, NULL);
 	cache_clear();
 	http_downloads_dispose();
 	http_routes_dispose();
 	http_static_dispose();
 }
 
-size_t http_body_limit(const char *method, const char *path)
+size_t http_body_limit(const char *method, const char *path, const char *content_type)
 {
 	int known;
 	const struct http_route *r = http_route_find(method, path, &known);
-	return r ? r->body_limit : 0;
+	if (!r)
+		return 0;
+	/* only the files of a multipart form go to disk as they arrive */
+	if (!content_type || strncmp(content_type, "multipart/form-data", 19) != 0)
+		return r->body_limit < HTTP_TEXT_LIMIT ? r->body_limit : HTTP_TEXT_LIMIT;
+	return r->body_limit;
 }
 
 /* ---- who is asking ---- */
@@ -324,7 +419,8 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 		                   "sign in with a JSON body {\"user\", \"password\"}", NULL);
 		return;
 	}
-	json_t *j = json_loadb(req->body ? req->body : "", req->body_len, 0, &jerr);
+	json_t *j =
+	    json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	const char *user = NULL, *password = NULL;
 	if (!j || json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s}", "user", &user, "password",
 	                         &password) != 0) {
@@ -336,7 +432,9 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 	int rc = ch_auth_signin(ctx, user, password, req->client, (int64_t)time(NULL), &limits,
 	                        session, csrf);
 	if (rc == CH_EDENIED) {
-		fprintf(stderr, "cleanheat: failed sign-in for '%s' from %s\n", user, req->client);
+		char name[128];
+		fprintf(stderr, "cleanheat: failed sign-in for '%s' from %s\n",
+		        http_log_text(name, sizeof name, user), req->client);
 		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
 	} else if (rc == CH_ETHROTTLED) {
 		char after[16];
@@ -504,13 +602,17 @@ static int read_params(const struct http_route *r, const struct http_request *re
 		}
 	} else {
 		json_error_t jerr;
-		if (req->body_len && !is_json(req)) {
+		/* a form here would be read as no parameters at all */
+		if ((req->body_len || req->nform || req->nuploads) && !is_json(req)) {
 			rd->status = 415;
 			return ch_error_set(CH_EUSAGE, "send the parameters as a JSON object");
 		}
-		json_t *j =
-		    req->body_len ? json_loadb(req->body, req->body_len, 0, &jerr) : json_object();
-		if (!j || !json_is_object(j)) {
+		json_t *j = req->body_len ? json_loadb(req->body, req->body_len,
+		                                       JSON_REJECT_DUPLICATES, &jerr)
+		                          : json_object();
+		if (!j)
+			return ch_error_set(CH_EUSAGE, "the body is not valid JSON: %s", jerr.text);
+		if (!json_is_object(j)) {
 			json_decref(j);
 			return ch_error_set(CH_EUSAGE, "the body is not a JSON object");
 		}
@@ -560,52 +662,66 @@ static json_t *problems_json(const ch_problems *p)
 	return a;
 }
 
-/* Replaces every FROM in B by TO. */
-static void replace_all(ch_buf *b, const char *from, const char *to)
+/* The name a client downloads a file the operation NAME wrote as. */
+static void download_name(char *out, size_t n, const char *name, const struct ch_result_file *f)
 {
-	size_t n = strlen(from);
-	if (!n || !b->ptr || !strstr(b->ptr, from))
-		return;
-	ch_buf out;
-	ch_buf_init(&out);
-	for (const char *p = b->ptr, *at; *p; p = at + n) {
-		if (!(at = strstr(p, from))) {
-			ch_buf_puts(&out, p);
-			break;
-		}
-		ch_buf_put(&out, p, (size_t)(at - p));
-		ch_buf_puts(&out, to);
-	}
-	ch_buf_clear(b);
-	ch_buf_puts(b, out.ptr ? out.ptr : "");
-	ch_buf_dispose(&out);
+	snprintf(out, n, "%s-%s%s", name, f->param,
+	         ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv");
 }
 
-/* A message as the client may read it: the server's private paths of the
- * uploads and of the files written are named as the client knows them. */
-static char *client_message(const char *text, const struct http_request *req, const ch_result *res,
-                            const char *default_name)
+/* TEXT as the client may see it, a new string: each private path of the
+ * server's replaced by the name the client knows (an uploaded file's by the
+ * name the client gave it, a file written for RES of operation NAME by its
+ * download name; RES and NAME may be NULL), and valid UTF-8. */
+static char *shown(const struct http_request *req, const ch_result *res, const char *name,
+                   const char *text)
 {
 	ch_buf b;
+	char dl[300];
 	ch_buf_init(&b);
-	ch_buf_puts(&b, text ? text : "");
-	for (size_t i = 0; i < req->nuploads; i++)
-		replace_all(&b, req->uploads[i].path, req->uploads[i].filename);
-	for (size_t i = 0; res && i < res->nfiles; i++) {
-		char name[300];
-		const struct ch_result_file *f = &res->files[i];
-		snprintf(name, sizeof name, "%s-%s%s", default_name, f->param,
-		         ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv");
-		replace_all(&b, f->path, name);
+	for (const char *p = text ? text : ""; *p;) {
+		const char *to = NULL;
+		size_t len = 0;
+		for (size_t i = 0; i < req->nuploads; i++) {
+			const struct http_upload *u = &req->uploads[i];
+			size_t n = u->path ? strlen(u->path) : 0;
+			if (n > len && strncmp(p, u->path, n) == 0) {
+				to = u->filename && *u->filename ? u->filename : u->field;
+				len = n;
+			}
+		}
+		for (size_t i = 0; res && name && i < res->nfiles; i++) {
+			size_t n = strlen(res->files[i].path);
+			if (n > len && strncmp(p, res->files[i].path, n) == 0) {
+				download_name(dl, sizeof dl, name, &res->files[i]);
+				to = dl;
+				len = n;
+			}
+		}
+		if (to) {
+			ch_buf_puts(&b, to);
+			p += len;
+		} else {
+			ch_buf_putc(&b, *p++);
+		}
 	}
-	char *s = ch_strdup(b.ptr ? b.ptr : "");
-	ch_buf_dispose(&b);
-	return s;
+	char *raw = ch_buf_detach(&b), *clean = utf8_clean(raw);
+	free(raw);
+	return clean;
+}
+
+/* The current error as the answer, its message as shown(). */
+static void fail_shown(const struct http_request *req, struct http_response *resp, int rc)
+{
+	char *m = shown(req, NULL, NULL, ch_error_message());
+	http_response_error(resp, rc, m, ch_error_field());
+	free(m);
+	ch_error_clear();
 }
 
 /* The result as one JSON object: message, counts, tables, problems, the
  * document, and the files to download. */
-static json_t *result_json(const ch_result *res, const struct http_request *req, const char *user,
+static json_t *result_json(const struct http_request *req, const ch_result *res, const char *user,
                            const char *default_name)
 {
 	json_t *o = json_object(), *tables = json_array(), *problems = json_array();
@@ -620,9 +736,9 @@ static json_t *result_json(const ch_result *res, const struct http_request *req,
 		else
 			json_array_extend(problems, problems_json(p->problems));
 	}
-	char *text = client_message(msg.ptr, req, res, default_name);
-	json_object_set_new(o, "message", json_string(text));
-	free(text);
+	char *m = shown(req, res, default_name, msg.ptr);
+	json_object_set_new(o, "message", json_string(m));
+	free(m);
 	json_t *counts = json_object();
 	for (size_t i = 0; i < res->ncounts; i++)
 		json_object_set_new(counts, res->counts[i].key, json_integer(res->counts[i].value));
@@ -636,8 +752,7 @@ static json_t *result_json(const ch_result *res, const struct http_request *req,
 		char url[128];
 		const struct ch_result_file *f = &res->files[i];
 		char name[300];
-		snprintf(name, sizeof name, "%s-%s%s", default_name, f->param,
-		         ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv");
+		download_name(name, sizeof name, default_name, f);
 		if (http_downloads_add(f->path, user, name, f->media_type, url, sizeof url) == 0)
 			json_array_append_new(files, json_pack("{s:s, s:s, s:s}", "param", f->param,
 			                                       "name", name, "url", url));
@@ -672,41 +787,6 @@ static int cacheable(const struct ch_op *op)
 	       strcmp(op->group, "region") == 0;
 }
 
-/* Messages name a file by its path, which for an upload is the server's
- * private temporary file: in a JSON answer it becomes the name the client
- * gave the file (without quotes, backslashes or control characters, so the
- * JSON stays valid), and the server's folders are never shown. */
-static void scrub_upload_paths(const struct http_request *req, struct http_response *resp)
-{
-	if (!resp->content_type || strncmp(resp->content_type, "application/json", 16) != 0)
-		return;
-	for (size_t i = 0; i < req->nuploads; i++) {
-		const char *path = req->uploads[i].path;
-		char name[256];
-		size_t n = 0;
-		const char *base = strrchr(req->uploads[i].filename, '/');
-		base = base ? base + 1 : req->uploads[i].filename;
-		for (const char *c = base; *c && n + 1 < sizeof name; c++)
-			if ((unsigned char)*c >= 0x20 && *c != '"' && *c != '\\' && *c != 0x7f)
-				name[n++] = *c;
-		name[n] = '\0';
-		if (!n)
-			snprintf(name, sizeof name, "%s", "上传的文件");
-		ch_buf out;
-		ch_buf_init(&out);
-		const char *p = resp->body.ptr, *hit;
-		size_t plen = strlen(path);
-		while ((hit = strstr(p, path)) != NULL) {
-			ch_buf_put(&out, p, (size_t)(hit - p));
-			ch_buf_puts(&out, name);
-			p = hit + plen;
-		}
-		ch_buf_puts(&out, p);
-		ch_buf_dispose(&resp->body);
-		resp->body = out;
-	}
-}
-
 static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
                    struct http_response *resp)
 {
@@ -739,10 +819,10 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 			if (res.parts[i].kind == CH_PART_PROBLEMS)
 				p = res.parts[i].problems;
 		if (rc == CH_EINVALID && (p || res.data)) {
-			char *text = client_message(ch_error_message(), req, NULL, name);
+			char *m = shown(req, &res, name, ch_error_message());
 			json_t *e = json_pack("{s:s, s:s}", "code", p ? "invalid_rows" : "invalid",
-			                      "message", text);
-			free(text);
+			                      "message", m);
+			free(m);
 			if (p)
 				json_object_set_new(e, "rows", problems_json(p));
 			if (res.data)
@@ -750,7 +830,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 			set_json(resp, 422, json_pack("{s:o}", "error", e));
 			ch_error_clear();
 		} else {
-			fail_current(resp, rc);
+			fail_shown(req, resp, rc);
 		}
 		goto done;
 	}
@@ -765,10 +845,9 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 		                                         "officedocument.spreadsheetml.sheet";
 		attachment(resp, ch_report_title(t), fmt == CH_FMT_CSV ? ".csv" : ".xlsx");
 	} else {
-		set_json(resp, 200, result_json(&res, req, ch_ctx_actor(ctx)->name, name));
+		set_json(resp, 200, result_json(req, &res, ch_ctx_actor(ctx)->name, name));
 	}
 done:
-	scrub_upload_paths(req, resp);
 	ch_result_dispose(&res);
 	ch_args_free(a);
 }
@@ -778,7 +857,7 @@ done:
 #define CACHE_SLOTS 64
 
 static struct {
-	char key[600];
+	char key[CH_HASH_HEX_LEN + 1]; /* the hash of user, path and query */
 	int64_t version;
 	char etag[40];
 	char *body;
@@ -788,22 +867,25 @@ static struct {
 } cache[CACHE_SLOTS];
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
 
-static void cache_key(const struct http_request *req, const char *user, char *key, size_t n)
+/* The answer's key: a hash of everything that chooses it, however long the
+ * query (a cut-off key would let two queries share an answer). Each part
+ * is written with its length, so no two requests give the same text. */
+static void cache_key(const struct http_request *req, const char *user,
+                      char key[CH_HASH_HEX_LEN + 1])
 {
 	ch_buf b;
 	ch_buf_init(&b);
-	ch_buf_printf(&b, "%s\n%s", user, req->path);
+	ch_buf_printf(&b, "%zu:%s%zu:%s", strlen(user), user, strlen(req->path), req->path);
 	for (size_t i = 0; i < req->nquery; i++)
-		ch_buf_printf(&b, "\n%s=%s", req->query[i].name, req->query[i].value);
-	snprintf(key, n, "%s", b.ptr);
+		ch_buf_printf(&b, "%zu:%s%zu:%s", strlen(req->query[i].name), req->query[i].name,
+		              strlen(req->query[i].value), req->query[i].value);
+	ch_hash_hex(b.ptr, b.len, key);
 	ch_buf_dispose(&b);
 }
 
 static size_t cache_slot(const char *key)
 {
-	char h[CH_HASH_HEX_LEN + 1];
-	ch_hash_hex(key, strlen(key), h);
-	return strtoul(h + 56, NULL, 16) % CACHE_SLOTS;
+	return strtoul(key + 56, NULL, 16) % CACHE_SLOTS;
 }
 
 /* Answers from the cache when KEY was answered at VERSION. */
@@ -875,12 +957,51 @@ static void health(ch_ctx *ctx, struct http_response *resp)
 	                   db ? "ok" : "unavailable", "version", VERSION));
 }
 
+static int is_utf8(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	return ch_utf8_valid_prefix(s, n, NULL) == n;
+}
+
+/* 1 when the request's text is all UTF-8: the path, the names and values
+ * of its query and form fields and of its file fields. What is not could
+ * not be stored, nor quoted in a JSON answer. *FIELD names the field whose
+ * value is not (NULL when the path or a name is not). */
+static int request_utf8(const struct http_request *req, const char **field)
+{
+	*field = NULL;
+	if (!is_utf8(req->path))
+		return 0;
+	for (size_t i = 0; i < req->nquery + req->nform; i++) {
+		const struct http_kv *kv =
+		    i < req->nquery ? &req->query[i] : &req->form[i - req->nquery];
+		if (!is_utf8(kv->name))
+			return 0;
+		if (!is_utf8(kv->value)) {
+			*field = kv->name;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < req->nuploads; i++)
+		if (!is_utf8(req->uploads[i].field))
+			return 0;
+	return 1;
+}
+
 void http_handle(const struct http_request *req, struct http_response *resp)
 {
 	struct caller who = {0};
 	struct worker *w;
+	const char *field;
 	ch_ctx *ctx;
 	int known, rc;
+	if (!request_utf8(req, &field)) {
+		http_response_fail(resp, 400, "bad_request",
+		                   field ? "this value is not UTF-8 text"
+		                         : "the request is not UTF-8 text",
+		                   field);
+		return;
+	}
 	if (strncmp(req->path, "/api/files/", 11) == 0 && strcmp(req->method, "GET") == 0) {
 		/* downloads are the signed-in user's own */
 	} else if (strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/api") != 0) {
@@ -964,8 +1085,8 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 			set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
 		}
 	} else if (cached) {
-		char key[600];
-		cache_key(req, who.user, key, sizeof key);
+		char key[CH_HASH_HEX_LEN + 1];
+		cache_key(req, who.user, key);
 		if (version < 0 || !cache_get(key, version, req->if_none_match, resp)) {
 			run_op(ctx, r, req, resp);
 			if (resp->status == 200 && version >= 0)

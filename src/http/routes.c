@@ -16,11 +16,9 @@
 #include <string.h>
 
 #include "core/user.h"
+#include "http/http.h"
 #include "http/routes.h"
 #include "util/alloc.h"
-
-/* Requests that carry no file: parameters only. */
-#define SMALL_BODY (64u * 1024)
 
 static struct http_route *routes;
 static size_t nroutes;
@@ -87,7 +85,7 @@ void http_routes_init(size_t upload_limit)
 		int post = (op->flags & CH_OP_WRITES) || files;
 		struct http_route *r = add(post ? "POST" : "GET", path, op,
 		                           files  ? upload_limit
-		                           : post ? SMALL_BODY
+		                           : post ? HTTP_TEXT_LIMIT
 		                                  : 0,
 		                           files);
 		r->json_too = files && !required_file;

@@ -9,9 +9,12 @@
  * stream in (never under the client's file name) and decodes form fields,
  * then hands a plain struct http_request to http_handle and sends what it
  * answers with the security headers every answer carries. Connections are
- * limited in total and per client address, and idle ones are dropped after
- * a timeout, so slow clients cannot hold the workers. SIGINT and SIGTERM
- * stop accepting, let requests in flight finish, and return.
+ * limited in total and per client address; one idle for the timeout is
+ * dropped, and so is one whose request header takes longer than the
+ * timeout or whose body arrives slower than a floor rate, so slow clients
+ * cannot hold connections. "%00" is never decoded and a form field with a
+ * NUL byte is refused, so no value reaches the router cut short. SIGINT
+ * and SIGTERM stop accepting, let requests in flight finish, and return.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,16 +35,29 @@
 #include "util/error.h"
 #include "util/file.h"
 
+/* Files one request may upload, and text fields its form may have. */
+#define MAX_UPLOADS 32
+#define MAX_FIELDS  256
+
+/* A body sent faster than this (bytes a second, on average once the
+ * timeout has passed) is not cut off for being slow. */
+#define MIN_BODY_RATE 1024
+
+/* Body bytes read and thrown away after a chunked body went over its
+ * limit, before the connection is closed instead of answered. */
+#define MAX_DISCARD (1u << 20)
+
 /* What one request accumulates between libmicrohttpd's calls. */
 struct conn {
 	struct http_request req;
 	char *method, *path;
 	ch_buf body;
-	size_t limit;   /* the route's body limit */
-	size_t got;     /* body bytes received */
-	int too_large;  /* more than LIMIT arrived */
-	int multipart;  /* multipart/form-data or urlencoded: parsed by PP */
-	int form_error; /* an upload could not be stored */
+	size_t limit;           /* the route's body limit */
+	size_t got;             /* body bytes received */
+	size_t text;            /* bytes of form text fields held in memory */
+	int too_large;          /* more than LIMIT arrived */
+	int multipart;          /* multipart/form-data or urlencoded: parsed by PP */
+	const char *form_error; /* why the form cannot be used (static), or NULL */
 	struct MHD_PostProcessor *pp;
 	FILE *upload;            /* the upload being written */
 	char tmpdir[256];        /* where uploads go; "" until the first one */
@@ -57,15 +73,6 @@ static void kv_add(struct http_kv **kv, size_t *n, const char *name, const char 
 	(*kv)[*n].name = ch_strdup(name ? name : "");
 	(*kv)[*n].value = ch_strdup(value ? value : "");
 	(*n)++;
-}
-
-static void kv_free(struct http_kv *kv, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(kv[i].name);
-		free(kv[i].value);
-	}
-	free(kv);
 }
 
 static void conn_free(struct conn *c)
@@ -85,8 +92,8 @@ static void conn_free(struct conn *c)
 	free(c->req.uploads);
 	if (c->tmpdir[0])
 		rmdir(c->tmpdir);
-	kv_free(c->req.query, c->req.nquery);
-	kv_free(c->req.form, c->req.nform);
+	http_kv_free(c->req.query, c->req.nquery);
+	http_kv_free(c->req.form, c->req.nform);
 	ch_buf_dispose(&c->body);
 	free(c->method);
 	free(c->path);
@@ -110,12 +117,26 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 	}
 	if (!filename) { /* a text field, perhaps in pieces */
 		struct http_kv *last = c->req.nform ? &c->req.form[c->req.nform - 1] : NULL;
+		c->text += size;
+		if (c->text > HTTP_TEXT_LIMIT) {
+			c->too_large = 1;
+			return MHD_NO;
+		}
+		/* a NUL byte would cut the value short where the router reads it */
+		if (size && memchr(data, '\0', size)) {
+			c->form_error = "a form field holds a NUL byte";
+			return MHD_NO;
+		}
 		if (off > 0 && last && strcmp(last->name, key) == 0) {
 			size_t n = strlen(last->value);
 			last->value = ch_realloc(last->value, n + size + 1);
 			memcpy(last->value + n, data, size);
 			last->value[n + size] = '\0';
 		} else {
+			if (c->req.nform >= MAX_FIELDS) {
+				c->form_error = "the form has too many fields";
+				return MHD_NO;
+			}
 			char *v = ch_malloc(size + 1);
 			memcpy(v, data, size);
 			v[size] = '\0';
@@ -129,13 +150,17 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 		if (c->upload)
 			fclose(c->upload);
 		c->upload = NULL;
+		if (c->req.nuploads >= MAX_UPLOADS) {
+			c->form_error = "the form has too many files";
+			return MHD_NO;
+		}
 		if (!c->tmpdir[0]) {
 			const char *t = getenv("TMPDIR");
 			snprintf(c->tmpdir, sizeof c->tmpdir, "%s/cleanheat-upload-XXXXXX",
 			         t && *t ? t : "/tmp");
 			if (!mkdtemp(c->tmpdir)) {
 				c->tmpdir[0] = '\0';
-				c->form_error = 1;
+				c->form_error = "the upload could not be stored";
 				return MHD_NO;
 			}
 		}
@@ -150,13 +175,13 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 		u->size = 0;
 		c->upload = fopen(path, "wb");
 		if (!c->upload) {
-			c->form_error = 1;
+			c->form_error = "the upload could not be stored";
 			return MHD_NO;
 		}
 	}
 	struct http_upload *u = &c->req.uploads[c->req.nuploads - 1];
 	if (!c->upload || fwrite(data, 1, size, c->upload) != size) {
-		c->form_error = 1;
+		c->form_error = "the upload could not be stored";
 		return MHD_NO;
 	}
 	u->size += size;
@@ -211,17 +236,141 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* one write(2) of the whole line: no lock on stderr for the workers to
-	 * queue at, and lines of two workers never interleave */
-	char line[1024];
-	int n =
-	    snprintf(line, sizeof line - 1, "%s %s %s %s %d %zu %.1fms", now,
-	             resp->user[0] ? resp->user : "-", c->method, c->path, resp->status, len, ms);
+	 * queue at, and lines of two workers never interleave; what the client
+	 * sent is escaped, so that no request can forge or split a line */
+	char line[1024], method[64], path[512], user[128];
+	int n = snprintf(line, sizeof line - 1, "%s %s %s %s %d %zu %.1fms", now,
+	                 resp->user[0] ? http_log_text(user, sizeof user, resp->user) : "-",
+	                 http_log_text(method, sizeof method, c->method),
+	                 http_log_text(path, sizeof path, c->path), resp->status, len, ms);
 	size_t nl = n < 0 ? 0 : (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
 	line[nl++] = '\n';
 	if (write(STDERR_FILENO, line, nl) < 0) {
 		/* nowhere to report that the log cannot be written */
 	}
 	return ok;
+}
+
+/* libmicrohttpd's decoding of the path and the query, as http_unescape. */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return http_unescape(s);
+}
+
+/* ---- slow clients ----
+ *
+ * libmicrohttpd drops a connection idle for the timeout, but a client that
+ * sends a byte every second is never idle, and a few hundred of them would
+ * hold connections for as long as they like. The watchdog gives each
+ * request the timeout to send its header, counted from when the connection
+ * was ready for it, and then wants its body at MIN_BODY_RATE on average
+ * once the timeout has passed; a connection that falls behind is shut
+ * down, which libmicrohttpd sees as the client going away. */
+
+enum phase { WAIT_HEADER, READ_BODY, ANSWERING };
+
+struct watch {
+	struct watch *prev, *next;
+	int fd;
+	enum phase phase;
+	struct timespec since; /* when the phase began */
+	uint64_t body;         /* body bytes received in READ_BODY */
+	int dropped;           /* shut down already */
+};
+
+static pthread_mutex_t watch_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct watch *watched; /* every open connection */
+static int watch_stop;        /* the watchdog is to end */
+static pthread_t watch_thread;
+
+static double seconds_since(const struct timespec *t0, const struct timespec *t1)
+{
+	return (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* libmicrohttpd's notice of a connection opened or closed. It calls the
+ * closing one before it closes the socket, so a socket in the list is
+ * never one the kernel has given to another connection. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	struct watch *w = *socket_context;
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci =
+		    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		w = ch_calloc(1, sizeof *w);
+		w->fd = ci ? ci->connect_fd : -1;
+		w->phase = WAIT_HEADER;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+		pthread_mutex_lock(&watch_mu);
+		w->next = watched;
+		if (watched)
+			watched->prev = w;
+		watched = w;
+		pthread_mutex_unlock(&watch_mu);
+		*socket_context = w;
+	} else if (w) {
+		pthread_mutex_lock(&watch_mu);
+		if (w->prev)
+			w->prev->next = w->next;
+		else
+			watched = w->next;
+		if (w->next)
+			w->next->prev = w->prev;
+		pthread_mutex_unlock(&watch_mu);
+		free(w);
+		*socket_context = NULL;
+	}
+}
+
+/* CONN's request is now in PHASE and has BODY more bytes of its body. */
+static void watch_update(struct MHD_Connection *conn, enum phase phase, size_t body)
+{
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct watch *w = ci ? ci->socket_context : NULL;
+	if (!w)
+		return;
+	pthread_mutex_lock(&watch_mu);
+	if (w->phase != phase) {
+		w->phase = phase;
+		w->body = 0;
+		clock_gettime(CLOCK_MONOTONIC, &w->since);
+	}
+	w->body += body;
+	pthread_mutex_unlock(&watch_mu);
+}
+
+static void *watchdog(void *arg)
+{
+	double timeout = (double)config->timeout_s;
+	(void)arg;
+	const struct timespec tick = {0, 200 * 1000 * 1000};
+	for (;;) {
+		nanosleep(&tick, NULL);
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		pthread_mutex_lock(&watch_mu);
+		if (watch_stop) {
+			pthread_mutex_unlock(&watch_mu);
+			return NULL;
+		}
+		for (struct watch *w = watched; w; w = w->next) {
+			double age = seconds_since(&w->since, &now);
+			int late =
+			    age > timeout &&
+			    (w->phase == WAIT_HEADER ||
+			     (w->phase == READ_BODY && (double)w->body < MIN_BODY_RATE * age));
+			if (late && !w->dropped && w->fd >= 0) {
+				shutdown(w->fd, SHUT_RDWR);
+				w->dropped = 1;
+			}
+		}
+		pthread_mutex_unlock(&watch_mu);
+	}
 }
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
@@ -232,12 +381,15 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 	(void)cls;
 	(void)version;
 	if (!c) { /* the headers have arrived */
+		watch_update(conn, READ_BODY, 0);
+		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
 		c = ch_calloc(1, sizeof *c);
 		clock_gettime(CLOCK_MONOTONIC, &c->t0);
 		c->method = ch_strdup(method);
 		c->path = ch_strdup(url);
 		ch_buf_init(&c->body);
-		c->limit = http_body_limit(method, url);
+		c->limit = http_body_limit(method, url, ct);
 		*con_cls = c;
 		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
@@ -252,47 +404,52 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 			http_response_dispose(&resp);
 			return ok;
 		}
-		const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-		                                             MHD_HTTP_HEADER_CONTENT_TYPE);
-		if (!c->too_large && ct &&
-		    (strncmp(ct, "multipart/form-data", 19) == 0 ||
-		     strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)) {
+		if (ct && (strncmp(ct, "multipart/form-data", 19) == 0 ||
+		           strncmp(ct, "application/x-www-form-urlencoded", 33) == 0)) {
 			c->multipart = 1;
 			c->pp = MHD_create_post_processor(conn, 64 * 1024, post_iterator, c);
 			if (!c->pp)
-				c->form_error = 1;
+				c->form_error = "the form could not be read";
 		}
 		return MHD_YES;
 	}
 	if (*upload_data_size) { /* a piece of the body */
-		if (!c->too_large && !c->form_error) {
-			if (c->multipart) {
-				if (MHD_post_process(c->pp, upload_data, *upload_data_size) !=
-				        MHD_YES &&
-				    !c->too_large)
-					c->form_error = 1;
-			} else if (c->got + *upload_data_size > c->limit) {
-				c->too_large = 1;
-			} else {
-				ch_buf_put(&c->body, upload_data, *upload_data_size);
-				c->got += *upload_data_size;
-			}
-		}
+		size_t n = *upload_data_size;
+		watch_update(conn, READ_BODY, n);
 		*upload_data_size = 0;
+		if (c->too_large || c->form_error) {
+			/* read and thrown away until the answer can go; a chunked body
+			 * that goes on and on is cut off instead */
+			c->got += n;
+			return c->got > c->limit && c->got - c->limit > MAX_DISCARD ? MHD_NO
+			                                                            : MHD_YES;
+		}
+		if (c->multipart) {
+			if (MHD_post_process(c->pp, upload_data, n) != MHD_YES && !c->too_large &&
+			    !c->form_error)
+				c->form_error = "the form could not be read";
+		} else if (c->got + n > c->limit) {
+			c->too_large = 1;
+			c->got += n;
+		} else {
+			ch_buf_put(&c->body, upload_data, n);
+			c->got += n;
+		}
 		return MHD_YES;
 	}
 	/* the whole request is here */
+	watch_update(conn, ANSWERING, 0);
 	struct http_response resp;
 	http_response_init(&resp);
 	if (c->upload) {
-		if (fclose(c->upload) != 0)
-			c->form_error = 1;
+		if (fclose(c->upload) != 0 && !c->form_error)
+			c->form_error = "the upload could not be stored";
 		c->upload = NULL;
 	}
 	if (c->too_large) {
 		http_response_fail(&resp, 413, "too_large", "the request body is too large", NULL);
 	} else if (c->form_error) {
-		http_response_fail(&resp, 400, "bad_request", "the form could not be read", NULL);
+		http_response_fail(&resp, 400, "bad_request", c->form_error, NULL);
 	} else {
 		struct http_request *r = &c->req;
 		MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, query_iterator, c);
@@ -340,11 +497,11 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)conn;
 	(void)toe;
 	if (*con_cls)
 		conn_free(*con_cls);
 	*con_cls = NULL;
+	watch_update(conn, WAIT_HEADER, 0); /* the next request on this connection */
 }
 
 /* Parses "HOST:PORT" ("127.0.0.1:8080", "[::1]:8080", ":8080") into SS. */
@@ -399,10 +556,11 @@ int http_serve(const struct http_config *cfg)
 	if ((rc = parse_listen(cfg->listen, &ss, &sslen, &loopback)) != 0)
 		return rc;
 	if (!cfg->tls_cert && !loopback && !cfg->insecure_http)
-		return ch_error_set(CH_EUSAGE,
-		                    "refusing plain HTTP on %s, which is not loopback: serve HTTPS "
-		                    "with a TLS certificate and key, or allow plain HTTP explicitly",
-		                    cfg->listen);
+		return ch_error_set(
+		    CH_EUSAGE,
+		    "refusing plain HTTP on %s, which is not loopback: serve HTTPS "
+		    "with a TLS certificate and key, or allow plain HTTP explicitly",
+		    cfg->listen);
 	if (cfg->tls_cert &&
 	    (!cfg->tls_key || ch_file_read(cfg->tls_cert, 1 << 20, &cert, &cert_len) != 0 ||
 	     ch_file_read(cfg->tls_key, 1 << 20, &key, &key_len) != 0)) {
@@ -441,13 +599,16 @@ int http_serve(const struct http_config *cfg)
 	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
 	    cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
-	    MHD_OPTION_END);
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
+	    unescape, NULL, cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
 	if (!d) {
 		rc =
 		    ch_error_set(CH_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
 		goto done;
 	}
+	watch_stop = 0;
+	int watching = pthread_create(&watch_thread, NULL, watchdog, NULL) == 0;
 	const union MHD_DaemonInfo *bi = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	char where[160];
 	snprintf(where, sizeof where, "%.*s:%u", (int)(strrchr(cfg->listen, ':') - cfg->listen),
@@ -468,6 +629,12 @@ int http_serve(const struct http_config *cfg)
 		usleep(100 * 1000);
 	}
 	MHD_stop_daemon(d);
+	if (watching) {
+		pthread_mutex_lock(&watch_mu);
+		watch_stop = 1;
+		pthread_mutex_unlock(&watch_mu);
+		pthread_join(watch_thread, NULL);
+	}
 	rc = 0;
 done:
 	http_router_dispose();

@@ -250,17 +250,6 @@ static long ref_col(const char *ref)
 	return c > MAX_COLS ? -2 : c - 1;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Reads an OOXML escape "_xHHHH_" at S (LEN bytes there) into *CP. */
 static int read_x(const char *s, size_t len, uint32_t *cp)
 {
@@ -268,7 +257,7 @@ static int read_x(const char *s, size_t len, uint32_t *cp)
 	if (len < 7 || s[0] != '_' || s[1] != 'x' || s[6] != '_')
 		return 0;
 	for (int i = 2; i < 6; i++) {
-		int h = hex_digit(s[i]);
+		int h = ch_hex_digit(s[i]);
 		if (h < 0)
 			return 0;
 		v = v * 16 + (uint32_t)h;

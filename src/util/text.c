@@ -303,6 +303,17 @@ int ch_str_contains(const char *s, const char *needle)
 	return strstr(s, needle) != NULL;
 }
 
+int ch_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 const char *ch_label_of(const ch_label *table, const char *key)
 {
 	for (; table->key; table++)

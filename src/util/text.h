@@ -56,6 +56,8 @@ int ch_str_ends(const char *s, const char *suffix);
 int ch_str_in_list(const char *s, const char *list);
 /* 1 when S contains NEEDLE. */
 int ch_str_contains(const char *s, const char *needle);
+/* The value of hexadecimal digit C (0-9, a-f, A-F), or -1. */
+int ch_hex_digit(char c);
 
 /* A stored key and what a reader is shown for it ("card" → "银行卡"). */
 typedef struct ch_label {

@@ -18,9 +18,10 @@ trap 'stop_server; rm -rf "$WORK"' EXIT
 # start_server [SERVE OPTIONS...]: serves ./cleanheat.db on 127.0.0.1 and a
 # port the kernel chooses; sets BASE to its URL.
 start_server() {
-	# a previous server's log must not be read for this one's port
-	rm -f "$WORK/server.log"
-	"$CLEANHEAT" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/server.log" &
+	# emptied first: the background job truncates it only when it starts,
+	# and a second server must not be found at the first one's port
+	: >"$WORK/server.log"
+	"$CLEANHEAT" serve --listen 127.0.0.1:0 "$@" 2>>"$WORK/server.log" &
 	SERVER_PID=$!
 	i=0
 	while [ $i -lt 100 ]; do

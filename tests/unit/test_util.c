@@ -325,6 +325,12 @@ static void test_str_helpers(void **state)
 	assert_false(ch_str_ends("县", "自治县"));
 	assert_true(ch_str_contains("昌吉回族自治州", "回族"));
 	assert_false(ch_str_contains("昌吉市", "阜康"));
+	assert_int_equal(ch_hex_digit('0'), 0);
+	assert_int_equal(ch_hex_digit('9'), 9);
+	assert_int_equal(ch_hex_digit('a'), 10);
+	assert_int_equal(ch_hex_digit('F'), 15);
+	assert_int_equal(ch_hex_digit('g'), -1);
+	assert_int_equal(ch_hex_digit('\0'), -1);
 	static const ch_label t[] = {{"card", "银行卡"}, {"meter", "表计充值"}, {NULL, NULL}};
 	assert_string_equal(ch_label_of(t, "meter"), "表计充值");
 	assert_string_equal(ch_label_of(t, "card"), "银行卡");
