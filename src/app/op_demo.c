@@ -64,9 +64,9 @@ static const struct ch_param events_params[] = {
 
 const struct ch_op ch_ops_demo[] = {
     {"demo", "generate", "write a synthetic register consistent with the plan (names marked 样例)",
-     CH_PERM_READ, 0, CH_RF_TEXT, generate_params, demo_generate},
+     CH_PERM_READ, CH_OP_LOCAL, CH_RF_TEXT, generate_params, demo_generate},
     {"demo", "events",
      "write a synthetic progress batch for the registered households, some counties behind",
-     CH_PERM_READ, 0, CH_RF_TEXT, events_params, demo_events},
+     CH_PERM_READ, CH_OP_LOCAL, CH_RF_TEXT, events_params, demo_events},
     {0},
 };

@@ -161,6 +161,9 @@ const char *ch_args_at(const ch_args *a, const char *name, size_t i);
 
 /* Operation flags. */
 #define CH_OP_WRITES 0x1u /* changes stored data (HTTP: POST, audited) */
+#define CH_OP_LOCAL 0x2u  /* a tool for the machine it runs on (synthetic
+                             data sets of any size): the command line only,
+                             never served over HTTP */
 
 struct ch_op {
 	const char *group;             /* "plan" */

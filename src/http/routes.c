@@ -73,6 +73,8 @@ void http_routes_init(size_t upload_limit)
 	add("GET", "/api/openapi.json", NULL, 0, 0);
 	add("GET", "/api/docs", NULL, 0, 0);
 	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op)) {
+		if (op->flags & CH_OP_LOCAL)
+			continue; /* not for the network: see CH_OP_LOCAL */
 		int files = 0, required_file = 0;
 		for (const struct ch_param *p = op->params; p && p->name; p++) {
 			files |= p->type == CH_PT_FILE;

@@ -319,7 +319,13 @@ raw "$WORK/nul-method.req" 1 >/dev/null
 served "a method with a NUL byte: the server still answers"
 
 # ---- paths outside /api/ ----
-for p in / /index.html /etc/passwd /../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /web/ \
+# / and /index.html are the dashboard's page; nothing else outside its files
+for p in / /index.html; do
+	api GET "$p" -H "$AUTH" --path-as-is
+	expect_status "GET $p: the dashboard's page" 200
+	header_has "GET $p: HTML" "Content-Type: text/html"
+done
+for p in /etc/passwd /../../etc/passwd /%2e%2e/%2e%2e/etc/passwd /web/ \
 	/api/../../../etc/passwd /api/files/..%2f..%2f..%2fetc%2fpasswd //etc/passwd \
 	"/api/health%00.txt" /api/health/ /.git/config "/$WORK/cleanheat.db" /cleanheat.db; do
 	api GET "$p" -H "$AUTH" --path-as-is
