@@ -170,7 +170,8 @@ FUZZ_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS_ALL)) -Ifuzz
 # The router without the server (the one file that includes microhttpd.h),
 # for targets that hand it requests directly; the binary links the same
 # objects.
-HTTP_LIB_OBJ := $(filter-out $(B)/src/http/server.o,$(filter $(B)/src/http/%,$(CLI_OBJ)))
+HTTP_LIB_OBJ := $(filter-out $(B)/src/http/server.o,$(filter $(B)/src/http/%,$(CLI_OBJ))) \
+	$(B)/gen/web_assets.o
 FUZZ_LIBS := $(B)/libcleanheat-http.a $(B)/libcleanheat.a
 ifeq ($(MODE),fuzz)
 MODE_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer \

@@ -294,7 +294,9 @@ void http_router_dispose(void)
 	/* the calling thread's context (a program that handled requests on its
 	 * own thread); a worker's is freed when the worker ends */
 	pthread_once(&key_once, make_key);
-	ch_ctx_free(pthread_getspecific(ctx_key));
+	struct worker *w = pthread_getspecific(ctx_key);
+	if (w)
+		free_worker(w);
 	pthread_setspecific(ctx_key, NULL);
 	cache_clear();
 	http_downloads_dispose();
