@@ -3,7 +3,7 @@
 # Top-level targets (each first installs missing Debian packages, see
 # scripts/deps.sh):
 #   make          build ./cleanheat (optimised, warnings are errors)
-#   make run      build, create ./cleanheat.db, load the Changji 2023 plan, print it
+#   make run      build, create ./cleanheat.db with the Changji 2023 plan and a demo, serve it
 #   make test     build the release and the ASan+UBSan trees, run every test
 #                 (the browser tests too: npm ci in tests/web first)
 #   make bench    run the benchmarks in bench/

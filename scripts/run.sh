@@ -6,7 +6,9 @@
 # plan changes nothing. Then writes a synthetic register consistent with the
 # plan, imports it (again: nothing changes) and shows coverage against the
 # targets; then a synthetic progress batch up to 2023-07-16, the weekly
-# dispatch table (also as XLSX) and the reminders to lagging counties.
+# dispatch table (also as XLSX) and the reminders to lagging counties; then
+# one demo user per role (passwords printed once) and the server with the
+# web dashboard on 127.0.0.1:8080 until Ctrl-C (CLEANHEAT_NO_SERVE=1: not).
 set -e
 C=${1:-./cleanheat}
 echo "== 1. 核对发布的计划表 data/plans/changji-2023.csv（原表有误，应报告并给出更正建议）"
@@ -47,4 +49,32 @@ head -n 8 reminders-2023-W28.txt
 echo
 $C audit verify
 echo
-echo "== 10. 网络服务：为用户设置密码后启动 ./cleanheat serve（默认 http://127.0.0.1:8080，接口说明见 docs/api.md）"
+echo "== 10. 样例用户（每个角色一名；密码只在首次创建时显示）"
+# one demo user per role, its password random and printed once; a run
+# again keeps them (reset one with: ./cleanheat user passwd NAME)
+for spec in demo-admin:prefecture_admin: demo-county:county_operator:昌吉市 \
+	demo-reviewer:reviewer: demo-finance:finance: demo-auditor:auditor:; do
+	name=${spec%%:*}
+	rest=${spec#*:}
+	role=${rest%%:*}
+	scope=${rest#*:}
+	if $C user list --format csv | grep -q "^$name,"; then
+		echo "  $name（$role）已存在，密码见首次运行的输出"
+		continue
+	fi
+	if [ -n "$scope" ]; then
+		$C user add "$name" --role "$role" --scope "$scope" >/dev/null
+	else
+		$C user add "$name" --role "$role" >/dev/null
+	fi
+	pw=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	echo "$pw" | $C user passwd "$name" >/dev/null
+	echo "  $name（$role${scope:+，$scope}）密码：$pw"
+done
+echo
+echo "== 11. 启动网络服务：浏览器打开 http://127.0.0.1:8080/ 用上面的样例用户登录（接口说明见 docs/api.md；Ctrl-C 停止）"
+if [ "${CLEANHEAT_NO_SERVE:-}" = 1 ]; then
+	echo "（CLEANHEAT_NO_SERVE=1：不启动）"
+	exit 0
+fi
+exec $C serve --listen 127.0.0.1:8080
