@@ -90,10 +90,7 @@ int ch_user_set_password(ch_ctx *ctx, const char *name, const char *password)
 	               u.id);
 	if (rc == 0)
 		rc = audit_user(ctx, "user.password", name, json_pack("{s:b}", "password_set", 1));
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 done:
 	sodium_memzero(hash, sizeof hash);
 	ch_user_dispose(&u);
@@ -137,10 +134,7 @@ int ch_user_set_disabled(ch_ctx *ctx, const char *name, int disabled)
 	if (rc == 0)
 		rc = audit_user(ctx, disabled ? "user.disable" : "user.enable", name,
 		                json_pack("{s:b}", "disabled", disabled));
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 done:
 	ch_user_dispose(&u);
 	return rc;
@@ -177,10 +171,7 @@ int ch_token_create(ch_ctx *ctx, const char *name, int days,
 	if (rc == 0)
 		rc = audit_user(ctx, "token.create", name,
 		                json_pack("{s:I, s:i}", "token", (json_int_t)*id, "days", days));
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 done:
 	sodium_memzero(secret, sizeof secret);
 	ch_user_dispose(&u);
@@ -233,10 +224,7 @@ int ch_token_revoke(ch_ctx *ctx, int64_t id)
 		if (rc == 0)
 			rc = audit_user(ctx, "token.revoke", user,
 			                json_pack("{s:I}", "token", (json_int_t)id));
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
+		rc = ch_ctx_end(ctx, rc);
 	}
 	free(user);
 	return rc;

@@ -133,6 +133,14 @@ void ch_ctx_rollback(ch_ctx *ctx)
 	ch_db_rollback(ctx->db);
 }
 
+int ch_ctx_end(ch_ctx *ctx, int rc)
+{
+	if (rc == 0)
+		return ch_ctx_commit(ctx);
+	ch_ctx_rollback(ctx);
+	return rc;
+}
+
 int ch_ctx_require_role(ch_ctx *ctx, enum ch_perm perm)
 {
 	const ch_user *u = &ctx->actor;

@@ -55,6 +55,9 @@ const ch_user *ch_ctx_actor(const ch_ctx *ctx);
 int ch_ctx_begin(ch_ctx *ctx);
 int ch_ctx_commit(ch_ctx *ctx);
 void ch_ctx_rollback(ch_ctx *ctx);
+/* Ends the transaction a write began: commits when RC is 0 (returning the
+ * commit's result), else rolls back and returns RC. */
+int ch_ctx_end(ch_ctx *ctx, int rc);
 
 /* Fails with CH_EDENIED unless the actor holds PERM for REGION_ID (0: for
  * the whole prefecture). The message names the user, role, scope and what

@@ -470,10 +470,7 @@ int ch_dispatch_freeze(ch_ctx *ctx, int year, const char *period, const char *to
 		snprintf(obj, sizeof obj, "dispatch:%d/%s", year, label);
 		if (rc == 0)
 			rc = ch_audit_append(ctx, "dispatch.freeze", obj, NULL, fs);
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
+		rc = ch_ctx_end(ctx, rc);
 	}
 	free(fs);
 	return rc;

@@ -48,7 +48,8 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 		return ch_error_set_field(CH_EINVALID, "visit",
 		                          "回访轮次 is 1 (first heating month) or 2 (mid-season)");
 	if (!yes_comfort(in->comfort, &comfort))
-		return ch_error_set_field(CH_EINVALID, "comfort", "舒适度 is good, fair or poor (好、一般、差)");
+		return ch_error_set_field(CH_EINVALID, "comfort",
+		                          "舒适度 is good, fair or poor (好、一般、差)");
 	if (in->satisfaction < 0 || in->satisfaction > 5)
 		return ch_error_set_field(CH_EINVALID, "satisfaction", "满意度 is 1 to 5");
 	if (!in->visitor || !*in->visitor)

@@ -112,10 +112,7 @@ static int audit_reveal(ch_ctx *ctx, const char *what)
 	json_decref(a);
 	if ((rc = ch_ctx_begin(ctx)) == 0) {
 		rc = ch_audit_append(ctx, "household.reveal", "household:personal-data", NULL, as);
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
+		rc = ch_ctx_end(ctx, rc);
 	}
 	free(as);
 	return rc;

@@ -134,10 +134,7 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		              (json_int_t)*inspection_id, "day", day, "inspector", in->inspector,
 		              "result", in->result, "items", items, "order", (json_int_t)*order));
 	}
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 done:
 	ch_stmt_finalize(st);
 	json_decref(items);

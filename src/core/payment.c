@@ -93,10 +93,7 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 		               c.id, day, methods[method].key, now, ctx->actor.name);
 	if (rc == 0)
 		*batch = ch_db_last_id(ctx->db);
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 	if (rc)
 		goto done;
 	for (size_t start = 0; start < n && rc == 0; start += PAY_CHUNK) {
@@ -156,10 +153,7 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 				*total_fen += amount;
 			}
 		}
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
+		rc = ch_ctx_end(ctx, rc);
 	}
 	if (rc == 0 && *n_out == 0) {
 		ch_db_run(ctx->db, "DELETE FROM payment_batch WHERE id = ?", "i", *batch);
@@ -173,10 +167,7 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 			                                    c.code, "method", methods[method].key,
 			                                    "payments", (json_int_t)*n_out,
 			                                    "total_fen", (json_int_t)*total_fen));
-			if (rc == 0)
-				rc = ch_ctx_commit(ctx);
-			else
-				ch_ctx_rollback(ctx);
+			rc = ch_ctx_end(ctx, rc);
 		}
 	}
 done:

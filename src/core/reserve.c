@@ -137,10 +137,7 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		              (json_int_t)sum->short_of_funds, "total_fen",
 		              (json_int_t)sum->total_fen, "no_cost", (json_int_t)sum->no_cost));
 	}
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 done:
 	for (size_t i = 0; i < n; i++)
 		free(rdays[i]);

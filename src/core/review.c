@@ -461,10 +461,7 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 			free(js);
 			json_decref(j);
 		}
-		if (rc == 0)
-			rc = ch_ctx_commit(ctx);
-		else
-			ch_ctx_rollback(ctx);
+		rc = ch_ctx_end(ctx, rc);
 	}
 	free(pol_s);
 done:

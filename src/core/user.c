@@ -206,10 +206,7 @@ int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *sc
 		snprintf(obj, sizeof obj, "user:%s", name);
 		rc = ch_audit_append(ctx, "user.add", obj, NULL, after);
 	}
-	if (rc == 0)
-		rc = ch_ctx_commit(ctx);
-	else
-		ch_ctx_rollback(ctx);
+	rc = ch_ctx_end(ctx, rc);
 done:
 	free(after);
 	json_decref(j);
