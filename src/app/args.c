@@ -97,9 +97,11 @@ static int check_value(const struct ch_param *p, const char *value)
 	}
 	case CH_PT_DATE: {
 		ch_date d;
-		if (ch_date_parse(value, &d) != 0)
-			return ch_error_set_field(CH_EUSAGE, p->name,
-			                          "'%s': expected a date YYYY-MM-DD", value);
+		if (ch_date_parse(value, &d) != 0) {
+			ch_error_clear();
+			return ch_error_set_field(CH_EUSAGE, p->name, "'%s' 不是日期：请写作 %s",
+			                          value, CH_DATE_FORMATS);
+		}
 		return 0;
 	}
 	case CH_PT_ENUM:
@@ -129,8 +131,16 @@ int ch_args_set(ch_args *a, const struct ch_param *p, const char *value)
 	if (!value)
 		return ch_error_set_field(CH_EUSAGE, p->name, "needs a value");
 	int rc = check_value(p, value);
-	if (rc == 0)
+	if (rc == 0 && p->type == CH_PT_DATE) {
+		/* operations see one spelling of a date: 20230720 is 2023-07-20 */
+		ch_date d;
+		char canon[11];
+		ch_date_parse(value, &d);
+		ch_date_format(&d, canon, sizeof canon);
+		ch_strv_push(&a->values[i], canon);
+	} else if (rc == 0) {
 		ch_strv_push(&a->values[i], value);
+	}
 	return rc;
 }
 

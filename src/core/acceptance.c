@@ -32,8 +32,8 @@ int ch_acceptance_check_day(const char *day_text, const char *today, char day[11
 	ch_date d;
 	char t[11];
 	if (!day_text || ch_date_parse(day_text, &d) != 0)
-		return ch_error_set(CH_EINVALID, "日期「%s」无效（应为 YYYY-MM-DD）",
-		                    day_text ? day_text : "");
+		return ch_error_set(CH_EINVALID, "日期「%s」无效（请写作 %s）",
+		                    day_text ? day_text : "", CH_DATE_FORMATS);
 	ch_date_format(&d, day, 11);
 	ch_today_at_most(today, t, sizeof t);
 	if (strcmp(day, t) > 0)

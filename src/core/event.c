@@ -350,8 +350,8 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	}
 	if (!in->day || ch_date_parse(in->day, &d) != 0) {
 		ch_error_clear();
-		add_problem(b, in->line, CH_EF_DAY, in->day, "日期「%s」无效（应为 YYYY-MM-DD）",
-		            in->day ? in->day : "");
+		add_problem(b, in->line, CH_EF_DAY, in->day, "日期「%s」无效（请写作 %s）",
+		            in->day ? in->day : "", CH_DATE_FORMATS);
 		day[0] = '\0';
 	} else {
 		ch_date_format(&d, day, sizeof day);

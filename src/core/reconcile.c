@@ -61,7 +61,8 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 		}
 		if (!r->day || ch_date_parse(r->day, &d) != 0) {
 			ch_error_clear();
-			ch_problems_add(problems, r->line, -1, "日期", r->day, 0, "日期无效");
+			ch_problems_add(problems, r->line, -1, "日期", r->day, 0,
+			                "日期无效（请写作 " CH_DATE_FORMATS "）");
 			continue;
 		}
 		ch_date_format(&d, day, sizeof day);

@@ -119,8 +119,8 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 		return rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_INSPECT, c.id)) != 0)
 		goto done;
-	if (!day_text || ch_date_parse(day_text, &d) != 0) {
-		rc = ch_error_set_field(CH_EINVALID, "date", "日期: expected YYYY-MM-DD");
+	if (ch_date_parse(day_text, &d) != 0) {
+		rc = ch_error_mark_field("date");
 		goto done;
 	}
 	ch_date_format(&d, day, sizeof day);
@@ -629,8 +629,8 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 		rc = ch_error_set_field(CH_EINVALID, "note", "复核不合格须在备注中写明问题");
 		goto done;
 	}
-	if (!day_text || ch_date_parse(day_text, &d) != 0) {
-		rc = ch_error_set_field(CH_EINVALID, "date", "日期: expected YYYY-MM-DD");
+	if (ch_date_parse(day_text, &d) != 0) {
+		rc = ch_error_mark_field("date");
 		goto done;
 	}
 	ch_date_format(&d, day, sizeof day);

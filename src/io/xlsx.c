@@ -361,9 +361,9 @@ static size_t format_double(double v, char *out, size_t outsz)
 
 /* Writes the date of serial V (the time of day dropped, rounded to the
  * millisecond as Excel shows it) as YYYY-MM-DD into OUT (at least 11
- * bytes). In the 1900 system serial 1 is 1900-01-01 and serial 60 is
- * Excel's fictitious 1900-02-29, so later serials are one day behind; in
- * the 1904 system serial 0 is 1904-01-01. Returns -1 outside 0..9999-12-31. */
+ * bytes); ch_date_from_excel counts the days. Excel's fictitious
+ * 1900-02-29 (serial 60) is written as such, for the row check to refuse.
+ * Returns -1 outside 0..9999-12-31. */
 static int format_date(double v, int date1904, char *out, size_t outsz)
 {
 	if (!(v >= 0 && v < 2958466.0))
@@ -375,18 +375,8 @@ static int format_date(double v, int date1904, char *out, size_t outsz)
 		snprintf(out, outsz, "1900-02-29");
 		return 10;
 	}
-	/* days since 1970-01-01, then civil from days (H. Hinnant) */
-	long z = days + (date1904 ? -24107 : days < 60 ? -25568 : -25569) + 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
 	ch_date d;
-	d.day = (int)(doy - (153 * mp + 2) / 5 + 1);
-	d.month = (int)(mp < 10 ? mp + 3 : mp - 9);
-	d.year = (int)(yoe + era * 400 + (d.month <= 2));
-	if (d.year > 9999)
+	if (ch_date_from_excel(days, date1904, &d) != 0)
 		return -1;
 	ch_date_format(&d, out, outsz);
 	return 10;

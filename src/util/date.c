@@ -46,18 +46,83 @@ static int skip_sep(const char **p, const char *cjk)
 	return 0;
 }
 
+/* Reads an optional time of day after a date: " 08:30", "T08:30:00",
+ * " 8:30:00.000". Returns 1 when P is at the end after it. */
+static int skip_time(const char *p)
+{
+	int h, m, sec = 0;
+	if (*p != ' ' && *p != 'T')
+		return *p == '\0';
+	p++;
+	if (!read_num(&p, 2, &h) || *p++ != ':' || !read_num(&p, 2, &m))
+		return 0;
+	if (*p == ':') {
+		p++;
+		if (!read_num(&p, 2, &sec))
+			return 0;
+		if (*p == '.') {
+			int frac;
+			p++;
+			if (!read_num(&p, 6, &frac))
+				return 0;
+		}
+	}
+	return *p == '\0' && h < 24 && m < 60 && sec < 60;
+}
+
+int ch_date_from_excel(long serial, int date1904, ch_date *d)
+{
+	if (serial < 0 || serial > 2958465)
+		return CH_EINVALID;
+	if (!date1904 && serial == 60) /* Excel's fictitious 1900-02-29 */
+		return CH_EINVALID;
+	/* serial 1 is 1900-01-01 and, past Excel's 1900-02-29, one day behind;
+	 * in the 1904 system serial 0 is 1904-01-01 */
+	ch_date_from_days(serial + (date1904 ? -24107 : serial < 60 ? -25568 : -25569), d);
+	return 0;
+}
+
 int ch_date_parse(const char *s, ch_date *d)
 {
 	char *t = ch_text_normalize(s);
 	const char *p = t;
-	int y, m, dd, ok;
-	ok = read_num(&p, 4, &y) && skip_sep(&p, "年") && read_num(&p, 2, &m) &&
-	     skip_sep(&p, "月") && read_num(&p, 2, &dd);
-	if (ok && strncmp(p, "日", strlen("日")) == 0)
-		p += strlen("日");
-	ok = ok && *p == '\0' && ch_date_valid(y, m, dd);
+	size_t len = strlen(t), digits = strspn(t, "0123456789");
+	int y = 0, m = 0, dd = 0, ok;
+
+	if (digits == len && len == 8) { /* 20230720 */
+		y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+		m = (t[4] - '0') * 10 + (t[5] - '0');
+		dd = (t[6] - '0') * 10 + (t[7] - '0');
+		ok = 1;
+	} else if (digits == len && len == 5) { /* an Excel serial: 45127 */
+		ch_date x = {0, 0, 0};
+		ok = ch_date_from_excel(strtol(t, NULL, 10), 0, &x) == 0;
+		y = x.year, m = x.month, dd = x.day;
+	} else {
+		ok = read_num(&p, 4, &y) && p - t == 4 && skip_sep(&p, "年") &&
+		     read_num(&p, 2, &m) && skip_sep(&p, "月") && read_num(&p, 2, &dd);
+		if (ok && strncmp(p, "日", strlen("日")) == 0)
+			p += strlen("日");
+		ok = ok && skip_time(p);
+	}
+	ok = ok && ch_date_valid(y, m, dd);
 	if (!ok) {
-		ch_error_set(CH_EINVALID, "'%s' is not a date (expected YYYY-MM-DD)", s ? s : "");
+		int yl = 0;
+		/* 7/20/2023 or 20/7/2023: the year last, the order of month and
+		 * day is a guess we do not make */
+		if (len >= 8 && digits >= 1 && digits <= 2) {
+			const char *q = t + len - 4;
+			yl = strspn(q, "0123456789") == 4 &&
+			     (q[-1] == '/' || q[-1] == '-' || q[-1] == '.');
+		}
+		if (yl)
+			ch_error_set(CH_EINVALID,
+			             "「%s」不是可用的日期：年份写在后面时分不清月和日，请写作 "
+			             "%s",
+			             s, CH_DATE_FORMATS);
+		else
+			ch_error_set(CH_EINVALID, "「%s」不是日期：请写作 %s", s ? s : "",
+			             CH_DATE_FORMATS);
 		free(t);
 		return CH_EINVALID;
 	}

@@ -3,7 +3,11 @@
  *
  * Dates of work (started, installed, reviewed) are civil dates as written on
  * forms, kept as ISO 8601 "YYYY-MM-DD". Offices also write 2023/5/31,
- * 2023.5.31 and 2023年5月31日; all parse to the same date. Stored timestamps
+ * 2023.5.31 and 2023年5月31日; spreadsheets give 20230720, a date with its
+ * time of day (2023-07-20 08:30:00, the time dropped) or, in a CSV saved
+ * from Excel, the day's serial number (45127). All parse to the same date.
+ * A date with the year last (7/20/2023) is refused: whether 7/8/2023 is
+ * July or August is a guess. Stored timestamps
  * (audit entries) are UTC "YYYY-MM-DDTHH:MM:SSZ".
  */
 #ifndef CH_UTIL_DATE_H
@@ -15,9 +19,19 @@ typedef struct ch_date {
 	int year, month, day;
 } ch_date;
 
-/* Parses S into D; returns 0 or CH_EINVALID (with a message) for a
- * malformed or impossible date such as 2023-02-30. */
+/* The accepted ways of writing a date, for messages that ask for one. */
+#define CH_DATE_FORMATS                                                                            \
+	"2023-07-20、2023/7/20、2023.7.20、2023年7月20日、20230720、"                      \
+	"2023-07-20 08:30:00（时刻不计）或 Excel 日期序号（如 45127）"
+
+/* Parses S into D; returns 0 or CH_EINVALID (with a message in Chinese
+ * naming CH_DATE_FORMATS) for a malformed or impossible date such as
+ * 2023-02-30. A five-digit number is an Excel serial in the 1900 system. */
 int ch_date_parse(const char *s, ch_date *d);
+/* The day of Excel serial SERIAL (the 1900 system, or the 1904 one when
+ * DATE1904) into D; CH_EINVALID for a serial outside 0..9999-12-31 or for
+ * Excel's fictitious 1900-02-29 (serial 60). */
+int ch_date_from_excel(long serial, int date1904, ch_date *d);
 /* 1 when Y-M-D is a real calendar date. */
 int ch_date_valid(int y, int m, int d);
 /* Writes "YYYY-MM-DD" into OUT (at least 11 bytes). */

@@ -612,15 +612,19 @@ DB=d.db
 N0=$(ntransfers)
 run fin funds appropriate --source central --amount 5 --date 2023-13-45 --key D-1
 expect_refused "appropriate dated 2023-13-45: refused"
-run fin funds appropriate --source central --amount 5 --date 2023-6-1 --key D-2
-expect_refused "appropriate dated 2023-6-1: refused"
 run fin funds spend --county $C --source central --category 办公经费 --amount 5 --date garbage --key D-3
 expect_refused "spend dated garbage: refused"
-has_err "spend dated garbage: names the option and the format" "--date 'garbage': expected a date YYYY-MM-DD"
+has_err "spend dated garbage: names the value and the formats" "'garbage' 不是日期：请写作 2023-07-20"
+has_err "spend dated garbage: names the option" "--date 'garbage'"
 expect_eq "transfers with bad dates: none stored" "$(ntransfers)" "$N0"
+# a date as offices write it is the same day, stored in one spelling
+run fin funds appropriate --source central --amount 5 --date 2023-6-1 --key D-2
+expect_rc "appropriate dated 2023-6-1: accepted" 0
+expect_eq "appropriate dated 2023-6-1: stored as 2023-06-01" \
+	"$(sqlite3 $DB "SELECT day FROM transfer WHERE idem_key = 'D-2'")" 2023-06-01
 run fin report funds --year 2023 --as-of garbage
 expect_refused "report funds --as-of garbage: refused"
-has_err "report funds --as-of garbage: names the option and the format" "--as-of 'garbage': expected a date YYYY-MM-DD"
+has_err "report funds --as-of garbage: names the option and the formats" "'garbage' 不是日期：请写作 2023-07-20"
 run fin funds audit --as-of 2023-02-30
 expect_refused "funds audit --as-of 2023-02-30: refused"
 # a category with a space keeps its name

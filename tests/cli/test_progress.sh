@@ -214,6 +214,31 @@ if [ "$RC" -ne 0 ]; then ok "missing evidence file: refused"; else not_ok "missi
 expect_eq "missing evidence file: nothing stored" "$(status e.db CJ001 昌吉市)" started
 verify_ok "evidence: report verify" e.db
 
+# ---- dates as spreadsheets write them ----
+# 20230403, a date with its time, an Excel serial in a CSV cell (45036 is
+# 2023-04-20) are read; 7/20/2023 is refused, naming the accepted forms
+setup dt.db
+printf '%s\n' 县市,户编号,环节,日期,备注 昌吉市,CJ001,已开工,20230403, \
+	"昌吉市,CJ002,已开工,2023-04-20 08:30:00," 昌吉市,CJ003,已开工,45036, >dates.csv
+run ch --db dt.db event import dates.csv
+expect_rc "dates: compact, with a time, Excel serial: exit 0" 0
+has "dates: 3 recorded" "记录 3 条，拒收 0 行"
+D=$(disp dt.db 2023-04-19)
+expect_cell "dates: 20230403 is 2023-04-03 (started by 04-19: 1)" "$D" 昌吉市 已开工·户数 1
+D=$(disp dt.db 2023-04-20)
+expect_cell "dates: the time and the serial are 2023-04-20 (started by 04-20: 3)" "$D" 昌吉市 已开工·户数 3
+printf '%s\n' 县市,户编号,环节,日期,备注 昌吉市,CJ004,已开工,7/20/2023, >dates-us.csv
+run ch --db dt.db event import dates-us.csv
+expect_rc "dates: 7/20/2023 refused" 1
+has "dates: 7/20/2023 names the accepted forms" "20230720"
+run ch --db dt.db event record CJ004 已开工 --county 昌吉市 --date 20230421
+expect_rc "dates: --date 20230421 accepted" 0
+D=$(disp dt.db 2023-04-21)
+expect_cell "dates: --date 20230421 is 2023-04-21" "$D" 昌吉市 已开工·户数 4
+run ch --db dt.db report dispatch --year 2023 --as-of 2023/13/01
+expect_rc "dates: a bad --as-of is refused" 1
+has_err "dates: a bad --as-of names the accepted forms" "2023年7月20日"
+
 # ---- event import: weekly batches ----
 
 setup i.db

@@ -512,6 +512,14 @@ static void test_date_parse(void **state)
 	expect_date("2000-02-29", 2000, 2, 29);
 	expect_date("2023-12-31", 2023, 12, 31);
 	expect_date("2023-01-01", 2023, 1, 1);
+	/* what spreadsheets hand over: compact, with a time, an Excel serial */
+	expect_date("20230720", 2023, 7, 20);
+	expect_date("2023-07-20 08:30:00", 2023, 7, 20);
+	expect_date("2023-07-20 8:30", 2023, 7, 20);
+	expect_date("2023-07-20T08:30:00", 2023, 7, 20);
+	expect_date("2023/7/20 08:30:00.000", 2023, 7, 20);
+	expect_date("45127", 2023, 7, 20);
+	expect_date("43890", 2020, 2, 29);
 
 	expect_date_invalid("2023-02-29");
 	expect_date_invalid("1900-02-29");
@@ -527,12 +535,40 @@ static void test_date_parse(void **state)
 	expect_date_invalid("2023");
 	expect_date_invalid("2023-05");
 	expect_date_invalid("2023-05-31x");
-	expect_date_invalid("2023-05-31 12:00");
-	expect_date_invalid("20230531");
+	expect_date_invalid("2023-05-31 25:00");
+	expect_date_invalid("2023-05-31 12");
+	expect_date_invalid("2023-05-31 12:00x");
+	expect_date_invalid("20230532");
+	expect_date_invalid("202305311");
+	expect_date_invalid("7/20/2023");
+	expect_date_invalid("20/7/2023");
+	expect_date_invalid("123456");
+	expect_date_invalid("9999");
 	expect_date_invalid("23-05-31");
 	expect_date_invalid("2023--05-31");
 	expect_date_invalid("2023-005-31");
 	expect_date_invalid(NULL);
+}
+
+/* A refused date says how to write one; a year written last is named as
+ * the reason (7/20/2023 is a guess between July and August for 7/8/2023). */
+static void test_date_message(void **state)
+{
+	ch_date dt;
+	(void)state;
+	assert_int_equal(ch_date_parse("7/20/2023", &dt), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "分不清月和日"));
+	assert_non_null(strstr(ch_error_message(), "20230720"));
+	assert_int_equal(ch_date_parse("2023-5", &dt), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), CH_DATE_FORMATS));
+	assert_int_equal(ch_date_from_excel(1, 0, &dt), 0);
+	assert_int_equal(dt.year * 10000 + dt.month * 100 + dt.day, 19000101);
+	assert_int_equal(ch_date_from_excel(61, 0, &dt), 0);
+	assert_int_equal(dt.year * 10000 + dt.month * 100 + dt.day, 19000301);
+	assert_int_equal(ch_date_from_excel(0, 1, &dt), 0);
+	assert_int_equal(dt.year * 10000 + dt.month * 100 + dt.day, 19040101);
+	assert_int_equal(ch_date_from_excel(60, 0, &dt), CH_EINVALID);
+	ch_error_clear();
 }
 
 static void test_date_valid_format(void **state)
@@ -986,6 +1022,7 @@ int main(void)
 	    cmocka_unit_test(test_money_parse_separators),
 	    cmocka_unit_test(test_money_format),
 	    cmocka_unit_test(test_date_parse),
+	    cmocka_unit_test(test_date_message),
 	    cmocka_unit_test(test_date_valid_format),
 	    cmocka_unit_test(test_date_days),
 	    cmocka_unit_test(test_buf_basic),
