@@ -40,7 +40,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 	ch_event_opts eo = {0};
 	char hash[CH_HASH_HEX_LEN + 1];
 	int col[CH_EF_EVIDENCE + 1], rc, have = 0;
-	size_t header_line = 0;
+	size_t header_line = 0, data_rows = 0;
 
 	*out = NULL;
 	memset(sum, 0, sizeof *sum);
@@ -124,11 +124,19 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 		                  .stage = v[CH_EF_STAGE],
 		                  .day = v[CH_EF_DAY],
 		                  .note = v[CH_EF_NOTE]};
+		data_rows++;
 		if ((rc = ch_event_add(b, &in)) != 0)
 			goto done;
 	}
 	if (rc < 0)
 		goto done;
+	if (data_rows == 0) {
+		ch_event_free(b); /* rolls back: no batch record, no audit entry */
+		b = NULL;
+		rc = ch_rows_none(header_line);
+		ch_error_prefix("%s：", opts->path);
+		goto done;
+	}
 	rc = ch_event_finish(b, sum);
 	if (opts->rejects && sum->rejected) {
 		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &header,

@@ -153,6 +153,7 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	char hash[CH_HASH_HEX_LEN + 1];
 	const char *fields[CH_HF_COUNT];
 	int rc, have_header = 0;
+	size_t data_rows = 0;
 
 	*out = NULL;
 	memset(sum, 0, sizeof *sum);
@@ -230,11 +231,20 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 					break;
 				}
 		}
+		data_rows++;
 		if ((rc = ch_hh_import_row(imp, row.line, fields)) != 0)
 			goto done;
 	}
 	if (rc < 0)
 		goto done;
+	if (data_rows == 0) {
+		/* nothing to store: no import record, no audit entry */
+		ch_hh_import_free(imp);
+		imp = NULL;
+		rc = ch_rows_none(m.header_line);
+		ch_error_prefix("%s：", opts->path);
+		goto done;
+	}
 	rc = ch_hh_import_finish(imp, sum);
 	if (opts->rejects && sum->rejected) {
 		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &m.header,

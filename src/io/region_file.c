@@ -12,6 +12,7 @@
 #include "io/csv.h"
 #include "io/headings.h"
 #include "io/region_file.h"
+#include "io/rows.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strv.h"
@@ -121,6 +122,7 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 	ch_csv_row row;
 	ch_strv loaded;
 	int idx[I_COUNT], rc, header = 1, in_tx = 0;
+	size_t header_line = 0;
 
 	memset(res, 0, sizeof *res);
 	ch_strv_init(&loaded);
@@ -159,6 +161,7 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 				goto done;
 			}
 			header = 0;
+			header_line = row.line;
 			continue;
 		}
 		if ((rc = import_row(ctx, &row, idx, res, &loaded)) != 0)
@@ -168,6 +171,10 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 		goto done;
 	if (header) {
 		rc = ch_error_set(CH_EINVALID, "no header row with 县市 and 乡镇 columns");
+		goto done;
+	}
+	if (res->rows == 0) {
+		rc = ch_rows_none(header_line);
 		goto done;
 	}
 	if ((rc = mark_loaded(ctx, &loaded)) != 0)

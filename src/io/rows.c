@@ -74,3 +74,11 @@ void ch_rows_free(ch_rows *r)
 	ch_xlsx_free(r->xlsx);
 	free(r);
 }
+
+int ch_rows_none(size_t header_line)
+{
+	return ch_error_set(CH_EINVALID,
+	                    "第 %zu 行表头之下没有数据行；文件中没有要导入的内容，"
+	                    "什么也没有保存",
+	                    header_line);
+}

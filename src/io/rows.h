@@ -25,5 +25,9 @@ const char *ch_rows_describe(ch_rows *r);
 /* 1 when the file is an XLSX workbook. */
 int ch_rows_is_xlsx(const ch_rows *r);
 void ch_rows_free(ch_rows *r);
+/* The error for a file with a header and no data rows under it (at
+ * HEADER_LINE): an import of it stores nothing and says so (the caller
+ * prefixes the file's name). Returns CH_EINVALID. */
+int ch_rows_none(size_t header_line);
 
 #endif

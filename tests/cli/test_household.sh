@@ -319,6 +319,27 @@ has "duplicates: CJ001 in it" "CJ001"
 has "duplicates: FK020 in it" "FK020"
 lacks "duplicates: phone not shown in full" "13812345678"
 
+# ---- a header and no rows: nothing stored, not even an audit entry ----
+
+A0=$(audit_lines m.db)
+head -1 "$HF/good.csv" >header-only.csv
+run ch --db m.db household import header-only.csv
+expect_rc "header-only register: exit 1" 1
+has_err "header-only register: says the file has no rows" "header-only.csv：第 1 行表头之下没有数据行"
+expect_eq "header-only register: no audit entry" "$(audit_lines m.db)" "$A0"
+expect_eq "header-only register: no import record" \
+	"$(sqlite3 m.db "SELECT count(*) FROM household_import WHERE file LIKE '%header-only%'")" 0
+printf '县市,户编号,环节,日期,备注\n,,,,\n' >events-none.csv
+run ch --db m.db event import events-none.csv
+expect_rc "header-only weekly batch (and a blank row): exit 1" 1
+has_err "header-only weekly batch: says the file has no rows" "没有数据行"
+expect_eq "header-only weekly batch: no batch record" "$(sqlite3 m.db "SELECT count(*) FROM event_batch")" 0
+printf '县市,乡镇,村\n' >regions-none.csv
+run ch --db m.db region import regions-none.csv
+expect_rc "header-only region file: exit 1" 1
+has_err "header-only region file: says the file has no rows" "没有数据行"
+expect_eq "header-only files: still no audit entry" "$(audit_lines m.db)" "$A0"
+
 # ---- masking and permissions ----
 
 run ch --db m.db household list
