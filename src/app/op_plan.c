@@ -359,7 +359,7 @@ static const struct ch_param coverage_params[] = {
 const struct ch_op ch_ops_plan[] = {
     {"plan", "check",
      "check a published plan table: row and column sums, counties; suggest corrections",
-     CH_PERM_READ, 0, CH_RF_TABLE_JSON, check_params, plan_check},
+     CH_PERM_READ, CH_OP_REFERENCE, CH_RF_TABLE_JSON, check_params, plan_check},
     {"plan", "import",
      "store a year's plan (refused if inconsistent unless accepted with a reason)",
      CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, import_params, plan_import},

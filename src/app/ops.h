@@ -161,9 +161,15 @@ const char *ch_args_at(const ch_args *a, const char *name, size_t i);
 
 /* Operation flags. */
 #define CH_OP_WRITES 0x1u /* changes stored data (HTTP: POST, audited) */
-#define CH_OP_LOCAL 0x2u  /* a tool for the machine it runs on (synthetic
-                             data sets of any size): the command line only,
-                             never served over HTTP */
+#define CH_OP_LOCAL                                                                                \
+	0x2u /* a tool for the machine it runs on (synthetic                                       \
+	        data sets of any size): the command line only,                                     \
+	        never served over HTTP */
+#define CH_OP_REFERENCE                                                                            \
+	0x4u /* needs only the reference data compiled into                                        \
+	        the binary (checking a file): the command                                          \
+	        line runs it over a scratch database when                                          \
+	        the one named does not exist */
 
 struct ch_op {
 	const char *group;             /* "plan" */
@@ -187,6 +193,7 @@ extern const struct ch_op ch_ops_demo[];
 extern const struct ch_op ch_ops_region[];
 extern const struct ch_op ch_ops_user[];
 extern const struct ch_op ch_ops_audit[];
+extern const struct ch_op ch_ops_db[];
 
 /* Every operation in help order: call with NULL for the first, then with the
  * previous one; NULL after the last. */

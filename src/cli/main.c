@@ -238,9 +238,17 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		ch_args_free(a);
 		return report_error(cli, rc);
 	}
-	/* the database, created and migrated if need be, then the actor over it */
-	if (rc == 0)
+	/* the database, migrated if need be, then the actor over it; only a
+	 * command that writes creates a database that is not there */
+	if (rc == 0 && cli->op->flags & CH_OP_WRITES) {
 		rc = ch_store_open(&store, cli->db_url, cli->os_user);
+	} else if (rc == 0) {
+		rc = ch_store_open_existing(&store, cli->db_url);
+		if (rc == CH_ENOTFOUND && cli->op->flags & CH_OP_REFERENCE) {
+			ch_error_clear();
+			rc = ch_store_open(&store, ":memory:", cli->os_user);
+		}
+	}
 	if (rc == 0)
 		rc = ch_ctx_new(&ctx, store, cli->actor);
 	if (rc == 0)

@@ -45,12 +45,13 @@ done:
 	return rc;
 }
 
-int ch_store_open(ch_store **out, const char *url, const char *bootstrap_name)
+static int store_open(ch_store **out, const char *url, int create, const char *bootstrap_name)
 {
 	ch_store *store = ch_calloc(1, sizeof *store);
 	int created = 0, rc;
 	*out = NULL;
-	if ((rc = ch_db_open(&store->db, url, &created)) != 0)
+	rc = create ? ch_db_open(&store->db, url, &created) : ch_db_open_existing(&store->db, url);
+	if (rc)
 		goto fail;
 	if (created && bootstrap_name && (rc = bootstrap_admin(store, bootstrap_name)) != 0)
 		goto fail;
@@ -61,6 +62,16 @@ int ch_store_open(ch_store **out, const char *url, const char *bootstrap_name)
 fail:
 	ch_store_free(store);
 	return rc;
+}
+
+int ch_store_open(ch_store **out, const char *url, const char *bootstrap_name)
+{
+	return store_open(out, url, 1, bootstrap_name);
+}
+
+int ch_store_open_existing(ch_store **out, const char *url)
+{
+	return store_open(out, url, 0, NULL);
 }
 
 void ch_store_free(ch_store *store)

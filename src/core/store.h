@@ -27,6 +27,9 @@ typedef struct ch_store ch_store;
  * locked. The caller frees *OUT with ch_store_free, after every ch_ctx made
  * over it. */
 int ch_store_open(ch_store **out, const char *url, const char *bootstrap_admin);
+/* As ch_store_open for a database that must exist already (a command that
+ * only reads): a missing one is CH_ENOTFOUND and nothing is created. */
+int ch_store_open_existing(ch_store **out, const char *url);
 /* Closes the connection and frees STORE (NULL is fine). */
 void ch_store_free(ch_store *store);
 

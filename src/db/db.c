@@ -16,7 +16,7 @@ static const struct ch_db_driver *const drivers[] = {
     &ch_db_sqlite_driver,
 };
 
-int ch_db_open(ch_db **out, const char *url, int *created)
+static int db_open(ch_db **out, const char *url, int create, int *created)
 {
 	*out = NULL;
 	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
@@ -28,7 +28,7 @@ int ch_db_open(ch_db **out, const char *url, int *created)
 			continue;
 		ch_db *db = ch_calloc(1, sizeof *db);
 		db->drv = drivers[i];
-		int rc = db->drv->open(&db->impl, target);
+		int rc = db->drv->open(&db->impl, target, create);
 		if (rc == 0)
 			rc = ch_db_migrate(db, created);
 		if (rc) {
@@ -39,6 +39,16 @@ int ch_db_open(ch_db **out, const char *url, int *created)
 		return 0;
 	}
 	return ch_error_set(CH_EINVALID, "database URL '%s' names no known driver", url);
+}
+
+int ch_db_open(ch_db **out, const char *url, int *created)
+{
+	return db_open(out, url, 1, created);
+}
+
+int ch_db_open_existing(ch_db **out, const char *url)
+{
+	return db_open(out, url, 0, NULL);
 }
 
 static void stmt_destroy(ch_stmt *st)

@@ -31,6 +31,10 @@ typedef struct ch_stmt ch_stmt;
 /* Opens (creating if needed) the database named by URL and migrates it.
  * *CREATED (if not NULL) is set to 1 when the database had no schema yet. */
 int ch_db_open(ch_db **out, const char *url, int *created);
+/* Opens and migrates the database named by URL only if it exists: a
+ * missing one is CH_ENOTFOUND, naming it (a mistyped --db must not leave
+ * an empty database behind). */
+int ch_db_open_existing(ch_db **out, const char *url);
 void ch_db_close(ch_db *db);
 /* The driver's name: "sqlite". */
 const char *ch_db_driver_name(const ch_db *db);

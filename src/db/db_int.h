@@ -17,7 +17,9 @@ struct ch_db_driver {
 	const char *name;
 	/* Is this driver the one for URL? Returns the path/conninfo part or NULL. */
 	const char *(*accepts)(const char *url);
-	int (*open)(void **impl, const char *target);
+	/* Opens TARGET; creates it when CREATE, else a missing database is
+	 * CH_ENOTFOUND. */
+	int (*open)(void **impl, const char *target, int create);
 	void (*close)(void *impl);
 	int (*prepare)(void *impl, void **stmt, const char *sql);
 	int (*bind_int64)(void *stmt, int idx, int64_t v);

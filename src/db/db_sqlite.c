@@ -14,9 +14,12 @@
  * each with SQLite's own message.
  */
 #include <sqlite3.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "db/db_int.h"
+#include "util/alloc.h"
 #include "util/error.h"
 
 static int map_error(sqlite3 *h, int rc)
@@ -50,11 +53,40 @@ static const char *sqlite_accepts(const char *url)
 	return url;
 }
 
-static int sqlite_open(void **impl, const char *path)
+/* Refuses, with a message naming it, a database file that is missing (when
+ * it may not be created) or whose folder is missing. */
+static int check_path(const char *path, int create)
+{
+	struct stat sb;
+	if (strcmp(path, ":memory:") == 0 || stat(path, &sb) == 0)
+		return 0;
+	if (!create)
+		return ch_error_set(CH_ENOTFOUND,
+		                    "数据库文件「%s」不存在（请检查 --db；只有写入数据的命令和 "
+		                    "db init 会新建数据库）",
+		                    path);
+	char *dir = ch_strdup(path), *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+			rc = ch_error_set(
+			    CH_ENOTFOUND,
+			    "数据库文件「%s」所在的文件夹「%s」不存在，无法新建数据库", path, dir);
+	}
+	free(dir);
+	return rc;
+}
+
+static int sqlite_open(void **impl, const char *path, int create)
 {
 	sqlite3 *h = NULL;
-	int rc = sqlite3_open_v2(
-	    path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = check_path(path, create);
+	if (rc)
+		return rc;
+	rc = sqlite3_open_v2(
+	    path, &h,
+	    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		ch_error_set(CH_ERROR, "cannot open database '%s': %s", path,
 		             h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));

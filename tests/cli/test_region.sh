@@ -18,6 +18,7 @@ snapshot() {
 
 # ---- the reference counties ----
 
+ch --db r.db db init >/dev/null
 run ch --db r.db region list
 expect_rc "region list: exit 0" 0
 has "region list: the prefecture" "昌吉回族自治州"

@@ -17,6 +17,22 @@ audit_lines() {
 
 # ---- the bootstrap admin ----
 
+# a command that only reads never creates a database: a mistyped --db says
+# so (exit 4) and leaves nothing behind; `db init` or a command that writes
+# creates it; a missing folder is named, not an internal error
+run ch --db u.db user list
+expect_rc "user list on a missing database: exit 4" 4
+has_err "user list on a missing database: names the file" "数据库文件「u.db」不存在"
+if [ -e u.db ]; then not_ok "user list on a missing database: no file created"; else ok "user list on a missing database: no file created"; fi
+run ch --db no-such-folder/u.db plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023
+expect_rc "a write into a missing folder: exit 4, not an internal error" 4
+has_err "a write into a missing folder: names the folder" "文件夹「no-such-folder」不存在"
+run ch --db plan-check.db plan check "$ROOT/data/plans/changji-2023-corrected.csv"
+expect_rc "plan check needs no database: exit 0" 0
+if [ -e plan-check.db ]; then not_ok "plan check: no database created"; else ok "plan check: no database created"; fi
+run ch --db u.db db init
+expect_rc "db init: exit 0" 0
+has "db init: says the database is ready" "数据库已就绪"
 run ch --db u.db user list
 expect_rc "user list on a new database: exit 0" 0
 has "user list: $ME is prefecture_admin" "prefecture_admin"
@@ -146,7 +162,7 @@ expect_rc "--as nobody plan show: permission denied (3)" 3
 expect_err "--as nobody: names the user" "nobody"
 run ch --db u.db --as nobody user add nobody --role prefecture_admin
 expect_rc "--as nobody cannot add itself: 3" 3
-run ch --db fresh.db --as nobody plan show --year 2023
+run ch --db fresh.db --as nobody plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023
 expect_rc "--as nobody on a new database: 3" 3
 run ch --db fresh.db user list --format csv
 expect_rc "the new database still has its admin" 0
