@@ -30,11 +30,25 @@ static void print_problems(const ch_problems *p, enum ch_format format)
 		json_decref(a);
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const ch_problem *x = ch_problems_get(p, i);
-		printf("第%zu行%s%s%s%s%s：%s%s\n", x->line, x->column ? " " : "",
-		       x->column ? x->column : "", x->value ? "「" : "", x->value ? x->value : "",
-		       x->value ? "」" : "", x->warning ? "（提示）" : "", x->reason);
+	/* the same fault on many rows (a wrong county for the whole file) is
+	 * said once, with the rows it covers */
+	ch_problem_run run;
+	for (size_t i = 0; (i = ch_problems_run(p, i, &run), run.n);) {
+		const ch_problem *x = run.first;
+		const char *value = run.same_value ? x->value : NULL;
+		if (run.n == 1)
+			printf("第%zu行", x->line);
+		else if (run.last->line - x->line + 1 == run.n)
+			printf("第%zu–%zu行（共 %zu 行）", x->line, run.last->line, run.n);
+		else
+			printf("第%zu行至第%zu行中的 %zu 行", x->line, run.last->line, run.n);
+		printf("%s%s%s%s%s：%s%s", x->column && run.n == 1 ? " " : "",
+		       x->column ? x->column : "", value ? "「" : "", value ? value : "",
+		       value ? "」" : "", x->warning ? "（提示）" : "", x->reason);
+		if (run.n > 1 && !run.same_value && x->value)
+			printf("（如「%s」「%s」）", x->value,
+			       run.last->value ? run.last->value : "");
+		putchar('\n');
 	}
 }
 

@@ -39,6 +39,7 @@ const char *ch_efield_name(enum ch_efield f)
 struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
+	char county_name[128]; /* of opts.county_id, for messages */
 	char today[11], now[32];
 	int64_t batch_id;
 	int in_tx, finished;
@@ -109,6 +110,13 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 	ch_today_at_most(opts->today, b->today, sizeof b->today);
 	if ((rc = ch_ctx_require_role(ctx, perm)) != 0)
 		goto fail;
+	if (opts->county_id) {
+		ch_region c;
+		if ((rc = ch_region_get(ctx, opts->county_id, &c)) != 0)
+			goto fail;
+		snprintf(b->county_name, sizeof b->county_name, "%s", c.name);
+		ch_region_dispose(&c);
+	}
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto fail;
 	b->in_tx = 1;
@@ -271,7 +279,7 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 		}
 		if (b->opts.county_id && county != b->opts.county_id) {
 			add_problem(b, in->line, CH_EF_COUNTY, in->county,
-			            "县市「%s」与导入时指定的县市不符", in->county);
+			            "与导入时指定的县市「%s」不符", b->county_name);
 			goto done;
 		}
 	}
@@ -385,10 +393,15 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	}
 	int refusal = may_record(b, tr, h.township_id);
 	if (refusal) {
-		add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
-		            "用户 %s（%s）无权为该户记录「%s」%s", b->ctx->actor.name,
-		            ch_role_label(b->ctx->actor.role), ch_stage_name(stage),
-		            refusal == 2 ? "（不在其管辖范围内）" : "");
+		if (refusal == 2)
+			add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
+			            "该户不在用户 %s（%s）的管辖范围（%s）内", b->ctx->actor.name,
+			            ch_role_label(b->ctx->actor.role),
+			            b->ctx->actor.scope_name ? b->ctx->actor.scope_name : "");
+		else
+			add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
+			            "用户 %s（%s）无权记录「%s」", b->ctx->actor.name,
+			            ch_role_label(b->ctx->actor.role), ch_stage_name(stage));
 		if (refusal == 2)
 			b->outside++;
 		else
@@ -451,25 +464,23 @@ int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 	sum->rejected = rejected;
 	sum->batch_id = b->batch_id;
 	if (b->denied) {
-		rc = ch_error_set(CH_EDENIED,
-		                  "user '%s' may not record %zu of these steps (their role); "
-		                  "nothing was stored",
-		                  b->ctx->actor.name, b->denied);
+		rc =
+		    ch_error_set(CH_EDENIED, "用户 %s（%s）无权记录其中 %zu 个环节；什么也没有保存",
+		                 b->ctx->actor.name, ch_role_label(b->ctx->actor.role), b->denied);
 		goto rollback;
 	}
 	if (b->outside) {
 		rc = ch_error_set(
 		    CH_EDENIED,
-		    "user '%s' may not record %zu of these steps: outside their scope; "
-		    "nothing was stored",
-		    b->ctx->actor.name, b->outside);
+		    "文件中有 %zu 行的农户不在用户 %s 的管辖范围（%s）内；什么也没有保存",
+		    b->outside, b->ctx->actor.name,
+		    b->ctx->actor.scope_name ? b->ctx->actor.scope_name : "全州");
 		goto rollback;
 	}
 	if (rejected && !b->opts.skip_invalid) {
 		rc = ch_error_set_field(CH_EINVALID, "skip-invalid",
-		                        "%zu row(s) invalid; nothing was stored (fix them, or "
-		                        "store the valid rows and keep the invalid ones in a "
-		                        "rejects file)",
+		                        "%zu 行有错误，什么也没有保存（改正后重新导入；或只保存"
+		                        "正确的行，把有错误的行写入拒收文件）",
 		                        rejected);
 		goto rollback;
 	}

@@ -98,6 +98,7 @@ struct hh_vals {
 struct ch_hh_import {
 	ch_ctx *ctx;
 	ch_hh_import_opts opts;
+	char county_name[128]; /* of opts.county_id, for messages */
 	char today[11];
 	int64_t import_id;
 	int in_tx, finished;
@@ -228,6 +229,13 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	    !ch_region_within(ctx, scope, opts->county_id)) {
 		rc = ch_ctx_require(ctx, CH_PERM_HOUSEHOLD_WRITE, opts->county_id);
 		goto fail;
+	}
+	if (opts->county_id) {
+		ch_region c;
+		if ((rc = ch_region_get(ctx, opts->county_id, &c)) != 0)
+			goto fail;
+		snprintf(imp->county_name, sizeof imp->county_name, "%s", c.name);
+		ch_region_dispose(&c);
 	}
 	if ((rc = ch_reflist_load(ctx, "technology", &imp->tech)) != 0 ||
 	    (rc = ch_reflist_load(ctx, "measure", &imp->measures)) != 0)
@@ -372,6 +380,23 @@ found:
 	return id;
 }
 
+/* 1 when the actor's scope holds COUNTY or lies within it (a township
+ * operator's county: the township is checked row by row). */
+static int county_in_scope(ch_hh_import *imp, int64_t county)
+{
+	char key[40];
+	int64_t ok, scope = imp->ctx->actor.scope_region_id;
+	if (!scope)
+		return 1;
+	snprintf(key, sizeof key, "cs|%" PRId64, county);
+	if (!ch_strmap_get(imp->regions, key, &ok)) {
+		ok = ch_region_within(imp->ctx, county, scope) ||
+		     ch_region_within(imp->ctx, scope, county);
+		ch_strmap_put(imp->regions, key, ok);
+	}
+	return (int)ok;
+}
+
 /* The actor may write households of REGION (cached per region). */
 static int allowed(ch_hh_import *imp, int64_t region)
 {
@@ -495,7 +520,14 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 		r->county_id = county_of(imp, line, v[CH_HF_COUNTY]);
 		if (r->county_id && imp->opts.county_id && r->county_id != imp->opts.county_id) {
 			add_problem(imp, line, CH_HF_COUNTY, v[CH_HF_COUNTY], 0,
-			            "县市「%s」与导入时指定的县市不符", v[CH_HF_COUNTY]);
+			            "与导入时指定的县市「%s」不符", imp->county_name);
+			r->county_id = 0;
+		} else if (r->county_id && !county_in_scope(imp, r->county_id)) {
+			/* named once for the county, not as a township it may not add */
+			add_problem(imp, line, CH_HF_COUNTY, v[CH_HF_COUNTY], 0,
+			            "不在用户 %s 的管辖范围（%s）内", imp->ctx->actor.name,
+			            imp->ctx->actor.scope_name ? imp->ctx->actor.scope_name : "");
+			imp->denied++;
 			r->county_id = 0;
 		}
 	} else if (imp->opts.county_id) {
@@ -935,18 +967,17 @@ int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 		ch_ctx_rollback(imp->ctx);
 		imp->in_tx = 0;
 		rc = ch_error_set(CH_EDENIED,
-		                  "user '%s' may not change households in %zu row(s) of this file "
-		                  "(outside their scope); nothing was stored",
-		                  imp->ctx->actor.name, imp->denied);
+		                  "文件中有 %zu 行不在用户 %s 的管辖范围（%s）内；什么也没有保存",
+		                  imp->denied, imp->ctx->actor.name,
+		                  imp->ctx->actor.scope_name ? imp->ctx->actor.scope_name : "全州");
 		goto reset;
 	}
 	if (rc == 0 && errors && !imp->opts.skip_invalid) {
 		ch_ctx_rollback(imp->ctx);
 		imp->in_tx = 0;
 		rc = ch_error_set_field(CH_EINVALID, "skip-invalid",
-		                        "%zu row(s) invalid; nothing was stored (fix them, or "
-		                        "store the valid rows and keep the invalid ones in a "
-		                        "rejects file)",
+		                        "%zu 行有错误，什么也没有保存（改正后重新导入；或只保存"
+		                        "正确的行，把有错误的行写入拒收文件）",
 		                        errors);
 	reset:
 		imp->sum.inserted = imp->sum.updated = imp->sum.unchanged = 0;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/problems.h"
 #include "util/alloc.h"
@@ -76,6 +77,31 @@ size_t ch_problems_count(const ch_problems *p)
 const ch_problem *ch_problems_get(const ch_problems *p, size_t i)
 {
 	return i < p->n ? &p->items[i] : NULL;
+}
+
+static int same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+size_t ch_problems_run(const ch_problems *p, size_t i, ch_problem_run *run)
+{
+	memset(run, 0, sizeof *run);
+	if (i >= p->n)
+		return i;
+	const ch_problem *x = &p->items[i];
+	size_t j = i + 1;
+	run->same_value = 1;
+	while (j < p->n && p->items[j].line != p->items[j - 1].line &&
+	       same_text(p->items[j].column, x->column) &&
+	       same_text(p->items[j].reason, x->reason) && p->items[j].warning == x->warning) {
+		run->same_value &= same_text(p->items[j].value, x->value);
+		j++;
+	}
+	run->first = x;
+	run->last = &p->items[j - 1];
+	run->n = j - i;
+	return j;
 }
 
 int ch_problems_rejected(const ch_problems *p, size_t line)

@@ -31,6 +31,17 @@ void ch_problems_add(ch_problems *p, size_t line, int field, const char *column,
                      int warning, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 size_t ch_problems_count(const ch_problems *p);
 const ch_problem *ch_problems_get(const ch_problems *p, size_t i);
+/* A run of consecutive problems that say the same thing (same column,
+ * reason and severity) about several rows: a fault of the whole file, such
+ * as a wrong county on every row, which a person reads once. */
+typedef struct ch_problem_run {
+	const ch_problem *first, *last;
+	size_t n;       /* problems in the run (1: a problem of its own) */
+	int same_value; /* every problem of the run has the same value */
+} ch_problem_run;
+/* The run that starts at problem I into *RUN; returns the index after it
+ * (I itself when I is past the end). */
+size_t ch_problems_run(const ch_problems *p, size_t i, ch_problem_run *run);
 /* 1 when LINE has an error. */
 int ch_problems_rejected(const ch_problems *p, size_t line);
 /* Rows with an error, and warnings. */

@@ -62,7 +62,7 @@ reject() {
 		has "$name: names row $row and $col" "第${row}行 ${col}："
 	fi
 	for t in "$@"; do has "$name: says $t" "$t"; done
-	expect_err "$name: stderr says nothing was stored" "nothing was stored"
+	expect_err "$name: stderr says nothing was stored" "什么也没有保存"
 }
 
 reject "id check digit" bad-id-check.csv 3 身份证号 652301198503154560 "校验位" "应为 5"

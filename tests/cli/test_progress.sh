@@ -250,7 +250,7 @@ run ch --db i.db event import "$PF/week2-bad.csv"
 expect_rc "one bad row: exit 1" 1
 has "one bad row: names row 7 and the reason" "第7行 环节「已完工」：该户当前为「已登记」，不能记录「已完工」：不能跳过中间环节"
 has "one bad row: 0 recorded" "记录 0 条，拒收 1 行"
-has_err "one bad row: nothing was stored" "nothing was stored"
+has_err "one bad row: nothing was stored" "什么也没有保存"
 unchanged "one bad row: dispatch figures unchanged" "$before" "$(disp i.db 2023-08-06)"
 expect_eq "one bad row: CJ003 still started" "$(status i.db CJ003 昌吉市)" started
 verify_ok "one bad row: report verify" i.db
@@ -281,7 +281,7 @@ setup pi.db
 ch --db pi.db user add fk --role county_operator --scope 阜康市 >/dev/null
 run ch --db pi.db --as fk event import "$PF/week-two-counties.csv"
 expect_rc "阜康市 operator imports a 昌吉市 row: exit 3" 3
-has_err "阜康市 operator imports a 昌吉市 row: nothing was stored" "nothing was stored"
+has_err "阜康市 operator imports a 昌吉市 row: nothing was stored" "什么也没有保存"
 expect_eq "阜康市 operator imports a 昌吉市 row: its 阜康市 row not stored either" "$(status pi.db FK002 阜康市)" registered
 expect_eq "阜康市 operator imports a 昌吉市 row: CJ004 not stored" "$(status pi.db CJ004 昌吉市)" registered
 run ch --db pi.db --as fk event import "$PF/week-two-counties.csv" --skip-invalid
@@ -304,7 +304,18 @@ expect_rc "no 县市 column, --county 昌吉市: exit 0" 0
 expect_eq "no 县市 column, --county 昌吉市: CJ001 started" "$(status nc.db CJ001 昌吉市)" started
 run ch --db nc.db event import "$PF/week1.csv" --county 阜康市
 expect_rc "县市 column against --county: exit 1" 1
-has "县市 column against --county: says they differ" "与导入时指定的县市不符"
+has "县市 column against --county: says they differ" "与导入时指定的县市「阜康市」不符"
+expect_eq "县市 column against --county: said once for the 3 rows" \
+	"$(printf '%s\n' "$OUT" | grep -c 与导入时指定的县市)" 1
+has "县市 column against --county: names the rows" "第2–4行（共 3 行）县市「昌吉市」"
+# a file wholly outside the operator's county: one line, naming her county
+ch --db nc.db user add fk --role county_operator --scope 阜康市 >/dev/null
+run ch --db nc.db --as fk event import "$PF/week1.csv"
+expect_rc "a 昌吉市 batch imported by the 阜康市 operator: exit 3" 3
+expect_eq "a 昌吉市 batch imported by the 阜康市 operator: said once" \
+	"$(printf '%s\n' "$OUT" | grep -c 管辖范围)" 1
+has "a 昌吉市 batch imported by the 阜康市 operator: names her county" "管辖范围（阜康市）"
+has_err "a 昌吉市 batch imported by the 阜康市 operator: the summary names it too" "不在用户 fk 的管辖范围（阜康市）内"
 
 # the first batch as an XLSX workbook (dates as date cells, sheet 周报)
 setup x.db

@@ -18,6 +18,7 @@
 #include "core/event.h"
 #include "core/household.h"
 #include "core/plan.h"
+#include "core/problems.h"
 #include "core/workflow.h"
 #include "db/db.h"
 #include "util/date.h"
@@ -52,6 +53,38 @@ static const char *refusal_text(int from, int to)
 	if (to < from)
 		return "倒退";
 	return "跳过";
+}
+
+/* The same fault on consecutive rows is one run (said once); another
+ * value with the same reason stays in the run, another reason or a second
+ * problem of the same row starts a new one. */
+static void test_problem_runs(void **state)
+{
+	(void)state;
+	ch_problems *p = ch_problems_new();
+	ch_problem_run r;
+	for (size_t line = 2; line <= 5; line++)
+		ch_problems_add(p, line, 0, "县市", "昌吉市", 0,
+		                "与导入时指定的县市「阜康市」不符");
+	ch_problems_add(p, 6, 1, "户编号", "A1", 0, "不在管辖范围内");
+	ch_problems_add(p, 8, 1, "户编号", "A3", 0, "不在管辖范围内");
+	ch_problems_add(p, 8, 2, "日期", "x", 0, "不在管辖范围内");
+	size_t i = ch_problems_run(p, 0, &r);
+	assert_int_equal(i, 4);
+	assert_int_equal(r.n, 4);
+	assert_true(r.same_value);
+	assert_int_equal(r.first->line, 2);
+	assert_int_equal(r.last->line, 5);
+	i = ch_problems_run(p, i, &r);
+	assert_int_equal(r.n, 2);
+	assert_false(r.same_value);
+	assert_int_equal(r.last->line, 8);
+	i = ch_problems_run(p, i, &r);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.first->column, "日期");
+	assert_int_equal(ch_problems_run(p, i, &r), i);
+	assert_int_equal(r.n, 0);
+	ch_problems_free(p);
 }
 
 static void test_transitions_exhaustive(void **state)
@@ -1415,6 +1448,7 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_problem_runs),
 	    cmocka_unit_test(test_transitions_exhaustive),
 	    cmocka_unit_test(test_transition_kinds),
 	    cmocka_unit_test(test_stage_parse),
