@@ -33,6 +33,7 @@ static int household_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	o.skip_invalid = ch_args_flag(a, "skip-invalid");
 	o.rejects = ch_args_str(a, "rejects");
 	o.ignore_unknown_columns = ch_args_flag(a, "ignore-unknown-columns");
+	o.new_places = ch_args_flag(a, "new-places");
 	o.today = ch_args_str(a, "today");
 	int rc = ch_household_import_file(ctx, &o, &sum, &imp);
 	if (imp) {
@@ -310,6 +311,9 @@ static const struct ch_param import_params[] = {
      "write the rejected rows with their 错误原因 to OUT (.csv or .xlsx)"},
     {"ignore-unknown-columns", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
      "report unknown headings as 提示 instead of refusing the file"},
+    {"new-places", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
+     "add townships and villages not yet known (without it a name not among a county's "
+     "known places is an error naming the closest ones)"},
     {"today", CH_PT_DATE, 0, "D", NULL, 0, 0,
      "for tests: check birth dates against this day instead of today"},
     {0},

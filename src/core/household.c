@@ -315,9 +315,31 @@ static int64_t county_of(ch_hh_import *imp, size_t line, const char *name)
 	return id;
 }
 
-/* Resolves a township (LEVEL 3) or village (4) named NAME under PARENT,
- * adding it when the parent's list was not loaded. Returns its id or 0 with
- * a problem recorded. */
+/* 1 when PARENT had places under it before this import added any (cached
+ * at its first sight, before the import adds to it). */
+static int had_list(ch_hh_import *imp, int64_t parent)
+{
+	char key[40];
+	int64_t had;
+	snprintf(key, sizeof key, "n|%" PRId64, parent);
+	if (!ch_strmap_get(imp->regions, key, &had)) {
+		size_t n = 0;
+		if (ch_region_closest_children(imp->ctx, parent, "", 0, &n, NULL, 0) != 0)
+			ch_error_clear();
+		had = n > 0;
+		ch_strmap_put(imp->regions, key, had);
+	}
+	return (int)had;
+}
+
+/* Resolves a township (LEVEL 3) or village (4) named NAME under PARENT.
+ * A name not known there is added only while the parent has no list yet:
+ * none loaded by region import and no places from earlier imports (the
+ * first register of a county builds its list), or when the import was
+ * asked to add new places; otherwise it is a problem naming the closest
+ * known names, for a misspelling such as 样列镇02 must not create a
+ * township and move households into it. Returns the id or 0 with a problem
+ * recorded. */
 static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int level, const char *name)
 {
 	char key[320];
@@ -336,7 +358,7 @@ static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int leve
 		ch_error_clear();
 		if ((rc = ch_region_get(imp->ctx, parent, &p)) != 0)
 			return 0;
-		if (p.children_loaded) {
+		if (p.children_loaded || (!imp->opts.new_places && had_list(imp, parent))) {
 			id = -1;
 		} else {
 			int added = 0;
@@ -361,8 +383,16 @@ static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int leve
 	ch_strmap_put(imp->regions, key, id);
 found:
 	if (id == -1) {
+		char near[512];
+		size_t n = 0;
+		if (ch_region_closest_children(imp->ctx, parent, name, 3, &n, near, sizeof near) !=
+		    0)
+			ch_error_clear();
 		add_problem(imp, line, field, name, 0,
-		            "「%s」不在已导入的%s名单中（先用 region import 补充）", name,
+		            "「%s」不在已有的%s名单中%s%s%s（新的%s请先用 region import 补充，"
+		            "或导入时允许新增地名）",
+		            name, level == CH_LEVEL_TOWNSHIP ? "乡镇" : "村",
+		            *near ? "，最接近的是" : "", near, *near ? "，是否写错" : "",
 		            level == CH_LEVEL_TOWNSHIP ? "乡镇" : "村");
 		return 0;
 	}

@@ -64,6 +64,8 @@ typedef struct ch_hh_import_opts {
 	int skip_invalid;      /* store the valid rows even if others are invalid */
 	int cost_in_10k;       /* the 总投资 column is in 万元 */
 	const char *today;     /* YYYY-MM-DD for birth-date checks; NULL: now */
+	int new_places;        /* add townships and villages not yet known even
+	                          where the county (township) has a list */
 } ch_hh_import_opts;
 
 typedef struct ch_hh_import_summary {

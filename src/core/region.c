@@ -117,6 +117,52 @@ int ch_region_root(ch_ctx *ctx, ch_region *out)
 	return ch_region_get(ctx, id, out);
 }
 
+int ch_region_closest_children(ch_ctx *ctx, int64_t parent_id, const char *name, int max, size_t *n,
+                               char *out, size_t outsz)
+{
+	enum { KEEP = 5 };
+	struct {
+		size_t d;
+		char *name;
+	} best[KEEP] = {{0}};
+	int nbest = 0, rc;
+	ch_stmt *st;
+	*n = 0;
+	if (max > KEEP)
+		max = KEEP;
+	if ((rc = ch_db_preparef(
+	         ctx->db, &st, "SELECT name FROM region WHERE parent_id = ? AND status = 'active'",
+	         "i", parent_id)) != 0)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		const char *c = ch_stmt_text(st, 0);
+		size_t d = ch_text_distance(name, c);
+		int at = nbest;
+		(*n)++;
+		while (at > 0 && best[at - 1].d > d)
+			at--;
+		if (at >= max)
+			continue;
+		if (nbest == max)
+			free(best[--nbest].name);
+		memmove(&best[at + 1], &best[at], (size_t)(nbest - at) * sizeof best[0]);
+		best[at].d = d;
+		best[at].name = ch_strdup(c);
+		nbest++;
+	}
+	ch_stmt_finalize(st);
+	if (out && outsz) {
+		size_t used = 0;
+		out[0] = '\0';
+		for (int i = 0; i < nbest && used < outsz; i++)
+			used += (size_t)snprintf(out + used, outsz - used, "%s「%s」",
+			                         i ? "、" : "", best[i].name);
+	}
+	for (int i = 0; i < nbest; i++)
+		free(best[i].name);
+	return rc == CH_DB_DONE ? 0 : rc;
+}
+
 int ch_region_within(ch_ctx *ctx, int64_t region_id, int64_t ancestor_id)
 {
 	/* the tree is four levels deep: walk up at most that far */

@@ -68,6 +68,12 @@ int ch_region_load_reference(ch_ctx *ctx, const ch_region_ref *refs, int n);
  * Not audited by itself: the caller's import writes one audit entry. */
 int ch_region_add_child(ch_ctx *ctx, int64_t parent_id, const char *name, const char *code,
                         int64_t *id, int *added);
+/* The number of active children of PARENT_ID into *N, and into OUT (if not
+ * NULL) up to MAX of their names closest to NAME in characters (the edit
+ * distance), best first, as "「A」、「B」". For a message about a name that
+ * is not among them. */
+int ch_region_closest_children(ch_ctx *ctx, int64_t parent_id, const char *name, int max, size_t *n,
+                               char *out, size_t outsz);
 /* Marks PARENT_ID's list of children as loaded by an official list, so that
  * later input naming an unknown child is an error rather than an addition.
  * Checks CH_PERM_REGION_WRITE within PARENT_ID's scope. */

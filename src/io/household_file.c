@@ -204,6 +204,7 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	io.file_hash = hash;
 	io.skip_invalid = opts->skip_invalid;
 	io.cost_in_10k = m.cost_in_10k;
+	io.new_places = opts->new_places;
 	io.today = opts->today;
 	if ((rc = ch_hh_import_begin(ctx, &io, &imp)) != 0)
 		goto done;

@@ -23,6 +23,7 @@ typedef struct ch_hh_file_opts {
 	const char *rejects; /* --rejects OUT, or NULL */
 	int skip_invalid;
 	int ignore_unknown_columns; /* report unknown headings as warnings only */
+	int new_places;             /* add townships and villages not yet known */
 	const char *today;          /* for tests: the date birth dates are checked against */
 } ch_hh_file_opts;
 

@@ -334,3 +334,43 @@ int ch_str_in_list(const char *s, const char *list)
 	}
 	return 0;
 }
+
+/* Decodes up to MAX code points of S into OUT; returns how many. */
+static size_t code_points(const char *s, uint32_t *out, size_t max)
+{
+	size_t n = 0, len = strlen(s);
+	while (len && n < max) {
+		int k = ch_utf8_decode(s, len, &out[n]);
+		if (k <= 0)
+			break;
+		s += k;
+		len -= (size_t)k;
+		n++;
+	}
+	return n;
+}
+
+size_t ch_text_distance(const char *a, const char *b)
+{
+	enum { MAX = 64 };
+	uint32_t x[MAX], y[MAX];
+	size_t row[MAX + 1];
+	size_t n = code_points(a ? a : "", x, MAX), m = code_points(b ? b : "", y, MAX);
+	for (size_t j = 0; j <= m; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= m; j++) {
+			size_t up = row[j];
+			size_t best = diag + (x[i - 1] != y[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[m];
+}

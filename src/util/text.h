@@ -28,6 +28,11 @@ size_t ch_utf8_valid_prefix(const char *s, size_t len, int *cut);
  * characters and a BOM are dropped, runs of spaces fold to one and leading
  * and trailing spaces go. S must be valid UTF-8; NULL gives "". */
 char *ch_text_normalize(const char *s);
+/* The edit distance between A and B counted in characters (code points):
+ * the fewest insertions, deletions and substitutions that turn one into
+ * the other (样列镇02 → 样例镇02 is 1). Text past 64 characters is not
+ * compared. */
+size_t ch_text_distance(const char *a, const char *b);
 /* Columns S takes on a terminal: East Asian wide and full-width characters
  * count 2, others 1. */
 size_t ch_text_width(const char *s);

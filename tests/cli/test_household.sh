@@ -319,6 +319,24 @@ has "duplicates: CJ001 in it" "CJ001"
 has "duplicates: FK020 in it" "FK020"
 lacks "duplicates: phone not shown in full" "13812345678"
 
+# ---- a misspelt place does not create one ----
+# m.db knows 昌吉市 大西渠镇 大西渠村 from good.csv: a township or village
+# name not among them is an error naming the closest, unless asked for
+sed -e 's/大西渠镇,大西渠村,CJ001/大西渠填,大西渠村,CJ001/' "$HF/good.csv" >misspelt.csv
+run ch --db m.db household import misspelt.csv
+expect_rc "misspelt township: exit 1" 1
+has "misspelt township: names the closest known one" "第2行 乡镇「大西渠填」：「大西渠填」不在已有的乡镇名单中，最接近的是「大西渠镇」"
+expect_eq "misspelt township: not created" "$(sqlite3 m.db "SELECT count(*) FROM region WHERE name = '大西渠填'")" 0
+expect_eq "misspelt township: the household stays in 大西渠镇" \
+	"$(ch --db m.db household show CJ001 --county 昌吉市 | awk '$1 == "乡镇" { print $2 }')" 大西渠镇
+sed -e 's/大西渠镇,大西渠村,CJ001/大西渠镇,大西渠材,CJ001/' "$HF/good.csv" >misspelt-village.csv
+run ch --db m.db household import misspelt-village.csv
+expect_rc "misspelt village: exit 1" 1
+has "misspelt village: names the closest known one" "最接近的是「大西渠村」"
+run ch --db m.db household import misspelt.csv --new-places
+expect_rc "a new township asked for with --new-places: exit 0" 0
+has "--new-places: says what was added" "新增乡镇 1 个"
+
 # ---- a header and no rows: nothing stored, not even an audit entry ----
 
 A0=$(audit_lines m.db)

@@ -552,6 +552,17 @@ static void test_date_parse(void **state)
 
 /* A refused date says how to write one; a year written last is named as
  * the reason (7/20/2023 is a guess between July and August for 7/8/2023). */
+static void test_text_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(ch_text_distance("样列镇02", "样例镇02"), 1);
+	assert_int_equal(ch_text_distance("大西渠镇", "大西渠镇"), 0);
+	assert_int_equal(ch_text_distance("", "大西渠镇"), 4);
+	assert_int_equal(ch_text_distance("大西渠", "大西渠镇"), 1);
+	assert_int_equal(ch_text_distance("kitten", "sitting"), 3);
+	assert_int_equal(ch_text_distance(NULL, "ab"), 2);
+}
+
 static void test_date_message(void **state)
 {
 	ch_date dt;
@@ -1022,6 +1033,7 @@ int main(void)
 	    cmocka_unit_test(test_money_parse_separators),
 	    cmocka_unit_test(test_money_format),
 	    cmocka_unit_test(test_date_parse),
+	    cmocka_unit_test(test_text_distance),
 	    cmocka_unit_test(test_date_message),
 	    cmocka_unit_test(test_date_valid_format),
 	    cmocka_unit_test(test_date_days),
