@@ -72,6 +72,17 @@ static int set_disabled(ch_ctx *ctx, const ch_args *a, ch_result *res, int disab
 	return rc;
 }
 
+static int user_role(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	const char *name = ch_args_str(a, "name"), *scope = ch_args_str(a, "scope");
+	int role = ch_role_parse(ch_args_str(a, "role")), rc;
+	if ((rc = ch_user_set_role(ctx, name, (enum ch_role)role, scope)) != 0)
+		return rc;
+	ch_result_printf(res, "用户 %s 现为%s（%s）\n", name, ch_role_label((enum ch_role)role),
+	                 scope ? scope : "全州");
+	return 0;
+}
+
 static int user_disable(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	return set_disabled(ctx, a, res, 1);
@@ -150,7 +161,10 @@ static int token_revoke(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return rc;
 }
 
-#define ROLES "prefecture_admin|county_operator|township_operator|reviewer|finance|auditor"
+/* each role by its key or its Chinese name (core/user.c's ch_role_parse) */
+#define ROLES                                                                                          \
+	"prefecture_admin|county_operator|township_operator|reviewer|finance|auditor|州级管理员|" \
+	"县市操作员|乡镇录入员|复核人员|财务人员|审计人员|审计人员（只读）"
 
 static const struct ch_param add_params[] = {
     {"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0,
@@ -170,6 +184,15 @@ static const struct ch_param add_params[] = {
 static const struct ch_param passwd_params[] = {
     P_NAME("the user"),
     {"password", CH_PT_SECRET, CH_PF_REQUIRED, NULL, NULL, 0, 0, "新密码（至少 10 个字符）"},
+    {0},
+};
+
+static const struct ch_param role_params[] = {
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0, "the user"},
+    {"role", CH_PT_ENUM, CH_PF_POSITIONAL | CH_PF_REQUIRED, "ROLE", ROLES, 0, 0,
+     "the new role (key or Chinese name, e.g. 县市操作员)"},
+    {"scope", CH_PT_STRING, 0, "REGION", NULL, 0, 0,
+     "the county or township the user works in (name or code); none: the whole prefecture"},
     {0},
 };
 
@@ -204,6 +227,8 @@ const struct ch_op ch_ops_user[] = {
      "set a user's password for signing in to the server (read from the terminal, or the "
      "first line of standard input)",
      CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, passwd_params, user_passwd},
+    {"user", "role", "change a user's role and region scope (audited)", CH_PERM_USER_ADMIN,
+     CH_OP_WRITES, CH_RF_TEXT, role_params, user_role},
     {"user", "disable", "stop a user from acting or signing in; ends their sessions and tokens",
      CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, name_params, user_disable},
     {"user", "enable", "let a disabled user act and sign in again", CH_PERM_USER_ADMIN,

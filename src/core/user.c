@@ -68,9 +68,13 @@ const char *ch_role_label(enum ch_role role)
 
 int ch_role_parse(const char *name)
 {
-	for (int i = 0; i < CH_ROLE_COUNT; i++)
-		if (name && strcmp(name, role_table[i].name) == 0)
+	for (int i = 0; i < CH_ROLE_COUNT && name; i++) {
+		const char *label = role_table[i].label, *paren = strstr(label, "（");
+		if (strcmp(name, role_table[i].name) == 0 || strcmp(name, label) == 0 ||
+		    (paren && strlen(name) == (size_t)(paren - label) &&
+		     strncmp(name, label, (size_t)(paren - label)) == 0))
 			return i;
+	}
 	return -1;
 }
 
@@ -151,39 +155,96 @@ int ch_user_each(ch_ctx *ctx, int (*fn)(const ch_user *u, void *arg), void *arg)
 	return rc < 0 ? rc : 0;
 }
 
+/* Finds SCOPE (may be NULL) into *R and checks that it suits ROLE. */
+static int role_scope(ch_ctx *ctx, enum ch_role role, const char *scope, ch_region *r)
+{
+	int rc, want;
+	memset(r, 0, sizeof *r);
+	if (role < 0 || role >= CH_ROLE_COUNT)
+		return ch_error_set(CH_EINVALID, "unknown role %d", (int)role);
+	want = role_table[role].scope_level;
+	if (scope && (rc = ch_region_find(ctx, scope, 0, 0, r)) != 0) {
+		ch_error_prefix("管辖范围: ");
+		return ch_error_mark_field("scope");
+	}
+	if (r->obsolete)
+		return ch_error_set(CH_EINVALID, "scope %s (%s) is obsolete: %s", r->name, r->code,
+		                    r->note ? r->note : "");
+	if (want && (!scope || (int)r->level != want))
+		return ch_error_set_field(CH_EINVALID, "scope", "%s需要一个%s作为管辖范围",
+		                          role_table[role].label,
+		                          want == CH_LEVEL_COUNTY ? "县（市）" : "乡镇");
+	return 0;
+}
+
+int ch_user_set_role(ch_ctx *ctx, const char *name, enum ch_role role, const char *scope)
+{
+	ch_region r = {0};
+	ch_user before = {0};
+	json_t *jb = NULL, *ja = NULL;
+	char *b = NULL, *a = NULL, obj[300];
+	int rc;
+
+	if ((rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0)) != 0)
+		return rc;
+	if ((rc = ch_user_load(ctx, name, &before)) != 0)
+		return rc;
+	if ((rc = role_scope(ctx, role, scope, &r)) != 0)
+		goto done;
+	if (before.role == role && before.scope_region_id == (scope ? r.id : 0))
+		goto done; /* nothing changes, nothing is written */
+	if (strcmp(name, ctx->actor.name) == 0 && role != CH_ROLE_PREFECTURE_ADMIN &&
+	    before.role == CH_ROLE_PREFECTURE_ADMIN) {
+		rc = ch_error_set(CH_ECONFLICT,
+		                  "不能取消自己的州级管理员角色（请由另一位州级管理员操作）");
+		goto done;
+	}
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto done;
+	rc = scope
+	         ? ch_db_run(ctx->db,
+	                     "UPDATE app_user SET role = ?, scope_region_id = ? WHERE name = ?",
+	                     "tit", ch_role_name(role), r.id, name)
+	         : ch_db_run(ctx->db,
+	                     "UPDATE app_user SET role = ?, scope_region_id = NULL WHERE name = ?",
+	                     "tt", ch_role_name(role), name);
+	if (rc == 0) {
+		jb = json_pack("{s:s, s:s?}", "role", ch_role_name(before.role), "scope",
+		               before.scope_name);
+		ja = json_pack("{s:s, s:s?, s:s?}", "role", ch_role_name(role), "scope", r.name,
+		               "scope_code", r.code);
+		b = json_dumps(jb, JSON_COMPACT | JSON_SORT_KEYS);
+		a = json_dumps(ja, JSON_COMPACT | JSON_SORT_KEYS);
+		snprintf(obj, sizeof obj, "user:%s", name);
+		rc = ch_audit_append(ctx, "user.role", obj, b, a);
+	}
+	rc = ch_ctx_end(ctx, rc);
+done:
+	free(a);
+	free(b);
+	json_decref(ja);
+	json_decref(jb);
+	ch_user_dispose(&before);
+	ch_region_dispose(&r);
+	return rc;
+}
+
 int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *scope)
 {
 	ch_region r = {0};
 	json_t *j = NULL;
 	char *after = NULL, now[32], obj[300];
 	int64_t exists;
-	int rc, want;
+	int rc;
 
-	if (role < 0 || role >= CH_ROLE_COUNT)
-		return ch_error_set(CH_EINVALID, "unknown role %d", (int)role);
-	want = role_table[role].scope_level;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0)) != 0)
 		return rc;
 	if (!name || !*name || strlen(name) > 64 || strpbrk(name, " \t\r\n:"))
 		return ch_error_set(CH_EINVALID,
 		                    "user name '%s' must be 1-64 characters without spaces or ':'",
 		                    name ? name : "");
-	if (scope && (rc = ch_region_find(ctx, scope, 0, 0, &r)) != 0) {
-		ch_error_prefix("管辖范围: ");
-		return ch_error_mark_field("scope");
-	}
-	if (r.obsolete) {
-		rc = ch_error_set(CH_EINVALID, "scope %s (%s) is obsolete: %s", r.name, r.code,
-		                  r.note ? r.note : "");
+	if ((rc = role_scope(ctx, role, scope, &r)) != 0)
 		goto done;
-	}
-	if (want && (!scope || (int)r.level != want)) {
-		rc = ch_error_set_field(CH_EINVALID, "scope",
-		                        "role %s needs a 管辖范围 that is a %s", ch_role_name(role),
-		                        want == CH_LEVEL_COUNTY ? "county (县市)"
-		                                                : "township (乡镇)");
-		goto done;
-	}
 	if (ch_db_query_int64(ctx->db, &exists, "SELECT id FROM app_user WHERE name = ?", "t",
 	                      name) == 0) {
 		rc = ch_error_set(CH_EEXISTS, "user '%s' exists already", name);

@@ -49,6 +49,8 @@ typedef struct ch_user {
 /* "prefecture_admin" ... and back; -1 for an unknown name. */
 const char *ch_role_name(enum ch_role role);
 const char *ch_role_label(enum ch_role role); /* Chinese: 州级管理员 ... */
+/* The role named NAME: its key (county_operator) or its Chinese name
+ * (县市操作员; 审计人员 with or without （只读）); -1 for none. */
 int ch_role_parse(const char *name);
 /* 1 when ROLE grants PERM (ignoring scope). */
 int ch_role_allows(enum ch_role role, enum ch_perm perm);
@@ -60,6 +62,12 @@ const char *ch_perm_describe(enum ch_perm perm);
  * taken name; CH_EINVALID for a scope that does not fit the role (a county
  * operator needs a county, a township operator a township). */
 int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *scope);
+/* Gives user NAME the role ROLE and scope SCOPE (as ch_user_add), audited
+ * with the role and scope before and after; nothing is written when they
+ * do not change. Requires CH_PERM_USER_ADMIN; CH_ENOTFOUND for no such
+ * user; CH_ECONFLICT when a prefecture_admin would take the role from
+ * themselves (another admin must). Takes effect at the user's next request. */
+int ch_user_set_role(ch_ctx *ctx, const char *name, enum ch_role role, const char *scope);
 /* Loads user NAME into *OUT (caller disposes). CH_ENOTFOUND if absent. */
 int ch_user_load(ch_ctx *ctx, const char *name, ch_user *out);
 void ch_user_dispose(ch_user *u);

@@ -55,7 +55,7 @@ n0=$(audit_lines)
 run ch --db u.db user add bob --role county_operator
 expect_rc "county_operator without --scope: exit 1" 1
 expect_err "county_operator without --scope: says --scope is needed" "--scope"
-has_err "county_operator without --scope: names 管辖范围, hints the flag" "管辖范围 that is a county (县市) (--scope)"
+has_err "county_operator without --scope: names 管辖范围, hints the flag" "县市操作员需要一个县（市）作为管辖范围 (--scope)"
 run ch --db u.db user add bob --role county_operator --scope 昌吉回族自治州
 expect_rc "county_operator scoped to the prefecture: exit 1" 1
 run ch --db u.db user add bob --role county_operator --scope 米泉市
@@ -168,3 +168,36 @@ run ch --db fresh.db user list --format csv
 expect_rc "the new database still has its admin" 0
 has "new database: the OS user is its admin" "$ME,prefecture_admin"
 lacks "new database: nobody was not added" "nobody"
+
+# ---- roles by their Chinese names; changing a role and scope ----
+
+run ch --db u.db user add dora --role 县市操作员 --scope 阜康市
+expect_rc "user add --role 县市操作员: exit 0" 0
+run ch --db u.db user list --format csv
+has "user add --role 县市操作员: stored as county_operator" "dora,county_operator,县市操作员,阜康市"
+run ch --db u.db user add erin --role 审计人员
+expect_rc "user add --role 审计人员 (without （只读）): exit 0" 0
+run ch --db u.db user add finn --role 主任
+expect_rc "an unknown role: usage error" 2
+has_err "an unknown role: lists the valid ones" "county_operator"
+has_err "an unknown role: lists the Chinese names" "县市操作员"
+run ch --db u.db user role dora 乡镇录入员 --scope 大西渠镇
+expect_rc "user role: exit 0" 0
+has "user role: says the new role" "用户 dora 现为乡镇录入员（大西渠镇）"
+run ch --db u.db user list --format csv
+has "user role: stored" "dora,township_operator,乡镇录入员,大西渠镇"
+run ch --db u.db audit log --format csv
+has "user role: audited with before and after" "user.role"
+A0=$(ch --db u.db audit log --format csv | wc -l)
+run ch --db u.db user role dora township_operator --scope 大西渠镇
+expect_rc "user role unchanged: exit 0" 0
+expect_eq "user role unchanged: no audit entry" "$(ch --db u.db audit log --format csv | wc -l)" "$A0"
+run ch --db u.db user role dora county_operator
+expect_rc "user role county_operator without a county: refused" 1
+has_err "user role without a county: says what the role needs" "县市操作员需要一个县（市）作为管辖范围"
+run ch --db u.db user role nobody-here auditor
+expect_rc "user role of no such user: exit 4" 4
+run ch --db u.db --as alice user role dora auditor
+expect_rc "user role by a county operator: permission denied (3)" 3
+run ch --db u.db user role "$ME" auditor
+expect_rc "an admin cannot demote themselves: exit 5" 5
