@@ -16,6 +16,9 @@
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
 #include "core/idcard.h"
+#include "core/region.h"
+#include "core/user.h"
+#include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -239,15 +242,61 @@ static char *masked_copy(const char *text)
 int ch_audit_each(ch_ctx *ctx, const char *prefix, int64_t limit,
                   int (*fn)(const ch_audit_entry *e, void *arg), void *arg)
 {
+	ch_audit_filter f = {.object_prefix = prefix, .limit = limit};
+	return ch_audit_each_about(ctx, &f, fn, arg);
+}
+
+/* "\"KEY\":VALUE" as compact JSON writes it, for finding a key's value in
+ * an entry's JSON text (the log's JSON is always compact). */
+static char *json_member(const char *key, const char *value)
+{
+	json_t *v = json_string(value);
+	char *vs = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	size_t n = strlen(key) + strlen(vs) + 4;
+	char *out = ch_malloc(n);
+	snprintf(out, n, "\"%s\":%s", key, vs);
+	free(vs);
+	json_decref(v);
+	return out;
+}
+
+int ch_audit_each_about(ch_ctx *ctx, const ch_audit_filter *f,
+                        int (*fn)(const ch_audit_entry *e, void *arg), void *arg)
+{
 	ch_stmt *st;
+	ch_region c = {0};
+	char *county_key = NULL, *hh_key = NULL, object[300] = "";
 	int rc;
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_AUDIT)) != 0)
 		return rc;
-	rc = ch_db_preparef(ctx->db, &st,
-	                    "SELECT seq, at, actor, action, object, before, after, hash"
-	                    " FROM audit_log WHERE ? IS NULL OR substr(object, 1, length(?)) = ?"
-	                    " ORDER BY seq DESC LIMIT ?",
-	                    "ttti", prefix, prefix, prefix, limit > 0 ? limit : (int64_t)-1);
+	if (f->household && !f->county)
+		return ch_error_set_field(CH_EUSAGE, "county", "按户编号查找时须同时指定县市");
+	if (f->county) {
+		if ((rc = ch_region_find(ctx, f->county, CH_LEVEL_COUNTY, 0, &c)) != 0)
+			return ch_error_mark_field("county");
+		county_key = json_member("county", c.code);
+		if (f->household) {
+			hh_key = json_member("household", f->household);
+			snprintf(object, sizeof object, "household:%s/%s", c.code, f->household);
+		} else {
+			snprintf(object, sizeof object, "household:%s/", c.code);
+		}
+	}
+	/* about the county (household): its objects, or JSON naming it */
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT seq, at, actor, action, object, before, after, hash FROM audit_log"
+	    " WHERE (?1 IS NULL OR substr(object, 1, length(?1)) = ?1)"
+	    " AND (?2 IS NULL OR (?4 IS NULL AND substr(object, 1, length(?3)) = ?3)"
+	    "  OR (?4 IS NOT NULL AND object = ?3)"
+	    "  OR (instr(coalesce(after, before, ''), ?2) > 0"
+	    "   AND (?4 IS NULL OR instr(coalesce(after, before, ''), ?4) > 0)))"
+	    " ORDER BY seq DESC LIMIT ?5",
+	    "tttti", f->object_prefix, county_key, object, hh_key,
+	    f->limit > 0 ? f->limit : (int64_t)-1);
+	free(county_key);
+	free(hh_key);
+	ch_region_dispose(&c);
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {

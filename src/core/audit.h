@@ -46,4 +46,25 @@ typedef struct ch_audit_entry {
 int ch_audit_each(ch_ctx *ctx, const char *object_prefix, int64_t limit,
                   int (*fn)(const ch_audit_entry *e, void *arg), void *arg);
 
+/* Which entries ch_audit_each_about hands out. An entry is about a
+ * household when its object is "household:COUNTYCODE/户编号" or its JSON
+ * after the change names the county's code ("county") and the household
+ * ("household"), which is how writes about one household record it. */
+typedef struct ch_audit_filter {
+	const char *object_prefix; /* NULL: any object */
+	const char *county;        /* name or code: entries about this county */
+	const char *household;     /* 户编号 (with COUNTY): entries about it */
+	int64_t limit;             /* newest first; 0: all */
+} ch_audit_filter;
+/* As ch_audit_each, for the entries F selects. CH_ENOTFOUND for a county
+ * that does not exist; CH_EUSAGE for a household without its county. */
+int ch_audit_each_about(ch_ctx *ctx, const ch_audit_filter *f,
+                        int (*fn)(const ch_audit_entry *e, void *arg), void *arg);
+
+/* One line in Chinese saying who did what to what in entry E (as
+ * ch_audit_each hands it out): "root 为 昌吉市 户 CJ002 记录「已完工」
+ * 2023-05-02". Written into OUT (always terminated). Unknown actions are
+ * named by their key. */
+void ch_audit_summary(ch_ctx *ctx, const ch_audit_entry *e, char *out, size_t outsz);
+
 #endif

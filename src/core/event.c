@@ -40,6 +40,10 @@ struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
 	char county_name[128]; /* of opts.county_id, for messages */
+	/* the last step stored, for the audit entry of a single step */
+	int64_t last_household;
+	int last_stage;
+	char last_day[11];
 	char today[11], now[32];
 	int64_t batch_id;
 	int in_tx, finished;
@@ -449,8 +453,12 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	                         h.stage, day, h.es, h.es_area, 1);
 	for (size_t i = 0; i < in->nevidence && rc == 0; i++)
 		rc = store_evidence(b, event_id, &in->evidence[i]);
-	if (rc == 0)
+	if (rc == 0) {
 		b->stored++;
+		b->last_household = h.id;
+		b->last_stage = stage;
+		snprintf(b->last_day, sizeof b->last_day, "%s", day);
+	}
 	return rc;
 }
 
@@ -493,6 +501,26 @@ int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 		json_t *a = json_pack("{s:s?, s:s?, s:I, s:I, s:I}", "file", b->opts.file, "hash",
 		                      b->opts.file_hash, "rows", (json_int_t)b->rows, "stored",
 		                      (json_int_t)b->stored, "rejected", (json_int_t)rejected);
+		if (!b->opts.file && b->stored == 1) {
+			/* one step: which household, so the log can be read by it */
+			char *code = NULL, *hh = NULL;
+			if (ch_db_query_text(b->ctx->db, &code,
+			                     "SELECT r.code FROM household h JOIN region r"
+			                     " ON r.id = h.county_id WHERE h.id = ?",
+			                     "i", b->last_household) == 0 &&
+			    ch_db_query_text(b->ctx->db, &hh,
+			                     "SELECT hh_no FROM household WHERE id = ?", "i",
+			                     b->last_household) == 0)
+				json_object_update_new(
+				    a, json_pack("{s:s, s:s, s:s, s:s}", "county", code,
+				                 "household", hh, "stage",
+				                 ch_stage_key((enum ch_stage)b->last_stage), "day",
+				                 b->last_day));
+			else
+				ch_error_clear();
+			free(code);
+			free(hh);
+		}
 		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 		snprintf(obj, sizeof obj, "event-batch:%" PRId64, b->batch_id);
 		rc = ch_audit_append(b->ctx, b->opts.file ? "event.import" : "event.record", obj,

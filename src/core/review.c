@@ -744,9 +744,15 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 		}
 	}
 	if (rc == 0) {
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}", "household", ref.hh_no,
-		                      "result", result, "day", day, "note", note, "widened",
-		                      *widened, "completed", *completed);
+		char *county_code = NULL;
+		if (ch_db_query_text(ctx->db, &county_code, "SELECT code FROM region WHERE id = ?",
+		                     "i", a.county_id) != 0)
+			ch_error_clear();
+		json_t *j =
+		    json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:b, s:b}", "household", ref.hh_no,
+		              "county", county_code, "result", result, "day", day, "note", note,
+		              "widened", *widened, "completed", *completed);
+		free(county_code);
 		char *js = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
 		snprintf(obj, sizeof obj, "review:%s", a.number);
 		rc = ch_audit_append(ctx, "review.result", obj, NULL, js);

@@ -216,3 +216,22 @@ void ch_today_at_most(const char *given, char *out, size_t outsz)
 	else
 		snprintf(out, outsz, "%s", today);
 }
+
+void ch_utc_to_beijing(const char *utc, char *out, size_t outsz)
+{
+	int y, mo, d, h, mi, sec, n = 0;
+	if (!utc ||
+	    sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+	    utc[n] != '\0' || !ch_date_valid(y, mo, d)) {
+		snprintf(out, outsz, "%s", utc ? utc : "");
+		return;
+	}
+	ch_date day = {y, mo, d};
+	h += 8;
+	if (h >= 24) {
+		h -= 24;
+		ch_date_from_days(ch_date_days(&day) + 1, &day);
+	}
+	snprintf(out, outsz, "%04d-%02d-%02d %02d:%02d:%02d", day.year, day.month, day.day, h, mi,
+	         sec);
+}

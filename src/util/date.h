@@ -54,6 +54,10 @@ void ch_today_beijing(char *out, size_t outsz);
  * records, and it may only move today back, so that it can never be used
  * to record a date that has not come yet. */
 void ch_today_at_most(const char *given, char *out, size_t outsz);
+/* UTC timestamp UTC ("YYYY-MM-DDTHH:MM:SSZ") as Beijing time (UTC+8)
+ * "YYYY-MM-DD HH:MM:SS" into OUT (20+ bytes); a text of another form is
+ * copied as it is. */
+void ch_utc_to_beijing(const char *utc, char *out, size_t outsz);
 /* The current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into OUT (21+ bytes). */
 void ch_now_utc(char *out, size_t outsz);
 

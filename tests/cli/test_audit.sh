@@ -187,3 +187,30 @@ run ch --db base.db --as alice audit verify
 expect_rc "county operator audit verify: permission denied (3)" 3
 run ch --db base.db audit verify extra
 expect_rc "audit verify with an argument: exit 2" 2
+
+# ---- reading the log: Beijing time, a sentence per entry, by household ----
+
+PF=$FIX/progress
+ch --db read.db plan import "$PF/plan-small.csv" --year 2023 >/dev/null
+ch --db read.db household import "$PF/register.csv" >/dev/null
+ch --db read.db event record CJ002 已开工 --county 昌吉市 --date 2023-04-20 >/dev/null
+ch --db read.db event record CJ001 已开工 --county 昌吉市 --date 2023-04-21 >/dev/null
+ch --db read.db event correct CJ002 已开工 --county 昌吉市 --date 2023-04-22 >/dev/null
+run ch --db read.db audit log --format csv
+expect_rc "audit log: exit 0" 0
+has "audit log: times in Beijing time" "时间(北京时间)"
+UTC=$(sqlite3 read.db "SELECT at FROM audit_log WHERE seq = 1")
+BJ=$(date -u -d "$(echo "$UTC" | sed 's/T/ /; s/Z//') 8 hours" '+%Y-%m-%d %H:%M:%S')
+has "audit log: the first entry's time is UTC + 8 hours" "1,$BJ,"
+has "audit log: a step reads as a sentence naming the household" "为 昌吉市 户 CJ002 记录「已开工」2023-04-20"
+has "audit log: a correction names the household and both dates" "更正 昌吉市 户 CJ002 的「已开工」日期：2023-04-20 改为 2023-04-22"
+has "audit log: an import reads as a sentence" "register.csv：读入 6 行，新增 6 户"
+run ch --db read.db audit log --county 昌吉市 --household CJ002 --format csv
+expect_rc "audit log --household: exit 0" 0
+expect_eq "audit log --household CJ002: its two entries" "$(printf '%s\n' "$OUT" | sed 1d | grep -c .)" 2
+lacks "audit log --household CJ002: not CJ001's step" "CJ001"
+run ch --db read.db audit log --household CJ002
+expect_rc "audit log --household without --county: usage error" 2
+run ch --db read.db audit log --county 玛纳斯 --household CJ002
+expect_rc "audit log --county of another county: exit 0" 0
+lacks "audit log --county of another county: nothing of 昌吉市" "CJ002"
