@@ -552,6 +552,20 @@ static void test_date_parse(void **state)
 
 /* A refused date says how to write one; a year written last is named as
  * the reason (7/20/2023 is a guess between July and August for 7/8/2023). */
+static void test_utc_to_beijing(void **state)
+{
+	char out[32];
+	(void)state;
+	ch_utc_to_beijing("2023-07-20T08:30:05Z", out, sizeof out);
+	assert_string_equal(out, "2023-07-20 16:30:05");
+	ch_utc_to_beijing("2023-12-31T16:00:00Z", out, sizeof out);
+	assert_string_equal(out, "2024-01-01 00:00:00");
+	ch_utc_to_beijing("2024-02-28T20:00:00Z", out, sizeof out);
+	assert_string_equal(out, "2024-02-29 04:00:00");
+	ch_utc_to_beijing("not a time", out, sizeof out);
+	assert_string_equal(out, "not a time");
+}
+
 static void test_text_distance(void **state)
 {
 	(void)state;
@@ -1033,6 +1047,7 @@ int main(void)
 	    cmocka_unit_test(test_money_parse_separators),
 	    cmocka_unit_test(test_money_format),
 	    cmocka_unit_test(test_date_parse),
+	    cmocka_unit_test(test_utc_to_beijing),
 	    cmocka_unit_test(test_text_distance),
 	    cmocka_unit_test(test_date_message),
 	    cmocka_unit_test(test_date_valid_format),
