@@ -3,7 +3,10 @@
 #
 # Called by `make deps` (and so by `make run` and `make test`). As root it
 # installs whatever is missing with apt-get; as anyone else it prints the
-# exact apt-get line and fails, so the build never half-works.
+# packages and the exact command that installs them (with sudo where this
+# user may use it, else as root through su) and fails, so the build never
+# half-works. Nothing is needed beyond the packages: once they are there,
+# every make target runs as an ordinary user.
 #
 # `scripts/deps.sh WHO PACKAGE...` does the same for other packages, WHO
 # naming what needs them in the message (the HTTP benchmark's wrk and nginx).
@@ -29,8 +32,14 @@ if [ "$who" = cleanheat ] && ! command -v npm >/dev/null 2>&1; then
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "$who needs these Debian packages:$missing" >&2
-	echo "install them with:  sudo apt-get install -y$missing" >&2
+	echo "$who needs these Debian packages, which are not installed:$missing" >&2
+	if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+		echo "install them with:  sudo apt-get install -y$missing" >&2
+	else
+		echo "install them as root (then run make again as yourself):" >&2
+		echo "  su -c 'apt-get update && apt-get install -y$missing'" >&2
+		echo "or ask whoever administers this machine to install the packages above." >&2
+	fi
 	exit 1
 fi
 echo "installing:$missing"

@@ -9,8 +9,11 @@
 # dispatch table (also as XLSX) and the reminders to lagging counties; then
 # one demo user per role (passwords printed once) and the server with the
 # web dashboard on 127.0.0.1:8080 until Ctrl-C (CLEANHEAT_NO_SERVE=1: not).
+# A new database (rm cleanheat.db) gets the whole demo again.
+# DEMO_HOUSEHOLDS sets the register's size (default the plan's 43,977).
 set -e
 C=${1:-./cleanheat}
+N=${DEMO_HOUSEHOLDS:-43977}
 echo "== 1. 核对发布的计划表 data/plans/changji-2023.csv（原表有误，应报告并给出更正建议）"
 $C plan check data/plans/changji-2023.csv || true
 echo
@@ -21,7 +24,7 @@ echo "== 3. 2023 年计划"
 $C plan show --year 2023
 echo
 echo "== 4. 生成并导入样例农户档案（合成数据，姓名均标注“样例”；户数与计划一致）"
-$C demo generate --households 43977 --seed 2023 -o demo-register-2023.csv
+$C demo generate --households "$N" --seed 2023 -o demo-register-2023.csv
 $C household import demo-register-2023.csv | tail -n 1
 echo
 echo "== 5. 农户登记进度（对照计划）"
@@ -31,11 +34,13 @@ echo "== 6. 农户档案（前 5 户；身份证号、电话已脱敏）"
 $C household list --county 昌吉市 --limit 5
 echo
 echo "== 7. 样例施工进度（截至 2023-07-16，部分县市有意滞后），导入周报"
-if [ ! -f demo-events-2023.csv ]; then
+# whether this database has its progress already (a batch in its log),
+# not whether the file is there: a new database gets the batch again
+if $C audit log --object event-batch: --limit 1 --format csv | sed 1d | grep -q .; then
+	echo "（此数据库已导入过样例进度）"
+else
 	$C demo events --as-of 2023-07-16 --seed 2023 -o demo-events-2023.csv
 	$C event import demo-events-2023.csv | tail -n 1
-else
-	echo "（已导入过：demo-events-2023.csv）"
 fi
 $C report verify
 echo
