@@ -48,6 +48,11 @@ static void g_cont(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct
 	(void)d, (void)s;
 	v->i = r->target_continuing;
 }
+static void g_goal(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
+{
+	(void)d, (void)s;
+	v->i = r->goal;
+}
 static void g_n(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
 {
 	(void)d;
@@ -56,7 +61,7 @@ static void g_n(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct va
 static void g_pct(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
 {
 	(void)d;
-	pct(r->target > 0 ? r->n[s] * 1000 / r->target : 0, v);
+	pct(r->goal > 0 ? r->n[s] * 1000 / r->goal : 0, v);
 }
 static void g_expected(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
 {
@@ -90,8 +95,10 @@ static void g_forecast(const ch_dispatch *d, const ch_dispatch_row *r, int s, st
 {
 	(void)d;
 	v->kind = K_TEXT;
-	if (r->target > 0 && r->n[s] >= r->target)
+	if (r->goal > 0 && r->n[s] >= r->goal)
 		strcpy(v->s, "已完成");
+	else if (r->beyond_year[s])
+		strcpy(v->s, "年内无法完成");
 	else if (r->stalled[s])
 		strcpy(v->s, "停滞");
 	else if (r->forecast[s].year == 0)
@@ -142,6 +149,7 @@ static const struct column {
     {"计划任务(户)", "合计", "target", 0, g_target},
     {"计划任务(户)", "新建", "target_new", 0, g_new},
     {"计划任务(户)", "续建", "target_continuing", 0, g_cont},
+    {"计划任务(户)", "扣除退出", "goal", 0, g_goal},
     {NULL, "户数", "n", 1, g_n},
     {NULL, "完成率", "pct", 1, g_pct},
     {NULL, "应完成", "expected", 1, g_expected},

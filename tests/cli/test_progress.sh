@@ -434,9 +434,10 @@ has "remind, 阜康市 behind: the date" "截至2023年6月30日"
 has "remind, 阜康市 behind: its targets" "任务2户（新建2户、续建0户）"
 has "remind, 阜康市 behind: 已开工 figures" "已开工1户（50.0%），按计划应达到100.0%，落后50.0个百分点"
 has "remind, 阜康市 behind: 已完工 figures" "已完工0户（0.0%），按计划应达到49.4%，落后49.4个百分点"
-has "remind, 阜康市 behind: the 已开工 deadline" "近4周已开工没有进展，5月31日的节点要求难以完成"
+has "remind, 阜康市 behind: the 已开工 deadline was missed, by 1 household" "已开工应于5月31日前全部完成，该节点已过，仍有1户未完成"
+lacks "remind, 阜康市 behind: no warning about a deadline already passed" "5月31日的节点要求难以完成"
 has "remind, 阜康市 behind: the 已完工 deadline" "9月30日的节点要求难以完成"
-has "remind, 阜康市 behind: the plan's milestones" "5月底前全面开工建设，9月底前完成安装调试并达到使用条件"
+has "remind, 阜康市 behind: the plan's milestones" "确定的节点要求（5月31日前全面开工建设，9月30日前完成安装调试并达到使用条件）"
 lacks "remind, 阜康市 behind: no notice for 昌吉市 (green)" "关于加快推进昌吉市"
 lacks "remind, 阜康市 behind: none for the prefecture" "关于加快推进全州合计"
 run ch --db m.db report remind --year 2023 --as-of 2023-06-30 -o notices.txt
@@ -446,6 +447,35 @@ if grep -q "关于加快推进阜康市" notices.txt 2>/dev/null; then ok "remin
 run ch --db m.db report remind --year 2023 --as-of 2023-06-30 --format csv
 expect_rc "remind --format csv: exit 2" 2
 verify_ok "remind: report verify" m.db
+
+# ---- forecasts past the deadline or the year's end (plan-forecast.csv) ----
+
+# 100 households a county, all started in April; on 07-16 (58.2 % expected
+# installed and commissioned) 60 of each are installed and commissioned,
+# within 5 points: green by the gap alone. But 昌吉市 installed 59 in May and
+# 1 since (40 to go at 1 in 4 weeks: past the year's end), 阜康市 50 in May
+# and 10 since (40 to go at 10 in 4 weeks: 11-05, after 09-30).
+rm -f fc.db
+ch --db fc.db plan import "$PF/plan-forecast.csv" --year 2023 >/dev/null
+ch --db fc.db demo generate --households 200 --seed 7 -o fc-reg.csv >/dev/null
+ch --db fc.db household import fc-reg.csv >/dev/null || echo "not ok - importing fc-reg.csv"
+tr -d '\r' <fc-reg.csv | awk -F, 'NR == 1 { print "县市,户编号,环节,日期,备注"; next }
+	{ k[$1]++; n = k[$1]; late = $1 == "昌吉市" ? 59 : 50
+	  print $1 "," $4 ",已开工,2023-04-10,"
+	  if (n <= 60) { d = n <= late ? "2023-05-15" : "2023-07-10"
+	    print $1 "," $4 ",已完工," d ","; print $1 "," $4 ",已调试," d "," } }' >fc-events.csv
+run ch --db fc.db event import fc-events.csv
+expect_rc "forecast scenario: events stored" 0
+C=$(disp fc.db 2023-07-16)
+expect_cell "forecast: 昌吉市 60 installed" "$C" 昌吉市 "已完工·户数" 60
+expect_cell "forecast: past the year's end says so, not a date" "$C" 昌吉市 "已完工·预计完成" 年内无法完成
+expect_cell "forecast: 阜康市 installed late" "$C" 阜康市 "已完工·预计完成" "2023-11-05（逾期）"
+expect_cell "forecast: 昌吉市 beyond the year is not green" "$C" 昌吉市 "状态" 黄
+expect_cell "forecast: 阜康市 逾期 is not green" "$C" 阜康市 "状态" 黄
+# 07-23: yellow two weeks running
+run ch --db fc.db report remind --year 2023 --as-of 2023-07-23
+has "forecast remind: 昌吉市 cannot finish in the year" "已完工年内无法全部完成"
+lacks "forecast remind: no date decades away" "2123年"
 
 # ---- report freeze, then a correction inside the frozen week (on i.db) ----
 
