@@ -47,9 +47,12 @@ static int report_dispatch(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int rc = compute(ctx, a, &d);
 	if (rc)
 		return rc;
-	if (!out || strcmp(out, "-") == 0) /* "-": standard output, in the chosen format */
-		ch_result_add_table(res, ch_dispatch_report(&d));
-	else if ((rc = ch_dispatch_write(&d, format_of(out), out)) == 0)
+	if (!out || strcmp(out, "-") == 0) { /* "-": standard output, in the chosen format */
+		ch_report *r = ch_dispatch_report(&d);
+		if (!ch_args_flag(a, "wide")) /* a terminal table: the key figures */
+			ch_dispatch_report_brief(r);
+		ch_result_add_table(res, r);
+	} else if ((rc = ch_dispatch_write(&d, format_of(out), out)) == 0)
 		ch_result_add_file(res, "output", out);
 	ch_dispatch_dispose(&d);
 	return rc;
@@ -102,10 +105,9 @@ static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
 		if (r->expected[s] < 0 || !dl->year || r->n[s] >= r->goal)
 			continue;
 		if (r->missed[s])
-			ch_buf_printf(b,
-			              "%s应于%d月%d日前全部完成，该节点已过，仍有%" PRId64
-			              "户未完成。",
-			              ch_stage_name(s), dl->month, dl->day, r->goal - r->n[s]);
+			ch_buf_printf(
+			    b, "%s应于%d月%d日前全部完成，该节点已过，仍有%" PRId64 "户未完成。",
+			    ch_stage_name(s), dl->month, dl->day, r->goal - r->n[s]);
 		else if (r->beyond_year[s])
 			ch_buf_printf(b,
 			              "按近%d周进度推算，%s年内无法全部完成，%d月%d日的节点要求"
@@ -129,14 +131,13 @@ static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
 		ch_buf_printf(b, "《%s》", d->plan_title);
 	else
 		ch_buf_printf(b, "%d年度计划", d->year);
-	ch_buf_printf(b,
-	              "确定的节点要求（%d月%d日前全面开工建设，%d月%d日前完成安装调试并达到"
-	              "使用条件），请你县（市）高度重视，认真分析进度滞后原因，倒排工期、"
-	              "压实责任，加快推进项目建设，确保按期完成年度任务。\n\n",
-	              d->cal.deadline[CH_STAGE_STARTED].month,
-	              d->cal.deadline[CH_STAGE_STARTED].day,
-	              d->cal.deadline[CH_STAGE_INSTALLED].month,
-	              d->cal.deadline[CH_STAGE_INSTALLED].day);
+	ch_buf_printf(
+	    b,
+	    "确定的节点要求（%d月%d日前全面开工建设，%d月%d日前完成安装调试并达到"
+	    "使用条件），请你县（市）高度重视，认真分析进度滞后原因，倒排工期、"
+	    "压实责任，加快推进项目建设，确保按期完成年度任务。\n\n",
+	    d->cal.deadline[CH_STAGE_STARTED].month, d->cal.deadline[CH_STAGE_STARTED].day,
+	    d->cal.deadline[CH_STAGE_INSTALLED].month, d->cal.deadline[CH_STAGE_INSTALLED].day);
 	ch_buf_printf(b, "%*s%s冬季清洁取暖工作领导小组办公室\n%*s%d年%d月%d日\n", 24, "", pref, 32,
 	              "", a.year, a.month, a.day);
 }
@@ -218,6 +219,9 @@ static const struct ch_param dispatch_params[] = {
     P_PERIOD,
     {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
      "write the dispatch to FILE: the office's sheet for .xlsx, JSON for .json, else CSV"},
+    {"wide", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
+     "print every column in the table format (default: one line per county with the key "
+     "figures; CSV, JSON and XLSX always have every column)"},
     {0},
 };
 

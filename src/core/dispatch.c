@@ -301,7 +301,8 @@ static void finish_row(const ch_dispatch *d, ch_dispatch_row *r, const ch_date *
 			/* the rate over the last weeks, or since the phase began */
 			long window = 7L * d->cal.forecast_weeks;
 			const ch_date *ps = phase_start(&d->cal, s);
-			if (ps->year && today > ch_date_days(ps) && today - ch_date_days(ps) < window)
+			if (ps->year && today > ch_date_days(ps) &&
+			    today - ch_date_days(ps) < window)
 				window = today - ch_date_days(ps);
 			int64_t ahead = (remaining * window + r->recent[s] - 1) / r->recent[s];
 			if (ahead > last - today) {
@@ -309,7 +310,8 @@ static void finish_row(const ch_dispatch *d, ch_dispatch_row *r, const ch_date *
 				r->late[s] = 1;
 			} else {
 				ch_date_from_days(today + (long)ahead, &r->forecast[s]);
-				r->late[s] = dl->year && ch_date_days(&r->forecast[s]) > ch_date_days(dl);
+				r->late[s] =
+				    dl->year && ch_date_days(&r->forecast[s]) > ch_date_days(dl);
 			}
 		}
 		/* a stage forecast to finish after its deadline (or not within

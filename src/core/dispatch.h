@@ -51,8 +51,8 @@ extern const int ch_dispatch_stages[CH_DISPATCH_NSTAGES]; /* started .. reviewed
 typedef struct ch_dispatch_row {
 	char *code, *name; /* the county, or the prefecture for the total */
 	int64_t target, target_new, target_continuing, target_es;
-	int64_t goal; /* the target less the withdrawn households: what every stage
-	               * counts against (a withdrawn household reaches no stage) */
+	int64_t goal;                 /* the target less the withdrawn households: what every stage
+	                               * counts against (a withdrawn household reaches no stage) */
 	int64_t n[CH_STAGE_COUNT];    /* households that had reached each stage by as_of */
 	int64_t prev[CH_STAGE_COUNT]; /* the same at the previous period's end (frozen if so) */
 	int64_t

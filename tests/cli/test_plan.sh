@@ -355,6 +355,25 @@ expect_rc "show xlsx -o: exit 0" 0
 if [ -s out.xlsx ] && [ "$(head -c 2 out.xlsx)" = "PK" ]; then ok "show xlsx: a zip file (PK)"; else
 	not_ok "show xlsx: a zip file (PK)"; fi
 
+# printed: A4 landscape fitted to one page across, headings repeated, and
+# a long note merged across the table and tall enough for its lines
+if command -v unzip >/dev/null; then
+	X=$(unzip -p out.xlsx xl/worksheets/sheet1.xml)
+	case "$X" in *'paperSize="9"'*'fitToHeight="0"'*'orientation="landscape"'*) ok "show xlsx print: A4 landscape, one page across" ;; *) not_ok "show xlsx print: A4 landscape, one page across" ;; esac
+	case "$(unzip -p out.xlsx xl/workbook.xml)" in *_xlnm.Print_Titles*) ok "show xlsx print: headings repeated" ;; *) not_ok "show xlsx print: headings repeated" ;; esac
+fi
+rm -f nt.db nt.xlsx
+ch --db nt.db plan import "$PLANS/changji-2023.csv" --year 2023 --accept-discrepancies \
+	--reason "按2023年4月7日印发的实施方案原表存档：昌吉市2023年实施户数印为7325户，正文为7235户，待州住建局书面更正后再替换为更正后的版本，在此之前以原表为准" >/dev/null
+run ch --db nt.db plan show --year 2023 --format xlsx -o nt.xlsx
+expect_rc "show xlsx with long notes: exit 0" 0
+if command -v unzip >/dev/null; then
+	X=$(unzip -p nt.xlsx xl/worksheets/sheet1.xml)
+	R=$(printf '%s' "$X" | grep -o '<mergeCell ref="A1[0-9]:G1[0-9]"/>' | wc -l)
+	if [ "$R" -ge 3 ]; then ok "show xlsx: notes merged across the table ($R)"; else not_ok "show xlsx: notes merged across the table" "$R merged note rows"; fi
+	H=$(printf '%s' "$X" | grep -o '<row r="1[0-9]"[^>]* ht="[0-9.]*"' | sed 's/.* ht="\([0-9]*\).*/\1/' | sort -n | tail -1)
+	if [ "${H:-0}" -ge 33 ]; then ok "show xlsx: the long note's row is tall enough ($H pt)"; else not_ok "show xlsx: the long note's row is tall enough" "tallest note row ${H:-none}"; fi
+fi
 run ch --db t.db plan show --year 2023 --format xlsx
 expect_nonzero "show xlsx without -o: refused (non-zero exit)"
 expect_err "show xlsx without -o: says -o is needed" "-o"

@@ -365,6 +365,30 @@ expect_rc "month table: exit 0" 0
 has "month table: title" "农村清洁取暖改造进度月调度表（截至2023年8月1日）"
 has "month table: compared with July" "较上期：与2023-07（2023-07-31）相比"
 has "month table: 全州合计" "全州合计"
+# the terminal table: one line per county with the key figures by default
+run ch --db i.db report dispatch --year 2023 --as-of 2023-08-01
+expect_rc "brief table: exit 0" 0
+has "brief table: short headings" "县(市)"
+has "brief table: the key figures" "开工率"
+lacks "brief table: not every column" "建筑节能改造·已完工面积"
+has "brief table: says columns were left out" "（简表：另有"
+W=$(printf '%s\n' "$OUT" | awk 'NR == 2 { print length($0) }')
+if [ "${W:-999}" -le 120 ]; then ok "brief table: header fits 120 columns ($W)"; else not_ok "brief table: header fits 120 columns" "width $W"; fi
+L=$(printf '%s\n' "$OUT" | grep -c '^昌吉市')
+expect_eq "brief table: one line for 昌吉市" "$L" 1
+# 2 of 3 (CJ002 withdrew) started: 66.6 %
+case "$(printf '%s\n' "$OUT" | grep '^昌吉市')" in
+*" 66.6% "*) ok "brief table: 昌吉市 % against the target less the withdrawn" ;;
+*) not_ok "brief table: 昌吉市 % against the target less the withdrawn" "no 66.6% on the 昌吉市 line" ;;
+esac
+run ch --db i.db report dispatch --year 2023 --as-of 2023-08-01 --wide
+expect_rc "--wide: exit 0" 0
+has "--wide: every column" "建筑节能改造·已完工面积(㎡)"
+has "--wide: forecast columns" "已完工·预计完成"
+lacks "--wide: nothing left out" "（简表："
+C=$(disp i.db 2023-08-01)
+expect_cell "csv keeps every column without --wide" "$C" 昌吉市 "建筑节能改造·已完工面积(㎡)" 100
+expect_cell "csv: 扣除退出 3" "$C" 昌吉市 "计划任务(户)·扣除退出" 3
 
 run ch --db i.db report dispatch --year 2023 --as-of 2023-07-16 --format json
 expect_rc "json: exit 0" 0
@@ -392,6 +416,20 @@ if command -v unzip >/dev/null 2>&1; then
 	case "$S" in *周调度表*第28周*) ok "xlsx: the title" ;; *) not_ok "xlsx: the title" ;; esac
 	case "$S" in *全州合计*) ok "xlsx: 全州合计" ;; *) not_ok "xlsx: 全州合计" ;; esac
 	case "$S" in *2023-08-13*) ok "xlsx: a forecast date" ;; *) not_ok "xlsx: a forecast date" ;; esac
+	# printed legibly: A3 landscape, split between stage groups at 85 %,
+	# never fitted into one page (3 pt); headings and 县(市) on every page
+	X=$(unzip -p d.xlsx xl/worksheets/sheet1.xml 2>/dev/null)
+	case "$X" in *'paperSize="8"'*) ok "xlsx print: A3" ;; *) not_ok "xlsx print: A3" ;; esac
+	case "$X" in *'orientation="landscape"'*) ok "xlsx print: landscape" ;; *) not_ok "xlsx print: landscape" ;; esac
+	case "$X" in *'scale="85"'*) ok "xlsx print: 85 %" ;; *) not_ok "xlsx print: 85 %" ;; esac
+	case "$X" in *fitToPage*) not_ok "xlsx print: not shrunk to one page" ;; *) ok "xlsx print: not shrunk to one page" ;; esac
+	case "$X" in *'<colBreaks count="2"'*) ok "xlsx print: three pages across" ;; *) not_ok "xlsx print: three pages across" "$(printf '%s' "$X" | grep -o '<colBreaks[^>]*>')" ;; esac
+	W=$(unzip -p d.xlsx xl/workbook.xml 2>/dev/null)
+	case "$W" in *_xlnm.Print_Titles*'$A:$A'*'$2:$3'*) ok "xlsx print: repeated headings and first column" ;; *) not_ok "xlsx print: repeated headings and first column" "$W" ;; esac
+	case "$W" in *_xlnm.Print_Area*) ok "xlsx print: print area" ;; *) not_ok "xlsx print: print area" ;; esac
+	# the notes: merged over the first page and tall enough (two lines)
+	case "$X" in *'<mergeCell ref="B8:Q8"/>'*) ok "xlsx notes: merged over the first page, clear of the repeated column" ;; *) not_ok "xlsx notes: merged" "$(printf '%s' "$X" | grep -o '<mergeCell [^>]*>' | tr '\n' ' ')" ;; esac
+	case "$X" in *'<row r="8" '*'customHeight="1"'*) ok "xlsx notes: row height set for the wrapped text" ;; *) not_ok "xlsx notes: row height set for the wrapped text" "$(printf '%s' "$X" | grep -o '<row r="8"[^>]*>')" ;; esac
 else
 	ok "xlsx: contents # SKIP no unzip"
 fi
