@@ -478,6 +478,16 @@ has "remind, 阜康市 behind: the 已完工 deadline" "9月30日的节点要求
 has "remind, 阜康市 behind: the plan's milestones" "确定的节点要求（5月31日前全面开工建设，9月30日前完成安装调试并达到使用条件）"
 lacks "remind, 阜康市 behind: no notice for 昌吉市 (green)" "关于加快推进昌吉市"
 lacks "remind, 阜康市 behind: none for the prefecture" "关于加快推进全州合计"
+has "remind: names the plan document recorded (the table's title row by default)" "根据《2023年度农村清洁取暖安排项目表(测试用,两县小任务)》确定的节点要求"
+lacks "remind: no invented plan document" "工作实施方案"
+# the title given at import is the one named
+rm -f mt.db
+ch --db mt.db plan import "$PF/plan-small.csv" --year 2023 --title "昌吉州2023年农村清洁取暖改造工作实施方案" >/dev/null
+ch --db mt.db household import "$PF/register.csv" >/dev/null
+ch --db mt.db event import "$PF/remind1.csv" >/dev/null
+ch --db mt.db event import "$PF/remind2.csv" >/dev/null
+run ch --db mt.db report remind --year 2023 --as-of 2023-06-30
+has "remind: names the --title recorded with the plan" "根据《昌吉州2023年农村清洁取暖改造工作实施方案》确定的节点要求"
 run ch --db m.db report remind --year 2023 --as-of 2023-06-30 -o notices.txt
 expect_rc "remind -o: exit 0" 0
 has "remind -o: one notice" "已生成 1 份提醒：notices.txt"
