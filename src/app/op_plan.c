@@ -1,6 +1,6 @@
 /*
- * op_plan — the annual plan: `plan check`, `plan import`, `plan show`,
- * `plan coverage`.
+ * op_plan — the annual plan: `plan check`, `plan import`, `plan withdraw`,
+ * `plan show`, `plan coverage`.
  *
  * The check's findings are text for people and, for machines, a document
  * (file, title, ok, counties, findings, suggestions) with stable keys.
@@ -140,6 +140,7 @@ static int plan_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	o.accept_discrepancies = ch_args_flag(a, "accept-discrepancies");
 	o.reason = ch_args_str(a, "reason");
 	o.replace = ch_args_flag(a, "replace");
+	o.title = ch_args_str(a, "title");
 	if (o.accept_discrepancies && (!o.reason || !*o.reason))
 		return ch_error_set_field(CH_EUSAGE, "reason", "is needed to accept discrepancies");
 	if (ch_args_has(a, "es-area") &&
@@ -166,6 +167,22 @@ static int plan_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return rc;
 }
 
+static int plan_withdraw(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	long year = ch_args_int(a, "year", 0), version = ch_args_int(a, "version", 0);
+	int active = 0;
+	int rc = ch_plan_withdraw(ctx, (int)year, (int)version, ch_args_str(a, "reason"), &active);
+	if (rc)
+		return rc;
+	ch_result_count(res, "active_version", active);
+	ch_result_printf(res, "%ld年计划第%ld版已撤回（原因已记入审计日志）", year, version);
+	if (active)
+		ch_result_printf(res, "；现行计划为第%d版\n", active);
+	else
+		ch_result_printf(res, "；%ld年已没有计划\n", year);
+	return 0;
+}
+
 static void add_plan_notes(ch_report *r, const ch_plan *p, const int64_t sum[CH_PCOL_COUNT])
 {
 	char note[512];
@@ -189,6 +206,10 @@ static void add_plan_notes(ch_report *r, const ch_plan *p, const int64_t sum[CH_
 		snprintf(note, sizeof note,
 		         "本版计划含已接受的不一致（原因：%s），详见 cleanheat audit log",
 		         p->reason ? p->reason : "");
+		ch_report_add_note(r, note);
+	}
+	if (p->title) {
+		snprintf(note, sizeof note, "计划文件：%s", p->title);
 		ch_report_add_note(r, note);
 	}
 	snprintf(note, sizeof note, "来源：%s；%s 由 %s 导入", p->source ? p->source : "-",
@@ -342,6 +363,15 @@ static const struct ch_param import_params[] = {
     {"reason", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "why discrepancies are accepted (audited)"},
     {"es-area", CH_PT_STRING, 0, "M2", NULL, 0, 0,
      "the prefecture's energy-saving area target in m²"},
+    {"title", CH_PT_STRING, 0, "TEXT", NULL, 0, 0,
+     "the plan document's title, named by reminder notices (default: the table's title row)"},
+    {0},
+};
+
+static const struct ch_param withdraw_params[] = {
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    {"version", CH_PT_INT, CH_PF_REQUIRED, "N", NULL, 1, 1000000, "the version to withdraw"},
+    {"reason", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "why it is withdrawn (audited)"},
     {0},
 };
 
@@ -363,6 +393,9 @@ const struct ch_op ch_ops_plan[] = {
     {"plan", "import",
      "store a year's plan (refused if inconsistent unless accepted with a reason)",
      CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, import_params, plan_import},
+    {"plan", "withdraw",
+     "withdraw a plan version stored by mistake (refused once anything depends on it)",
+     CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, withdraw_params, plan_withdraw},
     {"plan", "show", "print the plan's targets per county and the prefecture total", CH_PERM_READ,
      0, CH_RF_ALL, show_params, plan_show},
     {"plan", "coverage", "registered households per county and batch against the plan's targets",

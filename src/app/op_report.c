@@ -47,9 +47,12 @@ static int report_dispatch(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int rc = compute(ctx, a, &d);
 	if (rc)
 		return rc;
-	if (!out || strcmp(out, "-") == 0) /* "-": standard output, in the chosen format */
-		ch_result_add_table(res, ch_dispatch_report(&d));
-	else if ((rc = ch_dispatch_write(&d, format_of(out), out)) == 0)
+	if (!out || strcmp(out, "-") == 0) { /* "-": standard output, in the chosen format */
+		ch_report *r = ch_dispatch_report(&d);
+		if (!ch_args_flag(a, "wide")) /* a terminal table: the key figures */
+			ch_dispatch_report_brief(r);
+		ch_result_add_table(res, r);
+	} else if ((rc = ch_dispatch_write(&d, format_of(out), out)) == 0)
 		ch_result_add_file(res, "output", out);
 	ch_dispatch_dispose(&d);
 	return rc;
@@ -61,7 +64,9 @@ static void fmt_pct(char *out, size_t n, int64_t tenths)
 	snprintf(out, n, "%" PRId64 ".%d%%", tenths / 10, (int)(tenths % 10));
 }
 
-/* The notice to the county of reminder X. */
+/* The notice to the county of reminder X: its figures against the
+ * target less its withdrawn households, a deadline already passed as
+ * missed (by how many households), one still ahead as at risk. */
 static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
 {
 	const ch_dispatch_row *r = x->row;
@@ -72,16 +77,20 @@ static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
 	ch_buf_printf(b, "%s冬季清洁取暖工作领导小组办公室：\n\n", r->name);
 	ch_buf_printf(b,
 	              "    截至%d年%d月%d日，你县（市）%d年农村清洁取暖改造任务%" PRId64
-	              "户（新建%" PRId64 "户、续建%" PRId64 "户），",
+	              "户（新建%" PRId64 "户、续建%" PRId64 "户）",
 	              a.year, a.month, a.day, d->year, r->target, r->target_new,
 	              r->target_continuing);
+	if (r->n[CH_STAGE_WITHDRAWN])
+		ch_buf_printf(b, "，已退出%" PRId64 "户，扣除后应完成%" PRId64 "户",
+		              r->n[CH_STAGE_WITHDRAWN], r->goal);
+	ch_buf_puts(b, "；");
 	int first = 1;
 	for (int k = 0; k < CH_DISPATCH_NSTAGES; k++) {
 		int s = ch_dispatch_stages[k];
 		if (r->expected[s] <= 0)
 			continue;
 		char act[32], exp[32];
-		fmt_pct(act, sizeof act, r->target > 0 ? r->n[s] * 1000 / r->target : 0);
+		fmt_pct(act, sizeof act, r->goal > 0 ? r->n[s] * 1000 / r->goal : 0);
 		fmt_pct(exp, sizeof exp, r->expected[s]);
 		ch_buf_printf(b, "%s%s%" PRId64 "户（%s），按计划应达到%s", first ? "" : "；",
 		              ch_stage_name(s), r->n[s], act, exp);
@@ -93,9 +102,18 @@ static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
 	for (int k = 0; k < CH_DISPATCH_NSTAGES; k++) {
 		int s = ch_dispatch_stages[k];
 		const ch_date *dl = &d->cal.deadline[s];
-		if (r->expected[s] < 0 || !dl->year || r->n[s] >= r->target)
+		if (r->expected[s] < 0 || !dl->year || r->n[s] >= r->goal)
 			continue;
-		if (r->late[s])
+		if (r->missed[s])
+			ch_buf_printf(
+			    b, "%s应于%d月%d日前全部完成，该节点已过，仍有%" PRId64 "户未完成。",
+			    ch_stage_name(s), dl->month, dl->day, r->goal - r->n[s]);
+		else if (r->beyond_year[s])
+			ch_buf_printf(b,
+			              "按近%d周进度推算，%s年内无法全部完成，%d月%d日的节点要求"
+			              "难以完成。",
+			              d->cal.forecast_weeks, ch_stage_name(s), dl->month, dl->day);
+		else if (r->late[s])
 			ch_buf_printf(b,
 			              "按近%d周进度推算，%s将于%d年%d月%d日才能全部完成，晚于%d月%"
 			              "d日的节点要求。",
@@ -107,13 +125,19 @@ static void notice(ch_buf *b, const ch_dispatch *d, const ch_reminder *x)
 	}
 	if (x->reason == CH_REMIND_YELLOW_TWICE)
 		ch_buf_puts(b, "你县（市）已连续两期处于进度滞后（黄色）状态。");
+	/* the plan document as the office recorded it with the year's plan */
+	ch_buf_puts(b, "\n\n    根据");
+	if (d->plan_title)
+		ch_buf_printf(b, "《%s》", d->plan_title);
+	else
+		ch_buf_printf(b, "%d年度计划", d->year);
 	ch_buf_printf(
 	    b,
-	    "\n\n    根据《%s%d年农村清洁取暖改造工作实施方案》“%d月底前全面开工建设，%d月底前"
-	    "完成安装调试并达到使用条件”的要求，请你县（市）高度重视，认真分析进度滞后原因，"
-	    "倒排工期、压实责任，加快推进项目建设，确保按期完成年度任务。\n\n",
-	    pref, d->year, d->cal.deadline[CH_STAGE_STARTED].month,
-	    d->cal.deadline[CH_STAGE_INSTALLED].month);
+	    "确定的节点要求（%d月%d日前全面开工建设，%d月%d日前完成安装调试并达到"
+	    "使用条件），请你县（市）高度重视，认真分析进度滞后原因，倒排工期、"
+	    "压实责任，加快推进项目建设，确保按期完成年度任务。\n\n",
+	    d->cal.deadline[CH_STAGE_STARTED].month, d->cal.deadline[CH_STAGE_STARTED].day,
+	    d->cal.deadline[CH_STAGE_INSTALLED].month, d->cal.deadline[CH_STAGE_INSTALLED].day);
 	ch_buf_printf(b, "%*s%s冬季清洁取暖工作领导小组办公室\n%*s%d年%d月%d日\n", 24, "", pref, 32,
 	              "", a.year, a.month, a.day);
 }
@@ -195,6 +219,9 @@ static const struct ch_param dispatch_params[] = {
     P_PERIOD,
     {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
      "write the dispatch to FILE: the office's sheet for .xlsx, JSON for .json, else CSV"},
+    {"wide", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
+     "print every column in the table format (default: one line per county with the key "
+     "figures; CSV, JSON and XLSX always have every column)"},
     {0},
 };
 

@@ -21,5 +21,14 @@ int ch_acceptance_may_write(ch_ctx *ctx, const ch_hh_ref *ref);
  * its township, and DAY_TEXT into DAY as ch_acceptance_check_day does. */
 int ch_acceptance_household(ch_ctx *ctx, unsigned perm, const char *county, const char *household,
                             const char *day_text, const char *today, ch_hh_ref *ref, char day[11]);
+/* The evidence rule of a passing acceptance result, the self-inspection's
+ * (the workflow table: 已调试 → 自验合格 needs evidence), applied to every
+ * pass, a review's too: CH_EINVALID (field "evidence") saying STEP needs
+ * evidence when NEVIDENCE is 0 and the rule asks for it. */
+int ch_acceptance_pass_evidence(const char *step, size_t nevidence);
+/* The problem found when checklist item KEY fails ("原燃煤炉具未拆除",
+ * data/acceptance/checklist.csv), in a string the caller frees; the item's
+ * own name with 不合格 when the checklist gives none. */
+char *ch_acceptance_problem(ch_ctx *ctx, const char *key);
 
 #endif

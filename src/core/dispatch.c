@@ -264,35 +264,60 @@ static int use_frozen(ch_ctx *ctx, ch_dispatch *d)
 	return 0;
 }
 
+/* The day STAGE's phase begins: implementation, or acceptance. */
+static const ch_date *phase_start(const ch_calendar *cal, int stage)
+{
+	return stage >= CH_STAGE_SELF_INSPECTED ? &cal->acceptance_start : &cal->impl_start;
+}
+
 static void finish_row(const ch_dispatch *d, ch_dispatch_row *r, const ch_date *as_of)
 {
-	int weeks = d->cal.forecast_weeks;
+	const ch_date year_end = {d->year, 12, 31};
+	long today = ch_date_days(as_of), last = ch_date_days(&year_end);
+	r->goal = r->target - r->n[CH_STAGE_WITHDRAWN];
+	if (r->goal < 0)
+		r->goal = 0;
 	r->status = CH_STATUS_GREEN;
 	for (int k = 0; k < CH_DISPATCH_NSTAGES; k++) {
 		int s = ch_dispatch_stages[k];
-		int64_t actual = r->target > 0 ? r->n[s] * 1000 / r->target : 0;
+		const ch_date *dl = &d->cal.deadline[s];
+		int64_t actual = r->goal > 0 ? r->n[s] * 1000 / r->goal : 0;
 		r->expected[s] = ch_calendar_expected(&d->cal, s, as_of);
 		r->gap[s] = r->expected[s] < 0 ? 0 : (int)(r->expected[s] - actual);
-		if (r->expected[s] > 0 && r->target > 0) {
+		if (r->expected[s] > 0 && r->goal > 0) {
 			enum ch_status st = r->gap[s] <= d->cal.green_gap * 10    ? CH_STATUS_GREEN
 			                    : r->gap[s] <= d->cal.yellow_gap * 10 ? CH_STATUS_YELLOW
 			                                                          : CH_STATUS_RED;
 			if (st > r->status)
 				r->status = st;
 		}
-		int64_t remaining = r->target - r->n[s];
-		if (remaining <= 0 || r->target <= 0)
+		int64_t remaining = r->goal - r->n[s];
+		if (remaining <= 0 || r->goal <= 0)
 			continue;
+		r->missed[s] = dl->year && ch_date_days(dl) < today;
 		if (r->recent[s] <= 0) {
 			r->stalled[s] = r->expected[s] > 0;
-			continue;
+		} else {
+			/* the rate over the last weeks, or since the phase began */
+			long window = 7L * d->cal.forecast_weeks;
+			const ch_date *ps = phase_start(&d->cal, s);
+			if (ps->year && today > ch_date_days(ps) &&
+			    today - ch_date_days(ps) < window)
+				window = today - ch_date_days(ps);
+			int64_t ahead = (remaining * window + r->recent[s] - 1) / r->recent[s];
+			if (ahead > last - today) {
+				r->beyond_year[s] = 1;
+				r->late[s] = 1;
+			} else {
+				ch_date_from_days(today + (long)ahead, &r->forecast[s]);
+				r->late[s] =
+				    dl->year && ch_date_days(&r->forecast[s]) > ch_date_days(dl);
+			}
 		}
-		int64_t w = (remaining * weeks + r->recent[s] - 1) / r->recent[s];
-		if (w > 5200)
-			w = 5200;
-		ch_date_from_days(ch_date_days(as_of) + 7 * (long)w, &r->forecast[s]);
-		const ch_date *dl = &d->cal.deadline[s];
-		r->late[s] = dl->year && ch_date_days(&r->forecast[s]) > ch_date_days(dl);
+		/* a stage forecast to finish after its deadline (or not within
+		 * the year) is not on track, however small its gap today */
+		if (dl->year && r->expected[s] >= 0 && r->late[s] && r->status == CH_STATUS_GREEN)
+			r->status = CH_STATUS_YELLOW;
 	}
 }
 
@@ -340,6 +365,8 @@ int ch_dispatch_compute(ch_ctx *ctx, int year, const char *as_of, int monthly, c
 		r->target_continuing = p.targets[i].v[CH_PCOL_CONTINUING];
 		r->target_es = p.targets[i].v[CH_PCOL_ES];
 	}
+	if (p.title && *p.title)
+		d->plan_title = ch_strdup(p.title);
 	ch_plan_dispose(&p);
 	if ((rc = sum_until(ctx, d, d->as_of, W_NOW)) != 0 ||
 	    (rc = sum_until(ctx, d, d->prev_as_of, W_PREV)) != 0 ||
@@ -389,6 +416,7 @@ void ch_dispatch_dispose(ch_dispatch *d)
 	}
 	free(d->rows);
 	free(d->prefecture);
+	free(d->plan_title);
 	memset(d, 0, sizeof *d);
 }
 

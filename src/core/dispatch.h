@@ -51,6 +51,8 @@ extern const int ch_dispatch_stages[CH_DISPATCH_NSTAGES]; /* started .. reviewed
 typedef struct ch_dispatch_row {
 	char *code, *name; /* the county, or the prefecture for the total */
 	int64_t target, target_new, target_continuing, target_es;
+	int64_t goal;                 /* the target less the withdrawn households: what every stage
+	                               * counts against (a withdrawn household reaches no stage) */
 	int64_t n[CH_STAGE_COUNT];    /* households that had reached each stage by as_of */
 	int64_t prev[CH_STAGE_COUNT]; /* the same at the previous period's end (frozen if so) */
 	int64_t
@@ -59,15 +61,21 @@ typedef struct ch_dispatch_row {
 	int64_t es_n[CH_STAGE_COUNT], es_area_centi[CH_STAGE_COUNT];
 	int expected[CH_STAGE_COUNT];     /* tenths of a percent, -1: none */
 	int gap[CH_STAGE_COUNT];          /* expected minus actual, tenths of a percent */
-	ch_date forecast[CH_STAGE_COUNT]; /* reaching 100 % at the recent rate; year 0: none */
+	ch_date forecast[CH_STAGE_COUNT]; /* reaching 100 % at the recent rate; year 0: none
+	                                   * (also when beyond_year) */
 	int late[CH_STAGE_COUNT];         /* the forecast falls after the deadline */
+	int beyond_year[CH_STAGE_COUNT];  /* the forecast falls after the plan year's end
+	                                   * (年内无法完成); late is set too */
 	int stalled[CH_STAGE_COUNT];      /* unfinished with no recent progress */
+	int missed[CH_STAGE_COUNT];       /* the deadline has passed (before the dispatch's
+	                                   * day) with goal - n households still short */
 	enum ch_status status;
 } ch_dispatch_row;
 
 typedef struct ch_dispatch {
 	int year;
 	char *prefecture; /* the prefecture's name, for titles ("" when unknown) */
+	char *plan_title; /* the plan document's title recorded with the year's plan, or NULL */
 	char as_of[11], prev_as_of[11], period[16], prev_period[16];
 	int monthly;
 	int prev_frozen;
@@ -78,6 +86,13 @@ typedef struct ch_dispatch {
 
 /* Computes the dispatch of plan year YEAR as things stood on AS_OF
  * (YYYY-MM-DD), comparing with the previous week (MONTHLY 0) or month.
+ * A county is green when no stage trails the calendar by more than the
+ * green gap and no stage with a deadline is forecast to finish after it
+ * (or not within the year); yellow up to the yellow gap or with such a
+ * forecast; red beyond. Stages count against the target less the
+ * withdrawn households (goal). The rate of a forecast is taken over the last
+ * forecast_weeks weeks, or since the stage's phase began when that is
+ * shorter.
  * Requires CH_PERM_READ. CH_EINVALID (field "as-of") for a day that is
  * not a date; CH_ENOTFOUND without a plan or calendar for YEAR. The caller
  * disposes *OUT with ch_dispatch_dispose. */

@@ -32,6 +32,57 @@ static int yes_comfort(const char *c, const char **key)
 	return 1;
 }
 
+/* The heating start (MM-DD of the follow-up schedule) in YEAR, as
+ * YYYY-MM-DD. */
+static void heating_start(ch_ctx *ctx, const char *year, char out[11])
+{
+	char *mmdd = NULL;
+	if (ch_db_query_text(
+	        ctx->db, &mmdd,
+	        "SELECT value FROM setting WHERE scope = 'followup' AND key = 'heating_start'",
+	        NULL) != 0) {
+		ch_error_clear();
+		mmdd = NULL;
+	}
+	snprintf(out, 11, "%.4s-%.5s", year, mmdd ? mmdd : "10-15");
+	free(mmdd);
+}
+
+/* Visit 2 of HOUSEHOLD on DAY: refused before the schedule's day for it
+ * (second_visit_days after the heating start of the year it was
+ * COMMISSIONED) or before the first visit is recorded. */
+static int second_visit_allowed(ch_ctx *ctx, int64_t household, const char *commissioned,
+                                const char *day)
+{
+	char heat[11], due[11], *first = NULL;
+	ch_date d;
+	int days = ch_acceptance_setting(ctx, "followup", "second_visit_days", 90);
+	if (!commissioned || ch_date_parse(commissioned, &d) != 0)
+		return 0; /* no commissioning to count from: the stage check said so */
+	heating_start(ctx, commissioned, heat);
+	if (ch_date_parse(heat, &d) != 0)
+		return 0;
+	ch_date_from_days(ch_date_days(&d) + days, &d);
+	ch_date_format(&d, due, sizeof due);
+	if (strcmp(day, due) < 0)
+		return ch_error_set_field(CH_EINVALID, "date",
+		                          "第2次回访日期 %s 过早：回访安排为供暖开始（%s）后%d天，"
+		                          "即 %s 起",
+		                          day, heat, days, due);
+	if (ch_db_query_text(ctx->db, &first,
+	                     "SELECT day FROM followup WHERE household_id = ? AND visit = 1", "i",
+	                     household) != 0) {
+		ch_error_clear();
+		return ch_error_set_field(CH_EINVALID, "visit", "该户第1次回访尚未记录");
+	}
+	int rc = strcmp(day, first) <= 0
+	             ? ch_error_set_field(CH_EINVALID, "date",
+	                                  "第2次回访日期 %s 不晚于第1次回访（%s）", day, first)
+	             : 0;
+	free(first);
+	return rc;
+}
+
 int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 {
 	ch_hh_ref ref;
@@ -66,6 +117,12 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	    strcmp(day, commissioned) < 0) {
 		rc =
 		    ch_error_set(CH_EINVALID, "回访日期 %s 早于调试完成日期 %s", day, commissioned);
+		free(commissioned);
+		return rc;
+	}
+	/* the second visit falls in mid-season: not before the day the
+	 * follow-up schedule sets, and after the first */
+	if (in->visit == 2 && (rc = second_visit_allowed(ctx, ref.id, commissioned, day)) != 0) {
 		free(commissioned);
 		return rc;
 	}

@@ -12,9 +12,43 @@
 #include "core/acceptance_int.h"
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
+#include "core/workflow.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
+
+int ch_acceptance_pass_evidence(const char *step, size_t nevidence)
+{
+	const struct ch_transition *tr =
+	    ch_workflow_find(CH_STAGE_COMMISSIONED, CH_STAGE_SELF_INSPECTED);
+	if (tr && tr->needs_evidence && nevidence == 0)
+		return ch_error_set_field(CH_EINVALID, "evidence",
+		                          "「%s」须附证明材料（验收表、照片等）", step);
+	return 0;
+}
+
+char *ch_acceptance_problem(ch_ctx *ctx, const char *key)
+{
+	char *text = NULL, *name = NULL;
+	if (ch_db_query_text(ctx->db, &text,
+	                     "SELECT value FROM setting WHERE scope = 'checklist_problem'"
+	                     " AND key = ?",
+	                     "t", key) == 0 &&
+	    text && *text)
+		return text;
+	free(text);
+	ch_error_clear();
+	if (ch_db_query_text(ctx->db, &name, "SELECT name FROM checklist_item WHERE key = ?", "t",
+	                     key) != 0) {
+		ch_error_clear();
+		name = NULL;
+	}
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "%s：不合格", name ? name : key);
+	free(name);
+	return b.ptr;
+}
 
 static int64_t open_orders(ch_ctx *ctx, int64_t household)
 {
@@ -93,11 +127,10 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		}
 		json_object_set_new(items, key, json_string(eq + 1));
 		if (strcmp(eq + 1, "fail") == 0) {
-			char *name = NULL;
-			ch_db_query_text(ctx->db, &name,
-			                 "SELECT name FROM checklist_item WHERE key = ?", "t", key);
-			ch_buf_printf(&failed, "%s%s", failed.len ? "；" : "", name ? name : key);
-			free(name);
+			/* the order states the problem found, not the passing wording */
+			char *problem = ch_acceptance_problem(ctx, key);
+			ch_buf_printf(&failed, "%s%s", failed.len ? "；" : "", problem);
+			free(problem);
 			any_fail = 1;
 		}
 	}
@@ -107,6 +140,8 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 	}
 	if (!pass && !any_fail)
 		ch_buf_puts(&failed, "自验不合格（未注明检查项）");
+	if (pass && (rc = ch_acceptance_pass_evidence("自验合格", in->nevidence)) != 0)
+		goto done;
 	ch_now_utc(now, sizeof now);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;

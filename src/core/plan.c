@@ -2,6 +2,7 @@
  * plan — plan tables in memory, and storing and loading annual plans
  * (see plan.h; the consistency check is in plancheck.c).
  */
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,8 +136,9 @@ static json_t *plan_json(const ch_plan_table *t, const ch_plan_import_opts *o, i
 	if (o->es_area_total_centi)
 		json_object_set_new(j, "es_area_total_centi", json_integer(o->es_area_total_centi));
 	if (with_meta) {
-		if (t->title)
-			json_object_set_new(j, "title", json_string(t->title));
+		const char *title = o->title && *o->title ? o->title : t->title;
+		if (title)
+			json_object_set_new(j, "title", json_string(title));
 		if (t->source)
 			json_object_set_new(j, "source", json_string(t->source));
 	}
@@ -171,7 +173,8 @@ static int insert_plan(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check 
 	               "INSERT INTO plan(year, version, status, title, source_name, content_hash,"
 	               " es_area_total_centi, discrepancies, reason, created_at, created_by)"
 	               " VALUES (?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?)",
-	               "iitttItttt", (int64_t)o->year, (int64_t)version, t->title, t->source, hash,
+	               "iitttItttt", (int64_t)o->year, (int64_t)version,
+	               o->title && *o->title ? o->title : t->title, t->source, hash,
 	               o->es_area_total_centi, disc, check->nfindings ? o->reason : NULL, now,
 	               ctx->actor.name);
 	free(disc);
@@ -226,6 +229,48 @@ static json_t *stored_json(const ch_plan *p)
 	return j;
 }
 
+/* The highest version of YEAR's plan ever withdrawn (their audit entries
+ * keep them), or 0. */
+static int withdrawn_max(ch_ctx *ctx, int year)
+{
+	char obj[32];
+	ch_stmt *st;
+	int maxv = 0;
+	snprintf(obj, sizeof obj, "plan:%d", year);
+	if (ch_db_preparef(ctx->db, &st,
+	                   "SELECT before FROM audit_log WHERE action = 'plan.withdraw'"
+	                   " AND object = ?",
+	                   "t", obj) != 0) {
+		ch_error_clear();
+		return 0;
+	}
+	while (ch_stmt_step(st) == CH_DB_ROW) {
+		json_t *j = json_loads(ch_stmt_text(st, 0), 0, NULL);
+		int v = j ? (int)json_integer_value(json_object_get(j, "version")) : 0;
+		json_decref(j);
+		if (v > maxv)
+			maxv = v;
+	}
+	ch_stmt_finalize(st);
+	ch_error_clear();
+	return maxv;
+}
+
+/* The number of YEAR's next plan version: past every stored one and every
+ * withdrawn one, so that a number always names one plan. */
+static int next_version(ch_ctx *ctx, int year)
+{
+	int64_t maxv = 0;
+	if (ch_db_query_int64(ctx->db, &maxv,
+	                      "SELECT coalesce(max(version), 0) FROM plan WHERE year = ?", "i",
+	                      (int64_t)year) != 0) {
+		ch_error_clear();
+		maxv = 0;
+	}
+	int w = withdrawn_max(ctx, year);
+	return (int)(maxv > w ? maxv : w) + 1;
+}
+
 static int refuse_findings(const ch_plan_check *check, const ch_plan_import_opts *o)
 {
 	const char *first = check->findings[0].message;
@@ -266,6 +311,8 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 	if (t->nrows == 0)
 		return ch_error_set(CH_EINVALID, "the plan table has no county rows");
 	if (check->nfindings && (rc = refuse_findings(check, o)) != 0)
+		return rc;
+	if ((rc = ch_plan_check_year(t, o->year)) != 0)
 		return rc;
 
 	cj = plan_json(t, o, 0);
@@ -311,15 +358,10 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 		json_t *bj = stored_json(&old);
 		before = json_dumps(bj, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(bj);
-		*version = old.version + 1;
-		int64_t maxv = 0;
-		if (ch_db_query_int64(ctx->db, &maxv,
-		                      "SELECT max(version) FROM plan WHERE year = ?", "i",
-		                      (int64_t)o->year) == 0)
-			*version = (int)maxv + 1;
+		*version = next_version(ctx, o->year);
 	} else if (rc == CH_ENOTFOUND) {
 		ch_error_clear();
-		*version = 1;
+		*version = next_version(ctx, o->year);
 	} else {
 		goto done;
 	}
@@ -347,6 +389,114 @@ done:
 	free(content);
 	free(before);
 	free(after);
+	return rc;
+}
+
+/* ---- withdrawing ---- */
+
+/* What depends on YEAR's plan, as one line ("" when nothing). */
+static int plan_dependents(ch_ctx *ctx, int year, ch_buf *b)
+{
+	static const struct {
+		const char *sql, *what;
+	} deps[] = {
+	    {"SELECT count(*) FROM household WHERE plan_year = ?",
+	     "%" PRId64 " 户农户登记在该年度"},
+	    {"SELECT count(*) FROM dispatch_freeze WHERE plan_year = ?",
+	     "%" PRId64 " 个调度期的数据已冻结"},
+	    {"SELECT count(*) FROM review_application WHERE plan_year = ?",
+	     "%" PRId64 " 份复核申请"},
+	};
+	for (size_t i = 0; i < sizeof deps / sizeof deps[0]; i++) {
+		int64_t n = 0;
+		int rc = ch_db_query_int64(ctx->db, &n, deps[i].sql, "i", (int64_t)year);
+		if (rc)
+			return rc;
+		if (n) {
+			if (b->len)
+				ch_buf_puts(b, "、");
+			ch_buf_printf(b, deps[i].what, n);
+		}
+	}
+	return 0;
+}
+
+int ch_plan_withdraw(ch_ctx *ctx, int year, int version, const char *reason, int *active)
+{
+	ch_plan p;
+	ch_buf deps;
+	char *status = NULL, *before = NULL, *after = NULL, obj[32];
+	int64_t plan_id = 0, next = 0;
+	int rc;
+	*active = 0;
+	if ((rc = ch_ctx_require(ctx, CH_PERM_PLAN_WRITE, 0)) != 0)
+		return rc;
+	if (!reason || !*reason)
+		return ch_error_set_field(CH_EINVALID, "reason",
+		                          "撤回计划须写明原因（记入审计日志）");
+	if ((rc = ch_plan_load(ctx, year, version, &p)) != 0)
+		return rc;
+	ch_buf_init(&deps);
+	if ((rc = ch_db_query_text(ctx->db, &status,
+	                           "SELECT status FROM plan WHERE year = ? AND version = ?", "ii",
+	                           (int64_t)year, (int64_t)version)) != 0 ||
+	    (rc = ch_db_query_int64(ctx->db, &plan_id,
+	                            "SELECT id FROM plan WHERE year = ? AND version = ?", "ii",
+	                            (int64_t)year, (int64_t)version)) != 0)
+		goto done;
+	int was_active = strcmp(status, "active") == 0;
+	if (was_active) {
+		if ((rc = plan_dependents(ctx, year, &deps)) != 0)
+			goto done;
+		if (deps.len) {
+			rc = ch_error_set(CH_ECONFLICT,
+			                  "%d年计划第%d版是该年度的现行计划，已有数据依赖它：%s；"
+			                  "不能撤回（如需更改任务，请导入新版本替换）",
+			                  year, version, deps.ptr);
+			goto done;
+		}
+	}
+	json_t *bj = stored_json(&p);
+	before = json_dumps(bj, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(bj);
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto done;
+	rc = ch_db_run(ctx->db, "DELETE FROM plan_target WHERE plan_id = ?", "i", plan_id);
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM plan WHERE id = ?", "i", plan_id);
+	if (rc == 0 && was_active) {
+		rc = ch_db_query_int64(ctx->db, &next,
+		                       "SELECT coalesce(max(version), 0) FROM plan WHERE year = ?",
+		                       "i", (int64_t)year);
+		if (rc == 0 && next)
+			rc = ch_db_run(
+			    ctx->db,
+			    "UPDATE plan SET status = 'active' WHERE year = ? AND version = ?",
+			    "ii", (int64_t)year, next);
+	} else if (rc == 0) {
+		rc = ch_db_query_int64(
+		    ctx->db, &next, "SELECT version FROM plan WHERE year = ? AND status = 'active'",
+		    "i", (int64_t)year);
+	}
+	if (rc == 0) {
+		json_t *aj = json_pack("{s:i, s:i, s:s, s:b}", "year", year, "withdrawn_version",
+		                       version, "reason", reason, "was_active", was_active);
+		json_object_set_new(aj, "active_version",
+		                    next ? json_integer((json_int_t)next) : json_null());
+		after = json_dumps(aj, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(aj);
+		snprintf(obj, sizeof obj, "plan:%d", year);
+		rc = ch_audit_append(ctx, "plan.withdraw", obj, before, after);
+	}
+	rc = ch_ctx_end(ctx, rc);
+	if (rc == 0)
+		*active = (int)next;
+done:
+	ch_buf_dispose(&deps);
+	free(status);
+	free(before);
+	free(after);
+	ch_plan_dispose(&p);
 	return rc;
 }
 

@@ -58,10 +58,12 @@ typedef struct ch_plan_row {
 } ch_plan_row;
 
 typedef struct ch_plan_table {
-	char *title;                /* the title row, or NULL */
-	char *source;               /* the file's name as given */
-	char *label[CH_PCOL_COUNT]; /* the headings as written; NULL: column absent */
-	ch_plan_row *rows;          /* county rows, in file order */
+	char *title;                      /* the title row, or NULL */
+	size_t title_line;                /* its row in the file (0: unknown) */
+	size_t label_line[CH_PCOL_COUNT]; /* the row of each heading (0: unknown) */
+	char *source;                     /* the file's name as given */
+	char *label[CH_PCOL_COUNT];       /* the headings as written; NULL: column absent */
+	ch_plan_row *rows;                /* county rows, in file order */
 	size_t nrows, cap;
 	int has_total; /* a 总计 row was found */
 	ch_plan_row total;
@@ -123,9 +125,16 @@ void ch_plan_check_dispose(ch_plan_check *c);
 /* 1 when every finding is a sum that --accept-discrepancies may accept (a
  * plan with unknown counties or bad cells can never be stored). */
 int ch_plan_check_acceptable(const ch_plan_check *c);
+/* Checks that the years T names are those of plan year YEAR: its title and
+ * its headings, where they name a year (2023年), must name YEAR, and a
+ * 续建 heading the year before (续建2022年户数 in a 2023 plan). Returns 0,
+ * or CH_EINVALID (field "year") naming the year found and where (the row
+ * and the title or heading as written). */
+int ch_plan_check_year(const ch_plan_table *t, int year);
 
 typedef struct ch_plan_import_opts {
 	int year;
+	const char *title;           /* the plan document's title; NULL: the table's title row */
 	int accept_discrepancies;    /* store despite sum findings... */
 	const char *reason;          /* ...for this reason (required with it) */
 	int replace;                 /* replace the year's active plan if different */
@@ -140,12 +149,24 @@ enum ch_plan_outcome {
 
 /* Stores checked table T (CHECK from ch_plan_check_table) as the plan for
  * OPTS->year, in one audited transaction. Refused, with nothing written:
- * CH_EDENIED without CH_PERM_PLAN_WRITE; CH_EINVALID when CHECK has
- * findings that are not accepted (or cannot be); CH_ECONFLICT when the year
- * has a different plan and OPTS->replace is not set. *OUTCOME and *VERSION
- * say what happened. */
+ * CH_EDENIED without CH_PERM_PLAN_WRITE; CH_EINVALID when the table names
+ * another year (ch_plan_check_year) or CHECK has findings that are not
+ * accepted (or cannot be); CH_ECONFLICT when the year has a different plan
+ * and OPTS->replace is not set. A new version's number is never one a
+ * withdrawn version had. *OUTCOME and *VERSION say what happened. */
 int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *check,
                    const ch_plan_import_opts *opts, enum ch_plan_outcome *outcome, int *version);
+
+/* Withdraws version VERSION of YEAR's plan, stored by mistake, for REASON:
+ * it is removed (the audit entry keeps it whole, with the reason) and, if
+ * it was the year's active plan, the latest remaining version becomes
+ * active again (*ACTIVE gets its number, 0 when none remains). Refused,
+ * with nothing changed: CH_EDENIED without CH_PERM_PLAN_WRITE;
+ * CH_EINVALID (field "reason") without a reason; CH_ENOTFOUND for no such
+ * version; CH_ECONFLICT when it is the active plan and anything depends on
+ * the year's plan (households registered for the year, frozen dispatch
+ * periods, review applications), the message saying what. */
+int ch_plan_withdraw(ch_ctx *ctx, int year, int version, const char *reason, int *active);
 
 typedef struct ch_plan_target {
 	char *code, *name;

@@ -344,3 +344,51 @@ int ch_plan_check_acceptable(const ch_plan_check *c)
 			return 0;
 	return 1;
 }
+
+/* ---- the year ---- */
+
+/* The first year (2000-2099) S names as "2023年" after position *FROM, or 0;
+ * *FROM moves past it. Digits are ASCII here: the reader normalised them. */
+static int next_year(const char *s, size_t *from)
+{
+	for (size_t i = *from; s[i]; i++) {
+		if (s[i] == '2' && s[i + 1] == '0' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
+		    s[i + 3] >= '0' && s[i + 3] <= '9' && strncmp(s + i + 4, "年", 3) == 0 &&
+		    (i == 0 || s[i - 1] < '0' || s[i - 1] > '9')) {
+			*from = i + 4;
+			return atoi(s + i);
+		}
+	}
+	return 0;
+}
+
+int ch_plan_check_year(const ch_plan_table *t, int year)
+{
+	size_t at = 0;
+	int y, named = 0, first = 0;
+	if (t->title) {
+		while ((y = next_year(t->title, &at)) != 0) {
+			named |= y == year;
+			if (!first)
+				first = y;
+		}
+		if (first && !named)
+			return ch_error_set_field(
+			    CH_EINVALID, "year",
+			    "第%zu行标题「%s」写的是%d年，与导入的年度%d不符；请确认年度或文件",
+			    t->title_line, t->title, first, year);
+	}
+	for (int c = 0; c < CH_PCOL_COUNT; c++) {
+		const char *l = t->label[c];
+		int want = c == CH_PCOL_CONTINUING ? year - 1 : year;
+		at = 0;
+		while (l && (y = next_year(l, &at)) != 0)
+			if (y != want)
+				return ch_error_set_field(
+				    CH_EINVALID, "year",
+				    "第%zu行表头「%s」写的是%d年，%d年度的计划此处应为%d年；请确认"
+				    "年度或文件",
+				    t->label_line[c], l, y, year, want);
+	}
+	return 0;
+}

@@ -238,17 +238,29 @@ static int load_settings(ch_ctx *ctx, const struct ch_embedded_file *f, const ch
 	return rc;
 }
 
+/* The checklist: its items, and the problem each states when it fails
+ * (kept as settings of scope checklist_problem, for rectification orders). */
 static int load_checklist(ch_ctx *ctx, const struct ch_embedded_file *f)
 {
-	static const char *const cols[] = {"key", "name"};
+	static const char *const cols[] = {"key", "name", "problem"};
 	struct ref_table t;
-	int rc = read_ref(f, cols, 2, 2, &t);
+	int rc = read_ref(f, cols, 3, 2, &t);
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "DELETE FROM checklist_item", NULL);
-	for (size_t r = 0; r < t.nrows && rc == 0; r++)
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM setting WHERE scope = 'checklist_problem'",
+		               NULL);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
 		rc = ch_db_run(ctx->db,
 		               "INSERT INTO checklist_item(key, name, ordinal) VALUES (?, ?, ?)",
 		               "tti", cellv(&t, r, 0), cellv(&t, r, 1), (int64_t)r);
+		const char *problem = cellv(&t, r, 2);
+		if (rc == 0 && problem && *problem)
+			rc = ch_db_run(ctx->db,
+			               "INSERT INTO setting(scope, key, value)"
+			               " VALUES ('checklist_problem', ?, ?)",
+			               "tt", cellv(&t, r, 0), problem);
+	}
 	ch_strv_dispose(&t.cells);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/acceptance.h"
+#include "core/acceptance_int.h"
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
@@ -629,6 +630,10 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 		rc = ch_error_set_field(CH_EINVALID, "note", "复核不合格须在备注中写明问题");
 		goto done;
 	}
+	/* a pass needs evidence, as a self-inspection's does */
+	if (strcmp(result, "pass") == 0 &&
+	    (rc = ch_acceptance_pass_evidence("复核通过", nevidence)) != 0)
+		goto done;
 	if (ch_date_parse(day_text, &d) != 0) {
 		rc = ch_error_mark_field("date");
 		goto done;

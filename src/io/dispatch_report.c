@@ -48,6 +48,11 @@ static void g_cont(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct
 	(void)d, (void)s;
 	v->i = r->target_continuing;
 }
+static void g_goal(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
+{
+	(void)d, (void)s;
+	v->i = r->goal;
+}
 static void g_n(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
 {
 	(void)d;
@@ -56,7 +61,7 @@ static void g_n(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct va
 static void g_pct(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
 {
 	(void)d;
-	pct(r->target > 0 ? r->n[s] * 1000 / r->target : 0, v);
+	pct(r->goal > 0 ? r->n[s] * 1000 / r->goal : 0, v);
 }
 static void g_expected(const ch_dispatch *d, const ch_dispatch_row *r, int s, struct val *v)
 {
@@ -90,8 +95,10 @@ static void g_forecast(const ch_dispatch *d, const ch_dispatch_row *r, int s, st
 {
 	(void)d;
 	v->kind = K_TEXT;
-	if (r->target > 0 && r->n[s] >= r->target)
+	if (r->goal > 0 && r->n[s] >= r->goal)
 		strcpy(v->s, "已完成");
+	else if (r->beyond_year[s])
+		strcpy(v->s, "年内无法完成");
 	else if (r->stalled[s])
 		strcpy(v->s, "停滞");
 	else if (r->forecast[s].year == 0)
@@ -142,6 +149,7 @@ static const struct column {
     {"计划任务(户)", "合计", "target", 0, g_target},
     {"计划任务(户)", "新建", "target_new", 0, g_new},
     {"计划任务(户)", "续建", "target_continuing", 0, g_cont},
+    {"计划任务(户)", "扣除退出", "goal", 0, g_goal},
     {NULL, "户数", "n", 1, g_n},
     {NULL, "完成率", "pct", 1, g_pct},
     {NULL, "应完成", "expected", 1, g_expected},
@@ -202,7 +210,9 @@ void ch_dispatch_title(const ch_dispatch *d, char *out, size_t outsz)
 		         prefecture, a.year, a.month, a.day, w ? atoi(w + 1) : 0);
 }
 
-static void notes(const ch_dispatch *d, char lines[3][256])
+#define NNOTES 4
+
+static void notes(const ch_dispatch *d, char lines[NNOTES][256])
 {
 	snprintf(lines[0], 256,
 	         "应完成：按实施方案节点（%d年%d月%d日全面开工，%d月%d日前完成安装调试）线性推算；"
@@ -213,13 +223,17 @@ static void notes(const ch_dispatch *d, char lines[3][256])
 	snprintf(lines[1], 256, "较上期：与%s（%s）相比%s；预计完成按最近%d周的进度推算",
 	         d->prev_period, d->prev_as_of, d->prev_frozen ? "（该期已冻结，按冻结数）" : "",
 	         d->cal.forecast_weeks);
-	lines[2][0] = '\0';
+	snprintf(lines[2], 256,
+	         "完成率：户数 ÷ 计划任务扣除已退出户数（已退出的农户不计入任何环节）；"
+	         "预计完成晚于节点为逾期，晚于%d年底为年内无法完成",
+	         d->year);
+	lines[3][0] = '\0';
 	if (d->prev_frozen) {
 		int64_t corr = 0;
 		for (int s = 0; s < CH_STAGE_COUNT; s++)
 			corr += llabs(d->rows[d->nrows - 1].corrected[s]);
 		if (corr)
-			snprintf(lines[2], 256,
+			snprintf(lines[3], 256,
 			         "冻结后对冻结期内事件的更正已计入本期“较上期”（涉及 %" PRId64
 			         " 户次）",
 			         corr);
@@ -228,7 +242,7 @@ static void notes(const ch_dispatch *d, char lines[3][256])
 
 ch_report *ch_dispatch_report(const ch_dispatch *d)
 {
-	char title[256], label[96], key[64], nl[3][256];
+	char title[256], label[96], key[64], nl[NNOTES][256];
 	struct outcol oc[MAX_OUT];
 	size_t n = out_columns(oc);
 	ch_dispatch_title(d, title, sizeof title);
@@ -257,15 +271,53 @@ ch_report *ch_dispatch_report(const ch_dispatch *d)
 		}
 	}
 	notes(d, nl);
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < NNOTES; k++)
 		if (nl[k][0])
 			ch_report_add_note(r, nl[k]);
 	return r;
 }
 
+void ch_dispatch_report_brief(ch_report *r)
+{
+	/* the column keys of ch_dispatch_report, in the order printed */
+	static const struct {
+		const char *key, *label;
+	} keys[] = {
+	    {"target", "任务"},
+	    {"withdrawn", "退出"},
+	    {"started_n", "开工"},
+	    {"started_pct", "开工率"},
+	    {"installed_n", "完工"},
+	    {"installed_pct", "完工率"},
+	    {"commissioned_n", "调试"},
+	    {"commissioned_pct", "调试率"},
+	    {"self_inspected_pct", "自验率"},
+	    {"reviewed_pct", "复核率"},
+	    {"status", "状态"},
+	};
+	struct outcol oc[MAX_OUT];
+	size_t n = out_columns(oc);
+	int cols[1 + sizeof keys / sizeof keys[0]], nb = 0;
+	const char *labels[1 + sizeof keys / sizeof keys[0]];
+	char key[64];
+	labels[nb] = "县(市)";
+	cols[nb++] = 0;
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		for (size_t k = 0; k < n; k++) {
+			int s = oc[k].stage;
+			snprintf(key, sizeof key, "%s%s%s", s >= 0 ? ch_stage_key(s) : "",
+			         s >= 0 ? "_" : "", oc[k].c->key);
+			if (strcmp(key, keys[i].key) == 0) {
+				labels[nb] = keys[i].label;
+				cols[nb++] = (int)k + 1;
+			}
+		}
+	ch_report_set_brief(r, cols, labels, (size_t)nb);
+}
+
 static int write_xlsx(const ch_dispatch *d, const char *path)
 {
-	char title[256], nl[3][256];
+	char title[256], nl[NNOTES][256];
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
 		return ch_error_set(CH_ERROR, "cannot create %s", path);
@@ -294,11 +346,13 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 	}
 	struct outcol oc[MAX_OUT];
 	size_t n = out_columns(oc);
+	double widths[MAX_OUT + 1];
+	unsigned char may_break[MAX_OUT + 1] = {0};
 	ch_dispatch_title(d, title, sizeof title);
-	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)n, title, ft);
 	worksheet_set_row(ws, 0, 26, NULL);
 	/* two header rows: each group merged over its columns, then headings */
 	worksheet_merge_range(ws, 1, 0, 2, 0, "县(市)", fh);
+	widths[0] = 18;
 	for (size_t k = 0; k < n;) {
 		const char *g = oc[k].stage >= 0 ? ch_stage_name(oc[k].stage) : oc[k].c->group;
 		size_t e = k;
@@ -306,6 +360,7 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 		                                                : oc[e + 1].c->group,
 		                           g) == 0)
 			e++;
+		may_break[k + 1] = 1; /* a printed page may begin with a group */
 		if (e > k)
 			worksheet_merge_range(ws, 1, (lxw_col_t)(k + 1), 1, (lxw_col_t)(e + 1), g,
 			                      fh);
@@ -318,12 +373,15 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 			if (*oc[j].c->label || e > k)
 				worksheet_write_string(ws, 2, (lxw_col_t)(j + 1), oc[j].c->label,
 				                       fh);
+			widths[j + 1] = oc[j].c->get == g_forecast                     ? 16
+			                : oc[j].c->get == g_gap || !oc[j].c->per_stage ? 9
+			                                                               : 8;
 			worksheet_set_column(ws, (lxw_col_t)(j + 1), (lxw_col_t)(j + 1),
-			                     oc[j].c->get == g_forecast ? 16 : 9, NULL);
+			                     widths[j + 1], NULL);
 		}
 		k = e + 1;
 	}
-	worksheet_set_column(ws, 0, 0, 18, NULL);
+	worksheet_set_column(ws, 0, 0, widths[0], NULL);
 	worksheet_set_row(ws, 2, 30, NULL);
 	for (size_t i = 0; i < d->nrows; i++) {
 		const ch_dispatch_row *row = &d->rows[i];
@@ -342,16 +400,21 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 	}
 	notes(d, nl);
 	format_set_text_wrap(fnote);
-	for (int k = 0; k < 3; k++)
-		if (nl[k][0])
-			worksheet_write_string(ws, (lxw_row_t)(3 + d->nrows + 1 + k), 0, nl[k],
-			                       fnote);
+	format_set_align(fnote, LXW_ALIGN_VERTICAL_TOP);
+	lxw_row_t last = (lxw_row_t)(3 + d->nrows);
+	int nnotes = 0;
+	for (int k = 0; k < NNOTES; k++)
+		nnotes += nl[k][0] != '\0';
 	worksheet_freeze_panes(ws, 3, 1);
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9); /* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
-	worksheet_repeat_rows(ws, 1, 2);
-	worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+	int span =
+	    ch_xlsx_print_setup(ws, widths, (int)n + 1, may_break, 1, 2, last + (lxw_row_t)nnotes);
+	/* the title and the notes over the first printed page, the notes never
+	 * clipped */
+	worksheet_merge_range(ws, 0, 0, 0, (lxw_col_t)(span - 1), title, ft);
+	for (int k = 0; k < NNOTES; k++)
+		if (nl[k][0])
+			ch_xlsx_note(ws, ++last, widths, span < (int)n + 1 ? 1 : 0, span, nl[k],
+			             fnote);
 	lxw_error err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)
 		return ch_error_set(CH_ERROR, "writing %s: %s", path, lxw_strerror(err));

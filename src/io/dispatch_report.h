@@ -20,6 +20,11 @@ void ch_dispatch_title(const ch_dispatch *d, char *out, size_t outsz);
  * "started_n") and the other columns, the total row last, the notes under
  * it. The caller frees it. */
 ch_report *ch_dispatch_report(const ch_dispatch *d);
+/* Marks R, made by ch_dispatch_report, to print as one line per county
+ * with the key figures in the table format (the target, the withdrawn, per
+ * construction stage the households and %, the acceptance stages' %, the
+ * status); the other formats keep every column. */
+void ch_dispatch_report_brief(ch_report *r);
 /* Writes D to PATH in FORMAT: XLSX as the office's sheet (PATH required),
  * the other formats as ch_dispatch_report (NULL PATH: standard output). */
 int ch_dispatch_write(const ch_dispatch *d, enum ch_format format, const char *path);

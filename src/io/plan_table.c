@@ -80,6 +80,7 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 		for (size_t c = 0; c < ncells[r]; c++)
 			if (*cell(rows, ncells, r, c)) {
 				t->title = ch_strdup(cell(rows, ncells, r, c));
+				t->title_line = lines[r];
 				break;
 			}
 	/* a second header row: nothing under 县(市), headings elsewhere */
@@ -130,6 +131,7 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 				goto done;
 			}
 			t->label[role[c]] = ch_strdup(shown);
+			t->label_line[role[c]] = lines[hdr + (size_t)(*sub ? 1 : 0)];
 		}
 	}
 	if (!t->label[CH_PCOL_TOTAL] && !t->label[CH_PCOL_NEW]) {

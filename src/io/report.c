@@ -40,7 +40,10 @@ struct ch_report {
 	struct row *rows;
 	size_t nrows, cap;
 	ch_strv notes;
-	int record; /* one record: printed as 项目/内容 lines in the table format */
+	int record;           /* one record: printed as 项目/内容 lines in the table format */
+	int *brief;           /* the columns the table format prints, or NULL for all */
+	ch_strv brief_labels; /* their headings there */
+	size_t nbrief;
 };
 
 int ch_format_parse(const char *s, enum ch_format *out)
@@ -60,6 +63,7 @@ ch_report *ch_report_new(const char *title)
 	ch_report *r = ch_calloc(1, sizeof *r);
 	r->title = ch_strdup(title);
 	ch_strv_init(&r->notes);
+	ch_strv_init(&r->brief_labels);
 	return r;
 }
 
@@ -79,6 +83,8 @@ void ch_report_free(ch_report *r)
 	free(r->rows);
 	free(r->cols);
 	free(r->title);
+	free(r->brief);
+	ch_strv_dispose(&r->brief_labels);
 	ch_strv_dispose(&r->notes);
 	free(r);
 }
@@ -138,6 +144,17 @@ void ch_report_set_record(ch_report *r)
 	r->record = 1;
 }
 
+void ch_report_set_brief(ch_report *r, const int *cols, const char *const *labels, size_t n)
+{
+	free(r->brief);
+	ch_strv_dispose(&r->brief_labels);
+	r->brief = ch_calloc(n ? n : 1, sizeof *r->brief);
+	memcpy(r->brief, cols, n * sizeof *cols);
+	r->nbrief = n;
+	for (size_t k = 0; k < n; k++)
+		ch_strv_push(&r->brief_labels, labels ? labels[k] : r->cols[cols[k]].label);
+}
+
 /* ---- console table ---- */
 
 static void pad(ch_buf *b, size_t n)
@@ -173,10 +190,37 @@ static void render_record(const ch_report *r, ch_buf *b)
 	ch_report_free(kv);
 }
 
+/* The brief columns of R as a report of their own. */
+static void render_brief(const ch_report *r, ch_buf *b)
+{
+	char note[128];
+	ch_report *br = ch_report_new(r->title);
+	for (size_t k = 0; k < r->nbrief; k++) {
+		const struct col *c = &r->cols[r->brief[k]];
+		ch_report_add_col(br, c->key, r->brief_labels.items[k],
+		                  k ? CH_COL_INT : CH_COL_TEXT);
+	}
+	for (size_t i = 0; i < r->nrows; i++) {
+		ch_report_add_row(br, r->rows[i].is_total);
+		for (size_t k = 0; k < r->nbrief; k++)
+			ch_report_set_text(br, (int)k, r->rows[i].cells[r->brief[k]].text);
+	}
+	for (size_t i = 0; i < r->notes.len; i++)
+		ch_report_add_note(br, r->notes.items[i]);
+	snprintf(note, sizeof note, "（简表：另有 %d 列未列出）", r->ncols - (int)r->nbrief);
+	ch_report_add_note(br, note);
+	render_table(br, b);
+	ch_report_free(br);
+}
+
 static void render_table(const ch_report *r, ch_buf *b)
 {
 	if (r->record && r->nrows == 1) {
 		render_record(r, b);
+		return;
+	}
+	if (r->brief) {
+		render_brief(r, b);
 		return;
 	}
 	size_t *w = ch_calloc((size_t)r->ncols ? (size_t)r->ncols : 1, sizeof *w);
@@ -306,6 +350,88 @@ static void render_json(const ch_report *r, ch_buf *b)
 
 /* ---- XLSX ---- */
 
+/* What a column of WIDTH character units takes on paper, in pixels at 96
+ * dpi: Excel gives a unit 7 pixels of its default font and 5 of padding,
+ * but a viewer without that font (LibreOffice substituting one) takes
+ * nearer 10, so a page is filled as if it were 10. */
+static double col_px(double width)
+{
+	return width * 10 + 5;
+}
+
+/* The printable width of a landscape page in pixels at 96 dpi, with the
+ * margins set below (0.4 inch left and right). */
+#define PX_A4_LANDSCAPE ((11.69 - 0.8) * 96)
+#define PX_A3_LANDSCAPE ((16.54 - 0.8) * 96)
+#define PAPER_A3        8
+#define PAPER_A4        9
+
+int ch_xlsx_print_setup(struct lxw_worksheet *ws, const double *widths, int ncols,
+                        const unsigned char *may_break, unsigned head_first, unsigned head_last,
+                        unsigned last_row)
+{
+	double total = 0;
+	int first_page = ncols;
+	for (int c = 0; c < ncols; c++)
+		total += col_px(widths[c]);
+	worksheet_set_landscape(ws);
+	worksheet_set_margins(ws, 0.4, 0.4, 0.5, 0.5);
+	worksheet_print_area(ws, 0, 0, last_row, (lxw_col_t)(ncols > 0 ? ncols - 1 : 0));
+	worksheet_repeat_rows(ws, head_first, head_last);
+	if (total * 0.85 <= PX_A4_LANDSCAPE || total * 0.85 <= PX_A3_LANDSCAPE) {
+		worksheet_set_paper(ws, total * 0.85 <= PX_A4_LANDSCAPE ? PAPER_A4 : PAPER_A3);
+		worksheet_fit_to_pages(ws, 1, 0);
+		return first_page;
+	}
+	/* too wide for one page at a legible size: A3 pages side by side, the
+	 * first column on each, breaking where the caller allows */
+	const int scale = 85;
+	const double room = PX_A3_LANDSCAPE * 100 / scale;
+	lxw_col_t *breaks = ch_calloc((size_t)ncols + 1, sizeof *breaks);
+	size_t nb = 0;
+	double used = col_px(widths[0]);
+	int last_ok = -1; /* the last column a page may start at, on this page */
+	for (int c = 1; c < ncols; c++) {
+		if (!may_break || may_break[c])
+			last_ok = c;
+		used += col_px(widths[c]);
+		if (used > room && last_ok > 0 && (nb == 0 || (int)breaks[nb - 1] < last_ok)) {
+			breaks[nb++] = (lxw_col_t)last_ok;
+			if (nb == 1)
+				first_page = last_ok;
+			used = col_px(widths[0]);
+			for (int k = last_ok; k <= c; k++)
+				used += col_px(widths[k]);
+		}
+	}
+	worksheet_set_paper(ws, PAPER_A3);
+	worksheet_set_print_scale(ws, scale);
+	worksheet_set_footer(ws, "&C第 &P 页，共 &N 页");
+	worksheet_repeat_columns(ws, 0, 0);
+	if (nb)
+		worksheet_set_v_pagebreaks(ws, breaks);
+	free(breaks);
+	return first_page;
+}
+
+void ch_xlsx_note(struct lxw_worksheet *ws, unsigned row, const double *widths, int first, int span,
+                  const char *text, struct lxw_format *f)
+{
+	double room = 0;
+	for (int c = first; c < span; c++)
+		room += widths[c];
+	/* a CJK character is about two units of the default font wide; leave
+	 * a little over for the font a viewer substitutes */
+	double need = (double)ch_text_width(text) * 1.15;
+	int lines = room > 0 ? (int)(need / room) + 1 : 1;
+	if (span - first > 1)
+		worksheet_merge_range(ws, row, (lxw_col_t)first, row, (lxw_col_t)(span - 1), text,
+		                      f);
+	else
+		worksheet_write_string(ws, row, (lxw_col_t)first, text, f);
+	worksheet_set_row(ws, row, 15.0 * lines + 3, NULL);
+}
+
 static int render_xlsx(const ch_report *r, const char *path)
 {
 	lxw_workbook *wb = workbook_new(path);
@@ -328,6 +454,7 @@ static int render_xlsx(const ch_report *r, const char *path)
 	format_set_border(tot, LXW_BORDER_THIN);
 	format_set_bold(tot);
 	format_set_text_wrap(notef);
+	format_set_align(notef, LXW_ALIGN_VERTICAL_TOP);
 
 	lxw_row_t row = 0;
 	lxw_col_t last = (lxw_col_t)(r->ncols ? r->ncols - 1 : 0);
@@ -340,6 +467,7 @@ static int render_xlsx(const ch_report *r, const char *path)
 		row++;
 	}
 	lxw_row_t head_row = row;
+	double *widths = ch_calloc(r->ncols ? (size_t)r->ncols : 1, sizeof *widths);
 	for (int c = 0; c < r->ncols; c++) {
 		worksheet_write_string(ws, row, (lxw_col_t)c, r->cols[c].label, head);
 		size_t w = ch_text_width(r->cols[c].label);
@@ -348,8 +476,8 @@ static int render_xlsx(const ch_report *r, const char *path)
 			if (t && ch_text_width(t) > w)
 				w = ch_text_width(t);
 		}
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, (double)(w < 6 ? 6 : w) + 2,
-		                     NULL);
+		widths[c] = (double)(w < 6 ? 6 : w) + 2;
+		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
 	}
 	row++;
 	for (size_t i = 0; i < r->nrows; i++, row++) {
@@ -364,13 +492,15 @@ static int render_xlsx(const ch_report *r, const char *path)
 				worksheet_write_blank(ws, row, (lxw_col_t)c, f);
 		}
 	}
-	for (size_t i = 0; i < r->notes.len; i++)
-		worksheet_write_string(ws, ++row, 0, r->notes.items[i], notef);
 	worksheet_freeze_panes(ws, head_row + 1, 0);
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9); /* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
-	worksheet_repeat_rows(ws, head_row, head_row);
+	lxw_row_t last_row = r->notes.len ? row + (lxw_row_t)r->notes.len : row - 1;
+	int span = ch_xlsx_print_setup(ws, widths, r->ncols, NULL, head_row, head_row, last_row);
+	/* notes under the table: merged across the first page's columns, tall
+	 * enough for their wrapped lines */
+	for (size_t i = 0; i < r->notes.len; i++)
+		ch_xlsx_note(ws, ++row, widths, span < r->ncols ? 1 : 0, span, r->notes.items[i],
+		             notef);
+	free(widths);
 	lxw_error err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)
 		return ch_error_set(CH_ERROR, "writing %s: %s", path, lxw_strerror(err));

@@ -47,6 +47,11 @@ void ch_report_add_note(ch_report *r, const char *note);
  * per column, which read better than one wide row; the other formats keep
  * the columns. A report with more or fewer rows prints as usual. */
 void ch_report_set_record(ch_report *r);
+/* Marks R as wide: the table format (for a terminal) prints only the N
+ * columns COLS, in that order, headed LABELS[k] (NULL: their own labels)
+ * and right-aligned but for the first, then a line saying how many columns
+ * it left out; the other formats keep every column. */
+void ch_report_set_brief(ch_report *r, const int *cols, const char *const *labels, size_t n);
 /* Writes R in FORMAT to PATH (NULL or "-": standard output; XLSX needs a
  * file). Returns 0, or CH_ERROR / CH_EINVALID with a message. */
 int ch_report_write(const ch_report *r, enum ch_format format, const char *path);
@@ -58,5 +63,30 @@ const char *ch_report_title(const ch_report *r);
 /* Appends R in FORMAT to B (CSV with a UTF-8 BOM, as a download should
  * have; XLSX through a private temporary file). Returns 0 or CH_ERROR. */
 int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b);
+
+/* ---- print set-up of a worksheet, shared by the XLSX writers ---- */
+
+struct lxw_worksheet;
+struct lxw_format;
+
+/* Sets up WS, a table of NCOLS columns of WIDTHS (Excel's character units)
+ * whose headings are rows HEAD_FIRST..HEAD_LAST and whose last row is
+ * LAST_ROW, to print legibly: landscape with the print area set and the
+ * headings repeated on every page. A table that fits across an A4 page at
+ * 85 % or more is fitted to one A4 page wide (height as it comes), else to
+ * one A3 page wide if that keeps 85 %; a wider one is printed on A3 at 85 %
+ * and split across pages between columns where MAY_BREAK[c] is set (NULL:
+ * anywhere; a break comes before column c), the first column repeated on
+ * each page, never shrunk to fit. Returns the number of columns on the
+ * first page (NCOLS when it is not split). */
+int ch_xlsx_print_setup(struct lxw_worksheet *ws, const double *widths, int ncols,
+                        const unsigned char *may_break, unsigned head_first, unsigned head_last,
+                        unsigned last_row);
+/* Writes TEXT on row ROW merged across columns FIRST..SPAN-1 of WIDTHS in
+ * format F (which should wrap), with the row tall enough for the wrapped
+ * lines, so that a note is never clipped. (FIRST 1 keeps a note out of a
+ * first column repeated on every printed page.) */
+void ch_xlsx_note(struct lxw_worksheet *ws, unsigned row, const double *widths, int first, int span,
+                  const char *text, struct lxw_format *f);
 
 #endif

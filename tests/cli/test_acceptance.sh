@@ -122,7 +122,7 @@ expect_eq "inspect fail: CJ041 stays 已调试" "$(status m.db CJ041 $C)" commis
 run orders m.db --open
 expect_eq "inspect fail: the open order is CJ041's" "$(rows "$OUT" 户编号 CJ041)" "$O_INSP"
 expect_cell "inspect fail: source 自验" "$OUT" "$O_INSP" 来源 自验
-expect_cell "inspect fail: the failed item is the issue" "$OUT" "$O_INSP" 问题 原燃煤炉具已拆除
+expect_cell "inspect fail: the order states the problem found, not the passing wording" "$OUT" "$O_INSP" 问题 原燃煤炉具未拆除
 expect_cell "inspect fail: deadline opened + 15 days" "$OUT" "$O_INSP" 整改期限 2023-10-20
 run ch --db m.db inspect record CJ041 --county $C --result pass --date 2023-10-06 --inspector 张三 \
 	--evidence photo.jpg
@@ -285,9 +285,9 @@ run ch --db m.db --as rv2 review sample $A2
 expect_rc "another reviewer's sample: exit 3" 3
 run ch --db m.db --as rv2 review sample $A2 --verify
 expect_rc "another reviewer's sample --verify: exit 3" 3
-run ch --db m.db --as rv2 review result $A2 "$FIRST" --result pass --date 2023-10-20
+run ch --db m.db --as rv2 review result $A2 "$FIRST" --result pass --evidence photo.jpg --date 2023-10-20
 expect_rc "result on another reviewer's application: exit 3" 3
-run ch --db m.db --as fk review result $A2 "$FIRST" --result pass --date 2023-10-20
+run ch --db m.db --as fk review result $A2 "$FIRST" --result pass --evidence photo.jpg --date 2023-10-20
 expect_rc "result by a county operator: exit 3" 3
 expect_eq "refused results: review list unchanged" "$(lst m.db)" "$L"
 expect_eq "refused results: audit log unchanged" "$(audit m.db)" "$A0"
@@ -298,32 +298,35 @@ expect_eq "refused results: the sample unchanged" "$(sample m.db $A2)" "$S"
 # the household to fail: the first sampled in 大西渠镇 (contractor 甲公司)
 FAIL=$(printf '%s\n' "$S" | awk -F, '$3 == "大西渠镇" && $6 == "第1轮" { print $1; exit }')
 UNSAMPLED=$(rows "$S" 抽样 未抽中 | head -1)
-run ch --db m.db --as rv review result $A2 "$UNSAMPLED" --result pass --date 2023-10-20
+run ch --db m.db --as rv review result $A2 "$UNSAMPLED" --result pass --evidence photo.jpg --date 2023-10-20
 expect_rc "result for a household not sampled: exit 1" 1
 has_err "result for a household not sampled: says so" "未被抽中"
-run ch --db m.db --as rv review result $A2 CJ041 --result pass --date 2023-10-20
+run ch --db m.db --as rv review result $A2 CJ041 --result pass --evidence photo.jpg --date 2023-10-20
 expect_rc "result for a household of another application: exit 1" 1
 run ch --db m.db --as rv review result $A2 "$FAIL" --result fail --date 2023-10-20
 expect_rc "fail without --note: exit 1" 1
+run ch --db m.db --as rv review result $A2 "$FAIL" --result pass --date 2023-10-20
+expect_rc "pass without evidence: exit 1" 1
+has_err "pass without evidence: the self-inspection's rule" "「复核通过」须附证明材料"
 run ch --db m.db --as rv review result $A2 "$FAIL" --result fail --date 2023-10-20 --today 2023-10-19 \
 	--note 原燃煤炉具未拆除
 expect_rc "result dated after today: exit 1" 1
 # (on a copy) a result dated before the application (10-10) is refused,
 # whether or not it is the last one
 cp m.db e.db
-run ch --db e.db --as rv review result $A2 "$FAIL" --result pass --date 2023-10-09
+run ch --db e.db --as rv review result $A2 "$FAIL" --result pass --evidence photo.jpg --date 2023-10-09
 expect_rc "result dated before the application: exit 1" 1
 expect_eq "result dated before the application: nothing stored" "$(sample e.db $A2)" "$(sample m.db $A2)"
 run ch --db m.db --as rv review result $A2 "$FAIL" --result fail --date 2023-10-20 --note 原燃煤炉具未拆除
 expect_rc "result fail: exit 0" 0
-run ch --db m.db --as rv review result $A2 "$FAIL" --result pass --date 2023-10-20
+run ch --db m.db --as rv review result $A2 "$FAIL" --result pass --evidence photo.jpg --date 2023-10-20
 expect_rc "result twice: exit 5" 5
 last=
 for h in $(printf '%s\n' "$S1" | grep -v -x "$FAIL"); do
-	[ -z "$last" ] || ch --db m.db --as rv review result $A2 "$last" --result pass --date 2023-10-20 >/dev/null
+	[ -z "$last" ] || ch --db m.db --as rv review result $A2 "$last" --result pass --evidence photo.jpg --date 2023-10-20 >/dev/null
 	last=$h
 done
-run ch --db m.db --as rv review result $A2 "$last" --result pass --date 2023-10-20
+run ch --db m.db --as rv review result $A2 "$last" --result pass --evidence photo.jpg --date 2023-10-20
 expect_rc "last result of round 1: exit 0" 0
 has "1 of 4 failed (25 %): the sample widens" "已扩大抽样"
 lacks "1 of 4 failed: not completed" "已完成"
@@ -339,10 +342,10 @@ run ch --db m.db --as rv review sample $A2 --verify
 expect_rc "widened: sample --verify exit 0" 0
 last=
 for h in $S2; do
-	[ -z "$last" ] || ch --db m.db --as rv review result $A2 "$last" --result pass --date 2023-10-21 >/dev/null
+	[ -z "$last" ] || ch --db m.db --as rv review result $A2 "$last" --result pass --evidence photo.jpg --date 2023-10-21 >/dev/null
 	last=$h
 done
-run ch --db m.db --as rv review result $A2 "$last" --result pass --date 2023-10-21
+run ch --db m.db --as rv review result $A2 "$last" --result pass --evidence photo.jpg --date 2023-10-21
 expect_rc "last result of round 2: exit 0" 0
 has "1 of 10 failed (10 %, not above): completed" "已完成"
 lacks "1 of 10 failed: no further widening" "已扩大抽样"
@@ -352,7 +355,7 @@ expect_cell "completed: 10 sampled" "$L" $A2 抽样 10
 expect_cell "completed: 9 passed" "$L" $A2 合格 9
 expect_cell "completed: 1 failed" "$L" $A2 不合格 1
 expect_cell "completed: 部分不合格" "$L" $A2 结果 部分不合格
-run ch --db m.db --as rv review result $A2 "$UNSAMPLED" --result pass --date 2023-10-21
+run ch --db m.db --as rv review result $A2 "$UNSAMPLED" --result pass --evidence photo.jpg --date 2023-10-21
 expect_rc "result after completion: exit 5" 5
 expect_eq "completed: the failed household back at 已调试" "$(status m.db "$FAIL" $C)" commissioned
 expect_eq "completed: a sampled household that passed 复核通过" \
@@ -615,10 +618,10 @@ OUT_HH=$(rows "$S" 抽样 未抽中 | head -1)
 ch --db m.db event record "$OUT_HH" 已退出 --county $C --date 2023-11-05 --note 农户搬迁 >/dev/null 2>&1
 last=
 for h in $(rows "$S" 抽样 '*'); do
-	[ -z "$last" ] || ch --db m.db --as rv review result $A3 "$last" --result pass --date 2023-11-10 >/dev/null
+	[ -z "$last" ] || ch --db m.db --as rv review result $A3 "$last" --result pass --evidence photo.jpg --date 2023-11-10 >/dev/null
 	last=$h
 done
-run ch --db m.db --as rv review result $A3 "$last" --result pass --date 2023-11-10
+run ch --db m.db --as rv review result $A3 "$last" --result pass --evidence photo.jpg --date 2023-11-10
 expect_rc "household withdrawn while under review: the last result still records, exit 0" 0
 expect_cell "household withdrawn while under review: the application completes" "$(lst m.db)" $A3 状态 已完成
 verify_ok "end: report verify" m.db

@@ -123,7 +123,7 @@ review() {
 		echo "not ok - assigning $app"
 	for h in $(ch --db $DB --as rv review sample "$app" --format csv | tr -d '\r' |
 		awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
-		ch --db $DB --as rv review result "$app" "$h" --result pass --date "$2" >/dev/null ||
+		ch --db $DB --as rv review result "$app" "$h" --result pass --evidence photo.jpg --date "$2" >/dev/null ||
 			echo "not ok - review result of $h"
 	done
 }
@@ -495,7 +495,7 @@ ch --db $DB household import "$FF/register2.csv" >/dev/null &&
 		--evidence photo.jpg >/dev/null || echo "not ok - registering CJ009"
 app=$(ch --db $DB review apply --county $C --date 2023-11-16 --all-passed | sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
 ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed funds-CJ009 >/dev/null &&
-	ch --db $DB --as rv review result "$app" CJ009 --result pass --date 2023-11-18 >/dev/null ||
+	ch --db $DB --as rv review result "$app" CJ009 --result pass --evidence photo.jpg --date 2023-11-18 >/dev/null ||
 	echo "not ok - reviewing CJ009"
 expect_eq "CJ009 (CJ008's ID number) 复核通过" "$(hh_status CJ009)" 复核通过
 run fin subsidy reserve --county $C --date 2023-11-19

@@ -355,6 +355,25 @@ expect_rc "show xlsx -o: exit 0" 0
 if [ -s out.xlsx ] && [ "$(head -c 2 out.xlsx)" = "PK" ]; then ok "show xlsx: a zip file (PK)"; else
 	not_ok "show xlsx: a zip file (PK)"; fi
 
+# printed: A4 landscape fitted to one page across, headings repeated, and
+# a long note merged across the table and tall enough for its lines
+if command -v unzip >/dev/null; then
+	X=$(unzip -p out.xlsx xl/worksheets/sheet1.xml)
+	case "$X" in *'paperSize="9"'*'fitToHeight="0"'*'orientation="landscape"'*) ok "show xlsx print: A4 landscape, one page across" ;; *) not_ok "show xlsx print: A4 landscape, one page across" ;; esac
+	case "$(unzip -p out.xlsx xl/workbook.xml)" in *_xlnm.Print_Titles*) ok "show xlsx print: headings repeated" ;; *) not_ok "show xlsx print: headings repeated" ;; esac
+fi
+rm -f nt.db nt.xlsx
+ch --db nt.db plan import "$PLANS/changji-2023.csv" --year 2023 --accept-discrepancies \
+	--reason "按2023年4月7日印发的实施方案原表存档：昌吉市2023年实施户数印为7325户，正文为7235户，待州住建局书面更正后再替换为更正后的版本，在此之前以原表为准" >/dev/null
+run ch --db nt.db plan show --year 2023 --format xlsx -o nt.xlsx
+expect_rc "show xlsx with long notes: exit 0" 0
+if command -v unzip >/dev/null; then
+	X=$(unzip -p nt.xlsx xl/worksheets/sheet1.xml)
+	R=$(printf '%s' "$X" | grep -o '<mergeCell ref="A1[0-9]:G1[0-9]"/>' | wc -l)
+	if [ "$R" -ge 3 ]; then ok "show xlsx: notes merged across the table ($R)"; else not_ok "show xlsx: notes merged across the table" "$R merged note rows"; fi
+	H=$(printf '%s' "$X" | grep -o '<row r="1[0-9]"[^>]* ht="[0-9.]*"' | sed 's/.* ht="\([0-9]*\).*/\1/' | sort -n | tail -1)
+	if [ "${H:-0}" -ge 33 ]; then ok "show xlsx: the long note's row is tall enough ($H pt)"; else not_ok "show xlsx: the long note's row is tall enough" "tallest note row ${H:-none}"; fi
+fi
 run ch --db t.db plan show --year 2023 --format xlsx
 expect_nonzero "show xlsx without -o: refused (non-zero exit)"
 expect_err "show xlsx without -o: says -o is needed" "-o"
@@ -389,3 +408,59 @@ run ch --db t.db plan import "$CORRECTED"
 expect_rc "import without --year: exit 2" 2
 run ch --db t.db plan import "$CORRECTED" --year 23
 expect_rc "import --year 23: exit 2" 2
+
+# ---- the year the file names must be the plan year ----
+
+rm -f y.db
+run ch --db y.db plan import "$CORRECTED" --year 2022
+expect_rc "a 2023 table as the 2022 plan: exit 1" 1
+has_err "a 2023 table as 2022: names the year found and where" "第1行标题「2023年度昌吉州农村清洁取暖安排项目表」写的是2023年"
+has_err "a 2023 table as 2022: names the year asked" "与导入的年度2022不符"
+run ch --db y.db plan show --year 2022
+expect_rc "a 2023 table as 2022: nothing stored" 4
+sed '1d' "$CORRECTED" >untitled.csv
+run ch --db y.db plan import untitled.csv --year 2022
+expect_rc "no title, headings say 2023: exit 1" 1
+has_err "no title: names the heading and its row" "第2行表头「2023年实施户数」写的是2023年"
+run ch --db y.db plan import "$P/year-2024.csv" --year 2023
+expect_rc "a 2024 table as 2023: exit 1" 1
+run ch --db y.db plan import "$P/year-2024.csv" --year 2024
+expect_rc "a 2024 table (续建2023年) as 2024: stored" 0
+
+# ---- plan import --title, plan withdraw ----
+
+run ch --db y.db plan show --year 2024
+has "the title row is the plan's document by default" "计划文件：2024年度农村清洁取暖安排项目表(测试用)"
+n0=$(ch --db y.db audit log --limit 100000 --format csv | wc -l)
+run ch --db y.db plan withdraw --year 2024 --version 1 --reason "误导入：应为下一年度"
+expect_rc "withdraw 2024 v1: exit 0" 0
+has "withdraw: says so" "2024年计划第1版已撤回"
+has "withdraw: no plan left" "2024年已没有计划"
+run ch --db y.db plan show --year 2024
+expect_rc "withdrawn: no plan for 2024" 4
+run ch --db y.db audit log --limit 1 --format csv
+has "withdraw: audited with its reason" "误导入：应为下一年度"
+n1=$(ch --db y.db audit log --limit 100000 --format csv | wc -l)
+expect_eq "withdraw: one audit entry" "$((n1 - n0))" 1
+run ch --db y.db plan withdraw --year 2024 --version 1 --reason again
+expect_rc "withdraw again: not found (4)" 4
+run ch --db y.db plan withdraw --year 2024 --version 1
+expect_rc "withdraw without --reason: exit 2" 2
+run ch --db y.db plan import "$P/year-2024.csv" --year 2024 --title "昌吉州2024年农村清洁取暖改造工作实施方案"
+expect_rc "re-import after withdrawing: exit 0" 0
+has "re-import: a new number, not the withdrawn one" "第2版"
+run ch --db y.db plan show --year 2024
+has "--title: recorded" "计划文件：昌吉州2024年农村清洁取暖改造工作实施方案"
+# the active plan of a year with households: refused, saying what depends
+rm -f w.db
+ch --db w.db plan import "$FIX/progress/plan-small.csv" --year 2023 >/dev/null
+ch --db w.db household import "$FIX/progress/register.csv" >/dev/null
+ch --db w.db plan import "$FIX/progress/plan-forecast.csv" --year 2023 --replace >/dev/null
+run ch --db w.db plan withdraw --year 2023 --version 2 --reason 试
+expect_rc "withdraw the active plan with households: conflict (5)" 5
+has_err "withdraw refused: says what depends on it" "6 户农户登记在该年度"
+run ch --db w.db plan show --year 2023
+has "withdraw refused: version 2 still the plan" "第2版"
+run ch --db w.db plan withdraw --year 2023 --version 1 --reason "旧版本录入有误"
+expect_rc "withdraw a superseded version: exit 0" 0
+has "withdraw superseded: the active version stays" "现行计划为第2版"

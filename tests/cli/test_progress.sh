@@ -401,6 +401,30 @@ expect_rc "month table: exit 0" 0
 has "month table: title" "农村清洁取暖改造进度月调度表（截至2023年8月1日）"
 has "month table: compared with July" "较上期：与2023-07（2023-07-31）相比"
 has "month table: 全州合计" "全州合计"
+# the terminal table: one line per county with the key figures by default
+run ch --db i.db report dispatch --year 2023 --as-of 2023-08-01
+expect_rc "brief table: exit 0" 0
+has "brief table: short headings" "县(市)"
+has "brief table: the key figures" "开工率"
+lacks "brief table: not every column" "建筑节能改造·已完工面积"
+has "brief table: says columns were left out" "（简表：另有"
+W=$(printf '%s\n' "$OUT" | awk 'NR == 2 { print length($0) }')
+if [ "${W:-999}" -le 120 ]; then ok "brief table: header fits 120 columns ($W)"; else not_ok "brief table: header fits 120 columns" "width $W"; fi
+L=$(printf '%s\n' "$OUT" | grep -c '^昌吉市')
+expect_eq "brief table: one line for 昌吉市" "$L" 1
+# 2 of 3 (CJ002 withdrew) started: 66.6 %
+case "$(printf '%s\n' "$OUT" | grep '^昌吉市')" in
+*" 66.6% "*) ok "brief table: 昌吉市 % against the target less the withdrawn" ;;
+*) not_ok "brief table: 昌吉市 % against the target less the withdrawn" "no 66.6% on the 昌吉市 line" ;;
+esac
+run ch --db i.db report dispatch --year 2023 --as-of 2023-08-01 --wide
+expect_rc "--wide: exit 0" 0
+has "--wide: every column" "建筑节能改造·已完工面积(㎡)"
+has "--wide: forecast columns" "已完工·预计完成"
+lacks "--wide: nothing left out" "（简表："
+C=$(disp i.db 2023-08-01)
+expect_cell "csv keeps every column without --wide" "$C" 昌吉市 "建筑节能改造·已完工面积(㎡)" 100
+expect_cell "csv: 扣除退出 3" "$C" 昌吉市 "计划任务(户)·扣除退出" 3
 
 run ch --db i.db report dispatch --year 2023 --as-of 2023-07-16 --format json
 expect_rc "json: exit 0" 0
@@ -428,6 +452,20 @@ if command -v unzip >/dev/null 2>&1; then
 	case "$S" in *周调度表*第28周*) ok "xlsx: the title" ;; *) not_ok "xlsx: the title" ;; esac
 	case "$S" in *全州合计*) ok "xlsx: 全州合计" ;; *) not_ok "xlsx: 全州合计" ;; esac
 	case "$S" in *2023-08-13*) ok "xlsx: a forecast date" ;; *) not_ok "xlsx: a forecast date" ;; esac
+	# printed legibly: A3 landscape, split between stage groups at 85 %,
+	# never fitted into one page (3 pt); headings and 县(市) on every page
+	X=$(unzip -p d.xlsx xl/worksheets/sheet1.xml 2>/dev/null)
+	case "$X" in *'paperSize="8"'*) ok "xlsx print: A3" ;; *) not_ok "xlsx print: A3" ;; esac
+	case "$X" in *'orientation="landscape"'*) ok "xlsx print: landscape" ;; *) not_ok "xlsx print: landscape" ;; esac
+	case "$X" in *'scale="85"'*) ok "xlsx print: 85 %" ;; *) not_ok "xlsx print: 85 %" ;; esac
+	case "$X" in *fitToPage*) not_ok "xlsx print: not shrunk to one page" ;; *) ok "xlsx print: not shrunk to one page" ;; esac
+	case "$X" in *'<colBreaks count="2"'*) ok "xlsx print: three pages across" ;; *) not_ok "xlsx print: three pages across" "$(printf '%s' "$X" | grep -o '<colBreaks[^>]*>')" ;; esac
+	W=$(unzip -p d.xlsx xl/workbook.xml 2>/dev/null)
+	case "$W" in *_xlnm.Print_Titles*'$A:$A'*'$2:$3'*) ok "xlsx print: repeated headings and first column" ;; *) not_ok "xlsx print: repeated headings and first column" "$W" ;; esac
+	case "$W" in *_xlnm.Print_Area*) ok "xlsx print: print area" ;; *) not_ok "xlsx print: print area" ;; esac
+	# the notes: merged over the first page and tall enough (two lines)
+	case "$X" in *'<mergeCell ref="B8:Q8"/>'*) ok "xlsx notes: merged over the first page, clear of the repeated column" ;; *) not_ok "xlsx notes: merged" "$(printf '%s' "$X" | grep -o '<mergeCell [^>]*>' | tr '\n' ' ')" ;; esac
+	case "$X" in *'<row r="8" '*'customHeight="1"'*) ok "xlsx notes: row height set for the wrapped text" ;; *) not_ok "xlsx notes: row height set for the wrapped text" "$(printf '%s' "$X" | grep -o '<row r="8"[^>]*>')" ;; esac
 else
 	ok "xlsx: contents # SKIP no unzip"
 fi
@@ -470,11 +508,22 @@ has "remind, 阜康市 behind: the date" "截至2023年6月30日"
 has "remind, 阜康市 behind: its targets" "任务2户（新建2户、续建0户）"
 has "remind, 阜康市 behind: 已开工 figures" "已开工1户（50.0%），按计划应达到100.0%，落后50.0个百分点"
 has "remind, 阜康市 behind: 已完工 figures" "已完工0户（0.0%），按计划应达到49.4%，落后49.4个百分点"
-has "remind, 阜康市 behind: the 已开工 deadline" "近4周已开工没有进展，5月31日的节点要求难以完成"
+has "remind, 阜康市 behind: the 已开工 deadline was missed, by 1 household" "已开工应于5月31日前全部完成，该节点已过，仍有1户未完成"
+lacks "remind, 阜康市 behind: no warning about a deadline already passed" "5月31日的节点要求难以完成"
 has "remind, 阜康市 behind: the 已完工 deadline" "9月30日的节点要求难以完成"
-has "remind, 阜康市 behind: the plan's milestones" "5月底前全面开工建设，9月底前完成安装调试并达到使用条件"
+has "remind, 阜康市 behind: the plan's milestones" "确定的节点要求（5月31日前全面开工建设，9月30日前完成安装调试并达到使用条件）"
 lacks "remind, 阜康市 behind: no notice for 昌吉市 (green)" "关于加快推进昌吉市"
 lacks "remind, 阜康市 behind: none for the prefecture" "关于加快推进全州合计"
+has "remind: names the plan document recorded (the table's title row by default)" "根据《2023年度农村清洁取暖安排项目表(测试用,两县小任务)》确定的节点要求"
+lacks "remind: no invented plan document" "工作实施方案"
+# the title given at import is the one named
+rm -f mt.db
+ch --db mt.db plan import "$PF/plan-small.csv" --year 2023 --title "昌吉州2023年农村清洁取暖改造工作实施方案" >/dev/null
+ch --db mt.db household import "$PF/register.csv" >/dev/null
+ch --db mt.db event import "$PF/remind1.csv" >/dev/null
+ch --db mt.db event import "$PF/remind2.csv" >/dev/null
+run ch --db mt.db report remind --year 2023 --as-of 2023-06-30
+has "remind: names the --title recorded with the plan" "根据《昌吉州2023年农村清洁取暖改造工作实施方案》确定的节点要求"
 run ch --db m.db report remind --year 2023 --as-of 2023-06-30 -o notices.txt
 expect_rc "remind -o: exit 0" 0
 has "remind -o: one notice" "已生成 1 份提醒：notices.txt"
@@ -482,6 +531,35 @@ if grep -q "关于加快推进阜康市" notices.txt 2>/dev/null; then ok "remin
 run ch --db m.db report remind --year 2023 --as-of 2023-06-30 --format csv
 expect_rc "remind --format csv: exit 2" 2
 verify_ok "remind: report verify" m.db
+
+# ---- forecasts past the deadline or the year's end (plan-forecast.csv) ----
+
+# 100 households a county, all started in April; on 07-16 (58.2 % expected
+# installed and commissioned) 60 of each are installed and commissioned,
+# within 5 points: green by the gap alone. But 昌吉市 installed 59 in May and
+# 1 since (40 to go at 1 in 4 weeks: past the year's end), 阜康市 50 in May
+# and 10 since (40 to go at 10 in 4 weeks: 11-05, after 09-30).
+rm -f fc.db
+ch --db fc.db plan import "$PF/plan-forecast.csv" --year 2023 >/dev/null
+ch --db fc.db demo generate --households 200 --seed 7 -o fc-reg.csv >/dev/null
+ch --db fc.db household import fc-reg.csv >/dev/null || echo "not ok - importing fc-reg.csv"
+tr -d '\r' <fc-reg.csv | awk -F, 'NR == 1 { print "县市,户编号,环节,日期,备注"; next }
+	{ k[$1]++; n = k[$1]; late = $1 == "昌吉市" ? 59 : 50
+	  print $1 "," $4 ",已开工,2023-04-10,"
+	  if (n <= 60) { d = n <= late ? "2023-05-15" : "2023-07-10"
+	    print $1 "," $4 ",已完工," d ","; print $1 "," $4 ",已调试," d "," } }' >fc-events.csv
+run ch --db fc.db event import fc-events.csv
+expect_rc "forecast scenario: events stored" 0
+C=$(disp fc.db 2023-07-16)
+expect_cell "forecast: 昌吉市 60 installed" "$C" 昌吉市 "已完工·户数" 60
+expect_cell "forecast: past the year's end says so, not a date" "$C" 昌吉市 "已完工·预计完成" 年内无法完成
+expect_cell "forecast: 阜康市 installed late" "$C" 阜康市 "已完工·预计完成" "2023-11-05（逾期）"
+expect_cell "forecast: 昌吉市 beyond the year is not green" "$C" 昌吉市 "状态" 黄
+expect_cell "forecast: 阜康市 逾期 is not green" "$C" 阜康市 "状态" 黄
+# 07-23: yellow two weeks running
+run ch --db fc.db report remind --year 2023 --as-of 2023-07-23
+has "forecast remind: 昌吉市 cannot finish in the year" "已完工年内无法全部完成"
+lacks "forecast remind: no date decades away" "2123年"
 
 # ---- report freeze, then a correction inside the frozen week (on i.db) ----
 

@@ -40,12 +40,18 @@ SAMPLE("review.assign",
        "复核-652301-2023-002 --unit 州住建局 --reviewer t_reviewer --seed 2023-10-12-摇号-0418")
 SAMPLE("review.sample", "复核-652301-2023-002")
 SAMPLE("review.sample", "复核-652301-2023-002 --verify")
-SAMPLE("review.result", "复核-652301-2023-001 CJ001 --result pass --date 2023-10-20")
-SAMPLE("review.result", "复核-652301-2023-001 CJ002 --result pass --date 2023-10-20")
-SAMPLE("review.result", "复核-652301-2023-001 CJ003 --result pass --date 2023-10-20")
-SAMPLE("review.result", "复核-652301-2023-001 CJ004 --result pass --date 2023-10-20")
-SAMPLE("review.result", "复核-652301-2023-002 CJ005 --result pass --date 2023-10-20")
-SAMPLE("review.result", "复核-652301-2023-002 CJ008 --result pass --date 2023-10-20")
+SAMPLE("review.result",
+       "复核-652301-2023-001 CJ001 --result pass --date 2023-10-20 --evidence tests/fixtures/acceptance/photo.jpg")
+SAMPLE("review.result",
+       "复核-652301-2023-001 CJ002 --result pass --date 2023-10-20 --evidence tests/fixtures/acceptance/photo.jpg")
+SAMPLE("review.result",
+       "复核-652301-2023-001 CJ003 --result pass --date 2023-10-20 --evidence tests/fixtures/acceptance/photo.jpg")
+SAMPLE("review.result",
+       "复核-652301-2023-001 CJ004 --result pass --date 2023-10-20 --evidence tests/fixtures/acceptance/photo.jpg")
+SAMPLE("review.result",
+       "复核-652301-2023-002 CJ005 --result pass --date 2023-10-20 --evidence tests/fixtures/acceptance/photo.jpg")
+SAMPLE("review.result",
+       "复核-652301-2023-002 CJ008 --result pass --date 2023-10-20 --evidence tests/fixtures/acceptance/photo.jpg")
 SAMPLE("followup.due", "--as-of 2023-11-20")
 SAMPLE("followup.record", "CJ001 --county 昌吉市 --visit 1 --date 2023-11-14 --in-use yes "
                           "--comfort good --visitor 王五 --satisfaction 5")

@@ -379,7 +379,7 @@ static void result(ch_ctx *ctx, const char *num, const char *hh, const char *res
 	int widened = -1, completed = -1;
 	int rc =
 	    ch_review_result(ctx, num, hh, res, day, strcmp(res, "fail") == 0 ? "炉具未拆除" : NULL,
-	                     NULL, 0, TODAY, &widened, &completed);
+	                     &evidence, 1, TODAY, &widened, &completed);
 	if (rc != 0)
 		fail_msg("ch_review_result %s %s: %s", hh, res, ch_error_message());
 	if (widened != want_widened || completed != want_completed)
@@ -534,9 +534,9 @@ static void test_threshold_not_exceeded(void **state)
 	          "inspecting with an open review order");
 	/* a completed application takes no more results */
 	int w, c;
-	expect_rc(
-	    ch_review_result(rv, num, failed, "pass", "2023-10-21", NULL, NULL, 0, TODAY, &w, &c),
-	    CH_ECONFLICT, "result after completion");
+	expect_rc(ch_review_result(rv, num, failed, "pass", "2023-10-21", NULL, &evidence, 1, TODAY,
+	                           &w, &c),
+	          CH_ECONFLICT, "result after completion");
 	ch_ctx_free(rv);
 	free(num);
 }
@@ -1015,11 +1015,11 @@ static void test_assign_and_result_refusals(void **state)
 	char *num = apply_all(f->ctx, "昌吉市", "2023-10-10");
 	ch_ctx *rv = open_as(f, "rv"), *rv2 = open_as(f, "rv2"), *cj = open_as(f, "cj");
 	int w, c;
-	expect_rc(
-	    ch_review_result(rv, num, "CJ001", "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	    CH_EDENIED, "result before assignment, by a reviewer not assigned");
-	expect_rc(ch_review_result(f->ctx, num, "CJ001", "pass", "2023-10-20", NULL, NULL, 0, TODAY,
-	                           &w, &c),
+	expect_rc(ch_review_result(rv, num, "CJ001", "pass", "2023-10-20", NULL, &evidence, 1,
+	                           TODAY, &w, &c),
+	          CH_EDENIED, "result before assignment, by a reviewer not assigned");
+	expect_rc(ch_review_result(f->ctx, num, "CJ001", "pass", "2023-10-20", NULL, &evidence, 1,
+	                           TODAY, &w, &c),
 	          CH_ECONFLICT, "result before assignment");
 	expect_rc(ch_review_assign(f->ctx, num, "州住建局", "cj", "1"), CH_EINVALID,
 	          "assign to a county operator");
@@ -1062,29 +1062,41 @@ static void test_assign_and_result_refusals(void **state)
 	size_t checked;
 	expect_rc(ch_review_verify(rv2, num, &checked), CH_EDENIED, "another reviewer's verify");
 	expect_rc(
-	    ch_review_result(rv2, num, in, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    ch_review_result(rv2, num, in, "pass", "2023-10-20", NULL, &evidence, 1, TODAY, &w, &c),
 	    CH_EDENIED, "another reviewer's result");
-	expect_rc(ch_review_result(cj, num, in, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_EDENIED, "county operator's result");
 	expect_rc(
-	    ch_review_result(rv, num, out, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    ch_review_result(cj, num, in, "pass", "2023-10-20", NULL, &evidence, 1, TODAY, &w, &c),
+	    CH_EDENIED, "county operator's result");
+	expect_rc(
+	    ch_review_result(rv, num, out, "pass", "2023-10-20", NULL, &evidence, 1, TODAY, &w, &c),
 	    CH_EINVALID, "result for a household not sampled");
+	expect_rc(ch_review_result(rv, num, "CJ099", "pass", "2023-10-20", NULL, &evidence, 1,
+	                           TODAY, &w, &c),
+	          CH_ENOTFOUND, "result for an unknown household");
 	expect_rc(
-	    ch_review_result(rv, num, "CJ099", "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	    CH_ENOTFOUND, "result for an unknown household");
-	expect_rc(ch_review_result(rv, num, in, "fail", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_EINVALID, "fail without a note");
-	expect_rc(ch_review_result(rv, num, in, "fail", "2023-10-20", "", NULL, 0, TODAY, &w, &c),
-	          CH_EINVALID, "fail with an empty note");
-	expect_rc(ch_review_result(rv, num, in, "ok", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
-	          CH_EINVALID, "result neither pass nor fail");
-	expect_rc(ch_review_result(rv, num, in, "pass", "2023-10-20", NULL, NULL, 0, "2023-10-19",
-	                           &w, &c),
+	    ch_review_result(rv, num, in, "fail", "2023-10-20", NULL, &evidence, 1, TODAY, &w, &c),
+	    CH_EINVALID, "fail without a note");
+	expect_rc(
+	    ch_review_result(rv, num, in, "fail", "2023-10-20", "", &evidence, 1, TODAY, &w, &c),
+	    CH_EINVALID, "fail with an empty note");
+	/* a pass needs evidence, as a self-inspection's does */
+	assert_int_equal(
+	    ch_review_result(rv, num, in, "pass", "2023-10-20", NULL, NULL, 0, TODAY, &w, &c),
+	    CH_EINVALID);
+	assert_string_equal(ch_error_field(), "evidence");
+	assert_non_null(strstr(ch_error_message(), "「复核通过」须附证明材料"));
+	ch_error_clear();
+	expect_rc(
+	    ch_review_result(rv, num, in, "ok", "2023-10-20", NULL, &evidence, 1, TODAY, &w, &c),
+	    CH_EINVALID, "result neither pass nor fail");
+	expect_rc(ch_review_result(rv, num, in, "pass", "2023-10-20", NULL, &evidence, 1,
+	                           "2023-10-19", &w, &c),
 	          CH_EINVALID, "result dated after today");
 	assert_int_equal(q(f->ctx, "SELECT count(result) FROM review_item"), 0);
 	result(rv, num, in, "pass", "2023-10-20", 0, 0);
-	expect_rc(ch_review_result(rv, num, in, "fail", "2023-10-20", "x", NULL, 0, TODAY, &w, &c),
-	          CH_ECONFLICT, "result twice");
+	expect_rc(
+	    ch_review_result(rv, num, in, "fail", "2023-10-20", "x", &evidence, 1, TODAY, &w, &c),
+	    CH_ECONFLICT, "result twice");
 	assert_int_equal(q(f->ctx, "SELECT count(result) FROM review_item"), 1);
 	free(x);
 	ch_ctx_free(rv);
@@ -1111,8 +1123,8 @@ static void test_result_before_application(void **state)
 	assert_true(x->m[0].round > 0);
 	free(x);
 	int w, c;
-	int rc = ch_review_result(f->ctx, num, first, "pass", "2023-10-09", NULL, NULL, 0, TODAY,
-	                          &w, &c);
+	int rc = ch_review_result(f->ctx, num, first, "pass", "2023-10-09", NULL, &evidence, 1,
+	                          TODAY, &w, &c);
 	ch_error_clear();
 	int64_t stored = q(f->ctx, "SELECT count(result) FROM review_item");
 	free(num);
@@ -1179,7 +1191,7 @@ static void test_withdrawn_member(void **state)
 	for (size_t i = 0; i < x->n && rc == 0; i++)
 		if (x->m[i].round) {
 			rc = ch_review_result(f->ctx, num, x->m[i].hh, "pass", "2023-10-20", NULL,
-			                      NULL, 0, TODAY, &w, &c);
+			                      &evidence, 1, TODAY, &w, &c);
 			if (rc != 0)
 				snprintf(msg, sizeof msg, "result %s with %s withdrawn: %s",
 				         x->m[i].hh, out, ch_error_message());
@@ -1345,8 +1357,23 @@ static void test_rectification_and_followup(void **state)
 	v.visit = 2;
 	v.day = "2023-11-21";
 	v.fault = "外机异响";
+	/* the second visit is mid-season: not the day after the first, but
+	 * from 90 days after the heating start (10-15), 2024-01-13 */
+	assert_int_equal(ch_followup_record(f->ctx, &v, &ov), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "2024-01-13"));
+	ch_error_clear();
+	v.day = "2024-01-12";
+	v.today = "2024-01-31";
+	expect_rc(ch_followup_record(f->ctx, &v, &ov), CH_EINVALID, "visit 2 a day early");
+	v.household = "FK003"; /* commissioned, no first visit yet */
+	v.day = "2024-01-13";
+	assert_int_equal(ch_followup_record(f->ctx, &v, &ov), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "第1次回访尚未记录"));
+	ch_error_clear();
+	v.household = "FK002";
 	assert_int_equal(ch_followup_record(f->ctx, &v, &ov), 0);
 	assert_true(ov > 0); /* a fault opens an order */
+	v.today = TODAY;
 	v.visit = 3;
 	expect_rc(ch_followup_record(f->ctx, &v, &ov), CH_EINVALID, "visit 3");
 	d = due(f->ctx, "2023-11-20");

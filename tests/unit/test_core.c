@@ -1469,8 +1469,32 @@ static void test_plan_import(void **state)
 	assert_string_equal(status_of_version(f, 2, buf, sizeof buf), "superseded");
 	assert_string_equal(status_of_version(f, 3, buf, sizeof buf), "active");
 
-	/* another year is independent */
+	/* the 2023 table is not the plan for 2024: its title says 2023 */
 	ch_plan_import_opts o24 = {.year = 2024};
+	int64_t n24 = audit_count(f->ctx);
+	cor.title_line = 1;
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &o24, &out, &version), CH_EINVALID);
+	assert_non_null(
+	    strstr(ch_error_message(), "第1行标题「2023年度昌吉州农村清洁取暖安排项目表」"));
+	assert_non_null(strstr(ch_error_message(), "2023年"));
+	assert_string_equal(ch_error_field(), "year");
+	assert_int_equal(audit_count(f->ctx), n24);
+	/* nor is it when only a heading says so */
+	free(cor.title);
+	cor.title = strdup("昌吉州农村清洁取暖安排项目表");
+	cor.label_line[CH_PCOL_NEW] = 3;
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &o24, &out, &version), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "第3行表头「2023年实施户数」写的是2023年"));
+	/* 续建 names the year before: 续建2023年户数 in a 2024 plan */
+	free(cor.label[CH_PCOL_NEW]);
+	cor.label[CH_PCOL_NEW] = strdup("2024年实施户数");
+	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &o24, &out, &version), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "续建2022年户数"));
+	free(cor.label[CH_PCOL_CONTINUING]);
+	cor.label[CH_PCOL_CONTINUING] = strdup("续建2023年户数");
+	free(cor.label[CH_PCOL_ES]);
+	cor.label[CH_PCOL_ES] = strdup("建筑节能改造户数");
+	/* relabelled for 2024, another year is independent */
 	assert_int_equal(ch_plan_import(f->ctx, &cor, &ccor, &o24, &out, &version), 0);
 	assert_int_equal(out, CH_PLAN_STORED);
 	assert_int_equal(version, 1);

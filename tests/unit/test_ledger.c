@@ -304,8 +304,8 @@ static void review(ch_ctx *root, ch_ctx *rv, const char *county)
 		assert_true(p.n > 0);
 		for (size_t i = 0; i < p.n; i++) {
 			int widened = 0;
-			if (ch_review_result(rv, num, p.hh[i], "pass", "2023-10-20", NULL, NULL, 0,
-			                     TODAY, &widened, &completed) != 0)
+			if (ch_review_result(rv, num, p.hh[i], "pass", "2023-10-20", NULL,
+			                     &evidence, 1, TODAY, &widened, &completed) != 0)
 				fail_msg("ch_review_result %s: %s", p.hh[i], ch_error_message());
 		}
 	}

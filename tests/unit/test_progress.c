@@ -732,11 +732,12 @@ static void test_scenario_dispatch(void **state)
 	assert_int_equal(tot->status, CH_STATUS_GREEN);
 	assert_string_equal(ch_status_name(cj->status), "绿");
 	assert_string_equal(ch_status_name(fk->status), "黄");
-	/* forecast: 昌吉市 3 to go at 1 in 4 weeks: 12 weeks → 2023-07-02, after
-	 * 05-31; 阜康市 has had no progress: stalled */
+	/* forecast: 昌吉市 3 to go at 1 in the 8 days since implementation
+	 * began (not in 4 weeks: the phase is younger): 24 days → 2023-05-03,
+	 * before 05-31; 阜康市 has had no progress: stalled */
 	assert_int_equal(cj->recent[CH_STAGE_STARTED], 1);
-	expect_date(&cj->forecast[CH_STAGE_STARTED], 2023, 7, 2);
-	assert_true(cj->late[CH_STAGE_STARTED]);
+	expect_date(&cj->forecast[CH_STAGE_STARTED], 2023, 5, 3);
+	assert_false(cj->late[CH_STAGE_STARTED]);
 	assert_true(fk->stalled[CH_STAGE_STARTED]);
 	assert_int_equal(fk->forecast[CH_STAGE_STARTED].year, 0);
 	ch_dispatch_dispose(&d);
@@ -858,7 +859,12 @@ static void test_scenario_dispatch(void **state)
 	assert_int_equal(cj->es_n[CH_STAGE_WITHDRAWN], 1);
 	assert_int_equal(cj->es_area_centi[CH_STAGE_WITHDRAWN], 5000);
 	assert_int_equal(cj->expected[CH_STAGE_INSTALLED], 670);
-	assert_int_equal(cj->gap[CH_STAGE_STARTED], 500);
+	/* against the target less the withdrawn household: 2 of 3 started,
+	 * 66.6 %, 33.4 behind */
+	assert_int_equal(cj->target, 4);
+	assert_int_equal(cj->goal, 3);
+	assert_int_equal(tot->goal, 5);
+	assert_int_equal(cj->gap[CH_STAGE_STARTED], 334);
 	assert_int_equal(cj->status, CH_STATUS_RED);
 	ch_dispatch_dispose(&d);
 
@@ -1364,6 +1370,35 @@ static void withdraw_after_es_change(struct fixture *f, const char *measures, co
 		fail_msg("%s", msg);
 }
 
+/* A withdrawn household leaves the goal every stage counts against, so the
+ * county can still reach 100 %; a deadline already passed is missed, by
+ * the households still short, never forecast. */
+static void test_goal_less_withdrawn(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	/* 08-01: 昌吉市 started 2 of 3 (CJ002 withdrew): 05-31 missed by 1 */
+	ch_dispatch d = compute(f->ctx, "2023-08-01", 0);
+	const ch_dispatch_row *cj = row_of(&d, "昌吉市");
+	assert_int_equal(cj->goal, 3);
+	assert_true(cj->missed[CH_STAGE_STARTED]);
+	assert_false(cj->missed[CH_STAGE_INSTALLED]); /* 09-30 is ahead */
+	ch_dispatch_dispose(&d);
+	static const struct step last[] = {{"昌吉市", "CJ004", "已开工", "2023-08-02", NULL}};
+	size_t rejected = 99;
+	assert_int_equal(record(f->ctx, last, 1, &rejected, NULL), 0);
+	d = compute(f->ctx, "2023-08-06", 0);
+	cj = row_of(&d, "昌吉市");
+	assert_int_equal(cj->n[CH_STAGE_STARTED], 3);
+	assert_int_equal(cj->expected[CH_STAGE_STARTED], 1000);
+	assert_int_equal(cj->gap[CH_STAGE_STARTED], 0); /* 100 %, not 75 % */
+	assert_false(cj->missed[CH_STAGE_STARTED]);
+	assert_false(cj->late[CH_STAGE_STARTED]);
+	assert_false(cj->stalled[CH_STAGE_STARTED]);
+	ch_dispatch_dispose(&d);
+	verify_ok(f->ctx);
+}
+
 static void test_withdraw_after_es_area_change(void **state)
 {
 	withdraw_after_es_change(*state, "外墙保温", "120");
@@ -1464,6 +1499,7 @@ int main(void)
 	    T(test_freeze_and_correct),
 	    T(test_frozen_prev_midweek),
 	    T(test_step_back_after_failed_review),
+	    T(test_goal_less_withdrawn),
 	    T(test_withdraw_after_es_area_change),
 	    T(test_withdraw_after_es_removed),
 	    T(test_verify_tampered),

@@ -11,9 +11,11 @@ function resultForm(app, r, onDone) {
   const result = select('result', [['pass', '合格'], ['fail', '不合格']], 'pass');
   const day = h('input', { type: 'date', name: 'date', value: today(), required: true });
   const note = h('input', { name: 'note' });
+  // a pass needs evidence (the self-inspection's rule): the form, a photo
+  const photo = h('input', { type: 'file', name: 'evidence', accept: 'image/*,.pdf' });
   const msg = h('span', { class: 'form-msg', 'aria-live': 'polite' });
   const form = h('form', { class: 'inline', 'aria-label': `${r.hh_no || r.household} 的复核结果` },
-    field('结果', result), field('日期', day), field('说明', note),
+    field('结果', result), field('日期', day), field('说明', note), field('证明材料', photo),
     h('button', { type: 'submit', 'data-change': '' }, '保存'), msg);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
@@ -23,6 +25,7 @@ function resultForm(app, r, onDone) {
     fd.append('result', result.value);
     fd.append('date', day.value);
     if (note.value) fd.append('note', note.value);
+    for (const f of photo.files) fd.append('evidence', f, f.name);
     try {
       const res = await api.upload('/api/reviews/result', fd);
       say(msg, res.message.trim() || '已保存。', 'ok');
