@@ -25,10 +25,11 @@ int ch_county_by_parse(const char *s)
 
 /* The households (x.hid) counted, with the stage they count for (0: one
  * registered household of the plan year not withdrawn by the day) and +1
- * or -1, then summed per group and stage. Binds ?1-?3 the stages as
- * CH_PROGRESS_CONTRIBUTIONS does, ?4 the county, ?5 the plan year, ?6 the
- * day, ?7 the township (0: all). GK is the group's key as text, TOWNSHIP
- * and NAME its names, ORDER what sorts the groups before their key. */
+ * or -1, then summed per group and stage: first by the ids the group is
+ * made of (TID a township, VID a village, TXT a text), then named. Binds
+ * ?1-?3 the stages as CH_PROGRESS_CONTRIBUTIONS does, ?4 the county, ?5
+ * the plan year, ?6 the day, ?7 the township (0: all). NAME names a group;
+ * ORDER sorts the groups (before their key). */
 #define COUNTED                                                                                    \
 	"WITH x AS ("                                                                              \
 	" SELECT h.id AS hid, 0 AS stage_no, 1 AS n FROM household h"                              \
@@ -46,23 +47,24 @@ int ch_county_by_parse(const char *s)
 	                                                                              "id = ?4 "   \
 	                                                                              "AND c.day " \
 	                                                                              "<= ?6)"
-#define GROUPED(GK, TOWNSHIP, NAME, ORDER)                                                         \
-	COUNTED " SELECT " GK ", " TOWNSHIP ", " NAME ", x.stage_no, sum(x.n) FROM x"              \
-	        " JOIN household h ON h.id = x.hid JOIN region t ON t.id = h.township_id"          \
-	        " LEFT JOIN region v ON v.id = h.village_id"                                       \
-	        " LEFT JOIN ref_item ri ON ri.list = 'technology' AND ri.key = h.technology"       \
-	        " WHERE (?7 = 0 OR h.township_id = ?7)"                                            \
-	        " GROUP BY " ORDER GK ", " TOWNSHIP ", " NAME ", x.stage_no"                       \
-	        " ORDER BY " ORDER GK ", x.stage_no"
+#define GROUPED(TID, VID, TXT, NAME, ORDER)                                                        \
+	COUNTED " SELECT coalesce(g.tid, '') || '/' || coalesce(g.vid, '') || '/' ||"              \
+	        " coalesce(g.txt, ''), t.name, " NAME ", g.stage_no, g.n"                          \
+	        " FROM (SELECT " TID " AS tid, " VID " AS vid, " TXT " AS txt, x.stage_no,"        \
+	        "  sum(x.n) AS n FROM x JOIN household h ON h.id = x.hid"                          \
+	        "  WHERE ?7 = 0 OR h.township_id = ?7 GROUP BY 1, 2, 3, 4) g"                      \
+	        " LEFT JOIN region t ON t.id = g.tid LEFT JOIN region v ON v.id = g.vid"           \
+	        " LEFT JOIN ref_item ri ON ri.list = 'technology' AND ri.key = g.txt"              \
+	        " ORDER BY " ORDER "g.tid, g.vid, g.txt, g.stage_no"
 
 static const char *const queries[] = {
-    [CH_COUNTY_BY_TOWNSHIP] = GROUPED("CAST(t.id AS TEXT)", "t.name", "t.name", "t.code, t.name, "),
-    [CH_COUNTY_BY_VILLAGE] = GROUPED("t.id || '/' || coalesce(h.village_id, '')", "t.name",
-                                     "v.name", "t.code, t.name, v.id IS NULL, v.code, v.name, "),
-    [CH_COUNTY_BY_CONTRACTOR] =
-        GROUPED("coalesce(h.contractor, '')", "NULL", "nullif(h.contractor, '')", ""),
+    [CH_COUNTY_BY_TOWNSHIP] =
+        GROUPED("h.township_id", "NULL", "NULL", "t.name", "t.code, t.name, "),
+    [CH_COUNTY_BY_VILLAGE] = GROUPED("h.township_id", "h.village_id", "NULL", "v.name",
+                                     "t.code, t.name, g.tid, v.id IS NULL, v.code, v.name, "),
+    [CH_COUNTY_BY_CONTRACTOR] = GROUPED("NULL", "NULL", "nullif(h.contractor, '')", "g.txt", ""),
     [CH_COUNTY_BY_TECHNOLOGY] =
-        GROUPED("h.technology", "NULL", "coalesce(ri.name, h.technology)", ""),
+        GROUPED("NULL", "NULL", "h.technology", "coalesce(ri.name, g.txt)", ""),
 };
 
 static void add_to(ch_county_row *r, int stage, int64_t n)
