@@ -2,7 +2,8 @@
  * op_report — the progress dispatch and what follows from it: `report
  * dispatch` (周调度/月调度), `report remind` (notices to lagging counties),
  * `report freeze` (lock a period's figures), `report verify` (recompute the
- * aggregates from the events).
+ * aggregates from the events), `report county` (one county by township,
+ * village, contractor or technology: 县市详情).
  *
  * The dispatch is a table for every format; given an output file, it is
  * written there instead, as the sheet offices circulate when the file is
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "core/county_progress.h"
 #include "core/dispatch.h"
 #include "core/event.h"
 #include "io/dispatch_report.h"
@@ -242,6 +244,106 @@ static const struct ch_param freeze_params[] = {
     {0},
 };
 
+/* ---- one county below the dispatch (县市详情) ---- */
+
+/* The stages a county's detail shows, as "已开工·户数" and "已开工·占登记". */
+static const int county_stages[] = {CH_STAGE_STARTED,      CH_STAGE_INSTALLED,
+                                    CH_STAGE_COMMISSIONED, CH_STAGE_SELF_INSPECTED,
+                                    CH_STAGE_REVIEWED,     CH_STAGE_SUBSIDIZED};
+#define COUNTY_NSTAGES (sizeof county_stages / sizeof county_stages[0])
+
+/* The columns naming a row, by --by: key, heading, what a row without one
+ * says. */
+static const struct {
+	const char *key, *label, *none, *by;
+} county_groups[] = {
+    [CH_COUNTY_BY_TOWNSHIP] = {"township", "乡镇", "", "按乡镇"},
+    [CH_COUNTY_BY_VILLAGE] = {"village", "村", "（未填写村）", "按村"},
+    [CH_COUNTY_BY_CONTRACTOR] = {"contractor", "施工单位", "（未填写施工单位）", "按施工单位"},
+    [CH_COUNTY_BY_TECHNOLOGY] = {"technology", "技术路线", "", "按技术路线"},
+};
+
+static void county_row(ch_report *r, const ch_county_progress *p, const ch_county_row *row,
+                       int is_total)
+{
+	int c = 0;
+	char label[256], pct[32];
+	ch_report_add_row(r, is_total);
+	if (is_total) {
+		snprintf(label, sizeof label, "%s合计", p->township ? p->township : p->county);
+		ch_report_set_text(r, c++, label);
+		if (p->by == CH_COUNTY_BY_VILLAGE)
+			c++;
+	} else {
+		if (p->by == CH_COUNTY_BY_VILLAGE)
+			ch_report_set_text(r, c++, row->township);
+		ch_report_set_text(r, c++, row->name ? row->name : county_groups[p->by].none);
+	}
+	ch_report_set_int(r, c++, row->registered);
+	for (size_t k = 0; k < COUNTY_NSTAGES; k++) {
+		int s = county_stages[k];
+		ch_report_set_int(r, c++, row->n[s]);
+		app_pct(pct, sizeof pct, row->n[s], row->registered);
+		ch_report_set_text(r, c++, pct);
+	}
+	ch_report_set_int(r, c, row->n[CH_STAGE_WITHDRAWN]);
+}
+
+static int report_county(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_county_progress p;
+	char title[512], key[64], label[96];
+	ch_date d;
+	int by = ch_county_by_parse(ch_args_str(a, "by") ? ch_args_str(a, "by") : "township");
+	int rc = ch_county_progress_compute(ctx, (int)ch_args_int(a, "year", 0),
+	                                    ch_args_str(a, "county"), ch_args_str(a, "township"),
+	                                    ch_args_str(a, "as-of"), (enum ch_county_by)by, &p);
+	if (rc)
+		return rc;
+	ch_date_parse(p.as_of, &d);
+	snprintf(title, sizeof title, "%d年%s%s农村清洁取暖改造进度（%s，截至%d年%d月%d日）",
+	         p.year, p.county, p.township ? p.township : "", county_groups[p.by].by, d.year,
+	         d.month, d.day);
+	ch_report *r = ch_report_new(title);
+	if (p.by == CH_COUNTY_BY_VILLAGE)
+		ch_report_add_col(r, "township", "乡镇", CH_COL_TEXT);
+	ch_report_add_col(r, county_groups[p.by].key, county_groups[p.by].label, CH_COL_TEXT);
+	ch_report_add_col(r, "registered", "登记户数", CH_COL_INT);
+	for (size_t k = 0; k < COUNTY_NSTAGES; k++) {
+		int s = county_stages[k];
+		snprintf(key, sizeof key, "%s_n", ch_stage_key(s));
+		snprintf(label, sizeof label, "%s·户数", ch_stage_name(s));
+		ch_report_add_col(r, key, label, CH_COL_INT);
+		snprintf(key, sizeof key, "%s_pct", ch_stage_key(s));
+		snprintf(label, sizeof label, "%s·占登记", ch_stage_name(s));
+		ch_report_add_col(r, key, label, CH_COL_TEXT);
+	}
+	ch_report_add_col(r, "withdrawn", "已退出·户数", CH_COL_INT);
+	for (size_t i = 0; i < p.nrows; i++)
+		county_row(r, &p, &p.rows[i], 0);
+	county_row(r, &p, &p.total, 1);
+	ch_report_add_note(
+	    r, "登记户数：该年度登记的农户，不含截至当日已退出的；占登记 = 户数 ÷ 登记户数"
+	       "（计划未分解到乡镇和村）");
+	ch_report_add_note(
+	    r, "各环节户数与调度表同一口径：截至当日已达到该环节的农户（以未被更正的记录"
+	       "为准，已退出的不计），合计行与调度表中该县市的户数一致");
+	ch_result_count(res, "rows", (int64_t)p.nrows);
+	ch_result_add_table(res, r);
+	ch_county_progress_dispose(&p);
+	return 0;
+}
+
+static const struct ch_param county_params[] = {
+    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "the county (code, name or a short name such as 木垒县)"),
+    P_AS_OF,
+    {"by", CH_PT_ENUM, 0, NULL, "township|village|contractor|technology", 0, 0,
+     "one row per township (default), village, contractor or technology"},
+    {"township", CH_PT_STRING, 0, "T", NULL, 0, 0, "only the households of this township"},
+    {0},
+};
+
 const struct ch_op ch_ops_report[] = {
     {"report", "dispatch",
      "progress per county and stage against targets and milestones (周调度/月调度)", CH_PERM_READ,
@@ -252,5 +354,8 @@ const struct ch_op ch_ops_report[] = {
      CH_RF_TEXT, freeze_params, report_freeze},
     {"report", "verify", "recompute the progress aggregates from the events and compare",
      CH_PERM_READ, 0, CH_RF_TEXT, NULL, report_verify},
+    {"report", "county",
+     "one county's progress by township, village, contractor or technology (县市详情)",
+     CH_PERM_READ, 0, CH_RF_ALL, county_params, report_county},
     {0},
 };

@@ -13,6 +13,7 @@
 #include "core/ctx_int.h"
 #include "core/event.h"
 #include "core/idcard.h"
+#include "core/progress_int.h"
 #include "core/region.h"
 #include "core/workflow.h"
 #include "util/alloc.h"
@@ -21,36 +22,12 @@
 #include "util/error.h"
 #include "util/text.h"
 
-/* The contributions of every current event, summed per key: the same rule
- * as apply_contribution in event.c, written as SQL. Its user binds
- * the stages: ?1 CH_STAGE_STARTED, ?2 CH_STAGE_SUBSIDIZED and ?3
- * CH_STAGE_WITHDRAWN. */
+/* The contributions of every current event (progress_int.h), summed per
+ * key as progress_daily keeps them. */
 #define RECOMPUTED                                                                                 \
 	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                  \
-	" sum(area) AS area FROM ("                                                                \
-	/* a step forward: +1 at the stage reached */                                              \
-	"  SELECT e.plan_year, e.county_id, e.stage_no, e.day, 1 AS n, e.es,"                      \
-	"   e.es * e.es_area_centi AS area FROM event e"                                           \
-	"   WHERE e.superseded_by IS NULL AND e.stage_no BETWEEN ?1 AND ?2"                        \
-	"   AND e.stage_no > e.from_stage_no"                                                      \
-	/* a withdrawal or a step back: take back, for every stage left, what the     */         \
-	/* latest current step into it added                                           */         \
-	"  UNION ALL"                                                                              \
-	"  SELECT f.plan_year, f.county_id, f.stage_no, e.day, -1, -f.es,"                         \
-	"   -f.es * f.es_area_centi FROM event e JOIN event f ON f.household_id = e.household_id" \
-	"   AND f.superseded_by IS NULL AND f.stage_no > f.from_stage_no AND f.stage_no <> ?3"     \
-	"   AND f.stage_no <= e.from_stage_no"                                                     \
-	"   AND f.stage_no >= CASE WHEN e.stage_no = ?3 THEN ?1 ELSE e.stage_no + 1 END"           \
-	"   AND f.id = (SELECT max(g.id) FROM event g WHERE g.household_id = f.household_id"      \
-	"    AND g.stage_no = f.stage_no AND g.superseded_by IS NULL"                              \
-	"    AND g.stage_no > g.from_stage_no"                                                     \
-	"    AND (g.day < e.day OR (g.day = e.day AND g.id < e.id)))"                              \
-	"   WHERE e.superseded_by IS NULL AND (e.stage_no = ?3 OR e.stage_no < e.from_stage_no)"   \
-	/* and a withdrawal's +1 at 已退出 */                                                       \
-	"  UNION ALL"                                                                              \
-	"  SELECT e.plan_year, e.county_id, ?3, e.day, 1, e.es, e.es * e.es_area_centi"            \
-	"   FROM event e WHERE e.superseded_by IS NULL AND e.stage_no = ?3"                        \
-	" ) GROUP BY plan_year, county_id, stage_no, day"
+	" sum(area) AS area FROM (" CH_PROGRESS_CONTRIBUTIONS(                                     \
+	    "") ") GROUP BY plan_year, county_id, stage_no, day"
 
 int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
 {

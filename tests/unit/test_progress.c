@@ -13,6 +13,7 @@
  */
 #include "testdb.h"
 
+#include "core/county_progress.h"
 #include "core/ctx.h"
 #include "core/dispatch.h"
 #include "core/event.h"
@@ -1309,6 +1310,24 @@ static void test_step_back_after_failed_review(void **state)
 	verify_ok(f->ctx);
 }
 
+/* Imports the register row FL alone (it may bring a township of its own);
+ * returns how many households it inserted. */
+static size_t import_one(ch_ctx *ctx, const char **fl)
+{
+	ch_hh_import_opts o = {.file = "one.csv", .file_hash = "1", .new_places = 1};
+	ch_hh_import *imp = NULL;
+	ch_hh_import_summary sum;
+	assert_int_equal(ch_hh_import_begin(ctx, &o, &imp), 0);
+	assert_int_equal(ch_hh_import_row(imp, 2, fl), 0);
+	if (ch_hh_import_finish(imp, &sum) != 0)
+		fail_msg("importing %s: %s", fl[CH_HF_HH_NO], ch_error_message());
+	assert_int_equal(sum.inserted + sum.updated, 1);
+	size_t inserted = sum.inserted;
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(imp);
+	return inserted;
+}
+
 /* Re-imports CJ001 with MEASURES and ES_AREA (a register correction). */
 static void update_cj001(ch_ctx *ctx, const char *measures, const char *es_area)
 {
@@ -1325,16 +1344,7 @@ static void update_cj001(ch_ctx *ctx, const char *measures, const char *es_area)
 	fl[CH_HF_ES_AREA] = es_area;
 	fl[CH_HF_YEAR] = "2023";
 	fl[CH_HF_BATCH] = "新建";
-	ch_hh_import_opts o = {.file = "update.csv", .file_hash = "1"};
-	ch_hh_import *imp = NULL;
-	ch_hh_import_summary sum;
-	assert_int_equal(ch_hh_import_begin(ctx, &o, &imp), 0);
-	assert_int_equal(ch_hh_import_row(imp, 2, fl), 0);
-	if (ch_hh_import_finish(imp, &sum) != 0)
-		fail_msg("updating CJ001: %s", ch_error_message());
-	assert_int_equal(sum.updated, 1);
-	ch_hh_import_summary_dispose(&sum);
-	ch_hh_import_free(imp);
+	assert_int_equal(import_one(ctx, fl), 0); /* 0 inserted: updated */
 }
 
 /* CJ001 reached 已调试 with 100 m² of energy-saving work; the register then
@@ -1479,6 +1489,230 @@ static void test_verify_tampered(void **state)
 	ch_error_clear();
 }
 
+/* ---- one county's detail (county_progress.h) ---- */
+
+/* CJ005 of 昌吉市, in 三工镇 without a village, built by 甲建设公司 with
+ * solar heating, started on 06-01. */
+static void add_cj005(ch_ctx *ctx)
+{
+	const char *fl[CH_HF_COUNT] = {0};
+	fl[CH_HF_COUNTY] = "昌吉市";
+	fl[CH_HF_TOWNSHIP] = "三工镇";
+	fl[CH_HF_HH_NO] = "CJ005";
+	fl[CH_HF_HEAD] = "测试";
+	fl[CH_HF_ID] = "652301197003010050";
+	fl[CH_HF_HEATED_AREA] = "90";
+	fl[CH_HF_TECH] = "太阳能";
+	fl[CH_HF_YEAR] = "2023";
+	fl[CH_HF_BATCH] = "新建";
+	fl[CH_HF_CONTRACTOR] = "甲建设公司";
+	assert_int_equal(import_one(ctx, fl), 1);
+	static const struct step st = {"昌吉市", "CJ005", "已开工", "2023-06-01", NULL};
+	assert_int_equal(record(ctx, &st, 1, NULL, NULL), 0);
+}
+
+static ch_county_progress county(ch_ctx *ctx, const char *township, const char *as_of,
+                                 enum ch_county_by by)
+{
+	ch_county_progress p;
+	int rc = ch_county_progress_compute(ctx, 2023, "昌吉市", township, as_of, by, &p);
+	if (rc != 0)
+		fail_msg("ch_county_progress_compute %s: %d %s", as_of, rc, ch_error_message());
+	return p;
+}
+
+static const ch_county_row *county_row(const ch_county_progress *p, const char *township,
+                                       const char *name)
+{
+	for (size_t i = 0; i < p->nrows; i++) {
+		const ch_county_row *r = &p->rows[i];
+		if ((!township || (r->township && strcmp(r->township, township) == 0)) &&
+		    (name ? r->name && strcmp(r->name, name) == 0 : !r->name))
+			return r;
+	}
+	fail_msg("no row %s %s", township ? township : "-", name ? name : "(none)");
+	return NULL;
+}
+
+/* registered, then started, installed, commissioned, withdrawn */
+static void expect_county(const ch_county_row *r, int64_t reg, int64_t st, int64_t in, int64_t co,
+                          int64_t wd)
+{
+	if (r->registered != reg || r->n[CH_STAGE_STARTED] != st ||
+	    r->n[CH_STAGE_INSTALLED] != in || r->n[CH_STAGE_COMMISSIONED] != co ||
+	    r->n[CH_STAGE_WITHDRAWN] != wd)
+		fail_msg("%s: %lld registered, %lld/%lld/%lld withdrawn %lld; expected "
+		         "%lld, %lld/%lld/%lld, %lld",
+		         r->name ? r->name : "(none)", (long long)r->registered,
+		         (long long)r->n[CH_STAGE_STARTED], (long long)r->n[CH_STAGE_INSTALLED],
+		         (long long)r->n[CH_STAGE_COMMISSIONED],
+		         (long long)r->n[CH_STAGE_WITHDRAWN], (long long)reg, (long long)st,
+		         (long long)in, (long long)co, (long long)wd);
+}
+
+/* Every grouping's total equals the county's dispatch row, stage by stage
+ * (a withdrawal and a failed review's step back included), on days before
+ * and after each; the rows of a grouping add up to its total. */
+static void test_county_totals_match_dispatch(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	add_cj005(f->ctx);
+	record_with_evidence(f->ctx, "CJ001", "自验合格", "2023-10-05");
+	static const struct step more[] = {
+	    {"昌吉市", "CJ001", "已申请复核", "2023-10-08", NULL},
+	    {"昌吉市", "CJ001", "已调试", "2023-10-20", "复核不合格"},
+	};
+	assert_int_equal(record(f->ctx, more, 2, NULL, NULL), 0);
+	verify_ok(f->ctx);
+	static const char *const days[] = {"2023-04-02", "2023-04-09", "2023-06-01",
+	                                   "2023-07-16", "2023-07-31", "2023-08-01",
+	                                   "2023-08-13", "2023-10-10", "2023-10-31"};
+	for (size_t i = 0; i < sizeof days / sizeof days[0]; i++) {
+		ch_dispatch d = compute(f->ctx, days[i], 0);
+		const ch_dispatch_row *cj = row_of(&d, "昌吉市");
+		for (int by = CH_COUNTY_BY_TOWNSHIP; by <= CH_COUNTY_BY_TECHNOLOGY; by++) {
+			ch_county_progress p = county(f->ctx, NULL, days[i], (enum ch_county_by)by);
+			assert_string_equal(p.county, "昌吉市");
+			assert_string_equal(p.county_code, "652301");
+			ch_county_row sum = {0};
+			for (size_t k = 0; k < p.nrows; k++) {
+				sum.registered += p.rows[k].registered;
+				for (int s = 0; s < CH_STAGE_COUNT; s++)
+					sum.n[s] += p.rows[k].n[s];
+			}
+			assert_int_equal(sum.registered, p.total.registered);
+			assert_int_equal(p.total.registered,
+			                 strcmp(days[i], "2023-08-01") < 0 ? 5 : 4);
+			for (int s = CH_STAGE_STARTED; s < CH_STAGE_COUNT; s++) {
+				assert_int_equal(sum.n[s], p.total.n[s]);
+				if (p.total.n[s] != cj->n[s])
+					fail_msg("%s by %d, %s: %lld, the dispatch says %lld",
+					         days[i], by, ch_stage_key(s),
+					         (long long)p.total.n[s], (long long)cj->n[s]);
+			}
+			ch_county_progress_dispose(&p);
+		}
+		ch_dispatch_dispose(&d);
+	}
+	/* the step back shows: CJ001 self-inspected on 10-10, not on 10-31 */
+	ch_county_progress p = county(f->ctx, NULL, "2023-10-10", CH_COUNTY_BY_TOWNSHIP);
+	assert_int_equal(county_row(&p, "大西渠镇", "大西渠镇")->n[CH_STAGE_SELF_INSPECTED], 1);
+	ch_county_progress_dispose(&p);
+	p = county(f->ctx, NULL, "2023-10-31", CH_COUNTY_BY_TOWNSHIP);
+	assert_int_equal(county_row(&p, "大西渠镇", "大西渠镇")->n[CH_STAGE_SELF_INSPECTED], 0);
+	assert_int_equal(county_row(&p, "大西渠镇", "大西渠镇")->n[CH_STAGE_COMMISSIONED], 1);
+	ch_county_progress_dispose(&p);
+}
+
+/* The rows of each grouping on 08-13, after CJ002's withdrawal on 08-01:
+ * it counts in no stage and in no denominator, only as withdrawn. */
+static void test_county_rows(void **state)
+{
+	struct fixture *f = *state;
+	build_scenario(f->ctx);
+	add_cj005(f->ctx);
+	ch_county_progress p = county(f->ctx, NULL, "2023-08-13", CH_COUNTY_BY_TOWNSHIP);
+	assert_int_equal(p.nrows, 2);
+	expect_county(county_row(&p, "大西渠镇", "大西渠镇"), 3, 2, 2, 1, 1);
+	expect_county(county_row(&p, "三工镇", "三工镇"), 1, 1, 0, 0, 0);
+	expect_county(&p.total, 4, 3, 2, 1, 1);
+	ch_county_progress_dispose(&p);
+	/* before the withdrawal CJ002 counts as started and installed */
+	p = county(f->ctx, NULL, "2023-07-31", CH_COUNTY_BY_TOWNSHIP);
+	expect_county(county_row(&p, "大西渠镇", "大西渠镇"), 4, 3, 3, 1, 0);
+	ch_county_progress_dispose(&p);
+
+	p = county(f->ctx, NULL, "2023-08-13", CH_COUNTY_BY_VILLAGE);
+	assert_int_equal(p.nrows, 2);
+	expect_county(county_row(&p, "大西渠镇", "大西渠村"), 3, 2, 2, 1, 1);
+	expect_county(county_row(&p, "三工镇", NULL), 1, 1, 0, 0, 0);
+	ch_county_progress_dispose(&p);
+
+	/* contractors: the most households first, none recorded last */
+	p = county(f->ctx, NULL, "2023-08-13", CH_COUNTY_BY_CONTRACTOR);
+	assert_int_equal(p.nrows, 2);
+	assert_string_equal(p.rows[0].name, "甲建设公司");
+	assert_null(p.rows[1].name);
+	expect_county(&p.rows[1], 3, 2, 2, 1, 1);
+	assert_null(p.rows[0].township);
+	ch_county_progress_dispose(&p);
+
+	/* technologies by their Chinese names, most households first */
+	p = county(f->ctx, NULL, "2023-08-13", CH_COUNTY_BY_TECHNOLOGY);
+	assert_int_equal(p.nrows, 2);
+	expect_county(&p.rows[0], 3, 2, 2, 1, 1);
+	expect_county(&p.rows[1], 1, 1, 0, 0, 0);
+	assert_non_null(strstr(p.rows[1].name, "太阳能"));
+	assert_non_null(strstr(p.rows[0].name, "热泵"));
+	ch_county_progress_dispose(&p);
+
+	/* one township's villages */
+	p = county(f->ctx, "大西渠镇", "2023-08-13", CH_COUNTY_BY_VILLAGE);
+	assert_string_equal(p.township, "大西渠镇");
+	assert_int_equal(p.nrows, 1);
+	expect_county(&p.total, 3, 2, 2, 1, 1);
+	ch_county_progress_dispose(&p);
+}
+
+/* A county operator sees her county only, a township operator her
+ * township only; unknown places and days are named. */
+static void test_county_scope(void **state)
+{
+	struct fixture *f = *state;
+	ch_county_progress p;
+	build_scenario(f->ctx);
+	assert_int_equal(ch_user_add(f->ctx, "fk", CH_ROLE_COUNTY_OPERATOR, "阜康市"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "cj", CH_ROLE_COUNTY_OPERATOR, "昌吉市"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "dxq", CH_ROLE_TOWNSHIP_OPERATOR, "大西渠镇"), 0);
+
+	assert_int_equal(ch_ctx_act_as(f->ctx, "fk"), 0);
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "昌吉市", NULL, "2023-08-13",
+	                                            CH_COUNTY_BY_TOWNSHIP, &p),
+	                 CH_EDENIED);
+	assert_non_null(strstr(ch_error_message(), "不能查看昌吉市的进度"));
+	assert_null(p.rows);
+	ch_error_clear();
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "阜康市", NULL, "2023-08-13",
+	                                            CH_COUNTY_BY_TOWNSHIP, &p),
+	                 0);
+	expect_county(&p.total, 2, 2, 0, 0, 0);
+	ch_county_progress_dispose(&p);
+
+	assert_int_equal(ch_ctx_act_as(f->ctx, "cj"), 0);
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "652301", NULL, "2023-08-13",
+	                                            CH_COUNTY_BY_VILLAGE, &p),
+	                 0);
+	ch_county_progress_dispose(&p);
+
+	assert_int_equal(ch_ctx_act_as(f->ctx, "dxq"), 0);
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "昌吉市", NULL, "2023-08-13",
+	                                            CH_COUNTY_BY_VILLAGE, &p),
+	                 CH_EDENIED);
+	ch_error_clear();
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "昌吉市", "大西渠镇",
+	                                            "2023-08-13", CH_COUNTY_BY_VILLAGE, &p),
+	                 0);
+	ch_county_progress_dispose(&p);
+
+	assert_int_equal(ch_ctx_act_as(f->ctx, "root"), 0);
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "北京市", NULL, "2023-08-13",
+	                                            CH_COUNTY_BY_TOWNSHIP, &p),
+	                 CH_ENOTFOUND);
+	assert_string_equal(ch_error_field(), "county");
+	ch_error_clear();
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "昌吉市", "滋泥泉子镇",
+	                                            "2023-08-13", CH_COUNTY_BY_TOWNSHIP, &p),
+	                 CH_ENOTFOUND);
+	assert_string_equal(ch_error_field(), "township");
+	ch_error_clear();
+	assert_int_equal(ch_county_progress_compute(f->ctx, 2023, "昌吉市", NULL, "2023-02-30",
+	                                            CH_COUNTY_BY_TOWNSHIP, &p),
+	                 CH_EINVALID);
+	assert_string_equal(ch_error_field(), "as-of");
+	ch_error_clear();
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1505,6 +1739,9 @@ int main(void)
 	    T(test_verify_tampered),
 	    T(test_reminders),
 	    T(test_event_write_permission),
+	    T(test_county_totals_match_dispatch),
+	    T(test_county_rows),
+	    T(test_county_scope),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

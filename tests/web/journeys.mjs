@@ -308,6 +308,90 @@ await step('reviewer and finance pages', async () => {
   }
 });
 
+// ---- 县市详情 (begin): one county down to township, village, contractor and technology ----
+const digits = (t) => Number(String(t || '').replace(/[^\d]/g, ''));
+await step('county detail', async () => {
+  const page = await signIn('admin');
+  await open(page, `overview?${YEAR_DAY}`);
+  await page.click('table.overview tbody th a:has-text("昌吉市")');
+  await page.waitForSelector('#county-panel table');
+  await until(page, () => !document.querySelector('#main[aria-busy]'));
+  const hash = await page.evaluate(() => decodeURIComponent(location.hash));
+  expect('county: the overview leads to the county page of the same day', hash.startsWith('#/county/昌吉市') && hash.includes('as_of=2023-07-16'), hash);
+  const h1 = await page.textContent('#main h1');
+  expect('county: the page is the county\'s', h1.includes('昌吉市') && h1.includes('县市详情'), h1);
+  const cards = await page.$$eval('ul.kpis li', (l) => l.length);
+  expect('county: the headline figures as on the overview', cards >= 5 && !!(await page.$('p.headline .badge')), `${cards} cards`);
+  const caption = await page.textContent('#county-panel caption');
+  expect('county: the township table first', caption.includes('按乡镇'), caption);
+  const totalName = await page.textContent('#county-panel tr.total th');
+  const totalStarted = await page.textContent('#county-panel tr.total td:nth-of-type(2) .stage span');
+  const disp = await api(page, '/api/reports/dispatch?year=2023&as_of=2023-07-16');
+  const cj = disp.body.tables[0].rows.find((r) => r.county === '昌吉市');
+  expect('county: its total is the dispatch\'s row', totalName === '昌吉市合计' && digits(totalStarted) === cj.started_n, `${totalName} ${totalStarted} / ${cj.started_n}`);
+  const towns = await page.$$eval('#county-panel tbody tr:not(.total) th a', (a) => a.map((x) => x.firstChild.textContent));
+  expect('county: a row per township, each a link to its villages', towns.length >= 2, towns.join(','));
+  await page.waitForSelector('body[data-charts=drawn]', { timeout: 15000 });
+  const fig = await page.textContent('.chart-card figcaption');
+  expect('county: its progress chart', fig.includes('昌吉市'), fig);
+  await accessible(page, 'county');
+  await shot(page, 'county');
+
+  await page.click('[role=tab]:has-text("按施工单位")');
+  await until(page, () => document.querySelector('#county-panel caption')?.textContent.includes('按施工单位'));
+  const head = await page.$$eval('#county-panel thead th', (t) => t.map((x) => x.textContent));
+  const selected = await page.getAttribute('[role=tab][aria-selected=true]', 'id');
+  expect('county: by contractor', head[0] === '施工单位' && selected === 'tab-contractor', `${head.join(',')} ${selected}`);
+  const byContractor = await page.textContent('#county-panel tr.total td:nth-of-type(2) .stage span');
+  expect('county: by contractor, the same total', digits(byContractor) === cj.started_n, byContractor);
+  await accessible(page, 'county-contractor');
+  await shot(page, 'county-contractor');
+
+  await page.focus('#tab-contractor');
+  await page.keyboard.press('ArrowRight');
+  await until(page, () => document.querySelector('#county-panel caption')?.textContent.includes('按技术路线'));
+  ok('county: the tabs move with the arrow keys');
+
+  await page.click('[role=tab]:has-text("按乡镇")');
+  await until(page, () => document.querySelector('#county-panel caption')?.textContent.includes('按乡镇'));
+  await page.click(`#county-panel tbody tr:not(.total) th a >> nth=1`);
+  await until(page, () => document.querySelector('#county-panel caption')?.textContent.includes('按村'));
+  const chosen = await page.inputValue('#county-panel select[name=township]');
+  const rowsTowns = await page.$$eval('#county-panel tbody tr:not(.total) th', (t) => t.map((x) => x.textContent));
+  expect('county: a township\'s row leads to its villages only', chosen === towns[1] && rowsTowns.length > 0 && rowsTowns.every((t) => t === towns[1]), `${chosen}: ${rowsTowns.join(',')}`);
+  const here = await page.evaluate(() => decodeURIComponent(location.hash));
+  expect('county: the address keeps the view', here.includes('by=village') && here.includes(`township=${towns[1]}`), here);
+  await accessible(page, 'county-villages');
+  await shot(page, 'county-villages');
+  expect('county: no CSP violation or script error', page.problems.length === 0, page.problems.join('\n'));
+
+  await page.setViewportSize(PHONE);
+  await open(page, `county/${encodeURIComponent('昌吉市')}?${YEAR_DAY}&by=village`);
+  await page.waitForSelector('#county-panel table');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect('county: the phone page does not scroll sideways', wide <= PHONE.width + 1, `${wide}px`);
+  await shot(page, 'county-phone');
+  await page.context().close();
+});
+
+await step('county detail as a county operator', async () => {
+  const page = await signIn('cj');
+  const own = await page.getAttribute('nav#nav a:has-text("昌吉市总览")', 'href');
+  expect('county operator: 昌吉市总览 is her county\'s page', decodeURIComponent(own || '') === '#/county/昌吉市', own);
+  await page.click('nav#nav a:has-text("昌吉市总览")');
+  await page.waitForSelector('#county-panel table');
+  const current = await page.getAttribute('nav#nav a:has-text("昌吉市总览")', 'aria-current');
+  expect('county operator: the menu marks it', current === 'page', current);
+  await open(page, `county/${encodeURIComponent('阜康市')}?${YEAR_DAY}`);
+  const refused = await page.waitForSelector('#main .msg.error');
+  const why = await refused.textContent();
+  expect('county operator: another county\'s page is refused in Chinese', why.includes('无权查看阜康市的县市详情') && why.includes('昌吉市') && !(await page.$('#county-panel')) && !(await page.$('ul.kpis')), why);
+  await accessible(page, 'county-other-refused');
+  await shot(page, 'county-other-refused');
+  await page.context().close();
+});
+// ---- 县市详情 (end) ----
+
 // ---- last, as it locks this address out: repeated failures ----
 await step('lock-out', async () => {
   const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });

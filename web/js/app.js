@@ -7,6 +7,7 @@ import * as api from './api.js';
 import { h, fill, say, errorText } from './dom.js';
 import { loginPage } from './pages/login.js';
 import { overviewPage } from './pages/overview.js';
+import { countyPage } from './pages/county.js';
 import { householdsPage, householdPage } from './pages/households.js';
 import { progressPage } from './pages/progress.js';
 import { dispatchPage } from './pages/dispatch.js';
@@ -19,6 +20,7 @@ import { auditPage } from './pages/audit.js';
 // to see each (any of them).
 const PAGES = [
   { path: 'overview', title: '全州总览', ops: ['report.dispatch'], render: overviewPage },
+  { path: 'county', title: '县市详情', ops: ['report.county'], render: countyPage, hidden: true },
   { path: 'households', title: '农户台账', ops: ['household.list'], render: householdsPage },
   { path: 'household', title: '农户档案', ops: ['household.show'], render: householdPage, hidden: true },
   { path: 'progress', title: '进度填报', ops: ['event.record', 'event.import'], render: progressPage },
@@ -70,10 +72,19 @@ function visible(p) {
   return p.ops.some((op) => session.can(op));
 }
 
+/** The menu's link for page P: a county operator's overview is her
+ * county's detail page. */
+function menuLink(p, current) {
+  const own = p.path === 'overview' && session.user.role === 'county_operator' && session.user.scope && session.can('report.county');
+  const href = own ? `#/county/${encodeURIComponent(session.user.scope)}` : `#/${p.path}`;
+  const here = p.path === current || (own && current === 'county' && decodeURIComponent(location.hash).startsWith(decodeURIComponent(href)));
+  return h('a', { href, 'aria-current': here ? 'page' : null },
+    p.path === 'overview' && session.user.scope ? `${session.user.scope}总览` : p.title);
+}
+
 function drawMenu(current) {
   fill(nav, session.user ? h('ul', {}, PAGES.filter((p) => !p.hidden && visible(p)).map((p) =>
-    h('li', {}, h('a', { href: `#/${p.path}`, 'aria-current': p.path === current ? 'page' : null },
-      p.path === 'overview' && session.user.scope ? `${session.user.scope}总览` : p.title)))) : null);
+    h('li', {}, menuLink(p, current)))) : null);
   fill(who, session.user ? `${session.user.user}（${session.user.role_label}${session.user.scope ? `，${session.user.scope}` : ''}）` : '');
   signout.hidden = !session.user;
 }

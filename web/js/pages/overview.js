@@ -4,7 +4,8 @@
 // a chart per stage of progress over time against the expected curve
 // (ECharts); countdowns to the plan's deadlines; energy saving against its
 // targets; the counties behind and a button that produces the reminder
-// notices through the API.
+// notices through the API. Each county's name leads to its detail page
+// (county.js), which draws its figures with the pieces exported here.
 
 import * as api from '../api.js';
 import { h, fill, say, errorText, status as badge } from '../dom.js';
@@ -16,14 +17,15 @@ const DEADLINES = [
   ['09-30', '完成安装调试'],
   ['10-31', '完成复核'],
 ];
-const CHART_STAGES = STAGES.filter(([k]) => k !== 'self_inspected');
+export const CHART_STAGES = STAGES.filter(([k]) => k !== 'self_inspected');
 
-function dispatch(year, asOf) {
+/** The dispatch table of YEAR on AS_OF. */
+export function dispatch(year, asOf) {
   return api.get('/api/reports/dispatch', { year, as_of: asOf });
 }
 
 /** The days charted: Sundays from April to AS_OF, at most 10, and AS_OF. */
-function chartDays(year, asOf) {
+export function chartDays(year, asOf) {
   let d = `${year}-04-02`;
   while (new Date(`${d}T00:00:00Z`).getUTCDay() !== 0) d = addDays(d, 1);
   const weeks = Math.max(0, Math.floor(daysBetween(d, asOf) / 7));
@@ -34,7 +36,7 @@ function chartDays(year, asOf) {
   return days;
 }
 
-function countdowns(year, asOf) {
+export function countdowns(year, asOf) {
   return h('ul', { class: 'countdowns', 'aria-label': '节点倒计时' }, DEADLINES.map(([md, what]) => {
     const day = `${year}-${md}`;
     const n = daysBetween(asOf, day);
@@ -44,7 +46,8 @@ function countdowns(year, asOf) {
   }));
 }
 
-function kpis(total, esArea) {
+/** The headline cards of dispatch row TOTAL (ES_AREA: the plan's energy-saving m², 0: none). */
+export function kpis(total, esArea) {
   const cards = [
     ['清洁取暖改造任务', `${num(total.target)} 户`, `新建 ${num(total.target_new)}，续建 ${num(total.target_continuing)}`],
     ...CHART_STAGES.map(([k, label]) => [label, `${num(total[`${k}_n`])} 户`, `${total[`${k}_pct`]}（应 ${total[`${k}_expected`]}）`]),
@@ -60,7 +63,7 @@ function stageCell(r, k) {
     h('span', { class: 'sub' }, `${r[`${k}_pct`]} / 应 ${r[`${k}_expected`]}`));
 }
 
-function biggestGap(r) {
+export function biggestGap(r) {
   let worst = null;
   for (const [k, label] of STAGES) {
     const g = /落后([\d.]+)/.exec(r[`${k}_gap`] || '');
@@ -69,19 +72,34 @@ function biggestGap(r) {
   return worst ? `${worst[1]}落后 ${worst[0]} 个百分点` : '无';
 }
 
-function countyTable(rows) {
+/** A link to COUNTY's detail page for YEAR on AS_OF. */
+export function countyLink(county, year, asOf) {
+  return h('a', { href: `#/county/${encodeURIComponent(county)}?year=${year}&as_of=${asOf}` }, county);
+}
+
+function countyTable(rows, link) {
   const cols = ['县(市)', '任务(户)', ...CHART_STAGES.map(([, l]) => l), '状态', '最大差距', '已调试预计完成'];
   return h('div', { class: 'scroll', tabindex: '0', role: 'region', 'aria-label': '各县市进度' },
     h('table', { class: 'overview' }, h('caption', {}, '各县市进度（户数，完成率 / 应完成）'),
       h('thead', {}, h('tr', {}, cols.map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows.map((r) => h('tr', { class: [r.is_total ? 'total' : '', `st-${r.status}`].join(' ') },
-        h('th', { scope: 'row' }, r.county), h('td', { class: 'n' }, num(r.target)),
+        h('th', { scope: 'row' }, r.is_total || !link ? r.county : link(r.county)), h('td', { class: 'n' }, num(r.target)),
         CHART_STAGES.map(([k]) => h('td', {}, stageCell(r, k))),
         h('td', {}, badge(r.status)), h('td', {}, biggestGap(r)),
         h('td', {}, datesIn(r.commissioned_forecast)))))));
 }
 
-function drawCharts(box, series, days) {
+/** The dispatch row PICK chooses on each of DAYS (ROW itself on AS_OF):
+ * the points of the progress curve. */
+export function curve(year, asOf, days, pick, row) {
+  return Promise.all(days.map((d) => (d === asOf
+    ? Promise.resolve(row)
+    : dispatch(year, d).then((t) => api.table(t).rows.find(pick) || {}).catch(() => ({})))));
+}
+
+/** Draws a chart per stage into BOX: SERIES (dispatch rows of one place,
+ * one per day of DAYS) against the expected curve; WHERE names the place. */
+export function drawCharts(box, series, days, where = '全州') {
   const charts = [];
   let pending = CHART_STAGES.length;
   for (const [k, label] of CHART_STAGES) {
@@ -90,7 +108,7 @@ function drawCharts(box, series, days) {
     const last = series.length - 1;
     const el = h('div', { class: 'chart', role: 'img',
       'aria-label': `${label}进度：截至${date(days[last])}实际 ${actual[last]}%，按计划应 ${expected[last]}%` });
-    box.append(h('figure', { class: 'card chart-card' }, h('figcaption', {}, `${label}（全州，%）`), el));
+    box.append(h('figure', { class: 'card chart-card' }, h('figcaption', {}, `${label}（${where}，%）`), el));
     if (!window.echarts) {
       el.append(h('p', {}, '图表库未加载。'));
       continue;
@@ -167,13 +185,10 @@ export async function overviewPage(main, { params, session, go }) {
         ? h('ul', { class: 'behind' }, behind.map((r) => h('li', {}, badge(r.status), ` ${r.county}：${biggestGap(r)}`)))
         : h('p', {}, '没有进度滞后的县市。'),
       remindBtn, notices),
-    h('section', { 'aria-labelledby': 'h-table' }, h('h2', { id: 'h-table' }, '各县市进度'), countyTable(rows),
+    h('section', { 'aria-labelledby': 'h-table' }, h('h2', { id: 'h-table' }, '各县市进度'), countyTable(rows, session.can('report.county') ? (c) => countyLink(c, year, asOf) : null),
       (table.notes || []).map((n) => h('p', { class: 'note' }, datesIn(n)))),
     h('section', { 'aria-labelledby': 'h-chart' }, h('h2', { id: 'h-chart' }, '进度曲线（实际与应完成）'), chartBox));
 
   // the curve: the same dispatch on earlier days (answers the server keeps)
-  const series = await Promise.all(days.map((d) => (d === asOf
-    ? Promise.resolve(total)
-    : dispatch(year, d).then((t) => api.table(t).rows.find((r) => r.is_total)).catch(() => ({})))));
-  drawCharts(chartBox, series, days);
+  drawCharts(chartBox, await curve(year, asOf, days, (r) => r.is_total, total), days);
 }
