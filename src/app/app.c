@@ -13,8 +13,8 @@
 
 /* Evidence files are photos and scans: 32 MiB each is plenty, and 16 of
  * them for one step. */
-#define MAX_EVIDENCE       (32u << 20)
-#define MAX_EVIDENCE_FILES 16
+#define MAX_EVIDENCE       CH_EVIDENCE_MAX_BYTES
+#define MAX_EVIDENCE_FILES CH_EVIDENCE_MAX_FILES
 
 ch_report *app_report(const char *title, const struct app_col *cols, size_t n)
 {

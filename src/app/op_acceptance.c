@@ -18,6 +18,7 @@
 #include "core/acceptance.h"
 #include "core/reflist.h"
 #include "io/hh_list.h"
+#include "io/inspect_file.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/strv.h"
@@ -76,6 +77,38 @@ static int inspect_record(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	}
 	app_free_evidence(ev, nev);
 	free(items);
+	return rc;
+}
+
+static int inspect_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_inspect_file_opts o = {.path = ch_args_str(a, "file"),
+	                          .sheet = ch_args_str(a, "sheet"),
+	                          .county = ch_args_str(a, "county"),
+	                          .rejects = ch_args_str(a, "rejects"),
+	                          .skip_invalid = ch_args_flag(a, "skip-invalid"),
+	                          .today = ch_args_str(a, "today")};
+	ch_inspect_file_summary sum;
+	ch_problems *p = NULL;
+	int rc = ch_inspect_import_file(ctx, &o, &sum, &p);
+	if (p) {
+		ch_result_add_problems(res, p);
+		ch_result_count(res, "rows", (int64_t)sum.rows);
+		ch_result_count(res, "passed", (int64_t)sum.passed);
+		ch_result_count(res, "failed", (int64_t)sum.failed);
+		ch_result_count(res, "rejected", (int64_t)sum.rejected);
+		if (rc == 0 && o.rejects && sum.rejected) {
+			ch_result_add_file(res, "rejects", o.rejects);
+			ch_result_printf(res,
+			                 "拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
+			                 o.rejects);
+		}
+		ch_result_printf(res,
+		                 "%s：读入 %zu 行；自验合格 %zu 户，不合格 %zu 户（已下达整改单），"
+		                 "拒收 %zu 行\n",
+		                 o.path, sum.rows, sum.passed, sum.failed, sum.rejected);
+		ch_problems_free(p);
+	}
 	return rc;
 }
 
@@ -502,6 +535,20 @@ static const struct ch_param inspect_params[] = {
     {0},
 };
 
+static const struct ch_param inspect_import_params[] = {
+    {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
+     "the inspections: columns 县市, 户编号, 结果, 日期, 自验人员, 证明材料 and one per "
+     "checklist item (CSV or XLSX; evidence files in the same folder)"},
+    APP_P_COUNTY(0, "every row is of this county (name or code)"),
+    APP_P_SHEET,
+    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
+     "store the valid rows even if others are refused"},
+    {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,
+     "write the refused rows with their reasons here (CSV or XLSX)"},
+    APP_P_TODAY,
+    {0},
+};
+
 static const struct ch_param apply_params[] = {
     {"county", CH_PT_STRING, CH_PF_REQUIRED, "C", NULL, 0, 0, "the county applying (name or code)"},
     {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the application"},
@@ -597,6 +644,9 @@ const struct ch_op ch_ops_acceptance[] = {
     {"inspect", "record",
      "self-inspection (自验) of a commissioned household against the checklist", CH_PERM_INSPECT,
      CH_OP_WRITES, CH_RF_TEXT, inspect_params, inspect_record},
+    {"inspect", "import",
+     "a county's self-inspections in one file (CSV or XLSX); every row checked, all or nothing",
+     CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT, inspect_import_params, inspect_import},
     {"review", "apply", "bundle self-inspected households into a review application (复核申请)",
      CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT, apply_params, review_apply},
     {"review", "assign", "assign an application to a reviewing unit; the seed fixes the sample",

@@ -52,6 +52,11 @@ typedef struct ch_inspect_in {
  * CH_EDENIED unless the actor holds CH_PERM_INSPECT for the household. */
 int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_id, int64_t *order);
 
+/* Calls FN with each checklist item's key and Chinese name, in the
+ * checklist's order (data/acceptance/checklist.csv). */
+int ch_checklist_each(ch_ctx *ctx, int (*fn)(const char *key, const char *name, void *arg),
+                      void *arg);
+
 /* ---- rectification orders ---- */
 
 typedef struct ch_rectification {

@@ -7,6 +7,7 @@
  * The length prefix keeps field boundaries unambiguous. The first entry's
  * prev_hash is 64 zeros. audit_head holds the newest seq and hash.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -335,4 +336,22 @@ int ch_audit_version(ch_ctx *ctx, int64_t *seq)
 		rc = 0;
 	}
 	return rc;
+}
+
+void ch_audit_household_object(ch_ctx *ctx, int64_t id, char *out, size_t outsz)
+{
+	char *code = NULL, *hh = NULL;
+	if (ch_db_query_text(ctx->db, &code,
+	                     "SELECT r.code FROM household h JOIN region r ON r.id = h.county_id"
+	                     " WHERE h.id = ?",
+	                     "i", id) == 0 &&
+	    ch_db_query_text(ctx->db, &hh, "SELECT hh_no FROM household WHERE id = ?", "i", id) ==
+	        0) {
+		snprintf(out, outsz, "household:%s/%s", code, hh);
+	} else {
+		ch_error_clear();
+		snprintf(out, outsz, "household-id:%" PRId64, id);
+	}
+	free(code);
+	free(hh);
 }

@@ -10,6 +10,7 @@
 #ifndef CH_CORE_AUDIT_H
 #define CH_CORE_AUDIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct ch_ctx ch_ctx;
@@ -45,6 +46,10 @@ typedef struct ch_audit_entry {
  * may see them (CH_PERM_REVEAL). */
 int ch_audit_each(ch_ctx *ctx, const char *object_prefix, int64_t limit,
                   int (*fn)(const ch_audit_entry *e, void *arg), void *arg);
+
+/* The object name of entries about household ID: "household:CODE/户编号"
+ * (the county's code), into OUT. */
+void ch_audit_household_object(ch_ctx *ctx, int64_t id, char *out, size_t outsz);
 
 /* Which entries ch_audit_each_about hands out. An entry is about a
  * household when its object is "household:COUNTYCODE/户编号" or its JSON

@@ -54,6 +54,9 @@ static const struct {
     {"event.record", "为 ${hh} 记录「${stage}」${day}"},
     {"event.correct", "更正 ${hh} 的「${stage}」日期：${b.day} 改为 ${day}"},
     {"dispatch.freeze", "锁定调度数据 ${@}"},
+    {"inspection.record", "自验 ${hh}：${result}（${day}，自验人员 ${inspector}）"},
+    {"inspection.import", "导入自验记录 ${file}：读入 ${rows} 行，合格 ${passed} 户，不合格 "
+                          "${failed} 户，拒收 ${rejected} 行"},
     {"review.apply", "提交复核申请 ${number}（${county}，${households} 户）"},
     {"review.assign", "将复核申请 ${@} 分派给 ${unit} 的 ${reviewer}（抽样种子 ${seed}）"},
     {"review.result", "复核 ${hh}：${result}（复核申请 ${@}）"},

@@ -37,6 +37,10 @@ enum ch_efield {
 };
 const char *ch_efield_name(enum ch_efield f);
 
+/* Evidence files: at most this many per record, each at most this large. */
+#define CH_EVIDENCE_MAX_FILES 16
+#define CH_EVIDENCE_MAX_BYTES (32u << 20)
+
 typedef struct ch_evidence {
 	const char *name;
 	const unsigned char *data;

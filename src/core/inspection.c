@@ -63,7 +63,7 @@ static int64_t open_orders(ch_ctx *ctx, int64_t household)
 int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_id, int64_t *order)
 {
 	ch_hh_ref ref;
-	char day[11], now[32], obj[96];
+	char day[11], now[32], obj[160];
 	ch_buf failed;
 	json_t *items = json_object();
 	int rc, any_fail = 0, pass;
@@ -162,7 +162,7 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		rc = ch_rectification_open(ctx, ref.id, "inspection", *inspection_id, failed.ptr,
 		                           day, order);
 	if (rc == 0) {
-		snprintf(obj, sizeof obj, "household-id:%" PRId64, ref.id);
+		ch_audit_household_object(ctx, ref.id, obj, sizeof obj);
 		rc = ch_audit_append_json(
 		    ctx, "inspection.record", obj,
 		    json_pack("{s:I, s:s, s:s, s:s, s:O, s:I}", "inspection",
@@ -175,4 +175,19 @@ done:
 	json_decref(items);
 	ch_buf_dispose(&failed);
 	return rc;
+}
+
+int ch_checklist_each(ch_ctx *ctx, int (*fn)(const char *key, const char *name, void *arg),
+                      void *arg)
+{
+	ch_stmt *st;
+	int rc =
+	    ch_db_prepare(ctx->db, &st, "SELECT key, name FROM checklist_item ORDER BY ordinal");
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW)
+		if ((rc = fn(ch_stmt_text(st, 0), ch_stmt_text(st, 1), arg)) != 0)
+			break;
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : rc == CH_DB_DONE ? 0 : rc;
 }

@@ -283,20 +283,7 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 		json_t *a = json_pack("{s:s, s:s}", "stage", ch_stage_key(stage), "day", day);
 		char *bs = json_dumps(b, JSON_COMPACT | JSON_SORT_KEYS);
 		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
-		/* named as other entries about a household: county code / 户编号 */
-		char *code = NULL, *hh = NULL;
-		if (ch_db_query_text(ctx->db, &code,
-		                     "SELECT r.code FROM household h JOIN region r"
-		                     " ON r.id = h.county_id WHERE h.id = ?",
-		                     "i", o.household) == 0 &&
-		    ch_db_query_text(ctx->db, &hh, "SELECT hh_no FROM household WHERE id = ?", "i",
-		                     o.household) == 0)
-			snprintf(obj, sizeof obj, "household:%s/%s", code, hh);
-		else
-			snprintf(obj, sizeof obj, "household-id:%" PRId64, o.household),
-			    ch_error_clear();
-		free(code);
-		free(hh);
+		ch_audit_household_object(ctx, o.household, obj, sizeof obj);
 		rc = ch_audit_append(ctx, "event.correct", obj, bs, as);
 		free(bs);
 		free(as);

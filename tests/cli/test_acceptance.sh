@@ -164,6 +164,51 @@ inspect_pass m.db 2023-10-08 $C $(hhs CJ 1 40) CJ042
 expect_eq "41 more self-inspections: CJ040 自验合格" "$(status m.db CJ040 $C)" self_inspected
 verify_ok "self-inspection: report verify" m.db
 
+# ---- self-inspections in one file ----
+# CJ041..CJ043 are 已调试: a file passing two and failing one (with its
+# item's column) is stored; a file with bad rows names each and stores
+# nothing; --skip-invalid stores the good rows and writes the rest out
+setup ii.db
+cp "$AF/photo.jpg" photo.jpg
+printf '%s\n' 县市,户编号,结果,日期,自验人员,证明材料,原燃煤炉具已拆除 \
+	昌吉市,CJ041,合格,2023-10-08,张三,photo.jpg, \
+	昌吉市,CJ042,合格,2023-10-08,张三,photo.jpg,合格 \
+	昌吉市,CJ043,不合格,2023-10-08,张三,,不合格 >insp.csv
+run ch --db ii.db inspect import insp.csv
+expect_rc "inspect import: exit 0" 0
+has "inspect import: 2 passed, 1 failed" "读入 3 行；自验合格 2 户，不合格 1 户（已下达整改单），拒收 0 行"
+expect_eq "inspect import: CJ041 self-inspected" "$(status ii.db CJ041 $C)" self_inspected
+expect_eq "inspect import: CJ043 still commissioned" "$(status ii.db CJ043 $C)" commissioned
+run orders ii.db --open
+has "inspect import: CJ043's order states the problem" "原燃煤炉具未拆除"
+printf '%s\n' 县市,户编号,结果,日期,自验人员,证明材料,原燃煤炉具已拆除 \
+	昌吉市,CJ044,合格,2023-10-08,张三,photo.jpg, \
+	昌吉市,CJ045,好,2023-10-08,张三,photo.jpg, \
+	昌吉市,CJ046,合格,2023-10-08,张三,no-such.jpg, \
+	昌吉市,CJ055,合格,2023-10-08,张三,photo.jpg, \
+	昌吉市,CJ047,合格,2023-10-08,张三,photo.jpg,也许 >insp-bad.csv
+A0=$(audit ii.db)
+run ch --db ii.db inspect import insp-bad.csv
+expect_rc "inspect import with bad rows: exit 1" 1
+has "bad rows: row 3 names the result" "第3行 结果「好」：结果应为 合格 或 不合格"
+has "bad rows: row 4 names the missing evidence" "找不到证明材料「no-such.jpg」"
+has "bad rows: row 5 says CJ055 is not commissioned" "只有「已调试」的农户可以自验"
+has "bad rows: row 6 names the checklist item" "「原燃煤炉具已拆除」应填 合格 或 不合格"
+has_err "bad rows: nothing stored" "什么也没有保存"
+expect_eq "bad rows: CJ044 not stored either" "$(status ii.db CJ044 $C)" commissioned
+expect_eq "bad rows: audit log unchanged" "$(audit ii.db)" "$A0"
+run ch --db ii.db inspect import insp-bad.csv --skip-invalid --rejects insp-rej.csv
+expect_rc "inspect import --skip-invalid: exit 0" 0
+has "--skip-invalid: 1 passed, 4 refused" "自验合格 1 户，不合格 0 户（已下达整改单），拒收 4 行"
+expect_eq "--skip-invalid: CJ044 self-inspected" "$(status ii.db CJ044 $C)" self_inspected
+expect_eq "--skip-invalid: the rejects file holds the 4 rows" "$(sed 1d insp-rej.csv | grep -c .)" 4
+run ch --db ii.db audit log --limit 1 --format csv
+has "inspect import: one summary entry" "导入自验记录"
+head -1 insp.csv >insp-none.csv
+run ch --db ii.db inspect import insp-none.csv
+expect_rc "inspect import of a header alone: exit 1" 1
+has_err "inspect import of a header alone: says so" "没有数据行"
+
 # ---- review applications ----
 
 printf '户编号\nCJ041\nCJ055\n' >bad.csv

@@ -2,7 +2,7 @@
  * Samples of the acceptance operations for test_ops.c (see
  * ops_samples_plan.h). 昌吉市 CJ001-CJ008 are 已调试 (08-01): CJ008 fails
  * its first self-inspection and is inspected again once the order is
- * closed; all eight are then self-inspected, applied for in two
+ * closed; all eight are then self-inspected (CJ006 and CJ007 from a file), applied for in two
  * applications (CJ001-CJ004 from a list, one per stratum, so all are
  * sampled; the rest with --all-passed), assigned to the test's reviewer
  * (t_reviewer, who may record results only on applications assigned to
@@ -24,10 +24,7 @@ SAMPLE("inspect.record", "CJ004 --county 昌吉市 --result pass --date 2023-10-
                          "--evidence tests/fixtures/acceptance/photo.jpg")
 SAMPLE("inspect.record", "CJ005 --county 昌吉市 --result pass --date 2023-10-08 --inspector 张三 "
                          "--evidence tests/fixtures/acceptance/photo.jpg")
-SAMPLE("inspect.record", "CJ006 --county 昌吉市 --result pass --date 2023-10-08 --inspector 张三 "
-                         "--evidence tests/fixtures/acceptance/photo.jpg")
-SAMPLE("inspect.record", "CJ007 --county 昌吉市 --result pass --date 2023-10-08 --inspector 张三 "
-                         "--evidence tests/fixtures/acceptance/photo.jpg")
+SAMPLE("inspect.import", "tests/fixtures/acceptance/inspections.csv")
 SAMPLE("inspect.record", "CJ008 --county 昌吉市 --result pass --date 2023-10-08 --inspector 张三 "
                          "--evidence tests/fixtures/acceptance/photo.jpg")
 SAMPLE("review.apply",
