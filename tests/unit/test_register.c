@@ -743,6 +743,8 @@ static const char *const event_keys[] = {"county", "household", "stage", "day", 
 static const char *const region_keys[] = {"county", "township", "village", "township_code",
                                           "village_code"};
 static const char *const bank_keys[] = {"payment", "amount", "status", "day", "reason"};
+static const char *const inspect_keys[] = {"county",    "household", "result", "day",
+                                           "inspector", "evidence",  "note"};
 
 static void household_keys(const char *keys[CH_HF_COUNT + 1])
 {
@@ -766,7 +768,8 @@ static void test_headings_file(void **state)
 	} readers[] = {{"household", hkeys, CH_HF_COUNT + 1},
 	               {"event", event_keys, sizeof event_keys / sizeof event_keys[0]},
 	               {"region", region_keys, sizeof region_keys / sizeof region_keys[0]},
-	               {"bank_return", bank_keys, sizeof bank_keys / sizeof bank_keys[0]}};
+	               {"bank_return", bank_keys, sizeof bank_keys / sizeof bank_keys[0]},
+	               {"inspect", inspect_keys, sizeof inspect_keys / sizeof inspect_keys[0]}};
 	const struct ch_embedded_file *file = ch_embedded_find(CH_HEADINGS_FILE);
 	ch_csv *csv = NULL;
 	ch_csv_row row;
