@@ -19,6 +19,7 @@
 #include "core/household.h"
 #include "core/household_history.h"
 #include "core/idcard.h"
+#include "core/reflist.h"
 #include "core/subsidy.h"
 #include "core/user.h"
 #include "core/workflow.h"
@@ -174,10 +175,13 @@ static const struct {
     {"bank_account", "收款账号", 1, 0},
 };
 
-/* A register value as shown: hundredths as a decimal, text as it is. */
-static void shown_value(json_t *v, int centi, char *out, size_t outsz)
+/* A register value as shown: hundredths as a decimal, a technology by its
+ * name (LIST, when the column holds its keys), text as it is. */
+static void shown_value(json_t *v, int centi, const ch_reflist *list, char *out, size_t outsz)
 {
-	if (!v || json_is_null(v))
+	if (list && json_is_string(v))
+		snprintf(out, outsz, "%s", ch_reflist_name(list, json_string_value(v)));
+	else if (!v || json_is_null(v))
 		snprintf(out, outsz, "（空）");
 	else if (json_is_integer(v) && centi)
 		snprintf(out, outsz, "%" PRId64 ".%02" PRId64, (int64_t)json_integer_value(v) / 100,
@@ -188,9 +192,13 @@ static void shown_value(json_t *v, int centi, char *out, size_t outsz)
 		snprintf(out, outsz, "%s", json_string_value(v) ? json_string_value(v) : "");
 }
 
-/* "改造方式 燃气 → 空气能；收款账号（已变更）" for an update's before and after. */
-static void describe_update(const char *before, const char *after, ch_buf *b)
+/* "改造方式 燃气 → 空气能；收款账号（已变更）" for an update's before and after;
+ * returns how many columns changed (an import audits a row it left
+ * unchanged with the same before and after: 0). */
+static size_t describe_update(const char *before, const char *after, const ch_reflist *tech,
+                              ch_buf *b)
 {
+	size_t changed = 0;
 	json_t *jb = before ? json_loads(before, 0, NULL) : NULL;
 	json_t *ja = after ? json_loads(after, 0, NULL) : NULL;
 	for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
@@ -198,48 +206,59 @@ static void describe_update(const char *before, const char *after, ch_buf *b)
 		json_t *y = ja ? json_object_get(ja, columns[i].key) : NULL;
 		if (json_equal(x ? x : json_null(), y ? y : json_null()))
 			continue;
-		if (b->len)
+		if (changed++)
 			ch_buf_puts(b, "；");
 		if (columns[i].personal ||
 		    strcmp(columns[i].key + strlen(columns[i].key) - 3, "_id") == 0) {
 			ch_buf_printf(b, "%s（已变更）", columns[i].label);
 		} else {
 			char vx[256], vy[256];
-			shown_value(x, columns[i].centi, vx, sizeof vx);
-			shown_value(y, columns[i].centi, vy, sizeof vy);
+			const ch_reflist *l =
+			    strcmp(columns[i].key, "technology") == 0 ? tech : NULL;
+			shown_value(x, columns[i].centi, l, vx, sizeof vx);
+			shown_value(y, columns[i].centi, l, vy, sizeof vy);
 			ch_buf_printf(b, "%s %s → %s", columns[i].label, vx, vy);
 		}
 	}
-	if (!b->len)
-		ch_buf_puts(b, "档案内容更新");
 	json_decref(jb);
 	json_decref(ja);
+	return changed;
 }
 
 static int registration(struct history *hs, const char *county_code, const char *hh_no)
 {
 	ch_stmt *st;
+	ch_reflist *tech = NULL;
 	char obj[160], day[11], first_update[11] = "";
 	size_t updates = 0;
 	snprintf(obj, sizeof obj, "household:%s/%s", county_code, hh_no);
-	int rc = ch_db_preparef(hs->ctx->db, &st,
-	                        "SELECT at, actor, before, after FROM audit_log"
-	                        " WHERE action = 'household.update' AND object = ? ORDER BY seq",
-	                        "t", obj);
+	int rc = ch_reflist_load(hs->ctx, "technology", &tech);
 	if (rc)
 		return rc;
+	rc = ch_db_preparef(hs->ctx->db, &st,
+	                    "SELECT at, actor, before, after FROM audit_log"
+	                    " WHERE action = 'household.update' AND object = ? ORDER BY seq",
+	                    "t", obj);
+	if (rc) {
+		ch_reflist_free(tech);
+		return rc;
+	}
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_buf b;
 		ch_buf_init(&b);
+		if (!describe_update(ch_stmt_text(st, 2), ch_stmt_text(st, 3), tech, &b)) {
+			ch_buf_dispose(&b);
+			continue;
+		}
 		beijing_day(ch_stmt_text(st, 0), day);
 		if (!updates++)
 			snprintf(first_update, sizeof first_update, "%s", day);
 		struct item *it = add(hs, CH_HIST_REGISTER, R_REGISTER, day, ch_stmt_text(st, 0),
 		                      "档案更新", ch_stmt_text(st, 1));
-		describe_update(ch_stmt_text(st, 2), ch_stmt_text(st, 3), &b);
 		set_detail(it, &b);
 	}
 	ch_stmt_finalize(st);
+	ch_reflist_free(tech);
 	if ((rc = step_done(rc)) != 0)
 		return rc;
 	/* registration: the import whose time the household's record carries,

@@ -45,6 +45,7 @@ static const struct sample samples[] = {
 #include "ops_samples_funds.h"
 #include "ops_samples_demo.h"
 #include "ops_samples_audit.h"
+#include "ops_samples_history.h"
 #undef SAMPLE
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])
