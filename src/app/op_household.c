@@ -366,8 +366,11 @@ static int household_evidence(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	const char *out = ch_args_str(a, "output");
 	int rc = ch_household_evidence(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
 	                               ch_args_str(a, "hash"), &f);
-	if (rc == 0 && (rc = ch_file_write(out, f.data, f.len)) != 0)
-		rc = ch_error_set_field(rc, "output", "%s", ch_error_message());
+	if (rc == 0 && (rc = ch_file_write(out, f.data, f.len)) != 0) {
+		char *why = ch_strdup(ch_error_message());
+		rc = ch_error_set_field(rc, "output", "%s", why);
+		free(why);
+	}
 	if (rc == 0) {
 		char size[32];
 		bytes_text((int64_t)f.len, size, sizeof size);
