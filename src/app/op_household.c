@@ -1,24 +1,35 @@
 /*
  * op_household — the household register: `household import`, `household
- * list`, `household search`, `household show`, `household duplicates`.
+ * list`, `household search`, `household show`, `household duplicates`,
+ * and one household's story: `household history` (every registration,
+ * step, inspection, review, order, visit and payment in date order) and
+ * `household evidence` (the bytes of an evidence file of its steps or
+ * review results).
  *
- * ID and phone numbers arrive from core already masked unless --reveal was
- * given by a role that may see them, in which case core has audited the
- * reveal; nothing here masks or unmasks. Reading the register needs only
- * CH_PERM_READ; --reveal also needs CH_PERM_REVEAL, which core checks.
+ * ID and phone numbers and bank accounts arrive from core already masked
+ * unless --reveal was given by a role that may see them, in which case core
+ * has audited the reveal; nothing here masks or unmasks. Reading the
+ * register needs only CH_PERM_READ; --reveal also needs CH_PERM_REVEAL,
+ * which core checks.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "app/app.h"
 #include "core/household.h"
+#include "core/household_history.h"
 #include "core/reflist.h"
 #include "core/workflow.h"
 #include "io/household_file.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/error.h"
+#include "util/file.h"
+#include "util/money.h"
 
 /* ---- import ---- */
 
@@ -91,6 +102,10 @@ enum {
 	C_CONTRACTOR,
 	C_COST,
 	C_STATUS,
+	/* household show only: the list's columns, then these */
+	C_STRUCTURE,
+	C_ORIG_HEATING,
+	C_BANK,
 };
 static const struct app_col hh_cols[] = {
     [C_COUNTY] = {"county", "县市", CH_COL_TEXT},
@@ -110,7 +125,12 @@ static const struct app_col hh_cols[] = {
     [C_CONTRACTOR] = {"contractor", "施工单位", CH_COL_TEXT},
     [C_COST] = {"cost", "总投资(元)", CH_COL_TEXT},
     [C_STATUS] = {"status", "状态", CH_COL_TEXT},
+    [C_STRUCTURE] = {"structure", "房屋结构", CH_COL_TEXT},
+    [C_ORIG_HEATING] = {"original_heating", "原取暖方式", CH_COL_TEXT},
+    [C_BANK] = {"bank_account", "收款账号", CH_COL_TEXT},
 };
+/* The columns of list and search: all but show's own. */
+#define HH_LIST_COLS C_STRUCTURE
 
 /* A register table being filled, with the reference lists that name the
  * stored keys. */
@@ -118,6 +138,7 @@ struct hh_out {
 	ch_report *r;
 	ch_reflist *tech, *measures;
 	size_t n;
+	int record; /* one household's record (show): its own columns too */
 };
 
 /* "外墙保温、门窗改造" for the stored keys "wall+window"; NULL for none. */
@@ -159,19 +180,26 @@ static int add_hh_row(const ch_household *h, void *arg)
 	app_set_centi(r, C_COST, h->cost_fen);
 	int stage = ch_stage_parse(h->status);
 	ch_report_set_text(r, C_STATUS, stage >= 0 ? ch_stage_name(stage) : h->status);
+	if (o->record) {
+		ch_report_set_text(r, C_STRUCTURE, h->structure);
+		ch_report_set_text(r, C_ORIG_HEATING, h->original_heating);
+		ch_report_set_text(r, C_BANK, h->bank_account);
+	}
 	o->n++;
 	return 0;
 }
 
-/* Starts a register table titled TITLE. */
-static int hh_out_init(struct hh_out *o, ch_ctx *ctx, const char *title)
+/* Starts a register table titled TITLE: the list's columns, or with RECORD
+ * one household's record with show's own columns too. */
+static int hh_out_init(struct hh_out *o, ch_ctx *ctx, const char *title, int record)
 {
 	int rc;
 	memset(o, 0, sizeof *o);
 	if ((rc = ch_reflist_load(ctx, "technology", &o->tech)) != 0 ||
 	    (rc = ch_reflist_load(ctx, "measure", &o->measures)) != 0)
 		return rc;
-	o->r = APP_REPORT(title, hh_cols);
+	o->record = record;
+	o->r = record ? APP_REPORT(title, hh_cols) : app_report(title, hh_cols, HH_LIST_COLS);
 	return 0;
 }
 
@@ -205,7 +233,7 @@ static int list_or_search(ch_ctx *ctx, const ch_args *a, ch_result *res, int sea
 	f.offset = ch_args_int(a, "offset", 0);
 	f.reveal = ch_args_flag(a, "reveal");
 	f.text = search ? ch_args_str(a, "text") : NULL;
-	int rc = hh_out_init(&o, ctx, search ? "农户查询结果" : "农户档案");
+	int rc = hh_out_init(&o, ctx, search ? "农户查询结果" : "农户档案", 0);
 	if (rc == 0)
 		rc = ch_household_each(ctx, &f, add_hh_row, &o);
 	if ((rc = hh_out_finish(&o, res, rc)) == 0) {
@@ -232,13 +260,129 @@ static int household_show(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int rc = ch_household_get(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
 	                          ch_args_flag(a, "reveal"), &h);
 	if (rc == 0) {
-		if ((rc = hh_out_init(&o, ctx, "农户档案")) == 0) {
+		if ((rc = hh_out_init(&o, ctx, "农户档案", 1)) == 0) {
 			add_hh_row(&h, &o);
 			ch_report_set_record(o.r);
 		}
 		rc = hh_out_finish(&o, res, rc);
 	}
 	ch_household_dispose(&h);
+	return rc;
+}
+
+/* ---- history ---- */
+
+enum { T_DAY, T_KIND, T_WHAT, T_DETAIL, T_ACTOR, T_EVIDENCE };
+static const struct app_col hist_cols[] = {
+    [T_DAY] = {"day", "日期", CH_COL_TEXT},       [T_KIND] = {"category", "类别", CH_COL_TEXT},
+    [T_WHAT] = {"what", "事项", CH_COL_TEXT},     [T_DETAIL] = {"detail", "详情", CH_COL_TEXT},
+    [T_ACTOR] = {"actor", "经办人", CH_COL_TEXT}, [T_EVIDENCE] = {"evidence", "证据", CH_COL_TEXT},
+};
+
+/* Whole bytes with thousands separators ("12,345") into OUT. */
+static const char *bytes_text(int64_t n, char *out, size_t outsz)
+{
+	ch_money_format(n * 100, out, outsz);
+	out[strlen(out) - 3] = '\0'; /* no decimals */
+	return out;
+}
+
+/* The history as a document (with each evidence file's full hash, by which
+ * `household evidence` fetches it), gathered first: the table's title names
+ * the household, which core tells at the end. */
+static int add_hist_item(const ch_hist_item *it, void *arg)
+{
+	json_t *files = json_array();
+	for (size_t i = 0; i < it->nevidence; i++) {
+		const ch_hist_evidence *e = &it->evidence[i];
+		json_array_append_new(files, json_pack("{s:s, s:s, s:I}", "hash", e->hash, "name",
+		                                       e->name, "size", (json_int_t)e->size));
+	}
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:o}", "day", it->day,
+	                                     "category", ch_hist_kind_label(it->kind), "what",
+	                                     it->what, "detail", it->detail, "actor", it->actor,
+	                                     "superseded", it->superseded, "evidence", files));
+	return 0;
+}
+
+/* The document's items as a table for people; *NEVIDENCE counts the files. */
+static ch_report *history_table(const char *title, json_t *items, size_t *nevidence)
+{
+	ch_report *r = APP_REPORT(title, hist_cols);
+	size_t i, k;
+	json_t *x, *e;
+	*nevidence = 0;
+	json_array_foreach(items, i, x)
+	{
+		ch_buf ev;
+		ch_buf_init(&ev);
+		json_array_foreach(json_object_get(x, "evidence"), k, e)
+		{
+			char size[32];
+			ch_buf_printf(&ev, "%s%s（%.16s，%s 字节）", k ? "；" : "",
+			              json_string_value(json_object_get(e, "name")),
+			              json_string_value(json_object_get(e, "hash")),
+			              bytes_text(json_integer_value(json_object_get(e, "size")),
+			                         size, sizeof size));
+			(*nevidence)++;
+		}
+		ch_report_add_row(r, 0);
+		ch_report_set_text(r, T_DAY, json_string_value(json_object_get(x, "day")));
+		ch_report_set_text(r, T_KIND, json_string_value(json_object_get(x, "category")));
+		ch_report_set_text(r, T_WHAT, json_string_value(json_object_get(x, "what")));
+		ch_report_set_text(r, T_DETAIL, json_string_value(json_object_get(x, "detail")));
+		ch_report_set_text(r, T_ACTOR, json_string_value(json_object_get(x, "actor")));
+		ch_report_set_text(r, T_EVIDENCE, ev.len ? ev.ptr : NULL);
+		ch_buf_dispose(&ev);
+	}
+	return r;
+}
+
+static int household_history(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	json_t *items = json_array();
+	char *which = NULL, title[200];
+	size_t nev;
+	int rc = ch_household_history(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
+	                              add_hist_item, items, &which);
+	if (rc) {
+		json_decref(items);
+		free(which);
+		return rc;
+	}
+	snprintf(title, sizeof title, "%s 的履历", which);
+	ch_result_add_table(res, history_table(title, items, &nev));
+	ch_result_count(res, "items", (int64_t)json_array_size(items));
+	ch_result_count(res, "evidence", (int64_t)nev);
+	ch_result_printf(res, "%s：共 %zu 项记录，证明材料 %zu 份\n", which, json_array_size(items),
+	                 nev);
+	ch_result_set_data(res, json_pack("{s:s, s:o}", "household", which, "items", items));
+	free(which);
+	return 0;
+}
+
+static int household_evidence(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_evidence_file f;
+	const char *out = ch_args_str(a, "output");
+	int rc = ch_household_evidence(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
+	                               ch_args_str(a, "hash"), &f);
+	if (rc == 0 && (rc = ch_file_write(out, f.data, f.len)) != 0) {
+		char *why = ch_strdup(ch_error_message());
+		rc = ch_error_set_field(rc, "output", "%s", why);
+		free(why);
+	}
+	if (rc == 0) {
+		char size[32];
+		bytes_text((int64_t)f.len, size, sizeof size);
+		ch_result_add_file_as(res, "output", out, f.media_type);
+		ch_result_count(res, "bytes", (int64_t)f.len);
+		ch_result_set_data(res, json_pack("{s:s, s:s, s:s, s:I}", "hash", f.hash, "name",
+		                                  f.name, "media_type", f.media_type, "size",
+		                                  (json_int_t)f.len));
+		ch_result_printf(res, "证明材料 %s（%s 字节）已写入 %s\n", f.name, size, out);
+	}
+	ch_evidence_file_dispose(&f);
 	return rc;
 }
 
@@ -322,7 +466,8 @@ static const struct ch_param import_params[] = {
 #define P_REVEAL                                                                                   \
 	{                                                                                          \
 		"reveal", CH_PT_FLAG, 0, NULL, NULL, 0, 0,                                         \
-		    "show ID and phone numbers in full (a role that may see them; audited)"        \
+		    "show ID and phone numbers and bank accounts in full (a role that may see "    \
+		    "them; audited)"                                                               \
 	}
 
 /* search's text, then the filters: list takes the filters alone. */
@@ -351,6 +496,23 @@ static const struct ch_param show_params[] = {
     {0},
 };
 
+static const struct ch_param history_params[] = {
+    {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
+     "a 户编号 (with --county) or an ID number"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "the county of the 户编号 (name or code)"},
+    {0},
+};
+static const struct ch_param evidence_params[] = {
+    {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
+     "a 户编号 (with --county) or an ID number"},
+    {"hash", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HASH", NULL, 0, 0,
+     "the file's 文件指纹 as the history shows it (at least its first 8 digits)"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "the county of the 户编号 (name or code)"},
+    {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
+     "where to write the file (a photo or scan, as it was stored)"},
+    {0},
+};
+
 const struct ch_op ch_ops_household[] = {
     {"household", "import",
      "import a county ledger (CSV or XLSX); every row checked; all or nothing by default",
@@ -359,9 +521,17 @@ const struct ch_op ch_ops_household[] = {
      CH_PERM_READ, 0, CH_RF_ALL, search_params + 1 /* the filters */, household_list},
     {"household", "search", "find households by name, 户编号, ID number, phone or address",
      CH_PERM_READ, 0, CH_RF_ALL, search_params, household_search},
-    {"household", "show", "one household's record", CH_PERM_READ, 0, CH_RF_ALL, show_params,
-     household_show},
+    {"household", "show",
+     "one household's record, with 房屋结构 and 收款账号 (masked unless --reveal)", CH_PERM_READ, 0,
+     CH_RF_ALL, show_params, household_show},
     {"household", "duplicates", "households sharing an ID number, phone or address", CH_PERM_READ,
      0, CH_RF_ALL, NULL, household_duplicates},
+    {"household", "history",
+     "one household's history in date order: registration, steps with their evidence, "
+     "inspections, review, rectification, visits and subsidy",
+     CH_PERM_READ, 0, CH_RF_ALL, history_params, household_history},
+    {"household", "evidence",
+     "write an evidence file (photo or scan) of a household's steps or review to -o FILE",
+     CH_PERM_READ, 0, CH_RF_TEXT, evidence_params, household_evidence},
     {0},
 };

@@ -88,7 +88,7 @@ struct ch_result_count {
 struct ch_result_file {
 	char *param;      /* the parameter's name */
 	char *path;       /* where it was written */
-	char *media_type; /* "text/csv", "application/vnd...sheet" */
+	char *media_type; /* "text/csv", "application/vnd...sheet", "image/jpeg" */
 };
 
 typedef struct ch_result {
@@ -115,8 +115,14 @@ void ch_result_add_problems(ch_result *res, const ch_problems *p);
 void ch_result_count(ch_result *res, const char *key, int64_t value);
 /* Sets the structured document (a json_t *); RES takes the reference. */
 void ch_result_set_data(ch_result *res, void *json);
-/* Records that the operation wrote PARAM's file at PATH. */
+/* Records that the operation wrote PARAM's file at PATH (CSV or XLSX by
+ * its extension). */
 void ch_result_add_file(ch_result *res, const char *param, const char *path);
+/* The same for a file whose media type is not told by the path's extension
+ * (an evidence photo: image/jpeg, image/png ...; see
+ * ch_evidence_media_type). */
+void ch_result_add_file_as(ch_result *res, const char *param, const char *path,
+                           const char *media_type);
 /* The first table of RES, or NULL. */
 const ch_report *ch_result_table(const ch_result *res);
 
@@ -160,16 +166,15 @@ const char *ch_args_at(const ch_args *a, const char *name, size_t i);
 	(CH_RF(CH_FMT_TABLE) | CH_RF(CH_FMT_CSV) | CH_RF(CH_FMT_JSON) | CH_RF(CH_FMT_XLSX))
 
 /* Operation flags. */
-#define CH_OP_WRITES 0x1u /* changes stored data (HTTP: POST, audited) */
-#define CH_OP_LOCAL                                                                                \
-	0x2u /* a tool for the machine it runs on (synthetic                                       \
-	        data sets of any size): the command line only,                                     \
-	        never served over HTTP */
-#define CH_OP_REFERENCE                                                                            \
-	0x4u /* needs only the reference data compiled into                                        \
-	        the binary (checking a file): the command                                          \
-	        line runs it over a scratch database when                                          \
-	        the one named does not exist */
+/* changes stored data (HTTP: POST, audited) */
+#define CH_OP_WRITES 0x1u
+/* a tool for the machine it runs on (synthetic data sets of any size): the
+ * command line only, never served over HTTP */
+#define CH_OP_LOCAL 0x2u
+/* needs only the reference data compiled into the binary (checking a
+ * file): the command line runs it over a scratch database when the one
+ * named does not exist */
+#define CH_OP_REFERENCE 0x4u
 
 struct ch_op {
 	const char *group;             /* "plan" */

@@ -122,13 +122,19 @@ const char *ch_media_type_of(const char *path)
 	           : "text/csv; charset=utf-8";
 }
 
-void ch_result_add_file(ch_result *res, const char *param, const char *path)
+void ch_result_add_file_as(ch_result *res, const char *param, const char *path,
+                           const char *media_type)
 {
 	res->files = ch_realloc(res->files, (res->nfiles + 1) * sizeof *res->files);
 	struct ch_result_file *f = &res->files[res->nfiles++];
 	f->param = ch_strdup(param);
 	f->path = ch_strdup(path);
-	f->media_type = ch_strdup(ch_media_type_of(path));
+	f->media_type = ch_strdup(media_type);
+}
+
+void ch_result_add_file(ch_result *res, const char *param, const char *path)
+{
+	ch_result_add_file_as(res, param, path, ch_media_type_of(path));
 }
 
 const ch_report *ch_result_table(const ch_result *res)

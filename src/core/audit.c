@@ -196,8 +196,8 @@ int ch_audit_verify(ch_ctx *ctx, ch_audit_report *rep)
 	return 0;
 }
 
-/* Masks, in place, every "id_number" and "phone" string in J. Returns 1
- * when something was masked. */
+/* Masks, in place, every "id_number", "phone" and "bank_account" string in
+ * J. Returns 1 when something was masked. */
 static int mask_personal(json_t *j)
 {
 	int changed = 0;
@@ -215,6 +215,8 @@ static int mask_personal(json_t *j)
 				ch_idcard_mask(json_string_value(v), m, sizeof m);
 			} else if (json_is_string(v) && strcmp(k, "phone") == 0) {
 				ch_phone_mask(json_string_value(v), m, sizeof m);
+			} else if (json_is_string(v) && strcmp(k, "bank_account") == 0) {
+				ch_account_mask(json_string_value(v), m, sizeof m);
 			} else {
 				changed |= mask_personal(v);
 				continue;

@@ -42,8 +42,8 @@ typedef struct ch_audit_entry {
 } ch_audit_entry;
 /* Calls FN for the entries whose object starts with OBJECT_PREFIX (NULL:
  * all), newest first, at most LIMIT (0: no limit). Requires CH_PERM_AUDIT.
- * ID and phone numbers in the entries' JSON are masked unless the actor
- * may see them (CH_PERM_REVEAL). */
+ * ID numbers, phone numbers and bank accounts in the entries' JSON are masked
+ * unless the actor may see them (CH_PERM_REVEAL). */
 int ch_audit_each(ch_ctx *ctx, const char *object_prefix, int64_t limit,
                   int (*fn)(const ch_audit_entry *e, void *arg), void *arg);
 

@@ -113,6 +113,7 @@ typedef struct ch_household {
 	int plan_year;
 	char *batch; /* "new" / "continuing" */
 	char *contractor, *note, *status, *updated_at;
+	char *bank_account; /* 收款账号: a bank card or 惠农一卡通 account */
 } ch_household;
 
 typedef struct ch_hh_filter {
@@ -128,8 +129,9 @@ typedef struct ch_hh_filter {
 
 /*
  * Personal data. The functions below that read households back hand out ID
- * numbers and phone numbers masked (652301********1234, 138****5678), so
- * that no front end can show them by forgetting to mask. A caller that asks
+ * numbers, phone numbers and bank accounts masked (652301********1234,
+ * 138****5678, 6230********0001), so that no front end can show them by
+ * forgetting to mask. A caller that asks
  * to reveal them gets them whole only when the actor's role holds
  * CH_PERM_REVEAL for the households' region, and then one audit entry
  * (household.reveal, object household:personal-data, with the query) is

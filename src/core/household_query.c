@@ -26,9 +26,9 @@
 	"SELECT h.id, c.name, c.code, t.name, v.name, h.hh_no, h.head_name, h.id_number,"          \
 	" h.phone, h.address, h.heated_area_centi, h.es_area_centi, h.cost_fen, h.structure,"      \
 	" h.original_heating, h.technology, h.es_measures, h.plan_year, h.batch, h.contractor,"    \
-	" h.note, h.status, h.updated_at, coalesce(h.village_id, h.township_id)"
+	" h.note, h.status, h.updated_at, h.bank_account, coalesce(h.village_id, h.township_id)"
 /* the column after the fields: the household's smallest region */
-#define HH_REGION_COL 23
+#define HH_REGION_COL 24
 #define HH_FROM                                                                                    \
 	" FROM household h JOIN region c ON c.id = h.county_id"                                    \
 	" JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
@@ -63,6 +63,7 @@ static void read_hh(ch_stmt *st, ch_household *h)
 	h->note = ch_strdup(ch_stmt_text(st, 20));
 	h->status = ch_strdup(ch_stmt_text(st, 21));
 	h->updated_at = ch_strdup(ch_stmt_text(st, 22));
+	h->bank_account = ch_strdup(ch_stmt_text(st, 23));
 }
 
 void ch_household_dispose(ch_household *h)
@@ -71,14 +72,15 @@ void ch_household_dispose(ch_household *h)
 	                   &h->hh_no,    &h->head_name,   &h->id_number,        &h->phone,
 	                   &h->address,  &h->structure,   &h->original_heating, &h->technology,
 	                   &h->measures, &h->batch,       &h->contractor,       &h->note,
-	                   &h->status,   &h->updated_at};
+	                   &h->status,   &h->updated_at,  &h->bank_account};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
 }
 
-/* Replaces the personal numbers of H with their masked forms. */
+/* Replaces the personal numbers of H (ID, phone, bank account) with their
+ * masked forms. */
 static void mask_hh(ch_household *h)
 {
 	char m[64];
@@ -91,6 +93,11 @@ static void mask_hh(ch_household *h)
 		ch_phone_mask(h->phone, m, sizeof m);
 		free(h->phone);
 		h->phone = ch_strdup(m);
+	}
+	if (h->bank_account) {
+		ch_account_mask(h->bank_account, m, sizeof m);
+		free(h->bank_account);
+		h->bank_account = ch_strdup(m);
 	}
 }
 

@@ -1,5 +1,6 @@
 /*
- * idcard — GB 11643 identity numbers and phone numbers (see idcard.h).
+ * idcard — GB 11643 identity numbers, phone numbers and the masking of bank
+ * accounts (see idcard.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,4 +158,15 @@ void ch_phone_mask(const char *phone, char *out, size_t outsz)
 		snprintf(out, outsz, "%.3s****%s", phone, phone + n - 4);
 	else
 		snprintf(out, outsz, "****");
+}
+
+void ch_account_mask(const char *account, char *out, size_t outsz)
+{
+	size_t n = strlen(account);
+	if (n < 10) {
+		snprintf(out, outsz, "%s", "****");
+		return;
+	}
+	snprintf(out, outsz, "%.4s%.*s%s", account, (int)(n - 8), "************************",
+	         account + n - 4);
 }

@@ -10,7 +10,8 @@
  * reported as such, since no check can recover it.
  *
  * The same file holds phone numbers (a mobile number, or a landline with
- * its area code), because both are personal data that every output masks.
+ * its area code) and the masking of bank accounts, because all three are
+ * personal data that every output masks.
  */
 #ifndef CH_CORE_IDCARD_H
 #define CH_CORE_IDCARD_H
@@ -35,5 +36,10 @@ void ch_idcard_mask(const char *id, char *out, size_t outsz);
 int ch_phone_normalize(const char *s, char *out, size_t outsz);
 /* Writes a phone number masked for output (138****5678, 0994-****678). */
 void ch_phone_mask(const char *phone, char *out, size_t outsz);
+
+/* Writes a bank card or 惠农一卡通 account (收款账号) masked for output: its
+ * first and last four digits (6230********0001); "****" when it is too
+ * short to show any. */
+void ch_account_mask(const char *account, char *out, size_t outsz);
 
 #endif

@@ -108,8 +108,31 @@ int http_downloads_add(const char *path, const char *user, const char *name, con
 	return 0;
 }
 
+/* The type a download is served as, from the few the server offers (the
+ * stored one names what the operation wrote); *SHOWN is set for an image,
+ * which a browser shows in place (an evidence photo in an <img>) instead
+ * of saving it. */
+static const char *served_type(const char *stored, int *shown)
+{
+	static const char *const images[] = {"image/jpeg", "image/png", "image/gif", "image/webp"};
+	*shown = 0;
+	for (size_t i = 0; i < sizeof images / sizeof images[0]; i++)
+		if (strcmp(stored, images[i]) == 0) {
+			*shown = 1;
+			return images[i];
+		}
+	if (strcmp(stored, "application/pdf") == 0)
+		return "application/pdf";
+	if (strcmp(stored, "application/octet-stream") == 0)
+		return "application/octet-stream";
+	return strstr(stored, "sheet") ? "application/"
+	                                 "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	                               : "text/csv; charset=utf-8";
+}
+
 int http_downloads_get(const char *id, const char *user, struct http_response *resp)
 {
+	int shown = 0;
 	char *path = NULL, *name = NULL;
 	const char *media = NULL;
 	pthread_mutex_lock(&mu);
@@ -118,10 +141,7 @@ int http_downloads_get(const char *id, const char *user, struct http_response *r
 		if (strcmp(items[i].id, id) == 0 && strcmp(items[i].user, user) == 0) {
 			path = ch_strdup(items[i].path);
 			name = ch_strdup(items[i].name);
-			media = strstr(items[i].media_type, "sheet")
-			            ? "application/"
-			              "vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-			            : "text/csv; charset=utf-8";
+			media = served_type(items[i].media_type, &shown);
 		}
 	pthread_mutex_unlock(&mu);
 	int rc = -1;
@@ -131,7 +151,8 @@ int http_downloads_get(const char *id, const char *user, struct http_response *r
 		ch_buf_put(&resp->body, data, len);
 		resp->content_type = media;
 		char disp[300];
-		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
+		snprintf(disp, sizeof disp, "%s; filename=\"%s\"", shown ? "inline" : "attachment",
+		         name);
 		http_response_header(resp, "Content-Disposition", disp);
 		rc = 0;
 	}

@@ -1,6 +1,8 @@
 /*
  * downloads — files an operation wrote for a web user (a rejects file, a
- * bank file), offered at /api/files/ID to that user alone for an hour.
+ * bank file, an evidence photo), offered at /api/files/ID to that user
+ * alone for an hour. Tables come as attachments; a JPEG, PNG, GIF or WebP
+ * photo is served inline with its own type, so that an <img> shows it.
  *
  * The files live in a private temporary directory of the server's, under
  * random names; the client's own file names never become paths.

@@ -664,11 +664,25 @@ static json_t *problems_json(const ch_problems *p)
 	return a;
 }
 
+/* The extension of a file the operation wrote: by its media type when that
+ * is not a table's (an evidence photo), else by its path. */
+static const char *download_ext(const struct ch_result_file *f)
+{
+	static const struct {
+		const char *type, *ext;
+	} exts[] = {{"image/jpeg", ".jpg"},      {"image/png", ".png"},
+	            {"image/gif", ".gif"},       {"image/webp", ".webp"},
+	            {"application/pdf", ".pdf"}, {"application/octet-stream", ".bin"}};
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++)
+		if (strcmp(f->media_type, exts[i].type) == 0)
+			return exts[i].ext;
+	return ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv";
+}
+
 /* The name a client downloads a file the operation NAME wrote as. */
 static void download_name(char *out, size_t n, const char *name, const struct ch_result_file *f)
 {
-	snprintf(out, n, "%s-%s%s", name, f->param,
-	         ch_str_ends(f->path, ".xlsx") ? ".xlsx" : ".csv");
+	snprintf(out, n, "%s-%s%s", name, f->param, download_ext(f));
 }
 
 /* TEXT as the client may see it, a new string: each private path of the

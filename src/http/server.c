@@ -83,8 +83,12 @@ static void conn_free(struct conn *c)
 		fclose(c->upload);
 	for (size_t i = 0; i < c->req.nuploads; i++) {
 		struct http_upload *u = &c->req.uploads[i];
+		char dir[512];
 		if (u->path)
 			unlink(u->path);
+		snprintf(dir, sizeof dir, "%s/%zu", c->tmpdir, i + 1);
+		if (c->tmpdir[0])
+			rmdir(dir);
 		free(u->field);
 		free(u->filename);
 		free(u->path);
@@ -101,6 +105,34 @@ static void conn_free(struct conn *c)
 }
 
 /* Stores one piece of a form field or an uploaded file. */
+/* The name an upload is stored under in its private folder: the last part
+ * of the client's FILENAME, control characters replaced and leading dots
+ * dropped (so never "..", never a path), at most OUTSZ - 1 bytes cut where a
+ * UTF-8 character starts; "upload" when nothing is left. */
+static void upload_name(const char *filename, char *out, size_t outsz)
+{
+	const char *p = filename ? filename : "";
+	for (const char *q = p; *q; q++)
+		if (*q == '/' || *q == '\\')
+			p = q + 1;
+	while (*p == '.')
+		p++;
+	size_t n = 0;
+	for (; *p && n + 1 < outsz; p++)
+		out[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '_' : *p;
+	/* a multi-byte character cut in half goes: back over its continuation
+	 * bytes, then its first byte */
+	if (((unsigned char)*p & 0xC0) == 0x80) {
+		while (n && ((unsigned char)out[n - 1] & 0xC0) == 0x80)
+			n--;
+		if (n)
+			n--;
+	}
+	out[n] = '\0';
+	if (!n)
+		snprintf(out, outsz, "upload");
+}
+
 static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const char *key,
                                      const char *filename, const char *content_type,
                                      const char *transfer_encoding, const char *data, uint64_t off,
@@ -167,12 +199,21 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 		c->req.uploads =
 		    ch_realloc(c->req.uploads, (c->req.nuploads + 1) * sizeof *c->req.uploads);
 		struct http_upload *u = &c->req.uploads[c->req.nuploads++];
-		char path[300];
+		char path[512], name[128];
+		/* a folder of its own, so that the file keeps the client's name
+		 * (what an evidence photo is recorded under) */
 		snprintf(path, sizeof path, "%s/%zu", c->tmpdir, c->req.nuploads);
 		u->field = ch_strdup(key ? key : "");
 		u->filename = ch_strdup(filename);
-		u->path = ch_strdup(path);
+		u->path = NULL;
 		u->size = 0;
+		if (mkdir(path, 0700) != 0) {
+			c->form_error = "the upload could not be stored";
+			return MHD_NO;
+		}
+		upload_name(filename, name, sizeof name);
+		snprintf(path + strlen(path), sizeof path - strlen(path), "/%s", name);
+		u->path = ch_strdup(path);
 		c->upload = fopen(path, "wb");
 		if (!c->upload) {
 			c->form_error = "the upload could not be stored";

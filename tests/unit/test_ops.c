@@ -46,6 +46,7 @@ static const struct sample samples[] = {
 #include "ops_samples_demo.h"
 #include "ops_samples_audit.h"
 #include "ops_samples_db.h"
+#include "ops_samples_history.h"
 #undef SAMPLE
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])

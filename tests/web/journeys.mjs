@@ -272,6 +272,60 @@ await step('county operator journey', async () => {
   await page.context().close();
 });
 
+// ---- the household's history: a step she recorded with a photo, in its timeline ----
+await step('household history', async () => {
+  const page = await signIn('cj');
+  const list = await api(page, '/api/households?county=%E6%98%8C%E5%90%89%E5%B8%82&limit=2000');
+  const hh = list.body.tables[0].rows.filter((r) => r.status === '已登记').map((r) => r.hh_no)[0];
+  expect('history: a household of 昌吉市 not started yet', !!hh);
+  await open(page, 'progress');
+  await page.fill('input[name=household]', hh);
+  await page.selectOption('select[name=stage]', '已开工');
+  await page.fill('input[name=date]', '2023-07-19');
+  // a photo of its own (bytes after the PNG's end, which viewers ignore): files are stored once by content
+  const png = Buffer.concat([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'), Buffer.from(hh)]);
+  await page.setInputFiles('input[name=evidence]', { name: '开工照片.png', mimeType: 'image/png', buffer: png });
+  await page.click('form[aria-labelledby=h-record] button[type=submit]');
+  const rec = await page.waitForSelector('form[aria-labelledby=h-record] .msg.ok, form[aria-labelledby=h-record] .msg.error');
+  expect('history: the step recorded with its photo', (await rec.getAttribute('class')).includes('ok'), await rec.textContent());
+
+  await open(page, `household/${encodeURIComponent('昌吉市')}/${encodeURIComponent(hh)}`);
+  await page.waitForSelector('dl.record');
+  await page.waitForSelector('ol.timeline-list');
+  const items = await page.$$eval('.tl-item', (li) => li.map((x) => ({
+    kind: x.querySelector('.kind')?.textContent, what: x.querySelector('strong')?.textContent,
+    when: x.querySelector('time')?.textContent || '', text: x.textContent,
+  })));
+  expect('history: registration first', items[0] && items[0].kind === '登记' && items[0].what === '登记入册', JSON.stringify(items[0]));
+  const started = items.find((x) => x.what === '已开工' && x.when === '2023年7月19日');
+  expect('history: her step, dated as recorded, with her name', started && started.kind === '进度' && started.text.includes('经办人：cj'), JSON.stringify(items));
+  await until(page, () => [...document.querySelectorAll('.tl-item ul.thumbs img')].some((i) => i.complete && i.naturalWidth > 0));
+  const thumb = await page.$eval('.tl-item ul.thumbs a.thumb', (a) => ({
+    href: a.getAttribute('href'), alt: a.querySelector('img').alt, target: a.target,
+    step: a.closest('.tl-item').querySelector('strong').textContent,
+  }));
+  expect('history: the photo as a thumbnail of that step, described', thumb.step === '已开工' && thumb.alt.includes('开工照片.png') && thumb.alt.includes('已开工'), JSON.stringify(thumb));
+  const full = await page.evaluate(async (u) => {
+    const r = await fetch(u);
+    return { status: r.status, type: r.headers.get('Content-Type'), disposition: r.headers.get('Content-Disposition'), bytes: (await r.arrayBuffer()).byteLength };
+  }, thumb.href);
+  expect('history: the thumbnail opens the full image (image/png, shown inline)',
+    thumb.href.startsWith('/api/files/') && thumb.target === '_blank' && full.status === 200 && full.type === 'image/png' && full.disposition.startsWith('inline') && full.bytes === png.length,
+    JSON.stringify(full));
+  await accessible(page, 'household-history');
+  await shot(page, 'household-history');
+  await page.setViewportSize(PHONE);
+  await open(page, `household/${encodeURIComponent('昌吉市')}/${encodeURIComponent(hh)}`);
+  await page.waitForSelector('ol.timeline-list');
+  await until(page, () => [...document.querySelectorAll('.tl-item ul.thumbs img')].some((i) => i.complete && i.naturalWidth > 0));
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect('history: fits a phone (390 px, no sideways scrolling)', wide <= 390, `${wide} px`);
+  await accessible(page, 'household-history-phone');
+  await shot(page, 'household-history-phone');
+  expect('history: no CSP violation or script error', page.problems.length === 0, page.problems.join('\n'));
+  await page.context().close();
+});
+
 // ---- the auditor: reads everything, changes nothing ----
 await step('auditor journey', async () => {
   const page = await signIn('aud');
