@@ -434,6 +434,8 @@ await step('admin review journey', async () => {
   await page.fill('form[aria-labelledby=h-assign] input[name=seed]', '福彩3D-2023285-917');
   await page.click('form[aria-labelledby=h-assign] button[type=submit]');
   await until(page, (n) => document.querySelector('#h-sample')?.textContent.includes(n), number);
+  const said = await page.textContent('form[aria-labelledby=h-assign] .msg.ok');
+  expect('admin: the assignment is confirmed beside its form', said.includes(number) && said.includes('州住建局'), said);
   row = (await tableRows(page, 'h-apps')).find((r) => r['申请编号'] === number);
   expect('admin: assigned to rev, the sample drawn', row['状态'] === '复核中' && row['复核人'] === 'rev' && Number(row['抽样']) > 0, JSON.stringify(row));
   const audit = await api(page, '/api/audit/log?object=review&limit=5');

@@ -45,7 +45,7 @@ function appropriateForm(names, onDone) {
   const direct = h('input', { type: 'checkbox', name: 'direct', id: 'appropriate-direct' });
   const memo = h('input', { name: 'memo', autocomplete: 'off' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-appr' }, h('h2', { id: 'h-appr' }, '资金下达与拨付'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-appr' }, h('h2', { id: 'h-appr' }, '资金下达与拨付'),
     h('p', { class: 'sub' }, '不选县市为下达到州级；选县市为从州级拨付到该县市专户（勾选“直接拨付”则从资金来源直接拨付到县）。同一文号重复提交不会重复记账。'),
     h('div', { class: 'grid' }, field('资金来源', source), field('金额（元）', amount, '最多两位小数'), field('日期', day),
       field('文号', key, '本笔资金唯一的文件编号'), field('拨付到', to), field('备注', memo),
@@ -79,7 +79,7 @@ function reserveForm(names, onDone) {
   const county = countySelect(names);
   const day = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-reserve' }, h('h2', { id: 'h-reserve' }, '核定预留补助'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-reserve' }, h('h2', { id: 'h-reserve' }, '核定预留补助'),
     h('p', { class: 'sub' }, '为该县市复核通过、尚未预留的农户按补助标准从县级专户预留资金。'),
     h('div', { class: 'grid' }, field('县市', county), field('日期', day)),
     msg, h('button', { type: 'submit', 'data-change': '' }, '预留'));
@@ -103,7 +103,7 @@ function payForm(names, onDone) {
   const method = select('method', [['yikatong', '惠民惠农一卡通'], ['card', '银行卡'], ['meter', '计入电费或气费账户']], 'yikatong');
   const format = select('format', [['xlsx', 'Excel（XLSX）'], ['csv', 'CSV']], 'xlsx');
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-pay' }, h('h2', { id: 'h-pay' }, '发放补助（生成银行文件）'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-pay' }, h('h2', { id: 'h-pay' }, '发放补助（生成银行文件）'),
     h('div', { class: 'grid' }, field('县市', county), field('日期', day), field('发放方式', method), field('银行文件格式', format)),
     msg, h('button', { type: 'submit', 'data-change': '' }, '生成发放批次'));
   form.addEventListener('submit', async (ev) => {
@@ -125,7 +125,7 @@ function returnForm(onDone) {
   const file = h('input', { type: 'file', name: 'file', accept: '.csv,.xlsx', required: true });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
   const out = h('div', {});
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-ret' }, h('h2', { id: 'h-ret' }, '上传银行回单'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-ret' }, h('h2', { id: 'h-ret' }, '上传银行回单'),
     field('回单文件（流水号、状态、日期）', file), msg, h('button', { type: 'submit', 'data-change': '' }, '上传'), out);
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

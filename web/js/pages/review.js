@@ -51,7 +51,7 @@ function applyForm(names, onDone) {
   const list = h('textarea', { name: 'households', rows: '4', disabled: true, autocomplete: 'off' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
   for (const r of [all, some]) r.addEventListener('change', () => { list.disabled = !some.checked; });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-apply' }, h('h2', { id: 'h-apply' }, '提交复核申请'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-apply' }, h('h2', { id: 'h-apply' }, '提交复核申请'),
     h('p', { class: 'sub' }, '把本县自验合格、尚未申请的农户打包提交州级复核；提交后这些农户为“已申请复核”。'),
     h('div', { class: 'grid' }, field('县市', county), field('申请日期', day)),
     h('fieldset', { class: 'choice' }, h('legend', {}, '申请范围'),
@@ -89,17 +89,17 @@ function applyForm(names, onDone) {
   return form;
 }
 
-/** 分配复核: an application still 待分配, the unit, the reviewer and the seed. */
-function assignForm(apps, reviewers, onDone) {
-  const open = apps ? apps.rows.filter((r) => !r.reviewer) : [];
-  const app = select('application', [['', open.length ? '请选择' : '没有待分配的申请'], ...open.map((r) => [r.number, `${r.number}（${r.county}，${num(r.households)} 户）`])], '');
+/** 分配复核: an application still 待分配, the unit, the reviewer and the
+ * seed; form.setApps(table) refreshes the applications it offers. */
+function assignForm(reviewers, onDone) {
+  const app = select('application', [], '');
   const unit = h('input', { name: 'unit', required: true, autocomplete: 'organization' });
   const who = reviewers && reviewers.length
     ? select('reviewer', [['', '请选择'], ...reviewers.map((u) => [u, u])], '')
     : h('input', { name: 'reviewer', required: true, autocomplete: 'off' });
   const seed = h('input', { name: 'seed', required: true, autocomplete: 'off' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-assign' }, h('h2', { id: 'h-assign' }, '分配复核'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-assign' }, h('h2', { id: 'h-assign' }, '分配复核'),
     h('div', { class: 'grid' }, field('复核申请', app), field('复核单位', unit), field('复核人', who),
       field('随机种子', seed, '分配时当场确定、县里事先无法得知的数值，如 福彩3D-2023285-917；它决定抽样')),
     msg, h('button', { type: 'submit', 'data-change': '' }, '分配并抽样'));
@@ -108,13 +108,22 @@ function assignForm(apps, reviewers, onDone) {
     if (!app.value) return say(msg, '请选择复核申请。', 'error');
     if (!who.value) return say(msg, '请选择复核人。', 'error');
     try {
-      const res = await api.post('/api/reviews/assign', { application: app.value, unit: unit.value.trim(), reviewer: who.value.trim(), seed: seed.value.trim() });
-      say(msg, res.message.trim() || '已分配。', 'ok');
-      onDone(app.value);
+      const number = app.value;
+      const res = await api.post('/api/reviews/assign', { application: number, unit: unit.value.trim(), reviewer: who.value.trim(), seed: seed.value.trim() });
+      seed.value = '';
+      await onDone(number);
+      say(msg, res.message.trim() || `${number} 已分配。`, 'ok');
     } catch (e) {
       say(msg, failText(e), 'error');
     }
   });
+  form.setApps = (apps) => {
+    const open = apps ? apps.rows.filter((r) => !r.reviewer) : [];
+    const keep = app.value;
+    fill(app, [['', open.length ? '请选择' : '没有待分配的申请'], ...open.map((r) => [r.number, `${r.number}（${r.county}，${num(r.households)} 户）`])]
+      .map(([v, l]) => h('option', { value: v }, l)));
+    if (open.some((r) => r.number === keep)) app.value = keep;
+  };
   return form;
 }
 
@@ -127,7 +136,7 @@ function resultForm(app, pending, onDone) {
   const note = h('input', { name: 'note', autocomplete: 'off' });
   const photo = h('input', { type: 'file', name: 'evidence', accept: 'image/*', capture: 'environment', multiple: true });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-result' }, h('h3', { id: 'h-result' }, `录入复核结果（还有 ${num(pending.length)} 户）`),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-result' }, h('h3', { id: 'h-result' }, `录入复核结果（还有 ${num(pending.length)} 户）`),
     h('div', { class: 'grid' }, field('抽中的农户', hh), field('结果', result), field('复核日期', day),
       field('说明', note, '不合格时必须写明问题'), field('照片', photo, '可选；手机上可直接拍照')),
     msg, h('button', { type: 'submit', 'data-change': '' }, '保存结果'));
@@ -157,7 +166,7 @@ function closeForm(orders, onDone) {
   const day = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
   const note = h('input', { name: 'note', required: true, autocomplete: 'off', placeholder: '如 已拆除原炉具' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-close' }, h('h3', { id: 'h-close', tabindex: '-1' }, '关闭整改单'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-close' }, h('h3', { id: 'h-close', tabindex: '-1' }, '关闭整改单'),
     h('div', { class: 'grid' }, field('整改单', order), field('完成日期', day), field('整改情况', note)),
     msg, h('button', { type: 'submit', 'data-change': '' }, '关闭整改单'));
   form.addEventListener('submit', async (ev) => {
@@ -199,7 +208,7 @@ function visitForm(names, onDone) {
   const sat = select('satisfaction', [['', '未填'], ['5', '5（很满意）'], ['4', '4'], ['3', '3'], ['2', '2'], ['1', '1（很不满意）']], '');
   const note = h('input', { name: 'note' });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
-  const form = h('form', { class: 'card', 'aria-labelledby': 'h-visit', id: 'visit-form' }, h('h3', { id: 'h-visit', tabindex: '-1' }, '记录回访'),
+  const form = h('form', { class: 'card compact', 'aria-labelledby': 'h-visit', id: 'visit-form' }, h('h3', { id: 'h-visit', tabindex: '-1' }, '记录回访'),
     h('p', { class: 'sub' }, '未在用、返煤、设备故障、反映运行费用高或温度感受差，将下达整改单。'),
     h('div', { class: 'grid' }, field('县市', county), field('户编号', hh), field('回访次数', visit), field('回访日期', day),
       field('新设备在用', inUse), field('室内温度感受', comfort), field('回访人', visitor),
@@ -247,7 +256,7 @@ export async function reviewPage(main, { params, session }) {
     ? await api.get('/api/users').then((a) => api.table(a).rows.filter((u) => u.role === 'reviewer').map((u) => u.name)).catch(() => null)
     : null;
   const visit = session.can('followup.record') ? visitForm(names, () => reload()) : null;
-  const assignSlot = h('div', { class: 'slot' });
+  const assign = session.can('review.assign') ? assignForm(reviewers, async (app) => { await reload(); await showSample(app); }) : null;
   let shown = params.app || '';
 
   const showSample = async (app, note = '') => {
@@ -292,7 +301,7 @@ export async function reviewPage(main, { params, session }) {
         api.get('/api/followups/due', { as_of: asOf }).then(api.table).catch(() => null),
       ]);
       fill(apps, h('div', { class: 'act-table' }, reportTable(a, { caption: '', actions: (x) => h('button', { type: 'button', class: 'small', 'aria-label': `查看 ${x.number} 的抽样`, onclick: () => showSample(x.number) }, '查看抽样') })));
-      if (session.can('review.assign')) fill(assignSlot, assignForm(a, reviewers, async (app) => { await reload(); await showSample(app); }));
+      if (assign) assign.setApps(a);
       const canClose = session.can('rectification.close') && r && r.rows.length;
       const close = canClose ? closeForm(r.rows, async (text) => { await reload(); say(rectMsg, text, 'ok'); }) : null;
       fill(rect, h('div', { class: close ? 'act-table' : null }, reportTable(r, {
@@ -312,7 +321,7 @@ export async function reviewPage(main, { params, session }) {
   fill(main, h('h1', {}, '验收复核'), msg,
     session.can('review.apply') ? applyForm(names, () => reload()) : null,
     h('section', { 'aria-labelledby': 'h-apps' }, h('h2', { id: 'h-apps' }, '复核申请'), apps),
-    assignSlot, sample,
+    assign, sample,
     h('section', { 'aria-labelledby': 'h-rect' }, h('h2', { id: 'h-rect' }, '整改单（未关闭）'), rectMsg, rect),
     h('section', { 'aria-labelledby': 'h-due' }, h('h2', { id: 'h-due' }, '应回访'), visit, due));
   await reload();
