@@ -446,6 +446,248 @@ await step('county detail as a county operator', async () => {
 });
 // ---- 县市详情 (end) ----
 
+// ---- the review cycle and the money (scenario in test_web.sh: 玛纳斯县) ----
+const MANAS = '玛纳斯县';
+
+/** An API answer as the prefecture admin, from a context of its own. */
+async function asAdmin(path) {
+  const c = await browser.newContext();
+  const p = await c.newPage();
+  await p.goto(`${base}/`);
+  await p.evaluate(async () => fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'admin-password-1' }) }));
+  const r = await api(p, path);
+  await c.close();
+  return r;
+}
+
+/** The rows of the table under heading ID as objects keyed by column label. */
+async function tableRows(page, id) {
+  return page.$$eval(`section[aria-labelledby=${id}] table`, (ts) => {
+    const t = ts[0];
+    if (!t) return [];
+    const heads = [...t.querySelectorAll('thead th')].map((x) => x.textContent);
+    return [...t.querySelectorAll('tbody tr')].map((tr) => Object.fromEntries([...tr.children].map((c, i) => [heads[i], c.textContent])));
+  });
+}
+
+/** Both viewports of the page as it is: axe, and a screenshot each. */
+async function bothSizes(page, name) {
+  await accessible(page, name);
+  await shot(page, name);
+  await page.setViewportSize(PHONE);
+  await shot(page, `${name}-phone`);
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(`${name}: no sideways scrolling on a phone`, wide <= PHONE.width, `page is ${wide}px wide`);
+  await accessible(page, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+  expect(`${name}: no CSP violation or script error`, page.problems.length === 0, page.problems.join('\n'));
+  page.problems.length = 0;
+}
+
+await step('reviewer journey', async () => {
+  const apps = (await asAdmin('/api/reviews')).body.tables[0].rows;
+  const mine = apps.find((r) => r.reviewer === 'rev' && r.county === MANAS && r.status === '复核中');
+  const other = apps.find((r) => r.reviewer === 'rev2');
+  expect('scenario: an application for rev and one for rev2', mine && other, JSON.stringify(apps));
+  const page = await signIn('rev');
+  await checkPage(page, 'review', 'review-as-reviewer');
+  const listed = (await tableRows(page, 'h-apps')).map((r) => r['申请编号']);
+  expect('reviewer: sees his application and not rev2\'s', listed.includes(mine.number) && !listed.includes(other.number), listed.join(','));
+  expect('reviewer: no form to apply or assign', !(await page.$('form[aria-labelledby=h-apply]')) && !(await page.$('form[aria-labelledby=h-assign]')));
+  await page.click(`button[aria-label="查看 ${mine.number} 的抽样"]`);
+  await page.waitForSelector('section.sample table');
+  const F = 'form[aria-labelledby=h-result]';
+  const pending = () => page.$$eval(`${F} select[name=household] option`, (o) => o.map((x) => x.value));
+  const left = await pending();
+  expect('reviewer: the result form offers the sampled households without a result (two)', left.length === 2, left.join(','));
+  await bothSizes(page, 'review-sample');
+  const [first, second] = left;
+  // a pass for the first, with its photo (a pass needs evidence)
+  await page.selectOption(`${F} select[name=household]`, first);
+  await page.fill(`${F} input[name=date]`, '2023-08-02');
+  await page.setInputFiles(`${F} input[name=evidence]`, { name: '复核照片.png', mimeType: 'image/png', buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64') });
+  await page.click(`${F} button[type=submit]`);
+  await until(page, (s) => document.querySelectorAll(`${s} select[name=household] option`).length === 1, F);
+  ok('reviewer: a pass is saved and the household leaves the form');
+  // a fail without a note: refused in Chinese beside the form
+  await page.selectOption(`${F} select[name=result]`, 'fail');
+  await page.fill(`${F} input[name=date]`, '2023-08-02');
+  await page.click(`${F} button[type=submit]`);
+  const err = await (await page.waitForSelector(`${F} .msg.error`)).textContent();
+  expect('reviewer: a fail without a note is refused beside the form, in Chinese', err.includes('备注') && /[\u4e00-\u9fff]/.test(err), err);
+  await shot(page, 'review-fail-without-note');
+  await page.fill(`${F} input[name=note]`, '原燃煤炉具未拆除');
+  await page.click(`${F} button[type=submit]`);
+  await until(page, (s) => !document.querySelector(s), F);
+  const done = await page.textContent('section.sample .msg.ok');
+  expect('reviewer: the application is complete once every sampled result is in', done.includes('已完成'), done);
+  const results = await tableRows(page, 'h-sample');
+  expect('reviewer: the sample shows the pass and the fail', results.find((r) => r['户编号'] === first)?.['复核结果'] === '合格' && results.find((r) => r['户编号'] === second)?.['复核结果'] === '不合格', JSON.stringify(results).slice(0, 300));
+  const orders = await tableRows(page, 'h-rect');
+  const order = orders.find((r) => r['户编号'] === second);
+  expect('reviewer: the fail opened a rectification order, on the page', order && order['来源'] === '复核' && order['问题'].includes('原燃煤炉具未拆除'), JSON.stringify(orders).slice(0, 300));
+  expect('reviewer: its deadline is past, in red', order && order['整改期限'] === '2023年8月17日（逾期）' && !!(await page.$('section[aria-labelledby=h-rect] .overdue')), order && order['整改期限']);
+  expect('reviewer: no form to close the order', !(await page.$('form[aria-labelledby=h-close]')));
+  await bothSizes(page, 'review-rectification');
+  // rev2's application: no result form, and the API refuses a forged result
+  await open(page, `review?app=${encodeURIComponent(other.number)}`);
+  const refused = await (await page.waitForSelector('section.sample .msg.error')).textContent();
+  expect("reviewer: rev2's sample is not shown to rev, and says why", refused.includes('无权'), refused);
+  expect("reviewer: no result form on rev2's application", !(await page.$(F)));
+  const hh = (await asAdmin(`/api/reviews/sample?application=${encodeURIComponent(other.number)}`)).body.tables[0].rows.find((r) => /^第/.test(r.sample)).hh_no;
+  const session = await api(page, '/api/session');
+  const forged = await api(page, '/api/reviews/result', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': session.body.csrf_token },
+    body: JSON.stringify({ application: other.number, household: hh, result: 'pass', date: '2023-08-02' }),
+  });
+  expect("reviewer: the API refuses a result forged on rev2's application (403)", forged.status === 403 && forged.body.error.code === 'denied', JSON.stringify(forged));
+  const still = (await asAdmin(`/api/reviews/sample?application=${encodeURIComponent(other.number)}`)).body.tables[0].rows.find((r) => r.hh_no === hh);
+  expect('reviewer: the refused result changed nothing', still.result === '', JSON.stringify(still));
+  await shot(page, 'review-other-reviewer');
+  await page.context().close();
+});
+
+await step('admin review journey', async () => {
+  const page = await signIn('admin');
+  await checkPage(page, 'review', 'review-as-admin');
+  const list = await api(page, `/api/households?county=${encodeURIComponent(MANAS)}&limit=2000`);
+  const ready = list.body.tables[0].rows.filter((r) => r.status === '自验合格').map((r) => r.hh_no);
+  expect('scenario: self-inspected households of 玛纳斯县 not applied for', ready.length >= 3, `${ready.length}`);
+  // apply through the form, for three households named one a line
+  await page.selectOption('form[aria-labelledby=h-apply] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-apply] input[name=date]', '2023-07-30');
+  await page.check('#apply-list');
+  await page.fill('form[aria-labelledby=h-apply] textarea', ready.slice(0, 3).join('\n'));
+  await page.click('form[aria-labelledby=h-apply] button[type=submit]');
+  const applied = await (await page.waitForSelector('form[aria-labelledby=h-apply] .msg.ok')).textContent();
+  const number = (/复核-\d+-\d+-\d+/.exec(applied) || [])[0];
+  expect('admin: an application through the form', !!number, applied);
+  await until(page, (n) => [...document.querySelectorAll('section[aria-labelledby=h-apps] tbody th')].some((x) => x.textContent === n), number);
+  let row = (await tableRows(page, 'h-apps')).find((r) => r['申请编号'] === number);
+  expect('admin: the new application waits to be assigned, three households', row['状态'] === '待分配' && row['户数'] === '3', JSON.stringify(row));
+  await shot(page, 'review-applied');
+  // assign it through the form
+  await page.selectOption('form[aria-labelledby=h-assign] select[name=application]', number);
+  await page.fill('form[aria-labelledby=h-assign] input[name=unit]', '州住建局');
+  await page.selectOption('form[aria-labelledby=h-assign] select[name=reviewer]', 'rev');
+  await page.fill('form[aria-labelledby=h-assign] input[name=seed]', '福彩3D-2023285-917');
+  await page.click('form[aria-labelledby=h-assign] button[type=submit]');
+  await until(page, (n) => document.querySelector('#h-sample')?.textContent.includes(n), number);
+  const said = await page.textContent('form[aria-labelledby=h-assign] .msg.ok');
+  expect('admin: the assignment is confirmed beside its form', said.includes(number) && said.includes('州住建局'), said);
+  row = (await tableRows(page, 'h-apps')).find((r) => r['申请编号'] === number);
+  expect('admin: assigned to rev, the sample drawn', row['状态'] === '复核中' && row['复核人'] === 'rev' && Number(row['抽样']) > 0, JSON.stringify(row));
+  const audit = await api(page, '/api/audit/log?object=review&limit=5');
+  expect('admin: the assignment is audited with its seed', JSON.stringify(audit.body).includes('福彩3D-2023285-917'), JSON.stringify(audit.body).slice(0, 300));
+  await page.click('section.sample button:has-text("核验抽样")');
+  const verified = await (await page.waitForSelector('section.sample .msg.ok')).textContent();
+  expect('admin: the sample verified against its seed', verified.includes('一致'), verified);
+  await bothSizes(page, 'review-assigned');
+  // close the order the reviewer's fail opened
+  const before = await tableRows(page, 'h-rect');
+  const order = before.find((r) => r['来源'] === '复核');
+  expect('admin: the review\'s rectification order is open', !!order, JSON.stringify(before).slice(0, 300));
+  if (order) {
+    const f = 'form[aria-labelledby=h-close]';
+    await page.click(`button[aria-label="关闭整改单 ${order['整改单号']}"]`);
+    expect('admin: 关闭 on the row chooses the order in the form', await page.inputValue(`${f} select[name=order]`) === order['整改单号']);
+    await page.fill(`${f} input[name=date]`, '2023-08-20');
+    await page.fill(`${f} input[name=note]`, '已拆除原燃煤炉具');
+    await page.click(`${f} button[type=submit]`);
+    await until(page, (id) => ![...document.querySelectorAll('section[aria-labelledby=h-rect] tbody th')].some((x) => x.textContent === id), order['整改单号']);
+    const closed = await page.textContent('section[aria-labelledby=h-rect] .msg.ok');
+    expect('admin: the order is closed and leaves the open list', closed.includes(order['整改单号']), closed);
+  }
+  // a follow-up visit from the due list
+  const due = (await tableRows(page, 'h-due'))[0];
+  await page.click(`button[aria-label="记录 ${due['户编号']} 的回访"]`);
+  expect('admin: the visit form is filled from the due list', await page.inputValue('#visit-form input[name=household]') === due['户编号']);
+  await page.fill('#visit-form input[name=visitor]', '李干部');
+  await page.selectOption('#visit-form select[name=coal]', 'yes');
+  await page.selectOption('#visit-form select[name=satisfaction]', '3');
+  await page.click('#visit-form button[type=submit]');
+  const visited = await (await page.waitForSelector('#visit-form .msg.ok')).textContent();
+  expect('admin: the visit is recorded, 返煤 opens an order', visited.includes('已记录回访') && visited.includes('整改单'), visited);
+  await until(page, (hh) => [...document.querySelectorAll('section[aria-labelledby=h-rect] tbody tr')].some((tr) => tr.textContent.includes(hh) && tr.textContent.includes('回访')), due['户编号']);
+  ok('admin: the visit\'s order is listed');
+  await bothSizes(page, 'review-followup');
+  await page.context().close();
+
+  // the county operator applies for her county only; nothing to apply is said in Chinese
+  const cj = await signIn('cj');
+  await open(cj, 'review');
+  expect('county operator: the apply form, for 昌吉市 only', await cj.inputValue('form[aria-labelledby=h-apply] input[name=county]') === '昌吉市');
+  expect('county operator: no form to assign', !(await cj.$('form[aria-labelledby=h-assign]')));
+  await cj.click('form[aria-labelledby=h-apply] button[type=submit]');
+  const none = await (await cj.waitForSelector('form[aria-labelledby=h-apply] .msg.error')).textContent();
+  expect('county operator: applying with nothing self-inspected is refused in Chinese', none.includes('没有可申请复核的农户'), none);
+  await accessible(cj, 'review-as-county');
+  await shot(cj, 'review-as-county');
+  await cj.context().close();
+});
+
+await step('finance journey', async () => {
+  const page = await signIn('fin');
+  await checkPage(page, 'funds?year=2023&as_of=2023-12-31', 'funds-as-finance');
+  const received = async () => (await tableRows(page, 'h-funds')).find((r) => r['县(市)'] === MANAS && r['资金来源'] === '中央财政')?.['到位(元)'];
+  expect('finance: 玛纳斯县 has received its central funds', await received() === '200,000.00', await received());
+  // 拨付 through the form
+  await page.selectOption('form[aria-labelledby=h-appr] select[name=source]', 'central');
+  await page.fill('form[aria-labelledby=h-appr] input[name=amount]', '10000');
+  await page.fill('form[aria-labelledby=h-appr] input[name=date]', '2023-06-10');
+  await page.fill('form[aria-labelledby=h-appr] input[name=key]', 'WEB-J-1');
+  await page.selectOption('form[aria-labelledby=h-appr] select[name=to]', MANAS);
+  await page.click('form[aria-labelledby=h-appr] button[type=submit]');
+  const appr = await (await page.waitForSelector('form[aria-labelledby=h-appr] .msg')).textContent();
+  expect('finance: an allocation to 玛纳斯县 through the form', appr.includes('已拨付'), appr);
+  for (let i = 0; i < 50 && (await received()) !== '210,000.00'; i++) await page.waitForTimeout(100);
+  expect('finance: the county account shows it', await received() === '210,000.00', await received());
+  // reserve
+  await page.selectOption('form[aria-labelledby=h-reserve] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-reserve] input[name=date]', '2023-10-25');
+  await page.click('form[aria-labelledby=h-reserve] button[type=submit]');
+  const res = await (await page.waitForSelector('form[aria-labelledby=h-reserve] .msg')).textContent();
+  const reserved = Number((/已为 (\d+) 户预留/.exec(res) || [])[1]);
+  expect("finance: the county's payable households reserved", reserved >= 8, res);
+  // a payment batch with its bank file as CSV
+  await page.selectOption('form[aria-labelledby=h-pay] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-pay] input[name=date]', '2023-11-01');
+  await page.selectOption('form[aria-labelledby=h-pay] select[name=format]', 'csv');
+  await page.click('form[aria-labelledby=h-pay] button[type=submit]');
+  const paid = await (await page.waitForSelector('form[aria-labelledby=h-pay] .msg.ok')).textContent();
+  const [, batch, count] = /发放批次 (\d+)：(\d+) 户/.exec(paid) || [];
+  expect('finance: a payment batch for every reserved household', Number(count) === reserved, paid);
+  const link = await page.waitForSelector('form[aria-labelledby=h-pay] a[download]');
+  expect('finance: the bank file is offered under a Chinese name', (await link.getAttribute('download')) === `发放批次${batch}-银行文件.csv`, await link.getAttribute('download'));
+  const csv = await page.evaluate(async (u) => { const r = await fetch(u); return { type: r.headers.get('Content-Type'), text: await r.text() }; }, await link.getAttribute('href'));
+  const lines = csv.text.replace(/^\ufeff/, '').trim().split(/\r?\n/);
+  expect('finance: the bank file is a CSV with a row per payment', csv.type.startsWith('text/csv') && lines[0].startsWith('流水号,批次号,县市,户编号') && lines.length === Number(count) + 1, `${csv.type} ${lines.length} lines: ${lines[0]}`);
+  await shot(page, 'funds-paid');
+  // the bank's return: every row paid but the last, which failed
+  const rows = lines.slice(1).map((l) => l.split(','));
+  const ret = ['流水号,金额,状态,日期,原因', ...rows.map((f, i) => (i === rows.length - 1 ? `${f[0]},${f[7]},失败,2023-11-05,账户已销户` : `${f[0]},${f[7]},成功,2023-11-05,`))];
+  await page.setInputFiles('form[aria-labelledby=h-ret] input[name=file]', { name: '银行回单.csv', mimeType: 'text/csv', buffer: Buffer.from(`\ufeff${ret.join('\r\n')}\r\n`) });
+  await page.click('form[aria-labelledby=h-ret] button[type=submit]');
+  const rec = await (await page.waitForSelector('form[aria-labelledby=h-ret] .msg')).textContent();
+  expect('finance: the return applied, all paid but one failed', rec.includes(`入账成功 ${rows.length - 1} 笔`) && rec.includes('失败退回 1 笔'), rec);
+  let b = null;
+  for (let i = 0; i < 50; i++) {
+    b = (await tableRows(page, 'h-batches')).find((r) => r['批次'] === batch);
+    if (b && b['已到账'] === String(rows.length - 1)) break;
+    await page.waitForTimeout(100);
+  }
+  expect("finance: the batch's paid and failed counts", b && b['已到账'] === String(rows.length - 1) && b['失败'] === '1' && b['待银行回执'] === '0', JSON.stringify(b));
+  const hh = (await tableRows(page, 'h-hh')).find((r) => r['县(市)'] === MANAS);
+  expect('finance: the failed payment is reversed, to be paid again', hh && hh['待发放'] === '1' && hh['已足额发放'] === String(rows.length - 1) && hh['银行处理中'] === '0', JSON.stringify(hh));
+  // the batch's bank file again, as XLSX
+  await page.click(`button[aria-label="重新生成批次 ${batch} 的银行文件"]`);
+  const again = await page.waitForSelector(`section[aria-labelledby=h-batches] a[download="发放批次${batch}-银行文件.xlsx"]`);
+  const zip = await page.evaluate(async (u) => { const r = await fetch(u); const a = new Uint8Array(await r.arrayBuffer()); return { n: a.length, head: String.fromCharCode(a[0], a[1], a[2], a[3]) }; }, await again.getAttribute('href'));
+  expect('finance: the bank file again, as an XLSX (a zip)', zip.head === 'PK\u0003\u0004' && zip.n > 1000, JSON.stringify(zip));
+  await bothSizes(page, 'funds-reconciled');
+  await page.context().close();
+});
+
 // ---- last, as it locks this address out: repeated failures ----
 await step('lock-out', async () => {
   const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
