@@ -528,8 +528,9 @@ static const struct ch_param inspect_params[] = {
     {"inspector", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0,
      "the inspector's name as on the form"},
     APP_P_COUNTY(0, "the household's county (name or code); without it HOUSEHOLD is an ID number"),
-    {"item", CH_PT_STRING, CH_PF_REPEAT, "KEY=pass|fail", NULL, 0, 0,
-     "a checklist item's result (data/acceptance/checklist.csv); items not named pass"},
+    {"item", CH_PT_STRING, CH_PF_REPEAT, "ITEM=合格|不合格", NULL, 0, 0,
+     "a checklist item's result, the item by its Chinese text or key "
+     "(data/acceptance/checklist.csv; KEY=pass|fail too); items not named pass"},
     P_EVIDENCE("a photo or scan of the inspection (a pass needs at least one)"),
     APP_P_TODAY,
     {0},

@@ -60,6 +60,45 @@ static int64_t open_orders(ch_ctx *ctx, int64_t household)
 	return n;
 }
 
+/* "pass" or "fail" for a checklist item's result as written (合格, 不合格,
+ * pass, fail), else NULL. */
+static const char *item_result(const char *v)
+{
+	if (strcmp(v, "pass") == 0 || strcmp(v, "合格") == 0)
+		return "pass";
+	if (strcmp(v, "fail") == 0 || strcmp(v, "不合格") == 0)
+		return "fail";
+	return NULL;
+}
+
+/* Turns NAME (KEYSZ bytes) from a checklist item's Chinese text into its
+ * key; CH_EINVALID listing the items when there is none. */
+static int item_by_name(ch_ctx *ctx, char *name, size_t keysz)
+{
+	char *key = NULL;
+	if (ch_db_query_text(ctx->db, &key, "SELECT key FROM checklist_item WHERE name = ?", "t",
+	                     name) == 0) {
+		snprintf(name, keysz, "%s", key);
+		free(key);
+		return 0;
+	}
+	ch_error_clear();
+	ch_buf known;
+	ch_stmt *st;
+	ch_buf_init(&known);
+	if (ch_db_prepare(ctx->db, &st, "SELECT key, name FROM checklist_item ORDER BY ordinal") ==
+	    0) {
+		while (ch_stmt_step(st) == CH_DB_ROW)
+			ch_buf_printf(&known, "%s%s（%s）", known.len ? "、" : "",
+			              ch_stmt_text(st, 1), ch_stmt_text(st, 0));
+		ch_stmt_finalize(st);
+	}
+	int rc = ch_error_set_field(CH_EINVALID, "item", "没有检查项「%s」；检查项有：%s", name,
+	                            known.ptr ? known.ptr : "");
+	ch_buf_dispose(&known);
+	return rc;
+}
+
 int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_id, int64_t *order)
 {
 	ch_hh_ref ref;
@@ -110,23 +149,21 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		goto done;
 	for (size_t i = 0; i < in->nitems; i++) {
 		const char *eq = strchr(in->items[i], '=');
-		char key[64];
-		if (!eq || (size_t)(eq - in->items[i]) >= sizeof key ||
-		    (strcmp(eq + 1, "pass") != 0 && strcmp(eq + 1, "fail") != 0)) {
+		char key[256];
+		const char *res = eq ? item_result(eq + 1) : NULL;
+		if (!eq || (size_t)(eq - in->items[i]) >= sizeof key || !res) {
 			rc = ch_error_set_field(CH_EINVALID, "item",
-			                        "检查项 '%s': use KEY=pass or KEY=fail",
+			                        "检查项「%s」应写作 检查项=合格 或 检查项=不合格"
+			                        "（也可写 KEY=pass 或 KEY=fail）",
 			                        in->items[i]);
 			goto done;
 		}
 		snprintf(key, sizeof key, "%.*s", (int)(eq - in->items[i]), in->items[i]);
-		if (!json_object_get(items, key)) {
-			rc = ch_error_set_field(CH_EINVALID, "item",
-			                        "检查项 '%s': no checklist item '%s'", in->items[i],
-			                        key);
+		/* an item by its key or by its Chinese text */
+		if (!json_object_get(items, key) && (rc = item_by_name(ctx, key, sizeof key)) != 0)
 			goto done;
-		}
-		json_object_set_new(items, key, json_string(eq + 1));
-		if (strcmp(eq + 1, "fail") == 0) {
+		json_object_set_new(items, key, json_string(res));
+		if (strcmp(res, "fail") == 0) {
 			/* the order states the problem found, not the passing wording */
 			char *problem = ch_acceptance_problem(ctx, key);
 			ch_buf_printf(&failed, "%s%s", failed.len ? "；" : "", problem);

@@ -164,6 +164,19 @@ inspect_pass m.db 2023-10-08 $C $(hhs CJ 1 40) CJ042
 expect_eq "41 more self-inspections: CJ040 自验合格" "$(status m.db CJ040 $C)" self_inspected
 verify_ok "self-inspection: report verify" m.db
 
+# ---- checklist items by their Chinese text ----
+setup ci.db
+run ch --db ci.db inspect record CJ048 --county $C --result fail --date 2023-10-05 --inspector 张三 --item 原燃煤炉具已拆除=不合格
+expect_rc "--item 原燃煤炉具已拆除=不合格: exit 0" 0
+run orders ci.db --open
+has "--item by its Chinese text: the order states the problem" "原燃煤炉具未拆除"
+run ch --db ci.db inspect record CJ047 --county $C --result fail --date 2023-10-05 --inspector 张三 --item 炉子=不合格
+expect_rc "an unknown item: refused" 1
+has_err "an unknown item: lists the items" "检查项有：设备安装到位并正常运行（equipment）、原燃煤炉具已拆除（stove_removed）"
+run ch --db ci.db inspect record CJ047 --county $C --result fail --date 2023-10-05 --inspector 张三 --item 原燃煤炉具已拆除=也许
+expect_rc "an item's result neither 合格 nor 不合格: refused" 1
+has_err "an item's result: says how to write it" "应写作 检查项=合格 或 检查项=不合格"
+
 # ---- self-inspections in one file ----
 # CJ041..CJ043 are 已调试: a file passing two and failing one (with its
 # item's column) is stored; a file with bad rows names each and stores
