@@ -39,7 +39,7 @@ static const struct {
     {"reviewed_deadline", CH_STAGE_REVIEWED},
 };
 
-static int read_calendar(ch_ctx *ctx, int year, ch_calendar *cal, int shift_to)
+static int read_calendar(ch_ctx *ctx, int year, ch_calendar *cal)
 {
 	ch_stmt *st;
 	int n = 0;
@@ -65,7 +65,6 @@ static int read_calendar(ch_ctx *ctx, int year, ch_calendar *cal, int shift_to)
 		}
 		if (ch_date_parse(v, &d) != 0)
 			continue;
-		d.year += shift_to ? shift_to - year : 0;
 		if (strcmp(k, "implementation_start") == 0)
 			cal->impl_start = d;
 		else if (strcmp(k, "acceptance_start") == 0)
@@ -85,13 +84,17 @@ int ch_calendar_load(ch_ctx *ctx, int year, ch_calendar *cal)
 	cal->green_gap = 5;
 	cal->yellow_gap = 15;
 	cal->forecast_weeks = 4;
-	int n = read_calendar(ctx, year, cal, 0);
-	if (n == 0) /* no file for this year: the 2023 month-days */
-		n = read_calendar(ctx, 2023, cal, year);
+	/* a year without its own calendar is not given another year's dates:
+	 * the office loads one (core/rules.h) */
+	int n = read_calendar(ctx, year, cal);
 	if (n < 0)
 		return n;
 	if (n == 0 || cal->impl_start.year == 0)
-		return ch_error_set(CH_ENOTFOUND, "no milestone calendar for %d", year);
+		return ch_error_set(
+		    CH_ENOTFOUND,
+		    "没有 %d 年的里程碑日历：请用 cleanheat rules import calendar FILE "
+		    "--year %d 载入（格式同 data/calendar/2023.csv）",
+		    year, year);
 	if (cal->forecast_weeks < 1)
 		cal->forecast_weeks = 1;
 	return 0;

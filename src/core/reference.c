@@ -19,6 +19,7 @@
 #include "core/reference.h"
 #include "core/reflist.h"
 #include "core/region.h"
+#include "core/rules_int.h"
 #include "util/alloc.h"
 #include "util/date.h"
 #include "util/embedded.h"
@@ -27,7 +28,9 @@
 #include "util/strv.h"
 #include "util/text.h"
 
-#define FINGERPRINT_KEY "reference:fingerprint"
+/* (":2" since versions of the rules are kept: a database loaded before
+ * gets them recorded once) */
+#define FINGERPRINT_KEY "reference:fingerprint:2"
 #define MAX_COLS        16
 
 /* An embedded CSV read whole: ncols named columns per row, normalised. */
@@ -211,7 +214,46 @@ static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
 	struct ref_table t;
 	if (year < 2000 || year > 2100)
 		return ch_error_set(CH_ERROR, "%s: the file name must be the plan year", f->path);
+	/* the keys the dispatch reads (core/dispatch.c): dates of the year,
+	 * and three whole numbers; every date key is needed */
+	static const char *const dates[] = {"implementation_start", "started_deadline",
+	                                    "installed_deadline",   "commissioned_deadline",
+	                                    "acceptance_start",     "self_inspected_deadline",
+	                                    "reviewed_deadline"};
+	static const char *const numbers[] = {"green_gap", "yellow_gap", "forecast_weeks"};
 	int rc = read_ref(f, cols, 2, 2, &t);
+	unsigned seen = 0;
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		const char *k = cellv(&t, r, 0), *v = cellv(&t, r, 1);
+		int known = 0;
+		for (size_t i = 0; i < sizeof dates / sizeof dates[0] && !known; i++) {
+			ch_date d;
+			if (strcmp(k, dates[i]) != 0)
+				continue;
+			known = 1;
+			seen |= 1u << i;
+			if (ch_date_parse(v, &d) != 0 || d.year < year - 1 || d.year > year + 1)
+				rc = ch_error_set(CH_EINVALID,
+				                  "第 %zu 行 %s：「%s」不是 %d 年前后的日期", r + 2,
+				                  k, v, year);
+		}
+		for (size_t i = 0; i < sizeof numbers / sizeof numbers[0] && !known; i++) {
+			char *end;
+			if (strcmp(k, numbers[i]) != 0)
+				continue;
+			known = 1;
+			long n = strtol(v, &end, 10);
+			if (!*v || *end || n < 0 || n > 100)
+				rc = ch_error_set(CH_EINVALID,
+				                  "第 %zu 行 %s：「%s」应为 0–100 的整数", r + 2, k,
+				                  v);
+		}
+		if (!known && rc == 0)
+			rc = ch_error_set(CH_EINVALID, "第 %zu 行：未知的键「%s」", r + 2, k);
+	}
+	for (size_t i = 0; i < sizeof dates / sizeof dates[0] && rc == 0; i++)
+		if (!(seen & (1u << i)))
+			rc = ch_error_set(CH_EINVALID, "缺少 %s（每个节点日期都要写）", dates[i]);
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "DELETE FROM calendar WHERE plan_year = ?", "i",
 		               (int64_t)year);
@@ -347,8 +389,9 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
 	return rc;
 }
 
-/* The loader for one embedded file, by its path. */
-static int load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
+/* The loader for one embedded file (or an office's file of a rule kind),
+ * by its data/ path. */
+int ch_reference_load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
 {
 	if (ch_str_starts(f->path, "data/subsidy/"))
 		return load_policy(ctx, f, hash);
@@ -436,9 +479,19 @@ int ch_reference_sync(ch_store *store, int *nloaded)
 			continue;
 		ch_hash_hex(f->data, f->len, hash);
 		snprintf(key, sizeof key, "ref:%s", f->path);
-		if (meta_is(store->db, key, hash))
+		if (meta_is(store->db, key, hash)) {
+			rc = ch_rules_record_builtin(&ctx, f, hash, 1);
 			continue;
-		rc = load_file(&ctx, f, hash);
+		}
+		/* an office's own version of a rule stays: the shipped file is
+		 * only a default (core/rules.c) */
+		if (ch_rules_office_owns(&ctx, f->path)) {
+			rc = meta_set(store->db, key, hash);
+			continue;
+		}
+		rc = ch_reference_load_file(&ctx, f, hash);
+		if (rc == 0)
+			rc = ch_rules_record_builtin(&ctx, f, hash, 0);
 		if (rc == 0)
 			rc = meta_set(store->db, key, hash);
 		if (rc == 0)

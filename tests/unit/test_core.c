@@ -233,7 +233,7 @@ static void test_store_reference_sync(void **state)
 
 	/* a new database records this binary's fingerprint and every file */
 	ch_reference_fingerprint(fp);
-	assert_string_equal(meta_value(f->ctx, "reference:fingerprint"), fp);
+	assert_string_equal(meta_value(f->ctx, "reference:fingerprint:2"), fp);
 	snprintf(tech_hash, sizeof tech_hash, "%s", meta_value(f->ctx, tech));
 	assert_int_equal(strlen(tech_hash), CH_HASH_HEX_LEN);
 	int64_t n0 = audit_count(f->ctx);
@@ -250,11 +250,11 @@ static void test_store_reference_sync(void **state)
 
 	/* another fingerprint (a binary with other data): the changed file is
 	 * loaded again, audited as the program itself */
-	set_meta(f->ctx, "reference:fingerprint", "older");
+	set_meta(f->ctx, "reference:fingerprint:2", "older");
 	assert_int_equal(ch_store_open(&store, f->url, NULL), 0);
 	ch_store_free(store);
 	assert_string_equal(meta_value(f->ctx, tech), tech_hash);
-	assert_string_equal(meta_value(f->ctx, "reference:fingerprint"), fp);
+	assert_string_equal(meta_value(f->ctx, "reference:fingerprint:2"), fp);
 	assert_int_equal(audit_count(f->ctx), n0 + 1);
 	struct last_entry e = newest_entry(f->ctx);
 	assert_string_equal(e.action, "reference.load");
@@ -262,10 +262,10 @@ static void test_store_reference_sync(void **state)
 
 	/* another fingerprint but no file changed: no audit entry, only the
 	 * fingerprint is recorded */
-	set_meta(f->ctx, "reference:fingerprint", "older");
+	set_meta(f->ctx, "reference:fingerprint:2", "older");
 	assert_int_equal(ch_store_open(&store, f->url, NULL), 0);
 	ch_store_free(store);
-	assert_string_equal(meta_value(f->ctx, "reference:fingerprint"), fp);
+	assert_string_equal(meta_value(f->ctx, "reference:fingerprint:2"), fp);
 	assert_int_equal(audit_count(f->ctx), n0 + 1);
 	ch_audit_report rep;
 	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);

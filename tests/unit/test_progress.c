@@ -20,6 +20,7 @@
 #include "core/household.h"
 #include "core/plan.h"
 #include "core/problems.h"
+#include "core/rules.h"
 #include "core/workflow.h"
 #include "db/db.h"
 #include "util/date.h"
@@ -486,8 +487,26 @@ static void test_calendar(void **state)
 	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_SUBSIDIZED, &d), -1);
 	assert_int_equal(ch_calendar_expected(&c, CH_STAGE_WITHDRAWN, &d), -1);
 
-	/* 2024 has no file: the 2023 month-days in 2024 */
+	/* 2024 has no calendar: refused, naming what to load, never 2023's
+	 * dates moved a year on; then the office loads its own */
 	ch_calendar c4;
+	assert_int_equal(ch_calendar_load(f->ctx, 2024, &c4), CH_ENOTFOUND);
+	assert_non_null(strstr(ch_error_message(), "rules import calendar FILE --year 2024"));
+	ch_error_clear();
+	static const char cal2024[] = "key,value\n"
+	                              "implementation_start,2024-04-01\n"
+	                              "started_deadline,2024-05-31\n"
+	                              "installed_deadline,2024-09-30\n"
+	                              "commissioned_deadline,2024-09-30\n"
+	                              "acceptance_start,2024-10-01\n"
+	                              "self_inspected_deadline,2024-10-30\n"
+	                              "reviewed_deadline,2024-10-31\n"
+	                              "green_gap,5\nyellow_gap,15\nforecast_weeks,4\n";
+	int64_t version = 0;
+	assert_int_equal(ch_rules_import(f->ctx, "calendar", 2024, "2024年日历.csv", cal2024,
+	                                 sizeof cal2024 - 1, &version),
+	                 0);
+	assert_int_equal(version, 1);
 	assert_int_equal(ch_calendar_load(f->ctx, 2024, &c4), 0);
 	expect_date(&c4.impl_start, 2024, 4, 1);
 	expect_date(&c4.acceptance_start, 2024, 10, 1);
