@@ -208,6 +208,12 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		                 "笔（重新列入待发放），重复 %zu 笔，无法识别 %zu 笔\n",
 		                 sum.confirmed, sum.subsidized, sum.failed, sum.repeated,
 		                 sum.unknown);
+		if (sum.released)
+			ch_result_printf(res,
+			                 "其中 %zu 笔属于发出后已退出的农户，款项已退回县级专户，"
+			                 "不再发放\n",
+			                 sum.released);
+		ch_result_count(res, "released", (int64_t)sum.released);
 	}
 	if (rc == 0 && ch_problems_nrejected(p))
 		rc = ch_error_set(CH_EINVALID, "%zu row(s) of the return file could not be applied",

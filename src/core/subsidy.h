@@ -101,14 +101,25 @@ typedef struct ch_return_row {
 } ch_return_row;
 typedef struct ch_reconcile_summary {
 	size_t confirmed, failed, repeated, unknown, subsidized;
+	size_t released; /* failed payments of withdrawn households, back to the county */
 } ch_reconcile_summary;
 /* Applies the bank's return: paid rows confirmed, failed rows reversed
- * (payable again), rows already applied skipped, unknown or inconsistent
+ * (payable again; for a household that has withdrawn meanwhile, back to
+ * the county's account), rows already applied skipped, unknown or inconsistent
  * rows reported in PROBLEMS. One transaction. Requires CH_PERM_FUNDS for
  * the county of every payment the file names: a payment of another county
  * refuses the whole file (CH_EDENIED), nothing applied. */
 int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
                          ch_problems *problems, ch_reconcile_summary *sum);
+
+/* What becomes of the money of household HOUSEHOLD that withdraws now, in
+ * Chinese, into *NOTE (the caller frees it; NULL when it has none at the
+ * bank and none reserved): a payment at the bank (sent, not yet returned)
+ * stays there; returned failed it goes back to the county's account,
+ * returned paid it is a case for recovery (the fund audit's 追回); money
+ * reserved but not yet sent stays reserved and is never paid. No permission
+ * check: for the withdrawal step, which has checked its own. */
+int ch_subsidy_withdrawal_note(ch_ctx *ctx, int64_t household, char **note);
 
 /* ---- funds ---- */
 
@@ -127,7 +138,7 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
                    int *found);
 
 typedef struct ch_funds_finding {
-	const char *kind; /* 滞留, 截留, 挪用, 挤占, 重复发放, 结余 */
+	const char *kind; /* 滞留, 截留, 挪用, 追回, 挤占, 重复发放, 结余 */
 	const char *where, *what;
 	int64_t amount_fen;
 } ch_funds_finding;

@@ -14,8 +14,10 @@
 # one paid again by the next batch, the same file twice changing nothing;
 # `funds audit --as-of` (截留 after the payment deadline, 滞留 after
 # idle_days, 挤占, 重复发放 by shared account and by an ID number registered
-# again after withdrawal, 挪用 for a household withdrawn while its payment was
-# at the bank), `report funds` figures in table, CSV, JSON and XLSX;
+# again after withdrawal, no 挪用 but 追回 for a household withdrawn while its
+# payment was at the bank, 挪用 for a payment sent after a withdrawal recorded
+# late, a failed payment of a withdrawn household back to the county),
+# `report funds` figures in table, CSV, JSON and XLSX;
 # permissions (the prefecture admin, county operators, the auditor and a
 # finance user scoped to one county); dates that are not dates;
 # `ledger verify` after every step.
@@ -339,9 +341,14 @@ expect_eq "pay 阜康市: FK002 (withdrawn on 11-03) not paid" "$(csvget "$BF" �
 
 # ---- the bank's return ----
 
-# CJ008 withdraws while its payment is at the bank
-ch --db $DB event record CJ008 已退出 --county $C --date 2023-11-03 --note 农户搬迁 >/dev/null ||
-	echo "not ok - withdrawing CJ008"
+# CJ008 withdraws while its payment is at the bank: recorded, with a
+# warning that says what becomes of the money
+run ch --db $DB event record CJ008 已退出 --county $C --date 2023-11-03 --note 农户搬迁
+expect_rc "withdrawing CJ008 (payment at the bank): exit 0" 0
+has "withdrawing CJ008: the amount at the bank and its batch" "（提示）该户有 5,100.00 元补助已随第 1 批发往银行、尚未回单"
+has "withdrawing CJ008: the payment is not recalled" "这笔发放不会撤回"
+has "withdrawing CJ008: failed returns to the county" "银行回单为失败时，款项退回县级专户"
+has "withdrawing CJ008: paid is a recovery case" "回单为成功时，款项已入该户账户，须依规追回"
 # paid: CJ001 CJ002 CJ005 CJ006 CJ008; failed: CJ003; a wrong amount for
 # CJ004; an unknown 流水号
 printf '%s\n' "$B" | awk -F, 'BEGIN { print "流水号,金额(元),状态,日期,原因" }
@@ -527,8 +534,11 @@ case "$(finding "$A" 截留 FK003)" in
 *未核定*) ok "audit 11-20: FK003's entitlement shown as 未核定 (not 0.00)" ;;
 *) not_ok "audit 11-20: FK003's entitlement shown as 未核定 (not 0.00)" "got: $(finding "$A" 截留 FK003)" ;;
 esac
-expect_finding "audit 11-20: 挪用 CJ008 (withdrawn while at the bank)" "$A" 挪用 "CJ008"
-expect_eq "audit 11-20: 挪用 CJ008 5,100.00" "$(finding "$A" 挪用 CJ008 | awk -F'"' '{ print $2 }')" 5,100.00
+# CJ008 withdrew on 11-03, its payment left on 11-02 while it was eligible:
+# no 挪用; the bank paid it on 11-05, so it is a case for recovery
+expect_no_finding "audit 11-20: no 挪用 for CJ008 (withdrawn after its payment left)" "$A" 挪用 "CJ008"
+expect_finding "audit 11-20: 追回 CJ008 (paid after it withdrew)" "$A" 追回 "CJ008"
+expect_eq "audit 11-20: 追回 CJ008 5,100.00" "$(finding "$A" 追回 CJ008 | awk -F'"' '{ print $2 }')" 5,100.00
 expect_finding "audit 11-20: 挤占 办公经费" "$A" 挤占 "办公经费"
 expect_eq "audit 11-20: 挤占 5,000.00" "$(finding "$A" 挤占 办公经费 | awk -F'"' '{ print $2 }')" 5,000.00
 expect_no_finding "audit 11-20: spending on subsidy is no 挤占" "$A" 挤占 "「subsidy」"
@@ -543,6 +553,9 @@ expect_no_finding "audit 11-09: no 挤占 before the spending" "$A" 挤占 ""
 # CJ008 withdrew on 11-03: on 11-02 its payment at the bank was no 挪用
 A=$(audit_csv 2023-11-02)
 expect_no_finding "audit 11-02: no 挪用 (CJ008 withdrew on 11-03)" "$A" 挪用 "CJ008"
+A=$(audit_csv 2023-11-04)
+expect_no_finding "audit 11-04: no 挪用 (CJ008's payment left before it withdrew)" "$A" 挪用 "CJ008"
+expect_no_finding "audit 11-04: no 追回 yet (the bank had not paid CJ008)" "$A" 追回 "CJ008"
 A=$(audit_csv 2023-12-19)
 expect_no_finding "audit 12-19 (60 days after the review): no 滞留 yet" "$A" 滞留 ""
 A=$(audit_csv 2023-12-20)
@@ -552,7 +565,7 @@ A=$(audit_csv 2023-12-20 au)
 expect_finding "audit as the auditor: 滞留 in 昌吉市" "$A" 滞留 "$C"
 run ch --db $DB --as fin funds audit --as-of 2023-12-20 --format json
 expect_rc "audit as JSON: exit 0" 0
-has "audit as JSON: a 挪用 row" '"kind": "挪用"'
+has "audit as JSON: a 追回 row" '"kind": "追回"'
 run ch --db $DB --as fin funds audit --as-of 2023-12-20
 has "audit as a table: counts the findings" "发现问题"
 A=$(audit_csv 2023-11-20 fk)
@@ -633,3 +646,35 @@ OVERDUE=$(csvget "$(printf '%s\n' "$OUT" | tr -d '\r')" '县(市)' 合计 逾期
 echo "# overdue on 12-31: $OVERDUE"
 expect_eq "households 12-31: overdue = the audit's 截留 findings" "$OVERDUE" \
 	"$(printf '%s\n' "$A" | grep -c '^截留,')"
+
+# ---- withdrawals and the money at the bank (on a copy) ----
+
+cp m.db w.db
+DB=w.db
+# FK001's payment left on 11-06; a withdrawal recorded now with the day
+# 11-04 means the money was sent to a household that had withdrawn: 挪用
+FK1=$(csvget "$BF" 户编号 FK001 流水号)
+run ch --db $DB event record FK001 已退出 --county $F --date 2023-11-04 --note 迁出本县
+expect_rc "withdrawing FK001 on 11-04 (its payment left on 11-06): exit 0" 0
+has "withdrawing FK001: warns of the 2,700.00 at the bank" "该户有 2,700.00 元补助已随第"
+A=$(audit_csv 2023-12-31)
+expect_finding "audit: 挪用 FK001 (sent on 11-06 after it withdrew on 11-04)" "$A" 挪用 "FK001"
+expect_finding "audit: the 挪用 names the day and the stage then" "$A" 挪用 "2023-11-06 发出补助时该户为「已退出」"
+expect_eq "audit: 挪用 FK001 2,700.00" "$(finding "$A" 挪用 FK001 | awk -F'"' '{ print $2 }')" 2,700.00
+bal() { fund "$(funds_csv 2023-12-31)" 合计 "" "专户结余(元)" | tr -d ,; }
+B0=$(bal)
+# the bank returns it failed: reversed, and back to 阜康市's account
+printf '流水号,金额,状态,日期,原因\n%s,2700.00,失败,2023-12-28,账户冻结\n' "$FK1" >returnw.csv
+run fin subsidy reconcile returnw.csv
+expect_rc "reconcile FK001 failed: exit 0" 0
+has "reconcile FK001 failed: back to the county's account" "其中 1 笔属于发出后已退出的农户，款项已退回县级专户"
+expect_eq "reconcile FK001 failed: county balances up by 2,700.00" \
+	"$(awk -v a="$(bal)" -v b="$B0" 'BEGIN { printf "%.2f", a - b }')" 2700.00
+A=$(audit_csv 2023-12-31)
+expect_no_finding "audit after the failed return: no 挪用 FK001" "$A" 挪用 "FK001"
+verify_ok "withdrawn FK001 released: ledger verify"
+# a household with money reserved and nothing sent
+run ch --db $DB event record FK003 已退出 --county $F --date 2023-12-27 --note 迁出本县
+has "withdrawing FK003: its reserved money stays, never paid" "该户已预留、尚未发出的 6,800.00 元留在该户待发放账户，不再发放"
+run fin subsidy pay --county $F --date 2023-12-29 -o bankw.csv
+has "pay 阜康市 again: FK001 and FK003 (withdrawn) not paid" "没有待发放的补助"
