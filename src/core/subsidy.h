@@ -123,16 +123,27 @@ int ch_subsidy_withdrawal_note(ch_ctx *ctx, int64_t household, char **note);
 
 /* ---- funds ---- */
 
-/* Moves AMOUNT_FEN of SOURCE: from its origin to the prefecture (TO NULL,
- * 下达), from the prefecture to county TO (拨付), or with DIRECT from the
- * origin straight to the county. KEY makes it idempotent: *FOUND (if not
- * NULL) is set when KEY was already recorded with this content and nothing
- * new was done. Prefecture only. */
+/* The fund source TEXT stands for: its key (central, region, …) into KEY
+ * and its Chinese name (中央资金, …) into NAME (either may be NULL). TEXT
+ * may be the key, the name or a spelling of data/subsidy/sources.csv
+ * (中央, 自治区, 州级, 县级 …). CH_EINVALID naming the sources otherwise. */
+int ch_funds_source(ch_ctx *ctx, const char *text, char key[16], char name[64]);
+/* The spending category TEXT stands for, as a new string (the caller frees
+ * it): its key (WANT_NAME 0) or Chinese name (WANT_NAME 1) when TEXT is a
+ * spelling of data/subsidy/categories.csv, else TEXT normalised (a
+ * category outside the policy keeps the name it was given). */
+char *ch_funds_category(ch_ctx *ctx, const char *text, int want_name);
+
+/* Moves AMOUNT_FEN of SOURCE (as ch_funds_source reads it): from its origin to the prefecture (TO
+ * NULL, 下达), from the prefecture to county TO (拨付), or with DIRECT from the origin straight to
+ * the county. KEY makes it idempotent: *FOUND (if not NULL) is set when KEY was already recorded
+ * with this content and nothing new was done. Prefecture only. */
 int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int direct,
                          int64_t amount_fen, const char *day, const char *key, const char *memo,
                          int *found);
 /* Spends AMOUNT_FEN of COUNTY's SOURCE on CATEGORY (anything but the
- * policy's categories is 挤占, and the audit says so). *FOUND as above. */
+ * policy's categories is 挤占, and the audit says so). SOURCE and CATEGORY
+ * as ch_funds_source and ch_funds_category read them. *FOUND as above. */
 int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const char *category,
                    int64_t amount_fen, const char *day, const char *key, const char *memo,
                    int *found);
@@ -147,11 +158,15 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
                    void *arg);
 
 typedef struct ch_funds_row {
-	const char *county, *source;
+	const char *county, *source; /* the source's Chinese name */
 	int64_t received, reserved, paid, balance;
+	int64_t other; /* out of the county account but not to YEAR's households */
 } ch_funds_row;
-/* By county and source: received, reserved for households, paid, and the
- * county account's balance, as of AS_OF. */
+/* By county and source, as of AS_OF: received into the county account,
+ * reserved out of it for households of plan year YEAR (net of reservations
+ * reversed), other money out of it (spending, other years' households),
+ * its balance (received = reserved + other + balance), and what YEAR's
+ * households were paid. */
 int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
                     int (*fn)(const ch_funds_row *r, void *arg), void *arg);
 
