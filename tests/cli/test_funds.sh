@@ -327,6 +327,18 @@ if [ "$(head -c 2 again.xlsx)" = PK ] && unzip -p again.xlsx 2>/dev/null | grep 
 else
 	not_ok "payfile 1 as XLSX: a workbook with the rows"
 fi
+# the XLSX is for people to check, sign and file: a title, amounts as
+# numbers, a total row, the total in capitals, signature lines
+SS=$(unzip -p again.xlsx xl/sharedStrings.xml 2>/dev/null)
+SH=$(unzip -p again.xlsx xl/worksheets/sheet1.xml 2>/dev/null)
+for t in 昌吉市农村清洁取暖改造补助资金发放清单 "发放日期：2023年11月1日" "合计（共 7 户）" \
+	"合计金额（大写）：人民币肆万壹仟元整" 经办 复核 审批; do
+	case "$SS" in *"$t"*) ok "payfile XLSX: has $t" ;; *) not_ok "payfile XLSX: has $t" ;; esac
+done
+case "$SH" in *'<c r="H4" s="'*'"><v>10000</v></c>'*) ok "payfile XLSX: CJ001's amount is the number 10000" ;;
+*) not_ok "payfile XLSX: CJ001's amount is the number 10000" "$(printf '%s' "$SH" | grep -o '<c r="H4"[^/]*/c>')" ;; esac
+case "$SH" in *'<c r="H11" s="'*'"><v>41000</v></c>'*) ok "payfile XLSX: the total row holds the number 41000" ;;
+*) not_ok "payfile XLSX: the total row holds the number 41000" "$(printf '%s' "$SH" | grep -o '<c r="H11"[^/]*/c>')" ;; esac
 run fin subsidy payfile 99 -o none.csv
 expect_rc "payfile of no batch: exit 4" 4
 run ch --db $DB --as root subsidy payfile 1 -o root.csv
