@@ -38,13 +38,17 @@ static int event_record(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		if ((rc = ch_event_add(b, &in)) == 0) {
 			rc = ch_event_finish(b, &sum);
 			const ch_problems *p = ch_event_problems(b);
-			if (ch_problems_count(p)) {
+			if (rc != 0 && ch_problems_nrejected(p)) {
 				/* one step: its problem is the error message */
 				const ch_problem *x = ch_problems_get(p, 0);
 				ch_error_set(rc, "%s%s%s", x->column ? x->column : "",
 				             x->column ? "：" : "", x->reason);
 			} else if (rc == 0) {
 				ch_result_printf(res, "已记录：%s %s %s\n", hh, stage, date);
+				/* warnings (money of a withdrawn household): shown, not refused */
+				for (size_t i = 0; i < ch_problems_count(p); i++)
+					ch_result_printf(res, "（提示）%s\n",
+					                 ch_problems_get(p, i)->reason);
 			}
 		}
 	}

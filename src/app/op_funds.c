@@ -55,9 +55,13 @@ static int subsidy_entitlement(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_printf(res, "  %s\n", e.lines[i]);
 	ch_result_printf(res, "  核定补助：%s 元", YUAN(e.total_fen, y));
 	ch_result_printf(res, "（总投资 %s 元）\n  资金来源：", YUAN(e.cost_fen, y));
-	for (size_t i = 0; i < e.nsplit; i++)
-		ch_result_printf(res, "%s%s %s 元", i ? "，" : "", e.split[i].source,
-		                 YUAN(e.split[i].fen, y));
+	for (size_t i = 0; i < e.nsplit; i++) {
+		char name[64];
+		if (ch_funds_source(ctx, e.split[i].source, NULL, name) != 0)
+			snprintf(name, sizeof name, "%s", e.split[i].source);
+		ch_result_printf(res, "%s%s %s 元", i ? "，" : "", name, YUAN(e.split[i].fen, y));
+	}
+	ch_error_clear();
 	ch_result_printf(res, "\n");
 	ch_result_count(res, "total_fen", e.total_fen);
 	return 0;
@@ -208,6 +212,12 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		                 "笔（重新列入待发放），重复 %zu 笔，无法识别 %zu 笔\n",
 		                 sum.confirmed, sum.subsidized, sum.failed, sum.repeated,
 		                 sum.unknown);
+		if (sum.released)
+			ch_result_printf(res,
+			                 "其中 %zu 笔属于发出后已退出的农户，款项已退回县级专户，"
+			                 "不再发放\n",
+			                 sum.released);
+		ch_result_count(res, "released", (int64_t)sum.released);
 	}
 	if (rc == 0 && ch_problems_nrejected(p))
 		rc = ch_error_set(CH_EINVALID, "%zu row(s) of the return file could not be applied",
@@ -246,10 +256,12 @@ static int funds_appropriate(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	ch_result_count(res, "recorded_before", found);
 	if (found)
 		ch_result_printf(res, "%s 已记录过，未重复%s\n", key, to ? "拨付" : "下达");
-	else
-		ch_result_printf(res, "已%s：%s %s 元 → %s（%s）\n", to ? "拨付" : "下达",
-		                 ch_args_str(a, "source"), ch_args_str(a, "amount"),
-		                 to ? to : "州级", key);
+	else {
+		char name[64], y[40];
+		ch_funds_source(ctx, ch_args_str(a, "source"), NULL, name);
+		ch_result_printf(res, "已%s：%s %s 元 → %s（%s）\n", to ? "拨付" : "下达", name,
+		                 YUAN(fen, y), to ? to : "州级", key);
+	}
 	return 0;
 }
 
@@ -267,9 +279,14 @@ static int funds_spend(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	ch_result_count(res, "recorded_before", found);
 	if (found)
 		ch_result_printf(res, "%s 已记录过，未重复记录支出\n", key);
-	else
-		ch_result_printf(res, "已记录支出：%s %s %s 元（%s）\n", county,
-		                 ch_args_str(a, "category"), ch_args_str(a, "amount"), key);
+	else {
+		char name[64], y[40];
+		char *cat = ch_funds_category(ctx, ch_args_str(a, "category"), 1);
+		ch_funds_source(ctx, ch_args_str(a, "source"), NULL, name);
+		ch_result_printf(res, "已记录支出：%s %s「%s」%s 元（%s）\n", county, name, cat,
+		                 YUAN(fen, y), key);
+		free(cat);
+	}
 	return 0;
 }
 
@@ -330,14 +347,17 @@ static void pct_down(char *out, size_t outsz, int64_t part, int64_t whole)
 		         (int)(part * 1000 / whole % 10));
 }
 
-enum { R_COUNTY, R_SOURCE, R_RECEIVED, R_RESERVED, R_PAID, R_BALANCE, R_UTIL };
+/* 到位 = 已核定预留 + 其他支出 + 专户结余, so the row adds up; 已发放到户 is
+ * the part of the reservations the bank has paid */
+enum { R_COUNTY, R_SOURCE, R_RECEIVED, R_RESERVED, R_OTHER, R_BALANCE, R_PAID, R_UTIL };
 static const struct app_col funds_cols[] = {
     [R_COUNTY] = {"county", "县(市)", CH_COL_TEXT},
     [R_SOURCE] = {"source", "资金来源", CH_COL_TEXT},
     [R_RECEIVED] = {"received", "到位(元)", CH_COL_TEXT},
     [R_RESERVED] = {"reserved", "已核定预留(元)", CH_COL_TEXT},
-    [R_PAID] = {"paid", "已发放到户(元)", CH_COL_TEXT},
+    [R_OTHER] = {"other", "其他支出(元)", CH_COL_TEXT},
     [R_BALANCE] = {"balance", "专户结余(元)", CH_COL_TEXT},
+    [R_PAID] = {"paid", "已发放到户(元)", CH_COL_TEXT},
     [R_UTIL] = {"utilisation", "支出进度", CH_COL_TEXT},
 };
 
@@ -346,12 +366,13 @@ struct funds_out {
 	ch_funds_row tot; /* the sums of the amounts */
 };
 
-/* The four amounts of X, in yuan. */
+/* The five amounts of X, in yuan. */
 static void set_amounts(ch_report *r, const ch_funds_row *x)
 {
 	char y[40];
 	ch_report_set_text(r, R_RECEIVED, YUAN(x->received, y));
 	ch_report_set_text(r, R_RESERVED, YUAN(x->reserved, y));
+	ch_report_set_text(r, R_OTHER, YUAN(x->other, y));
 	ch_report_set_text(r, R_PAID, YUAN(x->paid, y));
 	ch_report_set_text(r, R_BALANCE, YUAN(x->balance, y));
 }
@@ -370,6 +391,7 @@ static int add_funds(const ch_funds_row *x, void *arg)
 	o->tot.reserved += x->reserved;
 	o->tot.paid += x->paid;
 	o->tot.balance += x->balance;
+	o->tot.other += x->other;
 	return 0;
 }
 
@@ -545,7 +567,7 @@ static const struct ch_param reconcile_params[] = {
 
 static const struct ch_param appropriate_params[] = {
     {"source", CH_PT_STRING, CH_PF_REQUIRED, "S", NULL, 0, 0,
-     "the fund source: central, region, prefecture or county"},
+     "the fund source: 中央资金, 自治区资金, 州级资金 or 县级资金 (or 中央, 自治区, 州级, 县级)"},
     P_AMOUNT,
     P_DATE("the day the money moved"),
     P_KEY,
@@ -560,9 +582,9 @@ static const struct ch_param appropriate_params[] = {
 static const struct ch_param spend_params[] = {
     APP_P_COUNTY(CH_PF_REQUIRED, "the county whose special account pays (name or code)"),
     {"source", CH_PT_STRING, CH_PF_REQUIRED, "S", NULL, 0, 0,
-     "the fund source: central, region, prefecture or county"},
+     "the fund source: 中央资金, 自治区资金, 州级资金 or 县级资金 (or 中央, 自治区, 州级, 县级)"},
     {"category", CH_PT_STRING, CH_PF_REQUIRED, "CAT", NULL, 0, 0,
-     "what the money was spent on (anything but the policy's categories is 挤占)"},
+     "what the money was spent on: 农户补助 (or 补助), or another category, which is 挤占"},
     P_AMOUNT,
     P_DATE("the day of the spending"),
     P_KEY,
@@ -608,7 +630,7 @@ const struct ch_op ch_ops_funds[] = {
     {"funds", "audit", "滞留 截留 挪用 挤占, one ID or account paid twice, unspent balances",
      CH_PERM_READ, 0, CH_RF_ALL, audit_params, funds_audit},
     {"report", "funds",
-     "by county and source: received, reserved, paid, balance, utilisation; with "
+     "by county and source: received, reserved, other spending, balance, paid, utilisation; with "
      "--households, each county's household payment status",
      CH_PERM_READ, 0, CH_RF_ALL, report_params, report_funds},
     {"ledger", "verify", "check every ledger rule again from the transfers", CH_PERM_READ, 0,

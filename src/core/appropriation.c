@@ -5,6 +5,7 @@
  */
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/audit_int.h"
@@ -41,18 +42,19 @@ static int transfer(ch_ctx *ctx, const char *key, const char *kind, const char *
 	return rc;
 }
 
-int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int direct,
+int ch_funds_appropriate(ch_ctx *ctx, const char *source_text, const char *to, int direct,
                          int64_t amount_fen, const char *day, const char *key, const char *memo,
                          int *found)
 {
-	char from_code[64], to_code[64];
+	char from_code[64], to_code[64], source[16];
 	ch_region c = {0};
 	int rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, 0)) != 0)
 		return ch_error_prefix("appropriations are the prefecture's: ");
 	if (amount_fen <= 0)
 		return ch_error_set_field(CH_EINVALID, "amount", "金额 must be positive");
-	if ((rc = ch_subsidy_check_day("date", "日期", day)) != 0)
+	if ((rc = ch_subsidy_check_day("date", "日期", day)) != 0 ||
+	    (rc = ch_funds_source(ctx, source_text, source, NULL)) != 0)
 		return rc;
 	if (to && (rc = ch_subsidy_county(ctx, to, &c)) != 0)
 		return rc;
@@ -73,15 +75,19 @@ int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int di
 	return rc;
 }
 
-int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const char *category,
-                   int64_t amount_fen, const char *day, const char *key, const char *memo,
-                   int *found)
+int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source_text,
+                   const char *category_text, int64_t amount_fen, const char *day, const char *key,
+                   const char *memo, int *found)
 {
 	ch_region c;
-	char from_code[64], to_code[160];
+	char from_code[64], to_code[160], source[16];
+	char *category = NULL;
 	int rc;
 	if ((rc = ch_subsidy_funds_county(ctx, county, day, &c)) != 0)
 		return rc;
+	if ((rc = ch_funds_source(ctx, source_text, source, NULL)) != 0)
+		goto done;
+	category = ch_funds_category(ctx, category_text, 0);
 	if (amount_fen <= 0 || !category || !*category || strchr(category, ':')) {
 		rc = ch_error_set_field(CH_EINVALID, amount_fen <= 0 ? "amount" : "category",
 		                        "金额 must be positive and 支出类别 a name without ':'");
@@ -95,6 +101,7 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
 	                        "amount_fen", (json_int_t)amount_fen, "day", day),
 	              found);
 done:
+	free(category);
 	ch_region_dispose(&c);
 	return rc;
 }

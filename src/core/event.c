@@ -21,6 +21,7 @@
 #include "core/event.h"
 #include "core/idcard.h"
 #include "core/region.h"
+#include "core/subsidy.h"
 #include "core/workflow.h"
 #include "util/alloc.h"
 #include "util/date.h"
@@ -458,6 +459,16 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		b->last_household = h.id;
 		b->last_stage = stage;
 		snprintf(b->last_day, sizeof b->last_day, "%s", day);
+	}
+	/* a withdrawal with money at the bank or reserved: say what becomes of it */
+	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {
+		char *money = NULL;
+		rc = ch_subsidy_withdrawal_note(b->ctx, h.id, &money);
+		if (rc == 0 && money)
+			ch_problems_add(b->problems, in->line, CH_EF_HOUSEHOLD,
+			                ch_efield_name(CH_EF_HOUSEHOLD), in->household, 1, "%s",
+			                money);
+		free(money);
 	}
 	return rc;
 }

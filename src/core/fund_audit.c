@@ -1,9 +1,10 @@
 /*
  * fund_audit — the fund audit as of a day: money held back in county
  * accounts (滞留), households past the payment deadline (截留), money paid
- * to households not eligible (挪用), spending outside the policy's
- * categories (挤占), one person or account paid twice (重复发放), and what
- * each source still holds (see subsidy.h).
+ * to households not eligible when it was sent (挪用), money paid to a
+ * household that withdrew after its payment left (追回), spending outside
+ * the policy's categories (挤占), one person or account paid twice
+ * (重复发放), and what each source still holds (see subsidy.h).
  */
 #include <jansson.h>
 #include <stdarg.h>
@@ -49,6 +50,7 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 	char *cats = json_dumps(p.categories, JSON_COMPACT);
 	int64_t scope = ctx->actor.scope_region_id;
 	int64_t reviewed = CH_STAGE_REVIEWED, withdrawn = CH_STAGE_WITHDRAWN;
+	int64_t subsidized = CH_STAGE_SUBSIDIZED;
 	/* clang-format off */
 	/* 滞留: a county holds money while households passed review long ago */
 	rc = each_finding(ctx,
@@ -82,23 +84,45 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 		    " AND (x.household_id IS NULL OR " HH_MONEY("paid") " < x.total_fen)"
 		    " AND (?3 = 0 OR h.county_id = ?3) ORDER BY r.code, h.hh_no",
 		    "tiii", "截留", fn, arg, as_of, p.payment_days, scope, reviewed);
-	/* 挪用: money sent to households that were not eligible on the day */
+	/* 挪用: money sent to a household that was not eligible when it was
+	 * sent (its last step recorded before the payment left was neither
+	 * 复核通过 nor 补助已发放), and not returned failed by the day. A
+	 * household that withdraws after its payment left was eligible then:
+	 * that is no 挪用 (see 追回 below). */
+	if (rc == 0)
+		rc = each_finding(ctx,
+		    "WITH sent AS (SELECT p.household_id, p.amount, p.status, p.returned_at,"
+		    "  t.day, t.at FROM payment p JOIN transfer t ON t.id = p.transfer_id"
+		    "  WHERE t.day <= ?1 AND NOT (p.status = 'failed' AND p.returned_at <= ?1)),"
+		    " judged AS (SELECT s.*, coalesce((SELECT e.stage_no FROM event e"
+		    "  WHERE e.household_id = s.household_id AND e.superseded_by IS NULL"
+		    "  AND (e.day < s.day OR (e.day = s.day AND e.recorded_at <= s.at))"
+		    "  ORDER BY e.day DESC, e.id DESC LIMIT 1), 0) AS stage_then FROM sent s)"
+		    " SELECT r.name || ' ' || h.hh_no || ' ' || h.head_name,"
+		    "  group_concat(DISTINCT j.day) || ' 发出补助时该户为「' || st.name"
+		    "  || '」，不应领取补助', sum(j.amount)"
+		    " FROM judged j JOIN household h ON h.id = j.household_id"
+		    " JOIN region r ON r.id = h.county_id JOIN stage st ON st.no = j.stage_then"
+		    " WHERE j.stage_then NOT IN (?3, ?4) AND (?2 = 0 OR h.county_id = ?2)"
+		    " GROUP BY h.id, st.no ORDER BY r.code, h.hh_no",
+		    "tiii", "挪用", fn, arg, as_of, scope, reviewed, subsidized);
+	/* 追回: a household that withdrew after its payment left, which the
+	 * bank then confirmed paid: the money is in its account and must be
+	 * recovered (a failed one went back to the county's account) */
 	if (rc == 0)
 		rc = each_finding(ctx,
 		    "SELECT r.name || ' ' || h.hh_no || ' ' || h.head_name,"
-		    " '该户当时为「' || s.name || '」，不应领取补助',"
-		    " " HH_MONEY("transit") " + " HH_MONEY("paid")
-		    " FROM household h JOIN region r ON r.id = h.county_id"
-		    " JOIN stage s ON s.key = CASE"
-		    "  WHEN EXISTS (SELECT 1 FROM event w WHERE w.household_id = h.id AND w.stage_no = ?3"
-		    "   AND w.superseded_by IS NULL AND w.day <= ?1) THEN 'withdrawn'"
-		    "  WHEN EXISTS (SELECT 1 FROM event v WHERE v.household_id = h.id AND v.stage_no = ?4"
-		    "   AND v.superseded_by IS NULL AND v.day <= ?1) THEN 'reviewed'"
-		    "  ELSE h.status END"
-		    " WHERE s.key NOT IN ('reviewed', 'subsidized')"
-		    " AND " HH_MONEY("transit") " + " HH_MONEY("paid") " > 0"
-		    " AND (?2 = 0 OR h.county_id = ?2)",
-		    "tiii", "挪用", fn, arg, as_of, scope, withdrawn, reviewed);
+		    " '该户于 ' || w.day || ' 退出；此前发出的补助已于 '"
+		    " || group_concat(DISTINCT p.returned_at) || ' 入账，应依规追回', sum(p.amount)"
+		    " FROM payment p JOIN transfer t ON t.id = p.transfer_id"
+		    " JOIN household h ON h.id = p.household_id JOIN region r ON r.id = h.county_id"
+		    " JOIN event w ON w.household_id = h.id AND w.stage_no = ?3"
+		    "  AND w.superseded_by IS NULL AND w.day <= ?1"
+		    " WHERE p.status = 'paid' AND p.returned_at <= ?1"
+		    " AND (t.day < w.day OR (t.day = w.day AND t.at < w.recorded_at))"
+		    " AND (?2 = 0 OR h.county_id = ?2)"
+		    " GROUP BY h.id ORDER BY r.code, h.hh_no",
+		    "tii", "追回", fn, arg, as_of, scope, withdrawn);
 	/* 挤占: spending out of county accounts on anything else */
 	if (rc == 0)
 		rc = each_finding(ctx,

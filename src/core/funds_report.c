@@ -1,6 +1,6 @@
 /*
  * funds_report — the funds reports: by county and source, what was
- * received, reserved for households, paid and is left; and by county, the
+ * received, reserved for households, spent otherwise, paid and is left; and by county, the
  * payment status of the households whose review passed (see subsidy.h).
  */
 #include <jansson.h>
@@ -18,20 +18,27 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 		rc = ch_subsidy_check_day("as-of", "截至日期", as_of);
 	if (rc)
 		return rc;
-	/* households of plan year YEAR for reserved and paid; county accounts whole */
+	/* the county accounts whole, so that 到位 = 预留 + 其他支出 + 结余: what
+	 * came in; what went to this year's households (net of reservations
+	 * reversed); everything else that went out (other categories, other
+	 * years' households); and the balance. Paid: this year's households. */
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT r.name, s.name,"
 	    " sum(CASE WHEN a.kind = 'county' AND t.kind IN ('appropriate', 'allocate')"
-	    "  AND p.amount > 0 THEN p.amount ELSE 0 END),"
-	    " sum(CASE WHEN a.kind = 'payable' AND t.kind = 'reserve' AND h.plan_year = ?2"
 	    "  THEN p.amount ELSE 0 END),"
+	    " sum(CASE WHEN a.kind = 'county' AND t.kind IN ('reserve', 'reverse')"
+	    "  AND th.plan_year = ?2 THEN -p.amount ELSE 0 END),"
 	    " sum(CASE WHEN a.kind = 'paid' AND h.plan_year = ?2 THEN p.amount ELSE 0 END),"
-	    " sum(CASE WHEN a.kind = 'county' THEN p.amount ELSE 0 END)"
+	    " sum(CASE WHEN a.kind = 'county' THEN p.amount ELSE 0 END),"
+	    " sum(CASE WHEN a.kind = 'county' AND t.kind NOT IN ('appropriate', 'allocate')"
+	    "  AND NOT (t.kind IN ('reserve', 'reverse') AND th.plan_year IS ?2)"
+	    "  THEN -p.amount ELSE 0 END)"
 	    " FROM account a JOIN posting p ON p.account_id = a.id"
 	    " JOIN transfer t ON t.id = p.transfer_id JOIN region r ON r.id = a.region_id"
 	    " JOIN fund_source s ON s.key = a.source LEFT JOIN household h ON h.id = a.household_id"
-	    " WHERE t.day <= ?1 AND a.kind IN ('county', 'payable', 'paid') AND r.level = 2"
+	    " LEFT JOIN household th ON th.id = t.household_id"
+	    " WHERE t.day <= ?1 AND a.kind IN ('county', 'paid') AND r.level = 2"
 	    " AND (?3 = 0 OR a.region_id = ?3)"
 	    " GROUP BY r.id, s.key ORDER BY r.code, s.ordinal",
 	    "tii", as_of, (int64_t)year, ctx->actor.scope_region_id);
@@ -39,7 +46,8 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_funds_row x = {ch_stmt_text(st, 0),  ch_stmt_text(st, 1),  ch_stmt_int64(st, 2),
-		                  ch_stmt_int64(st, 3), ch_stmt_int64(st, 4), ch_stmt_int64(st, 5)};
+		                  ch_stmt_int64(st, 3), ch_stmt_int64(st, 4), ch_stmt_int64(st, 5),
+		                  ch_stmt_int64(st, 6)};
 		if ((rc = fn(&x, arg)) != 0)
 			break;
 	}

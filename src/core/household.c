@@ -956,7 +956,11 @@ static json_t *row_json(ch_stmt *st, int first)
 	return o;
 }
 
-/* One audit entry per household this import updated, before and after. */
+/* One audit entry per household this import updated, before and after.
+ * temp.hh_before also holds the households a row left unchanged (claimed so
+ * that a later duplicate row is caught): a row that changes nothing writes
+ * nothing, so a weekly re-import of an unchanged ledger costs one summary
+ * entry, not one per household. */
 static int audit_updates(ch_hh_import *imp)
 {
 	ch_stmt *st;
@@ -973,7 +977,9 @@ static int audit_updates(ch_hh_import *imp)
 		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
 		snprintf(obj, sizeof obj, "household:%s/%s", ch_stmt_text(st, 1),
 		         ch_stmt_text(st, 2));
-		rc = ch_audit_append(imp->ctx, "household.update", obj, bs, as);
+		rc = strcmp(bs, as) == 0
+		         ? 0
+		         : ch_audit_append(imp->ctx, "household.update", obj, bs, as);
 		free(bs);
 		free(as);
 		json_decref(a);

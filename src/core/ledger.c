@@ -14,6 +14,7 @@
 #include "util/date.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/money.h"
 #include "util/text.h"
 
 /* The account for CODE, created on first use. */
@@ -68,6 +69,60 @@ static int account_id(ch_ctx *ctx, const char *code, int64_t *id)
 	if (rc == 0)
 		*id = ch_db_last_id(ctx->db);
 	return rc;
+}
+
+/* The account CODE in words, for people: "昌吉市 中央资金 专户". */
+static void account_words(ch_ctx *ctx, const char *code, char *out, size_t outsz)
+{
+	char kind[16], a[64], b[64];
+	char *where = NULL, *source = NULL;
+	a[0] = b[0] = '\0';
+	int f = sscanf(code, "%15[^:]:%63[^:]:%63[^:]", kind, a, b);
+	const char *src = f >= 3 ? b : a, *what = "账户";
+	if (strcmp(kind, "pref") == 0) {
+		where = ch_strdup("州级");
+	} else if (strcmp(kind, "county") == 0 || strcmp(kind, "spent") == 0) {
+		ch_db_query_text(ctx->db, &where, "SELECT name FROM region WHERE code = ?", "t", a);
+		what = strcmp(kind, "county") == 0 ? "专户" : "支出账户";
+	} else if (f >= 3) { /* a household's payable, transit or paid money */
+		ch_db_query_text(ctx->db, &where,
+		                 "SELECT r.name || ' ' || h.hh_no FROM household h JOIN region r"
+		                 " ON r.id = h.county_id WHERE h.id = ?",
+		                 "i", (int64_t)strtoll(a, NULL, 10));
+		what = strcmp(kind, "payable") == 0   ? "待发放账户"
+		       : strcmp(kind, "transit") == 0 ? "在途账户"
+		                                      : "已发放账户";
+	}
+	ch_db_query_text(ctx->db, &source, "SELECT name FROM fund_source WHERE key = ?", "t", src);
+	ch_error_clear();
+	snprintf(out, outsz, "%s%s%s %s", where ? where : "", where ? " " : "",
+	         source ? source : src, what);
+	free(where);
+	free(source);
+}
+
+/* Every account P takes money out of holds enough (origins may go below
+ * zero): else CH_EINVALID naming the account, its balance and the amount
+ * asked, instead of the database's bare CHECK message. */
+static int enough_money(ch_ctx *ctx, const ch_posting *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t bal = 0;
+		char words[256], b[32], want[32], gap[32];
+		if (p[i].amount >= 0 || ch_str_starts(p[i].account, "origin:"))
+			continue;
+		int rc = ch_ledger_balance(ctx, p[i].account, &bal);
+		if (rc)
+			return rc;
+		if (bal + p[i].amount >= 0)
+			continue;
+		account_words(ctx, p[i].account, words, sizeof words);
+		return ch_error_set(CH_EINVALID, "%s余额 %s 元，不足以转出 %s 元（差 %s 元）",
+		                    words, ch_money_format(bal, b, sizeof b),
+		                    ch_money_format(-p[i].amount, want, sizeof want),
+		                    ch_money_format(-(bal + p[i].amount), gap, sizeof gap));
+	}
+	return 0;
 }
 
 static int cmp_posting(const void *x, const void *y)
@@ -203,7 +258,7 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 	}
 	ch_error_clear();
 	/* a replay is judged by its key above; only new transfers meet these rules */
-	if ((rc = flow_allows(key, kind, p, n)) != 0)
+	if ((rc = flow_allows(key, kind, p, n)) != 0 || (rc = enough_money(ctx, p, n)) != 0)
 		return rc;
 	if (strcmp(kind, "reverse") == 0 && (rc = mirrors(ctx, key, reverses, p, n)) != 0)
 		return rc;

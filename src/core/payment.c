@@ -16,7 +16,9 @@
 #include "core/subsidy_int.h"
 #include "util/alloc.h"
 #include "util/date.h"
+#include "util/buf.h"
 #include "util/error.h"
+#include "util/money.h"
 #include "util/text.h"
 
 /* Payments committed per transaction in a batch. */
@@ -258,4 +260,55 @@ int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_r
 	if (rc == CH_DB_DONE && !any)
 		return ch_error_set(CH_ENOTFOUND, "no payment batch %" PRId64, batch);
 	return rc < 0 ? rc : 0;
+}
+
+int ch_subsidy_withdrawal_note(ch_ctx *ctx, int64_t household, char **note)
+{
+	int64_t at_bank = 0, reserved = 0, paid = 0;
+	char a[32], r[32], *batches = NULL;
+	ch_buf b;
+	*note = NULL;
+	int rc = ch_db_query_int64(ctx->db, &at_bank,
+	                           "SELECT coalesce(sum(amount), 0) FROM payment"
+	                           " WHERE household_id = ? AND status = 'sent'",
+	                           "i", household);
+	if (rc == 0)
+		rc = ch_db_query_int64(ctx->db, &reserved,
+		                       "SELECT coalesce(sum(balance), 0) FROM account"
+		                       " WHERE household_id = ? AND kind = 'payable'",
+		                       "i", household);
+	if (rc == 0)
+		rc = ch_db_query_int64(ctx->db, &paid,
+		                       "SELECT coalesce(sum(balance), 0) FROM account"
+		                       " WHERE household_id = ? AND kind = 'paid'",
+		                       "i", household);
+	if (rc)
+		return rc;
+	if (at_bank == 0 && reserved == 0)
+		return 0;
+	ch_buf_init(&b);
+	if (at_bank) {
+		if (ch_db_query_text(ctx->db, &batches,
+		                     "SELECT group_concat(DISTINCT batch_id) FROM payment"
+		                     " WHERE household_id = ? AND status = 'sent'",
+		                     "i", household) != 0)
+			ch_error_clear();
+		/* what reconcile does with a failed return (release_withdrawn):
+		 * the reservation reversed, back to the county, when nothing of
+		 * it was paid */
+		ch_buf_printf(&b,
+		              "该户有 %s 元补助已随第 %s 批发往银行、尚未回单：这笔发放不会撤回；"
+		              "银行回单为失败时，款项%s；回单为成功时，款项已入该户账户，"
+		              "须依规追回（资金审计列为「追回」）",
+		              ch_money_format(at_bank, a, sizeof a), batches ? batches : "?",
+		              paid       ? "退回该户待发放账户，不再发放"
+		              : reserved ? "连同该户已预留未发出的部分退回县级专户"
+		                         : "退回县级专户");
+		free(batches);
+	}
+	if (reserved && (paid || !at_bank))
+		ch_buf_printf(&b, "%s已预留、尚未发出的 %s 元留在该户待发放账户，不再发放",
+		              at_bank ? "；" : "该户", ch_money_format(reserved, r, sizeof r));
+	*note = ch_buf_detach(&b);
+	return 0;
 }

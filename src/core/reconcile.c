@@ -1,7 +1,8 @@
 /*
  * reconcile — the bank's return file applied: each confirmed payment moves
  * from transit to paid (and a household paid in full reaches 补助已发放),
- * each failed one is reversed to payable for the next batch (see
+ * each failed one is reversed to payable for the next batch, or, for a
+ * household that has withdrawn since, back to the county's account (see
  * subsidy.h).
  */
 #include <inttypes.h>
@@ -30,6 +31,43 @@ static int status_of(const char *s)
 	    strcmp(s, "退票") == 0)
 		return 0;
 	return -1;
+}
+
+/* A failed payment of a household that has withdrawn since it was sent:
+ * its money, back in the household's payable accounts, returns to the
+ * county's account by reversing the household's reservation, when those
+ * accounts hold exactly what was reserved (nothing of it paid). Otherwise
+ * it stays payable (and is never paid: the household has withdrawn).
+ * *RELEASED is set when it was returned. */
+static int release_withdrawn(ch_ctx *ctx, int64_t household, const char *day, int *released)
+{
+	int64_t withdrawn = 0, reserve = 0, whole = 0, nid;
+	char key[64];
+	*released = 0;
+	ch_db_query_int64(ctx->db, &withdrawn,
+	                  "SELECT status = 'withdrawn' FROM household WHERE id = ?", "i",
+	                  household);
+	if (ch_db_query_int64(ctx->db, &reserve,
+	                      "SELECT t.id FROM transfer t WHERE t.kind = 'reserve'"
+	                      " AND t.household_id = ? AND NOT EXISTS (SELECT 1 FROM transfer r"
+	                      " WHERE r.reverses = t.id)",
+	                      "i", household) != 0) {
+		ch_error_clear();
+		return 0;
+	}
+	ch_db_query_int64(ctx->db, &whole,
+	                  "SELECT NOT EXISTS (SELECT 1 FROM posting p JOIN account a"
+	                  " ON a.id = p.account_id WHERE p.transfer_id = ?1 AND a.kind = 'payable'"
+	                  " AND a.balance <> p.amount)",
+	                  "i", reserve);
+	ch_error_clear();
+	if (!withdrawn || !whole)
+		return 0;
+	snprintf(key, sizeof key, "release:%" PRId64, reserve);
+	int rc = ch_ledger_reverse(ctx, reserve, key, day, "农户已退出，发放失败的补助退回县级专户",
+	                           &nid);
+	*released = rc == 0;
+	return rc;
 }
 
 int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
@@ -181,7 +219,11 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 				               "= ?, reason = ?"
 				               " WHERE id = ?",
 				               "tti", day, r->reason, (int64_t)pid);
+			int released = 0;
+			if (rc == 0)
+				rc = release_withdrawn(ctx, household, day, &released);
 			sum->failed += rc == 0;
+			sum->released += rc == 0 && released;
 		}
 	}
 	if (rc == 0)

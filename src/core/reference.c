@@ -181,6 +181,21 @@ static int load_list(ch_ctx *ctx, const struct ch_embedded_file *f, const char *
 	return rc;
 }
 
+/* data/subsidy/sources.csv: the fund sources' Chinese names (the keys are
+ * the schema's) and the spellings accepted for them. */
+static int load_sources(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	int rc = load_list(ctx, f, "fund_source");
+	if (rc == 0)
+		rc =
+		    ch_db_run(ctx->db,
+		              "UPDATE fund_source SET name = (SELECT name FROM ref_item i"
+		              " WHERE i.list = 'fund_source' AND i.key = fund_source.key)"
+		              " WHERE key IN (SELECT key FROM ref_item WHERE list = 'fund_source')",
+		              NULL);
+	return rc;
+}
+
 static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 {
 	static const char *const cols[] = {"field", "min", "max", "unit"};
@@ -393,6 +408,10 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
  * by its data/ path. */
 int ch_reference_load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
 {
+	if (strcmp(f->path, "data/subsidy/sources.csv") == 0)
+		return load_sources(ctx, f);
+	if (strcmp(f->path, "data/subsidy/categories.csv") == 0)
+		return load_list(ctx, f, "category");
 	if (ch_str_starts(f->path, "data/subsidy/"))
 		return load_policy(ctx, f, hash);
 	if (ch_str_starts(f->path, "data/regions/"))

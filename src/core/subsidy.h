@@ -101,33 +101,55 @@ typedef struct ch_return_row {
 } ch_return_row;
 typedef struct ch_reconcile_summary {
 	size_t confirmed, failed, repeated, unknown, subsidized;
+	size_t released; /* failed payments of withdrawn households, back to the county */
 } ch_reconcile_summary;
 /* Applies the bank's return: paid rows confirmed, failed rows reversed
- * (payable again), rows already applied skipped, unknown or inconsistent
+ * (payable again; for a household that has withdrawn meanwhile, back to
+ * the county's account), rows already applied skipped, unknown or inconsistent
  * rows reported in PROBLEMS. One transaction. Requires CH_PERM_FUNDS for
  * the county of every payment the file names: a payment of another county
  * refuses the whole file (CH_EDENIED), nothing applied. */
 int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
                          ch_problems *problems, ch_reconcile_summary *sum);
 
+/* What becomes of the money of household HOUSEHOLD that withdraws now, in
+ * Chinese, into *NOTE (the caller frees it; NULL when it has none at the
+ * bank and none reserved): a payment at the bank (sent, not yet returned)
+ * stays there; returned failed it goes back to the county's account,
+ * returned paid it is a case for recovery (the fund audit's 追回); money
+ * reserved but not yet sent stays reserved and is never paid. No permission
+ * check: for the withdrawal step, which has checked its own. */
+int ch_subsidy_withdrawal_note(ch_ctx *ctx, int64_t household, char **note);
+
 /* ---- funds ---- */
 
-/* Moves AMOUNT_FEN of SOURCE: from its origin to the prefecture (TO NULL,
- * 下达), from the prefecture to county TO (拨付), or with DIRECT from the
- * origin straight to the county. KEY makes it idempotent: *FOUND (if not
- * NULL) is set when KEY was already recorded with this content and nothing
- * new was done. Prefecture only. */
+/* The fund source TEXT stands for: its key (central, region, …) into KEY
+ * and its Chinese name (中央资金, …) into NAME (either may be NULL). TEXT
+ * may be the key, the name or a spelling of data/subsidy/sources.csv
+ * (中央, 自治区, 州级, 县级 …). CH_EINVALID naming the sources otherwise. */
+int ch_funds_source(ch_ctx *ctx, const char *text, char key[16], char name[64]);
+/* The spending category TEXT stands for, as a new string (the caller frees
+ * it): its key (WANT_NAME 0) or Chinese name (WANT_NAME 1) when TEXT is a
+ * spelling of data/subsidy/categories.csv, else TEXT normalised (a
+ * category outside the policy keeps the name it was given). */
+char *ch_funds_category(ch_ctx *ctx, const char *text, int want_name);
+
+/* Moves AMOUNT_FEN of SOURCE (as ch_funds_source reads it): from its origin to the prefecture (TO
+ * NULL, 下达), from the prefecture to county TO (拨付), or with DIRECT from the origin straight to
+ * the county. KEY makes it idempotent: *FOUND (if not NULL) is set when KEY was already recorded
+ * with this content and nothing new was done. Prefecture only. */
 int ch_funds_appropriate(ch_ctx *ctx, const char *source, const char *to, int direct,
                          int64_t amount_fen, const char *day, const char *key, const char *memo,
                          int *found);
 /* Spends AMOUNT_FEN of COUNTY's SOURCE on CATEGORY (anything but the
- * policy's categories is 挤占, and the audit says so). *FOUND as above. */
+ * policy's categories is 挤占, and the audit says so). SOURCE and CATEGORY
+ * as ch_funds_source and ch_funds_category read them. *FOUND as above. */
 int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const char *category,
                    int64_t amount_fen, const char *day, const char *key, const char *memo,
                    int *found);
 
 typedef struct ch_funds_finding {
-	const char *kind; /* 滞留, 截留, 挪用, 挤占, 重复发放, 结余 */
+	const char *kind; /* 滞留, 截留, 挪用, 追回, 挤占, 重复发放, 结余 */
 	const char *where, *what;
 	int64_t amount_fen;
 } ch_funds_finding;
@@ -136,11 +158,15 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
                    void *arg);
 
 typedef struct ch_funds_row {
-	const char *county, *source;
+	const char *county, *source; /* the source's Chinese name */
 	int64_t received, reserved, paid, balance;
+	int64_t other; /* out of the county account but not to YEAR's households */
 } ch_funds_row;
-/* By county and source: received, reserved for households, paid, and the
- * county account's balance, as of AS_OF. */
+/* By county and source, as of AS_OF: received into the county account,
+ * reserved out of it for households of plan year YEAR (net of reservations
+ * reversed), other money out of it (spending, other years' households),
+ * its balance (received = reserved + other + balance), and what YEAR's
+ * households were paid. */
 int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
                     int (*fn)(const ch_funds_row *r, void *arg), void *arg);
 

@@ -4,7 +4,9 @@
  * Out: a payment batch as the bank's instruction file (CSV, UTF-8 with BOM,
  * or XLSX by the name's extension): 流水号, 批次号, 县市, 户编号, 户主姓名,
  * 身份证号, 收款账号, 金额(元), 发放方式 — in full, because the bank needs
- * them; writing one is audited.
+ * them; writing one is audited. The XLSX is also the list the office signs:
+ * a title, amounts as numbers, a total row, the total in Chinese capitals
+ * and the signature lines 经办、复核、审批. Both formats: docs/bank-files.md.
  * In: the bank's return file, with the columns 流水号, 金额, 状态 (成功 / 失败),
  * 日期 and 原因 under their usual names, read into rows for core/subsidy.c.
  */

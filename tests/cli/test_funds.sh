@@ -14,8 +14,10 @@
 # one paid again by the next batch, the same file twice changing nothing;
 # `funds audit --as-of` (截留 after the payment deadline, 滞留 after
 # idle_days, 挤占, 重复发放 by shared account and by an ID number registered
-# again after withdrawal, 挪用 for a household withdrawn while its payment was
-# at the bank), `report funds` figures in table, CSV, JSON and XLSX;
+# again after withdrawal, no 挪用 but 追回 for a household withdrawn while its
+# payment was at the bank, 挪用 for a payment sent after a withdrawal recorded
+# late, a failed payment of a withdrawn household back to the county),
+# `report funds` figures in table, CSV, JSON and XLSX;
 # permissions (the prefecture admin, county operators, the auditor and a
 # finance user scoped to one county); dates that are not dates;
 # `ledger verify` after every step.
@@ -171,9 +173,10 @@ fin funds appropriate --source region --amount 50000 --date 2023-06-01 --key K-R
 run fin funds appropriate --source central --amount 60000 --date 2023-06-05 --key A-C1 --to $C
 expect_rc "allocate central 60000 to 昌吉市: exit 0" 0
 has "allocate: says 拨付" "已拨付"
-fin funds appropriate --source region --amount 30000 --date 2023-06-05 --key A-R1 --to $C >/dev/null &&
-	fin funds appropriate --source prefecture --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
-	fin funds appropriate --source county --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
+# fund sources by their Chinese names and short forms as well as their keys
+fin funds appropriate --source 自治区资金 --amount 30000 --date 2023-06-05 --key A-R1 --to $C >/dev/null &&
+	fin funds appropriate --source 州级 --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
+	fin funds appropriate --source 县级 --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
 	fin funds appropriate --source central --amount 1800 --date 2023-06-05 --key F-C1 --to $F >/dev/null &&
 	fin funds appropriate --source region --amount 1800 --date 2023-06-05 --key F-R1 --to $F >/dev/null &&
 	fin funds appropriate --source prefecture --amount 480 --date 2023-06-05 --key F-P1 --to $F --direct >/dev/null &&
@@ -185,7 +188,10 @@ R0=$(funds_csv 2023-12-31)
 # the prefecture holds 100000 - 60000 - 1800 = 38200 of central
 run fin funds appropriate --source central --amount 38200.01 --date 2023-06-06 --key A-C2 --to $C
 expect_rc "allocating more than the prefecture holds: exit 1" 1
-has_err "allocating more than the prefecture holds: names the account" "pref:central"
+has_err "allocating more than the prefecture holds: names the account, its balance and the amount" \
+	"州级 中央资金 账户余额 38,200.00 元，不足以转出 38,200.01 元"
+case "$ERR" in *CHECK* | *constraint*) not_ok "allocating more than the prefecture holds: no database message" ;;
+*) ok "allocating more than the prefecture holds: no database message" ;; esac
 expect_eq "allocating more than the prefecture holds: nothing stored" "$(ntransfers)" "$N0"
 run fin funds appropriate --source central --amount 0 --date 2023-06-06 --key A-Z1 --to $C
 expect_refused "amount 0: refused"
@@ -202,12 +208,12 @@ expect_rc "without --key: exit 2" 2
 expect_eq "refused appropriations: report funds unchanged" "$(funds_csv 2023-12-31)" "$R0"
 
 R=$(funds_csv 2023-06-30)
-expect_fund "report 06-30: 昌吉市 central received 60,000.00" "$R" $C 中央财政 "到位(元)" 60,000.00
-expect_fund "report 06-30: 昌吉市 central balance 60,000.00" "$R" $C 中央财政 "专户结余(元)" 60,000.00
-expect_fund "report 06-30: 昌吉市 county (direct) received 10,000.00" "$R" $C 县级财政 "到位(元)" 10,000.00
-expect_fund "report 06-30: 阜康市 prefecture received 480.00" "$R" $F 州级财政 "到位(元)" 480.00
+expect_fund "report 06-30: 昌吉市 central received 60,000.00" "$R" $C 中央资金 "到位(元)" 60,000.00
+expect_fund "report 06-30: 昌吉市 central balance 60,000.00" "$R" $C 中央资金 "专户结余(元)" 60,000.00
+expect_fund "report 06-30: 昌吉市 county (direct) received 10,000.00" "$R" $C 县级资金 "到位(元)" 10,000.00
+expect_fund "report 06-30: 阜康市 prefecture received 480.00" "$R" $F 州级资金 "到位(元)" 480.00
 expect_fund "report 06-30: total received 114,800.00" "$R" 合计 "" "到位(元)" 114,800.00
-expect_fund "report 06-30: utilisation 0.0%" "$R" $C 中央财政 支出进度 0.0%
+expect_fund "report 06-30: utilisation 0.0%" "$R" $C 中央资金 支出进度 0.0%
 R=$(funds_csv 2023-06-04)
 expect_fund "report 06-04: before the allocations nothing received" "$R" 合计 "" "到位(元)" 0.00
 
@@ -220,7 +226,8 @@ has "entitlement CJ001: share capped" "总投资 10,000.00 元 × 85.00% = 8,500
 has "entitlement CJ001: energy saving per m²" "建筑节能改造：50.00 平方米 × 55.00 元 = 2,750.00 元"
 has "entitlement CJ001: never above the cost" "合计超过总投资，按总投资 10,000.00 元核定"
 has "entitlement CJ001: total" "核定补助：10,000.00 元（总投资 10,000.00 元）"
-has "entitlement CJ001: the split" "central 3,750.00 元，county 1,500.00 元，prefecture 1,000.00 元，region 3,750.00 元"
+has "entitlement CJ001: the split, by the sources' Chinese names" "中央资金 3,750.00 元，县级资金 1,500.00 元，州级资金 1,000.00 元，自治区资金 3,750.00 元"
+lacks "entitlement CJ001: no source key shown" "central"
 run fin subsidy entitlement CJ003 --county $C
 has "entitlement CJ003: fixed amount" "定额 3,600.00 元"
 has "entitlement CJ003: capped at its cost" "核定补助：3,000.00 元"
@@ -230,7 +237,7 @@ has "entitlement CJ004: total 15,400.00" "核定补助：15,400.00 元"
 run fin subsidy entitlement 652301198001010027
 expect_rc "entitlement by ID number: exit 0" 0
 has "entitlement by ID number: CJ002, share 2,100.00" "核定补助：2,100.00 元"
-has "entitlement CJ002: 787.50 + 315.00 + 210.00 + 787.50" "central 787.50 元，county 315.00 元，prefecture 210.00 元，region 787.50 元"
+has "entitlement CJ002: 787.50 + 315.00 + 210.00 + 787.50" "中央资金 787.50 元，县级资金 315.00 元，州级资金 210.00 元，自治区资金 787.50 元"
 run ch --db $DB --as fk subsidy entitlement CJ001 --county $C
 expect_rc "entitlement of a 昌吉市 household for the 阜康市 operator: exit 4" 4
 run fin subsidy entitlement CJ999 --county $C
@@ -251,8 +258,8 @@ has "reserve 阜康市: one household 资金不足" "资金不足待拨付 1 户
 run fin subsidy entitlement FK003 --county $F
 has "FK003 is entitled to 6,800.00" "核定补助：6,800.00 元"
 R=$(funds_csv 2023-10-31)
-expect_fund "阜康市 after reserving: central reserved 1,800.00" "$R" $F 中央财政 "已核定预留(元)" 1,800.00
-expect_fund "阜康市 after reserving: balance 0.00 (nothing for FK003)" "$R" $F 中央财政 "专户结余(元)" 0.00
+expect_fund "阜康市 after reserving: central reserved 1,800.00" "$R" $F 中央资金 "已核定预留(元)" 1,800.00
+expect_fund "阜康市 after reserving: balance 0.00 (nothing for FK003)" "$R" $F 中央资金 "专户结余(元)" 0.00
 run fin subsidy reserve --county $C --date 2023-10-25
 expect_rc "reserve 昌吉市: exit 0" 0
 has "reserve 昌吉市: 8 households, 42,400.00" "已为 8 户预留补助资金 42,400.00 元；资金不足待拨付 0 户"
@@ -262,8 +269,8 @@ has "reserve 昌吉市 again: nobody" "已为 0 户预留补助资金 0.00 元"
 expect_eq "reserve 昌吉市 again: no transfer" "$(ntransfers)" "$N0"
 verify_ok "reserve: ledger verify"
 R=$(funds_csv 2023-10-31)
-for kv in "中央财政 60,000.00 15,900.00 44,100.00" "自治区财政 30,000.00 15,900.00 14,100.00" \
-	"州级财政 10,000.00 4,240.00 5,760.00" "县级财政 10,000.00 6,360.00 3,640.00"; do
+for kv in "中央资金 60,000.00 15,900.00 44,100.00" "自治区资金 30,000.00 15,900.00 14,100.00" \
+	"州级资金 10,000.00 4,240.00 5,760.00" "县级资金 10,000.00 6,360.00 3,640.00"; do
 	set -- $kv
 	expect_fund "report 10-31: 昌吉市 $1 received $2" "$R" $C $1 "到位(元)" $2
 	expect_fund "report 10-31: 昌吉市 $1 reserved $3" "$R" $C $1 "已核定预留(元)" $3
@@ -320,6 +327,18 @@ if [ "$(head -c 2 again.xlsx)" = PK ] && unzip -p again.xlsx 2>/dev/null | grep 
 else
 	not_ok "payfile 1 as XLSX: a workbook with the rows"
 fi
+# the XLSX is for people to check, sign and file: a title, amounts as
+# numbers, a total row, the total in capitals, signature lines
+SS=$(unzip -p again.xlsx xl/sharedStrings.xml 2>/dev/null)
+SH=$(unzip -p again.xlsx xl/worksheets/sheet1.xml 2>/dev/null)
+for t in 昌吉市农村清洁取暖改造补助资金发放清单 "发放日期：2023年11月1日" "合计（共 7 户）" \
+	"合计金额（大写）：人民币肆万壹仟元整" 经办 复核 审批; do
+	case "$SS" in *"$t"*) ok "payfile XLSX: has $t" ;; *) not_ok "payfile XLSX: has $t" ;; esac
+done
+case "$SH" in *'<c r="H4" s="'*'"><v>10000</v></c>'*) ok "payfile XLSX: CJ001's amount is the number 10000" ;;
+*) not_ok "payfile XLSX: CJ001's amount is the number 10000" "$(printf '%s' "$SH" | grep -o '<c r="H4"[^/]*/c>')" ;; esac
+case "$SH" in *'<c r="H11" s="'*'"><v>41000</v></c>'*) ok "payfile XLSX: the total row holds the number 41000" ;;
+*) not_ok "payfile XLSX: the total row holds the number 41000" "$(printf '%s' "$SH" | grep -o '<c r="H11"[^/]*/c>')" ;; esac
 run fin subsidy payfile 99 -o none.csv
 expect_rc "payfile of no batch: exit 4" 4
 run ch --db $DB --as root subsidy payfile 1 -o root.csv
@@ -339,9 +358,14 @@ expect_eq "pay 阜康市: FK002 (withdrawn on 11-03) not paid" "$(csvget "$BF" �
 
 # ---- the bank's return ----
 
-# CJ008 withdraws while its payment is at the bank
-ch --db $DB event record CJ008 已退出 --county $C --date 2023-11-03 --note 农户搬迁 >/dev/null ||
-	echo "not ok - withdrawing CJ008"
+# CJ008 withdraws while its payment is at the bank: recorded, with a
+# warning that says what becomes of the money
+run ch --db $DB event record CJ008 已退出 --county $C --date 2023-11-03 --note 农户搬迁
+expect_rc "withdrawing CJ008 (payment at the bank): exit 0" 0
+has "withdrawing CJ008: the amount at the bank and its batch" "（提示）该户有 5,100.00 元补助已随第 1 批发往银行、尚未回单"
+has "withdrawing CJ008: the payment is not recalled" "这笔发放不会撤回"
+has "withdrawing CJ008: failed returns to the county" "银行回单为失败时，款项退回县级专户"
+has "withdrawing CJ008: paid is a recovery case" "回单为成功时，款项已入该户账户，须依规追回"
 # paid: CJ001 CJ002 CJ005 CJ006 CJ008; failed: CJ003; a wrong amount for
 # CJ004; an unknown 流水号
 printf '%s\n' "$B" | awk -F, 'BEGIN { print "流水号,金额(元),状态,日期,原因" }
@@ -416,10 +440,10 @@ expect_eq "households as 阜康市's finance: no 昌吉市" "$(printf '%s\n' "$O
 run ch --db $DB report funds --year 2023 --as-of 2023-13-01 --households
 expect_refused "report funds --households: a date that is not one"
 R=$(funds_csv 2023-11-05)
-expect_fund "report 11-05: 昌吉市 central paid 8,475.00" "$R" $C 中央财政 "已发放到户(元)" 8,475.00
-expect_fund "report 11-05: 昌吉市 central utilisation 14.1%" "$R" $C 中央财政 支出进度 14.1%
+expect_fund "report 11-05: 昌吉市 central paid 8,475.00" "$R" $C 中央资金 "已发放到户(元)" 8,475.00
+expect_fund "report 11-05: 昌吉市 central utilisation 14.1%" "$R" $C 中央资金 支出进度 14.1%
 expect_fund "report 11-05: total paid 22,600.00" "$R" 合计 "" "已发放到户(元)" 22,600.00
-expect_fund "report 11-05: 昌吉市 central balance still 44,100.00" "$R" $C 中央财政 "专户结余(元)" 44,100.00
+expect_fund "report 11-05: 昌吉市 central balance still 44,100.00" "$R" $C 中央资金 "专户结余(元)" 44,100.00
 R=$(funds_csv 2023-11-04)
 expect_fund "report 11-04: nothing paid yet" "$R" 合计 "" "已发放到户(元)" 0.00
 
@@ -477,11 +501,17 @@ run fin funds spend --county $C --source central --category 办公经费 --amoun
 expect_rc "the same spending again (same key): exit 0" 0
 has "the same spending again: says it was recorded before" "S-1 已记录过，未重复记录支出"
 expect_eq "the same spending again: no new transfer" "$(ntransfers)" "$N1"
-run fin funds spend --county $C --source region --category subsidy --amount 100 --date 2023-11-10 --key S-2
-expect_rc "spend 100 on the policy's category (subsidy): exit 0" 0
+run fin funds spend --county $C --source 自治区 --category 补助 --amount 100 --date 2023-11-10 --key S-2
+expect_rc "spend 100 on the policy's category (补助): exit 0" 0
+has "spend on 补助: the category and source in Chinese" "已记录支出：$C 自治区资金「农户补助」100.00 元（S-2）"
 N0=$(ntransfers)
-run fin funds spend --county $C --source central --category 办公经费 --amount 500000 --date 2023-11-10 --key S-3
+run fin funds spend --county $C --source 中央 --category 办公经费 --amount 500000 --date 2023-11-10 --key S-3
 expect_rc "spend more than the county holds: exit 1" 1
+has_err "spend more than the county holds: names the account and the amount asked" "$C 中央资金 专户余额"
+has_err "spend more than the county holds: the amount asked" "不足以转出 500,000.00 元"
+run fin funds spend --county $C --source 省级 --category 办公经费 --amount 5 --date 2023-11-10 --key S-5
+expect_rc "an unknown fund source: exit 1" 1
+has_err "an unknown fund source: lists the sources by name" "资金来源「省级」不认识；可填：中央资金、自治区资金、州级资金、县级资金"
 run fin funds spend --county $C --source central --category 'a:b' --amount 5 --date 2023-11-10 --key S-4
 expect_rc "a category with ':': exit 1" 1
 expect_eq "refused spending: nothing stored" "$(ntransfers)" "$N0"
@@ -527,11 +557,14 @@ case "$(finding "$A" 截留 FK003)" in
 *未核定*) ok "audit 11-20: FK003's entitlement shown as 未核定 (not 0.00)" ;;
 *) not_ok "audit 11-20: FK003's entitlement shown as 未核定 (not 0.00)" "got: $(finding "$A" 截留 FK003)" ;;
 esac
-expect_finding "audit 11-20: 挪用 CJ008 (withdrawn while at the bank)" "$A" 挪用 "CJ008"
-expect_eq "audit 11-20: 挪用 CJ008 5,100.00" "$(finding "$A" 挪用 CJ008 | awk -F'"' '{ print $2 }')" 5,100.00
+# CJ008 withdrew on 11-03, its payment left on 11-02 while it was eligible:
+# no 挪用; the bank paid it on 11-05, so it is a case for recovery
+expect_no_finding "audit 11-20: no 挪用 for CJ008 (withdrawn after its payment left)" "$A" 挪用 "CJ008"
+expect_finding "audit 11-20: 追回 CJ008 (paid after it withdrew)" "$A" 追回 "CJ008"
+expect_eq "audit 11-20: 追回 CJ008 5,100.00" "$(finding "$A" 追回 CJ008 | awk -F'"' '{ print $2 }')" 5,100.00
 expect_finding "audit 11-20: 挤占 办公经费" "$A" 挤占 "办公经费"
 expect_eq "audit 11-20: 挤占 5,000.00" "$(finding "$A" 挤占 办公经费 | awk -F'"' '{ print $2 }')" 5,000.00
-expect_no_finding "audit 11-20: spending on subsidy is no 挤占" "$A" 挤占 "「subsidy」"
+expect_no_finding "audit 11-20: spending on 农户补助 is no 挤占" "$A" 挤占 "补助"
 expect_finding "audit 11-20: 重复发放 CJ005 and CJ006 (one account)" "$A" 重复发放 "同一收款账号 6230****0005"
 # CJ009's payment was confirmed on 11-21: not yet a second payment on 11-20
 expect_no_finding "audit 11-20: no 重复发放 by ID number yet (CJ009 paid on 11-21)" "$A" 重复发放 "同一身份证号"
@@ -543,6 +576,9 @@ expect_no_finding "audit 11-09: no 挤占 before the spending" "$A" 挤占 ""
 # CJ008 withdrew on 11-03: on 11-02 its payment at the bank was no 挪用
 A=$(audit_csv 2023-11-02)
 expect_no_finding "audit 11-02: no 挪用 (CJ008 withdrew on 11-03)" "$A" 挪用 "CJ008"
+A=$(audit_csv 2023-11-04)
+expect_no_finding "audit 11-04: no 挪用 (CJ008's payment left before it withdrew)" "$A" 挪用 "CJ008"
+expect_no_finding "audit 11-04: no 追回 yet (the bank had not paid CJ008)" "$A" 追回 "CJ008"
 A=$(audit_csv 2023-12-19)
 expect_no_finding "audit 12-19 (60 days after the review): no 滞留 yet" "$A" 滞留 ""
 A=$(audit_csv 2023-12-20)
@@ -552,7 +588,7 @@ A=$(audit_csv 2023-12-20 au)
 expect_finding "audit as the auditor: 滞留 in 昌吉市" "$A" 滞留 "$C"
 run ch --db $DB --as fin funds audit --as-of 2023-12-20 --format json
 expect_rc "audit as JSON: exit 0" 0
-has "audit as JSON: a 挪用 row" '"kind": "挪用"'
+has "audit as JSON: a 追回 row" '"kind": "追回"'
 run ch --db $DB --as fin funds audit --as-of 2023-12-20
 has "audit as a table: counts the findings" "发现问题"
 A=$(audit_csv 2023-11-20 fk)
@@ -564,12 +600,25 @@ R=$(funds_csv 2023-12-31)
 # 昌吉市 central: reserved 15,900 + CJ009 262.50; paid CJ001 3,750 + CJ002
 # 787.50 + CJ004 5,775 + CJ005 1,012.50 + CJ006 1,012.50 + CJ008 1,912.50
 # + CJ009 262.50 = 14,512.50; balance 60,000 - 16,162.50 - 5,000 spent
-expect_fund "report 12-31: 昌吉市 central reserved 16,162.50" "$R" $C 中央财政 "已核定预留(元)" 16,162.50
-expect_fund "report 12-31: 昌吉市 central paid 14,512.50" "$R" $C 中央财政 "已发放到户(元)" 14,512.50
-expect_fund "report 12-31: 昌吉市 central balance 38,837.50" "$R" $C 中央财政 "专户结余(元)" 38,837.50
-expect_fund "report 12-31: 昌吉市 central utilisation 24.1%" "$R" $C 中央财政 支出进度 24.1%
-expect_fund "report 12-31: 昌吉市 region balance (100 spent)" "$R" $C 自治区财政 "专户结余(元)" 13,737.50
-expect_fund "report 12-31: 阜康市 paid nothing" "$R" $F 中央财政 "已发放到户(元)" 0.00
+expect_fund "report 12-31: 昌吉市 central reserved 16,162.50" "$R" $C 中央资金 "已核定预留(元)" 16,162.50
+expect_fund "report 12-31: 昌吉市 central paid 14,512.50" "$R" $C 中央资金 "已发放到户(元)" 14,512.50
+expect_fund "report 12-31: 昌吉市 central balance 38,837.50" "$R" $C 中央资金 "专户结余(元)" 38,837.50
+expect_fund "report 12-31: 昌吉市 central other spending 5,000.00 (办公经费)" "$R" $C 中央资金 "其他支出(元)" 5,000.00
+expect_fund "report 12-31: 昌吉市 region other spending 100.00 (农户补助 by hand)" "$R" $C 自治区资金 "其他支出(元)" 100.00
+# every row adds up: 到位 = 已核定预留 + 其他支出 + 专户结余
+rows_checked=$(printf '%s\n' "$R" | awk "$SPLIT_CSV"'
+	NR == 1 { n = split_csv($0, h); for (i = 1; i <= n; i++) c[h[i]] = i; next }
+	{ split_csv($0, f); for (k in f) gsub(/[,.]/, "", f[k])
+	  if (f[c["到位(元)"]] != f[c["已核定预留(元)"]] + f[c["其他支出(元)"]] + f[c["专户结余(元)"]]) bad = bad " " f[1] f[2]
+	  n_rows++ }
+	END { print n_rows + 0 bad }')
+bad=${rows_checked#* }
+[ "$bad" = "$rows_checked" ] && bad=""
+expect_eq "report 12-31: rows checked" "${rows_checked%% *}" 9
+expect_eq "report 12-31: every row, 到位 = 预留 + 其他支出 + 结余" "$bad" ""
+expect_fund "report 12-31: 昌吉市 central utilisation 24.1%" "$R" $C 中央资金 支出进度 24.1%
+expect_fund "report 12-31: 昌吉市 region balance (100 spent)" "$R" $C 自治区资金 "专户结余(元)" 13,737.50
+expect_fund "report 12-31: 阜康市 paid nothing" "$R" $F 中央资金 "已发放到户(元)" 0.00
 expect_fund "report 12-31: total received 114,800.00" "$R" 合计 "" "到位(元)" 114,800.00
 expect_fund "report 12-31: total paid 38,700.00" "$R" 合计 "" "已发放到户(元)" 38,700.00
 run ch --db $DB --as fin report funds --year 2023 --as-of 2023-12-31 --format json
@@ -586,7 +635,7 @@ fi
 run ch --db $DB --as fin report funds --year 2023 --as-of 2023-12-31
 has "report funds as a table: the total row" 合计
 R=$(ch --db $DB --as cj report funds --year 2023 --as-of 2023-12-31 --format csv | tr -d '\r')
-expect_fund "report funds for the 昌吉市 operator: 昌吉市" "$R" $C 中央财政 "已发放到户(元)" 14,512.50
+expect_fund "report funds for the 昌吉市 operator: 昌吉市" "$R" $C 中央资金 "已发放到户(元)" 14,512.50
 expect_eq "report funds for the 昌吉市 operator: no 阜康市 row" "$(printf '%s\n' "$R" | grep -c "^$F,")" 0
 R=$(ch --db $DB --as fin report funds --year 2024 --as-of 2023-12-31 --format csv | tr -d '\r')
 expect_fund "report funds for 2024: no household of 2024 reserved" "$R" 合计 "" "已核定预留(元)" 0.00
@@ -637,3 +686,35 @@ OVERDUE=$(csvget "$(printf '%s\n' "$OUT" | tr -d '\r')" '县(市)' 合计 逾期
 echo "# overdue on 12-31: $OVERDUE"
 expect_eq "households 12-31: overdue = the audit's 截留 findings" "$OVERDUE" \
 	"$(printf '%s\n' "$A" | grep -c '^截留,')"
+
+# ---- withdrawals and the money at the bank (on a copy) ----
+
+cp m.db w.db
+DB=w.db
+# FK001's payment left on 11-06; a withdrawal recorded now with the day
+# 11-04 means the money was sent to a household that had withdrawn: 挪用
+FK1=$(csvget "$BF" 户编号 FK001 流水号)
+run ch --db $DB event record FK001 已退出 --county $F --date 2023-11-04 --note 迁出本县
+expect_rc "withdrawing FK001 on 11-04 (its payment left on 11-06): exit 0" 0
+has "withdrawing FK001: warns of the 2,700.00 at the bank" "该户有 2,700.00 元补助已随第"
+A=$(audit_csv 2023-12-31)
+expect_finding "audit: 挪用 FK001 (sent on 11-06 after it withdrew on 11-04)" "$A" 挪用 "FK001"
+expect_finding "audit: the 挪用 names the day and the stage then" "$A" 挪用 "2023-11-06 发出补助时该户为「已退出」"
+expect_eq "audit: 挪用 FK001 2,700.00" "$(finding "$A" 挪用 FK001 | awk -F'"' '{ print $2 }')" 2,700.00
+bal() { fund "$(funds_csv 2023-12-31)" 合计 "" "专户结余(元)" | tr -d ,; }
+B0=$(bal)
+# the bank returns it failed: reversed, and back to 阜康市's account
+printf '流水号,金额,状态,日期,原因\n%s,2700.00,失败,2023-12-28,账户冻结\n' "$FK1" >returnw.csv
+run fin subsidy reconcile returnw.csv
+expect_rc "reconcile FK001 failed: exit 0" 0
+has "reconcile FK001 failed: back to the county's account" "其中 1 笔属于发出后已退出的农户，款项已退回县级专户"
+expect_eq "reconcile FK001 failed: county balances up by 2,700.00" \
+	"$(awk -v a="$(bal)" -v b="$B0" 'BEGIN { printf "%.2f", a - b }')" 2700.00
+A=$(audit_csv 2023-12-31)
+expect_no_finding "audit after the failed return: no 挪用 FK001" "$A" 挪用 "FK001"
+verify_ok "withdrawn FK001 released: ledger verify"
+# a household with money reserved and nothing sent
+run ch --db $DB event record FK003 已退出 --county $F --date 2023-12-27 --note 迁出本县
+has "withdrawing FK003: its reserved money stays, never paid" "该户已预留、尚未发出的 6,800.00 元留在该户待发放账户，不再发放"
+run fin subsidy pay --county $F --date 2023-12-29 -o bankw.csv
+has "pay 阜康市 again: FK001 and FK003 (withdrawn) not paid" "没有待发放的补助"

@@ -308,6 +308,24 @@ run ch --db m.db household import "$HF/good.csv"
 expect_rc "re-import the same file: exit 0" 0
 has "re-import the same file: 1 unchanged" "新增 0 户，更新 0 户，未变 1 户"
 expect_rows "re-import the same file: no duplicate" m.db 1
+# re-importing an unchanged ledger audits the import once, not each row;
+# a changed row adds exactly one entry of its own
+grep -v HT004 "$HF/six.csv" >five.csv
+ch --db ra.db household import five.csv >/dev/null
+a0=$(audit_lines ra.db)
+run ch --db ra.db household import five.csv
+has "re-import 5 unchanged rows: 5 unchanged" "新增 0 户，更新 0 户，未变 5 户"
+expect_eq "re-import 5 unchanged rows: one audit entry (the import)" "$(audit_lines ra.db)" "$((a0 + 1))"
+run ch --db ra.db audit log --limit 1 --format csv
+has "re-import 5 unchanged rows: the entry is the import's summary" "household.import"
+sed 's/HT002,户主2,652323197001010020,,"五工台镇幸福村2号",100/HT002,户主2,652323197001010020,,"五工台镇幸福村2号",110/' five.csv >five-changed.csv
+a0=$(audit_lines ra.db)
+run ch --db ra.db household import five-changed.csv
+has "one row changed: 1 updated, 4 unchanged" "新增 0 户，更新 1 户，未变 4 户"
+expect_eq "one row changed: the import's entry plus one" "$(audit_lines ra.db)" "$((a0 + 2))"
+run ch --db ra.db audit log --limit 2 --format csv
+has "one row changed: audited as household.update of HT002" "household:652323/HT002"
+lacks "one row changed: no entry for an unchanged row" "household:652323/HT001"
 run ch --db m.db household import "$HF/shared-phone.csv"
 expect_rc "same phone as another household: exit 0" 0
 has "same phone: a 提示 naming the other household" "（提示）联系电话与其他农户相同（昌吉市 户编号 CJ001"

@@ -441,6 +441,51 @@ static void expect_format(int64_t fen, const char *want)
 		fail_msg("money_format(%lld) = \"%s\", want \"%s\"", (long long)fen, out, want);
 }
 
+static void expect_capitals(int64_t fen, const char *want)
+{
+	char out[200];
+	ch_money_capitals(fen, out, sizeof out);
+	if (strcmp(out, want) != 0)
+		fail_msg("capitals of %lld fen: expected %s, got %s", (long long)fen, want, out);
+}
+
+/* 大写 as on a payment list: one 零 for a run of zeros, 整 after whole
+ * yuan, none after 分, 万 and 亿 only for groups that have a digit. */
+static void test_money_capitals(void **state)
+{
+	(void)state;
+	expect_capitals(1234567, "壹万贰仟叁佰肆拾伍元陆角柒分");
+	expect_capitals(100500, "壹仟零伍元整");
+	expect_capitals(0, "零元整");
+	expect_capitals(5, "伍分");
+	expect_capitals(50, "伍角");
+	expect_capitals(67, "陆角柒分");
+	expect_capitals(100, "壹元整");
+	expect_capitals(1000, "壹拾元整");
+	expect_capitals(105, "壹元零伍分");
+	expect_capitals(10050, "壹佰元伍角");
+	expect_capitals(170000, "壹仟柒佰元整");
+	expect_capitals(1000000, "壹万元整");
+	expect_capitals(1000500, "壹万零伍元整");
+	expect_capitals(1010000, "壹万零壹佰元整");
+	expect_capitals(10000000, "壹拾万元整");
+	expect_capitals(101000000, "壹佰零壹万元整");
+	expect_capitals(100000000, "壹佰万元整");
+	expect_capitals(100000500, "壹佰万零伍元整");
+	expect_capitals(4100000, "肆万壹仟元整");
+	expect_capitals(10000000000, "壹亿元整");
+	expect_capitals(10001000000, "壹亿零壹万元整");
+	expect_capitals(10000000100, "壹亿零壹元整");
+	expect_capitals(12030040050, "壹亿贰仟零叁拾万零肆佰元伍角");
+	expect_capitals(-1234567, "负壹万贰仟叁佰肆拾伍元陆角柒分");
+	char small[8];
+	ch_money_capitals(1234567, small, sizeof small); /* cut short, terminated */
+	assert_true(strlen(small) < sizeof small);
+	char big[200];
+	ch_money_capitals(INT64_MIN, big, sizeof big);
+	assert_true(strncmp(big, "负", strlen("负")) == 0);
+}
+
 static void test_money_format(void **state)
 {
 	(void)state;
@@ -1046,6 +1091,7 @@ int main(void)
 	    cmocka_unit_test(test_money_parse_int64_max),
 	    cmocka_unit_test(test_money_parse_separators),
 	    cmocka_unit_test(test_money_format),
+	    cmocka_unit_test(test_money_capitals),
 	    cmocka_unit_test(test_date_parse),
 	    cmocka_unit_test(test_utc_to_beijing),
 	    cmocka_unit_test(test_text_distance),
