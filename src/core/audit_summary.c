@@ -43,6 +43,8 @@ static const struct {
     {"reference.load", "载入内置参考数据（行政区划、技术路线、验收清单等）"},
     {"plan.import", "导入 ${@} 年计划（${source}）"},
     {"plan.replace", "替换 ${@} 年计划（${source}）"},
+    {"plan.withdraw", "撤回 ${year} 年计划第 ${withdrawn_version} 版：${reason}"},
+    {"rules.import", "载入 ${year} 年规则 ${kind} 第 ${version} 版（${file}）"},
     {"region.import",
      "导入行政区划 ${file}：新增乡镇 ${townships_added} 个、村 ${villages_added} 个"},
     {"household.import", "导入农户台账 ${file}：读入 ${rows} 行，新增 ${inserted} 户，"
