@@ -20,6 +20,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
+#include "core/household_int.h"
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
@@ -100,6 +101,7 @@ struct ch_hh_import {
 	ch_hh_import_opts opts;
 	char today[11];
 	int64_t import_id;
+	int64_t last_id; /* the largest household id before this import */
 	int in_tx, finished;
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
@@ -174,14 +176,14 @@ static int prepare_all(ch_hh_import *imp)
 		rc = ch_db_prepare(
 		    db, &imp->st_insert,
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
-		    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+		    " updated_at, list_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?, ?, " HH_LIST_KEY_SQL ") ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_update,
 		    "UPDATE household SET (" HH_COLS ", import_id, source_line,"
-		    " updated_at) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?) WHERE id = ?");
+		    " updated_at, list_key) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, " HH_LIST_KEY_SQL ") WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
 		                   "INSERT OR IGNORE INTO temp.hh_before SELECT * FROM household"
@@ -194,8 +196,9 @@ static int prepare_all(ch_hh_import *imp)
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_restore,
 		                   "UPDATE household SET (" HH_COLS ", import_id, source_line,"
-		                   " updated_at) = (SELECT " HH_COLS ", import_id, source_line,"
-		                   " updated_at FROM temp.hh_before b WHERE b.id = household.id)"
+		                   " updated_at, list_key) = (SELECT " HH_COLS ", import_id,"
+		                   " source_line, updated_at, list_key FROM temp.hh_before b"
+		                   " WHERE b.id = household.id)"
 		                   " WHERE id = ?");
 	return rc;
 }
@@ -246,6 +249,9 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	if (rc)
 		goto fail;
 	imp->import_id = ch_db_last_id(ctx->db);
+	if ((rc = ch_db_query_int64(ctx->db, &imp->last_id,
+	                            "SELECT coalesce(max(id), 0) FROM household", NULL)) != 0)
+		goto fail;
 	if ((rc = prepare_all(imp)) != 0)
 		goto fail;
 	*out = imp;
@@ -894,6 +900,26 @@ static json_t *row_json(ch_stmt *st, int first)
 	return o;
 }
 
+/* Brings the search index in step with what this import stored, in two
+ * statements (FTS5 writes a segment per statement): the entries of the
+ * households it changed, as they were, out; those of every household it
+ * wrote (new ones have ids above LAST_ID; changed ones are in hh_before) in. */
+static int index_search(ch_hh_import *imp)
+{
+	int rc = ch_db_run(imp->ctx->db,
+	                   "INSERT INTO household_search(household_search, rowid, " HH_SEARCH_COLS
+	                   ") SELECT 'delete', id, " HH_SEARCH_VALS " FROM temp.hh_before",
+	                   NULL);
+	if (rc == 0)
+		rc = ch_db_run(imp->ctx->db,
+		               "INSERT INTO household_search(rowid, " HH_SEARCH_COLS
+		               ") SELECT id, " HH_SEARCH_VALS " FROM household"
+		               " WHERE (id > ? OR id IN (SELECT id FROM temp.hh_before))"
+		               " AND import_id = ?",
+		               "ii", imp->last_id, imp->import_id);
+	return rc;
+}
+
 /* One audit entry per household this import updated, before and after. */
 static int audit_updates(ch_hh_import *imp)
 {
@@ -954,6 +980,8 @@ int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 		ch_buf_clear(&imp->added);
 		goto done;
 	}
+	if (rc == 0)
+		rc = index_search(imp);
 	if (rc == 0)
 		rc = audit_updates(imp);
 	if (rc == 0)
