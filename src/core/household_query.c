@@ -36,6 +36,11 @@
 	" JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
 #define SELECT_HH HH_FIELDS HH_FROM
 #define ORDER_HH  " ORDER BY c.code, t.name, v.name, h.hh_no"
+/* The households with ID number V, active or withdrawn: each through its
+ * partial index (an OR of the two would read the whole table). */
+#define ID_LOOKUP(v)                                                                               \
+	"(SELECT id FROM household WHERE id_number = " v " AND status <> 'withdrawn'"              \
+	" UNION ALL SELECT id FROM household WHERE id_number = " v " AND status = 'withdrawn')"
 /* the actor's scope: ? is the scope region id, 0 for everything */
 #define IN_SCOPE "(?9 = 0 OR h.county_id = ?9 OR h.township_id = ?9 OR h.village_id = ?9)"
 
@@ -551,10 +556,12 @@ int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int revea
 	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
 		return rc;
 	/* ?3..?8 are unused: IN_SCOPE is ?9 in every query of this file */
-	rc = ch_db_prepare(ctx->db, &st,
-	                   SELECT_HH " WHERE ((?1 <> 0 AND h.county_id = ?1 AND h.hh_no = ?2)"
-	                             " OR (?1 = 0 AND h.id_number = upper(?2))) AND " IN_SCOPE
-	                             " ORDER BY h.status = 'withdrawn'");
+	/* one statement each, so that each is an index lookup */
+	rc = ch_db_prepare(
+	    ctx->db, &st,
+	    county_id ? SELECT_HH " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND " IN_SCOPE
+	              : SELECT_HH " WHERE ?1 = 0 AND h.id IN " ID_LOOKUP(
+	                    "upper(?2)") " AND " IN_SCOPE " ORDER BY h.status = 'withdrawn'");
 	if (rc)
 		return rc;
 	if ((rc = ch_stmt_bind_int64(st, 1, county_id)) != 0 ||
@@ -601,12 +608,17 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 	}
 	rc = ch_db_preparef(
 	    ctx->db, &st,
-	    "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
-	    " coalesce(h.stage_day, ''), h.hh_no FROM household h"
-	    " WHERE ((?1 <> 0 AND h.county_id = ?1 AND h.hh_no = ?2)"
-	    " OR (?1 = 0 AND h.id_number = ?3))"
-	    " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
-	    " ORDER BY h.status = 'withdrawn' LIMIT 1",
+	    county_id
+	        ? "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
+	          " coalesce(h.stage_day, ''), h.hh_no FROM household h"
+	          " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND ?3 IS NOT NULL"
+	          " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
+	        : "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
+	          " coalesce(h.stage_day, ''), h.hh_no FROM household h"
+	          " WHERE ?1 = 0 AND ?2 IS NOT NULL AND h.id IN " ID_LOOKUP(
+	              "?3") " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR "
+	                    "h.village_id = ?4)"
+	                    " ORDER BY h.status = 'withdrawn' LIMIT 1",
 	    "itti", county_id, k, id, ctx->actor.scope_region_id);
 	if (rc)
 		goto done;
