@@ -8,7 +8,10 @@
  * rows: the earlier one is deleted, or restored from temp.hh_before if it
  * had updated a stored household. Updates are audited at the end, from
  * temp.hh_before and the final rows, so that an update undone by a later
- * conflict leaves no audit entry.
+ * conflict leaves no audit entry. Each row stored carries its place in the
+ * list's order (household.list_key); the search index (household_search)
+ * follows at the end, in two statements, from the same two sources
+ * (household_int.h).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -30,6 +33,7 @@
 #include "util/error.h"
 #include "util/money.h"
 #include "util/strmap.h"
+#include "util/strv.h"
 #include "util/text.h"
 
 static const struct {
@@ -110,7 +114,9 @@ struct ch_hh_import {
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
 	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
 	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_save, *st_delete, *st_restore,
-	    *st_was_update;
+	    *st_was_update, *st_prefix;
+	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
+	ch_strv prefixes;     /* the start of each list_key (household_int.h) */
 	ch_problems *problems;
 	ch_hh_import_summary sum;
 	char now[32];  /* the import's time, written as each household's updated_at */
@@ -177,17 +183,19 @@ static int prepare_all(ch_hh_import *imp)
 		    db, &imp->st_insert,
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
 		    " updated_at, list_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?, ?, ?, " HH_LIST_KEY_SQL ") ON CONFLICT DO NOTHING");
+		    " ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_update,
 		    "UPDATE household SET (" HH_COLS ", import_id, source_line,"
 		    " updated_at, list_key) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?, " HH_LIST_KEY_SQL ") WHERE id = ?");
+		    " ?, ?, ?, ?, ?, ?, ?) WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
 		                   "INSERT OR IGNORE INTO temp.hh_before SELECT * FROM household"
 		                   " WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_prefix, HH_LIST_PREFIX_SQL);
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_delete, "DELETE FROM household WHERE id = ?");
 	if (rc == 0)
@@ -217,6 +225,8 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	imp->seen_keys = ch_strmap_new();
 	imp->problems = ch_problems_new();
 	imp->unchanged = ch_strmap_new();
+	imp->prefix_of = ch_strmap_new();
+	ch_strv_init(&imp->prefixes);
 	ch_buf_init(&imp->added);
 	ch_now_utc(now, sizeof now);
 	memcpy(imp->now, now, sizeof imp->now);
@@ -638,7 +648,41 @@ static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
 	hv->s[19] = r->bank[0] ? r->bank : NULL;
 }
 
-static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv, size_t line)
+/* The list_key of R (household_int.h) into B; the start of it is looked
+ * up once for each county, township and village. */
+static int list_key(ch_hh_import *imp, const struct hh_rec *r, ch_buf *b)
+{
+	char key[80];
+	int64_t i;
+	snprintf(key, sizeof key, "%" PRId64 "|%" PRId64 "|%" PRId64, r->county_id, r->township_id,
+	         r->village_id);
+	if (!ch_strmap_get(imp->prefix_of, key, &i)) {
+		ch_stmt *st = imp->st_prefix;
+		int rc = ch_stmt_bind_int64(st, 1, r->county_id);
+		if (rc == 0)
+			rc = ch_stmt_bind_int64(st, 2, r->township_id);
+		if (rc == 0)
+			rc = r->village_id ? ch_stmt_bind_int64(st, 3, r->village_id)
+			                   : ch_stmt_bind_null(st, 3);
+		if (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			ch_strv_push(&imp->prefixes, ch_stmt_text(st, 0));
+			rc = 0;
+		} else if (rc == CH_DB_DONE) {
+			rc = ch_error_set(CH_ERROR, "no region %s", key);
+		}
+		ch_stmt_reset(st);
+		if (rc)
+			return rc;
+		i = (int64_t)imp->prefixes.len - 1;
+		ch_strmap_put(imp->prefix_of, key, i);
+	}
+	ch_buf_clear(b);
+	ch_buf_printf(b, "%s%s" HH_LIST_SEP, imp->prefixes.items[i], r->v[CH_HF_HH_NO]);
+	return 0;
+}
+
+static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv, size_t line,
+                       const char *key)
 {
 	int rc = 0;
 	for (int i = 0; i < HH_NCOLS && rc == 0; i++)
@@ -649,6 +693,8 @@ static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv,
 		rc = ch_stmt_bind_int64(st, HH_NCOLS + 2, (int64_t)line);
 	if (rc == 0)
 		rc = ch_stmt_bind_text(st, HH_NCOLS + 3, imp->now);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, HH_NCOLS + 4, key);
 	return rc;
 }
 
@@ -738,7 +784,8 @@ static int find_holder(ch_hh_import *imp, const char *id, int64_t *holder, int64
 	return rc < 0 ? rc : 0;
 }
 
-static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
+/* Stores R, whose list_key is LKEY. */
+static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const char *lkey)
 {
 	struct hh_vals hv;
 	char key[160], where[256];
@@ -759,7 +806,7 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
 		return 0;
 	}
 	/* the common case first: a new household that conflicts with nothing */
-	if ((rc = bind_values(imp, imp->st_insert, &hv, line)) != 0 ||
+	if ((rc = bind_values(imp, imp->st_insert, &hv, line, lkey)) != 0 ||
 	    (rc = run_stmt(imp->st_insert)) != 0)
 		return rc;
 	if (ch_db_changes(imp->ctx->db) == 1) {
@@ -817,8 +864,8 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
 	if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_save)) != 0)
 		return rc;
-	if ((rc = bind_values(imp, imp->st_update, &hv, line)) != 0 ||
-	    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 4, existing)) != 0 ||
+	if ((rc = bind_values(imp, imp->st_update, &hv, line, lkey)) != 0 ||
+	    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 5, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_update)) != 0)
 		return rc;
 	imp->sum.updated++;
@@ -830,8 +877,13 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 	struct hh_rec r;
 	int rc = 0;
 	imp->sum.rows++;
-	if (check_row(imp, line, fields, &r) == 0)
-		rc = store_row(imp, line, &r);
+	if (check_row(imp, line, fields, &r) == 0) {
+		ch_buf lkey;
+		ch_buf_init(&lkey);
+		if ((rc = list_key(imp, &r, &lkey)) == 0)
+			rc = store_row(imp, line, &r, lkey.ptr);
+		ch_buf_dispose(&lkey);
+	}
 	rec_dispose(&r);
 	return rc;
 }
@@ -1030,8 +1082,9 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find, imp->st_holder, imp->st_insert,  imp->st_update,
-	                  imp->st_save, imp->st_delete, imp->st_restore, imp->st_was_update};
+	ch_stmt *sts[] = {imp->st_find,    imp->st_holder,     imp->st_insert,
+	                  imp->st_update,  imp->st_save,       imp->st_delete,
+	                  imp->st_restore, imp->st_was_update, imp->st_prefix};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (imp->in_tx)
@@ -1043,6 +1096,8 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->seen_ids);
 	ch_strmap_free(imp->seen_keys);
 	ch_strmap_free(imp->unchanged);
+	ch_strmap_free(imp->prefix_of);
+	ch_strv_dispose(&imp->prefixes);
 	ch_buf_dispose(&imp->added);
 	free(imp);
 }

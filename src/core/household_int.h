@@ -8,13 +8,14 @@
 #ifndef CH_CORE_HOUSEHOLD_INT_H
 #define CH_CORE_HOUSEHOLD_INT_H
 
-/* list_key of a household in county ?1, township ?2, village ?3 (NULL:
- * none), with 户编号 ?4: the four fields each followed by char(1), which
- * sorts before anything they hold, so the keys sort as the fields do. */
-#define HH_LIST_KEY_SQL                                                                            \
-	"(SELECT coalesce(c.code, '') || char(1) || t.name || char(1) || coalesce(v.name, '')"     \
-	" || char(1) || ?4 || char(1) FROM region c JOIN region t ON t.id = ?2"                    \
-	" LEFT JOIN region v ON v.id = ?3 WHERE c.id = ?1)"
+/* The start of list_key for a household in county ?1, township ?2,
+ * village ?3 (NULL: none): the three fields each followed by char(1),
+ * which sorts before anything they hold, so the keys sort as the fields
+ * do; the 户编号 and char(1) complete it. */
+#define HH_LIST_PREFIX_SQL                                                                         \
+	"SELECT coalesce(c.code, '') || char(1) || t.name || char(1) || coalesce(v.name, '')"      \
+	" || char(1) FROM region c JOIN region t ON t.id = ?2"                                     \
+	" LEFT JOIN region v ON v.id = ?3 WHERE c.id = ?1"
 
 /* The separator of list_key's fields. */
 #define HH_LIST_SEP "\x01"

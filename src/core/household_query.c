@@ -189,28 +189,35 @@ struct hh_text {
 	ch_buf match;  /* FTS5 query for household_search; empty: none */
 };
 
-/* Adds to B the trigrams of S (LEN bytes), each quoted, joined by AND. */
+/* Byte offset of the character after the one at I in S (LEN bytes). */
+static size_t next_char(const char *s, size_t len, size_t i)
+{
+	uint32_t cp;
+	if (i >= len)
+		return len;
+	int k = ch_utf8_decode(s + i, len - i, &cp);
+	return i + (k > 0 ? (size_t)k : 1);
+}
+
+/* Adds to B the trigrams of S (LEN bytes, three characters or more), each
+ * quoted, joined by AND, in parentheses. */
 static void add_trigrams(ch_buf *b, const char *s, size_t len)
 {
-	size_t start[256], n = 0;
-	for (size_t i = 0; i < len && n < sizeof start / sizeof start[0];) {
-		uint32_t cp;
-		int k = ch_utf8_decode(s + i, len - i, &cp);
-		start[n++] = i;
-		i += k > 0 ? (size_t)k : 1;
-	}
-	if (n < sizeof start / sizeof start[0])
-		start[n] = len;
+	size_t a = 0, c1 = next_char(s, len, a), c2 = next_char(s, len, c1),
+	       d = next_char(s, len, c2);
 	ch_buf_putc(b, '(');
-	for (size_t i = 0; i + 3 <= n; i++) {
-		size_t end = i + 3 < n ? start[i + 3] : len;
-		ch_buf_puts(b, i ? " AND \"" : "\"");
-		for (size_t j = start[i]; j < end; j++) {
+	for (int first = 1; c2 < len; first = 0) {
+		ch_buf_puts(b, first ? "\"" : " AND \"");
+		for (size_t j = a; j < d; j++) {
 			if (s[j] == '"')
 				ch_buf_putc(b, '"');
 			ch_buf_putc(b, s[j]);
 		}
 		ch_buf_putc(b, '"');
+		a = c1;
+		c1 = c2;
+		c2 = d;
+		d = next_char(s, len, d);
 	}
 	ch_buf_putc(b, ')');
 }

@@ -178,6 +178,13 @@ static void test_search_names(void **state)
 	/* typed with spaces around: normalised first */
 	expect_found(f->ctx, "\u3000张伟 ", "CJ010");
 	expect_found(f->ctx, "赵六", "");
+	/* quotes, and a text far longer than any name, are only text */
+	expect_found(f->ctx, "\"王芳\"", "");
+	expect_found(f->ctx, "\"", "");
+	char longer[1200] = "";
+	for (int i = 0; i < 300; i++)
+		strcat(longer, "王");
+	expect_found(f->ctx, longer, "");
 	/* a long name: one or two characters within its first four, three or
 	 * more anywhere */
 	struct row more[] = {make_row("阜康市", "城关镇", "西沟村", "FK002", "阿依古丽·买买提",

@@ -34,8 +34,10 @@ UPDATE household SET list_key = (
 	LEFT JOIN region v ON v.id = household.village_id
 	WHERE c.id = household.county_id);
 
--- covering the region columns: a scope or region filter needs no row
-CREATE INDEX household_list ON household(list_key, county_id, township_id, village_id);
+-- with the columns the filters and the scope read: a page skips the
+-- households they leave out without reading their rows
+CREATE INDEX household_list ON household(list_key, county_id, township_id, village_id,
+	plan_year, batch, technology);
 -- ID numbers of withdrawn households (household_id_active holds the others)
 CREATE INDEX household_id_withdrawn ON household(id_number) WHERE status = 'withdrawn';
 
