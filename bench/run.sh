@@ -2,9 +2,9 @@
 # `make bench`: side-by-side benchmarks, each figure printed beside its
 # anchor measured in the same run on the same machine.
 #
-# The web dashboard (after the progress benchmarks, over their database):
-# the household search over HTTP and the overview's first load in headless
-# chromium, each beside its anchor.
+# The household search and list (after the progress benchmarks, over their
+# database) over HTTP, and the overview's first load in headless chromium
+# over a register of the 2023 plan's size, each beside its anchor.
 #
 # household import: a synthetic register of BENCH_ROWS (default 1000000)
 # rows, imported with every check into a database holding the 2023 plan,
@@ -110,42 +110,17 @@ printf '  report county 昌吉市 by village (%d households, best of 3): %d ms (
 # serving the same bytes as a static file, both under wrk.
 (cd "$ROOT" && sh bench/http.sh "$C" "$W/ev.db")
 
-# ---- the web dashboard and the household search, over the same database ----
-# `cleanheat serve` on a free loopback port over ev.db; the household search
-# as the register page asks it (a page of 51, by 户编号 text), best of 5 over
-# HTTP with curl, beside sqlite3 scanning the same columns of the same
-# table; then the overview's first load in headless chromium
-# (bench/web_bench.mjs, playwright-core from tests/web).
-echo "== web: household search and the overview's first load ($HH households)"
-"$C" --db ev.db user add benchweb --role prefecture_admin >/dev/null
-echo benchweb-password-1 | "$C" --db ev.db user passwd benchweb >/dev/null
-"$C" --db ev.db serve --listen 127.0.0.1:0 2>serve.log &
-SPID=$!
-port=
-for i in $(seq 1 100); do
-	port=$(sed -n 's|.*serving .* on http://127.0.0.1:\([0-9]*\) .*|\1|p' serve.log)
-	[ -n "$port" ] && break
-	sleep 0.1
-done
-WB=http://127.0.0.1:$port
-curl -s -c jar -H 'Content-Type: application/json' -d '{"user":"benchweb","password":"benchweb-password-1"}' "$WB/api/session" >/dev/null
-best=999999
-for i in 1 2 3 4 5; do
-	t=$(curl -s -b jar -o /dev/null -w '%{time_total}' "$WB/api/households/search?text=652301-0012&limit=51" |
-		awk '{ printf "%.0f", $1 * 1000 }')
-	[ "$t" -lt "$best" ] && best=$t
-done
-sq=$(printf '%s\n' ".timer on" "SELECT count(*) FROM household WHERE instr(head_name, '652301-0012') OR instr(hh_no, '652301-0012') OR instr(id_number, '652301-0012') OR instr(coalesce(phone, ''), '652301-0012') OR instr(coalesce(address, ''), '652301-0012');" |
-	sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
-printf '  household search over HTTP (a page of 51, best of 5): %d ms (aim < 100 ms) | sqlite3 scanning the same columns: %.0f ms\n' \
-	"$best" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
-if [ -d "$ROOT/tests/web/node_modules/playwright-core" ] || (cd "$ROOT/tests/web" && npm ci --no-audit --no-fund --loglevel=error); then
-	node "$ROOT/bench/web_bench.mjs" "$WB" benchweb benchweb-password-1 "overview?year=2023&as_of=2023-07-16" 5 ||
-		echo "  (the overview's load could not be measured)"
-fi
-kill "$SPID"
-wait "$SPID" 2>/dev/null
-rm -f reg.csv ev.csv week.csv ev.db* serve.log jar
+# ---- the household search and the list, over the same database ----
+# bench/search.sh (which also runs alone: sh bench/search.sh ./cleanheat
+# [DB]): each kind of search and pages of the list near and far, over HTTP,
+# beside one household's lookup and the instr() scan the search replaced.
+(cd "$ROOT" && sh bench/search.sh "$C" "$W/ev.db")
+rm -f reg.csv ev.csv week.csv ev.db*
+
+# ---- the overview's first load, at the 2023 plan's scale ----
+# bench/overview.sh (also alone): 43,977 households with a year of steps,
+# the overview in headless chromium (bench/web_bench.mjs).
+(cd "$ROOT" && sh bench/overview.sh "$C")
 
 # ---- ledger postings ----
 # bench/ledger_bench, built here (make MODE=release bench-bin): transfers of

@@ -231,6 +231,7 @@ static int list_or_search(ch_ctx *ctx, const ch_args *a, ch_result *res, int sea
 	f.plan_year = (int)ch_args_int(a, "year", 0);
 	f.limit = ch_args_int(a, "limit", 0);
 	f.offset = ch_args_int(a, "offset", 0);
+	f.after = ch_args_str(a, "after");
 	f.reveal = ch_args_flag(a, "reveal");
 	f.text = search ? ch_args_str(a, "text") : NULL;
 	int rc = hh_out_init(&o, ctx, search ? "农户查询结果" : "农户档案", 0);
@@ -485,6 +486,8 @@ static const struct ch_param search_params[] = {
     {"limit", CH_PT_INT, 0, "N", NULL, 1, 100000000, "at most N households"},
     {"offset", CH_PT_INT, 0, "N", NULL, 0, 100000000,
      "skip the first N households (with --limit: one page of the list)"},
+    {"after", CH_PT_STRING, 0, "县市/户编号", NULL, 0, 0,
+     "only the households after this one in the list (the last of the previous page)"},
     P_REVEAL,
     {0},
 };

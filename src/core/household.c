@@ -8,7 +8,10 @@
  * rows: the earlier one is deleted, or restored from temp.hh_before if it
  * had updated a stored household. Updates are audited at the end, from
  * temp.hh_before and the final rows, so that an update undone by a later
- * conflict leaves no audit entry.
+ * conflict leaves no audit entry. Each row stored carries its place in the
+ * list's order (household.list_key); the search index (household_search)
+ * follows at the end, in two statements, from the same two sources
+ * (household_int.h).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -20,6 +23,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
+#include "core/household_int.h"
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
@@ -29,6 +33,7 @@
 #include "util/error.h"
 #include "util/money.h"
 #include "util/strmap.h"
+#include "util/strv.h"
 #include "util/text.h"
 
 static const struct {
@@ -101,6 +106,7 @@ struct ch_hh_import {
 	char county_name[128]; /* of opts.county_id, for messages */
 	char today[11];
 	int64_t import_id;
+	int64_t last_id; /* the largest household id before this import */
 	int in_tx, finished;
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
@@ -109,7 +115,9 @@ struct ch_hh_import {
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
 	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
 	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_save, *st_delete, *st_restore,
-	    *st_was_update;
+	    *st_was_update, *st_prefix;
+	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
+	ch_strv prefixes;     /* the start of each list_key (household_int.h) */
 	ch_problems *problems;
 	ch_hh_import_summary sum;
 	char now[32];  /* the import's time, written as each household's updated_at */
@@ -175,18 +183,20 @@ static int prepare_all(ch_hh_import *imp)
 		rc = ch_db_prepare(
 		    db, &imp->st_insert,
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
-		    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+		    " updated_at, list_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_update,
 		    "UPDATE household SET (" HH_COLS ", import_id, source_line,"
-		    " updated_at) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?) WHERE id = ?");
+		    " updated_at, list_key) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		    " ?, ?, ?, ?, ?, ?, ?) WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
 		                   "INSERT OR IGNORE INTO temp.hh_before SELECT * FROM household"
 		                   " WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(db, &imp->st_prefix, HH_LIST_PREFIX_SQL);
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_delete, "DELETE FROM household WHERE id = ?");
 	if (rc == 0)
@@ -195,8 +205,9 @@ static int prepare_all(ch_hh_import *imp)
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_restore,
 		                   "UPDATE household SET (" HH_COLS ", import_id, source_line,"
-		                   " updated_at) = (SELECT " HH_COLS ", import_id, source_line,"
-		                   " updated_at FROM temp.hh_before b WHERE b.id = household.id)"
+		                   " updated_at, list_key) = (SELECT " HH_COLS ", import_id,"
+		                   " source_line, updated_at, list_key FROM temp.hh_before b"
+		                   " WHERE b.id = household.id)"
 		                   " WHERE id = ?");
 	return rc;
 }
@@ -215,6 +226,8 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	imp->seen_keys = ch_strmap_new();
 	imp->problems = ch_problems_new();
 	imp->unchanged = ch_strmap_new();
+	imp->prefix_of = ch_strmap_new();
+	ch_strv_init(&imp->prefixes);
 	ch_buf_init(&imp->added);
 	ch_now_utc(now, sizeof now);
 	memcpy(imp->now, now, sizeof imp->now);
@@ -254,6 +267,9 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	if (rc)
 		goto fail;
 	imp->import_id = ch_db_last_id(ctx->db);
+	if ((rc = ch_db_query_int64(ctx->db, &imp->last_id,
+	                            "SELECT coalesce(max(id), 0) FROM household", NULL)) != 0)
+		goto fail;
 	if ((rc = prepare_all(imp)) != 0)
 		goto fail;
 	*out = imp;
@@ -694,7 +710,41 @@ static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
 	hv->s[19] = r->bank[0] ? r->bank : NULL;
 }
 
-static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv, size_t line)
+/* The list_key of R (household_int.h) into B; the start of it is looked
+ * up once for each county, township and village. */
+static int list_key(ch_hh_import *imp, const struct hh_rec *r, ch_buf *b)
+{
+	char key[80];
+	int64_t i;
+	snprintf(key, sizeof key, "%" PRId64 "|%" PRId64 "|%" PRId64, r->county_id, r->township_id,
+	         r->village_id);
+	if (!ch_strmap_get(imp->prefix_of, key, &i)) {
+		ch_stmt *st = imp->st_prefix;
+		int rc = ch_stmt_bind_int64(st, 1, r->county_id);
+		if (rc == 0)
+			rc = ch_stmt_bind_int64(st, 2, r->township_id);
+		if (rc == 0)
+			rc = r->village_id ? ch_stmt_bind_int64(st, 3, r->village_id)
+			                   : ch_stmt_bind_null(st, 3);
+		if (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			ch_strv_push(&imp->prefixes, ch_stmt_text(st, 0));
+			rc = 0;
+		} else if (rc == CH_DB_DONE) {
+			rc = ch_error_set(CH_ERROR, "no region %s", key);
+		}
+		ch_stmt_reset(st);
+		if (rc)
+			return rc;
+		i = (int64_t)imp->prefixes.len - 1;
+		ch_strmap_put(imp->prefix_of, key, i);
+	}
+	ch_buf_clear(b);
+	ch_buf_printf(b, "%s%s" HH_LIST_SEP, imp->prefixes.items[i], r->v[CH_HF_HH_NO]);
+	return 0;
+}
+
+static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv, size_t line,
+                       const char *key)
 {
 	int rc = 0;
 	for (int i = 0; i < HH_NCOLS && rc == 0; i++)
@@ -705,6 +755,8 @@ static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv,
 		rc = ch_stmt_bind_int64(st, HH_NCOLS + 2, (int64_t)line);
 	if (rc == 0)
 		rc = ch_stmt_bind_text(st, HH_NCOLS + 3, imp->now);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, HH_NCOLS + 4, key);
 	return rc;
 }
 
@@ -794,7 +846,8 @@ static int find_holder(ch_hh_import *imp, const char *id, int64_t *holder, int64
 	return rc < 0 ? rc : 0;
 }
 
-static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
+/* Stores R, whose list_key is LKEY. */
+static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const char *lkey)
 {
 	struct hh_vals hv;
 	char key[160], where[256];
@@ -815,7 +868,7 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
 		return 0;
 	}
 	/* the common case first: a new household that conflicts with nothing */
-	if ((rc = bind_values(imp, imp->st_insert, &hv, line)) != 0 ||
+	if ((rc = bind_values(imp, imp->st_insert, &hv, line, lkey)) != 0 ||
 	    (rc = run_stmt(imp->st_insert)) != 0)
 		return rc;
 	if (ch_db_changes(imp->ctx->db) == 1) {
@@ -873,8 +926,8 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r)
 	if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_save)) != 0)
 		return rc;
-	if ((rc = bind_values(imp, imp->st_update, &hv, line)) != 0 ||
-	    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 4, existing)) != 0 ||
+	if ((rc = bind_values(imp, imp->st_update, &hv, line, lkey)) != 0 ||
+	    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 5, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_update)) != 0)
 		return rc;
 	imp->sum.updated++;
@@ -886,8 +939,13 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 	struct hh_rec r;
 	int rc = 0;
 	imp->sum.rows++;
-	if (check_row(imp, line, fields, &r) == 0)
-		rc = store_row(imp, line, &r);
+	if (check_row(imp, line, fields, &r) == 0) {
+		ch_buf lkey;
+		ch_buf_init(&lkey);
+		if ((rc = list_key(imp, &r, &lkey)) == 0)
+			rc = store_row(imp, line, &r, lkey.ptr);
+		ch_buf_dispose(&lkey);
+	}
 	rec_dispose(&r);
 	return rc;
 }
@@ -956,6 +1014,26 @@ static json_t *row_json(ch_stmt *st, int first)
 	return o;
 }
 
+/* Brings the search index in step with what this import stored, in two
+ * statements (FTS5 writes a segment per statement): the entries of the
+ * households it changed, as they were, out; those of every household it
+ * wrote (new ones have ids above LAST_ID; changed ones are in hh_before) in. */
+static int index_search(ch_hh_import *imp)
+{
+	int rc = ch_db_run(imp->ctx->db,
+	                   "INSERT INTO household_search(household_search, rowid, " HH_SEARCH_COLS
+	                   ") SELECT 'delete', id, " HH_SEARCH_VALS " FROM temp.hh_before",
+	                   NULL);
+	if (rc == 0)
+		rc = ch_db_run(imp->ctx->db,
+		               "INSERT INTO household_search(rowid, " HH_SEARCH_COLS
+		               ") SELECT id, " HH_SEARCH_VALS " FROM household"
+		               " WHERE (id > ? OR id IN (SELECT id FROM temp.hh_before))"
+		               " AND import_id = ?",
+		               "ii", imp->last_id, imp->import_id);
+	return rc;
+}
+
 /* One audit entry per household this import updated, before and after.
  * temp.hh_before also holds the households a row left unchanged (claimed so
  * that a later duplicate row is caught): a row that changes nothing writes
@@ -1022,6 +1100,8 @@ int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 		goto done;
 	}
 	if (rc == 0)
+		rc = index_search(imp);
+	if (rc == 0)
 		rc = audit_updates(imp);
 	if (rc == 0)
 		rc = ch_db_run(
@@ -1069,8 +1149,9 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find, imp->st_holder, imp->st_insert,  imp->st_update,
-	                  imp->st_save, imp->st_delete, imp->st_restore, imp->st_was_update};
+	ch_stmt *sts[] = {imp->st_find,    imp->st_holder,     imp->st_insert,
+	                  imp->st_update,  imp->st_save,       imp->st_delete,
+	                  imp->st_restore, imp->st_was_update, imp->st_prefix};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (imp->in_tx)
@@ -1082,6 +1163,8 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->seen_ids);
 	ch_strmap_free(imp->seen_keys);
 	ch_strmap_free(imp->unchanged);
+	ch_strmap_free(imp->prefix_of);
+	ch_strv_dispose(&imp->prefixes);
 	ch_buf_dispose(&imp->added);
 	free(imp);
 }

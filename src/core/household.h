@@ -121,10 +121,11 @@ typedef struct ch_hh_filter {
 	const char *technology;                  /* key or spelling */
 	const char *batch;                       /* new / continuing / 新建 / 续建 */
 	int plan_year;                           /* 0: any */
-	const char *text;                        /* search: name, 户编号, ID or phone contains */
+	const char *text;                        /* search: see the rule at ch_household_each */
 	int64_t limit;                           /* 0: no limit */
 	int64_t offset;                          /* skip this many first (paging) */
-	int reveal; /* 1: ID and phone numbers unmasked (see "Personal data" below) */
+	const char *after; /* "县市/户编号": only the households after this one (paging) */
+	int reveal;        /* 1: ID and phone numbers unmasked (see "Personal data" below) */
 } ch_hh_filter;
 
 /*
@@ -140,10 +141,19 @@ typedef struct ch_hh_filter {
  */
 
 /* Calls FN for each household matching F that the actor may see (their
- * scope), ordered by county, township, village, 户编号; masked unless
+ * scope), ordered by county code, township, village, 户编号; masked unless
  * F->reveal. Requires CH_PERM_READ (and CH_PERM_REVEAL to reveal);
- * CH_ENOTFOUND when a region or technology in F is unknown, CH_EINVALID
- * for a batch that is not 新建 or 续建. */
+ * CH_ENOTFOUND when a region or technology in F is unknown or F->after
+ * names no household of the scope, CH_EINVALID for a batch that is not
+ * 新建 or 续建.
+ *
+ * F->text, normalised, of N characters, finds the households whose
+ * 户主姓名 contains it (N <= 2: within the name's first 4 characters);
+ * whose 地址 contains it (N >= 3); whose 户编号, 身份证号 or 联系电话 begins
+ * with it; or whose 身份证号 or 联系电话 ends with it (N >= 2). The stored
+ * numbers are compared, never their masked forms. A page of the list or of
+ * a search costs about the same at any depth and register size (see
+ * household_query.c). */
 int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
                       int (*fn)(const ch_household *h, void *arg), void *arg);
 /* A household as a progress batch names it. */

@@ -14,12 +14,14 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
+#include "core/household_int.h"
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
 #include "core/workflow.h"
 #include "util/text.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 #define HH_FIELDS                                                                                  \
@@ -34,6 +36,11 @@
 	" JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
 #define SELECT_HH HH_FIELDS HH_FROM
 #define ORDER_HH  " ORDER BY c.code, t.name, v.name, h.hh_no"
+/* The households with ID number V, active or withdrawn: each through its
+ * partial index (an OR of the two would read the whole table). */
+#define ID_LOOKUP(v)                                                                               \
+	"(SELECT id FROM household WHERE id_number = " v " AND status <> 'withdrawn'"              \
+	" UNION ALL SELECT id FROM household WHERE id_number = " v " AND status = 'withdrawn')"
 /* the actor's scope: ? is the scope region id, 0 for everything */
 #define IN_SCOPE "(?9 = 0 OR h.county_id = ?9 OR h.township_id = ?9 OR h.village_id = ?9)"
 
@@ -152,6 +159,270 @@ static int region_filter(ch_ctx *ctx, const char *text, int level, int64_t paren
 	return 0;
 }
 
+/* ---- the list and the search ----
+ *
+ * The list's order (county code, township, village, 户编号) is the index
+ * household_list over household.list_key (migration 0009), so a page is a
+ * walk along that index from its first household: a region (a filter, the
+ * actor's scope) is a range of it and `after` a household is where the
+ * range starts. Offsets skip entries of the index, not rows.
+ *
+ * The rule a search text Q (normalised; n characters) follows:
+ * - 户主姓名 contains Q (when n <= 2: within its first HH_GRAM_CHARS (4)
+ *   characters);
+ * - 地址 contains Q when n >= 3 (shorter text does not search addresses);
+ * - 户编号, 身份证号 and 联系电话 begin with Q, and 身份证号 and 联系电话 also
+ *   end with it when n >= 2 (an ID number's x in either case).
+ * Masked forms are not searchable: the rule reads the stored numbers.
+ *
+ * The households that follow the rule are found one of two ways. First the
+ * candidates are counted, at most SEARCH_CANDIDATES of them: the trigram
+ * index household_search (Q's pieces in the name or address, a character
+ * or pair of the name, the numbers' last ones) and the B-tree indexes on
+ * 户编号, ID number and phone (their beginnings); a superset of the
+ * households the rule finds. When there are no more than SEARCH_CANDIDATES,
+ * those are checked against the rule, the filters and the scope, and sorted.
+ * When there are more, the matches are common: the list is walked in its
+ * order, each household checked against the rule, until the page is full.
+ */
+#define SEARCH_CANDIDATES 10000
+#define LIST_END          "\xf4\x8f\xbf\xbf" /* U+10FFFF: after every key */
+
+/* A search text, and the parts of it the queries need. */
+struct hh_text {
+	char *q;       /* normalised */
+	char *id;      /* Q as an ID number is stored (x in upper case) */
+	int64_t chars; /* characters in Q */
+	ch_buf match;  /* FTS5 query for household_search; empty: none */
+};
+
+/* Byte offset of the character after the one at I in S (LEN bytes). */
+static size_t next_char(const char *s, size_t len, size_t i)
+{
+	uint32_t cp;
+	if (i >= len)
+		return len;
+	int k = ch_utf8_decode(s + i, len - i, &cp);
+	return i + (k > 0 ? (size_t)k : 1);
+}
+
+/* Adds to B the trigrams of S (LEN bytes, three characters or more), each
+ * quoted, joined by AND, in parentheses. */
+static void add_trigrams(ch_buf *b, const char *s, size_t len)
+{
+	size_t a = 0, c1 = next_char(s, len, a), c2 = next_char(s, len, c1),
+	       d = next_char(s, len, c2);
+	ch_buf_putc(b, '(');
+	for (int first = 1; c2 < len; first = 0) {
+		ch_buf_puts(b, first ? "\"" : " AND \"");
+		for (size_t j = a; j < d; j++) {
+			if (s[j] == '"')
+				ch_buf_putc(b, '"');
+			ch_buf_putc(b, s[j]);
+		}
+		ch_buf_putc(b, '"');
+		a = c1;
+		c1 = c2;
+		c2 = d;
+		d = next_char(s, len, d);
+	}
+	ch_buf_putc(b, ')');
+}
+
+/* Byte offset in S of its N-th character from the end (0 if fewer). */
+static size_t last_chars(const char *s, size_t n)
+{
+	size_t i = strlen(s);
+	while (i > 0 && n > 0) {
+		i--;
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			n--;
+	}
+	return i;
+}
+
+static void text_init(struct hh_text *t, const char *text)
+{
+	memset(t, 0, sizeof *t);
+	ch_buf_init(&t->match);
+	t->q = ch_text_normalize(text);
+	t->id = ch_strdup(t->q);
+	if (strspn(t->q, "0123456789xX") == strlen(t->q))
+		for (char *p = t->id; *p; p++)
+			if (*p == 'x')
+				*p = 'X';
+	for (const char *p = t->q; *p; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80)
+			t->chars++;
+	if (t->chars == 0)
+		return;
+	ch_buf b;
+	ch_buf_init(&b);
+	if (t->chars >= 3) { /* in the name or the address */
+		add_trigrams(&t->match, t->q, strlen(t->q));
+	} else { /* in the name: the character, or the pair, with the markers */
+		if (t->chars == 1)
+			ch_buf_printf(&b, HH_GRAM_MARK "%s" HH_GRAM_MARK, t->q);
+		else
+			ch_buf_printf(&b, "%.*s" HH_GRAM_MARK "%s", (int)last_chars(t->q, 1), t->q,
+			              t->q + last_chars(t->q, 1));
+		add_trigrams(&t->match, b.ptr, b.len);
+	}
+	if (t->chars >= 2) { /* the numbers' last characters, then the marker */
+		ch_buf_clear(&b);
+		ch_buf_printf(&b, "%s%s", t->id + last_chars(t->id, HH_TAIL_CHARS), HH_TAIL_MARK);
+		ch_buf_puts(&t->match, " OR ");
+		add_trigrams(&t->match, b.ptr, b.len);
+	}
+	ch_buf_dispose(&b);
+}
+
+static void text_dispose(struct hh_text *t)
+{
+	free(t->q);
+	free(t->id);
+	ch_buf_dispose(&t->match);
+}
+
+/* The rule, for a household h: ?11 the text, ?12 its characters, ?13 the
+ * text as an ID number. */
+#define SEARCH_RULE                                                                                \
+	"((?12 >= 3 AND (instr(h.head_name, ?11) OR instr(coalesce(h.address, ''), ?11)))"         \
+	" OR (?12 < 3 AND instr(substr(h.head_name, 1, " HH_GRAM_CHARS_SQL "), ?11))"              \
+	" OR substr(h.hh_no, 1, ?12) = ?11"                                                        \
+	" OR substr(h.id_number, 1, ?12) = ?13"                                                    \
+	" OR (?12 >= 2 AND substr(h.id_number, -?12) = ?13)"                                       \
+	" OR substr(coalesce(h.phone, ''), 1, ?12) = ?11"                                          \
+	" OR (?12 >= 2 AND substr(coalesce(h.phone, ''), -?12) = ?11))"
+
+/* The candidates (household ids, perhaps repeated) for the text: ?11,
+ * ?13 as above, ?17 the FTS5 query when MATCH. */
+static void add_candidates(ch_buf *sql, int match)
+{
+	if (match)
+		ch_buf_puts(sql,
+		            "SELECT rowid FROM household_search WHERE household_search MATCH ?17"
+		            " UNION ALL ");
+	ch_buf_printf(sql,
+	              "SELECT h.id FROM region r JOIN household h ON h.county_id = r.id"
+	              " WHERE r.level = %d AND h.hh_no >= ?11 AND h.hh_no < ?11 || '" LIST_END "'"
+	              " UNION ALL SELECT id FROM household WHERE status <> 'withdrawn'"
+	              " AND id_number >= ?13 AND id_number < ?13 || '" LIST_END "'"
+	              " UNION ALL SELECT id FROM household WHERE status = 'withdrawn'"
+	              " AND id_number >= ?13 AND id_number < ?13 || '" LIST_END "'"
+	              " UNION ALL SELECT id FROM household WHERE phone IS NOT NULL"
+	              " AND phone >= ?11 AND phone < ?11 || '" LIST_END "'",
+	              CH_LEVEL_COUNTY);
+}
+
+/* The start of the list keys of REGION's households into B (nothing for
+ * the prefecture). */
+static int region_prefix(ch_ctx *ctx, int64_t region, ch_buf *b)
+{
+	const char *parts[3] = {NULL, NULL, NULL};
+	ch_region r[3];
+	int n = 0, rc = 0;
+	ch_buf_clear(b);
+	while (region && n < 3) {
+		if ((rc = ch_region_get(ctx, region, &r[n])) != 0)
+			break;
+		region = r[n].level > CH_LEVEL_COUNTY ? r[n].parent_id : 0;
+		if (r[n].level < CH_LEVEL_COUNTY) {
+			ch_region_dispose(&r[n]);
+			break;
+		}
+		n++;
+	}
+	if (rc == 0 && n > 0 && r[n - 1].level == CH_LEVEL_COUNTY) {
+		parts[0] = r[n - 1].code ? r[n - 1].code : "";
+		for (int i = n - 2, j = 1; i >= 0; i--, j++)
+			parts[j] = r[i].name;
+		for (int j = 0; j < n; j++)
+			ch_buf_printf(b, "%s" HH_LIST_SEP, parts[j]);
+	}
+	for (int i = 0; i < n; i++)
+		ch_region_dispose(&r[i]);
+	return rc;
+}
+
+/* The list key of the household "县市/户编号" AFTER, in the actor's scope. */
+static int after_key(ch_ctx *ctx, const char *after, char **key)
+{
+	const char *slash = strchr(after, '/');
+	int64_t county = 0;
+	int rc;
+	*key = NULL;
+	if (!slash || slash == after || !slash[1])
+		return ch_error_set_field(CH_EINVALID, "after",
+		                          "「%s」应为 县市/户编号（上一页最后一户）", after);
+	char *name = ch_strndup(after, (size_t)(slash - after));
+	rc = region_filter(ctx, name, CH_LEVEL_COUNTY, 0, &county);
+	free(name);
+	if (rc)
+		return rc;
+	rc = ch_db_query_text(ctx->db, key,
+	                      "SELECT h.list_key FROM household h WHERE h.county_id = ?"
+	                      " AND h.hh_no = ? AND (?3 = 0 OR h.county_id = ?3"
+	                      " OR h.township_id = ?3 OR h.village_id = ?3)",
+	                      "iti", county, slash + 1, ctx->actor.scope_region_id);
+	if (rc == CH_ENOTFOUND)
+		rc = ch_error_set_field(CH_ENOTFOUND, "after", "no household %s in your scope",
+		                        after);
+	return rc;
+}
+
+/* The households' ids of one page, then the households: ?1-?10 the
+ * filters, limit, scope and offset; ?11-?13 the text; ?14 and ?15 the range
+ * of list keys; ?17 the FTS5 query. WHICH: 0 the list, 1 the candidates
+ * checked and sorted, 2 the list walked and checked. */
+static void page_sql(ch_buf *sql, int which, int match)
+{
+	ch_buf_puts(sql, HH_FIELDS " FROM (SELECT h.id, h.list_key FROM household h");
+	if (which != 1)
+		ch_buf_puts(sql, " INDEXED BY household_list");
+	ch_buf_puts(sql, " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.township_id = ?2)"
+	                 " AND (?3 = 0 OR h.village_id = ?3) AND (?4 IS NULL OR h.technology = ?4)"
+	                 " AND (?5 IS NULL OR h.batch = ?5) AND (?6 = 0 OR h.plan_year = ?6)"
+	                 " AND " IN_SCOPE);
+	if (which == 1) {
+		ch_buf_puts(sql, " AND +h.list_key > ?14 AND +h.list_key < ?15 AND h.id IN (");
+		add_candidates(sql, match);
+		ch_buf_puts(sql, ")");
+	} else {
+		ch_buf_puts(sql, " AND h.list_key > ?14 AND h.list_key < ?15");
+	}
+	if (which != 0)
+		ch_buf_puts(sql, " AND " SEARCH_RULE);
+	ch_buf_puts(sql, " ORDER BY h.list_key LIMIT ?8 OFFSET ?10) p"
+	                 " JOIN household h ON h.id = p.id JOIN region c ON c.id = h.county_id"
+	                 " JOIN region t ON t.id = h.township_id"
+	                 " LEFT JOIN region v ON v.id = h.village_id ORDER BY p.list_key");
+}
+
+/* How many candidates the text has, counting up to SEARCH_CANDIDATES + 1. */
+static int count_candidates(ch_ctx *ctx, const struct hh_text *t, int64_t *n)
+{
+	ch_buf sql;
+	ch_stmt *st = NULL;
+	ch_buf_init(&sql);
+	ch_buf_puts(&sql, "SELECT count(*) FROM (");
+	add_candidates(&sql, t->match.len > 0);
+	ch_buf_printf(&sql, " LIMIT %d)", SEARCH_CANDIDATES + 1);
+	int rc = ch_db_prepare(ctx->db, &st, sql.ptr);
+	ch_buf_dispose(&sql);
+	if (rc == 0 && (rc = ch_stmt_bind_text(st, 11, t->q)) == 0 &&
+	    (rc = ch_stmt_bind_text(st, 13, t->id)) == 0 &&
+	    (t->match.len == 0 || (rc = ch_stmt_bind_text(st, 17, t->match.ptr)) == 0)) {
+		rc = ch_stmt_step(st);
+		if (rc == CH_DB_ROW) {
+			*n = ch_stmt_int64(st, 0);
+			rc = 0;
+		}
+	}
+	ch_stmt_finalize(st);
+	return rc;
+}
+
 int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
                       int (*fn)(const ch_household *h, void *arg), void *arg)
 {
@@ -159,17 +430,24 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	const char *tech = NULL, *batch = NULL;
 	ch_reflist *techs = NULL;
 	ch_stmt *st = NULL;
-	int rc;
+	ch_buf sql, lo, hi;
+	struct hh_text t;
+	char *after = NULL;
+	int rc, which = 0;
 
+	ch_buf_init(&sql);
+	ch_buf_init(&lo);
+	ch_buf_init(&hi);
+	text_init(&t, f->text);
 	if ((rc = require_read(ctx, f->reveal)) != 0)
-		return rc;
+		goto done;
 	if ((rc = region_filter(ctx, f->county, CH_LEVEL_COUNTY, 0, &county)) != 0 ||
 	    (rc = region_filter(ctx, f->township, CH_LEVEL_TOWNSHIP, county, &township)) != 0 ||
 	    (rc = region_filter(ctx, f->village, CH_LEVEL_VILLAGE, township, &village)) != 0)
-		return rc;
+		goto done;
 	if (f->technology) {
 		if ((rc = ch_reflist_load(ctx, "technology", &techs)) != 0)
-			return rc;
+			goto done;
 		tech = ch_reflist_find(techs, f->technology);
 		if (!tech) {
 			rc = ch_error_set(CH_ENOTFOUND, "no technology '%s'", f->technology);
@@ -188,18 +466,42 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 			goto done;
 		}
 	}
-	rc = ch_db_preparef(
-	    ctx->db, &st,
-	    SELECT_HH " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.township_id = ?2)"
-	              " AND (?3 = 0 OR h.village_id = ?3) AND (?4 IS NULL OR h.technology = ?4)"
-	              " AND (?5 IS NULL OR h.batch = ?5) AND (?6 = 0 OR h.plan_year = ?6)"
-	              " AND (?7 IS NULL OR instr(h.head_name, ?7) OR instr(h.hh_no, ?7)"
-	              " OR instr(h.id_number, ?7) OR instr(coalesce(h.phone, ''), ?7)"
-	              " OR instr(coalesce(h.address, ''), ?7))"
-	              " AND " IN_SCOPE ORDER_HH " LIMIT ?8 OFFSET ?10",
-	    "iiittitiii", county, township, village, tech, batch, (int64_t)f->plan_year, f->text,
-	    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id,
-	    f->offset > 0 ? f->offset : (int64_t)0);
+	/* the range of list keys: the narrowest region asked for, else the
+	 * scope (the conditions on the regions' ids hold anyway), after AFTER */
+	int64_t region = village ? village : township ? township : county;
+	if ((rc = region_prefix(ctx, region ? region : ctx->actor.scope_region_id, &lo)) != 0)
+		goto done;
+	ch_buf_printf(&hi, "%s" LIST_END, lo.ptr ? lo.ptr : "");
+	if (f->after && *f->after) {
+		if ((rc = after_key(ctx, f->after, &after)) != 0)
+			goto done;
+		if (strcmp(after, lo.ptr ? lo.ptr : "") > 0) {
+			ch_buf_clear(&lo);
+			ch_buf_puts(&lo, after);
+		}
+	}
+	if (t.chars > 0) {
+		int64_t n = 0;
+		if ((rc = count_candidates(ctx, &t, &n)) != 0)
+			goto done;
+		which = n <= SEARCH_CANDIDATES ? 1 : 2;
+	}
+	page_sql(&sql, which, t.match.len > 0);
+	rc = ch_db_preparef(ctx->db, &st, sql.ptr, "iiittitiii", county, township, village, tech,
+	                    batch, (int64_t)f->plan_year, (const char *)NULL,
+	                    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id,
+	                    f->offset > 0 ? f->offset : (int64_t)0);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 14, lo.ptr ? lo.ptr : "");
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 15, hi.ptr);
+	if (rc == 0 && which) {
+		if ((rc = ch_stmt_bind_text(st, 11, t.q)) == 0 &&
+		    (rc = ch_stmt_bind_int64(st, 12, t.chars)) == 0)
+			rc = ch_stmt_bind_text(st, 13, t.id);
+		if (rc == 0 && which == 1 && t.match.len)
+			rc = ch_stmt_bind_text(st, 17, t.match.ptr);
+	}
 	if (rc)
 		goto done;
 	if (f->reveal && (rc = audit_reveal(ctx, f->text ? f->text : "list")) != 0)
@@ -217,6 +519,11 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 done:
 	ch_stmt_finalize(st);
 	ch_reflist_free(techs);
+	ch_buf_dispose(&sql);
+	ch_buf_dispose(&lo);
+	ch_buf_dispose(&hi);
+	text_dispose(&t);
+	free(after);
 	return rc < 0 ? rc : 0;
 }
 
@@ -263,10 +570,12 @@ int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int revea
 	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
 		return rc;
 	/* ?3..?8 are unused: IN_SCOPE is ?9 in every query of this file */
-	rc = ch_db_prepare(ctx->db, &st,
-	                   SELECT_HH " WHERE ((?1 <> 0 AND h.county_id = ?1 AND h.hh_no = ?2)"
-	                             " OR (?1 = 0 AND h.id_number = upper(?2))) AND " IN_SCOPE
-	                             " ORDER BY h.status = 'withdrawn'");
+	/* one statement each, so that each is an index lookup */
+	rc = ch_db_prepare(
+	    ctx->db, &st,
+	    county_id ? SELECT_HH " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND " IN_SCOPE
+	              : SELECT_HH " WHERE ?1 = 0 AND h.id IN " ID_LOOKUP(
+	                    "upper(?2)") " AND " IN_SCOPE " ORDER BY h.status = 'withdrawn'");
 	if (rc)
 		return rc;
 	if ((rc = ch_stmt_bind_int64(st, 1, county_id)) != 0 ||
@@ -313,12 +622,17 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 	}
 	rc = ch_db_preparef(
 	    ctx->db, &st,
-	    "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
-	    " coalesce(h.stage_day, ''), h.hh_no FROM household h"
-	    " WHERE ((?1 <> 0 AND h.county_id = ?1 AND h.hh_no = ?2)"
-	    " OR (?1 = 0 AND h.id_number = ?3))"
-	    " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
-	    " ORDER BY h.status = 'withdrawn' LIMIT 1",
+	    county_id
+	        ? "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
+	          " coalesce(h.stage_day, ''), h.hh_no FROM household h"
+	          " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND ?3 IS NOT NULL"
+	          " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
+	        : "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
+	          " coalesce(h.stage_day, ''), h.hh_no FROM household h"
+	          " WHERE ?1 = 0 AND ?2 IS NOT NULL AND h.id IN " ID_LOOKUP(
+	              "?3") " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR "
+	                    "h.village_id = ?4)"
+	                    " ORDER BY h.status = 'withdrawn' LIMIT 1",
 	    "itti", county_id, k, id, ctx->actor.scope_region_id);
 	if (rc)
 		goto done;
