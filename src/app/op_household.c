@@ -228,6 +228,7 @@ static int list_or_search(ch_ctx *ctx, const ch_args *a, ch_result *res, int sea
 	f.village = ch_args_str(a, "village");
 	f.technology = ch_args_str(a, "technology");
 	f.batch = ch_args_str(a, "batch");
+	f.status = ch_args_str(a, "status");
 	f.plan_year = (int)ch_args_int(a, "year", 0);
 	f.limit = ch_args_int(a, "limit", 0);
 	f.offset = ch_args_int(a, "offset", 0);
@@ -482,6 +483,8 @@ static const struct ch_param search_params[] = {
      "only this technology (改造方式, as the ledgers spell it)"},
     {"batch", CH_PT_ENUM, 0, "新建|续建", "新建|续建|new|continuing", 0, 0,
      "only new or continuing households"},
+    {"status", CH_PT_STRING, 0, "STAGE", NULL, 0, 0,
+     "only households standing at this stage (已登记 已开工 已完工 已调试 自验合格 ... 已退出)"},
     APP_P_YEAR(0, "only households of this plan year"),
     {"limit", CH_PT_INT, 0, "N", NULL, 1, 100000000, "at most N households"},
     {"offset", CH_PT_INT, 0, "N", NULL, 0, 100000000,

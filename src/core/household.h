@@ -120,12 +120,13 @@ typedef struct ch_hh_filter {
 	const char *county, *township, *village; /* names or codes; NULL: any */
 	const char *technology;                  /* key or spelling */
 	const char *batch;                       /* new / continuing / 新建 / 续建 */
-	int plan_year;                           /* 0: any */
-	const char *text;                        /* search: see the rule at ch_household_each */
-	int64_t limit;                           /* 0: no limit */
-	int64_t offset;                          /* skip this many first (paging) */
-	const char *after; /* "县市/户编号": only the households after this one (paging) */
-	int reveal;        /* 1: ID and phone numbers unmasked (see "Personal data" below) */
+	const char *status; /* where the household stands: a stage (已开工, started, ...) */
+	int plan_year;      /* 0: any */
+	const char *text;   /* search: see the rule at ch_household_each */
+	int64_t limit;      /* 0: no limit */
+	int64_t offset;     /* skip this many first (paging) */
+	const char *after;  /* "县市/户编号": only the households after this one (paging) */
+	int reveal;         /* 1: ID and phone numbers unmasked (see "Personal data" below) */
 } ch_hh_filter;
 
 /*

@@ -383,7 +383,7 @@ static void page_sql(ch_buf *sql, int which, int match)
 	ch_buf_puts(sql, " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.township_id = ?2)"
 	                 " AND (?3 = 0 OR h.village_id = ?3) AND (?4 IS NULL OR h.technology = ?4)"
 	                 " AND (?5 IS NULL OR h.batch = ?5) AND (?6 = 0 OR h.plan_year = ?6)"
-	                 " AND " IN_SCOPE);
+	                 " AND (?7 IS NULL OR h.status = ?7) AND " IN_SCOPE);
 	if (which == 1) {
 		ch_buf_puts(sql, " AND +h.list_key > ?14 AND +h.list_key < ?15 AND h.id IN (");
 		add_candidates(sql, match);
@@ -466,6 +466,23 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 			goto done;
 		}
 	}
+	const char *status = NULL;
+	if (f->status) {
+		int stage = ch_stage_parse(f->status);
+		if (stage < 0) {
+			ch_buf known;
+			ch_buf_init(&known);
+			for (int s = 0; s < CH_STAGE_COUNT; s++)
+				ch_buf_printf(&known, "%s%s", s ? "、" : "",
+				              ch_stage_name((enum ch_stage)s));
+			rc = ch_error_set_field(CH_EINVALID, "status",
+			                        "没有「%s」这一环节；可用：%s", f->status,
+			                        known.ptr);
+			ch_buf_dispose(&known);
+			goto done;
+		}
+		status = ch_stage_key((enum ch_stage)stage);
+	}
 	/* the range of list keys: the narrowest region asked for, else the
 	 * scope (the conditions on the regions' ids hold anyway), after AFTER */
 	int64_t region = village ? village : township ? township : county;
@@ -488,7 +505,7 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	}
 	page_sql(&sql, which, t.match.len > 0);
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, "iiittitiii", county, township, village, tech,
-	                    batch, (int64_t)f->plan_year, (const char *)NULL,
+	                    batch, (int64_t)f->plan_year, status,
 	                    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id,
 	                    f->offset > 0 ? f->offset : (int64_t)0);
 	if (rc == 0)

@@ -245,6 +245,15 @@ setup i.db
 run ch --db i.db event import "$PF/week1.csv"
 expect_rc "week1.csv: exit 0" 0
 has "week1.csv: 4 recorded" "记录 4 条，拒收 0 行"
+run ch --db i.db household list --status 已开工 --format csv
+expect_eq "household list --status 已开工: the 4 started" "$(printf '%s\n' "$OUT" | sed 1d | grep -c .)" 4
+run ch --db i.db household list --status registered --county 昌吉市 --format csv
+expect_eq "household list --status registered --county 昌吉市: CJ004 only" "$(printf '%s\n' "$OUT" | sed 1d | cut -d, -f4 | tr -d '\r')" CJ004
+run ch --db i.db household search 进度 --status 已开工 --format csv
+expect_eq "household search with --status: the started ones it finds" "$(printf '%s\n' "$OUT" | sed 1d | grep -c .)" 4
+run ch --db i.db household list --status 开了
+expect_rc "household list --status of no stage: refused" 1
+has_err "household list --status of no stage: lists the stages" "可用：已登记、已开工、已完工、已调试"
 before=$(disp i.db 2023-08-06)
 run ch --db i.db event import "$PF/week2-bad.csv"
 expect_rc "one bad row: exit 1" 1

@@ -176,6 +176,14 @@ await step('admin journey', async () => {
   await page.click('button:has-text("下一页")');
   await until(page, () => document.querySelector('.pager span')?.textContent.includes('第 2 页'));
   ok('households: paging');
+  // the 进度状态 filter: every household listed stands at that stage
+  await page.selectOption('form[role=search] select[name=status]', '已完工');
+  await page.click('form[role=search] button[type=submit]');
+  await until(page, () => location.hash.includes('status='));
+  await page.waitForSelector('#main tbody tr');
+  const states = await page.$$eval('#main tbody tr', (rows) => rows.map((r) => r.lastElementChild.previousElementSibling?.textContent || r.lastElementChild.textContent));
+  expect('households: filtered by 进度状态 已完工', states.length > 0 && states.every((x) => x.includes('已完工')), states.slice(0, 5).join(','));
+  await open(page, 'households');
   await page.click('#main tbody tr th a');
   await page.waitForSelector('dl.record');
   await accessible(page, 'household');
@@ -629,7 +637,7 @@ await step('admin review journey', async () => {
 await step('finance journey', async () => {
   const page = await signIn('fin');
   await checkPage(page, 'funds?year=2023&as_of=2023-12-31', 'funds-as-finance');
-  const received = async () => (await tableRows(page, 'h-funds')).find((r) => r['县(市)'] === MANAS && r['资金来源'] === '中央财政')?.['到位(元)'];
+  const received = async () => (await tableRows(page, 'h-funds')).find((r) => r['县(市)'] === MANAS && r['资金来源'] === '中央资金')?.['到位(元)'];
   expect('finance: 玛纳斯县 has received its central funds', await received() === '200,000.00', await received());
   // 拨付 through the form
   await page.selectOption('form[aria-labelledby=h-appr] select[name=source]', 'central');

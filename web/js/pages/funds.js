@@ -11,7 +11,7 @@ import { h, fill, field, select, say, errorText, reportTable, problemsTable } fr
 import { today, date } from '../fmt.js';
 import { yearAndDay, periodForm, fileLink } from './common.js';
 
-const SOURCES = [['central', '中央财政'], ['region', '自治区财政'], ['prefecture', '州级财政'], ['county', '县级财政']];
+const SOURCES = [['central', '中央资金'], ['region', '自治区资金'], ['prefecture', '州级资金'], ['county', '县级资金']];
 
 /** The Chinese names of the parameters an error may be about. */
 const FIELDS = {

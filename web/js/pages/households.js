@@ -9,6 +9,8 @@ import { h, fill, field, select, say, errorText, cellText } from '../dom.js';
 import { num, date, datesIn } from '../fmt.js';
 
 const PAGE = 50;
+/** Where a household stands (the stages of the workflow). */
+const STATUSES = ['已登记', '已开工', '已完工', '已调试', '自验合格', '已申请复核', '复核通过', '补助已发放', '已退出'];
 const COLUMNS = ['hh_no', 'head_name', 'county', 'township', 'village', 'id_number', 'phone', 'technology', 'batch', 'status'];
 
 async function counties() {
@@ -29,19 +31,21 @@ export async function householdsPage(main, { params, session, go }) {
     : select('county', [['', '全部县市'], ...names.map((n) => [n, n])], params.county);
   const township = h('input', { name: 'township', value: params.township || '' });
   const batch = select('batch', [['', '全部'], ['新建', '新建'], ['续建', '续建']], params.batch);
+  const status = select('status', [['', '全部'], ...STATUSES.map((s) => [s, s])], params.status);
   const year = h('input', { type: 'number', name: 'year', min: '2000', max: '2100', value: params.year || '', inputmode: 'numeric' });
   const form = h('form', { class: 'toolbar', role: 'search', 'aria-label': '查找农户' },
-    field('查找', q), county ? field('县市', county) : null, field('乡镇', township), field('批次', batch), field('年度', year),
+    field('查找', q), county ? field('县市', county) : null, field('乡镇', township), field('批次', batch),
+    field('进度状态', status), field('年度', year),
     h('button', { type: 'submit' }, '查询'));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    go('households', { q: q.value.trim(), county: county ? county.value : '', township: township.value.trim(), batch: batch.value, year: year.value });
+    go('households', { q: q.value.trim(), county: county ? county.value : '', township: township.value.trim(), batch: batch.value, status: status.value, year: year.value });
   });
   const msg = h('div', { class: 'form-msg', 'aria-live': 'polite' });
   const results = h('div', {});
   fill(main, h('h1', {}, '农户台账'), form, msg, results);
 
-  const filters = { county: county ? params.county : '', township: params.township, batch: params.batch, year: params.year };
+  const filters = { county: county ? params.county : '', township: params.township, batch: params.batch, status: params.status, year: params.year };
   const path = params.q ? '/api/households/search' : '/api/households';
   let answer;
   try {
