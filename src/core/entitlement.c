@@ -106,8 +106,11 @@ int ch_subsidy_compute(ch_ctx *ctx, int64_t household, ch_entitlement *e)
 		policy = ch_strdup(ch_stmt_text(st, 2));
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "%d年没有补助标准（data/subsidy/%d.csv）",
-		                  e->plan_year, e->plan_year);
+		rc = ch_error_set(
+		    CH_ENOTFOUND,
+		    "%d年没有补助标准：请用 cleanheat rules import subsidy FILE --year %d "
+		    "载入（格式同 data/subsidy/2023.csv）",
+		    e->plan_year, e->plan_year);
 	}
 	ch_stmt_finalize(st);
 	if (rc)
