@@ -220,7 +220,7 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_count(res, "released", (int64_t)sum.released);
 	}
 	if (rc == 0 && ch_problems_nrejected(p))
-		rc = ch_error_set(CH_EINVALID, "%zu row(s) of the return file could not be applied",
+		rc = ch_error_set(CH_EINVALID, "回盘文件有 %zu 行无法入账",
 		                  ch_problems_nrejected(p));
 done:
 	ch_problems_free(p);

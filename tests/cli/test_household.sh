@@ -115,7 +115,7 @@ run ch --db r.db household import "$HF/unknown-column.csv"
 expect_rc "unknown column 签字: exit 1" 1
 expect_err "unknown column 签字: named" "「签字」"
 expect_err "unknown column 签字: mentions --ignore-unknown-columns" "--ignore-unknown-columns"
-has_err "unknown column 签字: the flag is a hint after the message" "ignoring unknown columns (--ignore-unknown-columns)"
+has_err "unknown column 签字: the flag is a hint after the message" "忽略不认识的列再导入 (--ignore-unknown-columns)"
 expect_rows "unknown column 签字: nothing stored" r.db 0
 run ch --db r.db household import --skip-invalid "$HF/unknown-column.csv"
 expect_rc "unknown column 签字 with --skip-invalid: still exit 1" 1
