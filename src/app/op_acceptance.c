@@ -321,10 +321,9 @@ static int review_apply(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	char *number = NULL;
 	ch_strv hh;
 	if (!file && !all)
-		return ch_error_set_field(CH_EUSAGE, "households", "or --all-passed is required");
+		return ch_error_set_field(CH_EUSAGE, "households", "与 --all-passed 须给出其一");
 	if (file && all)
-		return ch_error_set_field(CH_EUSAGE, "all-passed",
-		                          "cannot be combined with --households");
+		return ch_error_set_field(CH_EUSAGE, "all-passed", "不能与 --households 同时使用");
 	ch_strv_init(&hh);
 	if (file)
 		rc = ch_hh_list_read(file, &hh);
@@ -528,8 +527,9 @@ static const struct ch_param inspect_params[] = {
     {"inspector", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0, "自验人员姓名（与自验表一致）"},
     APP_P_COUNTY(0, "农户所在县市（名称或代码）；不给时 HOUSEHOLD 为身份证号"),
     {"item", CH_PT_STRING, CH_PF_REPEAT, "ITEM=合格|不合格", NULL, 0, 0,
-     "一个自验项的结果，自验项写中文或代码（见 data/acceptance/checklist.csv；也可写 "
-     "KEY=pass|fail）；未列出的项视为合格"},
+     "一个自验项的结果，自验项写中文或代码"
+     "（见 data/acceptance/checklist.csv；也可写 KEY=pass|fail）；"
+     "未列出的项视为合格"},
     P_EVIDENCE("自验照片或扫描件（合格须至少一份）"),
     APP_P_TODAY,
     {0},
@@ -537,8 +537,8 @@ static const struct ch_param inspect_params[] = {
 
 static const struct ch_param inspect_import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "自验记录表：列为县市、户编号、结果、日期、自验人员、证明材料，每个自验项一列（CSV 或 "
-     "XLSX；证明材料放在同一文件夹）"},
+     "自验记录表：列为县市、户编号、结果、日期、自验人员、证明材料，"
+     "每个自验项一列（CSV 或 XLSX；证明材料放在同一文件夹）"},
     APP_P_COUNTY(0, "所有行都属于该县市（名称或代码）"),
     APP_P_SHEET,
     {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "即使有行被拒收，也保存无误的行"},

@@ -236,7 +236,7 @@ static int amount_of(const ch_args *a, int64_t *fen)
 	const char *s = ch_args_str(a, "amount");
 	if (ch_money_parse(s, fen) != 0)
 		return ch_error_set_field(CH_EUSAGE, "amount",
-		                          "'%s': yuan with at most two decimals", s);
+		                          "“%s”：应为以元为单位、最多两位小数的金额", s);
 	return 0;
 }
 
@@ -246,7 +246,7 @@ static int funds_appropriate(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int64_t fen;
 	int found = 0, rc;
 	if (ch_args_flag(a, "direct") && !to)
-		return ch_error_set_field(CH_EUSAGE, "direct", "needs --to COUNTY");
+		return ch_error_set_field(CH_EUSAGE, "direct", "须同时用 --to 指定县市");
 	if ((rc = amount_of(a, &fen)) != 0)
 		return rc;
 	rc = ch_funds_appropriate(ctx, ch_args_str(a, "source"), to, ch_args_flag(a, "direct"), fen,
@@ -621,8 +621,8 @@ const struct ch_op ch_ops_funds[] = {
     {"funds", "audit", "检查滞留、截留、挪用、挤占，同一身份证号或账号重复发放，以及结余未用",
      CH_PERM_READ, 0, CH_RF_ALL, audit_params, funds_audit},
     {"report", "funds",
-     "分县市、分来源：到位、预留、其他支出、余额、已发放、支出进度；加 --households "
-     "列出各县市农户发放情况",
+     "分县市、分来源：到位、预留、其他支出、余额、已发放、支出进度；"
+     "加 --households 列出各县市农户发放情况",
      CH_PERM_READ, 0, CH_RF_ALL, report_params, report_funds},
     {"ledger", "verify", "根据资金流水重新核对全部账务规则", CH_PERM_READ, 0, CH_RF_TEXT, NULL,
      ledger_verify},

@@ -95,7 +95,7 @@ static int plan_check(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_set_data(res, check_document(&t, &c));
 		ch_result_count(res, "findings", (int64_t)c.nfindings);
 		if (c.nfindings)
-			rc = ch_error_set(CH_EINVALID, "%s: %zu problem(s) found",
+			rc = ch_error_set(CH_EINVALID, "%s：发现 %zu 处问题",
 			                  ch_args_str(a, "file"), c.nfindings);
 	}
 	ch_plan_check_dispose(&c);
@@ -118,8 +118,7 @@ static int parse_area(const char *arg, int64_t *centi)
 			dec = 0;
 		} else {
 			return ch_error_set_field(CH_EUSAGE, "es-area",
-			                          "'%s': expected square metres, e.g. 2462300",
-			                          arg);
+			                          "“%s”：应为平方米数，如 2462300", arg);
 		}
 	}
 	for (int d = dec < 0 ? 0 : dec; d < 2; d++)
@@ -142,7 +141,7 @@ static int plan_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	o.replace = ch_args_flag(a, "replace");
 	o.title = ch_args_str(a, "title");
 	if (o.accept_discrepancies && (!o.reason || !*o.reason))
-		return ch_error_set_field(CH_EUSAGE, "reason", "is needed to accept discrepancies");
+		return ch_error_set_field(CH_EUSAGE, "reason", "接受不一致时必须给出");
 	if (ch_args_has(a, "es-area") &&
 	    (rc = parse_area(ch_args_str(a, "es-area"), &o.es_area_total_centi)) != 0)
 		return rc;

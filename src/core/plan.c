@@ -276,17 +276,16 @@ static int refuse_findings(const ch_plan_check *check, const ch_plan_import_opts
 	const char *first = check->findings[0].message;
 	if (!ch_plan_check_acceptable(check))
 		return ch_error_set(CH_EINVALID,
-		                    "计划表有 %zu "
-		                    "处问题，即使注明原因也不能保存（县市不认识、已停用或重复，或单"
-		                    "元格不是户数）；第一处：%s",
+		                    "计划表有 %zu 处问题，即使注明原因也不能保存"
+		                    "（县市不认识、已停用或重复，或单元格不是户数）；"
+		                    "第一处：%s",
 		                    check->nfindings, first);
 	if (!o->accept_discrepancies)
-		return ch_error_set_field(
-		    CH_EINVALID, "accept-discrepancies",
-		    "计划表有 %zu "
-		    "处不一致，什么也没有保存。第一处：%"
-		    "s。请改正表格，或写明原因接受这些不一致，按下达的原样保存",
-		    check->nfindings, first);
+		return ch_error_set_field(CH_EINVALID, "accept-discrepancies",
+		                          "计划表有 %zu 处不一致，什么也没有保存。第一处：%s。"
+		                          "请改正表格，或写明原因接受这些不一致，"
+		                          "按下达的原样保存",
+		                          check->nfindings, first);
 	if (!o->reason || !*o->reason)
 		return ch_error_set_field(CH_EINVALID, "reason", "接受不一致须写明原因");
 	return 0;
@@ -338,9 +337,9 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 		}
 		if (!o->replace) {
 			rc = ch_error_set_field(CH_ECONFLICT, "replace",
-			                        "%d年已有不同的计划（第 %d 版，%s 由 %s "
-			                        "导入），什么也没有保存。替换后本表即为 %d "
-			                        "年的计划（审计日志两版都保留）",
+			                        "%d年已有不同的计划（第 %d 版，%s 由 %s 导入），"
+			                        "什么也没有保存。替换后本表即为 %d 年的计划"
+			                        "（审计日志两版都保留）",
 			                        o->year, old.version, old.created_at,
 			                        old.created_by, o->year);
 			goto done;

@@ -395,8 +395,9 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 	}
 	if (!unit || !*unit || !seed_source || !*seed_source) {
 		rc = ch_error_set_field(CH_EINVALID, !unit || !*unit ? "unit" : "seed",
-		                        "须给出复核单位和随机种子：种子是办公室当场记录的数值（如摇"
-		                        "号号码、留档的随机数），使县市无法预知抽样");
+		                        "须给出复核单位和随机种子："
+		                        "种子是办公室当场记录的数值（如摇号号码、留档的随机数），"
+		                        "使县市无法预知抽样");
 		goto done;
 	}
 	if ((rc = ch_user_load(ctx, reviewer, &u)) != 0)

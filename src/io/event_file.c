@@ -78,11 +78,11 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 				char *h = ch_text_normalize(row.fields[c]);
 				ch_strv_push(&header, row.fields[c]);
 				if (*h && field_of(h) == -1) {
-					rc = ch_error_set(
-					    CH_EINVALID,
-					    "第%zu行第%zu列：不认识的表头“%"
-					    "s”（可用：县市、户编号、环节、日期、备注）",
-					    row.line, c + 1, h);
+					rc =
+					    ch_error_set(CH_EINVALID,
+					                 "第%zu行第%zu列：不认识的表头“%s”"
+					                 "（可用：县市、户编号、环节、日期、备注）",
+					                 row.line, c + 1, h);
 					free(h);
 					goto done;
 				}

@@ -189,11 +189,11 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		ch_buf_init(&names);
 		for (size_t i = 0; i < unknown.len; i++)
 			ch_buf_printf(&names, "%s「%s」", i ? "、" : "", unknown.items[i]);
-		rc =
-		    ch_error_set_field(CH_EINVALID, "ignore-unknown-columns",
-		                       "第%zu行：不认识的列 %s，什么也没有保存。请改为标准表头（见 "
-		                       "docs/register.md）、删除这些列，或忽略不认识的列再导入",
-		                       m.header_line, names.ptr);
+		rc = ch_error_set_field(CH_EINVALID, "ignore-unknown-columns",
+		                        "第%zu行：不认识的列 %s，什么也没有保存。"
+		                        "请改为标准表头（见 docs/register.md）、删除这些列，"
+		                        "或忽略不认识的列再导入",
+		                        m.header_line, names.ptr);
 		ch_buf_dispose(&names);
 		goto done;
 	}

@@ -114,11 +114,11 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 		role[c] = classify(top, sub);
 		const char *shown = *sub ? sub : top;
 		if (role[c] == ROLE_NONE) {
-			rc = ch_error_set(
-			    CH_EINVALID,
-			    "第%zu行第%zu列：表头“%s”不是计划表的列（可用：序号、县(市)"
-			    "、合计、2023年实施户数/新建、续建、建筑节能改造户数、备注）",
-			    lines[hdr + (size_t)(*sub ? 1 : 0)], c + 1, shown);
+			rc = ch_error_set(CH_EINVALID,
+			                  "第%zu行第%zu列：表头“%s”不是计划表的列"
+			                  "（可用：序号、县(市)、合计、2023年实施户数/新建、续建、"
+			                  "建筑节能改造户数、备注）",
+			                  lines[hdr + (size_t)(*sub ? 1 : 0)], c + 1, shown);
 			goto done;
 		}
 		if (role[c] >= 0) {

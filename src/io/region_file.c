@@ -144,8 +144,8 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 				else if (*h && known) {
 					rc = ch_error_set(
 					    CH_EINVALID,
-					    "第%zu行第%zu列：不认识的表头“%"
-					    "s”（可用：县市、乡镇、村、乡镇代码、村代码）",
+					    "第%zu行第%zu列：不认识的表头“%s”"
+					    "（可用：县市、乡镇、村、乡镇代码、村代码）",
 					    row.line, c + 1, h);
 				}
 				free(h);

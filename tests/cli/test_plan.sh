@@ -46,7 +46,7 @@ expect_out "check misprint: names the 昌吉市 row" "第4行 昌吉市"
 expect_out "check misprint: names the 2023年实施户数 column" "2023年实施户数"
 expect_out "check misprint: suggests 7325 -> 7235" "由 7325 改为 7235"
 has "check misprint: the suggestion is for 昌吉市's 2023年实施户数" "第4行 昌吉市 的「2023年实施户数」由 7325 改为 7235"
-expect_err "check misprint: stderr says problems were found" "problem(s) found"
+expect_err "check misprint: stderr says problems were found" "处问题"
 
 run ch plan check --format json "$MISPRINT"
 expect_rc "check misprint json: exit 1" 1

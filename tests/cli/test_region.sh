@@ -191,3 +191,12 @@ run ch --db r.db region import "$R/short-county.csv"
 expect_rc "import with 县市 written 昌吉: exit 0" 0
 run ch --db r.db region list --format csv
 has "import 昌吉: 硫磺沟镇 under 昌吉市" ",硫磺沟镇,乡镇,昌吉回族自治州 / 昌吉市,"
+
+# a county operator adding a township of another county: refused in
+# Chinese, naming the county asked for and her own scope
+ch --db r.db user add fk --role county_operator --scope 阜康市 >/dev/null
+printf '县市,乡镇,村\n昌吉市,新镇甲,新村乙\n' >"$WORK/other-county.csv"
+run ch --db r.db --as fk region import "$WORK/other-county.csv"
+expect_rc "another county's township: denied (3)" 3
+has_err "another county's township: names the row, the county and her scope" \
+	"第2行，乡镇“新镇甲”：用户 fk（县市操作员）无权为昌吉市添加乡镇和村：超出其管辖范围（阜康市）"
