@@ -629,7 +629,7 @@ await step('admin review journey', async () => {
 await step('finance journey', async () => {
   const page = await signIn('fin');
   await checkPage(page, 'funds?year=2023&as_of=2023-12-31', 'funds-as-finance');
-  const received = async () => (await tableRows(page, 'h-funds')).find((r) => r['县(市)'] === MANAS && r['资金来源'] === '中央财政')?.['到位(元)'];
+  const received = async () => (await tableRows(page, 'h-funds')).find((r) => r['县(市)'] === MANAS && r['资金来源'] === '中央资金')?.['到位(元)'];
   expect('finance: 玛纳斯县 has received its central funds', await received() === '200,000.00', await received());
   // 拨付 through the form
   await page.selectOption('form[aria-labelledby=h-appr] select[name=source]', 'central');
