@@ -53,7 +53,7 @@ int app_read_evidence(const ch_args *a, const char *name, ch_evidence **ev, size
 	*n = ch_args_count(a, name);
 	if (*n > MAX_EVIDENCE_FILES) {
 		*n = 0;
-		return ch_error_set_field(CH_EUSAGE, name, "at most %d files", MAX_EVIDENCE_FILES);
+		return ch_error_set_field(CH_EUSAGE, name, "最多 %d 个文件", MAX_EVIDENCE_FILES);
 	}
 	*ev = ch_calloc(*n ? *n : 1, sizeof **ev);
 	for (size_t i = 0; i < *n && rc == 0; i++) {

@@ -25,14 +25,13 @@
 	}
 #define APP_P_SHEET                                                                                \
 	{                                                                                          \
-		"sheet", CH_PT_STRING, 0, "NAME", NULL, 0, 0, "the worksheet of an XLSX file"      \
+		"sheet", CH_PT_STRING, 0, "NAME", NULL, 0, 0, "XLSX 文件中的工作表"         \
 	}
-#define APP_P_TODAY                                                                                \
-	{                                                                                          \
-		"today", CH_PT_DATE, 0, "D", NULL, 0, 0,                                           \
-		    "the day taken as today, for tests and late entries (only a day before the "   \
-		    "real one; "                                                                   \
-		    "steps after it are refused; default today in Beijing)"                        \
+#define APP_P_TODAY                                                                                                                      \
+	{                                                                                                                                \
+		"today", CH_PT_DATE, 0, "D", NULL, 0, 0,                                                                                 \
+		    "视作今天的日期，用于测试和补录（只能早于实际日期；晚于它的环节被拒收；默认北" \
+		    "京时间今天）"                                                                                                 \
 	}
 
 /* One column of a report: its JSON key, its Chinese heading, its kind. */

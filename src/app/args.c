@@ -91,8 +91,8 @@ static int check_value(const struct ch_param *p, const char *value)
 		long v = strtol(value, &end, 10);
 		if (!*value || *end || v < p->min || v > p->max)
 			return ch_error_set_field(CH_EUSAGE, p->name,
-			                          "'%s': expected a whole number from %ld to %ld",
-			                          value, p->min, p->max);
+			                          "“%s”：应为 %ld 到 %ld 之间的整数", value, p->min,
+			                          p->max);
 		return 0;
 	}
 	case CH_PT_DATE: {
@@ -106,13 +106,13 @@ static int check_value(const struct ch_param *p, const char *value)
 	}
 	case CH_PT_ENUM:
 		if (!ch_str_in_list(value, p->choices))
-			return ch_error_set_field(CH_EUSAGE, p->name, "'%s': use one of %s", value,
-			                          p->choices);
+			return ch_error_set_field(CH_EUSAGE, p->name, "“%s”：请用以下之一：%s",
+			                          value, p->choices);
 		return 0;
 	case CH_PT_FILE:
 	case CH_PT_OUTFILE:
 		if (!*value)
-			return ch_error_set_field(CH_EUSAGE, p->name, "an empty file name");
+			return ch_error_set_field(CH_EUSAGE, p->name, "文件名为空");
 		return 0;
 	default:
 		return 0;
@@ -123,13 +123,13 @@ int ch_args_set(ch_args *a, const struct ch_param *p, const char *value)
 {
 	size_t i = index_of(a, p);
 	if (!(p->flags & CH_PF_REPEAT) && (a->given[i] || a->values[i].len))
-		return ch_error_set_field(CH_EUSAGE, p->name, "given more than once");
+		return ch_error_set_field(CH_EUSAGE, p->name, "重复给出");
 	if (p->type == CH_PT_FLAG) {
 		a->given[i] = 1;
 		return 0;
 	}
 	if (!value)
-		return ch_error_set_field(CH_EUSAGE, p->name, "needs a value");
+		return ch_error_set_field(CH_EUSAGE, p->name, "缺少取值");
 	int rc = check_value(p, value);
 	if (rc == 0 && p->type == CH_PT_DATE) {
 		/* operations see one spelling of a date: 20230720 is 2023-07-20 */
@@ -149,7 +149,7 @@ int ch_args_check(const ch_args *a)
 	for (size_t i = 0; i < a->nparams; i++) {
 		const struct ch_param *p = &a->op->params[i];
 		if ((p->flags & CH_PF_REQUIRED) && !a->given[i] && a->values[i].len == 0)
-			return ch_error_set_field(CH_EUSAGE, p->name, "is required");
+			return ch_error_set_field(CH_EUSAGE, p->name, "必须给出");
 	}
 	return 0;
 }

@@ -321,10 +321,9 @@ static int review_apply(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	char *number = NULL;
 	ch_strv hh;
 	if (!file && !all)
-		return ch_error_set_field(CH_EUSAGE, "households", "or --all-passed is required");
+		return ch_error_set_field(CH_EUSAGE, "households", "与 --all-passed 须给出其一");
 	if (file && all)
-		return ch_error_set_field(CH_EUSAGE, "all-passed",
-		                          "cannot be combined with --households");
+		return ch_error_set_field(CH_EUSAGE, "all-passed", "不能与 --households 同时使用");
 	ch_strv_init(&hh);
 	if (file)
 		rc = ch_hh_list_read(file, &hh);
@@ -507,12 +506,12 @@ static int review_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 #define P_HOUSEHOLD                                                                                \
 	{                                                                                          \
 		"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL,   \
-		    0, 0, "the household: 户编号 with --county, or its ID number"               \
+		    0, 0, "农户：户编号（配合 --county）或身份证号"                 \
 	}
 #define P_APPLICATION                                                                              \
 	{                                                                                          \
 		"application", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "APPLICATION",     \
-		    NULL, 0, 0, "the application's number (复核-652301-2023-001)"                \
+		    NULL, 0, 0, "复核申请编号（如 复核-652301-2023-001）"               \
 	}
 #define P_EVIDENCE(what)                                                                           \
 	{                                                                                          \
@@ -523,152 +522,140 @@ static int review_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static const struct ch_param inspect_params[] = {
     P_HOUSEHOLD,
     {"result", CH_PT_ENUM, CH_PF_REQUIRED, PASS_FAIL, PASS_FAIL, 0, 0,
-     "the inspection's result (合格 or 不合格)"},
-    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the inspection"},
-    {"inspector", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0,
-     "the inspector's name as on the form"},
-    APP_P_COUNTY(0, "the household's county (name or code); without it HOUSEHOLD is an ID number"),
+     "自验结果（pass 合格，fail 不合格）"},
+    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "自验日期"},
+    {"inspector", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0, "自验人员姓名（与自验表一致）"},
+    APP_P_COUNTY(0, "农户所在县市（名称或代码）；不给时 HOUSEHOLD 为身份证号"),
     {"item", CH_PT_STRING, CH_PF_REPEAT, "ITEM=合格|不合格", NULL, 0, 0,
-     "a checklist item's result, the item by its Chinese text or key "
-     "(data/acceptance/checklist.csv; KEY=pass|fail too); items not named pass"},
-    P_EVIDENCE("a photo or scan of the inspection (a pass needs at least one)"),
+     "一个自验项的结果，自验项写中文或代码"
+     "（见 data/acceptance/checklist.csv；也可写 KEY=pass|fail）；"
+     "未列出的项视为合格"},
+    P_EVIDENCE("自验照片或扫描件（合格须至少一份）"),
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param inspect_import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the inspections: columns 县市, 户编号, 结果, 日期, 自验人员, 证明材料 and one per "
-     "checklist item (CSV or XLSX; evidence files in the same folder)"},
-    APP_P_COUNTY(0, "every row is of this county (name or code)"),
+     "自验记录表：列为县市、户编号、结果、日期、自验人员、证明材料，"
+     "每个自验项一列（CSV 或 XLSX；证明材料放在同一文件夹）"},
+    APP_P_COUNTY(0, "所有行都属于该县市（名称或代码）"),
     APP_P_SHEET,
-    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "store the valid rows even if others are refused"},
-    {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,
-     "write the refused rows with their reasons here (CSV or XLSX)"},
+    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "即使有行被拒收，也保存无误的行"},
+    {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0, "把拒收的行连同原因写入 OUT（CSV 或 XLSX）"},
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param apply_params[] = {
-    {"county", CH_PT_STRING, CH_PF_REQUIRED, "C", NULL, 0, 0, "the county applying (name or code)"},
-    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the application"},
+    {"county", CH_PT_STRING, CH_PF_REQUIRED, "C", NULL, 0, 0, "申请的县市（名称或代码）"},
+    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "申请日期"},
     {"households", CH_PT_FILE, 0, "FILE", NULL, 0, 0,
-     "the households to apply for: a list with a column 户编号 (CSV or XLSX)"},
-    {"all-passed", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "apply for every self-inspected household of the year not yet applied for"},
-    APP_P_YEAR(0, "the households' plan year (default 2023)"),
+     "申请复核的农户名单，含“户编号”列（CSV 或 XLSX）"},
+    {"all-passed", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "为本年度所有自验合格、尚未申请的农户申请"},
+    APP_P_YEAR(0, "农户所属计划年度（默认 2023）"),
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param assign_params[] = {
     P_APPLICATION,
-    {"unit", CH_PT_STRING, CH_PF_REQUIRED, "UNIT", NULL, 0, 0, "the reviewing unit"},
+    {"unit", CH_PT_STRING, CH_PF_REQUIRED, "UNIT", NULL, 0, 0, "复核单位"},
     {"reviewer", CH_PT_STRING, CH_PF_REQUIRED, "USER", NULL, 0, 0,
-     "the user (with the reviewer role) who records the results"},
+     "录入复核结果的用户（须为复核人员）"},
     {"seed", CH_PT_STRING, CH_PF_REQUIRED, "VALUE", NULL, 0, 0,
-     "a value recorded now that the county cannot know in advance (a lottery number); it "
-     "fixes the sample"},
+     "当场记录、县市无法预知的数值（如摇号号码），据此确定抽样"},
     {0},
 };
 
 static const struct ch_param sample_params[] = {
     P_APPLICATION,
-    {"verify", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "derive the sample again from the stored seed and compare it with the stored one"},
+    {"verify", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "用保存的种子重新抽样，与保存的抽样结果比对"},
     {0},
 };
 
 static const struct ch_param result_params[] = {
     P_APPLICATION,
     {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
-     "the sampled household's 户编号"},
+     "抽中农户的户编号"},
     {"result", CH_PT_ENUM, CH_PF_REQUIRED, PASS_FAIL, PASS_FAIL, 0, 0,
-     "the review's result (合格 or 不合格)"},
-    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the review"},
-    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "what was found (needed for a fail)"},
-    P_EVIDENCE("a photo or scan of the review"),
+     "复核结果（pass 合格，fail 不合格）"},
+    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "复核日期"},
+    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "发现的问题（不合格时必填）"},
+    P_EVIDENCE("复核照片或扫描件"),
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param order_list_params[] = {
-    {"open", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "only orders not closed"},
-    {"overdue", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "only orders open past their deadline"},
-    {"as-of", CH_PT_DATE, 0, "D", NULL, 0, 0, "as things stood on D (default today)"},
+    {"open", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "只列未销号的整改单"},
+    {"overdue", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "只列超期未销号的整改单"},
+    {"as-of", CH_PT_DATE, 0, "D", NULL, 0, 0, "按 D 日的情况（默认今天）"},
     {0},
 };
 
 static const struct ch_param close_params[] = {
     {"order", CH_PT_INT, CH_PF_POSITIONAL | CH_PF_REQUIRED, "ORDER", NULL, 1, 2000000000,
-     "the order's number (整改单号)"},
-    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day the rectification was done"},
-    {"note", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "what was done"},
+     "整改单号"},
+    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "整改完成日期"},
+    {"note", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "整改情况"},
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param due_params[] = {
-    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "visits due by D and not yet made"},
+    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "截至 D 日应回访而未回访的"},
     {0},
 };
 
 static const struct ch_param visit_params[] = {
     P_HOUSEHOLD,
     {"visit", CH_PT_INT, CH_PF_REQUIRED, "1|2", NULL, 1, 2,
-     "the first visit (first heating month) or the second (mid-season)"},
-    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the visit"},
-    {"in-use", CH_PT_ENUM, CH_PF_REQUIRED, "yes|no", YES_NO, 0, 0, "the new heating is in use"},
+     "第几次回访：1 为供暖首月，2 为供暖季中期"},
+    {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "回访日期"},
+    {"in-use", CH_PT_ENUM, CH_PF_REQUIRED, "yes|no", YES_NO, 0, 0, "新取暖设施是否在用"},
     {"comfort", CH_PT_ENUM, CH_PF_REQUIRED, "good|fair|poor", "good|fair|poor|好|一般|差", 0, 0,
-     "how warm the rooms are; poor opens an order"},
-    {"visitor", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0,
-     "the visitor's name as on the form"},
-    APP_P_COUNTY(0, "the household's county (name or code); without it HOUSEHOLD is an ID number"),
-    {"cost-complaint", CH_PT_ENUM, 0, "yes|no", YES_NO, 0, 0,
-     "the household complains of the running cost"},
-    {"coal", CH_PT_ENUM, 0, "yes|no", YES_NO, 0, 0, "coal is burned again (返煤)"},
-    {"fault", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "a fault of the equipment"},
-    {"satisfaction", CH_PT_INT, 0, "N", NULL, 1, 5, "the household's satisfaction"},
-    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "anything else"},
+     "室内温暖程度；差（poor）即生成整改单"},
+    {"visitor", CH_PT_STRING, CH_PF_REQUIRED, "NAME", NULL, 0, 0, "回访人员姓名（与回访表一致）"},
+    APP_P_COUNTY(0, "农户所在县市（名称或代码）；不给时 HOUSEHOLD 为身份证号"),
+    {"cost-complaint", CH_PT_ENUM, 0, "yes|no", YES_NO, 0, 0, "农户是否反映运行费用高"},
+    {"coal", CH_PT_ENUM, 0, "yes|no", YES_NO, 0, 0, "是否返煤"},
+    {"fault", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "设备故障"},
+    {"satisfaction", CH_PT_INT, 0, "N", NULL, 1, 5, "农户满意度"},
+    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "其他情况"},
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param report_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
-    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "the figures as they stood on D"},
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
+    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "统计截至 D 日"},
     {0},
 };
 
 const struct ch_op ch_ops_acceptance[] = {
-    {"inspect", "record",
-     "self-inspection (自验) of a commissioned household against the checklist", CH_PERM_INSPECT,
-     CH_OP_WRITES, CH_RF_TEXT, inspect_params, inspect_record},
-    {"inspect", "import",
-     "a county's self-inspections in one file (CSV or XLSX); every row checked, all or nothing",
+    {"inspect", "record", "按自验清单录入已调试农户的自验结果", CH_PERM_INSPECT, CH_OP_WRITES,
+     CH_RF_TEXT, inspect_params, inspect_record},
+    {"inspect", "import", "导入县市的自验记录（CSV 或 XLSX）；逐行核验，全部无误才保存",
      CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT, inspect_import_params, inspect_import},
-    {"review", "apply", "bundle self-inspected households into a review application (复核申请)",
-     CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT, apply_params, review_apply},
-    {"review", "assign", "assign an application to a reviewing unit; the seed fixes the sample",
-     CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, assign_params, review_assign},
-    {"review", "sample",
-     "the application's households and sample; --verify derives the sample again", CH_PERM_READ, 0,
-     CH_RF_ALL, sample_params, review_sample},
-    {"review", "result", "record the review of a sampled household", CH_PERM_REVIEW, CH_OP_WRITES,
-     CH_RF_TEXT, result_params, review_result},
-    {"review", "list", "review applications you may see", CH_PERM_READ, 0, CH_RF_ALL, NULL,
-     review_list},
-    {"rectification", "list", "rectification orders (整改单)", CH_PERM_READ, 0, CH_RF_ALL,
-     order_list_params, rectification_list},
-    {"rectification", "close", "close a rectification order", CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES,
-     CH_RF_TEXT, close_params, rectification_close},
-    {"followup", "due", "follow-up visits (回访) due and not made", CH_PERM_READ, 0, CH_RF_ALL,
-     due_params, followup_due},
-    {"followup", "record", "record a follow-up visit; problems open a rectification order",
-     CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, visit_params, followup_record},
-    {"report", "acceptance",
-     "per county: self-inspected, applied, sampled, passed, failed, rectification, risk",
-     CH_PERM_READ, 0, CH_RF_ALL, report_params, report_acceptance},
+    {"review", "apply", "把自验合格的农户汇总为复核申请", CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT,
+     apply_params, review_apply},
+    {"review", "assign", "把复核申请分派给复核单位；种子确定抽样", CH_PERM_PLAN_WRITE, CH_OP_WRITES,
+     CH_RF_TEXT, assign_params, review_assign},
+    {"review", "sample", "复核申请的农户和抽样；--verify 重新抽样核对", CH_PERM_READ, 0, CH_RF_ALL,
+     sample_params, review_sample},
+    {"review", "result", "录入抽中农户的复核结果", CH_PERM_REVIEW, CH_OP_WRITES, CH_RF_TEXT,
+     result_params, review_result},
+    {"review", "list", "列出有权查看的复核申请", CH_PERM_READ, 0, CH_RF_ALL, NULL, review_list},
+    {"rectification", "list", "列出整改单", CH_PERM_READ, 0, CH_RF_ALL, order_list_params,
+     rectification_list},
+    {"rectification", "close", "整改单销号", CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT,
+     close_params, rectification_close},
+    {"followup", "due", "应回访而未回访的农户", CH_PERM_READ, 0, CH_RF_ALL, due_params,
+     followup_due},
+    {"followup", "record", "录入回访；发现问题即生成整改单", CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES,
+     CH_RF_TEXT, visit_params, followup_record},
+    {"report", "acceptance", "分县市统计：自验、申请、抽样、合格、不合格、整改、风险", CH_PERM_READ,
+     0, CH_RF_ALL, report_params, report_acceptance},
     {0},
 };

@@ -75,20 +75,17 @@ static int audit_log(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 static const struct ch_param log_params[] = {
     {"object", CH_PT_STRING, 0, "PREFIX", NULL, 0, 0,
-     "only entries about objects whose name starts with PREFIX (household:, user:, plan:)"},
-    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0,
-     "only entries about this county's households, or naming it"},
-    {"household", CH_PT_STRING, 0, "户编号", NULL, 0, 0,
-     "only entries about this household (with --county)"},
-    {"limit", CH_PT_INT, 0, "N", NULL, 0, 100000000,
-     "at most N entries, newest first (default 50; 0: all)"},
+     "只列对象名以 PREFIX 开头的记录（household:、user:、plan:）"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "只列该县市农户的记录或提到该县市的记录"},
+    {"household", CH_PT_STRING, 0, "户编号", NULL, 0, 0, "只列该户的记录（配合 --county）"},
+    {"limit", CH_PT_INT, 0, "N", NULL, 0, 100000000, "最多 N 条，最新的在前（默认 50；0 为全部）"},
     {0},
 };
 
 const struct ch_op ch_ops_audit[] = {
-    {"audit", "verify", "check the audit log's hash chain; name the first bad entry", CH_PERM_AUDIT,
-     0, CH_RF_TEXT, NULL, audit_verify},
-    {"audit", "log", "list audit entries, newest first", CH_PERM_AUDIT, 0, CH_RF_ALL, log_params,
+    {"audit", "verify", "校验审计日志的哈希链，指出第一条有问题的记录", CH_PERM_AUDIT, 0,
+     CH_RF_TEXT, NULL, audit_verify},
+    {"audit", "log", "列出审计日志，最新的在前", CH_PERM_AUDIT, 0, CH_RF_ALL, log_params,
      audit_log},
     {0},
 };

@@ -29,7 +29,7 @@ static const struct ch_param init_params[] = {
 };
 
 const struct ch_op ch_ops_db[] = {
-    {"db", "init", "create the database (or bring its schema up to date)", CH_PERM_USER_ADMIN,
+    {"db", "init", "创建数据库（或把表结构升级到当前版本）", CH_PERM_USER_ADMIN,
      CH_OP_WRITES | CH_OP_LOCAL, CH_RF_TEXT, init_params, db_init},
     {0},
 };

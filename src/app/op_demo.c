@@ -40,33 +40,31 @@ static int demo_events(ch_ctx *ctx, const ch_args *a, ch_result *res)
 #define P_SEED                                                                                     \
 	{                                                                                          \
 		"seed", CH_PT_INT, 0, "S", NULL, 0, 2147483647,                                    \
-		    "the random seed, default 1: the same seed gives the same file"                \
+		    "随机种子，默认 1：种子相同，生成的文件相同"               \
 	}
 
 static const struct ch_param generate_params[] = {
-    {"households", CH_PT_INT, CH_PF_REQUIRED, "N", NULL, 1, 100000000,
-     "how many households to write"},
+    {"households", CH_PT_INT, CH_PF_REQUIRED, "N", NULL, 1, 100000000, "生成多少户"},
     P_SEED,
-    APP_P_YEAR(0, "the plan year, default 2023"),
+    APP_P_YEAR(0, "计划年度，默认 2023"),
     {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the register to write (CSV, the standard headings)"},
+     "写出的农户台账（CSV，标准表头）"},
     {0},
 };
 
 static const struct ch_param events_params[] = {
-    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "no step after this day"},
+    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "不生成晚于该日的环节"},
     P_SEED,
-    APP_P_YEAR(0, "the plan year, default 2023"),
+    APP_P_YEAR(0, "计划年度，默认 2023"),
     {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the progress batch to write (CSV: 县市, 户编号, 环节, 日期, 备注)"},
+     "写出的进度批次（CSV：县市、户编号、环节、日期、备注）"},
     {0},
 };
 
 const struct ch_op ch_ops_demo[] = {
-    {"demo", "generate", "write a synthetic register consistent with the plan (names marked 样例)",
-     CH_PERM_READ, CH_OP_LOCAL, CH_RF_TEXT, generate_params, demo_generate},
-    {"demo", "events",
-     "write a synthetic progress batch for the registered households, some counties behind",
-     CH_PERM_READ, CH_OP_LOCAL, CH_RF_TEXT, events_params, demo_events},
+    {"demo", "generate", "生成与计划一致的样例农户台账（名称带“样例”）", CH_PERM_READ, CH_OP_LOCAL,
+     CH_RF_TEXT, generate_params, demo_generate},
+    {"demo", "events", "为已登记农户生成样例进度批次，部分县市进度滞后", CH_PERM_READ, CH_OP_LOCAL,
+     CH_RF_TEXT, events_params, demo_events},
     {0},
 };

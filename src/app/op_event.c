@@ -129,7 +129,7 @@ static int event_evidence_reuse(ch_ctx *ctx, const ch_args *a, ch_result *res)
 #define P_HOUSEHOLD                                                                                \
 	{                                                                                          \
 		"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL,   \
-		    0, 0, "户编号 (with --county), or the ID number"                            \
+		    0, 0, "户编号（配合 --county）或身份证号"                          \
 	}
 #define P_STAGE(help)                                                                              \
 	{                                                                                          \
@@ -140,49 +140,48 @@ static int event_evidence_reuse(ch_ctx *ctx, const ch_args *a, ch_result *res)
 /* The date is checked by core, whose refusal names the step (exit 1). */
 static const struct ch_param record_params[] = {
     P_HOUSEHOLD,
-    P_STAGE("the step: 已开工, 已完工, 已调试, 自验合格, 已申请复核, 已退出 ..."),
-    {"date", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0, "the day of the step (YYYY-MM-DD)"},
-    APP_P_COUNTY(0, "the household's county (name or code)"),
-    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "a note; the reason for 已退出"},
+    P_STAGE("环节：已开工、已完工、已调试、自验合格、已申请复核、已退出等"),
+    {"date", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0, "该环节的日期（YYYY-MM-DD）"},
+    APP_P_COUNTY(0, "农户所在县市（名称或代码）"),
+    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "备注；已退出时写退出原因"},
     {"evidence", CH_PT_FILE, CH_PF_REPEAT, "FILE", NULL, 0, 0,
-     "a photo or scan proving the step (needed for 自验合格; up to 16)"},
+     "证明该环节的照片或扫描件（自验合格必需；最多 16 份）"},
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the batch: CSV or XLSX with columns 县市, 户编号, 环节, 日期, 备注"},
-    APP_P_COUNTY(0, "the county of every row (for a file without a 县市 column)"),
+     "进度批次：CSV 或 XLSX，列为县市、户编号、环节、日期、备注"},
+    APP_P_COUNTY(0, "所有行的县市（用于没有“县市”列的文件）"),
     APP_P_SHEET,
     {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "store the valid rows and reject the others (default: all or nothing)"},
+     "保存无误的行，拒收其余（默认全部无误才保存）"},
     {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,
-     "write the rejected rows with a 错误原因 column to OUT (.csv or .xlsx)"},
+     "把拒收的行加“错误原因”列写入 OUT（.csv 或 .xlsx）"},
     APP_P_TODAY,
     {0},
 };
 
 static const struct ch_param correct_params[] = {
     P_HOUSEHOLD,
-    P_STAGE("the recorded step whose date is corrected"),
-    {"date", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0, "the right day (YYYY-MM-DD)"},
-    APP_P_COUNTY(0, "the household's county (name or code)"),
-    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "why the date is corrected"},
+    P_STAGE("要更正日期的已录环节"),
+    {"date", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0, "正确日期（YYYY-MM-DD）"},
+    APP_P_COUNTY(0, "农户所在县市（名称或代码）"),
+    {"note", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "更正原因"},
     APP_P_TODAY,
     {0},
 };
 
 const struct ch_op ch_ops_event[] = {
     {"event", "record",
-     "record one step (已开工 已完工 已调试 已退出 ...) for a household (户编号 with --county, or "
-     "ID number)",
+     "为一户录入一个环节（已开工、已完工、已调试、已退出等），按户编号（配合 --county）或身份证号",
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, record_params, event_record},
-    {"event", "import", "import a county's weekly batch (columns 县市, 户编号, 环节, 日期, 备注)",
+    {"event", "import", "导入县市的每周进度批次（列为县市、户编号、环节、日期、备注）",
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, import_params, event_import},
-    {"event", "correct", "correct the date of a recorded step (the old one is kept, superseded)",
-     CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, correct_params, event_correct},
-    {"event", "evidence-reuse", "evidence files attached to more than one household", CH_PERM_READ,
-     0, CH_RF_ALL, NULL, event_evidence_reuse},
+    {"event", "correct", "更正已录环节的日期（原记录保留，标为已更正）", CH_PERM_HOUSEHOLD_WRITE,
+     CH_OP_WRITES, CH_RF_TEXT, correct_params, event_correct},
+    {"event", "evidence-reuse", "被多户重复使用的证明材料", CH_PERM_READ, 0, CH_RF_ALL, NULL,
+     event_evidence_reuse},
     {0},
 };

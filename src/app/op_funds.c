@@ -220,7 +220,7 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_count(res, "released", (int64_t)sum.released);
 	}
 	if (rc == 0 && ch_problems_nrejected(p))
-		rc = ch_error_set(CH_EINVALID, "%zu row(s) of the return file could not be applied",
+		rc = ch_error_set(CH_EINVALID, "回盘文件有 %zu 行无法入账",
 		                  ch_problems_nrejected(p));
 done:
 	ch_problems_free(p);
@@ -236,7 +236,7 @@ static int amount_of(const ch_args *a, int64_t *fen)
 	const char *s = ch_args_str(a, "amount");
 	if (ch_money_parse(s, fen) != 0)
 		return ch_error_set_field(CH_EUSAGE, "amount",
-		                          "'%s': yuan with at most two decimals", s);
+		                          "“%s”：应为以元为单位、最多两位小数的金额", s);
 	return 0;
 }
 
@@ -246,7 +246,7 @@ static int funds_appropriate(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int64_t fen;
 	int found = 0, rc;
 	if (ch_args_flag(a, "direct") && !to)
-		return ch_error_set_field(CH_EUSAGE, "direct", "needs --to COUNTY");
+		return ch_error_set_field(CH_EUSAGE, "direct", "须同时用 --to 指定县市");
 	if ((rc = amount_of(a, &fen)) != 0)
 		return rc;
 	rc = ch_funds_appropriate(ctx, ch_args_str(a, "source"), to, ch_args_flag(a, "direct"), fen,
@@ -511,129 +511,120 @@ static int ledger_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
 #define P_AMOUNT                                                                                   \
 	{                                                                                          \
 		"amount", CH_PT_STRING, CH_PF_REQUIRED, "YUAN", NULL, 0, 0,                        \
-		    "the amount in yuan, at most two decimals"                                     \
+		    "金额（元），最多两位小数"                                         \
 	}
-#define P_KEY                                                                                      \
-	{                                                                                          \
-		"key", CH_PT_STRING, CH_PF_REQUIRED, "K", NULL, 0, 0,                              \
-		    "a reference unique to this movement (a document number): the same key "       \
-		    "again changes nothing"                                                        \
+#define P_KEY                                                                                              \
+	{                                                                                                  \
+		"key", CH_PT_STRING, CH_PF_REQUIRED, "K", NULL, 0, 0,                                      \
+		    "本笔资金的唯一编号（如文号）：同一编号再次提交不重复记账" \
 	}
 #define P_MEMO                                                                                     \
 	{                                                                                          \
-		"memo", CH_PT_STRING, 0, "T", NULL, 0, 0, "a note kept with the transfer"          \
+		"memo", CH_PT_STRING, 0, "T", NULL, 0, 0, "随本笔资金保存的备注"         \
 	}
 
 static const struct ch_param entitlement_params[] = {
     {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
-     "the household's 户编号 (with --county) or ID number"},
-    APP_P_COUNTY(0, "the county the 户编号 is in (name or code)"),
+     "农户的户编号（配合 --county）或身份证号"},
+    APP_P_COUNTY(0, "户编号所在县市（名称或代码）"),
     {0},
 };
 
 static const struct ch_param reserve_params[] = {
-    APP_P_COUNTY(CH_PF_REQUIRED, "the county whose households are reserved for (name or code)"),
-    P_DATE("the day of the reservation"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "为哪个县市的农户预留（名称或代码）"),
+    P_DATE("预留日期"),
     {0},
 };
 
 static const struct ch_param pay_params[] = {
-    APP_P_COUNTY(CH_PF_REQUIRED, "the county whose households are paid (name or code)"),
-    P_DATE("the day of the payment"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "给哪个县市的农户发放（名称或代码）"),
+    P_DATE("发放日期"),
     {"method", CH_PT_ENUM, 0, NULL, PAY_METHODS, 0, 0,
-     "how the money reaches the household: bank card, 惠农一卡通 (the default) or a heating meter "
-     "top-up"},
-    P_OUTPUT("the bank's file for the batch (.csv or .xlsx), with full ID and account numbers"),
+     "发放方式：银行卡 card、惠农一卡通 yikatong（默认）或取暖表充值 meter"},
+    P_OUTPUT("本批次的银行代发文件（.csv 或 .xlsx），含完整身份证号和账号"),
     {0},
 };
 
 static const struct ch_param payfile_params[] = {
     {"batch", CH_PT_INT, CH_PF_POSITIONAL | CH_PF_REQUIRED, "BATCH", NULL, 1, 2000000000L,
-     "the payment batch's number (see subsidy batches)"},
-    P_OUTPUT("the bank's file for the batch (.csv or .xlsx), with full ID and account numbers"),
+     "发放批次号（见 subsidy batches）"},
+    P_OUTPUT("本批次的银行代发文件（.csv 或 .xlsx），含完整身份证号和账号"),
     {0},
 };
 
 static const struct ch_param batches_params[] = {
-    APP_P_COUNTY(0, "only this county's batches (name or code)"),
+    APP_P_COUNTY(0, "只列该县市的批次（名称或代码）"),
     {0},
 };
 
 static const struct ch_param reconcile_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the bank's return file with 流水号, 金额, 状态 (成功 / 失败), 日期, 原因 (CSV or XLSX)"},
+     "银行回盘文件，列为流水号、金额、状态（成功／失败）、日期、原因（CSV 或 XLSX）"},
     {0},
 };
 
 static const struct ch_param appropriate_params[] = {
     {"source", CH_PT_STRING, CH_PF_REQUIRED, "S", NULL, 0, 0,
-     "the fund source: 中央资金, 自治区资金, 州级资金 or 县级资金 (or 中央, 自治区, 州级, 县级)"},
+     "资金来源：中央资金、自治区资金、州级资金或县级资金（也可写中央、自治区、州级、县级）"},
     P_AMOUNT,
-    P_DATE("the day the money moved"),
+    P_DATE("资金划转日期"),
     P_KEY,
-    {"to", CH_PT_STRING, 0, "COUNTY", NULL, 0, 0,
-     "allocate to this county (拨付); without it, to the prefecture (下达)"},
-    {"direct", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "with --to: from the source straight to the county, not through the prefecture"},
+    {"to", CH_PT_STRING, 0, "COUNTY", NULL, 0, 0, "拨付给该县市；不给时为下达到州"},
+    {"direct", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "配合 --to：由资金来源直接拨到县市，不经州级"},
     P_MEMO,
     {0},
 };
 
 static const struct ch_param spend_params[] = {
-    APP_P_COUNTY(CH_PF_REQUIRED, "the county whose special account pays (name or code)"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "从哪个县市的专户支出（名称或代码）"),
     {"source", CH_PT_STRING, CH_PF_REQUIRED, "S", NULL, 0, 0,
-     "the fund source: 中央资金, 自治区资金, 州级资金 or 县级资金 (or 中央, 自治区, 州级, 县级)"},
+     "资金来源：中央资金、自治区资金、州级资金或县级资金（也可写中央、自治区、州级、县级）"},
     {"category", CH_PT_STRING, CH_PF_REQUIRED, "CAT", NULL, 0, 0,
-     "what the money was spent on: 农户补助 (or 补助), or another category, which is 挤占"},
+     "支出用途：农户补助（或写补助）；其他用途计为挤占"},
     P_AMOUNT,
-    P_DATE("the day of the spending"),
+    P_DATE("支出日期"),
     P_KEY,
     P_MEMO,
     {0},
 };
 
 static const struct ch_param audit_params[] = {
-    P_AS_OF("the day the audit looks at"),
+    P_AS_OF("检查截至的日期"),
     {0},
 };
 
 static const struct ch_param report_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
-    P_AS_OF("the day the figures are for"),
-    {"households", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "each county's household payment status instead"},
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
+    P_AS_OF("统计截至的日期"),
+    {"households", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "改为列出各县市农户的补助发放情况"},
     {0},
 };
 
 const struct ch_op ch_ops_funds[] = {
-    {"subsidy", "entitlement",
-     "a household's subsidy under the year's policy, explained line by line", CH_PERM_READ, 0,
-     CH_RF_TEXT, entitlement_params, subsidy_entitlement},
-    {"subsidy", "reserve",
-     "reserve the entitlement of households whose review passed, from the county's accounts",
-     CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT, reserve_params, subsidy_reserve},
-    {"subsidy", "pay", "pay everything payable and write the bank's file (CSV or XLSX)",
-     CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT, pay_params, subsidy_pay},
+    {"subsidy", "entitlement", "按当年政策计算一户的补助，逐项说明", CH_PERM_READ, 0, CH_RF_TEXT,
+     entitlement_params, subsidy_entitlement},
+    {"subsidy", "reserve", "从县市专户为复核合格的农户预留应得补助", CH_PERM_FUNDS, CH_OP_WRITES,
+     CH_RF_TEXT, reserve_params, subsidy_reserve},
+    {"subsidy", "pay", "发放全部可发补助，写出银行代发文件（CSV 或 XLSX）", CH_PERM_FUNDS,
+     CH_OP_WRITES, CH_RF_TEXT, pay_params, subsidy_pay},
     /* writing the file is audited: it carries full ID and account numbers */
-    {"subsidy", "payfile", "write a payment batch's bank file again", CH_PERM_FUNDS, CH_OP_WRITES,
+    {"subsidy", "payfile", "重新写出某发放批次的银行代发文件", CH_PERM_FUNDS, CH_OP_WRITES,
      CH_RF_TEXT, payfile_params, subsidy_payfile},
-    {"subsidy", "batches",
-     "payment batches, newest first: payments sent, paid and failed, and their sum", CH_PERM_READ,
+    {"subsidy", "batches", "发放批次（最新的在前）：已发出、已到账、失败的笔数和金额", CH_PERM_READ,
      0, CH_RF_ALL, batches_params, subsidy_batches},
-    {"subsidy", "reconcile",
-     "apply the bank's return: confirm paid rows, reverse failed ones, report unknown ones",
-     CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT, reconcile_params, subsidy_reconcile},
-    {"funds", "appropriate", "funds from a source to the prefecture (下达), or to a county (拨付)",
-     CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT, appropriate_params, funds_appropriate},
-    {"funds", "spend", "other spending out of a county account (anything but subsidies is 挤占)",
-     CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT, spend_params, funds_spend},
-    {"funds", "audit", "滞留 截留 挪用 挤占, one ID or account paid twice, unspent balances",
+    {"subsidy", "reconcile", "导入银行回盘：确认到账，冲回失败，列出对不上的记录", CH_PERM_FUNDS,
+     CH_OP_WRITES, CH_RF_TEXT, reconcile_params, subsidy_reconcile},
+    {"funds", "appropriate", "资金由来源下达到州，或拨付到县市", CH_PERM_FUNDS, CH_OP_WRITES,
+     CH_RF_TEXT, appropriate_params, funds_appropriate},
+    {"funds", "spend", "县市专户的其他支出（农户补助以外的均为挤占）", CH_PERM_FUNDS, CH_OP_WRITES,
+     CH_RF_TEXT, spend_params, funds_spend},
+    {"funds", "audit", "检查滞留、截留、挪用、挤占，同一身份证号或账号重复发放，以及结余未用",
      CH_PERM_READ, 0, CH_RF_ALL, audit_params, funds_audit},
     {"report", "funds",
-     "by county and source: received, reserved, other spending, balance, paid, utilisation; with "
-     "--households, each county's household payment status",
+     "分县市、分来源：到位、预留、其他支出、余额、已发放、支出进度；"
+     "加 --households 列出各县市农户发放情况",
      CH_PERM_READ, 0, CH_RF_ALL, report_params, report_funds},
-    {"ledger", "verify", "check every ledger rule again from the transfers", CH_PERM_READ, 0,
-     CH_RF_TEXT, NULL, ledger_verify},
+    {"ledger", "verify", "根据资金流水重新核对全部账务规则", CH_PERM_READ, 0, CH_RF_TEXT, NULL,
+     ledger_verify},
     {0},
 };

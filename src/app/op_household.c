@@ -447,97 +447,85 @@ static int household_duplicates(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 static const struct ch_param import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "a county ledger (CSV in UTF-8 or GB18030, or XLSX)"},
+     "县市农户台账（UTF-8 或 GB18030 编码的 CSV，或 XLSX）"},
     {"county", CH_PT_STRING, 0, "C", NULL, 0, 0,
-     "every row belongs to this county (name or code), for a ledger without 县市"},
+     "所有行都属于该县市（名称或代码），用于没有“县市”列的台账"},
     APP_P_SHEET,
-    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "store the valid rows even if others are rejected"},
+    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "即使有行被拒收，也保存无误的行"},
     {"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,
-     "write the rejected rows with their 错误原因 to OUT (.csv or .xlsx)"},
-    {"ignore-unknown-columns", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "report unknown headings as 提示 instead of refusing the file"},
+     "把拒收的行连同“错误原因”写入 OUT（.csv 或 .xlsx）"},
+    {"ignore-unknown-columns", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "不认识的表头只作提示，不拒收文件"},
     {"new-places", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "add townships and villages not yet known (without it a name not among a county's "
-     "known places is an error naming the closest ones)"},
-    {"today", CH_PT_DATE, 0, "D", NULL, 0, 0,
-     "for tests: check birth dates against this day instead of today"},
+     "新增尚未登记的乡镇和村（不加时，县市已知地名以外的名称报错，并列出最接近的）"},
+    {"today", CH_PT_DATE, 0, "D", NULL, 0, 0, "测试用：以该日代替今天核验出生日期"},
     {0},
 };
 
-#define P_REVEAL                                                                                   \
-	{                                                                                          \
-		"reveal", CH_PT_FLAG, 0, NULL, NULL, 0, 0,                                         \
-		    "show ID and phone numbers and bank accounts in full (a role that may see "    \
-		    "them; audited)"                                                               \
+#define P_REVEAL                                                                                                    \
+	{                                                                                                           \
+		"reveal", CH_PT_FLAG, 0, NULL, NULL, 0, 0,                                                          \
+		    "完整显示身份证号、电话和银行账号（限有权查看的角色；记入审计）" \
 	}
 
 /* search's text, then the filters: list takes the filters alone. */
 static const struct ch_param search_params[] = {
     {"text", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "TEXT", NULL, 0, 0,
-     "part of a name, 户编号, ID number, phone or address"},
-    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "only this county (name or code)"},
-    {"township", CH_PT_STRING, 0, "T", NULL, 0, 0, "only this township"},
-    {"village", CH_PT_STRING, 0, "V", NULL, 0, 0, "only this village"},
-    {"technology", CH_PT_STRING, 0, "K", NULL, 0, 0,
-     "only this technology (改造方式, as the ledgers spell it)"},
-    {"batch", CH_PT_ENUM, 0, "新建|续建", "新建|续建|new|continuing", 0, 0,
-     "only new or continuing households"},
+     "姓名、户编号、身份证号、电话或地址的一部分"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "只看该县市（名称或代码）"},
+    {"township", CH_PT_STRING, 0, "T", NULL, 0, 0, "只看该乡镇"},
+    {"village", CH_PT_STRING, 0, "V", NULL, 0, 0, "只看该村"},
+    {"technology", CH_PT_STRING, 0, "K", NULL, 0, 0, "只看该改造方式（按台账的写法）"},
+    {"batch", CH_PT_ENUM, 0, "新建|续建", "新建|续建|new|continuing", 0, 0, "只看新建或续建农户"},
     {"status", CH_PT_STRING, 0, "STAGE", NULL, 0, 0,
-     "only households standing at this stage (已登记 已开工 已完工 已调试 自验合格 ... 已退出)"},
-    APP_P_YEAR(0, "only households of this plan year"),
-    {"limit", CH_PT_INT, 0, "N", NULL, 1, 100000000, "at most N households"},
-    {"offset", CH_PT_INT, 0, "N", NULL, 0, 100000000,
-     "skip the first N households (with --limit: one page of the list)"},
+     "只看处于该环节的农户（已登记、已开工、已完工、已调试、自验合格……已退出）"},
+    APP_P_YEAR(0, "只看该计划年度的农户"),
+    {"limit", CH_PT_INT, 0, "N", NULL, 1, 100000000, "最多 N 户"},
+    {"offset", CH_PT_INT, 0, "N", NULL, 0, 100000000, "跳过前 N 户（配合 --limit 分页）"},
     {"after", CH_PT_STRING, 0, "县市/户编号", NULL, 0, 0,
-     "only the households after this one in the list (the last of the previous page)"},
+     "只看列表中排在该户之后的农户（上一页的最后一户，翻页用）"},
     P_REVEAL,
     {0},
 };
 static const struct ch_param show_params[] = {
     {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
-     "a 户编号 (with --county) or an ID number"},
-    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "the county of the 户编号 (name or code)"},
+     "户编号（配合 --county）或身份证号"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "户编号所在县市（名称或代码）"},
     P_REVEAL,
     {0},
 };
 
 static const struct ch_param history_params[] = {
     {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
-     "a 户编号 (with --county) or an ID number"},
-    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "the county of the 户编号 (name or code)"},
+     "户编号（配合 --county）或身份证号"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "户编号所在县市（名称或代码）"},
     {0},
 };
 static const struct ch_param evidence_params[] = {
     {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
-     "a 户编号 (with --county) or an ID number"},
+     "户编号（配合 --county）或身份证号"},
     {"hash", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HASH", NULL, 0, 0,
-     "the file's 文件指纹 as the history shows it (at least its first 8 digits)"},
-    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "the county of the 户编号 (name or code)"},
+     "履历中显示的文件指纹（至少前 8 位）"},
+    {"county", CH_PT_STRING, 0, "C", NULL, 0, 0, "户编号所在县市（名称或代码）"},
     {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "where to write the file (a photo or scan, as it was stored)"},
+     "写到哪个文件（照片或扫描件，与保存时一致）"},
     {0},
 };
 
 const struct ch_op ch_ops_household[] = {
-    {"household", "import",
-     "import a county ledger (CSV or XLSX); every row checked; all or nothing by default",
+    {"household", "import", "导入县市农户台账（CSV 或 XLSX）；逐行核验，默认全部无误才保存",
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TABLE_JSON, import_params, household_import},
-    {"household", "list", "list the register (ID and phone numbers masked unless --reveal)",
-     CH_PERM_READ, 0, CH_RF_ALL, search_params + 1 /* the filters */, household_list},
-    {"household", "search", "find households by name, 户编号, ID number, phone or address",
-     CH_PERM_READ, 0, CH_RF_ALL, search_params, household_search},
-    {"household", "show",
-     "one household's record, with 房屋结构 and 收款账号 (masked unless --reveal)", CH_PERM_READ, 0,
-     CH_RF_ALL, show_params, household_show},
-    {"household", "duplicates", "households sharing an ID number, phone or address", CH_PERM_READ,
-     0, CH_RF_ALL, NULL, household_duplicates},
+    {"household", "list", "列出农户台账（身份证号和电话脱敏显示，除非 --reveal）", CH_PERM_READ, 0,
+     CH_RF_ALL, search_params + 1 /* the filters */, household_list},
+    {"household", "search", "按姓名、户编号、身份证号、电话或地址查找农户", CH_PERM_READ, 0,
+     CH_RF_ALL, search_params, household_search},
+    {"household", "show", "一户的登记信息，含房屋结构和收款账号（脱敏显示，除非 --reveal）",
+     CH_PERM_READ, 0, CH_RF_ALL, show_params, household_show},
+    {"household", "duplicates", "身份证号、电话或地址相同的农户", CH_PERM_READ, 0, CH_RF_ALL, NULL,
+     household_duplicates},
     {"household", "history",
-     "one household's history in date order: registration, steps with their evidence, "
-     "inspections, review, rectification, visits and subsidy",
-     CH_PERM_READ, 0, CH_RF_ALL, history_params, household_history},
-    {"household", "evidence",
-     "write an evidence file (photo or scan) of a household's steps or review to -o FILE",
+     "一户的履历，按日期排列：登记、各环节及证明材料、自验、复核、整改、回访和补助", CH_PERM_READ,
+     0, CH_RF_ALL, history_params, household_history},
+    {"household", "evidence", "把一户某环节或复核的证明材料（照片或扫描件）写到 -o FILE",
      CH_PERM_READ, 0, CH_RF_TEXT, evidence_params, household_evidence},
     {0},
 };

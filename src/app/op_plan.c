@@ -95,7 +95,7 @@ static int plan_check(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_set_data(res, check_document(&t, &c));
 		ch_result_count(res, "findings", (int64_t)c.nfindings);
 		if (c.nfindings)
-			rc = ch_error_set(CH_EINVALID, "%s: %zu problem(s) found",
+			rc = ch_error_set(CH_EINVALID, "%s：发现 %zu 处问题",
 			                  ch_args_str(a, "file"), c.nfindings);
 	}
 	ch_plan_check_dispose(&c);
@@ -118,8 +118,7 @@ static int parse_area(const char *arg, int64_t *centi)
 			dec = 0;
 		} else {
 			return ch_error_set_field(CH_EUSAGE, "es-area",
-			                          "'%s': expected square metres, e.g. 2462300",
-			                          arg);
+			                          "“%s”：应为平方米数，如 2462300", arg);
 		}
 	}
 	for (int d = dec < 0 ? 0 : dec; d < 2; d++)
@@ -142,7 +141,7 @@ static int plan_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	o.replace = ch_args_flag(a, "replace");
 	o.title = ch_args_str(a, "title");
 	if (o.accept_discrepancies && (!o.reason || !*o.reason))
-		return ch_error_set_field(CH_EUSAGE, "reason", "is needed to accept discrepancies");
+		return ch_error_set_field(CH_EUSAGE, "reason", "接受不一致时必须给出");
 	if (ch_args_has(a, "es-area") &&
 	    (rc = parse_area(ch_args_str(a, "es-area"), &o.es_area_total_centi)) != 0)
 		return rc;
@@ -347,58 +346,54 @@ static int plan_coverage(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 static const struct ch_param check_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the published plan table (CSV in UTF-8 or GB18030, or XLSX)"},
+     "下达的计划表（UTF-8 或 GB18030 编码的 CSV，或 XLSX）"},
     APP_P_SHEET,
     {0},
 };
 
 static const struct ch_param import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the plan table (CSV or XLSX)"},
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+     "计划表（CSV 或 XLSX）"},
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
     APP_P_SHEET,
-    {"replace", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "store a different plan over a stored one"},
+    {"replace", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "用不同的计划替换已保存的计划"},
     {"accept-discrepancies", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "store a table that does not add up (needs --reason)"},
-    {"reason", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "why discrepancies are accepted (audited)"},
-    {"es-area", CH_PT_STRING, 0, "M2", NULL, 0, 0,
-     "the prefecture's energy-saving area target in m²"},
+     "保存合计对不上的表（须加 --reason）"},
+    {"reason", CH_PT_STRING, 0, "TEXT", NULL, 0, 0, "接受不一致的原因（记入审计）"},
+    {"es-area", CH_PT_STRING, 0, "M2", NULL, 0, 0, "全州节能改造面积任务（m²）"},
     {"title", CH_PT_STRING, 0, "TEXT", NULL, 0, 0,
-     "the plan document's title, named by reminder notices (default: the table's title row)"},
+     "计划文件标题，提醒函中引用（默认取表格的标题行）"},
     {0},
 };
 
 static const struct ch_param withdraw_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
-    {"version", CH_PT_INT, CH_PF_REQUIRED, "N", NULL, 1, 1000000, "the version to withdraw"},
-    {"reason", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "why it is withdrawn (audited)"},
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
+    {"version", CH_PT_INT, CH_PF_REQUIRED, "N", NULL, 1, 1000000, "要撤回的版本"},
+    {"reason", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "撤回原因（记入审计）"},
     {0},
 };
 
 static const struct ch_param show_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
-    {"version", CH_PT_INT, 0, "N", NULL, 1, 1000000, "a stored version (default the latest)"},
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
+    {"version", CH_PT_INT, 0, "N", NULL, 1, 1000000, "已保存的某一版本（默认最新版本）"},
     {0},
 };
 
 static const struct ch_param coverage_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
     {0},
 };
 
 const struct ch_op ch_ops_plan[] = {
-    {"plan", "check",
-     "check a published plan table: row and column sums, counties; suggest corrections",
-     CH_PERM_READ, CH_OP_REFERENCE, CH_RF_TABLE_JSON, check_params, plan_check},
-    {"plan", "import",
-     "store a year's plan (refused if inconsistent unless accepted with a reason)",
-     CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, import_params, plan_import},
-    {"plan", "withdraw",
-     "withdraw a plan version stored by mistake (refused once anything depends on it)",
-     CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, withdraw_params, plan_withdraw},
-    {"plan", "show", "print the plan's targets per county and the prefecture total", CH_PERM_READ,
-     0, CH_RF_ALL, show_params, plan_show},
-    {"plan", "coverage", "registered households per county and batch against the plan's targets",
-     CH_PERM_READ, 0, CH_RF_ALL, coverage_params, plan_coverage},
+    {"plan", "check", "核对下达的计划表：行列合计、县市；给出更正建议", CH_PERM_READ,
+     CH_OP_REFERENCE, CH_RF_TABLE_JSON, check_params, plan_check},
+    {"plan", "import", "保存某年度计划（不一致即拒收，除非注明原因接受）", CH_PERM_PLAN_WRITE,
+     CH_OP_WRITES, CH_RF_TEXT, import_params, plan_import},
+    {"plan", "withdraw", "撤回误存的计划版本（已有数据依赖它时拒绝）", CH_PERM_PLAN_WRITE,
+     CH_OP_WRITES, CH_RF_TEXT, withdraw_params, plan_withdraw},
+    {"plan", "show", "显示各县市计划任务和全州合计", CH_PERM_READ, 0, CH_RF_ALL, show_params,
+     plan_show},
+    {"plan", "coverage", "各县市新建、续建登记户数与计划任务对比", CH_PERM_READ, 0, CH_RF_ALL,
+     coverage_params, plan_coverage},
     {0},
 };

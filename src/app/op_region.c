@@ -89,21 +89,21 @@ static int region_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 static const struct ch_param list_params[] = {
     {"region", CH_PT_STRING, CH_PF_POSITIONAL, "REGION", NULL, 0, 0,
-     "only this region and the places under it (name or code)"},
-    {"all", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "include obsolete codes"},
+     "只列该地区及其下辖地方（名称或代码）"},
+    {"all", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "包括已停用的代码"},
     {0},
 };
 
 static const struct ch_param import_params[] = {
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "a list with columns 县市, 乡镇, 村 (CSV or XLSX)"},
+     "含县市、乡镇、村三列的名单（CSV 或 XLSX）"},
     {0},
 };
 
 const struct ch_op ch_ops_region[] = {
-    {"region", "list", "list the prefecture, counties, townships and villages", CH_PERM_READ, 0,
-     CH_RF_ALL, list_params, region_list},
-    {"region", "import", "add townships and villages from a list with columns 县市, 乡镇, 村",
-     CH_PERM_REGION_WRITE, CH_OP_WRITES, CH_RF_TEXT, import_params, region_import},
+    {"region", "list", "列出州、县市、乡镇和村", CH_PERM_READ, 0, CH_RF_ALL, list_params,
+     region_list},
+    {"region", "import", "从含县市、乡镇、村三列的名单添加乡镇和村", CH_PERM_REGION_WRITE,
+     CH_OP_WRITES, CH_RF_TEXT, import_params, region_import},
     {0},
 };

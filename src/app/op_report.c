@@ -207,39 +207,36 @@ static int report_verify(ch_ctx *ctx, const ch_args *a, ch_result *res)
 #define P_AS_OF                                                                                    \
 	{                                                                                          \
 		"as-of", CH_PT_STRING, CH_PF_REQUIRED, "D", NULL, 0, 0,                            \
-		    "the day the figures are taken on (YYYY-MM-DD)"                                \
+		    "统计截至日期（YYYY-MM-DD）"                                           \
 	}
-#define P_PERIOD                                                                                   \
-	{                                                                                          \
-		"period", CH_PT_ENUM, 0, NULL, "week|month", 0, 0,                                 \
-		    "compare with the previous week (default) or month"                            \
+#define P_PERIOD                                                                                          \
+	{                                                                                                 \
+		"period", CH_PT_ENUM, 0, NULL, "week|month", 0, 0, "与上周（默认）或上月比较" \
 	}
 
 static const struct ch_param dispatch_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
     P_AS_OF,
     P_PERIOD,
     {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
-     "write the dispatch to FILE: the office's sheet for .xlsx, JSON for .json, else CSV"},
+     "把调度表写入 FILE：.xlsx 为调度报表，.json 为 JSON，其他为 CSV"},
     {"wide", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "print every column in the table format (default: one line per county with the key "
-     "figures; CSV, JSON and XLSX always have every column)"},
+     "表格格式显示全部列（默认每县市一行，只列主要数字；CSV、JSON、XLSX 总含全部列）"},
     {0},
 };
 
 static const struct ch_param remind_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
     P_AS_OF,
     P_PERIOD,
-    {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
-     "write the notices to FILE (text, a page break between notices)"},
+    {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0, "把提醒函写入 FILE（文本，每份之间分页）"},
     {0},
 };
 
 static const struct ch_param freeze_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
     {"period", CH_PT_STRING, CH_PF_REQUIRED, "YYYY-Www|YYYY-MM", NULL, 0, 0,
-     "the week or month to lock (once it has ended)"},
+     "要锁定的周或月（须已结束）"},
     APP_P_TODAY,
     {0},
 };
@@ -335,27 +332,25 @@ static int report_county(ch_ctx *ctx, const ch_args *a, ch_result *res)
 }
 
 static const struct ch_param county_params[] = {
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year"),
-    APP_P_COUNTY(CH_PF_REQUIRED, "the county (code, name or a short name such as 木垒县)"),
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
+    APP_P_COUNTY(CH_PF_REQUIRED, "县市（代码、名称或简称，如木垒县）"),
     P_AS_OF,
     {"by", CH_PT_ENUM, 0, NULL, "township|village|contractor|technology", 0, 0,
-     "one row per township (default), village, contractor or technology"},
-    {"township", CH_PT_STRING, 0, "T", NULL, 0, 0, "only the households of this township"},
+     "每行一个乡镇（默认）、村、施工单位或改造方式"},
+    {"township", CH_PT_STRING, 0, "T", NULL, 0, 0, "只统计该乡镇的农户"},
     {0},
 };
 
 const struct ch_op ch_ops_report[] = {
-    {"report", "dispatch",
-     "progress per county and stage against targets and milestones (周调度/月调度)", CH_PERM_READ,
+    {"report", "dispatch", "各县市各环节进度与任务、时间节点对比（周调度／月调度）", CH_PERM_READ,
      0, CH_RF_ALL, dispatch_params, report_dispatch},
-    {"report", "remind", "reminder notices for counties in red, or yellow two periods running",
-     CH_PERM_READ, 0, CH_RF_TEXT, remind_params, report_remind},
-    {"report", "freeze", "lock a period's dispatch figures", CH_PERM_PLAN_WRITE, CH_OP_WRITES,
-     CH_RF_TEXT, freeze_params, report_freeze},
-    {"report", "verify", "recompute the progress aggregates from the events and compare",
-     CH_PERM_READ, 0, CH_RF_TEXT, NULL, report_verify},
-    {"report", "county",
-     "one county's progress by township, village, contractor or technology (县市详情)",
-     CH_PERM_READ, 0, CH_RF_ALL, county_params, report_county},
+    {"report", "remind", "为红色或连续两期黄色的县市生成提醒函", CH_PERM_READ, 0, CH_RF_TEXT,
+     remind_params, report_remind},
+    {"report", "freeze", "锁定某一期的调度数字", CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT,
+     freeze_params, report_freeze},
+    {"report", "verify", "根据环节记录重算进度汇总并比对", CH_PERM_READ, 0, CH_RF_TEXT, NULL,
+     report_verify},
+    {"report", "county", "一个县市按乡镇、村、施工单位或改造方式的进度（县市详情）", CH_PERM_READ,
+     0, CH_RF_ALL, county_params, report_county},
     {0},
 };

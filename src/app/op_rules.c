@@ -184,36 +184,34 @@ static int rules_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 #define KINDS "calendar|subsidy|checklist|followup|sampling|technologies|measures|limits"
 
 static const struct ch_param list_params[] = {
-    {"all", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "every version, the replaced ones too"},
+    {"all", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "列出全部版本，包括已被替换的"},
     {0},
 };
 
 static const struct ch_param show_params[] = {
     {"kind", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "KIND", NULL, 0, 0,
-     "the kind of rule: " KINDS " (or its Chinese name)"},
-    APP_P_YEAR(0, "the plan year (for calendar and subsidy, which differ by year)"),
-    {"version", CH_PT_INT, 0, "N", NULL, 1, 100000, "this version rather than the one in use"},
+     "规则种类：" KINDS "（或其中文名称）"},
+    APP_P_YEAR(0, "计划年度（calendar 和 subsidy 逐年不同）"),
+    {"version", CH_PT_INT, 0, "N", NULL, 1, 100000, "指定版本，而非当前使用的版本"},
     {0},
 };
 
 static const struct ch_param import_params[] = {
     {"kind", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "KIND", NULL, 0, 0,
-     "the kind of rule: " KINDS " (or its Chinese name)"},
+     "规则种类：" KINDS "（或其中文名称）"},
     {"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "the rule as CSV or XLSX, with the columns of the shipped file of its kind (see data/)"},
-    APP_P_YEAR(CH_PF_REQUIRED, "the plan year it is for"),
+     "规则文件（CSV 或 XLSX），列与随程序附带的同类文件相同（见 data/）"},
+    APP_P_YEAR(CH_PF_REQUIRED, "适用的计划年度"),
     APP_P_SHEET,
     {0},
 };
 
 const struct ch_op ch_ops_rules[] = {
-    {"rules", "list",
-     "the yearly rules in use (milestones, subsidy, checklist, ...) and their versions",
-     CH_PERM_READ, 0, CH_RF_ALL, list_params, rules_list},
-    {"rules", "show", "one rule's content for a year, as stored", CH_PERM_READ, 0, CH_RF_ALL,
-     show_params, rules_show},
-    {"rules", "import",
-     "load an office's own version of a rule for a year (checked, versioned, audited)",
-     CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT, import_params, rules_import},
+    {"rules", "list", "当前使用的年度规则（时间节点、补助标准、自验清单等）及其版本", CH_PERM_READ,
+     0, CH_RF_ALL, list_params, rules_list},
+    {"rules", "show", "某年度一项规则的已保存内容", CH_PERM_READ, 0, CH_RF_ALL, show_params,
+     rules_show},
+    {"rules", "import", "导入本单位某年度的规则（经核验，留存版本，记入审计）", CH_PERM_PLAN_WRITE,
+     CH_OP_WRITES, CH_RF_TEXT, import_params, rules_import},
     {0},
 };

@@ -167,11 +167,10 @@ static int token_revoke(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	"县市操作员|乡镇录入员|复核人员|财务人员|审计人员|审计人员（只读）"
 
 static const struct ch_param add_params[] = {
-    {"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0,
-     "the user's sign-in name"},
-    {"role", CH_PT_ENUM, CH_PF_REQUIRED, "ROLE", ROLES, 0, 0, "what the user may do"},
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0, "用户的登录名"},
+    {"role", CH_PT_ENUM, CH_PF_REQUIRED, "ROLE", ROLES, 0, 0, "用户角色（决定能做什么）"},
     {"scope", CH_PT_STRING, 0, "REGION", NULL, 0, 0,
-     "the county or township the user works in (name or code); none: the whole prefecture"},
+     "用户负责的县市或乡镇（名称或代码）；不给则为全州"},
     {0},
 };
 
@@ -182,62 +181,59 @@ static const struct ch_param add_params[] = {
 	}
 
 static const struct ch_param passwd_params[] = {
-    P_NAME("the user"),
+    P_NAME("用户"),
     {"password", CH_PT_SECRET, CH_PF_REQUIRED, NULL, NULL, 0, 0, "新密码（至少 10 个字符）"},
     {0},
 };
 
 static const struct ch_param role_params[] = {
-    {"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0, "the user"},
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "NAME", NULL, 0, 0, "用户"},
     {"role", CH_PT_ENUM, CH_PF_POSITIONAL | CH_PF_REQUIRED, "ROLE", ROLES, 0, 0,
-     "the new role (key or Chinese name, e.g. 县市操作员)"},
+     "新角色（代码或中文名，如县市操作员）"},
     {"scope", CH_PT_STRING, 0, "REGION", NULL, 0, 0,
-     "the county or township the user works in (name or code); none: the whole prefecture"},
+     "用户负责的县市或乡镇（名称或代码）；不给则为全州"},
     {0},
 };
 
 static const struct ch_param name_params[] = {
-    P_NAME("the user"),
+    P_NAME("用户"),
     {0},
 };
 
 static const struct ch_param token_create_params[] = {
-    P_NAME("the user the token acts as"),
-    {"expires", CH_PT_INT, 0, "DAYS", NULL, 0, 3650,
-     "valid for DAYS days (default 0: until revoked)"},
+    P_NAME("令牌代表的用户"),
+    {"expires", CH_PT_INT, 0, "DAYS", NULL, 0, 3650, "有效天数（默认 0：直到吊销）"},
     {0},
 };
 
 static const struct ch_param token_list_params[] = {
-    {"name", CH_PT_STRING, CH_PF_POSITIONAL, "NAME", NULL, 0, 0, "only this user's tokens"},
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL, "NAME", NULL, 0, 0, "只列该用户的令牌"},
     {0},
 };
 
 static const struct ch_param token_revoke_params[] = {
     {"id", CH_PT_INT, CH_PF_POSITIONAL | CH_PF_REQUIRED, "ID", NULL, 1, INT32_MAX,
-     "the token's number (see token list)"},
+     "令牌编号（见 token list）"},
     {0},
 };
 
 const struct ch_op ch_ops_user[] = {
-    {"user", "add", "add a user with a role and a region scope", CH_PERM_USER_ADMIN, CH_OP_WRITES,
-     CH_RF_TEXT, add_params, user_add},
-    {"user", "list", "list users, roles and scopes", CH_PERM_READ, 0, CH_RF_ALL, NULL, user_list},
-    {"user", "passwd",
-     "set a user's password for signing in to the server (read from the terminal, or the "
-     "first line of standard input)",
+    {"user", "add", "添加用户，指定角色和管辖范围", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
+     add_params, user_add},
+    {"user", "list", "列出用户、角色和管辖范围", CH_PERM_READ, 0, CH_RF_ALL, NULL, user_list},
+    {"user", "passwd", "设置用户登录服务器的密码（从终端读入，或取标准输入的第一行）",
      CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, passwd_params, user_passwd},
-    {"user", "role", "change a user's role and region scope (audited)", CH_PERM_USER_ADMIN,
-     CH_OP_WRITES, CH_RF_TEXT, role_params, user_role},
-    {"user", "disable", "stop a user from acting or signing in; ends their sessions and tokens",
-     CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, name_params, user_disable},
-    {"user", "enable", "let a disabled user act and sign in again", CH_PERM_USER_ADMIN,
-     CH_OP_WRITES, CH_RF_TEXT, name_params, user_enable},
-    {"token", "create", "an API token for scripts (shown once, stored only as a hash)",
-     CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, token_create_params, token_create},
-    {"token", "list", "API tokens: who, when made, until when, whether revoked", CH_PERM_USER_ADMIN,
-     0, CH_RF_ALL, token_list_params, token_list},
-    {"token", "revoke", "revoke an API token at once", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
+    {"user", "role", "更改用户的角色和管辖范围（记入审计）", CH_PERM_USER_ADMIN, CH_OP_WRITES,
+     CH_RF_TEXT, role_params, user_role},
+    {"user", "disable", "停用用户：不能再操作和登录，其会话和令牌随即失效", CH_PERM_USER_ADMIN,
+     CH_OP_WRITES, CH_RF_TEXT, name_params, user_disable},
+    {"user", "enable", "重新启用已停用的用户", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
+     name_params, user_enable},
+    {"token", "create", "为脚本创建 API 令牌（只显示一次，只保存哈希）", CH_PERM_USER_ADMIN,
+     CH_OP_WRITES, CH_RF_TEXT, token_create_params, token_create},
+    {"token", "list", "列出 API 令牌：用户、创建时间、有效期、是否已吊销", CH_PERM_USER_ADMIN, 0,
+     CH_RF_ALL, token_list_params, token_list},
+    {"token", "revoke", "立即吊销 API 令牌", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
      token_revoke_params, token_revoke},
     {0},
 };

@@ -112,7 +112,7 @@ static void option_line(FILE *f, const char *words, const char *help)
 void cli_print_op_help(FILE *f, const struct ch_op *op)
 {
 	ch_buf b, h;
-	fputs("usage: ", f);
+	fputs("用法：", f);
 	cli_print_usage(f, op);
 	fprintf(f, "\n\n%s\n", op->summary);
 	ch_buf_init(&b);
@@ -120,7 +120,7 @@ void cli_print_op_help(FILE *f, const struct ch_op *op)
 	int any = 0;
 	for (const struct ch_param *p = op->params; p && p->name; p++) {
 		if (!any++)
-			fputs("\noptions:\n", f);
+			fputs("\n选项：\n", f);
 		ch_buf_clear(&b);
 		ch_buf_clear(&h);
 		if (p->type == CH_PT_SECRET)
@@ -135,29 +135,28 @@ void cli_print_op_help(FILE *f, const struct ch_op *op)
 		else if (p->type == CH_PT_INT)
 			ch_buf_printf(&h, " (%ld–%ld)", p->min, p->max);
 		if ((p->flags & CH_PF_REQUIRED) && !(p->flags & CH_PF_POSITIONAL))
-			ch_buf_puts(&h, "; required");
+			ch_buf_puts(&h, "；必填");
 		if (p->flags & CH_PF_REPEAT)
-			ch_buf_puts(&h, "; may be repeated");
+			ch_buf_puts(&h, "；可重复");
 		option_line(f, b.ptr, h.ptr);
 	}
 	ch_buf_clear(&b);
 	format_choices(op, &b);
 	if (strchr(b.ptr, '|')) {
 		if (!any++)
-			fputs("\noptions:\n", f);
+			fputs("\n选项：\n", f);
 		ch_buf_clear(&h);
-		ch_buf_printf(&h, "output format (%s; default table)", b.ptr);
+		ch_buf_printf(&h, "输出格式（%s；默认 table）", b.ptr);
 		option_line(f, "--format FORMAT", h.ptr);
 	}
 	if (takes_output(op)) {
 		if (!any++)
-			fputs("\noptions:\n", f);
-		option_line(f, "-o, --output FILE",
-		            "write the result to FILE instead of standard output");
+			fputs("\n选项：\n", f);
+		option_line(f, "-o, --output FILE", "把结果写入 FILE，而不是标准输出");
 	}
 	if (!any++)
-		fputs("\noptions:\n", f);
-	option_line(f, "--help", "show this help");
+		fputs("\n选项：\n", f);
+	option_line(f, "--help", "显示本帮助");
 	ch_buf_dispose(&b);
 	ch_buf_dispose(&h);
 }
@@ -186,26 +185,25 @@ int cli_help(int argc, char **argv)
 			cli_print_op_help(stdout, op);
 		}
 		if (!found) {
-			fprintf(stderr, "cleanheat: no command '%s%s%s' (see 'cleanheat help')\n",
+			fprintf(stderr, "cleanheat: 没有命令“%s%s%s”（见 cleanheat help）\n",
 			        argv[1], argc > 2 ? " " : "", argc > 2 ? argv[2] : "");
 			return 2;
 		}
 		return 0;
 	}
-	printf("cleanheat — rural clean-heating retrofit programme: plan, register, progress,\n"
-	       "acceptance and subsidy (农村清洁取暖改造管理)\n\n"
-	       "usage: cleanheat [--db URL] [--as USER] COMMAND [ARGS]\n\n"
-	       "  --db URL   database (default ./cleanheat.db; sqlite:PATH)\n"
-	       "  --as USER  act as this user (default: the operating-system user)\n\n"
-	       "commands:\n");
+	printf("cleanheat — 农村清洁取暖改造管理：计划、登记、进度、验收和补助\n\n"
+	       "用法：cleanheat [--db URL] [--as USER] 命令 [参数]\n\n"
+	       "  --db URL   数据库（默认 ./cleanheat.db；sqlite:PATH）\n"
+	       "  --as USER  以该用户身份操作（默认为操作系统用户）\n\n"
+	       "命令：\n");
 	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op))
 		summary_lines(stdout, op);
 	summary_lines(stdout, &cli_serve_op);
-	printf("  cleanheat help [GROUP [VERB]]\n      show commands, or one command's options\n"
-	       "  cleanheat version\n      print the version\n"
-	       "\n'cleanheat GROUP VERB --help' shows every option of one command.\n"
-	       "\nexit status: 0 done, 1 data problems, 2 usage, 3 permission denied,\n"
-	       "4 not found, 5 conflict, 70 internal error\n");
+	printf("  cleanheat help [GROUP [VERB]]\n      列出命令，或显示一个命令的选项\n"
+	       "  cleanheat version\n      显示版本号\n"
+	       "\n用 cleanheat GROUP VERB --help 查看一个命令的全部选项。\n"
+	       "\n退出状态：0 完成，1 数据有误，2 用法错误，3 无权限，\n"
+	       "4 未找到，5 冲突，70 内部错误\n");
 	return 0;
 }
 

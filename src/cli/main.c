@@ -64,7 +64,7 @@ static int report_error(const struct cli *cli, int rc)
 			fprintf(stderr, "cleanheat: %s\n", msg);
 		}
 		if (cli->op) {
-			fputs("usage: ", stderr);
+			fputs("用法：", stderr);
 			cli_print_usage(stderr, cli->op);
 			fputc('\n', stderr);
 		}
@@ -166,9 +166,9 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 			if (ch_format_parse(optarg, &cli->format) != 0 ||
 			    !(op->formats & CH_RF(cli->format)))
 				rc = ch_error_set_field(
-				    CH_EUSAGE, "format", "'%s': this command prints %s", optarg,
-				    op->formats == CH_RF_TABLE_JSON ? "table or json"
-				                                    : "table, csv, json or xlsx");
+				    CH_EUSAGE, "format", "“%s”：本命令只能输出 %s", optarg,
+				    op->formats == CH_RF_TABLE_JSON ? "table 或 json"
+				                                    : "table、csv、json 或 xlsx");
 		} else if (opt == 'o' && takes_output(op)) {
 			cli->output = optarg;
 		} else if (opt == 'o' || opt >= CODE_PARAM) {
@@ -177,11 +177,11 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 			rc = ch_args_set(a, p, optarg);
 		} else if (optopt >= CODE_PARAM) {
 			rc = ch_error_set_field(CH_EUSAGE, op->params[optopt - CODE_PARAM].name,
-			                        "needs a value");
+			                        "缺少取值");
 		} else if (optopt) {
-			rc = ch_error_set(CH_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+			rc = ch_error_set(CH_EUSAGE, "选项 %s 缺少取值", argv[optind - 1]);
 		} else {
-			rc = ch_error_set(CH_EUSAGE, "unknown option '%s'", argv[optind - 1]);
+			rc = ch_error_set(CH_EUSAGE, "没有选项 %s", argv[optind - 1]);
 		}
 	}
 	/* the rest are the positional parameters, in order */
@@ -190,7 +190,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 		while (p && p->name && !(p->flags & CH_PF_POSITIONAL))
 			p++;
 		if (!p || !p->name)
-			rc = ch_error_set(CH_EUSAGE, "unexpected argument '%s'", argv[i]);
+			rc = ch_error_set(CH_EUSAGE, "多余的参数“%s”", argv[i]);
 		else if ((rc = ch_args_set(a, p, argv[i])) == 0 && !(p->flags & CH_PF_REPEAT))
 			p++;
 	}
@@ -204,7 +204,7 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 	                  : ch_op_param(op, "output") ? ch_args_str(a, "output")
 	                                              : NULL;
 	if (rc == 0 && cli->format == CH_FMT_XLSX && (!out || strcmp(out, "-") == 0))
-		rc = ch_error_set_field(CH_EUSAGE, "format", "xlsx needs -o FILE");
+		rc = ch_error_set_field(CH_EUSAGE, "format", "xlsx 格式须用 -o FILE 指定输出文件");
 	free(opts);
 	return rc;
 }
@@ -289,8 +289,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(argv[i], "--version") == 0) {
 			return cli_version();
 		} else {
-			fprintf(stderr, "cleanheat: unknown option '%s' (see 'cleanheat help')\n",
-			        argv[i]);
+			fprintf(stderr, "cleanheat: 没有选项 %s（见 cleanheat help）\n", argv[i]);
 			return 2;
 		}
 	}
@@ -305,8 +304,8 @@ int main(int argc, char **argv)
 	cli.op = strcmp(argv[i], "serve") == 0 ? (words = 1, &cli_serve_op)
 	                                       : find_op(argc - i, argv + i, &words);
 	if (!cli.op) {
-		fprintf(stderr, "cleanheat: unknown command '%s%s%s' (see 'cleanheat help')\n",
-		        argv[i], i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
+		fprintf(stderr, "cleanheat: 没有命令“%s%s%s”（见 cleanheat help）\n", argv[i],
+		        i + 1 < argc ? " " : "", i + 1 < argc ? argv[i + 1] : "");
 		return 2;
 	}
 	/* the parser sees the last word as argv[0] ("check"), then the arguments */

@@ -11,38 +11,28 @@
 
 static const struct ch_param serve_params[] = {
     {"listen", CH_PT_STRING, 0, "HOST:PORT", NULL, 0, 0,
-     "the address to listen on (default 127.0.0.1:8080; plain HTTP only on loopback)"},
-    {"tls-cert", CH_PT_FILE, 0, "FILE", NULL, 0, 0, "the TLS certificate (PEM) for HTTPS"},
-    {"tls-key", CH_PT_FILE, 0, "FILE", NULL, 0, 0, "the TLS certificate's private key (PEM)"},
-    {"insecure-http", CH_PT_FLAG, 0, NULL, NULL, 0, 0,
-     "allow plain HTTP on an address that is not loopback"},
-    {"workers", CH_PT_INT, 0, "N", NULL, 1, 256, "worker threads (default: one per processor)"},
+     "监听地址（默认 127.0.0.1:8080；明文 HTTP 只限本机回环地址）"},
+    {"tls-cert", CH_PT_FILE, 0, "FILE", NULL, 0, 0, "HTTPS 用的 TLS 证书（PEM）"},
+    {"tls-key", CH_PT_FILE, 0, "FILE", NULL, 0, 0, "TLS 证书的私钥（PEM）"},
+    {"insecure-http", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "允许在非回环地址上使用明文 HTTP"},
+    {"workers", CH_PT_INT, 0, "N", NULL, 1, 256, "工作线程数（默认每个处理器一个）"},
     {"upload-limit", CH_PT_INT, 0, "MB", NULL, 1, 4096,
-     "the largest file an import may upload, in MB (default 50)"},
-    {"max-connections", CH_PT_INT, 0, "N", NULL, 1, 100000,
-     "connections open at once, in total (default 1024)"},
-    {"max-per-client", CH_PT_INT, 0, "N", NULL, 1, 100000,
-     "connections open at once from one address (default 64)"},
+     "导入时可上传的最大文件，单位 MB（默认 50）"},
+    {"max-connections", CH_PT_INT, 0, "N", NULL, 1, 100000, "同时打开的连接总数（默认 1024）"},
+    {"max-per-client", CH_PT_INT, 0, "N", NULL, 1, 100000, "同一地址同时打开的连接数（默认 64）"},
     {"timeout", CH_PT_INT, 0, "SECONDS", NULL, 1, 3600,
-     "drop a connection idle this long, or whose request header takes longer (default 30)"},
+     "连接空闲超过该秒数，或请求头超过该秒数未收完，即断开（默认 30）"},
     {"session-idle", CH_PT_INT, 0, "SECONDS", NULL, 1, 86400,
-     "end a session unused this long (default 1800)"},
+     "会话闲置超过该秒数即结束（默认 1800）"},
     {"web-root", CH_PT_STRING, 0, "DIR", NULL, 0, 0,
-     "serve the web pages from DIR (the source tree's web/) instead of the compiled-in "
-     "ones, read afresh on each request: for developing them"},
+     "从 DIR（源码中的 web/）提供网页，不用内置网页，每次请求重新读取：开发网页时用"},
     {0},
 };
 
 const struct ch_op cli_serve_op = {
-    "serve",
-    NULL,
-    "serve the JSON API (and the web pages) over HTTP to signed-in users, until SIGINT or "
-    "SIGTERM",
-    CH_PERM_READ,
-    0,
-    CH_RF_TEXT,
-    serve_params,
-    NULL,
+    "serve",      NULL, "通过 HTTP 向已登录用户提供 JSON API 和网页，直到收到 SIGINT 或 SIGTERM",
+    CH_PERM_READ, 0,    CH_RF_TEXT,
+    serve_params, NULL,
 };
 
 int cli_serve(const char *db_url, const ch_args *a)

@@ -50,9 +50,9 @@ int ch_funds_appropriate(ch_ctx *ctx, const char *source_text, const char *to, i
 	ch_region c = {0};
 	int rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, 0)) != 0)
-		return ch_error_prefix("appropriations are the prefecture's: ");
+		return ch_error_prefix("资金下达和拨付由州级办理：");
 	if (amount_fen <= 0)
-		return ch_error_set_field(CH_EINVALID, "amount", "金额 must be positive");
+		return ch_error_set_field(CH_EINVALID, "amount", "金额须大于零");
 	if ((rc = ch_subsidy_check_day("date", "日期", day)) != 0 ||
 	    (rc = ch_funds_source(ctx, source_text, source, NULL)) != 0)
 		return rc;
@@ -90,7 +90,7 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source_text,
 	category = ch_funds_category(ctx, category_text, 0);
 	if (amount_fen <= 0 || !category || !*category || strchr(category, ':')) {
 		rc = ch_error_set_field(CH_EINVALID, amount_fen <= 0 ? "amount" : "category",
-		                        "金额 must be positive and 支出类别 a name without ':'");
+		                        "金额须大于零，支出类别须为不含“:”的名称");
 		goto done;
 	}
 	snprintf(from_code, sizeof from_code, "county:%s:%s", c.code, source);

@@ -34,11 +34,10 @@ int ch_ctx_new(ch_ctx **out, ch_store *store, const char *actor_name)
 	}
 	rc = ch_user_load(ctx, actor_name, &ctx->actor);
 	if (rc == CH_ENOTFOUND)
-		rc = ch_error_set(CH_EDENIED,
-		                  "'%s' is not a user of this database (see 'cleanheat user list')",
+		rc = ch_error_set(CH_EDENIED, "“%s”不是本数据库的用户（见 cleanheat user list）",
 		                  actor_name);
 	else if (rc == 0 && ctx->actor.disabled)
-		rc = ch_error_set(CH_EDENIED, "user '%s' is disabled", actor_name);
+		rc = ch_error_set(CH_EDENIED, "用户 %s 已停用", actor_name);
 	if (rc) {
 		ch_ctx_free(ctx);
 		return rc;
@@ -78,11 +77,11 @@ int ch_ctx_act_as(ch_ctx *ctx, const char *name)
 		return 0;
 	}
 	if ((rc = ch_user_load(ctx, name, &u)) != 0)
-		return rc == CH_ENOTFOUND ? ch_error_set(CH_EDENIED, "'%s' is not a user", name)
+		return rc == CH_ENOTFOUND ? ch_error_set(CH_EDENIED, "“%s”不是本数据库的用户", name)
 		                          : rc;
 	if (u.disabled) {
 		ch_user_dispose(&u);
-		return ch_error_set(CH_EDENIED, "user '%s' is disabled", name);
+		return ch_error_set(CH_EDENIED, "用户 %s 已停用", name);
 	}
 	ch_user_dispose(&ctx->actor);
 	ctx->actor = u;
@@ -92,7 +91,7 @@ int ch_ctx_act_as(ch_ctx *ctx, const char *name)
 int ch_ctx_act_as_user(ch_ctx *ctx, const ch_user *u)
 {
 	if (u->disabled)
-		return ch_error_set(CH_EDENIED, "user '%s' is disabled", u->name);
+		return ch_error_set(CH_EDENIED, "用户 %s 已停用", u->name);
 	ch_user_dispose(&ctx->actor);
 	ch_user_copy(&ctx->actor, u);
 	return 0;
@@ -146,9 +145,8 @@ int ch_ctx_require_role(ch_ctx *ctx, enum ch_perm perm)
 	const ch_user *u = &ctx->actor;
 	if (ch_role_allows(u->role, perm))
 		return 0;
-	return ch_error_set(CH_EDENIED, "user '%s' (%s, %s) may not %s", u->name,
-	                    ch_role_name(u->role), u->scope_name ? u->scope_name : "全州",
-	                    ch_perm_describe(perm));
+	return ch_error_set(CH_EDENIED, "用户 %s（%s，%s）无权%s", u->name, ch_role_label(u->role),
+	                    u->scope_name ? u->scope_name : "全州", ch_perm_describe(perm));
 }
 
 int ch_ctx_require(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
@@ -160,12 +158,11 @@ int ch_ctx_require(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
 		return rc;
 	if (region_id == 0 || !ch_region_within(ctx, region_id, u->scope_region_id)) {
 		ch_region r = {0};
-		const char *where = "the whole prefecture";
+		const char *where = "全州";
 		if (region_id && ch_region_get(ctx, region_id, &r) == 0)
 			where = r.name;
-		ch_error_set(CH_EDENIED,
-		             "user '%s' (%s, %s) may not %s for %s: outside their scope", u->name,
-		             ch_role_name(u->role), scope, ch_perm_describe(perm), where);
+		ch_error_set(CH_EDENIED, "用户 %s（%s）无权为%s%s：超出其管辖范围（%s）", u->name,
+		             ch_role_label(u->role), where, ch_perm_describe(perm), scope);
 		ch_region_dispose(&r);
 		return CH_EDENIED;
 	}

@@ -139,7 +139,7 @@ int ch_period_end(const char *period, ch_date *end, int *monthly)
 		int wy, last;
 		ch_date_iso_week(&dec28, &wy, &last);
 		if (w > last)
-			return ch_error_set(CH_EINVALID, "period '%s': %d has %d weeks", period, y,
+			return ch_error_set(CH_EINVALID, "期次“%s”：%d年只有 %d 周", period, y,
 			                    last);
 		ch_date_iso_week_end(y, w, end);
 		*monthly = 0;
@@ -151,8 +151,7 @@ int ch_period_end(const char *period, ch_date *end, int *monthly)
 		*monthly = 1;
 		return 0;
 	}
-	return ch_error_set(CH_EINVALID, "period '%s': use YYYY-Www (a week) or YYYY-MM (a month)",
-	                    period);
+	return ch_error_set(CH_EINVALID, "期次“%s”：请写作 YYYY-Www（周）或 YYYY-MM（月）", period);
 }
 
 /* ---- computing ---- */
@@ -465,16 +464,15 @@ int ch_dispatch_freeze(ch_ctx *ctx, int year, const char *period, const char *to
 	ch_date_format(&end, end_s, sizeof end_s);
 	ch_today_at_most(today, tday, sizeof tday);
 	if (strcmp(end_s, tday) >= 0)
-		return ch_error_set(CH_EINVALID,
-		                    "period %s ends on %s: it can be frozen from the day after",
-		                    period, end_s);
+		return ch_error_set(CH_EINVALID, "期次 %s 到 %s 才结束：次日起方可锁定", period,
+		                    end_s);
 	char label[16];
 	ch_period_label(&end, monthly, label, sizeof label);
 	int64_t exists;
 	if (ch_db_query_int64(ctx->db, &exists,
 	                      "SELECT 1 FROM dispatch_freeze WHERE plan_year = ? AND period = ?",
 	                      "it", (int64_t)year, label) == 0)
-		return ch_error_set(CH_EEXISTS, "%d period %s is frozen already", year, label);
+		return ch_error_set(CH_EEXISTS, "%d年 %s 期已锁定", year, label);
 	ch_error_clear();
 	if ((rc = ch_dispatch_compute(ctx, year, end_s, monthly, &d)) != 0)
 		return rc;

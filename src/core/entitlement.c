@@ -196,7 +196,7 @@ int ch_subsidy_policy_days(ch_ctx *ctx, const char *as_of, struct ch_policy_days
 	                          " ORDER BY plan_year DESC LIMIT 1",
 	                          "t", as_of);
 	if (rc == CH_ENOTFOUND)
-		return ch_error_set(CH_ENOTFOUND, "no subsidy policy for %.4s or earlier", as_of);
+		return ch_error_set(CH_ENOTFOUND, "%.4s 年及以前没有补助标准", as_of);
 	if (rc)
 		return rc;
 	json_t *j = json_loads(content, 0, NULL);

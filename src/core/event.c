@@ -44,7 +44,7 @@ struct ch_event_batch {
 	/* the last step stored, for the audit entry of a single step */
 	int64_t last_household;
 	int last_stage;
-	char last_day[16];
+	char last_day[16]; /* as large as the day it is copied from */
 	char today[11], now[32];
 	int64_t batch_id;
 	int in_tx, finished;

@@ -97,12 +97,12 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 		return rc;
 	if (in->visit != 1 && in->visit != 2)
 		return ch_error_set_field(CH_EINVALID, "visit",
-		                          "回访轮次 is 1 (first heating month) or 2 (mid-season)");
+		                          "回访轮次应为 1（供暖首月）或 2（供暖季中期）");
 	if (!yes_comfort(in->comfort, &comfort))
 		return ch_error_set_field(CH_EINVALID, "comfort",
-		                          "舒适度 is good, fair or poor (好、一般、差)");
+		                          "舒适度应为 好、一般 或 差（good、fair、poor）");
 	if (in->satisfaction < 0 || in->satisfaction > 5)
-		return ch_error_set_field(CH_EINVALID, "satisfaction", "满意度 is 1 to 5");
+		return ch_error_set_field(CH_EINVALID, "satisfaction", "满意度应为 1 至 5");
 	if (!in->visitor || !*in->visitor)
 		return ch_error_set_field(CH_EINVALID, "visitor", "缺少回访人员");
 	if (ref.stage < CH_STAGE_COMMISSIONED || ref.stage == CH_STAGE_WITHDRAWN)

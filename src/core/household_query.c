@@ -450,7 +450,10 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 			goto done;
 		tech = ch_reflist_find(techs, f->technology);
 		if (!tech) {
-			rc = ch_error_set(CH_ENOTFOUND, "no technology '%s'", f->technology);
+			char *names = ch_reflist_names(techs);
+			rc = ch_error_set_field(CH_ENOTFOUND, "technology",
+			                        "没有改造方式“%s”；可用：%s", f->technology, names);
+			free(names);
 			goto done;
 		}
 	}
@@ -461,7 +464,7 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 		            : NULL;
 		if (!batch) {
 			rc = ch_error_set(CH_EINVALID,
-			                  "batch '%s': use 新建 (new) or 续建 (continuing)",
+			                  "批次“%s”：请写 新建 或 续建（new 或 continuing）",
 			                  f->batch);
 			goto done;
 		}
@@ -607,7 +610,7 @@ int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int revea
 		region_id = ch_stmt_int64(st, HH_REGION_COL);
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "no household %s%s%s in your scope",
+		rc = ch_error_set(CH_ENOTFOUND, "在您的管辖范围内没有农户 %s%s%s",
 		                  county ? county : "", county ? " " : "", key);
 	}
 	ch_stmt_finalize(st);
@@ -634,7 +637,7 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 		goto done;
 	if (!county && ch_idcard_normalize(k, NULL, id) != 0) {
 		rc = ch_error_set_field(CH_EINVALID, "county",
-		                        "'%s' is not an ID number: a 户编号 needs its 县市", k);
+		                        "“%s”不是身份证号：按户编号查找须同时指定县市", k);
 		goto done;
 	}
 	rc = ch_db_preparef(
@@ -664,7 +667,7 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 		snprintf(out->hh_no, sizeof out->hh_no, "%s", ch_stmt_text(st, 6));
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "no household %s%s%s in your scope",
+		rc = ch_error_set(CH_ENOTFOUND, "在您的管辖范围内没有农户 %s%s%s",
 		                  county ? county : "", county ? " " : "", k);
 	}
 	ch_stmt_finalize(st);

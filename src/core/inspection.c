@@ -114,7 +114,8 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 	                                  in->today, &ref, day)) != 0)
 		goto done;
 	if (!in->result || (strcmp(in->result, "pass") != 0 && strcmp(in->result, "fail") != 0)) {
-		rc = ch_error_set_field(CH_EINVALID, "result", "自验结果 is pass or fail");
+		rc = ch_error_set_field(CH_EINVALID, "result",
+		                        "自验结果应为 合格 或 不合格（pass 或 fail）");
 		goto done;
 	}
 	pass = strcmp(in->result, "pass") == 0;

@@ -250,8 +250,8 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 		free(stored);
 		if (!same)
 			return ch_error_set(
-			    CH_ECONFLICT,
-			    "transfer %s exists with other content: a key may be used once", key);
+			    CH_ECONFLICT, "编号 %s 已用于另一笔内容不同的资金：一个编号只能用一次",
+			    key);
 		*existed = 1;
 		return ch_db_query_int64(ctx->db, id, "SELECT id FROM transfer WHERE idem_key = ?",
 		                         "t", key);
@@ -329,7 +329,7 @@ int ch_ledger_reverse(ch_ctx *ctx, int64_t id, const char *key, const char *day,
 	if (rc >= 0)
 		rc = n ? ch_ledger_transfer(ctx, key, "reverse", day, memo, household, id, p, n,
 		                            new_id, &existed)
-		       : ch_error_set(CH_ENOTFOUND, "no transfer %" PRId64, id);
+		       : ch_error_set(CH_ENOTFOUND, "没有资金流水 %" PRId64, id);
 	for (size_t i = 0; i < n; i++)
 		free(codes[i]);
 	return rc;

@@ -233,7 +233,7 @@ int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_r
 		return rc;
 	if (ch_db_query_int64(ctx->db, &county, "SELECT county_id FROM payment_batch WHERE id = ?",
 	                      "i", batch) != 0)
-		return ch_error_set(CH_ENOTFOUND, "no payment batch %" PRId64, batch);
+		return ch_error_set(CH_ENOTFOUND, "没有发放批次 %" PRId64, batch);
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, county)) != 0)
 		return rc;
 	rc = ch_db_preparef(
@@ -258,7 +258,7 @@ int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_r
 	}
 	ch_stmt_finalize(st);
 	if (rc == CH_DB_DONE && !any)
-		return ch_error_set(CH_ENOTFOUND, "no payment batch %" PRId64, batch);
+		return ch_error_set(CH_ENOTFOUND, "没有发放批次 %" PRId64, batch);
 	return rc < 0 ? rc : 0;
 }
 

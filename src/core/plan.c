@@ -275,23 +275,19 @@ static int refuse_findings(const ch_plan_check *check, const ch_plan_import_opts
 {
 	const char *first = check->findings[0].message;
 	if (!ch_plan_check_acceptable(check))
-		return ch_error_set(
-		    CH_EINVALID,
-		    "the plan has %zu problem(s) that cannot be stored even when "
-		    "accepted (unknown, obsolete or repeated counties, or cells that "
-		    "are not counts); first: %s",
-		    check->nfindings, first);
+		return ch_error_set(CH_EINVALID,
+		                    "计划表有 %zu 处问题，即使注明原因也不能保存"
+		                    "（县市不认识、已停用或重复，或单元格不是户数）；"
+		                    "第一处：%s",
+		                    check->nfindings, first);
 	if (!o->accept_discrepancies)
-		return ch_error_set_field(
-		    CH_EINVALID, "accept-discrepancies",
-		    "the plan has %zu discrepancy(ies); nothing was stored. First: %s. "
-		    "Correct the table, or accept the discrepancies, saying why, to store "
-		    "it as published",
-		    check->nfindings, first);
+		return ch_error_set_field(CH_EINVALID, "accept-discrepancies",
+		                          "计划表有 %zu 处不一致，什么也没有保存。第一处：%s。"
+		                          "请改正表格，或写明原因接受这些不一致，"
+		                          "按下达的原样保存",
+		                          check->nfindings, first);
 	if (!o->reason || !*o->reason)
-		return ch_error_set_field(CH_EINVALID, "reason",
-		                          "accepting discrepancies needs a reason saying why "
-		                          "they are accepted");
+		return ch_error_set_field(CH_EINVALID, "reason", "接受不一致须写明原因");
 	return 0;
 }
 
@@ -306,10 +302,9 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 	if ((rc = ch_ctx_require(ctx, CH_PERM_PLAN_WRITE, 0)) != 0)
 		return rc;
 	if (o->year < 2000 || o->year > 2100)
-		return ch_error_set_field(CH_EINVALID, "year", "年度 %d is not a plan year",
-		                          o->year);
+		return ch_error_set_field(CH_EINVALID, "year", "%d 不是计划年度", o->year);
 	if (t->nrows == 0)
-		return ch_error_set(CH_EINVALID, "the plan table has no county rows");
+		return ch_error_set(CH_EINVALID, "计划表中没有县市行");
 	if (check->nfindings && (rc = refuse_findings(check, o)) != 0)
 		return rc;
 	if ((rc = ch_plan_check_year(t, o->year)) != 0)
@@ -341,12 +336,12 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 			goto done; /* rolled back below: nothing was written */
 		}
 		if (!o->replace) {
-			rc = ch_error_set_field(
-			    CH_ECONFLICT, "replace",
-			    "%d already has a different plan (version %d, imported %s by "
-			    "%s); nothing was stored. Replace it to make this one the "
-			    "plan for %d (the audit log keeps both)",
-			    o->year, old.version, old.created_at, old.created_by, o->year);
+			rc = ch_error_set_field(CH_ECONFLICT, "replace",
+			                        "%d年已有不同的计划（第 %d 版，%s 由 %s 导入），"
+			                        "什么也没有保存。替换后本表即为 %d 年的计划"
+			                        "（审计日志两版都保留）",
+			                        o->year, old.version, old.created_at,
+			                        old.created_by, o->year);
 			goto done;
 		}
 		rc = ch_db_run(
@@ -538,11 +533,10 @@ int ch_plan_load(ch_ctx *ctx, int year, int version, ch_plan *p)
 		return rc;
 	rc = ch_stmt_step(st);
 	if (rc == CH_DB_DONE) {
-		rc = version
-		         ? ch_error_set(CH_ENOTFOUND, "no plan version %d for %d", version, year)
-		         : ch_error_set(CH_ENOTFOUND,
-		                        "no plan for %d (import one with 'cleanheat plan import')",
-		                        year);
+		rc = version ? ch_error_set(CH_ENOTFOUND, "没有第 %d 版计划（%d年）", version, year)
+		             : ch_error_set(CH_ENOTFOUND,
+		                            "没有 %d 年的计划（请用 cleanheat plan import 导入）",
+		                            year);
 		goto done;
 	}
 	if (rc < 0)

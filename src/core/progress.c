@@ -194,8 +194,8 @@ static int load_old(ch_ctx *ctx, const char *county, const char *household, int 
 		o->is_current = ch_stage_parse(ch_stmt_text(st, 9)) == stage;
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "household %s has no recorded step %s to correct",
-		                  hh, ch_stage_name(stage));
+		rc = ch_error_set(CH_ENOTFOUND, "农户 %s 没有可更正的“%s”记录", hh,
+		                  ch_stage_name(stage));
 	}
 	ch_stmt_finalize(st);
 	if (rc == 0)
@@ -217,9 +217,17 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
 		return rc;
-	if (stage <= CH_STAGE_REGISTERED)
-		return ch_error_set(CH_EINVALID, "环节「%s」不能更正",
-		                    stage_text ? stage_text : "");
+	if (stage <= CH_STAGE_REGISTERED) {
+		ch_buf names;
+		ch_buf_init(&names);
+		for (int s = CH_STAGE_REGISTERED + 1; s < CH_STAGE_COUNT; s++)
+			ch_buf_printf(&names, "%s%s", names.len ? "、" : "", ch_stage_name(s));
+		rc =
+		    ch_error_set_field(CH_EINVALID, "stage", "环节「%s」不能更正；可更正的环节：%s",
+		                       stage_text ? stage_text : "", names.ptr);
+		ch_buf_dispose(&names);
+		return rc;
+	}
 	if (ch_date_parse(day_text, &d) != 0)
 		return CH_EINVALID;
 	ch_date_format(&d, day, sizeof day);
@@ -232,10 +240,10 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	if (!tr || !(tr->roles & (1u << ctx->actor.role)) ||
 	    (ctx->actor.scope_region_id &&
 	     !ch_region_within(ctx, o.township, ctx->actor.scope_region_id)))
-		return ch_error_set(CH_EDENIED, "user '%s' may not correct this household's %s",
-		                    ctx->actor.name, ch_stage_name(stage));
+		return ch_error_set(CH_EDENIED, "用户 %s 无权更正该户的“%s”", ctx->actor.name,
+		                    ch_stage_name(stage));
 	if (strcmp(day, o.day) == 0)
-		return ch_error_set(CH_ECONFLICT, "the step is already dated %s", day);
+		return ch_error_set(CH_ECONFLICT, "该环节的日期已是 %s", day);
 	if ((o.prev_day[0] && strcmp(day, o.prev_day) < 0) ||
 	    (o.next_day[0] && strcmp(day, o.next_day) > 0))
 		return ch_error_set(CH_EINVALID, "日期 %s 须在前一环节（%s）与后一环节（%s）之间",

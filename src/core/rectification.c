@@ -87,7 +87,7 @@ int ch_rectification_close(ch_ctx *ctx, int64_t id, const char *day_text, const 
 	int rc;
 	if (ch_db_query_int64(ctx->db, &hh, "SELECT household_id FROM rectification WHERE id = ?",
 	                      "i", id) != 0)
-		return ch_error_set(CH_ENOTFOUND, "no rectification order %" PRId64, id);
+		return ch_error_set(CH_ENOTFOUND, "没有整改单 %" PRId64, id);
 	if ((rc = ch_db_query_int64(ctx->db, &township,
 	                            "SELECT township_id FROM household WHERE id = ?", "i", hh)) !=
 	    0)
@@ -97,7 +97,7 @@ int ch_rectification_close(ch_ctx *ctx, int64_t id, const char *day_text, const 
 		return rc;
 	if (ch_db_query_text(ctx->db, &closed, "SELECT closed_day FROM rectification WHERE id = ?",
 	                     "i", id) == 0) {
-		rc = ch_error_set(CH_ECONFLICT, "order %" PRId64 " was closed on %s", id, closed);
+		rc = ch_error_set(CH_ECONFLICT, "整改单 %" PRId64 " 已于 %s 销号", id, closed);
 		free(closed);
 		return rc;
 	}

@@ -73,7 +73,7 @@ static void on_record(int c, void *data)
 				if (strcmp(r->row.items[i], r->cols[k]) == 0)
 					r->idx[k] = (int)i;
 			if (r->idx[k] < 0 && k < r->required)
-				r->rc = ch_error_set(CH_ERROR, "%s: no column '%s'", r->f->path,
+				r->rc = ch_error_set(CH_ERROR, "%s：没有“%s”列", r->f->path,
 				                     r->cols[k]);
 			continue;
 		}
@@ -206,13 +206,13 @@ static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 		int decimals = 2; /* m² → 0.01 m², yuan → fen: both hundredths */
 		int64_t lo, hi;
 		if (strcmp(unit, "m²") != 0 && strcmp(unit, "yuan") != 0) {
-			rc = ch_error_set(CH_ERROR, "%s row %zu: unknown unit '%s'", f->path, r + 2,
+			rc = ch_error_set(CH_ERROR, "%s 第%zu行：不认识的单位“%s”", f->path, r + 2,
 			                  unit);
 			break;
 		}
 		if (ch_text_parse_fixed(cellv(&t, r, 1), decimals, &lo) != CH_NUM_OK ||
 		    ch_text_parse_fixed(cellv(&t, r, 2), decimals, &hi) != CH_NUM_OK) {
-			rc = ch_error_set(CH_ERROR, "%s row %zu: bad bounds", f->path, r + 2);
+			rc = ch_error_set(CH_ERROR, "%s 第%zu行：上下限不正确", f->path, r + 2);
 			break;
 		}
 		rc = ch_ref_store_limit(ctx, cellv(&t, r, 0), lo, hi);
@@ -366,14 +366,13 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
 		} else if (strcmp(item, "category") == 0) {
 			json_array_append_new(cats, json_string(key));
 		} else {
-			rc = ch_error_set(CH_ERROR, "%s row %zu: unknown item '%s'", f->path, r + 2,
+			rc = ch_error_set(CH_ERROR, "%s 第%zu行：不认识的项目“%s”", f->path, r + 2,
 			                  item);
 		}
 	}
 	if (rc == 0 && split_total != 10000)
-		rc = ch_error_set(CH_ERROR, "%s: the split adds up to %lld.%02lld%%, not 100%%",
-		                  f->path, (long long)split_total / 100,
-		                  (long long)split_total % 100);
+		rc = ch_error_set(CH_ERROR, "%s：分担比例合计为 %lld.%02lld%%，不是 100%%", f->path,
+		                  (long long)split_total / 100, (long long)split_total % 100);
 	json_object_set_new(j, "technology", tech);
 	json_object_set_new(j, "split", split);
 	json_object_set_new(j, "categories", cats);

@@ -59,7 +59,7 @@ static int find_one(ch_ctx *ctx, const char *sql, const char *text, int level, i
 		return CH_ENOTFOUND;
 	if (n > 1) {
 		ch_region_dispose(out);
-		return ch_error_set(CH_ECONFLICT, "'%s' names %d places; give its parent too", text,
+		return ch_error_set(CH_ECONFLICT, "“%s”对应 %d 个地方，请同时写明上级地名", text,
 		                    n);
 	}
 	return 0;
@@ -81,8 +81,8 @@ int ch_region_find(ch_ctx *ctx, const char *text, int level, int64_t parent_id, 
 	for (size_t i = 0; i < sizeof queries / sizeof queries[0] && rc == CH_ENOTFOUND; i++)
 		rc = find_one(ctx, queries[i], norm, level, parent_id, out);
 	if (rc == CH_ENOTFOUND)
-		ch_error_set(CH_ENOTFOUND, "no region named '%s'%s", norm,
-		             level == CH_LEVEL_COUNTY ? " among the counties" : "");
+		ch_error_set(CH_ENOTFOUND, "没有名为“%s”的%s", norm,
+		             level == CH_LEVEL_COUNTY ? "县市" : "地方");
 	free(norm);
 	return rc;
 }
@@ -284,7 +284,7 @@ int ch_region_add_child(ch_ctx *ctx, int64_t parent_id, const char *name, const 
 	if ((rc = ch_region_get(ctx, parent_id, &parent)) != 0)
 		return rc;
 	if (parent.level != CH_LEVEL_COUNTY && parent.level != CH_LEVEL_TOWNSHIP) {
-		rc = ch_error_set(CH_EINVALID, "%s is not a county or township", parent.name);
+		rc = ch_error_set(CH_EINVALID, "%s 不是县市或乡镇", parent.name);
 		goto done;
 	}
 	if ((rc = ch_ctx_require(ctx, CH_PERM_REGION_WRITE, parent_id)) != 0)
@@ -293,7 +293,7 @@ int ch_region_add_child(ch_ctx *ctx, int64_t parent_id, const char *name, const 
 	if (rc == 0) {
 		*id = existing.id;
 		if (code && *code && existing.code && strcmp(code, existing.code) != 0)
-			rc = ch_error_set(CH_ECONFLICT, "%s %s has code %s, not %s", parent.name,
+			rc = ch_error_set(CH_ECONFLICT, "%s%s 的代码是 %s，不是 %s", parent.name,
 			                  name, existing.code, code);
 		goto done;
 	}
@@ -303,7 +303,7 @@ int ch_region_add_child(ch_ctx *ctx, int64_t parent_id, const char *name, const 
 	    ctx->db, "INSERT INTO region(code, name, level, parent_id) VALUES (?, ?, ?, ?)", "ttii",
 	    code && *code ? code : NULL, name, (int64_t)parent.level + 1, parent_id);
 	if (rc == CH_ECONFLICT)
-		ch_error_prefix("%s %s (code %s): ", parent.name, name, code ? code : "-");
+		ch_error_prefix("%s%s（代码 %s）：", parent.name, name, code ? code : "-");
 	if (rc == 0) {
 		*id = ch_db_last_id(ctx->db);
 		*added = 1;

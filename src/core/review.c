@@ -70,7 +70,7 @@ static int load_app(ch_ctx *ctx, const char *number, struct app *a)
 			a->policy = ch_strdup(ch_stmt_text(st, 8));
 			rc = 0;
 		} else if (rc == CH_DB_DONE) {
-			rc = ch_error_set(CH_ENOTFOUND, "no review application '%s'", n);
+			rc = ch_error_set(CH_ENOTFOUND, "没有复核申请“%s”", n);
 		}
 		ch_stmt_finalize(st);
 	}
@@ -386,25 +386,24 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 	char now[32], seed[CH_HASH_HEX_LEN + 1], buf[64], obj[128];
 	int rc;
 	if ((rc = ch_ctx_require(ctx, CH_PERM_PLAN_WRITE, 0)) != 0)
-		return ch_error_prefix("assigning a review is for the prefecture office: ");
+		return ch_error_prefix("复核分派由州级办公室办理：");
 	if ((rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (strcmp(a.status, "applied") != 0) {
-		rc = ch_error_set(CH_ECONFLICT, "%s is %s already", a.number, a.status);
+		rc = ch_error_set(CH_ECONFLICT, "%s 已分派过，不能再分派", a.number);
 		goto done;
 	}
 	if (!unit || !*unit || !seed_source || !*seed_source) {
-		rc = ch_error_set_field(
-		    CH_EINVALID, !unit || !*unit ? "unit" : "seed",
-		    "复核单位 and 随机种子 are required: the seed is what the office records "
-		    "now (a lottery number, a logged random value), so that the county "
-		    "cannot predict the sample");
+		rc = ch_error_set_field(CH_EINVALID, !unit || !*unit ? "unit" : "seed",
+		                        "须给出复核单位和随机种子："
+		                        "种子是办公室当场记录的数值（如摇号号码、留档的随机数），"
+		                        "使县市无法预知抽样");
 		goto done;
 	}
 	if ((rc = ch_user_load(ctx, reviewer, &u)) != 0)
 		goto done;
 	if (u.role != CH_ROLE_REVIEWER) {
-		rc = ch_error_set(CH_EINVALID, "'%s' is a %s, not a reviewer", reviewer,
+		rc = ch_error_set(CH_EINVALID, "“%s”是%s，不是复核人员", reviewer,
 		                  ch_role_name(u.role));
 		goto done;
 	}
@@ -483,12 +482,11 @@ int ch_review_verify(ch_ctx *ctx, const char *number, size_t *checked)
 	if ((rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (!may_see(ctx, &a)) {
-		rc = ch_error_set(CH_EDENIED, "application %s is not yours to see", a.number);
+		rc = ch_error_set(CH_EDENIED, "无权查看复核申请 %s", a.number);
 		goto done;
 	}
 	if (!a.seed) {
-		rc = ch_error_set(CH_EINVALID, "%s has not been assigned: there is no sample yet",
-		                  a.number);
+		rc = ch_error_set(CH_EINVALID, "%s 尚未分派，还没有抽样", a.number);
 		goto done;
 	}
 	char *source = NULL, seed[CH_HASH_HEX_LEN + 1];
@@ -501,8 +499,7 @@ int ch_review_verify(ch_ctx *ctx, const char *number, size_t *checked)
 		if (!same) {
 			rc = ch_error_set(
 			    CH_EINVALID,
-			    "%s: the stored seed is not the hash of the value recorded at "
-			    "assignment: one of them was changed",
+			    "%s：保存的种子与分派时记录的数值的哈希不符：其中之一被改动过",
 			    a.number);
 			goto done;
 		}
@@ -612,18 +609,17 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	if ((rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (ctx->actor.role == CH_ROLE_REVIEWER && !may_see(ctx, &a)) {
-		rc = ch_error_set(CH_EDENIED, "application %s is assigned to someone else",
-		                  a.number);
+		rc = ch_error_set(CH_EDENIED, "复核申请 %s 已分派给其他人", a.number);
 		goto done;
 	}
 	if (strcmp(a.status, "assigned") != 0) {
-		rc = ch_error_set(CH_ECONFLICT,
-		                  "%s is %s: results are recorded while it is assigned", a.number,
-		                  a.status);
+		rc = ch_error_set(CH_ECONFLICT, "%s %s：只有复核中的申请才能录入结果", a.number,
+		                  strcmp(a.status, "applied") == 0 ? "尚未分派" : "已完成");
 		goto done;
 	}
 	if (!result || (strcmp(result, "pass") != 0 && strcmp(result, "fail") != 0)) {
-		rc = ch_error_set_field(CH_EINVALID, "result", "复核结果 is pass or fail");
+		rc = ch_error_set_field(CH_EINVALID, "result",
+		                        "复核结果应为 合格 或 不合格（pass 或 fail）");
 		goto done;
 	}
 	if (strcmp(result, "fail") == 0 && (!note || !*note)) {
@@ -820,7 +816,7 @@ int ch_review_members(ch_ctx *ctx, const char *number,
 	if (rc || (rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (!may_see(ctx, &a)) {
-		rc = ch_error_set(CH_EDENIED, "application %s is not yours to see", a.number);
+		rc = ch_error_set(CH_EDENIED, "无权查看复核申请 %s", a.number);
 		app_dispose(&a);
 		return rc;
 	}

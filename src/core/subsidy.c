@@ -24,11 +24,11 @@ int ch_subsidy_check_day(const char *field, const char *what, const char *day)
 	ch_date d;
 	char canon[11];
 	if (!day || ch_date_parse(day, &d) != 0)
-		return ch_error_set_field(CH_EINVALID, field, "%s '%s' is not a date", what,
+		return ch_error_set_field(CH_EINVALID, field, "%s“%s”不是日期", what,
 		                          day ? day : "");
 	ch_date_format(&d, canon, sizeof canon);
 	if (strcmp(canon, day) != 0)
-		return ch_error_set_field(CH_EINVALID, field, "%s '%s': write it as %s", what, day,
+		return ch_error_set_field(CH_EINVALID, field, "%s“%s”：请写作 %s", what, day,
 		                          canon);
 	return 0;
 }
@@ -38,7 +38,7 @@ int ch_subsidy_county(ch_ctx *ctx, const char *county, ch_region *r)
 	int rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, r);
 	if (rc == 0 && r->obsolete) {
 		ch_region_dispose(r);
-		return ch_error_set(CH_EINVALID, "'%s' no longer exists", county);
+		return ch_error_set(CH_EINVALID, "“%s”已撤销", county);
 	}
 	return rc;
 }

@@ -44,16 +44,16 @@ static const struct {
 	enum ch_perm perm;
 	const char *what;
 } perm_names[] = {
-    {CH_PERM_READ, "read data"},
-    {CH_PERM_PLAN_WRITE, "import or replace plans"},
-    {CH_PERM_REGION_WRITE, "add townships and villages"},
-    {CH_PERM_USER_ADMIN, "manage users"},
-    {CH_PERM_AUDIT, "read the audit log"},
-    {CH_PERM_REVEAL, "see unmasked ID and phone numbers"},
-    {CH_PERM_HOUSEHOLD_WRITE, "change the household register"},
-    {CH_PERM_REVIEW, "record reviews"},
-    {CH_PERM_FUNDS, "handle subsidy funds"},
-    {CH_PERM_INSPECT, "record self-inspections and apply for review"},
+    {CH_PERM_READ, "查看数据"},
+    {CH_PERM_PLAN_WRITE, "导入计划、设置年度规则"},
+    {CH_PERM_REGION_WRITE, "添加乡镇和村"},
+    {CH_PERM_USER_ADMIN, "管理用户"},
+    {CH_PERM_AUDIT, "查看审计日志"},
+    {CH_PERM_REVEAL, "查看完整身份证号、电话和账号"},
+    {CH_PERM_HOUSEHOLD_WRITE, "修改农户台账"},
+    {CH_PERM_REVIEW, "录入复核结果"},
+    {CH_PERM_FUNDS, "办理补助资金"},
+    {CH_PERM_INSPECT, "录入自验、申请复核"},
 };
 
 const char *ch_role_name(enum ch_role role)
@@ -88,7 +88,7 @@ const char *ch_perm_describe(enum ch_perm perm)
 	for (size_t i = 0; i < sizeof perm_names / sizeof perm_names[0]; i++)
 		if (perm_names[i].perm == perm)
 			return perm_names[i].what;
-	return "do this";
+	return "执行此操作";
 }
 
 void ch_user_dispose(ch_user *u)
@@ -131,7 +131,7 @@ int ch_user_load(ch_ctx *ctx, const char *name, ch_user *out)
 		read_user(st, out);
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "no user named '%s'", name);
+		rc = ch_error_set(CH_ENOTFOUND, "没有名为“%s”的用户", name);
 	}
 	ch_stmt_finalize(st);
 	return rc;
@@ -168,8 +168,8 @@ static int role_scope(ch_ctx *ctx, enum ch_role role, const char *scope, ch_regi
 		return ch_error_mark_field("scope");
 	}
 	if (r->obsolete)
-		return ch_error_set(CH_EINVALID, "scope %s (%s) is obsolete: %s", r->name, r->code,
-		                    r->note ? r->note : "");
+		return ch_error_set(CH_EINVALID, "管辖范围 %s（%s）的代码已停用：%s", r->name,
+		                    r->code, r->note ? r->note : "");
 	if (want && (!scope || (int)r->level != want))
 		return ch_error_set_field(CH_EINVALID, "scope", "%s需要一个%s作为管辖范围",
 		                          role_table[role].label,
@@ -240,14 +240,13 @@ int ch_user_add(ch_ctx *ctx, const char *name, enum ch_role role, const char *sc
 	if ((rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0)) != 0)
 		return rc;
 	if (!name || !*name || strlen(name) > 64 || strpbrk(name, " \t\r\n:"))
-		return ch_error_set(CH_EINVALID,
-		                    "user name '%s' must be 1-64 characters without spaces or ':'",
+		return ch_error_set(CH_EINVALID, "用户名“%s”应为 1 至 64 个字符，不含空格和“:”",
 		                    name ? name : "");
 	if ((rc = role_scope(ctx, role, scope, &r)) != 0)
 		goto done;
 	if (ch_db_query_int64(ctx->db, &exists, "SELECT id FROM app_user WHERE name = ?", "t",
 	                      name) == 0) {
-		rc = ch_error_set(CH_EEXISTS, "user '%s' exists already", name);
+		rc = ch_error_set(CH_EEXISTS, "用户 %s 已存在", name);
 		goto done;
 	}
 	ch_now_utc(now, sizeof now);

@@ -54,7 +54,7 @@ const char *ch_role_label(enum ch_role role); /* Chinese: 州级管理员 ... */
 int ch_role_parse(const char *name);
 /* 1 when ROLE grants PERM (ignoring scope). */
 int ch_role_allows(enum ch_role role, enum ch_perm perm);
-/* The English name of one permission ("import plans"). */
+/* What one permission allows, in Chinese, to follow 无权 ("导入计划、设置年度规则"). */
 const char *ch_perm_describe(enum ch_perm perm);
 
 /* Adds user NAME with ROLE and SCOPE (a region name or code, NULL for the

@@ -254,9 +254,8 @@ int ch_bank_return_read(const char *path, ch_return_row **rows, size_t *n, ch_st
 			}
 			have = col[F_PAYMENT] >= 0 && col[F_STATUS] >= 0;
 			if (!have && row.line >= 10) {
-				rc = ch_error_set(
-				    CH_EINVALID,
-				    "%s: no header with 流水号 and 状态 in the first rows", path);
+				rc = ch_error_set(CH_EINVALID,
+				                  "%s：前几行中没有含“流水号”和“状态”的表头", path);
 				break;
 			}
 			continue;
@@ -279,7 +278,7 @@ int ch_bank_return_read(const char *path, ch_return_row **rows, size_t *n, ch_st
 	}
 	ch_rows_free(in);
 	if (rc == 0 && !have)
-		rc = ch_error_set(CH_EINVALID, "%s: no header with 流水号 and 状态", path);
+		rc = ch_error_set(CH_EINVALID, "%s：没有含“流水号”和“状态”的表头", path);
 	if (rc < 0) {
 		free(bases);
 		free(*rows);

@@ -148,11 +148,11 @@ int ch_csv_open(ch_csv **out, const char *path)
 	if (!fp) {
 		int e = errno;
 		rc = ch_error_set(e == ENOENT || e == ENOTDIR ? CH_ENOTFOUND : CH_ERROR,
-		                  "cannot open %s: %s", path, strerror(e));
+		                  "无法打开 %s：%s", path, strerror(e));
 		goto done;
 	}
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-		rc = ch_error_set(CH_ERROR, "cannot open %s: %s", path, strerror(EISDIR));
+		rc = ch_error_set(CH_ERROR, "无法打开 %s：%s", path, strerror(EISDIR));
 		goto done;
 	}
 	r = reader_new();

@@ -64,20 +64,19 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 	int rc;
 	int64_t total = 0;
 	if (o->households < 1 || o->households > 100000000)
-		return ch_error_set_field(CH_EINVALID, "households",
-		                          "the number of households must be 1 to 100000000");
+		return ch_error_set_field(CH_EINVALID, "households", "户数应为 1 至 100000000");
 	if ((rc = ch_plan_load(ctx, o->year, 0, &p)) != 0)
 		return rc;
 	for (size_t i = 0; i < p.ntargets; i++)
 		total += p.targets[i].v[CH_PCOL_TOTAL];
 	if (total <= 0) {
 		ch_plan_dispose(&p);
-		return ch_error_set(CH_EINVALID, "the %d plan has no households", o->year);
+		return ch_error_set(CH_EINVALID, "%d年的计划中没有农户", o->year);
 	}
 	FILE *f = fopen(o->path, "wb");
 	if (!f) {
 		ch_plan_dispose(&p);
-		return ch_error_set(CH_ERROR, "cannot create %s: %s", o->path, strerror(errno));
+		return ch_error_set(CH_ERROR, "无法创建 %s：%s", o->path, strerror(errno));
 	}
 	static char iobuf[1 << 16];
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
@@ -151,9 +150,9 @@ int ch_demo_generate(ch_ctx *ctx, const ch_demo_opts *o)
 		}
 		written += n;
 	}
-	rc = ferror(f) ? ch_error_set(CH_ERROR, "writing %s failed", o->path) : 0;
+	rc = ferror(f) ? ch_error_set(CH_ERROR, "写入 %s 失败", o->path) : 0;
 	if (fclose(f) != 0 && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", o->path);
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", o->path);
 	ch_plan_dispose(&p);
 	return rc;
 }
@@ -221,7 +220,7 @@ int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *o, size_t *written)
 		return rc;
 	FILE *f = fopen(o->path, "wb");
 	if (!f)
-		return ch_error_set(CH_ERROR, "cannot create %s: %s", o->path, strerror(errno));
+		return ch_error_set(CH_ERROR, "无法创建 %s：%s", o->path, strerror(errno));
 	static char iobuf[1 << 16];
 	setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
 	fputs("\xEF\xBB\xBF县市,户编号,环节,日期,备注\n", f);
@@ -236,8 +235,8 @@ int ch_demo_events(ch_ctx *ctx, const ch_demo_events_opts *o, size_t *written)
 	e.span_install = ch_date_days(&cal.deadline[CH_STAGE_INSTALLED]) - e.start;
 	rc = ch_household_each_at_stage(ctx, o->year, CH_STAGE_REGISTERED, write_steps, &e);
 	if (ferror(f) && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", o->path);
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", o->path);
 	if (fclose(f) != 0 && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", o->path);
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", o->path);
 	return rc;
 }

@@ -320,7 +320,7 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 	char title[256], nl[NNOTES][256];
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return ch_error_set(CH_ERROR, "cannot create %s", path);
+		return ch_error_set(CH_ERROR, "无法创建 %s", path);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "调度表");
 	lxw_format *ft = workbook_add_format(wb), *fh = workbook_add_format(wb);
 	lxw_format *fb = workbook_add_format(wb), *ftot = workbook_add_format(wb);
@@ -417,7 +417,7 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 			             fnote);
 	lxw_error err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)
-		return ch_error_set(CH_ERROR, "writing %s: %s", path, lxw_strerror(err));
+		return ch_error_set(CH_ERROR, "写入 %s 失败：%s", path, lxw_strerror(err));
 	return 0;
 }
 
@@ -425,7 +425,7 @@ int ch_dispatch_write(const ch_dispatch *d, enum ch_format format, const char *p
 {
 	if (format == CH_FMT_XLSX)
 		return path ? write_xlsx(d, path)
-		            : ch_error_set(CH_EINVALID, "the XLSX sheet needs a file to write to");
+		            : ch_error_set(CH_EINVALID, "XLSX 报表须指定输出文件");
 	ch_report *r = ch_dispatch_report(d);
 	int rc = ch_report_write(r, format, path);
 	ch_report_free(r);

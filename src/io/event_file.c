@@ -50,8 +50,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 	if (opts->county) {
 		ch_region r;
 		if ((rc = ch_region_find(ctx, opts->county, CH_LEVEL_COUNTY, 0, &r)) != 0)
-			return ch_error_set_field(CH_EINVALID, "county",
-			                          "县市 '%s' is not a county of this prefecture",
+			return ch_error_set_field(CH_EINVALID, "county", "县市“%s”不是本州的县市",
 			                          opts->county);
 		eo.county_id = r.id;
 		ch_region_dispose(&r);
@@ -79,11 +78,11 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 				char *h = ch_text_normalize(row.fields[c]);
 				ch_strv_push(&header, row.fields[c]);
 				if (*h && field_of(h) == -1) {
-					rc = ch_error_set(CH_EINVALID,
-					                  "row %zu, column %zu: unknown heading "
-					                  "'%s' (known: 县市, "
-					                  "户编号, 环节, 日期, 备注)",
-					                  row.line, c + 1, h);
+					rc =
+					    ch_error_set(CH_EINVALID,
+					                 "第%zu行第%zu列：不认识的表头“%s”"
+					                 "（可用：县市、户编号、环节、日期、备注）",
+					                 row.line, c + 1, h);
 					free(h);
 					goto done;
 				}
@@ -96,8 +95,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 	if (rc < 0)
 		goto done;
 	if (!have) {
-		rc = ch_error_set(CH_EINVALID,
-		                  "no header row with 户编号, 环节 and 日期 in the first %d rows",
+		rc = ch_error_set(CH_EINVALID, "前 %d 行中没有含户编号、环节和日期的表头行",
 		                  HEADER_SEARCH_ROWS);
 		goto done;
 	}

@@ -57,10 +57,9 @@ int ch_hh_list_read(const char *path, ch_strv *out)
 		char *hh = ch_text_normalize((size_t)col < row.nfields ? row.fields[col] : "");
 		int64_t line = 0;
 		if (!*hh)
-			rc = ch_error_set(CH_EINVALID, "row %zu: no 户编号", row.line);
+			rc = ch_error_set(CH_EINVALID, "第%zu行：没有户编号", row.line);
 		else if (ch_strmap_get(seen, hh, &line))
-			rc = ch_error_set(CH_EINVALID,
-			                  "row %zu: 户编号 %s is listed twice (first in row %lld)",
+			rc = ch_error_set(CH_EINVALID, "第%zu行：户编号 %s 重复（首次在第%lld行）",
 			                  row.line, hh, (long long)line);
 		if (rc) {
 			free(hh);
@@ -73,6 +72,6 @@ int ch_hh_list_read(const char *path, ch_strv *out)
 	ch_rows_free(rows);
 	ch_strmap_free(seen);
 	if (rc == 0 && n == 0)
-		rc = ch_error_set(CH_EINVALID, "%s lists no 户编号", path);
+		rc = ch_error_set(CH_EINVALID, "%s 中没有户编号", path);
 	return rc < 0 ? rc : 0;
 }

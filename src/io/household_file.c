@@ -105,8 +105,8 @@ static int build_mapping(const ch_csv_row *row, struct mapping *m, ch_strv *unkn
 		ch_strv_push(&m->header, row->fields[c]);
 		m->field_of_col[c] = f;
 		if (f >= 0 && m->col_of_field[f] >= 0) {
-			ch_error_set(CH_EINVALID, "row %zu: columns %d and %zu both hold %s",
-			             row->line, m->col_of_field[f] + 1, c + 1, ch_hfield_name(f));
+			ch_error_set(CH_EINVALID, "第%zu行：第 %d 列和第 %zu 列都是%s", row->line,
+			             m->col_of_field[f] + 1, c + 1, ch_hfield_name(f));
 			free(h);
 			return CH_EINVALID;
 		}
@@ -129,11 +129,10 @@ static int county_id_of(ch_ctx *ctx, const char *county, int64_t *id)
 	int rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &r);
 	if (rc)
 		return ch_error_set_field(rc == CH_ENOTFOUND ? CH_EINVALID : rc, "county",
-		                          "县市 '%s' is not a county of this prefecture", county);
+		                          "县市“%s”不是本州的县市", county);
 	if (r.obsolete)
-		rc =
-		    ch_error_set_field(CH_EINVALID, "county", "县市 '%s' (%s) no longer exists: %s",
-		                       county, r.code, r.note ? r.note : "");
+		rc = ch_error_set_field(CH_EINVALID, "county", "县市“%s”（%s）已撤销：%s", county,
+		                        r.code, r.note ? r.note : "");
 	*id = r.id;
 	ch_region_dispose(&r);
 	return rc;
@@ -177,11 +176,10 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	if (rc < 0)
 		goto done;
 	if (!have_header) {
-		rc =
-		    ch_error_set(CH_EINVALID,
-		                 "no header row found in the first %d rows (expected headings such "
-		                 "as 户编号, 户主姓名, 身份证号, 改造方式)",
-		                 HEADER_SEARCH_ROWS);
+		rc = ch_error_set(
+		    CH_EINVALID,
+		    "前 %d 行中找不到表头行（应有户编号、户主姓名、身份证号、改造方式等表头）",
+		    HEADER_SEARCH_ROWS);
 		goto done;
 	}
 	if ((rc = build_mapping(&row, &m, &unknown)) != 0)
@@ -191,12 +189,11 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		ch_buf_init(&names);
 		for (size_t i = 0; i < unknown.len; i++)
 			ch_buf_printf(&names, "%s「%s」", i ? "、" : "", unknown.items[i]);
-		rc = ch_error_set_field(
-		    CH_EINVALID, "ignore-unknown-columns",
-		    "row %zu: unknown column(s) %s; nothing was stored. Rename them to "
-		    "the standard headings (see docs/register.md), delete them, or import "
-		    "ignoring unknown columns",
-		    m.header_line, names.ptr);
+		rc = ch_error_set_field(CH_EINVALID, "ignore-unknown-columns",
+		                        "第%zu行：不认识的列 %s，什么也没有保存。"
+		                        "请改为标准表头（见 docs/register.md）、删除这些列，"
+		                        "或忽略不认识的列再导入",
+		                        m.header_line, names.ptr);
 		ch_buf_dispose(&names);
 		goto done;
 	}

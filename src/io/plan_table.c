@@ -71,9 +71,7 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 				break;
 			}
 	if (hdr == nrows)
-		return ch_error_set(CH_EINVALID,
-		                    "no header row found: none of the first %d rows has a 县(市) "
-		                    "column heading",
+		return ch_error_set(CH_EINVALID, "找不到表头行：前 %d 行都没有“县(市)”列",
 		                    HEADER_SEARCH_ROWS);
 	/* the title: the first non-empty cell above the header */
 	for (size_t r = 0; r < hdr && !t->title; r++)
@@ -117,16 +115,15 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 		const char *shown = *sub ? sub : top;
 		if (role[c] == ROLE_NONE) {
 			rc = ch_error_set(CH_EINVALID,
-			                  "row %zu, column %zu: heading '%s' is not a plan column "
-			                  "(known: 序号, 县(市), 合计, 2023年实施户数/新建, 续建, "
-			                  "建筑节能改造户数, 备注)",
+			                  "第%zu行第%zu列：表头“%s”不是计划表的列"
+			                  "（可用：序号、县(市)、合计、2023年实施户数/新建、续建、"
+			                  "建筑节能改造户数、备注）",
 			                  lines[hdr + (size_t)(*sub ? 1 : 0)], c + 1, shown);
 			goto done;
 		}
 		if (role[c] >= 0) {
 			if (t->label[role[c]]) {
-				rc = ch_error_set(CH_EINVALID,
-				                  "row %zu, column %zu: heading '%s' repeats '%s'",
+				rc = ch_error_set(CH_EINVALID, "第%zu行第%zu列：表头“%s”与“%s”重复",
 				                  lines[hdr], c + 1, shown, t->label[role[c]]);
 				goto done;
 			}
@@ -135,10 +132,8 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 		}
 	}
 	if (!t->label[CH_PCOL_TOTAL] && !t->label[CH_PCOL_NEW]) {
-		rc = ch_error_set(
-		    CH_EINVALID,
-		    "row %zu: no household column (合计 or 2023年实施户数) in the header",
-		    lines[hdr]);
+		rc = ch_error_set(CH_EINVALID, "第%zu行：表头中没有户数列（合计或2023年实施户数）",
+		                  lines[hdr]);
 		goto done;
 	}
 
@@ -158,18 +153,16 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 		if (!any_text || (!any_number && !*cell(rows, ncells, r, county_col)))
 			continue; /* blank, or a note under the table */
 		if (t->nrows >= MAX_PLAN_ROWS) {
-			rc = ch_error_set(CH_EINVALID,
-			                  "row %zu: more than %d rows: not a plan table", lines[r],
+			rc = ch_error_set(CH_EINVALID, "第%zu行：超过 %d 行，不是计划表", lines[r],
 			                  MAX_PLAN_ROWS);
 			goto done;
 		}
 		ch_plan_row *row;
 		if (total_row) {
 			if (t->has_total) {
-				rc = ch_error_set(
-				    CH_EINVALID,
-				    "row %zu: a second total row (the first is row %zu)", lines[r],
-				    t->total.line);
+				rc = ch_error_set(CH_EINVALID,
+				                  "第%zu行：又一个合计行（第一个在第%zu行）",
+				                  lines[r], t->total.line);
 				goto done;
 			}
 			t->has_total = 1;
@@ -205,7 +198,7 @@ int ch_plan_table_parse(ch_plan_table *t, char ***rows, const size_t *ncells, co
 		}
 	}
 	if (t->nrows == 0)
-		rc = ch_error_set(CH_EINVALID, "no county rows below the header (row %zu)",
+		rc = ch_error_set(CH_EINVALID, "表头（第%zu行）以下没有县市行",
 		                  lines[hdr + (size_t)has_sub]);
 done:
 	free(role);
@@ -225,8 +218,8 @@ int ch_plan_table_read(const char *path, const char *sheet, ch_plan_table *t)
 		return rc;
 	while ((rc = ch_rows_next(src, &row)) == 1) {
 		if (n == MAX_PLAN_ROWS + HEADER_SEARCH_ROWS) {
-			rc = ch_error_set(CH_EINVALID, "%s: more than %d rows: not a plan table",
-			                  path, MAX_PLAN_ROWS);
+			rc = ch_error_set(CH_EINVALID, "%s：超过 %d 行，不是计划表", path,
+			                  MAX_PLAN_ROWS);
 			break;
 		}
 		if (n == cap) {

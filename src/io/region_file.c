@@ -61,24 +61,23 @@ static int import_row(ch_ctx *ctx, const ch_csv_row *row, const int *idx,
 	res->rows++;
 	for (int k = 0; k < 2; k++)
 		if (!*v[k]) {
-			rc = ch_error_set(CH_EINVALID, "row %zu, %s: missing", row->line,
-			                  col_names[k]);
+			rc = ch_error_set(CH_EINVALID, "第%zu行：缺少%s", row->line, col_names[k]);
 			goto done;
 		}
 	rc = ch_region_find(ctx, v[I_COUNTY], CH_LEVEL_COUNTY, 0, &county);
 	if (rc == 0 && county.obsolete)
-		rc = ch_error_set(CH_EINVALID, "'%s' (%s) is obsolete: %s", v[I_COUNTY],
-		                  county.code, county.note ? county.note : "");
+		rc = ch_error_set(CH_EINVALID, "“%s”（%s）已撤销：%s", v[I_COUNTY], county.code,
+		                  county.note ? county.note : "");
 	if (rc == CH_ENOTFOUND || rc == CH_ECONFLICT)
-		rc = ch_error_set(CH_EINVALID, "not a county of this prefecture");
+		rc = ch_error_set(CH_EINVALID, "不是本州的县市");
 	if (rc) {
-		ch_error_prefix("row %zu, 县市 '%s': ", row->line, v[I_COUNTY]);
+		ch_error_prefix("第%zu行，县市“%s”：", row->line, v[I_COUNTY]);
 		goto done;
 	}
 	rc = ch_region_add_child(ctx, county.id, v[I_TOWNSHIP], v[I_TOWNSHIP_CODE], &township,
 	                         &added_t);
 	if (rc) {
-		ch_error_prefix("row %zu, 乡镇 '%s': ", row->line, v[I_TOWNSHIP]);
+		ch_error_prefix("第%zu行，乡镇“%s”：", row->line, v[I_TOWNSHIP]);
 		goto done;
 	}
 	push_id(loaded, county.id);
@@ -86,7 +85,7 @@ static int import_row(ch_ctx *ctx, const ch_csv_row *row, const int *idx,
 		rc = ch_region_add_child(ctx, township, v[I_VILLAGE], v[I_VILLAGE_CODE], &village,
 		                         &added_v);
 		if (rc) {
-			ch_error_prefix("row %zu, 村 '%s': ", row->line, v[I_VILLAGE]);
+			ch_error_prefix("第%zu行，村“%s”：", row->line, v[I_VILLAGE]);
 			goto done;
 		}
 		push_id(loaded, township);
@@ -145,8 +144,8 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 				else if (*h && known) {
 					rc = ch_error_set(
 					    CH_EINVALID,
-					    "row %zu, column %zu: unknown heading '%s' "
-					    "(known: 县市, 乡镇, 村, 乡镇代码, 村代码)",
+					    "第%zu行第%zu列：不认识的表头“%s”"
+					    "（可用：县市、乡镇、村、乡镇代码、村代码）",
 					    row.line, c + 1, h);
 				}
 				free(h);
@@ -156,8 +155,7 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 			if (idx[I_COUNTY] < 0 || idx[I_TOWNSHIP] < 0) {
 				if (row.line < 10)
 					continue; /* a title row above the header */
-				rc = ch_error_set(CH_EINVALID,
-				                  "no header row with 县市 and 乡镇 columns");
+				rc = ch_error_set(CH_EINVALID, "没有含县市和乡镇两列的表头行");
 				goto done;
 			}
 			header = 0;
@@ -170,7 +168,7 @@ int ch_region_import_file(ch_ctx *ctx, const char *path, ch_region_import_result
 	if (rc < 0)
 		goto done;
 	if (header) {
-		rc = ch_error_set(CH_EINVALID, "no header row with 县市 and 乡镇 columns");
+		rc = ch_error_set(CH_EINVALID, "没有含县市和乡镇两列的表头行");
 		goto done;
 	}
 	if (res->rows == 0) {

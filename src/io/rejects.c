@@ -99,11 +99,11 @@ int ch_rejects_write(const char *out, const char *path, const char *sheet, const
 		o.wb = workbook_new(out);
 		o.ws = o.wb ? workbook_add_worksheet(o.wb, NULL) : NULL;
 		if (!o.ws)
-			rc = ch_error_set(CH_ERROR, "cannot create %s", out);
+			rc = ch_error_set(CH_ERROR, "无法创建 %s", out);
 	} else {
 		o.csv = fopen(out, "wb");
 		if (!o.csv)
-			rc = ch_error_set(CH_ERROR, "cannot create %s: %s", out, strerror(errno));
+			rc = ch_error_set(CH_ERROR, "无法创建 %s：%s", out, strerror(errno));
 		else
 			fputs("\xEF\xBB\xBF", o.csv);
 	}
@@ -127,9 +127,9 @@ int ch_rejects_write(const char *out, const char *path, const char *sheet, const
 	}
 	rc = rc < 0 ? rc : 0;
 	if (o.csv && fclose(o.csv) != 0 && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", out);
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", out);
 	if (o.wb && workbook_close(o.wb) != LXW_NO_ERROR && rc == 0)
-		rc = ch_error_set(CH_ERROR, "writing %s failed", out);
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", out);
 	ch_rows_free(rows);
 	ch_buf_dispose(&reason);
 	free(lr);

@@ -54,7 +54,7 @@ int ch_format_parse(const char *s, enum ch_format *out)
 			*out = (enum ch_format)i;
 			return 0;
 		}
-	return ch_error_set_field(CH_EINVALID, "format", "'%s': use table, csv, json or xlsx",
+	return ch_error_set_field(CH_EINVALID, "format", "“%s”：请用 table、csv、json 或 xlsx",
 	                          s ? s : "");
 }
 
@@ -436,7 +436,7 @@ static int render_xlsx(const ch_report *r, const char *path)
 {
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return ch_error_set(CH_ERROR, "cannot create %s", path);
+		return ch_error_set(CH_ERROR, "无法创建 %s", path);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb);
 	lxw_format *tot = workbook_add_format(wb), *body = workbook_add_format(wb);
@@ -503,7 +503,7 @@ static int render_xlsx(const ch_report *r, const char *path)
 	free(widths);
 	lxw_error err = workbook_close(wb);
 	if (err != LXW_NO_ERROR)
-		return ch_error_set(CH_ERROR, "writing %s: %s", path, lxw_strerror(err));
+		return ch_error_set(CH_ERROR, "写入 %s 失败：%s", path, lxw_strerror(err));
 	return 0;
 }
 
@@ -549,8 +549,7 @@ int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
 	ch_buf b;
 	if (format == CH_FMT_XLSX) {
 		if (to_stdout)
-			return ch_error_set_field(CH_EINVALID, "output",
-			                          "an xlsx workbook needs a file to go to");
+			return ch_error_set_field(CH_EINVALID, "output", "xlsx 格式须指定输出文件");
 		return render_xlsx(r, path);
 	}
 	ch_buf_init(&b);
@@ -558,13 +557,12 @@ int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
 	int rc = 0;
 	FILE *f = to_stdout ? stdout : fopen(path, "wb");
 	if (!f) {
-		rc = ch_error_set(CH_ERROR, "cannot write %s", path);
+		rc = ch_error_set(CH_ERROR, "无法写入 %s", path);
 	} else {
 		if (fwrite(b.ptr, 1, b.len, f) != b.len)
-			rc = ch_error_set(CH_ERROR, "writing %s failed",
-			                  to_stdout ? "output" : path);
+			rc = ch_error_set(CH_ERROR, "写入 %s 失败", to_stdout ? "output" : path);
 		if (!to_stdout && fclose(f) != 0 && rc == 0)
-			rc = ch_error_set(CH_ERROR, "closing %s failed", path);
+			rc = ch_error_set(CH_ERROR, "关闭 %s 失败", path);
 		if (to_stdout)
 			fflush(stdout);
 	}

@@ -24,7 +24,7 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 	int rc;
 	*out = NULL;
 	if (!f)
-		return ch_error_set(CH_ENOTFOUND, "cannot open %s: %s", path, strerror(errno));
+		return ch_error_set(CH_ENOTFOUND, "无法打开 %s：%s", path, strerror(errno));
 	size_t n = fread(magic, 1, 2, f);
 	fclose(f);
 	ch_rows *r = ch_calloc(1, sizeof *r);
@@ -32,8 +32,7 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 		rc = ch_xlsx_open(&r->xlsx, path, sheet);
 	} else if (sheet) {
 		rc = ch_error_set_field(CH_EINVALID, "sheet",
-		                        "%s is not an Excel workbook: it has no sheets to choose",
-		                        path);
+		                        "%s 不是 Excel 工作簿，没有工作表可选", path);
 	} else {
 		rc = ch_csv_open(&r->csv, path);
 	}

@@ -629,19 +629,18 @@ static int read_workbook(ch_xlsx *x)
 	struct part pt = {x, 0};
 	int rc = parse_part(x, "xl/workbook.xml", MAX_PART_BYTES, &pt, wb_start, part_end, NULL);
 	if (rc == CH_ENOTFOUND)
-		return ch_error_set(CH_EINVALID, "%s is not an xlsx workbook", x->path);
+		return ch_error_set(CH_EINVALID, "%s 不是 xlsx 工作簿", x->path);
 	if (rc < 0)
 		return rc;
 	rc = parse_part(x, "xl/_rels/workbook.xml.rels", MAX_PART_BYTES, &pt, rels_start, part_end,
 	                NULL);
 	if (rc == CH_ENOTFOUND)
 		return ch_error_set(
-		    CH_EINVALID,
-		    "%s is not an xlsx workbook (xl/_rels/workbook.xml.rels is missing)", x->path);
+		    CH_EINVALID, "%s 不是 xlsx 工作簿（缺少 xl/_rels/workbook.xml.rels）", x->path);
 	if (rc < 0)
 		return rc;
 	if (!x->nsheets)
-		return ch_error_set(CH_EINVALID, "%s: the workbook has no sheets", x->path);
+		return ch_error_set(CH_EINVALID, "%s：工作簿中没有工作表", x->path);
 	return 0;
 }
 
@@ -1078,9 +1077,8 @@ static int open_sheet(ch_xlsx *x, size_t i)
 		                    r->target);
 	if (unzOpenCurrentFile(x->zip) != UNZ_OK)
 		return ch_error_set(CH_EINVALID,
-		                    "%s: sheet %s: cannot read %s (encrypted or unsupported "
-		                    "compression)",
-		                    x->path, sh->name, r->target);
+		                    "%s：工作表 %s：无法读取 %s（已加密或压缩方式不支持）", x->path,
+		                    sh->name, r->target);
 	x->entry_open = 1;
 	x->cur = i;
 	x->entry = r->target;
@@ -1109,8 +1107,7 @@ static int select_sheet(ch_xlsx *x, const char *name)
 		ch_buf_printf(&b, "%s%s", i ? ", " : "", x->sheets[i].name);
 	if (x->nsheets > MAX_LISTED)
 		ch_buf_printf(&b, " and %zu more", x->nsheets - MAX_LISTED);
-	int rc =
-	    ch_error_set(CH_ENOTFOUND, "%s has no sheet %s (its sheets: %s)", x->path, name, b.ptr);
+	int rc = ch_error_set(CH_ENOTFOUND, "%s 中没有工作表 %s（有：%s）", x->path, name, b.ptr);
 	ch_buf_dispose(&b);
 	return rc;
 }
@@ -1175,11 +1172,11 @@ int ch_xlsx_open(ch_xlsx **out, const char *path, const char *sheet)
 	if (stat(path, &st) != 0) {
 		int e = errno;
 		rc = ch_error_set(e == ENOENT || e == ENOTDIR ? CH_ENOTFOUND : CH_ERROR,
-		                  "cannot open %s: %s", path, strerror(e));
+		                  "无法打开 %s：%s", path, strerror(e));
 		goto done;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		rc = ch_error_set(CH_ERROR, "cannot open %s: %s", path, strerror(EISDIR));
+		rc = ch_error_set(CH_ERROR, "无法打开 %s：%s", path, strerror(EISDIR));
 		goto done;
 	}
 	x = ch_calloc(1, sizeof *x);
@@ -1192,11 +1189,11 @@ int ch_xlsx_open(ch_xlsx **out, const char *path, const char *sheet)
 		FILE *fp = fopen(path, "rb");
 		if (!fp) {
 			int e = errno;
-			rc = ch_error_set(CH_ERROR, "cannot open %s: %s", path, strerror(e));
+			rc = ch_error_set(CH_ERROR, "无法打开 %s：%s", path, strerror(e));
 			goto done;
 		}
 		fclose(fp);
-		rc = ch_error_set(CH_EINVALID, "%s is not an xlsx workbook", path);
+		rc = ch_error_set(CH_EINVALID, "%s 不是 xlsx 工作簿", path);
 		goto done;
 	}
 	if ((rc = read_workbook(x)) < 0 || (rc = read_shared_strings(x)) < 0 ||

@@ -115,7 +115,7 @@ run ch --db r.db household import "$HF/unknown-column.csv"
 expect_rc "unknown column 签字: exit 1" 1
 expect_err "unknown column 签字: named" "「签字」"
 expect_err "unknown column 签字: mentions --ignore-unknown-columns" "--ignore-unknown-columns"
-has_err "unknown column 签字: the flag is a hint after the message" "ignoring unknown columns (--ignore-unknown-columns)"
+has_err "unknown column 签字: the flag is a hint after the message" "忽略不认识的列再导入 (--ignore-unknown-columns)"
 expect_rows "unknown column 签字: nothing stored" r.db 0
 run ch --db r.db household import --skip-invalid "$HF/unknown-column.csv"
 expect_rc "unknown column 签字 with --skip-invalid: still exit 1" 1
@@ -399,6 +399,8 @@ ch --db m.db user add fk --role county_operator --scope 阜康市 >/dev/null
 ch --db m.db user add au --role auditor >/dev/null
 run ch --db m.db --as rv household list --reveal
 expect_rc "reviewer list --reveal: exit 3" 3
+has_err "reviewer list --reveal: refused in Chinese, with the role and what it may not do" \
+	"用户 rv（复核人员，全州）无权查看完整身份证号、电话和账号"
 lacks "reviewer list --reveal: nothing revealed" "652301197801011234"
 run ch --db m.db --as rv household show CJ001 --county 昌吉市 --reveal
 expect_rc "reviewer show --reveal: exit 3" 3
@@ -425,6 +427,15 @@ run ch --db m.db audit log --limit 1 --format csv
 has "阜康市 operator list --reveal: audited as household.reveal by fk" ",fk,fk 查看完整身份证号和电话（list）,household.reveal,"
 run ch --db m.db --as fk household show CJ001 --county 昌吉市
 expect_rc "阜康市 operator show a 昌吉市 household: exit 4" 4
+has_err "阜康市 operator show a 昌吉市 household: said in Chinese" "在您的管辖范围内没有农户 昌吉市 CJ001"
+run ch --db m.db household list --technology 核能取暖
+expect_rc "an unknown technology: not found (4)" 4
+has_err "an unknown technology: named, in Chinese" "没有改造方式“核能取暖”"
+has_err "an unknown technology: lists the valid ones" "可用：集中供热、"
+has_err "an unknown technology: the flag as a hint" "(--technology)"
+run ch --db m.db --as nobody household list
+expect_rc "not a user: denied (3)" 3
+has_err "not a user: said in Chinese" "“nobody”不是本数据库的用户"
 before=$(hh_csv m.db)
 run ch --db m.db --as fk household import "$HF/fk-changji.csv"
 expect_rc "阜康市 operator imports a 昌吉市 row (known township): exit 3" 3

@@ -46,7 +46,7 @@ expect_out "check misprint: names the 昌吉市 row" "第4行 昌吉市"
 expect_out "check misprint: names the 2023年实施户数 column" "2023年实施户数"
 expect_out "check misprint: suggests 7325 -> 7235" "由 7325 改为 7235"
 has "check misprint: the suggestion is for 昌吉市's 2023年实施户数" "第4行 昌吉市 的「2023年实施户数」由 7325 改为 7235"
-expect_err "check misprint: stderr says problems were found" "problem(s) found"
+expect_err "check misprint: stderr says problems were found" "处问题"
 
 run ch plan check --format json "$MISPRINT"
 expect_rc "check misprint json: exit 1" 1
@@ -238,7 +238,7 @@ expect_err "missing file: names it" "no-such-plan.csv"
 
 run ch --db t.db plan import "$MISPRINT" --year 2023
 expect_rc "import misprint: refused (1)" 1
-expect_err "import misprint: nothing was stored" "nothing was stored"
+expect_err "import misprint: nothing was stored" "什么也没有保存"
 run ch --db t.db plan show --year 2023
 expect_rc "after refused import: plan show exits 4" 4
 
@@ -269,7 +269,7 @@ expect_out "show accepted plan: notes the accepted discrepancy" "$REASON"
 run ch --db t.db plan import "$CORRECTED" --year 2023
 expect_rc "import corrected without --replace: conflict (5)" 5
 expect_err "conflict: suggests --replace" "--replace"
-has_err "conflict: the flag is a hint after the message" "the audit log keeps both) (--replace)"
+has_err "conflict: the flag is a hint after the message" "（审计日志两版都保留） (--replace)"
 run ch --db t.db plan show --year 2023
 expect_out "after conflict: still version 1" "第1版"
 

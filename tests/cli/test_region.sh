@@ -96,7 +96,7 @@ has "GB18030 list: 西吉尔镇 in UTF-8" ",西吉尔镇,乡镇,木垒哈萨克�
 
 run ch --db r.db region import "$R/unknown-county.csv"
 expect_rc "unknown county 乌鲁木齐市: exit 1" 1
-expect_err "unknown county: names the row" "row 4"
+expect_err "unknown county: names the row" "第4行"
 expect_err "unknown county: names the county" "乌鲁木齐市"
 now=$(snapshot)
 if [ "$now" = "$after" ]; then ok "unknown county: nothing stored"; else not_ok "unknown county: nothing stored"; fi
@@ -109,15 +109,15 @@ lacks "unknown county: the row after it was not stored (五工台镇)" "五工�
 
 run ch --db r.db region import "$R/obsolete-county.csv"
 expect_rc "obsolete county 米泉市: exit 1" 1
-expect_err "obsolete county: names the row" "row 3"
-expect_err "obsolete county: says it is obsolete" "obsolete"
+expect_err "obsolete county: names the row" "第3行"
+expect_err "obsolete county: says it is obsolete" "已撤销"
 now=$(snapshot)
 if [ "$now" = "$after" ]; then ok "obsolete county: nothing stored"; else not_ok "obsolete county: nothing stored"; fi
 
 printf '县市,乡镇,村\n昌吉市,硫磺沟镇,硫磺沟村\n昌吉市,,三工村\n' >missing.csv
 run ch --db r.db region import missing.csv
 expect_rc "row without 乡镇: exit 1" 1
-expect_err "row without 乡镇: names the row" "row 3"
+expect_err "row without 乡镇: names the row" "第3行"
 now=$(snapshot)
 if [ "$now" = "$after" ]; then ok "row without 乡镇: nothing stored"; else not_ok "row without 乡镇: nothing stored"; fi
 
@@ -191,3 +191,12 @@ run ch --db r.db region import "$R/short-county.csv"
 expect_rc "import with 县市 written 昌吉: exit 0" 0
 run ch --db r.db region list --format csv
 has "import 昌吉: 硫磺沟镇 under 昌吉市" ",硫磺沟镇,乡镇,昌吉回族自治州 / 昌吉市,"
+
+# a county operator adding a township of another county: refused in
+# Chinese, naming the county asked for and her own scope
+ch --db r.db user add fk --role county_operator --scope 阜康市 >/dev/null
+printf '县市,乡镇,村\n昌吉市,新镇甲,新村乙\n' >"$WORK/other-county.csv"
+run ch --db r.db --as fk region import "$WORK/other-county.csv"
+expect_rc "another county's township: denied (3)" 3
+has_err "another county's township: names the row, the county and her scope" \
+	"第2行，乡镇“新镇甲”：用户 fk（县市操作员）无权为昌吉市添加乡镇和村：超出其管辖范围（阜康市）"

@@ -568,17 +568,17 @@ static void test_not_workbook(void **state)
 	assert_non_null(fp);
 	fputs("序号,县(市),合计\n1,昌吉市,13561\n", fp);
 	fclose(fp);
-	expect_open_error(path, NULL, CH_EINVALID, "is not an xlsx workbook");
+	expect_open_error(path, NULL, CH_EINVALID, "不是 xlsx 工作簿");
 	expect_msg(path);
 
 	fp = fopen(path, "wb"); /* empty */
 	assert_non_null(fp);
 	fclose(fp);
-	expect_open_error(path, NULL, CH_EINVALID, "is not an xlsx workbook");
+	expect_open_error(path, NULL, CH_EINVALID, "不是 xlsx 工作簿");
 
 	const struct zpart parts[] = {{"word/document.xml", "<document/>"}};
 	write_zip(path, parts, 1);
-	expect_open_error(path, NULL, CH_EINVALID, "is not an xlsx workbook");
+	expect_open_error(path, NULL, CH_EINVALID, "不是 xlsx 工作簿");
 
 	const struct zpart norels[] = {{"xl/workbook.xml", WORKBOOK("", "Sheet1")}};
 	write_zip(path, norels, 1);
@@ -588,7 +588,7 @@ static void test_not_workbook(void **state)
 	    {"xl/workbook.xml", "<workbook xmlns=\"" NS_MAIN "\"><sheets/></workbook>"},
 	    {"xl/_rels/workbook.xml.rels", wb_rels}};
 	write_zip(path, nosheets, 2);
-	expect_open_error(path, NULL, CH_EINVALID, "no sheets");
+	expect_open_error(path, NULL, CH_EINVALID, "没有工作表");
 
 	const struct zpart nopart[] = {{"xl/workbook.xml", WORKBOOK("", "Sheet1")},
 	                               {"xl/_rels/workbook.xml.rels", wb_rels}};
@@ -602,7 +602,7 @@ static void test_not_workbook(void **state)
 
 	expect_open_error("tests/fixtures/xlsx/no-such-file.xlsx", NULL, CH_ENOTFOUND,
 	                  "no-such-file.xlsx");
-	expect_open_error("tests/fixtures/xlsx", NULL, CH_ERROR, "cannot open");
+	expect_open_error("tests/fixtures/xlsx", NULL, CH_ERROR, "无法打开");
 	free(path);
 }
 
