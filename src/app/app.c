@@ -72,3 +72,9 @@ void app_free_evidence(ch_evidence *ev, size_t n)
 		free((void *)ev[i].data);
 	free(ev);
 }
+
+void app_rejects_written(ch_result *res, const char *path)
+{
+	ch_result_add_file(res, "rejects", path);
+	ch_result_printf(res, "拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n", path);
+}

@@ -46,6 +46,10 @@ struct app_col {
 ch_report *app_report(const char *title, const struct app_col *cols, size_t n);
 #define APP_REPORT(title, cols) app_report((title), (cols), sizeof(cols) / sizeof((cols)[0]))
 
+/* Offers the rejects file PATH an import wrote (its refused rows with an
+ * added 错误原因 column) and says so. */
+void app_rejects_written(ch_result *res, const char *path);
+
 /* "12.3%": PART of WHOLE with one decimal, rounded; "-" when WHOLE <= 0. */
 void app_pct(char *out, size_t outsz, int64_t part, int64_t whole);
 /* Sets a cell to hundredths V as a decimal ("101.5", "99"); empty when V < 0. */

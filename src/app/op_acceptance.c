@@ -97,12 +97,8 @@ static int inspect_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_count(res, "passed", (int64_t)sum.passed);
 		ch_result_count(res, "failed", (int64_t)sum.failed);
 		ch_result_count(res, "rejected", (int64_t)sum.rejected);
-		if (rc == 0 && o.rejects && sum.rejected) {
-			ch_result_add_file(res, "rejects", o.rejects);
-			ch_result_printf(res,
-			                 "拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
-			                 o.rejects);
-		}
+		if (rc == 0 && o.rejects && sum.rejected)
+			app_rejects_written(res, o.rejects);
 		ch_result_printf(res,
 		                 "%s：读入 %zu 行；自验合格 %zu 户，不合格 %zu 户（已下达整改单），"
 		                 "拒收 %zu 行\n",

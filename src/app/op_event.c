@@ -73,12 +73,8 @@ static int event_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_count(res, "rows", (int64_t)sum.rows);
 		ch_result_count(res, "stored", (int64_t)sum.stored);
 		ch_result_count(res, "rejected", (int64_t)sum.rejected);
-		if (o.rejects && sum.rejected) {
-			ch_result_add_file(res, "rejects", o.rejects);
-			ch_result_printf(res,
-			                 "拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
-			                 o.rejects);
-		}
+		if (o.rejects && sum.rejected)
+			app_rejects_written(res, o.rejects);
 		ch_result_printf(res, "%s：读入 %zu 行；记录 %zu 条，拒收 %zu 行\n", o.path,
 		                 sum.rows, sum.stored, sum.rejected);
 	}

@@ -53,12 +53,8 @@ static int household_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		if (added && added <= 20)
 			ch_result_printf(res, "新增行政区划：\n%s",
 			                 sum.added_regions ? sum.added_regions : "");
-		if (o.rejects && sum.rejected) {
-			ch_result_add_file(res, "rejects", o.rejects);
-			ch_result_printf(res,
-			                 "拒收的行已写入 %s（含“错误原因”列），改正后可重新导入\n",
-			                 o.rejects);
-		}
+		if (o.rejects && sum.rejected)
+			app_rejects_written(res, o.rejects);
 		if (added)
 			ch_result_printf(res, "新增乡镇 %zu 个、村 %zu 个%s\n", sum.townships_added,
 			                 sum.villages_added,

@@ -227,8 +227,8 @@ int ch_rules_get(ch_ctx *ctx, const char *kind, int year, int64_t version, char 
 	                                "ti", k->kind, (int64_t)y);
 	if (rc == CH_ENOTFOUND) {
 		if (version)
-			return ch_error_set(CH_ENOTFOUND, "%s%s没有第 %" PRId64 " 版", k->label,
-			                    k->per_year ? "" : "", version);
+			return ch_error_set(CH_ENOTFOUND, "%s没有第 %" PRId64 " 版", k->label,
+			                    version);
 		return ch_error_set(
 		    CH_ENOTFOUND,
 		    "没有 %d 年的%s：请用 cleanheat rules import %s FILE --year %d 载入"
