@@ -111,22 +111,6 @@ static int rules_show(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return rc;
 }
 
-/* Appends V to B as one CSV field. */
-static void put_field(ch_buf *b, const char *v)
-{
-	if (!strpbrk(v, ",\"\r\n")) {
-		ch_buf_puts(b, v);
-		return;
-	}
-	ch_buf_putc(b, '"');
-	for (; *v; v++) {
-		if (*v == '"')
-			ch_buf_putc(b, '"');
-		ch_buf_putc(b, *v);
-	}
-	ch_buf_putc(b, '"');
-}
-
 /* The file at PATH (CSV in any encoding the readers know, or XLSX) as
  * UTF-8 CSV text in *B, blank rows dropped. */
 static int read_as_csv(const char *path, const char *sheet, ch_buf *b)
@@ -144,7 +128,7 @@ static int read_as_csv(const char *path, const char *sheet, ch_buf *b)
 		for (size_t c = 0; c < row.nfields; c++) {
 			if (c)
 				ch_buf_putc(b, ',');
-			put_field(b, row.fields[c]);
+			ch_csv_put_field(b, row.fields[c]);
 		}
 		ch_buf_putc(b, '\n');
 	}

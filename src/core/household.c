@@ -599,6 +599,13 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 		            "户编号过长（最多 64 个字符）");
 	if (v[CH_HF_HEAD] && strlen(v[CH_HF_HEAD]) > 96)
 		add_problem(imp, line, CH_HF_HEAD, v[CH_HF_HEAD], 0, "户主姓名过长");
+	/* text a spreadsheet would run: kept as text, and said */
+	static const int texts[] = {CH_HF_HEAD, CH_HF_ADDRESS, CH_HF_CONTRACTOR, CH_HF_NOTE};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (v[texts[i]] && ch_text_formula_like(v[texts[i]]))
+			add_problem(imp, line, texts[i], v[texts[i]], 1,
+			            "以 = + - @ 开头，电子表格会当作公式；已按文字保存，导出时加 ' "
+			            "作为文字");
 	if (v[CH_HF_ID] && ch_idcard_normalize(v[CH_HF_ID], imp->today, r->id) != 0)
 		add_problem(imp, line, CH_HF_ID, v[CH_HF_ID], 0, "%s", ch_error_message());
 	if (v[CH_HF_BANK]) {

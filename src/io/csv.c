@@ -574,3 +574,23 @@ int ch_csv_next(ch_csv *r, ch_csv_row *row)
 		return ch_error_set(r->err, "%s", r->errmsg);
 	return 0;
 }
+
+void ch_csv_put_field(ch_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	int formula = ch_text_formula_like(s);
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
+		ch_buf_puts(b, s);
+		return;
+	}
+	ch_buf_putc(b, '"');
+	if (formula)
+		ch_buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			ch_buf_putc(b, '"');
+		ch_buf_putc(b, *s);
+	}
+	ch_buf_putc(b, '"');
+}

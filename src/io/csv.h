@@ -18,6 +18,8 @@
 
 #include <stdio.h>
 
+#include "util/buf.h"
+
 typedef struct ch_csv ch_csv;
 
 enum ch_csv_encoding {
@@ -52,5 +54,14 @@ enum ch_csv_encoding ch_csv_encoding(const ch_csv *r);
 /* A short name for an encoding: "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE". */
 const char *ch_csv_encoding_name(enum ch_csv_encoding e);
 void ch_csv_free(ch_csv *r);
+
+/* Appends S to B as one CSV field, for every CSV we write (reports, bank
+ * files, rejects): quoted when it holds a comma, a quote or a line break.
+ * A text a spreadsheet would run as a formula (one beginning with = + - @,
+ * a tab or a carriage return that is not a plain number such as -12.50)
+ * gets a leading apostrophe, which Excel and WPS take as "this is text"
+ * and do not show; ch_rows_next drops it again when such a file comes
+ * back. */
+void ch_csv_put_field(ch_buf *b, const char *s);
 
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "io/csv.h"
 #include "io/rejects.h"
 #include "io/rows.h"
 #include "util/alloc.h"
@@ -42,17 +43,12 @@ struct rejects_out {
 
 static void csv_cell(FILE *f, const char *s)
 {
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_csv_put_field(&b, s);
+	if (b.len)
+		fwrite(b.ptr, 1, b.len, f);
+	ch_buf_dispose(&b);
 }
 
 static void out_row(struct rejects_out *o, char **cells, size_t n, size_t width, const char *reason)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "io/csv.h"
 #include "io/report.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -274,23 +275,6 @@ static void render_table(const ch_report *r, ch_buf *b)
 
 /* ---- CSV ---- */
 
-static void csv_field(ch_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	if (!strpbrk(s, ",\"\r\n")) {
-		ch_buf_puts(b, s);
-		return;
-	}
-	ch_buf_putc(b, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			ch_buf_putc(b, '"');
-		ch_buf_putc(b, *s);
-	}
-	ch_buf_putc(b, '"');
-}
-
 static void render_csv(const ch_report *r, ch_buf *b, int bom)
 {
 	if (bom)
@@ -298,14 +282,14 @@ static void render_csv(const ch_report *r, ch_buf *b, int bom)
 	for (int c = 0; c < r->ncols; c++) {
 		if (c)
 			ch_buf_putc(b, ',');
-		csv_field(b, r->cols[c].label);
+		ch_csv_put_field(b, r->cols[c].label);
 	}
 	ch_buf_puts(b, "\r\n");
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (int c = 0; c < r->ncols; c++) {
 			if (c)
 				ch_buf_putc(b, ',');
-			csv_field(b, r->rows[i].cells[c].text);
+			ch_csv_put_field(b, r->rows[i].cells[c].text);
 		}
 		ch_buf_puts(b, "\r\n");
 	}

@@ -10,6 +10,7 @@
 #include "io/xlsx.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/text.h"
 
 struct ch_rows {
 	ch_csv *csv;
@@ -46,7 +47,18 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 
 int ch_rows_next(ch_rows *r, ch_csv_row *row)
 {
-	return r->xlsx ? ch_xlsx_next(r->xlsx, row) : ch_csv_next(r->csv, row);
+	if (r->xlsx)
+		return ch_xlsx_next(r->xlsx, row);
+	int rc = ch_csv_next(r->csv, row);
+	/* '=... is how our CSV files (and Excel's users) mark a text that
+	 * looks like a formula (ch_csv_put_field): the apostrophe is no part
+	 * of the value */
+	for (size_t c = 0; rc == 1 && c < row->nfields; c++) {
+		char *f = row->fields[c];
+		if (f[0] == '\'' && ch_text_formula_like(f + 1))
+			memmove(f, f + 1, strlen(f));
+	}
+	return rc;
 }
 
 const char *ch_rows_describe(ch_rows *r)

@@ -374,3 +374,21 @@ size_t ch_text_distance(const char *a, const char *b)
 	}
 	return row[m];
 }
+
+int ch_text_formula_like(const char *s)
+{
+	if (!s || !*s || !strchr("=+-@\t\r", *s))
+		return 0;
+	/* a sign alone ("-" for no value) or a plain signed number (-12.50,
+	 * +3, -1,234.5, -12.5%) is no formula */
+	if (*s == '-' || *s == '+') {
+		const char *p = s + 1;
+		while ((*p >= '0' && *p <= '9') || *p == '.' || *p == ',')
+			p++;
+		if (*p == '%')
+			p++;
+		if (!*p)
+			return 0;
+	}
+	return 1;
+}

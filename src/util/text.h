@@ -33,6 +33,11 @@ char *ch_text_normalize(const char *s);
  * the other (样列镇02 → 样例镇02 is 1). Text past 64 characters is not
  * compared. */
 size_t ch_text_distance(const char *a, const char *b);
+/* 1 when a spreadsheet would run S as a formula: it begins with = + - @, a
+ * tab or a carriage return and is not a sign alone or a plain signed number
+ * (-12.50, +3, -12.5%). CSV writers neutralise such cells and importers warn
+ * about them. */
+int ch_text_formula_like(const char *s);
 /* Columns S takes on a terminal: East Asian wide and full-width characters
  * count 2, others 1. */
 size_t ch_text_width(const char *s);

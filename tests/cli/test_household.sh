@@ -355,6 +355,30 @@ run ch --db m.db household import misspelt.csv --new-places
 expect_rc "a new township asked for with --new-places: exit 0" 0
 has "--new-places: says what was added" "新增乡镇 1 个"
 
+# ---- a name a spreadsheet would run as a formula ----
+# stored as written, with a warning; every CSV we write marks it as text
+# with a leading apostrophe (Excel and WPS then show it, not run it), and
+# a rejects file brings it back without the apostrophe
+printf '%s\n' 县市,乡镇,村,户编号,户主姓名,身份证号,联系电话,地址,取暖面积,改造方式,节能改造措施,节能改造面积,年度,批次,总投资 \
+	'昌吉市,大西渠镇,大西渠村,CJ090,"=HYPERLINK(""http://evil"",""点击"")",652301197801011234,,@SUM(1),120,壁挂炉,,,2023,新建,12000' \
+	'昌吉市,大西渠镇,大西渠村,CJ091,+cmd,65230119780101123X,,,120,壁挂炉,,,2023,新建,12000' >formula.csv
+run ch --db fm.db household import formula.csv --skip-invalid --rejects formula-rej.csv
+expect_rc "formula-like name: imported (the bad ID row rejected)" 0
+has "formula-like name: a warning says it is kept as text" "电子表格会当作公式"
+run ch --db fm.db household show CJ090 --county 昌吉市
+has "formula-like name: stored as written" '=HYPERLINK("http://evil","点击")'
+run ch --db fm.db household list --format csv
+has "household list CSV: the formula marked as text" "\"'=HYPERLINK(\"\"http://evil\"\",\"\"点击\"\")\""
+has "household list CSV: the address too" "\"'@SUM(1)\""
+if grep -q "\"'+cmd\"" formula-rej.csv; then ok "rejects CSV: the formula marked as text"; else
+	not_ok "rejects CSV: the formula marked as text" "$(cat formula-rej.csv)"; fi
+sed -i 's/65230119780101123X/652301197801011250/' formula-rej.csv
+run ch --db fm.db household import formula-rej.csv
+expect_rc "the fixed rejects file: imported" 0
+run ch --db fm.db household show CJ091 --county 昌吉市
+has "the rejects file round trip: the name without the apostrophe" "+cmd"
+lacks "the rejects file round trip: no apostrophe stored" "'+cmd"
+
 # ---- a header and no rows: nothing stored, not even an audit entry ----
 
 A0=$(audit_lines m.db)

@@ -658,9 +658,44 @@ static void test_fixture_unicode_text(void **state)
 	ch_csv_free(r);
 }
 
+/* Every CSV we write neutralises a cell a spreadsheet would run as a
+ * formula, and leaves numbers, a lone "-" and ordinary text alone. */
+static void expect_field(const char *in, const char *out)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_csv_put_field(&b, in);
+	if (strcmp(b.ptr ? b.ptr : "", out) != 0)
+		fail_msg("put_field(\"%s\") = [%s], want [%s]", in, b.ptr ? b.ptr : "", out);
+	ch_buf_dispose(&b);
+}
+
+static void test_formula_cells(void **state)
+{
+	(void)state;
+	expect_field("=HYPERLINK(\"http://evil\",\"点击\")",
+	             "\"'=HYPERLINK(\"\"http://evil\"\",\"\"点击\"\")\"");
+	expect_field("+cmd", "\"'+cmd\"");
+	expect_field("-2+3", "\"'-2+3\"");
+	expect_field("@SUM(A1)", "\"'@SUM(A1)\"");
+	expect_field("\tx", "\"'\tx\"");
+	expect_field("-12.50", "-12.50");
+	expect_field("+3", "+3");
+	expect_field("-12.5%", "-12.5%");
+	expect_field("-1,234.5", "\"-1,234.5\"");
+	expect_field("-", "-");
+	expect_field("张三", "张三");
+	expect_field("a,b", "\"a,b\"");
+	assert_true(ch_text_formula_like("=1+1"));
+	assert_false(ch_text_formula_like("1=1"));
+	assert_false(ch_text_formula_like(""));
+	assert_false(ch_text_formula_like(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_formula_cells),
 	    cmocka_unit_test(test_utf8_plain),
 	    cmocka_unit_test(test_utf8_bom),
 	    cmocka_unit_test(test_gbk),
