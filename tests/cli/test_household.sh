@@ -488,6 +488,20 @@ run ch --db m.db --as au audit log --object household: --format csv
 expect_rc "auditor audit log: exit 0" 0
 lacks "auditor audit log: ID number not in full" "652301197801011234"
 lacks "auditor audit log: phone not in full" "13812345678"
+# a bank account changed by a re-import: the log keeps it, an auditor sees it masked
+printf '%s\n' 县市,乡镇,村,户编号,户主姓名,身份证号,改造方式,取暖面积,年度,批次,收款账号 \
+	昌吉市,大西渠镇,大西渠村,CJ070,账户甲,652301197801011234,壁挂炉,100,2023,新建,6230111122223333 >acct1.csv
+sed 's/6230111122223333/6230999988887777/' acct1.csv >acct2.csv
+ch --db acct.db household import acct1.csv >/dev/null && ch --db acct.db household import acct2.csv >/dev/null ||
+	echo "not ok - importing the accounts"
+ch --db acct.db user add au --role auditor >/dev/null
+run ch --db acct.db --as au audit log --object household: --format csv
+expect_rc "auditor audit log of an account change: exit 0" 0
+has "auditor audit log: the account change is there" "household.update"
+lacks "auditor audit log: the old account not in full" "6230111122223333"
+lacks "auditor audit log: the new account not in full" "6230999988887777"
+run ch --db acct.db audit log --object household: --format csv
+has "admin audit log: the account in full" "6230999988887777"
 
 # ---- duplicate ID numbers ----
 
