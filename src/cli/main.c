@@ -250,7 +250,7 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (rc == 0)
-		rc = ch_ctx_new(&ctx, store, cli->actor);
+		rc = ch_ctx_new_as(&ctx, store, cli->actor, cli->os_user);
 	if (rc == 0)
 		rc = ch_ctx_require_role(ctx, (enum ch_perm)cli->op->perm);
 	if (rc == 0) {

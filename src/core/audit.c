@@ -78,9 +78,13 @@ int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const c
 		return rc;
 
 	ch_now_utc(now, sizeof now);
+	/* who acted, and who made them act when an administrator did */
+	char actor[300];
+	snprintf(actor, sizeof actor, ctx->delegate ? "%s（%s 代为操作）" : "%s",
+	         ctx->actor.name ? ctx->actor.name : "cleanheat", ctx->delegate);
 	ch_audit_entry e = {.seq = last + 1,
 	                    .at = now,
-	                    .actor = ctx->actor.name ? ctx->actor.name : "cleanheat",
+	                    .actor = actor,
 	                    .action = action,
 	                    .object = object,
 	                    .before = before,

@@ -46,6 +46,32 @@ int ch_ctx_new(ch_ctx **out, ch_store *store, const char *actor_name)
 	return 0;
 }
 
+int ch_ctx_new_as(ch_ctx **out, ch_store *store, const char *actor_name, const char *real_name)
+{
+	ch_ctx *real = NULL;
+	int rc;
+	*out = NULL;
+	if (!actor_name || !real_name || strcmp(actor_name, real_name) == 0)
+		return ch_ctx_new(out, store, actor_name);
+	if ((rc = ch_ctx_new(&real, store, real_name)) != 0) {
+		ch_error_set(CH_EDENIED,
+		             "只有州级管理员可以代他人操作（--as）；%s 不是本数据库的用户",
+		             real_name);
+		return CH_EDENIED;
+	}
+	if (real->actor.role != CH_ROLE_PREFECTURE_ADMIN) {
+		rc = ch_error_set(CH_EDENIED, "只有州级管理员可以代他人操作（--as）；%s 是%s",
+		                  real_name, ch_role_label(real->actor.role));
+		ch_ctx_free(real);
+		return rc;
+	}
+	ch_ctx_free(real);
+	if ((rc = ch_ctx_new(out, store, actor_name)) != 0)
+		return rc;
+	(*out)->delegate = ch_strdup(real_name);
+	return 0;
+}
+
 int ch_ctx_open(ch_ctx **out, const char *url, const char *actor_name, const char *bootstrap_name)
 {
 	ch_store *store = NULL;
@@ -102,6 +128,7 @@ void ch_ctx_free(ch_ctx *ctx)
 	if (!ctx)
 		return;
 	ch_user_dispose(&ctx->actor);
+	free(ctx->delegate);
 	if (ctx->owns_store)
 		ch_store_free(ctx->store);
 	free(ctx);

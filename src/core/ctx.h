@@ -27,6 +27,13 @@ typedef struct ch_ctx ch_ctx;
  * frees *OUT with ch_ctx_free, which leaves STORE open: STORE must outlive
  * it. */
 int ch_ctx_new(ch_ctx **out, ch_store *store, const char *actor_name);
+/* As ch_ctx_new for ACTOR_NAME, on the word of REAL_NAME, the user really
+ * at the keyboard (the operating-system user of the command line): only a
+ * prefecture_admin may act as someone else, and every audit entry then
+ * names both ("fk（root 代为操作）"). CH_EDENIED, naming the rule, for
+ * anyone else or a REAL_NAME that is no user. When the two names are the
+ * same this is ch_ctx_new. */
+int ch_ctx_new_as(ch_ctx **out, ch_store *store, const char *actor_name, const char *real_name);
 /* Opens a store at URL (ch_store_open with BOOTSTRAP_ADMIN) and a context
  * over it for ACTOR_NAME, in one step: the context owns the store, and
  * ch_ctx_free closes it. For programs and tests that act as one user. */

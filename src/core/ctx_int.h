@@ -12,6 +12,7 @@ struct ch_ctx {
 	ch_db *db; /* the store's connection */
 	ch_user actor;
 	int owns_store; /* made by ch_ctx_open: ch_ctx_free closes the store */
+	char *delegate; /* the administrator acting as the actor (ch_ctx_new_as), or NULL */
 };
 
 /* Makes *CTX (caller-owned, nothing to free) the program itself acting on

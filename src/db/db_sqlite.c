@@ -15,7 +15,9 @@
  */
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "db/db_int.h"
@@ -84,6 +86,14 @@ static int sqlite_open(void **impl, const char *path, int create)
 	int rc = check_path(path, create);
 	if (rc)
 		return rc;
+	/* a new database holds personal data: readable by its owner only
+	 * (SQLite creates its -wal and -shm files with the same mode) */
+	struct stat sb;
+	if (create && strcmp(path, ":memory:") != 0 && stat(path, &sb) != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+		if (fd >= 0)
+			close(fd);
+	}
 	rc = sqlite3_open_v2(
 	    path, &h,
 	    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);

@@ -448,7 +448,7 @@ expect_rc "阜康市 operator list --reveal: exit 0 (the role may reveal)" 0
 has "阜康市 operator list --reveal: FK020's ID in full" "$(id18 65230219700708123)"
 lacks "阜康市 operator list --reveal: nothing of 昌吉市" "652301197801011234"
 run ch --db m.db audit log --limit 1 --format csv
-has "阜康市 operator list --reveal: audited as household.reveal by fk" ",fk,fk 查看完整身份证号和电话（list）,household.reveal,"
+has "阜康市 operator list --reveal: audited as household.reveal by fk, with who made fk act" ",fk（$(id -un) 代为操作）,fk（$(id -un) 代为操作） 查看完整身份证号和电话（list）,household.reveal,"
 run ch --db m.db --as fk household show CJ001 --county 昌吉市
 expect_rc "阜康市 operator show a 昌吉市 household: exit 4" 4
 has_err "阜康市 operator show a 昌吉市 household: said in Chinese" "在您的管辖范围内没有农户 昌吉市 CJ001"

@@ -201,3 +201,26 @@ run ch --db u.db --as alice user role dora auditor
 expect_rc "user role by a county operator: permission denied (3)" 3
 run ch --db u.db user role "$ME" auditor
 expect_rc "an admin cannot demote themselves: exit 5" 5
+
+# ---- --as: only an administrator acts as someone else, and the log says so ----
+mkdir -p shared && chmod 777 shared && chmod 755 "$WORK"
+ch --db shared/s.db user add alice --role county_operator --scope 昌吉市 >/dev/null
+run ch --db shared/s.db --as alice region import "$FIX/region/changji-townships.csv"
+expect_rc "the administrator acting as alice: allowed" 0
+run ch --db shared/s.db audit log --limit 1 --format csv
+has "the administrator acting as alice: the log names both" "alice（$ME 代为操作）"
+if [ "$(id -u)" -eq 0 ]; then
+	chmod 666 shared/s.db
+	run runuser -u nobody -- "$CLEANHEAT" --db shared/s.db --as "$ME" user list
+	expect_rc "an OS user who is no cleanheat user cannot --as the administrator: 3" 3
+	has_err "--as by someone who may not: names the rule" "只有州级管理员可以代他人操作"
+	ch --db shared/s.db user add nobody --role county_operator --scope 昌吉市 >/dev/null
+	run runuser -u nobody -- "$CLEANHEAT" --db shared/s.db --as "$ME" user add mallory --role prefecture_admin
+	expect_rc "a county operator cannot --as the administrator: 3" 3
+	has_err "a county operator's --as: says who may" "只有州级管理员可以代他人操作（--as）；nobody 是县市操作员"
+	run runuser -u nobody -- "$CLEANHEAT" --db shared/s.db user list
+	expect_rc "the county operator as herself: allowed" 0
+fi
+# a new database file is readable and writable by its owner only
+ch --db private.db db init >/dev/null
+expect_eq "a new database: mode 600" "$(stat -c %a private.db)" 600
