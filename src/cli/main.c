@@ -275,15 +275,20 @@ int main(int argc, char **argv)
 
 	cli.os_user = os_user();
 	cli.actor = cli.os_user;
+	int ndb = 0, nas = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if ((strcmp(argv[i], "--db") == 0 || strcmp(argv[i], "--as") == 0) &&
-		    i + 1 < argc) {
-			*(argv[i][2] == 'd' ? &cli.db_url : &cli.actor) = argv[i + 1];
+		int is_db = strncmp(argv[i], "--db", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
+		int is_as = strncmp(argv[i], "--as", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
+		/* the last of two would win silently: a usage error instead */
+		if ((is_db && ndb++) || (is_as && nas++)) {
+			fprintf(stderr, "cleanheat: %s 重复给出\n", is_db ? "--db" : "--as");
+			return 2;
+		}
+		if ((is_db || is_as) && !argv[i][4] && i + 1 < argc) {
+			*(is_db ? &cli.db_url : &cli.actor) = argv[i + 1];
 			i++;
-		} else if (strncmp(argv[i], "--db=", 5) == 0) {
-			cli.db_url = argv[i] + 5;
-		} else if (strncmp(argv[i], "--as=", 5) == 0) {
-			cli.actor = argv[i] + 5;
+		} else if ((is_db || is_as) && argv[i][4] == '=') {
+			*(is_db ? &cli.db_url : &cli.actor) = argv[i] + 5;
 		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			return cli_help(1, argv);
 		} else if (strcmp(argv[i], "--version") == 0) {

@@ -224,3 +224,9 @@ fi
 # a new database file is readable and writable by its owner only
 ch --db private.db db init >/dev/null
 expect_eq "a new database: mode 600" "$(stat -c %a private.db)" 600
+# a global option given twice is a usage error, not "the last one wins"
+run ch --db u.db --as alice --as "$ME" user list
+expect_rc "--as given twice: usage error" 2
+has_err "--as given twice: says so" "--as 重复给出"
+run ch --db u.db --db=other.db user list
+expect_rc "--db given twice: usage error" 2
