@@ -23,6 +23,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
+#include "core/reflist.h"
 #include "core/region.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -624,6 +625,11 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	}
 	if (strcmp(result, "fail") == 0 && (!note || !*note)) {
 		rc = ch_error_set_field(CH_EINVALID, "note", "复核不合格须在备注中写明问题");
+		goto done;
+	}
+	char why[256];
+	if (ch_ref_text_over("备注", note, ch_ref_text_max(ctx, "review_note"), why, sizeof why)) {
+		rc = ch_error_set_field(CH_EINVALID, "note", "%s", why);
 		goto done;
 	}
 	/* a pass needs evidence, as a self-inspection's does */

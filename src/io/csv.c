@@ -25,7 +25,8 @@
  * and a record (a quoted field may run over several lines), may not pass
  * the line limit, which also stops an unclosed quote that would otherwise
  * swallow the rest of the file; a field may not pass the cell limit, a
- * record the column limit, and the read its deadline (checked per block).
+ * record the column limit, and the read of a file its deadline (checked
+ * per block; text in memory is the program's own or a test's).
  * So libcsv's field buffer and the record buffers stay within the line
  * limit whatever the input.
  */
@@ -622,7 +623,7 @@ static void fill(ch_csv *r)
 			r->done = 1;
 			continue;
 		}
-		if (ch_read_clock() > r->deadline) {
+		if (r->fp && ch_read_clock() > r->deadline) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "读取超过了 %g 秒的时限，文件太大或有异常",
 			         r->lim->seconds);

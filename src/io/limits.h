@@ -33,7 +33,8 @@ struct ch_read_limits {
 	size_t sst_count;   /* shared strings held */
 	size_t sst_bytes;   /* their text, in bytes */
 	size_t entries;     /* sheets, relationships, number formats, cell formats */
-	double seconds;     /* one read of one file, from opening to the last row */
+	double seconds;     /* one read of one file, from opening to the last row
+	                     * (not of text in memory: compiled-in files, tests) */
 };
 
 /* The limits in force (the defaults, with CLEANHEAT_READ_TIMEOUT applied). */

@@ -819,8 +819,8 @@ static void no_time(struct ch_read_limits *l)
 	l->seconds = 0;
 }
 
-/* The deadline, checked at each block: a read of more than one block
- * with no time left stops with the line it reached. */
+/* The deadline, checked at each block: a read of a file of more than one
+ * block with no time left stops with the line it reached. */
 static void test_limit_deadline(void **state)
 {
 	(void)state;
@@ -829,15 +829,24 @@ static void test_limit_deadline(void **state)
 	struct ch_read_limits l = *ch_read_limits();
 	no_time(&l);
 	ch_read_limits_set(&l);
-	ch_csv *r = open_mem(s, len);
+	char *dir = test_tmpdir(), path[512];
+	snprintf(path, sizeof path, "%s/slow.csv", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(s, 1, len, f), len);
+	fclose(f);
+	ch_csv *r = NULL;
+	assert_int_equal(ch_csv_open(&r, path), 0);
 	ch_csv_row row;
 	int rc;
 	while ((rc = ch_csv_next(r, &row)) == 1)
 		;
 	assert_int_equal(rc, CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "slow.csv 第 "));
 	assert_non_null(strstr(ch_error_message(), "读取超过了 0 秒的时限"));
 	ch_csv_free(r);
 	free(s);
+	test_rmdir(dir);
 	ch_read_limits_set(NULL);
 }
 
