@@ -35,7 +35,7 @@ hostile_xlsx() {
 		cd "$_d" || exit 1
 		(eval "$_sheet") >xl/worksheets/sheet1.xml &
 		[ -n "$_sst" ] && (eval "$_sst") >xl/sharedStrings.xml &
-		zip -q -9 -FI "$_out" xl/workbook.xml xl/_rels/workbook.xml.rels xl/worksheets/sheet1.xml \
+		zip -q -9 -fz -FI "$_out" xl/workbook.xml xl/_rels/workbook.xml.rels xl/worksheets/sheet1.xml \
 			$([ -n "$_sst" ] && echo xl/sharedStrings.xml)
 		wait
 	)

@@ -72,6 +72,15 @@ has_err "csv: an unclosed quote names the row it opened on" \
 	"quote.csv 第 3 行：引号没有闭合：从这一行开始的带引号字段到 1 MiB 的上限仍未结束"
 expect_eq "csv: nothing stored from the hostile files" "$(households h.db)" 0
 
+{
+	printf '%s' "$HOSTILE_HEADER"
+	awk 'BEGIN { for (i = 1; i <= 16000; i++) printf ",列%d", i; print "" }'
+	echo "$ROW"
+} >wide.csv
+run ch --db h.db household import wide.csv
+expect_rc "csv: a header of 16,012 columns exits 1" 1
+has_err "csv: its unknown headings are named, the first 20 of them" "「列20」 等 16000 列，什么也没有保存"
+
 # ---- XLSX ----
 
 hostile_xlsx comment.xlsx "printf '%s<!--' '$SH'; hostile_repeat a 33554432; printf -- '--></sheetData></worksheet>'"
