@@ -163,3 +163,12 @@ addr 11
 run ch --db t.db household import addr.csv
 expect_rc "text: the office's limit applies" 1
 has "text: the office's limit is named" "地址有 11 个字符，超过 10 个字符的上限"
+
+# a progress step's note (event_note: 1,000 characters)
+run ch --db t.db event record H9 已开工 --county 昌吉市 --date 2023-04-10 \
+	--note "$(hostile_repeat '注' 3003)"
+expect_rc "text: a step's note of 1,001 characters is refused" 1
+has_err "text: the note's length and limit are named" "备注有 1001 个字符，超过 1000 个字符的上限"
+run ch --db t.db event record H9 已开工 --county 昌吉市 --date 2023-04-10 \
+	--note "$(hostile_repeat '注' 3000)"
+expect_rc "text: a step's note of 1,000 characters is stored" 0
