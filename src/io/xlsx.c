@@ -109,9 +109,9 @@ struct ch_xlsx {
 	/* the part being parsed (ENTRY) and its parser */
 	const char *entry;
 	XML_Parser p;
-	int parsing;    /* inside XML_ParseBuffer or XML_ResumeParser */
-	uint64_t fed;   /* bytes of ENTRY inflated and given to the parser */
-	uint64_t csize; /* ENTRY's compressed size */
+	int parsing;   /* inside XML_ParseBuffer or XML_ResumeParser */
+	uint64_t fed;  /* bytes of ENTRY inflated and given to the parser */
+	uint64_t zpos; /* where ENTRY's compressed data begins in the zip */
 
 	/* bounds (io/limits.h) */
 	const struct ch_read_limits *lim;
@@ -218,15 +218,12 @@ static int fail(ch_xlsx *x, int code, const char *fmt, ...)
 
 /* ---- bounds ---- */
 
-/* Notes the compressed size of the zip entry just opened and starts
- * counting its inflated bytes. */
+/* Notes where the compressed data of the zip entry just opened begins and
+ * starts counting its inflated bytes. */
 static void entry_begin(ch_xlsx *x)
 {
-	unz_file_info64 info;
 	x->fed = 0;
-	x->csize = 0;
-	if (unzGetCurrentFileInfo64(x->zip, &info, NULL, 0, NULL, 0, NULL, 0) == UNZ_OK)
-		x->csize = info.compressed_size;
+	x->zpos = unzGetCurrentFileZStreamPos64(x->zip);
 }
 
 /* Counts N more inflated bytes of the entry (capped at CAP), checks its
@@ -235,16 +232,19 @@ static int inflated(ch_xlsx *x, size_t n, size_t cap)
 {
 	const struct ch_read_limits *l = x->lim;
 	char a[32], b[32];
+	/* compressed bytes read so far: minizip reads them in blocks, so this
+	 * is at least what was inflated, and the ratio at most the true one */
+	uint64_t used = unzGetCurrentFileZStreamPos64(x->zip) - x->zpos;
 	x->fed += n;
 	if (x->fed > cap)
 		return limit(x, "%s 解压后超过 %s 的上限", x->entry,
 		             ch_read_limit_bytes(cap, a, sizeof a));
-	if (x->fed > l->ratio_from && x->fed / l->ratio > x->csize)
+	if (x->fed > l->ratio_from && x->fed / l->ratio > used)
 		return limit(
 		    x,
-		    "%s 的压缩比超过 %zu:1 的上限（压缩时 %s 字节，已解压出 %s），"
+		    "%s 的压缩比超过 %zu:1 的上限（%s 字节压缩数据解压出 %s 以上），"
 		    "不像是表格，可能是“压缩炸弹”",
-		    x->entry, l->ratio, ch_read_limit_count((size_t)x->csize, a, sizeof a),
+		    x->entry, l->ratio, ch_read_limit_count((size_t)used, a, sizeof a),
 		    ch_read_limit_bytes((size_t)x->fed & ~(((size_t)1 << 20) - 1), b, sizeof b));
 	if (ch_read_clock() > x->deadline)
 		return limit(x, "读取超过了 %g 秒的时限，文件太大或有异常", l->seconds);
