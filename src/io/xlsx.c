@@ -237,14 +237,13 @@ static int inflated(ch_xlsx *x, size_t n, size_t cap)
 	uint64_t used = unzGetCurrentFileZStreamPos64(x->zip) - x->zpos;
 	x->fed += n;
 	if (x->fed > cap)
-		return limit(x, "%s 解压后超过 %s 的上限", x->entry,
-		             ch_read_limit_bytes(cap, a, sizeof a));
+		return limit(x, "解压后超过 %s 的上限", ch_read_limit_bytes(cap, a, sizeof a));
 	if (x->fed > l->ratio_from && x->fed / l->ratio > used)
 		return limit(
 		    x,
-		    "%s 的压缩比超过 %zu:1 的上限（%s 字节压缩数据解压出 %s 以上），"
+		    "压缩比超过 %zu:1 的上限（%s 字节压缩数据解压出 %s 以上），"
 		    "不像是表格，可能是“压缩炸弹”",
-		    x->entry, l->ratio, ch_read_limit_count((size_t)used, a, sizeof a),
+		    l->ratio, ch_read_limit_count((size_t)used, a, sizeof a),
 		    ch_read_limit_bytes((size_t)x->fed & ~(((size_t)1 << 20) - 1), b, sizeof b));
 	if (ch_read_clock() > x->deadline)
 		return limit(x, "读取超过了 %g 秒的时限，文件太大或有异常", l->seconds);
@@ -259,7 +258,7 @@ static int pending(ch_xlsx *x)
 	char a[32];
 	XML_Index at = XML_GetCurrentByteIndex(x->p);
 	if (at >= 0 && x->fed > (uint64_t)at && x->fed - (uint64_t)at > x->lim->xml_pending)
-		return limit(x, "%s 中有一段超过 %s 的 XML（注释、属性值或名称）没有结束", x->entry,
+		return limit(x, "有一段超过 %s 的 XML（注释、属性值或名称）没有结束",
 		             ch_read_limit_bytes(x->lim->xml_pending, a, sizeof a));
 	return 0;
 }
