@@ -171,38 +171,28 @@ static int set_error(ch_xlsx *x, int code, ch_buf *b)
 	return ch_error_set(code, "%s", x->errmsg);
 }
 
-static int limit(ch_xlsx *x, const char *fmt, ...)
+/* Sets the error from FMT and AP, prefixed with where X is: in English
+ * for fail(), in Chinese (ZH) for limit(). */
+static int report(ch_xlsx *x, int code, int zh, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static int report(ch_xlsx *x, int code, int zh, const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	ch_buf b;
 	ch_buf_init(&b);
-	if (x->in_sheet) {
-		ch_buf_printf(&b, "%s 工作表「%s」", x->path, x->sheets[x->cur].name);
-		if (x->row_depth)
-			ch_buf_printf(&b, "第 %zu 行", x->rownum);
-		else if (x->rownum)
-			ch_buf_printf(&b, "第 %zu 行之后", x->rownum);
-	} else {
-		ch_buf_printf(&b, "%s 的 %s", x->path, x->entry ? x->entry : "");
-	}
-	ch_buf_printf(&b, "：%s", msg);
-	return set_error(x, CH_EINVALID, &b);
-}
-
-static int fail(ch_xlsx *x, int code, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	ch_buf b;
-	ch_buf_init(&b);
-	if (x->in_sheet) {
+	if (zh) {
+		if (x->in_sheet) {
+			ch_buf_printf(&b, "%s 工作表「%s」", x->path, x->sheets[x->cur].name);
+			if (x->row_depth)
+				ch_buf_printf(&b, "第 %zu 行", x->rownum);
+			else if (x->rownum)
+				ch_buf_printf(&b, "第 %zu 行之后", x->rownum);
+		} else {
+			ch_buf_printf(&b, "%s 的 %s", x->path, x->entry ? x->entry : "");
+		}
+		ch_buf_printf(&b, "：%s", msg);
+	} else if (x->in_sheet) {
 		const char *sheet = x->sheets[x->cur].name;
 		if (x->row_depth)
 			ch_buf_printf(&b, "row %zu of sheet %s: %s", x->rownum, sheet, msg);
@@ -214,6 +204,24 @@ static int fail(ch_xlsx *x, int code, const char *fmt, ...)
 		ch_buf_printf(&b, "%s: %s: %s", x->path, x->entry ? x->entry : "", msg);
 	}
 	return set_error(x, code, &b);
+}
+
+static int limit(ch_xlsx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = report(x, CH_EINVALID, 1, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int fail(ch_xlsx *x, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = report(x, code, 0, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* ---- bounds ---- */
