@@ -183,6 +183,15 @@ int ch_ref_text_over(const char *label, const char *text, int64_t max, char *why
 	return 1;
 }
 
+int ch_ref_text_check(ch_ctx *ctx, const char *key, const char *label, const char *param,
+                      const char *text)
+{
+	char why[256];
+	if (!text || !ch_ref_text_over(label, text, ch_ref_text_max(ctx, key), why, sizeof why))
+		return 0;
+	return ch_error_set_field(CH_EINVALID, param, "%s", why);
+}
+
 char *ch_ref_text_start(const char *text)
 {
 	enum { SHOWN = 20 }; /* characters */

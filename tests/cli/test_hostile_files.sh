@@ -172,3 +172,11 @@ has_err "text: the note's length and limit are named" "备注有 1001 个字符�
 run ch --db t.db event record H9 已开工 --county 昌吉市 --date 2023-04-10 \
 	--note "$(hostile_repeat '注' 3000)"
 expect_rc "text: a step's note of 1,000 characters is stored" 0
+
+# a plan's reason (reason: 1,000 characters), given by hand
+ch --db p.db plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 >/dev/null
+run ch --db p.db plan withdraw --year 2023 --version 1 --reason "$(hostile_repeat '因' 3003)"
+expect_rc "text: a withdrawal reason of 1,001 characters is refused" 1
+has_err "text: the reason's length and limit are named" "原因有 1001 个字符，超过 1000 个字符的上限 (--reason)"
+run ch --db p.db plan show --year 2023
+expect_rc "text: the plan was not withdrawn" 0
