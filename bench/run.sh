@@ -13,8 +13,9 @@
 # measured at 100,000 rows and at BENCH_ROWS rows: it should not grow with
 # the file.
 #
-# Then event import and the dispatch, ledger postings, and the HTTP server
-# beside nginx (bench/http.sh, which also runs alone).
+# Then hostile import files (bench/hostile.sh, docs/limits.md), event
+# import and the dispatch, ledger postings, and the HTTP server beside
+# nginx (bench/http.sh, which also runs alone).
 set -eu
 C=$(cd "$(dirname "${1:-./cleanheat}")" && pwd)/$(basename "${1:-./cleanheat}")
 ROOT=$(pwd)
@@ -54,6 +55,12 @@ for n in 100000 "$ROWS"; do
 	rm -f "reg-$n.csv" run.db* bare.db*
 done
 echo "peak memory should be the same at both sizes (the reader and the import keep no rows)"
+
+# ---- hostile files ----
+# bench/hostile.sh (also alone: sh bench/hostile.sh ./cleanheat): the
+# hostile CSV and XLSX files of docs/limits.md, each refused within
+# seconds and under 64 MB, beside a normal 1,000-row ledger.
+(cd "$ROOT" && sh bench/hostile.sh "$C")
 
 # ---- progress: event import and the dispatch report ----
 # BENCH_HH households (default 1,000,000; BENCH_SCALE=10 multiplies it), a

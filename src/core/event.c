@@ -19,6 +19,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/event.h"
+#include "core/reflist.h"
 #include "core/idcard.h"
 #include "core/region.h"
 #include "core/subsidy.h"
@@ -52,6 +53,7 @@ struct ch_event_batch {
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "s|township" → allowed (0/1) */
+	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 };
 
@@ -115,6 +117,7 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 	ch_today_at_most(opts->today, b->today, sizeof b->today);
 	if ((rc = ch_ctx_require_role(ctx, perm)) != 0)
 		goto fail;
+	b->note_max = ch_ref_text_max(ctx, "event_note");
 	if (opts->county_id) {
 		ch_region c;
 		if ((rc = ch_region_get(ctx, opts->county_id, &c)) != 0)
@@ -414,6 +417,14 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		return 0;
 	}
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	char why[256];
+	if (ch_ref_text_over("备注", note, b->note_max, why, sizeof why)) {
+		char *start = ch_ref_text_start(note);
+		add_problem(b, in->line, CH_EF_NOTE, start, "%s", why);
+		free(start);
+		free(note);
+		return 0;
+	}
 	if (tr->needs_note && (!note || !*note)) {
 		add_problem(b, in->line, CH_EF_NOTE, NULL, "「%s」须在备注中写明原因",
 		            ch_stage_name(stage));

@@ -12,6 +12,7 @@
 #include "core/acceptance_int.h"
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
+#include "core/reflist.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -98,6 +99,8 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	if (in->visit != 1 && in->visit != 2)
 		return ch_error_set_field(CH_EINVALID, "visit",
 		                          "回访轮次应为 1（供暖首月）或 2（供暖季中期）");
+	if ((rc = ch_ref_text_check(ctx, "acceptance_note", "备注", "note", in->note)) != 0)
+		return rc;
 	if (!yes_comfort(in->comfort, &comfort))
 		return ch_error_set_field(CH_EINVALID, "comfort",
 		                          "舒适度应为 好、一般 或 差（good、fair、poor）");

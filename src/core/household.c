@@ -110,6 +110,7 @@ struct ch_hh_import {
 	int in_tx, finished;
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
+	int64_t text_max[CH_HF_COUNT]; /* most characters of a text field, 0: none */
 	ch_strmap *regions;  /* "c|NAME" → county id, "t|PARENT|NAME" → id (negative: denied) */
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
@@ -212,6 +213,11 @@ static int prepare_all(ch_hh_import *imp)
 	return rc;
 }
 
+/* The free-text fields with a length in limits.csv (by their keys). */
+static const int text_fields[] = {CH_HF_TOWNSHIP,   CH_HF_VILLAGE,   CH_HF_HEAD,
+                                  CH_HF_ADDRESS,    CH_HF_STRUCTURE, CH_HF_ORIG_HEATING,
+                                  CH_HF_CONTRACTOR, CH_HF_NOTE};
+
 int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import **out)
 {
 	ch_hh_import *imp = ch_calloc(1, sizeof *imp);
@@ -257,6 +263,8 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	    (rc = ch_ref_limit(ctx, "es_area", &imp->es_min, &imp->es_max)) != 0 ||
 	    (rc = ch_ref_limit(ctx, "cost", &imp->cost_min, &imp->cost_max)) != 0)
 		goto fail;
+	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
+		imp->text_max[text_fields[i]] = ch_ref_text_max(ctx, ch_hfield_key(text_fields[i]));
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto fail;
 	imp->in_tx = 1;
@@ -561,6 +569,18 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 		if (!v[required[i]])
 			add_problem(imp, line, required[i], NULL, 0, "缺少%s",
 			            ch_hfield_name(required[i]));
+	/* lengths: a text over its limit is not looked at further */
+	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++) {
+		int f = text_fields[i];
+		char why[256];
+		if (ch_ref_text_over(ch_hfield_name(f), v[f], imp->text_max[f], why, sizeof why)) {
+			char *start = ch_ref_text_start(v[f]);
+			add_problem(imp, line, f, start, 0, "%s", why);
+			free(start);
+			free(v[f]);
+			v[f] = NULL;
+		}
+	}
 	/* regions */
 	if (v[CH_HF_COUNTY]) {
 		r->county_id = county_of(imp, line, v[CH_HF_COUNTY]);
@@ -597,8 +617,6 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 	if (v[CH_HF_HH_NO] && strlen(v[CH_HF_HH_NO]) > 64)
 		add_problem(imp, line, CH_HF_HH_NO, v[CH_HF_HH_NO], 0,
 		            "户编号过长（最多 64 个字符）");
-	if (v[CH_HF_HEAD] && strlen(v[CH_HF_HEAD]) > 96)
-		add_problem(imp, line, CH_HF_HEAD, v[CH_HF_HEAD], 0, "户主姓名过长");
 	/* text a spreadsheet would run: kept as text, and said */
 	static const int texts[] = {CH_HF_HEAD, CH_HF_ADDRESS, CH_HF_CONTRACTOR, CH_HF_NOTE};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)

@@ -11,6 +11,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/plan.h"
+#include "core/reflist.h"
 #include "core/region.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -305,7 +306,9 @@ int ch_plan_import(ch_ctx *ctx, const ch_plan_table *t, const ch_plan_check *che
 		return ch_error_set_field(CH_EINVALID, "year", "%d 不是计划年度", o->year);
 	if (t->nrows == 0)
 		return ch_error_set(CH_EINVALID, "计划表中没有县市行");
-	if (check->nfindings && (rc = refuse_findings(check, o)) != 0)
+	if (check->nfindings &&
+	    ((rc = refuse_findings(check, o)) != 0 ||
+	     (rc = ch_ref_text_check(ctx, "reason", "原因", "reason", o->reason)) != 0))
 		return rc;
 	if ((rc = ch_plan_check_year(t, o->year)) != 0)
 		return rc;
@@ -429,6 +432,8 @@ int ch_plan_withdraw(ch_ctx *ctx, int year, int version, const char *reason, int
 	if (!reason || !*reason)
 		return ch_error_set_field(CH_EINVALID, "reason",
 		                          "撤回计划须写明原因（记入审计日志）");
+	if ((rc = ch_ref_text_check(ctx, "reason", "原因", "reason", reason)) != 0)
+		return rc;
 	if ((rc = ch_plan_load(ctx, year, version, &p)) != 0)
 		return rc;
 	ch_buf_init(&deps);

@@ -14,6 +14,7 @@
 #include "core/event.h"
 #include "core/idcard.h"
 #include "core/progress_int.h"
+#include "core/reflist.h"
 #include "core/region.h"
 #include "core/workflow.h"
 #include "util/alloc.h"
@@ -215,7 +216,8 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	int stage = ch_stage_parse(stage_text), rc, in_tx = 0;
 	ch_stmt *agg = NULL;
 
-	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0 ||
+	    (rc = ch_ref_text_check(ctx, "event_note", "更正原因", "note", note)) != 0)
 		return rc;
 	if (stage <= CH_STAGE_REGISTERED) {
 		ch_buf names;

@@ -12,6 +12,7 @@
 #include "core/acceptance_int.h"
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
+#include "core/reflist.h"
 #include "util/date.h"
 #include "util/error.h"
 
@@ -93,7 +94,8 @@ int ch_rectification_close(ch_ctx *ctx, int64_t id, const char *day_text, const 
 	    0)
 		return rc;
 	ref.township_id = township;
-	if ((rc = ch_acceptance_may_write(ctx, &ref)) != 0)
+	if ((rc = ch_acceptance_may_write(ctx, &ref)) != 0 ||
+	    (rc = ch_ref_text_check(ctx, "acceptance_note", "整改情况", "note", note)) != 0)
 		return rc;
 	if (ch_db_query_text(ctx->db, &closed, "SELECT closed_day FROM rectification WHERE id = ?",
 	                     "i", id) == 0) {

@@ -205,7 +205,9 @@ static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 		const char *unit = cellv(&t, r, 3);
 		int decimals = 2; /* m² → 0.01 m², yuan → fen: both hundredths */
 		int64_t lo, hi;
-		if (strcmp(unit, "m²") != 0 && strcmp(unit, "yuan") != 0) {
+		if (strcmp(unit, "字符") == 0) /* the length of a text: whole characters */
+			decimals = 0;
+		else if (strcmp(unit, "m²") != 0 && strcmp(unit, "yuan") != 0) {
 			rc = ch_error_set(CH_ERROR, "%s 第%zu行：不认识的单位“%s”", f->path, r + 2,
 			                  unit);
 			break;

@@ -1,6 +1,8 @@
 /*
  * reflist — storing and looking up reference lists (see reflist.h).
  */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,4 +160,50 @@ int ch_ref_limit(ch_ctx *ctx, const char *field, int64_t *min, int64_t *max)
 	if (rc == CH_ENOTFOUND)
 		ch_error_set(CH_ENOTFOUND, "no limits for %s", field);
 	return rc;
+}
+
+int64_t ch_ref_text_max(ch_ctx *ctx, const char *field)
+{
+	int64_t min, max;
+	if (ch_ref_limit(ctx, field, &min, &max) != 0) {
+		ch_error_clear();
+		return 0;
+	}
+	return max > 0 ? max : 0;
+}
+
+int ch_ref_text_over(const char *label, const char *text, int64_t max, char *why, size_t whysz)
+{
+	if (!text || max <= 0)
+		return 0;
+	size_t n = ch_utf8_count(text, strlen(text));
+	if (n <= (uint64_t)max)
+		return 0;
+	snprintf(why, whysz, "%s有 %zu 个字符，超过 %" PRId64 " 个字符的上限", label, n, max);
+	return 1;
+}
+
+int ch_ref_text_check(ch_ctx *ctx, const char *key, const char *label, const char *param,
+                      const char *text)
+{
+	char why[256];
+	if (!text || !ch_ref_text_over(label, text, ch_ref_text_max(ctx, key), why, sizeof why))
+		return 0;
+	return ch_error_set_field(CH_EINVALID, param, "%s", why);
+}
+
+char *ch_ref_text_start(const char *text)
+{
+	enum { SHOWN = 20 }; /* characters */
+	size_t i = 0;
+	for (int n = 0; text[i] && n < SHOWN; n++)
+		for (i++; ((unsigned char)text[i] & 0xC0) == 0x80; i++)
+			;
+	if (!text[i])
+		return ch_strdup(text);
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_put(&b, text, i);
+	ch_buf_puts(&b, "…");
+	return ch_buf_detach(&b);
 }

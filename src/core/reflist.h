@@ -40,4 +40,20 @@ char *ch_reflist_names(const ch_reflist *l);
 /* The bounds of FIELD; CH_ENOTFOUND when none are set. */
 int ch_ref_limit(ch_ctx *ctx, const char *field, int64_t *min, int64_t *max);
 
+/* The most characters a text FIELD ("head_name", "address", "note",
+ * "event_note", ...: the rows of limits.csv in the unit 字符) may have, or 0
+ * when the limits set has none for it. */
+int64_t ch_ref_text_max(ch_ctx *ctx, const char *field);
+/* 1 when TEXT has more than MAX characters (MAX 0: no limit), with the
+ * reason in Chinese in WHY ("地址有 250 个字符，超过 200 个字符的上限"), LABEL
+ * naming the field; else 0. */
+int ch_ref_text_over(const char *label, const char *text, int64_t max, char *why, size_t whysz);
+/* For a value given by hand: 0 when TEXT is within the length of KEY, else
+ * CH_EINVALID for the parameter PARAM with the reason, LABEL naming it. */
+int ch_ref_text_check(ch_ctx *ctx, const char *key, const char *label, const char *param,
+                      const char *text);
+/* The start of TEXT for a problem's value, when the whole is too long to
+ * repeat: its first characters and "…" (a new string). */
+char *ch_ref_text_start(const char *text);
+
 #endif

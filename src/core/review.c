@@ -23,6 +23,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
+#include "core/reflist.h"
 #include "core/region.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -626,6 +627,8 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 		rc = ch_error_set_field(CH_EINVALID, "note", "复核不合格须在备注中写明问题");
 		goto done;
 	}
+	if ((rc = ch_ref_text_check(ctx, "acceptance_note", "备注", "note", note)) != 0)
+		goto done;
 	/* a pass needs evidence, as a self-inspection's does */
 	if (strcmp(result, "pass") == 0 &&
 	    (rc = ch_acceptance_pass_evidence("复核通过", nevidence)) != 0)

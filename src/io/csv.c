@@ -20,6 +20,15 @@
  * character) are held back until the text before them has been parsed:
  * the records before the bad line are still returned, and the message can
  * name the line the bad bytes are on.
+ *
+ * The bounds of io/limits.h are kept as the text is fed: a physical line,
+ * and a record (a quoted field may run over several lines), may not pass
+ * the line limit, which also stops an unclosed quote that would otherwise
+ * swallow the rest of the file; a field may not pass the cell limit, a
+ * record the column limit, and the read of a file its deadline (checked
+ * per block; text in memory is the program's own or a test's).
+ * So libcsv's field buffer and the record buffers stay within the line
+ * limit whatever the input.
  */
 #include <errno.h>
 #include <iconv.h>
@@ -32,6 +41,7 @@
 #include <csv.h>
 
 #include "io/csv.h"
+#include "io/limits.h"
 #include "util/alloc.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -91,6 +101,10 @@ struct ch_csv {
 	char eol;          /* '\n', or '\r' for old Mac files with no '\n' at all */
 	size_t line;       /* physical line being fed, 1-based */
 	size_t start_line; /* line on which the record libcsv is in started */
+	size_t line_len;   /* bytes of the current physical line fed so far */
+	size_t rec_len;    /* bytes of the record being parsed fed so far */
+	const struct ch_read_limits *lim;
+	double deadline; /* ch_read_clock() time the read must end by */
 
 	/* records: field strings packed in SBUF, field I starts at OFFS[I] */
 	char *sbuf;
@@ -124,6 +138,19 @@ static int fail(ch_csv *r, int code, const char *fmt, ...)
 	return ch_error_set(code, "%s", r->errmsg);
 }
 
+/* The file's name and a space for a message, or "" for memory. */
+static const char *where(const ch_csv *r)
+{
+	return r->fp ? r->name : "";
+}
+
+/* Fails with a limit of io/limits.h passed at LINE: "FILE 第 LINE 行：WHAT". */
+static int over(ch_csv *r, size_t line, const char *what)
+{
+	return fail(r, CH_EINVALID, "%s%s第 %zu 行：%s", where(r), *where(r) ? " " : "", line,
+	            what);
+}
+
 static ch_csv *reader_new(void)
 {
 	ch_csv *r = ch_calloc(1, sizeof *r);
@@ -132,6 +159,8 @@ static ch_csv *reader_new(void)
 	r->line = 1;
 	r->start_line = 1;
 	r->eol = '\n';
+	r->lim = ch_read_limits();
+	r->deadline = ch_read_clock() + r->lim->seconds;
 	csv_init(&r->p, CSV_APPEND_NULL);
 	csv_set_realloc_func(&r->p, ch_realloc);
 	csv_set_blk_size(&r->p, 1024);
@@ -418,10 +447,26 @@ static int start(ch_csv *r)
 static void on_field(void *s, size_t len, void *data)
 {
 	ch_csv *r = data;
+	char msg[160], n[32];
+	if (r->err)
+		return;
 	if (!r->in_rec) {
 		r->in_rec = 1;
 		r->rec_first = r->nf;
 		r->rec_line = r->start_line;
+	}
+	if (r->nf - r->rec_first >= r->lim->columns) {
+		snprintf(msg, sizeof msg, "超过 %s 列的上限",
+		         ch_read_limit_count(r->lim->columns, n, sizeof n));
+		over(r, r->rec_line, msg);
+		return;
+	}
+	if (len > r->lim->cell_chars && ch_utf8_count(s, len) > r->lim->cell_chars) {
+		snprintf(msg, sizeof msg, "第 %zu 列超过一个单元格 %s 个字符的上限",
+		         r->nf - r->rec_first + 1,
+		         ch_read_limit_count(r->lim->cell_chars, n, sizeof n));
+		over(r, r->rec_line, msg);
+		return;
 	}
 	if (r->nf == r->offcap) {
 		r->offcap = r->offcap ? 2 * r->offcap : 64;
@@ -445,6 +490,8 @@ static void on_record(int c, void *data)
 {
 	ch_csv *r = data;
 	(void)c;
+	if (r->err)
+		return;
 	if (!r->in_rec) { /* not sent by libcsv without a field, but be safe */
 		r->rec_first = r->nf;
 		r->rec_line = r->start_line;
@@ -480,6 +527,25 @@ static void compact(ch_csv *r)
 	r->nrec = r->qhead = 0;
 }
 
+/* Fails for a line (or a record over several lines) longer than the
+ * limit: a quoted field left open is named from the line it opened on. */
+static void line_too_long(ch_csv *r)
+{
+	char msg[256], n[32];
+	ch_read_limit_bytes(r->lim->line_bytes, n, sizeof n);
+	if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted && r->start_line < r->line) {
+		snprintf(msg, sizeof msg,
+		         "引号没有闭合：从这一行开始的带引号字段到 %s 的上限仍未结束"
+		         "（缺少 \"）",
+		         n);
+		over(r, r->start_line, msg);
+	} else {
+		snprintf(msg, sizeof msg,
+		         "一行超过 %s 的上限（台账的一行远没有这么长：文件损坏，或不是表格）", n);
+		over(r, r->line, msg);
+	}
+}
+
 /* Feeds text to libcsv until a record is queued, an error is found or the
  * input ends. */
 static void fill(ch_csv *r)
@@ -490,20 +556,33 @@ static void fill(ch_csv *r)
 			size_t avail = r->dlen - r->dpos;
 			const char *nl = memchr(s, r->eol, avail);
 			size_t n = nl ? (size_t)(nl - s) + 1 : avail;
-			if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN)
+			if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN) {
 				r->start_line = r->line;
+				r->rec_len = 0;
+			}
+			if (r->line_len + n > r->lim->line_bytes ||
+			    r->rec_len + n > r->lim->line_bytes) {
+				line_too_long(r);
+				break;
+			}
+			r->line_len += n;
+			r->rec_len += n;
 			size_t bufsz = csv_get_buffer_size(&r->p);
 			if (bufsz > r->p.blk_size) /* grow the field buffer geometrically */
 				csv_set_blk_size(&r->p, bufsz);
 			size_t used = csv_parse(&r->p, s, n, on_field, on_record, r);
+			if (r->err)
+				break;
 			if (used != n) {
 				fail(r, CH_ERROR, "%s: line %zu: %s", r->name, r->line,
 				     csv_strerror(csv_error(&r->p)));
 				break;
 			}
 			r->dpos += n;
-			if (nl)
+			if (nl) {
 				r->line++;
+				r->line_len = 0;
+			}
 			continue;
 		}
 		switch (r->pend) {
@@ -542,6 +621,13 @@ static void fill(ch_csv *r)
 			}
 			csv_fini(&r->p, on_field, on_record, r);
 			r->done = 1;
+			continue;
+		}
+		if (r->fp && ch_read_clock() > r->deadline) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "读取超过了 %g 秒的时限，文件太大或有异常",
+			         r->lim->seconds);
+			over(r, r->line, msg);
 			continue;
 		}
 		decode_more(r);

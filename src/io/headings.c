@@ -1,8 +1,13 @@
 /*
  * headings — the embedded heading table, parsed once (see headings.h).
+ *
+ * A lookup is one hash probe on "kind<US>heading", then a walk of the rows
+ * that share that pair: a header of N columns is matched in time linear in
+ * N, however many columns a hostile file has.
  */
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "io/csv.h"
@@ -10,19 +15,24 @@
 #include "util/alloc.h"
 #include "util/embedded.h"
 #include "util/error.h"
+#include "util/strmap.h"
 
 enum { C_KIND, C_FIELD, C_HEADING, C_COUNT };
 
 struct heading {
 	char *text[C_COUNT]; /* kind, field, heading */
+	long next;           /* the next row with the same kind and heading, or -1 */
 };
+
+#define KEY_MAX 512 /* longer than any heading: a longer one names nothing */
 
 /* Filled once by parse() and read-only afterwards. */
 static struct {
 	struct heading *rows;
 	size_t n;
-	int rc;        /* 0, or CH_ERROR when the file is broken */
-	char msg[256]; /* why, when it is */
+	ch_strmap *first; /* "kind<US>heading" -> the first row with them */
+	int rc;           /* 0, or CH_ERROR when the file is broken */
+	char msg[256];    /* why, when it is */
 } table;
 static pthread_once_t parsed = PTHREAD_ONCE_INIT;
 
@@ -30,6 +40,34 @@ static void broken(const char *why)
 {
 	table.rc = CH_ERROR;
 	snprintf(table.msg, sizeof table.msg, "%s (compiled in): %s", CH_HEADINGS_FILE, why);
+}
+
+/* Writes "KIND<US>H" into KEY; 0, or -1 when it does not fit. */
+static int make_key(char key[KEY_MAX], const char *kind, const char *h)
+{
+	int n = snprintf(key, KEY_MAX, "%s\x1f%s", kind, h);
+	return n < 0 || n >= KEY_MAX ? -1 : 0;
+}
+
+/* Links every row into the chain of its kind and heading, in file order. */
+static void index_rows(void)
+{
+	char key[KEY_MAX];
+	long *last = ch_calloc(table.n ? table.n : 1, sizeof *last);
+	int64_t at;
+	table.first = ch_strmap_new();
+	for (size_t i = 0; i < table.n; i++) {
+		struct heading *r = &table.rows[i];
+		r->next = -1;
+		if (make_key(key, r->text[C_KIND], r->text[C_HEADING]) < 0)
+			continue;
+		if (ch_strmap_get(table.first, key, &at))
+			table.rows[last[at]].next = (long)i;
+		else
+			ch_strmap_put(table.first, key, at = (int64_t)i);
+		last[at] = (long)i;
+	}
+	free(last);
 }
 
 static void parse(void)
@@ -78,6 +116,8 @@ static void parse(void)
 		ch_error_clear();
 	} else if (header) {
 		broken("empty");
+	} else {
+		index_rows();
 	}
 done:
 	ch_csv_free(csv);
@@ -93,13 +133,13 @@ int ch_headings_load(void)
 
 int ch_headings_find(const char *kind, const char *h, const char *const *keys, size_t nkeys)
 {
+	char key[KEY_MAX];
+	int64_t at;
 	pthread_once(&parsed, parse);
-	if (table.rc)
+	if (table.rc || make_key(key, kind, h) < 0 || !ch_strmap_get(table.first, key, &at))
 		return -1;
-	for (size_t i = 0; i < table.n; i++) {
+	for (long i = (long)at; i >= 0; i = table.rows[i].next) {
 		const struct heading *r = &table.rows[i];
-		if (strcmp(r->text[C_HEADING], h) != 0 || strcmp(r->text[C_KIND], kind) != 0)
-			continue;
 		for (size_t k = 0; k < nkeys; k++)
 			if (strcmp(r->text[C_FIELD], keys[k]) == 0)
 				return (int)k;

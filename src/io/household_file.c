@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/reflist.h"
 #include "core/region.h"
 #include "io/headings.h"
 #include "io/household_file.h"
@@ -21,6 +22,7 @@
 
 #define HEADER_SEARCH_ROWS 20
 #define COL_IGNORED        (-2) /* 序号: known, not stored */
+#define MAX_LISTED         20   /* unknown headings named in the message */
 
 const char *ch_household_heading(enum ch_hfield f)
 {
@@ -187,8 +189,13 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	if (unknown.len && !opts->ignore_unknown_columns) {
 		ch_buf names;
 		ch_buf_init(&names);
-		for (size_t i = 0; i < unknown.len; i++)
-			ch_buf_printf(&names, "%s「%s」", i ? "、" : "", unknown.items[i]);
+		for (size_t i = 0; i < unknown.len && i < MAX_LISTED; i++) {
+			char *start = ch_ref_text_start(unknown.items[i]);
+			ch_buf_printf(&names, "%s「%s」", i ? "、" : "", start);
+			free(start);
+		}
+		if (unknown.len > MAX_LISTED)
+			ch_buf_printf(&names, " 等 %zu 列", unknown.len);
 		rc = ch_error_set_field(CH_EINVALID, "ignore-unknown-columns",
 		                        "第%zu行：不认识的列 %s，什么也没有保存。"
 		                        "请改为标准表头（见 docs/register.md）、删除这些列，"

@@ -14,9 +14,18 @@
  *
  * Parts are parsed with namespace processing and matched on local names,
  * so prefixed documents (<x:c>) and Strict OOXML read the same. Input is
- * treated as hostile (a fuzzer is pointed at it): DTDs are refused, every
- * part has a cap on its decompressed size, a row on its columns and its
- * text, and nothing is allocated by a count read from the file.
+ * treated as hostile (a fuzzer is pointed at it): DTDs are refused and
+ * nothing is allocated by a count read from the file. The bounds of
+ * io/limits.h are kept as each block is fed: every part has a cap on its
+ * inflated size and on its compression ratio; the bytes expat holds
+ * without reporting anything (a comment, an attribute value or a name
+ * being collected, which the installed expat rescans for each block, so
+ * that time grows with the square of its length) are capped by comparing
+ * the bytes fed with XML_GetCurrentByteIndex, the start of the token not
+ * yet finished; rows, the cells of a row, the characters of a cell, the
+ * text of a row, the shared strings' count and bytes, and the entries of
+ * the small parts are capped; and one read has a deadline. So memory is
+ * bounded by the shared strings' cap plus one row, whatever the file.
  */
 #include <errno.h>
 #include <math.h>
@@ -31,6 +40,7 @@
 #include <expat.h>
 #include <unzip.h>
 
+#include "io/limits.h"
 #include "io/xlsx.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -38,15 +48,11 @@
 #include "util/error.h"
 #include "util/text.h"
 
-#define BLOCK          65536               /* bytes of a zip entry fed to expat at a time */
-#define NS_SEP         '|'                 /* expat's namespace separator: "URI|local" */
-#define MAX_COLS       16384               /* Excel's last column, XFD */
-#define MAX_ROW        ((size_t)1 << 30)   /* above Excel's 1048576; a sanity bound */
-#define MAX_PART_BYTES ((size_t)64 << 20)  /* workbook, relationships, styles */
-#define MAX_SST_BYTES  ((size_t)512 << 20) /* shared strings */
-#define MAX_ROW_BYTES  ((size_t)64 << 20)  /* the text of one row (and of one cell) */
-#define SST_HINT_MAX   ((size_t)1 << 20)   /* most shared strings reserved up front */
-#define MAX_LISTED     20                  /* sheet names listed in a message */
+#define BLOCK        65536             /* bytes of a zip entry fed to expat at a time */
+#define NS_SEP       '|'               /* expat's namespace separator: "URI|local" */
+#define MAX_COLS     16384             /* Excel's last column, XFD */
+#define SST_HINT_MAX ((size_t)1 << 20) /* most shared strings reserved up front */
+#define MAX_LISTED   20                /* sheet names listed in a message */
 /* minizip's iCaseSensitivity for names compared without regard to case
  * (OPC part names are case-insensitive). */
 #define ZIP_NOCASE 2
@@ -103,7 +109,13 @@ struct ch_xlsx {
 	/* the part being parsed (ENTRY) and its parser */
 	const char *entry;
 	XML_Parser p;
-	int parsing; /* inside XML_ParseBuffer or XML_ResumeParser */
+	int parsing;   /* inside XML_ParseBuffer or XML_ResumeParser */
+	uint64_t fed;  /* bytes of ENTRY inflated and given to the parser */
+	uint64_t zpos; /* where ENTRY's compressed data begins in the zip */
+
+	/* bounds (io/limits.h) */
+	const struct ch_read_limits *lim;
+	double deadline; /* ch_read_clock() time the read must end by */
 
 	/* the worksheet stream */
 	int in_sheet;   /* the worksheet is open: errors name rows */
@@ -116,9 +128,12 @@ struct ch_xlsx {
 
 	/* depth of each open element of interest (0: not open) */
 	unsigned long sd_depth, row_depth, cell_depth, v_depth, is_depth, t_depth, rph_depth;
-	size_t rownum;   /* Excel row number of the current (or last) row */
-	size_t col;      /* 0-based column of the current cell */
-	size_t next_col; /* the column of a cell without r */
+	size_t rownum;    /* Excel row number of the current (or last) row */
+	size_t nrows;     /* row elements read */
+	size_t ncells;    /* cell elements in the current row */
+	size_t val_chars; /* characters in VAL */
+	size_t col;       /* 0-based column of the current cell */
+	size_t next_col;  /* the column of a cell without r */
 	enum cell_type type;
 	int is_date;
 	ch_buf val; /* the text of the current cell */
@@ -141,17 +156,43 @@ static const XML_Memory_Handling_Suite mem_suite = {ch_malloc, ch_realloc, free}
  * row of the worksheet, or the file and the part being read. Stops the
  * parser when called from a handler. Returns CODE. */
 static int fail(ch_xlsx *x, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same in Chinese for a bound of io/limits.h passed: "FILE 工作表「S」第
+ * N 行：…", or "FILE 的 PART：…" outside the worksheet. Returns CH_EINVALID. */
+static int limit(ch_xlsx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static int fail(ch_xlsx *x, int code, const char *fmt, ...)
+static int set_error(ch_xlsx *x, int code, ch_buf *b)
+{
+	free(x->errmsg);
+	x->errmsg = ch_buf_detach(b);
+	ch_buf_dispose(b);
+	x->err = code;
+	if (x->parsing)
+		XML_StopParser(x->p, XML_FALSE);
+	return ch_error_set(code, "%s", x->errmsg);
+}
+
+/* Sets the error from FMT and AP, prefixed with where X is: in English
+ * for fail(), in Chinese (ZH) for limit(). */
+static int report(ch_xlsx *x, int code, int zh, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+static int report(ch_xlsx *x, int code, int zh, const char *fmt, va_list ap)
 {
 	char msg[512];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	ch_buf b;
 	ch_buf_init(&b);
-	if (x->in_sheet) {
+	if (zh) {
+		if (x->in_sheet) {
+			ch_buf_printf(&b, "%s 工作表「%s」", x->path, x->sheets[x->cur].name);
+			if (x->row_depth)
+				ch_buf_printf(&b, "第 %zu 行", x->rownum);
+			else if (x->rownum)
+				ch_buf_printf(&b, "第 %zu 行之后", x->rownum);
+		} else {
+			ch_buf_printf(&b, "%s 的 %s", x->path, x->entry ? x->entry : "");
+		}
+		ch_buf_printf(&b, "：%s", msg);
+	} else if (x->in_sheet) {
 		const char *sheet = x->sheets[x->cur].name;
 		if (x->row_depth)
 			ch_buf_printf(&b, "row %zu of sheet %s: %s", x->rownum, sheet, msg);
@@ -162,13 +203,72 @@ static int fail(ch_xlsx *x, int code, const char *fmt, ...)
 	} else {
 		ch_buf_printf(&b, "%s: %s: %s", x->path, x->entry ? x->entry : "", msg);
 	}
-	free(x->errmsg);
-	x->errmsg = ch_buf_detach(&b);
-	ch_buf_dispose(&b);
-	x->err = code;
-	if (x->parsing)
-		XML_StopParser(x->p, XML_FALSE);
-	return ch_error_set(code, "%s", x->errmsg);
+	return set_error(x, code, &b);
+}
+
+static int limit(ch_xlsx *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = report(x, CH_EINVALID, 1, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int fail(ch_xlsx *x, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = report(x, code, 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* ---- bounds ---- */
+
+/* Notes where the compressed data of the zip entry just opened begins and
+ * starts counting its inflated bytes. */
+static void entry_begin(ch_xlsx *x)
+{
+	x->fed = 0;
+	x->zpos = unzGetCurrentFileZStreamPos64(x->zip);
+}
+
+/* Counts N more inflated bytes of the entry (capped at CAP), checks its
+ * compression ratio and the read's deadline. Returns 0 or the error. */
+static int inflated(ch_xlsx *x, size_t n, size_t cap)
+{
+	const struct ch_read_limits *l = x->lim;
+	char a[32], b[32];
+	/* compressed bytes read so far: minizip reads them in blocks, so this
+	 * is at least what was inflated, and the ratio at most the true one */
+	uint64_t used = unzGetCurrentFileZStreamPos64(x->zip) - x->zpos;
+	x->fed += n;
+	if (x->fed > cap)
+		return limit(x, "解压后超过 %s 的上限", ch_read_limit_bytes(cap, a, sizeof a));
+	if (x->fed > l->ratio_from && x->fed / l->ratio > used)
+		return limit(
+		    x,
+		    "压缩比超过 %zu:1 的上限（%s 字节压缩数据解压出 %s 以上），"
+		    "不像是表格，可能是“压缩炸弹”",
+		    l->ratio, ch_read_limit_count((size_t)used, a, sizeof a),
+		    ch_read_limit_bytes((size_t)x->fed & ~(((size_t)1 << 20) - 1), b, sizeof b));
+	if (ch_read_clock() > x->deadline)
+		return limit(x, "读取超过了 %g 秒的时限，文件太大或有异常", l->seconds);
+	return 0;
+}
+
+/* After the parser has taken every byte fed so far: the bytes after the
+ * last token it finished (a comment, an attribute value, a name still
+ * being collected) may not pass the limit. Returns 0 or the error. */
+static int pending(ch_xlsx *x)
+{
+	char a[32];
+	XML_Index at = XML_GetCurrentByteIndex(x->p);
+	if (at >= 0 && x->fed > (uint64_t)at && x->fed - (uint64_t)at > x->lim->xml_pending)
+		return limit(x, "有一段超过 %s 的 XML（注释、属性值或名称）没有结束",
+		             ch_read_limit_bytes(x->lim->xml_pending, a, sizeof a));
+	return 0;
 }
 
 /* ---- small helpers ---- */
@@ -460,7 +560,6 @@ static int parse_part(ch_xlsx *x, const char *entry, size_t cap, void *ud,
                       XML_CharacterDataHandler text)
 {
 	int rc = 0, open = 0;
-	size_t total = 0;
 	if (unzLocateFile(x->zip, entry, ZIP_NOCASE) != UNZ_OK)
 		return CH_ENOTFOUND;
 	x->entry = entry;
@@ -469,6 +568,7 @@ static int parse_part(ch_xlsx *x, const char *entry, size_t cap, void *ud,
 		goto done;
 	}
 	open = 1;
+	entry_begin(x);
 	x->p = new_parser(ud, start, end, text);
 	if (!x->p) {
 		rc = fail(x, CH_ERROR, "cannot create an XML parser");
@@ -486,11 +586,8 @@ static int parse_part(ch_xlsx *x, const char *entry, size_t cap, void *ud,
 			rc = fail(x, CH_EINVALID, "the part is damaged (zip error %d)", n);
 			goto done;
 		}
-		total += (size_t)n;
-		if (total > cap) {
-			rc = fail(x, CH_EINVALID, "the part is larger than %zu MiB", cap >> 20);
+		if ((rc = inflated(x, (size_t)n, cap)) != 0)
 			goto done;
-		}
 		x->parsing = 1;
 		enum XML_Status st = XML_ParseBuffer(x->p, n, n == 0);
 		x->parsing = 0;
@@ -504,6 +601,8 @@ static int parse_part(ch_xlsx *x, const char *entry, size_t cap, void *ud,
 			          XML_ErrorString(XML_GetErrorCode(x->p)));
 			goto done;
 		}
+		if ((rc = pending(x)) != 0)
+			goto done;
 		if (n == 0)
 			break;
 	}
@@ -535,6 +634,12 @@ static void XMLCALL wb_start(void *ud, const XML_Char *name, const XML_Char **at
 		x->date1904 = v && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0);
 	} else if (strcmp(ln, "sheet") == 0) {
 		const char *sname = attr(atts, "name");
+		char n[32];
+		if (x->nsheets >= x->lim->entries) {
+			limit(x, "工作表超过 %s 个的上限",
+			      ch_read_limit_count(x->lim->entries, n, sizeof n));
+			return;
+		}
 		if (x->nsheets == x->sheetcap) {
 			x->sheetcap = x->sheetcap ? 2 * x->sheetcap : 8;
 			x->sheets = ch_reallocarray(x->sheets, x->sheetcap, sizeof *x->sheets);
@@ -595,6 +700,11 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 	const char *target = attr(atts, "Target"), *mode = attr(atts, "TargetMode");
 	if (!id || !target || (mode && strcmp(mode, "External") == 0))
 		return;
+	if (x->nrels >= x->lim->entries) {
+		char n[32];
+		limit(x, "关系超过 %s 条的上限", ch_read_limit_count(x->lim->entries, n, sizeof n));
+		return;
+	}
 	if (x->nrels == x->relcap) {
 		x->relcap = x->relcap ? 2 * x->relcap : 8;
 		x->rels = ch_reallocarray(x->rels, x->relcap, sizeof *x->rels);
@@ -627,13 +737,14 @@ static const char *rel_target(const ch_xlsx *x, const char *kind, const char *fa
 static int read_workbook(ch_xlsx *x)
 {
 	struct part pt = {x, 0};
-	int rc = parse_part(x, "xl/workbook.xml", MAX_PART_BYTES, &pt, wb_start, part_end, NULL);
+	int rc =
+	    parse_part(x, "xl/workbook.xml", x->lim->part_bytes, &pt, wb_start, part_end, NULL);
 	if (rc == CH_ENOTFOUND)
 		return ch_error_set(CH_EINVALID, "%s 不是 xlsx 工作簿", x->path);
 	if (rc < 0)
 		return rc;
-	rc = parse_part(x, "xl/_rels/workbook.xml.rels", MAX_PART_BYTES, &pt, rels_start, part_end,
-	                NULL);
+	rc = parse_part(x, "xl/_rels/workbook.xml.rels", x->lim->part_bytes, &pt, rels_start,
+	                part_end, NULL);
 	if (rc == CH_ENOTFOUND)
 		return ch_error_set(
 		    CH_EINVALID, "%s 不是 xlsx 工作簿（缺少 xl/_rels/workbook.xml.rels）", x->path);
@@ -650,18 +761,23 @@ struct sst_ctx {
 	struct part base;
 	unsigned long si_depth, t_depth, rph_depth;
 	size_t start; /* where the string being read begins in SST */
+	size_t chars; /* its characters so far */
 };
 
 static void sst_put(ch_xlsx *x, const char *s, size_t n)
 {
-	if (x->sst_len + n + 1 > UINT32_MAX) { /* offsets are 32-bit */
-		fail(x, CH_EINVALID, "the shared strings are too long");
+	size_t most = x->lim->sst_bytes < UINT32_MAX ? x->lim->sst_bytes : UINT32_MAX;
+	char a[32];
+	if (x->sst_len + n + 1 > most) { /* (offsets are 32-bit) */
+		limit(x, "共享字符串的文字超过 %s 的上限", ch_read_limit_bytes(most, a, sizeof a));
 		return;
 	}
 	if (x->sst_len + n + 1 > x->sst_cap) {
 		size_t cap = x->sst_cap ? x->sst_cap : 65536;
 		while (cap < x->sst_len + n + 1)
 			cap *= 2;
+		if (cap > most) /* no doubling past the limit */
+			cap = most;
 		x->sst = ch_realloc(x->sst, cap);
 		x->sst_cap = cap;
 	}
@@ -677,6 +793,8 @@ static void sst_reserve(ch_xlsx *x, size_t n)
 	size_t cap = x->sst_offcap ? 2 * x->sst_offcap : 1024;
 	while (cap < n + 2)
 		cap *= 2;
+	if (cap > x->lim->sst_count + 2 && n + 2 <= x->lim->sst_count + 2)
+		cap = x->lim->sst_count + 2;
 	x->sst_off = ch_reallocarray(x->sst_off, cap, sizeof *x->sst_off);
 	x->sst_offcap = cap;
 }
@@ -693,8 +811,15 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 		size_t n;
 		const char *count = attr(atts, "uniqueCount");
 		if (strcmp(ln, "si") == 0) {
+			char cnt[32];
+			if (x->nsst >= x->lim->sst_count) {
+				limit(x, "共享字符串超过 %s 条的上限",
+				      ch_read_limit_count(x->lim->sst_count, cnt, sizeof cnt));
+				return;
+			}
 			c->si_depth = d;
 			c->start = x->sst_len;
+			c->chars = 0;
 		} else if (strcmp(ln, "sst") == 0 && count &&
 		           parse_uint(count, SST_HINT_MAX, &n) == 0) {
 			sst_reserve(x, n); /* a hint only: capped, and grown as read */
@@ -735,15 +860,24 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 {
 	struct sst_ctx *c = ud;
-	if (c->t_depth && !c->base.x->err)
-		sst_put(c->base.x, s, (size_t)len);
+	ch_xlsx *x = c->base.x;
+	char n[32];
+	if (!c->t_depth || x->err)
+		return;
+	c->chars += ch_utf8_count(s, (size_t)len);
+	if (c->chars > x->lim->cell_chars) {
+		limit(x, "第 %zu 条共享字符串超过一个单元格 %s 个字符的上限", x->nsst + 1,
+		      ch_read_limit_count(x->lim->cell_chars, n, sizeof n));
+		return;
+	}
+	sst_put(x, s, (size_t)len);
 }
 
 static int read_shared_strings(ch_xlsx *x)
 {
-	struct sst_ctx c = {{x, 0}, 0, 0, 0, 0};
+	struct sst_ctx c = {{x, 0}, 0, 0, 0, 0, 0};
 	const char *entry = rel_target(x, "sharedStrings", "xl/sharedStrings.xml");
-	int rc = parse_part(x, entry, MAX_SST_BYTES, &c, sst_start, sst_end, sst_text);
+	int rc = parse_part(x, entry, x->lim->sheet_bytes, &c, sst_start, sst_end, sst_text);
 	if (rc == CH_ENOTFOUND) /* a workbook without text */
 		rc = 0;
 	if (rc == 0 && x->sst_len < x->sst_cap) { /* give back the doubling slack */
@@ -786,6 +920,10 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 		v = attr(atts, "numFmtId");
 		if (!v || parse_uint(v, SIZE_MAX, &id) < 0)
 			return;
+		if (c->nfmts >= c->base.x->lim->entries) {
+			limit(c->base.x, "数字格式超过 %zu 个的上限", c->base.x->lim->entries);
+			return;
+		}
 		if (c->nfmts == c->fmtcap) {
 			c->fmtcap = c->fmtcap ? 2 * c->fmtcap : 16;
 			c->fmts = ch_reallocarray(c->fmts, c->fmtcap, sizeof *c->fmts);
@@ -796,6 +934,10 @@ static void XMLCALL styles_start(void *ud, const XML_Char *name, const XML_Char 
 		v = attr(atts, "numFmtId");
 		if (!v || parse_uint(v, SIZE_MAX, &id) < 0)
 			id = 0; /* General */
+		if (c->nxf >= c->base.x->lim->entries) {
+			limit(c->base.x, "单元格格式超过 %zu 个的上限", c->base.x->lim->entries);
+			return;
+		}
 		if (c->nxf == c->xfcap) {
 			c->xfcap = c->xfcap ? 2 * c->xfcap : 64;
 			c->xf = ch_reallocarray(c->xf, c->xfcap, sizeof *c->xf);
@@ -827,7 +969,7 @@ static int read_styles(ch_xlsx *x)
 	memset(&c, 0, sizeof c);
 	c.base.x = x;
 	const char *entry = rel_target(x, "styles", "xl/styles.xml");
-	int rc = parse_part(x, entry, MAX_PART_BYTES, &c, styles_start, styles_end, NULL);
+	int rc = parse_part(x, entry, x->lim->part_bytes, &c, styles_start, styles_end, NULL);
 	if (rc == CH_ENOTFOUND) { /* every cell in the General format */
 		rc = 0;
 		goto done;
@@ -855,8 +997,10 @@ done:
 /* Sets field COL of the current row to S[0, LEN). */
 static void row_set(ch_xlsx *x, size_t col, const char *s, size_t len)
 {
-	if (x->rbuf.len + len + 1 > MAX_ROW_BYTES) {
-		fail(x, CH_EINVALID, "the row has more than %zu MiB of text", MAX_ROW_BYTES >> 20);
+	if (x->rbuf.len + len + 1 > x->lim->line_bytes) {
+		char a[32];
+		limit(x, "一行的文字超过 %s 的上限",
+		      ch_read_limit_bytes(x->lim->line_bytes, a, sizeof a));
 		return;
 	}
 	if (col >= x->ncols) {
@@ -883,14 +1027,21 @@ static void row_begin(ch_xlsx *x, const XML_Char **atts, unsigned long d)
 {
 	const char *r = attr(atts, "r");
 	size_t n = x->rownum + 1;
-	if (r && (parse_uint(r, MAX_ROW, &n) < 0 || n == 0)) {
+	char a[32];
+	if (r && (parse_uint(r, SIZE_MAX / 2, &n) < 0 || n == 0)) {
 		fail(x, CH_EINVALID, "bad row number \"%.40s\"", r);
+		return;
+	}
+	if (n > x->lim->rows || ++x->nrows > x->lim->rows) {
+		limit(x, "超过 %s 行的上限（Excel 的最大行数）",
+		      ch_read_limit_count(x->lim->rows, a, sizeof a));
 		return;
 	}
 	x->rownum = n;
 	x->row_depth = d;
 	x->next_col = 0;
 	x->ncols = 0;
+	x->ncells = 0;
 	ch_buf_clear(&x->rbuf);
 	ch_buf_putc(&x->rbuf, '\0');
 }
@@ -925,6 +1076,12 @@ static void cell_begin(ch_xlsx *x, const XML_Char **atts, unsigned long d)
 		fail(x, CH_EINVALID, "more than %d cells", MAX_COLS);
 		return;
 	}
+	if (++x->ncells > x->lim->columns) {
+		char a[32];
+		limit(x, "超过 %s 个单元格的上限",
+		      ch_read_limit_count(x->lim->columns, a, sizeof a));
+		return;
+	}
 	x->col = col;
 	x->next_col = col + 1;
 	if (!t || strcmp(t, "n") == 0)
@@ -943,6 +1100,7 @@ static void cell_begin(ch_xlsx *x, const XML_Char **atts, unsigned long d)
 		x->type = T_STR; /* "str", and anything unknown: the text as it is */
 	x->is_date = s && parse_uint(s, SIZE_MAX, &si) == 0 && si < x->nxf && x->xf_date[si];
 	ch_buf_clear(&x->val);
+	x->val_chars = 0;
 	x->cell_depth = d;
 }
 
@@ -1057,8 +1215,11 @@ static void XMLCALL sheet_text(void *ud, const XML_Char *s, int len)
 	ch_xlsx *x = ud;
 	if ((!x->v_depth && !x->t_depth) || x->err)
 		return;
-	if (x->val.len + (size_t)len > MAX_ROW_BYTES) {
-		fail(x, CH_EINVALID, "a cell has more than %zu MiB of text", MAX_ROW_BYTES >> 20);
+	x->val_chars += ch_utf8_count(s, (size_t)len);
+	if (x->val_chars > x->lim->cell_chars) {
+		char a[32];
+		limit(x, "第 %zu 列超过一个单元格 %s 个字符的上限", x->col + 1,
+		      ch_read_limit_count(x->lim->cell_chars, a, sizeof a));
 		return;
 	}
 	ch_buf_put(&x->val, s, (size_t)len);
@@ -1082,6 +1243,7 @@ static int open_sheet(ch_xlsx *x, size_t i)
 	x->entry_open = 1;
 	x->cur = i;
 	x->entry = r->target;
+	entry_begin(x);
 	x->p = new_parser(x, sheet_start, sheet_end, sheet_text);
 	if (!x->p)
 		return ch_error_set(CH_ERROR, "%s: cannot create an XML parser", x->path);
@@ -1147,6 +1309,8 @@ static void pump(ch_xlsx *x)
 				fail(x, CH_EINVALID, "%s is damaged (zip error %d)", x->entry, n);
 				break;
 			}
+			if (inflated(x, (size_t)n, x->lim->sheet_bytes) != 0)
+				break;
 			x->fed_final = n == 0;
 			x->parsing = 1;
 			st = XML_ParseBuffer(x->p, n, n == 0);
@@ -1158,6 +1322,8 @@ static void pump(ch_xlsx *x)
 			fail(x, CH_EINVALID, "malformed XML (%s line %lu: %s)", x->entry,
 			     (unsigned long)XML_GetCurrentLineNumber(x->p),
 			     XML_ErrorString(XML_GetErrorCode(x->p)));
+		else if (st == XML_STATUS_OK && !x->err)
+			pending(x);
 	}
 }
 
@@ -1181,6 +1347,8 @@ int ch_xlsx_open(ch_xlsx **out, const char *path, const char *sheet)
 	}
 	x = ch_calloc(1, sizeof *x);
 	x->base.x = x;
+	x->lim = ch_read_limits();
+	x->deadline = ch_read_clock() + x->lim->seconds;
 	x->path = ch_strdup(path);
 	ch_buf_init(&x->val);
 	ch_buf_init(&x->rbuf);

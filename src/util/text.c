@@ -42,6 +42,14 @@ int ch_utf8_decode(const char *str, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t ch_utf8_count(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return n;
+}
+
 int ch_utf8_encode(uint32_t cp, char *out)
 {
 	unsigned char *o = (unsigned char *)out;

@@ -22,6 +22,10 @@ int ch_utf8_encode(uint32_t cp, char *out);
  * the middle of a sequence, *CUT (if not NULL) is set to 1 and the partial
  * sequence is not counted. */
 size_t ch_utf8_valid_prefix(const char *s, size_t len, int *cut);
+/* The characters (code points) in S[0, LEN) of UTF-8: the bytes that are
+ * not continuation bytes. What the length limits of register text and of
+ * a cell count. */
+size_t ch_utf8_count(const char *s, size_t len);
 
 /* A new string: full-width ASCII forms (U+FF01..U+FF5E) become ASCII, the
  * ideographic space, no-break space and tabs become spaces, zero-width

@@ -2,13 +2,17 @@
  * test_csv — the CSV reader: encoding detection (UTF-8, UTF-8 BOM, GB18030,
  * UTF-16LE), delimiter detection, quoting, physical line numbers, block
  * boundaries inside multibyte characters, and the errors for malformed
- * input. Most inputs are built in memory; the files under
+ * input, the bounds of io/limits.h (a line, a record left open by a
+ * quote, a field, the columns, the deadline), and the heading table's
+ * lookup. Most inputs are built in memory; the files under
  * tests/fixtures/csv/ are real exports made with iconv (read with the
  * repository root as the working directory).
  */
 #include "testutil.h"
 
 #include "io/csv.h"
+#include "io/headings.h"
+#include "io/limits.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -463,10 +467,19 @@ static void test_utf16le_surrogate_straddle(void **state)
 	ch_buf_dispose(&b);
 }
 
-/* A long line crossing several blocks, and a long quoted field. */
+static void wide_cells(struct ch_read_limits *l)
+{
+	l->cell_chars = 4 * BLOCK;
+}
+
+/* A long line crossing several blocks, and a long quoted field (with the
+ * cell limit raised above them: the buffers are what is tested). */
 static void test_long_fields(void **state)
 {
 	(void)state;
+	struct ch_read_limits l = *ch_read_limits();
+	wide_cells(&l);
+	ch_read_limits_set(&l);
 	ch_buf b;
 	ch_buf_init(&b);
 	ch_buf_puts(&b, "h\n");
@@ -489,6 +502,7 @@ static void test_long_fields(void **state)
 	expect_end(r);
 	ch_csv_free(r);
 	ch_buf_dispose(&b);
+	ch_read_limits_set(NULL);
 }
 
 /* Many records: line numbers stay right as the buffers are reused. */
@@ -692,6 +706,170 @@ static void test_formula_cells(void **state)
 	assert_false(ch_text_formula_like(NULL));
 }
 
+/* ---- the bounds of io/limits.h ---- */
+
+/* "h\n", then PRE, N copies of UNIT and POST. */
+static char *hostile(const char *pre, const char *unit, size_t n, const char *post, size_t *len)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "h\n");
+	ch_buf_puts(&b, pre);
+	for (size_t i = 0; i < n; i++)
+		ch_buf_puts(&b, unit);
+	ch_buf_puts(&b, post);
+	*len = b.len;
+	return ch_buf_detach(&b);
+}
+
+/* A line of 2 MiB stops at the 1 MiB limit, naming its line; one just
+ * under the limit (in fields within the cell limit) is read. */
+static void test_limit_line(void **state)
+{
+	(void)state;
+	size_t len;
+	char *s =
+	    hostile("x,", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;", (size_t)64 << 10, "\nok\n", &len);
+	ch_csv *r = open_mem(s, len);
+	expect_row(r, 1, 1, "h");
+	expect_error(r, CH_EINVALID, "第 2 行：一行超过 1 MiB 的上限");
+	ch_csv_free(r);
+	free(s);
+	/* 1 MiB less a little, in fields of 32,000 */
+	ch_buf b;
+	ch_buf_init(&b);
+	for (int f = 0; f < 32; f++) {
+		for (int i = 0; i < 32000; i++)
+			ch_buf_putc(&b, 'a');
+		ch_buf_putc(&b, ',');
+	}
+	ch_buf_puts(&b, "\nend\n");
+	r = open_mem(b.ptr, b.len);
+	ch_csv_row row;
+	assert_int_equal(ch_csv_next(r, &row), 1);
+	assert_int_equal(row.nfields, 33);
+	expect_row(r, 2, 1, "end");
+	expect_end(r);
+	ch_csv_free(r);
+	ch_buf_dispose(&b);
+}
+
+/* A quote never closed swallows the rest of the file as one field: it
+ * stops at the line limit, naming the line the quote opened on. */
+static void test_limit_unclosed_quote(void **state)
+{
+	(void)state;
+	size_t len;
+	char *s = hostile("a,b\nc,\"open\n", "more text, on many lines\n", 100000, "", &len);
+	ch_csv *r = open_mem(s, len);
+	expect_row(r, 1, 1, "h");
+	expect_row(r, 2, 2, "a", "b");
+	expect_error(r, CH_EINVALID,
+	             "第 3 行：引号没有闭合：从这一行开始的带引号字段到 1 MiB 的上限仍未结束");
+	ch_csv_free(r);
+	free(s);
+}
+
+/* A field: 32,767 characters (not bytes) at most. */
+static void test_limit_field(void **state)
+{
+	(void)state;
+	size_t len;
+	char *s = hostile("x,", "a", 32768, ",y\n", &len);
+	ch_csv *r = open_mem(s, len);
+	expect_row(r, 1, 1, "h");
+	expect_error(r, CH_EINVALID, "第 2 行：第 2 列超过一个单元格 32,767 个字符的上限");
+	ch_csv_free(r);
+	free(s);
+	s = hostile("\"", "字", 32767, "\",y\n", &len);
+	r = open_mem(s, len);
+	expect_row(r, 1, 1, "h");
+	ch_csv_row row;
+	assert_int_equal(ch_csv_next(r, &row), 1);
+	assert_int_equal(strlen(row.fields[0]), 3 * 32767);
+	expect_end(r);
+	ch_csv_free(r);
+	free(s);
+}
+
+/* Columns: 16,384 (Excel's) at most. */
+static void test_limit_columns(void **state)
+{
+	(void)state;
+	size_t len;
+	char *s = hostile("", "a,", 16383, "a\n", &len);
+	ch_csv *r = open_mem(s, len);
+	expect_row(r, 1, 1, "h");
+	ch_csv_row row;
+	assert_int_equal(ch_csv_next(r, &row), 1);
+	assert_int_equal(row.nfields, 16384);
+	expect_end(r);
+	ch_csv_free(r);
+	free(s);
+	s = hostile("", "a,", 16384, "a\n", &len);
+	r = open_mem(s, len);
+	expect_row(r, 1, 1, "h");
+	expect_error(r, CH_EINVALID, "第 2 行：超过 16,384 列的上限");
+	ch_csv_free(r);
+	free(s);
+}
+
+static void no_time(struct ch_read_limits *l)
+{
+	l->seconds = 0;
+}
+
+/* The deadline, checked at each block: a read of a file of more than one
+ * block with no time left stops with the line it reached. */
+static void test_limit_deadline(void **state)
+{
+	(void)state;
+	size_t len;
+	char *s = hostile("", "a,b\n", 40000, "", &len);
+	struct ch_read_limits l = *ch_read_limits();
+	no_time(&l);
+	ch_read_limits_set(&l);
+	char *dir = test_tmpdir(), path[512];
+	snprintf(path, sizeof path, "%s/slow.csv", dir);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(s, 1, len, f), len);
+	fclose(f);
+	ch_csv *r = NULL;
+	assert_int_equal(ch_csv_open(&r, path), 0);
+	ch_csv_row row;
+	int rc;
+	while ((rc = ch_csv_next(r, &row)) == 1)
+		;
+	assert_int_equal(rc, CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "slow.csv 第 "));
+	assert_non_null(strstr(ch_error_message(), "读取超过了 0 秒的时限"));
+	ch_csv_free(r);
+	free(s);
+	test_rmdir(dir);
+	ch_read_limits_set(NULL);
+}
+
+/* The heading table answers by hash: the fields named, the first row of
+ * the file that names one of the keys asked for, and nothing for a
+ * heading longer than any in the file. */
+static void test_headings_lookup(void **state)
+{
+	(void)state;
+	static const char *const keys[] = {"head_name", "id_number"};
+	assert_int_equal(ch_headings_load(), 0);
+	assert_int_equal(ch_headings_find("household", "户主姓名", keys, 2), 0);
+	assert_int_equal(ch_headings_find("household", "身份证号", keys, 2), 1);
+	assert_int_equal(ch_headings_find("household", "身份证号", keys + 1, 1), 0);
+	assert_int_equal(ch_headings_find("household", "身份证号", keys, 1), -1);
+	assert_int_equal(ch_headings_find("region", "户主姓名", keys, 2), -1);
+	assert_int_equal(ch_headings_find("household", "没有这一列", keys, 2), -1);
+	char big[2048];
+	memset(big, 'a', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	assert_int_equal(ch_headings_find("household", big, keys, 2), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -726,6 +904,12 @@ int main(void)
 	    cmocka_unit_test(test_nul_byte),
 	    cmocka_unit_test(test_unterminated_quote),
 	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_limit_line),
+	    cmocka_unit_test(test_limit_unclosed_quote),
+	    cmocka_unit_test(test_limit_field),
+	    cmocka_unit_test(test_limit_columns),
+	    cmocka_unit_test(test_limit_deadline),
+	    cmocka_unit_test(test_headings_lookup),
 	    cmocka_unit_test(test_fixture_gbk_crlf),
 	    cmocka_unit_test(test_fixture_utf8_bom),
 	    cmocka_unit_test(test_fixture_unicode_text),

@@ -4,7 +4,8 @@
  * text, dates in built-in and custom formats in both date systems, cached
  * formula results, booleans, error values, gaps between cells and rows,
  * sheets chosen by name, blocks of 64 KiB, and the errors for files that
- * are not workbooks or are malformed or hostile.
+ * are not workbooks or are malformed or hostile, each bound of io/limits.h
+ * among them (some lowered for the test, to be reached with small files).
  *
  * Most workbooks are written in the test: with libxlsxwriter as Excel
  * would save them, or part by part with minizip for what libxlsxwriter
@@ -22,6 +23,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "io/limits.h"
 #include "io/report.h"
 #include "io/xlsx.h"
 #include "util/buf.h"
@@ -756,6 +758,268 @@ static void test_hostile(void **state)
 	free(path);
 }
 
+/* ---- the bounds of io/limits.h ---- */
+
+/* A sheet with the XML PRE, then N copies of UNIT, then POST. */
+static char *sheet_of(const char *pre, const char *unit, size_t n, const char *post)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, XML_DECL "<worksheet xmlns=\"" NS_MAIN "\"><sheetData>");
+	ch_buf_puts(&b, pre);
+	for (size_t i = 0; i < n; i++)
+		ch_buf_puts(&b, unit);
+	ch_buf_puts(&b, post);
+	ch_buf_puts(&b, "</sheetData></worksheet>");
+	return ch_buf_detach(&b);
+}
+
+/* Writes a one-sheet workbook of SHEET (freed) and expects reading its
+ * rows to end in an error with a message holding NEEDLE. */
+static void expect_sheet_error(const char *path, char *sheet, const char *needle)
+{
+	ch_csv_row row;
+	write_simple(path, sheet, NULL);
+	free(sheet);
+	ch_xlsx *x = open_ok(path, NULL);
+	while (ch_xlsx_next(x, &row) == 1)
+		;
+	expect_next_error(x, CH_EINVALID, needle);
+	ch_xlsx_free(x);
+}
+
+/* Limits lowered for one test; restored by the teardown. */
+static void lower(void (*change)(struct ch_read_limits *))
+{
+	struct ch_read_limits l = *ch_read_limits();
+	change(&l);
+	ch_read_limits_set(&l);
+}
+
+static int teardown_limits(void **state)
+{
+	ch_read_limits_set(NULL);
+	return teardown(state);
+}
+
+/* A comment, an attribute value or a processing instruction of 2 MiB is
+ * refused once 1 MiB has been fed without the parser finishing a token
+ * (the installed expat rescans it for each block: minutes for 32 MiB). */
+static void test_limit_xml_token(void **state)
+{
+	char *path = path_in(state, "token.xlsx");
+	const char *needle = "工作表「Sheet1」：有一段超过 1 MiB 的 XML";
+	expect_sheet_error(path, sheet_of("<!--", "a", (size_t)2 << 20, "-->"), needle);
+	expect_sheet_error(path,
+	                   sheet_of("<row r=\"1\"><c r=\"A1\" x=\"", "a", (size_t)2 << 20,
+	                            "\"><v>1</v></c></row>"),
+	                   "第 1 行：有一段超过 1 MiB 的 XML");
+	expect_sheet_error(path, sheet_of("<?pi ", "a", (size_t)2 << 20, "?>"), needle);
+	/* long text inside an element is reported as it comes: not a token */
+	char *sheet = sheet_of("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>", " ",
+	                       (size_t)2 << 20, "x</t></is></c></row>");
+	write_simple(path, sheet, NULL);
+	free(sheet);
+	ch_xlsx *x = open_ok(path, NULL);
+	ch_csv_row row;
+	assert_int_equal(ch_xlsx_next(x, &row), CH_EINVALID);
+	expect_msg("第 1 行：第 1 列超过一个单元格 32,767 个字符的上限");
+	ch_xlsx_free(x);
+	/* a comment in the shared strings: refused when the workbook opens */
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "<sst xmlns=\"" NS_MAIN "\"><!--");
+	for (size_t i = 0; i < ((size_t)2 << 20); i++)
+		ch_buf_putc(&b, 'a');
+	ch_buf_puts(&b, "--></sst>");
+	write_simple(path, SHEET(""), b.ptr);
+	ch_buf_dispose(&b);
+	expect_open_error(path, NULL, CH_EINVALID,
+	                  "的 xl/sharedStrings.xml：有一段超过 1 MiB");
+	free(path);
+}
+
+/* A sheet that inflates more than 100 times (empty rows, as a zip bomb
+ * would be) is refused once it passes 8 MiB inflated. */
+static void test_limit_ratio(void **state)
+{
+	char *path = path_in(state, "bomb.xlsx");
+	expect_sheet_error(path, sheet_of("", "<row r=\"1\"/>", (size_t)1 << 20, ""),
+	                   "压缩比超过 100:1 的上限（");
+	free(path);
+}
+
+static void lower_sheet_bytes(struct ch_read_limits *l)
+{
+	l->sheet_bytes = (size_t)1 << 20;
+	l->part_bytes = 4096;
+}
+
+/* The inflated size of a worksheet, and of the small parts. */
+static void test_limit_part_size(void **state)
+{
+	char *path = path_in(state, "big.xlsx");
+	lower(lower_sheet_bytes);
+	expect_sheet_error(
+	    path, sheet_of("", "<row><c t=\"inlineStr\"><is><t>abc</t></is></c></row>", 30000, ""),
+	    "工作表「Sheet1」第 20558 行：解压后超过 1 MiB 的上限");
+	/* styles above 4 KiB: refused when the workbook opens */
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "<styleSheet xmlns=\"" NS_MAIN "\"><cellXfs>");
+	for (int i = 0; i < 1000; i++)
+		ch_buf_puts(&b, "<xf numFmtId=\"14\"/>");
+	ch_buf_puts(&b, "</cellXfs></styleSheet>");
+	struct zpart parts[] = {
+	    {"xl/workbook.xml", WORKBOOK("", "Sheet1")},
+	    {"xl/_rels/workbook.xml.rels", wb_rels},
+	    {"xl/worksheets/sheet1.xml", SHEET("")},
+	    {"xl/styles.xml", b.ptr},
+	};
+	write_zip(path, parts, 4);
+	ch_buf_dispose(&b);
+	expect_open_error(path, NULL, CH_EINVALID, "的 xl/styles.xml：解压后超过 4 KiB 的上限");
+	free(path);
+}
+
+static void lower_rows(struct ch_read_limits *l)
+{
+	l->rows = 10;
+}
+
+/* Rows: counted, and numbered; Excel's 1,048,576 is the default. */
+static void test_limit_rows(void **state)
+{
+	char *path = path_in(state, "rows.xlsx");
+	expect_sheet_error(path, strdup(SHEET("<row r=\"1048577\"><c><v>1</v></c></row>")),
+	                   "超过 1,048,576 行的上限");
+	lower(lower_rows);
+	char *sheet = sheet_of("", "<row><c><v>1</v></c></row>", 11, "");
+	write_simple(path, sheet, NULL);
+	free(sheet);
+	ch_xlsx *x = open_ok(path, NULL);
+	for (size_t i = 1; i <= 10; i++)
+		expect_row(x, i, 1, "1");
+	expect_next_error(x, CH_EINVALID, "第 10 行之后：超过 10 行的上限");
+	ch_xlsx_free(x);
+	/* the same row number again and again counts too */
+	expect_sheet_error(path, sheet_of("", "<row r=\"1\"/>", 11, ""), "超过 10 行的上限");
+	free(path);
+}
+
+/* Cells of a row: the same reference repeated past 16,384; characters of a
+ * cell (not bytes: 32,767 Chinese characters are a cell's worth). */
+static void test_limit_cells(void **state)
+{
+	char *path = path_in(state, "cells.xlsx");
+	expect_sheet_error(path,
+	                   sheet_of("<row r=\"1\">", "<c r=\"A1\"><v>1</v></c>", 16385, "</row>"),
+	                   "第 1 行：超过 16,384 个单元格的上限");
+	expect_sheet_error(path,
+	                   sheet_of("<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>", "a", 32768,
+	                            "</t></is></c></row>"),
+	                   "工作表「Sheet1」第 2 行：第 2 列超过一个单元格 32,767 个字符的上限");
+	char *sheet = sheet_of("<row r=\"2\"><c r=\"B2\" t=\"inlineStr\"><is><t>", "字", 32767,
+	                       "</t></is></c></row>");
+	write_simple(path, sheet, NULL);
+	free(sheet);
+	ch_xlsx *x = open_ok(path, NULL);
+	ch_csv_row row;
+	assert_int_equal(ch_xlsx_next(x, &row), 1);
+	assert_int_equal(strlen(row.fields[1]), 3 * 32767);
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
+/* The text of a row: one megabyte (Excel's own bound would allow 16,384
+ * cells of 32,767 characters each, half a gigabyte for one row). */
+static void test_limit_row_text(void **state)
+{
+	char *path = path_in(state, "rowtext.xlsx");
+	ch_buf cell;
+	ch_buf_init(&cell);
+	ch_buf_puts(&cell, "<c t=\"inlineStr\"><is><t>");
+	for (int i = 0; i < 30000; i++)
+		ch_buf_putc(&cell, 'x');
+	ch_buf_puts(&cell, "</t></is></c>");
+	expect_sheet_error(path, sheet_of("<row r=\"4\">", cell.ptr, 40, "</row>"),
+	                   "第 4 行：一行的文字超过 1 MiB 的上限");
+	ch_buf_dispose(&cell);
+	free(path);
+}
+
+static void lower_sst(struct ch_read_limits *l)
+{
+	l->sst_count = 10;
+	l->sst_bytes = 64 << 10;
+}
+
+/* Shared strings: their number and their bytes are the one table held. */
+static void test_limit_shared_strings(void **state)
+{
+	char *path = path_in(state, "sst.xlsx");
+	lower(lower_sst);
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "<sst xmlns=\"" NS_MAIN "\">");
+	for (int i = 0; i < 11; i++)
+		ch_buf_puts(&b, "<si><t/></si>");
+	ch_buf_puts(&b, "</sst>");
+	write_simple(path, SHEET(""), b.ptr);
+	expect_open_error(path, NULL, CH_EINVALID,
+	                  "的 xl/sharedStrings.xml：共享字符串超过 10 条的上限");
+	ch_buf_clear(&b);
+	ch_buf_puts(&b, "<sst xmlns=\"" NS_MAIN "\"><si><t>");
+	for (int i = 0; i < 70000; i++)
+		ch_buf_puts(&b, i % 10000 ? "a" : "</t></si><si><t>");
+	ch_buf_puts(&b, "</t></si></sst>");
+	write_simple(path, SHEET(""), b.ptr);
+	expect_open_error(path, NULL, CH_EINVALID, "共享字符串的文字超过 64 KiB 的上限");
+	ch_read_limits_set(NULL);
+	ch_buf_clear(&b);
+	ch_buf_puts(&b, "<sst xmlns=\"" NS_MAIN "\"><si><t>");
+	for (int i = 0; i < 32768; i++)
+		ch_buf_putc(&b, 'a');
+	ch_buf_puts(&b, "</t></si></sst>");
+	write_simple(path, SHEET(""), b.ptr);
+	expect_open_error(path, NULL, CH_EINVALID,
+	                  "第 1 条共享字符串超过一个单元格 32,767 个字符的上限");
+	ch_buf_dispose(&b);
+	free(path);
+}
+
+static void lower_entries(struct ch_read_limits *l)
+{
+	l->entries = 3;
+}
+
+/* Sheets, relationships, number and cell formats are counted (the
+ * workbook has 3 relationships and 4 cell formats). */
+static void test_limit_entries(void **state)
+{
+	char *path = path_in(state, "entries.xlsx");
+	lower(lower_entries);
+	write_simple(path, SHEET(""), NULL); /* styles with 4 cell formats */
+	expect_open_error(path, NULL, CH_EINVALID, "xl/styles.xml：单元格格式超过 3 个的上限");
+	free(path);
+}
+
+static void no_time(struct ch_read_limits *l)
+{
+	l->seconds = 0;
+}
+
+/* The deadline of one read, checked as each block is fed. */
+static void test_limit_deadline(void **state)
+{
+	char *path = path_in(state, "slow.xlsx");
+	write_simple(path, SHEET(""), NULL);
+	lower(no_time);
+	expect_open_error(path, NULL, CH_EINVALID, "读取超过了 0 秒的时限");
+	free(path);
+}
+
 /* A report rendered into memory: CSV with its BOM, JSON, and an XLSX that
  * the reader opens again with the same cells. */
 static void test_report_render(void **state)
@@ -801,6 +1065,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_sst_out_of_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_malformed_sheet, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_limit_xml_token, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_ratio, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_part_size, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_rows, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_cells, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_row_text, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_shared_strings, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_entries, setup, teardown_limits),
+	    cmocka_unit_test_setup_teardown(test_limit_deadline, setup, teardown_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
