@@ -52,10 +52,11 @@ static int db_restore(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	int rc = ch_backup_restore(ctx, path, &rep);
 	if (rc)
 		return rc;
-	ch_result_printf(res,
-	                 "已用「%s」恢复数据库：完整性检查通过，审计日志 %lld 条记录的哈希链校验通过\n"
-	                 "被替换的数据库已另存为「%s」，确认恢复无误后可删除\n",
-	                 path, (long long)rep.audit_entries, rep.kept);
+	ch_result_printf(
+	    res,
+	    "已用「%s」恢复数据库：完整性检查通过，审计日志 %lld 条记录的哈希链校验通过\n"
+	    "被替换的数据库已另存为「%s」，确认恢复无误后可删除\n",
+	    path, (long long)rep.audit_entries, rep.kept);
 	ch_result_count(res, "audit_entries", rep.audit_entries);
 	return 0;
 }

@@ -28,6 +28,11 @@ void cli_print_op_help(FILE *f, const struct ch_op *op);
  * with the options parsed into A. */
 extern const struct ch_op cli_serve_op;
 int cli_serve(const char *db_url, const ch_args *a);
+/* Sets each option of `serve` that A (serve's parameters) lacks from the
+ * configuration file's key of the same name; a bad value is CH_EINVALID
+ * naming the file, line and key. */
+struct ch_config;
+int cli_serve_apply_config(ch_args *a, const struct ch_config *cfg);
 
 /* `cleanheat version`. */
 int cli_version(void);

@@ -62,8 +62,8 @@ static int verify_copy(const char *path, const char *shown, ch_backup_report *re
 	memset(&arep, 0, sizeof arep);
 	rc = ch_audit_verify(&sys, &arep);
 	if (rc == CH_EINVALID)
-		rc = ch_error_set(CH_EINVALID, "「%s」的审计日志校验失败：第 %lld 条记录（%s）", shown,
-		                  (long long)arep.bad_seq, arep.problem);
+		rc = ch_error_set(CH_EINVALID, "「%s」的审计日志校验失败：第 %lld 条记录（%s）",
+		                  shown, (long long)arep.bad_seq, arep.problem);
 	else if (rc)
 		ch_error_prefix("「%s」：", shown);
 	rep->audit_entries = arep.entries;

@@ -254,8 +254,8 @@ static int sqlite_backup(void *impl, const char *path)
 	struct stat sb;
 	int rc, code = 0;
 	if (stat(path, &sb) == 0)
-		return ch_error_set(CH_EEXISTS, "文件「%s」已存在：备份不覆盖已有文件，请换一个文件名",
-		                    path);
+		return ch_error_set(CH_EEXISTS,
+		                    "文件「%s」已存在：备份不覆盖已有文件，请换一个文件名", path);
 	int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd < 0)
 		return ch_error_set(errno == ENOENT ? CH_ENOTFOUND : CH_ERROR,
@@ -362,8 +362,8 @@ static int sqlite_check_file(const char *path, int64_t *schema_version)
 	}
 	const char *ok = (const char *)sqlite3_column_text(st, 0);
 	if (!ok || strcmp(ok, "ok") != 0) {
-		code = ch_error_set(CH_EINVALID, "数据库文件「%s」已损坏：完整性检查报告「%s」", path,
-		                    ok ? ok : "");
+		code = ch_error_set(CH_EINVALID, "数据库文件「%s」已损坏：完整性检查报告「%s」",
+		                    path, ok ? ok : "");
 		goto done;
 	}
 	sqlite3_finalize(st);
@@ -377,8 +377,8 @@ static int sqlite_check_file(const char *path, int64_t *schema_version)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW || sqlite3_column_int(st, 0) != 3 ||
 	    sqlite3_column_type(st, 1) == SQLITE_NULL) {
-		code = ch_error_set(CH_EINVALID, "「%s」不是 cleanheat 的数据库（没有表结构版本和审计日志）",
-		                    path);
+		code = ch_error_set(
+		    CH_EINVALID, "「%s」不是 cleanheat 的数据库（没有表结构版本和审计日志）", path);
 		goto done;
 	}
 	*schema_version = sqlite3_column_int64(st, 1);
