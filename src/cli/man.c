@@ -212,8 +212,8 @@ int cli_man(FILE *f)
 	item(f, "/var/lib/cleanheat/cleanheat.db.before-restore-TIME",
 	     "db restore 替换前的数据库副本。");
 	fputs(".SH 另见\n", f);
-	text(f, "/usr/share/doc/cleanheat/README.md；源码中的 docs/operations.md（安装、备份、"
-	        "日志格式）和 docs/api.md（HTTP 接口）。\n");
+	text(f, "/usr/share/doc/cleanheat/ 中的 README.md.gz 和 operations.md.gz（安装、配置、"
+	        "备份与恢复、日志格式）；源码中的 docs/api.md（HTTP 接口）。\n");
 	ch_buf_dispose(&b);
 	return 0;
 }
