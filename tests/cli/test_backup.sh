@@ -146,6 +146,13 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	expect_rc "restore of a backup whose audit log was edited: exit 1" 1
 	has_err "restore of an edited backup: names the entry" "第 2 条"
 	expect_eq "restore of an edited backup: the file is not changed" "$(cksum <edited.db)" "$EDITED_SUM"
+	cp b1.db newer.db
+	sqlite3 newer.db "INSERT INTO schema_version(version) VALUES (9999);"
+	run ch db restore newer.db
+	expect_rc "restore of a backup from a newer cleanheat: exit 5" 5
+	has_err "restore of a newer backup: says to use a newer cleanheat" "比本程序的"
+	ls cleanheat.db.restore-* >/dev/null 2>&1 && RC=1 not_ok "refused restores leave no staging copy" ||
+		ok "refused restores leave no staging copy"
 fi
 expect_eq "refused restores change nothing" "$(cksum <cleanheat.db)" "$SUM"
 

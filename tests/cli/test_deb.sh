@@ -67,6 +67,14 @@ has_err "the shipped configuration names the service's database" "/var/lib/clean
 run sh -c "gzip -dc x/usr/share/man/man1/cleanheat.1.gz"
 has "man page: generated from the table (db backup)" "db backup"
 has "man page: serve's options" "upload\\-limit"
+MAN=$OUT
+missing=
+for cmd in $("$CLEANHEAT" help | grep -v "^  cleanheat help" | sed -n 's/^  cleanheat \([a-z-]*\) \([a-z-]*\).*/\1_\2/p'); do
+	g=${cmd%_*} v=${cmd#*_}
+	printf '%s\n' "$MAN" | grep -q "^\.SS \"cleanheat $(printf '%s' "$g" | sed 's/-/\\\\-/g') $(printf '%s' "$v" | sed 's/-/\\\\-/g')" ||
+		missing="$missing $g $v;"
+done
+expect_eq "man page: every command of the table has its section" "$missing" ""
 has "man page: the configuration keys" "busy_timeout"
 if command -v groff >/dev/null 2>&1; then
 	run sh -c "gzip -dc x/usr/share/man/man1/cleanheat.1.gz | LC_ALL=C.UTF-8 groff -k -man -Tutf8 -ww -z"
