@@ -8,6 +8,10 @@
 #                 (the browser tests too: npm ci in tests/web first)
 #   make bench    run the benchmarks in bench/
 #   make format   reformat the sources with .clang-format
+#   make man      write the manual page build/release/cleanheat.1 (from the
+#                 operation table: `cleanheat help --man`)
+#   make deb      build the Debian package build/deb/cleanheat_VERSION_ARCH.deb
+#                 (dpkg-deb; dist/build-deb.sh says what it holds)
 #
 # Internally one build tree per MODE (release, asan) under build/: the same
 # rules, different flags, so a sanitizer build never mixes with a release one.
@@ -236,6 +240,22 @@ $(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ fuzz/replay.c fuzz/fuzz_$*.c $(FUZZ_LIBS) \
 		$(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 # --- fuzz (end) ---
+
+# --- packaging (begin) ---
+# The manual page is written by the program from its operation table; the
+# package holds the program, the page and the files of dist/.
+.PHONY: man deb
+
+man: $(B)/cleanheat.1
+
+$(B)/cleanheat.1: $(B)/cleanheat
+	@echo "  MAN   $@"
+	$(Q)$(B)/cleanheat help --man >$@.tmp && mv $@.tmp $@
+
+deb: $(B)/cleanheat $(B)/cleanheat.1
+	@echo "  DEB   build/deb"
+	$(Q)sh dist/build-deb.sh $(B)/cleanheat $(B)/cleanheat.1 build/deb
+# --- packaging (end) ---
 
 # --- bench (begin) ---
 # Benchmark programs in bench/, linked against the library of one MODE.

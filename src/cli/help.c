@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/config.h"
 #include "cli/cli.h"
 #include "util/buf.h"
 #include "util/text.h"
@@ -48,8 +49,7 @@ static const char *meta_of(const struct ch_param *p)
 	}
 }
 
-/* "--name META" or "NAME"; SHORT adds "-o, " for the output file. */
-static void param_words(const struct ch_param *p, ch_buf *b)
+void cli_param_words(const struct ch_param *p, ch_buf *b)
 {
 	if (p->flags & CH_PF_POSITIONAL) {
 		ch_buf_puts(b, meta_of(p));
@@ -83,7 +83,7 @@ void cli_print_usage(FILE *f, const struct ch_op *op)
 			ch_buf_puts(&b, " ");
 			if (!req)
 				ch_buf_puts(&b, "[");
-			param_words(p, &b);
+			cli_param_words(p, &b);
 			if (!req)
 				ch_buf_puts(&b, "]");
 		}
@@ -109,6 +109,19 @@ static void option_line(FILE *f, const char *words, const char *help)
 	fprintf(f, "%s%s\n", w >= 28 ? "\n                              " : "", help);
 }
 
+void cli_param_help(const struct ch_param *p, ch_buf *h)
+{
+	ch_buf_puts(h, p->help ? p->help : "");
+	if (p->type == CH_PT_ENUM)
+		ch_buf_printf(h, " (%s)", p->choices);
+	else if (p->type == CH_PT_INT)
+		ch_buf_printf(h, " (%ld–%ld)", p->min, p->max);
+	if ((p->flags & CH_PF_REQUIRED) && !(p->flags & CH_PF_POSITIONAL))
+		ch_buf_puts(h, "；必填");
+	if (p->flags & CH_PF_REPEAT)
+		ch_buf_puts(h, "；可重复");
+}
+
 void cli_print_op_help(FILE *f, const struct ch_op *op)
 {
 	ch_buf b, h;
@@ -128,16 +141,8 @@ void cli_print_op_help(FILE *f, const struct ch_op *op)
 		if (strcmp(p->name, "output") == 0)
 			ch_buf_puts(&b, "-o, --output FILE");
 		else
-			param_words(p, &b);
-		ch_buf_puts(&h, p->help ? p->help : "");
-		if (p->type == CH_PT_ENUM)
-			ch_buf_printf(&h, " (%s)", p->choices);
-		else if (p->type == CH_PT_INT)
-			ch_buf_printf(&h, " (%ld–%ld)", p->min, p->max);
-		if ((p->flags & CH_PF_REQUIRED) && !(p->flags & CH_PF_POSITIONAL))
-			ch_buf_puts(&h, "；必填");
-		if (p->flags & CH_PF_REPEAT)
-			ch_buf_puts(&h, "；可重复");
+			cli_param_words(p, &b);
+		cli_param_help(p, &h);
 		option_line(f, b.ptr, h.ptr);
 	}
 	ch_buf_clear(&b);
@@ -170,6 +175,8 @@ static void summary_lines(FILE *f, const struct ch_op *op)
 
 int cli_help(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--man") == 0)
+		return cli_man(stdout);
 	if (argc > 1) {
 		int found = 0;
 		if (strcmp(argv[1], "serve") == 0) {
@@ -192,15 +199,17 @@ int cli_help(int argc, char **argv)
 		return 0;
 	}
 	printf("cleanheat — 农村清洁取暖改造管理：计划、登记、进度、验收和补助\n\n"
-	       "用法：cleanheat [--db URL] [--as USER] 命令 [参数]\n\n"
-	       "  --db URL   数据库（默认 ./cleanheat.db；sqlite:PATH）\n"
-	       "  --as USER  以该用户身份操作（默认为操作系统用户）\n\n"
+	       "用法：cleanheat [--config FILE] [--db URL] [--as USER] 命令 [参数]\n\n"
+	       "  --config FILE  配置文件（默认 " CH_CONFIG_DEFAULT_PATH "，若存在）\n"
+	       "  --db URL       数据库（默认 ./cleanheat.db；sqlite:PATH）\n"
+	       "  --as USER      以该用户身份操作（默认为操作系统用户）\n\n"
 	       "命令：\n");
 	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op))
 		summary_lines(stdout, op);
 	summary_lines(stdout, &cli_serve_op);
 	printf("  cleanheat help [GROUP [VERB]]\n      列出命令，或显示一个命令的选项\n"
 	       "  cleanheat version\n      显示版本号\n"
+	       "  cleanheat help --man\n      以 troff 格式输出手册页 cleanheat(1)\n"
 	       "\n用 cleanheat GROUP VERB --help 查看一个命令的全部选项。\n"
 	       "\n退出状态：0 完成，1 数据有误，2 用法错误，3 无权限，\n"
 	       "4 未找到，5 冲突，70 内部错误\n");
@@ -211,4 +220,9 @@ int cli_version(void)
 {
 	printf("cleanheat %s\n", VERSION);
 	return 0;
+}
+
+const char *cli_version_number(void)
+{
+	return VERSION;
 }

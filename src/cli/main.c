@@ -2,7 +2,8 @@
  * main — the cleanheat command line: global options, finding the operation
  * named by the first words, parsing its parameters from the table's specs,
  * opening the database as the acting user, the permission gate, rendering
- * the result, and the exit status (DESIGN.md §5).
+ * the result, and the exit status (DESIGN.md §5). The configuration file
+ * (app/config.h) gives the defaults of --db and of serve's options.
  */
 #include <getopt.h>
 #include <pwd.h>
@@ -12,6 +13,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "app/config.h"
 #include "cli/cli.h"
 #include "core/store.h"
 #include "core/user.h"
@@ -21,10 +23,14 @@
 /* getopt codes beside the parameters' (CODE_PARAM + index). */
 enum { CODE_FORMAT = 0x80, CODE_HELP, CODE_PARAM = 0x100 };
 
+/* The configuration file's settings, for the whole run. */
+static ch_config config;
+
 struct cli {
-	const char *db_url;  /* --db, default ./cleanheat.db */
-	const char *actor;   /* --as, default the operating-system user */
-	const char *os_user; /* who created a new database */
+	const char *db_url;      /* --db, else CLEANHEAT_DB, the file's database, ./cleanheat.db */
+	const char *config_path; /* --config, or NULL */
+	const char *actor;       /* --as, default the operating-system user */
+	const char *os_user;     /* who created a new database */
 	enum ch_format format;
 	const char *output; /* -o FILE for tables, NULL for standard output */
 	const struct ch_op *op;
@@ -234,7 +240,9 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		return 0;
 	}
 	if (rc == 0 && !cli->op->run) { /* serve */
-		rc = cli_serve(cli->db_url, a);
+		rc = cli_serve_apply_config(a, &config);
+		if (rc == 0)
+			rc = cli_serve(cli->db_url, a);
 		ch_args_free(a);
 		return report_error(cli, rc);
 	}
@@ -268,23 +276,52 @@ static int run_op(struct cli *cli, int argc, char **argv)
 	return status;
 }
 
+static void dispose_config(void)
+{
+	ch_config_dispose(&config);
+}
+
+/* Reads the configuration file and applies what belongs to every command:
+ * the database's default, the environment's settings, serve's options
+ * checked (so that any command finds a bad file). */
+static int load_config(struct cli *cli)
+{
+	int rc = ch_config_load(&config, cli->config_path);
+	atexit(dispose_config);
+	if (rc == 0) {
+		ch_args *a = ch_args_new(&cli_serve_op);
+		rc = cli_serve_apply_config(a, &config);
+		ch_args_free(a);
+	}
+	cli->db_url = ch_config_database(&config, cli->db_url);
+	ch_config_export_env(&config);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	struct cli cli = {.db_url = "cleanheat.db", .format = CH_FMT_TABLE};
+	struct cli cli = {.format = CH_FMT_TABLE};
 	int i = 1, words = 0;
 
 	cli.os_user = os_user();
 	cli.actor = cli.os_user;
-	int ndb = 0, nas = 0;
+	int ndb = 0, nas = 0, ncfg = 0;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		int is_db = strncmp(argv[i], "--db", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
 		int is_as = strncmp(argv[i], "--as", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
+		int is_cfg =
+		    strncmp(argv[i], "--config", 8) == 0 && (!argv[i][8] || argv[i][8] == '=');
 		/* the last of two would win silently: a usage error instead */
-		if ((is_db && ndb++) || (is_as && nas++)) {
-			fprintf(stderr, "cleanheat: %s 重复给出\n", is_db ? "--db" : "--as");
+		if ((is_db && ndb++) || (is_as && nas++) || (is_cfg && ncfg++)) {
+			fprintf(stderr, "cleanheat: %s 重复给出\n",
+			        is_db   ? "--db"
+			        : is_as ? "--as"
+			                : "--config");
 			return 2;
 		}
-		if ((is_db || is_as) && !argv[i][4] && i + 1 < argc) {
+		if (is_cfg && (argv[i][8] == '=' || i + 1 < argc)) {
+			cli.config_path = argv[i][8] == '=' ? argv[i] + 9 : argv[++i];
+		} else if ((is_db || is_as) && !argv[i][4] && i + 1 < argc) {
 			*(is_db ? &cli.db_url : &cli.actor) = argv[i + 1];
 			i++;
 		} else if ((is_db || is_as) && argv[i][4] == '=') {
@@ -306,6 +343,8 @@ int main(int argc, char **argv)
 		return cli_help(argc - i, argv + i);
 	if (strcmp(argv[i], "version") == 0)
 		return cli_version();
+	if (load_config(&cli) != 0)
+		return report_error(&cli, ch_error_code());
 	cli.op = strcmp(argv[i], "serve") == 0 ? (words = 1, &cli_serve_op)
 	                                       : find_op(argc - i, argv + i, &words);
 	if (!cli.op) {

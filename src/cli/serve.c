@@ -3,11 +3,17 @@
  * same operation table. Its options are specs like every command's, so
  * they are parsed and explained by the same code; it is not an operation
  * of the table because it is a way to reach the operations, not one of them.
+ * An option not given takes the configuration file's value of the same
+ * name ('-' written '_'), checked against the same spec.
  */
 #include <stdlib.h>
+#include <string.h>
 
+#include "app/config.h"
 #include "cli/cli.h"
 #include "http/http.h"
+#include "util/alloc.h"
+#include "util/error.h"
 
 static const struct ch_param serve_params[] = {
     {"listen", CH_PT_STRING, 0, "HOST:PORT", NULL, 0, 0,
@@ -34,6 +40,34 @@ const struct ch_op cli_serve_op = {
     CH_PERM_READ, 0,    CH_RF_TEXT,
     serve_params, NULL,
 };
+
+int cli_serve_apply_config(ch_args *a, const ch_config *cfg)
+{
+	char key[64];
+	for (const struct ch_param *p = serve_params; p->name; p++) {
+		snprintf(key, sizeof key, "%s", p->name);
+		for (char *c = key; *c; c++)
+			if (*c == '-')
+				*c = '_';
+		const char *v = ch_config_get(cfg, key);
+		if (!v || ch_args_has(a, p->name))
+			continue;
+		int rc = 0;
+		if (p->type != CH_PT_FLAG)
+			rc = ch_args_set(a, p, v);
+		else if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0 || strcmp(v, "on") == 0 ||
+		         strcmp(v, "1") == 0)
+			rc = ch_args_set(a, p, NULL);
+		if (rc) {
+			char *why = ch_strdup(ch_error_message());
+			ch_error_set(CH_EINVALID, "配置文件「%s」第 %d 行「%s」：%s", cfg->path,
+			             ch_config_line(cfg, key), key, why);
+			free(why);
+			return CH_EINVALID;
+		}
+	}
+	return 0;
+}
 
 int cli_serve(const char *db_url, const ch_args *a)
 {

@@ -40,6 +40,8 @@ static const struct {
 	const char *action, *template;
 } templates[] = {
     {"user.bootstrap", "建立数据库，${name} 为首位州级管理员"},
+    {"db.backup", "把整个数据库备份到 ${file}"},
+    {"db.restore", "用备份 ${file} 恢复数据库（原数据库另存为 ${kept}）"},
     {"reference.load", "载入内置参考数据（行政区划、技术路线、验收清单等）"},
     {"plan.import", "导入 ${@} 年计划（${source}）"},
     {"plan.replace", "替换 ${@} 年计划（${source}）"},

@@ -243,6 +243,29 @@ int ch_db_rollback(ch_db *db)
 	return 0;
 }
 
+const char *ch_db_file(ch_db *db)
+{
+	return db->drv->file(db->impl);
+}
+
+int ch_db_backup(ch_db *db, const char *path)
+{
+	return db->drv->backup(db->impl, path);
+}
+
+int ch_db_restore(ch_db *db, const char *path)
+{
+	if (db->tx_depth)
+		return ch_error_set(CH_ERROR, "restore inside a transaction");
+	return db->drv->restore(db->impl, path);
+}
+
+int ch_db_check_file(const char *path, int64_t *schema_version)
+{
+	/* the only driver with files; PostgreSQL has pg_dump/pg_restore */
+	return drivers[0]->check_file(path, schema_version);
+}
+
 int64_t ch_db_changes(ch_db *db)
 {
 	return db->drv->changes(db->impl);

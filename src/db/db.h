@@ -66,6 +66,33 @@ int64_t ch_db_last_id(ch_db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
 int64_t ch_db_changes(ch_db *db);
 
+/* ---- copies of the whole database (backup and restore) ---- */
+
+/* The file the database lives in, as the driver opened it; "" for one in
+ * memory (or one that is not a file: a server database). */
+const char *ch_db_file(ch_db *db);
+/* Copies the whole database, as one consistent snapshot, into the new
+ * file PATH (created readable and writable by its owner only; an
+ * existing PATH is CH_EEXISTS). SQLite: the online backup API, a few
+ * hundred pages per step, so other connections go on reading and
+ * writing; the copy restarts when another connection writes in between,
+ * and after a few restarts the rest is copied in one step (a reader in
+ * WAL mode blocks no writer). A failed copy leaves no PATH behind. */
+int ch_db_backup(ch_db *db, const char *path);
+/* Replaces the whole contents of DB with the database in the file PATH,
+ * in one step under the database's write lock: other connections see the
+ * old contents or the new, never a mixture. PATH is read, not changed.
+ * Prepared statements of DB stay usable. */
+int ch_db_restore(ch_db *db, const char *path);
+/* Checks, read-only and without migrating, that the file PATH is a
+ * database of this program: the driver's own integrity check passes and
+ * it has a schema version, which goes into *SCHEMA_VERSION. CH_ENOTFOUND
+ * when PATH is missing, CH_EINVALID (naming the file and what is wrong)
+ * when it is not a database, is damaged or is not cleanheat's. */
+int ch_db_check_file(const char *path, int64_t *schema_version);
+/* The schema version this binary migrates to. */
+int64_t ch_db_schema_latest(void);
+
 /*
  * Convenience for one statement with bound parameters. TYPES has one letter
  * per `?`: 'i' int64_t, 'I' int64_t where 0 binds NULL (optional

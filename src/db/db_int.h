@@ -35,6 +35,14 @@ struct ch_db_driver {
 	int (*exec_script)(void *impl, const char *sql);
 	int64_t (*last_id)(void *impl);
 	int64_t (*changes)(void *impl);
+	/* The file behind the connection ("" for a database in memory). */
+	const char *(*file)(void *impl);
+	/* Copies the whole database into a new file PATH (see ch_db_backup). */
+	int (*backup)(void *impl, const char *path);
+	/* Replaces the database's contents with those of the file PATH. */
+	int (*restore)(void *impl, const char *path);
+	/* Checks the file PATH read-only (see ch_db_check_file). */
+	int (*check_file)(const char *path, int64_t *schema_version);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:

@@ -26,6 +26,16 @@ static long migration_version(const char *path)
 	return end != base && *end == '_' ? v : -1;
 }
 
+int64_t ch_db_schema_latest(void)
+{
+	int64_t latest = 0;
+	for (const struct ch_embedded_file *f = ch_embedded; f->path; f++)
+		if (strncmp(f->path, SQL_DIR, strlen(SQL_DIR)) == 0 &&
+		    migration_version(f->path) > latest)
+			latest = migration_version(f->path);
+	return latest;
+}
+
 int ch_db_migrate(ch_db *db, int *created)
 {
 	int64_t current = 0, latest = 0;

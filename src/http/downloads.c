@@ -70,7 +70,7 @@ void http_downloads_dispose(void)
 		char cmd[300];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 		if (system(cmd) != 0)
-			fprintf(stderr, "cleanheat: could not remove %s\n", dir);
+			http_log_event("warn", "could not remove %s", dir);
 		dir[0] = '\0';
 	}
 }

@@ -12,6 +12,7 @@
 #ifndef CH_HTTP_HTTP_H
 #define CH_HTTP_HTTP_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -129,10 +130,30 @@ void http_static(const struct http_request *req, struct http_response *resp);
  * so "%00" stays as it is (and is refused as the text it is). Returns the
  * new length. */
 size_t http_unescape(char *s);
+/* ---- the server's log (standard error; the format is documented in
+ * docs/operations.md) ----
+ * Every line starts with the time in UTC and a field for the user:
+ *   TIME USER METHOD PATH STATUS BYTES DURATIONms   (one per request)
+ *   TIME - EVENT MESSAGE                             (start, stop, busy,
+ *                                                     error, auth, warn, mhd)
+ * Fields are separated by one space; what a client sent is escaped so that
+ * no request can forge or split a line. */
+
 /* S made fit for one line of the log into OUT (N bytes): control bytes
  * and backslashes as \xHH, cut with "..." when it does not fit, so that a
  * client cannot forge or split log lines. Returns OUT. */
 const char *http_log_text(char *out, size_t n, const char *s);
+/* As http_log_text for one field of a line: spaces as \x20 too, and "-"
+ * for an empty or NULL S. */
+const char *http_log_word(char *out, size_t n, const char *s);
+/* The log's time stamp, "2026-12-03T06:37:55Z", into OUT. */
+void http_log_time(char *out, size_t n);
+/* Writes LEN bytes of LINE (ending in a newline) to the log in one write. */
+void http_log_write(const char *line, size_t len);
+/* Writes the line "TIME - EVENT MESSAGE", MESSAGE formatted from FMT and
+ * escaped as http_log_text (a trailing newline dropped). */
+void http_log_event(const char *event, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void http_log_eventv(const char *event, const char *fmt, va_list ap);
 
 /* Frees N pairs of KV, their names and values (all allocated). */
 void http_kv_free(struct http_kv *kv, size_t n);

@@ -19,6 +19,7 @@
  */
 #include <jansson.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,12 +161,14 @@ size_t http_unescape(char *s)
 	return (size_t)(w - s);
 }
 
-const char *http_log_text(char *out, size_t n, const char *s)
+/* S escaped into OUT (N bytes): control bytes, DEL and backslashes as \xHH,
+ * spaces too when SPACES, cut with "..." when it does not fit. */
+static const char *log_escape(char *out, size_t n, const char *s, int spaces)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		int plain = *p >= 0x20 && *p != 0x7f && *p != '\\';
+		int plain = *p >= 0x20 && *p != 0x7f && *p != '\\' && !(spaces && *p == ' ');
 		/* what this byte takes, and room left for "..." and the NUL */
 		if (o + (plain ? 1 : 4) + 4 > n) {
 			if (o + 4 <= n) {
@@ -188,22 +191,70 @@ const char *http_log_text(char *out, size_t n, const char *s)
 	return out;
 }
 
+const char *http_log_text(char *out, size_t n, const char *s)
+{
+	return log_escape(out, n, s, 0);
+}
+
+const char *http_log_word(char *out, size_t n, const char *s)
+{
+	return log_escape(out, n, s && *s ? s : "-", 1);
+}
+
+void http_log_time(char *out, size_t n)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void http_log_write(const char *line, size_t len)
+{
+	/* one write(2) of the whole line: no lock on stderr for the workers to
+	 * queue at, and lines of two threads never interleave */
+	if (write(STDERR_FILENO, line, len) < 0) {
+		/* nowhere to report that the log cannot be written */
+	}
+}
+
+void http_log_eventv(const char *event, const char *fmt, va_list ap)
+{
+	char msg[1024], esc[1024], now[32], line[1200];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	size_t len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+		msg[--len] = '\0';
+	http_log_time(now, sizeof now);
+	int n = snprintf(line, sizeof line - 1, "%s - %s %s", now, event,
+	                 http_log_text(esc, sizeof esc, msg));
+	size_t nl = n < 0 ? 0 : (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
+	line[nl++] = '\n';
+	http_log_write(line, nl);
+}
+
+void http_log_event(const char *event, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	http_log_eventv(event, fmt, ap);
+	va_end(ap);
+}
+
 void http_response_error(struct http_response *resp, int code, const char *message,
                          const char *field)
 {
 	int status = ch_err_http_status(code);
-	char line[512];
 	if (code == CH_EBUSY) {
 		/* another write held the database past the wait: nothing was done,
 		 * and the same request may be sent again once that wait has passed */
 		char after[16];
 		snprintf(after, sizeof after, "%d", CH_BUSY_WAIT_S);
 		http_response_header(resp, "Retry-After", after);
-		fprintf(stderr, "cleanheat: busy: %s\n", http_log_text(line, sizeof line, message));
+		http_log_event("busy", "%s", message);
 	} else if (status >= 500) {
 		/* the detail of an internal error goes to the log, not to the client */
-		fprintf(stderr, "cleanheat: internal error: %s\n",
-		        http_log_text(line, sizeof line, message));
+		http_log_event("error", "internal error: %s", message);
 		message = "internal error";
 	}
 	http_response_fail(resp, status, ch_err_json_code(code), message, field);
@@ -434,9 +485,7 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 	int rc = ch_auth_signin(ctx, user, password, req->client, (int64_t)time(NULL), &limits,
 	                        session, csrf);
 	if (rc == CH_EDENIED) {
-		char name[128];
-		fprintf(stderr, "cleanheat: failed sign-in for '%s' from %s\n",
-		        http_log_text(name, sizeof name, user), req->client);
+		http_log_event("auth", "failed sign-in for '%s' from %s", user, req->client);
 		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
 	} else if (rc == CH_ETHROTTLED) {
 		char after[16];

@@ -271,25 +271,25 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double ms =
 	    (double)(t1.tv_sec - c->t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - c->t0.tv_nsec) / 1e6;
-	char now[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	/* one write(2) of the whole line: no lock on stderr for the workers to
-	 * queue at, and lines of two workers never interleave; what the client
-	 * sent is escaped, so that no request can forge or split a line */
-	char line[1024], method[64], path[512], user[128];
+	/* what the client sent is escaped, so that no request can forge or
+	 * split a line (the format: http.h, docs/operations.md) */
+	char now[32], line[1024], method[64], path[512], user[128];
+	http_log_time(now, sizeof now);
 	int n = snprintf(line, sizeof line - 1, "%s %s %s %s %d %zu %.1fms", now,
-	                 resp->user[0] ? http_log_text(user, sizeof user, resp->user) : "-",
-	                 http_log_text(method, sizeof method, c->method),
-	                 http_log_text(path, sizeof path, c->path), resp->status, len, ms);
+	                 http_log_word(user, sizeof user, resp->user),
+	                 http_log_word(method, sizeof method, c->method),
+	                 http_log_word(path, sizeof path, c->path), resp->status, len, ms);
 	size_t nl = n < 0 ? 0 : (size_t)n < sizeof line - 1 ? (size_t)n : sizeof line - 2;
 	line[nl++] = '\n';
-	if (write(STDERR_FILENO, line, nl) < 0) {
-		/* nowhere to report that the log cannot be written */
-	}
+	http_log_write(line, nl);
 	return ok;
+}
+
+/* libmicrohttpd's own messages, as lines of our log. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	http_log_eventv("mhd", fmt, ap);
 }
 
 /* libmicrohttpd's decoding of the path and the query, as http_unescape. */
@@ -636,13 +636,14 @@ int http_serve(const struct http_config *cfg)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned workers = cfg->workers ? cfg->workers : (unsigned)(ncpu > 0 ? ncpu : 2);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-	    MHD_OPTION_THREAD_POOL_SIZE, workers, MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT,
-	    cfg->timeout_s, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK,
-	    unescape, NULL, cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
-	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, workers,
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    cfg->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
+	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL, MHD_OPTION_NOTIFY_CONNECTION,
+	    on_connection, NULL, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
+	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
+	    MHD_OPTION_END);
 	if (!d) {
 		rc =
 		    ch_error_set(CH_ERROR, "cannot listen on %s: %s", cfg->listen, strerror(errno));
@@ -655,12 +656,12 @@ int http_serve(const struct http_config *cfg)
 	snprintf(where, sizeof where, "%.*s:%u", (int)(strrchr(cfg->listen, ':') - cfg->listen),
 	         cfg->listen, bi ? bi->port : 0);
 	/* the port line is read by scripts that listen on port 0 */
-	fprintf(stderr, "cleanheat: serving %s on %s://%s (%u workers)\n", cfg->db_url,
-	        cert ? "https" : "http", where, workers);
+	http_log_event("start", "serving %s on %s://%s (%u workers)", cfg->db_url,
+	               cert ? "https" : "http", where, workers);
 	int sig = 0;
 	sigwait(&stop, &sig);
-	fprintf(stderr, "cleanheat: %s received, finishing requests in flight\n",
-	        sig == SIGINT ? "SIGINT" : "SIGTERM");
+	http_log_event("stop", "%s received, finishing requests in flight",
+	               sig == SIGINT ? "SIGINT" : "SIGTERM");
 	MHD_quiesce_daemon(d);
 	for (int i = 0; i < 300; i++) { /* up to 30 s for requests in flight */
 		const union MHD_DaemonInfo *di =
@@ -676,6 +677,7 @@ int http_serve(const struct http_config *cfg)
 		pthread_mutex_unlock(&watch_mu);
 		pthread_join(watch_thread, NULL);
 	}
+	http_log_event("stop", "stopped");
 	rc = 0;
 done:
 	http_router_dispose();

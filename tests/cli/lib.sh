@@ -9,6 +9,10 @@ FIX=$ROOT/tests/fixtures
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
+# no configuration file of the machine (/etc/cleanheat/cleanheat.conf) and
+# no database from the environment: each test says what it uses
+export CLEANHEAT_CONFIG=
+unset CLEANHEAT_DB
 
 ch() { "$CLEANHEAT" "$@"; }
 

@@ -1,2 +1,4 @@
 /* Samples of the database operations for test_ops.c (see ops_samples_plan.h). */
 SAMPLE("db.init", "")
+SAMPLE("db.backup", "sample-backup.db")
+SAMPLE("db.restore", "sample-backup.db")

@@ -3,9 +3,15 @@
  * directory: opening by URL and by plain path, the `created` flag, the
  * schema migration, the bind-by-letter helpers (ch_db_run and the query
  * functions), nested transactions and their rollback semantics, the mapping
- * of SQLite errors to ch_err codes, and the append-only audit_log triggers.
+ * of SQLite errors to ch_err codes, the append-only audit_log triggers, and
+ * whole-database copies: a backup taken while another connection writes
+ * is a consistent snapshot, a restore replaces the contents, and the check
+ * of a file tells a cleanheat database from anything else.
  */
 #include "testutil.h"
+
+#include <pthread.h>
+#include <sys/stat.h>
 
 #include "db/db.h"
 #include "util/embedded.h"
@@ -524,6 +530,141 @@ static void test_audit_log_append_only(void **state)
 	assert_int_equal(count_rows(f->db, "audit_log"), 1);
 }
 
+/* ---- backup and restore ---- */
+
+struct writer {
+	const char *url;
+	int stop;        /* atomic: set by the test */
+	int64_t written; /* atomic: rows committed so far */
+	int failed;      /* atomic */
+};
+
+/* Inserts rows one transaction each, on a connection of its own, until
+ * told to stop. */
+static void *write_rows(void *arg)
+{
+	struct writer *w = arg;
+	ch_db *db;
+	char name[32];
+	if (ch_db_open(&db, w->url, NULL) != 0) {
+		__atomic_store_n(&w->failed, 1, __ATOMIC_SEQ_CST);
+		return NULL;
+	}
+	for (int64_t i = 0; !__atomic_load_n(&w->stop, __ATOMIC_SEQ_CST); i++) {
+		snprintf(name, sizeof name, "w%lld", (long long)i);
+		if (ch_db_run(db, "INSERT INTO t(name, n) VALUES (?, 1)", "t", name) != 0) {
+			__atomic_store_n(&w->failed, 1, __ATOMIC_SEQ_CST);
+			break;
+		}
+		__atomic_store_n(&w->written, i + 1, __ATOMIC_SEQ_CST);
+	}
+	ch_db_close(db);
+	return NULL;
+}
+
+static void test_backup_while_writing(void **state)
+{
+	struct fixture *f = *state;
+	char backup[700];
+	struct stat sb;
+	/* about 2 MB: several steps of 256 pages */
+	assert_int_equal(
+	    ch_db_exec_script(f->db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+	                             "FROM c WHERE i < 20000) INSERT INTO t(name, n) "
+	                             "SELECT printf('row%06d-%s', i, hex(randomblob(40))), i "
+	                             "FROM c"),
+	    0);
+	struct writer w = {.url = f->url};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, write_rows, &w), 0);
+	while (__atomic_load_n(&w.written, __ATOMIC_SEQ_CST) < 20 &&
+	       !__atomic_load_n(&w.failed, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	snprintf(backup, sizeof backup, "%s/backup.db", f->dir);
+	int rc = ch_db_backup(f->db, backup);
+	int64_t during = __atomic_load_n(&w.written, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&w.stop, 1, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	assert_int_equal(rc, 0);
+	assert_false(w.failed);
+	assert_int_equal(stat(backup, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+
+	int64_t version = 0;
+	assert_int_equal(ch_db_check_file(backup, &version), 0);
+	assert_int_equal(version, ch_db_schema_latest());
+	ch_db *b;
+	char url[720];
+	snprintf(url, sizeof url, "sqlite:%s", backup);
+	assert_int_equal(ch_db_open_existing(&b, url), 0);
+	int64_t n = count_rows(b, "t"), sum = -1;
+	/* a snapshot: the first rows and some of the writer's, never a part of
+	 * a transaction (each of the writer's rows has n = 1) */
+	assert_true(n >= 20000 + 20 && n <= 20000 + during + 1);
+	assert_int_equal(ch_db_query_int64(b, &sum,
+	                                   "SELECT count(*) FROM t WHERE n = 1 AND "
+	                                   "name LIKE 'w%'",
+	                                   NULL),
+	                 0);
+	assert_int_equal(sum, n - 20000);
+	ch_db_close(b);
+
+	/* an existing file is not overwritten */
+	assert_int_equal(ch_db_backup(f->db, backup), CH_EEXISTS);
+	ch_error_clear();
+
+	/* restore: the contents of the backup replace the database's */
+	assert_int_equal(ch_db_run(f->db, "DELETE FROM t", NULL), 0);
+	assert_int_equal(count_rows(f->db, "t"), 0);
+	assert_int_equal(ch_db_restore(f->db, backup), 0);
+	assert_int_equal(count_rows(f->db, "t"), n);
+	/* and a restore inside a transaction is refused */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_restore(f->db, backup), CH_ERROR);
+	ch_error_clear();
+	assert_int_equal(ch_db_rollback(f->db), 0);
+}
+
+static void test_check_file(void **state)
+{
+	struct fixture *f = *state;
+	char path[700];
+	int64_t version = -1;
+	assert_int_equal(ch_db_check_file(f->path, &version), 0);
+	assert_true(version > 0);
+	snprintf(path, sizeof path, "%s/none.db", f->dir);
+	assert_int_equal(ch_db_check_file(path, &version), CH_ENOTFOUND);
+	ch_error_clear();
+	assert_int_equal(ch_db_check_file(f->dir, &version), CH_EINVALID);
+	ch_error_clear();
+	snprintf(path, sizeof path, "%s/text.db", f->dir);
+	FILE *fp = fopen(path, "w");
+	fputs("this is not a database, it is a line of text long enough to be looked at\n", fp);
+	fclose(fp);
+	assert_int_equal(ch_db_check_file(path, &version), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "text.db"));
+	ch_error_clear();
+	/* a SQLite database of another program */
+	ch_db *other;
+	char url[720];
+	snprintf(path, sizeof path, "%s/other.db", f->dir);
+	fp = fopen(path, "w");
+	fclose(fp);
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	assert_int_equal(ch_db_open(&other, url, NULL), 0); /* migrates it: ours now */
+	assert_int_equal(ch_db_exec_script(other, "DROP TABLE audit_log"), 0);
+	ch_db_close(other);
+	assert_int_equal(ch_db_check_file(path, &version), CH_EINVALID);
+	assert_non_null(strstr(ch_error_message(), "不是 cleanheat 的数据库"));
+	ch_error_clear();
+	/* a database in memory has no file to copy */
+	ch_db *mem;
+	assert_int_equal(ch_db_open(&mem, ":memory:", NULL), 0);
+	assert_string_equal(ch_db_file(mem), "");
+	ch_db_close(mem);
+	assert_string_equal(ch_db_file(f->db), f->path);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -541,6 +682,8 @@ int main(void)
 	    T(test_tx_rollback_keeps_error),
 	    T(test_constraint_is_conflict),
 	    T(test_audit_log_append_only),
+	    T(test_backup_while_writing),
+	    T(test_check_file),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
