@@ -170,7 +170,9 @@ int ch_household_each_at_stage(ch_ctx *ctx, int plan_year, int stage,
                                int (*fn)(const ch_hh_key *k, void *arg), void *arg);
 /* Loads one household of the actor's scope by county (name or code) and
  * 户编号, or by ID number when COUNTY is NULL; masked unless REVEAL.
- * CH_ENOTFOUND when none. The caller disposes *OUT (also on failure). */
+ * Refused (CH_EDENIED) and not found (CH_ENOTFOUND) as ch_household_locate
+ * with CH_PERM_READ, and CH_PERM_REVEAL to REVEAL. The caller disposes *OUT
+ * (also on failure). */
 int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int reveal,
                      ch_household *out);
 void ch_household_dispose(ch_household *h);
@@ -184,9 +186,15 @@ typedef struct ch_hh_ref {
 	char hh_no[72];
 } ch_hh_ref;
 /* Finds a household by COUNTY (name or code) and 户编号 KEY, or by ID
- * number when COUNTY is NULL, within the actor's scope. CH_ENOTFOUND with a
- * message naming it when there is none. */
-int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *out);
+ * number when COUNTY is NULL, for an actor who needs PERM (enum ch_perm)
+ * for it. Permission and scope come first: CH_EDENIED when the role lacks
+ * PERM or COUNTY is outside the actor's scope, before anything is looked
+ * up; CH_ENOTFOUND, naming it, when there is no such household; CH_EDENIED
+ * when the household found lies outside the scope (a township operator's
+ * neighbour; one found by ID number, without saying where it is). A
+ * refusal says nothing of the household's state. */
+int ch_household_locate(ch_ctx *ctx, unsigned perm, const char *county, const char *key,
+                        ch_hh_ref *out);
 
 /* One group of households sharing an ID number, phone or address. */
 typedef struct ch_hh_dup {

@@ -331,10 +331,18 @@ static void test_search_scope_and_filters(void **state)
 	expect_found(tw, "6523", "CJ010");
 	expect_found(tw, "张伟", "CJ010");
 	expect_found(tw, "王芳", "");
-	/* a filter outside the scope finds nothing */
+	/* a filter outside the scope is refused, not an empty answer */
 	ch_hh_filter out = {.text = "王芳", .county = "昌吉市"};
-	char *got = found_by(fk, &out);
-	assert_string_equal(got, "");
+	ch_buf b;
+	ch_buf_init(&b);
+	assert_int_equal(ch_household_each(fk, &out, add_no, &b), CH_EDENIED);
+	assert_non_null(strstr(ch_error_message(), "超出其管辖范围（阜康市）"));
+	assert_int_equal(b.len, 0);
+	ch_buf_dispose(&b);
+	/* the township operator's own county narrows to their township */
+	ch_hh_filter own = {.text = "6523", .county = "昌吉市"};
+	char *got = found_by(tw, &own);
+	assert_string_equal(got, "CJ010");
 	free(got);
 	ch_ctx_free(fk);
 	ch_ctx_free(tw);
