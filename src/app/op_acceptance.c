@@ -90,7 +90,11 @@ static int inspect_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	                          .today = ch_args_str(a, "today")};
 	ch_inspect_file_summary sum;
 	ch_problems *p = NULL;
-	int rc = ch_inspect_import_file(ctx, &o, &sum, &p);
+	/* a county outside the scope: refused before the file is read */
+	int rc = ch_ctx_require_county(ctx, CH_PERM_INSPECT, o.county);
+	if (rc)
+		return rc;
+	rc = ch_inspect_import_file(ctx, &o, &sum, &p);
 	if (p) {
 		ch_result_add_problems(res, p);
 		ch_result_count(res, "rows", (int64_t)sum.rows);

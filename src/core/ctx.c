@@ -220,6 +220,19 @@ int ch_ctx_require_unnamed(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
 	return refuse_outside(ctx, perm, region_id, 0);
 }
 
+int ch_ctx_require_county(ch_ctx *ctx, enum ch_perm perm, const char *county)
+{
+	ch_region c;
+	int rc = ch_ctx_require_role(ctx, perm);
+	if (rc || !county)
+		return rc;
+	if ((rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &c)) != 0)
+		return ch_error_mark_field("county");
+	rc = ch_ctx_require_near(ctx, perm, c.id);
+	ch_region_dispose(&c);
+	return rc;
+}
+
 int ch_ctx_require_near(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
 {
 	int rc = ch_ctx_require_role(ctx, perm);

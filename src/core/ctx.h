@@ -89,6 +89,11 @@ int ch_ctx_require_role(ch_ctx *ctx, enum ch_perm perm);
  * ask for their county's households: each one found must then pass
  * ch_ctx_require for its own township). */
 int ch_ctx_require_near(ch_ctx *ctx, enum ch_perm perm, int64_t region_id);
+/* ch_ctx_require_near for the county named COUNTY (a name or code; NULL:
+ * none asked for, 0): for a batch whose county is given before its file is
+ * read, so that the file of a county outside the scope is refused before
+ * any of it is. CH_ENOTFOUND, with the field "county", for no such county. */
+int ch_ctx_require_county(ch_ctx *ctx, enum ch_perm perm, const char *county);
 /* ch_ctx_require for an object found without naming its region in the
  * request (a household by ID number): the refusal names the permission and
  * the actor's scope but not where the object is. */

@@ -156,6 +156,12 @@ refused "event record for a 昌吉市 household that does not exist" -- \
 	as_ fk event record CJ999 已完工 --county $C --date 2023-07-20
 refused "review sample of a 昌吉市 application that does not exist" -- \
 	as_ fk review sample 复核-652301-2023-099
+# a batch for another county is refused before its file is read: a file
+# that is no batch at all gets the same answer
+printf '这不是表格\n' >garbage.csv
+refused "household import of a file for 昌吉市, unread" -- as_ fk household import garbage.csv --county $C
+refused "event import of a file for 昌吉市, unread" -- as_ fk event import garbage.csv --county $C
+refused "inspect import of a file for 昌吉市, unread" -- as_ fk inspect import garbage.csv --county $C
 run as_ fk household show FK999 --county 阜康市
 expect_rc "a 阜康市 household that does not exist, for 阜康市's operator: exit 4" 4
 
