@@ -136,15 +136,18 @@ typedef struct ch_hh_filter {
  * forgetting to mask. A caller that asks
  * to reveal them gets them whole only when the actor's role holds
  * CH_PERM_REVEAL for the households' region, and then one audit entry
- * (household.reveal, object household:personal-data, with the query) is
- * committed before any household is handed out; otherwise the call fails
- * with CH_EDENIED and writes nothing.
+ * (household.reveal, object household:personal-data, with the filters
+ * asked for and how many households it shows) is committed before any
+ * household is handed out; otherwise the call fails with CH_EDENIED and
+ * writes nothing. A reveal of no household (not found, or a list that
+ * finds nobody) writes nothing either.
  */
 
 /* Calls FN for each household matching F that the actor may see (their
  * scope), ordered by county code, township, village, 户编号; masked unless
  * F->reveal. Requires CH_PERM_READ (and CH_PERM_REVEAL to reveal);
- * CH_ENOTFOUND when a region or technology in F is unknown or F->after
+ * CH_EDENIED when a region of F (or F->after's county) is outside the
+ * actor's scope; CH_ENOTFOUND when a region or technology in F is unknown or F->after
  * names no household of the scope, CH_EINVALID for a batch that is not
  * 新建 or 续建.
  *

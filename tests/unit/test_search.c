@@ -339,6 +339,18 @@ static void test_search_scope_and_filters(void **state)
 	assert_non_null(strstr(ch_error_message(), "超出其管辖范围（阜康市）"));
 	assert_int_equal(b.len, 0);
 	ch_buf_dispose(&b);
+	/* a township operator asking for a household of their county: another
+	 * township's is refused, one that does not exist is not found */
+	ch_household hh;
+	assert_int_equal(ch_household_get(tw, "昌吉市", "CJ010", 0, &hh), 0);
+	ch_household_dispose(&hh);
+	assert_int_equal(ch_household_get(tw, "昌吉市", "CJ001", 0, &hh), CH_EDENIED);
+	assert_non_null(strstr(ch_error_message(), "超出其管辖范围（三工镇）"));
+	ch_household_dispose(&hh);
+	assert_int_equal(ch_household_get(tw, "昌吉市", "CJ999", 0, &hh), CH_ENOTFOUND);
+	ch_household_dispose(&hh);
+	assert_int_equal(ch_household_get(fk, "昌吉市", "CJ999", 0, &hh), CH_EDENIED);
+	ch_household_dispose(&hh);
 	/* the township operator's own county narrows to their township */
 	ch_hh_filter own = {.text = "6523", .county = "昌吉市"};
 	char *got = found_by(tw, &own);
