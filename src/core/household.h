@@ -147,9 +147,9 @@ typedef struct ch_hh_filter {
  * scope), ordered by county code, township, village, 户编号; masked unless
  * F->reveal. Requires CH_PERM_READ (and CH_PERM_REVEAL to reveal);
  * CH_EDENIED when a region of F (or F->after's county) is outside the
- * actor's scope; CH_ENOTFOUND when a region or technology in F is unknown or F->after
- * names no household of the scope, CH_EINVALID for a batch that is not
- * 新建 or 续建.
+ * actor's scope; CH_ENOTFOUND when a region or technology in F is unknown
+ * or F->after names no household of the scope, CH_EINVALID for a batch
+ * that is not 新建 or 续建.
  *
  * F->text, normalised, of N characters, finds the households whose
  * 户主姓名 contains it (N <= 2: within the name's first 4 characters);
