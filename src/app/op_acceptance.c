@@ -90,7 +90,11 @@ static int inspect_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	                          .today = ch_args_str(a, "today")};
 	ch_inspect_file_summary sum;
 	ch_problems *p = NULL;
-	int rc = ch_inspect_import_file(ctx, &o, &sum, &p);
+	/* a county outside the scope: refused before the file is read */
+	int rc = ch_ctx_require_county(ctx, CH_PERM_INSPECT, o.county);
+	if (rc)
+		return rc;
+	rc = ch_inspect_import_file(ctx, &o, &sum, &p);
 	if (p) {
 		ch_result_add_problems(res, p);
 		ch_result_count(res, "rows", (int64_t)sum.rows);
@@ -636,8 +640,8 @@ const struct ch_op ch_ops_acceptance[] = {
      CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT, inspect_import_params, inspect_import},
     {"review", "apply", "把自验合格的农户汇总为复核申请", CH_PERM_INSPECT, CH_OP_WRITES, CH_RF_TEXT,
      apply_params, review_apply},
-    {"review", "assign", "把复核申请分派给复核单位；种子确定抽样", CH_PERM_PLAN_WRITE, CH_OP_WRITES,
-     CH_RF_TEXT, assign_params, review_assign},
+    {"review", "assign", "把复核申请分派给复核单位；种子确定抽样", CH_PERM_REVIEW_ASSIGN,
+     CH_OP_WRITES, CH_RF_TEXT, assign_params, review_assign},
     {"review", "sample", "复核申请的农户和抽样；--verify 重新抽样核对", CH_PERM_READ, 0, CH_RF_ALL,
      sample_params, review_sample},
     {"review", "result", "录入抽中农户的复核结果", CH_PERM_REVIEW, CH_OP_WRITES, CH_RF_TEXT,

@@ -39,8 +39,10 @@ static int event_record(ch_ctx *ctx, const ch_args *a, ch_result *res)
 			rc = ch_event_finish(b, &sum);
 			const ch_problems *p = ch_event_problems(b);
 			if (rc != 0 && ch_problems_nrejected(p)) {
-				/* one step: its problem is the error message */
-				const ch_problem *x = ch_problems_get(p, 0);
+				/* one step: its problem is the error message; a refusal
+				 * is the last one found (nothing is checked after it) */
+				const ch_problem *x = ch_problems_get(
+				    p, rc == CH_EDENIED ? ch_problems_count(p) - 1 : 0);
 				ch_error_set(rc, "%s%s%s", x->column ? x->column : "",
 				             x->column ? "：" : "", x->reason);
 			} else if (rc == 0) {
@@ -67,7 +69,11 @@ static int event_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	                        .today = ch_args_str(a, "today")};
 	ch_event_summary sum;
 	ch_event_batch *b = NULL;
-	int rc = ch_event_import_file(ctx, &o, &sum, &b);
+	/* a county outside the scope: refused before the file is read */
+	int rc = ch_ctx_require_county(ctx, CH_PERM_HOUSEHOLD_WRITE, o.county);
+	if (rc)
+		return rc;
+	rc = ch_event_import_file(ctx, &o, &sum, &b);
 	if (b) {
 		ch_result_add_problems(res, ch_event_problems(b));
 		ch_result_count(res, "rows", (int64_t)sum.rows);

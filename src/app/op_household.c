@@ -46,7 +46,11 @@ static int household_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	o.ignore_unknown_columns = ch_args_flag(a, "ignore-unknown-columns");
 	o.new_places = ch_args_flag(a, "new-places");
 	o.today = ch_args_str(a, "today");
-	int rc = ch_household_import_file(ctx, &o, &sum, &imp);
+	/* a county outside the scope: refused before the file is read */
+	int rc = ch_ctx_require_county(ctx, CH_PERM_HOUSEHOLD_WRITE, o.county);
+	if (rc)
+		return rc;
+	rc = ch_household_import_file(ctx, &o, &sum, &imp);
 	if (imp) {
 		size_t added = sum.townships_added + sum.villages_added;
 		ch_result_add_problems(res, ch_hh_import_problems(imp));

@@ -346,7 +346,7 @@ const struct ch_op ch_ops_report[] = {
      0, CH_RF_ALL, dispatch_params, report_dispatch},
     {"report", "remind", "为红色或连续两期黄色的县市生成提醒函", CH_PERM_READ, 0, CH_RF_TEXT,
      remind_params, report_remind},
-    {"report", "freeze", "锁定某一期的调度数字", CH_PERM_PLAN_WRITE, CH_OP_WRITES, CH_RF_TEXT,
+    {"report", "freeze", "锁定某一期的调度数字", CH_PERM_FREEZE, CH_OP_WRITES, CH_RF_TEXT,
      freeze_params, report_freeze},
     {"report", "verify", "根据环节记录重算进度汇总并比对", CH_PERM_READ, 0, CH_RF_TEXT, NULL,
      report_verify},

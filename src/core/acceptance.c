@@ -49,9 +49,8 @@ int ch_acceptance_may_write(ch_ctx *ctx, const ch_hh_ref *ref)
 int ch_acceptance_household(ch_ctx *ctx, unsigned perm, const char *county, const char *household,
                             const char *day_text, const char *today, ch_hh_ref *ref, char day[11])
 {
-	int rc = ch_household_locate(ctx, county, household, ref);
-	if (rc == 0)
-		rc = ch_ctx_require(ctx, (enum ch_perm)perm, ref->township_id);
+	/* permission and scope first (ch_household_locate), then the day */
+	int rc = ch_household_locate(ctx, perm, county, household, ref);
 	if (rc == 0)
 		rc = ch_acceptance_check_day(day_text, today, day);
 	return rc;

@@ -121,7 +121,7 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
                     const char *day, const char *today, char **number);
 /* Assigns application NUMBER to UNIT and reviewer REVIEWER (a user with the
  * reviewer role), fixing the sample's seed from SEED_SOURCE, and draws the
- * first sample. Prefecture only. */
+ * first sample. CH_EDENIED without CH_PERM_REVIEW_ASSIGN (the prefecture's). */
 int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const char *reviewer,
                      const char *seed_source);
 /* Records the review of one household of NUMBER (in the sample). When the

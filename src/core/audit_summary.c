@@ -52,7 +52,7 @@ static const struct {
     {"household.import", "导入农户台账 ${file}：读入 ${rows} 行，新增 ${inserted} 户，"
                          "更新 ${updated} 户，拒收 ${rejected} 行"},
     {"household.update", "修改 ${hh} 的档案"},
-    {"household.reveal", "查看完整身份证号和电话（${query}）"},
+    {"household.reveal", "查看完整身份证号和电话（${query}），共 ${shown} 户"},
     {"event.import",
      "导入进度周报 ${file}：读入 ${rows} 行，记录 ${stored} 条，拒收 ${rejected} 行"},
     {"event.record", "为 ${hh} 记录「${stage}」${day}"},

@@ -176,22 +176,68 @@ int ch_ctx_require_role(ch_ctx *ctx, enum ch_perm perm)
 	                    u->scope_name ? u->scope_name : "全州", ch_perm_describe(perm));
 }
 
-int ch_ctx_require(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
+/* 1 when the actor's scope holds REGION_ID; 0 for the whole prefecture
+ * (REGION_ID 0) unless the scope is the prefecture too. */
+static int in_scope(ch_ctx *ctx, int64_t region_id)
+{
+	int64_t scope = ctx->actor.scope_region_id;
+	return scope == 0 || (region_id != 0 && ch_region_within(ctx, region_id, scope));
+}
+
+/* Refuses PERM for REGION_ID (0: the whole prefecture), outside the
+ * actor's scope; the region is named when NAMED. */
+static int refuse_outside(ch_ctx *ctx, enum ch_perm perm, int64_t region_id, int named)
 {
 	const ch_user *u = &ctx->actor;
 	const char *scope = u->scope_name ? u->scope_name : "全州";
+	ch_region r = {0};
+	const char *where = "全州";
+	if (!named)
+		return ch_error_set(CH_EDENIED,
+		                    "用户 %s（%s）无权%s：所指的对象不在其管辖范围（%s）内",
+		                    u->name, ch_role_label(u->role), ch_perm_describe(perm), scope);
+	if (region_id && ch_region_get(ctx, region_id, &r) == 0)
+		where = r.name;
+	ch_error_set(CH_EDENIED, "用户 %s（%s）无权为%s%s：超出其管辖范围（%s）", u->name,
+	             ch_role_label(u->role), where, ch_perm_describe(perm), scope);
+	ch_region_dispose(&r);
+	return CH_EDENIED;
+}
+
+int ch_ctx_require(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
+{
 	int rc = ch_ctx_require_role(ctx, perm);
-	if (rc || u->scope_region_id == 0)
+	if (rc || in_scope(ctx, region_id))
 		return rc;
-	if (region_id == 0 || !ch_region_within(ctx, region_id, u->scope_region_id)) {
-		ch_region r = {0};
-		const char *where = "全州";
-		if (region_id && ch_region_get(ctx, region_id, &r) == 0)
-			where = r.name;
-		ch_error_set(CH_EDENIED, "用户 %s（%s）无权为%s%s：超出其管辖范围（%s）", u->name,
-		             ch_role_label(u->role), where, ch_perm_describe(perm), scope);
-		ch_region_dispose(&r);
-		return CH_EDENIED;
-	}
-	return 0;
+	return refuse_outside(ctx, perm, region_id, 1);
+}
+
+int ch_ctx_require_unnamed(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
+{
+	int rc = ch_ctx_require_role(ctx, perm);
+	if (rc || in_scope(ctx, region_id))
+		return rc;
+	return refuse_outside(ctx, perm, region_id, 0);
+}
+
+int ch_ctx_require_county(ch_ctx *ctx, enum ch_perm perm, const char *county)
+{
+	ch_region c;
+	int rc = ch_ctx_require_role(ctx, perm);
+	if (rc || !county)
+		return rc;
+	if ((rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &c)) != 0)
+		return ch_error_mark_field("county");
+	rc = ch_ctx_require_near(ctx, perm, c.id);
+	ch_region_dispose(&c);
+	return rc;
+}
+
+int ch_ctx_require_near(ch_ctx *ctx, enum ch_perm perm, int64_t region_id)
+{
+	int rc = ch_ctx_require_role(ctx, perm);
+	if (rc || in_scope(ctx, region_id) ||
+	    (region_id && ch_region_within(ctx, ctx->actor.scope_region_id, region_id)))
+		return rc;
+	return refuse_outside(ctx, perm, region_id, 1);
 }

@@ -74,4 +74,29 @@ int ch_ctx_require(ch_ctx *ctx, enum ch_perm perm, int64_t region_id);
  * operations whose results are filtered to the actor's scope. */
 int ch_ctx_require_role(ch_ctx *ctx, enum ch_perm perm);
 
+/*
+ * Outside your scope (docs/architecture.md): an object asked for by a
+ * region outside the actor's scope is refused with CH_EDENIED before
+ * anything of it is read, so the answer is the same whether it exists and
+ * whatever state it is in. The two checks below come before a lookup and
+ * after it.
+ */
+
+/* The check before looking up an object of REGION_ID (a county named in
+ * the request, a region filter) for PERM: CH_EDENIED, naming the region,
+ * the permission and the scope, unless the actor's role grants PERM and
+ * their scope holds the region or lies within it (a township operator may
+ * ask for their county's households: each one found must then pass
+ * ch_ctx_require for its own township). */
+int ch_ctx_require_near(ch_ctx *ctx, enum ch_perm perm, int64_t region_id);
+/* ch_ctx_require_near for the county named COUNTY (a name or code; NULL:
+ * none asked for, 0): for a batch whose county is given before its file is
+ * read, so that the file of a county outside the scope is refused before
+ * any of it is. CH_ENOTFOUND, with the field "county", for no such county. */
+int ch_ctx_require_county(ch_ctx *ctx, enum ch_perm perm, const char *county);
+/* ch_ctx_require for an object found without naming its region in the
+ * request (a household by ID number): the refusal names the permission and
+ * the actor's scope but not where the object is. */
+int ch_ctx_require_unnamed(ch_ctx *ctx, enum ch_perm perm, int64_t region_id);
+
 #endif

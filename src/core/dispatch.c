@@ -457,7 +457,7 @@ int ch_dispatch_freeze(ch_ctx *ctx, int year, const char *period, const char *to
 	ch_dispatch d;
 	char end_s[11], tday[11], now[32];
 	int monthly, rc;
-	if ((rc = ch_ctx_require(ctx, CH_PERM_PLAN_WRITE, 0)) != 0)
+	if ((rc = ch_ctx_require(ctx, CH_PERM_FREEZE, 0)) != 0)
 		return rc;
 	if ((rc = ch_period_end(period, &end, &monthly)) != 0)
 		return rc;

@@ -122,7 +122,7 @@ void ch_period_label(const ch_date *day, int monthly, char *out, size_t outsz);
 int ch_period_end(const char *period, ch_date *end, int *monthly);
 
 /* Locks PERIOD's figures. CH_EEXISTS if frozen already, CH_EINVALID if the
- * period has not ended. Audited. Requires CH_PERM_PLAN_WRITE. */
+ * period has not ended. Audited. Requires CH_PERM_FREEZE. */
 int ch_dispatch_freeze(ch_ctx *ctx, int year, const char *period, const char *today);
 
 #endif

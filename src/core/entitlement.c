@@ -182,7 +182,7 @@ int ch_subsidy_entitlement(ch_ctx *ctx, const char *county, const char *househol
 {
 	ch_hh_ref ref;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
-	if (rc || (rc = ch_household_locate(ctx, county, household, &ref)) != 0)
+	if (rc || (rc = ch_household_locate(ctx, CH_PERM_READ, county, household, &ref)) != 0)
 		return rc;
 	return ch_subsidy_compute(ctx, ref.id, out);
 }

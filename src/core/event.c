@@ -41,6 +41,8 @@ const char *ch_efield_name(enum ch_efield f)
 struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
+	enum ch_perm
+	    perm; /* the permission the batch was begun with; the scope is checked for it */
 	char county_name[128]; /* of opts.county_id, for messages */
 	/* the last step stored, for the audit entry of a single step */
 	int64_t last_household;
@@ -52,7 +54,7 @@ struct ch_event_batch {
 	size_t rows, stored, denied; /* denied: steps the actor's role may not record */
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
-	ch_strmap *cache; /* "c|name" → county id; "s|township" → allowed (0/1) */
+	ch_strmap *cache; /* "c|name" → county id; "n|county", "s|region" → in scope (0/1) */
 	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 };
@@ -74,8 +76,9 @@ static int prepare(ch_event_batch *b)
 		rc = ch_db_prepare(db, &b->st_hh_pk, HH_SEL " WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_hh_id,
-		                   HH_SEL
-		                   " WHERE id_number = ? ORDER BY status = 'withdrawn' LIMIT 1");
+		                   HH_SEL " WHERE id_number = ?1 ORDER BY (?2 = 0 OR county_id = ?2"
+		                          " OR township_id = ?2 OR village_id = ?2) DESC,"
+		                          " status = 'withdrawn' LIMIT 1");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &b->st_ins,
@@ -111,11 +114,15 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 	*out = NULL;
 	b->ctx = ctx;
 	b->opts = *opts;
+	b->perm = perm;
 	b->problems = ch_problems_new();
 	b->cache = ch_strmap_new();
 	ch_now_utc(b->now, sizeof b->now);
 	ch_today_at_most(opts->today, b->today, sizeof b->today);
 	if ((rc = ch_ctx_require_role(ctx, perm)) != 0)
+		goto fail;
+	/* a county outside the scope: refused before any row is read */
+	if (opts->county_id && (rc = ch_ctx_require_near(ctx, perm, opts->county_id)) != 0)
 		goto fail;
 	b->note_max = ch_ref_text_max(ctx, "event_note");
 	if (opts->county_id) {
@@ -225,6 +232,40 @@ int ch_event_contribute(ch_ctx *ctx, ch_stmt *agg, int64_t event_id, int64_t hou
 	return 0;
 }
 
+/* How a household's region is checked against the actor's scope. */
+enum scope_check {
+	SCOPE_NEAR,    /* a county asked for, before any household is looked up */
+	SCOPE_NAMED,   /* the household's township or village; the refusal names it */
+	SCOPE_UNNAMED, /* the same for a household found by ID number: it does not */
+};
+
+static int scope_require(ch_ctx *ctx, enum ch_perm perm, int64_t region, enum scope_check how)
+{
+	return how == SCOPE_NEAR    ? ch_ctx_require_near(ctx, perm, region)
+	       : how == SCOPE_NAMED ? ch_ctx_require(ctx, perm, region)
+	                            : ch_ctx_require_unnamed(ctx, perm, region);
+}
+
+/* Outside your scope: 0 when the actor's scope allows a household of
+ * REGION, checked HOW (cached); else 1, the refusal recorded as the row's
+ * problem without anything of the household's state. */
+static int outside(ch_event_batch *b, const ch_event_in *in, int64_t region, enum scope_check how)
+{
+	char key[48];
+	int64_t ok;
+	snprintf(key, sizeof key, "%c|%" PRId64, how == SCOPE_NEAR ? 'n' : 's', region);
+	if (ch_strmap_get(b->cache, key, &ok) && ok)
+		return 0;
+	if (scope_require(b->ctx, b->perm, region, how) == 0) {
+		ch_strmap_put(b->cache, key, 1);
+		return 0;
+	}
+	add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household, "%s", ch_error_message());
+	ch_error_clear();
+	b->outside++;
+	return 1;
+}
+
 struct hh_state {
 	int64_t id, plan_year, county_id, township_id, es, es_area;
 	int stage;
@@ -291,6 +332,9 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 			goto done;
 		}
 	}
+	/* a county outside the scope: no lookup, nothing said of the household */
+	if (county && outside(b, in, county, SCOPE_NEAR))
+		goto done;
 	if (county) {
 		if ((rc = ch_stmt_bind_int64(b->st_hh, 1, county)) != 0 ||
 		    (rc = ch_stmt_bind_text(b->st_hh, 2, norm)) != 0)
@@ -304,7 +348,8 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 			            "没有县市时，户编号一栏须填身份证号（或在导入时指定县市）");
 			goto done;
 		}
-		if ((rc = ch_stmt_bind_text(b->st_hh_id, 1, id)) != 0)
+		if ((rc = ch_stmt_bind_text(b->st_hh_id, 1, id)) != 0 ||
+		    (rc = ch_stmt_bind_int64(b->st_hh_id, 2, b->ctx->actor.scope_region_id)) != 0)
 			goto done;
 		rc = read_state(b->st_hh_id, h);
 	}
@@ -318,22 +363,10 @@ done:
 	return rc;
 }
 
-/* May the actor record TR for a household of TOWNSHIP? (cached) */
-/* 0 when the actor may record TR for a household of TOWNSHIP; 1 when the
- * actor's role may not; 2 when the township is outside the actor's scope. */
-static int may_record(ch_event_batch *b, const struct ch_transition *tr, int64_t township)
+/* 1 when the actor's role may record TR. */
+static int may_record(ch_event_batch *b, const struct ch_transition *tr)
 {
-	char key[48];
-	int64_t ok;
-	if (!(tr->roles & (1u << b->ctx->actor.role)))
-		return 1;
-	snprintf(key, sizeof key, "s|%" PRId64, township);
-	if (!ch_strmap_get(b->cache, key, &ok)) {
-		int64_t scope = b->ctx->actor.scope_region_id;
-		ok = scope == 0 || ch_region_within(b->ctx, township, scope);
-		ch_strmap_put(b->cache, key, ok);
-	}
-	return ok ? 0 : 2;
+	return (tr->roles & (1u << b->ctx->actor.role)) != 0;
 }
 
 static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence *ev)
@@ -379,6 +412,12 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		return rc;
 	if (ch_problems_nrejected(b->problems) > before || !h.id)
 		return 0;
+	/* the scope before anything of the household's state */
+	if (outside(b, in, h.township_id,
+	            in->household_id || (in->county && *in->county) || b->opts.county_id
+	                ? SCOPE_NAMED
+	                : SCOPE_UNNAMED))
+		return 0;
 	if (b->opts.from_import && stage != CH_STAGE_STARTED && stage != CH_STAGE_INSTALLED &&
 	    stage != CH_STAGE_COMMISSIONED && stage != CH_STAGE_WITHDRAWN) {
 		add_problem(b, in->line, CH_EF_STAGE, in->stage,
@@ -399,21 +438,11 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		            day, ch_stage_name(h.stage), h.stage_day);
 		return 0;
 	}
-	int refusal = may_record(b, tr, h.township_id);
-	if (refusal) {
-		if (refusal == 2)
-			add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
-			            "该户不在用户 %s（%s）的管辖范围（%s）内", b->ctx->actor.name,
-			            ch_role_label(b->ctx->actor.role),
-			            b->ctx->actor.scope_name ? b->ctx->actor.scope_name : "");
-		else
-			add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
-			            "用户 %s（%s）无权记录「%s」", b->ctx->actor.name,
-			            ch_role_label(b->ctx->actor.role), ch_stage_name(stage));
-		if (refusal == 2)
-			b->outside++;
-		else
-			b->denied++;
+	if (!may_record(b, tr)) {
+		add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household,
+		            "用户 %s（%s）无权记录「%s」", b->ctx->actor.name,
+		            ch_role_label(b->ctx->actor.role), ch_stage_name(stage));
+		b->denied++;
 		return 0;
 	}
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
@@ -500,11 +529,12 @@ int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 		goto rollback;
 	}
 	if (b->outside) {
-		rc = ch_error_set(
-		    CH_EDENIED,
-		    "文件中有 %zu 行的农户不在用户 %s 的管辖范围（%s）内；什么也没有保存",
-		    b->outside, b->ctx->actor.name,
-		    b->ctx->actor.scope_name ? b->ctx->actor.scope_name : "全州");
+		rc = ch_error_set(CH_EDENIED,
+		                  "用户 %s（%s）无权为文件中 %zu 行的农户%s：超出其管辖范围（%s）；"
+		                  "什么也没有保存",
+		                  b->ctx->actor.name, ch_role_label(b->ctx->actor.role), b->outside,
+		                  ch_perm_describe(b->perm),
+		                  b->ctx->actor.scope_name ? b->ctx->actor.scope_name : "全州");
 		goto rollback;
 	}
 	if (rejected && !b->opts.skip_invalid) {

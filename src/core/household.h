@@ -136,17 +136,20 @@ typedef struct ch_hh_filter {
  * forgetting to mask. A caller that asks
  * to reveal them gets them whole only when the actor's role holds
  * CH_PERM_REVEAL for the households' region, and then one audit entry
- * (household.reveal, object household:personal-data, with the query) is
- * committed before any household is handed out; otherwise the call fails
- * with CH_EDENIED and writes nothing.
+ * (household.reveal, object household:personal-data, with the filters
+ * asked for and how many households it shows) is committed before any
+ * household is handed out; otherwise the call fails with CH_EDENIED and
+ * writes nothing. A reveal of no household (not found, or a list that
+ * finds nobody) writes nothing either.
  */
 
 /* Calls FN for each household matching F that the actor may see (their
  * scope), ordered by county code, township, village, 户编号; masked unless
  * F->reveal. Requires CH_PERM_READ (and CH_PERM_REVEAL to reveal);
- * CH_ENOTFOUND when a region or technology in F is unknown or F->after
- * names no household of the scope, CH_EINVALID for a batch that is not
- * 新建 or 续建.
+ * CH_EDENIED when a region of F (or F->after's county) is outside the
+ * actor's scope; CH_ENOTFOUND when a region or technology in F is unknown
+ * or F->after names no household of the scope, CH_EINVALID for a batch
+ * that is not 新建 or 续建.
  *
  * F->text, normalised, of N characters, finds the households whose
  * 户主姓名 contains it (N <= 2: within the name's first 4 characters);
@@ -170,7 +173,9 @@ int ch_household_each_at_stage(ch_ctx *ctx, int plan_year, int stage,
                                int (*fn)(const ch_hh_key *k, void *arg), void *arg);
 /* Loads one household of the actor's scope by county (name or code) and
  * 户编号, or by ID number when COUNTY is NULL; masked unless REVEAL.
- * CH_ENOTFOUND when none. The caller disposes *OUT (also on failure). */
+ * Refused (CH_EDENIED) and not found (CH_ENOTFOUND) as ch_household_locate
+ * with CH_PERM_READ, and CH_PERM_REVEAL to REVEAL. The caller disposes *OUT
+ * (also on failure). */
 int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int reveal,
                      ch_household *out);
 void ch_household_dispose(ch_household *h);
@@ -184,9 +189,15 @@ typedef struct ch_hh_ref {
 	char hh_no[72];
 } ch_hh_ref;
 /* Finds a household by COUNTY (name or code) and 户编号 KEY, or by ID
- * number when COUNTY is NULL, within the actor's scope. CH_ENOTFOUND with a
- * message naming it when there is none. */
-int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *out);
+ * number when COUNTY is NULL, for an actor who needs PERM (enum ch_perm)
+ * for it. Permission and scope come first: CH_EDENIED when the role lacks
+ * PERM or COUNTY is outside the actor's scope, before anything is looked
+ * up; CH_ENOTFOUND, naming it, when there is no such household; CH_EDENIED
+ * when the household found lies outside the scope (a township operator's
+ * neighbour; one found by ID number, without saying where it is). A
+ * refusal says nothing of the household's state. */
+int ch_household_locate(ch_ctx *ctx, unsigned perm, const char *county, const char *key,
+                        ch_hh_ref *out);
 
 /* One group of households sharing an ID number, phone or address. */
 typedef struct ch_hh_dup {

@@ -756,7 +756,7 @@ static int locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *r
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	char *c = NULL;
 	if (rc == 0)
-		rc = ch_household_locate(ctx, county, key, ref);
+		rc = ch_household_locate(ctx, CH_PERM_READ, county, key, ref);
 	if (rc == 0)
 		rc = ch_db_query_text(ctx->db, &c,
 		                      "SELECT code || '|' || name FROM region WHERE id = ?", "i",

@@ -6,6 +6,7 @@
  * the caller asked to reveal them, the actor may, and the audit entry for
  * it is committed.
  */
+#include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,28 +109,63 @@ static void mask_hh(ch_household *h)
 	}
 }
 
-/* Commits the audit entry of a reveal: the actor is about to see unmasked
- * ID and phone numbers (WHAT: the query). The caller has checked that the
- * actor may. */
-static int audit_reveal(ch_ctx *ctx, const char *what)
+/* Adds the filter KEY = VALUE (NULL: not given) to a reveal's audit entry:
+ * to FILTERS as given, and to SUMMARY as people read it, LABEL first. A
+ * value that may be an ID or phone number is kept masked. */
+static void reveal_filter(json_t *filters, ch_buf *summary, const char *key, const char *label,
+                          const char *value)
 {
-	/* the query itself may be an ID number: keep it masked in the log */
 	char masked[64];
-	const char *q = what ? what : "";
-	int rc;
-	if (strlen(q) >= 15 && strspn(q, "0123456789xX") == strlen(q)) {
-		ch_idcard_mask(q, masked, sizeof masked);
-		q = masked;
+	size_t n;
+	if (!value || !*value)
+		return;
+	n = strlen(value);
+	if (n >= 15 && strspn(value, "0123456789xX") == n) {
+		ch_idcard_mask(value, masked, sizeof masked);
+		value = masked;
+	} else if (n == 11 && value[0] == '1' && strspn(value, "0123456789") == n) {
+		ch_phone_mask(value, masked, sizeof masked);
+		value = masked;
 	}
-	json_t *a = json_pack("{s:s}", "query", q);
-	char *as = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	if ((rc = ch_ctx_begin(ctx)) == 0) {
-		rc = ch_audit_append(ctx, "household.reveal", "household:personal-data", NULL, as);
-		rc = ch_ctx_end(ctx, rc);
+	json_object_set_new(filters, key, json_string(value));
+	ch_buf_printf(summary, "%s%s %s", summary->len ? "，" : "", label, value);
+}
+
+/* Commits the audit entry of a reveal: the actor is about to see SHOWN
+ * households (or groups of them) with their numbers unmasked, found by
+ * FILTERS (a JSON object of what was asked, taken) described by SUMMARY.
+ * The caller has checked that the actor may; a reveal that would show
+ * nothing is not one, and writes nothing. */
+static int audit_reveal(ch_ctx *ctx, json_t *filters, const char *summary, int64_t shown)
+{
+	int rc = 0;
+	if (shown > 0) {
+		json_t *a = json_pack("{s:o, s:s, s:I}", "filters", filters, "query", summary,
+		                      "shown", (json_int_t)shown);
+		char *as = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(a);
+		if ((rc = ch_ctx_begin(ctx)) == 0) {
+			rc = ch_audit_append(ctx, "household.reveal", "household:personal-data",
+			                     NULL, as);
+			rc = ch_ctx_end(ctx, rc);
+		}
+		free(as);
+	} else {
+		json_decref(filters);
 	}
-	free(as);
 	return rc;
+}
+
+/* How many rows ST yields; leaves it reset, its bindings kept, to be
+ * stepped again. */
+static int count_rows(ch_stmt *st, int64_t *n)
+{
+	int rc;
+	*n = 0;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW)
+		++*n;
+	ch_stmt_reset(st);
+	return rc == CH_DB_DONE ? 0 : rc;
 }
 
 /* Checks what reading households needs: CH_PERM_READ, and CH_PERM_REVEAL
@@ -358,6 +394,8 @@ static int after_key(ch_ctx *ctx, const char *after, char **key)
 	char *name = ch_strndup(after, (size_t)(slash - after));
 	rc = region_filter(ctx, name, CH_LEVEL_COUNTY, 0, &county);
 	free(name);
+	if (rc == 0)
+		rc = ch_ctx_require_near(ctx, CH_PERM_READ, county);
 	if (rc)
 		return rc;
 	rc = ch_db_query_text(ctx->db, key,
@@ -445,6 +483,12 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	    (rc = region_filter(ctx, f->township, CH_LEVEL_TOWNSHIP, county, &township)) != 0 ||
 	    (rc = region_filter(ctx, f->village, CH_LEVEL_VILLAGE, township, &village)) != 0)
 		goto done;
+	/* a region asked for outside the scope is refused, not an empty list */
+	if ((village || township || county) && (rc = ch_ctx_require_near(ctx, CH_PERM_READ,
+	                                                                 village    ? village
+	                                                                 : township ? township
+	                                                                            : county)) != 0)
+		goto done;
 	if (f->technology) {
 		if ((rc = ch_reflist_load(ctx, "technology", &techs)) != 0)
 			goto done;
@@ -524,8 +568,40 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	}
 	if (rc)
 		goto done;
-	if (f->reveal && (rc = audit_reveal(ctx, f->text ? f->text : "list")) != 0)
-		goto done;
+	if (f->reveal) {
+		json_t *filters = json_object();
+		ch_buf summary;
+		char year[16] = "", limit[24] = "", offset[24] = "";
+		int64_t shown = 0;
+		if (f->plan_year)
+			snprintf(year, sizeof year, "%d", f->plan_year);
+		if (f->limit > 0)
+			snprintf(limit, sizeof limit, "%" PRId64, f->limit);
+		if (f->offset > 0)
+			snprintf(offset, sizeof offset, "%" PRId64, f->offset);
+		ch_buf_init(&summary);
+		reveal_filter(filters, &summary, "text", "查找", f->text);
+		reveal_filter(filters, &summary, "county", "县市", f->county);
+		reveal_filter(filters, &summary, "township", "乡镇", f->township);
+		reveal_filter(filters, &summary, "village", "村", f->village);
+		reveal_filter(filters, &summary, "technology", "改造方式", f->technology);
+		reveal_filter(filters, &summary, "batch", "批次", f->batch);
+		reveal_filter(filters, &summary, "status", "环节", f->status);
+		reveal_filter(filters, &summary, "year", "年度", year);
+		reveal_filter(filters, &summary, "after", "接续", f->after);
+		reveal_filter(filters, &summary, "limit", "每页", limit);
+		reveal_filter(filters, &summary, "offset", "跳过", offset);
+		if (!summary.len)
+			ch_buf_puts(&summary, f->text ? "查找" : "全部台账");
+		rc = count_rows(st, &shown);
+		if (rc == 0)
+			rc = audit_reveal(ctx, filters, summary.ptr, shown);
+		else
+			json_decref(filters);
+		ch_buf_dispose(&summary);
+		if (rc)
+			goto done;
+	}
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_household h;
 		read_hh(st, &h);
@@ -581,42 +657,33 @@ done:
 int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int reveal,
                      ch_household *out)
 {
-	int64_t county_id = 0, region_id = 0;
+	ch_hh_ref ref;
 	ch_stmt *st;
 	int rc;
 	memset(out, 0, sizeof *out);
-	if ((rc = require_read(ctx, reveal)) != 0)
+	/* permission and scope before anything is read; then the household */
+	if ((rc = require_read(ctx, reveal)) != 0 ||
+	    (rc = ch_household_locate(ctx, reveal ? CH_PERM_REVEAL : CH_PERM_READ, county, key,
+	                              &ref)) != 0)
 		return rc;
-	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
+	if ((rc = ch_db_preparef(ctx->db, &st, SELECT_HH " WHERE h.id = ?", "i", ref.id)) != 0)
 		return rc;
-	/* ?3..?8 are unused: IN_SCOPE is ?9 in every query of this file */
-	/* one statement each, so that each is an index lookup */
-	rc = ch_db_prepare(
-	    ctx->db, &st,
-	    county_id ? SELECT_HH " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND " IN_SCOPE
-	              : SELECT_HH " WHERE ?1 = 0 AND h.id IN " ID_LOOKUP(
-	                    "upper(?2)") " AND " IN_SCOPE " ORDER BY h.status = 'withdrawn'");
-	if (rc)
-		return rc;
-	if ((rc = ch_stmt_bind_int64(st, 1, county_id)) != 0 ||
-	    (rc = ch_stmt_bind_text(st, 2, key)) != 0 ||
-	    (rc = ch_stmt_bind_int64(st, 9, ctx->actor.scope_region_id)) != 0) {
-		ch_stmt_finalize(st);
-		return rc;
-	}
 	rc = ch_stmt_step(st);
 	if (rc == CH_DB_ROW) {
 		read_hh(st, out);
-		region_id = ch_stmt_int64(st, HH_REGION_COL);
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "在您的管辖范围内没有农户 %s%s%s",
-		                  county ? county : "", county ? " " : "", key);
+		rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished", ref.id);
 	}
 	ch_stmt_finalize(st);
 	if (rc == 0 && reveal) {
-		if ((rc = ch_ctx_require(ctx, CH_PERM_REVEAL, region_id)) == 0)
-			rc = audit_reveal(ctx, key);
+		json_t *filters = json_object();
+		ch_buf summary;
+		ch_buf_init(&summary);
+		reveal_filter(filters, &summary, "county", "县市", county);
+		reveal_filter(filters, &summary, "household", county ? "户编号" : "身份证号", key);
+		rc = audit_reveal(ctx, filters, summary.ptr, 1);
+		ch_buf_dispose(&summary);
 		if (rc)
 			ch_household_dispose(out);
 	} else if (rc == 0) {
@@ -625,7 +692,8 @@ int ch_household_get(ch_ctx *ctx, const char *county, const char *key, int revea
 	return rc;
 }
 
-int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_ref *out)
+int ch_household_locate(ch_ctx *ctx, unsigned perm, const char *county, const char *key,
+                        ch_hh_ref *out)
 {
 	int64_t county_id = 0;
 	ch_stmt *st;
@@ -633,31 +701,37 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 	char *k = ch_text_normalize(key);
 	int rc;
 	memset(out, 0, sizeof *out);
-	if ((rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
+	if ((rc = ch_ctx_require_role(ctx, (enum ch_perm)perm)) != 0 ||
+	    (rc = region_filter(ctx, county, CH_LEVEL_COUNTY, 0, &county_id)) != 0)
+		goto done;
+	/* a county outside the scope: refused before the household is looked up */
+	if (county_id && (rc = ch_ctx_require_near(ctx, (enum ch_perm)perm, county_id)) != 0)
 		goto done;
 	if (!county && ch_idcard_normalize(k, NULL, id) != 0) {
 		rc = ch_error_set_field(CH_EINVALID, "county",
 		                        "“%s”不是身份证号：按户编号查找须同时指定县市", k);
 		goto done;
 	}
+	/* by ID number: a household of the scope first, an active one first */
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    county_id
 	        ? "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
-	          " coalesce(h.stage_day, ''), h.hh_no FROM household h"
-	          " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND ?3 IS NOT NULL"
-	          " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)"
+	          " coalesce(h.stage_day, ''), h.hh_no, coalesce(h.village_id, h.township_id)"
+	          " FROM household h"
+	          " WHERE h.county_id = ?1 AND h.hh_no = ?2 AND ?3 IS NOT NULL AND ?4 IS NOT NULL"
 	        : "SELECT h.id, h.county_id, h.township_id, h.plan_year, h.status,"
-	          " coalesce(h.stage_day, ''), h.hh_no FROM household h"
+	          " coalesce(h.stage_day, ''), h.hh_no, coalesce(h.village_id, h.township_id)"
+	          " FROM household h"
 	          " WHERE ?1 = 0 AND ?2 IS NOT NULL AND h.id IN " ID_LOOKUP(
-	              "?3") " AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR "
-	                    "h.village_id = ?4)"
-	                    " ORDER BY h.status = 'withdrawn' LIMIT 1",
+	              "?3") " ORDER BY (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4"
+	                    " OR h.village_id = ?4) DESC, h.status = 'withdrawn' LIMIT 1",
 	    "itti", county_id, k, id, ctx->actor.scope_region_id);
 	if (rc)
 		goto done;
 	rc = ch_stmt_step(st);
 	if (rc == CH_DB_ROW) {
+		int64_t region = ch_stmt_int64(st, 7);
 		out->id = ch_stmt_int64(st, 0);
 		out->county_id = ch_stmt_int64(st, 1);
 		out->township_id = ch_stmt_int64(st, 2);
@@ -665,11 +739,16 @@ int ch_household_locate(ch_ctx *ctx, const char *county, const char *key, ch_hh_
 		out->stage = ch_stage_parse(ch_stmt_text(st, 4));
 		snprintf(out->stage_day, sizeof out->stage_day, "%s", ch_stmt_text(st, 5));
 		snprintf(out->hh_no, sizeof out->hh_no, "%s", ch_stmt_text(st, 6));
-		rc = 0;
-	} else if (rc == CH_DB_DONE) {
-		rc = ch_error_set(CH_ENOTFOUND, "在您的管辖范围内没有农户 %s%s%s",
-		                  county ? county : "", county ? " " : "", k);
+		ch_stmt_finalize(st);
+		rc = county_id ? ch_ctx_require(ctx, (enum ch_perm)perm, region)
+		               : ch_ctx_require_unnamed(ctx, (enum ch_perm)perm, region);
+		if (rc)
+			memset(out, 0, sizeof *out);
+		goto done;
 	}
+	if (rc == CH_DB_DONE)
+		rc = ch_error_set(CH_ENOTFOUND, "没有农户 %s%s%s", county ? county : "",
+		                  county ? " " : "", k);
 	ch_stmt_finalize(st);
 done:
 	free(k);
@@ -687,12 +766,11 @@ int ch_household_duplicates(ch_ctx *ctx, int reveal, int (*fn)(const ch_hh_dup *
 	    {"phone", "phone", "h.status <> 'withdrawn'", ch_phone_mask},
 	    {"address", "address", "h.status <> 'withdrawn'", NULL},
 	};
+	enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+	ch_stmt *sts[NKINDS] = {NULL};
 	int rc = require_read(ctx, reveal);
-	if (rc == 0 && reveal)
-		rc = audit_reveal(ctx, "duplicates");
-	for (size_t k = 0; k < sizeof kinds / sizeof kinds[0] && rc == 0; k++) {
+	for (size_t k = 0; k < NKINDS && rc == 0; k++) {
 		char sql[2048];
-		ch_stmt *st;
 		/* members of groups, ordered so that each group is consecutive */
 		snprintf(sql, sizeof sql,
 		         HH_FIELDS ", h.%s AS dupval" HH_FROM
@@ -703,13 +781,21 @@ int ch_household_duplicates(ch_ctx *ctx, int reveal, int (*fn)(const ch_hh_dup *
 		         kinds[k].col, kinds[k].col, kinds[k].col, kinds[k].col, kinds[k].where,
 		         kinds[k].col, kinds[k].where);
 		/* IN_SCOPE names ?9: bind it, and leave 1-8 unused */
-		rc = ch_db_prepare(ctx->db, &st, sql);
-		if (rc)
-			break;
-		if ((rc = ch_stmt_bind_int64(st, 9, ctx->actor.scope_region_id)) != 0) {
-			ch_stmt_finalize(st);
-			break;
-		}
+		if ((rc = ch_db_prepare(ctx->db, &sts[k], sql)) == 0)
+			rc = ch_stmt_bind_int64(sts[k], 9, ctx->actor.scope_region_id);
+	}
+	if (rc == 0 && reveal) {
+		/* the entry counts the households the groups show */
+		int64_t shown = 0, n;
+		for (size_t k = 0; k < NKINDS && rc == 0; k++)
+			if ((rc = count_rows(sts[k], &n)) == 0)
+				shown += n;
+		if (rc == 0)
+			rc = audit_reveal(ctx, json_pack("{s:s}", "kind", "duplicates"), "重复信息",
+			                  shown);
+	}
+	for (size_t k = 0; k < NKINDS && rc == 0; k++) {
+		ch_stmt *st = sts[k];
 		ch_household *group = NULL;
 		size_t n = 0, cap = 0;
 		char *value = NULL;
@@ -752,7 +838,8 @@ int ch_household_duplicates(ch_ctx *ctx, int reveal, int (*fn)(const ch_hh_dup *
 			ch_household_dispose(&group[i]);
 		free(group);
 		free(value);
-		ch_stmt_finalize(st);
 	}
+	for (size_t k = 0; k < NKINDS; k++)
+		ch_stmt_finalize(sts[k]);
 	return rc;
 }

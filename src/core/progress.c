@@ -12,6 +12,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/event.h"
+#include "core/household.h"
 #include "core/idcard.h"
 #include "core/progress_int.h"
 #include "core/reflist.h"
@@ -158,26 +159,22 @@ static int neighbours(ch_ctx *ctx, struct old_event *o)
 static int load_old(ch_ctx *ctx, const char *county, const char *household, int stage,
                     struct old_event *o)
 {
-	ch_region r = {0};
+	ch_hh_ref ref;
 	ch_stmt *st;
-	int64_t county_id = 0;
 	char *hh = ch_text_normalize(household);
 	int rc = 0;
 	memset(o, 0, sizeof *o);
-	if (county && (rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &r)) != 0)
+	/* permission and scope first, then the household and its step */
+	if ((rc = ch_household_locate(ctx, CH_PERM_HOUSEHOLD_WRITE, county, household, &ref)) != 0)
 		goto done;
-	county_id = r.id;
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT e.id, h.id, e.plan_year, e.county_id, h.township_id, e.es, e.es_area_centi,"
 	    " e.from_stage_no, e.day, h.status, NULL, NULL"
 	    " FROM household h JOIN event e ON e.household_id = h.id"
-	    " WHERE ((? <> 0 AND h.county_id = ? AND h.hh_no = ?) OR (? = 0 AND h.id_number = "
-	    "upper(?)))"
-	    " AND e.stage_no = ? AND e.superseded_by IS NULL"
+	    " WHERE h.id = ? AND e.stage_no = ? AND e.superseded_by IS NULL"
 	    " AND (e.stage_no > e.from_stage_no OR e.stage_no = ?) ORDER BY e.id DESC LIMIT 1",
-	    "iititii", county_id, county_id, hh, county_id, hh, (int64_t)stage,
-	    (int64_t)CH_STAGE_WITHDRAWN);
+	    "iii", ref.id, (int64_t)stage, (int64_t)CH_STAGE_WITHDRAWN);
 	if (rc)
 		goto done;
 	rc = ch_stmt_step(st);
@@ -202,7 +199,6 @@ static int load_old(ch_ctx *ctx, const char *county, const char *household, int 
 	if (rc == 0)
 		rc = neighbours(ctx, o);
 done:
-	ch_region_dispose(&r);
 	free(hh);
 	return rc;
 }
@@ -239,11 +235,9 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	if ((rc = load_old(ctx, county, household, stage, &o)) != 0)
 		return rc;
 	const struct ch_transition *tr = ch_workflow_find(o.from, stage);
-	if (!tr || !(tr->roles & (1u << ctx->actor.role)) ||
-	    (ctx->actor.scope_region_id &&
-	     !ch_region_within(ctx, o.township, ctx->actor.scope_region_id)))
-		return ch_error_set(CH_EDENIED, "用户 %s 无权更正该户的“%s”", ctx->actor.name,
-		                    ch_stage_name(stage));
+	if (!tr || !(tr->roles & (1u << ctx->actor.role)))
+		return ch_error_set(CH_EDENIED, "用户 %s（%s）无权更正“%s”", ctx->actor.name,
+		                    ch_role_label(ctx->actor.role), ch_stage_name(stage));
 	if (strcmp(day, o.day) == 0)
 		return ch_error_set(CH_ECONFLICT, "该环节的日期已是 %s", day);
 	if ((o.prev_day[0] && strcmp(day, o.prev_day) < 0) ||

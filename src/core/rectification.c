@@ -85,7 +85,10 @@ int ch_rectification_close(ch_ctx *ctx, int64_t id, const char *day_text, const 
 	ch_hh_ref ref = {0};
 	char day[11], *opened = NULL, *closed = NULL, obj[64];
 	int64_t hh = 0, township = 0;
-	int rc;
+	/* the role, then the order, then its household's scope, then its state */
+	int rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE);
+	if (rc)
+		return rc;
 	if (ch_db_query_int64(ctx->db, &hh, "SELECT household_id FROM rectification WHERE id = ?",
 	                      "i", id) != 0)
 		return ch_error_set(CH_ENOTFOUND, "没有整改单 %" PRId64, id);

@@ -48,15 +48,45 @@ static void app_dispose(struct app *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* Outside your scope: an actor with a region scope asking for an
+ * application numbered for a county outside it (复核-CODE-...) is refused
+ * before it is looked up. */
+static int number_in_scope(ch_ctx *ctx, const char *n)
+{
+	static const char prefix[] = "复核-";
+	char code[16];
+	ch_region c;
+	const char *dash;
+	int rc;
+	if (!ctx->actor.scope_region_id || strncmp(n, prefix, sizeof prefix - 1) != 0 ||
+	    !(dash = strchr(n + sizeof prefix - 1, '-')) ||
+	    (size_t)(dash - n) - (sizeof prefix - 1) >= sizeof code)
+		return 0;
+	snprintf(code, sizeof code, "%.*s", (int)(dash - n - (sizeof prefix - 1)),
+	         n + sizeof prefix - 1);
+	if (ch_region_find(ctx, code, CH_LEVEL_COUNTY, 0, &c) != 0) {
+		ch_error_clear();
+		return 0;
+	}
+	rc = ch_ctx_require_near(ctx, CH_PERM_READ, c.id);
+	ch_region_dispose(&c);
+	return rc;
+}
+
 static int load_app(ch_ctx *ctx, const char *number, struct app *a)
 {
 	ch_stmt *st;
 	char *n = ch_text_normalize(number);
 	memset(a, 0, sizeof *a);
-	int rc = ch_db_preparef(ctx->db, &st,
-	                        "SELECT id, county_id, plan_year, round, number, status, reviewer,"
-	                        " seed, policy FROM review_application WHERE number = ?",
-	                        "t", n);
+	int rc = number_in_scope(ctx, n);
+	if (rc) {
+		free(n);
+		return rc;
+	}
+	rc = ch_db_preparef(ctx->db, &st,
+	                    "SELECT id, county_id, plan_year, round, number, status, reviewer,"
+	                    " seed, policy FROM review_application WHERE number = ?",
+	                    "t", n);
 	if (rc == 0) {
 		rc = ch_stmt_step(st);
 		if (rc == CH_DB_ROW) {
@@ -87,6 +117,16 @@ static int may_see(ch_ctx *ctx, const struct app *a)
 	return ctx->actor.scope_region_id == 0 ||
 	       ch_region_within(ctx, a->county_id, ctx->actor.scope_region_id) ||
 	       ch_region_within(ctx, ctx->actor.scope_region_id, a->county_id);
+}
+
+/* The refusal for an application A the actor may not see (may_see). */
+static int refuse_app(ch_ctx *ctx, const struct app *a)
+{
+	if (ctx->actor.role == CH_ROLE_REVIEWER)
+		return ch_error_set(CH_EDENIED,
+		                    "用户 %s（复核人员）无权查看复核申请 %s：它未分派给您",
+		                    ctx->actor.name, a->number);
+	return ch_ctx_require_near(ctx, CH_PERM_READ, a->county_id);
 }
 
 static const char *setting(ch_ctx *ctx, const char *key, char *buf, size_t n, const char *def)
@@ -146,7 +186,8 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 			ch_hh_ref ref;
 			char code[16];
 			snprintf(code, sizeof code, "%s", c.code);
-			if ((rc = ch_household_locate(ctx, code, hh_nos[i], &ref)) != 0)
+			if ((rc = ch_household_locate(ctx, CH_PERM_INSPECT, code, hh_nos[i],
+			                              &ref)) != 0)
 				break;
 			if (ref.stage != CH_STAGE_SELF_INSPECTED || ref.plan_year != year) {
 				rc = ch_error_set(CH_EINVALID,
@@ -386,7 +427,7 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 	ch_user u = {0};
 	char now[32], seed[CH_HASH_HEX_LEN + 1], buf[64], obj[128];
 	int rc;
-	if ((rc = ch_ctx_require(ctx, CH_PERM_PLAN_WRITE, 0)) != 0)
+	if ((rc = ch_ctx_require(ctx, CH_PERM_REVIEW_ASSIGN, 0)) != 0)
 		return ch_error_prefix("复核分派由州级办公室办理：");
 	if ((rc = load_app(ctx, number, &a)) != 0)
 		return rc;
@@ -483,7 +524,7 @@ int ch_review_verify(ch_ctx *ctx, const char *number, size_t *checked)
 	if ((rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (!may_see(ctx, &a)) {
-		rc = ch_error_set(CH_EDENIED, "无权查看复核申请 %s", a.number);
+		rc = refuse_app(ctx, &a);
 		goto done;
 	}
 	if (!a.seed) {
@@ -610,7 +651,9 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	if ((rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (ctx->actor.role == CH_ROLE_REVIEWER && !may_see(ctx, &a)) {
-		rc = ch_error_set(CH_EDENIED, "复核申请 %s 已分派给其他人", a.number);
+		rc = ch_error_set(CH_EDENIED,
+		                  "用户 %s（复核人员）无权录入复核申请 %s 的结果：它已分派给其他人",
+		                  ctx->actor.name, a.number);
 		goto done;
 	}
 	if (strcmp(a.status, "assigned") != 0) {
@@ -661,7 +704,7 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	/* the reviewer sees households of any county: locate as the prefecture */
 	int64_t scope = ctx->actor.scope_region_id;
 	ctx->actor.scope_region_id = 0;
-	rc = ch_household_locate(ctx, code, household, &ref);
+	rc = ch_household_locate(ctx, CH_PERM_REVIEW, code, household, &ref);
 	ctx->actor.scope_region_id = scope;
 	if (rc)
 		goto done;
@@ -819,7 +862,7 @@ int ch_review_members(ch_ctx *ctx, const char *number,
 	if (rc || (rc = load_app(ctx, number, &a)) != 0)
 		return rc;
 	if (!may_see(ctx, &a)) {
-		rc = ch_error_set(CH_EDENIED, "无权查看复核申请 %s", a.number);
+		rc = refuse_app(ctx, &a);
 		app_dispose(&a);
 		return rc;
 	}

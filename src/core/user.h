@@ -26,7 +26,7 @@ enum ch_role {
 /* Permissions, as bits. */
 enum ch_perm {
 	CH_PERM_READ = 1 << 0,         /* see plans, regions, reports */
-	CH_PERM_PLAN_WRITE = 1 << 1,   /* import or replace a year's plan */
+	CH_PERM_PLAN_WRITE = 1 << 1,   /* import, replace or withdraw a year's plan; its rules */
 	CH_PERM_REGION_WRITE = 1 << 2, /* add townships and villages */
 	CH_PERM_USER_ADMIN = 1 << 3,   /* add users and set roles */
 	CH_PERM_AUDIT = 1 << 4,        /* read and verify the audit log */
@@ -34,7 +34,9 @@ enum ch_perm {
 	CH_PERM_HOUSEHOLD_WRITE = 1 << 6,
 	CH_PERM_REVIEW = 1 << 7,
 	CH_PERM_FUNDS = 1 << 8,
-	CH_PERM_INSPECT = 1 << 9, /* self-inspect households, apply for their review */
+	CH_PERM_INSPECT = 1 << 9,        /* self-inspect households, apply for their review */
+	CH_PERM_REVIEW_ASSIGN = 1 << 10, /* assign review applications and seed their samples */
+	CH_PERM_FREEZE = 1 << 11,        /* lock a period's dispatch figures */
 };
 
 typedef struct ch_user {
@@ -54,7 +56,8 @@ const char *ch_role_label(enum ch_role role); /* Chinese: 州级管理员 ... */
 int ch_role_parse(const char *name);
 /* 1 when ROLE grants PERM (ignoring scope). */
 int ch_role_allows(enum ch_role role, enum ch_perm perm);
-/* What one permission allows, in Chinese, to follow 无权 ("导入计划、设置年度规则"). */
+/* What one permission allows, in Chinese, to follow 无权 ("导入计划、设置年度规则"):
+ * every refusal for a permission names it from this one table. */
 const char *ch_perm_describe(enum ch_perm perm);
 
 /* Adds user NAME with ROLE and SCOPE (a region name or code, NULL for the

@@ -328,10 +328,11 @@ int ch_inspect_import_file(ch_ctx *ctx, const ch_inspect_file_opts *opts,
 	}
 	sum->rejected = ch_problems_nrejected(problems);
 	if (denied) {
-		rc = ch_error_set(CH_EDENIED,
-		                  "文件中有 %zu 行的农户不在您的管辖范围内（或您无权自验）；"
-		                  "什么也没有保存",
-		                  denied);
+		rc =
+		    ch_error_set(CH_EDENIED,
+		                 "您无权为文件中 %zu 行的农户录入自验（超出管辖范围或角色不能自验，"
+		                 "见各行）；什么也没有保存",
+		                 denied);
 		goto done;
 	}
 	if (sum->rejected && !opts->skip_invalid) {

@@ -239,7 +239,7 @@ expect_rc "entitlement by ID number: exit 0" 0
 has "entitlement by ID number: CJ002, share 2,100.00" "核定补助：2,100.00 元"
 has "entitlement CJ002: 787.50 + 315.00 + 210.00 + 787.50" "中央资金 787.50 元，县级资金 315.00 元，州级资金 210.00 元，自治区资金 787.50 元"
 run ch --db $DB --as fk subsidy entitlement CJ001 --county $C
-expect_rc "entitlement of a 昌吉市 household for the 阜康市 operator: exit 4" 4
+expect_rc "entitlement of a 昌吉市 household for the 阜康市 operator: outside the scope, exit 3" 3
 run fin subsidy entitlement CJ999 --county $C
 expect_rc "entitlement of no household: exit 4" 4
 

@@ -141,7 +141,7 @@ OUT=$H3 has "CJ003: the failure's reason" "发放失败：账户已销户"
 # ---- who may read it ----
 
 run ch --db $DB --as fk household history CJ001 --county $C
-expect_rc "history of a 昌吉市 household as 阜康市's operator: exit 4" 4
+expect_rc "history of a 昌吉市 household as 阜康市's operator: outside the scope, exit 3" 3
 run ch --db $DB --as au household history CJ001 --county $C
 expect_rc "history as the auditor: exit 0" 0
 run ch --db $DB --as cj household history 652301198001010019
@@ -163,7 +163,7 @@ expect_rc "evidence by the 16 digits the table shows, as 昌吉市's operator: e
 if cmp -s got.png photo.png; then ok "evidence: the photo's very bytes"; else not_ok "evidence: the photo's very bytes"; fi
 has "evidence: says what it wrote" "证明材料 photo.png（70 字节）已写入 got.png"
 run ch --db $DB --as fk household evidence CJ001 "$SHORT" --county $C -o no.png
-expect_rc "evidence as 阜康市's operator: exit 4" 4
+expect_rc "evidence as 阜康市's operator: outside the scope, exit 3" 3
 if [ -e no.png ]; then not_ok "evidence refused: no file written"; else ok "evidence refused: no file written"; fi
 OTHER=$(ch --db $DB household history CJ002 --county $C --format json | grep -o '"hash": "[0-9a-f]*"' |
 	sed 's/.*"\([0-9a-f]*\)"/\1/' | grep -v "^$HASH$" | head -1)

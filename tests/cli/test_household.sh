@@ -448,10 +448,10 @@ expect_rc "阜康市 operator list --reveal: exit 0 (the role may reveal)" 0
 has "阜康市 operator list --reveal: FK020's ID in full" "$(id18 65230219700708123)"
 lacks "阜康市 operator list --reveal: nothing of 昌吉市" "652301197801011234"
 run ch --db m.db audit log --limit 1 --format csv
-has "阜康市 operator list --reveal: audited as household.reveal by fk, with who made fk act" ",fk（$(id -un) 代为操作）,fk（$(id -un) 代为操作） 查看完整身份证号和电话（list）,household.reveal,"
+has "阜康市 operator list --reveal: audited as household.reveal by fk, with who made fk act" ",fk（$(id -un) 代为操作）,fk（$(id -un) 代为操作） 查看完整身份证号和电话（全部台账），共 1 户,household.reveal,"
 run ch --db m.db --as fk household show CJ001 --county 昌吉市
-expect_rc "阜康市 operator show a 昌吉市 household: exit 4" 4
-has_err "阜康市 operator show a 昌吉市 household: said in Chinese" "在您的管辖范围内没有农户 昌吉市 CJ001"
+expect_rc "阜康市 operator show a 昌吉市 household: outside the scope, exit 3" 3
+has_err "阜康市 operator show a 昌吉市 household: says whose scope, in Chinese" "用户 fk（县市操作员）无权为昌吉市查看数据：超出其管辖范围（阜康市）"
 run ch --db m.db household list --technology 核能取暖
 expect_rc "an unknown technology: not found (4)" 4
 has_err "an unknown technology: named, in Chinese" "没有改造方式“核能取暖”"

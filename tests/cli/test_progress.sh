@@ -324,7 +324,7 @@ expect_rc "a 昌吉市 batch imported by the 阜康市 operator: exit 3" 3
 expect_eq "a 昌吉市 batch imported by the 阜康市 operator: said once" \
 	"$(printf '%s\n' "$OUT" | grep -c 管辖范围)" 1
 has "a 昌吉市 batch imported by the 阜康市 operator: names her county" "管辖范围（阜康市）"
-has_err "a 昌吉市 batch imported by the 阜康市 operator: the summary names it too" "不在用户 fk 的管辖范围（阜康市）内"
+has_err "a 昌吉市 batch imported by the 阜康市 operator: the summary names it too" "超出其管辖范围（阜康市）；什么也没有保存"
 
 # the first batch as an XLSX workbook (dates as date cells, sheet 周报)
 setup x.db

@@ -72,3 +72,73 @@ has "the refusal names the uploaded file by its own name" "fukang-townships.csv"
 lacks "the refusal does not show the server's folders" "cleanheat-upload"
 as cty POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/changji-townships.csv"
 expect_status "a 昌吉市 operator adds 昌吉市 townships: 200" 200
+
+# ---- outside your scope, for every route that names a county ----
+# (docs/architecture.md): each route with a county parameter (or a review
+# application, whose number names its county) that the
+# county operator's role passes, called by 昌吉市's operator for 阜康市
+# with every required parameter filled in, is refused with 403 and the
+# code denied, naming the scope, before anything is looked up (the
+# households and applications asked for need not exist); nothing is written.
+before=$(last_seq)
+api GET /api/openapi.json
+printf '%s' "$BODY" | jq -c '.paths | to_entries[] | .key as $p | .value | to_entries[] |
+	select((.value["x-roles"] // []) | index("county_operator")) |
+	{m: .key, p: $p,
+	 ps: ((.value.parameters // []) + ((.value.requestBody.content // {} |
+		(.["multipart/form-data"] // .["application/json"] // {}).schema // {}) as $s |
+		($s.properties // {} | to_entries | map(. as $e | {name: $e.key, schema: $e.value,
+			required: (($s.required // []) | index($e.key) != null)})))),
+	 multipart: ((.value.requestBody.content // {}) | has("multipart/form-data"))} |
+	select(.ps | map(.name) | (index("county") or index("application")))' >"$WORK/county-routes"
+printf '县市,户编号\n阜康市,FK001\n' >"$WORK/fk.csv"
+# value NAME TYPE: a value for a required parameter
+value() {
+	case "$1" in
+	county | to) echo 阜康市 ;;
+	household) echo FK001 ;;
+	application) echo 复核-652302-2023-001 ;;
+	hash) echo 0000000000000000000000000000000000000000000000000000000000000000 ;;
+	year) echo 2023 ;;
+	stage) echo 已完工 ;;
+	as_of | date | today) echo 2023-08-01 ;;
+	*) case "$2" in integer) echo 1 ;; boolean) echo true ;; *) echo x ;; esac ;;
+	esac
+}
+nroutes=0
+while read -r route; do
+	m=$(printf '%s' "$route" | jq -r .m | tr a-z A-Z)
+	p=$(printf '%s' "$route" | jq -r .p)
+	mp=$(printf '%s' "$route" | jq -r .multipart)
+	set --
+	q=""
+	json="{}"
+	for pn in $(printf '%s' "$route" | jq -r '.ps[] | select(.required or .name == "county" or .name == "all_passed") | .name'); do
+		ty=$(printf '%s' "$route" | jq -r --arg n "$pn" '.ps[] | select(.name == $n) | .schema.type')
+		en=$(printf '%s' "$route" | jq -r --arg n "$pn" '.ps[] | select(.name == $n) | .schema.enum[0] // empty')
+		med=$(printf '%s' "$route" | jq -r --arg n "$pn" '.ps[] | select(.name == $n) | .schema.contentMediaType // empty')
+		v=${en:-$(value "$pn" "$ty")}
+		if [ "$m" = GET ]; then
+			q="$q&$pn=$(printf '%s' "$v" | jq -sRr @uri)"
+		elif [ "$mp" = true ]; then
+			if [ -n "$med" ]; then set -- "$@" -F "$pn=@$WORK/fk.csv"; else set -- "$@" -F "$pn=$v"; fi
+		else
+			if [ "$ty" = integer ]; then json=$(printf '%s' "$json" | jq -c --arg n "$pn" --argjson v "$v" '.[$n] = $v')
+			elif [ "$ty" = boolean ]; then json=$(printf '%s' "$json" | jq -c --arg n "$pn" '.[$n] = true')
+			else json=$(printf '%s' "$json" | jq -c --arg n "$pn" --arg v "$v" '.[$n] = $v'); fi
+		fi
+	done
+	if [ "$m" = GET ]; then
+		as cty GET "$p?${q#&}"
+	elif [ "$mp" = true ]; then
+		as cty "$m" "$p" "$@"
+	else
+		as cty "$m" "$p" -H 'Content-Type: application/json' -d "$json"
+	fi
+	nroutes=$((nroutes + 1))
+	expect_status "$m $p for 阜康市 as 昌吉市's operator: 403" 403
+	jq_is "$m $p for 阜康市 as 昌吉市's operator: denied" .error.code denied
+	has "$m $p for 阜康市 as 昌吉市's operator: names the scope" "管辖范围（昌吉市）"
+done <"$WORK/county-routes"
+if [ "$nroutes" -ge 10 ]; then ok "$nroutes routes name a county"; else not_ok "only $nroutes routes name a county"; fi
+expect_eq "nothing was changed by the out-of-scope requests" "$(last_seq)" "$before"

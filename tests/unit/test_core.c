@@ -742,6 +742,56 @@ static void test_permissions(void **state)
 	assert_int_equal(ch_ctx_require(f->ctx, CH_PERM_AUDIT, 0), 0);
 }
 
+/* Outside your scope: ch_ctx_require_near, the check before a lookup,
+ * lets a scope within the region asked for through (a township operator
+ * asking for their county) and refuses one outside, naming the region, the
+ * permission and the scope; ch_ctx_require_unnamed refuses without saying
+ * where; ch_ctx_require_county resolves the name first. */
+static void test_scope_checks(void **state)
+{
+	struct fixture *f = *state;
+	int64_t township = add_township(f, NULL);
+	int64_t changji = region_id(f->ctx, "昌吉市"), fukang = region_id(f->ctx, "阜康市");
+	assert_int_equal(ch_user_add(f->ctx, "fk", CH_ROLE_COUNTY_OPERATOR, "阜康市"), 0);
+	assert_int_equal(ch_user_add(f->ctx, "tw", CH_ROLE_TOWNSHIP_OPERATOR, "三工镇"), 0);
+	ch_ctx *fk = open_as(f, "fk"), *tw = open_as(f, "tw");
+
+	assert_int_equal(ch_ctx_require_near(fk, CH_PERM_HOUSEHOLD_WRITE, fukang), 0);
+	assert_int_equal(ch_ctx_require_near(fk, CH_PERM_HOUSEHOLD_WRITE, changji), CH_EDENIED);
+	assert_string_equal(
+	    ch_error_message(),
+	    "用户 fk（县市操作员）无权为昌吉市修改农户台账：超出其管辖范围（阜康市）");
+	assert_int_equal(ch_ctx_require_near(fk, CH_PERM_HOUSEHOLD_WRITE, township), CH_EDENIED);
+	/* the role before the scope: the refusal names the permission */
+	assert_int_equal(ch_ctx_require_near(fk, CH_PERM_FREEZE, fukang), CH_EDENIED);
+	assert_non_null(strstr(ch_error_message(), "无权锁定调度数据"));
+
+	/* the township operator: their county is near, its other places are not theirs */
+	assert_int_equal(ch_ctx_require_near(tw, CH_PERM_HOUSEHOLD_WRITE, changji), 0);
+	assert_int_equal(ch_ctx_require_near(tw, CH_PERM_HOUSEHOLD_WRITE, township), 0);
+	assert_int_equal(ch_ctx_require(tw, CH_PERM_HOUSEHOLD_WRITE, changji), CH_EDENIED);
+	assert_int_equal(ch_ctx_require_near(tw, CH_PERM_HOUSEHOLD_WRITE, fukang), CH_EDENIED);
+
+	/* unnamed: the scope, not where the object is */
+	assert_int_equal(ch_ctx_require_unnamed(fk, CH_PERM_READ, township), CH_EDENIED);
+	assert_null(strstr(ch_error_message(), "昌吉市"));
+	assert_non_null(strstr(ch_error_message(), "不在其管辖范围（阜康市）内"));
+	assert_int_equal(ch_ctx_require_unnamed(fk, CH_PERM_READ, fukang), 0);
+
+	/* by name: not found is not found, outside is denied, none is fine */
+	assert_int_equal(ch_ctx_require_county(fk, CH_PERM_READ, "阜康市"), 0);
+	assert_int_equal(ch_ctx_require_county(fk, CH_PERM_READ, NULL), 0);
+	assert_int_equal(ch_ctx_require_county(fk, CH_PERM_READ, "昌吉市"), CH_EDENIED);
+	assert_int_equal(ch_ctx_require_county(fk, CH_PERM_READ, "没有这个县"), CH_ENOTFOUND);
+	assert_string_equal(ch_error_field(), "county");
+
+	/* the prefecture sees everything */
+	assert_int_equal(ch_ctx_require_near(f->ctx, CH_PERM_READ, changji), 0);
+	assert_int_equal(ch_ctx_require_unnamed(f->ctx, CH_PERM_READ, township), 0);
+	ch_ctx_free(fk);
+	ch_ctx_free(tw);
+}
+
 static void test_role_table(void **state)
 {
 	(void)state;
@@ -770,6 +820,19 @@ static void test_role_table(void **state)
 	assert_true(ch_role_allows(CH_ROLE_AUDITOR, CH_PERM_READ | CH_PERM_AUDIT));
 	assert_string_equal(ch_role_name(CH_ROLE_AUDITOR), "auditor");
 	assert_true(strlen(ch_perm_describe(CH_PERM_PLAN_WRITE)) > 0);
+	/* assigning reviews and freezing periods are permissions of their own,
+	 * the prefecture's, each refused in its own words */
+	assert_true(ch_role_allows(CH_ROLE_PREFECTURE_ADMIN, CH_PERM_REVIEW_ASSIGN));
+	assert_true(ch_role_allows(CH_ROLE_PREFECTURE_ADMIN, CH_PERM_FREEZE));
+	for (int r = CH_ROLE_COUNTY_OPERATOR; r < CH_ROLE_COUNT; r++) {
+		assert_false(ch_role_allows((enum ch_role)r, CH_PERM_REVIEW_ASSIGN));
+		assert_false(ch_role_allows((enum ch_role)r, CH_PERM_FREEZE));
+	}
+	assert_string_equal(ch_perm_describe(CH_PERM_REVIEW_ASSIGN), "分派复核申请");
+	assert_string_equal(ch_perm_describe(CH_PERM_FREEZE), "锁定调度数据");
+	/* every single permission has its own words */
+	for (unsigned bit = 1; bit <= CH_PERM_FREEZE; bit <<= 1)
+		assert_string_not_equal(ch_perm_describe((enum ch_perm)bit), "执行此操作");
 }
 
 /* ---- audit ---- */
@@ -1626,6 +1689,7 @@ int main(void)
 	    T(test_user_add_roles),
 	    T(test_user_scope_rules),
 	    T(test_permissions),
+	    T(test_scope_checks),
 	    cmocka_unit_test(test_role_table),
 	    T(test_audit_chain_holds),
 	    T(test_audit_tamper_update),

@@ -305,8 +305,7 @@ static void test_history_scope(void **state)
 	ch_ctx *fk = NULL, *aud = NULL;
 	assert_int_equal(ch_ctx_open(&fk, f->url, "fk", NULL), 0);
 	assert_int_equal(ch_ctx_open(&aud, f->url, "aud", NULL), 0);
-	assert_int_equal(ch_household_history(fk, "昌吉市", "H001", collect, &h, NULL),
-	                 CH_ENOTFOUND);
+	assert_int_equal(ch_household_history(fk, "昌吉市", "H001", collect, &h, NULL), CH_EDENIED);
 	ch_error_clear();
 	assert_int_equal(h.n, 0);
 	assert_int_equal(ch_household_history(fk, "阜康市", "F001", collect, &h, NULL), 0);
@@ -366,7 +365,7 @@ static void test_evidence_file(void **state)
 	assert_int_equal(ch_user_add(f->ctx, "fk2", CH_ROLE_COUNTY_OPERATOR, "阜康市"), 0);
 	ch_ctx *fk = NULL;
 	assert_int_equal(ch_ctx_open(&fk, f->url, "fk2", NULL), 0);
-	assert_int_equal(ch_household_evidence(fk, "昌吉市", "H001", hex, &e), CH_ENOTFOUND);
+	assert_int_equal(ch_household_evidence(fk, "昌吉市", "H001", hex, &e), CH_EDENIED);
 	ch_error_clear();
 	assert_null(e.data);
 	ch_evidence_file_dispose(&e);

@@ -961,6 +961,53 @@ static void test_personal_data_reveal(void **state)
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"), audit + 4);
 }
 
+/* The entry of a reveal says what was asked (the filters, an ID number or
+ * a phone among them masked) and how many households it showed. A reveal
+ * that shows nothing writes nothing. */
+static void test_personal_data_reveal_entry(void **state)
+{
+	struct fixture *f = *state;
+	register_two(f->ctx);
+	int64_t r0 = reveals(f->ctx);
+	struct seen s = {0};
+
+	ch_hh_filter flt = {.reveal = 1, .county = "昌吉市", .text = "CJ00", .limit = 1};
+	assert_int_equal(ch_household_each(f->ctx, &flt, see_hh, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(reveals(f->ctx), r0 + 1);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"
+	                                  " WHERE action = 'household.reveal'"
+	                                  " AND json_extract(after, '$.filters.county') = '昌吉市'"
+	                                  " AND json_extract(after, '$.filters.text') = 'CJ00'"
+	                                  " AND json_extract(after, '$.filters.limit') = '1'"
+	                                  " AND json_extract(after, '$.shown') = 1"),
+	                 1);
+
+	memset(&s, 0, sizeof s);
+	ch_hh_filter by_phone = {.reveal = 1, .text = PHONE};
+	assert_int_equal(ch_household_each(f->ctx, &by_phone, see_hh, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(count_of(f->ctx,
+	                          "SELECT count(*) FROM audit_log"
+	                          " WHERE json_extract(after, '$.filters.text') = '" PHONE_MASK
+	                          "' AND json_extract(after, '$.shown') = 2"),
+	                 1);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"
+	                                  " WHERE instr(after, '" PHONE "') > 0"),
+	                 0);
+
+	/* a reveal that finds nobody, and one of no household: nothing written */
+	int64_t r1 = reveals(f->ctx);
+	memset(&s, 0, sizeof s);
+	ch_hh_filter none = {.reveal = 1, .text = "没有这个人"};
+	assert_int_equal(ch_household_each(f->ctx, &none, see_hh, &s), 0);
+	assert_int_equal(s.n, 0);
+	ch_household h;
+	assert_int_equal(ch_household_get(f->ctx, "昌吉市", "CJ999", 1, &h), CH_ENOTFOUND);
+	ch_household_dispose(&h);
+	assert_int_equal(reveals(f->ctx), r1);
+}
+
 /* Opens the database as NAME, a user added by root. */
 static ch_ctx *open_as(struct fixture *f, const char *name, enum ch_role role, const char *scope)
 {
@@ -1004,12 +1051,18 @@ static void test_personal_data_reveal_denied(void **state)
 	}
 
 	/* a county operator may reveal, but only in their county: 昌吉市's
-	 * household is not theirs to see at all */
+	 * household is outside their scope, refused before it is read, and
+	 * found by ID number without saying where it is */
 	ch_household h;
-	assert_int_equal(ch_household_get(fk, "昌吉市", "CJ001", 1, &h), CH_ENOTFOUND);
+	assert_int_equal(ch_household_get(fk, "昌吉市", "CJ001", 1, &h), CH_EDENIED);
 	assert_null(h.id_number);
+	assert_non_null(strstr(ch_error_message(), "昌吉市"));
 	ch_household_dispose(&h);
-	assert_int_equal(ch_household_get(fk, NULL, ID_A, 1, &h), CH_ENOTFOUND);
+	assert_int_equal(ch_household_get(fk, NULL, ID_A, 1, &h), CH_EDENIED);
+	assert_null(strstr(ch_error_message(), "昌吉市"));
+	ch_household_dispose(&h);
+	/* not found: refused as such, and nothing written either */
+	assert_int_equal(ch_household_get(fk, "阜康市", "NOPE", 1, &h), CH_ENOTFOUND);
 	ch_household_dispose(&h);
 
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"), audit);
@@ -1048,6 +1101,7 @@ int main(void)
 	    cmocka_unit_test(test_headings_find),
 	    T(test_personal_data_masked),
 	    T(test_personal_data_reveal),
+	    T(test_personal_data_reveal_entry),
 	    T(test_personal_data_reveal_denied),
 	    T(test_each_at_stage_scope),
 	};

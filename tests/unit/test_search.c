@@ -331,10 +331,30 @@ static void test_search_scope_and_filters(void **state)
 	expect_found(tw, "6523", "CJ010");
 	expect_found(tw, "张伟", "CJ010");
 	expect_found(tw, "王芳", "");
-	/* a filter outside the scope finds nothing */
+	/* a filter outside the scope is refused, not an empty answer */
 	ch_hh_filter out = {.text = "王芳", .county = "昌吉市"};
-	char *got = found_by(fk, &out);
-	assert_string_equal(got, "");
+	ch_buf b;
+	ch_buf_init(&b);
+	assert_int_equal(ch_household_each(fk, &out, add_no, &b), CH_EDENIED);
+	assert_non_null(strstr(ch_error_message(), "超出其管辖范围（阜康市）"));
+	assert_int_equal(b.len, 0);
+	ch_buf_dispose(&b);
+	/* a township operator asking for a household of their county: another
+	 * township's is refused, one that does not exist is not found */
+	ch_household hh;
+	assert_int_equal(ch_household_get(tw, "昌吉市", "CJ010", 0, &hh), 0);
+	ch_household_dispose(&hh);
+	assert_int_equal(ch_household_get(tw, "昌吉市", "CJ001", 0, &hh), CH_EDENIED);
+	assert_non_null(strstr(ch_error_message(), "超出其管辖范围（三工镇）"));
+	ch_household_dispose(&hh);
+	assert_int_equal(ch_household_get(tw, "昌吉市", "CJ999", 0, &hh), CH_ENOTFOUND);
+	ch_household_dispose(&hh);
+	assert_int_equal(ch_household_get(fk, "昌吉市", "CJ999", 0, &hh), CH_EDENIED);
+	ch_household_dispose(&hh);
+	/* the township operator's own county narrows to their township */
+	ch_hh_filter own = {.text = "6523", .county = "昌吉市"};
+	char *got = found_by(tw, &own);
+	assert_string_equal(got, "CJ010");
 	free(got);
 	ch_ctx_free(fk);
 	ch_ctx_free(tw);

@@ -272,7 +272,7 @@ await step('county operator journey', async () => {
   await open(page, `household/${encodeURIComponent('阜康市')}/${fk}`);
   const refused = await page.waitForSelector('#main .msg.error');
   const why = await refused.textContent();
-  expect("scope: another county's household cannot be opened by its address", !(await page.$('dl.record')) && why.includes('不在您的辖区'), why);
+  expect("scope: another county's household cannot be opened by its address", !(await page.$('dl.record')) && why.includes('您无权查看该农户（阜康市）'), why);
   await shot(page, 'household-other-county');
   await page.setViewportSize(PHONE);
   await open(page, 'progress');

@@ -107,7 +107,7 @@ export async function householdPage(main, { args, session }) {
       t = api.table(await api.get('/api/households/show', { household: hh, county, reveal }));
     } catch (e) {
       if (e.status === 403) say(msg, `您无权查看该农户（${county}）：只能查看本辖区的农户。`, 'error');
-      else if (e.status === 404) say(msg, `没有找到 ${county} 户编号为 ${hh} 的农户，或该户不在您的辖区内。`, 'error');
+      else if (e.status === 404) say(msg, `没有找到 ${county} 户编号为 ${hh} 的农户。`, 'error');
       else say(msg, errorText(e), 'error');
       return false;
     }
