@@ -122,8 +122,9 @@ ch help | sed -e 's/-o FILE//g' -n -e 's/^  cleanheat \([a-z-]*\) \([a-z-]*\) \(
 	grep -E '\|.*(HOUSEHOLD|APPLICATION|ORDER|BATCH|REGION|--county|--township|--village|--to |FILE)' |
 	cut -d'|' -f1 >ops-with-objects
 # those that read a file but name no county: the file's rows do (covered),
-# or the file is no data of a county (a plan, rules, a bank's return)
-NO_COUNTY="plan check|plan import|rules import|subsidy reconcile|demo generate|demo events"
+# or the file is no data of a county (a plan, rules, a bank's return, a
+# whole database: backup and restore are the prefecture administrator's)
+NO_COUNTY="plan check|plan import|rules import|subsidy reconcile|demo generate|demo events|db backup|db restore"
 n=0
 while read -r op; do
 	case "|$NO_COUNTY|" in *"|$op|"*) continue ;; esac
