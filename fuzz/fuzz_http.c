@@ -83,6 +83,7 @@ static struct ch_auth_limits limits;
 static char token[sizeof CH_TOKEN_PREFIX + CH_SECRET_HEX];
 static char session[CH_SECRET_HEX + 1], csrf[CH_SECRET_HEX + 1];
 static char bearer[sizeof token + 16], cookie[sizeof session + 32];
+static int last_status; /* the last answer's, for fuzz_json.c (which includes this file) */
 
 static void cleanup(void)
 {
@@ -260,6 +261,7 @@ static void take_uploads(struct http_request *req)
 
 static void check_response(const struct http_response *resp)
 {
+	last_status = resp->status;
 	FUZZ_CHECK(resp->status >= 200 && resp->status <= 599);
 	FUZZ_CHECK(resp->content_type != NULL);
 	for (size_t i = 0; i < resp->nheaders; i++) {
