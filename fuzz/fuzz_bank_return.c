@@ -67,6 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		           sum.unknown);
 		FUZZ_CHECK(rc <= 0);
 		fuzz_check_error(rc);
+		fuzz_trace_problems(p);
 		fuzz_check_problems(p, max_line);
 		for (size_t i = 0; i < ch_problems_count(p); i++) {
 			size_t line = ch_problems_get(p, i)->line, j = 0;

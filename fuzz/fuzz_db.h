@@ -198,6 +198,21 @@ static inline size_t fuzz_count_lines(const uint8_t *data, size_t size)
 	return n + 1;
 }
 
+/* 1 when every record of the CSV file DATA has a line of its own: not so
+ * when a bare CR (not before LF, in UTF-8 or UTF-16LE) stands in a file
+ * with LF line ends, as the CSV reader ends a record there without
+ * counting a line (src/io/csv.c), and two records then share a number. */
+static inline int fuzz_lines_distinct(const uint8_t *data, size_t size)
+{
+	if (!memchr(data, '\n', size))
+		return 1;
+	for (size_t i = 0; i < size; i++)
+		if (data[i] == '\r' && !(i + 1 < size && data[i + 1] == '\n') &&
+		    !(i + 2 < size && data[i + 1] == 0 && data[i + 2] == '\n'))
+			return 0;
+	return 1;
+}
+
 static inline void fuzz_check_text(const char *s)
 {
 	FUZZ_CHECK(s != NULL);
@@ -257,6 +272,19 @@ static inline void fuzz_trace(const char *what, int rc, const char *fmt, ...)
 		va_end(ap);
 	}
 	fprintf(stderr, "%s%s\n", rc ? ": " : "", rc ? ch_error_message() : "");
+}
+
+/* With FUZZ_TRACE set, prints each problem of P. */
+static inline void fuzz_trace_problems(const ch_problems *p)
+{
+	if (!getenv("FUZZ_TRACE"))
+		return;
+	for (size_t i = 0; p && i < ch_problems_count(p); i++) {
+		const ch_problem *x = ch_problems_get(p, i);
+		fprintf(stderr, "  row %zu %s %s「%s」: %s\n", x->line,
+		        x->warning ? "warning" : "error", x->column ? x->column : "-",
+		        x->value ? x->value : "", x->reason);
+	}
 }
 
 /* An error return says what went wrong, in valid UTF-8. */

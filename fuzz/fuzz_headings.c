@@ -73,6 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_write_file(path, data, size);
 	unlink(rejects);
 	int xlsx = size >= 2 && data[0] == 'P' && data[1] == 'K';
+	/* rows and rejected rows are counted alike only when no two records share
+	 * a line */
+	int distinct = xlsx || fuzz_lines_distinct(data, size);
 
 	map_headings(path);
 
@@ -92,13 +95,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_error(rc);
 	if (imp) {
 		const ch_problems *p = ch_hh_import_problems(imp);
+		fuzz_trace_problems(p);
 		fuzz_check_problems(p, xlsx ? 0 : fuzz_count_lines(data, size));
-		if (rc == 0) {
+		if (rc == 0 && distinct) {
 			FUZZ_CHECK(sum.rows ==
 			           sum.inserted + sum.updated + sum.unchanged + sum.rejected);
 			FUZZ_CHECK(sum.rejected == ch_problems_nrejected(p));
 		}
-		if (rc == 0 && sum.rejected) {
+		if (rc == 0 && distinct && sum.rejected) {
 			long n = fuzz_count_records(rejects);
 			if (n != (long)sum.rejected + 1)
 				fprintf(stderr,
