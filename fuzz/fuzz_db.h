@@ -98,10 +98,11 @@ static void fuzz_db_cleanup(void)
 		fprintf(stderr, "fuzz: could not remove %s\n", fuzz_db_dir);
 }
 
-/* Runs operation GROUP VERB as the fuzz user with NAME, VALUE pairs (ended
- * by NULL; a NULL value sets a flag); aborts when it fails: the set-up
- * must work. */
-static void fuzz_db_op(const char *group, const char *verb, const char *const *kv)
+/* Runs operation GROUP VERB as the actor of CTX with NAME, VALUE pairs
+ * (ended by NULL; a NULL value sets a flag); aborts when it fails: the
+ * set-up must work. */
+static void fuzz_db_op_as(ch_ctx *ctx, const char *group, const char *verb,
+                          const char *const *kv)
 {
 	const struct ch_op *op = ch_op_find(group, verb);
 	FUZZ_CHECK(op != NULL);
@@ -114,12 +115,18 @@ static void fuzz_db_op(const char *group, const char *verb, const char *const *k
 	if (rc == 0)
 		rc = ch_args_check(a);
 	if (rc == 0)
-		rc = op->run(fuzz_db_ctx, a, &res);
+		rc = op->run(ctx, a, &res);
 	if (rc)
 		fprintf(stderr, "fuzz: %s %s: %s\n", group, verb, ch_error_message());
 	FUZZ_CHECK(rc == 0);
 	ch_result_dispose(&res);
 	ch_args_free(a);
+}
+
+/* fuzz_db_op_as as the fuzz user. */
+static void fuzz_db_op(const char *group, const char *verb, const char *const *kv)
+{
+	fuzz_db_op_as(fuzz_db_ctx, group, verb, kv);
 }
 
 /* Imports TEXT, written to a file NAME, with operation GROUP import. */
