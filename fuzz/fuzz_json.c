@@ -8,7 +8,8 @@
  * the content type and a sign-in; this target fixes all but the route:
  * the input's first line is the path ("/api/events/record"), the rest is
  * the body of a POST with Content-Type application/json, signed in with
- * the fuzz user's bearer token. It is fuzz_http.c (included, with its
+ * the fuzz user's bearer token (for /api/funds/ and /api/subsidies/, a
+ * finance user's, made on the first input). It is fuzz_http.c (included, with its
  * database, set-up and answer checks) driven so; see there. Besides
  * fuzz_http's checks on every answer: a body that is not a JSON object
  * sent to an operation's POST route must be refused with 400 (or, when
@@ -28,26 +29,45 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* "B:Bearer TOKEN" of "fin", a finance user, for the routes that move money */
+static char fin_bearer[sizeof token + 16];
+
+static void setup_finance(void)
+{
+	char t[sizeof token];
+	int64_t id;
+	setup_op("user", "add", (const char *const[]){"name", "fin", "role", "finance", NULL});
+	FUZZ_CHECK(ch_token_create(admin, "fin", 0, t, &id) == 0);
+	snprintf(fin_bearer, sizeof fin_bearer, "B:Bearer %s", t);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char head[] = "POST\n";
-	static const char mid[] = "\n\napplication/json\nb\n";
+	static char mid[sizeof fin_bearer + 32];
 	const uint8_t *nl = memchr(data, '\n', size);
 	size_t plen = nl ? (size_t)(nl - data) : size;
 	const uint8_t *body = nl ? nl + 1 : data + size;
 	size_t blen = (size_t)(data + size - body);
-	size_t n = sizeof head - 1 + plen + sizeof mid - 1 + blen;
+	char *path = ch_strndup((const char *)data, plen);
+	if (!dir[0]) {
+		setup();
+		setup_finance();
+	}
+	/* money is the finance user's */
+	int money =
+	    strncmp(path, "/api/funds/", 11) == 0 || strncmp(path, "/api/subsidies/", 15) == 0;
+	snprintf(mid, sizeof mid, "\n\napplication/json\n%s\n", money ? fin_bearer : "b");
+	size_t mlen = strlen(mid);
+	size_t n = sizeof head - 1 + plen + mlen + blen;
 	uint8_t *req = ch_malloc(n);
 	memcpy(req, head, sizeof head - 1);
 	memcpy(req + sizeof head - 1, data, plen);
-	memcpy(req + sizeof head - 1 + plen, mid, sizeof mid - 1);
+	memcpy(req + sizeof head - 1 + plen, mid, mlen);
 	memcpy(req + n - blen, body, blen);
 
-	char *path = ch_strndup((const char *)data, plen);
 	int known = 0;
 	json_error_t err;
-	if (!dir[0])
-		setup();
 	const struct http_route *r = http_route_find("POST", path, &known);
 	json_t *j = json_loadb((const char *)body, blen, JSON_REJECT_DUPLICATES, &err);
 	int must_refuse = r && r->op && (!r->uploads || r->json_too) && blen &&
