@@ -11,7 +11,8 @@
  * after each input. Every problem must name a row of the file and a
  * reason; the summary must add up (rows = stored + rejected); the rejects
  * file, when written, must read back as CSV with the header and one row
- * per rejected row; an error must say what is wrong.
+ * per rejected row; an error must say what is wrong; and the per-day
+ * aggregates must still match the steps (ch_progress_verify).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		ch_event_free(b);
 	}
+	/* the per-day aggregates the dispatch reads still match the steps */
+	size_t checked = 0;
+	int vrc = ch_progress_verify(fuzz_db_ctx, &checked);
+	if (vrc)
+		fprintf(stderr, "%s: progress: %s\n", __FILE__, ch_error_message());
+	FUZZ_CHECK(vrc == 0);
 	fuzz_db_rollback();
 	unlink(path);
 	unlink(rejects);
