@@ -89,10 +89,10 @@ static void pay_setup(void)
 		                     " AND i.result IS NULL LIMIT 1",
 		                     NULL) != 0)
 			break;
-		fuzz_db_op_as(rv, "review", "result",
-		              (const char *const[]){"application", app, "household", next, "result",
-		                                    "pass", "date", "2023-10-20", "evidence", photo,
-		                                    NULL});
+		fuzz_op(rv, "review", "result",
+		        (const char *const[]){"application", app, "household", next, "result",
+		                              "pass", "date", "2023-10-20", "evidence", photo,
+		                              NULL});
 		free(next);
 	}
 	ch_error_clear();
@@ -102,14 +102,14 @@ static void pay_setup(void)
 	for (size_t i = 0; i < 4; i++) {
 		char key[32];
 		snprintf(key, sizeof key, "FUZZ-%zu", i);
-		fuzz_db_op_as(fuzz_db_fin, "funds", "appropriate",
-		              (const char *const[]){"source", sources[i], "amount", "100000",
-		                                    "date", "2023-06-01", "key", key, "to",
-		                                    "昌吉市", "direct", NULL, NULL});
+		fuzz_op(fuzz_db_fin, "funds", "appropriate",
+		        (const char *const[]){"source", sources[i], "amount", "100000", "date",
+		                              "2023-06-01", "key", key, "to", "昌吉市", "direct",
+		                              NULL, NULL});
 	}
-	fuzz_db_op_as(fuzz_db_fin, "subsidy", "reserve",
-	              (const char *const[]){"county", "昌吉市", "date", "2023-12-01", NULL});
-	fuzz_db_op_as(
+	fuzz_op(fuzz_db_fin, "subsidy", "reserve",
+	        (const char *const[]){"county", "昌吉市", "date", "2023-12-01", NULL});
+	fuzz_op(
 	    fuzz_db_fin, "subsidy", "pay",
 	    (const char *const[]){"county", "昌吉市", "date", "2023-12-02", "output", out, NULL});
 	int64_t n = 0;

@@ -10,11 +10,12 @@
  * FK001, FK002: tests/fixtures/progress/register.csv) and their first
  * week's steps (week1.csv), so that event rows naming them reach the
  * workflow checks, and a finance user "fin" (fuzz_db_fin, over the same
- * connection, so in the same transaction); all of it is removed at exit. Each input then runs
- * between fuzz_db_begin and fuzz_db_rollback: inside one transaction
- * (the importers' own transactions nest in it) that is rolled back, so
- * every input meets the same database, which fuzz_db_rollback checks by
- * the audit log's length (every import that stores anything appends to it).
+ * connection, so in the same transaction); all of it is removed at exit.
+ * Each input then runs between fuzz_db_begin and fuzz_db_rollback: inside
+ * one transaction (the importers' own transactions nest in it) that is
+ * rolled back, so every input meets the same database, which
+ * fuzz_db_rollback checks by the audit log's length (every import that
+ * stores anything appends to it).
  *
  * With FUZZ_TRACE set, each input's outcome is printed (fuzz_trace).
  *
@@ -34,6 +35,7 @@
 
 #include "app/ops.h"
 #include "core/ctx.h"
+#include "core/event.h"
 #include "core/problems.h"
 #include "core/store.h"
 #include "fuzz.h"
@@ -98,35 +100,10 @@ static void fuzz_db_cleanup(void)
 		fprintf(stderr, "fuzz: could not remove %s\n", fuzz_db_dir);
 }
 
-/* Runs operation GROUP VERB as the actor of CTX with NAME, VALUE pairs
- * (ended by NULL; a NULL value sets a flag); aborts when it fails: the
- * set-up must work. */
-static void fuzz_db_op_as(ch_ctx *ctx, const char *group, const char *verb,
-                          const char *const *kv)
-{
-	const struct ch_op *op = ch_op_find(group, verb);
-	FUZZ_CHECK(op != NULL);
-	ch_args *a = ch_args_new(op);
-	ch_result res;
-	ch_result_init(&res);
-	int rc = 0;
-	for (size_t i = 0; kv[i] && rc == 0; i += 2)
-		rc = ch_args_set(a, ch_op_param(op, kv[i]), kv[i + 1]);
-	if (rc == 0)
-		rc = ch_args_check(a);
-	if (rc == 0)
-		rc = op->run(ctx, a, &res);
-	if (rc)
-		fprintf(stderr, "fuzz: %s %s: %s\n", group, verb, ch_error_message());
-	FUZZ_CHECK(rc == 0);
-	ch_result_dispose(&res);
-	ch_args_free(a);
-}
-
-/* fuzz_db_op_as as the fuzz user. */
+/* fuzz_op as the fuzz user. */
 static void fuzz_db_op(const char *group, const char *verb, const char *const *kv)
 {
-	fuzz_db_op_as(fuzz_db_ctx, group, verb, kv);
+	fuzz_op(fuzz_db_ctx, group, verb, kv);
 }
 
 /* Imports TEXT, written to a file NAME, with operation GROUP import. */
@@ -292,6 +269,27 @@ static inline void fuzz_trace_problems(const ch_problems *p)
 		        x->warning ? "warning" : "error", x->column ? x->column : "-",
 		        x->value ? x->value : "", x->reason);
 	}
+}
+
+/* The rejects file REJECTS of an import that rejected REJECTED rows: the
+ * header and one row for each. */
+static inline void fuzz_check_rejects(const char *rejects, size_t rejected)
+{
+	long n = fuzz_count_records(rejects);
+	if (n != (long)rejected + 1)
+		fprintf(stderr, "fuzz: %ld records in the rejects file, %zu rejected\n", n,
+		        rejected);
+	FUZZ_CHECK(n == (long)rejected + 1);
+}
+
+/* The per-day aggregates the dispatch reads still match the steps. */
+static inline void fuzz_check_progress(void)
+{
+	size_t checked = 0;
+	int rc = ch_progress_verify(fuzz_db_ctx, &checked);
+	if (rc)
+		fprintf(stderr, "fuzz: progress: %s\n", ch_error_message());
+	FUZZ_CHECK(rc == 0);
 }
 
 /* An error return says what went wrong, in valid UTF-8. */

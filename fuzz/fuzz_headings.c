@@ -105,23 +105,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			           sum.inserted + sum.updated + sum.unchanged + sum.rejected);
 			FUZZ_CHECK(sum.rejected == ch_problems_nrejected(p));
 		}
-		if (rc == 0 && distinct && sum.rejected) {
-			long n = fuzz_count_records(rejects);
-			if (n != (long)sum.rejected + 1)
-				fprintf(stderr,
-				        "fuzz_headings: %ld records in the rejects file, %zu "
-				        "rejected\n",
-				        n, sum.rejected);
-			FUZZ_CHECK(n == (long)sum.rejected + 1);
-		}
+		if (rc == 0 && distinct && sum.rejected)
+			fuzz_check_rejects(rejects, sum.rejected);
 		ch_hh_import_free(imp);
 	}
-	/* the per-day aggregates the dispatch reads still match the steps */
-	size_t checked = 0;
-	int vrc = ch_progress_verify(fuzz_db_ctx, &checked);
-	if (vrc)
-		fprintf(stderr, "%s: progress: %s\n", __FILE__, ch_error_message());
-	FUZZ_CHECK(vrc == 0);
+	fuzz_check_progress();
 	ch_hh_import_summary_dispose(&sum);
 	fuzz_db_rollback();
 	unlink(path);
