@@ -156,6 +156,9 @@ $(B)/tools/embed: tools/embed.c
 #                      to build/fuzz/corpus/<target>, crashes to
 #                      build/fuzz/crashes/ (copy one to fuzz/corpus/<target>/
 #                      to keep it replayed). FUZZ_TARGETS=csv runs one.
+#                      Each target runs with TMPDIR=build/fuzz/tmp/<target>,
+#                      removed after it: the processes of fork mode end
+#                      without cleaning up the databases they made there.
 #   make fuzz-replay   (internal, any MODE) run each target over its committed
 #                      corpus with fuzz/replay.c instead of libFuzzer: no clang
 # Targets link the library and the router (libcleanheat-http.a: src/http
@@ -199,10 +202,12 @@ fuzz: deps
 		dict=; [ ! -f fuzz/$$t.dict ] || dict=-dict=fuzz/$$t.dict; \
 		max_len=16384; for kv in $(FUZZ_MAX_LENS); do \
 			[ "$${kv%%=*}" != "$$t" ] || max_len=$${kv#*=}; done; \
-		build/fuzz/fuzz/fuzz_$$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
+		tmp=$$PWD/build/fuzz/tmp/$$t; rm -rf $$tmp; mkdir -p $$tmp; \
+		TMPDIR=$$tmp build/fuzz/fuzz/fuzz_$$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
 			-ignore_ooms=1 -max_len=$$max_len -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=25 $$dict -artifact_prefix=$$crashes/$$t- \
 			build/fuzz/corpus/$$t fuzz/corpus/$$t || failed=1; \
+		rm -rf $$tmp; \
 		if [ -f $$crashes/$$t-crash-$$empty ] && [ ! -s $$crashes/$$t-crash-$$empty ]; then \
 			rm -f $$crashes/$$t-crash-$$empty; \
 			echo "fuzz: an input in fuzz/corpus/$$t crashes (see make fuzz-replay)"; \
