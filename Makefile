@@ -160,16 +160,26 @@ $(B)/tools/embed: tools/embed.c
 #                      to build/fuzz/corpus/<target>, crashes to
 #                      build/fuzz/crashes/ (copy one to fuzz/corpus/<target>/
 #                      to keep it replayed). FUZZ_TARGETS=csv runs one.
+#                      Each target runs with TMPDIR=build/fuzz/tmp/<target>,
+#                      removed after it: the processes of fork mode end
+#                      without cleaning up the databases they made there.
 #   make fuzz-replay   (internal, any MODE) run each target over its committed
 #                      corpus with fuzz/replay.c instead of libFuzzer: no clang
 # Targets link the library and the router (libcleanheat-http.a: src/http
 # without server.c, so without libmicrohttpd).
-FUZZ_TARGETS ?= csv xlsx plan_table http
+FUZZ_TARGETS ?= csv xlsx plan_table http event_file bank_return region_file rules headings json
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN_csv := 65536
 FUZZ_MAX_LEN_xlsx := 262144
 FUZZ_MAX_LEN_plan_table := 16384
 FUZZ_MAX_LEN_http := 16384
+FUZZ_MAX_LEN_event_file := 65536
+FUZZ_MAX_LEN_bank_return := 32768
+FUZZ_MAX_LEN_region_file := 16384
+FUZZ_MAX_LEN_rules := 16384
+FUZZ_MAX_LEN_headings := 65536
+FUZZ_MAX_LEN_json := 8192
+FUZZ_MAX_LENS = $(foreach t,$(FUZZ_TARGETS),$(t)=$(FUZZ_MAX_LEN_$(t)))
 FUZZ_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS_ALL)) -Ifuzz
 # The router without the server (the one file that includes microhttpd.h),
 # for targets that hand it requests directly; the binary links the same
@@ -194,13 +204,14 @@ fuzz: deps
 		rm -f $$crashes/$$t-*; \
 		echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
 		dict=; [ ! -f fuzz/$$t.dict ] || dict=-dict=fuzz/$$t.dict; \
-		max_len=$$(case $$t in csv) echo $(FUZZ_MAX_LEN_csv);; \
-			xlsx) echo $(FUZZ_MAX_LEN_xlsx);; http) echo $(FUZZ_MAX_LEN_http);; \
-			*) echo $(FUZZ_MAX_LEN_plan_table);; esac); \
-		build/fuzz/fuzz/fuzz_$$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
+		max_len=16384; for kv in $(FUZZ_MAX_LENS); do \
+			[ "$${kv%%=*}" != "$$t" ] || max_len=$${kv#*=}; done; \
+		tmp=$$PWD/build/fuzz/tmp/$$t; rm -rf $$tmp; mkdir -p $$tmp; \
+		TMPDIR=$$tmp build/fuzz/fuzz/fuzz_$$t -fork=1 -ignore_crashes=1 -ignore_timeouts=1 \
 			-ignore_ooms=1 -max_len=$$max_len -max_total_time=$(FUZZ_SECONDS) \
 			-timeout=25 $$dict -artifact_prefix=$$crashes/$$t- \
 			build/fuzz/corpus/$$t fuzz/corpus/$$t || failed=1; \
+		rm -rf $$tmp; \
 		if [ -f $$crashes/$$t-crash-$$empty ] && [ ! -s $$crashes/$$t-crash-$$empty ]; then \
 			rm -f $$crashes/$$t-crash-$$empty; \
 			echo "fuzz: an input in fuzz/corpus/$$t crashes (see make fuzz-replay)"; \
@@ -221,6 +232,12 @@ fuzz-build: $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
 $(B)/libcleanheat-http.a: $(HTTP_LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
+
+# the targets over a database share fuzz_db.h; fuzz_json is fuzz_http.c
+# driven with JSON bodies
+FUZZ_DB_TARGETS := event_file bank_return region_file rules headings
+$(FUZZ_DB_TARGETS:%=$(B)/fuzz/fuzz_%) $(FUZZ_DB_TARGETS:%=$(B)/fuzz/replay_%): fuzz/fuzz_db.h
+$(B)/fuzz/fuzz_json $(B)/fuzz/replay_json: fuzz/fuzz_http.c
 
 $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)

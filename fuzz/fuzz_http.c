@@ -83,6 +83,7 @@ static struct ch_auth_limits limits;
 static char token[sizeof CH_TOKEN_PREFIX + CH_SECRET_HEX];
 static char session[CH_SECRET_HEX + 1], csrf[CH_SECRET_HEX + 1];
 static char bearer[sizeof token + 16], cookie[sizeof session + 32];
+static int last_status; /* the last answer's, for fuzz_json.c (which includes this file) */
 
 static void cleanup(void)
 {
@@ -100,23 +101,7 @@ static void cleanup(void)
  * by NULL); aborts when it fails: the set-up must work. */
 static void setup_op(const char *group, const char *verb, const char *const *kv)
 {
-	const struct ch_op *op = ch_op_find(group, verb);
-	FUZZ_CHECK(op != NULL);
-	ch_args *a = ch_args_new(op);
-	ch_result res;
-	ch_result_init(&res);
-	int rc = 0;
-	for (size_t i = 0; kv[i] && rc == 0; i += 2)
-		rc = ch_args_set(a, ch_op_param(op, kv[i]), kv[i + 1]);
-	if (rc == 0)
-		rc = ch_args_check(a);
-	if (rc == 0)
-		rc = op->run(admin, a, &res);
-	if (rc)
-		fprintf(stderr, "fuzz_http: %s %s: %s\n", group, verb, ch_error_message());
-	FUZZ_CHECK(rc == 0);
-	ch_result_dispose(&res);
-	ch_args_free(a);
+	fuzz_op(admin, group, verb, kv);
 }
 
 /* A token and a session for the fuzz user that work, made again when a
@@ -260,6 +245,7 @@ static void take_uploads(struct http_request *req)
 
 static void check_response(const struct http_response *resp)
 {
+	last_status = resp->status;
 	FUZZ_CHECK(resp->status >= 200 && resp->status <= 599);
 	FUZZ_CHECK(resp->content_type != NULL);
 	for (size_t i = 0; i < resp->nheaders; i++) {

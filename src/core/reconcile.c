@@ -225,6 +225,9 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 			sum->failed += rc == 0;
 			sum->released += rc == 0 && released;
 		}
+		/* a row that stops the whole file says which it is */
+		if (rc == CH_EINVALID)
+			ch_error_prefix("第%zu行（流水号 %lld）：", r->line, pid);
 	}
 	if (rc == 0)
 		rc = ch_audit_append_json(ctx, "subsidy.reconcile", "funds:bank-return",

@@ -73,7 +73,7 @@ static void on_record(int c, void *data)
 				if (strcmp(r->row.items[i], r->cols[k]) == 0)
 					r->idx[k] = (int)i;
 			if (r->idx[k] < 0 && k < r->required)
-				r->rc = ch_error_set(CH_ERROR, "%s：没有“%s”列", r->f->path,
+				r->rc = ch_error_set(CH_EINVALID, "%s：没有“%s”列", r->f->path,
 				                     r->cols[k]);
 			continue;
 		}
@@ -113,9 +113,9 @@ static int read_ref(const struct ch_embedded_file *f, const char *const *cols, s
 	if (csv_init(&p, CSV_APPEND_NULL) != 0)
 		return ch_error_set(CH_ERROR, "%s: cannot start the CSV parser", f->path);
 	if (csv_parse(&p, data, len, on_field, on_record, &r) != len && r.rc == 0)
-		r.rc = ch_error_set(CH_ERROR, "%s: %s", f->path, csv_strerror(csv_error(&p)));
+		r.rc = ch_error_set(CH_EINVALID, "%s: %s", f->path, csv_strerror(csv_error(&p)));
 	if (csv_fini(&p, on_field, on_record, &r) != 0 && r.rc == 0)
-		r.rc = ch_error_set(CH_ERROR, "%s: %s", f->path, csv_strerror(csv_error(&p)));
+		r.rc = ch_error_set(CH_EINVALID, "%s: %s", f->path, csv_strerror(csv_error(&p)));
 	csv_free(&p);
 	ch_strv_dispose(&r.row);
 	if (r.rc)
@@ -126,6 +126,24 @@ static int read_ref(const struct ch_embedded_file *f, const char *const *cols, s
 static const char *cellv(const struct ref_table *t, size_t r, size_t c)
 {
 	return t->cells.items[r * t->ncols + c];
+}
+
+/* CH_EINVALID naming the first row of T whose key (column 0, headed HEAD)
+ * is empty or repeats an earlier row's, else 0: each key is stored once,
+ * and a second one would only meet the database's constraint. */
+static int check_keys(const struct ch_embedded_file *f, const struct ref_table *t, const char *head)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *k = cellv(t, r, 0);
+		if (!*k)
+			return ch_error_set(CH_EINVALID, "%s 第%zu行：%s 列为空", f->path, r + 2,
+			                    head);
+		for (size_t q = 0; q < r; q++)
+			if (strcmp(cellv(t, q, 0), k) == 0)
+				return ch_error_set(CH_EINVALID, "%s 第%zu行：%s“%s”与第%zu行重复",
+				                    f->path, r + 2, head, k, q + 2);
+	}
+	return 0;
 }
 
 static enum ch_region_level level_of(const char *s)
@@ -172,6 +190,10 @@ static int load_list(ch_ctx *ctx, const struct ch_embedded_file *f, const char *
 	int rc = read_ref(f, cols, 3, 2, &t);
 	if (rc)
 		return rc;
+	if ((rc = check_keys(f, &t, "key")) != 0) {
+		ch_strv_dispose(&t.cells);
+		return rc;
+	}
 	ch_ref_item *items = ch_calloc(t.nrows ? t.nrows : 1, sizeof *items);
 	for (size_t r = 0; r < t.nrows; r++)
 		items[r] = (ch_ref_item){cellv(&t, r, 0), cellv(&t, r, 1), cellv(&t, r, 2)};
@@ -201,6 +223,8 @@ static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 	static const char *const cols[] = {"field", "min", "max", "unit"};
 	struct ref_table t;
 	int rc = read_ref(f, cols, 4, 4, &t);
+	if (rc == 0)
+		rc = check_keys(f, &t, "field");
 	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
 		const char *unit = cellv(&t, r, 3);
 		int decimals = 2; /* m² → 0.01 m², yuan → fen: both hundredths */
@@ -208,13 +232,13 @@ static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 		if (strcmp(unit, "字符") == 0) /* the length of a text: whole characters */
 			decimals = 0;
 		else if (strcmp(unit, "m²") != 0 && strcmp(unit, "yuan") != 0) {
-			rc = ch_error_set(CH_ERROR, "%s 第%zu行：不认识的单位“%s”", f->path, r + 2,
-			                  unit);
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：不认识的单位“%s”", f->path,
+			                  r + 2, unit);
 			break;
 		}
 		if (ch_text_parse_fixed(cellv(&t, r, 1), decimals, &lo) != CH_NUM_OK ||
 		    ch_text_parse_fixed(cellv(&t, r, 2), decimals, &hi) != CH_NUM_OK) {
-			rc = ch_error_set(CH_ERROR, "%s 第%zu行：上下限不正确", f->path, r + 2);
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：上下限不正确", f->path, r + 2);
 			break;
 		}
 		rc = ch_ref_store_limit(ctx, cellv(&t, r, 0), lo, hi);
@@ -239,6 +263,8 @@ static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
 	                                    "reviewed_deadline"};
 	static const char *const numbers[] = {"green_gap", "yellow_gap", "forecast_weeks"};
 	int rc = read_ref(f, cols, 2, 2, &t);
+	if (rc == 0)
+		rc = check_keys(f, &t, "key");
 	unsigned seen = 0;
 	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
 		const char *k = cellv(&t, r, 0), *v = cellv(&t, r, 1);
@@ -288,6 +314,8 @@ static int load_settings(ch_ctx *ctx, const struct ch_embedded_file *f, const ch
 	static const char *const cols[] = {"key", "value"};
 	struct ref_table t;
 	int rc = read_ref(f, cols, 2, 2, &t);
+	if (rc == 0)
+		rc = check_keys(f, &t, "key");
 	for (size_t r = 0; r < t.nrows && rc == 0; r++)
 		rc = ch_db_run(ctx->db,
 		               "INSERT INTO setting(scope, key, value) VALUES (?, ?, ?)"
@@ -304,6 +332,8 @@ static int load_checklist(ch_ctx *ctx, const struct ch_embedded_file *f)
 	static const char *const cols[] = {"key", "name", "problem"};
 	struct ref_table t;
 	int rc = read_ref(f, cols, 3, 2, &t);
+	if (rc == 0)
+		rc = check_keys(f, &t, "key");
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "DELETE FROM checklist_item", NULL);
 	if (rc == 0)
@@ -368,13 +398,14 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
 		} else if (strcmp(item, "category") == 0) {
 			json_array_append_new(cats, json_string(key));
 		} else {
-			rc = ch_error_set(CH_ERROR, "%s 第%zu行：不认识的项目“%s”", f->path, r + 2,
-			                  item);
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：不认识的项目“%s”", f->path,
+			                  r + 2, item);
 		}
 	}
 	if (rc == 0 && split_total != 10000)
-		rc = ch_error_set(CH_ERROR, "%s：分担比例合计为 %lld.%02lld%%，不是 100%%", f->path,
-		                  (long long)split_total / 100, (long long)split_total % 100);
+		rc = ch_error_set(CH_EINVALID, "%s：分担比例合计为 %lld.%02lld%%，不是 100%%",
+		                  f->path, (long long)split_total / 100,
+		                  (long long)split_total % 100);
 	json_object_set_new(j, "technology", tech);
 	json_object_set_new(j, "split", split);
 	json_object_set_new(j, "categories", cats);

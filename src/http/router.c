@@ -615,6 +615,7 @@ static int read_params(const struct http_route *r, const struct http_request *re
 	const struct ch_op *op = r->op;
 	ch_args *a = rd->a;
 	const char *format = NULL;
+	json_t *body = NULL; /* a JSON body, kept while FORMAT points into it */
 	int rc = 0;
 	if (strcmp(r->method, "GET") == 0) {
 		for (size_t i = 0; i < req->nquery && rc == 0; i++) {
@@ -678,10 +679,11 @@ static int read_params(const struct http_route *r, const struct http_request *re
 			else if (!json_is_null(v))
 				rc = set_param(rd, k, v, NULL);
 		}
-		json_decref(j);
+		body = j;
 	}
 	if (rc == 0)
 		rc = read_format(op, format, fmt);
+	json_decref(body);
 	/* an output file the operation cannot do without gets a private path even
 	 * when the client named none; an optional one only when asked for (else
 	 * the answer carries the result itself, as the dispatch's table) */
