@@ -374,6 +374,30 @@ static int space_only(unsigned char c)
 	return c == ' ';
 }
 
+/* Lines end at '\n' only (or at '\r' only in a file that has no '\n'):
+ * libcsv's default also ends a record at any '\r', which gave a stray '\r'
+ * inside an LF file's line a second record with the same line number. The
+ * '\r' of a CRLF line end is then trimmed as a blank instead. */
+static int term_lf(unsigned char c)
+{
+	return c == '\n';
+}
+
+static int term_cr(unsigned char c)
+{
+	return c == '\r';
+}
+
+static int space_tab_cr(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int space_cr(unsigned char c)
+{
+	return c == ' ' || c == '\r';
+}
+
 /* Reads the first block, detects the encoding and the delimiter. */
 static int start(ch_csv *r)
 {
@@ -403,14 +427,18 @@ static int start(ch_csv *r)
 	if (from) {
 		r->cd = iconv_open("UTF-8", from);
 		if (r->cd == (iconv_t)-1)
-			return fail(r, CH_ERROR, "reading %s: cannot convert from %s: %s", r->name,
-			            from, strerror(errno));
+			return fail(r, CH_ERROR, "读取 %s：无法从 %s 编码转换：%s", r->name, from,
+			            strerror(errno));
 		r->out = ch_malloc(OUT_CAP);
 	}
 	decode_more(r);
 	const char *s = r->dec ? r->dec : "", *end = s + r->dlen;
 	if (!memchr(s, '\n', r->dlen) && memchr(s, '\r', r->dlen))
 		r->eol = '\r';
+	int lf = r->eol == '\n';
+	csv_set_term_func(&r->p, lf ? term_lf : term_cr);
+	if (lf)
+		csv_set_space_func(&r->p, space_tab_cr);
 
 	/* Delimiter: tab when the first non-blank line has a tab and no comma
 	 * outside quotes. Only the text decoded so far is looked at. */
@@ -435,7 +463,7 @@ static int start(ch_csv *r)
 		}
 		if (tabs && !commas) {
 			csv_set_delim(&r->p, CSV_TAB);
-			csv_set_space_func(&r->p, space_only);
+			csv_set_space_func(&r->p, lf ? space_cr : space_only);
 		}
 		break;
 	}
@@ -574,8 +602,8 @@ static void fill(ch_csv *r)
 			if (r->err)
 				break;
 			if (used != n) {
-				fail(r, CH_ERROR, "%s: line %zu: %s", r->name, r->line,
-				     csv_strerror(csv_error(&r->p)));
+				fail(r, CH_ERROR, "%s 第 %zu 行：CSV 解析出错（%s）", r->name,
+				     r->line, csv_strerror(csv_error(&r->p)));
 				break;
 			}
 			r->dpos += n;
@@ -592,31 +620,32 @@ static void fill(ch_csv *r)
 			for (size_t i = 0; i < r->nbad; i++)
 				hl += (size_t)snprintf(hex + hl, sizeof hex - hl, "%s0x%02X",
 				                       i ? " " : "", r->bad[i]);
-			fail(r, CH_EINVALID, "line %zu: bytes not valid %s (%s)", r->line,
-			     byte_encoding(r->enc), hex);
+			char msg[sizeof hex + 96];
+			snprintf(msg, sizeof msg, "有不是 %s 编码的字节（%s）",
+			         byte_encoding(r->enc), hex);
+			over(r, r->line, msg);
 			continue;
 		}
 		case PEND_TRUNCATED:
-			fail(r, CH_EINVALID, "line %zu: the file ends inside a %s character",
-			     r->line, byte_encoding(r->enc));
+			char msg[96];
+			snprintf(msg, sizeof msg, "文件在一个 %s 字符的中间结束（文件不完整？）",
+			         byte_encoding(r->enc));
+			over(r, r->line, msg);
 			continue;
 		case PEND_NUL:
-			fail(r, CH_EINVALID,
-			     "line %zu: NUL byte in the text (not a CSV file, or UTF-16 without a "
-			     "byte-order mark?)",
-			     r->line);
+			over(r, r->line,
+			     "文本中有 NUL 字节（不是 CSV 文件，或是没有字节顺序标记的 UTF-16 "
+			     "文件？）");
 			continue;
 		case PEND_IO:
-			fail(r, CH_ERROR, "reading %s: %s", r->name, strerror(r->io_errno));
+			fail(r, CH_ERROR, "读取 %s 出错：%s", r->name, strerror(r->io_errno));
 			continue;
 		case PEND_NONE:
 			break;
 		}
 		if (r->input_done) {
 			if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted) {
-				fail(r, CH_EINVALID,
-				     "line %zu: quoted field is not closed (missing \")",
-				     r->start_line);
+				over(r, r->start_line, "带引号的字段没有闭合（缺少 \"）");
 				continue;
 			}
 			csv_fini(&r->p, on_field, on_record, r);

@@ -216,6 +216,21 @@ static void test_crlf_and_lf(void **state)
 	ch_csv_free(r);
 }
 
+/* A '\r' alone inside a line of a file with '\n' line ends is data, not a
+ * line end: one record per line, and each record has its own line number
+ * (before, the line gave two records with the same number). */
+static void test_lone_cr_in_lf_file(void **state)
+{
+	(void)state;
+	ch_csv *r = open_str("x,y\na,b\rc,d\ne,\"f\" \r\n\r\ng,h\r\n");
+	expect_row(r, 1, 2, "x", "y");
+	expect_row(r, 2, 3, "a", "b\rc", "d");
+	expect_row(r, 3, 2, "e", "f");
+	expect_row(r, 5, 2, "g", "h");
+	expect_end(r);
+	ch_csv_free(r);
+}
+
 static void test_quoted(void **state)
 {
 	(void)state;
@@ -540,7 +555,7 @@ static void test_invalid_gbk(void **state)
 	ch_csv *r = open_str(GBK_CHANGJI ",1\n\nok,2\nbad,\xFF\xFF\nafter,3\n");
 	expect_row(r, 1, 2, "昌吉市", "1");
 	expect_row(r, 3, 2, "ok", "2");
-	expect_error(r, CH_EINVALID, "line 4:");
+	expect_error(r, CH_EINVALID, "第 4 行：");
 	assert_non_null(strstr(ch_error_message(), "GB18030"));
 	ch_csv_free(r);
 }
@@ -557,7 +572,7 @@ static void test_invalid_utf8_later(void **state)
 	expect_row(r, 1, 2, "名称", "值");
 	skip_filler(r, 2, nfill);
 	char want[32];
-	snprintf(want, sizeof want, "line %zu:", nfill + 2);
+	snprintf(want, sizeof want, "第 %zu 行：", nfill + 2);
 	expect_error(r, CH_EINVALID, want);
 	assert_non_null(strstr(ch_error_message(), "UTF-8"));
 	ch_csv_free(r);
@@ -570,7 +585,7 @@ static void test_invalid_utf8_after_bom(void **state)
 	ch_csv *r = open_str("\xEF\xBB\xBF"
 	                     "a\n\xE6\x98\x8C\xBC\n");
 	expect_row(r, 1, 1, "a");
-	expect_error(r, CH_EINVALID, "line 2:");
+	expect_error(r, CH_EINVALID, "第 2 行：");
 	ch_csv_free(r);
 }
 
@@ -579,7 +594,7 @@ static void test_truncated_character(void **state)
 	(void)state;
 	ch_csv *r = open_str(GBK_CHANGJI "\na,\xB2");
 	expect_row(r, 1, 1, "昌吉市");
-	expect_error(r, CH_EINVALID, "line 2:");
+	expect_error(r, CH_EINVALID, "第 2 行：");
 	ch_csv_free(r);
 
 	ch_buf b;
@@ -589,7 +604,7 @@ static void test_truncated_character(void **state)
 	ch_buf_putc(&b, 'c'); /* odd byte */
 	r = open_mem(b.ptr, b.len);
 	expect_row(r, 1, 1, "a");
-	expect_error(r, CH_EINVALID, "line 2:");
+	expect_error(r, CH_EINVALID, "第 2 行：");
 	ch_csv_free(r);
 	ch_buf_dispose(&b);
 }
@@ -600,7 +615,7 @@ static void test_nul_byte(void **state)
 	static const char data[] = "a,b\nc,d\0e\n";
 	ch_csv *r = open_mem(data, sizeof data - 1);
 	expect_row(r, 1, 2, "a", "b");
-	expect_error(r, CH_EINVALID, "line 2:");
+	expect_error(r, CH_EINVALID, "第 2 行：");
 	ch_csv_free(r);
 }
 
@@ -609,12 +624,12 @@ static void test_unterminated_quote(void **state)
 	(void)state;
 	ch_csv *r = open_str("a,b\n\nc,\"open\nmore\n\nstill\n");
 	expect_row(r, 1, 2, "a", "b");
-	expect_error(r, CH_EINVALID, "line 3:");
-	assert_non_null(strstr(ch_error_message(), "quote"));
+	expect_error(r, CH_EINVALID, "第 3 行：");
+	assert_non_null(strstr(ch_error_message(), "引号"));
 	ch_csv_free(r);
 
 	r = open_str("\"");
-	expect_error(r, CH_EINVALID, "line 1:");
+	expect_error(r, CH_EINVALID, "第 1 行：");
 	ch_csv_free(r);
 }
 
@@ -881,6 +896,7 @@ int main(void)
 	    cmocka_unit_test(test_utf16le),
 	    cmocka_unit_test(test_encoding_names),
 	    cmocka_unit_test(test_crlf_and_lf),
+	    cmocka_unit_test(test_lone_cr_in_lf_file),
 	    cmocka_unit_test(test_quoted),
 	    cmocka_unit_test(test_quoted_spanning_blank_lines),
 	    cmocka_unit_test(test_blank_lines),
