@@ -241,6 +241,12 @@ static int load_limits(ch_ctx *ctx, const struct ch_embedded_file *f)
 			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：上下限不正确", f->path, r + 2);
 			break;
 		}
+		if (lo < 0 || lo > hi) {
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：下限“%s”%s", f->path, r + 2,
+			                  cellv(&t, r, 1),
+			                  lo < 0 ? "是负数" : "大于上限，没有值能通过");
+			break;
+		}
 		rc = ch_ref_store_limit(ctx, cellv(&t, r, 0), lo, hi);
 	}
 	ch_strv_dispose(&t.cells);
@@ -309,6 +315,45 @@ static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
 }
 
 /* key,value settings of one scope (data/acceptance/sampling.csv ...). */
+/* The settings an office may set, with the values that make sense: a
+ * sampling ratio of 0 % would review nobody, a deadline of 0 days is
+ * already over. Whole numbers in [min, max]; max 0: a text checked by the
+ * setting's own reader (the heating start's MM-DD, the sampling algorithm). */
+static const struct setting_rule {
+	const char *scope, *key;
+	int64_t min, max;
+} setting_rules[] = {
+    {"sampling", "ratio_percent", 1, 100},
+    {"sampling", "min_per_stratum", 0, 1000},
+    {"sampling", "failed_contractor_weight", 1, 100},
+    {"sampling", "fail_threshold_percent", 0, 100},
+    {"sampling", "widen_percent", 0, 100},
+    {"sampling", "algorithm", 0, 0},
+    {"followup", "heating_start", 0, 0},
+    {"followup", "first_visit_days", 1, 366},
+    {"followup", "second_visit_days", 1, 366},
+    {"followup", "rectification_days", 1, 366},
+};
+
+/* Checks row R's KEY = VALUE against setting_rules. */
+static int check_setting(const struct ch_embedded_file *f, size_t r, const char *scope,
+                         const char *key, const char *value)
+{
+	for (size_t i = 0; i < sizeof setting_rules / sizeof setting_rules[0]; i++) {
+		const struct setting_rule *s = &setting_rules[i];
+		if (strcmp(s->scope, scope) != 0 || strcmp(s->key, key) != 0)
+			continue;
+		int64_t v;
+		if (s->max == 0 ||
+		    (ch_text_parse_fixed(value, 0, &v) == CH_NUM_OK && v >= s->min && v <= s->max))
+			return 0;
+		return ch_error_set(
+		    CH_EINVALID, "%s 第%zu行：%s 的值“%s”不对，应为 %lld 到 %lld 之间的整数",
+		    f->path, r + 2, key, value, (long long)s->min, (long long)s->max);
+	}
+	return ch_error_set(CH_EINVALID, "%s 第%zu行：不认识的设置项“%s”", f->path, r + 2, key);
+}
+
 static int load_settings(ch_ctx *ctx, const struct ch_embedded_file *f, const char *scope)
 {
 	static const char *const cols[] = {"key", "value"};
@@ -316,6 +361,8 @@ static int load_settings(ch_ctx *ctx, const struct ch_embedded_file *f, const ch
 	int rc = read_ref(f, cols, 2, 2, &t);
 	if (rc == 0)
 		rc = check_keys(f, &t, "key");
+	for (size_t r = 0; r < t.nrows && rc == 0; r++)
+		rc = check_setting(f, r, scope, cellv(&t, r, 0), cellv(&t, r, 1));
 	for (size_t r = 0; r < t.nrows && rc == 0; r++)
 		rc = ch_db_run(ctx->db,
 		               "INSERT INTO setting(scope, key, value) VALUES (?, ?, ?)"
@@ -354,6 +401,22 @@ static int load_checklist(ch_ctx *ctx, const struct ch_embedded_file *f)
 	return rc;
 }
 
+/* Parses the policy's number in column NAME of row R: empty is 0, anything
+ * else must be a number of yuan (or percent) with at most two decimals, not
+ * negative. */
+static int policy_number(const struct ch_embedded_file *f, size_t r, const char *name,
+                         const char *v, int64_t *out)
+{
+	*out = 0;
+	if (!v || !*v)
+		return 0;
+	if (ch_text_parse_fixed(v, 2, out) != CH_NUM_OK || *out < 0)
+		return ch_error_set(CH_EINVALID,
+		                    "%s 第%zu行：%s“%s”不是不小于 0 的数（最多两位小数）", f->path,
+		                    r + 2, name, v);
+	return 0;
+}
+
 /* data/subsidy/YYYY.csv → a new version of the year's subsidy policy (JSON):
  * amounts in fen, percents in hundredths of a percent. */
 static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
@@ -373,9 +436,30 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
 	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
 		const char *item = cellv(&t, r, 0), *key = cellv(&t, r, 1), *rule = cellv(&t, r, 2);
 		int64_t amount = 0, pct = 0, cap = 0;
-		ch_text_parse_fixed(cellv(&t, r, 3), 2, &amount);
-		ch_text_parse_fixed(cellv(&t, r, 4), 2, &pct);
-		ch_text_parse_fixed(cellv(&t, r, 5), 2, &cap);
+		if ((rc = policy_number(f, r, "amount_yuan", cellv(&t, r, 3), &amount)) != 0 ||
+		    (rc = policy_number(f, r, "percent", cellv(&t, r, 4), &pct)) != 0 ||
+		    (rc = policy_number(f, r, "cap_yuan", cellv(&t, r, 5), &cap)) != 0)
+			break;
+		if (pct > 10000) {
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：比例 %s%% 超过 100%%", f->path,
+			                  r + 2, cellv(&t, r, 4));
+			break;
+		}
+		if (strcmp(item, "technology") == 0 && strcmp(rule, "share") != 0 &&
+		    strcmp(rule, "fixed") != 0) {
+			rc = ch_error_set(
+			    CH_EINVALID,
+			    "%s 第%zu行：补助方式“%s”不认识（share 按比例、fixed 定额）", f->path,
+			    r + 2, rule);
+			break;
+		}
+		if (strcmp(item, "technology") == 0 &&
+		    (strcmp(rule, "share") == 0 ? pct == 0 : amount == 0)) {
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：改造方式 %s 的%s为空或为 0",
+			                  f->path, r + 2, key,
+			                  strcmp(rule, "share") == 0 ? "补助比例" : "定额");
+			break;
+		}
 		if (strcmp(item, "label") == 0) {
 			json_object_set_new(j, "example",
 			                    json_boolean(strcmp(key, "example") == 0));

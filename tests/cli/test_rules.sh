@@ -80,3 +80,24 @@ has "rules import checklist: a current set from 2024 on" "2024 年起使用"
 sqlite3 r.db "UPDATE meta SET value = 'older' WHERE key IN ('reference:fingerprint:2', 'ref:data/acceptance/checklist.csv')"
 run ch --db r.db rules show checklist --format csv
 has "after a program update: the office's checklist stays" "室内温度不低于18℃"
+
+# ---- values that make no sense are refused with the row, nothing stored ----
+rules_refused() { # NAME KIND FILE YEAR WANT
+	n0=$(ch --db r.db rules list --all --format csv | wc -l)
+	run ch --db r.db rules import "$2" "$3" --year "$4"
+	expect_rc "$1: refused" 1
+	has_err "$1: names the row and reason" "$5"
+	expect_eq "$1: no new version" "$(ch --db r.db rules list --all --format csv | wc -l)" "$n0"
+}
+sed 's/^ratio_percent,10,/ratio_percent,0,/' "$ROOT/data/acceptance/sampling.csv" >sampling0.csv
+rules_refused "a sampling ratio of 0 %" sampling sampling0.csv 2024 "第2行：ratio_percent 的值“0”不对，应为 1 到 100 之间的整数"
+printf 'key,value\nratio_pct,10\n' >sampling-typo.csv
+rules_refused "a misspelt setting" sampling sampling-typo.csv 2024 "第2行：不认识的设置项“ratio_pct”"
+sed 's/^heated_area,10,800,/heated_area,900,800,/' "$ROOT/data/register/limits.csv" >limits-inverted.csv
+rules_refused "limits with the lower above the upper" limits limits-inverted.csv 2024 "第2行：下限“900”大于上限"
+sed 's/^technology,gas,share,,70,2700/technology,gas,share,,170,2700/' "$ROOT/data/subsidy/2023.csv" >subsidy170.csv
+rules_refused "a subsidy of 170 %" subsidy subsidy170.csv 2024 "比例 170% 超过 100%"
+sed 's/^technology,central,fixed,3600,,/technology,central,fixed,三千六,,/' "$ROOT/data/subsidy/2023.csv" >subsidy-words.csv
+rules_refused "an amount in words" subsidy subsidy-words.csv 2024 "amount_yuan“三千六”不是不小于 0 的数"
+sed 's/^technology,solar,share,/technology,solar,shared,/' "$ROOT/data/subsidy/2023.csv" >subsidy-rule.csv
+rules_refused "an unknown subsidy rule" subsidy subsidy-rule.csv 2024 "补助方式“shared”不认识"
