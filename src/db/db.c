@@ -243,6 +243,11 @@ int ch_db_rollback(ch_db *db)
 	return 0;
 }
 
+int ch_db_tx_depth(const ch_db *db)
+{
+	return db->tx_depth;
+}
+
 int64_t ch_db_changes(ch_db *db)
 {
 	return db->drv->changes(db->impl);

@@ -61,6 +61,9 @@ int ch_db_commit(ch_db *db);
 /* Rolls back; keeps the current error (code, message and field), which is
  * usually why the caller rolls back. */
 int ch_db_rollback(ch_db *db);
+/* How deep in ch_db_begin the connection is: 0 outside a transaction, 1
+ * in the outermost one (whose ch_db_commit reaches the database). */
+int ch_db_tx_depth(const ch_db *db);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */
