@@ -239,10 +239,8 @@ int ch_seal_commit(ch_ctx *ctx)
 	int rc;
 	ch_buf b;
 
-	rc = ch_db_query_int64(ctx->db, &baseline,
-	                       "SELECT count(*) FROM meta WHERE key = 'seal_baseline'"
-	                       " AND value = 'pending'",
-	                       NULL);
+	/* nothing sealed yet: a new database, or one made before sealing */
+	rc = ch_db_query_int64(ctx->db, &baseline, "SELECT NOT EXISTS (SELECT 1 FROM seal)", NULL);
 	if (rc)
 		return rc;
 	ch_buf_init(&b);
@@ -254,10 +252,6 @@ int ch_seal_commit(ch_ctx *ctx)
 			    kinds[i].kind, kinds[i].key, kinds[i].table);
 			rc = ch_db_run(ctx->db, b.ptr, NULL);
 		}
-		if (rc == 0)
-			rc = ch_db_run(ctx->db,
-			               "UPDATE meta SET value = 'done' WHERE key = 'seal_baseline'",
-			               NULL);
 	}
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM temp.seal_dirty",

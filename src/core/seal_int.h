@@ -14,7 +14,7 @@
 int ch_seal_install(ch_db *db);
 
 /* Called by the outermost commit, inside the transaction: seals the objects
- * it changed (or, the first time after the seal migration, every object)
+ * it changed (or, while nothing is sealed yet, every object)
  * and appends the audit.seal entry; then, when a signing key is set, signs
  * a checkpoint of the new head (audit_key.c). */
 int ch_seal_commit(ch_ctx *ctx);
