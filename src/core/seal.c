@@ -25,6 +25,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/money.h"
 
 struct seal_col {
 	const char *name;  /* the JSON key */
@@ -506,7 +507,7 @@ static int check_payments(struct check *c, int64_t batch)
 		int64_t id = ch_stmt_int64(st, 0), bid = ch_stmt_int64(st, 1);
 		int64_t amount = ch_stmt_int64(st, 3), moved = ch_stmt_int64(st, 7);
 		const char *kind = ch_stmt_text(st, 5), *hh = ch_stmt_text(st, 11);
-		char name[200];
+		char name[200], a[40], m[40];
 		snprintf(name, sizeof name, "#%" PRId64 "（第 %" PRId64 " 批，户 %s）", id, bid,
 		         hh);
 		rc = 0;
@@ -521,9 +522,10 @@ static int check_payments(struct check *c, int64_t batch)
 			            name, ch_stmt_int64(st, 4));
 		else if (amount != moved)
 			rc = report(c, NULL, name, "金额", 0,
-			            "付款 %s 的金额（%" PRId64 " 分）与账簿中其转账 %" PRId64
-			            " 发往银行的金额（%" PRId64 " 分）不符",
-			            name, amount, ch_stmt_int64(st, 4), moved);
+			            "付款 %s 的金额 %s 元与账簿中其转账 %" PRId64
+			            " 发往银行的 %s 元不符",
+			            name, ch_money_format(amount, a, sizeof a),
+			            ch_stmt_int64(st, 4), ch_money_format(moved, m, sizeof m));
 		else if (ch_stmt_is_null(st, 8) || ch_stmt_int64(st, 9) != ch_stmt_int64(st, 10))
 			rc = report(c, NULL, name, "发放批次", 0,
 			            "付款 %s 的发放批次不存在或不属于该户所在县市", name);
