@@ -93,7 +93,8 @@ void ch_audit_summary(ch_ctx *ctx, const ch_audit_entry *e, char *out, size_t ou
 /* Makes a new signing key: writes the secret key to PATH (mode 600; CH_EEXISTS
  * if PATH exists), records the public key (hex into PUBLIC_KEY) in the
  * database, audited, and makes PATH the store's key file so the head is
- * signed at once. Requires a prefecture-wide CH_PERM_USER_ADMIN. */
+ * signed at once; PUBLIC_KEY is left alone on failure. Requires a
+ * prefecture-wide CH_PERM_USER_ADMIN. */
 int ch_audit_key_init(ch_ctx *ctx, const char *path, char public_key[CH_AUDIT_KEY_HEX + 1]);
 
 /* A head of the chain as published: the entry SEQ with its HASH, signed at

@@ -71,9 +71,8 @@ static void public_hex(const unsigned char sk[crypto_sign_SECRETKEYBYTES],
 int ch_audit_key_init(ch_ctx *ctx, const char *path, char public_key[CH_AUDIT_KEY_HEX + 1])
 {
 	unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
-	char hex[2 * crypto_sign_SECRETKEYBYTES + 2], now[32];
+	char hex[2 * crypto_sign_SECRETKEYBYTES + 2], now[32], pub[CH_AUDIT_KEY_HEX + 1];
 	int rc, fd;
-	public_key[0] = '\0';
 	if ((rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0)) != 0)
 		return rc;
 	if (!path || !*path)
@@ -82,7 +81,7 @@ int ch_audit_key_init(ch_ctx *ctx, const char *path, char public_key[CH_AUDIT_KE
 		return ch_error_set(CH_ERROR, "libsodium failed to initialise");
 	crypto_sign_keypair(pk, sk);
 	sodium_bin2hex(hex, sizeof hex, sk, sizeof sk);
-	sodium_bin2hex(public_key, CH_AUDIT_KEY_HEX + 1, pk, sizeof pk);
+	sodium_bin2hex(pub, sizeof pub, pk, sizeof pk);
 	strcat(hex, "\n");
 	/* never over a key that may already sign another database */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -106,10 +105,10 @@ int ch_audit_key_init(ch_ctx *ctx, const char *path, char public_key[CH_AUDIT_KE
 		goto fail;
 	rc = ch_db_run(ctx->db,
 	               "INSERT INTO audit_key(public_key, created_at, created_by) VALUES (?, ?, ?)",
-	               "ttt", public_key, now, ctx->actor.name);
+	               "ttt", pub, now, ctx->actor.name);
 	if (rc == 0)
 		rc = ch_audit_append_json(ctx, "audit.key", "audit-key",
-		                          json_pack("{s:s}", "public_key", public_key));
+		                          json_pack("{s:s}", "public_key", pub));
 	if (rc == 0)
 		ch_ctx_set_audit_key_file(ctx, path); /* this commit signs the head */
 	rc = ch_ctx_end(ctx, rc);
@@ -117,6 +116,8 @@ fail:
 	if (rc) {
 		ch_ctx_set_audit_key_file(ctx, NULL);
 		unlink(path);
+	} else {
+		memcpy(public_key, pub, sizeof pub);
 	}
 done:
 	sodium_memzero(sk, sizeof sk);
