@@ -122,7 +122,12 @@ static int verify_all(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	rc = ch_seal_verify(ctx, add_problem, &w, &checked, &problems);
 	ch_result_count(res, "objects", checked);
 	ch_result_count(res, "differences", problems);
-	if (rc == 0)
+	int started = 1;
+	if (rc == 0 && ch_seal_started(ctx, &started) == 0 && !started)
+		ch_result_printf(
+		    res, "注意：数据尚未封存（升级后第一次写入时封存），未能与审计记录核对；"
+		         "付款与资金转账相符\n");
+	else if (rc == 0)
 		ch_result_printf(res,
 		                 "数据与审计记录一致：核对 %" PRId64 " 个对象（农户、用户、付款、"
 		                 "补助核定、复核申请、年度计划），付款与资金转账相符\n",

@@ -44,6 +44,11 @@ typedef int (*ch_seal_problem_fn)(const ch_seal_problem *p, void *arg);
 int ch_seal_verify(ch_ctx *ctx, ch_seal_problem_fn fn, void *arg, int64_t *checked,
                    int64_t *problems);
 
+/* Whether sealing has begun in this database (*STARTED 1): it begins with
+ * the first write after the seal migration. Before it, ch_seal_verify
+ * checks the payments against the ledger only. */
+int ch_seal_started(ch_ctx *ctx, int *started);
+
 /* Checks the payments of BATCH, and the households they pay, against the
  * ledger and the audit log, before a bank file is written from them.
  * CH_ECONFLICT naming the first payment or household that differs. */
