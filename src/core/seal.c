@@ -3,9 +3,12 @@
  * against their seals and the payments against the ledger (see seal.h).
  *
  * The kinds below say, for each audited table, its key, the business fields
- * of its canonical form (compact JSON built by SQLite's json_object, in the
- * order listed) with the Chinese name of each, and how an object is named in
- * a message. The seal digest of an audit.seal entry is BLAKE2b-256 over the
+ * of its canonical form (a compact JSON array of their values, built by
+ * SQLite's json_array, in the order listed) with the Chinese name of each,
+ * and how an object is named in a message. The order is a stored format:
+ * changing a kind's fields makes every stored seal of it differ, so such a
+ * change needs one audited step that seals every object again (which this
+ * version does not have yet). The seal digest of an audit.seal entry is BLAKE2b-256 over the
  * entry's seals in (kind, object) order, each as three length-prefixed
  * fields (kind, object in decimal, fields; "-" for NULL), as audit.c hashes
  * an entry.
@@ -28,7 +31,7 @@
 #include "util/money.h"
 
 struct seal_col {
-	const char *name;  /* the JSON key */
+	const char *name;  /* the column (with EXPR: what the value is called) */
 	const char *label; /* its name in messages */
 	const char *expr;  /* SQL over the row "x"; NULL: the column NAME */
 	int json;          /* EXPR gives JSON text (an array of the object's rows) */
@@ -161,17 +164,17 @@ static const struct seal_kind kinds[] = {
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
-/* json_object('name', x.name, ...) for kind K, into B. */
+/* json_array(x.a, x.b, ...) for kind K, into B: the values in the order of
+ * K's columns (their names are in the table above, not in every seal). */
 static void canon_sql(const struct seal_kind *k, ch_buf *b)
 {
-	ch_buf_printf(b, "json_object(");
+	ch_buf_printf(b, "json_array(");
 	for (const struct seal_col *c = k->cols; c->name; c++) {
+		const char *sep = c == k->cols ? "" : ", ";
 		if (c->expr)
-			ch_buf_printf(b, c->json ? "%s'%s', json(%s)" : "%s'%s', %s",
-			              c == k->cols ? "" : ", ", c->name, c->expr);
+			ch_buf_printf(b, c->json ? "%sjson(%s)" : "%s%s", sep, c->expr);
 		else
-			ch_buf_printf(b, "%s'%s', x.%s", c == k->cols ? "" : ", ", c->name,
-			              c->name);
+			ch_buf_printf(b, "%sx.%s", sep, c->name);
 	}
 	ch_buf_printf(b, ")");
 }
@@ -193,14 +196,24 @@ int ch_seal_install(ch_db *db)
 			ch_buf_printf(
 			    &b,
 			    "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_ins AFTER INSERT ON main.%s"
-			    " BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', NEW.%s); END;\n"
-			    "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_upd AFTER UPDATE ON main.%s"
-			    " BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', OLD.%s);"
+			    " BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', NEW.%s); END;\n",
+			    t, t, k->kind, key);
+			/* an update of the sealed columns only (an import's unchanged rows
+			 * get only their import_id: nothing to seal again) */
+			ch_buf_printf(
+			    &b, "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_upd AFTER UPDATE", t);
+			for (const struct seal_col *c = k->cols; !child && c->name; c++)
+				if (!c->expr)
+					ch_buf_printf(&b, "%s%s", c == k->cols ? " OF " : ", ",
+					              c->name);
+			ch_buf_printf(
+			    &b,
+			    " ON main.%s BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', "
+			    "OLD.%s);"
 			    " INSERT OR IGNORE INTO seal_dirty VALUES ('%s', NEW.%s); END;\n"
 			    "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_del AFTER DELETE ON main.%s"
 			    " BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', OLD.%s); END;\n",
-			    t, t, k->kind, key, t, t, k->kind, key, k->kind, key, t, t, k->kind,
-			    key);
+			    t, k->kind, key, k->kind, key, t, t, k->kind, key);
 		}
 	}
 	rc = ch_db_exec_script(db, b.ptr);
@@ -261,18 +274,14 @@ int ch_seal_commit(ch_ctx *ctx)
 		rc = ch_audit_version(ctx, &head);
 		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
 			const struct seal_kind *k = &kinds[i];
-			/* the new state of each object changed, unless its seal has it */
+			/* the new state of each object changed (NULL: deleted) */
 			ch_buf_clear(&b);
-			ch_buf_printf(&b, "WITH c AS MATERIALIZED (SELECT d.object AS object,"
-			                  " (SELECT ");
+			ch_buf_printf(&b, "INSERT INTO seal(kind, object, seq, fields)"
+			                  " SELECT ?1, d.object, ?2, (SELECT ");
 			canon_sql(k, &b);
 			ch_buf_printf(&b,
-			              " FROM %s x WHERE x.%s = d.object) AS f"
-			              " FROM temp.seal_dirty d WHERE d.kind = ?1)"
-			              " INSERT INTO seal(kind, object, seq, fields)"
-			              " SELECT ?1, c.object, ?2, c.f FROM c WHERE c.f IS NOT"
-			              " (SELECT s.fields FROM seal s WHERE s.kind = ?1"
-			              " AND s.object = c.object ORDER BY s.seq DESC LIMIT 1)",
+			              " FROM %s x WHERE x.%s = d.object)"
+			              " FROM temp.seal_dirty d WHERE d.kind = ?1",
 			              k->table, k->key);
 			rc = ch_db_run(ctx->db, b.ptr, "ti", k->kind, head + 1);
 			if (rc == 0)
@@ -340,7 +349,8 @@ static void diff_fields(const struct seal_kind *k, const char *recorded, const c
 	json_t *n = json_loads(current, JSON_DECODE_ANY, NULL);
 	*first = NULL;
 	for (const struct seal_col *c = k->cols; c->name; c++) {
-		json_t *a = json_object_get(r, c->name), *v = json_object_get(n, c->name);
+		size_t i = (size_t)(c - k->cols);
+		json_t *a = json_array_get(r, i), *v = json_array_get(n, i);
 		if (json_equal(a, v) || (!a && !v))
 			continue;
 		ch_buf_printf(b, "%s「%s」", *first ? "、" : "", c->label);

@@ -268,8 +268,8 @@ expect_rc "rebuilt chain, checkpoints deleted, with the office's public key: exi
 tamper "appended" "DROP TRIGGER seal_no_update;
 UPDATE app_user SET role='prefecture_admin' WHERE name='au';
 INSERT INTO seal(kind, object, seq, fields) SELECT 'user', id, (SELECT seq + 1 FROM audit_head),
- json_object('name', name, 'role', role, 'scope_region_id', scope_region_id,
- 'password_hash', password_hash, 'disabled_at', disabled_at) FROM app_user WHERE name = 'au';
+ json_array(name, role, scope_region_id, password_hash, disabled_at)
+ FROM app_user WHERE name = 'au';
 INSERT INTO audit_log(seq, at, actor, action, object, before, after, prev_hash, hash)
  SELECT seq + 1, '2023-12-01T00:00:00Z', 'root', 'audit.seal', 'seal', NULL,
  '{\"baseline\":false,\"digest\":\"x\",\"objects\":1}', hash, 'x' FROM audit_head;
