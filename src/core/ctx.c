@@ -147,6 +147,8 @@ const ch_user *ch_ctx_actor(const ch_ctx *ctx)
 
 int ch_ctx_begin(ch_ctx *ctx)
 {
+	/* rows changed outside a transaction stay noted: the next commit seals
+	 * them */
 	return ch_db_begin(ctx->db);
 }
 
@@ -157,7 +159,7 @@ int ch_ctx_commit(ch_ctx *ctx)
 	if (ch_db_tx_depth(ctx->db) == 1) {
 		int rc = ch_seal_commit(ctx);
 		if (rc) {
-			ch_db_rollback(ctx->db);
+			ch_ctx_rollback(ctx);
 			return rc;
 		}
 	}
@@ -178,6 +180,8 @@ const char *ch_ctx_audit_key_file(const ch_ctx *ctx)
 
 void ch_ctx_rollback(ch_ctx *ctx)
 {
+	if (ch_db_tx_depth(ctx->db) == 1)
+		ch_seal_forget(ctx->store);
 	ch_db_rollback(ctx->db);
 }
 

@@ -179,45 +179,91 @@ static void canon_sql(const struct seal_kind *k, ch_buf *b)
 	ch_buf_printf(b, ")");
 }
 
-int ch_seal_install(ch_db *db)
+/* Which sealed table (2 * kind) or child table (2 * kind + 1) TABLE is; -1
+ * for none. */
+static int table_index(const char *table)
+{
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (strcmp(table, kinds[i].table) == 0)
+			return (int)(2 * i);
+		if (kinds[i].child_table && strcmp(table, kinds[i].child_table) == 0)
+			return (int)(2 * i + 1);
+	}
+	return -1;
+}
+
+/* The change hook: remembers each changed row of a sealed table (a child
+ * table's deletions are noted by a trigger, which can still read the row's
+ * parent). */
+static void heard(void *arg, enum ch_db_change op, const char *table, int64_t rowid)
+{
+	ch_store *store = arg;
+	int t = table_index(table);
+	if (t < 0 || (t % 2 == 1 && op == CH_DB_DELETE))
+		return;
+	if (store->seal_n == store->seal_cap) {
+		store->seal_cap = store->seal_cap ? 2 * store->seal_cap : 1024;
+		store->seal_notes =
+		    ch_reallocarray(store->seal_notes, store->seal_cap, sizeof *store->seal_notes);
+	}
+	store->seal_notes[store->seal_n++] = (struct ch_seal_note){t, rowid};
+}
+
+void ch_seal_forget(ch_store *store)
+{
+	store->seal_n = 0;
+}
+
+int ch_seal_install(ch_store *store)
 {
 	ch_buf b;
 	int rc;
 	ch_buf_init(&b);
-	ch_buf_printf(&b, "CREATE TEMP TABLE IF NOT EXISTS seal_dirty (kind TEXT NOT NULL,"
+	/* the objects a transaction changed, by kind (the index in kinds[]),
+	 * kept in memory up to 64 MB (a million-row import notes about 16 MB) */
+	ch_buf_printf(&b, "PRAGMA temp.cache_size = -65536;\n"
+	                  "CREATE TEMP TABLE IF NOT EXISTS seal_dirty (kind INTEGER NOT NULL,"
 	                  " object INTEGER NOT NULL, PRIMARY KEY (kind, object)) WITHOUT ROWID;\n");
-	for (size_t i = 0; i < NKINDS; i++) {
-		const struct seal_kind *k = &kinds[i];
-		for (int child = 0; child < 2; child++) {
-			const char *t = child ? k->child_table : k->table;
-			const char *key = child ? k->child_key : k->key;
-			if (!t)
-				continue;
-			ch_buf_printf(
-			    &b,
-			    "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_ins AFTER INSERT ON main.%s"
-			    " BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', NEW.%s); END;\n",
-			    t, t, k->kind, key);
-			/* an update of the sealed columns only (an import's unchanged rows
-			 * get only their import_id: nothing to seal again) */
-			ch_buf_printf(
-			    &b, "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_upd AFTER UPDATE", t);
-			for (const struct seal_col *c = k->cols; !child && c->name; c++)
-				if (!c->expr)
-					ch_buf_printf(&b, "%s%s", c == k->cols ? " OF " : ", ",
-					              c->name);
-			ch_buf_printf(
-			    &b,
-			    " ON main.%s BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', "
-			    "OLD.%s);"
-			    " INSERT OR IGNORE INTO seal_dirty VALUES ('%s', NEW.%s); END;\n"
-			    "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_del AFTER DELETE ON main.%s"
-			    " BEGIN INSERT OR IGNORE INTO seal_dirty VALUES ('%s', OLD.%s); END;\n",
-			    t, k->kind, key, k->kind, key, t, t, k->kind, key);
-		}
-	}
-	rc = ch_db_exec_script(db, b.ptr);
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].child_table)
+			ch_buf_printf(&b,
+			              "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_del AFTER DELETE"
+			              " ON main.%s BEGIN INSERT OR IGNORE INTO seal_dirty"
+			              " VALUES (%zu, OLD.%s); END;\n",
+			              kinds[i].child_table, kinds[i].child_table, i,
+			              kinds[i].child_key);
+	rc = ch_db_exec_script(store->db, b.ptr);
 	ch_buf_dispose(&b);
+	if (rc == 0)
+		ch_db_set_change_hook(store->db, heard, store);
+	return rc;
+}
+
+/* Moves the rows the change hook heard into temp.seal_dirty as objects. */
+static int note_dirty(ch_ctx *ctx)
+{
+	ch_store *store = ctx->store;
+	ch_buf b;
+	int rc = 0;
+	ch_buf_init(&b);
+	for (size_t n = 0; n < store->seal_n && rc == 0; n++) {
+		const struct ch_seal_note *x = &store->seal_notes[n];
+		const struct seal_kind *k = &kinds[x->table / 2];
+		if (x->table % 2 == 0) {
+			rc = ch_db_run(ctx->db,
+			               "INSERT OR IGNORE INTO temp.seal_dirty VALUES (?, ?)", "ii",
+			               (int64_t)(x->table / 2), x->rowid);
+			continue;
+		}
+		ch_buf_clear(&b); /* a child row: its parent */
+		ch_buf_printf(&b,
+		              "INSERT OR IGNORE INTO temp.seal_dirty SELECT %d, %s FROM %s"
+		              " WHERE rowid = ?",
+		              x->table / 2, k->child_key, k->child_table);
+		rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
+	}
+	ch_buf_dispose(&b);
+	ch_seal_forget(store);
 	return rc;
 }
 
@@ -262,11 +308,13 @@ int ch_seal_commit(ch_ctx *ctx)
 		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
 			ch_buf_clear(&b);
 			ch_buf_printf(
-			    &b, "INSERT OR IGNORE INTO temp.seal_dirty SELECT '%s', %s FROM %s",
-			    kinds[i].kind, kinds[i].key, kinds[i].table);
+			    &b, "INSERT OR IGNORE INTO temp.seal_dirty SELECT %zu, %s FROM %s", i,
+			    kinds[i].key, kinds[i].table);
 			rc = ch_db_run(ctx->db, b.ptr, NULL);
 		}
 	}
+	if (rc == 0)
+		rc = note_dirty(ctx);
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM temp.seal_dirty",
 		                       NULL);
@@ -274,16 +322,22 @@ int ch_seal_commit(ch_ctx *ctx)
 		rc = ch_audit_version(ctx, &head);
 		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
 			const struct seal_kind *k = &kinds[i];
-			/* the new state of each object changed (NULL: deleted) */
+			/* the new state of each object changed (NULL: deleted), unless
+			 * its seal has it (an import's unchanged rows get a new
+			 * import_id, nothing else) */
 			ch_buf_clear(&b);
-			ch_buf_printf(&b, "INSERT INTO seal(kind, object, seq, fields)"
-			                  " SELECT ?1, d.object, ?2, (SELECT ");
+			ch_buf_printf(
+			    &b, "INSERT INTO seal(kind, object, seq, fields)"
+			        " SELECT ?1, c.o, ?2, c.f FROM (SELECT d.object AS o, (SELECT ");
 			canon_sql(k, &b);
-			ch_buf_printf(&b,
-			              " FROM %s x WHERE x.%s = d.object)"
-			              " FROM temp.seal_dirty d WHERE d.kind = ?1",
-			              k->table, k->key);
-			rc = ch_db_run(ctx->db, b.ptr, "ti", k->kind, head + 1);
+			ch_buf_printf(
+			    &b,
+			    " FROM %s x WHERE x.%s = d.object) AS f"
+			    " FROM temp.seal_dirty d WHERE d.kind = ?3) c"
+			    " WHERE c.f IS NOT (SELECT s.fields FROM seal s WHERE s.kind = ?1"
+			    " AND s.object = c.o ORDER BY s.seq DESC LIMIT 1)",
+			    k->table, k->key);
+			rc = ch_db_run(ctx->db, b.ptr, "tii", k->kind, head + 1, (int64_t)i);
 			if (rc == 0)
 				sealed += ch_db_changes(ctx->db);
 		}

@@ -10,8 +10,9 @@
  * the database file in hand leaves it different from its seal; editing the
  * seal too breaks the digest in the audit entry, and rewriting the entry
  * breaks the hash chain (and, with a signing key, the signed checkpoints:
- * audit.h). The rows changed are noticed by temporary triggers of the
- * program's own connection, which a sqlite3 shell on the file does not have.
+ * audit.h). The rows changed are noticed by a change hook of the program's
+ * own connection (and temporary triggers for child rows deleted), which a
+ * sqlite3 shell on the file does not have.
  */
 #ifndef CH_CORE_SEAL_H
 #define CH_CORE_SEAL_H

@@ -8,10 +8,20 @@
 #include "core/seal.h"
 #include "db/db.h"
 
-/* Creates, on the connection DB, the temporary table and triggers that note
- * which audited objects a transaction changes. Called once per connection,
- * after migration. */
-int ch_seal_install(ch_db *db);
+#include "core/store_int.h"
+
+/* One row of a sealed table that the open transaction changed. */
+struct ch_seal_note {
+	int table; /* index into seal.c's list of sealed and child tables */
+	int64_t rowid;
+};
+
+/* Makes STORE's connection note which audited objects a transaction changes:
+ * a change hook (db.h) for the rows, and the temporary table and triggers
+ * the commit reads. Called once per connection, after migration. */
+int ch_seal_install(ch_store *store);
+/* Forgets the rows noted: the transaction that changed them rolled back. */
+void ch_seal_forget(ch_store *store);
 
 /* Called by the outermost commit, inside the transaction: seals the objects
  * it changed (or, while nothing is sealed yet, every object)

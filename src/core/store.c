@@ -54,7 +54,7 @@ static int store_open(ch_store **out, const char *url, int create, const char *b
 	rc = create ? ch_db_open(&store->db, url, &created) : ch_db_open_existing(&store->db, url);
 	if (rc)
 		goto fail;
-	if ((rc = ch_seal_install(store->db)) != 0)
+	if ((rc = ch_seal_install(store)) != 0)
 		goto fail;
 	if (created && bootstrap_name && (rc = bootstrap_admin(store, bootstrap_name)) != 0)
 		goto fail;
@@ -83,5 +83,6 @@ void ch_store_free(ch_store *store)
 		return;
 	ch_db_close(store->db);
 	free(store->audit_key_file);
+	free(store->seal_notes);
 	free(store);
 }

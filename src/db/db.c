@@ -243,6 +243,11 @@ int ch_db_rollback(ch_db *db)
 	return 0;
 }
 
+void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg)
+{
+	db->drv->change_hook(db->impl, fn, arg);
+}
+
 int ch_db_tx_depth(const ch_db *db)
 {
 	return db->tx_depth;

@@ -35,6 +35,9 @@ struct ch_db_driver {
 	int (*exec_script)(void *impl, const char *sql);
 	int64_t (*last_id)(void *impl);
 	int64_t (*changes)(void *impl);
+	/* Calls FN for every row this connection inserts, updates or deletes in
+	 * a rowid table of the main database (NULL FN: no more calls). */
+	void (*change_hook)(void *impl, ch_db_change_fn fn, void *arg);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:
