@@ -3,6 +3,7 @@
  * finding an operation by its words (see ops.h).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/ops.h"
@@ -54,4 +55,11 @@ const char *ch_op_name(const struct ch_op *op, char *out, size_t outsz)
 {
 	snprintf(out, outsz, "%s%s%s", op->group, op->verb ? "." : "", op->verb ? op->verb : "");
 	return out;
+}
+
+void ch_op_prepare(ch_ctx *ctx)
+{
+	const char *key = getenv("CLEANHEAT_AUDIT_KEY");
+	if (key && *key)
+		ch_ctx_set_audit_key_file(ctx, key);
 }

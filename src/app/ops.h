@@ -209,6 +209,11 @@ const struct ch_op *ch_op_find(const char *group, const char *verb);
 /* "plan.check": the operation's stable name. Returns OUT. */
 const char *ch_op_name(const struct ch_op *op, char *out, size_t outsz);
 
+/* Applies the settings of the environment a front end runs in to CTX
+ * before it runs operations: CLEANHEAT_AUDIT_KEY, the file of the key that
+ * signs the audit chain (ch_ctx_set_audit_key_file). */
+void ch_op_prepare(ch_ctx *ctx);
+
 /* The media type of an output file by its extension (.xlsx or else CSV). */
 const char *ch_media_type_of(const char *path);
 

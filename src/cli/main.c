@@ -260,6 +260,8 @@ static int run_op(struct cli *cli, int argc, char **argv)
 	if (rc == 0)
 		rc = ch_ctx_new_as(&ctx, store, cli->actor, cli->os_user);
 	if (rc == 0)
+		ch_op_prepare(ctx);
+	if (rc == 0)
 		rc = ch_ctx_require_role(ctx, (enum ch_perm)cli->op->perm);
 	if (rc == 0) {
 		rc = cli->op->run(ctx, a, &res);

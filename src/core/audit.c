@@ -26,7 +26,7 @@
 
 static const char genesis[] = "0000000000000000000000000000000000000000000000000000000000000000";
 
-static void hash_field(ch_hash *h, const char *s)
+void ch_audit_hash_field(ch_hash *h, const char *s)
 {
 	char len[24];
 	if (!s) {
@@ -44,14 +44,14 @@ static void entry_hash(const ch_audit_entry *e, const char *prev, char out[CH_HA
 	ch_hash h;
 	snprintf(seq, sizeof seq, "%lld", (long long)e->seq);
 	ch_hash_init(&h);
-	hash_field(&h, seq);
-	hash_field(&h, e->at);
-	hash_field(&h, e->actor);
-	hash_field(&h, e->action);
-	hash_field(&h, e->object);
-	hash_field(&h, e->before);
-	hash_field(&h, e->after);
-	hash_field(&h, prev);
+	ch_audit_hash_field(&h, seq);
+	ch_audit_hash_field(&h, e->at);
+	ch_audit_hash_field(&h, e->actor);
+	ch_audit_hash_field(&h, e->action);
+	ch_audit_hash_field(&h, e->object);
+	ch_audit_hash_field(&h, e->before);
+	ch_audit_hash_field(&h, e->after);
+	ch_audit_hash_field(&h, prev);
 	ch_hash_final(&h, out);
 }
 
@@ -294,6 +294,8 @@ int ch_audit_each_about(ch_ctx *ctx, const ch_audit_filter *f,
 	    ctx->db, &st,
 	    "SELECT seq, at, actor, action, object, before, after, hash FROM audit_log"
 	    " WHERE (?1 IS NULL OR substr(object, 1, length(?1)) = ?1)"
+	    /* seals are the program's bookkeeping: listed when asked for */
+	    " AND (?1 IS NOT NULL OR action <> 'audit.seal')"
 	    " AND (?2 IS NULL OR (?4 IS NULL AND substr(object, 1, length(?3)) = ?3)"
 	    "  OR (?4 IS NOT NULL AND object = ?3)"
 	    "  OR (instr(coalesce(after, before, ''), ?2) > 0"

@@ -8,9 +8,19 @@
 #include <jansson.h>
 
 #include "core/audit.h"
+#include "util/hash.h"
 
 /* ch_audit_append with AFTER given as a JSON value, written compact with
  * sorted keys and no BEFORE. Takes the reference to AFTER. */
 int ch_audit_append_json(ch_ctx *ctx, const char *action, const char *object, json_t *after);
+
+/* Feeds S to H as the chain hashes a field: its decimal byte length, ':',
+ * its bytes; "-" for NULL. */
+void ch_audit_hash_field(ch_hash *h, const char *s);
+
+/* Signs a checkpoint of the head when the store has a key file and the head
+ * is newer than the last checkpoint. Called inside the committing
+ * transaction (seal.c). */
+int ch_audit_sign_head(ch_ctx *ctx);
 
 #endif

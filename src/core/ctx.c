@@ -8,6 +8,7 @@
 
 #include "core/ctx_int.h"
 #include "core/region.h"
+#include "core/seal_int.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -146,16 +147,41 @@ const ch_user *ch_ctx_actor(const ch_ctx *ctx)
 
 int ch_ctx_begin(ch_ctx *ctx)
 {
+	/* rows changed outside a transaction stay noted: the next commit seals
+	 * them */
 	return ch_db_begin(ctx->db);
 }
 
 int ch_ctx_commit(ch_ctx *ctx)
 {
+	/* the outermost commit seals what the transaction changed and signs
+	 * the new head, inside it */
+	if (ch_db_tx_depth(ctx->db) == 1) {
+		int rc = ch_seal_commit(ctx);
+		if (rc) {
+			ch_ctx_rollback(ctx);
+			return rc;
+		}
+	}
 	return ch_db_commit(ctx->db);
+}
+
+void ch_ctx_set_audit_key_file(ch_ctx *ctx, const char *path)
+{
+	free(ctx->store->audit_key_file);
+	ctx->store->audit_key_file = path && *path ? ch_strdup(path) : NULL;
+	ctx->store->signed_seq = 0;
+}
+
+const char *ch_ctx_audit_key_file(const ch_ctx *ctx)
+{
+	return ctx->store->audit_key_file;
 }
 
 void ch_ctx_rollback(ch_ctx *ctx)
 {
+	if (ch_db_tx_depth(ctx->db) == 1)
+		ch_seal_forget(ctx->store);
 	ch_db_rollback(ctx->db);
 }
 

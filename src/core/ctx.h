@@ -66,6 +66,15 @@ void ch_ctx_rollback(ch_ctx *ctx);
  * commit's result), else rolls back and returns RC. */
 int ch_ctx_end(ch_ctx *ctx, int rc);
 
+/* Makes PATH (NULL or empty: none) the file of the secret key that signs
+ * checkpoints of the audit chain, for every context over CTX's store: from
+ * then on each transaction that appends to the log signs its new head
+ * (audit.h). The key is read when a transaction commits; a file that cannot
+ * be read, or whose key the database does not know, fails that write. */
+void ch_ctx_set_audit_key_file(ch_ctx *ctx, const char *path);
+/* The key file set for CTX's store, or NULL. */
+const char *ch_ctx_audit_key_file(const ch_ctx *ctx);
+
 /* Fails with CH_EDENIED unless the actor holds PERM for REGION_ID (0: for
  * the whole prefecture). The message names the user, role, scope and what
  * was refused. */

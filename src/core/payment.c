@@ -13,6 +13,7 @@
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
 #include "core/ledger.h"
+#include "core/seal.h"
 #include "core/subsidy_int.h"
 #include "util/alloc.h"
 #include "util/date.h"
@@ -77,6 +78,11 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 		rc = 0;
 	ch_stmt_finalize(st);
 	if (rc || n == 0)
+		goto done;
+	/* what the bank is told must be what the audit log recorded */
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = ch_seal_check_household(ctx, list[i].household);
+	if (rc)
 		goto done;
 	ch_now_utc(now, sizeof now);
 	/* a run killed before its first chunk committed left an empty batch */
@@ -235,6 +241,9 @@ int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_r
 	                      "i", batch) != 0)
 		return ch_error_set(CH_ENOTFOUND, "没有发放批次 %" PRId64, batch);
 	if ((rc = ch_ctx_require(ctx, CH_PERM_FUNDS, county)) != 0)
+		return rc;
+	/* a file for the bank only from payments the ledger and the audit log agree with */
+	if ((rc = ch_seal_check_batch(ctx, batch)) != 0)
 		return rc;
 	rc = ch_db_preparef(
 	    ctx->db, &st,

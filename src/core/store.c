@@ -9,6 +9,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/reference.h"
+#include "core/seal_int.h"
 #include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -53,6 +54,8 @@ static int store_open(ch_store **out, const char *url, int create, const char *b
 	rc = create ? ch_db_open(&store->db, url, &created) : ch_db_open_existing(&store->db, url);
 	if (rc)
 		goto fail;
+	if ((rc = ch_seal_install(store)) != 0)
+		goto fail;
 	if (created && bootstrap_name && (rc = bootstrap_admin(store, bootstrap_name)) != 0)
 		goto fail;
 	if ((rc = ch_reference_sync(store, NULL)) != 0)
@@ -79,5 +82,7 @@ void ch_store_free(ch_store *store)
 	if (!store)
 		return;
 	ch_db_close(store->db);
+	free(store->audit_key_file);
+	free(store->seal_notes);
 	free(store);
 }

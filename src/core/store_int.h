@@ -7,8 +7,15 @@
 #include "core/store.h"
 #include "db/db.h"
 
+#include <stdint.h>
+
 struct ch_store {
-	ch_db *db; /* the one connection; every ch_ctx over the store uses it */
+	ch_db *db;            /* the one connection; every ch_ctx over the store uses it */
+	char *audit_key_file; /* the secret key that signs checkpoints, or NULL */
+	int64_t signed_seq;   /* the head last known to be signed (0: not known) */
+	/* rows of sealed tables the open transaction changed (seal.c) */
+	struct ch_seal_note *seal_notes;
+	size_t seal_n, seal_cap;
 };
 
 #endif

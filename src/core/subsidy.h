@@ -64,7 +64,9 @@ const char *ch_pay_method_label(const char *key);
  * household, committed in chunks so that a crash loses at most the chunk it
  * was in and a new run pays the rest, no one twice. Households without an
  * account (for card and 一卡通) are left payable and listed in PROBLEMS.
- * *BATCH gets the batch number (0 when nothing was payable). */
+ * *BATCH gets the batch number (0 when nothing was payable). Refuses
+ * (CH_ECONFLICT, before any batch) when a household to pay differs from
+ * what the audit log recorded for it (seal.h). */
 int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay_method method,
                    int64_t *batch, size_t *n, int64_t *total_fen, ch_problems *problems);
 
@@ -73,7 +75,10 @@ typedef struct ch_payment_row {
 	const char *county, *hh_no, *head_name, *id_number, *account, *method, *status;
 	int64_t amount_fen;
 } ch_payment_row;
-/* The payments of BATCH, for the bank's file. Requires CH_PERM_FUNDS. */
+/* The payments of BATCH, for the bank's file. Requires CH_PERM_FUNDS.
+ * CH_ECONFLICT, naming the payment or household and the field, when a
+ * payment differs from its ledger transfer or a payment or household from
+ * its audit seal (seal.h): no file is written from such a batch. */
 int ch_subsidy_payments(ch_ctx *ctx, int64_t batch, int (*fn)(const ch_payment_row *p, void *arg),
                         void *arg);
 

@@ -266,6 +266,16 @@ int ch_db_check_file(const char *path, int64_t *schema_version)
 	return drivers[0]->check_file(path, schema_version);
 }
 
+void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg)
+{
+	db->drv->change_hook(db->impl, fn, arg);
+}
+
+int ch_db_tx_depth(const ch_db *db)
+{
+	return db->tx_depth;
+}
+
 int64_t ch_db_changes(ch_db *db)
 {
 	return db->drv->changes(db->impl);

@@ -61,6 +61,19 @@ int ch_db_commit(ch_db *db);
 /* Rolls back; keeps the current error (code, message and field), which is
  * usually why the caller rolls back. */
 int ch_db_rollback(ch_db *db);
+/* What a change hook is told: the kind of change, the table and the row. */
+enum ch_db_change { CH_DB_INSERT = 1, CH_DB_UPDATE, CH_DB_DELETE };
+typedef void (*ch_db_change_fn)(void *arg, enum ch_db_change op, const char *table, int64_t rowid);
+/* Makes FN (NULL: none) hear of every row this connection inserts, updates
+ * or deletes in a table of the main database that has a rowid, as it
+ * happens (a rolled-back change too: the caller forgets what it heard when
+ * it rolls back). FN must not use the connection. Other connections' and
+ * programs' changes are not heard. */
+void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg);
+
+/* How deep in ch_db_begin the connection is: 0 outside a transaction, 1
+ * in the outermost one (whose ch_db_commit reaches the database). */
+int ch_db_tx_depth(const ch_db *db);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */

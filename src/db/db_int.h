@@ -43,6 +43,9 @@ struct ch_db_driver {
 	int (*restore)(void *impl, const char *path);
 	/* Checks the file PATH read-only (see ch_db_check_file). */
 	int (*check_file)(const char *path, int64_t *schema_version);
+	/* Calls FN for every row this connection inserts, updates or deletes in
+	 * a rowid table of the main database (NULL FN: no more calls). */
+	void (*change_hook)(void *impl, ch_db_change_fn fn, void *arg);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:

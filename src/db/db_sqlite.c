@@ -128,6 +128,7 @@ static int sqlite_open(void **impl, const char *path, int create)
 
 static void sqlite_close(void *impl)
 {
+	free(sqlite3_update_hook(impl, NULL, NULL)); /* the change hook's state */
 	sqlite3_close(impl);
 }
 
@@ -388,6 +389,36 @@ done:
 	return code;
 }
 
+/* sqlite3_update_hook's call, passed on when it is about the main database */
+struct change_hook {
+	ch_db_change_fn fn;
+	void *arg;
+};
+
+static void sqlite_update_hook(void *arg, int op, const char *dbname, const char *table,
+                               sqlite3_int64 rowid)
+{
+	struct change_hook *h = arg;
+	if (strcmp(dbname, "main") != 0)
+		return;
+	h->fn(h->arg,
+	      op == SQLITE_INSERT   ? CH_DB_INSERT
+	      : op == SQLITE_UPDATE ? CH_DB_UPDATE
+	                            : CH_DB_DELETE,
+	      table, (int64_t)rowid);
+}
+
+static void sqlite_change_hook(void *impl, ch_db_change_fn fn, void *arg)
+{
+	struct change_hook *h = NULL;
+	if (fn) {
+		h = ch_malloc(sizeof *h);
+		h->fn = fn;
+		h->arg = arg;
+	}
+	free(sqlite3_update_hook(impl, fn ? sqlite_update_hook : NULL, h));
+}
+
 const struct ch_db_driver ch_db_sqlite_driver = {
     .name = "sqlite",
     .accepts = sqlite_accepts,
@@ -411,4 +442,5 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .backup = sqlite_backup,
     .restore = sqlite_restore,
     .check_file = sqlite_check_file,
+    .change_hook = sqlite_change_hook,
 };

@@ -308,6 +308,7 @@ static int thread_worker(struct worker **out)
 		int rc = ch_ctx_open_anonymous(&ctx, config.db_url);
 		if (rc)
 			return rc;
+		ch_op_prepare(ctx);
 		w = ch_calloc(1, sizeof *w);
 		w->ctx = ctx;
 		pthread_setspecific(ctx_key, w);

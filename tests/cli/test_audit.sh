@@ -179,7 +179,8 @@ run ch --db untouched.db user add fin --role finance
 expect_rc "untouched copy: another write" 0
 run ch --db untouched.db audit verify
 expect_rc "untouched copy after another write: exit 0" 0
-expect_out "untouched copy after another write: one more entry" "$((N + 1)) 条记录"
+# the user's entry and the seal of the new row (audit.seal)
+expect_out "untouched copy after another write: its entry and its seal" "$((N + 2)) 条记录"
 
 # ---- who may verify ----
 

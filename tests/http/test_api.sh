@@ -116,6 +116,15 @@ expect_status "a county operator reads the plan: 200" 200
 signin aud
 as aud POST /api/regions/import -F "file=@$ROOT/tests/fixtures/region/townships.csv"
 expect_status "the auditor may not import regions: 403" 403
+# every check of the database, and the chain's, for the auditor (POST: the
+# published head may come as an upload)
+as aud POST /api/verify -H 'Content-Type: application/json' -d '{}'
+expect_status "verify as the auditor: 200" 200
+jq_is "verify: everything passed" '.message | contains("全部校验通过")' true
+as aud POST /api/audit/verify -H 'Content-Type: application/json' -d '{}'
+expect_status "audit verify as the auditor: 200" 200
+as fk POST /api/verify -H 'Content-Type: application/json' -d '{}'
+expect_status "verify as a county operator: 403" 403
 
 # formats, ETag
 as admin GET "/api/reports/dispatch?year=2023&as_of=2023-07-16"

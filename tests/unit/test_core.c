@@ -18,6 +18,7 @@
 #include "core/plan.h"
 #include "core/reference.h"
 #include "core/region.h"
+#include "core/seal.h"
 #include "core/store.h"
 #include "core/user.h"
 #include "db/db.h"
@@ -70,7 +71,21 @@ static int64_t region_id(ch_ctx *ctx, const char *text)
 	return id;
 }
 
+/* Entries of what people did: without the audit.seal entries that each
+ * commit adds after them (core/seal.h). */
 static int64_t audit_count(ch_ctx *ctx)
+{
+	int64_t n = -1;
+	assert_int_equal(ch_db_query_int64(ch_ctx_db(ctx), &n,
+	                                   "SELECT count(*) FROM audit_log"
+	                                   " WHERE action <> 'audit.seal'",
+	                                   NULL),
+	                 0);
+	return n;
+}
+
+/* Every entry, seals too. */
+static int64_t audit_rows(ch_ctx *ctx)
 {
 	int64_t n = -1;
 	assert_int_equal(
@@ -78,11 +93,15 @@ static int64_t audit_count(ch_ctx *ctx)
 	return n;
 }
 
+/* The newest entry of what people did. */
 static int64_t audit_max_seq(ch_ctx *ctx)
 {
 	int64_t n = -1;
-	assert_int_equal(
-	    ch_db_query_int64(ch_ctx_db(ctx), &n, "SELECT max(seq) FROM audit_log", NULL), 0);
+	assert_int_equal(ch_db_query_int64(ch_ctx_db(ctx), &n,
+	                                   "SELECT max(seq) FROM audit_log"
+	                                   " WHERE action <> 'audit.seal'",
+	                                   NULL),
+	                 0);
 	return n;
 }
 
@@ -142,7 +161,7 @@ static void test_ctx_open_bootstrap(void **state)
 	assert_true(n >= 2);
 	ch_audit_report rep;
 	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
-	assert_int_equal(rep.entries, n);
+	assert_int_equal(rep.entries, audit_rows(f->ctx));
 
 	/* the prefecture */
 	ch_region root;
@@ -862,11 +881,12 @@ static void test_audit_chain_holds(void **state)
 	int64_t n0 = audit_count(f->ctx);
 	make_entries(f);
 	assert_int_equal(audit_count(f->ctx), n0 + 4);
-	assert_int_equal(audit_max_seq(f->ctx), n0 + 4);
+	/* each user's entry is followed by the seal of its row */
+	assert_int_equal(audit_max_seq(f->ctx), audit_rows(f->ctx) - 1);
 
 	memset(&rep, 0xAB, sizeof rep);
 	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
-	assert_int_equal(rep.entries, n0 + 4);
+	assert_int_equal(rep.entries, audit_rows(f->ctx));
 	assert_int_equal(rep.bad_seq, 0);
 
 	/* a failed write appends nothing and leaves the chain intact */
@@ -885,7 +905,7 @@ static void test_audit_chain_holds(void **state)
 	assert_int_equal(ch_audit_append(f->ctx, "test.y", "test:2", "{\"a\":1}", NULL), 0);
 	assert_int_equal(ch_ctx_commit(f->ctx), 0);
 	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
-	assert_int_equal(rep.entries, n0 + 5);
+	assert_int_equal(rep.entries, audit_rows(f->ctx));
 	struct last_entry e = newest_entry(f->ctx);
 	assert_string_equal(e.action, "test.y");
 	assert_string_equal(e.object, "test:2");
@@ -1001,6 +1021,130 @@ static void test_audit_tamper_delete_last(void **state)
 	ch_audit_report rep;
 	assert_int_equal(ch_audit_verify(f->ctx, &rep), CH_EINVALID);
 	assert_int_equal(rep.bad_seq, 1);
+}
+
+/* ---- seals and signed checkpoints ---- */
+
+static int64_t count_of(ch_ctx *ctx, const char *sql)
+{
+	int64_t n = -1;
+	assert_int_equal(ch_db_query_int64(ch_ctx_db(ctx), &n, sql, NULL), 0);
+	return n;
+}
+
+struct seen {
+	int n;
+	char object[200], field[64], message[768];
+};
+
+static int keep_problem(const ch_seal_problem *p, void *arg)
+{
+	struct seen *s = arg;
+	if (s->n++ == 0) {
+		snprintf(s->object, sizeof s->object, "%s", p->object);
+		snprintf(s->field, sizeof s->field, "%s", p->field ? p->field : "");
+		snprintf(s->message, sizeof s->message, "%s", p->message);
+	}
+	return 0;
+}
+
+static void test_seal_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct seen s = {0};
+	int64_t checked = 0, problems = 0;
+	make_entries(f);
+	assert_int_equal(ch_seal_verify(f->ctx, keep_problem, &s, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	assert_true(checked >= 5); /* root and u1..u4 */
+
+	/* a role changed in the file: named with the field */
+	raw(f, "UPDATE app_user SET role = 'prefecture_admin' WHERE name = 'u3'");
+	assert_int_equal(ch_seal_verify(f->ctx, keep_problem, &s, &checked, &problems),
+	                 CH_EINVALID);
+	assert_int_equal(problems, 1);
+	assert_string_equal(s.object, "u3");
+	assert_string_equal(s.field, "角色");
+	assert_non_null(strstr(s.message, "用户 u3 的「角色」与审计记录"));
+	assert_non_null(strstr(ch_error_message(), "u3"));
+
+	/* the program's own change is sealed again: the row agrees once more */
+	assert_int_equal(ch_user_set_role(f->ctx, "u3", CH_ROLE_AUDITOR, NULL), 0);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ch_seal_verify(f->ctx, keep_problem, &s, &checked, &problems), 0);
+
+	/* a rolled-back write leaves no seal behind */
+	int64_t seals = count_of(f->ctx, "SELECT count(*) FROM seal");
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	raw(f, "UPDATE app_user SET role = 'finance' WHERE name = 'u1'");
+	ch_ctx_rollback(f->ctx);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal"), seals);
+	assert_int_equal(ch_seal_verify(f->ctx, NULL, NULL, &checked, &problems), 0);
+
+	/* a row and its seal edited together: the seal entry's digest betrays it */
+	raw(f, "DROP TRIGGER seal_no_update;"
+	       "UPDATE app_user SET role = 'finance' WHERE name = 'u1';"
+	       "UPDATE seal SET fields = replace(fields, 'reviewer', 'finance')"
+	       " WHERE kind = 'user' AND fields LIKE '%\"u1\"%'");
+	memset(&s, 0, sizeof s);
+	assert_int_equal(ch_seal_verify(f->ctx, keep_problem, &s, &checked, &problems),
+	                 CH_EINVALID);
+	assert_non_null(strstr(s.message, "被改动"));
+}
+
+static void test_audit_signed(void **state)
+{
+	struct fixture *f = *state;
+	ch_audit_sig_report rep;
+	ch_audit_head h, parsed;
+	char pk[CH_AUDIT_KEY_HEX + 1], key[600], text[1024];
+
+	/* unsigned: a warning, not a failure */
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, NULL, &rep), 0);
+	assert_int_equal(rep.unsigned_chain, 1);
+
+	snprintf(key, sizeof key, "%s/audit.key", f->dir);
+	assert_int_equal(ch_audit_key_init(f->ctx, key, pk), 0);
+	assert_int_equal(strlen(pk), 64);
+	assert_int_equal(ch_audit_key_init(f->ctx, key, pk), CH_EEXISTS);
+	make_entries(f); /* each write signs the new head */
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, NULL, &rep), 0);
+	assert_int_equal(rep.unsigned_chain, 0);
+	assert_int_equal(rep.signed_seq, rep.head_seq);
+	assert_true(rep.checkpoints >= 5);
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, pk, &rep), 0);
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, "00", &rep), CH_EINVALID);
+
+	/* the head, printed and read back, checks against the chain */
+	assert_int_equal(ch_audit_head_get(f->ctx, &h), 0);
+	assert_int_equal(h.seq, rep.head_seq);
+	snprintf(text, sizeof text, "seq: %lld\nhash: %s\nat: %s\npublic_key: %s\nsignature: %s\n",
+	         (long long)h.seq, h.hash, h.at, h.public_key, h.signature);
+	assert_int_equal(ch_audit_head_parse(text, &parsed), 0);
+	assert_int_equal(ch_audit_verify_head(f->ctx, &parsed, pk), 0);
+	parsed.hash[0] = parsed.hash[0] == 'a' ? 'b' : 'a';
+	assert_int_equal(ch_audit_verify_head(f->ctx, &parsed, pk), CH_EINVALID);
+	assert_int_equal(ch_audit_head_parse("seq: 3\n", &parsed), CH_EINVALID);
+
+	/* an entry rewritten and every later hash recomputed (here: the newest
+	 * one, whose hash the head and its checkpoint hold) */
+	raw(f, "DROP TRIGGER audit_log_no_update;"
+	       "UPDATE audit_log SET hash = substr(hash, 2) || substr(hash, 1, 1)"
+	       " WHERE seq = (SELECT max(seq) FROM audit_log);"
+	       "UPDATE audit_head SET hash = substr(hash, 2) || substr(hash, 1, 1)");
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, NULL, &rep), CH_EINVALID);
+	assert_non_null(strstr(rep.problem, "与签名检查点不符"));
+
+	/* writes without the key after signed ones: reported as unsigned */
+	ch_ctx_set_audit_key_file(f->ctx, NULL);
+	raw(f,
+	    "UPDATE audit_log SET hash = (SELECT c.hash FROM audit_checkpoint c"
+	    " WHERE c.seq = audit_log.seq) WHERE seq = (SELECT max(seq) FROM audit_log);"
+	    "UPDATE audit_head SET hash = (SELECT hash FROM audit_log WHERE seq = audit_head.seq)");
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, NULL, &rep), 0);
+	assert_int_equal(ch_user_add(f->ctx, "u9", CH_ROLE_REVIEWER, NULL), 0);
+	assert_int_equal(ch_audit_verify_signatures(f->ctx, NULL, &rep), CH_EINVALID);
+	assert_non_null(strstr(rep.problem, "未经签名"));
 }
 
 /* ---- plan check ---- */
@@ -1698,6 +1842,8 @@ int main(void)
 	    T(test_audit_tamper_delete_middle),
 	    T(test_audit_tamper_delete_first),
 	    T(test_audit_tamper_delete_last),
+	    T(test_seal_rows),
+	    T(test_audit_signed),
 	    T(test_plan_check_published),
 	    T(test_plan_check_corrected),
 	    T(test_plan_check_wrong_total),

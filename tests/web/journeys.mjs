@@ -346,6 +346,11 @@ await step('auditor journey', async () => {
     changes += (await page.$$('[data-change]')).length;
   }
   expect('auditor: no change button on any page', changes === 0, `${changes} change controls`);
+  // the chain check (a POST since it may take a published head)
+  await page.getByRole('button', { name: '校验哈希链' }).click();
+  const said = await page.locator('.form-msg').filter({ hasText: '审计日志完整' }).first()
+    .waitFor({ timeout: 15000 }).then(() => true, () => false);
+  expect('auditor: 校验哈希链 says the chain holds', said, await page.locator('.form-msg').first().innerText());
   await accessible(page, 'audit-as-auditor');
   await shot(page, 'auditor-audit');
   await open(page, 'progress');

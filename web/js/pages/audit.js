@@ -17,7 +17,7 @@ export async function auditPage(main, { params, go }) {
   const verify = h('button', { type: 'button', onclick: async () => {
     say(msg, '正在校验…');
     try {
-      const res = await api.get('/api/audit/verify');
+      const res = await api.post('/api/audit/verify', {});
       say(msg, res.message.trim(), 'ok');
     } catch (e) {
       say(msg, errorText(e), 'error');

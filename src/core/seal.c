@@ -1,0 +1,683 @@
+/*
+ * seal — sealing the audited objects at each commit, and checking the rows
+ * against their seals and the payments against the ledger (see seal.h).
+ *
+ * The kinds below say, for each audited table, its key, the business fields
+ * of its canonical form (a compact JSON array of their values, built by
+ * SQLite's json_array, in the order listed) with the Chinese name of each,
+ * and how an object is named in a message. The order is a stored format:
+ * changing a kind's fields makes every stored seal of it differ, so such a
+ * change needs one audited step that seals every object again (which this
+ * version does not have yet). The seal digest of an audit.seal entry is BLAKE2b-256 over the
+ * entry's seals in (kind, object) order, each as three length-prefixed
+ * fields (kind, object in decimal, fields; "-" for NULL), as audit.c hashes
+ * an entry.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/audit_int.h"
+#include "core/ctx_int.h"
+#include "core/seal_int.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/hash.h"
+#include "util/money.h"
+
+struct seal_col {
+	const char *name;  /* the column (with EXPR: what the value is called) */
+	const char *label; /* its name in messages */
+	const char *expr;  /* SQL over the row "x"; NULL: the column NAME */
+	int json;          /* EXPR gives JSON text (an array of the object's rows) */
+};
+
+struct seal_kind {
+	const char *kind, *label, *table, *key;
+	const char *name_sql; /* the object's name from row x */
+	const struct seal_col *cols;
+	/* tables whose rows belong to an object of this kind: table and the
+	 * column naming the object */
+	const char *child_table, *child_key;
+};
+
+static const struct seal_col household_cols[] = {
+    {"county_id", "县市", NULL, 0},
+    {"township_id", "乡镇", NULL, 0},
+    {"village_id", "村", NULL, 0},
+    {"hh_no", "户编号", NULL, 0},
+    {"head_name", "户主姓名", NULL, 0},
+    {"id_number", "身份证号", NULL, 0},
+    {"phone", "联系电话", NULL, 0},
+    {"address", "住址", NULL, 0},
+    {"heated_area_centi", "取暖面积", NULL, 0},
+    {"structure", "房屋结构", NULL, 0},
+    {"original_heating", "原取暖方式", NULL, 0},
+    {"technology", "改造技术", NULL, 0},
+    {"es_measures", "节能措施", NULL, 0},
+    {"es_area_centi", "节能改造面积", NULL, 0},
+    {"plan_year", "计划年度", NULL, 0},
+    {"batch", "新建/续建", NULL, 0},
+    {"contractor", "施工单位", NULL, 0},
+    {"cost_fen", "总投资", NULL, 0},
+    {"note", "备注", NULL, 0},
+    {"status", "状态", NULL, 0},
+    {"stage_day", "环节日期", NULL, 0},
+    {"bank_account", "收款账号", NULL, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct seal_col user_cols[] = {
+    {"name", "用户名", NULL, 0},
+    {"role", "角色", NULL, 0},
+    {"scope_region_id", "管辖范围", NULL, 0},
+    {"password_hash", "密码", NULL, 0},
+    {"disabled_at", "停用时间", NULL, 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct seal_col payment_cols[] = {
+    {"batch_id", "发放批次", NULL, 0},
+    {"household_id", "农户", NULL, 0},
+    {"transfer_id", "资金转账", NULL, 0},
+    {"amount", "金额", NULL, 0},
+    {"account", "收款账号", NULL, 0},
+    {"status", "状态", NULL, 0},
+    {"returned_at", "回单时间", NULL, 0},
+    {"reason", "失败原因", NULL, 0},
+    {"method", "发放方式", "(SELECT b.method FROM payment_batch b WHERE b.id = x.batch_id)", 0},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct seal_col entitlement_cols[] = {
+    {"policy_id", "补助政策版本", NULL, 0},    {"total_fen", "核定补助", NULL, 0},
+    {"cost_fen", "总投资", NULL, 0},           {"detail", "计算明细", NULL, 0},
+    {"reviewed_day", "复核通过日期", NULL, 0}, {NULL, NULL, NULL, 0},
+};
+
+static const struct seal_col review_cols[] = {
+    {"number", "复核编号", NULL, 0},
+    {"county_id", "县市", NULL, 0},
+    {"plan_year", "计划年度", NULL, 0},
+    {"status", "状态", NULL, 0},
+    {"unit", "复核单位", NULL, 0},
+    {"reviewer", "复核人", NULL, 0},
+    {"seed_source", "抽样种子来源", NULL, 0},
+    {"seed", "抽样种子", NULL, 0},
+    {"algorithm", "抽样算法", NULL, 0},
+    {"policy", "抽样设置", NULL, 0},
+    {"round", "抽样轮次", NULL, 0},
+    {"outcome", "复核结论", NULL, 0},
+    {"items", "复核结果",
+     "(SELECT json_group_array(json_array(i.household_id, i.stratum, i.sample_round,"
+     " i.result, i.result_day, i.reviewer, i.note)) FROM (SELECT * FROM review_item"
+     " WHERE application_id = x.id ORDER BY household_id) i)",
+     1},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct seal_col plan_cols[] = {
+    {"year", "年度", NULL, 0},
+    {"version", "版本", NULL, 0},
+    {"status", "状态", NULL, 0},
+    {"title", "标题", NULL, 0},
+    {"content_hash", "内容摘要", NULL, 0},
+    {"published_total", "公布总数", NULL, 0},
+    {"published_new", "公布新建数", NULL, 0},
+    {"published_continuing", "公布续建数", NULL, 0},
+    {"published_es", "公布节能改造数", NULL, 0},
+    {"es_area_total_centi", "节能改造面积目标", NULL, 0},
+    {"discrepancies", "接受的差异", NULL, 0},
+    {"reason", "接受差异的理由", NULL, 0},
+    {"targets", "分县目标",
+     "(SELECT json_group_array(json_array(t.region_id, t.households_total,"
+     " t.households_new, t.households_continuing, t.es_households, t.es_area_centi,"
+     " t.remark)) FROM (SELECT * FROM plan_target WHERE plan_id = x.id"
+     " ORDER BY region_id) t)",
+     1},
+    {NULL, NULL, NULL, 0},
+};
+
+static const struct seal_kind kinds[] = {
+    {"household", "农户", "household", "id",
+     "(SELECT r.code FROM region r WHERE r.id = x.county_id) || '/' || x.hh_no", household_cols,
+     NULL, NULL},
+    {"user", "用户", "app_user", "id", "x.name", user_cols, NULL, NULL},
+    {"payment", "付款", "payment", "id",
+     "'#' || x.id || '（第 ' || x.batch_id || ' 批，户 ' || coalesce((SELECT r.code || '/' ||"
+     " h.hh_no FROM household h JOIN region r ON r.id = h.county_id"
+     " WHERE h.id = x.household_id), '?') || '）'",
+     payment_cols, NULL, NULL},
+    {"entitlement", "补助核定", "entitlement", "household_id",
+     "'户 ' || coalesce((SELECT r.code || '/' || h.hh_no FROM household h JOIN region r"
+     " ON r.id = h.county_id WHERE h.id = x.household_id), '?')",
+     entitlement_cols, NULL, NULL},
+    {"review", "复核申请", "review_application", "id", "x.number", review_cols, "review_item",
+     "application_id"},
+    {"plan", "年度计划", "plan", "id", "x.year || '年第 ' || x.version || ' 版'", plan_cols,
+     "plan_target", "plan_id"},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+/* json_array(x.a, x.b, ...) for kind K, into B: the values in the order of
+ * K's columns (their names are in the table above, not in every seal). */
+static void canon_sql(const struct seal_kind *k, ch_buf *b)
+{
+	ch_buf_printf(b, "json_array(");
+	for (const struct seal_col *c = k->cols; c->name; c++) {
+		const char *sep = c == k->cols ? "" : ", ";
+		if (c->expr)
+			ch_buf_printf(b, c->json ? "%sjson(%s)" : "%s%s", sep, c->expr);
+		else
+			ch_buf_printf(b, "%sx.%s", sep, c->name);
+	}
+	ch_buf_printf(b, ")");
+}
+
+/* Which sealed table (2 * kind) or child table (2 * kind + 1) TABLE is; -1
+ * for none. */
+static int table_index(const char *table)
+{
+	for (size_t i = 0; i < NKINDS; i++) {
+		if (strcmp(table, kinds[i].table) == 0)
+			return (int)(2 * i);
+		if (kinds[i].child_table && strcmp(table, kinds[i].child_table) == 0)
+			return (int)(2 * i + 1);
+	}
+	return -1;
+}
+
+/* The change hook: remembers each changed row of a sealed table (a child
+ * table's deletions are noted by a trigger, which can still read the row's
+ * parent). */
+static void heard(void *arg, enum ch_db_change op, const char *table, int64_t rowid)
+{
+	ch_store *store = arg;
+	int t = table_index(table);
+	if (t < 0 || (t % 2 == 1 && op == CH_DB_DELETE))
+		return;
+	if (store->seal_n == store->seal_cap) {
+		store->seal_cap = store->seal_cap ? 2 * store->seal_cap : 1024;
+		store->seal_notes =
+		    ch_reallocarray(store->seal_notes, store->seal_cap, sizeof *store->seal_notes);
+	}
+	store->seal_notes[store->seal_n++] = (struct ch_seal_note){t, rowid};
+}
+
+void ch_seal_forget(ch_store *store)
+{
+	store->seal_n = 0;
+}
+
+int ch_seal_install(ch_store *store)
+{
+	ch_buf b;
+	int rc;
+	ch_buf_init(&b);
+	/* the objects a transaction changed, by kind (the index in kinds[]),
+	 * kept in memory up to 64 MB (a million-row import notes about 16 MB) */
+	ch_buf_printf(&b, "PRAGMA temp.cache_size = -65536;\n"
+	                  "CREATE TEMP TABLE IF NOT EXISTS seal_dirty (kind INTEGER NOT NULL,"
+	                  " object INTEGER NOT NULL, PRIMARY KEY (kind, object)) WITHOUT ROWID;\n");
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].child_table)
+			ch_buf_printf(&b,
+			              "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_del AFTER DELETE"
+			              " ON main.%s BEGIN INSERT OR IGNORE INTO seal_dirty"
+			              " VALUES (%zu, OLD.%s); END;\n",
+			              kinds[i].child_table, kinds[i].child_table, i,
+			              kinds[i].child_key);
+	rc = ch_db_exec_script(store->db, b.ptr);
+	ch_buf_dispose(&b);
+	if (rc == 0)
+		ch_db_set_change_hook(store->db, heard, store);
+	return rc;
+}
+
+/* Moves the rows the change hook heard into temp.seal_dirty as objects. */
+static int note_dirty(ch_ctx *ctx)
+{
+	ch_store *store = ctx->store;
+	ch_buf b;
+	int rc = 0;
+	ch_buf_init(&b);
+	for (size_t n = 0; n < store->seal_n && rc == 0; n++) {
+		const struct ch_seal_note *x = &store->seal_notes[n];
+		const struct seal_kind *k = &kinds[x->table / 2];
+		if (x->table % 2 == 0) {
+			rc = ch_db_run(ctx->db,
+			               "INSERT OR IGNORE INTO temp.seal_dirty VALUES (?, ?)", "ii",
+			               (int64_t)(x->table / 2), x->rowid);
+			continue;
+		}
+		ch_buf_clear(&b); /* a child row: its parent */
+		ch_buf_printf(&b,
+		              "INSERT OR IGNORE INTO temp.seal_dirty SELECT %d, %s FROM %s"
+		              " WHERE rowid = ?",
+		              x->table / 2, k->child_key, k->child_table);
+		rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
+	}
+	ch_buf_dispose(&b);
+	ch_seal_forget(store);
+	return rc;
+}
+
+/* The digest of the seals recorded with SEQ into OUT, their number into *N. */
+static int seals_digest(ch_db *db, int64_t seq, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
+{
+	ch_stmt *st;
+	ch_hash h;
+	int rc;
+	*n = 0;
+	ch_hash_init(&h);
+	rc = ch_db_preparef(db, &st,
+	                    "SELECT kind, object, fields FROM seal WHERE seq = ?"
+	                    " ORDER BY kind, object",
+	                    "i", seq);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		char obj[24];
+		snprintf(obj, sizeof obj, "%" PRId64, ch_stmt_int64(st, 1));
+		ch_audit_hash_field(&h, ch_stmt_text(st, 0));
+		ch_audit_hash_field(&h, obj);
+		ch_audit_hash_field(&h, ch_stmt_text(st, 2));
+		(*n)++;
+		rc = 0;
+	}
+	ch_stmt_finalize(st);
+	ch_hash_final(&h, out);
+	return rc < 0 ? rc : 0;
+}
+
+int ch_seal_commit(ch_ctx *ctx)
+{
+	int64_t baseline = 0, dirty = 0, head = 0, sealed = 0;
+	int rc;
+	ch_buf b;
+
+	/* nothing sealed yet: a new database, or one made before sealing */
+	rc = ch_db_query_int64(ctx->db, &baseline, "SELECT NOT EXISTS (SELECT 1 FROM seal)", NULL);
+	if (rc)
+		return rc;
+	ch_buf_init(&b);
+	if (baseline) { /* everything stored before sealing began */
+		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
+			ch_buf_clear(&b);
+			ch_buf_printf(
+			    &b, "INSERT OR IGNORE INTO temp.seal_dirty SELECT %zu, %s FROM %s", i,
+			    kinds[i].key, kinds[i].table);
+			rc = ch_db_run(ctx->db, b.ptr, NULL);
+		}
+	}
+	if (rc == 0)
+		rc = note_dirty(ctx);
+	if (rc == 0)
+		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM temp.seal_dirty",
+		                       NULL);
+	if (rc == 0 && dirty > 0) {
+		rc = ch_audit_version(ctx, &head);
+		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
+			const struct seal_kind *k = &kinds[i];
+			/* the new state of each object changed (NULL: deleted), unless
+			 * its seal has it (an import's unchanged rows get a new
+			 * import_id, nothing else) */
+			ch_buf_clear(&b);
+			ch_buf_printf(
+			    &b, "INSERT INTO seal(kind, object, seq, fields)"
+			        " SELECT ?1, c.o, ?2, c.f FROM (SELECT d.object AS o, (SELECT ");
+			canon_sql(k, &b);
+			ch_buf_printf(
+			    &b,
+			    " FROM %s x WHERE x.%s = d.object) AS f"
+			    " FROM temp.seal_dirty d WHERE d.kind = ?3) c"
+			    " WHERE c.f IS NOT (SELECT s.fields FROM seal s WHERE s.kind = ?1"
+			    " AND s.object = c.o ORDER BY s.seq DESC LIMIT 1)",
+			    k->table, k->key);
+			rc = ch_db_run(ctx->db, b.ptr, "tii", k->kind, head + 1, (int64_t)i);
+			if (rc == 0)
+				sealed += ch_db_changes(ctx->db);
+		}
+		if (rc == 0)
+			rc = ch_db_run(ctx->db, "DELETE FROM temp.seal_dirty", NULL);
+	}
+	if (rc == 0 && sealed > 0) {
+		char digest[CH_HASH_HEX_LEN + 1];
+		int64_t n = 0, seq = 0;
+		rc = seals_digest(ctx->db, head + 1, digest, &n);
+		if (rc == 0)
+			rc = ch_audit_append_json(ctx, "audit.seal", "seal",
+			                          json_pack("{s:I, s:s, s:b}", "objects",
+			                                    (json_int_t)n, "digest", digest,
+			                                    "baseline", (int)baseline));
+		if (rc == 0 && (rc = ch_audit_version(ctx, &seq)) == 0 && seq != head + 1)
+			rc = ch_error_set(CH_ERROR,
+			                  "seal: expected audit entry %" PRId64 ", got %" PRId64,
+			                  head + 1, seq);
+	}
+	ch_buf_dispose(&b);
+	if (rc == 0)
+		rc = ch_audit_sign_head(ctx);
+	return rc;
+}
+
+/* ---- checking ---- */
+
+struct check {
+	ch_ctx *ctx;
+	ch_seal_problem_fn fn;
+	void *arg;
+	int64_t checked, problems;
+	char first[768];
+};
+
+static int report(struct check *c, const struct seal_kind *k, const char *object, const char *field,
+                  int64_t seq, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static int report(struct check *c, const struct seal_kind *k, const char *object, const char *field,
+                  int64_t seq, const char *fmt, ...)
+{
+	ch_seal_problem p = {.kind = k ? k->kind : "payment",
+	                     .kind_label = k ? k->label : "付款",
+	                     .field = field,
+	                     .seq = seq};
+	va_list ap;
+	snprintf(p.object, sizeof p.object, "%s", object ? object : "?");
+	va_start(ap, fmt);
+	vsnprintf(p.message, sizeof p.message, fmt, ap);
+	va_end(ap);
+	if (c->problems++ == 0)
+		snprintf(c->first, sizeof c->first, "%s", p.message);
+	return c->fn ? c->fn(&p, c->arg) : 0;
+}
+
+/* The labels of the fields whose values differ between the JSON texts
+ * RECORDED and CURRENT, joined by "、", into B; the first into *FIRST. */
+static void diff_fields(const struct seal_kind *k, const char *recorded, const char *current,
+                        ch_buf *b, const char **first)
+{
+	json_t *r = json_loads(recorded, JSON_DECODE_ANY, NULL);
+	json_t *n = json_loads(current, JSON_DECODE_ANY, NULL);
+	*first = NULL;
+	for (const struct seal_col *c = k->cols; c->name; c++) {
+		size_t i = (size_t)(c - k->cols);
+		json_t *a = json_array_get(r, i), *v = json_array_get(n, i);
+		if (json_equal(a, v) || (!a && !v))
+			continue;
+		ch_buf_printf(b, "%s「%s」", *first ? "、" : "", c->label);
+		if (!*first)
+			*first = c->label;
+	}
+	if (!*first) /* a field this version does not know: name the whole object */
+		ch_buf_printf(b, "内容");
+	json_decref(r);
+	json_decref(n);
+}
+
+/* Checks the objects of kind K that FILTER (SQL over row x, with one '?'
+ * bound to ARG; NULL: all) selects against their newest seals. */
+static int check_kind(struct check *c, const struct seal_kind *k, const char *filter, int64_t arg)
+{
+	ch_buf b;
+	ch_stmt *st;
+	int rc;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "SELECT x.%s, %s, ", k->key, k->name_sql);
+	canon_sql(k, &b);
+	ch_buf_printf(&b,
+	              ", s.seq, s.fields FROM %s x LEFT JOIN seal s ON s.kind = '%s'"
+	              " AND s.object = x.%s AND s.seq = (SELECT max(seq) FROM seal"
+	              " WHERE kind = '%s' AND object = x.%s)",
+	              k->table, k->kind, k->key, k->kind, k->key);
+	if (filter)
+		ch_buf_printf(&b, " WHERE %s", filter);
+	ch_buf_printf(&b, " ORDER BY x.%s", k->key);
+	rc = filter ? ch_db_preparef(c->ctx->db, &st, b.ptr, "i", arg)
+	            : ch_db_preparef(c->ctx->db, &st, b.ptr, NULL);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		const char *name = ch_stmt_text(st, 1), *cur = ch_stmt_text(st, 2);
+		const char *rec = ch_stmt_text(st, 4);
+		int64_t seq = ch_stmt_is_null(st, 3) ? 0 : ch_stmt_int64(st, 3);
+		char id[32];
+		snprintf(id, sizeof id, "#%" PRId64, ch_stmt_int64(st, 0));
+		if (!name)
+			name = id;
+		c->checked++;
+		rc = 0;
+		if (seq == 0) {
+			rc = report(c, k, name, NULL, 0,
+			            "%s %s 不见于审计记录：该行是在本程序之外写入数据库的",
+			            k->label, name);
+		} else if (!rec) {
+			rc = report(c, k, name, NULL, seq,
+			            "%s %s 在审计记录（第 %" PRId64
+			            " 条）中已删除，数据库里却仍有该行",
+			            k->label, name, seq);
+		} else if (!cur || strcmp(cur, rec) != 0) {
+			ch_buf d;
+			const char *first;
+			ch_buf_init(&d);
+			diff_fields(k, rec, cur, &d, &first);
+			rc = report(c, k, name, first, seq,
+			            "%s %s 的%s与审计记录（第 %" PRId64
+			            " 条记下的状态）不符：该行在本程序之外被修改",
+			            k->label, name, d.ptr, seq);
+			ch_buf_dispose(&d);
+		}
+	}
+	ch_stmt_finalize(st);
+	if (rc == 0 || rc == CH_DB_DONE)
+		rc = 0;
+	if (rc || filter)
+		goto done;
+	/* objects the audit log has and the table lost */
+	ch_buf_clear(&b);
+	ch_buf_printf(&b,
+	              "SELECT s.object, s.seq FROM seal s WHERE s.kind = ? AND s.fields IS NOT NULL"
+	              " AND s.seq = (SELECT max(seq) FROM seal WHERE kind = s.kind"
+	              " AND object = s.object) AND NOT EXISTS (SELECT 1 FROM %s x"
+	              " WHERE x.%s = s.object) ORDER BY s.object",
+	              k->table, k->key);
+	rc = ch_db_preparef(c->ctx->db, &st, b.ptr, "t", k->kind);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		char id[32];
+		snprintf(id, sizeof id, "#%" PRId64, ch_stmt_int64(st, 0));
+		rc = report(c, k, id, NULL, ch_stmt_int64(st, 1),
+		            "%s %s 在审计记录（第 %" PRId64
+		            " 条）中存在，数据库里却没有了：该行被删除",
+		            k->label, id, ch_stmt_int64(st, 1));
+	}
+	ch_stmt_finalize(st);
+	if (rc == CH_DB_DONE)
+		rc = 0;
+done:
+	ch_buf_dispose(&b);
+	return rc;
+}
+
+/* Every audit.seal entry's digest against its seals; no seal without its
+ * entry; one baseline at most. */
+static int check_digests(struct check *c)
+{
+	ch_stmt *st;
+	int64_t baselines = 0;
+	int rc = ch_db_preparef(c->ctx->db, &st,
+	                        "SELECT seq, after FROM audit_log WHERE action = 'audit.seal'"
+	                        " ORDER BY seq",
+	                        NULL);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int64_t seq = ch_stmt_int64(st, 0), n = 0;
+		json_t *j = json_loads(ch_stmt_text(st, 1) ? ch_stmt_text(st, 1) : "", 0, NULL);
+		const char *want = json_string_value(json_object_get(j, "digest"));
+		int64_t want_n = json_integer_value(json_object_get(j, "objects"));
+		char digest[CH_HASH_HEX_LEN + 1];
+		rc = seals_digest(c->ctx->db, seq, digest, &n);
+		if (json_is_true(json_object_get(j, "baseline")))
+			baselines++;
+		if (rc == 0 && (!want || strcmp(want, digest) != 0 || n != want_n))
+			rc = report(c, NULL, "seal", NULL, seq,
+			            "审计记录第 %" PRId64 " 条封存的 %" PRId64
+			            " 个对象的状态被改动（现有 %" PRId64 " 个，摘要不符）",
+			            seq, want_n, n);
+		json_decref(j);
+	}
+	ch_stmt_finalize(st);
+	if (rc == CH_DB_DONE)
+		rc = 0;
+	if (rc == 0 && baselines > 1)
+		rc = report(c, NULL, "seal", NULL, 0,
+		            "审计记录中有 %" PRId64
+		            " 次全量封存：首次之后的全量封存是有人重置了封存标记",
+		            baselines);
+	if (rc)
+		return rc;
+	rc = ch_db_preparef(c->ctx->db, &st,
+	                    "SELECT s.seq, count(*) FROM seal s WHERE NOT EXISTS (SELECT 1"
+	                    " FROM audit_log a WHERE a.seq = s.seq AND a.action = 'audit.seal')"
+	                    " GROUP BY s.seq ORDER BY s.seq",
+	                    NULL);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW)
+		rc = report(c, NULL, "seal", NULL, ch_stmt_int64(st, 0),
+		            "有 %" PRId64 " 个封存记录指向第 %" PRId64
+		            " 条审计记录，但该条不是封存记录：封存被伪造",
+		            ch_stmt_int64(st, 1), ch_stmt_int64(st, 0));
+	ch_stmt_finalize(st);
+	return rc == CH_DB_DONE ? 0 : rc;
+}
+
+/* Each payment of BATCH (0: all) against the transfer it came from and its
+ * batch. */
+static int check_payments(struct check *c, int64_t batch)
+{
+	ch_stmt *st;
+	int rc = ch_db_preparef(
+	    c->ctx->db, &st,
+	    "SELECT p.id, p.batch_id, p.household_id, p.amount, t.id, t.kind, t.household_id,"
+	    " (SELECT coalesce(sum(po.amount), 0) FROM posting po JOIN account a"
+	    "  ON a.id = po.account_id WHERE po.transfer_id = p.transfer_id"
+	    "  AND a.kind = 'transit' AND a.household_id = p.household_id),"
+	    " b.id, b.county_id, h.county_id,"
+	    " coalesce(r.code || '/' || h.hh_no, '?')"
+	    " FROM payment p LEFT JOIN transfer t ON t.id = p.transfer_id"
+	    " LEFT JOIN payment_batch b ON b.id = p.batch_id"
+	    " LEFT JOIN household h ON h.id = p.household_id"
+	    " LEFT JOIN region r ON r.id = h.county_id"
+	    " WHERE ?1 = 0 OR p.batch_id = ?1 ORDER BY p.id",
+	    "i", batch);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int64_t id = ch_stmt_int64(st, 0), bid = ch_stmt_int64(st, 1);
+		int64_t amount = ch_stmt_int64(st, 3), moved = ch_stmt_int64(st, 7);
+		const char *kind = ch_stmt_text(st, 5), *hh = ch_stmt_text(st, 11);
+		char name[200], a[40], m[40];
+		snprintf(name, sizeof name, "#%" PRId64 "（第 %" PRId64 " 批，户 %s）", id, bid,
+		         hh);
+		rc = 0;
+		if (ch_stmt_is_null(st, 4))
+			rc = report(c, NULL, name, "资金转账", 0,
+			            "付款 %s 没有对应的资金转账：账簿中无此笔发放", name);
+		else if (!kind || strcmp(kind, "pay") != 0 ||
+		         ch_stmt_int64(st, 6) != ch_stmt_int64(st, 2))
+			rc = report(c, NULL, name, "农户", 0,
+			            "付款 %s 与其资金转账 %" PRId64
+			            " 不符：转账不是发给该户的补助发放",
+			            name, ch_stmt_int64(st, 4));
+		else if (amount != moved)
+			rc = report(c, NULL, name, "金额", 0,
+			            "付款 %s 的金额 %s 元与账簿中其转账 %" PRId64
+			            " 发往银行的 %s 元不符",
+			            name, ch_money_format(amount, a, sizeof a),
+			            ch_stmt_int64(st, 4), ch_money_format(moved, m, sizeof m));
+		else if (ch_stmt_is_null(st, 8) || ch_stmt_int64(st, 9) != ch_stmt_int64(st, 10))
+			rc = report(c, NULL, name, "发放批次", 0,
+			            "付款 %s 的发放批次不存在或不属于该户所在县市", name);
+		c->checked++;
+	}
+	ch_stmt_finalize(st);
+	return rc == CH_DB_DONE ? 0 : rc;
+}
+
+int ch_seal_started(ch_ctx *ctx, int *started)
+{
+	int64_t n = 0;
+	int rc =
+	    ch_db_query_int64(ctx->db, &n,
+	                      "SELECT EXISTS (SELECT 1 FROM seal)"
+	                      " OR EXISTS (SELECT 1 FROM audit_log WHERE action = 'audit.seal')",
+	                      NULL);
+	*started = n != 0;
+	return rc;
+}
+
+int ch_seal_verify(ch_ctx *ctx, ch_seal_problem_fn fn, void *arg, int64_t *checked,
+                   int64_t *problems)
+{
+	struct check c = {.ctx = ctx, .fn = fn, .arg = arg};
+	int rc = ch_ctx_require_role(ctx, CH_PERM_AUDIT);
+	*checked = *problems = 0;
+	if (rc)
+		return rc;
+	int started = 0;
+	rc = ch_seal_started(ctx, &started);
+	if (rc == 0)
+		rc = check_digests(&c);
+	for (size_t i = 0; i < NKINDS && rc == 0 && started; i++)
+		rc = check_kind(&c, &kinds[i], NULL, 0);
+	if (rc == 0)
+		rc = check_payments(&c, 0);
+	*checked = c.checked;
+	*problems = c.problems;
+	if (rc)
+		return rc;
+	if (c.problems)
+		return ch_error_set(CH_EINVALID, "%s", c.first);
+	return 0;
+}
+
+static const struct seal_kind *kind_of(const char *name)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, name) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* CH_ECONFLICT for the first problem C found, saying the bank file is not
+ * written. */
+static int refuse(struct check *c, const char *what)
+{
+	if (!c->problems)
+		return 0;
+	return ch_error_set(CH_ECONFLICT, "%s与账簿和审计记录不符，拒绝写出银行发放文件：%s%s",
+	                    what, c->first,
+	                    c->problems > 1 ? "（另有问题，见 cleanheat verify）" : "");
+}
+
+int ch_seal_check_batch(ch_ctx *ctx, int64_t batch)
+{
+	struct check c = {.ctx = ctx};
+	int rc = check_payments(&c, batch);
+	if (rc == 0)
+		rc = check_kind(&c, kind_of("payment"), "x.batch_id = ?", batch);
+	if (rc == 0)
+		rc = check_kind(&c, kind_of("household"),
+		                "x.id IN (SELECT household_id FROM payment WHERE batch_id = ?)",
+		                batch);
+	if (rc == 0)
+		rc = check_kind(&c, kind_of("entitlement"),
+		                "x.household_id IN (SELECT household_id FROM payment"
+		                " WHERE batch_id = ?)",
+		                batch);
+	return rc ? rc : refuse(&c, "发放批次的数据");
+}
+
+int ch_seal_check_household(ch_ctx *ctx, int64_t id)
+{
+	struct check c = {.ctx = ctx};
+	int rc = check_kind(&c, kind_of("household"), "x.id = ?", id);
+	if (rc == 0)
+		rc = check_kind(&c, kind_of("entitlement"), "x.household_id = ?", id);
+	return rc ? rc : refuse(&c, "待发放农户的数据");
+}

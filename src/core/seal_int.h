@@ -1,0 +1,32 @@
+/*
+ * seal_int — the parts of sealing that the store and the transactions call,
+ * for src/core/ only (see seal.h).
+ */
+#ifndef CH_CORE_SEAL_INT_H
+#define CH_CORE_SEAL_INT_H
+
+#include "core/seal.h"
+#include "db/db.h"
+
+#include "core/store_int.h"
+
+/* One row of a sealed table that the open transaction changed. */
+struct ch_seal_note {
+	int table; /* index into seal.c's list of sealed and child tables */
+	int64_t rowid;
+};
+
+/* Makes STORE's connection note which audited objects a transaction changes:
+ * a change hook (db.h) for the rows, and the temporary table and triggers
+ * the commit reads. Called once per connection, after migration. */
+int ch_seal_install(ch_store *store);
+/* Forgets the rows noted: the transaction that changed them rolled back. */
+void ch_seal_forget(ch_store *store);
+
+/* Called by the outermost commit, inside the transaction: seals the objects
+ * it changed (or, while nothing is sealed yet, every object)
+ * and appends the audit.seal entry; then, when a signing key is set, signs
+ * a checkpoint of the new head (audit_key.c). */
+int ch_seal_commit(ch_ctx *ctx);
+
+#endif
