@@ -123,8 +123,9 @@ ch help | sed -e 's/-o FILE//g' -n -e 's/^  cleanheat \([a-z-]*\) \([a-z-]*\) \(
 	cut -d'|' -f1 >ops-with-objects
 # those that read a file but name no county: the file's rows do (covered),
 # or the file is no data of a county (a plan, rules, a bank's return, a
-# whole database: backup and restore are the prefecture administrator's)
-NO_COUNTY="plan check|plan import|rules import|subsidy reconcile|demo generate|demo events|db backup|db restore"
+# whole database: backup, restore and the checks of the whole audit chain
+# are the prefecture's, a published head or a key file no county's data)
+NO_COUNTY="plan check|plan import|rules import|subsidy reconcile|demo generate|demo events|db backup|db restore|audit verify|audit key|verify"
 n=0
 while read -r op; do
 	case "|$NO_COUNTY|" in *"|$op|"*) continue ;; esac
