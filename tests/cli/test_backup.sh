@@ -72,6 +72,8 @@ run ch --db b1.db ledger verify
 expect_rc "the backup's ledger verifies" 0
 run ch --db b1.db report verify
 expect_rc "the backup's progress aggregates verify" 0
+run ch --db b1.db verify
+expect_rc "the backup passes cleanheat verify (rows against their seals too)" 0
 run ch --db b1.db audit log --format csv
 has "the backup records who made it" "db.backup"
 M_STEPS=$(ch audit log --format csv | grep -c event.record)
@@ -116,6 +118,8 @@ run ch audit log --format csv
 has "restore: the restore is in the audit log" "db.restore"
 run ch report verify
 expect_rc "restore: the restored progress aggregates verify" 0
+run ch verify
+expect_rc "restore: the restored database passes cleanheat verify" 0
 run ch --db "$KEPT" audit log --format csv
 N=$(printf '%s\n' "$OUT" | grep -c event.record)
 expect_eq "restore: the kept database holds what was replaced" "$N" "$BEFORE"

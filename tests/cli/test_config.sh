@@ -110,3 +110,20 @@ case "$LOG" in *"(2 workers)"*) ok "serve: an option beats the file" ;;
 printf 'listen = 192.0.2.1:8080\n' >remote.conf
 run ch --config remote.conf --db state/a.db serve
 expect_rc "serve: a non-loopback listen from the file is refused like the option's" 2
+
+# ---- audit_key: the file's key signs the audit chain ----
+ch --db state/k.db db init >/dev/null
+run ch --db state/k.db audit key init --key state/audit.key
+expect_rc "audit key init: exit 0" 0
+printf 'database = state/k.db\naudit_key = state/audit.key\n' >key.conf
+run env -u CLEANHEAT_AUDIT_KEY "$CLEANHEAT" --config key.conf plan import "$CORRECTED" --year 2023
+expect_rc "a write with the file's audit_key: exit 0" 0
+run env -u CLEANHEAT_AUDIT_KEY "$CLEANHEAT" --config key.conf verify
+expect_rc "verify: the chain is signed to its head by the file's key" 0
+has "verify: signed up to the head" "签名检查点有效"
+printf 'database = state/k.db\naudit_key = state/other.key\n' >other.conf
+ch --db state/o.db audit key init --key state/other.key >/dev/null
+run env -u CLEANHEAT_AUDIT_KEY "$CLEANHEAT" --config other.conf user add x --role auditor
+expect_rc "a key the database does not know stops the write" 1
+run env CLEANHEAT_AUDIT_KEY=state/audit.key "$CLEANHEAT" --config other.conf user add y --role auditor
+expect_rc "the environment's key before the file's" 0
