@@ -12,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "app/settings.h"
 #include "cli/cli.h"
 #include "core/store.h"
 #include "core/user.h"
@@ -261,6 +262,14 @@ static int run_op(struct cli *cli, int argc, char **argv)
 			rc = rrc;
 	}
 	int status = report_error(cli, rc);
+	const char *lt = getenv("CLEANHEAT_LOCK_TIME");
+	if (ctx && lt && *lt && strcmp(lt, "0") != 0) {
+		/* for measuring: how long this run kept other writers waiting */
+		int64_t max_ns, total_ns;
+		ch_db_lock_times(ch_ctx_db(ctx), &max_ns, &total_ns);
+		fprintf(stderr, "cleanheat: lock held %.3f s (longest), %.3f s (total)\n",
+		        (double)max_ns / 1e9, (double)total_ns / 1e9);
+	}
 	ch_result_dispose(&res);
 	ch_args_free(a);
 	ch_ctx_free(ctx);
@@ -275,16 +284,34 @@ int main(int argc, char **argv)
 
 	cli.os_user = os_user();
 	cli.actor = cli.os_user;
-	int ndb = 0, nas = 0;
+	int ndb = 0, nas = 0, nbusy = 0;
+	if (ch_settings_from_env() != 0) {
+		fprintf(stderr, "cleanheat: %s\n", ch_error_message());
+		return 2;
+	}
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		int is_db = strncmp(argv[i], "--db", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
 		int is_as = strncmp(argv[i], "--as", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
+		size_t nb = strlen("--busy-timeout");
+		int is_busy = strncmp(argv[i], "--busy-timeout", nb) == 0 &&
+		              (!argv[i][nb] || argv[i][nb] == '=');
 		/* the last of two would win silently: a usage error instead */
-		if ((is_db && ndb++) || (is_as && nas++)) {
-			fprintf(stderr, "cleanheat: %s 重复给出\n", is_db ? "--db" : "--as");
+		if ((is_db && ndb++) || (is_as && nas++) || (is_busy && nbusy++)) {
+			fprintf(stderr, "cleanheat: %s 重复给出\n",
+			        is_db   ? "--db"
+			        : is_as ? "--as"
+			                : "--busy-timeout");
 			return 2;
 		}
-		if ((is_db || is_as) && !argv[i][4] && i + 1 < argc) {
+		if (is_busy) {
+			const char *v = argv[i][nb] == '=' ? argv[i] + nb + 1
+			                : i + 1 < argc     ? argv[++i]
+			                                   : NULL;
+			if (ch_settings_busy_timeout(v, "--busy-timeout") != 0) {
+				fprintf(stderr, "cleanheat: %s\n", ch_error_message());
+				return 2;
+			}
+		} else if ((is_db || is_as) && !argv[i][4] && i + 1 < argc) {
 			*(is_db ? &cli.db_url : &cli.actor) = argv[i + 1];
 			i++;
 		} else if ((is_db || is_as) && argv[i][4] == '=') {

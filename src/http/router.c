@@ -197,7 +197,7 @@ void http_response_error(struct http_response *resp, int code, const char *messa
 		/* another write held the database past the wait: nothing was done,
 		 * and the same request may be sent again once that wait has passed */
 		char after[16];
-		snprintf(after, sizeof after, "%d", CH_BUSY_WAIT_S);
+		snprintf(after, sizeof after, "%d", ch_busy_wait() > 0 ? ch_busy_wait() : 1);
 		http_response_header(resp, "Retry-After", after);
 		fprintf(stderr, "cleanheat: busy: %s\n", http_log_text(line, sizeof line, message));
 	} else if (status >= 500) {

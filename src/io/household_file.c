@@ -140,8 +140,10 @@ static int county_id_of(ch_ctx *ctx, const char *county, int64_t *id)
 
 /* ---- the import ---- */
 
-int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
-                             ch_hh_import **out)
+/* One pass over the file: every row checked (under the write lock too when
+ * UNDER_LOCK), then the valid ones written. */
+static int import_once(ch_ctx *ctx, const ch_hh_file_opts *opts, int under_lock,
+                       ch_hh_import_summary *sum, ch_hh_import **out)
 {
 	struct mapping m = {0};
 	ch_strv unknown;
@@ -203,6 +205,7 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	io.cost_in_10k = m.cost_in_10k;
 	io.new_places = opts->new_places;
 	io.today = opts->today;
+	io.check_under_lock = under_lock;
 	if ((rc = ch_hh_import_begin(ctx, &io, &imp)) != 0)
 		goto done;
 	for (size_t i = 0; i < unknown.len; i++) {
@@ -244,6 +247,8 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		goto done;
 	}
 	rc = ch_hh_import_finish(imp, sum);
+	if (ch_hh_import_stale(imp))
+		goto done; /* the caller runs it again: no rejects file yet */
 	if (opts->rejects && sum->rejected) {
 		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &m.header,
 		                           m.header_line, ch_hh_import_problems(imp));
@@ -258,5 +263,20 @@ done:
 	ch_strv_dispose(&m.header);
 	free(m.field_of_col);
 	*out = imp;
+	return rc;
+}
+
+int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
+                             ch_hh_import **out)
+{
+	int rc = import_once(ctx, opts, 0, sum, out);
+	if (rc && ch_hh_import_stale(*out)) {
+		/* users, rules or regions changed while the rows were checked:
+		 * once more, checking under the write lock this time */
+		ch_hh_import_free(*out);
+		ch_hh_import_summary_dispose(sum);
+		ch_error_clear();
+		rc = import_once(ctx, opts, 1, sum, out);
+	}
 	return rc;
 }
