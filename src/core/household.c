@@ -243,9 +243,9 @@ static int fingerprint(ch_hh_import *imp, int64_t out[3])
 }
 
 /* Under the write lock: did anything the checks read change since? An
- * audit entry about users, tokens, rules or reference data, or a region
- * added. Households, events and payments written meanwhile do not count:
- * write_half checks the households again. */
+ * audit entry about the acting user, rules or reference data, or a region
+ * added. Households, events, payments and other users written meanwhile do
+ * not count: write_half checks the households again. */
 static int check_fresh(ch_hh_import *imp)
 {
 	int64_t now[3], n = 0;
@@ -253,9 +253,10 @@ static int check_fresh(ch_hh_import *imp)
 	if (rc == 0 && now[0] != imp->seen[0])
 		rc = ch_db_query_int64(imp->ctx->db, &n,
 		                       "SELECT count(*) FROM audit_log WHERE seq > ? AND"
-		                       " (action LIKE 'user.%' OR action LIKE 'rules.%'"
-		                       " OR action LIKE 'reference.%' OR action LIKE 'region.%')",
-		                       "i", imp->seen[0]);
+		                       " ((action LIKE 'user.%' AND object = 'user:' || ?)"
+		                       " OR action LIKE 'rules.%' OR action LIKE 'reference.%'"
+		                       " OR action LIKE 'region.%')",
+		                       "it", imp->seen[0], imp->ctx->actor.name);
 	if (rc)
 		return rc;
 	if (n || now[1] != imp->seen[1] || now[2] != imp->seen[2]) {

@@ -269,14 +269,15 @@ done:
 int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
                              ch_hh_import **out)
 {
-	int rc = import_once(ctx, opts, 0, sum, out);
-	if (rc && ch_hh_import_stale(*out)) {
-		/* users, rules or regions changed while the rows were checked:
-		 * once more, checking under the write lock this time */
+	/* the acting user, rules or regions changed while the rows were
+	 * checked: once more, and the third time checking under the write lock */
+	for (int attempt = 0;; attempt++) {
+		int rc = import_once(ctx, opts, attempt >= 2, sum, out);
+		if (!rc || !ch_hh_import_stale(*out))
+			return rc;
 		ch_hh_import_free(*out);
+		*out = NULL;
 		ch_hh_import_summary_dispose(sum);
 		ch_error_clear();
-		rc = import_once(ctx, opts, 1, sum, out);
 	}
-	return rc;
 }
