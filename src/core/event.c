@@ -593,9 +593,7 @@ static int write_kept(ch_event_batch *b)
 			break;
 	}
 	ch_stmt_finalize(st);
-	if (rc < 0)
-		return rc;
-	return ch_db_exec_script(b->ctx->db, "DELETE FROM temp.ev_stage");
+	return rc < 0 ? rc : 0; /* ch_event_free empties temp.ev_stage */
 }
 
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)

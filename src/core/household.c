@@ -123,6 +123,8 @@ struct ch_hh_import {
 	ch_stmt *st_place, *st_triple; /* notes a place to add, a list_key prefix to find */
 	ch_strmap *noted;              /* the places and prefixes noted so far */
 	unsigned char *done;           /* per line: stored by the set-wise insert */
+	size_t kept;                   /* rows in temp.hh_stage */
+	int all_done;                  /* the set-wise insert stored every kept row */
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
 	ch_strmap *regions;  /* "c|NAME" → county id, "t|PARENT|NAME" → id (negative: denied) */
@@ -1090,8 +1092,8 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 		if (rc == 0)
 			rc = ch_stmt_bind_text(st, HH_NCOLS + 4,
 			                       r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
-		if (rc == 0)
-			rc = run_stmt(st);
+		if (rc == 0 && (rc = run_stmt(st)) == 0)
+			imp->kept++;
 		/* the places to add and the list_key prefixes to look up, once each */
 		if (rc == 0 && pending)
 			rc = note_once(imp, imp->st_place, 1, r.county_id, r.v[CH_HF_TOWNSHIP],
@@ -1220,7 +1222,12 @@ static int insert_new(ch_hh_import *imp)
 #undef VID
 	if (rc)
 		return rc;
-	imp->sum.inserted += (size_t)ch_db_changes(db);
+	size_t n = (size_t)ch_db_changes(db);
+	imp->sum.inserted += n;
+	if (n == imp->kept) {
+		imp->all_done = 1; /* the common case: nothing left for store_row */
+		return 0;
+	}
 	ch_stmt *st;
 	if ((rc = ch_db_preparef(db, &st, "SELECT source_line FROM household WHERE id > ?", "i",
 	                         imp->last_id)) != 0)
@@ -1260,8 +1267,11 @@ static int write_half(ch_hh_import *imp)
 	if ((rc = ch_db_query_int64(ctx->db, &imp->last_id,
 	                            "SELECT coalesce(max(id), 0) FROM household", NULL)) != 0 ||
 	    (rc = prepare_all(imp)) != 0 || (rc = resolve_places(imp)) != 0 ||
-	    (rc = insert_new(imp)) != 0 ||
-	    (rc = ch_db_prepare(ctx->db, &st, "SELECT * FROM temp.hh_stage ORDER BY line")) != 0)
+	    (rc = insert_new(imp)) != 0)
+		return rc;
+	if (imp->all_done)
+		return 0;
+	if ((rc = ch_db_prepare(ctx->db, &st, "SELECT * FROM temp.hh_stage ORDER BY line")) != 0)
 		return rc;
 	ch_buf lkey;
 	ch_buf_init(&lkey);
@@ -1274,10 +1284,7 @@ static int write_half(ch_hh_import *imp)
 	}
 	ch_buf_dispose(&lkey);
 	ch_stmt_finalize(st);
-	if (rc < 0)
-		return rc;
-	return ch_db_exec_script(ctx->db, "DELETE FROM temp.hh_stage; DELETE FROM temp.hh_place;"
-	                                  " DELETE FROM temp.hh_prefix;");
+	return rc < 0 ? rc : 0; /* ch_hh_import_free empties the temporary tables */
 }
 
 /* ---- finishing ---- */

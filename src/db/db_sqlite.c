@@ -9,7 +9,8 @@
  * open one per worker), so SQLite's own per-connection mutex is left off. It
  * keeps a page cache of up to 64 MiB and reads the file through mmap: a
  * large import updates indexes all over the file, and a small cache makes
- * it re-read and re-write the same pages.
+ * it re-read and re-write the same pages. Temporary tables (the rows an
+ * import has checked and not yet written) live in a file, not in memory.
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -106,7 +107,7 @@ static int sqlite_open(void **impl, const char *path, int create)
 	sqlite3_busy_timeout(h, ch_busy_wait() * 1000);
 	rc = sqlite3_exec(
 	    h,
-	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=FILE;"
 	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
 	    NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
