@@ -1502,6 +1502,7 @@ void ch_hh_import_free(ch_hh_import *imp)
 		(void)ch_db_exec_script(imp->ctx->db, "DELETE FROM temp.hh_stage;"
 		                                      " DELETE FROM temp.hh_place;"
 		                                      " DELETE FROM temp.hh_prefix;");
+	ch_problems_free(imp->problems);
 	ch_reflist_free(imp->tech);
 	ch_reflist_free(imp->measures);
 	ch_strmap_free(imp->regions);
