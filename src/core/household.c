@@ -5,16 +5,19 @@
  * while writing. ch_hh_import_begin begins a read snapshot; each
  * ch_hh_import_row normalises and checks the row (check_row) and keeps a
  * valid one in temp.hh_stage (a township or village to be added is kept by
- * name, PENDING, for only the write half may add it).
- * ch_hh_import_finish ends the snapshot, takes the write lock, makes sure
- * that the users, rules and regions the rows were checked against are as
- * they were (else the import is stale and runs again, checking under the
- * lock), adds a row to household_import and writes each kept row
- * (write_half → store_row), which checks again what another writer may
- * have changed: the stored households it meets. Conflicts with rows written earlier
- * by the same import (one ID number or 户编号 twice in the file) reject both
- * rows: the earlier one is deleted, or restored from temp.hh_before if it
- * had updated a stored household. Updates are audited at the end, from
+ * name, PENDING, for only the write half may add it; the places to add and
+ * the list_key prefixes the rows need are noted in temp.hh_place and
+ * temp.hh_prefix). ch_hh_import_finish ends the snapshot, takes the write
+ * lock, makes sure that the acting user, rules and regions the rows were
+ * checked against are as they were (else the import is stale and runs
+ * again), adds a row to household_import and writes the kept rows
+ * (write_half): adds the places (resolve_places), inserts in one statement
+ * every row that is a new household conflicting with nothing (insert_new),
+ * and passes the rest to store_row one by one, which checks again what
+ * another writer may have changed: the stored households each row meets.
+ * Conflicts with rows written earlier by the same import (one ID number or
+ * 户编号 twice in the file) reject both rows: the earlier one is deleted, or
+ * restored from temp.hh_before if it had updated a stored household. Updates are audited at the end, from
  * temp.hh_before and the final rows, so that an update undone by a later
  * conflict leaves no audit entry. Each row stored carries its place in the
  * list's order (household.list_key); the search index (household_search)

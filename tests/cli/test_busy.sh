@@ -8,7 +8,7 @@
 #
 # The lock is held on purpose by the sqlite3 tool (BEGIN IMMEDIATE until a
 # file appears), so that every case knows the lock is taken; then a real
-# import of IMPORT_ROWS (default 100,000) rows runs while other writers and
+# import of IMPORT_ROWS (default 50,000) rows runs while other writers and
 # readers come and go.
 . "$(dirname "$0")/lib.sh"
 
@@ -18,7 +18,7 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 fi
 
 DB=b.db
-ROWS=${IMPORT_ROWS:-100000}
+ROWS=${IMPORT_ROWS:-50000}
 q() { sqlite3 "$DB" "$1"; }
 
 # hold_lock: takes the write lock with the sqlite3 tool and keeps it until

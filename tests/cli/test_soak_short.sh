@@ -1,7 +1,7 @@
 #!/bin/sh
 # The short version of `make soak` (tests/soak/soak.sh): 20 runs of household
 # import, event import, payment and reconciliation killed with SIGKILL at
-# random moments over a register of 1,200 households, each followed by
+# random moments over a register of 600 households, each followed by
 # PRAGMA integrity_check, the verify commands and the checks that nothing is
 # half-written. SOAK_KILLS and SOAK_SEED as for the soak.
 . "$(dirname "$0")/lib.sh"
@@ -11,7 +11,7 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
 	exit 0
 fi
 KILLS=${SOAK_KILLS:-20}
-run env SOAK_KILLS="$KILLS" SOAK_HH=1200 CLEANHEAT="$CLEANHEAT" sh "$ROOT/tests/soak/soak.sh"
+run env SOAK_KILLS="$KILLS" SOAK_HH=600 CLEANHEAT="$CLEANHEAT" sh "$ROOT/tests/soak/soak.sh"
 printf '%s\n' "$OUT" | sed 's/^/# /'
 expect_rc "soak, $KILLS kills: every check passes after every kill" 0
 case "$OUT" in
