@@ -19,10 +19,10 @@
  * 户编号 twice in the file) reject both rows: the earlier one is deleted, or
  * restored from temp.hh_before if it had updated a stored household.
  * Updates are audited at the end, from temp.hh_before and the final rows,
- * so that an update undone by a later conflict leaves no audit entry. Each row stored carries its place in the
- * list's order (household.list_key); the search index (household_search)
- * follows at the end, in two statements, from the same two sources
- * (household_int.h).
+ * so that an update undone by a later conflict leaves no audit entry.
+ * Each row stored carries its place in the list's order
+ * (household.list_key); the search index (household_search) follows at
+ * the end, in two statements, from the same two sources (household_int.h).
  */
 #include <inttypes.h>
 #include <jansson.h>
