@@ -58,7 +58,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps run test bench format clean bin units
+.PHONY: all deps run test bench soak format clean bin units
 .DEFAULT_GOAL := all
 
 all: deps
@@ -86,6 +86,13 @@ test: deps $(TEST_WEB_NPM)
 
 bench: all
 	@sh bench/run.sh ./cleanheat
+
+# At least 1,000 SIGKILLs at random moments across household import, event
+# import, payment and reconciliation, each followed by the integrity and
+# verify checks (tests/soak/soak.sh; SOAK_KILLS, SOAK_HH, SOAK_SEED). Not part
+# of `make test`, which runs a short version (tests/cli/test_soak_short.sh).
+soak: all
+	@CLEANHEAT=$(CURDIR)/build/release/cleanheat sh tests/soak/soak.sh
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

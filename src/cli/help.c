@@ -199,10 +199,13 @@ int cli_help(int argc, char **argv)
 		return 0;
 	}
 	printf("cleanheat — 农村清洁取暖改造管理：计划、登记、进度、验收和补助\n\n"
-	       "用法：cleanheat [--config FILE] [--db URL] [--as USER] 命令 [参数]\n\n"
-	       "  --config FILE  配置文件（默认 " CH_CONFIG_DEFAULT_PATH "，若存在）\n"
-	       "  --db URL       数据库（默认 ./cleanheat.db；sqlite:PATH）\n"
-	       "  --as USER      以该用户身份操作（默认为操作系统用户）\n\n"
+	       "用法：cleanheat [--config FILE] [--db URL] [--as USER] [--busy-timeout S] 命令 "
+	       "[参数]\n\n"
+	       "  --config FILE     配置文件（默认 " CH_CONFIG_DEFAULT_PATH "，若存在）\n"
+	       "  --db URL          数据库（默认 ./cleanheat.db；sqlite:PATH）\n"
+	       "  --as USER         以该用户身份操作（默认为操作系统用户）\n"
+	       "  --busy-timeout S  另一项写入占用数据库时最多等待的秒数（默认 5；"
+	       "环境变量 CLEANHEAT_BUSY_TIMEOUT），超时以状态 75 退出，未作任何修改\n\n"
 	       "命令：\n");
 	for (const struct ch_op *op = ch_op_next(NULL); op; op = ch_op_next(op))
 		summary_lines(stdout, op);

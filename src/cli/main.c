@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "app/config.h"
+#include "app/settings.h"
 #include "cli/cli.h"
 #include "core/store.h"
 #include "core/user.h"
@@ -271,6 +272,14 @@ static int run_op(struct cli *cli, int argc, char **argv)
 			rc = rrc;
 	}
 	int status = report_error(cli, rc);
+	const char *lt = getenv("CLEANHEAT_LOCK_TIME");
+	if (ctx && lt && *lt && strcmp(lt, "0") != 0) {
+		/* for measuring: how long this run kept other writers waiting */
+		int64_t max_ns, total_ns;
+		ch_db_lock_times(ch_ctx_db(ctx), &max_ns, &total_ns);
+		fprintf(stderr, "cleanheat: lock held %.3f s (longest), %.3f s (total)\n",
+		        (double)max_ns / 1e9, (double)total_ns / 1e9);
+	}
 	ch_result_dispose(&res);
 	ch_args_free(a);
 	ch_ctx_free(ctx);
@@ -307,21 +316,36 @@ int main(int argc, char **argv)
 
 	cli.os_user = os_user();
 	cli.actor = cli.os_user;
-	int ndb = 0, nas = 0, ncfg = 0;
+	int ndb = 0, nas = 0, ncfg = 0, nbusy = 0;
+	const char *busy = NULL; /* --busy-timeout's value, applied after the file's */
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		int is_db = strncmp(argv[i], "--db", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
 		int is_as = strncmp(argv[i], "--as", 4) == 0 && (!argv[i][4] || argv[i][4] == '=');
 		int is_cfg =
 		    strncmp(argv[i], "--config", 8) == 0 && (!argv[i][8] || argv[i][8] == '=');
+		size_t nb = strlen("--busy-timeout");
+		int is_busy = strncmp(argv[i], "--busy-timeout", nb) == 0 &&
+		              (!argv[i][nb] || argv[i][nb] == '=');
 		/* the last of two would win silently: a usage error instead */
-		if ((is_db && ndb++) || (is_as && nas++) || (is_cfg && ncfg++)) {
+		if ((is_db && ndb++) || (is_as && nas++) || (is_cfg && ncfg++) ||
+		    (is_busy && nbusy++)) {
 			fprintf(stderr, "cleanheat: %s 重复给出\n",
-			        is_db   ? "--db"
-			        : is_as ? "--as"
-			                : "--config");
+			        is_db    ? "--db"
+			        : is_as  ? "--as"
+			        : is_cfg ? "--config"
+			                 : "--busy-timeout");
 			return 2;
 		}
-		if (is_cfg && (argv[i][8] == '=' || i + 1 < argc)) {
+		if (is_busy) {
+			busy = argv[i][nb] == '=' ? argv[i] + nb + 1
+			       : i + 1 < argc     ? argv[++i]
+			                          : NULL;
+			/* checked now, so that a bad value is a usage error before anything */
+			if (ch_settings_busy_timeout(busy, "--busy-timeout") != 0) {
+				fprintf(stderr, "cleanheat: %s\n", ch_error_message());
+				return 2;
+			}
+		} else if (is_cfg && (argv[i][8] == '=' || i + 1 < argc)) {
 			cli.config_path = argv[i][8] == '=' ? argv[i] + 9 : argv[++i];
 		} else if ((is_db || is_as) && !argv[i][4] && i + 1 < argc) {
 			*(is_db ? &cli.db_url : &cli.actor) = argv[i + 1];
@@ -347,6 +371,13 @@ int main(int argc, char **argv)
 		return cli_version();
 	if (load_config(&cli) != 0)
 		return report_error(&cli, ch_error_code());
+	/* the busy wait: the option, else the environment (which the file's
+	 * busy_timeout has filled in where it was unset), else the default */
+	if (ch_settings_from_env() != 0 ||
+	    (busy && ch_settings_busy_timeout(busy, "--busy-timeout") != 0)) {
+		fprintf(stderr, "cleanheat: %s\n", ch_error_message());
+		return 2;
+	}
 	cli.op = strcmp(argv[i], "serve") == 0 ? (words = 1, &cli_serve_op)
 	                                       : find_op(argc - i, argv + i, &words);
 	if (!cli.op) {

@@ -152,6 +152,11 @@ int ch_ctx_begin(ch_ctx *ctx)
 	return ch_db_begin(ctx->db);
 }
 
+int ch_ctx_begin_read(ch_ctx *ctx)
+{
+	return ch_db_begin_read(ctx->db);
+}
+
 int ch_ctx_commit(ch_ctx *ctx)
 {
 	/* the outermost commit seals what the transaction changed and signs

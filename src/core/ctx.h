@@ -60,6 +60,10 @@ const ch_user *ch_ctx_actor(const ch_ctx *ctx);
  * current error message. Every core write runs inside one of these, and
  * appends its audit entry inside the same one. */
 int ch_ctx_begin(ch_ctx *ctx);
+/* A read snapshot without the write lock (ch_db_begin_read), for the long
+ * checking half of an import; ended with ch_ctx_commit or ch_ctx_rollback
+ * before the short write transaction begins. */
+int ch_ctx_begin_read(ch_ctx *ctx);
 int ch_ctx_commit(ch_ctx *ctx);
 void ch_ctx_rollback(ch_ctx *ctx);
 /* Ends the transaction a write began: commits when RC is 0 (returning the

@@ -9,6 +9,14 @@
  * The energy-saving households and area ride along as they were when each
  * step was recorded (kept on the event), so a later register change cannot
  * make the aggregates disagree with their events.
+ *
+ * A batch read from a file checks in two halves, so that the write lock is
+ * held only while writing: each row's own checks (stage, date, the
+ * household it names) run under a read snapshot and keep the row in
+ * temp.ev_stage; ch_event_finish then takes the lock and, row by row in
+ * line order, reads the household's stage again and checks and writes the
+ * step (check_step). So every check that another writer, or an earlier
+ * row of the batch, could change is made under the lock.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -51,6 +59,8 @@ struct ch_event_batch {
 	char today[11], now[32];
 	int64_t batch_id;
 	int in_tx, finished;
+	int deferred;     /* a file's batch: rows kept until ch_event_finish writes them */
+	ch_stmt *st_keep; /* into temp.ev_stage */
 	size_t rows, stored, denied; /* denied: steps the actor's role may not record */
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
@@ -63,7 +73,8 @@ struct ch_event_batch {
 	ch_problems_add((b)->problems, line, field, (field) >= 0 ? ch_efield_name(field) : NULL,   \
 	                value, 0, __VA_ARGS__)
 
-static int prepare(ch_event_batch *b)
+/* The statements that find a household and read where it stands. */
+static int prepare_reads(ch_event_batch *b)
 {
 	ch_db *db = b->ctx->db;
 #define HH_SEL                                                                                     \
@@ -79,12 +90,19 @@ static int prepare(ch_event_batch *b)
 		                   HH_SEL " WHERE id_number = ?1 ORDER BY (?2 = 0 OR county_id = ?2"
 		                          " OR township_id = ?2 OR village_id = ?2) DESC,"
 		                          " status = 'withdrawn' LIMIT 1");
-	if (rc == 0)
-		rc = ch_db_prepare(
-		    db, &b->st_ins,
-		    "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
-		    " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id,"
-		    " corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	return rc;
+#undef HH_SEL
+}
+
+/* The statements that write a step. */
+static int prepare_writes(ch_event_batch *b)
+{
+	ch_db *db = b->ctx->db;
+	int rc =
+	    ch_db_prepare(db, &b->st_ins,
+	                  "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
+	                  " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id,"
+	                  " corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_upd,
 		                   "UPDATE household SET status = ?, stage_day = ? WHERE id = ?");
@@ -102,7 +120,26 @@ static int prepare(ch_event_batch *b)
 		                   "INSERT INTO event_evidence(event_id, hash) VALUES (?, ?)"
 		                   " ON CONFLICT DO NOTHING");
 	return rc;
-#undef HH_SEL
+}
+
+/* Takes the write lock (nested in the caller's transaction, if any), opens
+ * the batch's record and prepares what writing needs. */
+static int begin_writing(ch_event_batch *b)
+{
+	ch_ctx *ctx = b->ctx;
+	int rc = ch_ctx_begin(ctx);
+	if (rc)
+		return rc;
+	b->in_tx = 1;
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO event_batch(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
+	               "tttt", b->opts.file, b->opts.file_hash, b->now, ctx->actor.name);
+	if (rc)
+		return rc;
+	b->batch_id = ch_db_last_id(ctx->db);
+	if (!b->st_hh && (rc = prepare_reads(b)) != 0)
+		return rc;
+	return prepare_writes(b);
 }
 
 /* Starts a batch for an actor whose role holds PERM; each step is then
@@ -132,17 +169,28 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		snprintf(b->county_name, sizeof b->county_name, "%s", c.name);
 		ch_region_dispose(&c);
 	}
-	if ((rc = ch_ctx_begin(ctx)) != 0)
+	if (opts->file) {
+		/* a file: checked under a read snapshot, written by ch_event_finish */
+		b->deferred = 1;
+		if ((rc = ch_ctx_begin_read(ctx)) != 0)
+			goto fail;
+		b->in_tx = 1;
+		rc = ch_db_exec_script(
+		    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS ev_stage(line INTEGER"
+		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
+		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
+		             "DELETE FROM temp.ev_stage;");
+		if (rc == 0)
+			rc = ch_db_prepare(
+			    ctx->db, &b->st_keep,
+			    "INSERT INTO temp.ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+		if (rc == 0)
+			rc = prepare_reads(b);
+		if (rc)
+			goto fail;
+	} else if ((rc = begin_writing(b)) != 0) {
 		goto fail;
-	b->in_tx = 1;
-	rc = ch_db_run(ctx->db,
-	               "INSERT INTO event_batch(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
-	               "tttt", opts->file, opts->file_hash, b->now, ctx->actor.name);
-	if (rc)
-		goto fail;
-	b->batch_id = ch_db_last_id(ctx->db);
-	if ((rc = prepare(b)) != 0)
-		goto fail;
+	}
 	*out = b;
 	return 0;
 fail:
@@ -381,13 +429,17 @@ static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence
 	return run(b->st_link);
 }
 
+static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
+                const char *day);
+static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
+                      int stage, const char *day);
+
 int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 {
 	struct hh_state h = {0};
 	ch_date d;
 	char day[16];
 	int rc, stage;
-	const struct ch_transition *tr;
 	size_t before = ch_problems_nrejected(b->problems);
 
 	b->rows++;
@@ -418,6 +470,42 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	                ? SCOPE_NAMED
 	                : SCOPE_UNNAMED))
 		return 0;
+	if (b->deferred)
+		return keep(b, in, h.id, stage, day);
+	return check_step(b, in, &h, stage, day);
+}
+
+/* Keeps a row whose own checks passed, for ch_event_finish. */
+static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
+                const char *day)
+{
+	ch_stmt *st = b->st_keep;
+	int rc = ch_stmt_bind_int64(st, 1, (int64_t)in->line);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, 2, household);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, 3, stage);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 4, day);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 5, in->household);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 6, in->stage);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 7, in->day);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, 8, in->note);
+	return rc ? rc : run(st);
+}
+
+/* Checks step STAGE on DAY of IN for household H, which stands where the
+ * database says now (under the write lock), and, if valid, writes it. */
+static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
+                      int stage, const char *day)
+{
+	struct hh_state h = *hp;
+	const struct ch_transition *tr;
+	int rc;
 	if (b->opts.from_import && stage != CH_STAGE_STARTED && stage != CH_STAGE_INSTALLED &&
 	    stage != CH_STAGE_COMMISSIONED && stage != CH_STAGE_WITHDRAWN) {
 		add_problem(b, in->line, CH_EF_STAGE, in->stage,
@@ -513,9 +601,50 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	return rc;
 }
 
+/* The write half of a file's batch: ends the snapshot, takes the write lock
+ * and checks and writes each kept row in line order, reading where its
+ * household stands now. */
+static int write_kept(ch_event_batch *b)
+{
+	ch_stmt *st;
+	int rc;
+	b->in_tx = 0;
+	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
+		return rc;
+	if ((rc = ch_db_prepare(b->ctx->db, &st, "SELECT * FROM temp.ev_stage ORDER BY line")) != 0)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		struct hh_state h = {0};
+		ch_event_in in = {.line = (size_t)ch_stmt_int64(st, 0),
+		                  .household = ch_stmt_text(st, 4),
+		                  .stage = ch_stmt_text(st, 5),
+		                  .day = ch_stmt_text(st, 6),
+		                  .note = ch_stmt_text(st, 7)};
+		if ((rc = ch_stmt_bind_int64(b->st_hh_pk, 1, ch_stmt_int64(st, 1))) != 0 ||
+		    (rc = read_state(b->st_hh_pk, &h)) < 0)
+			break;
+		if (rc != 1) {
+			rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished",
+			                  ch_stmt_int64(st, 1));
+			break;
+		}
+		if ((rc = check_step(b, &in, &h, (int)ch_stmt_int64(st, 2), ch_stmt_text(st, 3))) !=
+		    0)
+			break;
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0; /* ch_event_free empties temp.ev_stage */
+}
+
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 {
-	int rc = 0;
+	int rc = b->deferred ? write_kept(b) : 0;
+	if (rc) {
+		b->finished = 1;
+		memset(sum, 0, sizeof *sum);
+		sum->rows = b->rows;
+		return rc;
+	}
 	size_t rejected = ch_problems_nrejected(b->problems);
 	memset(sum, 0, sizeof *sum);
 	b->finished = 1;
@@ -597,11 +726,14 @@ void ch_event_free(ch_event_batch *b)
 	if (!b)
 		return;
 	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_hh_pk, b->st_ins,
-	                  b->st_upd, b->st_agg,   b->st_link};
+	                  b->st_upd, b->st_agg,   b->st_link,  b->st_keep};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (b->in_tx)
 		ch_ctx_rollback(b->ctx);
+	/* rows kept by a batch that did not finish take no room afterwards */
+	if (b->st_keep)
+		(void)ch_db_exec_script(b->ctx->db, "DELETE FROM temp.ev_stage");
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	free(b);

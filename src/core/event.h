@@ -6,9 +6,13 @@
  * stage, no step backwards, nothing after a withdrawal, a date not before the
  * previous step's and not in the future, a household that exists, a role and
  * region scope allowed to record it, a reason for a withdrawal, evidence
- * where the table asks for it. A valid step is written at once, together
- * with the household's new stage and the per-day aggregates that the
- * dispatch report reads (progress_daily), in the batch's one transaction.
+ * where the table asks for it. A valid step is written together with the
+ * household's new stage and the per-day aggregates that the dispatch report
+ * reads (progress_daily), in the batch's one transaction. A batch read from
+ * a file (opts.file) holds the write lock only while writing: its rows are
+ * checked for themselves under a read snapshot and kept, and
+ * ch_event_finish takes the lock and checks each step against where its
+ * household stands then, and writes it.
  * As for register imports: all or nothing by default, or the valid rows
  * with skip_invalid.
  *
@@ -74,8 +78,9 @@ typedef struct ch_event_summary {
 
 typedef struct ch_event_batch ch_event_batch;
 
-/* Starts a batch of steps recorded by hand or imported (one transaction,
- * committed by ch_event_finish). Requires CH_PERM_HOUSEHOLD_WRITE; each
+/* Starts a batch of steps recorded by hand or imported (one write
+ * transaction, committed by ch_event_finish; for a file's batch, a read
+ * snapshot until ch_event_finish). Requires CH_PERM_HOUSEHOLD_WRITE; each
  * step is also checked against the roles of its workflow transition and
  * the actor's scope. The caller frees *OUT with ch_event_free. */
 int ch_event_begin(ch_ctx *ctx, const ch_event_opts *opts, ch_event_batch **out);
@@ -85,8 +90,10 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in);
 /* Records a problem found by the reader. */
 void ch_event_add_problem(ch_event_batch *b, size_t line, int field, const char *value,
                           const char *reason);
-/* Commits, or rolls back and returns CH_EINVALID (errors, no skip_invalid)
- * or CH_EDENIED (rows outside the actor's scope or role). */
+/* Writes a file's kept steps (CH_EBUSY, nothing stored, when another write
+ * holds the lock past the busy wait), then commits, or rolls back and
+ * returns CH_EINVALID (errors, no skip_invalid) or CH_EDENIED (rows outside
+ * the actor's scope or role). */
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum);
 const ch_problems *ch_event_problems(const ch_event_batch *b);
 void ch_event_free(ch_event_batch *b);

@@ -1,17 +1,28 @@
 /*
  * household — importing and reading the register (see household.h).
  *
- * The import in outline: ch_hh_import_begin opens the transaction and a row
- * in household_import; each ch_hh_import_row normalises and checks the row
- * (check_row), then store_row writes it. Conflicts with rows written earlier
- * by the same import (one ID number or 户编号 twice in the file) reject both
- * rows: the earlier one is deleted, or restored from temp.hh_before if it
- * had updated a stored household. Updates are audited at the end, from
- * temp.hh_before and the final rows, so that an update undone by a later
- * conflict leaves no audit entry. Each row stored carries its place in the
- * list's order (household.list_key); the search index (household_search)
- * follows at the end, in two statements, from the same two sources
- * (household_int.h).
+ * The import in outline, in two halves so that the write lock is held only
+ * while writing. ch_hh_import_begin begins a read snapshot; each
+ * ch_hh_import_row normalises and checks the row (check_row) and keeps a
+ * valid one in temp.hh_stage (a township or village to be added is kept by
+ * name, PENDING, for only the write half may add it; the places to add and
+ * the list_key prefixes the rows need are noted in temp.hh_place and
+ * temp.hh_prefix). ch_hh_import_finish ends the snapshot, takes the write
+ * lock, makes sure that the acting user, rules and regions the rows were
+ * checked against are as they were (else the import is stale and runs
+ * again), adds a row to household_import and writes the kept rows
+ * (write_half): adds the places (resolve_places), inserts in one statement
+ * every row that is a new household conflicting with nothing (insert_new),
+ * and passes the rest to store_row one by one, which checks again what
+ * another writer may have changed: the stored households each row meets.
+ * Conflicts with rows written earlier by the same import (one ID number or
+ * 户编号 twice in the file) reject both rows: the earlier one is deleted, or
+ * restored from temp.hh_before if it had updated a stored household.
+ * Updates are audited at the end, from temp.hh_before and the final rows,
+ * so that an update undone by a later conflict leaves no audit entry.
+ * Each row stored carries its place in the list's order
+ * (household.list_key); the search index (household_search) follows at
+ * the end, in two statements, from the same two sources (household_int.h).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -108,6 +119,15 @@ struct ch_hh_import {
 	int64_t import_id;
 	int64_t last_id; /* the largest household id before this import */
 	int in_tx, finished;
+	int writing;                   /* the write half has begun: places may be added */
+	int stale;                     /* users, rules or regions changed between the halves */
+	int64_t seen[3];               /* what the checks read against (fingerprint) */
+	ch_stmt *st_stage;             /* keeps a checked row in temp.hh_stage */
+	ch_stmt *st_place, *st_triple; /* notes a place to add, a list_key prefix to find */
+	ch_strmap *noted;              /* the places and prefixes noted so far */
+	unsigned char *done;           /* per line: stored by the set-wise insert */
+	size_t kept;                   /* rows in temp.hh_stage */
+	int all_done;                  /* the set-wise insert stored every kept row */
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
 	int64_t text_max[CH_HF_COUNT]; /* most characters of a text field, 0: none */
@@ -218,6 +238,45 @@ static const int text_fields[] = {CH_HF_TOWNSHIP,   CH_HF_VILLAGE,   CH_HF_HEAD,
                                   CH_HF_ADDRESS,    CH_HF_STRUCTURE, CH_HF_ORIG_HEATING,
                                   CH_HF_CONTRACTOR, CH_HF_NOTE};
 
+/* What the row checks depend on besides the households: the newest audit
+ * entry (users, roles and rules are audited) and the regions. */
+static int fingerprint(ch_hh_import *imp, int64_t out[3])
+{
+	ch_db *db = imp->ctx->db;
+	int rc =
+	    ch_db_query_int64(db, &out[0], "SELECT coalesce(max(seq), 0) FROM audit_log", NULL);
+	if (rc == 0)
+		rc = ch_db_query_int64(db, &out[1], "SELECT count(*) FROM region", NULL);
+	if (rc == 0)
+		rc =
+		    ch_db_query_int64(db, &out[2], "SELECT coalesce(max(id), 0) FROM region", NULL);
+	return rc;
+}
+
+/* Under the write lock: did anything the checks read change since? An
+ * audit entry about the acting user, rules or reference data, or a region
+ * added. Households, events, payments and other users written meanwhile do
+ * not count: write_half checks the households again. */
+static int check_fresh(ch_hh_import *imp)
+{
+	int64_t now[3], n = 0;
+	int rc = fingerprint(imp, now);
+	if (rc == 0 && now[0] != imp->seen[0])
+		rc = ch_db_query_int64(imp->ctx->db, &n,
+		                       "SELECT count(*) FROM audit_log WHERE seq > ? AND"
+		                       " ((action LIKE 'user.%' AND object = 'user:' || ?)"
+		                       " OR action LIKE 'rules.%' OR action LIKE 'reference.%'"
+		                       " OR action LIKE 'region.%')",
+		                       "it", imp->seen[0], imp->ctx->actor.name);
+	if (rc)
+		return rc;
+	if (n || now[1] != imp->seen[1] || now[2] != imp->seen[2]) {
+		imp->stale = 1;
+		return ch_error_set(CH_ECONFLICT, "导入期间用户、规则或行政区划有变动，需重新检查");
+	}
+	return 0;
+}
+
 int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import **out)
 {
 	ch_hh_import *imp = ch_calloc(1, sizeof *imp);
@@ -240,6 +299,12 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	snprintf(imp->today, sizeof imp->today, "%.10s", opts->today ? opts->today : now);
 
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
+		goto fail;
+	/* one snapshot for every check; the write lock only when retrying */
+	if ((rc = opts->check_under_lock ? ch_ctx_begin(ctx) : ch_ctx_begin_read(ctx)) != 0)
+		goto fail;
+	imp->in_tx = 1;
+	if ((rc = fingerprint(imp, imp->seen)) != 0)
 		goto fail;
 	/* a --county outside the actor's scope (and not containing it) is refused
 	 * outright; rows are checked one by one below */
@@ -265,26 +330,44 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 		goto fail;
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
 		imp->text_max[text_fields[i]] = ch_ref_text_max(ctx, ch_hfield_key(text_fields[i]));
-	if ((rc = ch_ctx_begin(ctx)) != 0)
-		goto fail;
-	imp->in_tx = 1;
-	rc = ch_db_run(
-	    ctx->db, "INSERT INTO household_import(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
-	    "tttt", opts->file ? opts->file : "-", opts->file_hash ? opts->file_hash : "", now,
-	    ctx->actor.name);
+	/* the checked rows wait in a temporary table: on disk, not in memory,
+	 * and writing it takes no lock of the database */
+	rc = ch_db_exec_script(
+	    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS hh_stage(line INTEGER PRIMARY KEY,"
+	             " v0 INTEGER, v1 INTEGER, v2 INTEGER, v3, v4, v5, v6, v7, v8, v9, v10,"
+	             " v11, v12, v13, v14, v15, v16, v17, v18, v19, id_raw, township, village);"
+	             "CREATE TEMP TABLE IF NOT EXISTS hh_place(county INTEGER, township TEXT,"
+	             " village TEXT, tid INTEGER, vid INTEGER, PRIMARY KEY (county, township,"
+	             " village));"
+	             "CREATE TEMP TABLE IF NOT EXISTS hh_prefix(c INTEGER, t INTEGER, v INTEGER,"
+	             " prefix TEXT, PRIMARY KEY (c, t, v));"
+	             "DELETE FROM temp.hh_stage; DELETE FROM temp.hh_place;"
+	             " DELETE FROM temp.hh_prefix;");
+	if (rc == 0)
+		rc = ch_db_prepare(ctx->db, &imp->st_stage,
+		                   "INSERT INTO temp.hh_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+		                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	if (rc == 0)
+		rc = ch_db_prepare(ctx->db, &imp->st_place,
+		                   "INSERT OR IGNORE INTO temp.hh_place(county, township, village)"
+		                   " VALUES (?, ?, ?)");
+	if (rc == 0)
+		rc =
+		    ch_db_prepare(ctx->db, &imp->st_triple,
+		                  "INSERT OR IGNORE INTO temp.hh_prefix(c, t, v) VALUES (?, ?, ?)");
+	imp->noted = ch_strmap_new();
 	if (rc)
-		goto fail;
-	imp->import_id = ch_db_last_id(ctx->db);
-	if ((rc = ch_db_query_int64(ctx->db, &imp->last_id,
-	                            "SELECT coalesce(max(id), 0) FROM household", NULL)) != 0)
-		goto fail;
-	if ((rc = prepare_all(imp)) != 0)
 		goto fail;
 	*out = imp;
 	return 0;
 fail:
 	ch_hh_import_free(imp);
 	return rc;
+}
+
+int ch_hh_import_stale(const ch_hh_import *imp)
+{
+	return imp && imp->stale;
 }
 
 /* ---- checking one row ---- */
@@ -356,22 +439,27 @@ static int had_list(ch_hh_import *imp, int64_t parent)
 	return (int)had;
 }
 
-/* Resolves a township (LEVEL 3) or village (4) named NAME under PARENT.
+/* A township or village that the write half will add (place_id). */
+#define PENDING (-5)
+
+/* Resolves a township (LEVEL 3) or village (4) named NAME under PARENT
+ * (cached): its id, PENDING, or negative when the row may not use it.
  * A name not known there is added only while the parent has no list yet:
  * none loaded by region import and no places from earlier imports (the
  * first register of a county builds its list), or when the import was
  * asked to add new places; otherwise it is a problem naming the closest
  * known names, for a misspelling such as 样列镇02 must not create a
- * township and move households into it. Returns the id or 0 with a problem
- * recorded. */
-static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int level, const char *name)
+ * township and move households into it. Before the write half a place to
+ * be added is PENDING: only the write half adds it, looking it up again. */
+static int64_t place_id(ch_hh_import *imp, int64_t parent, int level, const char *name)
 {
 	char key[320];
 	int64_t id;
-	int field = level == CH_LEVEL_TOWNSHIP ? CH_HF_TOWNSHIP : CH_HF_VILLAGE;
 	snprintf(key, sizeof key, "%c|%" PRId64 "|%s", level == CH_LEVEL_TOWNSHIP ? 't' : 'v',
 	         parent, name);
-	if (ch_strmap_get(imp->regions, key, &id))
+	/* a place found to be added while checking is looked up again when
+	 * writing: another import may have added it meanwhile */
+	if (ch_strmap_get(imp->regions, key, &id) && !(id == PENDING && imp->writing))
 		goto found;
 	ch_region r, p;
 	int rc = ch_region_find(imp->ctx, name, level, parent, &r);
@@ -380,10 +468,14 @@ static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int leve
 		ch_region_dispose(&r);
 	} else if (rc == CH_ENOTFOUND) {
 		ch_error_clear();
-		if ((rc = ch_region_get(imp->ctx, parent, &p)) != 0)
-			return 0;
+		if ((rc = ch_region_get(imp->ctx, parent, &p)) != 0) {
+			ch_error_clear();
+			return -3;
+		}
 		if (p.children_loaded || (!imp->opts.new_places && had_list(imp, parent))) {
 			id = -1;
+		} else if (!imp->writing) {
+			id = PENDING;
 		} else {
 			int added = 0;
 			rc = ch_region_add_child(imp->ctx, parent, name, NULL, &id, &added);
@@ -406,6 +498,17 @@ static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int leve
 	}
 	ch_strmap_put(imp->regions, key, id);
 found:
+	return id;
+}
+
+/* place_id, with a problem of row LINE recorded when NAME is no place the
+ * row may use: returns the id, PENDING, or 0 with the problem recorded. */
+static int64_t child_of(ch_hh_import *imp, size_t line, int64_t parent, int level, const char *name)
+{
+	int field = level == CH_LEVEL_TOWNSHIP ? CH_HF_TOWNSHIP : CH_HF_VILLAGE;
+	int64_t id = place_id(imp, parent, level, name);
+	if (id == PENDING)
+		return PENDING;
 	if (id == -1) {
 		char near[512];
 		size_t n = 0;
@@ -463,6 +566,18 @@ static int allowed(ch_hh_import *imp, int64_t region)
 		ch_strmap_put(imp->regions, key, ok);
 	}
 	return (int)ok;
+}
+
+/* The actor may write households of TOWNSHIP (named NAME), else a problem
+ * of row LINE. Returns 1 when allowed. */
+static int township_allowed(ch_hh_import *imp, size_t line, int64_t township, const char *name)
+{
+	if (allowed(imp, township))
+		return 1;
+	add_problem(imp, line, CH_HF_TOWNSHIP, name, 0, "用户 %s 无权录入「%s」的农户",
+	            imp->ctx->actor.name, name);
+	imp->denied++;
+	return 0;
 }
 
 static int check_area(ch_hh_import *imp, size_t line, int field, const char *s, int64_t lo,
@@ -604,15 +719,13 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 	if (r->county_id && v[CH_HF_TOWNSHIP])
 		r->township_id =
 		    child_of(imp, line, r->county_id, CH_LEVEL_TOWNSHIP, v[CH_HF_TOWNSHIP]);
-	if (r->township_id && v[CH_HF_VILLAGE])
+	if (r->township_id == PENDING)
+		r->village_id = v[CH_HF_VILLAGE] ? PENDING : 0;
+	else if (r->township_id && v[CH_HF_VILLAGE])
 		r->village_id =
 		    child_of(imp, line, r->township_id, CH_LEVEL_VILLAGE, v[CH_HF_VILLAGE]);
-	if (r->township_id && !allowed(imp, r->township_id)) {
-		add_problem(imp, line, CH_HF_TOWNSHIP, v[CH_HF_TOWNSHIP], 0,
-		            "用户 %s 无权录入「%s」的农户", imp->ctx->actor.name,
-		            v[CH_HF_TOWNSHIP]);
-		imp->denied++;
-	}
+	if (r->township_id > 0)
+		township_allowed(imp, line, r->township_id, v[CH_HF_TOWNSHIP]);
 	/* identity */
 	if (v[CH_HF_HH_NO] && strlen(v[CH_HF_HH_NO]) > 64)
 		add_problem(imp, line, CH_HF_HH_NO, v[CH_HF_HH_NO], 0,
@@ -871,16 +984,15 @@ static int find_holder(ch_hh_import *imp, const char *id, int64_t *holder, int64
 	return rc < 0 ? rc : 0;
 }
 
-/* Stores R, whose list_key is LKEY. */
-static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const char *lkey)
+/* Stores R (whose column values are HV), whose list_key is LKEY. */
+static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
+                     const struct hh_vals *hv, const char *lkey)
 {
-	struct hh_vals hv;
 	char key[160], where[256];
 	int64_t existing = 0, ex_import = 0, holder = 0, holder_import = 0;
 	size_t ex_line = 0, holder_line = 0;
 	int rc, same = 0;
 
-	rec_values(r, &hv);
 	/* an ID number or 户编号 already found twice in this file */
 	snprintf(key, sizeof key, "%" PRId64 "|%s", r->county_id, r->v[CH_HF_HH_NO]);
 	if (ch_strmap_get(imp->seen_ids, r->id, NULL)) {
@@ -893,7 +1005,7 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const cha
 		return 0;
 	}
 	/* the common case first: a new household that conflicts with nothing */
-	if ((rc = bind_values(imp, imp->st_insert, &hv, line, lkey)) != 0 ||
+	if ((rc = bind_values(imp, imp->st_insert, hv, line, lkey)) != 0 ||
 	    (rc = run_stmt(imp->st_insert)) != 0)
 		return rc;
 	if (ch_db_changes(imp->ctx->db) == 1) {
@@ -908,7 +1020,7 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const cha
 		existing = ch_stmt_int64(imp->st_find, 0);
 		ex_import = ch_stmt_is_null(imp->st_find, 1) ? 0 : ch_stmt_int64(imp->st_find, 1);
 		ex_line = (size_t)ch_stmt_int64(imp->st_find, 2);
-		same = same_values(imp->st_find, 3, &hv);
+		same = same_values(imp->st_find, 3, hv);
 		rc = 0;
 	}
 	ch_stmt_reset(imp->st_find);
@@ -951,7 +1063,7 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const cha
 	if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_save)) != 0)
 		return rc;
-	if ((rc = bind_values(imp, imp->st_update, &hv, line, lkey)) != 0 ||
+	if ((rc = bind_values(imp, imp->st_update, hv, line, lkey)) != 0 ||
 	    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 5, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_update)) != 0)
 		return rc;
@@ -959,20 +1071,241 @@ static int store_row(ch_hh_import *imp, size_t line, struct hh_rec *r, const cha
 	return 0;
 }
 
+/* Notes once, in the temporary table ST stands for, the three values A, B,
+ * C (B and C text when TEXT, else numbers; NULL, "" or 0 for none). */
+static int note_once(ch_hh_import *imp, ch_stmt *st, int text, int64_t a, const char *b,
+                     const char *c)
+{
+	char key[400];
+	snprintf(key, sizeof key, "%p|%" PRId64 "|%s|%s", (void *)st, a, b ? b : "", c ? c : "");
+	if (ch_strmap_get(imp->noted, key, NULL))
+		return 0;
+	ch_strmap_put(imp->noted, key, 1);
+	int rc = ch_stmt_bind_int64(st, 1, a);
+	if (rc == 0)
+		rc = text ? ch_stmt_bind_text(st, 2, b)
+		          : ch_stmt_bind_int64(st, 2, strtoll(b, NULL, 10));
+	if (rc == 0)
+		rc = text ? ch_stmt_bind_text(st, 3, c ? c : "")
+		          : ch_stmt_bind_int64(st, 3, c ? strtoll(c, NULL, 10) : 0);
+	return rc ? rc : run_stmt(st);
+}
+
 int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 {
 	struct hh_rec r;
+	struct hh_vals hv;
 	int rc = 0;
 	imp->sum.rows++;
 	if (check_row(imp, line, fields, &r) == 0) {
-		ch_buf lkey;
-		ch_buf_init(&lkey);
-		if ((rc = list_key(imp, &r, &lkey)) == 0)
-			rc = store_row(imp, line, &r, lkey.ptr);
-		ch_buf_dispose(&lkey);
+		/* kept for the write half, with the names of places to be added */
+		ch_stmt *st = imp->st_stage;
+		int pending = r.township_id == PENDING || r.village_id == PENDING;
+		rec_values(&r, &hv);
+		rc = ch_stmt_bind_int64(st, 1, (int64_t)line);
+		for (int i = 0; i < HH_NCOLS && rc == 0; i++)
+			rc = ch_stmt_bind_text(st, i + 2, hv.s[i]);
+		if (rc == 0)
+			rc = ch_stmt_bind_text(st, HH_NCOLS + 2, r.v[CH_HF_ID]);
+		if (rc == 0)
+			rc = ch_stmt_bind_text(st, HH_NCOLS + 3,
+			                       pending ? r.v[CH_HF_TOWNSHIP] : NULL);
+		if (rc == 0)
+			rc = ch_stmt_bind_text(st, HH_NCOLS + 4,
+			                       r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
+		if (rc == 0 && (rc = run_stmt(st)) == 0)
+			imp->kept++;
+		/* the places to add and the list_key prefixes to look up, once each */
+		if (rc == 0 && pending)
+			rc = note_once(imp, imp->st_place, 1, r.county_id, r.v[CH_HF_TOWNSHIP],
+			               r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
+		else if (rc == 0)
+			rc = note_once(imp, imp->st_triple, 0, r.county_id, hv.s[1], hv.s[2]);
 	}
 	rec_dispose(&r);
 	return rc;
+}
+
+/* Writes the kept row that ST (over temp.hh_stage) is on: adds the places
+ * it names that were still to be added, then stores it. */
+static int write_kept(ch_hh_import *imp, ch_stmt *st, ch_buf *lkey)
+{
+	struct hh_rec r;
+	struct hh_vals hv;
+	size_t line = (size_t)ch_stmt_int64(st, 0);
+	memset(&r, 0, sizeof r);
+	memset(&hv, 0, sizeof hv);
+	for (int i = 0; i < HH_NCOLS; i++)
+		hv.s[i] = ch_stmt_text(st, i + 1);
+	const char *township = ch_stmt_text(st, HH_NCOLS + 2);
+	const char *village = ch_stmt_text(st, HH_NCOLS + 3);
+	r.county_id = ch_stmt_int64(st, 1);
+	r.township_id = ch_stmt_int64(st, 2);
+	r.village_id = hv.s[2] ? ch_stmt_int64(st, 3) : 0;
+	if (township && r.township_id == PENDING) {
+		r.township_id = child_of(imp, line, r.county_id, CH_LEVEL_TOWNSHIP, township);
+		if (r.township_id <= 0 || !township_allowed(imp, line, r.township_id, township))
+			return 0;
+		set_int(&hv, 1, r.township_id, 0);
+	}
+	if (village) {
+		r.village_id = child_of(imp, line, r.township_id, CH_LEVEL_VILLAGE, village);
+		if (r.village_id <= 0)
+			return 0;
+		set_int(&hv, 2, r.village_id, 0);
+	}
+	/* the few fields store_row and list_key read from the row itself */
+	r.v[CH_HF_HH_NO] = (char *)hv.s[3];
+	r.v[CH_HF_ID] = (char *)ch_stmt_text(st, HH_NCOLS + 1);
+	snprintf(r.id, sizeof r.id, "%s", hv.s[5] ? hv.s[5] : "");
+	int rc = list_key(imp, &r, lkey);
+	return rc ? rc : store_row(imp, line, &r, &hv, lkey->ptr);
+}
+
+/* Adds the places the kept rows name that were still to be added (in the
+ * order the file first names them) and notes their ids in temp.hh_place,
+ * where the actor may use them; then finds the list_key prefix of every
+ * county, township and village the rows use (temp.hh_prefix). */
+static int resolve_places(ch_hh_import *imp)
+{
+	ch_db *db = imp->ctx->db;
+	ch_stmt *st;
+	int rc = ch_db_prepare(db, &st,
+	                       "SELECT rowid, county, township, village FROM temp.hh_place"
+	                       " ORDER BY rowid");
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int64_t row = ch_stmt_int64(st, 0), county = ch_stmt_int64(st, 1), vid = 0;
+		const char *vname = ch_stmt_text(st, 3);
+		int64_t tid = place_id(imp, county, CH_LEVEL_TOWNSHIP, ch_stmt_text(st, 2));
+		if (tid > 0 && !allowed(imp, tid))
+			tid = 0;
+		if (tid > 0 && vname && *vname)
+			vid = place_id(imp, tid, CH_LEVEL_VILLAGE, vname);
+		rc = ch_db_run(db, "UPDATE temp.hh_place SET tid = ?, vid = ? WHERE rowid = ?",
+		               "iii", tid, vid, row);
+		if (rc == 0 && tid > 0 && vid >= 0)
+			rc = ch_db_run(
+			    db, "INSERT OR IGNORE INTO temp.hh_prefix(c, t, v) VALUES (?, ?, ?)",
+			    "iii", county, tid, vid);
+	}
+	ch_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	rc = ch_db_prepare(db, &st, "SELECT rowid, c, t, v FROM temp.hh_prefix");
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_stmt *px = imp->st_prefix;
+		int64_t v = ch_stmt_int64(st, 3);
+		rc = ch_stmt_bind_int64(px, 1, ch_stmt_int64(st, 1));
+		if (rc == 0)
+			rc = ch_stmt_bind_int64(px, 2, ch_stmt_int64(st, 2));
+		if (rc == 0)
+			rc = v ? ch_stmt_bind_int64(px, 3, v) : ch_stmt_bind_null(px, 3);
+		if (rc == 0 && (rc = ch_stmt_step(px)) == CH_DB_ROW)
+			rc = ch_db_run(db, "UPDATE temp.hh_prefix SET prefix = ? WHERE rowid = ?",
+			               "ti", ch_stmt_text(px, 0), ch_stmt_int64(st, 0));
+		else if (rc == CH_DB_DONE)
+			rc = 0; /* no such region: the row goes the slow way and says so */
+		ch_stmt_reset(px);
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* Stores at once every kept row that is a new household conflicting with
+ * nothing (most rows of most imports), in line order, and marks their lines
+ * done. The rest go through store_row one by one. */
+static int insert_new(ch_hh_import *imp)
+{
+	ch_db *db = imp->ctx->db;
+	int64_t max_line = 0;
+	int rc = ch_db_query_int64(db, &max_line,
+	                           "SELECT coalesce(max(line), 0) FROM temp.hh_stage", NULL);
+	if (rc)
+		return rc;
+	imp->done = ch_calloc((size_t)max_line / 8 + 1, 1);
+#define TID "CASE WHEN s.township IS NULL THEN s.v1 ELSE p.tid END"
+#define VID "CASE WHEN s.village IS NULL THEN s.v2 ELSE p.vid END"
+	rc = ch_db_run(
+	    db,
+	    "INSERT INTO household(" HH_COLS ", import_id, source_line, updated_at, list_key)"
+	    " SELECT s.v0, " TID ", " VID ", s.v3, s.v4, s.v5, s.v6, s.v7, s.v8, s.v9, s.v10,"
+	    " s.v11, s.v12, s.v13, s.v14, s.v15, s.v16, s.v17, s.v18, s.v19, ?, s.line, ?,"
+	    " x.prefix || s.v3 || char(1)"
+	    " FROM temp.hh_stage s"
+	    " LEFT JOIN temp.hh_place p ON s.township IS NOT NULL AND p.county = s.v0"
+	    "  AND p.township = s.township AND p.village = coalesce(s.village, '')"
+	    " JOIN temp.hh_prefix x ON x.c = s.v0 AND x.t = " TID " AND x.v = coalesce(" VID ", 0)"
+	    " WHERE x.prefix IS NOT NULL AND (s.township IS NULL OR (p.tid > 0 AND"
+	    "  (s.village IS NULL OR p.vid > 0)))"
+	    " ORDER BY s.line ON CONFLICT DO NOTHING",
+	    "it", imp->import_id, imp->now);
+#undef TID
+#undef VID
+	if (rc)
+		return rc;
+	size_t n = (size_t)ch_db_changes(db);
+	imp->sum.inserted += n;
+	if (n == imp->kept) {
+		imp->all_done = 1; /* the common case: nothing left for store_row */
+		return 0;
+	}
+	ch_stmt *st;
+	if ((rc = ch_db_preparef(db, &st, "SELECT source_line FROM household WHERE id > ?", "i",
+	                         imp->last_id)) != 0)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int64_t line = ch_stmt_int64(st, 0);
+		if (line >= 0 && line <= max_line)
+			imp->done[line / 8] |= (unsigned char)(1u << (line % 8));
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The write half: ends the snapshot, takes the write lock, makes sure the
+ * checks still hold, opens the import's record and writes every kept row. */
+static int write_half(ch_hh_import *imp)
+{
+	ch_ctx *ctx = imp->ctx;
+	ch_stmt *st = NULL;
+	int rc = 0;
+	if (!imp->opts.check_under_lock) {
+		imp->in_tx = 0;
+		if ((rc = ch_ctx_commit(ctx)) != 0 || (rc = ch_ctx_begin(ctx)) != 0)
+			return rc;
+		imp->in_tx = 1;
+		if ((rc = check_fresh(imp)) != 0)
+			return rc;
+	}
+	imp->writing = 1;
+	rc = ch_db_run(
+	    ctx->db, "INSERT INTO household_import(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
+	    "tttt", imp->opts.file ? imp->opts.file : "-",
+	    imp->opts.file_hash ? imp->opts.file_hash : "", imp->now, ctx->actor.name);
+	if (rc)
+		return rc;
+	imp->import_id = ch_db_last_id(ctx->db);
+	if ((rc = ch_db_query_int64(ctx->db, &imp->last_id,
+	                            "SELECT coalesce(max(id), 0) FROM household", NULL)) != 0 ||
+	    (rc = prepare_all(imp)) != 0 || (rc = resolve_places(imp)) != 0 ||
+	    (rc = insert_new(imp)) != 0)
+		return rc;
+	if (imp->all_done)
+		return 0;
+	if ((rc = ch_db_prepare(ctx->db, &st, "SELECT * FROM temp.hh_stage ORDER BY line")) != 0)
+		return rc;
+	ch_buf lkey;
+	ch_buf_init(&lkey);
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int64_t line = ch_stmt_int64(st, 0);
+		if (imp->done[line / 8] & (1u << (line % 8)))
+			continue;
+		if ((rc = write_kept(imp, st, &lkey)) != 0)
+			break;
+	}
+	ch_buf_dispose(&lkey);
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0; /* ch_hh_import_free empties the temporary tables */
 }
 
 /* ---- finishing ---- */
@@ -1096,7 +1429,9 @@ static int audit_updates(ch_hh_import *imp)
 
 int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 {
-	int rc = warn_shared(imp);
+	int rc = write_half(imp);
+	if (rc == 0)
+		rc = warn_shared(imp);
 	imp->sum.rejected = ch_problems_nrejected(imp->problems);
 	imp->sum.warnings = ch_problems_nwarnings(imp->problems);
 	size_t errors = imp->sum.rejected;
@@ -1174,13 +1509,20 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find,    imp->st_holder,     imp->st_insert,
-	                  imp->st_update,  imp->st_save,       imp->st_delete,
-	                  imp->st_restore, imp->st_was_update, imp->st_prefix};
+	ch_stmt *sts[] = {imp->st_find,   imp->st_holder, imp->st_insert,  imp->st_update,
+	                  imp->st_save,   imp->st_delete, imp->st_restore, imp->st_was_update,
+	                  imp->st_prefix, imp->st_stage,  imp->st_place,   imp->st_triple};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (imp->in_tx)
 		ch_ctx_rollback(imp->ctx);
+	/* rows kept by an import that did not finish take no room afterwards (a
+	 * failure here would only leave them to the next import, which empties
+	 * the table first) */
+	if (imp->st_stage)
+		(void)ch_db_exec_script(imp->ctx->db, "DELETE FROM temp.hh_stage;"
+		                                      " DELETE FROM temp.hh_place;"
+		                                      " DELETE FROM temp.hh_prefix;");
 	ch_problems_free(imp->problems);
 	ch_reflist_free(imp->tech);
 	ch_reflist_free(imp->measures);
@@ -1189,6 +1531,8 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->seen_keys);
 	ch_strmap_free(imp->unchanged);
 	ch_strmap_free(imp->prefix_of);
+	ch_strmap_free(imp->noted);
+	free(imp->done);
 	ch_strv_dispose(&imp->prefixes);
 	ch_buf_dispose(&imp->added);
 	free(imp);

@@ -2,15 +2,23 @@
  * household — the household register (户档案): importing county ledgers
  * row by row with every check, and reading the register back.
  *
- * An import is one transaction. Each row is checked (regions, ID number,
- * phone, areas within limits, technology and measures from the reference
- * lists, required fields) and, when valid, written at once: a new household
- * is inserted, a household with the same county and 户编号 as a stored one is
- * updated (audited with before and after). An ID number already held by
- * another active household blocks the row; two rows of the same file with
- * one ID number (or one 户编号) are both rejected. At the end the import
- * either commits (no errors, or --skip-invalid: the valid rows) or rolls
- * back, leaving the register exactly as it was.
+ * An import checks first and writes after, so that the database's write
+ * lock is held only for the writing. While the rows are read, under a read
+ * snapshot and without the write lock (other users keep writing), each row
+ * is checked (regions, ID number, phone, areas within limits, technology and
+ * measures from the reference lists, required fields) and, when valid, kept
+ * in a temporary table (on disk, not in memory). ch_hh_import_finish then
+ * takes the write lock and writes the kept rows in one transaction: a new
+ * household is inserted, a household with the same county and 户编号 as a
+ * stored one is updated (audited with before and after). What another
+ * writer could have changed meanwhile is checked again there: an ID number
+ * already held by another active household blocks the row; two rows of the
+ * same file with one ID number (or one 户编号) are both rejected; townships
+ * and villages to be added are looked up again. If users, rules or regions
+ * changed between the two halves, the import says so (ch_hh_import_stale)
+ * and its caller runs it again with every check under the lock. At the end
+ * the import either commits (no errors, or --skip-invalid: the valid rows)
+ * or rolls back, leaving the register exactly as it was.
  *
  * The import keeps only the problems in memory, never the rows, so a
  * million-row ledger needs no more memory than a small one.
@@ -66,6 +74,8 @@ typedef struct ch_hh_import_opts {
 	const char *today;     /* YYYY-MM-DD for birth-date checks; NULL: now */
 	int new_places;        /* add townships and villages not yet known even
 	                          where the county (township) has a list */
+	int check_under_lock;  /* check the rows under the write lock too (the
+	                          retry of an import found stale) */
 } ch_hh_import_opts;
 
 typedef struct ch_hh_import_summary {
@@ -77,10 +87,11 @@ typedef struct ch_hh_import_summary {
 
 typedef struct ch_hh_import ch_hh_import;
 
-/* Starts an import: checks CH_PERM_HOUSEHOLD_WRITE, opens the transaction,
- * prepares statements and loads the reference lists. */
+/* Starts an import: checks CH_PERM_HOUSEHOLD_WRITE, begins the read
+ * snapshot (the write transaction when opts->check_under_lock) and loads
+ * the reference lists. */
 int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import **out);
-/* Checks and (if valid) writes one row. FIELDS has CH_HF_COUNT entries, NULL
+/* Checks and (if valid) keeps one row for writing. FIELDS has CH_HF_COUNT entries, NULL
  * for a column the file does not have. Problems are recorded, not returned:
  * the result is 0 unless the import itself failed (a negative ch_err). */
 int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields);
@@ -88,9 +99,12 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields);
  * not split, a column it does not know). */
 void ch_hh_import_add_problem(ch_hh_import *imp, size_t line, int field, const char *value,
                               int warning, const char *reason);
-/* Ends the import: commits unless there are errors and skip_invalid is
- * off, in which case it rolls back and returns CH_EINVALID (nothing
- * stored). Fills *SUM either way. */
+/* Ends the import: takes the write lock (CH_EBUSY, nothing stored, when
+ * another write holds it past the busy wait), writes the kept rows, and
+ * commits unless there are errors and skip_invalid is off, in which case it
+ * rolls back and returns CH_EINVALID (nothing stored). Fills *SUM either
+ * way. CH_ECONFLICT with ch_hh_import_stale true when users, rules or
+ * regions changed since the rows were checked (nothing stored). */
 int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum);
 size_t ch_hh_import_nproblems(const ch_hh_import *imp);
 const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i);
@@ -98,6 +112,9 @@ const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i);
 const ch_problems *ch_hh_import_problems(const ch_hh_import *imp);
 /* 1 when LINE has an error (the row was not stored). */
 int ch_hh_import_rejected(const ch_hh_import *imp, size_t line);
+/* 1 when ch_hh_import_finish refused because what the rows were checked
+ * against changed meanwhile: run the import again with check_under_lock. */
+int ch_hh_import_stale(const ch_hh_import *imp);
 /* Rolls back if not finished, and frees. */
 void ch_hh_import_free(ch_hh_import *imp);
 void ch_hh_import_summary_dispose(ch_hh_import_summary *sum);

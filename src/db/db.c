@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/db_int.h"
 #include "util/alloc.h"
@@ -197,15 +198,57 @@ int ch_db_exec_script(ch_db *db, const char *sql)
 	return db->drv->exec_script(db->impl, sql);
 }
 
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* The outermost transaction ended: counts how long it held the lock. */
+static void tx_ended(ch_db *db)
+{
+	if (!db->tx_read) {
+		int64_t held = now_ns() - db->tx_start_ns;
+		db->lock_total_ns += held;
+		if (held > db->lock_max_ns)
+			db->lock_max_ns = held;
+	}
+	db->tx_read = 0;
+}
+
 int ch_db_begin(ch_db *db)
 {
+	if (db->tx_depth > 0 && db->tx_read)
+		return ch_error_set(CH_ERROR, "a write transaction inside a read snapshot");
 	if (db->tx_depth++ > 0)
 		return 0;
 	db->tx_failed = 0;
+	db->tx_read = 0;
 	int rc = db->drv->exec_script(db->impl, "BEGIN IMMEDIATE");
 	if (rc)
 		db->tx_depth = 0;
+	db->tx_start_ns = now_ns();
 	return rc;
+}
+
+int ch_db_begin_read(ch_db *db)
+{
+	if (db->tx_depth > 0)
+		return ch_error_set(CH_ERROR, "a read snapshot inside a transaction");
+	int rc = db->drv->exec_script(db->impl, "BEGIN DEFERRED");
+	if (rc)
+		return rc;
+	db->tx_depth = 1;
+	db->tx_failed = 0;
+	db->tx_read = 1;
+	return 0;
+}
+
+void ch_db_lock_times(const ch_db *db, int64_t *max_ns, int64_t *total_ns)
+{
+	*max_ns = db->lock_max_ns;
+	*total_ns = db->lock_total_ns;
 }
 
 int ch_db_commit(ch_db *db)
@@ -216,12 +259,14 @@ int ch_db_commit(ch_db *db)
 		return 0;
 	if (db->tx_failed) {
 		db->drv->exec_script(db->impl, "ROLLBACK");
+		tx_ended(db);
 		return ch_error_set(CH_ERROR,
 		                    "an inner step failed; the transaction was rolled back");
 	}
 	int rc = db->drv->exec_script(db->impl, "COMMIT");
 	if (rc)
 		db->drv->exec_script(db->impl, "ROLLBACK");
+	tx_ended(db);
 	return rc;
 }
 
@@ -237,6 +282,7 @@ int ch_db_rollback(ch_db *db)
 	int code = ch_error_code();
 	char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
 	db->drv->exec_script(db->impl, "ROLLBACK");
+	tx_ended(db);
 	ch_error_set_field(code, field, "%s", msg);
 	free(msg);
 	free(field);

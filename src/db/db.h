@@ -56,7 +56,20 @@ void ch_stmt_finalize(ch_stmt *st);
 
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);
+/* Begins a write transaction: it takes the database's write lock at once
+ * (waiting up to the busy wait for another writer, else CH_EBUSY), so that
+ * what it reads stays true until it commits. Nested calls only count. */
 int ch_db_begin(ch_db *db);
+/* Begins a read transaction: one snapshot of the database for everything
+ * read until ch_db_commit, without the write lock, so other connections
+ * keep writing meanwhile. Writes to TEMP tables are allowed in it; writes
+ * to the database are not (CH_ERROR from ch_db_begin inside it, and a
+ * write statement would fail busy). Only at the outermost level. */
+int ch_db_begin_read(ch_db *db);
+/* The longest time, in nanoseconds, this connection has held the write lock
+ * (from ch_db_begin to its commit or rollback), and the sum over all its
+ * write transactions. */
+void ch_db_lock_times(const ch_db *db, int64_t *max_ns, int64_t *total_ns);
 int ch_db_commit(ch_db *db);
 /* Rolls back; keeps the current error (code, message and field), which is
  * usually why the caller rolls back. */

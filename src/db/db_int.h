@@ -65,8 +65,12 @@ struct ch_db_cached {
 struct ch_db {
 	const struct ch_db_driver *drv;
 	void *impl;
-	int tx_depth;  /* nesting of ch_db_begin; only the outermost reaches the driver */
-	int tx_failed; /* an inner level rolled back: the outermost must not commit */
+	int tx_depth;          /* nesting of ch_db_begin; only the outermost reaches the driver */
+	int tx_failed;         /* an inner level rolled back: the outermost must not commit */
+	int tx_read;           /* the outermost level is a read snapshot (ch_db_begin_read) */
+	int64_t tx_start_ns;   /* when the outermost write transaction took the lock */
+	int64_t lock_max_ns;   /* the longest this connection held the write lock */
+	int64_t lock_total_ns; /* and all its write transactions together */
 	struct ch_db_cached cache[CH_DB_CACHE];
 	uint64_t clock;
 };

@@ -2,13 +2,15 @@
  * db_sqlite — the SQLite driver, the only file that includes sqlite3.h.
  *
  * Each connection runs in WAL mode with foreign keys enforced and waits up to
- * CH_BUSY_WAIT_S seconds for a lock held by another connection (a write in
- * progress) before reporting CH_EBUSY; readers never wait for writers.
+ * ch_busy_wait() seconds (the process's setting when it was opened, 5 by
+ * default) for a lock held by another connection (a write in progress)
+ * before reporting CH_EBUSY; readers never wait for writers.
  * A connection belongs to one thread (the CLI has one; the HTTP server will
  * open one per worker), so SQLite's own per-connection mutex is left off. It
  * keeps a page cache of up to 64 MiB and reads the file through mmap: a
  * large import updates indexes all over the file, and a small cache makes
- * it re-read and re-write the same pages.
+ * it re-read and re-write the same pages. Temporary tables (the rows an
+ * import has checked and not yet written) live in a file, not in memory.
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -40,10 +42,9 @@ static int map_error(sqlite3 *h, int rc)
 		/* a change held the database longer than we wait: nothing of this
 		 * request was stored, and the same request may simply be sent again */
 		return ch_error_set(CH_EBUSY,
-		                    "数据库正忙：另一项写入已占用超过 %d 秒，本次未作任何修改，请 "
-		                    "%d 秒后重试 (database: %s)",
-		                    CH_BUSY_WAIT_S, CH_BUSY_WAIT_S,
-		                    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		                    "数据库正忙（另一项写入正在进行，已等待 %d 秒），本次未作任何"
+		                    "修改，请稍后重试 (database: %s)",
+		                    ch_busy_wait(), h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 	case SQLITE_CONSTRAINT:
 		code = CH_ECONFLICT;
 		break;
@@ -110,10 +111,10 @@ static int sqlite_open(void **impl, const char *path, int create)
 		sqlite3_close(h);
 		return CH_ERROR;
 	}
-	sqlite3_busy_timeout(h, CH_BUSY_WAIT_S * 1000);
+	sqlite3_busy_timeout(h, ch_busy_wait() * 1000);
 	rc = sqlite3_exec(
 	    h,
-	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=FILE;"
 	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
 	    NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {

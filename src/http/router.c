@@ -249,7 +249,7 @@ void http_response_error(struct http_response *resp, int code, const char *messa
 		/* another write held the database past the wait: nothing was done,
 		 * and the same request may be sent again once that wait has passed */
 		char after[16];
-		snprintf(after, sizeof after, "%d", CH_BUSY_WAIT_S);
+		snprintf(after, sizeof after, "%d", ch_busy_wait() > 0 ? ch_busy_wait() : 1);
 		http_response_header(resp, "Retry-After", after);
 		http_log_event("busy", "%s", message);
 	} else if (status >= 500) {

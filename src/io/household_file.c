@@ -142,8 +142,10 @@ static int county_id_of(ch_ctx *ctx, const char *county, int64_t *id)
 
 /* ---- the import ---- */
 
-int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
-                             ch_hh_import **out)
+/* One pass over the file: every row checked (under the write lock too when
+ * UNDER_LOCK), then the valid ones written. */
+static int import_once(ch_ctx *ctx, const ch_hh_file_opts *opts, int under_lock,
+                       ch_hh_import_summary *sum, ch_hh_import **out)
 {
 	struct mapping m = {0};
 	ch_strv unknown;
@@ -210,6 +212,7 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 	io.cost_in_10k = m.cost_in_10k;
 	io.new_places = opts->new_places;
 	io.today = opts->today;
+	io.check_under_lock = under_lock;
 	if ((rc = ch_hh_import_begin(ctx, &io, &imp)) != 0)
 		goto done;
 	for (size_t i = 0; i < unknown.len; i++) {
@@ -251,6 +254,8 @@ int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_imp
 		goto done;
 	}
 	rc = ch_hh_import_finish(imp, sum);
+	if (ch_hh_import_stale(imp))
+		goto done; /* the caller runs it again: no rejects file yet */
 	if (opts->rejects && sum->rejected) {
 		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &m.header,
 		                           m.header_line, ch_hh_import_problems(imp));
@@ -266,4 +271,20 @@ done:
 	free(m.field_of_col);
 	*out = imp;
 	return rc;
+}
+
+int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
+                             ch_hh_import **out)
+{
+	/* the acting user, rules or regions changed while the rows were
+	 * checked: once more, and the third time checking under the write lock */
+	for (int attempt = 0;; attempt++) {
+		int rc = import_once(ctx, opts, attempt >= 2, sum, out);
+		if (!rc || !ch_hh_import_stale(*out))
+			return rc;
+		ch_hh_import_free(*out);
+		*out = NULL;
+		ch_hh_import_summary_dispose(sum);
+		ch_error_clear();
+	}
 }

@@ -27,9 +27,13 @@ typedef struct ch_hh_file_opts {
 	const char *today;          /* for tests: the date birth dates are checked against */
 } ch_hh_file_opts;
 
-/* Imports the ledger at OPTS->path. *IMP receives the finished import (for
- * its problems; the caller frees it with ch_hh_import_free) whenever the
- * import got as far as reading rows, even when it returns an error. */
+/* Imports the ledger at OPTS->path: reads and checks every row without the
+ * database's write lock, then writes the valid ones in one short
+ * transaction (core/household.h); if users, rules or regions changed in
+ * between, reads the file once more with every check under the lock.
+ * *IMP receives the finished import (for its problems; the caller frees it
+ * with ch_hh_import_free) whenever the import got as far as reading rows,
+ * even when it returns an error. */
 int ch_household_import_file(ch_ctx *ctx, const ch_hh_file_opts *opts, ch_hh_import_summary *sum,
                              ch_hh_import **imp);
 

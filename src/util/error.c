@@ -18,7 +18,9 @@ static _Thread_local struct {
 
 /* One row per code: its name, what the command line exits with, the HTTP
  * status and the JSON error code. Money that would not balance is a problem
- * of the request's data (exit 1), hence 422 like invalid data. */
+ * of the request's data (exit 1), hence 422 like invalid data. A busy
+ * database exits 75 (sysexits' EX_TEMPFAIL: try again later), never 70: the
+ * request was not wrong and nothing broke, it only came at the wrong time. */
 static const struct err_row {
 	int code;
 	const char *name;
@@ -34,10 +36,22 @@ static const struct err_row {
     {CH_EDENIED, "denied", 3, 403, "denied"},
     {CH_ECONFLICT, "conflict", 5, 409, "conflict"},
     {CH_EUNBALANCED, "unbalanced", 1, 422, "unbalanced"},
-    {CH_EBUSY, "busy", 70, 503, "busy"},
+    {CH_EBUSY, "busy", 75, 503, "busy"},
     {CH_EUSAGE, "usage", 2, 400, "bad_request"},
     {CH_ETHROTTLED, "throttled", 75, 429, "throttled"},
 };
+
+static int busy_wait_s = CH_BUSY_WAIT_S;
+
+void ch_busy_wait_set(int s)
+{
+	busy_wait_s = s < 0 ? 0 : s > CH_BUSY_WAIT_MAX_S ? CH_BUSY_WAIT_MAX_S : s;
+}
+
+int ch_busy_wait(void)
+{
+	return busy_wait_s;
+}
 
 /* The row of CODE; an unknown code reads as CH_ERROR's. */
 static const struct err_row *err_row(int code)

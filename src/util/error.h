@@ -24,16 +24,30 @@ enum ch_err {
 	CH_EDENIED = -5,     /* the actor may not do this */
 	CH_ECONFLICT = -6,   /* the request contradicts what is stored */
 	CH_EUNBALANCED = -7, /* money would not balance */
-	CH_EBUSY = -8,       /* the database is locked by someone else */
+	CH_EBUSY = -8,       /* the database is locked by another write past the
+	                        wait: nothing done, retry (exit 75, HTTP 503) */
 	CH_EUSAGE = -9,      /* the request is malformed: an unknown, missing or
 	                        ill-typed parameter (CLI exit 2, HTTP 400) */
 	CH_ETHROTTLED = -10, /* too many attempts: wait and try again (HTTP 429) */
 };
 
-/* How long, in seconds, a database connection waits for a lock another
- * connection holds (a write in progress) before it gives up with CH_EBUSY.
- * A client told CH_EBUSY should wait at least as long before it retries. */
+/* How long, in seconds, a database connection waits by default for a lock
+ * another connection holds (a write in progress) before it gives up with
+ * CH_EBUSY. A client told CH_EBUSY should wait at least as long before it
+ * retries. */
 #define CH_BUSY_WAIT_S 5
+/* The longest wait that may be set (an hour): beyond it a caller is better
+ * told to come back. */
+#define CH_BUSY_WAIT_MAX_S 3600
+
+/* The wait, in seconds, that database connections opened from now on use
+ * (CH_BUSY_WAIT_S until set). One setting for the process: the app layer
+ * sets it once at start-up (from CLEANHEAT_BUSY_TIMEOUT, the command line's
+ * --busy-timeout or the configuration's busy_timeout), before any
+ * connection is opened or any thread started; the SQLite driver and the
+ * HTTP server's Retry-After read it. S is clamped to 0..CH_BUSY_WAIT_MAX_S. */
+void ch_busy_wait_set(int s);
+int ch_busy_wait(void);
 
 /* Sets the current error to CODE with a printf-style message; returns CODE
  * so that callers can write `return ch_error_set(CH_EINVALID, "...")`. */
@@ -62,7 +76,8 @@ void ch_error_clear(void);
 
 /* Short English name of CODE ("invalid", "denied", ...). */
 const char *ch_err_name(int code);
-/* The CLI exit status for CODE (DESIGN.md §5): 0, 1, 3, 4, 5 or 70. */
+/* The CLI exit status for CODE (DESIGN.md §5): 0, 1, 2, 3, 4, 5, 70, or 75
+ * for a busy database (EX_TEMPFAIL: nothing was done, try again later). */
 int ch_err_exit_status(int code);
 /* The HTTP status for CODE: 200, 403, 404, 409, 422, 500 or 503. An unknown
  * code is an internal error (500). */

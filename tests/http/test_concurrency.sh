@@ -263,7 +263,7 @@ expect_eq "a step, a batch and a sign-in wait for the lock, then 503" \
 	"$(cat "$WORK/busy.rec.st") $(cat "$WORK/busy.imp.st") $(cat "$WORK/busy.sign.st")" "503 503 503"
 expect_eq "503: the JSON code is busy" "$(jq -r .error.code "$WORK/busy.rec")" busy
 case $(jq -r .error.message "$WORK/busy.rec") in
-*"5 秒后重试"*) ok "503: the message says to retry after the wait" ;;
+*"已等待 5 秒"*"请稍后重试"*) ok "503: the message says to retry after the wait" ;;
 *) not_ok "503: the message says to retry after the wait" "$(cat "$WORK/busy.rec")" ;;
 esac
 if grep -qi '^Retry-After: 5' "$WORK/busy.rec.h"; then ok "503: Retry-After"; else

@@ -588,6 +588,71 @@ static void test_import_dup_after_update(void **state)
 	ch_household_dispose(&h);
 }
 
+/* An import checks its rows without the write lock and writes them after:
+ * what another writer stored in between is checked again when writing (an
+ * ID number taken meanwhile blocks the row), and a change to what the
+ * checks read (a region added) makes the import stale, storing nothing. */
+static void test_import_between_halves(void **state)
+{
+	struct fixture *f = *state;
+	struct row first = make_row("CJ000", "赵一", "652301199001010013", NULL);
+	ch_hh_import_summary sum;
+	assert_int_equal(import_rows(f->ctx, 0, &first, 1, &sum, NULL), 0);
+	ch_hh_import_summary_dispose(&sum);
+
+	ch_ctx *other = NULL;
+	assert_int_equal(ch_ctx_open(&other, f->url, "root", "root"), 0);
+	struct row rows[2] = {
+	    make_row("CJ001", "张三", ID_A, NULL),
+	    make_row("CJ002", "李四", ID_B, NULL),
+	};
+	ch_hh_import_opts o = {.file = "unit.csv", .file_hash = "0", .skip_invalid = 1};
+	ch_hh_import *imp = NULL;
+	assert_int_equal(ch_hh_import_begin(f->ctx, &o, &imp), 0);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(ch_hh_import_row(imp, i + 2, rows[i].f), 0);
+	/* checked, not yet written: another writer is not held up, and takes
+	 * ID_B for a household of its own */
+	struct row theirs = make_row("CJ009", "李四", ID_B, NULL);
+	assert_int_equal(import_rows(other, 0, &theirs, 1, &sum, NULL), 0);
+	assert_int_equal(sum.inserted, 1);
+	ch_hh_import_summary_dispose(&sum);
+	assert_int_equal(ch_hh_import_finish(imp, &sum), 0);
+	assert_int_equal(sum.inserted, 1);
+	assert_int_equal(sum.rejected, 1);
+	assert_true(has_problem(imp, 3, CH_HF_ID, "身份证号已在册"));
+	assert_false(ch_hh_import_stale(imp));
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(imp);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household"), 3);
+
+	/* a township added in between: the import is stale and stores nothing */
+	struct row later = make_row("CJ003", "王五", "652301198001010019", NULL);
+	assert_int_equal(ch_hh_import_begin(f->ctx, &o, &imp), 0);
+	assert_int_equal(ch_hh_import_row(imp, 2, later.f), 0);
+	struct row place = make_row("CJ010", "钱七", "652301197001010014", NULL);
+	place.f[CH_HF_TOWNSHIP] = "三工镇";
+	place.f[CH_HF_VILLAGE] = NULL;
+	ch_hh_import_opts po = {.file = "unit.csv", .file_hash = "0", .new_places = 1};
+	ch_hh_import *pimp = NULL;
+	assert_int_equal(ch_hh_import_begin(other, &po, &pimp), 0);
+	assert_int_equal(ch_hh_import_row(pimp, 2, place.f), 0);
+	assert_int_equal(ch_hh_import_finish(pimp, &sum), 0);
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(pimp);
+	assert_int_equal(ch_hh_import_finish(imp, &sum), CH_ECONFLICT);
+	assert_true(ch_hh_import_stale(imp));
+	ch_hh_import_summary_dispose(&sum);
+	ch_hh_import_free(imp);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household WHERE hh_no = 'CJ003'"),
+	                 0);
+	/* run again (as the file import does), it goes in */
+	assert_int_equal(import_rows(f->ctx, 0, &later, 1, &sum, NULL), 0);
+	assert_int_equal(sum.inserted, 1);
+	ch_hh_import_summary_dispose(&sum);
+	ch_ctx_free(other);
+}
+
 /* The same, when row 2 is identical to the registered household (so it is
  * "unchanged", not an update): the registered household must survive. */
 static void test_import_dup_after_unchanged(void **state)
@@ -1094,6 +1159,7 @@ int main(void)
 	    T(test_import_problem_fields),
 	    T(test_import_future_birth),
 	    T(test_import_dup_after_update),
+	    T(test_import_between_halves),
 	    T(test_import_dup_after_unchanged),
 	    T(test_import_dup_hhno_after_unchanged),
 	    T(test_import_dup_new_rows),

@@ -923,10 +923,13 @@ static void test_error_exit_status(void **state)
 	assert_int_equal(ch_err_exit_status(CH_EEXISTS), 5);
 	assert_int_equal(ch_err_exit_status(CH_ERROR), 70);
 	assert_int_equal(ch_err_exit_status(-99), 70); /* unknown: internal */
+	/* a busy database is "try again later" (EX_TEMPFAIL), never internal */
+	assert_int_equal(ch_err_exit_status(CH_EBUSY), 75);
 	/* every code maps to one of the documented statuses */
-	for (int code = CH_EBUSY; code <= CH_OK; code++) {
+	for (int code = CH_ETHROTTLED; code <= CH_OK; code++) {
 		int s = ch_err_exit_status(code);
-		assert_true(s == 0 || s == 1 || s == 3 || s == 4 || s == 5 || s == 70);
+		assert_true(s == 0 || s == 1 || s == 2 || s == 3 || s == 4 || s == 5 || s == 70 ||
+		            s == 75);
 	}
 
 	assert_string_equal(ch_err_name(CH_OK), "ok");
@@ -968,6 +971,19 @@ static void test_error_http_and_json(void **state)
 		for (const char *c = ch_err_json_code(code); *c; c++)
 			assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
 	}
+}
+
+static void test_busy_wait_setting(void **state)
+{
+	(void)state;
+	assert_int_equal(ch_busy_wait(), CH_BUSY_WAIT_S);
+	ch_busy_wait_set(30);
+	assert_int_equal(ch_busy_wait(), 30);
+	ch_busy_wait_set(-1); /* clamped */
+	assert_int_equal(ch_busy_wait(), 0);
+	ch_busy_wait_set(CH_BUSY_WAIT_MAX_S + 1);
+	assert_int_equal(ch_busy_wait(), CH_BUSY_WAIT_MAX_S);
+	ch_busy_wait_set(CH_BUSY_WAIT_S);
 }
 
 static void test_error_field(void **state)
@@ -1104,6 +1120,7 @@ int main(void)
 	    cmocka_unit_test(test_strv),
 	    cmocka_unit_test(test_error_state),
 	    cmocka_unit_test(test_error_exit_status),
+	    cmocka_unit_test(test_busy_wait_setting),
 	    cmocka_unit_test(test_error_http_and_json),
 	    cmocka_unit_test(test_error_field),
 	    cmocka_unit_test(test_alloc),
