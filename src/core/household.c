@@ -300,6 +300,24 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
 		goto fail;
+	/* the checked rows wait in a temporary table: on disk, not in memory,
+	 * and writing it takes no lock of the database. Made before the read
+	 * transaction, so that a rollback does not take the tables away from
+	 * under ch_hh_import_free (whose emptying them would then fail and
+	 * replace the import's own error). */
+	if ((rc = ch_db_exec_script(
+	         ctx->db,
+	         "CREATE TEMP TABLE IF NOT EXISTS hh_stage(line INTEGER PRIMARY KEY,"
+	         " v0 INTEGER, v1 INTEGER, v2 INTEGER, v3, v4, v5, v6, v7, v8, v9, v10,"
+	         " v11, v12, v13, v14, v15, v16, v17, v18, v19, id_raw, township, village);"
+	         "CREATE TEMP TABLE IF NOT EXISTS hh_place(county INTEGER, township TEXT,"
+	         " village TEXT, tid INTEGER, vid INTEGER, PRIMARY KEY (county, township,"
+	         " village));"
+	         "CREATE TEMP TABLE IF NOT EXISTS hh_prefix(c INTEGER, t INTEGER, v INTEGER,"
+	         " prefix TEXT, PRIMARY KEY (c, t, v));"
+	         "DELETE FROM temp.hh_stage; DELETE FROM temp.hh_place;"
+	         " DELETE FROM temp.hh_prefix;")) != 0)
+		goto fail;
 	/* one snapshot for every check; the write lock only when retrying */
 	if ((rc = opts->check_under_lock ? ch_ctx_begin(ctx) : ch_ctx_begin_read(ctx)) != 0)
 		goto fail;
@@ -330,23 +348,9 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 		goto fail;
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
 		imp->text_max[text_fields[i]] = ch_ref_text_max(ctx, ch_hfield_key(text_fields[i]));
-	/* the checked rows wait in a temporary table: on disk, not in memory,
-	 * and writing it takes no lock of the database */
-	rc = ch_db_exec_script(
-	    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS hh_stage(line INTEGER PRIMARY KEY,"
-	             " v0 INTEGER, v1 INTEGER, v2 INTEGER, v3, v4, v5, v6, v7, v8, v9, v10,"
-	             " v11, v12, v13, v14, v15, v16, v17, v18, v19, id_raw, township, village);"
-	             "CREATE TEMP TABLE IF NOT EXISTS hh_place(county INTEGER, township TEXT,"
-	             " village TEXT, tid INTEGER, vid INTEGER, PRIMARY KEY (county, township,"
-	             " village));"
-	             "CREATE TEMP TABLE IF NOT EXISTS hh_prefix(c INTEGER, t INTEGER, v INTEGER,"
-	             " prefix TEXT, PRIMARY KEY (c, t, v));"
-	             "DELETE FROM temp.hh_stage; DELETE FROM temp.hh_place;"
-	             " DELETE FROM temp.hh_prefix;");
-	if (rc == 0)
-		rc = ch_db_prepare(ctx->db, &imp->st_stage,
-		                   "INSERT INTO temp.hh_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	rc = ch_db_prepare(ctx->db, &imp->st_stage,
+	                   "INSERT INTO temp.hh_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+	                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (rc == 0)
 		rc = ch_db_prepare(ctx->db, &imp->st_place,
 		                   "INSERT OR IGNORE INTO temp.hh_place(county, township, village)"
