@@ -59,6 +59,12 @@ has_err "busy: the message says the database is busy" "数据库正忙（另一�
 has_err "busy: the message says to retry" "请稍后重试"
 run env CLEANHEAT_BUSY_TIMEOUT=0 "$CLEANHEAT" --db $DB user add w2 --role auditor
 expect_rc "CLEANHEAT_BUSY_TIMEOUT=0: exit 75 at once" 75
+printf 'busy_timeout = 1\n' >busy.conf
+run env -u CLEANHEAT_BUSY_TIMEOUT "$CLEANHEAT" --config busy.conf --db $DB user add w2 --role auditor
+expect_rc "the configuration's busy_timeout = 1: exit 75" 75
+has_err "the configuration's busy_timeout: waited 1 s" "已等待 1 秒"
+run env CLEANHEAT_BUSY_TIMEOUT=0 "$CLEANHEAT" --config busy.conf --db $DB user add w2 --role auditor
+has_err "the environment before the configuration's busy_timeout" "已等待 0 秒"
 run ch --db $DB --busy-timeout 0 plan show --year 2023
 expect_rc "a reader is not held up by the lock" 0
 run ch --db $DB --busy-timeout 0 user list
