@@ -142,7 +142,8 @@ int cli_man(FILE *f)
 	      "农村清洁取暖改造管理：计划、登记、进度、验收和补助\n"
 	      ".SH 用法\n.B cleanheat\n"
 	      "[\\fB\\-\\-config\\fR \\fIFILE\\fR] [\\fB\\-\\-db\\fR \\fIURL\\fR] "
-	      "[\\fB\\-\\-as\\fR \\fIUSER\\fR] \\fIGROUP VERB\\fR [\\fIOPTIONS\\fR]\n"
+	      "[\\fB\\-\\-as\\fR \\fIUSER\\fR] [\\fB\\-\\-busy\\-timeout\\fR \\fIS\\fR] "
+	      "\\fIGROUP VERB\\fR [\\fIOPTIONS\\fR]\n"
 	      ".br\n.B cleanheat serve\n[\\fIOPTIONS\\fR]\n"
 	      ".br\n.B cleanheat help\n[\\fB\\-\\-man\\fR | \\fIGROUP\\fR [\\fIVERB\\fR]]\n"
 	      ".SH 说明\n",
@@ -162,6 +163,10 @@ int cli_man(FILE *f)
 	item(f, "--as USER",
 	     "以该用户身份操作（默认为操作系统用户；只有州级管理员可代他人操作，审计日志记下两人）"
 	     "。");
+	item(f, "--busy-timeout S",
+	     "另一项写入占用数据库时最多等待的秒数（0 到 3600，默认 5；也可用环境变量 "
+	     "CLEANHEAT_BUSY_TIMEOUT 或配置文件的 busy_timeout，本选项优先）；超时以状态 75 "
+	     "退出，未作任何修改，可稍后重试。");
 	item(f, "--format table|csv|json|xlsx", "输出表格的命令：输出格式（默认 table）。");
 	item(f, "-o FILE", "输出表格的命令：把结果写入 FILE。");
 	item(f, "--help", "显示一个命令的全部选项。");
@@ -193,6 +198,9 @@ int cli_man(FILE *f)
 			              k->help, k->name);
 			item(f, k->env, b.ptr);
 		}
+	item(f, "CLEANHEAT_READ_TIMEOUT",
+	     "读入一个文件的时限（秒，默认 600）；超过即停止并报错（见 docs/limits.md）。");
+	item(f, "CLEANHEAT_LOCK_TIME", "设为 1 时，命令结束时打印它占用数据库写锁的时长。");
 	item(f, "TMPDIR", "上传和导出的临时文件所在目录（默认 /tmp）。");
 
 	fputs(".SH 文件\n", f);
