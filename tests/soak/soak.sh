@@ -5,8 +5,11 @@
 # A prepared database holds a register of SOAK_HH households (default 3,000)
 # of 昌吉市: the first sixth paid in one batch whose bank return is waiting,
 # the next sixth reserved and waiting to be paid, the rest registered and
-# waiting for their construction steps. Each round starts from a copy of it
-# and runs one of four writes, drawn at random:
+# waiting for their construction steps. It is made with cleanheat commands
+# only (steps, self-inspection, review, funds, reserve, pay), as an office
+# would, so that `cleanheat verify` passes on it; sqlite3 only reads. Each
+# round starts from a copy of it and runs one of four writes, drawn at
+# random:
 #
 #   household import  a ledger of SOAK_HH/3 new households
 #   event import      the construction steps of the registered households
@@ -16,7 +19,7 @@
 # and kills it with kill -9 after a random delay between 0 and the time an
 # uninterrupted run of that write takes (measured first, then brought down
 # whenever a run finishes before its kill). Then: PRAGMA
-# integrity_check, the verify commands (see verify below), and that nothing
+# integrity_check, `cleanheat verify` (see verify below), and that nothing
 # is half-written: the households are those before or those after the
 # import, never some of them, and each is one the import records say was
 # stored; the events are those before or after the whole batch; every
@@ -57,8 +60,8 @@ die() {
 	exit 2
 }
 
-# The verify commands after each kill. When `cleanheat verify` checks all
-# of them at once, this is the one line to change.
+# The verify command after each kill: every check of `cleanheat verify`
+# (audit chain, checkpoints, rows against their seals, ledger, aggregates).
 verify() {
 	ch --db "$DB" verify
 }
@@ -78,35 +81,41 @@ head -n $((HH + 1)) all.csv >register.csv
 ch --db $DB household import register.csv >/dev/null || die "cannot import the register"
 ch --db $DB demo events --as-of 2023-10-31 --seed 7 -o steps-all.csv >/dev/null ||
 	die "cannot generate the steps"
-# the steps of the registered households only (the others are paid)
-q "SELECT hh_no FROM household WHERE id <= $B" >paid-hh.txt
-awk -F, 'NR == FNR { paid[$1] = 1; next } FNR == 1 || !($2 in paid)' paid-hh.txt steps-all.csv \
+# households 1..B (county, number) are paid or reserved; the steps of the
+# event import are those of the others, still registered
+q "SELECT r.name, h.hh_no FROM household h JOIN region r ON r.id = h.county_id
+	WHERE h.id <= $B ORDER BY h.id" | tr '|' , >built-hh.txt
+awk -F, 'NR == FNR { paid[$2] = 1; next } FNR == 1 || !($2 in paid)' built-hh.txt steps-all.csv \
 	>steps.csv
-# households 1..B straight to 复核通过 (this is about crashes, not the
-# review), with their step and its aggregate as event.c writes them; the
-# audit seals are emptied, so that the next write seals this state as a new
-# baseline (pay, payfile and verify refuse rows changed outside the program)
-to_reviewed() {
-	q "BEGIN;
-UPDATE household SET status = 'reviewed', stage_day = '2023-10-20' WHERE id BETWEEN $1 AND $2;
-INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es, es_area_centi, plan_year,
-	county_id, actor, recorded_at)
-SELECT id, 6, 5, '2023-10-20', '长时测试：直接置为复核通过', es_measures IS NOT NULL,
-	coalesce(es_area_centi, 0), plan_year, county_id, 'root', '2023-10-20T00:00:00Z'
-FROM household WHERE id BETWEEN $1 AND $2;
-INSERT INTO progress_daily(plan_year, county_id, stage_no, day, households, es_households,
-	es_area_centi)
-SELECT plan_year, county_id, 6, '2023-10-20', count(*), sum(es), sum(es * es_area_centi)
-FROM event WHERE stage_no = 6 AND household_id BETWEEN $1 AND $2 GROUP BY plan_year, county_id
-ON CONFLICT(plan_year, county_id, stage_no, day) DO UPDATE SET
-	households = households + excluded.households,
-	es_households = es_households + excluded.es_households,
-	es_area_centi = es_area_centi + excluded.es_area_centi;
-DROP TRIGGER IF EXISTS seal_no_delete;
-DELETE FROM seal;
-COMMIT;"
+# households 1..B brought to 复核通过 the way an office does it, through the
+# program only (verify refuses rows changed outside it): their steps to 已调试
+# in one event file, then for 1..A and later for A+1..B a self-inspection
+# file, a review application, its assignment and the results of the sample
+awk -F, 'BEGIN { print "县市,户编号,环节,日期,备注" }
+	{ printf "%s,%s,已开工,2023-05-10,\n%s,%s,已完工,2023-07-20,\n%s,%s,已调试,2023-08-01,\n",
+	  $1, $2, $1, $2, $1, $2 }' built-hh.txt >built.csv
+ch --db $DB event import built.csv >/dev/null || die "cannot record the steps of households 1..$B"
+printf 'JPEG 自验照片' >photo.jpg
+ch --db $DB user add rv --role reviewer >/dev/null || die "cannot add the reviewer"
+reviewed() { # FIRST LAST DAY: households FIRST..LAST self-inspected on DAY, reviewed after
+	awk -F, -v f="$1" -v l="$2" -v d="$3" 'BEGIN { print "县市,户编号,结果,日期,自验人员,证明材料" }
+		NR >= f && NR <= l { printf "%s,%s,合格,%s,张三,photo.jpg\n", $1, $2, d }' \
+		built-hh.txt >inspect-$1.csv
+	ch --db $DB inspect import inspect-$1.csv >/dev/null || die "cannot self-inspect $1..$2"
+	app=$(ch --db $DB review apply --county 昌吉市 --date "$3" --all-passed |
+		sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
+	[ -n "$app" ] || die "cannot apply for the review of $1..$2"
+	ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed "soak-$1" >/dev/null ||
+		die "cannot assign $app"
+	for h in $(ch --db $DB --as rv review sample "$app" --format csv | tr -d '\r' |
+		awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
+		ch --db $DB --as rv review result "$app" "$h" --result pass --evidence photo.jpg \
+			--date 2023-10-20 >/dev/null || die "cannot record the review of $h"
+	done
+	[ "$(q "SELECT count(*) FROM household WHERE status = 'reviewed' AND id BETWEEN $1 AND $2")" = \
+		$(($2 - $1 + 1)) ] || die "households $1..$2 did not pass the review"
 }
-to_reviewed 1 $A
+reviewed 1 $A 2023-10-10
 ch --db $DB user add fin --role finance >/dev/null || die "cannot add the finance user"
 for s in central region prefecture county; do
 	ch --db $DB --as fin funds appropriate --source $s --amount 100000000 --date 2023-06-01 \
@@ -119,9 +128,10 @@ ch --db $DB --as fin subsidy reserve --county 昌吉市 --date 2023-10-25 >/dev/
 tr -d '\r\357\273\277' <pay1.csv | awk -F, 'NR == 1 { print "流水号,金额(元),状态,日期,原因"; next }
 	{ ok = (NR % 7 != 0); printf "%s,%s,%s,2023-11-05,%s\n", $1, $8, ok ? "成功" : "失败",
 	  ok ? "" : "账户已销户" }' >return.csv
-to_reviewed $((A + 1)) $B
+reviewed $((A + 1)) $B 2023-10-12
 ch --db $DB --as fin subsidy reserve --county 昌吉市 --date 2023-10-26 >/dev/null ||
 	die "cannot reserve the second group"
+# no row changes: the write-ahead log folded into the file each round copies
 q "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 verify >/dev/null 2>verify.err || die "the prepared database does not verify: $(cat verify.err)"
 HH0=$(q "SELECT count(*) FROM household")
