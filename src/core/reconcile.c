@@ -5,6 +5,7 @@
  * household that has withdrawn since, back to the county's account (see
  * subsidy.h).
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -82,11 +83,13 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const ch_return_row *r = &rows[i];
 		char *end = NULL, *status = NULL, key[64], day[11];
+		errno = 0;
 		long long pid = r->payment ? strtoll(r->payment, &end, 10) : 0;
+		int too_big = errno == ERANGE; /* never quoted back clamped */
 		int64_t household = 0, amount = 0, tid = 0, fen = 0;
 		int ok = status_of(r->status), existed;
 		ch_date d;
-		if (!r->payment || !*r->payment || *end || pid <= 0) {
+		if (!r->payment || !*r->payment || *end || pid <= 0 || too_big) {
 			ch_problems_add(problems, r->line, -1, "流水号", r->payment, 0,
 			                "流水号无效");
 			sum->unknown++;
@@ -136,6 +139,22 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
 			free(status);
 			continue;
 		}
+		/* the bank cannot answer for a payment before it was sent */
+		char *sent_day = NULL;
+		ch_db_query_text(
+		    ctx->db, &sent_day,
+		    "SELECT b.day FROM payment p JOIN payment_batch b ON b.id = p.batch_id"
+		    " WHERE p.id = ?",
+		    "i", (int64_t)pid);
+		ch_error_clear();
+		if (sent_day && strcmp(day, sent_day) < 0) {
+			ch_problems_add(problems, r->line, -1, "日期", r->day, 0,
+			                "回单日期 %s 早于这笔发放的发放日期 %s", day, sent_day);
+			free(sent_day);
+			free(status);
+			continue;
+		}
+		free(sent_day);
 		if (strcmp(status, "sent") != 0) {
 			if ((strcmp(status, "paid") == 0) == (ok == 1))
 				sum->repeated++;

@@ -466,6 +466,16 @@ expect_eq "a return contradicting a confirmed payment: CJ001 stays 补助已发�
 printf '流水号,金额,状态,日期\n%s,10000.00,已处理,2023-11-06\n' "$P1" >badstatus.csv
 run fin subsidy reconcile badstatus.csv
 expect_rc "a return with an unknown 状态: exit 1" 1
+printf '流水号,金额,状态,日期,原因\n%s,,失败,2023-10-01,退票\n' "$P1" >early.csv
+run fin subsidy reconcile early.csv
+expect_rc "a return dated before its payment was sent: exit 1" 1
+has "a return dated before its payment was sent: names the dates" "回单日期 2023-10-01 早于这笔发放的发放日期"
+expect_eq "a return dated before its payment: no transfer" "$(ntransfers)" "$N0"
+printf '流水号,金额,状态,日期\n99999999999999999999,1.00,成功,2023-11-06\n' >huge.csv
+run fin subsidy reconcile huge.csv
+expect_rc "a 流水号 beyond 64 bits: exit 1" 1
+has "a 流水号 beyond 64 bits: invalid, not quoted back as another number" "流水号无效"
+lacks "a 流水号 beyond 64 bits: no clamped number" "9223372036854775807"
 printf '账号,金额\n1,2\n' >nohead.csv
 run fin subsidy reconcile nohead.csv
 expect_rc "a return without 流水号 and 状态: exit 1" 1
