@@ -88,6 +88,9 @@ static int check_path(const char *path, int create)
 	return rc;
 }
 
+/* The least an open waits for another connection's exclusive moment. */
+#define OPEN_WAIT_MS 2000
+
 static int sqlite_open(void **impl, const char *path, int create)
 {
 	sqlite3 *h = NULL;
@@ -106,20 +109,28 @@ static int sqlite_open(void **impl, const char *path, int create)
 	    path, &h,
 	    SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
-		ch_error_set(CH_ERROR, "cannot open database '%s': %s", path,
+		ch_error_set(CH_ERROR, "无法打开数据库「%s」：%s", path,
 		             h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
 		sqlite3_close(h);
 		return CH_ERROR;
 	}
-	sqlite3_busy_timeout(h, ch_busy_wait() * 1000);
+	/* Opening reads the header and the WAL index: it never waits for a
+	 * writer's transaction, only for the moments another connection holds
+	 * the file exclusively (the last one closing checkpoints the WAL, or a
+	 * crashed writer's WAL is recovered). Those are short, so the open waits
+	 * for them at least OPEN_WAIT_MS even when the busy wait is 0; the
+	 * statements afterwards wait as long as the busy wait says. */
+	int wait_ms = ch_busy_wait() * 1000;
+	sqlite3_busy_timeout(h, wait_ms > OPEN_WAIT_MS ? wait_ms : OPEN_WAIT_MS);
 	rc = sqlite3_exec(
 	    h,
 	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=FILE;"
 	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
 	    NULL, NULL, NULL);
+	sqlite3_busy_timeout(h, wait_ms);
 	if (rc != SQLITE_OK) {
 		int code = map_error(h, rc);
-		ch_error_prefix("cannot open database '%s': ", path);
+		ch_error_prefix("无法打开数据库「%s」：", path);
 		sqlite3_close(h);
 		return code;
 	}
