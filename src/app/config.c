@@ -2,7 +2,6 @@
  * config — reading the configuration file (see config.h): finding it,
  * splitting its lines into keys and values, and the keys it may hold.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/text.h"
 
 const struct ch_config_key ch_config_keys[] = {
     {"database", "URL", "CLEANHEAT_DB",
@@ -73,11 +73,14 @@ static char *trim(char *s)
 static int check_value(const char *path, int line, const char *key, const char *v)
 {
 	if (strcmp(key, "busy_timeout") == 0) {
-		char *end;
-		errno = 0;
-		long n = strtol(v, &end, 10);
-		if (!*v || *end || errno || n < 0 || n > 3600)
-			return line_error(path, line, key, "“%s”不是 0–3600 之间的整数（秒）", v);
+		/* the bound is the busy wait's own (util/error.h) */
+		int64_t n;
+		if (ch_text_parse_count(v, &n) != CH_NUM_OK || n < 0 || n > CH_BUSY_WAIT_MAX_S) {
+			char fmt[64];
+			snprintf(fmt, sizeof fmt, "“%%s”不是 0–%d 之间的整数（秒）",
+			         CH_BUSY_WAIT_MAX_S);
+			return line_error(path, line, key, fmt, v);
+		}
 	} else if (strcmp(key, "insecure_http") == 0) {
 		static const char *const ok[] = {"yes", "no",  "true", "false",
 		                                 "on",  "off", "1",    "0"};
