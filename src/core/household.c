@@ -1215,6 +1215,55 @@ static int resolve_places(ch_hh_import *imp)
 	return rc < 0 ? rc : 0;
 }
 
+/* Building an index from its sorted keys costs far less than inserting the
+ * same keys one at a time in the file's order once the index outgrows the
+ * page cache (a million shuffled rows into an empty register: 56 s with
+ * every index in place, 28 s with the non-unique ones built afterwards;
+ * docs/performance.md). So a load of at least DEFER_MIN rows that is at
+ * least as large as the register already is (a county's first register, a
+ * new database) drops the register's non-unique indexes before the
+ * set-wise insert and creates them again from their stored definitions
+ * after it, in the same transaction: no other connection ever sees the
+ * register without them, and a rollback restores them. The unique indexes
+ * stay: the insert relies on them to skip a conflicting row. SQLite only
+ * (the definitions come from its catalogue); with another driver the rows
+ * are inserted with every index in place. */
+#define DEFER_MIN 5000
+
+static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
+{
+	ch_db *db = imp->ctx->db;
+	ch_stmt *st;
+	ch_buf b;
+	if (strcmp(ch_db_driver_name(db), "sqlite") != 0 || imp->kept < DEFER_MIN ||
+	    (int64_t)imp->kept < imp->last_id)
+		return 0;
+	int rc = ch_db_prepare(db, &st,
+	                       "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+	                       " AND tbl_name = 'household' AND sql IS NOT NULL"
+	                       " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY name");
+	ch_buf_init(&b);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", ch_stmt_text(st, 0));
+		ch_strv_push(saved, ch_stmt_text(st, 1));
+		rc = 0;
+	}
+	ch_stmt_finalize(st);
+	if (rc == 0 && b.len)
+		rc = ch_db_exec_script(db, b.ptr);
+	ch_buf_dispose(&b);
+	return rc < 0 ? rc : 0;
+}
+
+/* Creates again the indexes defer_indexes dropped. */
+static int restore_indexes(ch_hh_import *imp, ch_strv *saved)
+{
+	int rc = 0;
+	for (size_t i = 0; i < saved->len && rc == 0; i++)
+		rc = ch_db_exec_script(imp->ctx->db, saved->items[i]);
+	return rc;
+}
+
 /* Stores at once every kept row that is a new household conflicting with
  * nothing (most rows of most imports), in line order, and marks their lines
  * done. The rest go through store_row one by one. */
@@ -1222,10 +1271,16 @@ static int insert_new(ch_hh_import *imp)
 {
 	ch_db *db = imp->ctx->db;
 	int64_t max_line = 0;
+	ch_strv deferred;
 	int rc = ch_db_query_int64(db, &max_line,
 	                           "SELECT coalesce(max(line), 0) FROM temp.hh_stage", NULL);
 	if (rc)
 		return rc;
+	ch_strv_init(&deferred);
+	if ((rc = defer_indexes(imp, &deferred)) != 0) {
+		ch_strv_dispose(&deferred);
+		return rc;
+	}
 	imp->done = ch_calloc((size_t)max_line / 8 + 1, 1);
 #define TID "CASE WHEN s.township IS NULL THEN s.v1 ELSE p.tid END"
 #define VID "CASE WHEN s.village IS NULL THEN s.v2 ELSE p.vid END"
@@ -1245,9 +1300,12 @@ static int insert_new(ch_hh_import *imp)
 	    "it", imp->import_id, imp->now);
 #undef TID
 #undef VID
+	size_t n = rc ? 0 : (size_t)ch_db_changes(db);
+	if (rc == 0)
+		rc = restore_indexes(imp, &deferred);
+	ch_strv_dispose(&deferred);
 	if (rc)
 		return rc;
-	size_t n = (size_t)ch_db_changes(db);
 	imp->sum.inserted += n;
 	if (n == imp->kept) {
 		imp->all_done = 1; /* the common case: nothing left for store_row */
