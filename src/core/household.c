@@ -105,10 +105,13 @@ static const char *const hh_col_names[HH_NCOLS] = {
 static const char hh_col_int[HH_NCOLS] = {1, 1, 1, 0, 0, 0, 0, 0, 1, 0,
                                           0, 0, 0, 1, 1, 0, 0, 1, 0, 0};
 
-/* One checked row: its column values as text (NULL: SQL NULL). */
+/* One checked row: its column values as text (NULL: SQL NULL); the
+ * integer columns also as integers (isint), to be bound as such. */
 struct hh_vals {
 	const char *s[HH_NCOLS];
 	char nums[HH_NCOLS][24];
+	int64_t iv[HH_NCOLS];
+	unsigned char isint[HH_NCOLS];
 };
 
 struct ch_hh_import {
@@ -125,6 +128,7 @@ struct ch_hh_import {
 	ch_stmt *st_stage;             /* keeps a checked row in temp.hh_stage */
 	ch_stmt *st_place, *st_triple; /* notes a place to add, a list_key prefix to find */
 	ch_strmap *noted;              /* the places and prefixes noted so far */
+	int64_t last_triple[3];        /* the prefix noted last (rows come in runs) */
 	unsigned char *done;           /* per line: stored by the set-wise insert */
 	size_t kept;                   /* rows in temp.hh_stage */
 	int all_done;                  /* the set-wise insert stored every kept row */
@@ -818,12 +822,24 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 
 static void set_int(struct hh_vals *hv, int i, int64_t v, int null_if_negative)
 {
+	hv->isint[i] = 0;
 	if (null_if_negative && v < 0) {
 		hv->s[i] = NULL;
 		return;
 	}
-	snprintf(hv->nums[i], sizeof hv->nums[i], "%" PRId64, v);
+	/* in decimal, without snprintf (several per row of a million-row file) */
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	memcpy(hv->nums[i], p, (size_t)(tmp + sizeof tmp - p));
 	hv->s[i] = hv->nums[i];
+	hv->iv[i] = v;
+	hv->isint[i] = 1;
 }
 
 static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
@@ -1106,25 +1122,34 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 		ch_stmt *st = imp->st_stage;
 		int pending = r.township_id == PENDING || r.village_id == PENDING;
 		rec_values(&r, &hv);
+		/* integers as integers; the texts without a copy: R and HV
+		 * outlive the statement's step */
 		rc = ch_stmt_bind_int64(st, 1, (int64_t)line);
 		for (int i = 0; i < HH_NCOLS && rc == 0; i++)
-			rc = ch_stmt_bind_text(st, i + 2, hv.s[i]);
+			rc = hv.isint[i] ? ch_stmt_bind_int64(st, i + 2, hv.iv[i])
+			                 : ch_stmt_bind_text_ref(st, i + 2, hv.s[i]);
 		if (rc == 0)
-			rc = ch_stmt_bind_text(st, HH_NCOLS + 2, r.v[CH_HF_ID]);
+			rc = ch_stmt_bind_text_ref(st, HH_NCOLS + 2, r.v[CH_HF_ID]);
 		if (rc == 0)
-			rc = ch_stmt_bind_text(st, HH_NCOLS + 3,
-			                       pending ? r.v[CH_HF_TOWNSHIP] : NULL);
+			rc = ch_stmt_bind_text_ref(st, HH_NCOLS + 3,
+			                           pending ? r.v[CH_HF_TOWNSHIP] : NULL);
 		if (rc == 0)
-			rc = ch_stmt_bind_text(st, HH_NCOLS + 4,
-			                       r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
+			rc = ch_stmt_bind_text_ref(
+			    st, HH_NCOLS + 4, r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
 		if (rc == 0 && (rc = run_stmt(st)) == 0)
 			imp->kept++;
 		/* the places to add and the list_key prefixes to look up, once each */
 		if (rc == 0 && pending)
 			rc = note_once(imp, imp->st_place, 1, r.county_id, r.v[CH_HF_TOWNSHIP],
 			               r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
-		else if (rc == 0)
+		else if (rc == 0 && (r.county_id != imp->last_triple[0] ||
+		                     r.township_id != imp->last_triple[1] ||
+		                     r.village_id != imp->last_triple[2])) {
 			rc = note_once(imp, imp->st_triple, 0, r.county_id, hv.s[1], hv.s[2]);
+			imp->last_triple[0] = r.county_id;
+			imp->last_triple[1] = r.township_id;
+			imp->last_triple[2] = r.village_id;
+		}
 	}
 	rec_dispose(&r);
 	return rc;

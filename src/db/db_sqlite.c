@@ -180,6 +180,12 @@ static int sqlite_bind_text(void *stmt, int idx, const char *s)
 	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
 }
 
+static int sqlite_bind_text_ref(void *stmt, int idx, const char *s)
+{
+	int rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
+	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
+}
+
 static int sqlite_bind_blob(void *stmt, int idx, const void *data, size_t len)
 {
 	int rc = sqlite3_bind_blob64(stmt, idx, data, (sqlite3_uint64)len, SQLITE_TRANSIENT);
@@ -469,4 +475,5 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .restore = sqlite_restore,
     .check_file = sqlite_check_file,
     .change_hook = sqlite_change_hook,
+    .bind_text_ref = sqlite_bind_text_ref,
 };
