@@ -617,22 +617,22 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day)
 {
-	ch_stmt *st = b->st_keep;
+	ch_stmt *st = b->st_keep; /* the texts outlive the step: bound without a copy */
 	int rc = ch_stmt_bind_int64(st, 1, (int64_t)in->line);
 	if (rc == 0)
 		rc = ch_stmt_bind_int64(st, 2, household);
 	if (rc == 0)
 		rc = ch_stmt_bind_int64(st, 3, stage);
 	if (rc == 0)
-		rc = ch_stmt_bind_text(st, 4, day);
+		rc = ch_stmt_bind_text_ref(st, 4, day);
 	if (rc == 0)
-		rc = ch_stmt_bind_text(st, 5, in->household);
+		rc = ch_stmt_bind_text_ref(st, 5, in->household);
 	if (rc == 0)
-		rc = ch_stmt_bind_text(st, 6, in->stage);
+		rc = ch_stmt_bind_text_ref(st, 6, in->stage);
 	if (rc == 0)
-		rc = ch_stmt_bind_text(st, 7, in->day);
+		rc = ch_stmt_bind_text_ref(st, 7, in->day);
 	if (rc == 0)
-		rc = ch_stmt_bind_text(st, 8, in->note);
+		rc = ch_stmt_bind_text_ref(st, 8, in->note);
 	return rc ? rc : run(st);
 }
 
@@ -692,19 +692,20 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		free(note);
 		return 0;
 	}
-	/* write: the event, the household's stage, the aggregates, the evidence */
+	/* write: the event, the household's stage, the aggregates, the evidence
+	 * (texts bound without a copy: they outlive each statement's step) */
 	ch_stmt *st = b->st_ins;
 	if ((rc = ch_stmt_bind_int64(st, 1, h.id)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 2, stage)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 3, h.stage)) == 0 &&
-	    (rc = ch_stmt_bind_text(st, 4, day)) == 0 &&
-	    (rc = ch_stmt_bind_text(st, 5, note && *note ? note : NULL)) == 0 &&
+	    (rc = ch_stmt_bind_text_ref(st, 4, day)) == 0 &&
+	    (rc = ch_stmt_bind_text_ref(st, 5, note && *note ? note : NULL)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 6, h.es)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 7, h.es_area)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 8, h.plan_year)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 9, h.county_id)) == 0 &&
-	    (rc = ch_stmt_bind_text(st, 10, b->ctx->actor.name)) == 0 &&
-	    (rc = ch_stmt_bind_text(st, 11, b->now)) == 0 &&
+	    (rc = ch_stmt_bind_text_ref(st, 10, b->ctx->actor.name)) == 0 &&
+	    (rc = ch_stmt_bind_text_ref(st, 11, b->now)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 12, b->batch_id)) == 0 &&
 	    (rc = ch_stmt_bind_null(st, 13)) == 0)
 		rc = run(st);
@@ -712,8 +713,8 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 	if (rc)
 		return rc;
 	int64_t event_id = ch_db_last_id(b->ctx->db);
-	if ((rc = ch_stmt_bind_text(b->st_upd, 1, ch_stage_key(stage))) != 0 ||
-	    (rc = ch_stmt_bind_text(b->st_upd, 2, day)) != 0 ||
+	if ((rc = ch_stmt_bind_text_ref(b->st_upd, 1, ch_stage_key(stage))) != 0 ||
+	    (rc = ch_stmt_bind_text_ref(b->st_upd, 2, day)) != 0 ||
 	    (rc = ch_stmt_bind_int64(b->st_upd, 3, h.id)) != 0 || (rc = run(b->st_upd)) != 0)
 		return rc;
 	struct ev_sink to = {b->st_agg, b->sums};
