@@ -156,41 +156,110 @@ fi
 want hostile && (cd "$ROOT" && sh bench/hostile.sh "$C")
 
 # ---- progress: event import and the dispatch report ----
-# BENCH_HH households (default 1,000,000; BENCH_SCALE=10 multiplies it), a
-# year of synthetic steps for them (about three each), a weekly batch of
-# 100,000 of those steps, then report dispatch against sqlite3's GROUP BY
-# over the events table (what a report without aggregates would do).
-if want events || want http || want search; then
+# BENCH_HH households (default 1,000,000), a year of synthetic steps for
+# them (about three each), a weekly batch of 100,000 of those steps (aim:
+# at least 200,000 events/s) and the year's steps (the same aim), then
+# report dispatch (aim: at most 10 ms for the whole command) beside the
+# query it runs, timed alone in sqlite3, and sqlite3's GROUP BY over the
+# events table (what a report without aggregates would do).
+# BENCH_SCALE=10 then makes the register ten times as large by copying
+# its households and their steps in SQL (new ids, 户编号 and ID numbers;
+# the aggregates multiplied), which takes minutes where importing ten
+# million rows would take an hour, and times the dispatch again.
 SCALE=${BENCH_SCALE:-1}
-HH=$(( ${BENCH_HH:-1000000} * SCALE ))
+HH=${BENCH_HH:-1000000}
 ms() { date +%s%N | awk '{ printf "%.0f", $1 / 1000000 }'; }
 
+# scale_up DB K: K copies of the register and its steps in all (see above)
+scale_up() {
+	db=$1 k=$2
+	# the column lists from the tables themselves, with what must change
+	hcols=$(sqlite3 "$db" "SELECT group_concat(name, ', ') FROM pragma_table_info('household')")
+	hsel=$(sqlite3 "$db" "SELECT group_concat(CASE name
+		WHEN 'id' THEN 'id + :off'
+		WHEN 'hh_no' THEN 'hh_no || ''#'' || :k'
+		WHEN 'id_number' THEN 'substr(id_number, 1, 6) || printf(''%012d'', id + :off)'
+		WHEN 'list_key' THEN 'replace(list_key, hh_no || char(1), hh_no || ''#'' || :k || char(1))'
+		ELSE name END, ', ') FROM pragma_table_info('household')")
+	ecols=$(sqlite3 "$db" "SELECT group_concat(name, ', ') FROM pragma_table_info('event')")
+	esel=$(sqlite3 "$db" "SELECT group_concat(CASE name
+		WHEN 'id' THEN 'id + :eoff'
+		WHEN 'household_id' THEN 'household_id + :off'
+		WHEN 'corrects' THEN 'corrects + :eoff'
+		WHEN 'superseded_by' THEN 'superseded_by + :eoff'
+		ELSE name END, ', ') FROM pragma_table_info('event')")
+	# the non-unique indexes are built again afterwards (faster than
+	# inserting nine copies of random keys one by one)
+	idx=$(sqlite3 "$db" "SELECT group_concat(sql, ';' || char(10)) || ';' FROM sqlite_master WHERE type = 'index'
+		AND tbl_name IN ('household', 'event') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'")
+	drop=$(sqlite3 "$db" "SELECT group_concat('DROP INDEX ' || name, ';' || char(10)) || ';' FROM sqlite_master
+		WHERE type = 'index' AND tbl_name IN ('household', 'event') AND sql IS NOT NULL
+		AND sql NOT LIKE 'CREATE UNIQUE %'")
+	hmax=$(sqlite3 "$db" "SELECT max(id) FROM household")
+	emax=$(sqlite3 "$db" "SELECT max(id) FROM event")
+	{
+		echo "$PRAGMAS"
+		echo "PRAGMA foreign_keys=OFF; BEGIN;"
+		echo "$drop"
+		i=1
+		while [ "$i" -lt "$k" ]; do
+			echo ".parameter set :k $i"
+			echo ".parameter set :off $((i * hmax))"
+			echo ".parameter set :eoff $((i * emax))"
+			echo "INSERT INTO household($hcols) SELECT $hsel FROM household WHERE id <= $hmax;"
+			echo "INSERT INTO event($ecols) SELECT $esel FROM event WHERE id <= $emax;"
+			i=$((i + 1))
+		done
+		echo "UPDATE progress_daily SET households = households * $k,"
+		echo " es_households = es_households * $k, es_area_centi = es_area_centi * $k;"
+		echo "$idx"
+		echo "COMMIT;"
+	} | sqlite3 "$db" >/dev/null
+}
+
+if want events || want http || want search; then
 echo "== event import and report dispatch ($HH households)"
 "$C" --db base.db demo generate --households "$HH" --seed 2 -o reg.csv >/dev/null
 cp base.db ev.db
 "$C" --db ev.db household import reg.csv >/dev/null
 "$C" --db ev.db demo events --as-of 2023-10-31 --seed 2 -o ev.csv >/dev/null
 EVENTS=$(($(wc -l < ev.csv) - 1))
-head -n 100001 ev.csv > week.csv
+WEEK=$((EVENTS < 100000 ? EVENTS : 100000))
+head -n $((WEEK + 1)) ev.csv > week.csv
 cp ev.db week.db
 set -- $(measure "$C" --db week.db event import week.csv)
-printf '  weekly batch of 100000 steps: %8d events/s (%5.2f s, write lock held %s s; aim >= 100000 events/s)\n' \
-	"$(rate 100000 "$1")" "$1" "$(lock_s)"
+printf '  weekly batch of %d steps: %8d events/s (%5.2f s, write lock held %s s; aim >= 200000 events/s)\n' \
+	"$WEEK" "$(rate "$WEEK" "$1")" "$1" "$(lock_s)"
 rm -f week.db*
 set -- $(measure "$C" --db ev.db event import ev.csv)
-printf '  the year, %d steps:       %8d events/s (%5.2f s, write lock held %s s, peak %.1f MiB)\n' "$EVENTS" \
+printf '  the year, %d steps:       %8d events/s (%5.2f s, write lock held %s s, peak %.1f MiB; aim >= 200000 events/s)\n' "$EVENTS" \
 	"$(rate "$EVENTS" "$1")" "$1" "$(lock_s)" "$(awk -v k="$2" 'BEGIN { print k / 1024 }')"
-best=999999
-for i in 1 2 3 4 5; do
+
+# report dispatch, best of 5, beside its query alone and the GROUP BY
+dispatch_line() {
+	best=999999
+	for i in 1 2 3 4 5; do
+		sync
+		t0=$(ms)
+		"$C" --db ev.db report dispatch --year 2023 --as-of 2023-07-16 --format csv >/dev/null
+		t=$(($(ms) - t0))
+		[ "$t" -lt "$best" ] && best=$t
+	done
+	q=$(printf '%s\n' ".timer on" "SELECT r.code, r.name, p.stage_no, sum(p.households), sum(p.es_households), sum(p.es_area_centi) FROM progress_daily p JOIN region r ON r.id = p.county_id WHERE p.plan_year = 2023 AND p.day <= '2023-07-16' GROUP BY p.county_id, p.stage_no;" |
+		sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
+	sq=$(printf '%s\n' ".timer on" "SELECT county_id, stage_no, count(*) FROM event WHERE plan_year = 2023 AND day <= '2023-07-16' AND superseded_by IS NULL GROUP BY county_id, stage_no;" |
+		sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
+	printf '  report dispatch at %d households (whole command, best of 5): %d ms (aim <= 10 ms) | its query alone %.1f ms | sqlite3 GROUP BY over %d events: %.0f ms\n' \
+		"$1" "$best" "$(awk -v s="$q" 'BEGIN { print s * 1000 }')" "$2" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
+}
+dispatch_line "$HH" "$EVENTS"
+if [ "$SCALE" -gt 1 ]; then
 	t0=$(ms)
-	"$C" --db ev.db report dispatch --year 2023 --as-of 2023-07-16 --format csv >/dev/null
-	t=$(($(ms) - t0))
-	[ "$t" -lt "$best" ] && best=$t
-done
-sq=$(printf '%s\n' ".timer on" "SELECT county_id, stage_no, count(*) FROM event WHERE plan_year = 2023 AND day <= '2023-07-16' AND superseded_by IS NULL GROUP BY county_id, stage_no;" |
-	sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
-printf '  report dispatch (whole command, best of 5): %d ms (aim < 50 ms) | sqlite3 GROUP BY over %d events: %.0f ms\n' \
-	"$best" "$EVENTS" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
+	scale_up ev.db "$SCALE"
+	printf '  copied in SQL to %d households and %d steps in %d s\n' "$((HH * SCALE))" \
+		"$((EVENTS * SCALE))" "$((($(ms) - t0) / 1000))"
+	dispatch_line "$((HH * SCALE))" "$((EVENTS * SCALE))"
+fi
 
 # one county below the dispatch (report county, 县市详情): the largest
 # county's villages, computed from its households' events
