@@ -107,9 +107,13 @@ static int prepare_reads(ch_event_batch *b)
 		rc = ch_db_prepare(db, &b->st_hh_pk, HH_SEL " WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_hh_id,
-		                   HH_SEL " WHERE id_number = ?1 ORDER BY (?2 = 0 OR county_id = ?2"
-		                          " OR township_id = ?2 OR village_id = ?2) DESC,"
-		                          " status = 'withdrawn' LIMIT 1");
+		                   HH_SEL
+		                   " WHERE id IN (SELECT id FROM household WHERE id_number = ?1"
+		                   " AND withdrawn = 0 UNION ALL SELECT id FROM household"
+		                   " WHERE id_number = ?1 AND withdrawn = 1)"
+		                   " ORDER BY (?2 = 0 OR county_id = ?2"
+		                   " OR township_id = ?2 OR village_id = ?2) DESC,"
+		                   " status = 'withdrawn' LIMIT 1");
 	return rc;
 #undef HH_SEL
 }

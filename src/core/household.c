@@ -203,7 +203,7 @@ static int prepare_all(ch_hh_import *imp)
 		rc = ch_db_prepare(db, &imp->st_holder,
 		                   "SELECT h.id, h.import_id, h.source_line, h.hh_no, r.name"
 		                   " FROM household h JOIN region r ON r.id = h.county_id"
-		                   " WHERE h.id_number = ? AND h.status <> 'withdrawn'");
+		                   " WHERE h.id_number = ? AND h.withdrawn = 0");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_insert,

@@ -84,3 +84,15 @@ run ch --db skip.db report verify
 expect_rc "event import, a row skipped: aggregates agree" 0
 n=$(sqlite3 skip.db "SELECT count(*) FROM event")
 if [ "$n" = 199 ]; then ok "event import, a row skipped: the other 199 steps stored"; else not_ok "event import, a row skipped: the other 199 steps stored" "$n events"; fi
+
+# ---- household.withdrawn (migration 0012) follows status ----
+n=$(sqlite3 ev.db "SELECT count(*) FROM household WHERE status = 'withdrawn'")
+m=$(sqlite3 ev.db "SELECT count(*) FROM household WHERE withdrawn IS NOT (status = 'withdrawn')")
+if [ "$n" -gt 0 ] && [ "$m" = 0 ]; then
+	ok "withdrawals: withdrawn follows status ($n withdrawn)"
+else
+	not_ok "withdrawals: withdrawn follows status" "$n withdrawn, $m disagreeing"
+fi
+# a step leaves the ID-number indexes alone; a lookup by ID number uses them
+run sqlite3 ev.db "EXPLAIN QUERY PLAN SELECT id FROM household WHERE id_number = '652301194001010002' AND withdrawn = 0"
+has "ID-number lookup uses household_id_active" "household_id_active"
