@@ -544,7 +544,6 @@ static void test_migration_fills(void **state)
 	                                   "DROP TRIGGER household_list_region;"
 	                                   "DROP INDEX household_list;"
 	                                   "DROP INDEX household_id_withdrawn;"
-	                                   "DROP TRIGGER household_withdrawn_insert;"
 	                                   "DROP TRIGGER household_withdrawn_update;"
 	                                   "DROP INDEX household_id_active;"
 	                                   "ALTER TABLE household DROP COLUMN withdrawn;"
