@@ -20,6 +20,8 @@
  * restored from temp.hh_before if it had updated a stored household.
  * Updates are audited at the end, from temp.hh_before and the final rows,
  * so that an update undone by a later conflict leaves no audit entry.
+ * A load at least as large as the register builds the register's
+ * non-unique indexes after the set-wise insert (defer_indexes).
  * Each row stored carries its place in the list's order
  * (household.list_key); the search index (household_search) follows at
  * the end, in two statements, from the same two sources (household_int.h).
