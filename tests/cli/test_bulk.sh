@@ -96,3 +96,15 @@ fi
 # a step leaves the ID-number indexes alone; a lookup by ID number uses them
 run sqlite3 ev.db "EXPLAIN QUERY PLAN SELECT id FROM household WHERE id_number = '652301194001010002' AND withdrawn = 0"
 has "ID-number lookup uses household_id_active" "household_id_active"
+
+# a step named by ID number (no county) finds its household through the
+# ID-number indexes
+cp bulk.db id.db
+idn=$(sqlite3 id.db "SELECT id_number FROM household ORDER BY id LIMIT 1")
+printf '县市,户编号,环节,日期,备注\n,%s,已开工,2023-10-30,\n' "$idn" >byid.csv
+run ch --db id.db event import byid.csv
+expect_rc "step by ID number: exit 0" 0
+st=$(sqlite3 id.db "SELECT status || ' ' || withdrawn FROM household WHERE id_number = '$idn'")
+if [ "$st" = "started 0" ]; then ok "step by ID number: the household started"; else not_ok "step by ID number: the household started" "$st"; fi
+run ch --db id.db report verify
+expect_rc "step by ID number: aggregates agree" 0
