@@ -55,11 +55,12 @@ const char *ch_efield_name(enum ch_efield f)
 struct ev_sum {
 	int64_t year, county, n, es, area;
 	int stage, used;
-	char day[11];
+	char day[16]; /* as large as the days it is copied from */
 };
 
 /* An open-addressing table of sums (a power of two of slots, at most half
- * used). */
+ * used), keyed by the four fields themselves: a ch_strmap would want a
+ * formatted string key for every step. */
 struct ev_sums {
 	struct ev_sum *slot;
 	size_t cap, used;
