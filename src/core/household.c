@@ -20,6 +20,8 @@
  * restored from temp.hh_before if it had updated a stored household.
  * Updates are audited at the end, from temp.hh_before and the final rows,
  * so that an update undone by a later conflict leaves no audit entry.
+ * A load at least as large as the register builds the register's
+ * non-unique indexes after the set-wise insert (defer_indexes).
  * Each row stored carries its place in the list's order
  * (household.list_key); the search index (household_search) follows at
  * the end, in two statements, from the same two sources (household_int.h).
@@ -105,10 +107,13 @@ static const char *const hh_col_names[HH_NCOLS] = {
 static const char hh_col_int[HH_NCOLS] = {1, 1, 1, 0, 0, 0, 0, 0, 1, 0,
                                           0, 0, 0, 1, 1, 0, 0, 1, 0, 0};
 
-/* One checked row: its column values as text (NULL: SQL NULL). */
+/* One checked row: its column values as text (NULL: SQL NULL); the
+ * integer columns also as integers (isint), to be bound as such. */
 struct hh_vals {
 	const char *s[HH_NCOLS];
 	char nums[HH_NCOLS][24];
+	int64_t iv[HH_NCOLS];
+	unsigned char isint[HH_NCOLS];
 };
 
 struct ch_hh_import {
@@ -125,6 +130,7 @@ struct ch_hh_import {
 	ch_stmt *st_stage;             /* keeps a checked row in temp.hh_stage */
 	ch_stmt *st_place, *st_triple; /* notes a place to add, a list_key prefix to find */
 	ch_strmap *noted;              /* the places and prefixes noted so far */
+	int64_t last_triple[3];        /* the prefix noted last (rows come in runs) */
 	unsigned char *done;           /* per line: stored by the set-wise insert */
 	size_t kept;                   /* rows in temp.hh_stage */
 	int all_done;                  /* the set-wise insert stored every kept row */
@@ -199,7 +205,7 @@ static int prepare_all(ch_hh_import *imp)
 		rc = ch_db_prepare(db, &imp->st_holder,
 		                   "SELECT h.id, h.import_id, h.source_line, h.hh_no, r.name"
 		                   " FROM household h JOIN region r ON r.id = h.county_id"
-		                   " WHERE h.id_number = ? AND h.status <> 'withdrawn'");
+		                   " WHERE h.id_number = ? AND h.withdrawn = 0");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_insert,
@@ -818,12 +824,24 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 
 static void set_int(struct hh_vals *hv, int i, int64_t v, int null_if_negative)
 {
+	hv->isint[i] = 0;
 	if (null_if_negative && v < 0) {
 		hv->s[i] = NULL;
 		return;
 	}
-	snprintf(hv->nums[i], sizeof hv->nums[i], "%" PRId64, v);
+	/* in decimal, without snprintf (several per row of a million-row file) */
+	char tmp[24], *p = tmp + sizeof tmp;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	*--p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	memcpy(hv->nums[i], p, (size_t)(tmp + sizeof tmp - p));
 	hv->s[i] = hv->nums[i];
+	hv->iv[i] = v;
+	hv->isint[i] = 1;
 }
 
 static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
@@ -1106,25 +1124,34 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 		ch_stmt *st = imp->st_stage;
 		int pending = r.township_id == PENDING || r.village_id == PENDING;
 		rec_values(&r, &hv);
+		/* integers as integers; the texts without a copy: R and HV
+		 * outlive the statement's step */
 		rc = ch_stmt_bind_int64(st, 1, (int64_t)line);
 		for (int i = 0; i < HH_NCOLS && rc == 0; i++)
-			rc = ch_stmt_bind_text(st, i + 2, hv.s[i]);
+			rc = hv.isint[i] ? ch_stmt_bind_int64(st, i + 2, hv.iv[i])
+			                 : ch_stmt_bind_text_ref(st, i + 2, hv.s[i]);
 		if (rc == 0)
-			rc = ch_stmt_bind_text(st, HH_NCOLS + 2, r.v[CH_HF_ID]);
+			rc = ch_stmt_bind_text_ref(st, HH_NCOLS + 2, r.v[CH_HF_ID]);
 		if (rc == 0)
-			rc = ch_stmt_bind_text(st, HH_NCOLS + 3,
-			                       pending ? r.v[CH_HF_TOWNSHIP] : NULL);
+			rc = ch_stmt_bind_text_ref(st, HH_NCOLS + 3,
+			                           pending ? r.v[CH_HF_TOWNSHIP] : NULL);
 		if (rc == 0)
-			rc = ch_stmt_bind_text(st, HH_NCOLS + 4,
-			                       r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
+			rc = ch_stmt_bind_text_ref(
+			    st, HH_NCOLS + 4, r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
 		if (rc == 0 && (rc = run_stmt(st)) == 0)
 			imp->kept++;
 		/* the places to add and the list_key prefixes to look up, once each */
 		if (rc == 0 && pending)
 			rc = note_once(imp, imp->st_place, 1, r.county_id, r.v[CH_HF_TOWNSHIP],
 			               r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
-		else if (rc == 0)
+		else if (rc == 0 && (r.county_id != imp->last_triple[0] ||
+		                     r.township_id != imp->last_triple[1] ||
+		                     r.village_id != imp->last_triple[2])) {
 			rc = note_once(imp, imp->st_triple, 0, r.county_id, hv.s[1], hv.s[2]);
+			imp->last_triple[0] = r.county_id;
+			imp->last_triple[1] = r.township_id;
+			imp->last_triple[2] = r.village_id;
+		}
 	}
 	rec_dispose(&r);
 	return rc;
@@ -1215,6 +1242,55 @@ static int resolve_places(ch_hh_import *imp)
 	return rc < 0 ? rc : 0;
 }
 
+/* Building an index from its sorted keys costs far less than inserting the
+ * same keys one at a time in the file's order once the index outgrows the
+ * page cache (a million shuffled rows into an empty register: 56 s with
+ * every index in place, 28 s with the non-unique ones built afterwards;
+ * docs/performance.md). So a load of at least DEFER_MIN rows that is at
+ * least as large as the register already is (a county's first register, a
+ * new database) drops the register's non-unique indexes before the
+ * set-wise insert and creates them again from their stored definitions
+ * after it, in the same transaction: no other connection ever sees the
+ * register without them, and a rollback restores them. The unique indexes
+ * stay: the insert relies on them to skip a conflicting row. SQLite only
+ * (the definitions come from its catalogue); with another driver the rows
+ * are inserted with every index in place. */
+#define DEFER_MIN 5000
+
+static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
+{
+	ch_db *db = imp->ctx->db;
+	ch_stmt *st;
+	ch_buf b;
+	if (strcmp(ch_db_driver_name(db), "sqlite") != 0 || imp->kept < DEFER_MIN ||
+	    (int64_t)imp->kept < imp->last_id)
+		return 0;
+	int rc = ch_db_prepare(db, &st,
+	                       "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+	                       " AND tbl_name = 'household' AND sql IS NOT NULL"
+	                       " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY name");
+	ch_buf_init(&b);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", ch_stmt_text(st, 0));
+		ch_strv_push(saved, ch_stmt_text(st, 1));
+		rc = 0;
+	}
+	ch_stmt_finalize(st);
+	if (rc == 0 && b.len)
+		rc = ch_db_exec_script(db, b.ptr);
+	ch_buf_dispose(&b);
+	return rc < 0 ? rc : 0;
+}
+
+/* Creates again the indexes defer_indexes dropped. */
+static int restore_indexes(ch_hh_import *imp, ch_strv *saved)
+{
+	int rc = 0;
+	for (size_t i = 0; i < saved->len && rc == 0; i++)
+		rc = ch_db_exec_script(imp->ctx->db, saved->items[i]);
+	return rc;
+}
+
 /* Stores at once every kept row that is a new household conflicting with
  * nothing (most rows of most imports), in line order, and marks their lines
  * done. The rest go through store_row one by one. */
@@ -1222,10 +1298,16 @@ static int insert_new(ch_hh_import *imp)
 {
 	ch_db *db = imp->ctx->db;
 	int64_t max_line = 0;
+	ch_strv deferred;
 	int rc = ch_db_query_int64(db, &max_line,
 	                           "SELECT coalesce(max(line), 0) FROM temp.hh_stage", NULL);
 	if (rc)
 		return rc;
+	ch_strv_init(&deferred);
+	if ((rc = defer_indexes(imp, &deferred)) != 0) {
+		ch_strv_dispose(&deferred);
+		return rc;
+	}
 	imp->done = ch_calloc((size_t)max_line / 8 + 1, 1);
 #define TID "CASE WHEN s.township IS NULL THEN s.v1 ELSE p.tid END"
 #define VID "CASE WHEN s.village IS NULL THEN s.v2 ELSE p.vid END"
@@ -1245,9 +1327,12 @@ static int insert_new(ch_hh_import *imp)
 	    "it", imp->import_id, imp->now);
 #undef TID
 #undef VID
+	size_t n = rc ? 0 : (size_t)ch_db_changes(db);
+	if (rc == 0)
+		rc = restore_indexes(imp, &deferred);
+	ch_strv_dispose(&deferred);
 	if (rc)
 		return rc;
-	size_t n = (size_t)ch_db_changes(db);
 	imp->sum.inserted += n;
 	if (n == imp->kept) {
 		imp->all_done = 1; /* the common case: nothing left for store_row */

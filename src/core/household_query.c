@@ -40,8 +40,8 @@
 /* The households with ID number V, active or withdrawn: each through its
  * partial index (an OR of the two would read the whole table). */
 #define ID_LOOKUP(v)                                                                               \
-	"(SELECT id FROM household WHERE id_number = " v " AND status <> 'withdrawn'"              \
-	" UNION ALL SELECT id FROM household WHERE id_number = " v " AND status = 'withdrawn')"
+	"(SELECT id FROM household WHERE id_number = " v " AND withdrawn = 0"                      \
+	" UNION ALL SELECT id FROM household WHERE id_number = " v " AND withdrawn = 1)"
 /* the actor's scope: ? is the scope region id, 0 for everything */
 #define IN_SCOPE "(?9 = 0 OR h.county_id = ?9 OR h.township_id = ?9 OR h.village_id = ?9)"
 
@@ -342,9 +342,9 @@ static void add_candidates(ch_buf *sql, int match)
 	ch_buf_printf(sql,
 	              "SELECT h.id FROM region r JOIN household h ON h.county_id = r.id"
 	              " WHERE r.level = %d AND h.hh_no >= ?11 AND h.hh_no < ?11 || '" LIST_END "'"
-	              " UNION ALL SELECT id FROM household WHERE status <> 'withdrawn'"
+	              " UNION ALL SELECT id FROM household WHERE withdrawn = 0"
 	              " AND id_number >= ?13 AND id_number < ?13 || '" LIST_END "'"
-	              " UNION ALL SELECT id FROM household WHERE status = 'withdrawn'"
+	              " UNION ALL SELECT id FROM household WHERE withdrawn = 1"
 	              " AND id_number >= ?13 AND id_number < ?13 || '" LIST_END "'"
 	              " UNION ALL SELECT id FROM household WHERE phone IS NOT NULL"
 	              " AND phone >= ?11 AND phone < ?11 || '" LIST_END "'",

@@ -152,6 +152,15 @@ int ch_stmt_bind_text(ch_stmt *st, int idx, const char *s)
 	return s ? st->db->drv->bind_text(st->impl, idx, s) : st->db->drv->bind_null(st->impl, idx);
 }
 
+int ch_stmt_bind_text_ref(ch_stmt *st, int idx, const char *s)
+{
+	const struct ch_db_driver *d = st->db->drv;
+	if (!s)
+		return d->bind_null(st->impl, idx);
+	return d->bind_text_ref ? d->bind_text_ref(st->impl, idx, s)
+	                        : d->bind_text(st->impl, idx, s);
+}
+
 int ch_stmt_bind_blob(ch_stmt *st, int idx, const void *data, size_t len)
 {
 	return st->db->drv->bind_blob(st->impl, idx, data, len);

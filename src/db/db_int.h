@@ -46,6 +46,9 @@ struct ch_db_driver {
 	/* Calls FN for every row this connection inserts, updates or deletes in
 	 * a rowid table of the main database (NULL FN: no more calls). */
 	void (*change_hook)(void *impl, ch_db_change_fn fn, void *arg);
+	/* Binds S itself, not a copy (see ch_stmt_bind_text_ref); NULL: the
+	 * driver has no such bind and bind_text is used. */
+	int (*bind_text_ref)(void *stmt, int idx, const char *s);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:

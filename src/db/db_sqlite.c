@@ -11,6 +11,8 @@
  * large import updates indexes all over the file, and a small cache makes
  * it re-read and re-write the same pages. Temporary tables (the rows an
  * import has checked and not yet written) live in a file, not in memory.
+ * SQLite's memory statistics are off (they cost a global mutex per
+ * allocation).
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -25,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <string.h>
@@ -88,6 +91,16 @@ static int check_path(const char *path, int create)
 	return rc;
 }
 
+/* SQLite's memory statistics (sqlite3_status) take a global mutex on every
+ * allocation; nothing reads them, so they are turned off once per process,
+ * before SQLite initialises itself (sqlite3_config must come first). */
+static pthread_once_t config_once = PTHREAD_ONCE_INIT;
+
+static void configure_sqlite(void)
+{
+	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* The least an open waits for another connection's exclusive moment. */
 #define OPEN_WAIT_MS 2000
 
@@ -97,6 +110,7 @@ static int sqlite_open(void **impl, const char *path, int create)
 	int rc = check_path(path, create);
 	if (rc)
 		return rc;
+	pthread_once(&config_once, configure_sqlite);
 	/* a new database holds personal data: readable by its owner only
 	 * (SQLite creates its -wal and -shm files with the same mode) */
 	struct stat sb;
@@ -163,6 +177,12 @@ static int sqlite_bind_int64(void *stmt, int idx, int64_t v)
 static int sqlite_bind_text(void *stmt, int idx, const char *s)
 {
 	int rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT);
+	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
+}
+
+static int sqlite_bind_text_ref(void *stmt, int idx, const char *s)
+{
+	int rc = sqlite3_bind_text(stmt, idx, s, -1, SQLITE_STATIC);
 	return rc == SQLITE_OK ? 0 : map_error(sqlite3_db_handle(stmt), rc);
 }
 
@@ -455,4 +475,5 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .restore = sqlite_restore,
     .check_file = sqlite_check_file,
     .change_hook = sqlite_change_hook,
+    .bind_text_ref = sqlite_bind_text_ref,
 };

@@ -312,6 +312,43 @@ static void test_bind_types(void **state)
 	ch_stmt_finalize(NULL);
 }
 
+/* ch_stmt_bind_text_ref: the text itself is bound (what the statement
+ * stores is what the buffer held when it was stepped), NULL binds NULL, and
+ * a buffer reused for the next row after a reset gives the next row. */
+static void test_bind_text_ref(void **state)
+{
+	struct fixture *f = *state;
+	ch_stmt *st = NULL;
+	char buf[32];
+	int64_t v = -1;
+	assert_int_equal(ch_db_prepare(f->db, &st, "INSERT INTO t(name, n) VALUES (?, ?)"), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(buf, sizeof buf, "昌吉市-%d", i);
+		assert_int_equal(ch_stmt_bind_text_ref(st, 1, buf), 0);
+		assert_int_equal(ch_stmt_bind_int64(st, 2, i), 0);
+		assert_int_equal(ch_stmt_step(st), CH_DB_DONE);
+		assert_int_equal(ch_stmt_reset(st), 0);
+		memset(buf, 'x', sizeof buf - 1); /* overwritten after the step */
+	}
+	assert_int_equal(ch_stmt_bind_text_ref(st, 1, NULL), 0);
+	assert_int_equal(ch_stmt_bind_int64(st, 2, 9), 0);
+	assert_int_equal(ch_stmt_step(st), CH_DB_DONE);
+	ch_stmt_finalize(st);
+	char *s = NULL;
+	assert_int_equal(ch_db_query_text(f->db, &s,
+	                                  "SELECT group_concat(name, ',') FROM (SELECT name"
+	                                  " FROM t WHERE name IS NOT NULL ORDER BY n)",
+	                                  NULL),
+	                 0);
+	assert_string_equal(s, "昌吉市-0,昌吉市-1,昌吉市-2");
+	free(s);
+	assert_int_equal(ch_db_query_int64(f->db, &v,
+	                                   "SELECT count(*) FROM t WHERE name IS NULL AND n = 9",
+	                                   NULL),
+	                 0);
+	assert_int_equal(v, 1);
+}
+
 static void test_query_not_found(void **state)
 {
 	struct fixture *f = *state;
@@ -675,6 +712,7 @@ int main(void)
 	    T(test_schema_version),
 	    T(test_run_and_query),
 	    T(test_bind_types),
+	    T(test_bind_text_ref),
 	    T(test_query_not_found),
 	    T(test_tx_commit_and_rollback),
 	    T(test_tx_nested_only_outer_commits),

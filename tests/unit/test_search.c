@@ -532,8 +532,9 @@ static void test_search_at_scale(void **state)
 	free(whole);
 }
 
-/* A database of schema version 8 (made before the search index and the
- * rules' versions) is given the index and the list's keys when opened. */
+/* A database of schema version 8 (made before the search index, the
+ * rules' versions and household.withdrawn) is given the index and the
+ * list's keys when opened. */
 static void test_migration_fills(void **state)
 {
 	struct fixture *f = *state;
@@ -543,6 +544,11 @@ static void test_migration_fills(void **state)
 	                                   "DROP TRIGGER household_list_region;"
 	                                   "DROP INDEX household_list;"
 	                                   "DROP INDEX household_id_withdrawn;"
+	                                   "DROP TRIGGER household_withdrawn_update;"
+	                                   "DROP INDEX household_id_active;"
+	                                   "ALTER TABLE household DROP COLUMN withdrawn;"
+	                                   "CREATE UNIQUE INDEX household_id_active ON"
+	                                   " household(id_number) WHERE status <> 'withdrawn';"
 	                                   "ALTER TABLE household DROP COLUMN list_key;"
 	                                   "DROP TABLE rule_version;"
 	                                   "DELETE FROM schema_version WHERE version >= 9;"),
@@ -551,7 +557,11 @@ static void test_migration_fills(void **state)
 	ch_ctx_free(f->ctx);
 	f->ctx = NULL;
 	assert_int_equal(ch_ctx_open(&f->ctx, f->url, "root", "root"), 0);
-	assert_int_equal(count_of(f->ctx, "SELECT max(version) FROM schema_version"), 11);
+	assert_int_equal(count_of(f->ctx, "SELECT max(version) FROM schema_version"), 12);
+	/* 0012: withdrawn follows status, and the ID-number indexes use it */
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household WHERE withdrawn"
+	                                  " IS NOT (status = 'withdrawn')"),
+	                 0);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household WHERE list_key IS NULL"),
 	                 0);
 	expect_found(f->ctx, "王芳", "CJ001 CJ002 CJ003");

@@ -1,0 +1,110 @@
+#!/bin/sh
+# End-to-end tests of the bulk paths' shortcuts (docs/performance.md): a
+# household import at least as large as the register builds its non-unique
+# indexes after the set-wise insert (the indexes are the same afterwards,
+# and a refused import leaves them as they were); a file of steps sums its
+# progress contributions in memory and writes them once (the aggregates
+# still agree with the events, also with rows skipped).
+. "$(dirname "$0")/lib.sh"
+
+# schema DB: the register's index definitions, one per line
+schema() {
+	sqlite3 "$1" "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index'
+		AND tbl_name = 'household' AND sql IS NOT NULL ORDER BY name"
+}
+
+ch --db base.db plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 >/dev/null
+ch --db base.db demo generate --households 6000 --seed 11 -o reg.csv >/dev/null
+before=$(schema base.db)
+
+# ---- a first import of 6,000 rows into an empty register ----
+cp base.db bulk.db
+run ch --db bulk.db household import reg.csv
+expect_rc "bulk import: exit 0" 0
+has "bulk import: every row stored" "新增 6000 户"
+after=$(schema bulk.db)
+if [ -n "$before" ] && [ "$before" = "$after" ]; then
+	ok "bulk import: the register's indexes are as before"
+else
+	not_ok "bulk import: the register's indexes are as before" "before: $before" "after: $after"
+fi
+n=$(sqlite3 bulk.db "SELECT count(*) FROM household INDEXED BY household_phone WHERE phone IS NOT NULL")
+m=$(sqlite3 bulk.db "SELECT count(*) FROM household WHERE phone IS NOT NULL")
+if [ "$n" -gt 0 ] && [ "$n" = "$m" ]; then
+	ok "bulk import: the rebuilt phone index holds every phone"
+else
+	not_ok "bulk import: the rebuilt phone index holds every phone" "index $n, table $m"
+fi
+run sqlite3 bulk.db "PRAGMA integrity_check"
+if [ "$OUT" = ok ]; then ok "bulk import: integrity check"; else not_ok "bulk import: integrity check"; fi
+run ch --db bulk.db audit verify
+expect_rc "bulk import: audit verify" 0
+
+# the same file again: every row unchanged, nothing deferred (not larger
+# than the register), the indexes still the same
+run ch --db bulk.db household import reg.csv
+expect_rc "re-import: exit 0" 0
+has "re-import: every row unchanged" "未变 6000 户"
+after=$(schema bulk.db)
+if [ "$before" = "$after" ]; then ok "re-import: indexes unchanged"; else not_ok "re-import: indexes unchanged"; fi
+
+# ---- a refused bulk import leaves the register and its indexes as they were ----
+cp base.db bad.db
+{
+	cat reg.csv
+	tail -n 1 reg.csv | awk -F, -v OFS=, '{ $4 = "BAD-" $4; $6 = "65230119400101000X"; print }'
+} >bad.csv
+run ch --db bad.db household import bad.csv
+expect_rc "refused bulk import: exit 1" 1
+n=$(sqlite3 bad.db "SELECT count(*) FROM household")
+if [ "$n" = 0 ]; then ok "refused bulk import: nothing stored"; else not_ok "refused bulk import: nothing stored" "$n households"; fi
+after=$(schema bad.db)
+if [ "$before" = "$after" ]; then
+	ok "refused bulk import: indexes as before"
+else
+	not_ok "refused bulk import: indexes as before" "after: $after"
+fi
+
+# ---- steps: the sums written once agree with the events ----
+ch --db bulk.db demo events --as-of 2023-10-31 --seed 11 -o ev.csv >/dev/null
+cp bulk.db ev.db
+run ch --db ev.db event import ev.csv
+expect_rc "event import: exit 0" 0
+run ch --db ev.db report verify
+expect_rc "event import: aggregates agree with the events" 0
+# with a bad row skipped: the rejected step adds nothing
+cp bulk.db skip.db
+{
+	head -n 200 ev.csv
+	echo "昌吉市,652301-999999,已开工,2023-05-01,"
+} >skip.csv
+run ch --db skip.db event import skip.csv --skip-invalid
+expect_rc "event import, a row skipped: exit 0" 0
+run ch --db skip.db report verify
+expect_rc "event import, a row skipped: aggregates agree" 0
+n=$(sqlite3 skip.db "SELECT count(*) FROM event")
+if [ "$n" = 199 ]; then ok "event import, a row skipped: the other 199 steps stored"; else not_ok "event import, a row skipped: the other 199 steps stored" "$n events"; fi
+
+# ---- household.withdrawn (migration 0012) follows status ----
+n=$(sqlite3 ev.db "SELECT count(*) FROM household WHERE status = 'withdrawn'")
+m=$(sqlite3 ev.db "SELECT count(*) FROM household WHERE withdrawn IS NOT (status = 'withdrawn')")
+if [ "$n" -gt 0 ] && [ "$m" = 0 ]; then
+	ok "withdrawals: withdrawn follows status ($n withdrawn)"
+else
+	not_ok "withdrawals: withdrawn follows status" "$n withdrawn, $m disagreeing"
+fi
+# a step leaves the ID-number indexes alone; a lookup by ID number uses them
+run sqlite3 ev.db "EXPLAIN QUERY PLAN SELECT id FROM household WHERE id_number = '652301194001010002' AND withdrawn = 0"
+has "ID-number lookup uses household_id_active" "household_id_active"
+
+# a step named by ID number (no county) finds its household through the
+# ID-number indexes
+cp bulk.db id.db
+idn=$(sqlite3 id.db "SELECT id_number FROM household ORDER BY id LIMIT 1")
+printf '县市,户编号,环节,日期,备注\n,%s,已开工,2023-10-30,\n' "$idn" >byid.csv
+run ch --db id.db event import byid.csv
+expect_rc "step by ID number: exit 0" 0
+st=$(sqlite3 id.db "SELECT status || ' ' || withdrawn FROM household WHERE id_number = '$idn'")
+if [ "$st" = "started 0" ]; then ok "step by ID number: the household started"; else not_ok "step by ID number: the household started" "$st"; fi
+run ch --db id.db report verify
+expect_rc "step by ID number: aggregates agree" 0
