@@ -3,9 +3,11 @@
  *
  * A small driver table in the style of SQLite's VFS: a connection is opened
  * from a URL and carries the driver that serves it. "sqlite:PATH", "file:PATH"
- * or a plain path select the SQLite driver (db_sqlite.c); "postgres://..."
- * is reserved for the PostgreSQL driver. Domain SQL is written once, with
- * `?` placeholders, in the dialect both drivers accept.
+ * or a plain path select the SQLite driver (db_sqlite.c); "postgresql://...",
+ * "postgres://...", "pg:CONNINFO" and libpq key=value strings the PostgreSQL
+ * driver (db_pg.c). Domain SQL is written once, with `?` placeholders, in
+ * the dialect both drivers accept; where the dialects differ the SQL lives
+ * in per-dialect files (the migrations) or behind a driver operation.
  *
  * Opening a database also brings its schema up to date (migrate.c): the
  * migrations in src/db/sql/ are compiled into the binary and applied in
@@ -36,8 +38,10 @@ int ch_db_open(ch_db **out, const char *url, int *created);
  * an empty database behind). */
 int ch_db_open_existing(ch_db **out, const char *url);
 void ch_db_close(ch_db *db);
-/* The driver's name: "sqlite". */
+/* The driver's name: "sqlite" or "postgresql". */
 const char *ch_db_driver_name(const ch_db *db);
+/* The driver's SQL dialect: "sqlite" or "pg". */
+const char *ch_db_dialect(const ch_db *db);
 
 int ch_db_prepare(ch_db *db, ch_stmt **out, const char *sql);
 int ch_stmt_bind_int64(ch_stmt *st, int idx, int64_t v);

@@ -2,8 +2,9 @@
  * db_int — the driver table behind db.h. Only src/db/ includes this.
  *
  * A driver fills one struct ch_db_driver; db.c picks it from the URL and
- * forwards every call through it. Adding PostgreSQL is adding db_pg.c with
- * its own table and one line in db.c's driver list.
+ * forwards every call through it: db_sqlite.c (the default) and db_pg.c
+ * (PostgreSQL). Each driver names its SQL dialect, which picks the
+ * migrations (src/db/sql/ for "sqlite", src/db/sql/pg/ for "pg").
  */
 #ifndef CH_DB_DB_INT_H
 #define CH_DB_DB_INT_H
@@ -13,8 +14,13 @@
 
 #include "db/db.h"
 
+/* The driver table's layout; a driver built for another layout is refused. */
+#define CH_DB_DRIVER_VERSION 1
+
 struct ch_db_driver {
 	const char *name;
+	int version;         /* CH_DB_DRIVER_VERSION */
+	const char *dialect; /* "sqlite" or "pg": which migrations, which SQL files */
 	/* Is this driver the one for URL? Returns the path/conninfo part or NULL. */
 	const char *(*accepts)(const char *url);
 	/* Opens TARGET; creates it when CREATE, else a missing database is
@@ -33,6 +39,13 @@ struct ch_db_driver {
 	int (*column_is_null)(void *stmt, int col);
 	void (*finalize)(void *stmt);
 	int (*exec_script)(void *impl, const char *sql);
+	/* Begins the outermost transaction: a write transaction (READ 0) holds
+	 * the right to write from its start until it ends, so what it reads
+	 * stays true (SQLite: BEGIN IMMEDIATE); a read one (READ 1) is one
+	 * snapshot and takes no write lock. */
+	int (*begin)(void *impl, int read);
+	int (*commit)(void *impl);
+	int (*rollback)(void *impl);
 	int64_t (*last_id)(void *impl);
 	int64_t (*changes)(void *impl);
 	/* The file behind the connection ("" for a database in memory). */
@@ -81,6 +94,11 @@ struct ch_stmt {
 };
 
 extern const struct ch_db_driver ch_db_sqlite_driver;
+extern const struct ch_db_driver ch_db_pg_driver;
+
+/* The folder of the embedded migrations of DIALECT ("src/db/sql/" or
+ * "src/db/sql/pg/"). */
+const char *ch_db_migration_dir(const char *dialect);
 
 /* Applies the embedded migrations (migrate.c). */
 int ch_db_migrate(ch_db *db, int *created);

@@ -227,6 +227,21 @@ static int sqlite_exec_script(void *impl, const char *sql)
 	return 0;
 }
 
+static int sqlite_begin(void *impl, int read)
+{
+	return sqlite_exec_script(impl, read ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+}
+
+static int sqlite_commit(void *impl)
+{
+	return sqlite_exec_script(impl, "COMMIT");
+}
+
+static int sqlite_rollback(void *impl)
+{
+	return sqlite_exec_script(impl, "ROLLBACK");
+}
+
 static int64_t sqlite_changes(void *impl)
 {
 	return sqlite3_changes64(impl);
@@ -433,6 +448,8 @@ static void sqlite_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 
 const struct ch_db_driver ch_db_sqlite_driver = {
     .name = "sqlite",
+    .version = CH_DB_DRIVER_VERSION,
+    .dialect = "sqlite",
     .accepts = sqlite_accepts,
     .open = sqlite_open,
     .close = sqlite_close,
@@ -448,6 +465,9 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .column_is_null = sqlite_column_is_null,
     .finalize = sqlite_finalize,
     .exec_script = sqlite_exec_script,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
     .last_id = sqlite_last_id,
     .changes = sqlite_changes,
     .file = sqlite_file,
