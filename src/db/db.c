@@ -193,6 +193,36 @@ int ch_stmt_is_null(ch_stmt *st, int col)
 	return st->db->drv->column_is_null(st->impl, col);
 }
 
+int ch_stmt_column_count(ch_stmt *st)
+{
+	return st->db->drv->column_count(st->impl);
+}
+
+const char *ch_stmt_column_name(ch_stmt *st, int col)
+{
+	return st->db->drv->column_name(st->impl, col);
+}
+
+const void *ch_stmt_blob(ch_stmt *st, int col, size_t *len)
+{
+	return st->db->drv->column_blob(st->impl, col, len);
+}
+
+int ch_db_tables(ch_db *db, ch_strv *out)
+{
+	return db->drv->tables(db->impl, out);
+}
+
+int ch_db_defer_checks(ch_db *db)
+{
+	return db->drv->defer_checks(db->impl);
+}
+
+int ch_db_reset_ids(ch_db *db, const char *table)
+{
+	return db->drv->reset_ids(db->impl, table);
+}
+
 void ch_stmt_finalize(ch_stmt *st)
 {
 	if (st)

@@ -56,7 +56,28 @@ int64_t ch_stmt_int64(ch_stmt *st, int col);
 /* Text of column COL, NULL for SQL NULL; valid until the next step. */
 const char *ch_stmt_text(ch_stmt *st, int col);
 int ch_stmt_is_null(ch_stmt *st, int col);
+/* How many columns the statement's rows have, and the name of column COL
+ * (after the first step). */
+int ch_stmt_column_count(ch_stmt *st);
+const char *ch_stmt_column_name(ch_stmt *st, int col);
+/* The bytes of column COL when it holds a blob (their number in *LEN),
+ * valid until the next step; NULL when it holds anything else. */
+const void *ch_stmt_blob(ch_stmt *st, int col, size_t *len);
 void ch_stmt_finalize(ch_stmt *st);
+
+struct ch_strv;
+/* The names of the program's tables in DB (appended to OUT), whatever the
+ * driver: the SQLite catalogue or PostgreSQL's current schema. */
+int ch_db_tables(ch_db *db, struct ch_strv *out);
+
+/* Inside a write transaction: foreign keys are checked when it commits
+ * rather than per statement (SQLite: defer_foreign_keys; PostgreSQL: SET
+ * CONSTRAINTS ALL DEFERRED), for loading rows that refer forward. */
+int ch_db_defer_checks(ch_db *db);
+/* After rows of TABLE were loaded with their own ids: new rows get ids
+ * above them (PostgreSQL: the identity's sequence is set; SQLite needs
+ * nothing). */
+int ch_db_reset_ids(ch_db *db, const char *table);
 
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
 #define CH_DB_DRIVER_VERSION 1
@@ -37,7 +38,21 @@ struct ch_db_driver {
 	int64_t (*column_int64)(void *stmt, int col);
 	const char *(*column_text)(void *stmt, int col);
 	int (*column_is_null)(void *stmt, int col);
+	int (*column_count)(void *stmt);
+	const char *(*column_name)(void *stmt, int col);
+	/* The bytes of a blob column (*LEN of them), or NULL when the column
+	 * holds no blob (then it is read as text). */
+	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	void (*finalize)(void *stmt);
+	/* The names of the program's own tables, in no particular order
+	 * (not the driver's internal ones, nor a full-text index's parts). */
+	int (*tables)(void *impl, ch_strv *out);
+	/* Inside a write transaction: foreign keys are checked at its commit,
+	 * not per statement (rows that refer forward may be loaded). */
+	int (*defer_checks)(void *impl);
+	/* After rows were loaded with their ids: the next id TABLE hands out is
+	 * above the largest it holds. */
+	int (*reset_ids)(void *impl, const char *table);
 	int (*exec_script)(void *impl, const char *sql);
 	/* Begins the outermost transaction: a write transaction (READ 0) holds
 	 * the right to write from its start until it ends, so what it reads

@@ -78,6 +78,7 @@ struct pg_stmt {
 	int row, nrows;
 	int ran;
 	int hidden_returning; /* the RETURNING was added for last_id */
+	unsigned char *blob;  /* the last blob read (PQunescapeBytea) */
 };
 
 static int pg_error(struct pg_conn *pc, const PGresult *r)
@@ -499,12 +500,82 @@ static int pg_column_is_null(void *stmt, int col)
 	return cell(stmt, col) == NULL;
 }
 
+static int pg_column_count(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_column_name(void *stmt, int col)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQfname(st->res, col) : NULL;
+}
+
+static const void *pg_column_blob(void *stmt, int col, size_t *len)
+{
+	struct pg_stmt *st = stmt;
+	const char *v = cell(st, col);
+	if (!v || PQftype(st->res, col) != OID_BYTEA)
+		return NULL;
+	PQfreemem(st->blob);
+	st->blob = PQunescapeBytea((const unsigned char *)v, len);
+	return st->blob ? (const void *)st->blob : "";
+}
+
+static int pg_tables(void *impl, ch_strv *out)
+{
+	struct pg_conn *pc = impl;
+	PGresult *r = PQexec(pc->c, "SELECT tablename FROM pg_tables"
+	                            " WHERE schemaname = current_schema()");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_error(pc, r);
+		PQclear(r);
+		return rc;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		ch_strv_push(out, PQgetvalue(r, i, 0));
+	PQclear(r);
+	return 0;
+}
+
+static int pg_defer_checks(void *impl)
+{
+	return pg_simple(impl, "SET CONSTRAINTS ALL DEFERRED");
+}
+
+static int pg_reset_ids(void *impl, const char *table)
+{
+	struct pg_conn *pc = impl;
+	const char *col = ident_column(pc, table);
+	if (!col || !*col)
+		return 0;
+	char *t = PQescapeIdentifier(pc->c, table, strlen(table));
+	char *c = PQescapeIdentifier(pc->c, col, strlen(col));
+	char *lt = PQescapeLiteral(pc->c, table, strlen(table));
+	char *lc = PQescapeLiteral(pc->c, col, strlen(col));
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b,
+	              "SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max(%s), 0) + 1, false)"
+	              " FROM %s",
+	              lt, lc, c, t);
+	int rc = pg_simple(pc, b.ptr);
+	ch_buf_dispose(&b);
+	PQfreemem(t);
+	PQfreemem(c);
+	PQfreemem(lt);
+	PQfreemem(lc);
+	return rc;
+}
+
 static void pg_finalize(void *stmt)
 {
 	struct pg_stmt *st = stmt;
 	if (!st)
 		return;
 	PQclear(st->res);
+	PQfreemem(st->blob);
 	for (int i = 0; i < st->nparams; i++)
 		free(st->vals[i]);
 	free(st->vals);
@@ -625,7 +696,13 @@ const struct ch_db_driver ch_db_pg_driver = {
     .column_int64 = pg_column_int64,
     .column_text = pg_column_text,
     .column_is_null = pg_column_is_null,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_blob = pg_column_blob,
     .finalize = pg_finalize,
+    .tables = pg_tables,
+    .defer_checks = pg_defer_checks,
+    .reset_ids = pg_reset_ids,
     .exec_script = pg_exec_script,
     .begin = pg_begin,
     .commit = pg_commit,

@@ -210,6 +210,44 @@ static int sqlite_column_is_null(void *stmt, int col)
 	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
 }
 
+static int sqlite_column_count(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static const char *sqlite_column_name(void *stmt, int col)
+{
+	return sqlite3_column_name(stmt, col);
+}
+
+static const void *sqlite_column_blob(void *stmt, int col, size_t *len)
+{
+	if (sqlite3_column_type(stmt, col) != SQLITE_BLOB)
+		return NULL;
+	const void *p = sqlite3_column_blob(stmt, col);
+	*len = (size_t)sqlite3_column_bytes(stmt, col);
+	return p ? p : "";
+}
+
+/* The program's tables: not SQLite's own, nor the parts of a full-text
+ * table (household_search_data ...), which its own table stands for. */
+static int sqlite_tables(void *impl, ch_strv *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    impl,
+	    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	    " AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'"
+	    " AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND sqlite_master.name LIKE v.name || '\\_%' ESCAPE '\\')",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_error(impl, rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ch_strv_push(out, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : map_error(impl, rc);
+}
+
 static void sqlite_finalize(void *stmt)
 {
 	sqlite3_finalize(stmt);
@@ -224,6 +262,19 @@ static int sqlite_exec_script(void *impl, const char *sql)
 		sqlite3_free(msg);
 		return code;
 	}
+	return 0;
+}
+
+static int sqlite_defer_checks(void *impl)
+{
+	return sqlite_exec_script(impl, "PRAGMA defer_foreign_keys = ON");
+}
+
+static int sqlite_reset_ids(void *impl, const char *table)
+{
+	/* a rowid table hands out max(rowid) + 1 by itself */
+	(void)impl;
+	(void)table;
 	return 0;
 }
 
@@ -463,7 +514,13 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .column_int64 = sqlite_column_int64,
     .column_text = sqlite_column_text,
     .column_is_null = sqlite_column_is_null,
+    .column_count = sqlite_column_count,
+    .column_name = sqlite_column_name,
+    .column_blob = sqlite_column_blob,
     .finalize = sqlite_finalize,
+    .tables = sqlite_tables,
+    .defer_checks = sqlite_defer_checks,
+    .reset_ids = sqlite_reset_ids,
     .exec_script = sqlite_exec_script,
     .begin = sqlite_begin,
     .commit = sqlite_commit,

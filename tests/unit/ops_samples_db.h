@@ -2,3 +2,4 @@
 SAMPLE("db.init", "")
 SAMPLE("db.backup", "sample-backup.db")
 SAMPLE("db.restore", "sample-backup.db")
+SAMPLE("db.copy", "--to sample-copy.db")

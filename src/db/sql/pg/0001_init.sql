@@ -2,6 +2,9 @@
 -- PostgreSQL's form of src/db/sql/0001_init.sql: the same tables, columns,
 -- keys and rules; integers are bigint, row ids identity columns, and the
 -- triggers PL/pgSQL functions raising the same messages as SQLite's.
+-- Foreign keys are DEFERRABLE (checked at once unless a transaction defers
+-- them), so that `db copy` can load rows that refer forward (an event
+-- superseded by a later one) in one transaction.
 
 -- The trigger that refuses a change with its first argument as the message
 -- (append-only and immutable tables).
@@ -22,7 +25,7 @@ CREATE TABLE region (
 	code TEXT UNIQUE,              -- GB/T 2260 for counties up, statistical code below; may be NULL
 	name TEXT NOT NULL,
 	level bigint NOT NULL CHECK (level BETWEEN 1 AND 4),
-	parent_id bigint REFERENCES region(id),
+	parent_id bigint REFERENCES region(id) DEFERRABLE,
 	status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'obsolete')),
 	note TEXT,                     -- why a code is obsolete, or where it came from
 	children_loaded bigint NOT NULL DEFAULT 0, -- 1: the list of children was loaded by region import
@@ -33,7 +36,7 @@ CREATE INDEX region_parent ON region(parent_id);
 -- Other names a region is known by (木垒县 for 木垒哈萨克自治县).
 CREATE TABLE region_alias (
 	alias TEXT PRIMARY KEY,
-	region_id bigint NOT NULL REFERENCES region(id)
+	region_id bigint NOT NULL REFERENCES region(id) DEFERRABLE
 );
 
 CREATE TABLE app_user (
@@ -41,7 +44,7 @@ CREATE TABLE app_user (
 	name TEXT NOT NULL UNIQUE,
 	role TEXT NOT NULL CHECK (role IN ('prefecture_admin', 'county_operator',
 		'township_operator', 'reviewer', 'finance', 'auditor')),
-	scope_region_id bigint REFERENCES region(id), -- NULL: the whole prefecture
+	scope_region_id bigint REFERENCES region(id) DEFERRABLE, -- NULL: the whole prefecture
 	created_at TEXT NOT NULL
 );
 
@@ -95,8 +98,8 @@ CREATE TABLE plan (
 CREATE UNIQUE INDEX plan_one_active ON plan(year) WHERE status = 'active';
 
 CREATE TABLE plan_target (
-	plan_id bigint NOT NULL REFERENCES plan(id),
-	region_id bigint NOT NULL REFERENCES region(id),
+	plan_id bigint NOT NULL REFERENCES plan(id) DEFERRABLE,
+	region_id bigint NOT NULL REFERENCES region(id) DEFERRABLE,
 	households_total bigint NOT NULL,
 	households_new bigint NOT NULL CHECK (households_new >= 0),
 	households_continuing bigint NOT NULL CHECK (households_continuing >= 0),
