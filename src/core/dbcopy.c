@@ -28,14 +28,50 @@
 
 /* The tables in the order they are loaded. */
 static const char *const tables[] = {
-    "meta", "region", "region_alias", "app_user", "audit_log", "audit_head", "plan",
-    "plan_target", "ref_item", "ref_alias", "ref_limit", "household_import", "household",
-    "stage", "event_batch", "event", "evidence", "event_evidence", "progress_daily",
-    "dispatch_freeze", "calendar", "setting", "checklist_item", "inspection", "rectification",
-    "review_application", "review_item", "followup", "review_evidence", "fund_source",
-    "subsidy_policy", "entitlement", "account", "transfer", "posting", "payment_batch",
-    "payment", "auth_session", "api_token", "signin_failure", "rule_version", "seal",
-    "audit_key", "audit_checkpoint",
+    "meta",
+    "region",
+    "region_alias",
+    "app_user",
+    "audit_log",
+    "audit_head",
+    "plan",
+    "plan_target",
+    "ref_item",
+    "ref_alias",
+    "ref_limit",
+    "household_import",
+    "household",
+    "stage",
+    "event_batch",
+    "event",
+    "evidence",
+    "event_evidence",
+    "progress_daily",
+    "dispatch_freeze",
+    "calendar",
+    "setting",
+    "checklist_item",
+    "inspection",
+    "rectification",
+    "review_application",
+    "review_item",
+    "followup",
+    "review_evidence",
+    "fund_source",
+    "subsidy_policy",
+    "entitlement",
+    "account",
+    "transfer",
+    "posting",
+    "payment_batch",
+    "payment",
+    "auth_session",
+    "api_token",
+    "signin_failure",
+    "rule_version",
+    "seal",
+    "audit_key",
+    "audit_checkpoint",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 
@@ -80,7 +116,8 @@ static int copy_table(ch_db *src, ch_db *dst, const char *table, int64_t *rows)
 			ch_buf_clear(&b);
 			ch_buf_printf(&b, "INSERT INTO %s(", table);
 			for (int c = 0; c < ncols; c++)
-				ch_buf_printf(&b, "%s%s", c ? ", " : "", ch_stmt_column_name(in, c));
+				ch_buf_printf(&b, "%s%s", c ? ", " : "",
+				              ch_stmt_column_name(in, c));
 			ch_buf_puts(&b, ") VALUES (");
 			for (int c = 0; c < ncols; c++)
 				ch_buf_puts(&b, c ? ", ?" : "?");
@@ -134,10 +171,10 @@ static int ledger_again(ch_db *src, ch_db *dst)
 		rc = ch_db_query_int64(dst, &there, "SELECT balance FROM account WHERE id = ?", "i",
 		                       ch_stmt_int64(st, 0));
 		if (rc == 0 && there != ch_stmt_int64(st, 2))
-			rc = ch_error_set(CH_EINVALID,
-			                  "复制后账户 %s 的余额为 %lld 分，与原数据库的 %lld 分不一致",
-			                  ch_stmt_text(st, 1), (long long)there,
-			                  (long long)ch_stmt_int64(st, 2));
+			rc = ch_error_set(
+			    CH_EINVALID,
+			    "复制后账户 %s 的余额为 %lld 分，与原数据库的 %lld 分不一致",
+			    ch_stmt_text(st, 1), (long long)there, (long long)ch_stmt_int64(st, 2));
 	}
 	ch_stmt_finalize(st);
 	return rc < 0 ? rc : 0;

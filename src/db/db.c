@@ -26,8 +26,9 @@ static int db_open(ch_db **out, const char *url, int create, int *created)
 		if (!target)
 			continue;
 		if (drivers[i]->version != CH_DB_DRIVER_VERSION)
-			return ch_error_set(CH_ERROR, "database driver %s has table version %d, not %d",
-			                    drivers[i]->name, drivers[i]->version, CH_DB_DRIVER_VERSION);
+			return ch_error_set(
+			    CH_ERROR, "database driver %s has table version %d, not %d",
+			    drivers[i]->name, drivers[i]->version, CH_DB_DRIVER_VERSION);
 		ch_db *db = ch_calloc(1, sizeof *db);
 		db->drv = drivers[i];
 		int rc = db->drv->open(&db->impl, target, create);

@@ -109,7 +109,8 @@ static int pg_error(struct pg_conn *pc, const PGresult *r)
 		while (p && end && p < end) {
 			const char *comma = memchr(p, ',', (size_t)(end - p));
 			const char *stop = comma ? comma : end;
-			ch_buf_printf(&b, "%s%s.%.*s", b.len ? ", " : "", table, (int)(stop - p), p);
+			ch_buf_printf(&b, "%s%s.%.*s", b.len ? ", " : "", table, (int)(stop - p),
+			              p);
 			p = comma ? comma + 2 : end;
 		}
 		int rc = ch_error_set(CH_ECONFLICT, "database: UNIQUE constraint failed: %s",
@@ -173,8 +174,8 @@ static int pg_open(void **impl, const char *target, int create)
 		size_t n = strlen(msg);
 		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
 			msg[--n] = '\0';
-		int rc = ch_error_set(CH_ENOTFOUND, "无法连接 PostgreSQL 数据库「%s」：%s", target,
-		                      msg);
+		int rc =
+		    ch_error_set(CH_ENOTFOUND, "无法连接 PostgreSQL 数据库「%s」：%s", target, msg);
 		free(msg);
 		pg_close(pc);
 		return rc;
@@ -346,8 +347,9 @@ static int pg_prepare(void *impl, void **stmt, const char *sql)
 static int param_slot(struct pg_stmt *st, int idx)
 {
 	if (idx < 1 || idx > st->nparams)
-		return ch_error_set(CH_ERROR, "database: bind index %d out of range (%d parameters)",
-		                    idx, st->nparams);
+		return ch_error_set(CH_ERROR,
+		                    "database: bind index %d out of range (%d parameters)", idx,
+		                    st->nparams);
 	free(st->vals[idx - 1]);
 	st->vals[idx - 1] = NULL;
 	st->lens[idx - 1] = 0;
@@ -439,7 +441,8 @@ static int pg_step(void *stmt)
 		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 		if (st->hidden_returning) {
 			if (st->nrows > 0)
-				pc->last_id = strtoll(PQgetvalue(st->res, st->nrows - 1, 0), NULL, 10);
+				pc->last_id =
+				    strtoll(PQgetvalue(st->res, st->nrows - 1, 0), NULL, 10);
 			st->nrows = 0;
 		}
 		if (st->nrows > 0)
@@ -556,10 +559,11 @@ static int pg_reset_ids(void *impl, const char *table)
 	char *lc = PQescapeLiteral(pc->c, col, strlen(col));
 	ch_buf b;
 	ch_buf_init(&b);
-	ch_buf_printf(&b,
-	              "SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max(%s), 0) + 1, false)"
-	              " FROM %s",
-	              lt, lc, c, t);
+	ch_buf_printf(
+	    &b,
+	    "SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max(%s), 0) + 1, false)"
+	    " FROM %s",
+	    lt, lc, c, t);
 	int rc = pg_simple(pc, b.ptr);
 	ch_buf_dispose(&b);
 	PQfreemem(t);
@@ -651,10 +655,11 @@ static const char *pg_file(void *impl)
 static int pg_backup(void *impl, const char *path)
 {
 	(void)impl;
-	return ch_error_set(CH_EINVALID,
-	                    "PostgreSQL 数据库不能备份到文件「%s」：请用 pg_dump 备份，或用 db copy "
-	                    "复制到另一个数据库",
-	                    path);
+	return ch_error_set(
+	    CH_EINVALID,
+	    "PostgreSQL 数据库不能备份到文件「%s」：请用 pg_dump 备份，或用 db copy "
+	    "复制到另一个数据库",
+	    path);
 }
 
 static int pg_restore(void *impl, const char *path)

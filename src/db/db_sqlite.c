@@ -236,9 +236,11 @@ static int sqlite_tables(void *impl, ch_strv *out)
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(
 	    impl,
-	    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+	    "ESCAPE '\\'"
 	    " AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'"
-	    " AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND sqlite_master.name LIKE v.name || '\\_%' ESCAPE '\\')",
+	    " AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND sqlite_master.name LIKE v.name || '\\_%' "
+	    "ESCAPE '\\')",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return map_error(impl, rc);

@@ -76,10 +76,11 @@ int ch_db_migrate(ch_db *db, int *created)
 	const char *other = strcmp(dir, SQL_DIR) == 0 ? PG_SQL_DIR : SQL_DIR;
 	const char *lack = missing_in(dir, other);
 	if (lack)
-		return ch_error_set(CH_ERROR,
-		                    "本程序缺少 %s 数据库的第 %ld 号表结构迁移（另一种数据库有 %s），"
-		                    "不能打开这种数据库；请使用补齐了该迁移的 cleanheat",
-		                    db->drv->name, migration_version(lack), lack);
+		return ch_error_set(
+		    CH_ERROR,
+		    "本程序缺少 %s 数据库的第 %ld 号表结构迁移（另一种数据库有 %s），"
+		    "不能打开这种数据库；请使用补齐了该迁移的 cleanheat",
+		    db->drv->name, migration_version(lack), lack);
 	int rc = ch_db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
 	                               " version INTEGER PRIMARY KEY,"
 	                               " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");

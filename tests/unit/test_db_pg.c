@@ -91,16 +91,16 @@ static void test_pg_driver(void **state)
 
 	/* row ids come back from the insert, not from a trigger's */
 	assert_int_equal(ch_db_begin(db), 0);
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO region(code, name, level) VALUES ('659900', '测试州', 1)",
-	                           NULL),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO region(code, name, level) VALUES ('659900', '测试州', 1)",
+	              NULL),
+	    0);
 	int64_t pref = ch_db_last_id(db);
 	assert_true(pref > 0);
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO region(code, name, level, parent_id) VALUES (?, ?, 2, ?)",
-	                           "tti", "659901", "测试县", pref),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO region(code, name, level, parent_id) VALUES (?, ?, 2, ?)",
+	              "tti", "659901", "测试县", pref),
+	    0);
 	int64_t county = ch_db_last_id(db);
 	assert_int_equal(county, pref + 1);
 	assert_int_equal(ch_db_changes(db), 1);
@@ -115,8 +115,9 @@ static void test_pg_driver(void **state)
 	    CH_ECONFLICT);
 	assert_non_null(strstr(ch_error_message(), "CHECK constraint failed"));
 	assert_int_equal(
-	    ch_db_run(db, "INSERT INTO region(code, name, level, parent_id) VALUES ('y', 'y', 2, 99999)",
-	              NULL),
+	    ch_db_run(
+	        db, "INSERT INTO region(code, name, level, parent_id) VALUES ('y', 'y', 2, 99999)",
+	        NULL),
 	    CH_ECONFLICT);
 	assert_string_equal(ch_error_message(), "database: FOREIGN KEY constraint failed");
 	assert_int_equal(ch_db_query_int64(db, &v, "SELECT count(*) FROM region", NULL), 0);
@@ -131,11 +132,12 @@ static void test_pg_driver(void **state)
 
 	/* the audit log is append-only, in the database itself */
 	assert_int_equal(ch_db_begin(db), 0);
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO audit_log(seq, at, actor, action, object, prev_hash,"
-	                           " hash) VALUES (1, 't', 'a', 'x', 'o', '', 'h')",
-	                           NULL),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO audit_log(seq, at, actor, action, object, prev_hash,"
+	              " hash) VALUES (1, 't', 'a', 'x', 'o', '', 'h')",
+	              NULL),
+	    0);
 	assert_int_equal(ch_db_run(db, "UPDATE audit_log SET actor = 'b'", NULL), CH_ECONFLICT);
 	assert_string_equal(ch_error_message(), "database: the audit log is append-only");
 	assert_int_equal(ch_db_run(db, "DELETE FROM audit_log", NULL), CH_ECONFLICT);
@@ -148,37 +150,41 @@ static void test_pg_driver(void **state)
 	              " 'central'), ('pref:central', 'prefecture', 'central')",
 	              NULL),
 	    0);
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor)"
-	                           " VALUES ('k1', 'appropriate', 'h', '2023-05-01', 't', 'a')",
-	                           NULL),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor)"
+	              " VALUES ('k1', 'appropriate', 'h', '2023-05-01', 't', 'a')",
+	              NULL),
+	    0);
 	int64_t tr = ch_db_last_id(db);
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
-	                           " 100 FROM account WHERE code = 'pref:central'",
-	                           "i", tr),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
+	              " 100 FROM account WHERE code = 'pref:central'",
+	              "i", tr),
+	    0);
 	assert_int_equal(ch_db_run(db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", tr),
 	                 CH_ECONFLICT);
 	assert_string_equal(ch_error_message(), "database: ledger: debits do not equal credits");
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
-	                           " -100 FROM account WHERE code = 'origin:central'",
-	                           "i", tr),
-	                 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
+	              " -100 FROM account WHERE code = 'origin:central'",
+	              "i", tr),
+	    0);
 	assert_int_equal(ch_db_run(db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", tr), 0);
-	assert_int_equal(ch_db_query_int64(db, &v,
-	                                   "SELECT balance FROM account WHERE code = 'pref:central'",
-	                                   NULL),
-	                 0);
+	assert_int_equal(
+	    ch_db_query_int64(db, &v, "SELECT balance FROM account WHERE code = 'pref:central'",
+	                      NULL),
+	    0);
 	assert_int_equal(v, 100);
 	/* a sealed transfer takes no more postings; postings never change */
-	assert_int_equal(ch_db_run(db,
-	                           "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
-	                           " 5 FROM account WHERE code = 'pref:central'",
-	                           "i", tr),
-	                 CH_ECONFLICT);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
+	              " 5 FROM account WHERE code = 'pref:central'",
+	              "i", tr),
+	    CH_ECONFLICT);
 	assert_string_equal(ch_error_message(), "database: ledger: the transfer is sealed");
 	assert_int_equal(ch_db_run(db, "UPDATE posting SET amount = 1", NULL), CH_ECONFLICT);
 	/* a balance below zero outside an origin account */
