@@ -15,9 +15,12 @@
  * and back (core/backup.h does the checks); local to the command line too:
  * the files are on the machine the database is on.
  *
- * `db copy --to URL` copies the whole database (--db, or --from URL) into
- * another, empty one, whatever their drivers: an office that started on
- * SQLite moves to a PostgreSQL server with its history (core/dbcopy.h).
+ * `db copy --from URL --to URL` copies the whole database (--from, else
+ * --db) into another, empty one, whatever their drivers: an office that
+ * started on SQLite moves to a PostgreSQL server with its history
+ * (core/dbcopy.h). With --from, --db need not exist (CH_OP_REFERENCE: the
+ * command line then runs it over a scratch database), and the actor must be
+ * a user administrator in the source.
  */
 #include "app/app.h"
 #include "core/backup.h"
@@ -70,7 +73,7 @@ static int db_copy(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_dbcopy_report rep;
 	const char *to = ch_args_str(a, "to");
-	int rc = ch_dbcopy(ctx, to, &rep);
+	int rc = ch_dbcopy(ctx, ch_args_str(a, "from"), to, &rep);
 	if (rc)
 		return rc;
 	ch_result_printf(res,
@@ -102,6 +105,8 @@ static const struct ch_param restore_params[] = {
 };
 
 static const struct ch_param copy_params[] = {
+    {"from", CH_PT_STRING, 0, "URL", NULL, 0, 0,
+     "要复制的数据库（如 sqlite:昌吉州.db；不给时为 --db 所指的数据库）"},
     {"to", CH_PT_STRING, CH_PF_REQUIRED, "URL", NULL, 0, 0,
      "目标数据库（新建的空数据库，如 postgresql://用户@主机/库名）"},
     {0},
@@ -119,6 +124,6 @@ const struct ch_op ch_ops_db[] = {
     {"db", "copy",
      "把整个数据库（含全部历史）复制到另一个空数据库（如从 SQLite 到 PostgreSQL），并在目标中"
      "校验审计日志和资金账",
-     CH_PERM_USER_ADMIN, CH_OP_LOCAL, CH_RF_TEXT, copy_params, db_copy},
+     CH_PERM_USER_ADMIN, CH_OP_LOCAL | CH_OP_REFERENCE, CH_RF_TEXT, copy_params, db_copy},
     {0},
 };

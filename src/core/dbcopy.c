@@ -20,6 +20,7 @@
 #include "core/ctx_int.h"
 #include "core/dbcopy.h"
 #include "core/ledger.h"
+#include "core/store.h"
 #include "core/store_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -200,12 +201,12 @@ static int verify_target(ch_db *dst, ch_dbcopy_report *rep)
 	return 0;
 }
 
-int ch_dbcopy(ch_ctx *ctx, const char *to_url, ch_dbcopy_report *rep)
+/* The copy from the source CTX works on. */
+static int copy_from(ch_ctx *ctx, const char *to_url, ch_dbcopy_report *rep)
 {
 	ch_db *dst = NULL;
 	ch_strv have;
 	int rc;
-	memset(rep, 0, sizeof *rep);
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_USER_ADMIN)) != 0)
 		return rc;
 	ch_strv_init(&have);
@@ -266,5 +267,24 @@ int ch_dbcopy(ch_ctx *ctx, const char *to_url, ch_dbcopy_report *rep)
 done:
 	ch_db_close(dst);
 	ch_strv_dispose(&have);
+	return rc;
+}
+
+int ch_dbcopy(ch_ctx *ctx, const char *from_url, const char *to_url, ch_dbcopy_report *rep)
+{
+	ch_store *store = NULL;
+	ch_ctx *src = NULL;
+	memset(rep, 0, sizeof *rep);
+	int rc = ch_ctx_require_role(ctx, CH_PERM_USER_ADMIN);
+	if (rc || !from_url)
+		return rc ? rc : copy_from(ctx, to_url, rep);
+	/* the same person, by name, in the source database */
+	if ((rc = ch_store_open_existing(&store, from_url)) != 0)
+		return ch_error_prefix("原数据库：");
+	rc = ch_ctx_new(&src, store, ch_ctx_actor(ctx)->name);
+	if (rc == 0)
+		rc = copy_from(src, to_url, rep);
+	ch_ctx_free(src);
+	ch_store_free(store);
 	return rc;
 }

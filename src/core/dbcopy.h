@@ -28,10 +28,12 @@ typedef struct ch_dbcopy_report {
 	int64_t transfers;     /* ledger transfers verified in the target */
 } ch_dbcopy_report;
 
-/* Copies the database CTX works on into the (empty) database at TO_URL.
- * Needs CH_PERM_USER_ADMIN. CH_ECONFLICT when the target holds data,
+/* Copies the database at FROM_URL (NULL: the one CTX works on) into the
+ * (empty) database at TO_URL. Needs CH_PERM_USER_ADMIN, and in the source
+ * the actor must be a user who has it too. CH_ENOTFOUND when FROM_URL does
+ * not exist (nothing is created), CH_ECONFLICT when the target holds data,
  * CH_EINVALID (naming the table) when the source has a table this program
  * does not know how to copy, or when the copy does not verify. */
-int ch_dbcopy(ch_ctx *ctx, const char *to_url, ch_dbcopy_report *rep);
+int ch_dbcopy(ch_ctx *ctx, const char *from_url, const char *to_url, ch_dbcopy_report *rep);
 
 #endif

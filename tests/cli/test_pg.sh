@@ -100,8 +100,10 @@ expect_rc "SQLite: ledger verify before the copy" 0
 # ---- db copy into PostgreSQL ----
 
 TO=$(pg_newdb copy)
-run ch --db $DB db copy --to "$TO"
-expect_rc "db copy SQLite → PostgreSQL: exit 0" 0
+# as the issue writes it: --from names the source, and no --db is needed
+run ch --db nothing-here.db db copy --from sqlite:$DB --to "$TO"
+expect_rc "db copy --from sqlite:m.db --to postgresql://...: exit 0" 0
+[ -e nothing-here.db ] && not_ok "db copy --from: creates no database at --db" || ok "db copy --from: creates no database at --db"
 has "db copy: says the audit chain verified in the target" "哈希链校验通过"
 has "db copy: says the ledger verified in the target" "资金转账校验通过"
 
@@ -133,6 +135,10 @@ expect_eq "db copy: a new row's id follows the copied ones" "$OUT" \
 run ch --db $DB db copy --to "$TO"
 expect_rc "db copy into a database that holds data: exit 5 (conflict)" 5
 has_err "db copy into a non-empty database: says so" "不是空的"
+run ch --db $DB db copy --from sqlite:missing.db --to "$(pg_newdb copy3)"
+expect_rc "db copy --from a database that does not exist: exit 4" 4
+has_err "db copy --from a missing database: names it" "missing.db"
+[ -e missing.db ] && not_ok "db copy --from a missing database: creates nothing" || ok "db copy --from a missing database: creates nothing"
 run ch --db $DB db copy --to "postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT&user=$PGUSER"
 expect_rc "db copy to a database that does not exist: exit 4" 4
 has_err "db copy to a missing database: names it" "nosuchdb"
