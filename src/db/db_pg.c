@@ -144,8 +144,10 @@ static const char *pg_accepts(const char *url)
 		return url;
 	if (strncmp(url, "pg:", 3) == 0)
 		return url + 3;
-	/* a libpq key=value string */
-	if (strstr(url, "://") == NULL && strchr(url, '=') && strchr(url, '/') == NULL &&
+	/* a libpq key=value string: it starts with a keyword and '=' and names
+	 * a database, a host or a service (a file name rarely does) */
+	size_t key = strspn(url, "abcdefghijklmnopqrstuvwxyz_");
+	if (key > 0 && url[key] == '=' && strstr(url, "://") == NULL &&
 	    (strstr(url, "dbname=") || strstr(url, "host=") || strstr(url, "service=")))
 		return url;
 	return NULL;
@@ -258,6 +260,10 @@ static int translate(const char *sql, ch_buf *b, int *returning)
 			const char *s = p;
 			while (*p && *p != '\n')
 				p++;
+			ch_buf_printf(b, "%.*s", (int)(p - s), s);
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *s = p, *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
 			ch_buf_printf(b, "%.*s", (int)(p - s), s);
 		} else if (*p == '?') {
 			p++;

@@ -27,7 +27,8 @@ FF=$FIX/funds
 if [ -x "$UNIT" ]; then
 	url=$(pg_newdb unit)
 	run env CLEANHEAT_TEST_PG="$url" "$UNIT"
-	if [ "$RC" -eq 0 ] && printf '%s\n' "$OUT" | grep -q '^\[       OK \] test_pg_driver'; then
+	if [ "$RC" -eq 0 ] && printf '%s\n' "$OUT" | grep -q '^\[       OK \] test_pg_driver' &&
+		printf '%s\n' "$OUT" | grep -q '^\[       OK \] test_pg_conninfo'; then
 		ok "driver: test_db_pg against the server"
 	else
 		not_ok "driver: test_db_pg against the server"

@@ -78,9 +78,16 @@ static void test_pg_driver(void **state)
 	                 0);
 	assert_int_equal(v, ch_db_schema_latest());
 
-	/* placeholders: positional, numbered, and a '?' inside a literal stays */
+	/* placeholders: positional, numbered, and a '?' inside a literal, a
+	 * quoted name or a comment stays */
 	assert_int_equal(ch_db_query_text(db, &s, "SELECT ? || '?' || ?", "tt", "a", "b"), 0);
 	assert_string_equal(s, "a?b");
+	free(s);
+	assert_int_equal(ch_db_query_text(db, &s,
+	                                  "SELECT /* why? */ ? || 'it''s ?' AS \"a?\" -- what?\n",
+	                                  "t", "x"),
+	                 0);
+	assert_string_equal(s, "xit's ?");
 	free(s);
 	assert_int_equal(ch_db_query_int64(db, &v, "SELECT ?2 - ?1", "ii", (int64_t)5, (int64_t)12),
 	                 0);
@@ -210,6 +217,29 @@ static void test_pg_driver(void **state)
 	ch_db_close(db);
 }
 
+/* The other ways to name a server: "pg:" with the libpq variables
+ * (PGHOST, PGPORT, PGUSER, PGDATABASE), and a key=value string. */
+static void test_pg_conninfo(void **state)
+{
+	(void)state;
+	const char *host = getenv("PGHOST"), *port = getenv("PGPORT");
+	if (!pg_url() || !host || !port || !getenv("PGDATABASE"))
+		skip();
+	ch_db *db = NULL;
+	int64_t v = 0;
+	assert_int_equal(ch_db_open(&db, "pg:", NULL), 0);
+	assert_string_equal(ch_db_driver_name(db), "postgresql");
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT max(version) FROM schema_version", NULL),
+	                 0);
+	assert_int_equal(v, ch_db_schema_latest());
+	ch_db_close(db);
+	char kv[1024];
+	snprintf(kv, sizeof kv, "host=%s port=%s dbname=%s", host, port, getenv("PGDATABASE"));
+	assert_int_equal(ch_db_open(&db, kv, NULL), 0);
+	assert_string_equal(ch_db_driver_name(db), "postgresql");
+	ch_db_close(db);
+}
+
 static void test_pg_unreachable(void **state)
 {
 	(void)state;
@@ -227,6 +257,7 @@ int main(void)
 	    cmocka_unit_test(test_same_migration_numbers),
 	    cmocka_unit_test(test_pg_unreachable),
 	    cmocka_unit_test(test_pg_driver),
+	    cmocka_unit_test(test_pg_conninfo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
