@@ -29,7 +29,7 @@
 #define RECOMPUTED                                                                                 \
 	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                  \
 	" sum(area) AS area FROM (" CH_PROGRESS_CONTRIBUTIONS(                                     \
-	    "") ") GROUP BY plan_year, county_id, stage_no, day"
+	    "") ") AS c GROUP BY plan_year, county_id, stage_no, day"
 
 int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
 {

@@ -214,6 +214,22 @@ int ch_db_tables(ch_db *db, ch_strv *out)
 	return db->drv->tables(db->impl, out);
 }
 
+int ch_db_temp_table(ch_db *db, const char *name, const char *definition)
+{
+	return db->drv->temp_table(db->impl, name, definition);
+}
+
+int ch_db_note_deletes(ch_db *db, const char *table, const char *key, const char *note_table,
+                       int value)
+{
+	return db->drv->note_deletes(db->impl, table, key, note_table, value);
+}
+
+const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close)
+{
+	return db->drv->json[what][close ? 1 : 0];
+}
+
 int ch_db_defer_checks(ch_db *db)
 {
 	return db->drv->defer_checks(db->impl);

@@ -79,6 +79,31 @@ int ch_db_defer_checks(ch_db *db);
  * nothing). */
 int ch_db_reset_ids(ch_db *db, const char *table);
 
+/* A temporary table NAME with the columns and key DEFINITION (as in CREATE
+ * TABLE), made if this connection has none: SQLite keeps it clustered by
+ * its key (WITHOUT ROWID) and up to 64 MB of temporary tables in memory. */
+int ch_db_temp_table(ch_db *db, const char *name, const char *definition);
+/* From now on, in this connection, each deletion of a row of TABLE adds
+ * (VALUE, the row's KEY) to the temporary table NOTE_TABLE unless it is
+ * there (SQLite: a temporary trigger; PostgreSQL: the schema's change
+ * triggers already report a child row's deletion as a change of the row it
+ * belongs to, through the change hook, so nothing is added here). */
+int ch_db_note_deletes(ch_db *db, const char *table, const char *key, const char *note_table,
+                       int value);
+/* How the dialect spells the JSON the canonical forms of sealed objects
+ * are built with, so that they come out byte for byte as SQLite's
+ * json_array gives them on either engine: the text that opens (CLOSE 0) or
+ * closes (CLOSE 1) an outermost array of values, an array inside another,
+ * an aggregate array of rows, and a JSON value embedded in an array. */
+enum ch_db_json {
+	CH_DB_JSON_ARRAY,
+	CH_DB_JSON_INNER_ARRAY,
+	CH_DB_JSON_GROUP_ARRAY,
+	CH_DB_JSON_EMBED,
+	CH_DB_JSON_N
+};
+const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close);
+
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);
 /* Begins a write transaction: it takes the database's write lock at once
@@ -106,7 +131,10 @@ typedef void (*ch_db_change_fn)(void *arg, enum ch_db_change op, const char *tab
  * or deletes in a table of the main database that has a rowid, as it
  * happens (a rolled-back change too: the caller forgets what it heard when
  * it rolls back). FN must not use the connection. Other connections' and
- * programs' changes are not heard. */
+ * programs' changes are not heard. PostgreSQL: the tables the schema gives
+ * the trigger ch_note_change (the sealed tables, src/db/sql/pg/0011), heard
+ * after each statement; a row of a table that belongs to another (a plan's
+ * target, a review's item) is heard as a change of that other row. */
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg);
 
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1

@@ -53,6 +53,11 @@ struct ch_db_driver {
 	/* After rows were loaded with their ids: the next id TABLE hands out is
 	 * above the largest it holds. */
 	int (*reset_ids)(void *impl, const char *table);
+	int (*temp_table)(void *impl, const char *name, const char *definition);
+	int (*note_deletes)(void *impl, const char *table, const char *key, const char *note_table,
+	                    int value);
+	/* ch_db_json_sql: [what][0] opens, [what][1] closes */
+	const char *json[CH_DB_JSON_N][2];
 	int (*exec_script)(void *impl, const char *sql);
 	/* Begins the outermost transaction: a write transaction (READ 0) holds
 	 * the right to write from its start until it ends, so what it reads

@@ -36,8 +36,17 @@
  * SQLite words them ("UNIQUE constraint failed: table.columns"), the
  * messages of the schema's own triggers as raised.
  *
+ * Change hook: the schema gives the sealed tables the trigger
+ * ch_note_change (src/db/sql/pg/0011), which notes each changed row in
+ * this session's temporary table ch_changes (a row of a table that belongs
+ * to another is noted as a change of that other row); with a hook set,
+ * the driver reads and empties that table after each write statement and
+ * tells the hook. The canonical JSON of the seals is built with
+ * json_build_array and json_agg and made compact by ch_json_min (the same
+ * migration), so it comes out byte for byte as SQLite's json_array.
+ *
  * There are no files: backup, restore and check_file refuse (pg_dump and
- * pg_restore are the tools), and there is no change hook yet.
+ * pg_restore are the tools; db copy moves a whole database).
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -62,6 +71,8 @@ struct pg_conn {
 	int64_t changes;
 	int savepoint; /* a statement savepoint is open in this transaction */
 	int in_tx;
+	ch_db_change_fn hook; /* the change hook, or NULL */
+	void *hook_arg;
 	char *ident_table[IDENT_CACHE];
 	char *ident_col[IDENT_CACHE];
 	int ident_n;
@@ -418,6 +429,35 @@ static int savepoint(struct pg_conn *pc)
 	return rc;
 }
 
+/* Tells the change hook what the last statement changed (ch_changes). */
+static int drain_changes(struct pg_conn *pc)
+{
+	PGresult *r = PQexec(pc->c, "DELETE FROM pg_temp.ch_changes RETURNING op, tbl, id");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_error(pc, r);
+		PQclear(r);
+		return rc;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *op = PQgetvalue(r, i, 0);
+		pc->hook(pc->hook_arg,
+		         op[0] == 'I'   ? CH_DB_INSERT
+		         : op[0] == 'D' ? CH_DB_DELETE
+		                        : CH_DB_UPDATE,
+		         PQgetvalue(r, i, 1), strtoll(PQgetvalue(r, i, 2), NULL, 10));
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Was RES the result of a statement that may have changed rows? */
+static int wrote(PGresult *res)
+{
+	const char *s = PQcmdStatus(res);
+	return strncmp(s, "INSERT", 6) == 0 || strncmp(s, "UPDATE", 6) == 0 ||
+	       strncmp(s, "DELETE", 6) == 0 || strncmp(s, "MERGE", 5) == 0;
+}
+
 static int pg_step(void *stmt)
 {
 	struct pg_stmt *st = stmt;
@@ -444,6 +484,8 @@ static int pg_step(void *stmt)
 		const char *n = PQcmdTuples(st->res);
 		if (n && *n)
 			pc->changes = strtoll(n, NULL, 10);
+		if (pc->hook && wrote(st->res) && pc->changes > 0 && (rc = drain_changes(pc)) != 0)
+			return rc;
 		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 		if (st->hidden_returning) {
 			if (st->nrows > 0)
@@ -605,6 +647,8 @@ static int pg_exec_script(void *impl, const char *sql)
 	rc = pg_simple(pc, sql);
 	if (rc && pc->savepoint)
 		pg_simple(pc, "ROLLBACK TO SAVEPOINT ch_stmt");
+	if (rc == 0 && pc->hook)
+		rc = drain_changes(pc);
 	return rc;
 }
 
@@ -684,10 +728,37 @@ static int pg_check_file(const char *path, int64_t *schema_version)
 
 static void pg_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 {
-	/* not yet: see docs/architecture.md, "PostgreSQL" */
+	struct pg_conn *pc = impl;
+	/* where the schema's ch_note_change triggers note the rows; without
+	 * it they note nothing (other sessions, psql) */
+	if (fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
+	                        " (op text NOT NULL, tbl text NOT NULL, id bigint NOT NULL)") != 0)
+		fn = NULL; /* the error stays set; the next statement reports its own */
+	pc->hook = fn;
+	pc->hook_arg = arg;
+}
+
+static int pg_temp_table(void *impl, const char *name, const char *definition)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s (%s)", name, definition);
+	int rc = pg_simple(impl, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
+static int pg_note_deletes(void *impl, const char *table, const char *key, const char *note_table,
+                           int value)
+{
+	/* ch_note_change reports a deleted row of TABLE as a change of the row
+	 * it belongs to, through the change hook (see the top of this file) */
 	(void)impl;
-	(void)fn;
-	(void)arg;
+	(void)table;
+	(void)key;
+	(void)note_table;
+	(void)value;
+	return 0;
 }
 
 const struct ch_db_driver ch_db_pg_driver = {
@@ -714,6 +785,15 @@ const struct ch_db_driver ch_db_pg_driver = {
     .tables = pg_tables,
     .defer_checks = pg_defer_checks,
     .reset_ids = pg_reset_ids,
+    .temp_table = pg_temp_table,
+    .note_deletes = pg_note_deletes,
+    .json =
+        {
+            [CH_DB_JSON_ARRAY] = {"ch_json_min(json_build_array(", "))"},
+            [CH_DB_JSON_INNER_ARRAY] = {"json_build_array(", ")"},
+            [CH_DB_JSON_GROUP_ARRAY] = {"coalesce(json_agg(", "), '[]'::json)"},
+            [CH_DB_JSON_EMBED] = {"(", ")"},
+        },
     .exec_script = pg_exec_script,
     .begin = pg_begin,
     .commit = pg_commit,

@@ -280,6 +280,28 @@ static int sqlite_reset_ids(void *impl, const char *table)
 	return 0;
 }
 
+static int sqlite_temp_table(void *impl, const char *name, const char *definition)
+{
+	char *sql = sqlite3_mprintf("PRAGMA temp.cache_size = -65536;"
+	                            " CREATE TEMP TABLE IF NOT EXISTS %s (%s) WITHOUT ROWID",
+	                            name, definition);
+	int rc = sqlite_exec_script(impl, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
+static int sqlite_note_deletes(void *impl, const char *table, const char *key,
+                               const char *note_table, int value)
+{
+	char *sql = sqlite3_mprintf("CREATE TEMP TRIGGER IF NOT EXISTS %s_%s_del AFTER DELETE"
+	                            " ON main.%s BEGIN INSERT OR IGNORE INTO %s"
+	                            " VALUES (%d, OLD.%s); END",
+	                            note_table, table, table, note_table, value, key);
+	int rc = sqlite_exec_script(impl, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
 static int sqlite_begin(void *impl, int read)
 {
 	return sqlite_exec_script(impl, read ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
@@ -523,6 +545,15 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .tables = sqlite_tables,
     .defer_checks = sqlite_defer_checks,
     .reset_ids = sqlite_reset_ids,
+    .temp_table = sqlite_temp_table,
+    .note_deletes = sqlite_note_deletes,
+    .json =
+        {
+            [CH_DB_JSON_ARRAY] = {"json_array(", ")"},
+            [CH_DB_JSON_INNER_ARRAY] = {"json_array(", ")"},
+            [CH_DB_JSON_GROUP_ARRAY] = {"json_group_array(", ")"},
+            [CH_DB_JSON_EMBED] = {"json(", ")"},
+        },
     .exec_script = sqlite_exec_script,
     .begin = sqlite_begin,
     .commit = sqlite_commit,

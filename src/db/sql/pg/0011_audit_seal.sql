@@ -48,3 +48,44 @@ CREATE OR REPLACE TRIGGER audit_checkpoint_no_delete BEFORE DELETE ON audit_chec
 
 -- Objects stored before this version: while the seal table is empty,
 -- core/seal.c seals every object, in the first transaction after it.
+
+-- PostgreSQL only: what SQLite's update hook tells core/seal.c. Each changed
+-- row of a sealed table is noted, as (operation, table, key), in this
+-- session's temporary table ch_changes when the session has one (the
+-- driver makes it when a change hook is set, and reads it after each
+-- statement); a row of a table that belongs to a sealed object (a plan's
+-- target, a review's item) is noted as a change of that object. Arguments:
+-- the table to report and the column holding its key.
+CREATE FUNCTION ch_note_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	IF to_regclass('pg_temp.ch_changes') IS NOT NULL THEN
+		INSERT INTO pg_temp.ch_changes VALUES (
+			CASE WHEN TG_ARGV[0] = TG_TABLE_NAME THEN TG_OP ELSE 'UPDATE' END, TG_ARGV[0],
+			(to_jsonb(CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END) ->> TG_ARGV[1])::bigint);
+	END IF;
+	RETURN NULL;
+END $$;
+CREATE TRIGGER household_note AFTER INSERT OR UPDATE OR DELETE ON household
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('household', 'id');
+CREATE TRIGGER app_user_note AFTER INSERT OR UPDATE OR DELETE ON app_user
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('app_user', 'id');
+CREATE TRIGGER payment_note AFTER INSERT OR UPDATE OR DELETE ON payment
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('payment', 'id');
+CREATE TRIGGER entitlement_note AFTER INSERT OR UPDATE OR DELETE ON entitlement
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('entitlement', 'household_id');
+CREATE TRIGGER review_application_note AFTER INSERT OR UPDATE OR DELETE ON review_application
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('review_application', 'id');
+CREATE TRIGGER review_item_note AFTER INSERT OR UPDATE OR DELETE ON review_item
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('review_application', 'application_id');
+CREATE TRIGGER plan_note AFTER INSERT OR UPDATE OR DELETE ON plan
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('plan', 'id');
+CREATE TRIGGER plan_target_note AFTER INSERT OR UPDATE OR DELETE ON plan_target
+	FOR EACH ROW EXECUTE FUNCTION ch_note_change('plan', 'plan_id');
+
+-- PostgreSQL only: json_build_array and json_agg separate values by ", ";
+-- SQLite's json_array by ",". The seals' canonical form is SQLite's, so a
+-- database copied from SQLite verifies here: the blank after each comma
+-- outside a string goes (strings are skipped whole, escapes included).
+CREATE FUNCTION ch_json_min(j json) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $$
+	SELECT regexp_replace(j::text, '("(?:[^"\\]|\\.)*")|(,) ', '\1\2', 'g')
+$$;
