@@ -61,6 +61,7 @@
 
 #define OID_INT8  20
 #define OID_BYTEA 17
+#define OID_TEXT  25
 
 /* Tables and their identity column ("" when none), learnt once per table. */
 #define IDENT_CACHE 64
@@ -90,6 +91,7 @@ struct pg_stmt {
 	int ran;
 	int hidden_returning; /* the RETURNING was added for last_id */
 	unsigned char *blob;  /* the last blob read (PQunescapeBytea) */
+	int text_typed;       /* text parameters are sent typed text (42P18 once) */
 };
 
 static int pg_error(struct pg_conn *pc, const PGresult *r)
@@ -458,6 +460,20 @@ static int wrote(PGresult *res)
 	       strncmp(s, "DELETE", 6) == 0 || strncmp(s, "MERGE", 5) == 0;
 }
 
+#define ROLLBACK_SP "ROLLBACK TO SAVEPOINT ch_stmt"
+
+/* Runs ST with its parameters; text parameters are untyped (the server
+ * infers their type from where they stand) unless ST->text_typed. */
+static PGresult *execute(struct pg_stmt *st)
+{
+	if (st->text_typed)
+		for (int i = 0; i < st->nparams; i++)
+			if (st->types[i] == 0 && st->fmts[i] == 0)
+				st->types[i] = OID_TEXT;
+	return PQexecParams(st->conn->c, st->sql, st->nparams, st->types,
+	                    (const char *const *)st->vals, st->lens, st->fmts, 0);
+}
+
 static int pg_step(void *stmt)
 {
 	struct pg_stmt *st = stmt;
@@ -469,15 +485,25 @@ static int pg_step(void *stmt)
 		st->ran = 1;
 		st->row = 0;
 		PQclear(st->res);
-		st->res = PQexecParams(pc->c, st->sql, st->nparams, st->types,
-		                       (const char *const *)st->vals, st->lens, st->fmts, 0);
+		st->res = execute(st);
 		ExecStatusType s = PQresultStatus(st->res);
+		const char *state = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
+		if (s == PGRES_FATAL_ERROR && !st->text_typed && state &&
+		    strcmp(state, "42P18") == 0 &&
+		    (!pc->savepoint || pg_simple(pc, ROLLBACK_SP) == 0)) {
+			/* a parameter the server cannot give a type (one only tested
+			 * for NULL): text, as SQLite would take it; remembered */
+			st->text_typed = 1;
+			PQclear(st->res);
+			st->res = execute(st);
+			s = PQresultStatus(st->res);
+		}
 		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
 			rc = pg_error(pc, st->res);
 			PQclear(st->res);
 			st->res = NULL;
 			if (pc->savepoint)
-				pg_simple(pc, "ROLLBACK TO SAVEPOINT ch_stmt");
+				pg_simple(pc, ROLLBACK_SP);
 			/* keep the statement's error, not the rollback's */
 			return rc;
 		}
