@@ -112,9 +112,9 @@ static int prepare_writes(ch_event_batch *b)
 		    "INSERT INTO progress_daily(plan_year, county_id, stage_no, day,"
 		    " households, es_households, es_area_centi) VALUES (?, ?, ?, ?, ?, ?, ?)"
 		    " ON CONFLICT(plan_year, county_id, stage_no, day) DO UPDATE SET"
-		    " households = households + excluded.households,"
-		    " es_households = es_households + excluded.es_households,"
-		    " es_area_centi = es_area_centi + excluded.es_area_centi");
+		    " households = progress_daily.households + excluded.households,"
+		    " es_households = progress_daily.es_households + excluded.es_households,"
+		    " es_area_centi = progress_daily.es_area_centi + excluded.es_area_centi");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_link,
 		                   "INSERT INTO event_evidence(event_id, hash) VALUES (?, ?)"

@@ -77,6 +77,7 @@ for h in CJ001 CJ002 CJ003 CJ004 CJ005 CJ006 CJ007 CJ008; do
 	ch --db $DB inspect record $h --county $C --result pass --date 2023-10-08 --inspector 张三 \
 		--evidence photo.jpg >/dev/null || echo "not ok - self-inspection of $h"
 done
+ch --db $DB event record FK001 已调试 --county 阜康市 --date 2023-09-20 >/dev/null 2>&1
 ch --db $DB user add rv --role reviewer >/dev/null && ch --db $DB user add fin --role finance >/dev/null
 app=$(ch --db $DB review apply --county $C --date 2023-10-10 --all-passed | sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
 ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed "pg-$C" >/dev/null
@@ -91,8 +92,7 @@ fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K
 	fin funds appropriate --source 自治区资金 --amount 30000 --date 2023-06-05 --key A-R1 --to $C >/dev/null &&
 	fin funds appropriate --source 州级 --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
 	fin funds appropriate --source 县级 --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
-	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null &&
-	fin subsidy pay --county $C --date 2023-11-01 -o pay.csv >/dev/null || echo "not ok - the ledger set-up"
+	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null || echo "not ok - the ledger set-up"
 LITE=$DB
 PG=$(pg_newdb copied)
 ch db copy --from "sqlite:$DB" --to "$PG" >/dev/null || echo "not ok - db copy"
@@ -106,6 +106,33 @@ done
 same "copied: report dispatch (table)" report dispatch --year 2023 --as-of 2023-10-30
 same "copied: user list" user list --format csv
 same "copied: plan show" plan show --year 2023
+
+same "copied: household show" household show CJ003 --county $C
+same "copied: household show --reveal (audited)" household show CJ003 --county $C --reveal
+same "copied: audit verify after a reveal" audit verify
+same "copied: a self-inspection" inspect record FK002 --county 阜康市 --result pass --date 2023-10-08 --inspector 李四 --evidence photo.jpg
+same "copied: a step recorded by hand (a withdrawal)" event record FK003 已退出 --county 阜康市 --date 2023-11-02 --note 农户搬迁
+same "copied: a step that is refused (backwards)" event record FK001 已开工 --county 阜康市 --date 2023-11-03
+same "copied: report verify after the steps" report verify
+same "copied: an allocation" --as fin funds appropriate --source central --amount 1000 --date 2023-11-01 --key A-C2 --to $C
+same "copied: the same allocation again (same key)" --as fin funds appropriate --source central --amount 1000 --date 2023-11-01 --key A-C2 --to $C
+same "copied: an allocation beyond the balance (refused)" --as fin funds appropriate --source central --amount 99999999 --date 2023-11-01 --key A-C3 --to $C
+same "copied: a reservation with nothing to reserve" --as fin subsidy reserve --county 阜康市 --date 2023-11-02
+# the payment batch, and its bank file
+"$CLEANHEAT" --db "$LITE" --as fin subsidy pay --county $C --date 2023-11-05 -o pay-lite.csv >a.out 2>&1
+arc=$?
+"$CLEANHEAT" --db "$PG" --as fin subsidy pay --county $C --date 2023-11-05 -o pay-pg.csv >b.out 2>&1
+brc=$?
+sed -i 's/pay-lite.csv/FILE/; s/pay-pg.csv/FILE/' a.out b.out
+if [ $arc -eq 0 ] && [ $brc -eq 0 ] && cmp -s a.out b.out && cmp -s pay-lite.csv pay-pg.csv; then
+	ok "same on both: copied: subsidy pay, and the same bank file ($(wc -l <pay-pg.csv) lines)"
+else
+	OUT=$(diff a.out b.out; diff pay-lite.csv pay-pg.csv)
+	not_ok "same on both: copied: subsidy pay" "exit $arc / $brc"
+fi
+same "copied: ledger verify after paying" --as fin ledger verify
+same "copied: report dispatch by month, after the steps" report dispatch --year 2023 --as-of 2023-11-30 --period month --format csv
+same "copied: report remind" report remind --year 2023 --as-of 2023-07-16
 
 # a change made on each database afterwards is sealed the same way
 same "copied: user add" user add au --role auditor
