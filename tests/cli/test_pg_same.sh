@@ -106,6 +106,7 @@ done
 same "copied: report dispatch (table)" report dispatch --year 2023 --as-of 2023-10-30
 same "copied: user list" user list --format csv
 same "copied: plan show" plan show --year 2023
+same "copied: plan coverage" plan coverage --year 2023 --format csv
 
 same "copied: household show" household show CJ003 --county $C
 same "copied: household show --reveal (audited)" household show CJ003 --county $C --reveal
