@@ -230,6 +230,11 @@ const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close)
 	return db->drv->json[what][close ? 1 : 0];
 }
 
+const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn)
+{
+	return db->drv->fn[fn];
+}
+
 int ch_db_defer_checks(ch_db *db)
 {
 	return db->drv->defer_checks(db->impl);

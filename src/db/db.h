@@ -103,6 +103,11 @@ enum ch_db_json {
 	CH_DB_JSON_N
 };
 const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close);
+/* The name of a function the dialects name differently: CH_DB_FN_INSTR
+ * (haystack, needle) gives the 1-based position of needle, 0 when absent
+ * (SQLite instr, PostgreSQL strpos). */
+enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_N };
+const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
 
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);

@@ -58,6 +58,8 @@ struct ch_db_driver {
 	                    int value);
 	/* ch_db_json_sql: [what][0] opens, [what][1] closes */
 	const char *json[CH_DB_JSON_N][2];
+	/* ch_db_fn */
+	const char *fn[CH_DB_FN_N];
 	int (*exec_script)(void *impl, const char *sql);
 	/* Begins the outermost transaction: a write transaction (READ 0) holds
 	 * the right to write from its start until it ends, so what it reads

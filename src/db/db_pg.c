@@ -91,7 +91,7 @@ struct pg_stmt {
 	int ran;
 	int hidden_returning; /* the RETURNING was added for last_id */
 	unsigned char *blob;  /* the last blob read (PQunescapeBytea) */
-	int text_typed;       /* text parameters are sent typed text (42P18 once) */
+	int text_typed;       /* text parameters are sent typed text (after 42P18) */
 };
 
 static int pg_error(struct pg_conn *pc, const PGresult *r)
@@ -489,10 +489,12 @@ static int pg_step(void *stmt)
 		ExecStatusType s = PQresultStatus(st->res);
 		const char *state = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
 		if (s == PGRES_FATAL_ERROR && !st->text_typed && state &&
-		    strcmp(state, "42P18") == 0 &&
+		    (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
+		     strcmp(state, "42725") == 0) &&
 		    (!pc->savepoint || pg_simple(pc, ROLLBACK_SP) == 0)) {
 			/* a parameter the server cannot give a type (one only tested
-			 * for NULL): text, as SQLite would take it; remembered */
+			 * for NULL, or the argument of length()): text, as SQLite
+			 * would take it; remembered */
 			st->text_typed = 1;
 			PQclear(st->res);
 			st->res = execute(st);
@@ -820,6 +822,7 @@ const struct ch_db_driver ch_db_pg_driver = {
             [CH_DB_JSON_GROUP_ARRAY] = {"coalesce(json_agg(", "), '[]'::json)"},
             [CH_DB_JSON_EMBED] = {"(", ")"},
         },
+    .fn = {[CH_DB_FN_INSTR] = "strpos"},
     .exec_script = pg_exec_script,
     .begin = pg_begin,
     .commit = pg_commit,

@@ -111,6 +111,10 @@ same "copied: plan coverage" plan coverage --year 2023 --format csv
 same "copied: household show" household show CJ003 --county $C
 same "copied: household show --reveal (audited)" household show CJ003 --county $C --reveal
 same "copied: audit verify after a reveal" audit verify
+same "copied: audit log" audit log --limit 5
+same "copied: audit log of one household" audit log --county $C --household CJ003 --format csv
+same "copied: audit log of a county" audit log --county $C --format csv
+same "copied: audit log by object" audit log --object plan:
 same "copied: a self-inspection" inspect record FK002 --county 阜康市 --result pass --date 2023-10-08 --inspector 李四 --evidence photo.jpg
 same "copied: a step recorded by hand (a withdrawal)" event record FK003 已退出 --county 阜康市 --date 2023-11-02 --note 农户搬迁
 same "copied: a step that is refused (backwards)" event record FK001 已开工 --county 阜康市 --date 2023-11-03
