@@ -118,6 +118,10 @@ same "copied: audit log by object" audit log --object plan:
 same "copied: a self-inspection" inspect record FK002 --county 阜康市 --result pass --date 2023-10-08 --inspector 李四 --evidence photo.jpg
 same "copied: a step recorded by hand (a withdrawal)" event record FK003 已退出 --county 阜康市 --date 2023-11-02 --note 农户搬迁
 same "copied: a step that is refused (backwards)" event record FK001 已开工 --county 阜康市 --date 2023-11-03
+printf '县市,户编号,环节,日期,备注\n阜康市,FK001,已退出,2023-11-06,农户搬迁\n' >ev-ok.csv
+printf '县市,户编号,环节,日期,备注\n阜康市,FK002,已开工,2023-11-06,\n阜康市,FK009,已开工,2023-11-06,\n' >ev-bad.csv
+same "copied: event import of a weekly batch" event import ev-ok.csv
+same "copied: event import of a batch with errors (refused whole)" event import ev-bad.csv
 same "copied: report verify after the steps" report verify
 same "copied: an allocation" --as fin funds appropriate --source central --amount 1000 --date 2023-11-01 --key A-C2 --to $C
 same "copied: the same allocation again (same key)" --as fin funds appropriate --source central --amount 1000 --date 2023-11-01 --key A-C2 --to $C
