@@ -73,6 +73,7 @@ struct pg_conn {
 	int savepoint; /* a statement savepoint is open in this transaction */
 	int in_tx;
 	ch_db_change_fn hook; /* the change hook, or NULL */
+	int hook_broken;      /* it could not be set up: every statement fails */
 	void *hook_arg;
 	char *ident_table[IDENT_CACHE];
 	char *ident_col[IDENT_CACHE];
@@ -202,6 +203,27 @@ static int pg_open(void **impl, const char *target, int create)
 		pg_close(pc);
 		return rc;
 	}
+	/* text sorts by code point, as in SQLite, only under the C collation:
+	 * lists and reports would otherwise come out in another order */
+	PGresult *r = PQexec(pc->c, "SELECT CASE WHEN datlocprovider = 'c' THEN datcollate"
+	                            " ELSE 'icu ' || daticulocale END FROM pg_database"
+	                            " WHERE datname = current_database()");
+	const char *coll =
+	    PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	int c_order =
+	    strcmp(coll, "C") == 0 || strcmp(coll, "POSIX") == 0 || strncmp(coll, "C.", 2) == 0;
+	if (!c_order) {
+		int rc =
+		    ch_error_set(CH_EINVALID,
+		                 "PostgreSQL 数据库「%s」的排序规则是「%s」：cleanheat 需要 C "
+		                 "排序（与 SQLite 相同的顺序），请这样新建数据库：CREATE DATABASE "
+		                 "名称 TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'",
+		                 PQdb(pc->c), coll);
+		PQclear(r);
+		pg_close(pc);
+		return rc;
+	}
+	PQclear(r);
 	char set[160];
 	snprintf(set, sizeof set,
 	         "SET client_min_messages = warning; SET lock_timeout = %lld;"
@@ -478,6 +500,9 @@ static int pg_step(void *stmt)
 {
 	struct pg_stmt *st = stmt;
 	struct pg_conn *pc = st->conn;
+	if (pc->hook_broken)
+		return ch_error_set(CH_ERROR, "database: the change hook could not be set up, so"
+		                              " changes would go unheard (ch_changes)");
 	if (!st->ran) {
 		int rc = savepoint(pc);
 		if (rc)
@@ -759,9 +784,9 @@ static void pg_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 	struct pg_conn *pc = impl;
 	/* where the schema's ch_note_change triggers note the rows; without
 	 * it they note nothing (other sessions, psql) */
-	if (fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
-	                        " (op text NOT NULL, tbl text NOT NULL, id bigint NOT NULL)") != 0)
-		fn = NULL; /* the error stays set; the next statement reports its own */
+	pc->hook_broken = fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
+	                                      " (op text NOT NULL, tbl text NOT NULL,"
+	                                      " id bigint NOT NULL)") != 0;
 	pc->hook = fn;
 	pc->hook_arg = arg;
 }

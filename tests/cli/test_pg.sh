@@ -37,6 +37,16 @@ else
 	not_ok "driver: $UNIT is not built"
 fi
 
+# ---- a database that would sort text otherwise than SQLite: refused ----
+
+if psql -q -d postgres -c "CREATE DATABASE icu TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh-CN' LOCALE 'C.UTF-8'" >/dev/null 2>&1; then
+	run ch --db "postgresql:///icu?host=$PGHOST&port=$PGPORT&user=$PGUSER" db init
+	expect_rc "a database with another collation: refused, exit 1" 1
+	has_err "a database with another collation: says how to make one" "LOCALE 'C.UTF-8'"
+	expect_eq "a database with another collation: nothing created in it" \
+		"$(psql -d icu -Atc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0
+fi
+
 # ---- the schema: the same tables and columns as SQLite's ----
 
 ch --db lite.db db init >/dev/null || echo "not ok - db init (SQLite)"
