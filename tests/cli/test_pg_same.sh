@@ -140,6 +140,8 @@ else
 	not_ok "same on both: copied: subsidy pay" "exit $arc / $brc"
 fi
 same "copied: ledger verify after paying" --as fin ledger verify
+same "copied: subsidy batches" --as fin subsidy batches --format csv
+same "copied: review list" review list --format csv
 same "copied: report funds" --as fin report funds --year 2023 --as-of 2023-12-31 --format csv
 same "copied: report funds, overdue payments counted" --as fin report funds --year 2023 --as-of 2024-06-30
 same "copied: report dispatch by month, after the steps" report dispatch --year 2023 --as-of 2023-11-30 --period month --format csv
