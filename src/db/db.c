@@ -235,6 +235,11 @@ const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn)
 	return db->drv->fn[fn];
 }
 
+const char *ch_db_indexed_by(const ch_db *db)
+{
+	return db->drv->indexed_by;
+}
+
 int ch_db_defer_checks(ch_db *db)
 {
 	return db->drv->defer_checks(db->impl);

@@ -108,6 +108,10 @@ const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close);
  * (SQLite instr, PostgreSQL strpos). */
 enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_N };
 const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
+/* What goes between a table and the index a query must read it by: SQLite's
+ * " INDEXED BY " (then the index's name); NULL when the dialect has no such
+ * hint (PostgreSQL's planner chooses). */
+const char *ch_db_indexed_by(const ch_db *db);
 
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);

@@ -848,6 +848,7 @@ const struct ch_db_driver ch_db_pg_driver = {
             [CH_DB_JSON_EMBED] = {"(", ")"},
         },
     .fn = {[CH_DB_FN_INSTR] = "strpos"},
+    .indexed_by = NULL,
     .exec_script = pg_exec_script,
     .begin = pg_begin,
     .commit = pg_commit,

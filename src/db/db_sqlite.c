@@ -555,6 +555,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
             [CH_DB_JSON_EMBED] = {"json(", ")"},
         },
     .fn = {[CH_DB_FN_INSTR] = "instr"},
+    .indexed_by = " INDEXED BY ",
     .exec_script = sqlite_exec_script,
     .begin = sqlite_begin,
     .commit = sqlite_commit,

@@ -108,6 +108,10 @@ same "copied: user list" user list --format csv
 same "copied: plan show" plan show --year 2023
 same "copied: plan coverage" plan coverage --year 2023 --format csv
 
+same "copied: household list" household list
+same "copied: household list of a county, as CSV" household list --county 阜康市 --format csv
+same "copied: household list, a page after a household" household list --limit 2 --after 652301/CJ002
+same "copied: household list by status" household list --status 复核通过 --format csv
 same "copied: household show" household show CJ003 --county $C
 same "copied: household show --reveal (audited)" household show CJ003 --county $C --reveal
 same "copied: audit verify after a reveal" audit verify
