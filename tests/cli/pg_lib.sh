@@ -44,7 +44,8 @@ pg_start() {
 		echo "not ok - PostgreSQL server (initdb) is not installed: sh scripts/deps.sh"
 		exit 1
 	fi
-	PG_DIR=$(mktemp -d /tmp/chpg.XXXXXX)
+	# short: the socket path must fit in 107 bytes
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chpg.XXXXXX")
 	trap pg_stop EXIT
 	trap 'exit 1' HUP INT PIPE TERM
 	if [ "$(id -u)" -eq 0 ]; then
