@@ -20,7 +20,7 @@ MODE ?= release
 B := build/$(MODE)
 CC ?= cc
 
-PKGS := sqlite3 libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib
+PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 
@@ -41,8 +41,9 @@ LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/embedded.o
 CLI_OBJ := $(CLI_SRC:%.c=$(B)/%.o) $(B)/gen/web_assets.o
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
-# Files compiled into the binary: schema migrations and reference regions.
-EMBED := $(sort $(wildcard src/db/sql/*.sql)) $(sort $(wildcard data/regions/*.csv)) \
+# Files compiled into the binary: schema migrations (SQLite's, and
+# PostgreSQL's in src/db/sql/pg/) and reference data.
+EMBED := $(sort $(wildcard src/db/sql/*.sql)) $(sort $(wildcard src/db/sql/pg/*.sql)) $(sort $(wildcard data/regions/*.csv)) \
 	$(sort $(wildcard data/register/*.csv)) $(sort $(wildcard data/calendar/*.csv)) \
 	$(sort $(wildcard data/acceptance/*.csv)) $(sort $(wildcard data/subsidy/*.csv))
 # The web dashboard: its own files, and ECharts from npm (web/package.json

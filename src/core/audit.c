@@ -8,6 +8,7 @@
  * prev_hash is 64 zeros. audit_head holds the newest seq and hash.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "core/region.h"
 #include "core/user.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/hash.h"
@@ -290,19 +292,24 @@ int ch_audit_each_about(ch_ctx *ctx, const ch_audit_filter *f,
 		}
 	}
 	/* about the county (household): its objects, or JSON naming it */
-	rc = ch_db_preparef(
-	    ctx->db, &st,
-	    "SELECT seq, at, actor, action, object, before, after, hash FROM audit_log"
-	    " WHERE (?1 IS NULL OR substr(object, 1, length(?1)) = ?1)"
-	    /* seals are the program's bookkeeping: listed when asked for */
-	    " AND (?1 IS NOT NULL OR action <> 'audit.seal')"
-	    " AND (?2 IS NULL OR (?4 IS NULL AND substr(object, 1, length(?3)) = ?3)"
-	    "  OR (?4 IS NOT NULL AND object = ?3)"
-	    "  OR (instr(coalesce(after, before, ''), ?2) > 0"
-	    "   AND (?4 IS NULL OR instr(coalesce(after, before, ''), ?4) > 0)))"
-	    " ORDER BY seq DESC LIMIT ?5",
-	    "tttti", f->object_prefix, county_key, object, hh_key,
-	    f->limit > 0 ? f->limit : (int64_t)-1);
+	const char *instr = ch_db_fn(ctx->db, CH_DB_FN_INSTR);
+	ch_buf sql;
+	ch_buf_init(&sql);
+	ch_buf_printf(&sql,
+	              "SELECT seq, at, actor, action, object, before, after, hash FROM audit_log"
+	              " WHERE (?1 IS NULL OR substr(object, 1, length(?1)) = ?1)"
+	              /* seals are the program's bookkeeping: listed when asked for */
+	              " AND (?1 IS NOT NULL OR action <> 'audit.seal')"
+	              " AND (?2 IS NULL OR (?4 IS NULL AND substr(object, 1, length(?3)) = ?3)"
+	              "  OR (?4 IS NOT NULL AND object = ?3)"
+	              "  OR (%s(coalesce(after, before, ''), ?2) > 0"
+	              "   AND (?4 IS NULL OR %s(coalesce(after, before, ''), ?4) > 0)))"
+	              " ORDER BY seq DESC LIMIT ?5",
+	              instr, instr);
+	/* no limit: the largest (LIMIT -1 is SQLite's alone) */
+	rc = ch_db_preparef(ctx->db, &st, sql.ptr, "tttti", f->object_prefix, county_key, object,
+	                    hh_key, f->limit > 0 ? f->limit : INT64_MAX);
+	ch_buf_dispose(&sql);
 	free(county_key);
 	free(hh_key);
 	ch_region_dispose(&c);

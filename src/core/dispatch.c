@@ -188,7 +188,7 @@ static int sum_until(ch_ctx *ctx, ch_dispatch *d, const char *day, enum which wh
 	                        " sum(p.es_households), sum(p.es_area_centi)"
 	                        " FROM progress_daily p JOIN region r ON r.id = p.county_id"
 	                        " WHERE p.plan_year = ? AND p.day <= ?"
-	                        " GROUP BY p.county_id, p.stage_no",
+	                        " GROUP BY p.county_id, r.code, r.name, p.stage_no",
 	                        "it", (int64_t)d->year, day);
 	if (rc)
 		return rc;

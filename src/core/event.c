@@ -137,9 +137,9 @@ static int prepare_writes(ch_event_batch *b)
 		    "INSERT INTO progress_daily(plan_year, county_id, stage_no, day,"
 		    " households, es_households, es_area_centi) VALUES (?, ?, ?, ?, ?, ?, ?)"
 		    " ON CONFLICT(plan_year, county_id, stage_no, day) DO UPDATE SET"
-		    " households = households + excluded.households,"
-		    " es_households = es_households + excluded.es_households,"
-		    " es_area_centi = es_area_centi + excluded.es_area_centi");
+		    " households = progress_daily.households + excluded.households,"
+		    " es_households = progress_daily.es_households + excluded.es_households,"
+		    " es_area_centi = progress_daily.es_area_centi + excluded.es_area_centi");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &b->st_link,
 		                   "INSERT INTO event_evidence(event_id, hash) VALUES (?, ?)"
@@ -205,11 +205,11 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS ev_stage(line INTEGER"
 		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
 		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
-		             "DELETE FROM temp.ev_stage;");
+		             "DELETE FROM ev_stage;");
 		if (rc == 0)
 			rc = ch_db_prepare(
 			    ctx->db, &b->st_keep,
-			    "INSERT INTO temp.ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			    "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
@@ -756,7 +756,7 @@ static int write_kept(ch_event_batch *b)
 	b->in_tx = 0;
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
-	if ((rc = ch_db_prepare(b->ctx->db, &st, "SELECT * FROM temp.ev_stage ORDER BY line")) != 0)
+	if ((rc = ch_db_prepare(b->ctx->db, &st, "SELECT * FROM ev_stage ORDER BY line")) != 0)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		struct hh_state h = {0};
@@ -880,7 +880,7 @@ void ch_event_free(ch_event_batch *b)
 		ch_ctx_rollback(b->ctx);
 	/* rows kept by a batch that did not finish take no room afterwards */
 	if (b->st_keep)
-		(void)ch_db_exec_script(b->ctx->db, "DELETE FROM temp.ev_stage");
+		(void)ch_db_exec_script(b->ctx->db, "DELETE FROM ev_stage");
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);

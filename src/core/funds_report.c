@@ -8,6 +8,7 @@
 #include "core/ctx_int.h"
 #include "core/subsidy_int.h"
 #include "core/workflow.h"
+#include "util/date.h"
 
 int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
                     int (*fn)(const ch_funds_row *r, void *arg), void *arg)
@@ -32,7 +33,7 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 	    " sum(CASE WHEN a.kind = 'paid' AND h.plan_year = ?2 THEN p.amount ELSE 0 END),"
 	    " sum(CASE WHEN a.kind = 'county' THEN p.amount ELSE 0 END),"
 	    " sum(CASE WHEN a.kind = 'county' AND t.kind NOT IN ('appropriate', 'allocate')"
-	    "  AND NOT (t.kind IN ('reserve', 'reverse') AND th.plan_year IS ?2)"
+	    "  AND NOT (t.kind IN ('reserve', 'reverse') AND th.plan_year IS NOT DISTINCT FROM ?2)"
 	    "  THEN -p.amount ELSE 0 END)"
 	    " FROM account a JOIN posting p ON p.account_id = a.id"
 	    " JOIN transfer t ON t.id = p.transfer_id JOIN region r ON r.id = a.region_id"
@@ -55,6 +56,9 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 	return rc < 0 ? rc : 0;
 }
 
+/* How many rows COND holds for, in SQL both engines count the same way. */
+#define COUNT_IF(cond) "sum(CASE WHEN " cond " THEN 1 ELSE 0 END)"
+
 int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
                         int (*fn)(const ch_funds_hh_row *r, void *arg), void *arg)
 {
@@ -66,6 +70,13 @@ int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
 	if (rc || (rc = ch_subsidy_policy_days(ctx, as_of, &p)) != 0)
 		return rc;
 	json_decref(p.categories);
+	/* a review passed before DUE is overdue unpaid on AS_OF */
+	ch_date d;
+	char due[16];
+	if ((rc = ch_date_parse(as_of, &d)) != 0)
+		return rc;
+	ch_date_from_days(ch_date_days(&d) - (long)p.payment_days, &d);
+	ch_date_format(&d, due, sizeof due);
 	/* clang-format off */
 	rc = ch_db_preparef(ctx->db, &st,
 	    "WITH hh AS (SELECT h.county_id AS c, coalesce(x.total_fen, 0) AS ent,"
@@ -78,12 +89,13 @@ int ch_funds_households(ch_ctx *ctx, int year, const char *as_of,
 	    " WHERE h.plan_year = ?2 AND (?3 = 0 OR h.county_id = ?3)"
 	    " AND NOT EXISTS (SELECT 1 FROM event w WHERE w.household_id = h.id"
 	    "  AND w.stage_no = ?6 AND w.superseded_by IS NULL AND w.day <= ?1))"
-	    " SELECT r.name, count(*), sum(ent), sum(has_x AND pd >= ent), sum(tr > 0),"
-	    " sum(pay > 0), sum(NOT has_x OR (pay = 0 AND tr = 0 AND pd < ent)),"
-	    " sum(rday < date(?1, '-' || ?4 || ' days') AND (NOT has_x OR pd < ent)),"
-	    " sum(max(ent - pd, 0))"
+	    " SELECT r.name, count(*), sum(ent), " COUNT_IF("has_x AND pd >= ent") ","
+	    " " COUNT_IF("tr > 0") ", " COUNT_IF("pay > 0") ","
+	    " " COUNT_IF("NOT has_x OR (pay = 0 AND tr = 0 AND pd < ent)") ","
+	    " " COUNT_IF("rday < ?4 AND (NOT has_x OR pd < ent)") ","
+	    " sum(CASE WHEN ent > pd THEN ent - pd ELSE 0 END)"
 	    " FROM hh JOIN region r ON r.id = hh.c GROUP BY r.id ORDER BY r.code",
-	    "tiiiii", as_of, (int64_t)year, ctx->actor.scope_region_id, p.payment_days,
+	    "tiitii", as_of, (int64_t)year, ctx->actor.scope_region_id, due,
 	    (int64_t)CH_STAGE_REVIEWED, (int64_t)CH_STAGE_WITHDRAWN);
 	/* clang-format on */
 	if (rc)

@@ -7,6 +7,7 @@
  * it is committed.
  */
 #include <inttypes.h>
+#include <stdint.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -413,11 +414,12 @@ static int after_key(ch_ctx *ctx, const char *after, char **key)
  * filters, limit, scope and offset; ?11-?13 the text; ?14 and ?15 the range
  * of list keys; ?17 the FTS5 query. WHICH: 0 the list, 1 the candidates
  * checked and sorted, 2 the list walked and checked. */
-static void page_sql(ch_buf *sql, int which, int match)
+static void page_sql(ch_db *db, ch_buf *sql, int which, int match)
 {
+	const char *indexed_by = ch_db_indexed_by(db);
 	ch_buf_puts(sql, HH_FIELDS " FROM (SELECT h.id, h.list_key FROM household h");
-	if (which != 1)
-		ch_buf_puts(sql, " INDEXED BY household_list");
+	if (which != 1 && indexed_by)
+		ch_buf_printf(sql, "%shousehold_list", indexed_by);
 	ch_buf_puts(sql, " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.township_id = ?2)"
 	                 " AND (?3 = 0 OR h.village_id = ?3) AND (?4 IS NULL OR h.technology = ?4)"
 	                 " AND (?5 IS NULL OR h.batch = ?5) AND (?6 = 0 OR h.plan_year = ?6)"
@@ -550,10 +552,10 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 			goto done;
 		which = n <= SEARCH_CANDIDATES ? 1 : 2;
 	}
-	page_sql(&sql, which, t.match.len > 0);
+	page_sql(ctx->db, &sql, which, t.match.len > 0);
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, "iiittitiii", county, township, village, tech,
 	                    batch, (int64_t)f->plan_year, status,
-	                    f->limit > 0 ? f->limit : (int64_t)-1, ctx->actor.scope_region_id,
+	                    f->limit > 0 ? f->limit : INT64_MAX, ctx->actor.scope_region_id,
 	                    f->offset > 0 ? f->offset : (int64_t)0);
 	if (rc == 0)
 		rc = ch_stmt_bind_text(st, 14, lo.ptr ? lo.ptr : "");

@@ -347,7 +347,8 @@ int ch_ledger_balance(ch_ctx *ctx, const char *code, int64_t *balance)
 	return rc;
 }
 
-/* Each check: a query returning one offending row's description, if any. */
+/* Each check: a query returning one offending row's description, if any
+ * (every column outside an aggregate is grouped by, as PostgreSQL wants). */
 static const struct {
 	const char *what, *sql;
 } checks[] = {
@@ -355,7 +356,7 @@ static const struct {
      "SELECT 'transfer ' || idem_key FROM transfer WHERE sealed = 0 LIMIT 1"},
     {"a transfer whose postings do not add up to zero",
      "SELECT 'transfer ' || t.idem_key || ' is off by ' || sum(p.amount) || ' fen'"
-     " FROM transfer t JOIN posting p ON p.transfer_id = t.id GROUP BY t.id"
+     " FROM transfer t JOIN posting p ON p.transfer_id = t.id GROUP BY t.id, t.idem_key"
      " HAVING sum(p.amount) <> 0 LIMIT 1"},
     {"an account whose balance is not the sum of its postings",
      "SELECT 'account ' || a.code || ' holds ' || a.balance || ' fen, its postings say '"
@@ -369,7 +370,8 @@ static const struct {
      "SELECT 'household ' || h.hh_no || ' has ' || sum(a.balance) || ' fen, entitled to '"
      " || coalesce(e.total_fen, 0) FROM account a JOIN household h ON h.id = a.household_id"
      " LEFT JOIN entitlement e ON e.household_id = a.household_id"
-     " WHERE a.kind IN ('payable', 'transit', 'paid') GROUP BY a.household_id"
+     " WHERE a.kind IN ('payable', 'transit', 'paid')"
+     " GROUP BY a.household_id, h.hh_no, e.total_fen"
      " HAVING sum(a.balance) > coalesce(e.total_fen, 0) LIMIT 1"},
     {"an entitlement above the household's cost",
      "SELECT 'household ' || h.hh_no FROM entitlement e JOIN household h"

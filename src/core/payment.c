@@ -205,7 +205,7 @@ int ch_subsidy_batches(ch_ctx *ctx, const char *county, int (*fn)(const ch_batch
 	    " FROM payment_batch b JOIN region r ON r.id = b.county_id"
 	    " LEFT JOIN payment p ON p.batch_id = b.id"
 	    " WHERE (?1 = 0 OR b.county_id = ?1) AND (?2 = 0 OR b.county_id = ?2)"
-	    " GROUP BY b.id ORDER BY b.id DESC",
+	    " GROUP BY b.id, r.name ORDER BY b.id DESC",
 	    "ii", c.id, ctx->actor.scope_region_id);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_batch_row b = {.id = ch_stmt_int64(st, 0),

@@ -610,8 +610,9 @@ int ch_plan_coverage(ch_ctx *ctx, int year, ch_coverage_row **rows, size_t *n,
 	    "SELECT r.code, r.name, coalesce(a.n, 0), coalesce(a.n_new, 0),"
 	    " coalesce(a.n_cont, 0), coalesce(a.n_es, 0), coalesce(a.es_area, 0)"
 	    " FROM region r LEFT JOIN (SELECT county_id, count(*) AS n,"
-	    "  sum(batch = 'new') AS n_new, sum(batch = 'continuing') AS n_cont,"
-	    "  sum(es_measures IS NOT NULL) AS n_es, sum(coalesce(es_area_centi, 0)) AS es_area"
+	    "  count(CASE WHEN batch = 'new' THEN 1 END) AS n_new,"
+	    "  count(CASE WHEN batch = 'continuing' THEN 1 END) AS n_cont,"
+	    "  count(es_measures) AS n_es, sum(coalesce(es_area_centi, 0)) AS es_area"
 	    "  FROM household WHERE plan_year = ? AND status <> 'withdrawn' GROUP BY county_id) a"
 	    " ON a.county_id = r.id"
 	    " WHERE r.level = 2 AND (r.status = 'active' OR a.n > 0) ORDER BY r.code",

@@ -29,7 +29,7 @@
 #define RECOMPUTED                                                                                 \
 	"SELECT plan_year, county_id, stage_no, day, sum(n) AS n, sum(es) AS es,"                  \
 	" sum(area) AS area FROM (" CH_PROGRESS_CONTRIBUTIONS(                                     \
-	    "") ") GROUP BY plan_year, county_id, stage_no, day"
+	    "") ") AS c GROUP BY plan_year, county_id, stage_no, day"
 
 int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
 {
@@ -271,9 +271,9 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 		    "INSERT INTO progress_daily(plan_year, county_id, stage_no, day,"
 		    " households, es_households, es_area_centi) VALUES (?, ?, ?, ?, ?, ?, ?)"
 		    " ON CONFLICT(plan_year, county_id, stage_no, day) DO UPDATE SET"
-		    " households = households + excluded.households,"
-		    " es_households = es_households + excluded.es_households,"
-		    " es_area_centi = es_area_centi + excluded.es_area_centi");
+		    " households = progress_daily.households + excluded.households,"
+		    " es_households = progress_daily.es_households + excluded.es_households,"
+		    " es_area_centi = progress_daily.es_area_centi + excluded.es_area_centi");
 	/* the event's contribution moves from the old day to the new one */
 	if (rc == 0)
 		rc = ch_event_contribute(ctx, agg, o.id, o.household, o.plan_year, o.county, stage,

@@ -330,7 +330,7 @@ static int each_under(ch_ctx *ctx, int64_t parent, int depth, int with_obsolete,
 	int rc = ch_db_preparef(ctx->db, &st,
 	                        "SELECT " REGION_COLS " FROM region r WHERE"
 	                        " (r.parent_id = ? OR (? = 0 AND r.parent_id IS NULL))"
-	                        " AND (? OR r.status = 'active')"
+	                        " AND (? <> 0 OR r.status = 'active')"
 	                        " ORDER BY r.code IS NULL, r.code, r.name",
 	                        "iii", parent, parent, (int64_t)with_obsolete);
 	if (rc)

@@ -179,7 +179,7 @@ int ch_rules_each(ch_ctx *ctx, int all, int (*fn)(const ch_rule_version *v, void
 		    ctx->db, &st,
 		    "SELECT plan_year, version, source, file, content_hash,"
 		    " loaded_by, loaded_at, active, content FROM rule_version"
-		    " WHERE kind = ? AND (? OR active = 1) ORDER BY plan_year, version",
+		    " WHERE kind = ? AND (? <> 0 OR active = 1) ORDER BY plan_year, version",
 		    "ti", kinds[i].kind, (int64_t)(all != 0));
 		if (rc)
 			return rc;

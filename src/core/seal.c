@@ -3,8 +3,10 @@
  * against their seals and the payments against the ledger (see seal.h).
  *
  * The kinds below say, for each audited table, its key, the business fields
- * of its canonical form (a compact JSON array of their values, built by
- * SQLite's json_array, in the order listed) with the Chinese name of each,
+ * of its canonical form (a compact JSON array of their values, as SQLite's
+ * json_array builds it, in the order listed; the driver spells the JSON
+ * functions so that PostgreSQL builds the same bytes, ch_db_json_sql) with
+ * the Chinese name of each,
  * and how an object is named in a message. The order is a stored format:
  * changing a kind's fields makes every stored seal of it differ, so such a
  * change needs one audited step that seals every object again (which this
@@ -33,8 +35,11 @@
 struct seal_col {
 	const char *name;  /* the column (with EXPR: what the value is called) */
 	const char *label; /* its name in messages */
-	const char *expr;  /* SQL over the row "x"; NULL: the column NAME */
-	int json;          /* EXPR gives JSON text (an array of the object's rows) */
+	/* SQL over the row "x"; NULL: the column NAME. With ROWS: the values of
+	 * one of the object's rows "i", and ROWS is the SQL that gives those
+	 * rows in order: the value is the JSON array of their arrays. */
+	const char *expr;
+	const char *rows;
 };
 
 struct seal_kind {
@@ -47,100 +52,96 @@ struct seal_kind {
 };
 
 static const struct seal_col household_cols[] = {
-    {"county_id", "县市", NULL, 0},
-    {"township_id", "乡镇", NULL, 0},
-    {"village_id", "村", NULL, 0},
-    {"hh_no", "户编号", NULL, 0},
-    {"head_name", "户主姓名", NULL, 0},
-    {"id_number", "身份证号", NULL, 0},
-    {"phone", "联系电话", NULL, 0},
-    {"address", "住址", NULL, 0},
-    {"heated_area_centi", "取暖面积", NULL, 0},
-    {"structure", "房屋结构", NULL, 0},
-    {"original_heating", "原取暖方式", NULL, 0},
-    {"technology", "改造技术", NULL, 0},
-    {"es_measures", "节能措施", NULL, 0},
-    {"es_area_centi", "节能改造面积", NULL, 0},
-    {"plan_year", "计划年度", NULL, 0},
-    {"batch", "新建/续建", NULL, 0},
-    {"contractor", "施工单位", NULL, 0},
-    {"cost_fen", "总投资", NULL, 0},
-    {"note", "备注", NULL, 0},
-    {"status", "状态", NULL, 0},
-    {"stage_day", "环节日期", NULL, 0},
-    {"bank_account", "收款账号", NULL, 0},
-    {NULL, NULL, NULL, 0},
+    {"county_id", "县市", NULL, NULL},
+    {"township_id", "乡镇", NULL, NULL},
+    {"village_id", "村", NULL, NULL},
+    {"hh_no", "户编号", NULL, NULL},
+    {"head_name", "户主姓名", NULL, NULL},
+    {"id_number", "身份证号", NULL, NULL},
+    {"phone", "联系电话", NULL, NULL},
+    {"address", "住址", NULL, NULL},
+    {"heated_area_centi", "取暖面积", NULL, NULL},
+    {"structure", "房屋结构", NULL, NULL},
+    {"original_heating", "原取暖方式", NULL, NULL},
+    {"technology", "改造技术", NULL, NULL},
+    {"es_measures", "节能措施", NULL, NULL},
+    {"es_area_centi", "节能改造面积", NULL, NULL},
+    {"plan_year", "计划年度", NULL, NULL},
+    {"batch", "新建/续建", NULL, NULL},
+    {"contractor", "施工单位", NULL, NULL},
+    {"cost_fen", "总投资", NULL, NULL},
+    {"note", "备注", NULL, NULL},
+    {"status", "状态", NULL, NULL},
+    {"stage_day", "环节日期", NULL, NULL},
+    {"bank_account", "收款账号", NULL, NULL},
+    {NULL, NULL, NULL, NULL},
 };
 
 static const struct seal_col user_cols[] = {
-    {"name", "用户名", NULL, 0},
-    {"role", "角色", NULL, 0},
-    {"scope_region_id", "管辖范围", NULL, 0},
-    {"password_hash", "密码", NULL, 0},
-    {"disabled_at", "停用时间", NULL, 0},
-    {NULL, NULL, NULL, 0},
+    {"name", "用户名", NULL, NULL},
+    {"role", "角色", NULL, NULL},
+    {"scope_region_id", "管辖范围", NULL, NULL},
+    {"password_hash", "密码", NULL, NULL},
+    {"disabled_at", "停用时间", NULL, NULL},
+    {NULL, NULL, NULL, NULL},
 };
 
 static const struct seal_col payment_cols[] = {
-    {"batch_id", "发放批次", NULL, 0},
-    {"household_id", "农户", NULL, 0},
-    {"transfer_id", "资金转账", NULL, 0},
-    {"amount", "金额", NULL, 0},
-    {"account", "收款账号", NULL, 0},
-    {"status", "状态", NULL, 0},
-    {"returned_at", "回单时间", NULL, 0},
-    {"reason", "失败原因", NULL, 0},
-    {"method", "发放方式", "(SELECT b.method FROM payment_batch b WHERE b.id = x.batch_id)", 0},
-    {NULL, NULL, NULL, 0},
+    {"batch_id", "发放批次", NULL, NULL},
+    {"household_id", "农户", NULL, NULL},
+    {"transfer_id", "资金转账", NULL, NULL},
+    {"amount", "金额", NULL, NULL},
+    {"account", "收款账号", NULL, NULL},
+    {"status", "状态", NULL, NULL},
+    {"returned_at", "回单时间", NULL, NULL},
+    {"reason", "失败原因", NULL, NULL},
+    {"method", "发放方式", "(SELECT b.method FROM payment_batch b WHERE b.id = x.batch_id)", NULL},
+    {NULL, NULL, NULL, NULL},
 };
 
 static const struct seal_col entitlement_cols[] = {
-    {"policy_id", "补助政策版本", NULL, 0},    {"total_fen", "核定补助", NULL, 0},
-    {"cost_fen", "总投资", NULL, 0},           {"detail", "计算明细", NULL, 0},
-    {"reviewed_day", "复核通过日期", NULL, 0}, {NULL, NULL, NULL, 0},
+    {"policy_id", "补助政策版本", NULL, NULL},    {"total_fen", "核定补助", NULL, NULL},
+    {"cost_fen", "总投资", NULL, NULL},           {"detail", "计算明细", NULL, NULL},
+    {"reviewed_day", "复核通过日期", NULL, NULL}, {NULL, NULL, NULL, NULL},
 };
 
 static const struct seal_col review_cols[] = {
-    {"number", "复核编号", NULL, 0},
-    {"county_id", "县市", NULL, 0},
-    {"plan_year", "计划年度", NULL, 0},
-    {"status", "状态", NULL, 0},
-    {"unit", "复核单位", NULL, 0},
-    {"reviewer", "复核人", NULL, 0},
-    {"seed_source", "抽样种子来源", NULL, 0},
-    {"seed", "抽样种子", NULL, 0},
-    {"algorithm", "抽样算法", NULL, 0},
-    {"policy", "抽样设置", NULL, 0},
-    {"round", "抽样轮次", NULL, 0},
-    {"outcome", "复核结论", NULL, 0},
+    {"number", "复核编号", NULL, NULL},
+    {"county_id", "县市", NULL, NULL},
+    {"plan_year", "计划年度", NULL, NULL},
+    {"status", "状态", NULL, NULL},
+    {"unit", "复核单位", NULL, NULL},
+    {"reviewer", "复核人", NULL, NULL},
+    {"seed_source", "抽样种子来源", NULL, NULL},
+    {"seed", "抽样种子", NULL, NULL},
+    {"algorithm", "抽样算法", NULL, NULL},
+    {"policy", "抽样设置", NULL, NULL},
+    {"round", "抽样轮次", NULL, NULL},
+    {"outcome", "复核结论", NULL, NULL},
     {"items", "复核结果",
-     "(SELECT json_group_array(json_array(i.household_id, i.stratum, i.sample_round,"
-     " i.result, i.result_day, i.reviewer, i.note)) FROM (SELECT * FROM review_item"
-     " WHERE application_id = x.id ORDER BY household_id) i)",
-     1},
-    {NULL, NULL, NULL, 0},
+     "i.household_id, i.stratum, i.sample_round, i.result, i.result_day, i.reviewer, i.note",
+     "(SELECT * FROM review_item WHERE application_id = x.id ORDER BY household_id)"},
+    {NULL, NULL, NULL, NULL},
 };
 
 static const struct seal_col plan_cols[] = {
-    {"year", "年度", NULL, 0},
-    {"version", "版本", NULL, 0},
-    {"status", "状态", NULL, 0},
-    {"title", "标题", NULL, 0},
-    {"content_hash", "内容摘要", NULL, 0},
-    {"published_total", "公布总数", NULL, 0},
-    {"published_new", "公布新建数", NULL, 0},
-    {"published_continuing", "公布续建数", NULL, 0},
-    {"published_es", "公布节能改造数", NULL, 0},
-    {"es_area_total_centi", "节能改造面积目标", NULL, 0},
-    {"discrepancies", "接受的差异", NULL, 0},
-    {"reason", "接受差异的理由", NULL, 0},
+    {"year", "年度", NULL, NULL},
+    {"version", "版本", NULL, NULL},
+    {"status", "状态", NULL, NULL},
+    {"title", "标题", NULL, NULL},
+    {"content_hash", "内容摘要", NULL, NULL},
+    {"published_total", "公布总数", NULL, NULL},
+    {"published_new", "公布新建数", NULL, NULL},
+    {"published_continuing", "公布续建数", NULL, NULL},
+    {"published_es", "公布节能改造数", NULL, NULL},
+    {"es_area_total_centi", "节能改造面积目标", NULL, NULL},
+    {"discrepancies", "接受的差异", NULL, NULL},
+    {"reason", "接受差异的理由", NULL, NULL},
     {"targets", "分县目标",
-     "(SELECT json_group_array(json_array(t.region_id, t.households_total,"
-     " t.households_new, t.households_continuing, t.es_households, t.es_area_centi,"
-     " t.remark)) FROM (SELECT * FROM plan_target WHERE plan_id = x.id"
-     " ORDER BY region_id) t)",
-     1},
-    {NULL, NULL, NULL, 0},
+     "i.region_id, i.households_total, i.households_new, i.households_continuing,"
+     " i.es_households, i.es_area_centi, i.remark",
+     "(SELECT * FROM plan_target WHERE plan_id = x.id ORDER BY region_id)"},
+    {NULL, NULL, NULL, NULL},
 };
 
 static const struct seal_kind kinds[] = {
@@ -165,18 +166,25 @@ static const struct seal_kind kinds[] = {
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
 /* json_array(x.a, x.b, ...) for kind K, into B: the values in the order of
- * K's columns (their names are in the table above, not in every seal). */
-static void canon_sql(const struct seal_kind *k, ch_buf *b)
+ * K's columns (their names are in the table above, not in every seal),
+ * spelt as DB's driver builds the same JSON. */
+static void canon_sql(ch_db *db, const struct seal_kind *k, ch_buf *b)
 {
-	ch_buf_printf(b, "json_array(");
+#define J(what, close) ch_db_json_sql(db, CH_DB_JSON_##what, close)
+	ch_buf_puts(b, J(ARRAY, 0));
 	for (const struct seal_col *c = k->cols; c->name; c++) {
-		const char *sep = c == k->cols ? "" : ", ";
-		if (c->expr)
-			ch_buf_printf(b, c->json ? "%sjson(%s)" : "%s%s", sep, c->expr);
+		ch_buf_puts(b, c == k->cols ? "" : ", ");
+		if (c->rows)
+			ch_buf_printf(b, "%s(SELECT %s%s%s%s%s FROM %s i)%s", J(EMBED, 0),
+			              J(GROUP_ARRAY, 0), J(INNER_ARRAY, 0), c->expr,
+			              J(INNER_ARRAY, 1), J(GROUP_ARRAY, 1), c->rows, J(EMBED, 1));
+		else if (c->expr)
+			ch_buf_puts(b, c->expr);
 		else
-			ch_buf_printf(b, "%sx.%s", sep, c->name);
+			ch_buf_printf(b, "x.%s", c->name);
 	}
-	ch_buf_printf(b, ")");
+	ch_buf_puts(b, J(ARRAY, 1));
+#undef J
 }
 
 /* Which sealed table (2 * kind) or child table (2 * kind + 1) TABLE is; -1
@@ -216,24 +224,16 @@ void ch_seal_forget(ch_store *store)
 
 int ch_seal_install(ch_store *store)
 {
-	ch_buf b;
 	int rc;
-	ch_buf_init(&b);
 	/* the objects a transaction changed, by kind (the index in kinds[]),
 	 * kept in memory up to 64 MB (a million-row import notes about 16 MB) */
-	ch_buf_printf(&b, "PRAGMA temp.cache_size = -65536;\n"
-	                  "CREATE TEMP TABLE IF NOT EXISTS seal_dirty (kind INTEGER NOT NULL,"
-	                  " object INTEGER NOT NULL, PRIMARY KEY (kind, object)) WITHOUT ROWID;\n");
-	for (size_t i = 0; i < NKINDS; i++)
+	rc = ch_db_temp_table(store->db, "seal_dirty",
+	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
+	                      " PRIMARY KEY (kind, object)");
+	for (size_t i = 0; i < NKINDS && rc == 0; i++)
 		if (kinds[i].child_table)
-			ch_buf_printf(&b,
-			              "CREATE TEMP TRIGGER IF NOT EXISTS seal_%s_del AFTER DELETE"
-			              " ON main.%s BEGIN INSERT OR IGNORE INTO seal_dirty"
-			              " VALUES (%zu, OLD.%s); END;\n",
-			              kinds[i].child_table, kinds[i].child_table, i,
-			              kinds[i].child_key);
-	rc = ch_db_exec_script(store->db, b.ptr);
-	ch_buf_dispose(&b);
+			rc = ch_db_note_deletes(store->db, kinds[i].child_table, kinds[i].child_key,
+			                        "seal_dirty", (int)i);
 	if (rc == 0)
 		ch_db_set_change_hook(store->db, heard, store);
 	return rc;
@@ -250,15 +250,15 @@ static int note_dirty(ch_ctx *ctx)
 		const struct ch_seal_note *x = &store->seal_notes[n];
 		const struct seal_kind *k = &kinds[x->table / 2];
 		if (x->table % 2 == 0) {
-			rc = ch_db_run(ctx->db,
-			               "INSERT OR IGNORE INTO temp.seal_dirty VALUES (?, ?)", "ii",
-			               (int64_t)(x->table / 2), x->rowid);
+			rc = ch_db_run(
+			    ctx->db, "INSERT INTO seal_dirty VALUES (?, ?) ON CONFLICT DO NOTHING",
+			    "ii", (int64_t)(x->table / 2), x->rowid);
 			continue;
 		}
 		ch_buf_clear(&b); /* a child row: its parent */
 		ch_buf_printf(&b,
-		              "INSERT OR IGNORE INTO temp.seal_dirty SELECT %d, %s FROM %s"
-		              " WHERE rowid = ?",
+		              "INSERT INTO seal_dirty SELECT %d, %s FROM %s WHERE rowid = ?"
+		              " ON CONFLICT DO NOTHING",
 		              x->table / 2, k->child_key, k->child_table);
 		rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
 	}
@@ -307,17 +307,17 @@ int ch_seal_commit(ch_ctx *ctx)
 	if (baseline) { /* everything stored before sealing began */
 		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
 			ch_buf_clear(&b);
-			ch_buf_printf(
-			    &b, "INSERT OR IGNORE INTO temp.seal_dirty SELECT %zu, %s FROM %s", i,
-			    kinds[i].key, kinds[i].table);
+			ch_buf_printf(&b,
+			              "INSERT INTO seal_dirty SELECT %zu, %s FROM %s WHERE true"
+			              " ON CONFLICT DO NOTHING",
+			              i, kinds[i].key, kinds[i].table);
 			rc = ch_db_run(ctx->db, b.ptr, NULL);
 		}
 	}
 	if (rc == 0)
 		rc = note_dirty(ctx);
 	if (rc == 0)
-		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM temp.seal_dirty",
-		                       NULL);
+		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM seal_dirty", NULL);
 	if (rc == 0 && dirty > 0) {
 		rc = ch_audit_version(ctx, &head);
 		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
@@ -329,20 +329,20 @@ int ch_seal_commit(ch_ctx *ctx)
 			ch_buf_printf(
 			    &b, "INSERT INTO seal(kind, object, seq, fields)"
 			        " SELECT ?1, c.o, ?2, c.f FROM (SELECT d.object AS o, (SELECT ");
-			canon_sql(k, &b);
-			ch_buf_printf(
-			    &b,
-			    " FROM %s x WHERE x.%s = d.object) AS f"
-			    " FROM temp.seal_dirty d WHERE d.kind = ?3) c"
-			    " WHERE c.f IS NOT (SELECT s.fields FROM seal s WHERE s.kind = ?1"
-			    " AND s.object = c.o ORDER BY s.seq DESC LIMIT 1)",
-			    k->table, k->key);
+			canon_sql(ctx->db, k, &b);
+			ch_buf_printf(&b,
+			              " FROM %s x WHERE x.%s = d.object) AS f"
+			              " FROM seal_dirty d WHERE d.kind = ?3) c"
+			              " WHERE c.f IS DISTINCT FROM (SELECT s.fields FROM seal s "
+			              "WHERE s.kind = ?1"
+			              " AND s.object = c.o ORDER BY s.seq DESC LIMIT 1)",
+			              k->table, k->key);
 			rc = ch_db_run(ctx->db, b.ptr, "tii", k->kind, head + 1, (int64_t)i);
 			if (rc == 0)
 				sealed += ch_db_changes(ctx->db);
 		}
 		if (rc == 0)
-			rc = ch_db_run(ctx->db, "DELETE FROM temp.seal_dirty", NULL);
+			rc = ch_db_run(ctx->db, "DELETE FROM seal_dirty", NULL);
 	}
 	if (rc == 0 && sealed > 0) {
 		char digest[CH_HASH_HEX_LEN + 1];
@@ -426,7 +426,7 @@ static int check_kind(struct check *c, const struct seal_kind *k, const char *fi
 	int rc;
 	ch_buf_init(&b);
 	ch_buf_printf(&b, "SELECT x.%s, %s, ", k->key, k->name_sql);
-	canon_sql(k, &b);
+	canon_sql(c->ctx->db, k, &b);
 	ch_buf_printf(&b,
 	              ", s.seq, s.fields FROM %s x LEFT JOIN seal s ON s.kind = '%s'"
 	              " AND s.object = x.%s AND s.seq = (SELECT max(seq) FROM seal"

@@ -14,19 +14,21 @@
 /* Every driver this build knows, tried in order; the last one is the
  * fallback for plain paths. */
 static const struct ch_db_driver *const drivers[] = {
+    &ch_db_pg_driver,
     &ch_db_sqlite_driver,
 };
 
 static int db_open(ch_db **out, const char *url, int create, int *created)
 {
 	*out = NULL;
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-		return ch_error_set(
-		    CH_EINVALID, "database URL '%s': this build has no PostgreSQL driver yet", url);
 	for (size_t i = 0; i < sizeof drivers / sizeof drivers[0]; i++) {
 		const char *target = drivers[i]->accepts(url);
 		if (!target)
 			continue;
+		if (drivers[i]->version != CH_DB_DRIVER_VERSION)
+			return ch_error_set(
+			    CH_ERROR, "database driver %s has table version %d, not %d",
+			    drivers[i]->name, drivers[i]->version, CH_DB_DRIVER_VERSION);
 		ch_db *db = ch_calloc(1, sizeof *db);
 		db->drv = drivers[i];
 		int rc = db->drv->open(&db->impl, target, create);
@@ -128,6 +130,11 @@ const char *ch_db_driver_name(const ch_db *db)
 	return db->drv->name;
 }
 
+const char *ch_db_dialect(const ch_db *db)
+{
+	return db->drv->dialect;
+}
+
 int ch_db_prepare(ch_db *db, ch_stmt **out, const char *sql)
 {
 	void *impl;
@@ -196,6 +203,62 @@ int ch_stmt_is_null(ch_stmt *st, int col)
 	return st->db->drv->column_is_null(st->impl, col);
 }
 
+int ch_stmt_column_count(ch_stmt *st)
+{
+	return st->db->drv->column_count(st->impl);
+}
+
+const char *ch_stmt_column_name(ch_stmt *st, int col)
+{
+	return st->db->drv->column_name(st->impl, col);
+}
+
+const void *ch_stmt_blob(ch_stmt *st, int col, size_t *len)
+{
+	return st->db->drv->column_blob(st->impl, col, len);
+}
+
+int ch_db_tables(ch_db *db, ch_strv *out)
+{
+	return db->drv->tables(db->impl, out);
+}
+
+int ch_db_temp_table(ch_db *db, const char *name, const char *definition)
+{
+	return db->drv->temp_table(db->impl, name, definition);
+}
+
+int ch_db_note_deletes(ch_db *db, const char *table, const char *key, const char *note_table,
+                       int value)
+{
+	return db->drv->note_deletes(db->impl, table, key, note_table, value);
+}
+
+const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close)
+{
+	return db->drv->json[what][close ? 1 : 0];
+}
+
+const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn)
+{
+	return db->drv->fn[fn];
+}
+
+const char *ch_db_indexed_by(const ch_db *db)
+{
+	return db->drv->indexed_by;
+}
+
+int ch_db_defer_checks(ch_db *db)
+{
+	return db->drv->defer_checks(db->impl);
+}
+
+int ch_db_reset_ids(ch_db *db, const char *table)
+{
+	return db->drv->reset_ids(db->impl, table);
+}
+
 void ch_stmt_finalize(ch_stmt *st)
 {
 	if (st)
@@ -234,7 +297,7 @@ int ch_db_begin(ch_db *db)
 		return 0;
 	db->tx_failed = 0;
 	db->tx_read = 0;
-	int rc = db->drv->exec_script(db->impl, "BEGIN IMMEDIATE");
+	int rc = db->drv->begin(db->impl, 0);
 	if (rc)
 		db->tx_depth = 0;
 	db->tx_start_ns = now_ns();
@@ -245,7 +308,7 @@ int ch_db_begin_read(ch_db *db)
 {
 	if (db->tx_depth > 0)
 		return ch_error_set(CH_ERROR, "a read snapshot inside a transaction");
-	int rc = db->drv->exec_script(db->impl, "BEGIN DEFERRED");
+	int rc = db->drv->begin(db->impl, 1);
 	if (rc)
 		return rc;
 	db->tx_depth = 1;
@@ -267,14 +330,14 @@ int ch_db_commit(ch_db *db)
 	if (--db->tx_depth > 0)
 		return 0;
 	if (db->tx_failed) {
-		db->drv->exec_script(db->impl, "ROLLBACK");
+		db->drv->rollback(db->impl);
 		tx_ended(db);
 		return ch_error_set(CH_ERROR,
 		                    "an inner step failed; the transaction was rolled back");
 	}
-	int rc = db->drv->exec_script(db->impl, "COMMIT");
+	int rc = db->drv->commit(db->impl);
 	if (rc)
-		db->drv->exec_script(db->impl, "ROLLBACK");
+		db->drv->rollback(db->impl);
 	tx_ended(db);
 	return rc;
 }
@@ -290,7 +353,7 @@ int ch_db_rollback(ch_db *db)
 	/* keep the caller's error (message and field): rolling back is not the news */
 	int code = ch_error_code();
 	char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
-	db->drv->exec_script(db->impl, "ROLLBACK");
+	db->drv->rollback(db->impl);
 	tx_ended(db);
 	ch_error_set_field(code, field, "%s", msg);
 	free(msg);
@@ -318,7 +381,7 @@ int ch_db_restore(ch_db *db, const char *path)
 int ch_db_check_file(const char *path, int64_t *schema_version)
 {
 	/* the only driver with files; PostgreSQL has pg_dump/pg_restore */
-	return drivers[0]->check_file(path, schema_version);
+	return ch_db_sqlite_driver.check_file(path, schema_version);
 }
 
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg)

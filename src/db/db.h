@@ -3,9 +3,11 @@
  *
  * A small driver table in the style of SQLite's VFS: a connection is opened
  * from a URL and carries the driver that serves it. "sqlite:PATH", "file:PATH"
- * or a plain path select the SQLite driver (db_sqlite.c); "postgres://..."
- * is reserved for the PostgreSQL driver. Domain SQL is written once, with
- * `?` placeholders, in the dialect both drivers accept.
+ * or a plain path select the SQLite driver (db_sqlite.c); "postgresql://...",
+ * "postgres://...", "pg:CONNINFO" and libpq key=value strings the PostgreSQL
+ * driver (db_pg.c). Domain SQL is written once, with `?` placeholders, in
+ * the dialect both drivers accept; where the dialects differ the SQL lives
+ * in per-dialect files (the migrations) or behind a driver operation.
  *
  * Opening a database also brings its schema up to date (migrate.c): the
  * migrations in src/db/sql/ are compiled into the binary and applied in
@@ -36,8 +38,10 @@ int ch_db_open(ch_db **out, const char *url, int *created);
  * an empty database behind). */
 int ch_db_open_existing(ch_db **out, const char *url);
 void ch_db_close(ch_db *db);
-/* The driver's name: "sqlite". */
+/* The driver's name: "sqlite" or "postgresql". */
 const char *ch_db_driver_name(const ch_db *db);
+/* The driver's SQL dialect: "sqlite" or "pg". */
+const char *ch_db_dialect(const ch_db *db);
 
 int ch_db_prepare(ch_db *db, ch_stmt **out, const char *sql);
 int ch_stmt_bind_int64(ch_stmt *st, int idx, int64_t v);
@@ -58,7 +62,62 @@ int64_t ch_stmt_int64(ch_stmt *st, int col);
 /* Text of column COL, NULL for SQL NULL; valid until the next step. */
 const char *ch_stmt_text(ch_stmt *st, int col);
 int ch_stmt_is_null(ch_stmt *st, int col);
+/* How many columns the statement's rows have, and the name of column COL
+ * (after the first step). */
+int ch_stmt_column_count(ch_stmt *st);
+const char *ch_stmt_column_name(ch_stmt *st, int col);
+/* The bytes of column COL when it holds a blob (their number in *LEN),
+ * valid until the next step; NULL when it holds anything else. */
+const void *ch_stmt_blob(ch_stmt *st, int col, size_t *len);
 void ch_stmt_finalize(ch_stmt *st);
+
+struct ch_strv;
+/* The names of the program's tables in DB (appended to OUT), whatever the
+ * driver: the SQLite catalogue or PostgreSQL's current schema. */
+int ch_db_tables(ch_db *db, struct ch_strv *out);
+
+/* Inside a write transaction: foreign keys are checked when it commits
+ * rather than per statement (SQLite: defer_foreign_keys; PostgreSQL: SET
+ * CONSTRAINTS ALL DEFERRED), for loading rows that refer forward. */
+int ch_db_defer_checks(ch_db *db);
+/* After rows of TABLE were loaded with their own ids: new rows get ids
+ * above them (PostgreSQL: the identity's sequence is set; SQLite needs
+ * nothing). */
+int ch_db_reset_ids(ch_db *db, const char *table);
+
+/* A temporary table NAME with the columns and key DEFINITION (as in CREATE
+ * TABLE), made if this connection has none: SQLite keeps it clustered by
+ * its key (WITHOUT ROWID) and up to 64 MB of temporary tables in memory. */
+int ch_db_temp_table(ch_db *db, const char *name, const char *definition);
+/* From now on, in this connection, each deletion of a row of TABLE adds
+ * (VALUE, the row's KEY) to the temporary table NOTE_TABLE unless it is
+ * there (SQLite: a temporary trigger; PostgreSQL: the schema's change
+ * triggers already report a child row's deletion as a change of the row it
+ * belongs to, through the change hook, so nothing is added here). */
+int ch_db_note_deletes(ch_db *db, const char *table, const char *key, const char *note_table,
+                       int value);
+/* How the dialect spells the JSON the canonical forms of sealed objects
+ * are built with, so that they come out byte for byte as SQLite's
+ * json_array gives them on either engine: the text that opens (CLOSE 0) or
+ * closes (CLOSE 1) an outermost array of values, an array inside another,
+ * an aggregate array of rows, and a JSON value embedded in an array. */
+enum ch_db_json {
+	CH_DB_JSON_ARRAY,
+	CH_DB_JSON_INNER_ARRAY,
+	CH_DB_JSON_GROUP_ARRAY,
+	CH_DB_JSON_EMBED,
+	CH_DB_JSON_N
+};
+const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close);
+/* The name of a function the dialects name differently: CH_DB_FN_INSTR
+ * (haystack, needle) gives the 1-based position of needle, 0 when absent
+ * (SQLite instr, PostgreSQL strpos). */
+enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_N };
+const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
+/* What goes between a table and the index a query must read it by: SQLite's
+ * " INDEXED BY " (then the index's name); NULL when the dialect has no such
+ * hint (PostgreSQL's planner chooses). */
+const char *ch_db_indexed_by(const ch_db *db);
 
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);
@@ -87,7 +146,10 @@ typedef void (*ch_db_change_fn)(void *arg, enum ch_db_change op, const char *tab
  * or deletes in a table of the main database that has a rowid, as it
  * happens (a rolled-back change too: the caller forgets what it heard when
  * it rolls back). FN must not use the connection. Other connections' and
- * programs' changes are not heard. */
+ * programs' changes are not heard. PostgreSQL: the tables the schema gives
+ * the trigger ch_note_change (the sealed tables, src/db/sql/pg/0011), heard
+ * after each statement; a row of a table that belongs to another (a plan's
+ * target, a review's item) is heard as a change of that other row. */
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg);
 
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1

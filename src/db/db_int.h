@@ -2,8 +2,9 @@
  * db_int — the driver table behind db.h. Only src/db/ includes this.
  *
  * A driver fills one struct ch_db_driver; db.c picks it from the URL and
- * forwards every call through it. Adding PostgreSQL is adding db_pg.c with
- * its own table and one line in db.c's driver list.
+ * forwards every call through it: db_sqlite.c (the default) and db_pg.c
+ * (PostgreSQL). Each driver names its SQL dialect, which picks the
+ * migrations (src/db/sql/ for "sqlite", src/db/sql/pg/ for "pg").
  */
 #ifndef CH_DB_DB_INT_H
 #define CH_DB_DB_INT_H
@@ -12,9 +13,15 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "util/strv.h"
+
+/* The driver table's layout; a driver built for another layout is refused. */
+#define CH_DB_DRIVER_VERSION 1
 
 struct ch_db_driver {
 	const char *name;
+	int version;         /* CH_DB_DRIVER_VERSION */
+	const char *dialect; /* "sqlite" or "pg": which migrations, which SQL files */
 	/* Is this driver the one for URL? Returns the path/conninfo part or NULL. */
 	const char *(*accepts)(const char *url);
 	/* Opens TARGET; creates it when CREATE, else a missing database is
@@ -31,8 +38,37 @@ struct ch_db_driver {
 	int64_t (*column_int64)(void *stmt, int col);
 	const char *(*column_text)(void *stmt, int col);
 	int (*column_is_null)(void *stmt, int col);
+	int (*column_count)(void *stmt);
+	const char *(*column_name)(void *stmt, int col);
+	/* The bytes of a blob column (*LEN of them), or NULL when the column
+	 * holds no blob (then it is read as text). */
+	const void *(*column_blob)(void *stmt, int col, size_t *len);
 	void (*finalize)(void *stmt);
+	/* The names of the program's own tables, in no particular order
+	 * (not the driver's internal ones, nor a full-text index's parts). */
+	int (*tables)(void *impl, ch_strv *out);
+	/* Inside a write transaction: foreign keys are checked at its commit,
+	 * not per statement (rows that refer forward may be loaded). */
+	int (*defer_checks)(void *impl);
+	/* After rows were loaded with their ids: the next id TABLE hands out is
+	 * above the largest it holds. */
+	int (*reset_ids)(void *impl, const char *table);
+	int (*temp_table)(void *impl, const char *name, const char *definition);
+	int (*note_deletes)(void *impl, const char *table, const char *key, const char *note_table,
+	                    int value);
+	/* ch_db_json_sql: [what][0] opens, [what][1] closes */
+	const char *json[CH_DB_JSON_N][2];
+	/* ch_db_fn */
+	const char *fn[CH_DB_FN_N];
+	const char *indexed_by; /* ch_db_indexed_by */
 	int (*exec_script)(void *impl, const char *sql);
+	/* Begins the outermost transaction: a write transaction (READ 0) holds
+	 * the right to write from its start until it ends, so what it reads
+	 * stays true (SQLite: BEGIN IMMEDIATE); a read one (READ 1) is one
+	 * snapshot and takes no write lock. */
+	int (*begin)(void *impl, int read);
+	int (*commit)(void *impl);
+	int (*rollback)(void *impl);
 	int64_t (*last_id)(void *impl);
 	int64_t (*changes)(void *impl);
 	/* The file behind the connection ("" for a database in memory). */
@@ -84,6 +120,11 @@ struct ch_stmt {
 };
 
 extern const struct ch_db_driver ch_db_sqlite_driver;
+extern const struct ch_db_driver ch_db_pg_driver;
+
+/* The folder of the embedded migrations of DIALECT ("src/db/sql/" or
+ * "src/db/sql/pg/"). */
+const char *ch_db_migration_dir(const char *dialect);
 
 /* Applies the embedded migrations (migrate.c). */
 int ch_db_migrate(ch_db *db, int *created);

@@ -230,6 +230,46 @@ static int sqlite_column_is_null(void *stmt, int col)
 	return sqlite3_column_type(stmt, col) == SQLITE_NULL;
 }
 
+static int sqlite_column_count(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static const char *sqlite_column_name(void *stmt, int col)
+{
+	return sqlite3_column_name(stmt, col);
+}
+
+static const void *sqlite_column_blob(void *stmt, int col, size_t *len)
+{
+	if (sqlite3_column_type(stmt, col) != SQLITE_BLOB)
+		return NULL;
+	const void *p = sqlite3_column_blob(stmt, col);
+	*len = (size_t)sqlite3_column_bytes(stmt, col);
+	return p ? p : "";
+}
+
+/* The program's tables: not SQLite's own, nor the parts of a full-text
+ * table (household_search_data ...), which its own table stands for. */
+static int sqlite_tables(void *impl, ch_strv *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    impl,
+	    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+	    "ESCAPE '\\'"
+	    " AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'"
+	    " AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND sqlite_master.name LIKE v.name || '\\_%' "
+	    "ESCAPE '\\')",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_error(impl, rc);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		ch_strv_push(out, (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : map_error(impl, rc);
+}
+
 static void sqlite_finalize(void *stmt)
 {
 	sqlite3_finalize(stmt);
@@ -245,6 +285,56 @@ static int sqlite_exec_script(void *impl, const char *sql)
 		return code;
 	}
 	return 0;
+}
+
+static int sqlite_defer_checks(void *impl)
+{
+	return sqlite_exec_script(impl, "PRAGMA defer_foreign_keys = ON");
+}
+
+static int sqlite_reset_ids(void *impl, const char *table)
+{
+	/* a rowid table hands out max(rowid) + 1 by itself */
+	(void)impl;
+	(void)table;
+	return 0;
+}
+
+static int sqlite_temp_table(void *impl, const char *name, const char *definition)
+{
+	char *sql = sqlite3_mprintf("PRAGMA temp.cache_size = -65536;"
+	                            " CREATE TEMP TABLE IF NOT EXISTS %s (%s) WITHOUT ROWID",
+	                            name, definition);
+	int rc = sqlite_exec_script(impl, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
+static int sqlite_note_deletes(void *impl, const char *table, const char *key,
+                               const char *note_table, int value)
+{
+	char *sql = sqlite3_mprintf("CREATE TEMP TRIGGER IF NOT EXISTS %s_%s_del AFTER DELETE"
+	                            " ON main.%s BEGIN INSERT OR IGNORE INTO %s"
+	                            " VALUES (%d, OLD.%s); END",
+	                            note_table, table, table, note_table, value, key);
+	int rc = sqlite_exec_script(impl, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
+static int sqlite_begin(void *impl, int read)
+{
+	return sqlite_exec_script(impl, read ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE");
+}
+
+static int sqlite_commit(void *impl)
+{
+	return sqlite_exec_script(impl, "COMMIT");
+}
+
+static int sqlite_rollback(void *impl)
+{
+	return sqlite_exec_script(impl, "ROLLBACK");
 }
 
 static int64_t sqlite_changes(void *impl)
@@ -453,6 +543,8 @@ static void sqlite_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 
 const struct ch_db_driver ch_db_sqlite_driver = {
     .name = "sqlite",
+    .version = CH_DB_DRIVER_VERSION,
+    .dialect = "sqlite",
     .accepts = sqlite_accepts,
     .open = sqlite_open,
     .close = sqlite_close,
@@ -466,8 +558,28 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .column_int64 = sqlite_column_int64,
     .column_text = sqlite_column_text,
     .column_is_null = sqlite_column_is_null,
+    .column_count = sqlite_column_count,
+    .column_name = sqlite_column_name,
+    .column_blob = sqlite_column_blob,
     .finalize = sqlite_finalize,
+    .tables = sqlite_tables,
+    .defer_checks = sqlite_defer_checks,
+    .reset_ids = sqlite_reset_ids,
+    .temp_table = sqlite_temp_table,
+    .note_deletes = sqlite_note_deletes,
+    .json =
+        {
+            [CH_DB_JSON_ARRAY] = {"json_array(", ")"},
+            [CH_DB_JSON_INNER_ARRAY] = {"json_array(", ")"},
+            [CH_DB_JSON_GROUP_ARRAY] = {"json_group_array(", ")"},
+            [CH_DB_JSON_EMBED] = {"json(", ")"},
+        },
+    .fn = {[CH_DB_FN_INSTR] = "instr"},
+    .indexed_by = " INDEXED BY ",
     .exec_script = sqlite_exec_script,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
     .last_id = sqlite_last_id,
     .changes = sqlite_changes,
     .file = sqlite_file,

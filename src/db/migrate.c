@@ -1,8 +1,13 @@
 /*
  * migrate — bring a database's schema up to the version this binary needs.
  *
- * Migrations are the files src/db/sql/NNNN_name.sql, compiled into the
- * binary (tools/embed.c) in name order. The table schema_version records
+ * Migrations are the files src/db/sql/NNNN_name.sql (SQLite) and
+ * src/db/sql/pg/NNNN_name.sql (PostgreSQL), compiled into the binary
+ * (tools/embed.c) in name order: one numbered history written once per
+ * dialect, and the driver's dialect picks the set. A set that lacks a number
+ * the other has is refused when a database of its dialect is opened, naming
+ * the missing migration, rather than skipped: a schema must never be
+ * half the other's. The table schema_version records
  * which have run; each pending one runs in its own transaction together with
  * its schema_version row, so a failed migration leaves the database as it
  * was. A database newer than the binary (a version we do not know) is
@@ -15,23 +20,51 @@
 #include "util/embedded.h"
 #include "util/error.h"
 
-#define SQL_DIR "src/db/sql/"
+#define SQL_DIR    "src/db/sql/"
+#define PG_SQL_DIR "src/db/sql/pg/"
+
+const char *ch_db_migration_dir(const char *dialect)
+{
+	return strcmp(dialect, "pg") == 0 ? PG_SQL_DIR : SQL_DIR;
+}
+
+/* Is PATH a migration file of the folder DIR (not of a folder below it)? */
+static int in_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && strchr(path + n, '/') == NULL;
+}
 
 /* The number at the start of a migration's file name, or -1. */
 static long migration_version(const char *path)
 {
-	const char *base = path + strlen(SQL_DIR);
+	const char *base = strrchr(path, '/') + 1;
 	char *end;
 	long v = strtol(base, &end, 10);
 	return end != base && *end == '_' ? v : -1;
+}
+
+/* The first migration of folder OTHER whose number folder DIR lacks, or NULL. */
+static const char *missing_in(const char *dir, const char *other)
+{
+	for (const struct ch_embedded_file *o = ch_embedded; o->path; o++) {
+		if (!in_dir(o->path, other))
+			continue;
+		int found = 0;
+		for (const struct ch_embedded_file *f = ch_embedded; f->path && !found; f++)
+			found = in_dir(f->path, dir) &&
+			        migration_version(f->path) == migration_version(o->path);
+		if (!found)
+			return o->path;
+	}
+	return NULL;
 }
 
 int64_t ch_db_schema_latest(void)
 {
 	int64_t latest = 0;
 	for (const struct ch_embedded_file *f = ch_embedded; f->path; f++)
-		if (strncmp(f->path, SQL_DIR, strlen(SQL_DIR)) == 0 &&
-		    migration_version(f->path) > latest)
+		if (in_dir(f->path, SQL_DIR) && migration_version(f->path) > latest)
 			latest = migration_version(f->path);
 	return latest;
 }
@@ -39,6 +72,15 @@ int64_t ch_db_schema_latest(void)
 int ch_db_migrate(ch_db *db, int *created)
 {
 	int64_t current = 0, latest = 0;
+	const char *dir = ch_db_migration_dir(db->drv->dialect);
+	const char *other = strcmp(dir, SQL_DIR) == 0 ? PG_SQL_DIR : SQL_DIR;
+	const char *lack = missing_in(dir, other);
+	if (lack)
+		return ch_error_set(
+		    CH_ERROR,
+		    "本程序缺少 %s 数据库的第 %ld 号表结构迁移（另一种数据库有 %s），"
+		    "不能打开这种数据库；请使用补齐了该迁移的 cleanheat",
+		    db->drv->name, migration_version(lack), lack);
 	int rc = ch_db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
 	                               " version INTEGER PRIMARY KEY,"
 	                               " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
@@ -53,7 +95,7 @@ int ch_db_migrate(ch_db *db, int *created)
 		*created = current == 0;
 
 	for (const struct ch_embedded_file *f = ch_embedded; f->path; f++) {
-		if (strncmp(f->path, SQL_DIR, strlen(SQL_DIR)) != 0)
+		if (!in_dir(f->path, dir))
 			continue;
 		long v = migration_version(f->path);
 		if (v < 0)

@@ -125,7 +125,7 @@ ch help | sed -e 's/-o FILE//g' -n -e 's/^  cleanheat \([a-z-]*\) \([a-z-]*\) \(
 # or the file is no data of a county (a plan, rules, a bank's return, a
 # whole database: backup, restore and the checks of the whole audit chain
 # are the prefecture's, a published head or a key file no county's data)
-NO_COUNTY="plan check|plan import|rules import|subsidy reconcile|demo generate|demo events|db backup|db restore|audit verify|audit key|verify"
+NO_COUNTY="plan check|plan import|rules import|subsidy reconcile|demo generate|demo events|db backup|db restore|db copy|audit verify|audit key|verify"
 n=0
 while read -r op; do
 	case "|$NO_COUNTY|" in *"|$op|"*) continue ;; esac

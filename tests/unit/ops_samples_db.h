@@ -2,3 +2,5 @@
 SAMPLE("db.init", "")
 SAMPLE("db.backup", "sample-backup.db")
 SAMPLE("db.restore", "sample-backup.db")
+SAMPLE("db.copy", "--to sample-copy.db")
+SAMPLE("db.copy", "--from main.db --to sample-copy2.db")

@@ -215,7 +215,7 @@ static void test_ctx_open_unknown_user(void **state)
 	assert_null(c);
 
 	/* a bad URL */
-	assert_int_equal(ch_ctx_open(&c, "postgres://x", "root", "root"), CH_EINVALID);
+	assert_int_equal(ch_ctx_open(&c, "mysql://x", "root", "root"), CH_EINVALID);
 	assert_null(c);
 }
 

@@ -120,13 +120,12 @@ static void test_open_bad_urls(void **state)
 	static int dummy;
 	ch_db *db = (ch_db *)&dummy; /* must be reset to NULL */
 	ch_error_clear();
-	assert_int_equal(ch_db_open(&db, "postgres://x", NULL), CH_EINVALID);
+	/* a PostgreSQL server that cannot be reached: named, nothing opened */
+	assert_int_equal(ch_db_open(&db, "postgres://x?connect_timeout=2", NULL), CH_ENOTFOUND);
 	assert_null(db);
-	assert_int_equal(ch_error_code(), CH_EINVALID);
+	assert_int_equal(ch_error_code(), CH_ENOTFOUND);
 	assert_true(strstr(ch_error_message(), "postgres://x") != NULL);
 
-	assert_int_equal(ch_db_open(&db, "postgresql://user@host/db", NULL), CH_EINVALID);
-	assert_null(db);
 	assert_int_equal(ch_db_open(&db, "mysql://x", NULL), CH_EINVALID);
 	assert_null(db);
 
@@ -144,9 +143,10 @@ static void test_schema_version(void **state)
 	struct fixture *f = *state;
 	int64_t v = 0;
 	int64_t nmig = 0, latest = 0;
-	/* the migrations compiled in: src/db/sql/NNNN_name.sql */
+	/* the migrations compiled in: src/db/sql/NNNN_name.sql (PostgreSQL's
+	 * own are in src/db/sql/pg/) */
 	for (const struct ch_embedded_file *e = ch_embedded; e->path; e++) {
-		if (strncmp(e->path, "src/db/sql/", 11) != 0)
+		if (strncmp(e->path, "src/db/sql/", 11) != 0 || strchr(e->path + 11, '/'))
 			continue;
 		long n = strtol(e->path + 11, NULL, 10);
 		nmig++;

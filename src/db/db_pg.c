@@ -1,0 +1,863 @@
+/*
+ * db_pg — the PostgreSQL driver, the only file that includes libpq-fe.h.
+ *
+ * It accepts "postgresql://..." and "postgres://..." URLs, "pg:" followed
+ * by any libpq connection string (key=value pairs, or empty to take
+ * everything from PGHOST, PGPORT, PGUSER, PGDATABASE and the other libpq
+ * variables), and libpq key=value strings that name a host or a dbname.
+ * PostgreSQL 15 or later is required (the migrations use its syntax).
+ *
+ * Statements: the `?` placeholders of the domain SQL become $1, $2, ... and
+ * `?NNN` becomes $NNN, once, when the statement is prepared; string
+ * literals, quoted names and comments are left alone. Parameters travel as
+ * text (int64 typed int8, text untyped so the server infers the column's
+ * type; blobs in binary as bytea). A statement runs on its first step and
+ * its rows are then read from the result; booleans read as integers are 1
+ * and 0, as SQLite's comparisons give.
+ *
+ * Inside a transaction each statement runs under a savepoint, so a failed
+ * statement (a constraint the caller expected to hit, say) undoes only
+ * itself and the transaction goes on, as in SQLite; PostgreSQL would
+ * otherwise abort the whole transaction.
+ *
+ * Row ids: an INSERT into a table with an identity column gets "RETURNING
+ * <that column>" appended when it has no RETURNING of its own, and the
+ * driver keeps the last value it returned for last_id (the value
+ * sqlite3_last_insert_rowid gives: not changed by inserts of triggers).
+ *
+ * Transactions: a write transaction takes one transaction-level advisory
+ * lock at its start, so write transactions run one at a time as in SQLite
+ * (BEGIN IMMEDIATE) and what a transaction read stays true until it
+ * commits; readers are not blocked. The wait for that lock is bounded by
+ * the busy wait (lock_timeout). A read transaction is one REPEATABLE READ
+ * snapshot. Errors map to the same ch_err as SQLite's: lock timeouts,
+ * serialization failures (40001) and deadlocks (40P01) are CH_EBUSY with
+ * the same message, integrity violations (class 23) CH_ECONFLICT worded as
+ * SQLite words them ("UNIQUE constraint failed: table.columns"), the
+ * messages of the schema's own triggers as raised.
+ *
+ * Change hook: the schema gives the sealed tables the trigger
+ * ch_note_change (src/db/sql/pg/0011), which notes each changed row in
+ * this session's temporary table ch_changes (a row of a table that belongs
+ * to another is noted as a change of that other row); with a hook set,
+ * the driver reads and empties that table after each write statement and
+ * tells the hook. The canonical JSON of the seals is built with
+ * json_build_array and json_agg and made compact by ch_json_min (the same
+ * migration), so it comes out byte for byte as SQLite's json_array.
+ *
+ * There are no files: backup, restore and check_file refuse (pg_dump and
+ * pg_restore are the tools; db copy moves a whole database).
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "db/db_int.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#define OID_INT8  20
+#define OID_BYTEA 17
+#define OID_TEXT  25
+
+/* Tables and their identity column ("" when none), learnt once per table. */
+#define IDENT_CACHE 64
+
+struct pg_conn {
+	PGconn *c;
+	int64_t last_id;
+	int64_t changes;
+	int savepoint; /* a statement savepoint is open in this transaction */
+	int in_tx;
+	ch_db_change_fn hook; /* the change hook, or NULL */
+	int hook_broken;      /* it could not be set up: every statement fails */
+	void *hook_arg;
+	char *ident_table[IDENT_CACHE];
+	char *ident_col[IDENT_CACHE];
+	int ident_n;
+};
+
+struct pg_stmt {
+	struct pg_conn *conn;
+	char *sql; /* with $n placeholders */
+	int nparams;
+	char **vals;
+	int *lens, *fmts;
+	Oid *types;
+	PGresult *res;
+	int row, nrows;
+	int ran;
+	int hidden_returning; /* the RETURNING was added for last_id */
+	unsigned char *blob;  /* the last blob read (PQunescapeBytea) */
+	int text_typed;       /* text parameters are sent typed text (after 42P18) */
+};
+
+static int pg_error(struct pg_conn *pc, const PGresult *r)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (!msg || !*msg)
+		msg = PQerrorMessage(pc->c);
+	if (!state)
+		state = "";
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+	    strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
+		return ch_error_set(CH_EBUSY,
+		                    "数据库正忙（另一项写入正在进行，已等待 %d 秒），本次未作任何"
+		                    "修改，请稍后重试 (database: %s)",
+		                    ch_busy_wait(), msg);
+	if (strncmp(state, "23", 2) != 0)
+		return ch_error_set(CH_ERROR, "database: %s", msg);
+	const char *table = PQresultErrorField(r, PG_DIAG_TABLE_NAME);
+	const char *column = PQresultErrorField(r, PG_DIAG_COLUMN_NAME);
+	const char *cons = PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME);
+	const char *detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+	if (strcmp(state, "23505") == 0 && table && detail && strncmp(detail, "Key (", 5) == 0) {
+		/* "Key (a, b)=(...) already exists." -> "UNIQUE constraint failed: t.a, t.b" */
+		ch_buf b;
+		ch_buf_init(&b);
+		const char *p = detail + 5, *end = strstr(p, ")=(");
+		while (p && end && p < end) {
+			const char *comma = memchr(p, ',', (size_t)(end - p));
+			const char *stop = comma ? comma : end;
+			ch_buf_printf(&b, "%s%s.%.*s", b.len ? ", " : "", table, (int)(stop - p),
+			              p);
+			p = comma ? comma + 2 : end;
+		}
+		int rc = ch_error_set(CH_ECONFLICT, "database: UNIQUE constraint failed: %s",
+		                      b.len ? b.ptr : table);
+		ch_buf_dispose(&b);
+		return rc;
+	}
+	if (strcmp(state, "23502") == 0 && table && column)
+		return ch_error_set(CH_ECONFLICT, "database: NOT NULL constraint failed: %s.%s",
+		                    table, column);
+	if (strcmp(state, "23503") == 0)
+		return ch_error_set(CH_ECONFLICT, "database: FOREIGN KEY constraint failed");
+	if (strcmp(state, "23514") == 0 && cons)
+		return ch_error_set(CH_ECONFLICT, "database: CHECK constraint failed: %s", cons);
+	return ch_error_set(CH_ECONFLICT, "database: %s", msg);
+}
+
+/* Runs SQL (one or more statements, no parameters). */
+static int pg_simple(struct pg_conn *pc, const char *sql)
+{
+	PGresult *r = PQexec(pc->c, sql);
+	ExecStatusType s = PQresultStatus(r);
+	int rc = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK ? 0 : pg_error(pc, r);
+	PQclear(r);
+	return rc;
+}
+
+static const char *pg_accepts(const char *url)
+{
+	if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		return url;
+	if (strncmp(url, "pg:", 3) == 0)
+		return url + 3;
+	/* a libpq key=value string: it starts with a keyword and '=' and names
+	 * a database, a host or a service (a file name rarely does) */
+	size_t key = strspn(url, "abcdefghijklmnopqrstuvwxyz_");
+	if (key > 0 && url[key] == '=' && strstr(url, "://") == NULL &&
+	    (strstr(url, "dbname=") || strstr(url, "host=") || strstr(url, "service=")))
+		return url;
+	return NULL;
+}
+
+static void pg_close(void *impl)
+{
+	struct pg_conn *pc = impl;
+	if (!pc)
+		return;
+	PQfinish(pc->c);
+	for (int i = 0; i < pc->ident_n; i++) {
+		free(pc->ident_table[i]);
+		free(pc->ident_col[i]);
+	}
+	free(pc);
+}
+
+static int pg_open(void **impl, const char *target, int create)
+{
+	(void)create; /* a server database is created by its administrator */
+	struct pg_conn *pc = ch_calloc(1, sizeof *pc);
+	pc->c = PQconnectdb(target);
+	if (PQstatus(pc->c) != CONNECTION_OK) {
+		char *msg = ch_strdup(PQerrorMessage(pc->c));
+		size_t n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		int rc =
+		    ch_error_set(CH_ENOTFOUND, "无法连接 PostgreSQL 数据库「%s」：%s", target, msg);
+		free(msg);
+		pg_close(pc);
+		return rc;
+	}
+	if (PQserverVersion(pc->c) < 150000) {
+		int rc = ch_error_set(CH_EINVALID,
+		                      "PostgreSQL 服务器版本为 %d，cleanheat 需要 15 或更新的版本",
+		                      PQserverVersion(pc->c) / 10000);
+		pg_close(pc);
+		return rc;
+	}
+	/* text sorts by code point, as in SQLite, only under the C collation:
+	 * lists and reports would otherwise come out in another order */
+	PGresult *r = PQexec(pc->c, "SELECT CASE WHEN datlocprovider = 'c' THEN datcollate"
+	                            " ELSE 'icu ' || daticulocale END FROM pg_database"
+	                            " WHERE datname = current_database()");
+	const char *coll =
+	    PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	int c_order =
+	    strcmp(coll, "C") == 0 || strcmp(coll, "POSIX") == 0 || strncmp(coll, "C.", 2) == 0;
+	if (!c_order) {
+		int rc =
+		    ch_error_set(CH_EINVALID,
+		                 "PostgreSQL 数据库「%s」的排序规则是「%s」：cleanheat 需要 C "
+		                 "排序（与 SQLite 相同的顺序），请这样新建数据库：CREATE DATABASE "
+		                 "名称 TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'",
+		                 PQdb(pc->c), coll);
+		PQclear(r);
+		pg_close(pc);
+		return rc;
+	}
+	PQclear(r);
+	char set[160];
+	snprintf(set, sizeof set,
+	         "SET client_min_messages = warning; SET lock_timeout = %lld;"
+	         " SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'",
+	         /* 0 would mean no bound at all: a busy wait of 0 is 1 ms */
+	         ch_busy_wait() > 0 ? (long long)ch_busy_wait() * 1000 : 1LL);
+	int rc = pg_simple(pc, set);
+	if (rc) {
+		pg_close(pc);
+		return rc;
+	}
+	*impl = pc;
+	return 0;
+}
+
+/* The identity column of TABLE ("" when none, NULL on error). */
+static const char *ident_column(struct pg_conn *pc, const char *table)
+{
+	for (int i = 0; i < pc->ident_n; i++)
+		if (strcmp(pc->ident_table[i], table) == 0)
+			return pc->ident_col[i];
+	const char *p[1] = {table};
+	PGresult *r = PQexecParams(pc->c,
+	                           "SELECT a.attname FROM pg_attribute a WHERE a.attrelid ="
+	                           " to_regclass($1) AND a.attidentity <> '' AND a.attnum > 0",
+	                           1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		return "";
+	}
+	const char *col = PQntuples(r) ? PQgetvalue(r, 0, 0) : "";
+	int i = pc->ident_n < IDENT_CACHE ? pc->ident_n++ : IDENT_CACHE - 1;
+	if (i == IDENT_CACHE - 1 && pc->ident_table[i]) {
+		free(pc->ident_table[i]);
+		free(pc->ident_col[i]);
+	}
+	pc->ident_table[i] = ch_strdup(table);
+	pc->ident_col[i] = ch_strdup(col);
+	PQclear(r);
+	return pc->ident_col[i];
+}
+
+/* Does the SQL text from P on start with WORD (case-insensitive, then a
+ * non-name character)? */
+static int word_at(const char *p, const char *word)
+{
+	size_t n = strlen(word);
+	return strncasecmp(p, word, n) == 0 &&
+	       !(p[n] == '_' || (p[n] >= 'a' && p[n] <= 'z') || (p[n] >= 'A' && p[n] <= 'Z') ||
+	         (p[n] >= '0' && p[n] <= '9'));
+}
+
+/* Rewrites SQL's placeholders into B; returns the number of parameters.
+ * Sets *RETURNING when the text has a RETURNING outside literals. */
+static int translate(const char *sql, ch_buf *b, int *returning)
+{
+	int n = 0, max = 0;
+	*returning = 0;
+	for (const char *p = sql; *p;) {
+		if (*p == '\'' || *p == '"') {
+			char q = *p;
+			const char *s = p++;
+			while (*p && !(*p == q && p[1] != q))
+				p += *p == q ? 2 : 1;
+			if (*p)
+				p++;
+			ch_buf_printf(b, "%.*s", (int)(p - s), s);
+		} else if (p[0] == '-' && p[1] == '-') {
+			const char *s = p;
+			while (*p && *p != '\n')
+				p++;
+			ch_buf_printf(b, "%.*s", (int)(p - s), s);
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *s = p, *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+			ch_buf_printf(b, "%.*s", (int)(p - s), s);
+		} else if (*p == '?') {
+			p++;
+			if (*p >= '0' && *p <= '9') {
+				int v = (int)strtol(p, (char **)&p, 10);
+				if (v > max)
+					max = v;
+				ch_buf_printf(b, "$%d", v);
+			} else {
+				ch_buf_printf(b, "$%d", ++n);
+				if (n > max)
+					max = n;
+			}
+		} else {
+			if ((p == sql || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+			                   (p[-1] >= 'A' && p[-1] <= 'Z'))) &&
+			    word_at(p, "RETURNING"))
+				*returning = 1;
+			ch_buf_putc(b, *p);
+			p++;
+		}
+	}
+	return max;
+}
+
+/* The table an INSERT writes to (a copy), or NULL when SQL is no INSERT. */
+static char *insert_table(const char *sql)
+{
+	const char *p = sql;
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!word_at(p, "INSERT"))
+		return NULL;
+	p += 6;
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!word_at(p, "INTO"))
+		return NULL;
+	p += 4;
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	size_t n = strcspn(p, " \t\n(");
+	if (n == 0)
+		return NULL;
+	char *t = ch_malloc(n + 1);
+	memcpy(t, p, n);
+	t[n] = '\0';
+	return t;
+}
+
+static int pg_prepare(void *impl, void **stmt, const char *sql)
+{
+	struct pg_conn *pc = impl;
+	struct pg_stmt *st = ch_calloc(1, sizeof *st);
+	ch_buf b;
+	int returning;
+	ch_buf_init(&b);
+	st->conn = pc;
+	st->nparams = translate(sql, &b, &returning);
+	char *table = returning ? NULL : insert_table(sql);
+	if (table) {
+		const char *col = ident_column(pc, table);
+		if (col && *col) {
+			/* a trailing ';' or blanks go after the RETURNING clause */
+			size_t end = b.len;
+			while (end && (b.ptr[end - 1] == ';' || b.ptr[end - 1] == ' ' ||
+			               b.ptr[end - 1] == '\n'))
+				end--;
+			b.ptr[end] = '\0';
+			b.len = end;
+			ch_buf_printf(&b, " RETURNING \"%s\"", col);
+			st->hidden_returning = 1;
+		}
+		free(table);
+	}
+	st->sql = ch_strdup(b.ptr ? b.ptr : "");
+	ch_buf_dispose(&b);
+	int np = st->nparams ? st->nparams : 1;
+	st->vals = ch_calloc((size_t)np, sizeof *st->vals);
+	st->lens = ch_calloc((size_t)np, sizeof *st->lens);
+	st->fmts = ch_calloc((size_t)np, sizeof *st->fmts);
+	st->types = ch_calloc((size_t)np, sizeof *st->types);
+	*stmt = st;
+	return 0;
+}
+
+static int param_slot(struct pg_stmt *st, int idx)
+{
+	if (idx < 1 || idx > st->nparams)
+		return ch_error_set(CH_ERROR,
+		                    "database: bind index %d out of range (%d parameters)", idx,
+		                    st->nparams);
+	free(st->vals[idx - 1]);
+	st->vals[idx - 1] = NULL;
+	st->lens[idx - 1] = 0;
+	st->fmts[idx - 1] = 0;
+	st->types[idx - 1] = 0;
+	return 0;
+}
+
+static int pg_bind_int64(void *stmt, int idx, int64_t v)
+{
+	struct pg_stmt *st = stmt;
+	int rc = param_slot(st, idx);
+	if (rc)
+		return rc;
+	char tmp[24];
+	snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+	st->vals[idx - 1] = ch_strdup(tmp);
+	st->types[idx - 1] = OID_INT8;
+	return 0;
+}
+
+static int pg_bind_text(void *stmt, int idx, const char *s)
+{
+	struct pg_stmt *st = stmt;
+	int rc = param_slot(st, idx);
+	if (rc == 0)
+		st->vals[idx - 1] = ch_strdup(s);
+	return rc;
+}
+
+static int pg_bind_null(void *stmt, int idx)
+{
+	return param_slot(stmt, idx);
+}
+
+static int pg_bind_blob(void *stmt, int idx, const void *data, size_t len)
+{
+	struct pg_stmt *st = stmt;
+	int rc = param_slot(st, idx);
+	if (rc)
+		return rc;
+	st->vals[idx - 1] = ch_malloc(len ? len : 1);
+	memcpy(st->vals[idx - 1], data, len);
+	st->lens[idx - 1] = (int)len;
+	st->fmts[idx - 1] = 1;
+	st->types[idx - 1] = OID_BYTEA;
+	return 0;
+}
+
+/* Opens the statement savepoint when a transaction is open (releasing the
+ * previous statement's). */
+static int savepoint(struct pg_conn *pc)
+{
+	if (!pc->in_tx)
+		return 0;
+	int rc = pg_simple(pc, pc->savepoint ? "RELEASE SAVEPOINT ch_stmt; SAVEPOINT ch_stmt"
+	                                     : "SAVEPOINT ch_stmt");
+	if (rc == 0)
+		pc->savepoint = 1;
+	return rc;
+}
+
+/* Tells the change hook what the last statement changed (ch_changes). */
+static int drain_changes(struct pg_conn *pc)
+{
+	PGresult *r = PQexec(pc->c, "DELETE FROM pg_temp.ch_changes RETURNING op, tbl, id");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_error(pc, r);
+		PQclear(r);
+		return rc;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		const char *op = PQgetvalue(r, i, 0);
+		pc->hook(pc->hook_arg,
+		         op[0] == 'I'   ? CH_DB_INSERT
+		         : op[0] == 'D' ? CH_DB_DELETE
+		                        : CH_DB_UPDATE,
+		         PQgetvalue(r, i, 1), strtoll(PQgetvalue(r, i, 2), NULL, 10));
+	}
+	PQclear(r);
+	return 0;
+}
+
+/* Was RES the result of a statement that may have changed rows? */
+static int wrote(PGresult *res)
+{
+	const char *s = PQcmdStatus(res);
+	return strncmp(s, "INSERT", 6) == 0 || strncmp(s, "UPDATE", 6) == 0 ||
+	       strncmp(s, "DELETE", 6) == 0 || strncmp(s, "MERGE", 5) == 0;
+}
+
+#define ROLLBACK_SP "ROLLBACK TO SAVEPOINT ch_stmt"
+
+/* Runs ST with its parameters; text parameters are untyped (the server
+ * infers their type from where they stand) unless ST->text_typed. */
+static PGresult *execute(struct pg_stmt *st)
+{
+	if (st->text_typed)
+		for (int i = 0; i < st->nparams; i++)
+			if (st->types[i] == 0 && st->fmts[i] == 0)
+				st->types[i] = OID_TEXT;
+	return PQexecParams(st->conn->c, st->sql, st->nparams, st->types,
+	                    (const char *const *)st->vals, st->lens, st->fmts, 0);
+}
+
+static int pg_step(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	struct pg_conn *pc = st->conn;
+	if (pc->hook_broken)
+		return ch_error_set(CH_ERROR, "database: the change hook could not be set up, so"
+		                              " changes would go unheard (ch_changes)");
+	if (!st->ran) {
+		int rc = savepoint(pc);
+		if (rc)
+			return rc;
+		st->ran = 1;
+		st->row = 0;
+		PQclear(st->res);
+		st->res = execute(st);
+		ExecStatusType s = PQresultStatus(st->res);
+		const char *state = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
+		if (s == PGRES_FATAL_ERROR && !st->text_typed && state &&
+		    (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
+		     strcmp(state, "42725") == 0) &&
+		    (!pc->savepoint || pg_simple(pc, ROLLBACK_SP) == 0)) {
+			/* a parameter the server cannot give a type (one only tested
+			 * for NULL, or the argument of length()): text, as SQLite
+			 * would take it; remembered */
+			st->text_typed = 1;
+			PQclear(st->res);
+			st->res = execute(st);
+			s = PQresultStatus(st->res);
+		}
+		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+			rc = pg_error(pc, st->res);
+			PQclear(st->res);
+			st->res = NULL;
+			if (pc->savepoint)
+				pg_simple(pc, ROLLBACK_SP);
+			/* keep the statement's error, not the rollback's */
+			return rc;
+		}
+		const char *n = PQcmdTuples(st->res);
+		if (n && *n)
+			pc->changes = strtoll(n, NULL, 10);
+		if (pc->hook && wrote(st->res) && pc->changes > 0 && (rc = drain_changes(pc)) != 0)
+			return rc;
+		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
+		if (st->hidden_returning) {
+			if (st->nrows > 0)
+				pc->last_id =
+				    strtoll(PQgetvalue(st->res, st->nrows - 1, 0), NULL, 10);
+			st->nrows = 0;
+		}
+		if (st->nrows > 0)
+			return CH_DB_ROW;
+		return CH_DB_DONE;
+	}
+	if (st->row + 1 < st->nrows) {
+		st->row++;
+		return CH_DB_ROW;
+	}
+	st->row = st->nrows;
+	return CH_DB_DONE;
+}
+
+static int pg_reset(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	PQclear(st->res);
+	st->res = NULL;
+	st->ran = 0;
+	st->nrows = 0;
+	st->row = 0;
+	return 0;
+}
+
+static const char *cell(struct pg_stmt *st, int col)
+{
+	if (!st->res || st->row >= st->nrows || col >= PQnfields(st->res) ||
+	    PQgetisnull(st->res, st->row, col))
+		return NULL;
+	return PQgetvalue(st->res, st->row, col);
+}
+
+static int64_t pg_column_int64(void *stmt, int col)
+{
+	const char *v = cell(stmt, col);
+	if (!v)
+		return 0;
+	if (strcmp(v, "t") == 0)
+		return 1;
+	if (strcmp(v, "f") == 0)
+		return 0;
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_column_text(void *stmt, int col)
+{
+	struct pg_stmt *st = stmt;
+	const char *v = cell(st, col);
+	/* booleans read as text are what SQLite would give: 1 and 0 */
+	if (v && PQftype(st->res, col) == 16 /* bool */)
+		return strcmp(v, "t") == 0 ? "1" : "0";
+	return v;
+}
+
+static int pg_column_is_null(void *stmt, int col)
+{
+	return cell(stmt, col) == NULL;
+}
+
+static int pg_column_count(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_column_name(void *stmt, int col)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQfname(st->res, col) : NULL;
+}
+
+static const void *pg_column_blob(void *stmt, int col, size_t *len)
+{
+	struct pg_stmt *st = stmt;
+	const char *v = cell(st, col);
+	if (!v || PQftype(st->res, col) != OID_BYTEA)
+		return NULL;
+	PQfreemem(st->blob);
+	st->blob = PQunescapeBytea((const unsigned char *)v, len);
+	return st->blob ? (const void *)st->blob : "";
+}
+
+static int pg_tables(void *impl, ch_strv *out)
+{
+	struct pg_conn *pc = impl;
+	PGresult *r = PQexec(pc->c, "SELECT tablename FROM pg_tables"
+	                            " WHERE schemaname = current_schema()");
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_error(pc, r);
+		PQclear(r);
+		return rc;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		ch_strv_push(out, PQgetvalue(r, i, 0));
+	PQclear(r);
+	return 0;
+}
+
+static int pg_defer_checks(void *impl)
+{
+	return pg_simple(impl, "SET CONSTRAINTS ALL DEFERRED");
+}
+
+static int pg_reset_ids(void *impl, const char *table)
+{
+	struct pg_conn *pc = impl;
+	const char *col = ident_column(pc, table);
+	if (!col || !*col)
+		return 0;
+	char *t = PQescapeIdentifier(pc->c, table, strlen(table));
+	char *c = PQescapeIdentifier(pc->c, col, strlen(col));
+	char *lt = PQescapeLiteral(pc->c, table, strlen(table));
+	char *lc = PQescapeLiteral(pc->c, col, strlen(col));
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(
+	    &b,
+	    "SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max(%s), 0) + 1, false)"
+	    " FROM %s",
+	    lt, lc, c, t);
+	int rc = pg_simple(pc, b.ptr);
+	ch_buf_dispose(&b);
+	PQfreemem(t);
+	PQfreemem(c);
+	PQfreemem(lt);
+	PQfreemem(lc);
+	return rc;
+}
+
+static void pg_finalize(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	if (!st)
+		return;
+	PQclear(st->res);
+	PQfreemem(st->blob);
+	for (int i = 0; i < st->nparams; i++)
+		free(st->vals[i]);
+	free(st->vals);
+	free(st->lens);
+	free(st->fmts);
+	free(st->types);
+	free(st->sql);
+	free(st);
+}
+
+static int pg_exec_script(void *impl, const char *sql)
+{
+	struct pg_conn *pc = impl;
+	int rc = savepoint(pc);
+	if (rc)
+		return rc;
+	rc = pg_simple(pc, sql);
+	if (rc && pc->savepoint)
+		pg_simple(pc, "ROLLBACK TO SAVEPOINT ch_stmt");
+	if (rc == 0 && pc->hook)
+		rc = drain_changes(pc);
+	return rc;
+}
+
+/* The key of the advisory lock every write transaction takes: one writer
+ * at a time, as SQLite's BEGIN IMMEDIATE ("cleanheat" in ASCII). */
+#define WRITE_LOCK_KEY "7162738192837465"
+
+static int pg_begin(void *impl, int read)
+{
+	struct pg_conn *pc = impl;
+	int rc = pg_simple(pc, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+	                            : "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
+	if (rc) {
+		pg_simple(pc, "ROLLBACK");
+		return rc;
+	}
+	pc->in_tx = 1;
+	pc->savepoint = 0;
+	return 0;
+}
+
+static int pg_commit(void *impl)
+{
+	struct pg_conn *pc = impl;
+	pc->in_tx = 0;
+	pc->savepoint = 0;
+	return pg_simple(pc, "COMMIT");
+}
+
+static int pg_rollback(void *impl)
+{
+	struct pg_conn *pc = impl;
+	pc->in_tx = 0;
+	pc->savepoint = 0;
+	return pg_simple(pc, "ROLLBACK");
+}
+
+static int64_t pg_last_id(void *impl)
+{
+	return ((struct pg_conn *)impl)->last_id;
+}
+
+static int64_t pg_changes(void *impl)
+{
+	return ((struct pg_conn *)impl)->changes;
+}
+
+static const char *pg_file(void *impl)
+{
+	(void)impl;
+	return "";
+}
+
+static int pg_backup(void *impl, const char *path)
+{
+	(void)impl;
+	return ch_error_set(
+	    CH_EINVALID,
+	    "PostgreSQL 数据库不能备份到文件「%s」：请用 pg_dump 备份，或用 db copy "
+	    "复制到另一个数据库",
+	    path);
+}
+
+static int pg_restore(void *impl, const char *path)
+{
+	(void)impl;
+	return ch_error_set(CH_EINVALID,
+	                    "PostgreSQL 数据库不能从文件「%s」恢复：请用 pg_restore，或用 db copy",
+	                    path);
+}
+
+static int pg_check_file(const char *path, int64_t *schema_version)
+{
+	(void)schema_version;
+	return ch_error_set(CH_EINVALID, "「%s」：PostgreSQL 数据库没有文件可检查", path);
+}
+
+static void pg_change_hook(void *impl, ch_db_change_fn fn, void *arg)
+{
+	struct pg_conn *pc = impl;
+	/* where the schema's ch_note_change triggers note the rows; without
+	 * it they note nothing (other sessions, psql) */
+	pc->hook_broken = fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
+	                                      " (op text NOT NULL, tbl text NOT NULL,"
+	                                      " id bigint NOT NULL)") != 0;
+	pc->hook = fn;
+	pc->hook_arg = arg;
+}
+
+static int pg_temp_table(void *impl, const char *name, const char *definition)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s (%s)", name, definition);
+	int rc = pg_simple(impl, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
+static int pg_note_deletes(void *impl, const char *table, const char *key, const char *note_table,
+                           int value)
+{
+	/* ch_note_change reports a deleted row of TABLE as a change of the row
+	 * it belongs to, through the change hook (see the top of this file) */
+	(void)impl;
+	(void)table;
+	(void)key;
+	(void)note_table;
+	(void)value;
+	return 0;
+}
+
+const struct ch_db_driver ch_db_pg_driver = {
+    .name = "postgresql",
+    .version = CH_DB_DRIVER_VERSION,
+    .dialect = "pg",
+    .accepts = pg_accepts,
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .bind_int64 = pg_bind_int64,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .reset = pg_reset,
+    .column_int64 = pg_column_int64,
+    .column_text = pg_column_text,
+    .column_is_null = pg_column_is_null,
+    .column_count = pg_column_count,
+    .column_name = pg_column_name,
+    .column_blob = pg_column_blob,
+    .finalize = pg_finalize,
+    .tables = pg_tables,
+    .defer_checks = pg_defer_checks,
+    .reset_ids = pg_reset_ids,
+    .temp_table = pg_temp_table,
+    .note_deletes = pg_note_deletes,
+    .json =
+        {
+            [CH_DB_JSON_ARRAY] = {"ch_json_min(json_build_array(", "))"},
+            [CH_DB_JSON_INNER_ARRAY] = {"json_build_array(", ")"},
+            [CH_DB_JSON_GROUP_ARRAY] = {"coalesce(json_agg(", "), '[]'::json)"},
+            [CH_DB_JSON_EMBED] = {"(", ")"},
+        },
+    .fn = {[CH_DB_FN_INSTR] = "strpos"},
+    .indexed_by = NULL,
+    .exec_script = pg_exec_script,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .last_id = pg_last_id,
+    .changes = pg_changes,
+    .file = pg_file,
+    .backup = pg_backup,
+    .restore = pg_restore,
+    .check_file = pg_check_file,
+    .change_hook = pg_change_hook,
+};

@@ -1,0 +1,290 @@
+#!/bin/sh
+# cleanheat on PostgreSQL, against a throwaway server (tests/cli/pg_lib.sh):
+# the driver's own cases (tests/unit/test_db_pg.c, run here with the
+# server), the PostgreSQL schema against SQLite's (every table and column of
+# one is in the other), `db copy` of a prefecture's SQLite database with
+# households, events, evidence, reviews and a ledger into PostgreSQL (ids
+# kept, rows equal, new ids above the copied ones, the audit chain and the
+# ledger verified on arrival, a non-empty target refused), the ledger's and
+# the audit log's rules enforced by PostgreSQL itself, and the schema's
+# readiness for a Citus cluster (docs/scale.md): each table classified, each
+# distributed table carrying the county column in every unique key and in
+# every foreign key to another distributed table. Tables known not to
+# follow the rules yet are listed below with the reason; the test fails on
+# any other table that breaks them, and on a listed one that no longer does
+# (so the list only shrinks).
+. tests/cli/lib.sh
+. "$ROOT/tests/cli/pg_lib.sh"
+pg_start
+
+UNIT=$(dirname "$CLEANHEAT")/tests/test_db_pg
+C=昌吉市
+F=阜康市
+FF=$FIX/funds
+
+# ---- the driver ----
+
+if [ -x "$UNIT" ]; then
+	url=$(pg_newdb unit)
+	run env CLEANHEAT_TEST_PG="$url" "$UNIT"
+	if [ "$RC" -eq 0 ] && printf '%s\n' "$OUT" | grep -q '^\[       OK \] test_pg_driver' &&
+		printf '%s\n' "$OUT" | grep -q '^\[       OK \] test_pg_conninfo'; then
+		ok "driver: test_db_pg against the server"
+	else
+		not_ok "driver: test_db_pg against the server"
+	fi
+else
+	not_ok "driver: $UNIT is not built"
+fi
+
+# ---- a database that would sort text otherwise than SQLite: refused ----
+
+if psql -q -d postgres -c "CREATE DATABASE icu TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh-CN' LOCALE 'C.UTF-8'" >/dev/null 2>&1; then
+	run ch --db "postgresql:///icu?host=$PGHOST&port=$PGPORT&user=$PGUSER" db init
+	expect_rc "a database with another collation: refused, exit 1" 1
+	has_err "a database with another collation: says how to make one" "LOCALE 'C.UTF-8'"
+	expect_eq "a database with another collation: nothing created in it" \
+		"$(psql -d icu -Atc "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 0
+fi
+
+# ---- the schema: the same tables and columns as SQLite's ----
+
+ch --db lite.db db init >/dev/null || echo "not ok - db init (SQLite)"
+PGDB=$(pg_newdb schema)
+# opening migrates; the store's tamper seals are SQLite-only so far, so the
+# command itself stops after the schema is made (docs/architecture.md)
+ch --db "$PGDB" db init >/dev/null 2>&1
+lite_cols=$(sqlite3 lite.db "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
+	WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE 'household_search%'
+	ORDER BY 1")
+pg_cols=$(psql -d schema -Atc "SELECT table_name || '.' || column_name FROM information_schema.columns
+	WHERE table_schema = 'public' ORDER BY 1" | LC_ALL=C sort)
+lite_cols=$(printf '%s\n' "$lite_cols" | LC_ALL=C sort)
+if [ "$lite_cols" = "$pg_cols" ]; then
+	ok "schema: PostgreSQL has every table and column SQLite has, and no other ($(printf '%s\n' "$pg_cols" | wc -l) columns)"
+else
+	OUT=$(diff -u /dev/fd/3 /dev/fd/4 3<<E1 4<<E2
+$lite_cols
+E1
+$pg_cols
+E2
+)
+	not_ok "schema: PostgreSQL has every table and column SQLite has" "diff SQLite PostgreSQL in stdout"
+fi
+expect_eq "schema: migrations 1..N recorded" "$(psql -d schema -Atc 'SELECT count(*) = max(version) FROM schema_version')" t
+run psql -d schema -Atc "SELECT count(*) FROM stage"
+expect_eq "schema: the stages the migration inserts" "$OUT" 9
+
+# ---- a prefecture's database on SQLite: register, events, reviews, money ----
+
+DB=m.db
+printf 'JPEG 自验照片\001\377' >photo.jpg
+ch --db $DB plan import "$FF/plan.csv" --year 2023 >/dev/null &&
+	ch --db $DB household import "$FF/register.csv" >/dev/null &&
+	ch --db $DB event import "$FF/events.csv" >/dev/null || echo "not ok - setting up the register"
+for h in CJ001 CJ002 CJ003 CJ004 CJ005 CJ006 CJ007 CJ008 FK001 FK002 FK003; do
+	case $h in FK*) c=$F ;; *) c=$C ;; esac
+	ch --db $DB inspect record $h --county $c --result pass --date 2023-10-08 --inspector 张三 \
+		--evidence photo.jpg >/dev/null || echo "not ok - self-inspection of $h"
+done
+ch --db $DB user add rv --role reviewer >/dev/null && ch --db $DB user add fin --role finance >/dev/null ||
+	echo "not ok - adding users"
+app=$(ch --db $DB review apply --county $C --date 2023-10-10 --all-passed | sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
+ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed "pg-$C" >/dev/null || echo "not ok - assign $app"
+for h in $(ch --db $DB --as rv review sample "$app" --format csv | tr -d '\r' |
+	awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
+	ch --db $DB --as rv review result "$app" "$h" --result pass --evidence photo.jpg --date 2023-10-20 >/dev/null ||
+		echo "not ok - review result of $h"
+done
+fin() { ch --db "$DB" --as fin "$@"; }
+fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K-C1 >/dev/null &&
+	fin funds appropriate --source region --amount 100000 --date 2023-06-01 --key K-R1 >/dev/null &&
+	fin funds appropriate --source central --amount 60000 --date 2023-06-05 --key A-C1 --to $C >/dev/null &&
+	fin funds appropriate --source 自治区资金 --amount 30000 --date 2023-06-05 --key A-R1 --to $C >/dev/null &&
+	fin funds appropriate --source 州级 --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
+	fin funds appropriate --source 县级 --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
+	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null &&
+	fin subsidy pay --county $C --date 2023-11-01 -o pay.csv >/dev/null || echo "not ok - the ledger set-up"
+run ch --db $DB --as fin ledger verify
+expect_rc "SQLite: ledger verify before the copy" 0
+
+# ---- db copy into PostgreSQL ----
+
+TO=$(pg_newdb copy)
+# as the issue writes it: --from names the source, and no --db is needed
+run ch --db nothing-here.db db copy --from sqlite:$DB --to "$TO"
+expect_rc "db copy --from sqlite:m.db --to postgresql://...: exit 0" 0
+[ -e nothing-here.db ] && not_ok "db copy --from: creates no database at --db" || ok "db copy --from: creates no database at --db"
+has "db copy: says the audit chain verified in the target" "哈希链校验通过"
+has "db copy: says the ledger verified in the target" "资金转账校验通过"
+
+# every table's rows, ids and values equal (as text; blobs by their hex)
+same=1
+for t in region app_user audit_log audit_head plan plan_target household event event_batch \
+	inspection evidence event_evidence review_application review_item review_evidence \
+	progress_daily entitlement account transfer posting payment_batch payment seal rule_version; do
+	cols=$(psql -d copy -Atc "SELECT string_agg(CASE WHEN data_type = 'bytea' THEN 'hex(' || column_name || ')'
+		ELSE column_name END, ', ' ORDER BY ordinal_position) FROM information_schema.columns
+		WHERE table_schema = 'public' AND table_name = '$t'")
+	pcols=$(printf '%s' "$cols" | sed "s/hex(\([a-z_]*\))/encode(\1, 'hex')/g")
+	a=$(sqlite3 -separator '|' $DB "SELECT $cols FROM $t ORDER BY $cols" | tr 'a-f' 'A-F')
+	b=$(psql -d copy -At -F '|' -c "SELECT $pcols FROM $t ORDER BY $pcols" | tr 'a-f' 'A-F')
+	if [ "$a" != "$b" ] || [ -z "$a" ]; then
+		same=0
+		not_ok "db copy: table $t is the same in PostgreSQL" "SQLite: $(printf '%s' "$a" | head -c 300)" \
+			"PostgreSQL: $(printf '%s' "$b" | head -c 300)"
+	fi
+done
+[ $same = 1 ] && ok "db copy: 24 tables hold the same rows, ids and values (blobs too)"
+expect_eq "db copy: account balances rebuilt by PostgreSQL's triggers equal SQLite's" \
+	"$(psql -d copy -Atc "SELECT string_agg(code || '=' || balance, ',' ORDER BY id) FROM account")" \
+	"$(sqlite3 $DB "SELECT group_concat(code || '=' || balance, ',') FROM (SELECT * FROM account ORDER BY id)")"
+run psql -q -d copy -Atc "INSERT INTO household_import(file, file_hash, at, actor) VALUES ('f', 'h', 't', 'a') RETURNING id"
+expect_eq "db copy: a new row's id follows the copied ones" "$OUT" \
+	"$(($(sqlite3 $DB 'SELECT max(id) FROM household_import') + 1))"
+
+run ch --db $DB db copy --to "$TO"
+expect_rc "db copy into a database that holds data: exit 5 (conflict)" 5
+has_err "db copy into a non-empty database: says so" "不是空的"
+run ch --db $DB db copy --from sqlite:missing.db --to "$(pg_newdb copy3)"
+expect_rc "db copy --from a database that does not exist: exit 4" 4
+has_err "db copy --from a missing database: names it" "missing.db"
+[ -e missing.db ] && not_ok "db copy --from a missing database: creates nothing" || ok "db copy --from a missing database: creates nothing"
+run ch --db $DB db copy --to "postgresql:///nosuchdb?host=$PGHOST&port=$PGPORT&user=$PGUSER"
+expect_rc "db copy to a database that does not exist: exit 4" 4
+has_err "db copy to a missing database: names it" "nosuchdb"
+
+# the copy is one transaction: a failure half-way leaves the target empty
+TO2=$(pg_newdb copy2)
+psql -q -d copy2 -c "SELECT 1" >/dev/null
+sqlite3 $DB "CREATE TABLE stray (x INTEGER)"
+run ch --db $DB db copy --to "$TO2"
+expect_rc "db copy of a database with a table it does not know: exit 1" 1
+has_err "db copy of an unknown table: names it" "stray"
+sqlite3 $DB "DROP TABLE stray"
+
+# ---- the database's own rules on PostgreSQL ----
+
+run psql -d copy -Atc "UPDATE audit_log SET actor = 'x' WHERE seq = 1"
+has_err "PostgreSQL: the audit log refuses an update" "the audit log is append-only"
+run psql -d copy -Atc "DELETE FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log)"
+has_err "PostgreSQL: the audit log refuses a delete" "the audit log is append-only"
+run psql -d copy -Atc "TRUNCATE audit_log CASCADE"
+has_err "PostgreSQL: the audit log refuses TRUNCATE" "the audit log is append-only"
+run psql -d copy -Atc "UPDATE posting SET amount = amount + 1"
+has_err "PostgreSQL: postings are immutable" "ledger: postings are immutable"
+run psql -d copy -Atc "UPDATE transfer SET memo = 'x'"
+has_err "PostgreSQL: a sealed transfer is immutable" "ledger: transfers are immutable"
+run psql -d copy -Atc "UPDATE account SET balance = -1 WHERE kind = 'prefecture'"
+has_err "PostgreSQL: no account but an origin below zero" "check constraint"
+
+# ---- ready for Citus (docs/scale.md) ----
+
+# Every table: d (distributed by county_id, co-located), r (reference:
+# replicated to every node), c (the coordinator's own: one global sequence).
+CLASSES="
+meta r
+schema_version r
+region r
+region_alias r
+app_user r
+auth_session r
+api_token r
+signin_failure r
+plan r
+plan_target r
+ref_item r
+ref_alias r
+ref_limit r
+stage r
+calendar r
+setting r
+checklist_item r
+fund_source r
+subsidy_policy r
+rule_version r
+dispatch_freeze r
+audit_key r
+audit_log c
+audit_head c
+audit_checkpoint c
+seal c
+household_import d
+household d
+event_batch d
+event d
+evidence d
+event_evidence d
+progress_daily d
+inspection d
+rectification d
+review_application d
+review_item d
+followup d
+review_evidence d
+entitlement d
+account d
+transfer d
+posting d
+payment_batch d
+payment d
+"
+# Distributed tables that do not follow the rules yet, and why (each
+# needs a migration carrying county_id into the table and its keys).
+KNOWN="
+household_import no county_id: one import file may hold several counties
+household the primary key (id) and household_id_active (id_number) lack county_id
+event_batch no county_id: one weekly batch may hold several counties
+event the primary key (id) lacks county_id
+evidence no county_id: evidence is stored once by content hash for all counties
+event_evidence no county_id
+inspection no county_id (reached through household_id)
+rectification no county_id (reached through household_id)
+review_application the primary key (id) and number lack county_id
+review_item no county_id (reached through application_id)
+followup no county_id (reached through household_id)
+review_evidence no county_id
+entitlement no county_id (reached through household_id)
+account no county_id: prefecture and origin accounts are not any county's
+transfer no county_id: appropriations are the prefecture's
+posting no county_id
+payment_batch the primary key (id) lacks county_id
+payment no county_id (reached through batch_id)
+"
+classes=$(printf '%s\n' "$CLASSES" | sed '/^$/d')
+dist=$(printf '%s\n' "$classes" | awk '$2 == "d" { printf "%s'\''%s'\''", sep, $1; sep = "," }')
+# each distributed table's problems, one line each: TABLE: PROBLEM
+problems=$(psql -d schema -At -F ': ' -c "
+WITH d(t) AS (SELECT unnest(ARRAY[$dist])),
+cc AS (SELECT d.t, a.attnum FROM d JOIN pg_attribute a ON a.attrelid = d.t::regclass
+	AND a.attname = 'county_id' AND NOT a.attisdropped)
+SELECT d.t, 'no county_id column' FROM d WHERE d.t NOT IN (SELECT t FROM cc)
+UNION ALL
+SELECT cc.t, 'unique key ' || i.indexrelid::regclass || ' lacks county_id'
+	FROM cc JOIN pg_index i ON i.indrelid = cc.t::regclass AND i.indisunique
+	WHERE NOT cc.attnum = ANY (i.indkey)
+UNION ALL
+SELECT cc.t, 'foreign key ' || c.conname || ' to ' || c.confrelid::regclass || ' lacks county_id'
+	FROM cc JOIN pg_constraint c ON c.conrelid = cc.t::regclass AND c.contype = 'f'
+	WHERE c.confrelid::regclass::text IN (SELECT t FROM d) AND NOT cc.attnum = ANY (c.conkey)
+ORDER BY 1, 2")
+all=$(psql -d schema -Atc "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+for t in $all; do
+	printf '%s\n' "$classes" | grep -q "^$t [drc]$" ||
+		not_ok "citus: table $t is classified in tests/cli/test_pg.sh and docs/scale.md" \
+			"a new table must say whether it is distributed by county_id, a reference table or the coordinator's"
+done
+fails=$(printf '%s\n' "$problems" | sed -n 's/^\([a-z_]*\): .*/\1/p' | sort -u)
+for t in $(printf '%s\n' "$classes" | awk '$2 == "d" { print $1 }'); do
+	p=$(printf '%s\n' "$problems" | grep "^$t: " | sed "s/^$t: //" | paste -sd ';' -)
+	known=$(printf '%s\n' "$KNOWN" | grep "^$t " | cut -d' ' -f2-)
+	if [ -z "$p" ] && [ -z "$known" ]; then
+		ok "citus: $t has county_id in every unique key and co-located foreign key"
+	elif [ -z "$p" ]; then
+		not_ok "citus: $t now follows the rules: take it off KNOWN in tests/cli/test_pg.sh and docs/scale.md"
+	elif [ -n "$known" ]; then
+		ok "citus: $t breaks the rules as known ($known) # TODO: $p"
+	else
+		not_ok "citus: $t breaks the distribution rules" "$p"
+	fi
+done

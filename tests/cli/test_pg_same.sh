@@ -1,0 +1,159 @@
+#!/bin/sh
+# The same commands on SQLite and on PostgreSQL give the same output, byte
+# for byte: stdout, stderr and exit status, with the database's name and the
+# clock's times masked (they differ by nature). The commands are those of
+# the main path that run on PostgreSQL so far (docs/architecture.md,
+# "PostgreSQL"): db init, region import and list, plan import, show and a
+# refused plan, users added, refused and listed, rules, the verifications,
+# and, on a database copied from SQLite with households, events, reviews
+# and payments, the dispatch and every verification again.
+. tests/cli/lib.sh
+. "$ROOT/tests/cli/pg_lib.sh"
+pg_start
+
+LITE=lite.db
+PG=$(pg_newdb same)
+
+# same NAME ARGS...: the command on both databases; equal output is ok
+same() {
+	name=$1
+	shift
+	"$CLEANHEAT" --db "$LITE" "$@" >a.out 2>a.err
+	arc=$?
+	"$CLEANHEAT" --db "$PG" "$@" >b.out 2>b.err
+	brc=$?
+	for f in a.out a.err b.out b.err; do
+		sed -e "s|$PG|DB|g" -e "s|$LITE|DB|g" \
+			-e 's/[0-9]\{4\}-[0-9][0-9]-[0-9][0-9][T ][0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z\{0,1\}/TIME/g' \
+			-e 's/[0-9]\{4\}年[0-9]\{1,2\}月[0-9]\{1,2\}日 [0-9][0-9]:[0-9][0-9]/TIME/g' "$f" >"$f.m"
+	done
+	if [ "$arc" -eq "$brc" ] && cmp -s a.out.m b.out.m && cmp -s a.err.m b.err.m; then
+		ok "same on both: $name (exit $arc)"
+	else
+		RC=$brc
+		OUT=$(diff a.out.m b.out.m | head -20)
+		ERR=$(diff a.err.m b.err.m | head -20)
+		not_ok "same on both: $name" "SQLite exit $arc, PostgreSQL exit $brc; diffs below (< SQLite, > PostgreSQL)"
+	fi
+}
+
+same "db init" db init
+same "db init again" db init
+same "region import" region import "$FIX/region/changji-townships.csv"
+same "region import of the same file" region import "$FIX/region/changji-townships.csv"
+same "region list" region list
+same "region list --format csv" region list --format csv
+same "plan import" plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 --es-area 2462300
+same "plan import of the same plan" plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 --es-area 2462300
+same "plan import of a misprinted plan (refused)" plan import "$ROOT/data/plans/changji-2023.csv" --year 2023
+same "plan import of an unknown county (refused)" plan import "$FIX/plan/unknown-county.csv" --year 2023
+same "plan show" plan show --year 2023
+same "plan show --format json" plan show --year 2023 --format json
+same "user add" user add alice --role county_operator --scope 昌吉市
+same "user add of an existing name (refused)" user add alice --role finance
+same "user add with an unknown scope (refused)" user add bob --role county_operator --scope 没有这个县
+same "user add finance" user add fin --role finance
+same "user list" user list --format csv
+same "acting as a county operator outside the scope (refused)" --as alice plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023
+same "rules list" rules list
+same "rules list --all" rules list --all
+same "audit verify" audit verify
+same "ledger verify" --as fin ledger verify
+same "report verify" report verify
+same "verify (seals, payments, progress)" verify
+same "report dispatch (no households yet)" report dispatch --year 2023 --as-of 2023-07-16 --format csv
+same "an unknown household (refused)" household show XX001 --county 昌吉市
+
+# ---- a register with progress, reviews and money, copied over ----
+
+FF=$FIX/funds
+C=昌吉市
+DB=m.db
+printf 'JPEG 照片' >photo.jpg
+ch --db $DB plan import "$FF/plan.csv" --year 2023 >/dev/null &&
+	ch --db $DB household import "$FF/register.csv" >/dev/null &&
+	ch --db $DB event import "$FF/events.csv" >/dev/null || echo "not ok - setting up the register"
+for h in CJ001 CJ002 CJ003 CJ004 CJ005 CJ006 CJ007 CJ008; do
+	ch --db $DB inspect record $h --county $C --result pass --date 2023-10-08 --inspector 张三 \
+		--evidence photo.jpg >/dev/null || echo "not ok - self-inspection of $h"
+done
+ch --db $DB event record FK001 已调试 --county 阜康市 --date 2023-09-20 >/dev/null 2>&1
+ch --db $DB user add rv --role reviewer >/dev/null && ch --db $DB user add fin --role finance >/dev/null
+app=$(ch --db $DB review apply --county $C --date 2023-10-10 --all-passed | sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
+ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed "pg-$C" >/dev/null
+for h in $(ch --db $DB --as rv review sample "$app" --format csv | tr -d '\r' |
+	awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
+	ch --db $DB --as rv review result "$app" "$h" --result pass --evidence photo.jpg --date 2023-10-20 >/dev/null
+done
+fin() { ch --db "$DB" --as fin "$@"; }
+fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K-C1 >/dev/null &&
+	fin funds appropriate --source region --amount 100000 --date 2023-06-01 --key K-R1 >/dev/null &&
+	fin funds appropriate --source central --amount 60000 --date 2023-06-05 --key A-C1 --to $C >/dev/null &&
+	fin funds appropriate --source 自治区资金 --amount 30000 --date 2023-06-05 --key A-R1 --to $C >/dev/null &&
+	fin funds appropriate --source 州级 --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
+	fin funds appropriate --source 县级 --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
+	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null || echo "not ok - the ledger set-up"
+LITE=$DB
+PG=$(pg_newdb copied)
+ch db copy --from "sqlite:$DB" --to "$PG" >/dev/null || echo "not ok - db copy"
+same "copied: verify (the seals written on SQLite verify on PostgreSQL)" verify
+same "copied: audit verify" audit verify
+same "copied: ledger verify" --as fin ledger verify
+same "copied: report verify" report verify
+for d in 2023-07-16 2023-09-30 2023-11-30; do
+	same "copied: report dispatch as of $d" report dispatch --year 2023 --as-of $d --format csv
+done
+same "copied: report dispatch (table)" report dispatch --year 2023 --as-of 2023-10-30
+same "copied: user list" user list --format csv
+same "copied: plan show" plan show --year 2023
+same "copied: plan coverage" plan coverage --year 2023 --format csv
+
+same "copied: household list" household list
+same "copied: household list of a county, as CSV" household list --county 阜康市 --format csv
+same "copied: household list, a page after a household" household list --limit 2 --after 652301/CJ002
+same "copied: household list by status" household list --status 复核通过 --format csv
+same "copied: household show" household show CJ003 --county $C
+same "copied: household show --reveal (audited)" household show CJ003 --county $C --reveal
+same "copied: audit verify after a reveal" audit verify
+same "copied: audit log" audit log --limit 5
+same "copied: audit log of one household" audit log --county $C --household CJ003 --format csv
+same "copied: audit log of a county" audit log --county $C --format csv
+same "copied: audit log by object" audit log --object plan:
+same "copied: a self-inspection" inspect record FK002 --county 阜康市 --result pass --date 2023-10-08 --inspector 李四 --evidence photo.jpg
+same "copied: a step recorded by hand (a withdrawal)" event record FK003 已退出 --county 阜康市 --date 2023-11-02 --note 农户搬迁
+same "copied: a step that is refused (backwards)" event record FK001 已开工 --county 阜康市 --date 2023-11-03
+printf '县市,户编号,环节,日期,备注\n阜康市,FK001,已退出,2023-11-06,农户搬迁\n' >ev-ok.csv
+printf '县市,户编号,环节,日期,备注\n阜康市,FK002,已开工,2023-11-06,\n阜康市,FK009,已开工,2023-11-06,\n' >ev-bad.csv
+same "copied: event import of a weekly batch" event import ev-ok.csv
+same "copied: event import of a batch with errors (refused whole)" event import ev-bad.csv
+same "copied: report verify after the steps" report verify
+same "copied: an allocation" --as fin funds appropriate --source central --amount 1000 --date 2023-11-01 --key A-C2 --to $C
+same "copied: the same allocation again (same key)" --as fin funds appropriate --source central --amount 1000 --date 2023-11-01 --key A-C2 --to $C
+same "copied: an allocation beyond the balance (refused)" --as fin funds appropriate --source central --amount 99999999 --date 2023-11-01 --key A-C3 --to $C
+same "copied: a reservation with nothing to reserve" --as fin subsidy reserve --county 阜康市 --date 2023-11-02
+# the payment batch, and its bank file
+"$CLEANHEAT" --db "$LITE" --as fin subsidy pay --county $C --date 2023-11-05 -o pay-lite.csv >a.out 2>&1
+arc=$?
+"$CLEANHEAT" --db "$PG" --as fin subsidy pay --county $C --date 2023-11-05 -o pay-pg.csv >b.out 2>&1
+brc=$?
+sed -i 's/pay-lite.csv/FILE/; s/pay-pg.csv/FILE/' a.out b.out
+if [ $arc -eq 0 ] && [ $brc -eq 0 ] && cmp -s a.out b.out && cmp -s pay-lite.csv pay-pg.csv; then
+	ok "same on both: copied: subsidy pay, and the same bank file ($(wc -l <pay-pg.csv) lines)"
+else
+	OUT=$(diff a.out b.out; diff pay-lite.csv pay-pg.csv)
+	not_ok "same on both: copied: subsidy pay" "exit $arc / $brc"
+fi
+same "copied: ledger verify after paying" --as fin ledger verify
+same "copied: subsidy batches" --as fin subsidy batches --format csv
+same "copied: review list" review list --format csv
+same "copied: report funds" --as fin report funds --year 2023 --as-of 2023-12-31 --format csv
+same "copied: report funds, overdue payments counted" --as fin report funds --year 2023 --as-of 2024-06-30
+same "copied: report dispatch by month, after the steps" report dispatch --year 2023 --as-of 2023-11-30 --period month --format csv
+same "copied: report remind" report remind --year 2023 --as-of 2023-07-16
+
+# a change made on each database afterwards is sealed the same way
+same "copied: user add" user add au --role auditor
+a=$(sqlite3 "$LITE" "SELECT kind || '|' || object || '|' || fields FROM seal WHERE seq = (SELECT max(seq) FROM seal)")
+b=$(psql -d copied -Atc "SELECT kind || '|' || object || '|' || fields FROM seal WHERE seq = (SELECT max(seq) FROM seal)")
+expect_eq "copied: the new user's seal is the same text on both" "$b" "$a"
+same "copied: verify after a change on each" verify

@@ -1,0 +1,263 @@
+/*
+ * test_db_pg — the storage layer's second dialect. Always: both sets of
+ * migrations (src/db/sql/ for SQLite, src/db/sql/pg/ for PostgreSQL) carry
+ * the same numbers, so neither dialect's schema is behind the other's. With
+ * CLEANHEAT_TEST_PG set to a connection string of an empty PostgreSQL
+ * database (tests/cli/test_pg.sh starts a throwaway server and sets it), the
+ * PostgreSQL driver itself: migrations applied once, `?` and `?NNN`
+ * placeholders next to literals holding '?', row ids of inserts, a failed
+ * statement that leaves its transaction usable, nested transactions, the
+ * mapping of constraint errors to the same codes and wording as SQLite's,
+ * and the append-only and ledger triggers. Without it those cases skip.
+ */
+#include "testutil.h"
+
+#include "db/db.h"
+#include "util/embedded.h"
+#include "util/error.h"
+
+/* The numbers of the migrations in folder DIR (not below it), as a bitmap. */
+static void numbers(const char *dir, unsigned char seen[1000])
+{
+	size_t n = strlen(dir);
+	memset(seen, 0, 1000);
+	for (const struct ch_embedded_file *f = ch_embedded; f->path; f++) {
+		if (strncmp(f->path, dir, n) != 0 || strchr(f->path + n, '/'))
+			continue;
+		long v = strtol(f->path + n, NULL, 10);
+		assert_true(v > 0 && v < 1000);
+		seen[v] = 1;
+	}
+}
+
+static void test_same_migration_numbers(void **state)
+{
+	(void)state;
+	unsigned char lite[1000], pg[1000];
+	numbers("src/db/sql/", lite);
+	numbers("src/db/sql/pg/", pg);
+	int count = 0;
+	for (int v = 1; v < 1000; v++) {
+		if (lite[v] != pg[v])
+			fail_msg("migration %04d exists for %s only: port it to the other dialect "
+			         "(src/db/sql/ and src/db/sql/pg/ hold the same numbered history)",
+			         v, lite[v] ? "SQLite" : "PostgreSQL");
+		count += lite[v];
+	}
+	assert_true(count >= 11);
+}
+
+static const char *pg_url(void)
+{
+	const char *u = getenv("CLEANHEAT_TEST_PG");
+	return u && *u ? u : NULL;
+}
+
+static ch_db *open_pg(void)
+{
+	ch_db *db = NULL;
+	int created = -1;
+	if (ch_db_open(&db, pg_url(), &created) != 0)
+		fail_msg("open %s: %s", pg_url(), ch_error_message());
+	assert_string_equal(ch_db_driver_name(db), "postgresql");
+	assert_string_equal(ch_db_dialect(db), "pg");
+	return db;
+}
+
+static void test_pg_driver(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	ch_db *db = open_pg();
+	int64_t v = 0;
+	char *s = NULL;
+
+	/* the schema is there, at the version SQLite's is */
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT max(version) FROM schema_version", NULL),
+	                 0);
+	assert_int_equal(v, ch_db_schema_latest());
+
+	/* placeholders: positional, numbered, and a '?' inside a literal, a
+	 * quoted name or a comment stays */
+	assert_int_equal(ch_db_query_text(db, &s, "SELECT ? || '?' || ?", "tt", "a", "b"), 0);
+	assert_string_equal(s, "a?b");
+	free(s);
+	assert_int_equal(ch_db_query_text(db, &s,
+	                                  "SELECT /* why? */ ? || 'it''s ?' AS \"a?\" -- what?\n",
+	                                  "t", "x"),
+	                 0);
+	assert_string_equal(s, "xit's ?");
+	free(s);
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT ?2 - ?1", "ii", (int64_t)5, (int64_t)12),
+	                 0);
+	assert_int_equal(v, 7);
+	/* a comparison reads as 1 / 0, as SQLite's does */
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT 2 > 1", NULL), 0);
+	assert_int_equal(v, 1);
+
+	/* row ids come back from the insert, not from a trigger's */
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO region(code, name, level) VALUES ('659900', '测试州', 1)",
+	              NULL),
+	    0);
+	int64_t pref = ch_db_last_id(db);
+	assert_true(pref > 0);
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO region(code, name, level, parent_id) VALUES (?, ?, 2, ?)",
+	              "tti", "659901", "测试县", pref),
+	    0);
+	int64_t county = ch_db_last_id(db);
+	assert_int_equal(county, pref + 1);
+	assert_int_equal(ch_db_changes(db), 1);
+
+	/* a failed statement undoes only itself: the transaction goes on */
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO region(code, name, level) VALUES ('659900', 'x', 1)", NULL),
+	    CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "database: UNIQUE constraint failed: region.code");
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO region(code, name, level) VALUES ('x', 'x', 9)", NULL),
+	    CH_ECONFLICT);
+	assert_non_null(strstr(ch_error_message(), "CHECK constraint failed"));
+	assert_int_equal(
+	    ch_db_run(
+	        db, "INSERT INTO region(code, name, level, parent_id) VALUES ('y', 'y', 2, 99999)",
+	        NULL),
+	    CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "database: FOREIGN KEY constraint failed");
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT count(*) FROM region", NULL), 0);
+	assert_int_equal(v, 2);
+
+	/* an inner rollback makes the outer commit fail and undo everything */
+	assert_int_equal(ch_db_begin(db), 0);
+	ch_db_rollback(db);
+	assert_int_equal(ch_db_commit(db), CH_ERROR);
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT count(*) FROM region", NULL), 0);
+	assert_int_equal(v, 0);
+
+	/* the audit log is append-only, in the database itself */
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO audit_log(seq, at, actor, action, object, prev_hash,"
+	              " hash) VALUES (1, 't', 'a', 'x', 'o', '', 'h')",
+	              NULL),
+	    0);
+	assert_int_equal(ch_db_run(db, "UPDATE audit_log SET actor = 'b'", NULL), CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "database: the audit log is append-only");
+	assert_int_equal(ch_db_run(db, "DELETE FROM audit_log", NULL), CH_ECONFLICT);
+	assert_int_equal(ch_db_exec_script(db, "TRUNCATE audit_log"), CH_ECONFLICT);
+
+	/* ledger: postings add up to zero before a transfer is sealed */
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO account(code, kind, source) VALUES ('origin:central', 'origin',"
+	              " 'central'), ('pref:central', 'prefecture', 'central')",
+	              NULL),
+	    0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor)"
+	              " VALUES ('k1', 'appropriate', 'h', '2023-05-01', 't', 'a')",
+	              NULL),
+	    0);
+	int64_t tr = ch_db_last_id(db);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
+	              " 100 FROM account WHERE code = 'pref:central'",
+	              "i", tr),
+	    0);
+	assert_int_equal(ch_db_run(db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", tr),
+	                 CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "database: ledger: debits do not equal credits");
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
+	              " -100 FROM account WHERE code = 'origin:central'",
+	              "i", tr),
+	    0);
+	assert_int_equal(ch_db_run(db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", tr), 0);
+	assert_int_equal(
+	    ch_db_query_int64(db, &v, "SELECT balance FROM account WHERE code = 'pref:central'",
+	                      NULL),
+	    0);
+	assert_int_equal(v, 100);
+	/* a sealed transfer takes no more postings; postings never change */
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO posting(transfer_id, account_id, amount) SELECT ?, id,"
+	              " 5 FROM account WHERE code = 'pref:central'",
+	              "i", tr),
+	    CH_ECONFLICT);
+	assert_string_equal(ch_error_message(), "database: ledger: the transfer is sealed");
+	assert_int_equal(ch_db_run(db, "UPDATE posting SET amount = 1", NULL), CH_ECONFLICT);
+	/* a balance below zero outside an origin account */
+	assert_int_equal(
+	    ch_db_run(db, "UPDATE account SET balance = -1 WHERE code = 'pref:central'", NULL),
+	    CH_ECONFLICT);
+	ch_db_rollback(db);
+
+	/* a read snapshot; no write transaction inside it */
+	assert_int_equal(ch_db_begin_read(db), 0);
+	assert_int_equal(ch_db_begin(db), CH_ERROR);
+	assert_int_equal(ch_db_commit(db), 0);
+
+	/* statements with an error in them name it */
+	assert_int_equal(ch_db_run(db, "SELECT * FROM no_such_table", NULL), CH_ERROR);
+	assert_non_null(strstr(ch_error_message(), "no_such_table"));
+	ch_db_close(db);
+
+	/* opening again migrates nothing */
+	db = open_pg();
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT count(*) FROM schema_version", NULL), 0);
+	assert_int_equal(v, ch_db_schema_latest());
+	ch_db_close(db);
+}
+
+/* The other ways to name a server: "pg:" with the libpq variables
+ * (PGHOST, PGPORT, PGUSER, PGDATABASE), and a key=value string. */
+static void test_pg_conninfo(void **state)
+{
+	(void)state;
+	const char *host = getenv("PGHOST"), *port = getenv("PGPORT");
+	if (!pg_url() || !host || !port || !getenv("PGDATABASE"))
+		skip();
+	ch_db *db = NULL;
+	int64_t v = 0;
+	assert_int_equal(ch_db_open(&db, "pg:", NULL), 0);
+	assert_string_equal(ch_db_driver_name(db), "postgresql");
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT max(version) FROM schema_version", NULL),
+	                 0);
+	assert_int_equal(v, ch_db_schema_latest());
+	ch_db_close(db);
+	char kv[1024];
+	snprintf(kv, sizeof kv, "host=%s port=%s dbname=%s", host, port, getenv("PGDATABASE"));
+	assert_int_equal(ch_db_open(&db, kv, NULL), 0);
+	assert_string_equal(ch_db_driver_name(db), "postgresql");
+	ch_db_close(db);
+}
+
+static void test_pg_unreachable(void **state)
+{
+	(void)state;
+	ch_db *db = NULL;
+	/* a server that is not there: named, and nothing opened */
+	int rc = ch_db_open(&db, "postgresql:///nodb?host=/nonexistent&connect_timeout=2", NULL);
+	assert_int_equal(rc, CH_ENOTFOUND);
+	assert_null(db);
+	assert_non_null(strstr(ch_error_message(), "无法连接 PostgreSQL 数据库"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_same_migration_numbers),
+	    cmocka_unit_test(test_pg_unreachable),
+	    cmocka_unit_test(test_pg_driver),
+	    cmocka_unit_test(test_pg_conninfo),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
