@@ -127,6 +127,8 @@ static int token_create(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	const char *name = ch_args_str(a, "name"), *code = ch_args_str(a, "code");
+	if (!name)
+		name = ch_ctx_actor(ctx)->name;
 	char secret[CH_TOTP_B32_LEN], answer[64], recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1];
 	char *uri = NULL;
 	int rc;
@@ -278,7 +280,8 @@ static const struct ch_param name_params[] = {
 };
 
 static const struct ch_param totp_enroll_params[] = {
-    P_NAME("用户（本人，或由州级管理员代为绑定）"),
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL, "NAME", NULL, 0, 0,
+     "用户（默认本人；州级管理员可代为绑定）"},
     {"code", CH_PT_STRING, 0, "CODE", NULL, 0, 0,
      "验证器显示的 6 位动态码，确认已开始的绑定（命令行会在显示二维码后询问）"},
     {0},

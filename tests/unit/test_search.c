@@ -545,13 +545,17 @@ static void test_migration_fills(void **state)
 	                                   "DROP INDEX household_id_withdrawn;"
 	                                   "ALTER TABLE household DROP COLUMN list_key;"
 	                                   "DROP TABLE rule_version;"
+	                                   "DROP TABLE user_totp;"
+	                                   "DROP TABLE totp_recovery;"
+	                                   "ALTER TABLE auth_session DROP COLUMN totp_at;"
+	                                   "ALTER TABLE auth_session DROP COLUMN enrol_only;"
 	                                   "DELETE FROM schema_version WHERE version >= 9;"),
 	                 0);
 	assert_int_equal(count_of(f->ctx, "SELECT max(version) FROM schema_version"), 8);
 	ch_ctx_free(f->ctx);
 	f->ctx = NULL;
 	assert_int_equal(ch_ctx_open(&f->ctx, f->url, "root", "root"), 0);
-	assert_int_equal(count_of(f->ctx, "SELECT max(version) FROM schema_version"), 11);
+	assert_int_equal(count_of(f->ctx, "SELECT max(version) FROM schema_version"), 15);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household WHERE list_key IS NULL"),
 	                 0);
 	expect_found(f->ctx, "王芳", "CJ001 CJ002 CJ003");
