@@ -420,6 +420,16 @@ static char *uri_escape(const char *s)
 	return out;
 }
 
+/* Enrolling someone else (an administrator for a user) needs a fresh
+ * second factor of the actor's own (ch_ctx_factor). */
+static int other_needs_factor(ch_ctx *ctx, const ch_user *u)
+{
+	if (u->id == ctx->actor.id || ch_ctx_factor(ctx))
+		return 0;
+	return ch_error_set(CH_EDENIED, "为用户 %s 绑定动态验证码须先输入您自己的动态验证码",
+	                    u->name);
+}
+
 int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], char **uri)
 {
 	unsigned char key[CH_TOTP_SECRET_LEN];
@@ -430,7 +440,8 @@ int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], c
 	int rc = target_user(ctx, name, 1, &u);
 	if (rc)
 		return rc;
-	if ((rc = ch_totp_state(ctx, u.id, &enrolled, NULL)) != 0)
+	if ((rc = other_needs_factor(ctx, &u)) != 0 ||
+	    (rc = ch_totp_state(ctx, u.id, &enrolled, NULL)) != 0)
 		goto done;
 	if (enrolled) {
 		rc = ch_error_set(
@@ -479,6 +490,8 @@ int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *code,
 	int rc = target_user(ctx, name, 1, &u);
 	if (rc)
 		return rc;
+	if ((rc = other_needs_factor(ctx, &u)) != 0)
+		goto done;
 	rc = load_secret(ctx, u.id, 0, key, &last);
 	if (rc == CH_ENOTFOUND) {
 		rc = ch_error_set(CH_ENOTFOUND, "用户 %s 没有待确认的动态验证码绑定", name);

@@ -94,7 +94,8 @@ int64_t ch_totp_clock(void);
 /* Begins enrolling NAME in one-time passwords: a new random secret
  * (replacing one not yet confirmed), its base32 into SECRET and the
  * otpauth:// URI an app scans into *URI (freed by the caller). Needs
- * CH_PERM_USER_ADMIN, or the actor must be NAME. CH_ECONFLICT when NAME
+ * CH_PERM_USER_ADMIN and a fresh factor (ch_ctx_factor), or the actor must
+ * be NAME. CH_ECONFLICT when NAME
  * has a confirmed one (reset it first). Audited without the secret. */
 int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], char **uri);
 /* Confirms NAME's pending enrolment with CODE, a current code of the new

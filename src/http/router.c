@@ -886,13 +886,16 @@ static int cacheable(const struct ch_op *op)
  * given. 0 when WHO is no session or its factor is fresh (a script's API
  * token has none to give: docs/auth.md). Otherwise checks the X-TOTP-Code
  * header's code, if any, and answers 401 reauth_required (or the refusal)
- * into RESP, returning 1. */
+ * into RESP, returning 1. Any other operation may carry a code too, which
+ * makes the factor fresh for what core asks of it (enrolling someone
+ * else). */
 static int needs_reauth(ch_ctx *ctx, const struct ch_op *op, const ch_args *a,
                         const struct caller *who, const struct http_request *req,
                         struct http_response *resp)
 {
-	if (!(op->flags & CH_OP_REAUTH) || !who->by_cookie || who->info.fresh ||
-	    (ch_op_param(op, "reveal") && !ch_args_flag(a, "reveal")))
+	int flagged = (op->flags & CH_OP_REAUTH) &&
+	              !(ch_op_param(op, "reveal") && !ch_args_flag(a, "reveal"));
+	if (!who->by_cookie || who->info.fresh || (!flagged && !(req->totp && *req->totp)))
 		return 0;
 	if (!req->totp || !*req->totp) {
 		http_response_fail(resp, 401, "reauth_required",

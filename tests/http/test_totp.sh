@@ -156,6 +156,11 @@ ch audit log >"$WORK/audit.txt"
 grep -q "清除用户 fin 的动态验证码" "$WORK/audit.txt" && ok "the reset is audited" || not_ok "the reset is audited" "$(tail -3 "$WORK/audit.txt")"
 login fin
 jq_is "after a reset, finance must enrol again" .enrol_only true
+advance 601
+as admin POST /api/users/totp-enroll -H 'Content-Type: application/json' -d '{"name":"fin"}'
+expect_status "enrolling someone else without a fresh code of one's own: 403" 403
+as admin POST /api/users/totp-enroll -H 'Content-Type: application/json' -H "X-TOTP-Code: $(totp_code admin)" -d '{"name":"fin"}'
+expect_status "with a fresh code the admin may begin it" 200
 
 # ---- last: wrong codes count toward the lock-out ----
 forget_failures
