@@ -35,31 +35,42 @@ static int user_add(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
-enum { C_NAME, C_ROLE, C_LABEL, C_SCOPE };
+enum { C_NAME, C_ROLE, C_LABEL, C_SCOPE, C_TOTP };
 static const struct app_col user_cols[] = {
-    [C_NAME] = {"name", "用户名", CH_COL_TEXT},
-    [C_ROLE] = {"role", "角色", CH_COL_TEXT},
-    [C_LABEL] = {"role_label", "角色名称", CH_COL_TEXT},
-    [C_SCOPE] = {"scope", "范围", CH_COL_TEXT},
+    [C_NAME] = {"name", "用户名", CH_COL_TEXT},          [C_ROLE] = {"role", "角色", CH_COL_TEXT},
+    [C_LABEL] = {"role_label", "角色名称", CH_COL_TEXT}, [C_SCOPE] = {"scope", "范围", CH_COL_TEXT},
+    [C_TOTP] = {"totp", "二次验证", CH_COL_TEXT},
+};
+
+struct user_rows {
+	ch_ctx *ctx;
+	ch_report *r;
 };
 
 static int add_user_row(const ch_user *u, void *arg)
 {
-	ch_report *r = arg;
-	ch_report_add_row(r, 0);
-	ch_report_set_text(r, C_NAME, u->name);
-	ch_report_set_text(r, C_ROLE, ch_role_name(u->role));
-	ch_report_set_text(r, C_LABEL, ch_role_label(u->role));
-	ch_report_set_text(r, C_SCOPE, u->scope_name ? u->scope_name : "全州");
+	struct user_rows *ur = arg;
+	int enrolled = 0, rc = ch_totp_state(ur->ctx, u->id, &enrolled, NULL);
+	if (rc)
+		return rc;
+	ch_report_add_row(ur->r, 0);
+	ch_report_set_text(ur->r, C_NAME, u->name);
+	ch_report_set_text(ur->r, C_ROLE, ch_role_name(u->role));
+	ch_report_set_text(ur->r, C_LABEL, ch_role_label(u->role));
+	ch_report_set_text(ur->r, C_SCOPE, u->scope_name ? u->scope_name : "全州");
+	ch_report_set_text(ur->r, C_TOTP,
+	                   enrolled                         ? "已绑定"
+	                   : ch_role_requires_totp(u->role) ? "未绑定（登录后须先绑定）"
+	                                                    : "未绑定（可选）");
 	return 0;
 }
 
 static int user_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	(void)a;
-	ch_report *r = APP_REPORT("用户", user_cols);
-	ch_result_add_table(res, r);
-	return ch_user_each(ctx, add_user_row, r);
+	struct user_rows ur = {ctx, APP_REPORT("用户", user_cols)};
+	ch_result_add_table(res, ur.r);
+	return ch_user_each(ctx, add_user_row, &ur);
 }
 
 static int user_passwd(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -307,7 +318,8 @@ static const struct ch_param token_revoke_params[] = {
 const struct ch_op ch_ops_user[] = {
     {"user", "add", "添加用户，指定角色和管辖范围", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
      add_params, user_add},
-    {"user", "list", "列出用户、角色和管辖范围", CH_PERM_READ, 0, CH_RF_ALL, NULL, user_list},
+    {"user", "list", "列出用户、角色、管辖范围和是否已绑定动态验证码", CH_PERM_READ, 0, CH_RF_ALL,
+     NULL, user_list},
     {"user", "passwd", "设置用户登录服务器的密码（从终端读入，或取标准输入的第一行）",
      CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, passwd_params, user_passwd},
     {"user", "role", "更改用户的角色和管辖范围（记入审计）", CH_PERM_USER_ADMIN,

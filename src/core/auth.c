@@ -576,7 +576,7 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
 	const char *code = factor->code && *factor->code ? factor->code : NULL, *how = NULL;
 	int64_t uid = 0, disabled = 0;
 	int rc, good, enrolled = 0;
-	factor->totp_required = factor->enrol_only = 0;
+	factor->totp_required = factor->enrol_only = factor->enrolled = 0;
 	if (sodium_init() < 0)
 		abort();
 	if ((rc = throttled(anon, name, client, now, limits)) != 0)
@@ -608,6 +608,7 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
 	free(stored);
 	factor->enrol_only =
 	    good && !enrolled && role && ch_role_requires_totp(ch_role_parse(role));
+	factor->enrolled = good && enrolled;
 	free(role);
 	if (good && enrolled && !code) {
 		factor->totp_required = 1;

@@ -117,6 +117,7 @@ struct ch_signin_factor {
 	const char *code;  /* in: a one-time or recovery code, or NULL */
 	int totp_required; /* out: refused for want of a valid code */
 	int enrol_only;    /* out: the session may only enrol a second factor */
+	int enrolled;      /* out: the user has a confirmed second factor */
 };
 
 /* Signs NAME in from CLIENT with PASSWORD at unix time NOW: a new session

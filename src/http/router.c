@@ -522,8 +522,7 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 		fail_current(resp, rc);
 	} else {
 		json_t *o = user_json(ctx);
-		struct ch_session_info info = {!factor.enrol_only && factor.code && *factor.code,
-		                               factor.enrol_only, 1};
+		struct ch_session_info info = {factor.enrolled, factor.enrol_only, 1};
 		factor_json(o, &info);
 		json_object_set_new(o, "csrf_token", json_string(csrf));
 		set_cookie(resp, session, req->tls);

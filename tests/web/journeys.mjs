@@ -780,7 +780,7 @@ await step('second factor', async () => {
   await accessible(page, 'login-code');
   await page.fill('#main input[name=totp]', '000000');
   await page.click('#main button[type=submit]');
-  await until(page, () => (document.querySelector('#main .msg.error') || {}).textContent.includes('不正确'));
+  await until(page, () => ((document.querySelector('#main .msg.error') || {}).textContent || '').includes('不正确'));
   expect('login: a wrong code is told in Chinese', (await page.textContent('#main .msg.error')).includes('动态验证码不正确'));
   await shot(page, 'login-code');
   await context.close();
