@@ -30,6 +30,7 @@ export async function totpPage(main, { session, go }) {
     start.disabled = true;
     try {
       const res = await api.post('/api/users/totp-enroll', {});
+      start.hidden = true;
       showSecret(res.data);
     } catch (e) {
       say(msg, errorText(e), 'error');
