@@ -9,9 +9,11 @@
  * factor shows the secret once (a QR code, as text on the terminal or as
  * an SVG image for the web page) and asks for a code to confirm it: the
  * command line asks on its terminal; over HTTP the first call answers the
- * secret and a second call with `code` confirms.
+ * secret (nothing is stored yet) and a second call with `code` and that
+ * `secret` enrols.
  */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,11 +140,16 @@ static int token_create(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	const char *name = ch_args_str(a, "name"), *code = ch_args_str(a, "code");
+	const char *given = ch_args_str(a, "secret");
 	if (!name)
 		name = ch_ctx_actor(ctx)->name;
-	char secret[CH_TOTP_B32_LEN], answer[64], recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1];
+	char secret[CH_TOTP_B32_LEN] = "", answer[64];
+	char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1];
 	char *uri = NULL;
 	int rc;
+	if (code && !given)
+		return ch_error_set_field(CH_EUSAGE, "secret",
+		                          "确认绑定须同时给出开始绑定时的密钥");
 	if (!code) {
 		if ((rc = ch_totp_begin(ctx, name, secret, &uri)) != 0)
 			return rc;
@@ -174,7 +181,10 @@ static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
 			return rc;
 		code = answer;
 	}
-	if ((rc = ch_totp_confirm(ctx, name, code, recovery)) != 0)
+	rc = ch_totp_confirm(ctx, name, given ? given : secret, code, recovery);
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(answer, sizeof answer);
+	if (rc)
 		return rc;
 	json_t *codes = json_array();
 	ch_result_printf(
@@ -193,10 +203,12 @@ static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static int user_totp_reset(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	const char *name = ch_args_str(a, "name");
-	int rc = ch_totp_reset(ctx, name);
-	if (rc == 0)
+	int removed = 0, rc = ch_totp_reset(ctx, name, &removed);
+	if (rc == 0 && removed)
 		ch_result_printf(
 		    res, "已清除用户 %s 的动态验证码和恢复码；其下次登录时须重新绑定\n", name);
+	else if (rc == 0)
+		ch_result_printf(res, "用户 %s 没有绑定动态验证码，无需清除\n", name);
 	return rc;
 }
 
@@ -294,7 +306,9 @@ static const struct ch_param totp_enroll_params[] = {
     {"name", CH_PT_STRING, CH_PF_POSITIONAL, "NAME", NULL, 0, 0,
      "用户（默认本人；州级管理员可代为绑定）"},
     {"code", CH_PT_STRING, 0, "CODE", NULL, 0, 0,
-     "验证器显示的 6 位动态码，确认已开始的绑定（命令行会在显示二维码后询问）"},
+     "验证器显示的 6 位动态码，确认绑定（命令行会在显示二维码后询问）"},
+    {"secret", CH_PT_STRING, 0, "KEY", NULL, 0, 0,
+     "与 --code 一起：开始绑定时给出的密钥（网页和脚本分两步绑定时用）"},
     {0},
 };
 

@@ -84,7 +84,6 @@ static const struct {
     {"auth.signin", "用户 ${@} 登录（${client}）"},
     {"auth.signin_failed", "用户 ${@} 登录失败（${client}）"},
     {"auth.reauth", "用户 ${@} 重新输入动态验证码（${client}）"},
-    {"user.totp_begin", "开始为用户 ${@} 绑定动态验证码"},
     {"user.totp_enroll", "用户 ${@} 绑定动态验证码，生成 ${recovery_codes} 个恢复码"},
     {"user.totp_reset", "清除用户 ${@} 的动态验证码"},
 };

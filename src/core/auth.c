@@ -433,7 +433,6 @@ static int other_needs_factor(ch_ctx *ctx, const ch_user *u)
 int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], char **uri)
 {
 	unsigned char key[CH_TOTP_SECRET_LEN];
-	char now[32];
 	int enrolled = 0;
 	ch_user u;
 	*uri = NULL;
@@ -455,51 +454,47 @@ int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], c
 	randombytes_buf(key, sizeof key);
 	ch_base32_encode(key, sizeof key, secret, CH_TOTP_B32_LEN);
 	sodium_memzero(key, sizeof key);
-	ch_now_utc(now, sizeof now);
-	if ((rc = ch_ctx_begin(ctx)) != 0)
-		goto done;
-	rc = ch_db_run(ctx->db,
-	               "INSERT OR REPLACE INTO user_totp(user_id, secret, created_at) "
-	               "VALUES (?, ?, ?)",
-	               "Itt", u.id, secret, now);
-	if (rc == 0)
-		rc = audit_user(ctx, "user.totp_begin", name, json_pack("{s:b}", "pending", 1));
-	if ((rc = ch_ctx_end(ctx, rc)) == 0) {
-		char *esc = uri_escape(name);
-		size_t n = strlen(esc) + strlen(secret) + 128;
-		*uri = ch_malloc(n);
-		snprintf(*uri, n,
-		         "otpauth://totp/cleanheat:%s?secret=%s&issuer=cleanheat&algorithm=SHA1&"
-		         "digits=%d&period=%d",
-		         esc, secret, CH_TOTP_DIGITS, CH_TOTP_STEP);
-		free(esc);
-	}
+	char *esc = uri_escape(name);
+	size_t n = strlen(esc) + strlen(secret) + 128;
+	*uri = ch_malloc(n);
+	snprintf(*uri, n,
+	         "otpauth://totp/cleanheat:%s?secret=%s&issuer=cleanheat&algorithm=SHA1&"
+	         "digits=%d&period=%d",
+	         esc, secret, CH_TOTP_DIGITS, CH_TOTP_STEP);
+	free(esc);
 done:
 	ch_user_dispose(&u);
 	return rc;
 }
 
-int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *code,
+int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const char *code,
                     char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1])
 {
 	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no I, O, 0, 1 */
-	unsigned char key[CH_TOTP_SECRET_LEN];
-	char now[32], hash[CH_HASH_HEX_LEN + 1];
-	int64_t last = 0, step;
+	unsigned char key[CH_TOTP_SECRET_LEN + 1];
+	char now[32], hash[CH_HASH_HEX_LEN + 1], b32[CH_TOTP_B32_LEN];
+	int64_t step;
+	int enrolled = 0;
 	ch_user u;
 	int rc = target_user(ctx, name, 1, &u);
 	if (rc)
 		return rc;
-	if ((rc = other_needs_factor(ctx, &u)) != 0)
+	if ((rc = other_needs_factor(ctx, &u)) != 0 ||
+	    (rc = ch_totp_state(ctx, u.id, &enrolled, NULL)) != 0)
 		goto done;
-	rc = load_secret(ctx, u.id, 0, key, &last);
-	if (rc == CH_ENOTFOUND) {
-		rc = ch_error_set(CH_ENOTFOUND, "用户 %s 没有待确认的动态验证码绑定", name);
+	if (enrolled) {
+		rc = ch_error_set(CH_ECONFLICT, "用户 %s 已绑定动态验证码", name);
 		goto done;
 	}
-	if (rc)
+	/* the secret begin made: 160 bits of base32 */
+	if (!secret || ch_base32_decode(secret, key, sizeof key) != CH_TOTP_SECRET_LEN) {
+		rc =
+		    ch_error_set_field(CH_EINVALID, "secret", "密钥应为开始绑定时给出的 32 位密钥");
 		goto done;
-	step = ch_totp_check(key, sizeof key, code ? code : "", ch_totp_step(ch_totp_clock()), 0);
+	}
+	step = ch_totp_check(key, CH_TOTP_SECRET_LEN, code ? code : "",
+	                     ch_totp_step(ch_totp_clock()), 0);
+	ch_base32_encode(key, CH_TOTP_SECRET_LEN, b32, sizeof b32);
 	sodium_memzero(key, sizeof key);
 	if (step < 0) {
 		rc = ch_error_set_field(CH_EINVALID, "code",
@@ -510,18 +505,20 @@ int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *code,
 	ch_now_utc(now, sizeof now);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
-	rc = ch_db_run(ctx->db,
-	               "UPDATE user_totp SET confirmed_at = ?, last_step = ? WHERE user_id = ?",
-	               "tiI", now, step, u.id);
+	rc =
+	    ch_db_run(ctx->db,
+	              "INSERT OR REPLACE INTO user_totp(user_id, secret, created_at, confirmed_at, "
+	              "last_step) VALUES (?, ?, ?, ?, ?)",
+	              "Ittti", u.id, b32, now, now, step);
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "DELETE FROM totp_recovery WHERE user_id = ?", "I", u.id);
 	for (int i = 0; rc == 0 && i < CH_RECOVERY_CODES; i++) {
 		unsigned char raw[CH_RECOVERY_LEN - 1];
 		randombytes_buf(raw, sizeof raw);
-		for (int j = 0, o = 0; j < (int)sizeof raw; j++) {
-			if (j == 5)
+		for (int k = 0, o = 0; k < (int)sizeof raw; k++) {
+			if (k == 5)
 				recovery[i][o++] = '-';
-			recovery[i][o++] = alphabet[raw[j] & 31];
+			recovery[i][o++] = alphabet[raw[k] & 31];
 		}
 		recovery[i][CH_RECOVERY_LEN] = '\0';
 		recovery_hash(u.id, recovery[i], hash);
@@ -534,11 +531,12 @@ int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *code,
 		                json_pack("{s:i}", "recovery_codes", CH_RECOVERY_CODES));
 	rc = ch_ctx_end(ctx, rc);
 done:
+	sodium_memzero(b32, sizeof b32);
 	ch_user_dispose(&u);
 	return rc;
 }
 
-int ch_totp_reset(ch_ctx *ctx, const char *name)
+int ch_totp_reset(ch_ctx *ctx, const char *name, int *removed)
 {
 	int enrolled = 0, pending = 0;
 	ch_user u;
@@ -547,10 +545,9 @@ int ch_totp_reset(ch_ctx *ctx, const char *name)
 		return rc;
 	if ((rc = ch_totp_state(ctx, u.id, &enrolled, &pending)) != 0)
 		goto done;
-	if (!enrolled && !pending) {
-		rc = ch_error_set(CH_ENOTFOUND, "用户 %s 没有绑定动态验证码", name);
-		goto done;
-	}
+	*removed = enrolled || pending;
+	if (!*removed)
+		goto done; /* nothing to remove, nothing written */
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
 	rc = ch_db_run(ctx->db, "DELETE FROM user_totp WHERE user_id = ?", "I", u.id);

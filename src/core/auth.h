@@ -91,23 +91,25 @@ int ch_token_revoke(ch_ctx *ctx, int64_t id);
  * everything else keep the real clock). */
 int64_t ch_totp_clock(void);
 
-/* Begins enrolling NAME in one-time passwords: a new random secret
- * (replacing one not yet confirmed), its base32 into SECRET and the
- * otpauth:// URI an app scans into *URI (freed by the caller). Needs
- * CH_PERM_USER_ADMIN and a fresh factor (ch_ctx_factor), or the actor must
- * be NAME. CH_ECONFLICT when NAME
- * has a confirmed one (reset it first). Audited without the secret. */
+/* Begins enrolling NAME in one-time passwords: a new random secret, its
+ * base32 into SECRET and the otpauth:// URI an app scans into *URI (freed
+ * by the caller). Nothing is stored: the front end shows the secret and
+ * gives it back with a code to ch_totp_confirm. Needs CH_PERM_USER_ADMIN
+ * and a fresh factor (ch_ctx_factor), or the actor must be NAME.
+ * CH_ECONFLICT when NAME has one (reset it first). */
 int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], char **uri);
-/* Confirms NAME's pending enrolment with CODE, a current code of the new
- * secret, and writes ten recovery codes, shown this once, into RECOVERY
+/* Enrols NAME with SECRET (from ch_totp_begin) once CODE is a current code
+ * of it, and writes ten recovery codes, shown this once, into RECOVERY
  * (stored only as hashes). CH_EINVALID (field "code") for a wrong code,
- * CH_ENOTFOUND when no enrolment is pending. Audited. */
-int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *code,
+ * (field "secret") for a secret that is not 160 bits of base32;
+ * CH_ECONFLICT when NAME is enrolled already. Audited. */
+int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const char *code,
                     char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1]);
-/* Removes NAME's second factor and recovery codes, audited. Needs
+/* Removes NAME's second factor and recovery codes, audited, and sets
+ * *REMOVED (0: NAME had none, and nothing is written). Needs
  * CH_PERM_USER_ADMIN (a user of a role that requires one must enrol again
- * at the next sign-in). CH_ENOTFOUND when NAME has none. */
-int ch_totp_reset(ch_ctx *ctx, const char *name);
+ * at the next sign-in). */
+int ch_totp_reset(ch_ctx *ctx, const char *name, int *removed);
 /* Whether user UID has a confirmed second factor (*ENROLLED 1) and whether
  * an enrolment is pending (*PENDING 1; either may be NULL). */
 int ch_totp_state(ch_ctx *ctx, int64_t uid, int *enrolled, int *pending);

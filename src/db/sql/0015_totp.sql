@@ -1,5 +1,5 @@
 -- The second factor at sign-in: each user's time-based one-time password
--- secret (RFC 6238), pending until a first code confirms it, the last step
+-- secret (RFC 6238), stored once a first code confirmed it, the last step
 -- whose code was accepted (a code works once), the recovery codes (only
 -- their BLAKE2b hashes) and, per session, when its last code was given
 -- (TOTP clock, unix seconds) and whether it may only enrol.
@@ -7,7 +7,7 @@ CREATE TABLE user_totp (
 	user_id INTEGER PRIMARY KEY REFERENCES app_user(id),
 	secret TEXT NOT NULL,        -- base32; never shown again after enrolment
 	created_at TEXT NOT NULL,
-	confirmed_at TEXT,           -- NULL: enrolment begun, not yet confirmed
+	confirmed_at TEXT,           -- when a first code confirmed it
 	last_step INTEGER NOT NULL DEFAULT 0
 );
 

@@ -59,7 +59,7 @@ export async function totpPage(main, { session, go }) {
         return;
       }
       try {
-        const res = await api.post('/api/users/totp-enroll', { code: code.value.trim() });
+        const res = await api.post('/api/users/totp-enroll', { code: code.value.trim(), secret: d.secret });
         me.totp_enrolled = true;
         me.enrol_only = false;
         showRecovery(res.data.recovery_codes);
