@@ -420,35 +420,35 @@ static char *uri_escape(const char *s)
 	return out;
 }
 
-/* Enrolling someone else (an administrator for a user) needs a fresh
- * second factor of the actor's own (ch_ctx_factor). */
-static int other_needs_factor(ch_ctx *ctx, const ch_user *u)
+/* Loads NAME into *U for enrolling: the actor is NAME, or an administrator
+ * with a fresh second factor of their own (ch_ctx_factor); CH_ECONFLICT
+ * when NAME is enrolled already. On failure *U holds nothing. */
+static int enrol_target(ch_ctx *ctx, const char *name, ch_user *u)
 {
-	if (u->id == ctx->actor.id || ch_ctx_factor(ctx))
-		return 0;
-	return ch_error_set(CH_EDENIED, "为用户 %s 绑定动态验证码须先输入您自己的动态验证码",
-	                    u->name);
+	int enrolled = 0, rc = target_user(ctx, name, 1, u);
+	if (rc)
+		return rc;
+	if (u->id != ctx->actor.id && !ch_ctx_factor(ctx))
+		rc = ch_error_set(CH_EDENIED, "为用户 %s 绑定动态验证码须先输入您自己的动态验证码",
+		                  name);
+	else if ((rc = ch_totp_state(ctx, u->id, &enrolled, NULL)) == 0 && enrolled)
+		rc = ch_error_set(
+		    CH_ECONFLICT,
+		    "用户 %s 已绑定动态验证码；须由州级管理员重置（user totp reset）后才能重新绑定",
+		    name);
+	if (rc)
+		ch_user_dispose(u);
+	return rc;
 }
 
 int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], char **uri)
 {
 	unsigned char key[CH_TOTP_SECRET_LEN];
-	int enrolled = 0;
 	ch_user u;
 	*uri = NULL;
-	int rc = target_user(ctx, name, 1, &u);
+	int rc = enrol_target(ctx, name, &u);
 	if (rc)
 		return rc;
-	if ((rc = other_needs_factor(ctx, &u)) != 0 ||
-	    (rc = ch_totp_state(ctx, u.id, &enrolled, NULL)) != 0)
-		goto done;
-	if (enrolled) {
-		rc = ch_error_set(
-		    CH_ECONFLICT,
-		    "用户 %s 已绑定动态验证码；须由州级管理员重置（user totp reset）后才能重新绑定",
-		    name);
-		goto done;
-	}
 	if (sodium_init() < 0)
 		abort();
 	randombytes_buf(key, sizeof key);
@@ -462,9 +462,8 @@ int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], c
 	         "digits=%d&period=%d",
 	         esc, secret, CH_TOTP_DIGITS, CH_TOTP_STEP);
 	free(esc);
-done:
 	ch_user_dispose(&u);
-	return rc;
+	return 0;
 }
 
 int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const char *code,
@@ -474,18 +473,10 @@ int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const cha
 	unsigned char key[CH_TOTP_SECRET_LEN + 1];
 	char now[32], hash[CH_HASH_HEX_LEN + 1], b32[CH_TOTP_B32_LEN];
 	int64_t step;
-	int enrolled = 0;
 	ch_user u;
-	int rc = target_user(ctx, name, 1, &u);
+	int rc = enrol_target(ctx, name, &u);
 	if (rc)
 		return rc;
-	if ((rc = other_needs_factor(ctx, &u)) != 0 ||
-	    (rc = ch_totp_state(ctx, u.id, &enrolled, NULL)) != 0)
-		goto done;
-	if (enrolled) {
-		rc = ch_error_set(CH_ECONFLICT, "用户 %s 已绑定动态验证码", name);
-		goto done;
-	}
 	/* the secret begin made: 160 bits of base32 */
 	if (!secret || ch_base32_decode(secret, key, sizeof key) != CH_TOTP_SECRET_LEN) {
 		rc =
