@@ -2,14 +2,19 @@
  * test_totp — the one-time password computation: SHA-1 (FIPS 180 examples),
  * HMAC-SHA1 (RFC 2202), HOTP (RFC 4226 appendix D), TOTP (RFC 6238
  * appendix B, the SHA-1 rows), base32 (RFC 4648 section 10), and the check
- * that accepts a code once within a window of one step either side.
+ * that accepts a code once within a window of one step either side; then
+ * core's sign-in with it: enrolment, a session that may only enrol, codes
+ * used once, recovery codes, tokens for a role that requires the factor,
+ * and the reset.
  */
-#include "testutil.h"
+#include "testdb.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/auth.h"
+#include "core/user.h"
 #include "util/totp.h"
 
 static void hex(const unsigned char *b, size_t n, char *out)
@@ -141,6 +146,100 @@ static void test_totp_check_window_and_replay(void **state)
 	assert_int_equal(ch_totp_check(key, 20, code, step, 0), -1);
 }
 
+/* The code of base32 SECRET at STEP. */
+static void code_at(const char *secret, int64_t step, char out[7])
+{
+	unsigned char key[CH_TOTP_SECRET_LEN];
+	assert_int_equal(ch_base32_decode(secret, key, sizeof key), CH_TOTP_SECRET_LEN);
+	snprintf(out, 7, "%06u", (unsigned)ch_hotp(key, sizeof key, (uint64_t)step, 6));
+}
+
+static int signin(ch_ctx *anon, const char *code, struct ch_signin_factor *f)
+{
+	char session[CH_SECRET_HEX + 1], csrf[CH_SECRET_HEX + 1];
+	struct ch_auth_limits l;
+	ch_auth_limits_default(&l);
+	l.failures_to_lock = 100;
+	*f = (struct ch_signin_factor){.code = code};
+	int rc = ch_auth_signin(anon, "fin", "fin-password-1", "unit", ch_totp_clock(), &l, f,
+	                        session, csrf);
+	ch_error_clear();
+	return rc;
+}
+
+static void test_signin_with_second_factor(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir(), url[4200], secret[CH_TOTP_B32_LEN], code[7];
+	char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1],
+	    token[sizeof CH_TOKEN_PREFIX + CH_SECRET_HEX];
+	char *uri = NULL;
+	ch_ctx *ctx, *anon;
+	struct ch_signin_factor f;
+	int64_t id = 0;
+	int removed = 0;
+	assert_int_equal(test_db_open(dir, "t.db", url, sizeof url, &ctx), 0);
+	assert_int_equal(ch_user_add(ctx, "fin", CH_ROLE_FINANCE, NULL), 0);
+	assert_int_equal(ch_user_set_password(ctx, "fin", "fin-password-1"), 0);
+	assert_int_equal(ch_ctx_open_anonymous(&anon, url), 0);
+	assert_true(ch_role_requires_totp(CH_ROLE_FINANCE));
+	assert_false(ch_role_requires_totp(CH_ROLE_COUNTY_OPERATOR));
+
+	/* not enrolled yet: a session that may only enrol */
+	assert_int_equal(signin(anon, NULL, &f), 0);
+	assert_true(f.enrol_only);
+	assert_false(f.enrolled);
+
+	/* enrol: begin stores nothing, a wrong code is refused, a right one enrols */
+	assert_int_equal(ch_totp_begin(ctx, "fin", secret, &uri), 0);
+	assert_non_null(strstr(uri, "otpauth://totp/cleanheat:fin?secret="));
+	assert_non_null(strstr(uri, secret));
+	free(uri);
+	int64_t step = ch_totp_step(ch_totp_clock());
+	assert_int_equal(ch_totp_confirm(ctx, "fin", secret, "000000", recovery), CH_EINVALID);
+	ch_error_clear();
+	code_at(secret, step, code);
+	assert_int_equal(ch_totp_confirm(ctx, "fin", secret, code, recovery), 0);
+	assert_int_equal(strlen(recovery[0]), CH_RECOVERY_LEN);
+	assert_int_equal(ch_totp_begin(ctx, "fin", secret, &uri), CH_ECONFLICT);
+	ch_error_clear();
+
+	/* the code is needed; the one enrolment used does not work again */
+	assert_int_equal(signin(anon, NULL, &f), CH_EDENIED);
+	assert_true(f.totp_required);
+	assert_int_equal(signin(anon, code, &f), CH_EDENIED);
+	assert_true(f.totp_required);
+	code_at(secret, step + 1, code);
+	assert_int_equal(signin(anon, code, &f), 0);
+	assert_true(f.enrolled);
+	assert_false(f.enrol_only);
+	assert_int_equal(signin(anon, code, &f), CH_EDENIED);
+
+	/* a recovery code works once */
+	assert_int_equal(signin(anon, recovery[3], &f), 0);
+	assert_int_equal(signin(anon, recovery[3], &f), CH_EDENIED);
+	assert_true(f.totp_required);
+
+	/* a token for a role that requires the factor needs a fresh one */
+	ch_ctx_set_factor(ctx, 0);
+	assert_int_equal(ch_token_create(ctx, "fin", 0, token, &id), CH_EDENIED);
+	ch_error_clear();
+	ch_ctx_set_factor(ctx, 1);
+	assert_int_equal(ch_token_create(ctx, "fin", 0, token, &id), 0);
+
+	/* reset: enrol-only again */
+	assert_int_equal(ch_totp_reset(ctx, "fin", &removed), 0);
+	assert_true(removed);
+	assert_int_equal(ch_totp_reset(ctx, "fin", &removed), 0);
+	assert_false(removed);
+	assert_int_equal(signin(anon, NULL, &f), 0);
+	assert_true(f.enrol_only);
+
+	ch_ctx_free(anon);
+	ch_ctx_free(ctx);
+	test_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +249,7 @@ int main(void)
 	    cmocka_unit_test(test_totp_rfc6238),
 	    cmocka_unit_test(test_base32),
 	    cmocka_unit_test(test_totp_check_window_and_replay),
+	    cmocka_unit_test(test_signin_with_second_factor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
