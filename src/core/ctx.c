@@ -147,12 +147,12 @@ const ch_user *ch_ctx_actor(const ch_ctx *ctx)
 
 void ch_ctx_set_factor(ch_ctx *ctx, int fresh)
 {
-	ctx->factor_stale = !fresh;
+	ctx->factor_old = !fresh;
 }
 
 int ch_ctx_factor(const ch_ctx *ctx)
 {
-	return !ctx->factor_stale;
+	return !ctx->factor_old;
 }
 
 int ch_ctx_begin(ch_ctx *ctx)
