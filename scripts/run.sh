@@ -76,6 +76,7 @@ for spec in demo-admin:prefecture_admin: demo-county:county_operator:昌吉市 \
 	echo "$pw" | $C user passwd "$name" >/dev/null
 	echo "  $name（$role${scope:+，$scope}）密码：$pw"
 done
+echo "  （州级管理员和财务人员登录须二次验证：首次登录后在“二次验证”页面用手机验证器扫码绑定，见 docs/auth.md）"
 echo
 echo "== 11. 启动网络服务：浏览器打开 http://127.0.0.1:8080/ 用上面的样例用户登录（接口说明见 docs/api.md；Ctrl-C 停止）"
 if [ "${CLEANHEAT_NO_SERVE:-}" = 1 ]; then

@@ -25,6 +25,8 @@ struct ch_args {
 	size_t nparams;
 	ch_strv *values; /* one vector per parameter, in the op's order */
 	int *given;      /* flags given (a flag has no value) */
+	ch_ask_fn ask;   /* the front end's way to ask the user mid-run, or NULL */
+	void *ask_arg;
 };
 
 /* '-' and '_' are the same in a parameter's name. */
@@ -42,6 +44,19 @@ const struct ch_param *ch_op_param(const struct ch_op *op, const char *name)
 		if (name_eq(p->name, name))
 			return p;
 	return NULL;
+}
+
+void ch_args_set_ask(ch_args *a, ch_ask_fn fn, void *arg)
+{
+	a->ask = fn;
+	a->ask_arg = arg;
+}
+
+int ch_args_ask(const ch_args *a, const char *show, const char *question, char *out, size_t n)
+{
+	if (!a->ask)
+		return CH_ENOTFOUND;
+	return a->ask(a->ask_arg, show, question, out, n);
 }
 
 ch_args *ch_args_new(const struct ch_op *op)

@@ -606,7 +606,7 @@ const struct ch_op ch_ops_funds[] = {
     {"subsidy", "reserve", "从县市专户为复核合格的农户预留应得补助", CH_PERM_FUNDS, CH_OP_WRITES,
      CH_RF_TEXT, reserve_params, subsidy_reserve},
     {"subsidy", "pay", "发放全部可发补助，写出银行代发文件（CSV 或 XLSX）", CH_PERM_FUNDS,
-     CH_OP_WRITES, CH_RF_TEXT, pay_params, subsidy_pay},
+     CH_OP_WRITES | CH_OP_REAUTH, CH_RF_TEXT, pay_params, subsidy_pay},
     /* writing the file is audited: it carries full ID and account numbers */
     {"subsidy", "payfile", "重新写出某发放批次的银行代发文件", CH_PERM_FUNDS, CH_OP_WRITES,
      CH_RF_TEXT, payfile_params, subsidy_payfile},

@@ -514,10 +514,11 @@ static const struct ch_param evidence_params[] = {
 const struct ch_op ch_ops_household[] = {
     {"household", "import", "导入县市农户台账（CSV 或 XLSX）；逐行核验，默认全部无误才保存",
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TABLE_JSON, import_params, household_import},
-    {"household", "list", "列出农户台账（身份证号和电话脱敏显示，除非 --reveal）", CH_PERM_READ, 0,
-     CH_RF_ALL, search_params + 1 /* the filters */, household_list},
-    {"household", "search", "按姓名、户编号、身份证号、电话或地址查找农户", CH_PERM_READ, 0,
-     CH_RF_ALL, search_params, household_search},
+    /* revealing in bulk needs a fresh second factor over HTTP (CH_OP_REAUTH) */
+    {"household", "list", "列出农户台账（身份证号和电话脱敏显示，除非 --reveal）", CH_PERM_READ,
+     CH_OP_REAUTH, CH_RF_ALL, search_params + 1 /* the filters */, household_list},
+    {"household", "search", "按姓名、户编号、身份证号、电话或地址查找农户", CH_PERM_READ,
+     CH_OP_REAUTH, CH_RF_ALL, search_params, household_search},
     {"household", "show", "一户的登记信息，含房屋结构和收款账号（脱敏显示，除非 --reveal）",
      CH_PERM_READ, 0, CH_RF_ALL, show_params, household_show},
     {"household", "duplicates", "身份证号、电话或地址相同的农户", CH_PERM_READ, 0, CH_RF_ALL, NULL,

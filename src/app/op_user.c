@@ -1,18 +1,30 @@
 /*
  * op_user — users and how they sign in: `user add|list|passwd|disable|
- * enable`, `token create|list|revoke`.
+ * enable`, `user totp enroll|reset` (the second factor, docs/auth.md),
+ * `token create|list|revoke`.
  *
  * A password is a secret parameter: the command line reads it from the
  * terminal or standard input, never from its arguments. A new API token is
- * shown once, in the result, and stored only as a hash.
+ * shown once, in the result, and stored only as a hash. Enrolling a second
+ * factor shows the secret once (a QR code, as text on the terminal or as
+ * an SVG image for the web page) and asks for a code to confirm it: the
+ * command line asks on its terminal; over HTTP the first call answers the
+ * secret (nothing is stored yet) and a second call with `code` and that
+ * `secret` enrols.
  */
+#include <jansson.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "app/app.h"
 #include "core/auth.h"
 #include "core/user.h"
+#include "io/qr.h"
+#include "util/buf.h"
+#include "util/error.h"
 
 static int user_add(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
@@ -25,31 +37,42 @@ static int user_add(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
-enum { C_NAME, C_ROLE, C_LABEL, C_SCOPE };
+enum { C_NAME, C_ROLE, C_LABEL, C_SCOPE, C_TOTP };
 static const struct app_col user_cols[] = {
-    [C_NAME] = {"name", "用户名", CH_COL_TEXT},
-    [C_ROLE] = {"role", "角色", CH_COL_TEXT},
-    [C_LABEL] = {"role_label", "角色名称", CH_COL_TEXT},
-    [C_SCOPE] = {"scope", "范围", CH_COL_TEXT},
+    [C_NAME] = {"name", "用户名", CH_COL_TEXT},          [C_ROLE] = {"role", "角色", CH_COL_TEXT},
+    [C_LABEL] = {"role_label", "角色名称", CH_COL_TEXT}, [C_SCOPE] = {"scope", "范围", CH_COL_TEXT},
+    [C_TOTP] = {"totp", "二次验证", CH_COL_TEXT},
+};
+
+struct user_rows {
+	ch_ctx *ctx;
+	ch_report *r;
 };
 
 static int add_user_row(const ch_user *u, void *arg)
 {
-	ch_report *r = arg;
-	ch_report_add_row(r, 0);
-	ch_report_set_text(r, C_NAME, u->name);
-	ch_report_set_text(r, C_ROLE, ch_role_name(u->role));
-	ch_report_set_text(r, C_LABEL, ch_role_label(u->role));
-	ch_report_set_text(r, C_SCOPE, u->scope_name ? u->scope_name : "全州");
+	struct user_rows *ur = arg;
+	int enrolled = 0, rc = ch_totp_state(ur->ctx, u->id, &enrolled, NULL);
+	if (rc)
+		return rc;
+	ch_report_add_row(ur->r, 0);
+	ch_report_set_text(ur->r, C_NAME, u->name);
+	ch_report_set_text(ur->r, C_ROLE, ch_role_name(u->role));
+	ch_report_set_text(ur->r, C_LABEL, ch_role_label(u->role));
+	ch_report_set_text(ur->r, C_SCOPE, u->scope_name ? u->scope_name : "全州");
+	ch_report_set_text(ur->r, C_TOTP,
+	                   enrolled                         ? "已绑定"
+	                   : ch_role_requires_totp(u->role) ? "未绑定（登录后须先绑定）"
+	                                                    : "未绑定（可选）");
 	return 0;
 }
 
 static int user_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	(void)a;
-	ch_report *r = APP_REPORT("用户", user_cols);
-	ch_result_add_table(res, r);
-	return ch_user_each(ctx, add_user_row, r);
+	struct user_rows ur = {ctx, APP_REPORT("用户", user_cols)};
+	ch_result_add_table(res, ur.r);
+	return ch_user_each(ctx, add_user_row, &ur);
 }
 
 static int user_passwd(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -114,10 +137,87 @@ static int token_create(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
-enum { T_ID, T_USER, T_CREATED, T_EXPIRES, T_STATUS };
+static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	const char *name = ch_args_str(a, "name"), *code = ch_args_str(a, "code");
+	const char *given = ch_args_str(a, "secret");
+	if (!name)
+		name = ch_ctx_actor(ctx)->name;
+	char secret[CH_TOTP_B32_LEN] = "", answer[64];
+	char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1];
+	char *uri = NULL;
+	int rc;
+	if (code && !given)
+		return ch_error_set_field(CH_EUSAGE, "secret",
+		                          "确认绑定须同时给出开始绑定时的密钥");
+	if (!code) {
+		if ((rc = ch_totp_begin(ctx, name, secret, &uri)) != 0)
+			return rc;
+		char *qr = ch_qr_text(uri);
+		ch_buf show;
+		ch_buf_init(&show);
+		ch_buf_printf(&show,
+		              "用手机上的验证器应用扫描下面的二维码，或手动输入密钥：\n\n%s\n"
+		              "密钥：%s\n链接：%s\n（密钥只显示这一次）\n",
+		              qr ? qr : "", secret, uri);
+		rc = ch_args_ask(a, show.ptr, "输入验证器显示的 6 位动态码以确认", answer,
+		                 sizeof answer);
+		ch_buf_dispose(&show);
+		free(qr);
+		if (rc == CH_ENOTFOUND) { /* nobody to ask: the client confirms with code */
+			char *svg = ch_qr_svg(uri);
+			ch_result_printf(res,
+			                 "请用验证器扫描二维码（或输入密钥），再提交验证器显示的 6 "
+			                 "位动态码以完成绑定\n");
+			ch_result_set_data(res, json_pack("{s:b, s:s, s:s, s:s?}", "pending", 1,
+			                                  "secret", secret, "otpauth_uri", uri,
+			                                  "qr_svg", svg));
+			free(svg);
+			free(uri);
+			return 0;
+		}
+		free(uri);
+		if (rc)
+			return rc;
+		code = answer;
+	}
+	rc = ch_totp_confirm(ctx, name, given ? given : secret, code, recovery);
+	sodium_memzero(secret, sizeof secret);
+	sodium_memzero(answer, sizeof answer);
+	if (rc)
+		return rc;
+	json_t *codes = json_array();
+	ch_result_printf(
+	    res,
+	    "已为用户 %s 绑定动态验证码。以下 %d 个恢复码在手机丢失时各可代替动态验证码"
+	    "登录一次，只显示这一次，请抄下后妥善保管：\n",
+	    name, CH_RECOVERY_CODES);
+	for (int i = 0; i < CH_RECOVERY_CODES; i++) {
+		ch_result_printf(res, "  %s\n", recovery[i]);
+		json_array_append_new(codes, json_string(recovery[i]));
+	}
+	ch_result_set_data(res, json_pack("{s:b, s:o}", "enrolled", 1, "recovery_codes", codes));
+	return 0;
+}
+
+static int user_totp_reset(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	const char *name = ch_args_str(a, "name");
+	int removed = 0, rc = ch_totp_reset(ctx, name, &removed);
+	if (rc == 0 && removed)
+		ch_result_printf(
+		    res, "已清除用户 %s 的动态验证码和恢复码；其下次登录时须重新绑定\n", name);
+	else if (rc == 0)
+		ch_result_printf(res, "用户 %s 没有绑定动态验证码，无需清除\n", name);
+	return rc;
+}
+
+enum { T_ID, T_USER, T_ROLE, T_FACTOR, T_CREATED, T_EXPIRES, T_STATUS };
 static const struct app_col token_cols[] = {
     [T_ID] = {"id", "编号", CH_COL_INT},
     [T_USER] = {"user", "用户名", CH_COL_TEXT},
+    [T_ROLE] = {"role", "角色", CH_COL_TEXT},
+    [T_FACTOR] = {"role_requires_totp", "角色须二次验证", CH_COL_TEXT},
     [T_CREATED] = {"created_at", "创建时间(UTC)", CH_COL_TEXT},
     [T_EXPIRES] = {"expires_at", "到期时间(UTC)", CH_COL_TEXT},
     [T_STATUS] = {"status", "状态", CH_COL_TEXT},
@@ -136,6 +236,8 @@ static int add_token_row(const ch_token_info *t, void *arg)
 	ch_report_add_row(r, 0);
 	ch_report_set_int(r, T_ID, t->id);
 	ch_report_set_text(r, T_USER, t->user);
+	ch_report_set_text(r, T_ROLE, ch_role_label((enum ch_role)t->role));
+	ch_report_set_text(r, T_FACTOR, ch_role_requires_totp((enum ch_role)t->role) ? "是" : "否");
 	ch_report_set_text(r, T_CREATED, t->created_at);
 	ch_report_set_text(r, T_EXPIRES, t->expires_at ? exp : "长期");
 	ch_report_set_text(r, T_STATUS,
@@ -200,6 +302,16 @@ static const struct ch_param name_params[] = {
     {0},
 };
 
+static const struct ch_param totp_enroll_params[] = {
+    {"name", CH_PT_STRING, CH_PF_POSITIONAL, "NAME", NULL, 0, 0,
+     "用户（默认本人；州级管理员可代为绑定）"},
+    {"code", CH_PT_STRING, 0, "CODE", NULL, 0, 0,
+     "验证器显示的 6 位动态码，确认绑定（命令行会在显示二维码后询问）"},
+    {"secret", CH_PT_STRING, 0, "KEY", NULL, 0, 0,
+     "与 --code 一起：开始绑定时给出的密钥（网页和脚本分两步绑定时用）"},
+    {0},
+};
+
 static const struct ch_param token_create_params[] = {
     P_NAME("令牌代表的用户"),
     {"expires", CH_PT_INT, 0, "DAYS", NULL, 0, 3650, "有效天数（默认 0：直到吊销）"},
@@ -220,19 +332,25 @@ static const struct ch_param token_revoke_params[] = {
 const struct ch_op ch_ops_user[] = {
     {"user", "add", "添加用户，指定角色和管辖范围", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
      add_params, user_add},
-    {"user", "list", "列出用户、角色和管辖范围", CH_PERM_READ, 0, CH_RF_ALL, NULL, user_list},
+    {"user", "list", "列出用户、角色、管辖范围和是否已绑定动态验证码", CH_PERM_READ, 0, CH_RF_ALL,
+     NULL, user_list},
     {"user", "passwd", "设置用户登录服务器的密码（从终端读入，或取标准输入的第一行）",
      CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, passwd_params, user_passwd},
-    {"user", "role", "更改用户的角色和管辖范围（记入审计）", CH_PERM_USER_ADMIN, CH_OP_WRITES,
-     CH_RF_TEXT, role_params, user_role},
+    {"user", "role", "更改用户的角色和管辖范围（记入审计）", CH_PERM_USER_ADMIN,
+     CH_OP_WRITES | CH_OP_REAUTH, CH_RF_TEXT, role_params, user_role},
+    {"user", "totp-enroll",
+     "绑定登录用的动态验证码（手机验证器扫码，输入一个动态码确认），给出 10 个恢复码", CH_PERM_READ,
+     CH_OP_WRITES | CH_OP_ENROL, CH_RF_TEXT, totp_enroll_params, user_totp_enroll},
+    {"user", "totp-reset", "清除用户的动态验证码和恢复码（手机丢失时；记入审计）",
+     CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT, name_params, user_totp_reset},
     {"user", "disable", "停用用户：不能再操作和登录，其会话和令牌随即失效", CH_PERM_USER_ADMIN,
      CH_OP_WRITES, CH_RF_TEXT, name_params, user_disable},
     {"user", "enable", "重新启用已停用的用户", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
      name_params, user_enable},
     {"token", "create", "为脚本创建 API 令牌（只显示一次，只保存哈希）", CH_PERM_USER_ADMIN,
-     CH_OP_WRITES, CH_RF_TEXT, token_create_params, token_create},
-    {"token", "list", "列出 API 令牌：用户、创建时间、有效期、是否已吊销", CH_PERM_USER_ADMIN, 0,
-     CH_RF_ALL, token_list_params, token_list},
+     CH_OP_WRITES | CH_OP_REAUTH, CH_RF_TEXT, token_create_params, token_create},
+    {"token", "list", "列出 API 令牌：用户、角色（是否须二次验证）、创建时间、有效期、是否已吊销",
+     CH_PERM_USER_ADMIN, 0, CH_RF_ALL, token_list_params, token_list},
     {"token", "revoke", "立即吊销 API 令牌", CH_PERM_USER_ADMIN, CH_OP_WRITES, CH_RF_TEXT,
      token_revoke_params, token_revoke},
     {0},

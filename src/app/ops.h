@@ -144,6 +144,16 @@ int ch_args_set(ch_args *a, const struct ch_param *p, const char *value);
 /* Fails with CH_EUSAGE naming the first required parameter not given. */
 int ch_args_check(const ch_args *a);
 
+/* A front end that can ask the user during a run (the command line, on
+ * its terminal or standard input) sets this: FN shows SHOW (text for
+ * people), asks QUESTION and writes the answer's first line into OUT of N
+ * bytes; it returns 0, or an error when no answer came. */
+typedef int (*ch_ask_fn)(void *arg, const char *show, const char *question, char *out, size_t n);
+void ch_args_set_ask(ch_args *a, ch_ask_fn fn, void *arg);
+/* Asks through the front end's FN; CH_ENOTFOUND when it has none (HTTP:
+ * the operation answers what it has and the client calls again). */
+int ch_args_ask(const ch_args *a, const char *show, const char *question, char *out, size_t n);
+
 /* Values by parameter name (asserting the name is one of the operation's). */
 int ch_args_has(const ch_args *a, const char *name);
 /* The value, or NULL when not given (the first of a repeated one). */
@@ -175,6 +185,15 @@ const char *ch_args_at(const ch_args *a, const char *name, size_t i);
  * file): the command line runs it over a scratch database when the one
  * named does not exist */
 #define CH_OP_REFERENCE 0x4u
+/* a sensitive operation: over HTTP a session whose last one-time code is
+ * older than CH_REAUTH_WINDOW must give a fresh one (the X-TOTP-Code
+ * header); for an operation with a `reveal` flag, only when it is given.
+ * The command line (the local console) and API tokens are not asked
+ * (docs/auth.md) */
+#define CH_OP_REAUTH 0x100u
+/* allowed to a session that may only enrol a second factor (a user of a
+ * role that requires one, before enrolling) */
+#define CH_OP_ENROL 0x200u
 
 struct ch_op {
 	const char *group;             /* "plan" */

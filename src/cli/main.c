@@ -216,16 +216,47 @@ static int parse_args(struct cli *cli, int argc, char **argv, ch_args *a)
 	return rc;
 }
 
-/* The operation named by ARGV's first one or two words; *WORDS says how many. */
+/* The operation named by ARGV's first one, two or three words (a verb of
+ * two words joined by '-' may be given as two: `user totp enroll` is
+ * `user totp-enroll`); *WORDS says how many. */
 static const struct ch_op *find_op(int argc, char **argv, int *words)
 {
-	const struct ch_op *op = argc > 1 ? ch_op_find(argv[0], argv[1]) : NULL;
+	const struct ch_op *op = NULL;
+	if (argc > 2 && strlen(argv[1]) + strlen(argv[2]) < 64) {
+		char verb[66];
+		size_t n1 = strlen(argv[1]);
+		memcpy(verb, argv[1], n1);
+		verb[n1] = '-';
+		memcpy(verb + n1 + 1, argv[2], strlen(argv[2]) + 1);
+		if ((op = ch_op_find(argv[0], verb)) != NULL) {
+			*words = 3;
+			return op;
+		}
+	}
+	op = argc > 1 ? ch_op_find(argv[0], argv[1]) : NULL;
 	*words = 2;
 	if (!op) {
 		op = ch_op_find(argv[0], NULL);
 		*words = 1;
 	}
 	return op;
+}
+
+/* ch_ask_fn for the terminal: SHOW on standard output, QUESTION on
+ * standard error, the answer from standard input (a script may pipe it). */
+static int ask(void *arg, const char *show, const char *question, char *out, size_t n)
+{
+	(void)arg;
+	fputs(show, stdout);
+	fflush(stdout);
+	fprintf(stderr, "%s: ", question);
+	fflush(stderr);
+	if (!fgets(out, (int)n, stdin))
+		return ch_error_set(CH_EUSAGE, "没有读到回答（%s）", question);
+	out[strcspn(out, "\r\n")] = '\0';
+	if (!isatty(STDIN_FILENO))
+		fputc('\n', stderr);
+	return 0;
 }
 
 static int run_op(struct cli *cli, int argc, char **argv)
@@ -236,6 +267,7 @@ static int run_op(struct cli *cli, int argc, char **argv)
 	ch_args *a = ch_args_new(cli->op);
 	int rc = parse_args(cli, argc, argv, a);
 	ch_result_init(&res);
+	ch_args_set_ask(a, ask, NULL);
 	if (rc == 1) { /* --help */
 		ch_args_free(a);
 		return 0;

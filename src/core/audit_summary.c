@@ -83,6 +83,9 @@ static const struct {
     {"token.revoke", "吊销用户 ${@} 的 API 令牌"},
     {"auth.signin", "用户 ${@} 登录（${client}）"},
     {"auth.signin_failed", "用户 ${@} 登录失败（${client}）"},
+    {"auth.reauth", "用户 ${@} 重新输入动态验证码（${client}）"},
+    {"user.totp_enroll", "用户 ${@} 绑定动态验证码，生成 ${recovery_codes} 个恢复码"},
+    {"user.totp_reset", "清除用户 ${@} 的动态验证码"},
 };
 
 /* The county named by CODE, or CODE itself when it is not one. */

@@ -1,5 +1,6 @@
 /*
- * auth — passwords, sessions, API tokens and sign-in throttling (see auth.h).
+ * auth — passwords, sessions, API tokens, sign-in throttling and the
+ * second factor (see auth.h and docs/auth.md).
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/text.h"
+#include "util/totp.h"
 
 void ch_auth_limits_default(struct ch_auth_limits *l)
 {
@@ -156,6 +158,12 @@ int ch_token_create(ch_ctx *ctx, const char *name, int days,
 		rc = ch_error_set_field(CH_EINVALID, "expires", "有效期应为 0 至 3650 天");
 		goto done;
 	}
+	if (ch_role_requires_totp(u.role) && !ch_ctx_factor(ctx)) {
+		rc = ch_error_set(CH_EDENIED,
+		                  "为%s %s 创建令牌须先输入动态验证码（最近一次已超过 %d 分钟）",
+		                  ch_role_label(u.role), name, CH_REAUTH_WINDOW / 60);
+		goto done;
+	}
 	random_secret(secret);
 	snprintf(token, sizeof CH_TOKEN_PREFIX + CH_SECRET_HEX, "%s%s", CH_TOKEN_PREFIX, secret);
 	ch_hash_hex(token, strlen(token), hash);
@@ -185,15 +193,19 @@ int ch_token_each(ch_ctx *ctx, const char *name, int (*fn)(const ch_token_info *
 	int rc = ch_ctx_require(ctx, CH_PERM_USER_ADMIN, 0);
 	if (rc || (rc = ch_db_preparef(ctx->db, &st,
 	                               "SELECT t.id, u.name, t.created_at, t.expires_at, "
-	                               "t.revoked_at FROM api_token t JOIN app_user u ON "
+	                               "t.revoked_at, u.role FROM api_token t JOIN app_user u ON "
 	                               "u.id = t.user_id WHERE ? IS NULL OR u.name = ? "
 	                               "ORDER BY t.id DESC",
 	                               "tt", name, name)) != 0)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		ch_token_info t = {ch_stmt_int64(st, 0), ch_stmt_text(st, 1), ch_stmt_text(st, 2),
+		ch_token_info t = {ch_stmt_int64(st, 0),
+		                   ch_stmt_text(st, 1),
+		                   0,
+		                   ch_stmt_text(st, 2),
 		                   ch_stmt_is_null(st, 3) ? 0 : ch_stmt_int64(st, 3),
 		                   ch_stmt_is_null(st, 4) ? NULL : ch_stmt_text(st, 4)};
+		t.role = ch_role_parse(ch_stmt_text(st, 5));
 		if ((rc = fn(&t, arg)) != 0)
 			break;
 	}
@@ -256,21 +268,307 @@ static void make_dummy(void)
 		abort();
 }
 
-int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const char *client,
-                   int64_t now, const struct ch_auth_limits *limits,
-                   char session[CH_SECRET_HEX + 1], char csrf[CH_SECRET_HEX + 1])
+/* Records a failed sign-in of NAME from CLIENT (REASON: NULL for a wrong
+ * password, "totp" for a wrong or used code), inside the caller's
+ * transaction. */
+static int record_failure(ch_ctx *anon, const char *name, const char *client, int64_t now,
+                          const char *reason)
 {
-	char *stored = NULL, hash[CH_HASH_HEX_LEN + 1];
-	int64_t uid = 0, disabled = 0;
-	int rc, good;
-	if (sodium_init() < 0)
-		abort();
+	int rc = ch_db_run(anon->db,
+	                   "INSERT INTO signin_failure(user_name, client, at) VALUES (?, ?, ?)",
+	                   "tti", name, client, now);
+	if (rc == 0)
+		rc = audit_user(anon, "auth.signin_failed", name,
+		                json_pack("{s:s, s:s?}", "client", client, "reason", reason));
+	return rc;
+}
+
+/* CH_ETHROTTLED while NAME or CLIENT has too many recent failures. */
+static int throttled(ch_ctx *anon, const char *name, const char *client, int64_t now,
+                     const struct ch_auth_limits *limits)
+{
 	if (failures(anon, "user_name", name, now - limits->failure_window) >=
 	        limits->failures_to_lock ||
 	    failures(anon, "client", client, now - limits->failure_window) >=
 	        limits->failures_to_lock)
 		return ch_error_set(CH_ETHROTTLED, "登录失败次数过多，请 %lld 分钟后再试",
 		                    (long long)(limits->failure_window / 60));
+	return 0;
+}
+
+/* ---- the second factor ---- */
+
+int64_t ch_totp_clock(void)
+{
+	const char *path = getenv("CLEANHEAT_TOTP_CLOCK");
+	long long t;
+	FILE *f = path && *path ? fopen(path, "r") : NULL;
+	if (f) {
+		int got = fscanf(f, "%lld", &t) == 1;
+		fclose(f);
+		if (got)
+			return (int64_t)t;
+	}
+	return (int64_t)time(NULL);
+}
+
+int ch_totp_state(ch_ctx *ctx, int64_t uid, int *enrolled, int *pending)
+{
+	int64_t confirmed = 0;
+	int rc = ch_db_query_int64(
+	    ctx->db, &confirmed, "SELECT confirmed_at IS NOT NULL FROM user_totp WHERE user_id = ?",
+	    "I", uid);
+	if (enrolled)
+		*enrolled = rc == 0 && confirmed;
+	if (pending)
+		*pending = rc == 0 && !confirmed;
+	if (rc == CH_ENOTFOUND) {
+		ch_error_clear();
+		rc = 0;
+	}
+	return rc;
+}
+
+/* UID's secret, confirmed (CONFIRMED 1) or pending (0), into KEY and the
+ * last step whose code was accepted into *LAST. CH_ENOTFOUND if none. */
+static int load_secret(ch_ctx *ctx, int64_t uid, int confirmed,
+                       unsigned char key[CH_TOTP_SECRET_LEN], int64_t *last)
+{
+	ch_stmt *st;
+	int rc = ch_db_preparef(ctx->db, &st,
+	                        "SELECT secret, last_step FROM user_totp WHERE user_id = ? AND "
+	                        "(confirmed_at IS NOT NULL) = ?",
+	                        "Ii", uid, (int64_t)confirmed);
+	if (rc)
+		return rc;
+	if ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		rc = ch_base32_decode(ch_stmt_text(st, 0), key, CH_TOTP_SECRET_LEN) ==
+		             CH_TOTP_SECRET_LEN
+		         ? 0
+		         : ch_error_set(CH_ERROR, "a stored TOTP secret is not 20 bytes of base32");
+		*last = ch_stmt_int64(st, 1);
+	} else if (rc == CH_DB_DONE) {
+		rc = CH_ENOTFOUND;
+	}
+	ch_stmt_finalize(st);
+	return rc;
+}
+
+/* The hash a recovery code of UID is kept as: its letters without the
+ * dash, upper case, after the user's id. */
+static void recovery_hash(int64_t uid, const char *code, char hash[CH_HASH_HEX_LEN + 1])
+{
+	char norm[48];
+	int n = snprintf(norm, sizeof norm, "%lld:", (long long)uid);
+	for (const char *p = code; *p && n < (int)sizeof norm - 1; p++)
+		if (*p != '-' && *p != ' ')
+			norm[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	norm[n] = '\0';
+	ch_hash_hex(norm, (size_t)n, hash);
+	sodium_memzero(norm, sizeof norm);
+}
+
+/* Checks CODE for user UID inside the caller's transaction: a one-time
+ * code of the confirmed secret whose step is later than the last accepted
+ * (recorded now), or, when RECOVERY, an unused recovery code (marked
+ * used). *HOW is "totp", "recovery" or NULL when CODE is not valid. */
+static int verify_factor(ch_ctx *ctx, int64_t uid, const char *code, int recovery, const char **how)
+{
+	unsigned char key[CH_TOTP_SECRET_LEN];
+	int64_t last = 0, step;
+	int rc = load_secret(ctx, uid, 1, key, &last);
+	*how = NULL;
+	if (rc)
+		return rc;
+	step = ch_totp_check(key, sizeof key, code, ch_totp_step(ch_totp_clock()), last);
+	sodium_memzero(key, sizeof key);
+	if (step >= 0) {
+		rc = ch_db_run(
+		    ctx->db,
+		    "UPDATE user_totp SET last_step = ? WHERE user_id = ? AND last_step < ?", "iIi",
+		    step, uid, step);
+		if (rc == 0 && ch_db_changes(ctx->db) == 1)
+			*how = "totp";
+		return rc;
+	}
+	if (recovery && strlen(code) == CH_RECOVERY_LEN) {
+		char hash[CH_HASH_HEX_LEN + 1], now[32];
+		recovery_hash(uid, code, hash);
+		ch_now_utc(now, sizeof now);
+		rc = ch_db_run(ctx->db,
+		               "UPDATE totp_recovery SET used_at = ? WHERE user_id = ? AND "
+		               "code_hash = ? AND used_at IS NULL",
+		               "tIt", now, uid, hash);
+		if (rc == 0 && ch_db_changes(ctx->db) == 1)
+			*how = "recovery";
+	}
+	return rc;
+}
+
+/* S with every byte outside A-Z a-z 0-9 - . _ ~ as %XX, into a new string. */
+static char *uri_escape(const char *s)
+{
+	char *out = ch_malloc(3 * strlen(s) + 1), *o = out;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			*o++ = (char)*p;
+		else
+			o += sprintf(o, "%%%02X", *p);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Loads NAME into *U for enrolling: the actor is NAME, or an administrator
+ * with a fresh second factor of their own (ch_ctx_factor); CH_ECONFLICT
+ * when NAME is enrolled already. On failure *U holds nothing. */
+static int enrol_target(ch_ctx *ctx, const char *name, ch_user *u)
+{
+	int enrolled = 0, rc = target_user(ctx, name, 1, u);
+	if (rc)
+		return rc;
+	if (u->id != ctx->actor.id && !ch_ctx_factor(ctx))
+		rc = ch_error_set(CH_EDENIED, "为用户 %s 绑定动态验证码须先输入您自己的动态验证码",
+		                  name);
+	else if ((rc = ch_totp_state(ctx, u->id, &enrolled, NULL)) == 0 && enrolled)
+		rc = ch_error_set(
+		    CH_ECONFLICT,
+		    "用户 %s 已绑定动态验证码；须由州级管理员重置（user totp reset）后才能重新绑定",
+		    name);
+	if (rc)
+		ch_user_dispose(u);
+	return rc;
+}
+
+int ch_totp_begin(ch_ctx *ctx, const char *name, char secret[CH_TOTP_B32_LEN], char **uri)
+{
+	unsigned char key[CH_TOTP_SECRET_LEN];
+	ch_user u;
+	*uri = NULL;
+	int rc = enrol_target(ctx, name, &u);
+	if (rc)
+		return rc;
+	if (sodium_init() < 0)
+		abort();
+	randombytes_buf(key, sizeof key);
+	ch_base32_encode(key, sizeof key, secret, CH_TOTP_B32_LEN);
+	sodium_memzero(key, sizeof key);
+	char *esc = uri_escape(name);
+	size_t n = strlen(esc) + strlen(secret) + 128;
+	*uri = ch_malloc(n);
+	snprintf(*uri, n,
+	         "otpauth://totp/cleanheat:%s?secret=%s&issuer=cleanheat&algorithm=SHA1&"
+	         "digits=%d&period=%d",
+	         esc, secret, CH_TOTP_DIGITS, CH_TOTP_STEP);
+	free(esc);
+	ch_user_dispose(&u);
+	return 0;
+}
+
+int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const char *code,
+                    char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1])
+{
+	static const char alphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"; /* no I, O, 0, 1 */
+	unsigned char key[CH_TOTP_SECRET_LEN + 1];
+	char now[32], hash[CH_HASH_HEX_LEN + 1], b32[CH_TOTP_B32_LEN];
+	int64_t step;
+	ch_user u;
+	int rc = enrol_target(ctx, name, &u);
+	if (rc)
+		return rc;
+	/* the secret begin made: 160 bits of base32 */
+	if (!secret || ch_base32_decode(secret, key, sizeof key) != CH_TOTP_SECRET_LEN) {
+		rc =
+		    ch_error_set_field(CH_EINVALID, "secret", "密钥应为开始绑定时给出的 32 位密钥");
+		goto done;
+	}
+	step = ch_totp_check(key, CH_TOTP_SECRET_LEN, code ? code : "",
+	                     ch_totp_step(ch_totp_clock()), 0);
+	ch_base32_encode(key, CH_TOTP_SECRET_LEN, b32, sizeof b32);
+	sodium_memzero(key, sizeof key);
+	if (step < 0) {
+		rc = ch_error_set_field(CH_EINVALID, "code",
+		                        "动态验证码不正确：请输入验证器当前显示的 %d 位数字",
+		                        CH_TOTP_DIGITS);
+		goto done;
+	}
+	ch_now_utc(now, sizeof now);
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto done;
+	rc =
+	    ch_db_run(ctx->db,
+	              "INSERT OR REPLACE INTO user_totp(user_id, secret, created_at, confirmed_at, "
+	              "last_step) VALUES (?, ?, ?, ?, ?)",
+	              "Ittti", u.id, b32, now, now, step);
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM totp_recovery WHERE user_id = ?", "I", u.id);
+	for (int i = 0; rc == 0 && i < CH_RECOVERY_CODES; i++) {
+		unsigned char raw[CH_RECOVERY_LEN - 1];
+		randombytes_buf(raw, sizeof raw);
+		for (int k = 0, o = 0; k < (int)sizeof raw; k++) {
+			if (k == 5)
+				recovery[i][o++] = '-';
+			recovery[i][o++] = alphabet[raw[k] & 31];
+		}
+		recovery[i][CH_RECOVERY_LEN] = '\0';
+		recovery_hash(u.id, recovery[i], hash);
+		rc = ch_db_run(ctx->db,
+		               "INSERT INTO totp_recovery(user_id, code_hash) VALUES (?, ?)", "It",
+		               u.id, hash);
+	}
+	if (rc == 0)
+		rc = audit_user(ctx, "user.totp_enroll", name,
+		                json_pack("{s:i}", "recovery_codes", CH_RECOVERY_CODES));
+	rc = ch_ctx_end(ctx, rc);
+done:
+	sodium_memzero(b32, sizeof b32);
+	ch_user_dispose(&u);
+	return rc;
+}
+
+int ch_totp_reset(ch_ctx *ctx, const char *name, int *removed)
+{
+	int enrolled = 0, pending = 0;
+	ch_user u;
+	int rc = target_user(ctx, name, 0, &u);
+	if (rc)
+		return rc;
+	if ((rc = ch_totp_state(ctx, u.id, &enrolled, &pending)) != 0)
+		goto done;
+	*removed = enrolled || pending;
+	if (!*removed)
+		goto done; /* nothing to remove, nothing written */
+	if ((rc = ch_ctx_begin(ctx)) != 0)
+		goto done;
+	rc = ch_db_run(ctx->db, "DELETE FROM user_totp WHERE user_id = ?", "I", u.id);
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM totp_recovery WHERE user_id = ?", "I", u.id);
+	if (rc == 0)
+		rc = audit_user(ctx, "user.totp_reset", name,
+		                json_pack("{s:b}", "enrolled", enrolled));
+	rc = ch_ctx_end(ctx, rc);
+done:
+	ch_user_dispose(&u);
+	return rc;
+}
+
+/* ---- sign-in ---- */
+
+int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const char *client,
+                   int64_t now, const struct ch_auth_limits *limits,
+                   struct ch_signin_factor *factor, char session[CH_SECRET_HEX + 1],
+                   char csrf[CH_SECRET_HEX + 1])
+{
+	char *stored = NULL, *role = NULL, hash[CH_HASH_HEX_LEN + 1];
+	const char *code = factor->code && *factor->code ? factor->code : NULL, *how = NULL;
+	int64_t uid = 0, disabled = 0;
+	int rc, good, enrolled = 0;
+	factor->totp_required = factor->enrol_only = factor->enrolled = 0;
+	if (sodium_init() < 0)
+		abort();
+	if ((rc = throttled(anon, name, client, now, limits)) != 0)
+		return rc;
 	rc = ch_db_query_text(anon->db, &stored,
 	                      "SELECT password_hash FROM app_user WHERE name = ?", "t", name);
 	if (rc == 0)
@@ -280,8 +578,14 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
 		rc = ch_db_query_int64(
 		    anon->db, &disabled,
 		    "SELECT disabled_at IS NOT NULL FROM app_user WHERE name = ?", "t", name);
+	if (rc == 0)
+		rc = ch_db_query_text(anon->db, &role, "SELECT role FROM app_user WHERE name = ?",
+		                      "t", name);
+	if (rc == 0)
+		rc = ch_totp_state(anon, uid, &enrolled, NULL);
 	if (rc && rc != CH_ENOTFOUND) {
 		free(stored);
+		free(role);
 		return rc;
 	}
 	ch_error_clear();
@@ -290,17 +594,28 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
 	    crypto_pwhash_str_verify(stored ? stored : dummy_hash, password, strlen(password)) == 0;
 	good = good && stored && !disabled;
 	free(stored);
+	factor->enrol_only =
+	    good && !enrolled && role && ch_role_requires_totp(ch_role_parse(role));
+	factor->enrolled = good && enrolled;
+	free(role);
+	if (good && enrolled && !code) {
+		factor->totp_required = 1;
+		return ch_error_set(CH_EDENIED,
+		                    "请输入动态验证码（验证器中的 %d 位数字，或一个恢复码）",
+		                    CH_TOTP_DIGITS);
+	}
 	if ((rc = ch_ctx_begin(anon)) != 0)
 		return rc;
-	if (!good) {
-		rc = ch_db_run(anon->db,
-		               "INSERT INTO signin_failure(user_name, client, at) VALUES (?, ?, ?)",
-		               "tti", name, client, now);
-		if (rc == 0)
-			rc = audit_user(anon, "auth.signin_failed", name,
-			                json_pack("{s:s}", "client", client));
+	if (good && enrolled && (rc = verify_factor(anon, uid, code, 1, &how)) != 0) {
+		ch_ctx_rollback(anon);
+		return rc;
+	}
+	if (!good || (enrolled && !how)) {
+		factor->totp_required = good;
+		rc = record_failure(anon, name, client, now, good ? "totp" : NULL);
 		if (rc == 0 && (rc = ch_ctx_commit(anon)) == 0)
-			rc = ch_error_set(CH_EDENIED, "用户名或密码错误");
+			rc = ch_error_set(CH_EDENIED,
+			                  good ? "动态验证码不正确或已用过" : "用户名或密码错误");
 		else
 			ch_ctx_rollback(anon);
 		return rc;
@@ -310,10 +625,13 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
 	ch_hash_hex(session, CH_SECRET_HEX, hash);
 	rc = ch_db_run(anon->db,
 	               "INSERT INTO auth_session(token_hash, user_id, csrf, client, created_at, "
-	               "last_seen) VALUES (?, ?, ?, ?, ?, ?)",
-	               "tIttii", hash, uid, csrf, client, now, now);
+	               "last_seen, totp_at, enrol_only) VALUES (?, ?, ?, ?, ?, ?, nullif(?, 0), ?)",
+	               "tIttiiIi", hash, uid, csrf, client, now, now, how ? ch_totp_clock() : 0,
+	               (int64_t)factor->enrol_only);
 	if (rc == 0)
-		rc = audit_user(anon, "auth.signin", name, json_pack("{s:s}", "client", client));
+		rc = audit_user(anon, "auth.signin", name,
+		                json_pack("{s:s, s:s?, s:b}", "client", client, "factor", how,
+		                          "enrol_only", factor->enrol_only));
 	if (rc == 0)
 		return ch_ctx_commit(anon);
 	ch_ctx_rollback(anon);
@@ -321,7 +639,8 @@ int ch_auth_signin(ch_ctx *anon, const char *name, const char *password, const c
 }
 
 int ch_auth_session(ch_ctx *anon, const char *session, int64_t now,
-                    const struct ch_auth_limits *limits, char **name, char csrf[CH_SECRET_HEX + 1])
+                    const struct ch_auth_limits *limits, char **name, char csrf[CH_SECRET_HEX + 1],
+                    struct ch_session_info *info)
 {
 	char hash[CH_HASH_HEX_LEN + 1];
 	ch_stmt *st;
@@ -331,7 +650,9 @@ int ch_auth_session(ch_ctx *anon, const char *session, int64_t now,
 		return ch_error_set(CH_EDENIED, "未登录或登录已过期");
 	ch_hash_hex(session, CH_SECRET_HEX, hash);
 	rc = ch_db_preparef(anon->db, &st,
-	                    "SELECT s.id, u.name, s.csrf FROM auth_session s JOIN app_user u ON "
+	                    "SELECT s.id, u.name, s.csrf, s.enrol_only, coalesce(s.totp_at, 0), "
+	                    "EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND "
+	                    "t.confirmed_at IS NOT NULL) FROM auth_session s JOIN app_user u ON "
 	                    "u.id = s.user_id WHERE s.token_hash = ? AND s.ended_at IS NULL AND "
 	                    "u.disabled_at IS NULL AND s.last_seen > ? AND s.created_at > ?",
 	                    "tii", hash, now - limits->session_idle, now - limits->session_max);
@@ -342,6 +663,14 @@ int ch_auth_session(ch_ctx *anon, const char *session, int64_t now,
 		id = ch_stmt_int64(st, 0);
 		*name = ch_strdup(ch_stmt_text(st, 1));
 		snprintf(csrf, CH_SECRET_HEX + 1, "%s", ch_stmt_text(st, 2));
+		if (info) {
+			int64_t at = ch_stmt_int64(st, 4);
+			info->enrolled = ch_stmt_int64(st, 5) != 0;
+			/* enrolling ends the limit: its code was the second factor */
+			info->enrol_only = ch_stmt_int64(st, 3) && !info->enrolled;
+			info->fresh =
+			    !info->enrolled || (at && at >= ch_totp_clock() - CH_REAUTH_WINDOW);
+		}
 		rc = 0;
 	} else if (rc == CH_DB_DONE) {
 		rc = ch_error_set(CH_EDENIED, "未登录或登录已过期");
@@ -364,6 +693,45 @@ int ch_auth_session(ch_ctx *anon, const char *session, int64_t now,
 		free(*name);
 		*name = NULL;
 	}
+	return rc;
+}
+
+int ch_auth_reauth(ch_ctx *anon, const char *session, const char *code, const char *client,
+                   int64_t now, const struct ch_auth_limits *limits)
+{
+	char hash[CH_HASH_HEX_LEN + 1], *name = NULL;
+	const char *how = NULL;
+	int64_t id = 0, uid = 0;
+	ch_hash_hex(session, strlen(session), hash);
+	int rc = ch_db_query_int64(anon->db, &id,
+	                           "SELECT id FROM auth_session WHERE token_hash = ? AND "
+	                           "ended_at IS NULL",
+	                           "t", hash);
+	if (rc == 0)
+		rc = ch_db_query_int64(anon->db, &uid,
+		                       "SELECT user_id FROM auth_session WHERE id = ?", "I", id);
+	if (rc == 0)
+		rc = ch_db_query_text(anon->db, &name, "SELECT name FROM app_user WHERE id = ?",
+		                      "I", uid);
+	if (rc == CH_ENOTFOUND)
+		return ch_error_set(CH_EDENIED, "未登录或登录已过期");
+	if (rc == 0)
+		rc = throttled(anon, name, client, now, limits);
+	if (rc == 0 && (rc = ch_ctx_begin(anon)) == 0) {
+		rc = verify_factor(anon, uid, code, 0, &how);
+		if (rc == 0 && how)
+			rc = ch_db_run(anon->db, "UPDATE auth_session SET totp_at = ? WHERE id = ?",
+			               "II", ch_totp_clock(), id);
+		if (rc == 0)
+			rc = how ? audit_user(anon, "auth.reauth", name,
+			                      json_pack("{s:s}", "client", client))
+			         : record_failure(anon, name, client, now, "totp");
+		if (rc == 0 && (rc = ch_ctx_commit(anon)) == 0 && !how)
+			rc = ch_error_set(CH_EDENIED, "动态验证码不正确或已用过");
+		else if (rc)
+			ch_ctx_rollback(anon);
+	}
+	free(name);
 	return rc;
 }
 

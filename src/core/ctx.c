@@ -145,6 +145,16 @@ const ch_user *ch_ctx_actor(const ch_ctx *ctx)
 	return &ctx->actor;
 }
 
+void ch_ctx_set_factor(ch_ctx *ctx, int fresh)
+{
+	ctx->factor_old = !fresh;
+}
+
+int ch_ctx_factor(const ch_ctx *ctx)
+{
+	return !ctx->factor_old;
+}
+
 int ch_ctx_begin(ch_ctx *ctx)
 {
 	/* rows changed outside a transaction stay noted: the next commit seals

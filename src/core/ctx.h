@@ -55,6 +55,14 @@ int ch_ctx_act_as_user(ch_ctx *ctx, const ch_user *u);
 
 ch_db *ch_ctx_db(ch_ctx *ctx);
 const ch_user *ch_ctx_actor(const ch_ctx *ctx);
+/* Whether the actor has given a second factor recently (docs/auth.md): the
+ * command line is the trusted local console and leaves it so (1, the
+ * default); the server says 0 for an API token and for a session whose
+ * last one-time code is older than the re-authentication window. Core
+ * rules that need a fresh factor (a token for a role that requires one)
+ * read it. */
+void ch_ctx_set_factor(ch_ctx *ctx, int fresh);
+int ch_ctx_factor(const ch_ctx *ctx);
 
 /* Transactions nest; only the outermost commits. ch_ctx_rollback keeps the
  * current error message. Every core write runs inside one of these, and

@@ -13,6 +13,7 @@ struct ch_ctx {
 	ch_user actor;
 	int owns_store; /* made by ch_ctx_open: ch_ctx_free closes the store */
 	char *delegate; /* the administrator acting as the actor (ch_ctx_new_as), or NULL */
+	int factor_old; /* 1: the actor gave no recent second factor (ch_ctx_set_factor) */
 };
 
 /* Makes *CTX (caller-owned, nothing to free) the program itself acting on

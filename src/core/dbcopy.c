@@ -69,6 +69,8 @@ static const char *const tables[] = {
     "auth_session",
     "api_token",
     "signin_failure",
+    "user_totp",
+    "totp_recovery",
     "rule_version",
     "seal",
     "audit_key",

@@ -24,21 +24,22 @@ static const struct {
 	const char *label;
 	unsigned perms;
 	int scope_level; /* the region level its scope must be; 0 = any or none */
+	int totp;        /* 1: signing in needs a second factor (docs/auth.md) */
 } role_table[CH_ROLE_COUNT] = {
     {CH_ROLE_PREFECTURE_ADMIN, "prefecture_admin", "州级管理员",
      CH_PERM_READ | CH_PERM_PLAN_WRITE | CH_PERM_REGION_WRITE | CH_PERM_USER_ADMIN | CH_PERM_AUDIT |
          CH_PERM_REVEAL | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVIEW | CH_PERM_INSPECT |
          CH_PERM_REVIEW_ASSIGN | CH_PERM_FREEZE,
-     0},
+     0, 1},
     {CH_ROLE_COUNTY_OPERATOR, "county_operator", "县市操作员",
      CH_PERM_READ | CH_PERM_REGION_WRITE | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVEAL |
          CH_PERM_INSPECT,
-     CH_LEVEL_COUNTY},
+     CH_LEVEL_COUNTY, 0},
     {CH_ROLE_TOWNSHIP_OPERATOR, "township_operator", "乡镇录入员",
-     CH_PERM_READ | CH_PERM_HOUSEHOLD_WRITE, CH_LEVEL_TOWNSHIP},
-    {CH_ROLE_REVIEWER, "reviewer", "复核人员", CH_PERM_READ | CH_PERM_REVIEW, 0},
-    {CH_ROLE_FINANCE, "finance", "财务人员", CH_PERM_READ | CH_PERM_FUNDS | CH_PERM_REVEAL, 0},
-    {CH_ROLE_AUDITOR, "auditor", "审计人员（只读）", CH_PERM_READ | CH_PERM_AUDIT, 0},
+     CH_PERM_READ | CH_PERM_HOUSEHOLD_WRITE, CH_LEVEL_TOWNSHIP, 0},
+    {CH_ROLE_REVIEWER, "reviewer", "复核人员", CH_PERM_READ | CH_PERM_REVIEW, 0, 0},
+    {CH_ROLE_FINANCE, "finance", "财务人员", CH_PERM_READ | CH_PERM_FUNDS | CH_PERM_REVEAL, 0, 1},
+    {CH_ROLE_AUDITOR, "auditor", "审计人员（只读）", CH_PERM_READ | CH_PERM_AUDIT, 0, 0},
 };
 
 static const struct {
@@ -84,6 +85,11 @@ int ch_role_parse(const char *name)
 int ch_role_allows(enum ch_role role, enum ch_perm perm)
 {
 	return role >= 0 && role < CH_ROLE_COUNT && (role_table[role].perms & perm) == perm;
+}
+
+int ch_role_requires_totp(enum ch_role role)
+{
+	return role >= 0 && role < CH_ROLE_COUNT && role_table[role].totp;
 }
 
 const char *ch_perm_describe(enum ch_perm perm)

@@ -56,6 +56,9 @@ const char *ch_role_label(enum ch_role role); /* Chinese: 州级管理员 ... */
 int ch_role_parse(const char *name);
 /* 1 when ROLE grants PERM (ignoring scope). */
 int ch_role_allows(enum ch_role role, enum ch_perm perm);
+/* 1 when users of ROLE must give a one-time code at sign-in (a second
+ * factor, docs/auth.md); the others may enrol one. */
+int ch_role_requires_totp(enum ch_role role);
 /* What one permission allows, in Chinese, to follow 无权 ("导入计划、设置年度规则"):
  * every refusal for a permission names it from this one table. */
 const char *ch_perm_describe(enum ch_perm perm);

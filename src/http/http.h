@@ -46,6 +46,7 @@ struct http_request {
 	const char *cookie;
 	const char *authorization;
 	const char *csrf;            /* X-CSRF-Token */
+	const char *totp;            /* X-TOTP-Code: a one-time code to re-authenticate */
 	const char *if_none_match;   /* If-None-Match */
 	const char *accept_encoding; /* Accept-Encoding */
 	char client[64];             /* the client's address */

@@ -375,6 +375,7 @@ struct caller {
 	char csrf[CH_SECRET_HEX + 1]; /* the session's CSRF token */
 	int by_cookie;                /* 1: a session cookie, 0: a bearer token */
 	char session[CH_SECRET_HEX + 1];
+	struct ch_session_info info; /* a session's second factor */
 };
 
 /* The value of cookie NAME in a Cookie header, into OUT. */
@@ -415,12 +416,14 @@ static int identify(struct worker *w, const struct http_request *req, int64_t ve
 		if (version >= 0 && w->token_hash[0] && w->at == now && w->version == version &&
 		    sodium_memcmp(hash, w->token_hash, CH_HASH_HEX_LEN) == 0) {
 			who->user = ch_strdup(w->user.name);
+			ch_ctx_set_factor(ctx, 0); /* a token is no second factor */
 			return ch_ctx_act_as_user(ctx, &w->user);
 		}
 		w->token_hash[0] = '\0';
 		if ((rc = ch_auth_token(ctx, token, now, &who->user)) != 0 ||
 		    (rc = ch_ctx_act_as(ctx, who->user)) != 0)
 			return rc;
+		ch_ctx_set_factor(ctx, 0);
 		if (version >= 0) {
 			ch_user_dispose(&w->user);
 			ch_user_copy(&w->user, ch_ctx_actor(ctx));
@@ -432,8 +435,11 @@ static int identify(struct worker *w, const struct http_request *req, int64_t ve
 	}
 	if (req->cookie && cookie_value(req->cookie, COOKIE, who->session, sizeof who->session)) {
 		who->by_cookie = 1;
-		rc = ch_auth_session(ctx, who->session, now, &limits, &who->user, who->csrf);
-		return rc ? rc : ch_ctx_act_as(ctx, who->user);
+		rc = ch_auth_session(ctx, who->session, now, &limits, &who->user, who->csrf,
+		                     &who->info);
+		if (rc == 0 && (rc = ch_ctx_act_as(ctx, who->user)) == 0)
+			ch_ctx_set_factor(ctx, who->info.fresh && !who->info.enrol_only);
+		return rc;
 	}
 	return ch_error_set(CH_EDENIED, "未登录");
 }
@@ -444,9 +450,18 @@ static int identify(struct worker *w, const struct http_request *req, int64_t ve
 static json_t *user_json(ch_ctx *ctx)
 {
 	const ch_user *u = ch_ctx_actor(ctx);
-	return json_pack("{s:s, s:s, s:s, s:s?, s:b}", "user", u->name, "role",
+	return json_pack("{s:s, s:s, s:s, s:s?, s:b, s:b}", "user", u->name, "role",
 	                 ch_role_name(u->role), "role_label", ch_role_label(u->role), "scope",
-	                 u->scope_name, "may_reveal", ch_role_allows(u->role, CH_PERM_REVEAL));
+	                 u->scope_name, "may_reveal", ch_role_allows(u->role, CH_PERM_REVEAL),
+	                 "totp_required", ch_role_requires_totp(u->role));
+}
+
+/* A session's second factor, added to the user's record: whether it is
+ * enrolled, and whether the session may only enrol one (docs/auth.md). */
+static void factor_json(json_t *o, const struct ch_session_info *info)
+{
+	json_object_set_new(o, "totp_enrolled", json_boolean(info->enrolled));
+	json_object_set_new(o, "enrol_only", json_boolean(info->enrol_only));
 }
 
 /* ---- sign-in ---- */
@@ -476,16 +491,24 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 	json_t *j =
 	    json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &jerr);
 	const char *user = NULL, *password = NULL;
-	if (!j || json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s}", "user", &user, "password",
-	                         &password) != 0) {
+	struct ch_signin_factor factor = {0};
+	if (!j || json_unpack_ex(j, &jerr, JSON_STRICT, "{s:s, s:s, s?:s}", "user", &user,
+	                         "password", &password, "totp", &factor.code) != 0) {
 		http_response_fail(resp, 400, "bad_request",
-		                   "expected a JSON object with exactly user and password", NULL);
+		                   "expected a JSON object with user, password and, for a second "
+		                   "factor, totp",
+		                   NULL);
 		json_decref(j);
 		return;
 	}
 	int rc = ch_auth_signin(ctx, user, password, req->client, (int64_t)time(NULL), &limits,
-	                        session, csrf);
-	if (rc == CH_EDENIED) {
+	                        &factor, session, csrf);
+	if (rc == CH_EDENIED && factor.totp_required) {
+		if (factor.code && *factor.code)
+			http_log_event("auth", "wrong one-time code for '%s' from %s", user,
+			               req->client);
+		http_response_fail(resp, 401, "totp_required", ch_error_message(), "totp");
+	} else if (rc == CH_EDENIED) {
 		http_log_event("auth", "failed sign-in for '%s' from %s", user, req->client);
 		http_response_fail(resp, 401, "unauthorized", ch_error_message(), NULL);
 	} else if (rc == CH_ETHROTTLED) {
@@ -499,6 +522,8 @@ static void session_create(ch_ctx *ctx, const struct http_request *req, struct h
 		fail_current(resp, rc);
 	} else {
 		json_t *o = user_json(ctx);
+		struct ch_session_info info = {factor.enrolled, factor.enrol_only, 1};
+		factor_json(o, &info);
 		json_object_set_new(o, "csrf_token", json_string(csrf));
 		set_cookie(resp, session, req->tls);
 		set_json(resp, 200, o);
@@ -855,8 +880,43 @@ static int cacheable(const struct ch_op *op)
 	       strcmp(op->group, "region") == 0;
 }
 
+/* Whether OP, with arguments A, needs a fresh second factor of a session:
+ * CH_OP_REAUTH, and for an operation with a reveal flag only when it is
+ * given. 0 when WHO is no session or its factor is fresh (a script's API
+ * token has none to give: docs/auth.md). Otherwise checks the X-TOTP-Code
+ * header's code, if any, and answers 401 reauth_required (or the refusal)
+ * into RESP, returning 1. Any other operation may carry a code too, which
+ * makes the factor fresh for what core asks of it (enrolling someone
+ * else). */
+static int needs_reauth(ch_ctx *ctx, const struct ch_op *op, const ch_args *a,
+                        const struct caller *who, const struct http_request *req,
+                        struct http_response *resp)
+{
+	int flagged = (op->flags & CH_OP_REAUTH) &&
+	              !(ch_op_param(op, "reveal") && !ch_args_flag(a, "reveal"));
+	if (!who->by_cookie || who->info.fresh || (!flagged && !(req->totp && *req->totp)))
+		return 0;
+	if (!req->totp || !*req->totp) {
+		http_response_fail(resp, 401, "reauth_required",
+		                   "此操作须重新输入动态验证码（上次输入已超过 10 分钟）", "totp");
+		return 1;
+	}
+	int rc =
+	    ch_auth_reauth(ctx, who->session, req->totp, req->client, (int64_t)time(NULL), &limits);
+	if (rc == 0) {
+		ch_ctx_set_factor(ctx, 1);
+		return 0;
+	}
+	if (rc == CH_EDENIED)
+		http_response_fail(resp, 401, "reauth_required", ch_error_message(), "totp");
+	else
+		http_response_error(resp, rc, ch_error_message(), NULL);
+	ch_error_clear();
+	return 1;
+}
+
 static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
-                   struct http_response *resp)
+                   const struct caller *who, struct http_response *resp)
 {
 	const struct ch_op *op = r->op;
 	enum ch_format fmt = CH_FMT_JSON;
@@ -866,6 +926,12 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	struct reading rd = {a, op, 0};
 	ch_result_init(&res);
 	resp->personal = !cacheable(op);
+	if (who->by_cookie && who->info.enrol_only && !(op->flags & CH_OP_ENROL)) {
+		http_response_fail(resp, 403, "totp_enrolment_required",
+		                   "须先绑定动态验证码（本角色登录须二次验证）才能使用其他功能",
+		                   NULL);
+		goto done;
+	}
 	int rc = ch_ctx_require_role(ctx, (enum ch_perm)op->perm);
 	if (rc == 0)
 		rc = read_params(r, req, &rd, &fmt);
@@ -879,6 +945,8 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 		fail_current(resp, rc);
 		goto done;
 	}
+	if (needs_reauth(ctx, op, a, who, req, resp))
+		goto done;
 	rc = op->run(ctx, a, &res);
 	ch_op_name(op, name, sizeof name);
 	if (rc) {
@@ -1139,8 +1207,10 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 		resp->personal = 1;
 	} else if (!r->op && strcmp(r->method, "GET") == 0) {
 		json_t *o = user_json(ctx);
-		if (who.by_cookie)
+		if (who.by_cookie) {
 			json_object_set_new(o, "csrf_token", json_string(who.csrf));
+			factor_json(o, &who.info);
+		}
 		set_json(resp, 200, o);
 	} else if (!r->op) { /* DELETE: sign out */
 		/* the session must have ended (not, say, a busy database) before
@@ -1152,17 +1222,17 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 			set_cookie(resp, "", req->tls);
 			set_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
 		}
-	} else if (cached) {
+	} else if (cached && !(who.by_cookie && who.info.enrol_only)) {
 		char key[CH_HASH_HEX_LEN + 1];
 		cache_key(req, who.user, key);
 		if (version < 0 || !cache_get(key, version, req->if_none_match, resp)) {
-			run_op(ctx, r, req, resp);
+			run_op(ctx, r, req, &who, resp);
 			if (resp->status == 200 && version >= 0)
 				cache_put(key, version, resp);
 		}
 		http_response_header(resp, "Cache-Control", "private, no-cache");
 	} else {
-		run_op(ctx, r, req, resp);
+		run_op(ctx, r, req, &who, resp);
 	}
 done:
 	free(who.user);

@@ -292,7 +292,8 @@ void http_openapi(ch_buf *b, const char *version)
 	json_object_set_new(
 	    paths, "/api/session",
 	    json_pack("{s:{s:s, s:s, s:{s:{s:s}}}, s:{s:s, s:s, s:[], s:{s:b, s:{s:{s:{s:s, "
-	              "s:{s:{s:s}, s:{s:s}}, s:[s,s]}}}}, s:{s:{s:s}, s:{s:s}, s:{s:s}}}, "
+	              "s:{s:{s:s}, s:{s:s}, s:{s:s, s:s}}, s:[s,s]}}}}, s:{s:{s:s}, s:{s:s}, "
+	              "s:{s:s}}}, "
 	              "s:{s:s, s:s, s:{s:{s:s}}}}",
 	              "get", "operationId", "session.show", "summary", "who is signed in",
 	              "responses", "200", "description", "the user, role, scope and CSRF token",
@@ -300,9 +301,14 @@ void http_openapi(ch_buf *b, const char *version)
 	              "sign in: sets the session cookie, returns the CSRF token", "security",
 	              "requestBody", "required", 1, "content", "application/json", "schema", "type",
 	              "object", "properties", "user", "type", "string", "password", "type",
-	              "string", "required", "user", "password", "responses", "200", "description",
-	              "signed in", "401", "description", "wrong user name or password", "429",
-	              "description", "too many failures: locked for a while", "delete",
+	              "string", "totp", "type", "string", "description",
+	              "the one-time code (6 digits) or a recovery code of a user with a second "
+	              "factor (docs/auth.md)",
+	              "required", "user", "password", "responses", "200", "description",
+	              "signed in", "401", "description",
+	              "wrong user name or password (unauthorized), or a second factor needed "
+	              "(totp_required)",
+	              "429", "description", "too many failures: locked for a while", "delete",
 	              "operationId", "session.delete", "summary", "sign out", "responses", "200",
 	              "description", "signed out"));
 	json_t *doc = json_pack(
@@ -348,14 +354,16 @@ static void html_escape(ch_buf *b, const char *s)
 void http_docs_page(ch_buf *b)
 {
 	char wire[64];
-	ch_buf_puts(b,
-	            "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-	            "<title>cleanheat API</title></head><body><h1>cleanheat API</h1>"
-	            "<p>登录：<code>POST /api/session</code>（JSON: user, password），之后每个修改"
-	            "请求带 <code>X-CSRF-Token</code>；脚本用 <code>Authorization: Bearer "
-	            "TOKEN</code>。机器可读的描述：<a href=\"/api/openapi.json\">"
-	            "/api/openapi.json</a>。</p>\n<table><thead><tr><th>方法</th><th>路径</th>"
-	            "<th>说明</th><th>参数</th></tr></thead><tbody>\n");
+	ch_buf_puts(
+	    b,
+	    "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
+	    "<title>cleanheat API</title></head><body><h1>cleanheat API</h1>"
+	    "<p>登录：<code>POST /api/session</code>（JSON: user, password；须二次验证的用户另加 "
+	    "totp），之后每个修改"
+	    "请求带 <code>X-CSRF-Token</code>；脚本用 <code>Authorization: Bearer "
+	    "TOKEN</code>。机器可读的描述：<a href=\"/api/openapi.json\">"
+	    "/api/openapi.json</a>。</p>\n<table><thead><tr><th>方法</th><th>路径</th>"
+	    "<th>说明</th><th>参数</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < nroutes; i++) {
 		const struct http_route *r = &routes[i];
 		if (!r->op)

@@ -505,6 +505,7 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
 		r->authorization = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                               MHD_HTTP_HEADER_AUTHORIZATION);
 		r->csrf = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-CSRF-Token");
+		r->totp = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-TOTP-Code");
 		r->if_none_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		                                               MHD_HTTP_HEADER_IF_NONE_MATCH);
 		r->accept_encoding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,

@@ -39,18 +39,79 @@ start_server() {
 }
 
 # user_with_password NAME ROLE [SCOPE]: adds the user through the CLI and
-# sets its password to NAME-password-1.
+# sets its password to NAME-password-1. A user of a role that must sign in
+# with a second factor (the role table in src/core/user.c: prefecture_admin
+# and finance) is enrolled too (totp_enroll).
 user_with_password() {
 	if [ -n "${3:-}" ]; then ch user add "$1" --role "$2" --scope "$3" >/dev/null
 	else ch user add "$1" --role "$2" >/dev/null; fi
 	echo "$1-password-1" | ch user passwd "$1" >/dev/null
+	case $2 in prefecture_admin | finance | 州级管理员 | 财务人员) totp_enroll "$1" ;; esac
 }
 
-# signin NAME: signs NAME in with its jar ($WORK/NAME.jar); CSRF_NAME gets
-# the CSRF token (printed as CSRF).
+# totp_now: the TOTP clock's unix seconds (the file CLEANHEAT_TOTP_CLOCK
+# names, when a test sets one, else now)
+totp_now() {
+	if [ -n "${CLEANHEAT_TOTP_CLOCK:-}" ] && [ -s "$CLEANHEAT_TOTP_CLOCK" ]; then
+		cat "$CLEANHEAT_TOTP_CLOCK"
+	else
+		date +%s
+	fi
+}
+
+# totp_enroll NAME: `user totp enroll NAME` through the CLI, answering its
+# question with a code computed (oathtool) from the secret it shows; the
+# secret goes to $WORK/NAME.totp, the recovery codes to $WORK/NAME.recovery.
+totp_enroll() {
+	rm -f "$WORK/.totp-fifo" "$WORK/$1.enrol" "$WORK/$1.step"
+	mkfifo "$WORK/.totp-fifo"
+	ch user totp enroll "$1" <"$WORK/.totp-fifo" >"$WORK/$1.enrol" 2>"$WORK/$1.enrol.err" &
+	enrol_pid=$!
+	exec 9>"$WORK/.totp-fifo"
+	i=0
+	while ! grep -q '^密钥：' "$WORK/$1.enrol" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	sed -n 's/^密钥：//p' "$WORK/$1.enrol" >"$WORK/$1.totp"
+	totp_code "$1" >&9
+	exec 9>&-
+	wait "$enrol_pid" || { echo "not ok - totp enrolment of $1"; cat "$WORK/$1.enrol.err"; exit 1; }
+	grep -E '^  [A-Z0-9]{5}-[A-Z0-9]{5}$' "$WORK/$1.enrol" | tr -d ' ' >"$WORK/$1.recovery"
+	rm -f "$WORK/.totp-fifo"
+}
+
+# totp_code NAME: a one-time code of NAME's secret that has not been used
+# yet: the current step's, or the next one's when that was used (a code
+# works once), waiting for the clock when both were (a test's own clock is
+# moved on instead).
+totp_code() {
+	last=$(cat "$WORK/$1.step" 2>/dev/null || echo 0)
+	while :; do
+		step=$(($(totp_now) / 30))
+		s=$step
+		[ "$s" -le "$last" ] && s=$((last + 1))
+		[ "$s" -le $((step + 1)) ] && break
+		if [ -n "${CLEANHEAT_TOTP_CLOCK:-}" ]; then # the test's clock: move it on
+			echo $(($(totp_now) + 30)) >"$CLEANHEAT_TOTP_CLOCK"
+		else
+			sleep 1
+		fi
+	done
+	echo "$s" >"$WORK/$1.step"
+	oathtool --totp -b -N "@$((s * 30))" "$(cat "$WORK/$1.totp")"
+}
+
+# signin NAME: signs NAME in with its jar ($WORK/NAME.jar), with a fresh
+# one-time code when NAME is enrolled; CSRF gets the CSRF token.
 signin() {
-	api POST /api/session -c "$WORK/$1.jar" -H 'Content-Type: application/json' \
-		-d "{\"user\":\"$1\",\"password\":\"$1-password-1\"}"
+	if [ -s "$WORK/$1.totp" ]; then
+		api POST /api/session -c "$WORK/$1.jar" -H 'Content-Type: application/json' \
+			-d "{\"user\":\"$1\",\"password\":\"$1-password-1\",\"totp\":\"$(totp_code "$1")\"}"
+	else
+		api POST /api/session -c "$WORK/$1.jar" -H 'Content-Type: application/json' \
+			-d "{\"user\":\"$1\",\"password\":\"$1-password-1\"}"
+	fi
 	CSRF=$(printf '%s' "$BODY" | jq -r .csrf_token)
 }
 

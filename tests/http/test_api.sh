@@ -249,7 +249,8 @@ if command -v openssl >/dev/null 2>&1; then
 		sleep 0.1
 	done
 	st=$(curl -sk -o "$WORK/tls.json" -D "$WORK/tls.h" -w '%{http_code}' \
-		-H 'Content-Type: application/json' -d '{"user":"admin","password":"admin-password-1"}' \
+		-H 'Content-Type: application/json' \
+		-d "{\"user\":\"admin\",\"password\":\"admin-password-1\",\"totp\":\"$(totp_code admin)\"}" \
 		"https://127.0.0.1:$port/api/session")
 	expect_eq "HTTPS: sign-in answers 200" "$st" 200
 	if grep -qi "Set-Cookie:.*; Secure" "$WORK/tls.h"; then ok "HTTPS: the cookie is Secure"; else not_ok "HTTPS: the cookie is Secure" "$(cat "$WORK/tls.h")"; fi

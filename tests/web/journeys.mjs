@@ -10,7 +10,12 @@
 // page. Every page is checked with axe-core (no "serious" or "critical"
 // violation) and photographed at 1366×768 and 390×844; no page may break
 // the Content-Security-Policy or throw. Prints "ok - ..." / "not ok - ...".
+//
+// Users with a second factor (test_web.sh enrols them) sign in with a code
+// computed here from the secret their enrolment printed (the directory in
+// TOTP_DIR); a finance user without one enrols through the 二次验证 page.
 
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -50,6 +55,56 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu', '--headless'],
 });
 
+// ---- one-time codes (RFC 6238) ----
+const lastStep = {};
+const usedRecovery = {};
+function secretFile(user, ext) {
+  try {
+    return readFileSync(`${process.env.TOTP_DIR || '.'}/${user}.${ext}`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+function base32(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let acc = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '').toUpperCase()) {
+    acc = (acc << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((acc >>> (bits - 8)) & 255);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+/** The 6-digit code of base32 SECRET at 30-second STEP. */
+function totpAt(secret, step) {
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32(secret)).update(msg).digest();
+  const off = mac[19] & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+/** A code USER has not used yet: this step's or the next one's (a code
+ * works once), else one of the recovery codes enrolment printed; null for
+ * a user without a second factor. */
+function nextCode(user) {
+  const secret = secretFile(user, 'totp');
+  if (!secret) return null;
+  const last = lastStep[user] ?? Number(secretFile(user, 'step') || 0);
+  const step = Math.floor(Date.now() / 30000);
+  const s = Math.max(step, last + 1);
+  if (s <= step + 1) {
+    lastStep[user] = s;
+    return totpAt(secret, s);
+  }
+  const codes = secretFile(user, 'recovery').split('\n');
+  usedRecovery[user] = (usedRecovery[user] || 0) + 1;
+  return codes[usedRecovery[user] - 1];
+}
 /** A signed-in page for USER (a fresh browser context: its own cookies). */
 async function signIn(user, viewport = DESKTOP) {
   const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
@@ -65,6 +120,11 @@ async function signIn(user, viewport = DESKTOP) {
   await page.fill('#main input[name=user]', user);
   await page.fill('#main input[name=password]', `${user}-password-1`);
   await page.click('#main button[type=submit]');
+  if (secretFile(user, 'totp')) {
+    await page.waitForSelector('#main input[name=totp]', { state: 'visible' });
+    await page.fill('#main input[name=totp]', nextCode(user));
+    await page.click('#main button[type=submit]');
+  }
   await page.waitForSelector('nav#nav a[aria-current=page]');
   return page;
 }
@@ -264,7 +324,7 @@ await step('county operator journey', async () => {
     const c = await browser.newContext();
     const p = await c.newPage();
     await p.goto(`${base}/`);
-    await p.evaluate(async () => fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'admin-password-1' }) }));
+    await p.evaluate(async (totp) => fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'admin-password-1', totp }) }), nextCode('admin'));
     const r = await api(p, '/api/households?county=%E9%98%9C%E5%BA%B7%E5%B8%82&limit=1');
     await c.close();
     return r.body.tables[0].rows[0].hh_no;
@@ -467,7 +527,7 @@ async function asAdmin(path) {
   const c = await browser.newContext();
   const p = await c.newPage();
   await p.goto(`${base}/`);
-  await p.evaluate(async () => fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'admin-password-1' }) }));
+  await p.evaluate(async (totp) => fetch('/api/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ user: 'admin', password: 'admin-password-1', totp }) }), nextCode('admin'));
   const r = await api(p, path);
   await c.close();
   return r;
@@ -699,6 +759,57 @@ await step('finance journey', async () => {
   expect('finance: the bank file again, as an XLSX (a zip)', zip.head === 'PK\u0003\u0004' && zip.n > 1000, JSON.stringify(zip));
   await bothSizes(page, 'funds-reconciled');
   await page.context().close();
+});
+
+// ---- the second factor: a wrong code, and enrolling on the 二次验证 page ----
+await step('second factor', async () => {
+  const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) page.problems.push(m.text());
+  });
+  await page.goto(`${base}/`);
+  await page.fill('#main input[name=user]', 'admin');
+  await page.fill('#main input[name=password]', 'admin-password-1');
+  await page.click('#main button[type=submit]');
+  await page.waitForSelector('#main input[name=totp]', { state: 'visible' });
+  const asked = await page.textContent('#main .msg.error');
+  expect('login: an account with a second factor is asked for its code', asked.includes('6 位动态验证码'), asked);
+  await accessible(page, 'login-code');
+  await page.fill('#main input[name=totp]', '000000');
+  await page.click('#main button[type=submit]');
+  await until(page, () => ((document.querySelector('#main .msg.error') || {}).textContent || '').includes('不正确'));
+  expect('login: a wrong code is told in Chinese', (await page.textContent('#main .msg.error')).includes('动态验证码不正确'));
+  await shot(page, 'login-code');
+  await context.close();
+
+  // fin2 (finance, no second factor yet) may only enrol
+  const p = await signIn('fin2');
+  expect('enrol: a required role without a factor lands on 二次验证', p.url().endsWith('#/totp'), p.url());
+  const menu = await p.$$eval('nav#nav a', (as) => as.map((a) => a.textContent));
+  expect('enrol: the menu offers nothing else', menu.length === 1 && menu[0] === '二次验证', menu.join(','));
+  await accessible(p, 'totp-start');
+  await p.click('#main button:has-text("开始绑定")');
+  await p.waitForSelector('#main figure.qr svg path');
+  const secret = (await p.textContent('#main code.secret')).trim();
+  expect('enrol: the QR code is shown as an image with the secret as text', /^[A-Z2-7]{32}$/.test(secret), secret);
+  await accessible(p, 'totp-scan');
+  await bothSizes(p, 'totp-scan');
+  await p.fill('#main input[name=code]', totpAt(secret, Math.floor(Date.now() / 30000)));
+  await p.click('#main button:has-text("确认绑定")');
+  await p.waitForSelector('#main ul.recovery');
+  const codes = await p.$$eval('#main ul.recovery li', (li) => li.map((x) => x.textContent));
+  expect('enrol: ten recovery codes are shown once', codes.length === 10 && codes.every((c) => /^[A-Z0-9]{5}-[A-Z0-9]{5}$/.test(c)), codes.join(' '));
+  await accessible(p, 'totp-recovery');
+  await shot(p, 'totp-recovery');
+  await p.click('#main button:has-text("已保存，继续")');
+  await until(p, () => document.querySelectorAll('nav#nav a').length > 1);
+  const after = await p.$$eval('nav#nav a', (as) => as.map((a) => a.textContent));
+  expect('enrol: afterwards the role\'s pages are there', after.includes('资金'), after.join(','));
+  expect('enrol: no CSP violation or script error', p.problems.length === 0, p.problems.join('\n'));
+  await p.context().close();
 });
 
 // ---- last, as it locks this address out: repeated failures ----

@@ -31,6 +31,9 @@ user_with_password cj county_operator 昌吉市
 user_with_password rev reviewer
 user_with_password fin finance
 user_with_password aud auditor
+# finance without a second factor yet: the browser enrols it
+ch user add fin2 --role finance >/dev/null
+echo "fin2-password-1" | ch user passwd fin2 >/dev/null
 
 # ---- a review cycle and money in 玛纳斯县, for the reviewer's, finance's and
 # the admin's review journeys (the other journeys use 昌吉市 and 阜康市) ----
@@ -95,6 +98,6 @@ start_server
 rm -rf "$OUTDIR"
 mkdir -p "$OUTDIR"
 # the browser's own profile and caches stay in this test's directory
-HOME=$WORK timeout 420 node "$ROOT/tests/web/journeys.mjs" "$BASE" "$OUTDIR"
+HOME=$WORK TOTP_DIR=$WORK timeout 420 node "$ROOT/tests/web/journeys.mjs" "$BASE" "$OUTDIR"
 rc=$?
 [ $rc -eq 0 ] || echo "not ok - web: the journeys ended with status $rc"

@@ -1,7 +1,9 @@
 // api — every call the pages make to the server's JSON API (docs/api.md).
 // The session's CSRF token goes in X-CSRF-Token on every change; errors
 // come back as an ApiError carrying the status, the JSON code, the message,
-// the field it is about and, for a refused import, the rows named.
+// the field it is about and, for a refused import, the rows named. A
+// sensitive operation the server wants a fresh one-time code for
+// (reauth_required) is asked for once and sent again with X-TOTP-Code.
 
 let csrf = '';
 
@@ -34,10 +36,11 @@ export function url(path, params = {}) {
   return s ? `${path}?${s}` : path;
 }
 
-async function send(method, path, { params, json, form } = {}) {
+async function send(method, path, { params, json, form, totp } = {}) {
   const headers = {};
   let body;
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf;
+  if (totp) headers['X-TOTP-Code'] = totp;
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(json);
@@ -48,6 +51,12 @@ async function send(method, path, { params, json, form } = {}) {
   let data = null;
   const type = res.headers.get('Content-Type') || '';
   if (type.startsWith('application/json')) data = await res.json();
+  if (res.status === 401 && !totp && data && data.error && data.error.code === 'reauth_required') {
+    // a sensitive operation and the session's last code is over 10 minutes
+    // old: ask for a fresh one and send the request again with it
+    const code = window.prompt('此操作须重新输入动态验证码（上次输入已超过 10 分钟）。请输入手机验证器中的 6 位数字：');
+    if (code && code.trim()) return send(method, path, { params, json, form, totp: code.trim() });
+  }
   if (!res.ok) {
     const err = new ApiError(res.status, data);
     err.retryAfter = res.headers.get('Retry-After');

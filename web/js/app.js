@@ -15,6 +15,7 @@ import { reviewPage } from './pages/review.js';
 import { fundsPage } from './pages/funds.js';
 import { usersPage } from './pages/users.js';
 import { auditPage } from './pages/audit.js';
+import { totpPage } from './pages/totp.js';
 
 // The pages in menu order: the operation a user must be allowed to call
 // to see each (any of them).
@@ -29,6 +30,7 @@ const PAGES = [
   { path: 'funds', title: '资金', ops: ['subsidy.batches'], render: fundsPage },
   { path: 'users', title: '用户与权限', ops: ['user.add'], render: usersPage },
   { path: 'audit', title: '审计日志', ops: ['audit.log'], render: auditPage },
+  { path: 'totp', title: '二次验证', ops: ['user.totp-enroll'], render: totpPage },
 ];
 
 const main = document.getElementById('main');
@@ -83,7 +85,7 @@ function menuLink(p, current) {
 }
 
 function drawMenu(current) {
-  fill(nav, session.user ? h('ul', {}, PAGES.filter((p) => !p.hidden && visible(p)).map((p) =>
+  fill(nav, session.user ? h('ul', {}, PAGES.filter((p) => !p.hidden && visible(p) && (!session.user.enrol_only || p.path === 'totp')).map((p) =>
     h('li', {}, menuLink(p, current)))) : null);
   fill(who, session.user ? `${session.user.user}（${session.user.role_label}${session.user.scope ? `，${session.user.scope}` : ''}）` : '');
   signout.hidden = !session.user;
@@ -100,6 +102,11 @@ async function route() {
     return;
   }
   let p = PAGES.find((x) => x.path === page);
+  if (session.user.enrol_only && (!p || p.path !== 'totp')) {
+    // a role that requires a second factor enrols one before anything else
+    p = PAGES.find((x) => x.path === 'totp');
+    history.replaceState(null, '', '#/totp');
+  }
   if (!p || !visible(p)) {
     const first = PAGES.find((x) => !x.hidden && visible(x));
     if (p && !visible(p)) say(status, `您的角色不能使用“${p.title}”页面。`, 'error');
@@ -120,7 +127,7 @@ async function route() {
   try {
     await p.render(view, { args, params, session, go, status });
   } catch (e) {
-    if (e.status === 401) return signedOut();
+    if (e.status === 401 && e.code !== 'reauth_required') return signedOut();
     fill(view, h('h1', {}, p.title), h('p', { class: 'msg error', role: 'alert' }, errorText(e)));
   }
   if (view.isConnected) {

@@ -119,7 +119,9 @@ export function say(el, text, kind = 'info') {
 /** The text to show for an ApiError (or any error). */
 export function errorText(e) {
   if (!e) return '';
+  if (e.status === 401 && e.code === 'reauth_required') return `须重新输入动态验证码才能进行此操作：${e.message}`;
   if (e.status === 401) return '登录已失效，请重新登录。';
+  if (e.status === 403 && e.code === 'totp_enrolment_required') return '请先在“二次验证”页面绑定动态验证码。';
   if (e.status === 403 && e.code === 'csrf') return '页面已过期，请刷新后重试。';
   if (e.status === 403) return `无权进行此操作：${e.message}`;
   if (e.status === 404) return `未找到：${e.message}`;

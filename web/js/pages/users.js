@@ -1,5 +1,6 @@
-// users — 用户与权限 (administrators): users with their roles and scopes,
-// adding one, resetting a password, disabling and enabling; API tokens.
+// users — 用户与权限 (administrators): users with their roles, scopes and
+// second factors, adding one, resetting a password, disabling and enabling,
+// resetting a lost second factor; API tokens with their users' roles.
 
 import * as api from '../api.js';
 import { h, fill, field, select, say, errorText, reportTable } from '../dom.js';
@@ -26,7 +27,8 @@ export async function usersPage(main) {
     const [u, t] = await Promise.all([api.get('/api/users').then(api.table), api.get('/api/tokens').then(api.table)]);
     fill(list, reportTable(u, { caption: '', actions: (r) => h('span', { class: 'actions' },
       h('button', { type: 'button', class: 'small', 'data-change': '', 'aria-label': `停用 ${r.name}`, onclick: act(() => (window.confirm(`停用用户 ${r.name}？其登录和令牌将立即失效。`) ? api.post('/api/users/disable', { name: r.name }) : null)) }, '停用'),
-      h('button', { type: 'button', class: 'small', 'data-change': '', 'aria-label': `启用 ${r.name}`, onclick: act(() => api.post('/api/users/enable', { name: r.name })) }, '启用')) }));
+      h('button', { type: 'button', class: 'small', 'data-change': '', 'aria-label': `启用 ${r.name}`, onclick: act(() => api.post('/api/users/enable', { name: r.name })) }, '启用'),
+      r.totp === '已绑定' ? h('button', { type: 'button', class: 'small', 'data-change': '', 'aria-label': `重置 ${r.name} 的二次验证`, onclick: act(() => (window.confirm(`清除 ${r.name} 的动态验证码和恢复码？其下次登录须重新绑定。`) ? api.post('/api/users/totp-reset', { name: r.name }) : null)) }, '重置二次验证') : null) }));
     fill(tokens, reportTable(t, { caption: '', actions: (r) => (r.revoked && r.revoked !== '否' ? '' :
       h('button', { type: 'button', class: 'small', 'data-change': '', 'aria-label': `撤销令牌 ${r.id}`, onclick: act(() => api.post('/api/tokens/revoke', { id: String(r.id) })) }, '撤销')) }));
   };
