@@ -1,0 +1,471 @@
+/*
+ * op_survey — the baseline survey and what is computed from it: `survey
+ * import` (households), `village import` (gas main, heat network,
+ * transformers), `survey heatload` (design load and season's demand before
+ * and after the planned energy-saving measures), `advise` (the technology
+ * per household, village and county) and `usage import|check` (meter
+ * readings against the predicted demand; follow-up visits for households
+ * that may be back on coal).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "core/advise.h"
+#include "core/survey.h"
+#include "io/survey_file.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+static int import_file(ch_ctx *ctx, const ch_args *a, ch_result *res, enum ch_survey_kind kind)
+{
+	ch_survey_file_opts o = {.kind = kind,
+	                         .path = ch_args_str(a, "file"),
+	                         .sheet = ch_args_str(a, "sheet"),
+	                         .skip_invalid = ch_args_flag(a, "skip-invalid"),
+	                         .rejects = ch_args_str(a, "rejects")};
+	ch_survey_file_result r;
+	ch_problems *p = NULL;
+	int rc = ch_survey_import_file(ctx, &o, &r, &p);
+	if (p && ch_problems_count(p))
+		ch_result_add_problems(res, p);
+	ch_problems_free(p);
+	if (o.rejects && r.rejected && (rc == 0 || rc == CH_EINVALID))
+		app_rejects_written(res, o.rejects);
+	if (rc)
+		return rc;
+	if (kind == CH_SURVEY_HOUSEHOLDS)
+		ch_result_printf(res, "%s：读入 %zu 行；保存 %zu 户（新增 %zu 户），拒收 %zu 行\n",
+		                 o.path, r.rows, r.stored, r.inserted, r.rejected);
+	else
+		ch_result_printf(res, "%s：读入 %zu 行；保存 %zu 行，拒收 %zu 行\n", o.path, r.rows,
+		                 r.stored, r.rejected);
+	ch_result_count(res, "rows", (int64_t)r.rows);
+	ch_result_count(res, "stored", (int64_t)r.stored);
+	ch_result_count(res, "inserted", (int64_t)r.inserted);
+	ch_result_count(res, "rejected", (int64_t)r.rejected);
+	return 0;
+}
+
+static int survey_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return import_file(ctx, a, res, CH_SURVEY_HOUSEHOLDS);
+}
+
+static int village_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return import_file(ctx, a, res, CH_SURVEY_VILLAGES);
+}
+
+/* ---- heat load ---- */
+
+enum {
+	H_COUNTY,
+	H_VILLAGE,
+	H_HHNO,
+	H_AREA,
+	H_STRUCT,
+	H_STATION,
+	H_H0,
+	H_KW0,
+	H_KWH0,
+	H_H1,
+	H_KW1,
+	H_KWH1
+};
+static const struct app_col heat_cols[] = {
+    [H_COUNTY] = {"county", "县市", CH_COL_TEXT},
+    [H_VILLAGE] = {"village", "村", CH_COL_TEXT},
+    [H_HHNO] = {"hh_no", "户编号", CH_COL_TEXT},
+    [H_AREA] = {"area", "取暖面积(m²)", CH_COL_TEXT},
+    [H_STRUCT] = {"structure", "房屋结构", CH_COL_TEXT},
+    [H_STATION] = {"station", "气候站点", CH_COL_TEXT},
+    [H_H0] = {"h_before", "改造前热损失(W/m²·K)", CH_COL_TEXT},
+    [H_KW0] = {"design_kw_before", "改造前设计热负荷(kW)", CH_COL_TEXT},
+    [H_KWH0] = {"season_kwh_before", "改造前采暖季需热(kWh)", CH_COL_INT},
+    [H_H1] = {"h_after", "改造后热损失(W/m²·K)", CH_COL_TEXT},
+    [H_KW1] = {"design_kw_after", "改造后设计热负荷(kW)", CH_COL_TEXT},
+    [H_KWH1] = {"season_kwh_after", "改造后采暖季需热(kWh)", CH_COL_INT},
+};
+
+static void set_fixed(ch_report *r, int col, double v, int places)
+{
+	char s[48];
+	snprintf(s, sizeof s, "%.*f", places, v);
+	ch_report_set_text(r, col, s);
+}
+
+static int heat_row(const ch_advice *h, void *arg)
+{
+	ch_report *r = arg;
+	ch_report_add_row(r, 0);
+	ch_report_set_text(r, H_COUNTY, h->county);
+	ch_report_set_text(r, H_VILLAGE, h->village);
+	ch_report_set_text(r, H_HHNO, h->hh_no);
+	set_fixed(r, H_AREA, h->area, 2);
+	ch_report_set_text(r, H_STRUCT, h->structure);
+	ch_report_set_text(r, H_STATION, h->station);
+	set_fixed(r, H_H0, h->h_before, 2);
+	set_fixed(r, H_KW0, h->kw_before, 1);
+	ch_report_set_int(r, H_KWH0, (int64_t)(h->kwh_before + 0.5));
+	set_fixed(r, H_H1, h->h_after, 2);
+	set_fixed(r, H_KW1, h->kw_after, 1);
+	ch_report_set_int(r, H_KWH1, (int64_t)(h->kwh_after + 0.5));
+	return 0;
+}
+
+static int survey_heatload(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_report *r = APP_REPORT("农户热负荷", heat_cols);
+	ch_result_add_table(res, r);
+	ch_advise_opts o = {.county = ch_args_str(a, "county"),
+	                    .village = ch_args_str(a, "village"),
+	                    .household = heat_row,
+	                    .arg = r};
+	return ch_advise(ctx, &o);
+}
+
+/* ---- advise ---- */
+
+enum {
+	A_COUNTY,
+	A_TOWNSHIP,
+	A_VILLAGE,
+	A_HHNO,
+	A_AREA,
+	A_KW,
+	A_KWH,
+	A_COAL,
+	A_CONSENT,
+	A_BEST,
+	A_WAITING,
+	A_SUBSIDY,
+	A_OWN,
+	A_RUNNING,
+	A_REASON,
+	A_OPTS
+};
+static const struct app_col advice_cols[] = {
+    [A_COUNTY] = {"county", "县市", CH_COL_TEXT},
+    [A_TOWNSHIP] = {"township", "乡镇", CH_COL_TEXT},
+    [A_VILLAGE] = {"village", "村", CH_COL_TEXT},
+    [A_HHNO] = {"hh_no", "户编号", CH_COL_TEXT},
+    [A_AREA] = {"area", "取暖面积(m²)", CH_COL_TEXT},
+    [A_KW] = {"design_kw", "设计热负荷(kW)", CH_COL_TEXT},
+    [A_KWH] = {"season_kwh", "采暖季需热(kWh)", CH_COL_INT},
+    [A_COAL] = {"coal_t", "替代原煤(t)", CH_COL_TEXT},
+    [A_CONSENT] = {"consent", "同意改造", CH_COL_TEXT},
+    [A_BEST] = {"recommended", "推荐", CH_COL_TEXT},
+    [A_WAITING] = {"waiting_upgrade", "待变压器增容", CH_COL_TEXT},
+    [A_SUBSIDY] = {"subsidy_yuan", "补助(元)", CH_COL_INT},
+    [A_OWN] = {"own_yuan", "农户自付(元)", CH_COL_INT},
+    [A_RUNNING] = {"running_yuan", "年运行费(元)", CH_COL_INT},
+    [A_REASON] = {"reason", "理由", CH_COL_TEXT},
+};
+
+static int64_t yuan(int64_t fen)
+{
+	return (fen + (fen >= 0 ? 50 : -50)) / 100;
+}
+
+enum {
+	V_COUNTY,
+	V_TOWNSHIP,
+	V_VILLAGE,
+	V_HH,
+	V_GAS,
+	V_ELEC,
+	V_HP,
+	V_CENTRAL,
+	V_SOLAR,
+	V_NONE,
+	V_TRAFOS,
+	V_RATED,
+	V_PEAK,
+	V_HEADROOM,
+	V_NEEDED,
+	V_SHORT,
+	V_WAITING,
+	V_GASCONN,
+	V_INVEST,
+	V_SUBSIDY,
+	V_OWN,
+	V_GRID,
+	V_COAL
+};
+static const struct app_col village_cols[] = {
+    [V_COUNTY] = {"county", "县市", CH_COL_TEXT},
+    [V_TOWNSHIP] = {"township", "乡镇", CH_COL_TEXT},
+    [V_VILLAGE] = {"village", "村", CH_COL_TEXT},
+    [V_HH] = {"households", "摸排户数", CH_COL_INT},
+    [V_GAS] = {"gas", "宜气(户)", CH_COL_INT},
+    [V_ELEC] = {"electric", "直热电(户)", CH_COL_INT},
+    [V_HP] = {"heat_pump", "热泵(户)", CH_COL_INT},
+    [V_CENTRAL] = {"central", "集中供热(户)", CH_COL_INT},
+    [V_SOLAR] = {"solar", "太阳能+电(户)", CH_COL_INT},
+    [V_NONE] = {"none", "无可行方案(户)", CH_COL_INT},
+    [V_TRAFOS] = {"transformers", "变压器(台)", CH_COL_INT},
+    [V_RATED] = {"rated_kva", "额定容量(kVA)", CH_COL_INT},
+    [V_PEAK] = {"peak_kva", "冬季最大负荷(kVA)", CH_COL_INT},
+    [V_HEADROOM] = {"headroom_kva", "可用余量(kVA)", CH_COL_TEXT},
+    [V_NEEDED] = {"needed_kva", "新增电负荷(kVA)", CH_COL_TEXT},
+    [V_SHORT] = {"short_kva", "缺口(kVA)", CH_COL_TEXT},
+    [V_WAITING] = {"waiting", "待增容户数", CH_COL_INT},
+    [V_GASCONN] = {"gas_connections", "燃气入户(户)", CH_COL_INT},
+    [V_INVEST] = {"investment_yuan", "设备及入户投资(元)", CH_COL_INT},
+    [V_SUBSIDY] = {"subsidy_yuan", "补助(元)", CH_COL_INT},
+    [V_OWN] = {"own_yuan", "农户自筹(元)", CH_COL_INT},
+    [V_GRID] = {"grid_yuan", "配变增容投资(元)", CH_COL_INT},
+    [V_COAL] = {"coal_t", "替代原煤(t)", CH_COL_TEXT},
+};
+
+struct advise_state {
+	ch_report *hh, *villages, *counties, *upgrades;
+	int opt_col[CH_OPT_COUNT][4]; /* feasible, own, running, why */
+	ch_advice_village county, total;
+	int have_county;
+};
+
+static int advice_row(const ch_advice *a, void *arg)
+{
+	struct advise_state *s = arg;
+	ch_report *r = s->hh;
+	char t[32];
+	if (!r)
+		return 0;
+	ch_report_add_row(r, 0);
+	ch_report_set_text(r, A_COUNTY, a->county);
+	ch_report_set_text(r, A_TOWNSHIP, a->township);
+	ch_report_set_text(r, A_VILLAGE, a->village);
+	ch_report_set_text(r, A_HHNO, a->hh_no);
+	set_fixed(r, A_AREA, a->area, 2);
+	set_fixed(r, A_KW, a->kw_after, 1);
+	ch_report_set_int(r, A_KWH, (int64_t)(a->kwh_after + 0.5));
+	set_fixed(r, A_COAL, a->coal_t, 1);
+	ch_report_set_text(r, A_CONSENT, a->consent ? "是" : "否");
+	ch_report_set_text(r, A_BEST, ch_option_name(a->best));
+	ch_report_set_text(r, A_WAITING, a->waiting ? "是" : "");
+	if (a->best >= 0) {
+		ch_report_set_int(r, A_SUBSIDY, yuan(a->opt[a->best].subsidy_fen));
+		ch_report_set_int(r, A_OWN, yuan(a->opt[a->best].own_fen));
+		ch_report_set_int(r, A_RUNNING, yuan(a->opt[a->best].running_fen));
+	}
+	ch_report_set_text(r, A_REASON, a->reason);
+	for (int k = 0; k < CH_OPT_COUNT; k++) {
+		const ch_option *o = &a->opt[k];
+		ch_report_set_text(r, s->opt_col[k][0],
+		                   !o->feasible ? "不可行"
+		                   : *o->why    ? "需增容"
+		                                : "可行");
+		ch_report_set_int(r, s->opt_col[k][1], yuan(o->own_fen));
+		ch_report_set_int(r, s->opt_col[k][2], yuan(o->running_fen));
+		ch_report_set_text(r, s->opt_col[k][3], o->why);
+	}
+	(void)t;
+	return 0;
+}
+
+static void add_up(ch_advice_village *sum, const ch_advice_village *v)
+{
+	sum->households += v->households;
+	for (int k = 0; k < CH_OPT_COUNT; k++)
+		sum->by_option[k] += v->by_option[k];
+	sum->none += v->none;
+	sum->transformers += v->transformers;
+	sum->kva_rated += v->kva_rated, sum->kva_peak += v->kva_peak;
+	sum->kva_headroom += v->kva_headroom, sum->kva_needed += v->kva_needed;
+	sum->kva_short += v->kva_short;
+	sum->waiting += v->waiting, sum->gas_connections += v->gas_connections;
+	sum->equipment_fen += v->equipment_fen, sum->subsidy_fen += v->subsidy_fen;
+	sum->own_fen += v->own_fen, sum->grid_fen += v->grid_fen;
+	sum->coal_t += v->coal_t;
+}
+
+static void village_row(ch_report *r, const ch_advice_village *v, int total)
+{
+	ch_report_add_row(r, total);
+	ch_report_set_text(r, V_COUNTY, v->county);
+	ch_report_set_text(r, V_TOWNSHIP, v->township);
+	ch_report_set_text(r, V_VILLAGE, v->village);
+	ch_report_set_int(r, V_HH, v->households);
+	ch_report_set_int(r, V_GAS, v->by_option[CH_OPT_GAS]);
+	ch_report_set_int(r, V_ELEC, v->by_option[CH_OPT_ELECTRIC]);
+	ch_report_set_int(r, V_HP, v->by_option[CH_OPT_HEAT_PUMP]);
+	ch_report_set_int(r, V_CENTRAL, v->by_option[CH_OPT_CENTRAL]);
+	ch_report_set_int(r, V_SOLAR, v->by_option[CH_OPT_SOLAR]);
+	ch_report_set_int(r, V_NONE, v->none);
+	ch_report_set_int(r, V_TRAFOS, v->transformers);
+	ch_report_set_int(r, V_RATED, (int64_t)v->kva_rated);
+	ch_report_set_int(r, V_PEAK, (int64_t)v->kva_peak);
+	set_fixed(r, V_HEADROOM, v->kva_headroom, 1);
+	set_fixed(r, V_NEEDED, v->kva_needed, 1);
+	set_fixed(r, V_SHORT, v->kva_short, 1);
+	ch_report_set_int(r, V_WAITING, v->waiting);
+	ch_report_set_int(r, V_GASCONN, v->gas_connections);
+	ch_report_set_int(r, V_INVEST, yuan(v->equipment_fen));
+	ch_report_set_int(r, V_SUBSIDY, yuan(v->subsidy_fen));
+	ch_report_set_int(r, V_OWN, yuan(v->own_fen));
+	ch_report_set_int(r, V_GRID, yuan(v->grid_fen));
+	set_fixed(r, V_COAL, v->coal_t, 1);
+}
+
+static void flush_county(struct advise_state *s)
+{
+	if (!s->have_county)
+		return;
+	s->county.township[0] = s->county.village[0] = '\0';
+	village_row(s->counties, &s->county, 0);
+	add_up(&s->total, &s->county);
+	memset(&s->county, 0, sizeof s->county);
+	s->have_county = 0;
+}
+
+static int advice_village(const ch_advice_village *v, void *arg)
+{
+	struct advise_state *s = arg;
+	if (s->villages)
+		village_row(s->villages, v, 0);
+	if (v->kva_short > 0)
+		village_row(s->upgrades, v, 0);
+	if (s->have_county && strcmp(s->county.county, v->county) != 0)
+		flush_county(s);
+	if (!s->have_county) {
+		snprintf(s->county.county, sizeof s->county.county, "%s", v->county);
+		s->have_county = 1;
+	}
+	add_up(&s->county, v);
+	return 0;
+}
+
+static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	struct advise_state s;
+	const char *by = ch_args_str(a, "by");
+	int level = !by || strcmp(by, "household") == 0 ? 0 : strcmp(by, "village") == 0 ? 1 : 2;
+	memset(&s, 0, sizeof s);
+	if (level == 0) {
+		s.hh = APP_REPORT("技术路线建议（按户）", advice_cols);
+		for (int k = 0; k < CH_OPT_COUNT; k++) {
+			static const char *const what[4] = {"可行", "自付(元)", "年运行费(元)",
+			                                    "说明"};
+			static const char *const keys[4] = {"feasible", "own_yuan", "running_yuan",
+			                                    "why"};
+			for (int c = 0; c < 4; c++) {
+				char key[64], label[96];
+				snprintf(key, sizeof key, "%s_%s", ch_option_key(k), keys[c]);
+				snprintf(label, sizeof label, "%s%s", ch_option_name(k), what[c]);
+				s.opt_col[k][c] = ch_report_add_col(
+				    s.hh, key, label, c == 1 || c == 2 ? CH_COL_INT : CH_COL_TEXT);
+			}
+		}
+		ch_result_add_table(res, s.hh);
+	}
+	if (level <= 1) {
+		s.villages = APP_REPORT("技术路线（按村）", village_cols);
+		ch_result_add_table(res, s.villages);
+	}
+	s.upgrades = APP_REPORT("需增容的变压器（按村）", village_cols);
+	s.counties = APP_REPORT("技术路线（按县市）", village_cols);
+	ch_advise_opts o = {.county = ch_args_str(a, "county"),
+	                    .village = ch_args_str(a, "village"),
+	                    .year = (int)ch_args_int(a, "year", 0),
+	                    .household = advice_row,
+	                    .village_done = advice_village,
+	                    .arg = &s};
+	int rc = ch_advise(ctx, &o);
+	flush_county(&s);
+	snprintf(s.total.county, sizeof s.total.county, "合计");
+	village_row(s.counties, &s.total, 1);
+	ch_result_add_table(res, s.upgrades);
+	ch_result_add_table(res, s.counties);
+	if (rc)
+		return rc;
+	ch_buf b;
+	ch_buf_init(&b);
+	for (int i = 0; i < o.nsources; i++) {
+		int64_t part = s.total.subsidy_fen * o.source_bp[i] / 10000;
+		ch_buf_printf(&b, "%s%s %lld 元（%lld.%02lld%%）", i ? "、" : "", o.source[i],
+		              (long long)yuan(part), (long long)(o.source_bp[i] / 100),
+		              (long long)(o.source_bp[i] % 100));
+	}
+	ch_result_printf(
+	    res,
+	    "%lld 户：宜气 %lld、直热电 %lld、热泵 %lld、集中供热 %lld、太阳能+电 %lld、"
+	    "无可行方案 %lld；待变压器增容 %lld 户（缺 %.1f kVA）；燃气入户 %lld 户\n"
+	    "投资 %lld 元 = 补助 %lld 元（%d年标准；%s）+ 农户自筹 %lld 元；另配变增容 %lld 元\n",
+	    (long long)s.total.households, (long long)s.total.by_option[CH_OPT_GAS],
+	    (long long)s.total.by_option[CH_OPT_ELECTRIC],
+	    (long long)s.total.by_option[CH_OPT_HEAT_PUMP],
+	    (long long)s.total.by_option[CH_OPT_CENTRAL],
+	    (long long)s.total.by_option[CH_OPT_SOLAR], (long long)s.total.none,
+	    (long long)s.total.waiting, s.total.kva_short, (long long)s.total.gas_connections,
+	    (long long)yuan(s.total.equipment_fen), (long long)yuan(s.total.subsidy_fen),
+	    o.policy_year, b.ptr ? b.ptr : "", (long long)yuan(s.total.own_fen),
+	    (long long)yuan(s.total.grid_fen));
+	ch_buf_dispose(&b);
+	ch_result_count(res, "households", s.total.households);
+	ch_result_count(res, "gas", s.total.by_option[CH_OPT_GAS]);
+	ch_result_count(res, "electric", s.total.by_option[CH_OPT_ELECTRIC]);
+	ch_result_count(res, "heat_pump", s.total.by_option[CH_OPT_HEAT_PUMP]);
+	ch_result_count(res, "central", s.total.by_option[CH_OPT_CENTRAL]);
+	ch_result_count(res, "solar", s.total.by_option[CH_OPT_SOLAR]);
+	ch_result_count(res, "none", s.total.none);
+	ch_result_count(res, "waiting_upgrade", s.total.waiting);
+	ch_result_count(res, "gas_connections", s.total.gas_connections);
+	return 0;
+}
+
+/* ---- the rows ---- */
+
+#define P_IMPORT(what)                                                                             \
+	{"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0, what},         \
+	    APP_P_SHEET,                                                                           \
+	    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "即使有行被拒收，也保存无误的行"},   \
+	{                                                                                          \
+		"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,                                    \
+		    "把拒收的行连同“错误原因”写入 OUT（.csv 或 .xlsx）"        \
+	}
+
+static const struct ch_param survey_import_params[] = {
+    P_IMPORT("摸排表：每户一行（县市、乡镇、村、户编号、现取暖方式、年用煤量、取暖面积、房屋结构、"
+             "建成年份、墙体、窗户、常住人口、同意改造 ……；CSV 或 XLSX）"),
+    {0},
+};
+
+static const struct ch_param village_import_params[] = {
+    P_IMPORT("村基础设施表：每台变压器一行（县市、乡镇、村、燃气主管网、距燃气主管网(km)、"
+             "距热网(km)、变压器编号、额定容量(kVA)、冬季最大负荷(kVA)、计划工程、计划完成日期）"),
+    {0},
+};
+
+#define P_WHERE                                                                                                 \
+	APP_P_COUNTY(0, "只看该县市（名称或代码）"),                                                            \
+	{                                                                                                       \
+		"village", CH_PT_STRING, 0, "V", NULL, 0, 0, "只看该村（同名村请同时给出县市）" \
+	}
+
+static const struct ch_param heatload_params[] = {
+    P_WHERE,
+    {0},
+};
+
+static const struct ch_param advise_params[] = {
+    P_WHERE,
+    APP_P_YEAR(0, "按该年的补助标准（默认：最近一年）"),
+    {"by", CH_PT_ENUM, 0, "LEVEL", "household|village|county", 0, 0,
+     "列到哪一级（默认 household：按户、按村、按县市）"},
+    {0},
+};
+
+const struct ch_op ch_ops_survey[] = {
+    {"survey", "import", "导入摸排表：每户现取暖方式、用煤量、房屋和改造意愿",
+     CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, survey_import_params, survey_import},
+    {"survey", "heatload", "每户设计热负荷和采暖季需热量（节能改造前后）", CH_PERM_READ, 0,
+     CH_RF_ALL, heatload_params, survey_heatload},
+    {"village", "import", "导入村基础设施：燃气主管网、热网、变压器容量和冬季负荷",
+     CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, village_import_params, village_import},
+    {"advise", NULL, "宜气则气、宜电则电：每户、每村、每县市的技术路线建议", CH_PERM_READ, 0,
+     CH_RF_ALL, advise_params, advise_run},
+    {0},
+};
