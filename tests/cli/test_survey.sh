@@ -1,0 +1,70 @@
+#!/bin/sh
+# The baseline survey end to end: the survey and village imports (row-level
+# errors, all or nothing, --skip-invalid --rejects), the heat load, and
+# `advise` on the three villages of tests/fixtures/advise/ whose README
+# computes every expected figure by hand.
+. "$(dirname "$0")/lib.sh"
+
+AD=$FIX/advise
+DB=survey.db
+c() { ch --db $DB "$@"; }
+
+c region import "$AD/regions.csv" >/dev/null || echo "not ok - setting up the villages"
+
+# ---- village import ----
+run c village import "$AD/villages.csv"
+expect_rc "village import: stored" 0
+has "village import: four transformer rows" "读入 4 行；保存 4 行"
+
+# ---- survey import: a bad file stores nothing ----
+cp "$AD/households.csv" bad.csv
+printf '昌吉市,样例镇,气村,Q900,坏户,烧柴,9,80,砖木,1995,,,,3,是,\n' >>bad.csv
+printf '昌吉市,样例镇,无此村,Q901,坏户,燃煤炉,9,80,砖木,1995,,,,3,是,\n' >>bad.csv
+printf '昌吉市,样例镇,气村,Q902,坏户,燃煤炉,9,2,砖木,1995,,,外墙保温、屋面,3,也许,\n' >>bad.csv
+run c survey import bad.csv
+expect_rc "survey import with bad rows: refused" 1
+has_err "survey import: says nothing was stored" "什么也没有保存"
+has "survey import: names the heating's row and reason" "现取暖方式"
+has "survey import: names the unknown village" "无此村"
+has "survey import: names the consent" "同意改造"
+run c survey heatload --county 昌吉市 --format csv
+lacks "survey import refused: no household stored" "Q001"
+
+run c survey import bad.csv --skip-invalid --rejects rej.csv
+expect_rc "survey import --skip-invalid: stored the valid rows" 0
+has "survey import --skip-invalid: 15 stored, 3 rejected" "保存 15 户（新增 15 户），拒收 3 行"
+if [ "$(grep -c . rej.csv)" -eq 4 ] && grep -q 错误原因 rej.csv; then
+	ok "rejects file: header and the three rows with their reasons"
+else
+	not_ok "rejects file: header and the three rows with their reasons" "$(cat rej.csv)"
+fi
+run c survey import "$AD/households.csv"
+has "survey import again: updates, adds nothing" "保存 15 户（新增 0 户）"
+
+# ---- heat load (README: 8.4448 kW, 9,594 kWh) ----
+run c survey heatload --village 弱村 --format csv
+has "heat load: design 8.4 kW and 9,594 kWh before and after" "R001,80.00,砖木,乌鲁木齐,2.80,8.4,9594,2.80,8.4,9594"
+
+# ---- advise ----
+run c advise --county 昌吉市 --by village --format csv
+has "advise: 气村 all gas" "昌吉市,样例镇,气村,5,5,0,0,0,0,0,1,400,200,120.0,0.0,0.0,0,5,35000,13500,21500,0,45.0"
+has "advise: 弱村 direct electric, 15.0 kVA short, 2 waiting, 6,400 元 upgrade" "昌吉市,样例镇,弱村,5,0,5,0,0,0,0,1,100,55,25.0,40.0,15.0,2,0,28612,24320,4292,6400,45.0"
+has "advise: 远村 all direct electric" "昌吉市,样例镇,远村,5,0,5,0,0,0,0,2,315,100,152.0,40.0,0.0,0,0,28612,24320,4292,0,45.0"
+run c advise --county 昌吉市 --by county
+has "advise: the county's mix" "15 户：宜气 5、直热电 10、热泵 0、集中供热 0、太阳能+电 0、无可行方案 0；待变压器增容 2 户（缺 15.0 kVA）；燃气入户 5 户"
+run c advise --village 弱村 --format json
+has "advise: R004 waits on the upgrade, short 7.0 kVA" "待变压器增容（缺 7.0 kVA）"
+has "advise: the heat pump is short too" "需 5.3 kVA，余 1.0 kVA，缺 4.3 kVA"
+run c advise --village 气村 --format csv
+has "advise: gas's yearly cost and the others' in the reason" "燃气壁挂炉：每年折合 2,265 元（自付 4,300 元按 10 年摊销，运行 1,835 元）"
+has "advise: central heating infeasible and why" "集中供热不可行（附近没有热网）"
+
+# ---- scope: 阜康市's operator may not read 昌吉市's advice ----
+c user add fk --role county_operator --scope 阜康市 >/dev/null
+run ch --db $DB --as fk advise --county 昌吉市
+expect_rc "advise for another county: refused" 3
+run ch --db $DB --as fk advise --village 弱村
+expect_rc "advise for another county's village: refused" 3
+run ch --db $DB --as fk advise
+expect_rc "advise over the operator's own scope: allowed" 0
+has "advise over the operator's own scope: no household of 昌吉市" "0 户"
