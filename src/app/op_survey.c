@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "core/advise.h"
+#include "core/impact.h"
 #include "core/survey.h"
 #include "io/survey_file.h"
 #include "util/buf.h"
@@ -416,6 +417,119 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
+/* ---- report impact ---- */
+
+enum {
+	I_COUNTY,
+	I_PLAN,
+	I_DONE,
+	I_SURVEYED,
+	I_COAL,
+	I_TCE,
+	I_CO2,
+	I_SO2,
+	I_NOX,
+	I_PM25,
+	I_PCOAL,
+	I_PTCE,
+	I_PCO2,
+	I_PSO2,
+	I_PNOX,
+	I_PPM25
+};
+static const struct app_col impact_cols[] = {
+    [I_COUNTY] = {"county", "县市", CH_COL_TEXT},
+    [I_PLAN] = {"plan_households", "计划户数", CH_COL_INT},
+    [I_DONE] = {"commissioned", "已调试户数", CH_COL_INT},
+    [I_SURVEYED] = {"surveyed", "其中有摸排用煤量", CH_COL_INT},
+    [I_COAL] = {"coal_t", "不再燃用原煤(t)", CH_COL_INT},
+    [I_TCE] = {"tce", "节约标准煤(tce，扣除新能源)", CH_COL_INT},
+    [I_CO2] = {"co2_t", "减排CO2(t)", CH_COL_INT},
+    [I_SO2] = {"so2_t", "减排SO2(t)", CH_COL_TEXT},
+    [I_NOX] = {"nox_t", "减排NOx(t)", CH_COL_TEXT},
+    [I_PM25] = {"pm25_t", "减排PM2.5(t)", CH_COL_TEXT},
+    [I_PCOAL] = {"plan_coal_t", "全部完成：原煤(t)", CH_COL_INT},
+    [I_PTCE] = {"plan_tce", "全部完成：标准煤(tce)", CH_COL_INT},
+    [I_PCO2] = {"plan_co2_t", "全部完成：CO2(t)", CH_COL_INT},
+    [I_PSO2] = {"plan_so2_t", "全部完成：SO2(t)", CH_COL_TEXT},
+    [I_PNOX] = {"plan_nox_t", "全部完成：NOx(t)", CH_COL_TEXT},
+    [I_PPM25] = {"plan_pm25_t", "全部完成：PM2.5(t)", CH_COL_TEXT},
+};
+
+static int64_t whole(double v)
+{
+	return (int64_t)(v + (v >= 0 ? 0.5 : -0.5));
+}
+
+static int impact_row(const ch_impact_row *r, void *arg)
+{
+	ch_result *res = arg;
+	ch_report *t = (ch_report *)ch_result_table(res);
+	ch_report_add_row(t, r->total);
+	ch_report_set_text(t, I_COUNTY, r->county);
+	ch_report_set_int(t, I_PLAN, r->plan_households);
+	ch_report_set_int(t, I_DONE, whole(r->done.households));
+	ch_report_set_int(t, I_SURVEYED, whole(r->done.surveyed));
+	ch_report_set_int(t, I_COAL, whole(r->done.coal_t));
+	ch_report_set_int(t, I_TCE, whole(r->done.tce));
+	ch_report_set_int(t, I_CO2, whole(r->done.co2_t));
+	set_fixed(t, I_SO2, r->done.so2_t, 1);
+	set_fixed(t, I_NOX, r->done.nox_t, 1);
+	set_fixed(t, I_PM25, r->done.pm25_t, 1);
+	ch_report_set_int(t, I_PCOAL, whole(r->plan.coal_t));
+	ch_report_set_int(t, I_PTCE, whole(r->plan.tce));
+	ch_report_set_int(t, I_PCO2, whole(r->plan.co2_t));
+	set_fixed(t, I_PSO2, r->plan.so2_t, 1);
+	set_fixed(t, I_PNOX, r->plan.nox_t, 1);
+	set_fixed(t, I_PPM25, r->plan.pm25_t, 1);
+	if (r->total) {
+		ch_result_count(res, "commissioned", whole(r->done.households));
+		ch_result_count(res, "coal_t", whole(r->done.coal_t));
+		ch_result_count(res, "tce", whole(r->done.tce));
+		ch_result_count(res, "co2_t", whole(r->done.co2_t));
+		ch_result_count(res, "plan_households", r->plan_households);
+		ch_result_count(res, "plan_coal_t", whole(r->plan.coal_t));
+		ch_result_count(res, "plan_tce", whole(r->plan.tce));
+	}
+	return 0;
+}
+
+enum { F_KEY, F_VALUE, F_UNIT, F_SOURCE };
+static const struct app_col factor_cols[] = {
+    [F_KEY] = {"key", "因子", CH_COL_TEXT},
+    [F_VALUE] = {"value", "取值", CH_COL_TEXT},
+    [F_UNIT] = {"unit", "单位", CH_COL_TEXT},
+    [F_SOURCE] = {"source", "来源", CH_COL_TEXT},
+};
+
+static int factor_row(const char *key, const char *value, const char *unit, const char *source,
+                      void *arg)
+{
+	ch_report *t = arg;
+	ch_report_add_row(t, 0);
+	ch_report_set_text(t, F_KEY, key);
+	ch_report_set_text(t, F_VALUE, value);
+	ch_report_set_text(t, F_UNIT, unit);
+	ch_report_set_text(t, F_SOURCE, source);
+	return 0;
+}
+
+static int report_impact(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	int year = (int)ch_args_int(a, "year", 0);
+	const char *as_of = ch_args_str(a, "as-of");
+	char title[96];
+	snprintf(title, sizeof title, "%d年清洁取暖改造减煤减排（截至%s已调试）", year, as_of);
+	ch_result_add_table(res, APP_REPORT(title, impact_cols));
+	int rc = ch_impact(ctx, year, as_of, ch_args_str(a, "county"), impact_row, res);
+	if (rc)
+		return rc;
+	ch_report *f = APP_REPORT("所用因子及来源", factor_cols);
+	ch_result_add_table(res, f);
+	rc = ch_factor_each(ctx, "emission", factor_row, f);
+	return rc;
+}
+
 /* ---- the rows ---- */
 
 #define P_IMPORT(what)                                                                             \
@@ -458,6 +572,13 @@ static const struct ch_param advise_params[] = {
     {0},
 };
 
+static const struct ch_param impact_params[] = {
+    APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
+    {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "统计到该日已调试的农户"},
+    APP_P_COUNTY(0, "只看该县市（名称或代码）"),
+    {0},
+};
+
 const struct ch_op ch_ops_survey[] = {
     {"survey", "import", "导入摸排表：每户现取暖方式、用煤量、房屋和改造意愿",
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, survey_import_params, survey_import},
@@ -467,5 +588,7 @@ const struct ch_op ch_ops_survey[] = {
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, village_import_params, village_import},
     {"advise", NULL, "宜气则气、宜电则电：每户、每村、每县市的技术路线建议", CH_PERM_READ, 0,
      CH_RF_ALL, advise_params, advise_run},
+    {"report", "impact", "已调试农户不再燃用的原煤、节约的标准煤和减少的排放（附全部完成时）",
+     CH_PERM_READ, 0, CH_RF_ALL, impact_params, report_impact},
     {0},
 };

@@ -9,6 +9,7 @@
 #include "core/ctx_int.h"
 #include "core/region.h"
 #include "core/survey.h"
+#include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
 
@@ -210,10 +211,25 @@ int ch_climate_of_county(ch_ctx *ctx, int64_t county_id, ch_climate *out)
 	int rc = ch_region_get(ctx, county_id, &county);
 	if (rc)
 		return rc;
-	snprintf(key, sizeof key, "county.%s", county.name);
-	rc = ch_db_query_text(ctx->db, &station,
-	                      "SELECT value FROM factor WHERE scope = 'climate' AND key = ?", "t",
-	                      key);
+	/* the county by its name, its code or a short name (木垒县) */
+	char *names[8] = {0};
+	int n = ch_region_short_names(county.name, names, 6);
+	names[n++] = ch_strdup(county.name);
+	if (county.code)
+		names[n++] = ch_strdup(county.code);
+	rc = CH_ENOTFOUND;
+	for (int i = n - 1; i >= 0; i--) {
+		snprintf(key, sizeof key, "county.%s", names[i]);
+		if (rc == CH_ENOTFOUND) {
+			rc = ch_db_query_text(
+			    ctx->db, &station,
+			    "SELECT value FROM factor WHERE scope = 'climate' AND key = ?", "t",
+			    key);
+			if (rc == CH_ENOTFOUND)
+				ch_error_clear();
+		}
+		free(names[i]);
+	}
 	if (rc == CH_ENOTFOUND)
 		rc =
 		    ch_error_set(CH_ENOTFOUND, "%s没有对应的气候站点：请在 %s 的 counties 列中给出",

@@ -116,6 +116,7 @@ region import|cj-towns.csv
 survey import|cj-survey.csv
 survey heatload|--county $C
 village import|cj-villages.csv
+report impact|--year 2023 --as-of 2023-11-17 --county $C
 user add|x --role county_operator --scope $C
 user role|fk county_operator --scope $C
 audit log|--county $C
