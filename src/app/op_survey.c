@@ -15,8 +15,10 @@
 #include "core/advise.h"
 #include "core/impact.h"
 #include "core/survey.h"
+#include "core/usage.h"
 #include "io/survey_file.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/error.h"
 
 static int import_file(ch_ctx *ctx, const ch_args *a, ch_result *res, enum ch_survey_kind kind)
@@ -57,6 +59,80 @@ static int survey_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static int village_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	return import_file(ctx, a, res, CH_SURVEY_VILLAGES);
+}
+
+static int usage_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return import_file(ctx, a, res, CH_SURVEY_USAGE);
+}
+
+/* ---- usage check ---- */
+
+enum { U_COUNTY, U_VILLAGE, U_HHNO, U_HEAD, U_FLAG, U_NEW, U_REASON };
+static const struct app_col usage_cols[] = {
+    [U_COUNTY] = {"county", "县市", CH_COL_TEXT}, [U_VILLAGE] = {"village", "村", CH_COL_TEXT},
+    [U_HHNO] = {"hh_no", "户编号", CH_COL_TEXT},  [U_HEAD] = {"head_name", "户主", CH_COL_TEXT},
+    [U_FLAG] = {"flag", "提示", CH_COL_TEXT},     [U_NEW] = {"new", "本次新发现", CH_COL_TEXT},
+    [U_REASON] = {"reason", "原因", CH_COL_TEXT},
+};
+
+static int usage_row(const ch_usage_flag *f, void *arg)
+{
+	static const char *const keys[] = {"idle", "low", "burden", "gap"};
+	static const char *const names[] = {"基本未用（疑似返煤）", "用量偏低", "费用负担重",
+	                                    "读数缺月"};
+	ch_report *r = arg;
+	const char *name = f->flag;
+	for (size_t i = 0; i < 4; i++)
+		if (strcmp(f->flag, keys[i]) == 0)
+			name = names[i];
+	ch_report_add_row(r, 0);
+	ch_report_set_text(r, U_COUNTY, f->county);
+	ch_report_set_text(r, U_VILLAGE, f->village);
+	ch_report_set_text(r, U_HHNO, f->hh_no);
+	ch_report_set_text(r, U_HEAD, f->head_name);
+	ch_report_set_text(r, U_FLAG, name);
+	ch_report_set_text(r, U_NEW, f->is_new ? "是" : "");
+	ch_report_set_text(r, U_REASON, f->reason);
+	return 0;
+}
+
+static int usage_run(ch_ctx *ctx, const ch_args *a, ch_result *res, int visits)
+{
+	ch_usage_check_summary sum;
+	char today[16];
+	const char *day = ch_args_str(a, "today");
+	ch_report *r = APP_REPORT("采暖季用量核对", usage_cols);
+	ch_result_add_table(res, r);
+	ch_today_at_most(day, today, sizeof today);
+	int rc = ch_usage_check(ctx, ch_args_str(a, "season"), ch_args_str(a, "county"), today,
+	                        visits, usage_row, r, &sum);
+	if (rc)
+		return rc;
+	ch_result_printf(
+	    res,
+	    "%s采暖季：核对 %lld 户（另有 %lld 户没有任何读数），提示 %lld 条（本次新发现 %lld "
+	    "条）%s%lld 户\n",
+	    ch_args_str(a, "season"), (long long)sum.checked, (long long)sum.no_readings,
+	    (long long)sum.flagged, (long long)sum.new_flags,
+	    visits ? "；新增待回访 " : "；未安排回访（用 usage followup 安排）",
+	    visits ? (long long)sum.visits : 0LL);
+	ch_result_count(res, "checked", sum.checked);
+	ch_result_count(res, "flagged", sum.flagged);
+	ch_result_count(res, "new_flags", sum.new_flags);
+	ch_result_count(res, "visits", sum.visits);
+	ch_result_count(res, "no_readings", sum.no_readings);
+	return 0;
+}
+
+static int usage_check(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return usage_run(ctx, a, res, 0);
+}
+
+static int usage_followup(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	return usage_run(ctx, a, res, 1);
 }
 
 /* ---- heat load ---- */
@@ -572,6 +648,18 @@ static const struct ch_param advise_params[] = {
     {0},
 };
 
+static const struct ch_param usage_import_params[] = {
+    P_IMPORT("燃气、供电企业的月度用量（表号或身份证号、类别、月份、用量；CSV 或 XLSX）"),
+    {0},
+};
+
+static const struct ch_param usage_check_params[] = {
+    {"season", CH_PT_STRING, CH_PF_REQUIRED, "Y1-Y2", NULL, 0, 0, "采暖季，如 2023-2024"},
+    APP_P_COUNTY(0, "只核对该县市（名称或代码）"),
+    APP_P_TODAY,
+    {0},
+};
+
 static const struct ch_param impact_params[] = {
     APP_P_YEAR(CH_PF_REQUIRED, "计划年度"),
     {"as-of", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "统计到该日已调试的农户"},
@@ -588,6 +676,13 @@ const struct ch_op ch_ops_survey[] = {
      CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_TEXT, village_import_params, village_import},
     {"advise", NULL, "宜气则气、宜电则电：每户、每村、每县市的技术路线建议", CH_PERM_READ, 0,
      CH_RF_ALL, advise_params, advise_run},
+    {"usage", "import", "导入燃气、供电企业的月度用量", CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES,
+     CH_RF_TEXT, usage_import_params, usage_import},
+    {"usage", "check", "采暖季用量与热负荷预测对比：基本未用（疑似返煤）、偏低、负担重、缺月",
+     CH_PERM_READ, 0, CH_RF_ALL, usage_check_params, usage_check},
+    {"usage", "followup",
+     "核对并记下提示，为基本未用、用量偏低、费用负担重的农户安排回访（重复运行不重复安排）",
+     CH_PERM_HOUSEHOLD_WRITE, CH_OP_WRITES, CH_RF_ALL, usage_check_params, usage_followup},
     {"report", "impact", "已调试农户不再燃用的原煤、节约的标准煤和减少的排放（附全部完成时）",
      CH_PERM_READ, 0, CH_RF_ALL, impact_params, report_impact},
     {0},

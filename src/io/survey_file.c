@@ -15,6 +15,7 @@
 #include "core/reflist.h"
 #include "core/region.h"
 #include "core/survey.h"
+#include "core/usage.h"
 #include "io/headings.h"
 #include "io/rejects.h"
 #include "io/rows.h"
@@ -84,6 +85,10 @@ static const char *const village_names[V_COUNT] = {"县市",
                                                    "计划工程",
                                                    "计划完成日期"};
 
+enum { U_METER, U_ID, U_KIND, U_MONTH, U_AMOUNT, U_COUNT };
+static const char *const usage_keys[U_COUNT] = {"meter", "id_number", "kind", "month", "amount"};
+static const char *const usage_names[U_COUNT] = {"表号", "身份证号", "类别", "月份", "用量"};
+
 struct spec {
 	const char *kind;
 	const char *const *keys, *const *names;
@@ -98,6 +103,7 @@ static const struct spec specs[] = {
                                   1u << S_CONSENT},
     [CH_SURVEY_VILLAGES] = {"village", village_keys, village_names, V_COUNT,
                             1u << V_COUNTY | 1u << V_TOWNSHIP | 1u << V_VILLAGE | 1u << V_GAS},
+    [CH_SURVEY_USAGE] = {"usage", usage_keys, usage_names, U_COUNT, 1u << U_MONTH | 1u << U_AMOUNT},
 };
 
 struct reader {
@@ -256,6 +262,46 @@ static int parse_village(struct reader *rd, size_t line, char **v, ch_village_ro
 	return bad;
 }
 
+struct usage_row {
+	int64_t household_id;
+	const char *kind;
+	char month[8];
+	int64_t amount_milli;
+};
+
+static int parse_usage(struct reader *rd, size_t line, char **v, struct usage_row *o)
+{
+	int bad = 0, y = 0, m = 0;
+	char rest[8] = "";
+	memset(o, 0, sizeof *o);
+	const char *kind = NULL;
+	if (*v[U_KIND]) {
+		if (strstr(v[U_KIND], "气"))
+			kind = "gas";
+		else if (strstr(v[U_KIND], "电"))
+			kind = "electric";
+		else
+			bad = 1, problem(rd, line, U_KIND, v[U_KIND], "%s", "应为 燃气 或 电");
+	}
+	if (!bad &&
+	    ch_usage_locate(rd->ctx, v[U_METER], v[U_ID], kind, &o->household_id, &o->kind)) {
+		bad = 1;
+		problem(rd, line, *v[U_METER] ? U_METER : U_ID, *v[U_METER] ? v[U_METER] : v[U_ID],
+		        "%s", ch_error_message());
+	}
+	ch_error_clear();
+	if (!((sscanf(v[U_MONTH], "%4d-%2d%7s", &y, &m, rest) == 2 ||
+	       sscanf(v[U_MONTH], "%4d/%2d%7s", &y, &m, rest) == 2 ||
+	       sscanf(v[U_MONTH], "%4d年%2d月%7s", &y, &m, rest) == 2 ||
+	       (strlen(v[U_MONTH]) == 6 && sscanf(v[U_MONTH], "%4d%2d", &y, &m) == 2)) &&
+	      y >= 2000 && y <= 2100 && m >= 1 && m <= 12))
+		bad = 1, problem(rd, line, U_MONTH, v[U_MONTH], "%s", "月份应写作 2023-11");
+	else
+		snprintf(o->month, sizeof o->month, "%04d-%02d", y, m);
+	bad |= number(rd, line, U_AMOUNT, v[U_AMOUNT], 3, 100000000000, 0, &o->amount_milli);
+	return bad;
+}
+
 /* Row data kept between the check and the write: the normalised cells. */
 struct kept {
 	size_t line;
@@ -272,6 +318,10 @@ static int store(struct reader *rd, struct kept *rows, size_t n, ch_survey_file_
 			parse_survey(rd, rows[i].line, rows[i].v, &o);
 			rc = ch_survey_put(rd->ctx, &o, &ins);
 			res->inserted += (size_t)ins;
+		} else if (rd->sp == &specs[CH_SURVEY_USAGE]) {
+			struct usage_row o;
+			parse_usage(rd, rows[i].line, rows[i].v, &o);
+			rc = ch_usage_put(rd->ctx, o.household_id, o.kind, o.month, o.amount_milli);
 		} else {
 			ch_village_row o;
 			int first = 1;
@@ -306,7 +356,9 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 	memset(res, 0, sizeof *res);
 	*problems = rd.pr;
 	ch_strv_init(&header);
-	if ((rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&rows, o->path, o->sheet)) != 0)
+	/* a role that may not write the register is refused before the file is read */
+	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0 ||
+	    (rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&rows, o->path, o->sheet)) != 0)
 		goto done;
 	if (o->kind == CH_SURVEY_HOUSEHOLDS && (rc = ch_reflist_load(ctx, "measure", &rd.measures)))
 		goto done;
@@ -332,7 +384,7 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 				free(h);
 			}
 			if ((seen & sp->required) != sp->required) {
-				if (row.line < 10 && !(seen & 1u))
+				if (row.line < 10 && !(seen & sp->required))
 					continue; /* a title row above the header */
 				for (int k = 0; k < sp->n; k++)
 					if ((sp->required & (1u << k)) && !(seen & (1u << k))) {
@@ -375,6 +427,16 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 				if (o->kind == CH_SURVEY_HOUSEHOLDS) {
 					ch_survey_row s;
 					bad = parse_survey(&rd, row.line, v, &s);
+				} else if (o->kind == CH_SURVEY_USAGE) {
+					struct usage_row s;
+					if (!*v[U_METER] && !*v[U_ID]) {
+						ch_problems_add(rd.pr, row.line, U_METER, "表号",
+						                "", 0, "%s",
+						                "没有表号，也没有身份证号");
+						bad = 1;
+					} else {
+						bad = parse_usage(&rd, row.line, v, &s);
+					}
 				} else {
 					ch_village_row s;
 					bad = parse_village(&rd, row.line, v, &s);
@@ -430,9 +492,9 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 	    json_pack("{s:s, s:I, s:I, s:I}", "file", o->path, "rows", (json_int_t)res->rows,
 	              "stored", (json_int_t)res->stored, "rejected", (json_int_t)res->rejected);
 	char *after = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
-	rc = ch_audit_append(
-	    ctx, o->kind == CH_SURVEY_HOUSEHOLDS ? "survey.import" : "village.import",
-	    o->kind == CH_SURVEY_HOUSEHOLDS ? "survey:import" : "village:import", NULL, after);
+	static const char *const actions[] = {"survey.import", "village.import", "usage.import"};
+	static const char *const objects[] = {"survey:import", "village:import", "usage:import"};
+	rc = ch_audit_append(ctx, actions[o->kind], objects[o->kind], NULL, after);
 	free(after);
 	json_decref(a);
 	in_tx = 0;

@@ -20,7 +20,9 @@
 
 typedef struct ch_ctx ch_ctx;
 
-enum ch_survey_kind { CH_SURVEY_HOUSEHOLDS, CH_SURVEY_VILLAGES };
+/* households, villages, or the utilities' monthly readings (表号 or 身份证号,
+ * 类别, 月份, 用量: core/usage.h) */
+enum ch_survey_kind { CH_SURVEY_HOUSEHOLDS, CH_SURVEY_VILLAGES, CH_SURVEY_USAGE };
 
 typedef struct ch_survey_file_opts {
 	enum ch_survey_kind kind;

@@ -49,6 +49,7 @@ head -1 "$AF/register.csv" >cj-register.csv
 grep '^昌吉市' "$AF/register.csv" | head -2 >>cj-register.csv
 printf '县市,乡镇,村,户编号,现取暖方式,取暖面积,房屋结构,同意改造\n昌吉市,大西渠镇,大西渠村,CJ001,燃煤炉,100,砖木,是\n' >cj-survey.csv
 printf '县市,乡镇,村,燃气主管网\n昌吉市,大西渠镇,大西渠村,有\n' >cj-villages.csv
+printf '表号,身份证号,类别,月份,用量\n,%s,电,2023-11,10\n' "$ID_CJ001" >cj-usage.csv
 HASH=0000000000000000000000000000000000000000000000000000000000000000
 
 # refused NAME [EXPECT] -- CMD...: as the last run, CMD exited 3 (EXPECT:
@@ -117,6 +118,9 @@ survey import|cj-survey.csv
 survey heatload|--county $C
 village import|cj-villages.csv
 report impact|--year 2023 --as-of 2023-11-17 --county $C
+usage import|cj-usage.csv
+usage check|--season 2023-2024 --county $C
+usage followup|--season 2023-2024 --county $C
 user add|x --role county_operator --scope $C
 user role|fk county_operator --scope $C
 audit log|--county $C

@@ -9,7 +9,8 @@
 -- factor: the numbers the heat load, advice, impact and usage checks use
 -- (climate, envelope, tariffs, emission factors, thresholds), each with its
 -- unit and source, loaded from data/survey/, data/tariffs/, data/emission/.
--- usage_reading: the utilities' monthly meter readings.
+-- usage_reading: the utilities' monthly meter readings of commissioned
+-- households; usage_flag: what the season's check found.
 
 CREATE TABLE survey_household (
 	id INTEGER PRIMARY KEY,
@@ -68,20 +69,24 @@ CREATE TABLE factor (
 );
 
 CREATE TABLE usage_reading (
-	survey_id INTEGER NOT NULL REFERENCES survey_household(id),
+	household_id INTEGER NOT NULL REFERENCES household(id),
 	kind TEXT NOT NULL CHECK (kind IN ('gas', 'electric')),
 	month TEXT NOT NULL,              -- YYYY-MM
 	amount_milli INTEGER NOT NULL,    -- m³ or kWh used that month, thousandths
-	PRIMARY KEY (survey_id, kind, month)
+	PRIMARY KEY (household_id, kind, month)
 );
 
--- A usage flag that created a follow-up visit: one per household, season
--- and flag however often the check runs.
+-- A usage flag of a season (idle: almost no use, likely back to coal;
+-- low; burden: heating costs too large a share of income; gap: months
+-- without a reading), with the figures in REASON. One per household,
+-- season and flag however often the check runs; VISIT 1 when it asks for
+-- a follow-up visit (visit 3 of the household, listed by followup due).
 CREATE TABLE usage_flag (
-	survey_id INTEGER NOT NULL REFERENCES survey_household(id),
+	household_id INTEGER NOT NULL REFERENCES household(id),
 	season TEXT NOT NULL,             -- '2023-2024'
 	flag TEXT NOT NULL CHECK (flag IN ('idle', 'low', 'burden', 'gap')),
 	reason TEXT NOT NULL,
-	followup_id INTEGER,
-	PRIMARY KEY (survey_id, season, flag)
+	day TEXT NOT NULL,                -- when the check first raised it
+	visit INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (household_id, season, flag)
 );

@@ -1,0 +1,334 @@
+/*
+ * usage — meter readings and the season's check (see usage.h).
+ */
+#include <jansson.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/ctx_int.h"
+#include "core/heatload.h"
+#include "core/idcard.h"
+#include "core/region.h"
+#include "core/survey.h"
+#include "core/usage.h"
+#include "util/alloc.h"
+#include "util/error.h"
+
+int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const char *kind,
+                    int64_t *household_id, const char **kind_out)
+{
+	int rc;
+	*household_id = 0;
+	*kind_out = NULL;
+	if (meter && *meter) {
+		ch_stmt *st;
+		rc = ch_db_preparef(
+		    ctx->db, &st,
+		    "SELECT h.id, CASE WHEN s.meter_gas = ?1 THEN 'gas' ELSE 'electric' END"
+		    " FROM survey_household s JOIN household h"
+		    " ON h.county_id = s.county_id AND h.hh_no = s.hh_no"
+		    " WHERE s.meter_gas = ?1 OR s.meter_electric = ?1",
+		    "t", meter);
+		if (rc)
+			return rc;
+		if ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			*household_id = ch_stmt_int64(st, 0);
+			*kind_out = strcmp(ch_stmt_text(st, 1), "gas") == 0 ? "gas" : "electric";
+			rc = ch_stmt_step(st) == CH_DB_ROW
+			         ? ch_error_set(CH_EINVALID, "表号“%s”属于不止一户", meter)
+			         : 0;
+		} else if (rc == CH_DB_DONE) {
+			rc = ch_error_set(CH_ENOTFOUND, "摸排表中没有表号“%s”（或该户未登记）",
+			                  meter);
+		}
+		ch_stmt_finalize(st);
+	} else if (id_number && *id_number) {
+		char id[CH_ID_LEN + 1];
+		if (ch_idcard_normalize(id_number, NULL, id) != 0)
+			return ch_error_set(CH_EINVALID, "身份证号不正确");
+		rc = ch_db_query_int64(
+		    ctx->db, household_id,
+		    "SELECT id FROM household WHERE id_number = ? AND status <> 'withdrawn'", "t",
+		    id);
+		if (rc == CH_ENOTFOUND)
+			rc = ch_error_set(CH_ENOTFOUND, "台账中没有这个身份证号的农户");
+	} else {
+		return ch_error_set(CH_EINVALID, "没有表号，也没有身份证号");
+	}
+	if (rc)
+		return rc;
+	if (kind && *kind) {
+		if (*kind_out && strcmp(kind, *kind_out) != 0)
+			return ch_error_set(CH_EINVALID, "表号“%s”是%s表，与所写类别不符", meter,
+			                    strcmp(*kind_out, "gas") == 0 ? "燃气" : "电");
+		*kind_out = strcmp(kind, "gas") == 0 ? "gas" : "electric";
+	}
+	if (!*kind_out)
+		return ch_error_set(CH_EINVALID, "按身份证号对应时要写类别（燃气或电）");
+	return 0;
+}
+
+int ch_usage_put(ch_ctx *ctx, int64_t household_id, const char *kind, const char *month,
+                 int64_t amount_milli)
+{
+	int64_t region = 0;
+	int rc = ch_db_query_int64(
+	    ctx->db, &region,
+	    "SELECT coalesce(village_id, township_id) FROM household WHERE id = ?", "i",
+	    household_id);
+	if (rc == 0)
+		rc = ch_ctx_require_unnamed(ctx, CH_PERM_HOUSEHOLD_WRITE, region);
+	if (rc == 0)
+		rc = ch_db_run(ctx->db,
+		               "INSERT INTO usage_reading(household_id, kind, month, amount_milli)"
+		               " VALUES (?, ?, ?, ?) ON CONFLICT(household_id, kind, month)"
+		               " DO UPDATE SET amount_milli = excluded.amount_milli",
+		               "itti", household_id, kind, month, amount_milli);
+	return rc;
+}
+
+struct uf {
+	double first_month, last_month, idle, low, burden;
+	double gas_kwh_m3, eff_gas, cop, solar_fraction, default_area;
+	double gas_price, el_price, el_valley, valley_share;
+};
+
+static int load_uf(ch_ctx *ctx, struct uf *f)
+{
+	static const struct {
+		const char *scope, *key;
+		size_t off;
+	} list[] = {
+#define F(s, k, field) {s, k, offsetof(struct uf, field)}
+	    F("survey", "usage.first_month", first_month),
+	    F("survey", "usage.last_month", last_month),
+	    F("survey", "usage.idle_share", idle),
+	    F("survey", "usage.low_share", low),
+	    F("survey", "usage.burden_share", burden),
+	    F("survey", "gas_kwh_per_m3", gas_kwh_m3),
+	    F("survey", "efficiency.gas", eff_gas),
+	    F("survey", "cop.heat_pump", cop),
+	    F("survey", "solar_fraction", solar_fraction),
+	    F("survey", "default_area", default_area),
+	    F("tariff", "gas.price", gas_price),
+	    F("tariff", "electric.price", el_price),
+	    F("tariff", "electric.valley_price", el_valley),
+	    F("tariff", "electric.valley_share", valley_share),
+#undef F
+	};
+	int rc = 0;
+	for (size_t i = 0; i < sizeof list / sizeof list[0] && rc == 0; i++)
+		rc = ch_factor_get(ctx, list[i].scope, list[i].key,
+		                   (double *)(void *)((char *)f + list[i].off));
+	if (rc == 0 && (f->first_month < 1 || f->first_month > 12 || f->last_month < 1 ||
+	                f->last_month > 12 || f->gas_kwh_m3 <= 0 || f->eff_gas <= 0 || f->cop <= 0))
+		rc = ch_error_set(CH_EINVALID,
+		                  "用量核对的月份或系数不对（data/survey/factors.csv）");
+	return rc;
+}
+
+struct flag_out {
+	ch_ctx *ctx;
+	const char *season, *day;
+	int visits;
+	int (*fn)(const ch_usage_flag *f, void *arg);
+	void *arg;
+	ch_usage_check_summary *sum;
+};
+
+static int raise(struct flag_out *o, int64_t hh, const char *county, const char *village,
+                 const char *hh_no, const char *head, const char *flag, const char *reason)
+{
+	int rc = 0, is_new;
+	int64_t x;
+	if (o->visits) {
+		rc = ch_db_run(
+		    o->ctx->db,
+		    "INSERT INTO usage_flag(household_id, season, flag, reason, day, visit)"
+		    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		    "itttti", hh, o->season, flag, reason, o->day,
+		    (int64_t)(strcmp(flag, "gap") != 0));
+		if (rc)
+			return rc;
+		is_new = ch_db_changes(o->ctx->db) > 0;
+		o->sum->visits += is_new && strcmp(flag, "gap") != 0;
+	} else {
+		is_new = ch_db_query_int64(
+		             o->ctx->db, &x,
+		             "SELECT 1 FROM usage_flag WHERE household_id = ? AND season = ?"
+		             " AND flag = ?",
+		             "itt", hh, o->season, flag) != 0;
+		ch_error_clear();
+	}
+	o->sum->flagged++;
+	o->sum->new_flags += is_new;
+	ch_usage_flag f = {county, village, hh_no, head, flag, reason, is_new};
+	return o->fn ? o->fn(&f, o->arg) : 0;
+}
+
+int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const char *day, int visits,
+                   int (*fn)(const ch_usage_flag *f, void *arg), void *arg,
+                   ch_usage_check_summary *sum)
+{
+	struct uf f;
+	ch_heat_model m;
+	int y1 = 0, y2 = 0, in_tx = 0;
+	int64_t region = ch_ctx_actor(ctx)->scope_region_id;
+	char from[32], to[32], season_start[40];
+	ch_stmt *st = NULL;
+	int rc;
+
+	memset(sum, 0, sizeof *sum);
+	if (sscanf(season, "%4d-%4d", &y1, &y2) != 2 || y2 != y1 + 1 || y1 < 2000 || y1 > 2100)
+		return ch_error_set_field(CH_EUSAGE, "season",
+		                          "采暖季应写作 2023-2024（相连的两年）");
+	if (county) {
+		ch_region c = {0};
+		if ((rc = ch_ctx_require_county(
+		         ctx, visits ? CH_PERM_HOUSEHOLD_WRITE : CH_PERM_READ, county)) != 0 ||
+		    (rc = ch_region_find(ctx, county, CH_LEVEL_COUNTY, 0, &c)) != 0)
+			return rc;
+		region = c.id;
+		ch_region_dispose(&c);
+	} else if ((rc = ch_ctx_require_role(ctx, visits ? CH_PERM_HOUSEHOLD_WRITE
+	                                                 : CH_PERM_READ)) != 0) {
+		return rc;
+	}
+	if ((rc = load_uf(ctx, &f)) != 0 || (rc = ch_heat_model_load(ctx, &m)) != 0)
+		return rc;
+	int fm = (int)f.first_month, lm = (int)f.last_month;
+	snprintf(from, sizeof from, "%04d-%02d", fm >= 7 ? y1 : y2, fm);
+	snprintf(to, sizeof to, "%04d-%02d", lm >= 7 ? y1 : y2, lm);
+	snprintf(season_start, sizeof season_start, "%s-01", from);
+	int nmonths = (lm >= 7 ? y1 : y2) * 12 + lm - ((fm >= 7 ? y1 : y2) * 12 + fm) + 1;
+	if (nmonths < 1 || nmonths > 12)
+		return ch_error_set(CH_EINVALID, "用量核对的首月、末月不对");
+	struct flag_out o = {ctx, season, day, visits, fn, arg, sum};
+	if (visits) {
+		if ((rc = ch_ctx_begin(ctx)) != 0)
+			return rc;
+		in_tx = 1;
+	}
+	/* commissioned before the season, metered technologies */
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT h.id, c.name, coalesce(v.name, ''), h.hh_no, h.head_name, h.technology,"
+	    " h.county_id, coalesce(s.area_centi, h.heated_area_centi, 0),"
+	    " coalesce(s.structure, h.structure, ''), coalesce(s.year_built, 0),"
+	    " coalesce(s.wall_insulated, 0), coalesce(s.window_efficient, 0),"
+	    " coalesce(h.es_measures, s.planned_measures, ''), s.income_fen,"
+	    " (SELECT count(*) FROM usage_reading u WHERE u.household_id = h.id"
+	    "  AND u.kind = CASE h.technology WHEN 'gas' THEN 'gas' ELSE 'electric' END"
+	    "  AND u.month BETWEEN ?2 AND ?3),"
+	    " (SELECT coalesce(sum(u.amount_milli), 0) FROM usage_reading u WHERE u.household_id = "
+	    "h.id"
+	    "  AND u.kind = CASE h.technology WHEN 'gas' THEN 'gas' ELSE 'electric' END"
+	    "  AND u.month BETWEEN ?2 AND ?3)"
+	    " FROM household h JOIN region c ON c.id = h.county_id"
+	    " LEFT JOIN region v ON v.id = h.village_id"
+	    " LEFT JOIN survey_household s ON s.county_id = h.county_id AND s.hh_no = h.hh_no"
+	    " WHERE h.status NOT IN ('registered', 'started', 'installed', 'withdrawn')"
+	    " AND h.technology <> 'central'"
+	    " AND (?1 = 0 OR h.county_id = ?1 OR h.township_id = ?1 OR h.village_id = ?1)"
+	    " AND EXISTS (SELECT 1 FROM event e WHERE e.household_id = h.id AND e.stage_no = 3"
+	    "  AND e.superseded_by IS NULL AND e.day < ?4)"
+	    " ORDER BY c.code, h.hh_no",
+	    "ittt", region, from, to, season_start);
+	int64_t clim_county = 0;
+	ch_climate clim;
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		rc = 0;
+		int64_t hh = ch_stmt_int64(st, 0);
+		const char *cn = ch_stmt_text(st, 1), *vn = ch_stmt_text(st, 2),
+		           *no = ch_stmt_text(st, 3), *head = ch_stmt_text(st, 4),
+		           *tech = ch_stmt_text(st, 5);
+		if (ch_stmt_int64(st, 6) != clim_county) {
+			if ((rc = ch_climate_of_county(ctx, ch_stmt_int64(st, 6), &clim)) != 0)
+				break;
+			clim_county = ch_stmt_int64(st, 6);
+		}
+		double area = (double)ch_stmt_int64(st, 7) / 100.0;
+		if (area <= 0)
+			area = f.default_area;
+		int s = ch_structure_parse(ch_stmt_text(st, 8));
+		ch_envelope env = {.structure = s < 0 ? CH_STRUCT_ZHUANMU : s,
+		                   .year_built = (int)ch_stmt_int64(st, 9),
+		                   .wall_insulated = (int)ch_stmt_int64(st, 10),
+		                   .window_efficient = (int)ch_stmt_int64(st, 11)};
+		double kwh =
+		    ch_heat_season_kwh(&m, &clim, ch_heat_h(&m, &env, ch_stmt_text(st, 12)), area);
+		double share = nmonths * 30.44 / clim.heating_days;
+		kwh *= share > 1 ? 1 : share;
+		int gas = strcmp(tech, "gas") == 0;
+		double predicted = gas ? kwh / (f.gas_kwh_m3 * f.eff_gas)
+		                   : strcmp(tech, "heat_pump") == 0 ? kwh / f.cop
+		                   : strcmp(tech, "solar") == 0 || strcmp(tech, "multi") == 0
+		                       ? kwh * (1 - f.solar_fraction)
+		                       : kwh;
+		const char *unit = gas ? "m³" : "kWh";
+		int64_t have = ch_stmt_int64(st, 14);
+		double used = (double)ch_stmt_int64(st, 15) / 1000.0;
+		char reason[400];
+		if (have == 0) { /* the utilities sent nothing for it: not a gap of a meter */
+			sum->no_readings++;
+			continue;
+		}
+		sum->checked++;
+		if (have < nmonths) {
+			snprintf(reason, sizeof reason,
+			         "%s至%s应有 %d 个月的%s表读数，只有 %lld 个", from, to, nmonths,
+			         gas ? "燃气" : "电", (long long)have);
+			rc = raise(&o, hh, cn, vn, no, head, "gap", reason);
+			continue;
+		}
+		double ratio = predicted > 0 ? used / predicted : 1;
+		if (ratio < f.idle) {
+			snprintf(reason, sizeof reason,
+			         "%s至%s用量 %.0f %s，仅为按热负荷预测的 %.0f %s 的 %.0f%%（低于 "
+			         "%.0f%%）："
+			         "基本未用，疑似返煤，回访时查看是否仍有燃煤炉具",
+			         from, to, used, unit, predicted, unit, ratio * 100, f.idle * 100);
+			rc = raise(&o, hh, cn, vn, no, head, "idle", reason);
+		} else if (ratio < f.low) {
+			snprintf(reason, sizeof reason,
+			         "%s至%s用量 %.0f %s，为按热负荷预测的 %.0f %s 的 %.0f%%（低于 "
+			         "%.0f%%）："
+			         "用量偏低，回访时查看是否兼烧燃煤",
+			         from, to, used, unit, predicted, unit, ratio * 100, f.low * 100);
+			rc = raise(&o, hh, cn, vn, no, head, "low", reason);
+		}
+		if (rc == 0 && !ch_stmt_is_null(st, 13) && ch_stmt_int64(st, 13) > 0) {
+			double income = (double)ch_stmt_int64(st, 13) / 100.0;
+			double price =
+			    gas ? f.gas_price
+			        : f.valley_share * f.el_valley + (1 - f.valley_share) * f.el_price;
+			double cost = used * price;
+			if (cost > income * f.burden) {
+				snprintf(reason, sizeof reason,
+				         "%s至%s取暖费用约 %.0f 元，占家庭年收入 %.0f 元的 "
+				         "%.1f%%（超过 %.0f%%）",
+				         from, to, cost, income, cost / income * 100,
+				         f.burden * 100);
+				rc = raise(&o, hh, cn, vn, no, head, "burden", reason);
+			}
+		}
+	}
+	ch_stmt_finalize(st);
+	if (rc == CH_DB_DONE)
+		rc = 0;
+	if (rc == 0 && visits && sum->new_flags) {
+		json_t *a = json_pack(
+		    "{s:s, s:I, s:I, s:I}", "season", season, "checked", (json_int_t)sum->checked,
+		    "new_flags", (json_int_t)sum->new_flags, "visits", (json_int_t)sum->visits);
+		char *after = json_dumps(a, JSON_COMPACT | JSON_SORT_KEYS);
+		rc = ch_audit_append(ctx, "usage.check", "usage:check", NULL, after);
+		free(after);
+		json_decref(a);
+	}
+	if (in_tx)
+		rc = ch_ctx_end(ctx, rc);
+	return rc;
+}
