@@ -126,6 +126,10 @@ printf '  report county 昌吉市 by village (%d households, best of 3): %d ms (
 # [DB]): each kind of search and pages of the list near and far, over HTTP,
 # beside one household's lookup and the instr() scan the search replaced.
 (cd "$ROOT" && sh bench/search.sh "$C" "$W/ev.db")
+
+# ---- advise for a prefecture of a million surveyed households ----
+# bench/advise.sh (also alone), beside the dispatch over the same ev.db.
+(cd "$ROOT" && sh bench/advise.sh "$C" "$W/ev.db")
 rm -f reg.csv ev.csv week.csv ev.db*
 
 # ---- the overview's first load, at the 2023 plan's scale ----

@@ -419,31 +419,37 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	struct advise_state s;
 	const char *by = ch_args_str(a, "by");
-	int level = !by || strcmp(by, "household") == 0 ? 0 : strcmp(by, "village") == 0 ? 1 : 2;
+	/* one table, so that -o FILE holds it: households, villages, the
+	 * villages whose transformers need upgrading, or counties */
+	int level = !by || strcmp(by, "household") == 0 ? 0
+	            : strcmp(by, "village") == 0        ? 1
+	            : strcmp(by, "upgrade") == 0        ? 2
+	                                                : 3;
 	memset(&s, 0, sizeof s);
+	s.upgrades = APP_REPORT("需增容的变压器（按村）", village_cols);
+	s.counties = APP_REPORT("技术路线（按县市）", village_cols);
 	if (level == 0) {
 		s.hh = APP_REPORT("技术路线建议（按户）", advice_cols);
 		for (int k = 0; k < CH_OPT_COUNT; k++) {
-			static const char *const what[4] = {"可行", "自付(元)", "年运行费(元)",
-			                                    "说明"};
-			static const char *const keys[4] = {"feasible", "own_yuan", "running_yuan",
-			                                    "why"};
+			static const char *const what[4] = {"可行", "自付(元)", "年运行费(元)", "说明"};
+			static const char *const keys[4] = {"feasible", "own_yuan", "running_yuan", "why"};
 			for (int c = 0; c < 4; c++) {
 				char key[64], label[96];
 				snprintf(key, sizeof key, "%s_%s", ch_option_key(k), keys[c]);
 				snprintf(label, sizeof label, "%s%s", ch_option_name(k), what[c]);
-				s.opt_col[k][c] = ch_report_add_col(
-				    s.hh, key, label, c == 1 || c == 2 ? CH_COL_INT : CH_COL_TEXT);
+				s.opt_col[k][c] = ch_report_add_col(s.hh, key, label,
+				                                    c == 1 || c == 2 ? CH_COL_INT : CH_COL_TEXT);
 			}
 		}
 		ch_result_add_table(res, s.hh);
-	}
-	if (level <= 1) {
+	} else if (level == 1) {
 		s.villages = APP_REPORT("技术路线（按村）", village_cols);
 		ch_result_add_table(res, s.villages);
+	} else if (level == 2) {
+		ch_result_add_table(res, s.upgrades);
+	} else {
+		ch_result_add_table(res, s.counties);
 	}
-	s.upgrades = APP_REPORT("需增容的变压器（按村）", village_cols);
-	s.counties = APP_REPORT("技术路线（按县市）", village_cols);
 	ch_advise_opts o = {.county = ch_args_str(a, "county"),
 	                    .village = ch_args_str(a, "village"),
 	                    .year = (int)ch_args_int(a, "year", 0),
@@ -454,8 +460,10 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	flush_county(&s);
 	snprintf(s.total.county, sizeof s.total.county, "合计");
 	village_row(s.counties, &s.total, 1);
-	ch_result_add_table(res, s.upgrades);
-	ch_result_add_table(res, s.counties);
+	if (level != 2)
+		ch_report_free(s.upgrades);
+	if (level != 3)
+		ch_report_free(s.counties);
 	if (rc)
 		return rc;
 	ch_buf b;
@@ -643,8 +651,9 @@ static const struct ch_param heatload_params[] = {
 static const struct ch_param advise_params[] = {
     P_WHERE,
     APP_P_YEAR(0, "按该年的补助标准（默认：最近一年）"),
-    {"by", CH_PT_ENUM, 0, "LEVEL", "household|village|county", 0, 0,
-     "列到哪一级（默认 household：按户、按村、按县市）"},
+    {"by", CH_PT_ENUM, 0, "LEVEL", "household|village|upgrade|county", 0, 0,
+     "列出哪一张表：household 每户各方案（默认）、village 每村的组合与投资、upgrade "
+     "需增容变压器的村、county 每县市的组合"},
     {0},
 };
 

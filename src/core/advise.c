@@ -327,13 +327,15 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
 		char y1[32], own[32], run[32];
 		if (a->best >= 0) {
 			ch_option *b = &a->opt[a->best];
+			int len = 0;
+			if (!o->household)
+				goto tally; /* nobody reads the reasons */
 			yuan_text(b->yearly_fen, y1, sizeof y1);
 			yuan_text(b->own_fen, own, sizeof own);
 			yuan_text(b->running_fen, run, sizeof run);
-			int len =
-			    snprintf(a->reason, sizeof a->reason,
-			             "%s：每年折合 %s 元（自付 %s 元按 %.0f 年摊销，运行 %s 元）",
-			             opt_names[a->best], y1, own, f->lifetime, run);
+			len = snprintf(a->reason, sizeof a->reason,
+			               "%s：每年折合 %s 元（自付 %s 元按 %.0f 年摊销，运行 %s 元）",
+			               opt_names[a->best], y1, own, f->lifetime, run);
 			if (a->waiting)
 				len += snprintf(a->reason + len, sizeof a->reason - (size_t)len,
 				                "，待变压器增容（缺 %.1f kVA）",
@@ -353,6 +355,7 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
 					    "；%s不可行（%s）", opt_names[k], a->opt[k].why);
 				}
 			}
+		tally:
 			if (a->opt[a->best].kva > 0) {
 				if (a->waiting)
 					v.kva_short += a->opt[a->best].kva - (left > 0 ? left : 0),

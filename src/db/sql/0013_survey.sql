@@ -35,7 +35,7 @@ CREATE TABLE survey_household (
 	updated_at TEXT NOT NULL,
 	UNIQUE (county_id, hh_no)
 );
-CREATE INDEX survey_household_village ON survey_household(village_id);
+CREATE INDEX survey_household_village ON survey_household(village_id, hh_no);
 CREATE INDEX survey_household_meter_gas ON survey_household(meter_gas) WHERE meter_gas IS NOT NULL;
 CREATE INDEX survey_household_meter_electric ON survey_household(meter_electric)
 	WHERE meter_electric IS NOT NULL;
