@@ -76,3 +76,21 @@ expect_rc "advise for another county's village: refused" 3
 run ch --db $DB --as fk advise
 expect_rc "advise over the operator's own scope: allowed" 0
 has "advise over the operator's own scope: no household of 昌吉市" "0 户"
+
+# ---- the factors are the office's to replace ----
+run c rules show factors --format csv
+has "rules show factors: the shipped usage factor with its source" "usage_factor,0.45"
+sed 's/^usage_factor,0.45,/usage_factor,0.90,/' "$ROOT/data/survey/factors.csv" >f.csv
+run c rules import factors f.csv --year 2024
+expect_rc "rules import factors: an office's own" 0
+run c survey heatload --village 弱村 --format csv
+has "heat load: twice the usage factor, twice the demand (19,188 kWh)" "R001,80.00,砖木,乌鲁木齐,2.80,8.4,19188"
+sed 's/^usage_factor,0.90,/usage_factor,很多,/' f.csv >g.csv
+run c rules import factors g.csv --year 2024
+expect_rc "rules import factors: a value that is no number is refused" 1
+has_err "rules import factors: names the row and the key" "第3行：usage_factor"
+grep -v '^electric.price,' "$ROOT/data/tariffs/tariffs.csv" >t.csv
+run c rules import tariffs t.csv --year 2024
+run c advise --village 弱村
+expect_rc "advise without electric.price: refused" 4
+has_err "advise without electric.price: names the factor and the file" "electric.price"
