@@ -47,11 +47,8 @@ struct factors {
 
 static int load_factors(ch_ctx *ctx, struct factors *f)
 {
-	static const struct {
-		const char *scope, *key;
-		size_t off;
-	} list[] = {
-#define F(s, k, field) {s, k, offsetof(struct factors, field)}
+	static const ch_factor_ref list[] = {
+#define F(s, k, field) CH_FACTOR(s, k, struct factors, field)
 	    F("survey", "gas_kwh_per_m3", gas_kwh_m3),
 	    F("survey", "efficiency.gas", eff_gas),
 	    F("survey", "cop.heat_pump", cop),
@@ -84,9 +81,8 @@ static int load_factors(ch_ctx *ctx, struct factors *f)
 #undef F
 	};
 	int rc = ch_heat_model_load(ctx, &f->m);
-	for (size_t i = 0; i < sizeof list / sizeof list[0] && rc == 0; i++)
-		rc = ch_factor_get(ctx, list[i].scope, list[i].key,
-		                   (double *)(void *)((char *)f + list[i].off));
+	if (rc == 0)
+		rc = ch_factor_load(ctx, list, sizeof list / sizeof list[0], f);
 	if (rc == 0 && (f->lifetime <= 0 || f->cop <= 0 || f->cop_design <= 0 || f->pf <= 0 ||
 	                f->eff_gas <= 0 || f->gas_kwh_m3 <= 0))
 		rc = ch_error_set(CH_EINVALID, "系数 lifetime、cop、power_factor、efficiency.gas、"

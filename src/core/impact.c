@@ -21,11 +21,8 @@ struct ef {
 
 static int load_ef(ch_ctx *ctx, struct ef *e)
 {
-	static const struct {
-		const char *scope, *key;
-		size_t off;
-	} list[] = {
-#define F(s, k, field) {s, k, offsetof(struct ef, field)}
+	static const ch_factor_ref list[] = {
+#define F(s, k, field) CH_FACTOR(s, k, struct ef, field)
 	    F("emission", "coal.tce", coal_tce),
 	    F("emission", "electric.tce", el_tce),
 	    F("emission", "gas.tce", gas_tce),
@@ -45,10 +42,7 @@ static int load_ef(ch_ctx *ctx, struct ef *e)
 	    F("survey", "solar_fraction", solar_fraction),
 #undef F
 	};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof list / sizeof list[0] && rc == 0; i++)
-		rc = ch_factor_get(ctx, list[i].scope, list[i].key,
-		                   (double *)(void *)((char *)e + list[i].off));
+	int rc = ch_factor_load(ctx, list, sizeof list / sizeof list[0], e);
 	if (rc == 0 && (e->gas_kwh_m3 <= 0 || e->eff_gas <= 0 || e->cop <= 0))
 		rc = ch_error_set(CH_EINVALID,
 		                  "系数 gas_kwh_per_m3、efficiency.gas、cop.heat_pump 都要大于 0");

@@ -164,6 +164,15 @@ int ch_factor_get(ch_ctx *ctx, const char *scope, const char *key, double *out)
 	return 0;
 }
 
+int ch_factor_load(ch_ctx *ctx, const ch_factor_ref *refs, size_t n, void *base)
+{
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = ch_factor_get(ctx, refs[i].scope, refs[i].key,
+		                   (double *)(void *)((char *)base + refs[i].offset));
+	return rc;
+}
+
 int ch_heat_model_load(ch_ctx *ctx, ch_heat_model *m)
 {
 	static const char *const base[CH_STRUCT_COUNT] = {"envelope.tu", "envelope.zhuanmu",

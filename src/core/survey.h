@@ -15,6 +15,7 @@
 #ifndef CH_CORE_SURVEY_H
 #define CH_CORE_SURVEY_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/heatload.h"
@@ -74,6 +75,18 @@ int ch_village_put(ch_ctx *ctx, const ch_village_row *row, int first);
 /* The number SCOPE.KEY of the factor table ("survey", "usage_factor"):
  * CH_ENOTFOUND naming the factor and the file that sets it when missing. */
 int ch_factor_get(ch_ctx *ctx, const char *scope, const char *key, double *out);
+/* One factor a computation reads into a field of its own struct. */
+typedef struct ch_factor_ref {
+	const char *scope, *key;
+	size_t offset; /* of the double in the caller's struct */
+} ch_factor_ref;
+#define CH_FACTOR(scope, key, type, field)                                                         \
+	{                                                                                          \
+		(scope), (key), offsetof(type, field)                                              \
+	}
+/* Reads the N factors of REFS into the doubles of BASE, stopping at the
+ * first missing one (ch_factor_get's error). */
+int ch_factor_load(ch_ctx *ctx, const ch_factor_ref *refs, size_t n, void *base);
 /* The heat model (envelope classes, room temperature, usage factor). */
 int ch_heat_model_load(ch_ctx *ctx, ch_heat_model *m);
 /* The climate station of the county COUNTY_ID (data/survey/climate.csv):

@@ -98,11 +98,8 @@ struct uf {
 
 static int load_uf(ch_ctx *ctx, struct uf *f)
 {
-	static const struct {
-		const char *scope, *key;
-		size_t off;
-	} list[] = {
-#define F(s, k, field) {s, k, offsetof(struct uf, field)}
+	static const ch_factor_ref list[] = {
+#define F(s, k, field) CH_FACTOR(s, k, struct uf, field)
 	    F("survey", "usage.first_month", first_month),
 	    F("survey", "usage.last_month", last_month),
 	    F("survey", "usage.idle_share", idle),
@@ -119,10 +116,7 @@ static int load_uf(ch_ctx *ctx, struct uf *f)
 	    F("tariff", "electric.valley_share", valley_share),
 #undef F
 	};
-	int rc = 0;
-	for (size_t i = 0; i < sizeof list / sizeof list[0] && rc == 0; i++)
-		rc = ch_factor_get(ctx, list[i].scope, list[i].key,
-		                   (double *)(void *)((char *)f + list[i].off));
+	int rc = ch_factor_load(ctx, list, sizeof list / sizeof list[0], f);
 	if (rc == 0 && (f->first_month < 1 || f->first_month > 12 || f->last_month < 1 ||
 	                f->last_month > 12 || f->gas_kwh_m3 <= 0 || f->eff_gas <= 0 || f->cop <= 0))
 		rc = ch_error_set(CH_EINVALID,
