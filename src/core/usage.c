@@ -176,9 +176,6 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 	int rc;
 
 	memset(sum, 0, sizeof *sum);
-	if (sscanf(season, "%4d-%4d", &y1, &y2) != 2 || y2 != y1 + 1 || y1 < 2000 || y1 > 2100)
-		return ch_error_set_field(CH_EUSAGE, "season",
-		                          "采暖季应写作 2023-2024（相连的两年）");
 	if (county) {
 		ch_region c = {0};
 		if ((rc = ch_ctx_require_county(
@@ -191,6 +188,9 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 	                                                 : CH_PERM_READ)) != 0) {
 		return rc;
 	}
+	if (sscanf(season, "%4d-%4d", &y1, &y2) != 2 || y2 != y1 + 1 || y1 < 2000 || y1 > 2100)
+		return ch_error_set_field(CH_EUSAGE, "season",
+		                          "采暖季应写作 2023-2024（相连的两年）");
 	if ((rc = load_uf(ctx, &f)) != 0 || (rc = ch_heat_model_load(ctx, &m)) != 0)
 		return rc;
 	int fm = (int)f.first_month, lm = (int)f.last_month;
