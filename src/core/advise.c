@@ -5,6 +5,7 @@
  * grows with the largest village, not with the prefecture.
  */
 #include <jansson.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,10 +184,22 @@ struct village_state {
 	int has_infra, gas_main;
 	double gas_km, heat_km; /* < 0: none */
 	double rated, peak;
+	char works[120];           /* grid or gas works planned, with their date: "" when none */
+	int gas_works, grid_works; /* the works name gas (气), the grid (电 变 配) */
 	int64_t transformers;
 	ch_advice *hh;
 	size_t n, cap;
 };
+
+/* Sets O's why (truncated to fit: it is for people). */
+static void set_why(ch_option *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_why(ch_option *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(o->why, sizeof o->why, fmt, ap);
+	va_end(ap);
+}
 
 static void price_options(const struct factors *f, const struct policy *p,
                           const struct village_state *vs, ch_advice *a)
@@ -206,11 +219,12 @@ static void price_options(const struct factors *f, const struct policy *p,
 			    o->energy * f->gas_price -
 			    (o->energy < f->gas_sub_cap ? o->energy : f->gas_sub_cap) * f->gas_sub;
 			if (!vs->has_infra)
-				o->feasible = 0,
-				snprintf(o->why, sizeof o->why, "本村没有基础设施摸排数据");
+				o->feasible = 0, set_why(o, "本村没有基础设施摸排数据");
 			else if (!vs->gas_main)
 				o->feasible = 0,
-				snprintf(o->why, sizeof o->why, "本村没有燃气主管网");
+				set_why(o, "本村没有燃气主管网%s%s%s",
+				        vs->gas_works ? "（计划工程：" : "",
+				        vs->gas_works ? vs->works : "", vs->gas_works ? "）" : "");
 			else if (vs->gas_km > f->gas_max_km)
 				o->feasible = 0, snprintf(o->why, sizeof o->why,
 				                          "距燃气主管网 %.1f km，超过 %.1f km",
@@ -232,11 +246,10 @@ static void price_options(const struct factors *f, const struct policy *p,
 			conn = f->c_central;
 			running = f->central_price * a->area;
 			if (!vs->has_infra || vs->heat_km < 0)
-				o->feasible = 0, snprintf(o->why, sizeof o->why, "附近没有热网");
+				o->feasible = 0, set_why(o, "附近没有热网");
 			else if (vs->heat_km > f->heat_max_km)
-				o->feasible = 0,
-				snprintf(o->why, sizeof o->why, "距热网 %.1f km，超过 %.1f km",
-				         vs->heat_km, f->heat_max_km);
+				o->feasible = 0, set_why(o, "距热网 %.1f km，超过 %.1f km",
+				                         vs->heat_km, f->heat_max_km);
 			break;
 		}
 		if (o->kva > 0) {
@@ -244,8 +257,7 @@ static void price_options(const struct factors *f, const struct policy *p,
 			    o->energy * el_price -
 			    (o->energy < f->el_sub_cap ? o->energy : f->el_sub_cap) * f->el_sub;
 			if (!vs->has_infra || vs->transformers == 0)
-				o->feasible = 0,
-				snprintf(o->why, sizeof o->why, "本村没有变压器摸排数据");
+				o->feasible = 0, set_why(o, "本村没有变压器摸排数据");
 		}
 		o->equipment_fen = fen(equip);
 		o->connection_fen = fen(conn);
@@ -312,9 +324,12 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
 		for (int k = 0; k < CH_OPT_COUNT; k++) {
 			ch_option *op = &a->opt[k];
 			if (op->feasible && op->kva > 0 && k != a->best && op->kva > left + 1e-9)
-				snprintf(op->why, sizeof op->why,
-				         "变压器余量不足：需 %.1f kVA，余 %.1f kVA，缺 %.1f kVA",
-				         op->kva, left, op->kva - left);
+				set_why(
+				    op,
+				    "变压器余量不足：需 %.1f kVA，余 %.1f kVA，缺 %.1f kVA%s%s%s",
+				    op->kva, left, op->kva - left,
+				    vs->grid_works ? "（计划工程：" : "",
+				    vs->grid_works ? vs->works : "", vs->grid_works ? "）" : "");
 		}
 		if (a->best < 0 && waiting_for >= 0) {
 			a->best = waiting_for;
@@ -443,7 +458,7 @@ int ch_advise(ch_ctx *ctx, ch_advise_opts *o)
 	    " coalesce(s.planned_measures, ''), s.consent, s.county_id, s.village_id,"
 	    " i.village_id IS NOT NULL, coalesce(i.gas_main, 0), coalesce(i.gas_distance_m, 0),"
 	    " coalesce(i.heat_network_m, -1), coalesce(tr.rated, 0), coalesce(tr.peak, 0),"
-	    " coalesce(tr.n, 0), s.heating"
+	    " coalesce(tr.n, 0), s.heating, coalesce(i.works, ''), coalesce(i.works_date, '')"
 	    " FROM survey_household s JOIN region c ON c.id = s.county_id"
 	    " JOIN region t ON t.id = s.township_id JOIN region v ON v.id = s.village_id"
 	    " LEFT JOIN village_infra i ON i.village_id = s.village_id"
@@ -473,6 +488,12 @@ int ch_advise(ch_ctx *ctx, ch_advise_opts *o)
 			vs.rated = (double)ch_stmt_int64(st, 19);
 			vs.peak = (double)ch_stmt_int64(st, 20);
 			vs.transformers = ch_stmt_int64(st, 21);
+			snprintf(vs.works, sizeof vs.works, "%.80s%s%s", ch_stmt_text(st, 23),
+			         *ch_stmt_text(st, 24) ? "，" : "", ch_stmt_text(st, 24));
+			vs.gas_works = strstr(ch_stmt_text(st, 23), "气") != NULL;
+			vs.grid_works = strstr(ch_stmt_text(st, 23), "电") ||
+			                strstr(ch_stmt_text(st, 23), "变") ||
+			                strstr(ch_stmt_text(st, 23), "配");
 		}
 		int ci = 0;
 		while (ci < nclim && clim_county[ci] != county_id)

@@ -12,6 +12,7 @@
 
 #include "core/audit.h"
 #include "core/ctx.h"
+#include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
 #include "core/survey.h"
@@ -285,9 +286,14 @@ static int parse_usage(struct reader *rd, size_t line, char **v, struct usage_ro
 	}
 	if (!bad &&
 	    ch_usage_locate(rd->ctx, v[U_METER], v[U_ID], kind, &o->household_id, &o->kind)) {
+		char masked[64];
 		bad = 1;
-		problem(rd, line, *v[U_METER] ? U_METER : U_ID, *v[U_METER] ? v[U_METER] : v[U_ID],
-		        "%s", ch_error_message());
+		if (*v[U_METER]) {
+			problem(rd, line, U_METER, v[U_METER], "%s", ch_error_message());
+		} else { /* an ID number is personal data: shown masked, as everywhere */
+			ch_idcard_mask(v[U_ID], masked, sizeof masked);
+			problem(rd, line, U_ID, masked, "%s", ch_error_message());
+		}
 	}
 	ch_error_clear();
 	if (!((sscanf(v[U_MONTH], "%4d-%2d%7s", &y, &m, rest) == 2 ||

@@ -63,6 +63,7 @@ has "advise: the county's mix" "15 户：宜气 5、直热电 10、热泵 0、�
 run c advise --village 弱村 --format json
 has "advise: R004 waits on the upgrade, short 7.0 kVA" "待变压器增容（缺 7.0 kVA）"
 has "advise: the heat pump is short too" "需 5.3 kVA，余 1.0 kVA，缺 4.3 kVA"
+has "advise: the planned grid works beside the shortfall" "缺 4.3 kVA（计划工程：弱村配变增容，2023-09-30）"
 run c advise --village 气村 --format csv
 has "advise: gas's yearly cost and the others' in the reason" "燃气壁挂炉：每年折合 2,265 元（自付 4,300 元按 10 年摊销，运行 1,835 元）"
 has "advise: central heating infeasible and why" "集中供热不可行（附近没有热网）"

@@ -16,11 +16,13 @@ c plan import "$AF/plan.csv" --year 2023 >/dev/null &&
 	c survey import "$UF/survey.csv" >/dev/null || echo "not ok - setting up"
 
 # ---- readings ----
-printf '表号,身份证号,类别,月份,用量\nE999,,电,2023-11,10\nE001,,电,2023-13,10\n' >bad.csv
+printf '表号,身份证号,类别,月份,用量\nE999,,电,2023-11,10\nE001,,电,2023-13,10\n,652301197003019999,燃气,2023-11,10\n' >bad.csv
 run c usage import bad.csv
 expect_rc "usage import: an unknown meter and a bad month are refused" 1
 has "usage import: names the unknown meter" "E999"
 has "usage import: names the month" "2023-13"
+has "usage import: an unknown ID number, masked" "652301********9999"
+lacks "usage import: the ID number never in full" "652301197003019999"
 run c usage import "$UF/readings.csv"
 expect_rc "usage import: stored" 0
 has "usage import: every row" "读入 30 行；保存 30 行"
