@@ -557,15 +557,15 @@ static int impact_row(const ch_impact_row *r, void *arg)
 	ch_report_set_int(t, I_COAL, whole(r->done.coal_t));
 	ch_report_set_int(t, I_TCE, whole(r->done.tce));
 	ch_report_set_int(t, I_CO2, whole(r->done.co2_t));
-	set_fixed(t, I_SO2, r->done.so2_t, 1);
-	set_fixed(t, I_NOX, r->done.nox_t, 1);
-	set_fixed(t, I_PM25, r->done.pm25_t, 1);
+	set_fixed(t, I_SO2, r->done.so2_t, 2);
+	set_fixed(t, I_NOX, r->done.nox_t, 2);
+	set_fixed(t, I_PM25, r->done.pm25_t, 2);
 	ch_report_set_int(t, I_PCOAL, whole(r->plan.coal_t));
 	ch_report_set_int(t, I_PTCE, whole(r->plan.tce));
 	ch_report_set_int(t, I_PCO2, whole(r->plan.co2_t));
-	set_fixed(t, I_PSO2, r->plan.so2_t, 1);
-	set_fixed(t, I_PNOX, r->plan.nox_t, 1);
-	set_fixed(t, I_PPM25, r->plan.pm25_t, 1);
+	set_fixed(t, I_PSO2, r->plan.so2_t, 2);
+	set_fixed(t, I_PNOX, r->plan.nox_t, 2);
+	set_fixed(t, I_PPM25, r->plan.pm25_t, 2);
 	if (r->total) {
 		ch_result_count(res, "commissioned", whole(r->done.households));
 		ch_result_count(res, "coal_t", whole(r->done.coal_t));

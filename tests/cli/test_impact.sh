@@ -51,3 +51,20 @@ expect_rc "report impact for another county: refused" 3
 run ch --db $DB --as fk report impact --year 2023 --as-of 2023-11-17 --format csv
 expect_rc "report impact over the operator's scope: allowed" 0
 lacks "report impact over the operator's scope: no other county" "昌吉市"
+
+# ---- by hand: 阜康市 of tests/fixtures/acceptance/ on 2023-10-22 ----
+# FK003 (commissioned 08-01) and FK001 (10-21); FK002 not yet (10-25).
+# Each: 空气能, 100 m², no survey: 砖木 (H 2.8), station 乌鲁木齐, 9.5 t of coal.
+#   demand 2.8 × 100 × 24 × 3,965.8 × 0.45 / 1000 = 11,992.58 kWh → 5.99629 MWh at COP 2
+#   tce  9.5 × 0.7143 − 5.99629 × 0.1229 = 6.78585 − 0.73694 = 6.04891; × 2 = 12.1 → 12
+#   CO2  9.5 × 1.9003 − 5.99629 × 0.5703 = 18.05285 − 3.41968 = 14.63317; × 2 = 29.3 → 29
+#   SO2 2 × 9.5 × 1.62 / 1000 = 0.031; NOx 2 × 9.5 × 2.2 / 1000 = 0.042; PM2.5 0.061
+# the whole plan: 3 households = 1.5 × the two: coal 28.5 → 29, tce 18.1, CO2 43.9,
+#   SO2 0.046, NOx 0.063, PM2.5 0.091
+AF=$FIX/acceptance
+ch --db hand.db plan import "$AF/plan.csv" --year 2023 >/dev/null &&
+	ch --db hand.db household import "$AF/register.csv" >/dev/null &&
+	ch --db hand.db event import "$AF/events.csv" >/dev/null || echo "not ok - setting up by hand"
+run ch --db hand.db report impact --year 2023 --as-of 2023-10-22 --county 阜康市 --format csv
+has "report impact by hand: 阜康市's two commissioned households and the plan's three" \
+	"阜康市,3,2,0,19,12,29,0.03,0.04,0.06,29,18,44,0.05,0.06,0.09"
