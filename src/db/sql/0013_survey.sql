@@ -10,9 +10,11 @@
 -- (climate, envelope, tariffs, emission factors, thresholds), each with its
 -- unit and source, loaded from data/survey/, data/tariffs/, data/emission/.
 -- usage_reading: the utilities' monthly meter readings of commissioned
--- households; usage_flag: what the season's check found.
+-- households; usage_flag: what the season's check found. IF NOT EXISTS,
+-- as in 0011, so that a database whose version rows were rolled back
+-- (tests/unit/test_search.c) migrates again.
 
-CREATE TABLE survey_household (
+CREATE TABLE IF NOT EXISTS survey_household (
 	id INTEGER PRIMARY KEY,
 	county_id INTEGER NOT NULL REFERENCES region(id),
 	township_id INTEGER NOT NULL REFERENCES region(id),
@@ -35,12 +37,12 @@ CREATE TABLE survey_household (
 	updated_at TEXT NOT NULL,
 	UNIQUE (county_id, hh_no)
 );
-CREATE INDEX survey_household_village ON survey_household(village_id, hh_no);
-CREATE INDEX survey_household_meter_gas ON survey_household(meter_gas) WHERE meter_gas IS NOT NULL;
-CREATE INDEX survey_household_meter_electric ON survey_household(meter_electric)
+CREATE INDEX IF NOT EXISTS survey_household_village ON survey_household(village_id, hh_no);
+CREATE INDEX IF NOT EXISTS survey_household_meter_gas ON survey_household(meter_gas) WHERE meter_gas IS NOT NULL;
+CREATE INDEX IF NOT EXISTS survey_household_meter_electric ON survey_household(meter_electric)
 	WHERE meter_electric IS NOT NULL;
 
-CREATE TABLE village_infra (
+CREATE TABLE IF NOT EXISTS village_infra (
 	village_id INTEGER PRIMARY KEY REFERENCES region(id),
 	county_id INTEGER NOT NULL REFERENCES region(id),
 	gas_main INTEGER NOT NULL CHECK (gas_main IN (0, 1)),
@@ -51,7 +53,7 @@ CREATE TABLE village_infra (
 	updated_at TEXT NOT NULL
 );
 
-CREATE TABLE transformer (
+CREATE TABLE IF NOT EXISTS transformer (
 	village_id INTEGER NOT NULL REFERENCES village_infra(village_id),
 	name TEXT NOT NULL,               -- 变压器编号
 	rated_kva INTEGER NOT NULL,
@@ -59,7 +61,7 @@ CREATE TABLE transformer (
 	PRIMARY KEY (village_id, name)
 );
 
-CREATE TABLE factor (
+CREATE TABLE IF NOT EXISTS factor (
 	scope TEXT NOT NULL,              -- 'survey', 'tariff', 'emission', 'climate'
 	key TEXT NOT NULL,
 	value TEXT NOT NULL,              -- a decimal number as written in the file
@@ -68,7 +70,7 @@ CREATE TABLE factor (
 	PRIMARY KEY (scope, key)
 );
 
-CREATE TABLE usage_reading (
+CREATE TABLE IF NOT EXISTS usage_reading (
 	household_id INTEGER NOT NULL REFERENCES household(id),
 	kind TEXT NOT NULL CHECK (kind IN ('gas', 'electric')),
 	month TEXT NOT NULL,              -- YYYY-MM
@@ -81,7 +83,7 @@ CREATE TABLE usage_reading (
 -- without a reading), with the figures in REASON. One per household,
 -- season and flag however often the check runs; VISIT 1 when it asks for
 -- a follow-up visit (visit 3 of the household, listed by followup due).
-CREATE TABLE usage_flag (
+CREATE TABLE IF NOT EXISTS usage_flag (
 	household_id INTEGER NOT NULL REFERENCES household(id),
 	season TEXT NOT NULL,             -- '2023-2024'
 	flag TEXT NOT NULL CHECK (flag IN ('idle', 'low', 'burden', 'gap')),
