@@ -191,17 +191,21 @@ struct village_state {
 	size_t n, cap;
 };
 
-/* Sets O's why (truncated to fit: it is for people). */
-static void set_why(ch_option *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void set_why(ch_option *o, const char *fmt, ...)
+/* Sets O's why (truncated to fit: it is for people) when TEXT: a run
+ * that lists no households reads no reasons. */
+static void set_why(int text, ch_option *o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_why(int text, ch_option *o, const char *fmt, ...)
 {
 	va_list ap;
+	if (!text)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(o->why, sizeof o->why, fmt, ap);
 	va_end(ap);
 }
 
-static void price_options(const struct factors *f, const struct policy *p,
+static void price_options(int text, const struct factors *f, const struct policy *p,
                           const struct village_state *vs, ch_advice *a)
 {
 	double kw = a->kw_after, kwh = a->kwh_after;
@@ -219,10 +223,10 @@ static void price_options(const struct factors *f, const struct policy *p,
 			    o->energy * f->gas_price -
 			    (o->energy < f->gas_sub_cap ? o->energy : f->gas_sub_cap) * f->gas_sub;
 			if (!vs->has_infra)
-				o->feasible = 0, set_why(o, "本村没有基础设施摸排数据");
+				o->feasible = 0, set_why(text, o, "本村没有基础设施摸排数据");
 			else if (!vs->gas_main)
 				o->feasible = 0,
-				set_why(o, "本村没有燃气主管网%s%s%s",
+				set_why(text, o, "本村没有燃气主管网%s%s%s",
 				        vs->gas_works ? "（计划工程：" : "",
 				        vs->gas_works ? vs->works : "", vs->gas_works ? "）" : "");
 			else if (vs->gas_km > f->gas_max_km)
@@ -246,9 +250,9 @@ static void price_options(const struct factors *f, const struct policy *p,
 			conn = f->c_central;
 			running = f->central_price * a->area;
 			if (!vs->has_infra || vs->heat_km < 0)
-				o->feasible = 0, set_why(o, "附近没有热网");
+				o->feasible = 0, set_why(text, o, "附近没有热网");
 			else if (vs->heat_km > f->heat_max_km)
-				o->feasible = 0, set_why(o, "距热网 %.1f km，超过 %.1f km",
+				o->feasible = 0, set_why(text, o, "距热网 %.1f km，超过 %.1f km",
 				                         vs->heat_km, f->heat_max_km);
 			break;
 		}
@@ -257,7 +261,7 @@ static void price_options(const struct factors *f, const struct policy *p,
 			    o->energy * el_price -
 			    (o->energy < f->el_sub_cap ? o->energy : f->el_sub_cap) * f->el_sub;
 			if (!vs->has_infra || vs->transformers == 0)
-				o->feasible = 0, set_why(o, "本村没有变压器摸排数据");
+				o->feasible = 0, set_why(text, o, "本村没有变压器摸排数据");
 		}
 		o->equipment_fen = fen(equip);
 		o->connection_fen = fen(conn);
@@ -325,7 +329,7 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
 			ch_option *op = &a->opt[k];
 			if (op->feasible && op->kva > 0 && k != a->best && op->kva > left + 1e-9)
 				set_why(
-				    op,
+				    o->household != NULL, op,
 				    "变压器余量不足：需 %.1f kVA，余 %.1f kVA，缺 %.1f kVA%s%s%s",
 				    op->kva, left, op->kva - left,
 				    vs->grid_works ? "（计划工程：" : "",
@@ -514,16 +518,20 @@ int ch_advise(ch_ctx *ctx, ch_advise_opts *o)
 		ch_advice *a = &vs.hh[vs.n++];
 		memset(a, 0, sizeof *a);
 		a->survey_id = ch_stmt_int64(st, 0);
-		snprintf(a->county, sizeof a->county, "%s", vs.county);
-		snprintf(a->township, sizeof a->township, "%s", vs.township);
-		snprintf(a->village, sizeof a->village, "%s", vs.village);
-		snprintf(a->hh_no, sizeof a->hh_no, "%s", ch_stmt_text(st, 4));
+		memcpy(a->county, vs.county, sizeof a->county);
+		memcpy(a->township, vs.township, sizeof a->township);
+		memcpy(a->village, vs.village, sizeof a->village);
+		const char *no = ch_stmt_text(st, 4);
+		size_t nl = strlen(no) < sizeof a->hh_no - 1 ? strlen(no) : sizeof a->hh_no - 1;
+		memcpy(a->hh_no, no, nl);
+		a->hh_no[nl] = '\0';
 		memcpy(a->station, clim[ci].station, sizeof a->station);
 		ch_envelope e = {.structure = ch_structure_parse(ch_stmt_text(st, 7)),
 		                 .year_built = (int)ch_stmt_int64(st, 8),
 		                 .wall_insulated = (int)ch_stmt_int64(st, 9),
 		                 .window_efficient = (int)ch_stmt_int64(st, 10)};
-		snprintf(a->structure, sizeof a->structure, "%s", ch_structure_name(e.structure));
+		memcpy(a->structure, ch_structure_name(e.structure),
+		       strlen(ch_structure_name(e.structure)) + 1); /* at most 7 bytes */
 		a->area = (double)ch_stmt_int64(st, 6) / 100.0;
 		a->h_before = ch_heat_h(&f.m, &e, NULL);
 		a->h_after = ch_heat_h(&f.m, &e, ch_stmt_text(st, 11));
@@ -538,7 +546,7 @@ int ch_advise(ch_ctx *ctx, ch_advise_opts *o)
 		else
 			a->coal_t = ch_stmt_is_null(st, 5) ? f.coal_default_t
 			                                   : (double)ch_stmt_int64(st, 5) / 1000.0;
-		price_options(&f, &pol, &vs, a);
+		price_options(o->household != NULL, &f, &pol, &vs, a);
 	}
 	ch_stmt_finalize(st);
 	if (rc == 0)
