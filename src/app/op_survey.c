@@ -3,9 +3,11 @@
  * import` (households), `village import` (gas main, heat network,
  * transformers), `survey heatload` (design load and season's demand before
  * and after the planned energy-saving measures), `advise` (the technology
- * per household, village and county) and `usage import|check` (meter
- * readings against the predicted demand; follow-up visits for households
- * that may be back on coal).
+ * per household, village and county), `report impact` (coal and
+ * emissions avoided; its row sits here beside the survey it reads, under
+ * the report group) and `usage import|check|followup` (meter readings
+ * against the predicted demand; follow-up visits for households that may
+ * be back on coal).
  */
 #include <stdio.h>
 #include <stdlib.h>
