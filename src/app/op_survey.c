@@ -219,6 +219,8 @@ enum {
 	A_CONSENT,
 	A_BEST,
 	A_WAITING,
+	A_EQUIP,
+	A_CONN,
 	A_SUBSIDY,
 	A_OWN,
 	A_RUNNING,
@@ -237,6 +239,8 @@ static const struct app_col advice_cols[] = {
     [A_CONSENT] = {"consent", "同意改造", CH_COL_TEXT},
     [A_BEST] = {"recommended", "推荐", CH_COL_TEXT},
     [A_WAITING] = {"waiting_upgrade", "待变压器增容", CH_COL_TEXT},
+    [A_EQUIP] = {"equipment_yuan", "设备(元)", CH_COL_INT},
+    [A_CONN] = {"connection_yuan", "入户(元)", CH_COL_INT},
     [A_SUBSIDY] = {"subsidy_yuan", "补助(元)", CH_COL_INT},
     [A_OWN] = {"own_yuan", "农户自付(元)", CH_COL_INT},
     [A_RUNNING] = {"running_yuan", "年运行费(元)", CH_COL_INT},
@@ -326,6 +330,8 @@ static int advice_row(const ch_advice *a, void *arg)
 	ch_report_set_text(r, A_BEST, ch_option_name(a->best));
 	ch_report_set_text(r, A_WAITING, a->waiting ? "是" : "");
 	if (a->best >= 0) {
+		ch_report_set_int(r, A_EQUIP, yuan(a->opt[a->best].equipment_fen));
+		ch_report_set_int(r, A_CONN, yuan(a->opt[a->best].connection_fen));
 		ch_report_set_int(r, A_SUBSIDY, yuan(a->opt[a->best].subsidy_fen));
 		ch_report_set_int(r, A_OWN, yuan(a->opt[a->best].own_fen));
 		ch_report_set_int(r, A_RUNNING, yuan(a->opt[a->best].running_fen));
@@ -433,14 +439,16 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	if (level == 0) {
 		s.hh = APP_REPORT("技术路线建议（按户）", advice_cols);
 		for (int k = 0; k < CH_OPT_COUNT; k++) {
-			static const char *const what[4] = {"可行", "自付(元)", "年运行费(元)", "说明"};
-			static const char *const keys[4] = {"feasible", "own_yuan", "running_yuan", "why"};
+			static const char *const what[4] = {"可行", "自付(元)", "年运行费(元)",
+			                                    "说明"};
+			static const char *const keys[4] = {"feasible", "own_yuan", "running_yuan",
+			                                    "why"};
 			for (int c = 0; c < 4; c++) {
 				char key[64], label[96];
 				snprintf(key, sizeof key, "%s_%s", ch_option_key(k), keys[c]);
 				snprintf(label, sizeof label, "%s%s", ch_option_name(k), what[c]);
-				s.opt_col[k][c] = ch_report_add_col(s.hh, key, label,
-				                                    c == 1 || c == 2 ? CH_COL_INT : CH_COL_TEXT);
+				s.opt_col[k][c] = ch_report_add_col(
+				    s.hh, key, label, c == 1 || c == 2 ? CH_COL_INT : CH_COL_TEXT);
 			}
 		}
 		ch_result_add_table(res, s.hh);

@@ -67,6 +67,7 @@ has "advise: the planned grid works beside the shortfall" "缺 4.3 kVA（计划�
 run c advise --village 气村 --format csv
 has "advise: gas's yearly cost and the others' in the reason" "燃气壁挂炉：每年折合 2,265 元（自付 4,300 元按 10 年摊销，运行 1,835 元）"
 has "advise: central heating infeasible and why" "集中供热不可行（附近没有热网）"
+has "advise: gas's equipment, connection, subsidy, own outlay and running cost" "气村,Q001,80.00,8.4,9594,9.0,是,燃气壁挂炉,,4500,2500,2700,4300,1835,"
 
 # ---- scope: 阜康市's operator may not read 昌吉市's advice ----
 c user add fk --role county_operator --scope 阜康市 >/dev/null
