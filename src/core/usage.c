@@ -72,7 +72,7 @@ int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const
 }
 
 int ch_usage_put(ch_ctx *ctx, int64_t household_id, const char *kind, const char *month,
-                 int64_t amount_milli)
+                 int64_t amount_milli, int64_t reading_milli)
 {
 	int64_t region = 0;
 	int rc = ch_db_query_int64(
@@ -82,11 +82,13 @@ int ch_usage_put(ch_ctx *ctx, int64_t household_id, const char *kind, const char
 	if (rc == 0)
 		rc = ch_ctx_require_unnamed(ctx, CH_PERM_HOUSEHOLD_WRITE, region);
 	if (rc == 0)
-		rc = ch_db_run(ctx->db,
-		               "INSERT INTO usage_reading(household_id, kind, month, amount_milli)"
-		               " VALUES (?, ?, ?, ?) ON CONFLICT(household_id, kind, month)"
-		               " DO UPDATE SET amount_milli = excluded.amount_milli",
-		               "itti", household_id, kind, month, amount_milli);
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO usage_reading(household_id, kind, month, amount_milli,"
+		    " reading_milli) VALUES (?, ?, ?, ?, ?) ON CONFLICT(household_id, kind, month)"
+		    " DO UPDATE SET amount_milli = excluded.amount_milli,"
+		    " reading_milli = excluded.reading_milli",
+		    "ittII", household_id, kind, month, amount_milli + 1, reading_milli + 1);
 	return rc;
 }
 
@@ -122,6 +124,63 @@ static int load_uf(ch_ctx *ctx, struct uf *f)
 		rc = ch_error_set(CH_EINVALID,
 		                  "用量核对的月份或系数不对（data/survey/factors.csv）");
 	return rc;
+}
+
+/* The month N months after "YYYY-MM" FROM (N may be -1), into OUT. */
+static void month_add(const char *from, int n, char out[16])
+{
+	int y = atoi(from), m = atoi(from + 5);
+	unsigned k = (unsigned)(y * 12 + (m - 1) + n) % 120000u; /* the year stays 4 digits */
+	snprintf(out, 16, "%04u-%02u", k / 12, k % 12 + 1);
+}
+
+/* The use of household HH's KIND meter in the NMONTHS months from FROM:
+ * each month's use as the utility gave it, else the difference of its
+ * cumulative reading from the month before's. *ROWS: readings stored for
+ * those months (and the one before); *HAVE: months whose use is known;
+ * *USED: their sum. */
+static int season_use(ch_ctx *ctx, int64_t hh, const char *kind, const char *from, int nmonths,
+                      int *rows, int *have, double *used)
+{
+	int64_t amount[14], reading[14];
+	int has_amount[14] = {0}, has_reading[14] = {0};
+	char before[16], to[16];
+	ch_stmt *st;
+	month_add(from, -1, before);
+	month_add(from, nmonths - 1, to);
+	int rc = ch_db_preparef(ctx->db, &st,
+	                        "SELECT month, amount_milli, reading_milli FROM usage_reading"
+	                        " WHERE household_id = ? AND kind = ? AND month BETWEEN ? AND ?",
+	                        "itt"
+	                        "t",
+	                        hh, kind, before, to);
+	if (rc)
+		return rc;
+	*rows = *have = 0;
+	*used = 0;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		const char *mo = ch_stmt_text(st, 0);
+		int i =
+		    (atoi(mo) * 12 + atoi(mo + 5) - 1) - (atoi(before) * 12 + atoi(before + 5) - 1);
+		if (i < 0 || i > nmonths)
+			continue;
+		*rows += i > 0;
+		if (!ch_stmt_is_null(st, 1))
+			amount[i] = ch_stmt_int64(st, 1), has_amount[i] = 1;
+		if (!ch_stmt_is_null(st, 2))
+			reading[i] = ch_stmt_int64(st, 2), has_reading[i] = 1;
+	}
+	ch_stmt_finalize(st);
+	if (rc != CH_DB_DONE)
+		return rc;
+	for (int i = 1; i <= nmonths; i++) {
+		if (has_amount[i]) {
+			*used += (double)amount[i] / 1000.0, (*have)++;
+		} else if (has_reading[i] && has_reading[i - 1] && reading[i] >= reading[i - 1]) {
+			*used += (double)(reading[i] - reading[i - 1]) / 1000.0, (*have)++;
+		}
+	}
+	return 0;
 }
 
 struct flag_out {
@@ -213,14 +272,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 	    " h.county_id, coalesce(s.area_centi, h.heated_area_centi, 0),"
 	    " coalesce(s.structure, h.structure, ''), coalesce(s.year_built, 0),"
 	    " coalesce(s.wall_insulated, 0), coalesce(s.window_efficient, 0),"
-	    " coalesce(h.es_measures, s.planned_measures, ''), s.income_fen,"
-	    " (SELECT count(*) FROM usage_reading u WHERE u.household_id = h.id"
-	    "  AND u.kind = CASE h.technology WHEN 'gas' THEN 'gas' ELSE 'electric' END"
-	    "  AND u.month BETWEEN ?2 AND ?3),"
-	    " (SELECT coalesce(sum(u.amount_milli), 0) FROM usage_reading u WHERE u.household_id = "
-	    "h.id"
-	    "  AND u.kind = CASE h.technology WHEN 'gas' THEN 'gas' ELSE 'electric' END"
-	    "  AND u.month BETWEEN ?2 AND ?3)"
+	    " coalesce(h.es_measures, s.planned_measures, ''), s.income_fen"
 	    " FROM household h JOIN region c ON c.id = h.county_id"
 	    " LEFT JOIN region v ON v.id = h.village_id"
 	    " LEFT JOIN survey_household s ON s.county_id = h.county_id AND s.hh_no = h.hh_no"
@@ -228,9 +280,9 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 	    " AND h.technology <> 'central'"
 	    " AND (?1 = 0 OR h.county_id = ?1 OR h.township_id = ?1 OR h.village_id = ?1)"
 	    " AND EXISTS (SELECT 1 FROM event e WHERE e.household_id = h.id AND e.stage_no = 3"
-	    "  AND e.superseded_by IS NULL AND e.day < ?4)"
+	    "  AND e.superseded_by IS NULL AND e.day < ?2)"
 	    " ORDER BY c.code, h.hh_no",
-	    "ittt", region, from, to, season_start);
+	    "it", region, season_start);
 	int64_t clim_county = 0;
 	ch_climate clim;
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
@@ -263,10 +315,13 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 		                       ? kwh * (1 - f.solar_fraction)
 		                       : kwh;
 		const char *unit = gas ? "m³" : "kWh";
-		int64_t have = ch_stmt_int64(st, 14);
-		double used = (double)ch_stmt_int64(st, 15) / 1000.0;
+		int have = 0, rows = 0;
+		double used = 0;
+		if ((rc = season_use(ctx, hh, gas ? "gas" : "electric", from, nmonths, &rows, &have,
+		                     &used)) != 0)
+			break;
 		char reason[400];
-		if (have == 0) { /* the utilities sent nothing for it: not a gap of a meter */
+		if (rows == 0) { /* the utilities sent nothing for it: not a gap of a meter */
 			sum->no_readings++;
 			continue;
 		}

@@ -31,11 +31,14 @@ typedef struct ch_ctx ch_ctx;
  * (the reader turns it into the row's problem). */
 int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const char *kind,
                     int64_t *household_id, const char **kind_out);
-/* Stores a month's use (thousandths of m³ or kWh), replacing the stored
- * one. Requires CH_PERM_HOUSEHOLD_WRITE for the household. Inside the
- * caller's transaction. */
+/* Stores a month's use AMOUNT_MILLI and/or the meter's cumulative reading
+ * READING_MILLI (thousandths of m³ or kWh; -1: not given), replacing what
+ * was stored for that month: a month without its use counts the
+ * difference from the month before's reading. Requires
+ * CH_PERM_HOUSEHOLD_WRITE for the household. Inside the caller's
+ * transaction. */
 int ch_usage_put(ch_ctx *ctx, int64_t household_id, const char *kind, const char *month,
-                 int64_t amount_milli);
+                 int64_t amount_milli, int64_t reading_milli);
 
 typedef struct ch_usage_flag {
 	const char *county, *village, *hh_no, *head_name;

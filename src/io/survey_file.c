@@ -86,9 +86,11 @@ static const char *const village_names[V_COUNT] = {"县市",
                                                    "计划工程",
                                                    "计划完成日期"};
 
-enum { U_METER, U_ID, U_KIND, U_MONTH, U_AMOUNT, U_COUNT };
-static const char *const usage_keys[U_COUNT] = {"meter", "id_number", "kind", "month", "amount"};
-static const char *const usage_names[U_COUNT] = {"表号", "身份证号", "类别", "月份", "用量"};
+enum { U_METER, U_ID, U_KIND, U_MONTH, U_AMOUNT, U_READING, U_COUNT };
+static const char *const usage_keys[U_COUNT] = {"meter", "id_number", "kind",
+                                                "month", "amount",    "reading"};
+static const char *const usage_names[U_COUNT] = {"表号", "身份证号", "类别",
+                                                 "月份", "用量",     "本期读数"};
 
 struct spec {
 	const char *kind;
@@ -104,7 +106,7 @@ static const struct spec specs[] = {
                                   1u << S_CONSENT},
     [CH_SURVEY_VILLAGES] = {"village", village_keys, village_names, V_COUNT,
                             1u << V_COUNTY | 1u << V_TOWNSHIP | 1u << V_VILLAGE | 1u << V_GAS},
-    [CH_SURVEY_USAGE] = {"usage", usage_keys, usage_names, U_COUNT, 1u << U_MONTH | 1u << U_AMOUNT},
+    [CH_SURVEY_USAGE] = {"usage", usage_keys, usage_names, U_COUNT, 1u << U_MONTH},
 };
 
 struct reader {
@@ -267,7 +269,7 @@ struct usage_row {
 	int64_t household_id;
 	const char *kind;
 	char month[8];
-	int64_t amount_milli;
+	int64_t amount_milli, reading_milli; /* -1: not given */
 };
 
 static int parse_usage(struct reader *rd, size_t line, char **v, struct usage_row *o)
@@ -304,7 +306,10 @@ static int parse_usage(struct reader *rd, size_t line, char **v, struct usage_ro
 		bad = 1, problem(rd, line, U_MONTH, v[U_MONTH], "%s", "月份应写作 2023-11");
 	else
 		snprintf(o->month, sizeof o->month, "%04d-%02d", y, m);
-	bad |= number(rd, line, U_AMOUNT, v[U_AMOUNT], 3, 100000000000, 0, &o->amount_milli);
+	bad |= number(rd, line, U_AMOUNT, v[U_AMOUNT], 3, 100000000000, -1, &o->amount_milli);
+	bad |= number(rd, line, U_READING, v[U_READING], 3, 100000000000000, -1, &o->reading_milli);
+	if (!*v[U_AMOUNT] && !*v[U_READING])
+		bad = 1, problem(rd, line, U_AMOUNT, "", "%s", "用量和本期读数至少要写一个");
 	return bad;
 }
 
@@ -327,7 +332,8 @@ static int store(struct reader *rd, struct kept *rows, size_t n, ch_survey_file_
 		} else if (rd->sp == &specs[CH_SURVEY_USAGE]) {
 			struct usage_row o;
 			parse_usage(rd, rows[i].line, rows[i].v, &o);
-			rc = ch_usage_put(rd->ctx, o.household_id, o.kind, o.month, o.amount_milli);
+			rc = ch_usage_put(rd->ctx, o.household_id, o.kind, o.month, o.amount_milli,
+			                  o.reading_milli);
 		} else {
 			ch_village_row o;
 			int first = 1;

@@ -817,8 +817,8 @@ static const char *const survey_keys[] = {
 static const char *const village_keys[] = {
     "county",      "township", "village", "gas_main", "gas_distance", "heat_distance",
     "transformer", "rated",    "peak",    "works",    "works_date",   "ignored"};
-static const char *const usage_keys[] = {"meter", "id_number", "kind",
-                                         "month", "amount",    "ignored"};
+static const char *const usage_keys[] = {"meter",  "id_number", "kind",   "month",
+                                         "amount", "reading",   "ignored"};
 
 static void household_keys(const char *keys[CH_HF_COUNT + 1])
 {

@@ -74,7 +74,9 @@ CREATE TABLE IF NOT EXISTS usage_reading (
 	household_id INTEGER NOT NULL REFERENCES household(id),
 	kind TEXT NOT NULL CHECK (kind IN ('gas', 'electric')),
 	month TEXT NOT NULL,              -- YYYY-MM
-	amount_milli INTEGER NOT NULL,    -- m³ or kWh used that month, thousandths
+	amount_milli INTEGER,             -- m³ or kWh used that month, thousandths
+	reading_milli INTEGER,            -- the meter's cumulative reading at the month's end
+	CHECK (amount_milli IS NOT NULL OR reading_milli IS NOT NULL),
 	PRIMARY KEY (household_id, kind, month)
 );
 
