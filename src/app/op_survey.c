@@ -270,6 +270,7 @@ enum {
 	V_NEEDED,
 	V_SHORT,
 	V_WAITING,
+	V_WAITLIST,
 	V_GASCONN,
 	V_INVEST,
 	V_SUBSIDY,
@@ -295,6 +296,7 @@ static const struct app_col village_cols[] = {
     [V_NEEDED] = {"needed_kva", "新增电负荷(kVA)", CH_COL_TEXT},
     [V_SHORT] = {"short_kva", "缺口(kVA)", CH_COL_TEXT},
     [V_WAITING] = {"waiting", "待增容户数", CH_COL_INT},
+    [V_WAITLIST] = {"waiting_households", "待增容农户", CH_COL_TEXT},
     [V_GASCONN] = {"gas_connections", "燃气入户(户)", CH_COL_INT},
     [V_INVEST] = {"investment_yuan", "设备及入户投资(元)", CH_COL_INT},
     [V_SUBSIDY] = {"subsidy_yuan", "补助(元)", CH_COL_INT},
@@ -387,6 +389,7 @@ static void village_row(ch_report *r, const ch_advice_village *v, int total)
 	set_fixed(r, V_NEEDED, v->kva_needed, 1);
 	set_fixed(r, V_SHORT, v->kva_short, 1);
 	ch_report_set_int(r, V_WAITING, v->waiting);
+	ch_report_set_text(r, V_WAITLIST, v->waiting_list ? v->waiting_list : "");
 	ch_report_set_int(r, V_GASCONN, v->gas_connections);
 	ch_report_set_int(r, V_INVEST, yuan(v->equipment_fen));
 	ch_report_set_int(r, V_SUBSIDY, yuan(v->subsidy_fen));

@@ -17,6 +17,7 @@
 #include "core/region.h"
 #include "core/survey.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/money.h"
 
@@ -287,9 +288,11 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
                           struct village_state *vs)
 {
 	ch_advice_village v;
+	ch_buf waiting;
 	int rc = 0;
 	(void)ctx;
 	memset(&v, 0, sizeof v);
+	ch_buf_init(&waiting);
 	snprintf(v.county, sizeof v.county, "%s", vs->county);
 	snprintf(v.township, sizeof v.township, "%s", vs->township);
 	snprintf(v.village, sizeof v.village, "%s", vs->village);
@@ -381,6 +384,8 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
 			}
 			v.by_option[a->best]++;
 			v.waiting += a->waiting;
+			if (a->waiting)
+				ch_buf_printf(&waiting, "%s%s", waiting.len ? "、" : "", a->hh_no);
 			v.gas_connections += a->best == CH_OPT_GAS;
 			v.equipment_fen += b->equipment_fen + b->connection_fen;
 			v.subsidy_fen += b->subsidy_fen;
@@ -401,8 +406,10 @@ static int finish_village(ch_ctx *ctx, const struct factors *f, ch_advise_opts *
 	if ((double)short_kva < v.kva_short - 1e-9)
 		short_kva++; /* whole kVA */
 	v.grid_fen = fen((double)short_kva * f->c_trafo);
+	v.waiting_list = waiting.len ? waiting.ptr : "";
 	if (rc == 0 && o->village_done && vs->n)
 		rc = o->village_done(&v, o->arg);
+	ch_buf_dispose(&waiting);
 	vs->n = 0;
 	return rc;
 }

@@ -65,7 +65,9 @@ typedef struct ch_advice_village {
 	int64_t households, by_option[CH_OPT_COUNT], none;
 	int64_t transformers;
 	double kva_rated, kva_peak, kva_headroom, kva_needed, kva_short;
-	int64_t waiting; /* households waiting on the transformer upgrade */
+	int64_t waiting;          /* households waiting on the transformer upgrade */
+	const char *waiting_list; /* their 户编号, joined by 、 ("" when none; valid
+	                             during the village_done call) */
 	int64_t gas_connections;
 	int64_t equipment_fen, subsidy_fen, own_fen, grid_fen; /* grid: the upgrade */
 	double coal_t;
