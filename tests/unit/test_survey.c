@@ -7,10 +7,12 @@
  * The usage factor (0.45) and the 砖木 envelope (2.8 W/(m²·K)) are
  * engineering assumptions chosen to meet it (data/survey/factors.csv says
  * so), so the first case checks that the shipped numbers do meet it; the
- * Changji cases then follow from the climate alone.
+ * Changji cases then follow from the climate alone. Then one household's
+ * five options priced by hand.
  */
 #include "testutil.h"
 
+#include "core/advise.h"
 #include "core/ctx.h"
 #include "core/heatload.h"
 #include "core/region.h"
@@ -138,6 +140,98 @@ static void test_shipped_factors(void **state)
 	test_rmdir(dir);
 }
 
+/* ---- the costs of each option, by hand ---- */
+
+static int keep_advice(const ch_advice *a, void *arg)
+{
+	memcpy(arg, a, sizeof *a);
+	return 0;
+}
+
+/* One 砖木 house of 80 m² built 1995 in 昌吉市 (station 乌鲁木齐), in a village
+ * with a gas main 0.5 km away and a 400 kVA transformer at a 200 kVA peak,
+ * priced with the shipped factors, tariffs and the example 2023 subsidy
+ * standard. */
+static void test_costs_by_hand(void **state)
+{
+	(void)state;
+	char *dir = test_tmpdir(), url[600];
+	ch_ctx *ctx;
+	ch_region county = {0};
+	int64_t town, village;
+	int added, ins;
+	static ch_advice a;
+	assert_int_equal(test_db_open(dir, "c.db", url, sizeof url, &ctx), 0);
+	assert_int_equal(ch_region_find(ctx, "昌吉市", CH_LEVEL_COUNTY, 0, &county), 0);
+	assert_int_equal(ch_region_add_child(ctx, county.id, "样例镇", NULL, &town, &added), 0);
+	assert_int_equal(ch_region_add_child(ctx, town, "气村", NULL, &village, &added), 0);
+	assert_int_equal(ch_ctx_begin(ctx), 0);
+	ch_village_row v = {.county_id = county.id,
+	                    .village_id = village,
+	                    .gas_main = 1,
+	                    .gas_distance_m = 500,
+	                    .heat_network_m = -1,
+	                    .transformer = "T1",
+	                    .rated_kva = 400,
+	                    .peak_kva = 200};
+	assert_int_equal(ch_village_put(ctx, &v, 1), 0);
+	ch_survey_row r = {.county_id = county.id,
+	                   .township_id = town,
+	                   .village_id = village,
+	                   .hh_no = "Q001",
+	                   .heating = CH_HEAT_COAL_STOVE,
+	                   .coal_kg = 9000,
+	                   .area_centi = 8000,
+	                   .structure = CH_STRUCT_ZHUANMU,
+	                   .year_built = 1995,
+	                   .occupants = 3,
+	                   .consent = 1,
+	                   .income_fen = -1};
+	assert_int_equal(ch_survey_put(ctx, &r, &ins), 0);
+	assert_int_equal(ch_ctx_commit(ctx), 0);
+	ch_advise_opts o = {.county = "昌吉市", .household = keep_advice, .arg = &a};
+	assert_int_equal(ch_advise(ctx, &o), 0);
+	/* design 2.8 × 80 × 37.7 / 1000 = 8.4448 kW; season 2.8 × 80 × 24 × 3,965.8 × 0.45
+	 * / 1000 = 9,594.06 kWh */
+	assert_float_equal(a.kw_after, 8.4448, 1e-9);
+	assert_float_equal(a.kwh_after, 9594.06336, 1e-5);
+	assert_float_equal(a.coal_t, 9.0, 1e-9);
+	/* gas: 4,500 + 2,500 = 7,000 元; 70% = 4,900 capped at 2,700; own 4,300;
+	 * 9,594.06336 / (9.7 × 0.9) = 1,098.9763 m³ × 1.67 = 1,835.29 元 */
+	const ch_option *g = &a.opt[CH_OPT_GAS];
+	assert_true(g->feasible);
+	assert_int_equal(g->equipment_fen, 450000);
+	assert_int_equal(g->connection_fen, 250000);
+	assert_int_equal(g->subsidy_fen, 270000);
+	assert_int_equal(g->own_fen, 430000);
+	assert_float_equal(g->energy, 1098.9763, 1e-4);
+	assert_int_equal(g->running_fen, 183529);
+	/* yearly: 4,300 / 10 + 1,835.29 = 2,265.29 */
+	assert_int_equal(g->yearly_fen, 226529);
+	/* direct electric: 500 × 8.4448 = 4,222.40 + 1,500; 85% of 5,722.40 = 4,864.04
+	 * (under the 7,400 cap); own 858.36; 9,594.06 kWh × (0.6 × 0.20 + 0.4 × 0.39 =
+	 * 0.276) = 2,647.96; load 8.4448 × 0.9 / 0.95 = 8.0003 kVA */
+	const ch_option *e = &a.opt[CH_OPT_ELECTRIC];
+	assert_int_equal(e->equipment_fen, 422240);
+	assert_int_equal(e->subsidy_fen, 486404);
+	assert_int_equal(e->own_fen, 85836);
+	assert_int_equal(e->running_fen, 264796);
+	assert_float_equal(e->kva, 8.0003368, 1e-6);
+	/* heat pump: 3,000 × 8.4448 = 25,334.40 + 1,500; capped at 7,400; own 19,434.40;
+	 * 9,594.06 / 2.0 × 0.276 = 1,323.98 */
+	const ch_option *h = &a.opt[CH_OPT_HEAT_PUMP];
+	assert_int_equal(h->own_fen, 1943440);
+	assert_int_equal(h->running_fen, 132398);
+	/* no heat network: central heating is not feasible, and says why */
+	assert_false(a.opt[CH_OPT_CENTRAL].feasible);
+	assert_non_null(strstr(a.opt[CH_OPT_CENTRAL].why, "热网"));
+	assert_int_equal(a.best, CH_OPT_GAS);
+	assert_false(a.waiting);
+	ch_region_dispose(&county);
+	ch_ctx_free(ctx);
+	test_rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +239,7 @@ int main(void)
 	    cmocka_unit_test(test_changji_needs_more),
 	    cmocka_unit_test(test_envelope_classes),
 	    cmocka_unit_test(test_shipped_factors),
+	    cmocka_unit_test(test_costs_by_hand),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
