@@ -192,8 +192,8 @@ struct flag_out {
 	ch_usage_check_summary *sum;
 };
 
-static int raise(struct flag_out *o, int64_t hh, const char *county, const char *village,
-                 const char *hh_no, const char *head, const char *flag, const char *reason)
+static int raise_flag(struct flag_out *o, int64_t hh, const char *county, const char *village,
+                      const char *hh_no, const char *head, const char *flag, const char *reason)
 {
 	int rc = 0, is_new;
 	int64_t x;
@@ -330,7 +330,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 			snprintf(reason, sizeof reason,
 			         "%s至%s应有 %d 个月的%s表读数，只有 %lld 个", from, to, nmonths,
 			         gas ? "燃气" : "电", (long long)have);
-			rc = raise(&o, hh, cn, vn, no, head, "gap", reason);
+			rc = raise_flag(&o, hh, cn, vn, no, head, "gap", reason);
 			continue;
 		}
 		double ratio = predicted > 0 ? used / predicted : 1;
@@ -340,14 +340,14 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 			         "%.0f%%）："
 			         "基本未用，疑似返煤，回访时查看是否仍有燃煤炉具",
 			         from, to, used, unit, predicted, unit, ratio * 100, f.idle * 100);
-			rc = raise(&o, hh, cn, vn, no, head, "idle", reason);
+			rc = raise_flag(&o, hh, cn, vn, no, head, "idle", reason);
 		} else if (ratio < f.low) {
 			snprintf(reason, sizeof reason,
 			         "%s至%s用量 %.0f %s，为按热负荷预测的 %.0f %s 的 %.0f%%（低于 "
 			         "%.0f%%）："
 			         "用量偏低，回访时查看是否兼烧燃煤",
 			         from, to, used, unit, predicted, unit, ratio * 100, f.low * 100);
-			rc = raise(&o, hh, cn, vn, no, head, "low", reason);
+			rc = raise_flag(&o, hh, cn, vn, no, head, "low", reason);
 		}
 		if (rc == 0 && !ch_stmt_is_null(st, 13) && ch_stmt_int64(st, 13) > 0) {
 			double income = (double)ch_stmt_int64(st, 13) / 100.0;
@@ -361,7 +361,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 				         "%.1f%%（超过 %.0f%%）",
 				         from, to, cost, income, cost / income * 100,
 				         f.burden * 100);
-				rc = raise(&o, hh, cn, vn, no, head, "burden", reason);
+				rc = raise_flag(&o, hh, cn, vn, no, head, "burden", reason);
 			}
 		}
 	}
