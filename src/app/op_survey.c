@@ -29,10 +29,15 @@ static int import_file(ch_ctx *ctx, const ch_args *a, ch_result *res, enum ch_su
 	                         .path = ch_args_str(a, "file"),
 	                         .sheet = ch_args_str(a, "sheet"),
 	                         .skip_invalid = ch_args_flag(a, "skip-invalid"),
-	                         .rejects = ch_args_str(a, "rejects")};
+	                         .rejects = ch_args_str(a, "rejects"),
+	                         .county = ch_args_str(a, "county")};
 	ch_survey_file_result r;
 	ch_problems *p = NULL;
-	int rc = ch_survey_import_file(ctx, &o, &r, &p);
+	/* a county outside the scope: refused before the file is read */
+	int rc = ch_ctx_require_county(ctx, CH_PERM_HOUSEHOLD_WRITE, o.county);
+	if (rc)
+		return rc;
+	rc = ch_survey_import_file(ctx, &o, &r, &p);
 	if (p && ch_problems_count(p))
 		ch_result_add_problems(res, p);
 	ch_problems_free(p);
@@ -633,6 +638,7 @@ static int report_impact(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	{"file", CH_PT_FILE, CH_PF_POSITIONAL | CH_PF_REQUIRED, "FILE", NULL, 0, 0, what},         \
 	    APP_P_SHEET,                                                                           \
 	    {"skip-invalid", CH_PT_FLAG, 0, NULL, NULL, 0, 0, "即使有行被拒收，也保存无误的行"},   \
+	    APP_P_COUNTY(0, "所有行都属于该县市（名称或代码）：先核对权限，再读文件"),             \
 	{                                                                                          \
 		"rejects", CH_PT_OUTFILE, 0, "OUT", NULL, 0, 0,                                    \
 		    "把拒收的行连同“错误原因”写入 OUT（.csv 或 .xlsx）"        \

@@ -71,6 +71,12 @@ int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const
 	return 0;
 }
 
+int ch_household_county(ch_ctx *ctx, int64_t household_id, int64_t *county_id)
+{
+	return ch_db_query_int64(ctx->db, county_id, "SELECT county_id FROM household WHERE id = ?",
+	                         "i", household_id);
+}
+
 int ch_usage_put(ch_ctx *ctx, int64_t household_id, const char *kind, const char *month,
                  int64_t amount_milli, int64_t reading_milli)
 {

@@ -31,6 +31,8 @@ typedef struct ch_ctx ch_ctx;
  * (the reader turns it into the row's problem). */
 int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const char *kind,
                     int64_t *household_id, const char **kind_out);
+/* The county of household id HOUSEHOLD_ID into *COUNTY_ID. */
+int ch_household_county(ch_ctx *ctx, int64_t household_id, int64_t *county_id);
 /* Stores a month's use AMOUNT_MILLI and/or the meter's cumulative reading
  * READING_MILLI (thousandths of m³ or kWh; -1: not given), replacing what
  * was stored for that month: a month without its use counts the

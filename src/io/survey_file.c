@@ -115,6 +115,8 @@ struct reader {
 	ch_problems *pr; /* NULL on the second pass: rows already checked */
 	ch_reflist *measures;
 	char measure_buf[128];
+	int64_t county_id; /* the county every row must be of (the file's), or 0 */
+	const char *county;
 };
 
 static void problem(struct reader *rd, size_t line, int field, const char *value, const char *fmt,
@@ -146,6 +148,10 @@ static int find_place(struct reader *rd, size_t line, char **v, int64_t ids[3])
 		}
 		ids[k] = parent = r.id;
 		ch_region_dispose(&r);
+		if (k == 0 && rd->county_id && ids[0] != rd->county_id) {
+			problem(rd, line, 0, v[0], "不是所导入的县市（%s）", rd->county);
+			return 1;
+		}
 	}
 	return 0;
 }
@@ -298,6 +304,14 @@ static int parse_usage(struct reader *rd, size_t line, char **v, struct usage_ro
 		}
 	}
 	ch_error_clear();
+	int64_t hc = 0;
+	if (!bad && rd->county_id &&
+	    (ch_household_county(rd->ctx, o->household_id, &hc) != 0 || hc != rd->county_id)) {
+		ch_error_clear();
+		bad = 1;
+		problem(rd, line, *v[U_METER] ? U_METER : U_ID, *v[U_METER] ? v[U_METER] : "",
+		        "该户不在所导入的县市（%s）", rd->county);
+	}
 	if (!((sscanf(v[U_MONTH], "%4d-%2d%7s", &y, &m, rest) == 2 ||
 	       sscanf(v[U_MONTH], "%4d/%2d%7s", &y, &m, rest) == 2 ||
 	       sscanf(v[U_MONTH], "%4d年%2d月%7s", &y, &m, rest) == 2 ||
@@ -367,6 +381,14 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 
 	memset(res, 0, sizeof *res);
 	*problems = rd.pr;
+	if (o->county) { /* the caller checked its scope before the file was opened */
+		ch_region c = {0};
+		if ((rc = ch_region_find(ctx, o->county, CH_LEVEL_COUNTY, 0, &c)) != 0)
+			return ch_error_mark_field("county");
+		rd.county_id = c.id;
+		rd.county = o->county;
+		ch_region_dispose(&c);
+	}
 	ch_strv_init(&header);
 	/* a role that may not write the register is refused before the file is read */
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0 ||

@@ -27,6 +27,8 @@ enum ch_survey_kind { CH_SURVEY_HOUSEHOLDS, CH_SURVEY_VILLAGES, CH_SURVEY_USAGE 
 typedef struct ch_survey_file_opts {
 	enum ch_survey_kind kind;
 	const char *path, *sheet;
+	const char *county; /* every row must be of this county (its scope is the
+	                       caller's to check before), or NULL */
 	int skip_invalid;
 	const char *rejects; /* NULL: none */
 } ch_survey_file_opts;

@@ -40,6 +40,9 @@ else
 fi
 run c survey import "$AD/households.csv"
 has "survey import again: updates, adds nothing" "保存 15 户（新增 0 户）"
+run c survey import "$AD/households.csv" --county 阜康市
+expect_rc "survey import --county: rows of another county refused" 1
+has "survey import --county: names the row's county" "县市「昌吉市」：不是所导入的县市（阜康市）"
 
 # ---- heat load (README: 8.4448 kW, 9,594 kWh) ----
 run c survey heatload --village 弱村 --format csv
@@ -71,6 +74,8 @@ has "advise: gas's equipment, connection, subsidy, own outlay and running cost" 
 
 # ---- scope: 阜康市's operator may not read 昌吉市's advice ----
 c user add fk --role county_operator --scope 阜康市 >/dev/null
+run ch --db $DB --as fk survey import no-such-file.csv --county 昌吉市
+expect_rc "survey import --county of another county: refused before the file is read" 3
 run ch --db $DB --as fk advise --county 昌吉市
 expect_rc "advise for another county: refused" 3
 run ch --db $DB --as fk advise --village 弱村

@@ -23,7 +23,10 @@ has "usage import: names the unknown meter" "E999"
 has "usage import: names the month" "2023-13"
 has "usage import: an unknown ID number, masked" "652301********9999"
 lacks "usage import: the ID number never in full" "652301197003019999"
-run c usage import "$UF/readings.csv"
+run c usage import "$UF/readings.csv" --county 阜康市
+expect_rc "usage import --county: another county's households refused" 1
+has "usage import --county: says the household is not of it" "该户不在所导入的县市（阜康市）"
+run c usage import "$UF/readings.csv" --county 昌吉市
 expect_rc "usage import: stored" 0
 has "usage import: every row, use or cumulative reading" "读入 42 行；保存 42 行"
 
