@@ -22,6 +22,7 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
+#include "util/money.h"
 
 static int import_file(ch_ctx *ctx, const ch_args *a, ch_result *res, enum ch_survey_kind kind)
 {
@@ -485,27 +486,29 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	if (rc)
 		return rc;
 	ch_buf b;
+	char m1[40], m2[40], m3[40], m4[40];
 	ch_buf_init(&b);
 	for (int i = 0; i < o.nsources; i++) {
 		int64_t part = s.total.subsidy_fen * o.source_bp[i] / 10000;
-		ch_buf_printf(&b, "%s%s %lld 元（%lld.%02lld%%）", i ? "、" : "", o.source[i],
-		              (long long)yuan(part), (long long)(o.source_bp[i] / 100),
-		              (long long)(o.source_bp[i] % 100));
+		ch_buf_printf(&b, "%s%s %s 元（%lld.%02lld%%）", i ? "、" : "", o.source[i],
+		              ch_money_format(part, m1, sizeof m1),
+		              (long long)(o.source_bp[i] / 100), (long long)(o.source_bp[i] % 100));
 	}
 	ch_result_printf(
 	    res,
 	    "%lld 户：宜气 %lld、直热电 %lld、热泵 %lld、集中供热 %lld、太阳能+电 %lld、"
 	    "无可行方案 %lld；待变压器增容 %lld 户（缺 %.1f kVA）；燃气入户 %lld 户\n"
-	    "投资 %lld 元 = 补助 %lld 元（%d年标准；%s）+ 农户自筹 %lld 元；另配变增容 %lld 元\n",
+	    "投资 %s 元 = 补助 %s 元（%d年标准；%s）+ 农户自筹 %s 元；另配变增容 %s 元\n",
 	    (long long)s.total.households, (long long)s.total.by_option[CH_OPT_GAS],
 	    (long long)s.total.by_option[CH_OPT_ELECTRIC],
 	    (long long)s.total.by_option[CH_OPT_HEAT_PUMP],
 	    (long long)s.total.by_option[CH_OPT_CENTRAL],
 	    (long long)s.total.by_option[CH_OPT_SOLAR], (long long)s.total.none,
 	    (long long)s.total.waiting, s.total.kva_short, (long long)s.total.gas_connections,
-	    (long long)yuan(s.total.equipment_fen), (long long)yuan(s.total.subsidy_fen),
-	    o.policy_year, b.ptr ? b.ptr : "", (long long)yuan(s.total.own_fen),
-	    (long long)yuan(s.total.grid_fen));
+	    ch_money_format(s.total.equipment_fen, m1, sizeof m1),
+	    ch_money_format(s.total.subsidy_fen, m2, sizeof m2), o.policy_year, b.ptr ? b.ptr : "",
+	    ch_money_format(s.total.own_fen, m3, sizeof m3),
+	    ch_money_format(s.total.grid_fen, m4, sizeof m4));
 	ch_buf_dispose(&b);
 	ch_result_count(res, "households", s.total.households);
 	ch_result_count(res, "gas", s.total.by_option[CH_OPT_GAS]);

@@ -16,6 +16,7 @@
 #include "core/usage.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/money.h"
 
 int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const char *kind,
                     int64_t *household_id, const char **kind_out)
@@ -130,6 +131,14 @@ static int load_uf(ch_ctx *ctx, struct uf *f)
 		rc = ch_error_set(CH_EINVALID,
 		                  "用量核对的月份或系数不对（data/survey/factors.csv）");
 	return rc;
+}
+
+/* V rounded to a whole number with thousands separators ("5,776"), in OUT. */
+static const char *grouped(double v, char out[40])
+{
+	ch_money_format((int64_t)(v + 0.5) * 100, out, 40);
+	out[strlen(out) - 3] = '\0'; /* no decimals */
+	return out;
 }
 
 /* The month N months after "YYYY-MM" FROM (N may be -1), into OUT. */
@@ -326,7 +335,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 		if ((rc = season_use(ctx, hh, gas ? "gas" : "electric", from, nmonths, &rows, &have,
 		                     &used)) != 0)
 			break;
-		char reason[400];
+		char reason[400], a1[40], a2[40];
 		if (rows == 0) { /* the utilities sent nothing for it: not a gap of a meter */
 			sum->no_readings++;
 			continue;
@@ -342,17 +351,19 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 		double ratio = predicted > 0 ? used / predicted : 1;
 		if (ratio < f.idle) {
 			snprintf(reason, sizeof reason,
-			         "%s至%s用量 %.0f %s，仅为按热负荷预测的 %.0f %s 的 %.0f%%（低于 "
+			         "%s至%s用量 %s %s，仅为按热负荷预测的 %s %s 的 %.0f%%（低于 "
 			         "%.0f%%）："
 			         "基本未用，疑似返煤，回访时查看是否仍有燃煤炉具",
-			         from, to, used, unit, predicted, unit, ratio * 100, f.idle * 100);
+			         from, to, grouped(used, a1), unit, grouped(predicted, a2), unit,
+			         ratio * 100, f.idle * 100);
 			rc = raise_flag(&o, hh, cn, vn, no, head, "idle", reason);
 		} else if (ratio < f.low) {
 			snprintf(reason, sizeof reason,
-			         "%s至%s用量 %.0f %s，为按热负荷预测的 %.0f %s 的 %.0f%%（低于 "
+			         "%s至%s用量 %s %s，为按热负荷预测的 %s %s 的 %.0f%%（低于 "
 			         "%.0f%%）："
 			         "用量偏低，回访时查看是否兼烧燃煤",
-			         from, to, used, unit, predicted, unit, ratio * 100, f.low * 100);
+			         from, to, grouped(used, a1), unit, grouped(predicted, a2), unit,
+			         ratio * 100, f.low * 100);
 			rc = raise_flag(&o, hh, cn, vn, no, head, "low", reason);
 		}
 		if (rc == 0 && !ch_stmt_is_null(st, 13) && ch_stmt_int64(st, 13) > 0) {
@@ -363,10 +374,10 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 			double cost = used * price;
 			if (cost > income * f.burden) {
 				snprintf(reason, sizeof reason,
-				         "%s至%s取暖费用约 %.0f 元，占家庭年收入 %.0f 元的 "
+				         "%s至%s取暖费用约 %s 元，占家庭年收入 %s 元的 "
 				         "%.1f%%（超过 %.0f%%）",
-				         from, to, cost, income, cost / income * 100,
-				         f.burden * 100);
+				         from, to, grouped(cost, a1), grouped(income, a2),
+				         cost / income * 100, f.burden * 100);
 				rc = raise_flag(&o, hh, cn, vn, no, head, "burden", reason);
 			}
 		}

@@ -63,6 +63,7 @@ run c advise --county 昌吉市 --by county --format csv
 has "advise --by county: the county's row" "昌吉市,,,15,5,10,0,0,0,0,4,815,355,297.0,80.0,15.0,2,,5,92224,62140,30084,6400,135.0"
 run c advise --county 昌吉市 --by county
 has "advise: the county's mix" "15 户：宜气 5、直热电 10、热泵 0、集中供热 0、太阳能+电 0、无可行方案 0；待变压器增容 2 户（缺 15.0 kVA）；燃气入户 5 户"
+has "advise: the investment by source, with thousands separators" "投资 92,224.00 元 = 补助 62,140.40 元（2023年标准；"
 run c advise --village 弱村 --format json
 has "advise: R004 waits on the upgrade, short 7.0 kVA" "待变压器增容（缺 7.0 kVA）"
 has "advise: the heat pump is short too" "需 5.3 kVA，余 1.0 kVA，缺 4.3 kVA"

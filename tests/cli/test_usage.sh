@@ -35,14 +35,14 @@ run c usage check --season 2023-2024 --today 2024-04-10 --format csv
 expect_rc "usage check: runs" 0
 n=$(printf '%s\n' "$OUT" | grep -c '^昌吉市')
 if [ "$n" -eq 5 ]; then ok "usage check: five flags"; else not_ok "usage check: five flags" "$n rows"; fi
-has "usage check: CJ002 low, with its figures" "CJ002,验收CJ002,用量偏低,是,2023-11至2024-03用量 2000 kWh，为按热负荷预测的 5776 kWh 的 35%"
-has "usage check: CJ003 idle, likely back to coal" "CJ003,验收CJ003,基本未用（疑似返煤）,是,2023-11至2024-03用量 250 kWh，仅为按热负荷预测的 5776 kWh 的 4%"
+has "usage check: CJ002 low, with its figures" 'CJ002,验收CJ002,用量偏低,是,"2023-11至2024-03用量 2,000 kWh，为按热负荷预测的 5,776 kWh 的 35%'
+has "usage check: CJ003 idle, likely back to coal" 'CJ003,验收CJ003,基本未用（疑似返煤）,是,"2023-11至2024-03用量 250 kWh，仅为按热负荷预测的 5,776 kWh 的 4%'
 has "usage check: CJ004 a month short" "CJ004,验收CJ004,读数缺月,是,2023-11至2024-03应有 5 个月的电表读数，只有 4 个"
-has "usage check: CJ021 a cost burden" "CJ021,验收CJ021,费用负担重,是,2023-11至2024-03取暖费用约 2338 元，占家庭年收入 20000 元的 11.7%"
+has "usage check: CJ021 a cost burden" 'CJ021,验收CJ021,费用负担重,是,"2023-11至2024-03取暖费用约 2,338 元，占家庭年收入 20,000 元的 11.7%'
 lacks "usage check: CJ001 normal" "CJ001"
 lacks "usage check: CJ022 (by ID number) normal" "CJ022"
 lacks "usage check: CJ005 (cumulative readings) normal" "CJ005"
-has "usage check: CJ006 idle, its use the difference of its readings" "CJ006,验收CJ006,基本未用（疑似返煤）,是,2023-11至2024-03用量 50 kWh"
+has "usage check: CJ006 idle, its use the difference of its readings" 'CJ006,验收CJ006,基本未用（疑似返煤）,是,"2023-11至2024-03用量 50 kWh'
 run c followup due --as-of 2024-05-30 --format csv
 lacks "usage check alone asks for no visit" "用量核查"
 
@@ -55,7 +55,7 @@ has "usage followup again: no new flag, no new visit" "本次新发现 0 条）�
 run c followup due --as-of 2024-05-30 --format csv
 n=$(printf '%s\n' "$OUT" | grep -c '用量核查')
 if [ "$n" -eq 4 ]; then ok "followup due: four usage visits"; else not_ok "followup due: four usage visits" "$n"; fi
-has "followup due: CJ003's visit with its reason, due 30 days after the flag" "CJ003,验收CJ003,用量核查（查看是否返煤）,2024-05-10,已逾期,2023-11至2024-03用量 250 kWh"
+has "followup due: CJ003's visit with its reason, due 30 days after the flag" 'CJ003,验收CJ003,用量核查（查看是否返煤）,2024-05-10,已逾期,"2023-11至2024-03用量 250 kWh'
 lacks "followup due: no visit for the gap" "CJ004,验收CJ004,用量核查"
 
 # ---- the visit finds coal: a rectification order ----
