@@ -213,6 +213,14 @@ static int survey_heatload(ch_ctx *ctx, const ch_args *a, ch_result *res)
 
 /* ---- advise ---- */
 
+/* A count with thousands separators ("1,000,000") in OUT. */
+static const char *count_text(int64_t n, char out[32])
+{
+	ch_money_format(n * 100, out, 32);
+	out[strlen(out) - 3] = '\0'; /* no decimals */
+	return out;
+}
+
 enum {
 	A_COUNTY,
 	A_TOWNSHIP,
@@ -486,7 +494,7 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	if (rc)
 		return rc;
 	ch_buf b;
-	char m1[40], m2[40], m3[40], m4[40];
+	char m1[40], m2[40], m3[40], m4[40], c[9][32];
 	ch_buf_init(&b);
 	for (int i = 0; i < o.nsources; i++) {
 		int64_t part = s.total.subsidy_fen * o.source_bp[i] / 10000;
@@ -496,15 +504,16 @@ static int advise_run(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	}
 	ch_result_printf(
 	    res,
-	    "%lld 户：宜气 %lld、直热电 %lld、热泵 %lld、集中供热 %lld、太阳能+电 %lld、"
-	    "无可行方案 %lld；待变压器增容 %lld 户（缺 %.1f kVA）；燃气入户 %lld 户\n"
+	    "%s 户：宜气 %s、直热电 %s、热泵 %s、集中供热 %s、太阳能+电 %s、"
+	    "无可行方案 %s；待变压器增容 %s 户（缺 %.1f kVA）；燃气入户 %s 户\n"
 	    "投资 %s 元 = 补助 %s 元（%d年标准；%s）+ 农户自筹 %s 元；另配变增容 %s 元\n",
-	    (long long)s.total.households, (long long)s.total.by_option[CH_OPT_GAS],
-	    (long long)s.total.by_option[CH_OPT_ELECTRIC],
-	    (long long)s.total.by_option[CH_OPT_HEAT_PUMP],
-	    (long long)s.total.by_option[CH_OPT_CENTRAL],
-	    (long long)s.total.by_option[CH_OPT_SOLAR], (long long)s.total.none,
-	    (long long)s.total.waiting, s.total.kva_short, (long long)s.total.gas_connections,
+	    count_text(s.total.households, c[0]), count_text(s.total.by_option[CH_OPT_GAS], c[1]),
+	    count_text(s.total.by_option[CH_OPT_ELECTRIC], c[2]),
+	    count_text(s.total.by_option[CH_OPT_HEAT_PUMP], c[3]),
+	    count_text(s.total.by_option[CH_OPT_CENTRAL], c[4]),
+	    count_text(s.total.by_option[CH_OPT_SOLAR], c[5]), count_text(s.total.none, c[6]),
+	    count_text(s.total.waiting, c[7]), s.total.kva_short,
+	    count_text(s.total.gas_connections, c[8]),
 	    ch_money_format(s.total.equipment_fen, m1, sizeof m1),
 	    ch_money_format(s.total.subsidy_fen, m2, sizeof m2), o.policy_year, b.ptr ? b.ptr : "",
 	    ch_money_format(s.total.own_fen, m3, sizeof m3),
