@@ -158,11 +158,8 @@ int ch_impact(ch_ctx *ctx, int year, const char *as_of, const char *county,
 	if (rc == 0)
 		rc = ch_db_preparef(
 		    ctx->db, &st,
-		    "SELECT h.county_id, h.technology, coalesce(s.area_centi, h.heated_area_centi, "
-		    "0),"
-		    " coalesce(s.structure, h.structure, ''), coalesce(s.year_built, 0),"
-		    " coalesce(s.wall_insulated, 0), coalesce(s.window_efficient, 0),"
-		    " coalesce(h.es_measures, s.planned_measures, ''), s.id IS NOT NULL, s.heating,"
+		    "SELECT h.county_id, h.technology," CH_SURVEY_HOUSE_COLS ","
+		    " s.id IS NOT NULL, s.heating,"
 		    " s.coal_kg"
 		    " FROM household h LEFT JOIN survey_household s"
 		    " ON s.county_id = h.county_id AND s.hh_no = h.hh_no"
@@ -181,16 +178,7 @@ int ch_impact(ch_ctx *ctx, int year, const char *as_of, const char *county,
 		}
 		if (rc)
 			break;
-		double area = (double)ch_stmt_int64(st, 2) / 100.0;
-		if (area <= 0)
-			area = e.default_area;
-		int s = ch_structure_parse(ch_stmt_text(st, 3));
-		ch_envelope env = {.structure = s < 0 ? CH_STRUCT_ZHUANMU : s,
-		                   .year_built = (int)ch_stmt_int64(st, 4),
-		                   .wall_insulated = (int)ch_stmt_int64(st, 5),
-		                   .window_efficient = (int)ch_stmt_int64(st, 6)};
-		double h = ch_heat_h(&m, &env, ch_stmt_text(st, 7));
-		double kwh = ch_heat_season_kwh(&m, &c->clim, h, area);
+		double kwh = ch_survey_house_kwh(st, 2, &m, &c->clim, e.default_area);
 		int surveyed = (int)ch_stmt_int64(st, 8) && !ch_stmt_is_null(st, 10);
 		double coal = surveyed ? (double)ch_stmt_int64(st, 10) / 1000.0 : e.coal_default;
 		if (ch_stmt_int64(st, 8)) {

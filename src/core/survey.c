@@ -197,6 +197,19 @@ int ch_heat_model_load(ch_ctx *ctx, ch_heat_model *m)
 	return rc;
 }
 
+double ch_survey_house_kwh(ch_stmt *st, int col, const ch_heat_model *m, const ch_climate *c,
+                           double default_area)
+{
+	double area = (double)ch_stmt_int64(st, col) / 100.0;
+	int s = ch_structure_parse(ch_stmt_text(st, col + 1));
+	ch_envelope env = {.structure = s < 0 ? CH_STRUCT_ZHUANMU : s,
+	                   .year_built = (int)ch_stmt_int64(st, col + 2),
+	                   .wall_insulated = (int)ch_stmt_int64(st, col + 3),
+	                   .window_efficient = (int)ch_stmt_int64(st, col + 4)};
+	return ch_heat_season_kwh(m, c, ch_heat_h(m, &env, ch_stmt_text(st, col + 5)),
+	                          area > 0 ? area : default_area);
+}
+
 int ch_climate_of_station(ch_ctx *ctx, const char *station, ch_climate *out)
 {
 	char key[128];

@@ -89,6 +89,19 @@ typedef struct ch_factor_ref {
 int ch_factor_load(ch_ctx *ctx, const ch_factor_ref *refs, size_t n, void *base);
 /* The heat model (envelope classes, room temperature, usage factor). */
 int ch_heat_model_load(ch_ctx *ctx, ch_heat_model *m);
+/* A register household's house as a query selects it (h: household, s: its
+ * survey_household, LEFT JOINed): six columns, the survey's figures where
+ * it has them, else the register's. */
+#define CH_SURVEY_HOUSE_COLS                                                                       \
+	" coalesce(s.area_centi, h.heated_area_centi, 0), coalesce(s.structure, h.structure, '')," \
+	" coalesce(s.year_built, 0), coalesce(s.wall_insulated, 0),"                               \
+	" coalesce(s.window_efficient, 0), coalesce(h.es_measures, s.planned_measures, '')"
+typedef struct ch_stmt ch_stmt;
+/* The season's heat demand (kWh) of the house whose CH_SURVEY_HOUSE_COLS
+ * start at column COL of ST: no area gives DEFAULT_AREA m², an unknown
+ * structure 砖木. */
+double ch_survey_house_kwh(ch_stmt *st, int col, const ch_heat_model *m, const ch_climate *c,
+                           double default_area);
 /* The climate station of the county COUNTY_ID (data/survey/climate.csv):
  * CH_ENOTFOUND naming the county when the file gives it none. */
 int ch_climate_of_county(ch_ctx *ctx, int64_t county_id, ch_climate *out);

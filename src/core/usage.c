@@ -284,10 +284,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT h.id, c.name, coalesce(v.name, ''), h.hh_no, h.head_name, h.technology,"
-	    " h.county_id, coalesce(s.area_centi, h.heated_area_centi, 0),"
-	    " coalesce(s.structure, h.structure, ''), coalesce(s.year_built, 0),"
-	    " coalesce(s.wall_insulated, 0), coalesce(s.window_efficient, 0),"
-	    " coalesce(h.es_measures, s.planned_measures, ''), s.income_fen"
+	    " h.county_id," CH_SURVEY_HOUSE_COLS ", s.income_fen"
 	    " FROM household h JOIN region c ON c.id = h.county_id"
 	    " LEFT JOIN region v ON v.id = h.village_id"
 	    " LEFT JOIN survey_household s ON s.county_id = h.county_id AND s.hh_no = h.hh_no"
@@ -311,16 +308,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 				break;
 			clim_county = ch_stmt_int64(st, 6);
 		}
-		double area = (double)ch_stmt_int64(st, 7) / 100.0;
-		if (area <= 0)
-			area = f.default_area;
-		int s = ch_structure_parse(ch_stmt_text(st, 8));
-		ch_envelope env = {.structure = s < 0 ? CH_STRUCT_ZHUANMU : s,
-		                   .year_built = (int)ch_stmt_int64(st, 9),
-		                   .wall_insulated = (int)ch_stmt_int64(st, 10),
-		                   .window_efficient = (int)ch_stmt_int64(st, 11)};
-		double kwh =
-		    ch_heat_season_kwh(&m, &clim, ch_heat_h(&m, &env, ch_stmt_text(st, 12)), area);
+		double kwh = ch_survey_house_kwh(st, 7, &m, &clim, f.default_area);
 		double share = nmonths * 30.44 / clim.heating_days;
 		kwh *= share > 1 ? 1 : share;
 		int gas = strcmp(tech, "gas") == 0;
