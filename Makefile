@@ -45,7 +45,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 # PostgreSQL's in src/db/sql/pg/) and reference data.
 EMBED := $(sort $(wildcard src/db/sql/*.sql)) $(sort $(wildcard src/db/sql/pg/*.sql)) $(sort $(wildcard data/regions/*.csv)) \
 	$(sort $(wildcard data/register/*.csv)) $(sort $(wildcard data/calendar/*.csv)) \
-	$(sort $(wildcard data/acceptance/*.csv)) $(sort $(wildcard data/subsidy/*.csv))
+	$(sort $(wildcard data/acceptance/*.csv)) $(sort $(wildcard data/subsidy/*.csv)) \
+	$(sort $(wildcard data/survey/*.csv)) $(sort $(wildcard data/tariffs/*.csv)) \
+	$(sort $(wildcard data/emission/*.csv))
 # The web dashboard: its own files, and ECharts from npm (web/package.json
 # and its lock file, installed by `npm ci`; never copied in by hand).
 WEB_OWN := $(sort $(wildcard web/*.html web/*.css web/*.svg web/js/*.js web/js/*/*.js))

@@ -27,7 +27,7 @@
 # Every timed step starts after `sync`, so that no step pays for the
 # writes of the one before it (a copied database still being flushed).
 # BENCH_ONLY=import,events,ledger,... runs only the named parts (import,
-# hostile, events, http, search, overview, ledger).
+# hostile, events, http, search, advise, overview, ledger).
 #
 # Then hostile import files (bench/hostile.sh, docs/limits.md), event
 # import and the dispatch, ledger postings, and the HTTP server beside
@@ -287,6 +287,10 @@ want http && (cd "$ROOT" && sh bench/http.sh "$C" "$W/ev.db")
 # [DB]): each kind of search and pages of the list near and far, over HTTP,
 # beside one household's lookup and the instr() scan the search replaced.
 want search && (cd "$ROOT" && sh bench/search.sh "$C" "$W/ev.db")
+
+# ---- advise for a prefecture of a million surveyed households ----
+# bench/advise.sh (also alone), beside the dispatch over the same ev.db.
+want advise && (cd "$ROOT" && sh bench/advise.sh "$C" "$W/ev.db")
 rm -f reg.csv ev.csv week.csv ev.db*
 fi
 

@@ -208,12 +208,13 @@ static int followup_record(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
-enum { D_COUNTY, D_TOWNSHIP, D_VILLAGE, D_HH, D_HEAD, D_VISIT, D_DUE, D_STATE };
+enum { D_COUNTY, D_TOWNSHIP, D_VILLAGE, D_HH, D_HEAD, D_VISIT, D_DUE, D_STATE, D_REASON };
 static const struct app_col due_cols[] = {
     [D_COUNTY] = {"county", "县市", CH_COL_TEXT},  [D_TOWNSHIP] = {"township", "乡镇", CH_COL_TEXT},
     [D_VILLAGE] = {"village", "村", CH_COL_TEXT},  [D_HH] = {"hh_no", "户编号", CH_COL_TEXT},
     [D_HEAD] = {"head_name", "户主", CH_COL_TEXT}, [D_VISIT] = {"visit", "回访", CH_COL_TEXT},
     [D_DUE] = {"due", "应回访日期", CH_COL_TEXT},  [D_STATE] = {"state", "状态", CH_COL_TEXT},
+    [D_REASON] = {"reason", "原因", CH_COL_TEXT},
 };
 
 static int add_due(const ch_followup_due *d, void *arg)
@@ -225,7 +226,11 @@ static int add_due(const ch_followup_due *d, void *arg)
 	ch_report_set_text(r, D_VILLAGE, d->village);
 	ch_report_set_text(r, D_HH, d->hh_no);
 	ch_report_set_text(r, D_HEAD, d->head_name);
-	ch_report_set_text(r, D_VISIT, d->visit == 1 ? "首次（采暖首月）" : "第二次（采暖中期）");
+	ch_report_set_text(r, D_VISIT,
+	                   d->visit == 1   ? "首次（采暖首月）"
+	                   : d->visit == 2 ? "第二次（采暖中期）"
+	                                   : "用量核查（查看是否返煤）");
+	ch_report_set_text(r, D_REASON, d->reason ? d->reason : "");
 	ch_report_set_text(r, D_DUE, d->due);
 	ch_report_set_text(r, D_STATE, d->overdue ? "已逾期" : "到期");
 	return 0;
@@ -610,8 +615,8 @@ static const struct ch_param due_params[] = {
 
 static const struct ch_param visit_params[] = {
     P_HOUSEHOLD,
-    {"visit", CH_PT_INT, CH_PF_REQUIRED, "1|2", NULL, 1, 2,
-     "第几次回访：1 为供暖首月，2 为供暖季中期"},
+    {"visit", CH_PT_INT, CH_PF_REQUIRED, "1|2|3", NULL, 1, 3,
+     "第几次回访：1 为供暖首月，2 为供暖季中期，3 为用量核查（usage check 要求的）"},
     {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "回访日期"},
     {"in-use", CH_PT_ENUM, CH_PF_REQUIRED, "yes|no", YES_NO, 0, 0, "新取暖设施是否在用"},
     {"comfort", CH_PT_ENUM, CH_PF_REQUIRED, "good|fair|poor", "good|fair|poor|好|一般|差", 0, 0,

@@ -219,6 +219,7 @@ extern const struct ch_op ch_ops_user[];
 extern const struct ch_op ch_ops_audit[];
 extern const struct ch_op ch_ops_db[];
 extern const struct ch_op ch_ops_rules[];
+extern const struct ch_op ch_ops_survey[];
 
 /* Every operation in help order: call with NULL for the first, then with the
  * previous one; NULL after the last. */

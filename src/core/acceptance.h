@@ -103,11 +103,14 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order);
 typedef struct ch_followup_due {
 	const char *county, *township, *village, *hh_no, *head_name;
 	int visit;
-	const char *due; /* YYYY-MM-DD */
-	int overdue;     /* due before AS_OF */
+	const char *due;    /* YYYY-MM-DD */
+	int overdue;        /* due before AS_OF */
+	const char *reason; /* visit 3: the usage check's flags (core/usage.h); else NULL */
 } ch_followup_due;
 /* Visits due by AS_OF and not yet made, for commissioned (or later)
- * households in the actor's scope. */
+ * households in the actor's scope: visits 1 and 2 by the schedule, and
+ * visit 3 where the season's usage check asked for one (first_visit_days
+ * after the flag), with its reason. */
 int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
                          int (*fn)(const ch_followup_due *d, void *arg), void *arg);
 

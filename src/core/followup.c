@@ -96,9 +96,20 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	if ((rc = ch_acceptance_household(ctx, CH_PERM_HOUSEHOLD_WRITE, in->county, in->household,
 	                                  in->day, in->today, &ref, day)) != 0)
 		return rc;
-	if (in->visit != 1 && in->visit != 2)
-		return ch_error_set_field(CH_EINVALID, "visit",
-		                          "回访轮次应为 1（供暖首月）或 2（供暖季中期）");
+	int64_t flagged = 0;
+	if (in->visit == 3 &&
+	    ch_db_query_int64(
+	        ctx->db, &flagged,
+	        "SELECT count(*) FROM usage_flag WHERE household_id = ? AND visit = 1", "i",
+	        ref.id) == 0 &&
+	    flagged == 0)
+		return ch_error_set_field(
+		    CH_EINVALID, "visit",
+		    "该户没有用量核对要求的回访（第3次回访只用于用量异常的农户）");
+	if (in->visit < 1 || in->visit > 3)
+		return ch_error_set_field(
+		    CH_EINVALID, "visit",
+		    "回访轮次应为 1（供暖首月）、2（供暖季中期）或 3（用量核查）");
 	if ((rc = ch_ref_text_check(ctx, "acceptance_note", "备注", "note", in->note)) != 0)
 		return rc;
 	if (!yes_comfort(in->comfort, &comfort))
@@ -236,10 +247,38 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		ch_followup_due x = {ch_stmt_text(st, 0), ch_stmt_text(st, 1),
-		                     ch_stmt_text(st, 2), ch_stmt_text(st, 3),
-		                     ch_stmt_text(st, 4), (int)ch_stmt_int64(st, 5),
-		                     ch_stmt_text(st, 6), (int)ch_stmt_int64(st, 7)};
+		ch_followup_due x = {
+		    ch_stmt_text(st, 0), ch_stmt_text(st, 1),       ch_stmt_text(st, 2),
+		    ch_stmt_text(st, 3), ch_stmt_text(st, 4),       (int)ch_stmt_int64(st, 5),
+		    ch_stmt_text(st, 6), (int)ch_stmt_int64(st, 7), NULL};
+		if ((rc = fn(&x, arg)) != 0)
+			break;
+	}
+	ch_stmt_finalize(st);
+	if (rc < 0)
+		return rc;
+	/* visit 3: asked for by the usage check (core/usage.c) */
+	rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT r.name, t.name, vl.name, h.hh_no, h.head_name, 3,"
+	    " date(min(f.day), '+' || ?2 || ' days') AS due, date(min(f.day), '+' || ?2 || ' "
+	    "days') < ?1,"
+	    " group_concat(f.reason, '；')"
+	    " FROM usage_flag f JOIN household h ON h.id = f.household_id"
+	    " JOIN region r ON r.id = h.county_id JOIN region t ON t.id = h.township_id"
+	    " LEFT JOIN region vl ON vl.id = h.village_id"
+	    " WHERE f.visit = 1 AND f.day <= ?1 AND h.status <> 'withdrawn'"
+	    " AND (?3 = 0 OR h.county_id = ?3 OR h.township_id = ?3 OR h.village_id = ?3)"
+	    " AND NOT EXISTS (SELECT 1 FROM followup x WHERE x.household_id = h.id AND x.visit = 3)"
+	    " GROUP BY h.id ORDER BY due, r.code, h.hh_no",
+	    "tii", as_of, (int64_t)first, ctx->actor.scope_region_id);
+	if (rc)
+		return rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		ch_followup_due x = {
+		    ch_stmt_text(st, 0), ch_stmt_text(st, 1),       ch_stmt_text(st, 2),
+		    ch_stmt_text(st, 3), ch_stmt_text(st, 4),       3,
+		    ch_stmt_text(st, 6), (int)ch_stmt_int64(st, 7), ch_stmt_text(st, 8)};
 		if ((rc = fn(&x, arg)) != 0)
 			break;
 	}

@@ -520,6 +520,90 @@ static int load_policy(ch_ctx *ctx, const struct ch_embedded_file *f, const char
 	return rc;
 }
 
+/* Numeric factors with their unit and source (data/survey/factors.csv,
+ * data/tariffs/, data/emission/): the scope's set is replaced whole. Every
+ * value must be a number and every row name its source. */
+static int load_factors(ch_ctx *ctx, const struct ch_embedded_file *f, const char *scope)
+{
+	static const char *const cols[] = {"key", "value", "unit", "source"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 4, 4, &t);
+	if (rc)
+		return rc;
+	rc = check_keys(f, &t, "key");
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		const char *v = cellv(&t, r, 1);
+		char *end = NULL;
+		(void)strtod(v, &end);
+		if (!*v || *end)
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：%s 的值“%s”不是数", f->path,
+			                  r + 2, cellv(&t, r, 0), v);
+		else if (!*cellv(&t, r, 3))
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：%s 没有写来源", f->path, r + 2,
+			                  cellv(&t, r, 0));
+	}
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM factor WHERE scope = ?", "t", scope);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++)
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO factor(scope, key, value, unit, source) VALUES (?, ?, ?, ?, ?)",
+		    "ttttt", scope, cellv(&t, r, 0), cellv(&t, r, 1), cellv(&t, r, 2),
+		    cellv(&t, r, 3));
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
+/* data/survey/climate.csv: per station the design temperature, heating
+ * days and their mean temperature, and the counties that use it; stored as
+ * factors of scope climate ("乌鲁木齐.design_temp", "county.昌吉市"). */
+static int load_climate(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	static const char *const cols[] = {"station",   "design_temp", "heating_days",
+	                                   "mean_temp", "counties",    "source"};
+	static const char *const num[] = {"design_temp", "heating_days", "mean_temp"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 6, 6, &t);
+	if (rc)
+		return rc;
+	rc = check_keys(f, &t, "station");
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM factor WHERE scope = 'climate'", NULL);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		const char *st = cellv(&t, r, 0), *src = cellv(&t, r, 5);
+		char key[256];
+		for (size_t c = 0; c < 3 && rc == 0; c++) {
+			const char *v = cellv(&t, r, c + 1);
+			char *end = NULL;
+			double d = strtod(v, &end);
+			if (!*v || *end || (c == 1 && (d < 1 || d > 366)))
+				rc = ch_error_set(CH_EINVALID, "%s 第%zu行：%s 的%s“%s”不对",
+				                  f->path, r + 2, st, num[c], v);
+			snprintf(key, sizeof key, "%s.%s", st, num[c]);
+			if (rc == 0)
+				rc = ch_db_run(ctx->db,
+				               "INSERT INTO factor(scope, key, value, unit, source)"
+				               " VALUES ('climate', ?, ?, ?, ?)",
+				               "tttt", key, v, c == 1 ? "天" : "℃", src);
+		}
+		for (const char *p = cellv(&t, r, 4); *p && rc == 0;) {
+			size_t n = strcspn(p, "|");
+			if (n) {
+				snprintf(key, sizeof key, "county.%.*s", (int)n, p);
+				rc = ch_db_run(
+				    ctx->db,
+				    "INSERT INTO factor(scope, key, value, unit, source)"
+				    " VALUES ('climate', ?, ?, NULL, ?)"
+				    " ON CONFLICT(scope, key) DO UPDATE SET value = excluded.value",
+				    "ttt", key, st, src);
+			}
+			p += n + (p[n] == '|');
+		}
+	}
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
 /* The loader for one embedded file (or an office's file of a rule kind),
  * by its data/ path. */
 int ch_reference_load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const char *hash)
@@ -546,6 +630,14 @@ int ch_reference_load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const 
 		return load_settings(ctx, f, "sampling");
 	if (strcmp(f->path, "data/acceptance/followup.csv") == 0)
 		return load_settings(ctx, f, "followup");
+	if (strcmp(f->path, "data/survey/climate.csv") == 0)
+		return load_climate(ctx, f);
+	if (strcmp(f->path, "data/survey/factors.csv") == 0)
+		return load_factors(ctx, f, "survey");
+	if (strcmp(f->path, "data/tariffs/tariffs.csv") == 0)
+		return load_factors(ctx, f, "tariff");
+	if (strcmp(f->path, "data/emission/factors.csv") == 0)
+		return load_factors(ctx, f, "emission");
 	return ch_error_set(CH_ERROR, "no loader for reference file %s", f->path);
 }
 

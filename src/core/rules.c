@@ -32,6 +32,10 @@ static const ch_rule_kind kinds[] = {
     {"technologies", "改造方式", 0, "data/register/technologies.csv"},
     {"measures", "节能改造措施", 0, "data/register/measures.csv"},
     {"limits", "合理性范围", 0, "data/register/limits.csv"},
+    {"climate", "气候参数", 0, "data/survey/climate.csv"},
+    {"factors", "摸排测算系数", 0, "data/survey/factors.csv"},
+    {"tariffs", "能源价格", 0, "data/tariffs/tariffs.csv"},
+    {"emission", "排放因子", 0, "data/emission/factors.csv"},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

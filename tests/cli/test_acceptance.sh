@@ -653,9 +653,12 @@ expect_rc "visit to a household not commissioned: exit 1" 1
 run ch --db m.db --as rv followup record CJ001 --county $C --visit 1 --date 2023-11-25 --in-use yes \
 	--coal no --comfort good --visitor 王五
 expect_rc "visit recorded by a reviewer: exit 3" 3
+run ch --db m.db followup record CJ001 --county $C --visit 4 --date 2023-11-25 --in-use yes \
+	--coal no --comfort good --visitor 王五
+expect_rc "visit 4: exit 2" 2
 run ch --db m.db followup record CJ001 --county $C --visit 3 --date 2023-11-25 --in-use yes \
 	--coal no --comfort good --visitor 王五
-expect_rc "visit 3: exit 2" 2
+expect_rc "visit 3 (the usage check's) without a usage flag: exit 1" 1
 V=$(due 2023-11-20)
 if has_row "$V" ",FK001,"; then not_ok "after the visits: FK001 no longer due" "$V"; else ok "after the visits: FK001 no longer due"; fi
 if has_row "$V" ",FK003,"; then not_ok "after the visits: FK003 no longer due" "$V"; else ok "after the visits: FK003 no longer due"; fi

@@ -47,6 +47,9 @@ printf '县市,户编号,环节,日期,备注\n,%s,已完工,2023-07-20,\n' $ID_
 printf '县市,乡镇,村\n昌吉市,新乡镇,新村\n' >cj-towns.csv
 head -1 "$AF/register.csv" >cj-register.csv
 grep '^昌吉市' "$AF/register.csv" | head -2 >>cj-register.csv
+printf '县市,乡镇,村,户编号,现取暖方式,取暖面积,房屋结构,同意改造\n昌吉市,大西渠镇,大西渠村,CJ001,燃煤炉,100,砖木,是\n' >cj-survey.csv
+printf '县市,乡镇,村,燃气主管网\n昌吉市,大西渠镇,大西渠村,有\n' >cj-villages.csv
+printf '表号,身份证号,类别,月份,用量\n,%s,电,2023-11,10\n' "$ID_CJ001" >cj-usage.csv
 HASH=0000000000000000000000000000000000000000000000000000000000000000
 
 # refused NAME [EXPECT] -- CMD...: as the last run, CMD exited 3 (EXPECT:
@@ -111,6 +114,13 @@ funds appropriate|--source central --amount 100 --date 2023-06-01 --key K1 --to 
 funds spend|--county $C --source central --category 办公 --amount 1 --date 2023-06-02 --key K2
 region list|=0 $C
 region import|cj-towns.csv
+survey import|cj-survey.csv
+survey heatload|--county $C
+village import|cj-villages.csv
+report impact|--year 2023 --as-of 2023-11-17 --county $C
+usage import|cj-usage.csv
+usage check|--season 2023-2024 --county $C
+usage followup|--season 2023-2024 --county $C
 user add|x --role county_operator --scope $C
 user role|fk county_operator --scope $C
 audit log|--county $C

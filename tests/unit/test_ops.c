@@ -48,6 +48,7 @@ static const struct sample samples[] = {
 #include "ops_samples_db.h"
 #include "ops_samples_history.h"
 #include "ops_samples_rules.h"
+#include "ops_samples_survey.h"
 #undef SAMPLE
 };
 #define NSAMPLES (sizeof samples / sizeof samples[0])

@@ -810,6 +810,15 @@ static const char *const region_keys[] = {"county", "township", "village", "town
 static const char *const bank_keys[] = {"payment", "amount", "status", "day", "reason"};
 static const char *const inspect_keys[] = {"county",    "household", "result", "day",
                                            "inspector", "evidence",  "note"};
+static const char *const survey_keys[] = {
+    "county",  "township",  "village",   "hh_no",          "head",   "heating",  "coal",
+    "area",    "structure", "year",      "wall",           "window", "measures", "occupants",
+    "consent", "income",    "meter_gas", "meter_electric", "ignored"};
+static const char *const village_keys[] = {
+    "county",      "township", "village", "gas_main", "gas_distance", "heat_distance",
+    "transformer", "rated",    "peak",    "works",    "works_date",   "ignored"};
+static const char *const usage_keys[] = {"meter",  "id_number", "kind",   "month",
+                                         "amount", "reading",   "ignored"};
 
 static void household_keys(const char *keys[CH_HF_COUNT + 1])
 {
@@ -834,7 +843,10 @@ static void test_headings_file(void **state)
 	               {"event", event_keys, sizeof event_keys / sizeof event_keys[0]},
 	               {"region", region_keys, sizeof region_keys / sizeof region_keys[0]},
 	               {"bank_return", bank_keys, sizeof bank_keys / sizeof bank_keys[0]},
-	               {"inspect", inspect_keys, sizeof inspect_keys / sizeof inspect_keys[0]}};
+	               {"inspect", inspect_keys, sizeof inspect_keys / sizeof inspect_keys[0]},
+	               {"survey", survey_keys, sizeof survey_keys / sizeof survey_keys[0]},
+	               {"village", village_keys, sizeof village_keys / sizeof village_keys[0]},
+	               {"usage", usage_keys, sizeof usage_keys / sizeof usage_keys[0]}};
 	const struct ch_embedded_file *file = ch_embedded_find(CH_HEADINGS_FILE);
 	ch_csv *csv = NULL;
 	ch_csv_row row;

@@ -197,7 +197,7 @@ const YES_NO = [['no', '否'], ['yes', '是']];
 function visitForm(names, onDone) {
   const county = countyInput(names);
   const hh = h('input', { name: 'household', required: true, autocomplete: 'off' });
-  const visit = select('visit', [['1', '第一次（采暖首月）'], ['2', '第二次（采暖中期）']], '1');
+  const visit = select('visit', [['1', '第一次（采暖首月）'], ['2', '第二次（采暖中期）'], ['3', '用量核查（查看是否返煤）']], '1');
   const day = h('input', { type: 'date', name: 'date', value: today(), max: today(), required: true });
   const inUse = select('in_use', [['yes', '是'], ['no', '否']], 'yes');
   const comfort = select('comfort', [['good', '好'], ['fair', '一般'], ['poor', '差']], 'good');
@@ -236,7 +236,7 @@ function visitForm(names, onDone) {
   form.prefill = (r) => {
     if (county.tagName === 'SELECT') county.value = r.county;
     hh.value = r.hh_no;
-    visit.value = /首次|第一/.test(r.visit || '') ? '1' : '2';
+    visit.value = /首次|第一/.test(r.visit || '') ? '1' : /用量核查/.test(r.visit || '') ? '3' : '2';
     say(msg, `${r.county} ${r.hh_no}（${r.head_name || ''}）`, 'info');
     form.querySelector('h3').focus();
   };

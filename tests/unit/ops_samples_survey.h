@@ -1,0 +1,11 @@
+/* Samples of the survey operations for test_ops.c (see ops_samples_plan.h). */
+SAMPLE("region.import", "tests/fixtures/advise/regions.csv")
+SAMPLE("village.import", "tests/fixtures/advise/villages.csv")
+SAMPLE("survey.import", "tests/fixtures/advise/households.csv")
+SAMPLE("survey.heatload", "--county 昌吉市")
+SAMPLE("advise", "--county 昌吉市 --by village")
+SAMPLE("report.impact", "--year 2023 --as-of 2023-11-17")
+SAMPLE("survey.import", "tests/fixtures/usage/sample-survey.csv")
+SAMPLE("usage.import", "tests/fixtures/usage/sample-readings.csv")
+SAMPLE("usage.check", "--season 2023-2024 --today 2024-04-10")
+SAMPLE("usage.followup", "--season 2023-2024 --today 2024-04-10")
