@@ -129,8 +129,11 @@ static const struct app_col order_cols[] = {
 
 static int add_order(const ch_rectification *o, void *arg)
 {
-	static const ch_label sources[] = {
-	    {"inspection", "自验"}, {"review", "复核"}, {"followup", "回访"}, {NULL, NULL}};
+	static const ch_label sources[] = {{"inspection", "自验"},
+	                                   {"review", "复核"},
+	                                   {"followup", "回访"},
+	                                   {"objection", "公示异议"},
+	                                   {NULL, NULL}};
 	ch_report *r = arg;
 	ch_report_add_row(r, 0);
 	ch_report_set_int(r, R_ID, o->id);

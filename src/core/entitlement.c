@@ -205,6 +205,9 @@ int ch_subsidy_policy_days(ch_ctx *ctx, const char *as_of, struct ch_policy_days
 		return ch_error_set(CH_ERROR, "the subsidy policy is not JSON");
 	p->payment_days = json_integer_value(json_object_get(j, "payment_days"));
 	p->idle_days = json_integer_value(json_object_get(j, "idle_days"));
+	p->notice_days = json_object_get(j, "notice_days")
+	                     ? json_integer_value(json_object_get(j, "notice_days"))
+	                     : 5;
 	p->categories = json_incref(json_object_get(j, "categories"));
 	json_decref(j);
 	return 0;

@@ -13,6 +13,7 @@
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
 #include "core/ledger.h"
+#include "core/notice.h"
 #include "core/seal.h"
 #include "core/subsidy_int.h"
 #include "util/alloc.h"
@@ -79,6 +80,28 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	ch_stmt_finalize(st);
 	if (rc || n == 0)
 		goto done;
+	/* the gate: notice period over, no open objection, order or hold */
+	{
+		struct ch_policy_days pd = {0};
+		size_t kept = 0;
+		if ((rc = ch_subsidy_policy_days(ctx, day, &pd)) != 0)
+			goto done;
+		json_decref(pd.categories);
+		for (size_t i = 0; i < n; i++) {
+			char why[512];
+			if (!ch_notice_pay_gate(ctx, list[i].household, day, pd.notice_days, why,
+			                        sizeof why)) {
+				list[kept++] = list[i];
+				continue;
+			}
+			if (problems)
+				ch_problems_add(problems, 0, -1, "发放条件", list[i].hh_no, 0,
+				                "户编号 %s 未列入本批：%s", list[i].hh_no, why);
+		}
+		n = kept;
+		if (n == 0)
+			goto done;
+	}
 	/* what the bank is told must be what the audit log recorded */
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = ch_seal_check_household(ctx, list[i].household);

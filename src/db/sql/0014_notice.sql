@@ -1,0 +1,127 @@
+-- cleanheat schema, version 14: public notice before payment (公示),
+-- objections (异议), payment holds, the facts frozen when a household passes
+-- review (snapshots) and the recovery of subsidies paid (追回)
+-- (core/notice.c, core/hold.c, core/recovery.c).
+--
+-- A subsidy is paid only after the list of its recipients has hung on the
+-- notice board for the policy's number of working days with no objection
+-- left open; a household on hold, or with a rectification order open, is
+-- not paid.
+
+-- Days that are not what their weekday says (data/calendar/holidays.csv):
+-- 'off' a public holiday on a weekday, 'work' a weekend day worked (调休).
+CREATE TABLE holiday (
+	day TEXT PRIMARY KEY,
+	kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+	name TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- A public notice of the households of a county (or one village) whose
+-- subsidy is reserved. Its period runs from start_day to end_day inclusive
+-- (working_days working days); payment may follow from the day after.
+CREATE TABLE notice (
+	id INTEGER PRIMARY KEY,
+	number TEXT NOT NULL UNIQUE,   -- 公示-652301-2023-001
+	county_id INTEGER NOT NULL REFERENCES region(id),
+	village_id INTEGER REFERENCES region(id),
+	start_day TEXT NOT NULL,
+	end_day TEXT NOT NULL,
+	working_days INTEGER NOT NULL CHECK (working_days >= 0),
+	created_at TEXT NOT NULL,
+	created_by TEXT NOT NULL,
+	CHECK (end_day >= start_day)
+);
+CREATE INDEX notice_county ON notice(county_id);
+
+-- The households of a notice, with the amount published.
+CREATE TABLE notice_item (
+	notice_id INTEGER NOT NULL REFERENCES notice(id),
+	household_id INTEGER NOT NULL REFERENCES household(id),
+	amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
+	PRIMARY KEY (notice_id, household_id)
+) WITHOUT ROWID;
+CREATE INDEX notice_item_household ON notice_item(household_id);
+
+-- An objection to one household of a notice; from_text may be empty
+-- (anonymous). Open until resolved upheld or dismissed.
+CREATE TABLE objection (
+	id INTEGER PRIMARY KEY,
+	notice_id INTEGER NOT NULL REFERENCES notice(id),
+	household_id INTEGER NOT NULL REFERENCES household(id),
+	day TEXT NOT NULL,
+	from_text TEXT NOT NULL DEFAULT '',
+	reason TEXT NOT NULL,
+	status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'upheld', 'dismissed')),
+	resolved_day TEXT,
+	resolved_by TEXT,
+	note TEXT,
+	recorded_by TEXT NOT NULL
+);
+CREATE INDEX objection_household ON objection(household_id);
+
+-- A hold on a household's payment: set by hand ('manual'), or by an edit
+-- of the facts its subsidy rests on after it passed review ('changed',
+-- released when a prefecture user approves the change). Open while
+-- released_day is NULL.
+CREATE TABLE payment_hold (
+	id INTEGER PRIMARY KEY,
+	household_id INTEGER NOT NULL REFERENCES household(id),
+	kind TEXT NOT NULL CHECK (kind IN ('manual', 'changed')),
+	reason TEXT NOT NULL,
+	day TEXT NOT NULL,
+	held_by TEXT NOT NULL,
+	released_day TEXT,
+	released_by TEXT,
+	release_note TEXT
+);
+CREATE INDEX payment_hold_household ON payment_hold(household_id);
+
+-- What a household's subsidy rests on, frozen when its review passed
+-- (technology, measures, areas, cost, bank account, ID number: compact
+-- JSON), and when that was. A later approved change replaces it.
+CREATE TABLE hh_snapshot (
+	household_id INTEGER PRIMARY KEY REFERENCES household(id),
+	fields TEXT NOT NULL,
+	day TEXT NOT NULL,
+	taken_at TEXT NOT NULL
+);
+
+-- A claim to recover money paid to a household (追回) and what came back.
+CREATE TABLE recovery (
+	id INTEGER PRIMARY KEY,
+	household_id INTEGER NOT NULL REFERENCES household(id),
+	amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+	reason TEXT NOT NULL,
+	day TEXT NOT NULL,
+	created_by TEXT NOT NULL
+);
+CREATE INDEX recovery_household ON recovery(household_id);
+-- Money returned against a claim: one ledger transfer (paid accounts back
+-- to the county account they left, per source).
+CREATE TABLE recovery_receipt (
+	id INTEGER PRIMARY KEY,
+	recovery_id INTEGER NOT NULL REFERENCES recovery(id),
+	transfer_id INTEGER NOT NULL UNIQUE REFERENCES transfer(id),
+	amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
+	day TEXT NOT NULL
+);
+
+-- Rectification orders may now also come from an upheld objection: the
+-- table is rebuilt with the wider CHECK (SQLite cannot alter one).
+CREATE TABLE rectification_new (
+	id INTEGER PRIMARY KEY,
+	household_id INTEGER NOT NULL REFERENCES household(id),
+	source TEXT NOT NULL CHECK (source IN ('inspection', 'review', 'followup', 'objection')),
+	source_id INTEGER NOT NULL,    -- the inspection, review application, visit or objection
+	issue TEXT NOT NULL,
+	opened_day TEXT NOT NULL,
+	deadline TEXT NOT NULL,
+	closed_day TEXT,
+	closed_by TEXT,
+	closing_note TEXT
+);
+INSERT INTO rectification_new SELECT id, household_id, source, source_id, issue, opened_day,
+	deadline, closed_day, closed_by, closing_note FROM rectification;
+DROP TABLE rectification;
+ALTER TABLE rectification_new RENAME TO rectification;
+CREATE INDEX rectification_household ON rectification(household_id);
