@@ -1,7 +1,8 @@
 /*
  * op_notice — the public notice before payment: `notice create|list|show|
- * print|object|resolve|objections`, and the holds on payments: `subsidy
- * hold|release|holds`.
+ * print|object|resolve|objections`, the holds on payments: `subsidy
+ * hold|release|holds`, and the approval of a change after review: `subsidy
+ * approve`.
  *
  * Core (core/notice.c) decides who is publicised, what an objection does
  * to the money and what holds a payment; these operations turn it into
@@ -15,6 +16,7 @@
 
 #include "app/app.h"
 #include "core/notice.h"
+#include "core/snapshot.h"
 #include "io/notice_sheet.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -363,6 +365,32 @@ static int subsidy_holds(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return table_unless(res, r, ch_hold_each(ctx, ch_args_str(a, "county"), add_hold, r));
 }
 
+/* ---- a change after review, approved ---- */
+
+static int subsidy_approve(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_change_approval x;
+	char today[11], o[40], n[40], d[40];
+	int rc = ch_snapshot_approve(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
+	                             day_or_today(a, today), ch_args_str(a, "note"), &x);
+	if (rc)
+		return rc;
+	ch_result_count(res, "old_fen", x.old_fen);
+	ch_result_count(res, "new_fen", x.new_fen);
+	ch_result_count(res, "adjusted_fen", x.adjusted_fen);
+	ch_result_count(res, "recovery_fen", x.recovery_fen);
+	ch_result_printf(res, "户编号 %s 的变更（%s）已审批，恢复发放\n",
+	                 ch_args_str(a, "household"), *x.fields ? x.fields : "—");
+	if (x.old_fen || x.new_fen)
+		ch_result_printf(res, "重新核定补助：%s 元 → %s 元；调整 %s%s 元\n",
+		                 YUAN(x.old_fen, o), YUAN(x.new_fen, n),
+		                 x.adjusted_fen > 0 ? "+" : "", YUAN(x.adjusted_fen, d));
+	if (x.recovery_fen)
+		ch_result_printf(res, "已发出部分超过新核定补助 %s 元，已登记追回 %" PRId64 "\n",
+		                 YUAN(x.recovery_fen, d), x.recovery_id);
+	return 0;
+}
+
 /* ---- the table ---- */
 
 #define P_NOTICE                                                                                   \
@@ -433,6 +461,13 @@ static const struct ch_param release_params[] = {
     {"date", CH_PT_DATE, 0, "D", NULL, 0, 0, "解除日期（默认今天）"},
     {0},
 };
+static const struct ch_param approve_params[] = {
+    P_HOUSEHOLD("户编号（配合 --county）或身份证号"),
+    APP_P_COUNTY(0, "户编号所在县市（名称或代码）"),
+    {"note", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0, "审批意见"},
+    {"date", CH_PT_DATE, 0, "D", NULL, 0, 0, "审批日期（默认今天）"},
+    {0},
+};
 static const struct ch_param holds_params[] = {
     APP_P_COUNTY(0, "只列该县市的农户（名称或代码）"),
     {0},
@@ -457,6 +492,8 @@ const struct ch_op ch_ops_notice[] = {
      subsidy_hold},
     {"subsidy", "release", "解除一户的人工暂停发放", CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT,
      release_params, subsidy_release},
+    {"subsidy", "approve", "审批复核通过后补助依据的变更：恢复发放，重新核定补助并记入调整（州级）",
+     CH_PERM_APPROVE_CHANGE, CH_OP_WRITES, CH_RF_TEXT, approve_params, subsidy_approve},
     {"subsidy", "holds", "暂停发放的农户：人工暂停、核定后变更待审批、整改未销号、异议待处理",
      CH_PERM_READ, 0, CH_RF_ALL, holds_params, subsidy_holds},
     {0},

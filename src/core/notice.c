@@ -569,6 +569,11 @@ int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, cons
 	return ch_ctx_end(ctx, rc);
 }
 
+/* Money reserved for household o.household_id and not yet sent. */
+#define WAITING                                                                                    \
+	"EXISTS (SELECT 1 FROM account a WHERE a.household_id = o.household_id"                    \
+	" AND a.kind = 'payable' AND a.balance > 0)"
+
 int ch_hold_each(ch_ctx *ctx, const char *county, int (*fn)(const ch_hold_row *h, void *arg),
                  void *arg)
 {
@@ -579,19 +584,18 @@ int ch_hold_each(ch_ctx *ctx, const char *county, int (*fn)(const ch_hold_row *h
 		return rc;
 	rc = ch_db_preparef(
 	    ctx->db, &st,
+	    /* holds whatever the money; orders and objections where money waits */
 	    "SELECT c.name, h.hh_no, h.head_name, x.kind, x.reason, x.since FROM ("
 	    " SELECT household_id hh, CASE kind WHEN 'manual' THEN '人工暂停'"
 	    "  ELSE '核定后变更待审批' END kind, reason, day since FROM payment_hold"
 	    "  WHERE released_day IS NULL"
 	    " UNION ALL SELECT household_id, '整改未销号', '整改单 ' || id || '：' || issue,"
-	    "  opened_day FROM rectification WHERE closed_day IS NULL"
+	    "  opened_day FROM rectification o WHERE closed_day IS NULL AND " WAITING
 	    " UNION ALL SELECT household_id, '异议待处理', '异议 ' || id || '：' || reason, day"
-	    "  FROM objection WHERE status = 'open') x"
+	    "  FROM objection o WHERE status = 'open' AND " WAITING ") x"
 	    " JOIN household h ON h.id = x.hh JOIN region c ON c.id = h.county_id"
 	    " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.county_id = ?2"
 	    " OR h.township_id = ?2 OR h.village_id = ?2)"
-	    " AND EXISTS (SELECT 1 FROM account a WHERE a.household_id = h.id"
-	    " AND a.kind = 'payable' AND a.balance > 0)"
 	    " ORDER BY c.name, h.hh_no, x.since",
 	    "ii", cid, ctx->actor.scope_region_id);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
@@ -627,10 +631,12 @@ int ch_notice_pay_gate(ch_ctx *ctx, int64_t household, const char *day, int64_t 
 	ch_stmt_finalize(st);
 	st = NULL;
 	if (!blocked &&
-	    ch_db_preparef(ctx->db, &st,
-	                   "SELECT id, issue FROM rectification WHERE household_id = ?"
-	                   " AND closed_day IS NULL ORDER BY id LIMIT 1",
-	                   "i", household) == 0 &&
+	    ch_db_preparef(
+	        ctx->db, &st,
+	        /* an order opened after the pay day does not stop a payment of that day */
+	        "SELECT id, issue FROM rectification WHERE household_id = ?"
+	        " AND closed_day IS NULL AND opened_day <= ? ORDER BY id LIMIT 1",
+	        "it", household, day) == 0 &&
 	    ch_stmt_step(st) == CH_DB_ROW) {
 		snprintf(why, whysz, "整改单 %" PRId64 " 未销号（%s），暂停发放",
 		         ch_stmt_int64(st, 0), ch_stmt_text(st, 1));
@@ -642,9 +648,9 @@ int ch_notice_pay_gate(ch_ctx *ctx, int64_t household, const char *day, int64_t 
 	    ch_db_preparef(ctx->db, &st,
 	                   "SELECT o.id, n.number FROM objection o"
 	                   " JOIN notice n ON n.id = o.notice_id"
-	                   " WHERE o.household_id = ? AND o.status = 'open'"
+	                   " WHERE o.household_id = ? AND o.status = 'open' AND o.day <= ?"
 	                   " ORDER BY o.id LIMIT 1",
-	                   "i", household) == 0 &&
+	                   "it", household, day) == 0 &&
 	    ch_stmt_step(st) == CH_DB_ROW) {
 		snprintf(why, whysz, "公示 %s 有未处理的异议（异议 %" PRId64 "）",
 		         ch_stmt_text(st, 1), ch_stmt_int64(st, 0));

@@ -57,7 +57,10 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 		return rc;
 	/* households with money payable, in a stable order */
 	rc = ch_db_preparef(ctx->db, &st,
-	                    "SELECT h.id, coalesce(h.bank_account, ''), h.hh_no FROM household h"
+	                    /* the account frozen when the review passed, when there is one */
+	                    "SELECT h.id, coalesce(CASE WHEN s.household_id IS NULL"
+	                    " THEN h.bank_account ELSE s.bank_account END, ''), h.hh_no"
+	                    " FROM household h LEFT JOIN hh_snapshot s ON s.household_id = h.id"
 	                    " WHERE h.county_id = ? AND h.status IN ('reviewed', 'subsidized')"
 	                    " AND EXISTS (SELECT 1 FROM account a"
 	                    " WHERE a.household_id = h.id AND a.kind = 'payable' AND a.balance > 0)"

@@ -70,7 +70,18 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		size_t np = 0;
 		int enough = 1, existed;
 		int64_t tid;
-		rc = ch_subsidy_compute(ctx, ids[i], &e);
+		/* reviewed before snapshots were kept: frozen now */
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO hh_snapshot(household_id, technology, es_measures,"
+		    " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
+		    " day, taken_at) SELECT id, technology, es_measures, es_area_centi,"
+		    " heated_area_centi, cost_fen, bank_account, id_number, ?, ?"
+		    " FROM household WHERE id = ? AND NOT EXISTS"
+		    " (SELECT 1 FROM hh_snapshot WHERE household_id = ?)",
+		    "ttii", rdays[i], day, ids[i], ids[i]);
+		if (rc == 0)
+			rc = ch_subsidy_compute(ctx, ids[i], &e);
 		if (rc == CH_ENOTFOUND) { /* no policy for its year: it waits */
 			ch_error_clear();
 			rc = 0;

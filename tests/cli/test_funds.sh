@@ -584,11 +584,11 @@ expect_finding "audit 11-20: 挤占 办公经费" "$A" 挤占 "办公经费"
 expect_eq "audit 11-20: 挤占 5,000.00" "$(finding "$A" 挤占 办公经费 | awk -F'"' '{ print $2 }')" 5,000.00
 expect_no_finding "audit 11-20: spending on 农户补助 is no 挤占" "$A" 挤占 "补助"
 expect_finding "audit 11-20: 重复发放 CJ005 and CJ006 (one account)" "$A" 重复发放 "同一收款账号 6230****0005"
-# CJ009's payment was confirmed on 11-21: not yet a second payment on 11-20
-expect_no_finding "audit 11-20: no 重复发放 by ID number yet (CJ009 paid on 11-21)" "$A" 重复发放 "同一身份证号"
+# CJ009's payment was confirmed on 11-28 (after its notice): not yet a second payment on 11-20
+expect_no_finding "audit 11-20: no 重复发放 by ID number yet (CJ009 paid on 11-28)" "$A" 重复发放 "同一身份证号"
 expect_no_finding "audit 11-20: no 滞留 yet" "$A" 滞留 ""
-A=$(audit_csv 2023-11-21)
-expect_finding "audit 11-21: 重复发放 CJ008 and CJ009 (one ID number)" "$A" 重复发放 "同一身份证号 652301********0086"
+A=$(audit_csv 2023-11-28)
+expect_finding "audit 11-28: 重复发放 CJ008 and CJ009 (one ID number)" "$A" 重复发放 "同一身份证号 652301********0086"
 A=$(audit_csv 2023-11-09)
 expect_no_finding "audit 11-09: no 挤占 before the spending" "$A" 挤占 ""
 # CJ008 withdrew on 11-03: on 11-02 its payment at the bank was no 挪用

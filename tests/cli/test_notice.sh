@@ -225,3 +225,40 @@ has "CJ001 after its own period: paid" "发放批次 3：1 户，合计 10,000.0
 checks "CJ001 paid"
 run ch --db $DB audit log --format csv
 has "the audit log names the notice" "公示-652301-2023-001"
+
+# ---- edits after approval: held until the prefecture approves ----
+
+# CJ007 (reserved, on the notice, never paid: no account) gets an account
+# and a higher cost; CJ002 (paid on 11-01, at the bank) a lower cost
+head -1 "$FF/register.csv" >edit.csv
+printf '%s\n' "昌吉市,大西渠镇,大西渠村,CJ007,资金CJ007,652301198001010078,,,100,燃气,,,2023,新建,甲公司,3000,6230000000000007" \
+	"昌吉市,大西渠镇,大西渠村,CJ002,资金CJ002,652301198001010027,,,100,燃气,,,2023,新建,甲公司,2000,6230000000000002" >>edit.csv
+run ch --db $DB household import edit.csv
+expect_rc "editing CJ007 and CJ002 after their review: not refused" 0
+has "the import says 2 households are held for approval" "其中 2 户复核通过后改动了补助依据"
+run ch --db $DB subsidy holds --county $C --format csv
+has "holds: CJ007 changed after approval, naming the fields" "CJ007,资金CJ007,核定后变更待审批,复核通过后台账中的总投资、收款账号有变更"
+has "holds: CJ002 changed after approval" "CJ002,资金CJ002,核定后变更待审批,复核通过后台账中的总投资有变更"
+run fin subsidy entitlement CJ007 --county $C
+has "CJ007's entitlement still rests on the snapshot (1,400.00)" "核定补助：1,400.00 元"
+run fin subsidy pay --county $C --date 2023-11-14 -o bank4.csv
+has "pay: CJ007 held, changed after approval" "户编号 CJ007 未列入本批：核定后信息变更，待州级审批"
+checks "changed after approval"
+run fin subsidy approve CJ007 --county $C --note 同意 --date 2023-11-15
+expect_rc "approval by a finance user: exit 3" 3
+run ch --db $DB --as fk subsidy approve CJ007 --county $C --note 同意 --date 2023-11-15
+expect_rc "approval by a county operator: exit 3" 3
+run ch --db $DB subsidy approve CJ007 --county $C --note "同意：增加投资有发票" --date 2023-11-15
+expect_rc "approval of CJ007 by the prefecture: exit 0" 0
+has "approval: the fields" "总投资、收款账号"
+has "approval: the entitlement recomputed, +700.00 reserved" "重新核定补助：1,400.00 元 → 2,100.00 元；调整 +700.00 元"
+checks "CJ007 approved"
+run ch --db $DB subsidy approve CJ007 --county $C --note 再次 --date 2023-11-15
+expect_rc "approving again: exit 4" 4
+run fin subsidy pay --county $C --date 2023-11-16 -o bank5.csv
+has "CJ007 approved: paid its new entitlement" "发放批次 4：1 户，合计 2,100.00 元"
+if grep -q "6230000000000007" bank5.csv; then ok "CJ007 paid to its new account"; else not_ok "CJ007 paid to its new account"; fi
+run ch --db $DB subsidy approve CJ002 --county $C --note "同意：核减投资" --date 2023-11-16
+has "CJ002: 2,100.00 → 1,400.00, its money at the bank" "重新核定补助：2,100.00 元 → 1,400.00 元；调整 0.00 元"
+has "CJ002: the 700.00 paid beyond it is claimed back" "已发出部分超过新核定补助 700.00 元，已登记追回"
+checks "CJ002 approved, claim for recovery"

@@ -2,7 +2,8 @@
  * Samples of the funds operations for test_ops.c (see ops_samples_plan.h):
  * money for 昌吉市 from each source, an entitlement, reserving for the
  * households whose review passed, their public notice (公示) with an
- * objection dismissed and a hold set and released, paying them after the
+ * objection dismissed, a hold set and released, CJ001's cost edited after
+ * its review and the change approved, paying them after the
  * notice period, the batch's file again, the bank's
  * return for the batch's first payment (流水号 1: the first payment of a
  * new database), other spending, the fund audit, the report, the ledger.
@@ -27,6 +28,8 @@ SAMPLE("notice.resolve", "1 --dismissed --note 核实不成立 --date 2023-11-22
 SAMPLE("subsidy.hold", "CJ001 --county 昌吉市 --reason 样例暂停 --date 2023-11-22")
 SAMPLE("subsidy.holds", "--county 昌吉市 --format csv")
 SAMPLE("subsidy.release", "CJ001 --county 昌吉市 --note 已核实 --date 2023-11-23")
+SAMPLE("household.import", "tests/fixtures/funds/sample-edit.csv")
+SAMPLE("subsidy.approve", "CJ001 --county 昌吉市 --note 同意 --date 2023-11-24")
 SAMPLE("subsidy.pay", "--county 昌吉市 --date 2023-12-02 -o sample-bank.csv")
 SAMPLE("subsidy.batches", "--format csv")
 SAMPLE("subsidy.payfile", "1 -o sample-bank-again.xlsx")

@@ -76,13 +76,20 @@ CREATE TABLE payment_hold (
 );
 CREATE INDEX payment_hold_household ON payment_hold(household_id);
 
--- What a household's subsidy rests on, frozen when its review passed
--- (technology, measures, areas, cost, bank account, ID number: compact
--- JSON), and when that was. A later approved change replaces it.
+-- What a household's subsidy rests on, frozen when its review passed; the
+-- entitlement and the payment use these, not the register. A later edit of
+-- them in the register holds the payment (payment_hold 'changed') until a
+-- prefecture user approves it, which takes a new snapshot.
 CREATE TABLE hh_snapshot (
 	household_id INTEGER PRIMARY KEY REFERENCES household(id),
-	fields TEXT NOT NULL,
-	day TEXT NOT NULL,
+	technology TEXT NOT NULL,
+	es_measures TEXT,
+	es_area_centi INTEGER,
+	heated_area_centi INTEGER,
+	cost_fen INTEGER,
+	bank_account TEXT,
+	id_number TEXT NOT NULL,
+	day TEXT NOT NULL,             -- the review passed (or the change was approved)
 	taken_at TEXT NOT NULL
 );
 
