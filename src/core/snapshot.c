@@ -181,12 +181,12 @@ static int adjust(ch_ctx *ctx, int64_t hh, const ch_entitlement *e, int64_t n, c
 	               "iiiii", e->policy_id, total, e->cost_fen, total, hh);
 	if (rc == 0 && nup) {
 		snprintf(key, sizeof key, "adjust:%" PRId64 ":%" PRId64 ":up", hh, n);
-		rc = ch_ledger_transfer(ctx, key, "reserve", day, "核定后变更：补助调增", hh, 0, up,
+		rc = ch_ledger_transfer(ctx, key, "adjust", day, "核定后变更：补助调增", hh, 0, up,
 		                        nup, &tid, &existed);
 	}
 	if (rc == 0 && ndown) {
 		snprintf(key, sizeof key, "adjust:%" PRId64 ":%" PRId64 ":down", hh, n);
-		rc = ch_ledger_transfer(ctx, key, "reverse", day,
+		rc = ch_ledger_transfer(ctx, key, "adjust", day,
 		                        "核定后变更：补助调减，退回县级专户", hh, 0, down, ndown,
 		                        &tid, &existed);
 	}

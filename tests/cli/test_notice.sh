@@ -262,3 +262,50 @@ run ch --db $DB subsidy approve CJ002 --county $C --note "同意：核减投资"
 has "CJ002: 2,100.00 → 1,400.00, its money at the bank" "重新核定补助：2,100.00 元 → 1,400.00 元；调整 0.00 元"
 has "CJ002: the 700.00 paid beyond it is claimed back" "已发出部分超过新核定补助 700.00 元，已登记追回"
 checks "CJ002 approved, claim for recovery"
+
+# ---- recovery (追回): a claim, the money back in parts ----
+
+# the bank confirms batch 1 (CJ002, CJ005, CJ006, CJ008)
+sed '1s/^\xEF\xBB\xBF//' bank1.csv | tr -d '\r' |
+	awk -F, 'NR == 1 { print "流水号,状态,日期"; next } { print $1 ",成功,2023-11-03" }' >return1.csv
+run fin subsidy reconcile return1.csv
+expect_rc "the bank's return for batch 1: exit 0" 0
+run fin subsidy recover CJ005 --county $C --amount 2700.01 --reason 设备已拆除 --date 2023-11-20
+expect_rc "claiming more than CJ005 was paid: exit 1" 1
+has_err "claiming more than was paid: says what was paid" "已到账补助 2,700.00 元"
+run ch --db $DB --as fin2 subsidy recover CJ005 --county $C --amount 100 --reason 越权 --date 2023-11-20
+expect_rc "a claim by 阜康市's finance user: exit 3" 3
+run fin subsidy recover CJ005 --county $C --amount 2700 --reason "设备已拆除，恢复燃煤" --date 2023-11-20
+expect_rc "a claim against CJ005: exit 0" 0
+R5=$(printf '%s' "$OUT" | sed -n 's/已登记追回 \([0-9]*\)：.*/\1/p')
+checks "claim recorded"
+run fin subsidy recover CJ005 --county $C --amount 1 --reason 再次 --date 2023-11-21
+expect_rc "claiming again beyond what was paid less what is claimed: exit 1" 1
+run ch --db $DB --as fin funds audit --as-of 2023-12-20 --format csv
+has "fund audit: the claim outstanding, with its age" "待追回,昌吉市 CJ005 资金CJ005,追回 $R5（设备已拆除，恢复燃煤）于 2023-11-20 登记，已 30 天，应追回 2700.00 元，尚未追回 2700.00 元"
+has "fund audit: CJ002's claim from the approved change" "待追回,昌吉市 CJ002 资金CJ002"
+B0=$(county_central)
+run fin subsidy recovered "$R5" --amount 1000 --date 2023-11-25
+expect_rc "1,000.00 of CJ005's claim back: exit 0" 0
+checks "part recovered"
+expect_eq "part recovered: 昌吉市's central account up by 375.00 (its 37.5 %)" "$(($(county_central) - B0))" 37500
+run fin subsidy recovered "$R5" --amount 1700.01 --date 2023-11-30
+expect_rc "more back than the claim still asks: exit 1" 1
+run fin subsidy recovered "$R5" --amount 1700 --date 2023-11-30
+expect_rc "the rest of CJ005's claim back: exit 0" 0
+checks "CJ005 recovered"
+R2=$(ch --db $DB subsidy recoveries --format csv | tr -d '\r' | awk -F, '$3 == "CJ002" { print $1 }')
+run fin subsidy recovered "$R2" --amount 700 --date 2023-11-30
+expect_rc "CJ002's 700.00 back: exit 0" 0
+checks "CJ002 recovered"
+run ch --db $DB --as fin funds audit --as-of 2023-12-20 --format csv
+lacks "fund audit after recovery: no claim outstanding" "待追回"
+lacks "fund audit after recovery: CJ005 not 截留 (its entitlement is what it kept)" "截留,昌吉市 CJ005"
+run ch --db $DB --as fin funds audit --as-of 2023-11-26 --format csv
+has "fund audit on 11-26: CJ005's claim with 1,700.00 left" "尚未追回 1700.00 元"
+run ch --db $DB subsidy recoveries --format csv
+has "recoveries: CJ005 claimed and recovered in full" "资金CJ005,设备已拆除，恢复燃煤,2023-11-20,\"2,700.00\",\"2,700.00\",0.00"
+run ch --db $DB --as fin report funds --year 2023 --as-of 2023-12-31 --format csv
+has "report funds: the recovered amounts" "合计,,\"110,000.00\""
+T=$(printf '%s\n' "$OUT" | tr -d '\r' | grep '^合计')
+case "$T" in *'"3,400.00"') ok "report funds: 3,400.00 recovered in all" ;; *) not_ok "report funds: 3,400.00 recovered in all" "$T" ;; esac

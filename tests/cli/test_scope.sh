@@ -110,6 +110,8 @@ subsidy batches|--county $C
 subsidy hold|CJ001 --county $C --reason 核实 --date 2023-10-03
 subsidy release|CJ001 --county $C --date 2023-10-04
 subsidy holds|--county $C
+subsidy recover|CJ001 --county $C --amount 1 --reason 核实 --date 2023-10-04
+subsidy recoveries|--county $C
 subsidy approve|CJ001 --county $C --note 同意 --date 2023-10-04
 notice create|--county $C --date 2023-10-01
 notice list|--county $C

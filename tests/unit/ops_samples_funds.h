@@ -3,10 +3,11 @@
  * money for 昌吉市 from each source, an entitlement, reserving for the
  * households whose review passed, their public notice (公示) with an
  * objection dismissed, a hold set and released, CJ001's cost edited after
- * its review and the change approved, paying them after the
- * notice period, the batch's file again, the bank's
- * return for the batch's first payment (流水号 1: the first payment of a
- * new database), other spending, the fund audit, the report, the ledger.
+ * its review and the change approved, paying them after the notice
+ * period, the batch's file again, the bank's return for the batch's first
+ * payment (流水号 1: the first payment of a new database, CJ001's), a
+ * recovery claimed from CJ001 and its money back, other spending, the fund
+ * audit, the report, the ledger.
  * Moving money needs the finance role (docs/funds.md).
  */
 /* one sample a line, as written on the command line */
@@ -34,6 +35,9 @@ SAMPLE("subsidy.pay", "--county 昌吉市 --date 2023-12-02 -o sample-bank.csv")
 SAMPLE("subsidy.batches", "--format csv")
 SAMPLE("subsidy.payfile", "1 -o sample-bank-again.xlsx")
 SAMPLE("subsidy.reconcile", "tests/fixtures/funds/sample-return.csv")
+SAMPLE("subsidy.recover", "CJ001 --county 昌吉市 --amount 100 --reason 设备已拆除 --date 2023-12-10")
+SAMPLE("subsidy.recovered", "1 --amount 100 --date 2023-12-12")
+SAMPLE("subsidy.recoveries", "--format csv")
 SAMPLE("funds.spend", "--county 昌吉市 --source central --category 办公经费 --amount 100 --date 2023-12-10 --key SAMPLE-S1")
 SAMPLE("funds.audit", "--as-of 2023-12-31")
 SAMPLE("report.funds", "--year 2023 --as-of 2023-12-31")

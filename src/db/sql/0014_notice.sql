@@ -132,3 +132,49 @@ INSERT INTO rectification_new SELECT id, household_id, source, source_id, issue,
 DROP TABLE rectification;
 ALTER TABLE rectification_new RENAME TO rectification;
 CREATE INDEX rectification_household ON rectification(household_id);
+
+-- Two new kinds of ledger transfer: 'adjust', the difference when an
+-- entitlement is recomputed after an approved change (county account and
+-- the household's payable accounts, either way), and 'recover', money a
+-- household gives back on a recovery claim (its paid accounts to the county
+-- account the money left). The table is rebuilt for the wider CHECK with
+-- its rows, indexes and triggers as they were; the postings, payments and
+-- reversals that refer to its rows find them again by id before the
+-- transaction commits (the foreign keys deferred until then).
+PRAGMA defer_foreign_keys = ON;
+CREATE TEMP TABLE transfer_copy AS SELECT * FROM transfer;
+DROP TABLE transfer;
+CREATE TABLE transfer (
+	id INTEGER PRIMARY KEY,
+	idem_key TEXT NOT NULL UNIQUE,
+	kind TEXT NOT NULL CHECK (kind IN ('appropriate', 'allocate', 'reserve', 'pay', 'confirm',
+		'reverse', 'spend', 'adjust', 'recover')),
+	content_hash TEXT NOT NULL,
+	day TEXT NOT NULL,
+	at TEXT NOT NULL,
+	actor TEXT NOT NULL,
+	memo TEXT,
+	household_id INTEGER REFERENCES household(id),
+	reverses INTEGER REFERENCES transfer(id),
+	sealed INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO transfer SELECT * FROM transfer_copy ORDER BY id;
+DROP TABLE transfer_copy;
+CREATE INDEX transfer_household ON transfer(household_id) WHERE household_id IS NOT NULL;
+CREATE UNIQUE INDEX transfer_reversed_once ON transfer(reverses) WHERE reverses IS NOT NULL;
+CREATE TRIGGER transfer_seal BEFORE UPDATE ON transfer
+BEGIN
+	SELECT RAISE(ABORT, 'ledger: transfers are immutable; correct by a reversing transfer')
+	WHERE NOT (OLD.sealed = 0 AND NEW.sealed = 1 AND NEW.idem_key = OLD.idem_key
+	           AND NEW.kind = OLD.kind AND NEW.content_hash = OLD.content_hash
+	           AND NEW.day = OLD.day AND NEW.household_id IS OLD.household_id
+	           AND NEW.reverses IS OLD.reverses);
+	SELECT RAISE(ABORT, 'ledger: debits do not equal credits')
+	WHERE (SELECT coalesce(sum(amount), 0) FROM posting WHERE transfer_id = NEW.id) <> 0;
+	SELECT RAISE(ABORT, 'ledger: a transfer needs two postings at least')
+	WHERE (SELECT count(*) FROM posting WHERE transfer_id = NEW.id) < 2;
+END;
+CREATE TRIGGER transfer_keep BEFORE DELETE ON transfer
+BEGIN
+	SELECT RAISE(ABORT, 'ledger: transfers are immutable');
+END;
