@@ -662,6 +662,36 @@ await step('finance journey', async () => {
   const res = await (await page.waitForSelector('form[aria-labelledby=h-reserve] .msg')).textContent();
   const reserved = Number((/已为 (\d+) 户预留/.exec(res) || [])[1]);
   expect("finance: the county's payable households reserved", reserved >= 8, res);
+  // the public notice (公示): 5 working days from 25 October, with its A4 sheet
+  await page.selectOption('form[aria-labelledby=h-notice] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-notice] input[name=date]', '2023-10-25');
+  await page.click('form[aria-labelledby=h-notice] button[type=submit]');
+  const pub = await (await page.waitForSelector('form[aria-labelledby=h-notice] .msg')).textContent();
+  const [, notice, listed] = /公示 (公示-\d+-2023-\d+)：(\d+) 户/.exec(pub) || [];
+  expect('finance: the notice lists every reserved household', Number(listed) === reserved && pub.includes('2023年10月25日至2023年10月31日'), pub);
+  const sheet = await page.waitForSelector('form[aria-labelledby=h-notice] a[download]');
+  const xlsx = await page.evaluate(async (u) => { const r = await fetch(u); const a = new Uint8Array(await r.arrayBuffer()); return String.fromCharCode(a[0], a[1]); }, await sheet.getAttribute('href'));
+  expect('finance: the notice sheet is offered as an XLSX', xlsx === 'PK' && (await sheet.getAttribute('download')) === '公示表.xlsx', xlsx);
+  await until(page, (n) => [...document.querySelectorAll('section[aria-labelledby=h-notices] tbody th')].some((x) => x.textContent === n), notice);
+  ok('finance: the notice is listed');
+  // an anonymous objection, then dismissed: the household is paid all the same
+  const shown = await api(page, `/api/notices/show?notice=${encodeURIComponent(notice)}`);
+  const objected = shown.body.tables[0].rows[0].hh_no;
+  await page.fill('form[aria-labelledby=h-object] input[name=notice]', notice);
+  await page.fill('form[aria-labelledby=h-object] input[name=household]', objected);
+  await page.fill('form[aria-labelledby=h-object] input[name=date]', '2023-10-26');
+  await page.fill('form[aria-labelledby=h-object] input[name=reason]', '未见施工');
+  await page.click('form[aria-labelledby=h-object] button[type=submit]');
+  const obj = await (await page.waitForSelector('form[aria-labelledby=h-object] .msg')).textContent();
+  expect('finance: an anonymous objection recorded', obj.includes('已登记异议'), obj);
+  const resolveButton = await page.waitForSelector('section[aria-labelledby=h-objections] button[aria-label^="处理异议"]');
+  await resolveButton.click();
+  await page.fill('form[aria-labelledby=h-resolve] input[name=note]', '核实：已施工，有照片');
+  await page.fill('form[aria-labelledby=h-resolve] input[name=date]', '2023-10-27');
+  await page.click('form[aria-labelledby=h-resolve] button[type=submit]');
+  await until(page, () => [...document.querySelectorAll('section[aria-labelledby=h-objections] tbody td')].some((x) => x.textContent === '异议不成立'));
+  ok('finance: the objection is dismissed through the form');
+  await bothSizes(page, 'funds-notice');
   // a payment batch with its bank file as CSV
   await page.selectOption('form[aria-labelledby=h-pay] select[name=county]', MANAS);
   await page.fill('form[aria-labelledby=h-pay] input[name=date]', '2023-11-01');
