@@ -178,3 +178,14 @@ CREATE TRIGGER transfer_keep BEFORE DELETE ON transfer
 BEGIN
 	SELECT RAISE(ABORT, 'ledger: transfers are immutable');
 END;
+
+-- An adjustment, like a reservation, gives money only to a household whose
+-- review passed and that has not withdrawn.
+CREATE TRIGGER posting_eligible_adjust BEFORE INSERT ON posting
+WHEN NEW.amount > 0 AND (SELECT kind FROM account WHERE id = NEW.account_id) = 'payable'
+	AND (SELECT kind FROM transfer WHERE id = NEW.transfer_id) = 'adjust'
+BEGIN
+	SELECT RAISE(ABORT, 'ledger: the household''s review has not passed, or it has withdrawn')
+	WHERE (SELECT h.status FROM account a JOIN household h ON h.id = a.household_id
+	       WHERE a.id = NEW.account_id) NOT IN ('reviewed', 'subsidized');
+END;
