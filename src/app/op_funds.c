@@ -27,17 +27,6 @@
 /* Yuan with thousands separators ("41,000.00"), in a buffer of the caller. */
 #define YUAN(fen, buf) ch_money_format((fen), (buf), sizeof(buf))
 
-/* Adds table R to RES when RC is 0 (a failed query shows no empty table),
- * else frees it. Returns RC. */
-static int table_unless(ch_result *res, ch_report *r, int rc)
-{
-	if (rc)
-		ch_report_free(r);
-	else
-		ch_result_add_table(res, r);
-	return rc;
-}
-
 /* ---- subsidy entitlement ---- */
 
 static int subsidy_entitlement(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -180,8 +169,8 @@ static int add_batch(const ch_batch_row *b, void *arg)
 static int subsidy_batches(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("补助发放批次", batch_cols);
-	return table_unless(res, r,
-	                    ch_subsidy_batches(ctx, ch_args_str(a, "county"), add_batch, r));
+	return app_table_unless(res, r,
+	                        ch_subsidy_batches(ctx, ch_args_str(a, "county"), add_batch, r));
 }
 
 /* ---- subsidy reconcile ---- */
@@ -325,7 +314,7 @@ static int funds_audit(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	char title[96];
 	snprintf(title, sizeof title, "补助资金审计（截至%s）", as_of);
 	o.r = APP_REPORT(title, finding_cols);
-	int rc = table_unless(res, o.r, ch_funds_audit(ctx, as_of, add_finding, &o));
+	int rc = app_table_unless(res, o.r, ch_funds_audit(ctx, as_of, add_finding, &o));
 	if (rc)
 		return rc;
 	ch_result_count(res, "findings", (int64_t)o.n);
@@ -469,7 +458,7 @@ static int report_households(ch_ctx *ctx, int year, const char *as_of, ch_result
 		ch_report_set_text(o.r, H_COUNTY, "合计");
 		set_hh_cells(o.r, o.tot);
 	}
-	return table_unless(res, o.r, rc);
+	return app_table_unless(res, o.r, rc);
 }
 
 static int report_funds(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -488,7 +477,7 @@ static int report_funds(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_report_set_text(o.r, R_COUNTY, "合计");
 		set_amounts(o.r, &o.tot);
 	}
-	return table_unless(res, o.r, rc);
+	return app_table_unless(res, o.r, rc);
 }
 
 /* ---- recovery (追回) ---- */
@@ -556,8 +545,8 @@ static int add_recovery(const ch_recovery_row *x, void *arg)
 static int subsidy_recoveries(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("补助追回", recovery_cols);
-	return table_unless(res, r,
-	                    ch_recovery_each(ctx, ch_args_str(a, "county"), add_recovery, r));
+	return app_table_unless(res, r,
+	                        ch_recovery_each(ctx, ch_args_str(a, "county"), add_recovery, r));
 }
 
 /* ---- ledger verify ---- */

@@ -25,15 +25,6 @@
 
 #define YUAN(fen, buf) ch_money_format((fen), (buf), sizeof(buf))
 
-static int table_unless(ch_result *res, ch_report *r, int rc)
-{
-	if (rc)
-		ch_report_free(r);
-	else
-		ch_result_add_table(res, r);
-	return rc;
-}
-
 /* The day given, or today in Beijing. */
 static const char *day_or_today(const ch_args *a, char today[11])
 {
@@ -137,7 +128,8 @@ static int add_notice(const ch_notice_row *n, void *arg)
 static int notice_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("补助发放公示", notice_cols);
-	return table_unless(res, r, ch_notice_each(ctx, ch_args_str(a, "county"), add_notice, r));
+	return app_table_unless(res, r,
+	                        ch_notice_each(ctx, ch_args_str(a, "county"), add_notice, r));
 }
 
 /* ---- notice show, print ---- */
@@ -191,7 +183,7 @@ static int show_item(const ch_notice_item *i, void *arg)
 static int notice_show(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	struct show s = {APP_REPORT("公示名单", item_cols), res};
-	return table_unless(
+	return app_table_unless(
 	    res, s.r, ch_notice_items(ctx, ch_args_str(a, "notice"), show_head, show_item, &s));
 }
 
@@ -302,9 +294,9 @@ static int add_objection(const ch_objection_row *o, void *arg)
 static int notice_objections(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("公示异议", objection_cols);
-	return table_unless(res, r,
-	                    ch_objection_each(ctx, ch_args_str(a, "county"),
-	                                      ch_args_flag(a, "open"), add_objection, r));
+	return app_table_unless(res, r,
+	                        ch_objection_each(ctx, ch_args_str(a, "county"),
+	                                          ch_args_flag(a, "open"), add_objection, r));
 }
 
 /* ---- holds ---- */
@@ -362,7 +354,7 @@ static int add_hold(const ch_hold_row *h, void *arg)
 static int subsidy_holds(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("暂停发放的农户", hold_cols);
-	return table_unless(res, r, ch_hold_each(ctx, ch_args_str(a, "county"), add_hold, r));
+	return app_table_unless(res, r, ch_hold_each(ctx, ch_args_str(a, "county"), add_hold, r));
 }
 
 /* ---- a change after review, approved ---- */

@@ -167,6 +167,22 @@ static int county_filter(ch_ctx *ctx, unsigned perm, const char *county, int64_t
 	return rc;
 }
 
+/* CH_EINVALID for the field "date" when day D (WHAT) comes before the day
+ * SQL reads for ID (THAN), else 0. */
+static int not_before(ch_ctx *ctx, const char *d, const char *what, const char *sql, int64_t id,
+                      const char *than)
+{
+	char *earlier = NULL;
+	int rc = 0;
+	if (ch_db_query_text(ctx->db, &earlier, sql, "i", id) != 0)
+		ch_error_clear();
+	else if (strcmp(d, earlier) < 0)
+		rc = ch_error_set_field(CH_EINVALID, "date", "%s %s 早于%s %s", what, d, than,
+		                        earlier);
+	free(earlier);
+	return rc;
+}
+
 int ch_notice_each(ch_ctx *ctx, const char *county, int (*fn)(const ch_notice_row *n, void *arg),
                    void *arg)
 {
@@ -310,7 +326,7 @@ int ch_objection_record(ch_ctx *ctx, const char *number, const char *household, 
 	int64_t nid, county, on = 0;
 	ch_hh_ref ref;
 	ch_region c = {0};
-	char *start = NULL, obj[64], d[11];
+	char obj[64], d[11];
 	int rc = ch_ctx_require_role(ctx, CH_PERM_FUNDS);
 	if (rc || (rc = notice_find(ctx, CH_PERM_FUNDS, number, &nid, &county)) != 0)
 		return rc;
@@ -334,15 +350,9 @@ int ch_objection_record(ch_ctx *ctx, const char *number, const char *household, 
 	if (!on)
 		return ch_error_set_field(CH_EINVALID, "household", "户编号 %s 不在公示 %s 中",
 		                          ref.hh_no, number);
-	ch_db_query_text(ctx->db, &start, "SELECT start_day FROM notice WHERE id = ?", "i", nid);
-	if (start && strcmp(d, start) < 0) {
-		rc = ch_error_set_field(CH_EINVALID, "date", "异议日期 %s 早于公示开始日期 %s", d,
-		                        start);
-		free(start);
-		return rc;
-	}
-	free(start);
-	if ((rc = ch_ctx_begin(ctx)) != 0)
+	if ((rc = not_before(ctx, d, "异议日期", "SELECT start_day FROM notice WHERE id = ?", nid,
+	                     "公示开始日期")) != 0 ||
+	    (rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
 	rc = ch_db_run(ctx->db,
 	               "INSERT INTO objection(notice_id, household_id, day, from_text, reason,"
@@ -400,7 +410,7 @@ int ch_objection_resolve(ch_ctx *ctx, int64_t id, int upheld, const char *day, c
                          int64_t *order)
 {
 	int64_t hh = 0, county = 0;
-	char *status = NULL, *reason = NULL, *oday = NULL, obj[64], d[11];
+	char *status = NULL, *reason = NULL, obj[64], d[11];
 	int rc = ch_ctx_require_role(ctx, CH_PERM_FUNDS);
 	*order = 0;
 	if (rc)
@@ -420,18 +430,14 @@ int ch_objection_resolve(ch_ctx *ctx, int64_t id, int upheld, const char *day, c
 	snprintf(d, sizeof d, "%.10s", day);
 	ch_db_query_text(ctx->db, &status, "SELECT status FROM objection WHERE id = ?", "i", id);
 	ch_db_query_text(ctx->db, &reason, "SELECT reason FROM objection WHERE id = ?", "i", id);
-	ch_db_query_text(ctx->db, &oday, "SELECT day FROM objection WHERE id = ?", "i", id);
 	if (status && strcmp(status, "open") != 0) {
 		rc = ch_error_set(CH_ECONFLICT, "异议 %" PRId64 " 已处理（%s）", id,
 		                  strcmp(status, "upheld") == 0 ? "异议成立" : "异议不成立");
 		goto done;
 	}
-	if (oday && strcmp(d, oday) < 0) {
-		rc = ch_error_set_field(CH_EINVALID, "date", "处理日期 %s 早于收到异议的日期 %s", d,
-		                        oday);
-		goto done;
-	}
-	if ((rc = ch_ctx_begin(ctx)) != 0)
+	if ((rc = not_before(ctx, d, "处理日期", "SELECT day FROM objection WHERE id = ?", id,
+	                     "收到异议的日期")) != 0 ||
+	    (rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
 	rc =
 	    ch_db_run(ctx->db,
@@ -457,7 +463,6 @@ int ch_objection_resolve(ch_ctx *ctx, int64_t id, int upheld, const char *day, c
 done:
 	free(status);
 	free(reason);
-	free(oday);
 	return rc;
 }
 
@@ -534,7 +539,7 @@ int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, cons
 {
 	ch_hh_ref ref;
 	int64_t hid = 0;
-	char obj[64], d[11], *since = NULL;
+	char obj[64], d[11];
 	int rc = ch_ctx_require_role(ctx, CH_PERM_FUNDS);
 	if (rc || (rc = ch_household_locate(ctx, CH_PERM_FUNDS, county, household, &ref)) != 0)
 		return rc;
@@ -547,20 +552,11 @@ int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, cons
 	                      " AND kind = 'manual' AND released_day IS NULL",
 	                      "i", ref.id) != 0)
 		return ch_error_set(CH_ENOTFOUND, "户编号 %s 没有人工暂停发放", ref.hh_no);
-	ch_db_query_text(ctx->db, &since, "SELECT day FROM payment_hold WHERE id = ?", "i", hid);
-	if (since && strcmp(d, since) < 0) {
-		rc = ch_error_set_field(CH_EINVALID, "date", "解除日期 %s 早于暂停日期 %s", d,
-		                        since);
-		free(since);
+	if ((rc = not_before(ctx, d, "解除日期", "SELECT day FROM payment_hold WHERE id = ?", hid,
+	                     "暂停日期")) != 0 ||
+	    (rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
-	}
-	free(since);
-	if ((rc = ch_ctx_begin(ctx)) != 0)
-		return rc;
-	rc = ch_db_run(ctx->db,
-	               "UPDATE payment_hold SET released_day = ?, released_by = ?, release_note = ?"
-	               " WHERE id = ?",
-	               "ttti", d, ctx->actor.name, note ? note : "", hid);
+	rc = ch_hold_release_row(ctx, hid, d, note);
 	snprintf(obj, sizeof obj, "household:%" PRId64, ref.id);
 	if (rc == 0)
 		rc = ch_audit_append_json(ctx, "subsidy.release", obj,
@@ -573,6 +569,15 @@ int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, cons
 #define WAITING                                                                                    \
 	"EXISTS (SELECT 1 FROM account a WHERE a.household_id = o.household_id"                    \
 	" AND a.kind = 'payable' AND a.balance > 0)"
+
+int ch_hold_release_row(ch_ctx *ctx, int64_t hold, const char *day, const char *note)
+{
+	return ch_db_run(
+	    ctx->db,
+	    "UPDATE payment_hold SET released_day = ?, released_by = ?, release_note = ?"
+	    " WHERE id = ?",
+	    "ttti", day, ctx->actor.name, note ? note : "", hold);
+}
 
 int ch_hold_each(ch_ctx *ctx, const char *county, int (*fn)(const ch_hold_row *h, void *arg),
                  void *arg)

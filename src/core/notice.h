@@ -118,6 +118,11 @@ int ch_hold_set(ch_ctx *ctx, const char *county, const char *household, const ch
 int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, const char *day,
                     const char *note);
 
+/* Marks hold HOLD released on DAY by the actor, NOTE saying why. No
+ * checks: for the callers above and the approval of a change (snapshot.c),
+ * in their transaction. */
+int ch_hold_release_row(ch_ctx *ctx, int64_t hold, const char *day, const char *note);
+
 typedef struct ch_hold_row {
 	const char *county, *hh_no, *head_name;
 	const char *kind; /* 人工暂停, 核定后变更, 整改未销号, 异议待处理 */

@@ -12,6 +12,7 @@
 #include "core/ctx_int.h"
 #include "core/household.h"
 #include "core/ledger.h"
+#include "core/notice.h"
 #include "core/snapshot.h"
 #include "core/subsidy_int.h"
 #include "util/buf.h"
@@ -250,10 +251,7 @@ int ch_snapshot_approve(ch_ctx *ctx, const char *county, const char *household, 
 	ch_error_clear();
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
-	rc = ch_db_run(ctx->db,
-	               "UPDATE payment_hold SET released_day = ?, released_by = ?, release_note = ?"
-	               " WHERE id = ?",
-	               "ttti", d, ctx->actor.name, note, hold);
+	rc = ch_hold_release_row(ctx, hold, d, note);
 	if (rc == 0)
 		rc = ch_snapshot_take(ctx, ref.id, d);
 	if (rc == 0 && has_ent) {
