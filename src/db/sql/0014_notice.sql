@@ -1,7 +1,9 @@
 -- cleanheat schema, version 14: public notice before payment (公示),
 -- objections (异议), payment holds, the facts frozen when a household passes
 -- review (snapshots) and the recovery of subsidies paid (追回)
--- (core/notice.c, core/hold.c, core/recovery.c).
+-- (core/notice.c, core/snapshot.c, core/recovery.c). The statements may
+-- run again over a database that has their tables (IF NOT EXISTS; the two
+-- rebuilds below copy whatever is there).
 --
 -- A subsidy is paid only after the list of its recipients has hung on the
 -- notice board for the policy's number of working days with no objection
@@ -10,7 +12,7 @@
 
 -- Days that are not what their weekday says (data/calendar/holidays.csv):
 -- 'off' a public holiday on a weekday, 'work' a weekend day worked (调休).
-CREATE TABLE holiday (
+CREATE TABLE IF NOT EXISTS holiday (
 	day TEXT PRIMARY KEY,
 	kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
 	name TEXT NOT NULL
@@ -19,7 +21,7 @@ CREATE TABLE holiday (
 -- A public notice of the households of a county (or one village) whose
 -- subsidy is reserved. Its period runs from start_day to end_day inclusive
 -- (working_days working days); payment may follow from the day after.
-CREATE TABLE notice (
+CREATE TABLE IF NOT EXISTS notice (
 	id INTEGER PRIMARY KEY,
 	number TEXT NOT NULL UNIQUE,   -- 公示-652301-2023-001
 	county_id INTEGER NOT NULL REFERENCES region(id),
@@ -31,20 +33,20 @@ CREATE TABLE notice (
 	created_by TEXT NOT NULL,
 	CHECK (end_day >= start_day)
 );
-CREATE INDEX notice_county ON notice(county_id);
+CREATE INDEX IF NOT EXISTS notice_county ON notice(county_id);
 
 -- The households of a notice, with the amount published.
-CREATE TABLE notice_item (
+CREATE TABLE IF NOT EXISTS notice_item (
 	notice_id INTEGER NOT NULL REFERENCES notice(id),
 	household_id INTEGER NOT NULL REFERENCES household(id),
 	amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0),
 	PRIMARY KEY (notice_id, household_id)
 ) WITHOUT ROWID;
-CREATE INDEX notice_item_household ON notice_item(household_id);
+CREATE INDEX IF NOT EXISTS notice_item_household ON notice_item(household_id);
 
 -- An objection to one household of a notice; from_text may be empty
 -- (anonymous). Open until resolved upheld or dismissed.
-CREATE TABLE objection (
+CREATE TABLE IF NOT EXISTS objection (
 	id INTEGER PRIMARY KEY,
 	notice_id INTEGER NOT NULL REFERENCES notice(id),
 	household_id INTEGER NOT NULL REFERENCES household(id),
@@ -57,13 +59,13 @@ CREATE TABLE objection (
 	note TEXT,
 	recorded_by TEXT NOT NULL
 );
-CREATE INDEX objection_household ON objection(household_id);
+CREATE INDEX IF NOT EXISTS objection_household ON objection(household_id);
 
 -- A hold on a household's payment: set by hand ('manual'), or by an edit
 -- of the facts its subsidy rests on after it passed review ('changed',
 -- released when a prefecture user approves the change). Open while
 -- released_day is NULL.
-CREATE TABLE payment_hold (
+CREATE TABLE IF NOT EXISTS payment_hold (
 	id INTEGER PRIMARY KEY,
 	household_id INTEGER NOT NULL REFERENCES household(id),
 	kind TEXT NOT NULL CHECK (kind IN ('manual', 'changed')),
@@ -74,13 +76,13 @@ CREATE TABLE payment_hold (
 	released_by TEXT,
 	release_note TEXT
 );
-CREATE INDEX payment_hold_household ON payment_hold(household_id);
+CREATE INDEX IF NOT EXISTS payment_hold_household ON payment_hold(household_id);
 
 -- What a household's subsidy rests on, frozen when its review passed; the
 -- entitlement and the payment use these, not the register. A later edit of
 -- them in the register holds the payment (payment_hold 'changed') until a
 -- prefecture user approves it, which takes a new snapshot.
-CREATE TABLE hh_snapshot (
+CREATE TABLE IF NOT EXISTS hh_snapshot (
 	household_id INTEGER PRIMARY KEY REFERENCES household(id),
 	technology TEXT NOT NULL,
 	es_measures TEXT,
@@ -94,7 +96,7 @@ CREATE TABLE hh_snapshot (
 );
 
 -- A claim to recover money paid to a household (追回) and what came back.
-CREATE TABLE recovery (
+CREATE TABLE IF NOT EXISTS recovery (
 	id INTEGER PRIMARY KEY,
 	household_id INTEGER NOT NULL REFERENCES household(id),
 	amount_fen INTEGER NOT NULL CHECK (amount_fen > 0),
@@ -102,10 +104,10 @@ CREATE TABLE recovery (
 	day TEXT NOT NULL,
 	created_by TEXT NOT NULL
 );
-CREATE INDEX recovery_household ON recovery(household_id);
+CREATE INDEX IF NOT EXISTS recovery_household ON recovery(household_id);
 -- Money returned against a claim: one ledger transfer (paid accounts back
 -- to the county account they left, per source).
-CREATE TABLE recovery_receipt (
+CREATE TABLE IF NOT EXISTS recovery_receipt (
 	id INTEGER PRIMARY KEY,
 	recovery_id INTEGER NOT NULL REFERENCES recovery(id),
 	transfer_id INTEGER NOT NULL UNIQUE REFERENCES transfer(id),
@@ -181,7 +183,7 @@ END;
 
 -- An adjustment, like a reservation, gives money only to a household whose
 -- review passed and that has not withdrawn.
-CREATE TRIGGER posting_eligible_adjust BEFORE INSERT ON posting
+CREATE TRIGGER IF NOT EXISTS posting_eligible_adjust BEFORE INSERT ON posting
 WHEN NEW.amount > 0 AND (SELECT kind FROM account WHERE id = NEW.account_id) = 'payable'
 	AND (SELECT kind FROM transfer WHERE id = NEW.transfer_id) = 'adjust'
 BEGIN
