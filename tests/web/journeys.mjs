@@ -728,6 +728,29 @@ await step('finance journey', async () => {
   const zip = await page.evaluate(async (u) => { const r = await fetch(u); const a = new Uint8Array(await r.arrayBuffer()); return { n: a.length, head: String.fromCharCode(a[0], a[1], a[2], a[3]) }; }, await again.getAttribute('href'));
   expect('finance: the bank file again, as an XLSX (a zip)', zip.head === 'PK\u0003\u0004' && zip.n > 1000, JSON.stringify(zip));
   await bothSizes(page, 'funds-reconciled');
+  // 追回: a claim against a household the bank paid, and the money back from the table
+  const claimed = rows[0][3];
+  await page.selectOption('form[aria-labelledby=h-recover] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-recover] input[name=household]', claimed);
+  await page.fill('form[aria-labelledby=h-recover] input[name=amount]', '100');
+  await page.fill('form[aria-labelledby=h-recover] input[name=reason]', '设备已拆除');
+  await page.fill('form[aria-labelledby=h-recover] input[name=date]', '2023-11-20');
+  await page.click('form[aria-labelledby=h-recover] button[type=submit]');
+  const claim = await (await page.waitForSelector('form[aria-labelledby=h-recover] .msg')).textContent();
+  expect('finance: a recovery claim recorded', claim.includes('已登记追回') && claim.includes('100.00'), claim);
+  const back = await page.waitForSelector('section[aria-labelledby=h-recoveries] button[aria-label^="登记追回"]');
+  await back.click();
+  expect('finance: 到账 on the row fills the amount still owed', await page.inputValue('form[aria-labelledby=h-recovered] input[name=amount]') === '100.00');
+  await page.fill('form[aria-labelledby=h-recovered] input[name=date]', '2023-11-25');
+  await page.click('form[aria-labelledby=h-recovered] button[type=submit]');
+  let owed = null;
+  for (let i = 0; i < 50; i++) {
+    owed = (await tableRows(page, 'h-recoveries')).find((r) => r['户编号'] === claimed);
+    if (owed && owed['待追回(元)'] === '0.00') break;
+    await page.waitForTimeout(100);
+  }
+  expect('finance: the money is back, nothing owed', owed && owed['已追回(元)'] === '100.00' && owed['待追回(元)'] === '0.00', JSON.stringify(owed));
+  await bothSizes(page, 'funds-recovered');
   await page.context().close();
 });
 
