@@ -118,6 +118,11 @@ has "notice list: the notice, its period and households" "公示-652301-2023-001
 run ch --db $DB notice show 公示-652301-2023-001 --format csv
 has "notice show: CJ001 with a masked ID and its measures" "大西渠村,CJ001,资金CJ001,652301********0019,"
 lacks "notice show: no full ID number" "652301198001010019"
+run ch --db $DB notice print 公示-652301-2023-001 -o again.xlsx
+expect_rc "notice print: exit 0" 0
+if unzip -p again.xlsx xl/sharedStrings.xml | grep -q "公示期为5个工作日（2023年10月25日至2023年10月31日）"; then
+	ok "notice print: the sheet again, with its period"
+else not_ok "notice print: the sheet again, with its period"; fi
 run ch --db $DB --as fk notice show 公示-652301-2023-001
 expect_rc "notice show of 昌吉市's notice for the 阜康市 operator: exit 3" 3
 run ch --db $DB notice show 公示-652301-2023-099
@@ -309,3 +314,7 @@ run ch --db $DB --as fin report funds --year 2023 --as-of 2023-12-31 --format cs
 has "report funds: the recovered amounts" "合计,,\"110,000.00\""
 T=$(printf '%s\n' "$OUT" | tr -d '\r' | grep '^合计')
 case "$T" in *'"3,400.00"') ok "report funds: 3,400.00 recovered in all" ;; *) not_ok "report funds: 3,400.00 recovered in all" "$T" ;; esac
+
+# every audited row (entitlements adjusted and reduced, payments) equals its seal
+run ch --db $DB verify
+expect_rc "the end: cleanheat verify passes" 0
