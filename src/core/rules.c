@@ -32,6 +32,7 @@ static const ch_rule_kind kinds[] = {
     {"technologies", "改造方式", 0, "data/register/technologies.csv"},
     {"measures", "节能改造措施", 0, "data/register/measures.csv"},
     {"limits", "合理性范围", 0, "data/register/limits.csv"},
+    {"holidays", "节假日与调休", 0, "data/calendar/holidays.csv"},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
