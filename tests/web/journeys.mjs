@@ -563,6 +563,18 @@ await step('reviewer journey', async () => {
 await step('admin review journey', async () => {
   const page = await signIn('admin');
   await checkPage(page, 'review', 'review-as-admin');
+  // a change after review, approved from the table
+  const changed = (await tableRows(page, 'h-changes'))[0];
+  expect('admin: a household changed after its review waits for approval', changed && changed['暂停类别'] === '核定后变更待审批' && changed['原因'].includes('总投资'), JSON.stringify(changed));
+  if (changed) {
+    await page.click(`button[aria-label="审批 ${changed['户编号']} 的变更"]`);
+    await page.fill('form[aria-labelledby=h-approve] input[name=note]', '同意：投资增加有发票');
+    await page.fill('form[aria-labelledby=h-approve] input[name=date]', '2023-08-10');
+    await page.click('form[aria-labelledby=h-approve] button[type=submit]');
+    const done = await (await page.waitForSelector('section[aria-labelledby=h-changes] .msg.ok')).textContent();
+    expect('admin: the change approved, payment resumes', done.includes('已审批') && done.includes(changed['户编号']), done);
+    expect('admin: nothing left to approve', (await tableRows(page, 'h-changes')).length === 0);
+  }
   const list = await api(page, `/api/households?county=${encodeURIComponent(MANAS)}&limit=2000`);
   const ready = list.body.tables[0].rows.filter((r) => r.status === '自验合格').map((r) => r.hh_no);
   expect('scenario: self-inspected households of 玛纳斯县 not applied for', ready.length >= 3, `${ready.length}`);
