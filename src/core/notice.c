@@ -19,6 +19,7 @@
 #include "core/notice.h"
 #include "core/reflist.h"
 #include "core/subsidy_int.h"
+#include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/money.h"
@@ -243,9 +244,9 @@ static int notice_find(ch_ctx *ctx, unsigned perm, const char *number, int64_t *
 /* Chinese names of the '+'-joined keys of list LIST, into a new string. */
 static char *names_of(const ch_reflist *l, const char *keys)
 {
-	char *copy = strdup(keys ? keys : ""), *save = NULL, *out;
+	char *copy = ch_strdup(keys ? keys : ""), *save = NULL, *out;
 	size_t cap = strlen(copy) * 4 + 8, len = 0;
-	out = calloc(1, cap);
+	out = ch_calloc(1, cap);
 	for (char *k = strtok_r(copy, "+", &save); k; k = strtok_r(NULL, "+", &save)) {
 		const char *n = l ? ch_reflist_name(l, k) : NULL;
 		len += (size_t)snprintf(out + len, cap - len, "%s%s", len ? "、" : "", n ? n : k);

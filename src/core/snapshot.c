@@ -15,6 +15,7 @@
 #include "core/notice.h"
 #include "core/snapshot.h"
 #include "core/subsidy_int.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -94,11 +95,11 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
 		snprintf(reason, sizeof reason, "复核通过后台账中的%s有变更，待州级审批", names);
 		if (*n == cap) {
 			cap = cap ? 2 * cap : 16;
-			ids = realloc(ids, cap * sizeof *ids);
-			why = realloc(why, cap * sizeof *why);
+			ids = ch_reallocarray(ids, cap, sizeof *ids);
+			why = ch_reallocarray(why, cap, sizeof *why);
 		}
 		ids[*n] = ch_stmt_int64(st, 0);
-		why[*n] = strdup(reason);
+		why[*n] = ch_strdup(reason);
 		(*n)++;
 		rc = 0;
 	}
@@ -144,7 +145,7 @@ static int adjust(ch_ctx *ctx, int64_t hh, const ch_entitlement *e, int64_t n, c
 	ch_posting up[2 * CH_MAX_SOURCES], down[2 * CH_MAX_SOURCES];
 	char codes[CH_MAX_SOURCES][2][64], key[64];
 	size_t nup = 0, ndown = 0;
-	int64_t tid, total_held = 0, raise = 0;
+	int64_t tid, raise = 0;
 	int existed, rc = 0;
 	for (size_t k = 0; k < e->nsplit && rc == 0; k++) {
 		int64_t all = 0, payable = 0, diff;
@@ -168,7 +169,6 @@ static int adjust(ch_ctx *ctx, int64_t hh, const ch_entitlement *e, int64_t n, c
 			out->adjusted_fen -= back;
 			out->recovery_fen += -diff - back;
 		}
-		total_held += all;
 	}
 	if (rc)
 		return rc;
@@ -203,7 +203,6 @@ static int adjust(ch_ctx *ctx, int64_t hh, const ch_entitlement *e, int64_t n, c
 		if (rc == 0)
 			out->recovery_id = ch_db_last_id(ctx->db);
 	}
-	(void)total_held;
 	return rc;
 }
 
