@@ -26,11 +26,17 @@ int ch_snapshot_take(ch_ctx *ctx, int64_t household, const char *day)
 	char now[32];
 	ch_now_utc(now, sizeof now);
 	return ch_db_run(ctx->db,
-	                 "INSERT OR REPLACE INTO hh_snapshot(household_id, technology, es_measures,"
+	                 "INSERT INTO hh_snapshot(household_id, technology, es_measures,"
 	                 " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
 	                 " day, taken_at) SELECT id, technology, es_measures, es_area_centi,"
 	                 " heated_area_centi, cost_fen, bank_account, id_number, ?, ?"
-	                 " FROM household WHERE id = ?",
+	                 " FROM household WHERE id = ? ON CONFLICT (household_id) DO UPDATE SET"
+	                 " technology = excluded.technology, es_measures = excluded.es_measures,"
+	                 " es_area_centi = excluded.es_area_centi,"
+	                 " heated_area_centi = excluded.heated_area_centi,"
+	                 " cost_fen = excluded.cost_fen, bank_account = excluded.bank_account,"
+	                 " id_number = excluded.id_number, day = excluded.day,"
+	                 " taken_at = excluded.taken_at",
 	                 "tti", day, now, household);
 }
 
@@ -49,15 +55,16 @@ static const struct {
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-/* The SELECT list "h.X IS NOT s.X, ..." and the WHERE "(... OR ...)". */
+/* The SELECT list "h.X IS DISTINCT FROM s.X, ..." and the WHERE
+ * "(... OR ...)". */
 static void diff_sql(ch_buf *b)
 {
 	ch_buf_printf(b, "SELECT h.id, h.hh_no");
 	for (size_t i = 0; i < NFIELDS; i++)
-		ch_buf_printf(b, ", h.%s IS NOT s.%s", fields[i].col, fields[i].col);
+		ch_buf_printf(b, ", h.%s IS DISTINCT FROM s.%s", fields[i].col, fields[i].col);
 	ch_buf_printf(b, " FROM household h JOIN hh_snapshot s ON s.household_id = h.id WHERE (");
 	for (size_t i = 0; i < NFIELDS; i++)
-		ch_buf_printf(b, "%sh.%s IS NOT s.%s", i ? " OR " : "", fields[i].col,
+		ch_buf_printf(b, "%sh.%s IS DISTINCT FROM s.%s", i ? " OR " : "", fields[i].col,
 		              fields[i].col);
 	ch_buf_printf(b, ")");
 }
@@ -177,9 +184,9 @@ static int adjust(ch_ctx *ctx, int64_t hh, const ch_entitlement *e, int64_t n, c
 	 * new one stays counted in it until it is recovered */
 	int64_t total = e->total_fen + out->recovery_fen;
 	rc = ch_db_run(ctx->db,
-	               "UPDATE entitlement SET policy_id = ?, total_fen = ?,"
-	               " cost_fen = max(?, ?) WHERE household_id = ?",
-	               "iiiii", e->policy_id, total, e->cost_fen, total, hh);
+	               "UPDATE entitlement SET policy_id = ?, total_fen = ?, cost_fen = ?"
+	               " WHERE household_id = ?",
+	               "iiii", e->policy_id, total, e->cost_fen > total ? e->cost_fen : total, hh);
 	if (rc == 0 && nup) {
 		snprintf(key, sizeof key, "adjust:%" PRId64 ":%" PRId64 ":up", hh, n);
 		rc = ch_ledger_transfer(ctx, key, "adjust", day, "核定后变更：补助调增", hh, 0, up,
