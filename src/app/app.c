@@ -73,6 +73,15 @@ void app_free_evidence(ch_evidence *ev, size_t n)
 	free(ev);
 }
 
+int app_table_unless(ch_result *res, ch_report *r, int rc)
+{
+	if (rc)
+		ch_report_free(r);
+	else
+		ch_result_add_table(res, r);
+	return rc;
+}
+
 void app_rejects_written(ch_result *res, const char *path)
 {
 	ch_result_add_file(res, "rejects", path);

@@ -45,6 +45,9 @@ struct app_col {
  * column I of the report is COLS[I]: callers name columns by an enum. */
 ch_report *app_report(const char *title, const struct app_col *cols, size_t n);
 #define APP_REPORT(title, cols) app_report((title), (cols), sizeof(cols) / sizeof((cols)[0]))
+/* Adds table R to RES when RC is 0 (a failed query shows no empty table),
+ * else frees it. Returns RC. */
+int app_table_unless(ch_result *res, ch_report *r, int rc);
 
 /* Offers the rejects file PATH an import wrote (its refused rows with an
  * added 错误原因 column) and says so. */

@@ -34,16 +34,6 @@ static const char **values_of(const ch_args *a, const char *name, size_t *n)
 	return v;
 }
 
-/* Adds R to RES when RC is 0, else frees it; returns RC. */
-static int add_table_if(ch_result *res, ch_report *r, int rc)
-{
-	if (rc == 0)
-		ch_result_add_table(res, r);
-	else
-		ch_report_free(r);
-	return rc;
-}
-
 /* ---- self-inspection ---- */
 
 static int inspect_record(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -129,8 +119,11 @@ static const struct app_col order_cols[] = {
 
 static int add_order(const ch_rectification *o, void *arg)
 {
-	static const ch_label sources[] = {
-	    {"inspection", "自验"}, {"review", "复核"}, {"followup", "回访"}, {NULL, NULL}};
+	static const ch_label sources[] = {{"inspection", "自验"},
+	                                   {"review", "复核"},
+	                                   {"followup", "回访"},
+	                                   {"objection", "公示异议"},
+	                                   {NULL, NULL}};
 	ch_report *r = arg;
 	ch_report_add_row(r, 0);
 	ch_report_set_int(r, R_ID, o->id);
@@ -154,7 +147,7 @@ static int rectification_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	ch_report *r = APP_REPORT(overdue ? "逾期整改单" : "整改单", order_cols);
 	int rc = ch_rectification_each(ctx, ch_args_flag(a, "open"), overdue,
 	                               ch_args_str(a, "as-of"), add_order, r);
-	return add_table_if(res, r, rc);
+	return app_table_unless(res, r, rc);
 }
 
 static int rectification_close(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -239,7 +232,8 @@ static int add_due(const ch_followup_due *d, void *arg)
 static int followup_due(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("待回访农户", due_cols);
-	return add_table_if(res, r, ch_followup_each_due(ctx, ch_args_str(a, "as-of"), add_due, r));
+	return app_table_unless(res, r,
+	                        ch_followup_each_due(ctx, ch_args_str(a, "as-of"), add_due, r));
 }
 
 /* ---- the acceptance report ---- */
@@ -416,7 +410,7 @@ static int review_sample(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_error_clear(); /* keys instead of names */
 	rc = ch_review_members(ctx, app, add_member, &x);
 	ch_reflist_free(x.tech);
-	if (add_table_if(res, x.r, rc) != 0)
+	if (app_table_unless(res, x.r, rc) != 0)
 		return rc;
 	ch_result_count(res, "sampled", (int64_t)x.sampled);
 	ch_result_printf(res, "抽中 %zu 户\n", x.sampled);
@@ -503,7 +497,7 @@ static int review_list(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	(void)a;
 	ch_report *r = APP_REPORT("复核申请", app_cols);
-	return add_table_if(res, r, ch_review_each(ctx, add_app, r));
+	return app_table_unless(res, r, ch_review_each(ctx, add_app, r));
 }
 
 /* ---- the table ---- */

@@ -1,7 +1,7 @@
 /*
  * op_funds — subsidy funds: `subsidy entitlement|reserve|pay|payfile|
- * batches|reconcile`, `funds appropriate|spend|audit`, `report funds` and
- * `ledger verify`.
+ * batches|reconcile|recover|recovered|recoveries`, `funds appropriate|spend|audit`, `report funds`
+ * and `ledger verify`.
  *
  * Money moves in core (core/subsidy.c over the ledger); these operations
  * turn what core reports into text and tables in yuan. A payment run and
@@ -26,17 +26,6 @@
 
 /* Yuan with thousands separators ("41,000.00"), in a buffer of the caller. */
 #define YUAN(fen, buf) ch_money_format((fen), (buf), sizeof(buf))
-
-/* Adds table R to RES when RC is 0 (a failed query shows no empty table),
- * else frees it. Returns RC. */
-static int table_unless(ch_result *res, ch_report *r, int rc)
-{
-	if (rc)
-		ch_report_free(r);
-	else
-		ch_result_add_table(res, r);
-	return rc;
-}
 
 /* ---- subsidy entitlement ---- */
 
@@ -180,8 +169,8 @@ static int add_batch(const ch_batch_row *b, void *arg)
 static int subsidy_batches(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	ch_report *r = APP_REPORT("补助发放批次", batch_cols);
-	return table_unless(res, r,
-	                    ch_subsidy_batches(ctx, ch_args_str(a, "county"), add_batch, r));
+	return app_table_unless(res, r,
+	                        ch_subsidy_batches(ctx, ch_args_str(a, "county"), add_batch, r));
 }
 
 /* ---- subsidy reconcile ---- */
@@ -325,7 +314,7 @@ static int funds_audit(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	char title[96];
 	snprintf(title, sizeof title, "补助资金审计（截至%s）", as_of);
 	o.r = APP_REPORT(title, finding_cols);
-	int rc = table_unless(res, o.r, ch_funds_audit(ctx, as_of, add_finding, &o));
+	int rc = app_table_unless(res, o.r, ch_funds_audit(ctx, as_of, add_finding, &o));
 	if (rc)
 		return rc;
 	ch_result_count(res, "findings", (int64_t)o.n);
@@ -349,7 +338,17 @@ static void pct_down(char *out, size_t outsz, int64_t part, int64_t whole)
 
 /* 到位 = 已核定预留 + 其他支出 + 专户结余, so the row adds up; 已发放到户 is
  * the part of the reservations the bank has paid */
-enum { R_COUNTY, R_SOURCE, R_RECEIVED, R_RESERVED, R_OTHER, R_BALANCE, R_PAID, R_UTIL };
+enum {
+	R_COUNTY,
+	R_SOURCE,
+	R_RECEIVED,
+	R_RESERVED,
+	R_OTHER,
+	R_BALANCE,
+	R_PAID,
+	R_UTIL,
+	R_RECOVERED
+};
 static const struct app_col funds_cols[] = {
     [R_COUNTY] = {"county", "县(市)", CH_COL_TEXT},
     [R_SOURCE] = {"source", "资金来源", CH_COL_TEXT},
@@ -359,6 +358,8 @@ static const struct app_col funds_cols[] = {
     [R_BALANCE] = {"balance", "专户结余(元)", CH_COL_TEXT},
     [R_PAID] = {"paid", "已发放到户(元)", CH_COL_TEXT},
     [R_UTIL] = {"utilisation", "支出进度", CH_COL_TEXT},
+    /* of the reservations reversed, money recovered from households (追回) */
+    [R_RECOVERED] = {"recovered", "已追回(元)", CH_COL_TEXT},
 };
 
 struct funds_out {
@@ -375,6 +376,7 @@ static void set_amounts(ch_report *r, const ch_funds_row *x)
 	ch_report_set_text(r, R_OTHER, YUAN(x->other, y));
 	ch_report_set_text(r, R_PAID, YUAN(x->paid, y));
 	ch_report_set_text(r, R_BALANCE, YUAN(x->balance, y));
+	ch_report_set_text(r, R_RECOVERED, YUAN(x->recovered, y));
 }
 
 static int add_funds(const ch_funds_row *x, void *arg)
@@ -392,6 +394,7 @@ static int add_funds(const ch_funds_row *x, void *arg)
 	o->tot.paid += x->paid;
 	o->tot.balance += x->balance;
 	o->tot.other += x->other;
+	o->tot.recovered += x->recovered;
 	return 0;
 }
 
@@ -455,7 +458,7 @@ static int report_households(ch_ctx *ctx, int year, const char *as_of, ch_result
 		ch_report_set_text(o.r, H_COUNTY, "合计");
 		set_hh_cells(o.r, o.tot);
 	}
-	return table_unless(res, o.r, rc);
+	return app_table_unless(res, o.r, rc);
 }
 
 static int report_funds(ch_ctx *ctx, const ch_args *a, ch_result *res)
@@ -474,7 +477,76 @@ static int report_funds(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_report_set_text(o.r, R_COUNTY, "合计");
 		set_amounts(o.r, &o.tot);
 	}
-	return table_unless(res, o.r, rc);
+	return app_table_unless(res, o.r, rc);
+}
+
+/* ---- recovery (追回) ---- */
+
+static int subsidy_recover(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	int64_t fen, id;
+	char y[40];
+	int rc = amount_of(a, &fen);
+	if (rc == 0)
+		rc = ch_recovery_claim(ctx, ch_args_str(a, "county"), ch_args_str(a, "household"),
+		                       fen, ch_args_str(a, "reason"), ch_args_str(a, "date"), &id);
+	if (rc)
+		return rc;
+	ch_result_count(res, "recovery", id);
+	ch_result_printf(res, "已登记追回 %" PRId64 "：户编号 %s，应追回 %s 元（%s）\n", id,
+	                 ch_args_str(a, "household"), YUAN(fen, y), ch_args_str(a, "reason"));
+	return 0;
+}
+
+static int subsidy_recovered(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	int64_t fen, tid, id = ch_args_int(a, "recovery", 0);
+	char y[40];
+	int rc = amount_of(a, &fen);
+	if (rc == 0)
+		rc = ch_recovery_receive(ctx, id, fen, ch_args_str(a, "date"), &tid);
+	if (rc)
+		return rc;
+	ch_result_count(res, "transfer", tid);
+	ch_result_printf(res, "追回 %" PRId64 "：收回 %s 元，已退回县级专户\n", id, YUAN(fen, y));
+	return 0;
+}
+
+enum { V_ID, V_COUNTY, V_HH, V_HEAD, V_REASON, V_DAY, V_AMOUNT, V_BACK, V_LEFT };
+static const struct app_col recovery_cols[] = {
+    [V_ID] = {"recovery", "追回编号", CH_COL_INT},
+    [V_COUNTY] = {"county", "县(市)", CH_COL_TEXT},
+    [V_HH] = {"hh_no", "户编号", CH_COL_TEXT},
+    [V_HEAD] = {"head_name", "户主姓名", CH_COL_TEXT},
+    [V_REASON] = {"reason", "原因", CH_COL_TEXT},
+    [V_DAY] = {"day", "登记日期", CH_COL_TEXT},
+    [V_AMOUNT] = {"amount", "应追回(元)", CH_COL_TEXT},
+    [V_BACK] = {"recovered", "已追回(元)", CH_COL_TEXT},
+    [V_LEFT] = {"outstanding", "待追回(元)", CH_COL_TEXT},
+};
+
+static int add_recovery(const ch_recovery_row *x, void *arg)
+{
+	ch_report *r = arg;
+	char y[40];
+	ch_report_add_row(r, 0);
+	ch_report_set_int(r, V_ID, x->id);
+	ch_report_set_text(r, V_COUNTY, x->county);
+	ch_report_set_text(r, V_HH, x->hh_no);
+	ch_report_set_text(r, V_HEAD, x->head_name);
+	ch_report_set_text(r, V_REASON, x->reason);
+	ch_report_set_text(r, V_DAY, x->day);
+	ch_report_set_text(r, V_AMOUNT, YUAN(x->amount_fen, y));
+	ch_report_set_text(r, V_BACK, YUAN(x->recovered_fen, y));
+	ch_report_set_text(r, V_LEFT, YUAN(x->amount_fen - x->recovered_fen, y));
+	return 0;
+}
+
+static int subsidy_recoveries(ch_ctx *ctx, const ch_args *a, ch_result *res)
+{
+	ch_report *r = APP_REPORT("补助追回", recovery_cols);
+	return app_table_unless(res, r,
+	                        ch_recovery_each(ctx, ch_args_str(a, "county"), add_recovery, r));
 }
 
 /* ---- ledger verify ---- */
@@ -588,6 +660,30 @@ static const struct ch_param spend_params[] = {
     {0},
 };
 
+static const struct ch_param recover_params[] = {
+    {"household", CH_PT_STRING, CH_PF_POSITIONAL | CH_PF_REQUIRED, "HOUSEHOLD", NULL, 0, 0,
+     "户编号（配合 --county）或身份证号"},
+    APP_P_COUNTY(0, "户编号所在县市（名称或代码）"),
+    P_AMOUNT,
+    {"reason", CH_PT_STRING, CH_PF_REQUIRED, "TEXT", NULL, 0, 0,
+     "追回原因：设备已拆除、核实不符合条件、重复发放等"},
+    P_DATE("登记日期"),
+    {0},
+};
+
+static const struct ch_param recovered_params[] = {
+    {"recovery", CH_PT_INT, CH_PF_POSITIONAL | CH_PF_REQUIRED, "RECOVERY", NULL, 1, 2000000000L,
+     "追回编号（见 subsidy recoveries）"},
+    P_AMOUNT,
+    P_DATE("款项退回日期"),
+    {0},
+};
+
+static const struct ch_param recoveries_params[] = {
+    APP_P_COUNTY(0, "只列该县市的追回（名称或代码）"),
+    {0},
+};
+
 static const struct ch_param audit_params[] = {
     P_AS_OF("检查截至的日期"),
     {0},
@@ -614,6 +710,12 @@ const struct ch_op ch_ops_funds[] = {
      0, CH_RF_ALL, batches_params, subsidy_batches},
     {"subsidy", "reconcile", "导入银行回盘：确认到账，冲回失败，列出对不上的记录", CH_PERM_FUNDS,
      CH_OP_WRITES, CH_RF_TEXT, reconcile_params, subsidy_reconcile},
+    {"subsidy", "recover", "登记对已发放农户的追回（设备拆除、不符合条件、重复发放）",
+     CH_PERM_FUNDS, CH_OP_WRITES, CH_RF_TEXT, recover_params, subsidy_recover},
+    {"subsidy", "recovered", "登记追回款项到账：按来源退回其发出的县级专户", CH_PERM_FUNDS,
+     CH_OP_WRITES, CH_RF_TEXT, recovered_params, subsidy_recovered},
+    {"subsidy", "recoveries", "追回登记：应追回、已追回、待追回", CH_PERM_READ, 0, CH_RF_ALL,
+     recoveries_params, subsidy_recoveries},
     {"funds", "appropriate", "资金由来源下达到州，或拨付到县市", CH_PERM_FUNDS, CH_OP_WRITES,
      CH_RF_TEXT, appropriate_params, funds_appropriate},
     {"funds", "spend", "县市专户的其他支出（农户补助以外的均为挤占）", CH_PERM_FUNDS, CH_OP_WRITES,

@@ -76,6 +76,15 @@ static int household_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		ch_result_count(res, "warnings", (int64_t)sum.warnings);
 		ch_result_count(res, "townships_added", (int64_t)sum.townships_added);
 		ch_result_count(res, "villages_added", (int64_t)sum.villages_added);
+		if (sum.changed_after_review) {
+			ch_result_count(res, "changed_after_review",
+			                (int64_t)sum.changed_after_review);
+			ch_result_printf(
+			    res,
+			    "其中 %zu 户复核通过后改动了补助依据（改造方式、面积、总投资、"
+			    "账号或身份证号），暂停发放，待州级审批（subsidy holds 列出）\n",
+			    sum.changed_after_review);
+		}
 	}
 	ch_hh_import_summary_dispose(&sum);
 	ch_hh_import_free(imp);

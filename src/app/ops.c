@@ -9,9 +9,9 @@
 #include "app/ops.h"
 
 static const struct ch_op *const groups[] = {
-    ch_ops_plan,  ch_ops_household, ch_ops_event,  ch_ops_report, ch_ops_acceptance,
-    ch_ops_funds, ch_ops_demo,      ch_ops_region, ch_ops_user,   ch_ops_audit,
-    ch_ops_rules, ch_ops_db,        ch_ops_survey,
+    ch_ops_plan,  ch_ops_household, ch_ops_event, ch_ops_report, ch_ops_acceptance,
+    ch_ops_funds, ch_ops_notice,    ch_ops_demo,  ch_ops_region, ch_ops_user,
+    ch_ops_audit, ch_ops_rules,     ch_ops_db,    ch_ops_survey,
 };
 #define NGROUPS (sizeof groups / sizeof groups[0])
 

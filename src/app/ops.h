@@ -213,6 +213,7 @@ extern const struct ch_op ch_ops_event[];
 extern const struct ch_op ch_ops_report[];
 extern const struct ch_op ch_ops_acceptance[];
 extern const struct ch_op ch_ops_funds[];
+extern const struct ch_op ch_ops_notice[];
 extern const struct ch_op ch_ops_demo[];
 extern const struct ch_op ch_ops_region[];
 extern const struct ch_op ch_ops_user[];

@@ -67,9 +67,16 @@ int ch_subsidy_compute(ch_ctx *ctx, int64_t household, ch_entitlement *e)
 	memset(e, 0, sizeof *e);
 	e->household_id = household;
 	rc = ch_db_preparef(ctx->db, &st,
-	                    "SELECT h.hh_no, r.code, r.name, h.head_name, h.plan_year, h.cost_fen,"
-	                    " h.technology, h.es_measures IS NOT NULL, coalesce(h.es_area_centi, 0)"
-	                    " FROM household h JOIN region r ON r.id = h.county_id WHERE h.id = ?",
+	                    /* the facts frozen when the review passed, when there are */
+	                    "SELECT h.hh_no, r.code, r.name, h.head_name, h.plan_year,"
+	                    " CASE WHEN s.household_id IS NULL THEN h.cost_fen ELSE s.cost_fen END,"
+	                    " coalesce(s.technology, h.technology),"
+	                    " CASE WHEN s.household_id IS NULL THEN h.es_measures IS NOT NULL"
+	                    " ELSE s.es_measures IS NOT NULL END,"
+	                    " coalesce(CASE WHEN s.household_id IS NULL THEN h.es_area_centi"
+	                    " ELSE s.es_area_centi END, 0)"
+	                    " FROM household h JOIN region r ON r.id = h.county_id"
+	                    " LEFT JOIN hh_snapshot s ON s.household_id = h.id WHERE h.id = ?",
 	                    "i", household);
 	if (rc)
 		return rc;
@@ -205,6 +212,9 @@ int ch_subsidy_policy_days(ch_ctx *ctx, const char *as_of, struct ch_policy_days
 		return ch_error_set(CH_ERROR, "the subsidy policy is not JSON");
 	p->payment_days = json_integer_value(json_object_get(j, "payment_days"));
 	p->idle_days = json_integer_value(json_object_get(j, "idle_days"));
+	p->notice_days = json_object_get(j, "notice_days")
+	                     ? json_integer_value(json_object_get(j, "notice_days"))
+	                     : 5;
 	p->categories = json_incref(json_object_get(j, "categories"));
 	json_decref(j);
 	return 0;

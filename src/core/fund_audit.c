@@ -2,7 +2,8 @@
  * fund_audit — the fund audit as of a day: money held back in county
  * accounts (滞留), households past the payment deadline (截留), money paid
  * to households not eligible when it was sent (挪用), money paid to a
- * household that withdrew after its payment left (追回), spending outside
+ * household that withdrew after its payment left (追回), recovery claims
+ * not yet recovered in full and their age (待追回), spending outside
  * the policy's categories (挤占), one person or account paid twice
  * (重复发放), and what each source still holds (see subsidy.h).
  */
@@ -123,6 +124,21 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 		    " AND (?2 = 0 OR h.county_id = ?2)"
 		    " GROUP BY h.id ORDER BY r.code, h.hh_no",
 		    "tii", "追回", fn, arg, as_of, scope, withdrawn);
+	/* 待追回: recovery claims recorded by the day and not yet recovered in
+	 * full by it, with their age */
+	if (rc == 0)
+		rc = each_finding(ctx,
+		    "WITH c AS (SELECT v.*, v.amount_fen - coalesce((SELECT sum(x.amount_fen)"
+		    "  FROM recovery_receipt x WHERE x.recovery_id = v.id AND x.day <= ?1), 0) AS owed"
+		    "  FROM recovery v WHERE v.day <= ?1)"
+		    " SELECT r.name || ' ' || h.hh_no || ' ' || h.head_name,"
+		    " '追回 ' || c.id || '（' || c.reason || '）于 ' || c.day || ' 登记，已 '"
+		    " || CAST(julianday(?1) - julianday(c.day) AS INTEGER) || ' 天，应追回 '"
+		    " || printf('%.2f', c.amount_fen / 100.0) || ' 元，尚未追回 '"
+		    " || printf('%.2f', c.owed / 100.0) || ' 元', c.owed"
+		    " FROM c JOIN household h ON h.id = c.household_id JOIN region r ON r.id = h.county_id"
+		    " WHERE c.owed > 0 AND (?2 = 0 OR h.county_id = ?2) ORDER BY c.day, c.id",
+		    "ti", "待追回", fn, arg, as_of, scope);
 	/* 挤占: spending out of county accounts on anything else */
 	if (rc == 0)
 		rc = each_finding(ctx,

@@ -28,13 +28,18 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 	    "SELECT r.name, s.name,"
 	    " sum(CASE WHEN a.kind = 'county' AND t.kind IN ('appropriate', 'allocate')"
 	    "  THEN p.amount ELSE 0 END),"
-	    " sum(CASE WHEN a.kind = 'county' AND t.kind IN ('reserve', 'reverse')"
+	    " sum(CASE WHEN a.kind = 'county'"
+	    "  AND t.kind IN ('reserve', 'reverse', 'adjust', 'recover')"
 	    "  AND th.plan_year = ?2 THEN -p.amount ELSE 0 END),"
 	    " sum(CASE WHEN a.kind = 'paid' AND h.plan_year = ?2 THEN p.amount ELSE 0 END),"
 	    " sum(CASE WHEN a.kind = 'county' THEN p.amount ELSE 0 END),"
 	    " sum(CASE WHEN a.kind = 'county' AND t.kind NOT IN ('appropriate', 'allocate')"
-	    "  AND NOT (t.kind IN ('reserve', 'reverse') AND th.plan_year IS NOT DISTINCT FROM ?2)"
-	    "  THEN -p.amount ELSE 0 END)"
+	    "  AND NOT (t.kind IN ('reserve', 'reverse', 'adjust', 'recover')"
+	    "  AND th.plan_year IS NOT DISTINCT FROM ?2)"
+	    "  THEN -p.amount ELSE 0 END),"
+	    /* of the reservations reversed: money recovered from households paid */
+	    " sum(CASE WHEN a.kind = 'county' AND t.kind = 'recover' AND th.plan_year = ?2"
+	    "  THEN p.amount ELSE 0 END)"
 	    " FROM account a JOIN posting p ON p.account_id = a.id"
 	    " JOIN transfer t ON t.id = p.transfer_id JOIN region r ON r.id = a.region_id"
 	    " JOIN fund_source s ON s.key = a.source LEFT JOIN household h ON h.id = a.household_id"
@@ -48,7 +53,7 @@ int ch_funds_report(ch_ctx *ctx, int year, const char *as_of,
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_funds_row x = {ch_stmt_text(st, 0),  ch_stmt_text(st, 1),  ch_stmt_int64(st, 2),
 		                  ch_stmt_int64(st, 3), ch_stmt_int64(st, 4), ch_stmt_int64(st, 5),
-		                  ch_stmt_int64(st, 6)};
+		                  ch_stmt_int64(st, 6), ch_stmt_int64(st, 7)};
 		if ((rc = fn(&x, arg)) != 0)
 			break;
 	}

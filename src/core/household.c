@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snapshot.h"
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/household.h"
@@ -1552,6 +1553,11 @@ int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 		rc = index_search(imp);
 	if (rc == 0)
 		rc = audit_updates(imp);
+	if (rc == 0 && imp->sum.updated) { /* facts of a subsidy edited after review */
+		char today[11];
+		ch_today_beijing(today, sizeof today);
+		rc = ch_snapshot_mark_changed(imp->ctx, today, &imp->sum.changed_after_review);
+	}
 	if (rc == 0)
 		rc = ch_db_run(
 		    imp->ctx->db,

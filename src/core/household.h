@@ -81,7 +81,8 @@ typedef struct ch_hh_import_opts {
 typedef struct ch_hh_import_summary {
 	size_t rows, inserted, updated, unchanged, rejected, warnings;
 	size_t townships_added, villages_added;
-	char *added_regions; /* "县 乡镇 / 村" lines of regions added, or NULL */
+	size_t changed_after_review; /* households whose subsidy's facts changed: held */
+	char *added_regions;         /* "县 乡镇 / 村" lines of regions added, or NULL */
 	int64_t import_id;
 } ch_hh_import_summary;
 

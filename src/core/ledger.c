@@ -199,12 +199,13 @@ static int mirrors(ch_ctx *ctx, const char *key, int64_t reverses, const ch_post
 }
 
 /* Money reaches a household's accounts only by the steps of the flow:
- * reserved into payable, paid into transit, confirmed into paid. */
+ * reserved (or adjusted after an approved change) into payable, paid into
+ * transit, confirmed into paid; a recovery only takes money out. */
 static int flow_allows(const char *key, const char *kind, const ch_posting *p, size_t n)
 {
 	static const struct {
 		const char *prefix, *kinds;
-	} into[] = {{"payable:", "reserve|reverse"},
+	} into[] = {{"payable:", "reserve|reverse|adjust"},
 	            {"transit:", "pay|reverse"},
 	            {"paid:", "confirm|reverse"}};
 	for (size_t i = 0; i < n; i++)

@@ -31,7 +31,9 @@ typedef struct ch_posting {
 } ch_posting;
 
 /* Makes (or finds, by KEY) one transfer, in the caller's transaction or its
- * own. KIND: appropriate, allocate, reserve, pay, confirm, reverse, spend.
+ * own. KIND: appropriate, allocate, reserve, pay, confirm, reverse, spend,
+ * adjust (an entitlement recomputed after an approved change), recover
+ * (money a household gives back on a recovery claim).
  * HOUSEHOLD (0: none) and REVERSES (0: none) are recorded. CH_EUNBALANCED
  * when the postings do not add up to zero; CH_ECONFLICT for a key reused
  * with other content; CH_EINVALID for an account below zero or a rule of

@@ -13,6 +13,7 @@
 #include "core/audit_int.h"
 #include "core/ctx_int.h"
 #include "core/ledger.h"
+#include "core/notice.h"
 #include "core/seal.h"
 #include "core/subsidy_int.h"
 #include "util/alloc.h"
@@ -56,7 +57,10 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 		return rc;
 	/* households with money payable, in a stable order */
 	rc = ch_db_preparef(ctx->db, &st,
-	                    "SELECT h.id, coalesce(h.bank_account, ''), h.hh_no FROM household h"
+	                    /* the account frozen when the review passed, when there is one */
+	                    "SELECT h.id, coalesce(CASE WHEN s.household_id IS NULL"
+	                    " THEN h.bank_account ELSE s.bank_account END, ''), h.hh_no"
+	                    " FROM household h LEFT JOIN hh_snapshot s ON s.household_id = h.id"
 	                    " WHERE h.county_id = ? AND h.status IN ('reviewed', 'subsidized')"
 	                    " AND EXISTS (SELECT 1 FROM account a"
 	                    " WHERE a.household_id = h.id AND a.kind = 'payable' AND a.balance > 0)"
@@ -79,6 +83,28 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	ch_stmt_finalize(st);
 	if (rc || n == 0)
 		goto done;
+	/* the gate: notice period over, no open objection, order or hold */
+	{
+		struct ch_policy_days pd = {0};
+		size_t kept = 0;
+		if ((rc = ch_subsidy_policy_days(ctx, day, &pd)) != 0)
+			goto done;
+		json_decref(pd.categories);
+		for (size_t i = 0; i < n; i++) {
+			char why[512];
+			if (!ch_notice_pay_gate(ctx, list[i].household, day, pd.notice_days, why,
+			                        sizeof why)) {
+				list[kept++] = list[i];
+				continue;
+			}
+			if (problems)
+				ch_problems_add(problems, 0, -1, "发放条件", list[i].hh_no, 0,
+				                "户编号 %s 未列入本批：%s", list[i].hh_no, why);
+		}
+		n = kept;
+		if (n == 0)
+			goto done;
+	}
 	/* what the bank is told must be what the audit log recorded */
 	for (size_t i = 0; i < n && rc == 0; i++)
 		rc = ch_seal_check_household(ctx, list[i].household);

@@ -314,6 +314,41 @@ static int load_calendar(ch_ctx *ctx, const struct ch_embedded_file *f)
 	return rc;
 }
 
+/* The days that are not what their weekday says (holidays.csv): a date,
+ * off or work, and the holiday's name. */
+static int load_holidays(ch_ctx *ctx, const struct ch_embedded_file *f)
+{
+	static const char *const cols[] = {"day", "kind", "name"};
+	struct ref_table t;
+	int rc = read_ref(f, cols, 3, 3, &t);
+	if (rc)
+		return rc;
+	rc = check_keys(f, &t, "day");
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		ch_date d;
+		const char *k = cellv(&t, r, 1);
+		if (ch_date_parse(cellv(&t, r, 0), &d) != 0)
+			rc = ch_error_set(CH_EINVALID, "%s 第%zu行：「%s」不是日期", f->path, r + 2,
+			                  cellv(&t, r, 0));
+		else if (strcmp(k, "off") != 0 && strcmp(k, "work") != 0)
+			rc = ch_error_set(CH_EINVALID,
+			                  "%s 第%zu行：「%s」应为 off（放假）或 work（调休上班）",
+			                  f->path, r + 2, k);
+	}
+	if (rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM holiday", NULL);
+	for (size_t r = 0; r < t.nrows && rc == 0; r++) {
+		ch_date d;
+		char day[11];
+		ch_date_parse(cellv(&t, r, 0), &d);
+		ch_date_format(&d, day, sizeof day);
+		rc = ch_db_run(ctx->db, "INSERT INTO holiday(day, kind, name) VALUES (?, ?, ?)",
+		               "ttt", day, cellv(&t, r, 1), cellv(&t, r, 2));
+	}
+	ch_strv_dispose(&t.cells);
+	return rc;
+}
+
 /* key,value settings of one scope (data/acceptance/sampling.csv ...). */
 /* The settings an office may set, with the values that make sense: a
  * sampling ratio of 0 % would review nobody, a deadline of 0 days is
@@ -622,6 +657,8 @@ int ch_reference_load_file(ch_ctx *ctx, const struct ch_embedded_file *f, const 
 		return load_list(ctx, f, "measure");
 	if (strcmp(f->path, "data/register/limits.csv") == 0)
 		return load_limits(ctx, f);
+	if (strcmp(f->path, "data/calendar/holidays.csv") == 0)
+		return load_holidays(ctx, f);
 	if (ch_str_starts(f->path, "data/calendar/"))
 		return load_calendar(ctx, f);
 	if (strcmp(f->path, "data/acceptance/checklist.csv") == 0)

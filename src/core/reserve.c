@@ -35,7 +35,14 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 	    "SELECT h.id, (SELECT max(e.day) FROM event e WHERE e.household_id = h.id"
 	    " AND e.stage_no = ? AND e.superseded_by IS NULL) FROM household h"
 	    " WHERE h.county_id = ? AND h.status = 'reviewed'"
-	    " AND NOT EXISTS (SELECT 1 FROM entitlement x WHERE x.household_id = h.id)"
+	    " AND (NOT EXISTS (SELECT 1 FROM entitlement x WHERE x.household_id = h.id)"
+	    /* or reserved before, withdrawn on an upheld objection, order closed */
+	    " OR (EXISTS (SELECT 1 FROM objection o WHERE o.household_id = h.id"
+	    " AND o.status = 'upheld') AND NOT EXISTS (SELECT 1 FROM transfer t"
+	    " WHERE t.household_id = h.id AND t.kind = 'reserve' AND NOT EXISTS"
+	    " (SELECT 1 FROM transfer r WHERE r.reverses = t.id))"
+	    " AND NOT EXISTS (SELECT 1 FROM rectification o WHERE o.household_id = h.id"
+	    " AND o.closed_day IS NULL)))"
 	    " ORDER BY h.id",
 	    "ii", (int64_t)CH_STAGE_REVIEWED, c.id);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
@@ -63,7 +70,18 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		size_t np = 0;
 		int enough = 1, existed;
 		int64_t tid;
-		rc = ch_subsidy_compute(ctx, ids[i], &e);
+		/* reviewed before snapshots were kept: frozen now */
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO hh_snapshot(household_id, technology, es_measures,"
+		    " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
+		    " day, taken_at) SELECT id, technology, es_measures, es_area_centi,"
+		    " heated_area_centi, cost_fen, bank_account, id_number, ?, ?"
+		    " FROM household WHERE id = ? AND NOT EXISTS"
+		    " (SELECT 1 FROM hh_snapshot WHERE household_id = ?)",
+		    "ttii", rdays[i], day, ids[i], ids[i]);
+		if (rc == 0)
+			rc = ch_subsidy_compute(ctx, ids[i], &e);
 		if (rc == CH_ENOTFOUND) { /* no policy for its year: it waits */
 			ch_error_clear();
 			rc = 0;
@@ -111,14 +129,28 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		rc = ch_db_run(
 		    ctx->db,
 		    "INSERT INTO entitlement(household_id, policy_id, total_fen, cost_fen,"
-		    " detail, reviewed_day, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		    " detail, reviewed_day, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT(household_id) DO UPDATE SET policy_id = excluded.policy_id,"
+		    " total_fen = excluded.total_fen, cost_fen = excluded.cost_fen,"
+		    " detail = excluded.detail, computed_at = excluded.computed_at",
 		    "iiiittt", ids[i], e.policy_id, e.total_fen, e.cost_fen, ds, rdays[i], now);
 		free(ds);
 		if (rc == 0 && e.total_fen == 0) {
 			sum->zero++;
 			continue;
 		}
-		snprintf(key, sizeof key, "reserve:%" PRId64, ids[i]);
+		int64_t before = 0; /* reservations withdrawn on an upheld objection */
+		if (rc == 0)
+			rc =
+			    ch_db_query_int64(ctx->db, &before,
+			                      "SELECT count(*) FROM transfer WHERE household_id = ?"
+			                      " AND kind = 'reserve'",
+			                      "i", ids[i]);
+		if (before)
+			snprintf(key, sizeof key, "reserve:%" PRId64 ":%" PRId64, ids[i],
+			         before + 1);
+		else
+			snprintf(key, sizeof key, "reserve:%" PRId64, ids[i]);
 		if (rc == 0)
 			rc = ch_ledger_transfer(ctx, key, "reserve", day, "补助资金预留", ids[i], 0,
 			                        p, np, &tid, &existed);

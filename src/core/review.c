@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/snapshot.h"
 #include "core/acceptance.h"
 #include "core/acceptance_int.h"
 #include "core/audit.h"
@@ -621,6 +622,9 @@ static int complete(ch_ctx *ctx, struct app *a, const char *day, const char *tod
 		} else {
 			rc = ch_event_step(ctx, list[i].id, CH_STAGE_REVIEWED, day, NULL, NULL, 0,
 			                   today);
+			/* the facts its subsidy rests on, frozen */
+			if (rc == 0)
+				rc = ch_snapshot_take(ctx, list[i].id, day);
 		}
 	}
 	for (size_t i = 0; i < n; i++)

@@ -36,6 +36,7 @@ static const ch_rule_kind kinds[] = {
     {"factors", "摸排测算系数", 0, "data/survey/factors.csv"},
     {"tariffs", "能源价格", 0, "data/tariffs/tariffs.csv"},
     {"emission", "排放因子", 0, "data/emission/factors.csv"},
+    {"holidays", "节假日与调休", 0, "data/calendar/holidays.csv"},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 

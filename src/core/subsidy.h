@@ -126,6 +126,33 @@ int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const
  * check: for the withdrawal step, which has checked its own. */
 int ch_subsidy_withdrawal_note(ch_ctx *ctx, int64_t household, char **note);
 
+/* ---- recovery (追回) ---- */
+
+/* Records a claim of AMOUNT_FEN against household HOUSEHOLD (户编号 in
+ * COUNTY, or ID number), paid what it should not keep, for REASON
+ * (equipment removed, found ineligible, paid twice) on DAY; *ID its
+ * number. CH_EINVALID when the amount passes what the bank has paid it,
+ * less what is already claimed. Requires CH_PERM_FUNDS. Audited. */
+int ch_recovery_claim(ch_ctx *ctx, const char *county, const char *household, int64_t amount_fen,
+                      const char *reason, const char *day, int64_t *id);
+/* Records AMOUNT_FEN of claim CLAIM come back on DAY: one ledger transfer
+ * from the household's paid accounts to the county account the money left,
+ * source by source in proportion to what each paid (*TRANSFER); the
+ * household's entitlement is less by as much. CH_EINVALID beyond what the
+ * claim still asks. Requires CH_PERM_FUNDS for the county. Audited. */
+int ch_recovery_receive(ch_ctx *ctx, int64_t claim, int64_t amount_fen, const char *day,
+                        int64_t *transfer);
+
+typedef struct ch_recovery_row {
+	int64_t id;
+	const char *county, *hh_no, *head_name, *reason, *day;
+	int64_t amount_fen, recovered_fen;
+} ch_recovery_row;
+/* The claims of COUNTY (NULL: all the actor may see), oldest first.
+ * Requires CH_PERM_READ. */
+int ch_recovery_each(ch_ctx *ctx, const char *county,
+                     int (*fn)(const ch_recovery_row *r, void *arg), void *arg);
+
 /* ---- funds ---- */
 
 /* The fund source TEXT stands for: its key (central, region, …) into KEY
@@ -154,7 +181,7 @@ int ch_funds_spend(ch_ctx *ctx, const char *county, const char *source, const ch
                    int *found);
 
 typedef struct ch_funds_finding {
-	const char *kind; /* 滞留, 截留, 挪用, 追回, 挤占, 重复发放, 结余 */
+	const char *kind; /* 滞留, 截留, 挪用, 追回, 待追回, 挤占, 重复发放, 结余 */
 	const char *where, *what;
 	int64_t amount_fen;
 } ch_funds_finding;
@@ -165,7 +192,8 @@ int ch_funds_audit(ch_ctx *ctx, const char *as_of, int (*fn)(const ch_funds_find
 typedef struct ch_funds_row {
 	const char *county, *source; /* the source's Chinese name */
 	int64_t received, reserved, paid, balance;
-	int64_t other; /* out of the county account but not to YEAR's households */
+	int64_t other;     /* out of the county account but not to YEAR's households */
+	int64_t recovered; /* came back from YEAR's households on recovery claims (追回) */
 } ch_funds_row;
 /* By county and source, as of AS_OF: received into the county account,
  * reserved out of it for households of plan year YEAR (net of reservations

@@ -31,7 +31,8 @@ int ch_subsidy_compute(ch_ctx *ctx, int64_t household, ch_entitlement *e);
 
 struct ch_policy_days {
 	int64_t payment_days, idle_days;
-	json_t *categories; /* the spending categories allowed; the caller decrefs it */
+	int64_t notice_days; /* working days of the public notice; 5 when the policy is silent */
+	json_t *categories;  /* the spending categories allowed; the caller decrefs it */
 };
 /* The deadlines of the latest policy of a year up to AS_OF's. */
 int ch_subsidy_policy_days(ch_ctx *ctx, const char *as_of, struct ch_policy_days *p);

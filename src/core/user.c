@@ -29,7 +29,7 @@ static const struct {
     {CH_ROLE_PREFECTURE_ADMIN, "prefecture_admin", "州级管理员",
      CH_PERM_READ | CH_PERM_PLAN_WRITE | CH_PERM_REGION_WRITE | CH_PERM_USER_ADMIN | CH_PERM_AUDIT |
          CH_PERM_REVEAL | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVIEW | CH_PERM_INSPECT |
-         CH_PERM_REVIEW_ASSIGN | CH_PERM_FREEZE,
+         CH_PERM_REVIEW_ASSIGN | CH_PERM_FREEZE | CH_PERM_APPROVE_CHANGE,
      0, 1},
     {CH_ROLE_COUNTY_OPERATOR, "county_operator", "县市操作员",
      CH_PERM_READ | CH_PERM_REGION_WRITE | CH_PERM_HOUSEHOLD_WRITE | CH_PERM_REVEAL |
@@ -58,6 +58,7 @@ static const struct {
     {CH_PERM_INSPECT, "录入自验、申请复核"},
     {CH_PERM_REVIEW_ASSIGN, "分派复核申请"},
     {CH_PERM_FREEZE, "锁定调度数据"},
+    {CH_PERM_APPROVE_CHANGE, "审批核定后补助依据的变更"},
 };
 
 const char *ch_role_name(enum ch_role role)

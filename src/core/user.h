@@ -34,9 +34,10 @@ enum ch_perm {
 	CH_PERM_HOUSEHOLD_WRITE = 1 << 6,
 	CH_PERM_REVIEW = 1 << 7,
 	CH_PERM_FUNDS = 1 << 8,
-	CH_PERM_INSPECT = 1 << 9,        /* self-inspect households, apply for their review */
-	CH_PERM_REVIEW_ASSIGN = 1 << 10, /* assign review applications and seed their samples */
-	CH_PERM_FREEZE = 1 << 11,        /* lock a period's dispatch figures */
+	CH_PERM_INSPECT = 1 << 9,         /* self-inspect households, apply for their review */
+	CH_PERM_REVIEW_ASSIGN = 1 << 10,  /* assign review applications and seed their samples */
+	CH_PERM_FREEZE = 1 << 11,         /* lock a period's dispatch figures */
+	CH_PERM_APPROVE_CHANGE = 1 << 12, /* approve an edit of a subsidy's facts after review */
 };
 
 typedef struct ch_user {

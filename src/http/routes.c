@@ -38,6 +38,7 @@ static const char *collection(const char *group)
 	    {"rectification", "rectifications"},
 	    {"followup", "followups"},
 	    {"subsidy", "subsidies"},
+	    {"notice", "notices"},
 	    {"region", "regions"},
 	    {"user", "users"},
 	    {"token", "tokens"},

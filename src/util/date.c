@@ -235,3 +235,12 @@ void ch_utc_to_beijing(const char *utc, char *out, size_t outsz)
 	snprintf(out, outsz, "%04d-%02d-%02d %02d:%02d:%02d", day.year, day.month, day.day, h, mi,
 	         sec);
 }
+
+void ch_date_chinese(const char *iso, char *out, size_t outsz)
+{
+	int y, m, d;
+	if (iso && sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) == 3 && ch_date_valid(y, m, d))
+		snprintf(out, outsz, "%d年%d月%d日", y, m, d);
+	else
+		snprintf(out, outsz, "%s", iso ? iso : "");
+}

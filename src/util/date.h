@@ -36,6 +36,9 @@ int ch_date_from_excel(long serial, int date1904, ch_date *d);
 int ch_date_valid(int y, int m, int d);
 /* Writes "YYYY-MM-DD" into OUT (at least 11 bytes). */
 void ch_date_format(const ch_date *d, char *out, size_t outsz);
+/* ISO date ISO ("YYYY-MM-DD...") as people read it, 2023年5月31日, into
+ * OUT (at least 20 bytes); a text that is no date is copied as it is. */
+void ch_date_chinese(const char *iso, char *out, size_t outsz);
 /* Days since 1970-01-01 (negative before). */
 long ch_date_days(const ch_date *d);
 /* The date DAYS days after 1970-01-01. */

@@ -268,6 +268,10 @@ run fin subsidy reserve --county $C --date 2023-10-26
 has "reserve 昌吉市 again: nobody" "已为 0 户预留补助资金 0.00 元"
 expect_eq "reserve 昌吉市 again: no transfer" "$(ntransfers)" "$N0"
 verify_ok "reserve: ledger verify"
+# paid only after the list has hung on the notice board (公示) for 5 working
+# days: 25 to 31 October (docs/funds.md)
+fin notice create --county $C --date 2023-10-25 >/dev/null &&
+	fin notice create --county $F --date 2023-10-25 >/dev/null || echo "not ok - publicising the reserved households"
 R=$(funds_csv 2023-10-31)
 for kv in "中央资金 60,000.00 15,900.00 44,100.00" "自治区资金 30,000.00 15,900.00 14,100.00" \
 	"州级资金 10,000.00 4,240.00 5,760.00" "县级资金 10,000.00 6,360.00 3,640.00"; do
@@ -540,10 +544,14 @@ ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed funds-
 expect_eq "CJ009 (CJ008's ID number) 复核通过" "$(hh_status CJ009)" 复核通过
 run fin subsidy reserve --county $C --date 2023-11-19
 has "reserve CJ009: 700.00" "已为 1 户预留补助资金 700.00 元"
+# publicised from Monday 20 November to Friday 24 November
+fin notice create --county $C --date 2023-11-20 >/dev/null || echo "not ok - publicising CJ009"
 run fin subsidy pay --county $C --date 2023-11-20 -o bank4.csv
+has "pay CJ009 inside its notice period: not paid" "户编号 CJ009 未列入本批：公示 公示-652301-2023-002 的公示期（2023年11月20日至2023年11月24日）未满"
+run fin subsidy pay --county $C --date 2023-11-27 -o bank4.csv
 B4=$(bank bank4.csv)
 expect_eq "pay CJ009: in the batch" "$(csvget "$B4" 户编号 CJ009 '金额(元)')" 700.00
-printf '流水号,金额,状态,日期\n%s,700.00,成功,2023-11-21\n' "$(csvget "$B4" 户编号 CJ009 流水号)" >return4.csv
+printf '流水号,金额,状态,日期\n%s,700.00,成功,2023-11-28\n' "$(csvget "$B4" 户编号 CJ009 流水号)" >return4.csv
 fin subsidy reconcile return4.csv >/dev/null || echo "not ok - reconciling CJ009"
 expect_eq "CJ009 补助已发放" "$(hh_status CJ009)" 补助已发放
 verify_ok "CJ009: ledger verify"
@@ -576,11 +584,11 @@ expect_finding "audit 11-20: 挤占 办公经费" "$A" 挤占 "办公经费"
 expect_eq "audit 11-20: 挤占 5,000.00" "$(finding "$A" 挤占 办公经费 | awk -F'"' '{ print $2 }')" 5,000.00
 expect_no_finding "audit 11-20: spending on 农户补助 is no 挤占" "$A" 挤占 "补助"
 expect_finding "audit 11-20: 重复发放 CJ005 and CJ006 (one account)" "$A" 重复发放 "同一收款账号 6230****0005"
-# CJ009's payment was confirmed on 11-21: not yet a second payment on 11-20
-expect_no_finding "audit 11-20: no 重复发放 by ID number yet (CJ009 paid on 11-21)" "$A" 重复发放 "同一身份证号"
+# CJ009's payment was confirmed on 11-28 (after its notice): not yet a second payment on 11-20
+expect_no_finding "audit 11-20: no 重复发放 by ID number yet (CJ009 paid on 11-28)" "$A" 重复发放 "同一身份证号"
 expect_no_finding "audit 11-20: no 滞留 yet" "$A" 滞留 ""
-A=$(audit_csv 2023-11-21)
-expect_finding "audit 11-21: 重复发放 CJ008 and CJ009 (one ID number)" "$A" 重复发放 "同一身份证号 652301********0086"
+A=$(audit_csv 2023-11-28)
+expect_finding "audit 11-28: 重复发放 CJ008 and CJ009 (one ID number)" "$A" 重复发放 "同一身份证号 652301********0086"
 A=$(audit_csv 2023-11-09)
 expect_no_finding "audit 11-09: no 挤占 before the spending" "$A" 挤占 ""
 # CJ008 withdrew on 11-03: on 11-02 its payment at the bank was no 挪用

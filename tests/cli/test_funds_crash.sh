@@ -77,6 +77,8 @@ case "$OUT" in
 *) not_ok "reserve: all $HH reserved" ;;
 esac
 ENTITLED=$(q "SELECT sum(total_fen) FROM entitlement")
+# publicised 25 to 31 October (公示): payable from 1 November
+ch --db $DB --as fin notice create --county $C --date 2023-10-25 >/dev/null || echo "not ok - the notice"
 # how long an uninterrupted payment run takes, on a copy
 cp $DB calibrate.db
 t0=$(now_ms)

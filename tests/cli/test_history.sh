@@ -74,6 +74,7 @@ for s in central region prefecture county; do
 		echo "not ok - funds of $s"
 done
 h --as fin subsidy reserve --county $C --date 2023-10-25 >/dev/null || echo "not ok - reserving"
+h --as fin notice create --county $C --date 2023-10-25 >/dev/null || echo "not ok - publicising"
 h --as fin subsidy pay --county $C --date 2023-11-01 -o bank.csv >/dev/null || echo "not ok - paying"
 tr -d '\r' <bank.csv | sed '1s/^\xef\xbb\xbf//' | awk -F, 'BEGIN { print "流水号,金额(元),状态,日期,原因" }
 	$4 == "CJ001" { print $1 "," $8 ",成功,2023-11-05," }

@@ -110,6 +110,16 @@ subsidy reserve|--county $C --date 2023-10-01
 subsidy pay|--county $C --date 2023-10-02 -o pay.csv
 subsidy payfile|1 -o pay.csv
 subsidy batches|--county $C
+subsidy hold|CJ001 --county $C --reason 核实 --date 2023-10-03
+subsidy release|CJ001 --county $C --date 2023-10-04
+subsidy holds|--county $C
+subsidy recover|CJ001 --county $C --amount 1 --reason 核实 --date 2023-10-04
+subsidy recoveries|--county $C
+subsidy approve|CJ001 --county $C --note 同意 --date 2023-10-04
+notice create|--county $C --date 2023-10-01
+notice list|--county $C
+notice object|公示-652301-2023-001 CJ001 --date 2023-10-02 --reason 核实
+notice objections|--county $C
 funds appropriate|--source central --amount 100 --date 2023-06-01 --key K1 --to $C
 funds spend|--county $C --source central --category 办公 --amount 1 --date 2023-06-02 --key K2
 region list|=0 $C

@@ -81,8 +81,10 @@ fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K
 	fin funds appropriate --source prefecture --amount 480 --date 2023-06-05 --key F-P1 --to $F --direct >/dev/null &&
 	fin funds appropriate --source county --amount 720 --date 2023-06-05 --key F-X1 --to $F --direct >/dev/null &&
 	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null &&
-	fin subsidy reserve --county $F --date 2023-10-25 >/dev/null ||
-	echo "not ok - allocating and reserving"
+	fin subsidy reserve --county $F --date 2023-10-25 >/dev/null &&
+	fin notice create --county $C --date 2023-10-25 >/dev/null &&
+	fin notice create --county $F --date 2023-10-25 >/dev/null ||
+	echo "not ok - allocating, reserving and publicising"
 run fin subsidy pay --county $C --date 2023-11-01 -o bank1.csv
 expect_rc "pay 昌吉市: exit 0" 0
 has "pay 昌吉市: batch 1, 7 households, 41,000.00" "发放批次 1：7 户，合计 41,000.00 元"

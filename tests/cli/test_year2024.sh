@@ -83,7 +83,10 @@ for s in 中央 自治区 州级 县级; do
 done
 run ch --as fin subsidy reserve --county $C --date 2024-11-01
 expect_rc "2024 reservation for 昌吉市: exit 0" 0
-run ch --as fin subsidy pay --county $C --date 2024-11-05 -o bank.csv
+# publicised for 5 working days, 1 to 7 November (公示), then paid
+run ch --as fin notice create --county $C --date 2024-11-01
+has "2024 notice: 1 to 7 November" "2024年11月1日至2024年11月7日"
+run ch --as fin subsidy pay --county $C --date 2024-11-08 -o bank.csv
 expect_rc "2024 payment batch: exit 0" 0
 N=$(sed 1d bank.csv | grep -c .)
 if [ "$N" -gt 0 ]; then ok "2024 bank file: $N payments"; else not_ok "2024 bank file: payments"; fi

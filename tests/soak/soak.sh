@@ -122,6 +122,7 @@ for s in central region prefecture county; do
 		--key soak-$s --to 昌吉市 --direct >/dev/null || die "cannot fund ($s)"
 done
 ch --db $DB --as fin subsidy reserve --county 昌吉市 --date 2023-10-25 >/dev/null &&
+	ch --db $DB --as fin notice create --county 昌吉市 --date 2023-10-25 >/dev/null &&
 	ch --db $DB --as fin subsidy pay --county 昌吉市 --date 2023-11-01 -o pay1.csv >/dev/null ||
 	die "cannot pay the first batch"
 # the bank's return: every seventh payment failed
@@ -129,8 +130,9 @@ tr -d '\r\357\273\277' <pay1.csv | awk -F, 'NR == 1 { print "流水号,金额(�
 	{ ok = (NR % 7 != 0); printf "%s,%s,%s,2023-11-05,%s\n", $1, $8, ok ? "成功" : "失败",
 	  ok ? "" : "账户已销户" }' >return.csv
 reviewed $((A + 1)) $B 2023-10-12
-ch --db $DB --as fin subsidy reserve --county 昌吉市 --date 2023-10-26 >/dev/null ||
-	die "cannot reserve the second group"
+ch --db $DB --as fin subsidy reserve --county 昌吉市 --date 2023-10-26 >/dev/null &&
+	ch --db $DB --as fin notice create --county 昌吉市 --date 2023-10-26 >/dev/null ||
+	die "cannot reserve and publicise the second group"
 # no row changes: the write-ahead log folded into the file each round copies
 q "PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 verify >/dev/null 2>verify.err || die "the prepared database does not verify: $(cat verify.err)"

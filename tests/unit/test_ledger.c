@@ -29,8 +29,10 @@
  *    posting says which rule.
  *  - a property test: a seeded PRNG drives a few thousand random
  *    operations (appropriations, allocations, spending, reservations,
- *    payments, confirmations, reversals, random transfers between random
- *    accounts, and invalid ones: overdrafts, unbalanced, zero postings,
+ *    payments, confirmations, reversals, adjustments after an approved
+ *    change (county to payable and back, within the entitlement, only for
+ *    eligible households), recoveries (paid back to the county), random
+ *    transfers between random accounts, and invalid ones: overdrafts, unbalanced, zero postings,
  *    unknown accounts, reused keys with other content, ineligible or
  *    over-entitled households) against a model; after every one the ledger
  *    verifies, every balance equals the model's, and a refused operation
@@ -52,6 +54,7 @@
 #include "core/household.h"
 #include "core/idcard.h"
 #include "core/ledger.h"
+#include "core/notice.h"
 #include "core/plan.h"
 #include "core/subsidy.h"
 #include "core/user.h"
@@ -1391,11 +1394,12 @@ static int predict(struct model *m, const struct mxfer *x)
 	for (size_t i = 0; i < m->nx; i++)
 		if (strcmp(m->x[i].key, x->key) == 0)
 			return -100; /* the key exists: decided by the caller */
-	/* the flow: payable only by reserve, transit by pay, paid by confirm */
+	/* the flow: payable only by reserve (or an adjustment), transit by pay,
+	 * paid by confirm */
 	for (size_t i = 0; i < x->n; i++) {
 		const char *c = x->p[i].account, *by = NULL;
 		if (strncmp(c, "payable:", 8) == 0)
-			by = "reserve";
+			by = strcmp(x->kind, "adjust") == 0 ? "adjust" : "reserve";
 		else if (strncmp(c, "transit:", 8) == 0)
 			by = "pay";
 		else if (strncmp(c, "paid:", 5) == 0)
@@ -1425,8 +1429,9 @@ static int predict(struct model *m, const struct mxfer *x)
 		for (size_t j = 0; j < x->n; j++)
 			if (mhh_of(m, x->p[j].account) == h)
 				add += x->p[j].amount;
-		if (strcmp(x->kind, "reserve") == 0 && x->p[i].amount > 0 &&
-		    strncmp(x->p[i].account, "payable:", 8) == 0 && !h->eligible)
+		if ((strcmp(x->kind, "reserve") == 0 || strcmp(x->kind, "adjust") == 0) &&
+		    x->p[i].amount > 0 && strncmp(x->p[i].account, "payable:", 8) == 0 &&
+		    !h->eligible)
 			return CH_EINVALID;
 		if (mhh_total(m, h->id) + add > h->entitled && add > 0)
 			return CH_EINVALID;
@@ -1609,6 +1614,31 @@ static void run_property(ch_ctx *ctx, struct model *m, long nops)
 			         h->id, s);
 			snprintf(b, sizeof b, "%s:%" PRId64 ":%s", confirm ? "paid" : "transit",
 			         h->id, s);
+			int64_t v = mbal(m, a);
+			v = v > 0 && between(m, 0, 4) ? between(m, 1, v) : v + 1;
+			set_posting(&x, a, -v);
+			set_posting(&x, b, v);
+		} else if (op < 60) { /* an adjustment after an approved change, either way */
+			struct mhh *h = &m->hh[between(m, 0, (int64_t)m->nhh - 1)];
+			int down = (int)between(m, 0, 1);
+			hh = h->id;
+			snprintf(x.kind, sizeof x.kind, "adjust");
+			snprintf(a, sizeof a, "county:%s:%s", CJ, s);
+			snprintf(b, sizeof b, "payable:%" PRId64 ":%s", h->id, s);
+			int64_t room = h->entitled - mhh_total(m, h->id), have = mbal(m, b);
+			int64_t v =
+			    down ? (have > 0 && between(m, 0, 4) ? between(m, 1, have) : have + 1)
+			         : (room > 0 && between(m, 0, 4) ? between(m, 1, room) : room + 1);
+			if (v <= 0)
+				v = 1;
+			set_posting(&x, a, down ? v : -v);
+			set_posting(&x, b, down ? -v : v);
+		} else if (op < 64) { /* a recovery: paid money back to the county */
+			struct mhh *h = &m->hh[between(m, 0, (int64_t)m->nhh - 1)];
+			hh = h->id;
+			snprintf(x.kind, sizeof x.kind, "recover");
+			snprintf(a, sizeof a, "paid:%" PRId64 ":%s", h->id, s);
+			snprintf(b, sizeof b, "county:%s:%s", CJ, s);
 			int64_t v = mbal(m, a);
 			v = v > 0 && between(m, 0, 4) ? between(m, 1, v) : v + 1;
 			set_posting(&x, a, -v);
@@ -1819,12 +1849,45 @@ static void test_property(void **state)
 	                                     " AND balance < 0");
 	int64_t paid =
 	    q(f->fin, "SELECT count(*) FROM account WHERE kind = 'paid' AND balance > 0");
-	if (kinds < 7 || negative_origins == 0 || paid == 0)
+	int64_t recovered = q(f->fin, "SELECT count(*) FROM transfer WHERE kind = 'recover'");
+	int64_t adjusted = q(f->fin, "SELECT count(*) FROM transfer WHERE kind = 'adjust'");
+	if (kinds < 9 || negative_origins == 0 || paid == 0 || !recovered || !adjusted)
 		fail_msg("seed %" PRIu64 ": the run did too little (%" PRId64 " kinds, %" PRId64
 		         " negative origins, %" PRId64 " paid accounts)",
 		         m->seed, kinds, negative_origins, paid);
 	free(m->x);
 	free(m);
+}
+
+/* The notice period in working days: weekends, the holidays of
+ * data/calendar/holidays.csv and the weekend days worked instead. */
+static void test_workdays(void **state)
+{
+	struct fixture *f = *state;
+	static const struct {
+		const char *start;
+		int64_t n;
+		const char *end;
+	} cases[] = {
+	    {"2023-10-25", 5, "2023-10-31"}, /* Wednesday: over the weekend */
+	    {"2023-10-28", 5, "2023-11-03"}, /* a Saturday does not count */
+	    /* 29 September to 6 October off, 7 and 8 October worked */
+	    {"2023-09-27", 5, "2023-10-09"},
+	    {"2023-09-28", 1, "2023-09-28"},
+	    {"2023-09-29", 1, "2023-10-07"},
+	    {"2024-02-08", 3, "2024-02-18"}, /* the Spring Festival of 2024 */
+	    {"2023-10-25", 0, "2023-10-25"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char end[11];
+		assert_int_equal(ch_workdays_end(f->fin, cases[i].start, cases[i].n, end), 0);
+		if (strcmp(end, cases[i].end) != 0)
+			fail_msg("%s + %" PRId64 " working days: %s, expected %s", cases[i].start,
+			         cases[i].n, end, cases[i].end);
+	}
+	char end[11];
+	assert_int_equal(ch_workdays_end(f->fin, "2023-02-30", 5, end), CH_EINVALID);
+	ch_error_clear();
 }
 
 int main(void)
@@ -1842,6 +1905,7 @@ int main(void)
 	    T(test_reversal_must_mirror),
 	    T(test_refusal_names_rule),
 	    T(test_property),
+	    T(test_workdays),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -623,6 +623,18 @@ await step('reviewer journey', async () => {
 await step('admin review journey', async () => {
   const page = await signIn('admin');
   await checkPage(page, 'review', 'review-as-admin');
+  // a change after review, approved from the table
+  const changed = (await tableRows(page, 'h-changes'))[0];
+  expect('admin: a household changed after its review waits for approval', changed && changed['暂停类别'] === '核定后变更待审批' && changed['原因'].includes('总投资'), JSON.stringify(changed));
+  if (changed) {
+    await page.click(`button[aria-label="审批 ${changed['户编号']} 的变更"]`);
+    await page.fill('form[aria-labelledby=h-approve] input[name=note]', '同意：投资增加有发票');
+    await page.fill('form[aria-labelledby=h-approve] input[name=date]', '2023-08-10');
+    await page.click('form[aria-labelledby=h-approve] button[type=submit]');
+    const done = await (await page.waitForSelector('section[aria-labelledby=h-changes] .msg.ok')).textContent();
+    expect('admin: the change approved, payment resumes', done.includes('已审批') && done.includes(changed['户编号']), done);
+    expect('admin: nothing left to approve', (await tableRows(page, 'h-changes')).length === 0);
+  }
   const list = await api(page, `/api/households?county=${encodeURIComponent(MANAS)}&limit=2000`);
   const ready = list.body.tables[0].rows.filter((r) => r.status === '自验合格').map((r) => r.hh_no);
   expect('scenario: self-inspected households of 玛纳斯县 not applied for', ready.length >= 3, `${ready.length}`);
@@ -722,6 +734,36 @@ await step('finance journey', async () => {
   const res = await (await page.waitForSelector('form[aria-labelledby=h-reserve] .msg')).textContent();
   const reserved = Number((/已为 (\d+) 户预留/.exec(res) || [])[1]);
   expect("finance: the county's payable households reserved", reserved >= 8, res);
+  // the public notice (公示): 5 working days from 25 October, with its A4 sheet
+  await page.selectOption('form[aria-labelledby=h-notice] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-notice] input[name=date]', '2023-10-25');
+  await page.click('form[aria-labelledby=h-notice] button[type=submit]');
+  const pub = await (await page.waitForSelector('form[aria-labelledby=h-notice] .msg')).textContent();
+  const [, notice, listed] = /公示 (公示-\d+-2023-\d+)：(\d+) 户/.exec(pub) || [];
+  expect('finance: the notice lists every reserved household', Number(listed) === reserved && pub.includes('2023年10月25日至2023年10月31日'), pub);
+  const sheet = await page.waitForSelector('form[aria-labelledby=h-notice] a[download]');
+  const xlsx = await page.evaluate(async (u) => { const r = await fetch(u); const a = new Uint8Array(await r.arrayBuffer()); return String.fromCharCode(a[0], a[1]); }, await sheet.getAttribute('href'));
+  expect('finance: the notice sheet is offered as an XLSX', xlsx === 'PK' && (await sheet.getAttribute('download')) === '公示表.xlsx', xlsx);
+  await until(page, (n) => [...document.querySelectorAll('section[aria-labelledby=h-notices] tbody th')].some((x) => x.textContent === n), notice);
+  ok('finance: the notice is listed');
+  // an anonymous objection, then dismissed: the household is paid all the same
+  const shown = await api(page, `/api/notices/show?notice=${encodeURIComponent(notice)}`);
+  const objected = shown.body.tables[0].rows[0].hh_no;
+  await page.fill('form[aria-labelledby=h-object] input[name=notice]', notice);
+  await page.fill('form[aria-labelledby=h-object] input[name=household]', objected);
+  await page.fill('form[aria-labelledby=h-object] input[name=date]', '2023-10-26');
+  await page.fill('form[aria-labelledby=h-object] input[name=reason]', '未见施工');
+  await page.click('form[aria-labelledby=h-object] button[type=submit]');
+  const obj = await (await page.waitForSelector('form[aria-labelledby=h-object] .msg')).textContent();
+  expect('finance: an anonymous objection recorded', obj.includes('已登记异议'), obj);
+  const resolveButton = await page.waitForSelector('section[aria-labelledby=h-objections] button[aria-label^="处理异议"]');
+  await resolveButton.click();
+  await page.fill('form[aria-labelledby=h-resolve] input[name=note]', '核实：已施工，有照片');
+  await page.fill('form[aria-labelledby=h-resolve] input[name=date]', '2023-10-27');
+  await page.click('form[aria-labelledby=h-resolve] button[type=submit]');
+  await until(page, () => [...document.querySelectorAll('section[aria-labelledby=h-objections] tbody td')].some((x) => x.textContent === '异议不成立'));
+  ok('finance: the objection is dismissed through the form');
+  await bothSizes(page, 'funds-notice');
   // a payment batch with its bank file as CSV
   await page.selectOption('form[aria-labelledby=h-pay] select[name=county]', MANAS);
   await page.fill('form[aria-labelledby=h-pay] input[name=date]', '2023-11-01');
@@ -758,6 +800,29 @@ await step('finance journey', async () => {
   const zip = await page.evaluate(async (u) => { const r = await fetch(u); const a = new Uint8Array(await r.arrayBuffer()); return { n: a.length, head: String.fromCharCode(a[0], a[1], a[2], a[3]) }; }, await again.getAttribute('href'));
   expect('finance: the bank file again, as an XLSX (a zip)', zip.head === 'PK\u0003\u0004' && zip.n > 1000, JSON.stringify(zip));
   await bothSizes(page, 'funds-reconciled');
+  // 追回: a claim against a household the bank paid, and the money back from the table
+  const claimed = rows[0][3];
+  await page.selectOption('form[aria-labelledby=h-recover] select[name=county]', MANAS);
+  await page.fill('form[aria-labelledby=h-recover] input[name=household]', claimed);
+  await page.fill('form[aria-labelledby=h-recover] input[name=amount]', '100');
+  await page.fill('form[aria-labelledby=h-recover] input[name=reason]', '设备已拆除');
+  await page.fill('form[aria-labelledby=h-recover] input[name=date]', '2023-11-20');
+  await page.click('form[aria-labelledby=h-recover] button[type=submit]');
+  const claim = await (await page.waitForSelector('form[aria-labelledby=h-recover] .msg')).textContent();
+  expect('finance: a recovery claim recorded', claim.includes('已登记追回') && claim.includes('100.00'), claim);
+  const back = await page.waitForSelector('section[aria-labelledby=h-recoveries] button[aria-label^="登记追回"]');
+  await back.click();
+  expect('finance: 到账 on the row fills the amount still owed', await page.inputValue('form[aria-labelledby=h-recovered] input[name=amount]') === '100.00');
+  await page.fill('form[aria-labelledby=h-recovered] input[name=date]', '2023-11-25');
+  await page.click('form[aria-labelledby=h-recovered] button[type=submit]');
+  let owed = null;
+  for (let i = 0; i < 50; i++) {
+    owed = (await tableRows(page, 'h-recoveries')).find((r) => r['户编号'] === claimed);
+    if (owed && owed['待追回(元)'] === '0.00') break;
+    await page.waitForTimeout(100);
+  }
+  expect('finance: the money is back, nothing owed', owed && owed['已追回(元)'] === '100.00' && owed['待追回(元)'] === '0.00', JSON.stringify(owed));
+  await bothSizes(page, 'funds-recovered');
   await page.context().close();
 });
 

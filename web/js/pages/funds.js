@@ -4,12 +4,14 @@
 // the entitlements of a county's households whose review passed, runs a
 // payment batch (bank file to download, XLSX or CSV), writes a batch's
 // bank file again and uploads the bank's return; the payment batches, the
-// fund audit's findings and households' payment status.
+// fund audit's findings and households' payment status. The public notice
+// before payment, objections, holds and recovery are in notice.js.
 
 import * as api from '../api.js';
 import { h, fill, field, select, say, errorText, reportTable, problemsTable } from '../dom.js';
 import { today, date } from '../fmt.js';
 import { yearAndDay, periodForm, fileLink } from './common.js';
+import { noticeForms, noticeTables } from './notice.js';
 
 const SOURCES = [['central', '中央资金'], ['region', '自治区资金'], ['prefecture', '州级资金'], ['county', '县级资金']];
 
@@ -191,6 +193,7 @@ export async function fundsPage(main, { params, session, go }) {
         rows: audit.rows.filter((r) => r.kind === '结余'),
       } : null;
       const found = audit ? { ...audit, rows: audit.rows.filter((r) => r.kind !== '结余') } : null;
+      const noticeSections = await noticeTables(notice);
       fill(tables,
         h('section', { 'aria-labelledby': 'h-sources' }, h('h2', { id: 'h-sources' }, '资金来源：尚未发放到户的结余（州级与各县市专户合计）'),
           reportTable(held, { caption: '' })),
@@ -199,11 +202,13 @@ export async function fundsPage(main, { params, session, go }) {
         h('section', { 'aria-labelledby': 'h-batches' }, h('h2', { id: 'h-batches' }, '发放批次'),
           h('div', { class: session.can('subsidy.payfile') ? 'act-table' : null },
             reportTable(batches, { caption: '', cell: (k, r) => (k === 'at' ? beijing(r.at) : null), actions: session.can('subsidy.payfile') ? payfileButton : null }))),
+        ...noticeSections,
         h('section', { 'aria-labelledby': 'h-audit' }, h('h2', { id: 'h-audit' }, '资金审计发现'), reportTable(found, { caption: '' })));
     } catch (e) {
       say(msg, errorText(e), 'error');
     }
   };
+  const notice = noticeForms(session, names, () => reload());
   const forms = [
     session.can('funds.appropriate') ? appropriateForm(names, reload) : null,
     session.can('subsidy.reserve') ? reserveForm(names, reload) : null,
@@ -211,6 +216,7 @@ export async function fundsPage(main, { params, session, go }) {
     session.can('subsidy.reconcile') ? returnForm(reload) : null,
   ].filter(Boolean);
   fill(main, h('h1', {}, '资金'), periodForm(year, asOf, (p) => go('funds', p)), msg,
-    forms.length ? h('div', { class: 'forms' }, forms) : null, tables);
+    forms.length ? h('div', { class: 'forms' }, forms) : null,
+    notice.forms.length ? h('div', { class: 'forms' }, notice.forms) : null, tables);
   await reload();
 }

@@ -6,11 +6,14 @@
 // rectification orders with deadlines, the overdue ones in red, closed
 // with a date and a note; follow-up visits due, and recording one. Each
 // form is shown only to the roles whose operation it calls; the address
-// #/review?app=NUMBER opens that application's sample.
+// #/review?app=NUMBER opens that application's sample. The households
+// whose subsidy's facts changed after their review wait here for the
+// prefecture's approval (notice.js).
 
 import * as api from '../api.js';
 import { h, fill, field, select, say, errorText, reportTable } from '../dom.js';
 import { num, today, date } from '../fmt.js';
+import { approvalSection } from './notice.js';
 
 /** The Chinese names of the parameters an error may be about. */
 const FIELDS = {
@@ -323,7 +326,8 @@ export async function reviewPage(main, { params, session }) {
     h('section', { 'aria-labelledby': 'h-apps' }, h('h2', { id: 'h-apps' }, '复核申请'), apps),
     assign, sample,
     h('section', { 'aria-labelledby': 'h-rect' }, h('h2', { id: 'h-rect' }, '整改单（未关闭）'), rectMsg, rect),
-    h('section', { 'aria-labelledby': 'h-due' }, h('h2', { id: 'h-due' }, '应回访'), visit, due));
+    h('section', { 'aria-labelledby': 'h-due' }, h('h2', { id: 'h-due' }, '应回访'), visit, due),
+    await approvalSection(session).catch(() => null));
   await reload();
   if (shown) await showSample(shown);
 }
