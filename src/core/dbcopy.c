@@ -75,6 +75,20 @@ static const char *const tables[] = {
     "seal",
     "audit_key",
     "audit_checkpoint",
+    "survey_household",
+    "village_infra",
+    "transformer",
+    "factor",
+    "usage_reading",
+    "usage_flag",
+    "holiday",
+    "notice",
+    "notice_item",
+    "objection",
+    "payment_hold",
+    "hh_snapshot",
+    "recovery",
+    "recovery_receipt",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
 

@@ -104,6 +104,7 @@ fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K
 	fin funds appropriate --source 州级 --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
 	fin funds appropriate --source 县级 --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
 	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null &&
+	fin notice create --county $C --date 2023-10-25 >/dev/null &&
 	fin subsidy pay --county $C --date 2023-11-01 -o pay.csv >/dev/null || echo "not ok - the ledger set-up"
 run ch --db $DB --as fin ledger verify
 expect_rc "SQLite: ledger verify before the copy" 0
@@ -191,6 +192,10 @@ app_user r
 auth_session r
 api_token r
 signin_failure r
+user_totp r
+totp_recovery r
+factor r
+holiday r
 plan r
 plan_target r
 ref_item r
@@ -228,6 +233,18 @@ transfer d
 posting d
 payment_batch d
 payment d
+survey_household d
+village_infra d
+transformer d
+usage_reading d
+usage_flag d
+notice d
+notice_item d
+objection d
+payment_hold d
+hh_snapshot d
+recovery d
+recovery_receipt d
 "
 # Distributed tables that do not follow the rules yet, and why (each
 # needs a migration carrying county_id into the table and its keys).
@@ -250,6 +267,18 @@ transfer no county_id: appropriations are the prefecture's
 posting no county_id
 payment_batch the primary key (id) lacks county_id
 payment no county_id (reached through batch_id)
+survey_household the primary key (id) lacks county_id
+village_infra the primary key (village_id) lacks county_id
+transformer no county_id (reached through village_id)
+usage_reading no county_id (reached through household_id)
+usage_flag no county_id (reached through household_id)
+notice the primary key (id) and number lack county_id
+notice_item no county_id (reached through household_id)
+objection no county_id (reached through household_id)
+payment_hold no county_id (reached through household_id)
+hh_snapshot no county_id (reached through household_id)
+recovery no county_id (reached through household_id)
+recovery_receipt no county_id (reached through recovery_id)
 "
 classes=$(printf '%s\n' "$CLASSES" | sed '/^$/d')
 dist=$(printf '%s\n' "$classes" | awk '$2 == "d" { printf "%s'\''%s'\''", sep, $1; sep = "," }')

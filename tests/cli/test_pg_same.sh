@@ -92,12 +92,14 @@ fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K
 	fin funds appropriate --source 自治区资金 --amount 30000 --date 2023-06-05 --key A-R1 --to $C >/dev/null &&
 	fin funds appropriate --source 州级 --amount 10000 --date 2023-06-05 --key A-P1 --to $C --direct >/dev/null &&
 	fin funds appropriate --source 县级 --amount 10000 --date 2023-06-05 --key A-X1 --to $C --direct >/dev/null &&
-	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null || echo "not ok - the ledger set-up"
+	fin subsidy reserve --county $C --date 2023-10-25 >/dev/null &&
+	fin notice create --county $C --date 2023-10-25 >/dev/null || echo "not ok - the ledger set-up"
 LITE=$DB
 PG=$(pg_newdb copied)
 ch db copy --from "sqlite:$DB" --to "$PG" >/dev/null || echo "not ok - db copy"
 same "copied: verify (the seals written on SQLite verify on PostgreSQL)" verify
 same "copied: audit verify" audit verify
+same "copied: notice list" notice list
 same "copied: ledger verify" --as fin ledger verify
 same "copied: report verify" report verify
 for d in 2023-07-16 2023-09-30 2023-11-30; do
