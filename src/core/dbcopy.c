@@ -118,6 +118,32 @@ static int64_t count_rows(ch_db *db, const char *table)
 }
 
 /* Copies the rows of TABLE from SRC into DST; adds their number to *ROWS. */
+/* An entitlement may fall below what was once reserved or paid (an approved
+ * change cut it, money was recovered), while the target's triggers check
+ * each posting, as it is copied in its old order, against the entitlement
+ * as it is now. So while the postings are copied each entitlement is
+ * raised (with its cost, which bounds it) by the money ever put into the
+ * household's accounts, and afterwards lowered by as much again (SIGN 1,
+ * then -1): the rows end as in the source. */
+static int entitlement_headroom(ch_db *src, ch_db *dst, int sign)
+{
+	ch_stmt *st;
+	int rc = ch_db_prepare(src, &st,
+	                       "SELECT a.household_id, sum(p.amount) FROM account a"
+	                       " JOIN posting p ON p.account_id = a.id"
+	                       " WHERE a.household_id IS NOT NULL AND p.amount > 0"
+	                       " GROUP BY a.household_id");
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		int64_t add = sign * ch_stmt_int64(st, 1);
+		rc = ch_db_run(dst,
+		               "UPDATE entitlement SET total_fen = total_fen + ?,"
+		               " cost_fen = cost_fen + ? WHERE household_id = ?",
+		               "iii", add, add, ch_stmt_int64(st, 0));
+	}
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
 static int copy_table(ch_db *src, ch_db *dst, const char *table, int64_t *rows)
 {
 	ch_stmt *in = NULL, *out = NULL;
@@ -269,7 +295,11 @@ static int copy_from(ch_ctx *ctx, const char *to_url, ch_dbcopy_report *rep)
 				rc = ch_error_set(CH_EINVALID, "复制后表 %s 的行数与原数据库不一致",
 				                  tables[i]);
 			rep->tables += rc == 0;
+			if (rc == 0 && strcmp(tables[i], "entitlement") == 0)
+				rc = entitlement_headroom(ctx->db, dst, 1);
 		}
+		if (rc == 0)
+			rc = entitlement_headroom(ctx->db, dst, -1);
 		if (rc == 0)
 			rc = ledger_again(ctx->db, dst);
 		if (rc == 0)
