@@ -7,7 +7,9 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,9 +252,26 @@ static void lay_out(struct pdf *p)
 	end_page(p);
 }
 
+/* At exit: the caches cairo and fontconfig keep for the life of the process
+ * (the fonts found, the glyph and scaled-font caches), so that a leak
+ * checker sees nothing left. Only at exit: another thread may be writing a
+ * PDF before then. */
+static void release_caches(void)
+{
+	cairo_debug_reset_static_data();
+	FcFini();
+}
+
+static void on_first_use(void)
+{
+	atexit(release_caches);
+}
+
 int ch_notice_pdf_write(ch_ctx *ctx, const char *number, const char *path, size_t *n)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct pdf p = {0};
+	pthread_once(&once, on_first_use);
 	int rc = ch_notice_items(ctx, number, head, item, &p);
 	if (rc) {
 		free(p.rows);
