@@ -28,3 +28,9 @@ case "$F" in *"户主017"*"652301********0174"*) ok "the PDF: CJ017 with a maske
 *) not_ok "the PDF: CJ017 with a masked ID number" ;; esac
 case "$F" in *"$(id_of 17)"*) not_ok "the PDF: no full ID number" ;; *) ok "the PDF: no full ID number" ;; esac
 case "$F" in *"（小写）¥126,000.00"*) ok "the PDF: the total" ;; *) not_ok "the PDF: the total" ;; esac
+
+# the server that wrote the PDF stops cleanly (under ASan: no leak or error
+# reported at exit, cairo's and fontconfig's caches released)
+stop_server
+if grep -q "Sanitizer" "$WORK/server.log"; then not_ok "the server stops with nothing reported" "$(cat "$WORK/server.log")"; else
+	ok "the server stops with nothing reported"; fi
