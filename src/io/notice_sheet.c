@@ -56,6 +56,8 @@ void ch_notice_cells_of(const ch_notice_item *i, size_t seq, ch_notice_cells *ou
 		snprintf(out->c[6], sizeof out->c[6], "—");
 	ch_money_format(i->amount_fen, out->c[7], sizeof out->c[7]);
 	snprintf(out->c[8], sizeof out->c[8], "%s", i->objection);
+	for (int c = 0; c < NCOLS; c++) /* a text cut short ends on a whole character */
+		out->c[c][ch_utf8_valid_prefix(out->c[c], strlen(out->c[c]), NULL)] = '\0';
 }
 
 void ch_notice_totals(size_t n, int64_t total_fen, char count[64], char words[400], char amount[32])

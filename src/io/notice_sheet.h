@@ -37,9 +37,10 @@ typedef struct ch_notice_texts {
 void ch_notice_texts_of(const ch_notice_head *h, ch_notice_texts *t);
 
 /* The cells of household I, SEQ its 序号, as the PDF prints them (amounts
- * and areas with thousands separators, "—" for none). */
+ * and areas with thousands separators, "—" for none; a text longer than a
+ * cell is cut on a whole character). */
 typedef struct ch_notice_cells {
-	char c[CH_NOTICE_NCOLS][160];
+	char c[CH_NOTICE_NCOLS][256];
 } ch_notice_cells;
 void ch_notice_cells_of(const ch_notice_item *i, size_t seq, ch_notice_cells *out);
 
