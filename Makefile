@@ -20,7 +20,7 @@ MODE ?= release
 B := build/$(MODE)
 CC ?= cc
 
-PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib libqrencode
+PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib libqrencode pangocairo fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 

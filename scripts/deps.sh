@@ -15,7 +15,8 @@ who=cleanheat
 pkgs="gcc make pkg-config libsqlite3-dev sqlite3 libsodium-dev libjansson-dev
 libcsv-dev libexpat1-dev libminizip-dev libxlsxwriter-dev libcmocka-dev time
 libmicrohttpd-dev curl jq unzip zip zlib1g-dev nodejs chromium fonts-noto-cjk
-libpq-dev postgresql-15 libqrencode-dev oathtool"
+libpq-dev postgresql-15 libqrencode-dev oathtool libcairo2-dev libpango1.0-dev
+libfontconfig-dev poppler-utils"
 if [ $# -gt 0 ]; then
 	who=$1
 	shift

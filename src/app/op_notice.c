@@ -7,7 +7,7 @@
  * Core (core/notice.c) decides who is publicised, what an objection does
  * to the money and what holds a payment; these operations turn it into
  * text and tables in yuan and dates people read, and write the notice
- * board's A4 sheet (io/notice_sheet.c).
+ * board's A4 sheet (io/notice_sheet.c, XLSX; io/notice_pdf.c for a .pdf).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -61,7 +61,7 @@ static int notice_create(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	                 " 个工作日（%s至%s），期满且无未处理异议后方可发放\n",
 	                 s.number, s.households, YUAN(s.total_fen, y), s.days, from, to);
 	if (out) {
-		if ((rc = ch_notice_sheet_write(ctx, s.number, out, NULL)) != 0)
+		if ((rc = ch_notice_write(ctx, s.number, out, NULL)) != 0)
 			return ch_error_prefix(
 			    "公示 %s 已建立，但公示表未能写出（可用 notice print "
 			    "重新写出）：",
@@ -191,7 +191,7 @@ static int notice_print(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	const char *out = ch_args_str(a, "output");
 	size_t n = 0;
-	int rc = ch_notice_sheet_write(ctx, ch_args_str(a, "notice"), out, &n);
+	int rc = ch_notice_write(ctx, ch_args_str(a, "notice"), out, &n);
 	if (rc)
 		return rc;
 	ch_result_add_file(res, "output", out);
@@ -400,7 +400,8 @@ static const struct ch_param create_params[] = {
     APP_P_COUNTY(CH_PF_REQUIRED, "公示哪个县市的农户（名称或代码）"),
     {"village", CH_PT_STRING, 0, "V", NULL, 0, 0, "只公示该村的农户（村名）"},
     {"date", CH_PT_DATE, CH_PF_REQUIRED, "D", NULL, 0, 0, "公示开始日期（当天为工作日时计入）"},
-    {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0, "同时写出张贴用的 A4 公示表（.xlsx）"},
+    {"output", CH_PT_OUTFILE, 0, "FILE", NULL, 0, 0,
+     "同时写出张贴用的 A4 公示表（.xlsx 或 .pdf，按文件名）"},
     {0},
 };
 static const struct ch_param list_params[] = {
@@ -414,7 +415,7 @@ static const struct ch_param show_params[] = {
 static const struct ch_param print_params[] = {
     P_NOTICE,
     {"output", CH_PT_OUTFILE, CH_PF_REQUIRED, "FILE", NULL, 0, 0,
-     "张贴用的 A4 公示表（.xlsx；身份证号已隐去中间位）"},
+     "张贴用的 A4 公示表（.xlsx 或 .pdf，按文件名；身份证号已隐去中间位）"},
     {0},
 };
 static const struct ch_param object_params[] = {
@@ -472,8 +473,8 @@ const struct ch_op ch_ops_notice[] = {
      list_params, notice_list},
     {"notice", "show", "一次公示的农户名单（身份证号隐去中间位）", CH_PERM_READ, 0, CH_RF_ALL,
      show_params, notice_show},
-    {"notice", "print", "写出张贴用的 A4 公示表（XLSX）", CH_PERM_READ, 0, CH_RF_TEXT, print_params,
-     notice_print},
+    {"notice", "print", "写出张贴用的 A4 公示表（XLSX 或 PDF）", CH_PERM_READ, 0, CH_RF_TEXT,
+     print_params, notice_print},
     {"notice", "object", "登记对公示农户的异议（可匿名），处理前该户暂停发放", CH_PERM_FUNDS,
      CH_OP_WRITES, CH_RF_TEXT, object_params, notice_object},
     {"notice", "resolve", "处理异议：成立则撤回预留并下达整改单，不成立则照常发放", CH_PERM_FUNDS,

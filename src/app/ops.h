@@ -235,7 +235,7 @@ const char *ch_op_name(const struct ch_op *op, char *out, size_t outsz);
  * signs the audit chain (ch_ctx_set_audit_key_file). */
 void ch_op_prepare(ch_ctx *ctx);
 
-/* The media type of an output file by its extension (.xlsx or else CSV). */
+/* The media type of an output file by its extension (.xlsx, .pdf or else CSV). */
 const char *ch_media_type_of(const char *path);
 
 #endif

@@ -119,7 +119,8 @@ const char *ch_media_type_of(const char *path)
 {
 	return ch_str_ends(path, ".xlsx")
 	           ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	           : "text/csv; charset=utf-8";
+	       : ch_str_ends(path, ".pdf") ? "application/pdf"
+	                                   : "text/csv; charset=utf-8";
 }
 
 void ch_result_add_file_as(ch_result *res, const char *param, const char *path,

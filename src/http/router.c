@@ -571,7 +571,9 @@ static int set_param(struct reading *rd, const char *name, json_t *v, const char
 		if (!want)
 			return ch_error_set_field(CH_EUSAGE, name, "expected a file name");
 		http_downloads_path(path, sizeof path,
-		                    ch_str_ends(want, ".xlsx") ? ".xlsx" : ".csv");
+		                    ch_str_ends(want, ".xlsx")  ? ".xlsx"
+		                    : ch_str_ends(want, ".pdf") ? ".pdf"
+		                                                : ".csv");
 		return ch_args_set(a, p, path);
 	}
 	if (p->type == CH_PT_FLAG) {

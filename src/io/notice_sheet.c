@@ -9,17 +9,71 @@
 #include <xlsxwriter.h>
 
 #include "core/notice.h"
+#include "io/notice_pdf.h"
 #include "io/notice_sheet.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/money.h"
+#include "util/text.h"
 
-#define NCOLS 9
+#define NCOLS CH_NOTICE_NCOLS
 
-static const char *const heads[NCOLS] = {
+const char *const ch_notice_heads[NCOLS] = {
     "序号",         "村",  "户主姓名", "身份证号", "改造方式", "节能改造措施", "节能改造面积(㎡)",
     "补助金额(元)", "备注"};
-static const double widths[NCOLS] = {6, 14, 10, 21, 14, 22, 12, 13, 14};
+const double ch_notice_widths[NCOLS] = {6, 14, 10, 21, 14, 22, 12, 13, 14};
+
+void ch_notice_texts_of(const ch_notice_head *h, ch_notice_texts *t)
+{
+	char a[24], b[24];
+	ch_date_chinese(h->start, a, sizeof a);
+	ch_date_chinese(h->end, b, sizeof b);
+	snprintf(t->title, sizeof t->title, "%s%s农村清洁取暖改造补助资金发放公示", h->county,
+	         h->village ? h->village : "");
+	snprintf(t->office, sizeof t->office,
+	         "公示编号：%s　　　　公示单位：%s清洁取暖工作领导小组办公室", h->number,
+	         h->county);
+	snprintf(t->period, sizeof t->period,
+	         "    经农户申请、县级自验和州级复核，下列农户符合补助条件，现将补助名单予以公示。"
+	         "公示期为%" PRId64 "个工作日（%s至%s）。公示期内，对名单有异议的，"
+	         "可向本村村民委员会或%s清洁取暖工作领导小组办公室实名或匿名反映"
+	         "（书面材料、来电或来访均可），请写明所指农户和理由；"
+	         "经核实异议成立的，不予发放补助。联系电话：＿＿＿＿＿＿＿＿",
+	         h->days, a, b, h->county);
+}
+
+void ch_notice_cells_of(const ch_notice_item *i, size_t seq, ch_notice_cells *out)
+{
+	snprintf(out->c[0], sizeof out->c[0], "%zu", seq);
+	snprintf(out->c[1], sizeof out->c[1], "%s", i->village);
+	snprintf(out->c[2], sizeof out->c[2], "%s", i->head_name);
+	snprintf(out->c[3], sizeof out->c[3], "%s", i->id_masked);
+	snprintf(out->c[4], sizeof out->c[4], "%s", i->technology);
+	snprintf(out->c[5], sizeof out->c[5], "%s", *i->measures ? i->measures : "—");
+	if (i->es_area_centi) /* hundredths of a ㎡: formatted like fen */
+		ch_money_format(i->es_area_centi, out->c[6], sizeof out->c[6]);
+	else
+		snprintf(out->c[6], sizeof out->c[6], "—");
+	ch_money_format(i->amount_fen, out->c[7], sizeof out->c[7]);
+	snprintf(out->c[8], sizeof out->c[8], "%s", i->objection);
+	for (int c = 0; c < NCOLS; c++) /* a text cut short ends on a whole character */
+		out->c[c][ch_utf8_valid_prefix(out->c[c], strlen(out->c[c]), NULL)] = '\0';
+}
+
+void ch_notice_totals(size_t n, int64_t total_fen, char count[64], char words[400], char amount[32])
+{
+	char caps[256];
+	snprintf(count, 64, "合计（共 %zu 户）", n);
+	ch_money_format(total_fen, amount, 32);
+	snprintf(words, 400, "合计金额（大写）：人民币%s　　（小写）¥%s",
+	         ch_money_capitals(total_fen, caps, sizeof caps), amount);
+}
+
+int ch_notice_write(ch_ctx *ctx, const char *number, const char *path, size_t *n)
+{
+	return ch_str_ends(path, ".pdf") ? ch_notice_pdf_write(ctx, number, path, n)
+	                                 : ch_notice_sheet_write(ctx, number, path, n);
+}
 
 struct sheet {
 	lxw_workbook *wb;
@@ -34,28 +88,16 @@ struct sheet {
 static int head(const ch_notice_head *h, void *arg)
 {
 	struct sheet *s = arg;
-	char title[300], text[1200], a[24], b[24];
-	ch_date_chinese(h->start, a, sizeof a);
-	ch_date_chinese(h->end, b, sizeof b);
-	snprintf(title, sizeof title, "%s%s农村清洁取暖改造补助资金发放公示", h->county,
-	         h->village ? h->village : "");
-	worksheet_merge_range(s->ws, 0, 0, 0, NCOLS - 1, title, s->tf);
+	ch_notice_texts t;
+	ch_notice_texts_of(h, &t);
+	worksheet_merge_range(s->ws, 0, 0, 0, NCOLS - 1, t.title, s->tf);
 	worksheet_set_row(s->ws, 0, 32, NULL);
-	snprintf(text, sizeof text, "公示编号：%s　　　　公示单位：%s清洁取暖工作领导小组办公室",
-	         h->number, h->county);
-	worksheet_merge_range(s->ws, 1, 0, 1, NCOLS - 1, text, s->sf);
-	snprintf(text, sizeof text,
-	         "    经农户申请、县级自验和州级复核，下列农户符合补助条件，现将补助名单予以公示。"
-	         "公示期为%" PRId64 "个工作日（%s至%s）。公示期内，对名单有异议的，"
-	         "可向本村村民委员会或%s清洁取暖工作领导小组办公室实名或匿名反映"
-	         "（书面材料、来电或来访均可），请写明所指农户和理由；"
-	         "经核实异议成立的，不予发放补助。联系电话：＿＿＿＿＿＿＿＿",
-	         h->days, a, b, h->county);
-	worksheet_merge_range(s->ws, 2, 0, 2, NCOLS - 1, text, s->pf);
+	worksheet_merge_range(s->ws, 1, 0, 1, NCOLS - 1, t.office, s->sf);
+	worksheet_merge_range(s->ws, 2, 0, 2, NCOLS - 1, t.period, s->pf);
 	worksheet_set_row(s->ws, 2, 66, NULL);
 	for (lxw_col_t c = 0; c < NCOLS; c++) {
-		worksheet_write_string(s->ws, 3, c, heads[c], s->hf);
-		worksheet_set_column(s->ws, c, c, widths[c], NULL);
+		worksheet_write_string(s->ws, 3, c, ch_notice_heads[c], s->hf);
+		worksheet_set_column(s->ws, c, c, ch_notice_widths[c], NULL);
 	}
 	worksheet_set_row(s->ws, 3, 30, NULL);
 	s->row = 3;
@@ -96,7 +138,7 @@ static lxw_format *bordered(lxw_workbook *wb)
 int ch_notice_sheet_write(ch_ctx *ctx, const char *number, const char *path, size_t *n)
 {
 	struct sheet s = {0};
-	char words[400], y[32], caps[256];
+	char count[64], words[400], y[32];
 	int rc;
 	s.wb = workbook_new(path);
 	if (!s.wb)
@@ -141,21 +183,18 @@ int ch_notice_sheet_write(ch_ctx *ctx, const char *number, const char *path, siz
 		return rc;
 	}
 	lxw_row_t r = ++s.row;
-	snprintf(words, sizeof words, "合计（共 %zu 户）", s.n);
-	worksheet_merge_range(s.ws, r, 0, r, 6, words, s.totf);
+	ch_notice_totals(s.n, s.total, count, words, y);
+	worksheet_merge_range(s.ws, r, 0, r, 6, count, s.totf);
 	worksheet_write_number(s.ws, r, 7, (double)s.total / 100.0, s.totm);
 	worksheet_write_blank(s.ws, r, 8, s.totf);
 	worksheet_set_row(s.ws, r, 20, NULL);
 	r++;
-	snprintf(words, sizeof words, "合计金额（大写）：人民币%s　　（小写）¥%s",
-	         ch_money_capitals(s.total, caps, sizeof caps),
-	         ch_money_format(s.total, y, sizeof y));
 	worksheet_merge_range(s.ws, r, 0, r, NCOLS - 1, words, s.sf);
 	r += 2;
-	worksheet_merge_range(s.ws, r, 4, r, NCOLS - 1, "（公示单位盖章）", s.signf);
+	worksheet_merge_range(s.ws, r, 4, r, NCOLS - 1, CH_NOTICE_SEAL, s.signf);
 	worksheet_set_row(s.ws, r, 28, NULL);
 	r++;
-	worksheet_merge_range(s.ws, r, 4, r, NCOLS - 1, "　　　　年　　月　　日", s.signf);
+	worksheet_merge_range(s.ws, r, 4, r, NCOLS - 1, CH_NOTICE_SEAL_DATE, s.signf);
 	worksheet_set_landscape(s.ws);
 	worksheet_set_paper(s.ws, 9); /* A4 */
 	worksheet_set_margins(s.ws, 0.5, 0.5, 0.6, 0.6);
