@@ -120,8 +120,11 @@ enum ch_db_json {
 const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close);
 /* The name of a function the dialects name differently: CH_DB_FN_INSTR
  * (haystack, needle) gives the 1-based position of needle, 0 when absent
- * (SQLite instr, PostgreSQL strpos). */
-enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_N };
+ * (SQLite instr, PostgreSQL strpos); CH_DB_FN_GROUP_CONCAT (text,
+ * separator) joins a group's texts, always given its separator (SQLite
+ * group_concat, PostgreSQL string_agg; neither orders the group, so a
+ * query that needs an order feeds it from an ordered subquery). */
+enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_GROUP_CONCAT, CH_DB_FN_N };
 const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
 /* What goes between a table and the index a query must read it by: SQLite's
  * " INDEXED BY " (then the index's name); NULL when the dialect has no such

@@ -596,7 +596,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
             [CH_DB_JSON_GROUP_ARRAY] = {"json_group_array(", ")"},
             [CH_DB_JSON_EMBED] = {"json(", ")"},
         },
-    .fn = {[CH_DB_FN_INSTR] = "instr"},
+    .fn = {[CH_DB_FN_INSTR] = "instr", [CH_DB_FN_GROUP_CONCAT] = "group_concat"},
     .indexed_by = " INDEXED BY ",
     .exec_script = sqlite_exec_script,
     .begin = sqlite_begin,
