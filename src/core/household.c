@@ -1253,33 +1253,27 @@ static int resolve_places(ch_hh_import *imp)
  * set-wise insert and creates them again from their stored definitions
  * after it, in the same transaction: no other connection ever sees the
  * register without them, and a rollback restores them. The unique indexes
- * stay: the insert relies on them to skip a conflicting row. SQLite only
- * (the definitions come from its catalogue); with another driver the rows
- * are inserted with every index in place. */
+ * stay: the insert relies on them to skip a conflicting row. Which indexes
+ * may go is the driver's answer (ch_db_deferrable_indexes: SQLite's
+ * catalogue; PostgreSQL keeps every index in place). */
 #define DEFER_MIN 5000
 
 static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 {
 	ch_db *db = imp->ctx->db;
-	ch_stmt *st;
+	ch_strv names;
 	ch_buf b;
-	if (strcmp(ch_db_driver_name(db), "sqlite") != 0 || imp->kept < DEFER_MIN ||
-	    (int64_t)imp->kept < imp->last_id)
+	if (imp->kept < DEFER_MIN || (int64_t)imp->kept < imp->last_id)
 		return 0;
-	int rc = ch_db_prepare(db, &st,
-	                       "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
-	                       " AND tbl_name = 'household' AND sql IS NOT NULL"
-	                       " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY name");
+	ch_strv_init(&names);
+	int rc = ch_db_deferrable_indexes(db, "household", &names, saved);
 	ch_buf_init(&b);
-	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", ch_stmt_text(st, 0));
-		ch_strv_push(saved, ch_stmt_text(st, 1));
-		rc = 0;
-	}
-	ch_stmt_finalize(st);
+	for (size_t i = 0; rc == 0 && i < names.len; i++)
+		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names.items[i]);
 	if (rc == 0 && b.len)
 		rc = ch_db_exec_script(db, b.ptr);
 	ch_buf_dispose(&b);
+	ch_strv_dispose(&names);
 	return rc < 0 ? rc : 0;
 }
 

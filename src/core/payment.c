@@ -323,10 +323,15 @@ int ch_subsidy_withdrawal_note(ch_ctx *ctx, int64_t household, char **note)
 		return 0;
 	ch_buf_init(&b);
 	if (at_bank) {
-		if (ch_db_query_text(ctx->db, &batches,
-		                     "SELECT group_concat(DISTINCT batch_id) FROM payment"
-		                     " WHERE household_id = ? AND status = 'sent'",
-		                     "i", household) != 0)
+		/* the batches in order, joined as either dialect can */
+		char sql[256];
+		snprintf(sql, sizeof sql,
+		         "SELECT (SELECT %s(CAST(q.batch_id AS TEXT), ',') FROM (SELECT DISTINCT "
+		         "batch_id"
+		         " FROM payment WHERE household_id = ? AND status = 'sent' ORDER BY "
+		         "batch_id) q)",
+		         ch_db_fn(ctx->db, CH_DB_FN_GROUP_CONCAT));
+		if (ch_db_query_text(ctx->db, &batches, sql, "i", household) != 0)
 			ch_error_clear();
 		/* what reconcile does with a failed return (release_withdrawn):
 		 * the reservation reversed, back to the county, when nothing of

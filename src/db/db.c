@@ -254,6 +254,13 @@ int ch_db_defer_checks(ch_db *db)
 	return db->drv->defer_checks(db->impl);
 }
 
+int ch_db_deferrable_indexes(ch_db *db, const char *table, ch_strv *names, ch_strv *defs)
+{
+	if (!db->drv->deferrable_indexes)
+		return 0;
+	return db->drv->deferrable_indexes(db->impl, table, names, defs);
+}
+
 int ch_db_reset_ids(ch_db *db, const char *table)
 {
 	return db->drv->reset_ids(db->impl, table);

@@ -84,6 +84,15 @@ int ch_db_defer_checks(ch_db *db);
  * above them (PostgreSQL: the identity's sequence is set; SQLite needs
  * nothing). */
 int ch_db_reset_ids(ch_db *db, const char *table);
+/* The non-unique indexes of TABLE that a bulk load into it may drop
+ * before and create again after, in the same transaction (building an
+ * index from sorted keys costs far less than growing it row by row): their
+ * names appended to NAMES and their CREATE statements to DEFS, in the same
+ * order. SQLite answers from its catalogue; PostgreSQL appends nothing (its
+ * loads keep every index in place, and its DDL would take locks other
+ * readers wait for). */
+int ch_db_deferrable_indexes(ch_db *db, const char *table, struct ch_strv *names,
+                             struct ch_strv *defs);
 
 /* A temporary table NAME with the columns and key DEFINITION (as in CREATE
  * TABLE), made if this connection has none: SQLite keeps it clustered by
@@ -111,8 +120,11 @@ enum ch_db_json {
 const char *ch_db_json_sql(const ch_db *db, enum ch_db_json what, int close);
 /* The name of a function the dialects name differently: CH_DB_FN_INSTR
  * (haystack, needle) gives the 1-based position of needle, 0 when absent
- * (SQLite instr, PostgreSQL strpos). */
-enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_N };
+ * (SQLite instr, PostgreSQL strpos); CH_DB_FN_GROUP_CONCAT (text,
+ * separator) joins a group's texts, always given its separator (SQLite
+ * group_concat, PostgreSQL string_agg; neither orders the group, so a
+ * query that needs an order feeds it from an ordered subquery). */
+enum ch_db_fn { CH_DB_FN_INSTR, CH_DB_FN_GROUP_CONCAT, CH_DB_FN_N };
 const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
 /* What goes between a table and the index a query must read it by: SQLite's
  * " INDEXED BY " (then the index's name); NULL when the dialect has no such

@@ -16,7 +16,7 @@
 #include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
-#define CH_DB_DRIVER_VERSION 1
+#define CH_DB_DRIVER_VERSION 2
 
 struct ch_db_driver {
 	const char *name;
@@ -53,6 +53,11 @@ struct ch_db_driver {
 	/* After rows were loaded with their ids: the next id TABLE hands out is
 	 * above the largest it holds. */
 	int (*reset_ids)(void *impl, const char *table);
+	/* The non-unique indexes of TABLE a bulk load may drop and create
+	 * again afterwards: their names and CREATE statements, appended to
+	 * NAMES and DEFS (see ch_db_deferrable_indexes). NULL: the driver
+	 * keeps every index in place during a load. */
+	int (*deferrable_indexes)(void *impl, const char *table, ch_strv *names, ch_strv *defs);
 	int (*temp_table)(void *impl, const char *name, const char *definition);
 	int (*note_deletes)(void *impl, const char *table, const char *key, const char *note_table,
 	                    int value);

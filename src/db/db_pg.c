@@ -838,6 +838,7 @@ const struct ch_db_driver ch_db_pg_driver = {
     .tables = pg_tables,
     .defer_checks = pg_defer_checks,
     .reset_ids = pg_reset_ids,
+    .deferrable_indexes = NULL, /* loads keep every index (ch_db_deferrable_indexes) */
     .temp_table = pg_temp_table,
     .note_deletes = pg_note_deletes,
     .json =
@@ -847,7 +848,7 @@ const struct ch_db_driver ch_db_pg_driver = {
             [CH_DB_JSON_GROUP_ARRAY] = {"coalesce(json_agg(", "), '[]'::json)"},
             [CH_DB_JSON_EMBED] = {"(", ")"},
         },
-    .fn = {[CH_DB_FN_INSTR] = "strpos"},
+    .fn = {[CH_DB_FN_INSTR] = "strpos", [CH_DB_FN_GROUP_CONCAT] = "string_agg"},
     .indexed_by = NULL,
     .exec_script = pg_exec_script,
     .begin = pg_begin,

@@ -292,6 +292,27 @@ static int sqlite_defer_checks(void *impl)
 	return sqlite_exec_script(impl, "PRAGMA defer_foreign_keys = ON");
 }
 
+/* The indexes of TABLE from the catalogue that are neither unique nor made
+ * by SQLite itself (a key's or a UNIQUE constraint's, which have no SQL). */
+static int sqlite_deferrable_indexes(void *impl, const char *table, ch_strv *names, ch_strv *defs)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(impl,
+	                            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+	                            " AND tbl_name = ?1 AND sql IS NOT NULL"
+	                            " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY name",
+	                            -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_error(impl, rc);
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ch_strv_push(names, (const char *)sqlite3_column_text(st, 0));
+		ch_strv_push(defs, (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : map_error(impl, rc);
+}
+
 static int sqlite_reset_ids(void *impl, const char *table)
 {
 	/* a rowid table hands out max(rowid) + 1 by itself */
@@ -565,6 +586,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .tables = sqlite_tables,
     .defer_checks = sqlite_defer_checks,
     .reset_ids = sqlite_reset_ids,
+    .deferrable_indexes = sqlite_deferrable_indexes,
     .temp_table = sqlite_temp_table,
     .note_deletes = sqlite_note_deletes,
     .json =
@@ -574,7 +596,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
             [CH_DB_JSON_GROUP_ARRAY] = {"json_group_array(", ")"},
             [CH_DB_JSON_EMBED] = {"json(", ")"},
         },
-    .fn = {[CH_DB_FN_INSTR] = "instr"},
+    .fn = {[CH_DB_FN_INSTR] = "instr", [CH_DB_FN_GROUP_CONCAT] = "group_concat"},
     .indexed_by = " INDEXED BY ",
     .exec_script = sqlite_exec_script,
     .begin = sqlite_begin,

@@ -6,7 +6,9 @@
 # "PostgreSQL"): db init, region import and list, plan import, show and a
 # refused plan, users added, refused and listed, rules, the verifications,
 # and, on a database copied from SQLite with households, events, reviews
-# and payments, the dispatch and every verification again.
+# and payments, the dispatch and every verification again, the bank's
+# return, a recovery claim, spending, and the fund audit with every kind of
+# finding.
 . tests/cli/lib.sh
 . "$ROOT/tests/cli/pg_lib.sh"
 pg_start
@@ -150,6 +152,34 @@ same "copied: subsidy batches" --as fin subsidy batches --format csv
 same "copied: review list" review list --format csv
 same "copied: report funds" --as fin report funds --year 2023 --as-of 2023-12-31 --format csv
 same "copied: report funds, overdue payments counted" --as fin report funds --year 2023 --as-of 2024-06-30
+for d in 2023-10-31 2023-12-31 2024-06-30; do
+	same "copied: funds audit as of $d" --as fin funds audit --as-of $d --format csv
+done
+same "copied: funds audit (table)" --as fin funds audit --as-of 2024-06-30
+# every kind of finding: one household withdraws while its payment is at
+# the bank which then pays it (追回), a claim for recovery (待追回), money
+# spent outside the policy (挤占), a withdrawal recorded late, dated before
+# its payment left (挪用)
+sed '1s/^\xEF\xBB\xBF//' pay-lite.csv | tr -d '\r' |
+	awk -F, 'NR == 1 { print "流水号,状态,日期"; next } $1 ~ /^[0-9]/ { print $1 ",成功,2023-11-08" }' >return.csv
+paid=$(sed '1s/^\xEF\xBB\xBF//' pay-lite.csv | tr -d '\r' | grep -o 'CJ00[0-9]' | sort -u | head -3)
+first=$(printf '%s\n' "$paid" | sed -n 1p)
+second=$(printf '%s\n' "$paid" | sed -n 2p)
+third=$(printf '%s\n' "$paid" | sed -n 3p)
+same "copied: a paid household withdraws (payment at the bank)" event record "$first" 已退出 --county $C --date 2023-11-06 --note 农户搬迁
+same "copied: a withdrawal dated before the payment left" event record "$third" 已退出 --county $C --date 2023-11-04 --note 农户搬迁
+same "copied: the bank's return" --as fin subsidy reconcile return.csv
+same "copied: a claim for recovery" --as fin subsidy recover "$second" --county $C --amount 100 --reason 设备已拆除 --date 2023-11-20
+same "copied: spending outside the policy" --as fin funds spend --county $C --source central --category 办公经费 --amount 500 --date 2023-11-10 --key S-1
+for d in 2023-11-09 2023-12-20; do
+	same "copied: funds audit, every kind, as of $d" --as fin funds audit --as-of $d --format csv
+done
+same "copied: funds audit as JSON" --as fin funds audit --as-of 2023-12-20 --format json
+a=$("$CLEANHEAT" --db "$LITE" --as fin funds audit --as-of 2023-12-20 --format csv)
+for k in 追回 待追回 挤占 挪用 截留 结余 重复发放; do
+	case "$a" in *"$k,"*) ok "copied: the compared audit holds a $k finding" ;;
+	*) not_ok "copied: the compared audit holds a $k finding" "$a" ;; esac
+done
 same "copied: report dispatch by month, after the steps" report dispatch --year 2023 --as-of 2023-11-30 --period month --format csv
 same "copied: report remind" report remind --year 2023 --as-of 2023-07-16
 

@@ -16,6 +16,7 @@
 #include "db/db.h"
 #include "util/embedded.h"
 #include "util/error.h"
+#include "util/strv.h"
 
 struct fixture {
 	char *dir;
@@ -702,6 +703,47 @@ static void test_check_file(void **state)
 	assert_string_equal(ch_db_file(f->db), f->path);
 }
 
+/* ---- indexes a bulk load may drop ---- */
+
+static int has(const ch_strv *v, const char *s)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (strcmp(v->items[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+static void test_deferrable_indexes(void **state)
+{
+	struct fixture *f = *state;
+	ch_strv names, defs;
+	ch_strv_init(&names);
+	ch_strv_init(&defs);
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE INDEX t_n ON t(n);"
+	                                          "CREATE UNIQUE INDEX t_nu ON t(n, name);"),
+	                 0);
+	assert_int_equal(ch_db_deferrable_indexes(f->db, "t", &names, &defs), 0);
+	/* the plain index only: not the unique one, nor UNIQUE's own */
+	assert_int_equal(names.len, 1);
+	assert_int_equal(defs.len, 1);
+	assert_string_equal(names.items[0], "t_n");
+	assert_string_equal(defs.items[0], "CREATE INDEX t_n ON t(n)");
+	ch_strv_dispose(&names);
+	ch_strv_dispose(&defs);
+	ch_strv_init(&names);
+	ch_strv_init(&defs);
+	/* the register: its non-unique indexes, each with its statement */
+	assert_int_equal(ch_db_deferrable_indexes(f->db, "household", &names, &defs), 0);
+	assert_true(has(&names, "household_phone"));
+	assert_true(has(&names, "household_list"));
+	assert_false(has(&names, "household_id_active"));
+	assert_int_equal(names.len, defs.len);
+	for (size_t i = 0; i < defs.len; i++)
+		assert_int_equal(strncmp(defs.items[i], "CREATE INDEX ", 13), 0);
+	ch_strv_dispose(&names);
+	ch_strv_dispose(&defs);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -722,6 +764,7 @@ int main(void)
 	    T(test_audit_log_append_only),
 	    T(test_backup_while_writing),
 	    T(test_check_file),
+	    T(test_deferrable_indexes),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include "db/db.h"
 #include "util/embedded.h"
 #include "util/error.h"
+#include "util/strv.h"
 
 /* The numbers of the migrations in folder DIR (not below it), as a bitmap. */
 static void numbers(const char *dir, unsigned char seen[1000])
@@ -208,6 +209,18 @@ static void test_pg_driver(void **state)
 	/* statements with an error in them name it */
 	assert_int_equal(ch_db_run(db, "SELECT * FROM no_such_table", NULL), CH_ERROR);
 	assert_non_null(strstr(ch_error_message(), "no_such_table"));
+
+	/* the dialects' differences behind the driver: a load keeps every
+	 * index, lists are joined by string_agg */
+	ch_strv names, defs;
+	ch_strv_init(&names);
+	ch_strv_init(&defs);
+	assert_int_equal(ch_db_deferrable_indexes(db, "household", &names, &defs), 0);
+	assert_int_equal(names.len, 0);
+	assert_int_equal(defs.len, 0);
+	ch_strv_dispose(&names);
+	ch_strv_dispose(&defs);
+	assert_string_equal(ch_db_fn(db, CH_DB_FN_GROUP_CONCAT), "string_agg");
 	ch_db_close(db);
 
 	/* opening again migrates nothing */
