@@ -235,6 +235,23 @@ const char *ch_op_name(const struct ch_op *op, char *out, size_t outsz);
  * signs the audit chain (ch_ctx_set_audit_key_file). */
 void ch_op_prepare(ch_ctx *ctx);
 
+/* How many times ch_op_call runs an operation whose transaction conflicted. */
+#define CH_OP_TRIES 5
+
+/* Runs OP over CTX with A into RES, as every front end does. When the run
+ * fails busy because its transaction conflicted with another one
+ * (ch_db_conflicted: PostgreSQL's serialization failure 40001 or deadlock
+ * 40P01), left no transaction open and committed none before it failed, so
+ * that it changed nothing, RES is emptied and the whole operation runs
+ * again after a jittered pause (20, 40, 80, 160 ms, each between half and
+ * all of it), up to CH_OP_TRIES runs in all; then it is CH_EBUSY (exit 75,
+ * HTTP 503) saying how many tries failed. An operation that had committed a
+ * transaction before the conflict is not run again (its error stands).
+ * Lock timeouts are not retried: they have already waited the busy wait.
+ * A run again repeats what the run does outside the database too (asks
+ * again, writes its output file again). */
+int ch_op_call(const struct ch_op *op, ch_ctx *ctx, const ch_args *a, ch_result *res);
+
 /* The media type of an output file by its extension (.xlsx, .pdf or else CSV). */
 const char *ch_media_type_of(const char *path);
 

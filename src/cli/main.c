@@ -297,7 +297,7 @@ static int run_op(struct cli *cli, int argc, char **argv)
 	if (rc == 0)
 		rc = ch_ctx_require_role(ctx, (enum ch_perm)cli->op->perm);
 	if (rc == 0) {
-		rc = cli->op->run(ctx, a, &res);
+		rc = ch_op_call(cli->op, ctx, a, &res);
 		/* a refused run may still say why, row by row */
 		int rrc = cli_render(&res, cli->format, cli->output);
 		if (rc == 0)

@@ -345,6 +345,8 @@ int ch_db_commit(ch_db *db)
 	int rc = db->drv->commit(db->impl);
 	if (rc)
 		db->drv->rollback(db->impl);
+	else if (!db->tx_read)
+		db->commits++;
 	tx_ended(db);
 	return rc;
 }
@@ -394,6 +396,16 @@ int ch_db_check_file(const char *path, int64_t *schema_version)
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg)
 {
 	db->drv->change_hook(db->impl, fn, arg);
+}
+
+int ch_db_conflicted(ch_db *db)
+{
+	return db->drv->conflicted ? db->drv->conflicted(db->impl) : 0;
+}
+
+int64_t ch_db_commits(const ch_db *db)
+{
+	return db->commits;
 }
 
 int ch_db_tx_depth(const ch_db *db)

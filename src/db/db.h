@@ -164,6 +164,15 @@ typedef void (*ch_db_change_fn)(void *arg, enum ch_db_change op, const char *tab
  * target, a review's item) is heard as a change of that other row. */
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg);
 
+/* 1 when the current or last transaction failed because it conflicted
+ * with another one (PostgreSQL: serialization failure 40001 or deadlock
+ * 40P01; the error is CH_EBUSY): it was rolled back, and running it again
+ * from the start may succeed. Never on SQLite. */
+int ch_db_conflicted(ch_db *db);
+/* How many write transactions this connection has committed (outermost
+ * levels): a caller that sees it unchanged knows a failed run left
+ * nothing behind. */
+int64_t ch_db_commits(const ch_db *db);
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1
  * in the outermost one (whose ch_db_commit reaches the database). */
 int ch_db_tx_depth(const ch_db *db);

@@ -90,6 +90,12 @@ struct ch_db_driver {
 	/* Binds S itself, not a copy (see ch_stmt_bind_text_ref); NULL: the
 	 * driver has no such bind and bind_text is used. */
 	int (*bind_text_ref)(void *stmt, int idx, const char *s);
+	/* 1 when a statement or the commit of the current or last transaction
+	 * failed because it conflicted with another transaction (PostgreSQL:
+	 * serialization failure 40001, deadlock 40P01), so running the whole
+	 * transaction again may succeed; cleared when a transaction begins.
+	 * NULL: the driver never reports such a conflict. */
+	int (*conflicted)(void *impl);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:
@@ -115,6 +121,7 @@ struct ch_db {
 	int64_t tx_start_ns;   /* when the outermost write transaction took the lock */
 	int64_t lock_max_ns;   /* the longest this connection held the write lock */
 	int64_t lock_total_ns; /* and all its write transactions together */
+	int64_t commits;       /* outermost write transactions committed */
 	struct ch_db_cached cache[CH_DB_CACHE];
 	uint64_t clock;
 };

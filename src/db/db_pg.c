@@ -32,9 +32,11 @@
  * the busy wait (lock_timeout). A read transaction is one REPEATABLE READ
  * snapshot. Errors map to the same ch_err as SQLite's: lock timeouts,
  * serialization failures (40001) and deadlocks (40P01) are CH_EBUSY with
- * the same message, integrity violations (class 23) CH_ECONFLICT worded as
- * SQLite words them ("UNIQUE constraint failed: table.columns"), the
- * messages of the schema's own triggers as raised.
+ * the same message (the first two also mark the connection conflicted,
+ * ch_db_conflicted, for the retry of the whole operation, ch_op_call),
+ * integrity violations (class 23) CH_ECONFLICT worded as SQLite words them
+ * ("UNIQUE constraint failed: table.columns"), the messages of the
+ * schema's own triggers as raised.
  *
  * Change hook: the schema gives the sealed tables the trigger
  * ch_note_change (src/db/sql/pg/0011), which notes each changed row in
@@ -72,6 +74,7 @@ struct pg_conn {
 	int64_t changes;
 	int savepoint; /* a statement savepoint is open in this transaction */
 	int in_tx;
+	int conflicted;       /* 40001 or 40P01 since the transaction began */
 	ch_db_change_fn hook; /* the change hook, or NULL */
 	int hook_broken;      /* it could not be set up: every statement fails */
 	void *hook_arg;
@@ -103,6 +106,8 @@ static int pg_error(struct pg_conn *pc, const PGresult *r)
 		msg = PQerrorMessage(pc->c);
 	if (!state)
 		state = "";
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0)
+		pc->conflicted = 1;
 	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
 	    strcmp(state, "55P03") == 0 || strcmp(state, "57014") == 0)
 		return ch_error_set(CH_EBUSY,
@@ -712,6 +717,7 @@ static int pg_exec_script(void *impl, const char *sql)
 static int pg_begin(void *impl, int read)
 {
 	struct pg_conn *pc = impl;
+	pc->conflicted = 0;
 	int rc = pg_simple(pc, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
 	                            : "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
 	if (rc) {
@@ -737,6 +743,11 @@ static int pg_rollback(void *impl)
 	pc->in_tx = 0;
 	pc->savepoint = 0;
 	return pg_simple(pc, "ROLLBACK");
+}
+
+static int pg_conflicted(void *impl)
+{
+	return ((struct pg_conn *)impl)->conflicted;
 }
 
 static int64_t pg_last_id(void *impl)
@@ -861,4 +872,5 @@ const struct ch_db_driver ch_db_pg_driver = {
     .restore = pg_restore,
     .check_file = pg_check_file,
     .change_hook = pg_change_hook,
+    .conflicted = pg_conflicted,
 };

@@ -949,7 +949,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	}
 	if (needs_reauth(ctx, op, a, who, req, resp))
 		goto done;
-	rc = op->run(ctx, a, &res);
+	rc = ch_op_call(op, ctx, a, &res);
 	ch_op_name(op, name, sizeof name);
 	if (rc) {
 		const ch_problems *p = NULL;

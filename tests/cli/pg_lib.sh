@@ -13,6 +13,9 @@
 # After pg_start: PGURL (a libpq key=value string naming the database
 # `cleanheat`), PGHOST (the socket folder), PGPORT, PGUSER, PGDATABASE.
 # pg_newdb NAME creates another empty database and prints its URL.
+# pg_crash stops the server at once (`pg_ctl stop -m immediate`: no
+# checkpoint, as after a power cut); pg_restart starts it again on the same
+# data, socket and port (it recovers from its log).
 
 pg_bin() {
 	for d in /usr/lib/postgresql/*/bin; do
@@ -33,6 +36,17 @@ pg_stop() {
 		rm -rf "$PG_DIR"
 	fi
 	rm -rf "$WORK"
+}
+
+pg_restart() {
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
+		-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -p $PGPORT -c fsync=off -c full_page_writes=off" \
+		start >/dev/null 2>&1 ||
+		{ echo "not ok - the PostgreSQL server did not start"; sed 's/^/    /' "$PG_DIR/server.log"; return 1; }
+}
+
+pg_crash() {
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
 }
 
 pg_start() {
@@ -64,10 +78,7 @@ pg_start() {
 	as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PGUSER" -A trust -E UTF8 \
 		--locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
 		{ echo "not ok - initdb failed"; sed 's/^/    /' "$PG_DIR/initdb.log"; exit 1; }
-	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -p $PGPORT -c fsync=off -c full_page_writes=off" \
-		start >/dev/null 2>&1 ||
-		{ echo "not ok - the PostgreSQL server did not start"; sed 's/^/    /' "$PG_DIR/server.log"; exit 1; }
+	pg_restart || exit 1
 	PGHOST=$PG_DIR
 	export PGHOST PGPORT PGUSER
 	psql -q -d postgres -c "CREATE DATABASE cleanheat" >/dev/null || exit 1
