@@ -108,7 +108,11 @@ static void pay_setup(void)
 		                              NULL, NULL});
 	}
 	fuzz_op(fuzz_db_fin, "subsidy", "reserve",
-	        (const char *const[]){"county", "昌吉市", "date", "2023-12-01", NULL});
+	        (const char *const[]){"county", "昌吉市", "date", "2023-11-24", NULL});
+	/* publicised for the policy's 5 working days (24 to 30 November)
+	 * before the payment */
+	fuzz_op(fuzz_db_fin, "notice", "create",
+	        (const char *const[]){"county", "昌吉市", "date", "2023-11-24", NULL});
 	fuzz_op(
 	    fuzz_db_fin, "subsidy", "pay",
 	    (const char *const[]){"county", "昌吉市", "date", "2023-12-02", "output", out, NULL});

@@ -104,6 +104,54 @@ static void setup_op(const char *group, const char *verb, const char *const *kv)
 	fuzz_op(admin, group, verb, kv);
 }
 
+/* The fuzz user is the prefecture administrator, whose sign-in needs a
+ * second factor: it is enrolled with a secret of its own, and each sign-in
+ * moves the TOTP clock (CLEANHEAT_TOTP_CLOCK, a file under DIR) on by one
+ * step, so that the code given is a new one (a code works once). */
+static char totp_secret[CH_TOTP_B32_LEN];
+static char clock_path[300];
+static int64_t totp_now;
+
+/* The code of the next step of the TOTP clock, into CODE. */
+static void next_code(char code[CH_TOTP_DIGITS + 1])
+{
+	unsigned char key[CH_TOTP_SECRET_LEN];
+	char t[32];
+	totp_now += CH_TOTP_STEP;
+	int n = snprintf(t, sizeof t, "%lld\n", (long long)totp_now);
+	fuzz_write_file(clock_path, t, (size_t)n);
+	long len = ch_base32_decode(totp_secret, key, sizeof key);
+	FUZZ_CHECK(len > 0);
+	snprintf(
+	    code, CH_TOTP_DIGITS + 1, "%06u",
+	    (unsigned)ch_hotp(key, (size_t)len, (uint64_t)ch_totp_step(totp_now), CH_TOTP_DIGITS));
+}
+
+/* Enrols the fuzz user afresh (a request may have reset its factor). */
+static void enrol(void)
+{
+	char code[CH_TOTP_DIGITS + 1], recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1],
+	    *uri = NULL;
+	int removed;
+	FUZZ_CHECK(ch_totp_reset(admin, USER, &removed) == 0);
+	FUZZ_CHECK(ch_totp_begin(admin, USER, totp_secret, &uri) == 0);
+	free(uri);
+	next_code(code);
+	FUZZ_CHECK(ch_totp_confirm(admin, USER, totp_secret, code, recovery) == 0);
+}
+
+/* Signs the fuzz user in with a new code: 0 for a full session. */
+static int signin(int64_t now)
+{
+	char code[CH_TOTP_DIGITS + 1];
+	struct ch_signin_factor factor = {0};
+	next_code(code);
+	factor.code = code;
+	int rc = ch_auth_signin(anon, USER, PASSWORD, "fuzz-setup", now, &limits, &factor, session,
+	                        csrf);
+	return rc == 0 && !factor.enrol_only ? 0 : -1;
+}
+
 /* A token and a session for the fuzz user that work, made again when a
  * request ended them. */
 static void keep_signed_in(void)
@@ -117,14 +165,21 @@ static void keep_signed_in(void)
 	}
 	free(name);
 	name = NULL;
-	if (!session[0] || ch_auth_session(anon, session, now, &limits, &name, csrf) != 0) {
+	if (!session[0] || ch_auth_session(anon, session, now, &limits, &name, csrf, NULL) != 0) {
 		ch_error_clear();
-		/* a request may have changed the password; a throttled sign-in
-		 * leaves the cookie dead until the failures age out */
-		if (ch_user_set_password(admin, USER, PASSWORD) == 0 &&
-		    ch_auth_signin(anon, USER, PASSWORD, "fuzz-setup", now, &limits, session,
-		                   csrf) == 0)
-			snprintf(cookie, sizeof cookie, "cleanheat_session=%s", session);
+		/* a request may have changed the password or removed the second
+		 * factor; a throttled sign-in leaves the cookie dead until the
+		 * failures age out */
+		if (ch_user_set_password(admin, USER, PASSWORD) == 0) {
+			if (signin(now) != 0) {
+				ch_error_clear();
+				enrol();
+				if (signin(now) != 0)
+					session[0] = '\0';
+			}
+			if (session[0])
+				snprintf(cookie, sizeof cookie, "cleanheat_session=%s", session);
+		}
 	}
 	free(name);
 	ch_error_clear();
@@ -139,6 +194,9 @@ static void setup(void)
 	/* the router's downloads go under DIR too */
 	FUZZ_CHECK(setenv("TMPDIR", dir, 1) == 0);
 	snprintf(db_url, sizeof db_url, "sqlite:%s/fuzz.db", dir);
+	snprintf(clock_path, sizeof clock_path, "%s/totp-clock", dir);
+	totp_now = (int64_t)time(NULL);
+	FUZZ_CHECK(setenv("CLEANHEAT_TOTP_CLOCK", clock_path, 1) == 0);
 	FUZZ_CHECK(ch_store_open(&store, db_url, USER) == 0);
 	FUZZ_CHECK(ch_ctx_new(&admin, store, USER) == 0);
 	FUZZ_CHECK(ch_ctx_new(&anon, store, NULL) == 0);
@@ -152,6 +210,7 @@ static void setup(void)
 	         (const char *const[]){"households", "50", "seed", "1", "output", demo, NULL});
 	setup_op("household", "import", (const char *const[]){"file", demo, NULL});
 	ch_auth_limits_default(&limits);
+	enrol();
 	keep_signed_in();
 	FUZZ_CHECK(session[0] != '\0');
 
