@@ -35,6 +35,25 @@ wait_for() {
 	return 1
 }
 
+# crash_during PID OUTFILE WHAT CONDITION [SECONDS]: once CONDITION holds
+# (wait_for) and SECONDS more have passed while the command PID runs,
+# stops the server at once; the command must then fail (its output in
+# OUTFILE); starts the server again
+crash_during() {
+	if wait_for "$4" && sleep "${5:-0}" && kill -0 "$1" 2>/dev/null; then
+		ok "$3: stopped the server while it wrote"
+	else
+		not_ok "$3: stopped the server while it wrote" "it never wrote, or had ended"
+	fi
+	pg_crash
+	wait "$1"
+	RC=$?
+	OUT=$(cat "$2")
+	if [ $RC -ne 0 ]; then ok "$3: the command failed (exit $RC)"; else
+		not_ok "$3: the command failed" "it says it stored what it was given"; fi
+	pg_restart
+}
+
 # ---- the server stopped in the middle of a household import ----
 
 HH=$(pg_newdb households)
@@ -47,19 +66,8 @@ hh() { psql -d households -Atc "SELECT count(*) FROM household"; }
 imp=$!
 # its write half: the transaction holds the advisory lock of a write
 # (the checks before it only read), and has stored rows a second later
-if wait_for "datname = 'households' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')" &&
-	sleep 1 && kill -0 $imp 2>/dev/null; then
-	ok "household import of 20,000 rows: stopped the server while it wrote"
-else
-	not_ok "household import of 20,000 rows: stopped the server while it wrote" "it never wrote, or had ended"
-fi
-pg_crash
-wait $imp
-RC=$?
-OUT=$(cat hh.out)
-if [ $RC -ne 0 ]; then ok "household import: the command failed (exit $RC)"; else
-	not_ok "household import: the command failed" "it says it stored the rows"; fi
-pg_restart
+crash_during $imp hh.out "household import of 20,000 rows" \
+	"datname = 'households' AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory')" 1
 n=$(hh)
 if [ "$n" -eq 0 ] || [ "$n" -eq 20000 ]; then ok "household import: all or nothing after the restart ($n of 20000)"; else
 	not_ok "household import: all or nothing after the restart" "$n of 20000 households stored"; fi
@@ -141,18 +149,7 @@ verify_all() {
 imp=$!
 # mid-way: the import's transaction has written rows (it has a
 # transaction id), and has not ended
-if wait_for "datname = 'cleanheat' AND backend_xid IS NOT NULL" && kill -0 $imp 2>/dev/null; then
-	ok "import of $ROWS steps: stopped the server once it had written rows"
-else
-	not_ok "import of $ROWS steps: stopped the server once it had written rows" "it never wrote, or had ended"
-fi
-pg_crash
-wait $imp
-RC=$?
-OUT=$(cat import.out)
-if [ $RC -ne 0 ]; then ok "import: the command failed (exit $RC)"; else
-	not_ok "import: the command failed" "it says it stored the rows"; fi
-pg_restart
+crash_during $imp import.out "import of $ROWS steps" "datname = 'cleanheat' AND backend_xid IS NOT NULL"
 n=$(steps)
 if [ "$n" -eq 0 ] || [ "$n" -eq "$ROWS" ]; then ok "import: all or nothing after the restart ($n of $ROWS)"; else
 	not_ok "import: all or nothing after the restart" "$n of $ROWS steps stored"; fi
@@ -177,18 +174,7 @@ CREATE TRIGGER test_slow BEFORE INSERT ON payment FOR EACH ROW EXECUTE FUNCTION 
 SQL
 "$CLEANHEAT" --db "$PGURL" --as fin subsidy pay --county $C --date 2023-11-05 -o pay.csv >pay.out 2>&1 &
 pay=$!
-if wait_for "datname = 'cleanheat' AND wait_event = 'PgSleep'" && kill -0 $pay 2>/dev/null; then
-	ok "payment batch: stopped the server while it wrote payments"
-else
-	not_ok "payment batch: stopped the server while it wrote payments" "it never wrote one, or had ended"
-fi
-pg_crash
-wait $pay
-RC=$?
-OUT=$(cat pay.out)
-if [ $RC -ne 0 ]; then ok "payment batch: the command failed (exit $RC)"; else
-	not_ok "payment batch: the command failed" "it says it paid"; fi
-pg_restart
+crash_during $pay pay.out "payment batch" "datname = 'cleanheat' AND wait_event = 'PgSleep'"
 # the batch's row is committed first and its payments in chunks of 500,
 # each chunk all or nothing: these 8 are one chunk, so none is stored,
 # and the empty batch row stays until the next run removes it
