@@ -4,10 +4,10 @@
  * The import in outline, in two halves so that the write lock is held only
  * while writing. ch_hh_import_begin begins a read snapshot; each
  * ch_hh_import_row normalises and checks the row (check_row) and keeps a
- * valid one in temp.hh_stage (a township or village to be added is kept by
+ * valid one in hh_stage (a township or village to be added is kept by
  * name, PENDING, for only the write half may add it; the places to add and
- * the list_key prefixes the rows need are noted in temp.hh_place and
- * temp.hh_prefix). ch_hh_import_finish ends the snapshot, takes the write
+ * the list_key prefixes the rows need are noted in hh_place and
+ * hh_prefix). ch_hh_import_finish ends the snapshot, takes the write
  * lock, makes sure that the acting user, rules and regions the rows were
  * checked against are as they were (else the import is stale and runs
  * again), adds a row to household_import and writes the kept rows
@@ -17,8 +17,8 @@
  * another writer may have changed: the stored households each row meets.
  * Conflicts with rows written earlier by the same import (one ID number or
  * 户编号 twice in the file) reject both rows: the earlier one is deleted, or
- * restored from temp.hh_before if it had updated a stored household.
- * Updates are audited at the end, from temp.hh_before and the final rows,
+ * restored from hh_before if it had updated a stored household.
+ * Updates are audited at the end, from hh_before and the final rows,
  * so that an update undone by a later conflict leaves no audit entry.
  * A load at least as large as the register builds the register's
  * non-unique indexes after the set-wise insert (defer_indexes).
@@ -117,6 +117,21 @@ struct hh_vals {
 	unsigned char isint[HH_NCOLS];
 };
 
+/* hh_stage's columns: the line, the household's columns, the ID number
+ * as written, the names of a township and a village still to be added. */
+#define STAGE_NCOLS (HH_NCOLS + 4)
+/* Checked rows are kept STAGE_BATCH at a time, in one statement: on a
+ * server a statement is a round trip, so a row each would cost an import
+ * of a million rows a million of them. */
+#define STAGE_BATCH 64
+
+/* One checked row waiting to be kept: per column an integer, a text (its
+ * offset in staged_text) or NULL. */
+struct staged {
+	int64_t v[STAGE_NCOLS];
+	unsigned char kind[STAGE_NCOLS]; /* 0 NULL, 1 integer, 2 text */
+};
+
 struct ch_hh_import {
 	ch_ctx *ctx;
 	ch_hh_import_opts opts;
@@ -125,15 +140,20 @@ struct ch_hh_import {
 	int64_t import_id;
 	int64_t last_id; /* the largest household id before this import */
 	int in_tx, finished;
-	int writing;                   /* the write half has begun: places may be added */
-	int stale;                     /* users, rules or regions changed between the halves */
-	int64_t seen[3];               /* what the checks read against (fingerprint) */
-	ch_stmt *st_stage;             /* keeps a checked row in temp.hh_stage */
+	int writing;             /* the write half has begun: places may be added */
+	int stale;               /* users, rules or regions changed between the halves */
+	int64_t seen[3];         /* what the checks read against (fingerprint) */
+	ch_stmt *st_stage;       /* keeps a checked row in hh_stage */
+	ch_stmt *st_stage_batch; /* keeps STAGE_BATCH of them */
+	struct staged *staged;   /* rows waiting for it (STAGE_BATCH) */
+	size_t nstaged;
+	ch_buf staged_text;            /* their texts, each ending in '\0' */
 	ch_stmt *st_place, *st_triple; /* notes a place to add, a list_key prefix to find */
 	ch_strmap *noted;              /* the places and prefixes noted so far */
+	int64_t nnoted;                /* how many: the order of noting (seq) */
 	int64_t last_triple[3];        /* the prefix noted last (rows come in runs) */
 	unsigned char *done;           /* per line: stored by the set-wise insert */
-	size_t kept;                   /* rows in temp.hh_stage */
+	size_t kept;                   /* rows in hh_stage */
 	int all_done;                  /* the set-wise insert stored every kept row */
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
@@ -194,10 +214,10 @@ static int prepare_all(ch_hh_import *imp)
 	 * were before: to restore them if a later row rejects them, and to
 	 * audit the changes at the end */
 	int rc = ch_db_exec_script(db, "CREATE TEMP TABLE IF NOT EXISTS hh_before AS"
-	                               " SELECT * FROM household WHERE 0;"
-	                               "CREATE UNIQUE INDEX IF NOT EXISTS temp.hh_before_id"
+	                               " SELECT * FROM household WHERE 1 = 0;"
+	                               "CREATE UNIQUE INDEX IF NOT EXISTS hh_before_id"
 	                               " ON hh_before(id);"
-	                               "DELETE FROM temp.hh_before;");
+	                               "DELETE FROM hh_before;");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_find,
 		                   "SELECT id, import_id, source_line, " HH_COLS
@@ -221,20 +241,20 @@ static int prepare_all(ch_hh_import *imp)
 		    " ?, ?, ?, ?, ?, ?, ?) WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
-		                   "INSERT OR IGNORE INTO temp.hh_before SELECT * FROM household"
-		                   " WHERE id = ?");
+		                   "INSERT INTO hh_before SELECT * FROM household"
+		                   " WHERE id = ? ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_prefix, HH_LIST_PREFIX_SQL);
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_delete, "DELETE FROM household WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_was_update,
-		                   "SELECT count(*) FROM temp.hh_before WHERE id = ?");
+		                   "SELECT count(*) FROM hh_before WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_restore,
 		                   "UPDATE household SET (" HH_COLS ", import_id, source_line,"
 		                   " updated_at, list_key) = (SELECT " HH_COLS ", import_id,"
-		                   " source_line, updated_at, list_key FROM temp.hh_before b"
+		                   " source_line, updated_at, list_key FROM hh_before b"
 		                   " WHERE b.id = household.id)"
 		                   " WHERE id = ?");
 	return rc;
@@ -311,19 +331,23 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	 * and writing it takes no lock of the database. Made before the read
 	 * transaction, so that a rollback does not take the tables away from
 	 * under ch_hh_import_free (whose emptying them would then fail and
-	 * replace the import's own error). */
+	 * replace the import's own error). Typed columns and the order of
+	 * noting (seq) instead of a rowid, so that either dialect takes them;
+	 * the columns v0 ... v19 take the household's columns in HH_COLS's
+	 * order. */
 	if ((rc = ch_db_exec_script(
 	         ctx->db,
 	         "CREATE TEMP TABLE IF NOT EXISTS hh_stage(line INTEGER PRIMARY KEY,"
-	         " v0 INTEGER, v1 INTEGER, v2 INTEGER, v3, v4, v5, v6, v7, v8, v9, v10,"
-	         " v11, v12, v13, v14, v15, v16, v17, v18, v19, id_raw, township, village);"
-	         "CREATE TEMP TABLE IF NOT EXISTS hh_place(county INTEGER, township TEXT,"
-	         " village TEXT, tid INTEGER, vid INTEGER, PRIMARY KEY (county, township,"
-	         " village));"
-	         "CREATE TEMP TABLE IF NOT EXISTS hh_prefix(c INTEGER, t INTEGER, v INTEGER,"
-	         " prefix TEXT, PRIMARY KEY (c, t, v));"
-	         "DELETE FROM temp.hh_stage; DELETE FROM temp.hh_place;"
-	         " DELETE FROM temp.hh_prefix;")) != 0)
+	         " v0 BIGINT, v1 BIGINT, v2 BIGINT, v3 TEXT, v4 TEXT, v5 TEXT, v6 TEXT, v7 TEXT,"
+	         " v8 BIGINT, v9 TEXT, v10 TEXT, v11 TEXT, v12 TEXT, v13 BIGINT, v14 BIGINT,"
+	         " v15 TEXT, v16 TEXT, v17 BIGINT, v18 TEXT, v19 TEXT, id_raw TEXT, township TEXT,"
+	         " village TEXT);"
+	         "CREATE TEMP TABLE IF NOT EXISTS hh_place(county BIGINT, township TEXT,"
+	         " village TEXT, seq BIGINT, tid BIGINT, vid BIGINT, PRIMARY KEY (county,"
+	         " township, village));"
+	         "CREATE TEMP TABLE IF NOT EXISTS hh_prefix(c BIGINT, t BIGINT, v BIGINT,"
+	         " seq BIGINT, prefix TEXT, PRIMARY KEY (c, t, v));"
+	         "DELETE FROM hh_stage; DELETE FROM hh_place; DELETE FROM hh_prefix;")) != 0)
 		goto fail;
 	/* one snapshot for every check; the write lock only when retrying */
 	if ((rc = opts->check_under_lock ? ch_ctx_begin(ctx) : ch_ctx_begin_read(ctx)) != 0)
@@ -355,17 +379,30 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 		goto fail;
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
 		imp->text_max[text_fields[i]] = ch_ref_text_max(ctx, ch_hfield_key(text_fields[i]));
-	rc = ch_db_prepare(ctx->db, &imp->st_stage,
-	                   "INSERT INTO temp.hh_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-	                   " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	ch_buf sql;
+	ch_buf_init(&sql);
+	ch_buf_puts(&sql, "INSERT INTO hh_stage VALUES ");
+	for (int r = 0; r < STAGE_BATCH; r++) {
+		ch_buf_puts(&sql, r ? ", (?" : "(?");
+		for (int i = 1; i < STAGE_NCOLS; i++)
+			ch_buf_puts(&sql, ", ?");
+		ch_buf_putc(&sql, ')');
+		if (r == 0)
+			rc = ch_db_prepare(ctx->db, &imp->st_stage, sql.ptr);
+	}
+	if (rc == 0)
+		rc = ch_db_prepare(ctx->db, &imp->st_stage_batch, sql.ptr);
+	ch_buf_dispose(&sql);
+	imp->staged = ch_calloc(STAGE_BATCH, sizeof *imp->staged);
+	ch_buf_init(&imp->staged_text);
 	if (rc == 0)
 		rc = ch_db_prepare(ctx->db, &imp->st_place,
-		                   "INSERT OR IGNORE INTO temp.hh_place(county, township, village)"
-		                   " VALUES (?, ?, ?)");
+		                   "INSERT INTO hh_place(county, township, village, seq)"
+		                   " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
 	if (rc == 0)
-		rc =
-		    ch_db_prepare(ctx->db, &imp->st_triple,
-		                  "INSERT OR IGNORE INTO temp.hh_prefix(c, t, v) VALUES (?, ?, ?)");
+		rc = ch_db_prepare(ctx->db, &imp->st_triple,
+		                   "INSERT INTO hh_prefix(c, t, v, seq) VALUES (?, ?, ?, ?)"
+		                   " ON CONFLICT DO NOTHING");
 	imp->noted = ch_strmap_new();
 	if (rc)
 		goto fail;
@@ -966,7 +1003,7 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 		} else {
 			imp->sum.updated--;
 		}
-		return ch_db_run(imp->ctx->db, "DELETE FROM temp.hh_before WHERE id = ?", "i", id);
+		return ch_db_run(imp->ctx->db, "DELETE FROM hh_before WHERE id = ?", "i", id);
 	}
 	imp->sum.inserted--;
 	return 0;
@@ -1095,7 +1132,8 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 }
 
 /* Notes once, in the temporary table ST stands for, the three values A, B,
- * C (B and C text when TEXT, else numbers; NULL, "" or 0 for none). */
+ * C (B and C text when TEXT, else numbers; NULL, "" or 0 for none), and
+ * the order of noting. */
 static int note_once(ch_hh_import *imp, ch_stmt *st, int text, int64_t a, const char *b,
                      const char *c)
 {
@@ -1111,7 +1149,50 @@ static int note_once(ch_hh_import *imp, ch_stmt *st, int text, int64_t a, const 
 	if (rc == 0)
 		rc = text ? ch_stmt_bind_text(st, 3, c ? c : "")
 		          : ch_stmt_bind_int64(st, 3, c ? strtoll(c, NULL, 10) : 0);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, 4, ++imp->nnoted);
 	return rc ? rc : run_stmt(st);
+}
+
+static void stage_int(struct staged *sg, int col, int64_t v)
+{
+	sg->v[col] = v;
+	sg->kind[col] = 1;
+}
+
+/* Keeps a copy of S (NULL: SQL NULL) in the batch's texts. */
+static void stage_text(ch_hh_import *imp, struct staged *sg, int col, const char *s)
+{
+	sg->kind[col] = s ? 2 : 0;
+	if (s) {
+		sg->v[col] = (int64_t)imp->staged_text.len;
+		ch_buf_put(&imp->staged_text, s, strlen(s) + 1);
+	}
+}
+
+/* Writes the rows waiting to be kept into hh_stage: a full batch in one
+ * statement, fewer one by one. */
+static int flush_staged(ch_hh_import *imp)
+{
+	int full = imp->nstaged == STAGE_BATCH, rc = 0;
+	ch_stmt *st = full ? imp->st_stage_batch : imp->st_stage;
+	for (size_t r = 0; r < imp->nstaged && rc == 0; r++) {
+		const struct staged *sg = &imp->staged[r];
+		int base = full ? (int)r * STAGE_NCOLS : 0;
+		for (int i = 0; i < STAGE_NCOLS && rc == 0; i++)
+			rc = sg->kind[i] == 1 ? ch_stmt_bind_int64(st, base + i + 1, sg->v[i])
+			     : sg->kind[i] == 2
+			         ? ch_stmt_bind_text_ref(st, base + i + 1,
+			                                 imp->staged_text.ptr + sg->v[i])
+			         : ch_stmt_bind_null(st, base + i + 1);
+		if (rc == 0 && !full)
+			rc = run_stmt(st);
+	}
+	if (rc == 0 && full)
+		rc = run_stmt(st);
+	imp->nstaged = 0;
+	ch_buf_clear(&imp->staged_text);
+	return rc;
 }
 
 int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
@@ -1122,25 +1203,23 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 	imp->sum.rows++;
 	if (check_row(imp, line, fields, &r) == 0) {
 		/* kept for the write half, with the names of places to be added */
-		ch_stmt *st = imp->st_stage;
 		int pending = r.township_id == PENDING || r.village_id == PENDING;
 		rec_values(&r, &hv);
-		/* integers as integers; the texts without a copy: R and HV
-		 * outlive the statement's step */
-		rc = ch_stmt_bind_int64(st, 1, (int64_t)line);
-		for (int i = 0; i < HH_NCOLS && rc == 0; i++)
-			rc = hv.isint[i] ? ch_stmt_bind_int64(st, i + 2, hv.iv[i])
-			                 : ch_stmt_bind_text_ref(st, i + 2, hv.s[i]);
-		if (rc == 0)
-			rc = ch_stmt_bind_text_ref(st, HH_NCOLS + 2, r.v[CH_HF_ID]);
-		if (rc == 0)
-			rc = ch_stmt_bind_text_ref(st, HH_NCOLS + 3,
-			                           pending ? r.v[CH_HF_TOWNSHIP] : NULL);
-		if (rc == 0)
-			rc = ch_stmt_bind_text_ref(
-			    st, HH_NCOLS + 4, r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
-		if (rc == 0 && (rc = run_stmt(st)) == 0)
-			imp->kept++;
+		struct staged *sg = &imp->staged[imp->nstaged++];
+		stage_int(sg, 0, (int64_t)line);
+		for (int i = 0; i < HH_NCOLS; i++) {
+			if (hv.isint[i])
+				stage_int(sg, i + 1, hv.iv[i]);
+			else
+				stage_text(imp, sg, i + 1, hv.s[i]);
+		}
+		stage_text(imp, sg, HH_NCOLS + 1, r.v[CH_HF_ID]);
+		stage_text(imp, sg, HH_NCOLS + 2, pending ? r.v[CH_HF_TOWNSHIP] : NULL);
+		stage_text(imp, sg, HH_NCOLS + 3,
+		           r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
+		imp->kept++;
+		if (imp->nstaged == STAGE_BATCH)
+			rc = flush_staged(imp);
 		/* the places to add and the list_key prefixes to look up, once each */
 		if (rc == 0 && pending)
 			rc = note_once(imp, imp->st_place, 1, r.county_id, r.v[CH_HF_TOWNSHIP],
@@ -1158,7 +1237,7 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 	return rc;
 }
 
-/* Writes the kept row that ST (over temp.hh_stage) is on: adds the places
+/* Writes the kept row that ST (over hh_stage) is on: adds the places
  * it names that were still to be added, then stores it. */
 static int write_kept(ch_hh_import *imp, ch_stmt *st, ch_buf *lkey)
 {
@@ -1195,35 +1274,38 @@ static int write_kept(ch_hh_import *imp, ch_stmt *st, ch_buf *lkey)
 }
 
 /* Adds the places the kept rows name that were still to be added (in the
- * order the file first names them) and notes their ids in temp.hh_place,
+ * order the file first names them) and notes their ids in hh_place,
  * where the actor may use them; then finds the list_key prefix of every
- * county, township and village the rows use (temp.hh_prefix). */
+ * county, township and village the rows use (hh_prefix). */
 static int resolve_places(ch_hh_import *imp)
 {
 	ch_db *db = imp->ctx->db;
 	ch_stmt *st;
 	int rc = ch_db_prepare(db, &st,
-	                       "SELECT rowid, county, township, village FROM temp.hh_place"
-	                       " ORDER BY rowid");
+	                       "SELECT seq, county, township, village FROM hh_place"
+	                       " ORDER BY seq");
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		int64_t row = ch_stmt_int64(st, 0), county = ch_stmt_int64(st, 1), vid = 0;
+		int64_t county = ch_stmt_int64(st, 1), vid = 0;
 		const char *vname = ch_stmt_text(st, 3);
 		int64_t tid = place_id(imp, county, CH_LEVEL_TOWNSHIP, ch_stmt_text(st, 2));
 		if (tid > 0 && !allowed(imp, tid))
 			tid = 0;
 		if (tid > 0 && vname && *vname)
 			vid = place_id(imp, tid, CH_LEVEL_VILLAGE, vname);
-		rc = ch_db_run(db, "UPDATE temp.hh_place SET tid = ?, vid = ? WHERE rowid = ?",
-		               "iii", tid, vid, row);
+		rc = ch_db_run(db,
+		               "UPDATE hh_place SET tid = ?, vid = ? WHERE county = ?"
+		               " AND township = ? AND village = ?",
+		               "iiitt", tid, vid, county, ch_stmt_text(st, 2), vname ? vname : "");
 		if (rc == 0 && tid > 0 && vid >= 0)
-			rc = ch_db_run(
-			    db, "INSERT OR IGNORE INTO temp.hh_prefix(c, t, v) VALUES (?, ?, ?)",
-			    "iii", county, tid, vid);
+			rc = ch_db_run(db,
+			               "INSERT INTO hh_prefix(c, t, v, seq) VALUES (?, ?, ?, ?)"
+			               " ON CONFLICT DO NOTHING",
+			               "iiii", county, tid, vid, ++imp->nnoted);
 	}
 	ch_stmt_finalize(st);
 	if (rc < 0)
 		return rc;
-	rc = ch_db_prepare(db, &st, "SELECT rowid, c, t, v FROM temp.hh_prefix");
+	rc = ch_db_prepare(db, &st, "SELECT seq, c, t, v FROM hh_prefix ORDER BY seq");
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		ch_stmt *px = imp->st_prefix;
 		int64_t v = ch_stmt_int64(st, 3);
@@ -1233,8 +1315,10 @@ static int resolve_places(ch_hh_import *imp)
 		if (rc == 0)
 			rc = v ? ch_stmt_bind_int64(px, 3, v) : ch_stmt_bind_null(px, 3);
 		if (rc == 0 && (rc = ch_stmt_step(px)) == CH_DB_ROW)
-			rc = ch_db_run(db, "UPDATE temp.hh_prefix SET prefix = ? WHERE rowid = ?",
-			               "ti", ch_stmt_text(px, 0), ch_stmt_int64(st, 0));
+			rc = ch_db_run(
+			    db, "UPDATE hh_prefix SET prefix = ? WHERE c = ? AND t = ? AND v = ?",
+			    "tiii", ch_stmt_text(px, 0), ch_stmt_int64(st, 1), ch_stmt_int64(st, 2),
+			    v);
 		else if (rc == CH_DB_DONE)
 			rc = 0; /* no such region: the row goes the slow way and says so */
 		ch_stmt_reset(px);
@@ -1294,8 +1378,8 @@ static int insert_new(ch_hh_import *imp)
 	ch_db *db = imp->ctx->db;
 	int64_t max_line = 0;
 	ch_strv deferred;
-	int rc = ch_db_query_int64(db, &max_line,
-	                           "SELECT coalesce(max(line), 0) FROM temp.hh_stage", NULL);
+	int rc =
+	    ch_db_query_int64(db, &max_line, "SELECT coalesce(max(line), 0) FROM hh_stage", NULL);
 	if (rc)
 		return rc;
 	ch_strv_init(&deferred);
@@ -1311,11 +1395,11 @@ static int insert_new(ch_hh_import *imp)
 	    "INSERT INTO household(" HH_COLS ", import_id, source_line, updated_at, list_key)"
 	    " SELECT s.v0, " TID ", " VID ", s.v3, s.v4, s.v5, s.v6, s.v7, s.v8, s.v9, s.v10,"
 	    " s.v11, s.v12, s.v13, s.v14, s.v15, s.v16, s.v17, s.v18, s.v19, ?, s.line, ?,"
-	    " x.prefix || s.v3 || char(1)"
-	    " FROM temp.hh_stage s"
-	    " LEFT JOIN temp.hh_place p ON s.township IS NOT NULL AND p.county = s.v0"
+	    " x.prefix || s.v3 || '" HH_LIST_SEP "'"
+	    " FROM hh_stage s"
+	    " LEFT JOIN hh_place p ON s.township IS NOT NULL AND p.county = s.v0"
 	    "  AND p.township = s.township AND p.village = coalesce(s.village, '')"
-	    " JOIN temp.hh_prefix x ON x.c = s.v0 AND x.t = " TID " AND x.v = coalesce(" VID ", 0)"
+	    " JOIN hh_prefix x ON x.c = s.v0 AND x.t = " TID " AND x.v = coalesce(" VID ", 0)"
 	    " WHERE x.prefix IS NOT NULL AND (s.township IS NULL OR (p.tid > 0 AND"
 	    "  (s.village IS NULL OR p.vid > 0)))"
 	    " ORDER BY s.line ON CONFLICT DO NOTHING",
@@ -1352,7 +1436,9 @@ static int write_half(ch_hh_import *imp)
 {
 	ch_ctx *ctx = imp->ctx;
 	ch_stmt *st = NULL;
-	int rc = 0;
+	int rc = flush_staged(imp); /* the last rows checked, in the snapshot */
+	if (rc)
+		return rc;
 	if (!imp->opts.check_under_lock) {
 		imp->in_tx = 0;
 		if ((rc = ch_ctx_commit(ctx)) != 0 || (rc = ch_ctx_begin(ctx)) != 0)
@@ -1376,7 +1462,7 @@ static int write_half(ch_hh_import *imp)
 		return rc;
 	if (imp->all_done)
 		return 0;
-	if ((rc = ch_db_prepare(ctx->db, &st, "SELECT * FROM temp.hh_stage ORDER BY line")) != 0)
+	if ((rc = ch_db_prepare(ctx->db, &st, "SELECT * FROM hh_stage ORDER BY line")) != 0)
 		return rc;
 	ch_buf lkey;
 	ch_buf_init(&lkey);
@@ -1462,22 +1548,18 @@ static json_t *row_json(ch_stmt *st, int first)
  * wrote (new ones have ids above LAST_ID; changed ones are in hh_before) in. */
 static int index_search(ch_hh_import *imp)
 {
-	int rc = ch_db_run(imp->ctx->db,
-	                   "INSERT INTO household_search(household_search, rowid, " HH_SEARCH_COLS
-	                   ") SELECT 'delete', id, " HH_SEARCH_VALS " FROM temp.hh_before",
-	                   NULL);
-	if (rc == 0)
-		rc = ch_db_run(imp->ctx->db,
-		               "INSERT INTO household_search(rowid, " HH_SEARCH_COLS
-		               ") SELECT id, " HH_SEARCH_VALS " FROM household"
-		               " WHERE (id > ? OR id IN (SELECT id FROM temp.hh_before))"
-		               " AND import_id = ?",
-		               "ii", imp->last_id, imp->import_id);
-	return rc;
+	char in[sizeof HH_SEARCH_VALS + 200];
+	snprintf(in, sizeof in,
+	         "SELECT id, " HH_SEARCH_VALS " FROM household"
+	         " WHERE (id > %" PRId64 " OR id IN (SELECT id FROM hh_before))"
+	         " AND import_id = %" PRId64,
+	         imp->last_id, imp->import_id);
+	return ch_db_text_index(imp->ctx->db, "household_search", HH_SEARCH_COLS,
+	                        "SELECT id, " HH_SEARCH_VALS " FROM hh_before", in);
 }
 
 /* One audit entry per household this import updated, before and after.
- * temp.hh_before also holds the households a row left unchanged (claimed so
+ * hh_before also holds the households a row left unchanged (claimed so
  * that a later duplicate row is caught): a row that changes nothing writes
  * nothing, so a weekly re-import of an unchanged ledger costs one summary
  * entry, not one per household. */
@@ -1486,7 +1568,7 @@ static int audit_updates(ch_hh_import *imp)
 	ch_stmt *st;
 	int rc = ch_db_prepare(imp->ctx->db, &st,
 	                       "SELECT b.id, r.code, b.hh_no, " HH_COLS_AS("b.") ", " HH_COLS_AS(
-	                           "h.") " FROM temp.hh_before b JOIN household h ON h.id = b.id"
+	                           "h.") " FROM hh_before b JOIN household h ON h.id = b.id"
 	                                 " JOIN region r ON r.id = b.county_id ORDER BY b.id");
 	if (rc)
 		return rc;
@@ -1598,9 +1680,10 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find,   imp->st_holder, imp->st_insert,  imp->st_update,
-	                  imp->st_save,   imp->st_delete, imp->st_restore, imp->st_was_update,
-	                  imp->st_prefix, imp->st_stage,  imp->st_place,   imp->st_triple};
+	ch_stmt *sts[] = {imp->st_find,       imp->st_holder, imp->st_insert,  imp->st_update,
+	                  imp->st_save,       imp->st_delete, imp->st_restore, imp->st_was_update,
+	                  imp->st_prefix,     imp->st_stage,  imp->st_place,   imp->st_triple,
+	                  imp->st_stage_batch};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (imp->in_tx)
@@ -1609,9 +1692,9 @@ void ch_hh_import_free(ch_hh_import *imp)
 	 * failure here would only leave them to the next import, which empties
 	 * the table first) */
 	if (imp->st_stage)
-		(void)ch_db_exec_script(imp->ctx->db, "DELETE FROM temp.hh_stage;"
-		                                      " DELETE FROM temp.hh_place;"
-		                                      " DELETE FROM temp.hh_prefix;");
+		(void)ch_db_exec_script(imp->ctx->db, "DELETE FROM hh_stage;"
+		                                      " DELETE FROM hh_place;"
+		                                      " DELETE FROM hh_prefix;");
 	ch_problems_free(imp->problems);
 	ch_reflist_free(imp->tech);
 	ch_reflist_free(imp->measures);
@@ -1622,6 +1705,8 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->prefix_of);
 	ch_strmap_free(imp->noted);
 	free(imp->done);
+	free(imp->staged);
+	ch_buf_dispose(&imp->staged_text);
 	ch_strv_dispose(&imp->prefixes);
 	ch_buf_dispose(&imp->added);
 	free(imp);

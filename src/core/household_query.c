@@ -25,6 +25,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strv.h"
 
 #define HH_FIELDS                                                                                  \
 	"SELECT h.id, c.name, c.code, t.name, v.name, h.hh_no, h.head_name, h.id_number,"          \
@@ -230,41 +231,9 @@ struct hh_text {
 	char *q;       /* normalised */
 	char *id;      /* Q as an ID number is stored (x in upper case) */
 	int64_t chars; /* characters in Q */
-	ch_buf match;  /* FTS5 query for household_search; empty: none */
+	char *alt[2];  /* what the search index is asked for (ch_db_text_match) */
+	size_t nalt;   /* how many of them; 0: none */
 };
-
-/* Byte offset of the character after the one at I in S (LEN bytes). */
-static size_t next_char(const char *s, size_t len, size_t i)
-{
-	uint32_t cp;
-	if (i >= len)
-		return len;
-	int k = ch_utf8_decode(s + i, len - i, &cp);
-	return i + (k > 0 ? (size_t)k : 1);
-}
-
-/* Adds to B the trigrams of S (LEN bytes, three characters or more), each
- * quoted, joined by AND, in parentheses. */
-static void add_trigrams(ch_buf *b, const char *s, size_t len)
-{
-	size_t a = 0, c1 = next_char(s, len, a), c2 = next_char(s, len, c1),
-	       d = next_char(s, len, c2);
-	ch_buf_putc(b, '(');
-	for (int first = 1; c2 < len; first = 0) {
-		ch_buf_puts(b, first ? "\"" : " AND \"");
-		for (size_t j = a; j < d; j++) {
-			if (s[j] == '"')
-				ch_buf_putc(b, '"');
-			ch_buf_putc(b, s[j]);
-		}
-		ch_buf_putc(b, '"');
-		a = c1;
-		c1 = c2;
-		c2 = d;
-		d = next_char(s, len, d);
-	}
-	ch_buf_putc(b, ')');
-}
 
 /* Byte offset in S of its N-th character from the end (0 if fewer). */
 static size_t last_chars(const char *s, size_t n)
@@ -281,7 +250,6 @@ static size_t last_chars(const char *s, size_t n)
 static void text_init(struct hh_text *t, const char *text)
 {
 	memset(t, 0, sizeof *t);
-	ch_buf_init(&t->match);
 	t->q = ch_text_normalize(text);
 	t->id = ch_strdup(t->q);
 	if (strspn(t->q, "0123456789xX") == strlen(t->q))
@@ -296,20 +264,18 @@ static void text_init(struct hh_text *t, const char *text)
 	ch_buf b;
 	ch_buf_init(&b);
 	if (t->chars >= 3) { /* in the name or the address */
-		add_trigrams(&t->match, t->q, strlen(t->q));
+		ch_buf_puts(&b, t->q);
 	} else { /* in the name: the character, or the pair, with the markers */
 		if (t->chars == 1)
 			ch_buf_printf(&b, HH_GRAM_MARK "%s" HH_GRAM_MARK, t->q);
 		else
 			ch_buf_printf(&b, "%.*s" HH_GRAM_MARK "%s", (int)last_chars(t->q, 1), t->q,
 			              t->q + last_chars(t->q, 1));
-		add_trigrams(&t->match, b.ptr, b.len);
 	}
+	t->alt[t->nalt++] = ch_buf_detach(&b);
 	if (t->chars >= 2) { /* the numbers' last characters, then the marker */
-		ch_buf_clear(&b);
 		ch_buf_printf(&b, "%s%s", t->id + last_chars(t->id, HH_TAIL_CHARS), HH_TAIL_MARK);
-		ch_buf_puts(&t->match, " OR ");
-		add_trigrams(&t->match, b.ptr, b.len);
+		t->alt[t->nalt++] = ch_buf_detach(&b);
 	}
 	ch_buf_dispose(&b);
 }
@@ -318,28 +284,46 @@ static void text_dispose(struct hh_text *t)
 {
 	free(t->q);
 	free(t->id);
-	ch_buf_dispose(&t->match);
+	for (size_t i = 0; i < t->nalt; i++)
+		free(t->alt[i]);
 }
 
 /* The rule, for a household h: ?11 the text, ?12 its characters, ?13 the
- * text as an ID number. */
-#define SEARCH_RULE                                                                                \
-	"((?12 >= 3 AND (instr(h.head_name, ?11) OR instr(coalesce(h.address, ''), ?11)))"         \
-	" OR (?12 < 3 AND instr(substr(h.head_name, 1, " HH_GRAM_CHARS_SQL "), ?11))"              \
-	" OR substr(h.hh_no, 1, ?12) = ?11"                                                        \
-	" OR substr(h.id_number, 1, ?12) = ?13"                                                    \
-	" OR (?12 >= 2 AND substr(h.id_number, -?12) = ?13)"                                       \
-	" OR substr(coalesce(h.phone, ''), 1, ?12) = ?11"                                          \
-	" OR (?12 >= 2 AND substr(coalesce(h.phone, ''), -?12) = ?11))"
-
-/* The candidates (household ids, perhaps repeated) for the text: ?11,
- * ?13 as above, ?17 the FTS5 query when MATCH. */
-static void add_candidates(ch_buf *sql, int match)
+ * text as an ID number. Written once for both dialects: the position of a
+ * text in another by ch_db_fn, a number's last characters counted from its
+ * length (PostgreSQL's substr counts no negative start from the end), the
+ * count cast to the integer substr takes. */
+static void add_rule(ch_db *db, ch_buf *sql)
 {
-	if (match)
-		ch_buf_puts(sql,
-		            "SELECT rowid FROM household_search WHERE household_search MATCH ?17"
-		            " UNION ALL ");
+	const char *instr = ch_db_fn(db, CH_DB_FN_INSTR);
+#define N "CAST(?12 AS INTEGER)"
+	ch_buf_printf(
+	    sql,
+	    "((?12 >= 3 AND (%s(h.head_name, ?11) > 0 OR %s(coalesce(h.address, ''), ?11) > 0))"
+	    " OR (?12 < 3 AND %s(substr(h.head_name, 1, " HH_GRAM_CHARS_SQL "), ?11) > 0)"
+	    " OR substr(h.hh_no, 1, " N ") = ?11"
+	    " OR substr(h.id_number, 1, " N ") = ?13"
+	    " OR (?12 >= 2 AND length(h.id_number) >= ?12"
+	    "  AND substr(h.id_number, length(h.id_number) - " N " + 1) = ?13)"
+	    " OR substr(coalesce(h.phone, ''), 1, " N ") = ?11"
+	    " OR (?12 >= 2 AND length(h.phone) >= ?12"
+	    "  AND substr(h.phone, length(h.phone) - " N " + 1) = ?11))",
+	    instr, instr, instr);
+#undef N
+}
+
+/* The candidates (household ids, perhaps repeated) for the text T: ?11,
+ * ?13 as above, ?17 and up what the search index is asked for (their
+ * values appended to VALUES). */
+static int add_candidates(ch_db *db, ch_buf *sql, const struct hh_text *t, ch_strv *values)
+{
+	if (t->nalt) {
+		int rc = ch_db_text_match(db, "household_search", (const char *const *)t->alt,
+		                          t->nalt, 17, sql, values);
+		if (rc)
+			return rc;
+		ch_buf_puts(sql, " UNION ALL ");
+	}
 	ch_buf_printf(sql,
 	              "SELECT h.id FROM region r JOIN household h ON h.county_id = r.id"
 	              " WHERE r.level = %d AND h.hh_no >= ?11 AND h.hh_no < ?11 || '" LIST_END "'"
@@ -350,6 +334,16 @@ static void add_candidates(ch_buf *sql, int match)
 	              " UNION ALL SELECT id FROM household WHERE phone IS NOT NULL"
 	              " AND phone >= ?11 AND phone < ?11 || '" LIST_END "'",
 	              CH_LEVEL_COUNTY);
+	return 0;
+}
+
+/* Binds VALUES (what the search index is asked for) to ?17 and up. */
+static int bind_match(ch_stmt *st, const ch_strv *values)
+{
+	int rc = 0;
+	for (size_t i = 0; i < values->len && rc == 0; i++)
+		rc = ch_stmt_bind_text(st, 17 + (int)i, values->items[i]);
+	return rc;
 }
 
 /* The start of the list keys of REGION's households into B (nothing for
@@ -412,9 +406,10 @@ static int after_key(ch_ctx *ctx, const char *after, char **key)
 
 /* The households' ids of one page, then the households: ?1-?10 the
  * filters, limit, scope and offset; ?11-?13 the text; ?14 and ?15 the range
- * of list keys; ?17 the FTS5 query. WHICH: 0 the list, 1 the candidates
- * checked and sorted, 2 the list walked and checked. */
-static void page_sql(ch_db *db, ch_buf *sql, int which, int match)
+ * of list keys; ?17 and up what the search index is asked for (into
+ * VALUES). WHICH: 0 the list, 1 the candidates checked and sorted, 2 the
+ * list walked and checked. */
+static int page_sql(ch_db *db, ch_buf *sql, int which, const struct hh_text *t, ch_strv *values)
 {
 	const char *indexed_by = ch_db_indexed_by(db);
 	ch_buf_puts(sql, HH_FIELDS " FROM (SELECT h.id, h.list_key FROM household h");
@@ -425,34 +420,44 @@ static void page_sql(ch_db *db, ch_buf *sql, int which, int match)
 	                 " AND (?5 IS NULL OR h.batch = ?5) AND (?6 = 0 OR h.plan_year = ?6)"
 	                 " AND (?7 IS NULL OR h.status = ?7) AND " IN_SCOPE);
 	if (which == 1) {
-		ch_buf_puts(sql, " AND +h.list_key > ?14 AND +h.list_key < ?15 AND h.id IN (");
-		add_candidates(sql, match);
+		/* || '': not by the index household_list (SQLite's unary + would
+		 * do as much, PostgreSQL has none for text) */
+		ch_buf_puts(sql, " AND h.list_key || '' > ?14 AND h.list_key || '' < ?15"
+		                 " AND h.id IN (");
+		int rc = add_candidates(db, sql, t, values);
+		if (rc)
+			return rc;
 		ch_buf_puts(sql, ")");
 	} else {
 		ch_buf_puts(sql, " AND h.list_key > ?14 AND h.list_key < ?15");
 	}
-	if (which != 0)
-		ch_buf_puts(sql, " AND " SEARCH_RULE);
+	if (which != 0) {
+		ch_buf_puts(sql, " AND ");
+		add_rule(db, sql);
+	}
 	ch_buf_puts(sql, " ORDER BY h.list_key LIMIT ?8 OFFSET ?10) p"
 	                 " JOIN household h ON h.id = p.id JOIN region c ON c.id = h.county_id"
 	                 " JOIN region t ON t.id = h.township_id"
 	                 " LEFT JOIN region v ON v.id = h.village_id ORDER BY p.list_key");
+	return 0;
 }
 
 /* How many candidates the text has, counting up to SEARCH_CANDIDATES + 1. */
 static int count_candidates(ch_ctx *ctx, const struct hh_text *t, int64_t *n)
 {
 	ch_buf sql;
+	ch_strv values;
 	ch_stmt *st = NULL;
 	ch_buf_init(&sql);
+	ch_strv_init(&values);
 	ch_buf_puts(&sql, "SELECT count(*) FROM (");
-	add_candidates(&sql, t->match.len > 0);
-	ch_buf_printf(&sql, " LIMIT %d)", SEARCH_CANDIDATES + 1);
-	int rc = ch_db_prepare(ctx->db, &st, sql.ptr);
+	int rc = add_candidates(ctx->db, &sql, t, &values);
+	ch_buf_printf(&sql, " LIMIT %d) c", SEARCH_CANDIDATES + 1);
+	if (rc == 0)
+		rc = ch_db_prepare(ctx->db, &st, sql.ptr);
 	ch_buf_dispose(&sql);
 	if (rc == 0 && (rc = ch_stmt_bind_text(st, 11, t->q)) == 0 &&
-	    (rc = ch_stmt_bind_text(st, 13, t->id)) == 0 &&
-	    (t->match.len == 0 || (rc = ch_stmt_bind_text(st, 17, t->match.ptr)) == 0)) {
+	    (rc = ch_stmt_bind_text(st, 13, t->id)) == 0 && (rc = bind_match(st, &values)) == 0) {
 		rc = ch_stmt_step(st);
 		if (rc == CH_DB_ROW) {
 			*n = ch_stmt_int64(st, 0);
@@ -460,6 +465,7 @@ static int count_candidates(ch_ctx *ctx, const struct hh_text *t, int64_t *n)
 		}
 	}
 	ch_stmt_finalize(st);
+	ch_strv_dispose(&values);
 	return rc;
 }
 
@@ -471,6 +477,7 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	ch_reflist *techs = NULL;
 	ch_stmt *st = NULL;
 	ch_buf sql, lo, hi;
+	ch_strv match; /* what the search index is asked for, from page_sql */
 	struct hh_text t;
 	char *after = NULL;
 	int rc, which = 0;
@@ -478,6 +485,7 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 	ch_buf_init(&sql);
 	ch_buf_init(&lo);
 	ch_buf_init(&hi);
+	ch_strv_init(&match);
 	text_init(&t, f->text);
 	if ((rc = require_read(ctx, f->reveal)) != 0)
 		goto done;
@@ -552,7 +560,8 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 			goto done;
 		which = n <= SEARCH_CANDIDATES ? 1 : 2;
 	}
-	page_sql(ctx->db, &sql, which, t.match.len > 0);
+	if ((rc = page_sql(ctx->db, &sql, which, &t, &match)) != 0)
+		goto done;
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, "iiittitiii", county, township, village, tech,
 	                    batch, (int64_t)f->plan_year, status,
 	                    f->limit > 0 ? f->limit : INT64_MAX, ctx->actor.scope_region_id,
@@ -565,8 +574,8 @@ int ch_household_each(ch_ctx *ctx, const ch_hh_filter *f,
 		if ((rc = ch_stmt_bind_text(st, 11, t.q)) == 0 &&
 		    (rc = ch_stmt_bind_int64(st, 12, t.chars)) == 0)
 			rc = ch_stmt_bind_text(st, 13, t.id);
-		if (rc == 0 && which == 1 && t.match.len)
-			rc = ch_stmt_bind_text(st, 17, t.match.ptr);
+		if (rc == 0)
+			rc = bind_match(st, &match);
 	}
 	if (rc)
 		goto done;
@@ -620,6 +629,7 @@ done:
 	ch_buf_dispose(&sql);
 	ch_buf_dispose(&lo);
 	ch_buf_dispose(&hi);
+	ch_strv_dispose(&match);
 	text_dispose(&t);
 	free(after);
 	return rc < 0 ? rc : 0;
@@ -764,7 +774,7 @@ int ch_household_duplicates(ch_ctx *ctx, int reveal, int (*fn)(const ch_hh_dup *
 		const char *kind, *col, *where;
 		void (*mask)(const char *value, char *out, size_t outsz); /* NULL: not personal */
 	} kinds[] = {
-	    {"id_number", "id_number", "1", ch_idcard_mask},
+	    {"id_number", "id_number", "1 = 1", ch_idcard_mask},
 	    {"phone", "phone", "h.status <> 'withdrawn'", ch_phone_mask},
 	    {"address", "address", "h.status <> 'withdrawn'", NULL},
 	};

@@ -239,32 +239,71 @@ int ch_seal_install(ch_store *store)
 	return rc;
 }
 
-/* Moves the rows the change hook heard into temp.seal_dirty as objects. */
+/* How many objects one statement of note_dirty adds: a round trip per
+ * statement on a server, so a million-row import makes thousands, not a
+ * million. */
+#define DIRTY_BATCH 250
+
+/* Moves the rows the change hook heard into temp.seal_dirty as objects:
+ * the sealed tables' own rows DIRTY_BATCH at a time (the rest one by one),
+ * a child row as its parent. */
 static int note_dirty(ch_ctx *ctx)
 {
 	ch_store *store = ctx->store;
+	ch_stmt *batch = NULL;
 	ch_buf b;
+	size_t n = 0, own[DIRTY_BATCH];
 	int rc = 0;
 	ch_buf_init(&b);
-	for (size_t n = 0; n < store->seal_n && rc == 0; n++) {
-		const struct ch_seal_note *x = &store->seal_notes[n];
-		const struct seal_kind *k = &kinds[x->table / 2];
-		if (x->table % 2 == 0) {
-			rc = ch_db_run(
-			    ctx->db, "INSERT INTO seal_dirty VALUES (?, ?) ON CONFLICT DO NOTHING",
-			    "ii", (int64_t)(x->table / 2), x->rowid);
-			continue;
+	while (n < store->seal_n && rc == 0) {
+		size_t k = 0, m = n;
+		/* the next DIRTY_BATCH rows of sealed tables, if there are as many */
+		for (; m < store->seal_n && k < DIRTY_BATCH; m++)
+			if (store->seal_notes[m].table % 2 == 0)
+				own[k++] = m;
+		if (k == DIRTY_BATCH) {
+			if (!batch) {
+				ch_buf_puts(&b, "INSERT INTO seal_dirty VALUES (?, ?)");
+				for (int i = 1; i < DIRTY_BATCH; i++)
+					ch_buf_puts(&b, ", (?, ?)");
+				ch_buf_puts(&b, " ON CONFLICT DO NOTHING");
+				rc = ch_db_prepare(ctx->db, &batch, b.ptr);
+			}
+			for (size_t i = 0; i < k && rc == 0; i++) {
+				const struct ch_seal_note *x = &store->seal_notes[own[i]];
+				rc = ch_stmt_bind_int64(batch, (int)(2 * i + 1), x->table / 2);
+				if (rc == 0)
+					rc = ch_stmt_bind_int64(batch, (int)(2 * i + 2), x->rowid);
+			}
+			if (rc == 0 && (rc = ch_stmt_step(batch)) == CH_DB_DONE)
+				rc = 0;
+			ch_stmt_reset(batch);
 		}
-		ch_buf_clear(&b); /* a child row: its parent */
-		ch_buf_printf(&b,
-		              "INSERT INTO seal_dirty SELECT %d, %s FROM %s WHERE rowid = ?"
-		              " ON CONFLICT DO NOTHING",
-		              x->table / 2, k->child_key, k->child_table);
-		rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
+		/* the child rows among them (all of them when fewer), one by one */
+		for (size_t j = n; j < m && rc == 0; j++) {
+			const struct ch_seal_note *x = &store->seal_notes[j];
+			const struct seal_kind *sk = &kinds[x->table / 2];
+			if (x->table % 2 == 0) {
+				if (k < DIRTY_BATCH)
+					rc = ch_db_run(ctx->db,
+					               "INSERT INTO seal_dirty VALUES (?, ?)"
+					               " ON CONFLICT DO NOTHING",
+					               "ii", (int64_t)(x->table / 2), x->rowid);
+				continue;
+			}
+			ch_buf_clear(&b); /* a child row: its parent */
+			ch_buf_printf(&b,
+			              "INSERT INTO seal_dirty SELECT %d, %s FROM %s WHERE rowid = ?"
+			              " ON CONFLICT DO NOTHING",
+			              x->table / 2, sk->child_key, sk->child_table);
+			rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
+		}
+		n = m;
 	}
+	ch_stmt_finalize(batch);
 	ch_buf_dispose(&b);
 	ch_seal_forget(store);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 /* The digest of the seals recorded with SEQ into OUT, their number into *N. */

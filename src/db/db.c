@@ -249,6 +249,20 @@ const char *ch_db_indexed_by(const ch_db *db)
 	return db->drv->indexed_by;
 }
 
+int ch_db_text_match(ch_db *db, const char *table, const char *const *alt, size_t n, int param,
+                     ch_buf *sql, ch_strv *values)
+{
+	return db->drv->text_match(table, alt, n, param, sql, values);
+}
+
+int ch_db_text_index(ch_db *db, const char *table, const char *cols, const char *out_sql,
+                     const char *in_sql)
+{
+	if (!db->drv->text_index)
+		return 0;
+	return db->drv->text_index(db->impl, table, cols, out_sql, in_sql);
+}
+
 int ch_db_defer_checks(ch_db *db)
 {
 	return db->drv->defer_checks(db->impl);

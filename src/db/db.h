@@ -131,6 +131,31 @@ const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
  * hint (PostgreSQL's planner chooses). */
 const char *ch_db_indexed_by(const ch_db *db);
 
+struct ch_buf;
+/* A trigram search index TABLE, made by the schema over a table's text
+ * (SQLite: an FTS5 table with the trigram tokenizer, its rowid the row's
+ * id; PostgreSQL: a view of (id, doc) over an expression the table's
+ * pg_trgm GIN index holds). Appends to SQL a SELECT of the ids of the rows
+ * that hold one of the N strings ALT (1 or 2, each of three characters or
+ * more) somewhere in their text, and may give more (each must then be
+ * checked against the row itself); it reads parameters ?PARAM and up, whose
+ * texts are appended to VALUES, in order, to be bound by the caller.
+ * SQLite: one FTS5 query, each string's trigrams ANDed, the strings ORed;
+ * PostgreSQL: one LIKE '%string%' per string (which the index answers). */
+int ch_db_text_match(ch_db *db, const char *table, const char *const *alt, size_t n, int param,
+                     struct ch_buf *sql, struct ch_strv *values);
+/* Brings the trigram search index TABLE (above) in step with the rows of
+ * its table that a bulk write changed, when the program writes the index:
+ * OUT_SQL (NULL: none) selects the entries to take out, as they were
+ * written (the row's id, then the values of the index's columns COLS);
+ * IN_SQL the entries to put in, in the same form. Neither has parameters.
+ * SQLite (FTS5, contentless): the two are run as FTS5's 'delete' command
+ * and an insert, one statement each (FTS5 writes a segment per
+ * statement). PostgreSQL does nothing: its index is the table's own and
+ * follows every write by itself. */
+int ch_db_text_index(ch_db *db, const char *table, const char *cols, const char *out_sql,
+                     const char *in_sql);
+
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);
 /* Begins a write transaction: it takes the database's write lock at once

@@ -13,10 +13,11 @@
 #include <stdint.h>
 
 #include "db/db.h"
+#include "util/buf.h"
 #include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
-#define CH_DB_DRIVER_VERSION 2
+#define CH_DB_DRIVER_VERSION 3
 
 struct ch_db_driver {
 	const char *name;
@@ -96,6 +97,13 @@ struct ch_db_driver {
 	 * transaction again may succeed; cleared when a transaction begins.
 	 * NULL: the driver never reports such a conflict. */
 	int (*conflicted)(void *impl);
+	/* ch_db_text_match */
+	int (*text_match)(const char *table, const char *const *alt, size_t n, int param,
+	                  ch_buf *sql, ch_strv *values);
+	/* ch_db_text_index; NULL: the dialect's search index follows its table
+	 * by itself */
+	int (*text_index)(void *impl, const char *table, const char *cols, const char *out_sql,
+	                  const char *in_sql);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:

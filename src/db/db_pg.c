@@ -825,6 +825,28 @@ static int pg_note_deletes(void *impl, const char *table, const char *key, const
 	return 0;
 }
 
+/* One LIKE per string, its % _ and \\ escaped: the GIN index of the
+ * search view's doc (pg_trgm) answers each from the string's trigrams. */
+static int pg_text_match(const char *table, const char *const *alt, size_t n, int param,
+                         ch_buf *sql, ch_strv *values)
+{
+	ch_buf_printf(sql, "SELECT id FROM %s WHERE", table);
+	for (size_t k = 0; k < n; k++) {
+		ch_buf v;
+		ch_buf_init(&v);
+		ch_buf_putc(&v, '%');
+		for (const char *p = alt[k]; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				ch_buf_putc(&v, '\\');
+			ch_buf_putc(&v, *p);
+		}
+		ch_buf_putc(&v, '%');
+		ch_buf_printf(sql, "%s doc LIKE ?%d", k ? " OR" : "", param + (int)k);
+		ch_strv_push_owned(values, ch_buf_detach(&v));
+	}
+	return 0;
+}
+
 const struct ch_db_driver ch_db_pg_driver = {
     .name = "postgresql",
     .version = CH_DB_DRIVER_VERSION,
@@ -861,6 +883,8 @@ const struct ch_db_driver ch_db_pg_driver = {
         },
     .fn = {[CH_DB_FN_INSTR] = "strpos", [CH_DB_FN_GROUP_CONCAT] = "string_agg"},
     .indexed_by = NULL,
+    .text_match = pg_text_match,
+    .text_index = NULL, /* the search view's index follows household (ch_db_text_index) */
     .exec_script = pg_exec_script,
     .begin = pg_begin,
     .commit = pg_commit,

@@ -34,6 +34,7 @@
 
 #include "db/db_int.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 static int map_error(sqlite3 *h, int rc)
@@ -562,6 +563,71 @@ static void sqlite_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 	free(sqlite3_update_hook(impl, fn ? sqlite_update_hook : NULL, h));
 }
 
+/* The byte after the UTF-8 character at I in S (LEN bytes). */
+static size_t next_char(const char *s, size_t len, size_t i)
+{
+	if (i >= len)
+		return len;
+	for (i++; i < len && ((unsigned char)s[i] & 0xC0) == 0x80; i++)
+		;
+	return i;
+}
+
+/* The FTS5 query for each string's trigrams (quoted, ANDed, in
+ * parentheses), the strings ORed: every row holding a string holds each of
+ * its trigrams (in some column). */
+static int sqlite_text_match(const char *table, const char *const *alt, size_t n, int param,
+                             ch_buf *sql, ch_strv *values)
+{
+	ch_buf q;
+	ch_buf_init(&q);
+	for (size_t k = 0; k < n; k++) {
+		const char *s = alt[k];
+		size_t len = strlen(s), a = 0, c1 = next_char(s, len, a),
+		       c2 = next_char(s, len, c1), d = next_char(s, len, c2);
+		ch_buf_puts(&q, k ? " OR (" : "(");
+		for (int first = 1; c2 < len; first = 0) {
+			ch_buf_puts(&q, first ? "\"" : " AND \"");
+			for (size_t j = a; j < d; j++) {
+				if (s[j] == '"')
+					ch_buf_putc(&q, '"');
+				ch_buf_putc(&q, s[j]);
+			}
+			ch_buf_putc(&q, '"');
+			a = c1;
+			c1 = c2;
+			c2 = d;
+			d = next_char(s, len, d);
+		}
+		ch_buf_putc(&q, ')');
+	}
+	ch_buf_printf(sql, "SELECT rowid FROM %s WHERE %s MATCH ?%d", table, table, param);
+	ch_strv_push_owned(values, ch_buf_detach(&q));
+	return 0;
+}
+
+/* FTS5's 'delete' command for the entries as they were, then the new
+ * entries: two statements, two segments. */
+static int sqlite_text_index(void *impl, const char *table, const char *cols, const char *out_sql,
+                             const char *in_sql)
+{
+	ch_buf b;
+	int rc = 0;
+	ch_buf_init(&b);
+	if (out_sql) {
+		ch_buf_printf(&b, "INSERT INTO %s(%s, rowid, %s) SELECT 'delete', * FROM (%s)",
+		              table, table, cols, out_sql);
+		rc = sqlite_exec_script(impl, b.ptr);
+	}
+	if (rc == 0 && in_sql) {
+		ch_buf_clear(&b);
+		ch_buf_printf(&b, "INSERT INTO %s(rowid, %s) %s", table, cols, in_sql);
+		rc = sqlite_exec_script(impl, b.ptr);
+	}
+	ch_buf_dispose(&b);
+	return rc;
+}
+
 const struct ch_db_driver ch_db_sqlite_driver = {
     .name = "sqlite",
     .version = CH_DB_DRIVER_VERSION,
@@ -598,6 +664,8 @@ const struct ch_db_driver ch_db_sqlite_driver = {
         },
     .fn = {[CH_DB_FN_INSTR] = "instr", [CH_DB_FN_GROUP_CONCAT] = "group_concat"},
     .indexed_by = " INDEXED BY ",
+    .text_match = sqlite_text_match,
+    .text_index = sqlite_text_index,
     .exec_script = sqlite_exec_script,
     .begin = sqlite_begin,
     .commit = sqlite_commit,

@@ -57,8 +57,10 @@ ch --db "$PGDB" db init >/dev/null 2>&1
 lite_cols=$(sqlite3 lite.db "SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
 	WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE 'household_search%'
 	ORDER BY 1")
+# the search index household_search (SQLite's FTS5 table; PostgreSQL's
+# view over an indexed expression of household) is left out on both
 pg_cols=$(psql -d schema -Atc "SELECT table_name || '.' || column_name FROM information_schema.columns
-	WHERE table_schema = 'public' ORDER BY 1" | LC_ALL=C sort)
+	WHERE table_schema = 'public' AND table_name <> 'household_search' ORDER BY 1" | LC_ALL=C sort)
 lite_cols=$(printf '%s\n' "$lite_cols" | LC_ALL=C sort)
 if [ "$lite_cols" = "$pg_cols" ]; then
 	ok "schema: PostgreSQL has every table and column SQLite has, and no other ($(printf '%s\n' "$pg_cols" | wc -l) columns)"

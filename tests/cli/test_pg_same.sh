@@ -5,6 +5,10 @@
 # the main path that run on PostgreSQL so far (docs/architecture.md,
 # "PostgreSQL"): db init, region import and list, plan import, show and a
 # refused plan, users added, refused and listed, rules, the verifications,
+# household import (good files, files refused row by row, re-imports and
+# updates, --new-places, --skip-invalid with its rejects file, 1,500
+# generated households) and the search (names, villages, addresses, the
+# beginnings and ends of numbers, with filters and pages) afterwards,
 # and, on a database copied from SQLite with households, events, reviews
 # and payments, the dispatch and every verification again, the bank's
 # return, a recovery claim, spending, and the fund audit with every kind of
@@ -66,6 +70,90 @@ same "verify (seals, payments, progress)" verify
 same "report dispatch (no households yet)" report dispatch --year 2023 --as-of 2023-07-16 --format csv
 same "an unknown household (refused)" household show XX001 --county 昌吉市
 
+# ---- the register imported on each ----
+
+HF=$FIX/household
+same "household import of a good file" household import "$HF/good.csv"
+same "household import: a bad ID number refused, naming row and field" household import "$HF/bad-id-check.csv"
+same "household import: four bad rows refused, nothing saved" household import "$HF/bad-heated-area.csv"
+same "household import: ID numbers twice in the file (both rows refused)" household import "$HF/dup-in-file.csv"
+same "household import: re-import of the same file (unchanged)" household import "$HF/good.csv"
+same "household import: re-import with a new phone (updated)" household import "$HF/good-new-phone.csv"
+same "household import: another county's ID number (refused)" household import "$HF/dup-other-county.csv"
+same "household import: a shared phone (a warning)" household import "$HF/shared-phone.csv"
+same "household import: the same row, then its ID again (both refused)" household import "$HF/unchanged-then-dup-id.csv"
+sed -e 's/大西渠镇,大西渠村,CJ001/大西渠填,大西渠村,CJ001/' "$HF/good.csv" >misspelt.csv
+same "household import: an unknown township without --new-places (refused)" household import misspelt.csv
+same "household import: outside a county operator's scope (refused)" --as alice household import "$HF/fk-fukang.csv"
+# --skip-invalid with a rejects file: the same summary and the same file
+"$CLEANHEAT" --db "$LITE" household import --skip-invalid --rejects rej-lite.csv "$HF/six.csv" >a.out 2>&1
+arc=$?
+"$CLEANHEAT" --db "$PG" household import --skip-invalid --rejects rej-pg.csv "$HF/six.csv" >b.out 2>&1
+brc=$?
+sed -i 's/rej-lite.csv/FILE/; s/rej-pg.csv/FILE/' a.out b.out
+if [ $arc -eq 0 ] && [ $brc -eq 0 ] && cmp -s a.out b.out && cmp -s rej-lite.csv rej-pg.csv &&
+	grep -q 取暖面积 rej-pg.csv; then
+	ok "same on both: household import --skip-invalid --rejects, and the same rejects file"
+else
+	OUT=$(diff a.out b.out; diff rej-lite.csv rej-pg.csv)
+	not_ok "same on both: household import --skip-invalid --rejects" "exit $arc / $brc"
+fi
+same "household list after the imports" household list --format csv
+same "household show of an updated household" household show CJ001 --county 昌吉市
+same "household history of an updated household" household history CJ001 --county 昌吉市
+same "household duplicates" household duplicates --format csv
+
+# a prefecture whose townships come with its register (no region list
+# imported first): places are added as the rows name them
+LITE=demo.db
+PG=$(pg_newdb demo)
+same "demo: db init" db init
+same "demo: plan import" plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023
+same "demo: user add" user add alice --role county_operator --scope 昌吉市
+same "demo: household import of a good file" household import "$HF/good.csv"
+same "demo: an unknown township without --new-places (refused)" household import misspelt.csv
+same "demo: an unknown township with --new-places" household import misspelt.csv --new-places
+"$CLEANHEAT" --db "$LITE" demo generate --households 1500 --seed 9 -o demo.csv >/dev/null ||
+	echo "not ok - demo generate"
+same "demo: household import of 1,500 generated households" household import demo.csv --new-places
+same "demo: household import of them again (unchanged)" household import demo.csv --new-places
+same "demo: household list" household list --format csv
+
+# the search: a name (one, two and three characters), a village, an
+# address, the beginning and the end of an ID number and a phone, a 户编号
+hname=$(sed -n 20p demo.csv | cut -d, -f5 | sed 's/（样例）//')
+id=$(sed -n 20p demo.csv | cut -d, -f6)
+phone=$(sed -n 20p demo.csv | cut -d, -f7)
+hhno=$(sed -n 20p demo.csv | cut -d, -f4)
+one=$(printf '%s' "$hname" | cut -c1-3)
+two=$(printf '%s' "$hname" | cut -c1-6)
+for q in "$hname" "$one" "$two" 样例村07 样例镇02样例村07 "1号" \
+	"$(printf '%s' "$id" | cut -c1-10)" "$(printf '%s' "$id" | cut -c15-18)" \
+	"$(printf '%s' "$phone" | cut -c1-7)" "$(printf '%s' "$phone" | cut -c8-11)" \
+	"$(printf '%s' "$hhno" | cut -c1-11)" 张三 没有这个人 x 12; do
+	same "household search $q" household search "$q" --format csv
+done
+# and on PostgreSQL the searches find the household they were taken from
+for q in "$hname" "$two" "$(printf '%s' "$id" | cut -c15-18)" "$(printf '%s' "$phone" | cut -c8-11)" \
+	"$(printf '%s' "$id" | cut -c1-10)" "$(printf '%s' "$hhno" | cut -c1-11)"; do
+	case "$("$CLEANHEAT" --db "$PG" household search "$q" --limit 100000 --format csv)" in
+	*",$hhno,"*) ok "PostgreSQL: household search $q finds $hhno" ;;
+	*) not_ok "PostgreSQL: household search $q finds $hhno" ;;
+	esac
+done
+same "household search: a name within a county, a page" household search "$one" --county 昌吉市 --limit 5 --offset 2
+same "household search: a village within a township" household search 样例村 --county 昌吉市 --township 样例镇02 --format csv
+same "household search: the page after a household" household search "$one" --limit 3 --after "昌吉市/$hhno"
+same "household search: by status and year" household search 样例 --status 已登记 --year 2023 --limit 20 --format csv
+same "household search --reveal (audited)" household search "$hname" --reveal
+same "household search: as a county operator (scope)" --as alice household search "$one" --format csv
+same "household search as JSON" household search "$two" --format json
+same "a withdrawal after the import" event record "$hhno" 已退出 --county 昌吉市 --date 2023-11-02 --note 农户搬迁
+same "household search of a withdrawn household's ID number" household search "$id" --format csv
+same "household show of the withdrawn household" household show "$hhno" --county 昌吉市
+same "audit verify after the imports" audit verify
+same "verify after the imports" verify
+
 # ---- a register with progress, reviews and money, copied over ----
 
 FF=$FIX/funds
@@ -117,6 +205,8 @@ same "copied: household list of a county, as CSV" household list --county 阜康
 same "copied: household list, a page after a household" household list --limit 2 --after 652301/CJ002
 same "copied: household list by status" household list --status 复核通过 --format csv
 same "copied: household show" household show CJ003 --county $C
+same "copied: household search (the index follows a copy)" household search 资金CJ00 --format csv
+same "copied: household search of an ID number's end" household search 0019 --format csv
 same "copied: household show --reveal (audited)" household show CJ003 --county $C --reveal
 same "copied: audit verify after a reveal" audit verify
 same "copied: audit log" audit log --limit 5

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "db/db.h"
+#include "util/buf.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/strv.h"
@@ -744,6 +745,53 @@ static void test_deferrable_indexes(void **state)
 	ch_strv_dispose(&defs);
 }
 
+/* The trigram search index: the FTS5 query of two strings (each one's
+ * trigrams ANDed, a quote doubled, the strings ORed) finds the rows that
+ * hold either; ch_db_text_index takes an entry out and puts one in. */
+static void test_text_match(void **state)
+{
+	struct fixture *f = *state;
+	const char *alt[2] = {"张三丰x", "a\"bc"};
+	ch_strv values;
+	ch_buf sql;
+	ch_stmt *st;
+	int64_t n = 0;
+	ch_strv_init(&values);
+	ch_buf_init(&sql);
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE VIRTUAL TABLE s USING fts5(a, b,"
+	                                          " content = '', tokenize = 'trigram',"
+	                                          " detail = none);"
+	                                          "CREATE TABLE src(id INTEGER PRIMARY KEY,"
+	                                          " a TEXT, b TEXT);"
+	                                          "INSERT INTO src VALUES (1, '张三丰xy', 'q'),"
+	                                          " (2, 'q', 'za\"bcz'), (3, '张三', '丰x')"),
+	                 0);
+	assert_int_equal(ch_db_text_index(f->db, "s", "a, b", NULL, "SELECT id, a, b FROM src"), 0);
+	assert_int_equal(ch_db_text_match(f->db, "s", alt, 2, 17, &sql, &values), 0);
+	assert_string_equal(sql.ptr, "SELECT rowid FROM s WHERE s MATCH ?17");
+	assert_int_equal(values.len, 1);
+	assert_string_equal(values.items[0],
+	                    "(\"张三丰\" AND \"三丰x\") OR (\"a\"\"b\" AND \"\"\"bc\")");
+	/* rows 1 and 2; row 3 holds 张三 and 丰x apart, no trigram of them */
+	ch_buf_clear(&sql);
+	ch_buf_puts(&sql, "SELECT sum(rowid), count(*) FROM s WHERE s MATCH ?");
+	assert_int_equal(ch_db_prepare(f->db, &st, sql.ptr), 0);
+	assert_int_equal(ch_stmt_bind_text(st, 1, values.items[0]), 0);
+	assert_int_equal(ch_stmt_step(st), CH_DB_ROW);
+	assert_int_equal(ch_stmt_int64(st, 0), 3);
+	assert_int_equal(ch_stmt_int64(st, 1), 2);
+	ch_stmt_finalize(st);
+	/* row 1's entry out, then nothing holds 张三丰 */
+	assert_int_equal(
+	    ch_db_text_index(f->db, "s", "a, b", "SELECT id, a, b FROM src WHERE id = 1", NULL), 0);
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &n, "SELECT count(*) FROM s WHERE s MATCH '\"张三丰\"'", NULL),
+	    0);
+	assert_int_equal(n, 0);
+	ch_buf_dispose(&sql);
+	ch_strv_dispose(&values);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -765,6 +813,7 @@ int main(void)
 	    T(test_backup_while_writing),
 	    T(test_check_file),
 	    T(test_deferrable_indexes),
+	    T(test_text_match),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

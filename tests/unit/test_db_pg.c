@@ -13,6 +13,7 @@
 #include "testutil.h"
 
 #include "db/db.h"
+#include "util/buf.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/strv.h"
@@ -221,6 +222,28 @@ static void test_pg_driver(void **state)
 	ch_strv_dispose(&names);
 	ch_strv_dispose(&defs);
 	assert_string_equal(ch_db_fn(db, CH_DB_FN_GROUP_CONCAT), "string_agg");
+	/* the search index: one LIKE per string, its wildcards escaped, over
+	 * the view household_search (migration pg/0017) */
+	{
+		const char *alt[2] = {"a%b_c\\", "\x02张\x02"};
+		ch_strv values;
+		ch_buf sql;
+		ch_strv_init(&values);
+		ch_buf_init(&sql);
+		assert_int_equal(
+		    ch_db_text_match(db, "household_search", alt, 2, 17, &sql, &values), 0);
+		assert_string_equal(
+		    sql.ptr, "SELECT id FROM household_search WHERE doc LIKE ?17 OR doc LIKE ?18");
+		assert_int_equal(values.len, 2);
+		assert_string_equal(values.items[0], "%a\\%b\\_c\\\\%");
+		assert_string_equal(values.items[1], "%\x02张\x02%");
+		assert_int_equal(
+		    ch_db_query_int64(db, &v, "SELECT count(*) FROM household_search", NULL), 0);
+		assert_int_equal(
+		    ch_db_text_index(db, "household_search", "doc", "SELECT 1", "SELECT 1"), 0);
+		ch_buf_dispose(&sql);
+		ch_strv_dispose(&values);
+	}
 	ch_db_close(db);
 
 	/* opening again migrates nothing */
