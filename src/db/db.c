@@ -3,6 +3,8 @@
  * bind-by-format-string helpers (see db.h).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -296,6 +298,10 @@ static void tx_ended(ch_db *db)
 	db->tx_read = 0;
 }
 
+/* The serial numbers of write transactions, unique in the process, so that
+ * no two connections' transactions share one either. */
+static _Atomic int64_t tx_serials;
+
 int ch_db_begin(ch_db *db)
 {
 	if (db->tx_depth > 0 && db->tx_read)
@@ -304,6 +310,7 @@ int ch_db_begin(ch_db *db)
 		return 0;
 	db->tx_failed = 0;
 	db->tx_read = 0;
+	db->tx_serial = atomic_fetch_add(&tx_serials, 1) + 1;
 	int rc = db->drv->begin(db->impl, 0);
 	if (rc)
 		db->tx_depth = 0;
@@ -411,6 +418,22 @@ int64_t ch_db_commits(const ch_db *db)
 int ch_db_tx_depth(const ch_db *db)
 {
 	return db->tx_depth;
+}
+
+int64_t ch_db_tx_serial(const ch_db *db)
+{
+	return db->tx_depth > 0 && !db->tx_read ? db->tx_serial : 0;
+}
+
+int ch_db_next_id(ch_db *db, const char *table, int64_t *id)
+{
+	char sql[256];
+	if (strcmp(db->drv->dialect, "pg") == 0)
+		snprintf(sql, sizeof sql, "SELECT nextval(pg_get_serial_sequence('%s', 'id'))",
+		         table);
+	else
+		snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
+	return ch_db_query_int64(db, id, sql, NULL);
 }
 
 int64_t ch_db_changes(ch_db *db)

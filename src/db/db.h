@@ -176,6 +176,17 @@ int64_t ch_db_commits(const ch_db *db);
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1
  * in the outermost one (whose ch_db_commit reaches the database). */
 int ch_db_tx_depth(const ch_db *db);
+/* A number that identifies the write transaction open now (0 outside
+ * one): it differs from that of every other transaction of every
+ * connection of the process, so a cache of what a transaction wrote, keyed by it, cannot
+ * outlive a rollback. */
+int64_t ch_db_tx_serial(const ch_db *db);
+/* Inside a write transaction: the id a new row of TABLE (whose key is an
+ * integer column "id") may be inserted with, for a caller that must name
+ * the row before inserting it (rows that refer to it come first). SQLite:
+ * one above the largest (the write lock keeps it free until the commit);
+ * PostgreSQL: the next value of the table's identity. */
+int ch_db_next_id(ch_db *db, const char *table, int64_t *id);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */

@@ -122,6 +122,7 @@ struct ch_db {
 	int64_t lock_max_ns;   /* the longest this connection held the write lock */
 	int64_t lock_total_ns; /* and all its write transactions together */
 	int64_t commits;       /* outermost write transactions committed */
+	int64_t tx_serial; /* bumped when a write transaction begins or a savepoint rolls back */
 	struct ch_db_cached cache[CH_DB_CACHE];
 	uint64_t clock;
 };
