@@ -428,12 +428,26 @@ int64_t ch_db_tx_serial(const ch_db *db)
 int ch_db_next_id(ch_db *db, const char *table, int64_t *id)
 {
 	char sql[256];
-	if (strcmp(db->drv->dialect, "pg") == 0)
+	int pg = strcmp(db->drv->dialect, "pg") == 0;
+	int64_t serial = ch_db_tx_serial(db);
+	/* SQLite: the ids of one transaction follow each other, asked once */
+	if (!pg && serial && db->next_id_serial == serial &&
+	    strcmp(db->next_id_table, table) == 0) {
+		*id = ++db->next_id;
+		return 0;
+	}
+	if (pg)
 		snprintf(sql, sizeof sql, "SELECT nextval(pg_get_serial_sequence('%s', 'id'))",
 		         table);
 	else
 		snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
-	return ch_db_query_int64(db, id, sql, NULL);
+	int rc = ch_db_query_int64(db, id, sql, NULL);
+	if (rc == 0 && !pg && serial && strlen(table) < sizeof db->next_id_table) {
+		strcpy(db->next_id_table, table);
+		db->next_id_serial = serial;
+		db->next_id = *id;
+	}
+	return rc;
 }
 
 int64_t ch_db_changes(ch_db *db)

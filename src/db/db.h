@@ -185,7 +185,9 @@ int64_t ch_db_tx_serial(const ch_db *db);
  * integer column "id") may be inserted with, for a caller that must name
  * the row before inserting it (rows that refer to it come first). SQLite:
  * one above the largest (the write lock keeps it free until the commit);
- * PostgreSQL: the next value of the table's identity. */
+ * PostgreSQL: the next value of the table's identity. SQLite asks once per
+ * transaction and counts on from there: within it, rows of TABLE must be
+ * inserted only with ids from here. */
 int ch_db_next_id(ch_db *db, const char *table, int64_t *id);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);

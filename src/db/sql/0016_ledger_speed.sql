@@ -14,9 +14,8 @@
 --    way (an open transfer, its postings, then UPDATE … SET sealed = 1)
 --    still works and still checks the same at the seal, and a posting
 --    into a transfer already sealed is still refused.
--- 3. The two eligibility triggers of 0007 and 0014 are one, and look at
---    the transfer first (a posting written before its transfer skips
---    them at once; its transfer's insert checks it).
+-- 3. The two eligibility triggers of 0007 and 0014 and the one that keeps
+--    postings out of a sealed transfer are one trigger, posting_only_open.
 --
 -- The tables are rebuilt with their rows, indexes and triggers; the rows of
 -- other tables that refer to them find them again by id before the
@@ -77,19 +76,21 @@ INSERT INTO posting SELECT * FROM posting_copy ORDER BY transfer_id, account_id;
 DROP TABLE posting_copy;
 CREATE INDEX posting_account ON posting(account_id);
 
+-- Postings only enter an open transfer, and money enters a household's
+-- payable account in a reservation or adjustment only when its review
+-- passed: one trigger (SQLite runs each trigger as a sub-program, even
+-- when its WHEN is false). A posting written before its transfer finds no
+-- transfer and skips both: the transfer's insert checks it.
 CREATE TRIGGER posting_only_open BEFORE INSERT ON posting
-WHEN (SELECT sealed FROM transfer WHERE id = NEW.transfer_id) <> 0
+WHEN (SELECT sealed <> 0 OR (NEW.amount > 0 AND (kind = 'reserve' OR kind = 'adjust'))
+      FROM transfer WHERE id = NEW.transfer_id)
 BEGIN
-	SELECT RAISE(ABORT, 'ledger: the transfer is sealed');
-END;
-CREATE TRIGGER posting_eligible BEFORE INSERT ON posting
-WHEN NEW.amount > 0
-	AND (SELECT kind = 'reserve' OR kind = 'adjust' FROM transfer WHERE id = NEW.transfer_id)
-	AND (SELECT kind FROM account WHERE id = NEW.account_id) = 'payable'
-BEGIN
+	SELECT RAISE(ABORT, 'ledger: the transfer is sealed')
+	WHERE (SELECT sealed FROM transfer WHERE id = NEW.transfer_id) <> 0;
 	SELECT RAISE(ABORT, 'ledger: the household''s review has not passed, or it has withdrawn')
-	WHERE (SELECT h.status FROM account a JOIN household h ON h.id = a.household_id
-	       WHERE a.id = NEW.account_id) NOT IN ('reviewed', 'subsidized');
+	WHERE (SELECT kind FROM account WHERE id = NEW.account_id) = 'payable'
+	AND (SELECT h.status FROM account a JOIN household h ON h.id = a.household_id
+	     WHERE a.id = NEW.account_id) NOT IN ('reviewed', 'subsidized');
 END;
 CREATE TRIGGER posting_balance AFTER INSERT ON posting
 BEGIN
