@@ -420,6 +420,42 @@ int ch_db_tx_depth(const ch_db *db)
 	return db->tx_depth;
 }
 
+int ch_db_savepoint_set(ch_db *db, ch_db_savepoint *sp)
+{
+	if (db->tx_depth <= 0 || db->tx_read)
+		return ch_error_set(CH_ERROR, "a savepoint outside a write transaction");
+	sp->depth = db->tx_depth;
+	sp->failed = db->tx_failed;
+	return db->drv->exec_script(db->impl, "SAVEPOINT ch_unit");
+}
+
+int ch_db_savepoint_end(ch_db *db, const ch_db_savepoint *sp, int rollback)
+{
+	int rc = 0;
+	db->tx_depth = sp->depth;
+	db->tx_failed = sp->failed;
+	if (rollback) {
+		/* keep the unit's error: rolling back is not the news */
+		int code = ch_error_code();
+		char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
+		rc = db->drv->exec_script(db->impl, "ROLLBACK TO ch_unit");
+		db->tx_serial = atomic_fetch_add(&tx_serials, 1) + 1;
+		if (rc == 0)
+			rc = db->drv->exec_script(db->impl, "RELEASE ch_unit");
+		if (rc == 0)
+			ch_error_set_field(code, field, "%s", msg);
+		free(msg);
+		free(field);
+		if (rc)
+			db->tx_failed = 1;
+		return rc;
+	}
+	rc = db->drv->exec_script(db->impl, "RELEASE ch_unit");
+	if (rc)
+		db->tx_failed = 1;
+	return rc;
+}
+
 int64_t ch_db_tx_serial(const ch_db *db)
 {
 	return db->tx_depth > 0 && !db->tx_read ? db->tx_serial : 0;

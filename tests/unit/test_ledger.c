@@ -25,7 +25,9 @@
  *    add up, has one posting or reserves for a household not reviewed, and
  *    postings whose transfer never comes fail the commit.
  *  - account ids remembered within a transaction are forgotten when it
- *    rolls back (the next transaction's new accounts reuse their ids).
+ *    rolls back (the next transaction's new accounts reuse their ids), or
+ *    when a savepoint rolls back; a unit of work under a savepoint that
+ *    fails, even by a nested rollback, is undone alone.
  *  - ch_ledger_verify passes after all that and names the broken rule after
  *    tampering (triggers dropped, checks ignored).
  *  - rules the API must keep beyond the triggers: no money into a
@@ -1144,6 +1146,46 @@ static void test_account_ids_after_rollback(void **state)
 	verify_ok(f->fin, "after a rolled-back transaction made accounts");
 }
 
+/* Units of work under savepoints in one transaction (as the HTTP server's
+ * group commit runs them): a unit that fails after writing, even through
+ * a nested rollback, is undone alone; the others commit; accounts the
+ * undone unit made are not remembered after it. */
+static void test_savepoint_units(void **state)
+{
+	struct fixture *f = *state;
+	ch_db *db = ch_ctx_db(f->fin);
+	ch_db_savepoint sp;
+	ch_posting a[2] = {{"origin:other", -5}, {"pref:other", 5}};
+	ch_posting b[2] = {{"origin:social", -7}, {"pref:social", 7}};
+	ch_posting c[2] = {{"origin:county", -9}, {"pref:county", 9}};
+	int64_t accounts = q(f->fin, "SELECT count(*) FROM account");
+	assert_int_equal(ch_ctx_begin(f->fin), 0);
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	xfer_ok(f->fin, "unit1", "appropriate", 0, a, 2);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 0), 0);
+	/* a unit that writes, then fails inside a nested transaction */
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	assert_int_equal(ch_ctx_begin(f->fin), 0);
+	xfer_ok(f->fin, "unit2", "appropriate", 0, b, 2);
+	ch_error_set(CH_EINVALID, "unit 2 fails");
+	ch_ctx_rollback(f->fin);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 1), 0);
+	assert_string_equal(ch_error_message(), "unit 2 fails"); /* its error kept */
+	ch_error_clear();
+	/* the next unit makes accounts that take the undone one's ids */
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	xfer_ok(f->fin, "unit3", "appropriate", 0, c, 2);
+	xfer_ok(f->fin, "unit3b", "appropriate", 0, b, 2);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 0), 0);
+	assert_int_equal(ch_ctx_commit(f->fin), 0);
+	assert_int_equal(q(f->fin, "SELECT count(*) FROM transfer WHERE idem_key = 'unit2'"), 0);
+	assert_int_equal(balance(f->fin, "pref:other"), 5);
+	assert_int_equal(balance(f->fin, "pref:county"), 9);
+	assert_int_equal(balance(f->fin, "pref:social"), 7);
+	assert_int_equal(q(f->fin, "SELECT count(*) FROM account"), accounts + 6);
+	verify_ok(f->fin, "after a unit undone under its savepoint");
+}
+
 /* ---- verify after tampering ---- */
 
 /* Runs TAMPER in a transaction, checks that verify names WHAT, rolls back. */
@@ -2015,6 +2057,7 @@ int main(void)
 	    T(test_db_rules),
 	    T(test_sealed_insert),
 	    T(test_account_ids_after_rollback),
+	    T(test_savepoint_units),
 	    T(test_verify_tampered),
 	    T(test_household_money_any_kind),
 	    T(test_reversal_must_mirror),
