@@ -926,7 +926,8 @@ static int needs_reauth(ch_ctx *ctx, const struct ch_op *op, const ch_args *a,
  * its own context under a savepoint of its own and as its own user, and
  * commits once; only then is every request of the group done, with its
  * own result or error (one that failed was undone alone; if the commit
- * fails, every request of the group fails with its error). Meanwhile the
+ * fails, every request of the group fails with its error, but when it
+ * conflicted with another transaction (PostgreSQL) each runs again alone). Meanwhile the
  * next requests queue up for the next group. On SQLite one commit (one
  * write lock, one WAL append) then serves many requests. */
 #define GROUP_MAX 256
@@ -981,6 +982,25 @@ static void group_run(ch_ctx *ctx, struct grouped *list)
 	}
 	if (rc == 0) {
 		rc = ch_ctx_commit(ctx);
+		if (rc && ch_db_conflicted(db)) {
+			/* PostgreSQL: the group conflicted with another transaction
+			 * and nothing of it is stored; each request runs again alone,
+			 * with the retries a request alone gets (ch_op_call) */
+			ch_error_clear();
+			for (struct grouped *g = list; g; g = g->next) {
+				if (g->rc)
+					continue;
+				ch_result_dispose(g->res);
+				ch_result_init(g->res);
+				int r = ch_ctx_act_as_user(ctx, &g->actor);
+				ch_ctx_set_factor(ctx, g->fresh);
+				if (r == 0)
+					r = ch_op_call(g->op, ctx, g->a, g->res);
+				if (r)
+					group_keep_error(g, r);
+			}
+			rc = 0;
+		}
 		if (rc) {
 			int code = ch_error_code();
 			char *msg = ch_strdup(ch_error_message());
