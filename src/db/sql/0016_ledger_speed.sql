@@ -123,10 +123,12 @@ END;
 CREATE TRIGGER transfer_sealed_insert AFTER INSERT ON transfer
 WHEN NEW.sealed <> 0
 BEGIN
-	SELECT RAISE(ABORT, 'ledger: debits do not equal credits')
-	WHERE (SELECT coalesce(sum(amount), 0) FROM posting WHERE transfer_id = NEW.id) <> 0;
-	SELECT RAISE(ABORT, 'ledger: a transfer needs two postings at least')
-	WHERE (SELECT count(*) FROM posting WHERE transfer_id = NEW.id) < 2;
+	-- the postings read once for both sums
+	SELECT CASE WHEN total <> 0 THEN RAISE(ABORT, 'ledger: debits do not equal credits')
+	            WHEN n < 2 THEN RAISE(ABORT, 'ledger: a transfer needs two postings at least')
+	       END
+	FROM (SELECT coalesce(sum(amount), 0) AS total, count(*) AS n FROM posting
+	      WHERE transfer_id = NEW.id);
 	SELECT RAISE(ABORT, 'ledger: the household''s review has not passed, or it has withdrawn')
 	WHERE (NEW.kind = 'reserve' OR NEW.kind = 'adjust') AND EXISTS (
 	       SELECT 1 FROM posting p JOIN account a ON a.id = p.account_id
