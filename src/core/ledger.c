@@ -194,21 +194,58 @@ static int cmp_posting(const void *x, const void *y)
 	return strcmp(((const ch_posting *)x)->account, ((const ch_posting *)y)->account);
 }
 
+/* Appends V in decimal, as "%" PRId64 would. */
+static void put_int64(ch_buf *b, int64_t v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		t[--i] = '-';
+	ch_buf_put(b, t + i, sizeof t - i);
+}
+
+/* The hash a transfer's content is stored with, which a replay of its key
+ * is compared with: "KIND|DAY|MEMO|HOUSEHOLD|REVERSES|" and then
+ * "ACCOUNT=AMOUNT;" for each posting in the order of the accounts, byte
+ * for byte as every earlier version wrote it (test_content_hash_stable). */
 static void content_hash(const char *kind, const char *day, const char *memo, int64_t household,
                          int64_t reverses, const ch_posting *p, size_t n, char out[65])
 {
-	ch_posting *sorted = ch_calloc(n ? n : 1, sizeof *sorted);
+	ch_posting two[2], *sorted = n <= 2 ? two : ch_calloc(n, sizeof *sorted);
 	ch_buf b;
-	memcpy(sorted, p, n * sizeof *p);
-	qsort(sorted, n, sizeof *sorted, cmp_posting);
+	if (n)
+		memcpy(sorted, p, n * sizeof *p);
+	if (n == 2 && strcmp(two[0].account, two[1].account) > 0) {
+		ch_posting t = two[0];
+		two[0] = two[1], two[1] = t;
+	} else if (n > 2) {
+		qsort(sorted, n, sizeof *sorted, cmp_posting);
+	}
 	ch_buf_init(&b);
-	ch_buf_printf(&b, "%s|%s|%s|%" PRId64 "|%" PRId64 "|", kind, day, memo ? memo : "",
-	              household, reverses);
-	for (size_t i = 0; i < n; i++)
-		ch_buf_printf(&b, "%s=%" PRId64 ";", sorted[i].account, sorted[i].amount);
+	ch_buf_puts(&b, kind);
+	ch_buf_putc(&b, '|');
+	ch_buf_puts(&b, day);
+	ch_buf_putc(&b, '|');
+	ch_buf_puts(&b, memo ? memo : "");
+	ch_buf_putc(&b, '|');
+	put_int64(&b, household);
+	ch_buf_putc(&b, '|');
+	put_int64(&b, reverses);
+	ch_buf_putc(&b, '|');
+	for (size_t i = 0; i < n; i++) {
+		ch_buf_puts(&b, sorted[i].account);
+		ch_buf_putc(&b, '=');
+		put_int64(&b, sorted[i].amount);
+		ch_buf_putc(&b, ';');
+	}
 	ch_hash_hex(b.ptr, b.len, out);
 	ch_buf_dispose(&b);
-	free(sorted);
+	if (sorted != two)
+		free(sorted);
 }
 
 /* A reversal must undo exactly what REVERSES did, and only once. */

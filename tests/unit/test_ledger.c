@@ -1186,6 +1186,40 @@ static void test_savepoint_units(void **state)
 	verify_ok(f->fin, "after a unit undone under its savepoint");
 }
 
+/* The content hash a transfer is stored with is what a replay of its key
+ * is compared with, so it must come out the same from version to version:
+ * this one was computed by the version that wrote it with snprintf. */
+static void test_content_hash_stable(void **state)
+{
+	struct fixture *f = *state;
+	ch_posting p[3] = {{"pref:other", 12345}, {"origin:other", -12346}, {"pref:social", 1}};
+	char *hash = NULL;
+	xfer_ok(f->fin, "hash1", "appropriate", 0, p, 3);
+	if (ch_db_query_text(ch_ctx_db(f->fin), &hash,
+	                     "SELECT content_hash FROM transfer WHERE idem_key = 'hash1'",
+	                     NULL) != 0)
+		fail_msg("the transfer's hash: %s", ch_error_message());
+	assert_string_equal(hash,
+	                    "d6ebf0467a7176fabd854a10759cb19c77e90c61037226f82cdb78ced871adda");
+	free(hash);
+	/* two postings given out of order, and the largest amounts (BLAKE2b-256
+	 * of "appropriate|2023-06-01|unit|0|0|origin:social=-7;pref:social=7;"
+	 * and of the same with the county source and ±9223372036854775807) */
+	ch_posting two[2] = {{"pref:social", 7}, {"origin:social", -7}};
+	ch_posting big[2] = {{"pref:county", INT64_MAX}, {"origin:county", -INT64_MAX}};
+	xfer_ok(f->fin, "hash2", "appropriate", 0, two, 2);
+	xfer_ok(f->fin, "hash3", "appropriate", 0, big, 2);
+	if (ch_db_query_text(ch_ctx_db(f->fin), &hash,
+	                     "SELECT group_concat(content_hash, ' ') FROM (SELECT content_hash FROM"
+	                     " transfer WHERE idem_key IN ('hash2', 'hash3') ORDER BY idem_key)",
+	                     NULL) != 0)
+		fail_msg("the transfers' hashes: %s", ch_error_message());
+	assert_string_equal(hash,
+	                    "6202a46667a2a0cc420261e8ef73fbb3c761b08b7b43f9a39049bddd37ec38b5 "
+	                    "6fd0d9f709fb780921eb61fc0886abee6d2eeb97e434706603a47855d8986cdd");
+	free(hash);
+}
+
 /* ---- verify after tampering ---- */
 
 /* Runs TAMPER in a transaction, checks that verify names WHAT, rolls back. */
@@ -2058,6 +2092,7 @@ int main(void)
 	    T(test_sealed_insert),
 	    T(test_account_ids_after_rollback),
 	    T(test_savepoint_units),
+	    T(test_content_hash_stable),
 	    T(test_verify_tampered),
 	    T(test_household_money_any_kind),
 	    T(test_reversal_must_mirror),
