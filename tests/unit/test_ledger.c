@@ -1063,6 +1063,10 @@ static void test_sealed_insert(void **state)
 	"INSERT INTO posting(transfer_id, account_id, amount) VALUES"                              \
 	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'), -100),"          \
 	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":region'), 99)"
+#define POSTINGS_BALANCED                                                                          \
+	"INSERT INTO posting(transfer_id, account_id, amount) VALUES"                              \
+	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'), -100),"          \
+	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":region'), 100)"
 #define SEALED(kind, hh)                                                                           \
 	"INSERT INTO transfer(id, idem_key, kind, content_hash, day, at, actor, household_id,"     \
 	" sealed) VALUES (900001, 'raw9', '" kind "', 'x', '2023-07-01', 'now', 'fin', " hh ", 1)"
@@ -1101,21 +1105,16 @@ static void test_sealed_insert(void **state)
 	sql_ok(f->fin, "ROLLBACK");
 	/* postings whose transfer never comes: the commit fails */
 	sql_ok(f->fin, "BEGIN");
-	sql_ok(f->fin, "INSERT INTO posting(transfer_id, account_id, amount) VALUES"
-	               " (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'),"
-	               " -100), (900001, (SELECT id FROM account WHERE code = 'county:" CJ
-	               ":region'), 100)");
+	sql_ok(f->fin, POSTINGS_BALANCED);
 	refused_saying(f->fin, "COMMIT", "FOREIGN KEY");
 	sql_ok(f->fin, "ROLLBACK");
 	/* and a balanced one goes in */
 	sql_ok(f->fin, "BEGIN");
-	sql_ok(f->fin, "INSERT INTO posting(transfer_id, account_id, amount) VALUES"
-	               " (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'),"
-	               " -100), (900001, (SELECT id FROM account WHERE code = 'county:" CJ
-	               ":region'), 100)");
+	sql_ok(f->fin, POSTINGS_BALANCED);
 	sql_ok(f->fin, SEALED("allocate", "NULL"));
 	sql_ok(f->fin, "ROLLBACK");
 #undef POSTINGS_OFF_BY_ONE
+#undef POSTINGS_BALANCED
 #undef SEALED
 	same_counts(c0, counts(f->fin), "the refused sealed inserts");
 	verify_ok(f->fin, "after the refused sealed inserts");
