@@ -21,10 +21,18 @@
  * SQLite syncs the WAL at checkpoints, not at each commit, so the last
  * commits may be lost to a power cut. The ledger's balance and the plain
  * table's row count are checked at the end (not timed).
+ *
+ * Then, untimed, the WAL frames (pages written) per commit at batch 1, for
+ * each side: automatic checkpoints off, the WAL emptied, WAL_RUN transfers
+ * (or their rows) committed one by one, the WAL file's size divided by the
+ * size of a frame and by the number of commits. LEDGER_BENCH_FRAMES=0 in the
+ * environment leaves this out (for callgrind --toggle-collect=ledger_run,
+ * which then counts the timed runs alone).
  */
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,6 +41,7 @@
 #include "core/ctx.h"
 #include "core/ledger.h"
 #include "core/user.h"
+#include "db/db.h"
 #include "util/error.h"
 
 /* The pragmas db_sqlite.c sets on every connection. */
@@ -41,6 +50,7 @@
 	" PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;"
 
 #define BATCHED 1000
+#define WAL_RUN 200 /* commits counted for the WAL frames per commit */
 
 static double now_s(void)
 {
@@ -135,6 +145,44 @@ static int plain_run(sqlite3 *h, sqlite3_stmt *ins, long first, long n, long bat
 	return 0;
 }
 
+/* The frames in the WAL of the database at PATH, whose pages are PAGE
+ * bytes (a 32-byte header, then a 24-byte header and a page per frame). */
+static double wal_frames(const char *path, int64_t page)
+{
+	char wal[4200];
+	struct stat st;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (stat(wal, &st) != 0 || st.st_size < 32)
+		return 0;
+	return (double)(st.st_size - 32) / (double)(page + 24);
+}
+
+#define WAL_OFF "PRAGMA wal_autocheckpoint=0; PRAGMA wal_checkpoint(TRUNCATE);"
+#define WAL_ON  "PRAGMA wal_autocheckpoint=1000;"
+
+/* WAL frames per commit at batch 1: the ledger's (WAL_RUN transfers) into
+ * *LEDGER, the plain table's (their rows, from FIRST on) into *PLAIN. */
+static int wal_per_commit(ch_ctx *ctx, const char *path, sqlite3 *h, sqlite3_stmt *ins,
+                          const char *plain_path, long first, double *ledger, double *plain)
+{
+	int64_t page = 4096;
+	double s;
+	if (ch_db_query_int64(ch_ctx_db(ctx), &page, "PRAGMA page_size", NULL) != 0 ||
+	    ch_db_exec_script(ch_ctx_db(ctx), WAL_OFF) != 0 ||
+	    ledger_run(ctx, "wal", WAL_RUN, 1, &s) != 0)
+		return fail("counting the WAL frames");
+	*ledger = wal_frames(path, page) / WAL_RUN;
+	if (ch_db_exec_script(ch_ctx_db(ctx), WAL_ON) != 0)
+		return fail("counting the WAL frames");
+	if (sqlite3_exec(h, WAL_OFF, NULL, NULL, NULL) != SQLITE_OK ||
+	    plain_run(h, ins, first, WAL_RUN, 1, &s) != 0)
+		return sq_fail(h, "counting the WAL frames");
+	*plain = wal_frames(plain_path, page) / WAL_RUN;
+	if (sqlite3_exec(h, WAL_ON, NULL, NULL, NULL) != SQLITE_OK)
+		return sq_fail(h, "counting the WAL frames");
+	return 0;
+}
+
 static double per_s(long n, double s)
 {
 	return s > 0 ? (double)n / s : 0;
@@ -165,7 +213,7 @@ int main(int argc, char **argv)
 	sqlite3_stmt *ins = NULL, *cnt = NULL;
 	char plain[4096];
 	long n1, nb;
-	double l1, q1, lb, qb;
+	double l1, q1, lb, qb, wl = 0, wp = 0;
 	int64_t balance = -1, rows = -1;
 	int rc = 1;
 
@@ -213,6 +261,14 @@ int main(int argc, char **argv)
 	    plain_run(h, ins, n1, nb, BATCHED, &qb) != 0)
 		goto done;
 	report(BATCHED, nb, lb, qb);
+	const char *frames = getenv("LEDGER_BENCH_FRAMES");
+	long walrun = frames && strcmp(frames, "0") == 0 ? 0 : WAL_RUN;
+	if (walrun && wal_per_commit(ctx, argv[1], h, ins, plain, n1 + nb, &wl, &wp) != 0)
+		goto done;
+	if (walrun)
+		printf("WAL frames per commit at batch 1 (%d commits, untimed): ledger %.2f,"
+		       " plain sqlite insert %.2f\n",
+		       WAL_RUN, wl, wp);
 
 	/* the check: every fen arrived, every row is there */
 	if (ch_ledger_balance(ctx, "pref:central", &balance) != 0) {
@@ -223,11 +279,11 @@ int main(int argc, char **argv)
 	    sqlite3_step(cnt) == SQLITE_ROW)
 		rows = sqlite3_column_int64(cnt, 0);
 	sqlite3_finalize(cnt);
-	if (balance != n1 + nb || rows != 2 * (n1 + nb)) {
+	if (balance != n1 + nb + walrun || rows != 2 * (n1 + nb + walrun)) {
 		fprintf(stderr,
 		        "ledger_bench: check failed: pref:central holds %" PRId64
 		        " fen (want %ld), plain table %" PRId64 " rows (want %ld)\n",
-		        balance, n1 + nb, rows, 2 * (n1 + nb));
+		        balance, n1 + nb + walrun, rows, 2 * (n1 + nb + walrun));
 		goto done;
 	}
 	rc = 0;

@@ -312,4 +312,8 @@ make -s --no-print-directory -C "$ROOT" MODE=release bench-bin
 "$ROOT/build/release/bench/ledger_bench" ledger.db "${BENCH_LEDGER:-20000}" \
 	"${BENCH_LEDGER_BATCHED:-200000}"
 rm -f ledger.db*
+# group commit over HTTP: 64 clients posting single transfers beside the
+# plain batch-1,000 insert of the same run (bench/group_commit.sh)
+(cd "$ROOT" && sh bench/group_commit.sh "$C" \
+	"$ROOT/build/release/bench/ledger_bench")
 fi

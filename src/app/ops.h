@@ -194,6 +194,15 @@ const char *ch_args_at(const ch_args *a, const char *name, size_t i);
 /* allowed to a session that may only enrol a second factor (a user of a
  * role that requires one, before enrolling) */
 #define CH_OP_ENROL 0x200u
+/* over HTTP, concurrent requests of this operation are committed together
+ * (group commit, router.c): one thread runs several in one transaction,
+ * each under its own savepoint (one that fails is undone alone and
+ * answered with its own error), commits once, and only then are they
+ * answered. For small writes that users send often; the operation must
+ * write no table the change hook seals (core/seal.c), whose heard rows a
+ * savepoint's rollback would not take back, and need no fresh second
+ * factor (CH_OP_REAUTH) */
+#define CH_OP_GROUP 0x400u
 
 struct ch_op {
 	const char *group;             /* "plan" */

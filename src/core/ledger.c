@@ -17,15 +17,79 @@
 #include "util/money.h"
 #include "util/text.h"
 
-/* The account for CODE, created on first use. */
+/* Account ids by code, learnt within one write transaction and forgotten
+ * when another begins (keyed by ch_db_tx_serial, unique in the process),
+ * so that an account created by a transaction rolled back is never used
+ * after it. Per thread: each thread has its own connection. */
+#define ACCOUNT_CACHE 64 /* slots, a power of two; emptied when 3/4 full */
+static _Thread_local struct {
+	int64_t serial;
+	size_t used;
+	struct {
+		char code[96];
+		int64_t id;
+	} slot[ACCOUNT_CACHE];
+} account_cache;
+
+/* The slot of CODE in the cache of transaction SERIAL (the cache emptied
+ * first when it belongs to another, or is nearly full); *FOUND is 1 when
+ * CODE is there, else the slot is the free one to keep it in. */
+static size_t cache_slot(int64_t serial, const char *code, int *found)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+	*found = 0;
+	if (account_cache.serial != serial || account_cache.used >= ACCOUNT_CACHE * 3 / 4) {
+		memset(&account_cache, 0, sizeof account_cache);
+		account_cache.serial = serial;
+	}
+	for (const char *s = code; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	for (i = h & (ACCOUNT_CACHE - 1); account_cache.slot[i].code[0];
+	     i = (i + 1) & (ACCOUNT_CACHE - 1))
+		if (strcmp(account_cache.slot[i].code, code) == 0) {
+			*found = 1;
+			break;
+		}
+	return i;
+}
+
+static int account_create(ch_ctx *ctx, const char *code, int64_t *id);
+
+/* The account for CODE, created on first use; inside a write transaction
+ * remembered until it ends. */
 static int account_id(ch_ctx *ctx, const char *code, int64_t *id)
+{
+	int64_t serial = ch_db_tx_serial(ctx->db);
+	int found = 0, rc;
+	size_t slot = 0;
+	int keep = serial != 0 && strlen(code) < sizeof account_cache.slot[0].code;
+	if (keep) {
+		slot = cache_slot(serial, code, &found);
+		if (found) {
+			*id = account_cache.slot[slot].id;
+			return 0;
+		}
+	}
+	rc = ch_db_query_int64(ctx->db, id, "SELECT id FROM account WHERE code = ?", "t", code);
+	if (rc == CH_ENOTFOUND) {
+		ch_error_clear();
+		rc = account_create(ctx, code, id);
+	}
+	if (rc == 0 && keep) {
+		strcpy(account_cache.slot[slot].code, code);
+		account_cache.slot[slot].id = *id;
+		account_cache.used++;
+	}
+	return rc;
+}
+
+/* A new account for CODE (checked: its kind, county or household, source). */
+static int account_create(ch_ctx *ctx, const char *code, int64_t *id)
 {
 	char kind[16], a[64], b[64], c[64];
 	int64_t region = 0, household = 0, n;
 	int rc;
-	if (ch_db_query_int64(ctx->db, id, "SELECT id FROM account WHERE code = ?", "t", code) == 0)
-		return 0;
-	ch_error_clear();
 	a[0] = b[0] = c[0] = '\0';
 	int f = sscanf(code, "%15[^:]:%63[^:]:%63[^:]:%63[^\n]", kind, a, b, c);
 	const char *source = NULL, *category = NULL, *k = NULL;
@@ -130,21 +194,58 @@ static int cmp_posting(const void *x, const void *y)
 	return strcmp(((const ch_posting *)x)->account, ((const ch_posting *)y)->account);
 }
 
+/* Appends V in decimal, as "%" PRId64 would. */
+static void put_int64(ch_buf *b, int64_t v)
+{
+	char t[24];
+	size_t i = sizeof t;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	do
+		t[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		t[--i] = '-';
+	ch_buf_put(b, t + i, sizeof t - i);
+}
+
+/* The hash a transfer's content is stored with, which a replay of its key
+ * is compared with: "KIND|DAY|MEMO|HOUSEHOLD|REVERSES|" and then
+ * "ACCOUNT=AMOUNT;" for each posting in the order of the accounts, byte
+ * for byte as every earlier version wrote it (test_content_hash_stable). */
 static void content_hash(const char *kind, const char *day, const char *memo, int64_t household,
                          int64_t reverses, const ch_posting *p, size_t n, char out[65])
 {
-	ch_posting *sorted = ch_calloc(n ? n : 1, sizeof *sorted);
+	ch_posting two[2], *sorted = n <= 2 ? two : ch_calloc(n, sizeof *sorted);
 	ch_buf b;
-	memcpy(sorted, p, n * sizeof *p);
-	qsort(sorted, n, sizeof *sorted, cmp_posting);
+	if (n)
+		memcpy(sorted, p, n * sizeof *p);
+	if (n == 2 && strcmp(two[0].account, two[1].account) > 0) {
+		ch_posting t = two[0];
+		two[0] = two[1], two[1] = t;
+	} else if (n > 2) {
+		qsort(sorted, n, sizeof *sorted, cmp_posting);
+	}
 	ch_buf_init(&b);
-	ch_buf_printf(&b, "%s|%s|%s|%" PRId64 "|%" PRId64 "|", kind, day, memo ? memo : "",
-	              household, reverses);
-	for (size_t i = 0; i < n; i++)
-		ch_buf_printf(&b, "%s=%" PRId64 ";", sorted[i].account, sorted[i].amount);
+	ch_buf_puts(&b, kind);
+	ch_buf_putc(&b, '|');
+	ch_buf_puts(&b, day);
+	ch_buf_putc(&b, '|');
+	ch_buf_puts(&b, memo ? memo : "");
+	ch_buf_putc(&b, '|');
+	put_int64(&b, household);
+	ch_buf_putc(&b, '|');
+	put_int64(&b, reverses);
+	ch_buf_putc(&b, '|');
+	for (size_t i = 0; i < n; i++) {
+		ch_buf_puts(&b, sorted[i].account);
+		ch_buf_putc(&b, '=');
+		put_int64(&b, sorted[i].amount);
+		ch_buf_putc(&b, ';');
+	}
 	ch_hash_hex(b.ptr, b.len, out);
 	ch_buf_dispose(&b);
-	free(sorted);
+	if (sorted != two)
+		free(sorted);
 }
 
 /* A reversal must undo exactly what REVERSES did, and only once. */
@@ -218,6 +319,52 @@ static int flow_allows(const char *key, const char *kind, const ch_posting *p, s
 	return 0;
 }
 
+/* Money for a household's payable account, in a reservation or an
+ * adjustment, only when its review passed and it has not withdrawn. (The
+ * database checks this too, as the transfer goes in; checked here first so
+ * that the refusal names this rule, not the entitlement the postings meet
+ * before.) */
+static int eligible(ch_ctx *ctx, const char *key, const char *kind, const ch_posting *p, size_t n)
+{
+	if (strcmp(kind, "reserve") != 0 && strcmp(kind, "adjust") != 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char *status = NULL;
+		if (p[i].amount <= 0 || !ch_str_starts(p[i].account, "payable:"))
+			continue;
+		int rc =
+		    ch_db_query_text(ctx->db, &status, "SELECT status FROM household WHERE id = ?",
+		                     "i", (int64_t)strtoll(p[i].account + 8, NULL, 10));
+		if (rc == CH_ENOTFOUND) { /* no such household: account_id says so */
+			ch_error_clear();
+			continue;
+		}
+		if (rc)
+			return rc;
+		int ok = strcmp(status, "reviewed") == 0 || strcmp(status, "subsidized") == 0;
+		free(status);
+		if (!ok)
+			return ch_error_set(CH_EINVALID,
+			                    "transfer %s, %s %+" PRId64
+			                    " fen: ledger: the household's"
+			                    " review has not passed, or it has withdrawn",
+			                    key, p[i].account, p[i].amount);
+	}
+	return 0;
+}
+
+/* The database refused a posting (ACCOUNT, AMOUNT; NULL: the transfer as
+ * a whole) by a CHECK or a trigger: CH_EINVALID saying which rule, as data. */
+static int refused(const char *key, const char *account, int64_t amount)
+{
+	char *why = ch_strdup(ch_error_message());
+	int rc = account ? ch_error_set(CH_EINVALID, "transfer %s, %s %+" PRId64 " fen: %s", key,
+	                                account, amount, why)
+	                 : ch_error_set(CH_EINVALID, "transfer %s: %s", key, why);
+	free(why);
+	return rc;
+}
+
 int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const char *day,
                        const char *memo, int64_t household, int64_t reverses, const ch_posting *p,
                        size_t n, int64_t *id, int *existed)
@@ -259,20 +406,22 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 	}
 	ch_error_clear();
 	/* a replay is judged by its key above; only new transfers meet these rules */
-	if ((rc = flow_allows(key, kind, p, n)) != 0 || (rc = enough_money(ctx, p, n)) != 0)
+	if ((rc = flow_allows(key, kind, p, n)) != 0 ||
+	    (rc = eligible(ctx, key, kind, p, n)) != 0 || (rc = enough_money(ctx, p, n)) != 0)
 		return rc;
 	if (strcmp(kind, "reverse") == 0 && (rc = mirrors(ctx, key, reverses, p, n)) != 0)
 		return rc;
 	ch_now_utc(now, sizeof now);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
-	rc = ch_db_run(ctx->db,
-	               "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor, memo,"
-	               " household_id, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	               "tttttttII", key, kind, hash, day, now, ctx->actor.name, memo, household,
-	               reverses);
-	if (rc == 0)
-		*id = ch_db_last_id(ctx->db);
+	/* the postings first, then the transfer already sealed: the database
+	 * checks once, as the transfer goes in, that its postings balance (and
+	 * holds the postings' reference to it until the commit) */
+	if ((rc = ch_db_next_id(ctx->db, "transfer", id)) != 0) {
+		ch_ctx_rollback(ctx);
+		*id = 0;
+		return rc;
+	}
 	/* money out before money in: the database checks each household's
 	 * total after every posting, and must never see both halves' sum twice */
 	for (size_t k = 0; k < 2 * n && rc == 0; k++) {
@@ -285,15 +434,24 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 			    ctx->db,
 			    "INSERT INTO posting(transfer_id, account_id, amount) VALUES (?, ?, ?)",
 			    "iii", *id, acc, p[i].amount);
-		if (rc == CH_ECONFLICT) { /* a CHECK or a trigger: say which rule, as data */
-			char *why = ch_strdup(ch_error_message());
-			rc = ch_error_set(CH_EINVALID, "transfer %s, %s %+" PRId64 " fen: %s", key,
-			                  p[i].account, p[i].amount, why);
-			free(why);
-		}
+		if (rc == CH_ECONFLICT) /* a CHECK or a trigger: say which rule, as data */
+			rc = refused(key, p[i].account, p[i].amount);
 	}
 	if (rc == 0)
-		rc = ch_db_run(ctx->db, "UPDATE transfer SET sealed = 1 WHERE id = ?", "i", *id);
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO transfer(id, idem_key, kind, content_hash, day, at, actor,"
+		    " memo, household_id, reverses, sealed)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+		    "itttttttII", *id, key, kind, hash, day, now, ctx->actor.name, memo, household,
+		    reverses);
+	if (rc == CH_ECONFLICT) { /* the transfer's own check: name the posting it is about */
+		const ch_posting *which = NULL;
+		for (size_t i = 0; i < n && !which; i++)
+			if (p[i].amount > 0 && ch_str_starts(p[i].account, "payable:"))
+				which = &p[i];
+		rc = which ? refused(key, which->account, which->amount) : refused(key, NULL, 0);
+	}
 	if (rc == 0)
 		return ch_ctx_commit(ctx);
 	ch_ctx_rollback(ctx);

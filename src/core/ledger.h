@@ -6,8 +6,10 @@
  * by a reversing transfer. Each transfer carries an idempotency key: asked
  * again with the same key and the same content it returns the transfer
  * already made; with the same key and other content it is refused. The
- * rules are kept twice, here and by the database's triggers (0007_funds.sql),
- * so that neither a bug here nor a hand edit of the file can break them.
+ * rules are kept twice, here and by the database's triggers (0007_funds.sql,
+ * rebuilt by 0016_ledger_speed.sql), so that neither a bug here nor a hand
+ * edit of the file can break them. A transfer is written after its
+ * postings, already sealed: the database checks it once as it goes in.
  *
  * Accounts are named by code and created on first use:
  *   origin:SRC                      where a fund source's money comes from

@@ -3,6 +3,8 @@
  * bind-by-format-string helpers (see db.h).
  */
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -310,6 +312,10 @@ static void tx_ended(ch_db *db)
 	db->tx_read = 0;
 }
 
+/* The serial numbers of write transactions, unique in the process, so that
+ * no two connections' transactions share one either. */
+static _Atomic int64_t tx_serials;
+
 int ch_db_begin(ch_db *db)
 {
 	if (db->tx_depth > 0 && db->tx_read)
@@ -318,6 +324,7 @@ int ch_db_begin(ch_db *db)
 		return 0;
 	db->tx_failed = 0;
 	db->tx_read = 0;
+	db->tx_serial = atomic_fetch_add(&tx_serials, 1) + 1;
 	int rc = db->drv->begin(db->impl, 0);
 	if (rc)
 		db->tx_depth = 0;
@@ -425,6 +432,72 @@ int64_t ch_db_commits(const ch_db *db)
 int ch_db_tx_depth(const ch_db *db)
 {
 	return db->tx_depth;
+}
+
+int ch_db_savepoint_set(ch_db *db, ch_db_savepoint *sp)
+{
+	if (db->tx_depth <= 0 || db->tx_read)
+		return ch_error_set(CH_ERROR, "a savepoint outside a write transaction");
+	sp->depth = db->tx_depth;
+	sp->failed = db->tx_failed;
+	return db->drv->exec_script(db->impl, "SAVEPOINT ch_unit");
+}
+
+int ch_db_savepoint_end(ch_db *db, const ch_db_savepoint *sp, int rollback)
+{
+	int rc = 0;
+	db->tx_depth = sp->depth;
+	db->tx_failed = sp->failed;
+	if (rollback) {
+		/* keep the unit's error: rolling back is not the news */
+		int code = ch_error_code();
+		char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
+		rc = db->drv->exec_script(db->impl, "ROLLBACK TO ch_unit");
+		db->tx_serial = atomic_fetch_add(&tx_serials, 1) + 1;
+		if (rc == 0)
+			rc = db->drv->exec_script(db->impl, "RELEASE ch_unit");
+		if (rc == 0)
+			ch_error_set_field(code, field, "%s", msg);
+		free(msg);
+		free(field);
+		if (rc)
+			db->tx_failed = 1;
+		return rc;
+	}
+	rc = db->drv->exec_script(db->impl, "RELEASE ch_unit");
+	if (rc)
+		db->tx_failed = 1;
+	return rc;
+}
+
+int64_t ch_db_tx_serial(const ch_db *db)
+{
+	return db->tx_depth > 0 && !db->tx_read ? db->tx_serial : 0;
+}
+
+int ch_db_next_id(ch_db *db, const char *table, int64_t *id)
+{
+	char sql[256];
+	int pg = strcmp(db->drv->dialect, "pg") == 0;
+	int64_t serial = ch_db_tx_serial(db);
+	/* SQLite: the ids of one transaction follow each other, asked once */
+	if (!pg && serial && db->next_id_serial == serial &&
+	    strcmp(db->next_id_table, table) == 0) {
+		*id = ++db->next_id;
+		return 0;
+	}
+	if (pg)
+		snprintf(sql, sizeof sql, "SELECT nextval(pg_get_serial_sequence('%s', 'id'))",
+		         table);
+	else
+		snprintf(sql, sizeof sql, "SELECT coalesce(max(id), 0) + 1 FROM %s", table);
+	int rc = ch_db_query_int64(db, id, sql, NULL);
+	if (rc == 0 && !pg && serial && strlen(table) < sizeof db->next_id_table) {
+		strcpy(db->next_id_table, table);
+		db->next_id_serial = serial;
+		db->next_id = *id;
+	}
+	return rc;
 }
 
 int64_t ch_db_changes(ch_db *db)

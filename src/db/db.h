@@ -201,6 +201,34 @@ int64_t ch_db_commits(const ch_db *db);
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1
  * in the outermost one (whose ch_db_commit reaches the database). */
 int ch_db_tx_depth(const ch_db *db);
+/* A number that identifies the write transaction open now (0 outside
+ * one): it differs from that of every other transaction of every
+ * connection of the process, so a cache of what a transaction wrote, keyed by it, cannot
+ * outlive a rollback. */
+int64_t ch_db_tx_serial(const ch_db *db);
+/* Inside a write transaction: the id a new row of TABLE (whose key is an
+ * integer column "id") may be inserted with, for a caller that must name
+ * the row before inserting it (rows that refer to it come first). SQLite:
+ * one above the largest (the write lock keeps it free until the commit);
+ * PostgreSQL: the next value of the table's identity. SQLite asks once per
+ * transaction and counts on from there: within it, rows of TABLE must be
+ * inserted only with ids from here. */
+int ch_db_next_id(ch_db *db, const char *table, int64_t *id);
+/* A savepoint inside the open write transaction, for running several
+ * units of work in one transaction, each undone alone when it fails (a
+ * unit's own nested ch_db_rollback only marks the transaction failed; the
+ * savepoint's rollback clears that mark again). */
+typedef struct ch_db_savepoint {
+	int depth;  /* ch_db_tx_depth when it was set */
+	int failed; /* whether an inner level had failed by then */
+} ch_db_savepoint;
+/* Sets a savepoint (inside ch_db_begin only). */
+int ch_db_savepoint_set(ch_db *db, ch_db_savepoint *sp);
+/* Ends savepoint SP: ROLLBACK undoes everything since it was set (and
+ * gives the transaction a new ch_db_tx_serial, so caches of it are
+ * dropped), else it is kept. The nesting and the failed mark return to
+ * what they were when SP was set; the current error is kept. */
+int ch_db_savepoint_end(ch_db *db, const ch_db_savepoint *sp, int rollback);
 /* Row id of the last insert on this connection. */
 int64_t ch_db_last_id(ch_db *db);
 /* Rows changed by the last INSERT, UPDATE or DELETE on this connection. */

@@ -123,13 +123,17 @@ struct ch_db_cached {
 struct ch_db {
 	const struct ch_db_driver *drv;
 	void *impl;
-	int tx_depth;          /* nesting of ch_db_begin; only the outermost reaches the driver */
-	int tx_failed;         /* an inner level rolled back: the outermost must not commit */
-	int tx_read;           /* the outermost level is a read snapshot (ch_db_begin_read) */
-	int64_t tx_start_ns;   /* when the outermost write transaction took the lock */
-	int64_t lock_max_ns;   /* the longest this connection held the write lock */
-	int64_t lock_total_ns; /* and all its write transactions together */
-	int64_t commits;       /* outermost write transactions committed */
+	int tx_depth;           /* nesting of ch_db_begin; only the outermost reaches the driver */
+	int tx_failed;          /* an inner level rolled back: the outermost must not commit */
+	int tx_read;            /* the outermost level is a read snapshot (ch_db_begin_read) */
+	int64_t tx_start_ns;    /* when the outermost write transaction took the lock */
+	int64_t lock_max_ns;    /* the longest this connection held the write lock */
+	int64_t lock_total_ns;  /* and all its write transactions together */
+	int64_t commits;        /* outermost write transactions committed */
+	int64_t tx_serial;      /* the open write transaction's number (ch_db_tx_serial) */
+	int64_t next_id_serial; /* ch_db_next_id: the transaction NEXT_ID was given in */
+	int64_t next_id;
+	char next_id_table[32];
 	struct ch_db_cached cache[CH_DB_CACHE];
 	uint64_t clock;
 };

@@ -12,10 +12,10 @@
  * error table that also gives the command line its exit status.
  *
  * Each worker thread keeps one open database context and acts for each
- * request's user in turn. Answers of aggregate reports are kept by the
- * data's version (the newest audit entry: every write appends one) and
- * answer If-None-Match with 304 while nothing changed. Paths outside /api/
- * are the web pages (static.c).
+ * request's user in turn. Concurrent requests of an operation flagged
+ * CH_OP_GROUP are committed together (group commit, see group_call). Answers of aggregate reports
+ * are kept by the data's version (the newest audit entry: every write appends one) and answer
+ * If-None-Match with 304 while nothing changed. Paths outside /api/ are the web pages (static.c).
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -32,6 +32,7 @@
 #include "core/auth.h"
 #include "core/ctx.h"
 #include "core/user.h"
+#include "db/db.h"
 #include "http/downloads.h"
 #include "http/http.h"
 #include "http/routes.h"
@@ -917,6 +918,153 @@ static int needs_reauth(ch_ctx *ctx, const struct ch_op *op, const ch_args *a,
 	return 1;
 }
 
+/* ---- group commit ---- */
+
+/* Requests of CH_OP_GROUP operations wait in one queue. The first thread
+ * that finds no group being committed takes the whole queue (its own
+ * request among them, up to GROUP_MAX), runs each in one transaction of
+ * its own context under a savepoint of its own and as its own user, and
+ * commits once; only then is every request of the group done, with its
+ * own result or error (one that failed was undone alone; if the commit
+ * fails, every request of the group fails with its error, but when it
+ * conflicted with another transaction (PostgreSQL) each runs again alone). Meanwhile the
+ * next requests queue up for the next group. On SQLite one commit (one
+ * write lock, one WAL append) then serves many requests. */
+#define GROUP_MAX 256
+
+struct grouped {
+	const struct ch_op *op;
+	const ch_args *a;
+	ch_result *res;
+	ch_user actor;
+	int fresh; /* the caller gave a recent second factor */
+	int rc, code;
+	char *msg, *field; /* the error, when RC */
+	int done;
+	struct grouped *next;
+};
+
+static pthread_mutex_t group_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t group_cv = PTHREAD_COND_INITIALIZER;
+static struct grouped *group_head, **group_tail = &group_head;
+static int group_busy; /* a thread is committing a group */
+
+static void group_keep_error(struct grouped *g, int rc)
+{
+	g->rc = rc;
+	g->code = ch_error_code();
+	g->msg = ch_strdup(ch_error_message());
+	g->field = ch_error_field() ? ch_strdup(ch_error_field()) : NULL;
+	ch_error_clear();
+}
+
+/* Runs the group LIST in one transaction of CTX (see above). */
+static void group_run(ch_ctx *ctx, struct grouped *list)
+{
+	ch_db *db = ch_ctx_db(ctx);
+	int rc = ch_ctx_begin(ctx);
+	for (struct grouped *g = list; g; g = g->next) {
+		ch_db_savepoint sp;
+		if (rc) {
+			group_keep_error(g, rc);
+			continue;
+		}
+		int r = ch_ctx_act_as_user(ctx, &g->actor);
+		ch_ctx_set_factor(ctx, g->fresh);
+		if (r == 0 && (r = ch_db_savepoint_set(db, &sp)) == 0) {
+			r = g->op->run(ctx, g->a, g->res);
+			int end = ch_db_savepoint_end(db, &sp, r != 0);
+			if (r == 0)
+				r = end;
+		}
+		if (r)
+			group_keep_error(g, r);
+	}
+	if (rc == 0) {
+		rc = ch_ctx_commit(ctx);
+		if (rc && ch_db_conflicted(db)) {
+			/* PostgreSQL: the group conflicted with another transaction
+			 * and nothing of it is stored; each request runs again alone,
+			 * with the retries a request alone gets (ch_op_call) */
+			ch_error_clear();
+			for (struct grouped *g = list; g; g = g->next) {
+				if (g->rc)
+					continue;
+				ch_result_dispose(g->res);
+				ch_result_init(g->res);
+				int r = ch_ctx_act_as_user(ctx, &g->actor);
+				ch_ctx_set_factor(ctx, g->fresh);
+				if (r == 0)
+					r = ch_op_call(g->op, ctx, g->a, g->res);
+				if (r)
+					group_keep_error(g, r);
+			}
+			rc = 0;
+		}
+		if (rc) {
+			int code = ch_error_code();
+			char *msg = ch_strdup(ch_error_message());
+			for (struct grouped *g = list; g; g = g->next)
+				if (g->rc == 0) {
+					ch_error_set(code, "%s", msg);
+					group_keep_error(g, rc);
+					ch_result_dispose(g->res);
+					ch_result_init(g->res);
+				}
+			free(msg);
+		}
+	}
+	ch_ctx_act_as(ctx, NULL);
+}
+
+/* Runs OP for CTX's actor as one request of a group; returns when the
+ * group has committed, with the request's own result or error. */
+static int group_call(ch_ctx *ctx, const struct ch_op *op, const ch_args *a, ch_result *res)
+{
+	struct grouped me = {op, a, res, {0}, 0, 0, 0, NULL, NULL, 0, NULL};
+	ch_user_copy(&me.actor, ch_ctx_actor(ctx));
+	me.fresh = ch_ctx_factor(ctx);
+	pthread_mutex_lock(&group_mu);
+	*group_tail = &me;
+	group_tail = &me.next;
+	while (!me.done) {
+		if (group_busy) {
+			pthread_cond_wait(&group_cv, &group_mu);
+			continue;
+		}
+		/* commit the queue as it is now */
+		struct grouped *list = group_head, *last = NULL;
+		size_t n = 0;
+		for (struct grouped *g = list; g && n < GROUP_MAX; g = g->next, n++)
+			last = g;
+		group_head = last->next;
+		last->next = NULL;
+		if (!group_head)
+			group_tail = &group_head;
+		group_busy = 1;
+		pthread_mutex_unlock(&group_mu);
+		group_run(ctx, list);
+		if (n > 1)
+			http_log_event("group", "%zu requests committed in one transaction", n);
+		pthread_mutex_lock(&group_mu);
+		for (struct grouped *g = list, *next; g; g = next) {
+			next = g->next;
+			g->done = 1;
+		}
+		group_busy = 0;
+		pthread_cond_broadcast(&group_cv);
+	}
+	pthread_mutex_unlock(&group_mu);
+	ch_ctx_act_as_user(ctx, &me.actor);
+	ch_ctx_set_factor(ctx, me.fresh);
+	ch_user_dispose(&me.actor);
+	if (me.rc)
+		ch_error_set_field(me.code, me.field, "%s", me.msg);
+	free(me.msg);
+	free(me.field);
+	return me.rc;
+}
+
 static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
                    const struct caller *who, struct http_response *resp)
 {
@@ -949,7 +1097,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	}
 	if (needs_reauth(ctx, op, a, who, req, resp))
 		goto done;
-	rc = ch_op_call(op, ctx, a, &res);
+	rc = op->flags & CH_OP_GROUP ? group_call(ctx, op, a, &res) : ch_op_call(op, ctx, a, &res);
 	ch_op_name(op, name, sizeof name);
 	if (rc) {
 		const ch_problems *p = NULL;

@@ -20,7 +20,14 @@
  *    neither changed nor deleted, sealed transfers take no posting, a
  *    transfer is sealed only when balanced and with two postings, reserve
  *    postings only for households whose review passed, within their
- *    entitlement, and no account but an origin below zero.
+ *    entitlement, and no account but an origin below zero; a transfer
+ *    written already sealed after its postings is refused when it does not
+ *    add up, has one posting or reserves for a household not reviewed, and
+ *    postings whose transfer never comes fail the commit.
+ *  - account ids remembered within a transaction are forgotten when it
+ *    rolls back (the next transaction's new accounts reuse their ids), or
+ *    when a savepoint rolls back; a unit of work under a savepoint that
+ *    fails, even by a nested rollback, is undone alone.
  *  - ch_ledger_verify passes after all that and names the broken rule after
  *    tampering (triggers dropped, checks ignored).
  *  - rules the API must keep beyond the triggers: no money into a
@@ -1031,6 +1038,187 @@ static void test_db_rules(void **state)
 	verify_ok(f->fin, "after the refused edits");
 }
 
+/* S (SQL) must fail with a message that contains WHY. */
+static void refused_saying(ch_ctx *ctx, const char *s, const char *why)
+{
+	if (ch_db_exec_script(ch_ctx_db(ctx), s) == 0)
+		fail_msg("the database accepted: %s", s);
+	if (!strstr(ch_error_message(), why))
+		fail_msg("%s: refused with '%s', expected '%s'", s, ch_error_message(), why);
+	ch_error_clear();
+}
+
+/* A transfer written already sealed, after its postings (migration 0016):
+ * the database still refuses one that does not add up, one with a single
+ * posting, one that reserves money for a household whose review has not
+ * passed, and postings whose transfer never comes (at the commit). */
+static void test_sealed_insert(void **state)
+{
+	struct fixture *f = *state;
+	int64_t n01 = hh_id(f->fin, "N01");
+	char s[2048];
+	ledger_with_reserve(f);
+	struct counts c0 = counts(f->fin);
+#define POSTINGS_OFF_BY_ONE                                                                        \
+	"INSERT INTO posting(transfer_id, account_id, amount) VALUES"                              \
+	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'), -100),"          \
+	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":region'), 99)"
+#define POSTINGS_BALANCED                                                                          \
+	"INSERT INTO posting(transfer_id, account_id, amount) VALUES"                              \
+	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'), -100),"          \
+	" (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":region'), 100)"
+#define SEALED(kind, hh)                                                                           \
+	"INSERT INTO transfer(id, idem_key, kind, content_hash, day, at, actor, household_id,"     \
+	" sealed) VALUES (900001, 'raw9', '" kind "', 'x', '2023-07-01', 'now', 'fin', " hh ", 1)"
+	/* off by 1 fen */
+	sql_ok(f->fin, "BEGIN");
+	sql_ok(f->fin, POSTINGS_OFF_BY_ONE);
+	refused_saying(f->fin, SEALED("allocate", "NULL"), "debits do not equal credits");
+	sql_ok(f->fin, "ROLLBACK");
+	/* one posting */
+	sql_ok(f->fin, "BEGIN");
+	sql_ok(f->fin, "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor, sealed)"
+	               " VALUES ('raw8', 'allocate', 'x', '2023-07-01', 'now', 'fin', 0)");
+	refused_saying(f->fin,
+	               "INSERT INTO transfer(id, idem_key, kind, content_hash, day, at, actor,"
+	               " sealed) VALUES (900002, 'raw10', 'allocate', 'x', '2023-07-01', 'now',"
+	               " 'fin', 1)",
+	               "two postings at least");
+	sql_ok(f->fin, "ROLLBACK");
+	/* balanced, but reserving for N01, whose review has not passed (given
+	 * an entitlement, so that only the review stands in the way) */
+	snprintf(s, sizeof s,
+	         "BEGIN;"
+	         "INSERT INTO account(code, kind, source, household_id) VALUES"
+	         " ('payable:%" PRId64 ":central', 'payable', 'central', %" PRId64 ");"
+	         "INSERT INTO entitlement(household_id, policy_id, total_fen, cost_fen, detail,"
+	         " reviewed_day, computed_at) VALUES (%" PRId64 ", (SELECT id FROM subsidy_policy"
+	         " WHERE active = 1), 100000, 300000, '{}', '2023-10-20', 'now');"
+	         "INSERT INTO posting(transfer_id, account_id, amount) VALUES"
+	         " (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'), -100),"
+	         " (900001, (SELECT id FROM account WHERE code = 'payable:%" PRId64
+	         ":central'), 100)",
+	         n01, n01, n01, n01);
+	sql_ok(f->fin, s);
+	snprintf(s, sizeof s, SEALED("reserve", "%" PRId64), n01);
+	refused_saying(f->fin, s, "review has not passed");
+	sql_ok(f->fin, "ROLLBACK");
+	/* postings whose transfer never comes: the commit fails */
+	sql_ok(f->fin, "BEGIN");
+	sql_ok(f->fin, POSTINGS_BALANCED);
+	refused_saying(f->fin, "COMMIT", "FOREIGN KEY");
+	sql_ok(f->fin, "ROLLBACK");
+	/* and a balanced one goes in */
+	sql_ok(f->fin, "BEGIN");
+	sql_ok(f->fin, POSTINGS_BALANCED);
+	sql_ok(f->fin, SEALED("allocate", "NULL"));
+	sql_ok(f->fin, "ROLLBACK");
+#undef POSTINGS_OFF_BY_ONE
+#undef POSTINGS_BALANCED
+#undef SEALED
+	same_counts(c0, counts(f->fin), "the refused sealed inserts");
+	verify_ok(f->fin, "after the refused sealed inserts");
+}
+
+/* Account ids are remembered within a write transaction only: accounts
+ * made by a transaction rolled back are not used after it, even when the
+ * next transaction's new accounts get their ids. */
+static void test_account_ids_after_rollback(void **state)
+{
+	struct fixture *f = *state;
+	ch_posting other[2] = {{"origin:other", -5}, {"pref:other", 5}};
+	ch_posting social[2] = {{"origin:social", -7}, {"pref:social", 7}};
+	int64_t before = q(f->fin, "SELECT coalesce(max(id), 0) FROM account");
+	assert_int_equal(ch_ctx_begin(f->fin), 0);
+	xfer_ok(f->fin, "cache1", "appropriate", 0, other, 2);
+	assert_int_equal(q(f->fin, "SELECT coalesce(max(id), 0) FROM account"), before + 2);
+	ch_ctx_rollback(f->fin);
+	assert_int_equal(q(f->fin, "SELECT coalesce(max(id), 0) FROM account"), before);
+	assert_int_equal(ch_ctx_begin(f->fin), 0);
+	xfer_ok(f->fin, "cache2", "appropriate", 0, social, 2); /* takes the ids back */
+	xfer_ok(f->fin, "cache3", "appropriate", 0, other, 2);
+	assert_int_equal(ch_ctx_commit(f->fin), 0);
+	assert_int_equal(balance(f->fin, "pref:social"), 7);
+	assert_int_equal(balance(f->fin, "pref:other"), 5);
+	assert_int_equal(balance(f->fin, "origin:other"), -5);
+	assert_int_equal(q(f->fin, "SELECT count(*) FROM transfer WHERE idem_key = 'cache1'"), 0);
+	verify_ok(f->fin, "after a rolled-back transaction made accounts");
+}
+
+/* Units of work under savepoints in one transaction (as the HTTP server's
+ * group commit runs them): a unit that fails after writing, even through
+ * a nested rollback, is undone alone; the others commit; accounts the
+ * undone unit made are not remembered after it. */
+static void test_savepoint_units(void **state)
+{
+	struct fixture *f = *state;
+	ch_db *db = ch_ctx_db(f->fin);
+	ch_db_savepoint sp;
+	ch_posting a[2] = {{"origin:other", -5}, {"pref:other", 5}};
+	ch_posting b[2] = {{"origin:social", -7}, {"pref:social", 7}};
+	ch_posting c[2] = {{"origin:county", -9}, {"pref:county", 9}};
+	int64_t accounts = q(f->fin, "SELECT count(*) FROM account");
+	assert_int_equal(ch_ctx_begin(f->fin), 0);
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	xfer_ok(f->fin, "unit1", "appropriate", 0, a, 2);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 0), 0);
+	/* a unit that writes, then fails inside a nested transaction */
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	assert_int_equal(ch_ctx_begin(f->fin), 0);
+	xfer_ok(f->fin, "unit2", "appropriate", 0, b, 2);
+	ch_error_set(CH_EINVALID, "unit 2 fails");
+	ch_ctx_rollback(f->fin);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 1), 0);
+	assert_string_equal(ch_error_message(), "unit 2 fails"); /* its error kept */
+	ch_error_clear();
+	/* the next unit makes accounts that take the undone one's ids */
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	xfer_ok(f->fin, "unit3", "appropriate", 0, c, 2);
+	xfer_ok(f->fin, "unit3b", "appropriate", 0, b, 2);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 0), 0);
+	assert_int_equal(ch_ctx_commit(f->fin), 0);
+	assert_int_equal(q(f->fin, "SELECT count(*) FROM transfer WHERE idem_key = 'unit2'"), 0);
+	assert_int_equal(balance(f->fin, "pref:other"), 5);
+	assert_int_equal(balance(f->fin, "pref:county"), 9);
+	assert_int_equal(balance(f->fin, "pref:social"), 7);
+	assert_int_equal(q(f->fin, "SELECT count(*) FROM account"), accounts + 6);
+	verify_ok(f->fin, "after a unit undone under its savepoint");
+}
+
+/* The content hash a transfer is stored with is what a replay of its key
+ * is compared with, so it must come out the same from version to version:
+ * this one was computed by the version that wrote it with snprintf. */
+static void test_content_hash_stable(void **state)
+{
+	struct fixture *f = *state;
+	ch_posting p[3] = {{"pref:other", 12345}, {"origin:other", -12346}, {"pref:social", 1}};
+	char *hash = NULL;
+	xfer_ok(f->fin, "hash1", "appropriate", 0, p, 3);
+	if (ch_db_query_text(ch_ctx_db(f->fin), &hash,
+	                     "SELECT content_hash FROM transfer WHERE idem_key = 'hash1'",
+	                     NULL) != 0)
+		fail_msg("the transfer's hash: %s", ch_error_message());
+	assert_string_equal(hash,
+	                    "d6ebf0467a7176fabd854a10759cb19c77e90c61037226f82cdb78ced871adda");
+	free(hash);
+	/* two postings given out of order, and the largest amounts (BLAKE2b-256
+	 * of "appropriate|2023-06-01|unit|0|0|origin:social=-7;pref:social=7;"
+	 * and of the same with the county source and ±9223372036854775807) */
+	ch_posting two[2] = {{"pref:social", 7}, {"origin:social", -7}};
+	ch_posting big[2] = {{"pref:county", INT64_MAX}, {"origin:county", -INT64_MAX}};
+	xfer_ok(f->fin, "hash2", "appropriate", 0, two, 2);
+	xfer_ok(f->fin, "hash3", "appropriate", 0, big, 2);
+	if (ch_db_query_text(ch_ctx_db(f->fin), &hash,
+	                     "SELECT group_concat(content_hash, ' ') FROM (SELECT content_hash FROM"
+	                     " transfer WHERE idem_key IN ('hash2', 'hash3') ORDER BY idem_key)",
+	                     NULL) != 0)
+		fail_msg("the transfers' hashes: %s", ch_error_message());
+	assert_string_equal(hash,
+	                    "6202a46667a2a0cc420261e8ef73fbb3c761b08b7b43f9a39049bddd37ec38b5 "
+	                    "6fd0d9f709fb780921eb61fc0886abee6d2eeb97e434706603a47855d8986cdd");
+	free(hash);
+}
+
 /* ---- verify after tampering ---- */
 
 /* Runs TAMPER in a transaction, checks that verify names WHAT, rolls back. */
@@ -1900,6 +2088,10 @@ int main(void)
 	    T(test_transfer),
 	    T(test_reverse),
 	    T(test_db_rules),
+	    T(test_sealed_insert),
+	    T(test_account_ids_after_rollback),
+	    T(test_savepoint_units),
+	    T(test_content_hash_stable),
 	    T(test_verify_tampered),
 	    T(test_household_money_any_kind),
 	    T(test_reversal_must_mirror),
