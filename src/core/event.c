@@ -80,7 +80,8 @@ struct ch_event_batch {
 	int64_t batch_id;
 	int in_tx, finished;
 	int deferred;     /* a file's batch: rows kept until ch_event_finish writes them */
-	ch_stmt *st_keep; /* into temp.ev_stage */
+	ch_db_load *keep; /* rows into temp.ev_stage (a COPY on PostgreSQL) */
+	int staged;       /* temp.ev_stage was used: emptied at the end */
 	size_t rows, stored, denied; /* denied: steps the actor's role may not record */
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
@@ -206,10 +207,11 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
 		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
 		             "DELETE FROM ev_stage;");
+		static const char *const cols[] = {"line",      "household_id", "stage",    "day",
+		                                   "household", "stage_text",   "day_text", "note"};
+		b->staged = 1;
 		if (rc == 0)
-			rc = ch_db_prepare(
-			    ctx->db, &b->st_keep,
-			    "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			rc = ch_db_load_begin(ctx->db, "ev_stage", cols, 8, &b->keep);
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
@@ -618,27 +620,17 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	return check_step(b, in, &h, stage, day);
 }
 
-/* Keeps a row whose own checks passed, for ch_event_finish. */
+/* Keeps a row whose own checks passed, for ch_event_finish (loaded into
+ * temp.ev_stage: on PostgreSQL one COPY for many rows). */
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day)
 {
-	ch_stmt *st = b->st_keep; /* the texts outlive the step: bound without a copy */
-	int rc = ch_stmt_bind_int64(st, 1, (int64_t)in->line);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, 2, household);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, 3, stage);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 4, day);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 5, in->household);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 6, in->stage);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 7, in->day);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 8, in->note);
-	return rc ? rc : run(st);
+	char line[24], hh[24], st[8];
+	snprintf(line, sizeof line, "%zu", in->line);
+	snprintf(hh, sizeof hh, "%" PRId64, household);
+	snprintf(st, sizeof st, "%d", stage);
+	const char *vals[8] = {line, hh, st, day, in->household, in->stage, in->day, in->note};
+	return ch_db_load_row(b->keep, vals);
 }
 
 /* Checks step STAGE on DAY of IN for household H, which stands where the
@@ -753,6 +745,10 @@ static int write_kept(ch_event_batch *b)
 {
 	ch_stmt *st;
 	int rc;
+	rc = ch_db_load_end(b->keep);
+	b->keep = NULL;
+	if (rc)
+		return rc;
 	b->in_tx = 0;
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
@@ -873,13 +869,14 @@ void ch_event_free(ch_event_batch *b)
 	if (!b)
 		return;
 	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_hh_pk, b->st_ins,
-	                  b->st_upd, b->st_agg,   b->st_link,  b->st_keep};
+	                  b->st_upd, b->st_agg,   b->st_link};
+	ch_db_load_cancel(b->keep);
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (b->in_tx)
 		ch_ctx_rollback(b->ctx);
 	/* rows kept by a batch that did not finish take no room afterwards */
-	if (b->st_keep)
+	if (b->staged)
 		(void)ch_db_exec_script(b->ctx->db, "DELETE FROM ev_stage");
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);

@@ -1006,6 +1006,166 @@ static int pg_note_deletes(void *impl, const char *table, const char *key, const
 	return 0;
 }
 
+/* ---- bulk loading: COPY ... FROM STDIN ---- */
+
+/* Rows are sent in one COPY once this many bytes of them are waiting. */
+#define LOAD_CHUNK (1u << 20)
+
+struct pg_load {
+	struct pg_conn *pc;
+	char *copy_sql; /* COPY table (cols) FROM STDIN */
+	int ncols;
+	ch_buf data;       /* rows not yet sent, in COPY's text format */
+	int64_t rows;      /* rows given */
+	int64_t sent_rows; /* of which sent (data holds the rest) */
+};
+
+/* NAME as an identifier, each part of "schema.name" quoted on its own. */
+static int quote_ident(PGconn *c, ch_buf *b, const char *name)
+{
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, ".");
+		char *q = PQescapeIdentifier(c, p, n);
+		if (!q)
+			return ch_error_set(CH_ERROR, "database: %s", PQerrorMessage(c));
+		ch_buf_puts(b, q);
+		PQfreemem(q);
+		p += n;
+		if (*p == '.') {
+			ch_buf_putc(b, '.');
+			p++;
+		}
+	}
+	return 0;
+}
+
+static int pg_load_begin(void *impl, const char *table, const char *const *cols, int ncols,
+                         void **out)
+{
+	struct pg_conn *pc = impl;
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "COPY ");
+	int rc = quote_ident(pc->c, &b, table);
+	for (int i = 0; i < ncols && rc == 0; i++) {
+		ch_buf_puts(&b, i ? ", " : " (");
+		rc = quote_ident(pc->c, &b, cols[i]);
+	}
+	if (rc) {
+		ch_buf_dispose(&b);
+		return rc;
+	}
+	ch_buf_puts(&b, ") FROM STDIN");
+	struct pg_load *l = ch_calloc(1, sizeof *l);
+	l->pc = pc;
+	l->ncols = ncols;
+	l->copy_sql = ch_buf_detach(&b);
+	ch_buf_init(&l->data);
+	*out = l;
+	return 0;
+}
+
+/* Sends the waiting rows in one COPY, under the statement savepoint in a
+ * transaction (a failed COPY undoes only itself); an error names the row
+ * of the load. */
+static int load_flush(struct pg_load *l)
+{
+	struct pg_conn *pc = l->pc;
+	PGconn *c = pc->c;
+	if (!l->data.len)
+		return 0;
+	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : 0;
+	if (rc)
+		return rc;
+	PGresult *r = PQexec(c, l->copy_sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_error(pc, r);
+		PQclear(r);
+		if (pc->in_tx)
+			undo_savepoint(pc);
+		return rc;
+	}
+	PQclear(r);
+	if (PQputCopyData(c, l->data.ptr, (int)l->data.len) != 1 || PQputCopyEnd(c, NULL) != 1)
+		rc = ch_error_set(CH_ERROR, "database: %s", PQerrorMessage(c));
+	while ((r = PQgetResult(c)) != NULL) {
+		if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			rc = pg_error(pc, r);
+			/* "COPY t, line 3, column c: ..." names the row within this COPY */
+			const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT);
+			const char *line = ctx ? strstr(ctx, "line ") : NULL;
+			if (line)
+				ch_error_prefix(
+				    "载入的第 %lld 行：",
+				    (long long)(l->sent_rows + strtoll(line + 5, NULL, 10)));
+		} else if (rc == 0) {
+			const char *n = PQcmdTuples(r);
+			if (n && *n)
+				pc->changes = strtoll(n, NULL, 10);
+		}
+		PQclear(r);
+	}
+	if (rc) {
+		if (pc->in_tx)
+			undo_savepoint(pc);
+		return rc;
+	}
+	l->sent_rows = l->rows;
+	ch_buf_clear(&l->data);
+	if (pc->in_tx && (rc = pg_simple(pc, "RELEASE SAVEPOINT ch_stmt")) != 0)
+		return rc;
+	return pc->hook ? drain_changes(pc) : 0;
+}
+
+static int pg_load_row(void *load, const char *const *vals)
+{
+	struct pg_load *l = load;
+	ch_buf *b = &l->data;
+	for (int i = 0; i < l->ncols; i++) {
+		if (i)
+			ch_buf_putc(b, '\t');
+		if (!vals[i]) {
+			ch_buf_puts(b, "\\N");
+			continue;
+		}
+		/* text format: a backslash, tab, newline or carriage return would
+		 * end the value or the row, so each is escaped */
+		const char *p = vals[i];
+		while (*p) {
+			size_t run = strcspn(p, "\\\t\n\r");
+			ch_buf_put(b, p, run);
+			p += run;
+			if (!*p)
+				break;
+			ch_buf_puts(b, *p == '\\'   ? "\\\\"
+			               : *p == '\t' ? "\\t"
+			               : *p == '\n' ? "\\n"
+			                            : "\\r");
+			p++;
+		}
+	}
+	ch_buf_putc(b, '\n');
+	l->rows++;
+	return l->data.len >= LOAD_CHUNK ? load_flush(l) : 0;
+}
+
+static void pg_load_cancel(void *load)
+{
+	struct pg_load *l = load;
+	if (!l)
+		return;
+	ch_buf_dispose(&l->data);
+	free(l->copy_sql);
+	free(l);
+}
+
+static int pg_load_end(void *load)
+{
+	int rc = load_flush(load);
+	pg_load_cancel(load);
+	return rc;
+}
+
 const struct ch_db_driver ch_db_pg_driver = {
     .name = "postgresql",
     .version = CH_DB_DRIVER_VERSION,
@@ -1054,4 +1214,8 @@ const struct ch_db_driver ch_db_pg_driver = {
     .check_file = pg_check_file,
     .change_hook = pg_change_hook,
     .conflicted = pg_conflicted,
+    .load_begin = pg_load_begin,
+    .load_row = pg_load_row,
+    .load_end = pg_load_end,
+    .load_cancel = pg_load_cancel,
 };
