@@ -465,23 +465,56 @@ struct hh_state {
 	char stage_day[11];
 };
 
+/* The household's state from the columns of HH_SEL at AT in ST's row. */
+static void state_at(ch_stmt *st, int at, struct hh_state *h)
+{
+	h->id = ch_stmt_int64(st, at);
+	h->stage = ch_stage_parse(ch_stmt_text(st, at + 1));
+	snprintf(h->stage_day, sizeof h->stage_day, "%s",
+	         ch_stmt_text(st, at + 2) ? ch_stmt_text(st, at + 2) : "");
+	h->plan_year = ch_stmt_int64(st, at + 3);
+	h->county_id = ch_stmt_int64(st, at + 4);
+	h->township_id = ch_stmt_int64(st, at + 5);
+	h->es = ch_stmt_int64(st, at + 6);
+	h->es_area = ch_stmt_int64(st, at + 7);
+}
+
 static int read_state(ch_stmt *st, struct hh_state *h)
 {
 	int rc = ch_stmt_step(st);
 	if (rc == CH_DB_ROW) {
-		h->id = ch_stmt_int64(st, 0);
-		h->stage = ch_stage_parse(ch_stmt_text(st, 1));
-		snprintf(h->stage_day, sizeof h->stage_day, "%s",
-		         ch_stmt_text(st, 2) ? ch_stmt_text(st, 2) : "");
-		h->plan_year = ch_stmt_int64(st, 3);
-		h->county_id = ch_stmt_int64(st, 4);
-		h->township_id = ch_stmt_int64(st, 5);
-		h->es = ch_stmt_int64(st, 6);
-		h->es_area = ch_stmt_int64(st, 7);
+		state_at(st, 0, h);
 		rc = 1;
 	}
 	ch_stmt_reset(st);
 	return rc;
+}
+
+/* A household's stage and its day, written by this batch, remembered
+ * (in the batch's cache, "w|id") so that a later row of the batch sees them
+ * without reading the household again. */
+static void remember_step(ch_event_batch *b, int64_t household, int stage, const char *day)
+{
+	char key[32];
+	int y = 0, m = 0, d = 0;
+	snprintf(key, sizeof key, "w|%" PRId64, household);
+	sscanf(day, "%d-%d-%d", &y, &m, &d);
+	ch_strmap_put(b->cache, key, (int64_t)stage << 32 | (int64_t)(y * 10000 + m * 100 + d));
+}
+
+/* Overrides H's stage and day with what this batch wrote last, if it did. */
+static void recall_step(ch_event_batch *b, struct hh_state *h)
+{
+	char key[32];
+	int64_t v;
+	snprintf(key, sizeof key, "w|%" PRId64, h->id);
+	if (!ch_strmap_get(b->cache, key, &v))
+		return;
+	int ymd = (int)(v & 0xffffffff);
+	h->stage = (int)(v >> 32);
+	char day[40];
+	snprintf(day, sizeof day, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
+	snprintf(h->stage_day, sizeof h->stage_day, "%.10s", day);
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -721,6 +754,8 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		rc = store_evidence(b, event_id, &in->evidence[i]);
 	if (rc == 0) {
 		b->stored++;
+		if (b->deferred)
+			remember_step(b, h.id, stage, day);
 		b->last_household = h.id;
 		b->last_stage = stage;
 		snprintf(b->last_day, sizeof b->last_day, "%s", day);
@@ -752,7 +787,17 @@ static int write_kept(ch_event_batch *b)
 	b->in_tx = 0;
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
-	if ((rc = ch_db_prepare(b->ctx->db, &st, "SELECT * FROM ev_stage ORDER BY line")) != 0)
+	/* each row with its household as it stood when the lock was taken;
+	 * a household an earlier row of the batch moved is taken from
+	 * memory (recall_step) */
+	if ((rc = ch_db_prepare(
+	         b->ctx->db, &st,
+	         "SELECT s.line, s.household_id, s.stage, s.day, s.household, s.stage_text,"
+	         " s.day_text, s.note, h.id, h.status, h.stage_day, h.plan_year, h.county_id,"
+	         " h.township_id, h.es_measures IS NOT NULL, CASE WHEN h.es_measures IS NOT NULL"
+	         " THEN coalesce(h.es_area_centi, 0) ELSE 0 END"
+	         " FROM ev_stage s LEFT JOIN household h ON h.id = s.household_id"
+	         " ORDER BY s.line")) != 0)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		struct hh_state h = {0};
@@ -761,9 +806,11 @@ static int write_kept(ch_event_batch *b)
 		                  .stage = ch_stmt_text(st, 5),
 		                  .day = ch_stmt_text(st, 6),
 		                  .note = ch_stmt_text(st, 7)};
-		if ((rc = ch_stmt_bind_int64(b->st_hh_pk, 1, ch_stmt_int64(st, 1))) != 0 ||
-		    (rc = read_state(b->st_hh_pk, &h)) < 0)
-			break;
+		rc = ch_stmt_is_null(st, 8) ? 0 : 1;
+		if (rc == 1) {
+			state_at(st, 8, &h);
+			recall_step(b, &h);
+		}
 		if (rc != 1) {
 			rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished",
 			                  ch_stmt_int64(st, 1));
