@@ -66,6 +66,20 @@ struct ev_sums {
 	size_t cap, used;
 };
 
+/* The households a file's batch has moved so far, with the stage and day
+ * it wrote last: a later row of the batch takes them from here instead of
+ * reading the household again. Open addressing, a power of two of slots,
+ * at most half used (as struct ev_sums). */
+struct hh_moved {
+	int64_t id; /* 0: a free slot */
+	int stage;
+	char day[11];
+};
+struct hh_moves {
+	struct hh_moved *slot;
+	size_t cap, used;
+};
+
 struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
@@ -88,7 +102,8 @@ struct ch_event_batch {
 	ch_strmap *cache; /* "c|name" → county id; "n|county", "s|region" → in scope (0/1) */
 	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
-	struct ev_sums *sums; /* a file's batch: progress_daily's additions, until finish */
+	struct ev_sums *sums;  /* a file's batch: progress_daily's additions, until finish */
+	struct hh_moves moved; /* a file's batch: the households it moved (recall_step) */
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -490,31 +505,50 @@ static int read_state(ch_stmt *st, struct hh_state *h)
 	return rc;
 }
 
-/* A household's stage and its day, written by this batch, remembered
- * (in the batch's cache, "w|id") so that a later row of the batch sees them
- * without reading the household again. */
+static struct hh_moved *moved_slot(struct hh_moves *t, int64_t id, int add)
+{
+	if (add && 2 * (t->used + 1) > t->cap) {
+		struct hh_moves bigger = {ch_calloc(t->cap ? 2 * t->cap : 1024, sizeof *t->slot),
+		                          t->cap ? 2 * t->cap : 1024, t->used};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i].id)
+				*moved_slot(&bigger, t->slot[i].id, 0) = t->slot[i];
+		free(t->slot);
+		*t = bigger;
+	}
+	if (!t->cap)
+		return NULL;
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u;
+	for (size_t i = (size_t)(h >> 32) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct hh_moved *x = &t->slot[i];
+		if (x->id == id)
+			return x;
+		if (!x->id) {
+			if (!add)
+				return x; /* free: where it would go (only when growing) */
+			x->id = id;
+			t->used++;
+			return x;
+		}
+	}
+}
+
+/* Remembers that the batch moved HOUSEHOLD to STAGE on DAY. */
 static void remember_step(ch_event_batch *b, int64_t household, int stage, const char *day)
 {
-	char key[32];
-	int y = 0, m = 0, d = 0;
-	snprintf(key, sizeof key, "w|%" PRId64, household);
-	sscanf(day, "%d-%d-%d", &y, &m, &d);
-	ch_strmap_put(b->cache, key, (int64_t)stage << 32 | (int64_t)(y * 10000 + m * 100 + d));
+	struct hh_moved *x = moved_slot(&b->moved, household, 1);
+	x->stage = stage;
+	snprintf(x->day, sizeof x->day, "%s", day);
 }
 
 /* Overrides H's stage and day with what this batch wrote last, if it did. */
 static void recall_step(ch_event_batch *b, struct hh_state *h)
 {
-	char key[32];
-	int64_t v;
-	snprintf(key, sizeof key, "w|%" PRId64, h->id);
-	if (!ch_strmap_get(b->cache, key, &v))
+	struct hh_moved *x = moved_slot(&b->moved, h->id, 0);
+	if (!x || x->id != h->id)
 		return;
-	int ymd = (int)(v & 0xffffffff);
-	h->stage = (int)(v >> 32);
-	char day[40];
-	snprintf(day, sizeof day, "%04d-%02d-%02d", ymd / 10000, ymd / 100 % 100, ymd % 100);
-	snprintf(h->stage_day, sizeof h->stage_day, "%.10s", day);
+	h->stage = x->stage;
+	snprintf(h->stage_day, sizeof h->stage_day, "%s", x->day);
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -653,16 +687,35 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	return check_step(b, in, &h, stage, day);
 }
 
+/* V in decimal, written at the end of BUF; returns where it starts (a
+ * step's three numbers, for every row of a file: snprintf costs more). */
+static const char *digits(char buf[24], int64_t v)
+{
+	char *p = buf + 23;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
 /* Keeps a row whose own checks passed, for ch_event_finish (loaded into
  * temp.ev_stage: on PostgreSQL one COPY for many rows). */
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day)
 {
-	char line[24], hh[24], st[8];
-	snprintf(line, sizeof line, "%zu", in->line);
-	snprintf(hh, sizeof hh, "%" PRId64, household);
-	snprintf(st, sizeof st, "%d", stage);
-	const char *vals[8] = {line, hh, st, day, in->household, in->stage, in->day, in->note};
+	char line[24], hh[24], st[24];
+	const char *vals[8] = {digits(line, (int64_t)in->line),
+	                       digits(hh, household),
+	                       digits(st, stage),
+	                       day,
+	                       in->household,
+	                       in->stage,
+	                       in->day,
+	                       in->note};
 	return ch_db_load_row(b->keep, vals);
 }
 
@@ -928,6 +981,7 @@ void ch_event_free(ch_event_batch *b)
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);
+	free(b->moved.slot);
 	free(b);
 }
 
