@@ -11,9 +11,14 @@
  * `?NNN` becomes $NNN, once, when the statement is prepared; string
  * literals, quoted names and comments are left alone. Parameters travel as
  * text (int64 typed int8, text untyped so the server infers the column's
- * type; blobs in binary as bytea). A statement runs on its first step and
- * its rows are then read from the result; booleans read as integers are 1
- * and 0, as SQLite's comparisons give.
+ * type; blobs in binary as bytea). A statement is prepared on the server
+ * once per connection (a named statement, prepared again when the types
+ * bound to it change; deallocated with the connection's next statement
+ * after it is finalized). It runs on its first step, in one round trip
+ * (libpq's pipeline mode: the savepoint, the preparation when needed, the
+ * statement, the savepoint's release and the read of the change notes,
+ * then one sync), and its rows are then read from the result; booleans
+ * read as integers are 1 and 0, as SQLite's comparisons give.
  *
  * Inside a transaction each statement runs under a savepoint, so a failed
  * statement (a constraint the caller expected to hit, say) undoes only
@@ -42,10 +47,15 @@
  * ch_note_change (src/db/sql/pg/0011), which notes each changed row in
  * this session's temporary table ch_changes (a row of a table that belongs
  * to another is noted as a change of that other row); with a hook set,
- * the driver reads and empties that table after each write statement and
- * tells the hook. The canonical JSON of the seals is built with
+ * the driver reads the notes after the last one it heard after each write
+ * statement (in the statement's round trip) and tells the hook; they are
+ * deleted when the next write transaction begins. The canonical JSON of the seals is built with
  * json_build_array and json_agg and made compact by ch_json_min (the same
  * migration), so it comes out byte for byte as SQLite's json_array.
+ *
+ * Bulk loads (ch_db_load_*) are COPY ... FROM STDIN in text format, the
+ * rows buffered and sent a megabyte at a time, each COPY under the
+ * statement savepoint.
  *
  * There are no files: backup, restore and check_file refuse (pg_dump and
  * pg_restore are the tools; db copy moves a whole database).
