@@ -46,13 +46,11 @@ pg_start >/dev/null
 cd "$WORK"
 echo "  server: PostgreSQL $(psql -d postgres -Atc 'SHOW server_version'), throwaway cluster, fsync off; load $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
 
-# seconds of a command, as "SECONDS KIB"; after sync, as bench/run.sh does
+# seconds of a command, as "SECONDS KIB"; after sync, as bench/run.sh does;
+# when it fails, its messages stay in err.out for the caller to print
 measure() {
 	sync
-	CLEANHEAT_LOCK_TIME=1 /usr/bin/time -f "%e %M" -o t.out "$@" >/dev/null 2>err.out || {
-		cat err.out >&2
-		return 1
-	}
+	CLEANHEAT_LOCK_TIME=1 /usr/bin/time -f "%e %M" -o t.out "$@" >/dev/null 2>err.out || return 1
 	cat t.out
 }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
