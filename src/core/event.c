@@ -537,8 +537,11 @@ static struct hh_moved *moved_slot(struct hh_moves *t, int64_t id, int add)
 static void remember_step(ch_event_batch *b, int64_t household, int stage, const char *day)
 {
 	struct hh_moved *x = moved_slot(&b->moved, household, 1);
+	size_t n = strlen(day);
 	x->stage = stage;
-	snprintf(x->day, sizeof x->day, "%s", day);
+	n = n < sizeof x->day ? n : sizeof x->day - 1; /* a day: 10 characters */
+	memcpy(x->day, day, n);
+	x->day[n] = '\0';
 }
 
 /* Overrides H's stage and day with what this batch wrote last, if it did. */
@@ -548,7 +551,8 @@ static void recall_step(ch_event_batch *b, struct hh_state *h)
 	if (!x || x->id != h->id)
 		return;
 	h->stage = x->stage;
-	snprintf(h->stage_day, sizeof h->stage_day, "%s", x->day);
+	_Static_assert(sizeof h->stage_day == sizeof x->day, "a day is copied whole");
+	memcpy(h->stage_day, x->day, sizeof h->stage_day);
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
