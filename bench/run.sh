@@ -27,7 +27,7 @@
 # Every timed step starts after `sync`, so that no step pays for the
 # writes of the one before it (a copied database still being flushed).
 # BENCH_ONLY=import,events,ledger,... runs only the named parts (import,
-# hostile, events, http, search, advise, overview, ledger).
+# hostile, events, http, search, advise, overview, ledger, pg).
 #
 # Then hostile import files (bench/hostile.sh, docs/limits.md), event
 # import and the dispatch, ledger postings, and the HTTP server beside
@@ -172,52 +172,9 @@ SCALE=${BENCH_SCALE:-1}
 HH=${BENCH_HH:-1000000}
 ms() { date +%s%N | awk '{ printf "%.0f", $1 / 1000000 }'; }
 
-# scale_up DB K: K copies of the register and its steps in all (see above)
-scale_up() {
-	db=$1 k=$2
-	# the column lists from the tables themselves, with what must change
-	hcols=$(sqlite3 "$db" "SELECT group_concat(name, ', ') FROM pragma_table_info('household')")
-	hsel=$(sqlite3 "$db" "SELECT group_concat(CASE name
-		WHEN 'id' THEN 'id + :off'
-		WHEN 'hh_no' THEN 'hh_no || ''#'' || :k'
-		WHEN 'id_number' THEN 'substr(id_number, 1, 6) || printf(''%012d'', id + :off)'
-		WHEN 'list_key' THEN 'replace(list_key, hh_no || char(1), hh_no || ''#'' || :k || char(1))'
-		ELSE name END, ', ') FROM pragma_table_info('household')")
-	ecols=$(sqlite3 "$db" "SELECT group_concat(name, ', ') FROM pragma_table_info('event')")
-	esel=$(sqlite3 "$db" "SELECT group_concat(CASE name
-		WHEN 'id' THEN 'id + :eoff'
-		WHEN 'household_id' THEN 'household_id + :off'
-		WHEN 'corrects' THEN 'corrects + :eoff'
-		WHEN 'superseded_by' THEN 'superseded_by + :eoff'
-		ELSE name END, ', ') FROM pragma_table_info('event')")
-	# the non-unique indexes are built again afterwards (faster than
-	# inserting nine copies of random keys one by one)
-	idx=$(sqlite3 "$db" "SELECT group_concat(sql, ';' || char(10)) || ';' FROM sqlite_master WHERE type = 'index'
-		AND tbl_name IN ('household', 'event') AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'")
-	drop=$(sqlite3 "$db" "SELECT group_concat('DROP INDEX ' || name, ';' || char(10)) || ';' FROM sqlite_master
-		WHERE type = 'index' AND tbl_name IN ('household', 'event') AND sql IS NOT NULL
-		AND sql NOT LIKE 'CREATE UNIQUE %'")
-	hmax=$(sqlite3 "$db" "SELECT max(id) FROM household")
-	emax=$(sqlite3 "$db" "SELECT max(id) FROM event")
-	{
-		echo "$PRAGMAS"
-		echo "PRAGMA foreign_keys=OFF; BEGIN;"
-		echo "$drop"
-		i=1
-		while [ "$i" -lt "$k" ]; do
-			echo ".parameter set :k $i"
-			echo ".parameter set :off $((i * hmax))"
-			echo ".parameter set :eoff $((i * emax))"
-			echo "INSERT INTO household($hcols) SELECT $hsel FROM household WHERE id <= $hmax;"
-			echo "INSERT INTO event($ecols) SELECT $esel FROM event WHERE id <= $emax;"
-			i=$((i + 1))
-		done
-		echo "UPDATE progress_daily SET households = households * $k,"
-		echo " es_households = es_households * $k, es_area_centi = es_area_centi * $k;"
-		echo "$idx"
-		echo "COMMIT;"
-	} | sqlite3 "$db" >/dev/null
-}
+# scale_up DB K: K copies of the register and its steps in all (see above;
+# bench/scale_lite.sh, which bench/pg.sh uses too)
+. "$ROOT/bench/scale_lite.sh"
 
 if want events || want http || want search; then
 echo "== event import and report dispatch ($HH households)"
@@ -317,3 +274,10 @@ rm -f ledger.db*
 (cd "$ROOT" && sh bench/group_commit.sh "$C" \
 	"$ROOT/build/release/bench/ledger_bench")
 fi
+
+# ---- PostgreSQL ----
+# bench/pg.sh (also alone: sh bench/pg.sh ./cleanheat): the weekly event
+# batch, report dispatch and the household import on PostgreSQL, each
+# beside SQLite or psql \copy in the same run; skipped, saying why, when no
+# PostgreSQL server (initdb) is installed.
+want pg && (cd "$ROOT" && sh bench/pg.sh "$C")

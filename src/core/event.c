@@ -66,6 +66,20 @@ struct ev_sums {
 	size_t cap, used;
 };
 
+/* The households a file's batch has moved so far, with the stage and day
+ * it wrote last: a later row of the batch takes them from here instead of
+ * reading the household again. Open addressing, a power of two of slots,
+ * at most half used (as struct ev_sums). */
+struct hh_moved {
+	int64_t id; /* 0: a free slot */
+	int stage;
+	char day[11];
+};
+struct hh_moves {
+	struct hh_moved *slot;
+	size_t cap, used;
+};
+
 struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
@@ -80,14 +94,16 @@ struct ch_event_batch {
 	int64_t batch_id;
 	int in_tx, finished;
 	int deferred;     /* a file's batch: rows kept until ch_event_finish writes them */
-	ch_stmt *st_keep; /* into temp.ev_stage */
+	ch_db_load *keep; /* rows into temp.ev_stage (a COPY on PostgreSQL) */
+	int staged;       /* temp.ev_stage was used: emptied at the end */
 	size_t rows, stored, denied; /* denied: steps the actor's role may not record */
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "n|county", "s|region" → in scope (0/1) */
 	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
-	struct ev_sums *sums; /* a file's batch: progress_daily's additions, until finish */
+	struct ev_sums *sums;  /* a file's batch: progress_daily's additions, until finish */
+	struct hh_moves moved; /* a file's batch: the households it moved (recall_step) */
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -206,10 +222,11 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
 		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
 		             "DELETE FROM ev_stage;");
+		static const char *const cols[] = {"line",      "household_id", "stage",    "day",
+		                                   "household", "stage_text",   "day_text", "note"};
+		b->staged = 1;
 		if (rc == 0)
-			rc = ch_db_prepare(
-			    ctx->db, &b->st_keep,
-			    "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			rc = ch_db_load_begin(ctx->db, "ev_stage", cols, 8, &b->keep);
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
@@ -463,23 +480,79 @@ struct hh_state {
 	char stage_day[11];
 };
 
+/* The household's state from the columns of HH_SEL at AT in ST's row. */
+static void state_at(ch_stmt *st, int at, struct hh_state *h)
+{
+	h->id = ch_stmt_int64(st, at);
+	h->stage = ch_stage_parse(ch_stmt_text(st, at + 1));
+	snprintf(h->stage_day, sizeof h->stage_day, "%s",
+	         ch_stmt_text(st, at + 2) ? ch_stmt_text(st, at + 2) : "");
+	h->plan_year = ch_stmt_int64(st, at + 3);
+	h->county_id = ch_stmt_int64(st, at + 4);
+	h->township_id = ch_stmt_int64(st, at + 5);
+	h->es = ch_stmt_int64(st, at + 6);
+	h->es_area = ch_stmt_int64(st, at + 7);
+}
+
 static int read_state(ch_stmt *st, struct hh_state *h)
 {
 	int rc = ch_stmt_step(st);
 	if (rc == CH_DB_ROW) {
-		h->id = ch_stmt_int64(st, 0);
-		h->stage = ch_stage_parse(ch_stmt_text(st, 1));
-		snprintf(h->stage_day, sizeof h->stage_day, "%s",
-		         ch_stmt_text(st, 2) ? ch_stmt_text(st, 2) : "");
-		h->plan_year = ch_stmt_int64(st, 3);
-		h->county_id = ch_stmt_int64(st, 4);
-		h->township_id = ch_stmt_int64(st, 5);
-		h->es = ch_stmt_int64(st, 6);
-		h->es_area = ch_stmt_int64(st, 7);
+		state_at(st, 0, h);
 		rc = 1;
 	}
 	ch_stmt_reset(st);
 	return rc;
+}
+
+static struct hh_moved *moved_slot(struct hh_moves *t, int64_t id, int add)
+{
+	if (add && 2 * (t->used + 1) > t->cap) {
+		struct hh_moves bigger = {ch_calloc(t->cap ? 2 * t->cap : 1024, sizeof *t->slot),
+		                          t->cap ? 2 * t->cap : 1024, t->used};
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slot[i].id)
+				*moved_slot(&bigger, t->slot[i].id, 0) = t->slot[i];
+		free(t->slot);
+		*t = bigger;
+	}
+	if (!t->cap)
+		return NULL;
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u;
+	for (size_t i = (size_t)(h >> 32) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
+		struct hh_moved *x = &t->slot[i];
+		if (x->id == id)
+			return x;
+		if (!x->id) {
+			if (!add)
+				return x; /* free: where it would go (only when growing) */
+			x->id = id;
+			t->used++;
+			return x;
+		}
+	}
+}
+
+/* Remembers that the batch moved HOUSEHOLD to STAGE on DAY. */
+static void remember_step(ch_event_batch *b, int64_t household, int stage, const char *day)
+{
+	struct hh_moved *x = moved_slot(&b->moved, household, 1);
+	size_t n = strlen(day);
+	x->stage = stage;
+	n = n < sizeof x->day ? n : sizeof x->day - 1; /* a day: 10 characters */
+	memcpy(x->day, day, n);
+	x->day[n] = '\0';
+}
+
+/* Overrides H's stage and day with what this batch wrote last, if it did. */
+static void recall_step(ch_event_batch *b, struct hh_state *h)
+{
+	struct hh_moved *x = moved_slot(&b->moved, h->id, 0);
+	if (!x || x->id != h->id)
+		return;
+	h->stage = x->stage;
+	_Static_assert(sizeof h->stage_day == sizeof x->day, "a day is copied whole");
+	memcpy(h->stage_day, x->day, sizeof h->stage_day);
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -618,27 +691,36 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	return check_step(b, in, &h, stage, day);
 }
 
-/* Keeps a row whose own checks passed, for ch_event_finish. */
+/* V in decimal, written at the end of BUF; returns where it starts (a
+ * step's three numbers, for every row of a file: snprintf costs more). */
+static const char *digits(char buf[24], int64_t v)
+{
+	char *p = buf + 23;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
+
+/* Keeps a row whose own checks passed, for ch_event_finish (loaded into
+ * temp.ev_stage: on PostgreSQL one COPY for many rows). */
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day)
 {
-	ch_stmt *st = b->st_keep; /* the texts outlive the step: bound without a copy */
-	int rc = ch_stmt_bind_int64(st, 1, (int64_t)in->line);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, 2, household);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, 3, stage);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 4, day);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 5, in->household);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 6, in->stage);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 7, in->day);
-	if (rc == 0)
-		rc = ch_stmt_bind_text_ref(st, 8, in->note);
-	return rc ? rc : run(st);
+	char line[24], hh[24], st[24];
+	const char *vals[8] = {digits(line, (int64_t)in->line),
+	                       digits(hh, household),
+	                       digits(st, stage),
+	                       day,
+	                       in->household,
+	                       in->stage,
+	                       in->day,
+	                       in->note};
+	return ch_db_load_row(b->keep, vals);
 }
 
 /* Checks step STAGE on DAY of IN for household H, which stands where the
@@ -729,6 +811,8 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		rc = store_evidence(b, event_id, &in->evidence[i]);
 	if (rc == 0) {
 		b->stored++;
+		if (b->deferred)
+			remember_step(b, h.id, stage, day);
 		b->last_household = h.id;
 		b->last_stage = stage;
 		snprintf(b->last_day, sizeof b->last_day, "%s", day);
@@ -753,10 +837,24 @@ static int write_kept(ch_event_batch *b)
 {
 	ch_stmt *st;
 	int rc;
+	rc = ch_db_load_end(b->keep);
+	b->keep = NULL;
+	if (rc)
+		return rc;
 	b->in_tx = 0;
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
-	if ((rc = ch_db_prepare(b->ctx->db, &st, "SELECT * FROM ev_stage ORDER BY line")) != 0)
+	/* each row with its household as it stood when the lock was taken;
+	 * a household an earlier row of the batch moved is taken from
+	 * memory (recall_step) */
+	if ((rc = ch_db_prepare(
+	         b->ctx->db, &st,
+	         "SELECT s.line, s.household_id, s.stage, s.day, s.household, s.stage_text,"
+	         " s.day_text, s.note, h.id, h.status, h.stage_day, h.plan_year, h.county_id,"
+	         " h.township_id, h.es_measures IS NOT NULL, CASE WHEN h.es_measures IS NOT NULL"
+	         " THEN coalesce(h.es_area_centi, 0) ELSE 0 END"
+	         " FROM ev_stage s LEFT JOIN household h ON h.id = s.household_id"
+	         " ORDER BY s.line")) != 0)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		struct hh_state h = {0};
@@ -765,9 +863,11 @@ static int write_kept(ch_event_batch *b)
 		                  .stage = ch_stmt_text(st, 5),
 		                  .day = ch_stmt_text(st, 6),
 		                  .note = ch_stmt_text(st, 7)};
-		if ((rc = ch_stmt_bind_int64(b->st_hh_pk, 1, ch_stmt_int64(st, 1))) != 0 ||
-		    (rc = read_state(b->st_hh_pk, &h)) < 0)
-			break;
+		rc = ch_stmt_is_null(st, 8) ? 0 : 1;
+		if (rc == 1) {
+			state_at(st, 8, &h);
+			recall_step(b, &h);
+		}
 		if (rc != 1) {
 			rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished",
 			                  ch_stmt_int64(st, 1));
@@ -873,17 +973,19 @@ void ch_event_free(ch_event_batch *b)
 	if (!b)
 		return;
 	ch_stmt *sts[] = {b->st_hh,  b->st_hh_id, b->st_hh_pk, b->st_ins,
-	                  b->st_upd, b->st_agg,   b->st_link,  b->st_keep};
+	                  b->st_upd, b->st_agg,   b->st_link};
+	ch_db_load_cancel(b->keep);
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	if (b->in_tx)
 		ch_ctx_rollback(b->ctx);
 	/* rows kept by a batch that did not finish take no room afterwards */
-	if (b->st_keep)
+	if (b->staged)
 		(void)ch_db_exec_script(b->ctx->db, "DELETE FROM ev_stage");
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);
+	free(b->moved.slot);
 	free(b);
 }
 

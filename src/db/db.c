@@ -11,6 +11,7 @@
 
 #include "db/db_int.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 /* Every driver this build knows, tried in order; the last one is the
@@ -417,6 +418,136 @@ int ch_db_check_file(const char *path, int64_t *schema_version)
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg)
 {
 	db->drv->change_hook(db->impl, fn, arg);
+}
+
+/* ---- bulk loading (see db.h) ---- */
+
+struct ch_db_load {
+	ch_db *db;
+	void *impl;  /* the driver's load, or NULL: rows go through st */
+	ch_stmt *st; /* the prepared INSERT of the generic load */
+	int ncols;
+	int64_t rows;
+	int rc;    /* the first error (0: none yet) */
+	char *msg; /* and its message, kept while other statements run */
+};
+
+/* Appends NAME to B as a quoted identifier, each part of "schema.name"
+ * quoted on its own. */
+static void quote_name(ch_buf *b, const char *name)
+{
+	ch_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '.')
+			ch_buf_puts(b, "\".\"");
+		else if (*p == '"')
+			ch_buf_puts(b, "\"\"");
+		else
+			ch_buf_putc(b, *p);
+	}
+	ch_buf_putc(b, '"');
+}
+
+/* Remembers the load's first error (the one set now); returns its code. */
+static int load_failed(ch_db_load *l, int rc)
+{
+	if (!l->rc) {
+		l->rc = rc;
+		l->msg = ch_strdup(ch_error_message());
+	}
+	return l->rc;
+}
+
+/* The load's first error, set again as the current one. */
+static int load_error(ch_db_load *l)
+{
+	return ch_error_set(l->rc, "%s", l->msg);
+}
+
+int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int ncols,
+                     ch_db_load **out)
+{
+	*out = NULL;
+	if (ncols < 1)
+		return ch_error_set(CH_ERROR, "database: a load into %s names no columns", table);
+	ch_db_load *l = ch_calloc(1, sizeof *l);
+	l->db = db;
+	l->ncols = ncols;
+	int rc;
+	if (db->drv->load_begin) {
+		rc = db->drv->load_begin(db->impl, table, cols, ncols, &l->impl);
+	} else {
+		ch_buf b;
+		ch_buf_init(&b);
+		ch_buf_puts(&b, "INSERT INTO ");
+		quote_name(&b, table);
+		for (int i = 0; i < ncols; i++) {
+			ch_buf_puts(&b, i ? ", " : " (");
+			quote_name(&b, cols[i]);
+		}
+		ch_buf_puts(&b, ") VALUES (");
+		for (int i = 0; i < ncols; i++)
+			ch_buf_puts(&b, i ? ", ?" : "?");
+		ch_buf_putc(&b, ')');
+		rc = ch_db_prepare(db, &l->st, b.ptr);
+		ch_buf_dispose(&b);
+	}
+	if (rc) {
+		ch_db_load_cancel(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int ch_db_load_row(ch_db_load *l, const char *const *vals)
+{
+	if (l->rc)
+		return load_error(l);
+	l->rows++;
+	int rc = 0;
+	if (l->impl) {
+		rc = l->db->drv->load_row(l->impl, vals);
+	} else {
+		/* the texts outlive the step: bound without a copy */
+		for (int i = 0; i < l->ncols && rc == 0; i++)
+			rc = ch_stmt_bind_text_ref(l->st, i + 1, vals[i]);
+		if (rc == 0) {
+			rc = ch_stmt_step(l->st);
+			rc = rc < 0 ? rc : 0;
+			ch_stmt_reset(l->st);
+			if (rc)
+				ch_error_prefix("载入的第 %lld 行：", (long long)l->rows);
+		}
+	}
+	return rc ? load_failed(l, rc) : 0;
+}
+
+void ch_db_load_cancel(ch_db_load *l)
+{
+	if (!l)
+		return;
+	if (l->impl)
+		l->db->drv->load_cancel(l->impl);
+	ch_stmt_finalize(l->st);
+	free(l->msg);
+	free(l);
+}
+
+int ch_db_load_end(ch_db_load *l)
+{
+	int rc = l->rc;
+	if (l->impl) {
+		void *impl = l->impl;
+		l->impl = NULL;
+		int end = l->db->drv->load_end(impl); /* frees it */
+		if (!rc && end)
+			rc = load_failed(l, end);
+	}
+	if (rc)
+		load_error(l);
+	ch_db_load_cancel(l);
+	return rc;
 }
 
 int ch_db_conflicted(ch_db *db)

@@ -155,6 +155,40 @@ int ch_db_text_match(ch_db *db, const char *table, const char *const *alt, size_
  * follows every write by itself. */
 int ch_db_text_index(ch_db *db, const char *table, const char *cols, const char *out_sql,
                      const char *in_sql);
+/* ---- bulk loading ----
+ *
+ * Many rows into one table, by what each engine loads fastest: SQLite a
+ * prepared INSERT per row; PostgreSQL `COPY table (cols) FROM STDIN` in
+ * text format (one COPY per megabyte of rows, so a load of any size takes
+ * a few round trips and bounded memory). The rows are given as texts and
+ * converted to the columns' types by the engine, as a text bound to an
+ * INSERT would be; a NULL entry is SQL NULL. Texts may hold any UTF-8,
+ * tabs, newlines and backslashes.
+ *
+ * Other statements may run on the connection between rows (the rows
+ * buffered for a COPY are sent when the buffer is full and at the end), so
+ * a row loaded is not yet visible to them: read the table after
+ * ch_db_load_end. The load belongs to the caller's transaction, if any:
+ * an error leaves the transaction usable but the rows loaded before the
+ * error may stay, so a caller that wants all or nothing rolls back (a
+ * rollback takes every row of the load back). An error in a row is
+ * reported by the ch_db_load_row of that row or a later one, or by
+ * ch_db_load_end, naming the row (counted from 1 in the load); after an
+ * error the remaining rows are ignored and the same error is returned. */
+typedef struct ch_db_load ch_db_load;
+/* Starts a load of the NCOLS columns COLS of TABLE ("name" or
+ * "schema.name"; a temporary table by its name). */
+int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int ncols,
+                     ch_db_load **out);
+/* Adds one row: NCOLS texts, NULL entries for SQL NULL. The texts are not
+ * kept after the call. */
+int ch_db_load_row(ch_db_load *l, const char *const *vals);
+/* Loads the rows not yet loaded, frees L and returns the first error of
+ * the load (0 when every row was stored). */
+int ch_db_load_end(ch_db_load *l);
+/* Frees L without loading the rows not yet sent (a caller giving up,
+ * who then rolls back); NULL is ignored. */
+void ch_db_load_cancel(ch_db_load *l);
 
 /* Runs one or more statements without results (schema, PRAGMAs). */
 int ch_db_exec_script(ch_db *db, const char *sql);

@@ -17,7 +17,7 @@
 #include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
-#define CH_DB_DRIVER_VERSION 3
+#define CH_DB_DRIVER_VERSION 4
 
 struct ch_db_driver {
 	const char *name;
@@ -104,6 +104,17 @@ struct ch_db_driver {
 	 * by itself */
 	int (*text_index)(void *impl, const char *table, const char *cols, const char *out_sql,
 	                  const char *in_sql);
+	/* A bulk load (see ch_db_load_begin): begin makes *LOAD; row takes one
+	 * row's texts (NULL entries: SQL NULL) and may report an error of an
+	 * earlier row; end sends what is left, frees and reports the first
+	 * error; cancel frees without sending. An error names the row (the
+	 * driver counts them from 1). NULL: db.c runs a prepared INSERT per
+	 * row. */
+	int (*load_begin)(void *impl, const char *table, const char *const *cols, int ncols,
+	                  void **load);
+	int (*load_row)(void *load, const char *const *vals);
+	int (*load_end)(void *load);
+	void (*load_cancel)(void *load);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:

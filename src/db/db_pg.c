@@ -11,9 +11,14 @@
  * `?NNN` becomes $NNN, once, when the statement is prepared; string
  * literals, quoted names and comments are left alone. Parameters travel as
  * text (int64 typed int8, text untyped so the server infers the column's
- * type; blobs in binary as bytea). A statement runs on its first step and
- * its rows are then read from the result; booleans read as integers are 1
- * and 0, as SQLite's comparisons give.
+ * type; blobs in binary as bytea). A statement is prepared on the server
+ * once per connection (a named statement, prepared again when the types
+ * bound to it change; deallocated with the connection's next statement
+ * after it is finalized). It runs on its first step, in one round trip
+ * (libpq's pipeline mode: the savepoint, the preparation when needed, the
+ * statement, the savepoint's release and the read of the change notes,
+ * then one sync), and its rows are then read from the result; booleans
+ * read as integers are 1 and 0, as SQLite's comparisons give.
  *
  * Inside a transaction each statement runs under a savepoint, so a failed
  * statement (a constraint the caller expected to hit, say) undoes only
@@ -42,10 +47,15 @@
  * ch_note_change (src/db/sql/pg/0011), which notes each changed row in
  * this session's temporary table ch_changes (a row of a table that belongs
  * to another is noted as a change of that other row); with a hook set,
- * the driver reads and empties that table after each write statement and
- * tells the hook. The canonical JSON of the seals is built with
+ * the driver reads the notes after the last one it heard after each write
+ * statement (in the statement's round trip) and tells the hook; they are
+ * deleted when the next write transaction begins. The canonical JSON of the seals is built with
  * json_build_array and json_agg and made compact by ch_json_min (the same
  * migration), so it comes out byte for byte as SQLite's json_array.
+ *
+ * Bulk loads (ch_db_load_*) are COPY ... FROM STDIN in text format, the
+ * rows buffered and sent a megabyte at a time, each COPY under the
+ * statement savepoint.
  *
  * There are no files: backup, restore and check_file refuse (pg_dump and
  * pg_restore are the tools; db copy moves a whole database).
@@ -72,7 +82,6 @@ struct pg_conn {
 	PGconn *c;
 	int64_t last_id;
 	int64_t changes;
-	int savepoint; /* a statement savepoint is open in this transaction */
 	int in_tx;
 	int conflicted;       /* 40001 or 40P01 since the transaction began */
 	ch_db_change_fn hook; /* the change hook, or NULL */
@@ -81,6 +90,9 @@ struct pg_conn {
 	char *ident_table[IDENT_CACHE];
 	char *ident_col[IDENT_CACHE];
 	int ident_n;
+	uint64_t names;  /* prepared statements named so far ("ch_1", "ch_2", ...) */
+	ch_strv dealloc; /* names of finalized statements, deallocated with the next one */
+	int64_t heard;   /* the number of the last note of ch_changes told the hook */
 };
 
 struct pg_stmt {
@@ -96,6 +108,9 @@ struct pg_stmt {
 	int hidden_returning; /* the RETURNING was added for last_id */
 	unsigned char *blob;  /* the last blob read (PQunescapeBytea) */
 	int text_typed;       /* text parameters are sent typed text (after 42P18) */
+	int reads;            /* a SELECT or VALUES: the change hook needs no read after it */
+	char name[24];        /* its name on the server once prepared, else "" */
+	Oid *prep_types;      /* the parameter types it was prepared with */
 };
 
 static int pg_error(struct pg_conn *pc, const PGresult *r)
@@ -178,6 +193,7 @@ static void pg_close(void *impl)
 	if (!pc)
 		return;
 	PQfinish(pc->c);
+	ch_strv_dispose(&pc->dealloc);
 	for (int i = 0; i < pc->ident_n; i++) {
 		free(pc->ident_table[i]);
 		free(pc->ident_col[i]);
@@ -381,11 +397,16 @@ static int pg_prepare(void *impl, void **stmt, const char *sql)
 	}
 	st->sql = ch_strdup(b.ptr ? b.ptr : "");
 	ch_buf_dispose(&b);
+	const char *w = sql;
+	while (*w == ' ' || *w == '\t' || *w == '\n' || *w == '(')
+		w++;
+	st->reads = word_at(w, "SELECT") || word_at(w, "VALUES");
 	int np = st->nparams ? st->nparams : 1;
 	st->vals = ch_calloc((size_t)np, sizeof *st->vals);
 	st->lens = ch_calloc((size_t)np, sizeof *st->lens);
 	st->fmts = ch_calloc((size_t)np, sizeof *st->fmts);
 	st->types = ch_calloc((size_t)np, sizeof *st->types);
+	st->prep_types = ch_calloc((size_t)np, sizeof *st->prep_types);
 	*stmt = st;
 	return 0;
 }
@@ -445,29 +466,14 @@ static int pg_bind_blob(void *stmt, int idx, const void *data, size_t len)
 	return 0;
 }
 
-/* Opens the statement savepoint when a transaction is open (releasing the
- * previous statement's). */
-static int savepoint(struct pg_conn *pc)
+/* Tells the change hook what the last statement changed: the rows of R,
+ * the result of reading the new notes of ch_changes. */
+static void tell_hook(struct pg_conn *pc, PGresult *r)
 {
-	if (!pc->in_tx)
-		return 0;
-	int rc = pg_simple(pc, pc->savepoint ? "RELEASE SAVEPOINT ch_stmt; SAVEPOINT ch_stmt"
-	                                     : "SAVEPOINT ch_stmt");
-	if (rc == 0)
-		pc->savepoint = 1;
-	return rc;
-}
-
-/* Tells the change hook what the last statement changed (ch_changes). */
-static int drain_changes(struct pg_conn *pc)
-{
-	PGresult *r = PQexec(pc->c, "DELETE FROM pg_temp.ch_changes RETURNING op, tbl, id");
-	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-		int rc = pg_error(pc, r);
-		PQclear(r);
-		return rc;
-	}
 	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t n = strtoll(PQgetvalue(r, i, 3), NULL, 10);
+		if (n > pc->heard)
+			pc->heard = n;
 		const char *op = PQgetvalue(r, i, 0);
 		pc->hook(pc->hook_arg,
 		         op[0] == 'I'   ? CH_DB_INSERT
@@ -475,30 +481,206 @@ static int drain_changes(struct pg_conn *pc)
 		                        : CH_DB_UPDATE,
 		         PQgetvalue(r, i, 1), strtoll(PQgetvalue(r, i, 2), NULL, 10));
 	}
-	PQclear(r);
+}
+
+/* The notes after the last one heard, by their number, at most
+ * DRAIN_MAX at a time: deleting them instead would leave dead rows that
+ * every later read in the same transaction scans again (a batch of N
+ * writes would cost N^2/2); they are deleted when the next transaction
+ * begins. Planned each time (a plan kept from when the table was small
+ * would scan it whole); the LIMIT makes the planner take the index. */
+#define DRAIN_MAX 100
+#define DRAIN_SQL "SELECT op, tbl, id, n FROM pg_temp.ch_changes WHERE n > $1 ORDER BY n LIMIT 100"
+
+/* Tells the change hook what the last statements changed (ch_changes), in
+ * a round trip of its own (after a script). */
+static int drain_changes(struct pg_conn *pc)
+{
+	for (int more = 1; more;) {
+		char heard[24];
+		snprintf(heard, sizeof heard, "%lld", (long long)pc->heard);
+		const char *p[1] = {heard};
+		PGresult *r = PQexecParams(pc->c, DRAIN_SQL, 1, NULL, p, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+			int rc = pg_error(pc, r);
+			PQclear(r);
+			return rc;
+		}
+		tell_hook(pc, r);
+		more = PQntuples(r) == DRAIN_MAX;
+		PQclear(r);
+	}
 	return 0;
 }
 
-/* Was RES the result of a statement that may have changed rows? */
-static int wrote(PGresult *res)
+/* Undoes the failed statement's savepoint without touching the error
+ * state (the statement's error is the one to report). */
+static void undo_savepoint(struct pg_conn *pc)
 {
-	const char *s = PQcmdStatus(res);
-	return strncmp(s, "INSERT", 6) == 0 || strncmp(s, "UPDATE", 6) == 0 ||
-	       strncmp(s, "DELETE", 6) == 0 || strncmp(s, "MERGE", 5) == 0;
+	PQclear(PQexec(pc->c, "ROLLBACK TO SAVEPOINT ch_stmt; RELEASE SAVEPOINT ch_stmt"));
 }
 
-#define ROLLBACK_SP "ROLLBACK TO SAVEPOINT ch_stmt"
-
-/* Runs ST with its parameters; text parameters are untyped (the server
- * infers their type from where they stand) unless ST->text_typed. */
-static PGresult *execute(struct pg_stmt *st)
+/* The parameter types ST is sent with now: int8 and bytea as bound, text
+ * untyped (the server infers it from where it stands) unless
+ * ST->text_typed. */
+static void param_types(struct pg_stmt *st)
 {
 	if (st->text_typed)
 		for (int i = 0; i < st->nparams; i++)
 			if (st->types[i] == 0 && st->fmts[i] == 0)
 				st->types[i] = OID_TEXT;
-	return PQexecParams(st->conn->c, st->sql, st->nparams, st->types,
-	                    (const char *const *)st->vals, st->lens, st->fmts, 0);
+}
+
+/* Can ST run as prepared on the server with the types bound now? A NULL
+ * fits any type; another value must have the type it was prepared with. */
+static int prepared_fits(const struct pg_stmt *st)
+{
+	if (!st->name[0])
+		return 0;
+	for (int i = 0; i < st->nparams; i++)
+		if (st->vals[i] && st->types[i] != st->prep_types[i])
+			return 0;
+	return 1;
+}
+
+/* What one round trip sends, in order: the deallocation of finalized
+ * statements, the savepoint, the statement's preparation (first run, or
+ * new types), its execution, the savepoint's release and the read of the
+ * change hook's notes. */
+enum pipe_part { P_DEALLOC, P_SAVEPOINT, P_PREPARE, P_EXEC, P_RELEASE, P_DRAIN };
+
+/* Runs ST (first step) in one round trip with pipeline mode: in a
+ * transaction "SAVEPOINT ch_stmt", the statement and "RELEASE SAVEPOINT
+ * ch_stmt" (a failure undoes only the statement: one more round trip
+ * rolls back to the savepoint), outside one the statement alone; with a
+ * change hook after a write, the read of ch_changes. The statement is
+ * prepared once per connection (again when its bound types change), in
+ * the same round trip. On success ST->res holds its result; on failure
+ * *FAILED_AT says which part failed and the error is set. */
+static int run_pipelined(struct pg_stmt *st, enum pipe_part *failed_at, char state[6])
+{
+	struct pg_conn *pc = st->conn;
+	PGconn *c = pc->c;
+	enum pipe_part sent[16];
+	int n = 0, ok = 1;
+	size_t ndealloc = pc->dealloc.len < 8 ? pc->dealloc.len : 8;
+	int prepare = !prepared_fits(st);
+	int drain = pc->hook && !st->reads;
+	state[0] = '\0';
+	if (prepare && st->name[0]) {
+		/* prepared with other types: that one goes, a new one comes */
+		ch_strv_push(&pc->dealloc, st->name);
+		st->name[0] = '\0';
+	}
+	if (PQenterPipelineMode(c) != 1)
+		return ch_error_set(CH_ERROR, "database: %s", PQerrorMessage(c));
+	char sql[48];
+	for (size_t i = 0; i < ndealloc && ok; i++) {
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", pc->dealloc.items[i]);
+		ok = PQsendQueryParams(c, sql, 0, NULL, NULL, NULL, NULL, 0);
+		sent[n++] = P_DEALLOC;
+	}
+	if (ok && pc->in_tx) {
+		ok = PQsendQueryParams(c, "SAVEPOINT ch_stmt", 0, NULL, NULL, NULL, NULL, 0);
+		sent[n++] = P_SAVEPOINT;
+	}
+	char name[24];
+	snprintf(name, sizeof name, "ch_%llu", (unsigned long long)pc->names + 1);
+	if (ok && prepare) {
+		ok = PQsendPrepare(c, name, st->sql, st->nparams, st->types);
+		sent[n++] = P_PREPARE;
+	}
+	if (ok) {
+		ok = PQsendQueryPrepared(c, prepare ? name : st->name, st->nparams,
+		                         (const char *const *)st->vals, st->lens, st->fmts, 0);
+		sent[n++] = P_EXEC;
+	}
+	if (ok && pc->in_tx) {
+		ok =
+		    PQsendQueryParams(c, "RELEASE SAVEPOINT ch_stmt", 0, NULL, NULL, NULL, NULL, 0);
+		sent[n++] = P_RELEASE;
+	}
+	char heard[24];
+	const char *heard_p[1] = {heard};
+	snprintf(heard, sizeof heard, "%lld", (long long)pc->heard);
+	if (ok && drain) {
+		Oid int8 = OID_INT8;
+		ok = PQsendQueryParams(c, DRAIN_SQL, 1, &int8, heard_p, NULL, NULL, 0);
+		sent[n++] = P_DRAIN;
+	}
+	if (ok)
+		ok = PQpipelineSync(c);
+	if (!ok) {
+		/* nothing reached the server in order: the connection is broken */
+		int rc = ch_error_set(CH_ERROR, "database: %s", PQerrorMessage(c));
+		PQexitPipelineMode(c);
+		return rc;
+	}
+	PGresult *err = NULL, *drained = NULL;
+	int rc = 0;
+	size_t dealloc_done = 0;
+	*failed_at = P_EXEC;
+	for (int i = 0; i < n; i++) {
+		PGresult *r;
+		while ((r = PQgetResult(c)) != NULL) {
+			ExecStatusType s = PQresultStatus(r);
+			if (s == PGRES_FATAL_ERROR && !err) {
+				err = r;
+				*failed_at = sent[i];
+				continue;
+			}
+			if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) {
+				if (sent[i] == P_DEALLOC)
+					dealloc_done++;
+				else if (sent[i] == P_PREPARE) {
+					pc->names++;
+					snprintf(st->name, sizeof st->name, "%s", name);
+					memcpy(st->prep_types, st->types,
+					       (size_t)st->nparams * sizeof *st->types);
+				} else if (sent[i] == P_EXEC) {
+					PQclear(st->res);
+					st->res = r;
+					continue;
+				} else if (sent[i] == P_DRAIN) {
+					PQclear(drained);
+					drained = r;
+					continue;
+				}
+			}
+			PQclear(r);
+		}
+	}
+	/* the sync's own result, then out of pipeline mode */
+	PGresult *r;
+	while ((r = PQgetResult(c)) != NULL) {
+		ExecStatusType s = PQresultStatus(r);
+		PQclear(r);
+		if (s == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	PQexitPipelineMode(c);
+	if (dealloc_done) {
+		for (size_t i = 0; i < dealloc_done; i++)
+			free(pc->dealloc.items[i]);
+		memmove(pc->dealloc.items, pc->dealloc.items + dealloc_done,
+		        (pc->dealloc.len - dealloc_done) * sizeof *pc->dealloc.items);
+		pc->dealloc.len -= dealloc_done;
+	}
+	if (err) {
+		const char *sqlstate = PQresultErrorField(err, PG_DIAG_SQLSTATE);
+		snprintf(state, 6, "%s", sqlstate ? sqlstate : "");
+		rc = pg_error(pc, err);
+		PQclear(err);
+		PQclear(st->res);
+		st->res = NULL;
+	} else if (drained) {
+		tell_hook(pc, drained);
+		/* more notes than one read takes: the rest in more round trips */
+		if (PQntuples(drained) == DRAIN_MAX)
+			rc = drain_changes(pc);
+	}
+	PQclear(drained);
+	return rc;
 }
 
 static int pg_step(void *stmt)
@@ -509,41 +691,42 @@ static int pg_step(void *stmt)
 		return ch_error_set(CH_ERROR, "database: the change hook could not be set up, so"
 		                              " changes would go unheard (ch_changes)");
 	if (!st->ran) {
-		int rc = savepoint(pc);
-		if (rc)
-			return rc;
+		enum pipe_part at;
+		char state[6];
 		st->ran = 1;
 		st->row = 0;
 		PQclear(st->res);
-		st->res = execute(st);
-		ExecStatusType s = PQresultStatus(st->res);
-		const char *state = PQresultErrorField(st->res, PG_DIAG_SQLSTATE);
-		if (s == PGRES_FATAL_ERROR && !st->text_typed && state &&
+		st->res = NULL;
+		param_types(st);
+		int rc = run_pipelined(st, &at, state);
+		if (rc && pc->in_tx && at != P_SAVEPOINT && at != P_DEALLOC)
+			undo_savepoint(pc);
+		if (rc && !st->text_typed && (at == P_PREPARE || at == P_EXEC) &&
 		    (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0 ||
-		     strcmp(state, "42725") == 0) &&
-		    (!pc->savepoint || pg_simple(pc, ROLLBACK_SP) == 0)) {
+		     strcmp(state, "42725") == 0)) {
 			/* a parameter the server cannot give a type (one only tested
 			 * for NULL, or the argument of length()): text, as SQLite
 			 * would take it; remembered */
 			st->text_typed = 1;
-			PQclear(st->res);
-			st->res = execute(st);
-			s = PQresultStatus(st->res);
+			param_types(st);
+			rc = run_pipelined(st, &at, state);
+			if (rc && pc->in_tx && at != P_SAVEPOINT && at != P_DEALLOC)
+				undo_savepoint(pc);
+		} else if (rc && at == P_EXEC && strcmp(state, "0A000") == 0 && st->name[0]) {
+			/* "cached plan must not change result type": a table it
+			 * reads was made again with other columns; prepared anew */
+			ch_strv_push(&pc->dealloc, st->name);
+			st->name[0] = '\0';
+			rc = run_pipelined(st, &at, state);
+			if (rc && pc->in_tx && at != P_SAVEPOINT && at != P_DEALLOC)
+				undo_savepoint(pc);
 		}
-		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
-			rc = pg_error(pc, st->res);
-			PQclear(st->res);
-			st->res = NULL;
-			if (pc->savepoint)
-				pg_simple(pc, ROLLBACK_SP);
-			/* keep the statement's error, not the rollback's */
+		if (rc)
 			return rc;
-		}
+		ExecStatusType s = PQresultStatus(st->res);
 		const char *n = PQcmdTuples(st->res);
 		if (n && *n)
 			pc->changes = strtoll(n, NULL, 10);
-		if (pc->hook && wrote(st->res) && pc->changes > 0 && (rc = drain_changes(pc)) != 0)
-			return rc;
 		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 		if (st->hidden_returning) {
 			if (st->nrows > 0)
@@ -692,19 +875,25 @@ static void pg_finalize(void *stmt)
 	free(st->lens);
 	free(st->fmts);
 	free(st->types);
+	free(st->prep_types);
 	free(st->sql);
+	/* deallocated on the server with the connection's next statement */
+	if (st->name[0])
+		ch_strv_push(&st->conn->dealloc, st->name);
 	free(st);
 }
 
 static int pg_exec_script(void *impl, const char *sql)
 {
 	struct pg_conn *pc = impl;
-	int rc = savepoint(pc);
+	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : 0;
 	if (rc)
 		return rc;
 	rc = pg_simple(pc, sql);
-	if (rc && pc->savepoint)
-		pg_simple(pc, "ROLLBACK TO SAVEPOINT ch_stmt");
+	if (rc && pc->in_tx)
+		undo_savepoint(pc);
+	else if (pc->in_tx)
+		rc = pg_simple(pc, "RELEASE SAVEPOINT ch_stmt");
 	if (rc == 0 && pc->hook)
 		rc = drain_changes(pc);
 	return rc;
@@ -718,14 +907,17 @@ static int pg_begin(void *impl, int read)
 {
 	struct pg_conn *pc = impl;
 	pc->conflicted = 0;
+	/* with a change hook, the notes heard before go (see DRAIN_SQL) */
 	int rc = pg_simple(pc, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-	                            : "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
+	                       : pc->hook && !pc->hook_broken
+	                           ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY
+	                             "); DELETE FROM pg_temp.ch_changes"
+	                           : "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
 	if (rc) {
 		pg_simple(pc, "ROLLBACK");
 		return rc;
 	}
 	pc->in_tx = 1;
-	pc->savepoint = 0;
 	return 0;
 }
 
@@ -733,7 +925,6 @@ static int pg_commit(void *impl)
 {
 	struct pg_conn *pc = impl;
 	pc->in_tx = 0;
-	pc->savepoint = 0;
 	return pg_simple(pc, "COMMIT");
 }
 
@@ -741,7 +932,6 @@ static int pg_rollback(void *impl)
 {
 	struct pg_conn *pc = impl;
 	pc->in_tx = 0;
-	pc->savepoint = 0;
 	return pg_simple(pc, "ROLLBACK");
 }
 
@@ -795,9 +985,10 @@ static void pg_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 	struct pg_conn *pc = impl;
 	/* where the schema's ch_note_change triggers note the rows; without
 	 * it they note nothing (other sessions, psql) */
-	pc->hook_broken = fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
-	                                      " (op text NOT NULL, tbl text NOT NULL,"
-	                                      " id bigint NOT NULL)") != 0;
+	pc->hook_broken =
+	    fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
+	                        " (op text NOT NULL, tbl text NOT NULL, id bigint NOT NULL,"
+	                        " n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)") != 0;
 	pc->hook = fn;
 	pc->hook_arg = arg;
 }
@@ -823,6 +1014,166 @@ static int pg_note_deletes(void *impl, const char *table, const char *key, const
 	(void)note_table;
 	(void)value;
 	return 0;
+}
+
+/* ---- bulk loading: COPY ... FROM STDIN ---- */
+
+/* Rows are sent in one COPY once this many bytes of them are waiting. */
+#define LOAD_CHUNK (1u << 20)
+
+struct pg_load {
+	struct pg_conn *pc;
+	char *copy_sql; /* COPY table (cols) FROM STDIN */
+	int ncols;
+	ch_buf data;       /* rows not yet sent, in COPY's text format */
+	int64_t rows;      /* rows given */
+	int64_t sent_rows; /* of which sent (data holds the rest) */
+};
+
+/* NAME as an identifier, each part of "schema.name" quoted on its own. */
+static int quote_ident(PGconn *c, ch_buf *b, const char *name)
+{
+	for (const char *p = name; *p;) {
+		size_t n = strcspn(p, ".");
+		char *q = PQescapeIdentifier(c, p, n);
+		if (!q)
+			return ch_error_set(CH_ERROR, "database: %s", PQerrorMessage(c));
+		ch_buf_puts(b, q);
+		PQfreemem(q);
+		p += n;
+		if (*p == '.') {
+			ch_buf_putc(b, '.');
+			p++;
+		}
+	}
+	return 0;
+}
+
+static int pg_load_begin(void *impl, const char *table, const char *const *cols, int ncols,
+                         void **out)
+{
+	struct pg_conn *pc = impl;
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "COPY ");
+	int rc = quote_ident(pc->c, &b, table);
+	for (int i = 0; i < ncols && rc == 0; i++) {
+		ch_buf_puts(&b, i ? ", " : " (");
+		rc = quote_ident(pc->c, &b, cols[i]);
+	}
+	if (rc) {
+		ch_buf_dispose(&b);
+		return rc;
+	}
+	ch_buf_puts(&b, ") FROM STDIN");
+	struct pg_load *l = ch_calloc(1, sizeof *l);
+	l->pc = pc;
+	l->ncols = ncols;
+	l->copy_sql = ch_buf_detach(&b);
+	ch_buf_init(&l->data);
+	*out = l;
+	return 0;
+}
+
+/* Sends the waiting rows in one COPY, under the statement savepoint in a
+ * transaction (a failed COPY undoes only itself); an error names the row
+ * of the load. */
+static int load_flush(struct pg_load *l)
+{
+	struct pg_conn *pc = l->pc;
+	PGconn *c = pc->c;
+	if (!l->data.len)
+		return 0;
+	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : 0;
+	if (rc)
+		return rc;
+	PGresult *r = PQexec(c, l->copy_sql);
+	if (PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_error(pc, r);
+		PQclear(r);
+		if (pc->in_tx)
+			undo_savepoint(pc);
+		return rc;
+	}
+	PQclear(r);
+	if (PQputCopyData(c, l->data.ptr, (int)l->data.len) != 1 || PQputCopyEnd(c, NULL) != 1)
+		rc = ch_error_set(CH_ERROR, "database: %s", PQerrorMessage(c));
+	while ((r = PQgetResult(c)) != NULL) {
+		if (rc == 0 && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			rc = pg_error(pc, r);
+			/* "COPY t, line 3, column c: ..." names the row within this COPY */
+			const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT);
+			const char *line = ctx ? strstr(ctx, "line ") : NULL;
+			if (line)
+				ch_error_prefix(
+				    "载入的第 %lld 行：",
+				    (long long)(l->sent_rows + strtoll(line + 5, NULL, 10)));
+		} else if (rc == 0) {
+			const char *n = PQcmdTuples(r);
+			if (n && *n)
+				pc->changes = strtoll(n, NULL, 10);
+		}
+		PQclear(r);
+	}
+	if (rc) {
+		if (pc->in_tx)
+			undo_savepoint(pc);
+		return rc;
+	}
+	l->sent_rows = l->rows;
+	ch_buf_clear(&l->data);
+	if (pc->in_tx && (rc = pg_simple(pc, "RELEASE SAVEPOINT ch_stmt")) != 0)
+		return rc;
+	return pc->hook ? drain_changes(pc) : 0;
+}
+
+static int pg_load_row(void *load, const char *const *vals)
+{
+	struct pg_load *l = load;
+	ch_buf *b = &l->data;
+	for (int i = 0; i < l->ncols; i++) {
+		if (i)
+			ch_buf_putc(b, '\t');
+		if (!vals[i]) {
+			ch_buf_puts(b, "\\N");
+			continue;
+		}
+		/* text format: a backslash, tab, newline or carriage return would
+		 * end the value or the row, so each is escaped */
+		const char *p = vals[i];
+		while (*p) {
+			size_t run = strcspn(p, "\\\t\n\r");
+			ch_buf_put(b, p, run);
+			p += run;
+			if (!*p)
+				break;
+			ch_buf_puts(b, *p == '\\'   ? "\\\\"
+			               : *p == '\t' ? "\\t"
+			               : *p == '\n' ? "\\n"
+			                            : "\\r");
+			p++;
+		}
+	}
+	ch_buf_putc(b, '\n');
+	l->rows++;
+	return l->data.len >= LOAD_CHUNK ? load_flush(l) : 0;
+}
+
+static void pg_load_cancel(void *load)
+{
+	struct pg_load *l = load;
+	if (!l)
+		return;
+	ch_buf_dispose(&l->data);
+	free(l->copy_sql);
+	free(l);
+}
+
+static int pg_load_end(void *load)
+{
+	int rc = load_flush(load);
+	pg_load_cancel(load);
+	return rc;
 }
 
 /* One LIKE per string, its % _ and \\ escaped: the GIN index of the
@@ -897,4 +1248,8 @@ const struct ch_db_driver ch_db_pg_driver = {
     .check_file = pg_check_file,
     .change_hook = pg_change_hook,
     .conflicted = pg_conflicted,
+    .load_begin = pg_load_begin,
+    .load_row = pg_load_row,
+    .load_end = pg_load_end,
+    .load_cancel = pg_load_cancel,
 };

@@ -8,8 +8,13 @@
  * placeholders next to literals holding '?', row ids of inserts, a failed
  * statement that leaves its transaction usable, nested transactions, the
  * mapping of constraint errors to the same codes and wording as SQLite's,
- * and the append-only and ledger triggers. Without it those cases skip.
+ * and the append-only and ledger triggers; statements sent in one round
+ * trip (pipeline mode) whose failure undoes only themselves, prepared once
+ * and prepared again when their types change; and the bulk load through
+ * COPY (load_cases.h, the same cases test_db_load runs on SQLite). Without
+ * it those cases skip.
  */
+#include "load_cases.h"
 #include "testutil.h"
 
 #include "db/db.h"
@@ -255,6 +260,82 @@ static void test_pg_driver(void **state)
 
 /* The other ways to name a server: "pg:" with the libpq variables
  * (PGHOST, PGPORT, PGUSER, PGDATABASE), and a key=value string. */
+/* Statements run in one round trip each (savepoint, statement, release):
+ * a failing one inside a transaction undoes only itself, and the same
+ * prepared statement runs again afterwards; the transaction goes on and
+ * commits what succeeded. A statement prepared with one type of parameter
+ * is prepared again when bound with another. */
+static void test_pg_pipeline(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	ch_db *db = open_pg();
+	int64_t v = 0;
+	assert_int_equal(ch_db_exec_script(db,
+	                                   "DROP TABLE IF EXISTS pipe_t;"
+	                                   " CREATE TABLE pipe_t (k TEXT PRIMARY KEY, v INTEGER)"),
+	                 0);
+	const char *ins = "INSERT INTO pipe_t(k, v) VALUES (?, ?)";
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(ch_db_run(db, ins, "ti", "a", (int64_t)1), 0);
+	/* the same statement fails (duplicate key): undone alone */
+	assert_int_equal(ch_db_run(db, ins, "ti", "a", (int64_t)2), CH_ECONFLICT);
+	assert_non_null(strstr(ch_error_message(), "UNIQUE constraint failed: pipe_t.k"));
+	/* a statement that fails when prepared (no such column) */
+	assert_int_equal(ch_db_run(db, "UPDATE pipe_t SET nope = 1", NULL), CH_ERROR);
+	/* and again runs, as prepared before */
+	assert_int_equal(ch_db_run(db, ins, "ti", "b", (int64_t)3), 0);
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT count(*) FROM pipe_t", NULL), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(ch_db_commit(db), 0);
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT sum(v) FROM pipe_t", NULL), 0);
+	assert_int_equal(v, 4);
+
+	/* outside a transaction: a failure leaves the connection usable */
+	assert_int_equal(ch_db_run(db, ins, "ti", "b", (int64_t)9), CH_ECONFLICT);
+	assert_int_equal(ch_db_run(db, ins, "ti", "c", (int64_t)5), 0);
+
+	/* one statement, bound first with a NULL, then an integer, then a
+	 * text: each runs (prepared again when the type changes) */
+	const char *sel = "SELECT count(*) FROM pipe_t WHERE v IS NOT DISTINCT FROM ?";
+	assert_int_equal(ch_db_query_int64(db, &v, sel, "n"), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(ch_db_query_int64(db, &v, sel, "i", (int64_t)3), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(ch_db_query_int64(db, &v, sel, "t", "5"), 0);
+	assert_int_equal(v, 1);
+	/* many statements prepared and finalized: each is deallocated on the
+	 * server with a later one, none is left behind */
+	for (int i = 0; i < 200; i++) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "SELECT %d + ?", i);
+		ch_stmt *st = NULL;
+		assert_int_equal(ch_db_prepare(db, &st, sql), 0);
+		assert_int_equal(ch_stmt_bind_int64(st, 1, 1), 0);
+		assert_int_equal(ch_stmt_step(st), CH_DB_ROW);
+		assert_int_equal(ch_stmt_int64(st, 0), i + 1);
+		ch_stmt_finalize(st);
+	}
+	assert_int_equal(
+	    ch_db_query_int64(db, &v, "SELECT count(*) FROM pg_prepared_statements", NULL), 0);
+	assert_true(v < 100);
+	ch_db_close(db);
+}
+
+static void test_pg_load(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	ch_db *db = open_pg();
+	load_case_values(db);
+	load_case_many(db);
+	load_case_error(db);
+	load_case_temp(db);
+	ch_db_close(db);
+}
+
 static void test_pg_conninfo(void **state)
 {
 	(void)state;
@@ -294,6 +375,8 @@ int main(void)
 	    cmocka_unit_test(test_pg_unreachable),
 	    cmocka_unit_test(test_pg_driver),
 	    cmocka_unit_test(test_pg_conninfo),
+	    cmocka_unit_test(test_pg_pipeline),
+	    cmocka_unit_test(test_pg_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,64 @@
+/*
+ * test_db_load — the bulk load of the storage layer (ch_db_load_*) on
+ * SQLite: values with NULLs, tabs, newlines, backslashes and Chinese text
+ * come back unchanged, many rows with other statements in between, a
+ * refused row named in the error with the transaction going on, and a
+ * load rolled back with its transaction leaving nothing. The same cases
+ * run on PostgreSQL in test_db_pg (load_cases.h).
+ */
+#include "load_cases.h"
+
+static ch_db *open_lite(char **dir)
+{
+	char url[600];
+	ch_db *db = NULL;
+	*dir = test_tmpdir();
+	snprintf(url, sizeof url, "sqlite:%s/load.db", *dir);
+	if (ch_db_open(&db, url, NULL) != 0)
+		fail_msg("open %s: %s", url, ch_error_message());
+	return db;
+}
+
+static void run_case(void (*fn)(ch_db *))
+{
+	char *dir = NULL;
+	ch_db *db = open_lite(&dir);
+	fn(db);
+	ch_db_close(db);
+	test_rmdir(dir);
+}
+
+static void test_load_values(void **state)
+{
+	(void)state;
+	run_case(load_case_values);
+}
+
+static void test_load_many(void **state)
+{
+	(void)state;
+	run_case(load_case_many);
+}
+
+static void test_load_error(void **state)
+{
+	(void)state;
+	run_case(load_case_error);
+}
+
+static void test_load_temp(void **state)
+{
+	(void)state;
+	run_case(load_case_temp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_load_values),
+	    cmocka_unit_test(test_load_many),
+	    cmocka_unit_test(test_load_error),
+	    cmocka_unit_test(test_load_temp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
