@@ -120,17 +120,12 @@ struct hh_vals {
 /* hh_stage's columns: the line, the household's columns, the ID number
  * as written, the names of a township and a village still to be added. */
 #define STAGE_NCOLS (HH_NCOLS + 4)
-/* Checked rows are kept STAGE_BATCH at a time, in one statement: on a
- * server a statement is a round trip, so a row each would cost an import
- * of a million rows a million of them. */
-#define STAGE_BATCH 64
-
-/* One checked row waiting to be kept: per column an integer, a text (its
- * offset in staged_text) or NULL. */
-struct staged {
-	int64_t v[STAGE_NCOLS];
-	unsigned char kind[STAGE_NCOLS]; /* 0 NULL, 1 integer, 2 text */
-};
+/* ... by name, for the bulk load that keeps them (ch_db_load_begin: on a
+ * server one COPY for many rows, not a round trip per row). */
+static const char *const stage_cols[STAGE_NCOLS] = {
+    "line", "v0",  "v1",  "v2",  "v3",  "v4",     "v5",       "v6",
+    "v7",   "v8",  "v9",  "v10", "v11", "v12",    "v13",      "v14",
+    "v15",  "v16", "v17", "v18", "v19", "id_raw", "township", "village"};
 
 struct ch_hh_import {
 	ch_ctx *ctx;
@@ -140,14 +135,11 @@ struct ch_hh_import {
 	int64_t import_id;
 	int64_t last_id; /* the largest household id before this import */
 	int in_tx, finished;
-	int writing;             /* the write half has begun: places may be added */
-	int stale;               /* users, rules or regions changed between the halves */
-	int64_t seen[3];         /* what the checks read against (fingerprint) */
-	ch_stmt *st_stage;       /* keeps a checked row in hh_stage */
-	ch_stmt *st_stage_batch; /* keeps STAGE_BATCH of them */
-	struct staged *staged;   /* rows waiting for it (STAGE_BATCH) */
-	size_t nstaged;
-	ch_buf staged_text;            /* their texts, each ending in '\0' */
+	int writing;                   /* the write half has begun: places may be added */
+	int stale;                     /* users, rules or regions changed between the halves */
+	int64_t seen[3];               /* what the checks read against (fingerprint) */
+	ch_db_load *stage;             /* keeps the checked rows in hh_stage */
+	int staging;                   /* hh_stage made: empty it when done */
 	ch_stmt *st_place, *st_triple; /* notes a place to add, a list_key prefix to find */
 	ch_strmap *noted;              /* the places and prefixes noted so far */
 	int64_t nnoted;                /* how many: the order of noting (seq) */
@@ -349,6 +341,7 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	         " seq BIGINT, prefix TEXT, PRIMARY KEY (c, t, v));"
 	         "DELETE FROM hh_stage; DELETE FROM hh_place; DELETE FROM hh_prefix;")) != 0)
 		goto fail;
+	imp->staging = 1;
 	/* one snapshot for every check; the write lock only when retrying */
 	if ((rc = opts->check_under_lock ? ch_ctx_begin(ctx) : ch_ctx_begin_read(ctx)) != 0)
 		goto fail;
@@ -379,22 +372,7 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 		goto fail;
 	for (size_t i = 0; i < sizeof text_fields / sizeof text_fields[0]; i++)
 		imp->text_max[text_fields[i]] = ch_ref_text_max(ctx, ch_hfield_key(text_fields[i]));
-	ch_buf sql;
-	ch_buf_init(&sql);
-	ch_buf_puts(&sql, "INSERT INTO hh_stage VALUES ");
-	for (int r = 0; r < STAGE_BATCH; r++) {
-		ch_buf_puts(&sql, r ? ", (?" : "(?");
-		for (int i = 1; i < STAGE_NCOLS; i++)
-			ch_buf_puts(&sql, ", ?");
-		ch_buf_putc(&sql, ')');
-		if (r == 0)
-			rc = ch_db_prepare(ctx->db, &imp->st_stage, sql.ptr);
-	}
-	if (rc == 0)
-		rc = ch_db_prepare(ctx->db, &imp->st_stage_batch, sql.ptr);
-	ch_buf_dispose(&sql);
-	imp->staged = ch_calloc(STAGE_BATCH, sizeof *imp->staged);
-	ch_buf_init(&imp->staged_text);
+	rc = ch_db_load_begin(ctx->db, "hh_stage", stage_cols, STAGE_NCOLS, &imp->stage);
 	if (rc == 0)
 		rc = ch_db_prepare(ctx->db, &imp->st_place,
 		                   "INSERT INTO hh_place(county, township, village, seq)"
@@ -868,16 +846,7 @@ static void set_int(struct hh_vals *hv, int i, int64_t v, int null_if_negative)
 		return;
 	}
 	/* in decimal, without snprintf (several per row of a million-row file) */
-	char tmp[24], *p = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	*--p = '\0';
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	memcpy(hv->nums[i], p, (size_t)(tmp + sizeof tmp - p));
-	hv->s[i] = hv->nums[i];
+	hv->s[i] = ch_text_i64(hv->nums[i], v);
 	hv->iv[i] = v;
 	hv->isint[i] = 1;
 }
@@ -1154,45 +1123,21 @@ static int note_once(ch_hh_import *imp, ch_stmt *st, int text, int64_t a, const 
 	return rc ? rc : run_stmt(st);
 }
 
-static void stage_int(struct staged *sg, int col, int64_t v)
+/* Keeps checked row R (its values HV) in hh_stage, with the ID number as
+ * written and the names of places still to be added. */
+static int stage_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
+                     const struct hh_vals *hv)
 {
-	sg->v[col] = v;
-	sg->kind[col] = 1;
-}
-
-/* Keeps a copy of S (NULL: SQL NULL) in the batch's texts. */
-static void stage_text(ch_hh_import *imp, struct staged *sg, int col, const char *s)
-{
-	sg->kind[col] = s ? 2 : 0;
-	if (s) {
-		sg->v[col] = (int64_t)imp->staged_text.len;
-		ch_buf_put(&imp->staged_text, s, strlen(s) + 1);
-	}
-}
-
-/* Writes the rows waiting to be kept into hh_stage: a full batch in one
- * statement, fewer one by one. */
-static int flush_staged(ch_hh_import *imp)
-{
-	int full = imp->nstaged == STAGE_BATCH, rc = 0;
-	ch_stmt *st = full ? imp->st_stage_batch : imp->st_stage;
-	for (size_t r = 0; r < imp->nstaged && rc == 0; r++) {
-		const struct staged *sg = &imp->staged[r];
-		int base = full ? (int)r * STAGE_NCOLS : 0;
-		for (int i = 0; i < STAGE_NCOLS && rc == 0; i++)
-			rc = sg->kind[i] == 1 ? ch_stmt_bind_int64(st, base + i + 1, sg->v[i])
-			     : sg->kind[i] == 2
-			         ? ch_stmt_bind_text_ref(st, base + i + 1,
-			                                 imp->staged_text.ptr + sg->v[i])
-			         : ch_stmt_bind_null(st, base + i + 1);
-		if (rc == 0 && !full)
-			rc = run_stmt(st);
-	}
-	if (rc == 0 && full)
-		rc = run_stmt(st);
-	imp->nstaged = 0;
-	ch_buf_clear(&imp->staged_text);
-	return rc;
+	char num[24];
+	const char *vals[STAGE_NCOLS];
+	int pending = r->township_id == PENDING || r->village_id == PENDING;
+	vals[0] = ch_text_i64(num, (int64_t)line);
+	for (int i = 0; i < HH_NCOLS; i++)
+		vals[i + 1] = hv->s[i]; /* the integers in decimal too */
+	vals[HH_NCOLS + 1] = r->v[CH_HF_ID];
+	vals[HH_NCOLS + 2] = pending ? r->v[CH_HF_TOWNSHIP] : NULL;
+	vals[HH_NCOLS + 3] = r->village_id == PENDING ? r->v[CH_HF_VILLAGE] : NULL;
+	return ch_db_load_row(imp->stage, vals);
 }
 
 int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
@@ -1205,21 +1150,8 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 		/* kept for the write half, with the names of places to be added */
 		int pending = r.township_id == PENDING || r.village_id == PENDING;
 		rec_values(&r, &hv);
-		struct staged *sg = &imp->staged[imp->nstaged++];
-		stage_int(sg, 0, (int64_t)line);
-		for (int i = 0; i < HH_NCOLS; i++) {
-			if (hv.isint[i])
-				stage_int(sg, i + 1, hv.iv[i]);
-			else
-				stage_text(imp, sg, i + 1, hv.s[i]);
-		}
-		stage_text(imp, sg, HH_NCOLS + 1, r.v[CH_HF_ID]);
-		stage_text(imp, sg, HH_NCOLS + 2, pending ? r.v[CH_HF_TOWNSHIP] : NULL);
-		stage_text(imp, sg, HH_NCOLS + 3,
-		           r.village_id == PENDING ? r.v[CH_HF_VILLAGE] : NULL);
+		rc = stage_row(imp, line, &r, &hv);
 		imp->kept++;
-		if (imp->nstaged == STAGE_BATCH)
-			rc = flush_staged(imp);
 		/* the places to add and the list_key prefixes to look up, once each */
 		if (rc == 0 && pending)
 			rc = note_once(imp, imp->st_place, 1, r.county_id, r.v[CH_HF_TOWNSHIP],
@@ -1436,7 +1368,9 @@ static int write_half(ch_hh_import *imp)
 {
 	ch_ctx *ctx = imp->ctx;
 	ch_stmt *st = NULL;
-	int rc = flush_staged(imp); /* the last rows checked, in the snapshot */
+	/* the last rows checked, in the snapshot */
+	int rc = ch_db_load_end(imp->stage);
+	imp->stage = NULL;
 	if (rc)
 		return rc;
 	if (!imp->opts.check_under_lock) {
@@ -1680,18 +1614,18 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find,       imp->st_holder, imp->st_insert,  imp->st_update,
-	                  imp->st_save,       imp->st_delete, imp->st_restore, imp->st_was_update,
-	                  imp->st_prefix,     imp->st_stage,  imp->st_place,   imp->st_triple,
-	                  imp->st_stage_batch};
+	ch_stmt *sts[] = {imp->st_find,   imp->st_holder, imp->st_insert,  imp->st_update,
+	                  imp->st_save,   imp->st_delete, imp->st_restore, imp->st_was_update,
+	                  imp->st_prefix, imp->st_place,  imp->st_triple};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
+	ch_db_load_cancel(imp->stage);
 	if (imp->in_tx)
 		ch_ctx_rollback(imp->ctx);
 	/* rows kept by an import that did not finish take no room afterwards (a
 	 * failure here would only leave them to the next import, which empties
 	 * the table first) */
-	if (imp->st_stage)
+	if (imp->staging)
 		(void)ch_db_exec_script(imp->ctx->db, "DELETE FROM hh_stage;"
 		                                      " DELETE FROM hh_place;"
 		                                      " DELETE FROM hh_prefix;");
@@ -1705,8 +1639,6 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->prefix_of);
 	ch_strmap_free(imp->noted);
 	free(imp->done);
-	free(imp->staged);
-	ch_buf_dispose(&imp->staged_text);
 	ch_strv_dispose(&imp->prefixes);
 	ch_buf_dispose(&imp->added);
 	free(imp);

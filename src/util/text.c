@@ -400,3 +400,16 @@ int ch_text_formula_like(const char *s)
 	}
 	return 1;
 }
+
+const char *ch_text_i64(char buf[24], int64_t v)
+{
+	char *p = buf + 23;
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		*--p = '-';
+	return p;
+}
