@@ -183,12 +183,18 @@ static int add_row(ch_dispatch *d, const char *code, const char *name)
 static int sum_until(ch_ctx *ctx, ch_dispatch *d, const char *day, enum which what)
 {
 	ch_stmt *st;
+	/* summed in the primary key's order (year, county, stage, day), so no
+	 * row is sorted; the county's code and name are joined to the few sums
+	 * afterwards (grouping by them too made SQLite sort every row first:
+	 * 13.5 M instructions a call instead of about 1 M at 3,500 sums) */
 	int rc = ch_db_preparef(ctx->db, &st,
-	                        "SELECT r.code, r.name, p.stage_no, sum(p.households),"
-	                        " sum(p.es_households), sum(p.es_area_centi)"
-	                        " FROM progress_daily p JOIN region r ON r.id = p.county_id"
-	                        " WHERE p.plan_year = ? AND p.day <= ?"
-	                        " GROUP BY p.county_id, r.code, r.name, p.stage_no",
+	                        "SELECT r.code, r.name, s.stage_no, s.n, s.es, s.area"
+	                        " FROM (SELECT county_id, stage_no, sum(households) AS n,"
+	                        " sum(es_households) AS es, sum(es_area_centi) AS area"
+	                        " FROM progress_daily WHERE plan_year = ? AND day <= ?"
+	                        " GROUP BY county_id, stage_no) s"
+	                        " JOIN region r ON r.id = s.county_id"
+	                        " ORDER BY s.county_id, s.stage_no",
 	                        "it", (int64_t)d->year, day);
 	if (rc)
 		return rc;
