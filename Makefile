@@ -20,9 +20,14 @@ MODE ?= release
 B := build/$(MODE)
 CC ?= cc
 
-PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib libqrencode pangocairo fontconfig
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+# The notice PDF's libraries (PDF_PKGS) are compiled against but not linked:
+# src/io/notice_pdf.c loads them with dlopen when a PDF is written, so that
+# no other command pays for loading them. --as-needed drops any other
+# library nothing refers to.
+PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib libqrencode
+PDF_PKGS := pangocairo fontconfig
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS))
+PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lcsv -ldl
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
