@@ -28,6 +28,9 @@ PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd z
 PDF_PKGS := pangocairo fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS))
 PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lcsv -ldl
+# The program itself loads libpq too when it first connects to PostgreSQL
+# (src/cli/lazy_pq.c stands in for it); the unit tests link it.
+BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq,$(PKGS))) -lcsv -ldl
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -113,7 +116,7 @@ units: $(UNIT_BIN)
 
 $(B)/cleanheat: $(CLI_OBJ) $(B)/libcleanheat.a
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(MODE_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libcleanheat.a $(PKG_LIBS) -lpthread
+	$(Q)$(CC) $(MODE_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libcleanheat.a $(BIN_LIBS) -lpthread
 
 $(B)/libcleanheat.a: $(LIB_OBJ)
 	@rm -f $@
