@@ -85,6 +85,11 @@ struct ch_event_batch {
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "n|county", "s|region" → in scope (0/1) */
+	/* the county named by the row before and the region last found in
+	 * scope, per way of checking: a file's rows come household by
+	 * household, so most rows need neither a key formatted nor a lookup */
+	char last_county_name[128];
+	int64_t last_county, last_in_scope[3];
 	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 	struct ev_sums *sums; /* a file's batch: progress_daily's additions, until finish */
@@ -207,9 +212,8 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
 		             "DELETE FROM ev_stage;");
 		if (rc == 0)
-			rc = ch_db_prepare(
-			    ctx->db, &b->st_keep,
-			    "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			rc = ch_db_prepare(ctx->db, &b->st_keep,
+			                   "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
@@ -444,11 +448,16 @@ static int outside(ch_event_batch *b, const ch_event_in *in, int64_t region, enu
 {
 	char key[48];
 	int64_t ok;
-	snprintf(key, sizeof key, "%c|%" PRId64, how == SCOPE_NEAR ? 'n' : 's', region);
-	if (ch_strmap_get(b->cache, key, &ok) && ok)
+	if (region && b->last_in_scope[how] == region)
 		return 0;
+	snprintf(key, sizeof key, "%c|%" PRId64, how == SCOPE_NEAR ? 'n' : 's', region);
+	if (ch_strmap_get(b->cache, key, &ok) && ok) {
+		b->last_in_scope[how] = region;
+		return 0;
+	}
 	if (scope_require(b->ctx, b->perm, region, how) == 0) {
 		ch_strmap_put(b->cache, key, 1);
+		b->last_in_scope[how] = region;
 		return 0;
 	}
 	add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household, "%s", ch_error_message());
@@ -463,14 +472,32 @@ struct hh_state {
 	char stage_day[11];
 };
 
+/* The stage of a household's status: its key as stored, else as parsed. */
+static int stage_of_status(const char *status)
+{
+	for (int i = 0; status && i < CH_STAGE_COUNT; i++)
+		if (strcmp(status, ch_stage_key((enum ch_stage)i)) == 0)
+			return i;
+	return ch_stage_parse(status);
+}
+
+/* Copies the text SRC (NULL: "") into OUT of SIZE bytes, cut if longer. */
+static void copy_text(char *out, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, src ? src : "", n);
+	out[n] = '\0';
+}
+
 static int read_state(ch_stmt *st, struct hh_state *h)
 {
 	int rc = ch_stmt_step(st);
 	if (rc == CH_DB_ROW) {
 		h->id = ch_stmt_int64(st, 0);
-		h->stage = ch_stage_parse(ch_stmt_text(st, 1));
-		snprintf(h->stage_day, sizeof h->stage_day, "%s",
-		         ch_stmt_text(st, 2) ? ch_stmt_text(st, 2) : "");
+		h->stage = stage_of_status(ch_stmt_text(st, 1));
+		copy_text(h->stage_day, sizeof h->stage_day, ch_stmt_text(st, 2));
 		h->plan_year = ch_stmt_int64(st, 3);
 		h->county_id = ch_stmt_int64(st, 4);
 		h->township_id = ch_stmt_int64(st, 5);
@@ -499,7 +526,10 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 		add_problem(b, in->line, CH_EF_HOUSEHOLD, NULL, "缺少户编号");
 		goto done;
 	}
-	if (in->county && *in->county) {
+	if (in->county && *in->county && b->last_county &&
+	    strcmp(in->county, b->last_county_name) == 0) {
+		county = b->last_county;
+	} else if (in->county && *in->county) {
 		snprintf(key, sizeof key, "c|%s", in->county);
 		if (!ch_strmap_get(b->cache, key, &county)) {
 			ch_region r;
@@ -521,6 +551,12 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 			add_problem(b, in->line, CH_EF_COUNTY, in->county,
 			            "与导入时指定的县市「%s」不符", b->county_name);
 			goto done;
+		}
+		/* a county that passed both checks: the next row naming it too
+		 * passes them without a lookup */
+		if (strlen(in->county) < sizeof b->last_county_name) {
+			memcpy(b->last_county_name, in->county, strlen(in->county) + 1);
+			b->last_county = county;
 		}
 	}
 	/* a county outside the scope: no lookup, nothing said of the household */
@@ -572,6 +608,28 @@ static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence
 	return run(b->st_link);
 }
 
+/* D as YYYY-MM-DD into OUT, as ch_date_format writes it, without going
+ * through snprintf for the usual four-digit year. */
+static void format_day(const ch_date *d, char *out, size_t size)
+{
+	if (size < 11 || d->year < 1000 || d->year > 9999 || d->month < 1 || d->month > 12 ||
+	    d->day < 1 || d->day > 31) {
+		ch_date_format(d, out, size);
+		return;
+	}
+	out[0] = (char)('0' + d->year / 1000);
+	out[1] = (char)('0' + d->year / 100 % 10);
+	out[2] = (char)('0' + d->year / 10 % 10);
+	out[3] = (char)('0' + d->year % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + d->month / 10);
+	out[6] = (char)('0' + d->month % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d->day / 10);
+	out[9] = (char)('0' + d->day % 10);
+	out[10] = '\0';
+}
+
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day);
 static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
@@ -598,7 +656,7 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		            in->day ? in->day : "", CH_DATE_FORMATS);
 		day[0] = '\0';
 	} else {
-		ch_date_format(&d, day, sizeof day);
+		format_day(&d, day, sizeof day);
 		if (strcmp(day, b->today) > 0)
 			add_problem(b, in->line, CH_EF_DAY, in->day, "日期 %s 在今天（%s）之后",
 			            day, b->today);
@@ -731,7 +789,7 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		b->stored++;
 		b->last_household = h.id;
 		b->last_stage = stage;
-		snprintf(b->last_day, sizeof b->last_day, "%s", day);
+		copy_text(b->last_day, sizeof b->last_day, day);
 	}
 	/* a withdrawal with money at the bank or reserved: say what becomes of it */
 	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {
