@@ -225,8 +225,10 @@ void ch_seal_forget(ch_store *store)
 int ch_seal_install(ch_store *store)
 {
 	int rc;
-	/* the objects a transaction changed, by kind (the index in kinds[]),
-	 * kept in memory up to 64 MB (a million-row import notes about 16 MB) */
+	/* the objects a transaction changed, by kind (the index in kinds[]);
+	 * a temporary table, whose cache the driver keeps small (SQLite: 4 MiB,
+	 * the rest in the temporary file; a million-row import notes about
+	 * 16 MB) */
 	rc = ch_db_temp_table(store->db, "seal_dirty",
 	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
 	                      " PRIMARY KEY (kind, object)");
