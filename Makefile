@@ -28,9 +28,10 @@ PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd z
 PDF_PKGS := pangocairo fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS))
 PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lcsv -ldl
-# The program itself loads libpq too when it first connects to PostgreSQL
-# (src/cli/lazy_pq.c stands in for it); the unit tests link it.
-BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq,$(PKGS))) -lcsv -ldl
+# The program itself loads libpq too when it first connects to PostgreSQL,
+# and libmicrohttpd when `serve` starts (src/cli/lazy_pq.c and lazy_mhd.c
+# stand in for them); the unit tests and fuzz targets link them.
+BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq libmicrohttpd,$(PKGS))) -lcsv -ldl
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
