@@ -317,7 +317,8 @@ static int note_dirty(ch_ctx *ctx)
 			store->seal_notes[i] = store->seal_notes[n];
 			store->seal_notes[n++] = t;
 		}
-	qsort(store->seal_notes, n, sizeof *store->seal_notes, note_cmp);
+	if (n > 1)
+		qsort(store->seal_notes, n, sizeof *store->seal_notes, note_cmp);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || note_cmp(&store->seal_notes[u - 1], &store->seal_notes[i]) != 0)
