@@ -15,12 +15,13 @@
  * be loaded, MHD_start_daemon says why on standard error and starts
  * nothing.
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+
+#include "util/dl.h"
 
 #define MHD_FUNCS(X)                                                                               \
 	X(MHD_add_response_header)                                                                 \
@@ -45,22 +46,20 @@ static struct {
 #undef MHD_PTR
 } mhd;
 
+/* The functions' names, and where each goes. */
+#define MHD_NAME(name) #name,
+#define MHD_ADDR(name) (void **)&mhd.p_##name,
+static const char *const mhd_names[] = {MHD_FUNCS(MHD_NAME)};
+static void **const mhd_addrs[] = {MHD_FUNCS(MHD_ADDR)};
+
 /* Why the library could not be loaded ("" when it was), set once. */
 static char load_failed[512];
 
 static void load(void)
 {
-	void *lib = dlopen("libmicrohttpd.so.12", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
-		snprintf(load_failed, sizeof load_failed, "%s", dlerror());
-		return;
-	}
-	/* a function pointer from dlsym's object pointer, as POSIX allows */
-#define MHD_SYM(name)                                                                              \
-	if (!load_failed[0] && !(*(void **)&mhd.p_##name = dlsym(lib, #name)))                     \
-		snprintf(load_failed, sizeof load_failed, "libmicrohttpd.so.12 中没有 %s", #name);
-	MHD_FUNCS(MHD_SYM)
-#undef MHD_SYM
+	static const char *const lib[] = {"libmicrohttpd.so.12"};
+	(void)ch_dl_load(lib, 1, mhd_names, mhd_addrs, sizeof mhd_names / sizeof mhd_names[0],
+	                 load_failed, sizeof load_failed);
 }
 
 /* 1 when the library is loaded (loading it the first time). */

@@ -12,10 +12,11 @@
  * When libpq cannot be loaded, PQconnectdb gives no connection and
  * PQerrorMessage says why, as libpq itself does when it cannot connect.
  */
-#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
+
+#include "util/dl.h"
 
 #define PQ_FUNCS(X)                                                                                \
 	X(PQclear)                                                                                 \
@@ -48,24 +49,23 @@ static struct {
 #undef PQ_PTR
 } pq;
 
+/* The functions' names, and where each goes. */
+#define PQ_NAME(name) #name,
+#define PQ_ADDR(name) (void **)&pq.p_##name,
+static const char *const pq_names[] = {PQ_FUNCS(PQ_NAME)};
+static void **const pq_addrs[] = {PQ_FUNCS(PQ_ADDR)};
+
 /* Why libpq could not be loaded ("" when it was), set once. */
 static char load_failed[512];
 
 static void load(void)
 {
-	void *lib = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
-	if (!lib) {
+	static const char *const lib[] = {"libpq.so.5"};
+	char why[400];
+	if (ch_dl_load(lib, 1, pq_names, pq_addrs, sizeof pq_names / sizeof pq_names[0], why,
+	               sizeof why) != 0)
 		snprintf(load_failed, sizeof load_failed, "无法加载 PostgreSQL 客户端库：%s\n",
-		         dlerror());
-		return;
-	}
-	/* a function pointer from dlsym's object pointer, as POSIX allows */
-#define PQ_SYM(name)                                                                               \
-	if (!load_failed[0] && !(*(void **)&pq.p_##name = dlsym(lib, #name)))                      \
-		snprintf(load_failed, sizeof load_failed,                                          \
-		         "PostgreSQL 客户端库 libpq.so.5 中没有 %s\n", #name);
-	PQ_FUNCS(PQ_SYM)
-#undef PQ_SYM
+		         why);
 }
 
 /* 1 when libpq is loaded (loading it the first time). */

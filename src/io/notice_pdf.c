@@ -15,7 +15,6 @@
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <dlfcn.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -27,6 +26,7 @@
 #include "io/notice_pdf.h"
 #include "io/notice_sheet.h"
 #include "util/alloc.h"
+#include "util/dl.h"
 #include "util/error.h"
 
 #define NCOLS  CH_NOTICE_NCOLS
@@ -37,52 +37,57 @@
 #define PAD    2.0  /* inside a cell */
 #define FONT   "Noto Sans CJK SC"
 
-/* The libraries, and each function used with the library it is in. */
+/* The libraries, and the functions used (each in one of them). */
 static const char *const pdf_libs[] = {"libcairo.so.2", "libpango-1.0.so.0",
                                        "libpangocairo-1.0.so.0", "libgobject-2.0.so.0",
                                        "libfontconfig.so.1"};
 #define PDF_FUNCS(X)                                                                               \
-	X(0, cairo_create)                                                                         \
-	X(0, cairo_debug_reset_static_data)                                                        \
-	X(0, cairo_destroy)                                                                        \
-	X(0, cairo_fill)                                                                           \
-	X(0, cairo_move_to)                                                                        \
-	X(0, cairo_pdf_surface_create)                                                             \
-	X(0, cairo_pdf_surface_set_metadata)                                                       \
-	X(0, cairo_rectangle)                                                                      \
-	X(0, cairo_set_line_width)                                                                 \
-	X(0, cairo_set_source_rgb)                                                                 \
-	X(0, cairo_show_page)                                                                      \
-	X(0, cairo_status_to_string)                                                               \
-	X(0, cairo_stroke)                                                                         \
-	X(0, cairo_surface_destroy)                                                                \
-	X(0, cairo_surface_finish)                                                                 \
-	X(0, cairo_surface_status)                                                                 \
-	X(1, pango_font_description_free)                                                          \
-	X(1, pango_font_description_from_string)                                                   \
-	X(1, pango_font_description_set_size)                                                      \
-	X(1, pango_font_description_set_weight)                                                    \
-	X(1, pango_font_map_create_context)                                                        \
-	X(1, pango_layout_get_size)                                                                \
-	X(1, pango_layout_new)                                                                     \
-	X(1, pango_layout_set_alignment)                                                           \
-	X(1, pango_layout_set_font_description)                                                    \
-	X(1, pango_layout_set_text)                                                                \
-	X(1, pango_layout_set_width)                                                               \
-	X(1, pango_layout_set_wrap)                                                                \
-	X(2, pango_cairo_font_map_new)                                                             \
-	X(2, pango_cairo_show_layout)                                                              \
-	X(2, pango_cairo_update_context)                                                           \
-	X(3, g_object_unref)                                                                       \
-	X(4, FcFini)
+	X(cairo_create)                                                                            \
+	X(cairo_debug_reset_static_data)                                                           \
+	X(cairo_destroy)                                                                           \
+	X(cairo_fill)                                                                              \
+	X(cairo_move_to)                                                                           \
+	X(cairo_pdf_surface_create)                                                                \
+	X(cairo_pdf_surface_set_metadata)                                                          \
+	X(cairo_rectangle)                                                                         \
+	X(cairo_set_line_width)                                                                    \
+	X(cairo_set_source_rgb)                                                                    \
+	X(cairo_show_page)                                                                         \
+	X(cairo_status_to_string)                                                                  \
+	X(cairo_stroke)                                                                            \
+	X(cairo_surface_destroy)                                                                   \
+	X(cairo_surface_finish)                                                                    \
+	X(cairo_surface_status)                                                                    \
+	X(pango_font_description_free)                                                             \
+	X(pango_font_description_from_string)                                                      \
+	X(pango_font_description_set_size)                                                         \
+	X(pango_font_description_set_weight)                                                       \
+	X(pango_font_map_create_context)                                                           \
+	X(pango_layout_get_size)                                                                   \
+	X(pango_layout_new)                                                                        \
+	X(pango_layout_set_alignment)                                                              \
+	X(pango_layout_set_font_description)                                                       \
+	X(pango_layout_set_text)                                                                   \
+	X(pango_layout_set_width)                                                                  \
+	X(pango_layout_set_wrap)                                                                   \
+	X(pango_cairo_font_map_new)                                                                \
+	X(pango_cairo_show_layout)                                                                 \
+	X(pango_cairo_update_context)                                                              \
+	X(g_object_unref)                                                                          \
+	X(FcFini)
 
 /* The pointers, filled by load_libs; from here on each name calls its
  * pointer. */
 static struct {
-#define PDF_PTR(lib, name) __typeof__(name) *p_##name;
+#define PDF_PTR(name) __typeof__(name) *p_##name;
 	PDF_FUNCS(PDF_PTR)
 #undef PDF_PTR
 } pdf;
+/* The functions' names, and where each goes (util/dl.h). */
+#define PDF_NAME(name) #name,
+#define PDF_ADDR(name) (void **)&pdf.p_##name,
+static const char *const pdf_names[] = {PDF_FUNCS(PDF_NAME)};
+static void **const pdf_addrs[] = {PDF_FUNCS(PDF_ADDR)};
 #define PDF_CALL(name)                     (pdf.p_##name)
 #define cairo_create                       PDF_CALL(cairo_create)
 #define cairo_debug_reset_static_data      PDF_CALL(cairo_debug_reset_static_data)
@@ -359,19 +364,9 @@ static char load_failed[512];
  * is written); the libraries stay loaded for the life of the process. */
 static void on_first_use(void)
 {
-	void *lib[sizeof pdf_libs / sizeof pdf_libs[0]] = {0};
-	for (size_t i = 0; i < sizeof pdf_libs / sizeof pdf_libs[0]; i++)
-		if (!(lib[i] = dlopen(pdf_libs[i], RTLD_NOW | RTLD_LOCAL))) {
-			snprintf(load_failed, sizeof load_failed, "%s", dlerror());
-			return;
-		}
-		/* a function pointer from dlsym's object pointer, as POSIX allows */
-#define PDF_SYM(l, name)                                                                           \
-	if (!load_failed[0] && !(*(void **)&pdf.p_##name = dlsym(lib[l], #name)))                  \
-		snprintf(load_failed, sizeof load_failed, "%s 中没有 %s", pdf_libs[l], #name);
-	PDF_FUNCS(PDF_SYM)
-#undef PDF_SYM
-	if (!load_failed[0])
+	if (ch_dl_load(pdf_libs, sizeof pdf_libs / sizeof pdf_libs[0], pdf_names, pdf_addrs,
+	               sizeof pdf_names / sizeof pdf_names[0], load_failed,
+	               sizeof load_failed) == 0)
 		atexit(release_caches);
 }
 
