@@ -212,8 +212,9 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
 		             "DELETE FROM ev_stage;");
 		if (rc == 0)
-			rc = ch_db_prepare(ctx->db, &b->st_keep,
-			                   "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			rc = ch_db_prepare(
+			    ctx->db, &b->st_keep,
+			    "INSERT INTO ev_stage VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
