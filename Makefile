@@ -20,9 +20,18 @@ MODE ?= release
 B := build/$(MODE)
 CC ?= cc
 
-PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib libqrencode pangocairo fontconfig
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
+# The notice PDF's libraries (PDF_PKGS) are compiled against but not linked:
+# src/io/notice_pdf.c loads them with dlopen when a PDF is written, so that
+# no other command pays for loading them. --as-needed drops any other
+# library nothing refers to.
+PKGS := sqlite3 libpq libsodium jansson expat minizip xlsxwriter libmicrohttpd zlib libqrencode
+PDF_PKGS := pangocairo fontconfig
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS))
+PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lcsv -ldl
+# The program itself loads libpq too when it first connects to PostgreSQL,
+# and libmicrohttpd when `serve` starts (src/cli/lazy_pq.c and lazy_mhd.c
+# stand in for them); the unit tests and fuzz targets link them.
+BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq libmicrohttpd,$(PKGS))) -lcsv -ldl
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -108,7 +117,7 @@ units: $(UNIT_BIN)
 
 $(B)/cleanheat: $(CLI_OBJ) $(B)/libcleanheat.a
 	@echo "  LINK  $@"
-	$(Q)$(CC) $(MODE_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libcleanheat.a $(PKG_LIBS) -lpthread
+	$(Q)$(CC) $(MODE_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libcleanheat.a $(BIN_LIBS) -lpthread
 
 $(B)/libcleanheat.a: $(LIB_OBJ)
 	@rm -f $@

@@ -204,7 +204,9 @@ dispatch_line() {
 		t=$(($(ms) - t0))
 		[ "$t" -lt "$best" ] && best=$t
 	done
-	q=$(printf '%s\n' ".timer on" "SELECT r.code, r.name, p.stage_no, sum(p.households), sum(p.es_households), sum(p.es_area_centi) FROM progress_daily p JOIN region r ON r.id = p.county_id WHERE p.plan_year = 2023 AND p.day <= '2023-07-16' GROUP BY p.county_id, p.stage_no;" |
+	# the query core/dispatch.c runs (one pass: the day, the previous
+	# period's end, the rate's start)
+	q=$(printf '%s\n' ".timer on" "SELECT r.code, r.name, s.stage_no, s.n, s.es, s.area, s.n_prev, s.n_recent FROM (SELECT county_id, stage_no, sum(households) AS n, sum(es_households) AS es, sum(es_area_centi) AS area, sum(CASE WHEN day <= '2023-07-09' THEN households ELSE 0 END) AS n_prev, sum(CASE WHEN day <= '2023-06-18' THEN households ELSE 0 END) AS n_recent FROM progress_daily WHERE plan_year = 2023 AND day <= '2023-07-16' GROUP BY county_id, stage_no) s JOIN region r ON r.id = s.county_id ORDER BY s.county_id, s.stage_no;" |
 		sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
 	sq=$(printf '%s\n' ".timer on" "SELECT county_id, stage_no, count(*) FROM event WHERE plan_year = 2023 AND day <= '2023-07-16' AND superseded_by IS NULL GROUP BY county_id, stage_no;" |
 		sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)

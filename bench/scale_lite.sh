@@ -31,22 +31,29 @@ scale_up() {
 		AND sql NOT LIKE 'CREATE UNIQUE %'")
 	hmax=$(sqlite3 "$db" "SELECT max(id) FROM household")
 	emax=$(sqlite3 "$db" "SELECT max(id) FROM event")
+	# one transaction per copy, the WAL emptied after each: in a single
+	# transaction the WAL grew past 6 GB for ten copies of a million
+	# households and every page read searched its growing index
 	{
 		echo "$PRAGMAS"
 		echo "PRAGMA foreign_keys=OFF; BEGIN;"
 		echo "$drop"
+		echo "COMMIT;"
 		i=1
 		while [ "$i" -lt "$k" ]; do
 			echo ".parameter set :k $i"
 			echo ".parameter set :off $((i * hmax))"
 			echo ".parameter set :eoff $((i * emax))"
+			echo "BEGIN;"
 			echo "INSERT INTO household($hcols) SELECT $hsel FROM household WHERE id <= $hmax;"
 			echo "INSERT INTO event($ecols) SELECT $esel FROM event WHERE id <= $emax;"
+			echo "COMMIT; PRAGMA wal_checkpoint(TRUNCATE);"
 			i=$((i + 1))
 		done
+		echo "BEGIN;"
 		echo "UPDATE progress_daily SET households = households * $k,"
 		echo " es_households = es_households * $k, es_area_centi = es_area_centi * $k;"
 		echo "$idx"
-		echo "COMMIT;"
+		echo "COMMIT; PRAGMA wal_checkpoint(TRUNCATE);"
 	} | sqlite3 "$db" >/dev/null
 }

@@ -62,6 +62,17 @@ if [ -z "$depends" ]; then
 			dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null
 		done | cut -d: -f1 | sort -u | paste -sd, - | sed 's/,/, /g')
 fi
+# the libraries the program loads with dlopen when it first needs them
+# (src/cli/lazy_pq.c, src/cli/lazy_mhd.c, src/io/notice_pdf.c): neither
+# dpkg-shlibdeps nor ldd sees them
+for lib in libpq.so.5 libmicrohttpd.so.12 libcairo.so.2 libpango-1.0.so.0 \
+	libpangocairo-1.0.so.0 libgobject-2.0.so.0 libfontconfig.so.1; do
+	path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+	[ -n "$path" ] || continue
+	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path" 2>/dev/null) || continue
+	pkg=$(printf '%s\n' "$pkg" | head -n 1 | cut -d: -f1)
+	case ", $depends," in *", $pkg "* | *", $pkg,"* | *", $pkg("*) ;; *) depends="${depends:+$depends, }$pkg" ;; esac
+done
 depends="${depends:+$depends, }adduser"
 
 mkdir -p "$root/DEBIAN"

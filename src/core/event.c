@@ -100,6 +100,11 @@ struct ch_event_batch {
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
 	ch_strmap *cache; /* "c|name" → county id; "n|county", "s|region" → in scope (0/1) */
+	/* the county named by the row before and the region last found in
+	 * scope, per way of checking: a file's rows come household by
+	 * household, so most rows need neither a key formatted nor a lookup */
+	char last_county_name[128];
+	int64_t last_county, last_in_scope[3];
 	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 	struct ev_sums *sums;  /* a file's batch: progress_daily's additions, until finish */
@@ -461,11 +466,16 @@ static int outside(ch_event_batch *b, const ch_event_in *in, int64_t region, enu
 {
 	char key[48];
 	int64_t ok;
-	snprintf(key, sizeof key, "%c|%" PRId64, how == SCOPE_NEAR ? 'n' : 's', region);
-	if (ch_strmap_get(b->cache, key, &ok) && ok)
+	if (region && b->last_in_scope[how] == region)
 		return 0;
+	snprintf(key, sizeof key, "%c|%" PRId64, how == SCOPE_NEAR ? 'n' : 's', region);
+	if (ch_strmap_get(b->cache, key, &ok) && ok) {
+		b->last_in_scope[how] = region;
+		return 0;
+	}
 	if (scope_require(b->ctx, b->perm, region, how) == 0) {
 		ch_strmap_put(b->cache, key, 1);
+		b->last_in_scope[how] = region;
 		return 0;
 	}
 	add_problem(b, in->line, CH_EF_HOUSEHOLD, in->household, "%s", ch_error_message());
@@ -480,13 +490,31 @@ struct hh_state {
 	char stage_day[11];
 };
 
+/* The stage of a household's status: its key as stored, else as parsed. */
+static int stage_of_status(const char *status)
+{
+	for (int i = 0; status && i < CH_STAGE_COUNT; i++)
+		if (strcmp(status, ch_stage_key((enum ch_stage)i)) == 0)
+			return i;
+	return ch_stage_parse(status);
+}
+
+/* Copies the text SRC (NULL: "") into OUT of SIZE bytes, cut if longer. */
+static void copy_text(char *out, size_t size, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, src ? src : "", n);
+	out[n] = '\0';
+}
+
 /* The household's state from the columns of HH_SEL at AT in ST's row. */
 static void state_at(ch_stmt *st, int at, struct hh_state *h)
 {
 	h->id = ch_stmt_int64(st, at);
-	h->stage = ch_stage_parse(ch_stmt_text(st, at + 1));
-	snprintf(h->stage_day, sizeof h->stage_day, "%s",
-	         ch_stmt_text(st, at + 2) ? ch_stmt_text(st, at + 2) : "");
+	h->stage = stage_of_status(ch_stmt_text(st, at + 1));
+	copy_text(h->stage_day, sizeof h->stage_day, ch_stmt_text(st, at + 2));
 	h->plan_year = ch_stmt_int64(st, at + 3);
 	h->county_id = ch_stmt_int64(st, at + 4);
 	h->township_id = ch_stmt_int64(st, at + 5);
@@ -572,7 +600,10 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 		add_problem(b, in->line, CH_EF_HOUSEHOLD, NULL, "缺少户编号");
 		goto done;
 	}
-	if (in->county && *in->county) {
+	if (in->county && *in->county && b->last_county &&
+	    strcmp(in->county, b->last_county_name) == 0) {
+		county = b->last_county;
+	} else if (in->county && *in->county) {
 		snprintf(key, sizeof key, "c|%s", in->county);
 		if (!ch_strmap_get(b->cache, key, &county)) {
 			ch_region r;
@@ -594,6 +625,12 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 			add_problem(b, in->line, CH_EF_COUNTY, in->county,
 			            "与导入时指定的县市「%s」不符", b->county_name);
 			goto done;
+		}
+		/* a county that passed both checks: the next row naming it too
+		 * passes them without a lookup */
+		if (strlen(in->county) < sizeof b->last_county_name) {
+			memcpy(b->last_county_name, in->county, strlen(in->county) + 1);
+			b->last_county = county;
 		}
 	}
 	/* a county outside the scope: no lookup, nothing said of the household */
@@ -645,6 +682,28 @@ static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence
 	return run(b->st_link);
 }
 
+/* D as YYYY-MM-DD into OUT, as ch_date_format writes it, without going
+ * through snprintf for the usual four-digit year. */
+static void format_day(const ch_date *d, char *out, size_t size)
+{
+	if (size < 11 || d->year < 1000 || d->year > 9999 || d->month < 1 || d->month > 12 ||
+	    d->day < 1 || d->day > 31) {
+		ch_date_format(d, out, size);
+		return;
+	}
+	out[0] = (char)('0' + d->year / 1000);
+	out[1] = (char)('0' + d->year / 100 % 10);
+	out[2] = (char)('0' + d->year / 10 % 10);
+	out[3] = (char)('0' + d->year % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + d->month / 10);
+	out[6] = (char)('0' + d->month % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d->day / 10);
+	out[9] = (char)('0' + d->day % 10);
+	out[10] = '\0';
+}
+
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day);
 static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
@@ -671,7 +730,7 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 		            in->day ? in->day : "", CH_DATE_FORMATS);
 		day[0] = '\0';
 	} else {
-		ch_date_format(&d, day, sizeof day);
+		format_day(&d, day, sizeof day);
 		if (strcmp(day, b->today) > 0)
 			add_problem(b, in->line, CH_EF_DAY, in->day, "日期 %s 在今天（%s）之后",
 			            day, b->today);
@@ -691,30 +750,15 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	return check_step(b, in, &h, stage, day);
 }
 
-/* V in decimal, written at the end of BUF; returns where it starts (a
- * step's three numbers, for every row of a file: snprintf costs more). */
-static const char *digits(char buf[24], int64_t v)
-{
-	char *p = buf + 23;
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
-	*p = '\0';
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (v < 0)
-		*--p = '-';
-	return p;
-}
-
 /* Keeps a row whose own checks passed, for ch_event_finish (loaded into
  * temp.ev_stage: on PostgreSQL one COPY for many rows). */
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day)
 {
 	char line[24], hh[24], st[24];
-	const char *vals[8] = {digits(line, (int64_t)in->line),
-	                       digits(hh, household),
-	                       digits(st, stage),
+	const char *vals[8] = {ch_text_i64(line, (int64_t)in->line),
+	                       ch_text_i64(hh, household),
+	                       ch_text_i64(st, stage),
 	                       day,
 	                       in->household,
 	                       in->stage,
@@ -815,7 +859,7 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 			remember_step(b, h.id, stage, day);
 		b->last_household = h.id;
 		b->last_stage = stage;
-		snprintf(b->last_day, sizeof b->last_day, "%s", day);
+		copy_text(b->last_day, sizeof b->last_day, day);
 	}
 	/* a withdrawal with money at the bank or reserved: say what becomes of it */
 	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {

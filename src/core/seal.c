@@ -225,8 +225,10 @@ void ch_seal_forget(ch_store *store)
 int ch_seal_install(ch_store *store)
 {
 	int rc;
-	/* the objects a transaction changed, by kind (the index in kinds[]),
-	 * kept in memory up to 64 MB (a million-row import notes about 16 MB) */
+	/* the objects a transaction changed, by kind (the index in kinds[]);
+	 * a temporary table, whose cache the driver keeps small (SQLite: 4 MiB,
+	 * the rest in the temporary file; a million-row import notes about
+	 * 16 MB) */
 	rc = ch_db_temp_table(store->db, "seal_dirty",
 	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
 	                      " PRIMARY KEY (kind, object)");
@@ -239,68 +241,102 @@ int ch_seal_install(ch_store *store)
 	return rc;
 }
 
-/* How many objects one statement of note_dirty adds: a round trip per
- * statement on a server, so a million-row import makes thousands, not a
- * million. */
-#define DIRTY_BATCH 250
+static int note_cmp(const void *a, const void *b)
+{
+	const struct ch_seal_note *x = a, *y = b;
+	if (x->table != y->table)
+		return x->table < y->table ? -1 : 1;
+	return x->rowid < y->rowid ? -1 : x->rowid > y->rowid;
+}
+
+/* Rows of a sealed table noted by one INSERT into temp.seal_dirty. */
+#define NOTES_PER_INSERT 64
+
+/* Inserts the objects X[0..N) (rows of sealed tables, sorted, without
+ * repeats) into temp.seal_dirty, N at most NOTES_PER_INSERT; *ST is the
+ * statement for NOTES_PER_INSERT rows, prepared the first time. */
+static int note_objects(ch_ctx *ctx, const struct ch_seal_note *x, size_t n, ch_stmt **st)
+{
+	ch_stmt *one = NULL, *use;
+	int rc = 0;
+	if (n == NOTES_PER_INSERT && !*st) {
+		ch_buf b;
+		ch_buf_init(&b);
+		ch_buf_puts(&b, "INSERT INTO seal_dirty VALUES (?, ?)");
+		for (size_t i = 1; i < NOTES_PER_INSERT; i++)
+			ch_buf_puts(&b, ", (?, ?)");
+		ch_buf_puts(&b, " ON CONFLICT DO NOTHING");
+		rc = ch_db_prepare(ctx->db, st, b.ptr);
+		ch_buf_dispose(&b);
+		if (rc)
+			return rc;
+	}
+	if (n == NOTES_PER_INSERT) {
+		use = *st;
+	} else {
+		if ((rc = ch_db_prepare(ctx->db, &one,
+		                        "INSERT INTO seal_dirty VALUES (?, ?)"
+		                        " ON CONFLICT DO NOTHING")) != 0)
+			return rc;
+		use = one;
+	}
+	for (size_t done = 0; done < n && rc == 0; done += use == one ? 1 : n) {
+		size_t k = use == one ? 1 : n;
+		for (size_t i = 0; i < k && rc == 0; i++) {
+			rc = ch_stmt_bind_int64(use, (int)(2 * i + 1), x[done + i].table / 2);
+			if (rc == 0)
+				rc = ch_stmt_bind_int64(use, (int)(2 * i + 2), x[done + i].rowid);
+		}
+		if (rc == 0) {
+			rc = ch_stmt_step(use);
+			rc = rc == CH_DB_DONE ? 0 : rc < 0 ? rc : 0;
+		}
+		ch_stmt_reset(use);
+	}
+	ch_stmt_finalize(one);
+	return rc;
+}
 
 /* Moves the rows the change hook heard into temp.seal_dirty as objects:
- * the sealed tables' own rows DIRTY_BATCH at a time (the rest one by one),
- * a child row as its parent. */
+ * the rows of sealed tables sorted and each once, NOTES_PER_INSERT to an
+ * INSERT (a weekly batch of steps notes each household it changes, and
+ * one INSERT each cost more than the rows themselves); a child table's
+ * row as its parent. */
 static int note_dirty(ch_ctx *ctx)
 {
 	ch_store *store = ctx->store;
-	ch_stmt *batch = NULL;
+	ch_stmt *many = NULL;
 	ch_buf b;
-	size_t n = 0, own[DIRTY_BATCH];
 	int rc = 0;
+	size_t n = 0;
 	ch_buf_init(&b);
-	while (n < store->seal_n && rc == 0) {
-		size_t k = 0, m = n;
-		/* the next DIRTY_BATCH rows of sealed tables, if there are as many */
-		for (; m < store->seal_n && k < DIRTY_BATCH; m++)
-			if (store->seal_notes[m].table % 2 == 0)
-				own[k++] = m;
-		if (k == DIRTY_BATCH) {
-			if (!batch) {
-				ch_buf_puts(&b, "INSERT INTO seal_dirty VALUES (?, ?)");
-				for (int i = 1; i < DIRTY_BATCH; i++)
-					ch_buf_puts(&b, ", (?, ?)");
-				ch_buf_puts(&b, " ON CONFLICT DO NOTHING");
-				rc = ch_db_prepare(ctx->db, &batch, b.ptr);
-			}
-			for (size_t i = 0; i < k && rc == 0; i++) {
-				const struct ch_seal_note *x = &store->seal_notes[own[i]];
-				rc = ch_stmt_bind_int64(batch, (int)(2 * i + 1), x->table / 2);
-				if (rc == 0)
-					rc = ch_stmt_bind_int64(batch, (int)(2 * i + 2), x->rowid);
-			}
-			if (rc == 0 && (rc = ch_stmt_step(batch)) == CH_DB_DONE)
-				rc = 0;
-			ch_stmt_reset(batch);
+	/* the parents' rows, sorted, without repeats, at the front */
+	for (size_t i = 0; i < store->seal_n; i++)
+		if (store->seal_notes[i].table % 2 == 0) {
+			struct ch_seal_note t = store->seal_notes[i];
+			store->seal_notes[i] = store->seal_notes[n];
+			store->seal_notes[n++] = t;
 		}
-		/* the child rows among them (all of them when fewer), one by one */
-		for (size_t j = n; j < m && rc == 0; j++) {
-			const struct ch_seal_note *x = &store->seal_notes[j];
-			const struct seal_kind *sk = &kinds[x->table / 2];
-			if (x->table % 2 == 0) {
-				if (k < DIRTY_BATCH)
-					rc = ch_db_run(ctx->db,
-					               "INSERT INTO seal_dirty VALUES (?, ?)"
-					               " ON CONFLICT DO NOTHING",
-					               "ii", (int64_t)(x->table / 2), x->rowid);
-				continue;
-			}
-			ch_buf_clear(&b); /* a child row: its parent */
-			ch_buf_printf(&b,
-			              "INSERT INTO seal_dirty SELECT %d, %s FROM %s WHERE rowid = ?"
-			              " ON CONFLICT DO NOTHING",
-			              x->table / 2, sk->child_key, sk->child_table);
-			rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
-		}
-		n = m;
+	if (n > 1)
+		qsort(store->seal_notes, n, sizeof *store->seal_notes, note_cmp);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || note_cmp(&store->seal_notes[u - 1], &store->seal_notes[i]) != 0)
+			store->seal_notes[u++] = store->seal_notes[i];
+	for (size_t i = 0; i < u && rc == 0; i += NOTES_PER_INSERT)
+		rc = note_objects(ctx, &store->seal_notes[i],
+		                  u - i < NOTES_PER_INSERT ? u - i : NOTES_PER_INSERT, &many);
+	ch_stmt_finalize(many);
+	for (size_t i = n; i < store->seal_n && rc == 0; i++) {
+		const struct ch_seal_note *x = &store->seal_notes[i];
+		const struct seal_kind *k = &kinds[x->table / 2];
+		ch_buf_clear(&b); /* a child row: its parent */
+		ch_buf_printf(&b,
+		              "INSERT INTO seal_dirty SELECT %d, %s FROM %s WHERE rowid = ?"
+		              " ON CONFLICT DO NOTHING",
+		              x->table / 2, k->child_key, k->child_table);
+		rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
 	}
-	ch_stmt_finalize(batch);
 	ch_buf_dispose(&b);
 	ch_seal_forget(store);
 	return rc < 0 ? rc : 0;

@@ -4,6 +4,14 @@
  * once to count the pages (for 共 M 页), once to draw. Each table row is as
  * tall as its tallest cell (long measures wrap); a row that does not fit
  * goes to the next page under the column heads again.
+ *
+ * cairo, pango and fontconfig (with glib, harfbuzz, freetype, pixman and
+ * the X libraries under them, about thirty shared libraries) are loaded
+ * with dlopen the first time a PDF is written, not when the program
+ * starts: every other command would pay for their relocation (more than
+ * half of a short command's instructions, docs/performance.md). The
+ * functions used are listed in PDF_FUNCS and called through pointers of
+ * their own types; the headers still give the types.
  */
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -18,6 +26,7 @@
 #include "io/notice_pdf.h"
 #include "io/notice_sheet.h"
 #include "util/alloc.h"
+#include "util/dl.h"
 #include "util/error.h"
 
 #define NCOLS  CH_NOTICE_NCOLS
@@ -27,6 +36,92 @@
 #define BOTTOM 48.0 /* room for the page number */
 #define PAD    2.0  /* inside a cell */
 #define FONT   "Noto Sans CJK SC"
+
+/* The libraries, and the functions used (each in one of them). */
+static const char *const pdf_libs[] = {"libcairo.so.2", "libpango-1.0.so.0",
+                                       "libpangocairo-1.0.so.0", "libgobject-2.0.so.0",
+                                       "libfontconfig.so.1"};
+#define PDF_FUNCS(X)                                                                               \
+	X(cairo_create)                                                                            \
+	X(cairo_debug_reset_static_data)                                                           \
+	X(cairo_destroy)                                                                           \
+	X(cairo_fill)                                                                              \
+	X(cairo_move_to)                                                                           \
+	X(cairo_pdf_surface_create)                                                                \
+	X(cairo_pdf_surface_set_metadata)                                                          \
+	X(cairo_rectangle)                                                                         \
+	X(cairo_set_line_width)                                                                    \
+	X(cairo_set_source_rgb)                                                                    \
+	X(cairo_show_page)                                                                         \
+	X(cairo_status_to_string)                                                                  \
+	X(cairo_stroke)                                                                            \
+	X(cairo_surface_destroy)                                                                   \
+	X(cairo_surface_finish)                                                                    \
+	X(cairo_surface_status)                                                                    \
+	X(pango_font_description_free)                                                             \
+	X(pango_font_description_from_string)                                                      \
+	X(pango_font_description_set_size)                                                         \
+	X(pango_font_description_set_weight)                                                       \
+	X(pango_font_map_create_context)                                                           \
+	X(pango_layout_get_size)                                                                   \
+	X(pango_layout_new)                                                                        \
+	X(pango_layout_set_alignment)                                                              \
+	X(pango_layout_set_font_description)                                                       \
+	X(pango_layout_set_text)                                                                   \
+	X(pango_layout_set_width)                                                                  \
+	X(pango_layout_set_wrap)                                                                   \
+	X(pango_cairo_font_map_new)                                                                \
+	X(pango_cairo_show_layout)                                                                 \
+	X(pango_cairo_update_context)                                                              \
+	X(g_object_unref)                                                                          \
+	X(FcFini)
+
+/* The pointers, filled by load_libs; from here on each name calls its
+ * pointer. */
+static struct {
+#define PDF_PTR(name) __typeof__(name) *p_##name;
+	PDF_FUNCS(PDF_PTR)
+#undef PDF_PTR
+} pdf;
+/* The functions' names, and where each goes (util/dl.h). */
+#define PDF_NAME(name) #name,
+#define PDF_ADDR(name) (void **)&pdf.p_##name,
+static const char *const pdf_names[] = {PDF_FUNCS(PDF_NAME)};
+static void **const pdf_addrs[] = {PDF_FUNCS(PDF_ADDR)};
+#define PDF_CALL(name)                     (pdf.p_##name)
+#define cairo_create                       PDF_CALL(cairo_create)
+#define cairo_debug_reset_static_data      PDF_CALL(cairo_debug_reset_static_data)
+#define cairo_destroy                      PDF_CALL(cairo_destroy)
+#define cairo_fill                         PDF_CALL(cairo_fill)
+#define cairo_move_to                      PDF_CALL(cairo_move_to)
+#define cairo_pdf_surface_create           PDF_CALL(cairo_pdf_surface_create)
+#define cairo_pdf_surface_set_metadata     PDF_CALL(cairo_pdf_surface_set_metadata)
+#define cairo_rectangle                    PDF_CALL(cairo_rectangle)
+#define cairo_set_line_width               PDF_CALL(cairo_set_line_width)
+#define cairo_set_source_rgb               PDF_CALL(cairo_set_source_rgb)
+#define cairo_show_page                    PDF_CALL(cairo_show_page)
+#define cairo_status_to_string             PDF_CALL(cairo_status_to_string)
+#define cairo_stroke                       PDF_CALL(cairo_stroke)
+#define cairo_surface_destroy              PDF_CALL(cairo_surface_destroy)
+#define cairo_surface_finish               PDF_CALL(cairo_surface_finish)
+#define cairo_surface_status               PDF_CALL(cairo_surface_status)
+#define pango_font_description_free        PDF_CALL(pango_font_description_free)
+#define pango_font_description_from_string PDF_CALL(pango_font_description_from_string)
+#define pango_font_description_set_size    PDF_CALL(pango_font_description_set_size)
+#define pango_font_description_set_weight  PDF_CALL(pango_font_description_set_weight)
+#define pango_font_map_create_context      PDF_CALL(pango_font_map_create_context)
+#define pango_layout_get_size              PDF_CALL(pango_layout_get_size)
+#define pango_layout_new                   PDF_CALL(pango_layout_new)
+#define pango_layout_set_alignment         PDF_CALL(pango_layout_set_alignment)
+#define pango_layout_set_font_description  PDF_CALL(pango_layout_set_font_description)
+#define pango_layout_set_text              PDF_CALL(pango_layout_set_text)
+#define pango_layout_set_width             PDF_CALL(pango_layout_set_width)
+#define pango_layout_set_wrap              PDF_CALL(pango_layout_set_wrap)
+#define pango_cairo_font_map_new           PDF_CALL(pango_cairo_font_map_new)
+#define pango_cairo_show_layout            PDF_CALL(pango_cairo_show_layout)
+#define pango_cairo_update_context         PDF_CALL(pango_cairo_update_context)
+#define g_object_unref                     PDF_CALL(g_object_unref)
+#define FcFini                             PDF_CALL(FcFini)
 
 struct pdf {
 	ch_notice_texts t;
@@ -262,9 +357,17 @@ static void release_caches(void)
 	FcFini();
 }
 
+/* Why the libraries could not be loaded ("" when they were), set once. */
+static char load_failed[512];
+
+/* Loads the libraries and finds each function (once, the first time a PDF
+ * is written); the libraries stay loaded for the life of the process. */
 static void on_first_use(void)
 {
-	atexit(release_caches);
+	if (ch_dl_load(pdf_libs, sizeof pdf_libs / sizeof pdf_libs[0], pdf_names, pdf_addrs,
+	               sizeof pdf_names / sizeof pdf_names[0], load_failed,
+	               sizeof load_failed) == 0)
+		atexit(release_caches);
 }
 
 int ch_notice_pdf_write(ch_ctx *ctx, const char *number, const char *path, size_t *n)
@@ -272,6 +375,9 @@ int ch_notice_pdf_write(ch_ctx *ctx, const char *number, const char *path, size_
 	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct pdf p = {0};
 	pthread_once(&once, on_first_use);
+	if (load_failed[0])
+		return ch_error_set(CH_ERROR, "无法写出 PDF：未能加载排版库（cairo、pango）：%s",
+		                    load_failed);
 	int rc = ch_notice_items(ctx, number, head, item, &p);
 	if (rc) {
 		free(p.rows);

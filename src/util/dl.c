@@ -1,0 +1,34 @@
+/*
+ * dl — loading a shared library when it is first needed (see dl.h).
+ */
+#include <dlfcn.h>
+#include <stdio.h>
+
+#include "util/dl.h"
+
+int ch_dl_load(const char *const *libs, size_t nlibs, const char *const *names, void **const *addrs,
+               size_t n, char *why, size_t whysz)
+{
+	void *lib[8] = {0};
+	if (nlibs > sizeof lib / sizeof lib[0]) {
+		snprintf(why, whysz, "too many libraries (%zu)", nlibs);
+		return -1;
+	}
+	for (size_t l = 0; l < nlibs; l++)
+		if (!(lib[l] = dlopen(libs[l], RTLD_NOW | RTLD_LOCAL))) {
+			snprintf(why, whysz, "%s", dlerror());
+			return -1;
+		}
+	for (size_t i = 0; i < n; i++) {
+		/* a function pointer from dlsym's object pointer, as POSIX allows */
+		*addrs[i] = NULL;
+		for (size_t l = 0; l < nlibs && !*addrs[i]; l++)
+			*addrs[i] = dlsym(lib[l], names[i]);
+		if (!*addrs[i]) {
+			snprintf(why, whysz, "%s%s 中没有 %s", libs[0], nlibs > 1 ? " 等库" : "",
+			         names[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
