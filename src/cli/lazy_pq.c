@@ -24,21 +24,30 @@
 	X(PQcmdTuples)                                                                             \
 	X(PQconnectdb)                                                                             \
 	X(PQdb)                                                                                    \
+	X(PQenterPipelineMode)                                                                     \
 	X(PQerrorMessage)                                                                          \
 	X(PQescapeIdentifier)                                                                      \
 	X(PQescapeLiteral)                                                                         \
 	X(PQexec)                                                                                  \
 	X(PQexecParams)                                                                            \
+	X(PQexitPipelineMode)                                                                      \
 	X(PQfinish)                                                                                \
 	X(PQfname)                                                                                 \
 	X(PQfreemem)                                                                               \
 	X(PQftype)                                                                                 \
+	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetvalue)                                                                              \
 	X(PQnfields)                                                                               \
 	X(PQntuples)                                                                               \
+	X(PQpipelineSync)                                                                          \
+	X(PQputCopyData)                                                                           \
+	X(PQputCopyEnd)                                                                            \
 	X(PQresultErrorField)                                                                      \
 	X(PQresultStatus)                                                                          \
+	X(PQsendPrepare)                                                                           \
+	X(PQsendQueryParams)                                                                       \
+	X(PQsendQueryPrepared)                                                                     \
 	X(PQserverVersion)                                                                         \
 	X(PQstatus)                                                                                \
 	X(PQunescapeBytea)
@@ -122,3 +131,23 @@ PQ_FN(char *, PQescapeIdentifier, (PGconn * conn, const char *str, size_t len), 
       NULL)
 PQ_FN(unsigned char *, PQunescapeBytea, (const unsigned char *strtext, size_t *retbuflength),
       (strtext, retbuflength), NULL)
+PQ_FN(int, PQsendQueryParams,
+      (PGconn * conn, const char *command, int nParams, const Oid *paramTypes,
+       const char *const *paramValues, const int *paramLengths, const int *paramFormats,
+       int resultFormat),
+      (conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat),
+      0)
+PQ_FN(int, PQsendPrepare,
+      (PGconn * conn, const char *stmtName, const char *query, int nParams, const Oid *paramTypes),
+      (conn, stmtName, query, nParams, paramTypes), 0)
+PQ_FN(int, PQsendQueryPrepared,
+      (PGconn * conn, const char *stmtName, int nParams, const char *const *paramValues,
+       const int *paramLengths, const int *paramFormats, int resultFormat),
+      (conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat), 0)
+PQ_FN(PGresult *, PQgetResult, (PGconn * conn), (conn), NULL)
+PQ_FN(int, PQenterPipelineMode, (PGconn * conn), (conn), 0)
+PQ_FN(int, PQexitPipelineMode, (PGconn * conn), (conn), 0)
+PQ_FN(int, PQpipelineSync, (PGconn * conn), (conn), 0)
+PQ_FN(int, PQputCopyData, (PGconn * conn, const char *buffer, int nbytes), (conn, buffer, nbytes),
+      -1)
+PQ_FN(int, PQputCopyEnd, (PGconn * conn, const char *errormsg), (conn, errormsg), -1)
