@@ -2,17 +2,71 @@
 # sources this file. Every case prints "ok - NAME" or "not ok - NAME"
 # (tests/run.sh counts them). Each script runs in its own temporary
 # directory, so ./cleanheat.db is fresh; FIX is the fixture directory.
+#
+# The test database: SQLite's ./cleanheat.db by default. With
+# CLEANHEAT_TEST_DB=pg each script gets a fresh empty PostgreSQL database
+# instead, named by CLEANHEAT_DB, so that every `ch ...` without --db uses
+# it: in the cluster tests/run.sh started for the whole run (PG_DIR,
+# PGHOST ... in the environment), else in one started for this script
+# alone (tests/cli/pg_lib.sh). A script about SQLite's file itself carries
+# a line "# sqlite-only: REASON" and is skipped in that mode, as is one
+# that starts a PostgreSQL server of its own (a line calling pg_start); `sql QUERY`
+# runs a query on whichever database the test uses, and `sqlite_only NAME
+# REASON` skips one case that cannot be run on PostgreSQL.
 set -u
 : "${CLEANHEAT:?set CLEANHEAT to the cleanheat binary}"
 ROOT=$(pwd)
 FIX=$ROOT/tests/fixtures
+TEST_DB=${CLEANHEAT_TEST_DB:-sqlite}
+case $TEST_DB in
+sqlite | pg) ;;
+*)
+	echo "not ok - CLEANHEAT_TEST_DB is sqlite or pg, not $TEST_DB"
+	exit 1
+	;;
+esac
+if [ "$TEST_DB" = pg ]; then
+	reason=$(sed -n 's/^# sqlite-only: *//p' "$0" | head -1)
+	# a test about PostgreSQL itself starts a server of its own (pg_start)
+	grep -q '^pg_start' "$0" && reason="starts a PostgreSQL server of its own (runs in the SQLite pass)"
+	if [ -n "$reason" ]; then
+		echo "ok - # SKIP $(basename "$0") on PostgreSQL: $reason"
+		exit 0
+	fi
+fi
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
 cd "$WORK" || exit 1
 # no configuration file of the machine (/etc/cleanheat/cleanheat.conf) and
 # no database from the environment: each test says what it uses
 export CLEANHEAT_CONFIG=
 unset CLEANHEAT_DB
+TEST_PGDB=
+OWN_CLUSTER=
+# lib_cleanup: what every script's exit removes (a script that sets its
+# own EXIT trap calls it)
+lib_cleanup() {
+	if [ -n "$TEST_PGDB" ]; then
+		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_PGDB\" WITH (FORCE)" \
+			>/dev/null 2>&1
+		[ -n "$OWN_CLUSTER" ] && pg_cluster_stop
+	fi
+	rm -rf "$WORK"
+}
+trap lib_cleanup EXIT
+if [ "$TEST_DB" = pg ]; then
+	. "$ROOT/tests/cli/pg_lib.sh"
+	if [ -z "${PG_DIR:-}" ] || [ ! -d "$PG_DIR" ]; then
+		trap 'exit 1' HUP INT PIPE TERM
+		OWN_CLUSTER=1
+		pg_cluster_start || exit 1
+	fi
+	TEST_PGDB=t_$(basename "$0" .sh)_$$
+	# LOCALE 'C.UTF-8': text sorts by code point, as in SQLite
+	psql -X -q -d postgres -c "CREATE DATABASE \"$TEST_PGDB\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
+		>/dev/null || { echo "not ok - creating the test database $TEST_PGDB"; exit 1; }
+	CLEANHEAT_DB="postgresql:///$TEST_PGDB?host=$PGHOST&port=$PGPORT&user=$PGUSER"
+	export CLEANHEAT_DB
+fi
 
 ch() { "$CLEANHEAT" "$@"; }
 
@@ -68,3 +122,23 @@ expect_eq() {
 expect_ne() {
 	if [ -n "$2" ] && [ "$2" != "$3" ]; then ok "$1"; else not_ok "$1" "expected a difference, both are [$2]"; fi
 }
+
+# sql QUERY: runs QUERY (SQL both dialects take) on the test's database
+# (./cleanheat.db, or the PostgreSQL database of CLEANHEAT_DB) and prints
+# its rows, columns separated by "|", as sqlite3 does
+sql() {
+	if [ "$TEST_DB" = pg ]; then
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$TEST_PGDB" -c "$1"
+	else
+		sqlite3 cleanheat.db "$1"
+	fi
+}
+
+# sqlite_only NAME REASON: returns 0 (the case runs) on SQLite; on
+# PostgreSQL prints the case as skipped with REASON and returns 1
+sqlite_only() {
+	[ "$TEST_DB" = sqlite ] && return 0
+	echo "ok - # SKIP $1: $2"
+	return 1
+}
+

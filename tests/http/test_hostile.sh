@@ -20,7 +20,7 @@ cleanup() {
 		wait "$HELPER_PID" 2>/dev/null
 	fi
 	stop_server
-	rm -rf "$WORK"
+	lib_cleanup
 }
 trap cleanup EXIT
 
