@@ -142,3 +142,21 @@ sqlite_only() {
 	return 1
 }
 
+# review_passed DB COUNTY SEED: a review cycle of COUNTY in which every
+# sampled household passes: applied for on 2023-10-10 with every household
+# passed, assigned to 州住建局 and the reviewer rv (who must exist) with
+# SEED, and a pass (evidence photo.jpg, 2023-10-20) for each household
+# sampled. APP gets the application's number; a step that fails prints a
+# "not ok" line.
+review_passed() {
+	APP=$("$CLEANHEAT" --db "$1" review apply --county "$2" --date 2023-10-10 --all-passed |
+		sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
+	[ -n "$APP" ] || echo "not ok - review apply for $2"
+	"$CLEANHEAT" --db "$1" review assign "$APP" --unit 州住建局 --reviewer rv --seed "$3" \
+		>/dev/null || echo "not ok - review assign $APP"
+	for h in $("$CLEANHEAT" --db "$1" --as rv review sample "$APP" --format csv | tr -d '\r' |
+		awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
+		"$CLEANHEAT" --db "$1" --as rv review result "$APP" "$h" --result pass \
+			--evidence photo.jpg --date 2023-10-20 >/dev/null || echo "not ok - review result of $h"
+	done
+}
