@@ -337,7 +337,7 @@ static int load_secret(ch_ctx *ctx, int64_t uid, int confirmed,
 	ch_stmt *st;
 	int rc = ch_db_preparef(ctx->db, &st,
 	                        "SELECT secret, last_step FROM user_totp WHERE user_id = ? AND "
-	                        "(confirmed_at IS NOT NULL) = ?",
+	                        "CASE WHEN confirmed_at IS NULL THEN 0 ELSE 1 END = ?",
 	                        "Ii", uid, (int64_t)confirmed);
 	if (rc)
 		return rc;
