@@ -46,8 +46,10 @@ OWN_CLUSTER=
 # own EXIT trap calls it)
 lib_cleanup() {
 	if [ -n "$TEST_PGDB" ]; then
-		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$TEST_PGDB\" WITH (FORCE)" \
-			>/dev/null 2>&1
+		for d in "$TEST_PGDB" $(cd "$WORK" 2>/dev/null && ls -A | sed -n 's/^\.pgdb\.//p'); do
+			psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)" \
+				>/dev/null 2>&1
+		done
 		[ -n "$OWN_CLUSTER" ] && pg_cluster_stop
 	fi
 	rm -rf "$WORK"
@@ -60,7 +62,8 @@ if [ "$TEST_DB" = pg ]; then
 		OWN_CLUSTER=1
 		pg_cluster_start || exit 1
 	fi
-	TEST_PGDB=t_$(basename "$0" .sh)_$$
+	# short: a name is at most 63 bytes, and pg_db adds to it
+	TEST_PGDB=t_$(basename "$0" .sh | sed 's/^test_//' | cut -c1-16)_$$
 	# LOCALE 'C.UTF-8': text sorts by code point, as in SQLite
 	psql -X -q -d postgres -c "CREATE DATABASE \"$TEST_PGDB\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
 		>/dev/null || { echo "not ok - creating the test database $TEST_PGDB"; exit 1; }
@@ -68,7 +71,55 @@ if [ "$TEST_DB" = pg ]; then
 	export CLEANHEAT_DB
 fi
 
-ch() { "$CLEANHEAT" "$@"; }
+# ch ARGS...: runs cleanheat. In the PostgreSQL mode a database file the
+# test names with --db NAME.db (or --db=NAME.db) stands for a PostgreSQL
+# database of its own (pg_db NAME.db): so `ch --db r.db ...` and
+# `ch --db acc.db ...` still use two different databases, both fresh.
+# Other --db values (sqlite:PATH, URLs) are left as they are.
+ch() {
+	if [ "$TEST_DB" = pg ]; then
+		next=
+		for a do
+			shift
+			if [ -n "$next" ]; then
+				a=$(pg_db "$a")
+				next=
+			else
+				case $a in
+				--db) next=1 ;;
+				--db=*) a=--db=$(pg_db "${a#--db=}") ;;
+				esac
+			fi
+			set -- "$@" "$a"
+		done
+	fi
+	"$CLEANHEAT" "$@"
+}
+
+# pg_db NAME: in the PostgreSQL mode, the URL of the database standing for
+# the SQLite file NAME (*.db, not sqlite:...), created empty when first
+# named; ./cleanheat.db is the script's own database. Anything else, and
+# everything on SQLite, is printed as it is.
+pg_db() {
+	case $TEST_DB:$1 in
+	pg:*:* | sqlite:*) ;;
+	pg:cleanheat.db | pg:./cleanheat.db) set -- "$TEST_PGDB" ;;
+	pg:*.db)
+		n=$(printf '%s' "${1%.db}" | tr -c 'A-Za-z0-9_' _ | cut -c1-30)
+		set -- "${TEST_PGDB}_$n"
+		if [ ! -e "$WORK/.pgdb.$1" ]; then
+			# two processes may name it at once: the second CREATE fails
+			psql -X -q -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
+				>/dev/null 2>&1
+			: >"$WORK/.pgdb.$1"
+		fi
+		;;
+	esac
+	case $1 in
+	t_*) echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER" ;;
+	*) echo "$1" ;;
+	esac
+}
 
 # run CMD...: runs it, keeping stdout in $OUT, stderr in $ERR, status in $RC
 run() {
@@ -123,14 +174,16 @@ expect_ne() {
 	if [ -n "$2" ] && [ "$2" != "$3" ]; then ok "$1"; else not_ok "$1" "expected a difference, both are [$2]"; fi
 }
 
-# sql QUERY: runs QUERY (SQL both dialects take) on the test's database
-# (./cleanheat.db, or the PostgreSQL database of CLEANHEAT_DB) and prints
-# its rows, columns separated by "|", as sqlite3 does
+# sql [NAME.db] QUERY: runs QUERY (SQL both dialects take) on the test's
+# database (./cleanheat.db, or the PostgreSQL database of CLEANHEAT_DB), or
+# on the one NAME.db stands for (pg_db), and prints its rows, columns
+# separated by "|", as sqlite3 does
 sql() {
+	if [ $# -eq 1 ]; then set -- cleanheat.db "$1"; fi
 	if [ "$TEST_DB" = pg ]; then
-		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$TEST_PGDB" -c "$1"
+		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$(pg_db "$1")" -c "$2"
 	else
-		sqlite3 cleanheat.db "$1"
+		sqlite3 "$1" "$2"
 	fi
 }
 

@@ -344,7 +344,7 @@ sed -e 's/大西渠镇,大西渠村,CJ001/大西渠填,大西渠村,CJ001/' "$HF
 run ch --db m.db household import misspelt.csv
 expect_rc "misspelt township: exit 1" 1
 has "misspelt township: names the closest known one" "第2行 乡镇「大西渠填」：「大西渠填」不在已有的乡镇名单中，最接近的是「大西渠镇」"
-expect_eq "misspelt township: not created" "$(sqlite3 m.db "SELECT count(*) FROM region WHERE name = '大西渠填'")" 0
+expect_eq "misspelt township: not created" "$(sql m.db "SELECT count(*) FROM region WHERE name = '大西渠填'")" 0
 expect_eq "misspelt township: the household stays in 大西渠镇" \
 	"$(ch --db m.db household show CJ001 --county 昌吉市 | awk '$1 == "乡镇" { print $2 }')" 大西渠镇
 sed -e 's/大西渠镇,大西渠村,CJ001/大西渠镇,大西渠材,CJ001/' "$HF/good.csv" >misspelt-village.csv
@@ -388,12 +388,12 @@ expect_rc "header-only register: exit 1" 1
 has_err "header-only register: says the file has no rows" "header-only.csv：第 1 行表头之下没有数据行"
 expect_eq "header-only register: no audit entry" "$(audit_lines m.db)" "$A0"
 expect_eq "header-only register: no import record" \
-	"$(sqlite3 m.db "SELECT count(*) FROM household_import WHERE file LIKE '%header-only%'")" 0
+	"$(sql m.db "SELECT count(*) FROM household_import WHERE file LIKE '%header-only%'")" 0
 printf '县市,户编号,环节,日期,备注\n,,,,\n' >events-none.csv
 run ch --db m.db event import events-none.csv
 expect_rc "header-only weekly batch (and a blank row): exit 1" 1
 has_err "header-only weekly batch: says the file has no rows" "没有数据行"
-expect_eq "header-only weekly batch: no batch record" "$(sqlite3 m.db "SELECT count(*) FROM event_batch")" 0
+expect_eq "header-only weekly batch: no batch record" "$(sql m.db "SELECT count(*) FROM event_batch")" 0
 printf '县市,乡镇,村\n' >regions-none.csv
 run ch --db m.db region import regions-none.csv
 expect_rc "header-only region file: exit 1" 1
