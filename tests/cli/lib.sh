@@ -98,27 +98,65 @@ ch() {
 
 # pg_db NAME: in the PostgreSQL mode, the URL of the database standing for
 # the SQLite file NAME (*.db, not sqlite:...), created empty when first
-# named; ./cleanheat.db is the script's own database. Anything else, and
-# everything on SQLite, is printed as it is.
+# named; ./cleanheat.db (also as $WORK/cleanheat.db) is the script's own
+# database. Anything else, and everything on SQLite, is printed as it is.
 pg_db() {
-	case $TEST_DB:$1 in
-	pg:*:* | sqlite:*) ;;
-	pg:cleanheat.db | pg:./cleanheat.db) set -- "$TEST_PGDB" ;;
-	pg:*.db)
-		n=$(printf '%s' "${1%.db}" | tr -c 'A-Za-z0-9_' _ | cut -c1-30)
-		set -- "${TEST_PGDB}_$n"
-		if [ ! -e "$WORK/.pgdb.$1" ]; then
+	n=$(pg_name "$1")
+	case $n in
+	t_*)
+		if [ "$n" != "$TEST_PGDB" ] && [ ! -e "$WORK/.pgdb.$n" ]; then
 			# two processes may name it at once: the second CREATE fails
-			psql -X -q -d postgres -c "CREATE DATABASE \"$1\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
+			psql -X -q -d postgres -c "CREATE DATABASE \"$n\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
 				>/dev/null 2>&1
-			: >"$WORK/.pgdb.$1"
+			: >"$WORK/.pgdb.$n"
 		fi
+		echo "postgresql:///$n?host=$PGHOST&port=$PGPORT&user=$PGUSER"
 		;;
-	esac
-	case $1 in
-	t_*) echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER" ;;
 	*) echo "$1" ;;
 	esac
+}
+# pg_name NAME: the PostgreSQL database's name for NAME (see pg_db), or
+# NAME itself
+pg_name() {
+	case $TEST_DB:${1#"$WORK"/} in
+	pg:*:* | sqlite:*) echo "$1" ;;
+	pg:cleanheat.db | pg:./cleanheat.db) echo "$TEST_PGDB" ;;
+	pg:*.db) echo "${TEST_PGDB}_$(printf '%s' "${1%.db}" | tr -c 'A-Za-z0-9_' _ | cut -c1-30)" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# db_cp FROM TO: copies the test database FROM (a file name, see pg_db) to
+# TO: the file, or on PostgreSQL a new database made from FROM's
+db_cp() {
+	if [ "$TEST_DB" = pg ]; then
+		pg_db "$1" >/dev/null
+		db_rm "$2"
+		psql -X -q -d postgres -c "CREATE DATABASE \"$(pg_name "$2")\" TEMPLATE \"$(pg_name "$1")\"" \
+			>/dev/null && : >"$WORK/.pgdb.$(pg_name "$2")"
+	else
+		cp "$1" "$2"
+	fi
+}
+# db_rm NAME...: removes the test databases NAME (files; on PostgreSQL the
+# databases they stand for, made again empty when next named)
+db_rm() {
+	for f do
+		rm -f "$f" "$f-wal" "$f-shm"
+		[ "$TEST_DB" = pg ] || continue
+		n=$(pg_name "$f")
+		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS \"$n\" WITH (FORCE)" >/dev/null 2>&1
+		rm -f "$WORK/.pgdb.$n"
+	done
+}
+# db_exists NAME: the test database NAME was created: the file exists, or
+# on PostgreSQL the database it stands for has the program's tables
+db_exists() {
+	if [ "$TEST_DB" = pg ]; then
+		[ "$(sql "$1" "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")" != 0 ]
+	else
+		[ -e "$1" ]
+	fi
 }
 
 # run CMD...: runs it, keeping stdout in $OUT, stderr in $ERR, status in $RC
@@ -184,6 +222,17 @@ sql() {
 		psql -X -q -A -t -v ON_ERROR_STOP=1 -d "$(pg_db "$1")" -c "$2"
 	else
 		sqlite3 "$1" "$2"
+	fi
+}
+
+# sql_tables [NAME.db]: the names of the tables in the test's database (or
+# NAME's), one a line, sorted
+sql_tables() {
+	if [ "$TEST_DB" = pg ]; then
+		sql "${1:-cleanheat.db}" "SELECT table_name FROM information_schema.tables
+			WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1"
+	else
+		sql "${1:-cleanheat.db}" "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1"
 	fi
 }
 

@@ -52,7 +52,7 @@ expect_rows() {
 reject() {
 	name=$1 file=$2 row=$3 col=$4 val=$5
 	shift 5
-	rm -f r.db
+	db_rm r.db
 	run ch --db r.db household import "$HF/$file"
 	expect_rc "$name: exit 1" 1
 	expect_rows "$name: nothing stored" r.db 0
@@ -92,7 +92,7 @@ reject "batch not 新建/续建" bad-batch.csv 3 批次 其他 "新建或续建"
 reject "implausible cost" bad-cost.csv 3 总投资 9999999 "超出合理范围"
 
 # a township list loaded with `region import` makes an unknown township an error
-rm -f r.db
+db_rm r.db
 ch --db r.db region import "$FIX/region/changji-townships.csv" >/dev/null
 run ch --db r.db household import "$HF/township-unlisted.csv"
 expect_rc "township not in the loaded list: exit 1" 1
@@ -100,7 +100,7 @@ has "township not in the loaded list: names row 3, 乡镇, 三工镇" "第3行 �
 has "township not in the loaded list: says to use region import" "region import"
 expect_rows "township not in the loaded list: nothing stored" r.db 0
 # ... and without a list, it is added (and the summary says so)
-rm -f r.db
+db_rm r.db
 run ch --db r.db household import "$HF/township-unlisted.csv"
 expect_rc "township with no list loaded: exit 0" 0
 has "township with no list loaded: summary lists 新增行政区划" "新增行政区划"
@@ -110,7 +110,7 @@ run ch --db r.db region list 昌吉市
 has "township with no list loaded: region list shows 三工镇" "三工镇"
 
 # an unknown heading is an error unless told to ignore it
-rm -f r.db
+db_rm r.db
 run ch --db r.db household import "$HF/unknown-column.csv"
 expect_rc "unknown column 签字: exit 1" 1
 expect_err "unknown column 签字: named" "「签字」"
@@ -126,7 +126,7 @@ has "unknown column ignored: a 提示" "提示"
 expect_rows "unknown column ignored: stored" r.db 1
 
 # problems as JSON
-rm -f r.db
+db_rm r.db
 run ch --db r.db household import --format json "$HF/bad-phone.csv"
 expect_rc "json problems: exit 1" 1
 has "json problems: row" '"row": 3'
@@ -524,7 +524,7 @@ expect_eq "one ID twice --skip-invalid: only FK011 stored" "$(hh_csv dup.db | se
 # a row identical to a registered household, then a second row with its ID
 # number (or its 户编号): both rows are rejected, the registered household stays
 for kind in id hhno; do
-	rm -f dup.db
+	db_rm dup.db
 	ch --db dup.db household import "$HF/good.csv" >/dev/null
 	before=$(hh_csv dup.db --reveal)
 	run ch --db dup.db household import --skip-invalid "$HF/unchanged-then-dup-$kind.csv"
