@@ -116,9 +116,10 @@ fi
 
 for t in ${CLEANHEAT_TESTS:-tests/cli/test_*.sh tests/http/test_*.sh tests/web/test_*.sh}; do
 	[ -f "$t" ] || continue
-	echo "# $t"
+	t0=$(date +%s)
 	sh "$t" >"$log" 2>&1
 	rc=$?
+	echo "# $t ($(($(date +%s) - t0)) s)"
 	cat "$log"
 	count "$log"
 	if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
