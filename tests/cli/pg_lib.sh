@@ -8,7 +8,7 @@
 # - the suite's PostgreSQL mode (CLEANHEAT_TEST_DB=pg; tests/run.sh) calls
 #   pg_cluster_start once for the whole run and pg_cluster_stop at its
 #   end; tests/cli/lib.sh then gives each test script a fresh empty
-#   database of that cluster (pg_fresh_db).
+#   database of that cluster.
 #
 # The server refuses to run as root: as root the cluster is created and run
 # by the `postgres` user (runuser), which owns the folder. PostgreSQL 15 or
@@ -100,86 +100,6 @@ pg_start() {
 	trap pg_stop EXIT
 	trap 'exit 1' HUP INT PIPE TERM
 	pg_cluster_start || exit 1
-	psql -q -d postgres -c "CREATE DATABASE cleanheat" >/dev/null || exit 1
-	PGDATABASE=cleanheat
-	export PGDATABASE
-	PGURL="postgresql:///cleanheat?host=$PG_DIR&port=$PGPORT&user=$PGUSER"
-}
-
-# pg_newdb NAME creates another empty database and prints its URL.
-# pg_crash stops the server at once (`pg_ctl stop -m immediate`: no
-# checkpoint, as after a power cut); pg_restart starts it again on the same
-# data, socket and port (it recovers from its log).
-
-pg_bin() {
-	for d in /usr/lib/postgresql/*/bin; do
-		[ -x "$d/initdb" ] && { echo "$d"; return 0; }
-	done
-	command -v initdb >/dev/null 2>&1 && { dirname "$(command -v initdb)"; return 0; }
-	return 1
-}
-
-# as_pg CMD...: runs CMD as the cluster's owner
-as_pg() {
-	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-# pg_cluster_stop: stops the cluster at once and removes its folder
-pg_cluster_stop() {
-	if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ]; then
-		as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
-		rm -rf "$PG_DIR"
-	fi
-}
-
-pg_stop() {
-	pg_cluster_stop
-	rm -rf "$WORK"
-}
-
-pg_restart() {
-	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-		-o "-c listen_addresses='' -c unix_socket_directories='$PG_DIR' -p $PGPORT -c fsync=off -c full_page_writes=off" \
-		start >/dev/null 2>&1 ||
-		{ echo "not ok - the PostgreSQL server did not start"; sed 's/^/    /' "$PG_DIR/server.log"; return 1; }
-}
-
-pg_crash() {
-	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
-}
-
-pg_start() {
-	if ! PG_BIN=$(pg_bin); then
-		if [ "${CLEANHEAT_PG:-}" = skip ]; then
-			echo "ok - # SKIP no PostgreSQL server (initdb) installed"
-			exit 0
-		fi
-		echo "not ok - PostgreSQL server (initdb) is not installed: sh scripts/deps.sh"
-		exit 1
-	fi
-	# short: the socket path must fit in 107 bytes
-	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chpg.XXXXXX")
-	trap pg_stop EXIT
-	trap 'exit 1' HUP INT PIPE TERM
-	if [ "$(id -u)" -eq 0 ]; then
-		chown postgres "$PG_DIR"
-		chmod 700 "$PG_DIR"
-		PGUSER=postgres
-	else
-		PGUSER=$(id -un)
-	fi
-	# a free port: the socket is private to the folder, but the port number
-	# names the socket file and the shared memory, so pick one nobody uses
-	PGPORT=$(awk 'BEGIN{srand(); print 20000 + int(rand() * 20000)}')
-	while [ -e "/tmp/.s.PGSQL.$PGPORT" ] || ss -ltn 2>/dev/null | grep -q ":$PGPORT "; do
-		PGPORT=$((PGPORT + 1))
-	done
-	as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PGUSER" -A trust -E UTF8 \
-		--locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
-		{ echo "not ok - initdb failed"; sed 's/^/    /' "$PG_DIR/initdb.log"; exit 1; }
-	pg_restart || exit 1
-	PGHOST=$PG_DIR
-	export PGHOST PGPORT PGUSER
 	psql -q -d postgres -c "CREATE DATABASE cleanheat" >/dev/null || exit 1
 	PGDATABASE=cleanheat
 	export PGDATABASE
