@@ -84,10 +84,14 @@ $(TEST_WEB_NPM): tests/web/package.json tests/web/package-lock.json
 	$(Q)cd tests/web && npm ci --no-audit --no-fund --loglevel=error
 	$(Q)touch $@
 
+# The build tree of the PostgreSQL pass; `make test TEST_PG_BUILD=` runs
+# the SQLite pass alone.
+TEST_PG_BUILD ?= build/release
+
 test: deps $(TEST_WEB_NPM)
 	@$(MAKE) --no-print-directory MODE=release bin units
 	@$(MAKE) --no-print-directory MODE=asan bin units
-	@sh tests/run.sh build/asan build/release
+	@sh tests/run.sh build/asan $(TEST_PG_BUILD)
 	@$(MAKE) --no-print-directory MODE=asan fuzz-replay
 
 bench: all
