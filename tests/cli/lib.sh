@@ -251,14 +251,14 @@ sqlite_only() {
 # sampled. APP gets the application's number; a step that fails prints a
 # "not ok" line.
 review_passed() {
-	APP=$("$CLEANHEAT" --db "$1" review apply --county "$2" --date 2023-10-10 --all-passed |
+	APP=$(ch --db "$1" review apply --county "$2" --date 2023-10-10 --all-passed |
 		sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
 	[ -n "$APP" ] || echo "not ok - review apply for $2"
-	"$CLEANHEAT" --db "$1" review assign "$APP" --unit 州住建局 --reviewer rv --seed "$3" \
+	ch --db "$1" review assign "$APP" --unit 州住建局 --reviewer rv --seed "$3" \
 		>/dev/null || echo "not ok - review assign $APP"
-	for h in $("$CLEANHEAT" --db "$1" --as rv review sample "$APP" --format csv | tr -d '\r' |
+	for h in $(ch --db "$1" --as rv review sample "$APP" --format csv | tr -d '\r' |
 		awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
-		"$CLEANHEAT" --db "$1" --as rv review result "$APP" "$h" --result pass \
+		ch --db "$1" --as rv review result "$APP" "$h" --result pass \
 			--evidence photo.jpg --date 2023-10-20 >/dev/null || echo "not ok - review result of $h"
 	done
 }
