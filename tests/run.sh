@@ -85,7 +85,7 @@ pg)
 	}
 	CLEANHEAT_TEST_DB=pg
 	export CLEANHEAT_TEST_DB
-	echo "# PostgreSQL $("$PG_BIN/postgres" --version | sed 's/.* //') at $PGHOST, port $PGPORT"
+	echo "# $("$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) \([^ ]*\).*/PostgreSQL \1/') at $PGHOST, port $PGPORT"
 	;;
 *)
 	echo "not ok - CLEANHEAT_TEST_DB is sqlite or pg, not $mode"
