@@ -5,7 +5,10 @@
 #   make          build ./cleanheat (optimised, warnings are errors)
 #   make run      build, create ./cleanheat.db with the Changji 2023 plan and a demo, serve it
 #   make test     build the release and the ASan+UBSan trees, run every test
-#                 (the browser tests too: npm ci in tests/web first)
+#                 (the browser tests too: npm ci in tests/web first) on
+#                 SQLite with the ASan build and, at the same time, every
+#                 end-to-end test that is not SQLite-only on a throwaway
+#                 PostgreSQL cluster with the release build (tests/run.sh)
 #   make bench    run the benchmarks in bench/
 #   make format   reformat the sources with .clang-format
 #   make man      write the manual page build/release/cleanheat.1 (from the
@@ -90,10 +93,14 @@ $(TEST_WEB_NPM): tests/web/package.json tests/web/package-lock.json
 	$(Q)cd tests/web && npm ci --no-audit --no-fund --loglevel=error
 	$(Q)touch $@
 
+# The build tree of the PostgreSQL pass; `make test TEST_PG_BUILD=` runs
+# the SQLite pass alone.
+TEST_PG_BUILD ?= build/release
+
 test: deps $(TEST_WEB_NPM)
 	@$(MAKE) --no-print-directory MODE=release bin units
 	@$(MAKE) --no-print-directory MODE=asan bin units
-	@sh tests/run.sh build/asan
+	@sh tests/run.sh build/asan $(TEST_PG_BUILD)
 	@$(MAKE) --no-print-directory MODE=asan fuzz-replay
 
 bench: all

@@ -337,7 +337,7 @@ static int load_secret(ch_ctx *ctx, int64_t uid, int confirmed,
 	ch_stmt *st;
 	int rc = ch_db_preparef(ctx->db, &st,
 	                        "SELECT secret, last_step FROM user_totp WHERE user_id = ? AND "
-	                        "(confirmed_at IS NOT NULL) = ?",
+	                        "CASE WHEN confirmed_at IS NULL THEN 0 ELSE 1 END = ?",
 	                        "Ii", uid, (int64_t)confirmed);
 	if (rc)
 		return rc;
@@ -498,8 +498,10 @@ int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const cha
 		goto done;
 	rc =
 	    ch_db_run(ctx->db,
-	              "INSERT OR REPLACE INTO user_totp(user_id, secret, created_at, confirmed_at, "
-	              "last_step) VALUES (?, ?, ?, ?, ?)",
+	              "INSERT INTO user_totp(user_id, secret, created_at, confirmed_at, last_step)"
+	              " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+	              " secret = excluded.secret, created_at = excluded.created_at,"
+	              " confirmed_at = excluded.confirmed_at, last_step = excluded.last_step",
 	              "Ittti", u.id, b32, now, now, step);
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "DELETE FROM totp_recovery WHERE user_id = ?", "I", u.id);

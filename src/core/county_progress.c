@@ -48,7 +48,8 @@ int ch_county_by_parse(const char *s)
 	                                                                              "AND c.day " \
 	                                                                              "<= ?6)"
 #define GROUPED(TID, VID, TXT, NAME, ORDER)                                                        \
-	COUNTED " SELECT coalesce(g.tid, '') || '/' || coalesce(g.vid, '') || '/' ||"              \
+	COUNTED " SELECT coalesce(CAST(g.tid AS TEXT), '') || '/' ||"                              \
+	        " coalesce(CAST(g.vid AS TEXT), '') || '/' ||"                                     \
 	        " coalesce(g.txt, ''), t.name, " NAME ", g.stage_no, g.n"                          \
 	        " FROM (SELECT " TID " AS tid, " VID " AS vid, " TXT " AS txt, x.stage_no,"        \
 	        "  sum(x.n) AS n FROM x JOIN household h ON h.id = x.hid"                          \
@@ -57,14 +58,19 @@ int ch_county_by_parse(const char *s)
 	        " LEFT JOIN ref_item ri ON ri.list = 'technology' AND ri.key = g.txt"              \
 	        " ORDER BY " ORDER "g.tid, g.vid, g.txt, g.stage_no"
 
+/* A part a grouping does not use: NULL of the column's type, so that
+ * PostgreSQL compares it with region ids and ref_item keys. */
+#define NO_ID   "CAST(NULL AS INTEGER)"
+#define NO_TEXT "CAST(NULL AS TEXT)"
+
 static const char *const queries[] = {
     [CH_COUNTY_BY_TOWNSHIP] =
-        GROUPED("h.township_id", "NULL", "NULL", "t.name", "t.code, t.name, "),
-    [CH_COUNTY_BY_VILLAGE] = GROUPED("h.township_id", "h.village_id", "NULL", "v.name",
+        GROUPED("h.township_id", NO_ID, NO_TEXT, "t.name", "t.code, t.name, "),
+    [CH_COUNTY_BY_VILLAGE] = GROUPED("h.township_id", "h.village_id", NO_TEXT, "v.name",
                                      "t.code, t.name, g.tid, v.id IS NULL, v.code, v.name, "),
-    [CH_COUNTY_BY_CONTRACTOR] = GROUPED("NULL", "NULL", "nullif(h.contractor, '')", "g.txt", ""),
+    [CH_COUNTY_BY_CONTRACTOR] = GROUPED(NO_ID, NO_ID, "nullif(h.contractor, '')", "g.txt", ""),
     [CH_COUNTY_BY_TECHNOLOGY] =
-        GROUPED("NULL", "NULL", "h.technology", "coalesce(ri.name, g.txt)", ""),
+        GROUPED(NO_ID, NO_ID, "h.technology", "coalesce(ri.name, g.txt)", ""),
 };
 
 static void add_to(ch_county_row *r, int stage, int64_t n)

@@ -195,12 +195,106 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	return rc;
 }
 
+/* A visit due, kept until all are read and sorted: the texts are copies. */
+struct due {
+	char *county, *township, *village, *hh_no, *head_name, *code, *reason;
+	int visit;
+	char day[11];
+};
+
+static void due_clear(struct due *x)
+{
+	free(x->county);
+	free(x->township);
+	free(x->village);
+	free(x->hh_no);
+	free(x->head_name);
+	free(x->code);
+	free(x->reason);
+}
+
+static void due_dispose(struct due *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		due_clear(&v[i]);
+	free(v);
+}
+
+/* By the day due, then the county's code and the household's number. */
+static int due_cmp(const void *a, const void *b)
+{
+	const struct due *x = a, *y = b;
+	int c = strcmp(x->day, y->day);
+	if (c == 0)
+		c = strcmp(x->code ? x->code : "", y->code ? y->code : "");
+	if (c == 0)
+		c = strcmp(x->hh_no, y->hh_no);
+	return c ? c : x->visit - y->visit;
+}
+
+static char *dup_col(ch_stmt *st, int col)
+{
+	return ch_stmt_is_null(st, col) ? NULL : ch_strdup(ch_stmt_text(st, col));
+}
+
+/* DAY (YYYY-MM-DD) plus N days into OUT; 0 when DAY is no date. */
+static int add_days(const char *day, int n, char out[11])
+{
+	ch_date d;
+	if (!day || ch_date_parse(day, &d) != 0) {
+		ch_error_clear();
+		return 0;
+	}
+	ch_date_from_days(ch_date_days(&d) + n, &d);
+	ch_date_format(&d, out, 11);
+	return 1;
+}
+
+/* Adds the visit of the row at ST (columns 0-5 as the queries below give
+ * them) due on DAY to *V. */
+static void due_add(struct due **v, size_t *n, ch_stmt *st, int visit, const char *day,
+                    char *reason)
+{
+	*v = ch_reallocarray(*v, *n + 1, sizeof **v);
+	struct due *x = &(*v)[(*n)++];
+	x->county = dup_col(st, 0);
+	x->township = dup_col(st, 1);
+	x->village = dup_col(st, 2);
+	x->hh_no = ch_strdup(ch_stmt_text(st, 3));
+	x->head_name = dup_col(st, 4);
+	x->code = dup_col(st, 5);
+	x->reason = reason;
+	x->visit = visit;
+	snprintf(x->day, sizeof x->day, "%s", day);
+}
+
+/* Calls FN for each of V's N visits, sorted. */
+static int due_each(struct due *v, size_t n, const char *as_of,
+                    int (*fn)(const ch_followup_due *d, void *arg), void *arg)
+{
+	int rc = 0;
+	if (n > 1)
+		qsort(v, n, sizeof *v, due_cmp);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		ch_followup_due x = {
+		    v[i].county,    v[i].township, v[i].village, v[i].hh_no,
+		    v[i].head_name, v[i].visit,    v[i].day,     strcmp(v[i].day, as_of) < 0,
+		    v[i].reason};
+		rc = fn(&x, arg);
+	}
+	return rc;
+}
+
+/* The days due are reckoned in C, the same on both drivers (the dialects
+ * add days to a date differently). */
 int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
                          int (*fn)(const ch_followup_due *d, void *arg), void *arg)
 {
 	ch_stmt *st;
 	ch_date d;
 	char *heating = NULL;
+	struct due *v = NULL;
+	size_t n = 0;
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ), first, second;
 	if (rc)
 		return rc;
@@ -222,66 +316,91 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	 * visit 2 SECOND days after the heating start */
 	rc = ch_db_preparef(
 	    ctx->db, &st,
-	    "WITH c AS (SELECT h.id, h.county_id, h.township_id, h.village_id, h.hh_no, "
-	    "h.head_name,"
-	    "  (SELECT max(e.day) FROM event e WHERE e.household_id = h.id AND e.stage_no = ?6"
-	    "   AND e.superseded_by IS NULL AND e.from_stage_no = ?7) AS commissioned"
-	    "  FROM household h WHERE h.status NOT IN ('registered', 'started', 'installed', "
-	    "'withdrawn')"
-	    "  AND (?4 = 0 OR h.county_id = ?4 OR h.township_id = ?4 OR h.village_id = ?4)),"
-	    " s AS (SELECT c.*, substr(commissioned, 1, 4) || '-' || ?1 AS heat FROM c"
-	    "  WHERE commissioned IS NOT NULL),"
-	    " v AS (SELECT s.*, 1 AS visit, date(max(heat, commissioned), '+' || ?2 || ' days') AS "
-	    "due"
-	    "  FROM s UNION ALL SELECT s.*, 2, date(heat, '+' || ?3 || ' days') FROM s)"
-	    " SELECT r.name, t.name, vl.name, v.hh_no, v.head_name, v.visit, v.due, v.due < ?5"
-	    " FROM v JOIN region r ON r.id = v.county_id JOIN region t ON t.id = v.township_id"
-	    " LEFT JOIN region vl ON vl.id = v.village_id"
-	    " WHERE v.due <= ?5 AND NOT EXISTS (SELECT 1 FROM followup f WHERE f.household_id = "
-	    "v.id"
-	    "  AND f.visit = v.visit)"
-	    " ORDER BY v.due, r.code, v.hh_no",
-	    "tiiitii", heating, (int64_t)first, (int64_t)second, ctx->actor.scope_region_id, as_of,
-	    (int64_t)CH_STAGE_COMMISSIONED, (int64_t)CH_STAGE_INSTALLED);
-	free(heating);
-	if (rc)
+	    "WITH c AS (SELECT h.id, h.county_id, h.township_id, h.village_id, h.hh_no,"
+	    "  h.head_name,"
+	    "  (SELECT max(e.day) FROM event e WHERE e.household_id = h.id AND e.stage_no = ?1"
+	    "   AND e.superseded_by IS NULL AND e.from_stage_no = ?2) AS commissioned"
+	    "  FROM household h WHERE h.status NOT IN ('registered', 'started', 'installed',"
+	    "  'withdrawn')"
+	    "  AND (?3 = 0 OR h.county_id = ?3 OR h.township_id = ?3 OR h.village_id = ?3))"
+	    " SELECT r.name, t.name, vl.name, c.hh_no, c.head_name, r.code, c.commissioned,"
+	    "  EXISTS (SELECT 1 FROM followup f WHERE f.household_id = c.id AND f.visit = 1),"
+	    "  EXISTS (SELECT 1 FROM followup f WHERE f.household_id = c.id AND f.visit = 2)"
+	    " FROM c JOIN region r ON r.id = c.county_id JOIN region t ON t.id = c.township_id"
+	    " LEFT JOIN region vl ON vl.id = c.village_id WHERE c.commissioned IS NOT NULL",
+	    "iii", (int64_t)CH_STAGE_COMMISSIONED, (int64_t)CH_STAGE_INSTALLED,
+	    ctx->actor.scope_region_id);
+	if (rc) {
+		free(heating);
 		return rc;
+	}
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		ch_followup_due x = {
-		    ch_stmt_text(st, 0), ch_stmt_text(st, 1),       ch_stmt_text(st, 2),
-		    ch_stmt_text(st, 3), ch_stmt_text(st, 4),       (int)ch_stmt_int64(st, 5),
-		    ch_stmt_text(st, 6), (int)ch_stmt_int64(st, 7), NULL};
-		if ((rc = fn(&x, arg)) != 0)
-			break;
+		const char *commissioned = ch_stmt_text(st, 6);
+		char heat[32], due[11];
+		snprintf(heat, sizeof heat, "%.4s-%s", commissioned, heating);
+		if (!ch_stmt_int64(st, 7) &&
+		    add_days(strcmp(heat, commissioned) > 0 ? heat : commissioned, first, due) &&
+		    strcmp(due, as_of) <= 0)
+			due_add(&v, &n, st, 1, due, NULL);
+		if (!ch_stmt_int64(st, 8) && add_days(heat, second, due) && strcmp(due, as_of) <= 0)
+			due_add(&v, &n, st, 2, due, NULL);
 	}
 	ch_stmt_finalize(st);
-	if (rc < 0)
+	free(heating);
+	if (rc >= 0)
+		rc = due_each(v, n, as_of, fn, arg);
+	due_dispose(v, n);
+	if (rc)
 		return rc;
-	/* visit 3: asked for by the usage check (core/usage.c) */
+	/* visit 3: asked for by the usage check (core/usage.c), due FIRST days
+	 * after the household's first flag, with the flags' reasons */
+	v = NULL;
+	n = 0;
 	rc = ch_db_preparef(
 	    ctx->db, &st,
-	    "SELECT r.name, t.name, vl.name, h.hh_no, h.head_name, 3,"
-	    " date(min(f.day), '+' || ?2 || ' days') AS due, date(min(f.day), '+' || ?2 || ' "
-	    "days') < ?1,"
-	    " group_concat(f.reason, '；')"
+	    "SELECT r.name, t.name, vl.name, h.hh_no, h.head_name, r.code, h.id, f.day, f.reason"
 	    " FROM usage_flag f JOIN household h ON h.id = f.household_id"
 	    " JOIN region r ON r.id = h.county_id JOIN region t ON t.id = h.township_id"
 	    " LEFT JOIN region vl ON vl.id = h.village_id"
 	    " WHERE f.visit = 1 AND f.day <= ?1 AND h.status <> 'withdrawn'"
-	    " AND (?3 = 0 OR h.county_id = ?3 OR h.township_id = ?3 OR h.village_id = ?3)"
+	    " AND (?2 = 0 OR h.county_id = ?2 OR h.township_id = ?2 OR h.village_id = ?2)"
 	    " AND NOT EXISTS (SELECT 1 FROM followup x WHERE x.household_id = h.id AND x.visit = 3)"
-	    " GROUP BY h.id ORDER BY due, r.code, h.hh_no",
-	    "tii", as_of, (int64_t)first, ctx->actor.scope_region_id);
+	    " ORDER BY h.id, f.season, f.flag",
+	    "ti", as_of, ctx->actor.scope_region_id);
 	if (rc)
 		return rc;
-	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		ch_followup_due x = {
-		    ch_stmt_text(st, 0), ch_stmt_text(st, 1),       ch_stmt_text(st, 2),
-		    ch_stmt_text(st, 3), ch_stmt_text(st, 4),       3,
-		    ch_stmt_text(st, 6), (int)ch_stmt_int64(st, 7), ch_stmt_text(st, 8)};
-		if ((rc = fn(&x, arg)) != 0)
+	int64_t last = 0;
+	char earliest[11] = "";
+	ch_buf reasons;
+	ch_buf_init(&reasons);
+	for (;;) {
+		rc = ch_stmt_step(st);
+		int64_t id = rc == CH_DB_ROW ? ch_stmt_int64(st, 6) : 0;
+		if (last && id != last) { /* the previous household's flags are all read */
+			struct due *x = &v[n - 1];
+			x->reason = ch_strdup(reasons.ptr ? reasons.ptr : "");
+			if (!add_days(earliest, first, x->day)) {
+				due_clear(x);
+				n--;
+			}
+			ch_buf_clear(&reasons);
+			earliest[0] = '\0';
+		}
+		if (rc != CH_DB_ROW)
 			break;
+		if (id != last) /* a household's first flag: its names */
+			due_add(&v, &n, st, 3, "", NULL);
+		last = id;
+		const char *day = ch_stmt_text(st, 7), *why = ch_stmt_text(st, 8);
+		if (day && (!earliest[0] || strcmp(day, earliest) < 0))
+			snprintf(earliest, sizeof earliest, "%s", day);
+		if (why)
+			ch_buf_printf(&reasons, "%s%s", reasons.len ? "；" : "", why);
 	}
+	ch_buf_dispose(&reasons);
 	ch_stmt_finalize(st);
-	return rc < 0 ? rc : 0;
+	if (rc >= 0)
+		rc = due_each(v, n, as_of, fn, arg);
+	due_dispose(v, n);
+	return rc;
 }

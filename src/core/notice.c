@@ -291,8 +291,10 @@ int ch_notice_items(ch_ctx *ctx, const char *number,
 	    ctx->db, &st,
 	    "SELECT coalesce(v.name, ''), h.hh_no, h.head_name, h.id_number, h.technology,"
 	    " coalesce(h.es_measures, ''), coalesce(h.es_area_centi, 0), i.amount_fen,"
-	    " (SELECT CASE WHEN sum(o.status = 'open') > 0 THEN '异议待处理'"
-	    "  WHEN sum(o.status = 'upheld') > 0 THEN '异议成立，暂不发放'"
+	    " (SELECT CASE WHEN sum(CASE WHEN o.status = 'open' THEN 1 ELSE 0 END) > 0"
+	    "  THEN '异议待处理'"
+	    "  WHEN sum(CASE WHEN o.status = 'upheld' THEN 1 ELSE 0 END) > 0"
+	    "  THEN '异议成立，暂不发放'"
 	    "  WHEN count(*) > 0 THEN '异议不成立' ELSE '' END"
 	    "  FROM objection o WHERE o.notice_id = i.notice_id AND o.household_id = h.id)"
 	    " FROM notice_item i JOIN household h ON h.id = i.household_id"

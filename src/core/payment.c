@@ -118,10 +118,15 @@ int ch_subsidy_pay(ch_ctx *ctx, const char *county, const char *day, enum ch_pay
 	               "DELETE FROM payment_batch WHERE county_id = ? AND NOT EXISTS"
 	               " (SELECT 1 FROM payment p WHERE p.batch_id = payment_batch.id)",
 	               "i", c.id);
+	/* the number follows the highest one left, also after that empty batch
+	 * was removed, on both drivers (a PostgreSQL identity would not give a
+	 * removed number again, SQLite's row id does); the write lock keeps two
+	 * runs from taking the same one */
 	if (rc == 0)
 		rc = ch_db_run(ctx->db,
-		               "INSERT INTO payment_batch(county_id, day, method, created_at,"
-		               " created_by) VALUES (?, ?, ?, ?, ?)",
+		               "INSERT INTO payment_batch(id, county_id, day, method, created_at,"
+		               " created_by) VALUES ((SELECT coalesce(max(id), 0) + 1 FROM"
+		               " payment_batch), ?, ?, ?, ?, ?)",
 		               "ittt"
 		               "t",
 		               c.id, day, methods[method].key, now, ctx->actor.name);

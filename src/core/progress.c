@@ -92,19 +92,27 @@ int ch_event_evidence_reuse(ch_ctx *ctx, int (*fn)(const ch_evidence_reuse *r, v
 	int rc = ch_ctx_require_role(ctx, CH_PERM_READ);
 	if (rc)
 		return rc;
-	rc = ch_db_preparef(
-	    ctx->db, &st,
-	    "SELECT v.hash, v.name, count(DISTINCT u.household_id),"
-	    " group_concat(DISTINCT r.name || ' ' || h.hh_no)"
-	    " FROM (SELECT ee.hash, e.household_id FROM event_evidence ee"
-	    "  JOIN event e ON e.id = ee.event_id"
-	    "  UNION SELECT hash, household_id FROM review_evidence) u"
-	    " JOIN evidence v ON v.hash = u.hash JOIN household h ON h.id = u.household_id"
-	    " JOIN region r ON r.id = h.county_id"
-	    " WHERE (? = 0 OR h.county_id = ? OR h.township_id = ?)"
-	    " GROUP BY v.hash HAVING count(DISTINCT u.household_id) > 1 ORDER BY v.name",
-	    "iii", ctx->actor.scope_region_id, ctx->actor.scope_region_id,
-	    ctx->actor.scope_region_id);
+	/* each household once per file (the UNION), listed by county code and
+	 * household number: the driver's group_concat fed from an ordered
+	 * subquery, as both dialects take it */
+	ch_buf q;
+	ch_buf_init(&q);
+	ch_buf_printf(
+	    &q,
+	    "SELECT v.hash, v.name, count(*), %s(d.who, ',')"
+	    " FROM (SELECT u.hash, r.name || ' ' || h.hh_no AS who"
+	    "  FROM (SELECT ee.hash, e.household_id FROM event_evidence ee"
+	    "   JOIN event e ON e.id = ee.event_id"
+	    "   UNION SELECT hash, household_id FROM review_evidence) u"
+	    "  JOIN household h ON h.id = u.household_id JOIN region r ON r.id = h.county_id"
+	    "  WHERE (? = 0 OR h.county_id = ? OR h.township_id = ?)"
+	    "  ORDER BY r.code, h.hh_no) d"
+	    " JOIN evidence v ON v.hash = d.hash"
+	    " GROUP BY v.hash, v.name HAVING count(*) > 1 ORDER BY v.name",
+	    ch_db_fn(ctx->db, CH_DB_FN_GROUP_CONCAT));
+	rc = ch_db_preparef(ctx->db, &st, q.ptr, "iii", ctx->actor.scope_region_id,
+	                    ctx->actor.scope_region_id, ctx->actor.scope_region_id);
+	ch_buf_dispose(&q);
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {

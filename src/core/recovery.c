@@ -19,10 +19,11 @@
 #include "util/error.h"
 #include "util/money.h"
 
-/* What claim ID still asks for: its amount less what came back. */
+/* What claim ID still asks for: its amount less what came back. Its own
+ * alias (oc), so that ID may name an outer query's claim c. */
 #define OUTSTANDING(id)                                                                            \
-	"(SELECT c.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM recovery_receipt x"        \
-	" WHERE x.recovery_id = c.id), 0) FROM recovery c WHERE c.id = " id ")"
+	"(SELECT oc.amount_fen - coalesce((SELECT sum(x.amount_fen) FROM recovery_receipt x"       \
+	" WHERE x.recovery_id = oc.id), 0) FROM recovery oc WHERE oc.id = " id ")"
 
 int ch_recovery_claim(ch_ctx *ctx, const char *county, const char *household, int64_t amount_fen,
                       const char *reason, const char *day, int64_t *id)

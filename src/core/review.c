@@ -466,11 +466,15 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 		    json_integer(atoi(setting(ctx, keys[i].key, buf, sizeof buf, keys[i].def))));
 	json_t *wc = json_array();
 	ch_stmt *st;
-	if ((rc = ch_db_prepare(ctx->db, &st,
-	                        /* the contractor as frozen in each failed stratum */
-	                        "SELECT DISTINCT substr(rest, instr(rest, '|') + 1) FROM"
-	                        " (SELECT substr(stratum, instr(stratum, '|') + 1) AS rest"
-	                        "  FROM review_item WHERE result = 'fail') ORDER BY 1")) == 0) {
+	const char *instr = ch_db_fn(ctx->db, CH_DB_FN_INSTR);
+	char q[320];
+	/* the contractor as frozen in each failed stratum */
+	snprintf(q, sizeof q,
+	         "SELECT DISTINCT substr(rest, %s(rest, '|') + 1) FROM"
+	         " (SELECT substr(stratum, %s(stratum, '|') + 1) AS rest"
+	         "  FROM review_item WHERE result = 'fail') r ORDER BY 1",
+	         instr, instr);
+	if ((rc = ch_db_prepare(ctx->db, &st, q)) == 0) {
 		while (ch_stmt_step(st) == CH_DB_ROW)
 			json_array_append_new(wc, json_string(ch_stmt_text(st, 0)));
 		ch_stmt_finalize(st);

@@ -15,6 +15,7 @@
 
 #include "core/ctx_int.h"
 #include "core/subsidy_int.h"
+#include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -66,10 +67,14 @@ int ch_funds_source(ch_ctx *ctx, const char *text, char key[16], char name[64])
 		                      "t", k);
 	if (rc == CH_ENOTFOUND) {
 		ch_error_clear();
-		ch_db_query_text(ctx->db, &all,
-		                 "SELECT group_concat(name, '、') FROM"
-		                 " (SELECT name FROM fund_source ORDER BY ordinal)",
-		                 NULL);
+		ch_buf q;
+		ch_buf_init(&q);
+		ch_buf_printf(&q,
+		              "SELECT %s(name, '、') FROM (SELECT name FROM fund_source"
+		              " ORDER BY ordinal) s",
+		              ch_db_fn(ctx->db, CH_DB_FN_GROUP_CONCAT));
+		ch_db_query_text(ctx->db, &all, q.ptr, NULL);
+		ch_buf_dispose(&q);
 		ch_error_clear();
 		rc = ch_error_set_field(
 		    CH_EINVALID, "source",

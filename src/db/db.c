@@ -13,6 +13,7 @@
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/strv.h"
 
 /* Every driver this build knows, tried in order; the last one is the
  * fallback for plain paths. */
@@ -20,6 +21,23 @@ static const struct ch_db_driver *const drivers[] = {
     &ch_db_pg_driver,
     &ch_db_sqlite_driver,
 };
+
+/* An existing database with none of the program's tables (a PostgreSQL
+ * database its administrator has just made, an empty file) is not there
+ * yet: opened to read, it would get the schema but not its first user. */
+static int require_schema(ch_db *db, const char *url)
+{
+	ch_strv tables;
+	ch_strv_init(&tables);
+	int rc = ch_db_tables(db, &tables);
+	if (rc == 0 && tables.len == 0)
+		rc = ch_error_set(CH_ENOTFOUND,
+		                  "数据库「%s」还没有建立表结构（请检查 --db；只有写入数据的命令和 "
+		                  "db init 会建立数据库）",
+		                  url);
+	ch_strv_dispose(&tables);
+	return rc;
+}
 
 static int db_open(ch_db **out, const char *url, int create, int *created)
 {
@@ -35,6 +53,8 @@ static int db_open(ch_db **out, const char *url, int create, int *created)
 		ch_db *db = ch_calloc(1, sizeof *db);
 		db->drv = drivers[i];
 		int rc = db->drv->open(&db->impl, target, create);
+		if (rc == 0 && !create)
+			rc = require_schema(db, url);
 		if (rc == 0)
 			rc = ch_db_migrate(db, created);
 		if (rc) {

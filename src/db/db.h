@@ -35,7 +35,8 @@ typedef struct ch_stmt ch_stmt;
 int ch_db_open(ch_db **out, const char *url, int *created);
 /* Opens and migrates the database named by URL only if it exists: a
  * missing one is CH_ENOTFOUND, naming it (a mistyped --db must not leave
- * an empty database behind). */
+ * an empty database behind), and so is one without any of the program's
+ * tables (an empty PostgreSQL database, an empty file). */
 int ch_db_open_existing(ch_db **out, const char *url);
 void ch_db_close(ch_db *db);
 /* The driver's name: "sqlite" or "postgresql". */

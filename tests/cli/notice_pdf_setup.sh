@@ -44,14 +44,7 @@ for h in $(awk -F, 'NR > 1 { print $4 }' register.csv); do
 done
 ch --db $DB user add rv --role reviewer >/dev/null && ch --db $DB user add fin --role finance >/dev/null ||
 	echo "not ok - adding users"
-app=$(ch --db $DB review apply --county $C --date 2023-10-10 --all-passed | sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
-ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed notice-pdf >/dev/null ||
-	echo "not ok - assigning $app"
-for h in $(ch --db $DB --as rv review sample "$app" --format csv | tr -d '\r' |
-	awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
-	ch --db $DB --as rv review result "$app" "$h" --result pass --evidence photo.jpg --date 2023-10-20 >/dev/null ||
-		echo "not ok - review result of $h"
-done
+review_passed $DB $C notice-pdf
 for src in central region prefecture county; do
 	fin funds appropriate --source $src --amount 200000 --date 2023-06-05 --key A-$src --to $C --direct >/dev/null ||
 		echo "not ok - allocating $src funds to 昌吉市"

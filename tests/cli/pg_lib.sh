@@ -1,8 +1,14 @@
-# A throwaway PostgreSQL cluster for the tests that run cleanheat against
-# PostgreSQL; a test sources tests/cli/lib.sh first, then this file, then
-# calls pg_start. The cluster lives in a temporary folder (its data, its
-# log and its Unix socket), listens on no TCP address, and is stopped and
-# removed when the test exits, also after a failure.
+# A throwaway PostgreSQL cluster: its data, its log and its Unix socket in
+# a temporary folder, no TCP address, stopped and removed at the end, also
+# after a failure. Two users:
+#
+# - a test about PostgreSQL itself (tests/cli/test_pg*.sh) sources
+#   tests/cli/lib.sh first, then this file, then calls pg_start: a cluster
+#   of its own with a database `cleanheat`, removed when the test exits;
+# - the suite's PostgreSQL mode (CLEANHEAT_TEST_DB=pg; tests/run.sh) calls
+#   pg_cluster_start once for the whole run and pg_cluster_stop at its
+#   end; tests/cli/lib.sh then gives each test script a fresh empty
+#   database of that cluster.
 #
 # The server refuses to run as root: as root the cluster is created and run
 # by the `postgres` user (runuser), which owns the folder. PostgreSQL 15 or
@@ -10,8 +16,9 @@
 # a test reports one skipped case and exits 0 only when CLEANHEAT_PG=skip,
 # otherwise it fails.
 #
-# After pg_start: PGURL (a libpq key=value string naming the database
-# `cleanheat`), PGHOST (the socket folder), PGPORT, PGUSER, PGDATABASE.
+# After pg_cluster_start (and pg_start): PG_DIR (the folder), PG_BIN,
+# PGHOST (the socket folder), PGPORT, PGUSER, all exported. pg_start adds
+# PGURL (naming the database `cleanheat`) and PGDATABASE.
 # pg_newdb NAME creates another empty database and prints its URL.
 # pg_crash stops the server at once (`pg_ctl stop -m immediate`: no
 # checkpoint, as after a power cut); pg_restart starts it again on the same
@@ -30,11 +37,16 @@ as_pg() {
 	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-pg_stop() {
+# pg_cluster_stop: stops the cluster at once and removes its folder
+pg_cluster_stop() {
 	if [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ]; then
 		as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
 		rm -rf "$PG_DIR"
 	fi
+}
+
+pg_stop() {
+	pg_cluster_stop
 	rm -rf "$WORK"
 }
 
@@ -49,19 +61,16 @@ pg_crash() {
 	as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1
 }
 
-pg_start() {
+# pg_cluster_start: creates and starts the cluster; returns non-zero with
+# a "not ok" line (and the log) when it cannot, 2 when PostgreSQL is not
+# installed
+pg_cluster_start() {
 	if ! PG_BIN=$(pg_bin); then
-		if [ "${CLEANHEAT_PG:-}" = skip ]; then
-			echo "ok - # SKIP no PostgreSQL server (initdb) installed"
-			exit 0
-		fi
 		echo "not ok - PostgreSQL server (initdb) is not installed: sh scripts/deps.sh"
-		exit 1
+		return 2
 	fi
 	# short: the socket path must fit in 107 bytes
-	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chpg.XXXXXX")
-	trap pg_stop EXIT
-	trap 'exit 1' HUP INT PIPE TERM
+	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chpg.XXXXXX") || return 1
 	if [ "$(id -u)" -eq 0 ]; then
 		chown postgres "$PG_DIR"
 		chmod 700 "$PG_DIR"
@@ -77,10 +86,20 @@ pg_start() {
 	done
 	as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U "$PGUSER" -A trust -E UTF8 \
 		--locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1 ||
-		{ echo "not ok - initdb failed"; sed 's/^/    /' "$PG_DIR/initdb.log"; exit 1; }
-	pg_restart || exit 1
+		{ echo "not ok - initdb failed"; sed 's/^/    /' "$PG_DIR/initdb.log"; return 1; }
+	pg_restart || return 1
 	PGHOST=$PG_DIR
-	export PGHOST PGPORT PGUSER
+	export PG_DIR PG_BIN PGHOST PGPORT PGUSER
+}
+
+pg_start() {
+	if ! pg_bin >/dev/null && [ "${CLEANHEAT_PG:-}" = skip ]; then
+		echo "ok - # SKIP no PostgreSQL server (initdb) installed"
+		exit 0
+	fi
+	trap pg_stop EXIT
+	trap 'exit 1' HUP INT PIPE TERM
+	pg_cluster_start || exit 1
 	psql -q -d postgres -c "CREATE DATABASE cleanheat" >/dev/null || exit 1
 	PGDATABASE=cleanheat
 	export PGDATABASE

@@ -371,7 +371,7 @@ run ch --db m.db --as rv review result $A2 "$FAIL" --result fail --date 2023-10-
 expect_rc "result dated after today: exit 1" 1
 # (on a copy) a result dated before the application (10-10) is refused,
 # whether or not it is the last one
-cp m.db e.db
+db_cp m.db e.db
 run ch --db e.db --as rv review result $A2 "$FAIL" --result pass --evidence photo.jpg --date 2023-10-09
 expect_rc "result dated before the application: exit 1" 1
 expect_eq "result dated before the application: nothing stored" "$(sample e.db $A2)" "$(sample m.db $A2)"
@@ -474,18 +474,18 @@ expect_cell "report 10-09: nothing sampled before the first application" "$R" �
 sql_hh() { printf "(SELECT id FROM household WHERE hh_no = '%s')" "$1"; }
 sql_app() { printf "(SELECT id FROM review_application WHERE number = '%s')" "$1"; }
 H2=$(printf '%s\n' "$S2" | head -1)
-cp m.db t1.db
-sqlite3 t1.db "UPDATE review_item SET sample_round = NULL WHERE household_id = $(sql_hh "$H2") AND application_id = $(sql_app $A2)"
+db_cp m.db t1.db
+sql t1.db "UPDATE review_item SET sample_round = NULL WHERE household_id = $(sql_hh "$H2") AND application_id = $(sql_app $A2)"
 run ch --db t1.db review sample $A2 --verify
 expect_rc "tampered (a sampled household removed): exit 1" 1
 has_err "tampered (a sampled household removed): names it" "$H2"
-cp m.db t2.db
-sqlite3 t2.db "UPDATE review_item SET sample_round = 1 WHERE household_id = $(sql_hh "$UNSAMPLED") AND application_id = $(sql_app $A2)"
+db_cp m.db t2.db
+sql t2.db "UPDATE review_item SET sample_round = 1 WHERE household_id = $(sql_hh "$UNSAMPLED") AND application_id = $(sql_app $A2)"
 run ch --db t2.db review sample $A2 --verify
 expect_rc "tampered (an unsampled household added): exit 1" 1
 has_err "tampered (an unsampled household added): names it" "$UNSAMPLED"
-cp m.db t3.db
-sqlite3 t3.db "UPDATE review_item SET sample_round = 1 WHERE household_id = $(sql_hh "$H2") AND application_id = $(sql_app $A2)"
+db_cp m.db t3.db
+sql t3.db "UPDATE review_item SET sample_round = 1 WHERE household_id = $(sql_hh "$H2") AND application_id = $(sql_app $A2)"
 run ch --db t3.db review sample $A2 --verify
 expect_rc "tampered (round 2 stored as round 1): exit 1" 1
 has_err "tampered (round 2 stored as round 1): names it" "$H2"
@@ -503,7 +503,7 @@ repro() {
 }
 repro r1.db
 repro r2.db
-cp r2.db r3.db
+db_cp r2.db r3.db
 ch --db r1.db review assign $A1 --unit 州住建局 --reviewer rv --seed $SEED >/dev/null
 ch --db r2.db review assign $A1 --unit 州住建局 --reviewer rv --seed $SEED >/dev/null
 ch --db r3.db review assign $A1 --unit 州住建局 --reviewer rv --seed 2023-10-12-摇号-0418 >/dev/null
@@ -531,14 +531,14 @@ expect_eq "甲公司 failed before: 2 of its 6 sampled (20 %)" \
 expect_eq "乙公司 did not: 1 of its 6 sampled (10 %, at least 1)" \
 	"$(printf '%s\n' "$S" | grep -c ',乙公司,第1轮,')" 1
 expect_eq "the weighted contractor is stored with the policy" \
-	"$(sqlite3 m.db "SELECT policy LIKE '%甲公司%' AND policy NOT LIKE '%乙公司%' FROM review_application WHERE number = '$A3'")" 1
+	"$(sql m.db "SELECT count(*) FROM review_application WHERE number = '$A3' AND policy LIKE '%甲公司%' AND policy NOT LIKE '%乙公司%'")" 1
 run ch --db m.db review sample $A3 --verify
 expect_rc "weighted sample: --verify exit 0" 0
 verify_ok "weighted sample: report verify" m.db
 # the register may be updated while an application is under review (here
 # the contractor of CJ043-CJ048); the sample was fixed at assignment and
 # must still verify
-cp m.db u.db
+db_cp m.db u.db
 {
 	head -1 "$AF/register.csv"
 	grep -E '^昌吉市,[^,]*,[^,]*,CJ04[3-8],' "$AF/register.csv" | sed 's/甲公司/甲建设公司/'
@@ -639,7 +639,7 @@ run ch --db m.db --as fk followup record FK001 --county $F --visit 1 --date 2023
 expect_rc "the same visit twice: exit 5" 5
 expect_eq "the same visit twice: no order" "$(nlines "$(orders m.db)")" $((n0 + 1))
 # (on a copy) a visit dated before the household was commissioned (10-25)
-cp m.db fu.db
+db_cp m.db fu.db
 run ch --db fu.db followup record FK002 --county $F --visit 1 --date 2023-10-20 --in-use yes \
 	--coal no --comfort good --visitor 王五
 expect_rc "visit dated before commissioning: exit 1" 1

@@ -3,6 +3,7 @@
 # the database file with the sqlite3 tool: the append-only triggers stop a
 # plain UPDATE or DELETE, so the tamperer drops them first; every kind of
 # change must then be found, naming the first bad entry.
+# sqlite-only: tampers with the SQLite file through the sqlite3 shell (PostgreSQL's audit log: tests/cli/test_pg.sh, test_pg_same.sh)
 . "$(dirname "$0")/lib.sh"
 
 R=$FIX/region

@@ -6,6 +6,7 @@
 # files that are not a cleanheat database, or whose audit chain was edited,
 # are refused and change nothing; only a prefecture administrator may do
 # either.
+# sqlite-only: backs up and restores the SQLite file (sqlite3 checks it)
 . "$(dirname "$0")/lib.sh"
 
 CORRECTED=$ROOT/data/plans/changji-2023-corrected.csv

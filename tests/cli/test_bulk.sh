@@ -5,6 +5,7 @@
 # and a refused import leaves them as they were); a file of steps sums its
 # progress contributions in memory and writes them once (the aggregates
 # still agree with the events, also with rows skipped).
+# sqlite-only: SQLite's deferred index build, read from its catalogue
 . "$(dirname "$0")/lib.sh"
 
 # schema DB: the register's index definitions, one per line

@@ -10,6 +10,7 @@
 # file appears), so that every case knows the lock is taken; then a real
 # import of IMPORT_ROWS (default 50,000) rows runs while other writers and
 # readers come and go.
+# sqlite-only: SQLite's write lock, held by the sqlite3 tool
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v sqlite3 >/dev/null 2>&1; then

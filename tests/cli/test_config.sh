@@ -4,6 +4,7 @@
 # database used when --db is not given, precedence command line >
 # environment > file > default, serve's options taken from it, and every
 # mistake an error naming the file, the line and the key.
+# sqlite-only: which database file the configuration names (CLEANHEAT_DB, which names the PostgreSQL test database, would come before it)
 . "$(dirname "$0")/lib.sh"
 
 CORRECTED=$ROOT/data/plans/changji-2023-corrected.csv

@@ -5,6 +5,7 @@
 # manual page with groff, the service unit with systemd-analyze (where it
 # runs), and the program is run from the extracted tree with the shipped
 # configuration file. Nothing is installed on this machine.
+# sqlite-only: the Debian package and its shipped configuration
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v dpkg-deb >/dev/null 2>&1; then

@@ -674,7 +674,7 @@ expect_rc "end: audit verify" 0
 
 # ---- dates that are not dates (on a copy) ----
 
-cp $DB d.db
+db_cp $DB d.db
 DB=d.db
 N0=$(ntransfers)
 run fin funds appropriate --source central --amount 5 --date 2023-13-45 --key D-1
@@ -688,7 +688,7 @@ expect_eq "transfers with bad dates: none stored" "$(ntransfers)" "$N0"
 run fin funds appropriate --source central --amount 5 --date 2023-6-1 --key D-2
 expect_rc "appropriate dated 2023-6-1: accepted" 0
 expect_eq "appropriate dated 2023-6-1: stored as 2023-06-01" \
-	"$(sqlite3 $DB "SELECT day FROM transfer WHERE idem_key = 'D-2'")" 2023-06-01
+	"$(sql $DB "SELECT day FROM transfer WHERE idem_key = 'D-2'")" 2023-06-01
 run fin report funds --year 2023 --as-of garbage
 expect_refused "report funds --as-of garbage: refused"
 has_err "report funds --as-of garbage: names the option and the formats" "'garbage' 不是日期：请写作 2023-07-20"
@@ -707,7 +707,7 @@ expect_eq "households 12-31: overdue = the audit's 截留 findings" "$OVERDUE" \
 
 # ---- withdrawals and the money at the bank (on a copy) ----
 
-cp m.db w.db
+db_cp m.db w.db
 DB=w.db
 # FK001's payment left on 11-06; a withdrawal recorded now with the day
 # 11-04 means the money was sent to a household that had withdrawn: 挪用

@@ -21,6 +21,7 @@
 # transfers and payments, transit = entitlement for each, and the bank files
 # of all batches (`subsidy payfile`) list every household once with the
 # amounts adding up. CH_CRASH_SEED fixes the delays (printed).
+# sqlite-only: SIGKILLs against the SQLite file, prepared with the sqlite3 tool
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v sqlite3 >/dev/null 2>&1; then

@@ -52,7 +52,7 @@ expect_rows() {
 reject() {
 	name=$1 file=$2 row=$3 col=$4 val=$5
 	shift 5
-	rm -f r.db
+	db_rm r.db
 	run ch --db r.db household import "$HF/$file"
 	expect_rc "$name: exit 1" 1
 	expect_rows "$name: nothing stored" r.db 0
@@ -92,7 +92,7 @@ reject "batch not 新建/续建" bad-batch.csv 3 批次 其他 "新建或续建"
 reject "implausible cost" bad-cost.csv 3 总投资 9999999 "超出合理范围"
 
 # a township list loaded with `region import` makes an unknown township an error
-rm -f r.db
+db_rm r.db
 ch --db r.db region import "$FIX/region/changji-townships.csv" >/dev/null
 run ch --db r.db household import "$HF/township-unlisted.csv"
 expect_rc "township not in the loaded list: exit 1" 1
@@ -100,7 +100,7 @@ has "township not in the loaded list: names row 3, 乡镇, 三工镇" "第3行 �
 has "township not in the loaded list: says to use region import" "region import"
 expect_rows "township not in the loaded list: nothing stored" r.db 0
 # ... and without a list, it is added (and the summary says so)
-rm -f r.db
+db_rm r.db
 run ch --db r.db household import "$HF/township-unlisted.csv"
 expect_rc "township with no list loaded: exit 0" 0
 has "township with no list loaded: summary lists 新增行政区划" "新增行政区划"
@@ -110,7 +110,7 @@ run ch --db r.db region list 昌吉市
 has "township with no list loaded: region list shows 三工镇" "三工镇"
 
 # an unknown heading is an error unless told to ignore it
-rm -f r.db
+db_rm r.db
 run ch --db r.db household import "$HF/unknown-column.csv"
 expect_rc "unknown column 签字: exit 1" 1
 expect_err "unknown column 签字: named" "「签字」"
@@ -126,7 +126,7 @@ has "unknown column ignored: a 提示" "提示"
 expect_rows "unknown column ignored: stored" r.db 1
 
 # problems as JSON
-rm -f r.db
+db_rm r.db
 run ch --db r.db household import --format json "$HF/bad-phone.csv"
 expect_rc "json problems: exit 1" 1
 has "json problems: row" '"row": 3'
@@ -344,7 +344,7 @@ sed -e 's/大西渠镇,大西渠村,CJ001/大西渠填,大西渠村,CJ001/' "$HF
 run ch --db m.db household import misspelt.csv
 expect_rc "misspelt township: exit 1" 1
 has "misspelt township: names the closest known one" "第2行 乡镇「大西渠填」：「大西渠填」不在已有的乡镇名单中，最接近的是「大西渠镇」"
-expect_eq "misspelt township: not created" "$(sqlite3 m.db "SELECT count(*) FROM region WHERE name = '大西渠填'")" 0
+expect_eq "misspelt township: not created" "$(sql m.db "SELECT count(*) FROM region WHERE name = '大西渠填'")" 0
 expect_eq "misspelt township: the household stays in 大西渠镇" \
 	"$(ch --db m.db household show CJ001 --county 昌吉市 | awk '$1 == "乡镇" { print $2 }')" 大西渠镇
 sed -e 's/大西渠镇,大西渠村,CJ001/大西渠镇,大西渠材,CJ001/' "$HF/good.csv" >misspelt-village.csv
@@ -388,12 +388,12 @@ expect_rc "header-only register: exit 1" 1
 has_err "header-only register: says the file has no rows" "header-only.csv：第 1 行表头之下没有数据行"
 expect_eq "header-only register: no audit entry" "$(audit_lines m.db)" "$A0"
 expect_eq "header-only register: no import record" \
-	"$(sqlite3 m.db "SELECT count(*) FROM household_import WHERE file LIKE '%header-only%'")" 0
+	"$(sql m.db "SELECT count(*) FROM household_import WHERE file LIKE '%header-only%'")" 0
 printf '县市,户编号,环节,日期,备注\n,,,,\n' >events-none.csv
 run ch --db m.db event import events-none.csv
 expect_rc "header-only weekly batch (and a blank row): exit 1" 1
 has_err "header-only weekly batch: says the file has no rows" "没有数据行"
-expect_eq "header-only weekly batch: no batch record" "$(sqlite3 m.db "SELECT count(*) FROM event_batch")" 0
+expect_eq "header-only weekly batch: no batch record" "$(sql m.db "SELECT count(*) FROM event_batch")" 0
 printf '县市,乡镇,村\n' >regions-none.csv
 run ch --db m.db region import regions-none.csv
 expect_rc "header-only region file: exit 1" 1
@@ -524,7 +524,7 @@ expect_eq "one ID twice --skip-invalid: only FK011 stored" "$(hh_csv dup.db | se
 # a row identical to a registered household, then a second row with its ID
 # number (or its 户编号): both rows are rejected, the registered household stays
 for kind in id hhno; do
-	rm -f dup.db
+	db_rm dup.db
 	ch --db dup.db household import "$HF/good.csv" >/dev/null
 	before=$(hh_csv dup.db --reveal)
 	run ch --db dup.db household import --skip-invalid "$HF/unchanged-then-dup-$kind.csv"

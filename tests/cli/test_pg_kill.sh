@@ -109,13 +109,7 @@ for h in CJ001 CJ002 CJ003 CJ004 CJ005 CJ006 CJ007 CJ008; do
 		--evidence photo.jpg || echo "not ok - self-inspection of $h"
 done
 lch user add rv --role reviewer && lch user add fin --role finance
-app=$("$CLEANHEAT" --db $LITE review apply --county $C --date 2023-10-10 --all-passed |
-	sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
-lch review assign "$app" --unit 州住建局 --reviewer rv --seed "pg-$C"
-for h in $("$CLEANHEAT" --db $LITE --as rv review sample "$app" --format csv | tr -d '\r' |
-	awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
-	lch --as rv review result "$app" "$h" --result pass --evidence photo.jpg --date 2023-10-20
-done
+review_passed $LITE $C "pg-$C" 2>>setup.err
 lch --as fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K-C1 &&
 	lch --as fin funds appropriate --source region --amount 100000 --date 2023-06-01 --key K-R1 &&
 	lch --as fin funds appropriate --source central --amount 60000 --date 2023-06-05 --key A-C1 --to $C &&

@@ -169,12 +169,7 @@ for h in CJ001 CJ002 CJ003 CJ004 CJ005 CJ006 CJ007 CJ008; do
 done
 ch --db $DB event record FK001 已调试 --county 阜康市 --date 2023-09-20 >/dev/null 2>&1
 ch --db $DB user add rv --role reviewer >/dev/null && ch --db $DB user add fin --role finance >/dev/null
-app=$(ch --db $DB review apply --county $C --date 2023-10-10 --all-passed | sed -n 's/.*：\(复核-[0-9-]*\).*/\1/p')
-ch --db $DB review assign "$app" --unit 州住建局 --reviewer rv --seed "pg-$C" >/dev/null
-for h in $(ch --db $DB --as rv review sample "$app" --format csv | tr -d '\r' |
-	awk -F, 'NR > 1 && $6 ~ /^第/ { print $1 }'); do
-	ch --db $DB --as rv review result "$app" "$h" --result pass --evidence photo.jpg --date 2023-10-20 >/dev/null
-done
+review_passed $DB $C "pg-$C"
 fin() { ch --db "$DB" --as fin "$@"; }
 fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key K-C1 >/dev/null &&
 	fin funds appropriate --source region --amount 100000 --date 2023-06-01 --key K-R1 >/dev/null &&

@@ -362,7 +362,8 @@ if command -v unzip >/dev/null; then
 	case "$X" in *'paperSize="9"'*'fitToHeight="0"'*'orientation="landscape"'*) ok "show xlsx print: A4 landscape, one page across" ;; *) not_ok "show xlsx print: A4 landscape, one page across" ;; esac
 	case "$(unzip -p out.xlsx xl/workbook.xml)" in *_xlnm.Print_Titles*) ok "show xlsx print: headings repeated" ;; *) not_ok "show xlsx print: headings repeated" ;; esac
 fi
-rm -f nt.db nt.xlsx
+db_rm nt.db
+rm -f nt.xlsx
 ch --db nt.db plan import "$PLANS/changji-2023.csv" --year 2023 --accept-discrepancies \
 	--reason "按2023年4月7日印发的实施方案原表存档：昌吉市2023年实施户数印为7325户，正文为7235户，待州住建局书面更正后再替换为更正后的版本，在此之前以原表为准" >/dev/null
 run ch --db nt.db plan show --year 2023 --format xlsx -o nt.xlsx
@@ -411,7 +412,7 @@ expect_rc "import --year 23: exit 2" 2
 
 # ---- the year the file names must be the plan year ----
 
-rm -f y.db
+db_rm y.db
 run ch --db y.db plan import "$CORRECTED" --year 2022
 expect_rc "a 2023 table as the 2022 plan: exit 1" 1
 has_err "a 2023 table as 2022: names the year found and where" "第1行标题「2023年度昌吉州农村清洁取暖安排项目表」写的是2023年"
@@ -452,7 +453,7 @@ has "re-import: a new number, not the withdrawn one" "第2版"
 run ch --db y.db plan show --year 2024
 has "--title: recorded" "计划文件：昌吉州2024年农村清洁取暖改造工作实施方案"
 # the active plan of a year with households: refused, saying what depends
-rm -f w.db
+db_rm w.db
 ch --db w.db plan import "$FIX/progress/plan-small.csv" --year 2023 >/dev/null
 ch --db w.db household import "$FIX/progress/register.csv" >/dev/null
 ch --db w.db plan import "$FIX/progress/plan-forecast.csv" --year 2023 --replace >/dev/null

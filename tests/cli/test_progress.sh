@@ -526,7 +526,7 @@ lacks "remind, 阜康市 behind: none for the prefecture" "关于加快推进全
 has "remind: names the plan document recorded (the table's title row by default)" "根据《2023年度农村清洁取暖安排项目表(测试用,两县小任务)》确定的节点要求"
 lacks "remind: no invented plan document" "工作实施方案"
 # the title given at import is the one named
-rm -f mt.db
+db_rm mt.db
 ch --db mt.db plan import "$PF/plan-small.csv" --year 2023 --title "昌吉州2023年农村清洁取暖改造工作实施方案" >/dev/null
 ch --db mt.db household import "$PF/register.csv" >/dev/null
 ch --db mt.db event import "$PF/remind1.csv" >/dev/null
@@ -548,7 +548,7 @@ verify_ok "remind: report verify" m.db
 # within 5 points: green by the gap alone. But 昌吉市 installed 59 in May and
 # 1 since (40 to go at 1 in 4 weeks: past the year's end), 阜康市 50 in May
 # and 10 since (40 to go at 10 in 4 weeks: 11-05, after 09-30).
-rm -f fc.db
+db_rm fc.db
 ch --db fc.db plan import "$PF/plan-forecast.csv" --year 2023 >/dev/null
 ch --db fc.db demo generate --households 200 --seed 7 -o fc-reg.csv >/dev/null
 ch --db fc.db household import fc-reg.csv >/dev/null || echo "not ok - importing fc-reg.csv"
@@ -697,13 +697,13 @@ verify_ok "correct after a step back: report verify" sb.db
 
 verify_ok "before tampering: report verify" i.db
 if command -v sqlite3 >/dev/null 2>&1; then
-	cp i.db t.db
-	sqlite3 t.db "UPDATE progress_daily SET households = households + 1 WHERE stage_no = 1 AND day = '2023-04-03'"
+	db_cp i.db t.db
+	sql t.db "UPDATE progress_daily SET households = households + 1 WHERE stage_no = 1 AND day = '2023-04-03'"
 	run ch --db t.db report verify
 	expect_rc "tampered progress_daily: exit 1" 1
 	has_err "tampered progress_daily: names the day" "2023-04-03"
-	cp i.db t.db
-	sqlite3 t.db "DELETE FROM progress_daily WHERE stage_no = 8"
+	db_cp i.db t.db
+	sql t.db "DELETE FROM progress_daily WHERE stage_no = 8"
 	run ch --db t.db report verify
 	expect_rc "progress_daily row deleted: exit 1" 1
 else
@@ -712,7 +712,7 @@ fi
 
 # ---- demo data ----
 
-rm -f dm.db
+db_rm dm.db
 ch --db dm.db plan import "$PLANS/changji-2023-corrected.csv" --year 2023 >/dev/null
 run ch --db dm.db demo generate --households 2000 -o demo-reg.csv
 expect_rc "demo generate: exit 0" 0

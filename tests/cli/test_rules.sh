@@ -77,7 +77,7 @@ run ch --db r.db rules import checklist checklist.csv --year 2024
 expect_rc "rules import checklist: exit 0" 0
 has "rules import checklist: a current set from 2024 on" "2024 年起使用"
 # as if the program's shipped files had changed since this database loaded them
-sqlite3 r.db "UPDATE meta SET value = 'older' WHERE key IN ('reference:fingerprint:2', 'ref:data/acceptance/checklist.csv')"
+sql r.db "UPDATE meta SET value = 'older' WHERE key IN ('reference:fingerprint:2', 'ref:data/acceptance/checklist.csv')"
 run ch --db r.db rules show checklist --format csv
 has "after a program update: the office's checklist stays" "室内温度不低于18℃"
 

@@ -3,6 +3,7 @@
 # needed: it names the missing packages and the command that installs
 # them, and fails) and scripts/run.sh (`make run`), which on a new database
 # (rm cleanheat.db) builds the whole demo again, its progress included.
+# sqlite-only: make run's demo in ./cleanheat.db
 . "$(dirname "$0")/lib.sh"
 
 # ---- deps.sh as someone who is not root ----

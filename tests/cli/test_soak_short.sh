@@ -4,6 +4,7 @@
 # random moments over a register of 600 households, each followed by
 # PRAGMA integrity_check, the verify commands and the checks that nothing is
 # half-written. SOAK_KILLS and SOAK_SEED as for the soak.
+# sqlite-only: SIGKILLs against the SQLite file (PRAGMA integrity_check)
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v sqlite3 >/dev/null 2>&1; then

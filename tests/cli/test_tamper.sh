@@ -17,6 +17,7 @@
 # `audit verify --head`), and an entry appended without the key is found
 # as unsigned. Without a key the same rebuild passes `audit verify`: that
 # is what the key is for.
+# sqlite-only: tampers with the SQLite file through the sqlite3 shell
 . "$(dirname "$0")/lib.sh"
 
 FF=$FIX/funds

@@ -13,10 +13,11 @@ stop_server() {
 		SERVER_PID=
 	fi
 }
-trap 'stop_server; rm -rf "$WORK"' EXIT
+trap 'stop_server; lib_cleanup' EXIT
 
-# start_server [SERVE OPTIONS...]: serves ./cleanheat.db on 127.0.0.1 and a
-# port the kernel chooses; sets BASE to its URL.
+# start_server [SERVE OPTIONS...]: serves the test's database (./cleanheat.db,
+# or CLEANHEAT_DB's in the PostgreSQL mode of tests/cli/lib.sh) on
+# 127.0.0.1 and a port the kernel chooses; sets BASE to its URL.
 start_server() {
 	# emptied first: the background job truncates it only when it starts,
 	# and a second server must not be found at the first one's port

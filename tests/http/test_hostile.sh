@@ -20,7 +20,7 @@ cleanup() {
 		wait "$HELPER_PID" 2>/dev/null
 	fi
 	stop_server
-	rm -rf "$WORK"
+	lib_cleanup
 }
 trap cleanup EXIT
 
@@ -40,15 +40,14 @@ MARK=pwned$$
 # counts: the rows of every table but those sign-ins change, and the audit
 # entries other than sign-ins, as one line
 counts() {
-	sqlite3 cleanheat.db "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN
-		('audit_log', 'audit_head', 'auth_session', 'signin_failure', 'sqlite_sequence')
-		ORDER BY name" | while read -r t; do
-		printf '%s=%s ' "$t" "$(sqlite3 cleanheat.db "SELECT count(*) FROM \"$t\"")"
+	sql_tables | grep -v -x -e audit_log -e audit_head -e auth_session -e signin_failure \
+		-e sqlite_sequence | while read -r t; do
+		printf '%s=%s ' "$t" "$(sql "SELECT count(*) FROM \"$t\"")"
 	done
-	sqlite3 cleanheat.db "SELECT 'audit=' || count(*) FROM audit_log WHERE action NOT LIKE 'auth.%'"
+	sql "SELECT 'audit=' || count(*) FROM audit_log WHERE action NOT LIKE 'auth.%'"
 }
 BEFORE=$(counts)
-AUDIT_BEFORE=$(sqlite3 cleanheat.db "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'auth.%'")
+AUDIT_BEFORE=$(sql "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'auth.%'")
 
 # strays: files named after MARK anywhere a traversal could have put them
 strays() {
@@ -434,7 +433,7 @@ expect_rc "the audit chain verifies" 0
 run ch ledger verify
 expect_rc "the ledger verifies" 0
 expect_eq "no table changed" "$(counts)" "$BEFORE"
-AUDIT_AFTER=$(sqlite3 cleanheat.db "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'auth.%'")
+AUDIT_AFTER=$(sql "SELECT count(*) FROM audit_log WHERE action NOT LIKE 'auth.%'")
 expect_eq "no audit entry but sign-ins" "$AUDIT_AFTER" "$AUDIT_BEFORE"
 stray=$(strays)
 expect_eq "no file made by any string sent" "$stray" ""

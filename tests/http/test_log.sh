@@ -26,7 +26,9 @@ if [ -z "$BAD" ]; then ok "every line has the documented format"; else
 fi
 N=$(wc -l <"$LOG")
 if [ "$N" -ge 8 ]; then ok "the log has its lines ($N)"; else RC=1 OUT=$(cat "$LOG") not_ok "the log has its lines"; fi
-grep -Eq "^$TIME - start serving cleanheat.db on http://127.0.0.1:[0-9]+ \([0-9]+ workers\)\$" "$LOG" &&
+# the database served: ./cleanheat.db, or the URL CLEANHEAT_DB names
+grep -F -- " - start serving ${CLEANHEAT_DB:-cleanheat.db} on http://127.0.0.1:" "$LOG" |
+	grep -Eq "^$TIME - start serving .* on http://127.0.0.1:[0-9]+ \([0-9]+ workers\)\$" &&
 	ok "start: an event line" || { RC=1 OUT=$(cat "$LOG") not_ok "start: an event line"; }
 grep -Eq "^$TIME - stop SIGTERM received" "$LOG" && ok "stop: an event line" ||
 	{ RC=1 OUT=$(cat "$LOG") not_ok "stop: an event line"; }

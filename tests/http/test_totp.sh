@@ -33,15 +33,15 @@ login() { # NAME [CODE]
 }
 # the failed sign-ins age out of the lock-out's window (15 minutes of the
 # real clock): a section starts with none
-forget_failures() { sqlite3 "$WORK/cleanheat.db" "DELETE FROM signin_failure"; }
-failures() { sqlite3 "$WORK/cleanheat.db" "SELECT count(*) FROM signin_failure WHERE user_name = '$1'"; }
+forget_failures() { sql "$WORK/cleanheat.db" "DELETE FROM signin_failure"; }
+failures() { sql "$WORK/cleanheat.db" "SELECT count(*) FROM signin_failure WHERE user_name = '$1'"; }
 
 # ---- enrolment through the command line ----
 has_enrol() { grep -q "$2" "$WORK/admin.enrol" && ok "$1" || not_ok "$1" "$(cat "$WORK/admin.enrol")"; }
 has_enrol "enrol: the otpauth URI is shown" 'otpauth://totp/cleanheat:admin?secret='
 has_enrol "enrol: a QR code is drawn in the terminal" '█▀▀▀▀▀█\|▄▄▄▄▄'
 expect_eq "enrol: ten recovery codes" "$(wc -l <"$WORK/admin.recovery" | tr -d ' ')" 10
-n=$(sqlite3 "$WORK/cleanheat.db" "SELECT count(*) FROM totp_recovery WHERE code_hash = '$(head -1 "$WORK/admin.recovery")'")
+n=$(sql "$WORK/cleanheat.db" "SELECT count(*) FROM totp_recovery WHERE code_hash = '$(head -1 "$WORK/admin.recovery")'")
 expect_eq "enrol: recovery codes are stored only as hashes" "$n" 0
 run ch user totp enroll admin
 expect_rc "enrol again while enrolled: conflict" 5
@@ -93,7 +93,7 @@ as fin POST /api/users/totp-enroll -H 'Content-Type: application/json' -d '{"nam
 expect_status "enrol-only: not someone else's enrolment" 403
 as fin POST /api/users/totp-enroll -H 'Content-Type: application/json' -d '{"name":"fin"}'
 expect_status "enrolment over HTTP: 200" 200
-expect_eq "beginning an enrolment stores nothing" "$(sqlite3 "$WORK/cleanheat.db" 'SELECT count(*) FROM user_totp u JOIN app_user a ON a.id = u.user_id WHERE a.name = '"'fin'")" 0
+expect_eq "beginning an enrolment stores nothing" "$(sql "$WORK/cleanheat.db" 'SELECT count(*) FROM user_totp u JOIN app_user a ON a.id = u.user_id WHERE a.name = '"'fin'")" 0
 printf '%s' "$BODY" | jq -r .data.secret >"$WORK/fin.totp"
 jq_is "enrolment: pending" .data.pending true
 case $(printf '%s' "$BODY" | jq -r .data.qr_svg) in

@@ -792,6 +792,30 @@ static void test_text_match(void **state)
 	ch_strv_dispose(&values);
 }
 
+/* Opening an existing database to read: a file with none of the program's
+ * tables is refused as missing (not given a schema without a first user,
+ * so refused again the next time); one with the schema opens. */
+static void test_open_existing_needs_schema(void **state)
+{
+	struct fixture *f = *state;
+	char path[700], url[720];
+	ch_db *db = NULL;
+	snprintf(path, sizeof path, "%s/empty.db", f->dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	assert_int_equal(ch_db_open_existing(&db, url), CH_ENOTFOUND);
+	assert_null(db);
+	assert_non_null(strstr(ch_error_message(), "还没有建立表结构"));
+	ch_error_clear();
+	/* still without a schema: refused again */
+	assert_int_equal(ch_db_open_existing(&db, url), CH_ENOTFOUND);
+	ch_error_clear();
+	assert_int_equal(ch_db_open_existing(&db, f->url), 0);
+	ch_db_close(db);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -799,6 +823,7 @@ int main(void)
 	    T(test_open_sqlite_url),
 	    T(test_open_plain_path),
 	    T(test_open_bad_urls),
+	    T(test_open_existing_needs_schema),
 	    T(test_schema_version),
 	    T(test_run_and_query),
 	    T(test_bind_types),
