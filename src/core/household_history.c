@@ -825,11 +825,6 @@ const char *ch_evidence_media_type(const unsigned char *d, size_t n)
 	return "application/octet-stream";
 }
 
-static int hexval(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 int ch_household_evidence(ch_ctx *ctx, const char *county, const char *key, const char *hash,
                           ch_evidence_file *out)
 {
@@ -849,11 +844,10 @@ int ch_household_evidence(ch_ctx *ctx, const char *county, const char *key, cons
 		                          hash ? hash : "");
 	if ((rc = locate(ctx, county, key, &ref, code, name)) != 0)
 		return rc;
-	/* the content as hex: the database layer reads text and numbers */
 	rc = ch_db_preparef(
 	    ctx->db, &st,
-	    "SELECT v.hash, v.name, hex(v.content) FROM evidence v"
-	    " WHERE substr(v.hash, 1, ?1) = ?2 AND v.hash IN ("
+	    "SELECT v.hash, v.name, v.content FROM evidence v"
+	    " WHERE substr(v.hash, 1, CAST(?1 AS INTEGER)) = ?2 AND v.hash IN ("
 	    "  SELECT ee.hash FROM event_evidence ee JOIN event e ON e.id = ee.event_id"
 	    "  WHERE e.household_id = ?3"
 	    "  UNION SELECT hash FROM review_evidence WHERE household_id = ?3)"
@@ -862,16 +856,13 @@ int ch_household_evidence(ch_ctx *ctx, const char *county, const char *key, cons
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW && ++found == 1) {
-		const char *hex = ch_stmt_text(st, 2);
-		size_t len = strlen(hex) / 2;
+		size_t len = 0;
+		const void *data = ch_stmt_blob(st, 2, &len);
 		snprintf(out->hash, sizeof out->hash, "%s", ch_stmt_text(st, 0));
 		out->name = ch_strdup(ch_stmt_text(st, 1));
 		out->data = ch_malloc(len ? len : 1);
-		for (size_t i = 0; i < len; i++) {
-			/* SQLite's hex() writes upper case */
-			char hi = (char)(hex[2 * i] | 0x20), lo = (char)(hex[2 * i + 1] | 0x20);
-			out->data[i] = (unsigned char)(hexval(hi) << 4 | hexval(lo));
-		}
+		if (len)
+			memcpy(out->data, data, len);
 		out->len = len;
 	}
 	ch_stmt_finalize(st);
