@@ -883,9 +883,21 @@ static void pg_finalize(void *stmt)
 	free(st);
 }
 
+/* Is SQL a savepoint command (SAVEPOINT, RELEASE, ROLLBACK TO)? It is run
+ * bare: under the statement savepoint, releasing that savepoint would
+ * take a savepoint just set with it, and rolling back to an earlier one
+ * would take the statement savepoint. */
+static int savepoint_command(const char *sql)
+{
+	return strncasecmp(sql, "SAVEPOINT ", 10) == 0 || strncasecmp(sql, "RELEASE ", 8) == 0 ||
+	       strncasecmp(sql, "ROLLBACK TO ", 12) == 0;
+}
+
 static int pg_exec_script(void *impl, const char *sql)
 {
 	struct pg_conn *pc = impl;
+	if (pc->in_tx && savepoint_command(sql))
+		return pg_simple(pc, sql);
 	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : 0;
 	if (rc)
 		return rc;

@@ -65,9 +65,9 @@ run ch --as fin ledger verify
 expect_rc "the ledger verifies" 0
 run ch verify
 expect_rc "the audit chain and the rows verify" 0
-run sqlite3 cleanheat.db "SELECT count(*) FROM transfer WHERE idem_key = 'G-$BAD'"
+run sql "SELECT count(*) FROM transfer WHERE idem_key = 'G-$BAD'"
 expect_eq "the refused request left no transfer" "$OUT" 0
-run sqlite3 cleanheat.db "SELECT balance FROM account WHERE code LIKE 'county:%:central'"
+run sql "SELECT balance FROM account WHERE code LIKE 'county:%:central'"
 expect_eq "the county account: 100,000 yuan less what the valid requests spent" "$OUT" \
 	$(((100000 - spent) * 100))
 if grep -q 'committed in one transaction' "$WORK/server.log"; then
