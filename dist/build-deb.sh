@@ -63,7 +63,7 @@ if [ -z "$depends" ]; then
 		done | cut -d: -f1 | sort -u | paste -sd, - | sed 's/,/, /g')
 fi
 # the libraries the program loads with dlopen when it first needs them
-# (src/cli/lazy_pq.c, src/cli/lazy_mhd.c, src/io/notice_pdf.c): neither
+# (src/db/db_pg.c, src/http/server.c, src/io/notice_pdf.c): neither
 # dpkg-shlibdeps nor ldd sees them
 for lib in libpq.so.5 libmicrohttpd.so.12 libcairo.so.2 libpango-1.0.so.0 \
 	libpangocairo-1.0.so.0 libgobject-2.0.so.0 libfontconfig.so.1; do
