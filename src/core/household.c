@@ -108,13 +108,11 @@ static const char *const hh_col_names[HH_NCOLS] = {
 static const char hh_col_int[HH_NCOLS] = {1, 1, 1, 0, 0, 0, 0, 0, 1, 0,
                                           0, 0, 0, 1, 1, 0, 0, 1, 0, 0};
 
-/* One checked row: its column values as text (NULL: SQL NULL); the
- * integer columns also as integers (isint), to be bound as such. */
+/* One checked row: its column values as text (NULL: SQL NULL), the
+ * integer columns written in decimal into nums. */
 struct hh_vals {
 	const char *s[HH_NCOLS];
 	char nums[HH_NCOLS][24];
-	int64_t iv[HH_NCOLS];
-	unsigned char isint[HH_NCOLS];
 };
 
 /* hh_stage's columns: the line, the household's columns, the ID number
@@ -840,15 +838,12 @@ static int check_row(ch_hh_import *imp, size_t line, const char *const *fields, 
 
 static void set_int(struct hh_vals *hv, int i, int64_t v, int null_if_negative)
 {
-	hv->isint[i] = 0;
 	if (null_if_negative && v < 0) {
 		hv->s[i] = NULL;
 		return;
 	}
 	/* in decimal, without snprintf (several per row of a million-row file) */
 	hv->s[i] = ch_text_i64(hv->nums[i], v);
-	hv->iv[i] = v;
-	hv->isint[i] = 1;
 }
 
 static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
