@@ -1029,13 +1029,20 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		return 0;
 	}
 	/* the common case first: a new household that conflicts with nothing */
-	if ((rc = bind_values(imp, imp->st_insert, hv, line, lkey)) != 0 ||
-	    (rc = run_stmt(imp->st_insert)) != 0)
+	if ((rc = bind_values(imp, imp->st_insert, hv, line, lkey)) != 0)
 		return rc;
-	if (ch_db_changes(imp->ctx->db) == 1) {
+	rc = run_stmt(imp->st_insert);
+	if (rc == 0 && ch_db_changes(imp->ctx->db) == 1) {
 		imp->sum.inserted++;
 		return 0;
 	}
+	/* conflicting on a unique key skips the row; an ID number active in
+	 * another county is refused instead where the rule is a table's
+	 * (PostgreSQL, schema 23): either way the holder is found below */
+	if (rc == CH_ECONFLICT)
+		ch_error_clear();
+	else if (rc)
+		return rc;
 	/* the stored household with this county and 户编号 */
 	if ((rc = ch_stmt_bind_int64(imp->st_find, 1, r->county_id)) != 0 ||
 	    (rc = ch_stmt_bind_text(imp->st_find, 2, r->v[CH_HF_HH_NO])) != 0)
@@ -1297,6 +1304,38 @@ static int restore_indexes(ch_hh_import *imp, ch_strv *saved)
 	return rc;
 }
 
+/* The set-wise insert of insert_new: every kept row whose places are known,
+ * in line order, skipping (ON CONFLICT DO NOTHING) a row that meets a stored
+ * household on a unique key. With ALONE, also the rows whose ID number an
+ * active household holds or another row of the file has: a conflict the
+ * unique indexes of a county cannot see (schema 23). */
+static int insert_set(ch_hh_import *imp, int alone)
+{
+#define TID "CASE WHEN s.township IS NULL THEN s.v1 ELSE p.tid END"
+#define VID "CASE WHEN s.village IS NULL THEN s.v2 ELSE p.vid END"
+#define SET_INSERT(also)                                                                           \
+	"INSERT INTO household(" HH_COLS ", import_id, source_line, updated_at, list_key)"         \
+	" SELECT s.v0, " TID ", " VID ", s.v3, s.v4, s.v5, s.v6, s.v7, s.v8, s.v9, s.v10,"         \
+	" s.v11, s.v12, s.v13, s.v14, s.v15, s.v16, s.v17, s.v18, s.v19, ?, s.line, ?,"            \
+	" x.prefix || s.v3 || '" HH_LIST_SEP "'"                                                   \
+	" FROM hh_stage s"                                                                         \
+	" LEFT JOIN hh_place p ON s.township IS NOT NULL AND p.county = s.v0"                      \
+	"  AND p.township = s.township AND p.village = coalesce(s.village, '')"                    \
+	" JOIN hh_prefix x ON x.c = s.v0 AND x.t = " TID " AND x.v = coalesce(" VID ", 0)"         \
+	" WHERE x.prefix IS NOT NULL AND (s.township IS NULL OR (p.tid > 0 AND"                    \
+	"  (s.village IS NULL OR p.vid > 0)))" also " ORDER BY s.line ON CONFLICT DO NOTHING"
+	return ch_db_run(imp->ctx->db,
+	                 alone ? SET_INSERT(" AND NOT EXISTS (SELECT 1 FROM household h"
+	                                    "  WHERE h.id_number = s.v5 AND h.withdrawn = 0)"
+	                                    " AND s.v5 NOT IN (SELECT v5 FROM hh_stage"
+	                                    "  GROUP BY v5 HAVING count(*) > 1)")
+	                       : SET_INSERT(""),
+	                 "it", imp->import_id, imp->now);
+#undef SET_INSERT
+#undef TID
+#undef VID
+}
+
 /* Stores at once every kept row that is a new household conflicting with
  * nothing (most rows of most imports), in line order, and marks their lines
  * done. The rest go through store_row one by one. */
@@ -1315,24 +1354,16 @@ static int insert_new(ch_hh_import *imp)
 		return rc;
 	}
 	imp->done = ch_calloc((size_t)max_line / 8 + 1, 1);
-#define TID "CASE WHEN s.township IS NULL THEN s.v1 ELSE p.tid END"
-#define VID "CASE WHEN s.village IS NULL THEN s.v2 ELSE p.vid END"
-	rc = ch_db_run(
-	    db,
-	    "INSERT INTO household(" HH_COLS ", import_id, source_line, updated_at, list_key)"
-	    " SELECT s.v0, " TID ", " VID ", s.v3, s.v4, s.v5, s.v6, s.v7, s.v8, s.v9, s.v10,"
-	    " s.v11, s.v12, s.v13, s.v14, s.v15, s.v16, s.v17, s.v18, s.v19, ?, s.line, ?,"
-	    " x.prefix || s.v3 || '" HH_LIST_SEP "'"
-	    " FROM hh_stage s"
-	    " LEFT JOIN hh_place p ON s.township IS NOT NULL AND p.county = s.v0"
-	    "  AND p.township = s.township AND p.village = coalesce(s.village, '')"
-	    " JOIN hh_prefix x ON x.c = s.v0 AND x.t = " TID " AND x.v = coalesce(" VID ", 0)"
-	    " WHERE x.prefix IS NOT NULL AND (s.township IS NULL OR (p.tid > 0 AND"
-	    "  (s.village IS NULL OR p.vid > 0)))"
-	    " ORDER BY s.line ON CONFLICT DO NOTHING",
-	    "it", imp->import_id, imp->now);
-#undef TID
-#undef VID
+	rc = insert_set(imp, 0);
+	if (rc == CH_ECONFLICT) {
+		/* an ID number active in another county, which only PostgreSQL's
+		 * person table (schema 23) refuses here: the statement stored
+		 * nothing, so store again leaving out each row whose ID number
+		 * is active already or twice in the file; store_row takes those
+		 * and names the holder */
+		ch_error_clear();
+		rc = insert_set(imp, 1);
+	}
 	size_t n = rc ? 0 : (size_t)ch_db_changes(db);
 	if (rc == 0)
 		rc = restore_indexes(imp, &deferred);

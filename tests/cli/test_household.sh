@@ -521,6 +521,18 @@ expect_rc "one ID twice --skip-invalid: exit 0" 0
 has "one ID twice --skip-invalid: 1 inserted, 2 rejected" "新增 1 户，更新 0 户，未变 0 户，拒收 2 行"
 expect_eq "one ID twice --skip-invalid: only FK011 stored" "$(hh_csv dup.db | sed 1d | cut -d, -f4)" FK011
 
+# the same, the two rows in two counties: the rule is the whole programme's
+# (on PostgreSQL a table of its own, not the county's unique index)
+db_rm dup.db
+run ch --db dup.db household import "$HF/dup-in-file-counties.csv"
+expect_rc "one ID twice in two counties: exit 1" 1
+has "one ID twice in two counties: row 2 rejected, naming row 4" "第2行 身份证号「652302199001011119」：身份证号与第4行重复"
+has "one ID twice in two counties: row 4 rejected, naming row 2" "第4行 身份证号「652302199001011119」：身份证号与第2行重复"
+expect_rows "one ID twice in two counties: nothing stored" dup.db 0
+run ch --db dup.db household import --skip-invalid "$HF/dup-in-file-counties.csv"
+has "one ID twice in two counties --skip-invalid: 1 inserted, 2 rejected" "新增 1 户，更新 0 户，未变 0 户，拒收 2 行"
+expect_eq "one ID twice in two counties --skip-invalid: only FK021 stored" "$(hh_csv dup.db | sed 1d | cut -d, -f4)" FK021
+
 # a row identical to a registered household, then a second row with its ID
 # number (or its 户编号): both rows are rejected, the registered household stays
 for kind in id hhno; do

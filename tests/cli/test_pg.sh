@@ -58,9 +58,12 @@ lite_cols=$(sqlite3 lite.db "SELECT m.name || '.' || p.name FROM sqlite_master m
 	WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite%' AND m.name NOT LIKE 'household_search%'
 	ORDER BY 1")
 # the search index household_search (SQLite's FTS5 table; PostgreSQL's
-# view over an indexed expression of household) is left out on both
+# view over an indexed expression of household) is left out on both, and
+# PostgreSQL's person (the national ID-number rule, which SQLite keeps in a
+# unique index: schema 23)
 pg_cols=$(psql -d schema -Atc "SELECT table_name || '.' || column_name FROM information_schema.columns
-	WHERE table_schema = 'public' AND table_name <> 'household_search' ORDER BY 1" | LC_ALL=C sort)
+	WHERE table_schema = 'public' AND table_name NOT IN ('household_search', 'person')
+	ORDER BY 1" | LC_ALL=C sort)
 lite_cols=$(printf '%s\n' "$lite_cols" | LC_ALL=C sort)
 if [ "$lite_cols" = "$pg_cols" ]; then
 	ok "schema: PostgreSQL has every table and column SQLite has, and no other ($(printf '%s\n' "$pg_cols" | wc -l) columns)"
@@ -175,11 +178,43 @@ has_err "PostgreSQL: a sealed transfer is immutable" "ledger: transfers are immu
 run psql -d copy -Atc "UPDATE account SET balance = -1 WHERE kind = 'prefecture'"
 has_err "PostgreSQL: no account but an origin below zero" "check constraint"
 
+# the national ID-number rule (schema 23): person holds each active
+# household's ID number, whatever writes the register
+expect_eq "PostgreSQL: person holds exactly the active households' ID numbers" \
+	"$(psql -d copy -Atc "SELECT count(*) = (SELECT count(*) FROM household WHERE withdrawn = 0)
+		AND count(*) = count(h.id) FROM person p LEFT JOIN household h ON h.id = p.household_id
+		AND h.id_number = p.id_number AND h.county_id = p.county_id AND h.withdrawn = 0")" t
+# two households of two counties, X's ID number given to Y
+X=$(psql -d copy -Atc "SELECT min(id) FROM household WHERE withdrawn = 0")
+Y=$(psql -d copy -Atc "SELECT min(id) FROM household WHERE withdrawn = 0
+	AND county_id <> (SELECT county_id FROM household WHERE id = $X)")
+run psql -d copy -Atc "UPDATE household SET id_number = (SELECT id_number FROM household WHERE id = $X)
+	WHERE id = $Y"
+has_err "PostgreSQL: an ID number active in another county is refused" \
+	'duplicate key value violates unique constraint "person_pkey"'
+run psql -d copy -v ON_ERROR_STOP=1 -At -c "BEGIN" \
+	-c "UPDATE household SET status = 'withdrawn' WHERE id = $X" \
+	-c "UPDATE household SET id_number = (SELECT id_number FROM household WHERE id = $X) WHERE id = $Y" \
+	-c "SELECT 'moved', count(*) FROM person WHERE household_id = $Y
+		AND id_number = (SELECT id_number FROM household WHERE id = $X)" -c "ROLLBACK"
+has "PostgreSQL: once X withdraws, Y may take its ID number" "moved|1"
+run psql -d copy -At -c "BEGIN" \
+	-c "UPDATE household SET status = 'withdrawn' WHERE id = $X" \
+	-c "UPDATE household SET id_number = (SELECT id_number FROM household WHERE id = $X) WHERE id = $Y" \
+	-c "UPDATE household SET status = 'registered' WHERE id = $X" -c "ROLLBACK"
+has_err "PostgreSQL: X back from withdrawn while Y holds its number: refused" \
+	'duplicate key value violates unique constraint "person_pkey"'
+expect_eq "PostgreSQL: the refused changes left person as it was" \
+	"$(psql -d copy -Atc "SELECT count(*) FROM person WHERE household_id IN ($X, $Y)")" 2
+
 # ---- ready for Citus (docs/scale.md) ----
 
 # Every table: d (distributed by county_id, co-located), r (reference:
-# replicated to every node), c (the coordinator's own: one global sequence).
+# replicated to every node), c (the coordinator's own: one global sequence),
+# k (distributed by its own key, not co-located with the counties: person,
+# the national ID-number rule).
 CLASSES="
+person k
 meta r
 schema_version r
 region r
@@ -246,7 +281,7 @@ recovery_receipt d
 # needs a migration carrying county_id into the table and its keys).
 KNOWN="
 household_import no county_id: one import file may hold several counties
-household the primary key (id) and household_id_active (id_number) lack county_id
+household the primary key (id) lacks county_id
 event_batch no county_id: one weekly batch may hold several counties
 event the primary key (id) lacks county_id
 evidence no county_id: evidence is stored once by content hash for all counties
@@ -295,7 +330,7 @@ SELECT cc.t, 'foreign key ' || c.conname || ' to ' || c.confrelid::regclass || '
 ORDER BY 1, 2")
 all=$(psql -d schema -Atc "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
 for t in $all; do
-	printf '%s\n' "$classes" | grep -q "^$t [drc]$" ||
+	printf '%s\n' "$classes" | grep -q "^$t [drck]$" ||
 		not_ok "citus: table $t is classified in tests/cli/test_pg.sh and docs/scale.md" \
 			"a new table must say whether it is distributed by county_id, a reference table or the coordinator's"
 done
