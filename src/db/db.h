@@ -88,8 +88,9 @@ int ch_db_reset_ids(ch_db *db, const char *table);
 /* The non-unique indexes of TABLE that a bulk load into it may drop
  * before and create again after, in the same transaction (building an
  * index from sorted keys costs far less than growing it row by row): their
- * names appended to NAMES and their CREATE statements to DEFS, in the same
- * order. SQLite answers from its catalogue; PostgreSQL appends nothing (its
+ * names appended to NAMES and to DEFS, in the same order, the script that
+ * creates each again (its CREATE statement, with what the engine needs
+ * around it: SQLite builds it under a smaller page cache). SQLite answers from its catalogue; PostgreSQL appends nothing (its
  * loads keep every index in place, and its DDL would take locks other
  * readers wait for). */
 int ch_db_deferrable_indexes(ch_db *db, const char *table, struct ch_strv *names,

@@ -296,6 +296,10 @@ static int sqlite_defer_checks(void *impl)
 
 /* The indexes of TABLE from the catalogue that are neither unique nor made
  * by SQLite itself (a key's or a UNIQUE constraint's, which have no SQL). */
+/* The page cache while a deferred index is built (sqlite_deferrable_indexes),
+ * in SQLite's units: negative is KiB. */
+#define INDEX_BUILD_CACHE (-8192)
+
 static int sqlite_deferrable_indexes(void *impl, const char *table, ch_strv *names, ch_strv *defs)
 {
 	sqlite3_stmt *st = NULL;
@@ -307,9 +311,25 @@ static int sqlite_deferrable_indexes(void *impl, const char *table, ch_strv *nam
 	if (rc != SQLITE_OK)
 		return map_error(impl, rc);
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	/* Each index is built again under a page cache of INDEX_BUILD_CACHE,
+	 * then the connection's own is set back: CREATE INDEX sorts its keys
+	 * in runs as large as the page cache, held in memory beside the cache
+	 * itself, so at 1,000,000 households the build doubled the import's
+	 * peak memory (docs/performance.md, "Memory"). The cache's dirty
+	 * pages go to the WAL as they would at the commit. */
+	int cache = -65536;
+	sqlite3_stmt *cs = NULL;
+	if (sqlite3_prepare_v2(impl, "PRAGMA main.cache_size", -1, &cs, NULL) == SQLITE_OK &&
+	    sqlite3_step(cs) == SQLITE_ROW)
+		cache = sqlite3_column_int(cs, 0);
+	sqlite3_finalize(cs);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char *def = sqlite3_mprintf(
+		    "PRAGMA main.cache_size = %d; %s; PRAGMA main.cache_size = %d",
+		    INDEX_BUILD_CACHE, (const char *)sqlite3_column_text(st, 1), cache);
 		ch_strv_push(names, (const char *)sqlite3_column_text(st, 0));
-		ch_strv_push(defs, (const char *)sqlite3_column_text(st, 1));
+		ch_strv_push(defs, def);
+		sqlite3_free(def);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : map_error(impl, rc);

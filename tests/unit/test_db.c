@@ -728,7 +728,10 @@ static void test_deferrable_indexes(void **state)
 	assert_int_equal(names.len, 1);
 	assert_int_equal(defs.len, 1);
 	assert_string_equal(names.items[0], "t_n");
-	assert_string_equal(defs.items[0], "CREATE INDEX t_n ON t(n)");
+	/* its statement, built under a smaller page cache and the
+	 * connection's own set back after */
+	assert_non_null(strstr(defs.items[0], "; CREATE INDEX t_n ON t(n); "));
+	assert_int_equal(strncmp(defs.items[0], "PRAGMA main.cache_size = -8192;", 31), 0);
 	ch_strv_dispose(&names);
 	ch_strv_dispose(&defs);
 	ch_strv_init(&names);
@@ -740,7 +743,7 @@ static void test_deferrable_indexes(void **state)
 	assert_false(has(&names, "household_id_active"));
 	assert_int_equal(names.len, defs.len);
 	for (size_t i = 0; i < defs.len; i++)
-		assert_int_equal(strncmp(defs.items[i], "CREATE INDEX ", 13), 0);
+		assert_non_null(strstr(defs.items[i], "; CREATE INDEX "));
 	ch_strv_dispose(&names);
 	ch_strv_dispose(&defs);
 }
