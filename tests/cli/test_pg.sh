@@ -6,10 +6,12 @@
 # households, events, evidence, reviews and a ledger into PostgreSQL (ids
 # kept, rows equal, new ids above the copied ones, the audit chain and the
 # ledger verified on arrival, a non-empty target refused), the ledger's and
-# the audit log's rules enforced by PostgreSQL itself, and the schema's
+# the audit log's rules enforced by PostgreSQL itself (the ledger's
+# references to the register among them, kept by triggers), and the schema's
 # readiness for a Citus cluster (docs/scale.md): each table classified, each
 # distributed table carrying the county column in every unique key and in
-# every foreign key to another distributed table. Tables known not to
+# every foreign key to another distributed table, no foreign key between a
+# coordinator table and a distributed one. Tables known not to
 # follow the rules yet are listed below with the reason; the test fails on
 # any other table that breaks them, and on a listed one that no longer does
 # (so the list only shrinks).
@@ -207,12 +209,96 @@ has_err "PostgreSQL: X back from withdrawn while Y holds its number: refused" \
 expect_eq "PostgreSQL: the refused changes left person as it was" \
 	"$(psql -d copy -Atc "SELECT count(*) FROM person WHERE household_id IN ($X, $Y)")" 2
 
+# The ledger's references to the register: constraint triggers in place of
+# foreign keys (a Citus coordinator table may have none to a distributed
+# one; migration 22). A household_id that names no household is refused
+# when the transaction commits, with the foreign-key SQLSTATE; a real one
+# is accepted.
+vpsql() { psql -X -q -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -d "$@"; }
+nt=$(psql -d copy -Atc "SELECT max(id) FROM transfer")
+for t in account transfer payment recovery; do
+	case $t in
+	account) ins="INSERT INTO account(code, kind, source, household_id)
+		VALUES ('payable:x:central', 'payable', 'central', HH)" ;;
+	transfer) ins="INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor, household_id)
+		VALUES ('x', 'reserve', 'h', '2023-11-02', 't', 'a', HH)" ;;
+	payment) ins="INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor)
+		VALUES ('x', 'pay', 'h', '2023-11-02', 't', 'a');
+		INSERT INTO payment(batch_id, household_id, transfer_id, amount, status)
+		VALUES ((SELECT min(id) FROM payment_batch), HH, (SELECT max(id) FROM transfer), 1, 'sent')" ;;
+	recovery) ins="INSERT INTO recovery(household_id, amount_fen, reason, day, created_by)
+		VALUES (HH, 1, 'x', '2023-12-01', 'a')" ;;
+	esac
+	run vpsql copy -c "BEGIN; $(printf '%s' "$ins" | sed 's/HH/987654/g'); COMMIT"
+	has_err "PostgreSQL: $t.household_id naming no household: refused at commit (23503)" \
+		"23503: ledger: $t.household_id 987654 names no household"
+	run vpsql copy -c "BEGIN; $(printf '%s' "$ins" | sed 's/HH/(SELECT min(id) FROM household)/g');
+		SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK"
+	expect_eq "PostgreSQL: $t.household_id naming a household: accepted" "$RC:$ERR" "0:"
+done
+expect_eq "PostgreSQL: the refused rows left nothing behind" \
+	"$(psql -d copy -Atc "SELECT max(id) FROM transfer")" "$nt"
+# the referenced side, in a register of its own (nothing else refers to
+# its households): a household the ledger names is neither deleted nor
+# renumbered; one it does not name is deleted
+REF=$(pg_newdb ledgerref)
+ch --db "$REF" plan import "$FF/plan.csv" --year 2023 >/dev/null &&
+	ch --db "$REF" household import "$FF/register.csv" >/dev/null || echo "not ok - a register on PostgreSQL"
+h1=$(psql -d ledgerref -Atc "SELECT min(id) FROM household")
+h2=$(psql -d ledgerref -Atc "SELECT max(id) FROM household")
+psql -q -d ledgerref -c "INSERT INTO recovery(household_id, amount_fen, reason, day, created_by)
+	VALUES ($h1, 1, 'x', '2023-12-01', 'a')" || echo "not ok - a recovery claim by hand"
+run vpsql ledgerref -c "DELETE FROM household WHERE id = $h1"
+has_err "PostgreSQL: deleting a household the ledger names: refused (23503)" \
+	"23503: ledger: household $h1 is named by recovery.household_id"
+run vpsql ledgerref -c "UPDATE household SET id = $h2 + 1000 WHERE id = $h1"
+has_err "PostgreSQL: renumbering a household the ledger names: refused (23503)" \
+	"23503: ledger: household $h1 is named by recovery.household_id"
+run vpsql ledgerref -c "TRUNCATE household CASCADE"
+has_err "PostgreSQL: emptying the register while the ledger names households: refused" \
+	"ledger: ledger rows name households"
+expect_eq "PostgreSQL: the register is whole after the refusals" \
+	"$(psql -d ledgerref -Atc "SELECT count(*) FROM household WHERE id = $h1")" 1
+run vpsql ledgerref -c "DELETE FROM household WHERE id = $h2"
+expect_eq "PostgreSQL: deleting a household the ledger does not name: done" "$RC:$ERR" "0:"
+
+# Migration 22 over a database that holds a ledger: the copy is put back
+# as version 21 left it (the keys to household, no triggers; and without
+# what later versions added: 23's person), then opened, which migrates it
+# again; the ledger and the audit chain still verify.
+psql -q -d copy -v ON_ERROR_STOP=1 -c "
+DROP TRIGGER household_ledger_truncate ON household;
+DROP TRIGGER household_ledger_delete ON household;
+DROP TRIGGER household_ledger_update ON household;
+DROP TRIGGER account_household ON account; DROP TRIGGER transfer_household ON transfer;
+DROP TRIGGER payment_household ON payment; DROP TRIGGER recovery_household ON recovery;
+DROP FUNCTION household_ledger_truncate(); DROP FUNCTION household_ledger_kept();
+DROP FUNCTION ledger_household_exists();
+ALTER TABLE account ADD CONSTRAINT account_household_id_fkey FOREIGN KEY (household_id) REFERENCES household(id) DEFERRABLE;
+ALTER TABLE transfer ADD CONSTRAINT transfer_household_id_fkey FOREIGN KEY (household_id) REFERENCES household(id) DEFERRABLE;
+ALTER TABLE payment ADD CONSTRAINT payment_household_id_fkey FOREIGN KEY (household_id) REFERENCES household(id) DEFERRABLE;
+ALTER TABLE recovery ADD CONSTRAINT recovery_household_id_fkey FOREIGN KEY (household_id) REFERENCES household(id) DEFERRABLE;
+DROP TRIGGER household_person ON household; DROP FUNCTION ch_person_keep(); DROP TABLE person;
+DROP INDEX household_id_active;
+CREATE UNIQUE INDEX household_id_active ON household(id_number) WHERE withdrawn = 0;
+DELETE FROM schema_version WHERE version >= 22" || echo "not ok - putting the copy back to version 21"
+run ch --db "$TO" --as fin ledger verify
+expect_rc "migration 22 over a ledger: ledger verify passes" 0
+expect_eq "migration 22 over a ledger: the keys to household are gone" \
+	"$(psql -d copy -Atc "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'household'::regclass
+		AND conrelid::regclass::text IN ('account', 'transfer', 'payment', 'recovery')")" 0
+expect_eq "migration 22 over a ledger: recorded" \
+	"$(psql -d copy -Atc "SELECT count(*) FROM schema_version WHERE version = 22")" 1
+run ch --db "$TO" audit verify
+expect_rc "migration 22 over a ledger: audit verify passes" 0
+
 # ---- ready for Citus (docs/scale.md) ----
 
 # Every table: d (distributed by county_id, co-located), r (reference:
-# replicated to every node), c (the coordinator's own: one global sequence),
-# k (distributed by its own key, not co-located with the counties: person,
-# the national ID-number rule).
+# replicated to every node), c (the coordinator's own: one global sequence,
+# or, for the ledger, one book across counties), k (distributed by its own
+# key, not co-located with the counties: person, the national ID-number
+# rule).
 CLASSES="
 person k
 meta r
@@ -259,11 +345,11 @@ review_item d
 followup d
 review_evidence d
 entitlement d
-account d
-transfer d
-posting d
-payment_batch d
-payment d
+account c
+transfer c
+posting c
+payment_batch c
+payment c
 survey_household d
 village_infra d
 transformer d
@@ -274,8 +360,8 @@ notice_item d
 objection d
 payment_hold d
 hh_snapshot d
-recovery d
-recovery_receipt d
+recovery c
+recovery_receipt c
 "
 # Distributed tables that do not follow the rules yet, and why (each
 # needs a migration carrying county_id into the table and its keys).
@@ -293,11 +379,6 @@ review_item no county_id (reached through application_id)
 followup no county_id (reached through household_id)
 review_evidence no county_id
 entitlement no county_id (reached through household_id)
-account no county_id: prefecture and origin accounts are not any county's
-transfer no county_id: appropriations are the prefecture's
-posting no county_id
-payment_batch the primary key (id) lacks county_id
-payment no county_id (reached through batch_id)
 survey_household the primary key (id) lacks county_id
 village_infra the primary key (village_id) lacks county_id
 transformer no county_id (reached through village_id)
@@ -308,8 +389,6 @@ notice_item no county_id (reached through household_id)
 objection no county_id (reached through household_id)
 payment_hold no county_id (reached through household_id)
 hh_snapshot no county_id (reached through household_id)
-recovery no county_id (reached through household_id)
-recovery_receipt no county_id (reached through recovery_id)
 "
 classes=$(printf '%s\n' "$CLASSES" | sed '/^$/d')
 dist=$(printf '%s\n' "$classes" | awk '$2 == "d" { printf "%s'\''%s'\''", sep, $1; sep = "," }')
@@ -348,3 +427,42 @@ for t in $(printf '%s\n' "$classes" | awk '$2 == "d" { print $1 }'); do
 		not_ok "citus: $t breaks the distribution rules" "$p"
 	fi
 done
+
+# Citus has no foreign key between a coordinator table and a distributed
+# one, in either direction (c -> r and c -> c are allowed). cd_keys DB:
+# each such key of DB, one line each: COORDINATOR TABLE: PROBLEM
+coord=$(printf '%s\n' "$classes" | awk '$2 == "c" { printf "%s'\''%s'\''", sep, $1; sep = "," }')
+cd_keys() {
+	psql -d "$1" -At -F ': ' -c "
+WITH d(t) AS (SELECT unnest(ARRAY[$dist])), c(t) AS (SELECT unnest(ARRAY[$coord])),
+k AS (SELECT conname, conrelid::regclass::text AS f, confrelid::regclass::text AS r
+	FROM pg_constraint WHERE contype = 'f')
+SELECT f, 'foreign key ' || conname || ' to the distributed table ' || r FROM k
+	WHERE f IN (SELECT t FROM c) AND r IN (SELECT t FROM d)
+UNION ALL
+SELECT r, 'foreign key ' || conname || ' from the distributed table ' || f FROM k
+	WHERE r IN (SELECT t FROM c) AND f IN (SELECT t FROM d)
+ORDER BY 1, 2"
+}
+cd=$(cd_keys schema)
+for t in $(printf '%s\n' "$classes" | awk '$2 == "c" { print $1 }'); do
+	p=$(printf '%s\n' "$cd" | grep "^$t: " | sed "s/^$t: //" | paste -sd ';' -)
+	if [ -z "$p" ]; then
+		ok "citus: coordinator table $t has no foreign key to or from a distributed table"
+	else
+		not_ok "citus: coordinator table $t has a foreign key Citus refuses" "$p"
+	fi
+done
+# the check finds such keys: a scratch copy of the schema given one each
+# way, beside a coordinator -> reference key and a coordinator ->
+# coordinator key (both allowed)
+psql -q -d postgres -c "CREATE DATABASE citus_bad TEMPLATE schema" >/dev/null &&
+	psql -q -d citus_bad -c "
+ALTER TABLE recovery ADD CONSTRAINT bad_to_household FOREIGN KEY (household_id) REFERENCES household(id);
+ALTER TABLE payment_hold ADD CONSTRAINT bad_from_hold FOREIGN KEY (household_id) REFERENCES payment(id);
+ALTER TABLE recovery ADD CONSTRAINT fine_to_region FOREIGN KEY (household_id) REFERENCES region(id);
+ALTER TABLE recovery_receipt ADD CONSTRAINT fine_to_payment FOREIGN KEY (recovery_id) REFERENCES payment(id);" ||
+	echo "not ok - adding keys to a scratch schema"
+expect_eq "citus: a coordinator/distributed foreign key either way is found, an allowed one is not" \
+	"$(cd_keys citus_bad | paste -sd ';' -)" \
+	"payment: foreign key bad_from_hold from the distributed table payment_hold;recovery: foreign key bad_to_household to the distributed table household"

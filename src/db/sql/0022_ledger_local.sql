@@ -1,0 +1,17 @@
+-- cleanheat schema, version 22: nothing changes on SQLite.
+--
+-- PostgreSQL's form of this number (pg/0022_ledger_local.sql) makes the
+-- money ledger (account, transfer, posting, payment_batch, payment,
+-- recovery, recovery_receipt) ready to stay on a Citus cluster's
+-- coordinator while the households are spread over the nodes by county
+-- (docs/scale.md). The ledger is one double-entry book: an allocation
+-- moves money from the prefecture's account to a county's, so a transfer
+-- is no one county's; the database checks its balances and its
+-- append-only rules across postings; and it is written seldom (about
+-- three transfers per paid household in a year). Citus allows no foreign
+-- key between such a coordinator table and a distributed one, so on
+-- PostgreSQL the ledger's keys to household become constraint triggers
+-- that refuse the same dangling references. SQLite holds one prefecture
+-- on one machine and keeps its foreign keys; the statement below only
+-- gives the number its file, as the two dialects share one history.
+SELECT 1;
