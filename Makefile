@@ -144,9 +144,17 @@ $(B)/%.o: %.c
 $(B)/gen/embedded.o: $(B)/gen/embedded.c
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED) Makefile
+$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED) $(B)/gen/embed.list Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(B)/tools/embed $(EMBED) > $@
+
+# The names of the embedded files, rewritten only when they change: a file
+# removed (a migration dropped while switching branches) changes no
+# prerequisite's time, so without it the program kept the removed file.
+$(B)/gen/embed.list: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(EMBED)' | cmp -s - $@ || echo '$(EMBED)' > $@
+FORCE:
 
 # The pages are staged in $(B)/web: index.html with @VERSION@ replaced by
 # the digest of the whole set (so every other file's URL changes with its
