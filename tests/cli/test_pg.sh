@@ -251,13 +251,8 @@ event_batch no county_id: one weekly batch may hold several counties
 event the primary key (id) lacks county_id
 evidence no county_id: evidence is stored once by content hash for all counties
 event_evidence no county_id
-inspection no county_id (reached through household_id)
-rectification no county_id (reached through household_id)
-review_application the primary key (id) and number lack county_id
-review_item no county_id (reached through application_id)
-followup no county_id (reached through household_id)
+review_application the primary key (id) lacks county_id
 review_evidence no county_id
-entitlement no county_id (reached through household_id)
 account no county_id: prefecture and origin accounts are not any county's
 transfer no county_id: appropriations are the prefecture's
 posting no county_id
@@ -272,7 +267,6 @@ notice the primary key (id) and number lack county_id
 notice_item no county_id (reached through household_id)
 objection no county_id (reached through household_id)
 payment_hold no county_id (reached through household_id)
-hh_snapshot no county_id (reached through household_id)
 recovery no county_id (reached through household_id)
 recovery_receipt no county_id (reached through recovery_id)
 "
