@@ -73,7 +73,9 @@ int ch_rectification_each(ch_ctx *ctx, int open_only, int overdue, const char *a
                           int (*fn)(const ch_rectification *r, void *arg), void *arg);
 /* Opens an order for HOUSEHOLD, in the caller's transaction, with the
  * default deadline (data/acceptance/followup.csv). SOURCE is inspection,
- * review or followup; SOURCE_ID the record that found the issue. */
+ * review or followup; SOURCE_ID the record that found the issue. The
+ * order takes the household's county; CH_ENOTFOUND when there is no such
+ * household. */
 int ch_rectification_open(ch_ctx *ctx, int64_t household, const char *source, int64_t source_id,
                           const char *issue, const char *day, int64_t *id);
 /* Closes order ID on DAY with NOTE (what was done). Audited. */

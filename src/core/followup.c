@@ -166,12 +166,12 @@ int ch_followup_record(ch_ctx *ctx, const ch_followup_in *in, int64_t *order)
 	rc = ch_db_run(
 	    ctx->db,
 	    "INSERT INTO followup(household_id, visit, day, in_use, comfort, cost_complaint,"
-	    " coal_burned, fault, satisfaction, note, visitor, actor, recorded_at)"
-	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	    "iititiitItttt", ref.id, (int64_t)in->visit, day, (int64_t)(in->in_use != 0), comfort,
+	    " coal_burned, fault, satisfaction, note, visitor, actor, recorded_at, county_id)"
+	    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	    "iititiitItttti", ref.id, (int64_t)in->visit, day, (int64_t)(in->in_use != 0), comfort,
 	    (int64_t)(in->cost_complaint != 0), (int64_t)(in->coal_burned != 0),
 	    in->fault && *in->fault ? in->fault : NULL, (int64_t)in->satisfaction, in->note,
-	    in->visitor, ctx->actor.name, now);
+	    in->visitor, ctx->actor.name, now, ref.county_id);
 	if (rc == 0)
 		visit_id = ch_db_last_id(ctx->db);
 	if (rc == 0 && issues.len) {

@@ -186,10 +186,11 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 	char *items_s = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
 	rc = ch_db_run(ctx->db,
 	               "INSERT INTO inspection(household_id, day, inspector, result, items, actor,"
-	               " recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               " recorded_at, county_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
 	               "ittttt"
-	               "t",
-	               ref.id, day, in->inspector, in->result, items_s, ctx->actor.name, now);
+	               "ti",
+	               ref.id, day, in->inspector, in->result, items_s, ctx->actor.name, now,
+	               ref.county_id);
 	free(items_s);
 	if (rc == 0)
 		*inspection_id = ch_db_last_id(ctx->db);

@@ -32,8 +32,12 @@ int ch_rectification_open(ch_ctx *ctx, int64_t household, const char *source, in
 	add_days(day, ch_acceptance_setting(ctx, "followup", "rectification_days", 15), deadline);
 	int rc = ch_db_run(ctx->db,
 	                   "INSERT INTO rectification(household_id, source, source_id, issue,"
-	                   " opened_day, deadline) VALUES (?, ?, ?, ?, ?, ?)",
-	                   "itittt", household, source, source_id, issue, day, deadline);
+	                   " opened_day, deadline, county_id) SELECT h.id, ?, ?, ?, ?, ?,"
+	                   " h.county_id FROM household h WHERE h.id = ?",
+	                   "tittti", source, source_id, issue, day, deadline, household);
+	if (rc == 0 && ch_db_changes(ctx->db) != 1) /* the county comes from the household */
+		rc = ch_error_set(CH_ENOTFOUND, "农户 %" PRId64 " 不存在，不能下达整改单",
+		                  household);
 	if (rc == 0)
 		*id = ch_db_last_id(ctx->db);
 	return rc;

@@ -75,8 +75,8 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		    ctx->db,
 		    "INSERT INTO hh_snapshot(household_id, technology, es_measures,"
 		    " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
-		    " day, taken_at) SELECT id, technology, es_measures, es_area_centi,"
-		    " heated_area_centi, cost_fen, bank_account, id_number, ?, ?"
+		    " day, taken_at, county_id) SELECT id, technology, es_measures, es_area_centi,"
+		    " heated_area_centi, cost_fen, bank_account, id_number, ?, ?, county_id"
 		    " FROM household WHERE id = ? AND NOT EXISTS"
 		    " (SELECT 1 FROM hh_snapshot WHERE household_id = ?)",
 		    "ttii", rdays[i], day, ids[i], ids[i]);
@@ -126,14 +126,23 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 		char *ds = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
 		json_decref(d);
 		ch_now_utc(now, sizeof now);
-		rc = ch_db_run(
-		    ctx->db,
-		    "INSERT INTO entitlement(household_id, policy_id, total_fen, cost_fen,"
-		    " detail, reviewed_day, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-		    " ON CONFLICT(household_id) DO UPDATE SET policy_id = excluded.policy_id,"
-		    " total_fen = excluded.total_fen, cost_fen = excluded.cost_fen,"
-		    " detail = excluded.detail, computed_at = excluded.computed_at",
-		    "iiiittt", ids[i], e.policy_id, e.total_fen, e.cost_fen, ds, rdays[i], now);
+		/* computed again (an objection upheld): the day its review passed
+		 * stays. An update, else an insert: SQLite cannot take the key
+		 * (household_id, county_id) as an ON CONFLICT target, household_id
+		 * being its rowid. */
+		rc = ch_db_run(ctx->db,
+		               "UPDATE entitlement SET policy_id = ?, total_fen = ?, cost_fen = ?,"
+		               " detail = ?, computed_at = ? WHERE household_id = ?",
+		               "iiitti", e.policy_id, e.total_fen, e.cost_fen, ds, now, ids[i]);
+		if (rc == 0 && ch_db_changes(ctx->db) == 0)
+			rc =
+			    ch_db_run(ctx->db,
+			              "INSERT INTO entitlement(household_id, policy_id, total_fen,"
+			              " cost_fen, detail, reviewed_day, computed_at, county_id)"
+			              " SELECT h.id, ?, ?, ?, ?, ?, ?, h.county_id FROM household h"
+			              " WHERE h.id = ?",
+			              "iiittti", e.policy_id, e.total_fen, e.cost_fen, ds, rdays[i],
+			              now, ids[i]);
 		free(ds);
 		if (rc == 0 && e.total_fen == 0) {
 			sum->zero++;

@@ -201,9 +201,9 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 			}
 			rc = ch_db_run(
 			    ctx->db,
-			    "INSERT INTO review_item(application_id, household_id, stratum)"
-			    " SELECT ?, h.id, t.name || '|' || h.technology || '|' ||"
-			    " coalesce(h.contractor, '（未填）') FROM household h"
+			    "INSERT INTO review_item(application_id, household_id, stratum,"
+			    " county_id) SELECT ?, h.id, t.name || '|' || h.technology || '|' ||"
+			    " coalesce(h.contractor, '（未填）'), h.county_id FROM household h"
 			    " JOIN region t ON t.id = h.township_id WHERE h.id = ?",
 			    "ii", app_id, ref.id);
 			if (rc == CH_ECONFLICT)
@@ -213,9 +213,9 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 	} else {
 		rc = ch_db_run(
 		    ctx->db,
-		    "INSERT INTO review_item(application_id, household_id, stratum)"
+		    "INSERT INTO review_item(application_id, household_id, stratum, county_id)"
 		    " SELECT ?, h.id, t.name || '|' || h.technology || '|' ||"
-		    " coalesce(h.contractor, '（未填）') FROM household h"
+		    " coalesce(h.contractor, '（未填）'), h.county_id FROM household h"
 		    " JOIN region t ON t.id = h.township_id"
 		    " WHERE h.county_id = ? AND h.plan_year = ? AND h.status = 'self_inspected'"
 		    " AND NOT EXISTS (SELECT 1 FROM review_item i JOIN review_application a"

@@ -118,9 +118,12 @@ static const struct seal_col review_cols[] = {
     {"policy", "抽样设置", NULL, NULL},
     {"round", "抽样轮次", NULL, NULL},
     {"outcome", "复核结论", NULL, NULL},
+    /* the items' columns as they were when seals began (version 11), not
+     * *: county_id, added in version 20, is not part of the form */
     {"items", "复核结果",
      "i.household_id, i.stratum, i.sample_round, i.result, i.result_day, i.reviewer, i.note",
-     "(SELECT * FROM review_item WHERE application_id = x.id ORDER BY household_id)"},
+     "(SELECT application_id, household_id, stratum, sample_round, result, result_day,"
+     " reviewer, note FROM review_item WHERE application_id = x.id ORDER BY household_id)"},
     {NULL, NULL, NULL, NULL},
 };
 

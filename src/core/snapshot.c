@@ -25,19 +25,25 @@ int ch_snapshot_take(ch_ctx *ctx, int64_t household, const char *day)
 {
 	char now[32];
 	ch_now_utc(now, sizeof now);
-	return ch_db_run(ctx->db,
-	                 "INSERT INTO hh_snapshot(household_id, technology, es_measures,"
-	                 " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
-	                 " day, taken_at) SELECT id, technology, es_measures, es_area_centi,"
-	                 " heated_area_centi, cost_fen, bank_account, id_number, ?, ?"
-	                 " FROM household WHERE id = ? ON CONFLICT (household_id) DO UPDATE SET"
-	                 " technology = excluded.technology, es_measures = excluded.es_measures,"
-	                 " es_area_centi = excluded.es_area_centi,"
-	                 " heated_area_centi = excluded.heated_area_centi,"
-	                 " cost_fen = excluded.cost_fen, bank_account = excluded.bank_account,"
-	                 " id_number = excluded.id_number, day = excluded.day,"
-	                 " taken_at = excluded.taken_at",
-	                 "tti", day, now, household);
+	/* an update, else an insert: SQLite cannot take the key (household_id,
+	 * county_id) as an ON CONFLICT target, household_id being its rowid */
+	int rc = ch_db_run(ctx->db,
+	                   "UPDATE hh_snapshot SET (technology, es_measures, es_area_centi,"
+	                   " heated_area_centi, cost_fen, bank_account, id_number, day, taken_at)"
+	                   " = (SELECT technology, es_measures, es_area_centi, heated_area_centi,"
+	                   " cost_fen, bank_account, id_number, ?, ? FROM household"
+	                   " WHERE id = hh_snapshot.household_id) WHERE household_id = ?",
+	                   "tti", day, now, household);
+	if (rc == 0 && ch_db_changes(ctx->db) == 0)
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO hh_snapshot(household_id, technology, es_measures,"
+		    " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
+		    " day, taken_at, county_id) SELECT id, technology, es_measures,"
+		    " es_area_centi, heated_area_centi, cost_fen, bank_account, id_number,"
+		    " ?, ?, county_id FROM household WHERE id = ?",
+		    "tti", day, now, household);
+	return rc;
 }
 
 /* The fields compared, the register's column against the snapshot's, with

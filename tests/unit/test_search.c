@@ -533,8 +533,8 @@ static void test_search_at_scale(void **state)
 }
 
 /* A database of schema version 8 (made before the search index, the
- * rules' versions and household.withdrawn) is given the index and the
- * list's keys when opened. */
+ * rules' versions, household.withdrawn and the county_id of the acceptance
+ * records) is given the index and the list's keys when opened. */
 static void test_migration_fills(void **state)
 {
 	struct fixture *f = *state;
@@ -555,6 +555,12 @@ static void test_migration_fills(void **state)
 	                                   "DROP TABLE totp_recovery;"
 	                                   "ALTER TABLE auth_session DROP COLUMN totp_at;"
 	                                   "ALTER TABLE auth_session DROP COLUMN enrol_only;"
+	                                   "ALTER TABLE inspection DROP COLUMN county_id;"
+	                                   "ALTER TABLE rectification DROP COLUMN county_id;"
+	                                   "ALTER TABLE followup DROP COLUMN county_id;"
+	                                   "ALTER TABLE review_item DROP COLUMN county_id;"
+	                                   "ALTER TABLE entitlement DROP COLUMN county_id;"
+	                                   "ALTER TABLE hh_snapshot DROP COLUMN county_id;"
 	                                   "DELETE FROM schema_version WHERE version >= 9;"),
 	                 0);
 	assert_int_equal(count_of(f->ctx, "SELECT max(version) FROM schema_version"), 8);
