@@ -94,6 +94,7 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
 	diff_sql(&sql);
 	ch_buf_printf(&sql, " AND h.status IN ('reviewed', 'subsidized') AND NOT EXISTS"
 	                    " (SELECT 1 FROM payment_hold x WHERE x.household_id = h.id"
+	                    " AND x.county_id = h.county_id"
 	                    " AND x.kind = 'changed' AND x.released_day IS NULL) ORDER BY h.id");
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, NULL);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
@@ -115,9 +116,10 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
 	ch_stmt_finalize(st);
 	for (size_t i = 0; i < *n && rc == 0; i++)
 		rc = ch_db_run(ctx->db,
-		               "INSERT INTO payment_hold(household_id, kind, reason, day, held_by)"
-		               " VALUES (?, 'changed', ?, ?, ?)",
-		               "ittt", ids[i], why[i], day, ctx->actor.name);
+		               "INSERT INTO payment_hold(household_id, kind, reason, day, held_by,"
+		               " county_id) SELECT h.id, 'changed', ?, ?, ?, h.county_id"
+		               " FROM household h WHERE h.id = ?",
+		               "ttti", why[i], day, ctx->actor.name, ids[i]);
 	for (size_t i = 0; i < *n; i++)
 		free(why[i]);
 	free(why);

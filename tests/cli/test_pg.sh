@@ -263,15 +263,6 @@ transfer no county_id: appropriations are the prefecture's
 posting no county_id
 payment_batch the primary key (id) lacks county_id
 payment no county_id (reached through batch_id)
-survey_household the primary key (id) lacks county_id
-village_infra the primary key (village_id) lacks county_id
-transformer no county_id (reached through village_id)
-usage_reading no county_id (reached through household_id)
-usage_flag no county_id (reached through household_id)
-notice the primary key (id) and number lack county_id
-notice_item no county_id (reached through household_id)
-objection no county_id (reached through household_id)
-payment_hold no county_id (reached through household_id)
 hh_snapshot no county_id (reached through household_id)
 recovery no county_id (reached through household_id)
 recovery_receipt no county_id (reached through recovery_id)
