@@ -315,6 +315,18 @@ has "report funds: the recovered amounts" "合计,,\"110,000.00\""
 T=$(printf '%s\n' "$OUT" | tr -d '\r' | grep '^合计')
 case "$T" in *'"3,400.00"') ok "report funds: 3,400.00 recovered in all" ;; *) not_ok "report funds: 3,400.00 recovered in all" "$T" ;; esac
 
+# ---- each row in its household's county (the key it is spread by on Citus) ----
+
+# the notices' items, the objections and the holds (by hand and on an
+# approved change) carry the county of their household and of their notice
+for t in notice_item objection payment_hold; do county_follows $DB $t; done
+expect_eq "county: holds by hand and on a change both written" \
+	"$(sql $DB "SELECT count(DISTINCT kind) FROM payment_hold")" 2
+expect_eq "county: items and objections in their notice's county" \
+	"$(sql $DB "SELECT count(*) FROM notice_item i JOIN notice n ON n.id = i.notice_id
+		WHERE i.county_id <> n.county_id")$(sql $DB "SELECT count(*) FROM objection o
+		JOIN notice n ON n.id = o.notice_id WHERE o.county_id <> n.county_id")" 00
+
 # every audited row (entitlements adjusted and reduced, payments) equals its seal
 run ch --db $DB verify
 expect_rc "the end: cleanheat verify passes" 0

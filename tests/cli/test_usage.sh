@@ -71,6 +71,10 @@ run c followup record CJ001 --county 昌吉市 --visit 3 --date 2024-04-20 --in-
 	--comfort good --visitor 王五 --today 2024-04-20
 expect_rc "visit 3 of a household the check did not flag: refused" 1
 
+# ---- each row in its household's county (the key it is spread by on Citus) ----
+county_follows $DB usage_reading
+county_follows $DB usage_flag
+
 # ---- scope ----
 c user add fk --role county_operator --scope 阜康市 >/dev/null
 run ch --db $DB --as fk usage check --season 2023-2024 --county 昌吉市
