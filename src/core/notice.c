@@ -527,8 +527,8 @@ int ch_hold_set(ch_ctx *ctx, const char *county, const char *household, const ch
 	snprintf(d, sizeof d, "%.10s", day);
 	ch_db_query_int64(ctx->db, &open,
 	                  "SELECT count(*) FROM payment_hold WHERE household_id = ?"
-	                  " AND kind = 'manual' AND released_day IS NULL",
-	                  "i", ref.id);
+	                  " AND county_id = ? AND kind = 'manual' AND released_day IS NULL",
+	                  "ii", ref.id, ref.county_id);
 	if (open)
 		return ch_error_set(CH_ECONFLICT, "户编号 %s 已暂停发放", ref.hh_no);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
@@ -562,8 +562,8 @@ int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, cons
 	snprintf(d, sizeof d, "%.10s", day);
 	if (ch_db_query_int64(ctx->db, &hid,
 	                      "SELECT id FROM payment_hold WHERE household_id = ?"
-	                      " AND kind = 'manual' AND released_day IS NULL",
-	                      "i", ref.id) != 0)
+	                      " AND county_id = ? AND kind = 'manual' AND released_day IS NULL",
+	                      "ii", ref.id, ref.county_id) != 0)
 		return ch_error_set(CH_ENOTFOUND, "户编号 %s 没有人工暂停发放", ref.hh_no);
 	if ((rc = not_before(ctx, d, "解除日期", "SELECT day FROM payment_hold WHERE id = ?", hid,
 	                     "暂停日期")) != 0 ||

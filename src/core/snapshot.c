@@ -235,8 +235,8 @@ int ch_snapshot_approve(ch_ctx *ctx, const char *county, const char *household, 
 	snprintf(d, sizeof d, "%.10s", day);
 	if (ch_db_query_int64(ctx->db, &hold,
 	                      "SELECT id FROM payment_hold WHERE household_id = ?"
-	                      " AND kind = 'changed' AND released_day IS NULL",
-	                      "i", ref.id) != 0)
+	                      " AND county_id = ? AND kind = 'changed' AND released_day IS NULL",
+	                      "ii", ref.id, ref.county_id) != 0)
 		return ch_error_set(CH_ENOTFOUND, "户编号 %s 没有待审批的核定后变更", ref.hh_no);
 	/* what changed, said before the snapshot is replaced */
 	ch_buf_init(&sql);
@@ -254,8 +254,8 @@ int ch_snapshot_approve(ch_ctx *ctx, const char *county, const char *household, 
 	                  "SELECT count(*) FROM entitlement WHERE household_id = ?", "i", ref.id);
 	ch_db_query_int64(ctx->db, &n,
 	                  "SELECT count(*) FROM payment_hold WHERE household_id = ?"
-	                  " AND kind = 'changed'",
-	                  "i", ref.id);
+	                  " AND county_id = ? AND kind = 'changed'",
+	                  "ii", ref.id, ref.county_id);
 	ch_error_clear();
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
