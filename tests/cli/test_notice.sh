@@ -13,7 +13,9 @@
 # and lists the others with their reasons; released and closed, they are
 # paid; the upheld household, its order closed, is reserved and publicised
 # again and paid after its own period. `ledger verify` and `audit verify`
-# after every step; scope: another county's users are refused.
+# after every step; scope: another county's users are refused. Each item,
+# objection and hold carries its household's and its notice's county (on
+# PostgreSQL a row moved to another county is refused).
 . "$(dirname "$0")/lib.sh"
 
 FF=$FIX/funds

@@ -2,7 +2,8 @@
 # The baseline survey end to end: the survey and village imports (row-level
 # errors, all or nothing, --skip-invalid --rejects), the heat load, and
 # `advise` on the three villages of tests/fixtures/advise/ whose README
-# computes every expected figure by hand.
+# computes every expected figure by hand. Each transformer carries its
+# village's county, and a village imported again replaces its own.
 . "$(dirname "$0")/lib.sh"
 
 AD=$FIX/advise

@@ -4,6 +4,8 @@
 # season's check flagging exactly the low, idle, gap and burden households
 # with their figures, the follow-up visits asked for once however often
 # the check runs, and a visit that finds coal opening a rectification order.
+# Each reading and flag carries its household's county (on PostgreSQL a
+# row moved to another county is refused).
 . "$(dirname "$0")/lib.sh"
 
 AF=$FIX/acceptance
