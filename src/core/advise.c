@@ -472,10 +472,11 @@ int ch_advise(ch_ctx *ctx, ch_advise_opts *o)
 	    " coalesce(tr.n, 0), s.heating, coalesce(i.works, ''), coalesce(i.works_date, '')"
 	    " FROM survey_household s JOIN region c ON c.id = s.county_id"
 	    " JOIN region t ON t.id = s.township_id JOIN region v ON v.id = s.village_id"
-	    " LEFT JOIN village_infra i ON i.village_id = s.village_id"
-	    " LEFT JOIN (SELECT village_id, sum(rated_kva) AS rated, sum(peak_kva) AS peak,"
-	    " count(*) AS n FROM transformer GROUP BY village_id) tr ON tr.village_id = "
-	    "s.village_id"
+	    " LEFT JOIN village_infra i ON i.village_id = s.village_id AND i.county_id = "
+	    "s.county_id"
+	    " LEFT JOIN (SELECT village_id, county_id, sum(rated_kva) AS rated,"
+	    " sum(peak_kva) AS peak, count(*) AS n FROM transformer GROUP BY village_id, county_id)"
+	    " tr ON tr.village_id = s.village_id AND tr.county_id = s.county_id"
 	    " WHERE ?1 = 0 OR s.county_id = ?1 OR s.township_id = ?1 OR s.village_id = ?1"
 	    " ORDER BY s.village_id, s.hh_no",
 	    "i", region);

@@ -360,6 +360,7 @@ int ch_followup_each_due(ch_ctx *ctx, const char *as_of,
 	    ctx->db, &st,
 	    "SELECT r.name, t.name, vl.name, h.hh_no, h.head_name, r.code, h.id, f.day, f.reason"
 	    " FROM usage_flag f JOIN household h ON h.id = f.household_id"
+	    " AND h.county_id = f.county_id"
 	    " JOIN region r ON r.id = h.county_id JOIN region t ON t.id = h.township_id"
 	    " LEFT JOIN region vl ON vl.id = h.village_id"
 	    " WHERE f.visit = 1 AND f.day <= ?1 AND h.status <> 'withdrawn'"

@@ -67,8 +67,9 @@ int ch_workdays_end(ch_ctx *ctx, const char *start, int64_t n, char out[11])
 	" AND EXISTS (SELECT 1 FROM account a WHERE a.household_id = h.id AND a.kind = 'payable'"  \
 	" AND a.balance > 0)"                                                                      \
 	" AND NOT EXISTS (SELECT 1 FROM notice_item i WHERE i.household_id = h.id"                 \
+	" AND i.county_id = h.county_id"                                                           \
 	" AND NOT EXISTS (SELECT 1 FROM objection o WHERE o.notice_id = i.notice_id"               \
-	" AND o.household_id = h.id AND o.status = 'upheld'))"                                     \
+	" AND o.household_id = h.id AND o.county_id = h.county_id AND o.status = 'upheld'))"       \
 	" ORDER BY h.id"
 
 int ch_notice_create(ch_ctx *ctx, const char *county, const char *village, const char *day,
@@ -120,9 +121,9 @@ int ch_notice_create(ch_ctx *ctx, const char *county, const char *village, const
 			int64_t hh = ch_stmt_int64(st, 0), amount = ch_stmt_int64(st, 1);
 			rc =
 			    ch_db_run(ctx->db,
-			              "INSERT INTO notice_item(notice_id, household_id, amount_fen)"
-			              " VALUES (?, ?, ?)",
-			              "iii", out->id, hh, amount);
+			              "INSERT INTO notice_item(notice_id, household_id, amount_fen,"
+			              " county_id) VALUES (?, ?, ?, ?)",
+			              "iiii", out->id, hh, amount, c.id);
 			out->households++;
 			out->total_fen += amount;
 		}
@@ -195,12 +196,16 @@ int ch_notice_each(ch_ctx *ctx, const char *county, int (*fn)(const ch_notice_ro
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT n.id, n.number, c.name, v.name, n.start_day, n.end_day, n.created_by,"
-	    " n.working_days, (SELECT count(*) FROM notice_item i WHERE i.notice_id = n.id),"
-	    " (SELECT coalesce(sum(amount_fen), 0) FROM notice_item i WHERE i.notice_id = n.id),"
-	    " (SELECT count(*) FROM objection o WHERE o.notice_id = n.id AND o.status = 'open'),"
-	    " (SELECT count(*) FROM objection o WHERE o.notice_id = n.id AND o.status = 'upheld'),"
+	    " n.working_days, (SELECT count(*) FROM notice_item i WHERE i.notice_id = n.id"
+	    "  AND i.county_id = n.county_id),"
+	    " (SELECT coalesce(sum(amount_fen), 0) FROM notice_item i WHERE i.notice_id = n.id"
+	    "  AND i.county_id = n.county_id),"
 	    " (SELECT count(*) FROM objection o WHERE o.notice_id = n.id"
-	    " AND o.status = 'dismissed')"
+	    "  AND o.county_id = n.county_id AND o.status = 'open'),"
+	    " (SELECT count(*) FROM objection o WHERE o.notice_id = n.id"
+	    "  AND o.county_id = n.county_id AND o.status = 'upheld'),"
+	    " (SELECT count(*) FROM objection o WHERE o.notice_id = n.id"
+	    "  AND o.county_id = n.county_id AND o.status = 'dismissed')"
 	    " FROM notice n JOIN region c ON c.id = n.county_id"
 	    " LEFT JOIN region v ON v.id = n.village_id"
 	    " WHERE (?1 = 0 OR n.county_id = ?1) AND (?2 = 0 OR n.county_id = ?2)"
@@ -296,11 +301,13 @@ int ch_notice_items(ch_ctx *ctx, const char *number,
 	    "  WHEN sum(CASE WHEN o.status = 'upheld' THEN 1 ELSE 0 END) > 0"
 	    "  THEN '异议成立，暂不发放'"
 	    "  WHEN count(*) > 0 THEN '异议不成立' ELSE '' END"
-	    "  FROM objection o WHERE o.notice_id = i.notice_id AND o.household_id = h.id)"
+	    "  FROM objection o WHERE o.notice_id = i.notice_id AND o.household_id = h.id"
+	    "  AND o.county_id = i.county_id)"
 	    " FROM notice_item i JOIN household h ON h.id = i.household_id"
-	    " LEFT JOIN region v ON v.id = h.village_id WHERE i.notice_id = ?"
+	    " AND h.county_id = i.county_id"
+	    " LEFT JOIN region v ON v.id = h.village_id WHERE i.notice_id = ? AND i.county_id = ?"
 	    " ORDER BY v.name, h.hh_no",
-	    "i", id);
+	    "ii", id, county);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		char masked[32];
 		ch_idcard_mask(ch_stmt_text(st, 3), masked, sizeof masked);
@@ -348,8 +355,9 @@ int ch_objection_record(ch_ctx *ctx, const char *number, const char *household, 
 	snprintf(d, sizeof d, "%.10s", day);
 	ch_db_query_int64(
 	    ctx->db, &on,
-	    "SELECT count(*) FROM notice_item WHERE notice_id = ? AND household_id = ?", "ii", nid,
-	    ref.id);
+	    "SELECT count(*) FROM notice_item WHERE notice_id = ? AND household_id = ?"
+	    " AND county_id = ?",
+	    "iii", nid, ref.id, county);
 	if (!on)
 		return ch_error_set_field(CH_EINVALID, "household", "户编号 %s 不在公示 %s 中",
 		                          ref.hh_no, number);
@@ -359,10 +367,10 @@ int ch_objection_record(ch_ctx *ctx, const char *number, const char *household, 
 		return rc;
 	rc = ch_db_run(ctx->db,
 	               "INSERT INTO objection(notice_id, household_id, day, from_text, reason,"
-	               " recorded_by) VALUES (?, ?, ?, ?, ?, ?)",
+	               " recorded_by, county_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	               "iittt"
-	               "t",
-	               nid, ref.id, d, from ? from : "", reason, ctx->actor.name);
+	               "ti",
+	               nid, ref.id, d, from ? from : "", reason, ctx->actor.name, county);
 	if (rc == 0) {
 		*id = ch_db_last_id(ctx->db);
 		snprintf(obj, sizeof obj, "objection:%" PRId64, *id);
@@ -480,8 +488,10 @@ int ch_objection_each(ch_ctx *ctx, const char *county, int open_only,
 	rc = ch_db_preparef(
 	    ctx->db, &st,
 	    "SELECT o.id, n.number, c.name, h.hh_no, h.head_name, o.day, o.from_text, o.reason,"
-	    " o.status, o.resolved_day, o.note FROM objection o JOIN notice n ON n.id = o.notice_id"
-	    " JOIN household h ON h.id = o.household_id JOIN region c ON c.id = h.county_id"
+	    " o.status, o.resolved_day, o.note FROM objection o"
+	    " JOIN notice n ON n.id = o.notice_id AND n.county_id = o.county_id"
+	    " JOIN household h ON h.id = o.household_id AND h.county_id = o.county_id"
+	    " JOIN region c ON c.id = h.county_id"
 	    " WHERE (?1 = 0 OR h.county_id = ?1) AND (?2 = 0 OR h.county_id = ?2"
 	    " OR h.township_id = ?2 OR h.village_id = ?2) AND (?3 = 0 OR o.status = 'open')"
 	    " ORDER BY o.id",
@@ -517,16 +527,16 @@ int ch_hold_set(ch_ctx *ctx, const char *county, const char *household, const ch
 	snprintf(d, sizeof d, "%.10s", day);
 	ch_db_query_int64(ctx->db, &open,
 	                  "SELECT count(*) FROM payment_hold WHERE household_id = ?"
-	                  " AND kind = 'manual' AND released_day IS NULL",
-	                  "i", ref.id);
+	                  " AND county_id = ? AND kind = 'manual' AND released_day IS NULL",
+	                  "ii", ref.id, ref.county_id);
 	if (open)
 		return ch_error_set(CH_ECONFLICT, "户编号 %s 已暂停发放", ref.hh_no);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
 	rc = ch_db_run(ctx->db,
-	               "INSERT INTO payment_hold(household_id, kind, reason, day, held_by)"
-	               " VALUES (?, 'manual', ?, ?, ?)",
-	               "ittt", ref.id, reason, d, ctx->actor.name);
+	               "INSERT INTO payment_hold(household_id, kind, reason, day, held_by,"
+	               " county_id) VALUES (?, 'manual', ?, ?, ?, ?)",
+	               "ittti", ref.id, reason, d, ctx->actor.name, ref.county_id);
 	if (rc == 0) {
 		*id = ch_db_last_id(ctx->db);
 		snprintf(obj, sizeof obj, "household:%" PRId64, ref.id);
@@ -552,8 +562,8 @@ int ch_hold_release(ch_ctx *ctx, const char *county, const char *household, cons
 	snprintf(d, sizeof d, "%.10s", day);
 	if (ch_db_query_int64(ctx->db, &hid,
 	                      "SELECT id FROM payment_hold WHERE household_id = ?"
-	                      " AND kind = 'manual' AND released_day IS NULL",
-	                      "i", ref.id) != 0)
+	                      " AND county_id = ? AND kind = 'manual' AND released_day IS NULL",
+	                      "ii", ref.id, ref.county_id) != 0)
 		return ch_error_set(CH_ENOTFOUND, "户编号 %s 没有人工暂停发放", ref.hh_no);
 	if ((rc = not_before(ctx, d, "解除日期", "SELECT day FROM payment_hold WHERE id = ?", hid,
 	                     "暂停日期")) != 0 ||
@@ -655,7 +665,7 @@ int ch_notice_pay_gate(ch_ctx *ctx, int64_t household, const char *day, int64_t 
 	if (!blocked &&
 	    ch_db_preparef(ctx->db, &st,
 	                   "SELECT o.id, n.number FROM objection o"
-	                   " JOIN notice n ON n.id = o.notice_id"
+	                   " JOIN notice n ON n.id = o.notice_id AND n.county_id = o.county_id"
 	                   " WHERE o.household_id = ? AND o.status = 'open' AND o.day <= ?"
 	                   " ORDER BY o.id LIMIT 1",
 	                   "it", household, day) == 0 &&
@@ -671,8 +681,10 @@ int ch_notice_pay_gate(ch_ctx *ctx, int64_t household, const char *day, int64_t 
 	/* the notice that stands for it: the latest without an upheld objection */
 	if (ch_db_preparef(ctx->db, &st,
 	                   "SELECT n.number, n.start_day, n.end_day FROM notice_item i"
-	                   " JOIN notice n ON n.id = i.notice_id WHERE i.household_id = ?1"
+	                   " JOIN notice n ON n.id = i.notice_id AND n.county_id = i.county_id"
+	                   " WHERE i.household_id = ?1"
 	                   " AND NOT EXISTS (SELECT 1 FROM objection o WHERE o.notice_id = n.id"
+	                   " AND o.county_id = n.county_id"
 	                   " AND o.household_id = ?1 AND o.status = 'upheld')"
 	                   " ORDER BY n.end_day DESC LIMIT 1",
 	                   "i", household) == 0 &&

@@ -38,7 +38,8 @@ int ch_subsidy_reserve(ch_ctx *ctx, const char *county, const char *day, ch_rese
 	    " AND (NOT EXISTS (SELECT 1 FROM entitlement x WHERE x.household_id = h.id)"
 	    /* or reserved before, withdrawn on an upheld objection, order closed */
 	    " OR (EXISTS (SELECT 1 FROM objection o WHERE o.household_id = h.id"
-	    " AND o.status = 'upheld') AND NOT EXISTS (SELECT 1 FROM transfer t"
+	    " AND o.county_id = h.county_id AND o.status = 'upheld') AND NOT EXISTS (SELECT 1 FROM "
+	    "transfer t"
 	    " WHERE t.household_id = h.id AND t.kind = 'reserve' AND NOT EXISTS"
 	    " (SELECT 1 FROM transfer r WHERE r.reverses = t.id))"
 	    " AND NOT EXISTS (SELECT 1 FROM rectification o WHERE o.household_id = h.id"

@@ -100,6 +100,7 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
 	diff_sql(&sql);
 	ch_buf_printf(&sql, " AND h.status IN ('reviewed', 'subsidized') AND NOT EXISTS"
 	                    " (SELECT 1 FROM payment_hold x WHERE x.household_id = h.id"
+	                    " AND x.county_id = h.county_id"
 	                    " AND x.kind = 'changed' AND x.released_day IS NULL) ORDER BY h.id");
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, NULL);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
@@ -121,9 +122,10 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
 	ch_stmt_finalize(st);
 	for (size_t i = 0; i < *n && rc == 0; i++)
 		rc = ch_db_run(ctx->db,
-		               "INSERT INTO payment_hold(household_id, kind, reason, day, held_by)"
-		               " VALUES (?, 'changed', ?, ?, ?)",
-		               "ittt", ids[i], why[i], day, ctx->actor.name);
+		               "INSERT INTO payment_hold(household_id, kind, reason, day, held_by,"
+		               " county_id) SELECT h.id, 'changed', ?, ?, ?, h.county_id"
+		               " FROM household h WHERE h.id = ?",
+		               "ttti", why[i], day, ctx->actor.name, ids[i]);
 	for (size_t i = 0; i < *n; i++)
 		free(why[i]);
 	free(why);
@@ -239,8 +241,8 @@ int ch_snapshot_approve(ch_ctx *ctx, const char *county, const char *household, 
 	snprintf(d, sizeof d, "%.10s", day);
 	if (ch_db_query_int64(ctx->db, &hold,
 	                      "SELECT id FROM payment_hold WHERE household_id = ?"
-	                      " AND kind = 'changed' AND released_day IS NULL",
-	                      "i", ref.id) != 0)
+	                      " AND county_id = ? AND kind = 'changed' AND released_day IS NULL",
+	                      "ii", ref.id, ref.county_id) != 0)
 		return ch_error_set(CH_ENOTFOUND, "户编号 %s 没有待审批的核定后变更", ref.hh_no);
 	/* what changed, said before the snapshot is replaced */
 	ch_buf_init(&sql);
@@ -258,8 +260,8 @@ int ch_snapshot_approve(ch_ctx *ctx, const char *county, const char *household, 
 	                  "SELECT count(*) FROM entitlement WHERE household_id = ?", "i", ref.id);
 	ch_db_query_int64(ctx->db, &n,
 	                  "SELECT count(*) FROM payment_hold WHERE household_id = ?"
-	                  " AND kind = 'changed'",
-	                  "i", ref.id);
+	                  " AND county_id = ? AND kind = 'changed'",
+	                  "ii", ref.id, ref.county_id);
 	ch_error_clear();
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;

@@ -111,30 +111,44 @@ int ch_village_put(ch_ctx *ctx, const ch_village_row *r, int first)
 	snprintf(gd, sizeof gd, "%lld", (long long)r->gas_distance_m);
 	snprintf(hd, sizeof hd, "%lld", (long long)r->heat_network_m);
 	if (first) {
-		rc = ch_db_run(
-		    ctx->db,
-		    "INSERT INTO village_infra(village_id, county_id, gas_main, gas_distance_m,"
-		    " heat_network_m, works, works_date, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-		    "?)"
-		    " ON CONFLICT(village_id) DO UPDATE SET gas_main = excluded.gas_main,"
-		    " gas_distance_m = excluded.gas_distance_m, heat_network_m = "
-		    "excluded.heat_network_m,"
-		    " works = excluded.works, works_date = excluded.works_date,"
-		    " updated_at = excluded.updated_at",
-		    "iiittttt", r->village_id, r->county_id, (int64_t) !!r->gas_main,
-		    r->gas_distance_m >= 0 ? gd : NULL, r->heat_network_m >= 0 ? hd : NULL,
-		    r->works && *r->works ? r->works : NULL,
-		    r->works_date && *r->works_date ? r->works_date : NULL, now);
+		const char *gas_d = r->gas_distance_m >= 0 ? gd : NULL,
+		           *heat_d = r->heat_network_m >= 0 ? hd : NULL,
+		           *works = r->works && *r->works ? r->works : NULL,
+		           *works_date = r->works_date && *r->works_date ? r->works_date : NULL;
+		/* updated, else added: not an upsert, as on SQLite village_id is the
+		 * rowid and no conflict target can name it beside county_id, the
+		 * key's other half on PostgreSQL */
+		rc = ch_db_run(ctx->db,
+		               "UPDATE village_infra SET gas_main = ?, gas_distance_m = ?,"
+		               " heat_network_m = ?, works = ?, works_date = ?, updated_at = ?"
+		               " WHERE village_id = ? AND county_id = ?",
+		               "ittttt"
+		               "ii",
+		               (int64_t) !!r->gas_main, gas_d, heat_d, works, works_date, now,
+		               r->village_id, r->county_id);
+		if (rc == 0 && ch_db_changes(ctx->db) == 0)
+			rc = ch_db_run(
+			    ctx->db,
+			    "INSERT INTO village_infra(village_id, county_id, gas_main,"
+			    " gas_distance_m, heat_network_m, works, works_date, updated_at)"
+			    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			    "iiittttt", r->village_id, r->county_id, (int64_t) !!r->gas_main, gas_d,
+			    heat_d, works, works_date, now);
 		if (rc == 0)
-			rc = ch_db_run(ctx->db, "DELETE FROM transformer WHERE village_id = ?", "i",
-			               r->village_id);
+			rc = ch_db_run(
+			    ctx->db,
+			    "DELETE FROM transformer WHERE village_id = ? AND county_id = ?", "ii",
+			    r->village_id, r->county_id);
 	}
 	if (rc == 0 && r->transformer && *r->transformer)
-		rc = ch_db_run(ctx->db,
-		               "INSERT INTO transformer(village_id, name, rated_kva, peak_kva)"
-		               " VALUES (?, ?, ?, ?) ON CONFLICT(village_id, name) DO UPDATE SET"
-		               " rated_kva = excluded.rated_kva, peak_kva = excluded.peak_kva",
-		               "itii", r->village_id, r->transformer, r->rated_kva, r->peak_kva);
+		rc = ch_db_run(
+		    ctx->db,
+		    "INSERT INTO transformer(village_id, name, rated_kva, peak_kva, county_id)"
+		    " VALUES (?, ?, ?, ?, ?) ON CONFLICT(village_id, name, county_id)"
+		    " DO UPDATE SET rated_kva = excluded.rated_kva,"
+		    " peak_kva = excluded.peak_kva",
+		    "itiii", r->village_id, r->transformer, r->rated_kva, r->peak_kva,
+		    r->county_id);
 	return rc;
 }
 

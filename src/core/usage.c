@@ -1,6 +1,7 @@
 /*
  * usage — meter readings and the season's check (see usage.h).
  */
+#include <inttypes.h>
 #include <jansson.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -81,21 +82,33 @@ int ch_household_county(ch_ctx *ctx, int64_t household_id, int64_t *county_id)
 int ch_usage_put(ch_ctx *ctx, int64_t household_id, const char *kind, const char *month,
                  int64_t amount_milli, int64_t reading_milli)
 {
-	int64_t region = 0;
-	int rc = ch_db_query_int64(
-	    ctx->db, &region,
-	    "SELECT coalesce(village_id, township_id) FROM household WHERE id = ?", "i",
+	int64_t region = 0, county = 0;
+	ch_stmt *st = NULL;
+	int rc = ch_db_preparef(
+	    ctx->db, &st,
+	    "SELECT coalesce(village_id, township_id), county_id FROM household WHERE id = ?", "i",
 	    household_id);
+	if (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		region = ch_stmt_int64(st, 0);
+		county = ch_stmt_int64(st, 1);
+		rc = 0;
+	} else if (rc == CH_DB_DONE) {
+		rc = ch_error_set(CH_ENOTFOUND, "没有 id 为 %" PRId64 " 的农户", household_id);
+	}
+	ch_stmt_finalize(st);
 	if (rc == 0)
 		rc = ch_ctx_require_unnamed(ctx, CH_PERM_HOUSEHOLD_WRITE, region);
+	/* the household's county: on PostgreSQL the key (household_id, county_id)
+	 * refuses any other */
 	if (rc == 0)
-		rc = ch_db_run(
-		    ctx->db,
-		    "INSERT INTO usage_reading(household_id, kind, month, amount_milli,"
-		    " reading_milli) VALUES (?, ?, ?, ?, ?) ON CONFLICT(household_id, kind, month)"
-		    " DO UPDATE SET amount_milli = excluded.amount_milli,"
-		    " reading_milli = excluded.reading_milli",
-		    "ittII", household_id, kind, month, amount_milli + 1, reading_milli + 1);
+		rc = ch_db_run(ctx->db,
+		               "INSERT INTO usage_reading(household_id, kind, month, amount_milli,"
+		               " reading_milli, county_id) VALUES (?, ?, ?, ?, ?, ?)"
+		               " ON CONFLICT(household_id, kind, month, county_id)"
+		               " DO UPDATE SET amount_milli = excluded.amount_milli,"
+		               " reading_milli = excluded.reading_milli",
+		               "ittIIi", household_id, kind, month, amount_milli + 1,
+		               reading_milli + 1, county);
 	return rc;
 }
 
@@ -149,13 +162,14 @@ static void month_add(const char *from, int n, char out[16])
 	snprintf(out, 16, "%04u-%02u", k / 12, k % 12 + 1);
 }
 
-/* The use of household HH's KIND meter in the NMONTHS months from FROM:
+/* The use of the KIND meter of household HH (of county COUNTY) in the NMONTHS
+ * months from FROM:
  * each month's use as the utility gave it, else the difference of its
  * cumulative reading from the month before's. *ROWS: readings stored for
  * those months (and the one before); *HAVE: months whose use is known;
  * *USED: their sum. */
-static int season_use(ch_ctx *ctx, int64_t hh, const char *kind, const char *from, int nmonths,
-                      int *rows, int *have, double *used)
+static int season_use(ch_ctx *ctx, int64_t hh, int64_t county, const char *kind, const char *from,
+                      int nmonths, int *rows, int *have, double *used)
 {
 	int64_t amount[14], reading[14];
 	int has_amount[14] = {0}, has_reading[14] = {0};
@@ -165,10 +179,9 @@ static int season_use(ch_ctx *ctx, int64_t hh, const char *kind, const char *fro
 	month_add(from, nmonths - 1, to);
 	int rc = ch_db_preparef(ctx->db, &st,
 	                        "SELECT month, amount_milli, reading_milli FROM usage_reading"
-	                        " WHERE household_id = ? AND kind = ? AND month BETWEEN ? AND ?",
-	                        "itt"
-	                        "t",
-	                        hh, kind, before, to);
+	                        " WHERE household_id = ? AND county_id = ? AND kind = ?"
+	                        " AND month BETWEEN ? AND ?",
+	                        "iittt", hh, county, kind, before, to);
 	if (rc)
 		return rc;
 	*rows = *have = 0;
@@ -201,6 +214,7 @@ static int season_use(ch_ctx *ctx, int64_t hh, const char *kind, const char *fro
 struct flag_out {
 	ch_ctx *ctx;
 	const char *season, *day;
+	int64_t county_id; /* the county of the household being checked */
 	int visits;
 	int (*fn)(const ch_usage_flag *f, void *arg);
 	void *arg;
@@ -215,10 +229,10 @@ static int raise_flag(struct flag_out *o, int64_t hh, const char *county, const 
 	if (o->visits) {
 		rc = ch_db_run(
 		    o->ctx->db,
-		    "INSERT INTO usage_flag(household_id, season, flag, reason, day, visit)"
-		    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-		    "itttti", hh, o->season, flag, reason, o->day,
-		    (int64_t)(strcmp(flag, "gap") != 0));
+		    "INSERT INTO usage_flag(household_id, season, flag, reason, day, visit,"
+		    " county_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+		    "ittttii", hh, o->season, flag, reason, o->day,
+		    (int64_t)(strcmp(flag, "gap") != 0), o->county_id);
 		if (rc)
 			return rc;
 		is_new = ch_db_changes(o->ctx->db) > 0;
@@ -227,8 +241,8 @@ static int raise_flag(struct flag_out *o, int64_t hh, const char *county, const 
 		is_new = ch_db_query_int64(
 		             o->ctx->db, &x,
 		             "SELECT 1 FROM usage_flag WHERE household_id = ? AND season = ?"
-		             " AND flag = ?",
-		             "itt", hh, o->season, flag) != 0;
+		             " AND flag = ? AND county_id = ?",
+		             "itti", hh, o->season, flag, o->county_id) != 0;
 		ch_error_clear();
 	}
 	o->sum->flagged++;
@@ -274,7 +288,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 	int nmonths = (lm >= 7 ? y1 : y2) * 12 + lm - ((fm >= 7 ? y1 : y2) * 12 + fm) + 1;
 	if (nmonths < 1 || nmonths > 12)
 		return ch_error_set(CH_EINVALID, "用量核对的首月、末月不对");
-	struct flag_out o = {ctx, season, day, visits, fn, arg, sum};
+	struct flag_out o = {ctx, season, day, 0, visits, fn, arg, sum};
 	if (visits) {
 		if ((rc = ch_ctx_begin(ctx)) != 0)
 			return rc;
@@ -303,6 +317,7 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 		const char *cn = ch_stmt_text(st, 1), *vn = ch_stmt_text(st, 2),
 		           *no = ch_stmt_text(st, 3), *head = ch_stmt_text(st, 4),
 		           *tech = ch_stmt_text(st, 5);
+		o.county_id = ch_stmt_int64(st, 6);
 		if (ch_stmt_int64(st, 6) != clim_county) {
 			if ((rc = ch_climate_of_county(ctx, ch_stmt_int64(st, 6), &clim)) != 0)
 				break;
@@ -320,8 +335,8 @@ int ch_usage_check(ch_ctx *ctx, const char *season, const char *county, const ch
 		const char *unit = gas ? "m³" : "kWh";
 		int have = 0, rows = 0;
 		double used = 0;
-		if ((rc = season_use(ctx, hh, gas ? "gas" : "electric", from, nmonths, &rows, &have,
-		                     &used)) != 0)
+		if ((rc = season_use(ctx, hh, o.county_id, gas ? "gas" : "electric", from, nmonths,
+		                     &rows, &have, &used)) != 0)
 			break;
 		char reason[400], a1[40], a2[40];
 		if (rows == 0) { /* the utilities sent nothing for it: not a gap of a meter */

@@ -236,6 +236,26 @@ sql_tables() {
 	fi
 }
 
+# county_follows DB TABLE: cases that TABLE has rows and that each carries
+# its household's county (TABLE.county_id, through household_id), the key
+# it is spread by on a Citus cluster; on PostgreSQL, that a row moved to
+# another county is refused (its foreign keys go through the county)
+county_follows() {
+	n=$(sql "$1" "SELECT count(*) FROM $2")
+	bad=$(sql "$1" "SELECT count(*) FROM $2 x JOIN household h ON h.id = x.household_id
+		WHERE coalesce(x.county_id, 0) <> h.county_id")
+	if [ "$n" -gt 0 ] && [ "$bad" = 0 ]; then
+		ok "county: the $n rows of $2 carry their household's county"
+	else
+		not_ok "county: the rows of $2 carry their household's county" "$bad of $n do not"
+	fi
+	[ "$TEST_DB" = pg ] || return 0
+	run sql "$1" "UPDATE $2 SET county_id = (SELECT max(id) FROM region WHERE level = 2
+		AND id <> $2.county_id)"
+	expect_rc "county: PostgreSQL refuses a row of $2 in another county" 1
+	has_err "county: the refusal of $2 names the foreign key" "foreign key"
+}
+
 # sqlite_only NAME REASON: returns 0 (the case runs) on SQLite; on
 # PostgreSQL prints the case as skipped with REASON and returns 1
 sqlite_only() {

@@ -13,7 +13,9 @@
 # and lists the others with their reasons; released and closed, they are
 # paid; the upheld household, its order closed, is reserved and publicised
 # again and paid after its own period. `ledger verify` and `audit verify`
-# after every step; scope: another county's users are refused.
+# after every step; scope: another county's users are refused. Each item,
+# objection and hold carries its household's and its notice's county (on
+# PostgreSQL a row moved to another county is refused).
 . "$(dirname "$0")/lib.sh"
 
 FF=$FIX/funds
@@ -314,6 +316,18 @@ run ch --db $DB --as fin report funds --year 2023 --as-of 2023-12-31 --format cs
 has "report funds: the recovered amounts" "合计,,\"110,000.00\""
 T=$(printf '%s\n' "$OUT" | tr -d '\r' | grep '^合计')
 case "$T" in *'"3,400.00"') ok "report funds: 3,400.00 recovered in all" ;; *) not_ok "report funds: 3,400.00 recovered in all" "$T" ;; esac
+
+# ---- each row in its household's county (the key it is spread by on Citus) ----
+
+# the notices' items, the objections and the holds (by hand and on an
+# approved change) carry the county of their household and of their notice
+for t in notice_item objection payment_hold; do county_follows $DB $t; done
+expect_eq "county: holds by hand and on a change both written" \
+	"$(sql $DB "SELECT count(DISTINCT kind) FROM payment_hold")" 2
+expect_eq "county: items and objections in their notice's county" \
+	"$(sql $DB "SELECT count(*) FROM notice_item i JOIN notice n ON n.id = i.notice_id
+		WHERE i.county_id <> n.county_id")$(sql $DB "SELECT count(*) FROM objection o
+		JOIN notice n ON n.id = o.notice_id WHERE o.county_id <> n.county_id")" 00
 
 # every audited row (entitlements adjusted and reduced, payments) equals its seal
 run ch --db $DB verify

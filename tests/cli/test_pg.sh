@@ -374,15 +374,6 @@ evidence no county_id: evidence is stored once by content hash for all counties
 event_evidence no county_id
 review_application the primary key (id) lacks county_id
 review_evidence no county_id
-survey_household the primary key (id) lacks county_id
-village_infra the primary key (village_id) lacks county_id
-transformer no county_id (reached through village_id)
-usage_reading no county_id (reached through household_id)
-usage_flag no county_id (reached through household_id)
-notice the primary key (id) and number lack county_id
-notice_item no county_id (reached through household_id)
-objection no county_id (reached through household_id)
-payment_hold no county_id (reached through household_id)
 "
 classes=$(printf '%s\n' "$CLASSES" | sed '/^$/d')
 dist=$(printf '%s\n' "$classes" | awk '$2 == "d" { printf "%s'\''%s'\''", sep, $1; sep = "," }')

@@ -2,7 +2,8 @@
 # The baseline survey end to end: the survey and village imports (row-level
 # errors, all or nothing, --skip-invalid --rejects), the heat load, and
 # `advise` on the three villages of tests/fixtures/advise/ whose README
-# computes every expected figure by hand.
+# computes every expected figure by hand. Each transformer carries its
+# village's county, and a village imported again replaces its own.
 . "$(dirname "$0")/lib.sh"
 
 AD=$FIX/advise
@@ -15,6 +16,15 @@ c region import "$AD/regions.csv" >/dev/null || echo "not ok - setting up the vi
 run c village import "$AD/villages.csv"
 expect_rc "village import: stored" 0
 has "village import: four transformer rows" "读入 4 行；保存 4 行"
+expect_eq "village import: each transformer in its village's county" \
+	"$(sql $DB "SELECT count(*) FROM transformer t JOIN village_infra v
+		ON v.village_id = t.village_id AND v.county_id = t.county_id
+		JOIN region vl ON vl.id = t.village_id JOIN region tw ON tw.id = vl.parent_id
+		WHERE tw.parent_id = t.county_id")" 4
+run c village import "$AD/villages.csv"
+expect_eq "village import again: the same four transformers, nothing added" \
+	"$(sql $DB "SELECT count(*) FROM transformer")/$(sql $DB "SELECT count(*) FROM village_infra")" \
+	"4/3"
 
 # ---- survey import: a bad file stores nothing ----
 cp "$AD/households.csv" bad.csv

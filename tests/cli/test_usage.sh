@@ -4,6 +4,8 @@
 # season's check flagging exactly the low, idle, gap and burden households
 # with their figures, the follow-up visits asked for once however often
 # the check runs, and a visit that finds coal opening a rectification order.
+# Each reading and flag carries its household's county (on PostgreSQL a
+# row moved to another county is refused).
 . "$(dirname "$0")/lib.sh"
 
 AF=$FIX/acceptance
@@ -70,6 +72,10 @@ lacks "followup due: CJ003's usage visit done" "CJ003,验收CJ003,用量核查"
 run c followup record CJ001 --county 昌吉市 --visit 3 --date 2024-04-20 --in-use yes \
 	--comfort good --visitor 王五 --today 2024-04-20
 expect_rc "visit 3 of a household the check did not flag: refused" 1
+
+# ---- each row in its household's county (the key it is spread by on Citus) ----
+county_follows $DB usage_reading
+county_follows $DB usage_flag
 
 # ---- scope ----
 c user add fk --role county_operator --scope 阜康市 >/dev/null

@@ -534,11 +534,29 @@ static void test_search_at_scale(void **state)
 
 /* A database of schema version 8 (made before the search index, the
  * rules' versions, household.withdrawn and the county_id of the acceptance
- * records) is given the index and the list's keys when opened. */
+ * records) is given the index and the list's keys when opened, and its
+ * meter readings and payment holds their household's county. */
 static void test_migration_fills(void **state)
 {
 	struct fixture *f = *state;
 	register_five(f->ctx);
+	/* 0021: no county on readings and holds, some of each written */
+	assert_int_equal(ch_db_exec_script(ch_ctx_db(f->ctx),
+	                                   "DROP INDEX transformer_county;"
+	                                   "DROP INDEX usage_reading_county;"
+	                                   "ALTER TABLE transformer DROP COLUMN county_id;"
+	                                   "ALTER TABLE usage_reading DROP COLUMN county_id;"
+	                                   "ALTER TABLE usage_flag DROP COLUMN county_id;"
+	                                   "ALTER TABLE notice_item DROP COLUMN county_id;"
+	                                   "ALTER TABLE objection DROP COLUMN county_id;"
+	                                   "ALTER TABLE payment_hold DROP COLUMN county_id;"
+	                                   "INSERT INTO usage_reading(household_id, kind, month,"
+	                                   " amount_milli) SELECT id, 'gas', '2023-11', 1000"
+	                                   " FROM household;"
+	                                   "INSERT INTO payment_hold(household_id, kind, reason,"
+	                                   " day, held_by) SELECT id, 'manual', '核实',"
+	                                   " '2023-10-30', 'root' FROM household;"),
+	                 0);
 	assert_int_equal(ch_db_exec_script(ch_ctx_db(f->ctx),
 	                                   "DROP TABLE household_search;"
 	                                   "DROP TRIGGER household_list_region;"
@@ -575,6 +593,16 @@ static void test_migration_fills(void **state)
 	                 0);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household WHERE list_key IS NULL"),
 	                 0);
+	/* 0021: rows written before it carry their household's county */
+	assert_int_equal(count_of(f->ctx,
+	                          "SELECT count(*) FROM usage_reading r JOIN household h"
+	                          " ON h.id = r.household_id AND h.county_id = r.county_id"),
+	                 5);
+	assert_int_equal(count_of(f->ctx,
+	                          "SELECT count(*) FROM payment_hold p JOIN household h"
+	                          " ON h.id = p.household_id AND h.county_id = p.county_id"),
+	                 5);
+	assert_int_equal(count_of(f->ctx, "SELECT count(DISTINCT county_id) FROM payment_hold"), 2);
 	expect_found(f->ctx, "王芳", "CJ001 CJ002 CJ003");
 	expect_found(f->ctx, "幸福路", "CJ001");
 	expect_found(f->ctx, "1234", "CJ001");
