@@ -81,7 +81,7 @@ fi
 # each with its schema_version row, as cleanheat itself applies them
 OLD=old.db
 if [ "$TEST_DB" = pg ]; then
-	apply() { psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_db $OLD)" >/dev/null; }
+	apply() { { echo "SET client_min_messages = warning;"; cat; } | psql -X -q -v ON_ERROR_STOP=1 -d "$(pg_db $OLD)" >/dev/null; }
 	dir=$ROOT/src/db/sql/pg
 	blob() { echo "'\\x$1'::bytea"; }
 else
