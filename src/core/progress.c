@@ -271,8 +271,10 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	free(n);
 	int64_t new_id = ch_db_last_id(ctx->db);
 	if (rc == 0)
-		rc = ch_db_run(ctx->db, "UPDATE event SET superseded_by = ? WHERE id = ?", "ii",
-		               new_id, o.id);
+		/* with the county, the event's key: one shard on a cluster */
+		rc = ch_db_run(ctx->db,
+		               "UPDATE event SET superseded_by = ? WHERE id = ? AND county_id = ?",
+		               "iii", new_id, o.id, o.county);
 	if (rc == 0 && o.is_current)
 		rc = ch_db_run(ctx->db, "UPDATE household SET stage_day = ? WHERE id = ?", "ti",
 		               day, o.household);
