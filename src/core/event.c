@@ -162,9 +162,10 @@ static int prepare_writes(ch_event_batch *b)
 		    " es_households = progress_daily.es_households + excluded.es_households,"
 		    " es_area_centi = progress_daily.es_area_centi + excluded.es_area_centi");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &b->st_link,
-		                   "INSERT INTO event_evidence(event_id, hash) VALUES (?, ?)"
-		                   " ON CONFLICT DO NOTHING");
+		rc = ch_db_prepare(
+		    db, &b->st_link,
+		    "INSERT INTO event_evidence(event_id, hash, county_id) VALUES (?, ?, ?)"
+		    " ON CONFLICT DO NOTHING");
 	return rc;
 }
 
@@ -670,14 +671,18 @@ static int may_record(ch_event_batch *b, const struct ch_transition *tr)
 	return (tr->roles & (1u << b->ctx->actor.role)) != 0;
 }
 
-static int store_evidence(ch_event_batch *b, int64_t event_id, const ch_evidence *ev)
+/* Stores EV in the county of step EVENT_ID (its household's, COUNTY) and
+ * links it to the step. */
+static int store_evidence(ch_event_batch *b, int64_t event_id, int64_t county,
+                          const ch_evidence *ev)
 {
 	char hash[CH_HASH_HEX_LEN + 1];
 	int rc;
-	if ((rc = ch_evidence_store(b->ctx, ev, hash)) != 0)
+	if ((rc = ch_evidence_store(b->ctx, county, ev, hash)) != 0)
 		return rc;
 	if ((rc = ch_stmt_bind_int64(b->st_link, 1, event_id)) != 0 ||
-	    (rc = ch_stmt_bind_text(b->st_link, 2, hash)) != 0)
+	    (rc = ch_stmt_bind_text(b->st_link, 2, hash)) != 0 ||
+	    (rc = ch_stmt_bind_int64(b->st_link, 3, county)) != 0)
 		return rc;
 	return run(b->st_link);
 }
@@ -852,7 +857,7 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 	rc = contribute(b->ctx, &to, event_id, h.id, h.plan_year, h.county_id, stage, h.stage, day,
 	                h.es, h.es_area, 1);
 	for (size_t i = 0; i < in->nevidence && rc == 0; i++)
-		rc = store_evidence(b, event_id, &in->evidence[i]);
+		rc = store_evidence(b, event_id, h.county_id, &in->evidence[i]);
 	if (rc == 0) {
 		b->stored++;
 		if (b->deferred)
@@ -1065,22 +1070,24 @@ int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const 
 	return rc;
 }
 
-int ch_evidence_store(ch_ctx *ctx, const ch_evidence *ev, char hash[65])
+int ch_evidence_store(ch_ctx *ctx, int64_t county_id, const ch_evidence *ev, char hash[65])
 {
 	char now[32];
 	ch_hash_hex(ev->data, ev->len, hash);
 	ch_now_utc(now, sizeof now);
 	ch_stmt *st;
-	int rc = ch_db_prepare(ch_ctx_db(ctx), &st,
-	                       "INSERT INTO evidence(hash, name, size, content, stored_at)"
-	                       " VALUES (?, ?, ?, ?, ?) ON CONFLICT(hash) DO NOTHING");
+	int rc =
+	    ch_db_prepare(ch_ctx_db(ctx), &st,
+	                  "INSERT INTO evidence(hash, name, size, content, stored_at, county_id)"
+	                  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash, county_id) DO NOTHING");
 	if (rc)
 		return rc;
 	if ((rc = ch_stmt_bind_text(st, 1, hash)) == 0 &&
 	    (rc = ch_stmt_bind_text(st, 2, ev->name)) == 0 &&
 	    (rc = ch_stmt_bind_int64(st, 3, (int64_t)ev->len)) == 0 &&
 	    (rc = ch_stmt_bind_blob(st, 4, ev->data, ev->len)) == 0 &&
-	    (rc = ch_stmt_bind_text(st, 5, now)) == 0)
+	    (rc = ch_stmt_bind_text(st, 5, now)) == 0 &&
+	    (rc = ch_stmt_bind_int64(st, 6, county_id)) == 0)
 		rc = run(st);
 	ch_stmt_finalize(st);
 	return rc;

@@ -16,8 +16,10 @@
  * As for register imports: all or nothing by default, or the valid rows
  * with skip_invalid.
  *
- * Evidence files are stored once, by content hash; a file attached to two
- * different households is a finding (ch_event_evidence_reuse).
+ * Evidence files are stored once per county, by content hash (the key is
+ * (hash, county_id), so that a county's files are on its own node of a
+ * cluster); a file attached to two different households, in one county or
+ * in several, is a finding (ch_event_evidence_reuse).
  */
 #ifndef CH_CORE_EVENT_H
 #define CH_CORE_EVENT_H
@@ -108,9 +110,10 @@ int ch_event_step(ch_ctx *ctx, int64_t household_id, enum ch_stage stage, const 
                   const char *note, const ch_evidence *evidence, size_t nevidence,
                   const char *today);
 
-/* Stores evidence file EV once (by content hash) in the caller's
- * transaction and writes its hash into HASH. */
-int ch_evidence_store(ch_ctx *ctx, const ch_evidence *ev, char hash[65]);
+/* Stores evidence file EV once per county (by content hash, for county
+ * COUNTY_ID: the county of the step or review application that uses it) in
+ * the caller's transaction and writes its hash into HASH. */
+int ch_evidence_store(ch_ctx *ctx, int64_t county_id, const ch_evidence *ev, char hash[65]);
 
 /* Adds SIGN times the contribution of step EVENT_ID to progress_daily
  * through AGG (the upsert statement of event.c): for internal use by

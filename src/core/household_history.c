@@ -684,15 +684,18 @@ static int subsidy(struct history *hs)
 static int attach_evidence(struct history *hs)
 {
 	ch_stmt *st;
-	int rc = ch_db_preparef(
-	    hs->ctx->db, &st,
-	    "SELECT 'e', ee.event_id, v.hash, v.name, v.size FROM event_evidence ee"
-	    " JOIN event e ON e.id = ee.event_id JOIN evidence v ON v.hash = ee.hash"
-	    " WHERE e.household_id = ?1"
-	    " UNION ALL SELECT 'r', r.application_id, v.hash, v.name, v.size"
-	    " FROM review_evidence r JOIN evidence v ON v.hash = r.hash WHERE r.household_id = ?1"
-	    " ORDER BY 1, 2, 4",
-	    "i", hs->hh);
+	int rc =
+	    ch_db_preparef(hs->ctx->db, &st,
+	                   "SELECT 'e', ee.event_id, v.hash, v.name, v.size FROM event_evidence ee"
+	                   " JOIN event e ON e.id = ee.event_id AND e.county_id = ee.county_id"
+	                   " JOIN evidence v ON v.hash = ee.hash AND v.county_id = ee.county_id"
+	                   " WHERE e.household_id = ?1"
+	                   " UNION ALL SELECT 'r', r.application_id, v.hash, v.name, v.size"
+	                   " FROM review_evidence r"
+	                   " JOIN evidence v ON v.hash = r.hash AND v.county_id = r.county_id"
+	                   " WHERE r.household_id = ?1"
+	                   " ORDER BY 1, 2, 4",
+	                   "i", hs->hh);
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
@@ -844,15 +847,16 @@ int ch_household_evidence(ch_ctx *ctx, const char *county, const char *key, cons
 		                          hash ? hash : "");
 	if ((rc = locate(ctx, county, key, &ref, code, name)) != 0)
 		return rc;
-	rc = ch_db_preparef(
-	    ctx->db, &st,
-	    "SELECT v.hash, v.name, v.content FROM evidence v"
-	    " WHERE substr(v.hash, 1, CAST(?1 AS INTEGER)) = ?2 AND v.hash IN ("
-	    "  SELECT ee.hash FROM event_evidence ee JOIN event e ON e.id = ee.event_id"
-	    "  WHERE e.household_id = ?3"
-	    "  UNION SELECT hash FROM review_evidence WHERE household_id = ?3)"
-	    " LIMIT 2",
-	    "iti", (int64_t)n, prefix, ref.id);
+	rc = ch_db_preparef(ctx->db, &st,
+	                    "SELECT v.hash, v.name, v.content FROM evidence v"
+	                    " WHERE substr(v.hash, 1, CAST(?1 AS INTEGER)) = ?2"
+	                    " AND v.county_id = ?4 AND v.hash IN ("
+	                    "  SELECT ee.hash FROM event_evidence ee"
+	                    "  JOIN event e ON e.id = ee.event_id AND e.county_id = ee.county_id"
+	                    "  WHERE e.household_id = ?3"
+	                    "  UNION SELECT hash FROM review_evidence WHERE household_id = ?3)"
+	                    " LIMIT 2",
+	                    "itii", (int64_t)n, prefix, ref.id, ref.county_id);
 	if (rc)
 		return rc;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW && ++found == 1) {

@@ -94,21 +94,24 @@ int ch_event_evidence_reuse(ch_ctx *ctx, int (*fn)(const ch_evidence_reuse *r, v
 		return rc;
 	/* each household once per file (the UNION), listed by county code and
 	 * household number: the driver's group_concat fed from an ordered
-	 * subquery, as both dialects take it */
+	 * subquery, as both dialects take it. A file is stored once per county
+	 * (named as it was first named there): each use meets its county's
+	 * copy inside the subquery, and a file reused across counties is one
+	 * finding, under the least of its names */
 	ch_buf q;
 	ch_buf_init(&q);
 	ch_buf_printf(
 	    &q,
-	    "SELECT v.hash, v.name, count(*), %s(d.who, ',')"
-	    " FROM (SELECT u.hash, r.name || ' ' || h.hh_no AS who"
-	    "  FROM (SELECT ee.hash, e.household_id FROM event_evidence ee"
-	    "   JOIN event e ON e.id = ee.event_id"
-	    "   UNION SELECT hash, household_id FROM review_evidence) u"
+	    "SELECT d.hash, min(d.name), count(*), %s(d.who, ',')"
+	    " FROM (SELECT u.hash, v.name, r.name || ' ' || h.hh_no AS who"
+	    "  FROM (SELECT ee.hash, e.household_id, ee.county_id FROM event_evidence ee"
+	    "   JOIN event e ON e.id = ee.event_id AND e.county_id = ee.county_id"
+	    "   UNION SELECT hash, household_id, county_id FROM review_evidence) u"
+	    "  JOIN evidence v ON v.hash = u.hash AND v.county_id = u.county_id"
 	    "  JOIN household h ON h.id = u.household_id JOIN region r ON r.id = h.county_id"
 	    "  WHERE (? = 0 OR h.county_id = ? OR h.township_id = ?)"
 	    "  ORDER BY r.code, h.hh_no) d"
-	    " JOIN evidence v ON v.hash = d.hash"
-	    " GROUP BY v.hash, v.name HAVING count(*) > 1 ORDER BY v.name",
+	    " GROUP BY d.hash HAVING count(*) > 1 ORDER BY 2, 1",
 	    ch_db_fn(ctx->db, CH_DB_FN_GROUP_CONCAT));
 	rc = ch_db_preparef(ctx->db, &st, q.ptr, "iii", ctx->actor.scope_region_id,
 	                    ctx->actor.scope_region_id, ctx->actor.scope_region_id);
@@ -268,8 +271,10 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 	free(n);
 	int64_t new_id = ch_db_last_id(ctx->db);
 	if (rc == 0)
-		rc = ch_db_run(ctx->db, "UPDATE event SET superseded_by = ? WHERE id = ?", "ii",
-		               new_id, o.id);
+		/* with the county, the event's key: one shard on a cluster */
+		rc = ch_db_run(ctx->db,
+		               "UPDATE event SET superseded_by = ? WHERE id = ? AND county_id = ?",
+		               "iii", new_id, o.id, o.county);
 	if (rc == 0 && o.is_current)
 		rc = ch_db_run(ctx->db, "UPDATE household SET stage_day = ? WHERE id = ?", "ti",
 		               day, o.household);

@@ -750,12 +750,13 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	               "ttttii", result, day, ctx->actor.name, note, a.id, ref.id);
 	for (size_t i = 0; i < nevidence && rc == 0; i++) {
 		char hash[CH_HASH_HEX_LEN + 1];
-		if ((rc = ch_evidence_store(ctx, &evidence[i], hash)) == 0)
+		/* in the application's county, which is the household's */
+		if ((rc = ch_evidence_store(ctx, a.county_id, &evidence[i], hash)) == 0)
 			rc = ch_db_run(
 			    ctx->db,
-			    "INSERT INTO review_evidence(application_id, household_id, hash)"
-			    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-			    "iit", a.id, ref.id, hash);
+			    "INSERT INTO review_evidence(application_id, household_id, hash,"
+			    " county_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+			    "iiti", a.id, ref.id, hash, a.county_id);
 	}
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &pending,

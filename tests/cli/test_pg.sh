@@ -331,9 +331,9 @@ audit_log c
 audit_head c
 audit_checkpoint c
 seal c
-household_import d
+household_import r
 household d
-event_batch d
+event_batch r
 event d
 evidence d
 event_evidence d
@@ -366,14 +366,8 @@ recovery_receipt c
 # Distributed tables that do not follow the rules yet, and why (each
 # needs a migration carrying county_id into the table and its keys).
 KNOWN="
-household_import no county_id: one import file may hold several counties
 household the primary key (id) lacks county_id
-event_batch no county_id: one weekly batch may hold several counties
-event the primary key (id) lacks county_id
-evidence no county_id: evidence is stored once by content hash for all counties
-event_evidence no county_id
 review_application the primary key (id) lacks county_id
-review_evidence no county_id
 "
 classes=$(printf '%s\n' "$CLASSES" | sed '/^$/d')
 dist=$(printf '%s\n' "$classes" | awk '$2 == "d" { printf "%s'\''%s'\''", sep, $1; sep = "," }')
@@ -451,3 +445,15 @@ ALTER TABLE recovery_receipt ADD CONSTRAINT fine_to_payment FOREIGN KEY (recover
 expect_eq "citus: a coordinator/distributed foreign key either way is found, an allowed one is not" \
 	"$(cd_keys citus_bad | paste -sd ';' -)" \
 	"payment: foreign key bad_from_hold from the distributed table payment_hold;recovery: foreign key bad_to_household to the distributed table household"
+
+# a reference table is copied to every node, so it may not reference a
+# distributed table (whose rows are on one node only)
+ref=$(printf '%s\n' "$classes" | awk '$2 == "r" { printf "%s'\''%s'\''", sep, $1; sep = "," }')
+run psql -d schema -At -F ' → ' -c "SELECT c.conrelid::regclass || ' (' || c.conname || ')',
+	c.confrelid::regclass FROM pg_constraint c WHERE c.contype = 'f'
+	AND c.conrelid::regclass::text IN ($ref) AND c.confrelid::regclass::text IN ($dist) ORDER BY 1"
+if [ "$RC" -eq 0 ] && [ -z "$OUT" ]; then
+	ok "citus: no reference table references a distributed table"
+else
+	not_ok "citus: no reference table references a distributed table" "$OUT"
+fi
