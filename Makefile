@@ -7,8 +7,9 @@
 #   make test     build the release and the ASan+UBSan trees, run every test
 #                 (the browser tests too: npm ci in tests/web first) on
 #                 SQLite with the ASan build and, at the same time, every
-#                 end-to-end test that is not SQLite-only on a throwaway
-#                 PostgreSQL cluster with the release build (tests/run.sh)
+#                 unit and end-to-end test that is not SQLite-only on a
+#                 throwaway PostgreSQL cluster with the release build
+#                 (tests/run.sh)
 #   make bench    run the benchmarks in bench/
 #   make format   reformat the sources with .clang-format
 #   make man      write the manual page build/release/cleanheat.1 (from the
@@ -135,6 +136,9 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libcleanheat.a
 	@echo "  TEST  $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) \
 		$(shell pkg-config --libs cmocka) $(MODE_LDFLAGS) -lpthread
+# the headers each one includes (testdb.h, ops_samples_*.h ...), as -MMD
+# wrote them beside it
+-include $(UNIT_BIN:=.d)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)

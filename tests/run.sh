@@ -93,26 +93,63 @@ pg)
 	;;
 esac
 
-if [ "$mode" = pg ]; then
-	echo "ok - # SKIP unit tests on PostgreSQL: each opens a SQLite database of its own (test_db_pg runs against a server in the SQLite pass's tests/cli/test_pg.sh)"
-	skipped=$((skipped + 1))
-else
-	for t in "$build"/tests/test_*; do
-		[ -x "$t" ] || continue
-		if "$t" >"$log" 2>&1; then
-			n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-			passed=$((passed + ${n:-0}))
-			echo "ok - unit $(basename "$t") (${n:-0} tests)"
-		else
-			n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-			p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-			failed=$((failed + ${n:-1}))
-			passed=$((passed + ${p:-0}))
-			echo "not ok - unit $(basename "$t")"
+# unit BINARY: runs one unit test binary. On PostgreSQL it gets a fresh
+# empty database of the run's cluster (CLEANHEAT_TEST_PG; the tests that
+# open databases make theirs from it, tests/unit/testutil.h), dropped
+# afterwards with every database made from it; a binary that runs on
+# SQLite only, or opens no database, prints "# SKIP REASON" and is
+# reported skipped.
+unit() {
+	name=$(basename "$1")
+	if [ "$mode" = pg ]; then
+		# short: the tests add a number to it, and a name is at most 63 bytes
+		db=u_$(printf '%s' "${name#test_}" | cut -c1-16)_$$
+		if ! psql -X -q -d postgres -c "CREATE DATABASE $db TEMPLATE template0" >"$log" 2>&1; then
+			echo "not ok - unit $name: creating its database $db"
 			sed 's/^/    /' "$log"
+			failed=$((failed + 1))
+			return
 		fi
-	done
-fi
+		# (PGDATABASE: the database of libpq's defaults, for test_db_pg)
+		PGDATABASE=$db CLEANHEAT_TEST_PG="postgresql:///$db?host=$PGHOST&port=$PGPORT&user=$PGUSER" \
+			"$1" >"$log" 2>&1
+		rc=$?
+		for d in $(psql -X -At -d postgres -c "SELECT datname FROM pg_database WHERE datname = '$db' OR datname LIKE '${db}\\_%'"); do
+			psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+		done
+	else
+		CLEANHEAT_TEST_PG= "$1" >"$log" 2>&1
+		rc=$?
+	fi
+	why=$(sed -n 's/^# SKIP //p' "$log" | head -1)
+	if [ "$rc" -eq 0 ] && [ -n "$why" ]; then
+		echo "ok - # SKIP unit $name on PostgreSQL: $why"
+		skipped=$((skipped + 1))
+	elif [ "$rc" -eq 0 ]; then
+		n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+		# cases that cannot run here, each with a line "# case skipped:
+		# REASON" (test_skip_unless_sqlite)
+		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+		passed=$((passed + ${n:-0}))
+		skipped=$((skipped + ${s:-0}))
+		echo "ok - unit $name (${n:-0} tests${s:+, $s skipped})"
+		sed -n 's/^# case skipped: /    skipped: /p' "$log"
+	else
+		n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+		failed=$((failed + ${n:-1}))
+		passed=$((passed + ${p:-0}))
+		echo "not ok - unit $name"
+		sed 's/^/    /' "$log"
+	fi
+}
+
+t0=$(date +%s)
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	unit "$t"
+done
+echo "# unit tests ($(($(date +%s) - t0)) s)"
 
 for t in ${CLEANHEAT_TESTS:-tests/cli/test_*.sh tests/http/test_*.sh tests/web/test_*.sh}; do
 	[ -f "$t" ] || continue

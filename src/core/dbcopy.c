@@ -10,7 +10,10 @@
  * written as 0 and transfer.sealed as 0, and the target's own triggers
  * then rebuild the balances from the postings and check each transfer as
  * it is sealed again, so the copy passes the ledger's rules in the target
- * database itself.
+ * database itself. The register's search index is not copied but made
+ * again in the target from the copied households, in the same
+ * transaction (ch_db_text_index: SQLite's FTS5 table is filled there;
+ * PostgreSQL's index follows household by itself).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 #include "core/audit.h"
 #include "core/ctx_int.h"
 #include "core/dbcopy.h"
+#include "core/household_int.h"
 #include "core/ledger.h"
 #include "core/store.h"
 #include "core/store_int.h"
@@ -93,9 +97,10 @@ static const char *const tables[] = {
 #define NTABLES (sizeof tables / sizeof tables[0])
 
 /* Tables that are not copied: the schema's own history (the target has
- * it, at the same version), SQLite's full-text index and PostgreSQL's
- * person table (schema 23), which the target's trigger fills again from
- * the households as they arrive. */
+ * it, at the same version), SQLite's full-text index (made again from
+ * the copied households, search_again) and PostgreSQL's person table
+ * (schema 23), which the target's trigger fills again from the households
+ * as they arrive. */
 static const char *const not_copied[] = {"schema_version", "household_search", "person"};
 
 static int known(const char *name)
@@ -225,6 +230,17 @@ static int ledger_again(ch_db *src, ch_db *dst)
 	return rc < 0 ? rc : 0;
 }
 
+/* The register's search index in the target, made from its households as
+ * an import writes it (household.c): the target is new, so its index
+ * holds nothing yet. */
+static int search_again(ch_db *dst)
+{
+	if (ch_db_text_index(dst, "household_search", HH_SEARCH_COLS, NULL,
+	                     "SELECT id, " HH_SEARCH_VALS " FROM household") != 0)
+		return ch_error_prefix("复制后重建户主检索索引：");
+	return 0;
+}
+
 /* The audit chain and the ledger, verified in the target. */
 static int verify_target(ch_db *dst, ch_dbcopy_report *rep)
 {
@@ -304,6 +320,8 @@ static int copy_from(ch_ctx *ctx, const char *to_url, ch_dbcopy_report *rep)
 			rc = entitlement_headroom(ctx->db, dst, -1);
 		if (rc == 0)
 			rc = ledger_again(ctx->db, dst);
+		if (rc == 0)
+			rc = search_again(dst);
 		if (rc == 0)
 			rc = verify_target(dst, rep);
 		if (rc == 0)

@@ -12,9 +12,10 @@
  * account balances are recomputed there from the postings by the ledger's
  * triggers and must come out as the source's, and transfers are sealed
  * there after their postings arrive. The full-text index of the register
- * (household_search) is not copied: on SQLite an FTS5 table (a copy into
- * SQLite leaves it empty), on PostgreSQL a view over an index of
- * household, which follows the copied rows by itself.
+ * (household_search) is not copied but made again in the target from the
+ * copied households, in the same transaction: on SQLite an FTS5 table,
+ * filled there; on PostgreSQL a view over an index of household, which
+ * follows the copied rows by itself.
  */
 #ifndef CH_CORE_DBCOPY_H
 #define CH_CORE_DBCOPY_H

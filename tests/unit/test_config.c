@@ -103,6 +103,7 @@ static void test_load(void **state)
 
 int main(void)
 {
+	test_no_database();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_lines),
 	    cmocka_unit_test(test_parse_errors),

@@ -154,7 +154,8 @@ static void test_ctx_open_bootstrap(void **state)
 	assert_int_equal(me->role, CH_ROLE_PREFECTURE_ADMIN);
 	assert_int_equal(me->scope_region_id, 0);
 	assert_null(me->scope_name);
-	assert_string_equal(ch_db_driver_name(ch_ctx_db(f->ctx)), "sqlite");
+	assert_string_equal(ch_db_driver_name(ch_ctx_db(f->ctx)),
+	                    test_pg_url() ? "postgresql" : "sqlite");
 
 	/* the bootstrap and the reference load are audited */
 	int64_t n = audit_count(f->ctx);
@@ -202,7 +203,7 @@ static void test_ctx_open_unknown_user(void **state)
 	/* a new database: the bootstrap admin is created even when the actor
 	 * named is someone else, who is refused */
 	char url[700];
-	snprintf(url, sizeof url, "sqlite:%s/other.db", f->dir);
+	assert_int_equal(test_db_url(f->dir, "other.db", url, sizeof url), 0);
 	assert_int_equal(ch_ctx_open(&c, url, "nobody", "admin"), CH_EDENIED);
 	assert_null(c);
 	assert_int_equal(ch_ctx_open(&c, url, "admin", NULL), 0);
@@ -210,7 +211,7 @@ static void test_ctx_open_unknown_user(void **state)
 	ch_ctx_free(c);
 
 	/* a new database without a bootstrap admin has no users at all */
-	snprintf(url, sizeof url, "sqlite:%s/empty.db", f->dir);
+	assert_int_equal(test_db_url(f->dir, "empty.db", url, sizeof url), 0);
 	assert_int_equal(ch_ctx_open(&c, url, "root", NULL), CH_EDENIED);
 	assert_null(c);
 
@@ -934,6 +935,17 @@ static void raw(struct fixture *f, const char *sql)
 		fail_msg("%s: %s", sql, ch_error_message());
 }
 
+/* Drops TRIGGER of TABLE (tampering) in the dialect's words. */
+static void drop_trigger(struct fixture *f, const char *trigger, const char *table)
+{
+	char sql[200];
+	if (test_pg_url())
+		snprintf(sql, sizeof sql, "DROP TRIGGER %s ON %s", trigger, table);
+	else
+		snprintf(sql, sizeof sql, "DROP TRIGGER %s", trigger);
+	raw(f, sql);
+}
+
 static void expect_tampered(struct fixture *f, int64_t bad_seq)
 {
 	ch_audit_report rep;
@@ -954,7 +966,7 @@ static void test_audit_tamper_update(void **state)
 {
 	struct fixture *f = *state;
 	make_entries(f);
-	raw(f, "DROP TRIGGER audit_log_no_update");
+	drop_trigger(f, "audit_log_no_update", "audit_log");
 	raw(f, "UPDATE audit_log SET actor = 'mallory' WHERE seq = 3");
 	expect_tampered(f, 3);
 }
@@ -964,7 +976,7 @@ static void test_audit_tamper_update_payload(void **state)
 	struct fixture *f = *state;
 	make_entries(f);
 	int64_t last = audit_max_seq(f->ctx);
-	raw(f, "DROP TRIGGER audit_log_no_update");
+	drop_trigger(f, "audit_log_no_update", "audit_log");
 	/* the newest entry: no later entry to betray it, only its own hash */
 	char sql[200];
 	snprintf(sql, sizeof sql,
@@ -978,7 +990,7 @@ static void test_audit_tamper_rehash(void **state)
 {
 	struct fixture *f = *state;
 	make_entries(f);
-	raw(f, "DROP TRIGGER audit_log_no_update");
+	drop_trigger(f, "audit_log_no_update", "audit_log");
 	/* an edit that also rewrites the entry's own hash breaks the next link */
 	raw(f, "UPDATE audit_log SET actor = 'mallory', hash = (SELECT hash FROM audit_log"
 	       " WHERE seq = 1) WHERE seq = 2");
@@ -991,7 +1003,7 @@ static void test_audit_tamper_delete_middle(void **state)
 {
 	struct fixture *f = *state;
 	make_entries(f);
-	raw(f, "DROP TRIGGER audit_log_no_delete");
+	drop_trigger(f, "audit_log_no_delete", "audit_log");
 	raw(f, "DELETE FROM audit_log WHERE seq = 3");
 	expect_tampered(f, 3);
 }
@@ -1000,7 +1012,7 @@ static void test_audit_tamper_delete_first(void **state)
 {
 	struct fixture *f = *state;
 	make_entries(f);
-	raw(f, "DROP TRIGGER audit_log_no_delete");
+	drop_trigger(f, "audit_log_no_delete", "audit_log");
 	raw(f, "DELETE FROM audit_log WHERE seq = 1");
 	expect_tampered(f, 1);
 }
@@ -1010,7 +1022,7 @@ static void test_audit_tamper_delete_last(void **state)
 	struct fixture *f = *state;
 	make_entries(f);
 	int64_t last = audit_max_seq(f->ctx);
-	raw(f, "DROP TRIGGER audit_log_no_delete");
+	drop_trigger(f, "audit_log_no_delete", "audit_log");
 	char sql[100];
 	snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq = %lld", (long long)last);
 	raw(f, sql);
@@ -1082,8 +1094,8 @@ static void test_seal_rows(void **state)
 	assert_int_equal(ch_seal_verify(f->ctx, NULL, NULL, &checked, &problems), 0);
 
 	/* a row and its seal edited together: the seal entry's digest betrays it */
-	raw(f, "DROP TRIGGER seal_no_update;"
-	       "UPDATE app_user SET role = 'finance' WHERE name = 'u1';"
+	drop_trigger(f, "seal_no_update", "seal");
+	raw(f, "UPDATE app_user SET role = 'finance' WHERE name = 'u1';"
 	       "UPDATE seal SET fields = replace(fields, 'reviewer', 'finance')"
 	       " WHERE kind = 'user' AND fields LIKE '%\"u1\"%'");
 	memset(&s, 0, sizeof s);
@@ -1128,8 +1140,8 @@ static void test_audit_signed(void **state)
 
 	/* an entry rewritten and every later hash recomputed (here: the newest
 	 * one, whose hash the head and its checkpoint hold) */
-	raw(f, "DROP TRIGGER audit_log_no_update;"
-	       "UPDATE audit_log SET hash = substr(hash, 2) || substr(hash, 1, 1)"
+	drop_trigger(f, "audit_log_no_update", "audit_log");
+	raw(f, "UPDATE audit_log SET hash = substr(hash, 2) || substr(hash, 1, 1)"
 	       " WHERE seq = (SELECT max(seq) FROM audit_log);"
 	       "UPDATE audit_head SET hash = substr(hash, 2) || substr(hash, 1, 1)");
 	assert_int_equal(ch_audit_verify_signatures(f->ctx, NULL, &rep), CH_EINVALID);
@@ -1485,7 +1497,8 @@ static int huge_counts_child(const char *dir)
 	ch_plan_table t;
 	ch_plan_check c;
 	int bad = 0;
-	snprintf(url, sizeof url, "sqlite:%s/huge.db", dir);
+	if (test_db_url(dir, "huge.db", url, sizeof url) != 0)
+		return 2;
 	if (ch_ctx_open(&ctx, url, "root", "root") != 0)
 		return 2;
 	static const struct prow rows[] = {

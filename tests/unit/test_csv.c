@@ -887,6 +887,7 @@ static void test_headings_lookup(void **state)
 
 int main(void)
 {
+	test_no_database();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_formula_cells),
 	    cmocka_unit_test(test_utf8_plain),

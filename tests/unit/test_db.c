@@ -821,6 +821,8 @@ static void test_open_existing_needs_schema(void **state)
 
 int main(void)
 {
+	test_sqlite_only(
+	    "the SQLite driver and its file (test_db_pg holds the PostgreSQL driver's cases)");
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_open_sqlite_url),

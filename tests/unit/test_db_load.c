@@ -54,6 +54,8 @@ static void test_load_temp(void **state)
 
 int main(void)
 {
+	test_sqlite_only(
+	    "the bulk load on SQLite (the same cases run on PostgreSQL in test_db_pg)");
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load_values),
 	    cmocka_unit_test(test_load_many),

@@ -291,8 +291,12 @@ static void test_search_after_update(void **state)
 	expect_found(f->ctx, "赵六", "");
 	expect_found(f->ctx, "新渠村十组", "");
 	/* the index holds one entry per household, no more */
-	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM household_search"
-	                                  " WHERE household_search MATCH '\"新渠村\"'"),
+	assert_int_equal(count_of(f->ctx, test_pg_url()
+	                                      /* a view of household: its text */
+	                                      ? "SELECT count(*) FROM household_search"
+	                                        " WHERE doc LIKE '%新渠村%'"
+	                                      : "SELECT count(*) FROM household_search"
+	                                        " WHERE household_search MATCH '\"新渠村\"'"),
 	                 1);
 }
 
@@ -462,25 +466,37 @@ static void register_many(ch_ctx *ctx)
  * table. */
 static char *by_rule(ch_ctx *ctx, const char *q, int64_t limit, int64_t offset)
 {
+	const char *instr = ch_db_fn(ch_ctx_db(ctx), CH_DB_FN_INSTR);
 	ch_stmt *st;
-	ch_buf b;
+	ch_buf b, sql;
 	ch_buf_init(&b);
 	ch_buf_puts(&b, "");
-	assert_int_equal(
-	    ch_db_preparef(
-	        ch_ctx_db(ctx), &st,
-	        "SELECT h.hh_no FROM household h JOIN region c ON c.id = h.county_id"
-	        " JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
-	        " WHERE (length(?1) >= 3 AND (instr(h.head_name, ?1) OR instr(h.address, ?1)))"
-	        " OR (length(?1) < 3 AND instr(substr(h.head_name, 1, 4), ?1))"
-	        " OR h.hh_no LIKE ?1 || '%' OR h.id_number LIKE ?1 || '%' OR h.phone LIKE ?1 || '%'"
-	        " OR (length(?1) >= 2 AND (h.id_number LIKE '%' || ?1 OR h.phone LIKE '%' || ?1))"
-	        " ORDER BY c.code, t.name, v.name, h.hh_no LIMIT ?2 OFFSET ?3",
-	        "tii", q, limit, offset),
-	    0);
-	while (ch_stmt_step(st) == CH_DB_ROW)
+	ch_buf_init(&sql);
+	/* a village's name as '' when there is none, as the list's key has it
+	 * (PostgreSQL sorts NULL last); no limit (and no offset) when LIMIT is
+	 * not above 0 */
+	ch_buf_printf(
+	    &sql,
+	    "SELECT h.hh_no FROM household h JOIN region c ON c.id = h.county_id"
+	    " JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id"
+	    " WHERE (length(?1) >= 3 AND (%s(h.head_name, ?1) > 0 OR %s(h.address, ?1) > 0))"
+	    " OR (length(?1) < 3 AND %s(substr(h.head_name, 1, 4), ?1) > 0)"
+	    " OR h.hh_no LIKE ?1 || '%%' OR h.id_number LIKE ?1 || '%%' OR h.phone LIKE ?1 || '%%'"
+	    " OR (length(?1) >= 2 AND (h.id_number LIKE '%%' || ?1 OR h.phone LIKE '%%' || ?1))"
+	    " ORDER BY c.code, t.name, coalesce(v.name, ''), h.hh_no",
+	    instr, instr, instr);
+	if (limit > 0)
+		ch_buf_printf(&sql, " LIMIT %lld OFFSET %lld", (long long)limit, (long long)offset);
+	else
+		assert_int_equal(offset, 0);
+	assert_int_equal(ch_db_preparef(ch_ctx_db(ctx), &st, sql.ptr, "t", q), 0);
+	int rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW)
 		ch_buf_printf(&b, "%s%s", b.len ? " " : "", ch_stmt_text(st, 0));
+	if (rc < 0)
+		fail_msg("the rule's query: %s", ch_error_message());
 	ch_stmt_finalize(st);
+	ch_buf_dispose(&sql);
 	return ch_buf_detach(&b);
 }
 
@@ -539,6 +555,9 @@ static void test_search_at_scale(void **state)
 static void test_migration_fills(void **state)
 {
 	struct fixture *f = *state;
+	test_skip_unless_sqlite("test_migration_fills",
+	                        "rebuilds SQLite's schema of version 8 (its FTS5 index, triggers"
+	                        " and columns) by hand");
 	register_five(f->ctx);
 	/* 0021: no county on readings and holds, some of each written */
 	assert_int_equal(ch_db_exec_script(ch_ctx_db(f->ctx),

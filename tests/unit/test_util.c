@@ -1092,6 +1092,7 @@ static void test_hash(void **state)
 
 int main(void)
 {
+	test_no_database();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_utf8_decode_valid),
 	    cmocka_unit_test(test_utf8_decode_invalid),

@@ -1049,6 +1049,7 @@ static void test_report_render(void **state)
 
 int main(void)
 {
+	test_no_database();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_hand_built, setup, teardown),
 	    cmocka_unit_test(test_fixture_hand_built),
