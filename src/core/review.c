@@ -841,10 +841,13 @@ int ch_review_each(ch_ctx *ctx, int (*fn)(const ch_review_app *a, void *arg), vo
 	    " count(CASE WHEN i.result = 'pass' THEN 1 END),"
 	    " count(CASE WHEN i.result = 'fail' THEN 1 END)"
 	    " FROM review_application a JOIN region r ON r.id = a.county_id"
-	    " LEFT JOIN review_item i ON i.application_id = a.id"
+	    " LEFT JOIN review_item i ON i.application_id = a.id AND i.county_id = a.county_id"
 	    " WHERE (?1 = 0 OR a.reviewer = ?2)"
 	    " AND (?3 = 0 OR a.county_id = ?3 OR ?1 = 1)"
-	    " GROUP BY a.id, r.name ORDER BY a.id",
+	    /* every column named: the application's key is (id, county_id) on
+	     * PostgreSQL, a unique key it does not take the others from */
+	    " GROUP BY a.id, a.number, r.name, a.status, a.unit, a.reviewer, a.applied_at,"
+	    " a.seed_source, a.outcome, a.plan_year, a.round ORDER BY a.id",
 	    "iti", (int64_t)(ctx->actor.role == CH_ROLE_REVIEWER), ctx->actor.name,
 	    ctx->actor.role == CH_ROLE_REVIEWER ? 0 : ctx->actor.scope_region_id);
 	if (rc)

@@ -984,10 +984,10 @@ static void test_db_rules(void **state)
 		    "INSERT INTO account(code, kind, source, region_id, household_id)"
 		    " VALUES ('payable:%" PRId64 ":central', 'payable', 'central', %" PRId64
 		    ", %" PRId64 ");"
-		    "INSERT INTO entitlement(household_id, policy_id, total_fen, cost_fen,"
-		    " detail, reviewed_day, computed_at) VALUES (%" PRId64 ", (SELECT id FROM"
-		    " subsidy_policy WHERE active = 1), 100000, 300000, '{}', '2023-10-20',"
-		    " 'now');"
+		    "INSERT INTO entitlement(household_id, county_id, policy_id, total_fen,"
+		    " cost_fen, detail, reviewed_day, computed_at) SELECT id, county_id, (SELECT"
+		    " id FROM subsidy_policy WHERE active = 1), 100000, 300000, '{}',"
+		    " '2023-10-20', 'now' FROM household WHERE id = %" PRId64 ";"
 		    "INSERT INTO transfer(idem_key, kind, content_hash, day, at, actor,"
 		    " household_id) VALUES ('raw3', 'reserve', 'x', '2023-10-25', 'now', 'fin',"
 		    " %" PRId64 ");"
@@ -1092,9 +1092,10 @@ static void test_sealed_insert(void **state)
 	         "BEGIN;"
 	         "INSERT INTO account(code, kind, source, household_id) VALUES"
 	         " ('payable:%" PRId64 ":central', 'payable', 'central', %" PRId64 ");"
-	         "INSERT INTO entitlement(household_id, policy_id, total_fen, cost_fen, detail,"
-	         " reviewed_day, computed_at) VALUES (%" PRId64 ", (SELECT id FROM subsidy_policy"
-	         " WHERE active = 1), 100000, 300000, '{}', '2023-10-20', 'now');"
+	         "INSERT INTO entitlement(household_id, county_id, policy_id, total_fen, cost_fen,"
+	         " detail, reviewed_day, computed_at) SELECT id, county_id, (SELECT id FROM"
+	         " subsidy_policy WHERE active = 1), 100000, 300000, '{}', '2023-10-20', 'now'"
+	         " FROM household WHERE id = %" PRId64 ";"
 	         "INSERT INTO posting(transfer_id, account_id, amount) VALUES"
 	         " (900001, (SELECT id FROM account WHERE code = 'county:" CJ ":central'), -100),"
 	         " (900001, (SELECT id FROM account WHERE code = 'payable:%" PRId64
@@ -2069,12 +2070,13 @@ static void test_property(void **state)
 		h->entitled = between(m, 1, cost);
 		h->eligible = nos[i][0] == 'L';
 		char s[512];
-		snprintf(s, sizeof s,
-		         "INSERT INTO entitlement(household_id, policy_id, total_fen, cost_fen,"
-		         " detail, reviewed_day, computed_at) VALUES (%" PRId64 ", (SELECT id FROM"
-		         " subsidy_policy WHERE active = 1), %" PRId64 ", %" PRId64
-		         ", '{}', '2023-10-20', 'now')",
-		         h->id, h->entitled, cost);
+		snprintf(
+		    s, sizeof s,
+		    "INSERT INTO entitlement(household_id, county_id, policy_id, total_fen,"
+		    " cost_fen, detail, reviewed_day, computed_at) SELECT id, county_id, (SELECT"
+		    " id FROM subsidy_policy WHERE active = 1), %" PRId64 ", %" PRId64
+		    ", '{}', '2023-10-20', 'now' FROM household WHERE id = %" PRId64,
+		    h->entitled, cost, h->id);
 		sql_ok(f->fin, s);
 	}
 	assert_string_equal(status_of(f->fin, "W01"), "withdrawn");
