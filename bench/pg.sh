@@ -5,8 +5,9 @@
 # same run on the same machine:
 #
 #   - the weekly event batch (BENCH_HH households, default 1,000,000; a
-#     batch of 100,000 of their steps) on PostgreSQL beside the same batch
-#     on SQLite, in events/s;
+#     batch of 100,000 of their steps, or BENCH_WEEK, and then the time a
+#     batch of 100,000 would take at the rate measured) on PostgreSQL
+#     beside the same batch on SQLite, in events/s;
 #   - report dispatch over a year of steps on PostgreSQL beside SQLite (and
 #     at ten times the households when BENCH_SCALE=10, the register and its
 #     steps copied in SQL on both, as bench/run.sh does for SQLite);
@@ -14,6 +15,11 @@
 #     through cleanheat into PostgreSQL beside `psql \copy` of the same file
 #     into a plain table of text columns (the ratio); when the import fails
 #     the line says "household import on PostgreSQL: failed: MESSAGE".
+#
+# BENCH_PG_PARTS=weekly,dispatch,import (the default: all three) runs only
+# the parts named; the register and its steps are built only for the
+# first two. Each figure is printed with the load of the machine (the
+# 1-minute load average) when it was measured.
 #
 # Without a PostgreSQL server (initdb) the part is skipped with the reason.
 # The server is a throwaway cluster as the tests start one
@@ -33,6 +39,8 @@ HH=${BENCH_HH:-1000000}
 SCALE=${BENCH_SCALE:-1}
 ROWS=${BENCH_ROWS:-1000000}
 [ "$ROWS" -gt 1000000 ] && ROWS=1000000
+WEEK_MAX=${BENCH_WEEK:-100000}
+part() { case ",${BENCH_PG_PARTS:-weekly,dispatch,import}," in *",$1,"*) return 0 ;; esac; return 1; }
 
 echo "== PostgreSQL beside SQLite ($HH households)"
 . "$ROOT/tests/cli/pg_lib.sh"
@@ -56,6 +64,7 @@ measure() {
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 ms() { date +%s%N | awk '{ printf "%.0f", $1 / 1000000 }'; }
+load() { printf 'load %s' "$(cut -d' ' -f1 /proc/loadavg)"; }
 url() { echo "postgresql:///$1?host=$PGHOST&port=$PGPORT&user=$PGUSER"; }
 # newdb NAME [TEMPLATE]: an empty database (or a copy of TEMPLATE)
 newdb() {
@@ -152,75 +161,95 @@ dispatch_ms() {
 
 # ---- the register and a year of steps, on SQLite ----
 "$C" --db base.db plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 >/dev/null
-"$C" --db base.db demo generate --households "$HH" --seed 2 -o reg.csv >/dev/null
-cp base.db hh.db
-"$C" --db hh.db household import reg.csv >/dev/null
-"$C" --db hh.db demo events --as-of 2023-10-31 --seed 2 -o ev.csv >/dev/null
-EVENTS=$(($(wc -l <ev.csv) - 1))
-WEEK=$((EVENTS < 100000 ? EVENTS : 100000))
-head -n $((WEEK + 1)) ev.csv >week.csv
-t0=$(ms)
-to_pg hh.db hh
-printf '  the register of %d households copied into PostgreSQL (sqlite3 CSV, psql \\copy) in %d s\n' \
-	"$HH" "$((($(ms) - t0) / 1000))"
-
-# ---- the weekly batch ----
-cp hh.db wk.db
-set -- $(measure "$C" --db wk.db event import week.csv)
-lite_s=$1
-rm -f wk.db*
-newdb wk hh
-if out=$(measure "$C" --db "$(url wk)" event import week.csv); then
-	set -- $out
-	pg_s=$1
-	printf '  weekly batch of %d steps: PostgreSQL %7d events/s (%6.2f s) | SQLite %7d events/s (%5.2f s) | PostgreSQL / SQLite %s\n' \
-		"$WEEK" "$(rate "$WEEK" "$pg_s")" "$pg_s" "$(rate "$WEEK" "$lite_s")" "$lite_s" \
-		"$(ratio "$(rate "$WEEK" "$pg_s")" "$(rate "$WEEK" "$lite_s")")"
-else
-	printf '  weekly batch on PostgreSQL: failed: %s\n' "$(head -n 1 err.out)"
-fi
-psql -q -d postgres -c "DROP DATABASE wk" >/dev/null
-
-# ---- report dispatch over the year ----
-set -- $(measure "$C" --db hh.db event import ev.csv)
-printf '  the year, %d steps, imported on SQLite in %.1f s (%d events/s); copied into PostgreSQL:\n' \
-	"$EVENTS" "$1" "$(rate "$EVENTS" "$1")"
-psql -q -d postgres -c "DROP DATABASE hh" >/dev/null
-to_pg hh.db yr
-printf '  report dispatch at %d households (whole command, best of 5): PostgreSQL %d ms | SQLite %d ms\n' \
-	"$HH" "$(dispatch_ms "$(url yr)")" "$(dispatch_ms hh.db)"
-if [ "$SCALE" -gt 1 ]; then
-	t0=$(ms)
-	pg_scale_up yr "$SCALE"
-	printf '  copied in SQL on PostgreSQL to %d households in %d s\n' "$((HH * SCALE))" \
-		"$((($(ms) - t0) / 1000))"
-	# the SQLite anchor at the same size: copied from PostgreSQL's copy
-	# would take longer than copying in SQLite, so copied again there
-	rm -f hh.db*
+if part weekly || part dispatch; then
+	"$C" --db base.db demo generate --households "$HH" --seed 2 -o reg.csv >/dev/null
 	cp base.db hh.db
 	"$C" --db hh.db household import reg.csv >/dev/null
-	"$C" --db hh.db event import ev.csv >/dev/null
-	scale_up hh.db "$SCALE"
-	printf '  report dispatch at %d households (whole command, best of 5): PostgreSQL %d ms | SQLite %d ms\n' \
-		"$((HH * SCALE))" "$(dispatch_ms "$(url yr)")" "$(dispatch_ms hh.db)"
+	"$C" --db hh.db demo events --as-of 2023-10-31 --seed 2 -o ev.csv >/dev/null
+	EVENTS=$(($(wc -l <ev.csv) - 1))
+	WEEK=$((EVENTS < WEEK_MAX ? EVENTS : WEEK_MAX))
+	head -n $((WEEK + 1)) ev.csv >week.csv
 fi
-psql -q -d postgres -c "DROP DATABASE yr" >/dev/null
+
+# ---- the weekly batch ----
+if part weekly; then
+	t0=$(ms)
+	to_pg hh.db hh
+	printf '  the register of %d households copied into PostgreSQL (sqlite3 CSV, psql \\copy) in %d s\n' \
+		"$HH" "$((($(ms) - t0) / 1000))"
+	cp hh.db wk.db
+	set -- $(measure "$C" --db wk.db event import week.csv)
+	lite_s=$1
+	rm -f wk.db*
+	newdb wk hh
+	if out=$(measure "$C" --db "$(url wk)" event import week.csv); then
+		set -- $out
+		pg_s=$1
+		printf '  weekly batch of %d steps: PostgreSQL %7d events/s (%6.2f s) | SQLite %7d events/s (%5.2f s) | PostgreSQL / SQLite %s (%s)\n' \
+			"$WEEK" "$(rate "$WEEK" "$pg_s")" "$pg_s" "$(rate "$WEEK" "$lite_s")" "$lite_s" \
+			"$(ratio "$(rate "$WEEK" "$pg_s")" "$(rate "$WEEK" "$lite_s")")" "$(load)"
+		# a smaller batch than the week's: what 100,000 steps would take at this rate
+		[ "$WEEK" -lt 100000 ] && [ "$WEEK" -lt "$EVENTS" ] &&
+			printf '    a batch of 100000 steps at these rates: PostgreSQL about %d s, SQLite about %d s\n' \
+				"$(awk -v s="$pg_s" -v n="$WEEK" 'BEGIN { printf "%.0f", s * 100000 / n }')" \
+				"$(awk -v s="$lite_s" -v n="$WEEK" 'BEGIN { printf "%.0f", s * 100000 / n }')"
+	else
+		printf '  weekly batch on PostgreSQL: failed: %s\n' "$(head -n 1 err.out)"
+	fi
+	psql -q -d postgres -c "DROP DATABASE wk" >/dev/null
+	psql -q -d postgres -c "DROP DATABASE hh" >/dev/null
+fi
+
+# ---- report dispatch over the year ----
+if part dispatch; then
+	set -- $(measure "$C" --db hh.db event import ev.csv)
+	printf '  the year, %d steps, imported on SQLite in %.1f s (%d events/s); copied into PostgreSQL:\n' \
+		"$EVENTS" "$1" "$(rate "$EVENTS" "$1")"
+	to_pg hh.db yr
+	pg_ms=$(dispatch_ms "$(url yr)")
+	lite_ms=$(dispatch_ms hh.db)
+	printf '  report dispatch at %d households (whole command, best of 5): PostgreSQL %d ms | SQLite %d ms | PostgreSQL / SQLite %s (%s)\n' \
+		"$HH" "$pg_ms" "$lite_ms" "$(ratio "$pg_ms" "$lite_ms")" "$(load)"
+	if [ "$SCALE" -gt 1 ]; then
+		t0=$(ms)
+		pg_scale_up yr "$SCALE"
+		printf '  copied in SQL on PostgreSQL to %d households in %d s (%s)\n' "$((HH * SCALE))" \
+			"$((($(ms) - t0) / 1000))" "$(load)"
+		# the SQLite anchor at the same size: copied from PostgreSQL's copy
+		# would take longer than copying in SQLite, so copied again there
+		rm -f hh.db*
+		cp base.db hh.db
+		"$C" --db hh.db household import reg.csv >/dev/null
+		"$C" --db hh.db event import ev.csv >/dev/null
+		scale_up hh.db "$SCALE"
+		pg_ms=$(dispatch_ms "$(url yr)")
+		lite_ms=$(dispatch_ms hh.db)
+		printf '  report dispatch at %d households (whole command, best of 5): PostgreSQL %d ms | SQLite %d ms | PostgreSQL / SQLite %s (%s)\n' \
+			"$((HH * SCALE))" "$pg_ms" "$lite_ms" "$(ratio "$pg_ms" "$lite_ms")" "$(load)"
+	fi
+	psql -q -d postgres -c "DROP DATABASE yr" >/dev/null
+fi
 rm -f hh.db* ev.csv week.csv
 
 # ---- the household import ----
-"$C" --db base.db demo generate --households "$ROWS" --seed 1 -o imp.csv >/dev/null
-to_pg base.db imp
-if out=$(measure "$C" --db "$(url imp)" household import imp.csv); then
-	set -- $out
-	ch_s=$1
-	psql -q -d postgres -c "CREATE DATABASE plain" >/dev/null
-	cols=$(head -n 1 imp.csv | tr -d '\r' | awk -F, '{ for (i = 1; i <= NF; i++) printf "%s\"%s\" text", (i > 1 ? ", " : ""), $i }')
-	psql -q -d plain -c "CREATE TABLE t ($cols)" >/dev/null
-	set -- $(measure psql -q -d plain -c "\\copy t FROM 'imp.csv' WITH (FORMAT csv, HEADER)")
-	cp_s=$1
-	printf '  household import of %d rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | psql \\copy into a plain table %7d rows/s (%5.2f s) ratio %s\n' \
-		"$ROWS" "$(rate "$ROWS" "$ch_s")" "$ch_s" "$(rate "$ROWS" "$cp_s")" "$cp_s" "$(ratio "$cp_s" "$ch_s")"
-else
-	printf '  household import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
+# into a database copied as above, then analyzed: its tables' statistics
+# are those of an almost empty database (the plan), as in an office's
+# database moved onto PostgreSQL and analyzed before its first register
+if part import; then
+	"$C" --db base.db demo generate --households "$ROWS" --seed 1 -o imp.csv >/dev/null
+	to_pg base.db imp
+	if out=$(measure "$C" --db "$(url imp)" household import imp.csv); then
+		set -- $out
+		ch_s=$1
+		psql -q -d postgres -c "CREATE DATABASE plain" >/dev/null
+		cols=$(head -n 1 imp.csv | tr -d '\r' | awk -F, '{ for (i = 1; i <= NF; i++) printf "%s\"%s\" text", (i > 1 ? ", " : ""), $i }')
+		psql -q -d plain -c "CREATE TABLE t ($cols)" >/dev/null
+		set -- $(measure psql -q -d plain -c "\\copy t FROM 'imp.csv' WITH (FORMAT csv, HEADER)")
+		cp_s=$1
+		printf '  household import of %d rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | psql \\copy into a plain table %7d rows/s (%5.2f s) ratio %s (%s)\n' \
+			"$ROWS" "$(rate "$ROWS" "$ch_s")" "$ch_s" "$(rate "$ROWS" "$cp_s")" "$cp_s" "$(ratio "$cp_s" "$ch_s")" "$(load)"
+	else
+		printf '  household import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
+	fi
 fi
 rm -f imp.csv base.db*

@@ -402,18 +402,34 @@ int ch_seal_commit(ch_ctx *ctx)
 			const struct seal_kind *k = &kinds[i];
 			/* the new state of each object changed (NULL: deleted), unless
 			 * its seal has it (an import's unchanged rows get a new
-			 * import_id, nothing else) */
+			 * import_id, nothing else): first the objects whose seal has
+			 * it leave seal_dirty, then the rest are sealed. Two
+			 * statements, so that the one reading the seals does not
+			 * write them: in one, PostgreSQL, whose statistics may have
+			 * seen the seals few (a database filled by copying, then
+			 * analyzed), scans them in full for each object while the
+			 * statement adds to them, which grows with the square of the
+			 * objects (100,000 households imported: stopped after 31
+			 * minutes, 59 s now; docs/performance.md) */
 			ch_buf_clear(&b);
-			ch_buf_printf(
-			    &b, "INSERT INTO seal(kind, object, seq, fields)"
-			        " SELECT ?1, c.o, ?2, c.f FROM (SELECT d.object AS o, (SELECT ");
+			ch_buf_puts(&b,
+			            "DELETE FROM seal_dirty AS d WHERE d.kind = ?2 AND (SELECT ");
 			canon_sql(ctx->db, k, &b);
 			ch_buf_printf(&b,
-			              " FROM %s x WHERE x.%s = d.object) AS f"
-			              " FROM seal_dirty d WHERE d.kind = ?3) c"
-			              " WHERE c.f IS DISTINCT FROM (SELECT s.fields FROM seal s "
-			              "WHERE s.kind = ?1"
-			              " AND s.object = c.o ORDER BY s.seq DESC LIMIT 1)",
+			              " FROM %s x WHERE x.%s = d.object) IS NOT DISTINCT FROM"
+			              " (SELECT s.fields FROM seal s WHERE s.kind = ?1"
+			              " AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)",
+			              k->table, k->key);
+			rc = ch_db_run(ctx->db, b.ptr, "ti", k->kind, (int64_t)i);
+			if (rc)
+				break;
+			ch_buf_clear(&b);
+			ch_buf_puts(&b, "INSERT INTO seal(kind, object, seq, fields)"
+			                " SELECT ?1, d.object, ?2, (SELECT ");
+			canon_sql(ctx->db, k, &b);
+			ch_buf_printf(&b,
+			              " FROM %s x WHERE x.%s = d.object)"
+			              " FROM seal_dirty d WHERE d.kind = ?3",
 			              k->table, k->key);
 			rc = ch_db_run(ctx->db, b.ptr, "tii", k->kind, head + 1, (int64_t)i);
 			if (rc == 0)
