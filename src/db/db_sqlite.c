@@ -252,17 +252,20 @@ static const void *sqlite_column_blob(void *stmt, int col, size_t *len)
 }
 
 /* The program's tables: not SQLite's own, nor the parts of a full-text
- * table (household_search_data ...), which its own table stands for. */
+ * table (household_search_data ...), which its own table stands for. The
+ * full-text tables are found once (MATERIALIZED): asked for each table,
+ * the catalogue's every row and its SQL text were read again, which cost a
+ * short command more than its own work (every open asks, require_schema). */
 static int sqlite_tables(void *impl, ch_strv *out)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(
 	    impl,
-	    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
-	    "ESCAPE '\\'"
-	    " AND NOT EXISTS (SELECT 1 FROM sqlite_master v WHERE v.type = 'table'"
-	    " AND v.sql LIKE 'CREATE VIRTUAL TABLE%' AND sqlite_master.name LIKE v.name || '\\_%' "
-	    "ESCAPE '\\')",
+	    "WITH v(name) AS MATERIALIZED (SELECT name FROM sqlite_master WHERE type = 'table'"
+	    " AND sql LIKE 'CREATE VIRTUAL TABLE%')"
+	    " SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
+	    " AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	    " AND NOT EXISTS (SELECT 1 FROM v WHERE m.name LIKE v.name || '\\_%' ESCAPE '\\')",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return map_error(impl, rc);
