@@ -33,9 +33,10 @@ PDF_PKGS := pangocairo fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS))
 PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lcsv -ldl
 # The program itself loads libpq too when it first connects to PostgreSQL,
-# and libmicrohttpd when `serve` starts (the end of src/db/db_pg.c and of
-# src/http/server.c stands in for them); the unit tests and fuzz targets link them.
-BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq libmicrohttpd,$(PKGS))) -lcsv -ldl
+# libmicrohttpd when `serve` starts and libxlsxwriter when it first writes a
+# workbook (the end of src/db/db_pg.c and of src/http/server.c, and
+# src/io/xlsxw.c, stand in for them); the unit tests and fuzz targets link them.
+BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq libmicrohttpd xlsxwriter,$(PKGS))) -lcsv -ldl
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

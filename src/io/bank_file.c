@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "core/audit.h"
 #include "core/ctx.h"
@@ -14,6 +13,7 @@
 #include "io/headings.h"
 #include "io/report.h"
 #include "io/rows.h"
+#include "io/xlsxw.h"
 #include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -89,7 +89,7 @@ static int write_xlsx(ch_ctx *ctx, int64_t batch, const ch_report *r, const stru
 	ch_date d = {0};
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return ch_error_set(CH_ERROR, "%s: cannot create the workbook", path);
+		return ch_error_code();
 	ch_subsidy_batches(ctx, NULL, find_batch, &info);
 	ch_error_clear();
 	if (ch_date_parse(info.day, &d) != 0)

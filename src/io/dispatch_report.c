@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "io/dispatch_report.h"
+#include "io/xlsxw.h"
 #include "util/alloc.h"
 #include "util/error.h"
 
@@ -320,7 +320,7 @@ static int write_xlsx(const ch_dispatch *d, const char *path)
 	char title[256], nl[NNOTES][256];
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return ch_error_set(CH_ERROR, "无法创建 %s", path);
+		return ch_error_code();
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "调度表");
 	lxw_format *ft = workbook_add_format(wb), *fh = workbook_add_format(wb);
 	lxw_format *fb = workbook_add_format(wb), *ftot = workbook_add_format(wb);

@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "core/notice.h"
 #include "io/notice_pdf.h"
 #include "io/notice_sheet.h"
+#include "io/xlsxw.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/money.h"
@@ -142,7 +142,7 @@ int ch_notice_sheet_write(ch_ctx *ctx, const char *number, const char *path, siz
 	int rc;
 	s.wb = workbook_new(path);
 	if (!s.wb)
-		return ch_error_set(CH_ERROR, "%s: cannot create the workbook", path);
+		return ch_error_code();
 	s.ws = workbook_add_worksheet(s.wb, "公示名单");
 	s.tf = workbook_add_format(s.wb);
 	format_set_bold(s.tf);

@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xlsxwriter.h>
 
 #include "io/csv.h"
 #include "io/rejects.h"
 #include "io/rows.h"
+#include "io/xlsxw.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -93,8 +93,9 @@ int ch_rejects_write(const char *out, const char *path, const char *sheet, const
 	ch_buf_init(&reason);
 	if (ch_str_ends(out, ".xlsx")) {
 		o.wb = workbook_new(out);
-		o.ws = o.wb ? workbook_add_worksheet(o.wb, NULL) : NULL;
-		if (!o.ws)
+		if (!o.wb)
+			rc = ch_error_code();
+		else if (!(o.ws = workbook_add_worksheet(o.wb, NULL)))
 			rc = ch_error_set(CH_ERROR, "无法创建 %s", out);
 	} else {
 		o.csv = fopen(out, "wb");

@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "io/csv.h"
 #include "io/report.h"
+#include "io/xlsxw.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -420,7 +420,7 @@ static int render_xlsx(const ch_report *r, const char *path)
 {
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
-		return ch_error_set(CH_ERROR, "无法创建 %s", path);
+		return ch_error_code();
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
 	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb);
 	lxw_format *tot = workbook_add_format(wb), *body = workbook_add_format(wb);

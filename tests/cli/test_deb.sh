@@ -44,6 +44,7 @@ expect_eq "control: Architecture" "$(dpkg-deb -f "$DEB" Architecture)" "$ARCH"
 run dpkg-deb -f "$DEB" Depends
 has "control: Depends on SQLite" "libsqlite3-0"
 has "control: Depends on libmicrohttpd" "libmicrohttpd"
+has "control: Depends on libxlsxwriter (loaded when a workbook is written)" "libxlsxwriter"
 has "control: Depends on adduser (postinst)" "adduser"
 rm -rf ctl && mkdir ctl && dpkg-deb -e "$DEB" ctl
 expect_eq "conffiles: the configuration file" "$(cat ctl/conffiles)" /etc/cleanheat/cleanheat.conf
