@@ -182,48 +182,73 @@ static int add_row(ch_dispatch *d, const char *code, const char *name)
 	return (int)d->nrows - 2;
 }
 
+/* The row of county COUNTY (a region id), added (with its code and name
+ * from the region table) when the plan has no target for it; -1 on error. */
+static int row_of_county(ch_ctx *ctx, ch_dispatch *d, int64_t county)
+{
+	ch_stmt *st;
+	int i = -1;
+	if (ch_db_preparef(ctx->db, &st, "SELECT code, name FROM region WHERE id = ?", "i",
+	                   county) != 0)
+		return -1;
+	int rc = ch_stmt_step(st);
+	if (rc == CH_DB_ROW) {
+		i = find_row(d, ch_stmt_text(st, 0));
+		if (i < 0)
+			i = add_row(d, ch_stmt_text(st, 0), ch_stmt_text(st, 1));
+	} else if (rc >= 0) {
+		i = -2; /* not a region: skipped, as the join skipped it */
+	}
+	ch_stmt_finalize(st);
+	return i;
+}
+
 static int sum_until(ch_ctx *ctx, ch_dispatch *d, const char *day, const char *prev,
                      const char *recent)
 {
 	ch_stmt *st;
-	/* summed in the primary key's order (year, county, stage, day), so no
-	 * row is sorted; the county's code and name are joined to the few sums
-	 * afterwards (grouping by them too made SQLite sort every row first:
-	 * 13.5 M instructions a pass instead of about 1 M at 3,500 sums); the
-	 * three days in one pass instead of one pass each */
-	int rc =
-	    ch_db_preparef(ctx->db, &st,
-	                   "SELECT r.code, r.name, s.stage_no, s.n, s.es, s.area, s.n_prev,"
-	                   " s.n_recent FROM (SELECT county_id, stage_no,"
-	                   " sum(households) AS n, sum(es_households) AS es,"
-	                   " sum(es_area_centi) AS area,"
-	                   " sum(CASE WHEN day <= ?3 THEN households ELSE 0 END) AS n_prev,"
-	                   " sum(CASE WHEN day <= ?4 THEN households ELSE 0 END) AS n_recent"
-	                   " FROM progress_daily WHERE plan_year = ?1 AND day <= ?2"
-	                   " GROUP BY county_id, stage_no) s"
-	                   " JOIN region r ON r.id = s.county_id"
-	                   " ORDER BY s.county_id, s.stage_no",
-	                   "ittt", (int64_t)d->year, day, prev ? prev : day, recent ? recent : day);
+	/* The year's sums up to DAY, in the primary key's order (year, county,
+	 * stage, day), added up here: the county's row is found once per
+	 * county, and the three days are compared in C. Summed in SQL (a
+	 * GROUP BY with a CASE per day) the same pass cost twice the
+	 * instructions (docs/performance.md, the dispatch). */
+	int rc = ch_db_preparef(ctx->db, &st,
+	                        "SELECT county_id, stage_no, day, households, es_households,"
+	                        " es_area_centi FROM progress_daily"
+	                        " WHERE plan_year = ? AND day <= ?"
+	                        " ORDER BY county_id, stage_no, day",
+	                        "it", (int64_t)d->year, day);
 	if (rc)
 		return rc;
+	int64_t county = -1; /* none yet */
+	int i = -2;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		int i = find_row(d, ch_stmt_text(st, 0));
-		if (i < 0)
-			i = add_row(d, ch_stmt_text(st, 0), ch_stmt_text(st, 1));
-		int s = (int)ch_stmt_int64(st, 2);
-		if (s < 0 || s >= CH_STAGE_COUNT)
+		int64_t c = ch_stmt_int64(st, 0);
+		if (c != county) {
+			county = c;
+			if ((i = row_of_county(ctx, d, c)) == -1) {
+				rc = ch_error_code();
+				break;
+			}
+		}
+		int s = (int)ch_stmt_int64(st, 1);
+		if (i < 0 || s < 0 || s >= CH_STAGE_COUNT)
 			continue;
 		ch_dispatch_row *r = &d->rows[i];
+		int64_t n = ch_stmt_int64(st, 3);
 		if (!prev) {
-			r->prev[s] = ch_stmt_int64(st, 3);
+			r->prev[s] += n;
 			continue;
 		}
-		r->n[s] = ch_stmt_int64(st, 3);
-		r->es_n[s] = ch_stmt_int64(st, 4);
-		r->es_area_centi[s] = ch_stmt_int64(st, 5);
-		r->prev[s] = ch_stmt_int64(st, 6);
+		const char *at = ch_stmt_text(st, 2);
+		r->n[s] += n;
+		r->es_n[s] += ch_stmt_int64(st, 4);
+		r->es_area_centi[s] += ch_stmt_int64(st, 5);
+		if (strcmp(at, prev) <= 0)
+			r->prev[s] += n;
 		/* until the rate's start; turned into a difference below */
-		r->recent[s] = ch_stmt_int64(st, 7);
+		if (strcmp(at, recent ? recent : day) <= 0)
+			r->recent[s] += n;
 	}
 	ch_stmt_finalize(st);
 	return rc < 0 ? rc : 0;
