@@ -916,6 +916,8 @@ static void refused(ch_ctx *ctx, const char *s, const char *what)
 	same_counts(c0, counts(ctx), what);
 }
 
+static void refused_saying(ch_ctx *ctx, const char *s, const char *why);
+
 static void test_db_rules(void **state)
 {
 	struct fixture *f = *state;
@@ -948,6 +950,15 @@ static void test_db_rules(void **state)
 	         "INSERT INTO posting(transfer_id, account_id, amount) VALUES ((SELECT min(id) FROM"
 	         " transfer), (SELECT id FROM account WHERE code = 'pref:central'), 5)");
 	refused(f->fin, s, "a posting into a sealed transfer");
+	if (!test_pg_url()) { /* and with SQLite's foreign keys off, to an account that is not */
+		sql_ok(f->fin, "PRAGMA foreign_keys = OFF");
+		refused_saying(
+		    f->fin,
+		    "INSERT INTO posting(transfer_id, account_id, amount) VALUES ((SELECT"
+		    " min(id) FROM transfer), 999999, 5)",
+		    "the transfer is sealed");
+		sql_ok(f->fin, "PRAGMA foreign_keys = ON");
+	}
 	/* an account below zero */
 	refused(f->fin, "UPDATE account SET balance = -1 WHERE code = 'county:" CJ ":central'",
 	        "a county account set below zero");

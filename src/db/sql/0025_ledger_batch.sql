@@ -42,14 +42,15 @@ DROP TRIGGER transfer_seal;
 
 CREATE TRIGGER posting_only_open AFTER INSERT ON posting
 BEGIN
-	-- refused into a sealed transfer; into an open one, counted at its
-	-- seal; written before its transfer, counted now (the transfer's
-	-- insert checks it). One statement, the transfer looked up once.
+	-- written before its transfer, it counts now (the transfer's insert
+	-- checks it); into an open transfer, at its seal (no account matches
+	-- NULL); into a sealed one, refused. One statement, the transfer looked
+	-- up once, and before the account, whether or not it exists.
 	UPDATE account SET balance = balance + NEW.amount
-	WHERE id = NEW.account_id
-	AND (SELECT CASE WHEN sealed <> 0 THEN RAISE(ABORT, 'ledger: the transfer is sealed')
-	                 ELSE 0 END
-	     FROM transfer WHERE id = NEW.transfer_id) IS NULL;
+	WHERE id = (SELECT CASE WHEN count(*) = 0 THEN NEW.account_id
+	                        WHEN max(sealed) <> 0
+	                        THEN RAISE(ABORT, 'ledger: the transfer is sealed') END
+	            FROM transfer WHERE id = NEW.transfer_id);
 END;
 
 -- A transfer written sealed, after its postings: checked once, here. One
