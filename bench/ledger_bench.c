@@ -25,7 +25,8 @@
  * Then, untimed, the WAL frames (pages written) per commit at batch 1, for
  * each side: automatic checkpoints off, the WAL emptied, WAL_RUN transfers
  * (or their rows) committed one by one, the WAL file's size divided by the
- * size of a frame and by the number of commits. LEDGER_BENCH_FRAMES=0 in the
+ * size of a frame and by the number of commits, and the ledger's frames
+ * per commit by the b-tree their page belongs to (dbstat). LEDGER_BENCH_FRAMES=0 in the
  * environment leaves this out (for callgrind --toggle-collect=ledger_run,
  * which then counts the timed runs alone).
  */
@@ -158,12 +159,61 @@ static double wal_frames(const char *path, int64_t page)
 }
 
 #define WAL_OFF "PRAGMA wal_autocheckpoint=0; PRAGMA wal_checkpoint(TRUNCATE);"
-#define WAL_ON  "PRAGMA wal_autocheckpoint=1000;"
+
+/* Which b-trees the frames in the WAL of the database at PATH belong to
+ * (pages of PAGE bytes, each frame's page number in the first four bytes
+ * of its header, big-endian; the page's b-tree from the dbstat table),
+ * printed per commit of N. */
+static void wal_trees(const char *path, int64_t page, long n)
+{
+	char wal[4200];
+	unsigned char hdr[24];
+	sqlite3 *h = NULL;
+	sqlite3_stmt *st = NULL;
+	FILE *f;
+	snprintf(wal, sizeof wal, "%s-wal", path);
+	if (!(f = fopen(wal, "rb")))
+		return;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_exec(h, "CREATE TEMP TABLE frame(pageno INTEGER)", NULL, NULL, NULL) !=
+	        SQLITE_OK ||
+	    sqlite3_prepare_v2(h, "INSERT INTO frame VALUES (?)", -1, &st, NULL) != SQLITE_OK) {
+		sqlite3_close(h);
+		fclose(f);
+		return;
+	}
+	fseek(f, 32, SEEK_SET);
+	while (fread(hdr, 1, sizeof hdr, f) == sizeof hdr) {
+		sqlite3_bind_int64(st, 1,
+		                   (int64_t)hdr[0] << 24 | hdr[1] << 16 | hdr[2] << 8 | hdr[3]);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+		if (fseek(f, (long)page, SEEK_CUR) != 0)
+			break;
+	}
+	fclose(f);
+	sqlite3_finalize(st);
+	printf("  ledger's WAL frames per commit by b-tree:");
+	if (sqlite3_prepare_v2(h,
+	                       "SELECT coalesce(d.name, '(free list or header)'), count(*)"
+	                       " FROM frame f LEFT JOIN dbstat d ON d.pageno = f.pageno"
+	                       " GROUP BY 1 ORDER BY 2 DESC, 1",
+	                       -1, &st, NULL) == SQLITE_OK)
+		while (sqlite3_step(st) == SQLITE_ROW)
+			printf(" %s %.2f", (const char *)sqlite3_column_text(st, 0),
+			       (double)sqlite3_column_int64(st, 1) / (double)n);
+	printf("\n");
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+#define WAL_ON "PRAGMA wal_autocheckpoint=1000;"
 
 /* WAL frames per commit at batch 1: the ledger's (WAL_RUN transfers) into
- * *LEDGER, the plain table's (their rows, from FIRST on) into *PLAIN. */
+ * *LEDGER, the plain table's (their rows, from FIRST on) into *PLAIN; the
+ * ledger's page size into *PAGESZ (its WAL stays until its next commit). */
 static int wal_per_commit(ch_ctx *ctx, const char *path, sqlite3 *h, sqlite3_stmt *ins,
-                          const char *plain_path, long first, double *ledger, double *plain)
+                          const char *plain_path, long first, double *ledger, double *plain,
+                          int64_t *pagesz)
 {
 	int64_t page = 4096;
 	double s;
@@ -172,6 +222,7 @@ static int wal_per_commit(ch_ctx *ctx, const char *path, sqlite3 *h, sqlite3_stm
 	    ledger_run(ctx, "wal", WAL_RUN, 1, &s) != 0)
 		return fail("counting the WAL frames");
 	*ledger = wal_frames(path, page) / WAL_RUN;
+	*pagesz = page;
 	if (ch_db_exec_script(ch_ctx_db(ctx), WAL_ON) != 0)
 		return fail("counting the WAL frames");
 	if (sqlite3_exec(h, WAL_OFF, NULL, NULL, NULL) != SQLITE_OK ||
@@ -263,12 +314,15 @@ int main(int argc, char **argv)
 	report(BATCHED, nb, lb, qb);
 	const char *frames = getenv("LEDGER_BENCH_FRAMES");
 	long walrun = frames && strcmp(frames, "0") == 0 ? 0 : WAL_RUN;
-	if (walrun && wal_per_commit(ctx, argv[1], h, ins, plain, n1 + nb, &wl, &wp) != 0)
+	int64_t pagesz = 4096;
+	if (walrun && wal_per_commit(ctx, argv[1], h, ins, plain, n1 + nb, &wl, &wp, &pagesz) != 0)
 		goto done;
-	if (walrun)
+	if (walrun) {
 		printf("WAL frames per commit at batch 1 (%d commits, untimed): ledger %.2f,"
 		       " plain sqlite insert %.2f\n",
 		       WAL_RUN, wl, wp);
+		wal_trees(argv[1], pagesz, WAL_RUN);
+	}
 
 	/* the check: every fen arrived, every row is there */
 	if (ch_ledger_balance(ctx, "pref:central", &balance) != 0) {

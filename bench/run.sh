@@ -264,7 +264,9 @@ want overview && (cd "$ROOT" && sh bench/overview.sh "$C")
 # transaction per transfer (BENCH_LEDGER, default 20,000 transfers) and
 # 1,000 transfers per transaction (BENCH_LEDGER_BATCHED, default 200,000),
 # each beside a plain sqlite3 insert of the same rows into a table with no
-# indexes, same batch, same pragmas (WAL, synchronous=NORMAL), same run.
+# indexes, same batch, same pragmas (WAL, synchronous=NORMAL), same run;
+# then, untimed, the WAL frames per commit at batch 1 for both, and the
+# ledger's by the b-tree each frame's page belongs to.
 if want ledger; then
 echo "== ledger postings (durable: committed in WAL, synchronous=NORMAL)"
 make -s --no-print-directory -C "$ROOT" MODE=release bench-bin

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/ctx_int.h"
 #include "core/ledger.h"
@@ -365,6 +366,49 @@ static int refused(const char *key, const char *account, int64_t amount)
 	return rc;
 }
 
+/* The transfer, sealed, after its postings: its texts are the caller's,
+ * unchanged until the statement is reset, so they are bound without a
+ * copy (ch_stmt_bind_text_ref). */
+static int insert_sealed(ch_ctx *ctx, int64_t id, const char *key, const char *kind,
+                         const char *hash, const char *day, const char *now, const char *memo,
+                         int64_t household, int64_t reverses)
+{
+	ch_stmt *st;
+	int rc = ch_db_preparef(ctx->db, &st,
+	                        "INSERT INTO transfer(id, idem_key, kind, content_hash, day, at,"
+	                        " actor, memo, household_id, reverses, sealed)"
+	                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+	                        NULL);
+	if (rc)
+		return rc;
+	const char *text[7] = {key, kind, hash, day, now, ctx->actor.name, memo};
+	rc = ch_stmt_bind_int64(st, 1, id);
+	for (int i = 0; i < 7 && rc == 0; i++)
+		rc = ch_stmt_bind_text_ref(st, i + 2, text[i]);
+	if (rc == 0)
+		rc = household ? ch_stmt_bind_int64(st, 9, household) : ch_stmt_bind_null(st, 9);
+	if (rc == 0)
+		rc = reverses ? ch_stmt_bind_int64(st, 10, reverses) : ch_stmt_bind_null(st, 10);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW)
+		rc = 0;
+	ch_stmt_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+/* The time now as ch_now_utc writes it, formatted once per second (a
+ * batch makes thousands of transfers a second). Per thread. */
+static void now_utc(char out[32])
+{
+	static _Thread_local time_t last = (time_t)-1;
+	static _Thread_local char text[32];
+	time_t t = time(NULL);
+	if (t != last) {
+		ch_now_utc(text, sizeof text);
+		last = time(NULL) == t ? t : (time_t)-1; /* the second turned: ask again */
+	}
+	memcpy(out, text, sizeof text);
+}
+
 int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const char *day,
                        const char *memo, int64_t household, int64_t reverses, const ch_posting *p,
                        size_t n, int64_t *id, int *existed)
@@ -411,7 +455,7 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 		return rc;
 	if (strcmp(kind, "reverse") == 0 && (rc = mirrors(ctx, key, reverses, p, n)) != 0)
 		return rc;
-	ch_now_utc(now, sizeof now);
+	now_utc(now);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
 	/* the postings first, then the transfer already sealed: the database
@@ -438,17 +482,14 @@ int ch_ledger_transfer(ch_ctx *ctx, const char *key, const char *kind, const cha
 			rc = refused(key, p[i].account, p[i].amount);
 	}
 	if (rc == 0)
-		rc = ch_db_run(
-		    ctx->db,
-		    "INSERT INTO transfer(id, idem_key, kind, content_hash, day, at, actor,"
-		    " memo, household_id, reverses, sealed)"
-		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
-		    "itttttttII", *id, key, kind, hash, day, now, ctx->actor.name, memo, household,
-		    reverses);
+		rc = insert_sealed(ctx, *id, key, kind, hash, day, now, memo, household, reverses);
 	if (rc == CH_ECONFLICT) { /* the transfer's own check: name the posting it is about */
+		int ent = strstr(ch_error_message(), "entitlement") != NULL;
 		const ch_posting *which = NULL;
 		for (size_t i = 0; i < n && !which; i++)
-			if (p[i].amount > 0 && ch_str_starts(p[i].account, "payable:"))
+			if (p[i].amount > 0 && (ch_str_starts(p[i].account, "payable:") ||
+			                        (ent && (ch_str_starts(p[i].account, "transit:") ||
+			                                 ch_str_starts(p[i].account, "paid:")))))
 				which = &p[i];
 		rc = which ? refused(key, which->account, which->amount) : refused(key, NULL, 0);
 	}

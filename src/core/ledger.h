@@ -7,9 +7,11 @@
  * again with the same key and the same content it returns the transfer
  * already made; with the same key and other content it is refused. The
  * rules are kept twice, here and by the database's triggers (0007_funds.sql,
- * rebuilt by 0016_ledger_speed.sql), so that neither a bug here nor a hand
- * edit of the file can break them. A transfer is written after its
- * postings, already sealed: the database checks it once as it goes in.
+ * rebuilt by 0016_ledger_speed.sql and, on SQLite, 0025_ledger_batch.sql),
+ * so that neither a bug here nor a hand edit of the file can break them. A
+ * transfer is written after its postings, already sealed: each posting
+ * moves its balance as it goes in, and the database checks the transfer
+ * once, as it goes in.
  *
  * Accounts are named by code and created on first use:
  *   origin:SRC                      where a fund source's money comes from
