@@ -127,8 +127,9 @@ static int64_t count_rows(ch_db *db, const char *table)
 /* Copies the rows of TABLE from SRC into DST; adds their number to *ROWS. */
 /* An entitlement may fall below what was once reserved or paid (an approved
  * change cut it, money was recovered), while the target's triggers check
- * each posting, as it is copied in its old order, against the entitlement
- * as it is now. So while the postings are copied each entitlement is
+ * the postings, as they are copied in their old order, against the
+ * entitlement as it is now (PostgreSQL at each posting, SQLite at each
+ * transfer's seal, schema 25). So while the postings are copied each entitlement is
  * raised (with its cost, which bounds it) by the money ever put into the
  * household's accounts, and afterwards lowered by as much again (SIGN 1,
  * then -1): the rows end as in the source. */
