@@ -133,8 +133,10 @@ if want import; then
 				"$n" "$order" "$ch_rate" "$ch_s" "$ch_lock" "$(mib "$ch_kb")" \
 				"$(rate "$n" "$rg_s")" "$rg_s" "$(ratio "$rg_s" "$ch_s")" \
 				"$(rate "$n" "$sq_s")" "$sq_s" "$(ratio "$sq_s" "$ch_s")"
+			printf '%8d rows %-8s: peak memory %6.1f MiB, aim < 96 MiB (the 64 MiB page cache + 32): %s\n' \
+				"$n" "$order" "$(mib "$ch_kb")" "$(awk -v k="$ch_kb" 'BEGIN { print (k < 96 * 1024 ? "met" : "NOT met") }')"
 			if [ "$order" = sorted ]; then
-				sorted_s=$ch_s
+				sorted_s=$ch_s sorted_kb=$ch_kb
 			else
 				printf '%8d rows: shuffled / sorted %s (aim <= 1.30)\n' "$n" "$(ratio "$ch_s" "$sorted_s")"
 			fi
@@ -142,10 +144,12 @@ if want import; then
 		done
 		per_row=$(awk -v s="$sorted_s" -v n="$n" 'BEGIN { printf "%.3f", s * 1e6 / n }')
 		if [ -z "$per_row_first" ]; then
-			per_row_first=$per_row
+			per_row_first=$per_row kb_first=$sorted_kb
 		else
 			printf '   cost per row (sorted): %s us at 100000, %s us at %d: ratio %s (aim <= 1.10, flat)\n' \
 				"$per_row_first" "$per_row" "$n" "$(ratio "$per_row" "$per_row_first")"
+			printf '   peak memory (sorted): %s MiB at 100000, %s MiB at %d: ratio %s (aim flat, each < 96)\n' \
+				"$(mib "$kb_first")" "$(mib "$sorted_kb")" "$n" "$(ratio "$sorted_kb" "$kb_first")"
 		fi
 		rm -f "reg-$n.csv" "shuf-$n.csv"
 	done

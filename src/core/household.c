@@ -1505,15 +1505,22 @@ static json_t *row_json(ch_stmt *st, int first)
 /* Brings the search index in step with what this import stored, in two
  * statements (FTS5 writes a segment per statement): the entries of the
  * households it changed, as they were, out; those of every household it
- * wrote (new ones have ids above LAST_ID; changed ones are in hh_before) in. */
+ * wrote (new ones have ids above LAST_ID; changed ones are in hh_before,
+ * all at or below it) in. The two kinds are two SELECTs joined by UNION
+ * ALL, not one WHERE with OR: SQLite answers the OR of two indexes by
+ * keeping every rowid it returned in memory (24 bytes a row), which at
+ * 1,000,000 new households was 24 MiB beside the page cache
+ * (docs/performance.md, "Memory"). The rows come in the same order. */
 static int index_search(ch_hh_import *imp)
 {
-	char in[sizeof HH_SEARCH_VALS + 200];
+	char in[2 * sizeof HH_SEARCH_VALS + 400];
 	snprintf(in, sizeof in,
 	         "SELECT id, " HH_SEARCH_VALS " FROM household"
-	         " WHERE (id > %" PRId64 " OR id IN (SELECT id FROM hh_before))"
+	         " WHERE id > %" PRId64 " AND import_id = %" PRId64 " UNION ALL"
+	         " SELECT id, " HH_SEARCH_VALS " FROM household"
+	         " WHERE id IN (SELECT id FROM hh_before) AND id <= %" PRId64
 	         " AND import_id = %" PRId64,
-	         imp->last_id, imp->import_id);
+	         imp->last_id, imp->import_id, imp->last_id, imp->import_id);
 	return ch_db_text_index(imp->ctx->db, "household_search", HH_SEARCH_COLS,
 	                        "SELECT id, " HH_SEARCH_VALS " FROM hh_before", in);
 }

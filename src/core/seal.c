@@ -205,19 +205,33 @@ static int table_index(const char *table)
 
 /* The change hook: remembers each changed row of a sealed table (a child
  * table's deletions are noted by a trigger, which can still read the row's
- * parent). */
+ * parent). A row next to the last one noted of the same table extends its
+ * run, and a row inside it is there already: the rows of a set-wise insert
+ * (ids one after another) take one note, not 16 bytes each (a million
+ * households imported noted 16 MiB, and sorting them took as much again;
+ * docs/performance.md, "Memory"). */
 static void heard(void *arg, enum ch_db_change op, const char *table, int64_t rowid)
 {
 	ch_store *store = arg;
 	int t = table_index(table);
 	if (t < 0 || (t % 2 == 1 && op == CH_DB_DELETE))
 		return;
+	if (store->seal_n) {
+		struct ch_seal_note *last = &store->seal_notes[store->seal_n - 1];
+		int64_t end = last->rowid + last->more;
+		if (last->table == t && rowid == end + 1 && last->more < UINT32_MAX) {
+			last->more++;
+			return;
+		}
+		if (last->table == t && rowid >= last->rowid && rowid <= end)
+			return;
+	}
 	if (store->seal_n == store->seal_cap) {
 		store->seal_cap = store->seal_cap ? 2 * store->seal_cap : 1024;
 		store->seal_notes =
 		    ch_reallocarray(store->seal_notes, store->seal_cap, sizeof *store->seal_notes);
 	}
-	store->seal_notes[store->seal_n++] = (struct ch_seal_note){t, rowid};
+	store->seal_notes[store->seal_n++] = (struct ch_seal_note){t, 0, rowid};
 }
 
 void ch_seal_forget(ch_store *store)
@@ -309,11 +323,12 @@ static int note_dirty(ch_ctx *ctx)
 {
 	ch_store *store = ctx->store;
 	ch_stmt *many = NULL;
+	struct ch_seal_note run[NOTES_PER_INSERT];
 	ch_buf b;
 	int rc = 0;
-	size_t n = 0;
+	size_t n = 0, k = 0;
 	ch_buf_init(&b);
-	/* the parents' rows, sorted, without repeats, at the front */
+	/* the parents' runs, sorted by their first row, at the front */
 	for (size_t i = 0; i < store->seal_n; i++)
 		if (store->seal_notes[i].table % 2 == 0) {
 			struct ch_seal_note t = store->seal_notes[i];
@@ -322,23 +337,37 @@ static int note_dirty(ch_ctx *ctx)
 		}
 	if (n > 1)
 		qsort(store->seal_notes, n, sizeof *store->seal_notes, note_cmp);
-	size_t u = 0;
-	for (size_t i = 0; i < n; i++)
-		if (u == 0 || note_cmp(&store->seal_notes[u - 1], &store->seal_notes[i]) != 0)
-			store->seal_notes[u++] = store->seal_notes[i];
-	for (size_t i = 0; i < u && rc == 0; i += NOTES_PER_INSERT)
-		rc = note_objects(ctx, &store->seal_notes[i],
-		                  u - i < NOTES_PER_INSERT ? u - i : NOTES_PER_INSERT, &many);
+	/* each row of them once, in order, NOTES_PER_INSERT at a time: a run
+	 * overlapping the one before starts after the rows that one had */
+	int64_t next = 0; /* the first row of the last table not yet passed */
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const struct ch_seal_note *x = &store->seal_notes[i];
+		int64_t from = x->rowid, to = x->rowid + x->more;
+		if (i > 0 && x->table == store->seal_notes[i - 1].table && from < next)
+			from = next;
+		for (int64_t r = from; r <= to && rc == 0; r++) {
+			run[k++] = (struct ch_seal_note){x->table, 0, r};
+			if (k == NOTES_PER_INSERT) {
+				rc = note_objects(ctx, run, k, &many);
+				k = 0;
+			}
+		}
+		if (i == 0 || x->table != store->seal_notes[i - 1].table || to + 1 > next)
+			next = to + 1;
+	}
+	if (rc == 0 && k)
+		rc = note_objects(ctx, run, k, &many);
 	ch_stmt_finalize(many);
 	for (size_t i = n; i < store->seal_n && rc == 0; i++) {
 		const struct ch_seal_note *x = &store->seal_notes[i];
-		const struct seal_kind *k = &kinds[x->table / 2];
+		const struct seal_kind *kd = &kinds[x->table / 2];
 		ch_buf_clear(&b); /* a child row: its parent */
 		ch_buf_printf(&b,
 		              "INSERT INTO seal_dirty SELECT %d, %s FROM %s WHERE rowid = ?"
 		              " ON CONFLICT DO NOTHING",
-		              x->table / 2, k->child_key, k->child_table);
-		rc = ch_db_run(ctx->db, b.ptr, "i", x->rowid);
+		              x->table / 2, kd->child_key, kd->child_table);
+		for (int64_t r = x->rowid; r <= x->rowid + x->more && rc == 0; r++)
+			rc = ch_db_run(ctx->db, b.ptr, "i", r);
 	}
 	ch_buf_dispose(&b);
 	ch_seal_forget(store);

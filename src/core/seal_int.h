@@ -10,9 +10,12 @@
 
 #include "core/store_int.h"
 
-/* One row of a sealed table that the open transaction changed. */
+/* Rows of a sealed table that the open transaction changed: ROWID and the
+ * MORE rows after it (a set-wise insert changes a million rows in a run of
+ * ids, noted in one of these, not in a million). */
 struct ch_seal_note {
-	int table; /* index into seal.c's list of sealed and child tables */
+	int table;     /* index into seal.c's list of sealed and child tables */
+	uint32_t more; /* ROWID + 1 ... ROWID + MORE were changed too */
 	int64_t rowid;
 };
 

@@ -1104,6 +1104,34 @@ static void test_seal_rows(void **state)
 	assert_non_null(strstr(s.message, "被改动"));
 }
 
+/* Rows changed in one transaction out of order, next to each other and
+ * twice (the change hook notes runs of ids, core/seal.c): each object is
+ * sealed once, with its last state. */
+static void test_seal_runs(void **state)
+{
+	struct fixture *f = *state;
+	int64_t checked = 0, problems = 0;
+	make_entries(f);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	raw(f, "UPDATE app_user SET password_hash = 'a' WHERE name = 'u3';"
+	       "UPDATE app_user SET password_hash = 'b' WHERE name = 'u4';"
+	       "UPDATE app_user SET password_hash = 'c' WHERE name = 'u1';"
+	       "UPDATE app_user SET password_hash = 'd' WHERE name = 'u3';"
+	       "UPDATE app_user SET password_hash = 'e' WHERE name = 'u2'");
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(ch_seal_verify(f->ctx, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	/* the newest seal entry's: each changed user once, as it is now */
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal WHERE kind = 'user'"
+	                                  " AND seq = (SELECT max(seq) FROM seal)"),
+	                 4);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal s JOIN app_user u"
+	                                  " ON u.id = s.object WHERE s.kind = 'user'"
+	                                  " AND s.seq = (SELECT max(seq) FROM seal)"
+	                                  " AND s.fields LIKE '%\"' || u.password_hash || '\"%'"),
+	                 4);
+}
+
 static void test_audit_signed(void **state)
 {
 	struct fixture *f = *state;
@@ -1856,6 +1884,7 @@ int main(void)
 	    T(test_audit_tamper_delete_first),
 	    T(test_audit_tamper_delete_last),
 	    T(test_seal_rows),
+	    T(test_seal_runs),
 	    T(test_audit_signed),
 	    T(test_plan_check_published),
 	    T(test_plan_check_corrected),
