@@ -19,9 +19,13 @@
  * held only while writing: each row's own checks (stage, date, the
  * household it names) run under a read snapshot and keep the row in
  * temp.ev_stage; ch_event_finish then takes the lock and, row by row in
- * line order, reads the household's stage again and checks and writes the
- * step (check_step). So every check that another writer, or an earlier
- * row of the batch, could change is made under the lock.
+ * line order, reads the household's stage again and checks the step
+ * (step_allowed). So every check that another writer, or an earlier row of
+ * the batch, could change is made under the lock. The steps that passed
+ * are then written set-wise (write_set): one INSERT … SELECT of the events
+ * from temp.ev_stage and one UPDATE per household moved, not one INSERT
+ * and one UPDATE per step. A single step (ch_event_step, event record) is
+ * checked and written at once (check_step).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -109,6 +113,10 @@ struct ch_event_batch {
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 	struct ev_sums *sums;  /* a file's batch: progress_daily's additions, until finish */
 	struct hh_moves moved; /* a file's batch: the households it moved (recall_step) */
+	/* a file's batch, while reading: the stage of each household's last
+	 * kept row, which the household's next kept row stages as where it
+	 * comes from (if the rows between pass, as they nearly always do) */
+	struct hh_moves kept;
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -226,13 +234,15 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		rc = ch_db_exec_script(
 		    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS ev_stage(line INTEGER"
 		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
-		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
+		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT,"
+		             " from_stage INTEGER);"
 		             "DELETE FROM ev_stage;");
-		static const char *const cols[] = {"line",      "household_id", "stage",    "day",
-		                                   "household", "stage_text",   "day_text", "note"};
+		static const char *const cols[] = {"line",     "household_id", "stage",
+		                                   "day",      "household",    "stage_text",
+		                                   "day_text", "note",         "from_stage"};
 		b->staged = 1;
 		if (rc == 0)
-			rc = ch_db_load_begin(ctx->db, "ev_stage", cols, 8, &b->keep);
+			rc = ch_db_load_begin(ctx->db, "ev_stage", cols, 9, &b->keep);
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
@@ -573,15 +583,17 @@ static void remember_step(ch_event_batch *b, int64_t household, int stage, const
 	x->day[n] = '\0';
 }
 
-/* Overrides H's stage and day with what this batch wrote last, if it did. */
-static void recall_step(ch_event_batch *b, struct hh_state *h)
+/* Overrides H's stage and day with what this batch wrote last, if it did:
+ * 1 then, else 0. */
+static int recall_step(ch_event_batch *b, struct hh_state *h)
 {
 	struct hh_moved *x = moved_slot(&b->moved, h->id, 0);
 	if (!x || x->id != h->id)
-		return;
+		return 0;
 	h->stage = x->stage;
 	_Static_assert(sizeof h->stage_day == sizeof x->day, "a day is copied whole");
 	memcpy(h->stage_day, x->day, sizeof h->stage_day);
+	return 1;
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -760,26 +772,51 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
                 const char *day)
 {
-	char line[24], hh[24], st[24];
-	const char *vals[8] = {ch_text_i64(line, (int64_t)in->line),
+	char line[24], hh[24], st[24], from[24];
+	/* the note as it would be stored: the set-wise write takes it from here */
+	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	struct hh_moved *k = moved_slot(&b->kept, household, 1);
+	int known = k->stage > 0; /* an earlier row of the household was kept */
+	if (known)
+		ch_text_i64(from, k->stage - 1);
+	k->stage = stage + 1; /* 0: none yet */
+	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line),
 	                       ch_text_i64(hh, household),
 	                       ch_text_i64(st, stage),
 	                       day,
 	                       in->household,
 	                       in->stage,
 	                       in->day,
-	                       in->note};
-	return ch_db_load_row(b->keep, vals);
+	                       note,
+	                       known ? from : NULL};
+	int rc = ch_db_load_row(b->keep, vals);
+	free(note);
+	return rc;
 }
 
-/* Checks step STAGE on DAY of IN for household H, which stands where the
- * database says now (under the write lock), and, if valid, writes it. */
-static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
-                      int stage, const char *day)
+/* A withdrawal of HOUSEHOLD (row IN) with money at the bank or reserved:
+ * says what becomes of it, as a note on the row. */
+static int withdrawal_note(ch_event_batch *b, const ch_event_in *in, int64_t household)
 {
-	struct hh_state h = *hp;
+	char *money = NULL;
+	int rc = ch_subsidy_withdrawal_note(b->ctx, household, &money);
+	if (rc == 0 && money)
+		ch_problems_add(b->problems, in->line, CH_EF_HOUSEHOLD,
+		                ch_efield_name(CH_EF_HOUSEHOLD), in->household, 1, "%s", money);
+	free(money);
+	return rc;
+}
+
+/* The checks of step STAGE on DAY of IN for household H, which stands
+ * where the database says now (under the write lock), NOTE the row's note
+ * normalized: 1 when the step may be written (*TRP its transition), 0 when
+ * it is refused (the problem recorded). */
+static int step_allowed(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
+                        int stage, const char *day, const char *note,
+                        const struct ch_transition **trp)
+{
+	const struct hh_state h = *hp;
 	const struct ch_transition *tr;
-	int rc;
 	if (b->opts.from_import && stage != CH_STAGE_STARTED && stage != CH_STAGE_INSTALLED &&
 	    stage != CH_STAGE_COMMISSIONED && stage != CH_STAGE_WITHDRAWN) {
 		add_problem(b, in->line, CH_EF_STAGE, in->stage,
@@ -807,24 +844,37 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		b->denied++;
 		return 0;
 	}
-	char *note = in->note ? ch_text_normalize(in->note) : NULL;
 	char why[256];
 	if (ch_ref_text_over("备注", note, b->note_max, why, sizeof why)) {
 		char *start = ch_ref_text_start(note);
 		add_problem(b, in->line, CH_EF_NOTE, start, "%s", why);
 		free(start);
-		free(note);
 		return 0;
 	}
 	if (tr->needs_note && (!note || !*note)) {
 		add_problem(b, in->line, CH_EF_NOTE, NULL, "「%s」须在备注中写明原因",
 		            ch_stage_name(stage));
-		free(note);
 		return 0;
 	}
 	if (tr->needs_evidence && in->nevidence == 0) {
 		add_problem(b, in->line, CH_EF_EVIDENCE, NULL, "「%s」须附证明材料",
 		            ch_stage_name(stage));
+		return 0;
+	}
+	*trp = tr;
+	return 1;
+}
+
+/* Checks step STAGE on DAY of IN for household H, which stands where the
+ * database says now (under the write lock), and, if valid, writes it. */
+static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
+                      int stage, const char *day)
+{
+	const struct hh_state h = *hp;
+	const struct ch_transition *tr = NULL;
+	int rc;
+	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	if (step_allowed(b, in, &h, stage, day, note, &tr) != 1) {
 		free(note);
 		return 0;
 	}
@@ -866,69 +916,224 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		b->last_stage = stage;
 		copy_text(b->last_day, sizeof b->last_day, day);
 	}
-	/* a withdrawal with money at the bank or reserved: say what becomes of it */
-	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {
-		char *money = NULL;
-		rc = ch_subsidy_withdrawal_note(b->ctx, h.id, &money);
-		if (rc == 0 && money)
-			ch_problems_add(b->problems, in->line, CH_EF_HOUSEHOLD,
-			                ch_efield_name(CH_EF_HOUSEHOLD), in->household, 1, "%s",
-			                money);
-		free(money);
+	if (rc == 0 && stage == CH_STAGE_WITHDRAWN)
+		rc = withdrawal_note(b, in, h.id);
+	return rc;
+}
+
+/* A step of a file's batch that leaves stages (a withdrawal, a step back):
+ * its contributions take back what earlier steps added, which needs the
+ * step's own event, so they are made once the steps are written. */
+struct leaving {
+	int64_t household, year, county, es, area;
+	int stage, from;
+	char day[11];
+};
+
+/* A row whose staged from-stage is not where its household stands when
+ * the row is written (a row of the household before it was refused). */
+struct refrom {
+	int64_t line;
+	int from;
+};
+
+/* Orders the households a batch moved by id (free slots last). */
+static int moved_cmp(const void *a, const void *b)
+{
+	const struct hh_moved *x = a, *y = b;
+	if (!x->id || !y->id)
+		return !x->id - !y->id;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The set-wise write of a file's batch, once every kept row was checked
+ * (write_kept): the rows refused at the write are dropped from
+ * temp.ev_stage, the others become events in one INSERT … SELECT (in line
+ * order, so the ids are what one INSERT per row would have given; each
+ * step's from-stage the batch's step before it, staged when the row was
+ * kept, or the household's stage under the lock), each household moved
+ * takes the stage and day of its last step (one UPDATE per household, not
+ * per step), and the steps that leave stages add their contributions. */
+static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
+                     const struct refrom *fix, size_t nfix, const struct leaving *lv, size_t nlv,
+                     size_t accepted)
+{
+	ch_db *db = b->ctx->db;
+	ch_stmt *st;
+	int rc = 0;
+	if (nrefused) {
+		if ((rc = ch_db_prepare(db, &st, "DELETE FROM ev_stage WHERE line = ?")) != 0)
+			return rc;
+		for (size_t i = 0; i < nrefused && rc == 0; i++)
+			if ((rc = ch_stmt_bind_int64(st, 1, (int64_t)refused[i])) == 0)
+				rc = run(st);
+		ch_stmt_finalize(st);
+		if (rc)
+			return rc;
+	}
+	if (nfix) {
+		if ((rc = ch_db_prepare(db, &st,
+		                        "UPDATE ev_stage SET from_stage = ? WHERE line = ?")) != 0)
+			return rc;
+		for (size_t i = 0; i < nfix && rc == 0; i++)
+			if ((rc = ch_stmt_bind_int64(st, 1, fix[i].from)) == 0 &&
+			    (rc = ch_stmt_bind_int64(st, 2, fix[i].line)) == 0)
+				rc = run(st);
+		ch_stmt_finalize(st);
+		if (rc)
+			return rc;
+	}
+	if (!accepted)
+		return 0;
+	if ((rc = ch_db_run(
+	         db,
+	         "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
+	         " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id, corrects)"
+	         " SELECT s.household_id, s.stage, coalesce(s.from_stage, k.no), s.day,"
+	         " nullif(s.note, ''), CASE WHEN h.es_measures IS NOT NULL THEN 1 ELSE 0 END,"
+	         " CASE WHEN h.es_measures IS NOT NULL THEN coalesce(h.es_area_centi, 0) ELSE 0"
+	         " END, h.plan_year, h.county_id, ?, ?, ?, NULL"
+	         " FROM ev_stage s JOIN household h ON h.id = s.household_id"
+	         " JOIN stage k ON k.key = h.status ORDER BY s.line",
+	         "tti", b->ctx->actor.name, b->now, b->batch_id)) != 0)
+		return rc;
+	if (ch_db_changes(db) != (int64_t)accepted)
+		return ch_error_set(CH_ERROR,
+		                    "event import: %zu steps checked, %" PRId64 " written",
+		                    accepted, ch_db_changes(db));
+	/* the households, in the order of their ids */
+	qsort(b->moved.slot, b->moved.cap, sizeof *b->moved.slot, moved_cmp);
+	for (size_t i = 0; i < b->moved.used && rc == 0; i++) {
+		const struct hh_moved *x = &b->moved.slot[i];
+		if ((rc = ch_stmt_bind_text_ref(b->st_upd, 1,
+		                                ch_stage_key((enum ch_stage)x->stage))) == 0 &&
+		    (rc = ch_stmt_bind_text_ref(b->st_upd, 2, x->day)) == 0 &&
+		    (rc = ch_stmt_bind_int64(b->st_upd, 3, x->id)) == 0)
+			rc = run(b->st_upd);
+	}
+	/* the table is a sorted list now, no longer a hash table */
+	memset(b->moved.slot, 0, b->moved.cap * sizeof *b->moved.slot);
+	b->moved.used = 0;
+	struct ev_sink to = {b->st_agg, b->sums};
+	for (size_t i = 0; i < nlv && rc == 0; i++) {
+		int64_t event_id = 0;
+		/* a file's steps reach a stage of a household once per batch (its
+		 * stages 已开工 to 已调试 forward, a step back only to 已调试 from
+		 * beyond, which a file cannot reach again, 已退出 last) */
+		rc =
+		    ch_db_query_int64(db, &event_id,
+		                      "SELECT id FROM event WHERE household_id = ? AND stage_no = ?"
+		                      " AND batch_id = ?",
+		                      "iii", lv[i].household, (int64_t)lv[i].stage, b->batch_id);
+		if (rc == 0)
+			rc = contribute(b->ctx, &to, event_id, lv[i].household, lv[i].year,
+			                lv[i].county, lv[i].stage, lv[i].from, lv[i].day, lv[i].es,
+			                lv[i].area, 1);
 	}
 	return rc;
 }
 
+/* Appends X to the array *V of *N items and *CAP slots. */
+#define PUSH(v, n, cap, x)                                                                         \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? 2 * (cap) : 64;                                            \
+			(v) = ch_reallocarray((v), (cap), sizeof *(v));                            \
+		}                                                                                  \
+		(v)[(n)++] = (x);                                                                  \
+	} while (0)
+
 /* The write half of a file's batch: ends the snapshot, takes the write lock
- * and checks and writes each kept row in line order, reading where its
- * household stands now. */
+ * and checks each kept row in line order against where its household stands
+ * now (an earlier row of the batch moves it: recall_step), then writes the
+ * steps that passed set-wise (write_set), unless the batch is to be rolled
+ * back anyway. */
 static int write_kept(ch_event_batch *b)
 {
 	ch_stmt *st;
 	int rc;
+	size_t *refused = NULL, nrefused = 0, crefused = 0, accepted = 0;
+	struct leaving *lv = NULL;
+	size_t nlv = 0, clv = 0;
+	struct refrom *fix = NULL;
+	size_t nfix = 0, cfix = 0;
 	rc = ch_db_load_end(b->keep);
 	b->keep = NULL;
+	free(b->kept.slot);
+	memset(&b->kept, 0, sizeof b->kept);
 	if (rc)
 		return rc;
 	b->in_tx = 0;
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
-	/* each row with its household as it stood when the lock was taken;
-	 * a household an earlier row of the batch moved is taken from
-	 * memory (recall_step) */
+	/* each row with its household as it stood when the lock was taken */
 	if ((rc = ch_db_prepare(
 	         b->ctx->db, &st,
 	         "SELECT s.line, s.household_id, s.stage, s.day, s.household, s.stage_text,"
 	         " s.day_text, s.note, h.id, h.status, h.stage_day, h.plan_year, h.county_id,"
 	         " h.township_id, h.es_measures IS NOT NULL, CASE WHEN h.es_measures IS NOT NULL"
-	         " THEN coalesce(h.es_area_centi, 0) ELSE 0 END"
+	         " THEN coalesce(h.es_area_centi, 0) ELSE 0 END, s.from_stage"
 	         " FROM ev_stage s LEFT JOIN household h ON h.id = s.household_id"
 	         " ORDER BY s.line")) != 0)
 		return rc;
+	struct ev_sink to = {b->st_agg, b->sums};
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		struct hh_state h = {0};
+		const struct ch_transition *tr = NULL;
 		ch_event_in in = {.line = (size_t)ch_stmt_int64(st, 0),
 		                  .household = ch_stmt_text(st, 4),
 		                  .stage = ch_stmt_text(st, 5),
 		                  .day = ch_stmt_text(st, 6),
 		                  .note = ch_stmt_text(st, 7)};
-		rc = ch_stmt_is_null(st, 8) ? 0 : 1;
-		if (rc == 1) {
-			state_at(st, 8, &h);
-			recall_step(b, &h);
-		}
-		if (rc != 1) {
+		int stage = (int)ch_stmt_int64(st, 2);
+		const char *day = ch_stmt_text(st, 3);
+		if (ch_stmt_is_null(st, 8)) {
 			rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished",
 			                  ch_stmt_int64(st, 1));
 			break;
 		}
-		if ((rc = check_step(b, &in, &h, (int)ch_stmt_int64(st, 2), ch_stmt_text(st, 3))) !=
-		    0)
+		state_at(st, 8, &h);
+		int moved = recall_step(b, &h);
+		if ((rc = step_allowed(b, &in, &h, stage, day, in.note, &tr)) < 0)
+			break;
+		if (rc == 0) {
+			PUSH(refused, nrefused, crefused, in.line);
+			continue;
+		}
+		accepted++;
+		/* the from-stage staged: the household's stage under the lock
+		 * (NULL) for its first step, else its step before */
+		if (moved ? ch_stmt_is_null(st, 16) || ch_stmt_int64(st, 16) != h.stage
+		          : !ch_stmt_is_null(st, 16))
+			PUSH(fix, nfix, cfix, ((struct refrom){(int64_t)in.line, h.stage}));
+		remember_step(b, h.id, stage, day);
+		if (stage == CH_STAGE_WITHDRAWN || stage < h.stage) {
+			struct leaving x = {h.id,      h.plan_year, h.county_id, h.es,
+			                    h.es_area, stage,       h.stage,     ""};
+			copy_text(x.day, sizeof x.day, day);
+			PUSH(lv, nlv, clv, x);
+		} else if ((rc = contribute(b->ctx, &to, 0, h.id, h.plan_year, h.county_id, stage,
+		                            h.stage, day, h.es, h.es_area, 1)) != 0) {
+			break;
+		}
+		rc = stage == CH_STAGE_WITHDRAWN ? withdrawal_note(b, &in, h.id) : 0;
+		if (rc)
 			break;
 	}
 	ch_stmt_finalize(st);
+	/* nothing is written for a batch ch_event_finish rolls back */
+	if (rc >= 0 && !b->denied && !b->outside &&
+	    (b->opts.skip_invalid || ch_problems_nrejected(b->problems) == 0)) {
+		rc = write_set(b, refused, nrefused, fix, nfix, lv, nlv, accepted);
+		if (rc == 0)
+			b->stored += accepted;
+	}
+	free(refused);
+	free(fix);
+	free(lv);
 	return rc < 0 ? rc : 0; /* ch_event_free empties temp.ev_stage */
 }
+#undef PUSH
 
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 {
@@ -1035,6 +1240,7 @@ void ch_event_free(ch_event_batch *b)
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);
 	free(b->moved.slot);
+	free(b->kept.slot);
 	free(b);
 }
 
