@@ -84,6 +84,13 @@ struct hh_moves {
 	size_t cap, used;
 };
 
+/* Where a household stands: what a step is checked against and written with. */
+struct hh_state {
+	int64_t id, plan_year, county_id, township_id, es, es_area;
+	int stage;
+	char stage_day[11];
+};
+
 struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
@@ -117,6 +124,11 @@ struct ch_event_batch {
 	 * kept row, which the household's next kept row stages as where it
 	 * comes from (if the rows between pass, as they nearly always do) */
 	struct hh_moves kept;
+	/* a file's batch, while reading: the household the row before named
+	 * by county and 户编号, as read (id 0: none) */
+	struct hh_state last_hh;
+	int64_t last_hh_county;
+	char last_hh_no[64];
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -495,12 +507,6 @@ static int outside(ch_event_batch *b, const ch_event_in *in, int64_t region, enu
 	return 1;
 }
 
-struct hh_state {
-	int64_t id, plan_year, county_id, township_id, es, es_area;
-	int stage;
-	char stage_day[11];
-};
-
 /* The stage of a household's status: its key as stored, else as parsed. */
 static int stage_of_status(const char *status)
 {
@@ -649,11 +655,23 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 	/* a county outside the scope: no lookup, nothing said of the household */
 	if (county && outside(b, in, county, SCOPE_NEAR))
 		goto done;
-	if (county) {
+	if (county && b->deferred && b->last_hh.id && county == b->last_hh_county &&
+	    strcmp(norm, b->last_hh_no) == 0) {
+		/* the household of the row before: a file's rows come household
+		 * by household, and nothing changes under the read snapshot */
+		*h = b->last_hh;
+		rc = 1;
+	} else if (county) {
 		if ((rc = ch_stmt_bind_int64(b->st_hh, 1, county)) != 0 ||
 		    (rc = ch_stmt_bind_text(b->st_hh, 2, norm)) != 0)
 			goto done;
 		rc = read_state(b->st_hh, h);
+		b->last_hh.id = 0;
+		if (rc == 1 && b->deferred && strlen(norm) < sizeof b->last_hh_no) {
+			memcpy(b->last_hh_no, norm, strlen(norm) + 1);
+			b->last_hh_county = county;
+			b->last_hh = *h;
+		}
 	} else {
 		char id[CH_ID_LEN + 1];
 		if (ch_idcard_normalize(norm, NULL, id) != 0) {
@@ -776,9 +794,8 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 	/* the note as it would be stored: the set-wise write takes it from here */
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
 	struct hh_moved *k = moved_slot(&b->kept, household, 1);
-	int known = k->stage > 0; /* an earlier row of the household was kept */
-	if (known)
-		ch_text_i64(from, k->stage - 1);
+	/* an earlier row of the household was kept: where this one comes from */
+	const char *from_text = k->stage > 0 ? ch_text_i64(from, k->stage - 1) : NULL;
 	k->stage = stage + 1; /* 0: none yet */
 	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line),
 	                       ch_text_i64(hh, household),
@@ -788,7 +805,7 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 	                       in->stage,
 	                       in->day,
 	                       note,
-	                       known ? from : NULL};
+	                       from_text};
 	int rc = ch_db_load_row(b->keep, vals);
 	free(note);
 	return rc;
