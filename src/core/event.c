@@ -1018,19 +1018,45 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 		return ch_error_set(CH_ERROR,
 		                    "event import: %zu steps checked, %" PRId64 " written",
 		                    accepted, ch_db_changes(db));
-	/* the households, in the order of their ids */
+	/* the households, in the order of their ids, through temp.ev_hh */
 	qsort(b->moved.slot, b->moved.cap, sizeof *b->moved.slot, moved_cmp);
+	static const char *const hcols[] = {"id", "status", "day"};
+	ch_db_load *l = NULL;
+	if ((rc = ch_db_temp_table(db, "ev_hh", "id INTEGER PRIMARY KEY, status TEXT, day TEXT")) ==
+	        0 &&
+	    (rc = ch_db_exec_script(db, "DELETE FROM ev_hh")) == 0)
+		rc = ch_db_load_begin(db, "ev_hh", hcols, 3, &l);
 	for (size_t i = 0; i < b->moved.used && rc == 0; i++) {
 		const struct hh_moved *x = &b->moved.slot[i];
-		if ((rc = ch_stmt_bind_text_ref(b->st_upd, 1,
-		                                ch_stage_key((enum ch_stage)x->stage))) == 0 &&
-		    (rc = ch_stmt_bind_text_ref(b->st_upd, 2, x->day)) == 0 &&
-		    (rc = ch_stmt_bind_int64(b->st_upd, 3, x->id)) == 0)
-			rc = run(b->st_upd);
+		char id[24];
+		const char *vals[3] = {ch_text_i64(id, x->id),
+		                       ch_stage_key((enum ch_stage)x->stage), x->day};
+		rc = ch_db_load_row(l, vals);
 	}
+	if (rc == 0) {
+		rc = ch_db_load_end(l);
+		l = NULL;
+	}
+	ch_db_load_cancel(l);
+	/* the households by id from the list (not the register scanned for
+	 * the list's ids, which SQLite would choose with UPDATE … FROM) */
+	if (rc == 0)
+		rc = ch_db_run(db,
+		               "UPDATE household SET (status, stage_day) = (SELECT x.status, x.day"
+		               " FROM ev_hh x WHERE x.id = household.id)"
+		               " WHERE id IN (SELECT id FROM ev_hh)",
+		               "");
+	if (rc == 0 && ch_db_changes(db) != (int64_t)b->moved.used)
+		rc = ch_error_set(CH_ERROR,
+		                  "event import: %zu households moved, %" PRId64 " written",
+		                  b->moved.used, ch_db_changes(db));
+	if (rc == 0)
+		rc = ch_db_exec_script(db, "DELETE FROM ev_hh");
 	/* the table is a sorted list now, no longer a hash table */
 	memset(b->moved.slot, 0, b->moved.cap * sizeof *b->moved.slot);
 	b->moved.used = 0;
+	if (rc)
+		return rc;
 	struct ev_sink to = {b->st_agg, b->sums};
 	for (size_t i = 0; i < nlv && rc == 0; i++) {
 		int64_t event_id = 0;
