@@ -129,6 +129,13 @@ struct ch_event_batch {
 	struct hh_state last_hh;
 	int64_t last_hh_county;
 	char last_hh_no[64];
+	/* the stage texts read so far and what each means (a file spells its
+	 * stages a few ways at most): no text normalized for each row */
+	struct {
+		char text[32];
+		int stage;
+	} stage_text[4];
+	unsigned nstage_text;
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -744,6 +751,24 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
                       int stage, const char *day);
 
+/* The stage TEXT names (ch_stage_parse), -1 for none; the last few texts
+ * are remembered. */
+static int stage_of_text(ch_event_batch *b, const char *text)
+{
+	unsigned n = b->nstage_text < 4 ? b->nstage_text : 4;
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(b->stage_text[i].text, text) == 0)
+			return b->stage_text[i].stage;
+	int stage = ch_stage_parse(text);
+	size_t len = strlen(text);
+	if (len < sizeof b->stage_text[0].text) {
+		unsigned i = b->nstage_text++ % 4;
+		memcpy(b->stage_text[i].text, text, len + 1);
+		b->stage_text[i].stage = stage;
+	}
+	return stage;
+}
+
 int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 {
 	struct hh_state h = {0};
@@ -753,7 +778,7 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	size_t before = ch_problems_nrejected(b->problems);
 
 	b->rows++;
-	stage = in->stage ? ch_stage_parse(in->stage) : -1;
+	stage = in->stage ? stage_of_text(b, in->stage) : -1;
 	if (stage < 0) {
 		add_problem(b, in->line, CH_EF_STAGE, in->stage,
 		            "环节「%s」应为 已开工、已完工、已调试 或 已退出",
