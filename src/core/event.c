@@ -23,9 +23,9 @@
  * (step_allowed). So every check that another writer, or an earlier row of
  * the batch, could change is made under the lock. The steps that passed
  * are then written set-wise (write_set): one INSERT … SELECT of the events
- * from temp.ev_stage and one UPDATE per household moved, not one INSERT
- * and one UPDATE per step. A single step (ch_event_step, event record) is
- * checked and written at once (check_step).
+ * from temp.ev_stage and one UPDATE of the households moved (from
+ * temp.ev_hh), not one INSERT and one UPDATE per step. A single step (ch_event_step, event record)
+ * is checked and written at once (check_step).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -993,9 +993,10 @@ static int moved_cmp(const void *a, const void *b)
  * temp.ev_stage, the others become events in one INSERT … SELECT (in line
  * order, so the ids are what one INSERT per row would have given; each
  * step's from-stage the batch's step before it, staged when the row was
- * kept, or the household's stage under the lock), each household moved
- * takes the stage and day of its last step (one UPDATE per household, not
- * per step), and the steps that leave stages add their contributions. */
+ * kept, or the household's stage under the lock), the households moved
+ * take the stage and day of their last steps (one UPDATE, from a list of
+ * them in temp.ev_hh), and the steps that leave stages add their
+ * contributions. */
 static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
                      const struct refrom *fix, size_t nfix, const struct leaving *lv, size_t nlv,
                      size_t accepted)
