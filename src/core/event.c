@@ -822,15 +822,13 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 	/* an earlier row of the household was kept: where this one comes from */
 	const char *from_text = k->stage > 0 ? ch_text_i64(from, k->stage - 1) : NULL;
 	k->stage = stage + 1; /* 0: none yet */
-	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line),
-	                       ch_text_i64(hh, household),
-	                       ch_text_i64(st, stage),
-	                       day,
-	                       in->household,
-	                       in->stage,
-	                       in->day,
-	                       note,
-	                       from_text};
+	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line), ch_text_i64(hh, household),
+	                       ch_text_i64(st, stage), day, in->household,
+	                       /* the texts as written, for messages: NULL when
+	                        * they are what the write would say anyway */
+	                       strcmp(in->stage, ch_stage_name((enum ch_stage)stage)) ? in->stage
+	                                                                              : NULL,
+	                       strcmp(in->day, day) ? in->day : NULL, note, from_text};
 	int rc = ch_db_load_row(b->keep, vals);
 	free(note);
 	return rc;
@@ -1149,13 +1147,15 @@ static int write_kept(ch_event_batch *b)
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		struct hh_state h = {0};
 		const struct ch_transition *tr = NULL;
-		ch_event_in in = {.line = (size_t)ch_stmt_int64(st, 0),
-		                  .household = ch_stmt_text(st, 4),
-		                  .stage = ch_stmt_text(st, 5),
-		                  .day = ch_stmt_text(st, 6),
-		                  .note = ch_stmt_text(st, 7)};
 		int stage = (int)ch_stmt_int64(st, 2);
 		const char *day = ch_stmt_text(st, 3);
+		ch_event_in in = {.line = (size_t)ch_stmt_int64(st, 0),
+		                  .household = ch_stmt_text(st, 4),
+		                  .stage = ch_stmt_is_null(st, 5)
+		                               ? ch_stage_name((enum ch_stage)stage)
+		                               : ch_stmt_text(st, 5),
+		                  .day = ch_stmt_is_null(st, 6) ? day : ch_stmt_text(st, 6),
+		                  .note = ch_stmt_text(st, 7)};
 		if (ch_stmt_is_null(st, 8)) {
 			rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished",
 			                  ch_stmt_int64(st, 1));
