@@ -596,17 +596,15 @@ static void remember_step(ch_event_batch *b, int64_t household, int stage, const
 	x->day[n] = '\0';
 }
 
-/* Overrides H's stage and day with what this batch wrote last, if it did:
- * 1 then, else 0. */
-static int recall_step(ch_event_batch *b, struct hh_state *h)
+/* Overrides H's stage and day with what this batch wrote last, if it did. */
+static void recall_step(ch_event_batch *b, struct hh_state *h)
 {
 	struct hh_moved *x = moved_slot(&b->moved, h->id, 0);
 	if (!x || x->id != h->id)
-		return 0;
+		return;
 	h->stage = x->stage;
 	_Static_assert(sizeof h->stage_day == sizeof x->day, "a day is copied whole");
 	memcpy(h->stage_day, x->day, sizeof h->stage_day);
-	return 1;
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -746,7 +744,7 @@ static void format_day(const ch_date *d, char *out, size_t size)
 	out[10] = '\0';
 }
 
-static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
+static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int at, int stage,
                 const char *day);
 static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
                       int stage, const char *day);
@@ -806,21 +804,22 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	                : SCOPE_UNNAMED))
 		return 0;
 	if (b->deferred)
-		return keep(b, in, h.id, stage, day);
+		return keep(b, in, h.id, h.stage, stage, day);
 	return check_step(b, in, &h, stage, day);
 }
 
 /* Keeps a row whose own checks passed, for ch_event_finish (loaded into
  * temp.ev_stage: on PostgreSQL one COPY for many rows). */
-static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
+static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int at, int stage,
                 const char *day)
 {
 	char line[24], hh[24], st[24], from[24];
 	/* the note as it would be stored: the set-wise write takes it from here */
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	/* where the step comes from: the stage of the household's kept row
+	 * before, else AT, where the household stands under the read snapshot */
 	struct hh_moved *k = moved_slot(&b->kept, household, 1);
-	/* an earlier row of the household was kept: where this one comes from */
-	const char *from_text = k->stage > 0 ? ch_text_i64(from, k->stage - 1) : NULL;
+	const char *from_text = ch_text_i64(from, k->stage > 0 ? k->stage - 1 : at);
 	k->stage = stage + 1; /* 0: none yet */
 	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line), ch_text_i64(hh, household),
 	                       ch_text_i64(st, stage), day, in->household,
@@ -971,7 +970,8 @@ struct leaving {
 };
 
 /* A row whose staged from-stage is not where its household stands when
- * the row is written (a row of the household before it was refused). */
+ * the row is written (a row of the household before it was refused under
+ * the lock, or another writer moved the household since the snapshot). */
 struct refrom {
 	int64_t line;
 	int from;
@@ -990,8 +990,9 @@ static int moved_cmp(const void *a, const void *b)
  * (write_kept): the rows refused at the write are dropped from
  * temp.ev_stage, the others become events in one INSERT … SELECT (in line
  * order, so the ids are what one INSERT per row would have given; each
- * step's from-stage the batch's step before it, staged when the row was
- * kept, or the household's stage under the lock), the households moved
+ * step's from-stage as staged when the row was kept, the rows FIX
+ * corrected first where the household stood elsewhere under the lock),
+ * the households moved
  * take the stage and day of their last steps (one UPDATE, from a list of
  * them in temp.ev_hh), and the steps that leave stages add their
  * contributions. */
@@ -1030,12 +1031,11 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 	         db,
 	         "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
 	         " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id, corrects)"
-	         " SELECT s.household_id, s.stage, coalesce(s.from_stage, k.no), s.day,"
+	         " SELECT s.household_id, s.stage, s.from_stage, s.day,"
 	         " nullif(s.note, ''), CASE WHEN h.es_measures IS NOT NULL THEN 1 ELSE 0 END,"
 	         " CASE WHEN h.es_measures IS NOT NULL THEN coalesce(h.es_area_centi, 0) ELSE 0"
 	         " END, h.plan_year, h.county_id, ?, ?, ?, NULL"
-	         " FROM ev_stage s JOIN household h ON h.id = s.household_id"
-	         " JOIN stage k ON k.key = h.status ORDER BY s.line",
+	         " FROM ev_stage s JOIN household h ON h.id = s.household_id ORDER BY s.line",
 	         "tti", b->ctx->actor.name, b->now, b->batch_id)) != 0)
 		return rc;
 	if (ch_db_changes(db) != (int64_t)accepted)
@@ -1162,7 +1162,7 @@ static int write_kept(ch_event_batch *b)
 			break;
 		}
 		state_at(st, 8, &h);
-		int moved = recall_step(b, &h);
+		recall_step(b, &h);
 		if ((rc = step_allowed(b, &in, &h, stage, day, in.note, &tr)) < 0)
 			break;
 		if (rc == 0) {
@@ -1170,10 +1170,9 @@ static int write_kept(ch_event_batch *b)
 			continue;
 		}
 		accepted++;
-		/* the from-stage staged: the household's stage under the lock
-		 * (NULL) for its first step, else its step before */
-		if (moved ? ch_stmt_is_null(st, 16) || ch_stmt_int64(st, 16) != h.stage
-		          : !ch_stmt_is_null(st, 16))
+		/* the from-stage staged (the step before of the household, else
+		 * its stage under the read snapshot) is where it stands now? */
+		if (ch_stmt_is_null(st, 16) || ch_stmt_int64(st, 16) != h.stage)
 			PUSH(fix, nfix, cfix, ((struct refrom){(int64_t)in.line, h.stage}));
 		remember_step(b, h.id, stage, day);
 		if (stage == CH_STAGE_WITHDRAWN || stage < h.stage) {
