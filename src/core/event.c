@@ -19,9 +19,13 @@
  * held only while writing: each row's own checks (stage, date, the
  * household it names) run under a read snapshot and keep the row in
  * temp.ev_stage; ch_event_finish then takes the lock and, row by row in
- * line order, reads the household's stage again and checks and writes the
- * step (check_step). So every check that another writer, or an earlier
- * row of the batch, could change is made under the lock.
+ * line order, reads the household's stage again and checks the step
+ * (step_allowed). So every check that another writer, or an earlier row of
+ * the batch, could change is made under the lock. The steps that passed
+ * are then written set-wise (write_set): one INSERT … SELECT of the events
+ * from temp.ev_stage and one UPDATE of the households moved (from
+ * temp.ev_hh), not one INSERT and one UPDATE per step. A single step (ch_event_step, event record)
+ * is checked and written at once (check_step).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -80,6 +84,13 @@ struct hh_moves {
 	size_t cap, used;
 };
 
+/* Where a household stands: what a step is checked against and written with. */
+struct hh_state {
+	int64_t id, plan_year, county_id, township_id, es, es_area;
+	int stage;
+	char stage_day[11];
+};
+
 struct ch_event_batch {
 	ch_ctx *ctx;
 	ch_event_opts opts;
@@ -109,6 +120,22 @@ struct ch_event_batch {
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
 	struct ev_sums *sums;  /* a file's batch: progress_daily's additions, until finish */
 	struct hh_moves moved; /* a file's batch: the households it moved (recall_step) */
+	/* a file's batch, while reading: the stage of each household's last
+	 * kept row, which the household's next kept row stages as where it
+	 * comes from (if the rows between pass, as they nearly always do) */
+	struct hh_moves kept;
+	/* a file's batch, while reading: the household the row before named
+	 * by county and 户编号, as read (id 0: none) */
+	struct hh_state last_hh;
+	int64_t last_hh_county;
+	char last_hh_no[64];
+	/* the stage texts read so far and what each means (a file spells its
+	 * stages a few ways at most): no text normalized for each row */
+	struct {
+		char text[32];
+		int stage;
+	} stage_text[4];
+	unsigned nstage_text;
 };
 
 #define add_problem(b, line, field, value, ...)                                                    \
@@ -226,13 +253,15 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		rc = ch_db_exec_script(
 		    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS ev_stage(line INTEGER"
 		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
-		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT);"
+		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT,"
+		             " from_stage INTEGER);"
 		             "DELETE FROM ev_stage;");
-		static const char *const cols[] = {"line",      "household_id", "stage",    "day",
-		                                   "household", "stage_text",   "day_text", "note"};
+		static const char *const cols[] = {"line",     "household_id", "stage",
+		                                   "day",      "household",    "stage_text",
+		                                   "day_text", "note",         "from_stage"};
 		b->staged = 1;
 		if (rc == 0)
-			rc = ch_db_load_begin(ctx->db, "ev_stage", cols, 8, &b->keep);
+			rc = ch_db_load_begin(ctx->db, "ev_stage", cols, 9, &b->keep);
 		if (rc == 0)
 			rc = prepare_reads(b);
 		if (rc)
@@ -485,12 +514,6 @@ static int outside(ch_event_batch *b, const ch_event_in *in, int64_t region, enu
 	return 1;
 }
 
-struct hh_state {
-	int64_t id, plan_year, county_id, township_id, es, es_area;
-	int stage;
-	char stage_day[11];
-};
-
 /* The stage of a household's status: its key as stored, else as parsed. */
 static int stage_of_status(const char *status)
 {
@@ -637,11 +660,23 @@ static int find_household(ch_event_batch *b, const ch_event_in *in, struct hh_st
 	/* a county outside the scope: no lookup, nothing said of the household */
 	if (county && outside(b, in, county, SCOPE_NEAR))
 		goto done;
-	if (county) {
+	if (county && b->deferred && b->last_hh.id && county == b->last_hh_county &&
+	    strcmp(norm, b->last_hh_no) == 0) {
+		/* the household of the row before: a file's rows come household
+		 * by household, and nothing changes under the read snapshot */
+		*h = b->last_hh;
+		rc = 1;
+	} else if (county) {
 		if ((rc = ch_stmt_bind_int64(b->st_hh, 1, county)) != 0 ||
 		    (rc = ch_stmt_bind_text(b->st_hh, 2, norm)) != 0)
 			goto done;
 		rc = read_state(b->st_hh, h);
+		b->last_hh.id = 0;
+		if (rc == 1 && b->deferred && strlen(norm) < sizeof b->last_hh_no) {
+			memcpy(b->last_hh_no, norm, strlen(norm) + 1);
+			b->last_hh_county = county;
+			b->last_hh = *h;
+		}
 	} else {
 		char id[CH_ID_LEN + 1];
 		if (ch_idcard_normalize(norm, NULL, id) != 0) {
@@ -709,10 +744,28 @@ static void format_day(const ch_date *d, char *out, size_t size)
 	out[10] = '\0';
 }
 
-static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
+static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int at, int stage,
                 const char *day);
 static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
                       int stage, const char *day);
+
+/* The stage TEXT names (ch_stage_parse), -1 for none; the last few texts
+ * are remembered. */
+static int stage_of_text(ch_event_batch *b, const char *text)
+{
+	unsigned n = b->nstage_text < 4 ? b->nstage_text : 4;
+	for (unsigned i = 0; i < n; i++)
+		if (strcmp(b->stage_text[i].text, text) == 0)
+			return b->stage_text[i].stage;
+	int stage = ch_stage_parse(text);
+	size_t len = strlen(text);
+	if (len < sizeof b->stage_text[0].text) {
+		unsigned i = b->nstage_text++ % 4;
+		memcpy(b->stage_text[i].text, text, len + 1);
+		b->stage_text[i].stage = stage;
+	}
+	return stage;
+}
 
 int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 {
@@ -723,7 +776,7 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	size_t before = ch_problems_nrejected(b->problems);
 
 	b->rows++;
-	stage = in->stage ? ch_stage_parse(in->stage) : -1;
+	stage = in->stage ? stage_of_text(b, in->stage) : -1;
 	if (stage < 0) {
 		add_problem(b, in->line, CH_EF_STAGE, in->stage,
 		            "环节「%s」应为 已开工、已完工、已调试 或 已退出",
@@ -751,35 +804,58 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 	                : SCOPE_UNNAMED))
 		return 0;
 	if (b->deferred)
-		return keep(b, in, h.id, stage, day);
+		return keep(b, in, h.id, h.stage, stage, day);
 	return check_step(b, in, &h, stage, day);
 }
 
 /* Keeps a row whose own checks passed, for ch_event_finish (loaded into
  * temp.ev_stage: on PostgreSQL one COPY for many rows). */
-static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int stage,
+static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int at, int stage,
                 const char *day)
 {
-	char line[24], hh[24], st[24];
-	const char *vals[8] = {ch_text_i64(line, (int64_t)in->line),
-	                       ch_text_i64(hh, household),
-	                       ch_text_i64(st, stage),
-	                       day,
-	                       in->household,
-	                       in->stage,
-	                       in->day,
-	                       in->note};
-	return ch_db_load_row(b->keep, vals);
+	char line[24], hh[24], st[24], from[24];
+	/* the note as it would be stored: the set-wise write takes it from here */
+	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	/* where the step comes from: the stage of the household's kept row
+	 * before, else AT, where the household stands under the read snapshot */
+	struct hh_moved *k = moved_slot(&b->kept, household, 1);
+	const char *from_text = ch_text_i64(from, k->stage > 0 ? k->stage - 1 : at);
+	k->stage = stage + 1; /* 0: none yet */
+	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line), ch_text_i64(hh, household),
+	                       ch_text_i64(st, stage), day, in->household,
+	                       /* the texts as written, for messages: NULL when
+	                        * they are what the write would say anyway */
+	                       strcmp(in->stage, ch_stage_name((enum ch_stage)stage)) ? in->stage
+	                                                                              : NULL,
+	                       strcmp(in->day, day) ? in->day : NULL, note, from_text};
+	int rc = ch_db_load_row(b->keep, vals);
+	free(note);
+	return rc;
 }
 
-/* Checks step STAGE on DAY of IN for household H, which stands where the
- * database says now (under the write lock), and, if valid, writes it. */
-static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
-                      int stage, const char *day)
+/* A withdrawal of HOUSEHOLD (row IN) with money at the bank or reserved:
+ * says what becomes of it, as a note on the row. */
+static int withdrawal_note(ch_event_batch *b, const ch_event_in *in, int64_t household)
 {
-	struct hh_state h = *hp;
+	char *money = NULL;
+	int rc = ch_subsidy_withdrawal_note(b->ctx, household, &money);
+	if (rc == 0 && money)
+		ch_problems_add(b->problems, in->line, CH_EF_HOUSEHOLD,
+		                ch_efield_name(CH_EF_HOUSEHOLD), in->household, 1, "%s", money);
+	free(money);
+	return rc;
+}
+
+/* The checks of step STAGE on DAY of IN for household H, which stands
+ * where the database says now (under the write lock), NOTE the row's note
+ * normalized: 1 when the step may be written (*TRP its transition), 0 when
+ * it is refused (the problem recorded). */
+static int step_allowed(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
+                        int stage, const char *day, const char *note,
+                        const struct ch_transition **trp)
+{
+	const struct hh_state h = *hp;
 	const struct ch_transition *tr;
-	int rc;
 	if (b->opts.from_import && stage != CH_STAGE_STARTED && stage != CH_STAGE_INSTALLED &&
 	    stage != CH_STAGE_COMMISSIONED && stage != CH_STAGE_WITHDRAWN) {
 		add_problem(b, in->line, CH_EF_STAGE, in->stage,
@@ -807,24 +883,37 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		b->denied++;
 		return 0;
 	}
-	char *note = in->note ? ch_text_normalize(in->note) : NULL;
 	char why[256];
 	if (ch_ref_text_over("备注", note, b->note_max, why, sizeof why)) {
 		char *start = ch_ref_text_start(note);
 		add_problem(b, in->line, CH_EF_NOTE, start, "%s", why);
 		free(start);
-		free(note);
 		return 0;
 	}
 	if (tr->needs_note && (!note || !*note)) {
 		add_problem(b, in->line, CH_EF_NOTE, NULL, "「%s」须在备注中写明原因",
 		            ch_stage_name(stage));
-		free(note);
 		return 0;
 	}
 	if (tr->needs_evidence && in->nevidence == 0) {
 		add_problem(b, in->line, CH_EF_EVIDENCE, NULL, "「%s」须附证明材料",
 		            ch_stage_name(stage));
+		return 0;
+	}
+	*trp = tr;
+	return 1;
+}
+
+/* Checks step STAGE on DAY of IN for household H, which stands where the
+ * database says now (under the write lock), and, if valid, writes it. */
+static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_state *hp,
+                      int stage, const char *day)
+{
+	const struct hh_state h = *hp;
+	const struct ch_transition *tr = NULL;
+	int rc;
+	char *note = in->note ? ch_text_normalize(in->note) : NULL;
+	if (step_allowed(b, in, &h, stage, day, note, &tr) != 1) {
 		free(note);
 		return 0;
 	}
@@ -866,69 +955,253 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 		b->last_stage = stage;
 		copy_text(b->last_day, sizeof b->last_day, day);
 	}
-	/* a withdrawal with money at the bank or reserved: say what becomes of it */
-	if (rc == 0 && stage == CH_STAGE_WITHDRAWN) {
-		char *money = NULL;
-		rc = ch_subsidy_withdrawal_note(b->ctx, h.id, &money);
-		if (rc == 0 && money)
-			ch_problems_add(b->problems, in->line, CH_EF_HOUSEHOLD,
-			                ch_efield_name(CH_EF_HOUSEHOLD), in->household, 1, "%s",
-			                money);
-		free(money);
+	if (rc == 0 && stage == CH_STAGE_WITHDRAWN)
+		rc = withdrawal_note(b, in, h.id);
+	return rc;
+}
+
+/* A step of a file's batch that leaves stages (a withdrawal, a step back):
+ * its contributions take back what earlier steps added, which needs the
+ * step's own event, so they are made once the steps are written. */
+struct leaving {
+	int64_t household, year, county, es, area;
+	int stage, from;
+	char day[11];
+};
+
+/* A row whose staged from-stage is not where its household stands when
+ * the row is written (a row of the household before it was refused under
+ * the lock, or another writer moved the household since the snapshot). */
+struct refrom {
+	int64_t line;
+	int from;
+};
+
+/* Orders the households a batch moved by id (free slots last). */
+static int moved_cmp(const void *a, const void *b)
+{
+	const struct hh_moved *x = a, *y = b;
+	if (!x->id || !y->id)
+		return !x->id - !y->id;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The set-wise write of a file's batch, once every kept row was checked
+ * (write_kept): the rows refused at the write are dropped from
+ * temp.ev_stage, the others become events in one INSERT … SELECT (in line
+ * order, so the ids are what one INSERT per row would have given; each
+ * step's from-stage as staged when the row was kept, the rows FIX
+ * corrected first where the household stood elsewhere under the lock),
+ * the households moved
+ * take the stage and day of their last steps (one UPDATE, from a list of
+ * them in temp.ev_hh), and the steps that leave stages add their
+ * contributions. */
+static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
+                     const struct refrom *fix, size_t nfix, const struct leaving *lv, size_t nlv,
+                     size_t accepted)
+{
+	ch_db *db = b->ctx->db;
+	ch_stmt *st;
+	int rc = 0;
+	if (nrefused) {
+		if ((rc = ch_db_prepare(db, &st, "DELETE FROM ev_stage WHERE line = ?")) != 0)
+			return rc;
+		for (size_t i = 0; i < nrefused && rc == 0; i++)
+			if ((rc = ch_stmt_bind_int64(st, 1, (int64_t)refused[i])) == 0)
+				rc = run(st);
+		ch_stmt_finalize(st);
+		if (rc)
+			return rc;
+	}
+	if (nfix) {
+		if ((rc = ch_db_prepare(db, &st,
+		                        "UPDATE ev_stage SET from_stage = ? WHERE line = ?")) != 0)
+			return rc;
+		for (size_t i = 0; i < nfix && rc == 0; i++)
+			if ((rc = ch_stmt_bind_int64(st, 1, fix[i].from)) == 0 &&
+			    (rc = ch_stmt_bind_int64(st, 2, fix[i].line)) == 0)
+				rc = run(st);
+		ch_stmt_finalize(st);
+		if (rc)
+			return rc;
+	}
+	if (!accepted)
+		return 0;
+	if ((rc = ch_db_run(
+	         db,
+	         "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
+	         " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id, corrects)"
+	         " SELECT s.household_id, s.stage, s.from_stage, s.day,"
+	         " nullif(s.note, ''), CASE WHEN h.es_measures IS NOT NULL THEN 1 ELSE 0 END,"
+	         " CASE WHEN h.es_measures IS NOT NULL THEN coalesce(h.es_area_centi, 0) ELSE 0"
+	         " END, h.plan_year, h.county_id, ?, ?, ?, NULL"
+	         " FROM ev_stage s JOIN household h ON h.id = s.household_id ORDER BY s.line",
+	         "tti", b->ctx->actor.name, b->now, b->batch_id)) != 0)
+		return rc;
+	if (ch_db_changes(db) != (int64_t)accepted)
+		return ch_error_set(CH_ERROR,
+		                    "event import: %zu steps checked, %" PRId64 " written",
+		                    accepted, ch_db_changes(db));
+	/* the households, in the order of their ids, through temp.ev_hh */
+	qsort(b->moved.slot, b->moved.cap, sizeof *b->moved.slot, moved_cmp);
+	static const char *const hcols[] = {"id", "status", "day"};
+	ch_db_load *l = NULL;
+	if ((rc = ch_db_temp_table(db, "ev_hh", "id INTEGER PRIMARY KEY, status TEXT, day TEXT")) ==
+	        0 &&
+	    (rc = ch_db_exec_script(db, "DELETE FROM ev_hh")) == 0)
+		rc = ch_db_load_begin(db, "ev_hh", hcols, 3, &l);
+	for (size_t i = 0; i < b->moved.used && rc == 0; i++) {
+		const struct hh_moved *x = &b->moved.slot[i];
+		char id[24];
+		const char *vals[3] = {ch_text_i64(id, x->id),
+		                       ch_stage_key((enum ch_stage)x->stage), x->day};
+		rc = ch_db_load_row(l, vals);
+	}
+	if (rc == 0) {
+		rc = ch_db_load_end(l);
+		l = NULL;
+	}
+	ch_db_load_cancel(l);
+	/* the households by id from the list (not the register scanned for
+	 * the list's ids, which SQLite would choose with UPDATE … FROM) */
+	if (rc == 0)
+		rc = ch_db_run(db,
+		               "UPDATE household SET (status, stage_day) = (SELECT x.status, x.day"
+		               " FROM ev_hh x WHERE x.id = household.id)"
+		               " WHERE id IN (SELECT id FROM ev_hh)",
+		               "");
+	if (rc == 0 && ch_db_changes(db) != (int64_t)b->moved.used)
+		rc = ch_error_set(CH_ERROR,
+		                  "event import: %zu households moved, %" PRId64 " written",
+		                  b->moved.used, ch_db_changes(db));
+	if (rc == 0)
+		rc = ch_db_exec_script(db, "DELETE FROM ev_hh");
+	/* the table is a sorted list now, no longer a hash table */
+	memset(b->moved.slot, 0, b->moved.cap * sizeof *b->moved.slot);
+	b->moved.used = 0;
+	if (rc)
+		return rc;
+	struct ev_sink to = {b->st_agg, b->sums};
+	for (size_t i = 0; i < nlv && rc == 0; i++) {
+		int64_t event_id = 0;
+		/* a file's steps reach a stage of a household once per batch (its
+		 * stages 已开工 to 已调试 forward, a step back only to 已调试 from
+		 * beyond, which a file cannot reach again, 已退出 last) */
+		rc =
+		    ch_db_query_int64(db, &event_id,
+		                      "SELECT id FROM event WHERE household_id = ? AND stage_no = ?"
+		                      " AND batch_id = ?",
+		                      "iii", lv[i].household, (int64_t)lv[i].stage, b->batch_id);
+		if (rc == 0)
+			rc = contribute(b->ctx, &to, event_id, lv[i].household, lv[i].year,
+			                lv[i].county, lv[i].stage, lv[i].from, lv[i].day, lv[i].es,
+			                lv[i].area, 1);
 	}
 	return rc;
 }
 
+/* Appends X to the array *V of *N items and *CAP slots. */
+#define PUSH(v, n, cap, x)                                                                         \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? 2 * (cap) : 64;                                            \
+			(v) = ch_reallocarray((v), (cap), sizeof *(v));                            \
+		}                                                                                  \
+		(v)[(n)++] = (x);                                                                  \
+	} while (0)
+
 /* The write half of a file's batch: ends the snapshot, takes the write lock
- * and checks and writes each kept row in line order, reading where its
- * household stands now. */
+ * and checks each kept row in line order against where its household stands
+ * now (an earlier row of the batch moves it: recall_step), then writes the
+ * steps that passed set-wise (write_set), unless the batch is to be rolled
+ * back anyway. */
 static int write_kept(ch_event_batch *b)
 {
 	ch_stmt *st;
 	int rc;
+	size_t *refused = NULL, nrefused = 0, crefused = 0, accepted = 0;
+	struct leaving *lv = NULL;
+	size_t nlv = 0, clv = 0;
+	struct refrom *fix = NULL;
+	size_t nfix = 0, cfix = 0;
 	rc = ch_db_load_end(b->keep);
 	b->keep = NULL;
+	free(b->kept.slot);
+	memset(&b->kept, 0, sizeof b->kept);
 	if (rc)
 		return rc;
 	b->in_tx = 0;
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
-	/* each row with its household as it stood when the lock was taken;
-	 * a household an earlier row of the batch moved is taken from
-	 * memory (recall_step) */
+	/* each row with its household as it stood when the lock was taken */
 	if ((rc = ch_db_prepare(
 	         b->ctx->db, &st,
 	         "SELECT s.line, s.household_id, s.stage, s.day, s.household, s.stage_text,"
 	         " s.day_text, s.note, h.id, h.status, h.stage_day, h.plan_year, h.county_id,"
 	         " h.township_id, h.es_measures IS NOT NULL, CASE WHEN h.es_measures IS NOT NULL"
-	         " THEN coalesce(h.es_area_centi, 0) ELSE 0 END"
+	         " THEN coalesce(h.es_area_centi, 0) ELSE 0 END, s.from_stage"
 	         " FROM ev_stage s LEFT JOIN household h ON h.id = s.household_id"
 	         " ORDER BY s.line")) != 0)
 		return rc;
+	struct ev_sink to = {b->st_agg, b->sums};
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		struct hh_state h = {0};
+		const struct ch_transition *tr = NULL;
+		int stage = (int)ch_stmt_int64(st, 2);
+		const char *day = ch_stmt_text(st, 3);
 		ch_event_in in = {.line = (size_t)ch_stmt_int64(st, 0),
 		                  .household = ch_stmt_text(st, 4),
-		                  .stage = ch_stmt_text(st, 5),
-		                  .day = ch_stmt_text(st, 6),
+		                  .stage = ch_stmt_is_null(st, 5)
+		                               ? ch_stage_name((enum ch_stage)stage)
+		                               : ch_stmt_text(st, 5),
+		                  .day = ch_stmt_is_null(st, 6) ? day : ch_stmt_text(st, 6),
 		                  .note = ch_stmt_text(st, 7)};
-		rc = ch_stmt_is_null(st, 8) ? 0 : 1;
-		if (rc == 1) {
-			state_at(st, 8, &h);
-			recall_step(b, &h);
-		}
-		if (rc != 1) {
+		if (ch_stmt_is_null(st, 8)) {
 			rc = ch_error_set(CH_ERROR, "household %" PRId64 " vanished",
 			                  ch_stmt_int64(st, 1));
 			break;
 		}
-		if ((rc = check_step(b, &in, &h, (int)ch_stmt_int64(st, 2), ch_stmt_text(st, 3))) !=
-		    0)
+		state_at(st, 8, &h);
+		recall_step(b, &h);
+		if ((rc = step_allowed(b, &in, &h, stage, day, in.note, &tr)) < 0)
+			break;
+		if (rc == 0) {
+			PUSH(refused, nrefused, crefused, in.line);
+			continue;
+		}
+		accepted++;
+		/* the from-stage staged (the step before of the household, else
+		 * its stage under the read snapshot) is where it stands now? */
+		if (ch_stmt_is_null(st, 16) || ch_stmt_int64(st, 16) != h.stage)
+			PUSH(fix, nfix, cfix, ((struct refrom){(int64_t)in.line, h.stage}));
+		remember_step(b, h.id, stage, day);
+		if (stage == CH_STAGE_WITHDRAWN || stage < h.stage) {
+			struct leaving x = {h.id,      h.plan_year, h.county_id, h.es,
+			                    h.es_area, stage,       h.stage,     ""};
+			copy_text(x.day, sizeof x.day, day);
+			PUSH(lv, nlv, clv, x);
+		} else if ((rc = contribute(b->ctx, &to, 0, h.id, h.plan_year, h.county_id, stage,
+		                            h.stage, day, h.es, h.es_area, 1)) != 0) {
+			break;
+		}
+		rc = stage == CH_STAGE_WITHDRAWN ? withdrawal_note(b, &in, h.id) : 0;
+		if (rc)
 			break;
 	}
 	ch_stmt_finalize(st);
+	/* nothing is written for a batch ch_event_finish rolls back */
+	if (rc >= 0 && !b->denied && !b->outside &&
+	    (b->opts.skip_invalid || ch_problems_nrejected(b->problems) == 0)) {
+		rc = write_set(b, refused, nrefused, fix, nfix, lv, nlv, accepted);
+		if (rc == 0)
+			b->stored += accepted;
+	}
+	free(refused);
+	free(fix);
+	free(lv);
 	return rc < 0 ? rc : 0; /* ch_event_free empties temp.ev_stage */
 }
+#undef PUSH
 
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum)
 {
@@ -1035,6 +1308,7 @@ void ch_event_free(ch_event_batch *b)
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);
 	free(b->moved.slot);
+	free(b->kept.slot);
 	free(b);
 }
 

@@ -281,6 +281,44 @@ has "re-import of the fixed rejects: 1 recorded" "记录 1 条，拒收 0 行"
 expect_eq "re-import of the fixed rejects: CJ004 started" "$(status i.db CJ004 昌吉市)" started
 verify_ok "imports: report verify" i.db
 
+# rows of a household refused between its accepted steps: each step written
+# comes from the stage of the household's accepted step before it (the
+# batch is written set-wise once every row is checked), a withdrawal takes
+# back what the household's steps added, a step after it is refused
+setup sw.db
+cat >sw.csv <<'CSV'
+县市,户编号,环节,日期,备注
+昌吉市,CJ001,已开工,2023-04-26,
+昌吉市,CJ002,已开工,2023-05-25,
+昌吉市,CJ001,已完工,2023-04-01,
+昌吉市,CJ001,已调试,2023-06-13,
+昌吉市,CJ001,已完工,2023-06-08, 按期 完工 
+昌吉市,CJ002,已退出,2023-06-01,农户放弃
+昌吉市,CJ002,已完工,2023-06-02,
+昌吉市,CJ001,已调试,2023-06-13,
+CSV
+run ch --db sw.db event import sw.csv --skip-invalid
+expect_rc "refusals between steps: exit 0" 0
+has "refusals between steps: 5 recorded, 3 rejected" "记录 5 条，拒收 3 行"
+has "refusals between steps: row 4 refused for its date" "第4行 日期「2023-04-01」：日期 2023-04-01 早于上一环节「已开工」的日期 2023-04-26"
+has "refusals between steps: row 8 refused after the withdrawal" "第8行 环节「已完工」：该户当前为「已退出」"
+steps() {
+	sql sw.db "SELECT e.stage_no || '<' || e.from_stage_no || ' ' || e.day || ' ' ||
+		coalesce(e.note, '-') FROM event e JOIN household h ON h.id = e.household_id
+		WHERE h.hh_no = '$1' ORDER BY e.id" | tr '\n' ';'
+}
+expect_eq "refusals between steps: CJ001's steps and where each came from" "$(steps CJ001)" \
+	"1<0 2023-04-26 -;2<1 2023-06-08 按期 完工;3<2 2023-06-13 -;"
+expect_eq "refusals between steps: CJ002's steps" "$(steps CJ002)" \
+	"1<0 2023-05-25 -;8<1 2023-06-01 农户放弃;"
+expect_eq "refusals between steps: CJ001 commissioned" "$(status sw.db CJ001 昌吉市)" commissioned
+expect_eq "refusals between steps: CJ001's stage day" \
+	"$(sql sw.db "SELECT stage_day FROM household WHERE hh_no = 'CJ001'")" 2023-06-13
+expect_eq "refusals between steps: CJ002 withdrawn" "$(status sw.db CJ002 昌吉市)" withdrawn
+expect_eq "refusals between steps: one batch's events" \
+	"$(sql sw.db "SELECT count(DISTINCT batch_id) || ' ' || count(*) FROM event")" "1 5"
+verify_ok "refusals between steps: report verify" sw.db
+
 before=$(disp i.db 2023-12-31)
 run ch --db i.db event import "$PF/week-acceptance.csv"
 expect_rc "自验合格 in a weekly import: exit 1" 1
