@@ -249,6 +249,11 @@ int ch_seal_install(ch_store *store)
 	rc = ch_db_temp_table(store->db, "seal_dirty",
 	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
 	                      " PRIMARY KEY (kind, object)");
+	/* the seals a commit is about to write (ch_seal_commit) */
+	if (rc == 0)
+		rc = ch_db_temp_table(store->db, "seal_new",
+		                      "kind TEXT NOT NULL, object INTEGER NOT NULL, fields TEXT,"
+		                      " PRIMARY KEY (kind, object)");
 	for (size_t i = 0; i < NKINDS && rc == 0; i++)
 		if (kinds[i].child_table)
 			rc = ch_db_note_deletes(store->db, kinds[i].child_table, kinds[i].child_key,
@@ -374,30 +379,50 @@ static int note_dirty(ch_ctx *ctx)
 	return rc < 0 ? rc : 0;
 }
 
-/* The digest of the seals recorded with SEQ into OUT, their number into *N. */
-static int seals_digest(ch_db *db, int64_t seq, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
+/* The digest of the seals ST gives (kind, object, fields, ordered by kind
+ * and object) into OUT, their number into *N; finalizes ST. */
+static int hash_seals(ch_stmt *st, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
 {
-	ch_stmt *st;
 	ch_hash h;
 	int rc;
 	*n = 0;
 	ch_hash_init(&h);
-	rc = ch_db_preparef(db, &st,
-	                    "SELECT kind, object, fields FROM seal WHERE seq = ?"
-	                    " ORDER BY kind, object",
-	                    "i", seq);
-	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		char obj[24];
 		snprintf(obj, sizeof obj, "%" PRId64, ch_stmt_int64(st, 1));
 		ch_audit_hash_field(&h, ch_stmt_text(st, 0));
 		ch_audit_hash_field(&h, obj);
 		ch_audit_hash_field(&h, ch_stmt_text(st, 2));
 		(*n)++;
-		rc = 0;
 	}
 	ch_stmt_finalize(st);
 	ch_hash_final(&h, out);
 	return rc < 0 ? rc : 0;
+}
+
+/* The digest of the seals recorded with SEQ into OUT, their number into *N. */
+static int seals_digest(ch_db *db, int64_t seq, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
+{
+	ch_stmt *st;
+	*n = 0;
+	int rc = ch_db_preparef(db, &st,
+	                        "SELECT kind, object, fields FROM seal WHERE seq = ?"
+	                        " ORDER BY kind, object",
+	                        "i", seq);
+	return rc ? rc : hash_seals(st, out, n);
+}
+
+/* The same digest of the seals a commit is about to record, from
+ * temp.seal_new, which holds exactly the rows it adds to the seal table:
+ * not read back from the seals just written, for the reason in
+ * ch_seal_commit. */
+static int new_seals_digest(ch_db *db, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
+{
+	ch_stmt *st;
+	*n = 0;
+	int rc = ch_db_prepare(db, &st,
+	                       "SELECT kind, object, fields FROM seal_new ORDER BY kind, object");
+	return rc ? rc : hash_seals(st, out, n);
 }
 
 int ch_seal_commit(ch_ctx *ctx)
@@ -429,48 +454,57 @@ int ch_seal_commit(ch_ctx *ctx)
 		rc = ch_audit_version(ctx, &head);
 		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
 			const struct seal_kind *k = &kinds[i];
-			/* the new state of each object changed (NULL: deleted), unless
-			 * its seal has it (an import's unchanged rows get a new
-			 * import_id, nothing else): first the objects whose seal has
-			 * it leave seal_dirty, then the rest are sealed. Two
-			 * statements, so that the one reading the seals does not
-			 * write them: in one, PostgreSQL, whose statistics may have
-			 * seen the seals few (a database filled by copying, then
-			 * analyzed), scans them in full for each object while the
+			/* the new state of each object changed (NULL: deleted), read
+			 * into temp.seal_new; then the objects whose seal has it leave
+			 * (an import's unchanged rows get a new import_id, nothing
+			 * else). The rows are read once, and the seals written are not
+			 * read back: after a large transaction they are no longer in
+			 * the page cache, and SQLite finds each page in the WAL by a
+			 * search that grows with the transaction (docs/performance.md,
+			 * "Sealing after a large import"). The statement reading the
+			 * seals does not write them: in one, PostgreSQL, whose statistics
+			 * may have seen the seals few (a database filled by copying,
+			 * then analyzed), scans them in full for each object while the
 			 * statement adds to them, which grows with the square of the
 			 * objects (100,000 households imported: stopped after 31
 			 * minutes, 59 s now; docs/performance.md) */
 			ch_buf_clear(&b);
-			ch_buf_puts(&b,
-			            "DELETE FROM seal_dirty AS d WHERE d.kind = ?2 AND (SELECT ");
-			canon_sql(ctx->db, k, &b);
-			ch_buf_printf(&b,
-			              " FROM %s x WHERE x.%s = d.object) IS NOT DISTINCT FROM"
-			              " (SELECT s.fields FROM seal s WHERE s.kind = ?1"
-			              " AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)",
-			              k->table, k->key);
-			rc = ch_db_run(ctx->db, b.ptr, "ti", k->kind, (int64_t)i);
-			if (rc)
-				break;
-			ch_buf_clear(&b);
-			ch_buf_puts(&b, "INSERT INTO seal(kind, object, seq, fields)"
-			                " SELECT ?1, d.object, ?2, (SELECT ");
+			ch_buf_puts(&b, "INSERT INTO seal_new(kind, object, fields)"
+			                " SELECT ?1, d.object, (SELECT ");
 			canon_sql(ctx->db, k, &b);
 			ch_buf_printf(&b,
 			              " FROM %s x WHERE x.%s = d.object)"
-			              " FROM seal_dirty d WHERE d.kind = ?3",
+			              " FROM seal_dirty d WHERE d.kind = ?2",
 			              k->table, k->key);
-			rc = ch_db_run(ctx->db, b.ptr, "tii", k->kind, head + 1, (int64_t)i);
+			rc = ch_db_run(ctx->db, b.ptr, "ti", k->kind, (int64_t)i);
 			if (rc == 0)
-				sealed += ch_db_changes(ctx->db);
+				rc = ch_db_run(
+				    ctx->db,
+				    "DELETE FROM seal_new AS n WHERE n.kind = ?1 AND n.fields"
+				    " IS NOT DISTINCT FROM (SELECT s.fields FROM seal s"
+				    " WHERE s.kind = ?1 AND s.object = n.object"
+				    " ORDER BY s.seq DESC LIMIT 1)",
+				    "t", k->kind);
 		}
+		if (rc == 0)
+			rc = ch_db_run(
+			    ctx->db,
+			    "INSERT INTO seal(kind, object, seq, fields)"
+			    " SELECT kind, object, ?, fields FROM seal_new ORDER BY kind, object",
+			    "i", head + 1);
+		if (rc == 0)
+			sealed = ch_db_changes(ctx->db);
 		if (rc == 0)
 			rc = ch_db_run(ctx->db, "DELETE FROM seal_dirty", NULL);
 	}
 	if (rc == 0 && sealed > 0) {
 		char digest[CH_HASH_HEX_LEN + 1];
 		int64_t n = 0, seq = 0;
-		rc = seals_digest(ctx->db, head + 1, digest, &n);
+		rc = new_seals_digest(ctx->db, digest, &n);
+		if (rc == 0 && n != sealed)
+			rc = ch_error_set(CH_ERROR,
+			                  "seal: %" PRId64 " seals written, %" PRId64 " hashed",
+			                  sealed, n);
 		if (rc == 0)
 			rc = ch_audit_append_json(ctx, "audit.seal", "seal",
 			                          json_pack("{s:I, s:s, s:b}", "objects",
@@ -481,6 +515,8 @@ int ch_seal_commit(ch_ctx *ctx)
 			                  "seal: expected audit entry %" PRId64 ", got %" PRId64,
 			                  head + 1, seq);
 	}
+	if (dirty > 0 && rc == 0)
+		rc = ch_db_run(ctx->db, "DELETE FROM seal_new", NULL);
 	ch_buf_dispose(&b);
 	if (rc == 0)
 		rc = ch_audit_sign_head(ctx);

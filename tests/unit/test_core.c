@@ -1132,6 +1132,47 @@ static void test_seal_runs(void **state)
 	                 4);
 }
 
+/* One transaction with each kind of change a commit seals: a row written
+ * again with the same values (its seal has it: no new seal), a row changed,
+ * a row deleted (sealed as deleted), and a row added and deleted again
+ * (never sealed, nothing to seal). The audit.seal entry counts the seals
+ * written, and its digest (computed before they were read back) is the one
+ * ch_seal_verify computes from the seal table. */
+static void test_seal_changes(void **state)
+{
+	struct fixture *f = *state;
+	int64_t checked = 0, problems = 0;
+	make_entries(f);
+	int64_t seals = count_of(f->ctx, "SELECT count(*) FROM seal");
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	raw(f, "UPDATE app_user SET role = role WHERE name = 'u1';"
+	       "UPDATE app_user SET password_hash = 'x' WHERE name = 'u2';"
+	       "DELETE FROM app_user WHERE name = 'u3';"
+	       "INSERT INTO app_user(name, role, created_at) VALUES ('tmp', 'auditor', 'now');"
+	       "DELETE FROM app_user WHERE name = 'tmp'");
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(ch_seal_verify(f->ctx, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	/* u2 as it is now, u3 as deleted: two seals, nothing else */
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal"), seals + 2);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal s JOIN app_user u"
+	                                  " ON u.id = s.object WHERE s.kind = 'user'"
+	                                  " AND s.seq = (SELECT max(seq) FROM seal)"
+	                                  " AND u.name = 'u2' AND s.fields LIKE '%\"x\"%'"),
+	                 1);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal WHERE fields IS NULL"
+	                                  " AND seq = (SELECT max(seq) FROM seal)"),
+	                 1);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"
+	                                  " WHERE action = 'audit.seal' AND seq = (SELECT max(seq)"
+	                                  " FROM seal) AND (after LIKE '%\"objects\":2,%'"
+	                                  " OR after LIKE '%\"objects\":2}%')"),
+	                 1);
+	/* nothing is left over for the next commit */
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal_new"), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal_dirty"), 0);
+}
+
 static void test_audit_signed(void **state)
 {
 	struct fixture *f = *state;
@@ -1885,6 +1926,7 @@ int main(void)
 	    T(test_audit_tamper_delete_last),
 	    T(test_seal_rows),
 	    T(test_seal_runs),
+	    T(test_seal_changes),
 	    T(test_audit_signed),
 	    T(test_plan_check_published),
 	    T(test_plan_check_corrected),
