@@ -1408,6 +1408,10 @@ static int write_half(ch_hh_import *imp)
 			return rc;
 	}
 	imp->writing = 1;
+	/* thousands of rows: a large transaction (the driver reads its pages
+	 * the way that costs least then; ch_db_large_write) */
+	if (imp->kept >= DEFER_MIN && (rc = ch_db_large_write(ctx->db)) != 0)
+		return rc;
 	rc = ch_db_run(
 	    ctx->db, "INSERT INTO household_import(file, file_hash, at, actor) VALUES (?, ?, ?, ?)",
 	    "tttt", imp->opts.file ? imp->opts.file : "-",

@@ -298,6 +298,18 @@ int ch_db_deferrable_indexes(ch_db *db, const char *table, ch_strv *names, ch_st
 	return db->drv->deferrable_indexes(db->impl, table, names, defs);
 }
 
+int ch_db_large_write(ch_db *db)
+{
+	if (db->tx_depth <= 0 || db->tx_read)
+		return ch_error_set(CH_ERROR, "a large write outside a write transaction");
+	if (db->tx_large || !db->drv->large_write)
+		return 0;
+	int rc = db->drv->large_write(db->impl, 1);
+	if (rc == 0)
+		db->tx_large = 1;
+	return rc;
+}
+
 int ch_db_reset_ids(ch_db *db, const char *table)
 {
 	return db->drv->reset_ids(db->impl, table);
@@ -324,6 +336,10 @@ static int64_t now_ns(void)
 /* The outermost transaction ended: counts how long it held the lock. */
 static void tx_ended(ch_db *db)
 {
+	if (db->tx_large) { /* best effort: the transaction is over either way */
+		db->tx_large = 0;
+		(void)db->drv->large_write(db->impl, 0);
+	}
 	if (!db->tx_read) {
 		int64_t held = now_ns() - db->tx_start_ns;
 		db->lock_total_ns += held;

@@ -81,6 +81,15 @@ int ch_db_tables(ch_db *db, struct ch_strv *out);
  * rather than per statement (SQLite: defer_foreign_keys; PostgreSQL: SET
  * CONSTRAINTS ALL DEFERRED), for loading rows that refer forward. */
 int ch_db_defer_checks(ch_db *db);
+/* Says that the open write transaction will write much (a bulk load of
+ * thousands of rows or more), until it ends: the engine then reads pages
+ * in the way that costs least in a large transaction. SQLite: no reads
+ * through memory mapping. With them, every page a statement reads, even
+ * one in the page cache, is first looked for in the WAL, by a search that
+ * grows with the frames the transaction has written, so a transaction's
+ * cost grew faster than its rows (docs/performance.md, "Reading in a
+ * large transaction"). PostgreSQL: nothing. */
+int ch_db_large_write(ch_db *db);
 /* After rows of TABLE were loaded with their own ids: new rows get ids
  * above them (PostgreSQL: the identity's sequence is set; SQLite needs
  * nothing). */
@@ -90,9 +99,9 @@ int ch_db_reset_ids(ch_db *db, const char *table);
  * index from sorted keys costs far less than growing it row by row): their
  * names appended to NAMES and to DEFS, in the same order, the script that
  * creates each again (its CREATE statement, with what the engine needs
- * around it: SQLite builds it under a smaller page cache). SQLite answers from its catalogue; PostgreSQL appends nothing (its
- * loads keep every index in place, and its DDL would take locks other
- * readers wait for). */
+ * around it: SQLite builds it under a smaller page cache). SQLite answers
+ * from its catalogue; PostgreSQL appends nothing (its loads keep every
+ * index in place, and its DDL would take locks other readers wait for). */
 int ch_db_deferrable_indexes(ch_db *db, const char *table, struct ch_strv *names,
                              struct ch_strv *defs);
 

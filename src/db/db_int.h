@@ -17,7 +17,7 @@
 #include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
-#define CH_DB_DRIVER_VERSION 4
+#define CH_DB_DRIVER_VERSION 5
 
 struct ch_db_driver {
 	const char *name;
@@ -60,6 +60,9 @@ struct ch_db_driver {
 	 * keeps every index in place during a load. */
 	int (*deferrable_indexes)(void *impl, const char *table, ch_strv *names, ch_strv *defs);
 	int (*temp_table)(void *impl, const char *name, const char *definition);
+	/* ch_db_large_write: ON 1 inside the write transaction, ON 0 when it
+	 * has ended. NULL: a large transaction needs nothing different. */
+	int (*large_write)(void *impl, int on);
 	int (*note_deletes)(void *impl, const char *table, const char *key, const char *note_table,
 	                    int value);
 	/* ch_db_json_sql: [what][0] opens, [what][1] closes */
@@ -137,6 +140,7 @@ struct ch_db {
 	int tx_depth;           /* nesting of ch_db_begin; only the outermost reaches the driver */
 	int tx_failed;          /* an inner level rolled back: the outermost must not commit */
 	int tx_read;            /* the outermost level is a read snapshot (ch_db_begin_read) */
+	int tx_large;           /* ch_db_large_write was called in this transaction */
 	int64_t tx_start_ns;    /* when the outermost write transaction took the lock */
 	int64_t lock_max_ns;    /* the longest this connection held the write lock */
 	int64_t lock_total_ns;  /* and all its write transactions together */

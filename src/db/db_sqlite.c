@@ -7,9 +7,10 @@
  * before reporting CH_EBUSY; readers never wait for writers.
  * A connection belongs to one thread (the CLI has one; the HTTP server will
  * open one per worker), so SQLite's own per-connection mutex is left off. It
- * keeps a page cache of up to 64 MiB and reads the file through mmap: a
- * large import updates indexes all over the file, and a small cache makes
- * it re-read and re-write the same pages. Temporary tables (the rows an
+ * keeps a page cache of up to 64 MiB and reads the file through mmap
+ * (except in a large write transaction: sqlite_large_write): a large
+ * import updates indexes all over the file, and a small cache makes it
+ * re-read and re-write the same pages. Temporary tables (the rows an
  * import has checked and not yet written) live in a file, not in memory,
  * with a cache of 4 MiB (sqlite_temp_table).
  * SQLite's memory statistics are off (they cost a global mutex per
@@ -103,6 +104,11 @@ static void configure_sqlite(void)
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* The memory-mapped part of the database file (PRAGMA mmap_size): reads
+ * from it skip a copy, outside a large write transaction
+ * (sqlite_large_write). */
+#define MMAP_SIZE "268435456"
+
 /* The least an open waits for another connection's exclusive moment. */
 #define OPEN_WAIT_MS 2000
 
@@ -141,7 +147,7 @@ static int sqlite_open(void **impl, const char *path, int create)
 	rc = sqlite3_exec(
 	    h,
 	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=FILE;"
-	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=268435456;",
+	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=" MMAP_SIZE ";",
 	    NULL, NULL, NULL);
 	sqlite3_busy_timeout(h, wait_ms);
 	if (rc != SQLITE_OK) {
@@ -360,6 +366,19 @@ static int sqlite_temp_table(void *impl, const char *name, const char *definitio
 	int rc = sqlite_exec_script(impl, sql);
 	sqlite3_free(sql);
 	return rc;
+}
+
+static int sqlite_large_write(void *impl, int on)
+{
+	/* Inside a write transaction SQLite reads a page through the mapping
+	 * only after searching the WAL for a newer copy, for every page a
+	 * read-only cursor touches, even one already in the page cache; the
+	 * search looks at one hash table per 4,096 frames the transaction has
+	 * written. Without the mapping the page cache answers first. The
+	 * mapping changes only while no page of it is in use (between
+	 * statements here). */
+	return sqlite_exec_script(impl, on ? "PRAGMA main.mmap_size = 0"
+	                                   : "PRAGMA main.mmap_size = " MMAP_SIZE);
 }
 
 static int sqlite_note_deletes(void *impl, const char *table, const char *key,
@@ -683,6 +702,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .defer_checks = sqlite_defer_checks,
     .reset_ids = sqlite_reset_ids,
     .deferrable_indexes = sqlite_deferrable_indexes,
+    .large_write = sqlite_large_write,
     .temp_table = sqlite_temp_table,
     .note_deletes = sqlite_note_deletes,
     .json =

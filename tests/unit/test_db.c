@@ -748,6 +748,54 @@ static void test_deferrable_indexes(void **state)
 	ch_strv_dispose(&defs);
 }
 
+static int64_t mmap_size(ch_db *db)
+{
+	int64_t v = -1;
+	assert_int_equal(ch_db_query_int64(db, &v, "PRAGMA main.mmap_size", NULL), 0);
+	return v;
+}
+
+/* A large write transaction reads without the memory mapping, and only
+ * until it ends, by commit or by rollback; outside a write transaction
+ * there is none to mark. */
+static void test_large_write(void **state)
+{
+	struct fixture *f = *state;
+	int64_t usual = mmap_size(f->db);
+	assert_true(usual > 0);
+	assert_int_equal(ch_db_large_write(f->db), CH_ERROR); /* no transaction */
+	ch_error_clear();
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), CH_ERROR); /* a read snapshot */
+	ch_error_clear();
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+	assert_int_equal(ch_db_begin(f->db), 0); /* nested: still large */
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('big')", NULL), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+	assert_int_equal(committed_rows(f), 1);
+
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('gone')", NULL), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+	assert_int_equal(committed_rows(f), 1);
+
+	/* the next transaction is an ordinary one */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+	assert_int_equal(ch_db_commit(f->db), 0);
+}
+
 /* The trigram search index: the FTS5 query of two strings (each one's
  * trigrams ANDed, a quote doubled, the strings ORed) finds the rows that
  * hold either; ch_db_text_index takes an entry out and puts one in. */
@@ -843,6 +891,7 @@ int main(void)
 	    T(test_backup_while_writing),
 	    T(test_check_file),
 	    T(test_deferrable_indexes),
+	    T(test_large_write),
 	    T(test_text_match),
 	};
 #undef T
