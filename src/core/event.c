@@ -1111,9 +1111,9 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 	} while (0)
 
 /* A file of at least this many steps is written as a large transaction
- * (ch_db_large_write): the year's 2.9 million steps 12 % faster, and
- * 100,000 steps 5 % (docs/performance.md, "Reading in a large
- * transaction"). */
+ * (ch_db_large_write): the year's 2.9 million steps 12 % faster, a week's
+ * 100,000 about the same (docs/performance.md, "Reading in a large
+ * transaction, and sealing after a large import"). */
 #define LARGE_BATCH 5000
 
 /* The write half of a file's batch: ends the snapshot, takes the write lock

@@ -461,13 +461,14 @@ int ch_seal_commit(ch_ctx *ctx)
 			 * read back: after a large transaction they are no longer in
 			 * the page cache, and SQLite finds each page in the WAL by a
 			 * search that grows with the transaction (docs/performance.md,
-			 * "Sealing after a large import"). The statement reading the
-			 * seals does not write them: in one, PostgreSQL, whose statistics
-			 * may have seen the seals few (a database filled by copying,
-			 * then analyzed), scans them in full for each object while the
-			 * statement adds to them, which grows with the square of the
-			 * objects (100,000 households imported: stopped after 31
-			 * minutes, 59 s now; docs/performance.md) */
+			 * "Reading in a large transaction, and sealing after a large
+			 * import"). The statement reading the seals does not write
+			 * them: in one, PostgreSQL, whose statistics may have seen the
+			 * seals few (a database filled by copying, then analyzed),
+			 * scans them in full for each object while the statement adds
+			 * to them, which grows with the square of the objects (100,000
+			 * households imported: stopped after 31 minutes, 59 s now;
+			 * docs/performance.md) */
 			ch_buf_clear(&b);
 			ch_buf_puts(&b, "INSERT INTO seal_new(kind, object, fields)"
 			                " SELECT ?1, d.object, (SELECT ");

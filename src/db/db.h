@@ -84,11 +84,12 @@ int ch_db_defer_checks(ch_db *db);
 /* Says that the open write transaction will write much (a bulk load of
  * thousands of rows or more), until it ends: the engine then reads pages
  * in the way that costs least in a large transaction. SQLite: no reads
- * through memory mapping. With them, every page a statement reads, even
- * one in the page cache, is first looked for in the WAL, by a search that
+ * through memory mapping. With them, every page a query reads, even one
+ * in the page cache, is first looked for in the WAL, by a search that
  * grows with the frames the transaction has written, so a transaction's
  * cost grew faster than its rows (docs/performance.md, "Reading in a
- * large transaction"). PostgreSQL: nothing. */
+ * large transaction, and sealing after a large import"). PostgreSQL:
+ * nothing. */
 int ch_db_large_write(ch_db *db);
 /* After rows of TABLE were loaded with their own ids: new rows get ids
  * above them (PostgreSQL: the identity's sequence is set; SQLite needs
