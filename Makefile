@@ -317,17 +317,23 @@ deb: $(B)/cleanheat $(B)/cleanheat.1
 # Benchmark programs in bench/, linked against the library of one MODE.
 # bench/run.sh (run by `make bench`) builds them itself with
 # `make MODE=release bench-bin` before it runs them.
-#   make bench-bin   (internal, any MODE) build $(B)/bench/ledger_bench
+#   make bench-bin   (internal, any MODE) build $(B)/bench/ledger_bench and
+#                    $(B)/bench/cmdtime (a short command's wall time)
 .PHONY: bench-bin
 
-bench-bin: $(B)/bench/ledger_bench
+bench-bin: $(B)/bench/ledger_bench $(B)/bench/cmdtime
+
+$(B)/bench/cmdtime: bench/cmdtime.c
+	@mkdir -p $(dir $@)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(MODE_LDFLAGS)
 
 $(B)/bench/ledger_bench: bench/ledger_bench.c $(B)/libcleanheat.a
 	@mkdir -p $(dir $@)
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 
--include $(B)/bench/ledger_bench.d
+-include $(B)/bench/ledger_bench.d $(B)/bench/cmdtime.d
 # --- bench (end) ---
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

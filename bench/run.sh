@@ -36,6 +36,10 @@ set -eu
 C=$(cd "$(dirname "${1:-./cleanheat}")" && pwd)/$(basename "${1:-./cleanheat}")
 ROOT=$(pwd)
 ROWS=${BENCH_ROWS:-1000000}
+# bench/ledger_bench and bench/cmdtime (a short command's wall time, best
+# and median of runs, without the timer's own start in it)
+make -s --no-print-directory -C "$ROOT" MODE=release bench-bin
+CMDTIME=$ROOT/build/release/bench/cmdtime
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 cd "$W"
@@ -198,24 +202,19 @@ set -- $(measure "$C" --db ev.db event import ev.csv)
 printf '  the year, %d steps:       %8d events/s (%5.2f s, write lock held %s s, peak %.1f MiB; aim >= 200000 events/s)\n' "$EVENTS" \
 	"$(rate "$EVENTS" "$1")" "$1" "$(lock_s)" "$(awk -v k="$2" 'BEGIN { print k / 1024 }')"
 
-# report dispatch, best of 5, beside its query alone and the GROUP BY
+# report dispatch, best and median of 5 (bench/cmdtime), beside its query
+# alone and the GROUP BY
 dispatch_line() {
-	best=999999
-	for i in 1 2 3 4 5; do
-		sync
-		t0=$(ms)
-		"$C" --db ev.db report dispatch --year 2023 --as-of 2023-07-16 --format csv >/dev/null
-		t=$(($(ms) - t0))
-		[ "$t" -lt "$best" ] && best=$t
-	done
+	set -- "$1" "$2" $("$CMDTIME" -n 5 -s "$C" --db ev.db report dispatch --year 2023 \
+		--as-of 2023-07-16 --format csv)
 	# the query core/dispatch.c runs (one pass: the day, the previous
 	# period's end, the rate's start)
 	q=$(printf '%s\n' ".timer on" "SELECT r.code, r.name, s.stage_no, s.n, s.es, s.area, s.n_prev, s.n_recent FROM (SELECT county_id, stage_no, sum(households) AS n, sum(es_households) AS es, sum(es_area_centi) AS area, sum(CASE WHEN day <= '2023-07-09' THEN households ELSE 0 END) AS n_prev, sum(CASE WHEN day <= '2023-06-18' THEN households ELSE 0 END) AS n_recent FROM progress_daily WHERE plan_year = 2023 AND day <= '2023-07-16' GROUP BY county_id, stage_no) s JOIN region r ON r.id = s.county_id ORDER BY s.county_id, s.stage_no;" |
 		sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
 	sq=$(printf '%s\n' ".timer on" "SELECT county_id, stage_no, count(*) FROM event WHERE plan_year = 2023 AND day <= '2023-07-16' AND superseded_by IS NULL GROUP BY county_id, stage_no;" |
 		sqlite3 ev.db | sed -n 's/^Run Time: real \([0-9.]*\).*/\1/p' | tail -n 1)
-	printf '  report dispatch at %d households (whole command, best of 5): %d ms (aim <= 10 ms) | its query alone %.1f ms | sqlite3 GROUP BY over %d events: %.0f ms\n' \
-		"$1" "$best" "$(awk -v s="$q" 'BEGIN { print s * 1000 }')" "$2" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
+	printf '  report dispatch at %d households (whole command of 5): best %s ms, median %s ms (aim <= 10 ms) | its query alone %.1f ms | sqlite3 GROUP BY over %d events: %.0f ms\n' \
+		"$1" "$4" "$6" "$(awk -v s="$q" 'BEGIN { print s * 1000 }')" "$2" "$(awk -v s="$sq" 'BEGIN { print s * 1000 }')"
 }
 dispatch_line "$HH" "$EVENTS"
 if [ "$SCALE" -gt 1 ]; then
@@ -229,15 +228,10 @@ fi
 # one county below the dispatch (report county, 县市详情): the largest
 # county's villages, computed from its households' events
 CJ=$(sqlite3 ev.db "SELECT count(*) FROM household h JOIN region r ON r.id = h.county_id WHERE r.name = '昌吉市'")
-best=999999
-for i in 1 2 3; do
-	t0=$(ms)
-	"$C" --db ev.db report county --year 2023 --county 昌吉市 --as-of 2023-10-31 --by village --format csv >/dev/null
-	t=$(($(ms) - t0))
-	[ "$t" -lt "$best" ] && best=$t
-done
-printf '  report county 昌吉市 by village (%d households, best of 3): %d ms (aim < 1000 ms at the plan'"'"'s 13,561)\n' \
-	"$CJ" "$best"
+set -- $("$CMDTIME" -n 3 "$C" --db ev.db report county --year 2023 --county 昌吉市 \
+	--as-of 2023-10-31 --by village --format csv)
+printf '  report county 昌吉市 by village (%d households, best of 3): %s ms (aim < 1000 ms at the plan'"'"'s 13,561)\n' \
+	"$CJ" "$2"
 
 # ---- the HTTP server ----
 # bench/http.sh over the same register and progress: `cleanheat serve`
@@ -263,7 +257,7 @@ fi
 want overview && (cd "$ROOT" && sh bench/overview.sh "$C")
 
 # ---- ledger postings ----
-# bench/ledger_bench, built here (make MODE=release bench-bin): transfers of
+# bench/ledger_bench (built at the top: make MODE=release bench-bin): transfers of
 # two postings each through ch_ledger_transfer into a fresh database, one
 # transaction per transfer (BENCH_LEDGER, default 20,000 transfers) and
 # 1,000 transfers per transaction (BENCH_LEDGER_BATCHED, default 200,000),
@@ -273,7 +267,6 @@ want overview && (cd "$ROOT" && sh bench/overview.sh "$C")
 # ledger's by the b-tree each frame's page belongs to.
 if want ledger; then
 echo "== ledger postings (durable: committed in WAL, synchronous=NORMAL)"
-make -s --no-print-directory -C "$ROOT" MODE=release bench-bin
 "$ROOT/build/release/bench/ledger_bench" ledger.db "${BENCH_LEDGER:-20000}" \
 	"${BENCH_LEDGER_BATCHED:-200000}"
 rm -f ledger.db*
