@@ -33,10 +33,15 @@ PDF_PKGS := pangocairo fontconfig
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) $(PDF_PKGS))
 PKG_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(PKGS)) -lcsv -ldl
 # The program itself loads libpq too when it first connects to PostgreSQL,
-# libmicrohttpd when `serve` starts and libxlsxwriter when it first writes a
+# libmicrohttpd when `serve` starts, libxlsxwriter when it first writes a
 # workbook (the end of src/db/db_pg.c and of src/http/server.c, and
-# src/io/xlsxw.c, stand in for them); the unit tests and fuzz targets link them.
-BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out libpq libmicrohttpd xlsxwriter,$(PKGS))) -lcsv -ldl
+# src/io/xlsxw.c, stand in for them), expat and minizip when it first reads
+# one (src/io/xlsxr.c), libqrencode when it first draws a QR code
+# (src/io/qr.c) and zlib when the server first inflates a page for a client
+# that refuses gzip (src/http/static.c); the unit tests and fuzz targets
+# link them all.
+LAZY_PKGS := libpq libmicrohttpd xlsxwriter expat minizip zlib libqrencode
+BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$(PKGS))) -lcsv -ldl
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

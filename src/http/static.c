@@ -8,8 +8,10 @@
  * answers never change and may be kept a year (`immutable`); the page
  * itself and unversioned paths are revalidated (`no-cache`) with an ETag.
  * The compressed bytes go to clients that accept gzip as they are; others
- * get them inflated (zlib). Only names in the set are answered: anything
- * else is 404, and no directory is ever listed.
+ * get them inflated (zlib, loaded the first time, util/dl.h: few clients
+ * refuse gzip, and every command paid for loading it at start). Only names
+ * in the set are answered: anything else is 404, and no directory is ever
+ * listed.
  *
  * With a web root (`cleanheat serve --web-root DIR`, for development) the
  * same names are read from DIR on each request instead, uncompressed and
@@ -19,6 +21,7 @@
  * dot) with a known extension, and resolves to a regular file inside DIR.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +31,7 @@
 
 #include "http/http.h"
 #include "util/alloc.h"
+#include "util/dl.h"
 #include "util/embedded.h"
 #include "util/error.h"
 #include "util/file.h"
@@ -129,24 +133,48 @@ static long find_asset(const char *name)
 	return -1;
 }
 
-/* Inflates the gzip member GZ into OUT. */
+/* zlib's functions, filled the first time a file is inflated. */
+static struct {
+	__typeof__(inflateInit2_) *init2;
+	__typeof__(inflate) *inflate;
+	__typeof__(inflateEnd) *end;
+} zlib;
+
+static int zlib_loaded; /* 1 when the pointers are filled */
+
+static void zlib_load(void)
+{
+	static const char *const lib[] = {"libz.so.1"};
+	static const char *const names[] = {"inflateInit2_", "inflate", "inflateEnd"};
+	static void **const addrs[] = {(void **)&zlib.init2, (void **)&zlib.inflate,
+	                               (void **)&zlib.end};
+	char why[300];
+	zlib_loaded = ch_dl_load(lib, 1, names, addrs, 3, why, sizeof why) == 0;
+}
+
+/* Inflates the gzip member GZ into OUT; -1 when it cannot (or zlib could
+ * not be loaded: the caller answers 500). */
 static int gunzip(const char *gz, size_t len, ch_buf *out)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	z_stream z;
 	unsigned char chunk[16384];
 	int rc;
+	pthread_once(&once, zlib_load);
+	if (!zlib_loaded)
+		return -1;
 	memset(&z, 0, sizeof z);
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+	if (zlib.init2(&z, 16 + MAX_WBITS, ZLIB_VERSION, (int)sizeof z) != Z_OK)
 		return -1;
 	z.next_in = (unsigned char *)(uintptr_t)gz;
 	z.avail_in = (uInt)len;
 	do {
 		z.next_out = chunk;
 		z.avail_out = sizeof chunk;
-		rc = inflate(&z, Z_NO_FLUSH);
+		rc = zlib.inflate(&z, Z_NO_FLUSH);
 		ch_buf_put(out, chunk, sizeof chunk - z.avail_out);
 	} while (rc == Z_OK);
-	inflateEnd(&z);
+	zlib.end(&z);
 	return rc == Z_STREAM_END ? 0 : -1;
 }
 

@@ -1,6 +1,12 @@
 /*
  * qr — QR codes as terminal text and as SVG (see qr.h).
+ *
+ * libqrencode is loaded the first time a code is drawn (util/dl.h), not
+ * when the program starts: only enrolling an authenticator draws one, and
+ * every other command paid for loading it (docs/performance.md, the
+ * dispatch). The program is not linked with it.
  */
+#include <pthread.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,12 +14,34 @@
 
 #include "io/qr.h"
 #include "util/buf.h"
+#include "util/dl.h"
 
 #define QUIET 2 /* modules of light margin around the code */
 
+static struct {
+	__typeof__(QRcode_encodeString) *encode_string;
+	__typeof__(QRcode_free) *free;
+} qrencode;
+
+static int loaded; /* 1 when both pointers are filled */
+
+static void load(void)
+{
+	static const char *const lib[] = {"libqrencode.so.4"};
+	static const char *const names[] = {"QRcode_encodeString", "QRcode_free"};
+	static void **const addrs[] = {(void **)&qrencode.encode_string, (void **)&qrencode.free};
+	char why[300];
+	loaded = ch_dl_load(lib, 1, names, addrs, 2, why, sizeof why) == 0;
+}
+
+/* TEXT's code; NULL when it does not fit, or libqrencode is missing. */
 static QRcode *encode(const char *text)
 {
-	return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, load);
+	if (!loaded)
+		return NULL;
+	return qrencode.encode_string(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 }
 
 /* 1 when the module at X, Y (quiet zone included) is dark. */
@@ -40,7 +68,7 @@ char *ch_qr_text(const char *text)
 		}
 		ch_buf_puts(&b, "\n");
 	}
-	QRcode_free(q);
+	qrencode.free(q);
 	return ch_buf_detach(&b);
 }
 
@@ -63,6 +91,6 @@ char *ch_qr_svg(const char *text)
 			if (dark(q, x, y))
 				ch_buf_printf(&b, "M%d %dh1v1h-1z", x, y);
 	ch_buf_puts(&b, "\"/></svg>");
-	QRcode_free(q);
+	qrencode.free(q);
 	return ch_buf_detach(&b);
 }

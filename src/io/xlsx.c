@@ -1,6 +1,6 @@
 /*
  * xlsx — streaming .xlsx reader: minizip for the zip container, expat for
- * the XML parts inside it (see xlsx.h).
+ * the XML parts inside it (see xlsx.h; both loaded on first use, xlsxr.h).
  *
  * Opening reads the small parts whole: xl/workbook.xml (the sheet names and
  * their relationship ids, the 1904 date flag), xl/_rels/workbook.xml.rels
@@ -37,11 +37,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <expat.h>
-#include <unzip.h>
-
 #include "io/limits.h"
 #include "io/xlsx.h"
+#include "io/xlsxr.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -1345,6 +1343,8 @@ int ch_xlsx_open(ch_xlsx **out, const char *path, const char *sheet)
 		rc = ch_error_set(CH_ERROR, "无法打开 %s：%s", path, strerror(EISDIR));
 		goto done;
 	}
+	if ((rc = ch_xlsxr_load()) != 0) /* expat and minizip, the first time */
+		goto done;
 	x = ch_calloc(1, sizeof *x);
 	x->base.x = x;
 	x->lim = ch_read_limits();
