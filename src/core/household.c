@@ -96,6 +96,10 @@ const char *ch_hfield_key(enum ch_hfield f)
 	  "id_number, " p "phone, " p "address, " p "heated_area_centi, " p "structure, " p        \
 	  "original_heating, " p "technology, " p "es_measures, " p "es_area_centi, " p            \
 	  "plan_year, " p "batch, " p "contractor, " p "cost_fen, " p "note, " p "bank_account"
+/* The place ids (county, township, village) are the first three of
+ * HH_COLS. */
+#define HH_NPLACE 3
+
 static const char *const hh_col_names[HH_NCOLS] = {
     "county_id",   "township_id",      "village_id",
     "hh_no",       "head_name",        "id_number",
@@ -152,8 +156,8 @@ struct ch_hh_import {
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
 	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
-	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_save, *st_delete, *st_restore,
-	    *st_was_update, *st_prefix;
+	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_claim, *st_move, *st_save,
+	    *st_delete, *st_restore, *st_was_update, *st_prefix;
 	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
 	ch_strv prefixes;     /* the start of each list_key (household_int.h) */
 	ch_problems *problems;
@@ -223,12 +227,32 @@ static int prepare_all(ch_hh_import *imp)
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
 		    " updated_at, list_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 		    " ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+	/* An update is written in two statements. The first sets every column
+	 * that no foreign key constrains (bind_update): SQLite writes a one-row UPDATE
+	 * touching no foreign key without a statement journal. The second
+	 * claims the household for this import (and moves it when its places
+	 * changed): one small row. Written as one, every update wrote its
+	 * changed pages to the statement journal, a file once any statement of
+	 * the transaction had outgrown 64 KiB: a write call per page
+	 * (docs/performance.md, "Updating a register"). */
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_update,
-		    "UPDATE household SET (" HH_COLS ", import_id, source_line,"
-		    " updated_at, list_key) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-		    " ?, ?, ?, ?, ?, ?, ?) WHERE id = ?");
+		    "UPDATE household SET (hh_no, head_name, id_number, phone, address,"
+		    " heated_area_centi, structure, original_heating, technology, es_measures,"
+		    " es_area_centi, plan_year, batch, contractor, cost_fen, note, bank_account,"
+		    " updated_at, list_key) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+		    "?, ?)"
+		    " WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &imp->st_claim,
+		    "UPDATE household SET import_id = ?, source_line = ? WHERE id = ?");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &imp->st_move,
+		    "UPDATE household SET county_id = ?, township_id = ?, village_id = ?,"
+		    " import_id = ?, source_line = ? WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_save,
 		                   "INSERT INTO hh_before SELECT * FROM household"
@@ -922,6 +946,23 @@ static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv,
 	return rc;
 }
 
+/* Binds st_update: the columns of HV after the place ids, the time, KEY
+ * (the list key) and the household ID. */
+static int bind_update(ch_hh_import *imp, const struct hh_vals *hv, const char *key, int64_t id)
+{
+	ch_stmt *st = imp->st_update;
+	int rc = 0, k = 1;
+	for (int i = HH_NPLACE; i < HH_NCOLS && rc == 0; i++)
+		rc = ch_stmt_bind_text(st, k++, hv->s[i]);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, k++, imp->now);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, k++, key);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, k, id);
+	return rc;
+}
+
 /* Runs ST (bound) to completion and resets it. */
 static int run_stmt(ch_stmt *st)
 {
@@ -932,14 +973,39 @@ static int run_stmt(ch_stmt *st)
 	return rc < 0 ? rc : 0;
 }
 
-static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
+/* 1 when the columns FROM..TO (exclusive) of HV equal ST's from FIRST_COL
+ * + FROM on. */
+static int same_range(ch_stmt *st, int first_col, const struct hh_vals *hv, int from, int to)
 {
-	for (int i = 0; i < HH_NCOLS; i++) {
+	for (int i = from; i < to; i++) {
 		const char *a = ch_stmt_text(st, first_col + i), *b = hv->s[i];
 		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
 			return 0;
 	}
 	return 1;
+}
+
+static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
+{
+	return same_range(st, first_col, hv, 0, HH_NCOLS);
+}
+
+/* Claims household ID for this import at LINE: moves it to the places of
+ * HV as well when MOVED (see prepare_all). */
+static int claim(ch_hh_import *imp, int64_t id, size_t line, const struct hh_vals *hv, int moved)
+{
+	int rc = 0;
+	ch_stmt *st = moved ? imp->st_move : imp->st_claim;
+	int k = 1;
+	for (int i = 0; moved && i < HH_NPLACE && rc == 0; i++)
+		rc = ch_stmt_bind_text(st, k++, hv->s[i]);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, k++, imp->import_id);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, k++, (int64_t)line);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, k, id);
+	return rc ? rc : run_stmt(st);
 }
 
 /* Undoes what this import wrote for household ID (an earlier row of the
@@ -1015,7 +1081,7 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	char key[160], where[256];
 	int64_t existing = 0, ex_import = 0, holder = 0, holder_import = 0;
 	size_t ex_line = 0, holder_line = 0;
-	int rc, same = 0;
+	int rc, same = 0, moved = 0;
 
 	/* an ID number or 户编号 already found twice in this file */
 	snprintf(key, sizeof key, "%" PRId64 "|%s", r->county_id, r->v[CH_HF_HH_NO]);
@@ -1052,6 +1118,7 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		ex_import = ch_stmt_is_null(imp->st_find, 1) ? 0 : ch_stmt_int64(imp->st_find, 1);
 		ex_line = (size_t)ch_stmt_int64(imp->st_find, 2);
 		same = same_values(imp->st_find, 3, hv);
+		moved = !same_range(imp->st_find, 3, hv, 0, HH_NPLACE);
 		rc = 0;
 	}
 	ch_stmt_reset(imp->st_find);
@@ -1087,16 +1154,14 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
 		    (rc = run_stmt(imp->st_save)) != 0)
 			return rc;
-		return ch_db_run(imp->ctx->db,
-		                 "UPDATE household SET import_id = ?, source_line = ? WHERE id = ?",
-		                 "iii", imp->import_id, (int64_t)line, existing);
+		return claim(imp, existing, line, hv, 0);
 	}
 	if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_save)) != 0)
 		return rc;
-	if ((rc = bind_values(imp, imp->st_update, hv, line, lkey)) != 0 ||
-	    (rc = ch_stmt_bind_int64(imp->st_update, HH_NCOLS + 5, existing)) != 0 ||
-	    (rc = run_stmt(imp->st_update)) != 0)
+	if ((rc = bind_update(imp, hv, lkey, existing)) != 0 ||
+	    (rc = run_stmt(imp->st_update)) != 0 ||
+	    (rc = claim(imp, existing, line, hv, moved)) != 0)
 		return rc;
 	imp->sum.updated++;
 	return 0;
@@ -1651,9 +1716,10 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find,   imp->st_holder, imp->st_insert,  imp->st_update,
-	                  imp->st_save,   imp->st_delete, imp->st_restore, imp->st_was_update,
-	                  imp->st_prefix, imp->st_place,  imp->st_triple};
+	ch_stmt *sts[] = {imp->st_find,    imp->st_holder,     imp->st_insert, imp->st_update,
+	                  imp->st_claim,   imp->st_move,       imp->st_save,   imp->st_delete,
+	                  imp->st_restore, imp->st_was_update, imp->st_prefix, imp->st_place,
+	                  imp->st_triple};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	ch_db_load_cancel(imp->stage);

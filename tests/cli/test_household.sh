@@ -326,6 +326,19 @@ expect_eq "one row changed: the import's entry plus one" "$(audit_lines ra.db)" 
 run ch --db ra.db audit log --limit 2 --format csv
 has "one row changed: audited as household.update of HT002" "household:652323/HT002"
 lacks "one row changed: no entry for an unchanged row" "household:652323/HT001"
+# a row that moves its household to another village (and changes its
+# area): both are written, the move by a statement of its own
+sed 's/幸福村,HT003,户主3,652323197001010039,,"五工台镇幸福村3号",100/团结村,HT003,户主3,652323197001010039,,"五工台镇团结村3号",120/' \
+	five-changed.csv >five-moved.csv
+run ch --db ra.db household import --new-places five-moved.csv
+has "a household moved: 1 updated" "新增 0 户，更新 1 户，未变 4 户"
+expect_eq "a household moved: its village, area and import stored" \
+	"$(sql ra.db "SELECT v.name || '|' || h.heated_area_centi || '|' || (h.import_id = (SELECT max(id) FROM household_import)) FROM household h JOIN region v ON v.id = h.village_id WHERE h.hh_no = 'HT003'")" \
+	"团结村|12000|1"
+expect_eq "a household moved: the others stay in their village" \
+	"$(sql ra.db "SELECT count(*) FROM household h JOIN region v ON v.id = h.village_id WHERE v.name = '幸福村'")" 4
+run ch --db ra.db verify
+expect_rc "a household moved: verify passes" 0
 run ch --db m.db household import "$HF/shared-phone.csv"
 expect_rc "same phone as another household: exit 0" 0
 has "same phone: a 提示 naming the other household" "（提示）联系电话与其他农户相同（昌吉市 户编号 CJ001"
