@@ -41,6 +41,7 @@
 #include "core/idcard.h"
 #include "core/reflist.h"
 #include "core/region.h"
+#include "core/seal_int.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -1499,7 +1500,9 @@ static int write_half(ch_hh_import *imp)
 		int64_t line = ch_stmt_int64(st, 0);
 		if (imp->done[line / 8] & (1u << (line % 8)))
 			continue;
-		if ((rc = write_kept(imp, st, &lkey)) != 0)
+		/* one row at a time: the seal's notes of changed households
+		 * move to their temporary table as they add up */
+		if ((rc = write_kept(imp, st, &lkey)) != 0 || (rc = ch_seal_spill(ctx)) != 0)
 			break;
 	}
 	ch_buf_dispose(&lkey);

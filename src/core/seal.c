@@ -379,6 +379,46 @@ static int note_dirty(ch_ctx *ctx)
 	return rc < 0 ? rc : 0;
 }
 
+/* Sorts STORE's notes and joins those of one table that touch or overlap
+ * into one run: rows changed in random order that together cover a range
+ * (a re-import of every household) shrink to a few notes. */
+static void compact_notes(ch_store *store)
+{
+	struct ch_seal_note *x = store->seal_notes;
+	size_t n = 0;
+	qsort(x, store->seal_n, sizeof *x, note_cmp);
+	for (size_t i = 0; i < store->seal_n; i++) {
+		if (n > 0 && x[i].table == x[n - 1].table &&
+		    x[i].rowid <= x[n - 1].rowid + (int64_t)x[n - 1].more + 1) {
+			int64_t end = x[i].rowid + x[i].more;
+			int64_t more = end - x[n - 1].rowid;
+			if (more > (int64_t)x[n - 1].more) {
+				if (more >
+				    (int64_t)UINT32_MAX) { /* a run as long as a note holds */
+					x[n++] = x[i];
+					continue;
+				}
+				x[n - 1].more = (uint32_t)more;
+			}
+			continue;
+		}
+		x[n++] = x[i];
+	}
+	store->seal_n = n;
+}
+
+int ch_seal_spill(ch_ctx *ctx)
+{
+	ch_store *store = ctx->store;
+	if (store->seal_n < CH_SEAL_SPILL)
+		return 0;
+	/* in memory while joining runs halves them at least; written to the
+	 * temporary table otherwise (each of those writes costs more than
+	 * the rows' notes, docs/performance.md, "Updating a register") */
+	compact_notes(store);
+	return store->seal_n >= CH_SEAL_SPILL / 2 ? note_dirty(ctx) : 0;
+}
+
 /* The digest of the seals ST gives (kind, object, fields, ordered by kind
  * and object) into OUT, their number into *N; finalizes ST. */
 static int hash_seals(ch_stmt *st, char out[CH_HASH_HEX_LEN + 1], int64_t *n)

@@ -26,6 +26,17 @@ int ch_seal_install(ch_store *store);
 /* Forgets the rows noted: the transaction that changed them rolled back. */
 void ch_seal_forget(ch_store *store);
 
+/* Keeps the rows noted so far below CH_SEAL_SPILL notes; does nothing
+ * below that. A loop of single-row writes in random order notes each row
+ * apart (16 bytes), and a million of them held 16 MiB until the commit
+ * (docs/performance.md, "Updating a register"): such a loop calls this
+ * between its writes, never from inside a statement. The notes are
+ * sorted and joined into runs first; when that does not halve them, they
+ * move into the transaction's temporary table, where the commit reads
+ * them. */
+#define CH_SEAL_SPILL 65536
+int ch_seal_spill(ch_ctx *ctx);
+
 /* Called by the outermost commit, inside the transaction: seals the objects
  * it changed (or, while nothing is sealed yet, every object)
  * and appends the audit.seal entry; then, when a signing key is set, signs
