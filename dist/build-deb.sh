@@ -63,10 +63,12 @@ if [ -z "$depends" ]; then
 		done | cut -d: -f1 | sort -u | paste -sd, - | sed 's/,/, /g')
 fi
 # the libraries the program loads with dlopen when it first needs them
-# (src/db/db_pg.c, src/http/server.c, src/io/xlsxw.c, src/io/notice_pdf.c):
-# neither dpkg-shlibdeps nor ldd sees them
+# (src/db/db_pg.c, src/http/server.c, src/io/xlsxw.c, src/io/notice_pdf.c,
+# src/io/xlsxr.c, src/io/qr.c, src/http/static.c): neither dpkg-shlibdeps
+# nor ldd sees them
 for lib in libpq.so.5 libmicrohttpd.so.12 libxlsxwriter.so.4 libcairo.so.2 libpango-1.0.so.0 \
-	libpangocairo-1.0.so.0 libgobject-2.0.so.0 libfontconfig.so.1; do
+	libpangocairo-1.0.so.0 libgobject-2.0.so.0 libfontconfig.so.1 libexpat.so.1 \
+	libminizip.so.1 libqrencode.so.4 libz.so.1; do
 	path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
 	[ -n "$path" ] || continue
 	pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null || dpkg -S "$path" 2>/dev/null) || continue

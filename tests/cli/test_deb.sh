@@ -45,6 +45,10 @@ run dpkg-deb -f "$DEB" Depends
 has "control: Depends on SQLite" "libsqlite3-0"
 has "control: Depends on libmicrohttpd" "libmicrohttpd"
 has "control: Depends on libxlsxwriter (loaded when a workbook is written)" "libxlsxwriter"
+has "control: Depends on expat (loaded when a workbook is read)" "libexpat1"
+has "control: Depends on minizip" "libminizip1"
+has "control: Depends on libqrencode (loaded when a QR code is drawn)" "libqrencode4"
+has "control: Depends on zlib (loaded when the server inflates a page)" "zlib1g"
 has "control: Depends on adduser (postinst)" "adduser"
 rm -rf ctl && mkdir ctl && dpkg-deb -e "$DEB" ctl
 expect_eq "conffiles: the configuration file" "$(cat ctl/conffiles)" /etc/cleanheat/cleanheat.conf
