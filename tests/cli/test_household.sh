@@ -333,7 +333,7 @@ sed 's/幸福村,HT003,户主3,652323197001010039,,"五工台镇幸福村3号",1
 run ch --db ra.db household import --new-places five-moved.csv
 has "a household moved: 1 updated" "新增 0 户，更新 1 户，未变 4 户"
 expect_eq "a household moved: its village, area and import stored" \
-	"$(sql ra.db "SELECT v.name || '|' || h.heated_area_centi || '|' || (h.import_id = (SELECT max(id) FROM household_import)) FROM household h JOIN region v ON v.id = h.village_id WHERE h.hh_no = 'HT003'")" \
+	"$(sql ra.db "SELECT v.name || '|' || h.heated_area_centi || '|' || CASE WHEN h.import_id = (SELECT max(id) FROM household_import) THEN 1 ELSE 0 END FROM household h JOIN region v ON v.id = h.village_id WHERE h.hh_no = 'HT003'")" \
 	"团结村|12000|1"
 expect_eq "a household moved: the others stay in their village" \
 	"$(sql ra.db "SELECT count(*) FROM household h JOIN region v ON v.id = h.village_id WHERE v.name = '幸福村'")" 4
