@@ -1,9 +1,9 @@
 /*
  * xlsxr — expat and minizip, the libraries that read workbooks, loaded the
  * first time a workbook is read (ch_xlsx_open), not when the program
- * starts. Most commands read no workbook; loading and relocating the two
- * (with zlib, which minizip brings) cost every command about 0.4 ms
- * (docs/performance.md, the dispatch).
+ * starts. Most commands read no workbook; mapping the two (with zlib,
+ * which minizip brings, and libqrencode, loaded late too) cost every
+ * command about 0.6 ms (docs/performance.md, the dispatch).
  *
  * io/xlsx.c, the only file that calls them, includes this header after
  * <expat.h> and <unzip.h>. Its calls keep the libraries' own names: each is
