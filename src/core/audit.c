@@ -57,26 +57,79 @@ static void entry_hash(const ch_audit_entry *e, const char *prev, char out[CH_HA
 	ch_hash_final(&h, out);
 }
 
-int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const char *before,
-                    const char *after)
+/* The entry the next one follows: *LAST and PREV (genesis for the first).
+ * The first append of a transaction reads audit_head, so that entries cut
+ * off the end of the log are seen as a gap; the later ones read the newest
+ * entry the transaction appended, and audit_head is written once, when it
+ * commits. PostgreSQL keeps every version of a row a transaction updates
+ * until it ends, and each read of the row walks them: audit_head updated
+ * with each entry cost 3.6 ms an entry on average over the 6,000 entries
+ * of one import, the time growing with the square of their number
+ * (docs/performance.md, "PostgreSQL: the audit head and the shared
+ * values"). */
+static int head_read(ch_ctx *ctx, int64_t *last, char prev[CH_HASH_HEX_LEN + 1])
 {
-	char prev[CH_HASH_HEX_LEN + 1] = {0}, hash[CH_HASH_HEX_LEN + 1], now[32];
-	int64_t last = 0;
-	int rc;
+	ch_store *store = ctx->store;
 	ch_stmt *st;
-
+	int rc;
+	*last = 0;
+	memcpy(prev, genesis, CH_HASH_HEX_LEN + 1);
+	if (store->audit_pending) {
+		/* none when a savepoint's rollback took them all back: then
+		 * audit_head, which the sync writes only after them, is as
+		 * the transaction found it */
+		rc = ch_db_prepare(ctx->db, &st,
+		                   "SELECT seq, hash FROM audit_log WHERE seq > ?"
+		                   " ORDER BY seq DESC LIMIT 1");
+		if (rc)
+			return rc;
+		if ((rc = ch_stmt_bind_int64(st, 1, store->audit_base)) == 0 &&
+		    (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			*last = ch_stmt_int64(st, 0);
+			snprintf(prev, CH_HASH_HEX_LEN + 1, "%s", ch_stmt_text(st, 1));
+		}
+		ch_stmt_finalize(st);
+		if (rc != CH_DB_DONE)
+			return rc < 0 ? rc : 0;
+	}
 	if ((rc = ch_db_prepare(ctx->db, &st, "SELECT seq, hash FROM audit_head WHERE id = 1")) !=
 	    0)
 		return rc;
 	if ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		last = ch_stmt_int64(st, 0);
-		snprintf(prev, sizeof prev, "%s", ch_stmt_text(st, 1));
-		rc = 0;
-	} else if (rc == CH_DB_DONE) {
-		memcpy(prev, genesis, sizeof prev);
+		*last = ch_stmt_int64(st, 0);
+		snprintf(prev, CH_HASH_HEX_LEN + 1, "%s", ch_stmt_text(st, 1));
 	}
 	ch_stmt_finalize(st);
-	if (rc < 0)
+	return rc < 0 ? rc : 0;
+}
+
+int ch_audit_head_sync(ch_ctx *ctx)
+{
+	ch_store *store = ctx->store;
+	if (!store->audit_pending)
+		return 0;
+	/* the WHERE lets SQLite read ON CONFLICT as the upsert's */
+	return ch_db_run(ctx->db,
+	                 "INSERT INTO audit_head(id, seq, hash)"
+	                 " SELECT 1, seq, hash FROM audit_log WHERE seq > ?"
+	                 " ORDER BY seq DESC LIMIT 1"
+	                 " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+	                 "i", store->audit_base);
+}
+
+void ch_audit_head_forget(ch_store *store)
+{
+	store->audit_pending = 0;
+}
+
+int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const char *before,
+                    const char *after)
+{
+	char prev[CH_HASH_HEX_LEN + 1], hash[CH_HASH_HEX_LEN + 1], now[32];
+	int64_t last = 0;
+	int rc;
+
+	if ((rc = head_read(ctx, &last, prev)) != 0)
 		return rc;
 
 	ch_now_utc(now, sizeof now);
@@ -97,12 +150,16 @@ int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const c
 	               " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	               "itttttttt", e.seq, e.at, e.actor, e.action, e.object, e.before, e.after,
 	               prev, hash);
-	if (rc == 0)
+	if (rc == 0 && ch_db_tx_depth(ctx->db) > 0 && !ctx->store->audit_pending) {
+		ctx->store->audit_pending = 1;
+		ctx->store->audit_base = last;
+	} else if (rc == 0 && ch_db_tx_depth(ctx->db) == 0) {
 		rc = ch_db_run(
 		    ctx->db,
 		    "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"
 		    " ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
 		    "it", e.seq, hash);
+	}
 	return rc;
 }
 
@@ -183,7 +240,8 @@ int ch_audit_verify(ch_ctx *ctx, ch_audit_report *rep)
 	if (rep->bad_seq == 0) {
 		int64_t head_seq = 0;
 		char *head_hash = NULL;
-		if (ch_db_query_int64(ctx->db, &head_seq, "SELECT seq FROM audit_head WHERE id = 1",
+		if (ch_audit_head_sync(ctx) == 0 &&
+		    ch_db_query_int64(ctx->db, &head_seq, "SELECT seq FROM audit_head WHERE id = 1",
 		                      NULL) == 0)
 			ch_db_query_text(ctx->db, &head_hash,
 			                 "SELECT hash FROM audit_head WHERE id = 1", NULL);
@@ -345,7 +403,10 @@ int ch_audit_each_about(ch_ctx *ctx, const ch_audit_filter *f,
 int ch_audit_version(ch_ctx *ctx, int64_t *seq)
 {
 	*seq = 0;
-	int rc = ch_db_query_int64(ctx->db, seq, "SELECT seq FROM audit_head WHERE id = 1", NULL);
+	int rc = ch_audit_head_sync(ctx);
+	if (rc == 0)
+		rc = ch_db_query_int64(ctx->db, seq, "SELECT seq FROM audit_head WHERE id = 1",
+		                       NULL);
 	if (rc == CH_ENOTFOUND) {
 		ch_error_clear();
 		rc = 0;

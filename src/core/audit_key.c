@@ -302,6 +302,8 @@ int ch_audit_head_get(ch_ctx *ctx, ch_audit_head *h)
 	if (rc < 0 || h->seq)
 		return rc < 0 ? rc : 0;
 	/* not signed: the head as it is */
+	if ((rc = ch_audit_head_sync(ctx)) != 0)
+		return rc;
 	rc = ch_db_preparef(ctx->db, &st,
 	                    "SELECT h.seq, h.hash, a.at FROM audit_head h"
 	                    " LEFT JOIN audit_log a ON a.seq = h.seq WHERE h.id = 1",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit_int.h"
 #include "core/ctx_int.h"
 #include "core/region.h"
 #include "core/seal_int.h"
@@ -173,10 +174,13 @@ int ch_ctx_commit(ch_ctx *ctx)
 	 * the new head, inside it */
 	if (ch_db_tx_depth(ctx->db) == 1) {
 		int rc = ch_seal_commit(ctx);
+		if (rc == 0)
+			rc = ch_audit_head_sync(ctx);
 		if (rc) {
 			ch_ctx_rollback(ctx);
 			return rc;
 		}
+		ch_audit_head_forget(ctx->store);
 	}
 	return ch_db_commit(ctx->db);
 }
@@ -195,8 +199,10 @@ const char *ch_ctx_audit_key_file(const ch_ctx *ctx)
 
 void ch_ctx_rollback(ch_ctx *ctx)
 {
-	if (ch_db_tx_depth(ctx->db) == 1)
+	if (ch_db_tx_depth(ctx->db) == 1) {
 		ch_seal_forget(ctx->store);
+		ch_audit_head_forget(ctx->store);
+	}
 	ch_db_rollback(ctx->db);
 }
 

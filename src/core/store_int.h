@@ -16,6 +16,10 @@ struct ch_store {
 	/* rows of sealed tables the open transaction changed (seal.c) */
 	struct ch_seal_note *seal_notes;
 	size_t seal_n, seal_cap;
+	/* the open transaction appended to the audit log after the entry
+	 * audit_base, and audit_head is written when it commits (audit.c) */
+	int audit_pending;
+	int64_t audit_base;
 };
 
 #endif

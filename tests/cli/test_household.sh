@@ -350,6 +350,23 @@ has "duplicates: CJ001 in it" "CJ001"
 has "duplicates: FK020 in it" "FK020"
 lacks "duplicates: phone not shown in full" "13812345678"
 
+# a later file: its row 3 shares the phone; its row 2 shares nothing, and
+# line 2 of the earlier files (CJ001, FK020, which share it) is not this
+# file's line 2 (a database of its own: m.db's counts are tested below)
+ch --db sp.db household import "$HF/good.csv" >/dev/null &&
+	ch --db sp.db household import "$HF/shared-phone.csv" >/dev/null ||
+	not_ok "same phone, a later file: the earlier files imported"
+{
+	head -n 1 "$HF/shared-phone.csv"
+	echo '阜康市,滋泥泉子镇,滋泥泉子村,FK021,赵六,652302198001011237,13900001111,,100,空气能,,,2023,续建,'
+	echo '阜康市,滋泥泉子镇,滋泥泉子村,FK022,钱七,65230219810202124X,13812345678,,100,空气能,,,2023,续建,'
+} >shared-later.csv
+run ch --db sp.db household import shared-later.csv
+expect_rc "same phone, a later file: exit 0" 0
+has "same phone, a later file: its row 3 warned" "第3行 联系电话「13812345678」：（提示）联系电话与其他农户相同"
+lacks "same phone, a later file: no warning for its row 2" "第2行"
+has "same phone, a later file: one 提示" "提示 1 条"
+
 # ---- a misspelt place does not create one ----
 # m.db knows 昌吉市 大西渠镇 大西渠村 from good.csv: a township or village
 # name not among them is an error naming the closest, unless asked for

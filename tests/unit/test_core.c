@@ -1061,6 +1061,86 @@ static int keep_problem(const ch_seal_problem *p, void *arg)
 	return 0;
 }
 
+/* The seq audit_head holds, read raw. */
+static int64_t head_seq(ch_ctx *ctx)
+{
+	return count_of(ctx, "SELECT seq FROM audit_head WHERE id = 1");
+}
+
+/* audit_head is written when a transaction commits, not with each entry
+ * (PostgreSQL read every earlier version of the row again for each entry:
+ * audit.c); the chain is the same, a reader in the transaction sees the
+ * head it will have, a savepoint's rollback takes its entries back, and
+ * entries cut off the end before the transaction are still a gap. */
+static void test_audit_head_at_commit(void **state)
+{
+	struct fixture *f = *state;
+	ch_db *db = ch_ctx_db(f->ctx);
+	ch_audit_report rep;
+	ch_db_savepoint sp;
+	int64_t seq = 0, h0 = head_seq(f->ctx);
+
+	/* three entries: the head row untouched until the commit, but a
+	 * reader in the transaction is given the newest */
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(ch_audit_append(f->ctx, "test.a", "test:1", NULL, "{}"), 0);
+	assert_int_equal(head_seq(f->ctx), h0);
+	assert_int_equal(ch_audit_version(f->ctx, &seq), 0);
+	assert_int_equal(seq, h0 + 3);
+	assert_int_equal(ch_audit_append(f->ctx, "test.a", "test:2", NULL, "{}"), 0);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+	assert_int_equal(head_seq(f->ctx), audit_rows(f->ctx));
+	assert_string_equal(newest_entry(f->ctx).object, "test:2");
+
+	/* a unit in a savepoint appends, reads the head (which writes it) and
+	 * is rolled back: the next entry follows the one before the unit */
+	int64_t h1 = head_seq(f->ctx);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.b", "test:3", NULL, "{}"), 0);
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.b", "test:4", NULL, "{}"), 0);
+	assert_int_equal(ch_audit_version(f->ctx, &seq), 0);
+	assert_int_equal(seq, h1 + 2);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 1), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.b", "test:5", NULL, "{}"), 0);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log WHERE object = 'test:4'"),
+	                 0);
+	assert_int_equal(count_of(f->ctx, "SELECT seq FROM audit_log WHERE object = 'test:5'"),
+	                 h1 + 2);
+
+	/* every entry of the transaction rolled back with its savepoint: the
+	 * head stays where it was */
+	assert_int_equal(ch_user_add(f->ctx, "u9", CH_ROLE_REVIEWER, NULL), 0);
+	int64_t h2 = head_seq(f->ctx);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(ch_db_savepoint_set(db, &sp), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.c", "test:6", NULL, "{}"), 0);
+	assert_int_equal(ch_db_savepoint_end(db, &sp, 1), 0);
+	assert_int_equal(ch_audit_version(f->ctx, &seq), 0);
+	assert_int_equal(seq, h2);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(head_seq(f->ctx), h2);
+	assert_int_equal(ch_audit_verify(f->ctx, &rep), 0);
+
+	/* the newest entry deleted, then two appended in one transaction:
+	 * they follow the head, and the deleted entry is a gap */
+	drop_trigger(f, "audit_log_no_delete", "audit_log");
+	char sql[100];
+	snprintf(sql, sizeof sql, "DELETE FROM audit_log WHERE seq = %lld", (long long)h2);
+	raw(f, sql);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.d", "test:7", NULL, "{}"), 0);
+	assert_int_equal(ch_audit_append(f->ctx, "test.d", "test:8", NULL, "{}"), 0);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT seq FROM audit_log WHERE object = 'test:7'"),
+	                 h2 + 1);
+	expect_tampered(f, h2);
+}
+
 static void test_seal_rows(void **state)
 {
 	struct fixture *f = *state;
@@ -1989,6 +2069,7 @@ int main(void)
 	    T(test_seal_runs),
 	    T(test_seal_changes),
 	    T(test_seal_spill),
+	    T(test_audit_head_at_commit),
 	    T(test_audit_signed),
 	    T(test_plan_check_published),
 	    T(test_plan_check_corrected),
