@@ -16,7 +16,8 @@ int ch_dl_load(const char *const *libs, size_t nlibs, const char *const *names, 
 	}
 	for (size_t l = 0; l < nlibs; l++)
 		if (!(lib[l] = dlopen(libs[l], RTLD_NOW | RTLD_LOCAL))) {
-			snprintf(why, whysz, "%s", dlerror());
+			const char *e = dlerror();
+			snprintf(why, whysz, "%s", e ? e : libs[l]);
 			return -1;
 		}
 	for (size_t i = 0; i < n; i++) {
@@ -31,4 +32,26 @@ int ch_dl_load(const char *const *libs, size_t nlibs, const char *const *names, 
 		}
 	}
 	return 0;
+}
+
+/* The set the calling thread is loading: pthread_once's routine takes no
+ * argument, and runs in the thread that calls pthread_once. */
+static _Thread_local struct ch_dl_once *attempting;
+
+static void attempt(void)
+{
+	struct ch_dl_once *set = attempting;
+	set->rc = ch_dl_load(set->libs, set->nlibs, set->names, set->addrs, set->n, set->why,
+	                     sizeof set->why);
+	if (set->rc == 0)
+		set->why[0] = '\0';
+	if (set->tried)
+		set->tried(set);
+}
+
+int ch_dl_once(struct ch_dl_once *set)
+{
+	attempting = set;
+	pthread_once(&set->once, attempt);
+	return set->rc;
 }

@@ -4,15 +4,18 @@
  * zero-width characters), display width, parsing household counts, money
  * in fen, civil dates, the growable buffer and string vector, the error
  * state with its field and its exit statuses, HTTP statuses and JSON codes,
- * allocation helpers and BLAKE2b-256 digests.
+ * allocation helpers, BLAKE2b-256 digests, and loading a library once on
+ * first use (a missing library or function keeps its reason).
  */
 #include "testutil.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
+#include "util/dl.h"
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/money.h"
@@ -1090,6 +1093,109 @@ static void test_hash(void **state)
 	assert_string_not_equal(inc, out);
 }
 
+/* ---- loading a library once ---- */
+
+/* Counts the calls of a set's hook, and the outcome it was given. */
+static int tried_calls, tried_rc;
+static void count_tried(const struct ch_dl_once *set)
+{
+	tried_calls++;
+	tried_rc = set->rc;
+}
+
+static void test_dl_once_missing_library(void **state)
+{
+	(void)state;
+	/* not const: the second call is given a library that exists, and must
+	 * not try it */
+	static const char *libs[] = {"libcleanheat-no-such.so.0"};
+	static const char *const names[] = {"strlen"};
+	static size_t (*fn)(const char *);
+	static void **const addrs[] = {(void **)&fn};
+	static struct ch_dl_once set = CH_DL_ONCE_INIT(libs, names, addrs, count_tried);
+	tried_calls = 0;
+	assert_int_equal(ch_dl_once(&set), -1);
+	if (!strstr(set.why, "libcleanheat-no-such.so.0"))
+		fail_msg("the reason does not name the library: \"%s\"", set.why);
+	char first[sizeof set.why];
+	snprintf(first, sizeof first, "%s", set.why);
+	assert_int_equal(tried_calls, 1);
+	assert_int_equal(tried_rc, -1);
+
+	libs[0] = "libc.so.6";
+	assert_int_equal(ch_dl_once(&set), -1);
+	assert_string_equal(set.why, first);
+	assert_null(fn);
+	assert_int_equal(tried_calls, 1);
+}
+
+static void test_dl_once_loads(void **state)
+{
+	(void)state;
+	/* the second function is in the second library only */
+	static const char *const libs[] = {"libc.so.6", "libm.so.6"};
+	static const char *const names[] = {"strlen", "cos"};
+	static size_t (*fn_strlen)(const char *);
+	static double (*fn_cos)(double);
+	static void **const addrs[] = {(void **)&fn_strlen, (void **)&fn_cos};
+	static struct ch_dl_once set = CH_DL_ONCE_INIT(libs, names, addrs, count_tried);
+	tried_calls = 0;
+	assert_int_equal(ch_dl_once(&set), 0);
+	assert_string_equal(set.why, "");
+	assert_non_null(fn_strlen);
+	assert_int_equal(fn_strlen("供暖"), 6);
+	assert_true(fn_cos(0.0) == 1.0);
+	assert_int_equal(ch_dl_once(&set), 0);
+	assert_int_equal(tried_calls, 1);
+	assert_int_equal(tried_rc, 0);
+}
+
+static void test_dl_once_missing_function(void **state)
+{
+	(void)state;
+	static const char *const libs[] = {"libc.so.6"};
+	static const char *const names[] = {"strlen", "ch_no_such_function"};
+	static size_t (*fn_strlen)(const char *);
+	static void (*fn_missing)(void);
+	static void **const addrs[] = {(void **)&fn_strlen, (void **)&fn_missing};
+	static struct ch_dl_once set = CH_DL_ONCE_INIT(libs, names, addrs, NULL);
+	assert_int_equal(ch_dl_once(&set), -1);
+	if (!strstr(set.why, "ch_no_such_function") || !strstr(set.why, "libc.so.6"))
+		fail_msg("the reason does not name the function and the library: \"%s\"", set.why);
+	assert_null(fn_missing);
+}
+
+/* Many threads asking at once: one attempt, every one told its outcome. */
+static struct ch_dl_once *racing;
+static void *ask(void *arg)
+{
+	(void)arg;
+	return (void *)(intptr_t)ch_dl_once(racing);
+}
+
+static void test_dl_once_threads(void **state)
+{
+	(void)state;
+	static const char *const libs[] = {"libcleanheat-no-such.so.0"};
+	static const char *const names[] = {"strlen"};
+	static size_t (*fn)(const char *);
+	static void **const addrs[] = {(void **)&fn};
+	static struct ch_dl_once set = CH_DL_ONCE_INIT(libs, names, addrs, count_tried);
+	pthread_t t[8];
+	tried_calls = 0;
+	racing = &set;
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, ask, NULL), 0);
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		void *rc;
+		assert_int_equal(pthread_join(t[i], &rc), 0);
+		assert_int_equal((intptr_t)rc, -1);
+	}
+	assert_int_equal(tried_calls, 1);
+	if (!strstr(set.why, "libcleanheat-no-such.so.0"))
+		fail_msg("the reason does not name the library: \"%s\"", set.why);
+}
+
 int main(void)
 {
 	test_no_database();
@@ -1126,6 +1232,10 @@ int main(void)
 	    cmocka_unit_test(test_error_field),
 	    cmocka_unit_test(test_alloc),
 	    cmocka_unit_test(test_hash),
+	    cmocka_unit_test(test_dl_once_missing_library),
+	    cmocka_unit_test(test_dl_once_loads),
+	    cmocka_unit_test(test_dl_once_missing_function),
+	    cmocka_unit_test(test_dl_once_threads),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
