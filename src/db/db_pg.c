@@ -1332,38 +1332,30 @@ static struct {
 static const char *const pq_names[] = {PQ_FUNCS(PQ_NAME)};
 static void **const pq_addrs[] = {PQ_FUNCS(PQ_ADDR)};
 
-/* Why libpq could not be loaded ("" when it was), set once. */
+/* What PQerrorMessage says when libpq could not be loaded. */
 static char load_failed[512];
 
-static void load(void)
+static void pq_tried(const struct ch_dl_once *set)
 {
-	static const char *const lib[] = {"libpq.so.5"};
-	char why[400];
-	if (ch_dl_load(lib, 1, pq_names, pq_addrs, sizeof pq_names / sizeof pq_names[0], why,
-	               sizeof why) != 0)
+	if (set->rc != 0)
 		snprintf(load_failed, sizeof load_failed, "无法加载 PostgreSQL 客户端库：%s\n",
-		         why);
+		         set->why);
 }
 
-/* 1 when libpq is loaded (loading it the first time). */
-static int loaded(void)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, load);
-	return !load_failed[0];
-}
+static const char *const pq_lib[] = {"libpq.so.5"};
+static struct ch_dl_once libpq = CH_DL_ONCE_INIT(pq_lib, pq_names, pq_addrs, pq_tried);
 
 /* A function returning TYPE, with PARAMS, calling libpq's with ARGS; FALLBACK
  * when libpq is not there. */
 #define PQ_FN(type, name, params, args, fallback)                                                  \
 	type name params                                                                           \
 	{                                                                                          \
-		return loaded() ? pq.p_##name args : fallback;                                     \
+		return ch_dl_once(&libpq) == 0 ? pq.p_##name args : fallback;                      \
 	}
 #define PQ_VOID(name, params, args)                                                                \
 	void name params                                                                           \
 	{                                                                                          \
-		if (loaded())                                                                      \
+		if (ch_dl_once(&libpq) == 0)                                                       \
 			pq.p_##name args;                                                          \
 	}
 

@@ -735,22 +735,13 @@ static struct {
 static const char *const mhd_names[] = {MHD_FUNCS(MHD_NAME)};
 static void **const mhd_addrs[] = {MHD_FUNCS(MHD_ADDR)};
 
-/* Why the library could not be loaded ("" when it was), set once. */
-static char load_failed[512];
-
-static void load(void)
-{
-	static const char *const lib[] = {"libmicrohttpd.so.12"};
-	(void)ch_dl_load(lib, 1, mhd_names, mhd_addrs, sizeof mhd_names / sizeof mhd_names[0],
-	                 load_failed, sizeof load_failed);
-}
+static const char *const mhd_lib[] = {"libmicrohttpd.so.12"};
+static struct ch_dl_once libmicrohttpd = CH_DL_ONCE_INIT(mhd_lib, mhd_names, mhd_addrs, NULL);
 
 /* 1 when the library is loaded (loading it the first time). */
 static int loaded(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, load);
-	return !load_failed[0];
+	return ch_dl_once(&libmicrohttpd) == 0;
 }
 
 struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_AcceptPolicyCallback apc,
@@ -759,7 +750,8 @@ struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_Accep
 	struct MHD_Daemon *d;
 	va_list ap;
 	if (!loaded()) {
-		fprintf(stderr, "cleanheat: 无法加载 HTTP 服务库 libmicrohttpd：%s\n", load_failed);
+		fprintf(stderr, "cleanheat: 无法加载 HTTP 服务库 libmicrohttpd：%s\n",
+		        libmicrohttpd.why);
 		errno = ELIBACC;
 		return NULL;
 	}

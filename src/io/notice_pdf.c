@@ -17,7 +17,6 @@
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,27 +356,23 @@ static void release_caches(void)
 	FcFini();
 }
 
-/* Why the libraries could not be loaded ("" when they were), set once. */
-static char load_failed[512];
-
-/* Loads the libraries and finds each function (once, the first time a PDF
- * is written); the libraries stay loaded for the life of the process. */
-static void on_first_use(void)
+/* Once the libraries are loaded (the first time a PDF is written; they
+ * stay loaded for the life of the process), their caches are released at
+ * exit. */
+static void pdf_tried(const struct ch_dl_once *set)
 {
-	if (ch_dl_load(pdf_libs, sizeof pdf_libs / sizeof pdf_libs[0], pdf_names, pdf_addrs,
-	               sizeof pdf_names / sizeof pdf_names[0], load_failed,
-	               sizeof load_failed) == 0)
+	if (set->rc == 0)
 		atexit(release_caches);
 }
 
+static struct ch_dl_once pdf_libs_once = CH_DL_ONCE_INIT(pdf_libs, pdf_names, pdf_addrs, pdf_tried);
+
 int ch_notice_pdf_write(ch_ctx *ctx, const char *number, const char *path, size_t *n)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct pdf p = {0};
-	pthread_once(&once, on_first_use);
-	if (load_failed[0])
+	if (ch_dl_once(&pdf_libs_once) != 0)
 		return ch_error_set(CH_ERROR, "无法写出 PDF：未能加载排版库（cairo、pango）：%s",
-		                    load_failed);
+		                    pdf_libs_once.why);
 	int rc = ch_notice_items(ctx, number, head, item, &p);
 	if (rc) {
 		free(p.rows);

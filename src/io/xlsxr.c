@@ -2,8 +2,6 @@
  * xlsxr — expat and minizip, loaded the first time a workbook is read (see
  * xlsxr.h).
  */
-#include <pthread.h>
-
 #define CH_XLSXR_LOADER
 #include "io/xlsxr.h"
 #include "util/dl.h"
@@ -17,23 +15,13 @@ struct ch_xlsxr ch_xlsxr;
 static const char *const names[] = {CH_XLSXR_FUNCS(CH_XLSXR_NAME)};
 static void **const addrs[] = {CH_XLSXR_FUNCS(CH_XLSXR_ADDR)};
 
-/* Why the libraries could not be loaded ("" when they were), set once. */
-static char load_failed[400];
-
-static void load(void)
-{
-	static const char *const lib[] = {"libexpat.so.1", "libminizip.so.1"};
-	/* on failure, ch_dl_load says why in load_failed */
-	ch_dl_load(lib, sizeof lib / sizeof lib[0], names, addrs, sizeof names / sizeof names[0],
-	           load_failed, sizeof load_failed);
-}
+static const char *const lib[] = {"libexpat.so.1", "libminizip.so.1"};
+static struct ch_dl_once expat_minizip = CH_DL_ONCE_INIT(lib, names, addrs, NULL);
 
 int ch_xlsxr_load(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, load);
-	if (load_failed[0])
+	if (ch_dl_once(&expat_minizip) != 0)
 		return ch_error_set(CH_ERROR, "无法加载读 Excel 文件的库 expat 和 minizip：%s",
-		                    load_failed);
+		                    expat_minizip.why);
 	return 0;
 }
