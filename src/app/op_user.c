@@ -137,13 +137,23 @@ static int token_create(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	return 0;
 }
 
+/* Why ch_qr_text or ch_qr_svg gave no QR code (its error), into WHY of N
+ * bytes; clears the error, which stops nothing: the secret is shown as
+ * text. Returns WHY. */
+static const char *qr_failed(char *why, size_t n)
+{
+	snprintf(why, n, "%s", ch_error_message());
+	ch_error_clear();
+	return why;
+}
+
 static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	const char *name = ch_args_str(a, "name"), *code = ch_args_str(a, "code");
 	const char *given = ch_args_str(a, "secret");
 	if (!name)
 		name = ch_ctx_actor(ctx)->name;
-	char secret[CH_TOTP_B32_LEN] = "", answer[64];
+	char secret[CH_TOTP_B32_LEN] = "", answer[64], why[512];
 	char recovery[CH_RECOVERY_CODES][CH_RECOVERY_LEN + 1];
 	char *uri = NULL;
 	int rc;
@@ -156,22 +166,33 @@ static int user_totp_enroll(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		char *qr = ch_qr_text(uri);
 		ch_buf show;
 		ch_buf_init(&show);
-		ch_buf_printf(&show,
-		              "用手机上的验证器应用扫描下面的二维码，或手动输入密钥：\n\n%s\n"
-		              "密钥：%s\n链接：%s\n（密钥只显示这一次）\n",
-		              qr ? qr : "", secret, uri);
+		if (qr)
+			ch_buf_printf(
+			    &show, "用手机上的验证器应用扫描下面的二维码，或手动输入密钥：\n\n%s\n",
+			    qr);
+		else
+			ch_buf_printf(&show,
+			              "无法显示二维码（%s）。\n"
+			              "请在手机上的验证器应用中手动输入下面的密钥：\n\n",
+			              qr_failed(why, sizeof why));
+		ch_buf_printf(&show, "密钥：%s\n链接：%s\n（密钥只显示这一次）\n", secret, uri);
 		rc = ch_args_ask(a, show.ptr, "输入验证器显示的 6 位动态码以确认", answer,
 		                 sizeof answer);
 		ch_buf_dispose(&show);
 		free(qr);
 		if (rc == CH_ENOTFOUND) { /* nobody to ask: the client confirms with code */
 			char *svg = ch_qr_svg(uri);
-			ch_result_printf(res,
-			                 "请用验证器扫描二维码（或输入密钥），再提交验证器显示的 6 "
-			                 "位动态码以完成绑定\n");
-			ch_result_set_data(res, json_pack("{s:b, s:s, s:s, s:s?}", "pending", 1,
-			                                  "secret", secret, "otpauth_uri", uri,
-			                                  "qr_svg", svg));
+			const char *qr_error = svg ? NULL : qr_failed(why, sizeof why);
+			if (svg)
+				ch_result_printf(res, "请用验证器扫描二维码（或输入密钥），");
+			else
+				ch_result_printf(res,
+				                 "无法显示二维码（%s）。请在验证器中手动输入密钥，",
+				                 qr_error);
+			ch_result_printf(res, "再提交验证器显示的 6 位动态码以完成绑定\n");
+			ch_result_set_data(res, json_pack("{s:b, s:s, s:s, s:s?, s:s?}", "pending",
+			                                  1, "secret", secret, "otpauth_uri", uri,
+			                                  "qr_svg", svg, "qr_error", qr_error));
 			free(svg);
 			free(uri);
 			return 0;

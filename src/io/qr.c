@@ -6,7 +6,7 @@
  * every other command paid for loading it (docs/performance.md, the
  * dispatch). The program is not linked with it.
  */
-#include <pthread.h>
+#include <errno.h>
 #include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "io/qr.h"
 #include "util/buf.h"
 #include "util/dl.h"
+#include "util/error.h"
 
 #define QUIET 2 /* modules of light margin around the code */
 
@@ -23,25 +24,26 @@ static struct {
 	__typeof__(QRcode_free) *free;
 } qrencode;
 
-static int loaded; /* 1 when both pointers are filled */
+static const char *const lib[] = {"libqrencode.so.4"};
+static const char *const names[] = {"QRcode_encodeString", "QRcode_free"};
+static void **const addrs[] = {(void **)&qrencode.encode_string, (void **)&qrencode.free};
+static struct ch_dl_once libqrencode = CH_DL_ONCE_INIT(lib, names, addrs, NULL);
 
-static void load(void)
-{
-	static const char *const lib[] = {"libqrencode.so.4"};
-	static const char *const names[] = {"QRcode_encodeString", "QRcode_free"};
-	static void **const addrs[] = {(void **)&qrencode.encode_string, (void **)&qrencode.free};
-	char why[300];
-	loaded = ch_dl_load(lib, 1, names, addrs, 2, why, sizeof why) == 0;
-}
-
-/* TEXT's code; NULL when it does not fit, or libqrencode is missing. */
+/* TEXT's code; NULL, with the error set, when libqrencode is missing or
+ * TEXT does not fit. */
 static QRcode *encode(const char *text)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, load);
-	if (!loaded)
+	if (ch_dl_once(&libqrencode) != 0) {
+		ch_error_set(CH_ERROR, "无法加载绘制二维码的库 libqrencode：%s", libqrencode.why);
 		return NULL;
-	return qrencode.encode_string(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	}
+	errno = 0;
+	QRcode *q = qrencode.encode_string(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	if (!q && errno == ERANGE)
+		ch_error_set(CH_EINVALID, "内容太长（%zu 字节），放不进一个二维码", strlen(text));
+	else if (!q)
+		ch_error_set(CH_ERROR, "无法生成二维码：%s", strerror(errno));
+	return q;
 }
 
 /* 1 when the module at X, Y (quiet zone included) is dark. */

@@ -6,8 +6,9 @@
 # then a code), the sensitive operations ask for a fresh code once the
 # session's last one is older than ten minutes (a clock the test moves:
 # CLEANHEAT_TOTP_CLOCK), tokens for such roles need a fresh code, `token
-# list` names their roles, a reset is audited, and last wrong codes count
-# toward the lock-out.
+# list` names their roles, a reset is audited, without libqrencode the
+# enrolment says why there is no QR code and goes on with the secret, and
+# last wrong codes count toward the lock-out.
 . "$(dirname "$0")/lib.sh"
 
 CLEANHEAT_TOTP_CLOCK=$WORK/clock
@@ -165,6 +166,32 @@ as admin POST /api/users/totp-enroll -H 'Content-Type: application/json' -d '{"n
 expect_status "enrolling someone else without a fresh code of one's own: 403" 403
 as admin POST /api/users/totp-enroll -H 'Content-Type: application/json' -H "X-TOTP-Code: $(totp_code admin)" -d '{"name":"fin"}'
 expect_status "with a fresh code the admin may begin it" 200
+
+# ---- libqrencode that cannot be loaded (an empty file of its name, found
+# first): the secret without a QR code, and why ----
+mkdir "$WORK/nolib"
+: >"$WORK/nolib/libqrencode.so.4"
+ch user add noqr --role finance >/dev/null
+echo "noqr-password-1" | ch user passwd noqr >/dev/null
+LD_LIBRARY_PATH=$WORK/nolib
+export LD_LIBRARY_PATH
+totp_enroll noqr
+OUT=$(cat "$WORK/noqr.enrol") ERR=$(cat "$WORK/noqr.enrol.err")
+has "no libqrencode, CLI: says why there is no QR code" "无法显示二维码（无法加载绘制二维码的库 libqrencode："
+has "no libqrencode, CLI: the reason names the library" "libqrencode.so.4"
+has "no libqrencode, CLI: the secret to type in" "请在手机上的验证器应用中手动输入下面的密钥"
+lacks "no libqrencode, CLI: no QR code" "▄▄▄▄▄"
+expect_eq "no libqrencode, CLI: enrolled, ten recovery codes" "$(wc -l <"$WORK/noqr.recovery" | tr -d ' ')" 10
+run ch user totp reset noqr
+stop_server
+start_server
+unset LD_LIBRARY_PATH
+login noqr
+as noqr POST /api/users/totp-enroll -H 'Content-Type: application/json' -d '{"name":"noqr"}'
+expect_status "no libqrencode, HTTP: enrolment begins" 200
+jq_is "no libqrencode, HTTP: no qr_svg" .data.qr_svg null
+jq_is "no libqrencode, HTTP: qr_error says why" '.data.qr_error | test("libqrencode.*libqrencode[.]so[.]4")' true
+jq_is "no libqrencode, HTTP: the message says it" '.message | startswith("无法显示二维码（")' true
 
 # ---- last: wrong codes count toward the lock-out ----
 forget_failures

@@ -40,14 +40,18 @@ export async function totpPage(main, { session, go }) {
 
   function showSecret(d) {
     const code = h('input', { name: 'code', inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6', required: true });
-    const image = svgImage(d.qr_svg || '');
+    const image = d.qr_svg ? svgImage(d.qr_svg) : null;
+    // without the code (the server could not draw it), why, and the secret
+    const qr = image
+      ? h('figure', { class: 'qr', role: 'img', 'aria-label': '动态验证码绑定二维码（内容与下方密钥相同）' }, image)
+      : h('p', { class: 'msg error', role: 'alert' }, `无法显示二维码（${d.qr_error || '服务器未给出二维码'}）。请在验证器中手动输入下面的密钥。`);
     const form = h('form', { class: 'card', 'aria-labelledby': 'h-confirm', novalidate: true },
       h('h2', { id: 'h-confirm' }, '扫描二维码并确认'),
       h('ol', {},
         h('li', {}, '在手机上打开验证器应用（如 Microsoft Authenticator、Google 身份验证器、FreeOTP）。'),
         h('li', {}, '扫描下面的二维码；无法扫描时，手动输入密钥。'),
         h('li', {}, '输入应用显示的 6 位数字，点“确认绑定”。')),
-      h('figure', { class: 'qr', role: 'img', 'aria-label': '动态验证码绑定二维码（内容与下方密钥相同）' }, image),
+      qr,
       h('p', {}, '密钥（只显示这一次）：', h('code', { class: 'secret', tabindex: '0' }, d.secret)),
       field('动态验证码', code, '验证器当前显示的 6 位数字'),
       h('button', { type: 'submit', 'data-change': '' }, '确认绑定'));
