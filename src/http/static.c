@@ -9,9 +9,10 @@
  * itself and unversioned paths are revalidated (`no-cache`) with an ETag.
  * The compressed bytes go to clients that accept gzip as they are; others
  * get them inflated (zlib, loaded the first time, util/dl.h: few clients
- * refuse gzip, and every command paid for loading it at start). Only names
- * in the set are answered: anything else is 404, and no directory is ever
- * listed.
+ * refuse gzip, and every command paid for loading it at start). When zlib
+ * cannot be loaded, such a client gets a 500 saying why, and the log says
+ * it once. Only names in the set are answered: anything else is 404, and
+ * no directory is ever listed.
  *
  * With a web root (`cleanheat serve --web-root DIR`, for development) the
  * same names are read from DIR on each request instead, uncompressed and
@@ -21,7 +22,6 @@
  * dot) with a known extension, and resolves to a regular file inside DIR.
  */
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,29 +140,29 @@ static struct {
 	__typeof__(inflateEnd) *end;
 } zlib;
 
-static int zlib_loaded; /* 1 when the pointers are filled */
+static const char *const zlib_lib[] = {"libz.so.1"};
+static const char *const zlib_names[] = {"inflateInit2_", "inflate", "inflateEnd"};
+static void **const zlib_addrs[] = {(void **)&zlib.init2, (void **)&zlib.inflate,
+                                    (void **)&zlib.end};
 
-static void zlib_load(void)
+/* Tells the operator, once, when zlib could not be loaded: each request
+ * it fails shows as a 500 in the log after that. */
+static void zlib_tried(const struct ch_dl_once *set)
 {
-	static const char *const lib[] = {"libz.so.1"};
-	static const char *const names[] = {"inflateInit2_", "inflate", "inflateEnd"};
-	static void **const addrs[] = {(void **)&zlib.init2, (void **)&zlib.inflate,
-	                               (void **)&zlib.end};
-	char why[300];
-	zlib_loaded = ch_dl_load(lib, 1, names, addrs, 3, why, sizeof why) == 0;
+	if (set->rc != 0)
+		http_log_event("error", "cannot inflate pages for clients that refuse gzip: %s",
+		               set->why);
 }
 
-/* Inflates the gzip member GZ into OUT; -1 when it cannot (or zlib could
- * not be loaded: the caller answers 500). */
+static struct ch_dl_once libz = CH_DL_ONCE_INIT(zlib_lib, zlib_names, zlib_addrs, zlib_tried);
+
+/* Inflates the gzip member GZ into OUT, zlib loaded; -1 when it cannot (the
+ * caller answers 500). */
 static int gunzip(const char *gz, size_t len, ch_buf *out)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	z_stream z;
 	unsigned char chunk[16384];
 	int rc;
-	pthread_once(&once, zlib_load);
-	if (!zlib_loaded)
-		return -1;
 	memset(&z, 0, sizeof z);
 	if (zlib.init2(&z, 16 + MAX_WBITS, ZLIB_VERSION, (int)sizeof z) != Z_OK)
 		return -1;
@@ -176,6 +176,26 @@ static int gunzip(const char *gz, size_t len, ch_buf *out)
 	} while (rc == Z_OK);
 	zlib.end(&z);
 	return rc == Z_STREAM_END ? 0 : -1;
+}
+
+/* F inflated into RESP's body: 0; else -1, answered 500 saying why. */
+static int inflate_page(const struct ch_embedded_file *f, struct http_response *resp)
+{
+	if (ch_dl_once(&libz) != 0) {
+		/* the client can still have the page: compressed */
+		char msg[600];
+		snprintf(msg, sizeof msg,
+		         "this server cannot inflate the page for a client that refuses gzip "
+		         "(zlib could not be loaded: %s); ask again accepting gzip",
+		         libz.why);
+		http_response_fail(resp, 500, ch_err_json_code(CH_ERROR), msg, NULL);
+		return -1;
+	}
+	if (gunzip(f->data, f->len, &resp->body) != 0) {
+		http_response_error(resp, CH_ERROR, "a compiled-in page is damaged", NULL);
+		return -1;
+	}
+	return 0;
 }
 
 static int accepts_gzip(const char *accept_encoding)
@@ -262,19 +282,22 @@ void http_static(const struct http_request *req, struct http_response *resp)
 		return;
 	}
 	const struct ch_embedded_file *f = &ch_web_assets[i];
+	int fresh = req->if_none_match && strcmp(req->if_none_match, etags[i]) == 0;
+	int gzip = accepts_gzip(req->accept_encoding);
+	/* inflated first: a failure is answered without the page's headers,
+	 * so no cache keeps it for the page */
+	if (!fresh && !gzip && inflate_page(f, resp) != 0)
+		return;
 	http_response_header(resp, "ETag", etags[i]);
 	http_response_header(resp, "Cache-Control", versioned ? IMMUTABLE : "no-cache");
 	http_response_header(resp, "Vary", "Accept-Encoding");
 	resp->content_type = media_type(name);
-	if (req->if_none_match && strcmp(req->if_none_match, etags[i]) == 0) {
+	if (fresh) {
 		resp->status = 304;
 		return;
 	}
-	if (accepts_gzip(req->accept_encoding)) {
+	if (gzip) {
 		http_response_header(resp, "Content-Encoding", "gzip");
 		ch_buf_put(&resp->body, f->data, f->len);
-	} else if (gunzip(f->data, f->len, &resp->body) != 0) {
-		ch_buf_clear(&resp->body);
-		http_response_error(resp, CH_ERROR, "a compiled-in page is damaged", NULL);
 	}
 }

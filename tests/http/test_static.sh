@@ -4,8 +4,10 @@
 # names are revalidated with an ETag (304); gzip for clients that accept
 # it, the same bytes inflated for those that do not; nothing outside the
 # compiled-in set (404), no directory listing, no method but GET and HEAD;
-# the security headers on every page; and `--web-root DIR`, which serves
-# the files of DIR afresh on each request and nothing outside DIR.
+# the security headers on every page; `--web-root DIR`, which serves
+# the files of DIR afresh on each request and nothing outside DIR; and,
+# when zlib cannot be loaded, a 500 saying why to a client that refuses
+# gzip, said once in the log too.
 . "$(dirname "$0")/lib.sh"
 
 start_server
@@ -81,3 +83,25 @@ expect_status "--web-root: a directory: 404" 404
 stop_server
 run ch serve --listen 127.0.0.1:0 --web-root "$WORK/none"
 expect_rc "--web-root that does not exist: usage error" 2
+
+# zlib that cannot be loaded: an empty file of its name, found first
+mkdir "$WORK/nolib"
+: >"$WORK/nolib/libz.so.1"
+LD_LIBRARY_PATH=$WORK/nolib
+export LD_LIBRARY_PATH
+start_server
+unset LD_LIBRARY_PATH
+api GET /
+expect_status "without zlib, refusing gzip: 500" 500
+jq_is "without zlib: the answer says why" \
+	'.error.message | test("zlib could not be loaded: .*libz[.]so[.]1.*accepting gzip")' true
+api GET "/v/$version/app.css"
+expect_status "without zlib, refusing gzip, a versioned asset: 500" 500
+case $HEADERS in
+*immutable* | *ETag*) not_ok "without zlib: the 500 is not kept as the asset" "$HEADERS" ;;
+*) ok "without zlib: the 500 is not kept as the asset" ;;
+esac
+api GET / -H 'Accept-Encoding: gzip'
+expect_status "without zlib, accepting gzip: 200" 200
+n=$(grep -c ' - error cannot inflate pages for clients that refuse gzip: .*libz[.]so[.]1' "$WORK/server.log")
+expect_eq "without zlib: the log says why, once" "$n" 1
