@@ -6,8 +6,11 @@
 
 #include "util/dl.h"
 
-int ch_dl_load(const char *const *libs, size_t nlibs, const char *const *names, void **const *addrs,
-               size_t n, char *why, size_t whysz)
+/* Loads the libraries LIBS[0..NLIBS) and finds each function NAMES[i], in
+ * the first library that has it, into *ADDRS[i]. 0 when all were found;
+ * else -1, with the reason in WHY (WHYSZ bytes). */
+static int load(const char *const *libs, size_t nlibs, const char *const *names,
+                void **const *addrs, size_t n, char *why, size_t whysz)
 {
 	void *lib[8] = {0};
 	if (nlibs > sizeof lib / sizeof lib[0]) {
@@ -41,8 +44,8 @@ static _Thread_local struct ch_dl_once *attempting;
 static void attempt(void)
 {
 	struct ch_dl_once *set = attempting;
-	set->rc = ch_dl_load(set->libs, set->nlibs, set->names, set->addrs, set->n, set->why,
-	                     sizeof set->why);
+	set->rc =
+	    load(set->libs, set->nlibs, set->names, set->addrs, set->n, set->why, sizeof set->why);
 	if (set->rc == 0)
 		set->why[0] = '\0';
 	if (set->tried)

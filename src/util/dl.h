@@ -54,14 +54,6 @@ struct ch_dl_once {
 		.tried = (tried_), .rc = -1, .why = ""                                             \
 	}
 
-/* Loads the libraries LIBS[0..NLIBS) (by soname, e.g. "libpq.so.5") and
- * finds each function NAMES[i], in the first library that has it, into
- * *ADDRS[i] (the address of a function pointer of the function's type).
- * 0 when all were found; else -1, with the reason (dlerror's, or the
- * function not found) in WHY (WHYSZ bytes). The libraries stay loaded. */
-int ch_dl_load(const char *const *libs, size_t nlibs, const char *const *names, void **const *addrs,
-               size_t n, char *why, size_t whysz);
-
 /* Loads SET's libraries (dlopen, by soname) and finds each of its functions
  * into its pointer, the first time it is called for SET; from any thread,
  * a call made while another thread loads waiting for it. 0 when all were
