@@ -59,8 +59,9 @@ static void entry_hash(const ch_audit_entry *e, const char *prev, char out[CH_HA
 
 /* The entry the next one follows: *LAST and PREV (genesis for the first).
  * The first append of a transaction reads audit_head, so that entries cut
- * off the end of the log are seen as a gap; the later ones read the newest
- * entry the transaction appended, and audit_head is written once, when it
+ * off the end of the log are seen as a gap; the later ones follow the
+ * newest entry the transaction appended (kept in memory, read again after
+ * a savepoint's rollback), and audit_head is written once, when it
  * commits. PostgreSQL keeps every version of a row a transaction updates
  * until it ends, and each read of the row walks them: audit_head updated
  * with each entry cost 3.6 ms an entry on average over the 6,000 entries
@@ -74,6 +75,12 @@ static int head_read(ch_ctx *ctx, int64_t *last, char prev[CH_HASH_HEX_LEN + 1])
 	int rc;
 	*last = 0;
 	memcpy(prev, genesis, CH_HASH_HEX_LEN + 1);
+	if (store->audit_pending && store->audit_serial == ch_db_tx_serial(ctx->db)) {
+		/* the entry appended last, known without a statement */
+		*last = store->audit_last;
+		memcpy(prev, store->audit_hash, CH_HASH_HEX_LEN + 1);
+		return 0;
+	}
 	if (store->audit_pending) {
 		/* none when a savepoint's rollback took them all back: then
 		 * audit_head, which the sync writes only after them, is as
@@ -150,10 +157,16 @@ int ch_audit_append(ch_ctx *ctx, const char *action, const char *object, const c
 	               " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	               "itttttttt", e.seq, e.at, e.actor, e.action, e.object, e.before, e.after,
 	               prev, hash);
-	if (rc == 0 && ch_db_tx_depth(ctx->db) > 0 && !ctx->store->audit_pending) {
-		ctx->store->audit_pending = 1;
-		ctx->store->audit_base = last;
-	} else if (rc == 0 && ch_db_tx_depth(ctx->db) == 0) {
+	if (rc == 0 && ch_db_tx_depth(ctx->db) > 0) {
+		ch_store *store = ctx->store;
+		if (!store->audit_pending) {
+			store->audit_pending = 1;
+			store->audit_base = last;
+		}
+		store->audit_serial = ch_db_tx_serial(ctx->db);
+		store->audit_last = e.seq;
+		memcpy(store->audit_hash, hash, sizeof hash);
+	} else if (rc == 0) {
 		rc = ch_db_run(
 		    ctx->db,
 		    "INSERT INTO audit_head(id, seq, hash) VALUES (1, ?, ?)"

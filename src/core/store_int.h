@@ -6,6 +6,7 @@
 
 #include "core/store.h"
 #include "db/db.h"
+#include "util/hash.h"
 
 #include <stdint.h>
 
@@ -20,6 +21,10 @@ struct ch_store {
 	 * audit_base, and audit_head is written when it commits (audit.c) */
 	int audit_pending;
 	int64_t audit_base;
+	/* the newest entry it appended, while ch_db_tx_serial is audit_serial
+	 * (a savepoint's rollback changes it) */
+	int64_t audit_serial, audit_last;
+	char audit_hash[CH_HASH_HEX_LEN + 1];
 };
 
 #endif
