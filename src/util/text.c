@@ -1,6 +1,6 @@
 /*
- * text — UTF-8 decoding, normalisation of spreadsheet text, display width
- * and number parsing (see text.h).
+ * text — UTF-8 decoding, normalisation of spreadsheet text, display width,
+ * number parsing and writing, and JSON strings (see text.h).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -399,6 +399,54 @@ int ch_text_formula_like(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+int ch_text_put_json(ch_buf *b, const char *s)
+{
+	size_t len = strlen(s);
+	if (ch_utf8_valid_prefix(s, len, NULL) != len)
+		return -1;
+	ch_buf_grow(b, len + 2);
+	ch_buf_putc(b, '"');
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		ch_buf_put(b, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"':
+			ch_buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			ch_buf_puts(b, "\\\\");
+			break;
+		case '\b':
+			ch_buf_puts(b, "\\b");
+			break;
+		case '\f':
+			ch_buf_puts(b, "\\f");
+			break;
+		case '\n':
+			ch_buf_puts(b, "\\n");
+			break;
+		case '\r':
+			ch_buf_puts(b, "\\r");
+			break;
+		case '\t':
+			ch_buf_puts(b, "\\t");
+			break;
+		default: {
+			static const char hex[] = "0123456789ABCDEF";
+			char u[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			ch_buf_put(b, u, sizeof u);
+		}
+		}
+	}
+	ch_buf_put(b, run, (size_t)(s + len - run));
+	ch_buf_putc(b, '"');
+	return 0;
 }
 
 const char *ch_text_i64(char buf[24], int64_t v)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ch_buf;
+
 /* Decodes one code point from S (at most LEN bytes). Returns the number of
  * bytes used, 0 when LEN is 0, -1 for an invalid sequence and -2 for a
  * sequence cut off by the end of the input. */
@@ -80,6 +82,14 @@ typedef struct ch_label {
 /* The label of KEY in TABLE, which ends with {NULL, NULL}; KEY itself when
  * the table does not hold it. */
 const char *ch_label_of(const ch_label *table, const char *key);
+
+/* Appends S to B as a JSON string: in quotes, with '"', '\\' and the
+ * control characters escaped, other characters as they are: byte for byte
+ * what jansson's json_dumps writes for it (\b \f \n \r \t, else \u00XX
+ * in capitals), for a caller that writes a row's JSON without building
+ * jansson's objects first. -1, and nothing appended, when S is not valid
+ * UTF-8 (which jansson refuses too). */
+int ch_text_put_json(struct ch_buf *b, const char *s);
 
 /* V in decimal, written at the end of BUF; returns where it starts. For
  * numbers written for every row of a large file, where snprintf costs

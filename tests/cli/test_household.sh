@@ -513,6 +513,13 @@ has "changed row: audited as household.update" "household.update"
 has "changed row: audit object names 652301/CJ001" "household:652301/CJ001"
 has "changed row: audit shows the old phone" "5678"
 has "changed row: audit shows the new phone" "0001"
+# the before and after as JSON: compact, keys in order, every column
+for side in before after; do
+	j=$(sql m.db "SELECT $side FROM audit_log WHERE action = 'household.update' ORDER BY seq DESC LIMIT 1")
+	expect_eq "changed row: the $side is compact JSON with its keys in order" \
+		"$(printf '%s' "$j" | jq -cS .)" "$j"
+	expect_eq "changed row: the $side has the 20 columns" "$(printf '%s' "$j" | jq 'keys | length')" 20
+done
 # the auditor may read the log but not unmasked personal data
 run ch --db m.db --as au audit log --object household: --format csv
 expect_rc "auditor audit log: exit 0" 0

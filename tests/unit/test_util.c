@@ -12,6 +12,8 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -612,6 +614,50 @@ static void test_utc_to_beijing(void **state)
 	assert_string_equal(out, "2024-02-29 04:00:00");
 	ch_utc_to_beijing("not a time", out, sizeof out);
 	assert_string_equal(out, "not a time");
+}
+
+/* S as ch_text_put_json writes it equals jansson's compact dump of it. */
+static void expect_json_as_jansson(const char *s)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "x");
+	json_t *j = json_string(s);
+	assert_non_null(j);
+	char *want = json_dumps(j, JSON_ENCODE_ANY | JSON_COMPACT);
+	assert_int_equal(ch_text_put_json(&b, s), 0);
+	assert_string_equal(b.ptr + 1, want);
+	free(want);
+	json_decref(j);
+	ch_buf_dispose(&b);
+}
+
+static void test_text_put_json(void **state)
+{
+	(void)state;
+	char s[8];
+	/* every ASCII character alone and between others */
+	for (int c = 1; c < 0x80; c++) {
+		snprintf(s, sizeof s, "%c", c);
+		expect_json_as_jansson(s);
+		snprintf(s, sizeof s, "a%cb", c);
+		expect_json_as_jansson(s);
+	}
+	expect_json_as_jansson("");
+	expect_json_as_jansson("张三（样例）");
+	expect_json_as_jansson("昌吉市\"大西渠镇\"\\1号/2\t\r\n\x01\x1f");
+	expect_json_as_jansson("\xF0\x9F\x8F\xA0 \xC2\xA9 \xE3\x80\x80");
+	/* not UTF-8: refused, as jansson refuses it, and nothing written */
+	static const char *const bad[] = {
+	    "\xFF", "a\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE4\xB8", "\x80"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ch_buf b;
+		ch_buf_init(&b);
+		assert_null(json_string(bad[i]));
+		assert_int_equal(ch_text_put_json(&b, bad[i]), -1);
+		assert_int_equal(b.len, 0);
+		ch_buf_dispose(&b);
+	}
 }
 
 static void test_text_distance(void **state)
@@ -1218,6 +1264,7 @@ int main(void)
 	    cmocka_unit_test(test_date_parse),
 	    cmocka_unit_test(test_utc_to_beijing),
 	    cmocka_unit_test(test_text_distance),
+	    cmocka_unit_test(test_text_put_json),
 	    cmocka_unit_test(test_date_message),
 	    cmocka_unit_test(test_date_valid_format),
 	    cmocka_unit_test(test_date_days),
