@@ -496,13 +496,12 @@ int ch_totp_confirm(ch_ctx *ctx, const char *name, const char *secret, const cha
 	ch_now_utc(now, sizeof now);
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
-	rc =
-	    ch_db_run(ctx->db,
-	              "INSERT INTO user_totp(user_id, secret, created_at, confirmed_at, last_step)"
-	              " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
-	              " secret = excluded.secret, created_at = excluded.created_at,"
-	              " confirmed_at = excluded.confirmed_at, last_step = excluded.last_step",
-	              "Ittti", u.id, b32, now, now, step);
+	rc = ch_db_run(ctx->db,
+	               "INSERT INTO user_totp(user_id, secret, created_at, confirmed_at, last_step)"
+	               " VALUES (?, ?, ?, ?, ?) ON CONFLICT(user_id) DO UPDATE SET"
+	               " secret = excluded.secret, created_at = excluded.created_at,"
+	               " confirmed_at = excluded.confirmed_at, last_step = excluded.last_step",
+	               "Ittti", u.id, b32, now, now, step);
 	if (rc == 0)
 		rc = ch_db_run(ctx->db, "DELETE FROM totp_recovery WHERE user_id = ?", "I", u.id);
 	for (int i = 0; rc == 0 && i < CH_RECOVERY_CODES; i++) {
