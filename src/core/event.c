@@ -1064,12 +1064,17 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 	ch_db_load_cancel(l);
 	/* the households by id from the list (not the register scanned for
 	 * the list's ids, which SQLite would choose with UPDATE … FROM) */
-	if (rc == 0)
-		rc = ch_db_run(db,
-		               "UPDATE household SET (status, stage_day) = (SELECT x.status, x.day"
-		               " FROM ev_hh x WHERE x.id = household.id)"
-		               " WHERE id IN (SELECT id FROM ev_hh)",
-		               "");
+	if (rc == 0) {
+		/* a failure rolls the whole batch back, so no statement journal
+		 * (the households' trigger on status would call for one) */
+		char sql[256];
+		snprintf(sql, sizeof sql,
+		         "%s household SET (status, stage_day) = (SELECT x.status, x.day"
+		         " FROM ev_hh x WHERE x.id = household.id)"
+		         " WHERE id IN (SELECT id FROM ev_hh)",
+		         ch_db_bulk_verb(db, CH_DB_BULK_UPDATE));
+		rc = ch_db_run(db, sql, "");
+	}
 	if (rc == 0 && ch_db_changes(db) != (int64_t)b->moved.used)
 		rc = ch_error_set(CH_ERROR,
 		                  "event import: %zu households moved, %" PRId64 " written",

@@ -510,8 +510,10 @@ int ch_seal_commit(ch_ctx *ctx)
 			 * households imported: stopped after 31 minutes, 59 s now;
 			 * docs/performance.md) */
 			ch_buf_clear(&b);
-			ch_buf_puts(&b, "INSERT INTO seal_new(kind, object, fields)"
-			                " SELECT ?1, d.object, (SELECT ");
+			ch_buf_printf(&b,
+			              "%s INTO seal_new(kind, object, fields)"
+			              " SELECT ?1, d.object, (SELECT ",
+			              ch_db_bulk_verb(ctx->db, CH_DB_BULK_INSERT));
 			canon_sql(ctx->db, k, &b);
 			ch_buf_printf(&b,
 			              " FROM %s x WHERE x.%s = d.object)"
@@ -527,12 +529,15 @@ int ch_seal_commit(ch_ctx *ctx)
 				    " ORDER BY s.seq DESC LIMIT 1)",
 				    "t", k->kind);
 		}
-		if (rc == 0)
-			rc = ch_db_run(
-			    ctx->db,
-			    "INSERT INTO seal(kind, object, seq, fields)"
-			    " SELECT kind, object, ?, fields FROM seal_new ORDER BY kind, object",
-			    "i", head + 1);
+		if (rc == 0) {
+			ch_buf_clear(&b);
+			ch_buf_printf(&b,
+			              "%s INTO seal(kind, object, seq, fields)"
+			              " SELECT kind, object, ?, fields FROM seal_new"
+			              " ORDER BY kind, object",
+			              ch_db_bulk_verb(ctx->db, CH_DB_BULK_INSERT));
+			rc = ch_db_run(ctx->db, b.ptr, "i", head + 1);
+		}
 		if (rc == 0)
 			sealed = ch_db_changes(ctx->db);
 		if (rc == 0)

@@ -272,6 +272,11 @@ const char *ch_db_indexed_by(const ch_db *db)
 	return db->drv->indexed_by;
 }
 
+const char *ch_db_bulk_verb(const ch_db *db, enum ch_db_bulk verb)
+{
+	return db->drv->bulk[verb];
+}
+
 int ch_db_text_match(ch_db *db, const char *table, const char *const *alt, size_t n, int param,
                      ch_buf *sql, ch_strv *values)
 {

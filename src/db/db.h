@@ -142,6 +142,18 @@ const char *ch_db_fn(const ch_db *db, enum ch_db_fn fn);
  * " INDEXED BY " (then the index's name); NULL when the dialect has no such
  * hint (PostgreSQL's planner chooses). */
 const char *ch_db_indexed_by(const ch_db *db);
+/* The verb that begins a statement writing many rows whose failure its
+ * caller answers only by rolling back the transaction or savepoint around
+ * it (never by going on with the rows before the failure kept or undone):
+ * CH_DB_BULK_UPDATE "UPDATE", CH_DB_BULK_INSERT "INSERT" as PostgreSQL
+ * spells them. SQLite's are "UPDATE OR FAIL" and "INSERT OR FAIL": a
+ * statement that may stop half-way with its rows undone (a NOT NULL or
+ * UNIQUE check, a table with triggers) otherwise copies every page it
+ * changes to a statement journal first, a file once it passes 64 KiB, one
+ * write call per page; OR FAIL leaves the rows before the failure in
+ * place, for the caller to roll back. Foreign-key checks still journal. */
+enum ch_db_bulk { CH_DB_BULK_UPDATE, CH_DB_BULK_INSERT, CH_DB_BULK_N };
+const char *ch_db_bulk_verb(const ch_db *db, enum ch_db_bulk verb);
 
 struct ch_buf;
 /* A trigram search index TABLE, made by the schema over a table's text

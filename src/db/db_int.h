@@ -69,7 +69,8 @@ struct ch_db_driver {
 	const char *json[CH_DB_JSON_N][2];
 	/* ch_db_fn */
 	const char *fn[CH_DB_FN_N];
-	const char *indexed_by; /* ch_db_indexed_by */
+	const char *indexed_by;         /* ch_db_indexed_by */
+	const char *bulk[CH_DB_BULK_N]; /* ch_db_bulk_verb */
 	int (*exec_script)(void *impl, const char *sql);
 	/* Begins the outermost transaction: a write transaction (READ 0) holds
 	 * the right to write from its start until it ends, so what it reads

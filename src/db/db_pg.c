@@ -1251,6 +1251,7 @@ const struct ch_db_driver ch_db_pg_driver = {
         },
     .fn = {[CH_DB_FN_INSTR] = "strpos", [CH_DB_FN_GROUP_CONCAT] = "string_agg"},
     .indexed_by = NULL,
+    .bulk = {[CH_DB_BULK_UPDATE] = "UPDATE", [CH_DB_BULK_INSERT] = "INSERT"},
     .text_match = pg_text_match,
     .text_index = NULL, /* the search view's index follows household (ch_db_text_index) */
     .exec_script = pg_exec_script,

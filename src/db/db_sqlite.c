@@ -714,6 +714,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
         },
     .fn = {[CH_DB_FN_INSTR] = "instr", [CH_DB_FN_GROUP_CONCAT] = "group_concat"},
     .indexed_by = " INDEXED BY ",
+    .bulk = {[CH_DB_BULK_UPDATE] = "UPDATE OR FAIL", [CH_DB_BULK_INSERT] = "INSERT OR FAIL"},
     .text_match = sqlite_text_match,
     .text_index = sqlite_text_index,
     .exec_script = sqlite_exec_script,

@@ -748,6 +748,38 @@ static void test_deferrable_indexes(void **state)
 	ch_strv_dispose(&defs);
 }
 
+/* A bulk statement stops at its first failing row with the rows before it
+ * still written (SQLite's OR FAIL, which keeps no statement journal), so
+ * its caller rolls back, and the rollback takes them back. */
+static void test_bulk_verb(void **state)
+{
+	struct fixture *f = *state;
+	char sql[128];
+	int64_t n = -1;
+	assert_string_equal(ch_db_bulk_verb(f->db, CH_DB_BULK_UPDATE), "UPDATE OR FAIL");
+	assert_string_equal(ch_db_bulk_verb(f->db, CH_DB_BULK_INSERT), "INSERT OR FAIL");
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE b(id INTEGER PRIMARY KEY,"
+	                                          " v INTEGER NOT NULL CHECK (v < 25));"
+	                                          "INSERT INTO b(v) VALUES (1), (2), (3);"),
+	                 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	snprintf(sql, sizeof sql, "%s b SET v = v * 10", ch_db_bulk_verb(f->db, CH_DB_BULK_UPDATE));
+	assert_true(ch_db_run(f->db, sql, NULL) < 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT sum(v) FROM b", NULL), 0);
+	assert_int_equal(n, 10 + 20 + 3);
+	snprintf(sql, sizeof sql, "%s INTO b(v) SELECT v + 20 FROM b ORDER BY v",
+	         ch_db_bulk_verb(f->db, CH_DB_BULK_INSERT));
+	assert_true(ch_db_run(f->db, sql, NULL) < 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT count(*) FROM b", NULL), 0);
+	assert_int_equal(n, 4); /* 3 + 20 written, then 10 + 20 failed */
+	ch_db_rollback(f->db);
+	ch_error_clear();
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT sum(v) FROM b", NULL), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT count(*) FROM b", NULL), 0);
+	assert_int_equal(n, 3);
+}
+
 static int64_t mmap_size(ch_db *db)
 {
 	int64_t v = -1;
@@ -891,6 +923,7 @@ int main(void)
 	    T(test_backup_while_writing),
 	    T(test_check_file),
 	    T(test_deferrable_indexes),
+	    T(test_bulk_verb),
 	    T(test_large_write),
 	    T(test_text_match),
 	};
