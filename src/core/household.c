@@ -213,15 +213,29 @@ static int prepare_all(ch_hh_import *imp)
 	                               "CREATE UNIQUE INDEX IF NOT EXISTS hh_before_id"
 	                               " ON hh_before(id);"
 	                               "DELETE FROM hh_before;");
+	/* the stored households this import claims (claim), written to the
+	 * register once every row is stored (write_claims); until then the
+	 * two look-ups below read a household's import and line through it */
 	if (rc == 0)
-		rc = ch_db_prepare(db, &imp->st_find,
-		                   "SELECT id, import_id, source_line, " HH_COLS
-		                   " FROM household WHERE county_id = ? AND hh_no = ?");
+		rc = ch_db_temp_table(db, "hh_claim",
+		                      "id INTEGER PRIMARY KEY, line INTEGER NOT NULL");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &imp->st_holder,
-		                   "SELECT h.id, h.import_id, h.source_line, h.hh_no, r.name"
-		                   " FROM household h JOIN region r ON r.id = h.county_id"
-		                   " WHERE h.id_number = ? AND h.withdrawn = 0");
+		rc = ch_db_exec_script(db, "DELETE FROM hh_claim");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &imp->st_find,
+		    "SELECT h.id, CASE WHEN c.id IS NULL THEN h.import_id ELSE ?3 END,"
+		    " coalesce(c.line, h.source_line), " HH_COLS
+		    " FROM household h LEFT JOIN hh_claim c ON c.id = h.id"
+		    " WHERE h.county_id = ?1 AND h.hh_no = ?2");
+	if (rc == 0)
+		rc = ch_db_prepare(
+		    db, &imp->st_holder,
+		    "SELECT h.id, CASE WHEN c.id IS NULL THEN h.import_id ELSE ?2 END,"
+		    " coalesce(c.line, h.source_line), h.hh_no, r.name"
+		    " FROM household h JOIN region r ON r.id = h.county_id"
+		    " LEFT JOIN hh_claim c ON c.id = h.id"
+		    " WHERE h.id_number = ?1 AND h.withdrawn = 0");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_insert,
@@ -231,10 +245,12 @@ static int prepare_all(ch_hh_import *imp)
 	/* An update is written in two statements. The first sets every column
 	 * that no foreign key constrains (bind_update): SQLite writes a one-row UPDATE
 	 * touching no foreign key without a statement journal. The second
-	 * claims the household for this import (and moves it when its places
-	 * changed): one small row. Written as one, every update wrote its
-	 * changed pages to the statement journal, a file once any statement of
-	 * the transaction had outgrown 64 KiB: a write call per page
+	 * claims the household for this import: a row of hh_claim, or, when
+	 * its places changed, an UPDATE that moves it and sets its import.
+	 * Written as one, every update wrote its changed pages to the
+	 * statement journal, a file once any statement of the transaction had
+	 * outgrown 64 KiB: a write call per page; the claims, written one
+	 * UPDATE each, did the same for the household's page
 	 * (docs/performance.md, "Updating a register"). */
 	if (rc == 0)
 		rc = ch_db_prepare(
@@ -246,9 +262,9 @@ static int prepare_all(ch_hh_import *imp)
 		    "?, ?)"
 		    " WHERE id = ?");
 	if (rc == 0)
-		rc = ch_db_prepare(
-		    db, &imp->st_claim,
-		    "UPDATE household SET import_id = ?, source_line = ? WHERE id = ?");
+		rc = ch_db_prepare(db, &imp->st_claim,
+		                   "INSERT INTO hh_claim(id, line) VALUES (?, ?)"
+		                   " ON CONFLICT (id) DO UPDATE SET line = excluded.line");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_move,
@@ -996,9 +1012,14 @@ static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
 static int claim(ch_hh_import *imp, int64_t id, size_t line, const struct hh_vals *hv, int moved)
 {
 	int rc = 0;
-	ch_stmt *st = moved ? imp->st_move : imp->st_claim;
+	if (!moved) {
+		if ((rc = ch_stmt_bind_int64(imp->st_claim, 1, id)) == 0)
+			rc = ch_stmt_bind_int64(imp->st_claim, 2, (int64_t)line);
+		return rc ? rc : run_stmt(imp->st_claim);
+	}
+	ch_stmt *st = imp->st_move;
 	int k = 1;
-	for (int i = 0; moved && i < HH_NPLACE && rc == 0; i++)
+	for (int i = 0; i < HH_NPLACE && rc == 0; i++)
 		rc = ch_stmt_bind_text(st, k++, hv->s[i]);
 	if (rc == 0)
 		rc = ch_stmt_bind_int64(st, k++, imp->import_id);
@@ -1034,6 +1055,9 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 		} else {
 			imp->sum.updated--;
 		}
+		if ((rc = ch_db_run(imp->ctx->db, "DELETE FROM hh_claim WHERE id = ?", "i", id)) !=
+		    0)
+			return rc;
 		return ch_db_run(imp->ctx->db, "DELETE FROM hh_before WHERE id = ?", "i", id);
 	}
 	imp->sum.inserted--;
@@ -1061,6 +1085,8 @@ static int find_holder(ch_hh_import *imp, const char *id, int64_t *holder, int64
                        size_t *holder_line, char *where, size_t wsz)
 {
 	int rc = ch_stmt_bind_text(imp->st_holder, 1, id);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(imp->st_holder, 2, imp->import_id);
 	*holder = 0;
 	if (rc == 0 && (rc = ch_stmt_step(imp->st_holder)) == CH_DB_ROW) {
 		*holder = ch_stmt_int64(imp->st_holder, 0);
@@ -1112,7 +1138,8 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		return rc;
 	/* the stored household with this county and 户编号 */
 	if ((rc = ch_stmt_bind_int64(imp->st_find, 1, r->county_id)) != 0 ||
-	    (rc = ch_stmt_bind_text(imp->st_find, 2, r->v[CH_HF_HH_NO])) != 0)
+	    (rc = ch_stmt_bind_text(imp->st_find, 2, r->v[CH_HF_HH_NO])) != 0 ||
+	    (rc = ch_stmt_bind_int64(imp->st_find, 3, imp->import_id)) != 0)
 		return rc;
 	if ((rc = ch_stmt_step(imp->st_find)) == CH_DB_ROW) {
 		existing = ch_stmt_int64(imp->st_find, 0);
@@ -1510,6 +1537,23 @@ static int write_half(ch_hh_import *imp)
 	return rc < 0 ? rc : 0; /* ch_hh_import_free empties the temporary tables */
 }
 
+/* Writes the claims of hh_claim into the register in one statement, which
+ * a failure of rolls the whole import back (so SQLite keeps no statement
+ * journal for it but the one its foreign key asks for: each page once,
+ * not once per household). */
+static int write_claims(ch_hh_import *imp)
+{
+	ch_db *db = imp->ctx->db;
+	char sql[256];
+	snprintf(
+	    sql, sizeof sql,
+	    "%s household SET (import_id, source_line) = (SELECT %" PRId64 ", c.line"
+	    " FROM hh_claim c WHERE c.id = household.id) WHERE id IN (SELECT id FROM hh_claim)",
+	    ch_db_bulk_verb(db, CH_DB_BULK_UPDATE), imp->import_id);
+	int rc = ch_db_run(db, sql, NULL);
+	return rc ? rc : ch_db_exec_script(db, "DELETE FROM hh_claim");
+}
+
 /* ---- finishing ---- */
 
 /* Same phone (anywhere) or address (in the same county) as another
@@ -1690,6 +1734,8 @@ static int audit_updates(ch_hh_import *imp)
 int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 {
 	int rc = write_half(imp);
+	if (rc == 0 && imp->writing)
+		rc = write_claims(imp);
 	if (rc == 0)
 		rc = warn_shared(imp);
 	imp->sum.rejected = ch_problems_nrejected(imp->problems);

@@ -582,7 +582,23 @@ for kind in id hhno; do
 	has "unchanged row + duplicate $kind: nothing inserted" "新增 0 户"
 	lacks "unchanged row + duplicate $kind: no wrapped-around count" "18446744073709551615"
 	expect_eq "unchanged row + duplicate $kind: CJ001 still registered, unchanged" "$(hh_csv dup.db --reveal)" "$before"
+	expect_eq "unchanged row + duplicate $kind: CJ001 still the first import's, at its line" \
+		"$(sql dup.db "SELECT import_id || ':' || source_line FROM household WHERE hh_no = 'CJ001'")" "1:2"
 done
+
+# a re-import claims every household it names, changed or not: each then
+# carries the new import and its own row's line (the claims are written
+# together once every row is stored)
+ch --db cl.db household import "$HF/filters.csv" >/dev/null
+{
+	head -n 1 "$HF/filters.csv"
+	sed 1d "$HF/filters.csv" | LC_ALL=C sort -r | awk -F, -v OFS=, 'NR == 1 { $5 = $5 "甲" } 1'
+} >filters-rev.csv
+run ch --db cl.db household import filters-rev.csv
+has "re-import in another order: 1 updated, 3 unchanged" "更新 1 户，未变 3 户"
+expect_eq "re-import in another order: every household the second import's, at its row" \
+	"$(sql cl.db "SELECT hh_no || ':' || source_line || ':' || import_id FROM household ORDER BY hh_no")" \
+	"$(awk -F, 'NR > 1 { print $4 ":" NR ":2" }' filters-rev.csv | LC_ALL=C sort)"
 
 # ---- list filters, search, show, formats ----
 
