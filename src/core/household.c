@@ -1358,9 +1358,9 @@ static int resolve_places(ch_hh_import *imp)
  * same keys one at a time in the file's order once the index outgrows the
  * page cache (a million shuffled rows into an empty register: 56 s with
  * every index in place, 28 s with the non-unique ones built afterwards;
- * docs/performance.md). So a load of at least DEFER_MIN rows that is at
- * least as large as the register already is (a county's first register, a
- * new database) drops the register's non-unique indexes before the
+ * docs/performance.md). So a load of at least DEFER_MIN new households
+ * that is at least as large as the register already is (a county's first
+ * register, a new database) drops the register's non-unique indexes before the
  * set-wise insert and creates them again from their stored definitions
  * after it, in the same transaction: no other connection ever sees the
  * register without them, and a rollback restores them. The unique indexes
@@ -1378,6 +1378,24 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 		return 0;
 	ch_strv_init(&names);
 	int rc = ch_db_deferrable_indexes(db, "household", &names, saved);
+	/* only the rows that are new households count: a row that meets a
+	 * stored one is written by store_row, after the indexes are back, so
+	 * a register sent again would have them built again for nothing */
+	if (rc == 0 && names.len && imp->last_id > 0) {
+		int64_t met = 0;
+		rc = ch_db_query_int64(
+		    db, &met,
+		    "SELECT count(*) FROM hh_stage s WHERE EXISTS (SELECT 1"
+		    " FROM household h WHERE h.county_id = s.v0 AND h.hh_no = s.v3)",
+		    NULL);
+		int64_t fresh = (int64_t)imp->kept - met;
+		if (rc == 0 && (fresh < DEFER_MIN || fresh < imp->last_id)) {
+			ch_strv_dispose(&names);
+			ch_strv_dispose(saved);
+			ch_strv_init(&names);
+			ch_strv_init(saved);
+		}
+	}
 	ch_buf_init(&b);
 	for (size_t i = 0; rc == 0 && i < names.len; i++)
 		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names.items[i]);
