@@ -157,8 +157,8 @@ struct ch_hh_import {
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
 	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
-	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_claim, *st_move, *st_save,
-	    *st_delete, *st_restore, *st_was_update, *st_prefix;
+	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_move, *st_save, *st_delete,
+	    *st_restore, *st_was_update, *st_prefix;
 	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
 	ch_strv prefixes;     /* the start of each list_key (household_int.h) */
 	ch_problems *problems;
@@ -207,34 +207,32 @@ static int prepare_all(ch_hh_import *imp)
 	ch_db *db = imp->ctx->db;
 	/* the households this import changed (or claimed unchanged), as they
 	 * were before: to restore them if a later row rejects them, and to
-	 * audit the changes at the end */
+	 * audit the changes at the end; with each the line of the row that
+	 * claims it for this import (claim_line). The claims are written to
+	 * the register once every row is stored (write_claims); until then
+	 * the two look-ups below read a household's import and line here */
 	int rc = ch_db_exec_script(db, "CREATE TEMP TABLE IF NOT EXISTS hh_before AS"
-	                               " SELECT * FROM household WHERE 1 = 0;"
+	                               " SELECT *, CAST(NULL AS BIGINT) AS claim_line"
+	                               " FROM household WHERE 1 = 0;"
 	                               "CREATE UNIQUE INDEX IF NOT EXISTS hh_before_id"
 	                               " ON hh_before(id);"
 	                               "DELETE FROM hh_before;");
-	/* the stored households this import claims (claim), written to the
-	 * register once every row is stored (write_claims); until then the
-	 * two look-ups below read a household's import and line through it */
-	if (rc == 0)
-		rc = ch_db_temp_table(db, "hh_claim",
-		                      "id INTEGER PRIMARY KEY, line INTEGER NOT NULL");
-	if (rc == 0)
-		rc = ch_db_exec_script(db, "DELETE FROM hh_claim");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_find,
 		    "SELECT h.id, CASE WHEN c.id IS NULL THEN h.import_id ELSE ?3 END,"
-		    " coalesce(c.line, h.source_line), " HH_COLS
-		    " FROM household h LEFT JOIN hh_claim c ON c.id = h.id"
-		    " WHERE h.county_id = ?1 AND h.hh_no = ?2");
+		    " coalesce(c.claim_line, h.source_line), " HH_COLS_AS(
+		        "h.") ","
+		              " CASE WHEN h.withdrawn = 0 AND h.id_number = ?4 THEN 1 ELSE 0 END"
+		              " FROM household h LEFT JOIN hh_before c ON c.id = h.id"
+		              " WHERE h.county_id = ?1 AND h.hh_no = ?2");
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_holder,
 		    "SELECT h.id, CASE WHEN c.id IS NULL THEN h.import_id ELSE ?2 END,"
-		    " coalesce(c.line, h.source_line), h.hh_no, r.name"
+		    " coalesce(c.claim_line, h.source_line), h.hh_no, r.name"
 		    " FROM household h JOIN region r ON r.id = h.county_id"
-		    " LEFT JOIN hh_claim c ON c.id = h.id"
+		    " LEFT JOIN hh_before c ON c.id = h.id"
 		    " WHERE h.id_number = ?1 AND h.withdrawn = 0");
 	if (rc == 0)
 		rc = ch_db_prepare(
@@ -245,8 +243,8 @@ static int prepare_all(ch_hh_import *imp)
 	/* An update is written in two statements. The first sets every column
 	 * that no foreign key constrains (bind_update): SQLite writes a one-row UPDATE
 	 * touching no foreign key without a statement journal. The second
-	 * claims the household for this import: a row of hh_claim, or, when
-	 * its places changed, an UPDATE that moves it and sets its import.
+	 * moves it when its places changed, setting its import; otherwise
+	 * its claim is the row hh_before keeps (st_save).
 	 * Written as one, every update wrote its changed pages to the
 	 * statement journal, a file once any statement of the transaction had
 	 * outgrown 64 KiB: a write call per page; the claims, written one
@@ -262,18 +260,15 @@ static int prepare_all(ch_hh_import *imp)
 		    "?, ?)"
 		    " WHERE id = ?");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &imp->st_claim,
-		                   "INSERT INTO hh_claim(id, line) VALUES (?, ?)"
-		                   " ON CONFLICT (id) DO UPDATE SET line = excluded.line");
-	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_move,
 		    "UPDATE household SET county_id = ?, township_id = ?, village_id = ?,"
 		    " import_id = ?, source_line = ? WHERE id = ?");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &imp->st_save,
-		                   "INSERT INTO hh_before SELECT * FROM household"
-		                   " WHERE id = ? ON CONFLICT DO NOTHING");
+		rc =
+		    ch_db_prepare(db, &imp->st_save,
+		                  "INSERT INTO hh_before SELECT *, CAST(? AS BIGINT) FROM household"
+		                  " WHERE id = ? ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_prefix, HH_LIST_PREFIX_SQL);
 	if (rc == 0)
@@ -1007,16 +1002,20 @@ static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
 	return same_range(st, first_col, hv, 0, HH_NCOLS);
 }
 
-/* Claims household ID for this import at LINE: moves it to the places of
- * HV as well when MOVED (see prepare_all). */
-static int claim(ch_hh_import *imp, int64_t id, size_t line, const struct hh_vals *hv, int moved)
+/* Claims stored household ID for this import at LINE, keeping what it
+ * was in hh_before (see prepare_all). */
+static int save_claim(ch_hh_import *imp, int64_t id, size_t line)
+{
+	int rc = ch_stmt_bind_int64(imp->st_save, 1, (int64_t)line);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(imp->st_save, 2, id);
+	return rc ? rc : run_stmt(imp->st_save);
+}
+
+/* Moves household ID to the places of HV, for this import at LINE. */
+static int move(ch_hh_import *imp, int64_t id, size_t line, const struct hh_vals *hv)
 {
 	int rc = 0;
-	if (!moved) {
-		if ((rc = ch_stmt_bind_int64(imp->st_claim, 1, id)) == 0)
-			rc = ch_stmt_bind_int64(imp->st_claim, 2, (int64_t)line);
-		return rc ? rc : run_stmt(imp->st_claim);
-	}
 	ch_stmt *st = imp->st_move;
 	int k = 1;
 	for (int i = 0; i < HH_NPLACE && rc == 0; i++)
@@ -1055,9 +1054,6 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 		} else {
 			imp->sum.updated--;
 		}
-		if ((rc = ch_db_run(imp->ctx->db, "DELETE FROM hh_claim WHERE id = ?", "i", id)) !=
-		    0)
-			return rc;
 		return ch_db_run(imp->ctx->db, "DELETE FROM hh_before WHERE id = ?", "i", id);
 	}
 	imp->sum.inserted--;
@@ -1108,7 +1104,7 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	char key[160], where[256];
 	int64_t existing = 0, ex_import = 0, holder = 0, holder_import = 0;
 	size_t ex_line = 0, holder_line = 0;
-	int rc, same = 0, moved = 0;
+	int rc, same = 0, moved = 0, holds_id = 0;
 
 	/* an ID number or 户编号 already found twice in this file */
 	snprintf(key, sizeof key, "%" PRId64 "|%s", r->county_id, r->v[CH_HF_HH_NO]);
@@ -1121,25 +1117,15 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		            "户编号在本文件中出现多次");
 		return 0;
 	}
-	/* the common case first: a new household that conflicts with nothing */
-	if ((rc = bind_values(imp, imp->st_insert, hv, line, lkey)) != 0)
-		return rc;
-	rc = run_stmt(imp->st_insert);
-	if (rc == 0 && ch_db_changes(imp->ctx->db) == 1) {
-		imp->sum.inserted++;
-		return 0;
-	}
-	/* conflicting on a unique key skips the row; an ID number active in
-	 * another county is refused instead where the rule is a table's
-	 * (PostgreSQL, schema 23): either way the holder is found below */
-	if (rc == CH_ECONFLICT)
-		ch_error_clear();
-	else if (rc)
-		return rc;
-	/* the stored household with this county and 户编号 */
+	/* the stored household with this county and 户编号, and whether it is
+	 * the active holder of the row's ID number (then no other is). The
+	 * rows that come here are mostly such (the new households went in
+	 * set-wise, insert_new); a row that meets one would only meet its key
+	 * in the insert below, which is tried for the others */
 	if ((rc = ch_stmt_bind_int64(imp->st_find, 1, r->county_id)) != 0 ||
 	    (rc = ch_stmt_bind_text(imp->st_find, 2, r->v[CH_HF_HH_NO])) != 0 ||
-	    (rc = ch_stmt_bind_int64(imp->st_find, 3, imp->import_id)) != 0)
+	    (rc = ch_stmt_bind_int64(imp->st_find, 3, imp->import_id)) != 0 ||
+	    (rc = ch_stmt_bind_text(imp->st_find, 4, r->id)) != 0)
 		return rc;
 	if ((rc = ch_stmt_step(imp->st_find)) == CH_DB_ROW) {
 		existing = ch_stmt_int64(imp->st_find, 0);
@@ -1147,18 +1133,37 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		ex_line = (size_t)ch_stmt_int64(imp->st_find, 2);
 		same = same_values(imp->st_find, 3, hv);
 		moved = !same_range(imp->st_find, 3, hv, 0, HH_NPLACE);
+		holds_id = ch_stmt_int64(imp->st_find, 3 + HH_NCOLS) != 0;
 		rc = 0;
 	}
 	ch_stmt_reset(imp->st_find);
 	if (rc < 0)
 		return rc;
+	if (!existing) {
+		/* a new household, stored unless another holds its ID number */
+		if ((rc = bind_values(imp, imp->st_insert, hv, line, lkey)) != 0)
+			return rc;
+		rc = run_stmt(imp->st_insert);
+		if (rc == 0 && ch_db_changes(imp->ctx->db) == 1) {
+			imp->sum.inserted++;
+			return 0;
+		}
+		/* conflicting on a unique key skips the row; an ID number active
+		 * in another county is refused instead where the rule is a
+		 * table's (PostgreSQL, schema 23): either way the holder is
+		 * found below */
+		if (rc == CH_ECONFLICT)
+			ch_error_clear();
+		else if (rc)
+			return rc;
+	}
 	if (existing && ex_import == imp->import_id) {
 		ch_strmap_put(imp->seen_keys, key, 1);
 		return reject_pair(imp, line, ex_line, existing, CH_HF_HH_NO, r->v[CH_HF_HH_NO]);
 	}
 	/* the ID number held by another active household */
-	if ((rc = find_holder(imp, r->id, &holder, &holder_import, &holder_line, where,
-	                      sizeof where)) != 0)
+	if (!holds_id && (rc = find_holder(imp, r->id, &holder, &holder_import, &holder_line, where,
+	                                   sizeof where)) != 0)
 		return rc;
 	if (holder && holder != existing) {
 		if (holder_import == imp->import_id) {
@@ -1179,17 +1184,12 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		ch_strmap_put(imp->unchanged, idkey, 1);
 		/* claim it for this import so that a later duplicate row is caught,
 		 * keeping what it was so that rejecting this row can restore it */
-		if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
-		    (rc = run_stmt(imp->st_save)) != 0)
-			return rc;
-		return claim(imp, existing, line, hv, 0);
+		return save_claim(imp, existing, line);
 	}
-	if ((rc = ch_stmt_bind_int64(imp->st_save, 1, existing)) != 0 ||
-	    (rc = run_stmt(imp->st_save)) != 0)
-		return rc;
-	if ((rc = bind_update(imp, hv, lkey, existing)) != 0 ||
+	if ((rc = save_claim(imp, existing, line)) != 0 ||
+	    (rc = bind_update(imp, hv, lkey, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_update)) != 0 ||
-	    (rc = claim(imp, existing, line, hv, moved)) != 0)
+	    (moved && (rc = move(imp, existing, line, hv)) != 0))
 		return rc;
 	imp->sum.updated++;
 	return 0;
@@ -1555,7 +1555,7 @@ static int write_half(ch_hh_import *imp)
 	return rc < 0 ? rc : 0; /* ch_hh_import_free empties the temporary tables */
 }
 
-/* Writes the claims of hh_claim into the register in one statement, which
+/* Writes the claims of hh_before into the register in one statement, which
  * a failure of rolls the whole import back (so SQLite keeps no statement
  * journal for it but the one its foreign key asks for: each page once,
  * not once per household). */
@@ -1565,11 +1565,10 @@ static int write_claims(ch_hh_import *imp)
 	char sql[256];
 	snprintf(
 	    sql, sizeof sql,
-	    "%s household SET (import_id, source_line) = (SELECT %" PRId64 ", c.line"
-	    " FROM hh_claim c WHERE c.id = household.id) WHERE id IN (SELECT id FROM hh_claim)",
+	    "%s household SET (import_id, source_line) = (SELECT %" PRId64 ", c.claim_line"
+	    " FROM hh_before c WHERE c.id = household.id) WHERE id IN (SELECT id FROM hh_before)",
 	    ch_db_bulk_verb(db, CH_DB_BULK_UPDATE), imp->import_id);
-	int rc = ch_db_run(db, sql, NULL);
-	return rc ? rc : ch_db_exec_script(db, "DELETE FROM hh_claim");
+	return ch_db_run(db, sql, NULL);
 }
 
 /* ---- finishing ---- */
@@ -1838,10 +1837,9 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find,    imp->st_holder,     imp->st_insert, imp->st_update,
-	                  imp->st_claim,   imp->st_move,       imp->st_save,   imp->st_delete,
-	                  imp->st_restore, imp->st_was_update, imp->st_prefix, imp->st_place,
-	                  imp->st_triple};
+	ch_stmt *sts[] = {imp->st_find,       imp->st_holder, imp->st_insert, imp->st_update,
+	                  imp->st_move,       imp->st_save,   imp->st_delete, imp->st_restore,
+	                  imp->st_was_update, imp->st_prefix, imp->st_place,  imp->st_triple};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
 	ch_db_load_cancel(imp->stage);
