@@ -17,7 +17,10 @@
  * another writer may have changed: the stored households each row meets.
  * Conflicts with rows written earlier by the same import (one ID number or
  * 户编号 twice in the file) reject both rows: the earlier one is deleted, or
- * restored from hh_before if it had updated a stored household.
+ * restored from hh_before if it had updated a stored household. A stored
+ * household a row names, changed or not, is claimed for the import: its
+ * row in hh_before keeps the claiming line, and write_claims gives every
+ * claimed household the import and its line in one statement at the end.
  * Updates are audited at the end, from hh_before and the final rows,
  * so that an update undone by a later conflict leaves no audit entry.
  * A load at least as large as the register builds the register's
