@@ -243,16 +243,16 @@ static int prepare_all(ch_hh_import *imp)
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
 		    " updated_at, list_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 		    " ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-	/* An update is written in two statements. The first sets every column
-	 * that no foreign key constrains (bind_update): SQLite writes a one-row UPDATE
-	 * touching no foreign key without a statement journal. The second
-	 * moves it when its places changed, setting its import; otherwise
-	 * its claim is the row hh_before keeps (st_save).
-	 * Written as one, every update wrote its changed pages to the
-	 * statement journal, a file once any statement of the transaction had
-	 * outgrown 64 KiB: a write call per page; the claims, written one
-	 * UPDATE each, did the same for the household's page
-	 * (docs/performance.md, "Updating a register"). */
+	/* An update sets every column that no foreign key constrains
+	 * (bind_update): SQLite writes a one-row UPDATE touching no foreign key
+	 * without a statement journal. A household whose places changed is
+	 * moved by a second statement (st_move); its claim for this import is
+	 * the row hh_before keeps (st_save), written to the register at the end
+	 * (write_claims). Written as one statement, every update wrote its
+	 * changed pages to the statement journal, a file once any statement of
+	 * the transaction had outgrown 64 KiB: a write call per page; the
+	 * claims, written one UPDATE each, did the same for the household's
+	 * page (docs/performance.md, "Updating a register"). */
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_update,
@@ -265,8 +265,8 @@ static int prepare_all(ch_hh_import *imp)
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_move,
-		    "UPDATE household SET county_id = ?, township_id = ?, village_id = ?,"
-		    " import_id = ?, source_line = ? WHERE id = ?");
+		    "UPDATE household SET county_id = ?, township_id = ?, village_id = ?"
+		    " WHERE id = ?");
 	if (rc == 0)
 		rc =
 		    ch_db_prepare(db, &imp->st_save,
@@ -1015,18 +1015,15 @@ static int save_claim(ch_hh_import *imp, int64_t id, size_t line)
 	return rc ? rc : run_stmt(imp->st_save);
 }
 
-/* Moves household ID to the places of HV, for this import at LINE. */
-static int move(ch_hh_import *imp, int64_t id, size_t line, const struct hh_vals *hv)
+/* Moves household ID to the places of HV (its claim, which gives it the
+ * import, is in hh_before already). */
+static int move(ch_hh_import *imp, int64_t id, const struct hh_vals *hv)
 {
 	int rc = 0;
 	ch_stmt *st = imp->st_move;
 	int k = 1;
 	for (int i = 0; i < HH_NPLACE && rc == 0; i++)
 		rc = ch_stmt_bind_text(st, k++, hv->s[i]);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, k++, imp->import_id);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, k++, (int64_t)line);
 	if (rc == 0)
 		rc = ch_stmt_bind_int64(st, k, id);
 	return rc ? rc : run_stmt(st);
@@ -1191,8 +1188,7 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	}
 	if ((rc = save_claim(imp, existing, line)) != 0 ||
 	    (rc = bind_update(imp, hv, lkey, existing)) != 0 ||
-	    (rc = run_stmt(imp->st_update)) != 0 ||
-	    (moved && (rc = move(imp, existing, line, hv)) != 0))
+	    (rc = run_stmt(imp->st_update)) != 0 || (moved && (rc = move(imp, existing, hv)) != 0))
 		return rc;
 	imp->sum.updated++;
 	return 0;
@@ -1558,10 +1554,10 @@ static int write_half(ch_hh_import *imp)
 	return rc < 0 ? rc : 0; /* ch_hh_import_free empties the temporary tables */
 }
 
-/* Writes the claims of hh_before into the register in one statement, which
- * a failure of rolls the whole import back (so SQLite keeps no statement
+/* Writes the claims kept in hh_before into the register in one statement.
+ * A failure rolls the whole import back, so SQLite keeps no statement
  * journal for it but the one its foreign key asks for: each page once,
- * not once per household). */
+ * not once per household. */
 static int write_claims(ch_hh_import *imp)
 {
 	ch_db *db = imp->ctx->db;
