@@ -977,12 +977,11 @@ struct refrom {
 	int from;
 };
 
-/* Orders the households a batch moved by id (free slots last). */
+/* Orders two used slots of the households moved by id (write_set sorts
+ * only the used ones). */
 static int moved_cmp(const void *a, const void *b)
 {
 	const struct hh_moved *x = a, *y = b;
-	if (!x->id || !y->id)
-		return !x->id - !y->id;
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
