@@ -188,6 +188,14 @@ static size_t out_columns(struct outcol *out)
 	return n;
 }
 
+/* The key of output column O, as the report's column and the brief name
+ * it: the stage's key and the column's, or the column's alone. */
+static void col_key(const struct outcol *o, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%s%s%s", o->stage >= 0 ? ch_stage_key(o->stage) : "",
+	         o->stage >= 0 ? "_" : "", o->c->key);
+}
+
 static void value_of(const ch_dispatch *d, const ch_dispatch_row *r, const struct outcol *oc,
                      struct val *v)
 {
@@ -253,8 +261,7 @@ ch_report *ch_dispatch_report(const ch_dispatch *d)
 		struct val probe;
 		snprintf(label, sizeof label, "%s%s%s", s >= 0 ? ch_stage_name(s) : oc[k].c->group,
 		         *oc[k].c->label ? "·" : "", oc[k].c->label);
-		snprintf(key, sizeof key, "%s%s%s", s >= 0 ? ch_stage_key(s) : "",
-		         s >= 0 ? "_" : "", oc[k].c->key);
+		col_key(&oc[k], key, sizeof key);
 		value_of(d, &d->rows[0], &oc[k], &probe);
 		ch_report_add_col(r, key, label, probe.kind == K_INT ? CH_COL_INT : CH_COL_TEXT);
 	}
@@ -299,15 +306,14 @@ void ch_dispatch_report_brief(ch_report *r)
 	size_t n = out_columns(oc);
 	int cols[1 + sizeof keys / sizeof keys[0]], nb = 0;
 	const char *labels[1 + sizeof keys / sizeof keys[0]];
-	char key[64];
+	char key[MAX_OUT][64]; /* each column's, put together once */
+	for (size_t k = 0; k < n; k++)
+		col_key(&oc[k], key[k], sizeof key[k]);
 	labels[nb] = "县(市)";
 	cols[nb++] = 0;
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		for (size_t k = 0; k < n; k++) {
-			int s = oc[k].stage;
-			snprintf(key, sizeof key, "%s%s%s", s >= 0 ? ch_stage_key(s) : "",
-			         s >= 0 ? "_" : "", oc[k].c->key);
-			if (strcmp(key, keys[i].key) == 0) {
+			if (strcmp(key[k], keys[i].key) == 0) {
 				labels[nb] = keys[i].label;
 				cols[nb++] = (int)k + 1;
 			}
