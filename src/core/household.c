@@ -1376,7 +1376,7 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 	if (imp->kept < DEFER_MIN || (int64_t)imp->kept < imp->last_id)
 		return 0;
 	ch_strv_init(&names);
-	int rc = ch_db_deferrable_indexes(db, "household", &names, saved);
+	int rc = ch_db_deferrable_indexes(db, "household", 0, &names, saved);
 	/* only the rows that are new households count: a row that meets a
 	 * stored one is written by store_row, after the indexes are back, so
 	 * a register sent again would have them built again for nothing */

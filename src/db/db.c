@@ -296,11 +296,12 @@ int ch_db_defer_checks(ch_db *db)
 	return db->drv->defer_checks(db->impl);
 }
 
-int ch_db_deferrable_indexes(ch_db *db, const char *table, ch_strv *names, ch_strv *defs)
+int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, ch_strv *names,
+                             ch_strv *defs)
 {
 	if (!db->drv->deferrable_indexes)
 		return 0;
-	return db->drv->deferrable_indexes(db->impl, table, names, defs);
+	return db->drv->deferrable_indexes(db->impl, table, unique, names, defs);
 }
 
 int ch_db_large_write(ch_db *db)
@@ -313,6 +314,11 @@ int ch_db_large_write(ch_db *db)
 	if (rc == 0)
 		db->tx_large = 1;
 	return rc;
+}
+
+int ch_db_large_sort(ch_db *db, int on)
+{
+	return db->drv->large_sort ? db->drv->large_sort(db->impl, on) : 0;
 }
 
 int ch_db_reset_ids(ch_db *db, const char *table)

@@ -91,19 +91,31 @@ int ch_db_defer_checks(ch_db *db);
  * large transaction, and sealing after a large import"). PostgreSQL:
  * nothing. */
 int ch_db_large_write(ch_db *db);
+/* ON 1: the statements until ON 0 sort more rows than fit in memory (an
+ * ORDER BY or GROUP BY over a large temporary table), so the engine should
+ * sort in bounded runs. SQLite sorts in runs as large as the page cache,
+ * held beside it, which would double a load's peak memory: the page cache
+ * is cut to the size it has while an index is built and set back at ON 0.
+ * PostgreSQL: nothing (work_mem bounds its sorts). Between statements
+ * only. */
+int ch_db_large_sort(ch_db *db, int on);
 /* After rows of TABLE were loaded with their own ids: new rows get ids
  * above them (PostgreSQL: the identity's sequence is set; SQLite needs
  * nothing). */
 int ch_db_reset_ids(ch_db *db, const char *table);
 /* The non-unique indexes of TABLE that a bulk load into it may drop
  * before and create again after, in the same transaction (building an
- * index from sorted keys costs far less than growing it row by row): their
- * names appended to NAMES and to DEFS, in the same order, the script that
- * creates each again (its CREATE statement, with what the engine needs
- * around it: SQLite builds it under a smaller page cache). SQLite answers
- * from its catalogue; PostgreSQL appends nothing (its loads keep every
- * index in place, and its DDL would take locks other readers wait for). */
-int ch_db_deferrable_indexes(ch_db *db, const char *table, struct ch_strv *names,
+ * index from sorted keys costs far less than growing it row by row), and
+ * with UNIQUE its unique indexes made by CREATE UNIQUE INDEX too (not those
+ * of the table's own UNIQUE constraints; creating one again fails if the
+ * load broke it, so the caller drops it only where no loaded row can):
+ * their names appended to NAMES and to DEFS, in the same order, the script
+ * that creates each again (its CREATE statement, with what the engine
+ * needs around it: SQLite builds it under a smaller page cache). SQLite
+ * answers from its catalogue; PostgreSQL appends nothing (its loads keep
+ * every index in place, and its DDL would take locks other readers wait
+ * for). */
+int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, struct ch_strv *names,
                              struct ch_strv *defs);
 
 /* A temporary table NAME with the columns and key DEFINITION (as in CREATE

@@ -54,15 +54,19 @@ struct ch_db_driver {
 	/* After rows were loaded with their ids: the next id TABLE hands out is
 	 * above the largest it holds. */
 	int (*reset_ids)(void *impl, const char *table);
-	/* The non-unique indexes of TABLE a bulk load may drop and create
+	/* The non-unique indexes of TABLE (with UNIQUE, the unique ones made
+	 * by CREATE UNIQUE INDEX too) a bulk load may drop and create
 	 * again afterwards: their names and CREATE statements, appended to
 	 * NAMES and DEFS (see ch_db_deferrable_indexes). NULL: the driver
 	 * keeps every index in place during a load. */
-	int (*deferrable_indexes)(void *impl, const char *table, ch_strv *names, ch_strv *defs);
+	int (*deferrable_indexes)(void *impl, const char *table, int unique, ch_strv *names,
+	                          ch_strv *defs);
 	int (*temp_table)(void *impl, const char *name, const char *definition);
 	/* ch_db_large_write: ON 1 inside the write transaction, ON 0 when it
 	 * has ended. NULL: a large transaction needs nothing different. */
 	int (*large_write)(void *impl, int on);
+	/* ch_db_large_sort. NULL: sorts need nothing different. */
+	int (*large_sort)(void *impl, int on);
 	int (*note_deletes)(void *impl, const char *table, const char *key, const char *note_table,
 	                    int value);
 	/* ch_db_json_sql: [what][0] opens, [what][1] closes */

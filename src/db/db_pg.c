@@ -1240,6 +1240,7 @@ const struct ch_db_driver ch_db_pg_driver = {
     .reset_ids = pg_reset_ids,
     .deferrable_indexes = NULL, /* loads keep every index (ch_db_deferrable_indexes) */
     .large_write = NULL,
+    .large_sort = NULL,
     .temp_table = pg_temp_table,
     .note_deletes = pg_note_deletes,
     .json =

@@ -109,6 +109,9 @@ static void configure_sqlite(void)
  * (sqlite_large_write). */
 #define MMAP_SIZE "268435456"
 
+/* The page cache of every connection (PRAGMA cache_size; negative: KiB). */
+#define PAGE_CACHE "-65536"
+
 /* The least an open waits for another connection's exclusive moment. */
 #define OPEN_WAIT_MS 2000
 
@@ -144,11 +147,11 @@ static int sqlite_open(void **impl, const char *path, int create)
 	 * statements afterwards wait as long as the busy wait says. */
 	int wait_ms = ch_busy_wait() * 1000;
 	sqlite3_busy_timeout(h, wait_ms > OPEN_WAIT_MS ? wait_ms : OPEN_WAIT_MS);
-	rc = sqlite3_exec(
-	    h,
-	    "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=FILE;"
-	    "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536; PRAGMA mmap_size=" MMAP_SIZE ";",
-	    NULL, NULL, NULL);
+	rc = sqlite3_exec(h,
+	                  "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA temp_store=FILE;"
+	                  "PRAGMA synchronous=NORMAL; PRAGMA cache_size=" PAGE_CACHE
+	                  "; PRAGMA mmap_size=" MMAP_SIZE ";",
+	                  NULL, NULL, NULL);
 	sqlite3_busy_timeout(h, wait_ms);
 	if (rc != SQLITE_OK) {
 		int code = map_error(h, rc);
@@ -303,23 +306,27 @@ static int sqlite_defer_checks(void *impl)
 	return sqlite_exec_script(impl, "PRAGMA defer_foreign_keys = ON");
 }
 
-/* The indexes of TABLE from the catalogue that are neither unique nor made
- * by SQLite itself (a key's or a UNIQUE constraint's, which have no SQL). */
-/* The page cache while a deferred index is built (sqlite_deferrable_indexes),
- * in SQLite's units: negative is KiB. */
+/* The indexes of TABLE from the catalogue that are not made by SQLite
+ * itself (a key's or a UNIQUE constraint's, which have no SQL), and not
+ * unique unless UNIQUE. */
+/* The page cache while a deferred index is built (sqlite_deferrable_indexes)
+ * or a large sort runs (sqlite_large_sort), in SQLite's units: negative is
+ * KiB. */
 #define INDEX_BUILD_CACHE (-8192)
 
-static int sqlite_deferrable_indexes(void *impl, const char *table, ch_strv *names, ch_strv *defs)
+static int sqlite_deferrable_indexes(void *impl, const char *table, int unique, ch_strv *names,
+                                     ch_strv *defs)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(impl,
 	                            "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
 	                            " AND tbl_name = ?1 AND sql IS NOT NULL"
-	                            " AND sql NOT LIKE 'CREATE UNIQUE %' ORDER BY name",
+	                            " AND (?2 OR sql NOT LIKE 'CREATE UNIQUE %') ORDER BY name",
 	                            -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return map_error(impl, rc);
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, unique != 0);
 	/* Each index is built again under a page cache of INDEX_BUILD_CACHE,
 	 * then the connection's own is set back: CREATE INDEX sorts its keys
 	 * in runs as large as the page cache, held in memory beside the cache
@@ -379,6 +386,21 @@ static int sqlite_large_write(void *impl, int on)
 	 * statements here). */
 	return sqlite_exec_script(impl, on ? "PRAGMA main.mmap_size = 0"
 	                                   : "PRAGMA main.mmap_size = " MMAP_SIZE);
+}
+
+static int sqlite_large_sort(void *impl, int on)
+{
+	/* SQLite's sorter keeps each run in memory until it reaches the main
+	 * database's page cache in size (vdbesort.c), so a sort of more rows
+	 * than that holds up to 64 MiB beside the 64 MiB of the cache. The
+	 * dirty pages the smaller cache cannot keep go to the WAL, as they
+	 * would at the commit. */
+	char sql[64];
+	if (on)
+		snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %d", INDEX_BUILD_CACHE);
+	else
+		snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %s", PAGE_CACHE);
+	return sqlite_exec_script(impl, sql);
 }
 
 static int sqlite_note_deletes(void *impl, const char *table, const char *key,
@@ -703,6 +725,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .reset_ids = sqlite_reset_ids,
     .deferrable_indexes = sqlite_deferrable_indexes,
     .large_write = sqlite_large_write,
+    .large_sort = sqlite_large_sort,
     .temp_table = sqlite_temp_table,
     .note_deletes = sqlite_note_deletes,
     .json =

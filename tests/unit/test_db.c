@@ -723,7 +723,7 @@ static void test_deferrable_indexes(void **state)
 	assert_int_equal(ch_db_exec_script(f->db, "CREATE INDEX t_n ON t(n);"
 	                                          "CREATE UNIQUE INDEX t_nu ON t(n, name);"),
 	                 0);
-	assert_int_equal(ch_db_deferrable_indexes(f->db, "t", &names, &defs), 0);
+	assert_int_equal(ch_db_deferrable_indexes(f->db, "t", 0, &names, &defs), 0);
 	/* the plain index only: not the unique one, nor UNIQUE's own */
 	assert_int_equal(names.len, 1);
 	assert_int_equal(defs.len, 1);
@@ -737,7 +737,7 @@ static void test_deferrable_indexes(void **state)
 	ch_strv_init(&names);
 	ch_strv_init(&defs);
 	/* the register: its non-unique indexes, each with its statement */
-	assert_int_equal(ch_db_deferrable_indexes(f->db, "household", &names, &defs), 0);
+	assert_int_equal(ch_db_deferrable_indexes(f->db, "household", 0, &names, &defs), 0);
 	assert_true(has(&names, "household_phone"));
 	assert_true(has(&names, "household_list"));
 	assert_false(has(&names, "household_id_active"));
@@ -746,6 +746,41 @@ static void test_deferrable_indexes(void **state)
 		assert_non_null(strstr(defs.items[i], "; CREATE INDEX "));
 	ch_strv_dispose(&names);
 	ch_strv_dispose(&defs);
+	/* with UNIQUE, the unique index made by CREATE UNIQUE INDEX too, still
+	 * not the one of the table's UNIQUE constraint (which has no
+	 * statement and cannot be dropped) */
+	ch_strv_init(&names);
+	ch_strv_init(&defs);
+	assert_int_equal(ch_db_deferrable_indexes(f->db, "t", 1, &names, &defs), 0);
+	assert_int_equal(names.len, 2);
+	assert_true(has(&names, "t_n"));
+	assert_true(has(&names, "t_nu"));
+	assert_non_null(strstr(defs.items[1], "; CREATE UNIQUE INDEX t_nu ON t(n, name); "));
+	ch_strv_dispose(&names);
+	ch_strv_dispose(&defs);
+	ch_strv_init(&names);
+	ch_strv_init(&defs);
+	assert_int_equal(ch_db_deferrable_indexes(f->db, "household", 1, &names, &defs), 0);
+	assert_true(has(&names, "household_id_active"));
+	assert_true(has(&names, "household_phone"));
+	ch_strv_dispose(&names);
+	ch_strv_dispose(&defs);
+}
+
+/* ch_db_large_sort cuts the page cache (which bounds SQLite's sort runs)
+ * and sets the connection's own back. */
+static void test_large_sort(void **state)
+{
+	struct fixture *f = *state;
+	int64_t n = 0;
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
+	assert_int_equal(n, -65536);
+	assert_int_equal(ch_db_large_sort(f->db, 1), 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
+	assert_int_equal(n, -8192);
+	assert_int_equal(ch_db_large_sort(f->db, 0), 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
+	assert_int_equal(n, -65536);
 }
 
 /* A bulk statement stops at its first failing row with the rows before it
@@ -923,6 +958,7 @@ int main(void)
 	    T(test_backup_while_writing),
 	    T(test_check_file),
 	    T(test_deferrable_indexes),
+	    T(test_large_sort),
 	    T(test_bulk_verb),
 	    T(test_large_write),
 	    T(test_text_match),

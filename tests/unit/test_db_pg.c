@@ -221,7 +221,7 @@ static void test_pg_driver(void **state)
 	ch_strv names, defs;
 	ch_strv_init(&names);
 	ch_strv_init(&defs);
-	assert_int_equal(ch_db_deferrable_indexes(db, "household", &names, &defs), 0);
+	assert_int_equal(ch_db_deferrable_indexes(db, "household", 0, &names, &defs), 0);
 	assert_int_equal(names.len, 0);
 	assert_int_equal(defs.len, 0);
 	ch_strv_dispose(&names);
