@@ -24,7 +24,10 @@
  * Updates are audited at the end, from hh_before and the final rows,
  * so that an update undone by a later conflict leaves no audit entry.
  * A load at least as large as the register builds the register's
- * non-unique indexes after the set-wise insert (defer_indexes).
+ * non-unique indexes after the set-wise insert (defer_indexes), and for
+ * rows out of order (note_order) the unique one of ID numbers too, where
+ * no row can conflict on it, inserting the rows in the order of county
+ * and 户编号.
  * Each row stored carries its place in the list's order
  * (household.list_key); the search index (household_search) follows at
  * the end, in two statements, from the same two sources (household_int.h).
@@ -152,7 +155,14 @@ struct ch_hh_import {
 	int64_t last_triple[3];        /* the prefix noted last (rows come in runs) */
 	unsigned char *done;           /* per line: stored by the set-wise insert */
 	size_t kept;                   /* rows in hh_stage */
-	int all_done;                  /* the set-wise insert stored every kept row */
+	/* the order of the kept rows (note_order), for defer_indexes */
+	int keys_unsorted;   /* not in the order of (county, 户编号) */
+	int ids_unsorted;    /* ID numbers not each above the last */
+	int64_t prev_county; /* the last kept row's county, 户编号, ID */
+	ch_buf prev_no;
+	char prev_id[CH_ID_LEN + 1];
+	int by_key;   /* insert_new sorts the rows by the key */
+	int all_done; /* the set-wise insert stored every kept row */
 	ch_reflist *tech, *measures;
 	int64_t area_min, area_max, es_min, es_max, cost_min, cost_max;
 	int64_t text_max[CH_HF_COUNT]; /* most characters of a text field, 0: none */
@@ -350,6 +360,7 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	imp->prefix_of = ch_strmap_new();
 	ch_strv_init(&imp->prefixes);
 	ch_buf_init(&imp->added);
+	ch_buf_init(&imp->prev_no);
 	ch_now_utc(now, sizeof now);
 	memcpy(imp->now, now, sizeof imp->now);
 	snprintf(imp->today, sizeof imp->today, "%.10s", opts->today ? opts->today : now);
@@ -1234,6 +1245,27 @@ static int stage_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	return ch_db_load_row(imp->stage, vals);
 }
 
+/* Notes whether the rows kept so far, R the last, come in the order of the
+ * register's key (county, 户编号) and with rising ID numbers (none twice):
+ * defer_indexes then needs no sort to know either. */
+static void note_order(ch_hh_import *imp, const struct hh_rec *r)
+{
+	const char *no = r->v[CH_HF_HH_NO] ? r->v[CH_HF_HH_NO] : "";
+	if (imp->kept) {
+		int c = r->county_id < imp->prev_county   ? -1
+		        : r->county_id > imp->prev_county ? 1
+		                                          : strcmp(no, imp->prev_no.ptr);
+		if (c <= 0)
+			imp->keys_unsorted = 1;
+		if (strcmp(r->id, imp->prev_id) <= 0)
+			imp->ids_unsorted = 1;
+	}
+	imp->prev_county = r->county_id;
+	ch_buf_clear(&imp->prev_no);
+	ch_buf_puts(&imp->prev_no, no);
+	memcpy(imp->prev_id, r->id, sizeof imp->prev_id);
+}
+
 int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 {
 	struct hh_rec r;
@@ -1245,6 +1277,7 @@ int ch_hh_import_row(ch_hh_import *imp, size_t line, const char *const *fields)
 		int pending = r.township_id == PENDING || r.village_id == PENDING;
 		rec_values(&r, &hv);
 		rc = stage_row(imp, line, &r, &hv);
+		note_order(imp, &r);
 		imp->kept++;
 		/* the places to add and the list_key prefixes to look up, once each */
 		if (rc == 0 && pending)
@@ -1363,7 +1396,8 @@ static int resolve_places(ch_hh_import *imp)
  * set-wise insert and creates them again from their stored definitions
  * after it, in the same transaction: no other connection ever sees the
  * register without them, and a rollback restores them. The unique indexes
- * stay: the insert relies on them to skip a conflicting row. Which indexes
+ * stay (the insert relies on them to skip a conflicting row), but for the
+ * one of ID numbers where no row can conflict on it (below). Which indexes
  * may go is the driver's answer (ch_db_deferrable_indexes: SQLite's
  * catalogue; PostgreSQL keeps every index in place). */
 #define DEFER_MIN 5000
@@ -1395,6 +1429,43 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 			ch_strv_init(saved);
 		}
 	}
+	/* Rows out of order take the unique indexes' keys at random, which
+	 * once those outgrow the page cache cost as much as the rest of the
+	 * insert (3,000,000 shuffled rows took 1.3–1.7 times as long as
+	 * sorted ones; docs/performance.md).
+	 * Where no row's ID number can meet another's, the unique index of ID
+	 * numbers goes with the others, and the insert takes the rows in the
+	 * order of the one that stays, (county, 户编号): which of two rows
+	 * with one ID number is stored and which refused would otherwise
+	 * depend on that order (the first line wins, as in insert_set), and
+	 * which of two with one key still does not (the line breaks the tie).
+	 * Each check is made only for rows out of order: rising ID numbers
+	 * hold none twice. */
+	int64_t clash = 0;
+	if (rc == 0 && names.len && (imp->ids_unsorted || imp->keys_unsorted)) {
+		if (imp->ids_unsorted && (rc = ch_db_large_sort(db, 1)) == 0) {
+			rc = ch_db_query_int64(db, &clash,
+			                       "SELECT EXISTS (SELECT 1 FROM hh_stage"
+			                       " GROUP BY v5 HAVING count(*) > 1)",
+			                       NULL);
+			int rc2 = ch_db_large_sort(db, 0);
+			rc = rc ? rc : rc2;
+		}
+		if (rc == 0 && !clash && imp->last_id > 0)
+			rc = ch_db_query_int64(db, &clash,
+			                       "SELECT EXISTS (SELECT 1 FROM hh_stage s"
+			                       " JOIN household h ON h.id_number = s.v5"
+			                       " AND h.withdrawn = 0)",
+			                       NULL);
+		imp->by_key = rc == 0 && !clash && imp->keys_unsorted;
+		if (rc == 0 && !clash && imp->ids_unsorted) {
+			ch_strv_dispose(&names);
+			ch_strv_dispose(saved);
+			ch_strv_init(&names);
+			ch_strv_init(saved);
+			rc = ch_db_deferrable_indexes(db, "household", 1, &names, saved);
+		}
+	}
 	ch_buf_init(&b);
 	for (size_t i = 0; rc == 0 && i < names.len; i++)
 		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names.items[i]);
@@ -1415,15 +1486,16 @@ static int restore_indexes(ch_hh_import *imp, ch_strv *saved)
 }
 
 /* The set-wise insert of insert_new: every kept row whose places are known,
- * in line order, skipping (ON CONFLICT DO NOTHING) a row that meets a stored
+ * in line order (BY_KEY: in the order of county and 户编号, then line),
+ * skipping (ON CONFLICT DO NOTHING) a row that meets a stored
  * household on a unique key. With ALONE, also the rows whose ID number an
  * active household holds or another row of the file has: a conflict the
  * unique indexes of a county cannot see (schema 23). */
-static int insert_set(ch_hh_import *imp, int alone)
+static int insert_set(ch_hh_import *imp, int alone, int by_key)
 {
 #define TID "CASE WHEN s.township IS NULL THEN s.v1 ELSE p.tid END"
 #define VID "CASE WHEN s.village IS NULL THEN s.v2 ELSE p.vid END"
-#define SET_INSERT(also)                                                                           \
+#define SET_INSERT(also, order)                                                                    \
 	"INSERT INTO household(" HH_COLS ", import_id, source_line, updated_at, list_key)"         \
 	" SELECT s.v0, " TID ", " VID ", s.v3, s.v4, s.v5, s.v6, s.v7, s.v8, s.v9, s.v10,"         \
 	" s.v11, s.v12, s.v13, s.v14, s.v15, s.v16, s.v17, s.v18, s.v19, ?, s.line, ?,"            \
@@ -1433,13 +1505,23 @@ static int insert_set(ch_hh_import *imp, int alone)
 	"  AND p.township = s.township AND p.village = coalesce(s.village, '')"                    \
 	" JOIN hh_prefix x ON x.c = s.v0 AND x.t = " TID " AND x.v = coalesce(" VID ", 0)"         \
 	" WHERE x.prefix IS NOT NULL AND (s.township IS NULL OR (p.tid > 0 AND"                    \
-	"  (s.village IS NULL OR p.vid > 0)))" also " ORDER BY s.line ON CONFLICT DO NOTHING"
+	"  (s.village IS NULL OR p.vid > 0)))" also " ORDER BY " order " ON CONFLICT DO NOTHING"
+	if (by_key) {
+		/* every row sorted first (defer_indexes) */
+		int rc = ch_db_large_sort(imp->ctx->db, 1);
+		if (rc == 0)
+			rc = ch_db_run(imp->ctx->db, SET_INSERT("", "s.v0, s.v3, s.line"), "it",
+			               imp->import_id, imp->now);
+		int rc2 = ch_db_large_sort(imp->ctx->db, 0);
+		return rc ? rc : rc2;
+	}
 	return ch_db_run(imp->ctx->db,
 	                 alone ? SET_INSERT(" AND NOT EXISTS (SELECT 1 FROM household h"
 	                                    "  WHERE h.id_number = s.v5 AND h.withdrawn = 0)"
 	                                    " AND s.v5 NOT IN (SELECT v5 FROM hh_stage"
-	                                    "  GROUP BY v5 HAVING count(*) > 1)")
-	                       : SET_INSERT(""),
+	                                    "  GROUP BY v5 HAVING count(*) > 1)",
+	                                    "s.line")
+	                       : SET_INSERT("", "s.line"),
 	                 "it", imp->import_id, imp->now);
 #undef SET_INSERT
 #undef TID
@@ -1464,7 +1546,7 @@ static int insert_new(ch_hh_import *imp)
 		return rc;
 	}
 	imp->done = ch_calloc((size_t)max_line / 8 + 1, 1);
-	rc = insert_set(imp, 0);
+	rc = insert_set(imp, 0, imp->by_key);
 	if (rc == CH_ECONFLICT) {
 		/* an ID number active in another county, which only PostgreSQL's
 		 * person table (schema 23) refuses here: the statement stored
@@ -1472,7 +1554,7 @@ static int insert_new(ch_hh_import *imp)
 		 * is active already or twice in the file; store_row takes those
 		 * and names the holder */
 		ch_error_clear();
-		rc = insert_set(imp, 1);
+		rc = insert_set(imp, 1, 0);
 	}
 	size_t n = rc ? 0 : (size_t)ch_db_changes(db);
 	if (rc == 0)
@@ -1863,5 +1945,6 @@ void ch_hh_import_free(ch_hh_import *imp)
 	free(imp->done);
 	ch_strv_dispose(&imp->prefixes);
 	ch_buf_dispose(&imp->added);
+	ch_buf_dispose(&imp->prev_no);
 	free(imp);
 }

@@ -2,7 +2,9 @@
 # End-to-end tests of the bulk paths' shortcuts (docs/performance.md): a
 # household import at least as large as the register builds its non-unique
 # indexes after the set-wise insert (the indexes are the same afterwards,
-# and a refused import leaves them as they were); a file of steps sums its
+# and a refused import leaves them as they were), and for rows out of
+# order the unique one of ID numbers too, where no row can conflict on it
+# (the register the same as from sorted rows, conflicts refused as before); a file of steps sums its
 # progress contributions in memory and writes them once (the aggregates
 # still agree with the events, also with rows skipped).
 # sqlite-only: SQLite's deferred index build, read from its catalogue
@@ -72,6 +74,78 @@ if [ "$before" = "$after" ]; then
 else
 	not_ok "refused bulk import: indexes as before" "after: $after"
 fi
+
+# ---- rows out of order: the unique index of ID numbers is built after the
+# load too, and the rows go in in the order of the county and 户编号 ----
+{
+	head -n 1 reg.csv
+	tail -n +2 reg.csv | awk 'BEGIN { srand(5) } { printf "%.9f\t%s\n", rand(), $0 }' |
+		sort -k1,1 | cut -f 2-
+} >shuf.csv
+# the register as a user sees it, ids and lines aside
+content() {
+	sqlite3 "$1" "SELECT h.county_id, h.hh_no, h.id_number, h.list_key, h.head_name, h.phone,
+		t.name, v.name, h.cost_fen, h.bank_account FROM household h
+		JOIN region t ON t.id = h.township_id LEFT JOIN region v ON v.id = h.village_id
+		ORDER BY h.county_id, h.hh_no" | md5sum
+}
+cp base.db shuf.db
+run ch --db shuf.db household import shuf.csv
+expect_rc "shuffled bulk import: exit 0" 0
+has "shuffled bulk import: every row stored" "新增 6000 户"
+expect_eq "shuffled bulk import: the register's indexes are as before" "$(schema shuf.db)" "$before"
+n=$(sqlite3 shuf.db "SELECT count(*) FROM household INDEXED BY household_id_active
+	WHERE withdrawn = 0 AND id_number > ''")
+expect_eq "shuffled bulk import: the rebuilt ID-number index holds every household" "$n" 6000
+run sqlite3 shuf.db "PRAGMA integrity_check"
+expect_eq "shuffled bulk import: integrity check" "$OUT" ok
+expect_eq "shuffled bulk import: the same register as from the sorted file" \
+	"$(content shuf.db)" "$(content bulk.db)"
+n=$(sqlite3 shuf.db "SELECT count(*) FROM household a JOIN household b ON b.id = a.id + 1
+	WHERE (b.county_id, b.hh_no) < (a.county_id, a.hh_no)")
+expect_eq "shuffled bulk import: ids in the order of county and 户编号" "$n" 0
+run ch --db shuf.db household search "$(sed -n 2p shuf.csv | cut -d, -f5 | sed 's/（样例）//')"
+has "shuffled bulk import: the search index finds a household" "$(sed -n 2p shuf.csv | cut -d, -f4)"
+run ch --db shuf.db verify
+expect_rc "shuffled bulk import: verify" 0
+
+# refused_pair WHAT LINE FIELD AWK: shuf.csv with its line LINE again,
+# changed by the awk program AWK so that only FIELD (the column's number)
+# repeats: both rows refused, each naming the other, the rest stored, the
+# indexes as before
+refused_pair() {
+	{
+		cat shuf.csv
+		sed -n "$2p" shuf.csv | awk -F, -v OFS=, "$4"
+	} >pair.csv
+	name=$(sed -n 1p shuf.csv | cut -d, -f"$3")
+	value=$(sed -n "$2p" shuf.csv | cut -d, -f"$3")
+	cp base.db pair.db
+	run ch --db pair.db household import pair.csv --skip-invalid
+	expect_rc "shuffled, $1 twice: exit 0" 0
+	has "shuffled, $1 twice: the first row refused" "第$2行 $name「$value」：$name与第6002行重复（两行均未导入）"
+	has "shuffled, $1 twice: the second row refused" "第6002行 $name「$value」：$name与第$2行重复（两行均未导入）"
+	has "shuffled, $1 twice: the others stored" "新增 5999 户"
+	expect_eq "shuffled, $1 twice: the indexes as before" "$(schema pair.db)" "$before"
+}
+# one 户编号 (the table's UNIQUE constraint, in place), one ID number (the
+# ID-number index then stays in place too)
+refused_pair "one 户编号" 20 4 '{ $6 = "652301200001010019"; print }'
+refused_pair "one ID number" 10 6 '{ $4 = $4 "X"; print }'
+
+# an ID number an active household already holds: that row refused
+{
+	head -n 1 shuf.csv
+	sed -n 30p shuf.csv | awk -F, -v OFS=, '{ $4 = $4 "Y"; print }'
+} >holder.csv
+idn=$(sed -n 30p shuf.csv | cut -d, -f6)
+cp base.db holder.db
+ch --db holder.db household import holder.csv >/dev/null
+run ch --db holder.db household import shuf.csv --skip-invalid --new-places
+expect_rc "shuffled, an ID number held already: exit 0" 0
+has "shuffled, an ID number held already: that row refused" "第30行 身份证号「$idn」：身份证号已在册"
+has "shuffled, an ID number held already: the others stored" "新增 5999 户"
+expect_eq "shuffled, an ID number held already: the indexes as before" "$(schema holder.db)" "$before"
 
 # ---- steps: the sums written once agree with the events ----
 ch --db bulk.db demo events --as-of 2023-10-31 --seed 11 -o ev.csv >/dev/null
