@@ -17,15 +17,16 @@
  *
  * A batch read from a file checks in two halves, so that the write lock is
  * held only while writing: each row's own checks (stage, date, the
- * household it names) run under a read snapshot and keep the row in
- * temp.ev_stage; ch_event_finish then takes the lock and, row by row in
- * line order, reads the household's stage again and checks the step
- * (step_allowed). So every check that another writer, or an earlier row of
- * the batch, could change is made under the lock. The steps that passed
- * are then written set-wise (write_set): one INSERT … SELECT of the events
- * from temp.ev_stage and one UPDATE of the households moved (from
- * temp.ev_hh), not one INSERT and one UPDATE per step. A single step (ch_event_step, event record)
- * is checked and written at once (check_step).
+ * household it names) run under a read snapshot and keep the row in the
+ * scratch table ev_stage (ch_db_scratch_table); ch_event_finish then takes
+ * the lock and, row by row in line order, reads the household's stage
+ * again and checks the step (step_allowed). So every check that another
+ * writer, or an earlier row of the batch, could change is made under the
+ * lock. The steps that passed are then written set-wise (write_set): one
+ * INSERT … SELECT of the events from ev_stage and one UPDATE of the
+ * households moved (from temp.ev_hh), not one INSERT and one UPDATE per
+ * step. A single step (ch_event_step, event record) is checked and
+ * written at once (check_step).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -105,8 +106,8 @@ struct ch_event_batch {
 	int64_t batch_id;
 	int in_tx, finished;
 	int deferred;     /* a file's batch: rows kept until ch_event_finish writes them */
-	ch_db_load *keep; /* rows into temp.ev_stage (a COPY on PostgreSQL) */
-	int staged;       /* temp.ev_stage was used: emptied at the end */
+	ch_db_load *keep; /* rows into ev_stage (a COPY on PostgreSQL) */
+	int staged;       /* ev_stage was used: emptied at the end */
 	size_t rows, stored, denied; /* denied: steps the actor's role may not record */
 	size_t outside;              /* steps of households outside the actor's scope */
 	ch_problems *problems;
@@ -250,12 +251,11 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 		if ((rc = ch_ctx_begin_read(ctx)) != 0)
 			goto fail;
 		b->in_tx = 1;
-		rc = ch_db_exec_script(
-		    ctx->db, "CREATE TEMP TABLE IF NOT EXISTS ev_stage(line INTEGER"
-		             " PRIMARY KEY, household_id INTEGER, stage INTEGER, day TEXT,"
-		             " household TEXT, stage_text TEXT, day_text TEXT, note TEXT,"
-		             " from_stage INTEGER);"
-		             "DELETE FROM ev_stage;");
+		rc =
+		    ch_db_scratch_table(ctx->db, "ev_stage",
+		                        "line INTEGER PRIMARY KEY, household_id INTEGER,"
+		                        " stage INTEGER, day TEXT, household TEXT, stage_text TEXT,"
+		                        " day_text TEXT, note TEXT, from_stage INTEGER");
 		static const char *const cols[] = {"line",     "household_id", "stage",
 		                                   "day",      "household",    "stage_text",
 		                                   "day_text", "note",         "from_stage"};
@@ -809,7 +809,7 @@ int ch_event_add(ch_event_batch *b, const ch_event_in *in)
 }
 
 /* Keeps a row whose own checks passed, for ch_event_finish (loaded into
- * temp.ev_stage: on PostgreSQL one COPY for many rows). */
+ * ev_stage: on PostgreSQL one COPY for many rows). */
 static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int at, int stage,
                 const char *day)
 {
@@ -987,7 +987,7 @@ static int moved_cmp(const void *a, const void *b)
 
 /* The set-wise write of a file's batch, once every kept row was checked
  * (write_kept): the rows refused at the write are dropped from
- * temp.ev_stage, the others become events in one INSERT … SELECT (in line
+ * ev_stage, the others become events in one INSERT … SELECT (in line
  * order, so the ids are what one INSERT per row would have given; each
  * step's from-stage as staged when the row was kept, the rows FIX
  * corrected first where the household stood elsewhere under the lock),
@@ -1219,7 +1219,7 @@ static int write_kept(ch_event_batch *b)
 	free(refused);
 	free(fix);
 	free(lv);
-	return rc < 0 ? rc : 0; /* ch_event_free empties temp.ev_stage */
+	return rc < 0 ? rc : 0; /* ch_event_free empties ev_stage */
 }
 #undef PUSH
 
@@ -1322,8 +1322,10 @@ void ch_event_free(ch_event_batch *b)
 	if (b->in_tx)
 		ch_ctx_rollback(b->ctx);
 	/* rows kept by a batch that did not finish take no room afterwards */
-	if (b->staged)
-		(void)ch_db_exec_script(b->ctx->db, "DELETE FROM ev_stage");
+	if (b->staged) {
+		static const char *const scratch[] = {"ev_stage"};
+		(void)ch_db_scratch_clear(b->ctx->db, scratch, 1);
+	}
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);

@@ -367,27 +367,27 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0)
 		goto fail;
-	/* the checked rows wait in a temporary table: on disk, not in memory,
-	 * and writing it takes no lock of the database. Made before the read
-	 * transaction, so that a rollback does not take the tables away from
-	 * under ch_hh_import_free (whose emptying them would then fail and
-	 * replace the import's own error). Typed columns and the order of
-	 * noting (seq) instead of a rowid, so that either dialect takes them;
-	 * the columns v0 ... v19 take the household's columns in HH_COLS's
-	 * order. */
-	if ((rc = ch_db_exec_script(
-	         ctx->db,
-	         "CREATE TEMP TABLE IF NOT EXISTS hh_stage(line INTEGER PRIMARY KEY,"
-	         " v0 BIGINT, v1 BIGINT, v2 BIGINT, v3 TEXT, v4 TEXT, v5 TEXT, v6 TEXT, v7 TEXT,"
-	         " v8 BIGINT, v9 TEXT, v10 TEXT, v11 TEXT, v12 TEXT, v13 BIGINT, v14 BIGINT,"
-	         " v15 TEXT, v16 TEXT, v17 BIGINT, v18 TEXT, v19 TEXT, id_raw TEXT, township TEXT,"
-	         " village TEXT);"
-	         "CREATE TEMP TABLE IF NOT EXISTS hh_place(county BIGINT, township TEXT,"
-	         " village TEXT, seq BIGINT, tid BIGINT, vid BIGINT, PRIMARY KEY (county,"
-	         " township, village));"
-	         "CREATE TEMP TABLE IF NOT EXISTS hh_prefix(c BIGINT, t BIGINT, v BIGINT,"
-	         " seq BIGINT, prefix TEXT, PRIMARY KEY (c, t, v));"
-	         "DELETE FROM hh_stage; DELETE FROM hh_place; DELETE FROM hh_prefix;")) != 0)
+	/* the checked rows wait in a scratch table (ch_db_scratch_table): on
+	 * disk, not in memory, and writing it takes no lock of the database.
+	 * Made before the read transaction, so that a rollback does not take
+	 * the tables away from under ch_hh_import_free (whose emptying them
+	 * would then fail and replace the import's own error). Typed columns
+	 * and the order of noting (seq) instead of a rowid, so that either
+	 * dialect takes them; the columns v0 ... v19 take the household's
+	 * columns in HH_COLS's order. */
+	if ((rc = ch_db_scratch_table(
+	         ctx->db, "hh_stage",
+	         "line INTEGER PRIMARY KEY, v0 BIGINT, v1 BIGINT, v2 BIGINT, v3 TEXT, v4 TEXT,"
+	         " v5 TEXT, v6 TEXT, v7 TEXT, v8 BIGINT, v9 TEXT, v10 TEXT, v11 TEXT, v12 TEXT,"
+	         " v13 BIGINT, v14 BIGINT, v15 TEXT, v16 TEXT, v17 BIGINT, v18 TEXT, v19 TEXT,"
+	         " id_raw TEXT, township TEXT, village TEXT")) != 0 ||
+	    (rc = ch_db_scratch_table(ctx->db, "hh_place",
+	                              "county BIGINT, township TEXT, village TEXT, seq BIGINT,"
+	                              " tid BIGINT, vid BIGINT, PRIMARY KEY (county, township,"
+	                              " village)")) != 0 ||
+	    (rc = ch_db_scratch_table(ctx->db, "hh_prefix",
+	                              "c BIGINT, t BIGINT, v BIGINT, seq BIGINT, prefix TEXT,"
+	                              " PRIMARY KEY (c, t, v)")) != 0)
 		goto fail;
 	imp->staging = 1;
 	/* one snapshot for every check; the write lock only when retrying */
@@ -1929,10 +1929,10 @@ void ch_hh_import_free(ch_hh_import *imp)
 	/* rows kept by an import that did not finish take no room afterwards (a
 	 * failure here would only leave them to the next import, which empties
 	 * the table first) */
-	if (imp->staging)
-		(void)ch_db_exec_script(imp->ctx->db, "DELETE FROM hh_stage;"
-		                                      " DELETE FROM hh_place;"
-		                                      " DELETE FROM hh_prefix;");
+	if (imp->staging) {
+		static const char *const scratch[] = {"hh_stage", "hh_place", "hh_prefix"};
+		(void)ch_db_scratch_clear(imp->ctx->db, scratch, 3);
+	}
 	ch_problems_free(imp->problems);
 	ch_reflist_free(imp->tech);
 	ch_reflist_free(imp->measures);

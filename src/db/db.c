@@ -251,6 +251,16 @@ int ch_db_temp_table(ch_db *db, const char *name, const char *definition)
 	return db->drv->temp_table(db->impl, name, definition);
 }
 
+int ch_db_scratch_table(ch_db *db, const char *name, const char *definition)
+{
+	return db->drv->scratch_table(db->impl, name, definition);
+}
+
+int ch_db_scratch_clear(ch_db *db, const char *const *names, size_t n)
+{
+	return db->drv->scratch_clear(db->impl, names, n);
+}
+
 int ch_db_note_deletes(ch_db *db, const char *table, const char *key, const char *note_table,
                        int value)
 {

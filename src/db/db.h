@@ -118,6 +118,18 @@ int ch_db_reset_ids(ch_db *db, const char *table);
 int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, struct ch_strv *names,
                              struct ch_strv *defs);
 
+/* Scratch tables: the rows a bulk path keeps for the length of one
+ * operation (an import's checked rows), private to the connection and no
+ * part of the database. ch_db_scratch_table makes table NAME with the
+ * columns DEFINITION (as in CREATE TABLE, a rowid table on SQLite) if the
+ * connection has none, and empties it; its name alone reaches it in SQL.
+ * ch_db_scratch_clear empties the N tables NAMES when the operation is
+ * done. SQLite keeps them in a private file of their own, which clearing
+ * outside a transaction deletes whole instead of freeing page by page;
+ * PostgreSQL in temporary tables, which clearing truncates. */
+int ch_db_scratch_table(ch_db *db, const char *name, const char *definition);
+int ch_db_scratch_clear(ch_db *db, const char *const *names, size_t n);
+
 /* A temporary table NAME with the columns and key DEFINITION (as in CREATE
  * TABLE), made if this connection has none: SQLite keeps it clustered by
  * its key (WITHOUT ROWID) and up to 64 MB of temporary tables in memory. */

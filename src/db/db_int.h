@@ -67,6 +67,9 @@ struct ch_db_driver {
 	int (*large_write)(void *impl, int on);
 	/* ch_db_large_sort. NULL: sorts need nothing different. */
 	int (*large_sort)(void *impl, int on);
+	/* ch_db_scratch_table, ch_db_scratch_clear */
+	int (*scratch_table)(void *impl, const char *name, const char *definition);
+	int (*scratch_clear)(void *impl, const char *const *names, size_t n);
 	int (*note_deletes)(void *impl, const char *table, const char *key, const char *note_table,
 	                    int value);
 	/* ch_db_json_sql: [what][0] opens, [what][1] closes */

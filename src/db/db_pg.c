@@ -1019,6 +1019,34 @@ static int pg_temp_table(void *impl, const char *name, const char *definition)
 	return rc;
 }
 
+/* Scratch tables are temporary tables, emptied by TRUNCATE: a DELETE
+ * would leave its dead rows in the table's file, which no autovacuum
+ * visits, so a connection's every import would make it larger. */
+static int pg_scratch_table(void *impl, const char *name, const char *definition)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "CREATE TEMP TABLE IF NOT EXISTS %s (%s); TRUNCATE %s", name, definition,
+	              name);
+	int rc = pg_simple(impl, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
+static int pg_scratch_clear(void *impl, const char *const *names, size_t n)
+{
+	if (n == 0)
+		return 0;
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "TRUNCATE ");
+	for (size_t i = 0; i < n; i++)
+		ch_buf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	int rc = pg_simple(impl, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
 static int pg_note_deletes(void *impl, const char *table, const char *key, const char *note_table,
                            int value)
 {
@@ -1241,6 +1269,8 @@ const struct ch_db_driver ch_db_pg_driver = {
     .deferrable_indexes = NULL, /* loads keep every index (ch_db_deferrable_indexes) */
     .large_write = NULL,
     .large_sort = NULL,
+    .scratch_table = pg_scratch_table,
+    .scratch_clear = pg_scratch_clear,
     .temp_table = pg_temp_table,
     .note_deletes = pg_note_deletes,
     .json =

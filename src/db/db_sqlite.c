@@ -375,6 +375,63 @@ static int sqlite_temp_table(void *impl, const char *name, const char *definitio
 	return rc;
 }
 
+/* The scratch tables live in a database of their own, private to the
+ * connection (ATTACH '' makes a temporary file, deleted when it is
+ * detached): detaching it when an operation is done drops every table at
+ * once, where emptying them frees one page after the other (SQLite reads
+ * each page of a table it clears, and writes the free list: 26,000 write
+ * calls for the 100,000 rows an import kept). Its cache is 2 MiB, beside
+ * the temporary database's 4 MiB (sqlite_temp_table): rows past it wait
+ * in the file (the operating system's page cache); 4 MiB made an import
+ * of 100,000 rows peak 2 MiB higher in no less time. */
+#define SCRATCH "scratch"
+
+static int scratch_attached(sqlite3 *h)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	if (sqlite3_prepare_v2(h, "SELECT 1 FROM pragma_database_list WHERE name = '" SCRATCH "'",
+	                       -1, &st, NULL) == SQLITE_OK)
+		found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+static int sqlite_scratch_table(void *impl, const char *name, const char *definition)
+{
+	int rc = 0;
+	if (!scratch_attached(impl))
+		rc = sqlite_exec_script(impl, "ATTACH '' AS " SCRATCH ";"
+		                              " PRAGMA " SCRATCH ".cache_size = -2048");
+	if (rc)
+		return rc;
+	/* emptied too: a clear inside a transaction may have failed */
+	char *sql = sqlite3_mprintf("CREATE TABLE IF NOT EXISTS " SCRATCH ".%s (%s);"
+	                            " DELETE FROM " SCRATCH ".%s",
+	                            name, definition, name);
+	rc = sqlite_exec_script(impl, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
+static int sqlite_scratch_clear(void *impl, const char *const *names, size_t n)
+{
+	if (!scratch_attached(impl))
+		return 0;
+	/* a transaction still open, or a statement still reading, holds the
+	 * file: then only the rows go */
+	if (sqlite3_get_autocommit(impl) &&
+	    sqlite3_exec(impl, "DETACH " SCRATCH, NULL, NULL, NULL) == SQLITE_OK)
+		return 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		char *sql = sqlite3_mprintf("DELETE FROM " SCRATCH ".%s", names[i]);
+		rc = sqlite_exec_script(impl, sql);
+		sqlite3_free(sql);
+	}
+	return rc;
+}
+
 static int sqlite_large_write(void *impl, int on)
 {
 	/* Inside a write transaction SQLite reads a page through the mapping
@@ -726,6 +783,8 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .deferrable_indexes = sqlite_deferrable_indexes,
     .large_write = sqlite_large_write,
     .large_sort = sqlite_large_sort,
+    .scratch_table = sqlite_scratch_table,
+    .scratch_clear = sqlite_scratch_clear,
     .temp_table = sqlite_temp_table,
     .note_deletes = sqlite_note_deletes,
     .json =

@@ -2,7 +2,7 @@
  * load_cases — the cases of the bulk load (ch_db_load_*, db.h) run against
  * any driver: test_db_load runs them on SQLite, test_db_pg on PostgreSQL
  * when a server is given. Each takes an open database and makes its own
- * table (load_t, dropped first).
+ * table (load_t, dropped first; load_scr, a scratch table).
  */
 #ifndef CH_LOAD_CASES_H
 #define CH_LOAD_CASES_H
@@ -11,6 +11,7 @@
 
 #include "db/db.h"
 #include "util/error.h"
+#include "util/strv.h"
 
 static const char *const load_cols[] = {"id", "name", "note", "n"};
 
@@ -184,6 +185,65 @@ static void load_case_temp(ch_db *db)
 	                      NULL),
 	    0);
 	assert_int_equal(n, 2);
+}
+
+static int64_t scratch_count(ch_db *db)
+{
+	int64_t n = -1;
+	assert_int_equal(ch_db_query_int64(db, &n, "SELECT count(*) FROM load_scr", NULL), 0);
+	return n;
+}
+
+/* A scratch table, as the imports keep their checked rows in: made empty,
+ * loaded, emptied by making it again, and cleared at the end of an
+ * operation, inside a transaction (its rows go, the transaction's own
+ * writes stay) and outside one; never one of the database's tables. */
+static void load_case_scratch(ch_db *db)
+{
+	static const char *const name[] = {"load_scr"};
+	static const char *const cols[] = {"line", "v"};
+	const char *const r1[2] = {"1", "一"}, *const r2[2] = {"2", NULL};
+	load_table(db);
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(
+		    ch_db_scratch_table(db, "load_scr", "line INTEGER PRIMARY KEY, v TEXT"), 0);
+		assert_int_equal(scratch_count(db), 0);
+		ch_db_load *l = NULL;
+		assert_int_equal(ch_db_load_begin(db, "load_scr", cols, 2, &l), 0);
+		assert_int_equal(ch_db_load_row(l, r1), 0);
+		assert_int_equal(ch_db_load_row(l, r2), 0);
+		assert_int_equal(ch_db_load_end(l), 0);
+		assert_int_equal(scratch_count(db), 2);
+		/* made again: the same table, emptied */
+		assert_int_equal(
+		    ch_db_scratch_table(db, "load_scr", "line INTEGER PRIMARY KEY, v TEXT"), 0);
+		assert_int_equal(scratch_count(db), 0);
+		assert_int_equal(
+		    ch_db_run(db, "INSERT INTO load_scr(line, v) VALUES (3, 'x')", NULL), 0);
+		/* cleared inside a transaction: the rows go, the transaction's
+		 * other writes are committed as ever */
+		assert_int_equal(ch_db_begin(db), 0);
+		assert_int_equal(ch_db_run(db,
+		                           "INSERT INTO load_t(id, name)"
+		                           " SELECT line + ?, coalesce(v, '') FROM load_scr",
+		                           "i", (int64_t)(round * 10)),
+		                 0);
+		assert_int_equal(ch_db_scratch_clear(db, name, 1), 0);
+		assert_int_equal(scratch_count(db), 0);
+		assert_int_equal(ch_db_commit(db), 0);
+		assert_int_equal(load_count(db), round + 1);
+		/* and outside one */
+		assert_int_equal(
+		    ch_db_run(db, "INSERT INTO load_scr(line, v) VALUES (4, 'y')", NULL), 0);
+		assert_int_equal(ch_db_scratch_clear(db, name, 1), 0);
+	}
+	ch_strv tables;
+	ch_strv_init(&tables);
+	assert_int_equal(ch_db_tables(db, &tables), 0);
+	assert_true(tables.len > 0);
+	for (size_t i = 0; i < tables.len; i++)
+		assert_string_not_equal(tables.items[i], "load_scr");
+	ch_strv_dispose(&tables);
 }
 
 #endif

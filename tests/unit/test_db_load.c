@@ -3,7 +3,8 @@
  * SQLite: values with NULLs, tabs, newlines, backslashes and Chinese text
  * come back unchanged, many rows with other statements in between, a
  * refused row named in the error with the transaction going on, and a
- * load rolled back with its transaction leaving nothing. The same cases
+ * load rolled back with its transaction leaving nothing, and the scratch
+ * tables (ch_db_scratch_*) attached and detached. The same cases
  * run on PostgreSQL in test_db_pg (load_cases.h).
  */
 #include "load_cases.h"
@@ -52,15 +53,50 @@ static void test_load_temp(void **state)
 	run_case(load_case_temp);
 }
 
+static int scratch_attached(ch_db *db)
+{
+	int64_t n = -1;
+	assert_int_equal(ch_db_query_int64(db, &n,
+	                                   "SELECT count(*) FROM pragma_database_list"
+	                                   " WHERE name = 'scratch'",
+	                                   NULL),
+	                 0);
+	return (int)n;
+}
+
+static void test_load_scratch(void **state)
+{
+	(void)state;
+	run_case(load_case_scratch);
+	/* SQLite: the scratch tables' file is attached while they are in use
+	 * and detached (deleted whole) by a clear outside a transaction; one
+	 * inside a transaction leaves it attached, emptied */
+	static const char *const name[] = {"load_scr"};
+	char *dir = NULL;
+	ch_db *db = open_lite(&dir);
+	assert_int_equal(scratch_attached(db), 0);
+	assert_int_equal(ch_db_scratch_table(db, "load_scr", "line INTEGER PRIMARY KEY"), 0);
+	assert_int_equal(scratch_attached(db), 1);
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(ch_db_scratch_clear(db, name, 1), 0);
+	assert_int_equal(scratch_attached(db), 1);
+	assert_int_equal(ch_db_commit(db), 0);
+	assert_int_equal(ch_db_scratch_clear(db, name, 1), 0);
+	assert_int_equal(scratch_attached(db), 0);
+	assert_true(ch_db_run(db, "INSERT INTO load_scr(line) VALUES (1)", NULL) != 0);
+	ch_error_clear();
+	ch_db_close(db);
+	test_rmdir(dir);
+}
+
 int main(void)
 {
 	test_sqlite_only(
 	    "the bulk load on SQLite (the same cases run on PostgreSQL in test_db_pg)");
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_load_values),
-	    cmocka_unit_test(test_load_many),
-	    cmocka_unit_test(test_load_error),
-	    cmocka_unit_test(test_load_temp),
+	    cmocka_unit_test(test_load_values),  cmocka_unit_test(test_load_many),
+	    cmocka_unit_test(test_load_error),   cmocka_unit_test(test_load_temp),
+	    cmocka_unit_test(test_load_scratch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
