@@ -74,16 +74,25 @@ struct ev_sums {
 /* The households a file's batch has moved so far, with the stage and day
  * it wrote last: a later row of the batch takes them from here instead of
  * reading the household again. Open addressing, a power of two of slots,
- * at most half used (as struct ev_sums). */
+ * at most half used (as struct ev_sums). 16 bytes a slot, the day packed
+ * (day_pack): the year's batch moves every household of the register, a
+ * slot for each twice over. */
 struct hh_moved {
 	int64_t id; /* 0: a free slot */
-	int stage;
-	char day[11];
+	int32_t stage;
+	uint32_t day; /* YYYYMMDD */
 };
 struct hh_moves {
 	struct hh_moved *slot;
 	size_t cap, used;
 };
+
+/* A file of at least this many steps is written as a large transaction
+ * (ch_db_large_write): the year's 2.9 million steps 12 % faster, a week's
+ * 100,000 about the same (docs/performance.md, "Reading in a large
+ * transaction, and sealing after a large import"); its rows past this
+ * many are checked in a large read (ch_db_large_read). */
+#define LARGE_BATCH 5000
 
 /* Where a household stands: what a step is checked against and written with. */
 struct hh_state {
@@ -585,15 +594,43 @@ static struct hh_moved *moved_slot(struct hh_moves *t, int64_t id, int add)
 	}
 }
 
+/* DAY (YYYY-MM-DD, as a step's day always is once checked: format_day)
+ * as the number YYYYMMDD, and back into OUT; 0 and "" stand for a day of
+ * any other shape, which no checked step has. */
+static uint32_t day_pack(const char *day)
+{
+	uint32_t n = 0;
+	if (strlen(day) != 10)
+		return 0;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7)
+			n = n * 10 + (uint32_t)(day[i] - '0');
+	return n;
+}
+
+static void day_unpack(uint32_t n, char out[11])
+{
+	if (n == 0) {
+		out[0] = '\0';
+		return;
+	}
+	for (int i = 9; i >= 0; i--) {
+		if (i == 4 || i == 7) {
+			out[i] = '-';
+			continue;
+		}
+		out[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	out[10] = '\0';
+}
+
 /* Remembers that the batch moved HOUSEHOLD to STAGE on DAY. */
 static void remember_step(ch_event_batch *b, int64_t household, int stage, const char *day)
 {
 	struct hh_moved *x = moved_slot(&b->moved, household, 1);
-	size_t n = strlen(day);
 	x->stage = stage;
-	n = n < sizeof x->day ? n : sizeof x->day - 1; /* a day: 10 characters */
-	memcpy(x->day, day, n);
-	x->day[n] = '\0';
+	x->day = day_pack(day);
 }
 
 /* Overrides H's stage and day with what this batch wrote last, if it did. */
@@ -603,8 +640,7 @@ static void recall_step(ch_event_batch *b, struct hh_state *h)
 	if (!x || x->id != h->id)
 		return;
 	h->stage = x->stage;
-	_Static_assert(sizeof h->stage_day == sizeof x->day, "a day is copied whole");
-	memcpy(h->stage_day, x->day, sizeof h->stage_day);
+	day_unpack(x->day, h->stage_day);
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -815,6 +851,13 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 {
 	char line[24], hh[24], st[24], from[24];
 	/* the note as it would be stored: the set-wise write takes it from here */
+	/* thousands of rows: each finds its household, all over the file
+	 * (the snapshot then reads without the mapping; ch_db_large_read) */
+	if (b->rows >= LARGE_BATCH) {
+		int rc = ch_db_large_read(b->ctx->db);
+		if (rc)
+			return rc;
+	}
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
 	/* where the step comes from: the stage of the household's kept row
 	 * before, else AT, where the household stands under the read snapshot */
@@ -1057,9 +1100,10 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 		rc = ch_db_load_begin(db, "ev_hh", hcols, 3, &l);
 	for (size_t i = 0; i < b->moved.used && rc == 0; i++) {
 		const struct hh_moved *x = &b->moved.slot[i];
-		char id[24];
+		char id[24], day[11];
+		day_unpack(x->day, day);
 		const char *vals[3] = {ch_text_i64(id, x->id),
-		                       ch_stage_key((enum ch_stage)x->stage), x->day};
+		                       ch_stage_key((enum ch_stage)x->stage), day};
 		rc = ch_db_load_row(l, vals);
 	}
 	if (rc == 0) {
@@ -1119,12 +1163,6 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 		}                                                                                  \
 		(v)[(n)++] = (x);                                                                  \
 	} while (0)
-
-/* A file of at least this many steps is written as a large transaction
- * (ch_db_large_write): the year's 2.9 million steps 12 % faster, a week's
- * 100,000 about the same (docs/performance.md, "Reading in a large
- * transaction, and sealing after a large import"). */
-#define LARGE_BATCH 5000
 
 /* The write half of a file's batch: ends the snapshot, takes the write lock
  * and checks each kept row in line order against where its household stands

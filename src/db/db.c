@@ -314,16 +314,29 @@ int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, ch_strv *
 	return db->drv->deferrable_indexes(db->impl, table, unique, names, defs);
 }
 
+/* The open transaction is a large one, until it ends (tx_ended). */
+static int mark_large(ch_db *db)
+{
+	if (db->tx_large || !db->drv->large_tx)
+		return 0;
+	int rc = db->drv->large_tx(db->impl, 1);
+	if (rc == 0)
+		db->tx_large = 1;
+	return rc;
+}
+
 int ch_db_large_write(ch_db *db)
 {
 	if (db->tx_depth <= 0 || db->tx_read)
 		return ch_error_set(CH_ERROR, "a large write outside a write transaction");
-	if (db->tx_large || !db->drv->large_write)
-		return 0;
-	int rc = db->drv->large_write(db->impl, 1);
-	if (rc == 0)
-		db->tx_large = 1;
-	return rc;
+	return mark_large(db);
+}
+
+int ch_db_large_read(ch_db *db)
+{
+	if (db->tx_depth <= 0 || !db->tx_read)
+		return ch_error_set(CH_ERROR, "a large read outside a read snapshot");
+	return mark_large(db);
 }
 
 int ch_db_large_sort(ch_db *db, int on)
@@ -359,7 +372,7 @@ static void tx_ended(ch_db *db)
 {
 	if (db->tx_large) { /* best effort: the transaction is over either way */
 		db->tx_large = 0;
-		(void)db->drv->large_write(db->impl, 0);
+		(void)db->drv->large_tx(db->impl, 0);
 	}
 	if (!db->tx_read) {
 		int64_t held = now_ns() - db->tx_start_ns;

@@ -91,6 +91,13 @@ int ch_db_defer_checks(ch_db *db);
  * large transaction, and sealing after a large import"). PostgreSQL:
  * nothing. */
 int ch_db_large_write(ch_db *db);
+/* Says that the open read snapshot will read much (the check of thousands
+ * of rows, each finding its own household), until it ends. SQLite: no
+ * reads through memory mapping, as in a large write: each page read
+ * through the mapping stays in the process's resident memory as long as
+ * the mapping does (up to its 256 MiB), where the page cache keeps at most
+ * its 64 MiB. PostgreSQL: nothing. */
+int ch_db_large_read(ch_db *db);
 /* ON 1: the statements until ON 0 sort more rows than fit in memory (an
  * ORDER BY or GROUP BY over a large temporary table), so the engine should
  * sort in bounded runs. SQLite sorts in runs as large as the page cache,

@@ -62,9 +62,10 @@ struct ch_db_driver {
 	int (*deferrable_indexes)(void *impl, const char *table, int unique, ch_strv *names,
 	                          ch_strv *defs);
 	int (*temp_table)(void *impl, const char *name, const char *definition);
-	/* ch_db_large_write: ON 1 inside the write transaction, ON 0 when it
-	 * has ended. NULL: a large transaction needs nothing different. */
-	int (*large_write)(void *impl, int on);
+	/* ch_db_large_write, ch_db_large_read: ON 1 inside the transaction,
+	 * ON 0 when it has ended. NULL: a large transaction needs nothing
+	 * different. */
+	int (*large_tx)(void *impl, int on);
 	/* ch_db_large_sort. NULL: sorts need nothing different. */
 	int (*large_sort)(void *impl, int on);
 	/* ch_db_scratch_table, ch_db_scratch_clear */
@@ -148,7 +149,7 @@ struct ch_db {
 	int tx_depth;           /* nesting of ch_db_begin; only the outermost reaches the driver */
 	int tx_failed;          /* an inner level rolled back: the outermost must not commit */
 	int tx_read;            /* the outermost level is a read snapshot (ch_db_begin_read) */
-	int tx_large;           /* ch_db_large_write was called in this transaction */
+	int tx_large;           /* ch_db_large_write or _read was called in it */
 	int64_t tx_start_ns;    /* when the outermost write transaction took the lock */
 	int64_t lock_max_ns;    /* the longest this connection held the write lock */
 	int64_t lock_total_ns;  /* and all its write transactions together */

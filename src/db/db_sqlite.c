@@ -8,7 +8,7 @@
  * A connection belongs to one thread (the CLI has one; the HTTP server will
  * open one per worker), so SQLite's own per-connection mutex is left off. It
  * keeps a page cache of up to 64 MiB and reads the file through mmap
- * (except in a large write transaction: sqlite_large_write): a large
+ * (except in a large transaction: sqlite_large_tx): a large
  * import updates indexes all over the file, and a small cache makes it
  * re-read and re-write the same pages. Temporary tables (the rows an
  * import has checked and not yet written) live in a file, not in memory,
@@ -105,8 +105,8 @@ static void configure_sqlite(void)
 }
 
 /* The memory-mapped part of the database file (PRAGMA mmap_size): reads
- * from it skip a copy, outside a large write transaction
- * (sqlite_large_write). */
+ * from it skip a copy, outside a large transaction
+ * (sqlite_large_tx). */
 #define MMAP_SIZE "268435456"
 
 /* The page cache of every connection (PRAGMA cache_size; negative: KiB). */
@@ -432,15 +432,16 @@ static int sqlite_scratch_clear(void *impl, const char *const *names, size_t n)
 	return rc;
 }
 
-static int sqlite_large_write(void *impl, int on)
+static int sqlite_large_tx(void *impl, int on)
 {
 	/* Inside a write transaction SQLite reads a page through the mapping
 	 * only after searching the WAL for a newer copy, for every page a
 	 * read-only cursor touches, even one already in the page cache; the
 	 * search looks at one hash table per 4,096 frames the transaction has
-	 * written. Without the mapping the page cache answers first. The
-	 * mapping changes only while no page of it is in use (between
-	 * statements here). */
+	 * written. Without the mapping the page cache answers first. In a
+	 * large read, every page read through the mapping stays resident in
+	 * the process until the mapping is dropped. The mapping changes only
+	 * while no page of it is in use (between statements here). */
 	return sqlite_exec_script(impl, on ? "PRAGMA main.mmap_size = 0"
 	                                   : "PRAGMA main.mmap_size = " MMAP_SIZE);
 }
@@ -781,7 +782,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .defer_checks = sqlite_defer_checks,
     .reset_ids = sqlite_reset_ids,
     .deferrable_indexes = sqlite_deferrable_indexes,
-    .large_write = sqlite_large_write,
+    .large_tx = sqlite_large_tx,
     .large_sort = sqlite_large_sort,
     .scratch_table = sqlite_scratch_table,
     .scratch_clear = sqlite_scratch_clear,

@@ -154,6 +154,21 @@ run ch --db ev.db event import ev.csv
 expect_rc "event import: exit 0" 0
 run ch --db ev.db report verify
 expect_rc "event import: aggregates agree with the events" 0
+# thousands of steps, several a household: each household stands at its
+# last step, on that step's day (what the batch remembered of it)
+expect_eq "event import: each household at its last step and day" "$(sql ev.db "
+	SELECT count(*) FROM household h
+	JOIN (SELECT household_id, max(id) AS id FROM event GROUP BY household_id) l
+	  ON l.household_id = h.id
+	JOIN event e ON e.id = l.id
+	WHERE h.stage_day IS DISTINCT FROM e.day
+	   OR h.status IS DISTINCT FROM CASE e.stage_no
+	  WHEN 1 THEN 'started' WHEN 2 THEN 'installed' WHEN 3 THEN 'commissioned'
+	  WHEN 4 THEN 'self_inspected' WHEN 5 THEN 'review_requested'
+	  WHEN 6 THEN 'reviewed' WHEN 7 THEN 'subsidized' WHEN 8 THEN 'withdrawn' END")" 0
+expect_eq "event import: thousands of households moved, several steps each" \
+	"$(sql ev.db "SELECT CASE WHEN count(DISTINCT household_id) > 1000 AND count(*) > 5000
+	  AND count(*) > count(DISTINCT household_id) THEN 1 ELSE 0 END FROM event")" 1
 # with a bad row skipped: the rejected step adds nothing
 cp bulk.db skip.db
 {

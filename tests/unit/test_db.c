@@ -863,6 +863,40 @@ static void test_large_write(void **state)
 	assert_int_equal(ch_db_commit(f->db), 0);
 }
 
+/* A large read: only inside a read snapshot, without the mapping until
+ * the snapshot ends, whether it is committed or rolled back. */
+static void test_large_read(void **state)
+{
+	struct fixture *f = *state;
+	int64_t usual = mmap_size(f->db), n = 0;
+	assert_true(usual > 0);
+	assert_int_equal(ch_db_large_read(f->db), CH_ERROR); /* no transaction */
+	ch_error_clear();
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_read(f->db), CH_ERROR); /* a write transaction */
+	ch_error_clear();
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(ch_db_large_read(f->db), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+	assert_int_equal(ch_db_large_read(f->db), 0); /* again: no change */
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT count(*) FROM t", NULL), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(ch_db_large_read(f->db), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+	/* the next snapshot is an ordinary one */
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(mmap_size(f->db), usual);
+	assert_int_equal(ch_db_commit(f->db), 0);
+}
+
 /* The trigram search index: the FTS5 query of two strings (each one's
  * trigrams ANDed, a quote doubled, the strings ORed) finds the rows that
  * hold either; ch_db_text_index takes an entry out and puts one in. */
@@ -961,6 +995,7 @@ int main(void)
 	    T(test_large_sort),
 	    T(test_bulk_verb),
 	    T(test_large_write),
+	    T(test_large_read),
 	    T(test_text_match),
 	};
 #undef T
