@@ -75,8 +75,9 @@ struct ev_sums {
  * it wrote last: a later row of the batch takes them from here instead of
  * reading the household again. Open addressing, a power of two of slots,
  * at most half used (as struct ev_sums). 16 bytes a slot, the day packed
- * (day_pack): the year's batch moves every household of the register, a
- * slot for each twice over. */
+ * (day_pack): the year's batch has a slot for every household of the
+ * register in each of two such tables (kept while checking, moved while
+ * writing). */
 struct hh_moved {
 	int64_t id; /* 0: a free slot */
 	int32_t stage;

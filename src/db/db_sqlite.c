@@ -405,7 +405,7 @@ static int sqlite_scratch_table(void *impl, const char *name, const char *defini
 		                              " PRAGMA " SCRATCH ".cache_size = -2048");
 	if (rc)
 		return rc;
-	/* emptied too: a clear inside a transaction may have failed */
+	/* emptied too: the last clear may have failed, or not run */
 	char *sql = sqlite3_mprintf("CREATE TABLE IF NOT EXISTS " SCRATCH ".%s (%s);"
 	                            " DELETE FROM " SCRATCH ".%s",
 	                            name, definition, name);
