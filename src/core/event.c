@@ -851,7 +851,6 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
                 const char *day)
 {
 	char line[24], hh[24], st[24], from[24];
-	/* the note as it would be stored: the set-wise write takes it from here */
 	/* thousands of rows: each finds its household, all over the file
 	 * (the snapshot then reads without the mapping; ch_db_large_read) */
 	if (b->rows >= LARGE_BATCH) {
@@ -859,6 +858,7 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 		if (rc)
 			return rc;
 	}
+	/* the note as it would be stored: the set-wise write takes it from here */
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
 	/* where the step comes from: the stage of the household's kept row
 	 * before, else AT, where the household stands under the read snapshot */

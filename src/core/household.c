@@ -1507,7 +1507,8 @@ static int insert_set(ch_hh_import *imp, int alone, int by_key)
 	" WHERE x.prefix IS NOT NULL AND (s.township IS NULL OR (p.tid > 0 AND"                    \
 	"  (s.village IS NULL OR p.vid > 0)))" also " ORDER BY " order " ON CONFLICT DO NOTHING"
 	if (by_key) {
-		/* every row sorted first (defer_indexes) */
+		/* rows out of key order (defer_indexes): all of them sorted by
+		 * the key before the insert, in bounded runs */
 		int rc = ch_db_large_sort(imp->ctx->db, 1);
 		if (rc == 0)
 			rc = ch_db_run(imp->ctx->db, SET_INSERT("", "s.v0, s.v3, s.line"), "it",

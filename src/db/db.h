@@ -130,10 +130,11 @@ int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, struct ch
  * part of the database. ch_db_scratch_table makes table NAME with the
  * columns DEFINITION (as in CREATE TABLE, a rowid table on SQLite) if the
  * connection has none, and empties it; its name alone reaches it in SQL.
- * ch_db_scratch_clear empties the N tables NAMES when the operation is
- * done. SQLite keeps them in a private file of their own, which clearing
- * outside a transaction deletes whole instead of freeing page by page;
- * PostgreSQL in temporary tables, which clearing truncates. */
+ * ch_db_scratch_clear drops or empties the N tables NAMES when the
+ * operation is done. SQLite keeps them in a private file of their own,
+ * which clearing outside a transaction deletes whole instead of freeing
+ * page by page (inside one it deletes their rows); PostgreSQL in
+ * temporary tables, which clearing truncates. */
 int ch_db_scratch_table(ch_db *db, const char *name, const char *definition);
 int ch_db_scratch_clear(ch_db *db, const char *const *names, size_t n);
 

@@ -4,9 +4,10 @@
 # indexes after the set-wise insert (the indexes are the same afterwards,
 # and a refused import leaves them as they were), and for rows out of
 # order the unique one of ID numbers too, where no row can conflict on it
-# (the register the same as from sorted rows, conflicts refused as before); a file of steps sums its
-# progress contributions in memory and writes them once (the aggregates
-# still agree with the events, also with rows skipped).
+# (the register the same as from sorted rows, conflicts refused as
+# before); a file of steps sums its progress contributions in memory and
+# writes them once (the aggregates still agree with the events, also with
+# rows skipped), and each household stands at its last step and day.
 # sqlite-only: SQLite's deferred index build, read from its catalogue
 . "$(dirname "$0")/lib.sh"
 
