@@ -46,6 +46,7 @@
 #include "util/date.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/idmap.h"
 #include "util/strmap.h"
 #include "util/text.h"
 
@@ -73,20 +74,29 @@ struct ev_sums {
 
 /* The households a file's batch has moved so far, with the stage and day
  * it wrote last: a later row of the batch takes them from here instead of
- * reading the household again. Open addressing, a power of two of slots,
- * at most half used (as struct ev_sums). 16 bytes a slot, the day packed
- * (day_pack): the year's batch has a slot for every household of the
- * register in each of two such tables (kept while checking, moved while
- * writing). */
-struct hh_moved {
-	int64_t id; /* 0: a free slot */
-	int32_t stage;
-	uint32_t day; /* YYYYMMDD */
-};
-struct hh_moves {
-	struct hh_moved *slot;
-	size_t cap, used;
-};
+ * reading the household again. A map from the household's id to one
+ * 32-bit number (mark_pack): the stage plus one above bit 27, the day as
+ * the number YYYYMMDD below. The year's batch marks every household of
+ * the register in each of two such maps (kept while checking, moved while
+ * writing), about 4.5 MiB a million households each (util/idmap.h). */
+#define MARK_DAY_BITS 27
+
+static uint32_t day_pack(const char *day);
+
+static uint32_t mark_pack(int stage, const char *day)
+{
+	return (uint32_t)(stage + 1) << MARK_DAY_BITS | (day ? day_pack(day) : 0);
+}
+
+static int mark_stage(uint32_t mark)
+{
+	return (int)(mark >> MARK_DAY_BITS) - 1;
+}
+
+static uint32_t mark_day(uint32_t mark)
+{
+	return mark & ((1u << MARK_DAY_BITS) - 1);
+}
 
 /* A file of at least this many steps is written as a large transaction
  * (ch_db_large_write): the year's 2.9 million steps 12 % faster, a week's
@@ -129,12 +139,12 @@ struct ch_event_batch {
 	int64_t last_county, last_in_scope[3];
 	int64_t note_max; /* most characters of a note (limits.csv event_note), 0: none */
 	ch_stmt *st_hh, *st_hh_id, *st_hh_pk, *st_ins, *st_upd, *st_agg, *st_link;
-	struct ev_sums *sums;  /* a file's batch: progress_daily's additions, until finish */
-	struct hh_moves moved; /* a file's batch: the households it moved (recall_step) */
+	struct ev_sums *sums; /* a file's batch: progress_daily's additions, until finish */
+	ch_idmap *moved;      /* the households the batch moved (recall_step), id → mark */
 	/* a file's batch, while reading: the stage of each household's last
 	 * kept row, which the household's next kept row stages as where it
 	 * comes from (if the rows between pass, as they nearly always do) */
-	struct hh_moves kept;
+	ch_idmap *kept;
 	/* a file's batch, while reading: the household the row before named
 	 * by county and 户编号, as read (id 0: none) */
 	struct hh_state last_hh;
@@ -239,6 +249,8 @@ static int begin(ch_ctx *ctx, const ch_event_opts *opts, enum ch_perm perm, ch_e
 	b->perm = perm;
 	b->problems = ch_problems_new();
 	b->cache = ch_strmap_new();
+	b->moved = ch_idmap_new();
+	b->kept = ch_idmap_new();
 	ch_now_utc(b->now, sizeof b->now);
 	ch_today_at_most(opts->today, b->today, sizeof b->today);
 	if ((rc = ch_ctx_require_role(ctx, perm)) != 0)
@@ -567,34 +579,6 @@ static int read_state(ch_stmt *st, struct hh_state *h)
 	return rc;
 }
 
-static struct hh_moved *moved_slot(struct hh_moves *t, int64_t id, int add)
-{
-	if (add && 2 * (t->used + 1) > t->cap) {
-		struct hh_moves bigger = {ch_calloc(t->cap ? 2 * t->cap : 1024, sizeof *t->slot),
-		                          t->cap ? 2 * t->cap : 1024, t->used};
-		for (size_t i = 0; i < t->cap; i++)
-			if (t->slot[i].id)
-				*moved_slot(&bigger, t->slot[i].id, 0) = t->slot[i];
-		free(t->slot);
-		*t = bigger;
-	}
-	if (!t->cap)
-		return NULL;
-	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15u;
-	for (size_t i = (size_t)(h >> 32) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-		struct hh_moved *x = &t->slot[i];
-		if (x->id == id)
-			return x;
-		if (!x->id) {
-			if (!add)
-				return x; /* free: where it would go (only when growing) */
-			x->id = id;
-			t->used++;
-			return x;
-		}
-	}
-}
-
 /* DAY (YYYY-MM-DD, as a step's day always is once checked: format_day)
  * as the number YYYYMMDD, and back into OUT; 0 and "" stand for a day of
  * any other shape, which no checked step has. */
@@ -629,19 +613,17 @@ static void day_unpack(uint32_t n, char out[11])
 /* Remembers that the batch moved HOUSEHOLD to STAGE on DAY. */
 static void remember_step(ch_event_batch *b, int64_t household, int stage, const char *day)
 {
-	struct hh_moved *x = moved_slot(&b->moved, household, 1);
-	x->stage = stage;
-	x->day = day_pack(day);
+	ch_idmap_put(b->moved, household, mark_pack(stage, day));
 }
 
 /* Overrides H's stage and day with what this batch wrote last, if it did. */
 static void recall_step(ch_event_batch *b, struct hh_state *h)
 {
-	struct hh_moved *x = moved_slot(&b->moved, h->id, 0);
-	if (!x || x->id != h->id)
+	uint32_t mark = ch_idmap_get(b->moved, h->id);
+	if (!mark)
 		return;
-	h->stage = x->stage;
-	day_unpack(x->day, h->stage_day);
+	h->stage = mark_stage(mark);
+	day_unpack(mark_day(mark), h->stage_day);
 }
 
 /* Finds the household of IN; 1 found, 0 not (problem recorded), <0 error. */
@@ -862,9 +844,9 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 	char *note = in->note ? ch_text_normalize(in->note) : NULL;
 	/* where the step comes from: the stage of the household's kept row
 	 * before, else AT, where the household stands under the read snapshot */
-	struct hh_moved *k = moved_slot(&b->kept, household, 1);
-	const char *from_text = ch_text_i64(from, k->stage > 0 ? k->stage - 1 : at);
-	k->stage = stage + 1; /* 0: none yet */
+	uint32_t mark = ch_idmap_get(b->kept, household);
+	const char *from_text = ch_text_i64(from, mark ? mark_stage(mark) : at);
+	ch_idmap_put(b->kept, household, mark_pack(stage, NULL));
 	const char *vals[9] = {ch_text_i64(line, (int64_t)in->line), ch_text_i64(hh, household),
 	                       ch_text_i64(st, stage), day, in->household,
 	                       /* the texts as written, for messages: NULL when
@@ -1021,12 +1003,14 @@ struct refrom {
 	int from;
 };
 
-/* Orders two used slots of the households moved by id (write_set sorts
- * only the used ones). */
-static int moved_cmp(const void *a, const void *b)
+/* Loads one household the batch moved into temp.ev_hh (write_set). */
+static int load_moved(void *arg, int64_t id, uint32_t mark)
 {
-	const struct hh_moved *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
+	char idt[24], day[11];
+	day_unpack(mark_day(mark), day);
+	const char *vals[3] = {ch_text_i64(idt, id), ch_stage_key((enum ch_stage)mark_stage(mark)),
+	                       day};
+	return ch_db_load_row(arg, vals);
 }
 
 /* The set-wise write of a file's batch, once every kept row was checked
@@ -1085,28 +1069,14 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 		return ch_error_set(CH_ERROR,
 		                    "event import: %zu steps checked, %" PRId64 " written",
 		                    accepted, ch_db_changes(db));
-	/* the households, in the order of their ids, through temp.ev_hh: the
-	 * used slots to the front, then sorted (not the whole table, whose
-	 * empty slots are up to three in four) */
-	size_t nmoved = 0;
-	for (size_t i = 0; i < b->moved.cap; i++)
-		if (b->moved.slot[i].id)
-			b->moved.slot[nmoved++] = b->moved.slot[i];
-	qsort(b->moved.slot, nmoved, sizeof *b->moved.slot, moved_cmp);
+	/* the households, in the order of their ids, through temp.ev_hh */
 	static const char *const hcols[] = {"id", "status", "day"};
 	ch_db_load *l = NULL;
 	if ((rc = ch_db_temp_table(db, "ev_hh", "id INTEGER PRIMARY KEY, status TEXT, day TEXT")) ==
 	        0 &&
-	    (rc = ch_db_exec_script(db, "DELETE FROM ev_hh")) == 0)
-		rc = ch_db_load_begin(db, "ev_hh", hcols, 3, &l);
-	for (size_t i = 0; i < b->moved.used && rc == 0; i++) {
-		const struct hh_moved *x = &b->moved.slot[i];
-		char id[24], day[11];
-		day_unpack(x->day, day);
-		const char *vals[3] = {ch_text_i64(id, x->id),
-		                       ch_stage_key((enum ch_stage)x->stage), day};
-		rc = ch_db_load_row(l, vals);
-	}
+	    (rc = ch_db_exec_script(db, "DELETE FROM ev_hh")) == 0 &&
+	    (rc = ch_db_load_begin(db, "ev_hh", hcols, 3, &l)) == 0)
+		rc = ch_idmap_each(b->moved, load_moved, l);
 	if (rc == 0) {
 		rc = ch_db_load_end(l);
 		l = NULL;
@@ -1125,15 +1095,14 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 		         ch_db_bulk_verb(db, CH_DB_BULK_UPDATE));
 		rc = ch_db_run(db, sql, "");
 	}
-	if (rc == 0 && ch_db_changes(db) != (int64_t)b->moved.used)
+	size_t nmoved = ch_idmap_count(b->moved);
+	if (rc == 0 && ch_db_changes(db) != (int64_t)nmoved)
 		rc = ch_error_set(CH_ERROR,
-		                  "event import: %zu households moved, %" PRId64 " written",
-		                  b->moved.used, ch_db_changes(db));
+		                  "event import: %zu households moved, %" PRId64 " written", nmoved,
+		                  ch_db_changes(db));
 	if (rc == 0)
 		rc = ch_db_exec_script(db, "DELETE FROM ev_hh");
-	/* the table is a sorted list now, no longer a hash table */
-	memset(b->moved.slot, 0, b->moved.cap * sizeof *b->moved.slot);
-	b->moved.used = 0;
+	ch_idmap_clear(b->moved);
 	if (rc)
 		return rc;
 	struct ev_sink to = {b->st_agg, b->sums};
@@ -1181,8 +1150,7 @@ static int write_kept(ch_event_batch *b)
 	size_t nfix = 0, cfix = 0;
 	rc = ch_db_load_end(b->keep);
 	b->keep = NULL;
-	free(b->kept.slot);
-	memset(&b->kept, 0, sizeof b->kept);
+	ch_idmap_clear(b->kept);
 	if (rc)
 		return rc;
 	b->in_tx = 0;
@@ -1368,8 +1336,8 @@ void ch_event_free(ch_event_batch *b)
 	ch_problems_free(b->problems);
 	ch_strmap_free(b->cache);
 	sums_free(b->sums);
-	free(b->moved.slot);
-	free(b->kept.slot);
+	ch_idmap_free(b->moved);
+	ch_idmap_free(b->kept);
 	free(b);
 }
 

@@ -4,8 +4,9 @@
  * zero-width characters), display width, parsing household counts, money
  * in fen, civil dates, the growable buffer and string vector, the error
  * state with its field and its exit statuses, HTTP statuses and JSON codes,
- * allocation helpers, BLAKE2b-256 digests, and loading a library once on
- * first use (a missing library or function keeps its reason).
+ * allocation helpers, BLAKE2b-256 digests, loading a library once on first
+ * use (a missing library or function keeps its reason), and the map from
+ * ids to 32-bit values (against a plain sorted list of the same pairs).
  */
 #include "testutil.h"
 
@@ -20,6 +21,7 @@
 #include "util/dl.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/idmap.h"
 #include "util/money.h"
 #include "util/strv.h"
 #include "util/text.h"
@@ -1242,6 +1244,128 @@ static void test_dl_once_threads(void **state)
 		fail_msg("the reason does not name the library: \"%s\"", set.why);
 }
 
+/* ---- the map from ids to values ---- */
+
+struct id_pair {
+	int64_t id;
+	uint32_t val;
+	size_t order; /* when it was given */
+};
+
+static int pair_cmp(const void *a, const void *b)
+{
+	const struct id_pair *x = a, *y = b;
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* What ch_idmap_each hands out, in order, compared with a sorted list. */
+struct each_check {
+	const struct id_pair *want;
+	size_t n, at;
+	size_t stop_after; /* nonzero: returns 7 after that many */
+};
+
+static int each_check(void *arg, int64_t id, uint32_t val)
+{
+	struct each_check *c = arg;
+	if (c->at >= c->n)
+		fail_msg("each: id %lld past the %zu expected", (long long)id, c->n);
+	if (c->want[c->at].id != id || c->want[c->at].val != val)
+		fail_msg("each: #%zu is %lld → %u, want %lld → %u", c->at, (long long)id, val,
+		         (long long)c->want[c->at].id, c->want[c->at].val);
+	c->at++;
+	return c->stop_after && c->at == c->stop_after ? 7 : 0;
+}
+
+/* Ids of every kind the map must keep apart: dense runs across blocks,
+ * the extremes of int64, negative ones, and ids far apart; some values
+ * replaced and some taken away; the map checked against a sorted list. */
+static void test_idmap(void **state)
+{
+	(void)state;
+	enum { N = 200000 };
+	struct id_pair *ref = ch_calloc(N + 16, sizeof *ref);
+	size_t n = 0;
+	ch_idmap *m = ch_idmap_new();
+	assert_int_equal(ch_idmap_get(m, 42), 0);
+	ch_idmap_put(m, 42, 0); /* taking away an id that has no value */
+	assert_int_equal(ch_idmap_count(m), 0);
+	struct each_check none = {NULL, 0, 0, 0};
+	assert_int_equal(ch_idmap_each(m, each_check, &none), 0);
+	const int64_t odd[] = {
+	    INT64_MIN, INT64_MIN + 63, INT64_MIN + 64, -65,      -64, -63, -1, 0, 63,
+	    64,        INT64_MAX - 64, INT64_MAX - 63, INT64_MAX};
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++)
+		ref[n++] = (struct id_pair){odd[i], (uint32_t)(1000 + i), n};
+	/* a register's rowids, in a shuffled order, and ids 1,000 apart */
+	uint64_t x = 88172645463325252u;
+	for (size_t i = 0; n < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t id = i % 5 == 4 ? 10000000 + (int64_t)i * 1000
+		                        : 1 + (int64_t)((i * 7919) % (N - N / 5 + 1000));
+		ref[n++] = (struct id_pair){id, (uint32_t)(x % 0xFFFFFFFEu) + 1, n};
+	}
+	for (size_t i = 0; i < n; i++)
+		ch_idmap_put(m, ref[i].id, ref[i].val);
+	/* the last value given to an id stands */
+	qsort(ref, n, sizeof *ref, pair_cmp);
+	size_t u = 0, repeated = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (u && ref[u - 1].id == ref[i].id) {
+			ref[u - 1] = ref[i];
+			repeated++;
+		} else {
+			ref[u++] = ref[i];
+		}
+	}
+	assert_true(repeated > 1000);
+	for (size_t i = 0; i < u; i++)
+		if (ch_idmap_get(m, ref[i].id) != ref[i].val)
+			fail_msg("id %lld: %u, want %u", (long long)ref[i].id,
+			         ch_idmap_get(m, ref[i].id), ref[i].val);
+	assert_int_equal(ch_idmap_count(m), u);
+	/* ids next to the ones given have none */
+	assert_int_equal(ch_idmap_get(m, -2), 0);
+	assert_int_equal(ch_idmap_get(m, 161001), 0);
+	assert_int_equal(ch_idmap_get(m, INT64_MAX - 1), 0);
+	assert_int_equal(ch_idmap_get(m, INT64_MIN + 1), 0);
+	assert_int_equal(ch_idmap_get(m, 10000000 + 4 * 1000 + 1), 0);
+	/* replaced and taken away */
+	ch_idmap_put(m, INT64_MIN, 5);
+	ref[0].val = 5;
+	ch_idmap_put(m, 0, 0);
+	ch_idmap_put(m, 0, 0);
+	size_t zero = 0;
+	while (ref[zero].id != 0)
+		zero++;
+	memmove(&ref[zero], &ref[zero + 1], (u - zero - 1) * sizeof *ref);
+	u--;
+	assert_int_equal(ch_idmap_count(m), u);
+	assert_int_equal(ch_idmap_get(m, 0), 0);
+	assert_int_equal(ch_idmap_get(m, INT64_MIN), 5);
+	struct each_check all = {ref, u, 0, 0};
+	assert_int_equal(ch_idmap_each(m, each_check, &all), 0);
+	assert_int_equal(all.at, u);
+	/* FN's nonzero answer stops the walk and is returned */
+	struct each_check some = {ref, u, 0, 3};
+	assert_int_equal(ch_idmap_each(m, each_check, &some), 7);
+	assert_int_equal(some.at, 3);
+	/* cleared, the map is empty and can be filled again */
+	ch_idmap_clear(m);
+	assert_int_equal(ch_idmap_count(m), 0);
+	assert_int_equal(ch_idmap_get(m, INT64_MIN), 0);
+	ch_idmap_put(m, 3, 9);
+	assert_int_equal(ch_idmap_get(m, 3), 9);
+	assert_int_equal(ch_idmap_count(m), 1);
+	ch_idmap_free(m);
+	ch_idmap_free(NULL);
+	free(ref);
+}
+
 int main(void)
 {
 	test_no_database();
@@ -1283,6 +1407,7 @@ int main(void)
 	    cmocka_unit_test(test_dl_once_loads),
 	    cmocka_unit_test(test_dl_once_missing_function),
 	    cmocka_unit_test(test_dl_once_threads),
+	    cmocka_unit_test(test_idmap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
