@@ -322,11 +322,18 @@ deb: $(B)/cleanheat $(B)/cleanheat.1
 # Benchmark programs in bench/, linked against the library of one MODE.
 # bench/run.sh (run by `make bench`) builds them itself with
 # `make MODE=release bench-bin` before it runs them.
-#   make bench-bin   (internal, any MODE) build $(B)/bench/ledger_bench and
-#                    $(B)/bench/cmdtime (a short command's wall time)
+#   make bench-bin   (internal, any MODE) build $(B)/bench/ledger_bench,
+#                    $(B)/bench/cmdtime (a short command's wall time) and
+#                    $(B)/bench/stmtprof.so (each SQLite statement's time,
+#                    preloaded; MODE=release only)
 .PHONY: bench-bin
 
-bench-bin: $(B)/bench/ledger_bench $(B)/bench/cmdtime
+bench-bin: $(B)/bench/ledger_bench $(B)/bench/cmdtime $(if $(filter release,$(MODE)),$(B)/bench/stmtprof.so)
+
+$(B)/bench/stmtprof.so: bench/stmtprof.c
+	@mkdir -p $(dir $@)
+	@echo "  LINK  $@"
+	$(Q)$(CC) $(CFLAGS_ALL) -shared -fPIC -o $@ $< $(shell pkg-config --libs sqlite3) -ldl -lpthread
 
 $(B)/bench/cmdtime: bench/cmdtime.c
 	@mkdir -p $(dir $@)
@@ -338,7 +345,7 @@ $(B)/bench/ledger_bench: bench/ledger_bench.c $(B)/libcleanheat.a
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 
--include $(B)/bench/ledger_bench.d $(B)/bench/cmdtime.d
+-include $(B)/bench/ledger_bench.d $(B)/bench/cmdtime.d $(B)/bench/stmtprof.d
 # --- bench (end) ---
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
