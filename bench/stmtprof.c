@@ -60,12 +60,17 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* The entry of SQL (the last one, shared, once the table is full). */
+/* The entry of SQL; once the table is full, its last entry, "(other
+ * statements)", for every SQL text not in it. */
 static struct stmt_prof *prof_of(const char *sql)
 {
 	for (int i = 0; i < nprofs; i++)
 		if (strncmp(profs[i].sql, sql, KEY_LEN - 1) == 0)
 			return &profs[i];
+	if (nprofs == MAX_STMTS - 1) {
+		snprintf(profs[nprofs].sql, KEY_LEN, "(other statements)");
+		nprofs++;
+	}
 	if (nprofs == MAX_STMTS)
 		return &profs[MAX_STMTS - 1];
 	snprintf(profs[nprofs].sql, KEY_LEN, "%s", sql);

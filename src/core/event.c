@@ -72,32 +72,6 @@ struct ev_sums {
 	size_t cap, used;
 };
 
-/* The households a file's batch has moved so far, with the stage and day
- * it wrote last: a later row of the batch takes them from here instead of
- * reading the household again. A map from the household's id to one
- * 32-bit number (mark_pack): the stage plus one above bit 27, the day as
- * the number YYYYMMDD below. The year's batch marks every household of
- * the register in each of two such maps (kept while checking, moved while
- * writing), about 4.5 MiB a million households each (util/idmap.h). */
-#define MARK_DAY_BITS 27
-
-static uint32_t day_pack(const char *day);
-
-static uint32_t mark_pack(int stage, const char *day)
-{
-	return (uint32_t)(stage + 1) << MARK_DAY_BITS | (day ? day_pack(day) : 0);
-}
-
-static int mark_stage(uint32_t mark)
-{
-	return (int)(mark >> MARK_DAY_BITS) - 1;
-}
-
-static uint32_t mark_day(uint32_t mark)
-{
-	return mark & ((1u << MARK_DAY_BITS) - 1);
-}
-
 /* A file of at least this many steps is written as a large transaction
  * (ch_db_large_write): the year's 2.9 million steps 12 % faster, a week's
  * 100,000 about the same (docs/performance.md, "Reading in a large
@@ -608,6 +582,31 @@ static void day_unpack(uint32_t n, char out[11])
 		n /= 10;
 	}
 	out[10] = '\0';
+}
+
+/* The households a file's batch has moved so far, with the stage and day
+ * it wrote last: a later row of the batch takes them from here instead of
+ * reading the household again. A map from the household's id to one
+ * 32-bit number (mark_pack): the stage plus one above bit 27, the day as
+ * the number YYYYMMDD below (0 in the map of kept rows, which has no day:
+ * DAY NULL). The year's batch marks every household of
+ * the register in each of two such maps (kept while checking, moved while
+ * writing), about 4.5 MiB a million households each (util/idmap.h). */
+#define MARK_DAY_BITS 27
+
+static uint32_t mark_pack(int stage, const char *day)
+{
+	return (uint32_t)(stage + 1) << MARK_DAY_BITS | (day ? day_pack(day) : 0);
+}
+
+static int mark_stage(uint32_t mark)
+{
+	return (int)(mark >> MARK_DAY_BITS) - 1;
+}
+
+static uint32_t mark_day(uint32_t mark)
+{
+	return mark & ((1u << MARK_DAY_BITS) - 1);
 }
 
 /* Remembers that the batch moved HOUSEHOLD to STAGE on DAY. */

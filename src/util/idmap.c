@@ -150,7 +150,7 @@ static int slot_cmp(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-int ch_idmap_each(ch_idmap *m, int (*fn)(void *arg, int64_t id, uint32_t val), void *arg)
+int ch_idmap_each(const ch_idmap *m, int (*fn)(void *arg, int64_t id, uint32_t val), void *arg)
 {
 	if (!m->nblock)
 		return 0;

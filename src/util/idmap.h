@@ -29,7 +29,7 @@ size_t ch_idmap_count(const ch_idmap *m);
 /* Calls FN for each id with a value, in ascending order of the ids, until
  * FN returns nonzero; returns that, else 0. The map must not change
  * meanwhile. */
-int ch_idmap_each(ch_idmap *m, int (*fn)(void *arg, int64_t id, uint32_t val), void *arg);
+int ch_idmap_each(const ch_idmap *m, int (*fn)(void *arg, int64_t id, uint32_t val), void *arg);
 /* Takes every value away and gives back the memory of the blocks. */
 void ch_idmap_clear(ch_idmap *m);
 
