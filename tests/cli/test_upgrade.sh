@@ -9,7 +9,10 @@
 # Then: every seal made before still verifies (the canonical form of a
 # review application lists the columns its items had, not the new one),
 # the migration made no new seal, and each row's county is its
-# household's (a review item's, its application's). On PostgreSQL the
+# household's (a review item's, its application's). Schema 27 copies the
+# seals into a table of rows in the order they were written: the same rows
+# field for field, and the table's rules (one seal of an object per entry,
+# none changed or deleted) still refuse. On PostgreSQL the
 # migrated file is copied into the test's database (`db copy`) and
 # verified there. The work after the upgrade writes the county with every
 # row: CJ007 self-inspected, reviewed on a second application and
@@ -26,6 +29,12 @@ sqlite3 "$OLD" <"$FIX/upgrade/v18.sql" || echo "not ok - loading the version-18 
 expect_eq "the dump is of schema version 18" \
 	"$(sqlite3 "$OLD" 'SELECT max(version) FROM schema_version')" 18
 seals=$(sqlite3 "$OLD" 'SELECT count(*) FROM seal')
+# every seal, in its key's order (schema 27 copies them into a table of rows
+# in the order they were written, with the key in an index)
+seal_rows() {
+	sqlite3 "$OLD" "SELECT kind, object, seq, quote(fields) FROM seal ORDER BY kind, object, seq" | md5sum
+}
+seal_sum=$(seal_rows)
 
 # ---- the SQLite file, migrated by opening it ----
 
@@ -38,6 +47,21 @@ expect_eq "the file is migrated past version 20" \
 	"$(sqlite3 "$OLD" 'SELECT max(version) >= 20 FROM schema_version')" 1
 expect_eq "the migration and verify made no new seal" \
 	"$(sqlite3 "$OLD" 'SELECT count(*) FROM seal')" "$seals"
+expect_eq "migration: the seals are the same rows, field for field" "$(seal_rows)" "$seal_sum"
+expect_eq "migration: the seals' rows lie in the order they were written" \
+	"$(sqlite3 "$OLD" "SELECT count(*) FROM seal a JOIN seal b ON b.rowid = a.rowid + 1
+		WHERE (b.seq, b.kind, b.object) < (a.seq, a.kind, a.object)")" 0
+# the rules of the seals' table hold after the rebuild: one seal per object
+# and entry, never changed or taken away
+run sqlite3 "$OLD" "INSERT INTO seal(kind, object, seq, fields)
+	SELECT kind, object, seq, fields FROM seal LIMIT 1"
+expect_err "migration: a second seal of one object in one entry is refused" \
+	"UNIQUE constraint failed: seal.kind, seal.object, seal.seq"
+run sqlite3 "$OLD" "UPDATE seal SET fields = '[]' WHERE rowid = 1"
+expect_err "migration: a seal changed is refused" "seals are append-only"
+run sqlite3 "$OLD" "DELETE FROM seal WHERE rowid = 1"
+expect_err "migration: a seal taken away is refused" "seals are append-only"
+expect_eq "migration: the refused statements left the seals as they were" "$(seal_rows)" "$seal_sum"
 # counties T KEY: rows of T, and those whose county_id is their household's
 for t in inspection rectification followup entitlement hh_snapshot; do
 	expect_eq "migration: every $t row has its household's county" \
