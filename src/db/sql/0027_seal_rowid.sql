@@ -29,7 +29,9 @@ INSERT INTO seal_rows(kind, object, seq, fields)
 DROP TABLE seal;
 ALTER TABLE seal_rows RENAME TO seal;
 CREATE UNIQUE INDEX seal_key ON seal(kind, object, seq);
-CREATE INDEX seal_seq ON seal(seq);
+-- an entry's seals in the order its digest hashes them (core/seal.c), as
+-- the old table's seal_seq gave them with the key it carried
+CREATE INDEX seal_seq ON seal(seq, kind, object);
 CREATE TRIGGER seal_no_update BEFORE UPDATE ON seal
 BEGIN
 	SELECT RAISE(ABORT, 'seals are append-only');
