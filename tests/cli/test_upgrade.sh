@@ -51,13 +51,13 @@ expect_eq "migration: the seals are the same rows, field for field" "$(seal_rows
 expect_eq "migration: the seals' rows lie in the order they were written" \
 	"$(sqlite3 "$OLD" "SELECT count(*) FROM seal a JOIN seal b ON b.rowid = a.rowid + 1
 		WHERE (b.seq, b.kind, b.object) < (a.seq, a.kind, a.object)")" 0
-# the rules of the seals' table hold after the rebuild: one seal per object
-# and entry, never changed or taken away
 # verify hashes an entry's seals in (kind, object) order: read so from the
 # index, not sorted again (a million seals in a temporary b-tree)
 expect_eq "migration: an entry's seals come in their digest's order without a sort" \
 	"$(sqlite3 "$OLD" "EXPLAIN QUERY PLAN SELECT kind, object, fields FROM seal
 		WHERE seq = 1 ORDER BY kind, object" | grep -c 'TEMP B-TREE')" 0
+# the rules of the seals' table hold after the rebuild: one seal per object
+# and entry, never changed or taken away
 run sqlite3 "$OLD" "INSERT INTO seal(kind, object, seq, fields)
 	SELECT kind, object, seq, fields FROM seal LIMIT 1"
 expect_err "migration: a second seal of one object in one entry is refused" \
