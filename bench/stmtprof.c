@@ -20,7 +20,10 @@
  * its statements once more on lines of their own (SQLite's own call of
  * sqlite3_step is interposed too, as the Debian library is built): an
  * EXEC line's figures include theirs. COMMIT includes the checkpoint
- * that follows it when the WAL has grown past its limit.
+ * that follows it when the WAL has grown past its limit. A process that
+ * ran no statement writes nothing: a wrapper the preload reaches too
+ * (`STMTPROF=… LD_PRELOAD=… /usr/bin/time cleanheat …`) exits after the
+ * program and would otherwise overwrite its report with an empty one.
  *
  * Not part of cleanheat: a tool for docs/performance.md, built by
  * `make bench-bin`. The table is guarded by a mutex, so a server's
@@ -144,6 +147,8 @@ static int by_time(const void *a, const void *b)
 
 __attribute__((destructor)) static void report(void)
 {
+	if (nprofs == 0)
+		return; /* no SQLite here: a wrapper's exit, not the program's */
 	const char *path = getenv("STMTPROF");
 	FILE *f = path && *path ? fopen(path, "w") : stderr;
 	if (!f)
