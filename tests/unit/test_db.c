@@ -783,6 +783,26 @@ static void test_large_sort(void **state)
 	assert_int_equal(n, -65536);
 }
 
+/* The temporary database and the scratch one leave the pages a table
+ * frees as they are, where Debian's SQLite writes zeros over each (their
+ * files are unlinked when made and gone at close); the main database keeps
+ * the library's setting. */
+static void test_temp_no_secure_delete(void **state)
+{
+	struct fixture *f = *state;
+	int64_t main_before = -1, n = -1;
+	assert_int_equal(ch_db_query_int64(f->db, &main_before, "PRAGMA main.secure_delete", NULL),
+	                 0);
+	assert_int_equal(ch_db_temp_table(f->db, "t_sd", "k INTEGER PRIMARY KEY"), 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA temp.secure_delete", NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ch_db_scratch_table(f->db, "s_sd", "k INTEGER"), 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA scratch.secure_delete", NULL), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.secure_delete", NULL), 0);
+	assert_int_equal(n, main_before);
+}
+
 /* A bulk statement stops at its first failing row with the rows before it
  * still written (SQLite's OR FAIL, which keeps no statement journal), so
  * its caller rolls back, and the rollback takes them back. */
@@ -993,6 +1013,7 @@ int main(void)
 	    T(test_check_file),
 	    T(test_deferrable_indexes),
 	    T(test_large_sort),
+	    T(test_temp_no_secure_delete),
 	    T(test_bulk_verb),
 	    T(test_large_write),
 	    T(test_large_read),
