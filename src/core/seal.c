@@ -249,11 +249,6 @@ int ch_seal_install(ch_store *store)
 	rc = ch_db_temp_table(store->db, "seal_dirty",
 	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
 	                      " PRIMARY KEY (kind, object)");
-	/* the seals a commit is about to write (ch_seal_commit) */
-	if (rc == 0)
-		rc = ch_db_temp_table(store->db, "seal_new",
-		                      "kind TEXT NOT NULL, object INTEGER NOT NULL, fields TEXT,"
-		                      " PRIMARY KEY (kind, object)");
 	for (size_t i = 0; i < NKINDS && rc == 0; i++)
 		if (kinds[i].child_table)
 			rc = ch_db_note_deletes(store->db, kinds[i].child_table, kinds[i].child_key,
@@ -452,22 +447,117 @@ static int seals_digest(ch_db *db, int64_t seq, char out[CH_HASH_HEX_LEN + 1], i
 	return rc ? rc : hash_seals(st, out, n);
 }
 
-/* The same digest of the seals a commit is about to record, from
- * temp.seal_new, which holds exactly the rows it adds to the seal table:
- * not read back from the seals just written, for the reason in
- * ch_seal_commit. */
-static int new_seals_digest(ch_db *db, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
+/* The objects of one kind ch_seal_commit reads at a time (their new
+ * state held in memory until they are written). */
+#define SEAL_CHUNK 1024
+
+/* The seals one commit writes, as it writes them: each goes to the seal
+ * table through LOAD and into the digest H, in (kind, object) order. */
+struct sealing {
+	ch_db *db;
+	ch_db_load *load;
+	ch_hash h;
+	char seq[24];
+	int64_t n;
+};
+
+/* The kinds in the order of their names: the order of the digest, and of
+ * the rows written (verify reads an entry's seals by seal_seq, in this
+ * order). */
+static void kinds_by_name(size_t order[NKINDS])
 {
-	ch_stmt *st;
-	*n = 0;
-	int rc = ch_db_prepare(db, &st,
-	                       "SELECT kind, object, fields FROM seal_new ORDER BY kind, object");
-	return rc ? rc : hash_seals(st, out, n);
+	for (size_t i = 0; i < NKINDS; i++) {
+		size_t j = i;
+		for (; j > 0 && strcmp(kinds[order[j - 1]].kind, kinds[i].kind) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+}
+
+/* Seals the objects of kind KINDS[I] noted in temp.seal_dirty whose state
+ * differs from their newest seal (NULL: deleted; an import's unchanged rows
+ * get a new import_id, nothing else, and are not sealed again), SEAL_CHUNK
+ * objects a query. Each object's canonical form is built once and compared
+ * with its seal in the same query, and the seals written are neither kept
+ * in a table first nor read back for the digest: after a large transaction
+ * the pages of such a table are no longer in the page cache, and each pass
+ * over them read or wrote a million rows again (docs/performance.md, "The
+ * seals written as they are read"). A chunk is read whole before its seals
+ * are written, so no query reads the seal table while it grows: PostgreSQL,
+ * whose statistics may have seen the seals few (a database filled by
+ * copying, then analyzed), scanned them in full for each object in a
+ * statement that added to them (100,000 households imported: stopped after
+ * 31 minutes). */
+static int seal_kind(struct sealing *s, size_t i)
+{
+	const struct seal_kind *k = &kinds[i];
+	int64_t objects[SEAL_CHUNK], last = INT64_MIN;
+	size_t at[SEAL_CHUNK]; /* offset of the fields in text; SIZE_MAX: NULL */
+	ch_stmt *st = NULL;
+	ch_buf b, text;
+	int rc;
+
+	ch_buf_init(&b);
+	ch_buf_init(&text);
+	ch_buf_puts(&b, "SELECT c.object, c.fields, c.fields IS NOT DISTINCT FROM"
+	                " (SELECT s.fields FROM seal s WHERE s.kind = ?1 AND s.object = c.object"
+	                " ORDER BY s.seq DESC LIMIT 1)"
+	                " FROM (SELECT d.object AS object, (SELECT ");
+	canon_sql(s->db, k, &b);
+	ch_buf_printf(&b,
+	              " FROM %s x WHERE x.%s = d.object) AS fields"
+	              " FROM seal_dirty d WHERE d.kind = ?2 AND d.object > ?3"
+	              " ORDER BY d.object LIMIT %d) c ORDER BY c.object",
+	              k->table, k->key, SEAL_CHUNK);
+	rc = ch_db_prepare(s->db, &st, b.ptr);
+	for (int rows = SEAL_CHUNK; rc == 0 && rows == SEAL_CHUNK;) {
+		size_t n = 0;
+		rows = 0;
+		ch_buf_clear(&text);
+		rc = ch_stmt_bind_text_ref(st, 1, k->kind);
+		if (rc == 0)
+			rc = ch_stmt_bind_int64(st, 2, (int64_t)i);
+		if (rc == 0)
+			rc = ch_stmt_bind_int64(st, 3, last);
+		while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			rc = 0;
+			rows++;
+			last = ch_stmt_int64(st, 0);
+			if (ch_stmt_int64(st, 2))
+				continue; /* its seal has it */
+			const char *fields = ch_stmt_text(st, 1);
+			objects[n] = last;
+			at[n] = fields ? text.len : SIZE_MAX;
+			if (fields)
+				ch_buf_put(&text, fields, strlen(fields) + 1);
+			n++;
+		}
+		if (rc == CH_DB_DONE)
+			rc = 0;
+		ch_stmt_reset(st);
+		for (size_t j = 0; j < n && rc == 0; j++) {
+			char obj[24];
+			const char *fields = at[j] == SIZE_MAX ? NULL : text.ptr + at[j];
+			snprintf(obj, sizeof obj, "%" PRId64, objects[j]);
+			const char *vals[4] = {k->kind, obj, s->seq, fields};
+			ch_audit_hash_field(&s->h, k->kind);
+			ch_audit_hash_field(&s->h, obj);
+			ch_audit_hash_field(&s->h, fields);
+			rc = ch_db_load_row(s->load, vals);
+			s->n++;
+		}
+	}
+	ch_stmt_finalize(st);
+	ch_buf_dispose(&text);
+	ch_buf_dispose(&b);
+	return rc;
 }
 
 int ch_seal_commit(ch_ctx *ctx)
 {
-	int64_t baseline = 0, dirty = 0, head = 0, sealed = 0;
+	int64_t baseline = 0, dirty = 0, head = 0;
+	struct sealing s = {.db = ctx->db};
+	char digest[CH_HASH_HEX_LEN + 1];
 	int rc;
 	ch_buf b;
 
@@ -486,84 +576,41 @@ int ch_seal_commit(ch_ctx *ctx)
 			rc = ch_db_run(ctx->db, b.ptr, NULL);
 		}
 	}
+	ch_buf_dispose(&b);
 	if (rc == 0)
 		rc = note_dirty(ctx);
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM seal_dirty", NULL);
 	if (rc == 0 && dirty > 0) {
+		static const char *const cols[] = {"kind", "object", "seq", "fields"};
+		size_t order[NKINDS];
+		kinds_by_name(order);
 		rc = ch_audit_version(ctx, &head);
-		for (size_t i = 0; i < NKINDS && rc == 0; i++) {
-			const struct seal_kind *k = &kinds[i];
-			/* the new state of each object changed (NULL: deleted), read
-			 * into temp.seal_new; then the objects whose seal has it leave
-			 * (an import's unchanged rows get a new import_id, nothing
-			 * else). The rows are read once, and the seals written are not
-			 * read back: after a large transaction they are no longer in
-			 * the page cache, and SQLite finds each page in the WAL by a
-			 * search that grows with the transaction (docs/performance.md,
-			 * "Reading in a large transaction, and sealing after a large
-			 * import"). The statement reading the seals does not write
-			 * them: in one, PostgreSQL, whose statistics may have seen the
-			 * seals few (a database filled by copying, then analyzed),
-			 * scans them in full for each object while the statement adds
-			 * to them, which grows with the square of the objects (100,000
-			 * households imported: stopped after 31 minutes, 59 s now;
-			 * docs/performance.md) */
-			ch_buf_clear(&b);
-			ch_buf_printf(&b,
-			              "%s INTO seal_new(kind, object, fields)"
-			              " SELECT ?1, d.object, (SELECT ",
-			              ch_db_bulk_verb(ctx->db, CH_DB_BULK_INSERT));
-			canon_sql(ctx->db, k, &b);
-			ch_buf_printf(&b,
-			              " FROM %s x WHERE x.%s = d.object)"
-			              " FROM seal_dirty d WHERE d.kind = ?2",
-			              k->table, k->key);
-			rc = ch_db_run(ctx->db, b.ptr, "ti", k->kind, (int64_t)i);
-			if (rc == 0)
-				rc = ch_db_run(
-				    ctx->db,
-				    "DELETE FROM seal_new AS n WHERE n.kind = ?1 AND n.fields"
-				    " IS NOT DISTINCT FROM (SELECT s.fields FROM seal s"
-				    " WHERE s.kind = ?1 AND s.object = n.object"
-				    " ORDER BY s.seq DESC LIMIT 1)",
-				    "t", k->kind);
-		}
-		if (rc == 0) {
-			ch_buf_clear(&b);
-			ch_buf_printf(&b,
-			              "%s INTO seal(kind, object, seq, fields)"
-			              " SELECT kind, object, ?, fields FROM seal_new"
-			              " ORDER BY kind, object",
-			              ch_db_bulk_verb(ctx->db, CH_DB_BULK_INSERT));
-			rc = ch_db_run(ctx->db, b.ptr, "i", head + 1);
-		}
+		snprintf(s.seq, sizeof s.seq, "%" PRId64, head + 1);
+		ch_hash_init(&s.h);
 		if (rc == 0)
-			sealed = ch_db_changes(ctx->db);
+			rc = ch_db_load_begin(ctx->db, "seal", cols, 4, &s.load);
+		for (size_t i = 0; i < NKINDS && rc == 0; i++)
+			rc = seal_kind(&s, order[i]);
+		if (rc == 0) {
+			rc = ch_db_load_end(s.load);
+			s.load = NULL;
+		}
+		ch_db_load_cancel(s.load);
+		ch_hash_final(&s.h, digest);
 		if (rc == 0)
 			rc = ch_db_run(ctx->db, "DELETE FROM seal_dirty", NULL);
 	}
-	if (rc == 0 && sealed > 0) {
-		char digest[CH_HASH_HEX_LEN + 1];
-		int64_t n = 0, seq = 0;
-		rc = new_seals_digest(ctx->db, digest, &n);
-		if (rc == 0 && n != sealed)
-			rc = ch_error_set(CH_ERROR,
-			                  "seal: %" PRId64 " seals written, %" PRId64 " hashed",
-			                  sealed, n);
-		if (rc == 0)
-			rc = ch_audit_append_json(ctx, "audit.seal", "seal",
-			                          json_pack("{s:I, s:s, s:b}", "objects",
-			                                    (json_int_t)n, "digest", digest,
-			                                    "baseline", (int)baseline));
+	if (rc == 0 && s.n > 0) {
+		int64_t seq = 0;
+		rc = ch_audit_append_json(ctx, "audit.seal", "seal",
+		                          json_pack("{s:I, s:s, s:b}", "objects", (json_int_t)s.n,
+		                                    "digest", digest, "baseline", (int)baseline));
 		if (rc == 0 && (rc = ch_audit_version(ctx, &seq)) == 0 && seq != head + 1)
 			rc = ch_error_set(CH_ERROR,
 			                  "seal: expected audit entry %" PRId64 ", got %" PRId64,
 			                  head + 1, seq);
 	}
-	if (dirty > 0 && rc == 0)
-		rc = ch_db_run(ctx->db, "DELETE FROM seal_new", NULL);
-	ch_buf_dispose(&b);
 	if (rc == 0)
 		rc = ch_audit_sign_head(ctx);
 	return rc;

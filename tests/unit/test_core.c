@@ -1250,7 +1250,71 @@ static void test_seal_changes(void **state)
 	                                  " OR after LIKE '%\"objects\":2}%')"),
 	                 1);
 	/* nothing is left over for the next commit */
-	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal_new"), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal_dirty"), 0);
+}
+
+/* The commit reads the changed objects of a kind a chunk at a time
+ * (seal.c's SEAL_CHUNK, 1,024): objects touched but unchanged, changed and
+ * deleted on both sides of the chunks' edges are each sealed once or not at
+ * all, and the digest the commit records is the one verify computes from
+ * the seal table. */
+static void test_seal_chunks(void **state)
+{
+	struct fixture *f = *state;
+	int64_t checked = 0, problems = 0;
+	make_entries(f);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	raw(f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2600)"
+	       " INSERT INTO app_user(name, role, created_at)"
+	       " SELECT 'chunk' || i, 'auditor', 'now' FROM n");
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	int64_t first = count_of(f->ctx, "SELECT min(id) FROM app_user WHERE name LIKE 'chunk%'");
+	int64_t seals = count_of(f->ctx, "SELECT count(*) FROM seal");
+	char sql[400];
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	/* every user touched; every third changed; the users at the first
+	 * chunk's end and the second's start deleted */
+	raw(f, "UPDATE app_user SET role = role WHERE name LIKE 'chunk%'");
+	snprintf(sql, sizeof sql,
+	         "UPDATE app_user SET password_hash = 'c' WHERE name LIKE 'chunk%%'"
+	         " AND (id - %lld) %% 3 = 0",
+	         (long long)first);
+	raw(f, sql);
+	snprintf(sql, sizeof sql, "DELETE FROM app_user WHERE id IN (%lld, %lld, %lld)",
+	         (long long)(first + 1022), (long long)(first + 1023), (long long)(first + 1024));
+	raw(f, sql);
+	/* added and deleted in the same transaction: no seal */
+	raw(f, "INSERT INTO app_user(name, role, created_at) VALUES ('gone', 'auditor', 'now');"
+	       "DELETE FROM app_user WHERE name = 'gone'");
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+
+	/* ids first + 3k for k = 0..866 changed (867), of them first + 1023
+	 * deleted, and first + 1022 and first + 1024 deleted: 869 */
+	int64_t added = count_of(f->ctx, "SELECT count(*) FROM seal") - seals;
+	assert_int_equal(added, 869);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal WHERE fields IS NULL"
+	                                  " AND seq = (SELECT max(seq) FROM seal)"),
+	                 3);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM (SELECT object FROM seal"
+	                                  " WHERE seq = (SELECT max(seq) FROM seal)"
+	                                  " GROUP BY object HAVING count(*) > 1) t"),
+	                 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM audit_log"
+	                                  " WHERE action = 'audit.seal' AND seq = (SELECT max(seq)"
+	                                  " FROM seal) AND (after LIKE '%\"objects\":869,%'"
+	                                  " OR after LIKE '%\"objects\":869}%')"),
+	                 1);
+	assert_int_equal(ch_seal_verify(f->ctx, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+
+	/* touched again, nothing changed: no seal and no entry */
+	seals += added;
+	int64_t entries = audit_rows(f->ctx);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	raw(f, "UPDATE app_user SET role = role WHERE name LIKE 'chunk%'");
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal"), seals);
+	assert_int_equal(audit_rows(f->ctx), entries);
 	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal_dirty"), 0);
 }
 
@@ -1770,6 +1834,42 @@ static const char *status_of_version(struct fixture *f, int version, char *buf, 
 	return buf;
 }
 
+/* One commit that changes objects of two kinds whose order in seal.c's
+ * list (user before plan) is not the order of their names: the seals go
+ * into the digest, and into the table, plan first, as verify reads them. */
+static void test_seal_kinds_order(void **state)
+{
+	struct fixture *f = *state;
+	ch_plan_table pub;
+	ch_plan_check cpub;
+	enum ch_plan_outcome out;
+	int version = 0;
+	int64_t checked = 0, problems = 0;
+	make_entries(f);
+	build_changji(&pub, 1);
+	check_ok(f, &pub, &cpub);
+	ch_plan_import_opts o = {.year = 2023};
+	assert_int_equal(ch_plan_import(f->ctx, &pub, &cpub, &o, &out, &version), 0);
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	raw(f, "UPDATE app_user SET password_hash = 'k' WHERE name = 'u1';"
+	       "UPDATE plan SET title = title || '（改）' WHERE year = 2023");
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	assert_int_equal(count_of(f->ctx, "SELECT count(*) FROM seal"
+	                                  " WHERE seq = (SELECT max(seq) FROM seal)"),
+	                 2);
+	assert_int_equal(ch_seal_verify(f->ctx, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	if (!test_pg_url()) /* SQLite's seals are a rowid table, in the order written */
+		assert_int_equal(count_of(f->ctx,
+		                          "SELECT (SELECT rowid FROM seal WHERE kind = 'plan'"
+		                          " AND seq = (SELECT max(seq) FROM seal))"
+		                          " < (SELECT rowid FROM seal WHERE kind = 'user'"
+		                          " AND seq = (SELECT max(seq) FROM seal))"),
+		                 1);
+	ch_plan_check_dispose(&cpub);
+	ch_plan_table_dispose(&pub);
+}
+
 static void test_plan_import(void **state)
 {
 	struct fixture *f = *state;
@@ -2068,6 +2168,7 @@ int main(void)
 	    T(test_seal_rows),
 	    T(test_seal_runs),
 	    T(test_seal_changes),
+	    T(test_seal_chunks),
 	    T(test_seal_spill),
 	    T(test_audit_head_at_commit),
 	    T(test_audit_signed),
@@ -2079,6 +2180,7 @@ int main(void)
 	    cmocka_unit_test(test_plan_check_huge_counts),
 	    cmocka_unit_test(test_plan_check_acceptable),
 	    T(test_plan_import),
+	    T(test_seal_kinds_order),
 	    T(test_plan_import_same_in_other_order),
 	    T(test_plan_import_refused),
 	};
