@@ -371,7 +371,9 @@ static int sqlite_temp_table(void *impl, const char *name, const char *definitio
 	 * (SECURE_DELETE); not in the temporary database, whose file was
 	 * unlinked when it was made and is gone when the connection closes:
 	 * there the zeros protect nothing and cost a write per page each time
-	 * a commit empties its list of new seals (docs/performance.md). */
+	 * a table of it is emptied (the commit's list of changed objects,
+	 * seal_dirty; an event import's households, ev_hh;
+	 * docs/performance.md). */
 	char *sql = sqlite3_mprintf("PRAGMA temp.cache_size = -4096; PRAGMA temp.secure_delete = 0;"
 	                            " CREATE TEMP TABLE IF NOT EXISTS %s (%s) WITHOUT ROWID",
 	                            name, definition);
