@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,14 +493,29 @@ void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg)
 
 /* ---- bulk loading (see db.h) ---- */
 
+/* Rows the generic load (a driver without its own) sends in one INSERT:
+ * each statement stepped costs about as much as a narrow row, so one per
+ * row spent a third of a staging table's load outside its rows
+ * (docs/performance.md, "Many rows to an INSERT"). At most LOAD_PARAMS
+ * values a statement, the least any SQLite build accepts. */
+#define LOAD_ROWS   64
+#define LOAD_PARAMS 999
+
 struct ch_db_load {
 	ch_db *db;
-	void *impl;  /* the driver's load, or NULL: rows go through st */
-	ch_stmt *st; /* the prepared INSERT of the generic load */
+	void *impl;    /* the driver's load, or NULL: rows go through st, many */
+	ch_stmt *st;   /* the generic load's INSERT of one row */
+	ch_stmt *many; /* and of `per` rows, prepared when first needed */
+	char *table;   /* its quoted table and columns, for many */
+	char *cols;
 	int ncols;
-	int64_t rows;
-	int rc;    /* the first error (0: none yet) */
-	char *msg; /* and its message, kept while other statements run */
+	int per;      /* rows an INSERT of many takes */
+	int held;     /* rows given and not yet sent */
+	ch_buf text;  /* their texts, each followed by its NUL */
+	size_t *at;   /* per * ncols offsets into text; SIZE_MAX: NULL */
+	int64_t rows; /* rows given */
+	int rc;       /* the first error (0: none yet) */
+	char *msg;    /* and its message, kept while other statements run */
 };
 
 /* Appends NAME to B as a quoted identifier, each part of "schema.name"
@@ -543,19 +559,27 @@ int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int 
 	ch_db_load *l = ch_calloc(1, sizeof *l);
 	l->db = db;
 	l->ncols = ncols;
+	ch_buf_init(&l->text);
 	int rc;
 	if (db->drv->load_begin) {
 		rc = db->drv->load_begin(db->impl, table, cols, ncols, &l->impl);
 	} else {
 		ch_buf b;
 		ch_buf_init(&b);
-		ch_buf_puts(&b, "INSERT INTO ");
 		quote_name(&b, table);
+		l->table = ch_buf_detach(&b);
 		for (int i = 0; i < ncols; i++) {
-			ch_buf_puts(&b, i ? ", " : " (");
+			ch_buf_puts(&b, i ? ", " : "(");
 			quote_name(&b, cols[i]);
 		}
-		ch_buf_puts(&b, ") VALUES (");
+		ch_buf_putc(&b, ')');
+		l->cols = ch_buf_detach(&b);
+		l->per = LOAD_PARAMS / ncols < LOAD_ROWS ? LOAD_PARAMS / ncols : LOAD_ROWS;
+		if (l->per < 1)
+			l->per = 1;
+		l->at = ch_reallocarray(NULL, (size_t)l->per * (size_t)ncols, sizeof *l->at);
+		ch_buf_printf(&b, "%s INTO %s %s VALUES (", ch_db_bulk_verb(db, CH_DB_BULK_INSERT),
+		              l->table, l->cols);
 		for (int i = 0; i < ncols; i++)
 			ch_buf_puts(&b, i ? ", ?" : "?");
 		ch_buf_putc(&b, ')');
@@ -570,6 +594,79 @@ int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int 
 	return 0;
 }
 
+/* The INSERT of L->per rows, prepared the first time. */
+static int prepare_many(ch_db_load *l)
+{
+	if (l->many)
+		return 0;
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "%s INTO %s %s VALUES ", ch_db_bulk_verb(l->db, CH_DB_BULK_INSERT),
+	              l->table, l->cols);
+	for (int r = 0; r < l->per; r++) {
+		ch_buf_puts(&b, r ? ", (" : "(");
+		for (int i = 0; i < l->ncols; i++)
+			ch_buf_puts(&b, i ? ", ?" : "?");
+		ch_buf_putc(&b, ')');
+	}
+	int rc = ch_db_prepare(l->db, &l->many, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
+/* Binds the held rows FROM..FROM+N to ST from its first parameter on and
+ * steps it once. */
+static int send_rows(ch_db_load *l, ch_stmt *st, int from, int n)
+{
+	int rc = 0;
+	for (int r = 0; r < n && rc == 0; r++)
+		for (int i = 0; i < l->ncols && rc == 0; i++) {
+			size_t at = l->at[(size_t)(from + r) * (size_t)l->ncols + (size_t)i];
+			/* the texts stay where they are until the step is done */
+			rc = ch_stmt_bind_text_ref(st, r * l->ncols + i + 1,
+			                           at == SIZE_MAX ? NULL : l->text.ptr + at);
+		}
+	if (rc == 0) {
+		rc = ch_stmt_step(st);
+		rc = rc < 0 ? rc : 0;
+	}
+	ch_stmt_reset(st);
+	return rc;
+}
+
+/* Sends the held rows: a full set in one INSERT, fewer (the load's end)
+ * one at a time. The INSERTs are the dialect's bulk verb (SQLite's INSERT
+ * OR FAIL: a statement of many rows that could stop half-way would copy
+ * each page it changes to a statement journal first), so a row the table
+ * refuses leaves the rows before it in place, as many as the engine counts
+ * changed (none when a trigger's ABORT undid them all); the rows from there
+ * on are sent again one at a time, so that the error names the refused
+ * one, as a load of one row per INSERT did. */
+static int flush_rows(ch_db_load *l)
+{
+	int64_t first = l->rows - l->held + 1;
+	int rc = 0, r = 0;
+	if (l->held == l->per && l->per > 1) {
+		rc = prepare_many(l);
+		if (rc == 0 && (rc = send_rows(l, l->many, 0, l->per)) == 0) {
+			r = l->held;
+		} else if (rc != CH_ECONFLICT) { /* not a row's fault: name them all */
+			ch_error_prefix("载入的第 %lld 至 %lld 行：", (long long)first,
+			                (long long)(first + l->held - 1));
+		} else { /* the rows before the refused one are in (OR FAIL) */
+			int64_t in = ch_db_changes(l->db);
+			r = in > 0 && in < l->held ? (int)in : 0;
+			rc = 0;
+		}
+	}
+	for (; r < l->held && rc == 0; r++)
+		if ((rc = send_rows(l, l->st, r, 1)) != 0)
+			ch_error_prefix("载入的第 %lld 行：", (long long)(first + r));
+	l->held = 0;
+	ch_buf_clear(&l->text);
+	return rc;
+}
+
 int ch_db_load_row(ch_db_load *l, const char *const *vals)
 {
 	if (l->rc)
@@ -579,16 +676,14 @@ int ch_db_load_row(ch_db_load *l, const char *const *vals)
 	if (l->impl) {
 		rc = l->db->drv->load_row(l->impl, vals);
 	} else {
-		/* the texts outlive the step: bound without a copy */
-		for (int i = 0; i < l->ncols && rc == 0; i++)
-			rc = ch_stmt_bind_text_ref(l->st, i + 1, vals[i]);
-		if (rc == 0) {
-			rc = ch_stmt_step(l->st);
-			rc = rc < 0 ? rc : 0;
-			ch_stmt_reset(l->st);
-			if (rc)
-				ch_error_prefix("载入的第 %lld 行：", (long long)l->rows);
+		size_t *at = l->at + (size_t)l->held * (size_t)l->ncols;
+		for (int i = 0; i < l->ncols; i++) {
+			at[i] = vals[i] ? l->text.len : SIZE_MAX;
+			if (vals[i])
+				ch_buf_put(&l->text, vals[i], strlen(vals[i]) + 1);
 		}
+		if (++l->held == l->per)
+			rc = flush_rows(l);
 	}
 	return rc ? load_failed(l, rc) : 0;
 }
@@ -600,6 +695,11 @@ void ch_db_load_cancel(ch_db_load *l)
 	if (l->impl)
 		l->db->drv->load_cancel(l->impl);
 	ch_stmt_finalize(l->st);
+	ch_stmt_finalize(l->many);
+	ch_buf_dispose(&l->text);
+	free(l->at);
+	free(l->table);
+	free(l->cols);
 	free(l->msg);
 	free(l);
 }
@@ -612,6 +712,10 @@ int ch_db_load_end(ch_db_load *l)
 		l->impl = NULL;
 		int end = l->db->drv->load_end(impl); /* frees it */
 		if (!rc && end)
+			rc = load_failed(l, end);
+	} else if (!rc && l->held) {
+		int end = flush_rows(l);
+		if (end)
 			rc = load_failed(l, end);
 	}
 	if (rc)

@@ -214,7 +214,8 @@ int ch_db_text_index(ch_db *db, const char *table, const char *cols, const char 
 /* ---- bulk loading ----
  *
  * Many rows into one table, by what each engine loads fastest: SQLite a
- * prepared INSERT per row; PostgreSQL `COPY table (cols) FROM STDIN` in
+ * prepared INSERT of up to 64 rows (the rows held until they fill one, or
+ * the load ends); PostgreSQL `COPY table (cols) FROM STDIN` in
  * text format (one COPY per megabyte of rows, so a load of any size takes
  * a few round trips and bounded memory). The rows are given as texts and
  * converted to the columns' types by the engine, as a text bound to an

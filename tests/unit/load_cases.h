@@ -168,6 +168,47 @@ static void load_case_error(ch_db *db)
 	assert_int_not_equal(rc, 0);
 }
 
+/* Loads 300 rows of which row BAD (counted from 1) breaks a rule: NULL
+ * name, or with SAME the id of the row before it; the load fails naming
+ * that row and the rule, whichever of the engine's INSERTs of many rows it
+ * fell in. */
+static void load_refused_at(ch_db *db, int bad, int same, const char *rule)
+{
+	load_table(db);
+	ch_db_load *l = NULL;
+	char id[24], name[24], want[32];
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(ch_db_load_begin(db, "load_t", load_cols, 4, &l), 0);
+	int rc = 0;
+	for (int i = 1; i <= 300 && rc == 0; i++) {
+		snprintf(id, sizeof id, "%d", same && i == bad ? i - 1 : i);
+		snprintf(name, sizeof name, "户%d", i);
+		const char *vals[4] = {id, !same && i == bad ? NULL : name, NULL, id};
+		rc = ch_db_load_row(l, vals);
+	}
+	int end = ch_db_load_end(l);
+	assert_int_equal(end, CH_ECONFLICT);
+	assert_true(rc == 0 || rc == CH_ECONFLICT);
+	snprintf(want, sizeof want, "第 %d 行", bad);
+	if (!strstr(ch_error_message(), want) || !strstr(ch_error_message(), rule))
+		fail_msg("row %d: the error names neither the row nor the reason: %s", bad,
+		         ch_error_message());
+	assert_int_equal(ch_db_rollback(db), 0);
+	assert_int_equal(load_count(db), 0);
+}
+
+/* A refused row in the middle of many: at the start, inside and at the
+ * end of a set of rows sent together, and among the last few. */
+static void load_case_refused_among_many(ch_db *db)
+{
+	static const int rows[] = {1, 64, 65, 100, 128, 129, 299, 300};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		load_refused_at(db, rows[i], 0, "NOT NULL");
+	load_refused_at(db, 2, 1, "UNIQUE");
+	load_refused_at(db, 100, 1, "UNIQUE");
+	load_refused_at(db, 65, 1, "UNIQUE");
+}
+
 /* A temporary table, as the event import stages its rows in. */
 static void load_case_temp(ch_db *db)
 {

@@ -47,6 +47,12 @@ static void test_load_error(void **state)
 	run_case(load_case_error);
 }
 
+static void test_load_refused_among_many(void **state)
+{
+	(void)state;
+	run_case(load_case_refused_among_many);
+}
+
 static void test_load_temp(void **state)
 {
 	(void)state;
@@ -96,7 +102,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_load_values),  cmocka_unit_test(test_load_many),
 	    cmocka_unit_test(test_load_error),   cmocka_unit_test(test_load_temp),
-	    cmocka_unit_test(test_load_scratch),
+	    cmocka_unit_test(test_load_scratch), cmocka_unit_test(test_load_refused_among_many),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -332,6 +332,7 @@ static void test_pg_load(void **state)
 	load_case_values(db);
 	load_case_many(db);
 	load_case_error(db);
+	load_case_refused_among_many(db);
 	load_case_temp(db);
 	load_case_scratch(db);
 	ch_db_close(db);
