@@ -477,8 +477,11 @@ static void kinds_by_name(size_t order[NKINDS])
 /* Seals the objects of kind KINDS[I] noted in temp.seal_dirty whose state
  * differs from their newest seal (NULL: deleted; an import's unchanged rows
  * get a new import_id, nothing else, and are not sealed again), SEAL_CHUNK
- * objects a query. Each object's canonical form is built once and compared
- * with its seal in the same query, and the seals written are neither kept
+ * objects a query. Each object's canonical form is built once, read beside
+ * its newest seal and compared with it here (a comparison in SQL needed the
+ * form twice, so the query took it from a subquery whose rows SQLite then
+ * sorted again, docs/performance.md, "The seals compared in C"), and the
+ * seals written are neither kept
  * in a table first nor read back for the digest: after a large transaction
  * the pages of such a table are no longer in the page cache, and each pass
  * over them read or wrote a million rows again (docs/performance.md, "The
@@ -499,15 +502,13 @@ static int seal_kind(struct sealing *s, size_t i)
 
 	ch_buf_init(&b);
 	ch_buf_init(&text);
-	ch_buf_puts(&b, "SELECT c.object, c.fields, c.fields IS NOT DISTINCT FROM"
-	                " (SELECT s.fields FROM seal s WHERE s.kind = ?1 AND s.object = c.object"
-	                " ORDER BY s.seq DESC LIMIT 1)"
-	                " FROM (SELECT d.object AS object, (SELECT ");
+	ch_buf_printf(&b, "SELECT d.object, CASE WHEN x.%s IS NULL THEN NULL ELSE ", k->key);
 	canon_sql(s->db, k, &b);
 	ch_buf_printf(&b,
-	              " FROM %s x WHERE x.%s = d.object) AS fields"
-	              " FROM seal_dirty d WHERE d.kind = ?2 AND d.object > ?3"
-	              " ORDER BY d.object LIMIT %d) c ORDER BY c.object",
+	              " END, (SELECT s.fields FROM seal s WHERE s.kind = ?1"
+	              " AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)"
+	              " FROM seal_dirty d LEFT JOIN %s x ON x.%s = d.object"
+	              " WHERE d.kind = ?2 AND d.object > ?3 ORDER BY d.object LIMIT %d",
 	              k->table, k->key, SEAL_CHUNK);
 	rc = ch_db_prepare(s->db, &st, b.ptr);
 	for (int rows = SEAL_CHUNK; rc == 0 && rows == SEAL_CHUNK;) {
@@ -523,9 +524,10 @@ static int seal_kind(struct sealing *s, size_t i)
 			rc = 0;
 			rows++;
 			last = ch_stmt_int64(st, 0);
-			if (ch_stmt_int64(st, 2))
+			const char *fields = ch_stmt_text(st, 1), *sealed = ch_stmt_text(st, 2);
+			if (ch_stmt_is_null(st, 2) ? ch_stmt_is_null(st, 1)
+			                           : fields && strcmp(fields, sealed) == 0)
 				continue; /* its seal has it */
-			const char *fields = ch_stmt_text(st, 1);
 			objects[n] = last;
 			at[n] = fields ? text.len : SIZE_MAX;
 			if (fields)
