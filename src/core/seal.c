@@ -480,8 +480,9 @@ static void kinds_by_name(size_t order[NKINDS])
  * objects a query. Each object's canonical form is built once, read beside
  * its newest seal and compared with it here (a comparison in SQL needed the
  * form twice, so the query took it from a subquery whose rows SQLite then
- * sorted again, docs/performance.md, "The seals compared in C"), and the
- * seals written are neither kept
+ * sorted again; both are scalar subqueries, since PostgreSQL joined the
+ * table from its first row for every chunk: docs/performance.md, "The
+ * seals compared in C"), and the seals written are neither kept
  * in a table first nor read back for the digest: after a large transaction
  * the pages of such a table are no longer in the page cache, and each pass
  * over them read or wrote a million rows again (docs/performance.md, "The
@@ -502,13 +503,13 @@ static int seal_kind(struct sealing *s, size_t i)
 
 	ch_buf_init(&b);
 	ch_buf_init(&text);
-	ch_buf_printf(&b, "SELECT d.object, CASE WHEN x.%s IS NULL THEN NULL ELSE ", k->key);
+	ch_buf_puts(&b, "SELECT d.object, (SELECT ");
 	canon_sql(s->db, k, &b);
 	ch_buf_printf(&b,
-	              " END, (SELECT s.fields FROM seal s WHERE s.kind = ?1"
-	              " AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)"
-	              " FROM seal_dirty d LEFT JOIN %s x ON x.%s = d.object"
-	              " WHERE d.kind = ?2 AND d.object > ?3 ORDER BY d.object LIMIT %d",
+	              " FROM %s x WHERE x.%s = d.object), (SELECT s.fields FROM seal s"
+	              " WHERE s.kind = ?1 AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)"
+	              " FROM seal_dirty d WHERE d.kind = ?2 AND d.object > ?3"
+	              " ORDER BY d.object LIMIT %d",
 	              k->table, k->key, SEAL_CHUNK);
 	rc = ch_db_prepare(s->db, &st, b.ptr);
 	for (int rows = SEAL_CHUNK; rc == 0 && rows == SEAL_CHUNK;) {
