@@ -506,8 +506,7 @@ struct ch_db_load {
 	void *impl;    /* the driver's load, or NULL: rows go through st, many */
 	ch_stmt *st;   /* the generic load's INSERT of one row */
 	ch_stmt *many; /* and of `per` rows, prepared when first needed */
-	char *table;   /* its quoted table and columns, for many */
-	char *cols;
+	char *head;    /* "INSERT … INTO table (cols) VALUES " of both */
 	int ncols;
 	int per;      /* rows an INSERT of many takes */
 	int held;     /* rows given and not yet sent */
@@ -550,6 +549,23 @@ static int load_error(ch_db_load *l)
 	return ch_error_set(l->rc, "%s", l->msg);
 }
 
+/* Prepares into *ST the generic load's INSERT of N rows. */
+static int prepare_rows(ch_db_load *l, int n, ch_stmt **st)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, l->head);
+	for (int r = 0; r < n; r++) {
+		ch_buf_puts(&b, r ? ", (" : "(");
+		for (int i = 0; i < l->ncols; i++)
+			ch_buf_puts(&b, i ? ", ?" : "?");
+		ch_buf_putc(&b, ')');
+	}
+	int rc = ch_db_prepare(l->db, st, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
 int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int ncols,
                      ch_db_load **out)
 {
@@ -566,25 +582,19 @@ int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int 
 	} else {
 		ch_buf b;
 		ch_buf_init(&b);
+		ch_buf_printf(&b, "%s INTO ", ch_db_bulk_verb(db, CH_DB_BULK_INSERT));
 		quote_name(&b, table);
-		l->table = ch_buf_detach(&b);
 		for (int i = 0; i < ncols; i++) {
-			ch_buf_puts(&b, i ? ", " : "(");
+			ch_buf_puts(&b, i ? ", " : " (");
 			quote_name(&b, cols[i]);
 		}
-		ch_buf_putc(&b, ')');
-		l->cols = ch_buf_detach(&b);
+		ch_buf_puts(&b, ") VALUES ");
+		l->head = ch_buf_detach(&b);
 		l->per = LOAD_PARAMS / ncols < LOAD_ROWS ? LOAD_PARAMS / ncols : LOAD_ROWS;
 		if (l->per < 1)
 			l->per = 1;
 		l->at = ch_reallocarray(NULL, (size_t)l->per * (size_t)ncols, sizeof *l->at);
-		ch_buf_printf(&b, "%s INTO %s %s VALUES (", ch_db_bulk_verb(db, CH_DB_BULK_INSERT),
-		              l->table, l->cols);
-		for (int i = 0; i < ncols; i++)
-			ch_buf_puts(&b, i ? ", ?" : "?");
-		ch_buf_putc(&b, ')');
-		rc = ch_db_prepare(db, &l->st, b.ptr);
-		ch_buf_dispose(&b);
+		rc = prepare_rows(l, 1, &l->st);
 	}
 	if (rc) {
 		ch_db_load_cancel(l);
@@ -592,26 +602,6 @@ int ch_db_load_begin(ch_db *db, const char *table, const char *const *cols, int 
 	}
 	*out = l;
 	return 0;
-}
-
-/* The INSERT of L->per rows, prepared the first time. */
-static int prepare_many(ch_db_load *l)
-{
-	if (l->many)
-		return 0;
-	ch_buf b;
-	ch_buf_init(&b);
-	ch_buf_printf(&b, "%s INTO %s %s VALUES ", ch_db_bulk_verb(l->db, CH_DB_BULK_INSERT),
-	              l->table, l->cols);
-	for (int r = 0; r < l->per; r++) {
-		ch_buf_puts(&b, r ? ", (" : "(");
-		for (int i = 0; i < l->ncols; i++)
-			ch_buf_puts(&b, i ? ", ?" : "?");
-		ch_buf_putc(&b, ')');
-	}
-	int rc = ch_db_prepare(l->db, &l->many, b.ptr);
-	ch_buf_dispose(&b);
-	return rc;
 }
 
 /* Binds the held rows FROM..FROM+N to ST from its first parameter on and
@@ -647,7 +637,7 @@ static int flush_rows(ch_db_load *l)
 	int64_t first = l->rows - l->held + 1;
 	int rc = 0, r = 0;
 	if (l->held == l->per && l->per > 1) {
-		rc = prepare_many(l);
+		rc = l->many ? 0 : prepare_rows(l, l->per, &l->many);
 		if (rc == 0 && (rc = send_rows(l, l->many, 0, l->per)) == 0) {
 			r = l->held;
 		} else if (rc != CH_ECONFLICT) { /* not a row's fault: name them all */
@@ -698,8 +688,7 @@ void ch_db_load_cancel(ch_db_load *l)
 	ch_stmt_finalize(l->many);
 	ch_buf_dispose(&l->text);
 	free(l->at);
-	free(l->table);
-	free(l->cols);
+	free(l->head);
 	free(l->msg);
 	free(l);
 }
