@@ -311,8 +311,14 @@ static int sqlite_defer_checks(void *impl)
  * unique unless UNIQUE. */
 /* The page cache while a deferred index is built (sqlite_deferrable_indexes)
  * or a large sort runs (sqlite_large_sort), in SQLite's units: negative is
- * KiB. */
-#define INDEX_BUILD_CACHE (-8192)
+ * KiB; and the sorter's helper threads meanwhile. SQLite's sorter keeps
+ * each run in memory until it is as large as the page cache, one run for
+ * each thread that sorts, so one helper beside the connection's own thread
+ * under half the cache holds what one thread held before under all of it,
+ * and the two sort and merge at once (docs/performance.md, "The indexes
+ * sorted by two threads"). */
+#define INDEX_BUILD_CACHE   (-4096)
+#define INDEX_BUILD_THREADS 1
 
 static int sqlite_deferrable_indexes(void *impl, const char *table, int unique, ch_strv *names,
                                      ch_strv *defs)
@@ -341,8 +347,10 @@ static int sqlite_deferrable_indexes(void *impl, const char *table, int unique, 
 	sqlite3_finalize(cs);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		char *def = sqlite3_mprintf(
-		    "PRAGMA main.cache_size = %d; %s; PRAGMA main.cache_size = %d",
-		    INDEX_BUILD_CACHE, (const char *)sqlite3_column_text(st, 1), cache);
+		    "PRAGMA main.cache_size = %d; PRAGMA threads = %d; %s; PRAGMA threads = 0;"
+		    " PRAGMA main.cache_size = %d",
+		    INDEX_BUILD_CACHE, INDEX_BUILD_THREADS,
+		    (const char *)sqlite3_column_text(st, 1), cache);
 		ch_strv_push(names, (const char *)sqlite3_column_text(st, 0));
 		ch_strv_push(defs, def);
 		sqlite3_free(def);
@@ -461,11 +469,13 @@ static int sqlite_large_sort(void *impl, int on)
 	 * than that holds up to 64 MiB beside the 64 MiB of the cache. The
 	 * dirty pages the smaller cache cannot keep go to the WAL, as they
 	 * would at the commit. */
-	char sql[64];
+	char sql[96];
 	if (on)
-		snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %d", INDEX_BUILD_CACHE);
+		snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %d; PRAGMA threads = %d",
+		         INDEX_BUILD_CACHE, INDEX_BUILD_THREADS);
 	else
-		snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %s", PAGE_CACHE);
+		snprintf(sql, sizeof sql, "PRAGMA threads = 0; PRAGMA main.cache_size = %s",
+		         PAGE_CACHE);
 	return sqlite_exec_script(impl, sql);
 }
 

@@ -728,10 +728,23 @@ static void test_deferrable_indexes(void **state)
 	assert_int_equal(names.len, 1);
 	assert_int_equal(defs.len, 1);
 	assert_string_equal(names.items[0], "t_n");
-	/* its statement, built under a smaller page cache and the
-	 * connection's own set back after */
+	/* its statement, built under a smaller page cache by two sorting
+	 * threads, the connection's own settings set back after */
 	assert_non_null(strstr(defs.items[0], "; CREATE INDEX t_n ON t(n); "));
-	assert_int_equal(strncmp(defs.items[0], "PRAGMA main.cache_size = -8192;", 31), 0);
+	assert_int_equal(
+	    strncmp(defs.items[0], "PRAGMA main.cache_size = -4096; PRAGMA threads = 1;", 51), 0);
+	assert_int_equal(ch_db_exec_script(f->db, "DROP INDEX t_n"), 0);
+	assert_int_equal(ch_db_exec_script(f->db, defs.items[0]), 0);
+	int64_t n = -1;
+	assert_int_equal(ch_db_query_int64(f->db, &n,
+	                                   "SELECT count(*) FROM sqlite_master WHERE name = 't_n'",
+	                                   NULL),
+	                 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
+	assert_int_equal(n, -65536);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
+	assert_int_equal(n, 0);
 	ch_strv_dispose(&names);
 	ch_strv_dispose(&defs);
 	ch_strv_init(&names);
@@ -767,8 +780,8 @@ static void test_deferrable_indexes(void **state)
 	ch_strv_dispose(&defs);
 }
 
-/* ch_db_large_sort cuts the page cache (which bounds SQLite's sort runs)
- * and sets the connection's own back. */
+/* ch_db_large_sort cuts the page cache (which bounds SQLite's sort runs),
+ * lets a second thread sort, and sets the connection's own back. */
 static void test_large_sort(void **state)
 {
 	struct fixture *f = *state;
@@ -777,10 +790,14 @@ static void test_large_sort(void **state)
 	assert_int_equal(n, -65536);
 	assert_int_equal(ch_db_large_sort(f->db, 1), 0);
 	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
-	assert_int_equal(n, -8192);
+	assert_int_equal(n, -4096);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
+	assert_int_equal(n, 1);
 	assert_int_equal(ch_db_large_sort(f->db, 0), 0);
 	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
 	assert_int_equal(n, -65536);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
+	assert_int_equal(n, 0);
 }
 
 /* The temporary database and the scratch one leave the pages a table
