@@ -1,10 +1,26 @@
 /*
  * rows — CSV or XLSX behind one reader (see rows.h).
+ *
+ * A CSV file of AHEAD_MIN bytes or more is read ahead: a second thread
+ * runs ch_csv_next (the decoding and libcsv's parse, a tenth of a
+ * million-row household import and more than its checks could hide) and
+ * copies each record into one of AHEAD_BLOCKS blocks, which it hands over
+ * in file order; ch_rows_next hands out the rows of the oldest block and
+ * gives the block back once it has moved past its last row, so a row's
+ * strings stay valid until the next call, as the contract says. At most
+ * AHEAD_BLOCKS blocks of about AHEAD_TEXT bytes each are held, however
+ * long the file. The end of the file, or an error with its code, message
+ * and field, travels in the block after the last row before it, so the
+ * caller sees the rows and then the error in the order one thread would
+ * have seen them. A smaller file, and every XLSX workbook, is read in the
+ * caller's thread.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "io/rows.h"
 #include "io/xlsx.h"
@@ -12,11 +28,214 @@
 #include "util/error.h"
 #include "util/text.h"
 
+#define AHEAD_MIN    (1024 * 1024) /* bytes of CSV from which a thread reads ahead */
+#define AHEAD_BLOCKS 3             /* blocks in turn between the two threads */
+#define AHEAD_ROWS   512           /* rows a block holds at most */
+#define AHEAD_TEXT   (256 * 1024)  /* bytes of fields after which a block is full */
+
+/* One block of rows read ahead. STATUS, after its rows: 0 more blocks
+ * follow, 1 the file ended, or the negative ch_err it ended with. */
+struct ahead_block {
+	char *text; /* the fields, each NUL-terminated, one after the other */
+	size_t len, cap;
+	size_t *offs; /* where each field starts in TEXT */
+	size_t noffs, capoffs;
+	struct {
+		size_t first, nfields, line; /* first: index into OFFS */
+	} rows[AHEAD_ROWS];
+	size_t nrows;
+	int status;
+};
+
+struct ahead {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t full;  /* a block was handed over */
+	pthread_cond_t empty; /* a block was given back, or STOP set */
+	struct ahead_block blocks[AHEAD_BLOCKS];
+	size_t given; /* blocks handed over and not given back (under MU) */
+	int stop;     /* ch_rows_free wants the thread to end (under MU) */
+	size_t fill;  /* the block the thread fills next (its own) */
+	size_t at;    /* the block the caller reads (the caller's own) */
+	size_t next;  /* its next row */
+	int holding;  /* the caller holds block AT */
+	char **ptrs;  /* the row handed out */
+	size_t capptrs;
+	/* the error the file ended with, written before its block is handed over */
+	int err_code;
+	char *err_msg, *err_field;
+};
+
 struct ch_rows {
 	ch_csv *csv;
 	ch_xlsx *xlsx;
+	struct ahead *ahead;
 	char desc[256];
 };
+
+/* Takes off the apostrophe that marks a text looking like a formula:
+ * '=... is how our CSV files (and Excel's users) write such a text
+ * (ch_csv_put_field), and the apostrophe is no part of the value. */
+static void strip_formula_marks(ch_csv_row *row)
+{
+	for (size_t c = 0; c < row->nfields; c++) {
+		char *f = row->fields[c];
+		if (f[0] == '\'' && ch_text_formula_like(f + 1))
+			memmove(f, f + 1, strlen(f));
+	}
+}
+
+/* Copies ROW to the end of block B. */
+static void block_add(struct ahead_block *b, const ch_csv_row *row)
+{
+	if (b->noffs + row->nfields > b->capoffs) {
+		b->capoffs = 2 * (b->noffs + row->nfields) + 64;
+		b->offs = ch_reallocarray(b->offs, b->capoffs, sizeof *b->offs);
+	}
+	b->rows[b->nrows].first = b->noffs;
+	b->rows[b->nrows].nfields = row->nfields;
+	b->rows[b->nrows].line = row->line;
+	b->nrows++;
+	for (size_t i = 0; i < row->nfields; i++) {
+		size_t n = strlen(row->fields[i]) + 1;
+		if (b->len + n > b->cap) {
+			b->cap = 2 * (b->len + n) + AHEAD_TEXT / 4;
+			b->text = ch_realloc(b->text, b->cap);
+		}
+		memcpy(b->text + b->len, row->fields[i], n);
+		b->offs[b->noffs++] = b->len;
+		b->len += n;
+	}
+}
+
+/* The reading thread: fills the blocks in turn until the file ends, an
+ * error ends it, or ch_rows_free asks it to stop. */
+static void *read_ahead(void *arg)
+{
+	ch_rows *r = arg;
+	struct ahead *a = r->ahead;
+	for (int status = 0; status == 0;) {
+		pthread_mutex_lock(&a->mu);
+		while (a->given == AHEAD_BLOCKS && !a->stop)
+			pthread_cond_wait(&a->empty, &a->mu);
+		int stop = a->stop;
+		pthread_mutex_unlock(&a->mu);
+		if (stop)
+			break;
+		struct ahead_block *b = &a->blocks[a->fill];
+		b->len = b->noffs = b->nrows = 0;
+		while (status == 0 && b->nrows < AHEAD_ROWS && b->len < AHEAD_TEXT) {
+			ch_csv_row row;
+			int rc = ch_csv_next(r->csv, &row);
+			if (rc == 1) {
+				strip_formula_marks(&row);
+				block_add(b, &row);
+			} else if (rc == 0) {
+				status = 1;
+			} else {
+				status = rc;
+				a->err_code = rc;
+				a->err_msg = ch_strdup(ch_error_message());
+				a->err_field = ch_strdup(ch_error_field());
+			}
+		}
+		b->status = status;
+		a->fill = (a->fill + 1) % AHEAD_BLOCKS;
+		pthread_mutex_lock(&a->mu);
+		a->given++;
+		pthread_cond_signal(&a->full);
+		pthread_mutex_unlock(&a->mu);
+	}
+	return NULL;
+}
+
+/* Starts the reading thread of R. Without a thread (the system refuses
+ * one) the file is read in the caller's thread. */
+static void ahead_start(ch_rows *r)
+{
+	struct ahead *a = ch_calloc(1, sizeof *a);
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->full, NULL);
+	pthread_cond_init(&a->empty, NULL);
+	r->ahead = a;
+	if (pthread_create(&a->thread, NULL, read_ahead, r) != 0) {
+		pthread_cond_destroy(&a->empty);
+		pthread_cond_destroy(&a->full);
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		r->ahead = NULL;
+	}
+}
+
+/* Waits until the caller holds a block (the next one handed over). */
+static void ahead_hold(struct ahead *a)
+{
+	if (a->holding)
+		return;
+	pthread_mutex_lock(&a->mu);
+	while (a->given == 0)
+		pthread_cond_wait(&a->full, &a->mu);
+	pthread_mutex_unlock(&a->mu);
+	a->holding = 1;
+	a->next = 0;
+}
+
+/* ch_rows_next for a file read ahead. */
+static int ahead_next(struct ahead *a, ch_csv_row *row)
+{
+	for (;;) {
+		ahead_hold(a);
+		struct ahead_block *b = &a->blocks[a->at];
+		if (a->next < b->nrows) {
+			size_t i = a->next++, n = b->rows[i].nfields;
+			if (n + 1 > a->capptrs) {
+				a->capptrs = n + 16;
+				a->ptrs = ch_reallocarray(a->ptrs, a->capptrs, sizeof *a->ptrs);
+			}
+			for (size_t k = 0; k < n; k++)
+				a->ptrs[k] = b->text + b->offs[b->rows[i].first + k];
+			a->ptrs[n] = NULL;
+			row->fields = a->ptrs;
+			row->nfields = n;
+			row->line = b->rows[i].line;
+			return 1;
+		}
+		/* the block that ends the file stays held: asked again, the
+		 * same end or the same error, as ch_csv_next answers */
+		if (b->status == 1)
+			return 0;
+		if (b->status < 0)
+			return ch_error_set_field(a->err_code, a->err_field, "%s", a->err_msg);
+		a->holding = 0;
+		a->at = (a->at + 1) % AHEAD_BLOCKS;
+		pthread_mutex_lock(&a->mu);
+		a->given--;
+		pthread_cond_signal(&a->empty);
+		pthread_mutex_unlock(&a->mu);
+	}
+}
+
+static void ahead_free(struct ahead *a)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stop = 1;
+	pthread_cond_signal(&a->empty);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(a->thread, NULL);
+	for (size_t i = 0; i < AHEAD_BLOCKS; i++) {
+		free(a->blocks[i].text);
+		free(a->blocks[i].offs);
+	}
+	pthread_cond_destroy(&a->empty);
+	pthread_cond_destroy(&a->full);
+	pthread_mutex_destroy(&a->mu);
+	free(a->ptrs);
+	free(a->err_msg);
+	free(a->err_field);
+	free(a);
+}
 
 int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 {
@@ -27,6 +246,8 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 	if (!f)
 		return ch_error_set(CH_ENOTFOUND, "无法打开 %s：%s", path, strerror(errno));
 	size_t n = fread(magic, 1, 2, f);
+	struct stat sb;
+	int large = fstat(fileno(f), &sb) == 0 && sb.st_size >= AHEAD_MIN;
 	fclose(f);
 	ch_rows *r = ch_calloc(1, sizeof *r);
 	if (n == 2 && magic[0] == 'P' && magic[1] == 'K') {
@@ -41,6 +262,8 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 		ch_rows_free(r);
 		return rc;
 	}
+	if (r->csv && large)
+		ahead_start(r);
 	*out = r;
 	return 0;
 }
@@ -49,15 +272,11 @@ int ch_rows_next(ch_rows *r, ch_csv_row *row)
 {
 	if (r->xlsx)
 		return ch_xlsx_next(r->xlsx, row);
+	if (r->ahead)
+		return ahead_next(r->ahead, row);
 	int rc = ch_csv_next(r->csv, row);
-	/* '=... is how our CSV files (and Excel's users) mark a text that
-	 * looks like a formula (ch_csv_put_field): the apostrophe is no part
-	 * of the value */
-	for (size_t c = 0; rc == 1 && c < row->nfields; c++) {
-		char *f = row->fields[c];
-		if (f[0] == '\'' && ch_text_formula_like(f + 1))
-			memmove(f, f + 1, strlen(f));
-	}
+	if (rc == 1)
+		strip_formula_marks(row);
 	return rc;
 }
 
@@ -66,9 +285,14 @@ const char *ch_rows_describe(ch_rows *r)
 	if (r->xlsx)
 		snprintf(r->desc, sizeof r->desc, "XLSX 工作表「%s」",
 		         ch_xlsx_current_sheet(r->xlsx));
-	else
+	else {
+		/* the encoding is known, and no longer written, once the
+		 * reading thread has handed over a block */
+		if (r->ahead)
+			ahead_hold(r->ahead);
 		snprintf(r->desc, sizeof r->desc, "CSV（%s）",
 		         ch_csv_encoding_name(ch_csv_encoding(r->csv)));
+	}
 	return r->desc;
 }
 
@@ -81,6 +305,7 @@ void ch_rows_free(ch_rows *r)
 {
 	if (!r)
 		return;
+	ahead_free(r->ahead);
 	ch_csv_free(r->csv);
 	ch_xlsx_free(r->xlsx);
 	free(r);

@@ -10,9 +10,12 @@
  */
 #include "testutil.h"
 
+#include <dirent.h>
+
 #include "io/csv.h"
 #include "io/headings.h"
 #include "io/limits.h"
+#include "io/rows.h"
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -547,6 +550,160 @@ static void test_many_rows(void **state)
 	ch_buf_dispose(&b);
 }
 
+/* ---- a large file read ahead by a second thread (io/rows.c) ---- */
+
+/* The threads of this process. */
+static int thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Writes DATA (LEN bytes) to DIR/NAME; returns the path (caller frees). */
+static char *write_temp(const char *dir, const char *name, const char *data, size_t len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	return strdup(path);
+}
+
+/* A CSV of 3 MiB and more: rows of several lengths, blank lines, a quoted
+ * field over two lines every 997 rows, a cell marked as a formula's text
+ * every 1,009; with BAD, bytes that are not UTF-8 on the row of index BAD. */
+static char *large_csv(int rows, int bad, size_t *len)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "编号,名称,备注\n");
+	for (int i = 0; i < rows; i++) {
+		if (i == bad)
+			ch_buf_puts(&b, "坏,\xC3\x28,x\n");
+		else if (i % 997 == 0)
+			ch_buf_printf(&b, "%d,\"第一行\n第二行 %d\",q\n", i, i);
+		else if (i % 1009 == 0)
+			ch_buf_printf(&b, "%d,'=SUM(A%d),f\n", i, i);
+		else
+			ch_buf_printf(
+			    &b, "%d,村%d,%.*s\n%s", i, i, (i % 20) * 3,
+			    "备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备"
+			    "注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注"
+			    "备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备注备"
+			    "注备注备注备注备注备注备注备注备注",
+			    i % 500 == 0 ? "\n" : "");
+	}
+	*len = b.len;
+	return ch_buf_detach(&b);
+}
+
+/* Every row of a large file comes through the reading thread as the
+ * caller's thread would read it alone (ch_csv): the same fields, lines
+ * and order, a formula's mark taken off, then the end, twice; the file's
+ * encoding is known before the first row is asked for. */
+static void test_rows_read_ahead(void **state)
+{
+	(void)state;
+	size_t len;
+	char *data = large_csv(120000, -1, &len);
+	assert_true(len > 3 * 1024 * 1024);
+	char *dir = test_tmpdir(), *path = write_temp(dir, "large.csv", data, len);
+	int before = thread_count();
+	ch_rows *rows = NULL;
+	ch_csv *plain = NULL;
+	assert_int_equal(ch_rows_open(&rows, path, NULL), 0);
+	assert_int_equal(thread_count(), before + 1);
+	assert_string_equal(ch_rows_describe(rows), "CSV（UTF-8）");
+	assert_int_equal(ch_csv_open(&plain, path), 0);
+	ch_csv_row a, b;
+	int ra, rb;
+	size_t n = 0, marked = 0;
+	while ((ra = ch_rows_next(rows, &a)) == 1) {
+		assert_int_equal(ch_csv_next(plain, &b), 1);
+		assert_int_equal(a.line, b.line);
+		assert_int_equal(a.nfields, b.nfields);
+		assert_null(a.fields[a.nfields]);
+		for (size_t i = 0; i < a.nfields; i++) {
+			if (b.fields[i][0] == '\'') {
+				assert_string_equal(a.fields[i], b.fields[i] + 1);
+				marked++;
+			} else {
+				assert_string_equal(a.fields[i], b.fields[i]);
+			}
+		}
+		n++;
+	}
+	assert_int_equal(ra, 0);
+	assert_int_equal(ch_rows_next(rows, &a), 0);
+	assert_int_equal((rb = ch_csv_next(plain, &b)), 0);
+	assert_int_equal(n, 120001);
+	assert_int_equal(marked, 118);
+	ch_rows_free(rows);
+	ch_csv_free(plain);
+	assert_int_equal(thread_count(), before);
+	/* a small file is read in the caller's thread */
+	char *small = write_temp(dir, "small.csv", "a,b\n1,2\n", 8);
+	assert_int_equal(ch_rows_open(&rows, small, NULL), 0);
+	assert_int_equal(thread_count(), before);
+	assert_int_equal(ch_rows_next(rows, &a), 1);
+	ch_rows_free(rows);
+	free(small);
+	free(path);
+	free(data);
+	test_rmdir(dir);
+}
+
+/* An error the reading thread meets far into the file reaches the caller
+ * after every row before it, with its line, and stays; a reader freed
+ * half-way stops its thread. */
+static void test_rows_read_ahead_error(void **state)
+{
+	(void)state;
+	size_t len;
+	char *data = large_csv(120000, 100000, &len);
+	char *dir = test_tmpdir(), *path = write_temp(dir, "bad.csv", data, len);
+	int before = thread_count();
+	ch_rows *rows = NULL;
+	ch_csv_row row;
+	size_t n = 0, last = 0;
+	int rc;
+	assert_int_equal(ch_rows_open(&rows, path, NULL), 0);
+	while ((rc = ch_rows_next(rows, &row)) == 1) {
+		n++;
+		last = row.line;
+	}
+	assert_int_equal(rc, CH_EINVALID);
+	assert_int_equal(n, 100001);
+	char want[32];
+	snprintf(want, sizeof want, "第 %zu 行：", last + 1);
+	for (int i = 0; i < 2; i++) {
+		if (!strstr(ch_error_message(), want))
+			fail_msg("message \"%s\" lacks \"%s\"", ch_error_message(), want);
+		assert_non_null(strstr(ch_error_message(), "UTF-8"));
+		ch_error_clear();
+		assert_int_equal(ch_rows_next(rows, &row), CH_EINVALID);
+	}
+	ch_rows_free(rows);
+	assert_int_equal(thread_count(), before);
+	/* freed after ten rows, the thread waiting for a block back */
+	assert_int_equal(ch_rows_open(&rows, path, NULL), 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(ch_rows_next(rows, &row), 1);
+	assert_string_equal(row.fields[0], "8");
+	ch_rows_free(rows);
+	assert_int_equal(thread_count(), before);
+	free(path);
+	free(data);
+	test_rmdir(dir);
+}
+
 /* ---- errors ---- */
 
 static void test_invalid_gbk(void **state)
@@ -927,6 +1084,8 @@ int main(void)
 	    cmocka_unit_test(test_limit_columns),
 	    cmocka_unit_test(test_limit_deadline),
 	    cmocka_unit_test(test_headings_lookup),
+	    cmocka_unit_test(test_rows_read_ahead),
+	    cmocka_unit_test(test_rows_read_ahead_error),
 	    cmocka_unit_test(test_fixture_gbk_crlf),
 	    cmocka_unit_test(test_fixture_utf8_bom),
 	    cmocka_unit_test(test_fixture_unicode_text),
