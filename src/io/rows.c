@@ -1,10 +1,11 @@
 /*
  * rows — CSV or XLSX behind one reader (see rows.h).
  *
- * A CSV file of AHEAD_MIN bytes or more is read ahead: a second thread
- * runs ch_csv_next (the decoding and libcsv's parse, a tenth of a
- * million-row household import and more than its checks could hide) and
- * copies each record into one of AHEAD_BLOCKS blocks, which it hands over
+ * A file of AHEAD_MIN bytes or more is read ahead: a second thread runs
+ * ch_csv_next or ch_xlsx_next (the decoding and libcsv's parse, a tenth
+ * of a million-row household import; a workbook's inflating and XML
+ * parse, three times as much a row) and copies each record into one of
+ * AHEAD_BLOCKS blocks, which it hands over
  * in file order; ch_rows_next hands out the rows of the oldest block and
  * gives the block back once it has moved past its last row, so a row's
  * strings stay valid until the next call, as the contract says. At most
@@ -12,8 +13,7 @@
  * long the file. The end of the file, or an error with its code, message
  * and field, travels in the block after the last row before it, so the
  * caller sees the rows and then the error in the order one thread would
- * have seen them. A smaller file, and every XLSX workbook, is read in the
- * caller's thread.
+ * have seen them. A smaller file is read in the caller's thread.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -28,7 +28,7 @@
 #include "util/error.h"
 #include "util/text.h"
 
-#define AHEAD_MIN    (1024 * 1024) /* bytes of CSV from which a thread reads ahead */
+#define AHEAD_MIN    (1024 * 1024) /* bytes of file from which a thread reads ahead */
 #define AHEAD_BLOCKS 3             /* blocks in turn between the two threads */
 #define AHEAD_ROWS   512           /* rows a block holds at most */
 #define AHEAD_TEXT   (256 * 1024)  /* bytes of fields after which a block is full */
@@ -85,6 +85,17 @@ static void strip_formula_marks(ch_csv_row *row)
 	}
 }
 
+/* The next row of R's file, in the thread that reads it. */
+static int read_row(ch_rows *r, ch_csv_row *row)
+{
+	if (r->xlsx)
+		return ch_xlsx_next(r->xlsx, row);
+	int rc = ch_csv_next(r->csv, row);
+	if (rc == 1)
+		strip_formula_marks(row);
+	return rc;
+}
+
 /* Copies ROW to the end of block B. */
 static void block_add(struct ahead_block *b, const ch_csv_row *row)
 {
@@ -126,9 +137,8 @@ static void *read_ahead(void *arg)
 		b->len = b->noffs = b->nrows = 0;
 		while (status == 0 && b->nrows < AHEAD_ROWS && b->len < AHEAD_TEXT) {
 			ch_csv_row row;
-			int rc = ch_csv_next(r->csv, &row);
+			int rc = read_row(r, &row);
 			if (rc == 1) {
-				strip_formula_marks(&row);
 				block_add(b, &row);
 			} else if (rc == 0) {
 				status = 1;
@@ -262,7 +272,7 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 		ch_rows_free(r);
 		return rc;
 	}
-	if (r->csv && large)
+	if (large)
 		ahead_start(r);
 	*out = r;
 	return 0;
@@ -270,19 +280,14 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 
 int ch_rows_next(ch_rows *r, ch_csv_row *row)
 {
-	if (r->xlsx)
-		return ch_xlsx_next(r->xlsx, row);
 	if (r->ahead)
 		return ahead_next(r->ahead, row);
-	int rc = ch_csv_next(r->csv, row);
-	if (rc == 1)
-		strip_formula_marks(row);
-	return rc;
+	return read_row(r, row);
 }
 
 const char *ch_rows_describe(ch_rows *r)
 {
-	if (r->xlsx)
+	if (r->xlsx) /* the sheet is chosen at the open, before any thread */
 		snprintf(r->desc, sizeof r->desc, "XLSX 工作表「%s」",
 		         ch_xlsx_current_sheet(r->xlsx));
 	else {

@@ -7,7 +7,7 @@
  * other as CSV. Rows come with the line (CSV) or Excel row number that the
  * user sees, so every problem can name it.
  *
- * A CSV file of a megabyte or more is parsed by a second thread while the
+ * A file of a megabyte or more is parsed by a second thread while the
  * caller works on the rows before (rows.c); the caller sees the same rows,
  * and the same end or error after them, as if it read the file itself.
  * A reader is used by one thread at a time.

@@ -17,6 +17,7 @@
  */
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -25,6 +26,7 @@
 
 #include "io/limits.h"
 #include "io/report.h"
+#include "io/rows.h"
 #include "io/xlsx.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -538,6 +540,76 @@ static void test_many_rows_inline(void **state)
 	check_many(state, true);
 }
 
+/* The threads of this process. */
+static int thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* A workbook of more than a megabyte is read by a second thread
+ * (io/rows.c): every row as the workbook's reader gives it alone, in the
+ * same order with the same row numbers, then the end, twice. */
+static void test_rows_read_ahead(void **state)
+{
+	enum { NROWS = 40000 };
+	char *path = path_in(state, "large.xlsx");
+	lxw_workbook_options opt = {.constant_memory = true, .tmpdir = *state};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "台账");
+	char text[96];
+	uint64_t seed = 7;
+	for (int r = 0; r < NROWS; r++) {
+		if (r % 11 == 5)
+			continue; /* missing rows */
+		/* text that does not compress, so that the file passes a
+		 * megabyte */
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		snprintf(text, sizeof text, "呼图壁县%016llx%016llx%d", (unsigned long long)seed,
+		         (unsigned long long)(seed * 31 + (uint64_t)r), r);
+		worksheet_write_string(ws, (lxw_row_t)r, 0, text, NULL);
+		worksheet_write_number(ws, (lxw_row_t)r, 1, r * 0.25, NULL);
+		if (r % 3)
+			worksheet_write_string(ws, (lxw_row_t)r, 4, r % 2 ? "'=1" : "电采暖", NULL);
+	}
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 1024 * 1024);
+
+	int before = thread_count();
+	ch_rows *rows = NULL;
+	assert_int_equal(ch_rows_open(&rows, path, "台账"), 0);
+	assert_int_equal(thread_count(), before + 1);
+	assert_string_equal(ch_rows_describe(rows), "XLSX 工作表「台账」");
+	ch_xlsx *x = open_ok(path, "台账");
+	ch_csv_row a, b;
+	size_t n = 0;
+	int rc;
+	while ((rc = ch_rows_next(rows, &a)) == 1) {
+		assert_int_equal(ch_xlsx_next(x, &b), 1);
+		assert_int_equal(a.line, b.line);
+		assert_int_equal(a.nfields, b.nfields);
+		for (size_t i = 0; i < a.nfields; i++)
+			assert_string_equal(a.fields[i], b.fields[i]);
+		n++;
+	}
+	assert_int_equal(rc, 0);
+	assert_int_equal(ch_rows_next(rows, &a), 0);
+	assert_int_equal(ch_xlsx_next(x, &b), 0);
+	assert_int_equal(n, NROWS - NROWS / 11);
+	ch_rows_free(rows);
+	ch_xlsx_free(x);
+	assert_int_equal(thread_count(), before);
+	free(path);
+}
+
 /* The merged-header plan table (tests/fixtures/xlsx/plan-2023-merged.xlsx,
  * made with libxlsxwriter): merged cells come back as their first cell's
  * value and empty cells; numbers as written. */
@@ -834,8 +906,7 @@ static void test_limit_xml_token(void **state)
 	ch_buf_puts(&b, "--></sst>");
 	write_simple(path, SHEET(""), b.ptr);
 	ch_buf_dispose(&b);
-	expect_open_error(path, NULL, CH_EINVALID,
-	                  "的 xl/sharedStrings.xml：有一段超过 1 MiB");
+	expect_open_error(path, NULL, CH_EINVALID, "的 xl/sharedStrings.xml：有一段超过 1 MiB");
 	free(path);
 }
 
@@ -1052,6 +1123,7 @@ int main(void)
 	test_no_database();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_hand_built, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_rows_read_ahead, setup, teardown),
 	    cmocka_unit_test(test_fixture_hand_built),
 	    cmocka_unit_test_setup_teardown(test_prefixed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
