@@ -5,10 +5,10 @@
  * ch_csv_next or ch_xlsx_next (the decoding and libcsv's parse, a tenth
  * of a million-row household import; a workbook's inflating and XML
  * parse, three times as much a row) and copies each record into one of
- * AHEAD_BLOCKS blocks, which it hands over
- * in file order; ch_rows_next hands out the rows of the oldest block and
- * gives the block back once it has moved past its last row, so a row's
- * strings stay valid until the next call, as the contract says. At most
+ * AHEAD_BLOCKS blocks, which it hands over in file order; ch_rows_next
+ * hands out the rows of the oldest block and gives the block back once it
+ * has moved past its last row, so a row's strings stay valid until the
+ * next call, as the contract says. At most
  * AHEAD_BLOCKS blocks of about AHEAD_TEXT bytes each are held, however
  * long the file. The end of the file, or an error with its code, message
  * and field, travels in the block after the last row before it, so the
