@@ -922,14 +922,55 @@ static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
 	hv->s[19] = r->bank[0] ? r->bank : NULL;
 }
 
+/* A key of a few numbers and texts joined by '|', put together without
+ * snprintf (several a row of a million-row file): key_start, then
+ * key_num and key_text in turn; the text is cut to the buffer as
+ * snprintf would cut it, and always ends in a NUL. */
+struct key {
+	char *p, *end; /* end: the place of the last NUL */
+	int any;
+};
+
+static void key_start(struct key *k, char *buf, size_t size)
+{
+	k->p = buf;
+	k->end = buf + size - 1;
+	k->any = 0;
+	*k->p = '\0';
+}
+
+static void key_text(struct key *k, const char *s)
+{
+	size_t room = (size_t)(k->end - k->p);
+	if (k->any++ && room) {
+		*k->p++ = '|';
+		room--;
+	}
+	size_t n = strlen(s);
+	if (n > room)
+		n = room;
+	memcpy(k->p, s, n);
+	k->p += n;
+	*k->p = '\0';
+}
+
+static void key_num(struct key *k, int64_t v)
+{
+	char num[24];
+	key_text(k, ch_text_i64(num, v));
+}
+
 /* The list_key of R (household_int.h) into B; the start of it is looked
  * up once for each county, township and village. */
 static int list_key(ch_hh_import *imp, const struct hh_rec *r, ch_buf *b)
 {
 	char key[80];
 	int64_t i;
-	snprintf(key, sizeof key, "%" PRId64 "|%" PRId64 "|%" PRId64, r->county_id, r->township_id,
-	         r->village_id);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_num(&k, r->county_id);
+	key_num(&k, r->township_id);
+	key_num(&k, r->village_id);
 	if (!ch_strmap_get(imp->prefix_of, key, &i)) {
 		ch_stmt *st = imp->st_prefix;
 		int rc = ch_stmt_bind_int64(st, 1, r->county_id);
@@ -951,7 +992,9 @@ static int list_key(ch_hh_import *imp, const struct hh_rec *r, ch_buf *b)
 		ch_strmap_put(imp->prefix_of, key, i);
 	}
 	ch_buf_clear(b);
-	ch_buf_printf(b, "%s%s" HH_LIST_SEP, imp->prefixes.items[i], r->v[CH_HF_HH_NO]);
+	ch_buf_puts(b, imp->prefixes.items[i]);
+	ch_buf_puts(b, r->v[CH_HF_HH_NO]);
+	ch_buf_puts(b, HH_LIST_SEP);
 	return 0;
 }
 
@@ -1118,7 +1161,10 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	int rc, same = 0, moved = 0, holds_id = 0;
 
 	/* an ID number or 户编号 already found twice in this file */
-	snprintf(key, sizeof key, "%" PRId64 "|%s", r->county_id, r->v[CH_HF_HH_NO]);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_num(&k, r->county_id);
+	key_text(&k, r->v[CH_HF_HH_NO]);
 	if (ch_strmap_get(imp->seen_ids, r->id, NULL)) {
 		add_problem(imp, line, CH_HF_ID, r->v[CH_HF_ID], 0, "身份证号在本文件中出现多次");
 		return 0;
@@ -1212,7 +1258,12 @@ static int note_once(ch_hh_import *imp, ch_stmt *st, int text, int64_t a, const 
                      const char *c)
 {
 	char key[400];
-	snprintf(key, sizeof key, "%p|%" PRId64 "|%s|%s", (void *)st, a, b ? b : "", c ? c : "");
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_num(&k, (int64_t)(uintptr_t)st);
+	key_num(&k, a);
+	key_text(&k, b ? b : "");
+	key_text(&k, c ? c : "");
 	if (ch_strmap_get(imp->noted, key, NULL))
 		return 0;
 	ch_strmap_put(imp->noted, key, 1);
