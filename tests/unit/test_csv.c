@@ -10,8 +10,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
-
 #include "io/csv.h"
 #include "io/headings.h"
 #include "io/limits.h"
@@ -552,18 +550,6 @@ static void test_many_rows(void **state)
 
 /* ---- a large file read ahead by a second thread (io/rows.c) ---- */
 
-/* The threads of this process. */
-static int thread_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	int n = 0;
-	assert_non_null(d);
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* Writes DATA (LEN bytes) to DIR/NAME; returns the path (caller frees). */
 static char *write_temp(const char *dir, const char *name, const char *data, size_t len)
 {
@@ -615,11 +601,11 @@ static void test_rows_read_ahead(void **state)
 	char *data = large_csv(120000, -1, &len);
 	assert_true(len > 3 * 1024 * 1024);
 	char *dir = test_tmpdir(), *path = write_temp(dir, "large.csv", data, len);
-	int before = thread_count();
+	int before = test_thread_count();
 	ch_rows *rows = NULL;
 	ch_csv *plain = NULL;
 	assert_int_equal(ch_rows_open(&rows, path, NULL), 0);
-	assert_int_equal(thread_count(), before + 1);
+	assert_int_equal(test_thread_count(), before + 1);
 	assert_string_equal(ch_rows_describe(rows), "CSV（UTF-8）");
 	assert_int_equal(ch_csv_open(&plain, path), 0);
 	ch_csv_row a, b;
@@ -647,11 +633,11 @@ static void test_rows_read_ahead(void **state)
 	assert_int_equal(marked, 118);
 	ch_rows_free(rows);
 	ch_csv_free(plain);
-	assert_int_equal(thread_count(), before);
+	assert_int_equal(test_thread_count(), before);
 	/* a small file is read in the caller's thread */
 	char *small = write_temp(dir, "small.csv", "a,b\n1,2\n", 8);
 	assert_int_equal(ch_rows_open(&rows, small, NULL), 0);
-	assert_int_equal(thread_count(), before);
+	assert_int_equal(test_thread_count(), before);
 	assert_int_equal(ch_rows_next(rows, &a), 1);
 	ch_rows_free(rows);
 	free(small);
@@ -669,7 +655,7 @@ static void test_rows_read_ahead_error(void **state)
 	size_t len;
 	char *data = large_csv(120000, 100000, &len);
 	char *dir = test_tmpdir(), *path = write_temp(dir, "bad.csv", data, len);
-	int before = thread_count();
+	int before = test_thread_count();
 	ch_rows *rows = NULL;
 	ch_csv_row row;
 	size_t n = 0, last = 0;
@@ -691,14 +677,14 @@ static void test_rows_read_ahead_error(void **state)
 		assert_int_equal(ch_rows_next(rows, &row), CH_EINVALID);
 	}
 	ch_rows_free(rows);
-	assert_int_equal(thread_count(), before);
+	assert_int_equal(test_thread_count(), before);
 	/* freed after ten rows, the thread waiting for a block back */
 	assert_int_equal(ch_rows_open(&rows, path, NULL), 0);
 	for (int i = 0; i < 10; i++)
 		assert_int_equal(ch_rows_next(rows, &row), 1);
 	assert_string_equal(row.fields[0], "8");
 	ch_rows_free(rows);
-	assert_int_equal(thread_count(), before);
+	assert_int_equal(test_thread_count(), before);
 	free(path);
 	free(data);
 	test_rmdir(dir);

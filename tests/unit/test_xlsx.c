@@ -17,7 +17,6 @@
  */
 #include "testutil.h"
 
-#include <dirent.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -540,18 +539,6 @@ static void test_many_rows_inline(void **state)
 	check_many(state, true);
 }
 
-/* The threads of this process. */
-static int thread_count(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	int n = 0;
-	assert_non_null(d);
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		n += e->d_name[0] != '.';
-	closedir(d);
-	return n;
-}
-
 /* A workbook of more than a megabyte is read by a second thread
  * (io/rows.c): every row as the workbook's reader gives it alone, in the
  * same order with the same row numbers, then the end, twice. */
@@ -583,10 +570,10 @@ static void test_rows_read_ahead(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_true(st.st_size > 1024 * 1024);
 
-	int before = thread_count();
+	int before = test_thread_count();
 	ch_rows *rows = NULL;
 	assert_int_equal(ch_rows_open(&rows, path, "台账"), 0);
-	assert_int_equal(thread_count(), before + 1);
+	assert_int_equal(test_thread_count(), before + 1);
 	assert_string_equal(ch_rows_describe(rows), "XLSX 工作表「台账」");
 	ch_xlsx *x = open_ok(path, "台账");
 	ch_csv_row a, b;
@@ -606,7 +593,7 @@ static void test_rows_read_ahead(void **state)
 	assert_int_equal(n, NROWS - NROWS / 11);
 	ch_rows_free(rows);
 	ch_xlsx_free(x);
-	assert_int_equal(thread_count(), before);
+	assert_int_equal(test_thread_count(), before);
 	free(path);
 }
 

@@ -21,10 +21,24 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The threads of this process (Linux: the entries of /proc/self/task),
+ * for a test that must know a second thread ran and ended. */
+static inline int test_thread_count(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
 
 /* A fresh temporary directory path for a test database; the caller frees
  * the string and removes the directory. */
