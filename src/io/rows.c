@@ -61,8 +61,8 @@ struct ahead {
 	int holding;  /* the caller holds block AT */
 	char **ptrs;  /* the row handed out */
 	size_t capptrs;
-	/* the error the file ended with, written before its block is handed over */
-	int err_code;
+	/* the message and field of the error the file ended with (its code is
+	 * the last block's STATUS), written before that block is handed over */
 	char *err_msg, *err_field;
 };
 
@@ -144,7 +144,6 @@ static void *read_ahead(void *arg)
 				status = 1;
 			} else {
 				status = rc;
-				a->err_code = rc;
 				a->err_msg = ch_strdup(ch_error_message());
 				a->err_field = ch_strdup(ch_error_field());
 			}
@@ -159,6 +158,22 @@ static void *read_ahead(void *arg)
 	return NULL;
 }
 
+/* Frees A, whose thread has ended or never started. */
+static void ahead_dispose(struct ahead *a)
+{
+	for (size_t i = 0; i < AHEAD_BLOCKS; i++) {
+		free(a->blocks[i].text);
+		free(a->blocks[i].offs);
+	}
+	pthread_cond_destroy(&a->empty);
+	pthread_cond_destroy(&a->full);
+	pthread_mutex_destroy(&a->mu);
+	free(a->ptrs);
+	free(a->err_msg);
+	free(a->err_field);
+	free(a);
+}
+
 /* Starts the reading thread of R. Without a thread (the system refuses
  * one) the file is read in the caller's thread. */
 static void ahead_start(ch_rows *r)
@@ -169,10 +184,7 @@ static void ahead_start(ch_rows *r)
 	pthread_cond_init(&a->empty, NULL);
 	r->ahead = a;
 	if (pthread_create(&a->thread, NULL, read_ahead, r) != 0) {
-		pthread_cond_destroy(&a->empty);
-		pthread_cond_destroy(&a->full);
-		pthread_mutex_destroy(&a->mu);
-		free(a);
+		ahead_dispose(a);
 		r->ahead = NULL;
 	}
 }
@@ -215,7 +227,7 @@ static int ahead_next(struct ahead *a, ch_csv_row *row)
 		if (b->status == 1)
 			return 0;
 		if (b->status < 0)
-			return ch_error_set_field(a->err_code, a->err_field, "%s", a->err_msg);
+			return ch_error_set_field(b->status, a->err_field, "%s", a->err_msg);
 		a->holding = 0;
 		a->at = (a->at + 1) % AHEAD_BLOCKS;
 		pthread_mutex_lock(&a->mu);
@@ -225,6 +237,7 @@ static int ahead_next(struct ahead *a, ch_csv_row *row)
 	}
 }
 
+/* Stops R's reading thread and frees what it held. */
 static void ahead_free(struct ahead *a)
 {
 	if (!a)
@@ -234,17 +247,7 @@ static void ahead_free(struct ahead *a)
 	pthread_cond_signal(&a->empty);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(a->thread, NULL);
-	for (size_t i = 0; i < AHEAD_BLOCKS; i++) {
-		free(a->blocks[i].text);
-		free(a->blocks[i].offs);
-	}
-	pthread_cond_destroy(&a->empty);
-	pthread_cond_destroy(&a->full);
-	pthread_mutex_destroy(&a->mu);
-	free(a->ptrs);
-	free(a->err_msg);
-	free(a->err_field);
-	free(a);
+	ahead_dispose(a);
 }
 
 int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
