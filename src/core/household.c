@@ -466,6 +466,44 @@ static void rec_dispose(struct hh_rec *r)
 	free(r->measures);
 }
 
+/* A key of a few numbers and texts joined by '|', put together without
+ * snprintf (several a row of a million-row file): key_start, then
+ * key_num and key_text in turn; the text is cut to the buffer as
+ * snprintf would cut it, and always ends in a NUL. */
+struct key {
+	char *p, *end; /* end: the place of the last NUL */
+	int any;
+};
+
+static void key_start(struct key *k, char *buf, size_t size)
+{
+	k->p = buf;
+	k->end = buf + size - 1;
+	k->any = 0;
+	*k->p = '\0';
+}
+
+static void key_text(struct key *k, const char *s)
+{
+	size_t room = (size_t)(k->end - k->p);
+	if (k->any++ && room) {
+		*k->p++ = '|';
+		room--;
+	}
+	size_t n = strlen(s);
+	if (n > room)
+		n = room;
+	memcpy(k->p, s, n);
+	k->p += n;
+	*k->p = '\0';
+}
+
+static void key_num(struct key *k, int64_t v)
+{
+	char num[24];
+	key_text(k, ch_text_i64(num, v));
+}
+
 /* Resolves a county by name or code (cached). Returns its id, 0 with a
  * problem recorded when unknown or obsolete. */
 static int64_t county_of(ch_hh_import *imp, size_t line, const char *name)
@@ -473,7 +511,10 @@ static int64_t county_of(ch_hh_import *imp, size_t line, const char *name)
 	char key[300];
 	int64_t id;
 	ch_region r;
-	snprintf(key, sizeof key, "c|%s", name);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_text(&k, "c");
+	key_text(&k, name);
 	if (!ch_strmap_get(imp->regions, key, &id)) {
 		int rc = ch_region_find(imp->ctx, name, CH_LEVEL_COUNTY, 0, &r);
 		/* cached: the id, -1 unknown, -2 obsolete */
@@ -502,7 +543,10 @@ static int had_list(ch_hh_import *imp, int64_t parent)
 {
 	char key[40];
 	int64_t had;
-	snprintf(key, sizeof key, "n|%" PRId64, parent);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_text(&k, "n");
+	key_num(&k, parent);
 	if (!ch_strmap_get(imp->regions, key, &had)) {
 		size_t n = 0;
 		if (ch_region_closest_children(imp->ctx, parent, "", 0, &n, NULL, 0) != 0)
@@ -529,8 +573,11 @@ static int64_t place_id(ch_hh_import *imp, int64_t parent, int level, const char
 {
 	char key[320];
 	int64_t id;
-	snprintf(key, sizeof key, "%c|%" PRId64 "|%s", level == CH_LEVEL_TOWNSHIP ? 't' : 'v',
-	         parent, name);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_text(&k, level == CH_LEVEL_TOWNSHIP ? "t" : "v");
+	key_num(&k, parent);
+	key_text(&k, name);
 	/* a place found to be added while checking is looked up again when
 	 * writing: another import may have added it meanwhile */
 	if (ch_strmap_get(imp->regions, key, &id) && !(id == PENDING && imp->writing))
@@ -619,7 +666,10 @@ static int county_in_scope(ch_hh_import *imp, int64_t county)
 	int64_t ok, scope = imp->ctx->actor.scope_region_id;
 	if (!scope)
 		return 1;
-	snprintf(key, sizeof key, "cs|%" PRId64, county);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_text(&k, "cs");
+	key_num(&k, county);
 	if (!ch_strmap_get(imp->regions, key, &ok)) {
 		ok = ch_region_within(imp->ctx, county, scope) ||
 		     ch_region_within(imp->ctx, scope, county);
@@ -633,7 +683,10 @@ static int allowed(ch_hh_import *imp, int64_t region)
 {
 	char key[40];
 	int64_t ok;
-	snprintf(key, sizeof key, "p|%" PRId64, region);
+	struct key k;
+	key_start(&k, key, sizeof key);
+	key_text(&k, "p");
+	key_num(&k, region);
 	if (!ch_strmap_get(imp->regions, key, &ok)) {
 		ok = ch_ctx_require(imp->ctx, CH_PERM_HOUSEHOLD_WRITE, region) == 0;
 		ch_error_clear();
@@ -922,44 +975,6 @@ static void rec_values(const struct hh_rec *r, struct hh_vals *hv)
 	hv->s[19] = r->bank[0] ? r->bank : NULL;
 }
 
-/* A key of a few numbers and texts joined by '|', put together without
- * snprintf (several a row of a million-row file): key_start, then
- * key_num and key_text in turn; the text is cut to the buffer as
- * snprintf would cut it, and always ends in a NUL. */
-struct key {
-	char *p, *end; /* end: the place of the last NUL */
-	int any;
-};
-
-static void key_start(struct key *k, char *buf, size_t size)
-{
-	k->p = buf;
-	k->end = buf + size - 1;
-	k->any = 0;
-	*k->p = '\0';
-}
-
-static void key_text(struct key *k, const char *s)
-{
-	size_t room = (size_t)(k->end - k->p);
-	if (k->any++ && room) {
-		*k->p++ = '|';
-		room--;
-	}
-	size_t n = strlen(s);
-	if (n > room)
-		n = room;
-	memcpy(k->p, s, n);
-	k->p += n;
-	*k->p = '\0';
-}
-
-static void key_num(struct key *k, int64_t v)
-{
-	char num[24];
-	key_text(k, ch_text_i64(num, v));
-}
-
 /* The list_key of R (household_int.h) into B; the start of it is looked
  * up once for each county, township and village. */
 static int list_key(ch_hh_import *imp, const struct hh_rec *r, ch_buf *b)
@@ -1100,8 +1115,8 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 	if ((rc = ch_stmt_bind_int64(st, 1, id)) != 0 || (rc = run_stmt(st)) != 0)
 		return rc;
 	if (was_update) {
-		char idkey[32];
-		snprintf(idkey, sizeof idkey, "%" PRId64, id);
+		char num[24];
+		const char *idkey = ch_text_i64(num, id);
 		if (ch_strmap_get(imp->unchanged, idkey, NULL)) {
 			imp->sum.unchanged--;
 			ch_strmap_put(imp->unchanged, idkey, 0);
@@ -1235,10 +1250,9 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	if (!existing) /* the insert met a conflict that is neither: a bug */
 		return ch_error_set(CH_ERROR, "row %zu: household could not be stored", line);
 	if (same) {
-		char idkey[32];
+		char num[24];
 		imp->sum.unchanged++;
-		snprintf(idkey, sizeof idkey, "%" PRId64, existing);
-		ch_strmap_put(imp->unchanged, idkey, 1);
+		ch_strmap_put(imp->unchanged, ch_text_i64(num, existing), 1);
 		/* claim it for this import so that a later duplicate row is caught,
 		 * keeping what it was so that rejecting this row can restore it */
 		return save_claim(imp, existing, line);

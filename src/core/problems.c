@@ -9,6 +9,7 @@
 #include "core/problems.h"
 #include "util/alloc.h"
 #include "util/strmap.h"
+#include "util/text.h"
 
 struct ch_problems {
 	ch_problem *items;
@@ -61,8 +62,8 @@ void ch_problems_add(ch_problems *p, size_t line, int field, const char *column,
 		p->nwarnings++;
 		return;
 	}
-	char k[32];
-	snprintf(k, sizeof k, "%zu", line);
+	char num[24];
+	const char *k = ch_text_i64(num, (int64_t)line);
 	if (!ch_strmap_get(p->rejected, k, NULL)) {
 		ch_strmap_put(p->rejected, k, 1);
 		p->nrejected++;
@@ -106,9 +107,8 @@ size_t ch_problems_run(const ch_problems *p, size_t i, ch_problem_run *run)
 
 int ch_problems_rejected(const ch_problems *p, size_t line)
 {
-	char k[32];
-	snprintf(k, sizeof k, "%zu", line);
-	return ch_strmap_get(p->rejected, k, NULL);
+	char num[24];
+	return ch_strmap_get(p->rejected, ch_text_i64(num, (int64_t)line), NULL);
 }
 
 size_t ch_problems_nrejected(const ch_problems *p)

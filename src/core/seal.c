@@ -31,6 +31,7 @@
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/money.h"
+#include "util/text.h"
 
 struct seal_col {
 	const char *name;  /* the column (with EXPR: what the value is called) */
@@ -423,8 +424,8 @@ static int hash_seals(ch_stmt *st, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
 	*n = 0;
 	ch_hash_init(&h);
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		char obj[24];
-		snprintf(obj, sizeof obj, "%" PRId64, ch_stmt_int64(st, 1));
+		char num[24];
+		const char *obj = ch_text_i64(num, ch_stmt_int64(st, 1));
 		ch_audit_hash_field(&h, ch_stmt_text(st, 0));
 		ch_audit_hash_field(&h, obj);
 		ch_audit_hash_field(&h, ch_stmt_text(st, 2));
@@ -539,9 +540,9 @@ static int seal_kind(struct sealing *s, size_t i)
 			rc = 0;
 		ch_stmt_reset(st);
 		for (size_t j = 0; j < n && rc == 0; j++) {
-			char obj[24];
+			char num[24];
 			const char *fields = at[j] == SIZE_MAX ? NULL : text.ptr + at[j];
-			snprintf(obj, sizeof obj, "%" PRId64, objects[j]);
+			const char *obj = ch_text_i64(num, objects[j]);
 			const char *vals[4] = {k->kind, obj, s->seq, fields};
 			ch_audit_hash_field(&s->h, k->kind);
 			ch_audit_hash_field(&s->h, obj);
