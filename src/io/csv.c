@@ -76,7 +76,10 @@ struct ch_csv {
 	char *name; /* file name for messages */
 	const unsigned char *mem;
 	size_t mem_len, mem_pos;
-	int src_eof; /* the source returned less than asked: nothing more */
+	int src_eof;   /* the source returned less than asked: nothing more */
+	ch_hash *hash; /* the bytes read so far, when hashing (ch_csv_hash_begin) */
+	int hashed;    /* HASH was begun before the first byte was read */
+	char digest[CH_HASH_HEX_LEN + 1]; /* HASH's digest, once taken */
 
 	/* decoder */
 	int started;
@@ -215,6 +218,7 @@ void ch_csv_free(ch_csv *r)
 		iconv_close(r->cd);
 	csv_free(&r->p);
 	free(r->name);
+	free(r->hash);
 	free(r->raw);
 	free(r->out);
 	free(r->sbuf);
@@ -274,7 +278,35 @@ static long src_read(ch_csv *r, unsigned char *buf, size_t n)
 	}
 	if (got < n)
 		r->src_eof = 1;
+	if (r->hash && got)
+		ch_hash_update(r->hash, buf, got);
 	return (long)got;
+}
+
+void ch_csv_hash_begin(ch_csv *r)
+{
+	if (r->hash)
+		return;
+	/* libsodium's state wants the alignment ch_hash declares, which
+	 * malloc does not promise */
+	void *p;
+	if (posix_memalign(&p, _Alignof(ch_hash), sizeof(ch_hash)) != 0)
+		abort();
+	r->hash = p;
+	ch_hash_init(r->hash);
+	r->hashed = r->fp && !r->started && r->raw_len == 0 && !r->src_eof;
+}
+
+int ch_csv_hash(ch_csv *r, char out[CH_HASH_HEX_LEN + 1])
+{
+	/* SRC_EOF: a read came back short without an error, so every byte
+	 * of the file went through the hash */
+	if (!r->hash || !r->hashed || !r->src_eof)
+		return 1;
+	if (!r->digest[0])
+		ch_hash_final(r->hash, r->digest);
+	memcpy(out, r->digest, sizeof r->digest);
+	return 0;
 }
 
 /* Moves the unconsumed bytes of RAW to its start and appends a block. */

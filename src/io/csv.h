@@ -19,6 +19,7 @@
 #include <stdio.h>
 
 #include "util/buf.h"
+#include "util/hash.h"
 
 typedef struct ch_csv ch_csv;
 
@@ -49,6 +50,15 @@ int ch_csv_open_mem(ch_csv **out, const void *data, size_t len);
  * unterminated quote or bytes invalid in the detected encoding, with a
  * message naming the line; CH_ERROR for I/O errors). */
 int ch_csv_next(ch_csv *r, ch_csv_row *row);
+/* Makes R hash the bytes it reads from its file as it reads them
+ * (BLAKE2b-256, as ch_hash_file), for ch_csv_hash: call before the first
+ * ch_csv_next. */
+void ch_csv_hash_begin(ch_csv *r);
+/* The digest of R's file, from the bytes R read: 0 with OUT written when
+ * hashing began before the first byte and R read the file to its end
+ * without an error of the source, else 1. A file changed while R read it
+ * gets the digest of the bytes its records came from. */
+int ch_csv_hash(ch_csv *r, char out[CH_HASH_HEX_LEN + 1]);
 /* The encoding detected (valid after the first ch_csv_next). */
 enum ch_csv_encoding ch_csv_encoding(const ch_csv *r);
 /* A short name for an encoding: "UTF-8", "UTF-8 BOM", "GB18030", "UTF-16LE". */

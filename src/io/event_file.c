@@ -45,7 +45,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 	*out = NULL;
 	memset(sum, 0, sizeof *sum);
 	ch_strv_init(&header);
-	if ((rc = ch_headings_load()) != 0 || (rc = ch_hash_file(opts->path, hash)) != 0)
+	if ((rc = ch_headings_load()) != 0)
 		return rc;
 	if (opts->county) {
 		ch_region r;
@@ -55,7 +55,7 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 		eo.county_id = r.id;
 		ch_region_dispose(&r);
 	}
-	if ((rc = ch_rows_open(&rows, opts->path, opts->sheet)) != 0)
+	if ((rc = ch_rows_open_hashed(&rows, opts->path, opts->sheet)) != 0)
 		return rc;
 	while (!have && (rc = ch_rows_next(rows, &row)) == 1) {
 		int known = 0;
@@ -135,6 +135,10 @@ int ch_event_import_file(ch_ctx *ctx, const ch_event_file_opts *opts, ch_event_s
 		ch_error_prefix("%s：", opts->path);
 		goto done;
 	}
+	/* the file's digest, recorded when the batch is written: of the bytes
+	 * the rows came from, hashed as they were read */
+	if ((rc = ch_rows_hash(rows, hash)) != 0)
+		goto done;
 	rc = ch_event_finish(b, sum);
 	if (opts->rejects && sum->rejected) {
 		int wrc = ch_rejects_write(opts->rejects, opts->path, opts->sheet, &header,

@@ -162,11 +162,11 @@ static int import_once(ch_ctx *ctx, const ch_hh_file_opts *opts, int under_lock,
 	memset(sum, 0, sizeof *sum);
 	ch_strv_init(&unknown);
 	ch_strv_init(&m.header);
-	if ((rc = ch_headings_load()) != 0 || (rc = ch_hash_file(opts->path, hash)) != 0)
+	if ((rc = ch_headings_load()) != 0)
 		return rc;
 	if (opts->county && (rc = county_id_of(ctx, opts->county, &io.county_id)) != 0)
 		return rc;
-	if ((rc = ch_rows_open(&rows, opts->path, opts->sheet)) != 0)
+	if ((rc = ch_rows_open_hashed(&rows, opts->path, opts->sheet)) != 0)
 		return rc;
 	/* the header: within the first rows, below any title rows */
 	while ((rc = ch_rows_next(rows, &row)) == 1) {
@@ -253,6 +253,10 @@ static int import_once(ch_ctx *ctx, const ch_hh_file_opts *opts, int under_lock,
 		ch_error_prefix("%s：", opts->path);
 		goto done;
 	}
+	/* the file's digest, recorded when the rows are written: of the bytes
+	 * the rows came from, hashed as they were read */
+	if ((rc = ch_rows_hash(rows, hash)) != 0)
+		goto done;
 	rc = ch_hh_import_finish(imp, sum);
 	if (ch_hh_import_stale(imp))
 		goto done; /* the caller runs it again: no rejects file yet */

@@ -14,6 +14,13 @@
  * and field, travels in the block after the last row before it, so the
  * caller sees the rows and then the error in the order one thread would
  * have seen them. A smaller file is read in the caller's thread.
+ *
+ * The file's digest, which an import records, is taken from the bytes
+ * the CSV reader reads (ch_rows_open_hashed), in whichever thread reads
+ * them: a large import then reads its file once rather than twice, and
+ * the digest is of the bytes the rows came from even if the file changed
+ * meanwhile. A workbook, read out of order by its zip reader, is hashed
+ * by reading it again.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +33,7 @@
 #include "io/xlsx.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/text.h"
 
 #define AHEAD_MIN    (1024 * 1024) /* bytes of file from which a thread reads ahead */
@@ -70,6 +78,8 @@ struct ch_rows {
 	ch_csv *csv;
 	ch_xlsx *xlsx;
 	struct ahead *ahead;
+	char *path;
+	int ended; /* ch_rows_next has returned the end: no thread reads CSV */
 	char desc[256];
 };
 
@@ -250,7 +260,7 @@ static void ahead_free(struct ahead *a)
 	ahead_dispose(a);
 }
 
-int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
+static int rows_open(ch_rows **out, const char *path, const char *sheet, int hashed)
 {
 	unsigned char magic[2] = {0, 0};
 	FILE *f = fopen(path, "rb");
@@ -268,24 +278,46 @@ int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
 	} else if (sheet) {
 		rc = ch_error_set_field(CH_EINVALID, "sheet",
 		                        "%s 不是 Excel 工作簿，没有工作表可选", path);
-	} else {
-		rc = ch_csv_open(&r->csv, path);
+	} else if ((rc = ch_csv_open(&r->csv, path)) == 0 && hashed) {
+		ch_csv_hash_begin(r->csv);
 	}
 	if (rc) {
 		ch_rows_free(r);
 		return rc;
 	}
+	r->path = ch_strdup(path);
 	if (large)
 		ahead_start(r);
 	*out = r;
 	return 0;
 }
 
+int ch_rows_open(ch_rows **out, const char *path, const char *sheet)
+{
+	return rows_open(out, path, sheet, 0);
+}
+
+int ch_rows_open_hashed(ch_rows **out, const char *path, const char *sheet)
+{
+	return rows_open(out, path, sheet, 1);
+}
+
 int ch_rows_next(ch_rows *r, ch_csv_row *row)
 {
-	if (r->ahead)
-		return ahead_next(r->ahead, row);
-	return read_row(r, row);
+	int rc = r->ahead ? ahead_next(r->ahead, row) : read_row(r, row);
+	if (rc == 0)
+		r->ended = 1;
+	return rc;
+}
+
+int ch_rows_hash(ch_rows *r, char out[CH_HASH_HEX_LEN + 1])
+{
+	/* once the end was handed out, the reading thread has read its last
+	 * byte and handed that block over under the lock: the reader is the
+	 * caller's to ask */
+	if (r->csv && r->ended && ch_csv_hash(r->csv, out) == 0)
+		return 0;
+	return ch_hash_file(r->path, out);
 }
 
 const char *ch_rows_describe(ch_rows *r)
@@ -316,6 +348,7 @@ void ch_rows_free(ch_rows *r)
 	ahead_free(r->ahead);
 	ch_csv_free(r->csv);
 	ch_xlsx_free(r->xlsx);
+	free(r->path);
 	free(r);
 }
 

@@ -23,8 +23,18 @@ typedef struct ch_rows ch_rows;
  * given for a CSV file it is an error). Errors as ch_csv_open and
  * ch_xlsx_open. */
 int ch_rows_open(ch_rows **out, const char *path, const char *sheet);
+/* As ch_rows_open, and the file's digest (ch_rows_hash) is taken from the
+ * bytes of a CSV file as they are read, rather than by reading the file
+ * again. */
+int ch_rows_open_hashed(ch_rows **out, const char *path, const char *sheet);
 /* As ch_csv_next: 1 with a row, 0 at the end, or a negative ch_err. */
 int ch_rows_next(ch_rows *r, ch_csv_row *row);
+/* The BLAKE2b-256 digest of R's file into OUT, as ch_hash_file gives it.
+ * A CSV file opened with ch_rows_open_hashed and read to its end (by the
+ * thread reading ahead, too) gives the digest of the very bytes its rows
+ * came from, hashed as they were read; otherwise the file is read again
+ * for it. Errors as ch_hash_file. */
+int ch_rows_hash(ch_rows *r, char out[CH_HASH_HEX_LEN + 1]);
 /* "CSV (GB18030)", "XLSX 工作表「Sheet1」" — for summaries. */
 const char *ch_rows_describe(ch_rows *r);
 /* 1 when the file is an XLSX workbook. */

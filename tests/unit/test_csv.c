@@ -16,6 +16,7 @@
 #include "io/rows.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/text.h"
 
 #define BLOCK 65536 /* the reader's block size */
@@ -690,6 +691,64 @@ static void test_rows_read_ahead_error(void **state)
 	test_rmdir(dir);
 }
 
+/* The digest of a file opened with ch_rows_open_hashed is that of the
+ * bytes its rows came from, hashed as they were read, by the reading
+ * thread of a large file or by the caller's for a small one: the file
+ * written over after its end was read still gives the old digest. A
+ * reader not read to its end, or opened without hashing, reads the file
+ * again for it. GB18030 bytes are hashed as they are in the file. */
+static void test_rows_hash(void **state)
+{
+	(void)state;
+	size_t len;
+	char *data = large_csv(120000, -1, &len);
+	char *dir = test_tmpdir();
+	static const char gbk[] = GBK_CHANGJI ",1\r\nok,2\r\n";
+	struct {
+		const char *name, *text;
+		size_t len;
+	} files[] = {{"large.csv", data, len},
+	             {"small.csv", "a,b\n1,2\n", 8},
+	             {"gbk.csv", gbk, sizeof gbk - 1}};
+	for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+		char *path = write_temp(dir, files[f].name, files[f].text, files[f].len);
+		char want[CH_HASH_HEX_LEN + 1], got[CH_HASH_HEX_LEN + 1], now[CH_HASH_HEX_LEN + 1];
+		ch_hash_hex(files[f].text, files[f].len, want);
+		ch_rows *rows = NULL;
+		ch_csv_row row;
+		int rc;
+		assert_int_equal(ch_rows_open_hashed(&rows, path, NULL), 0);
+		while ((rc = ch_rows_next(rows, &row)) == 1)
+			;
+		assert_int_equal(rc, 0);
+		free(write_temp(dir, files[f].name, "x,y\n", 4));
+		assert_int_equal(ch_hash_file(path, now), 0);
+		assert_string_not_equal(now, want);
+		assert_int_equal(ch_rows_hash(rows, got), 0);
+		assert_string_equal(got, want);
+		assert_int_equal(ch_rows_hash(rows, got), 0); /* asked again */
+		assert_string_equal(got, want);
+		ch_rows_free(rows);
+		/* not read to its end, or not hashed: the file as it is now */
+		assert_int_equal(ch_rows_open_hashed(&rows, path, NULL), 0);
+		assert_int_equal(ch_rows_next(rows, &row), 1);
+		assert_int_equal(ch_rows_hash(rows, got), 0);
+		assert_string_equal(got, now);
+		ch_rows_free(rows);
+		free(write_temp(dir, files[f].name, files[f].text, files[f].len));
+		assert_int_equal(ch_rows_open(&rows, path, NULL), 0);
+		while ((rc = ch_rows_next(rows, &row)) == 1)
+			;
+		free(write_temp(dir, files[f].name, "x,y\n", 4));
+		assert_int_equal(ch_rows_hash(rows, got), 0);
+		assert_string_equal(got, now);
+		ch_rows_free(rows);
+		free(path);
+	}
+	free(data);
+	test_rmdir(dir);
+}
+
 /* ---- errors ---- */
 
 static void test_invalid_gbk(void **state)
@@ -1072,6 +1131,7 @@ int main(void)
 	    cmocka_unit_test(test_headings_lookup),
 	    cmocka_unit_test(test_rows_read_ahead),
 	    cmocka_unit_test(test_rows_read_ahead_error),
+	    cmocka_unit_test(test_rows_hash),
 	    cmocka_unit_test(test_fixture_gbk_crlf),
 	    cmocka_unit_test(test_fixture_utf8_bom),
 	    cmocka_unit_test(test_fixture_unicode_text),
