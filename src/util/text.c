@@ -125,6 +125,44 @@ static int already_normal(const char *s, size_t *len)
 	return 1;
 }
 
+size_t ch_text_normalize_to(ch_buf *b, const char *s)
+{
+	size_t start = b->len, len;
+	if (s && already_normal(s, &len)) {
+		ch_buf_put(b, s, len + 1);
+		return start;
+	}
+	len = s ? strlen(s) : 0;
+	int pending_space = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		int n = ch_utf8_decode(s + i, len - i, &cp);
+		if (n <= 0) { /* not UTF-8: keep the byte, the caller validated */
+			cp = (unsigned char)s[i];
+			n = 1;
+			ch_buf_putc(b, (char)cp);
+			i++;
+			continue;
+		}
+		i += (size_t)n;
+		if (is_dropped_cp(cp))
+			continue;
+		if (is_blank_cp(cp)) {
+			pending_space = b->len > start;
+			continue;
+		}
+		if (cp >= 0xFF01 && cp <= 0xFF5E)
+			cp -= 0xFEE0;
+		if (pending_space)
+			ch_buf_putc(b, ' ');
+		pending_space = 0;
+		char enc[4];
+		ch_buf_put(b, enc, (size_t)ch_utf8_encode(cp, enc));
+	}
+	ch_buf_putc(b, '\0');
+	return start;
+}
+
 char *ch_text_normalize(const char *s)
 {
 	ch_buf b;
@@ -135,35 +173,7 @@ char *ch_text_normalize(const char *s)
 		return copy;
 	}
 	ch_buf_init(&b);
-	if (!s)
-		return ch_buf_detach(&b);
-	len = strlen(s);
-	int pending_space = 0;
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		int n = ch_utf8_decode(s + i, len - i, &cp);
-		if (n <= 0) { /* not UTF-8: keep the byte, the caller validated */
-			cp = (unsigned char)s[i];
-			n = 1;
-			ch_buf_putc(&b, (char)cp);
-			i++;
-			continue;
-		}
-		i += (size_t)n;
-		if (is_dropped_cp(cp))
-			continue;
-		if (is_blank_cp(cp)) {
-			pending_space = b.len > 0;
-			continue;
-		}
-		if (cp >= 0xFF01 && cp <= 0xFF5E)
-			cp -= 0xFEE0;
-		if (pending_space)
-			ch_buf_putc(&b, ' ');
-		pending_space = 0;
-		char enc[4];
-		ch_buf_put(&b, enc, (size_t)ch_utf8_encode(cp, enc));
-	}
+	ch_text_normalize_to(&b, s);
 	return ch_buf_detach(&b);
 }
 

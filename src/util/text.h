@@ -34,6 +34,9 @@ size_t ch_utf8_count(const char *s, size_t len);
  * characters and a BOM are dropped, runs of spaces fold to one and leading
  * and trailing spaces go. S must be valid UTF-8; NULL gives "". */
 char *ch_text_normalize(const char *s);
+/* The same text appended to B with its NUL (for many fields in one buffer,
+ * without an allocation each); returns where in B it starts. */
+size_t ch_text_normalize_to(struct ch_buf *b, const char *s);
 /* The edit distance between A and B counted in characters (code points):
  * the fewest insertions, deletions and substitutions that turn one into
  * the other (样列镇02 → 样例镇02 is 1). Text past 64 characters is not

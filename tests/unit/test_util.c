@@ -197,6 +197,19 @@ static void expect_norm(const char *in, const char *want)
 	if (strcmp(got, want) != 0)
 		fail_msg("normalize(\"%s\") = \"%s\", want \"%s\"", in ? in : "(null)", got, want);
 	free(got);
+	/* appended after a text already in a buffer: the same, with its NUL,
+	 * and the text before it as it was */
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_put(&b, "before", sizeof "before");
+	size_t at = ch_text_normalize_to(&b, in);
+	assert_int_equal(at, sizeof "before");
+	if (strcmp(b.ptr + at, want) != 0)
+		fail_msg("normalize_to(\"%s\") = \"%s\", want \"%s\"", in ? in : "(null)",
+		         b.ptr + at, want);
+	assert_int_equal(b.len, at + strlen(want) + 1);
+	assert_string_equal(b.ptr, "before");
+	ch_buf_dispose(&b);
 }
 
 static void test_text_normalize(void **state)
