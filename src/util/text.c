@@ -111,14 +111,22 @@ static int is_dropped_cp(uint32_t cp)
  * U+FF5E all start with C2, E2, E3 or EF). Most cells pass, and are copied. */
 static int already_normal(const char *s, size_t *len)
 {
+	/* the bytes to look at twice: the end, a space, and those above
+	 * (one look-up a byte, every cell of a large import passes here) */
+	static const unsigned char stop[256] = {
+	    ['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1,
+	    [0xC2] = 1, [0xE2] = 1, [0xE3] = 1, [0xEF] = 1,
+	};
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = 0;
 	if (*p == ' ')
 		return 0;
-	for (; p[n]; n++) {
-		unsigned char c = p[n];
-		if (c == '\t' || c == '\r' || c == '\n' || c == 0xC2 || c == 0xE2 || c == 0xE3 ||
-		    c == 0xEF || (c == ' ' && (p[n + 1] == ' ' || p[n + 1] == '\0')))
+	for (;; n++) {
+		while (!stop[p[n]])
+			n++;
+		if (p[n] == '\0')
+			break;
+		if (p[n] != ' ' || p[n + 1] == ' ' || p[n + 1] == '\0')
 			return 0;
 	}
 	*len = n;

@@ -233,6 +233,9 @@ static void test_text_normalize(void **state)
 	            "a b");
 	expect_norm("\xC2\xA0x\xC2\xA0", "x");
 	expect_norm("  a   b  ", "a b");
+	expect_norm("a  b", "a b");
+	expect_norm("a b ", "a b");
+	expect_norm("a b c", "a b c");
 	expect_norm("\tA\t\tB\r\n", "A B");
 	expect_norm("a \xE3\x80\x80\xC2\xA0\t b", "a b");
 	/* zero-width characters and the BOM are dropped */
