@@ -176,7 +176,12 @@ int ch_ref_text_over(const char *label, const char *text, int64_t max, char *why
 {
 	if (!text || max <= 0)
 		return 0;
-	size_t n = ch_utf8_count(text, strlen(text));
+	/* a character is a byte or more: no counting for a text within the
+	 * limit in bytes (most cells, checked for every row of an import) */
+	size_t bytes = strlen(text);
+	if (bytes <= (uint64_t)max)
+		return 0;
+	size_t n = ch_utf8_count(text, bytes);
 	if (n <= (uint64_t)max)
 		return 0;
 	snprintf(why, whysz, "%s有 %zu 个字符，超过 %" PRId64 " 个字符的上限", label, n, max);
