@@ -133,14 +133,12 @@ static int already_normal(const char *s, size_t *len)
 	return 1;
 }
 
-size_t ch_text_normalize_to(ch_buf *b, const char *s)
+/* Appends the normal form of S (not NULL, not already normal) and its
+ * NUL to B: the work of ch_text_normalize and ch_text_normalize_to once
+ * each has found S not already normal. */
+static void normalize_into(ch_buf *b, const char *s)
 {
-	size_t start = b->len, len;
-	if (s && already_normal(s, &len)) {
-		ch_buf_put(b, s, len + 1);
-		return start;
-	}
-	len = s ? strlen(s) : 0;
+	size_t start = b->len, len = strlen(s);
 	int pending_space = 0;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
@@ -168,6 +166,17 @@ size_t ch_text_normalize_to(ch_buf *b, const char *s)
 		ch_buf_put(b, enc, (size_t)ch_utf8_encode(cp, enc));
 	}
 	ch_buf_putc(b, '\0');
+}
+
+size_t ch_text_normalize_to(ch_buf *b, const char *s)
+{
+	size_t start = b->len, len;
+	if (!s)
+		ch_buf_putc(b, '\0');
+	else if (already_normal(s, &len))
+		ch_buf_put(b, s, len + 1);
+	else
+		normalize_into(b, s);
 	return start;
 }
 
@@ -181,7 +190,8 @@ char *ch_text_normalize(const char *s)
 		return copy;
 	}
 	ch_buf_init(&b);
-	ch_text_normalize_to(&b, s);
+	if (s)
+		normalize_into(&b, s);
 	return ch_buf_detach(&b);
 }
 
