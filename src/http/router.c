@@ -926,8 +926,12 @@ static int needs_reauth(ch_ctx *ctx, const struct ch_op *op, const ch_args *a,
  * its own context under a savepoint of its own and as its own user, and
  * commits once; only then is every request of the group done, with its
  * own result or error (one that failed was undone alone; if the commit
- * fails, every request of the group fails with its error, but when it
- * conflicted with another transaction (PostgreSQL) each runs again alone). Meanwhile the
+ * fails, every request of the group fails with its error). A conflict with
+ * another transaction (PostgreSQL: a serialization failure or a deadlock)
+ * is what a request alone would have run again (ch_op_call): a request
+ * that conflicted under its savepoint runs again alone once the group has
+ * committed, and when the commit itself conflicted, nothing of the group
+ * is stored and every request of it runs again alone. Meanwhile the
  * next requests queue up for the next group. On SQLite one commit (one
  * write lock, one WAL append) then serves many requests. */
 #define GROUP_MAX 256
@@ -940,6 +944,7 @@ struct grouped {
 	int fresh; /* the caller gave a recent second factor */
 	int rc, code;
 	char *msg, *field; /* the error, when RC */
+	int again;         /* conflicted under its savepoint: runs again alone */
 	int done;
 	struct grouped *next;
 };
@@ -958,10 +963,33 @@ static void group_keep_error(struct grouped *g, int rc)
 	ch_error_clear();
 }
 
-/* Runs the group LIST in one transaction of CTX (see above). */
-static void group_run(ch_ctx *ctx, struct grouped *list)
+/* Runs G again alone, in a transaction of its own, with the retries a
+ * request alone gets; its result or error is the new one. */
+static void group_run_alone(ch_ctx *ctx, struct grouped *g)
+{
+	free(g->msg);
+	free(g->field);
+	g->msg = g->field = NULL;
+	g->rc = g->again = 0;
+	ch_error_clear();
+	ch_result_dispose(g->res);
+	ch_result_init(g->res);
+	int r = ch_ctx_act_as_user(ctx, &g->actor);
+	ch_ctx_set_factor(ctx, g->fresh);
+	if (r == 0)
+		r = ch_op_call(g->op, ctx, g->a, g->res);
+	if (r)
+		group_keep_error(g, r);
+}
+
+/* Runs the group LIST in one transaction of CTX (see above). Returns how
+ * many of its requests ran again alone after a conflict; *COMMITTED says
+ * whether the group's transaction (or each request alone) committed. */
+static size_t group_run(ch_ctx *ctx, struct grouped *list, int *committed)
 {
 	ch_db *db = ch_ctx_db(ctx);
+	size_t alone = 0;
+	*committed = 0;
 	int rc = ch_ctx_begin(ctx);
 	for (struct grouped *g = list; g; g = g->next) {
 		ch_db_savepoint sp;
@@ -977,31 +1005,18 @@ static void group_run(ch_ctx *ctx, struct grouped *list)
 			if (r == 0)
 				r = end;
 		}
-		if (r)
+		if (r) {
+			/* the connection stays marked conflicted for the rest of
+			 * the transaction: a later request that fails busy runs
+			 * again too, which a busy failure may always do */
+			g->again = r == CH_EBUSY && ch_db_conflicted(db);
 			group_keep_error(g, r);
+		}
 	}
 	if (rc == 0) {
 		rc = ch_ctx_commit(ctx);
-		if (rc && ch_db_conflicted(db)) {
-			/* PostgreSQL: the group conflicted with another transaction
-			 * and nothing of it is stored; each request runs again alone,
-			 * with the retries a request alone gets (ch_op_call) */
-			ch_error_clear();
-			for (struct grouped *g = list; g; g = g->next) {
-				if (g->rc)
-					continue;
-				ch_result_dispose(g->res);
-				ch_result_init(g->res);
-				int r = ch_ctx_act_as_user(ctx, &g->actor);
-				ch_ctx_set_factor(ctx, g->fresh);
-				if (r == 0)
-					r = ch_op_call(g->op, ctx, g->a, g->res);
-				if (r)
-					group_keep_error(g, r);
-			}
-			rc = 0;
-		}
-		if (rc) {
+		int conflicted = rc && ch_db_conflicted(db);
+		if (rc && !conflicted) {
 			int code = ch_error_code();
 			char *msg = ch_strdup(ch_error_message());
 			for (struct grouped *g = list; g; g = g->next)
@@ -1013,15 +1028,26 @@ static void group_run(ch_ctx *ctx, struct grouped *list)
 				}
 			free(msg);
 		}
+		/* after a conflicted commit nothing of the group is stored,
+		 * and what a request's failure saw may not be either: every
+		 * request of the group runs again */
+		ch_error_clear();
+		for (struct grouped *g = list; g; g = g->next)
+			if (g->again || conflicted) {
+				group_run_alone(ctx, g);
+				alone++;
+			}
+		*committed = rc == 0 || conflicted;
 	}
 	ch_ctx_act_as(ctx, NULL);
+	return alone;
 }
 
 /* Runs OP for CTX's actor as one request of a group; returns when the
  * group has committed, with the request's own result or error. */
 static int group_call(ch_ctx *ctx, const struct ch_op *op, const ch_args *a, ch_result *res)
 {
-	struct grouped me = {op, a, res, {0}, 0, 0, 0, NULL, NULL, 0, NULL};
+	struct grouped me = {op, a, res, {0}, 0, 0, 0, NULL, NULL, 0, 0, NULL};
 	ch_user_copy(&me.actor, ch_ctx_actor(ctx));
 	me.fresh = ch_ctx_factor(ctx);
 	pthread_mutex_lock(&group_mu);
@@ -1043,9 +1069,15 @@ static int group_call(ch_ctx *ctx, const struct ch_op *op, const ch_args *a, ch_
 			group_tail = &group_head;
 		group_busy = 1;
 		pthread_mutex_unlock(&group_mu);
-		group_run(ctx, list);
-		if (n > 1)
-			http_log_event("group", "%zu requests committed in one transaction", n);
+		int committed;
+		size_t alone = group_run(ctx, list, &committed);
+		if (alone)
+			http_log_event("group",
+			               "%zu of %zu requests conflicted and ran again alone", alone,
+			               n);
+		if (committed && n > alone + 1)
+			http_log_event("group", "%zu requests committed in one transaction",
+			               n - alone);
 		pthread_mutex_lock(&group_mu);
 		for (struct grouped *g = list, *next; g; g = next) {
 			next = g->next;
