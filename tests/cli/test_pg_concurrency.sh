@@ -23,7 +23,7 @@ C=昌吉市
 LITE=lite.db
 
 # ---- the register, reviews and funds, made on SQLite and copied over
-# (household import does not run on PostgreSQL yet) ----
+# with db copy ----
 
 printf 'JPEG 照片' >photo.jpg
 lch() { "$CLEANHEAT" --db "$LITE" "$@" >/dev/null 2>>setup.err; }

@@ -17,8 +17,7 @@ pg_start
 FF=$FIX/funds
 C=昌吉市
 DB=$PGURL
-# households are imported on SQLite and copied over (household import does
-# not run on PostgreSQL yet: docs/architecture.md)
+# households are imported on SQLite and copied over with db copy
 ch --db lite.db plan import "$FF/plan.csv" --year 2023 >/dev/null &&
 	ch --db lite.db household import "$FF/register.csv" >/dev/null &&
 	ch db copy --from sqlite:lite.db --to "$DB" >/dev/null ||
