@@ -1577,10 +1577,13 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 /* Creates again the indexes defer_indexes dropped. */
 static int restore_indexes(ch_hh_import *imp, ch_strv *saved)
 {
-	int rc = 0;
+	if (saved->len == 0)
+		return 0;
+	int rc = ch_db_index_builds(imp->ctx->db, "household", 1);
 	for (size_t i = 0; i < saved->len && rc == 0; i++)
 		rc = ch_db_exec_script(imp->ctx->db, saved->items[i]);
-	return rc;
+	int rc2 = ch_db_index_builds(imp->ctx->db, "household", 0);
+	return rc ? rc : rc2;
 }
 
 /* The set-wise insert of insert_new: every kept row whose places are known,

@@ -345,6 +345,11 @@ int ch_db_large_sort(ch_db *db, int on)
 	return db->drv->large_sort ? db->drv->large_sort(db->impl, on) : 0;
 }
 
+int ch_db_index_builds(ch_db *db, const char *table, int on)
+{
+	return db->drv->index_builds ? db->drv->index_builds(db->impl, table, on) : 0;
+}
+
 int ch_db_reset_ids(ch_db *db, const char *table)
 {
 	return db->drv->reset_ids(db->impl, table);

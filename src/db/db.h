@@ -106,6 +106,15 @@ int ch_db_large_read(ch_db *db);
  * PostgreSQL: nothing (work_mem bounds its sorts). Between statements
  * only. */
 int ch_db_large_sort(ch_db *db, int on);
+/* ON 1: the statements until ON 0 build indexes of TABLE from its rows
+ * (the scripts ch_db_deferrable_indexes gives). SQLite sorts each index's
+ * keys in runs as large as the page cache, held beside it: when TABLE is
+ * larger than half the page cache, the cache is cut as for
+ * ch_db_large_sort; the keys of a smaller table fit beside the cache,
+ * which then keeps the table's pages for each build that reads them.
+ * Either way a second thread helps to sort. PostgreSQL: nothing. Between
+ * statements only. */
+int ch_db_index_builds(ch_db *db, const char *table, int on);
 /* After rows of TABLE were loaded with their own ids: new rows get ids
  * above them (PostgreSQL: the identity's sequence is set; SQLite needs
  * nothing). */
@@ -116,9 +125,9 @@ int ch_db_reset_ids(ch_db *db, const char *table);
  * with UNIQUE its unique indexes made by CREATE UNIQUE INDEX too (not those
  * of the table's own UNIQUE constraints; creating one again fails if the
  * load broke it, so the caller drops it only where no loaded row can):
- * their names appended to NAMES and to DEFS, in the same order, the script
- * that creates each again (its CREATE statement, with what the engine
- * needs around it: SQLite builds it under a smaller page cache). SQLite
+ * their names appended to NAMES and to DEFS, in the same order, the
+ * statement that creates each again (run between ch_db_index_builds ON 1
+ * and ON 0). SQLite
  * answers from its catalogue; PostgreSQL appends nothing (its loads keep
  * every index in place, and its DDL would take locks other readers wait
  * for). */

@@ -68,6 +68,9 @@ struct ch_db_driver {
 	int (*large_tx)(void *impl, int on);
 	/* ch_db_large_sort. NULL: sorts need nothing different. */
 	int (*large_sort)(void *impl, int on);
+	/* ch_db_index_builds. NULL: building an index needs nothing
+	 * different. */
+	int (*index_builds)(void *impl, const char *table, int on);
 	/* ch_db_scratch_table, ch_db_scratch_clear */
 	int (*scratch_table)(void *impl, const char *name, const char *definition);
 	int (*scratch_clear)(void *impl, const char *const *names, size_t n);

@@ -1269,6 +1269,7 @@ const struct ch_db_driver ch_db_pg_driver = {
     .deferrable_indexes = NULL, /* loads keep every index (ch_db_deferrable_indexes) */
     .large_tx = NULL,
     .large_sort = NULL,
+    .index_builds = NULL,
     .scratch_table = pg_scratch_table,
     .scratch_clear = pg_scratch_clear,
     .temp_table = pg_temp_table,
