@@ -480,17 +480,21 @@ static int sqlite_index_builds(void *impl, const char *table, int on)
 	 * the table's b-tree in order, so the count stops there. A library
 	 * built without dbstat gets the cut cache, as every table did before. */
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(impl,
-	                            "SELECT count(*) * (SELECT page_size FROM pragma_page_size)"
-	                            " FROM (SELECT 1 FROM dbstat('main') WHERE name = ?1"
-	                            " LIMIT ?2 / (SELECT page_size FROM pragma_page_size) + 1)",
-	                            -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	int page = 0;
+	int rc = sqlite3_prepare_v2(impl, "PRAGMA main.page_size", -1, &st, NULL);
+	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		page = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (page <= 0 || sqlite3_prepare_v2(impl,
+	                                    "SELECT count(*) FROM (SELECT 1 FROM dbstat('main')"
+	                                    " WHERE name = ?1 LIMIT ?2)",
+	                                    -1, &st, NULL) != SQLITE_OK)
 		return sqlite_large_sort(impl, 1);
 	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, INDEX_BUILD_FITS);
+	sqlite3_bind_int(st, 2, INDEX_BUILD_FITS / page + 1);
 	rc = sqlite3_step(st);
-	sqlite3_int64 bytes = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_int64 bytes = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) * page : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return map_error(impl, rc);
