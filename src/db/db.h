@@ -107,13 +107,13 @@ int ch_db_large_read(ch_db *db);
  * only. */
 int ch_db_large_sort(ch_db *db, int on);
 /* ON 1: the statements until ON 0 build indexes of TABLE from its rows
- * (the scripts ch_db_deferrable_indexes gives). SQLite sorts each index's
- * keys in runs as large as the page cache, held beside it: when TABLE is
- * larger than half the page cache, the cache is cut as for
- * ch_db_large_sort; the keys of a smaller table fit beside the cache,
- * which then keeps the table's pages for each build that reads them.
- * Either way a second thread helps to sort. PostgreSQL: nothing. Between
- * statements only. */
+ * (the statements ch_db_deferrable_indexes gives). SQLite sorts each
+ * index's keys in runs as large as the page cache, held beside it: when
+ * TABLE is larger than half the page cache (or SQLite cannot count its
+ * pages), the cache is cut as for ch_db_large_sort; the keys of a smaller
+ * table fit beside the cache, which then keeps the table's pages for each
+ * build that reads them. Either way a second thread helps to sort.
+ * PostgreSQL: nothing. Between statements only. */
 int ch_db_index_builds(ch_db *db, const char *table, int on);
 /* After rows of TABLE were loaded with their own ids: new rows get ids
  * above them (PostgreSQL: the identity's sequence is set; SQLite needs
@@ -127,10 +127,9 @@ int ch_db_reset_ids(ch_db *db, const char *table);
  * load broke it, so the caller drops it only where no loaded row can):
  * their names appended to NAMES and to DEFS, in the same order, the
  * statement that creates each again (run between ch_db_index_builds ON 1
- * and ON 0). SQLite
- * answers from its catalogue; PostgreSQL appends nothing (its loads keep
- * every index in place, and its DDL would take locks other readers wait
- * for). */
+ * and ON 0). SQLite answers from its catalogue; PostgreSQL appends
+ * nothing (its loads keep every index in place, and its DDL would take
+ * locks other readers wait for). */
 int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, struct ch_strv *names,
                              struct ch_strv *defs);
 

@@ -10,8 +10,8 @@
 #
 #   commit  the commit of a transaction that wrote more than one transfer
 #           fails with 40001 (a deferred constraint trigger): every group
-#           conflicts as it commits, nothing of it is stored, and each of
-#           its requests must run again alone;
+#           of two or more conflicts as it commits, nothing of it is
+#           stored, and each of its requests must run again alone;
 #   key     the insert of the transfer with one key fails with 40001 the
 #           first time: that request conflicts under its savepoint while
 #           the rest of its group commits, and must run again alone.

@@ -810,8 +810,8 @@ static void test_index_builds(void **state)
 	assert_int_equal(ch_db_index_builds(f->db, "t", 0), 0);
 	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
 	assert_int_equal(n, 0);
-	/* big: 8,193 pages of 4 KiB (one row a page), one more than half the
-	 * cache */
+	/* big: 8,192 rows of 3,000 bytes, one a page, and the b-tree's inner
+	 * pages: more than half the cache (8,192 pages of 4 KiB) */
 	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE big(b BLOB);"
 	                                          " WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL"
 	                                          " SELECT k + 1 FROM i WHERE k < 8192)"
