@@ -39,6 +39,71 @@ start_server() {
 	BASE=http://127.0.0.1:$port
 }
 
+# spend_setup: a finance user fin, 100,000 yuan of central funds
+# appropriated to the prefecture and 100,000 on to C; TOKEN is fin's bearer
+# token. ntransfers prints how many transfers the ledger holds.
+spend_setup() {
+	ch user add fin --role finance >/dev/null
+	ch --as fin funds appropriate --source central --amount 100000 --date 2023-06-01 \
+		--key A-1 >/dev/null
+	ch --as fin funds appropriate --source central --amount 100000 --date 2023-06-01 \
+		--key A-2 --to "$C" >/dev/null
+	TOKEN=$(ch token create fin --expires 1 | head -n 1)
+}
+ntransfers() { ch --as fin ledger verify | sed -n 's/^账簿一致：\([0-9]*\) 笔转账.*/\1/p'; }
+
+# spend_at_once PREFIX: N clients post one county expense each, all at
+# once (`funds spend`, grouped by the server): key PREFIX-I and I % 7 + 1
+# yuan from C's central account for client I, 5,000,000 for client BAD
+# (N, BAD, C, TOKEN and BASE are the script's). Each answer's status and
+# body are kept in $WORK/PREFIX/I.status and I.body.
+spend_at_once() {
+	mkdir -p "$WORK/$1"
+	pids=""
+	i=1
+	while [ $i -le $N ]; do
+		amount=$((i % 7 + 1))
+		[ $i -eq $BAD ] && amount=5000000
+		curl -s -o "$WORK/$1/$i.body" -w '%{http_code}' -X POST \
+			-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+			-d "{\"county\":\"$C\",\"source\":\"central\",\"category\":\"办公经费\",\"amount\":\"$amount\",\"date\":\"2023-11-10\",\"key\":\"$1-$i\"}" \
+			"$BASE/api/funds/spend" >"$WORK/$1/$i.status" &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	# shellcheck disable=SC2086 # the clients only, not the server
+	wait $pids
+}
+
+# spend_answers PREFIX [LABEL]: the answers spend_at_once kept: client BAD's
+# 422 with its own reason and amount, every other 200 naming its own key;
+# SPENT is set to the yuan the valid ones spent. LABEL begins each case's
+# name.
+spend_answers() {
+	l=${2:+$2: }
+	good=0 SPENT=0 wrong=""
+	i=1
+	while [ $i -le $N ]; do
+		st=$(cat "$WORK/$1/$i.status")
+		if [ $i -eq $BAD ]; then
+			RC=$st OUT=$(cat "$WORK/$1/$i.body") ERR=""
+			expect_eq "${l}the request for too much: 422" "$st" 422
+			has "${l}the request for too much: its own reason (the balance)" "余额"
+			has "${l}the request for too much: its own key or amount" "5,000,000"
+		elif [ "$st" = 200 ] && grep -q "（$1-$i）" "$WORK/$1/$i.body"; then
+			good=$((good + 1))
+			SPENT=$((SPENT + i % 7 + 1))
+		else
+			wrong="$wrong $i:$st"
+		fi
+		i=$((i + 1))
+	done
+	expect_eq "${l}every valid request: 200 naming its own key" "$good" $((N - 1))
+	first=${wrong# }
+	[ -z "$wrong" ] || not_ok "${l}requests answered wrongly:$wrong" \
+		"$(cat "$WORK/$1/${first%%:*}.body" 2>/dev/null)"
+}
+
 # user_with_password NAME ROLE [SCOPE]: adds the user through the CLI and
 # sets its password to NAME-password-1. A user of a role that must sign in
 # with a second factor (the role table in src/core/user.c: prefecture_admin

@@ -31,12 +31,7 @@ N=64
 BAD=17 # the client that asks for too much
 C=昌吉市
 
-ch user add fin --role finance >/dev/null
-ch --as fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key A-1 >/dev/null
-ch --as fin funds appropriate --source central --amount 100000 --date 2023-06-01 --key A-2 \
-	--to $C >/dev/null
-TOKEN=$(ch token create fin --expires 1 | head -n 1)
-ntransfers() { ch --as fin ledger verify | sed -n 's/^账簿一致：\([0-9]*\) 笔转账.*/\1/p'; }
+spend_setup
 
 psql -q -v ON_ERROR_STOP=1 >/dev/null <<'SQL' || echo "not ok - installing the test's triggers"
 CREATE SEQUENCE test_conflicts;
@@ -86,43 +81,9 @@ round() {
 	t0=$(ntransfers)
 	b0=$(psql -Atc "SELECT balance FROM account WHERE code LIKE 'county:%:central'")
 	start_server --workers $N
-	mkdir -p "$WORK/$prefix"
-	pids=""
-	i=1
-	while [ $i -le $N ]; do
-		amount=$((i % 7 + 1))
-		[ $i -eq $BAD ] && amount=5000000
-		curl -s -o "$WORK/$prefix/$i.body" -w '%{http_code}' -X POST \
-			-H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-			-d "{\"county\":\"$C\",\"source\":\"central\",\"category\":\"办公经费\",\"amount\":\"$amount\",\"date\":\"2023-11-10\",\"key\":\"$prefix-$i\"}" \
-			"$BASE/api/funds/spend" >"$WORK/$prefix/$i.status" &
-		pids="$pids $!"
-		i=$((i + 1))
-	done
-	# shellcheck disable=SC2086 # the clients only, not the server
-	wait $pids
+	spend_at_once "$prefix"
 	stop_server
-
-	good=0 spent=0 wrong=""
-	i=1
-	while [ $i -le $N ]; do
-		st=$(cat "$WORK/$prefix/$i.status")
-		if [ $i -eq $BAD ]; then
-			RC=$st OUT=$(cat "$WORK/$prefix/$i.body") ERR=""
-			expect_eq "$name: the request for too much: 422" "$st" 422
-			has "$name: the request for too much: its own reason (the balance)" "余额"
-		elif [ "$st" = 200 ] && grep -q "（$prefix-$i）" "$WORK/$prefix/$i.body"; then
-			good=$((good + 1))
-			spent=$((spent + i % 7 + 1))
-		else
-			wrong="$wrong $i:$st"
-		fi
-		i=$((i + 1))
-	done
-	expect_eq "$name: every valid request: 200 naming its own key" "$good" $((N - 1))
-	first=${wrong# }
-	[ -z "$wrong" ] || not_ok "$name: requests answered wrongly:$wrong" \
-		"$(cat "$WORK/$prefix/${first%%:*}.body" 2>/dev/null)"
+	spend_answers "$prefix" "$name"
 	expect_eq "$name: one transfer stored per valid request" "$(ntransfers)" $((t0 + N - 1))
 	expect_eq "$name: each key stored once" \
 		"$(psql -Atc "SELECT count(*), count(DISTINCT idem_key) FROM transfer WHERE idem_key LIKE '$prefix-%'")" \
@@ -131,7 +92,7 @@ round() {
 		"$(psql -Atc "SELECT count(*) FROM transfer WHERE idem_key = '$prefix-$BAD'")" 0
 	expect_eq "$name: the county account: what the valid requests spent less" \
 		"$(psql -Atc "SELECT balance FROM account WHERE code LIKE 'county:%:central'")" \
-		$((b0 - spent * 100))
+		$((b0 - SPENT * 100))
 }
 
 arm commit

@@ -793,6 +793,16 @@ static void test_large_sort(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* The connection's page cache (SQLite's units) and sorting threads. */
+static void expect_sort_settings(ch_db *db, int64_t cache, int64_t threads)
+{
+	int64_t n = 0;
+	assert_int_equal(ch_db_query_int64(db, &n, "PRAGMA main.cache_size", NULL), 0);
+	assert_int_equal(n, cache);
+	assert_int_equal(ch_db_query_int64(db, &n, "PRAGMA threads", NULL), 0);
+	assert_int_equal(n, threads);
+}
+
 /* ch_db_index_builds: the indexes of a table that fits in half the page
  * cache are built under the whole cache; a larger table's under the cut
  * one of a large sort. A second thread sorts either way, and ON 0 sets
@@ -803,13 +813,9 @@ static void test_index_builds(void **state)
 	int64_t n = 0;
 	/* t: a few rows, a page or two */
 	assert_int_equal(ch_db_index_builds(f->db, "t", 1), 0);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
-	assert_int_equal(n, -65536);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
-	assert_int_equal(n, 1);
+	expect_sort_settings(f->db, -65536, 1);
 	assert_int_equal(ch_db_index_builds(f->db, "t", 0), 0);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
-	assert_int_equal(n, 0);
+	expect_sort_settings(f->db, -65536, 0);
 	/* big: 8,192 rows of 3,000 bytes, one a page, and the b-tree's inner
 	 * pages: more than half the cache (8,192 pages of 4 KiB) */
 	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE big(b BLOB);"
@@ -822,15 +828,9 @@ static void test_index_builds(void **state)
 	    0);
 	assert_true(n > 8192);
 	assert_int_equal(ch_db_index_builds(f->db, "big", 1), 0);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
-	assert_int_equal(n, -4096);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
-	assert_int_equal(n, 1);
+	expect_sort_settings(f->db, -4096, 1);
 	assert_int_equal(ch_db_index_builds(f->db, "big", 0), 0);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA main.cache_size", NULL), 0);
-	assert_int_equal(n, -65536);
-	assert_int_equal(ch_db_query_int64(f->db, &n, "PRAGMA threads", NULL), 0);
-	assert_int_equal(n, 0);
+	expect_sort_settings(f->db, -65536, 0);
 }
 
 /* The temporary database and the scratch one leave the pages a table
