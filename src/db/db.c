@@ -318,7 +318,7 @@ int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, ch_strv *
 /* The open transaction is a large one, until it ends (tx_ended). */
 static int mark_large(ch_db *db)
 {
-	if (db->tx_large || !db->drv->large_tx)
+	if (db->tx_large || db->many || !db->drv->large_tx)
 		return 0;
 	int rc = db->drv->large_tx(db->impl, 1);
 	if (rc == 0)
@@ -338,6 +338,18 @@ int ch_db_large_read(ch_db *db)
 	if (db->tx_depth <= 0 || !db->tx_read)
 		return ch_error_set(CH_ERROR, "a large read outside a read snapshot");
 	return mark_large(db);
+}
+
+int ch_db_one_of_many(ch_db *db)
+{
+	if (db->many || !db->drv->large_tx)
+		return 0;
+	if (db->tx_depth > 0)
+		return ch_error_set(CH_ERROR, "one of many connections said inside a transaction");
+	int rc = db->drv->large_tx(db->impl, 1);
+	if (rc == 0)
+		db->many = 1;
+	return rc;
 }
 
 int ch_db_large_sort(ch_db *db, int on)

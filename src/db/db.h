@@ -98,6 +98,19 @@ int ch_db_large_write(ch_db *db);
  * the mapping does (up to its 256 MiB), where the page cache keeps at most
  * its 64 MiB. PostgreSQL: nothing. */
 int ch_db_large_read(ch_db *db);
+/* Says that DB is one of many connections of a process with many threads
+ * (the HTTP server's workers), whose transactions mostly start after
+ * another connection has committed, for the rest of its life: every
+ * transaction then reads as a large one does. SQLite: no reads through
+ * memory mapping. A connection drops its whole mapping of the file when it
+ * starts a transaction and finds the database changed, maps it again and
+ * faults each page back in as it reads it; in a process with threads on
+ * several processors every such unmapping interrupts them all to flush
+ * their address translations. Over HTTP with 64 clients posting single
+ * transfers that took half the server's time (docs/performance.md, "The
+ * server's connections without the memory mapping"). PostgreSQL: nothing.
+ * Outside a transaction. */
+int ch_db_one_of_many(ch_db *db);
 /* ON 1: the statements until ON 0 sort more rows than fit in memory (an
  * ORDER BY or GROUP BY over a large temporary table), so the engine should
  * sort in bounded runs. SQLite sorts in runs as large as the page cache,

@@ -63,7 +63,8 @@ struct ch_db_driver {
 	                          ch_strv *defs);
 	int (*temp_table)(void *impl, const char *name, const char *definition);
 	/* ch_db_large_write, ch_db_large_read: ON 1 inside the transaction,
-	 * ON 0 when it has ended. NULL: a large transaction needs nothing
+	 * ON 0 when it has ended; ch_db_one_of_many: ON 1 for the rest of the
+	 * connection's life. NULL: a large transaction needs nothing
 	 * different. */
 	int (*large_tx)(void *impl, int on);
 	/* ch_db_large_sort. NULL: sorts need nothing different. */
@@ -153,6 +154,7 @@ struct ch_db {
 	int tx_failed;          /* an inner level rolled back: the outermost must not commit */
 	int tx_read;            /* the outermost level is a read snapshot (ch_db_begin_read) */
 	int tx_large;           /* ch_db_large_write or _read was called in it */
+	int many;               /* ch_db_one_of_many: every transaction reads as a large one */
 	int64_t tx_start_ns;    /* when the outermost write transaction took the lock */
 	int64_t lock_max_ns;    /* the longest this connection held the write lock */
 	int64_t lock_total_ns;  /* and all its write transactions together */

@@ -8,7 +8,8 @@
  * A connection belongs to one thread (the CLI has one; the HTTP server will
  * open one per worker), so SQLite's own per-connection mutex is left off. It
  * keeps a page cache of up to 64 MiB and reads the file through mmap
- * (except in a large transaction: sqlite_large_tx): a large
+ * (except in a large transaction, and for the whole life of one of many
+ * connections: sqlite_large_tx): a large
  * import updates indexes all over the file, and a small cache makes it
  * re-read and re-write the same pages. Temporary tables (the rows an
  * import has checked and not yet written) live in a file, not in memory,
@@ -438,8 +439,13 @@ static int sqlite_large_tx(void *impl, int on)
 	 * search looks at one hash table per 4,096 frames the transaction has
 	 * written. Without the mapping the page cache answers first. In a
 	 * large read, every page read through the mapping stays resident in
-	 * the process until the mapping is dropped. The mapping changes only
-	 * while no page of it is in use (between statements here). */
+	 * the process until the mapping is dropped. In a process of many
+	 * connections, each transaction that finds the database changed
+	 * drops its connection's whole mapping (pagerBeginReadTransaction)
+	 * and faults its pages in again, and each unmapping interrupts every
+	 * processor running one of the process's threads (ch_db_one_of_many:
+	 * ON for good). The mapping changes only while no page of it is in
+	 * use (between statements here). */
 	return sqlite_exec_script(impl, on ? "PRAGMA main.mmap_size = 0"
 	                                   : "PRAGMA main.mmap_size = " MMAP_SIZE);
 }

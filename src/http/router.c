@@ -12,7 +12,10 @@
  * error table that also gives the command line its exit status.
  *
  * Each worker thread keeps one open database context and acts for each
- * request's user in turn. Concurrent requests of an operation flagged
+ * request's user in turn; its connection is one of many
+ * (ch_db_one_of_many: SQLite reads it without the file's mapping, which
+ * each transaction after another worker's commit would drop and make
+ * again). Concurrent requests of an operation flagged
  * CH_OP_GROUP are committed together (group commit, see group_call). Answers of aggregate reports
  * are kept by the data's version (the newest audit entry: every write appends one) and answer
  * If-None-Match with 304 while nothing changed. Paths outside /api/ are the web pages (static.c).
@@ -307,6 +310,8 @@ static int thread_worker(struct worker **out)
 	if (!w) {
 		ch_ctx *ctx;
 		int rc = ch_ctx_open_anonymous(&ctx, config.db_url);
+		if (rc == 0 && (rc = ch_db_one_of_many(ch_ctx_db(ctx))) != 0)
+			ch_ctx_free(ctx);
 		if (rc)
 			return rc;
 		ch_op_prepare(ctx);

@@ -967,6 +967,37 @@ static void test_large_read(void **state)
 	assert_int_equal(ch_db_commit(f->db), 0);
 }
 
+/* One of many connections reads without the mapping for the rest of its
+ * life: large transactions ending do not give it back; it cannot be said
+ * inside a transaction. */
+static void test_one_of_many(void **state)
+{
+	struct fixture *f = *state;
+	assert_true(mmap_size(f->db) > 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_one_of_many(f->db), CH_ERROR);
+	ch_error_clear();
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_true(mmap_size(f->db) > 0);
+
+	assert_int_equal(ch_db_one_of_many(f->db), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+	assert_int_equal(ch_db_one_of_many(f->db), 0); /* again: no change */
+	assert_int_equal(mmap_size(f->db), 0);
+
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES ('many')", NULL), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+	assert_int_equal(committed_rows(f), 1);
+
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(ch_db_large_read(f->db), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	assert_int_equal(mmap_size(f->db), 0);
+}
+
 /* The trigram search index: the FTS5 query of two strings (each one's
  * trigrams ANDed, a quote doubled, the strings ORed) finds the rows that
  * hold either; ch_db_text_index takes an entry out and puts one in. */
@@ -1068,6 +1099,7 @@ int main(void)
 	    T(test_bulk_verb),
 	    T(test_large_write),
 	    T(test_large_read),
+	    T(test_one_of_many),
 	    T(test_text_match),
 	};
 #undef T
