@@ -1757,42 +1757,65 @@ static int write_claims(ch_hh_import *imp)
 /* ---- finishing ---- */
 
 /* Same phone (anywhere) or address (in the same county) as another
- * household: warnings, not errors. The shared values are found by one
- * ordered pass over each index, which costs far less than probing the
- * index once per imported row. The import's own rows are told apart here,
- * not by the statement: PostgreSQL's statistics, taken before the import,
- * know none of its rows, so with `h.import_id = ?` in the statement it
- * planned one row of h and joined it to the grouped values by reading them
- * all again for each of the rows there are (6,000 rows: 1.7 s a
- * statement; 100,000 would take about 8 minutes at that rate;
+ * household: warnings, not errors. For most imports the shared values are
+ * found by one ordered pass over each index, which costs far less than
+ * probing the index once per imported row. The import's own rows are told
+ * apart here, not by the statement: PostgreSQL's statistics, taken before
+ * the import, know none of its rows, so with `h.import_id = ?` in the
+ * statement it planned one row of h and joined it to the grouped values by
+ * reading them all again for each of the rows there are (6,000 rows: 1.7 s
+ * a statement; 100,000 would take about 8 minutes at that rate;
  * docs/performance.md, "PostgreSQL: the audit head and the shared
- * values"). */
+ * values"). An import of at most 1/PROBE_SHARE as many households as the
+ * register held does probe: from its own rows (ids above last_id, and the
+ * claims in hh_before), each value looked up in the index, so that a
+ * township's few hundred households do not pay for a pass over a million
+ * (docs/performance.md, "A small import into a large register"). */
+#define PROBE_SHARE 100
 static int warn_shared(ch_hh_import *imp)
 {
+#define SHARED_SELECT(col)                                                                         \
+	"SELECT h.source_line, h." col ", r.name, o.hh_no, o.head_name, h.import_id FROM"
+#define SHARED_MINE                                                                                \
+	" (SELECT id FROM household WHERE id > ?1 UNION ALL SELECT id FROM hh_before) m"           \
+	" JOIN household h ON h.id = m.id"
+#define SHARED_END " JOIN region r ON r.id = o.county_id ORDER BY h.source_line, o.id"
 	static const struct {
-		const char *sql;
+		const char *all, *mine;
 		int field;
 		const char *what;
 	} checks[] = {
-	    {"SELECT h.source_line, h.phone, r.name, o.hh_no, o.head_name, h.import_id FROM"
-	     " (SELECT phone FROM household WHERE phone IS NOT NULL GROUP BY phone"
-	     "  HAVING count(*) > 1) d"
-	     " JOIN household h ON h.phone = d.phone"
-	     " JOIN household o ON o.phone = h.phone AND o.id <> h.id"
-	     " JOIN region r ON r.id = o.county_id ORDER BY h.source_line, o.id",
+	    {SHARED_SELECT(
+	         "phone") " (SELECT phone FROM household WHERE phone IS NOT NULL"
+	                  "  GROUP BY phone HAVING count(*) > 1) d"
+	                  " JOIN household h ON h.phone = d.phone"
+	                  " JOIN household o ON o.phone = h.phone AND o.id <> h.id" SHARED_END,
+	     SHARED_SELECT("phone") SHARED_MINE
+	     " JOIN household o ON o.phone = h.phone"
+	     "  AND o.phone IS NOT NULL AND o.id <> h.id" SHARED_END,
 	     CH_HF_PHONE, "联系电话"},
-	    {"SELECT h.source_line, h.address, r.name, o.hh_no, o.head_name, h.import_id FROM"
-	     " (SELECT county_id, address FROM household WHERE address IS NOT NULL"
-	     "  GROUP BY county_id, address HAVING count(*) > 1) d"
-	     " JOIN household h ON h.county_id = d.county_id AND h.address = d.address"
-	     " JOIN household o ON o.county_id = h.county_id AND o.address = h.address"
-	     "  AND o.id <> h.id"
-	     " JOIN region r ON r.id = o.county_id ORDER BY h.source_line, o.id",
+	    {SHARED_SELECT("address") " (SELECT county_id, address FROM household"
+	                              "  WHERE address IS NOT NULL"
+	                              "  GROUP BY county_id, address HAVING count(*) > 1) d"
+	                              " JOIN household h ON h.county_id = d.county_id"
+	                              "  AND h.address = d.address"
+	                              " JOIN household o ON o.county_id = h.county_id"
+	                              "  AND o.address = h.address AND o.id <> h.id" SHARED_END,
+	     SHARED_SELECT("address") SHARED_MINE
+	     " JOIN household o ON o.county_id = h.county_id"
+	     "  AND o.address = h.address"
+	     "  AND o.address IS NOT NULL AND o.id <> h.id" SHARED_END,
 	     CH_HF_ADDRESS, "地址"},
 	};
+#undef SHARED_SELECT
+#undef SHARED_MINE
+#undef SHARED_END
+	int probe = (int64_t)imp->kept * PROBE_SHARE <= imp->last_id;
 	for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++) {
 		ch_stmt *st;
-		int rc = ch_db_preparef(imp->ctx->db, &st, checks[k].sql, NULL);
+		int rc = probe
+		             ? ch_db_preparef(imp->ctx->db, &st, checks[k].mine, "i", imp->last_id)
+		             : ch_db_preparef(imp->ctx->db, &st, checks[k].all, NULL);
 		if (rc)
 			return rc;
 		size_t last = 0;
@@ -1972,7 +1995,8 @@ int ch_hh_import_finish(ch_hh_import *imp, ch_hh_import_summary *sum)
 	if (rc == 0 && imp->sum.updated) { /* facts of a subsidy edited after review */
 		char today[11];
 		ch_today_beijing(today, sizeof today);
-		rc = ch_snapshot_mark_changed(imp->ctx, today, &imp->sum.changed_after_review);
+		rc = ch_snapshot_mark_changed(imp->ctx, today, "hh_before",
+		                              &imp->sum.changed_after_review);
 	}
 	if (rc == 0)
 		rc = ch_db_run(

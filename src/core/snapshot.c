@@ -62,13 +62,14 @@ static const struct {
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
 /* The SELECT list "h.X IS DISTINCT FROM s.X, ..." and the WHERE
- * "(... OR ...)". */
-static void diff_sql(ch_buf *b)
+ * "(... OR ...)", over the households FROM gives (the start of a FROM
+ * clause naming them h, joined to their snapshots s). */
+static void diff_sql(ch_buf *b, const char *from)
 {
 	ch_buf_printf(b, "SELECT h.id, h.hh_no");
 	for (size_t i = 0; i < NFIELDS; i++)
 		ch_buf_printf(b, ", h.%s IS DISTINCT FROM s.%s", fields[i].col, fields[i].col);
-	ch_buf_printf(b, " FROM household h JOIN hh_snapshot s ON s.household_id = h.id WHERE (");
+	ch_buf_printf(b, " FROM %s WHERE (", from);
 	for (size_t i = 0; i < NFIELDS; i++)
 		ch_buf_printf(b, "%sh.%s IS DISTINCT FROM s.%s", i ? " OR " : "", fields[i].col,
 		              fields[i].col);
@@ -87,7 +88,7 @@ static void changed_names(ch_stmt *st, char *out, size_t outsz)
 			                        fields[i].label);
 }
 
-int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
+int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, const char *among, size_t *n)
 {
 	ch_buf sql;
 	ch_stmt *st = NULL;
@@ -97,11 +98,19 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, size_t *n)
 	int rc;
 	*n = 0;
 	ch_buf_init(&sql);
-	diff_sql(&sql);
+	/* driven by the households named, each found by its id, in their
+	 * order: with the register first, SQLite read every household to
+	 * have them in the order of the ids */
+	char from[160];
+	snprintf(from, sizeof from,
+	         "%s m JOIN hh_snapshot s ON s.household_id = m.id"
+	         " JOIN household h ON h.id = s.household_id",
+	         among);
+	diff_sql(&sql, from);
 	ch_buf_printf(&sql, " AND h.status IN ('reviewed', 'subsidized') AND NOT EXISTS"
 	                    " (SELECT 1 FROM payment_hold x WHERE x.household_id = h.id"
 	                    " AND x.county_id = h.county_id"
-	                    " AND x.kind = 'changed' AND x.released_day IS NULL) ORDER BY h.id");
+	                    " AND x.kind = 'changed' AND x.released_day IS NULL) ORDER BY m.id");
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, NULL);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		char names[200], reason[320];
@@ -246,7 +255,7 @@ int ch_snapshot_approve(ch_ctx *ctx, const char *county, const char *household, 
 		return ch_error_set(CH_ENOTFOUND, "户编号 %s 没有待审批的核定后变更", ref.hh_no);
 	/* what changed, said before the snapshot is replaced */
 	ch_buf_init(&sql);
-	diff_sql(&sql);
+	diff_sql(&sql, "household h JOIN hh_snapshot s ON s.household_id = h.id");
 	ch_buf_printf(&sql, " AND h.id = ?");
 	if (ch_db_preparef(ctx->db, &st, sql.ptr, "i", ref.id) == 0 &&
 	    ch_stmt_step(st) == CH_DB_ROW)

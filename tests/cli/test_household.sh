@@ -693,3 +693,43 @@ unmarked=$(tr -d '\r' <d.csv | awk -F, -v k="${namecol:-5}" 'NR > 1 && $k !~ /�
 expect_eq "demo: every name contains 样例" "$unmarked" 0
 run ch --db demo.db plan coverage --year 2023 --format csv
 has "demo: coverage counts the 500" "全州合计,43977,500,"
+
+# ---- shared phone and address, a small import into a larger register ----
+# An import of at most a hundredth of the register's households finds the
+# shared values by looking up its own rows (warn_shared in
+# core/household.c) rather than by a pass over the register: three rows
+# against the 500 above. The warnings must be those the pass gives: each
+# row that shares a value, naming the other household, new rows and
+# updates alike; no warning for a row that shares nothing.
+# f LINE FIELD: a field of d.csv (names as the register stores them: the
+# full-width brackets of （样例） become ASCII ones)
+f() { tr -d '\r' <d.csv | sed -n "$1p" | cut -d, -f"$2" | sed 's/（/(/g; s/）/)/g'; }
+phoneA=$(f 2 7) countyA=$(f 2 1) hhA=$(f 2 4) nameA=$(f 2 5)
+addrB=$(f 3 8) countyB=$(f 3 1) hhB=$(f 3 4) nameB=$(f 3 5)
+phoneD=$(f 5 7) hhD=$(f 5 4) nameD=$(f 5 5)
+{
+	sed -n 1p d.csv | tr -d '\r'
+	# a new household with A's phone
+	tr -d '\r' <d.csv | sed -n 2p | awk -F, -v OFS=, -v id="$(id18 65230119900101901)" \
+		'{ $4 = "SP-1"; $6 = id; $8 = $8 "甲"; $19 = ""; print }'
+	# a new household at B's address, its phone its own
+	tr -d '\r' <d.csv | sed -n 3p | awk -F, -v OFS=, -v id="$(id18 65230119900101902)" \
+		'{ $4 = "SP-2"; $6 = id; $7 = "13700001111"; $19 = ""; print }'
+	# household C, given D's phone
+	tr -d '\r' <d.csv | sed -n 4p | awk -F, -v OFS=, -v p="$phoneD" '{ $7 = p; print }'
+	# household E as it is
+	tr -d '\r' <d.csv | sed -n 6p
+} >shared-small.csv
+run ch --db demo.db household import shared-small.csv
+expect_rc "small import: exit 0" 0
+has "small import: 2 new, 1 updated, 1 unchanged, 3 warnings" "新增 2 户，更新 1 户，未变 1 户，拒收 0 行，提示 3 条"
+has "small import: the new row with A's phone names A" \
+	"第2行 联系电话「$phoneA」：（提示）联系电话与其他农户相同（$countyA 户编号 $hhA $nameA）"
+has "small import: the new row at B's address names B" \
+	"第3行 地址「$addrB」：（提示）地址与其他农户相同（$countyB 户编号 $hhB $nameB）"
+has "small import: the updated household with D's phone names D" \
+	"第4行 联系电话「$phoneD」：（提示）联系电话与其他农户相同（"
+has "small import: D is the one named for row 4" "户编号 $hhD $nameD）"
+lacks "small import: the unchanged row shares nothing" "第5行"
+run ch --db demo.db verify
+expect_rc "small import: verify passes" 0
