@@ -107,9 +107,9 @@ int ch_db_large_read(ch_db *db);
  * faults each page back in as it reads it; in a process with threads on
  * several processors every such unmapping interrupts them all to flush
  * their address translations. Over HTTP with 64 clients posting single
- * transfers that took half the server's time (docs/performance.md, "The
- * server's connections without the memory mapping"). PostgreSQL: nothing.
- * Outside a transaction. */
+ * transfers that took a quarter to a third of the server's time
+ * (docs/performance.md, "The server's connections without the memory
+ * mapping"). PostgreSQL: nothing. Outside a transaction. */
 int ch_db_one_of_many(ch_db *db);
 /* ON 1: the statements until ON 0 sort more rows than fit in memory (an
  * ORDER BY or GROUP BY over a large temporary table), so the engine should
