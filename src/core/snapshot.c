@@ -105,12 +105,14 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, const char *among, si
 	snprintf(from, sizeof from,
 	         "%s m JOIN hh_snapshot s ON s.household_id = m.id"
 	         " JOIN household h ON h.id = s.household_id",
-	         among);
-	diff_sql(&sql, from);
-	ch_buf_printf(&sql, " AND h.status IN ('reviewed', 'subsidized') AND NOT EXISTS"
-	                    " (SELECT 1 FROM payment_hold x WHERE x.household_id = h.id"
-	                    " AND x.county_id = h.county_id"
-	                    " AND x.kind = 'changed' AND x.released_day IS NULL) ORDER BY m.id");
+	         among ? among : "");
+	diff_sql(&sql, among ? from : "household h JOIN hh_snapshot s ON s.household_id = h.id");
+	ch_buf_printf(&sql,
+	              " AND h.status IN ('reviewed', 'subsidized') AND NOT EXISTS"
+	              " (SELECT 1 FROM payment_hold x WHERE x.household_id = h.id"
+	              " AND x.county_id = h.county_id"
+	              " AND x.kind = 'changed' AND x.released_day IS NULL) ORDER BY %s",
+	              among ? "m.id" : "h.id");
 	rc = ch_db_preparef(ctx->db, &st, sql.ptr, NULL);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		char names[200], reason[320];
