@@ -1,5 +1,6 @@
 /*
- * db_sqlite — the SQLite driver, the only file that includes sqlite3.h.
+ * db_sqlite — the SQLite driver, with its allocator (sqlite_mem.c) the only
+ * file that includes sqlite3.h.
  *
  * Each connection runs in WAL mode with foreign keys enforced and waits up to
  * ch_busy_wait() seconds (the process's setting when it was opened, 5 by
@@ -15,7 +16,7 @@
  * import has checked and not yet written) live in a file, not in memory,
  * with a cache of 4 MiB (sqlite_temp_table).
  * SQLite's memory statistics are off (they cost a global mutex per
- * allocation).
+ * allocation), and its cache pages come from huge pages (sqlite_mem.c).
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -36,6 +37,7 @@
 #include <string.h>
 
 #include "db/db_int.h"
+#include "db/sqlite_mem.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -97,12 +99,14 @@ static int check_path(const char *path, int create)
 
 /* SQLite's memory statistics (sqlite3_status) take a global mutex on every
  * allocation; nothing reads them, so they are turned off once per process,
- * before SQLite initialises itself (sqlite3_config must come first). */
+ * before SQLite initialises itself (sqlite3_config must come first). The
+ * allocator of cache pages goes in at the same moment. */
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static void configure_sqlite(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	ch_sqlite_mem_install();
 }
 
 /* The memory-mapped part of the database file (PRAGMA mmap_size): reads

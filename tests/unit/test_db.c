@@ -6,14 +6,17 @@
  * of SQLite errors to ch_err codes, the append-only audit_log triggers, and
  * whole-database copies: a backup taken while another connection writes
  * is a consistent snapshot, a restore replaces the contents, and the check
- * of a file tells a cleanheat database from anything else.
+ * of a file tells a cleanheat database from anything else; and SQLite's
+ * cache pages taken from the huge-page range and given back to it.
  */
 #include "testutil.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "db/db.h"
+#include "db/sqlite_mem.h"
 #include "util/buf.h"
 #include "util/embedded.h"
 #include "util/error.h"
@@ -998,6 +1001,67 @@ static void test_one_of_many(void **state)
 	assert_int_equal(mmap_size(f->db), 0);
 }
 
+/* The cache's pages come from the reserved range (db/sqlite_mem.c): a
+ * table written through the cache takes blocks of it; the pages a cut
+ * cache lets go return to it, and the next pages are those, not new ones.
+ * A block of a page's size moved out by realloc keeps its bytes. */
+static void test_cache_pages(void **state)
+{
+	struct fixture *f = *state;
+	size_t made0, free0, made1, free1, made2, free2, made3, free3;
+	ch_sqlite_mem_counts(&made0, &free0);
+	/* 4,000 rows of 3,000 bytes, one a page, all cached after the commit;
+	 * at most 512 of them from SQLite's allocator (the process's first) */
+	assert_int_equal(ch_db_exec_script(f->db,
+	                                   "CREATE TABLE pages(b BLOB);"
+	                                   " WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL"
+	                                   " SELECT k + 1 FROM i WHERE k < 4000)"
+	                                   " INSERT INTO pages SELECT zeroblob(3000) FROM i;"),
+	                 0);
+	ch_sqlite_mem_counts(&made1, &free1);
+	assert_true(made1 - free1 >= made0 - free0 + 3400);
+	/* the cache cut to 4 MiB (under 1,000 pages) lets the others go */
+	assert_int_equal(ch_db_large_sort(f->db, 1), 0);
+	ch_sqlite_mem_counts(&made2, &free2);
+	assert_int_equal(made2, made1);
+	assert_true(free2 >= free1 + 2400);
+	assert_int_equal(ch_db_large_sort(f->db, 0), 0);
+	/* 2,000 pages more (nearly all cached): blocks let go before, no new
+	 * one */
+	assert_int_equal(ch_db_exec_script(f->db,
+	                                   "WITH RECURSIVE i(k) AS (SELECT 1 UNION ALL"
+	                                   " SELECT k + 1 FROM i WHERE k < 2000)"
+	                                   " INSERT INTO pages SELECT zeroblob(3000) FROM i;"),
+	                 0);
+	ch_sqlite_mem_counts(&made3, &free3);
+	assert_int_equal(made3, made2);
+	assert_true(free3 + 1500 <= free2);
+
+	/* a block of a page's size, through SQLite's allocator: the first
+	 * block let go */
+	unsigned char *p = sqlite3_malloc(4096 + 200);
+	assert_non_null(p);
+	ch_sqlite_mem_counts(&made1, &free1);
+	assert_int_equal(made1, made3);
+	assert_int_equal(free1 + 1, free3);
+	assert_true(sqlite3_msize(p) >= 4096 + 200);
+	for (int i = 0; i < 4096 + 200; i++)
+		p[i] = (unsigned char)(i * 7);
+	/* within the block's size: the same block */
+	assert_ptr_equal(sqlite3_realloc(p, 4096 + 100), p);
+	/* smaller than a page: moved out, its first bytes kept */
+	unsigned char *q = sqlite3_realloc(p, 1000);
+	assert_non_null(q);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(q[i], (unsigned char)(i * 7));
+	/* and back to a page's size (SQLite's own realloc), its bytes kept */
+	p = sqlite3_realloc(q, 4096 + 200);
+	assert_non_null(p);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(p[i], (unsigned char)(i * 7));
+	sqlite3_free(p);
+}
+
 /* The trigram search index: the FTS5 query of two strings (each one's
  * trigrams ANDed, a quote doubled, the strings ORed) finds the rows that
  * hold either; ch_db_text_index takes an entry out and puts one in. */
@@ -1100,6 +1164,7 @@ int main(void)
 	    T(test_large_write),
 	    T(test_large_read),
 	    T(test_one_of_many),
+	    T(test_cache_pages),
 	    T(test_text_match),
 	};
 #undef T
