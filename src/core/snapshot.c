@@ -101,12 +101,13 @@ int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, const char *among, si
 	/* driven by the households named, each found by its id, in their
 	 * order: with the register first, SQLite read every household to
 	 * have them in the order of the ids */
-	char from[160];
-	snprintf(from, sizeof from,
-	         "%s m JOIN hh_snapshot s ON s.household_id = m.id"
-	         " JOIN household h ON h.id = s.household_id",
-	         among ? among : "");
-	diff_sql(&sql, among ? from : "household h JOIN hh_snapshot s ON s.household_id = h.id");
+	char from[160] = "household h JOIN hh_snapshot s ON s.household_id = h.id";
+	if (among)
+		snprintf(from, sizeof from,
+		         "%s m JOIN hh_snapshot s ON s.household_id = m.id"
+		         " JOIN household h ON h.id = s.household_id",
+		         among);
+	diff_sql(&sql, from);
 	ch_buf_printf(&sql,
 	              " AND h.status IN ('reviewed', 'subsidized') AND NOT EXISTS"
 	              " (SELECT 1 FROM payment_hold x WHERE x.household_id = h.id"
