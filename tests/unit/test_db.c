@@ -16,10 +16,10 @@
 #include <sys/stat.h>
 
 #include "db/db.h"
-#include "db/sqlite_mem.h"
 #include "util/buf.h"
 #include "util/embedded.h"
 #include "util/error.h"
+#include "util/huge_blocks.h"
 #include "util/strv.h"
 
 struct fixture {
@@ -1001,7 +1001,8 @@ static void test_one_of_many(void **state)
 	assert_int_equal(mmap_size(f->db), 0);
 }
 
-/* The cache's pages come from the reserved range (db/sqlite_mem.c): a
+/* The cache's pages come from the range of huge pages (db_sqlite.c and
+ * util/huge_blocks.c): a
  * table written through the cache takes blocks of it; the pages a cut
  * cache lets go return to it, and the next pages are those, not new ones.
  * A block of a page's size moved out by realloc keeps its bytes. */
@@ -1009,7 +1010,7 @@ static void test_cache_pages(void **state)
 {
 	struct fixture *f = *state;
 	size_t made0, free0, made1, free1, made2, free2, made3, free3;
-	ch_sqlite_mem_counts(&made0, &free0);
+	ch_huge_blocks_counts(&made0, &free0);
 	/* 4,000 rows of 3,000 bytes, one a page, all cached after the commit;
 	 * at most 512 of them from SQLite's allocator (the process's first) */
 	assert_int_equal(ch_db_exec_script(f->db,
@@ -1018,11 +1019,11 @@ static void test_cache_pages(void **state)
 	                                   " SELECT k + 1 FROM i WHERE k < 4000)"
 	                                   " INSERT INTO pages SELECT zeroblob(3000) FROM i;"),
 	                 0);
-	ch_sqlite_mem_counts(&made1, &free1);
+	ch_huge_blocks_counts(&made1, &free1);
 	assert_true(made1 - free1 >= made0 - free0 + 3400);
 	/* the cache cut to 4 MiB (under 1,000 pages) lets the others go */
 	assert_int_equal(ch_db_large_sort(f->db, 1), 0);
-	ch_sqlite_mem_counts(&made2, &free2);
+	ch_huge_blocks_counts(&made2, &free2);
 	assert_int_equal(made2, made1);
 	assert_true(free2 >= free1 + 2400);
 	assert_int_equal(ch_db_large_sort(f->db, 0), 0);
@@ -1033,7 +1034,7 @@ static void test_cache_pages(void **state)
 	                                   " SELECT k + 1 FROM i WHERE k < 2000)"
 	                                   " INSERT INTO pages SELECT zeroblob(3000) FROM i;"),
 	                 0);
-	ch_sqlite_mem_counts(&made3, &free3);
+	ch_huge_blocks_counts(&made3, &free3);
 	assert_int_equal(made3, made2);
 	assert_true(free3 + 1500 <= free2);
 
@@ -1041,7 +1042,7 @@ static void test_cache_pages(void **state)
 	 * block let go */
 	unsigned char *p = sqlite3_malloc(4096 + 200);
 	assert_non_null(p);
-	ch_sqlite_mem_counts(&made1, &free1);
+	ch_huge_blocks_counts(&made1, &free1);
 	assert_int_equal(made1, made3);
 	assert_int_equal(free1 + 1, free3);
 	assert_true(sqlite3_msize(p) >= 4096 + 200);

@@ -5,8 +5,9 @@
  * in fen, civil dates, the growable buffer and string vector, the error
  * state with its field and its exit statuses, HTTP statuses and JSON codes,
  * allocation helpers, BLAKE2b-256 digests, loading a library once on first
- * use (a missing library or function keeps its reason), and the map from
- * ids to 32-bit values (against a plain sorted list of the same pairs).
+ * use (a missing library or function keeps its reason), the map from
+ * ids to 32-bit values (against a plain sorted list of the same pairs), and
+ * blocks of one size from a range of huge pages.
  */
 #include "testutil.h"
 
@@ -21,6 +22,7 @@
 #include "util/dl.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/huge_blocks.h"
 #include "util/idmap.h"
 #include "util/money.h"
 #include "util/strv.h"
@@ -1382,6 +1384,52 @@ static void test_idmap(void **state)
 	free(ref);
 }
 
+/* ---- blocks from huge pages ---- */
+
+/* The first requests refused, then blocks of the rounded size from one
+ * range, each inside it and apart from the others, until it is full; a
+ * block given back is the next one taken. (This process opens no
+ * database, so the range is this test's alone.) */
+static void test_huge_blocks(void **state)
+{
+	(void)state;
+	size_t made, free_now;
+	assert_null(ch_huge_blocks_take()); /* before the setup */
+	ch_huge_blocks_setup(100, (size_t)4 << 20, 2);
+	assert_int_equal(ch_huge_blocks_size(), 112);
+	assert_null(ch_huge_blocks_take());
+	assert_null(ch_huge_blocks_take());
+	char *first = ch_huge_blocks_take(), *prev = first, *p;
+	assert_non_null(first);
+	assert_true(ch_huge_blocks_owns(first));
+	assert_int_equal((uintptr_t)first % ((size_t)2 << 20), 0); /* on a huge page */
+	memset(first, 0xAB, 112);
+	size_t n = 1;
+	while ((p = ch_huge_blocks_take()) != NULL) {
+		assert_ptr_equal(p, prev + 112);
+		assert_true(ch_huge_blocks_owns(p));
+		prev = p;
+		n++;
+	}
+	assert_int_equal(n, ((size_t)4 << 20) / 112);
+	assert_false(ch_huge_blocks_owns(prev + 112 + ((size_t)4 << 20) % 112));
+	int local = 0;
+	assert_false(ch_huge_blocks_owns(&local));
+	ch_huge_blocks_counts(&made, &free_now);
+	assert_int_equal(made, n);
+	assert_int_equal(free_now, 0);
+	ch_huge_blocks_give(first);
+	ch_huge_blocks_give(prev);
+	ch_huge_blocks_counts(&made, &free_now);
+	assert_int_equal(free_now, 2);
+	assert_ptr_equal(ch_huge_blocks_take(), prev);
+	assert_ptr_equal(ch_huge_blocks_take(), first);
+	assert_null(ch_huge_blocks_take());
+	ch_huge_blocks_counts(&made, &free_now);
+	assert_int_equal(made, n);
+	assert_int_equal(free_now, 0);
+}
+
 int main(void)
 {
 	test_no_database();
@@ -1424,6 +1472,7 @@ int main(void)
 	    cmocka_unit_test(test_dl_once_missing_function),
 	    cmocka_unit_test(test_dl_once_threads),
 	    cmocka_unit_test(test_idmap),
+	    cmocka_unit_test(test_huge_blocks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
