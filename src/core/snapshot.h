@@ -31,10 +31,10 @@ int ch_snapshot_take(ch_ctx *ctx, int64_t household, const char *day);
 /* Marks every household among those whose ids are in column id of the
  * table AMONG (the households a household import wrote: the only writer
  * of the facts above; NULL: every household) whose register differs from
- * its snapshot and that
- * is not yet marked: a hold of kind 'changed' naming the fields (改造方式、
- * 总投资 …) from DAY. *N gets how many were marked. In the caller's
- * transaction (a household import's). Reads only the households named. */
+ * its snapshot and that is not yet marked: a hold of kind 'changed' naming
+ * the fields (改造方式、总投资 …) from DAY. *N gets how many were marked. In
+ * the caller's transaction (a household import's). With AMONG it reads
+ * only the households named. */
 int ch_snapshot_mark_changed(ch_ctx *ctx, const char *day, const char *among, size_t *n);
 
 typedef struct ch_change_approval {
