@@ -440,6 +440,20 @@ void ch_db_lock_times(const ch_db *db, int64_t *max_ns, int64_t *total_ns)
 	*total_ns = db->lock_total_ns;
 }
 
+/* Rolls the transaction back and ends it, keeping the error set before
+ * (CODE, its message and field): what failed is the news, not the
+ * rollback, which may fail too (a failed COMMIT has often been rolled back
+ * by SQLite already: "no transaction is active"). */
+static void rollback_keeping_error(ch_db *db, int code)
+{
+	char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
+	db->drv->rollback(db->impl);
+	tx_ended(db);
+	ch_error_set_field(code, field, "%s", msg);
+	free(msg);
+	free(field);
+}
+
 int ch_db_commit(ch_db *db)
 {
 	if (db->tx_depth <= 0)
@@ -453,12 +467,14 @@ int ch_db_commit(ch_db *db)
 		                    "an inner step failed; the transaction was rolled back");
 	}
 	int rc = db->drv->commit(db->impl);
-	if (rc)
-		db->drv->rollback(db->impl);
-	else if (!db->tx_read)
+	if (rc) {
+		rollback_keeping_error(db, rc);
+		return rc;
+	}
+	if (!db->tx_read)
 		db->commits++;
 	tx_ended(db);
-	return rc;
+	return 0;
 }
 
 int ch_db_rollback(ch_db *db)
@@ -469,14 +485,7 @@ int ch_db_rollback(ch_db *db)
 		db->tx_failed = 1;
 		return 0;
 	}
-	/* keep the caller's error (message and field): rolling back is not the news */
-	int code = ch_error_code();
-	char *msg = ch_strdup(ch_error_message()), *field = ch_strdup(ch_error_field());
-	db->drv->rollback(db->impl);
-	tx_ended(db);
-	ch_error_set_field(code, field, "%s", msg);
-	free(msg);
-	free(field);
+	rollback_keeping_error(db, ch_error_code());
 	return 0;
 }
 
