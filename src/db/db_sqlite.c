@@ -15,8 +15,10 @@
  * import has checked and not yet written) live in a file, not in memory,
  * with a cache of 4 MiB (sqlite_temp_table).
  * SQLite's memory statistics are off (they cost a global mutex per
- * allocation), and its cache pages come from huge pages (util/huge_blocks.c;
- * "Cache pages from huge pages" below).
+ * allocation), its cache pages come from huge pages (util/huge_blocks.c;
+ * "Cache pages from huge pages" below), and its files go through a thin
+ * VFS of ours that writes a WAL's frames in runs ("WAL frames written in
+ * runs" below).
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -201,16 +203,399 @@ static void install_allocator(void)
 		                     CACHE_HUGE_AFTER);
 }
 
+/* WAL frames written in runs.
+ *
+ * SQLite writes each frame of the WAL with two calls, its 24-byte header
+ * and then the page, at the end of a file that every command begins anew
+ * (the last connection to close deletes it). A write that extends a file
+ * is the dear kind: the file system (ext4) zeroes the part of each new
+ * 4 KiB block the write does not cover, and a frame (4,120 bytes) never
+ * covers one. A bulk command writes tens of thousands
+ * of frames, at its commit and whenever its page cache spills: about
+ * 12,000 for a weekly file of 100,000 steps, 30,000 for an import of
+ * 100,000 households, a quarter of a million for the year's steps
+ * (docs/performance.md, "WAL frames written in runs").
+ *
+ * So the process's default VFS is a thin layer over SQLite's own (the unix
+ * VFS). It keeps the frames of a WAL in a buffer of WAL_RUN_BYTES while
+ * each follows the one before, and writes the run with one call when the
+ * buffer is full, when a write goes elsewhere in the file, or when anything
+ * else asks for the file: a read that overlaps the run, its size, a sync,
+ * a truncation, a file control, closing. (124 KiB: the unix VFS writes at
+ * most 128 KiB less one byte a call and reports a larger write as a full
+ * disk.)
+ *
+ * Other connections see a frame only once the WAL index's header names
+ * it, and SQLite writes that header after the commit's frames. A commit
+ * frame (its header gives the database's size in pages, every other
+ * frame's gives 0) is therefore written through, header and page, after
+ * the run before it: every frame of the commit is in the file before the
+ * index is touched, and a failed write is reported to SQLite as the
+ * write's own. As a second guard, the database file's memory barrier
+ * (xShmBarrier, which SQLite calls between writing the index header's two
+ * copies) writes the run of its WAL too. And whenever the connection lets
+ * go of a lock on the WAL index (the writer's lock among them), its run
+ * goes out first: a transaction rolled back leaves frames that nothing
+ * commits, and written later they would land on the next writer's. Every
+ * other file, the database itself included, goes to SQLite's VFS
+ * unchanged: a checkpoint's writes to the database must fail where SQLite
+ * can see it. */
+#define WAL_RUN_BYTES ((size_t)124 << 10)
+
+/* A WAL frame's header: page number, then the database's size in pages
+ * after the commit (0: not a commit frame), salts and checksums. */
+#define WAL_FRAME_HDR 24
+
+struct run_file {
+	sqlite3_file base;    /* pMethods: run_methods */
+	sqlite3_file *real;   /* the file of SQLite's VFS, after this struct */
+	struct run_file *wal; /* a database file's WAL, while open */
+	struct run_file *db;  /* a WAL's database file */
+	char *buf;            /* the run: LEN bytes at START of the file */
+	size_t len;
+	sqlite3_int64 start;
+	int is_wal;
+	int commit_page; /* the last write was a commit frame's header */
+};
+
+/* struct run_file rounded up to 8 bytes: where the real file begins. */
+#define RUN_FILE_SIZE ((sizeof(struct run_file) + 7) & ~(size_t)7)
+
+static sqlite3_vfs *real_vfs;
+
+static int run_flush(struct run_file *f)
+{
+	if (f->len == 0)
+		return SQLITE_OK;
+	int rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->start);
+	f->len = 0;
+	return rc;
+}
+
+static int run_close(sqlite3_file *file)
+{
+	struct run_file *f = (struct run_file *)file;
+	int rc = run_flush(f);
+	if (f->db)
+		f->db->wal = NULL;
+	if (f->wal)
+		f->wal->db = NULL;
+	free(f->buf);
+	f->buf = NULL;
+	int rc2 = f->real->pMethods->xClose(f->real);
+	return rc != SQLITE_OK ? rc : rc2;
+}
+
+static int run_read(sqlite3_file *file, void *p, int amt, sqlite3_int64 off)
+{
+	struct run_file *f = (struct run_file *)file;
+	if (f->len && off < f->start + (sqlite3_int64)f->len && off + amt > f->start) {
+		int rc = run_flush(f);
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return f->real->pMethods->xRead(f->real, p, amt, off);
+}
+
+static int run_write(sqlite3_file *file, const void *p, int amt, sqlite3_int64 off)
+{
+	struct run_file *f = (struct run_file *)file;
+	int rc;
+	if (!f->is_wal)
+		return f->real->pMethods->xWrite(f->real, p, amt, off);
+	/* a commit frame (its header, then its page): the run before it, then
+	 * the frame itself, written through */
+	const unsigned char *h = p;
+	int commit_hdr = amt == WAL_FRAME_HDR && (h[4] | h[5] | h[6] | h[7]) != 0;
+	if (commit_hdr || f->commit_page) {
+		f->commit_page = commit_hdr;
+		if ((rc = run_flush(f)) != SQLITE_OK)
+			return rc;
+		return f->real->pMethods->xWrite(f->real, p, amt, off);
+	}
+	if (f->len == 0 || off != f->start + (sqlite3_int64)f->len ||
+	    f->len + (size_t)amt > WAL_RUN_BYTES) {
+		if ((rc = run_flush(f)) != SQLITE_OK)
+			return rc;
+		if (!f->buf && (size_t)amt < WAL_RUN_BYTES)
+			f->buf = malloc(WAL_RUN_BYTES);
+		if (!f->buf || (size_t)amt >= WAL_RUN_BYTES)
+			return f->real->pMethods->xWrite(f->real, p, amt, off);
+		f->start = off;
+	}
+	memcpy(f->buf + f->len, p, (size_t)amt);
+	f->len += (size_t)amt;
+	return SQLITE_OK;
+}
+
+static int run_truncate(sqlite3_file *file, sqlite3_int64 size)
+{
+	struct run_file *f = (struct run_file *)file;
+	int rc = run_flush(f);
+	return rc != SQLITE_OK ? rc : f->real->pMethods->xTruncate(f->real, size);
+}
+
+static int run_sync(sqlite3_file *file, int flags)
+{
+	struct run_file *f = (struct run_file *)file;
+	int rc = run_flush(f);
+	return rc != SQLITE_OK ? rc : f->real->pMethods->xSync(f->real, flags);
+}
+
+static int run_file_size(sqlite3_file *file, sqlite3_int64 *size)
+{
+	struct run_file *f = (struct run_file *)file;
+	int rc = run_flush(f);
+	return rc != SQLITE_OK ? rc : f->real->pMethods->xFileSize(f->real, size);
+}
+
+static int run_lock(sqlite3_file *file, int lock)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xLock(r, lock);
+}
+
+static int run_unlock(sqlite3_file *file, int lock)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xUnlock(r, lock);
+}
+
+static int run_check_reserved(sqlite3_file *file, int *out)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xCheckReservedLock(r, out);
+}
+
+static int run_file_control(sqlite3_file *file, int op, void *arg)
+{
+	struct run_file *f = (struct run_file *)file;
+	int rc = run_flush(f);
+	return rc != SQLITE_OK ? rc : f->real->pMethods->xFileControl(f->real, op, arg);
+}
+
+static int run_sector_size(sqlite3_file *file)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xSectorSize(r);
+}
+
+static int run_device(sqlite3_file *file)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xDeviceCharacteristics(r);
+}
+
+static int run_shm_map(sqlite3_file *file, int page, int size, int extend, void volatile **p)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xShmMap(r, page, size, extend, p);
+}
+
+/* A lock let go, the WAL's writer's among them: the run goes out first, so
+ * that no frame of this connection is left to be written once another
+ * may write the WAL (a transaction rolled back leaves frames nothing
+ * commits; written later, they would land on the next writer's). */
+static int run_shm_lock(sqlite3_file *file, int offset, int n, int flags)
+{
+	struct run_file *f = (struct run_file *)file;
+	if ((flags & SQLITE_SHM_UNLOCK) && f->wal)
+		(void)run_flush(f->wal);
+	return f->real->pMethods->xShmLock(f->real, offset, n, flags);
+}
+
+static void run_shm_barrier(sqlite3_file *file)
+{
+	struct run_file *f = (struct run_file *)file;
+	if (f->wal)
+		(void)run_flush(f->wal);
+	f->real->pMethods->xShmBarrier(f->real);
+}
+
+static int run_shm_unmap(sqlite3_file *file, int delete_flag)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xShmUnmap(r, delete_flag);
+}
+
+static int run_fetch(sqlite3_file *file, sqlite3_int64 off, int amt, void **p)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xFetch(r, off, amt, p);
+}
+
+static int run_unfetch(sqlite3_file *file, sqlite3_int64 off, void *p)
+{
+	sqlite3_file *r = ((struct run_file *)file)->real;
+	return r->pMethods->xUnfetch(r, off, p);
+}
+
+static const sqlite3_io_methods run_methods = {
+    3,
+    run_close,
+    run_read,
+    run_write,
+    run_truncate,
+    run_sync,
+    run_file_size,
+    run_lock,
+    run_unlock,
+    run_check_reserved,
+    run_file_control,
+    run_sector_size,
+    run_device,
+    run_shm_map,
+    run_shm_lock,
+    run_shm_barrier,
+    run_shm_unmap,
+    run_fetch,
+    run_unfetch,
+};
+
+static int run_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags,
+                    int *out_flags)
+{
+	(void)vfs;
+	struct run_file *f = (struct run_file *)file;
+	memset(f, 0, sizeof *f);
+	f->real = (sqlite3_file *)((char *)file + RUN_FILE_SIZE);
+	int rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
+	/* SQLite's files all have methods of version 3 (unix); another kind
+	 * is left as it is */
+	if (f->real->pMethods == NULL || f->real->pMethods->iVersion < 3) {
+		file->pMethods = NULL;
+		if (f->real->pMethods)
+			f->real->pMethods->xClose(f->real);
+		return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+	}
+	file->pMethods = &run_methods;
+	/* a WAL's frames go in runs only when its database's file is one of
+	 * ours, whose locks and barrier write them out */
+	sqlite3_file *db = rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) && name
+	                       ? sqlite3_database_file_object(name)
+	                       : NULL;
+	if (db && db->pMethods == &run_methods) {
+		f->is_wal = 1;
+		f->db = (struct run_file *)db;
+		f->db->wal = f;
+	}
+	return rc;
+}
+
+static int run_delete(sqlite3_vfs *vfs, const char *name, int sync_dir)
+{
+	(void)vfs;
+	return real_vfs->xDelete(real_vfs, name, sync_dir);
+}
+
+static int run_access(sqlite3_vfs *vfs, const char *name, int flags, int *out)
+{
+	(void)vfs;
+	return real_vfs->xAccess(real_vfs, name, flags, out);
+}
+
+static int run_full_pathname(sqlite3_vfs *vfs, const char *name, int n, char *out)
+{
+	(void)vfs;
+	return real_vfs->xFullPathname(real_vfs, name, n, out);
+}
+
+static void *run_dlopen(sqlite3_vfs *vfs, const char *name)
+{
+	(void)vfs;
+	return real_vfs->xDlOpen(real_vfs, name);
+}
+
+static void run_dlerror(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	real_vfs->xDlError(real_vfs, n, out);
+}
+
+static void (*run_dlsym(sqlite3_vfs *vfs, void *lib, const char *sym))(void)
+{
+	(void)vfs;
+	return real_vfs->xDlSym(real_vfs, lib, sym);
+}
+
+static void run_dlclose(sqlite3_vfs *vfs, void *lib)
+{
+	(void)vfs;
+	real_vfs->xDlClose(real_vfs, lib);
+}
+
+static int run_randomness(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	return real_vfs->xRandomness(real_vfs, n, out);
+}
+
+static int run_sleep(sqlite3_vfs *vfs, int us)
+{
+	(void)vfs;
+	return real_vfs->xSleep(real_vfs, us);
+}
+
+static int run_current_time(sqlite3_vfs *vfs, double *out)
+{
+	(void)vfs;
+	return real_vfs->xCurrentTime(real_vfs, out);
+}
+
+static int run_last_error(sqlite3_vfs *vfs, int n, char *out)
+{
+	(void)vfs;
+	return real_vfs->xGetLastError(real_vfs, n, out);
+}
+
+static int run_current_time64(sqlite3_vfs *vfs, sqlite3_int64 *out)
+{
+	(void)vfs;
+	return real_vfs->xCurrentTimeInt64(real_vfs, out);
+}
+
+/* Puts the layer in front of SQLite's default VFS, as the new default. */
+static void install_vfs(void)
+{
+	static sqlite3_vfs ours;
+	sqlite3_vfs *real = sqlite3_vfs_find(NULL);
+	if (!real || real->iVersion < 2 || !real->xCurrentTimeInt64)
+		return;
+	real_vfs = real;
+	ours = (sqlite3_vfs){
+	    .iVersion = 2,
+	    .szOsFile = (int)RUN_FILE_SIZE + real->szOsFile,
+	    .mxPathname = real->mxPathname,
+	    .zName = "cleanheat",
+	    .xOpen = run_open,
+	    .xDelete = run_delete,
+	    .xAccess = run_access,
+	    .xFullPathname = run_full_pathname,
+	    .xDlOpen = run_dlopen,
+	    .xDlError = run_dlerror,
+	    .xDlSym = run_dlsym,
+	    .xDlClose = run_dlclose,
+	    .xRandomness = run_randomness,
+	    .xSleep = run_sleep,
+	    .xCurrentTime = run_current_time,
+	    .xGetLastError = run_last_error,
+	    .xCurrentTimeInt64 = run_current_time64,
+	};
+	(void)sqlite3_vfs_register(&ours, 1);
+}
+
 /* SQLite's memory statistics (sqlite3_status) take a global mutex on every
  * allocation; nothing reads them, so they are turned off once per process,
  * before SQLite initialises itself (sqlite3_config must come first). The
- * allocator of cache pages goes in at the same moment. */
+ * allocator of cache pages goes in at the same moment, and the VFS before
+ * the first database is opened. */
 static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 
 static void configure_sqlite(void)
 {
 	(void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	install_allocator();
+	install_vfs();
 }
 
 /* The memory-mapped part of the database file (PRAGMA mmap_size): reads

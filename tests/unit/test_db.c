@@ -6,13 +6,16 @@
  * of SQLite errors to ch_err codes, the append-only audit_log triggers, and
  * whole-database copies: a backup taken while another connection writes
  * is a consistent snapshot, a restore replaces the contents, and the check
- * of a file tells a cleanheat database from anything else; and SQLite's
- * cache pages taken from the huge-page range and given back to it.
+ * of a file tells a cleanheat database from anything else; SQLite's
+ * cache pages taken from the huge-page range and given back to it; and
+ * WAL frames written in runs, whole after a crash and failing cleanly.
  */
 #include "testutil.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "db/db.h"
@@ -1063,6 +1066,229 @@ static void test_cache_pages(void **state)
 	sqlite3_free(p);
 }
 
+/* ---- WAL frames written in runs (db_sqlite.c) ---- */
+
+/* The process's write calls so far (/proc/self/io), -1 when not known. */
+static int64_t write_calls(void)
+{
+	FILE *fp = fopen("/proc/self/io", "r");
+	char line[128];
+	long long n = -1;
+	if (!fp)
+		return -1;
+	while (fgets(line, sizeof line, fp))
+		if (sscanf(line, "syscw: %lld", &n) == 1)
+			break;
+	fclose(fp);
+	return n;
+}
+
+/* Copies the file FROM to TO, byte for byte. */
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	char buf[65536];
+	size_t n;
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* Table pages holds COUNT rows whose v add up to SUM, and the database
+ * passes SQLite's integrity check. */
+static void check_pages(ch_db *db, int64_t count, int64_t sum)
+{
+	int64_t n = -1, s = -1;
+	char *ok = NULL;
+	assert_int_equal(ch_db_query_int64(db, &n, "SELECT count(*) FROM pages", NULL), 0);
+	assert_int_equal(n, count);
+	assert_int_equal(ch_db_query_int64(db, &s, "SELECT sum(v) FROM pages", NULL), 0);
+	assert_int_equal(s, sum);
+	assert_int_equal(ch_db_query_text(db, &ok, "PRAGMA integrity_check", NULL), 0);
+	assert_string_equal(ok, "ok");
+	free(ok);
+}
+
+/* Adds rows FROM to TO to pages, v = k, each row about a page. */
+static int add_pages(ch_db *db, int from, int to)
+{
+	char sql[256];
+	snprintf(sql, sizeof sql,
+	         "WITH RECURSIVE i(k) AS (SELECT %d UNION ALL SELECT k + 1 FROM i WHERE k < %d)"
+	         " INSERT INTO pages SELECT k, k, randomblob(3000) FROM i",
+	         from, to);
+	return ch_db_exec_script(db, sql);
+}
+
+/* Adds rows FROM to TO to pages in one transaction, which must fail for
+ * the disk's sake (SQLite's words: "disk I/O error", "database or disk is
+ * full"), not for the rollback after it. */
+static void add_pages_fails(ch_db *db, int from, int to)
+{
+	assert_int_equal(ch_db_begin(db), 0);
+	int rc = add_pages(db, from, to);
+	if (rc == 0)
+		rc = ch_db_commit(db);
+	else
+		ch_db_rollback(db);
+	assert_int_equal(rc, CH_ERROR);
+	assert_non_null(strstr(ch_error_message(), "disk"));
+	ch_error_clear();
+}
+
+/* F's database and its WAL copied while F's connection is open, opened as
+ * after a crash (SQLite checks each frame's checksum and keeps only the
+ * frames of committed transactions): pages as check_pages says. */
+static void check_after_crash(struct fixture *f, int64_t count, int64_t sum)
+{
+	char wal[700], copy[700], copy_wal[720], url[720];
+	ch_db *db;
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	snprintf(copy, sizeof copy, "%s/copy.db", f->dir);
+	snprintf(copy_wal, sizeof copy_wal, "%s-wal", copy);
+	copy_file(f->path, copy);
+	copy_file(wal, copy_wal);
+	snprintf(url, sizeof url, "sqlite:%s", copy);
+	assert_int_equal(ch_db_open_existing(&db, url), 0);
+	check_pages(db, count, sum);
+	ch_db_close(db);
+	unlink(copy);
+	unlink(copy_wal);
+}
+
+/* A transaction of 4,000 pages through a cache of 200: its frames reach
+ * the WAL in runs (far fewer write calls than frames), the pages it spilled
+ * are read back and written again in place, and what it committed is whole
+ * for the connection itself, for another connection, and for a copy of
+ * the files taken while the WAL still held every frame (opened as after a
+ * crash: SQLite then checks each frame's checksum and keeps only those of
+ * committed transactions). */
+static void test_wal_runs(void **state)
+{
+	struct fixture *f = *state;
+	char wal[700];
+	struct stat sb;
+	assert_string_equal(sqlite3_vfs_find(NULL)->zName, "cleanheat");
+	assert_int_equal(ch_db_exec_script(f->db, "PRAGMA wal_checkpoint(TRUNCATE);"
+	                                          " PRAGMA wal_autocheckpoint = 0;"
+	                                          " PRAGMA cache_size = 200;"
+	                                          " CREATE TABLE pages(k INTEGER PRIMARY KEY,"
+	                                          " v INTEGER, b BLOB)"),
+	                 0);
+	int64_t calls = write_calls(), sum = -1;
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(add_pages(f->db, 1, 4000), 0);
+	/* the insert spilled nearly every page: one write call a frame and
+	 * another for its header when written one by one */
+	calls = calls >= 0 ? write_calls() - calls : -1;
+	if (calls >= 0)
+		assert_true(calls < 1000);
+	/* read back from the WAL while the run may still hold them */
+	assert_int_equal(ch_db_query_int64(f->db, &sum, "SELECT sum(v) FROM pages", NULL), 0);
+	assert_int_equal(sum, 4000 * 4001 / 2);
+	/* half the pages again: frames rewritten in place */
+	assert_int_equal(ch_db_run(f->db,
+	                           "UPDATE pages SET v = v + 1, b = randomblob(3000)"
+	                           " WHERE k % 2 = 0",
+	                           NULL),
+	                 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+
+	snprintf(wal, sizeof wal, "%s-wal", f->path);
+	assert_int_equal(stat(wal, &sb), 0);
+	int64_t frames = ((int64_t)sb.st_size - 32) / (24 + 4096);
+	assert_true(frames >= 4000);
+	check_pages(f->db, 4000, 4000 * 4001 / 2 + 2000);
+
+	ch_db *other;
+	assert_int_equal(ch_db_open_existing(&other, f->url), 0);
+	check_pages(other, 4000, 4000 * 4001 / 2 + 2000);
+	ch_db_close(other);
+
+	check_after_crash(f, 4000, 4000 * 4001 / 2 + 2000);
+}
+
+/* A transaction rolled back after its cache spilled leaves frames in its
+ * connection's run that nothing commits. Another connection then commits
+ * frames at the same places in the WAL, and the first writes again: the
+ * second's rows are whole, for the live connections and after a crash. */
+static void test_wal_run_rolled_back(void **state)
+{
+	struct fixture *f = *state;
+	ch_db *other;
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE pages(k INTEGER PRIMARY KEY,"
+	                                          " v INTEGER, b BLOB);"
+	                                          " PRAGMA wal_checkpoint(TRUNCATE);"
+	                                          " PRAGMA wal_autocheckpoint = 0;"
+	                                          " PRAGMA cache_size = 10"),
+	                 0);
+	assert_int_equal(ch_db_open_existing(&other, f->url), 0);
+	assert_int_equal(ch_db_exec_script(other, "PRAGMA wal_autocheckpoint = 0"), 0);
+	/* about 60 frames spilled, then rolled back */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(add_pages(f->db, 1, 70), 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	/* the other connection's 200 pages, over the same part of the WAL */
+	assert_int_equal(add_pages(other, 1001, 1200), 0);
+	/* and the first writes again, after them */
+	assert_int_equal(add_pages(f->db, 1, 10), 0);
+	int64_t sum = (1001 + 1200) * 200 / 2 + 55;
+	check_pages(f->db, 210, sum);
+	check_pages(other, 210, sum);
+	ch_db_close(other);
+
+	check_after_crash(f, 210, sum);
+}
+
+/* A write the file system refuses (here: past the process's file size
+ * limit) fails the transaction with SQLite's word for it ("disk I/O
+ * error", "database or disk is full"), not with that of the rollback after
+ * it, whether it comes at a small commit, at a large one or while the
+ * cache spills; the committed rows stay as they were. */
+static void test_wal_run_fails(void **state)
+{
+	struct fixture *f = *state;
+	struct rlimit was, small;
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE pages(k INTEGER PRIMARY KEY,"
+	                                          " v INTEGER, b BLOB)"),
+	                 0);
+	assert_int_equal(add_pages(f->db, 1, 100), 0);
+	assert_int_equal(ch_db_exec_script(f->db, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &was), 0);
+	void (*handler)(int) = signal(SIGXFSZ, SIG_IGN);
+	small = was;
+
+	/* a commit of ten pages, its frames one run: the run and the commit
+	 * frame fail when written through, before SQLite names them in the WAL
+	 * index (were the commit frame kept in the run, the commit would seem
+	 * to pass) */
+	small.rlim_cur = 16 << 10;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	add_pages_fails(f->db, 101, 110);
+	check_pages(f->db, 100, 100 * 101 / 2);
+
+	/* the commit: 4,000 pages in the cache, 16 MB of WAL */
+	small.rlim_cur = 4 << 20;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &small), 0);
+	add_pages_fails(f->db, 101, 4100);
+	check_pages(f->db, 100, 100 * 101 / 2);
+
+	/* spilling: the same through a cache of 200 pages */
+	assert_int_equal(ch_db_exec_script(f->db, "PRAGMA cache_size = 200"), 0);
+	add_pages_fails(f->db, 101, 4100);
+
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &was), 0);
+	signal(SIGXFSZ, handler);
+	check_pages(f->db, 100, 100 * 101 / 2);
+	ch_db *other;
+	assert_int_equal(ch_db_open_existing(&other, f->url), 0);
+	check_pages(other, 100, 100 * 101 / 2);
+	ch_db_close(other);
+}
+
 /* The trigram search index: the FTS5 query of two strings (each one's
  * trigrams ANDed, a quote doubled, the strings ORed) finds the rows that
  * hold either; ch_db_text_index takes an entry out and puts one in. */
@@ -1166,7 +1392,11 @@ int main(void)
 	    T(test_large_read),
 	    T(test_one_of_many),
 	    T(test_cache_pages),
+	    T(test_wal_runs),
+	    T(test_wal_run_rolled_back),
 	    T(test_text_match),
+	    /* last: a failure there leaves the process's file size limit low */
+	    T(test_wal_run_fails),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);
