@@ -210,11 +210,11 @@ static void install_allocator(void)
  * (the last connection to close deletes it). A write that extends a file
  * is the dear kind: the file system (ext4) zeroes the part of each new
  * 4 KiB block the write does not cover, and a frame (4,120 bytes) never
- * covers one. A bulk command writes tens of thousands
- * of frames, at its commit and whenever its page cache spills: about
- * 12,000 for a weekly file of 100,000 steps, 30,000 for an import of
- * 100,000 households, a quarter of a million for the year's steps
- * (docs/performance.md, "WAL frames written in runs").
+ * covers one. A bulk command writes thousands of frames, at its commit
+ * and whenever its page cache spills: 8,040 for a weekly file of 100,000
+ * steps, about 31,000 for an import of 100,000 households, a quarter of a
+ * million for the year's steps (docs/performance.md, "WAL frames written
+ * in runs").
  *
  * So the process's default VFS is a thin layer over SQLite's own (the unix
  * VFS). It keeps the frames of a WAL in a buffer of WAL_RUN_BYTES while
