@@ -220,8 +220,9 @@ static void install_allocator(void)
  * VFS). It keeps the frames of a WAL in a buffer of WAL_RUN_BYTES while
  * each follows the one before, and writes the run with one call when the
  * buffer is full, when a write goes elsewhere in the file, or when anything
- * else asks for the file: a read that overlaps the run, its size, a sync,
- * a truncation, a file control, closing. (124 KiB: the unix VFS writes at
+ * else asks for the file: a read that overlaps the run without lying
+ * inside it (one inside is served from it), its size, a sync, a
+ * truncation, a file control, closing. (124 KiB: the unix VFS writes at
  * most 128 KiB less one byte a call and reports a larger write as a full
  * disk.)
  *
@@ -260,10 +261,12 @@ struct run_file {
 	sqlite3_file *real;   /* the file of SQLite's VFS, after this struct */
 	struct run_file *wal; /* a database file's WAL, while open */
 	struct run_file *db;  /* a WAL's database file */
-	char *buf;            /* LEN bytes at START of the file: a run, or */
+	/* LEN bytes at START of the file: a run to be written, or (WINDOW)
+	 * frames read ahead, DIRTY once a header was written in them */
+	char *buf;
 	size_t len;
 	sqlite3_int64 start;
-	int window; /* frames read ahead (DIRTY: headers written in them) */
+	int window;
 	int dirty;
 	int is_wal;
 	int commit_page; /* the last write was a commit frame's header */

@@ -22,6 +22,7 @@
 #include "util/buf.h"
 #include "util/embedded.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/huge_blocks.h"
 #include "util/strv.h"
 
@@ -1086,15 +1087,11 @@ static int64_t write_calls(void)
 /* Copies the file FROM to TO, byte for byte. */
 static void copy_file(const char *from, const char *to)
 {
-	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-	char buf[65536];
-	size_t n;
-	assert_non_null(in);
-	assert_non_null(out);
-	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-		assert_int_equal(fwrite(buf, 1, n, out), n);
-	fclose(in);
-	assert_int_equal(fclose(out), 0);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(ch_file_read(from, (size_t)1 << 30, &data, &len), 0);
+	assert_int_equal(ch_file_write(to, data, len), 0);
+	free(data);
 }
 
 /* Table pages holds COUNT rows whose v add up to SUM, and the database
