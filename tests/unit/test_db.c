@@ -1280,11 +1280,12 @@ static int64_t raw_check(sqlite3 *db, const char *sql, int64_t want)
  * far fewer read calls than pages. Another connection then changes every
  * row between the reader's transactions, through the database file (a
  * checkpoint) and through the WAL (emptied first, so that its frames land
- * where the reader's last window lay). The last row read alone (its page
- * lay in that window) and each scan see the rows as they are. Bare
- * connections through the process's VFS, so that the table is the file's
- * last pages and the reader reads by calls, as a large transaction does,
- * not through the memory mapping. */
+ * at the places the reader read before). The last row read alone and each
+ * scan see the rows as they are: in the file, that row's page lies in the
+ * reader's last window, and with windows kept across the locks the reader
+ * reads the old value. Bare connections through the process's VFS, so
+ * that the table is the file's last pages and the reader reads by calls,
+ * as a large transaction does, not through the memory mapping. */
 static void test_read_ahead(void **state)
 {
 	struct fixture *f = *state;
