@@ -17,8 +17,8 @@
  * SQLite's memory statistics are off (they cost a global mutex per
  * allocation), its cache pages come from huge pages (util/huge_blocks.c;
  * "Cache pages from huge pages" below), and its files go through a thin
- * VFS of ours that writes a WAL's frames in runs ("WAL frames written in
- * runs" below).
+ * VFS of ours that writes a WAL's frames in runs and reads pages read in
+ * order ahead ("WAL frames written in runs" below).
  * SQLite's result codes are mapped to ch_err: a busy or locked database is
  * CH_EBUSY, a constraint failure CH_ECONFLICT, everything else CH_ERROR,
  * each with SQLite's own message.
@@ -283,7 +283,8 @@ struct run_file {
 	struct run_file *wal; /* a database file's WAL, while open */
 	struct run_file *db;  /* a WAL's database file */
 	/* LEN bytes at START of the file: a run to be written, or (WINDOW)
-	 * frames read ahead, DIRTY once a header was written in them */
+	 * bytes read ahead (in a WAL, frames), DIRTY once a frame's header
+	 * was written in them */
 	char *buf;
 	size_t len;
 	sqlite3_int64 start;
@@ -342,7 +343,7 @@ static int read_ahead(struct run_file *f, void *p, int amt, sqlite3_int64 off, s
 	size_t n = left < (sqlite3_int64)want ? (size_t)left : want;
 	if (!f->buf)
 		f->buf = malloc(WAL_RUN_BYTES);
-	/* a window short of the frame, or not read whole: the frame alone */
+	/* a window shorter than the read, or not read whole: the read alone */
 	if (!f->buf || n < (size_t)amt ||
 	    f->real->pMethods->xRead(f->real, f->buf, (int)n, off) != SQLITE_OK)
 		return f->real->pMethods->xRead(f->real, p, amt, off);
