@@ -159,7 +159,13 @@ int ch_ctx_factor(const ch_ctx *ctx)
 int ch_ctx_begin(ch_ctx *ctx)
 {
 	/* rows changed outside a transaction stay noted: the next commit seals
-	 * them */
+	 * them. The commit's temporary table is made before the outermost
+	 * write transaction, outside it (a rollback would take it away). */
+	if (ch_db_tx_depth(ctx->db) == 0) {
+		int rc = ch_seal_prepare(ctx->store);
+		if (rc)
+			return rc;
+	}
 	return ch_db_begin(ctx->db);
 }
 

@@ -242,11 +242,21 @@ void ch_seal_forget(ch_store *store)
 
 int ch_seal_install(ch_store *store)
 {
+	ch_db_set_change_hook(store->db, heard, store);
+	return 0;
+}
+
+int ch_seal_prepare(ch_store *store)
+{
 	int rc;
+	if (store->seal_ready)
+		return 0;
 	/* the objects a transaction changed, by kind (the index in kinds[]);
 	 * a temporary table, whose cache the driver keeps small (SQLite: 4 MiB,
 	 * the rest in the temporary file; a million-row import notes about
-	 * 16 MB) */
+	 * 16 MB). Made on the first write: a command that only reads spares
+	 * the temporary database, its table and triggers (docs/performance.md,
+	 * "The dispatch") */
 	rc = ch_db_temp_table(store->db, "seal_dirty",
 	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
 	                      " PRIMARY KEY (kind, object)");
@@ -255,7 +265,7 @@ int ch_seal_install(ch_store *store)
 			rc = ch_db_note_deletes(store->db, kinds[i].child_table, kinds[i].child_key,
 			                        "seal_dirty", (int)i);
 	if (rc == 0)
-		ch_db_set_change_hook(store->db, heard, store);
+		store->seal_ready = 1;
 	return rc;
 }
 
@@ -565,6 +575,12 @@ int ch_seal_commit(ch_ctx *ctx)
 	int rc;
 	ch_buf b;
 
+	/* the end of a read snapshot on a connection that has not begun a
+	 * write transaction, so has no table of changed objects
+	 * (ch_seal_prepare): nothing to seal here; rows noted outside a
+	 * transaction wait for the first write's commit */
+	if (!ctx->store->seal_ready && ch_db_tx_serial(ctx->db) == 0)
+		return 0;
 	/* nothing sealed yet: a new database, or one made before sealing */
 	rc = ch_db_query_int64(ctx->db, &baseline, "SELECT NOT EXISTS (SELECT 1 FROM seal)", NULL);
 	if (rc)

@@ -11,8 +11,9 @@
  * seal too breaks the digest in the audit entry, and rewriting the entry
  * breaks the hash chain (and, with a signing key, the signed checkpoints:
  * audit.h). The rows changed are noticed by a change hook of the program's
- * own connection (and temporary triggers for child rows deleted), which a
- * sqlite3 shell on the file does not have.
+ * own connection (and temporary triggers for child rows deleted, made with
+ * the commit's temporary table before the connection's first write
+ * transaction), which a sqlite3 shell on the file does not have.
  */
 #ifndef CH_CORE_SEAL_H
 #define CH_CORE_SEAL_H

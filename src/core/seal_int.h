@@ -20,9 +20,14 @@ struct ch_seal_note {
 };
 
 /* Makes STORE's connection note which audited objects a transaction changes:
- * a change hook (db.h) for the rows, and the temporary table and triggers
- * the commit reads. Called once per connection, after migration. */
+ * a change hook (db.h) for the rows. Called once per connection, after
+ * migration. */
 int ch_seal_install(ch_store *store);
+/* Makes the temporary table and triggers the commit reads, once per
+ * connection: called outside a transaction, before each outermost write
+ * transaction begins (ch_ctx_begin), so that a connection that only reads
+ * (a report, a page) never makes them. Returns at once when they exist. */
+int ch_seal_prepare(ch_store *store);
 /* Forgets the rows noted: the transaction that changed them rolled back. */
 void ch_seal_forget(ch_store *store);
 

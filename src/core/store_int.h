@@ -17,6 +17,9 @@ struct ch_store {
 	/* rows of sealed tables the open transaction changed (seal.c) */
 	struct ch_seal_note *seal_notes;
 	size_t seal_n, seal_cap;
+	/* the temporary table and triggers the commit reads exist (made before
+	 * the connection's first write transaction, ch_seal_prepare) */
+	int seal_ready;
 	/* the open transaction appended to the audit log after the entry
 	 * audit_base, and audit_head is written when it commits (audit.c) */
 	int audit_pending;

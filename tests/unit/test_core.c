@@ -1213,6 +1213,70 @@ static void test_seal_runs(void **state)
 	                 4);
 }
 
+/* 1 when the connection of CTX has the commit's table of changed objects
+ * (core/seal.c, ch_seal_prepare): asked of the table itself, so the same
+ * words serve both dialects (a missing table is an error). */
+static int has_seal_table(ch_ctx *ctx)
+{
+	int64_t n = -1;
+	int rc = ch_db_query_int64(ch_ctx_db(ctx), &n, "SELECT count(*) FROM seal_dirty", NULL);
+	ch_error_clear();
+	return rc == 0 && n == 0;
+}
+
+/* A connection makes the commit's temporary table and triggers before its
+ * first write transaction, not when it opens: one that only reads (a
+ * report, a page) never makes them. A read snapshot's end seals nothing;
+ * the first write, even one rolled back, leaves them made, and the writes
+ * after it are sealed as before. */
+static void test_seal_table_on_first_write(void **state)
+{
+	struct fixture *f = *state;
+	int64_t checked = 0, problems = 0;
+	ch_ctx *c = open_as(f, "root");
+	assert_false(has_seal_table(c));
+	assert_int_equal(ch_ctx_begin_read(c), 0);
+	assert_true(count_of(c, "SELECT count(*) FROM app_user") > 0);
+	assert_int_equal(ch_ctx_commit(c), 0);
+	assert_false(has_seal_table(c));
+	int64_t seals = count_of(c, "SELECT count(*) FROM seal");
+
+	/* a write transaction rolled back: made outside it, the table stays */
+	assert_int_equal(ch_ctx_begin(c), 0);
+	assert_true(has_seal_table(c));
+	ch_ctx_rollback(c);
+	assert_true(has_seal_table(c));
+	assert_int_equal(count_of(c, "SELECT count(*) FROM seal"), seals);
+
+	/* a user added: sealed */
+	assert_int_equal(ch_user_add(c, "u7", CH_ROLE_REVIEWER, NULL), 0);
+	assert_int_equal(count_of(c,
+	                          "SELECT count(*) FROM seal s JOIN app_user u ON u.id = s.object"
+	                          " WHERE s.kind = 'user' AND u.name = 'u7'"),
+	                 1);
+	assert_int_equal(ch_seal_verify(c, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	ch_ctx_free(c);
+
+	/* a fresh connection whose first write deletes a child row: the
+	 * trigger made before it notes the parent */
+	c = open_as(f, "root");
+	static const test_plan_row rows[] = {{"昌吉市", "100", "100", "", ""}};
+	test_import_plan(c, "2023年度封存测试计划", rows, 1);
+	ch_ctx_free(c);
+	c = open_as(f, "root");
+	assert_false(has_seal_table(c));
+	int64_t plan_seals = count_of(c, "SELECT count(*) FROM seal WHERE kind = 'plan'");
+	assert_int_equal(ch_ctx_begin(c), 0);
+	assert_int_equal(ch_db_exec_script(ch_ctx_db(c), "DELETE FROM plan_target"), 0);
+	assert_int_equal(ch_ctx_commit(c), 0);
+	assert_int_equal(count_of(c, "SELECT count(*) FROM seal WHERE kind = 'plan'"),
+	                 plan_seals + 1);
+	assert_int_equal(ch_seal_verify(c, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	ch_ctx_free(c);
+}
+
 /* One transaction with each kind of change a commit seals: a row written
  * again with the same values (its seal has it: no new seal), a row changed,
  * a row deleted (sealed as deleted), and a row added and deleted again
@@ -2167,6 +2231,7 @@ int main(void)
 	    T(test_audit_tamper_delete_last),
 	    T(test_seal_rows),
 	    T(test_seal_runs),
+	    T(test_seal_table_on_first_write),
 	    T(test_seal_changes),
 	    T(test_seal_chunks),
 	    T(test_seal_spill),
