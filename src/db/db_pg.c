@@ -50,7 +50,13 @@
  * to another is noted as a change of that other row); with a hook set,
  * the driver reads the notes after the last one it heard after each write
  * statement (in the statement's round trip) and tells the hook; they are
- * deleted when the next write transaction begins. The canonical JSON of the seals is built with
+ * deleted when the next write transaction begins. The driver makes
+ * ch_changes before the connection's first write transaction, or before a
+ * write outside any transaction, always outside a transaction (so no
+ * rollback takes it away), and never for a connection that only reads: a
+ * session's first temporary table costs the server milliseconds. Writes
+ * inside a read snapshot (the scratch tables of an import's check) are
+ * heard only once it exists. The canonical JSON of the seals is built with
  * json_build_array and json_agg and made compact by ch_json_min (the same
  * migration), so it comes out byte for byte as SQLite's json_array.
  *
@@ -89,7 +95,7 @@ struct pg_conn {
 	int in_tx;
 	int conflicted;       /* 40001 or 40P01 since the transaction began */
 	ch_db_change_fn hook; /* the change hook, or NULL */
-	int hook_broken;      /* it could not be set up: every statement fails */
+	int changes_made;     /* this session's ch_changes exists (make_changes) */
 	void *hook_arg;
 	char *ident_table[IDENT_CACHE];
 	char *ident_col[IDENT_CACHE];
@@ -487,6 +493,23 @@ static void tell_hook(struct pg_conn *pc, PGresult *r)
 	}
 }
 
+/* Makes this session's ch_changes, where the schema's ch_note_change
+ * triggers note the rows (without it they note nothing: other sessions,
+ * psql), once, when a change hook is set: called outside a transaction,
+ * before the first write transaction begins and before a write outside
+ * one (see the top of this file). */
+static int make_changes(struct pg_conn *pc)
+{
+	if (!pc->hook || pc->changes_made || pc->in_tx)
+		return 0;
+	int rc = pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
+	                       " (op text NOT NULL, tbl text NOT NULL, id bigint NOT NULL,"
+	                       " n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)");
+	if (rc == 0)
+		pc->changes_made = 1;
+	return rc;
+}
+
 /* The notes after the last one heard, by their number, at most
  * DRAIN_MAX at a time: deleting them instead would leave dead rows that
  * every later read in the same transaction scans again (a batch of N
@@ -500,7 +523,7 @@ static void tell_hook(struct pg_conn *pc, PGresult *r)
  * a round trip of its own (after a script). */
 static int drain_changes(struct pg_conn *pc)
 {
-	for (int more = 1; more;) {
+	for (int more = pc->changes_made; more;) {
 		char heard[24];
 		snprintf(heard, sizeof heard, "%lld", (long long)pc->heard);
 		const char *p[1] = {heard};
@@ -569,7 +592,7 @@ static int run_pipelined(struct pg_stmt *st, enum pipe_part *failed_at, char sta
 	int n = 0, ok = 1;
 	size_t ndealloc = pc->dealloc.len < 8 ? pc->dealloc.len : 8;
 	int prepare = !prepared_fits(st);
-	int drain = pc->hook && !st->reads;
+	int drain = pc->hook && pc->changes_made && !st->reads;
 	state[0] = '\0';
 	if (prepare && st->name[0]) {
 		/* prepared with other types: that one goes, a new one comes */
@@ -691,10 +714,10 @@ static int pg_step(void *stmt)
 {
 	struct pg_stmt *st = stmt;
 	struct pg_conn *pc = st->conn;
-	if (pc->hook_broken)
-		return ch_error_set(CH_ERROR, "database: the change hook could not be set up, so"
-		                              " changes would go unheard (ch_changes)");
 	if (!st->ran) {
+		int rc;
+		if (!st->reads && !pc->in_tx && (rc = make_changes(pc)) != 0)
+			return rc;
 		enum pipe_part at;
 		char state[6];
 		st->ran = 1;
@@ -702,7 +725,7 @@ static int pg_step(void *stmt)
 		PQclear(st->res);
 		st->res = NULL;
 		param_types(st);
-		int rc = run_pipelined(st, &at, state);
+		rc = run_pipelined(st, &at, state);
 		if (rc && pc->in_tx && at != P_SAVEPOINT && at != P_DEALLOC)
 			undo_savepoint(pc);
 		if (rc && !st->text_typed && (at == P_PREPARE || at == P_EXEC) &&
@@ -902,7 +925,7 @@ static int pg_exec_script(void *impl, const char *sql)
 	struct pg_conn *pc = impl;
 	if (pc->in_tx && savepoint_command(sql))
 		return pg_simple(pc, sql);
-	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : 0;
+	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : make_changes(pc);
 	if (rc)
 		return rc;
 	rc = pg_simple(pc, sql);
@@ -923,12 +946,15 @@ static int pg_begin(void *impl, int read)
 {
 	struct pg_conn *pc = impl;
 	pc->conflicted = 0;
+	int rc = read ? 0 : make_changes(pc);
+	if (rc)
+		return rc;
 	/* with a change hook, the notes heard before go (see DRAIN_SQL) */
-	int rc = pg_simple(pc, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
-	                       : pc->hook && !pc->hook_broken
-	                           ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY
-	                             "); DELETE FROM pg_temp.ch_changes"
-	                           : "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
+	rc = pg_simple(pc, read ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+	                   : pc->changes_made
+	                       ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY
+	                         "); DELETE FROM pg_temp.ch_changes"
+	                       : "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")");
 	if (rc) {
 		pg_simple(pc, "ROLLBACK");
 		return rc;
@@ -999,12 +1025,7 @@ static int pg_check_file(const char *path, int64_t *schema_version)
 static void pg_change_hook(void *impl, ch_db_change_fn fn, void *arg)
 {
 	struct pg_conn *pc = impl;
-	/* where the schema's ch_note_change triggers note the rows; without
-	 * it they note nothing (other sessions, psql) */
-	pc->hook_broken =
-	    fn && pg_simple(pc, "CREATE TEMP TABLE IF NOT EXISTS ch_changes"
-	                        " (op text NOT NULL, tbl text NOT NULL, id bigint NOT NULL,"
-	                        " n bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)") != 0;
+	/* the table the notes go to is made on the first write (make_changes) */
 	pc->hook = fn;
 	pc->hook_arg = arg;
 }
@@ -1128,7 +1149,7 @@ static int load_flush(struct pg_load *l)
 	PGconn *c = pc->c;
 	if (!l->data.len)
 		return 0;
-	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : 0;
+	int rc = pc->in_tx ? pg_simple(pc, "SAVEPOINT ch_stmt") : make_changes(pc);
 	if (rc)
 		return rc;
 	PGresult *r = PQexec(c, l->copy_sql);

@@ -11,8 +11,9 @@
  * and the append-only and ledger triggers; statements sent in one round
  * trip (pipeline mode) whose failure undoes only themselves, prepared once
  * and prepared again when their types change; and the bulk load through
- * COPY (load_cases.h, the same cases test_db_load runs on SQLite). Without
- * it those cases skip.
+ * COPY (load_cases.h, the same cases test_db_load runs on SQLite); the
+ * change hook's table made on a connection's first write, and every write
+ * after it heard. Without it those cases skip.
  */
 #include "load_cases.h"
 #include "testutil.h"
@@ -338,6 +339,91 @@ static void test_pg_load(void **state)
 	ch_db_close(db);
 }
 
+/* What a change hook heard: the inserts into app_user. */
+struct heard {
+	int users;
+};
+
+static void hear(void *arg, enum ch_db_change op, const char *table, int64_t rowid)
+{
+	struct heard *h = arg;
+	(void)rowid;
+	if (op == CH_DB_INSERT && strcmp(table, "app_user") == 0)
+		h->users++;
+}
+
+/* 1 when this session has the change hook's table ch_changes. */
+static int has_changes(ch_db *db)
+{
+	int64_t v = -1;
+	assert_int_equal(
+	    ch_db_query_int64(db, &v, "SELECT to_regclass('pg_temp.ch_changes') IS NOT NULL", NULL),
+	    0);
+	return v == 1;
+}
+
+/* The change hook's table is made on the connection's first write, outside
+ * any transaction: not for reads and read snapshots (their scratch writes
+ * included), before a write outside a transaction, and before the first
+ * write transaction; the hook hears the writes after it in each case. */
+static void test_pg_change_table(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	struct heard h = {0};
+
+	/* reads, and a read snapshot writing a scratch table: no table */
+	ch_db *db = open_pg();
+	ch_db_set_change_hook(db, hear, &h);
+	assert_false(has_changes(db));
+	assert_int_equal(ch_db_begin_read(db), 0);
+	assert_int_equal(ch_db_exec_script(db, "CREATE TEMP TABLE scratch_x (a int);"
+	                                       " INSERT INTO scratch_x VALUES (1)"),
+	                 0);
+	assert_int_equal(ch_db_commit(db), 0);
+	assert_false(has_changes(db));
+
+	/* a write outside a transaction: made first, and heard */
+	assert_int_equal(ch_db_run(db,
+	                           "INSERT INTO app_user(name, role, created_at)"
+	                           " VALUES ('hook1', 'reviewer', '2023-01-01T00:00:00Z')",
+	                           NULL),
+	                 0);
+	assert_true(has_changes(db));
+	assert_int_equal(h.users, 1);
+	ch_db_close(db);
+
+	/* the first write transaction of another connection, rolled back:
+	 * the table stays, and the next transaction's write is heard */
+	db = open_pg();
+	ch_db_set_change_hook(db, hear, &h);
+	assert_false(has_changes(db));
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_true(has_changes(db));
+	ch_db_rollback(db);
+	assert_true(has_changes(db));
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(ch_db_run(db,
+	                           "INSERT INTO app_user(name, role, created_at)"
+	                           " VALUES ('hook2', 'reviewer', '2023-01-01T00:00:00Z')",
+	                           NULL),
+	                 0);
+	assert_int_equal(ch_db_commit(db), 0);
+	assert_int_equal(h.users, 2);
+
+	/* a script outside a transaction: heard too */
+	ch_db_close(db);
+	db = open_pg();
+	ch_db_set_change_hook(db, hear, &h);
+	assert_int_equal(ch_db_exec_script(db,
+	                                   "INSERT INTO app_user(name, role, created_at)"
+	                                   " VALUES ('hook3', 'reviewer', '2023-01-01T00:00:00Z')"),
+	                 0);
+	assert_int_equal(h.users, 3);
+	ch_db_close(db);
+}
+
 static void test_pg_conninfo(void **state)
 {
 	(void)state;
@@ -379,6 +465,7 @@ int main(void)
 	    cmocka_unit_test(test_pg_conninfo),
 	    cmocka_unit_test(test_pg_pipeline),
 	    cmocka_unit_test(test_pg_load),
+	    cmocka_unit_test(test_pg_change_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
