@@ -256,7 +256,7 @@ int ch_seal_prepare(ch_store *store)
 	 * the rest in the temporary file; a million-row import notes about
 	 * 16 MB). Made on the first write: a command that only reads spares
 	 * the temporary database, its table and triggers (docs/performance.md,
-	 * "The dispatch") */
+	 * "A command that only reads") */
 	rc = ch_db_temp_table(store->db, "seal_dirty",
 	                      "kind INTEGER NOT NULL, object INTEGER NOT NULL,"
 	                      " PRIMARY KEY (kind, object)");

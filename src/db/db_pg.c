@@ -52,11 +52,12 @@
  * statement (in the statement's round trip) and tells the hook; they are
  * deleted when the next write transaction begins. The driver makes
  * ch_changes before the connection's first write transaction, or before a
- * write outside any transaction, always outside a transaction (so no
- * rollback takes it away), and never for a connection that only reads: a
- * session's first temporary table costs the server milliseconds. Writes
- * inside a read snapshot (the scratch tables of an import's check) are
- * heard only once it exists. The canonical JSON of the seals is built with
+ * statement that is not a read, a script or a COPY outside any
+ * transaction; always outside a transaction (so no rollback takes it
+ * away), and never for a connection that only reads: a session's first
+ * temporary table costs the server milliseconds. Writes inside a read
+ * snapshot (the scratch tables of an import's check) are heard only once
+ * it exists. The canonical JSON of the seals is built with
  * json_build_array and json_agg and made compact by ch_json_min (the same
  * migration), so it comes out byte for byte as SQLite's json_array.
  *
@@ -495,9 +496,10 @@ static void tell_hook(struct pg_conn *pc, PGresult *r)
 
 /* Makes this session's ch_changes, where the schema's ch_note_change
  * triggers note the rows (without it they note nothing: other sessions,
- * psql), once, when a change hook is set: called outside a transaction,
- * before the first write transaction begins and before a write outside
- * one (see the top of this file). */
+ * psql), once, when a change hook is set; does nothing inside a
+ * transaction. Called before a write transaction begins, and before a
+ * statement that is not a read, a script or a COPY outside a transaction
+ * (see the top of this file). */
 static int make_changes(struct pg_conn *pc)
 {
 	if (!pc->hook || pc->changes_made || pc->in_tx)

@@ -724,7 +724,7 @@ static void install_vfs(void)
  * before SQLite initialises itself (sqlite3_config must come first). Each
  * page cache would start with one block for its first 20 pages
  * (SQLITE_DEFAULT_PCACHE_INITSZ), every page of it written at once: 87 KB
- * of fresh memory, 21 page faults, for the main and for the temporary
+ * of fresh memory, about 21 page faults, for the main and for the temporary
  * database of a command that may read a few pages. Without it the cache
  * takes each page when it needs it, from the allocator below. The
  * allocator of cache pages goes in at the same moment, and the VFS before
