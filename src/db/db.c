@@ -25,9 +25,13 @@ static const struct ch_db_driver *const drivers[] = {
 
 /* An existing database with none of the program's tables (a PostgreSQL
  * database its administrator has just made, an empty file) is not there
- * yet: opened to read, it would get the schema but not its first user. */
-static int require_schema(ch_db *db, const char *url)
+ * yet: opened to read, it would get the schema but not its first user.
+ * Only a database without schema_version is listed: one with it has a
+ * table, and the list costs a server a catalogue query on every open. */
+static int require_schema(ch_db *db, const char *url, int versioned)
 {
+	if (versioned)
+		return 0;
 	ch_strv tables;
 	ch_strv_init(&tables);
 	int rc = ch_db_tables(db, &tables);
@@ -53,11 +57,14 @@ static int db_open(ch_db **out, const char *url, int create, int *created)
 			    drivers[i]->name, drivers[i]->version, CH_DB_DRIVER_VERSION);
 		ch_db *db = ch_calloc(1, sizeof *db);
 		db->drv = drivers[i];
+		int versioned = 0;
 		int rc = db->drv->open(&db->impl, target, create);
-		if (rc == 0 && !create)
-			rc = require_schema(db, url);
 		if (rc == 0)
-			rc = ch_db_migrate(db, created);
+			rc = db->drv->has_table(db->impl, "schema_version", &versioned);
+		if (rc == 0 && !create)
+			rc = require_schema(db, url, versioned);
+		if (rc == 0)
+			rc = ch_db_migrate(db, versioned, created);
 		if (rc) {
 			ch_db_close(db);
 			return rc;

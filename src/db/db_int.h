@@ -17,7 +17,7 @@
 #include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
-#define CH_DB_DRIVER_VERSION 5
+#define CH_DB_DRIVER_VERSION 6
 
 struct ch_db_driver {
 	const char *name;
@@ -48,6 +48,10 @@ struct ch_db_driver {
 	/* The names of the program's own tables, in no particular order
 	 * (not the driver's internal ones, nor a full-text index's parts). */
 	int (*tables)(void *impl, ch_strv *out);
+	/* Does the program's schema (SQLite: the main database; PostgreSQL:
+	 * the current schema) hold a table NAME? Sets *HAS to 1 or 0. Asked
+	 * on every open, so one short query, not the list above. */
+	int (*has_table)(void *impl, const char *name, int *has);
 	/* Inside a write transaction: foreign keys are checked at its commit,
 	 * not per statement (rows that refer forward may be loaded). */
 	int (*defer_checks)(void *impl);
@@ -179,7 +183,9 @@ extern const struct ch_db_driver ch_db_pg_driver;
  * "src/db/sql/pg/"). */
 const char *ch_db_migration_dir(const char *dialect);
 
-/* Applies the embedded migrations (migrate.c). */
-int ch_db_migrate(ch_db *db, int *created);
+/* Applies the embedded migrations (migrate.c). VERSIONED: the database
+ * already has its table schema_version (ch_db_open asked), so it is not
+ * made again. */
+int ch_db_migrate(ch_db *db, int versioned, int *created);
 
 #endif

@@ -235,13 +235,28 @@ static int pg_open(void **impl, const char *target, int create)
 		pg_close(pc);
 		return rc;
 	}
-	/* text sorts by code point, as in SQLite, only under the C collation:
-	 * lists and reports would otherwise come out in another order */
-	PGresult *r = PQexec(pc->c, "SELECT CASE WHEN datlocprovider = 'c' THEN datcollate"
-	                            " ELSE 'icu ' || daticulocale END FROM pg_database"
-	                            " WHERE datname = current_database()");
-	const char *coll =
-	    PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
+	/* The session's settings, then the database's collation, in one round
+	 * trip (PQexec returns the last statement's result, or the error that
+	 * stopped them). Text sorts by code point, as in SQLite, only under
+	 * the C collation: lists and reports would otherwise come out in
+	 * another order. */
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "SET client_min_messages = warning; SET lock_timeout = %lld;"
+	         " SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
+	         " SELECT CASE WHEN datlocprovider = 'c' THEN datcollate"
+	         " ELSE 'icu ' || daticulocale END FROM pg_database"
+	         " WHERE datname = current_database()",
+	         /* 0 would mean no bound at all: a busy wait of 0 is 1 ms */
+	         ch_busy_wait() > 0 ? (long long)ch_busy_wait() * 1000 : 1LL);
+	PGresult *r = PQexec(pc->c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_error(pc, r);
+		PQclear(r);
+		pg_close(pc);
+		return rc;
+	}
+	const char *coll = PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "";
 	int c_order =
 	    strcmp(coll, "C") == 0 || strcmp(coll, "POSIX") == 0 || strncmp(coll, "C.", 2) == 0;
 	if (!c_order) {
@@ -256,17 +271,6 @@ static int pg_open(void **impl, const char *target, int create)
 		return rc;
 	}
 	PQclear(r);
-	char set[160];
-	snprintf(set, sizeof set,
-	         "SET client_min_messages = warning; SET lock_timeout = %lld;"
-	         " SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'",
-	         /* 0 would mean no bound at all: a busy wait of 0 is 1 ms */
-	         ch_busy_wait() > 0 ? (long long)ch_busy_wait() * 1000 : 1LL);
-	int rc = pg_simple(pc, set);
-	if (rc) {
-		pg_close(pc);
-		return rc;
-	}
 	*impl = pc;
 	return 0;
 }
@@ -860,6 +864,27 @@ static int pg_tables(void *impl, ch_strv *out)
 	return 0;
 }
 
+/* to_regclass looks the name up in the catalogue's caches; a query over
+ * pg_class (as pg_tables is) costs a fresh session milliseconds more
+ * (docs/performance.md, "PostgreSQL: what every command opens"). */
+static int pg_has_table(void *impl, const char *name, int *has)
+{
+	struct pg_conn *pc = impl;
+	const char *p[1] = {name};
+	PGresult *r = PQexecParams(pc->c,
+	                           "SELECT to_regclass(quote_ident(current_schema()) || '.' ||"
+	                           " quote_ident($1)) IS NOT NULL",
+	                           1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		int rc = pg_error(pc, r);
+		PQclear(r);
+		return rc;
+	}
+	*has = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	return 0;
+}
+
 static int pg_defer_checks(void *impl)
 {
 	return pg_simple(impl, "SET CONSTRAINTS ALL DEFERRED");
@@ -1287,6 +1312,7 @@ const struct ch_db_driver ch_db_pg_driver = {
     .column_blob = pg_column_blob,
     .finalize = pg_finalize,
     .tables = pg_tables,
+    .has_table = pg_has_table,
     .defer_checks = pg_defer_checks,
     .reset_ids = pg_reset_ids,
     .deferrable_indexes = NULL, /* loads keep every index (ch_db_deferrable_indexes) */

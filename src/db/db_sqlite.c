@@ -919,6 +919,20 @@ static int sqlite_tables(void *impl, ch_strv *out)
 	return rc == SQLITE_DONE ? 0 : map_error(impl, rc);
 }
 
+static int sqlite_has_table(void *impl, const char *name, int *has)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(
+	    impl, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return map_error(impl, rc);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*has = rc == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : map_error(impl, rc);
+}
+
 static void sqlite_finalize(void *stmt)
 {
 	sqlite3_finalize(stmt);
@@ -1463,6 +1477,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .column_blob = sqlite_column_blob,
     .finalize = sqlite_finalize,
     .tables = sqlite_tables,
+    .has_table = sqlite_has_table,
     .defer_checks = sqlite_defer_checks,
     .reset_ids = sqlite_reset_ids,
     .deferrable_indexes = sqlite_deferrable_indexes,

@@ -69,7 +69,7 @@ int64_t ch_db_schema_latest(void)
 	return latest;
 }
 
-int ch_db_migrate(ch_db *db, int *created)
+int ch_db_migrate(ch_db *db, int versioned, int *created)
 {
 	int64_t current = 0, latest = 0;
 	const char *dir = ch_db_migration_dir(db->drv->dialect);
@@ -81,9 +81,13 @@ int ch_db_migrate(ch_db *db, int *created)
 		    "本程序缺少 %s 数据库的第 %ld 号表结构迁移（另一种数据库有 %s），"
 		    "不能打开这种数据库；请使用补齐了该迁移的 cleanheat",
 		    db->drv->name, migration_version(lack), lack);
-	int rc = ch_db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
-	                               " version INTEGER PRIMARY KEY,"
-	                               " applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)");
+	/* made only when missing: on PostgreSQL even an IF NOT EXISTS that
+	 * finds the table is a statement the server runs on every open */
+	int rc = versioned ? 0
+	                   : ch_db_exec_script(db, "CREATE TABLE IF NOT EXISTS schema_version ("
+	                                           " version INTEGER PRIMARY KEY,"
+	                                           " applied_at TEXT NOT NULL DEFAULT "
+	                                           "CURRENT_TIMESTAMP)");
 	if (rc)
 		return rc;
 	rc = ch_db_query_int64(db, &current, "SELECT max(version) FROM schema_version", NULL);

@@ -1444,6 +1444,35 @@ static void test_open_existing_needs_schema(void **state)
 	ch_db_close(db);
 }
 
+/* A file holding only another program's table has no schema_version:
+ * opened to read it is not refused (it has a table) and gets the schema,
+ * its own table kept; opened again it is versioned and migrates nothing. */
+static void test_open_unversioned(void **state)
+{
+	struct fixture *f = *state;
+	char path[700], url[720];
+	ch_db *db = NULL;
+	int64_t v = 0;
+	snprintf(path, sizeof path, "%s/stranger.db", f->dir);
+	sqlite3 *h = NULL;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "CREATE TABLE theirs(x); INSERT INTO theirs VALUES (7)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(h);
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	assert_int_equal(ch_db_open_existing(&db, url), 0);
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT max(version) FROM schema_version", NULL),
+	                 0);
+	assert_int_equal(v, ch_db_schema_latest());
+	assert_int_equal(ch_db_query_int64(db, &v, "SELECT x FROM theirs", NULL), 0);
+	assert_int_equal(v, 7);
+	ch_db_close(db);
+	assert_int_equal(ch_db_open_existing(&db, url), 0);
+	assert_int_equal(count_rows(db, "schema_version"), ch_db_schema_latest());
+	ch_db_close(db);
+}
+
 int main(void)
 {
 	test_sqlite_only(
@@ -1455,6 +1484,7 @@ int main(void)
 	    T(test_open_bad_urls),
 	    T(test_open_existing_needs_schema),
 	    T(test_schema_version),
+	    T(test_open_unversioned),
 	    T(test_run_and_query),
 	    T(test_bind_types),
 	    T(test_bind_text_ref),

@@ -445,6 +445,55 @@ static void test_pg_conninfo(void **state)
 	ch_db_close(db);
 }
 
+/* What every open sets and asks in its first round trips: the session's
+ * settings (sent with the collation's query), and a schema with no table
+ * refused as not there yet (the schema's table looked up, the list asked
+ * only without it). */
+static void test_pg_open_checks(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	ch_db *db = open_pg();
+	char *s = NULL;
+	int64_t v = 0;
+	assert_int_equal(ch_db_query_text(db, &s, "SHOW TimeZone", NULL), 0);
+	assert_string_equal(s, "UTC");
+	free(s);
+	assert_int_equal(ch_db_query_text(db, &s, "SHOW client_min_messages", NULL), 0);
+	assert_string_equal(s, "warning");
+	free(s);
+	assert_int_equal(ch_db_query_text(db, &s, "SHOW client_encoding", NULL), 0);
+	assert_string_equal(s, "UTF8");
+	free(s);
+	assert_int_equal(ch_db_query_int64(db, &v,
+	                                   "SELECT setting::bigint FROM pg_settings"
+	                                   " WHERE name = 'lock_timeout'",
+	                                   NULL),
+	                 0);
+	assert_int_equal(v, ch_busy_wait() > 0 ? ch_busy_wait() * 1000 : 1);
+	assert_int_equal(ch_db_exec_script(db, "DROP SCHEMA IF EXISTS ch_no_tables CASCADE;"
+	                                       " CREATE SCHEMA ch_no_tables"),
+	                 0);
+	ch_db_close(db);
+
+	/* the same database with the empty schema first in its path: refused,
+	 * although schema_version is in the other schema of the path */
+	char url[1200];
+	const char *base = pg_url();
+	snprintf(url, sizeof url, "%s%soptions=-csearch_path%%3Dch_no_tables,public", base,
+	         strchr(base, '?') ? "&" : "?");
+	ch_db *empty = NULL;
+	assert_int_equal(ch_db_open_existing(&empty, url), CH_ENOTFOUND);
+	assert_null(empty);
+	assert_non_null(strstr(ch_error_message(), "还没有建立表结构"));
+	ch_error_clear();
+
+	db = open_pg();
+	assert_int_equal(ch_db_exec_script(db, "DROP SCHEMA ch_no_tables"), 0);
+	ch_db_close(db);
+}
+
 static void test_pg_unreachable(void **state)
 {
 	(void)state;
@@ -463,6 +512,7 @@ int main(void)
 	    cmocka_unit_test(test_pg_unreachable),
 	    cmocka_unit_test(test_pg_driver),
 	    cmocka_unit_test(test_pg_conninfo),
+	    cmocka_unit_test(test_pg_open_checks),
 	    cmocka_unit_test(test_pg_pipeline),
 	    cmocka_unit_test(test_pg_load),
 	    cmocka_unit_test(test_pg_change_table),
