@@ -899,7 +899,8 @@ static const void *sqlite_column_blob(void *stmt, int col, size_t *len)
  * table (household_search_data ...), which its own table stands for. The
  * full-text tables are found once (MATERIALIZED): asked for each table,
  * the catalogue's every row and its SQL text were read again, which cost a
- * short command more than its own work (every open asks, require_schema). */
+ * short command more than its own work (every open asked then; now only
+ * the open of a file without schema_version, require_schema in db.c). */
 static int sqlite_tables(void *impl, ch_strv *out)
 {
 	sqlite3_stmt *st = NULL;
