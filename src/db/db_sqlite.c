@@ -257,10 +257,14 @@ static void install_allocator(void)
  * checkpoint copies them, the sorter's runs from a temporary file. Taken
  * one call a page, that was 930,000 read calls for the year's steps, most
  * of them in order. So a read that begins where the one before it ended
- * (in a WAL, at the next frame's page) fills the buffer as a window of the
- * bytes from there on, 16 KiB the first time and twice the last after, up
- * to WAL_RUN_BYTES; the reads inside it are served from it. Only the
- * database, its WAL and the temporary files are read so, and a window is
+ * (in a WAL, at the next frame's page), or a little further on (less than
+ * WAL_RUN_BYTES: a table a large transaction spilled lies in its WAL in
+ * order, with other pages' frames between its own), fills a buffer of its
+ * own as a window of the bytes from there on, 16 KiB the first time and
+ * twice the last after, up to WAL_RUN_BYTES; the reads inside it are
+ * served from it. A run waiting to be written does not stop it: the window
+ * ends where the run begins, and a write over a window lets it go. Only
+ * the database, its WAL and the temporary files are read so, and a window is
  * let go at this handle's every write, at every lock taken or let go on the
  * database or its WAL index, and at a size asked, a sync or a file control:
  * another connection writes the database or its WAL only between this
@@ -293,11 +297,16 @@ struct run_file {
 	int is_wal;
 	int commit_page; /* the last write was a commit frame's header */
 	/* reads in order are read ahead (the database, its WAL, temporary
-	 * files): where the next read in order would begin, and how much the
-	 * next window reads */
+	 * files): where the next read in order would begin, how much the next
+	 * window reads, and the window (ALEN bytes at ASTART of the file, in
+	 * a buffer of its own, so that a run waiting to be written does not
+	 * keep reads from it; only ever read) */
 	int ahead_ok;
 	sqlite3_int64 next_read;
 	size_t ahead;
+	char *abuf;
+	size_t alen;
+	sqlite3_int64 astart;
 };
 
 /* struct run_file rounded up to 8 bytes: where the real file begins. */
@@ -306,7 +315,7 @@ struct run_file {
 static sqlite3_vfs *real_vfs;
 
 /* Writes the run, or the window if a header was written in it, and
- * empties the buffer. */
+ * empties the buffer; lets the window of reads in order go. */
 static int run_flush(struct run_file *f)
 {
 	int rc = SQLITE_OK;
@@ -314,6 +323,7 @@ static int run_flush(struct run_file *f)
 		rc = f->real->pMethods->xWrite(f->real, f->buf, (int)f->len, f->start);
 	f->len = 0;
 	f->window = f->dirty = 0;
+	f->alen = 0;
 	return rc;
 }
 
@@ -331,27 +341,74 @@ static int is_frame(int amt)
 	return page >= 512 && page <= 65536 && (page & (page - 1)) == 0;
 }
 
-/* Reads AMT bytes at OFF through a window of up to WANT bytes from OFF on,
- * as many as the file has. */
-static int read_ahead(struct run_file *f, void *p, int amt, sqlite3_int64 off, size_t want)
+/* 1 when the window of reads in order holds all of AMT bytes at OFF. */
+static int ahead_holds(const struct run_file *f, int amt, sqlite3_int64 off)
+{
+	return f->alen && off >= f->astart && off + amt <= f->astart + (sqlite3_int64)f->alen;
+}
+
+/* Reads up to WANT bytes at OFF, as many as the file has before END, into
+ * *BUF (allocated at its first use), and the first AMT of them into P; *N
+ * the bytes in *BUF. A window shorter than the read, or not read whole:
+ * the read alone, and *N 0. */
+static int fill(struct run_file *f, char **buf, void *p, int amt, sqlite3_int64 off,
+                sqlite3_int64 end, size_t want, size_t *n)
 {
 	sqlite3_int64 size = 0;
 	int rc = f->real->pMethods->xFileSize(f->real, &size);
+	*n = 0;
 	if (rc != SQLITE_OK)
 		return rc;
+	if (size > end)
+		size = end;
 	sqlite3_int64 left = size > off ? size - off : 0;
-	size_t n = left < (sqlite3_int64)want ? (size_t)left : want;
-	if (!f->buf)
-		f->buf = malloc(WAL_RUN_BYTES);
-	/* a window shorter than the read, or not read whole: the read alone */
-	if (!f->buf || n < (size_t)amt ||
-	    f->real->pMethods->xRead(f->real, f->buf, (int)n, off) != SQLITE_OK)
+	size_t got = left < (sqlite3_int64)want ? (size_t)left : want;
+	if (!*buf)
+		*buf = malloc(WAL_RUN_BYTES);
+	if (!*buf || got < (size_t)amt ||
+	    f->real->pMethods->xRead(f->real, *buf, (int)got, off) != SQLITE_OK)
 		return f->real->pMethods->xRead(f->real, p, amt, off);
-	f->start = off;
-	f->len = n;
-	f->window = 1;
-	memcpy(p, f->buf, (size_t)amt);
+	memcpy(p, *buf, (size_t)amt);
+	*n = got;
 	return SQLITE_OK;
+}
+
+/* Reads AMT bytes at OFF through the window of reads in order, of up to
+ * WANT bytes from OFF on: as many as the file has, and none the buffer of
+ * runs holds unwritten. A run waiting to be written lies after the read
+ * (run_read wrote one the read overlaps), so the window ends where it
+ * begins; a window of frames with headers written in it is written
+ * first. */
+static int read_window(struct run_file *f, void *p, int amt, sqlite3_int64 off, size_t want)
+{
+	sqlite3_int64 end = off + (sqlite3_int64)want;
+	int rc = SQLITE_OK;
+	if (f->len && (!f->window || f->dirty) && off < f->start + (sqlite3_int64)f->len &&
+	    end > f->start) {
+		if (!f->window && f->start > off)
+			end = f->start;
+		else
+			rc = run_flush(f);
+	}
+	f->alen = 0;
+	if (rc == SQLITE_OK)
+		rc = fill(f, &f->abuf, p, amt, off, end, want, &f->alen);
+	f->astart = off;
+	return rc;
+}
+
+/* Reads AMT bytes at OFF through a window of up to WANT bytes from OFF on,
+ * as many as the file has, in the buffer of runs. */
+static int read_ahead(struct run_file *f, void *p, int amt, sqlite3_int64 off, size_t want)
+{
+	size_t n;
+	int rc = fill(f, &f->buf, p, amt, off, off + (sqlite3_int64)want, want, &n);
+	if (rc == SQLITE_OK && n) {
+		f->start = off;
+		f->len = n;
+		f->window = 1;
+	}
+	return rc;
 }
 
 static int run_close(sqlite3_file *file)
@@ -363,16 +420,18 @@ static int run_close(sqlite3_file *file)
 	if (f->wal)
 		f->wal->db = NULL;
 	free(f->buf);
-	f->buf = NULL;
+	free(f->abuf);
+	f->buf = f->abuf = NULL;
 	int rc2 = f->real->pMethods->xClose(f->real);
 	return rc != SQLITE_OK ? rc : rc2;
 }
 
-/* Lets go of a window that holds nothing to be written. */
+/* Lets go of the windows that hold nothing to be written. */
 static void drop_window(struct run_file *f)
 {
 	if (f->window && !f->dirty)
 		f->len = 0, f->window = 0;
+	f->alen = 0;
 }
 
 static int run_read(sqlite3_file *file, void *p, int amt, sqlite3_int64 off)
@@ -387,13 +446,20 @@ static int run_read(sqlite3_file *file, void *p, int amt, sqlite3_int64 off)
 		f->next_read = next;
 		return SQLITE_OK;
 	}
-	/* a read that follows the one before, of a page or more, when no run
-	 * waits to be written: a window, twice as large as the last */
-	int in_order = f->ahead_ok && !frame && amt >= 512 && off == f->next_read &&
-	               (f->len == 0 || f->window);
+	if (ahead_holds(f, amt, off)) {
+		memcpy(p, f->abuf + (off - f->astart), (size_t)amt);
+		f->next_read = next;
+		return SQLITE_OK;
+	}
+	/* a read of a page or more that begins where the one before ended, or
+	 * a little further on (less than a window): a window, twice as large
+	 * as the last. A table a large transaction spilled to the WAL lies
+	 * there in order, with the frames of other pages the cache let go
+	 * between its own. */
+	int in_order = f->ahead_ok && !frame && amt >= 512 && f->next_read >= 0 &&
+	               off >= f->next_read && off - f->next_read < (sqlite3_int64)WAL_RUN_BYTES;
 	f->next_read = next;
-	if (f->len && (frame || in_order ||
-	               (off < f->start + (sqlite3_int64)f->len && off + amt > f->start))) {
+	if (f->len && (frame || (off < f->start + (sqlite3_int64)f->len && off + amt > f->start))) {
 		int rc = run_flush(f);
 		if (rc != SQLITE_OK)
 			return rc;
@@ -403,7 +469,7 @@ static int run_read(sqlite3_file *file, void *p, int amt, sqlite3_int64 off)
 	if (in_order) {
 		size_t want = f->ahead < READ_AHEAD_FIRST ? READ_AHEAD_FIRST : f->ahead;
 		f->ahead = want * 2 < WAL_RUN_BYTES ? want * 2 : WAL_RUN_BYTES;
-		return read_ahead(f, p, amt, off, want);
+		return read_window(f, p, amt, off, want);
 	}
 	f->ahead = 0;
 	return f->real->pMethods->xRead(f->real, p, amt, off);
@@ -413,10 +479,13 @@ static int run_write(sqlite3_file *file, const void *p, int amt, sqlite3_int64 o
 {
 	struct run_file *f = (struct run_file *)file;
 	int rc;
-	if (!f->is_wal) { /* its buffer holds only a window read ahead */
+	if (!f->is_wal) { /* its buffers hold only windows read ahead */
 		drop_window(f);
 		return f->real->pMethods->xWrite(f->real, p, amt, off);
 	}
+	/* the window of reads in order over the bytes written: let go */
+	if (f->alen && off < f->astart + (sqlite3_int64)f->alen && off + amt > f->astart)
+		f->alen = 0;
 	/* a commit frame (its header, then its page): the run before it, then
 	 * the frame itself, written through */
 	const unsigned char *h = p;
