@@ -38,6 +38,7 @@
 #include "core/ctx_int.h"
 #include "core/event.h"
 #include "core/reflist.h"
+#include "core/seal_int.h"
 #include "core/idcard.h"
 #include "core/region.h"
 #include "core/subsidy.h"
@@ -965,7 +966,12 @@ static int check_step(ch_event_batch *b, const ch_event_in *in, const struct hh_
 	int64_t event_id = ch_db_last_id(b->ctx->db);
 	if ((rc = ch_stmt_bind_text_ref(b->st_upd, 1, ch_stage_key(stage))) != 0 ||
 	    (rc = ch_stmt_bind_text_ref(b->st_upd, 2, day)) != 0 ||
-	    (rc = ch_stmt_bind_int64(b->st_upd, 3, h.id)) != 0 || (rc = run(b->st_upd)) != 0)
+	    (rc = ch_stmt_bind_int64(b->st_upd, 3, h.id)) != 0)
+		return rc;
+	ch_seal_stage_writes(b->ctx, 1);
+	rc = run(b->st_upd);
+	ch_seal_stage_writes(b->ctx, 0);
+	if (rc)
 		return rc;
 	struct ev_sink to = {b->st_agg, b->sums};
 	rc = contribute(b->ctx, &to, event_id, h.id, h.plan_year, h.county_id, stage, h.stage, day,
@@ -1092,7 +1098,9 @@ static int write_set(ch_event_batch *b, const size_t *refused, size_t nrefused,
 		         " FROM ev_hh x WHERE x.id = household.id)"
 		         " WHERE id IN (SELECT id FROM ev_hh)",
 		         ch_db_bulk_verb(db, CH_DB_BULK_UPDATE));
+		ch_seal_stage_writes(b->ctx, 1);
 		rc = ch_db_run(db, sql, "");
+		ch_seal_stage_writes(b->ctx, 0);
 	}
 	size_t nmoved = ch_idmap_count(b->moved);
 	if (rc == 0 && ch_db_changes(db) != (int64_t)nmoved)

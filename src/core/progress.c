@@ -14,6 +14,7 @@
 #include "core/event.h"
 #include "core/household.h"
 #include "core/idcard.h"
+#include "core/seal_int.h"
 #include "core/progress_int.h"
 #include "core/reflist.h"
 #include "core/region.h"
@@ -275,9 +276,12 @@ int ch_event_correct(ch_ctx *ctx, const char *county, const char *household, con
 		rc = ch_db_run(ctx->db,
 		               "UPDATE event SET superseded_by = ? WHERE id = ? AND county_id = ?",
 		               "iii", new_id, o.id, o.county);
-	if (rc == 0 && o.is_current)
+	if (rc == 0 && o.is_current) {
+		ch_seal_stage_writes(ctx, 1);
 		rc = ch_db_run(ctx->db, "UPDATE household SET stage_day = ? WHERE id = ?", "ti",
 		               day, o.household);
+		ch_seal_stage_writes(ctx, 0);
+	}
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    ctx->db, &agg,

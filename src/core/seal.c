@@ -13,10 +13,13 @@
  * version does not have yet). The seal digest of an audit.seal entry is BLAKE2b-256 over the
  * entry's seals in (kind, object) order, each as three length-prefixed
  * fields (kind, object in decimal, fields; "-" for NULL), as audit.c hashes
- * an entry.
+ * an entry. A transaction whose only writes to households moved their
+ * stages (ch_seal_stage_writes) seals each from its newest seal with the
+ * new stage put in, the same bytes when the row agreed with that seal.
  */
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,17 +170,17 @@ static const struct seal_kind kinds[] = {
     {"plan", "年度计划", "plan", "id", "x.year || '年第 ' || x.version || ' 版'", plan_cols,
      "plan_target", "plan_id"},
 };
-#define NKINDS (sizeof kinds / sizeof kinds[0])
+#define NKINDS         (sizeof kinds / sizeof kinds[0])
+#define KIND_HOUSEHOLD 0 /* kinds[0] */
 
-/* json_array(x.a, x.b, ...) for kind K, into B: the values in the order of
- * K's columns (their names are in the table above, not in every seal),
- * spelt as DB's driver builds the same JSON. */
-static void canon_sql(ch_db *db, const struct seal_kind *k, ch_buf *b)
+/* json_array(x.a, x.b, ...) of the columns COLS, into B, spelt as DB's
+ * driver builds the same JSON. */
+static void canon_cols(ch_db *db, const struct seal_col *cols, ch_buf *b)
 {
 #define J(what, close) ch_db_json_sql(db, CH_DB_JSON_##what, close)
 	ch_buf_puts(b, J(ARRAY, 0));
-	for (const struct seal_col *c = k->cols; c->name; c++) {
-		ch_buf_puts(b, c == k->cols ? "" : ", ");
+	for (const struct seal_col *c = cols; c->name; c++) {
+		ch_buf_puts(b, c == cols ? "" : ", ");
 		if (c->rows)
 			ch_buf_printf(b, "%s(SELECT %s%s%s%s%s FROM %s i)%s", J(EMBED, 0),
 			              J(GROUP_ARRAY, 0), J(INNER_ARRAY, 0), c->expr,
@@ -189,6 +192,90 @@ static void canon_sql(ch_db *db, const struct seal_kind *k, ch_buf *b)
 	}
 	ch_buf_puts(b, J(ARRAY, 1));
 #undef J
+}
+
+/* The canonical form of kind K, into B: the values in the order of K's
+ * columns (their names are in the table above, not in every seal). */
+static void canon_sql(ch_db *db, const struct seal_kind *k, ch_buf *b)
+{
+	canon_cols(db, k->cols, b);
+}
+
+/* What a stage move sets (ch_seal_stage_writes): two columns of the
+ * household's form, side by side in household_cols from stage_at(). */
+static const struct seal_col stage_cols[] = {
+    {"status", "状态", NULL, NULL},
+    {"stage_day", "环节日期", NULL, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+#define STAGE_N 2
+
+/* Where stage_cols lie in household_cols; -1 if they do not lie there side
+ * by side (then every household is sealed from its whole row). */
+static int stage_at(void)
+{
+	for (int i = 0; household_cols[i].name; i++)
+		if (strcmp(household_cols[i].name, stage_cols[0].name) == 0)
+			return household_cols[i + 1].name &&
+			               strcmp(household_cols[i + 1].name, stage_cols[1].name) == 0
+			           ? i
+			           : -1;
+	return -1;
+}
+
+/* The closing quote of the JSON string whose text starts at P (after its
+ * opening quote), or NULL: the next quote not escaped by an odd number of
+ * backslashes before it. strchr runs over the string's bytes many at a
+ * time; a household's seal is mostly text. */
+static const char *string_end(const char *p)
+{
+	for (const char *q = strchr(p, '"'); q; q = strchr(q + 1, '"')) {
+		size_t bs = 0;
+		while (q - bs > p && q[-1 - (ptrdiff_t)bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return q;
+	}
+	return NULL;
+}
+
+/* Into OUT: the JSON array SEALED (compact, as the drivers' json_array
+ * write it) with its elements AT .. AT + N - 1 replaced by the elements
+ * of the array PART, which has N of them. A form's values are strings,
+ * numbers, null or arrays of them; a string's commas and brackets are
+ * skipped. Returns 0, or -1 (OUT as it was) when SEALED has fewer than
+ * AT + N elements or either is not such an array. */
+static int splice_elements(const char *sealed, size_t at, size_t n, const char *part, ch_buf *out)
+{
+	size_t plen = strlen(part), e = 0;
+	const char *from = at == 0 ? sealed + 1 : NULL, *to = NULL;
+	int depth = 0;
+	if (n == 0 || sealed[0] != '[' || plen < 2 || part[0] != '[' || part[plen - 1] != ']')
+		return -1;
+	for (const char *p = sealed + 1; *p && !to; p++) {
+		char c = *p;
+		if (c == '"') {
+			if (!(p = string_end(p + 1)))
+				return -1;
+		} else if (c == '[' || c == '{') {
+			depth++;
+		} else if (depth > 0 && (c == ']' || c == '}')) {
+			depth--;
+		} else if (depth == 0 && (c == ',' || c == ']')) {
+			if (e == at + n - 1)
+				to = p; /* the end of the last element replaced */
+			else if (c == ']')
+				break; /* too few elements */
+			else if (++e == at)
+				from = p + 1;
+		}
+	}
+	if (!from || !to)
+		return -1;
+	ch_buf_put(out, sealed, (size_t)(from - sealed));
+	ch_buf_put(out, part + 1, plen - 2);
+	ch_buf_puts(out, to);
+	return 0;
 }
 
 /* Which sealed table (2 * kind) or child table (2 * kind + 1) TABLE is; -1
@@ -217,6 +304,8 @@ static void heard(void *arg, enum ch_db_change op, const char *table, int64_t ro
 	int t = table_index(table);
 	if (t < 0 || (t % 2 == 1 && op == CH_DB_DELETE))
 		return;
+	if (t == 2 * KIND_HOUSEHOLD && !(store->seal_stage && op == CH_DB_UPDATE))
+		store->seal_hh_whole = 1;
 	if (store->seal_n) {
 		struct ch_seal_note *last = &store->seal_notes[store->seal_n - 1];
 		int64_t end = last->rowid + last->more;
@@ -238,6 +327,12 @@ static void heard(void *arg, enum ch_db_change op, const char *table, int64_t ro
 void ch_seal_forget(ch_store *store)
 {
 	store->seal_n = 0;
+	store->seal_hh_whole = 0;
+}
+
+void ch_seal_stage_writes(ch_ctx *ctx, int on)
+{
+	ctx->store->seal_stage = on;
 }
 
 int ch_seal_install(ch_store *store)
@@ -381,7 +476,7 @@ static int note_dirty(ch_ctx *ctx)
 			rc = ch_db_run(ctx->db, b.ptr, "i", r);
 	}
 	ch_buf_dispose(&b);
-	ch_seal_forget(store);
+	store->seal_n = 0;
 	return rc < 0 ? rc : 0;
 }
 
@@ -470,6 +565,7 @@ struct sealing {
 	ch_hash h;
 	char seq[24];
 	int64_t n;
+	int stage; /* the households' writes moved their stages alone */
 };
 
 /* The kinds in the order of their names: the order of the digest, and of
@@ -483,6 +579,81 @@ static void kinds_by_name(size_t order[NKINDS])
 			order[j] = order[j - 1];
 		order[j] = i;
 	}
+}
+
+/* The query that reads a chunk of kind K's changed objects: each object,
+ * the form of COLS over its row (K's columns, or stage_cols) and its
+ * newest seal, after the object bound third. */
+static int chunk_query(ch_db *db, const struct seal_kind *k, const struct seal_col *cols,
+                       ch_stmt **st)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "SELECT d.object, (SELECT ");
+	canon_cols(db, cols, &b);
+	ch_buf_printf(&b,
+	              " FROM %s x WHERE x.%s = d.object), (SELECT s.fields FROM seal s"
+	              " WHERE s.kind = ?1 AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)"
+	              " FROM seal_dirty d WHERE d.kind = ?2 AND d.object > ?3"
+	              " ORDER BY d.object LIMIT %d",
+	              k->table, k->key, SEAL_CHUNK);
+	int rc = ch_db_prepare(db, st, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
+/* Reads with ST (chunk_query's) the changed objects of kind KINDS[I] after
+ * *LAST, SEAL_CHUNK at most (*ROWS of them; *LAST the last): those whose
+ * state differs from their newest seal, *N of them, into OBJECTS, with
+ * their states in TEXT at AT. SPLICED >= 0: ST gives each household's
+ * stage, and its state is its newest seal with the stage put in at element
+ * SPLICED; *UNSEALED 1 (nothing kept) when a household has no seal or no
+ * row to start from. */
+static int read_chunk(size_t i, ch_stmt *st, int spliced, int64_t *last, int64_t *objects,
+                      size_t *at, ch_buf *text, size_t *n, int *rows, int *unsealed)
+{
+	int rc = ch_stmt_bind_text_ref(st, 1, kinds[i].kind);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, 2, (int64_t)i);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, 3, *last);
+	*n = 0;
+	*rows = 0;
+	*unsealed = 0;
+	ch_buf_clear(text);
+	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		rc = 0;
+		(*rows)++;
+		*last = ch_stmt_int64(st, 0);
+		const char *fields = ch_stmt_text(st, 1), *sealed = ch_stmt_text(st, 2);
+		size_t from = text->len;
+		if (spliced >= 0) {
+			if (!fields || !sealed ||
+			    splice_elements(sealed, (size_t)spliced, STAGE_N, fields, text) != 0) {
+				*unsealed = 1;
+				*n = 0;
+				break;
+			}
+			ch_buf_put(text, "", 1);
+			if (strcmp(text->ptr + from, sealed) == 0) {
+				text->len = from;
+				continue; /* its seal has it */
+			}
+		} else {
+			if (ch_stmt_is_null(st, 2) ? ch_stmt_is_null(st, 1)
+			                           : fields && strcmp(fields, sealed) == 0)
+				continue; /* its seal has it */
+			if (fields)
+				ch_buf_put(text, fields, strlen(fields) + 1);
+		}
+		objects[*n] = *last;
+		at[*n] = fields ? from : SIZE_MAX;
+		(*n)++;
+	}
+	if (rc == CH_DB_DONE)
+		rc = 0;
+	ch_stmt_reset(st);
+	return rc;
 }
 
 /* Seals the objects of kind KINDS[I] noted in temp.seal_dirty whose state
@@ -508,47 +679,29 @@ static int seal_kind(struct sealing *s, size_t i)
 	const struct seal_kind *k = &kinds[i];
 	int64_t objects[SEAL_CHUNK], last = INT64_MIN;
 	size_t at[SEAL_CHUNK]; /* offset of the fields in text; SIZE_MAX: NULL */
-	ch_stmt *st = NULL;
-	ch_buf b, text;
-	int rc;
+	ch_stmt *st = NULL, *whole = NULL;
+	ch_buf text;
+	/* the households from their newest seals, when every write to them
+	 * moved their stages alone (ch_seal_stage_writes) */
+	int spliced = i == KIND_HOUSEHOLD && s->stage ? stage_at() : -1;
+	int rc = chunk_query(s->db, k, spliced >= 0 ? stage_cols : k->cols, &st);
 
-	ch_buf_init(&b);
 	ch_buf_init(&text);
-	ch_buf_puts(&b, "SELECT d.object, (SELECT ");
-	canon_sql(s->db, k, &b);
-	ch_buf_printf(&b,
-	              " FROM %s x WHERE x.%s = d.object), (SELECT s.fields FROM seal s"
-	              " WHERE s.kind = ?1 AND s.object = d.object ORDER BY s.seq DESC LIMIT 1)"
-	              " FROM seal_dirty d WHERE d.kind = ?2 AND d.object > ?3"
-	              " ORDER BY d.object LIMIT %d",
-	              k->table, k->key, SEAL_CHUNK);
-	rc = ch_db_prepare(s->db, &st, b.ptr);
 	for (int rows = SEAL_CHUNK; rc == 0 && rows == SEAL_CHUNK;) {
+		int64_t first = last;
+		int unsealed = 0;
 		size_t n = 0;
-		rows = 0;
-		ch_buf_clear(&text);
-		rc = ch_stmt_bind_text_ref(st, 1, k->kind);
-		if (rc == 0)
-			rc = ch_stmt_bind_int64(st, 2, (int64_t)i);
-		if (rc == 0)
-			rc = ch_stmt_bind_int64(st, 3, last);
-		while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
-			rc = 0;
-			rows++;
-			last = ch_stmt_int64(st, 0);
-			const char *fields = ch_stmt_text(st, 1), *sealed = ch_stmt_text(st, 2);
-			if (ch_stmt_is_null(st, 2) ? ch_stmt_is_null(st, 1)
-			                           : fields && strcmp(fields, sealed) == 0)
-				continue; /* its seal has it */
-			objects[n] = last;
-			at[n] = fields ? text.len : SIZE_MAX;
-			if (fields)
-				ch_buf_put(&text, fields, strlen(fields) + 1);
-			n++;
+		rc = read_chunk(i, st, spliced, &last, objects, at, &text, &n, &rows, &unsealed);
+		if (rc == 0 && unsealed) {
+			/* a household with no seal to start from (or none left):
+			 * this chunk again, from the rows */
+			last = first;
+			if (!whole)
+				rc = chunk_query(s->db, k, k->cols, &whole);
+			if (rc == 0)
+				rc = read_chunk(i, whole, -1, &last, objects, at, &text, &n, &rows,
+				                &unsealed);
 		}
-		if (rc == CH_DB_DONE)
-			rc = 0;
-		ch_stmt_reset(st);
 		for (size_t j = 0; j < n && rc == 0; j++) {
 			char num[24];
 			const char *fields = at[j] == SIZE_MAX ? NULL : text.ptr + at[j];
@@ -562,8 +715,8 @@ static int seal_kind(struct sealing *s, size_t i)
 		}
 	}
 	ch_stmt_finalize(st);
+	ch_stmt_finalize(whole);
 	ch_buf_dispose(&text);
-	ch_buf_dispose(&b);
 	return rc;
 }
 
@@ -608,6 +761,7 @@ int ch_seal_commit(ch_ctx *ctx)
 		rc = ch_audit_version(ctx, &head);
 		snprintf(s.seq, sizeof s.seq, "%" PRId64, head + 1);
 		ch_hash_init(&s.h);
+		s.stage = !baseline && !ctx->store->seal_hh_whole;
 		if (rc == 0)
 			rc = ch_db_load_begin(ctx->db, "seal", cols, 4, &s.load);
 		for (size_t i = 0; i < NKINDS && rc == 0; i++)
@@ -633,6 +787,7 @@ int ch_seal_commit(ch_ctx *ctx)
 	}
 	if (rc == 0)
 		rc = ch_audit_sign_head(ctx);
+	ctx->store->seal_hh_whole = 0;
 	return rc;
 }
 

@@ -31,6 +31,21 @@ int ch_seal_prepare(ch_store *store);
 /* Forgets the rows noted: the transaction that changed them rolled back. */
 void ch_seal_forget(ch_store *store);
 
+/* Says that the writes between ON (1) and OFF (0) move households' stages
+ * alone: UPDATEs of household that set its status and stage_day and no
+ * other column a seal covers (the trigger that keeps withdrawn may run
+ * under them; withdrawn is not sealed). A commit whose household writes
+ * were all such builds each household's new seal from its newest seal,
+ * with those two values taken from the row and the others kept as sealed:
+ * it reads two columns instead of every one, and a field changed outside
+ * the program stays different from its seal instead of being sealed with
+ * the step (docs/verify.md). Any other write to a household in the same
+ * transaction (an insert, a delete, an UPDATE outside ON and OFF) makes
+ * the commit seal every household it changed from its whole row, as
+ * before. Never around a statement that sets another sealed column: its
+ * change would not be sealed, and verify would report the row. */
+void ch_seal_stage_writes(ch_ctx *ctx, int on);
+
 /* Keeps the rows noted so far below CH_SEAL_SPILL notes; does nothing
  * below that. A loop of single-row writes in random order notes each row
  * apart (16 bytes), and a million of them held 16 MiB until the commit

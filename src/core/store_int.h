@@ -20,6 +20,11 @@ struct ch_store {
 	/* the temporary table and triggers the commit reads exist (made before
 	 * the connection's first write transaction, ch_seal_prepare) */
 	int seal_ready;
+	/* the writes under way move households' stages alone
+	 * (ch_seal_stage_writes), and whether any other write to a household
+	 * was heard since the last commit: while none was, the commit seals
+	 * the households from their newest seals (seal.c) */
+	int seal_stage, seal_hh_whole;
 	/* the open transaction appended to the audit log after the entry
 	 * audit_base, and audit_head is written when it commits (audit.c) */
 	int audit_pending;

@@ -6,7 +6,10 @@
 # dispatch` (figures per county and stage in CSV, JSON, table and XLSX, week
 # and month boundaries), `report remind`, `report freeze` with a correction
 # inside the frozen week, `report verify` (also after tampering with
-# progress_daily), and the demo generators. Fixtures: tests/fixtures/progress/
+# progress_daily), the seals of steps (a household's phone changed outside
+# the program still found by `verify` after steps and a correction for it;
+# an address with quotes, commas, brackets and a backslash in the seal),
+# and the demo generators. Fixtures: tests/fixtures/progress/
 # (see its README): a plan with small targets (昌吉市 4, 阜康市 2) so that
 # every percentage can be worked out by hand.
 . "$(dirname "$0")/lib.sh"
@@ -788,3 +791,92 @@ if pct_lt "$C" "已开工·完成率" 木垒哈萨克自治县 昌吉市; then
 else
 	not_ok "demo 05-15: 木垒 behind 昌吉市 in 已开工 %" "$(cell "$C" 木垒哈萨克自治县 "已开工·完成率") vs $(cell "$C" 昌吉市 "已开工·完成率")"
 fi
+
+# ---- the seals of steps: a household's new seal is its newest seal with
+# the stage put in (core/seal.c), so a field changed outside the program
+# stays found after the program moves the household on ----
+
+# seals_like PATTERN: how many household seals of sl.db match PATTERN (LIKE)
+seals_like() {
+	sql sl.db "SELECT count(*) FROM seal WHERE kind = 'household' AND fields LIKE '$1'"
+}
+# verify_rc NAME RC: `cleanheat verify` of sl.db exits RC
+verify_rc() {
+	run ch --db sl.db verify
+	expect_rc "seals of steps: $1: exit $2" "$2"
+}
+
+# the register with CJ002's phone and an address holding the characters
+# the seal's JSON escapes or that a reader of it must not split at, and
+# ending in a backslash (escaped in the seal right before its quote)
+{
+	head -n 1 "$PF/register.csv"
+	sed -n '2,7p' "$PF/register.csv" |
+		sed 's/^\(昌吉市,大西渠镇,大西渠村,CJ002,进度乙,652301197003010026\),,/\1,13800000002,"大西渠村""3,号]\\[{x}\\"/'
+} >seal-reg.csv
+rm -f sl.db
+ch --db sl.db plan import "$PF/plan-small.csv" --year 2023 >/dev/null &&
+	ch --db sl.db household import seal-reg.csv >/dev/null || echo "not ok - setting up sl.db"
+expect_eq "seals of steps: CJ002's address as imported" \
+	"$(sql sl.db "SELECT address FROM household WHERE hh_no = 'CJ002'")" '大西渠村"3,号]\[{x}\'
+printf '县市,户编号,环节,日期,备注\n昌吉市,CJ001,已开工,2023-04-03,\n昌吉市,CJ002,已开工,2023-04-20,\n阜康市,FK001,已开工,2023-04-21,\n' >seal-w1.csv
+run ch --db sl.db event import seal-w1.csv
+expect_rc "seals of steps: first week: exit 0" 0
+verify_rc "verify after the first week" 0
+expect_eq "seals of steps: CJ002's newest seal has its stage and the address" \
+	"$(sql sl.db "SELECT fields FROM seal WHERE kind = 'household' AND object =
+		(SELECT id FROM household WHERE hh_no = 'CJ002') ORDER BY seq DESC LIMIT 1")" \
+	'[2,12,13,"CJ002","进度乙","652301197003010026","13800000002","大西渠村\"3,号]\\[{x}\\",12000,null,null,"heat_pump","window",5000,2023,"new",null,null,null,"started","2023-04-20",null]'
+
+# CJ002's phone changed outside the program, then a step for it
+sql sl.db "UPDATE household SET phone = '13900000009' WHERE hh_no = 'CJ002'"
+verify_rc "verify after the phone changed outside" 1
+printf '县市,户编号,环节,日期,备注\n昌吉市,CJ002,已完工,2023-07-17,\n昌吉市,CJ003,已开工,2023-05-31,\n' >seal-w2.csv
+run ch --db sl.db event import seal-w2.csv
+expect_rc "seals of steps: a step for the changed household: exit 0" 0
+verify_rc "verify after the step" 1
+has_err "seals of steps: verify names CJ002's phone" "CJ002 的「联系电话」与审计记录"
+expect_eq "seals of steps: the new seal keeps the phone the program sealed" \
+	"$(seals_like '%13900000009%')" 0
+expect_eq "seals of steps: the new seal has the step" \
+	"$(seals_like '%"installed","2023-07-17"%')" 1
+# the phone put back: every row agrees with its seal again
+sql sl.db "UPDATE household SET phone = '13800000002' WHERE hh_no = 'CJ002'"
+verify_rc "verify with the phone put back" 0
+# a step's date corrected (stage_day alone written): sealed the same way
+sql sl.db "UPDATE household SET phone = '13900000009' WHERE hh_no = 'CJ002'"
+run ch --db sl.db event correct CJ002 已完工 --county 昌吉市 --date 2023-07-18
+expect_rc "seals of steps: a correction of the changed household's step: exit 0" 0
+expect_eq "seals of steps: the correction's seal has the new date and the sealed phone" \
+	"$(seals_like '%"13800000002"%"installed","2023-07-18"%')" 1
+sql sl.db "UPDATE household SET phone = '13800000002' WHERE hh_no = 'CJ002'"
+verify_rc "verify after the correction, the phone put back" 0
+
+# a register update of CJ003's phone, then its next step: the step's seal
+# is made over the seal the update made
+printf '县市,乡镇,村,户编号,户主姓名,身份证号,联系电话,地址,取暖面积,改造方式,节能改造措施,节能改造面积,年度,批次,总投资\n昌吉市,大西渠镇,大西渠村,CJ003,进度丙,652301197003010034,13800000003,,120,空气能,,,2023,新建,\n' >seal-upd.csv
+run ch --db sl.db household import seal-upd.csv
+expect_rc "seals of steps: CJ003's phone updated by an import: exit 0" 0
+printf '县市,户编号,环节,日期,备注\n昌吉市,CJ003,已完工,2023-07-10,\n' >seal-w3.csv
+run ch --db sl.db event import seal-w3.csv
+expect_rc "seals of steps: CJ003's next step: exit 0" 0
+verify_rc "verify after the update and the step" 0
+expect_eq "seals of steps: CJ003's newest seal has the phone and the step" \
+	"$(seals_like '%"13800000003"%"installed","2023-07-10"%')" 1
+
+# a household with no seal to start from (written outside the program) in
+# the same batch as one that has: sealed from its row, as every version
+# has sealed it; the other keeps its stage sealed over its newest seal
+sql sl.db "INSERT INTO household(county_id, township_id, village_id, hh_no, head_name, id_number,
+	heated_area_centi, technology, plan_year, batch, status, list_key, updated_at)
+	SELECT county_id, township_id, village_id, 'CJ009', head_name, '652301197003010077',
+	heated_area_centi, technology, plan_year, batch, status, replace(list_key, 'CJ004', 'CJ009'),
+	updated_at FROM household WHERE hh_no = 'CJ004'"
+verify_rc "verify with a household written outside" 1
+has_err "seals of steps: verify names the household written outside" "CJ009 不见于审计记录"
+printf '县市,户编号,环节,日期,备注\n昌吉市,CJ004,已开工,2023-06-01,\n昌吉市,CJ009,已开工,2023-06-02,\n' >seal-w4.csv
+run ch --db sl.db event import seal-w4.csv
+expect_rc "seals of steps: steps for both: exit 0" 0
+expect_eq "seals of steps: both sealed with their steps" \
+	"$(sql sl.db "SELECT count(*) FROM seal WHERE kind = 'household' AND (fields LIKE '%\"CJ004\"%\"started\",\"2023-06-01\"%' OR fields LIKE '%\"CJ009\"%\"started\",\"2023-06-02\"%')")" 2
+verify_rc "verify after both steps" 0

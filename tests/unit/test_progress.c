@@ -21,6 +21,7 @@
 #include "core/plan.h"
 #include "core/problems.h"
 #include "core/rules.h"
+#include "core/seal.h"
 #include "core/workflow.h"
 #include "db/db.h"
 #include "util/date.h"
@@ -1438,6 +1439,59 @@ static void test_withdraw_after_es_removed(void **state)
 	withdraw_after_es_change(*state, NULL, NULL);
 }
 
+/* Every row agrees with its seal, and one newest seal of a household has
+ * PHONE and then STAGE and DAY. */
+static void expect_sealed(ch_ctx *ctx, const char *phone, const char *stage, const char *day)
+{
+	int64_t checked = 0, problems = 0;
+	char sql[256];
+	assert_int_equal(ch_seal_verify(ctx, NULL, NULL, &checked, &problems), 0);
+	assert_int_equal(problems, 0);
+	snprintf(sql, sizeof sql,
+	         "SELECT count(*) FROM seal WHERE kind = 'household'"
+	         " AND fields LIKE '%%\"%s\"%%\"%s\",\"%s\"%%'",
+	         phone, stage, day);
+	assert_int_equal(q(ctx, sql), 1);
+}
+
+/* Steps recorded in the same transaction as another write to a household,
+ * before it and after it: the commit seals the households from their whole
+ * rows (core/seal.c, ch_seal_stage_writes), so the other write is sealed
+ * too and every row agrees with its seal. Sealed from the newest seals
+ * instead, the phone would be missing from them and verify would fail. */
+static void test_stage_seals_mixed(void **state)
+{
+	struct fixture *f = *state;
+	ch_db *db = ch_ctx_db(f->ctx);
+	static const struct step s1[] = {{"昌吉市", "CJ003", "已开工", "2023-05-31", NULL}};
+	static const struct step s2[] = {{"昌吉市", "CJ004", "已开工", "2023-06-01", NULL}};
+	static const struct step s3[] = {{"昌吉市", "CJ004", "已完工", "2023-07-01", NULL}};
+	import_plan(f->ctx);
+	import_households(f->ctx);
+
+	/* the register's write first, then the step */
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(
+	    ch_db_run(db, "UPDATE household SET phone = '13800000003' WHERE hh_no = 'CJ003'", NULL),
+	    0);
+	assert_int_equal(record(f->ctx, s1, 1, NULL, NULL), 0);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	expect_sealed(f->ctx, "13800000003", "started", "2023-05-31");
+
+	/* the step first, then the register's write */
+	assert_int_equal(ch_ctx_begin(f->ctx), 0);
+	assert_int_equal(record(f->ctx, s2, 1, NULL, NULL), 0);
+	assert_int_equal(
+	    ch_db_run(db, "UPDATE household SET phone = '13800000004' WHERE hh_no = 'CJ004'", NULL),
+	    0);
+	assert_int_equal(ch_ctx_commit(f->ctx), 0);
+	expect_sealed(f->ctx, "13800000004", "started", "2023-06-01");
+
+	/* a step alone: sealed from the newest seal, which has the phone */
+	assert_int_equal(record(f->ctx, s3, 1, NULL, NULL), 0);
+	expect_sealed(f->ctx, "13800000004", "installed", "2023-07-01");
+}
+
 static void test_verify_tampered(void **state)
 {
 	struct fixture *f = *state;
@@ -1756,6 +1810,7 @@ int main(void)
 	    T(test_withdraw_after_es_area_change),
 	    T(test_withdraw_after_es_removed),
 	    T(test_verify_tampered),
+	    T(test_stage_seals_mixed),
 	    T(test_reminders),
 	    T(test_event_write_permission),
 	    T(test_county_totals_match_dispatch),
