@@ -174,7 +174,8 @@ static const struct seal_kind kinds[] = {
 #define KIND_HOUSEHOLD 0 /* kinds[0] */
 
 /* json_array(x.a, x.b, ...) of the columns COLS, into B, spelt as DB's
- * driver builds the same JSON. */
+ * driver builds the same JSON: with a kind's columns, its canonical form
+ * (their names are in the table above, not in every seal). */
 static void canon_cols(ch_db *db, const struct seal_col *cols, ch_buf *b)
 {
 #define J(what, close) ch_db_json_sql(db, CH_DB_JSON_##what, close)
@@ -194,13 +195,6 @@ static void canon_cols(ch_db *db, const struct seal_col *cols, ch_buf *b)
 #undef J
 }
 
-/* The canonical form of kind K, into B: the values in the order of K's
- * columns (their names are in the table above, not in every seal). */
-static void canon_sql(ch_db *db, const struct seal_kind *k, ch_buf *b)
-{
-	canon_cols(db, k->cols, b);
-}
-
 /* What a stage move sets (ch_seal_stage_writes): two columns of the
  * household's form, side by side in household_cols from stage_at(). */
 static const struct seal_col stage_cols[] = {
@@ -208,7 +202,7 @@ static const struct seal_col stage_cols[] = {
     {"stage_day", "环节日期", NULL, NULL},
     {NULL, NULL, NULL, NULL},
 };
-#define STAGE_N 2
+#define STAGE_N (sizeof stage_cols / sizeof stage_cols[0] - 1)
 
 /* Where stage_cols lie in household_cols; -1 if they do not lie there side
  * by side (then every household is sealed from its whole row). */
@@ -853,7 +847,7 @@ static int check_kind(struct check *c, const struct seal_kind *k, const char *fi
 	int rc;
 	ch_buf_init(&b);
 	ch_buf_printf(&b, "SELECT x.%s, %s, ", k->key, k->name_sql);
-	canon_sql(c->ctx->db, k, &b);
+	canon_cols(c->ctx->db, k->cols, &b);
 	ch_buf_printf(&b,
 	              ", s.seq, s.fields FROM %s x LEFT JOIN seal s ON s.kind = '%s'"
 	              " AND s.object = x.%s AND s.seq = (SELECT max(seq) FROM seal"
