@@ -45,9 +45,15 @@ BIN_LIBS = -Wl,--as-needed $(shell pkg-config --libs $(filter-out $(LAZY_PKGS),$
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla
 STD := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+# The sanitizer build: ASan, and UBSan's checks compiled as traps, each a
+# stop with ASan's report of where (tests/run.sh sets handle_sigill=1). Its
+# runtime library is then not loaded: every process of the tests spent
+# about a fifth more time with it (LeakSanitizer scans its 6 MB of zeroed
+# globals at every exit; docs/architecture.md, "The suite's time").
 ifeq ($(MODE),asan)
-MODE_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-MODE_LDFLAGS := -fsanitize=address,undefined
+MODE_CFLAGS := -O1 -g -fsanitize=address,undefined -fsanitize-undefined-trap-on-error \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all
+MODE_LDFLAGS := -fsanitize=address,undefined -fsanitize-undefined-trap-on-error
 else
 MODE_CFLAGS := -O2 -g
 MODE_LDFLAGS :=
@@ -129,7 +135,7 @@ clean:
 bin: $(B)/cleanheat
 units: $(UNIT_BIN)
 
-$(B)/cleanheat: $(CLI_OBJ) $(B)/libcleanheat.a
+$(B)/cleanheat: $(CLI_OBJ) $(B)/libcleanheat.a $(B)/flags
 	@echo "  LINK  $@"
 	$(Q)$(CC) $(MODE_LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libcleanheat.a $(BIN_LIBS) -lpthread
 
@@ -137,7 +143,7 @@ $(B)/libcleanheat.a: $(LIB_OBJ)
 	@rm -f $@
 	$(Q)ar rcs $@ $^
 
-$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libcleanheat.a
+$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libcleanheat.a $(B)/flags
 	@mkdir -p $(dir $@)
 	@echo "  TEST  $@"
 	$(Q)$(CC) $(CFLAGS_ALL) -Itests/unit -o $@ $< $(B)/libcleanheat.a $(PKG_LIBS) \
@@ -146,12 +152,12 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libcleanheat.a
 # wrote them beside it
 -include $(UNIT_BIN:=.d)
 
-$(B)/%.o: %.c
+$(B)/%.o: %.c $(B)/flags
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
-$(B)/gen/embedded.o: $(B)/gen/embedded.c
+$(B)/gen/embedded.o: $(B)/gen/embedded.c $(B)/flags
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/gen/embedded.c: $(B)/tools/embed $(EMBED) $(B)/gen/embed.list Makefile
@@ -166,6 +172,14 @@ $(B)/gen/embed.list: FORCE
 	@echo '$(EMBED)' | cmp -s - $@ || echo '$(EMBED)' > $@
 FORCE:
 
+# The compiler and the mode's flags, rewritten only when they change, so
+# that a tree built with other flags is built again rather than linked
+# with objects that need another runtime.
+$(B)/flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(CC) $(MODE_CFLAGS) $(MODE_LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(MODE_CFLAGS) $(MODE_LDFLAGS)' > $@
+
 # The pages are staged in $(B)/web: index.html with @VERSION@ replaced by
 # the digest of the whole set (so every other file's URL changes with its
 # content and may be cached for a year), every file gzip-compressed, then
@@ -175,7 +189,7 @@ $(WEB_NPM): web/package.json web/package-lock.json
 	$(Q)cd web && npm ci --no-audit --no-fund --loglevel=error
 	$(Q)touch $@
 
-$(B)/gen/web_assets.o: $(B)/gen/web_assets.c
+$(B)/gen/web_assets.o: $(B)/gen/web_assets.c $(B)/flags
 	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
 
 $(B)/gen/web_assets.c: $(B)/tools/embed $(WEB_OWN) $(WEB_NPM) Makefile

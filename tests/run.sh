@@ -30,8 +30,10 @@ pgbuild=${2:-}
 mode=${CLEANHEAT_TEST_DB:-sqlite}
 CLEANHEAT=$(cd "$build" && pwd)/cleanheat
 export CLEANHEAT
-# ASan: fail on leaks too; UBSan: print a stack and stop.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+# ASan: fail on leaks too, and report UBSan's traps (the sanitizer build
+# compiles its checks as traps, Makefile) with the stack where they stopped;
+# UBSan, where its runtime is used (the fuzz targets): print a stack and stop.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:handle_sigill=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # a known leak inside cairo's PDF font subsetting (see tests/lsan.supp)
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(pwd)/tests/lsan.supp}
