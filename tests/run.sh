@@ -19,7 +19,9 @@
 # BUILD, the PostgreSQL pass with PG_BUILD (its output follows the SQLite
 # pass's), and the summary counts both.
 #
-# CLEANHEAT_TESTS, when set, names the scripts to run instead of all.
+# CLEANHEAT_TESTS, when set, names the scripts to run instead of all;
+# TEST_JOBS, how many unit binaries and scripts run at once, both passes
+# together (default: the processors; below).
 #
 # usage: tests/run.sh BUILD_DIR [PG_BUILD_DIR]
 #        (`make test`: tests/run.sh build/asan build/release)
@@ -48,22 +50,31 @@ cleanup() {
 		kill -TERM "$pgpid" 2>/dev/null
 		wait "$pgpid" 2>/dev/null
 	fi
+	if [ -n "${runner:-}" ]; then
+		kill -TERM "$runner" 2>/dev/null
+		wait "$runner" 2>/dev/null
+	fi
 	[ "$mode" = pg ] && pg_cluster_stop
-	rm -f "$log" ${pgout:+"$pgout"}
+	rm -rf "$log" ${pgout:+"$pgout"} ${jobdir:+"$jobdir"}
 }
 trap cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
-# count LOG: adds LOG's "ok -", "ok - # SKIP" and "not ok -" lines to the
-# counts
-count() {
-	s=$(grep -c '^ok - # SKIP' "$1")
-	p=$(grep -c '^ok - ' "$1")
-	f=$(grep -c '^not ok - ' "$1")
-	passed=$((passed + p - s))
-	skipped=$((skipped + s))
-	failed=$((failed + f))
-}
+# The run's job slots (below): a FIFO holding one line for each job that may
+# run, shared with the PostgreSQL pass; this shell keeps it open.
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+jobdir=$(mktemp -d)
+if [ -z "${TEST_SLOTS:-}" ]; then
+	TEST_SLOTS=$jobdir/slots
+	mkfifo "$TEST_SLOTS"
+	exec 4<>"$TEST_SLOTS"
+	k=0
+	while [ "$k" -lt "$jobs" ]; do
+		echo >&4
+		k=$((k + 1))
+	done
+fi
+export TEST_SLOTS
 
 case $mode in
 sqlite)
@@ -100,72 +111,136 @@ esac
 # open databases make theirs from it, tests/unit/testutil.h), dropped
 # afterwards with every database made from it; a binary that runs on
 # SQLite only, or opens no database, prints "# SKIP REASON" and is
-# reported skipped.
+# reported skipped. Prints what the pass shows of it, and its counts to
+# the file $cnt ("PASSED FAILED SKIPPED").
 unit() {
 	name=$(basename "$1")
+	ulog=$cnt.log
 	if [ "$mode" = pg ]; then
 		# short: the tests add a number to it, and a name is at most 63 bytes
-		db=u_$(printf '%s' "${name#test_}" | cut -c1-16)_$$
-		if ! psql -X -q -d postgres -c "CREATE DATABASE $db TEMPLATE template0" >"$log" 2>&1; then
+		db=u_$(printf '%s' "${name#test_}" | cut -c1-16)_$$_$2
+		if ! psql -X -q -d postgres -c "CREATE DATABASE $db TEMPLATE template0" >"$ulog" 2>&1; then
 			echo "not ok - unit $name: creating its database $db"
-			sed 's/^/    /' "$log"
-			failed=$((failed + 1))
+			sed 's/^/    /' "$ulog"
+			echo "0 1 0" >"$cnt"
 			return
 		fi
 		# (PGDATABASE: the database of libpq's defaults, for test_db_pg)
 		PGDATABASE=$db CLEANHEAT_TEST_PG="postgresql:///$db?host=$PGHOST&port=$PGPORT&user=$PGUSER" \
-			"$1" >"$log" 2>&1
+			"$1" >"$ulog" 2>&1
 		rc=$?
 		for d in $(psql -X -At -d postgres -c "SELECT datname FROM pg_database WHERE datname = '$db' OR datname LIKE '${db}\\_%'"); do
 			psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
 		done
 	else
-		CLEANHEAT_TEST_PG= "$1" >"$log" 2>&1
+		CLEANHEAT_TEST_PG= "$1" >"$ulog" 2>&1
 		rc=$?
 	fi
-	why=$(sed -n 's/^# SKIP //p' "$log" | head -1)
+	why=$(sed -n 's/^# SKIP //p' "$ulog" | head -1)
 	if [ "$rc" -eq 0 ] && [ -n "$why" ]; then
 		echo "ok - # SKIP unit $name on PostgreSQL: $why"
-		skipped=$((skipped + 1))
+		echo "0 0 1" >"$cnt"
 	elif [ "$rc" -eq 0 ]; then
-		n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+		n=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$ulog" | tail -1)
 		# cases that cannot run here, each with a line "# case skipped:
 		# REASON" (test_skip_unless_sqlite)
-		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-		passed=$((passed + ${n:-0}))
-		skipped=$((skipped + ${s:-0}))
+		s=$(sed -n 's/^\[  SKIPPED \] \([0-9]*\) test.*/\1/p' "$ulog" | tail -1)
 		echo "ok - unit $name (${n:-0} tests${s:+, $s skipped})"
-		sed -n 's/^# case skipped: /    skipped: /p' "$log"
+		sed -n 's/^# case skipped: /    skipped: /p' "$ulog"
+		echo "${n:-0} 0 ${s:-0}" >"$cnt"
 	else
-		n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-		failed=$((failed + ${n:-1}))
-		passed=$((passed + ${p:-0}))
+		n=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$ulog" | tail -1)
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$ulog" | tail -1)
 		echo "not ok - unit $name"
-		sed 's/^/    /' "$log"
+		sed 's/^/    /' "$ulog"
+		echo "${p:-0} ${n:-1} 0" >"$cnt"
 	fi
+	rm -f "$ulog"
 }
 
-t0=$(date +%s)
-for t in "$build"/tests/test_*; do
-	[ -x "$t" ] || continue
-	unit "$t"
-done
-echo "# unit tests ($(($(date +%s) - t0)) s)"
-
-for t in ${CLEANHEAT_TESTS:-tests/cli/test_*.sh tests/http/test_*.sh tests/web/test_*.sh}; do
-	[ -f "$t" ] || continue
-	t0=$(date +%s)
-	sh "$t" >"$log" 2>&1
+# script FILE: runs one end-to-end script; prints its cases, and its
+# counts to the file $cnt.
+script() {
+	sh "$1" >"$cnt.log" 2>&1
 	rc=$?
-	echo "# $t ($(($(date +%s) - t0)) s)"
-	cat "$log"
-	count "$log"
-	if [ "$rc" -ne 0 ] && ! grep -q '^not ok - ' "$log"; then
-		echo "not ok - $t exited $rc"
-		failed=$((failed + 1))
+	cat "$cnt.log"
+	s=$(grep -c '^ok - # SKIP' "$cnt.log")
+	p=$(grep -c '^ok - ' "$cnt.log")
+	f=$(grep -c '^not ok - ' "$cnt.log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $1 exited $rc"
+		f=1
 	fi
+	echo "$((p - s)) $f $s" >"$cnt"
+	rm -f "$cnt.log"
+}
+
+# The jobs: each unit binary, then each script. They run as many at a
+# time as the run has slots, TEST_JOBS (default: the processors), shared by
+# both passes: while both run, each takes a slot as one comes free, and
+# the pass that goes on longer then has them all, instead of running its
+# last jobs one at a time beside an idle processor. Each job's output is
+# kept in a file of its own and printed in this order, with the seconds it
+# took, once it is done, so a pass reads the same however they ran. More
+# jobs than processors make the scripts that count what happens in a
+# given time (the browser journeys' waits, the HTTP clients' deadlines)
+# fail for want of time, not of correctness.
+units=
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] && units="$units $t"
 done
+scripts=${CLEANHEAT_TESTS:-tests/cli/test_*.sh tests/http/test_*.sh tests/web/test_*.sh}
+i=0
+for t in $units $scripts; do
+	[ -f "$t" ] || continue
+	i=$((i + 1))
+	echo "$i $t" >>"$jobdir/order"
+done
+
+# run_jobs: runs the jobs of $jobdir/order, each once it takes a slot
+# (a line of the FIFO TEST_SLOTS, given back when it is done), each into
+# $jobdir/N.out (once done) and N.cnt
+run_jobs() {
+	exec 3<>"$TEST_SLOTS"
+	while read -r job t; do
+		read -r _ <&3
+		(
+			cnt=$jobdir/$job.cnt
+			t0=$(date +%s)
+			case $t in
+			*.sh) script "$t" ;;
+			*) unit "$t" "$job" ;;
+			esac >"$jobdir/$job.body" 2>&1 3>&- 4>&-
+			# its name with the seconds it took, then what it printed
+			{ echo "# $t ($(($(date +%s) - t0)) s)" && cat "$jobdir/$job.body"; } >"$jobdir/$job.part"
+			mv "$jobdir/$job.part" "$jobdir/$job.out"
+			echo >&3
+		) </dev/null &
+	done <"$jobdir/order"
+	wait
+	exec 3>&-
+}
+t0=$(date +%s)
+run_jobs &
+runner=$!
+while read -r n t; do
+	while [ ! -e "$jobdir/$n.out" ]; do
+		if ! kill -0 "$runner" 2>/dev/null && [ ! -e "$jobdir/$n.out" ]; then
+			echo "not ok - $t: no result"
+			failed=$((failed + 1))
+			continue 2
+		fi
+		sleep 1
+	done
+	cat "$jobdir/$n.out"
+	read -r p f s <"$jobdir/$n.cnt"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+done <"$jobdir/order"
+wait "$runner"
+runner=
+echo "# all jobs ($(($(date +%s) - t0)) s, $jobs slots)"
 
 if [ -n "$pgpid" ]; then
 	wait "$pgpid"

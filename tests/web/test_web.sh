@@ -6,10 +6,11 @@
 # households and their steps up to 2023-07-16, one user per role, and in
 # 玛纳斯县 a review cycle and money (below). The journeys and the
 # accessibility check are in journeys.mjs; each prints "ok - ..." or
-# "not ok - ...". Screenshots go to tests/web/out/.
+# "not ok - ...". Screenshots go to tests/web/out/sqlite/ (and out/pg/ in the
+# PostgreSQL pass, which may run at the same time).
 . "$(dirname "$0")/../http/lib.sh"
 
-OUTDIR=$ROOT/tests/web/out
+OUTDIR=$ROOT/tests/web/out/$TEST_DB
 if [ ! -d "$ROOT/tests/web/node_modules/playwright-core" ]; then
 	echo "not ok - web: playwright-core is not installed (cd tests/web && npm ci)"
 	exit 1
