@@ -187,7 +187,10 @@ api() {
 	m=$1
 	p=$2
 	shift 2
-	STATUS=$(curl -s -o "$WORK/.body" -D "$WORK/.headers" -w '%{http_code}' -X "$m" "$@" "$BASE$p")
+	# HEAD by curl's own -I: with -X HEAD curl would wait for the body
+	# that the Content-Length announces until the server timed it out
+	if [ "$m" = HEAD ]; then set -- -I "$@"; else set -- -X "$m" "$@"; fi
+	STATUS=$(curl -s -o "$WORK/.body" -D "$WORK/.headers" -w '%{http_code}' "$@" "$BASE$p")
 	BODY=$(cat "$WORK/.body")
 	HEADERS=$(cat "$WORK/.headers")
 	OUT=$BODY ERR="" RC=$STATUS # so that has and lacks read the body
