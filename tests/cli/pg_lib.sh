@@ -69,8 +69,17 @@ pg_cluster_start() {
 		echo "not ok - PostgreSQL server (initdb) is not installed: sh scripts/deps.sh"
 		return 2
 	fi
-	# short: the socket path must fit in 107 bytes
-	PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/chpg.XXXXXX") || return 1
+	# short: the socket path must fit in 107 bytes. In memory (/dev/shm)
+	# where the machine has it: the files are thrown away at the end, and
+	# the suite creates and drops a database for each test, which a disk's
+	# file system journals for nothing (on ext4 the PostgreSQL pass's unit
+	# tests took a fifth longer). CLEANHEAT_PG_TMP names another folder.
+	pgtmp=${CLEANHEAT_PG_TMP:-}
+	if [ -z "$pgtmp" ]; then
+		pgtmp=${TMPDIR:-/tmp}
+		[ -d /dev/shm ] && [ -w /dev/shm ] && pgtmp=/dev/shm
+	fi
+	PG_DIR=$(mktemp -d "$pgtmp/chpg.XXXXXX") || return 1
 	if [ "$(id -u)" -eq 0 ]; then
 		chown postgres "$PG_DIR"
 		chmod 700 "$PG_DIR"
@@ -89,7 +98,11 @@ pg_cluster_start() {
 		{ echo "not ok - initdb failed"; sed 's/^/    /' "$PG_DIR/initdb.log"; return 1; }
 	pg_restart || return 1
 	PGHOST=$PG_DIR
-	export PG_DIR PG_BIN PGHOST PGPORT PGUSER
+	# the server's own psql first: Debian's /usr/bin/psql is a Perl
+	# wrapper that picks a version and costs the suite's thousands of
+	# calls twice what psql does (99 ms a call against 44 here)
+	PATH=$PG_BIN:$PATH
+	export PG_DIR PG_BIN PGHOST PGPORT PGUSER PATH
 }
 
 pg_start() {
