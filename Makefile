@@ -110,11 +110,16 @@ $(TEST_WEB_NPM): tests/web/package.json tests/web/package-lock.json
 # the SQLite pass alone.
 TEST_PG_BUILD ?= build/release
 
+# The builds `make test` makes use every processor (BUILD_JOBS) unless make
+# was given its own -j.
+BUILD_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+BUILD_J = $(if $(findstring j,$(filter-out --%,$(MAKEFLAGS))),,-j$(BUILD_JOBS))
+
 test: deps $(TEST_WEB_NPM)
-	@$(MAKE) --no-print-directory MODE=release bin units
-	@$(MAKE) --no-print-directory MODE=asan bin units
+	@$(MAKE) --no-print-directory $(BUILD_J) MODE=release bin units
+	@$(MAKE) --no-print-directory $(BUILD_J) MODE=asan bin units
 	@sh tests/run.sh build/asan $(TEST_PG_BUILD)
-	@$(MAKE) --no-print-directory MODE=asan fuzz-replay
+	@$(MAKE) --no-print-directory $(BUILD_J) MODE=asan fuzz-replay
 
 bench: all
 	@sh bench/run.sh ./cleanheat
@@ -251,7 +256,7 @@ MODE_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-fram
 MODE_LDFLAGS := -fsanitize=fuzzer,address,undefined
 endif
 
-.PHONY: fuzz fuzz-replay fuzz-build
+.PHONY: fuzz fuzz-replay fuzz-build $(FUZZ_REPLAYS)
 
 fuzz: deps
 	@sh fuzz/deps.sh
@@ -302,12 +307,13 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	@echo "  FUZZ  $@"
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBS) $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 
-fuzz-replay: $(FUZZ_TARGETS:%=$(B)/fuzz/replay_%)
-	@rc=0; for t in $(FUZZ_TARGETS); do \
-		ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
+# one target for each, so that `make -j` replays them side by side
+FUZZ_REPLAYS := $(FUZZ_TARGETS:%=fuzz-replay-%)
+fuzz-replay: $(FUZZ_REPLAYS)
+$(FUZZ_REPLAYS): fuzz-replay-%: $(B)/fuzz/replay_%
+	@ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
 		UBSAN_OPTIONS=$${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		$(B)/fuzz/replay_$$t fuzz/corpus/$$t || rc=1; \
-	done; exit $$rc
+		$(B)/fuzz/replay_$* fuzz/corpus/$*
 
 $(B)/fuzz/replay_%: fuzz/replay.c fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	@mkdir -p $(dir $@)
