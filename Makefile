@@ -119,7 +119,7 @@ test: deps $(TEST_WEB_NPM)
 	@$(MAKE) --no-print-directory $(BUILD_J) MODE=release bin units
 	@$(MAKE) --no-print-directory $(BUILD_J) MODE=asan bin units
 	@sh tests/run.sh build/asan $(TEST_PG_BUILD)
-	@$(MAKE) --no-print-directory $(BUILD_J) MODE=asan fuzz-replay
+	@$(MAKE) --no-print-directory -k $(BUILD_J) MODE=asan fuzz-replay
 
 bench: all
 	@sh bench/run.sh ./cleanheat
@@ -256,7 +256,7 @@ MODE_CFLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-omit-fram
 MODE_LDFLAGS := -fsanitize=fuzzer,address,undefined
 endif
 
-.PHONY: fuzz fuzz-replay fuzz-build $(FUZZ_REPLAYS)
+.PHONY: fuzz fuzz-replay fuzz-build
 
 fuzz: deps
 	@sh fuzz/deps.sh
@@ -307,8 +307,10 @@ $(B)/fuzz/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(FUZZ_LIBS)
 	@echo "  FUZZ  $@"
 	$(Q)$(CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIBS) $(PKG_LIBS) $(MODE_LDFLAGS) -lpthread
 
-# one target for each, so that `make -j` replays them side by side
+# one target for each, so that `make -j` replays them side by side (and
+# `make -k` replays them all when one fails)
 FUZZ_REPLAYS := $(FUZZ_TARGETS:%=fuzz-replay-%)
+.PHONY: $(FUZZ_REPLAYS)
 fuzz-replay: $(FUZZ_REPLAYS)
 $(FUZZ_REPLAYS): fuzz-replay-%: $(B)/fuzz/replay_%
 	@ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=1} \
