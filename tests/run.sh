@@ -119,7 +119,7 @@ unit() {
 	if [ "$mode" = pg ]; then
 		# short: the tests add a number to it, and a name is at most 63 bytes
 		db=u_$(printf '%s' "${name#test_}" | cut -c1-16)_$$_$2
-		if ! psql -X -q -d postgres -c "CREATE DATABASE $db TEMPLATE template0" >"$ulog" 2>&1; then
+		if ! psql -X -q -d postgres -c "CREATE DATABASE $db TEMPLATE template0 STRATEGY FILE_COPY" >"$ulog" 2>&1; then
 			echo "not ok - unit $name: creating its database $db"
 			sed 's/^/    /' "$ulog"
 			echo "0 1 0" >"$cnt"

@@ -64,8 +64,12 @@ if [ "$TEST_DB" = pg ]; then
 	fi
 	# short: a name is at most 63 bytes, and pg_db adds to it
 	TEST_PGDB=t_$(basename "$0" .sh | sed 's/^test_//' | cut -c1-16)_$$
-	# LOCALE 'C.UTF-8': text sorts by code point, as in SQLite
-	psql -X -q -d postgres -c "CREATE DATABASE \"$TEST_PGDB\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
+	# LOCALE 'C.UTF-8': text sorts by code point, as in SQLite. STRATEGY
+	# FILE_COPY (here and below): the server copies the template's files
+	# instead of writing each of its pages to its log, about half the
+	# processor time of a CREATE DATABASE (61 against 128 ms, psql's
+	# included), as the unit tests' databases are made (tests/unit/testdb.h)
+	psql -X -q -d postgres -c "CREATE DATABASE \"$TEST_PGDB\" TEMPLATE template0 LOCALE 'C.UTF-8' STRATEGY FILE_COPY" \
 		>/dev/null || { echo "not ok - creating the test database $TEST_PGDB"; exit 1; }
 	CLEANHEAT_DB="postgresql:///$TEST_PGDB?host=$PGHOST&port=$PGPORT&user=$PGUSER"
 	export CLEANHEAT_DB
@@ -106,7 +110,7 @@ pg_db() {
 	t_*)
 		if [ "$n" != "$TEST_PGDB" ] && [ ! -e "$WORK/.pgdb.$n" ]; then
 			# two processes may name it at once: the second CREATE fails
-			psql -X -q -d postgres -c "CREATE DATABASE \"$n\" TEMPLATE template0 LOCALE 'C.UTF-8'" \
+			psql -X -q -d postgres -c "CREATE DATABASE \"$n\" TEMPLATE template0 LOCALE 'C.UTF-8' STRATEGY FILE_COPY" \
 				>/dev/null 2>&1
 			: >"$WORK/.pgdb.$n"
 		fi
@@ -132,7 +136,7 @@ db_cp() {
 	if [ "$TEST_DB" = pg ]; then
 		pg_db "$1" >/dev/null
 		db_rm "$2"
-		psql -X -q -d postgres -c "CREATE DATABASE \"$(pg_name "$2")\" TEMPLATE \"$(pg_name "$1")\"" \
+		psql -X -q -d postgres -c "CREATE DATABASE \"$(pg_name "$2")\" TEMPLATE \"$(pg_name "$1")\" STRATEGY FILE_COPY" \
 			>/dev/null && : >"$WORK/.pgdb.$(pg_name "$2")"
 	else
 		cp "$1" "$2"

@@ -118,7 +118,7 @@ pg_start() {
 	trap pg_stop EXIT
 	trap 'exit 1' HUP INT PIPE TERM
 	pg_cluster_start || exit 1
-	psql -q -d postgres -c "CREATE DATABASE cleanheat" >/dev/null || exit 1
+	psql -q -d postgres -c "CREATE DATABASE cleanheat STRATEGY FILE_COPY" >/dev/null || exit 1
 	PGDATABASE=cleanheat
 	export PGDATABASE
 	PGURL="postgresql:///cleanheat?host=$PG_DIR&port=$PGPORT&user=$PGUSER"
@@ -126,6 +126,6 @@ pg_start() {
 
 # pg_newdb NAME: a new empty database; prints its URL
 pg_newdb() {
-	psql -q -d postgres -c "CREATE DATABASE \"$1\"" >/dev/null || return 1
+	psql -q -d postgres -c "CREATE DATABASE \"$1\" STRATEGY FILE_COPY" >/dev/null || return 1
 	echo "postgresql:///$1?host=$PG_DIR&port=$PGPORT&user=$PGUSER"
 }
