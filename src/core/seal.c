@@ -505,13 +505,18 @@ static void compact_notes(ch_store *store)
 int ch_seal_spill(ch_ctx *ctx)
 {
 	ch_store *store = ctx->store;
-	if (store->seal_n < CH_SEAL_SPILL)
+	if (store->seal_n < store->seal_spill)
 		return 0;
 	/* in memory while joining runs halves them at least; written to the
 	 * temporary table otherwise (each of those writes costs more than
 	 * the rows' notes, docs/performance.md, "Updating a register") */
 	compact_notes(store);
-	return store->seal_n >= CH_SEAL_SPILL / 2 ? note_dirty(ctx) : 0;
+	return store->seal_n >= store->seal_spill / 2 ? note_dirty(ctx) : 0;
+}
+
+void ch_seal_spill_limit(ch_ctx *ctx, size_t n)
+{
+	ctx->store->seal_spill = n;
 }
 
 /* The digest of the seals ST gives (kind, object, fields, ordered by kind

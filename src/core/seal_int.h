@@ -57,6 +57,11 @@ void ch_seal_stage_writes(ch_ctx *ctx, int on);
 #define CH_SEAL_SPILL 65536
 int ch_seal_spill(ch_ctx *ctx);
 
+/* For the unit tests: CTX's connection acts at N notes instead of
+ * CH_SEAL_SPILL, so that a test reaches the limit with a thousand
+ * single-row writes rather than 65,536 (each a round trip on PostgreSQL). */
+void ch_seal_spill_limit(ch_ctx *ctx, size_t n);
+
 /* Called by the outermost commit, inside the transaction: seals the objects
  * it changed (or, while nothing is sealed yet, every object)
  * and appends the audit.seal entry; then, when a signing key is set, signs

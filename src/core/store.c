@@ -50,6 +50,7 @@ static int store_open(ch_store **out, const char *url, int create, const char *b
 {
 	ch_store *store = ch_calloc(1, sizeof *store);
 	int created = 0, rc;
+	store->seal_spill = CH_SEAL_SPILL;
 	*out = NULL;
 	rc = create ? ch_db_open(&store->db, url, &created) : ch_db_open_existing(&store->db, url);
 	if (rc)

@@ -17,6 +17,7 @@ struct ch_store {
 	/* rows of sealed tables the open transaction changed (seal.c) */
 	struct ch_seal_note *seal_notes;
 	size_t seal_n, seal_cap;
+	size_t seal_spill; /* notes before ch_seal_spill acts: CH_SEAL_SPILL */
 	/* the temporary table and triggers the commit reads exist (made before
 	 * the connection's first write transaction, ch_seal_prepare) */
 	int seal_ready;
