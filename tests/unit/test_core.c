@@ -1385,7 +1385,7 @@ static void test_seal_chunks(void **state)
 /* A statement that changes rows apart from each other (every other user
  * here) notes each on its own; ch_seal_spill moves them to seal_dirty once
  * there are as many as its limit, and the commit seals each once. The
- * limit is lowered from CH_SEAL_SPILL to LIMIT: the same code runs, with
+ * limit is lowered from CH_SEAL_SPILL to 1,024: the same code runs, with
  * 2,068 single-row writes instead of 131,092. */
 static void test_seal_spill(void **state)
 {
@@ -1428,8 +1428,9 @@ static void test_seal_spill(void **state)
 	int64_t first = count_of(f->ctx, "SELECT min(id) FROM app_user WHERE name LIKE 'spill%'");
 	/* a prime: i * step visits every id once. In this order the notes,
 	 * sorted and joined at each spill, are fewer than half the limit each
-	 * time (worked out for every prime below 2,068: most are, 7919 is
-	 * not, though it was at CH_SEAL_SPILL) */
+	 * time: so for 150 of the 308 primes below 2,068 that visit every id
+	 * (worked out outside the test), not for 7919, which was at
+	 * CH_SEAL_SPILL */
 	int64_t all = 2 * changed, step = 113;
 	seals = count_of(f->ctx, "SELECT count(*) FROM seal");
 	assert_int_equal(ch_ctx_begin(f->ctx), 0);
