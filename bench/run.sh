@@ -246,7 +246,8 @@ want hostile && (cd "$ROOT" && sh bench/hostile.sh "$C")
 # ---- progress: event import and the dispatch report ----
 # BENCH_HH households (default 1,000,000), a year of synthetic steps for
 # them (about three each), a weekly batch of 100,000 of those steps (aim:
-# at least 200,000 events/s) and the year's steps (the same aim), then
+# at least 200,000 events/s; three runs, the median printed) and the
+# year's steps (the same aim), then
 # report dispatch (aim: at most 10 ms for the whole command) beside the
 # query it runs, timed alone in sqlite3, and sqlite3's GROUP BY over the
 # events table (what a report without aggregates would do).
@@ -271,11 +272,19 @@ cp base.db ev.db
 EVENTS=$(($(wc -l < ev.csv) - 1))
 WEEK=$((EVENTS < 100000 ? EVENTS : 100000))
 head -n $((WEEK + 1)) ev.csv > week.csv
-cp ev.db week.db
-set -- $(measure "$C" --db week.db event import week.csv)
-printf '  weekly batch of %d steps: %8d events/s (%5.2f s, write lock held %s s; aim >= 200000 events/s)\n' \
-	"$WEEK" "$(rate "$WEEK" "$1")" "$1" "$(lock_s)"
-rm -f week.db*
+# three runs, each into a fresh copy: the median run, then all three
+runs= i=0
+while [ "$i" -lt 3 ]; do
+	i=$((i + 1))
+	cp ev.db week.db
+	set -- $(measure "$C" --db week.db event import week.csv)
+	runs="$runs$1 $(lock_s)
+"
+	rm -f week.db*
+done
+set -- $(printf '%s' "$runs" | sort -n | sed -n 2p)
+printf '  weekly batch of %d steps: %8d events/s (%5.2f s, write lock held %s s; aim >= 200000 events/s; the median of three runs:%s s)\n' \
+	"$WEEK" "$(rate "$WEEK" "$1")" "$1" "$2" "$(printf '%s' "$runs" | awk '{ printf " %s", $1 }')"
 set -- $(measure "$C" --db ev.db event import ev.csv)
 printf '  the year, %d steps:       %8d events/s (%5.2f s, write lock held %s s, peak %.1f MiB; aim >= 200000 events/s)\n' "$EVENTS" \
 	"$(rate "$EVENTS" "$1")" "$1" "$(lock_s)" "$(awk -v k="$2" 'BEGIN { print k / 1024 }')"
