@@ -45,4 +45,14 @@
 	" || substr(head_name, 4, 1) || " HH_GM ", " HH_GM ") || " HH_GM                           \
 	", " HH_TAIL_SQL("id_number") ", " HH_TAIL_SQL("phone")
 
+/* True in SQL when rows A and B (table names or aliases) give the same
+ * search values (HH_SEARCH_VALS): the same name and address, and the same
+ * tails of the ID number and the phone. */
+#define HH_SEARCH_SAME(a, b)                                                                       \
+	a ".head_name IS NOT DISTINCT FROM " b ".head_name AND " a                                 \
+	  ".address IS NOT DISTINCT FROM " b                                                       \
+	  ".address AND (" HH_TAIL_SQL(a ".id_number") ") IS NOT DISTINCT FROM (" HH_TAIL_SQL(     \
+	      b ".id_number") ") AND (" HH_TAIL_SQL(a ".phone") ") IS NOT DISTINCT FROM "          \
+	                                                        "(" HH_TAIL_SQL(b ".phone") ")"
+
 #endif
