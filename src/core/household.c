@@ -170,7 +170,6 @@ struct ch_hh_import {
 	ch_strmap *regions;  /* "c|NAME" → county id, "t|PARENT|NAME" → id (negative: denied) */
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
-	ch_strmap *unchanged; /* household id → 1: saved in hh_before but not changed */
 	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_move, *st_save, *st_delete,
 	    *st_restore, *st_was_update, *st_prefix;
 	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
@@ -222,11 +221,15 @@ static int prepare_all(ch_hh_import *imp)
 	/* the households this import changed (or claimed unchanged), as they
 	 * were before: to restore them if a later row rejects them, and to
 	 * audit the changes at the end; with each the line of the row that
-	 * claims it for this import (claim_line). The claims are written to
+	 * claims it for this import (claim_line), and whether that row left
+	 * it unchanged (a column, not a map in memory: a register of
+	 * 1,000,000 sent again kept 80 MiB of such a map beside the page
+	 * cache; docs/performance.md, "A register sent again"). The claims are written to
 	 * the register once every row is stored (write_claims); until then
 	 * the two look-ups below read a household's import and line here */
 	int rc = ch_db_exec_script(db, "CREATE TEMP TABLE IF NOT EXISTS hh_before AS"
-	                               " SELECT *, CAST(NULL AS BIGINT) AS claim_line"
+	                               " SELECT *, CAST(NULL AS BIGINT) AS claim_line,"
+	                               " CAST(NULL AS INTEGER) AS unchanged"
 	                               " FROM household WHERE 1 = 0;"
 	                               "CREATE UNIQUE INDEX IF NOT EXISTS hh_before_id"
 	                               " ON hh_before(id);"
@@ -279,17 +282,18 @@ static int prepare_all(ch_hh_import *imp)
 		    "UPDATE household SET county_id = ?, township_id = ?, village_id = ?"
 		    " WHERE id = ?");
 	if (rc == 0)
-		rc =
-		    ch_db_prepare(db, &imp->st_save,
-		                  "INSERT INTO hh_before SELECT *, CAST(? AS BIGINT) FROM household"
-		                  " WHERE id = ? ON CONFLICT DO NOTHING");
+		rc = ch_db_prepare(db, &imp->st_save,
+		                   "INSERT INTO hh_before SELECT *, CAST(? AS BIGINT),"
+		                   " CAST(? AS INTEGER) FROM household WHERE id = ?"
+		                   " ON CONFLICT DO NOTHING");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_prefix, HH_LIST_PREFIX_SQL);
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_delete, "DELETE FROM household WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_was_update,
-		                   "SELECT count(*) FROM hh_before WHERE id = ?");
+		                   "SELECT count(*), coalesce(max(unchanged), 0) FROM hh_before"
+		                   " WHERE id = ?");
 	if (rc == 0)
 		rc = ch_db_prepare(db, &imp->st_restore,
 		                   "UPDATE household SET (" HH_COLS ", import_id, source_line,"
@@ -357,7 +361,6 @@ int ch_hh_import_begin(ch_ctx *ctx, const ch_hh_import_opts *opts, ch_hh_import 
 	imp->seen_ids = ch_strmap_new();
 	imp->seen_keys = ch_strmap_new();
 	imp->problems = ch_problems_new();
-	imp->unchanged = ch_strmap_new();
 	imp->prefix_of = ch_strmap_new();
 	ch_strv_init(&imp->prefixes);
 	ch_buf_init(&imp->added);
@@ -1077,12 +1080,15 @@ static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
 }
 
 /* Claims stored household ID for this import at LINE, keeping what it
- * was in hh_before (see prepare_all). */
-static int save_claim(ch_hh_import *imp, int64_t id, size_t line)
+ * was in hh_before and whether the row leaves it UNCHANGED (see
+ * prepare_all). */
+static int save_claim(ch_hh_import *imp, int64_t id, size_t line, int unchanged)
 {
 	int rc = ch_stmt_bind_int64(imp->st_save, 1, (int64_t)line);
 	if (rc == 0)
-		rc = ch_stmt_bind_int64(imp->st_save, 2, id);
+		rc = ch_stmt_bind_int64(imp->st_save, 2, unchanged);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(imp->st_save, 3, id);
 	return rc ? rc : run_stmt(imp->st_save);
 }
 
@@ -1104,10 +1110,11 @@ static int move(ch_hh_import *imp, int64_t id, const struct hh_vals *hv)
  * same file): restores it if it was an update, deletes it if new. */
 static int undo_earlier(ch_hh_import *imp, int64_t id)
 {
-	int64_t was_update = 0;
+	int64_t was_update = 0, unchanged = 0;
 	int rc = ch_stmt_bind_int64(imp->st_was_update, 1, id);
 	if (rc == 0 && (rc = ch_stmt_step(imp->st_was_update)) == CH_DB_ROW) {
 		was_update = ch_stmt_int64(imp->st_was_update, 0);
+		unchanged = ch_stmt_int64(imp->st_was_update, 1);
 		rc = 0;
 	}
 	ch_stmt_reset(imp->st_was_update);
@@ -1117,14 +1124,10 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 	if ((rc = ch_stmt_bind_int64(st, 1, id)) != 0 || (rc = run_stmt(st)) != 0)
 		return rc;
 	if (was_update) {
-		char num[24];
-		const char *idkey = ch_text_i64(num, id);
-		if (ch_strmap_get(imp->unchanged, idkey, NULL)) {
+		if (unchanged)
 			imp->sum.unchanged--;
-			ch_strmap_put(imp->unchanged, idkey, 0);
-		} else {
+		else
 			imp->sum.updated--;
-		}
 		return ch_db_run(imp->ctx->db, "DELETE FROM hh_before WHERE id = ?", "i", id);
 	}
 	imp->sum.inserted--;
@@ -1252,14 +1255,12 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	if (!existing) /* the insert met a conflict that is neither: a bug */
 		return ch_error_set(CH_ERROR, "row %zu: household could not be stored", line);
 	if (same) {
-		char num[24];
 		imp->sum.unchanged++;
-		ch_strmap_put(imp->unchanged, ch_text_i64(num, existing), 1);
 		/* claim it for this import so that a later duplicate row is caught,
 		 * keeping what it was so that rejecting this row can restore it */
-		return save_claim(imp, existing, line);
+		return save_claim(imp, existing, line, 1);
 	}
-	if ((rc = save_claim(imp, existing, line)) != 0 ||
+	if ((rc = save_claim(imp, existing, line, 0)) != 0 ||
 	    (rc = bind_update(imp, hv, lkey, existing)) != 0 ||
 	    (rc = run_stmt(imp->st_update)) != 0 || (moved && (rc = move(imp, existing, hv)) != 0))
 		return rc;
@@ -2099,7 +2100,6 @@ void ch_hh_import_free(ch_hh_import *imp)
 	ch_strmap_free(imp->regions);
 	ch_strmap_free(imp->seen_ids);
 	ch_strmap_free(imp->seen_keys);
-	ch_strmap_free(imp->unchanged);
 	ch_strmap_free(imp->prefix_of);
 	ch_strmap_free(imp->noted);
 	free(imp->done);
