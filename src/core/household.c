@@ -1739,7 +1739,9 @@ static int write_half(ch_hh_import *imp)
 	return rc < 0 ? rc : 0; /* ch_hh_import_free empties the temporary tables */
 }
 
-/* Writes the claims kept in hh_before into the register in one statement.
+/* Writes the claims kept in hh_before into the register in one statement,
+ * which sets no sealed column (ch_seal_unsealed_writes): a household only
+ * claimed is not sealed again at the commit.
  * A failure rolls the whole import back, so SQLite keeps no statement
  * journal for it but the one its foreign key asks for: each page once,
  * not once per household. */
@@ -1752,7 +1754,10 @@ static int write_claims(ch_hh_import *imp)
 	    "%s household SET (import_id, source_line) = (SELECT %" PRId64 ", c.claim_line"
 	    " FROM hh_before c WHERE c.id = household.id) WHERE id IN (SELECT id FROM hh_before)",
 	    ch_db_bulk_verb(db, CH_DB_BULK_UPDATE), imp->import_id);
-	return ch_db_run(db, sql, NULL);
+	ch_seal_unsealed_writes(imp->ctx, 1);
+	int rc = ch_db_run(db, sql, NULL);
+	ch_seal_unsealed_writes(imp->ctx, 0);
+	return rc;
 }
 
 /* ---- finishing ---- */
@@ -1955,14 +1960,15 @@ static int index_search(ch_hh_import *imp)
  * hh_before also holds the households a row left unchanged (claimed so
  * that a later duplicate row is caught): a row that changes nothing writes
  * nothing, so a weekly re-import of an unchanged ledger costs one summary
- * entry, not one per household. */
+ * entry, not one per household; such claims are not read here at all. */
 static int audit_updates(ch_hh_import *imp)
 {
 	ch_stmt *st;
-	int rc = ch_db_prepare(imp->ctx->db, &st,
-	                       "SELECT b.id, r.code, b.hh_no, " HH_COLS_AS("b.") ", " HH_COLS_AS(
-	                           "h.") " FROM hh_before b JOIN household h ON h.id = b.id"
-	                                 " JOIN region r ON r.id = b.county_id ORDER BY b.id");
+	int rc = ch_db_prepare(
+	    imp->ctx->db, &st,
+	    "SELECT b.id, r.code, b.hh_no, " HH_COLS_AS("b.") ", " HH_COLS_AS(
+	        "h.") " FROM hh_before b JOIN household h ON h.id = b.id"
+	              " JOIN region r ON r.id = b.county_id WHERE b.unchanged = 0 ORDER BY b.id");
 	if (rc)
 		return rc;
 	ch_buf bb, ab;

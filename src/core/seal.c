@@ -298,6 +298,8 @@ static void heard(void *arg, enum ch_db_change op, const char *table, int64_t ro
 	int t = table_index(table);
 	if (t < 0 || (t % 2 == 1 && op == CH_DB_DELETE))
 		return;
+	if (t == 2 * KIND_HOUSEHOLD && op == CH_DB_UPDATE && store->seal_unsealed)
+		return;
 	if (t == 2 * KIND_HOUSEHOLD && !(store->seal_stage && op == CH_DB_UPDATE))
 		store->seal_hh_whole = 1;
 	if (store->seal_n) {
@@ -327,6 +329,11 @@ void ch_seal_forget(ch_store *store)
 void ch_seal_stage_writes(ch_ctx *ctx, int on)
 {
 	ctx->store->seal_stage = on;
+}
+
+void ch_seal_unsealed_writes(ch_ctx *ctx, int on)
+{
+	ctx->store->seal_unsealed = on;
 }
 
 int ch_seal_install(ch_store *store)

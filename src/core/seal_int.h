@@ -46,6 +46,19 @@ void ch_seal_forget(ch_store *store);
  * change would not be sealed, and verify would report the row. */
 void ch_seal_stage_writes(ch_ctx *ctx, int on);
 
+/* Says that the UPDATEs of household between ON (1) and OFF (0) set no
+ * column a seal covers (core/household.c's claims: the import and the
+ * line that last named each household). They are not noted: a commit
+ * whose only writes to households were such seals none of them, where it
+ * built each one's form from its row to find it as sealed (a register
+ * sent again unchanged: every household; docs/performance.md, "A register
+ * sent again"). A household changed outside the program stays different
+ * from its seal, as under ch_seal_stage_writes. Inserts, deletes and the
+ * UPDATEs outside ON and OFF are noted as ever. Never around a statement
+ * that sets a sealed column: its change would not be sealed, and verify
+ * would report the row. */
+void ch_seal_unsealed_writes(ch_ctx *ctx, int on);
+
 /* Keeps the rows noted so far below CH_SEAL_SPILL notes; does nothing
  * below that. A loop of single-row writes in random order notes each row
  * apart (16 bytes), and a million of them held 16 MiB until the commit

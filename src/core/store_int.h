@@ -26,6 +26,9 @@ struct ch_store {
 	 * was heard since the last commit: while none was, the commit seals
 	 * the households from their newest seals (seal.c) */
 	int seal_stage, seal_hh_whole;
+	/* the UPDATEs of household under way set no sealed column
+	 * (ch_seal_unsealed_writes): not noted */
+	int seal_unsealed;
 	/* the open transaction appended to the audit log after the entry
 	 * audit_base, and audit_head is written when it commits (audit.c) */
 	int audit_pending;

@@ -880,3 +880,26 @@ expect_rc "seals of steps: steps for both: exit 0" 0
 expect_eq "seals of steps: both sealed with their steps" \
 	"$(sql sl.db "SELECT count(*) FROM seal WHERE kind = 'household' AND (fields LIKE '%\"CJ004\"%\"started\",\"2023-06-01\"%' OR fields LIKE '%\"CJ009\"%\"started\",\"2023-06-02\"%')")" 2
 verify_rc "verify after both steps" 0
+
+# CJ002's phone changed outside the program, then the register sent again
+# with CJ002 as it now is: the import claims it unchanged, and the claim
+# (its import and line, which no seal covers) seals nothing, so verify
+# still finds the phone (before, the commit sealed the row it found)
+sql sl.db "UPDATE household SET phone = '13900000009' WHERE hh_no = 'CJ002'"
+n0=$(sql sl.db "SELECT count(*) FROM seal WHERE kind = 'household'")
+{
+	head -n 1 seal-reg.csv
+	grep ',CJ002,' seal-reg.csv | sed 's/,13800000002,/,13900000009,/'
+} >seal-again.csv
+run ch --db sl.db household import seal-again.csv
+expect_rc "seals of a claim: CJ002 sent again as changed outside: exit 0" 0
+has "seals of a claim: CJ002 unchanged" "未变 1 户"
+expect_eq "seals of a claim: no household sealed" \
+	"$(sql sl.db "SELECT count(*) FROM seal WHERE kind = 'household'")" "$n0"
+expect_eq "seals of a claim: CJ002 claimed by that import" \
+	"$(sql sl.db "SELECT CASE WHEN import_id = (SELECT max(id) FROM household_import) THEN 1 ELSE 0 END
+		FROM household WHERE hh_no = 'CJ002'")" 1
+verify_rc "verify after the claim" 1
+has_err "seals of a claim: verify still names CJ002's phone" "CJ002 的「联系电话」与审计记录"
+sql sl.db "UPDATE household SET phone = '13800000002' WHERE hh_no = 'CJ002'"
+verify_rc "verify after the claim, the phone put back" 0
