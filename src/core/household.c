@@ -1929,23 +1929,26 @@ static const char *row_text(ch_stmt *st, int first, ch_buf *b, char **dumped)
  * household of a register sent again unchanged, and most of one sent with
  * a few changes) keeps its entry: it goes neither out nor in, where both
  * statements once rewrote every entry of the register
- * (docs/performance.md, "A register sent again"). */
+ * (docs/performance.md, "A register sent again"). A claim that left its
+ * household unchanged (hh_before.unchanged) has them so; the others are
+ * compared. */
 static int index_search(ch_hh_import *imp)
 {
 	ch_buf in, out;
 	ch_buf_init(&in);
 	ch_buf_init(&out);
-	ch_buf_printf(&in,
-	              "SELECT id, " HH_SEARCH_VALS " FROM household"
-	              " WHERE id > %" PRId64 " AND import_id = %" PRId64 " UNION ALL"
-	              " SELECT id, " HH_SEARCH_VALS " FROM household"
-	              " WHERE id IN (SELECT id FROM hh_before) AND id <= %" PRId64
-	              " AND import_id = %" PRId64 " AND NOT EXISTS (SELECT 1 FROM hh_before b"
-	              " WHERE b.id = household.id AND " HH_SEARCH_SAME("b", "household") ")",
-	              imp->last_id, imp->import_id, imp->last_id, imp->import_id);
+	ch_buf_printf(
+	    &in,
+	    "SELECT id, " HH_SEARCH_VALS " FROM household"
+	    " WHERE id > %" PRId64 " AND import_id = %" PRId64 " UNION ALL"
+	    " SELECT id, " HH_SEARCH_VALS " FROM household"
+	    " WHERE id IN (SELECT id FROM hh_before WHERE unchanged = 0) AND id <= %" PRId64
+	    " AND import_id = %" PRId64 " AND NOT EXISTS (SELECT 1 FROM hh_before b"
+	    " WHERE b.id = household.id AND " HH_SEARCH_SAME("b", "household") ")",
+	    imp->last_id, imp->import_id, imp->last_id, imp->import_id);
 	ch_buf_printf(
 	    &out,
-	    "SELECT id, " HH_SEARCH_VALS " FROM hh_before WHERE NOT EXISTS"
+	    "SELECT id, " HH_SEARCH_VALS " FROM hh_before WHERE unchanged = 0 AND NOT EXISTS"
 	    " (SELECT 1 FROM household h WHERE h.id = hh_before.id AND h.import_id = %" PRId64
 	    " AND " HH_SEARCH_SAME("h", "hh_before") ")",
 	    imp->import_id);
