@@ -154,7 +154,7 @@ if want import; then
 			# the program and the anchors in turns, PAIRS times; the
 			# line prints the pair whose ratio is the median, every
 			# pair after it (the peak: the highest)
-			chs= rgs= rts= pairs= ch_kb=0 p=0
+			chs= rgs= rts= by_ratio= ch_kb=0 p=0
 			while [ "$p" -lt "$PAIRS" ]; do
 				p=$((p + 1))
 				cp base.db run.db
@@ -172,11 +172,11 @@ if want import; then
 					exit 1
 				}
 				rts="$rts $(ratio "$1" "${chs##* }")"
-				pairs="$pairs$(ratio "$1" "${chs##* }") ${chs##* } $1 $sq_s ${ch_lock:-0}
+				by_ratio="$by_ratio$(ratio "$1" "${chs##* }") ${chs##* } $1 $sq_s ${ch_lock:-0}
 "
 			done
 			# the median pair: its ratio, the program's, the anchors' seconds, the lock
-			set -- $(printf '%s' "$pairs" | sort -n | sed -n "$(((PAIRS + 1) / 2))p")
+			set -- $(printf '%s' "$by_ratio" | sort -n | sed -n "$(((PAIRS + 1) / 2))p")
 			ch_s=$2 rg_s=$3 sq_s=$4 ch_lock=$5
 			ch_rate=$(rate "$n" "$ch_s")
 			printf '%8d rows %-8s: cleanheat %7d rows/s (%6.2f s, lock %s s, peak %6.1f MiB; aim < 96) | register table .import %7d rows/s (%6.2f s) ratio %s (aim >= 1.0) | bare .import %7d rows/s (%5.2f s) ratio %s\n' \

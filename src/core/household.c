@@ -1126,7 +1126,11 @@ static int undo_earlier(ch_hh_import *imp, int64_t id)
 	ch_stmt_reset(imp->st_was_update);
 	if (rc < 0)
 		return rc;
-	ch_stmt *st = !was_update ? imp->st_delete : unchanged ? NULL : imp->st_restore;
+	ch_stmt *st = NULL;
+	if (!was_update)
+		st = imp->st_delete;
+	else if (!unchanged)
+		st = imp->st_restore;
 	if (st && ((rc = ch_stmt_bind_int64(st, 1, id)) != 0 || (rc = run_stmt(st)) != 0))
 		return rc;
 	if (was_update) {
@@ -1262,8 +1266,8 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		return ch_error_set(CH_ERROR, "row %zu: household could not be stored", line);
 	if (same) {
 		imp->sum.unchanged++;
-		/* claim it for this import so that a later duplicate row is caught,
-		 * keeping what it was so that rejecting this row can restore it */
+		/* claim it for this import so that a later duplicate row is caught
+		 * (by its id alone: rejecting this row has nothing to restore) */
 		return save_claim(imp, existing, line, 1);
 	}
 	if ((rc = save_claim(imp, existing, line, 0)) != 0 ||
