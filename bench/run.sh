@@ -171,8 +171,9 @@ if want import; then
 					echo "bench: the register anchor did not store $n rows" >&2
 					exit 1
 				}
-				rts="$rts $(ratio "$1" "${chs##* }")"
-				by_ratio="$by_ratio$(ratio "$1" "${chs##* }") ${chs##* } $1 $sq_s ${ch_lock:-0}
+				r=$(ratio "$1" "${chs##* }")
+				rts="$rts $r"
+				by_ratio="$by_ratio$r ${chs##* } $1 $sq_s ${ch_lock:-0}
 "
 			done
 			# the median pair: its ratio, the program's, the anchors' seconds, the lock
