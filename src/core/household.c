@@ -106,6 +106,12 @@ const char *ch_hfield_key(enum ch_hfield f)
 /* The place ids (county, township, village) are the first three of
  * HH_COLS. */
 #define HH_NPLACE 3
+/* The columns an update of a stored household sets: bit I for column I of
+ * HH_COLS (from HH_NPLACE on: the place ids are st_move's), HH_UPD_KEY for
+ * list_key. */
+#define HH_UPD_KEY   (UINT32_C(1) << HH_NCOLS)
+#define HH_UPD_ALL   (((UINT32_C(1) << HH_NCOLS) - (UINT32_C(1) << HH_NPLACE)) | HH_UPD_KEY)
+#define HH_UPD_CACHE 16
 
 static const char *const hh_col_names[HH_NCOLS] = {
     "county_id",   "township_id",      "village_id",
@@ -170,8 +176,15 @@ struct ch_hh_import {
 	ch_strmap *regions;  /* "c|NAME" → county id, "t|PARENT|NAME" → id (negative: denied) */
 	ch_strmap *seen_ids; /* ID numbers of this import found twice → 1 */
 	ch_strmap *seen_keys; /* "COUNTY|户编号" found twice → 1 */
-	ch_stmt *st_find, *st_holder, *st_insert, *st_update, *st_move, *st_save, *st_keep,
-	    *st_delete, *st_restore, *st_was_update, *st_prefix;
+	ch_stmt *st_find, *st_holder, *st_insert, *st_move, *st_save, *st_keep, *st_delete,
+	    *st_restore, *st_was_update, *st_prefix;
+	/* the updates made so far, one for each set of columns changed
+	 * (update_stmt); the first sets them all */
+	struct {
+		uint32_t cols;
+		ch_stmt *st;
+	} upd[HH_UPD_CACHE];
+	int nupd;
 	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
 	ch_strv prefixes;     /* the start of each list_key (household_int.h) */
 	ch_problems *problems;
@@ -215,6 +228,8 @@ int ch_hh_import_rejected(const ch_hh_import *imp, size_t line)
 
 /* ---- begin ---- */
 
+static int update_stmt(ch_hh_import *imp, uint32_t *cols, ch_stmt **out);
+
 static int prepare_all(ch_hh_import *imp)
 {
 	ch_db *db = imp->ctx->db;
@@ -243,8 +258,8 @@ static int prepare_all(ch_hh_import *imp)
 		    "SELECT h.id, CASE WHEN c.id IS NULL THEN h.import_id ELSE ?3 END,"
 		    " coalesce(c.claim_line, h.source_line), " HH_COLS_AS(
 		        "h.") ","
-		              " CASE WHEN h.withdrawn = 0 AND h.id_number = ?4 THEN 1 ELSE 0 END"
-		              " FROM household h LEFT JOIN hh_before c ON c.id = h.id"
+		              " CASE WHEN h.withdrawn = 0 AND h.id_number = ?4 THEN 1 ELSE 0 END,"
+		              " h.list_key FROM household h LEFT JOIN hh_before c ON c.id = h.id"
 		              " WHERE h.county_id = ?1 AND h.hh_no = ?2");
 	if (rc == 0)
 		rc = ch_db_prepare(
@@ -260,25 +275,21 @@ static int prepare_all(ch_hh_import *imp)
 		    "INSERT INTO household(" HH_COLS ", import_id, source_line,"
 		    " updated_at, list_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
 		    " ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
-	/* An update sets every column that no foreign key constrains
-	 * (bind_update): SQLite writes a one-row UPDATE touching no foreign key
-	 * without a statement journal. A household whose places changed is
-	 * moved by a second statement (st_move); its claim for this import is
-	 * the row hh_before keeps (st_save), written to the register at the end
-	 * (write_claims). Written as one statement, every update wrote its
-	 * changed pages to the statement journal, a file once any statement of
-	 * the transaction had outgrown 64 KiB: a write call per page; the
-	 * claims, written one UPDATE each, did the same for the household's
-	 * page (docs/performance.md, "Updating a register"). */
-	if (rc == 0)
-		rc = ch_db_prepare(
-		    db, &imp->st_update,
-		    "UPDATE household SET (hh_no, head_name, id_number, phone, address,"
-		    " heated_area_centi, structure, original_heating, technology, es_measures,"
-		    " es_area_centi, plan_year, batch, contractor, cost_fen, note, bank_account,"
-		    " updated_at, list_key) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		    "?, ?)"
-		    " WHERE id = ?");
+	/* An update sets the columns the row changes that no foreign key
+	 * constrains (update_stmt): SQLite writes a one-row UPDATE touching no
+	 * foreign key without a statement journal. A household whose places
+	 * changed is moved by a second statement (st_move); its claim for this
+	 * import is the row hh_before keeps (st_save), written to the register
+	 * at the end (write_claims). Written as one statement, every update
+	 * wrote its changed pages to the statement journal, a file once any
+	 * statement of the transaction had outgrown 64 KiB: a write call per
+	 * page; the claims, written one UPDATE each, did the same for the
+	 * household's page (docs/performance.md, "Updating a register"). */
+	if (rc == 0) {
+		uint32_t all = HH_UPD_ALL;
+		ch_stmt *st;
+		rc = update_stmt(imp, &all, &st);
+	}
 	if (rc == 0)
 		rc = ch_db_prepare(
 		    db, &imp->st_move,
@@ -1041,23 +1052,6 @@ static int bind_values(ch_hh_import *imp, ch_stmt *st, const struct hh_vals *hv,
 	return rc;
 }
 
-/* Binds st_update: the columns of HV after the place ids, the time, KEY
- * (the list key) and the household ID. */
-static int bind_update(ch_hh_import *imp, const struct hh_vals *hv, const char *key, int64_t id)
-{
-	ch_stmt *st = imp->st_update;
-	int rc = 0, k = 1;
-	for (int i = HH_NPLACE; i < HH_NCOLS && rc == 0; i++)
-		rc = ch_stmt_bind_text(st, k++, hv->s[i]);
-	if (rc == 0)
-		rc = ch_stmt_bind_text(st, k++, imp->now);
-	if (rc == 0)
-		rc = ch_stmt_bind_text(st, k++, key);
-	if (rc == 0)
-		rc = ch_stmt_bind_int64(st, k, id);
-	return rc;
-}
-
 /* Runs ST (bound) to completion and resets it. */
 static int run_stmt(ch_stmt *st)
 {
@@ -1068,21 +1062,73 @@ static int run_stmt(ch_stmt *st)
 	return rc < 0 ? rc : 0;
 }
 
-/* 1 when the columns FROM..TO (exclusive) of HV equal ST's from FIRST_COL
- * + FROM on. */
-static int same_range(ch_stmt *st, int first_col, const struct hh_vals *hv, int from, int to)
+/* The update that sets the columns COLS (HH_UPD_*) of a household, its
+ * updated_at, and list_key when COLS has HH_UPD_KEY; its parameters are
+ * those values in that order, then the household's id. SQLite rewrites an
+ * index entry for each index on a column an UPDATE sets, changed or not:
+ * one statement for every column wrote all seven of the register's
+ * indexes for a row that changed a phone (docs/performance.md, "An update
+ * sets the columns it changes"). The statements are kept for the import,
+ * one per set of columns, up to HH_UPD_CACHE; past that an update sets
+ * every column (the first kept, HH_UPD_ALL). Stores the statement in *OUT
+ * and changes *COLS to the columns it sets. */
+static int update_stmt(ch_hh_import *imp, uint32_t *cols, ch_stmt **out)
 {
-	for (int i = from; i < to; i++) {
-		const char *a = ch_stmt_text(st, first_col + i), *b = hv->s[i];
-		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+	if (imp->nupd == HH_UPD_CACHE)
+		*cols = HH_UPD_ALL;
+	for (int i = 0; i < imp->nupd; i++)
+		if (imp->upd[i].cols == *cols) {
+			*out = imp->upd[i].st;
 			return 0;
-	}
-	return 1;
+		}
+	ch_buf sql;
+	ch_buf_init(&sql);
+	ch_buf_puts(&sql, "UPDATE household SET ");
+	for (int i = 0; i < HH_NCOLS; i++)
+		if (*cols & (UINT32_C(1) << i))
+			ch_buf_printf(&sql, "%s = ?, ", hh_col_names[i]);
+	ch_buf_puts(&sql, (*cols & HH_UPD_KEY) ? "updated_at = ?, list_key = ? WHERE id = ?"
+	                                       : "updated_at = ? WHERE id = ?");
+	int rc = ch_db_prepare(imp->ctx->db, &imp->upd[imp->nupd].st, sql.ptr);
+	ch_buf_dispose(&sql);
+	if (rc)
+		return rc;
+	imp->upd[imp->nupd].cols = *cols;
+	*out = imp->upd[imp->nupd++].st;
+	return 0;
 }
 
-static int same_values(ch_stmt *st, int first_col, const struct hh_vals *hv)
+/* Sets the columns COLS (HH_UPD_*) of household ID to HV's values, its
+ * updated_at to the import's time, and its list_key to KEY. */
+static int update_row(ch_hh_import *imp, uint32_t cols, const struct hh_vals *hv, const char *key,
+                      int64_t id)
 {
-	return same_range(st, first_col, hv, 0, HH_NCOLS);
+	ch_stmt *st = NULL;
+	int rc = update_stmt(imp, &cols, &st);
+	int k = 1;
+	for (int i = HH_NPLACE; i < HH_NCOLS && rc == 0; i++)
+		if (cols & (UINT32_C(1) << i))
+			rc = ch_stmt_bind_text(st, k++, hv->s[i]);
+	if (rc == 0)
+		rc = ch_stmt_bind_text(st, k++, imp->now);
+	if (rc == 0 && (cols & HH_UPD_KEY))
+		rc = ch_stmt_bind_text(st, k++, key);
+	if (rc == 0)
+		rc = ch_stmt_bind_int64(st, k, id);
+	return rc ? rc : run_stmt(st);
+}
+
+/* The columns of HV (bit I for column I of HH_COLS) that differ from ST's
+ * from FIRST_COL on. */
+static uint32_t changed_cols(ch_stmt *st, int first_col, const struct hh_vals *hv)
+{
+	uint32_t cols = 0;
+	for (int i = 0; i < HH_NCOLS; i++) {
+		const char *a = ch_stmt_text(st, first_col + i), *b = hv->s[i];
+		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b) != 0))
+			cols |= UINT32_C(1) << i;
+	}
+	return cols;
 }
 
 /* Claims stored household ID for this import at LINE in hh_before: as
@@ -1188,7 +1234,8 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	char key[160], where[256];
 	int64_t existing = 0, ex_import = 0, holder = 0, holder_import = 0;
 	size_t ex_line = 0, holder_line = 0;
-	int rc, same = 0, moved = 0, holds_id = 0;
+	int rc, holds_id = 0;
+	uint32_t changed = 0; /* HH_UPD_* and the place ids' bits */
 
 	/* an ID number or 户编号 already found twice in this file */
 	struct key k;
@@ -1218,8 +1265,10 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		existing = ch_stmt_int64(imp->st_find, 0);
 		ex_import = ch_stmt_is_null(imp->st_find, 1) ? 0 : ch_stmt_int64(imp->st_find, 1);
 		ex_line = (size_t)ch_stmt_int64(imp->st_find, 2);
-		same = same_values(imp->st_find, 3, hv);
-		moved = !same_range(imp->st_find, 3, hv, 0, HH_NPLACE);
+		changed = changed_cols(imp->st_find, 3, hv);
+		const char *stored_key = ch_stmt_text(imp->st_find, 4 + HH_NCOLS);
+		if (!stored_key || strcmp(stored_key, lkey) != 0)
+			changed |= HH_UPD_KEY;
 		holds_id = ch_stmt_int64(imp->st_find, 3 + HH_NCOLS) != 0;
 		rc = 0;
 	}
@@ -1264,15 +1313,16 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 	}
 	if (!existing) /* the insert met a conflict that is neither: a bug */
 		return ch_error_set(CH_ERROR, "row %zu: household could not be stored", line);
-	if (same) {
+	if ((changed & ~HH_UPD_KEY) == 0) {
 		imp->sum.unchanged++;
 		/* claim it for this import so that a later duplicate row is caught
 		 * (by its id alone: rejecting this row has nothing to restore) */
 		return save_claim(imp, existing, line, 1);
 	}
+	int moved = (changed & ((UINT32_C(1) << HH_NPLACE) - 1)) != 0;
 	if ((rc = save_claim(imp, existing, line, 0)) != 0 ||
-	    (rc = bind_update(imp, hv, lkey, existing)) != 0 ||
-	    (rc = run_stmt(imp->st_update)) != 0 || (moved && (rc = move(imp, existing, hv)) != 0))
+	    (rc = update_row(imp, changed & HH_UPD_ALL, hv, lkey, existing)) != 0 ||
+	    (moved && (rc = move(imp, existing, hv)) != 0))
 		return rc;
 	imp->sum.updated++;
 	return 0;
@@ -2098,12 +2148,13 @@ void ch_hh_import_free(ch_hh_import *imp)
 {
 	if (!imp)
 		return;
-	ch_stmt *sts[] = {imp->st_find,    imp->st_holder,     imp->st_insert, imp->st_update,
-	                  imp->st_move,    imp->st_save,       imp->st_keep,   imp->st_delete,
-	                  imp->st_restore, imp->st_was_update, imp->st_prefix, imp->st_place,
-	                  imp->st_triple};
+	ch_stmt *sts[] = {imp->st_find,       imp->st_holder, imp->st_insert, imp->st_move,
+	                  imp->st_save,       imp->st_keep,   imp->st_delete, imp->st_restore,
+	                  imp->st_was_update, imp->st_prefix, imp->st_place,  imp->st_triple};
 	for (size_t i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		ch_stmt_finalize(sts[i]);
+	for (int i = 0; i < imp->nupd; i++)
+		ch_stmt_finalize(imp->upd[i].st);
 	ch_db_load_cancel(imp->stage);
 	if (imp->in_tx)
 		ch_ctx_rollback(imp->ctx);
