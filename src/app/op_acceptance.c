@@ -86,7 +86,7 @@ static int inspect_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		return rc;
 	rc = ch_inspect_import_file(ctx, &o, &sum, &p);
 	if (p) {
-		ch_result_add_problems(res, p);
+		ch_result_add_problems(res, p); /* RES frees P */
 		ch_result_count(res, "rows", (int64_t)sum.rows);
 		ch_result_count(res, "passed", (int64_t)sum.passed);
 		ch_result_count(res, "failed", (int64_t)sum.failed);
@@ -97,7 +97,6 @@ static int inspect_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		                 "%s：读入 %zu 行；自验合格 %zu 户，不合格 %zu 户（已下达整改单），"
 		                 "拒收 %zu 行\n",
 		                 o.path, sum.rows, sum.passed, sum.failed, sum.rejected);
-		ch_problems_free(p);
 	}
 	return rc;
 }

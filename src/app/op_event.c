@@ -75,7 +75,7 @@ static int event_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		return rc;
 	rc = ch_event_import_file(ctx, &o, &sum, &b);
 	if (b) {
-		ch_result_add_problems(res, ch_event_problems(b));
+		ch_result_add_problems(res, ch_event_take_problems(b));
 		ch_result_count(res, "rows", (int64_t)sum.rows);
 		ch_result_count(res, "stored", (int64_t)sum.stored);
 		ch_result_count(res, "rejected", (int64_t)sum.rejected);

@@ -191,7 +191,9 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		goto done;
 	p = ch_problems_new();
 	rc = ch_subsidy_reconcile(ctx, rows, n, hash, p, &sum);
-	ch_result_add_problems(res, p);
+	size_t nrejected = ch_problems_nrejected(p);
+	ch_result_add_problems(res, p); /* RES frees P */
+	p = NULL;
 	if (rc == 0) {
 		ch_result_count(res, "confirmed", (int64_t)sum.confirmed);
 		ch_result_count(res, "failed", (int64_t)sum.failed);
@@ -208,9 +210,8 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 			                 sum.released);
 		ch_result_count(res, "released", (int64_t)sum.released);
 	}
-	if (rc == 0 && ch_problems_nrejected(p))
-		rc = ch_error_set(CH_EINVALID, "回盘文件有 %zu 行无法入账",
-		                  ch_problems_nrejected(p));
+	if (rc == 0 && nrejected)
+		rc = ch_error_set(CH_EINVALID, "回盘文件有 %zu 行无法入账", nrejected);
 done:
 	ch_problems_free(p);
 	free(rows);

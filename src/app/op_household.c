@@ -53,7 +53,7 @@ static int household_import(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	rc = ch_household_import_file(ctx, &o, &sum, &imp);
 	if (imp) {
 		size_t added = sum.townships_added + sum.villages_added;
-		ch_result_add_problems(res, ch_hh_import_problems(imp));
+		ch_result_add_problems(res, ch_hh_import_take_problems(imp));
 		if (added && added <= 20)
 			ch_result_printf(res, "新增行政区划：\n%s",
 			                 sum.added_regions ? sum.added_regions : "");

@@ -39,8 +39,10 @@ static int import_file(ch_ctx *ctx, const ch_args *a, ch_result *res, enum ch_su
 	if (rc)
 		return rc;
 	rc = ch_survey_import_file(ctx, &o, &r, &p);
-	if (p && ch_problems_count(p))
-		ch_result_add_problems(res, p);
+	if (p && ch_problems_count(p)) {
+		ch_result_add_problems(res, p); /* RES frees P */
+		p = NULL;
+	}
 	ch_problems_free(p);
 	if (o.rejects && r.rejected && (rc == 0 || rc == CH_EINVALID))
 		app_rejects_written(res, o.rejects);

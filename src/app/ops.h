@@ -109,9 +109,11 @@ void ch_result_dispose(ch_result *res);
 void ch_result_printf(ch_result *res, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends a table; RES takes ownership of T. */
 void ch_result_add_table(ch_result *res, ch_report *t);
-/* Appends a copy of P's problems; nothing when P is NULL. An empty P is
- * kept: a check that found nothing says so (JSON: []). */
-void ch_result_add_problems(ch_result *res, const ch_problems *p);
+/* Appends P's problems; RES takes ownership of P (an import's list can
+ * hold a warning for each of millions of rows: a copy doubled it at the
+ * command's end). Nothing when P is NULL. An empty P is kept: a check that
+ * found nothing says so (JSON: []). */
+void ch_result_add_problems(ch_result *res, ch_problems *p);
 void ch_result_count(ch_result *res, const char *key, int64_t value);
 /* Sets the structured document (a json_t *); RES takes the reference. */
 void ch_result_set_data(ch_result *res, void *json);

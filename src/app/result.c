@@ -87,18 +87,10 @@ void ch_result_add_table(ch_result *res, ch_report *t)
 	add_part(res, CH_PART_TABLE)->table = t;
 }
 
-void ch_result_add_problems(ch_result *res, const ch_problems *p)
+void ch_result_add_problems(ch_result *res, ch_problems *p)
 {
-	if (!p)
-		return;
-	size_t n = ch_problems_count(p);
-	ch_problems *copy = ch_problems_new();
-	for (size_t i = 0; i < n; i++) {
-		const ch_problem *x = ch_problems_get(p, i);
-		ch_problems_add(copy, x->line, x->field, x->column, x->value, x->warning, "%s",
-		                x->reason);
-	}
-	add_part(res, CH_PART_PROBLEMS)->problems = copy;
+	if (p)
+		add_part(res, CH_PART_PROBLEMS)->problems = p;
 }
 
 void ch_result_count(ch_result *res, const char *key, int64_t value)

@@ -289,6 +289,13 @@ const ch_problems *ch_event_problems(const ch_event_batch *b)
 	return b->problems;
 }
 
+ch_problems *ch_event_take_problems(ch_event_batch *b)
+{
+	ch_problems *p = b->problems;
+	b->problems = ch_problems_new();
+	return p;
+}
+
 /* Runs ST (bound) to completion and resets it. */
 static int run(ch_stmt *st)
 {

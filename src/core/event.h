@@ -98,6 +98,9 @@ void ch_event_add_problem(ch_event_batch *b, size_t line, int field, const char 
  * the actor's scope or role). */
 int ch_event_finish(ch_event_batch *b, ch_event_summary *sum);
 const ch_problems *ch_event_problems(const ch_event_batch *b);
+/* Hands the problems found over to the caller (who frees them) once the
+ * batch is finished or given up; B then has none, and may only be freed. */
+ch_problems *ch_event_take_problems(ch_event_batch *b);
 void ch_event_free(ch_event_batch *b);
 
 /* Records one step STAGE for household HOUSEHOLD_ID on DAY, with every

@@ -221,6 +221,13 @@ const ch_problems *ch_hh_import_problems(const ch_hh_import *imp)
 	return imp->problems;
 }
 
+ch_problems *ch_hh_import_take_problems(ch_hh_import *imp)
+{
+	ch_problems *p = imp->problems;
+	imp->problems = ch_problems_new();
+	return p;
+}
+
 int ch_hh_import_rejected(const ch_hh_import *imp, size_t line)
 {
 	return ch_problems_rejected(imp->problems, line);

@@ -111,6 +111,10 @@ size_t ch_hh_import_nproblems(const ch_hh_import *imp);
 const ch_hh_problem *ch_hh_import_problem(const ch_hh_import *imp, size_t i);
 /* The problems found so far. */
 const ch_problems *ch_hh_import_problems(const ch_hh_import *imp);
+/* Hands the problems found over to the caller (who frees them) once the
+ * import is finished or given up; IMP then has none, and may only be
+ * freed. */
+ch_problems *ch_hh_import_take_problems(ch_hh_import *imp);
 /* 1 when LINE has an error (the row was not stored). */
 int ch_hh_import_rejected(const ch_hh_import *imp, size_t line);
 /* 1 when ch_hh_import_finish refused because what the rows were checked

@@ -506,6 +506,15 @@ static void test_import_problem_fields(void **state)
 		}
 	}
 	assert_true(seen);
+	/* handed over whole: the caller's list has every problem, the import
+	 * none */
+	size_t n = ch_hh_import_nproblems(imp);
+	assert_true(n >= 4);
+	ch_problems *taken = ch_hh_import_take_problems(imp);
+	assert_int_equal(ch_problems_count(taken), n);
+	assert_int_equal(ch_problems_nrejected(taken), 2);
+	assert_int_equal(ch_hh_import_nproblems(imp), 0);
+	ch_problems_free(taken);
 	ch_hh_import_summary_dispose(&sum);
 	ch_hh_import_free(imp);
 }
