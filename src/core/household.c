@@ -185,6 +185,7 @@ struct ch_hh_import {
 		ch_stmt *st;
 	} upd[HH_UPD_CACHE];
 	int nupd;
+	size_t nclaims;       /* rows written to hh_before (save_claim) */
 	ch_strmap *prefix_of; /* "COUNTY|TOWNSHIP|VILLAGE" ids → index in prefixes */
 	ch_strv prefixes;     /* the start of each list_key (household_int.h) */
 	ch_problems *problems;
@@ -1147,7 +1148,15 @@ static int save_claim(ch_hh_import *imp, int64_t id, size_t line, int unchanged)
 	int rc = ch_stmt_bind_int64(st, unchanged ? 2 : 1, (int64_t)line);
 	if (rc == 0)
 		rc = ch_stmt_bind_int64(st, unchanged ? 1 : 2, id);
-	return rc ? rc : run_stmt(st);
+	if (rc == 0)
+		rc = run_stmt(st);
+	/* each row's look-ups read hh_before by its key: at 1,024 claims and
+	 * each doubling after, its statistics are brought up to date, which
+	 * PostgreSQL needs to plan them so (ch_db_table_grew) */
+	size_t n = ++imp->nclaims;
+	if (rc == 0 && n >= 1024 && (n & (n - 1)) == 0)
+		rc = ch_db_table_grew(imp->ctx->db, "hh_before");
+	return rc;
 }
 
 /* Moves household ID to the places of HV (its claim, which gives it the

@@ -259,6 +259,11 @@ int ch_db_temp_table(ch_db *db, const char *name, const char *definition)
 	return db->drv->temp_table(db->impl, name, definition);
 }
 
+int ch_db_table_grew(ch_db *db, const char *table)
+{
+	return db->drv->table_grew ? db->drv->table_grew(db->impl, table) : 0;
+}
+
 int ch_db_scratch_table(ch_db *db, const char *name, const char *definition)
 {
 	return db->drv->scratch_table(db->impl, name, definition);

@@ -163,6 +163,15 @@ int ch_db_scratch_clear(ch_db *db, const char *const *names, size_t n);
  * TABLE), made if this connection has none: SQLite keeps it clustered by
  * its key (WITHOUT ROWID) and up to 64 MB of temporary tables in memory. */
 int ch_db_temp_table(ch_db *db, const char *name, const char *definition);
+/* TABLE, a temporary table that statements prepared on this connection
+ * look rows up in by its key, has grown many times over since they were
+ * planned. PostgreSQL analyses it, which makes the server plan those
+ * statements again: no autovacuum visits a temporary table, and a plan
+ * the server made and kept while the table was nearly empty read the
+ * whole of it for each look-up (docs/performance.md, "PostgreSQL: the
+ * claims of a register sent again"). SQLite's plans follow the indexes
+ * whatever the table holds: nothing. */
+int ch_db_table_grew(ch_db *db, const char *table);
 /* From now on, in this connection, each deletion of a row of TABLE adds
  * (VALUE, the row's KEY) to the temporary table NOTE_TABLE unless it is
  * there (SQLite: a temporary trigger; PostgreSQL: the schema's change

@@ -66,6 +66,8 @@ struct ch_db_driver {
 	int (*deferrable_indexes)(void *impl, const char *table, int unique, ch_strv *names,
 	                          ch_strv *defs);
 	int (*temp_table)(void *impl, const char *name, const char *definition);
+	/* ch_db_table_grew. NULL: nothing to do. */
+	int (*table_grew)(void *impl, const char *table);
 	/* ch_db_large_write, ch_db_large_read: ON 1 inside the transaction,
 	 * ON 0 when it has ended; ch_db_one_of_many: ON 1 for the rest of the
 	 * connection's life. NULL: a large transaction needs nothing

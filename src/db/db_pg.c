@@ -1067,6 +1067,16 @@ static int pg_temp_table(void *impl, const char *name, const char *definition)
 	return rc;
 }
 
+static int pg_table_grew(void *impl, const char *table)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_printf(&b, "ANALYZE %s", table);
+	int rc = pg_simple(impl, b.ptr);
+	ch_buf_dispose(&b);
+	return rc;
+}
+
 /* Scratch tables are temporary tables, emptied by TRUNCATE: a DELETE
  * would leave its dead rows in the table's file, which no autovacuum
  * visits, so a connection's every import would make it larger. */
@@ -1322,6 +1332,7 @@ const struct ch_db_driver ch_db_pg_driver = {
     .scratch_table = pg_scratch_table,
     .scratch_clear = pg_scratch_clear,
     .temp_table = pg_temp_table,
+    .table_grew = pg_table_grew,
     .note_deletes = pg_note_deletes,
     .json =
         {

@@ -424,6 +424,32 @@ static void test_pg_change_table(void **state)
 	ch_db_close(db);
 }
 
+/* ch_db_table_grew analyses a temporary table, inside a transaction too:
+ * the server then knows its rows (pg_class.reltuples, -1 before), and
+ * plans the statements that read it again. */
+static void test_pg_table_grew(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	ch_db *db = open_pg();
+	assert_int_equal(ch_db_temp_table(db, "grew_x", "id bigint PRIMARY KEY, v int"), 0);
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO grew_x SELECT g, g FROM generate_series(1, 5000) g", NULL),
+	    0);
+	const char *tuples = "SELECT reltuples::bigint FROM pg_class"
+	                     " WHERE oid = 'pg_temp.grew_x'::regclass";
+	int64_t n = 0;
+	assert_int_equal(ch_db_query_int64(db, &n, tuples, NULL), 0);
+	assert_int_equal(n, -1);
+	assert_int_equal(ch_db_table_grew(db, "grew_x"), 0);
+	assert_int_equal(ch_db_query_int64(db, &n, tuples, NULL), 0);
+	assert_int_equal(n, 5000);
+	assert_int_equal(ch_db_commit(db), 0);
+	ch_db_close(db);
+}
+
 static void test_pg_conninfo(void **state)
 {
 	(void)state;
@@ -516,6 +542,7 @@ int main(void)
 	    cmocka_unit_test(test_pg_pipeline),
 	    cmocka_unit_test(test_pg_load),
 	    cmocka_unit_test(test_pg_change_table),
+	    cmocka_unit_test(test_pg_table_grew),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
