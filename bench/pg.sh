@@ -15,9 +15,10 @@
 #     through cleanheat into PostgreSQL beside `psql \copy` of the same file
 #     into a plain table of text columns (the ratio); when the import fails
 #     the line says "household import on PostgreSQL: failed: MESSAGE";
-#     then the first 20,000 rows of that file (BENCH_PG_UPDATES) again with
-#     their 施工单位 changed, every row an update of a household, beside
-#     the rate of the first import.
+#     then the first 20,000 rows of that file (BENCH_PG_UPDATES) again as
+#     they are, every row a claim that changes nothing, and again with
+#     their 施工单位 changed, every row an update of a household, each
+#     beside the rate of the first import.
 #
 # BENCH_PG_PARTS=weekly,dispatch,import (the default: all three) runs only
 # the parts named; the register and its steps are built only for the
@@ -256,8 +257,20 @@ if part import; then
 		cp_s=$1
 		printf '  household import of %d rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | psql \\copy into a plain table %7d rows/s (%5.2f s) ratio %s (%s)\n' \
 			"$ROWS" "$(rate "$ROWS" "$ch_s")" "$ch_s" "$(rate "$ROWS" "$cp_s")" "$cp_s" "$(ratio "$cp_s" "$ch_s")" "$(load)"
-		# the first UPD households again, each with its 施工单位 changed:
-		# every row an update (an audit entry each), beside the first import
+		# the first UPD households again as they are: every row a claim
+		# that changes nothing (docs/performance.md, "PostgreSQL: the
+		# claims of a register sent again"), beside the first import
+		head -n $((UPD + 1)) imp.csv >upd.csv
+		if out=$(measure "$C" --db "$(url imp)" household import upd.csv); then
+			set -- $out
+			printf '  household re-import of %d unchanged rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | its first import %7d rows/s ratio %s (%s)\n' \
+				"$UPD" "$(rate "$UPD" "$1")" "$1" "$(rate "$ROWS" "$ch_s")" \
+				"$(ratio "$(rate "$UPD" "$1")" "$(rate "$ROWS" "$ch_s")")" "$(load)"
+		else
+			printf '  household re-import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
+		fi
+		# the same households, each with its 施工单位 changed: every row an
+		# update (an audit entry each), beside the first import
 		head -n $((UPD + 1)) imp.csv | awk -F, 'NR > 1 { $17 = $17 "乙" } { print }' OFS=, >upd.csv
 		if out=$(measure "$C" --db "$(url imp)" household import upd.csv); then
 			set -- $out
