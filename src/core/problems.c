@@ -8,34 +8,95 @@
 
 #include "core/problems.h"
 #include "util/alloc.h"
-#include "util/strmap.h"
-#include "util/text.h"
+
+/* The problems are kept in blocks of BLOCK_ITEMS, which never move, and
+ * their texts in chunks of CHUNK bytes, one allocation for many texts; a
+ * value or reason the same as the last one kept for the same field is
+ * kept once (the same fault on every row of a file says the same thing on
+ * each). An import of 1,000,000 rows with an error on each row held about
+ * 210 bytes a problem in an array that doubled, a copy of each text with
+ * its allocation, and the rejected lines as text in a map: 237 MiB
+ * (docs/performance.md, "An import's problems, kept compactly"). */
+#define BLOCK_ITEMS   1024
+#define CHUNK         65536
+#define FIELDS_CACHED 64
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	char data[];
+};
 
 struct ch_problems {
-	ch_problem *items;
-	size_t n, cap;
-	ch_strmap *rejected; /* "line" → 1 */
+	ch_problem **blocks;
+	size_t n, nblocks;
+	struct chunk *texts;     /* the chunk being filled first */
+	unsigned char *rejected; /* bit LINE set: the line has an error */
+	size_t rejected_bytes;
+	const char *last_value[FIELDS_CACHED], *last_reason[FIELDS_CACHED]; /* by field + 1 */
 	size_t nrejected, nwarnings;
 };
 
 ch_problems *ch_problems_new(void)
 {
-	ch_problems *p = ch_calloc(1, sizeof *p);
-	p->rejected = ch_strmap_new();
-	return p;
+	return ch_calloc(1, sizeof(ch_problems));
 }
 
 void ch_problems_free(ch_problems *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->n; i++) {
-		free(p->items[i].value);
-		free(p->items[i].reason);
+	for (size_t i = 0; i < p->nblocks; i++)
+		free(p->blocks[i]);
+	free(p->blocks);
+	for (struct chunk *c = p->texts, *next; c; c = next) {
+		next = c->next;
+		free(c);
 	}
-	free(p->items);
-	ch_strmap_free(p->rejected);
+	free(p->rejected);
 	free(p);
+}
+
+/* A copy of S (N bytes and a NUL) among P's texts. */
+static const char *keep_text(ch_problems *p, const char *s, size_t n)
+{
+	struct chunk *c = p->texts;
+	if (!c || c->cap - c->used < n + 1) {
+		size_t cap = n + 1 > CHUNK / 4 ? n + 1 : CHUNK;
+		struct chunk *nc = ch_malloc(sizeof *nc + cap);
+		nc->used = 0;
+		nc->cap = cap;
+		if (c &&
+		    cap != CHUNK) { /* a long text: its own chunk, after the one being filled */
+			nc->next = c->next;
+			c->next = nc;
+		} else {
+			nc->next = c;
+			p->texts = nc;
+		}
+		c = nc;
+	}
+	char *d = c->data + c->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	c->used += n + 1;
+	return d;
+}
+
+/* S kept, or the text kept last in *LAST when it is the same. */
+static const char *keep_same(ch_problems *p, const char **last, const char *s)
+{
+	if (last && *last && strcmp(*last, s) == 0)
+		return *last;
+	const char *k = keep_text(p, s, strlen(s));
+	if (last)
+		*last = k;
+	return k;
+}
+
+static ch_problem *item(const ch_problems *p, size_t i)
+{
+	return &p->blocks[i / BLOCK_ITEMS][i % BLOCK_ITEMS];
 }
 
 void ch_problems_add(ch_problems *p, size_t line, int field, const char *column, const char *value,
@@ -46,26 +107,37 @@ void ch_problems_add(ch_problems *p, size_t line, int field, const char *column,
 	va_start(ap, fmt);
 	vsnprintf(reason, sizeof reason, fmt, ap);
 	va_end(ap);
-	if (p->n == p->cap) {
-		p->cap = p->cap ? p->cap * 2 : 64;
-		p->items = ch_reallocarray(p->items, p->cap, sizeof *p->items);
+	if (p->n == p->nblocks * BLOCK_ITEMS) {
+		p->blocks = ch_reallocarray(p->blocks, p->nblocks + 1, sizeof *p->blocks);
+		p->blocks[p->nblocks++] = ch_malloc(BLOCK_ITEMS * sizeof(ch_problem));
 	}
-	p->items[p->n++] = (ch_problem){
+	size_t f = (size_t)(field + 1);
+	int cached = field >= -1 && f < FIELDS_CACHED;
+	*item(p, p->n++) = (ch_problem){
 	    .line = line,
 	    .field = field,
 	    .column = column,
-	    .value = value && *value ? ch_strdup(value) : NULL,
-	    .reason = ch_strdup(reason),
+	    .value =
+	        value && *value ? keep_same(p, cached ? &p->last_value[f] : NULL, value) : NULL,
+	    .reason = keep_same(p, cached ? &p->last_reason[f] : NULL, reason),
 	    .warning = warning,
 	};
 	if (warning) {
 		p->nwarnings++;
 		return;
 	}
-	char num[24];
-	const char *k = ch_text_i64(num, (int64_t)line);
-	if (!ch_strmap_get(p->rejected, k, NULL)) {
-		ch_strmap_put(p->rejected, k, 1);
+	size_t byte = line / 8;
+	if (byte >= p->rejected_bytes) {
+		size_t nb = p->rejected_bytes ? p->rejected_bytes : 64;
+		while (nb <= byte)
+			nb *= 2;
+		p->rejected = ch_realloc(p->rejected, nb);
+		memset(p->rejected + p->rejected_bytes, 0, nb - p->rejected_bytes);
+		p->rejected_bytes = nb;
+	}
+	unsigned char bit = (unsigned char)(1u << (line % 8));
+	if (!(p->rejected[byte] & bit)) {
+		p->rejected[byte] |= bit;
 		p->nrejected++;
 	}
 }
@@ -77,7 +149,7 @@ size_t ch_problems_count(const ch_problems *p)
 
 const ch_problem *ch_problems_get(const ch_problems *p, size_t i)
 {
-	return i < p->n ? &p->items[i] : NULL;
+	return i < p->n ? item(p, i) : NULL;
 }
 
 static int same_text(const char *a, const char *b)
@@ -90,25 +162,24 @@ size_t ch_problems_run(const ch_problems *p, size_t i, ch_problem_run *run)
 	memset(run, 0, sizeof *run);
 	if (i >= p->n)
 		return i;
-	const ch_problem *x = &p->items[i];
+	const ch_problem *x = item(p, i);
 	size_t j = i + 1;
 	run->same_value = 1;
-	while (j < p->n && p->items[j].line != p->items[j - 1].line &&
-	       same_text(p->items[j].column, x->column) &&
-	       same_text(p->items[j].reason, x->reason) && p->items[j].warning == x->warning) {
-		run->same_value &= same_text(p->items[j].value, x->value);
+	while (j < p->n && item(p, j)->line != item(p, j - 1)->line &&
+	       same_text(item(p, j)->column, x->column) &&
+	       same_text(item(p, j)->reason, x->reason) && item(p, j)->warning == x->warning) {
+		run->same_value &= same_text(item(p, j)->value, x->value);
 		j++;
 	}
 	run->first = x;
-	run->last = &p->items[j - 1];
+	run->last = item(p, j - 1);
 	run->n = j - i;
 	return j;
 }
 
 int ch_problems_rejected(const ch_problems *p, size_t line)
 {
-	char num[24];
-	return ch_strmap_get(p->rejected, ch_text_i64(num, (int64_t)line), NULL);
+	return line / 8 < p->rejected_bytes && (p->rejected[line / 8] >> (line % 8) & 1);
 }
 
 size_t ch_problems_nrejected(const ch_problems *p)

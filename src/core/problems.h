@@ -15,10 +15,10 @@
 
 typedef struct ch_problem {
 	size_t line;        /* row in the file */
-	int field;          /* the importer's field number, or -1 for the whole row */
 	const char *column; /* the column's Chinese name (static), or NULL */
-	char *value;        /* the value as written, or NULL */
-	char *reason;       /* in Chinese */
+	const char *value;  /* the value as written, or NULL */
+	const char *reason; /* in Chinese */
+	int field;          /* the importer's field number, or -1 for the whole row */
 	int warning;        /* 1: reported, does not block the row */
 } ch_problem;
 

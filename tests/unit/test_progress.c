@@ -90,6 +90,69 @@ static void test_problem_runs(void **state)
 	ch_problems_free(p);
 }
 
+/* The list keeps every problem as it was added, however many: past a
+ * block of items, with a field's texts alternating (a text the same as
+ * the last of its field is kept once), with a value longer than a chunk of
+ * texts; a line is rejected by an error, not by a warning, and counted
+ * once. */
+static void test_problem_store(void **state)
+{
+	(void)state;
+	ch_problems *p = ch_problems_new();
+	char *long_value = malloc(100001);
+	memset(long_value, 'x', 100000);
+	long_value[100000] = '\0';
+	enum { N = 3000 };
+	for (size_t i = 0; i < N; i++) {
+		char v[32];
+		snprintf(v, sizeof v, "%s%zu", i % 3 == 0 ? "A" : "B", i % 7 ? (size_t)0 : i);
+		size_t line = 2 + i / 2; /* two problems a line */
+		int warning = line % 5 == 0;
+		if (i == 1234)
+			ch_problems_add(p, line, (int)(i % 4) - 1, "列", long_value, warning,
+			                "太长");
+		else
+			ch_problems_add(p, line, (int)(i % 4) - 1, "列", i % 11 ? v : NULL, warning,
+			                "原因%s%zu", i % 2 ? "甲" : "乙", i % 5 ? (size_t)0 : i);
+	}
+	assert_int_equal(ch_problems_count(p), N);
+	size_t rejected = 0, warnings = 0;
+	for (size_t i = 0; i < N; i++) {
+		const ch_problem *x = ch_problems_get(p, i);
+		char v[32], why[64];
+		snprintf(v, sizeof v, "%s%zu", i % 3 == 0 ? "A" : "B", i % 7 ? (size_t)0 : i);
+		snprintf(why, sizeof why, "原因%s%zu", i % 2 ? "甲" : "乙", i % 5 ? (size_t)0 : i);
+		size_t line = 2 + i / 2;
+		assert_int_equal(x->line, line);
+		assert_int_equal(x->field, (int)(i % 4) - 1);
+		assert_string_equal(x->column, "列");
+		assert_int_equal(x->warning, line % 5 == 0);
+		if (i == 1234) {
+			assert_string_equal(x->value, long_value);
+			assert_string_equal(x->reason, "太长");
+		} else {
+			if (i % 11)
+				assert_string_equal(x->value, v);
+			else
+				assert_null(x->value);
+			assert_string_equal(x->reason, why);
+		}
+		if (i % 2 == 0) {
+			assert_int_equal(ch_problems_rejected(p, line), line % 5 != 0);
+			rejected += line % 5 != 0;
+		}
+		warnings += x->warning;
+	}
+	assert_false(ch_problems_rejected(p, 1));
+	assert_false(ch_problems_rejected(p, 2 + N / 2));
+	assert_false(ch_problems_rejected(p, 1000000));
+	assert_int_equal(ch_problems_nrejected(p), rejected);
+	assert_int_equal(ch_problems_nwarnings(p), warnings);
+	assert_null(ch_problems_get(p, N));
+	free(long_value);
+	ch_problems_free(p);
+}
+
 static void test_transitions_exhaustive(void **state)
 {
 	(void)state;
@@ -1791,6 +1854,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_problem_runs),
+	    cmocka_unit_test(test_problem_store),
 	    cmocka_unit_test(test_transitions_exhaustive),
 	    cmocka_unit_test(test_transition_kinds),
 	    cmocka_unit_test(test_stage_parse),
