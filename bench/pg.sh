@@ -257,29 +257,28 @@ if part import; then
 		cp_s=$1
 		printf '  household import of %d rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | psql \\copy into a plain table %7d rows/s (%5.2f s) ratio %s (%s)\n' \
 			"$ROWS" "$(rate "$ROWS" "$ch_s")" "$ch_s" "$(rate "$ROWS" "$cp_s")" "$cp_s" "$(ratio "$cp_s" "$ch_s")" "$(load)"
+		# reimport WHAT: upd.csv imported again, its line beside the first
+		# import's rate
+		reimport() {
+			what=$1
+			if out=$(measure "$C" --db "$(url imp)" household import upd.csv); then
+				set -- $out
+				printf '  household re-import of %d %s rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | its first import %7d rows/s ratio %s (%s)\n' \
+					"$UPD" "$what" "$(rate "$UPD" "$1")" "$1" "$(rate "$ROWS" "$ch_s")" \
+					"$(ratio "$(rate "$UPD" "$1")" "$(rate "$ROWS" "$ch_s")")" "$(load)"
+			else
+				printf '  household re-import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
+			fi
+		}
 		# the first UPD households again as they are: every row a claim
 		# that changes nothing (docs/performance.md, "PostgreSQL: the
-		# claims of a register sent again"), beside the first import
+		# claims of a register sent again")
 		head -n $((UPD + 1)) imp.csv >upd.csv
-		if out=$(measure "$C" --db "$(url imp)" household import upd.csv); then
-			set -- $out
-			printf '  household re-import of %d unchanged rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | its first import %7d rows/s ratio %s (%s)\n' \
-				"$UPD" "$(rate "$UPD" "$1")" "$1" "$(rate "$ROWS" "$ch_s")" \
-				"$(ratio "$(rate "$UPD" "$1")" "$(rate "$ROWS" "$ch_s")")" "$(load)"
-		else
-			printf '  household re-import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
-		fi
+		reimport unchanged
 		# the same households, each with its 施工单位 changed: every row an
-		# update (an audit entry each), beside the first import
+		# update (an audit entry each)
 		head -n $((UPD + 1)) imp.csv | awk -F, 'NR > 1 { $17 = $17 "乙" } { print }' OFS=, >upd.csv
-		if out=$(measure "$C" --db "$(url imp)" household import upd.csv); then
-			set -- $out
-			printf '  household re-import of %d changed rows on PostgreSQL: cleanheat %7d rows/s (%6.2f s) | its first import %7d rows/s ratio %s (%s)\n' \
-				"$UPD" "$(rate "$UPD" "$1")" "$1" "$(rate "$ROWS" "$ch_s")" \
-				"$(ratio "$(rate "$UPD" "$1")" "$(rate "$ROWS" "$ch_s")")" "$(load)"
-		else
-			printf '  household re-import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
-		fi
+		reimport changed
 		rm -f upd.csv
 	else
 		printf '  household import on PostgreSQL: failed: %s\n' "$(grep -v '^$' err.out | head -n 1)"
