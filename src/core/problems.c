@@ -66,8 +66,8 @@ static const char *keep_text(ch_problems *p, const char *s, size_t n)
 		struct chunk *nc = ch_malloc(sizeof *nc + cap);
 		nc->used = 0;
 		nc->cap = cap;
-		if (c &&
-		    cap != CHUNK) { /* a long text: its own chunk, after the one being filled */
+		/* a long text has a chunk of its own, after the one being filled */
+		if (c && cap != CHUNK) {
 			nc->next = c->next;
 			c->next = nc;
 		} else {
