@@ -1060,6 +1060,13 @@ static void test_scenario_refusals(void **state)
 	ch_error_clear();
 	assert_int_equal(sum.rejected, 1);
 	assert_non_null(strstr(ch_problems_get(ch_event_problems(b), 0)->reason, "周报"));
+	/* handed over whole: the caller's list has the problem, the batch none */
+	size_t n = ch_problems_count(ch_event_problems(b));
+	ch_problems *taken = ch_event_take_problems(b);
+	assert_int_equal(ch_problems_count(taken), n);
+	assert_int_equal(ch_problems_nrejected(taken), 1);
+	assert_int_equal(ch_problems_count(ch_event_problems(b)), 0);
+	ch_problems_free(taken);
 	ch_event_free(b);
 }
 
