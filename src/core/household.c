@@ -107,10 +107,11 @@ const char *ch_hfield_key(enum ch_hfield f)
  * HH_COLS. */
 #define HH_NPLACE 3
 /* The columns an update of a stored household sets: bit I for column I of
- * HH_COLS (from HH_NPLACE on: the place ids are st_move's), HH_UPD_KEY for
- * list_key. */
+ * HH_COLS (from HH_NPLACE on: the place ids, HH_UPD_PLACE, are st_move's),
+ * HH_UPD_KEY for list_key. */
+#define HH_UPD_PLACE ((UINT32_C(1) << HH_NPLACE) - 1)
 #define HH_UPD_KEY   (UINT32_C(1) << HH_NCOLS)
-#define HH_UPD_ALL   (((UINT32_C(1) << HH_NCOLS) - (UINT32_C(1) << HH_NPLACE)) | HH_UPD_KEY)
+#define HH_UPD_ALL   (((UINT32_C(1) << HH_NCOLS) - 1 - HH_UPD_PLACE) | HH_UPD_KEY)
 #define HH_UPD_CACHE 16
 
 static const char *const hh_col_names[HH_NCOLS] = {
@@ -1335,7 +1336,7 @@ static int store_row(ch_hh_import *imp, size_t line, const struct hh_rec *r,
 		 * (by its id alone: rejecting this row has nothing to restore) */
 		return save_claim(imp, existing, line, 1);
 	}
-	int moved = (changed & ((UINT32_C(1) << HH_NPLACE) - 1)) != 0;
+	int moved = (changed & HH_UPD_PLACE) != 0;
 	if ((rc = save_claim(imp, existing, line, 0)) != 0 ||
 	    (rc = update_row(imp, changed & HH_UPD_ALL, hv, lkey, existing)) != 0 ||
 	    (moved && (rc = move(imp, existing, hv)) != 0))
