@@ -93,6 +93,82 @@ void ch_result_add_problems(ch_result *res, ch_problems *p)
 		add_part(res, CH_PART_PROBLEMS)->problems = p;
 }
 
+/* Passes S on to W's writer with W->spaces blanks after each newline: a
+ * value dumped on its own, moved to where it sits in a document. */
+struct indented {
+	int (*write)(const char *s, size_t len, void *data);
+	void *data;
+	size_t spaces;
+};
+
+static int blanks(const struct indented *w, size_t n)
+{
+	static const char sp[] = "                                ";
+	for (size_t k; n; n -= k) {
+		k = n < sizeof sp - 1 ? n : sizeof sp - 1;
+		if (w->write(sp, k, w->data))
+			return -1;
+	}
+	return 0;
+}
+
+static int write_indented(const char *s, size_t len, void *data)
+{
+	const struct indented *w = data;
+	const char *nl;
+	while ((nl = memchr(s, '\n', len))) {
+		size_t k = (size_t)(nl - s) + 1;
+		if (w->write(s, k, w->data) || blanks(w, w->spaces))
+			return -1;
+		s += k;
+		len -= k;
+	}
+	return len ? w->write(s, len, w->data) : 0;
+}
+
+/* What jansson writes before an array's element or its end (dump_indent in
+ * its dump.c): a newline and DEPTH indents, or with no indent a blank
+ * between elements unless compact. */
+static int array_gap(const struct indented *w, size_t flags, size_t depth, int between)
+{
+	size_t indent = flags & JSON_MAX_INDENT;
+	if (indent)
+		return w->write("\n", 1, w->data) || blanks(w, depth * indent) ? -1 : 0;
+	return between && !(flags & JSON_COMPACT) ? w->write(" ", 1, w->data) : 0;
+}
+
+int ch_problems_write_json(const ch_problems *const *lists, size_t n, size_t flags, size_t depth,
+                           int (*write)(const char *s, size_t len, void *data), void *data)
+{
+	struct indented w = {write, data, (depth + 1) * (flags & JSON_MAX_INDENT)};
+	size_t written = 0;
+	if (write("[", 1, data))
+		return -1;
+	for (size_t l = 0; l < n; l++) {
+		for (size_t i = 0; i < ch_problems_count(lists[l]); i++) {
+			const ch_problem *x = ch_problems_get(lists[l], i);
+			json_t *o =
+			    json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "row", (json_int_t)x->line,
+			              "column", x->column, "value", x->value, "reason", x->reason,
+			              "severity", x->warning ? "warning" : "error");
+			if (!o)
+				continue; /* not UTF-8: jansson refused it, as it did in a tree */
+			int rc = (written && write(",", 1, data)) ||
+			                 array_gap(&w, flags, depth + 1, written > 0) ||
+			                 json_dump_callback(o, write_indented, &w, flags)
+			             ? -1
+			             : 0;
+			json_decref(o);
+			if (rc)
+				return -1;
+			written++;
+		}
+	}
+	if (written && array_gap(&w, flags, depth, 0))
+		return -1;
+	return write("]", 1, data);
+}
+
 void ch_result_count(ch_result *res, const char *key, int64_t value)
 {
 	res->counts = ch_realloc(res->counts, (res->ncounts + 1) * sizeof *res->counts);

@@ -12,22 +12,16 @@
 
 #include "cli/cli.h"
 
+static int write_stdout(const char *s, size_t len, void *data)
+{
+	return fwrite(s, 1, len, data) == len ? 0 : -1;
+}
+
 static void print_problems(const ch_problems *p, enum ch_format format)
 {
-	size_t n = ch_problems_count(p);
 	if (format == CH_FMT_JSON) {
-		json_t *a = json_array();
-		for (size_t i = 0; i < n; i++) {
-			const ch_problem *x = ch_problems_get(p, i);
-			json_array_append_new(
-			    a, json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "row", (json_int_t)x->line,
-			                 "column", x->column, "value", x->value, "reason",
-			                 x->reason, "severity", x->warning ? "warning" : "error"));
-		}
-		char *s = json_dumps(a, JSON_INDENT(2));
-		puts(s);
-		free(s);
-		json_decref(a);
+		ch_problems_write_json(&p, 1, JSON_INDENT(2), 0, write_stdout, stdout);
+		putchar('\n');
 		return;
 	}
 	/* the same fault on many rows (a wrong county for the whole file) is

@@ -19,15 +19,19 @@
  *
  * Also checked from the table alone: every operation has a summary, every
  * parameter a help line, parameter names are unique, and a writing
- * operation never needs only the read permission.
+ * operation never needs only the read permission. And a result's problems,
+ * which the front ends write as JSON one at a time, come out as the bytes
+ * jansson writes for the whole tree.
  */
 #include "testdb.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 
 #include "app/ops.h"
 #include "core/user.h"
+#include "util/buf.h"
 #include "util/error.h"
 
 struct sample {
@@ -331,12 +335,85 @@ static void test_args_check_types(void **state)
 	ch_error_clear();
 }
 
+/* Appends what ch_problems_write_json writes to the ch_buf DATA. */
+static int into_buf(const char *s, size_t len, void *data)
+{
+	ch_buf_put(data, s, len);
+	return 0;
+}
+
+/* The problems written one at a time are the bytes jansson writes for the
+ * whole tree, in every layout and at every depth the front ends use: the
+ * command line's JSON_INDENT(2) at the top, the HTTP answer's
+ * JSON_INDENT(1) at depths 1 and 2, and compact and unindented forms. */
+static void test_problems_json_layout(void **state)
+{
+	(void)state;
+	ch_problems *a = ch_problems_new(), *none = ch_problems_new(), *b = ch_problems_new();
+	ch_problems_add(a, 2, 3, "联系电话", "12", 0, "联系电话「%s」不是手机号", "12");
+	ch_problems_add(a, 3, -1, NULL, NULL, 1, "整行：\"引号\"\\与\n换行\t");
+	ch_problems_add(b, 9, 5, "身份证号", "6523\"01", 0, "重复");
+	const ch_problems *lists[] = {a, none, b};
+	const size_t layouts[] = {JSON_INDENT(2), JSON_INDENT(1) | JSON_PRESERVE_ORDER, 0,
+	                          JSON_COMPACT, JSON_INDENT(3) | JSON_COMPACT};
+	for (size_t l = 0; l < sizeof layouts / sizeof layouts[0]; l++) {
+		for (size_t depth = 0; depth < 3; depth++) {
+			for (size_t nlists = 0; nlists <= 3; nlists++) {
+				/* the tree the front ends built before: the array at DEPTH */
+				json_t *arr = json_array();
+				for (size_t k = 0; k < nlists; k++)
+					for (size_t i = 0; i < ch_problems_count(lists[k]); i++) {
+						const ch_problem *x = ch_problems_get(lists[k], i);
+						json_array_append_new(
+						    arr,
+						    json_pack("{s:I, s:s?, s:s?, s:s, s:s}", "row",
+						              (json_int_t)x->line, "column",
+						              x->column, "value", x->value,
+						              "reason", x->reason, "severity",
+						              x->warning ? "warning" : "error"));
+					}
+				json_t *doc = arr;
+				for (size_t d = 0; d < depth; d++)
+					doc = json_pack("{s:i, s:o, s:i}", "before", 1, "x", doc,
+					                "after", 2);
+				char *want = json_dumps(doc, layouts[l]);
+				json_decref(doc);
+				ch_buf got;
+				ch_buf_init(&got);
+				assert_int_equal(ch_problems_write_json(lists, nlists, layouts[l],
+				                                        depth, into_buf, &got),
+				                 0);
+				/* the array is the text after the innermost "x" key */
+				const char *at = want;
+				for (size_t d = 0; d < depth; d++) {
+					at = strstr(at, "\"x\":");
+					assert_non_null(at);
+					at += 4;
+					at += *at == ' ';
+				}
+				if (strncmp(at, got.ptr, got.len) != 0)
+					fail_msg(
+					    "layout %zu, depth %zu, %zu lists:\n%s\nwritten:\n%s",
+					    l, depth, nlists, at, got.ptr);
+				/* and nothing of it is left over: the document goes on */
+				assert_int_equal(at[got.len], depth ? ',' : '\0');
+				ch_buf_dispose(&got);
+				free(want);
+			}
+		}
+	}
+	ch_problems_free(a);
+	ch_problems_free(none);
+	ch_problems_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_table_is_complete),
 	    cmocka_unit_test(test_args_check_types),
 	    cmocka_unit_test(test_every_role),
+	    cmocka_unit_test(test_problems_json_layout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
