@@ -51,8 +51,7 @@ static void expire(time_t now)
 
 int http_downloads_init(void)
 {
-	const char *t = getenv("TMPDIR");
-	snprintf(dir, sizeof dir, "%s/cleanheat-files-XXXXXX", t && *t ? t : "/tmp");
+	snprintf(dir, sizeof dir, "%s/cleanheat-files-XXXXXX", ch_tmpdir());
 	if (!mkdtemp(dir))
 		return ch_error_set(CH_ERROR, "cannot create a directory for downloads");
 	return sodium_init() < 0 ? ch_error_set(CH_ERROR, "libsodium failed to start") : 0;

@@ -189,9 +189,8 @@ static enum MHD_Result post_iterator(void *cls, enum MHD_ValueKind kind, const c
 			return MHD_NO;
 		}
 		if (!c->tmpdir[0]) {
-			const char *t = getenv("TMPDIR");
 			snprintf(c->tmpdir, sizeof c->tmpdir, "%s/cleanheat-upload-XXXXXX",
-			         t && *t ? t : "/tmp");
+			         ch_tmpdir());
 			if (!mkdtemp(c->tmpdir)) {
 				c->tmpdir[0] = '\0';
 				c->form_error = "the upload could not be stored";

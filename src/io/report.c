@@ -509,9 +509,8 @@ int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b)
 		return 0;
 	}
 	/* libxlsxwriter writes files only: through a private temporary one */
-	const char *tmp = getenv("TMPDIR");
 	char path[4096];
-	snprintf(path, sizeof path, "%s/cleanheat-xlsx-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	snprintf(path, sizeof path, "%s/cleanheat-xlsx-XXXXXX", ch_tmpdir());
 	int fd = mkstemp(path);
 	if (fd < 0)
 		return ch_error_set(CH_ERROR, "cannot create a temporary file");

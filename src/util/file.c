@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/alloc.h"
 #include "util/error.h"
@@ -58,4 +59,23 @@ int ch_file_write(const char *path, const void *data, size_t len)
 	if (fclose(f) != 0 && rc == 0)
 		rc = ch_error_set(CH_ERROR, "writing %s failed", path);
 	return rc;
+}
+
+const char *ch_tmpdir(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t && *t ? t : "/tmp";
+}
+
+int ch_tmpfile(void)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/cleanheat-XXXXXX", ch_tmpdir()) >= (int)sizeof path) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = mkstemp(path);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
 }

@@ -1,6 +1,6 @@
 /*
  * file — whole small files in memory (evidence photos, scanned forms, the
- * text an operation writes).
+ * text an operation writes), and where temporary files go.
  */
 #ifndef CH_UTIL_FILE_H
 #define CH_UTIL_FILE_H
@@ -14,5 +14,11 @@ int ch_file_read(const char *path, size_t max, unsigned char **data, size_t *len
 /* Writes the LEN bytes of DATA to PATH, replacing what was there.
  * CH_ERROR, naming PATH, if it cannot be written. */
 int ch_file_write(const char *path, const void *data, size_t len);
+/* The directory for temporary files: $TMPDIR when set, else /tmp. */
+const char *ch_tmpdir(void);
+/* A new file in ch_tmpdir() that no other process can open, already
+ * unlinked (it is gone when its descriptor is closed): the descriptor,
+ * open for reading and writing, or -1 with errno set. */
+int ch_tmpfile(void);
 
 #endif
