@@ -30,6 +30,10 @@ void ch_problems_free(ch_problems *p);
 void ch_problems_add(ch_problems *p, size_t line, int field, const char *column, const char *value,
                      int warning, const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 size_t ch_problems_count(const ch_problems *p);
+/* Problem I, or NULL past the end. A long list is kept mostly in a
+ * temporary file, so what this returns (and a run's first and last) is
+ * good until the next ch_problems_get or ch_problems_run on P, and no two
+ * threads may read one list at once. */
 const ch_problem *ch_problems_get(const ch_problems *p, size_t i);
 /* A run of consecutive problems that say the same thing (same column,
  * reason and severity) about several rows: a fault of the whole file, such

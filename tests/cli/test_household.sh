@@ -398,6 +398,26 @@ has "1,100 sent again, one row twice: the rest unchanged, both refused" \
 has "1,100 sent again, one row twice: the later row names the earlier" "与第1051行重复（两行均未导入）"
 run ch --db big.db verify
 expect_rc "1,100 sent again, one row twice: verify passes" 0
+# 60,000 rows each refused for a phone of its own: past 4 MiB an import's
+# problems go to a temporary file (the list's memory stays flat however long
+# the file); every one is still printed, in the JSON and in the rejects
+# file, in the order of the rows
+ch --db big.db demo generate --households 60000 --seed 11 -o many.csv >/dev/null
+awk -F, -v OFS=, 'NR > 1 { $7 = NR } 1' many.csv >manybad.csv
+run ch --db big.db household import --skip-invalid --rejects manyrej.csv manybad.csv
+has "60,000 rows each refused: counted" "新增 0 户，更新 0 户，未变 0 户，拒收 60000 行"
+expect_eq "60,000 rows each refused: each printed with its own phone" \
+	"$(printf '%s\n' "$OUT" | awk '/^第[0-9]+行 联系电话「[0-9]+」：联系电话「[0-9]+」不是手机号/ {
+		n = $0; sub(/^第/, "", n); sub(/行.*/, "", n)
+		if (index($0, "「" n "」：联系电话「" n "」") && n == 2 + k) k++
+	} END { print k }')" 60000
+expect_eq "60,000 rows each refused: the rejects file has them all, each its reason" \
+	"$(tr -d '\r' <manyrej.csv | awk -F, 'NR > 1 && $7 == NR && index($NF, "「" NR "」") { k++ } END { print k }')" \
+	60000
+run ch --db big.db household import --format json manybad.csv
+expect_eq "60,000 rows each refused: the JSON lists them all" \
+	"$(printf '%s' "$OUT" | jq '[.[] | select(.value == (.row | tostring) and .column == "联系电话")] | length')" \
+	60000
 run ch --db m.db household import "$HF/shared-phone.csv"
 expect_rc "same phone as another household: exit 0" 0
 has "same phone: a 提示 naming the other household" "（提示）联系电话与其他农户相同（昌吉市 户编号 CJ001"

@@ -95,62 +95,194 @@ static void test_problem_runs(void **state)
  * the last of its field is kept once), with a value longer than a chunk of
  * texts; a line is rejected by an error, not by a warning, and counted
  * once. */
-static void test_problem_store(void **state)
+/* The problem I of the lists test_problem_store* fill: two problems a
+ * line, some warnings, values and reasons that repeat and that do not,
+ * some without a value, and long values at LONG_AT. */
+#define LONG_AT(i) ((i) == 1234 || (i) == 150000)
+static void problem_texts(size_t i, char v[32], char why[64])
 {
-	(void)state;
-	ch_problems *p = ch_problems_new();
-	char *long_value = malloc(100001);
-	memset(long_value, 'x', 100000);
-	long_value[100000] = '\0';
-	enum { N = 3000 };
-	for (size_t i = 0; i < N; i++) {
-		char v[32];
-		snprintf(v, sizeof v, "%s%zu", i % 3 == 0 ? "A" : "B", i % 7 ? (size_t)0 : i);
+	snprintf(v, 32, "%s%zu", i % 3 == 0 ? "A" : "B", i % 7 ? (size_t)0 : i);
+	snprintf(why, 64, "原因%s%zu", i % 2 ? "甲" : "乙", i % 5 ? (size_t)0 : i);
+}
+
+static void fill_problems(ch_problems *p, size_t n, const char *long_value)
+{
+	for (size_t i = 0; i < n; i++) {
+		char v[32], why[64];
+		problem_texts(i, v, why);
 		size_t line = 2 + i / 2; /* two problems a line */
 		int warning = line % 5 == 0;
-		if (i == 1234)
+		if (LONG_AT(i))
 			ch_problems_add(p, line, (int)(i % 4) - 1, "列", long_value, warning,
 			                "太长");
 		else
 			ch_problems_add(p, line, (int)(i % 4) - 1, "列", i % 11 ? v : NULL, warning,
-			                "原因%s%zu", i % 2 ? "甲" : "乙", i % 5 ? (size_t)0 : i);
+			                "%s", why);
 	}
-	assert_int_equal(ch_problems_count(p), N);
+}
+
+static void check_problem(const ch_problems *p, size_t i, const char *long_value)
+{
+	const ch_problem *x = ch_problems_get(p, i);
+	char v[32], why[64];
+	problem_texts(i, v, why);
+	size_t line = 2 + i / 2;
+	assert_non_null(x);
+	assert_int_equal(x->line, line);
+	assert_int_equal(x->field, (int)(i % 4) - 1);
+	assert_string_equal(x->column, "列");
+	assert_int_equal(x->warning, line % 5 == 0);
+	if (LONG_AT(i)) {
+		assert_string_equal(x->value, long_value);
+		assert_string_equal(x->reason, "太长");
+	} else {
+		if (i % 11)
+			assert_string_equal(x->value, v);
+		else
+			assert_null(x->value);
+		assert_string_equal(x->reason, why);
+	}
+}
+
+/* Every problem of a list of N read back in order, the counts, and the
+ * rejected lines. */
+static void check_problems(const ch_problems *p, size_t n, const char *long_value)
+{
+	assert_int_equal(ch_problems_count(p), n);
 	size_t rejected = 0, warnings = 0;
-	for (size_t i = 0; i < N; i++) {
-		const ch_problem *x = ch_problems_get(p, i);
-		char v[32], why[64];
-		snprintf(v, sizeof v, "%s%zu", i % 3 == 0 ? "A" : "B", i % 7 ? (size_t)0 : i);
-		snprintf(why, sizeof why, "原因%s%zu", i % 2 ? "甲" : "乙", i % 5 ? (size_t)0 : i);
+	for (size_t i = 0; i < n; i++) {
+		check_problem(p, i, long_value);
 		size_t line = 2 + i / 2;
-		assert_int_equal(x->line, line);
-		assert_int_equal(x->field, (int)(i % 4) - 1);
-		assert_string_equal(x->column, "列");
-		assert_int_equal(x->warning, line % 5 == 0);
-		if (i == 1234) {
-			assert_string_equal(x->value, long_value);
-			assert_string_equal(x->reason, "太长");
-		} else {
-			if (i % 11)
-				assert_string_equal(x->value, v);
-			else
-				assert_null(x->value);
-			assert_string_equal(x->reason, why);
-		}
 		if (i % 2 == 0) {
 			assert_int_equal(ch_problems_rejected(p, line), line % 5 != 0);
 			rejected += line % 5 != 0;
 		}
-		warnings += x->warning;
+		warnings += line % 5 == 0;
 	}
 	assert_false(ch_problems_rejected(p, 1));
-	assert_false(ch_problems_rejected(p, 2 + N / 2));
-	assert_false(ch_problems_rejected(p, 1000000));
+	assert_false(ch_problems_rejected(p, 2 + n / 2));
+	assert_false(ch_problems_rejected(p, 10000000));
 	assert_int_equal(ch_problems_nrejected(p), rejected);
 	assert_int_equal(ch_problems_nwarnings(p), warnings);
-	assert_null(ch_problems_get(p, N));
+	assert_null(ch_problems_get(p, n));
+}
+
+static char *long_text(void)
+{
+	char *s = malloc(100001);
+	memset(s, 'x', 100000);
+	s[100000] = '\0';
+	return s;
+}
+
+static void test_problem_store(void **state)
+{
+	(void)state;
+	ch_problems *p = ch_problems_new();
+	char *long_value = long_text();
+	fill_problems(p, 3000, long_value);
+	check_problems(p, 3000, long_value);
 	free(long_value);
 	ch_problems_free(p);
+}
+
+/* Descriptors of this process open on an unlinked cleanheat-* file: the
+ * problems' temporary file. */
+static int spill_files(void)
+{
+	int n = 0;
+	for (int fd = 0; fd < 1024; fd++) {
+		char link[64], target[4096];
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		ssize_t k = readlink(link, target, sizeof target - 1);
+		if (k <= 0)
+			continue;
+		target[k] = '\0';
+		n += strstr(target, "/cleanheat-") && strstr(target, "(deleted)");
+	}
+	return n;
+}
+
+/* A list past the memory a list keeps (4 MiB) goes to a temporary file and
+ * reads back the same: in order, at random, and as runs that cross the
+ * blocks read back; where no file can be made, it stays in memory. */
+static void test_problem_store_spilled(void **state)
+{
+	(void)state;
+	enum { N = 200000 };
+	char *long_value = long_text();
+	const char *tmpdir = getenv("TMPDIR");
+	char *saved = tmpdir ? strdup(tmpdir) : NULL;
+	for (int unwritable = 0; unwritable < 2; unwritable++) {
+		if (unwritable)
+			setenv("TMPDIR", "/nonexistent/cleanheat-test", 1);
+		int before = spill_files();
+		ch_problems *p = ch_problems_new();
+		fill_problems(p, N, long_value);
+		assert_int_equal(spill_files(), before + !unwritable);
+		check_problems(p, N, long_value);
+		/* at random: each read may load a block into either slot */
+		uint64_t r = 88172645463325252u;
+		for (int k = 0; k < 20000; k++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			check_problem(p, (size_t)(r % N), long_value);
+		}
+		/* in runs: each of one problem, as neighbours on different lines
+		 * never say the same; the next run's first may be in the slot
+		 * that held the last one's */
+		ch_problem_run run;
+		size_t i = 0, runs = 0;
+		while ((i = ch_problems_run(p, i, &run), run.n)) {
+			assert_int_equal(run.n, 1);
+			assert_ptr_equal(run.first, run.last);
+			assert_int_equal(run.first->line, 2 + (i - 1) / 2);
+			runs++;
+		}
+		assert_int_equal(runs, N);
+		ch_problems_free(p);
+		assert_int_equal(spill_files(), before);
+
+		/* one fault on 5,000 lines, then another on 3,000, among faults
+		 * of their own: two runs across blocks that are in the file */
+		p = ch_problems_new();
+		size_t line = 2;
+		for (size_t k = 0; k < 100000; k++, line++)
+			ch_problems_add(p, line, 3, "联系电话", "12", 0, "不是手机号：%zu", k);
+		for (size_t k = 0; k < 5000; k++, line++)
+			ch_problems_add(p, line, 3, "联系电话", k % 2 ? "x" : "y", 0, "不是手机号");
+		for (size_t k = 0; k < 3000; k++, line++)
+			ch_problems_add(p, line, 4, "地址", NULL, 1, "太短");
+		for (size_t k = 0; k < 100000; k++, line++)
+			ch_problems_add(p, line, 3, "联系电话", "12", 0, "又一个：%zu", k);
+		assert_int_equal(spill_files(), before + !unwritable);
+		size_t at = ch_problems_run(p, 100000, &run);
+		assert_int_equal(run.n, 5000);
+		assert_int_equal(run.first->line, 100002);
+		assert_int_equal(run.last->line, 105001);
+		assert_string_equal(run.first->reason, "不是手机号");
+		assert_string_equal(run.first->value, "y");
+		assert_string_equal(run.last->value, "x");
+		assert_false(run.same_value);
+		at = ch_problems_run(p, at, &run);
+		assert_int_equal(run.n, 3000);
+		assert_int_equal(run.first->line, 105002);
+		assert_int_equal(run.last->line, 108001);
+		assert_true(run.same_value);
+		assert_true(run.first->warning);
+		assert_null(run.first->value);
+		at = ch_problems_run(p, at, &run);
+		assert_int_equal(run.n, 1);
+		assert_string_equal(run.first->reason, "又一个：0");
+		assert_int_equal(ch_problems_run(p, 208000, &run), 208000);
+		assert_int_equal(run.n, 0);
+		ch_problems_free(p);
+	}
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	free(long_value);
 }
 
 static void test_transitions_exhaustive(void **state)
@@ -1862,6 +1994,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_problem_runs),
 	    cmocka_unit_test(test_problem_store),
+	    cmocka_unit_test(test_problem_store_spilled),
 	    cmocka_unit_test(test_transitions_exhaustive),
 	    cmocka_unit_test(test_transition_kinds),
 	    cmocka_unit_test(test_stage_parse),
