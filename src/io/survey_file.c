@@ -2,8 +2,14 @@
  * survey_file — importing the household survey and the village
  * infrastructure files (see survey_file.h). Both share one reader: find the
  * header by its headings (data/register/headings.csv, kinds survey and
- * village), check every row into problems, then store the valid ones in one
- * transaction through core/survey.c.
+ * village), check every row into problems, then read the file again and
+ * store the valid rows in one transaction through core/survey.c. No row is
+ * kept between the two readings: a survey of every household of a
+ * province is as long as its register, and keeping its cells took 838 MiB
+ * at 1,000,000 rows (docs/performance.md). A row that the second reading
+ * finds bad, a different number of valid rows, or bytes whose digest is
+ * not the first reading's mean the file changed between the readings: the
+ * import is refused and nothing stored.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -22,8 +28,11 @@
 #include "io/rows.h"
 #include "io/survey_file.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
+#include "util/hash.h"
+#include "util/strmap.h"
 #include "util/strv.h"
 #include "util/text.h"
 
@@ -112,7 +121,8 @@ static const struct spec specs[] = {
 struct reader {
 	ch_ctx *ctx;
 	const struct spec *sp;
-	ch_problems *pr; /* NULL on the second pass: rows already checked */
+	ch_problems *pr;   /* NULL on the second pass: rows already checked */
+	ch_strmap *places; /* "LEVEL|PARENT|NAME" → region id, 0: none usable */
 	ch_reflist *measures;
 	char measure_buf[128];
 	int64_t county_id; /* the county every row must be of (the file's), or 0 */
@@ -135,19 +145,27 @@ static int find_place(struct reader *rd, size_t line, char **v, int64_t ids[3])
 	int64_t parent = 0;
 	static const int levels[3] = {CH_LEVEL_COUNTY, CH_LEVEL_TOWNSHIP, CH_LEVEL_VILLAGE};
 	for (int k = 0; k < 3; k++) {
-		int rc = ch_region_find(rd->ctx, v[k], levels[k], parent, &r);
-		if (rc == 0 && r.obsolete)
-			rc = CH_ENOTFOUND;
-		ch_error_clear();
-		if (rc) {
+		/* a file names few places many times: each is looked up once
+		 * (the look-up by name took 85 % of an import's time) */
+		char key[512];
+		int64_t id = 0;
+		int n = snprintf(key, sizeof key, "%d|%lld|%s", k, (long long)parent, v[k]);
+		int cached = n > 0 && (size_t)n < sizeof key;
+		if (!cached || !ch_strmap_get(rd->places, key, &id)) {
+			int rc = ch_region_find(rd->ctx, v[k], levels[k], parent, &r);
+			id = rc == 0 && !r.obsolete ? r.id : 0;
+			ch_error_clear();
+			ch_region_dispose(&r);
+			if (cached)
+				ch_strmap_put(rd->places, key, id);
+		}
+		if (!id) {
 			problem(rd, line, k, v[k], "%s",
 			        k == 0 ? "不是本州的县市"
 			               : "没有这个地名（先用 region import 载入乡镇和村）");
-			ch_region_dispose(&r);
 			return 1;
 		}
-		ids[k] = parent = r.id;
-		ch_region_dispose(&r);
+		ids[k] = parent = id;
 		if (k == 0 && rd->county_id && ids[0] != rd->county_id) {
 			problem(rd, line, 0, v[0], "不是所导入的县市（%s）", rd->county);
 			return 1;
@@ -327,43 +345,122 @@ static int parse_usage(struct reader *rd, size_t line, char **v, struct usage_ro
 	return bad;
 }
 
-/* Row data kept between the check and the write: the normalised cells. */
-struct kept {
-	size_t line;
-	char **v;
+/* A row checked into its kind's record. */
+union record {
+	ch_survey_row survey;
+	ch_village_row village;
+	struct usage_row usage;
 };
 
-static int store(struct reader *rd, struct kept *rows, size_t n, ch_survey_file_result *res)
+/* Row LINE's normalised cells V into *O: 1 when the row is bad, its
+ * problems added to RD->pr (none on the second reading, which has none). */
+static int check_row(struct reader *rd, size_t line, char **v, union record *o)
 {
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		if (rd->sp == &specs[CH_SURVEY_HOUSEHOLDS]) {
-			ch_survey_row o;
-			int ins = 0;
-			parse_survey(rd, rows[i].line, rows[i].v, &o);
-			rc = ch_survey_put(rd->ctx, &o, &ins);
-			res->inserted += (size_t)ins;
-		} else if (rd->sp == &specs[CH_SURVEY_USAGE]) {
-			struct usage_row o;
-			parse_usage(rd, rows[i].line, rows[i].v, &o);
-			rc = ch_usage_put(rd->ctx, o.household_id, o.kind, o.month, o.amount_milli,
-			                  o.reading_milli);
-		} else {
-			ch_village_row o;
-			int first = 1;
-			parse_village(rd, rows[i].line, rows[i].v, &o);
-			for (size_t j = 0; j < i && first; j++)
-				first =
-				    !(strcmp(rows[j].v[V_COUNTY], rows[i].v[V_COUNTY]) == 0 &&
-				      strcmp(rows[j].v[V_TOWNSHIP], rows[i].v[V_TOWNSHIP]) == 0 &&
-				      strcmp(rows[j].v[V_VILLAGE], rows[i].v[V_VILLAGE]) == 0);
-			rc = ch_village_put(rd->ctx, &o, first);
+	const struct spec *sp = rd->sp;
+	int bad = 0;
+	for (int k = 0; k < sp->n; k++)
+		if ((sp->required & (1u << k)) && !*v[k]) {
+			problem(rd, line, k, "", "缺少%s", sp->names[k]);
+			bad = 1;
 		}
-		if (rc)
-			ch_error_prefix("第%zu行：", rows[i].line);
-		else
-			res->stored++;
+	if (bad)
+		return 1;
+	if (sp == &specs[CH_SURVEY_HOUSEHOLDS])
+		return parse_survey(rd, line, v, &o->survey);
+	if (sp == &specs[CH_SURVEY_VILLAGES])
+		return parse_village(rd, line, v, &o->village);
+	if (!*v[U_METER] && !*v[U_ID]) {
+		problem(rd, line, U_METER, "", "%s", "没有表号，也没有身份证号");
+		return 1;
 	}
+	return parse_usage(rd, line, v, &o->usage);
+}
+
+/* The normalised cells of ROW by field into V (SP->n of them, each the
+ * caller's to free; "" where the file has no such column): 1 when every
+ * one is blank. */
+static int row_cells(const struct spec *sp, const int *col, const ch_csv_row *row, char **v)
+{
+	int blank = 1;
+	for (int k = 0; k < sp->n; k++) {
+		v[k] = ch_text_normalize(
+		    col[k] >= 0 && (size_t)col[k] < row->nfields ? row->fields[col[k]] : "");
+		blank &= !*v[k];
+	}
+	return blank;
+}
+
+static void free_cells(const struct spec *sp, char **v)
+{
+	for (int k = 0; k < sp->n; k++)
+		free(v[k]);
+}
+
+/* Stores the record O of row LINE (cells V); VILLAGES holds the villages
+ * stored so far (a village's first row replaces what it had). */
+static int store_row(struct reader *rd, char **v, union record *o, ch_strmap *villages,
+                     ch_survey_file_result *res)
+{
+	if (rd->sp == &specs[CH_SURVEY_HOUSEHOLDS]) {
+		int ins = 0;
+		int rc = ch_survey_put(rd->ctx, &o->survey, &ins);
+		res->inserted += (size_t)ins;
+		return rc;
+	}
+	if (rd->sp == &specs[CH_SURVEY_USAGE])
+		return ch_usage_put(rd->ctx, o->usage.household_id, o->usage.kind, o->usage.month,
+		                    o->usage.amount_milli, o->usage.reading_milli);
+	ch_buf key;
+	ch_buf_init(&key);
+	ch_buf_printf(&key, "%s\x1f%s\x1f%s", v[V_COUNTY], v[V_TOWNSHIP], v[V_VILLAGE]);
+	int first = !ch_strmap_get(villages, key.ptr, NULL);
+	ch_strmap_put(villages, key.ptr, 1);
+	ch_buf_dispose(&key);
+	return ch_village_put(rd->ctx, &o->village, first);
+}
+
+/* The second reading: every valid row of the file stored, EXPECTED of them,
+ * inside the caller's transaction. CHECKED is the first reading's list. */
+static int store_all(struct reader *rd, const ch_survey_file_opts *o, const int *col,
+                     size_t header_line, const ch_problems *checked, size_t expected,
+                     const char *digest, ch_survey_file_result *res)
+{
+	char again[CH_HASH_HEX_LEN + 1];
+	const struct spec *sp = rd->sp;
+	ch_rows *rows = NULL;
+	ch_csv_row row;
+	ch_strmap *villages = ch_strmap_new();
+	char *v[32];
+	int rc = ch_rows_open_hashed(&rows, o->path, o->sheet);
+	/* places are looked up again inside the transaction */
+	ch_strmap_free(rd->places);
+	rd->places = ch_strmap_new();
+	while (rc == 0 && (rc = ch_rows_next(rows, &row)) == 1) {
+		rc = 0;
+		if (row.line <= header_line)
+			continue;
+		union record rec;
+		int blank = row_cells(sp, col, &row, v);
+		if (!blank && !ch_problems_rejected(checked, row.line)) {
+			if (check_row(rd, row.line, v, &rec) || res->stored == expected)
+				rc =
+				    ch_error_set(CH_EINVALID,
+				                 "%s：第%zu行与核验时不同：文件在导入过程中被改动，"
+				                 "什么也没有保存",
+				                 o->path, row.line);
+			else if ((rc = store_row(rd, v, &rec, villages, res)) != 0)
+				ch_error_prefix("第%zu行：", row.line);
+			else
+				res->stored++;
+		}
+		free_cells(sp, v);
+	}
+	if (rc == 0 && (rc = ch_rows_hash(rows, again)) == 0 &&
+	    (res->stored != expected || strcmp(again, digest) != 0))
+		rc = ch_error_set(CH_EINVALID, "%s：文件在导入过程中被改动，什么也没有保存",
+		                  o->path);
+	ch_rows_free(rows);
+	ch_strmap_free(villages);
 	return rc;
 }
 
@@ -376,8 +473,8 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 	ch_csv_row row;
 	ch_strv header;
 	int *field_of = NULL, col[32], rc, in_tx = 0;
-	size_t ncols = 0, header_line = 0, nkept = 0, capkept = 0;
-	struct kept *kept = NULL;
+	size_t ncols = 0, header_line = 0, nvalid = 0;
+	char digest[CH_HASH_HEX_LEN + 1];
 
 	memset(res, 0, sizeof *res);
 	*problems = rd.pr;
@@ -390,9 +487,11 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 		ch_region_dispose(&c);
 	}
 	ch_strv_init(&header);
+	rd.places = ch_strmap_new();
 	/* a role that may not write the register is refused before the file is read */
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_HOUSEHOLD_WRITE)) != 0 ||
-	    (rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&rows, o->path, o->sheet)) != 0)
+	    (rc = ch_headings_load()) != 0 ||
+	    (rc = ch_rows_open_hashed(&rows, o->path, o->sheet)) != 0)
 		goto done;
 	if (o->kind == CH_SURVEY_HOUSEHOLDS && (rc = ch_reflist_load(ctx, "measure", &rd.measures)))
 		goto done;
@@ -441,55 +540,15 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 			header_line = row.line;
 			continue;
 		}
-		char **v = ch_calloc((size_t)sp->n, sizeof *v);
-		int blank = 1;
-		for (int k = 0; k < sp->n; k++) {
-			v[k] = ch_text_normalize(
-			    col[k] >= 0 && (size_t)col[k] < row.nfields ? row.fields[col[k]] : "");
-			blank &= !*v[k];
-		}
-		int bad = 0;
-		if (!blank) {
+		char *v[32];
+		union record rec;
+		if (!row_cells(sp, col, &row, v)) {
 			res->rows++;
-			for (int k = 0; k < sp->n; k++)
-				if ((sp->required & (1u << k)) && !*v[k]) {
-					ch_problems_add(rd.pr, row.line, k, sp->names[k], "", 0,
-					                "缺少%s", sp->names[k]);
-					bad = 1;
-				}
-			if (!bad) {
-				if (o->kind == CH_SURVEY_HOUSEHOLDS) {
-					ch_survey_row s;
-					bad = parse_survey(&rd, row.line, v, &s);
-				} else if (o->kind == CH_SURVEY_USAGE) {
-					struct usage_row s;
-					if (!*v[U_METER] && !*v[U_ID]) {
-						ch_problems_add(rd.pr, row.line, U_METER, "表号",
-						                "", 0, "%s",
-						                "没有表号，也没有身份证号");
-						bad = 1;
-					} else {
-						bad = parse_usage(&rd, row.line, v, &s);
-					}
-				} else {
-					ch_village_row s;
-					bad = parse_village(&rd, row.line, v, &s);
-				}
-			}
+			nvalid += !check_row(&rd, row.line, v, &rec);
 		}
-		if (blank || bad) {
-			for (int k = 0; k < sp->n; k++)
-				free(v[k]);
-			free(v);
-			continue;
-		}
-		if (nkept == capkept) {
-			capkept = capkept ? capkept * 2 : 64;
-			kept = ch_realloc(kept, capkept * sizeof *kept);
-		}
-		kept[nkept++] = (struct kept){row.line, v};
+		free_cells(sp, v);
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc = ch_rows_hash(rows, digest)) != 0)
 		goto done;
 	if (!header_line) {
 		rc = ch_error_set(CH_EINVALID, "%s：没有找到含“%s”等列的表头行", o->path,
@@ -514,13 +573,13 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 		    res->rejected);
 		goto done;
 	}
-	if (nkept == 0)
+	if (nvalid == 0)
 		goto done;
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
 	in_tx = 1;
 	rd.pr = NULL;
-	if ((rc = store(&rd, kept, nkept, res)) != 0)
+	if ((rc = store_all(&rd, o, col, header_line, *problems, nvalid, digest, res)) != 0)
 		goto done;
 	json_t *a =
 	    json_pack("{s:s, s:I, s:I, s:I}", "file", o->path, "rows", (json_int_t)res->rows,
@@ -536,12 +595,7 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 done:
 	if (in_tx)
 		ch_ctx_rollback(ctx);
-	for (size_t i = 0; i < nkept; i++) {
-		for (int k = 0; k < sp->n; k++)
-			free(kept[i].v[k]);
-		free(kept[i].v);
-	}
-	free(kept);
+	ch_strmap_free(rd.places);
 	free(field_of);
 	ch_strv_dispose(&header);
 	ch_rows_free(rows);

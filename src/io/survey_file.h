@@ -9,7 +9,10 @@
  * Every row is checked and each problem names the row, the column, the
  * value and the reason. All or nothing by default; with skip_invalid the
  * valid rows are stored and the rejected ones written to REJECTS with an
- * added 错误原因 column. One transaction, one audit entry.
+ * added 错误原因 column. The valid rows are read from the file a second
+ * time to be stored, so memory does not grow with the file; a file that
+ * changed between the two readings is refused with nothing stored. One
+ * transaction, one audit entry.
  */
 #ifndef CH_IO_SURVEY_FILE_H
 #define CH_IO_SURVEY_FILE_H
