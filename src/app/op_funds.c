@@ -22,7 +22,6 @@
 #include "util/error.h"
 #include "util/hash.h"
 #include "util/money.h"
-#include "util/strv.h"
 
 /* Yuan with thousands separators ("41,000.00"), in a buffer of the caller. */
 #define YUAN(fen, buf) ch_money_format((fen), (buf), sizeof(buf))
@@ -178,19 +177,15 @@ static int subsidy_batches(ch_ctx *ctx, const ch_args *a, ch_result *res)
 static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 {
 	const char *file = ch_args_str(a, "file");
-	ch_return_row *rows = NULL;
-	size_t n = 0;
-	ch_strv cells;
+	ch_bank_return *in = NULL;
 	ch_reconcile_summary sum;
 	ch_problems *p = NULL;
 	char hash[CH_HASH_HEX_LEN + 1];
 	int rc;
-	ch_strv_init(&cells);
-	if ((rc = ch_hash_file(file, hash)) != 0 ||
-	    (rc = ch_bank_return_read(file, &rows, &n, &cells)) != 0)
+	if ((rc = ch_hash_file(file, hash)) != 0 || (rc = ch_bank_return_open(file, &in)) != 0)
 		goto done;
 	p = ch_problems_new();
-	rc = ch_subsidy_reconcile(ctx, rows, n, hash, p, &sum);
+	rc = ch_subsidy_reconcile(ctx, ch_bank_return_next, in, hash, p, &sum);
 	size_t nrejected = ch_problems_nrejected(p);
 	ch_result_add_problems(res, p); /* RES frees P */
 	p = NULL;
@@ -214,8 +209,7 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 		rc = ch_error_set(CH_EINVALID, "回盘文件有 %zu 行无法入账", nrejected);
 done:
 	ch_problems_free(p);
-	free(rows);
-	ch_strv_dispose(&cells);
+	ch_bank_return_close(in);
 	return rc;
 }
 

@@ -71,17 +71,19 @@ static int release_withdrawn(ch_ctx *ctx, int64_t household, const char *day, in
 	return rc;
 }
 
-int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
+int ch_subsidy_reconcile(ch_ctx *ctx, ch_return_next_fn next, void *data, const char *file_hash,
                          ch_problems *problems, ch_reconcile_summary *sum)
 {
+	ch_return_row row;
 	int rc;
 	memset(sum, 0, sizeof *sum);
 	if ((rc = ch_ctx_require_role(ctx, CH_PERM_FUNDS)) != 0)
 		return rc;
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		return rc;
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const ch_return_row *r = &rows[i];
+	while (rc == 0 && (rc = next(data, &row)) == 1) {
+		const ch_return_row *r = &row;
+		rc = 0;
 		char *end = NULL, *status = NULL, key[64], day[11];
 		errno = 0;
 		long long pid = r->payment ? strtoll(r->payment, &end, 10) : 0;

@@ -108,13 +108,18 @@ typedef struct ch_reconcile_summary {
 	size_t confirmed, failed, repeated, unknown, subsidized;
 	size_t released; /* failed payments of withdrawn households, back to the county */
 } ch_reconcile_summary;
-/* Applies the bank's return: paid rows confirmed, failed rows reversed
- * (payable again; for a household that has withdrawn meanwhile, back to
- * the county's account), rows already applied skipped, unknown or inconsistent
- * rows reported in PROBLEMS. One transaction. Requires CH_PERM_FUNDS for
+/* The rows of a return file, one at a time: fills *ROW (its texts good
+ * until the next call) and returns 1, 0 after the last row, or a negative
+ * ch_err with its message set. */
+typedef int (*ch_return_next_fn)(void *data, ch_return_row *row);
+/* Applies the bank's return, the rows NEXT reads (called with DATA): paid
+ * rows confirmed, failed rows reversed (payable again; for a household that
+ * has withdrawn meanwhile, back to the county's account), rows already
+ * applied skipped, unknown or inconsistent rows reported in PROBLEMS. One
+ * transaction; a row NEXT cannot read undoes it. Requires CH_PERM_FUNDS for
  * the county of every payment the file names: a payment of another county
  * refuses the whole file (CH_EDENIED), nothing applied. */
-int ch_subsidy_reconcile(ch_ctx *ctx, const ch_return_row *rows, size_t n, const char *file_hash,
+int ch_subsidy_reconcile(ch_ctx *ctx, ch_return_next_fn next, void *data, const char *file_hash,
                          ch_problems *problems, ch_reconcile_summary *sum);
 
 /* What becomes of the money of household HOUSEHOLD that withdraws now, in

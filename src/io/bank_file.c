@@ -230,70 +230,83 @@ static int field_of(const char *h)
 	return ch_headings_find("bank_return", h, keys, F_COUNT);
 }
 
-int ch_bank_return_read(const char *path, ch_return_row **rows, size_t *n, ch_strv *cells)
-{
+struct ch_bank_return {
 	ch_rows *in;
-	ch_csv_row row;
-	int col[F_COUNT], have = 0, rc;
-	size_t cap = 0, *bases = NULL; /* where each row's cells start in CELLS */
-	*rows = NULL;
-	*n = 0;
-	if ((rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&in, path, NULL)) != 0)
-		return rc;
-	while ((rc = ch_rows_next(in, &row)) == 1) {
-		rc = 0;
-		if (!have) {
-			for (int f = 0; f < F_COUNT; f++)
-				col[f] = -1;
-			for (size_t c = 0; c < row.nfields; c++) {
-				char *h = ch_text_normalize(row.fields[c]);
-				int f = field_of(h);
-				if (f >= 0 && col[f] < 0)
-					col[f] = (int)c;
-				free(h);
-			}
-			have = col[F_PAYMENT] >= 0 && col[F_STATUS] >= 0;
-			if (!have && row.line >= 10) {
-				rc = ch_error_set(CH_EINVALID,
-				                  "%s：前几行中没有含“流水号”和“状态”的表头", path);
-				break;
-			}
-			continue;
-		}
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*rows = ch_reallocarray(*rows, cap, sizeof **rows);
-			bases = ch_reallocarray(bases, cap, sizeof *bases);
-		}
-		/* keep the strings; point the rows at them once all are pushed,
-		 * as CELLS may move while it grows */
-		bases[*n] = cells->len;
-		for (int f = 0; f < F_COUNT; f++)
-			ch_strv_push_owned(
-			    cells, ch_text_normalize(col[f] >= 0 && (size_t)col[f] < row.nfields
-			                                 ? row.fields[col[f]]
-			                                 : ""));
-		(*rows)[*n].line = row.line;
-		(*n)++;
+	int col[F_COUNT];
+	char *cells[F_COUNT]; /* the row handed out last, normalised */
+};
+
+static void free_cells(ch_bank_return *r)
+{
+	for (int f = 0; f < F_COUNT; f++) {
+		free(r->cells[f]);
+		r->cells[f] = NULL;
 	}
-	ch_rows_free(in);
+}
+
+int ch_bank_return_open(const char *path, ch_bank_return **out)
+{
+	ch_bank_return *r = ch_calloc(1, sizeof *r);
+	ch_csv_row row;
+	int have = 0, rc;
+	*out = NULL;
+	if ((rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&r->in, path, NULL)) != 0) {
+		free(r);
+		return rc;
+	}
+	while (!have && (rc = ch_rows_next(r->in, &row)) == 1) {
+		rc = 0;
+		for (int f = 0; f < F_COUNT; f++)
+			r->col[f] = -1;
+		for (size_t c = 0; c < row.nfields; c++) {
+			char *h = ch_text_normalize(row.fields[c]);
+			int f = field_of(h);
+			if (f >= 0 && r->col[f] < 0)
+				r->col[f] = (int)c;
+			free(h);
+		}
+		have = r->col[F_PAYMENT] >= 0 && r->col[F_STATUS] >= 0;
+		if (!have && row.line >= 10)
+			rc = ch_error_set(CH_EINVALID, "%s：前几行中没有含“流水号”和“状态”的表头",
+			                  path);
+		if (rc)
+			break;
+	}
 	if (rc == 0 && !have)
 		rc = ch_error_set(CH_EINVALID, "%s：没有含“流水号”和“状态”的表头", path);
 	if (rc < 0) {
-		free(bases);
-		free(*rows);
-		*rows = NULL;
-		*n = 0;
+		ch_bank_return_close(r);
 		return rc;
 	}
-	for (size_t i = 0; i < *n; i++) {
-		size_t base = bases[i];
-		(*rows)[i].payment = cells->items[base + F_PAYMENT];
-		(*rows)[i].amount = cells->items[base + F_AMOUNT];
-		(*rows)[i].status = cells->items[base + F_STATUS];
-		(*rows)[i].day = cells->items[base + F_DAY];
-		(*rows)[i].reason = cells->items[base + F_REASON];
-	}
-	free(bases);
+	*out = r;
 	return 0;
+}
+
+int ch_bank_return_next(void *data, ch_return_row *out)
+{
+	ch_bank_return *r = data;
+	ch_csv_row row;
+	free_cells(r);
+	int rc = ch_rows_next(r->in, &row);
+	if (rc != 1)
+		return rc;
+	for (int f = 0; f < F_COUNT; f++)
+		r->cells[f] = ch_text_normalize(
+		    r->col[f] >= 0 && (size_t)r->col[f] < row.nfields ? row.fields[r->col[f]] : "");
+	*out = (ch_return_row){.line = row.line,
+	                       .payment = r->cells[F_PAYMENT],
+	                       .amount = r->cells[F_AMOUNT],
+	                       .status = r->cells[F_STATUS],
+	                       .reason = r->cells[F_REASON],
+	                       .day = r->cells[F_DAY]};
+	return 1;
+}
+
+void ch_bank_return_close(ch_bank_return *r)
+{
+	if (!r)
+		return;
+	free_cells(r);
+	ch_rows_free(r->in);
+	free(r);
 }

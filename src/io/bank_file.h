@@ -8,7 +8,8 @@
  * a title, amounts as numbers, a total row, the total in Chinese capitals
  * and the signature lines 经办、复核、审批. Both formats: docs/bank-files.md.
  * In: the bank's return file, with the columns 流水号, 金额, 状态 (成功 / 失败),
- * 日期 and 原因 under their usual names, read into rows for core/subsidy.c.
+ * 日期 and 原因 under their usual names, read a row at a time for
+ * core/subsidy.c.
  */
 #ifndef CH_IO_BANK_FILE_H
 #define CH_IO_BANK_FILE_H
@@ -17,15 +18,21 @@
 #include <stdint.h>
 
 #include "core/subsidy.h"
-#include "util/strv.h"
 
 typedef struct ch_ctx ch_ctx;
 
 /* Writes payment batch BATCH to PATH. */
 int ch_bank_file_write(ch_ctx *ctx, int64_t batch, const char *path);
 
-/* Reads the return file PATH into *ROWS (*N of them); the strings live in
- * CELLS (the caller disposes both). */
-int ch_bank_return_read(const char *path, ch_return_row **rows, size_t *n, ch_strv *cells);
+/* The bank's return file, read a row at a time (its rows are never all in
+ * memory: a return of 1,000,000 payments held as rows took 250 MiB). */
+typedef struct ch_bank_return ch_bank_return;
+/* Opens PATH and reads down to its header (流水号 and 状态 within the first
+ * ten rows): 0, or CH_EINVALID naming the file when it has none. */
+int ch_bank_return_open(const char *path, ch_bank_return **out);
+/* The next row into *ROW, as core/subsidy.h's ch_return_next_fn (DATA is
+ * the ch_bank_return): its texts good until the next call. */
+int ch_bank_return_next(void *data, ch_return_row *row);
+void ch_bank_return_close(ch_bank_return *r);
 
 #endif

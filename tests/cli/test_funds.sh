@@ -494,6 +494,21 @@ B3=$(bank bank3.csv)
 expect_eq "pay after the return: exactly CJ003" "$(printf '%s\n' "$B3" | awk -F, 'NR > 1 { print $4 }')" CJ003
 expect_eq "pay after the return: CJ003 3000.00" "$(csvget "$B3" 户编号 CJ003 '金额(元)')" 3000.00
 verify_ok "second batch: ledger verify"
+# a return the reader gives up on part-way (a cell past 32,767 characters):
+# its rows are applied as they are read, in one transaction, so the row
+# before it is undone with the rest
+P3=$(csvget "$B3" 户编号 CJ003 流水号)
+{
+	printf '流水号,金额,状态,日期,原因\n%s,3000.00,成功,2023-11-07,\n1,1.00,失败,2023-11-07,' "$P3"
+	head -c 40000 /dev/zero | tr '\0' x
+	printf '\n'
+} >broken.csv
+N1=$(ntransfers)
+run fin subsidy reconcile broken.csv
+expect_rc "a return unreadable at its third row: exit 1" 1
+has_err "a return unreadable at its third row: names the row" "第 3 行"
+expect_eq "a return unreadable at its third row: no transfer" "$(ntransfers)" "$N1"
+expect_eq "a return unreadable at its third row: CJ003 still 复核通过" "$(hh_status CJ003)" 复核通过
 # CJ004 confirmed with the right amount
 P4=$(csvget "$B" 户编号 CJ004 流水号)
 printf '交易流水号,实发金额,交易状态,入账日期\n%s,"15,400.00",成功,2023-11-07\n' "$P4" >return2.csv
