@@ -1655,13 +1655,7 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 /* Creates again the indexes defer_indexes dropped. */
 static int restore_indexes(ch_hh_import *imp, ch_strv *saved)
 {
-	if (saved->len == 0)
-		return 0;
-	int rc = ch_db_index_builds(imp->ctx->db, "household", 1);
-	for (size_t i = 0; i < saved->len && rc == 0; i++)
-		rc = ch_db_exec_script(imp->ctx->db, saved->items[i]);
-	int rc2 = ch_db_index_builds(imp->ctx->db, "household", 0);
-	return rc ? rc : rc2;
+	return ch_db_indexes_build(imp->ctx->db, "household", saved);
 }
 
 /* The set-wise insert of insert_new: every kept row whose places are known,

@@ -374,6 +374,17 @@ int ch_db_index_builds(ch_db *db, const char *table, int on)
 	return db->drv->index_builds ? db->drv->index_builds(db->impl, table, on) : 0;
 }
 
+int ch_db_indexes_build(ch_db *db, const char *table, const ch_strv *defs)
+{
+	if (defs->len == 0)
+		return 0;
+	int rc = ch_db_index_builds(db, table, 1);
+	for (size_t i = 0; i < defs->len && rc == 0; i++)
+		rc = ch_db_exec_script(db, defs->items[i]);
+	int rc2 = ch_db_index_builds(db, table, 0);
+	return rc ? rc : rc2;
+}
+
 int ch_db_reset_ids(ch_db *db, const char *table)
 {
 	return db->drv->reset_ids(db->impl, table);
