@@ -10,8 +10,10 @@
 #include "core/region.h"
 #include "core/survey.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
+#include "util/strv.h"
 
 static const struct {
 	const char *key, *name;
@@ -99,6 +101,36 @@ int ch_survey_put(ch_ctx *ctx, const ch_survey_row *r, int *inserted)
 	    r->occupants >= 0 ? occ : NULL, (int64_t) !!r->consent, r->income_fen >= 0 ? inc : NULL,
 	    r->meter_gas && *r->meter_gas ? r->meter_gas : NULL,
 	    r->meter_electric && *r->meter_electric ? r->meter_electric : NULL, now);
+}
+
+#define LOAD_DEFER_MIN 5000
+
+int ch_survey_load_begin(ch_ctx *ctx, size_t n, ch_strv *saved)
+{
+	int64_t before = 0;
+	ch_strv names;
+	ch_buf b;
+	if (n < LOAD_DEFER_MIN)
+		return 0;
+	int rc = ch_db_query_int64(ctx->db, &before,
+	                           "SELECT coalesce(max(id), 0) FROM survey_household", NULL);
+	if (rc || before > (int64_t)n)
+		return rc;
+	ch_strv_init(&names);
+	ch_buf_init(&b);
+	rc = ch_db_deferrable_indexes(ctx->db, "survey_household", 0, &names, saved);
+	for (size_t i = 0; rc == 0 && i < names.len; i++)
+		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names.items[i]);
+	if (rc == 0 && b.len)
+		rc = ch_db_exec_script(ctx->db, b.ptr);
+	ch_buf_dispose(&b);
+	ch_strv_dispose(&names);
+	return rc;
+}
+
+int ch_survey_load_end(ch_ctx *ctx, ch_strv *saved)
+{
+	return ch_db_indexes_build(ctx->db, "survey_household", saved);
 }
 
 int ch_village_put(ch_ctx *ctx, const ch_village_row *r, int first)

@@ -21,6 +21,7 @@
 #include "core/heatload.h"
 
 typedef struct ch_ctx ch_ctx;
+struct ch_strv;
 
 /* Current heating, as the survey records it. */
 enum ch_heating {
@@ -55,6 +56,16 @@ typedef struct ch_survey_row {
  * replaced); *INSERTED is 1 for a new one. Requires CH_PERM_HOUSEHOLD_WRITE
  * for the village. Inside the caller's transaction. */
 int ch_survey_put(ch_ctx *ctx, const ch_survey_row *row, int *inserted);
+/* Before N households are put in one transaction: when N is at least
+ * 5,000 and at least the households surveyed before, the survey's
+ * non-unique indexes are dropped, and *SAVED (initialised by the caller)
+ * gets the statements that build them again, which ch_survey_load_end
+ * runs before the commit: building an index from sorted keys costs far
+ * less than growing it row by row (1,000,000 rows took 28–30 s with the
+ * indexes kept, 11–14 s with them built after; docs/performance.md).
+ * PostgreSQL keeps its indexes (ch_db_deferrable_indexes). */
+int ch_survey_load_begin(ch_ctx *ctx, size_t n, struct ch_strv *saved);
+int ch_survey_load_end(ch_ctx *ctx, struct ch_strv *saved);
 
 typedef struct ch_village_row {
 	int64_t county_id, village_id;

@@ -431,10 +431,14 @@ static int store_all(struct reader *rd, const ch_survey_file_opts *o, const int 
 	ch_csv_row row;
 	ch_strmap *villages = ch_strmap_new();
 	char *v[32];
+	ch_strv deferred;
+	ch_strv_init(&deferred);
 	int rc = ch_rows_open_hashed(&rows, o->path, o->sheet);
 	/* places are looked up again inside the transaction */
 	ch_strmap_free(rd->places);
 	rd->places = ch_strmap_new();
+	if (rc == 0 && sp == &specs[CH_SURVEY_HOUSEHOLDS])
+		rc = ch_survey_load_begin(rd->ctx, expected, &deferred);
 	while (rc == 0 && (rc = ch_rows_next(rows, &row)) == 1) {
 		rc = 0;
 		if (row.line <= header_line)
@@ -459,6 +463,9 @@ static int store_all(struct reader *rd, const ch_survey_file_opts *o, const int 
 	    (res->stored != expected || strcmp(again, digest) != 0))
 		rc = ch_error_set(CH_EINVALID, "%s：文件在导入过程中被改动，什么也没有保存",
 		                  o->path);
+	if (rc == 0)
+		rc = ch_survey_load_end(rd->ctx, &deferred);
+	ch_strv_dispose(&deferred);
 	ch_rows_free(rows);
 	ch_strmap_free(villages);
 	return rc;
