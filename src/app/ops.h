@@ -118,9 +118,9 @@ void ch_result_add_problems(ch_result *res, ch_problems *p);
  * (row, column, value, reason, severity) through WRITE (jansson's
  * json_dump_callback_t), laid out as jansson lays out such an array at
  * nesting DEPTH of a document dumped with FLAGS: the same bytes, written
- * one problem at a time. The 1,000,000 problems of an import made into one
- * tree of jansson values took the command to 1.48 GiB, written this way
- * 129 MiB (docs/performance.md). Returns 0, or -1 when WRITE failed. */
+ * one problem at a time: the 1,000,000 problems of an import made into
+ * one tree of jansson values took the command to 1.48 GiB
+ * (docs/performance.md). Returns 0, or -1 when WRITE failed. */
 int ch_problems_write_json(const ch_problems *const *lists, size_t n, size_t flags, size_t depth,
                            int (*write)(const char *s, size_t len, void *data), void *data);
 void ch_result_count(ch_result *res, const char *key, int64_t value);
