@@ -1580,7 +1580,6 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 {
 	ch_db *db = imp->ctx->db;
 	ch_strv names;
-	ch_buf b;
 	if (imp->kept < DEFER_MIN || (int64_t)imp->kept < imp->last_id)
 		return 0;
 	ch_strv_init(&names);
@@ -1642,12 +1641,8 @@ static int defer_indexes(ch_hh_import *imp, ch_strv *saved)
 	}
 	if (rc == 0)
 		keep_never_entered(&names, saved);
-	ch_buf_init(&b);
-	for (size_t i = 0; rc == 0 && i < names.len; i++)
-		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names.items[i]);
-	if (rc == 0 && b.len)
-		rc = ch_db_exec_script(db, b.ptr);
-	ch_buf_dispose(&b);
+	if (rc == 0)
+		rc = ch_db_indexes_drop(db, &names);
 	ch_strv_dispose(&names);
 	return rc < 0 ? rc : 0;
 }

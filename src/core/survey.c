@@ -10,7 +10,6 @@
 #include "core/region.h"
 #include "core/survey.h"
 #include "util/alloc.h"
-#include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/strv.h"
@@ -109,7 +108,6 @@ int ch_survey_load_begin(ch_ctx *ctx, size_t n, ch_strv *saved)
 {
 	int64_t before = 0;
 	ch_strv names;
-	ch_buf b;
 	if (n < LOAD_DEFER_MIN)
 		return 0;
 	int rc = ch_db_query_int64(ctx->db, &before,
@@ -117,13 +115,9 @@ int ch_survey_load_begin(ch_ctx *ctx, size_t n, ch_strv *saved)
 	if (rc || before > (int64_t)n)
 		return rc;
 	ch_strv_init(&names);
-	ch_buf_init(&b);
 	rc = ch_db_deferrable_indexes(ctx->db, "survey_household", 0, &names, saved);
-	for (size_t i = 0; rc == 0 && i < names.len; i++)
-		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names.items[i]);
-	if (rc == 0 && b.len)
-		rc = ch_db_exec_script(ctx->db, b.ptr);
-	ch_buf_dispose(&b);
+	if (rc == 0)
+		rc = ch_db_indexes_drop(ctx->db, &names);
 	ch_strv_dispose(&names);
 	return rc;
 }

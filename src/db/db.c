@@ -374,6 +374,17 @@ int ch_db_index_builds(ch_db *db, const char *table, int on)
 	return db->drv->index_builds ? db->drv->index_builds(db->impl, table, on) : 0;
 }
 
+int ch_db_indexes_drop(ch_db *db, const ch_strv *names)
+{
+	ch_buf b;
+	ch_buf_init(&b);
+	for (size_t i = 0; i < names->len; i++)
+		ch_buf_printf(&b, "DROP INDEX \"%s\";\n", names->items[i]);
+	int rc = b.len ? ch_db_exec_script(db, b.ptr) : 0;
+	ch_buf_dispose(&b);
+	return rc;
+}
+
 int ch_db_indexes_build(ch_db *db, const char *table, const ch_strv *defs)
 {
 	if (defs->len == 0)

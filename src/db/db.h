@@ -145,6 +145,9 @@ int ch_db_reset_ids(ch_db *db, const char *table);
  * locks other readers wait for). */
 int ch_db_deferrable_indexes(ch_db *db, const char *table, int unique, struct ch_strv *names,
                              struct ch_strv *defs);
+/* Drops the indexes NAMES (of ch_db_deferrable_indexes), in the caller's
+ * transaction. */
+int ch_db_indexes_drop(ch_db *db, const struct ch_strv *names);
 /* Runs DEFS (ch_db_deferrable_indexes's statements for indexes of TABLE
  * the caller dropped) between ch_db_index_builds ON and OFF. */
 int ch_db_indexes_build(ch_db *db, const char *table, const struct ch_strv *defs);
