@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* the rows the reader gives, without a database */
 	ch_error_clear();
-	int rc = ch_bank_return_open(path, &in), opened = rc == 0;
+	int rc = ch_bank_return_open(path, NULL, &in), opened = rc == 0;
 	FUZZ_CHECK(rc <= 0);
 	fuzz_check_error(rc);
 	if (rc < 0)
@@ -176,15 +176,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int read_rc = rc;
 	ch_bank_return_close(in);
 	in = NULL;
+	ch_hash_hex(data, size, hash);
 	if (opened) {
 		ch_error_clear();
-		FUZZ_CHECK(ch_bank_return_open(path, &in) == 0);
+		FUZZ_CHECK(ch_bank_return_open(path, hash, &in) == 0);
 	}
 
 	if (in) {
 		ch_problems *p = ch_problems_new();
 		ch_reconcile_summary sum;
-		ch_hash_hex(data, size, hash);
 		fuzz_db_begin();
 		ch_error_clear();
 		rc = ch_subsidy_reconcile(fuzz_db_fin, ch_bank_return_next, in, hash, p, &sum);

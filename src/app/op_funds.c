@@ -182,7 +182,10 @@ static int subsidy_reconcile(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	ch_problems *p = NULL;
 	char hash[CH_HASH_HEX_LEN + 1];
 	int rc;
-	if ((rc = ch_hash_file(file, hash)) != 0 || (rc = ch_bank_return_open(file, &in)) != 0)
+	/* the digest the audit records is of the bytes applied: the reader
+	 * checks it as it reads */
+	if ((rc = ch_hash_file(file, hash)) != 0 ||
+	    (rc = ch_bank_return_open(file, hash, &in)) != 0)
 		goto done;
 	p = ch_problems_new();
 	rc = ch_subsidy_reconcile(ctx, ch_bank_return_next, in, hash, p, &sum);

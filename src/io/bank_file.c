@@ -17,6 +17,7 @@
 #include "util/alloc.h"
 #include "util/date.h"
 #include "util/error.h"
+#include "util/hash.h"
 #include "util/money.h"
 #include "util/text.h"
 
@@ -232,6 +233,8 @@ static int field_of(const char *h)
 
 struct ch_bank_return {
 	ch_rows *in;
+	char *path;
+	char digest[CH_HASH_HEX_LEN + 1]; /* the bytes' digest to meet, or "" */
 	int col[F_COUNT];
 	char *cells[F_COUNT]; /* the row handed out last, normalised */
 };
@@ -244,16 +247,18 @@ static void free_cells(ch_bank_return *r)
 	}
 }
 
-int ch_bank_return_open(const char *path, ch_bank_return **out)
+int ch_bank_return_open(const char *path, const char *digest, ch_bank_return **out)
 {
 	ch_bank_return *r = ch_calloc(1, sizeof *r);
 	ch_csv_row row;
 	int have = 0, rc;
 	*out = NULL;
-	if ((rc = ch_headings_load()) != 0 || (rc = ch_rows_open(&r->in, path, NULL)) != 0) {
+	if ((rc = ch_headings_load()) != 0 || (rc = ch_rows_open_hashed(&r->in, path, NULL)) != 0) {
 		free(r);
 		return rc;
 	}
+	r->path = ch_strdup(path);
+	snprintf(r->digest, sizeof r->digest, "%s", digest ? digest : "");
 	while (!have && (rc = ch_rows_next(r->in, &row)) == 1) {
 		rc = 0;
 		for (int f = 0; f < F_COUNT; f++)
@@ -288,6 +293,11 @@ int ch_bank_return_next(void *data, ch_return_row *out)
 	ch_csv_row row;
 	free_cells(r);
 	int rc = ch_rows_next(r->in, &row);
+	char got[CH_HASH_HEX_LEN + 1];
+	if (rc == 0 && r->digest[0] && (rc = ch_rows_hash(r->in, got)) == 0 &&
+	    strcmp(got, r->digest) != 0)
+		rc = ch_error_set(CH_EINVALID, "%s：文件在读取过程中被改动，什么也没有入账",
+		                  r->path);
 	if (rc != 1)
 		return rc;
 	for (int f = 0; f < F_COUNT; f++)
@@ -308,5 +318,6 @@ void ch_bank_return_close(ch_bank_return *r)
 		return;
 	free_cells(r);
 	ch_rows_free(r->in);
+	free(r->path);
 	free(r);
 }

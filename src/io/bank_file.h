@@ -28,10 +28,14 @@ int ch_bank_file_write(ch_ctx *ctx, int64_t batch, const char *path);
  * memory: a return of 1,000,000 payments held as rows took 250 MiB). */
 typedef struct ch_bank_return ch_bank_return;
 /* Opens PATH and reads down to its header (流水号 and 状态 within the first
- * ten rows): 0, or CH_EINVALID naming the file when it has none. */
-int ch_bank_return_open(const char *path, ch_bank_return **out);
+ * ten rows): 0, or CH_EINVALID naming the file when it has none. DIGEST,
+ * unless NULL, is the file's digest taken before (ch_hash_file): the bytes
+ * read must be those, or the read fails at its end. */
+int ch_bank_return_open(const char *path, const char *digest, ch_bank_return **out);
 /* The next row into *ROW, as core/subsidy.h's ch_return_next_fn (DATA is
- * the ch_bank_return): its texts good until the next call. */
+ * the ch_bank_return): its texts good until the next call. At the end, 0,
+ * or CH_EINVALID when the file's bytes were not those of the digest given
+ * to ch_bank_return_open (the file changed while it was read). */
 int ch_bank_return_next(void *data, ch_return_row *row);
 void ch_bank_return_close(ch_bank_return *r);
 
