@@ -364,6 +364,13 @@ int ch_db_one_of_many(ch_db *db)
 	return rc;
 }
 
+int ch_db_large_append(ch_db *db)
+{
+	if (!db->tx_large || db->tx_read || !db->drv->large_append)
+		return 0;
+	return db->drv->large_append(db->impl);
+}
+
 int ch_db_large_sort(ch_db *db, int on)
 {
 	return db->drv->large_sort ? db->drv->large_sort(db->impl, on) : 0;

@@ -111,6 +111,22 @@ int ch_db_large_read(ch_db *db);
  * (docs/performance.md, "The server's connections without the memory
  * mapping"). PostgreSQL: nothing. Outside a transaction. */
 int ch_db_one_of_many(ch_db *db);
+/* Says that what is left of the open large write transaction
+ * (ch_db_large_write) mostly appends rows, an audit entry and a seal for
+ * each of many households, and lets the engine give memory back while it
+ * does. SQLite keeps an index of the transaction's WAL in memory, 8 bytes
+ * for each page written: 12 MiB for the 6 GB an update of 3,000,000
+ * households writes, on top of a full page cache. For the rest of the
+ * transaction the page cache is held to the part of it that comes from
+ * huge pages (db_sqlite.c, "Cache pages from huge pages"), its clean pages
+ * are let go, and the allocator gives the free memory back to the system.
+ * Pages the cache lets go of later are given back at the next call: call
+ * it again every so many rows appended. The cache is set back when the
+ * transaction ends (docs/performance.md, "The end of a large update: the
+ * page cache makes room for the WAL's index"). Nothing outside a large
+ * write transaction; PostgreSQL: nothing. Also while a statement reads:
+ * the pages it holds stay. */
+int ch_db_large_append(ch_db *db);
 /* ON 1: the statements until ON 0 sort more rows than fit in memory (an
  * ORDER BY or GROUP BY over a large temporary table), so the engine should
  * sort in bounded runs. SQLite sorts in runs as large as the page cache,

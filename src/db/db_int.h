@@ -73,6 +73,9 @@ struct ch_db_driver {
 	 * connection's life. NULL: a large transaction needs nothing
 	 * different. */
 	int (*large_tx)(void *impl, int on);
+	/* ch_db_large_append, inside a large write transaction. NULL: appending
+	 * needs nothing different. */
+	int (*large_append)(void *impl);
 	/* ch_db_large_sort. NULL: sorts need nothing different. */
 	int (*large_sort)(void *impl, int on);
 	/* ch_db_index_builds. NULL: building an index needs nothing

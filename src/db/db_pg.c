@@ -1327,6 +1327,7 @@ const struct ch_db_driver ch_db_pg_driver = {
     .reset_ids = pg_reset_ids,
     .deferrable_indexes = NULL, /* loads keep every index (ch_db_deferrable_indexes) */
     .large_tx = NULL,
+    .large_append = NULL,
     .large_sort = NULL,
     .index_builds = NULL,
     .scratch_table = pg_scratch_table,

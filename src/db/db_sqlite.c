@@ -33,6 +33,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -1178,7 +1181,28 @@ static int sqlite_large_tx(void *impl, int on)
 	 * ON for good). The mapping changes only while no page of it is in
 	 * use (between statements here). */
 	return sqlite_exec_script(impl, on ? "PRAGMA main.mmap_size = 0"
-	                                   : "PRAGMA main.mmap_size = " MMAP_SIZE);
+	                                   : "PRAGMA main.mmap_size = " MMAP_SIZE
+	                                     "; PRAGMA main.cache_size = " PAGE_CACHE);
+}
+
+static int sqlite_large_append(void *impl)
+{
+	/* The cache pages beyond CACHE_HUGE_BYTES come from SQLite's
+	 * allocator, that is from malloc, which keeps the memory of a freed
+	 * block for its next request. Held to the huge pages' part, the cache
+	 * takes every new page from the blocks of the range it lets go of,
+	 * and the pages it took from malloc go back to the system here; the
+	 * range itself stays as it is (util/huge_blocks.c gives nothing
+	 * back). A dirty page is let go of only once it has been written to
+	 * the WAL: what this call cannot give back now, the next one does. */
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA main.cache_size = -%zu", CACHE_HUGE_BYTES >> 10);
+	int rc = sqlite_exec_script(impl, sql);
+	(void)sqlite3_db_release_memory(impl);
+#ifdef __GLIBC__
+	(void)malloc_trim(0);
+#endif
+	return rc;
 }
 
 static int sqlite_large_sort(void *impl, int on)
@@ -1565,6 +1589,7 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .reset_ids = sqlite_reset_ids,
     .deferrable_indexes = sqlite_deferrable_indexes,
     .large_tx = sqlite_large_tx,
+    .large_append = sqlite_large_append,
     .large_sort = sqlite_large_sort,
     .index_builds = sqlite_index_builds,
     .scratch_table = sqlite_scratch_table,

@@ -940,6 +940,69 @@ static void test_large_write(void **state)
 	assert_int_equal(ch_db_commit(f->db), 0);
 }
 
+/* ch_db_large_append: only in a large write transaction, where it holds
+ * the page cache to the part that comes from huge pages (48 MiB:
+ * CACHE_HUGE_BYTES in db_sqlite.c, in SQLite's KiB) for the rest of the
+ * transaction, also while a statement reads; the cache is set back when
+ * the transaction ends, by commit or by rollback, and every row written
+ * around it is there. */
+static void test_large_append(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t usual = -65536, held = -49152;
+	expect_sort_settings(f->db, usual, 0);
+	assert_int_equal(ch_db_large_append(f->db), 0); /* no transaction */
+	expect_sort_settings(f->db, usual, 0);
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(ch_db_large_append(f->db), 0); /* a read snapshot */
+	expect_sort_settings(f->db, usual, 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_append(f->db), 0); /* an ordinary write */
+	expect_sort_settings(f->db, usual, 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+
+	/* a large write: rows appended while a statement reads the ones
+	 * before, the cache held at each call */
+	assert_int_equal(ch_db_exec_script(f->db, "CREATE TABLE u (name TEXT NOT NULL)"), 0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	for (int i = 0; i < 200; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "%s%d", i % 2 ? "odd" : "even", i);
+		assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES (?)", "t", name), 0);
+	}
+	ch_stmt *st;
+	assert_int_equal(ch_db_prepare(f->db, &st, "SELECT name FROM t ORDER BY id"), 0);
+	int read = 0, rc;
+	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+		if (read++ % 50 == 0) {
+			assert_int_equal(ch_db_large_append(f->db), 0);
+			expect_sort_settings(f->db, held, 0);
+		}
+		assert_int_equal(
+		    ch_db_run(f->db, "INSERT INTO u(name) VALUES (?)", "t", ch_stmt_text(st, 0)),
+		    0);
+	}
+	assert_int_equal(rc, CH_DB_DONE);
+	ch_stmt_finalize(st);
+	assert_int_equal(read, 200);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	expect_sort_settings(f->db, usual, 0);
+	int64_t n = 0;
+	assert_int_equal(
+	    ch_db_query_int64(f->db, &n, "SELECT count(*) FROM u WHERE name LIKE 'odd%'", NULL), 0);
+	assert_int_equal(n, 100);
+
+	/* rolled back: the cache set back all the same */
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	assert_int_equal(ch_db_large_append(f->db), 0);
+	expect_sort_settings(f->db, held, 0);
+	assert_int_equal(ch_db_rollback(f->db), 0);
+	expect_sort_settings(f->db, usual, 0);
+}
+
 /* A large read: only inside a read snapshot, without the mapping until
  * the snapshot ends, whether it is committed or rolled back. */
 static void test_large_read(void **state)
@@ -1547,6 +1610,7 @@ int main(void)
 	    T(test_temp_no_secure_delete),
 	    T(test_bulk_verb),
 	    T(test_large_write),
+	    T(test_large_append),
 	    T(test_large_read),
 	    T(test_one_of_many),
 	    T(test_cache_pages),
