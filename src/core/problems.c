@@ -161,21 +161,6 @@ static const char *keep_same(ch_problems *p, const char **last, const char *s)
 static const ch_problem unreadable = {
     .line = 0, .reason = "（临时文件读取失败，此条问题无法读回）", .field = -1};
 
-static int write_all(int fd, const void *data, size_t n)
-{
-	const char *s = data;
-	while (n) {
-		ssize_t k = write(fd, s, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		s += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /* TEXT's offset among a record's texts T, appended (with its NUL) unless it
  * is the previous problem's text PREV, kept once at PREV_AT. */
 static uint32_t record_text(ch_buf *t, const char *text, const char *prev, uint32_t prev_at)
@@ -226,8 +211,8 @@ static void spill_out(ch_problems *p)
 			    .warning = x[k].warning,
 			};
 		}
-		if (t.len > UINT32_MAX - sizeof rec || write_all(s->fd, rec, sizeof rec) ||
-		    write_all(s->fd, t.ptr, t.len)) {
+		if (t.len > UINT32_MAX - sizeof rec || ch_fd_write(s->fd, rec, sizeof rec) ||
+		    ch_fd_write(s->fd, t.ptr, t.len)) {
 			p->spill_failed = 1;
 			ch_buf_dispose(&t);
 			/* what this call wrote is left in the file, unused */
@@ -259,14 +244,8 @@ static int load(struct spill *s, size_t b, struct slot *l)
 		l->texts = ch_malloc(n);
 		l->cap = n;
 	}
-	for (size_t got = 0; got < n;) {
-		ssize_t k = pread(s->fd, l->texts + got, n - got, s->at[b] + (off_t)got);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
+	if (ch_fd_pread(s->fd, l->texts, n, (uint64_t)s->at[b]))
+		return -1;
 	struct stored rec;
 	const char *texts = l->texts + BLOCK_ITEMS * sizeof rec;
 	for (size_t k = 0; k < BLOCK_ITEMS; k++) {

@@ -67,6 +67,35 @@ const char *ch_tmpdir(void)
 	return t && *t ? t : "/tmp";
 }
 
+int ch_fd_write(int fd, const void *data, size_t n)
+{
+	const char *s = data;
+	while (n) {
+		ssize_t k = write(fd, s, n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		s += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+int ch_fd_pread(int fd, void *buf, size_t n, uint64_t at)
+{
+	char *d = buf;
+	for (size_t got = 0; got < n;) {
+		ssize_t k = pread(fd, d + got, n - got, (off_t)(at + got));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		got += (size_t)k;
+	}
+	return 0;
+}
+
 int ch_tmpfile(void)
 {
 	char path[4096];

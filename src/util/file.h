@@ -6,6 +6,7 @@
 #define CH_UTIL_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Reads PATH (at most MAX bytes) into *DATA (the caller frees it) and
  * *LEN. CH_ENOTFOUND if it cannot be opened, CH_EINVALID if larger than
@@ -20,5 +21,11 @@ const char *ch_tmpdir(void);
  * unlinked (it is gone when its descriptor is closed): the descriptor,
  * open for reading and writing, or -1 with errno set. */
 int ch_tmpfile(void);
+/* Writes the N bytes at DATA to FD at its position, all of them, again
+ * after an interrupted call: 0, or -1 with errno set. */
+int ch_fd_write(int fd, const void *data, size_t n);
+/* Reads N bytes of FD at offset AT into BUF, again after an interrupted
+ * call: 0, or -1 when reading fails (errno set) or the file ends first. */
+int ch_fd_pread(int fd, void *buf, size_t n, uint64_t at);
 
 #endif
