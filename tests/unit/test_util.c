@@ -25,6 +25,7 @@
 #include "util/huge_blocks.h"
 #include "util/idmap.h"
 #include "util/money.h"
+#include "util/strtab.h"
 #include "util/strv.h"
 #include "util/text.h"
 
@@ -1430,10 +1431,98 @@ static void test_huge_blocks(void **state)
 	assert_int_equal(free_now, 0);
 }
 
+/* String I of the strtab tests: its length varies from 0 to past the
+ * table's read window (64 KiB) every 1,000th string, and its bytes say
+ * which string it is. */
+static size_t strtab_text(size_t i, char *buf, size_t cap)
+{
+	size_t n = i % 1000 == 999 ? 70000 + i % 7 : i % 37;
+	assert_true(n < cap);
+	for (size_t k = 0; k < n; k++)
+		buf[k] = (char)('a' + (i * 31 + k) % 26);
+	int head = snprintf(buf, cap, "%zu", i);
+	if ((size_t)head > n) /* short strings: only their number's digits */
+		n = (size_t)head;
+	else
+		buf[head] = '-';
+	buf[n] = '\0';
+	return n;
+}
+
+static void expect_strtab(ch_strtab *t, size_t i, char *want, size_t cap)
+{
+	size_t n = strtab_text(i, want, cap), len = 0;
+	const char *s = ch_strtab_get(t, i, &len);
+	assert_non_null(s);
+	assert_int_equal(len, n);
+	assert_memory_equal(s, want, n + 1);
+}
+
+/* A table past its memory keeps the rest in a temporary file and reads
+ * every string back the same: in order, backwards and at random, short,
+ * empty and longer than its read window, also after strings are added
+ * between reads; where no file can be made, all of it stays in memory. */
+static void test_strtab(void **state)
+{
+	(void)state;
+	enum { N = 30000, CAP = 80000 };
+	char *buf = ch_malloc(CAP), *want = ch_malloc(CAP);
+	const char *tmpdir = getenv("TMPDIR");
+	char *saved = tmpdir ? ch_strdup(tmpdir) : NULL;
+	for (int unwritable = 0; unwritable < 2; unwritable++) {
+		if (unwritable)
+			setenv("TMPDIR", "/nonexistent/cleanheat-test", 1);
+		ch_strtab *t = ch_strtab_new(64 << 10);
+		uint64_t bytes = 0;
+		for (size_t i = 0; i < N; i++) {
+			size_t n = strtab_text(i, buf, CAP);
+			assert_int_equal(ch_strtab_add(t, buf, n), 0);
+			bytes += n;
+			if (i == N / 2) /* a read between adds */
+				expect_strtab(t, i - 1, want, CAP);
+		}
+		ch_strtab_trim(t);
+		assert_int_equal(ch_strtab_count(t), N);
+		assert_int_equal(ch_strtab_bytes(t), bytes);
+		if (unwritable)
+			assert_int_equal(ch_strtab_in_file(t), 0);
+		else
+			assert_true(ch_strtab_in_file(t) > N / 2 && ch_strtab_in_file(t) < N);
+		for (size_t i = 0; i < N; i++)
+			expect_strtab(t, i, want, CAP);
+		for (size_t i = N; i-- > 0;)
+			expect_strtab(t, i, want, CAP);
+		uint64_t r = 88172645463325252u;
+		for (int k = 0; k < 20000; k++) {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+			expect_strtab(t, (size_t)(r % N), want, CAP);
+		}
+		/* more strings after the reads, read with the rest */
+		for (size_t i = N; i < N + 2000; i++) {
+			size_t n = strtab_text(i, buf, CAP);
+			assert_int_equal(ch_strtab_add(t, buf, n), 0);
+		}
+		for (size_t i = N - 2000; i < N + 2000; i++)
+			expect_strtab(t, i, want, CAP);
+		size_t len;
+		assert_null(ch_strtab_get(t, N + 2000, &len));
+		ch_error_clear();
+		ch_strtab_free(t);
+	}
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	free(buf);
+	free(want);
+}
+
 int main(void)
 {
 	test_no_database();
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_strtab),
 	    cmocka_unit_test(test_utf8_decode_valid),
 	    cmocka_unit_test(test_utf8_decode_invalid),
 	    cmocka_unit_test(test_utf8_decode_cut),
