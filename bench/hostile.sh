@@ -77,10 +77,10 @@ hostile_xlsx f.xlsx "printf '%s' '$SH'; hostile_repeat '                ' $((409
 one "xlsx: blanks (4 GiB inflated)" f.xlsx
 hostile_xlsx f.xlsx "printf '%s</sheetData></worksheet>' '$SH'" "printf '<sst xmlns=\"$HOSTILE_NS_MAIN\">'; hostile_repeat '<si><t/></si>' $((500 * MB * S)); printf '</sst>'"
 one "xlsx: empty shared strings (500 MiB)" f.xlsx
-# the most the shared strings may hold: 2,097,152 strings (the count
-# limit), 30 MiB of text (the text limit is 32 MiB); read, then refused
-# for having no header
-hostile_xlsx f.xlsx "printf '%s</sheetData></worksheet>' '$SH'" "printf '<sst xmlns=\"$HOSTILE_NS_MAIN\">'; awk 'BEGIN { for (i = 0; i < 2097152; i++) printf \"<si><t>%014d</t></si>\", i }'; printf '</sst>'"
+# the most strings the shared strings may hold: 8,388,608 (the count
+# limit), 14 bytes each (117 MB of text, under the 512 MiB text limit;
+# past 4 MiB in a temporary file); read, then refused for having no header
+hostile_xlsx f.xlsx "printf '%s</sheetData></worksheet>' '$SH'" "printf '<sst xmlns=\"$HOSTILE_NS_MAIN\">'; awk 'BEGIN { for (i = 0; i < 8388608; i++) printf \"<si><t>%014d</t></si>\", i }'; printf '</sst>'"
 one "xlsx: shared strings held at the caps" f.xlsx
 rm -f f.xlsx
 echo "every hostile file should exit 1 within seconds, peak near the anchor's and under 64 MiB"

@@ -44,13 +44,14 @@
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
+#include "util/strtab.h"
 #include "util/text.h"
 
-#define BLOCK        65536             /* bytes of a zip entry fed to expat at a time */
-#define NS_SEP       '|'               /* expat's namespace separator: "URI|local" */
-#define MAX_COLS     16384             /* Excel's last column, XFD */
-#define SST_HINT_MAX ((size_t)1 << 20) /* most shared strings reserved up front */
-#define MAX_LISTED   20                /* sheet names listed in a message */
+#define BLOCK      65536             /* bytes of a zip entry fed to expat at a time */
+#define NS_SEP     '|'               /* expat's namespace separator: "URI|local" */
+#define MAX_COLS   16384             /* Excel's last column, XFD */
+#define SST_MEMORY ((size_t)4 << 20) /* shared strings' bytes held in memory */
+#define MAX_LISTED 20                /* sheet names listed in a message */
 /* minizip's iCaseSensitivity for names compared without regard to case
  * (OPC part names are case-insensitive). */
 #define ZIP_NOCASE 2
@@ -93,12 +94,10 @@ struct ch_xlsx {
 	struct rel *rels;
 	size_t nrels, relcap;
 
-	/* shared strings: string I is at SST + SST_OFF[I] and is
-	 * SST_OFF[I + 1] - SST_OFF[I] - 1 bytes long (NUL-terminated) */
-	char *sst;
-	size_t sst_len, sst_cap;
-	uint32_t *sst_off;
-	size_t nsst, sst_offcap;
+	/* shared strings: in memory up to SST_MEMORY, the rest in a
+	 * temporary file (util/strtab.h); SST_CUR the one being read */
+	ch_strtab *sst;
+	ch_buf sst_cur;
 
 	/* styles: XF_DATE[S] is 1 when cell format S (a cell's s="S") is a date */
 	unsigned char *xf_date;
@@ -157,6 +156,10 @@ static int fail(ch_xlsx *x, int code, const char *fmt, ...) __attribute__((forma
 /* The same in Chinese for a bound of io/limits.h passed: "FILE 工作表「S」第
  * N 行：…", or "FILE 的 PART：…" outside the worksheet. Returns CH_EINVALID. */
 static int limit(ch_xlsx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same in Chinese with CODE: what went wrong on this machine (a
+ * temporary file), not in the file. */
+static int fail_zh(ch_xlsx *x, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static int set_error(ch_xlsx *x, int code, ch_buf *b)
 {
@@ -209,6 +212,15 @@ static int limit(ch_xlsx *x, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	int rc = report(x, CH_EINVALID, 1, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+static int fail_zh(ch_xlsx *x, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = report(x, code, 1, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -758,43 +770,18 @@ static int read_workbook(ch_xlsx *x)
 struct sst_ctx {
 	struct part base;
 	unsigned long si_depth, t_depth, rph_depth;
-	size_t start; /* where the string being read begins in SST */
-	size_t chars; /* its characters so far */
+	size_t chars; /* characters of the string being read */
 };
 
 static void sst_put(ch_xlsx *x, const char *s, size_t n)
 {
-	size_t most = x->lim->sst_bytes < UINT32_MAX ? x->lim->sst_bytes : UINT32_MAX;
 	char a[32];
-	if (x->sst_len + n + 1 > most) { /* (offsets are 32-bit) */
-		limit(x, "共享字符串的文字超过 %s 的上限", ch_read_limit_bytes(most, a, sizeof a));
+	if (ch_strtab_bytes(x->sst) + x->sst_cur.len + n > x->lim->sst_bytes) {
+		limit(x, "共享字符串的文字超过 %s 的上限",
+		      ch_read_limit_bytes(x->lim->sst_bytes, a, sizeof a));
 		return;
 	}
-	if (x->sst_len + n + 1 > x->sst_cap) {
-		size_t cap = x->sst_cap ? x->sst_cap : 65536;
-		while (cap < x->sst_len + n + 1)
-			cap *= 2;
-		if (cap > most) /* no doubling past the limit */
-			cap = most;
-		x->sst = ch_realloc(x->sst, cap);
-		x->sst_cap = cap;
-	}
-	memcpy(x->sst + x->sst_len, s, n);
-	x->sst_len += n;
-}
-
-/* Makes room for string NSST and the end offset after it. */
-static void sst_reserve(ch_xlsx *x, size_t n)
-{
-	if (n + 2 <= x->sst_offcap)
-		return;
-	size_t cap = x->sst_offcap ? 2 * x->sst_offcap : 1024;
-	while (cap < n + 2)
-		cap *= 2;
-	if (cap > x->lim->sst_count + 2 && n + 2 <= x->lim->sst_count + 2)
-		cap = x->lim->sst_count + 2;
-	x->sst_off = ch_reallocarray(x->sst_off, cap, sizeof *x->sst_off);
-	x->sst_offcap = cap;
+	ch_buf_put(&x->sst_cur, s, n);
 }
 
 static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
@@ -803,24 +790,20 @@ static void XMLCALL sst_start(void *ud, const XML_Char *name, const XML_Char **a
 	ch_xlsx *x = c->base.x;
 	unsigned long d = ++c->base.depth;
 	const char *ln = local_name(name);
+	(void)atts;
 	if (x->err)
 		return;
 	if (!c->si_depth) {
-		size_t n;
-		const char *count = attr(atts, "uniqueCount");
 		if (strcmp(ln, "si") == 0) {
 			char cnt[32];
-			if (x->nsst >= x->lim->sst_count) {
+			if (ch_strtab_count(x->sst) >= x->lim->sst_count) {
 				limit(x, "共享字符串超过 %s 条的上限",
 				      ch_read_limit_count(x->lim->sst_count, cnt, sizeof cnt));
 				return;
 			}
 			c->si_depth = d;
-			c->start = x->sst_len;
 			c->chars = 0;
-		} else if (strcmp(ln, "sst") == 0 && count &&
-		           parse_uint(count, SST_HINT_MAX, &n) == 0) {
-			sst_reserve(x, n); /* a hint only: capped, and grown as read */
+			ch_buf_clear(&x->sst_cur);
 		}
 	} else if (!c->t_depth && !c->rph_depth) {
 		if (strcmp(ln, "t") == 0)
@@ -844,14 +827,10 @@ static void XMLCALL sst_end(void *ud, const XML_Char *name)
 		c->rph_depth = 0;
 	} else if (d == c->si_depth) {
 		c->si_depth = 0;
-		sst_put(x, "", 0); /* room for the NUL unescape_x writes */
-		if (x->err)
-			return;
-		x->sst_len = c->start + unescape_x(x->sst + c->start, x->sst_len - c->start);
-		sst_put(x, "\0", 1);
-		sst_reserve(x, x->nsst);
-		x->sst_off[x->nsst++] = (uint32_t)c->start;
-		x->sst_off[x->nsst] = (uint32_t)x->sst_len;
+		ch_buf *b = &x->sst_cur; /* NUL-terminated: room for unescape_x's */
+		b->len = unescape_x(b->ptr, b->len);
+		if (ch_strtab_add(x->sst, b->ptr, b->len))
+			fail_zh(x, CH_ERROR, "%s", ch_error_message());
 	}
 }
 
@@ -864,7 +843,8 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 		return;
 	c->chars += ch_utf8_count(s, (size_t)len);
 	if (c->chars > x->lim->cell_chars) {
-		limit(x, "第 %zu 条共享字符串超过一个单元格 %s 个字符的上限", x->nsst + 1,
+		limit(x, "第 %zu 条共享字符串超过一个单元格 %s 个字符的上限",
+		      ch_strtab_count(x->sst) + 1,
 		      ch_read_limit_count(x->lim->cell_chars, n, sizeof n));
 		return;
 	}
@@ -873,15 +853,13 @@ static void XMLCALL sst_text(void *ud, const XML_Char *s, int len)
 
 static int read_shared_strings(ch_xlsx *x)
 {
-	struct sst_ctx c = {{x, 0}, 0, 0, 0, 0, 0};
+	struct sst_ctx c = {{x, 0}, 0, 0, 0, 0};
 	const char *entry = rel_target(x, "sharedStrings", "xl/sharedStrings.xml");
 	int rc = parse_part(x, entry, x->lim->sheet_bytes, &c, sst_start, sst_end, sst_text);
 	if (rc == CH_ENOTFOUND) /* a workbook without text */
 		rc = 0;
-	if (rc == 0 && x->sst_len < x->sst_cap) { /* give back the doubling slack */
-		x->sst = ch_realloc(x->sst, x->sst_len);
-		x->sst_cap = x->sst_len;
-	}
+	ch_strtab_trim(x->sst); /* give back the doubling slack */
+	ch_buf_dispose(&x->sst_cur);
 	return rc;
 }
 
@@ -1123,14 +1101,16 @@ static void cell_end(ch_xlsx *x)
 	case T_SST:
 		if (!len) /* no <v> */
 			break;
-		if (parse_uint(x->val.ptr, SIZE_MAX, &i) < 0 || i >= x->nsst) {
+		if (parse_uint(x->val.ptr, SIZE_MAX, &i) < 0 || i >= ch_strtab_count(x->sst)) {
 			fail(x, CH_EINVALID,
 			     "shared string %.40s does not exist (the workbook has %zu)",
-			     x->val.ptr, x->nsst);
+			     x->val.ptr, ch_strtab_count(x->sst));
 			return;
 		}
-		out = x->sst + x->sst_off[i];
-		len = x->sst_off[i + 1] - x->sst_off[i] - 1;
+		if (!(out = ch_strtab_get(x->sst, i, &len))) {
+			fail_zh(x, CH_ERROR, "%s", ch_error_message());
+			return;
+		}
 		break;
 	case T_INLINE:
 	case T_STR:
@@ -1352,6 +1332,8 @@ int ch_xlsx_open(ch_xlsx **out, const char *path, const char *sheet)
 	x->path = ch_strdup(path);
 	ch_buf_init(&x->val);
 	ch_buf_init(&x->rbuf);
+	ch_buf_init(&x->sst_cur);
+	x->sst = ch_strtab_new(SST_MEMORY);
 	x->zip = unzOpen64(path);
 	if (!x->zip) {
 		FILE *fp = fopen(path, "rb");
@@ -1432,8 +1414,8 @@ void ch_xlsx_free(ch_xlsx *x)
 		free(x->rels[i].target);
 	}
 	free(x->rels);
-	free(x->sst);
-	free(x->sst_off);
+	ch_strtab_free(x->sst);
+	ch_buf_dispose(&x->sst_cur);
 	free(x->xf_date);
 	free(x->errmsg);
 	ch_buf_dispose(&x->val);

@@ -539,6 +539,39 @@ static void test_many_rows_inline(void **state)
 	check_many(state, true);
 }
 
+/* Shared strings past what the reader keeps in memory (4 MiB: the rest
+ * goes to a temporary file, util/strtab.c): every cell the same, those
+ * whose string is in memory (the first rows, and a text every row
+ * repeats) and those whose string is in the file. */
+static void test_shared_strings_in_file(void **state)
+{
+	enum { NROWS = 80000 };
+	char *path = path_in(state, "sst-large.xlsx");
+	lxw_workbook_options opt = {.constant_memory = false, .tmpdir = *state};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
+	assert_non_null(wb);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "台账");
+	char text[128], id[32];
+	for (int r = 0; r < NROWS; r++) {
+		snprintf(text, sizeof text, "新疆维吾尔自治区昌吉回族自治州玛纳斯县第%d户", r);
+		snprintf(id, sizeof id, "6523%014d", r * 7);
+		worksheet_write_string(ws, (lxw_row_t)r, 0, text, NULL);
+		worksheet_write_string(ws, (lxw_row_t)r, 1, r % 2 ? "空气源热泵" : "电采暖", NULL);
+		worksheet_write_string(ws, (lxw_row_t)r, 2, id, NULL);
+	}
+	assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+
+	ch_xlsx *x = open_ok(path, "台账");
+	for (int r = 0; r < NROWS; r++) {
+		snprintf(text, sizeof text, "新疆维吾尔自治区昌吉回族自治州玛纳斯县第%d户", r);
+		snprintf(id, sizeof id, "6523%014d", r * 7);
+		expect_row(x, (size_t)r + 1, 3, text, r % 2 ? "空气源热泵" : "电采暖", id);
+	}
+	expect_end(x);
+	ch_xlsx_free(x);
+	free(path);
+}
+
 /* A workbook of more than a megabyte is read by a second thread
  * (io/rows.c): every row as the workbook's reader gives it alone, in the
  * same order with the same row numbers, then the end, twice. */
@@ -1111,6 +1144,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_hand_built, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rows_read_ahead, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shared_strings_in_file, setup, teardown),
 	    cmocka_unit_test(test_fixture_hand_built),
 	    cmocka_unit_test_setup_teardown(test_prefixed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_numbers, setup, teardown),
