@@ -5,8 +5,9 @@
  * Opening reads the small parts whole: xl/workbook.xml (the sheet names and
  * their relationship ids, the 1904 date flag), xl/_rels/workbook.xml.rels
  * (which zip entry each sheet, the shared strings and the styles are in),
- * the shared strings into one packed buffer with an offset table, and the
- * cell formats of the styles reduced to one "shows a date" flag each. The
+ * the shared strings into a table that keeps their first 4 MiB in memory
+ * and the rest in a temporary file (util/strtab.h), and the cell formats
+ * of the styles reduced to one "shows a date" flag each. The
  * selected worksheet is then read in 64 KiB blocks straight into expat's
  * buffer. The handler of </row> suspends the parser when the row has a
  * value, so ch_xlsx_next hands out that row and resumes the parser on the
@@ -25,7 +26,8 @@
  * yet finished; rows, the cells of a row, the characters of a cell, the
  * text of a row, the shared strings' count and bytes, and the entries of
  * the small parts are capped; and one read has a deadline. So memory is
- * bounded by the shared strings' cap plus one row, whatever the file.
+ * bounded by the shared strings' 4 MiB plus one row, whatever the file,
+ * and the temporary file by the shared strings' caps.
  */
 #include <errno.h>
 #include <math.h>
@@ -858,7 +860,6 @@ static int read_shared_strings(ch_xlsx *x)
 	int rc = parse_part(x, entry, x->lim->sheet_bytes, &c, sst_start, sst_end, sst_text);
 	if (rc == CH_ENOTFOUND) /* a workbook without text */
 		rc = 0;
-	ch_strtab_trim(x->sst); /* give back the doubling slack */
 	ch_buf_dispose(&x->sst_cur);
 	return rc;
 }

@@ -2,8 +2,8 @@
  * strtab — an append-only table of strings read back by number, in memory
  * up to a budget and in a temporary file past it (see strtab.h).
  *
- * Strings [0, nmem) are in memory: string I is TEXT + OFF[I], ending with
- * the NUL at OFF[I + 1] - 1. Once text and offsets would pass the budget,
+ * Strings [0, nmem) are in memory: string I is TEXT.ptr + OFF[I], ending
+ * with the NUL at OFF[I + 1] - 1. Once text and offsets would pass the budget,
  * every later string J (counted from nmem) goes to the file: its bytes and
  * a NUL at the end of the text file, and the offset just past its NUL as
  * the J-th 8-byte entry of the offset file, so that string J lies between
@@ -34,8 +34,7 @@ struct ch_strtab {
 	uint64_t bytes;
 
 	/* in memory: strings [0, nmem) */
-	char *text;
-	size_t text_len, text_cap;
+	ch_buf text;   /* each string and its NUL */
 	uint32_t *off; /* nmem + 1 entries once a string is in */
 	size_t nmem, off_cap;
 
@@ -60,6 +59,7 @@ ch_strtab *ch_strtab_new(size_t memory)
 	ch_strtab *t = ch_calloc(1, sizeof *t);
 	t->memory = memory;
 	t->fd_text = t->fd_off = -1;
+	ch_buf_init(&t->text);
 	ch_buf_init(&t->wtext);
 	ch_buf_init(&t->woff);
 	return t;
@@ -69,7 +69,7 @@ void ch_strtab_free(ch_strtab *t)
 {
 	if (!t)
 		return;
-	free(t->text);
+	ch_buf_dispose(&t->text);
 	free(t->off);
 	if (t->fd_text >= 0)
 		close(t->fd_text);
@@ -122,10 +122,10 @@ static int in_memory(ch_strtab *t, size_t n)
 {
 	if (t->fd_text >= 0)
 		return 0;
-	int fits = t->text_len + n + 1 <= UINT32_MAX;
+	int fits = t->text.len + n + 1 <= UINT32_MAX;
 	if (t->no_file)
 		return fits ? 1 : -1;
-	if (fits && t->text_len + n + 1 + (t->nmem + 2) * sizeof *t->off <= t->memory)
+	if (fits && t->text.len + n + 1 + (t->nmem + 2) * sizeof *t->off <= t->memory)
 		return 1;
 	t->fd_text = ch_tmpfile();
 	t->fd_off = t->fd_text >= 0 ? ch_tmpfile() : -1;
@@ -141,23 +141,15 @@ static int in_memory(ch_strtab *t, size_t n)
 
 static void add_in_memory(ch_strtab *t, const char *s, size_t n)
 {
-	if (t->text_len + n + 1 > t->text_cap) {
-		size_t cap = t->text_cap ? t->text_cap : 4096;
-		while (cap < t->text_len + n + 1)
-			cap *= 2;
-		t->text = ch_realloc(t->text, cap);
-		t->text_cap = cap;
-	}
 	if (t->nmem + 2 > t->off_cap) {
 		t->off_cap = t->off_cap ? 2 * t->off_cap : 256;
 		t->off = ch_reallocarray(t->off, t->off_cap, sizeof *t->off);
 	}
 	if (t->nmem == 0)
 		t->off[0] = 0;
-	memcpy(t->text + t->text_len, s, n);
-	t->text[t->text_len + n] = '\0';
-	t->text_len += n + 1;
-	t->off[++t->nmem] = (uint32_t)t->text_len;
+	ch_buf_put(&t->text, s, n);
+	ch_buf_putc(&t->text, '\0');
+	t->off[++t->nmem] = (uint32_t)t->text.len;
 }
 
 int ch_strtab_add(ch_strtab *t, const char *s, size_t n)
@@ -178,18 +170,6 @@ int ch_strtab_add(ch_strtab *t, const char *s, size_t n)
 	t->n++;
 	t->bytes += n;
 	return 0;
-}
-
-void ch_strtab_trim(ch_strtab *t)
-{
-	if (t->text_len < t->text_cap) {
-		t->text = ch_realloc(t->text, t->text_len ? t->text_len : 1);
-		t->text_cap = t->text_len;
-	}
-	if (t->nmem + 1 < t->off_cap) {
-		t->off = ch_reallocarray(t->off, t->nmem + 1, sizeof *t->off);
-		t->off_cap = t->nmem + 1;
-	}
 }
 
 /* The offset just past string J of the file (its entry J). */
@@ -219,7 +199,7 @@ const char *ch_strtab_get(ch_strtab *t, size_t i, size_t *len)
 	}
 	if (i < t->nmem) {
 		*len = t->off[i + 1] - t->off[i] - 1;
-		return t->text + t->off[i];
+		return t->text.ptr + t->off[i];
 	}
 	if ((t->wtext.len || t->woff.len) && flush(t))
 		return NULL;

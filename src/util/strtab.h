@@ -42,10 +42,6 @@ uint64_t ch_strtab_bytes(const ch_strtab *t);
  * set, when the file cannot be read. */
 const char *ch_strtab_get(ch_strtab *t, size_t i, size_t *len);
 
-/* Gives back the memory kept for strings still to come; call after the
- * last add (adding more afterwards still works). */
-void ch_strtab_trim(ch_strtab *t);
-
 /* For tests: how many strings are in the file. */
 size_t ch_strtab_in_file(const ch_strtab *t);
 
