@@ -211,11 +211,10 @@ static void test_problem_store_spilled(void **state)
 	(void)state;
 	enum { N = 200000 };
 	char *long_value = long_text();
-	const char *tmpdir = getenv("TMPDIR");
-	char *saved = tmpdir ? strdup(tmpdir) : NULL;
+	char *saved = test_tmpdir_save();
 	for (int unwritable = 0; unwritable < 2; unwritable++) {
 		if (unwritable)
-			setenv("TMPDIR", "/nonexistent/cleanheat-test", 1);
+			setenv("TMPDIR", TEST_TMPDIR_NOWHERE, 1);
 		int before = spill_files();
 		ch_problems *p = ch_problems_new();
 		fill_problems(p, N, long_value);
@@ -277,11 +276,7 @@ static void test_problem_store_spilled(void **state)
 		assert_int_equal(run.n, 0);
 		ch_problems_free(p);
 	}
-	if (saved)
-		setenv("TMPDIR", saved, 1);
-	else
-		unsetenv("TMPDIR");
-	free(saved);
+	test_tmpdir_restore(saved);
 	free(long_value);
 }
 

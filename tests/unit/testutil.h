@@ -52,6 +52,27 @@ static inline char *test_tmpdir(void)
 	return strdup(d);
 }
 
+/* A TMPDIR where no temporary file can be made (util/file.c, ch_tmpfile):
+ * for the paths that keep data in memory when they cannot spill it. */
+#define TEST_TMPDIR_NOWHERE "/nonexistent/cleanheat-test"
+
+/* TMPDIR as the test found it (NULL: not set), for test_tmpdir_restore. */
+static inline char *test_tmpdir_save(void)
+{
+	const char *t = getenv("TMPDIR");
+	return t ? strdup(t) : NULL;
+}
+
+/* Sets TMPDIR back as test_tmpdir_save found it, and frees SAVED. */
+static inline void test_tmpdir_restore(char *saved)
+{
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 /* The URL of the PostgreSQL database the tests run against
  * (CLEANHEAT_TEST_PG), NULL on SQLite. */
 static inline const char *test_pg_url(void)
