@@ -1899,8 +1899,10 @@ static int warn_shared(ch_hh_import *imp)
 #undef SHARED_END
 	int probe =
 	    own_rows_first(imp->ctx->db) && (int64_t)imp->kept * PROBE_SHARE <= imp->last_id;
-	/* the rows found are sorted by line: as many as the households that
-	 * share a value, 88,900 (10 MiB) of an update of 3,000,000 */
+	/* the rows found are sorted by line, in bounded runs: they are as many
+	 * as the households that share a value (88,900 in an update of
+	 * 3,000,000, which SQLite sorted in about 10 MiB beside the full
+	 * page cache) */
 	int large = imp->kept >= DEFER_MIN;
 	for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++) {
 		ch_stmt *st;

@@ -115,7 +115,7 @@ int ch_db_one_of_many(ch_db *db);
  * (ch_db_large_write) mostly appends rows, an audit entry and a seal for
  * each of many households, and lets the engine give memory back while it
  * does. SQLite keeps an index of the transaction's WAL in memory, 8 bytes
- * for each page written: 12 MiB for the 6 GB an update of 3,000,000
+ * for each page written: about 11 MiB for the 6 GB an update of 3,000,000
  * households writes, on top of a full page cache. For the rest of the
  * transaction the page cache is held to the part of it that comes from
  * huge pages (db_sqlite.c, "Cache pages from huge pages"), its clean pages
