@@ -271,6 +271,33 @@ expect_rc "event import, a row skipped: aggregates agree" 0
 n=$(sqlite3 skip.db "SELECT count(*) FROM event")
 if [ "$n" = 199 ]; then ok "event import, a row skipped: the other 199 steps stored"; else not_ok "event import, a row skipped: the other 199 steps stored" "$n events"; fi
 
+# ---- a file of self-inspections past 5,000 rows ----
+# Every household the steps commissioned (5,705), one in twenty failing an
+# item: past its 5,000th row the file is stored as a large transaction
+# (inspect_file.c, LARGE_FILE), and every row is stored all the same, the
+# rows before the switch and after it, and everything verifies.
+cp ev.db insp.db
+cp "$ROOT/tests/fixtures/acceptance/photo.jpg" photo.jpg
+sqlite3 insp.db "SELECT r.name, h.hh_no FROM household h JOIN region r ON r.id = h.county_id
+	WHERE h.status = 'commissioned' ORDER BY h.id" |
+	awk -F'|' 'BEGIN { print "县市,户编号,结果,日期,自验人员,证明材料,原燃煤炉具已拆除" }
+	NR % 20 == 0 { print $1 "," $2 ",不合格,2023-10-31,张三,,不合格"; next }
+	{ print $1 "," $2 ",合格,2023-10-31,张三,photo.jpg," }' >insp.csv
+n=$(($(wc -l <insp.csv) - 1)) failed=$(($(wc -l <insp.csv) / 20))
+if [ "$n" -gt 5000 ]; then ok "self-inspections: more than 5,000 rows ($n)"; else not_ok "self-inspections: more than 5,000 rows" "$n"; fi
+run ch --db insp.db inspect import insp.csv
+expect_rc "self-inspections past 5,000 rows: exit 0" 0
+has "self-inspections past 5,000 rows: every row stored" \
+	"读入 $n 行；自验合格 $((n - failed)) 户，不合格 $failed 户（已下达整改单），拒收 0 行"
+expect_eq "self-inspections past 5,000 rows: one inspection a row" \
+	"$(sqlite3 insp.db "SELECT count(*) FROM inspection")" "$n"
+expect_eq "self-inspections past 5,000 rows: those that passed are self-inspected" \
+	"$(sqlite3 insp.db "SELECT count(*) FROM household WHERE status = 'self_inspected'")" "$((n - failed))"
+run ch --db insp.db audit verify
+expect_rc "self-inspections past 5,000 rows: audit verify" 0
+run ch --db insp.db verify
+expect_rc "self-inspections past 5,000 rows: verify" 0
+
 # ---- household.withdrawn (migration 0012) follows status ----
 n=$(sqlite3 ev.db "SELECT count(*) FROM household WHERE status = 'withdrawn'")
 m=$(sqlite3 ev.db "SELECT count(*) FROM household WHERE withdrawn IS NOT (status = 'withdrawn')")
