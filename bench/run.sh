@@ -229,6 +229,18 @@ if want import; then
 					"$(awk -v k="$2" 'BEGIN { print (k < 96 * 1024 ? "met" : "NOT met") }')" \
 					"$ch_s" "$(ratio "$1" "$ch_s")"
 				rm -f upd.csv
+				# the utilities' readings of the same register by ID
+				# number, five months of a fifth of its households: as
+				# many rows as the register (docs/performance.md,
+				# "Utility readings by ID number")
+				awk -F, -v n="$n" 'BEGIN { print "身份证号,类别,月份,用量" }
+					NR > 1 && NR <= n / 5 + 1 { for (m = 1; m <= 5; m++)
+						printf "%s,电,2023-%02d,%d\n", $6, m, 300 + (NR + m) % 900 }' "$f" >use.csv
+				set -- $(measure "$C" --db run.db usage import use.csv)
+				printf '%8d readings    : cleanheat %7d rows/s (%6.2f s, peak %6.1f MiB; aim < 96: %s) by ID number\n' \
+					"$n" "$(rate "$n" "$1")" "$1" "$(mib "$2")" \
+					"$(awk -v k="$2" 'BEGIN { print (k < 96 * 1024 ? "met" : "NOT met") }')"
+				rm -f use.csv
 			fi
 			if [ "$order" = sorted ]; then
 				sorted_s=$ch_s sorted_kb=$ch_kb

@@ -9,7 +9,9 @@
  * at 1,000,000 rows (docs/performance.md). A row that the second reading
  * finds bad, a different number of valid rows, or bytes whose digest is
  * not the first reading's mean the file changed between the readings: the
- * import is refused and nothing stored.
+ * import is refused and nothing stored. The first reading checks under a
+ * read snapshot; a file of more than LARGE_FILE rows is checked past that
+ * row in a large read and stored in a large write transaction.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "core/region.h"
 #include "core/survey.h"
 #include "core/usage.h"
+#include "db/db.h"
 #include "io/headings.h"
 #include "io/rejects.h"
 #include "io/rows.h"
@@ -35,6 +38,13 @@
 #include "util/strmap.h"
 #include "util/strv.h"
 #include "util/text.h"
+
+/* Past this many rows a reading says it is large (ch_db_large_read,
+ * ch_db_large_write): otherwise each page its look-ups read through the
+ * database's memory mapping stays in the process until the transaction
+ * ends. 1,000,000 utility readings by ID number peaked at 143.5 MiB
+ * (docs/performance.md, "Utility readings by ID number"). */
+#define LARGE_FILE 5000
 
 enum {
 	S_COUNTY,
@@ -437,6 +447,8 @@ static int store_all(struct reader *rd, const ch_survey_file_opts *o, const int 
 	/* places are looked up again inside the transaction */
 	ch_strmap_free(rd->places);
 	rd->places = ch_strmap_new();
+	if (rc == 0 && expected > LARGE_FILE)
+		rc = ch_db_large_write(ch_ctx_db(rd->ctx));
 	if (rc == 0 && sp == &specs[CH_SURVEY_HOUSEHOLDS])
 		rc = ch_survey_load_begin(rd->ctx, expected, &deferred);
 	while (rc == 0 && (rc = ch_rows_next(rows, &row)) == 1) {
@@ -479,7 +491,7 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 	ch_rows *rows = NULL;
 	ch_csv_row row;
 	ch_strv header;
-	int *field_of = NULL, col[32], rc, in_tx = 0;
+	int *field_of = NULL, col[32], rc, in_tx = 0, in_read = 0;
 	size_t ncols = 0, header_line = 0, nvalid = 0;
 	char digest[CH_HASH_HEX_LEN + 1];
 
@@ -502,6 +514,9 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 		goto done;
 	if (o->kind == CH_SURVEY_HOUSEHOLDS && (rc = ch_reflist_load(ctx, "measure", &rd.measures)))
 		goto done;
+	if ((rc = ch_ctx_begin_read(ctx)) != 0)
+		goto done;
+	in_read = 1;
 	while ((rc = ch_rows_next(rows, &row)) == 1) {
 		rc = 0;
 		if (!header_line) {
@@ -550,12 +565,18 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 		char *v[32];
 		union record rec;
 		if (!row_cells(sp, col, &row, v)) {
-			res->rows++;
+			if (res->rows++ == LARGE_FILE && (rc = ch_db_large_read(ch_ctx_db(ctx))) != 0)
+				goto done;
 			nvalid += !check_row(&rd, row.line, v, &rec);
 		}
 		free_cells(sp, v);
 	}
-	if (rc < 0 || (rc = ch_rows_hash(rows, digest)) != 0)
+	in_read = 0;
+	if (rc < 0) {
+		ch_ctx_rollback(ctx);
+		goto done;
+	}
+	if ((rc = ch_ctx_commit(ctx)) != 0 || (rc = ch_rows_hash(rows, digest)) != 0)
 		goto done;
 	if (!header_line) {
 		rc = ch_error_set(CH_EINVALID, "%s：没有找到含“%s”等列的表头行", o->path,
@@ -600,7 +621,7 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 	in_tx = 0;
 	rc = ch_ctx_end(ctx, rc);
 done:
-	if (in_tx)
+	if (in_tx || in_read)
 		ch_ctx_rollback(ctx);
 	ch_strmap_free(rd.places);
 	free(field_of);
