@@ -53,8 +53,7 @@ int ch_usage_locate(ch_ctx *ctx, const char *meter, const char *id_number, const
 			return ch_error_set(CH_EINVALID, "身份证号不正确");
 		rc = ch_db_query_int64(
 		    ctx->db, household_id,
-		    "SELECT id FROM household WHERE id_number = ? AND withdrawn = 0", "t",
-		    id);
+		    "SELECT id FROM household WHERE id_number = ? AND withdrawn = 0", "t", id);
 		if (rc == CH_ENOTFOUND)
 			rc = ch_error_set(CH_ENOTFOUND, "台账中没有这个身份证号的农户");
 	} else {
