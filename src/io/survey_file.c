@@ -566,8 +566,10 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 		union record rec;
 		if (!row_cells(sp, col, &row, v)) {
 			if (res->rows++ == LARGE_FILE &&
-			    (rc = ch_db_large_read(ch_ctx_db(ctx))) != 0)
+			    (rc = ch_db_large_read(ch_ctx_db(ctx))) != 0) {
+				free_cells(sp, v);
 				goto done;
+			}
 			nvalid += !check_row(&rd, row.line, v, &rec);
 		}
 		free_cells(sp, v);
