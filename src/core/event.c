@@ -73,12 +73,11 @@ struct ev_sums {
 	size_t cap, used;
 };
 
-/* A file of at least this many steps is written as a large transaction
- * (ch_db_large_write): the year's 2.9 million steps 12 % faster, a week's
- * 100,000 about the same (docs/performance.md, "Reading in a large
- * transaction, and sealing after a large import"); its rows past this
- * many are checked in a large read (ch_db_large_read). */
-#define LARGE_BATCH 5000
+/* A file of at least CH_DB_LARGE_ROWS steps is written as a large
+ * transaction (ch_db_large_write): the year's 2.9 million steps 12 %
+ * faster, a week's 100,000 about the same (docs/performance.md, "Reading
+ * in a large transaction, and sealing after a large import"); its rows
+ * past that many are checked in a large read (ch_db_large_read). */
 
 /* Where a household stands: what a step is checked against and written with. */
 struct hh_state {
@@ -842,7 +841,7 @@ static int keep(ch_event_batch *b, const ch_event_in *in, int64_t household, int
 	char line[24], hh[24], st[24], from[24];
 	/* thousands of rows: each finds its household, all over the file
 	 * (the snapshot then reads without the mapping; ch_db_large_read) */
-	if (b->rows >= LARGE_BATCH) {
+	if (b->rows >= CH_DB_LARGE_ROWS) {
 		int rc = ch_db_large_read(b->ctx->db);
 		if (rc)
 			return rc;
@@ -1172,7 +1171,7 @@ static int write_kept(ch_event_batch *b)
 		return rc;
 	/* thousands of steps: a large transaction (the driver reads its pages
 	 * the way that costs least then; ch_db_large_write) */
-	if (b->rows >= LARGE_BATCH && (rc = ch_db_large_write(b->ctx->db)) != 0)
+	if (b->rows >= CH_DB_LARGE_ROWS && (rc = ch_db_large_write(b->ctx->db)) != 0)
 		return rc;
 	/* each row with its household as it stood when the lock was taken */
 	if ((rc = ch_db_prepare(

@@ -81,6 +81,9 @@ int ch_db_tables(ch_db *db, struct ch_strv *out);
  * rather than per statement (SQLite: defer_foreign_keys; PostgreSQL: SET
  * CONSTRAINTS ALL DEFERRED), for loading rows that refer forward. */
 int ch_db_defer_checks(ch_db *db);
+/* The rows that make a file's load large (ch_db_large_write,
+ * ch_db_large_read): the one threshold the imports share. */
+#define CH_DB_LARGE_ROWS 5000
 /* Says that the open write transaction will write much (a bulk load of
  * thousands of rows or more), until it ends: the engine then reads pages
  * in the way that costs least in a large transaction. SQLite: no reads

@@ -10,8 +10,12 @@
  * finds bad, a different number of valid rows, or bytes whose digest is
  * not the first reading's mean the file changed between the readings: the
  * import is refused and nothing stored. The first reading checks under a
- * read snapshot; a file of more than LARGE_FILE rows is checked past that
- * row in a large read and stored in a large write transaction.
+ * read snapshot; a file of more than CH_DB_LARGE_ROWS rows is checked past
+ * that row in a large read and stored in a large write transaction
+ * (ch_db_large_read, ch_db_large_write): otherwise each page its look-ups
+ * read through the database's memory mapping stays in the process until
+ * the transaction ends. 1,000,000 utility readings by ID number peaked at
+ * 143.5 MiB (docs/performance.md, "Utility readings by ID number").
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -38,13 +42,6 @@
 #include "util/strmap.h"
 #include "util/strv.h"
 #include "util/text.h"
-
-/* Past this many rows a reading says it is large (ch_db_large_read,
- * ch_db_large_write): otherwise each page its look-ups read through the
- * database's memory mapping stays in the process until the transaction
- * ends. 1,000,000 utility readings by ID number peaked at 143.5 MiB
- * (docs/performance.md, "Utility readings by ID number"). */
-#define LARGE_FILE 5000
 
 enum {
 	S_COUNTY,
@@ -447,7 +444,7 @@ static int store_all(struct reader *rd, const ch_survey_file_opts *o, const int 
 	/* places are looked up again inside the transaction */
 	ch_strmap_free(rd->places);
 	rd->places = ch_strmap_new();
-	if (rc == 0 && expected > LARGE_FILE)
+	if (rc == 0 && expected > CH_DB_LARGE_ROWS)
 		rc = ch_db_large_write(ch_ctx_db(rd->ctx));
 	if (rc == 0 && sp == &specs[CH_SURVEY_HOUSEHOLDS])
 		rc = ch_survey_load_begin(rd->ctx, expected, &deferred);
@@ -565,7 +562,7 @@ int ch_survey_import_file(ch_ctx *ctx, const ch_survey_file_opts *o, ch_survey_f
 		char *v[32];
 		union record rec;
 		if (!row_cells(sp, col, &row, v)) {
-			if (res->rows++ == LARGE_FILE &&
+			if (res->rows++ == CH_DB_LARGE_ROWS &&
 			    (rc = ch_db_large_read(ch_ctx_db(ctx))) != 0) {
 				free_cells(sp, v);
 				goto done;
