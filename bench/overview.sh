@@ -42,7 +42,11 @@ DB=$W/overview.db
 "$C" --db "$DB" event import "$W/ev.csv" >/dev/null
 echo "  $(($(wc -l <"$W/ev.csv") - 1)) steps recorded"
 rm -f "$W/reg.csv" "$W/ev.csv"
-"$C" --db "$DB" user add benchweb --role prefecture_admin >/dev/null
+# an auditor: sees the whole prefecture's overview, with the same requests
+# (only the reminder's button is not drawn), and signs in with a password
+# alone (a prefecture administrator's session may only enrol a second
+# factor until it has one, docs/auth.md)
+"$C" --db "$DB" user add benchweb --role auditor >/dev/null
 echo benchweb-password-1 | "$C" --db "$DB" user passwd benchweb >/dev/null
 "$C" --db "$DB" serve --listen 127.0.0.1:0 2>"$W/serve.log" &
 SPID=$!
