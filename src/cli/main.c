@@ -6,6 +6,7 @@
  * (app/config.h) gives the defaults of --db and of serve's options.
  */
 #include <getopt.h>
+#include <inttypes.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,6 +312,16 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		ch_db_lock_times(ch_ctx_db(ctx), &max_ns, &total_ns);
 		fprintf(stderr, "cleanheat: lock held %.3f s (longest), %.3f s (total)\n",
 		        (double)max_ns / 1e9, (double)total_ns / 1e9);
+	}
+	const char *dw = getenv("CLEANHEAT_DB_WORK");
+	if (ctx && dw && *dw && strcmp(dw, "0") != 0) {
+		/* for the tests that guard a plan: rows stepped over in full scans */
+		struct ch_db_work w;
+		ch_db_work(ch_ctx_db(ctx), &w);
+		fprintf(stderr,
+		        "cleanheat: %" PRId64 " rows stepped over in full scans, %" PRId64
+		        " large transactions\n",
+		        w.scan_steps, w.large_tx);
 	}
 	ch_result_dispose(&res);
 	ch_args_free(a);

@@ -201,6 +201,9 @@ int cli_man(FILE *f)
 	item(f, "CLEANHEAT_READ_TIMEOUT",
 	     "读入一个文件的时限（秒，默认 600）；超过即停止并报错（见 docs/limits.md）。");
 	item(f, "CLEANHEAT_LOCK_TIME", "设为 1 时，命令结束时打印它占用数据库写锁的时长。");
+	item(f, "CLEANHEAT_DB_WORK",
+	     "设为 1 时，命令结束时打印它的语句在全表扫描中走过的行数和大事务的个数"
+	     "（SQLite；供测试检查查询是否用到索引）。");
 	item(f, "TMPDIR", "上传和导出的临时文件所在目录（默认 /tmp）。");
 
 	fputs(".SH 文件\n", f);

@@ -89,6 +89,8 @@ static void stmt_destroy(ch_stmt *st)
 {
 	if (!st)
 		return;
+	if (st->db->drv->scan_steps)
+		st->db->scan_steps += st->db->drv->scan_steps(st->impl);
 	st->db->drv->finalize(st->impl);
 	free(st);
 }
@@ -333,8 +335,10 @@ static int mark_large(ch_db *db)
 	if (db->tx_large || db->many || !db->drv->large_tx)
 		return 0;
 	int rc = db->drv->large_tx(db->impl, 1);
-	if (rc == 0)
+	if (rc == 0) {
 		db->tx_large = 1;
+		db->large_count++;
+	}
 	return rc;
 }
 
@@ -788,6 +792,19 @@ int ch_db_conflicted(ch_db *db)
 int64_t ch_db_commits(const ch_db *db)
 {
 	return db->commits;
+}
+
+void ch_db_work(const ch_db *db, struct ch_db_work *out)
+{
+	out->scan_steps = db->scan_steps;
+	out->large_tx = db->large_count;
+	if (!db->drv->scan_steps)
+		return;
+	/* the statements still prepared are the cache's (a caller finalizes
+	 * its own before asking) */
+	for (int i = 0; i < CH_DB_CACHE; i++)
+		if (db->cache[i].st)
+			out->scan_steps += db->drv->scan_steps(db->cache[i].st->impl);
 }
 
 int ch_db_tx_depth(const ch_db *db)

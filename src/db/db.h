@@ -344,6 +344,23 @@ int ch_db_conflicted(ch_db *db);
  * levels): a caller that sees it unchanged knows a failed run left
  * nothing behind. */
 int64_t ch_db_commits(const ch_db *db);
+/* What this connection's statements have done, for the tests that guard a
+ * plan and for measuring (CLEANHEAT_DB_WORK, cli/main.c): a count that
+ * grows with the register where it should not tells of a look-up that
+ * lost its index, or a large load that stayed small.
+ *   scan_steps  rows stepped over in full scans of a table (SQLite's
+ *               SQLITE_STMTSTATUS_FULLSCAN_STEP), over every statement
+ *               prepared through this layer (not the scripts of
+ *               ch_db_exec_script); 0 on a driver that does not count
+ *               them (PostgreSQL)
+ *   large_tx    transactions made large (ch_db_large_write,
+ *               ch_db_large_read), counted where the driver has such a
+ *               thing, as a read of ch_db_one_of_many's connection is
+ *               not */
+struct ch_db_work {
+	int64_t scan_steps, large_tx;
+};
+void ch_db_work(const ch_db *db, struct ch_db_work *out);
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1
  * in the outermost one (whose ch_db_commit reaches the database). */
 int ch_db_tx_depth(const ch_db *db);

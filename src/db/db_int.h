@@ -17,7 +17,7 @@
 #include "util/strv.h"
 
 /* The driver table's layout; a driver built for another layout is refused. */
-#define CH_DB_DRIVER_VERSION 6
+#define CH_DB_DRIVER_VERSION 7
 
 struct ch_db_driver {
 	const char *name;
@@ -140,6 +140,9 @@ struct ch_db_driver {
 	int (*load_row)(void *load, const char *const *vals);
 	int (*load_end)(void *load);
 	void (*load_cancel)(void *load);
+	/* The rows STMT has stepped over in full scans of a table since it was
+	 * prepared (ch_db_work). NULL: the driver does not count them. */
+	int64_t (*scan_steps)(void *stmt);
 };
 
 /* Statements kept prepared for ch_db_run, ch_db_query_* and ch_db_preparef:
@@ -168,6 +171,8 @@ struct ch_db {
 	int64_t lock_max_ns;    /* the longest this connection held the write lock */
 	int64_t lock_total_ns;  /* and all its write transactions together */
 	int64_t commits;        /* outermost write transactions committed */
+	int64_t scan_steps;     /* ch_db_work: of the statements finalized */
+	int64_t large_count;    /* ch_db_work: transactions made large */
 	int64_t tx_serial;      /* the open write transaction's number (ch_db_tx_serial) */
 	int64_t next_id_serial; /* ch_db_next_id: the transaction NEXT_ID was given in */
 	int64_t next_id;

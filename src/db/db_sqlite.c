@@ -1024,6 +1024,11 @@ static void sqlite_finalize(void *stmt)
 	sqlite3_finalize(stmt);
 }
 
+static int64_t sqlite_scan_steps(void *stmt)
+{
+	return sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0);
+}
+
 static int sqlite_exec_script(void *impl, const char *sql)
 {
 	char *msg = NULL;
@@ -1620,4 +1625,5 @@ const struct ch_db_driver ch_db_sqlite_driver = {
     .check_file = sqlite_check_file,
     .change_hook = sqlite_change_hook,
     .bind_text_ref = sqlite_bind_text_ref,
+    .scan_steps = sqlite_scan_steps,
 };

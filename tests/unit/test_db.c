@@ -1003,6 +1003,56 @@ static void test_large_append(void **state)
 	expect_sort_settings(f->db, usual, 0);
 }
 
+/* ch_db_work: a scan of a table counts its rows, a look-up by the key
+ * counts none, whether the statement is still in the cache or was
+ * finalized; each transaction made large counts once. */
+static void test_work(void **state)
+{
+	struct fixture *f = *state;
+	struct ch_db_work w0, w;
+	ch_db_work(f->db, &w0);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	for (int i = 0; i < 300; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "n%d", i);
+		assert_int_equal(ch_db_run(f->db, "INSERT INTO t(name) VALUES (?)", "t", name), 0);
+	}
+	assert_int_equal(ch_db_commit(f->db), 0);
+	int64_t n = 0;
+	/* by the unique index on name, through the cache: nothing scanned */
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT id FROM t WHERE name = ?", "t", "n7"),
+	                 0);
+	ch_db_work(f->db, &w);
+	assert_int_equal(w.scan_steps, w0.scan_steps);
+	/* a condition no index serves: every row stepped over (SQLite counts
+	 * the steps from one row to the next: 299 for 300 rows), while the
+	 * statement is cached and after it is finalized alike */
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT count(*) FROM t WHERE n = 0", NULL),
+	                 0);
+	assert_true(n >= 300);
+	ch_db_work(f->db, &w);
+	assert_true(w.scan_steps >= w0.scan_steps + 299);
+	ch_stmt *st;
+	assert_int_equal(ch_db_prepare(f->db, &st, "SELECT name FROM t WHERE n = 1"), 0);
+	while (ch_stmt_step(st) == CH_DB_ROW)
+		;
+	ch_stmt_finalize(st);
+	struct ch_db_work w2;
+	ch_db_work(f->db, &w2);
+	assert_true(w2.scan_steps >= w.scan_steps + 299);
+	/* large transactions */
+	assert_int_equal(w2.large_tx, w0.large_tx);
+	assert_int_equal(ch_db_begin(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0);
+	assert_int_equal(ch_db_large_write(f->db), 0); /* said twice, counted once */
+	assert_int_equal(ch_db_commit(f->db), 0);
+	assert_int_equal(ch_db_begin_read(f->db), 0);
+	assert_int_equal(ch_db_large_read(f->db), 0);
+	assert_int_equal(ch_db_commit(f->db), 0);
+	ch_db_work(f->db, &w);
+	assert_int_equal(w.large_tx, w0.large_tx + 2);
+}
+
 /* A large read: only inside a read snapshot, without the mapping until
  * the snapshot ends, whether it is committed or rolled back. */
 static void test_large_read(void **state)
@@ -1612,6 +1662,7 @@ int main(void)
 	    T(test_large_write),
 	    T(test_large_append),
 	    T(test_large_read),
+	    T(test_work),
 	    T(test_one_of_many),
 	    T(test_cache_pages),
 	    T(test_wal_runs),
