@@ -320,8 +320,8 @@ static int run_op(struct cli *cli, int argc, char **argv)
 		ch_db_work(ch_ctx_db(ctx), &w);
 		fprintf(stderr,
 		        "cleanheat: %" PRId64 " rows stepped over in full scans, %" PRId64
-		        " large transactions\n",
-		        w.scan_steps, w.large_tx);
+		        " large transactions, %" PRId64 " statements prepared\n",
+		        w.scan_steps, w.large_tx, w.prepares);
 	}
 	ch_result_dispose(&res);
 	ch_args_free(a);

@@ -138,6 +138,17 @@ struct ch_event_batch {
 	                value, 0, __VA_ARGS__)
 
 /* The statements that find a household and read where it stands. */
+/* The batch's statements come from the connection's cache
+ * (ch_db_preparef) and ch_event_free gives them back there: a single step
+ * (ch_event_step, once for each self-inspection, review or payment of a
+ * file) is a batch of its own, and parsing its seven statements again took
+ * more than half of a file of self-inspections (docs/performance.md,
+ * "Single steps with their statements parsed once"). */
+static int prepare(ch_db *db, ch_stmt **st, const char *sql)
+{
+	return ch_db_preparef(db, st, sql, NULL);
+}
+
 static int prepare_reads(ch_event_batch *b)
 {
 	ch_db *db = b->ctx->db;
@@ -146,18 +157,17 @@ static int prepare_reads(ch_event_batch *b)
 	" es_measures IS NOT NULL,"                                                                \
 	" CASE WHEN es_measures IS NOT NULL THEN coalesce(es_area_centi, 0) ELSE 0 END"            \
 	" FROM household"
-	int rc = ch_db_prepare(db, &b->st_hh, HH_SEL " WHERE county_id = ? AND hh_no = ?");
+	int rc = prepare(db, &b->st_hh, HH_SEL " WHERE county_id = ? AND hh_no = ?");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &b->st_hh_pk, HH_SEL " WHERE id = ?");
+		rc = prepare(db, &b->st_hh_pk, HH_SEL " WHERE id = ?");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &b->st_hh_id,
-		                   HH_SEL
-		                   " WHERE id IN (SELECT id FROM household WHERE id_number = ?1"
-		                   " AND withdrawn = 0 UNION ALL SELECT id FROM household"
-		                   " WHERE id_number = ?1 AND withdrawn = 1)"
-		                   " ORDER BY (?2 = 0 OR county_id = ?2"
-		                   " OR township_id = ?2 OR village_id = ?2) DESC,"
-		                   " status = 'withdrawn' LIMIT 1");
+		rc = prepare(db, &b->st_hh_id,
+		             HH_SEL " WHERE id IN (SELECT id FROM household WHERE id_number = ?1"
+		                    " AND withdrawn = 0 UNION ALL SELECT id FROM household"
+		                    " WHERE id_number = ?1 AND withdrawn = 1)"
+		                    " ORDER BY (?2 = 0 OR county_id = ?2"
+		                    " OR township_id = ?2 OR village_id = ?2) DESC,"
+		                    " status = 'withdrawn' LIMIT 1");
 	return rc;
 #undef HH_SEL
 }
@@ -166,16 +176,15 @@ static int prepare_reads(ch_event_batch *b)
 static int prepare_writes(ch_event_batch *b)
 {
 	ch_db *db = b->ctx->db;
-	int rc =
-	    ch_db_prepare(db, &b->st_ins,
-	                  "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
-	                  " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id,"
-	                  " corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	int rc = prepare(db, &b->st_ins,
+	                 "INSERT INTO event(household_id, stage_no, from_stage_no, day, note, es,"
+	                 " es_area_centi, plan_year, county_id, actor, recorded_at, batch_id,"
+	                 " corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (rc == 0)
-		rc = ch_db_prepare(db, &b->st_upd,
-		                   "UPDATE household SET status = ?, stage_day = ? WHERE id = ?");
+		rc = prepare(db, &b->st_upd,
+		             "UPDATE household SET status = ?, stage_day = ? WHERE id = ?");
 	if (rc == 0)
-		rc = ch_db_prepare(
+		rc = prepare(
 		    db, &b->st_agg,
 		    "INSERT INTO progress_daily(plan_year, county_id, stage_no, day,"
 		    " households, es_households, es_area_centi) VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -184,10 +193,10 @@ static int prepare_writes(ch_event_batch *b)
 		    " es_households = progress_daily.es_households + excluded.es_households,"
 		    " es_area_centi = progress_daily.es_area_centi + excluded.es_area_centi");
 	if (rc == 0)
-		rc = ch_db_prepare(
-		    db, &b->st_link,
-		    "INSERT INTO event_evidence(event_id, hash, county_id) VALUES (?, ?, ?)"
-		    " ON CONFLICT DO NOTHING");
+		rc =
+		    prepare(db, &b->st_link,
+		            "INSERT INTO event_evidence(event_id, hash, county_id) VALUES (?, ?, ?)"
+		            " ON CONFLICT DO NOTHING");
 	return rc;
 }
 
@@ -1392,10 +1401,9 @@ int ch_evidence_store(ch_ctx *ctx, int64_t county_id, const ch_evidence *ev, cha
 	ch_hash_hex(ev->data, ev->len, hash);
 	ch_now_utc(now, sizeof now);
 	ch_stmt *st;
-	int rc =
-	    ch_db_prepare(ch_ctx_db(ctx), &st,
-	                  "INSERT INTO evidence(hash, name, size, content, stored_at, county_id)"
-	                  " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash, county_id) DO NOTHING");
+	int rc = prepare(ch_ctx_db(ctx), &st,
+	                 "INSERT INTO evidence(hash, name, size, content, stored_at, county_id)"
+	                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(hash, county_id) DO NOTHING");
 	if (rc)
 		return rc;
 	if ((rc = ch_stmt_bind_text(st, 1, hash)) == 0 &&

@@ -138,9 +138,10 @@ int ch_inspect_record(ch_ctx *ctx, const ch_inspect_in *in, int64_t *inspection_
 		rc = ch_error_set(CH_EINVALID, "自验日期 %s 早于调试日期 %s", day, ref.stage_day);
 		goto done;
 	}
-	/* the checklist: every item passes unless named as failed */
-	if ((rc = ch_db_prepare(ctx->db, &st,
-	                        "SELECT key, name FROM checklist_item ORDER BY ordinal")) != 0)
+	/* the checklist: every item passes unless named as failed (its
+	 * statement from the connection's cache: a file asks for every row) */
+	if ((rc = ch_db_preparef(
+	         ctx->db, &st, "SELECT key, name FROM checklist_item ORDER BY ordinal", NULL)) != 0)
 		goto done;
 	while ((rc = ch_stmt_step(st)) == CH_DB_ROW)
 		json_object_set_new(items, ch_stmt_text(st, 0), json_string("pass"));

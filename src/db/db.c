@@ -175,6 +175,7 @@ int ch_db_prepare(ch_db *db, ch_stmt **out, const char *sql)
 	int rc = db->drv->prepare(db->impl, &impl, sql);
 	if (rc)
 		return rc;
+	db->prepares++;
 	ch_stmt *st = ch_malloc(sizeof *st);
 	st->db = db;
 	st->impl = impl;
@@ -798,6 +799,7 @@ void ch_db_work(const ch_db *db, struct ch_db_work *out)
 {
 	out->scan_steps = db->scan_steps;
 	out->large_tx = db->large_count;
+	out->prepares = db->prepares;
 	if (!db->drv->scan_steps)
 		return;
 	/* the statements still prepared are the cache's (a caller finalizes

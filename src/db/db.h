@@ -356,9 +356,12 @@ int64_t ch_db_commits(const ch_db *db);
  *   large_tx    transactions made large (ch_db_large_write,
  *               ch_db_large_read), counted where the driver has such a
  *               thing, as a read of ch_db_one_of_many's connection is
- *               not */
+ *               not
+ *   prepares    statements prepared (ch_db_prepare, and the cache's
+ *               misses): a count that grows with a file's rows tells of
+ *               SQL parsed again for each row */
 struct ch_db_work {
-	int64_t scan_steps, large_tx;
+	int64_t scan_steps, large_tx, prepares;
 };
 void ch_db_work(const ch_db *db, struct ch_db_work *out);
 /* How deep in ch_db_begin the connection is: 0 outside a transaction, 1

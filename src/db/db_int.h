@@ -173,6 +173,7 @@ struct ch_db {
 	int64_t commits;        /* outermost write transactions committed */
 	int64_t scan_steps;     /* ch_db_work: of the statements finalized */
 	int64_t large_count;    /* ch_db_work: transactions made large */
+	int64_t prepares;       /* ch_db_work: statements prepared */
 	int64_t tx_serial;      /* the open write transaction's number (ch_db_tx_serial) */
 	int64_t next_id_serial; /* ch_db_next_id: the transaction NEXT_ID was given in */
 	int64_t next_id;

@@ -1019,11 +1019,15 @@ static void test_work(void **state)
 	}
 	assert_int_equal(ch_db_commit(f->db), 0);
 	int64_t n = 0;
-	/* by the unique index on name, through the cache: nothing scanned */
+	/* by the unique index on name, through the cache: nothing scanned,
+	 * and the statement prepared once for both look-ups */
 	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT id FROM t WHERE name = ?", "t", "n7"),
+	                 0);
+	assert_int_equal(ch_db_query_int64(f->db, &n, "SELECT id FROM t WHERE name = ?", "t", "n8"),
 	                 0);
 	ch_db_work(f->db, &w);
 	assert_int_equal(w.scan_steps, w0.scan_steps);
+	assert_int_equal(w.prepares, w0.prepares + 2); /* with the INSERT's */
 	/* a condition no index serves: every row stepped over (SQLite counts
 	 * the steps from one row to the next: 299 for 300 rows), while the
 	 * statement is cached and after it is finalized alike */
@@ -1040,6 +1044,7 @@ static void test_work(void **state)
 	struct ch_db_work w2;
 	ch_db_work(f->db, &w2);
 	assert_true(w2.scan_steps >= w.scan_steps + 299);
+	assert_int_equal(w2.prepares, w.prepares + 1);
 	/* large transactions */
 	assert_int_equal(w2.large_tx, w0.large_tx);
 	assert_int_equal(ch_db_begin(f->db), 0);
