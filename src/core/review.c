@@ -171,6 +171,11 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
 	in_tx = 1;
+	/* a county's every self-inspected household, or a long list, is a
+	 * large write: the pages its households' steps read would otherwise
+	 * stay mapped until the commit (235 MiB for 95,000 households) */
+	if ((!hh_nos || n > CH_DB_LARGE_ROWS) && (rc = ch_db_large_write(ctx->db)) != 0)
+		goto done;
 	ch_db_query_int64(ctx->db, &seq,
 	                  "SELECT count(*) FROM review_application WHERE county_id = ?", "i", c.id);
 	snprintf(num, sizeof num, "复核-%s-%d-%03" PRId64, c.code, year, seq + 1);

@@ -333,6 +333,30 @@ else
 	not_ok "self-inspections, 100 rows: statements parsed once" "${prep:-no count} statements prepared"
 fi
 
+# ---- a county's self-inspected households applied for review at once ----
+# review apply --all-passed records a step for each household of the
+# county: a large write (its pages read through the mapping stayed until
+# the commit: 235 MiB for 95,000 households), each step's statements from
+# the connection's cache
+n=$(sqlite3 insp.db "SELECT count(*) FROM household h JOIN region r ON r.id = h.county_id
+	WHERE r.name = '昌吉市' AND h.status = 'self_inspected'")
+export CLEANHEAT_DB_WORK=1
+run ch --db insp.db review apply --county 昌吉市 --date 2023-11-01 --all-passed --today 2023-11-02
+unset CLEANHEAT_DB_WORK
+expect_rc "review apply, a whole county: exit 0" 0
+has_err "review apply, a whole county: a large transaction" " 1 large transactions"
+prep=$(printf '%s\n' "$ERR" | sed -n 's/.* \([0-9]*\) statements prepared.*/\1/p')
+if [ "$n" -gt 1000 ] && [ -n "$prep" ] && [ "$prep" -lt 200 ]; then
+	ok "review apply, a whole county: statements parsed once ($prep prepared for $n households)"
+else
+	not_ok "review apply, a whole county: statements parsed once" "${prep:-no count} statements prepared for $n households"
+fi
+expect_eq "review apply, a whole county: every household applied for" \
+	"$(sqlite3 insp.db "SELECT count(*) FROM household h JOIN region r ON r.id = h.county_id
+	WHERE r.name = '昌吉市' AND h.status = 'review_requested'")" "$n"
+run ch --db insp.db verify
+expect_rc "review apply, a whole county: verify" 0
+
 # ---- readings by ID number find their households through the index ----
 # usage.c looks a reading's household up by its ID number among the active
 # households, which the partial index household_id_active serves only when
