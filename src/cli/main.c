@@ -315,7 +315,7 @@ static int run_op(struct cli *cli, int argc, char **argv)
 	}
 	const char *dw = getenv("CLEANHEAT_DB_WORK");
 	if (ctx && dw && *dw && strcmp(dw, "0") != 0) {
-		/* for the tests that guard a plan: rows stepped over in full scans */
+		/* for the tests that guard a plan: what the statements did */
 		struct ch_db_work w;
 		ch_db_work(ch_ctx_db(ctx), &w);
 		fprintf(stderr,

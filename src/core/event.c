@@ -137,7 +137,6 @@ struct ch_event_batch {
 	ch_problems_add((b)->problems, line, field, (field) >= 0 ? ch_efield_name(field) : NULL,   \
 	                value, 0, __VA_ARGS__)
 
-/* The statements that find a household and read where it stands. */
 /* The batch's statements come from the connection's cache
  * (ch_db_preparef) and ch_event_free gives them back there: a single step
  * (ch_event_step, once for each self-inspection, review or payment of a
@@ -149,6 +148,7 @@ static int prepare(ch_db *db, ch_stmt **st, const char *sql)
 	return ch_db_preparef(db, st, sql, NULL);
 }
 
+/* The statements that find a household and read where it stands. */
 static int prepare_reads(ch_event_batch *b)
 {
 	ch_db *db = b->ctx->db;
