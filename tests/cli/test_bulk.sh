@@ -19,6 +19,20 @@ schema() {
 	sqlite3 "$1" "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index'
 		AND tbl_name = 'household' AND sql IS NOT NULL ORDER BY name"
 }
+# counted CMD...: run CMD with CLEANHEAT_DB_WORK=1, which prints at its
+# end what its statements did (db.h, ch_db_work)
+counted() {
+	export CLEANHEAT_DB_WORK=1
+	run "$@"
+	unset CLEANHEAT_DB_WORK
+}
+# work WHAT: the count the last counted run printed before WHAT ("rows
+# stepped over", "large transactions", "statements prepared")
+work() { printf '%s\n' "$ERR" | sed -n "s/.* \([0-9]*\) $1.*/\1/p"; }
+# below NAME COUNT LIMIT: ok when the count was printed and is below LIMIT
+below() {
+	if [ -n "$2" ] && [ "$2" -lt "$3" ]; then ok "$1 ($2)"; else not_ok "$1" "${2:-no count}, not below $3"; fi
+}
 
 ch --db base.db plan import "$ROOT/data/plans/changji-2023-corrected.csv" --year 2023 >/dev/null
 ch --db base.db demo generate --households 6000 --seed 11 -o reg.csv >/dev/null
@@ -292,11 +306,10 @@ sqlite3 insp.db "SELECT r.name, h.hh_no FROM household h JOIN region r ON r.id =
 n=$(($(wc -l <insp.csv) - 1)) failed=$(($(wc -l <insp.csv) / 20))
 if [ "$n" -gt 5000 ]; then ok "self-inspections: more than 5,000 rows ($n)"; else not_ok "self-inspections: more than 5,000 rows" "$n"; fi
 cp insp.db insp100.db
-export CLEANHEAT_DB_WORK=1
-run ch --db insp.db inspect import insp.csv
-unset CLEANHEAT_DB_WORK
+counted ch --db insp.db inspect import insp.csv
 expect_rc "self-inspections past 5,000 rows: exit 0" 0
-has_err "self-inspections past 5,000 rows: stored as a large transaction" " 1 large transactions"
+expect_eq "self-inspections past 5,000 rows: stored as a large transaction" \
+	"$(work "large transactions")" 1
 has "self-inspections past 5,000 rows: every row stored" \
 	"读入 $n 行；自验合格 $((n - failed)) 户，不合格 $failed 户（已下达整改单），拒收 0 行"
 expect_eq "self-inspections past 5,000 rows: one inspection a row" \
@@ -308,30 +321,20 @@ expect_rc "self-inspections past 5,000 rows: audit verify" 0
 run ch --db insp.db verify
 expect_rc "self-inspections past 5,000 rows: verify" 0
 head -n 101 insp.csv >insp100.csv
-export CLEANHEAT_DB_WORK=1
-run ch --db insp100.db inspect import insp100.csv
-unset CLEANHEAT_DB_WORK
+counted ch --db insp100.db inspect import insp100.csv
 expect_rc "self-inspections, 100 rows: exit 0" 0
-has_err "self-inspections, 100 rows: no large transaction" " 0 large transactions"
+expect_eq "self-inspections, 100 rows: no large transaction" "$(work "large transactions")" 0
 # each row's county is found by name through region_name (migration
 # 0028): the checklist's five items are read for each row, but no look-up
 # scans the 199 places (20,405 rows stepped over in all without the index)
-scans=$(printf '%s\n' "$ERR" | sed -n 's/.*: \([0-9]*\) rows stepped over in full scans.*/\1/p')
-if [ -n "$scans" ] && [ "$scans" -lt 1000 ]; then
-	ok "self-inspections, 100 rows: places found by index ($scans rows stepped over)"
-else
-	not_ok "self-inspections, 100 rows: places found by index" "${scans:-no count} rows stepped over in full scans"
-fi
+below "self-inspections, 100 rows: places found by index, rows stepped over in full scans" \
+	"$(work "rows stepped over")" 1000
 # and each row's statements come from the connection's cache: the step it
 # records (ch_event_step) and the checklist were parsed again for every
-# row (45 statements for the file now, at 100 rows as at 1,000; eight
-# more a row before)
-prep=$(printf '%s\n' "$ERR" | sed -n 's/.* \([0-9]*\) statements prepared.*/\1/p')
-if [ -n "$prep" ] && [ "$prep" -lt 100 ]; then
-	ok "self-inspections, 100 rows: statements parsed once ($prep prepared)"
-else
-	not_ok "self-inspections, 100 rows: statements parsed once" "${prep:-no count} statements prepared"
-fi
+# row (fewer than 50 statements for the file now, at 100 rows as at
+# 1,000; about eight more a row before)
+below "self-inspections, 100 rows: statements parsed once, prepared" \
+	"$(work "statements prepared")" 100
 
 # ---- a county's self-inspected households applied for review at once ----
 # review apply --all-passed records a step for each household of the
@@ -340,17 +343,13 @@ fi
 # the connection's cache
 n=$(sqlite3 insp.db "SELECT count(*) FROM household h JOIN region r ON r.id = h.county_id
 	WHERE r.name = '昌吉市' AND h.status = 'self_inspected'")
-export CLEANHEAT_DB_WORK=1
-run ch --db insp.db review apply --county 昌吉市 --date 2023-11-01 --all-passed --today 2023-11-02
-unset CLEANHEAT_DB_WORK
+counted ch --db insp.db review apply --county 昌吉市 --date 2023-11-01 --all-passed \
+	--today 2023-11-02
 expect_rc "review apply, a whole county: exit 0" 0
-has_err "review apply, a whole county: a large transaction" " 1 large transactions"
-prep=$(printf '%s\n' "$ERR" | sed -n 's/.* \([0-9]*\) statements prepared.*/\1/p')
-if [ "$n" -gt 1000 ] && [ -n "$prep" ] && [ "$prep" -lt 200 ]; then
-	ok "review apply, a whole county: statements parsed once ($prep prepared for $n households)"
-else
-	not_ok "review apply, a whole county: statements parsed once" "${prep:-no count} statements prepared for $n households"
-fi
+expect_eq "review apply, a whole county: a large transaction" "$(work "large transactions")" 1
+if [ "$n" -gt 1000 ]; then ok "review apply, a whole county: $n households"; else not_ok "review apply, a whole county: more than 1,000 households" "$n"; fi
+below "review apply, a whole county: statements parsed once, prepared" \
+	"$(work "statements prepared")" 200
 expect_eq "review apply, a whole county: every household applied for" \
 	"$(sqlite3 insp.db "SELECT count(*) FROM household h JOIN region r ON r.id = h.county_id
 	WHERE r.name = '昌吉市' AND h.status = 'review_requested'")" "$n"
@@ -368,17 +367,11 @@ expect_rc "review apply, a whole county: verify" 0
 cp bulk.db use.db
 awk -F, 'BEGIN { print "身份证号,类别,月份,用量" }
 	NR > 1 && NR <= 201 { printf "%s,电,2023-01,%d\n", $6, 300 + NR }' reg.csv >use.csv
-export CLEANHEAT_DB_WORK=1
-run ch --db use.db usage import use.csv
-unset CLEANHEAT_DB_WORK
+counted ch --db use.db usage import use.csv
 expect_rc "readings by ID number: exit 0" 0
 has "readings by ID number: every reading stored" "保存 200 行，拒收 0 行"
-scans=$(printf '%s\n' "$ERR" | sed -n 's/.*: \([0-9]*\) rows stepped over in full scans.*/\1/p')
-if [ -n "$scans" ] && [ "$scans" -lt 200 ]; then
-	ok "readings by ID number: no scan of the register ($scans rows stepped over)"
-else
-	not_ok "readings by ID number: no scan of the register" "${scans:-no count} rows stepped over in full scans"
-fi
+below "readings by ID number: no scan of the register, rows stepped over in full scans" \
+	"$(work "rows stepped over")" 200
 expect_eq "readings by ID number: each on its household" "$(sqlite3 use.db "SELECT count(*)
 	FROM usage_reading u JOIN household h ON h.id = u.household_id")" 200
 
