@@ -1,11 +1,11 @@
 -- cleanheat schema, version 28: places found by name through an index.
 --
--- Every file that names its places in words (households, steps,
--- self-inspections, reviews, surveys, readings) finds each by its name
--- (core/region.c, ch_region_find), often once a row. The only index on
--- names was UNIQUE (parent_id, name), which a look-up without the parent
--- cannot use, so each look-up read the whole table (767 places for the
--- bench's register, more where an office loads all its villages).
+-- Files that name their places in words (self-inspections, surveys,
+-- villages; the household and step imports once a county) find each by
+-- its name (core/region.c, ch_region_find), often once a row. The only
+-- index on names was UNIQUE (parent_id, name), which a look-up without
+-- the parent cannot use, so each look-up read the whole table (767 places
+-- for the bench's register, more where an office loads all its villages).
 -- Self-inspections spent about a tenth of their import on it
 -- (docs/performance.md, "Places found by name").
 -- IF NOT EXISTS: tests that set the schema's version back run the
