@@ -173,7 +173,7 @@ int ch_review_apply(ch_ctx *ctx, const char *county, int year, const char *const
 	in_tx = 1;
 	/* a county's every self-inspected household, or a long list, is a
 	 * large write: the pages its households' steps read would otherwise
-	 * stay mapped until the commit (235 MiB for 95,000 households) */
+	 * stay mapped until the commit (229 MiB for 95,000 households) */
 	if ((!hh_nos || n > CH_DB_LARGE_ROWS) && (rc = ch_db_large_write(ctx->db)) != 0)
 		goto done;
 	ch_db_query_int64(ctx->db, &seq,

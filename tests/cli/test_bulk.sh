@@ -343,7 +343,7 @@ below "self-inspections, 100 rows: statements parsed once, prepared" \
 # ---- a county's self-inspected households applied for review at once ----
 # review apply --all-passed records a step for each household of the
 # county: a large write (its pages read through the mapping stayed until
-# the commit: 235 MiB for 95,000 households), each step's statements from
+# the commit: 229 MiB for 95,000 households), each step's statements from
 # the connection's cache
 n=$(sqlite3 insp.db "SELECT count(*) FROM household h JOIN region r ON r.id = h.county_id
 	WHERE r.name = '昌吉市' AND h.status = 'self_inspected'")
