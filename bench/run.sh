@@ -37,7 +37,7 @@
 # Every timed step starts after `sync`, so that no step pays for the
 # writes of the one before it (a copied database still being flushed).
 # BENCH_ONLY=import,events,ledger,... runs only the named parts (import,
-# hostile, events, http, search, advise, overview, ledger, pg).
+# hostile, events, http, search, advise, overview, review, ledger, pg).
 #
 # Then hostile import files (bench/hostile.sh, docs/limits.md), event
 # import and the dispatch, ledger postings, and the HTTP server beside
@@ -374,6 +374,12 @@ fi
 # bench/overview.sh (also alone): 43,977 households with a year of steps,
 # the overview in headless chromium (bench/web_bench.mjs).
 want overview && (cd "$ROOT" && sh bench/overview.sh "$C")
+
+# ---- review results as the application grows ----
+# bench/review.sh (also alone): one result recorded at a time into
+# applications of about 1,000, 10,000 and 100,000 households, each with its
+# time, peak, the seals its commit wrote and the database's growth.
+want review && (cd "$ROOT" && sh bench/review.sh "$C")
 
 # ---- ledger postings ----
 # bench/ledger_bench (built at the top: make MODE=release bench-bin): transfers of
