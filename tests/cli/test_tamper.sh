@@ -100,6 +100,19 @@ has "verify: rows agree with the audit log" "数据与审计记录一致"
 has "verify: the ledger" "账簿一致"
 has "verify: the progress aggregates" "进度汇总与事件一致"
 has "verify: all passed" "全部校验通过"
+# The applications' seals are in the form as it was first spelt: the
+# items' array from a subquery of its own, embedded with json(). seal.c
+# now builds it in one SELECT over the items; a stored seal that came out
+# otherwise would differ from every seal written before.
+expect_eq "the review applications' seals: the form as first spelt" \
+	"$(sqlite3 $DB "SELECT count(*), sum(s.fields = json_array(x.number, x.county_id,
+		x.plan_year, x.status, x.unit, x.reviewer, x.seed_source, x.seed, x.algorithm,
+		x.policy, x.round, x.outcome, json((SELECT json_group_array(json_array(
+		i.household_id, i.stratum, i.sample_round, i.result, i.result_day, i.reviewer,
+		i.note)) FROM (SELECT * FROM review_item WHERE application_id = x.id
+		ORDER BY household_id) i)))) FROM review_application x JOIN seal s
+		ON s.kind = 'review' AND s.object = x.id
+		AND s.seq = (SELECT max(seq) FROM seal WHERE kind = 'review' AND object = x.id)")" "2|2"
 run ch --db $DB --as au verify --public-key "$PUB"
 expect_rc "verify --public-key (the office's key): exit 0" 0
 run ch --db $DB audit head
