@@ -174,6 +174,14 @@ int ch_ctx_begin_read(ch_ctx *ctx)
 	return ch_db_begin_read(ctx->db);
 }
 
+int ch_ctx_begin_large_read(ch_ctx *ctx)
+{
+	int rc = ch_db_begin_read(ctx->db);
+	if (rc == 0 && (rc = ch_db_large_read(ctx->db)) != 0)
+		ch_ctx_rollback(ctx);
+	return rc;
+}
+
 int ch_ctx_commit(ch_ctx *ctx)
 {
 	/* the outermost commit seals what the transaction changed and signs

@@ -72,6 +72,11 @@ int ch_ctx_begin(ch_ctx *ctx);
  * checking half of an import; ended with ch_ctx_commit or ch_ctx_rollback
  * before the short write transaction begins. */
 int ch_ctx_begin_read(ch_ctx *ctx);
+/* A read snapshot as ch_ctx_begin_read's, for a command that reads the
+ * whole database (verify): its pages are read through the page cache,
+ * not the memory mapping, whose pages would stay resident until the
+ * command ended (ch_db_large_read). */
+int ch_ctx_begin_large_read(ch_ctx *ctx);
 int ch_ctx_commit(ch_ctx *ctx);
 void ch_ctx_rollback(ch_ctx *ctx);
 /* Ends the transaction a write began: commits when RC is 0 (returning the

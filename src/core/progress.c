@@ -61,7 +61,16 @@ int ch_progress_verify(ch_ctx *ctx, size_t *rows_checked)
 	    (int64_t)CH_STAGE_WITHDRAWN);
 	if (rc)
 		return rc;
+	/* the sums of every event: a sort as large as the events, in bounded
+	 * runs rather than beside the whole page cache */
+	if ((rc = ch_db_large_sort(ctx->db, 1)) != 0) {
+		ch_stmt_finalize(st);
+		return rc;
+	}
 	rc = ch_stmt_step(st);
+	int rc2 = ch_db_large_sort(ctx->db, 0);
+	if (rc2 && (rc == CH_DB_ROW || rc == CH_DB_DONE))
+		rc = rc2;
 	if (rc == CH_DB_ROW) {
 		rc = ch_error_set(
 		    CH_EINVALID,
