@@ -180,7 +180,7 @@ static const struct seal_kind kinds[] = {
  * those rows, in which the object's own columns are constants: its
  * json_array takes the rows' json_group_array as the JSON it is. Given
  * the array from a subquery of its own, SQLite had to parse it again
- * (json(), a node for every value), which for a review of 92,000
+ * (json(), a node for every value), which for a review of 95,000
  * households took its memory to 65.5 MB to build a form of 5.5 MB, and
  * 39.4 MB so (docs/performance.md, "A review result seals the whole
  * application"). The bytes are the same either way. A second column of
