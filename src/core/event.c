@@ -73,12 +73,6 @@ struct ev_sums {
 	size_t cap, used;
 };
 
-/* A file of at least CH_DB_LARGE_ROWS steps is written as a large
- * transaction (ch_db_large_write): the year's 2.9 million steps 12 %
- * faster, a week's 100,000 about the same (docs/performance.md, "Reading
- * in a large transaction, and sealing after a large import"); its rows
- * past that many are checked in a large read (ch_db_large_read). */
-
 /* Where a household stands: what a step is checked against and written with. */
 struct hh_state {
 	int64_t id, plan_year, county_id, township_id, es, es_area;
@@ -1179,7 +1173,10 @@ static int write_kept(ch_event_batch *b)
 	if ((rc = ch_ctx_commit(b->ctx)) != 0 || (rc = begin_writing(b)) != 0)
 		return rc;
 	/* thousands of steps: a large transaction (the driver reads its pages
-	 * the way that costs least then; ch_db_large_write) */
+	 * the way that costs least then; ch_db_large_write): the year's 2.9
+	 * million steps 12 % faster, a week's 100,000 about the same
+	 * (docs/performance.md, "Reading in a large transaction, and sealing
+	 * after a large import") */
 	if (b->rows >= CH_DB_LARGE_ROWS && (rc = ch_db_large_write(b->ctx->db)) != 0)
 		return rc;
 	/* each row with its household as it stood when the lock was taken */

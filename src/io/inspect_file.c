@@ -25,13 +25,6 @@
 
 #define HEADER_SEARCH_ROWS 10
 
-/* A file of more than CH_DB_LARGE_ROWS rows is stored as a large
- * transaction (ch_db_large_write), said when its next row is read: each
- * page its rows read through the database's memory mapping would otherwise
- * stay in the process until the commit. 986,389 self-inspections peaked at
- * 340.1 MiB, 100,000 at 108.9 (docs/performance.md, "Self-inspections in
- * one file"). */
-
 enum { F_COUNTY, F_HOUSEHOLD, F_RESULT, F_DAY, F_INSPECTOR, F_EVIDENCE, F_NOTE, F_COUNT };
 static const char *const field_keys[F_COUNT] = {"county",    "household", "result", "day",
                                                 "inspector", "evidence",  "note"};
@@ -251,6 +244,12 @@ int ch_inspect_import_file(ch_ctx *ctx, const ch_inspect_file_opts *opts,
 		}
 		if (!any)
 			continue;
+		/* a file of more than CH_DB_LARGE_ROWS rows is stored as a
+		 * large transaction (ch_db_large_write), said when its next row
+		 * is read: each page its rows read through the database's memory
+		 * mapping would otherwise stay in the process until the commit.
+		 * 986,389 self-inspections peaked at 340.1 MiB, 100,000 at 108.9
+		 * (docs/performance.md, "Self-inspections in one file") */
 		if (sum->rows++ == CH_DB_LARGE_ROWS &&
 		    (rc = ch_db_large_write(ch_ctx_db(ctx))) != 0)
 			goto done;
