@@ -157,7 +157,7 @@ static int verify_all_in(ch_ctx *ctx, const ch_args *a, ch_result *res)
 	else if (rc == 0)
 		ch_result_printf(res,
 		                 "数据与审计记录一致：核对 %" PRId64 " 个对象（农户、用户、付款、"
-		                 "补助核定、复核申请、年度计划），付款与资金转账相符\n",
+		                 "补助核定、复核申请、复核结果、年度计划），付款与资金转账相符\n",
 		                 checked);
 	else if (problems) {
 		if (problems > MAX_LISTED)

@@ -8,9 +8,10 @@
  * functions so that PostgreSQL builds the same bytes, ch_db_json_sql) with
  * the Chinese name of each,
  * and how an object is named in a message. The order is a stored format:
- * changing a kind's fields makes every stored seal of it differ, so such a
- * change needs one audited step that seals every object again (which this
- * version does not have yet). The seal digest of an audit.seal entry is BLAKE2b-256 over the
+ * changing a kind's fields would make every stored seal of it differ, so a
+ * kind's form is changed by a kind of a new name, the old one kept for
+ * checking the objects its seals still cover (the review's two forms,
+ * below). The seal digest of an audit.seal entry is BLAKE2b-256 over the
  * entry's seals in (kind, object) order, each as three length-prefixed
  * fields (kind, object in decimal, fields; "-" for NULL), as audit.c hashes
  * an entry. A transaction whose only writes to households moved their
@@ -53,6 +54,10 @@ struct seal_kind {
 	/* tables whose rows belong to an object of this kind: table and the
 	 * column naming the object */
 	const char *child_table, *child_key;
+	/* verify checks only the rows for which SCOPE (SQL over row x) holds,
+	 * and reports as deleted only the objects whose seal s LOST_SCOPE
+	 * passes; NULL: all (the review's two forms below) */
+	const char *scope, *lost_scope;
 };
 
 static const struct seal_col household_cols[] = {
@@ -109,6 +114,8 @@ static const struct seal_col entitlement_cols[] = {
     {"reviewed_day", "复核通过日期", NULL, NULL}, {NULL, NULL, NULL, NULL},
 };
 
+/* A review application's own columns (kind review_application, from
+ * schema 29); its items are objects of their own (review_item_cols). */
 static const struct seal_col review_cols[] = {
     {"number", "复核编号", NULL, NULL},
     {"county_id", "县市", NULL, NULL},
@@ -122,8 +129,43 @@ static const struct seal_col review_cols[] = {
     {"policy", "抽样设置", NULL, NULL},
     {"round", "抽样轮次", NULL, NULL},
     {"outcome", "复核结论", NULL, NULL},
-    /* the items' columns as they were when seals began (version 11), not
-     * *: county_id, added in version 20, is not part of the form */
+    {NULL, NULL, NULL, NULL},
+};
+
+static const struct seal_col review_item_cols[] = {
+    {"application_id", "复核申请", NULL, NULL},
+    {"household_id", "农户", NULL, NULL},
+    {"county_id", "县市", NULL, NULL},
+    {"stratum", "抽样分层", NULL, NULL},
+    {"sample_round", "抽中轮次", NULL, NULL},
+    {"result", "复核结果", NULL, NULL},
+    {"result_day", "复核日期", NULL, NULL},
+    {"reviewer", "复核人", NULL, NULL},
+    {"note", "说明", NULL, NULL},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* The form of kind review, sealed until schema 29: the application's
+ * columns and then all of its items, so that each result recorded sealed
+ * the whole application again. Its seals stay, and an application is
+ * checked against them until its next change (review_whole below), so
+ * this form is spelt out here once and for all, not shared with
+ * review_cols, which may change under a new kind's name. The
+ * items' columns are those they had when seals began (version 11), not *:
+ * county_id, added in version 20, is not part of this form. */
+static const struct seal_col review_whole_cols[] = {
+    {"number", "复核编号", NULL, NULL},
+    {"county_id", "县市", NULL, NULL},
+    {"plan_year", "计划年度", NULL, NULL},
+    {"status", "状态", NULL, NULL},
+    {"unit", "复核单位", NULL, NULL},
+    {"reviewer", "复核人", NULL, NULL},
+    {"seed_source", "抽样种子来源", NULL, NULL},
+    {"seed", "抽样种子", NULL, NULL},
+    {"algorithm", "抽样算法", NULL, NULL},
+    {"policy", "抽样设置", NULL, NULL},
+    {"round", "抽样轮次", NULL, NULL},
+    {"outcome", "复核结论", NULL, NULL},
     {"items", "复核结果",
      "i.household_id, i.stratum, i.sample_round, i.result, i.result_day, i.reviewer, i.note",
      "(SELECT application_id, household_id, stratum, sample_round, result, result_day,"
@@ -151,24 +193,54 @@ static const struct seal_col plan_cols[] = {
     {NULL, NULL, NULL, NULL},
 };
 
+/* The review's two forms. An application sealed whole (kind review,
+ * review_whole_cols) before schema 29 and not changed since is checked
+ * against that seal, its items with it; once it changes, its commit seals
+ * it (kind review_application) and every one of its items (kind
+ * review_item) under the forms of now (ch_seal_commit), and from then on
+ * each result seals its one item. REVIEW_WHOLE(A): the application whose
+ * id is A still has only its whole seal. */
+#define REVIEW_WHOLE(a)                                                                            \
+	"(EXISTS (SELECT 1 FROM seal WHERE kind = 'review' AND object = " a ")"                    \
+	" AND NOT EXISTS (SELECT 1 FROM seal WHERE kind = 'review_application'"                    \
+	" AND object = " a "))"
+
+static const struct seal_kind review_whole = {
+    "review",
+    "复核申请",
+    "review_application",
+    "id",
+    "x.number",
+    review_whole_cols,
+    NULL,
+    NULL,
+    REVIEW_WHOLE("x.id"),
+    "NOT EXISTS (SELECT 1 FROM seal n WHERE n.kind = 'review_application'"
+    " AND n.object = s.object)"};
+
 static const struct seal_kind kinds[] = {
     {"household", "农户", "household", "id",
      "(SELECT r.code FROM region r WHERE r.id = x.county_id) || '/' || x.hh_no", household_cols,
-     NULL, NULL},
-    {"user", "用户", "app_user", "id", "x.name", user_cols, NULL, NULL},
+     NULL, NULL, NULL, NULL},
+    {"user", "用户", "app_user", "id", "x.name", user_cols, NULL, NULL, NULL, NULL},
     {"payment", "付款", "payment", "id",
      "'#' || x.id || '（第 ' || x.batch_id || ' 批，户 ' || coalesce((SELECT r.code || '/' ||"
      " h.hh_no FROM household h JOIN region r ON r.id = h.county_id"
      " WHERE h.id = x.household_id), '?') || '）'",
-     payment_cols, NULL, NULL},
+     payment_cols, NULL, NULL, NULL, NULL},
     {"entitlement", "补助核定", "entitlement", "household_id",
      "'户 ' || coalesce((SELECT r.code || '/' || h.hh_no FROM household h JOIN region r"
      " ON r.id = h.county_id WHERE h.id = x.household_id), '?')",
-     entitlement_cols, NULL, NULL},
-    {"review", "复核申请", "review_application", "id", "x.number", review_cols, "review_item",
-     "application_id"},
+     entitlement_cols, NULL, NULL, NULL, NULL},
+    {"review_application", "复核申请", "review_application", "id", "x.number", review_cols, NULL,
+     NULL, "NOT " REVIEW_WHOLE("x.id"), NULL},
+    {"review_item", "复核结果", "review_item", "id",
+     "(SELECT a.number FROM review_application a WHERE a.id = x.application_id) || ' 户 ' ||"
+     " coalesce((SELECT r.code || '/' || h.hh_no FROM household h JOIN region r"
+     " ON r.id = h.county_id WHERE h.id = x.household_id), '?')",
+     review_item_cols, NULL, NULL, "NOT " REVIEW_WHOLE("x.application_id"), NULL},
     {"plan", "年度计划", "plan", "id", "x.year || '年第 ' || x.version || ' 版'", plan_cols,
-     "plan_target", "plan_id"},
+     "plan_target", "plan_id", NULL, NULL},
 };
 #define NKINDS         (sizeof kinds / sizeof kinds[0])
 #define KIND_HOUSEHOLD 0 /* kinds[0] */
@@ -746,6 +818,47 @@ static int seal_kind(struct sealing *s, size_t i)
 	return rc;
 }
 
+/* Index in kinds[] of the kind named NAME (one of this file's). */
+static int kind_index(const char *name)
+{
+	size_t i = 0;
+	while (i < NKINDS && strcmp(kinds[i].kind, name) != 0)
+		i++;
+	return (int)i;
+}
+
+/* An application sealed whole (review_whole) that this transaction
+ * changed, or one of whose items it changed, is sealed now under the
+ * forms of now, with all of its items: noted in temp.seal_dirty, the
+ * application with each changed item's, and then every item with each
+ * such application. Once it has its own seal, REVIEW_WHOLE no longer
+ * holds for it, and verify checks it and its items against their own. A
+ * database with no whole seal (made at schema 29 or later) skips this:
+ * the test would otherwise run for each item a commit wrote. */
+static int note_review_whole(ch_db *db)
+{
+	int app = kind_index("review_application"), item = kind_index("review_item");
+	int64_t whole = 0;
+	int rc = ch_db_query_int64(
+	    db, &whole, "SELECT EXISTS (SELECT 1 FROM seal WHERE kind = 'review')", NULL);
+	if (rc || !whole)
+		return rc;
+	rc = ch_db_run(
+	    db,
+	    "INSERT INTO seal_dirty SELECT DISTINCT ?1, i.application_id"
+	    " FROM seal_dirty d JOIN review_item i ON i.id = d.object"
+	    " WHERE d.kind = ?2 AND " REVIEW_WHOLE("i.application_id") " ON CONFLICT DO NOTHING",
+	    "ii", (int64_t)app, (int64_t)item);
+	if (rc == 0)
+		rc = ch_db_run(
+		    db,
+		    "INSERT INTO seal_dirty SELECT ?2, i.id FROM seal_dirty d"
+		    " JOIN review_item i ON i.application_id = d.object"
+		    " WHERE d.kind = ?1 AND " REVIEW_WHOLE("d.object") " ON CONFLICT DO NOTHING",
+		    "ii", (int64_t)app, (int64_t)item);
+	return rc;
+}
+
 int ch_seal_commit(ch_ctx *ctx)
 {
 	int64_t baseline = 0, dirty = 0, head = 0;
@@ -778,6 +891,8 @@ int ch_seal_commit(ch_ctx *ctx)
 	ch_buf_dispose(&b);
 	if (rc == 0)
 		rc = note_dirty(ctx);
+	if (rc == 0 && !baseline)
+		rc = note_review_whole(ctx->db);
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM seal_dirty", NULL);
 	if (rc == 0 && dirty > 0) {
@@ -871,12 +986,14 @@ static void diff_fields(const struct seal_kind *k, const char *recorded, const c
 }
 
 /* Checks the objects of kind K that FILTER (SQL over row x, with one '?'
- * bound to ARG; NULL: all) selects against their newest seals. */
+ * bound to ARG; NULL: all of K's scope, and then the objects its seals
+ * have and its table lost) selects against their newest seals. */
 static int check_kind(struct check *c, const struct seal_kind *k, const char *filter, int64_t arg)
 {
 	ch_buf b;
 	ch_stmt *st;
 	int rc;
+	const char *where = filter ? filter : k->scope;
 	ch_buf_init(&b);
 	ch_buf_printf(&b, "SELECT x.%s, %s, ", k->key, k->name_sql);
 	canon_cols(c->ctx->db, k->cols, &b);
@@ -885,8 +1002,8 @@ static int check_kind(struct check *c, const struct seal_kind *k, const char *fi
 	              " AND s.object = x.%s AND s.seq = (SELECT max(seq) FROM seal"
 	              " WHERE kind = '%s' AND object = x.%s)",
 	              k->table, k->kind, k->key, k->kind, k->key);
-	if (filter)
-		ch_buf_printf(&b, " WHERE %s", filter);
+	if (where)
+		ch_buf_printf(&b, " WHERE %s", where);
 	ch_buf_printf(&b, " ORDER BY x.%s", k->key);
 	rc = filter ? ch_db_preparef(c->ctx->db, &st, b.ptr, "i", arg)
 	            : ch_db_preparef(c->ctx->db, &st, b.ptr, NULL);
@@ -932,8 +1049,9 @@ static int check_kind(struct check *c, const struct seal_kind *k, const char *fi
 	              "SELECT s.object, s.seq FROM seal s WHERE s.kind = ? AND s.fields IS NOT NULL"
 	              " AND s.seq = (SELECT max(seq) FROM seal WHERE kind = s.kind"
 	              " AND object = s.object) AND NOT EXISTS (SELECT 1 FROM %s x"
-	              " WHERE x.%s = s.object) ORDER BY s.object",
-	              k->table, k->key);
+	              " WHERE x.%s = s.object)%s%s ORDER BY s.object",
+	              k->table, k->key, k->lost_scope ? " AND " : "",
+	              k->lost_scope ? k->lost_scope : "");
 	rc = ch_db_preparef(c->ctx->db, &st, b.ptr, "t", k->kind);
 	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
 		char id[32];
@@ -1078,6 +1196,8 @@ int ch_seal_verify(ch_ctx *ctx, ch_seal_problem_fn fn, void *arg, int64_t *check
 		rc = check_digests(&c);
 	for (size_t i = 0; i < NKINDS && rc == 0 && started; i++)
 		rc = check_kind(&c, &kinds[i], NULL, 0);
+	if (rc == 0 && started)
+		rc = check_kind(&c, &review_whole, NULL, 0);
 	if (rc == 0)
 		rc = check_payments(&c, 0);
 	*checked = c.checked;

@@ -100,19 +100,34 @@ has "verify: rows agree with the audit log" "数据与审计记录一致"
 has "verify: the ledger" "账簿一致"
 has "verify: the progress aggregates" "进度汇总与事件一致"
 has "verify: all passed" "全部校验通过"
-# The applications' seals are in the form as it was first spelt: the
-# items' array from a subquery of its own, embedded with json(). seal.c
-# now builds it in one SELECT over the items; a stored seal that came out
-# otherwise would differ from every seal written before.
-expect_eq "the review applications' seals: the form as first spelt" \
+# A review application and each of its items are sealed apart (schema
+# 29): the application's form is its own columns, an item's its own. Each
+# newest seal is the form spelt here by sqlite3 itself (a form that gained
+# or lost an element would differ from every seal written before).
+expect_eq "the review applications' seals: the application's own columns" \
 	"$(sqlite3 $DB "SELECT count(*), sum(s.fields = json_array(x.number, x.county_id,
 		x.plan_year, x.status, x.unit, x.reviewer, x.seed_source, x.seed, x.algorithm,
-		x.policy, x.round, x.outcome, json((SELECT json_group_array(json_array(
-		i.household_id, i.stratum, i.sample_round, i.result, i.result_day, i.reviewer,
-		i.note)) FROM (SELECT * FROM review_item WHERE application_id = x.id
-		ORDER BY household_id) i)))) FROM review_application x JOIN seal s
-		ON s.kind = 'review' AND s.object = x.id
-		AND s.seq = (SELECT max(seq) FROM seal WHERE kind = 'review' AND object = x.id)")" "2|2"
+		x.policy, x.round, x.outcome)) FROM review_application x JOIN seal s
+		ON s.kind = 'review_application' AND s.object = x.id AND s.seq = (SELECT max(seq)
+		FROM seal WHERE kind = 'review_application' AND object = x.id)")" "2|2"
+expect_eq "the review items' seals: each item's own columns" \
+	"$(sqlite3 $DB "SELECT count(*) = (SELECT count(*) FROM review_item),
+		sum(s.fields = json_array(x.application_id, x.household_id, x.county_id, x.stratum,
+		x.sample_round, x.result, x.result_day, x.reviewer, x.note)) = count(*)
+		FROM review_item x JOIN seal s ON s.kind = 'review_item' AND s.object = x.id
+		AND s.seq = (SELECT max(seq) FROM seal WHERE kind = 'review_item' AND object = x.id)")" "1|1"
+# what each review result sealed: its one item. Every item was sealed when
+# applied for, each sampled one again when the sample was drawn, and each
+# one with a result once more; the application only at apply, assign and
+# its completion (three seals each), never whole with its items.
+expect_eq "review: an item's seals are its apply, its draw and its result, no more" \
+	"$(sqlite3 $DB "SELECT (SELECT count(*) FROM seal WHERE kind = 'review_item')
+		- (SELECT count(*) + count(sample_round) + count(result) FROM review_item)")" 0
+expect_eq "review: each application sealed three times (apply, assign, completion)" \
+	"$(sqlite3 $DB "SELECT group_concat(n) FROM (SELECT count(*) n FROM seal
+		WHERE kind = 'review_application' GROUP BY object)")" "3,3"
+expect_eq "review: no seal of the whole application's form" \
+	"$(sqlite3 $DB "SELECT count(*) FROM seal WHERE kind = 'review'")" 0
 run ch --db $DB --as au verify --public-key "$PUB"
 expect_rc "verify --public-key (the office's key): exit 0" 0
 run ch --db $DB audit head
@@ -197,7 +212,10 @@ found "user role" "用户 au 的「角色」与审计记录"
 tamper "entitlement" "UPDATE entitlement SET total_fen = total_fen * 10, cost_fen = cost_fen * 10"
 found "entitlement" "补助核定 户 652301/CJ001 的「核定补助」、「总投资」与审计记录"
 tamper "review result" "UPDATE review_item SET result='fail' WHERE result='pass'"
-found "review result" "复核申请 复核-652301-2023-001 的「复核结果」与审计记录"
+found "review result" "复核结果 复核-652301-2023-001 户 652301/" "的「复核结果」与审计记录"
+tamper "a review item taken away" "DELETE FROM review_evidence WHERE household_id = (SELECT max(household_id) FROM review_item WHERE result = 'pass');
+	DELETE FROM review_item WHERE household_id = (SELECT max(household_id) FROM review_item WHERE result = 'pass')"
+found "review item deleted" "复核结果 #" "数据库里却没有了：该行被删除"
 tamper "plan" "UPDATE plan_target SET households_total = households_total + 100"
 found "plan targets" "年度计划 2023年第 1 版 的「分县目标」与审计记录"
 tamper "a user added" "INSERT INTO app_user(name, role, created_at) VALUES ('mallory', 'finance', '2023-01-01T00:00:00Z')"
