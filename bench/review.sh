@@ -9,11 +9,13 @@
 # commit wrote and how much the database file grew; the last line gives
 # the median result's time at each size against the smallest size's.
 #
-# A review application is sealed whole: its canonical form holds every
-# one of its households' review items (core/seal.c, review_cols), so each
-# result seals the whole application again. What that costs as the
-# application grows is what this prints (docs/performance.md, "A review
-# result seals the whole application").
+# Until schema 29 a review application was sealed whole, its canonical
+# form holding every one of its households' review items, so that each
+# result sealed the whole application again; from schema 29 an item is
+# sealed on its own (core/seal.c, kind review_item) and a result seals
+# its one item. The bytes of seals a result writes show which of the two
+# a binary does (docs/performance.md, "A review result seals its one
+# item").
 #
 # Runs alone too: sh bench/review.sh ./cleanheat
 set -eu
