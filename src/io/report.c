@@ -1,5 +1,18 @@
 /*
  * report — rendering a tabular result in four formats (see report.h).
+ *
+ * The rows are kept compactly, and past a budget in a temporary file: a
+ * row being filled is an array of cells, and once the next row starts it
+ * is written as one string into a ch_strtab (util/strtab.h; ROWS_MEMORY
+ * bytes in memory, the rest in an unlinked temporary file), from which
+ * the renderers read the rows back in order. Before, every cell was a
+ * 24-byte struct and a string of its own, and a county's advice for every
+ * household (142,000 rows of 37 columns) held 508 MiB
+ * (docs/performance.md, "A large report's rows in a temporary file").
+ * A row's string: 'T' for a total row or 'R', then each cell as '-'
+ * (empty), or 't' (text) or 'n' (a number, its text the decimal) followed
+ * by the text's length in decimal, ':' and the text. A cell's text has no
+ * NUL, so neither has the string.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -15,6 +28,7 @@
 #include "util/buf.h"
 #include "util/error.h"
 #include "util/file.h"
+#include "util/strtab.h"
 #include "util/strv.h"
 #include "util/text.h"
 
@@ -29,17 +43,28 @@ struct cellv {
 	int is_num;
 };
 
-struct row {
-	struct cellv *cells;
-	int is_total;
-};
+/* Bytes of finished rows kept in memory before the temporary file. */
+#define ROWS_MEMORY ((size_t)4 << 20)
+
+/* The text rendered to a file is written out past this many bytes. */
+#define WRITE_CHUNK ((size_t)1 << 20)
 
 struct ch_report {
 	char *title;
 	struct col *cols;
 	int ncols;
-	struct row *rows;
-	size_t nrows, cap;
+	size_t nrows;
+	ch_strtab *done;    /* rows [0, nrows - 1) once a row has followed */
+	struct cellv *last; /* row nrows - 1, being filled */
+	int last_total;
+	int failed; /* a row could not be kept: FAIL says why */
+	char *fail;
+	/* the row read back last (row_at): its cells point into VIEW_TEXT */
+	size_t view_row;
+	struct cellv *view;
+	int view_total;
+	ch_buf view_text;
+	ch_buf enc; /* a row's string, as it is made */
 	ch_strv notes;
 	int record;           /* one record: printed as 项目/内容 lines in the table format */
 	int *brief;           /* the columns the table format prints, or NULL for all */
@@ -63,25 +88,38 @@ ch_report *ch_report_new(const char *title)
 {
 	ch_report *r = ch_calloc(1, sizeof *r);
 	r->title = ch_strdup(title);
+	ch_buf_init(&r->view_text);
+	ch_buf_init(&r->enc);
 	ch_strv_init(&r->notes);
 	ch_strv_init(&r->brief_labels);
 	return r;
+}
+
+/* Frees the texts of the N cells at C and empties them. */
+static void cells_clear(struct cellv *c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(c[i].text);
+		c[i] = (struct cellv){NULL, 0, 0};
+	}
 }
 
 void ch_report_free(ch_report *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->nrows; i++) {
-		for (int c = 0; c < r->ncols; c++)
-			free(r->rows[i].cells[c].text);
-		free(r->rows[i].cells);
-	}
+	if (r->last)
+		cells_clear(r->last, r->ncols);
+	free(r->last);
+	ch_strtab_free(r->done);
+	free(r->view);
+	ch_buf_dispose(&r->view_text);
+	ch_buf_dispose(&r->enc);
+	free(r->fail);
 	for (int c = 0; c < r->ncols; c++) {
 		free(r->cols[c].key);
 		free(r->cols[c].label);
 	}
-	free(r->rows);
 	free(r->cols);
 	free(r->title);
 	free(r->brief);
@@ -94,25 +132,64 @@ int ch_report_add_col(ch_report *r, const char *key, const char *label, enum ch_
 {
 	r->cols = ch_reallocarray(r->cols, (size_t)r->ncols + 1, sizeof *r->cols);
 	r->cols[r->ncols] = (struct col){ch_strdup(key), ch_strdup(label), kind};
+	free(r->view); /* a view of the old width */
+	r->view = NULL;
+	r->view_row = 0;
+	if (r->last) { /* the row being filled gains the column, empty */
+		r->last = ch_reallocarray(r->last, (size_t)r->ncols + 1, sizeof *r->last);
+		r->last[r->ncols] = (struct cellv){NULL, 0, 0};
+	}
 	return r->ncols++;
+}
+
+/* The row being filled, as one string (the format at the top) into B. */
+static void encode_row(const ch_report *r, ch_buf *b)
+{
+	ch_buf_putc(b, r->last_total ? 'T' : 'R');
+	for (int c = 0; c < r->ncols; c++) {
+		const struct cellv *v = &r->last[c];
+		if (!v->text) {
+			ch_buf_putc(b, '-');
+			continue;
+		}
+		char num[24];
+		size_t n = strlen(v->text);
+		ch_buf_putc(b, v->is_num ? 'n' : 't');
+		ch_buf_puts(b, ch_text_i64(num, (int64_t)n));
+		ch_buf_putc(b, ':');
+		ch_buf_put(b, v->text, n);
+	}
+}
+
+/* Keeps the row being filled with the finished ones. */
+static void keep_last(ch_report *r)
+{
+	if (!r->done)
+		r->done = ch_strtab_new(ROWS_MEMORY);
+	ch_buf_clear(&r->enc);
+	encode_row(r, &r->enc);
+	if (!r->failed && ch_strtab_add(r->done, r->enc.ptr ? r->enc.ptr : "", r->enc.len) != 0) {
+		r->failed = 1;
+		r->fail = ch_strdup(ch_error_message());
+	}
+	cells_clear(r->last, r->ncols);
 }
 
 void ch_report_add_row(ch_report *r, int is_total)
 {
-	if (r->nrows == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->rows = ch_reallocarray(r->rows, r->cap, sizeof *r->rows);
-	}
-	r->rows[r->nrows].cells = ch_calloc((size_t)r->ncols, sizeof(struct cellv));
-	r->rows[r->nrows].is_total = is_total;
+	if (r->last)
+		keep_last(r);
+	else
+		r->last = ch_calloc((size_t)r->ncols ? (size_t)r->ncols : 1, sizeof *r->last);
+	r->last_total = is_total;
 	r->nrows++;
 }
 
 void ch_report_set_text(ch_report *r, int col, const char *text)
 {
-	struct cellv *c = &r->rows[r->nrows - 1].cells[col];
+	struct cellv *c = &r->last[col];
 	free(c->text);
-	c->text = ch_strdup(text);
+	c->text = text ? ch_strdup(text) : NULL;
 	c->is_num = 0;
 }
 
@@ -121,8 +198,82 @@ void ch_report_set_int(ch_report *r, int col, int64_t v)
 	char buf[32];
 	snprintf(buf, sizeof buf, "%" PRId64, v);
 	ch_report_set_text(r, col, buf);
-	r->rows[r->nrows - 1].cells[col].num = v;
-	r->rows[r->nrows - 1].cells[col].is_num = 1;
+	r->last[col].num = v;
+	r->last[col].is_num = 1;
+}
+
+/* Parses the row string S of N bytes into R's view: 0, or -1 when it is
+ * not one this file wrote. */
+static int decode_row(ch_report *r, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+	ch_buf_clear(&r->view_text);
+	if (p == end || (*p != 'T' && *p != 'R'))
+		return -1;
+	r->view_total = *p++ == 'T';
+	/* the texts first, each with its NUL, then the pointers into them */
+	size_t at[256], *offs = r->ncols > 256 ? ch_calloc((size_t)r->ncols, sizeof *offs) : at;
+	int rc = 0;
+	for (int c = 0; c < r->ncols; c++) {
+		r->view[c] = (struct cellv){NULL, 0, 0};
+		offs[c] = SIZE_MAX;
+		if (p == end)
+			continue; /* a column added after the row */
+		char kind = *p++;
+		if (kind == '-')
+			continue;
+		char *colon;
+		unsigned long long len = strtoull(p, &colon, 10);
+		if ((kind != 't' && kind != 'n') || colon == p || colon >= end || *colon != ':' ||
+		    len > (unsigned long long)(end - colon - 1)) {
+			rc = -1;
+			break;
+		}
+		offs[c] = r->view_text.len;
+		ch_buf_put(&r->view_text, colon + 1, (size_t)len);
+		ch_buf_putc(&r->view_text, '\0');
+		r->view[c].is_num = kind == 'n';
+		p = colon + 1 + len;
+	}
+	for (int c = 0; c < r->ncols && rc == 0; c++)
+		if (offs[c] != SIZE_MAX) {
+			r->view[c].text = r->view_text.ptr + offs[c];
+			if (r->view[c].is_num)
+				r->view[c].num = strtoll(r->view[c].text, NULL, 10);
+		}
+	if (offs != at)
+		free(offs);
+	return rc;
+}
+
+/* The cells of row I (below nrows), into *TOTAL whether it is a total
+ * row: good until the next call. NULL when the row cannot be read back
+ * (R->fail says why). The view is a cache: R is not changed otherwise. */
+static const struct cellv *row_at(const ch_report *cr, size_t i, int *total)
+{
+	ch_report *r = (ch_report *)cr;
+	if (i + 1 == r->nrows) {
+		*total = r->last_total;
+		return r->last;
+	}
+	if (r->failed)
+		return NULL;
+	if (!r->view)
+		r->view = ch_calloc((size_t)r->ncols ? (size_t)r->ncols : 1, sizeof *r->view);
+	else if (r->view_row == i + 1) { /* VIEW_ROW: the row held, plus one */
+		*total = r->view_total;
+		return r->view;
+	}
+	size_t len = 0;
+	const char *s = ch_strtab_get(r->done, i, &len);
+	if (!s || decode_row(r, s, len) != 0) {
+		r->failed = 1;
+		r->fail = ch_strdup(s ? "报表的行无法读回" : ch_error_message());
+		return NULL;
+	}
+	r->view_row = i + 1;
+	*total = r->view_total;
+	return r->view;
 }
 
 const char *ch_report_title(const ch_report *r)
@@ -132,7 +283,10 @@ const char *ch_report_title(const ch_report *r)
 
 const char *ch_report_cell(const ch_report *r, size_t row, int col)
 {
-	return row < r->nrows && col >= 0 && col < r->ncols ? r->rows[row].cells[col].text : NULL;
+	int total;
+	const struct cellv *v =
+	    row < r->nrows && col >= 0 && col < r->ncols ? row_at(r, row, &total) : NULL;
+	return v ? v[col].text : NULL;
 }
 
 void ch_report_add_note(ch_report *r, const char *note)
@@ -172,7 +326,19 @@ static void end_line(ch_buf *b)
 	ch_buf_putc(b, '\n');
 }
 
-static void render_table(const ch_report *r, ch_buf *b);
+/* Writes what B holds to F and empties it, once it holds WRITE_CHUNK
+ * bytes: a large table reaches its file in pieces, not whole in memory.
+ * F NULL: B is the whole output. A failed write shows in ferror(F). */
+static void write_some(ch_buf *b, FILE *f)
+{
+	if (f && b->len >= WRITE_CHUNK) {
+		size_t n = fwrite(b->ptr, 1, b->len, f); /* short: ferror(F) says so */
+		(void)n;
+		ch_buf_clear(b);
+	}
+}
+
+static void render_table(const ch_report *r, ch_buf *b, FILE *f);
 
 /* One record as a table of 项目/内容 rows, one per column of R. */
 static void render_record(const ch_report *r, ch_buf *b)
@@ -180,19 +346,21 @@ static void render_record(const ch_report *r, ch_buf *b)
 	ch_report *kv = ch_report_new(r->title);
 	int ck = ch_report_add_col(kv, "field", "项目", CH_COL_TEXT);
 	int cv = ch_report_add_col(kv, "value", "内容", CH_COL_TEXT);
+	int total;
+	const struct cellv *row = row_at(r, 0, &total);
 	for (int c = 0; c < r->ncols; c++) {
 		ch_report_add_row(kv, 0);
 		ch_report_set_text(kv, ck, r->cols[c].label);
-		ch_report_set_text(kv, cv, r->rows[0].cells[c].text);
+		ch_report_set_text(kv, cv, row[c].text);
 	}
 	for (size_t i = 0; i < r->notes.len; i++)
 		ch_report_add_note(kv, r->notes.items[i]);
-	render_table(kv, b);
+	render_table(kv, b, NULL);
 	ch_report_free(kv);
 }
 
 /* The brief columns of R as a report of their own. */
-static void render_brief(const ch_report *r, ch_buf *b)
+static void render_brief(const ch_report *r, ch_buf *b, FILE *f)
 {
 	char note[128];
 	ch_report *br = ch_report_new(r->title);
@@ -202,40 +370,56 @@ static void render_brief(const ch_report *r, ch_buf *b)
 		                  k ? CH_COL_INT : CH_COL_TEXT);
 	}
 	for (size_t i = 0; i < r->nrows; i++) {
-		ch_report_add_row(br, r->rows[i].is_total);
+		int total;
+		const struct cellv *row = row_at(r, i, &total);
+		if (!row)
+			break;
+		ch_report_add_row(br, total);
 		for (size_t k = 0; k < r->nbrief; k++)
-			ch_report_set_text(br, (int)k, r->rows[i].cells[r->brief[k]].text);
+			ch_report_set_text(br, (int)k, row[r->brief[k]].text);
 	}
 	for (size_t i = 0; i < r->notes.len; i++)
 		ch_report_add_note(br, r->notes.items[i]);
 	snprintf(note, sizeof note, "（简表：另有 %d 列未列出）", r->ncols - (int)r->nbrief);
 	ch_report_add_note(br, note);
-	render_table(br, b);
+	render_table(br, b, f);
 	ch_report_free(br);
 }
 
-static void render_table(const ch_report *r, ch_buf *b)
+/* The display width of each column of R (its heading's or its widest
+ * cell's) into W, R->ncols of them: one pass over the rows. */
+static void col_widths(const ch_report *r, size_t *w)
+{
+	for (int c = 0; c < r->ncols; c++)
+		w[c] = ch_text_width(r->cols[c].label);
+	for (size_t i = 0; i < r->nrows; i++) {
+		int is_total;
+		const struct cellv *row = row_at(r, i, &is_total);
+		if (!row)
+			break;
+		for (int c = 0; c < r->ncols; c++) {
+			size_t tw = row[c].text ? ch_text_width(row[c].text) : 0;
+			if (tw > w[c])
+				w[c] = tw;
+		}
+	}
+}
+
+static void render_table(const ch_report *r, ch_buf *b, FILE *f)
 {
 	if (r->record && r->nrows == 1) {
 		render_record(r, b);
 		return;
 	}
 	if (r->brief) {
-		render_brief(r, b);
+		render_brief(r, b, f);
 		return;
 	}
 	size_t *w = ch_calloc((size_t)r->ncols ? (size_t)r->ncols : 1, sizeof *w);
 	size_t total = 0;
-	for (int c = 0; c < r->ncols; c++) {
-		w[c] = ch_text_width(r->cols[c].label);
-		for (size_t i = 0; i < r->nrows; i++) {
-			const char *t = r->rows[i].cells[c].text;
-			size_t tw = t ? ch_text_width(t) : 0;
-			if (tw > w[c])
-				w[c] = tw;
-		}
+	col_widths(r, w);
+	for (int c = 0; c < r->ncols; c++)
 		total += w[c] + (c ? 2 : 0);
-	}
 	if (r->title)
 		ch_buf_printf(b, "%s\n", r->title);
 	for (int c = 0; c < r->ncols; c++) {
@@ -254,9 +438,12 @@ static void render_table(const ch_report *r, ch_buf *b)
 		ch_buf_putc(b, '-');
 	ch_buf_putc(b, '\n');
 	for (size_t i = 0; i < r->nrows; i++) {
+		int is_total;
+		const struct cellv *row = row_at(r, i, &is_total);
+		if (!row)
+			break;
 		for (int c = 0; c < r->ncols; c++) {
-			const char *t = r->rows[i].cells[c].text;
-			t = t ? t : "";
+			const char *t = row[c].text ? row[c].text : "";
 			size_t gap = w[c] - ch_text_width(t);
 			if (c)
 				pad(b, 2);
@@ -267,6 +454,7 @@ static void render_table(const ch_report *r, ch_buf *b)
 				pad(b, gap);
 		}
 		end_line(b);
+		write_some(b, f);
 	}
 	for (size_t i = 0; i < r->notes.len; i++)
 		ch_buf_printf(b, "%s\n", r->notes.items[i]);
@@ -275,7 +463,7 @@ static void render_table(const ch_report *r, ch_buf *b)
 
 /* ---- CSV ---- */
 
-static void render_csv(const ch_report *r, ch_buf *b, int bom)
+static void render_csv(const ch_report *r, ch_buf *b, int bom, FILE *f)
 {
 	if (bom)
 		ch_buf_puts(b, "\xEF\xBB\xBF");
@@ -286,50 +474,117 @@ static void render_csv(const ch_report *r, ch_buf *b, int bom)
 	}
 	ch_buf_puts(b, "\r\n");
 	for (size_t i = 0; i < r->nrows; i++) {
+		int is_total;
+		const struct cellv *row = row_at(r, i, &is_total);
+		if (!row)
+			break;
 		for (int c = 0; c < r->ncols; c++) {
 			if (c)
 				ch_buf_putc(b, ',');
-			ch_csv_put_field(b, r->rows[i].cells[c].text);
+			ch_csv_put_field(b, row[c].text);
 		}
 		ch_buf_puts(b, "\r\n");
+		write_some(b, f);
 	}
 }
 
 /* ---- JSON ---- */
 
-void *ch_report_to_json(const ch_report *r)
+/* Row ROW (TOTAL: a total row) as a JSON object keyed by R's columns. */
+static json_t *row_json(const ch_report *r, const struct cellv *row, int total)
 {
-	json_t *cols = json_array(), *rows = json_array(), *notes = json_array();
+	json_t *o = json_object();
+	for (int c = 0; c < r->ncols; c++) {
+		const struct cellv *v = &row[c];
+		json_object_set_new(o, r->cols[c].key,
+		                    v->is_num ? json_integer(v->num)
+		                    : v->text ? json_string(v->text)
+		                              : json_null());
+	}
+	if (total)
+		json_object_set_new(o, "is_total", json_true());
+	return o;
+}
+
+static json_t *columns_json(const ch_report *r)
+{
+	json_t *cols = json_array();
 	for (int c = 0; c < r->ncols; c++)
 		json_array_append_new(cols, json_pack("{s:s, s:s}", "key", r->cols[c].key, "label",
 		                                      r->cols[c].label));
-	for (size_t i = 0; i < r->nrows; i++) {
-		json_t *o = json_object();
-		for (int c = 0; c < r->ncols; c++) {
-			const struct cellv *v = &r->rows[i].cells[c];
-			json_object_set_new(o, r->cols[c].key,
-			                    v->is_num ? json_integer(v->num)
-			                    : v->text ? json_string(v->text)
-			                              : json_null());
-		}
-		if (r->rows[i].is_total)
-			json_object_set_new(o, "is_total", json_true());
-		json_array_append_new(rows, o);
-	}
-	for (size_t i = 0; i < r->notes.len; i++)
-		json_array_append_new(notes, json_string(r->notes.items[i]));
-	return json_pack("{s:s?, s:o, s:o, s:o}", "title", r->title, "columns", cols, "rows", rows,
-	                 "notes", notes);
+	return cols;
 }
 
-static void render_json(const ch_report *r, ch_buf *b)
+static json_t *notes_json(const ch_report *r)
 {
-	json_t *j = ch_report_to_json(r);
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	ch_buf_puts(b, s);
-	ch_buf_putc(b, '\n');
+	json_t *notes = json_array();
+	for (size_t i = 0; i < r->notes.len; i++)
+		json_array_append_new(notes, json_string(r->notes.items[i]));
+	return notes;
+}
+
+void *ch_report_to_json(const ch_report *r)
+{
+	json_t *rows = json_array();
+	for (size_t i = 0; i < r->nrows; i++) {
+		int is_total;
+		const struct cellv *row = row_at(r, i, &is_total);
+		if (!row)
+			break;
+		json_array_append_new(rows, row_json(r, row, is_total));
+	}
+	/* rows that could not be read back (the temporary file): said so */
+	return json_pack("{s:s?, s:o, s:o, s:o, s:s*}", "title", r->title, "columns",
+	                 columns_json(r), "rows", rows, "notes", notes_json(r), "error",
+	                 r->failed ? r->fail : NULL);
+}
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+
+/* J dumped as JSON_FLAGS write it, each of its lines after the first
+ * indented by INDENT spaces more (a value that stands that deep in the
+ * document), into B; takes J. */
+static void put_json(ch_buf *b, json_t *j, int indent)
+{
+	char *s = json_dumps(j, JSON_FLAGS | JSON_ENCODE_ANY);
+	for (const char *p = s; p && *p; p++) {
+		ch_buf_putc(b, *p);
+		if (*p == '\n')
+			pad(b, (size_t)indent);
+	}
 	free(s);
 	json_decref(j);
+}
+
+/* The document ch_report_to_json makes, written as json_dumps writes it
+ * with JSON_FLAGS, byte for byte, but a row at a time, so that F (when
+ * given) receives it in pieces: the whole document of a large report
+ * took several times the report's own memory. */
+static void render_json(const ch_report *r, ch_buf *b, FILE *f)
+{
+	size_t shown = 0;
+	ch_buf_puts(b, "{\n  \"title\": ");
+	put_json(b, r->title ? json_string(r->title) : json_null(), 2);
+	ch_buf_puts(b, ",\n  \"columns\": ");
+	put_json(b, columns_json(r), 2);
+	ch_buf_puts(b, ",\n  \"rows\": [");
+	for (size_t i = 0; i < r->nrows; i++) {
+		int is_total;
+		const struct cellv *row = row_at(r, i, &is_total);
+		if (!row)
+			break;
+		ch_buf_puts(b, shown++ ? ",\n    " : "\n    ");
+		put_json(b, row_json(r, row, is_total), 4);
+		write_some(b, f);
+	}
+	ch_buf_puts(b, shown ? "\n  ]" : "]");
+	ch_buf_puts(b, ",\n  \"notes\": ");
+	put_json(b, notes_json(r), 2);
+	if (r->failed) {
+		ch_buf_puts(b, ",\n  \"error\": ");
+		put_json(b, json_string(r->fail ? r->fail : ""), 2);
+	}
+	ch_buf_puts(b, "\n}\n");
 }
 
 /* ---- XLSX ---- */
@@ -452,22 +707,23 @@ static int render_xlsx(const ch_report *r, const char *path)
 	}
 	lxw_row_t head_row = row;
 	double *widths = ch_calloc(r->ncols ? (size_t)r->ncols : 1, sizeof *widths);
+	size_t *w = ch_calloc(r->ncols ? (size_t)r->ncols : 1, sizeof *w);
+	col_widths(r, w);
 	for (int c = 0; c < r->ncols; c++) {
 		worksheet_write_string(ws, row, (lxw_col_t)c, r->cols[c].label, head);
-		size_t w = ch_text_width(r->cols[c].label);
-		for (size_t i = 0; i < r->nrows; i++) {
-			const char *t = r->rows[i].cells[c].text;
-			if (t && ch_text_width(t) > w)
-				w = ch_text_width(t);
-		}
-		widths[c] = (double)(w < 6 ? 6 : w) + 2;
+		widths[c] = (double)(w[c] < 6 ? 6 : w[c]) + 2;
 		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
 	}
+	free(w);
 	row++;
 	for (size_t i = 0; i < r->nrows; i++, row++) {
-		lxw_format *f = r->rows[i].is_total ? tot : body;
+		int is_total;
+		const struct cellv *cells = row_at(r, i, &is_total);
+		if (!cells)
+			break;
+		lxw_format *f = is_total ? tot : body;
 		for (int c = 0; c < r->ncols; c++) {
-			const struct cellv *v = &r->rows[i].cells[c];
+			const struct cellv *v = &cells[c];
 			if (v->is_num)
 				worksheet_write_number(ws, row, (lxw_col_t)c, (double)v->num, f);
 			else if (v->text)
@@ -491,22 +747,31 @@ static int render_xlsx(const ch_report *r, const char *path)
 	return 0;
 }
 
-/* Renders the text formats into B; BOM: start CSV with a UTF-8 BOM. */
-static void render_text(const ch_report *r, enum ch_format format, ch_buf *b, int bom)
+/* Renders the text formats into B (into F as it goes when F is given,
+ * B then holding the rest); BOM: start CSV with a UTF-8 BOM. */
+static void render_text(const ch_report *r, enum ch_format format, ch_buf *b, int bom, FILE *f)
 {
 	if (format == CH_FMT_TABLE)
-		render_table(r, b);
+		render_table(r, b, f);
 	else if (format == CH_FMT_CSV)
-		render_csv(r, b, bom);
+		render_csv(r, b, bom, f);
 	else
-		render_json(r, b);
+		render_json(r, b, f);
+}
+
+/* R's rows could not all be read back: the error, or 0. */
+static int rows_failed(const ch_report *r)
+{
+	return r->failed ? ch_error_set(CH_ERROR, "报表「%s」：%s", r->title ? r->title : "",
+	                                r->fail ? r->fail : "")
+	                 : 0;
 }
 
 int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b)
 {
 	if (format != CH_FMT_XLSX) {
-		render_text(r, format, b, 1);
-		return 0;
+		render_text(r, format, b, 1, NULL);
+		return rows_failed(r);
 	}
 	/* libxlsxwriter writes files only: through a private temporary one */
 	char path[4096];
@@ -516,6 +781,8 @@ int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b)
 		return ch_error_set(CH_ERROR, "cannot create a temporary file");
 	close(fd);
 	int rc = render_xlsx(r, path);
+	if (rc == 0)
+		rc = rows_failed(r);
 	unsigned char *data = NULL;
 	size_t len = 0;
 	if (rc == 0 && (rc = ch_file_read(path, SIZE_MAX / 2, &data, &len)) == 0) {
@@ -533,22 +800,25 @@ int ch_report_write(const ch_report *r, enum ch_format format, const char *path)
 	if (format == CH_FMT_XLSX) {
 		if (to_stdout)
 			return ch_error_set_field(CH_EINVALID, "output", "xlsx 格式须指定输出文件");
-		return render_xlsx(r, path);
+		int rc = render_xlsx(r, path);
+		return rc ? rc : rows_failed(r);
 	}
-	ch_buf_init(&b);
-	render_text(r, format, &b, !to_stdout);
-	int rc = 0;
 	FILE *f = to_stdout ? stdout : fopen(path, "wb");
-	if (!f) {
-		rc = ch_error_set(CH_ERROR, "无法写入 %s", path);
-	} else {
-		if (fwrite(b.ptr, 1, b.len, f) != b.len)
-			rc = ch_error_set(CH_ERROR, "写入 %s 失败", to_stdout ? "output" : path);
-		if (!to_stdout && fclose(f) != 0 && rc == 0)
-			rc = ch_error_set(CH_ERROR, "关闭 %s 失败", path);
-		if (to_stdout)
-			fflush(stdout);
-	}
+	if (!f)
+		return ch_error_set(CH_ERROR, "无法写入 %s", path);
+	ch_buf_init(&b);
+	render_text(r, format, &b, !to_stdout, f);
+	int rc = rows_failed(r);
+	if (b.len && fwrite(b.ptr, 1, b.len, f) != b.len && rc == 0)
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", to_stdout ? "output" : path);
+	if (ferror(f) && rc == 0)
+		rc = ch_error_set(CH_ERROR, "写入 %s 失败", to_stdout ? "output" : path);
+	if (!to_stdout && fclose(f) != 0 && rc == 0)
+		rc = ch_error_set(CH_ERROR, "关闭 %s 失败", path);
+	if (to_stdout)
+		fflush(stdout);
+	else if (rc)
+		unlink(path); /* not half a report */
 	ch_buf_dispose(&b);
 	return rc;
 }

@@ -13,6 +13,14 @@
  * title, columns, rows (objects keyed by column key; numbers as numbers)
  * and notes. XLSX: a sheet with a merged title row, a bold frozen header,
  * numbers as numbers, total rows in bold, set up for A4 landscape printing.
+ *
+ * A report keeps its finished rows compactly, past a few megabytes in a
+ * temporary file, and the table, CSV and JSON are written to their file
+ * in pieces as they are rendered: a report of a whole county's households
+ * is not held in memory whole. XLSX (libxlsxwriter keeps the sheet) and
+ * ch_report_to_json (a document built whole) still take memory with the
+ * size of the report. The render and write calls fail, naming the report,
+ * when a row cannot be read back.
  */
 #ifndef CH_IO_REPORT_H
 #define CH_IO_REPORT_H
@@ -39,7 +47,10 @@ void ch_report_add_row(ch_report *r, int is_total);
 /* Sets a cell of the last row. NULL text leaves it empty (JSON null). */
 void ch_report_set_text(ch_report *r, int col, const char *text);
 void ch_report_set_int(ch_report *r, int col, int64_t v);
-/* The text of cell (ROW, COL), or NULL when empty. */
+/* The text of cell (ROW, COL), or NULL when empty (or when the row cannot
+ * be read back from the report's temporary file). Good until a cell of
+ * another row is asked for, or the report changes: rows past a budget
+ * are kept in a temporary file and read back one at a time. */
 const char *ch_report_cell(const ch_report *r, size_t row, int col);
 /* A line printed under the table (and kept in JSON as "notes"). */
 void ch_report_add_note(ch_report *r, const char *note);

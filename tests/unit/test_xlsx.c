@@ -17,8 +17,10 @@
  */
 #include "testutil.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <xlsxwriter.h>
 #include <zip.h>
@@ -29,6 +31,7 @@
 #include "io/xlsx.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/file.h"
 
 /* ---- helpers ---- */
 
@@ -1111,6 +1114,34 @@ static void test_limit_deadline(void **state)
 	free(path);
 }
 
+/* R's JSON, rendered and written to a file, is the document
+ * ch_report_to_json makes, as json_dumps writes it, byte for byte. */
+static void json_as_dumped(const ch_report *r)
+{
+	char path[256];
+	json_t *j = ch_report_to_json(r);
+	char *want = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	size_t n = strlen(want);
+	ch_buf b;
+	ch_buf_init(&b);
+	assert_int_equal(ch_report_render(r, CH_FMT_JSON, &b), 0);
+	assert_int_equal(b.len, n + 1);
+	assert_memory_equal(b.ptr, want, n);
+	assert_int_equal(b.ptr[n], '\n');
+	snprintf(path, sizeof path, "%s/cleanheat-report-test-%d.json", ch_tmpdir(), (int)getpid());
+	assert_int_equal(ch_report_write(r, CH_FMT_JSON, path), 0);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(ch_file_read(path, SIZE_MAX / 2, &data, &len), 0);
+	unlink(path);
+	assert_int_equal(len, n + 1);
+	assert_memory_equal(data, want, n);
+	free(data);
+	free(want);
+	json_decref(j);
+	ch_buf_dispose(&b);
+}
+
 /* A report rendered into memory: CSV with its BOM, JSON, and an XLSX that
  * the reader opens again with the same cells. */
 static void test_report_render(void **state)
@@ -1135,6 +1166,108 @@ static void test_report_render(void **state)
 	assert_true(b.len > 100);
 	assert_memory_equal(b.ptr, "PK", 2);
 	ch_buf_dispose(&b);
+	json_as_dumped(r);
+	ch_report_add_note(r, "注：\"引号\"\n换行");
+	ch_report_add_row(r, 1);
+	json_as_dumped(r);
+	ch_report_free(r);
+	/* no title, no columns, no rows */
+	r = ch_report_new(NULL);
+	json_as_dumped(r);
+	ch_report_add_col(r, "a", "甲", CH_COL_TEXT);
+	json_as_dumped(r);
+	ch_report_free(r);
+}
+
+/* Row I's cells in test_report_many_rows: a text with what CSV quotes, a
+ * number, an empty cell, a text that grows with I and a multi-byte one. */
+#define MANY_ROWS 120000
+static void many_row(ch_report *r, size_t i)
+{
+	char t[160];
+	ch_report_add_row(r, i % 1000 == 999);
+	snprintf(t, sizeof t, "户 %zu,\"甲\"", i);
+	ch_report_set_text(r, 0, t);
+	ch_report_set_int(r, 1, (int64_t)i * 7 - 300000);
+	if (i % 3 == 0)
+		ch_report_set_text(r, 2, "");
+	memset(t, 'x', i % 97);
+	t[i % 97] = '\0';
+	ch_report_set_text(r, 3, t);
+	ch_report_set_text(r, 4, i % 2 ? "宜气则气" : "宜电则电");
+}
+
+/* A report larger than its rows' budget in memory: every row and cell read
+ * back as set, in CSV, JSON and by cell, the same whether rendered into
+ * memory or written to a file in pieces; a column added after rows is empty
+ * in them. */
+static void test_report_many_rows(void **state)
+{
+	char path[256], t[160];
+	(void)state;
+	ch_report *r = ch_report_new("很多行");
+	ch_report_add_col(r, "a", "甲", CH_COL_TEXT);
+	ch_report_add_col(r, "n", "数", CH_COL_INT);
+	ch_report_add_col(r, "e", "空", CH_COL_TEXT);
+	ch_report_add_col(r, "x", "长", CH_COL_TEXT);
+	ch_report_add_col(r, "w", "宜", CH_COL_TEXT);
+	for (size_t i = 0; i < MANY_ROWS / 2; i++)
+		many_row(r, i);
+	ch_report_add_col(r, "z", "后加", CH_COL_TEXT);
+	for (size_t i = MANY_ROWS / 2; i < MANY_ROWS; i++) {
+		many_row(r, i);
+		ch_report_set_text(r, 5, "z");
+	}
+	/* the expected CSV, built here */
+	ch_buf want, b;
+	ch_buf_init(&want);
+	ch_buf_init(&b);
+	ch_buf_puts(&want, "\xef\xbb\xbf甲,数,空,长,宜,后加\r\n");
+	for (size_t i = 0; i < MANY_ROWS; i++) {
+		memset(t, 'x', i % 97);
+		t[i % 97] = '\0';
+		ch_buf_printf(&want, "\"户 %zu,\"\"甲\"\"\",%lld,%s,%s,%s,%s\r\n", i,
+		              (long long)i * 7 - 300000, "", t, i % 2 ? "宜气则气" : "宜电则电",
+		              i >= MANY_ROWS / 2 ? "z" : "");
+	}
+	assert_int_equal(ch_report_render(r, CH_FMT_CSV, &b), 0);
+	assert_int_equal(b.len, want.len);
+	assert_memory_equal(b.ptr, want.ptr, want.len);
+	/* written to a file: the same bytes */
+	snprintf(path, sizeof path, "%s/cleanheat-report-test-%d.csv", ch_tmpdir(), (int)getpid());
+	assert_int_equal(ch_report_write(r, CH_FMT_CSV, path), 0);
+	unsigned char *data = NULL;
+	size_t len = 0;
+	assert_int_equal(ch_file_read(path, SIZE_MAX / 2, &data, &len), 0);
+	unlink(path);
+	assert_int_equal(len, want.len);
+	assert_memory_equal(data, want.ptr, len);
+	free(data);
+	/* by cell, out of order */
+	assert_string_equal(ch_report_cell(r, 6, 4), "宜电则电");
+	assert_string_equal(ch_report_cell(r, MANY_ROWS - 1, 1), "539993");
+	assert_null(ch_report_cell(r, 4, 2));
+	assert_string_equal(ch_report_cell(r, 3, 2), "");
+	assert_null(ch_report_cell(r, 7, 5));
+	assert_string_equal(ch_report_cell(r, MANY_ROWS / 2, 5), "z");
+	assert_string_equal(ch_report_cell(r, 77777, 0), "户 77777,\"甲\"");
+	assert_null(ch_report_cell(r, MANY_ROWS, 0));
+	/* JSON: numbers as numbers, the total rows marked */
+	ch_buf_clear(&b);
+	assert_int_equal(ch_report_render(r, CH_FMT_JSON, &b), 0);
+	json_t *j = json_loads(b.ptr, 0, NULL);
+	json_t *rows = json_object_get(j, "rows");
+	assert_int_equal(json_array_size(rows), MANY_ROWS);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 100), "n")),
+	                 -299300);
+	assert_true(json_is_true(json_object_get(json_array_get(rows, 999), "is_total")));
+	assert_null(json_object_get(json_array_get(rows, 998), "is_total"));
+	assert_true(json_is_null(json_object_get(json_array_get(rows, 1), "e")));
+	assert_null(json_object_get(j, "error"));
+	json_decref(j);
+	json_as_dumped(r);
+	ch_buf_dispose(&b);
+	ch_buf_dispose(&want);
 	ch_report_free(r);
 }
 
@@ -1155,6 +1288,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_many_rows_inline, setup, teardown),
 	    cmocka_unit_test(test_fixture_plan),
 	    cmocka_unit_test(test_report_render),
+	    cmocka_unit_test(test_report_many_rows),
 	    cmocka_unit_test_setup_teardown(test_not_workbook, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sst_out_of_range, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_malformed_sheet, setup, teardown),
