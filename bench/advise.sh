@@ -4,9 +4,10 @@
 # villages, a third with a gas main, every village two transformers), the
 # technology advice of every household computed and written per village
 # (`--by village`, CSV) and per county, each with its time and peak
-# memory; and one county's table of every household (the household table
-# is built in memory before it is written, so it is measured at a
-# county's size: about 3 GB at the whole prefecture's million). Beside it, as the scale of "instant", the
+# memory; and one county's table of every household (a report keeps its
+# rows past 4 MiB in a temporary file and writes its CSV as it goes;
+# before, the table was built in memory, 508 MiB for this county, and so
+# is measured at a county's size). Beside it, as the scale of "instant", the
 # dispatch report over DB when given (bench/run.sh passes its progress
 # database). Runs alone too: sh bench/advise.sh ./cleanheat [DB]
 #
