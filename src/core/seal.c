@@ -834,15 +834,26 @@ static int kind_index(const char *name)
  * such application. Once it has its own seal, REVIEW_WHOLE no longer
  * holds for it, and verify checks it and its items against their own. A
  * database with no whole seal (made at schema 29 or later) skips this:
- * the test would otherwise run for each item a commit wrote. */
-static int note_review_whole(ch_db *db)
+ * the test would otherwise run for each item a commit wrote. Nothing
+ * writes a whole seal any more, so the connection asks that once: asked
+ * at every commit, it cost a single transfer about 3,000 instructions of
+ * its 180,000 (docs/performance.md, "A review result seals its one
+ * item"). */
+static int note_review_whole(ch_store *store)
 {
-	int app = kind_index("review_application"), item = kind_index("review_item");
+	ch_db *db = store->db;
 	int64_t whole = 0;
+	if (store->seal_no_whole_review)
+		return 0;
+	int app = kind_index("review_application"), item = kind_index("review_item");
 	int rc = ch_db_query_int64(
 	    db, &whole, "SELECT EXISTS (SELECT 1 FROM seal WHERE kind = 'review')", NULL);
-	if (rc || !whole)
+	if (rc)
 		return rc;
+	if (!whole) {
+		store->seal_no_whole_review = 1;
+		return 0;
+	}
 	rc = ch_db_run(
 	    db,
 	    "INSERT INTO seal_dirty SELECT DISTINCT ?1, i.application_id"
@@ -892,7 +903,7 @@ int ch_seal_commit(ch_ctx *ctx)
 	if (rc == 0)
 		rc = note_dirty(ctx);
 	if (rc == 0 && !baseline)
-		rc = note_review_whole(ctx->db);
+		rc = note_review_whole(ctx->store);
 	if (rc == 0)
 		rc = ch_db_query_int64(ctx->db, &dirty, "SELECT count(*) FROM seal_dirty", NULL);
 	if (rc == 0 && dirty > 0) {

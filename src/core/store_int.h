@@ -29,6 +29,9 @@ struct ch_store {
 	/* the UPDATEs of household under way set no sealed column
 	 * (ch_seal_unsealed_writes): not noted */
 	int seal_unsealed;
+	/* the database has no seal of a whole review application (seal.c,
+	 * note_review_whole): learnt once, since none is written any more */
+	int seal_no_whole_review;
 	/* the open transaction appended to the audit log after the entry
 	 * audit_base, and audit_head is written when it commits (audit.c) */
 	int audit_pending;
