@@ -818,13 +818,13 @@ static int seal_kind(struct sealing *s, size_t i)
 	return rc;
 }
 
-/* Index in kinds[] of the kind named NAME (one of this file's). */
-static int kind_index(const char *name)
+/* The kind named NAME (one of this file's). */
+static const struct seal_kind *kind_of(const char *name)
 {
-	size_t i = 0;
-	while (i < NKINDS && strcmp(kinds[i].kind, name) != 0)
-		i++;
-	return (int)i;
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].kind, name) == 0)
+			return &kinds[i];
+	return NULL;
 }
 
 /* An application sealed whole (review_whole) that this transaction
@@ -845,7 +845,7 @@ static int note_review_whole(ch_store *store)
 	int64_t whole = 0;
 	if (store->seal_no_whole_review)
 		return 0;
-	int app = kind_index("review_application"), item = kind_index("review_item");
+	int64_t app = kind_of("review_application") - kinds, item = kind_of("review_item") - kinds;
 	int rc = ch_db_query_int64(
 	    db, &whole, "SELECT EXISTS (SELECT 1 FROM seal WHERE kind = 'review')", NULL);
 	if (rc)
@@ -859,14 +859,14 @@ static int note_review_whole(ch_store *store)
 	    "INSERT INTO seal_dirty SELECT DISTINCT ?1, i.application_id"
 	    " FROM seal_dirty d JOIN review_item i ON i.id = d.object"
 	    " WHERE d.kind = ?2 AND " REVIEW_WHOLE("i.application_id") " ON CONFLICT DO NOTHING",
-	    "ii", (int64_t)app, (int64_t)item);
+	    "ii", app, item);
 	if (rc == 0)
 		rc = ch_db_run(
 		    db,
 		    "INSERT INTO seal_dirty SELECT ?2, i.id FROM seal_dirty d"
 		    " JOIN review_item i ON i.application_id = d.object"
 		    " WHERE d.kind = ?1 AND " REVIEW_WHOLE("d.object") " ON CONFLICT DO NOTHING",
-		    "ii", (int64_t)app, (int64_t)item);
+		    "ii", app, item);
 	return rc;
 }
 
@@ -1218,14 +1218,6 @@ int ch_seal_verify(ch_ctx *ctx, ch_seal_problem_fn fn, void *arg, int64_t *check
 	if (c.problems)
 		return ch_error_set(CH_EINVALID, "%s", c.first);
 	return 0;
-}
-
-static const struct seal_kind *kind_of(const char *name)
-{
-	for (size_t i = 0; i < NKINDS; i++)
-		if (strcmp(kinds[i].kind, name) == 0)
-			return &kinds[i];
-	return NULL;
 }
 
 /* CH_ECONFLICT for the first problem C found, saying the bank file is not

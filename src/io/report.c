@@ -189,7 +189,7 @@ void ch_report_set_text(ch_report *r, int col, const char *text)
 {
 	struct cellv *c = &r->last[col];
 	free(c->text);
-	c->text = text ? ch_strdup(text) : NULL;
+	c->text = ch_strdup(text);
 	c->is_num = 0;
 }
 
@@ -203,20 +203,20 @@ void ch_report_set_int(ch_report *r, int col, int64_t v)
 }
 
 /* Parses the row string S of N bytes into R's view: 0, or -1 when it is
- * not one this file wrote. */
+ * not one this file wrote. The view's texts, each with its NUL, take at
+ * most N + ncols bytes, made room for first, so that the cells can point
+ * into them as they are copied. */
 static int decode_row(ch_report *r, const char *s, size_t n)
 {
 	const char *p = s, *end = s + n;
 	ch_buf_clear(&r->view_text);
+	ch_buf_grow(&r->view_text, n + (size_t)r->ncols);
 	if (p == end || (*p != 'T' && *p != 'R'))
 		return -1;
 	r->view_total = *p++ == 'T';
-	/* the texts first, each with its NUL, then the pointers into them */
-	size_t at[256], *offs = r->ncols > 256 ? ch_calloc((size_t)r->ncols, sizeof *offs) : at;
-	int rc = 0;
 	for (int c = 0; c < r->ncols; c++) {
-		r->view[c] = (struct cellv){NULL, 0, 0};
-		offs[c] = SIZE_MAX;
+		struct cellv *v = &r->view[c];
+		*v = (struct cellv){NULL, 0, 0};
 		if (p == end)
 			continue; /* a column added after the row */
 		char kind = *p++;
@@ -225,25 +225,16 @@ static int decode_row(ch_report *r, const char *s, size_t n)
 		char *colon;
 		unsigned long long len = strtoull(p, &colon, 10);
 		if ((kind != 't' && kind != 'n') || colon == p || colon >= end || *colon != ':' ||
-		    len > (unsigned long long)(end - colon - 1)) {
-			rc = -1;
-			break;
-		}
-		offs[c] = r->view_text.len;
+		    len > (unsigned long long)(end - colon - 1))
+			return -1;
+		v->text = r->view_text.ptr + r->view_text.len;
 		ch_buf_put(&r->view_text, colon + 1, (size_t)len);
 		ch_buf_putc(&r->view_text, '\0');
-		r->view[c].is_num = kind == 'n';
+		if ((v->is_num = kind == 'n'))
+			v->num = strtoll(v->text, NULL, 10);
 		p = colon + 1 + len;
 	}
-	for (int c = 0; c < r->ncols && rc == 0; c++)
-		if (offs[c] != SIZE_MAX) {
-			r->view[c].text = r->view_text.ptr + offs[c];
-			if (r->view[c].is_num)
-				r->view[c].num = strtoll(r->view[c].text, NULL, 10);
-		}
-	if (offs != at)
-		free(offs);
-	return rc;
+	return 0;
 }
 
 /* The cells of row I (below nrows), into *TOTAL whether it is a total
