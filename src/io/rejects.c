@@ -140,7 +140,8 @@ int ch_rejects_write(const char *out, const char *path, const char *sheet, const
 	int have = next_rejecting(&w, &cur);
 	ch_buf_init(&reason);
 	if (ch_str_ends(out, ".xlsx")) {
-		o.wb = workbook_new(out);
+		/* in the file's order, a row at a time: memory flat in the rows */
+		o.wb = ch_xlsxw_new_streamed(out);
 		if (!o.wb)
 			rc = ch_error_code();
 		else if (!(o.ws = workbook_add_worksheet(o.wb, NULL)))

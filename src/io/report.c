@@ -46,6 +46,16 @@ struct cellv {
 /* Bytes of finished rows kept in memory before the temporary file. */
 #define ROWS_MEMORY ((size_t)4 << 20)
 
+/* A workbook of more cells than this is written a row at a time
+ * (ch_xlsxw_new_streamed): libxlsxwriter otherwise keeps every cell in
+ * memory until the file is closed, about 100 bytes a cell
+ * (docs/performance.md, "A large report's workbook written a row at a
+ * time"). Smaller ones keep their texts in a shared table. */
+#define XLSX_STREAMED_CELLS ((size_t)50000)
+
+/* Excel's last row, and libxlsxwriter's. */
+#define XLSX_MAX_ROWS ((size_t)1048576)
+
 /* The text rendered to a file is written out past this many bytes. */
 #define WRITE_CHUNK ((size_t)1 << 20)
 
@@ -662,12 +672,28 @@ void ch_xlsx_note(struct lxw_worksheet *ws, unsigned row, const double *widths, 
 	worksheet_set_row(ws, row, 15.0 * lines + 3, NULL);
 }
 
+/* R as a workbook at PATH. Written in row order throughout, as a streamed
+ * workbook must be: the title, the heading, the rows, then the notes. */
 static int render_xlsx(const ch_report *r, const char *path)
 {
-	lxw_workbook *wb = workbook_new(path);
+	/* past Excel's last row libxlsxwriter drops cells without a word */
+	size_t sheet_rows = (r->title ? 1 : 0) + 1 + r->nrows + r->notes.len;
+	if (sheet_rows > XLSX_MAX_ROWS)
+		return ch_error_set_field(
+		    CH_EINVALID, "format",
+		    "报表「%s」共 %zu 行，超过 Excel 工作表 %zu 行的上限，请用 CSV",
+		    r->title ? r->title : "", sheet_rows, XLSX_MAX_ROWS);
+	int streamed = r->nrows * (size_t)(r->ncols ? r->ncols : 1) > XLSX_STREAMED_CELLS;
+	lxw_workbook *wb = streamed ? ch_xlsxw_new_streamed(path) : workbook_new(path);
 	if (!wb)
 		return ch_error_code();
 	lxw_worksheet *ws = workbook_add_worksheet(wb, NULL);
+	if (!ws) {
+		workbook_close(wb);
+		unlink(path);
+		return ch_error_set(CH_ERROR, "写入 %s 失败：无法建立工作表（临时目录 %s）", path,
+		                    ch_tmpdir());
+	}
 	lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb);
 	lxw_format *tot = workbook_add_format(wb), *body = workbook_add_format(wb);
 	lxw_format *notef = workbook_add_format(wb);
@@ -733,8 +759,10 @@ static int render_xlsx(const ch_report *r, const char *path)
 		             notef);
 	free(widths);
 	lxw_error err = workbook_close(wb);
-	if (err != LXW_NO_ERROR)
+	if (err != LXW_NO_ERROR) {
+		unlink(path);
 		return ch_error_set(CH_ERROR, "写入 %s 失败：%s", path, lxw_strerror(err));
+	}
 	return 0;
 }
 

@@ -17,10 +17,13 @@
  * A report keeps its finished rows compactly, past a few megabytes in a
  * temporary file, and the table, CSV and JSON are written to their file
  * in pieces as they are rendered: a report of a whole county's households
- * is not held in memory whole. XLSX (libxlsxwriter keeps the sheet) and
- * ch_report_to_json (a document built whole) still take memory with the
- * size of the report. The render and write calls fail, naming the report,
- * when a row cannot be read back.
+ * is not held in memory whole. A workbook of more than 50,000 cells is
+ * written a row at a time, its texts in the cells (io/xlsxw.h,
+ * ch_xlsxw_new_streamed); a smaller one keeps them in a shared table, as
+ * Excel does. ch_report_to_json (a document built whole) still takes
+ * memory with the size of the report. The render and write calls fail,
+ * naming the report, when a row cannot be read back, and a file that
+ * cannot be written whole is removed.
  */
 #ifndef CH_IO_REPORT_H
 #define CH_IO_REPORT_H

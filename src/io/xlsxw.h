@@ -31,7 +31,7 @@
 	X(workbook_add_format)                                                                     \
 	X(workbook_add_worksheet)                                                                  \
 	X(workbook_close)                                                                          \
-	X(workbook_new)                                                                            \
+	X(workbook_new_opt)                                                                        \
 	X(worksheet_center_horizontally)                                                           \
 	X(worksheet_fit_to_pages)                                                                  \
 	X(worksheet_freeze_panes)                                                                  \
@@ -60,9 +60,20 @@ struct ch_xlsxw {
 extern struct ch_xlsxw ch_xlsxw;
 
 /* A new workbook at PATH (libxlsxwriter's workbook_new), loading the
- * library the first time. NULL with the error set (util/error.h): the
- * library could not be loaded, or the file not created. */
+ * library the first time; the library's temporary files go to ch_tmpdir()
+ * (util/file.h). NULL with the error set (util/error.h): the library could
+ * not be loaded, or the file not created. */
 lxw_workbook *ch_xlsxw_new(const char *path);
+
+/* The same, for a large sheet written a row at a time: libxlsxwriter's
+ * constant_memory mode, in which a row is written out to a temporary file
+ * once a later row is begun, so the memory does not grow with the rows.
+ * The writer must then go in row order, and a merged range must lie within
+ * one row written in its turn (a cell of an earlier row is dropped, and
+ * worksheet_set_row of an earlier row is refused). Texts are written into
+ * the cells (inline strings) instead of a shared table: a larger file, read
+ * alike by Excel, WPS, LibreOffice and io/xlsx.h. */
+lxw_workbook *ch_xlsxw_new_streamed(const char *path);
 
 /* io/xlsxw.c itself, which fills the pointers, keeps the library's names. */
 #ifndef CH_XLSXW_LOADER

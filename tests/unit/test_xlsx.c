@@ -23,8 +23,10 @@
 #include <unistd.h>
 
 #include <xlsxwriter.h>
+#include <unzip.h>
 #include <zip.h>
 
+#include "io/csv.h"
 #include "io/limits.h"
 #include "io/report.h"
 #include "io/rows.h"
@@ -1136,6 +1138,44 @@ static void rendered_is(const ch_report *r, enum ch_format format, const char *w
 	free(data);
 }
 
+/* R written as a workbook (ch_report_write) reads back (io/xlsx.h) as the
+ * rows of WANT, each field as CSV quotes it, "\r\n" after each row; STREAMED:
+ * whether it must have been written a row at a time, its texts in the cells
+ * and no shared strings' part. */
+static void workbook_is(const ch_report *r, const char *want, int streamed)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/cleanheat-report-test-%d.xlsx", ch_tmpdir(), (int)getpid());
+	assert_int_equal(ch_report_write(r, CH_FMT_XLSX, path), 0);
+	unzFile uz = unzOpen(path);
+	assert_non_null(uz);
+	assert_int_equal(unzLocateFile(uz, "xl/sharedStrings.xml", 1) != UNZ_OK, streamed);
+	unzClose(uz);
+	ch_xlsx *x = open_ok(path, NULL);
+	ch_buf got;
+	ch_buf_init(&got);
+	ch_csv_row row;
+	int rc;
+	while ((rc = ch_xlsx_next(x, &row)) == 1) {
+		for (size_t i = 0; i < row.nfields; i++) {
+			if (i)
+				ch_buf_putc(&got, ',');
+			ch_csv_put_field(&got, row.fields[i]);
+		}
+		ch_buf_puts(&got, "\r\n");
+	}
+	assert_int_equal(rc, 0);
+	ch_xlsx_free(x);
+	unlink(path);
+	size_t n = strlen(want), i = 0;
+	while (i < n && i < got.len && want[i] == got.ptr[i])
+		i++;
+	if (i < n || got.len != n)
+		fail_msg("workbook differs at byte %zu of %zu (read %zu): \"%.60s\" for \"%.60s\"",
+		         i, n, got.len, got.ptr ? got.ptr + i : "", want + i);
+	ch_buf_dispose(&got);
+}
+
 /* R's JSON, rendered and written to a file, is the document
  * ch_report_to_json makes, as json_dumps writes it, byte for byte. */
 static void json_as_dumped(const ch_report *r)
@@ -1175,6 +1215,7 @@ static void test_report_render(void **state)
 	assert_true(b.len > 100);
 	assert_memory_equal(b.ptr, "PK", 2);
 	ch_buf_dispose(&b);
+	workbook_is(r, "测试\r\n县(市),户数\r\n昌吉市,13561\r\n", 0);
 	json_as_dumped(r);
 	ch_report_add_note(r, "注：\"引号\"\n换行");
 	ch_report_add_row(r, 1);
@@ -1206,13 +1247,29 @@ static void many_row(ch_report *r, size_t i)
 	ch_report_set_text(r, 4, i % 2 ? "宜气则气" : "宜电则电");
 }
 
+/* many_row's rows 0 to MANY_ROWS - 1 appended to B as CSV, or (WORKBOOK)
+ * as workbook_is reads them, a row's empty cells at its end left out. */
+static void many_rows_want(ch_buf *b, int workbook)
+{
+	char t[160];
+	for (size_t i = 0; i < MANY_ROWS; i++) {
+		memset(t, 'x', i % 97);
+		t[i % 97] = '\0';
+		ch_buf_printf(b, "\"户 %zu,\"\"甲\"\"\",%lld,,%s,%s%s\r\n", i,
+		              (long long)i * 7 - 300000, t, i % 2 ? "宜气则气" : "宜电则电",
+		              i >= MANY_ROWS / 2 ? ",z"
+		              : workbook         ? ""
+		                                 : ",");
+	}
+}
+
 /* A report larger than its rows' budget in memory: every row and cell read
  * back as set, in CSV, JSON and by cell, the same whether rendered into
  * memory or written to a file in pieces; a column added after rows is empty
- * in them. */
+ * in them. Its workbook is written a row at a time and reads back the
+ * same; a report of more rows than a sheet holds is refused as XLSX. */
 static void test_report_many_rows(void **state)
 {
-	char t[160];
 	(void)state;
 	ch_report *r = ch_report_new("很多行");
 	ch_report_add_col(r, "a", "甲", CH_COL_TEXT);
@@ -1232,13 +1289,7 @@ static void test_report_many_rows(void **state)
 	ch_buf_init(&want);
 	ch_buf_init(&b);
 	ch_buf_puts(&want, "\xef\xbb\xbf甲,数,空,长,宜,后加\r\n");
-	for (size_t i = 0; i < MANY_ROWS; i++) {
-		memset(t, 'x', i % 97);
-		t[i % 97] = '\0';
-		ch_buf_printf(&want, "\"户 %zu,\"\"甲\"\"\",%lld,%s,%s,%s,%s\r\n", i,
-		              (long long)i * 7 - 300000, "", t, i % 2 ? "宜气则气" : "宜电则电",
-		              i >= MANY_ROWS / 2 ? "z" : "");
-	}
+	many_rows_want(&want, 0);
 	rendered_is(r, CH_FMT_CSV, want.ptr, want.len);
 	/* by cell, out of order */
 	assert_string_equal(ch_report_cell(r, 6, 4), "宜电则电");
@@ -1263,8 +1314,31 @@ static void test_report_many_rows(void **state)
 	assert_null(json_object_get(j, "error"));
 	json_decref(j);
 	json_as_dumped(r);
+	/* XLSX, written a row at a time: the title, the same rows, a note */
+	ch_report_add_note(r, "注：末行");
+	ch_buf_clear(&b);
+	ch_buf_puts(&b, "很多行\r\n甲,数,空,长,宜,后加\r\n");
+	many_rows_want(&b, 1);
+	ch_buf_puts(&b, "注：末行\r\n");
+	workbook_is(r, b.ptr, 1);
 	ch_buf_dispose(&b);
 	ch_buf_dispose(&want);
+	ch_report_free(r);
+	/* more rows than a sheet holds: refused, no file, rather than cut */
+	r = ch_report_new("太多行");
+	ch_report_add_col(r, "a", "甲", CH_COL_INT);
+	for (int i = 0; i < 1048576 - 2; i++) {
+		ch_report_add_row(r, 0);
+		ch_report_set_int(r, 0, i);
+	}
+	char path[256];
+	snprintf(path, sizeof path, "%s/cleanheat-report-test-%d.xlsx", ch_tmpdir(), (int)getpid());
+	assert_int_equal(ch_report_write(r, CH_FMT_XLSX, path), 0);
+	unlink(path);
+	ch_report_add_row(r, 0);
+	assert_int_equal(ch_report_write(r, CH_FMT_XLSX, path), CH_EINVALID);
+	expect_msg("报表「太多行」共 1048577 行，超过 Excel 工作表 1048576 行的上限，请用 CSV");
+	assert_int_equal(access(path, F_OK), -1);
 	ch_report_free(r);
 }
 
