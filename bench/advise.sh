@@ -7,7 +7,8 @@
 # memory; and one county's table of every household (a report keeps its
 # rows past 4 MiB in a temporary file and writes its CSV as it goes;
 # before, the table was built in memory, 508 MiB for this county, and so
-# is measured at a county's size). Beside it, as the scale of "instant", the
+# is measured at a county's size), then the same table as XLSX, whose peak
+# is printed beside the CSV's (a large workbook is written a row at a time). Beside it, as the scale of "instant", the
 # dispatch report over DB when given (bench/run.sh passes its progress
 # database). Runs alone too: sh bench/advise.sh ./cleanheat [DB]
 #
@@ -63,6 +64,10 @@ hh=$(sqlite3 a.db "SELECT count(*) FROM survey_household s JOIN region r ON r.id
 set -- $(/usr/bin/time -f "%e %M" -o t.out "$C" --db a.db advise --county 木垒县 --format csv -o hh.csv >/dev/null 2>err.out && cat t.out || { cat err.out >&2; exit 1; })
 printf '  advise --county 木垒县, every household (CSV, %d households): %.2f s, peak %.1f MiB\n' "$hh" "$1" \
 	"$(awk -v k="$2" 'BEGIN { print k / 1024 }')"
+csv_kib=$2
+set -- $(/usr/bin/time -f "%e %M" -o t.out "$C" --db a.db advise --county 木垒县 --format xlsx -o hh.xlsx >/dev/null 2>err.out && cat t.out || { cat err.out >&2; exit 1; })
+printf '  the same as XLSX (written a row at a time): %.2f s, peak %.1f MiB, %.2f of the CSV'"'"'s peak\n' "$1" \
+	"$(awk -v k="$2" 'BEGIN { print k / 1024 }')" "$(awk -v x="$2" -v c="$csv_kib" 'BEGIN { print x / c }')"
 if [ -n "$EVDB" ]; then
 	set -- $("$CMDTIME" -n 5 "$C" --db "$EVDB" report dispatch --year 2023 --as-of 2023-07-16 \
 		--format csv)
