@@ -26,6 +26,7 @@
 #include "core/household.h"
 #include "core/reflist.h"
 #include "core/region.h"
+#include "core/seal.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/date.h"
@@ -490,13 +491,16 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 	const char *alg = setting(ctx, "algorithm", buf, sizeof buf, "blake2b-keyed-order-v1");
 	ch_now_utc(now, sizeof now);
 	if ((rc = ch_ctx_begin(ctx)) == 0) {
-		rc = ch_db_run(
-		    ctx->db,
-		    "UPDATE review_application SET status = 'assigned', unit = ?, reviewer = ?,"
-		    " assigned_at = ?, assigned_by = ?, seed_source = ?, seed = ?,"
-		    " algorithm = ?, policy = ? WHERE id = ?",
-		    "tttttttti", unit, u.name, now, ctx->actor.name, seed_source, seed, alg, pol_s,
-		    a.id);
+		rc = ch_seal_check_review(ctx, a.id);
+		if (rc == 0)
+			rc = ch_db_run(
+			    ctx->db,
+			    "UPDATE review_application SET status = 'assigned', unit = ?, reviewer "
+			    "= ?,"
+			    " assigned_at = ?, assigned_by = ?, seed_source = ?, seed = ?,"
+			    " algorithm = ?, policy = ? WHERE id = ?",
+			    "tttttttti", unit, u.name, now, ctx->actor.name, seed_source, seed, alg,
+			    pol_s, a.id);
 		free(a.seed);
 		a.seed = ch_strdup(seed);
 		free(a.policy);
@@ -749,10 +753,13 @@ int ch_review_result(ch_ctx *ctx, const char *number, const char *household, con
 	if ((rc = ch_ctx_begin(ctx)) != 0)
 		goto done;
 	in_tx = 1;
-	rc = ch_db_run(ctx->db,
-	               "UPDATE review_item SET result = ?, result_day = ?, reviewer = ?, note = ?"
-	               " WHERE application_id = ? AND household_id = ?",
-	               "ttttii", result, day, ctx->actor.name, note, a.id, ref.id);
+	rc = ch_seal_check_review(ctx, a.id);
+	if (rc == 0)
+		rc = ch_db_run(
+		    ctx->db,
+		    "UPDATE review_item SET result = ?, result_day = ?, reviewer = ?, note = ?"
+		    " WHERE application_id = ? AND household_id = ?",
+		    "ttttii", result, day, ctx->actor.name, note, a.id, ref.id);
 	for (size_t i = 0; i < nevidence && rc == 0; i++) {
 		char hash[CH_HASH_HEX_LEN + 1];
 		/* in the application's county, which is the household's */

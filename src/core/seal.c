@@ -827,6 +827,23 @@ static const struct seal_kind *kind_of(const char *name)
 	return NULL;
 }
 
+/* *LEFT: whether any review application is still sealed whole. Nothing
+ * writes a whole seal any more, so once none is left the connection does
+ * not ask again. */
+static int whole_review_left(ch_store *store, int *left)
+{
+	int64_t whole = 0;
+	*left = 0;
+	if (store->seal_no_whole_review)
+		return 0;
+	int rc = ch_db_query_int64(
+	    store->db, &whole, "SELECT EXISTS (SELECT 1 FROM seal WHERE kind = 'review')", NULL);
+	if (rc == 0 && !whole)
+		store->seal_no_whole_review = 1;
+	*left = whole != 0;
+	return rc;
+}
+
 /* An application sealed whole (review_whole) that this transaction
  * changed, or one of whose items it changed, is sealed now under the
  * forms of now, with all of its items: noted in temp.seal_dirty, the
@@ -842,18 +859,11 @@ static const struct seal_kind *kind_of(const char *name)
 static int note_review_whole(ch_store *store)
 {
 	ch_db *db = store->db;
-	int64_t whole = 0;
-	if (store->seal_no_whole_review)
-		return 0;
+	int whole = 0;
 	int64_t app = kind_of("review_application") - kinds, item = kind_of("review_item") - kinds;
-	int rc = ch_db_query_int64(
-	    db, &whole, "SELECT EXISTS (SELECT 1 FROM seal WHERE kind = 'review')", NULL);
-	if (rc)
+	int rc = whole_review_left(store, &whole);
+	if (rc || !whole)
 		return rc;
-	if (!whole) {
-		store->seal_no_whole_review = 1;
-		return 0;
-	}
 	rc = ch_db_run(
 	    db,
 	    "INSERT INTO seal_dirty SELECT DISTINCT ?1, i.application_id"
@@ -1226,8 +1236,7 @@ static int refuse(struct check *c, const char *what)
 {
 	if (!c->problems)
 		return 0;
-	return ch_error_set(CH_ECONFLICT, "%s与账簿和审计记录不符，拒绝写出银行发放文件：%s%s",
-	                    what, c->first,
+	return ch_error_set(CH_ECONFLICT, "%s：%s%s", what, c->first,
 	                    c->problems > 1 ? "（另有问题，见 cleanheat verify）" : "");
 }
 
@@ -1246,7 +1255,7 @@ int ch_seal_check_batch(ch_ctx *ctx, int64_t batch)
 		                "x.household_id IN (SELECT household_id FROM payment"
 		                " WHERE batch_id = ?)",
 		                batch);
-	return rc ? rc : refuse(&c, "发放批次的数据");
+	return rc ? rc : refuse(&c, "发放批次的数据与账簿和审计记录不符，拒绝写出银行发放文件");
 }
 
 int ch_seal_check_household(ch_ctx *ctx, int64_t id)
@@ -1255,5 +1264,17 @@ int ch_seal_check_household(ch_ctx *ctx, int64_t id)
 	int rc = check_kind(&c, kind_of("household"), "x.id = ?", id);
 	if (rc == 0)
 		rc = check_kind(&c, kind_of("entitlement"), "x.household_id = ?", id);
-	return rc ? rc : refuse(&c, "待发放农户的数据");
+	return rc ? rc : refuse(&c, "待发放农户的数据与账簿和审计记录不符，拒绝写出银行发放文件");
+}
+
+int ch_seal_check_review(ch_ctx *ctx, int64_t app)
+{
+	struct check c = {.ctx = ctx};
+	int whole = 0;
+	int rc = whole_review_left(ctx->store, &whole);
+	if (rc == 0 && whole)
+		rc = check_kind(&c, &review_whole, "x.id = ? AND " REVIEW_WHOLE("x.id"), app);
+	return rc ? rc
+	          : refuse(&c, "复核申请在升级前整份封存，这次写入将连同全部复核结果重新"
+	                       "封存，须先与原封存一致，拒绝写入");
 }

@@ -60,4 +60,12 @@ int ch_seal_check_batch(ch_ctx *ctx, int64_t batch);
  * the field that differs). */
 int ch_seal_check_household(ch_ctx *ctx, int64_t id);
 
+/* Before a write to review application APP, in its transaction: an
+ * application still sealed whole (stored before schema 29 and not changed
+ * since) has its commit seal it and every one of its items anew, so it is
+ * first checked, items and all, against its whole seal. CH_ECONFLICT naming
+ * the first difference, so that a change made outside the program is not
+ * sealed with the write; 0 at once for any other application. */
+int ch_seal_check_review(ch_ctx *ctx, int64_t app);
+
 #endif

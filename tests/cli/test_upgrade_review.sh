@@ -52,6 +52,25 @@ sqlite3 t.db "INSERT INTO review_item(application_id, household_id, stratum, cou
 run ch --db sqlite:t.db verify
 expect_rc "an item added to the old application: verify exit 1" 1
 has "an item added: the whole application differs" "复核申请 复核-652301-2023-001 的「复核结果」"
+# ... and the next write, which would seal the application and its items
+# anew, refuses it rather than seal the change with it
+APP=复核-652301-2023-001
+printf 'JPEG 复核照片' >photo.jpg
+cp "$OLD" t.db
+sqlite3 t.db "UPDATE review_item SET note = '改过' WHERE result = 'pass'"
+hh=$(sqlite3 t.db "SELECT h.hh_no FROM review_item i JOIN household h ON h.id = i.household_id
+	WHERE i.sample_round IS NOT NULL AND i.result IS NULL ORDER BY h.hh_no LIMIT 1")
+before=$(sqlite3 t.db 'SELECT count(*) FROM seal; SELECT count(*) FROM audit_log' | tr '\n' ' ')
+run ch --db sqlite:t.db --as rv review result $APP "$hh" --result pass --evidence photo.jpg \
+	--date 2023-10-21
+expect_rc "a result after an old result was changed outside the program: exit 5" 5
+expect_err "the refusal names the whole application's field" \
+	"须先与原封存一致，拒绝写入：复核申请 复核-652301-2023-001 的「复核结果」与审计记录"
+expect_eq "the refused result stored nothing, sealed nothing" \
+	"$(sqlite3 t.db 'SELECT count(*) FROM seal; SELECT count(*) FROM audit_log' | tr '\n' ' ')" "$before"
+expect_eq "the refused result left the item without a result" \
+	"$(sqlite3 t.db "SELECT count(*) FROM review_item i JOIN household h ON h.id = i.household_id
+		WHERE h.hh_no = '$hh' AND i.result IS NULL")" 1
 
 # ---- the test's database: the file itself, or its copy in PostgreSQL ----
 if [ "$TEST_DB" = pg ]; then
@@ -62,7 +81,6 @@ if [ "$TEST_DB" = pg ]; then
 else
 	cp "$OLD" cleanheat.db
 fi
-APP=复核-652301-2023-001
 # the sampled households without a result, in order
 left() {
 	sql "SELECT h.hh_no FROM review_item i JOIN household h ON h.id = i.household_id
@@ -74,7 +92,6 @@ last_seals() {
 		GROUP BY kind ORDER BY kind" | tr '\n' ' '
 }
 expect_eq "three sampled households are left" "$(left | wc -l)" 3
-printf 'JPEG 复核照片' >photo.jpg
 result() {
 	run ch --as rv review result $APP "$1" --result pass --evidence photo.jpg --date 2023-10-21
 	expect_rc "review result of $1 after the upgrade: exit 0" 0
