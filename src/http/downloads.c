@@ -1,6 +1,7 @@
 /*
  * downloads — output files kept for their user for a while (see downloads.h).
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -16,7 +17,6 @@
 #include "util/file.h"
 
 #define KEEP_SECONDS 3600
-#define MAX_FILE     (512u << 20)
 
 struct download {
 	char id[33];
@@ -143,11 +143,9 @@ int http_downloads_get(const char *id, const char *user, struct http_response *r
 			media = served_type(items[i].media_type, &shown);
 		}
 	pthread_mutex_unlock(&mu);
-	int rc = -1;
-	unsigned char *data = NULL;
-	size_t len = 0;
-	if (path && ch_file_read(path, MAX_FILE, &data, &len) == 0) {
-		ch_buf_put(&resp->body, data, len);
+	int rc = -1, fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+	/* a large file is sent from itself (http_response_file) */
+	if (fd >= 0 && http_response_file(resp, fd) == 0) {
 		resp->content_type = media;
 		char disp[300];
 		snprintf(disp, sizeof disp, "%s; filename=\"%s\"", shown ? "inline" : "attachment",
@@ -156,7 +154,6 @@ int http_downloads_get(const char *id, const char *user, struct http_response *r
 		rc = 0;
 	}
 	ch_error_clear();
-	free(data);
 	free(path);
 	free(name);
 	return rc;

@@ -57,6 +57,8 @@ struct http_response {
 	int status;
 	const char *content_type; /* static */
 	ch_buf body;
+	int body_fd;             /* >= 0: the body is this file instead (http_response_file) */
+	uint64_t body_fd_len;    /* its size */
 	struct http_kv *headers; /* extra headers (Set-Cookie, ETag, ...) */
 	size_t nheaders;
 	int personal;  /* 1: holds personal data, never cached */
@@ -106,6 +108,14 @@ void http_response_init(struct http_response *resp);
 void http_response_dispose(struct http_response *resp);
 /* Adds header NAME: VALUE to RESP. */
 void http_response_header(struct http_response *resp, const char *name, const char *value);
+/* Makes the file FD (open for reading) RESP's body, from its start: more
+ * than HTTP_BODY_IN_MEMORY bytes of it are sent from the file as the
+ * client takes them, so that a large download does not sit in memory
+ * (server.c closes FD when it is sent, http_response_dispose when it is
+ * not); a smaller file is read into the body and FD closed. RESP keeps FD
+ * in either case. 0, or CH_ERROR when FD cannot be read. */
+#define HTTP_BODY_IN_MEMORY ((uint64_t)1 << 20)
+int http_response_file(struct http_response *resp, int fd);
 /* A JSON error answer {"error": {"code", "message", "field"?}} for ch_err
  * CODE with MESSAGE; the status and code come from the error table. */
 void http_response_error(struct http_response *resp, int code, const char *message,

@@ -20,6 +20,8 @@
  * are kept by the data's version (the newest audit entry: every write appends one) and answer
  * If-None-Match with 304 while nothing changed. Paths outside /api/ are the web pages (static.c).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -27,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,6 +45,7 @@
 #include "core/store.h"
 #include "util/alloc.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/hash.h"
 #include "util/text.h"
 
@@ -61,6 +65,36 @@ void http_response_init(struct http_response *resp)
 	resp->status = 200;
 	resp->content_type = "application/json; charset=utf-8";
 	ch_buf_init(&resp->body);
+	resp->body_fd = -1;
+}
+
+int http_response_file(struct http_response *resp, int fd)
+{
+	struct stat st;
+	ch_buf_clear(&resp->body);
+	if (resp->body_fd >= 0)
+		close(resp->body_fd);
+	resp->body_fd = -1;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return ch_error_set(CH_ERROR, "cannot read the file to answer with: %s",
+		                    strerror(errno));
+	}
+	uint64_t len = (uint64_t)st.st_size;
+	if (len > HTTP_BODY_IN_MEMORY) {
+		resp->body_fd = fd;
+		resp->body_fd_len = len;
+		return 0;
+	}
+	ch_buf_grow(&resp->body, (size_t)len);
+	int rc = ch_fd_pread(fd, resp->body.ptr, (size_t)len, 0);
+	close(fd);
+	if (rc != 0)
+		return ch_error_set(CH_ERROR, "cannot read the file to answer with: %s",
+		                    strerror(errno));
+	resp->body.len = (size_t)len;
+	resp->body.ptr[len] = '\0';
+	return 0;
 }
 
 void http_response_dispose(struct http_response *resp)
@@ -71,6 +105,9 @@ void http_response_dispose(struct http_response *resp)
 	}
 	free(resp->headers);
 	ch_buf_dispose(&resp->body);
+	if (resp->body_fd >= 0)
+		close(resp->body_fd);
+	resp->body_fd = -1;
 }
 
 void http_response_header(struct http_response *resp, const char *name, const char *value)
@@ -1122,6 +1159,28 @@ static int group_call(ch_ctx *ctx, const struct ch_op *op, const ch_args *a, ch_
 	return me.rc;
 }
 
+/* Table T rendered as FMT (CSV or XLSX) into a temporary file that becomes
+ * RESP's body (http_response_file): a whole county's households as a
+ * download are sent from the file, not held in memory. */
+static int report_file(const ch_report *t, enum ch_format fmt, struct http_response *resp)
+{
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/cleanheat-answer-XXXXXX", ch_tmpdir()) >=
+	    (int)sizeof path)
+		return ch_error_set(CH_ERROR, "the temporary directory's name is too long");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return ch_error_set(CH_ERROR, "cannot create a temporary file: %s",
+		                    strerror(errno));
+	close(fd);
+	int rc = ch_report_write(t, fmt, path);
+	/* opened again: the workbook writer may have made the file anew */
+	if (rc == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		rc = ch_error_set(CH_ERROR, "cannot read the answer's file: %s", strerror(errno));
+	unlink(path);
+	return rc ? rc : http_response_file(resp, fd);
+}
+
 static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
                    const struct caller *who, struct http_response *resp)
 {
@@ -1180,7 +1239,7 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	}
 	const ch_report *t = ch_result_table(&res);
 	if (fmt != CH_FMT_JSON && t) {
-		if ((rc = ch_report_render(t, fmt, &resp->body)) != 0) {
+		if ((rc = report_file(t, fmt, resp)) != 0) {
 			fail_current(resp, rc);
 			goto done;
 		}
@@ -1442,7 +1501,8 @@ void http_handle(const struct http_request *req, struct http_response *resp)
 		cache_key(req, who.user, key);
 		if (version < 0 || !cache_get(key, version, req->if_none_match, resp)) {
 			run_op(ctx, r, req, &who, resp);
-			if (resp->status == 200 && version >= 0)
+			/* an answer sent from a file is too large to keep */
+			if (resp->status == 200 && version >= 0 && resp->body_fd < 0)
 				cache_put(key, version, resp);
 		}
 		http_response_header(resp, "Cache-Control", "private, no-cache");

@@ -18,6 +18,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -261,9 +262,22 @@ static void add_standard_headers(struct MHD_Response *r, const struct http_respo
 static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c,
                                      struct http_response *resp)
 {
-	size_t len = resp->body.len;
-	char *body = ch_buf_detach(&resp->body);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	uint64_t len = resp->body.len;
+	struct MHD_Response *r = NULL;
+	if (resp->body_fd >= 0) { /* sent from the file, which the response closes */
+		len = resp->body_fd_len;
+		r = MHD_create_response_from_fd64(len, resp->body_fd);
+		if (r)
+			resp->body_fd = -1;
+		else
+			http_response_fail(resp, 500, "internal", "the answer could not be sent",
+			                   NULL);
+	}
+	if (!r) {
+		len = resp->body.len;
+		char *body = ch_buf_detach(&resp->body);
+		r = MHD_create_response_from_buffer((size_t)len, body, MHD_RESPMEM_MUST_FREE);
+	}
 	add_standard_headers(r, resp, c->path ? c->path : "/");
 	enum MHD_Result ok = MHD_queue_response(conn, (unsigned)resp->status, r);
 	MHD_destroy_response(r);
@@ -276,7 +290,7 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 	 * split a line (the format: http.h, docs/operations.md) */
 	char now[32], line[1024], method[64], path[512], user[128];
 	http_log_time(now, sizeof now);
-	int n = snprintf(line, sizeof line - 1, "%s %s %s %s %d %zu %.1fms", now,
+	int n = snprintf(line, sizeof line - 1, "%s %s %s %s %d %" PRIu64 " %.1fms", now,
 	                 http_log_word(user, sizeof user, resp->user),
 	                 http_log_word(method, sizeof method, c->method),
 	                 http_log_word(path, sizeof path, c->path), resp->status, len, ms);
@@ -709,6 +723,7 @@ done:
 	X(MHD_add_response_header)                                                                 \
 	X(MHD_create_post_processor)                                                               \
 	X(MHD_create_response_from_buffer)                                                         \
+	X(MHD_create_response_from_fd64)                                                           \
 	X(MHD_destroy_post_processor)                                                              \
 	X(MHD_destroy_response)                                                                    \
 	X(MHD_get_connection_info)                                                                 \
@@ -795,6 +810,8 @@ MHD_FN(struct MHD_PostProcessor *, MHD_create_post_processor,
        (connection, buffer_size, iter, iter_cls), NULL)
 MHD_FN(struct MHD_Response *, MHD_create_response_from_buffer,
        (size_t size, void *buffer, enum MHD_ResponseMemoryMode mode), (size, buffer, mode), NULL)
+MHD_FN(struct MHD_Response *, MHD_create_response_from_fd64, (uint64_t size, int fd), (size, fd),
+       NULL)
 MHD_FN(enum MHD_Result, MHD_destroy_post_processor, (struct MHD_PostProcessor * pp), (pp), MHD_NO)
 MHD_VOID(MHD_destroy_response, (struct MHD_Response * response), (response))
 MHD_FN(int, MHD_get_connection_values,

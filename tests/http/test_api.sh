@@ -161,6 +161,26 @@ echo "x5-password-12" | ch user add x5 --role auditor >/dev/null
 as admin GET "/api/plans/show?year=2023" -H "If-None-Match: $etag"
 expect_status "after a write the answer is new: 200" 200
 
+# a download larger than the server keeps in memory is sent from its file,
+# whole: the register of 6,000 households as the CLI writes it
+ch demo generate --households 6000 --seed 3 -o "$WORK/reg.csv" >/dev/null
+ch household import "$WORK/reg.csv" >/dev/null
+ch household list --limit 10000 --format csv -o "$WORK/cli.csv"
+ch household list --limit 10000 --format xlsx -o "$WORK/cli.xlsx"
+curl -s -b "$WORK/admin.jar" -o "$WORK/http.csv" -D "$WORK/xh" \
+	"$BASE/api/households?limit=10000&format=csv"
+n=$(wc -c <"$WORK/http.csv")
+if [ "$n" -gt 1048576 ]; then ok "a register as CSV: past 1 MiB ($n bytes)"; else not_ok "a register as CSV: past 1 MiB" "got $n bytes"; fi
+if cmp -s "$WORK/cli.csv" "$WORK/http.csv"; then ok "a register as CSV: the bytes the CLI writes"; else not_ok "a register as CSV: the bytes the CLI writes" "$(cmp "$WORK/cli.csv" "$WORK/http.csv" 2>&1)"; fi
+if grep -qi "^Content-Length: $n" "$WORK/xh"; then ok "a register as CSV: its length said"; else not_ok "a register as CSV: its length said" "$(cat "$WORK/xh")"; fi
+curl -s -b "$WORK/admin.jar" -o "$WORK/http.xlsx" "$BASE/api/households?limit=10000&format=xlsx"
+# (a workbook under 1 MiB, so from memory)
+if [ "$(unzip -p "$WORK/http.xlsx" xl/worksheets/sheet1.xml | md5sum)" = "$(unzip -p "$WORK/cli.xlsx" xl/worksheets/sheet1.xml | md5sum)" ]; then
+	ok "a register as XLSX: the sheet the CLI writes"
+else
+	not_ok "a register as XLSX: the sheet the CLI writes" "$(wc -c <"$WORK/http.xlsx") bytes"
+fi
+
 # an optional output file only when asked for: else the answer itself
 as admin GET "/api/reports/dispatch?year=2023&as_of=2023-07-16"
 jq_is "the dispatch answers its table when no file is asked for" '.tables[0].rows | length' 8
