@@ -495,10 +495,9 @@ int ch_review_assign(ch_ctx *ctx, const char *number, const char *unit, const ch
 		if (rc == 0)
 			rc = ch_db_run(
 			    ctx->db,
-			    "UPDATE review_application SET status = 'assigned', unit = ?, reviewer "
-			    "= ?,"
-			    " assigned_at = ?, assigned_by = ?, seed_source = ?, seed = ?,"
-			    " algorithm = ?, policy = ? WHERE id = ?",
+			    "UPDATE review_application SET status = 'assigned', unit = ?,"
+			    " reviewer = ?, assigned_at = ?, assigned_by = ?, seed_source = ?,"
+			    " seed = ?, algorithm = ?, policy = ? WHERE id = ?",
 			    "tttttttti", unit, u.name, now, ctx->actor.name, seed_source, seed, alg,
 			    pol_s, a.id);
 		free(a.seed);

@@ -21,7 +21,6 @@
  * If-None-Match with 304 while nothing changed. Paths outside /api/ are the web pages (static.c).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -1159,28 +1158,6 @@ static int group_call(ch_ctx *ctx, const struct ch_op *op, const ch_args *a, ch_
 	return me.rc;
 }
 
-/* Table T rendered as FMT (CSV or XLSX) into a temporary file that becomes
- * RESP's body (http_response_file): a whole county's households as a
- * download are sent from the file, not held in memory. */
-static int report_file(const ch_report *t, enum ch_format fmt, struct http_response *resp)
-{
-	char path[4096];
-	if (snprintf(path, sizeof path, "%s/cleanheat-answer-XXXXXX", ch_tmpdir()) >=
-	    (int)sizeof path)
-		return ch_error_set(CH_ERROR, "the temporary directory's name is too long");
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return ch_error_set(CH_ERROR, "cannot create a temporary file: %s",
-		                    strerror(errno));
-	close(fd);
-	int rc = ch_report_write(t, fmt, path);
-	/* opened again: the workbook writer may have made the file anew */
-	if (rc == 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		rc = ch_error_set(CH_ERROR, "cannot read the answer's file: %s", strerror(errno));
-	unlink(path);
-	return rc ? rc : http_response_file(resp, fd);
-}
-
 static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_request *req,
                    const struct caller *who, struct http_response *resp)
 {
@@ -1239,7 +1216,11 @@ static void run_op(ch_ctx *ctx, const struct http_route *r, const struct http_re
 	}
 	const ch_report *t = ch_result_table(&res);
 	if (fmt != CH_FMT_JSON && t) {
-		if ((rc = report_file(t, fmt, resp)) != 0) {
+		/* from a file: a county's register as a download is not held in
+		 * memory (http_response_file) */
+		int fd;
+		if ((rc = ch_report_tmpfile(t, fmt, &fd)) != 0 ||
+		    (rc = http_response_file(resp, fd)) != 0) {
 			fail_current(resp, rc);
 			goto done;
 		}

@@ -14,11 +14,14 @@
  * by the text's length in decimal, ':' and the text. A cell's text has no
  * NUL, so neither has the string.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/csv.h"
@@ -793,21 +796,43 @@ int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b)
 		return rows_failed(r);
 	}
 	/* libxlsxwriter writes files only: through a private temporary one */
-	char path[4096];
-	snprintf(path, sizeof path, "%s/cleanheat-xlsx-XXXXXX", ch_tmpdir());
-	int fd = mkstemp(path);
-	if (fd < 0)
-		return ch_error_set(CH_ERROR, "cannot create a temporary file");
-	close(fd);
-	int rc = render_xlsx(r, path);
-	if (rc == 0)
-		rc = rows_failed(r);
-	unsigned char *data = NULL;
-	size_t len = 0;
-	if (rc == 0 && (rc = ch_file_read(path, SIZE_MAX / 2, &data, &len)) == 0) {
-		ch_buf_put(b, data, len);
-		free(data);
+	int fd, rc = ch_report_tmpfile(r, format, &fd);
+	if (rc)
+		return rc;
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		rc = ch_error_set(CH_ERROR, "cannot read a temporary file: %s", strerror(errno));
+	if (rc == 0) {
+		ch_buf_grow(b, (size_t)st.st_size);
+		if (ch_fd_pread(fd, b->ptr + b->len, (size_t)st.st_size, 0) != 0)
+			rc = ch_error_set(CH_ERROR, "cannot read a temporary file: %s",
+			                  strerror(errno));
+		else
+			b->len += (size_t)st.st_size;
+		b->ptr[b->len] = '\0';
 	}
+	close(fd);
+	return rc;
+}
+
+int ch_report_tmpfile(const ch_report *r, enum ch_format format, int *fd)
+{
+	char path[4096];
+	*fd = -1;
+	if (snprintf(path, sizeof path, "%s/cleanheat-report-XXXXXX", ch_tmpdir()) >=
+	    (int)sizeof path)
+		return ch_error_set(CH_ERROR,
+		                    "cannot create a temporary file: the name of %s is too long",
+		                    ch_tmpdir());
+	int t = mkstemp(path);
+	if (t < 0)
+		return ch_error_set(CH_ERROR, "cannot create a temporary file in %s: %s",
+		                    ch_tmpdir(), strerror(errno));
+	close(t);
+	int rc = ch_report_write(r, format, path);
+	/* opened again: the workbook writer makes its file anew */
+	if (rc == 0 && (*fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		rc = ch_error_set(CH_ERROR, "cannot read a temporary file: %s", strerror(errno));
 	unlink(path);
 	return rc;
 }

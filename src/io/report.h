@@ -77,6 +77,12 @@ const char *ch_report_title(const ch_report *r);
 /* Appends R in FORMAT to B (CSV with a UTF-8 BOM, as a download should
  * have; XLSX through a private temporary file). Returns 0 or CH_ERROR. */
 int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b);
+/* R written in FORMAT, as ch_report_write writes a file, to a new file in
+ * ch_tmpdir() (util/file.h) that is unlinked at once: *FD, open for
+ * reading at its start, is the caller's to close. For a download as large
+ * as the report, without holding it in memory. Returns 0, or an error of
+ * ch_report_write's (*FD then -1). */
+int ch_report_tmpfile(const ch_report *r, enum ch_format format, int *fd);
 
 /* ---- print set-up of a worksheet, shared by the XLSX writers ---- */
 

@@ -1116,8 +1116,8 @@ static void test_limit_deadline(void **state)
 	free(path);
 }
 
-/* R rendered in FORMAT and rendered into memory and written to a file
- * by ch_report_write, both the N bytes at WANT. */
+/* R rendered in FORMAT into memory, written to a file by ch_report_write
+ * and to a temporary one by ch_report_tmpfile: each the N bytes at WANT. */
 static void rendered_is(const ch_report *r, enum ch_format format, const char *want, size_t n)
 {
 	char path[256];
@@ -1135,6 +1135,15 @@ static void rendered_is(const ch_report *r, enum ch_format format, const char *w
 	unlink(path);
 	assert_int_equal(len, n);
 	assert_memory_equal(data, want, n);
+	/* from the unlinked file's start, read to its end */
+	int fd = -1;
+	assert_int_equal(ch_report_tmpfile(r, format, &fd), 0);
+	assert_true(fd >= 0);
+	data = realloc(data, n + 1);
+	assert_non_null(data);
+	assert_int_equal(read(fd, data, n + 1), (ssize_t)n);
+	assert_memory_equal(data, want, n);
+	close(fd);
 	free(data);
 }
 
