@@ -267,11 +267,13 @@ static enum MHD_Result send_response(struct MHD_Connection *conn, struct conn *c
 	if (resp->body_fd >= 0) { /* sent from the file, which the response closes */
 		len = resp->body_fd_len;
 		r = MHD_create_response_from_fd64(len, resp->body_fd);
-		if (r)
+		if (r) {
 			resp->body_fd = -1;
-		else
+		} else { /* the error instead, as JSON, not as the download */
 			http_response_fail(resp, 500, "internal", "the answer could not be sent",
 			                   NULL);
+			resp->content_type = "application/json; charset=utf-8";
+		}
 	}
 	if (!r) {
 		len = resp->body.len;
