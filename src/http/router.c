@@ -85,15 +85,12 @@ int http_response_file(struct http_response *resp, int fd)
 		resp->body_fd_len = len;
 		return 0;
 	}
-	ch_buf_grow(&resp->body, (size_t)len);
-	int rc = ch_fd_pread(fd, resp->body.ptr, (size_t)len, 0);
-	close(fd);
+	int rc = ch_fd_append(&resp->body, fd, (size_t)len);
 	if (rc != 0)
-		return ch_error_set(CH_ERROR, "cannot read the file to answer with: %s",
-		                    strerror(errno));
-	resp->body.len = (size_t)len;
-	resp->body.ptr[len] = '\0';
-	return 0;
+		rc = ch_error_set(CH_ERROR, "cannot read the file to answer with: %s",
+		                  strerror(errno));
+	close(fd);
+	return rc;
 }
 
 void http_response_dispose(struct http_response *resp)

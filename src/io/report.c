@@ -800,17 +800,8 @@ int ch_report_render(const ch_report *r, enum ch_format format, ch_buf *b)
 	if (rc)
 		return rc;
 	struct stat st;
-	if (fstat(fd, &st) != 0)
+	if (fstat(fd, &st) != 0 || ch_fd_append(b, fd, (size_t)st.st_size) != 0)
 		rc = ch_error_set(CH_ERROR, "cannot read a temporary file: %s", strerror(errno));
-	if (rc == 0) {
-		ch_buf_grow(b, (size_t)st.st_size);
-		if (ch_fd_pread(fd, b->ptr + b->len, (size_t)st.st_size, 0) != 0)
-			rc = ch_error_set(CH_ERROR, "cannot read a temporary file: %s",
-			                  strerror(errno));
-		else
-			b->len += (size_t)st.st_size;
-		b->ptr[b->len] = '\0';
-	}
 	close(fd);
 	return rc;
 }

@@ -96,6 +96,18 @@ int ch_fd_pread(int fd, void *buf, size_t n, uint64_t at)
 	return 0;
 }
 
+int ch_fd_append(ch_buf *b, int fd, size_t len)
+{
+	ch_buf_grow(b, len);
+	if (ch_fd_pread(fd, b->ptr + b->len, len, 0) != 0) {
+		b->ptr[b->len] = '\0';
+		return -1;
+	}
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
 int ch_tmpfile(void)
 {
 	char path[4096];

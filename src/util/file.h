@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/buf.h"
+
 /* Reads PATH (at most MAX bytes) into *DATA (the caller frees it) and
  * *LEN. CH_ENOTFOUND if it cannot be opened, CH_EINVALID if larger than
  * MAX, CH_ERROR if reading fails. */
@@ -27,5 +29,8 @@ int ch_fd_write(int fd, const void *data, size_t n);
 /* Reads N bytes of FD at offset AT into BUF, again after an interrupted
  * call: 0, or -1 when reading fails (errno set) or the file ends first. */
 int ch_fd_pread(int fd, void *buf, size_t n, uint64_t at);
+/* Appends the first LEN bytes of FD (ch_fd_pread) to B, which stays
+ * NUL-terminated: 0, or -1 (errno set) with B as it was. */
+int ch_fd_append(ch_buf *b, int fd, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -21,6 +22,7 @@
 #include "util/date.h"
 #include "util/dl.h"
 #include "util/error.h"
+#include "util/file.h"
 #include "util/hash.h"
 #include "util/huge_blocks.h"
 #include "util/idmap.h"
@@ -1512,11 +1514,36 @@ static void test_strtab(void **state)
 	free(want);
 }
 
+/* ch_fd_append: a file's first bytes after what the buffer holds, the
+ * buffer NUL-terminated; asked for more than the file has, -1 and the
+ * buffer as it was. */
+static void test_fd_append(void **state)
+{
+	(void)state;
+	int fd = ch_tmpfile();
+	assert_true(fd >= 0);
+	assert_int_equal(ch_fd_write(fd, "甲乙丙", 9), 0);
+	ch_buf b;
+	ch_buf_init(&b);
+	ch_buf_puts(&b, "开头:");
+	assert_int_equal(ch_fd_append(&b, fd, 6), 0);
+	assert_string_equal(b.ptr, "开头:甲乙");
+	assert_int_equal(b.len, 13);
+	assert_int_equal(ch_fd_append(&b, fd, 10), -1);
+	assert_string_equal(b.ptr, "开头:甲乙");
+	assert_int_equal(b.len, 13);
+	assert_int_equal(ch_fd_append(&b, fd, 0), 0);
+	assert_int_equal(b.len, 13);
+	ch_buf_dispose(&b);
+	close(fd);
+}
+
 int main(void)
 {
 	test_no_database();
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_strtab),
+	    cmocka_unit_test(test_fd_append),
 	    cmocka_unit_test(test_utf8_decode_valid),
 	    cmocka_unit_test(test_utf8_decode_invalid),
 	    cmocka_unit_test(test_utf8_decode_cut),
