@@ -59,7 +59,9 @@
  * snapshot (the scratch tables of an import's check) are heard only once
  * it exists. The canonical JSON of the seals is built with
  * json_build_array and json_agg and made compact by ch_json_min (the same
- * migration), so it comes out byte for byte as SQLite's json_array.
+ * migration; 0030 counts the separators first and uses a plain replace
+ * when no blank lies in a string), so it comes out byte for byte as
+ * SQLite's json_array.
  *
  * Bulk loads (ch_db_load_*) are COPY ... FROM STDIN in text format, the
  * rows buffered and sent a megabyte at a time, each COPY under the

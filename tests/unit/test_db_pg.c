@@ -13,7 +13,8 @@
  * and prepared again when their types change; and the bulk load through
  * COPY (load_cases.h, the same cases test_db_load runs on SQLite); the
  * change hook's table made on a connection's first write, and every write
- * after it heard. Without it those cases skip.
+ * after it heard; ch_json_min giving SQLite's compact JSON. Without it
+ * those cases skip.
  */
 #include "load_cases.h"
 #include "testutil.h"
@@ -531,6 +532,59 @@ static void test_pg_unreachable(void **state)
 	assert_non_null(strstr(ch_error_message(), "无法连接 PostgreSQL 数据库"));
 }
 
+/* ch_json_min (migrations 0011 and 0030) gives SQLite's compact form of
+ * PostgreSQL's JSON: the blank after each separator goes, and every blank
+ * inside a string stays. Each case beside the text SQLite's json_array
+ * writes for it, then random arrays of strings made of commas, blanks,
+ * quotes and backslashes against the regular expression of 0011. */
+static void test_pg_json_min(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	ch_db *db = open_pg();
+	static const char *const cases[][2] = {
+	    {"json_build_array(1, 'a, b', NULL, 2.5)", "[1,\"a, b\",null,2.5]"},
+	    {"json_build_array()", "[]"},
+	    {"json_build_array('x')", "[\"x\"]"},
+	    {"json_build_array(1, json_build_array(2, 3), 'q')", "[1,[2,3],\"q\"]"},
+	    {"json_build_array('say \"hi\", ok', E'back\\\\, x', 3)",
+	     "[\"say \\\"hi\\\", ok\",\"back\\\\, x\",3]"},
+	    {"json_build_array('中文, 逗号', '，全角', 4)", "[\"中文, 逗号\",\"，全角\",4]"},
+	    {"json_build_array(', ', ',', ' ,', '')", "[\", \",\",\",\" ,\",\"\"]"},
+	    {"json_build_array(1, (SELECT json_agg(json_build_array(a, b)) FROM"
+	     " (VALUES (1, 'p, q'), (2, 'r')) t(a, b)))",
+	     "[1,[[1,\"p, q\"],[2,\"r\"]]]"},
+	    {"json_build_array(1, (SELECT json_agg(a) FROM (VALUES (1), (2)) t(a)))", "[1,[1,2]]"},
+	    {"json_build_array(true, 'x', false)", "[true,\"x\",false]"},
+	    {"'\"a, b\"'::json", "\"a, b\""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char sql[512], *got = NULL;
+		snprintf(sql, sizeof sql, "SELECT ch_json_min(%s)", cases[i][0]);
+		if (ch_db_query_text(db, &got, sql, NULL) != 0)
+			fail_msg("%s: %s", sql, ch_error_message());
+		if (!got || strcmp(got, cases[i][1]) != 0)
+			fail_msg("%s gave %s, SQLite's json_array %s", cases[i][0],
+			         got ? got : "NULL", cases[i][1]);
+		free(got);
+	}
+	int64_t differ = -1;
+	assert_int_equal(
+	    ch_db_query_int64(
+	        db, &differ,
+	        "SELECT count(*) FROM (SELECT (SELECT json_agg(s) FROM (SELECT string_agg("
+	        "substr(', \"\\x', 1 + (random() * 5)::int % 5, 1), '') AS s FROM"
+	        " generate_series(1, 1 + g % 7) c GROUP BY c % (1 + g % 3)) p) AS j"
+	        " FROM generate_series(1, 3000) g) a WHERE j IS NOT NULL AND ch_json_min(j)"
+	        " IS DISTINCT FROM regexp_replace(j::text, '(\"(?:[^\"\\\\]|\\\\.)*\")|(,) ',"
+	        " '\\1\\2', 'g')",
+	        NULL),
+	    0);
+	assert_int_equal(differ, 0);
+	ch_db_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +597,7 @@ int main(void)
 	    cmocka_unit_test(test_pg_load),
 	    cmocka_unit_test(test_pg_change_table),
 	    cmocka_unit_test(test_pg_table_grew),
+	    cmocka_unit_test(test_pg_json_min),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
