@@ -330,9 +330,9 @@ typedef void (*ch_db_change_fn)(void *arg, enum ch_db_change op, const char *tab
  * happens (a rolled-back change too: the caller forgets what it heard when
  * it rolls back). FN must not use the connection. Other connections' and
  * programs' changes are not heard. PostgreSQL: the tables the schema gives
- * the trigger ch_note_change (the sealed tables, src/db/sql/pg/0011), heard
+ * the triggers ch_note_rows (the sealed tables, src/db/sql/pg/0031), heard
  * after each statement; a row of a table that belongs to another (a plan's
- * target, a review's item) is heard as a change of that other row. */
+ * target) is heard as a change of that other row. */
 void ch_db_set_change_hook(ch_db *db, ch_db_change_fn fn, void *arg);
 
 /* 1 when the current or last transaction failed because it conflicted

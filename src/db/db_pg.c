@@ -44,9 +44,10 @@
  * ("UNIQUE constraint failed: table.columns"), the messages of the
  * schema's own triggers as raised.
  *
- * Change hook: the schema gives the sealed tables the trigger
- * ch_note_change (src/db/sql/pg/0011), which notes each changed row in
- * this session's temporary table ch_changes (a row of a table that belongs
+ * Change hook: the schema gives the sealed tables statement triggers,
+ * ch_note_rows (src/db/sql/pg/0031), which note each row a statement
+ * changed, from its transition table, in this session's temporary table
+ * ch_changes (a row of a table that belongs
  * to another is noted as a change of that other row); with a hook set,
  * the driver reads the notes after the last one it heard after each write
  * statement (in the statement's round trip) and tells the hook; they are
@@ -500,7 +501,7 @@ static void tell_hook(struct pg_conn *pc, PGresult *r)
 	}
 }
 
-/* Makes this session's ch_changes, where the schema's ch_note_change
+/* Makes this session's ch_changes, where the schema's ch_note_rows
  * triggers note the rows (without it they note nothing: other sessions,
  * psql), once, when a change hook is set; does nothing inside a
  * transaction. Called before a write transaction begins, and before a
@@ -1110,7 +1111,7 @@ static int pg_scratch_clear(void *impl, const char *const *names, size_t n)
 static int pg_note_deletes(void *impl, const char *table, const char *key, const char *note_table,
                            int value)
 {
-	/* ch_note_change reports a deleted row of TABLE as a change of the row
+	/* ch_note_rows reports a deleted row of TABLE as a change of the row
 	 * it belongs to, through the change hook (see the top of this file) */
 	(void)impl;
 	(void)table;

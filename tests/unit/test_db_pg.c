@@ -532,6 +532,94 @@ static void test_pg_unreachable(void **state)
 	assert_non_null(strstr(ch_error_message(), "无法连接 PostgreSQL 数据库"));
 }
 
+/* Every note a change hook heard, in order. */
+struct notes {
+	char seen[32][48];
+	int n;
+};
+
+static void note(void *arg, enum ch_db_change op, const char *table, int64_t rowid)
+{
+	struct notes *t = arg;
+	static const char *const ops[] = {
+	    [CH_DB_INSERT] = "I", [CH_DB_UPDATE] = "U", [CH_DB_DELETE] = "D"};
+	if (t->n < 32)
+		snprintf(t->seen[t->n++], sizeof t->seen[0], "%s %s %lld", ops[op], table,
+		         (long long)rowid);
+}
+
+/* Expects the notes heard since the last call to be WANT (a list of "OP
+ * TABLE ID" joined by "; "), in any order, and forgets them. */
+static void expect_notes(struct notes *t, const char *want)
+{
+	char got[1024] = "";
+	qsort(t->seen, (size_t)t->n, sizeof t->seen[0],
+	      (int (*)(const void *, const void *))strcmp);
+	for (int i = 0; i < t->n; i++)
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%s", i ? "; " : "",
+		         t->seen[i]);
+	assert_string_equal(got, want);
+	t->n = 0;
+}
+
+/* The change notes (migration 0031: statement triggers with the
+ * statement's transition table): each row a statement inserts, updates or
+ * deletes is heard once, with its key; a row of a table that belongs to
+ * another is heard as a change of that other row; a note trigger with a
+ * key the function does not know refuses the write. */
+static void test_pg_change_notes(void **state)
+{
+	(void)state;
+	if (!pg_url())
+		skip();
+	struct notes t = {0};
+	ch_db *db = open_pg();
+	assert_int_equal(
+	    ch_db_exec_script(db, "DROP TABLE IF EXISTS note_child, note_odd;"
+	                          " CREATE TABLE note_child (plan_id bigint, v int);"
+	                          " CREATE TRIGGER note_child_insert AFTER INSERT ON"
+	                          " note_child REFERENCING NEW TABLE AS ch_rows FOR EACH"
+	                          " STATEMENT EXECUTE FUNCTION ch_note_rows('plan',"
+	                          " 'plan_id');"
+	                          " CREATE TABLE note_odd (odd_id bigint);"
+	                          " CREATE TRIGGER note_odd_insert AFTER INSERT ON note_odd"
+	                          " REFERENCING NEW TABLE AS ch_rows FOR EACH STATEMENT"
+	                          " EXECUTE FUNCTION ch_note_rows('note_odd', 'odd_id')"),
+	    0);
+	ch_db_set_change_hook(db, note, &t);
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_equal(
+	    ch_db_run(db,
+	              "INSERT INTO app_user(id, name, role, created_at) SELECT 9000 + g,"
+	              " 'notes' || g, 'reviewer', '2023-01-01T00:00:00Z'"
+	              " FROM generate_series(1, 3) g",
+	              NULL),
+	    0);
+	expect_notes(&t, "I app_user 9001; I app_user 9002; I app_user 9003");
+	assert_int_equal(
+	    ch_db_run(db, "UPDATE app_user SET disabled_at = 'x' WHERE id IN (9001, 9003)", NULL),
+	    0);
+	expect_notes(&t, "U app_user 9001; U app_user 9003");
+	assert_int_equal(ch_db_run(db, "UPDATE app_user SET disabled_at = 'y' WHERE id = -1", NULL),
+	                 0);
+	expect_notes(&t, "");
+	assert_int_equal(ch_db_run(db, "DELETE FROM app_user WHERE id = 9002", NULL), 0);
+	expect_notes(&t, "D app_user 9002");
+	assert_int_equal(
+	    ch_db_run(db, "INSERT INTO note_child VALUES (7, 1), (8, 2), (7, 3)", NULL), 0);
+	expect_notes(&t, "U plan 7; U plan 7; U plan 8");
+	assert_int_equal(ch_db_commit(db), 0);
+	assert_int_equal(ch_db_begin(db), 0);
+	assert_int_not_equal(ch_db_run(db, "INSERT INTO note_odd VALUES (1)", NULL), 0);
+	assert_non_null(strstr(ch_error_message(), "no note for the key odd_id"));
+	ch_db_rollback(db);
+	ch_db_set_change_hook(db, NULL, NULL);
+	assert_int_equal(ch_db_exec_script(db, "DROP TABLE note_child, note_odd;"
+	                                       " DELETE FROM app_user WHERE id > 9000"),
+	                 0);
+	ch_db_close(db);
+}
+
 /* ch_json_min (migrations 0011 and 0030) gives SQLite's compact form of
  * PostgreSQL's JSON: the blank after each separator goes, and every blank
  * inside a string stays. Each case beside the text SQLite's json_array
@@ -597,6 +685,7 @@ int main(void)
 	    cmocka_unit_test(test_pg_load),
 	    cmocka_unit_test(test_pg_change_table),
 	    cmocka_unit_test(test_pg_table_grew),
+	    cmocka_unit_test(test_pg_change_notes),
 	    cmocka_unit_test(test_pg_json_min),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
