@@ -624,37 +624,53 @@ void ch_seal_spill_limit(ch_ctx *ctx, size_t n)
 	ctx->store->seal_spill = n;
 }
 
-/* The digest of the seals ST gives (kind, object, fields, ordered by kind
- * and object) into OUT, their number into *N; finalizes ST. */
-static int hash_seals(ch_stmt *st, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
-{
-	ch_hash h;
-	int rc;
-	*n = 0;
-	ch_hash_init(&h);
-	while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		char num[24];
-		const char *obj = ch_text_i64(num, ch_stmt_int64(st, 1));
-		ch_audit_hash_field(&h, ch_stmt_text(st, 0));
-		ch_audit_hash_field(&h, obj);
-		ch_audit_hash_field(&h, ch_stmt_text(st, 2));
-		(*n)++;
-	}
-	ch_stmt_finalize(st);
-	ch_hash_final(&h, out);
-	return rc < 0 ? rc : 0;
-}
+/* Whole kinds' objects (verify) and an entry's seals are read READ_PAGE
+ * rows at a time, in the order of their keys: PostgreSQL's driver takes a
+ * statement's whole result from the server before its first row, which for
+ * the households of a register of 1,000,000 held 680 MiB of the client's
+ * memory (docs/performance.md, "verify a page at a time"). verify reads
+ * one snapshot, so the pages are of one state. */
+#define READ_PAGE 10000
 
-/* The digest of the seals recorded with SEQ into OUT, their number into *N. */
+/* The digest of the seals recorded with SEQ (kind, object and fields, in
+ * the order of kind and object) into OUT, their number into *N. */
 static int seals_digest(ch_db *db, int64_t seq, char out[CH_HASH_HEX_LEN + 1], int64_t *n)
 {
 	ch_stmt *st;
+	ch_hash h;
+	char *kind = ch_strdup(""); /* the last row's (a copy when it changes) */
+	int64_t object = INT64_MIN, rows = READ_PAGE;
 	*n = 0;
+	ch_hash_init(&h);
 	int rc = ch_db_preparef(db, &st,
-	                        "SELECT kind, object, fields FROM seal WHERE seq = ?"
-	                        " ORDER BY kind, object",
-	                        "i", seq);
-	return rc ? rc : hash_seals(st, out, n);
+	                        "SELECT kind, object, fields FROM seal WHERE seq = ?1"
+	                        " AND (kind, object) > (?2, ?3) ORDER BY kind, object LIMIT ?4",
+	                        "itii", seq, kind, object, (int64_t)READ_PAGE);
+	while (rc == 0 && rows == READ_PAGE) {
+		rows = 0;
+		while ((rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			char num[24];
+			const char *k = ch_stmt_text(st, 0);
+			object = ch_stmt_int64(st, 1);
+			if (strcmp(k, kind) != 0) {
+				free(kind);
+				kind = ch_strdup(k);
+			}
+			ch_audit_hash_field(&h, kind);
+			ch_audit_hash_field(&h, ch_text_i64(num, object));
+			ch_audit_hash_field(&h, ch_stmt_text(st, 2));
+			rows++;
+		}
+		rc = rc == CH_DB_DONE ? 0 : rc;
+		*n += rows;
+		if (rc == 0 && rows == READ_PAGE && (rc = ch_stmt_reset(st)) == 0 &&
+		    (rc = ch_stmt_bind_text(st, 2, kind)) == 0)
+			rc = ch_stmt_bind_int64(st, 3, object);
+	}
+	ch_stmt_finalize(st);
+	ch_hash_final(&h, out);
+	free(kind);
+	return rc;
 }
 
 /* The objects of one kind ch_seal_commit reads at a time (their new
@@ -1012,6 +1028,40 @@ static void diff_fields(const struct seal_kind *k, const char *recorded, const c
 	json_decref(n);
 }
 
+/* Checks the row ST stands on (its object's key, name, canonical form, and
+ * newest seal's number and form) against that seal. */
+static int check_row(struct check *c, const struct seal_kind *k, ch_stmt *st)
+{
+	const char *name = ch_stmt_text(st, 1), *cur = ch_stmt_text(st, 2);
+	const char *rec = ch_stmt_text(st, 4);
+	int64_t seq = ch_stmt_is_null(st, 3) ? 0 : ch_stmt_int64(st, 3);
+	char id[32];
+	snprintf(id, sizeof id, "#%" PRId64, ch_stmt_int64(st, 0));
+	if (!name)
+		name = id;
+	c->checked++;
+	if (seq == 0)
+		return report(c, k, name, NULL, 0,
+		              "%s %s 不见于审计记录：该行是在本程序之外写入数据库的", k->label,
+		              name);
+	if (!rec)
+		return report(c, k, name, NULL, seq,
+		              "%s %s 在审计记录（第 %" PRId64 " 条）中已删除，数据库里却仍有该行",
+		              k->label, name, seq);
+	if (cur && strcmp(cur, rec) == 0)
+		return 0;
+	ch_buf d;
+	const char *first;
+	ch_buf_init(&d);
+	diff_fields(k, rec, cur, &d, &first);
+	int rc = report(c, k, name, first, seq,
+	                "%s %s 的%s与审计记录（第 %" PRId64
+	                " 条记下的状态）不符：该行在本程序之外被修改",
+	                k->label, name, d.ptr, seq);
+	ch_buf_dispose(&d);
+	return rc;
+}
+
 /* Checks the objects of kind K that FILTER (SQL over row x, with one '?'
  * bound to ARG; NULL: all of K's scope, and then the objects its seals
  * have and its table lost) selects against their newest seals. */
@@ -1029,45 +1079,29 @@ static int check_kind(struct check *c, const struct seal_kind *k, const char *fi
 	              " AND s.object = x.%s AND s.seq = (SELECT max(seq) FROM seal"
 	              " WHERE kind = '%s' AND object = x.%s)",
 	              k->table, k->kind, k->key, k->kind, k->key);
-	if (where)
-		ch_buf_printf(&b, " WHERE %s", where);
-	ch_buf_printf(&b, " ORDER BY x.%s", k->key);
-	rc = filter ? ch_db_preparef(c->ctx->db, &st, b.ptr, "i", arg)
-	            : ch_db_preparef(c->ctx->db, &st, b.ptr, NULL);
-	while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
-		const char *name = ch_stmt_text(st, 1), *cur = ch_stmt_text(st, 2);
-		const char *rec = ch_stmt_text(st, 4);
-		int64_t seq = ch_stmt_is_null(st, 3) ? 0 : ch_stmt_int64(st, 3);
-		char id[32];
-		snprintf(id, sizeof id, "#%" PRId64, ch_stmt_int64(st, 0));
-		if (!name)
-			name = id;
-		c->checked++;
-		rc = 0;
-		if (seq == 0) {
-			rc = report(c, k, name, NULL, 0,
-			            "%s %s 不见于审计记录：该行是在本程序之外写入数据库的",
-			            k->label, name);
-		} else if (!rec) {
-			rc = report(c, k, name, NULL, seq,
-			            "%s %s 在审计记录（第 %" PRId64
-			            " 条）中已删除，数据库里却仍有该行",
-			            k->label, name, seq);
-		} else if (!cur || strcmp(cur, rec) != 0) {
-			ch_buf d;
-			const char *first;
-			ch_buf_init(&d);
-			diff_fields(k, rec, cur, &d, &first);
-			rc = report(c, k, name, first, seq,
-			            "%s %s 的%s与审计记录（第 %" PRId64
-			            " 条记下的状态）不符：该行在本程序之外被修改",
-			            k->label, name, d.ptr, seq);
-			ch_buf_dispose(&d);
+	if (filter)
+		ch_buf_printf(&b, " WHERE %s ORDER BY x.%s", filter, k->key);
+	else
+		ch_buf_printf(&b, " WHERE %s%s%sx.%s > ? ORDER BY x.%s LIMIT %d", where ? "(" : "",
+		              where ? where : "", where ? ") AND " : "", k->key, k->key, READ_PAGE);
+	/* filtered: one statement; whole: a page after the last key read */
+	int64_t last = INT64_MIN, rows = READ_PAGE;
+	rc = ch_db_preparef(c->ctx->db, &st, b.ptr, "i", filter ? arg : last);
+	while (rc == 0 && rows == READ_PAGE) {
+		rows = 0;
+		while (rc == 0 && (rc = ch_stmt_step(st)) == CH_DB_ROW) {
+			last = ch_stmt_int64(st, 0);
+			rows++;
+			rc = check_row(c, k, st);
 		}
+		if (rc == CH_DB_DONE)
+			rc = 0;
+		if (filter)
+			break;
+		if (rc == 0 && rows == READ_PAGE && (rc = ch_stmt_reset(st)) == 0)
+			rc = ch_stmt_bind_int64(st, 1, last);
 	}
 	ch_stmt_finalize(st);
-	if (rc == 0 || rc == CH_DB_DONE)
-		rc = 0;
 	if (rc || filter)
 		goto done;
 	/* objects the audit log has and the table lost */

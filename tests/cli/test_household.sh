@@ -418,6 +418,24 @@ run ch --db big.db household import --format json manybad.csv
 expect_eq "60,000 rows each refused: the JSON lists them all" \
 	"$(printf '%s' "$OUT" | jq '[.[] | select(.value == (.row | tostring) and .column == "联系电话")] | length')" \
 	60000
+# verify reads a whole kind's objects and an audit entry's seals a page of
+# 10,000 at a time (core/seal.c, READ_PAGE): 21,000 households imported at
+# once into the plan's database, one entry's 21,000 seals, pass; a change
+# made outside the program to the last household (the third page) is found,
+# and it alone
+db_cp up0.db pages.db
+head -n 21001 many.csv >pages.csv
+ch --db pages.db household import pages.csv >/dev/null || not_ok "pages: 21,000 households imported"
+run ch --db pages.db verify
+expect_rc "pages: verify passes over three pages of households and of seals" 0
+has "pages: the households counted" "核对 21002 个对象"
+last=$(sql pages.db "SELECT r.code || '/' || h.hh_no FROM household h JOIN region r
+	ON r.id = h.county_id ORDER BY h.id DESC LIMIT 1")
+sql pages.db "UPDATE household SET head_name = '改写' WHERE id = (SELECT max(id) FROM household)"
+run ch --db pages.db verify
+expect_rc "pages: a household changed outside the program: verify exit 1" 1
+has "pages: the last household named" "农户 $last 的「户主姓名」与审计记录"
+has "pages: it alone" "数据与审计记录不符：1 处"
 run ch --db m.db household import "$HF/shared-phone.csv"
 expect_rc "same phone as another household: exit 0" 0
 has "same phone: a 提示 naming the other household" "（提示）联系电话与其他农户相同（昌吉市 户编号 CJ001"
