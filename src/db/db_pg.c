@@ -47,11 +47,11 @@
  * Change hook: the schema gives the sealed tables statement triggers,
  * ch_note_rows (src/db/sql/pg/0031), which note each row a statement
  * changed, from its transition table, in this session's temporary table
- * ch_changes (a row of a table that belongs
- * to another is noted as a change of that other row); with a hook set,
- * the driver reads the notes after the last one it heard after each write
- * statement (in the statement's round trip) and tells the hook; they are
- * deleted when the next write transaction begins. The driver makes
+ * ch_changes (a row of a table that belongs to another is noted as a
+ * change of that other row); with a hook set, the driver reads the notes
+ * after the last one it heard after each write statement (in the
+ * statement's round trip) and tells the hook; they are deleted when the
+ * next write transaction begins. The driver makes
  * ch_changes before the connection's first write transaction, or before a
  * statement that is not a read, a script or a COPY outside any
  * transaction; always outside a transaction (so no rollback takes it
@@ -59,8 +59,8 @@
  * temporary table costs the server milliseconds. Writes inside a read
  * snapshot (the scratch tables of an import's check) are heard only once
  * it exists. The canonical JSON of the seals is built with
- * json_build_array and json_agg and made compact by ch_json_min (the same
- * migration; 0030 counts the separators first and uses a plain replace
+ * json_build_array and json_agg and made compact by ch_json_min (migration
+ * 0011; since 0030 it counts the separators first and uses a plain replace
  * when no blank lies in a string), so it comes out byte for byte as
  * SQLite's json_array.
  *

@@ -7,7 +7,7 @@
 -- strings whole, about 30 µs for a household's array of 22 values: 3.0 s
 -- of the 4.6 s that sealing 100,000 imported households took, and the same
 -- again in every verify (docs/performance.md, "PostgreSQL: the seals'
--- compact JSON").
+-- compact JSON, and the change notes once per statement").
 --
 -- Now the blanks are counted first. An array of N values written by
 -- json_build_array holds exactly N - 1 separators ", "; any other ", " lies

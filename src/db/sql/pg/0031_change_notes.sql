@@ -5,14 +5,14 @@
 -- every row written in the session's ch_changes, which the driver reads
 -- after each statement to tell core/seal.c what to seal (src/db/db_pg.c).
 -- Each row paid a call of the PL/pgSQL function, the whole row turned into
--- JSON to take its key, and an INSERT of its own: about 1.0 to 2.0 s of
--- an import of 100,000 households (docs/performance.md, "PostgreSQL: the
--- change notes once per statement").
+-- JSON to take its key, and an INSERT of its own: 1.4 to 2.5 s of an
+-- import of 100,000 households (docs/performance.md, "PostgreSQL: the
+-- seals' compact JSON, and the change notes once per statement").
 --
 -- Now the notes are written by statement triggers with the statement's
 -- transition table, ch_rows (the rows inserted, the rows as an update left
--- them, or the rows deleted): one INSERT …
--- SELECT of their keys for the whole statement. The notes say the same as
+-- them, or the rows deleted): one INSERT … SELECT of their keys for the
+-- whole statement. The notes say the same as
 -- before (the operation, the table, the key; a row of a table that belongs
 -- to another is a change of that other row) and are there when the
 -- statement ends, where the driver reads them. A key column other than the
